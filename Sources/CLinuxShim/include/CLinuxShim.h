@@ -1,0 +1,54 @@
+/*
+ * Thin C wrappers for the ioctls Swift cannot import: their request numbers
+ * are built by the _IOR/_IOW/_IOWR macros, which the Clang importer drops.
+ * Each wrapper returns what ioctl(2) returns (-1 with errno set on failure)
+ * and copies the kernel's structure into a plain one Swift reads easily.
+ */
+#ifndef DOCKSTORE_CLINUXSHIM_H
+#define DOCKSTORE_CLINUXSHIM_H
+
+#include <stdint.h>
+
+/* BLKGETSIZE64: size of a block device in bytes. */
+int ds_blk_get_size64(int fd, uint64_t *size);
+
+/* BLKROGET: 1 when the block device is read-only. */
+int ds_blk_ro_get(int fd, int *read_only);
+
+/* LOOP_GET_STATUS64, reduced to what dockstore compares. */
+struct ds_loop_status {
+    uint64_t backing_device;   /* st_dev of the backing file */
+    uint64_t backing_inode;    /* st_ino of the backing file */
+    uint64_t offset;
+    uint64_t size_limit;
+    uint32_t flags;            /* LO_FLAGS_* */
+    char file_name[64];        /* truncated by the kernel at 63 bytes */
+};
+int ds_loop_get_status(int fd, struct ds_loop_status *out);
+uint32_t ds_loop_flag_autoclear(void);
+uint32_t ds_loop_flag_read_only(void);
+
+/* BTRFS_IOC_FS_INFO */
+struct ds_btrfs_fs_info {
+    uint64_t max_id;
+    uint64_t num_devices;
+    uint8_t fsid[16];
+    uint32_t nodesize;
+    uint32_t sectorsize;
+};
+int ds_btrfs_fs_info(int fd, struct ds_btrfs_fs_info *out);
+
+/* BTRFS_IOC_DEV_INFO; returns -1/ENODEV for a devid that is not in use. */
+struct ds_btrfs_dev_info {
+    uint64_t devid;
+    uint64_t bytes_used;
+    uint64_t total_bytes;
+    uint8_t uuid[16];
+    char path[1024];
+};
+int ds_btrfs_dev_info(int fd, uint64_t devid, struct ds_btrfs_dev_info *out);
+
+/* FITRIM over the whole filesystem; *trimmed receives the bytes discarded. */
+int ds_fitrim(int fd, uint64_t min_length, uint64_t *trimmed);
+
+#endif

@@ -1,0 +1,76 @@
+#include "CLinuxShim.h"
+
+#include <linux/btrfs.h>
+#include <linux/fs.h>
+#include <linux/loop.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+int ds_blk_get_size64(int fd, uint64_t *size) {
+    return ioctl(fd, BLKGETSIZE64, size);
+}
+
+int ds_blk_ro_get(int fd, int *read_only) {
+    return ioctl(fd, BLKROGET, read_only);
+}
+
+int ds_loop_get_status(int fd, struct ds_loop_status *out) {
+    struct loop_info64 info;
+    memset(&info, 0, sizeof info);
+    int rc = ioctl(fd, LOOP_GET_STATUS64, &info);
+    if (rc < 0)
+        return rc;
+    memset(out, 0, sizeof *out);
+    out->backing_device = info.lo_device;
+    out->backing_inode = info.lo_inode;
+    out->offset = info.lo_offset;
+    out->size_limit = info.lo_sizelimit;
+    out->flags = info.lo_flags;
+    memcpy(out->file_name, info.lo_file_name, sizeof out->file_name - 1);
+    return rc;
+}
+
+uint32_t ds_loop_flag_autoclear(void) { return LO_FLAGS_AUTOCLEAR; }
+uint32_t ds_loop_flag_read_only(void) { return LO_FLAGS_READ_ONLY; }
+
+int ds_btrfs_fs_info(int fd, struct ds_btrfs_fs_info *out) {
+    struct btrfs_ioctl_fs_info_args args;
+    memset(&args, 0, sizeof args);
+    int rc = ioctl(fd, BTRFS_IOC_FS_INFO, &args);
+    if (rc < 0)
+        return rc;
+    out->max_id = args.max_id;
+    out->num_devices = args.num_devices;
+    memcpy(out->fsid, args.fsid, sizeof out->fsid);
+    out->nodesize = args.nodesize;
+    out->sectorsize = args.sectorsize;
+    return rc;
+}
+
+int ds_btrfs_dev_info(int fd, uint64_t devid, struct ds_btrfs_dev_info *out) {
+    struct btrfs_ioctl_dev_info_args args;
+    memset(&args, 0, sizeof args);
+    args.devid = devid;
+    int rc = ioctl(fd, BTRFS_IOC_DEV_INFO, &args);
+    if (rc < 0)
+        return rc;
+    out->devid = args.devid;
+    out->bytes_used = args.bytes_used;
+    out->total_bytes = args.total_bytes;
+    memcpy(out->uuid, args.uuid, sizeof out->uuid);
+    memset(out->path, 0, sizeof out->path);
+    memcpy(out->path, args.path, sizeof out->path - 1);
+    return rc;
+}
+
+int ds_fitrim(int fd, uint64_t min_length, uint64_t *trimmed) {
+    struct fstrim_range range;
+    memset(&range, 0, sizeof range);
+    range.start = 0;
+    range.len = UINT64_MAX;
+    range.minlen = min_length;
+    int rc = ioctl(fd, FITRIM, &range);
+    if (rc == 0 && trimmed)
+        *trimmed = range.len;
+    return rc;
+}

@@ -1,0 +1,57 @@
+/// Finding, adopting and writing the one fstab line that mounts Docker's storage.
+extension FstabFile {
+    /// What to do with fstab so that exactly one line mounts `source` at `target` with at
+    /// least `requiredOptions`.
+    public enum StoreLineEdit: Sendable, Equatable {
+        /// The line is there with every required option.
+        case inPlace(FstabEntry)
+        /// A new line goes at the end.
+        case append(FstabEntry)
+        /// The line at this 0-based index (ours, or the one SUSE's docker-img-store-setup
+        /// wrote) gets the missing options; the options already there stay.
+        case adopt(index: Int, old: FstabEntry, new: FstabEntry)
+    }
+
+    /// Plans the edit, or refuses when another line claims the mountpoint or the source.
+    public func storeLineEdit(source: String, target: HostPath, fstype: String,
+                              requiredOptions: [String], path: String) throws -> StoreLineEdit {
+        let atTarget = entries(mountingAt: target)
+        if atTarget.count > 1 {
+            let numbers = atTarget.map { String($0.index + 1) }.joined(separator: ", ")
+            throw DockStoreError.refused("\(path) has \(atTarget.count) lines for \(target) (lines \(numbers)); remove all but one and re-run")
+        }
+        if let elsewhere = entries(withSource: source).first(where: { $0.entry.normalizedTarget != target.string }) {
+            throw DockStoreError.refused("\(path) line \(elsewhere.index + 1) mounts \(source) at \(elsewhere.entry.target) too; remove that line, a store must be mounted once")
+        }
+        guard let existing = atTarget.first else {
+            return .append(FstabEntry(source: source, target: target.string, fstype: fstype, options: requiredOptions))
+        }
+        let entry = existing.entry
+        guard entry.normalizedSource == source else {
+            throw DockStoreError.refused("\(path) line \(existing.index + 1) already mounts \(entry.source) at \(target); remove that line or choose another --mountpoint")
+        }
+        guard entry.fstype == fstype || entry.fstype == "auto" else {
+            throw DockStoreError.refused("\(path) line \(existing.index + 1) mounts \(source) as \(entry.fstype), not \(fstype); fix or remove that line")
+        }
+        let merged = Self.merge(entry.options, requiredOptions)
+        if merged == entry.options && entry.fstype == fstype { return .inPlace(entry) }
+        var updated = entry
+        updated.options = merged
+        updated.fstype = fstype
+        return .adopt(index: existing.index, old: entry, new: updated)
+    }
+
+    /// Keeps the options already there (dropping a bare `defaults`) and adds the required
+    /// ones that are missing. An admin's own discard choice is kept.
+    static func merge(_ existing: [String], _ required: [String]) -> [String] {
+        var result = existing.filter { $0 != "defaults" }
+        func key(_ option: String) -> String { String(option.split(separator: "=", maxSplits: 1).first ?? "") }
+        let discardKeys: Set<String> = ["discard", "nodiscard"]
+        for option in required {
+            if result.contains(option) { continue }
+            if discardKeys.contains(key(option)), result.contains(where: { discardKeys.contains(key($0)) }) { continue }
+            result.append(option)
+        }
+        return result
+    }
+}

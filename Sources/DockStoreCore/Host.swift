@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The system being configured. Every host path (/etc, /var, /run) is resolved under
+/// `root`, so an image build or a test can work on a tree that is not the running
+/// system; devices, /proc and /sys are always the real ones.
+public struct Host: Sendable {
+    /// The canonical (symlink-free) absolute path of the root folder; "/" for the running system.
+    public let root: String
+
+    public init(root text: String = "/") throws {
+        guard text.hasPrefix("/") else {
+            throw DockStoreError.usage("--root '\(text)' is not an absolute path: give it starting with /")
+        }
+        guard let resolved = realpath(text, nil) else {
+            let code = errno
+            throw DockStoreError.usage("--root \(text): \(Errno.text(code))")
+        }
+        defer { free(resolved) }
+        let canonical = String(cString: resolved)
+        var st = stat()
+        guard stat(canonical, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw DockStoreError.usage("--root \(text) is not a folder")
+        }
+        root = canonical
+    }
+
+    public var isRunningSystem: Bool { root == "/" }
+
+    /// The real path of a host path: `root` followed by it.
+    public func real(_ path: HostPath) -> String {
+        if root == "/" { return path.string }
+        return path.isRoot ? root : root + path.string
+    }
+
+    /// Maps a real path back to the host path it stands for, or nil when it lies outside `root`.
+    public func hostPath(ofReal real: String) -> HostPath? {
+        if root == "/" { return try? HostPath(real, what: "path") }
+        if real == root { return .root }
+        guard real.hasPrefix(root + "/") else { return nil }
+        return try? HostPath(String(real.dropFirst(root.count)), what: "path")
+    }
+}
+
+/// The fixed places dockstore reads and writes, as host paths.
+public enum HostPaths {
+    public static let defaultImage = HostPath.known("/var/lib/docker-storage.btrfs")
+    public static let defaultMountpoint = HostPath.known("/var/lib/docker")
+    public static let fstab = HostPath.known("/etc/fstab")
+    public static let sysconfigDocker = HostPath.known("/etc/sysconfig/docker")
+    public static let daemonJSON = HostPath.known("/etc/docker/daemon.json")
+    public static let dockerDropIn = HostPath.known("/etc/systemd/system/docker.service.d/dockstore.conf")
+    public static let lock = HostPath.known("/run/dockstore.lock")
+    public static let systemdRuntime = HostPath.known("/run/systemd/system")
+}

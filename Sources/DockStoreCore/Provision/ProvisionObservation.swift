@@ -1,0 +1,53 @@
+/// Everything `provision` and `status` need to know about the host, read once. Plain data,
+/// so the planner is a pure function that unit tests feed with tables of states.
+public struct ProvisionObservation: Sendable, Equatable {
+    public enum Image: Sendable, Equatable {
+        case missing
+        /// Something that is not a regular file (a symlink, a folder, a device…).
+        case notRegular(FileStatus.Kind)
+        case file(size: UInt64, allocated: UInt64, content: BlockContent)
+    }
+
+    public enum Mountpoint: Sendable, Equatable {
+        case missing
+        case notFolder(FileStatus.Kind)
+        case emptyFolder
+        /// A folder with entries that is not a mount point; the first few names.
+        case nonEmptyFolder([String])
+        /// Something is mounted there; `ofImage` when it is a loop device over the image.
+        case mounted(MountEntry, ofImage: Bool)
+    }
+
+    public var image: Image
+    public var imageFolderExists: Bool
+    public var mountpoint: Mountpoint
+    public var mountpointParentExists: Bool
+    /// Real paths where a loop device over the image is mounted.
+    public var imageMountedAt: [String]
+    /// nil when the file does not exist.
+    public var fstab: String?
+    public var dropIn: String?
+    public var sysconfig: String?
+    public var daemonJSON: String?
+    /// Free bytes on the filesystem holding the image's folder.
+    public var hostAvailable: UInt64?
+    /// True when systemd runs the host (so units must be reloaded after an fstab or unit change).
+    public var systemdRunning: Bool
+
+    public init(image: Image = .missing, imageFolderExists: Bool = true, mountpoint: Mountpoint = .missing,
+                mountpointParentExists: Bool = true, imageMountedAt: [String] = [], fstab: String? = "",
+                dropIn: String? = nil, sysconfig: String? = nil, daemonJSON: String? = nil,
+                hostAvailable: UInt64? = nil, systemdRunning: Bool = false) {
+        self.image = image
+        self.imageFolderExists = imageFolderExists
+        self.mountpoint = mountpoint
+        self.mountpointParentExists = mountpointParentExists
+        self.imageMountedAt = imageMountedAt
+        self.fstab = fstab
+        self.dropIn = dropIn
+        self.sysconfig = sysconfig
+        self.daemonJSON = daemonJSON
+        self.hostAvailable = hostAvailable
+        self.systemdRunning = systemdRunning
+    }
+}

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Reads the host once for `provision` and `status`.
+public struct ProvisionObserver: Sendable {
+    public let host: Host
+
+    public init(host: Host) { self.host = host }
+
+    public func observe(_ request: ProvisionRequest) throws -> ProvisionObservation {
+        let imagePath = host.real(request.image)
+        let mountpointPath = host.real(request.mountpoint)
+        let mounts = try MountTable.read()
+        var observed = ProvisionObservation()
+
+        let imageStatus = try FileStatus.of(imagePath)
+        if let imageStatus {
+            if imageStatus.kind == .regular {
+                observed.image = .file(size: imageStatus.size, allocated: imageStatus.allocatedBytes,
+                                       content: BlockProbe.probe(imagePath))
+                observed.imageMountedAt = try mountTargets(of: imageStatus, in: mounts)
+            } else {
+                observed.image = .notRegular(imageStatus.kind)
+            }
+        } else {
+            observed.image = .missing
+        }
+        observed.imageFolderExists = try FileStatus.following(host.real(request.image.parent))?.kind == .directory
+
+        let mountpointStatus = try FileStatus.of(mountpointPath)
+        observed.mountpointParentExists = try FileStatus.following(host.real(request.mountpoint.parent))?.kind == .directory
+        switch mountpointStatus?.kind {
+        case nil:
+            observed.mountpoint = .missing
+        case .directory?:
+            let canonical = canonicalPath(mountpointPath)
+            if let entry = mounts.mount(at: canonical) {
+                let ofImage = observed.imageMountedAt.contains(canonical)
+                observed.mountpoint = .mounted(entry, ofImage: ofImage)
+            } else {
+                let names = try folderEntries(mountpointPath, limit: 4)
+                observed.mountpoint = names.isEmpty ? .emptyFolder : .nonEmptyFolder(names)
+            }
+        case let kind?:
+            observed.mountpoint = .notFolder(kind)
+        }
+
+        observed.fstab = try FileContents.readString(host.real(HostPaths.fstab))
+        observed.dropIn = try FileContents.readString(host.real(HostPaths.dockerDropIn))
+        observed.sysconfig = try FileContents.readString(host.real(HostPaths.sysconfigDocker))
+        observed.daemonJSON = try FileContents.readString(host.real(HostPaths.daemonJSON))
+        if observed.imageFolderExists {
+            observed.hostAvailable = try HostSpace.of(host.real(request.image.parent)).available
+        }
+        let systemdRuntime = try FileStatus.following(host.real(HostPaths.systemdRuntime))
+        observed.systemdRunning = host.isRunningSystem && systemdRuntime?.kind == .directory
+        return observed
+    }
+
+    /// Real paths where a loop device backed by `image` is mounted.
+    func mountTargets(of image: FileStatus, in mounts: MountTable) throws -> [String] {
+        let loops = try LoopDevice.devices(backing: image)
+        return loops.flatMap { loop in mounts.mounts(ofSource: loop.path).map(\.target) }
+    }
+
+    /// The path with its folders' symlinks resolved (the mount table holds canonical paths);
+    /// the last component is known not to be a symlink.
+    func canonicalPath(_ path: String) -> String {
+        let folder = AtomicFile.parentFolder(of: path)
+        guard let resolved = realpath(folder, nil) else { return path }
+        defer { free(resolved) }
+        let name = path.split(separator: "/").last.map(String.init) ?? ""
+        let base = String(cString: resolved)
+        return base == "/" ? "/" + name : base + "/" + name
+    }
+
+    func folderEntries(_ path: String, limit: Int) throws -> [String] {
+        guard let dir = opendir(path) else { throw DockStoreError.system("cannot list", path, errno: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while names.count < limit, let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}

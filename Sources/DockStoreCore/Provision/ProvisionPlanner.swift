@@ -1,0 +1,143 @@
+/// The pure heart of `provision`: from what was observed and what was asked, the steps
+/// that bring the host to the wanted state, or a refusal that changes nothing.
+public enum ProvisionPlanner {
+    public static func plan(_ observed: ProvisionObservation, _ request: ProvisionRequest,
+                            _ host: Host) throws -> ProvisionPlan {
+        var steps: [ProvisionStep] = []
+        var warnings: [String] = []
+        let imagePath = host.real(request.image)
+        let mountpointPath = host.real(request.mountpoint)
+
+        // The mountpoint first: refusing there must not depend on the image.
+        var mounted = false
+        switch observed.mountpoint {
+        case .missing:
+            guard observed.mountpointParentExists else {
+                throw DockStoreError.refused("the folder \(host.real(request.mountpoint.parent)) that should hold \(mountpointPath) does not exist; create it or give another --mountpoint")
+            }
+        case .notFolder(let kind):
+            throw DockStoreError.refused("\(mountpointPath) is a \(kind.rawValue), not a folder: Docker's storage can only be mounted on a folder; move it away or give another --mountpoint")
+        case .emptyFolder:
+            break
+        case .nonEmptyFolder(let names):
+            let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+            throw DockStoreError.refused("\(mountpointPath) is not a mount point but holds files (\(shown)): mounting the store there would hide Docker's existing data; stop Docker and move them aside (mv \(mountpointPath) \(mountpointPath).old), then re-run")
+        case .mounted(let entry, let ofImage):
+            guard ofImage else {
+                throw DockStoreError.refused("\(mountpointPath) already has \(entry.source) (\(entry.fstype)) mounted on it, not \(imagePath); unmount it or give another --mountpoint")
+            }
+            mounted = true
+        }
+        if !mounted, let other = observed.imageMountedAt.first {
+            throw DockStoreError.refused("\(imagePath) is already mounted at \(other); unmount it there first (a btrfs image must be mounted once)")
+        }
+
+        // The image.
+        switch observed.image {
+        case .missing:
+            guard observed.imageFolderExists else {
+                throw DockStoreError.refused("the folder \(host.real(request.image.parent)) that should hold \(imagePath) does not exist; create it or give another --image")
+            }
+            if request.thick, let available = observed.hostAvailable, available < request.size {
+                throw DockStoreError.refused("--thick needs \(ByteSize.format(request.size)) for \(imagePath) but its filesystem has only \(ByteSize.format(available)) free; free space, give a smaller --size, or drop --thick")
+            }
+            steps.append(.allocateImage(size: request.size, thick: request.thick, existing: false))
+            steps.append(.format(label: request.label))
+        case .notRegular(let kind):
+            let what = kind == .symlink ? "a symbolic link (dockstore never follows one there)" : "a \(kind.rawValue), not a regular file"
+            throw DockStoreError.refused("\(imagePath) is \(what); remove it or give another --image")
+        case .file(let size, _, let content):
+            switch content {
+            case .signature(let type, _, _) where type == "btrfs":
+                if request.sizeGiven, size != request.size {
+                    warnings.append("\(imagePath) already holds a btrfs filesystem of \(ByteSize.format(size)); it is kept as it is and --size \(ByteSize.format(request.size)) is not applied")
+                }
+            case .blank:
+                steps.append(.allocateImage(size: request.size, thick: request.thick, existing: true))
+                steps.append(.format(label: request.label))
+            case .unreadable(let reason):
+                throw DockStoreError.failed("cannot read \(imagePath): \(reason)")
+            default:
+                throw DockStoreError.refused("\(imagePath) holds \(content.summary), not btrfs: dockstore never reformats it; move it away or give another --image")
+            }
+        }
+
+        // Overcommit: the host must be able to back what the image promises.
+        if !request.thick, let available = observed.hostAvailable {
+            let apparent: UInt64
+            let allocated: UInt64
+            if case .file(let size, let used, let content) = observed.image, content != .blank {
+                (apparent, allocated) = (size, used)
+            } else {
+                (apparent, allocated) = (request.size, 0)
+            }
+            let promise = apparent > allocated ? apparent - allocated : 0
+            if available < promise {
+                warnings.append("the filesystem holding \(imagePath) has \(ByteSize.format(available)) free, less than the \(ByteSize.format(promise)) the image can still grow by (apparent size \(ByteSize.format(apparent))); Docker's writes fail with I/O errors when it fills: grow the root volume, give a smaller --size, or move the store to EBS (dockstore migrate-ebs)")
+            }
+        }
+
+        // fstab: its line decides the mount options, so it is planned before the mount.
+        let fstabPath = host.real(HostPaths.fstab)
+        let fstab = FstabFile(text: observed.fstab ?? "")
+        let edit = try fstab.storeLineEdit(source: request.image.string, target: request.mountpoint, fstype: "btrfs",
+                                           requiredOptions: request.requiredMountOptions, path: fstabPath)
+        let entry: FstabEntry
+        var fstabStep: ProvisionStep? = nil
+        switch edit {
+        case .inPlace(let existing):
+            entry = existing
+        case .append(let new):
+            entry = new
+            var updated = fstab
+            updated.append(new)
+            fstabStep = .writeFstab(text: updated.text, change: "add the line '\(new.rendered)'")
+        case .adopt(let index, let old, let new):
+            entry = new
+            var updated = fstab
+            updated.replace(lineAt: index, with: new)
+            fstabStep = .writeFstab(text: updated.text, change: "adopt line \(index + 1) '\(old.rendered)' as '\(new.rendered)'")
+        }
+
+        if case .missing = observed.mountpoint { steps.append(.createMountpoint) }
+        if !mounted { steps.append(.mount(options: entry.options.joined(separator: ","))) }
+        if let fstabStep { steps.append(fstabStep) }
+
+        let dropIn = DockerDropIn.render(mountpoint: request.mountpoint)
+        if observed.dropIn != dropIn {
+            steps.append(.writeDropIn(text: dropIn, change: observed.dropIn == nil
+                ? "create it with RequiresMountsFor=\(request.mountpoint)"
+                : "rewrite it with RequiresMountsFor=\(request.mountpoint)"))
+        }
+
+        if let step = try sysconfigStep(observed, host, &warnings) { steps.append(step) }
+
+        if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }; return false }) {
+            steps.append(.reloadSystemd)
+        }
+        return ProvisionPlan(steps: steps, warnings: warnings)
+    }
+
+    /// DOCKER_OPTS must select btrfs, unless daemon.json already does (dockerd refuses a
+    /// driver set in both places, even to the same value).
+    static func sysconfigStep(_ observed: ProvisionObservation, _ host: Host,
+                              _ warnings: inout [String]) throws -> ProvisionStep? {
+        let sysconfigPath = host.real(HostPaths.sysconfigDocker)
+        let daemonPath = host.real(HostPaths.daemonJSON)
+        var driverFlag: String? = "btrfs"
+        if let text = observed.daemonJSON {
+            let daemon = try DaemonJSON(path: daemonPath, text: text)
+            if let driver = daemon.storageDriver {
+                guard driver == "btrfs" else {
+                    throw DockStoreError.refused("\(daemonPath) sets \"storage-driver\": \"\(driver)\", so dockerd would not use the btrfs store; remove that key (dockstore then selects btrfs in \(sysconfigPath)) and re-run")
+                }
+                driverFlag = nil
+            }
+        }
+        var file = try SysconfigFile(path: sysconfigPath, text: observed.sysconfig ?? DockerOptions.suseSysconfigTemplate)
+        let keptOptions = file.dockerStorage.options.filter { $0.hasPrefix("btrfs.") }
+        guard let change = try file.setDockerStorage(driver: driverFlag, options: keptOptions) else { return nil }
+        let what = observed.sysconfig == nil ? "create it as SUSE ships it, with \(change)" : "set \(change)"
+        return .writeSysconfig(text: file.text, change: what)
+    }
+}

@@ -1,0 +1,49 @@
+/// What `dockstore provision` is asked to set up (command line merged over defaults).
+public struct ProvisionRequest: Sendable, Equatable {
+    /// 100 GiB, as SUSE's ECS images have always had it.
+    public static let defaultSize: UInt64 = 100 << 30
+    /// The smallest image mkfs.btrfs (btrfs-progs 6.x) formats with its default profiles.
+    public static let minimumSize: UInt64 = 114_294_784
+
+    public var image: HostPath
+    public var mountpoint: HostPath
+    public var size: UInt64
+    /// True when the size came from the user rather than the default.
+    public var sizeGiven: Bool
+    public var thick: Bool
+    public var label: String
+
+    public init(image: HostPath = HostPaths.defaultImage, mountpoint: HostPath = HostPaths.defaultMountpoint,
+                size: UInt64? = nil, thick: Bool = false) throws {
+        self.image = image
+        self.mountpoint = mountpoint
+        self.size = size ?? Self.defaultSize
+        self.sizeGiven = size != nil
+        self.thick = thick
+        self.label = "docker"
+        try validate()
+    }
+
+    func validate() throws {
+        if size < Self.minimumSize {
+            throw DockStoreError.usage("--size \(size == 0 ? "0" : ByteSize.format(size)) is below \(ByteSize.format(Self.minimumSize)) (\(Self.minimumSize) bytes), the smallest image mkfs.btrfs can format; give a larger --size")
+        }
+        if mountpoint.isRoot {
+            throw DockStoreError.usage("--mountpoint / would mount Docker's storage over the whole system; give a folder such as /var/lib/docker")
+        }
+        if image.isWithin(mountpoint) {
+            throw DockStoreError.usage("--image \(image) lies inside --mountpoint \(mountpoint): the image would be hidden under its own mount; put it outside")
+        }
+        if mountpoint.isWithin(image) {
+            throw DockStoreError.usage("--mountpoint \(mountpoint) lies inside --image \(image); give two separate paths")
+        }
+    }
+
+    /// Mount options for a loop image: the store stays thin through asynchronous discard
+    /// (punching holes into the image), unless it is thick, where discard would undo the
+    /// preallocation (kernels since 6.2 turn discard=async on by default, hence `nodiscard`).
+    public var requiredMountOptions: [String] {
+        ["nofail", "loop", thick ? "nodiscard" : "discard=async",
+         "x-systemd.requires-mounts-for=\(image.parent.string)"]
+    }
+}

@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Runs a provision plan. Every step checks its own precondition again, so a run that
+/// was killed between two steps is finished by the next one.
+public struct Provisioner: Sendable {
+    public let host: Host
+    public let request: ProvisionRequest
+
+    public init(host: Host, request: ProvisionRequest) {
+        self.host = host
+        self.request = request
+    }
+
+    public func observe() throws -> ProvisionObservation {
+        try ProvisionObserver(host: host).observe(request)
+    }
+
+    public func plan(_ observed: ProvisionObservation) throws -> ProvisionPlan {
+        try ProvisionPlanner.plan(observed, request, host)
+    }
+
+    /// Applies the steps in order, calling `progress` after each with its description.
+    public func apply(_ plan: ProvisionPlan, progress: (ProvisionStep) -> Void) throws {
+        for step in plan.steps {
+            try run(step)
+            progress(step)
+            Failpoint.reached(step.id)
+        }
+    }
+
+    func run(_ step: ProvisionStep) throws {
+        let image = host.real(request.image)
+        let mountpoint = host.real(request.mountpoint)
+        switch step {
+        case .allocateImage(let size, let thick, let existing):
+            if existing {
+                guard BlockProbe.probe(image) == .blank else {
+                    throw DockStoreError.refused("\(image) changed while dockstore looked at it and is no longer blank; re-run to look again")
+                }
+            }
+            try ImageFile.allocate(image, size: size, thick: thick)
+        case .format(let label):
+            switch BlockProbe.probe(image) {
+            case .signature(let type, _, _) where type == "btrfs":
+                return
+            case .blank:
+                var arguments = ["-q", "-L", label]
+                if request.thick { arguments.append("--nodiscard") }
+                let result = try Subprocess.run("mkfs.btrfs", arguments + [image], package: "btrfs-progs")
+                guard result.status == 0 else {
+                    throw DockStoreError.failed("mkfs.btrfs \(image) failed: \(result.reason)")
+                }
+            case let other:
+                throw DockStoreError.refused("\(image) holds \(other.summary); dockstore will not format it")
+            }
+        case .createMountpoint:
+            switch Syscall.attempt({ mkdir(mountpoint, 0o755) }) {
+            case .success: break
+            case .failure(let code) where code == EEXIST:
+                guard try FileStatus.of(mountpoint)?.kind == .directory else {
+                    throw DockStoreError.refused("\(mountpoint) appeared and is not a folder")
+                }
+            case .failure(let code): throw DockStoreError.system("cannot create the folder", mountpoint, errno: code)
+            }
+        case .mount(let options):
+            if case .mounted(_, true) = try observe().mountpoint { return }
+            try Mounter.mount(source: image, target: mountpoint, fstype: "btrfs", options: options)
+        case .writeFstab(let text, _):
+            try write(text, to: HostPaths.fstab, mode: 0o644, backup: false)
+        case .writeDropIn(let text, _):
+            try makeFolders(HostPaths.dockerDropIn.parent)
+            try write(text, to: HostPaths.dockerDropIn, mode: 0o644, backup: false)
+        case .writeSysconfig(let text, _):
+            try makeFolders(HostPaths.sysconfigDocker.parent)
+            try write(text, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true)
+        case .reloadSystemd:
+            let result = try Subprocess.run("systemctl", ["daemon-reload"], package: "systemd")
+            guard result.status == 0 else {
+                throw DockStoreError.failed("systemctl daemon-reload failed: \(result.reason)")
+            }
+        }
+    }
+
+    private func write(_ text: String, to path: HostPath, mode: mode_t, backup: Bool) throws {
+        let real = host.real(path)
+        if try FileContents.readString(real) == text { return }
+        try AtomicFile.write(real, Array(text.utf8), mode: mode, backupSuffix: backup ? ".dockstore.bak" : nil)
+    }
+
+    /// Creates the missing folders of a host path below --root (like mkdir -p, mode 0755),
+    /// refusing to pass through a component that exists and is not a folder.
+    private func makeFolders(_ path: HostPath) throws {
+        var current = HostPath.root
+        for component in path.components {
+            current = current.appending(String(component))
+            let real = host.real(current)
+            switch try FileStatus.following(real)?.kind {
+            case .directory?: continue
+            case nil:
+                switch Syscall.attempt({ mkdir(real, 0o755) }) {
+                case .success: break
+                case .failure(let code) where code == EEXIST: break
+                case .failure(let code): throw DockStoreError.system("cannot create the folder", real, errno: code)
+                }
+            case let kind?:
+                throw DockStoreError.refused("\(real) is a \(kind.rawValue), not a folder; dockstore needs a folder there")
+            }
+        }
+    }
+}

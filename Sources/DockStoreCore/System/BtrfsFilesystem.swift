@@ -1,0 +1,72 @@
+import CBtrfsUtil
+import CLinuxShim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A mounted btrfs filesystem, read through its ioctls and libbtrfsutil.
+public struct BtrfsFilesystem: Sendable, Equatable {
+    public var mountpoint: String
+    /// The filesystem UUID (fsid), lowercase with dashes.
+    public var uuid: String
+    public var deviceCount: UInt64
+    public var nodeSize: UInt32
+    public var sectorSize: UInt32
+
+    /// Reads BTRFS_IOC_FS_INFO at `mountpoint`; fails with a clear message when it is not btrfs.
+    public static func open(_ mountpoint: String) throws -> BtrfsFilesystem {
+        let fd = try Syscall.check("cannot open", mountpoint) {
+            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        defer { close(fd) }
+        var info = ds_btrfs_fs_info()
+        switch Syscall.attempt({ ds_btrfs_fs_info(fd, &info) }) {
+        case .success: break
+        case .failure(let code) where code == ENOTTY || code == EINVAL:
+            throw DockStoreError.refused("\(mountpoint) is not on a btrfs filesystem")
+        case .failure(let code):
+            throw DockStoreError.system("cannot read the btrfs filesystem info of", mountpoint, errno: code)
+        }
+        return BtrfsFilesystem(mountpoint: mountpoint, uuid: formatUUID(info.fsid), deviceCount: info.num_devices,
+                               nodeSize: info.nodesize, sectorSize: info.sectorsize)
+    }
+
+    /// Commits the current transaction (libbtrfsutil's btrfs_util_sync).
+    public func sync() throws {
+        let rc = btrfs_util_sync(mountpoint)
+        if rc != BTRFS_UTIL_OK {
+            let reason = btrfs_util_strerror(rc).map { String(cString: $0) } ?? "error \(rc.rawValue)"
+            throw DockStoreError.failed("cannot sync the btrfs filesystem at \(mountpoint): \(reason): \(Errno.text(errno))")
+        }
+    }
+
+    /// True when `path` is the top of a btrfs subvolume (libbtrfsutil).
+    public static func isSubvolume(_ path: String) -> Bool {
+        btrfs_util_is_subvolume(path) == BTRFS_UTIL_OK
+    }
+
+    /// Discards every unused block (FITRIM); on a loop image this punches holes into the
+    /// backing file, giving the space back to the host. Returns the bytes trimmed.
+    @discardableResult
+    public func trim() throws -> UInt64 {
+        let fd = try Syscall.check("cannot open", mountpoint) {
+            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        defer { close(fd) }
+        var trimmed: UInt64 = 0
+        try Syscall.check("cannot trim", mountpoint) { ds_fitrim(fd, 0, &trimmed) }
+        return trimmed
+    }
+}
+
+func formatUUID<T>(_ bytes: T) -> String {
+    let raw = withUnsafeBytes(of: bytes) { Array($0.prefix(16)) }
+    let hex = raw.map { b -> String in
+        let s = String(b, radix: 16)
+        return s.count == 1 ? "0" + s : s
+    }
+    let groups = [0..<4, 4..<6, 6..<8, 8..<10, 10..<16]
+    return groups.map { hex[$0].joined() }.joined(separator: "-")
+}

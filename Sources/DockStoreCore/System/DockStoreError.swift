@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The one error type dockstore reports. Its message is a single line that names the
+/// operation, the path and the reason; its kind decides the process's exit status.
+public struct DockStoreError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Why the command stopped. Each kind has one documented exit status (see `ExitStatus`).
+    public enum Kind: Sendable, Equatable {
+        /// A bad value on the command line or in a settings file.
+        case usage
+        /// The state on disk makes the request unsafe or contradictory; nothing was changed.
+        case refused
+        /// A system call or a tool failed while doing the work.
+        case failed
+        /// Another dockstore holds the lock.
+        case busy
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// A failed system call: `"<operation> <path>: <strerror(errno)>"`.
+    public static func system(_ operation: String, _ path: String, errno code: Int32) -> DockStoreError {
+        DockStoreError(.failed, "\(operation) \(path): \(Errno.text(code))")
+    }
+
+    public static func usage(_ message: String) -> DockStoreError { DockStoreError(.usage, message) }
+    public static func refused(_ message: String) -> DockStoreError { DockStoreError(.refused, message) }
+    public static func failed(_ message: String) -> DockStoreError { DockStoreError(.failed, message) }
+}
+
+/// errno as text, and the current value, without importing Foundation.
+public enum Errno {
+    public static var current: Int32 { errno }
+
+    public static func text(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "errno \(code)" }
+        return String(cString: text)
+    }
+}
+
+extension String {
+    /// Text from a fixed-size C character buffer, up to its first NUL.
+    init(cChars buffer: [CChar]) {
+        self.init(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Reading small configuration files whole, without following a symlink at the last component.
+public enum FileContents {
+    /// The bytes of `path`, or nil when it does not exist. A symlink there is refused:
+    /// dockstore edits files in place and must not be led to write somewhere else.
+    public static func read(_ path: String, limit: Int = 16 << 20) throws -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { return nil }
+            if code == ELOOP {
+                throw DockStoreError.refused("\(path) is a symbolic link: dockstore does not edit files through links; replace it with the file itself")
+            }
+            throw DockStoreError.system("cannot open", path, errno: code)
+        }
+        defer { close(fd) }
+        var st = stat()
+        try Syscall.check("cannot look at", path) { fstat(fd, &st) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw DockStoreError.refused("\(path) is not a regular file")
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = try Syscall.check("cannot read", path) {
+                chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+            if bytes.count > limit {
+                throw DockStoreError.refused("\(path) is larger than \(ByteSize.format(UInt64(limit))); that is not a configuration file")
+            }
+        }
+        return bytes
+    }
+
+    public static func readString(_ path: String) throws -> String? {
+        try read(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+}

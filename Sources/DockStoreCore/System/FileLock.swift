@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The process-wide lock (`/run/dockstore.lock` under --root, flock) that keeps two
+/// changing runs from interleaving. It is released when the process exits, however it exits.
+public final class FileLock {
+    private let fd: Int32
+    public let path: String
+
+    /// Takes the lock, waiting up to `timeout` seconds for another run to finish;
+    /// `waiting` is called once when the lock is held by someone else.
+    public init(path: String, timeout: Double, waiting: (String) -> Void) throws {
+        let folder = AtomicFile.parentFolder(of: path)
+        if (try FileStatus.following(folder)) == nil {
+            try Syscall.check("cannot create", folder) { mkdir(folder, 0o755) }
+        }
+        fd = try Syscall.check("cannot open the lock file", path) {
+            open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        }
+        self.path = path
+        var announced = false
+        var waited = 0.0
+        while true {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }
+            let code = errno
+            if code == EINTR { continue }
+            guard code == EWOULDBLOCK else {
+                close(fd)
+                throw DockStoreError.system("cannot lock", path, errno: code)
+            }
+            if waited >= timeout {
+                close(fd)
+                throw DockStoreError(.busy, "another dockstore run holds \(path) and did not finish within \(Int(timeout)) s; try again when it has")
+            }
+            if !announced {
+                waiting("waiting for another dockstore run to finish (it holds \(path))")
+                announced = true
+            }
+            usleep(100_000)
+            waited += 0.1
+        }
+    }
+
+    deinit { close(fd) }
+}

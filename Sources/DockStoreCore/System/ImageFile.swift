@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The backing file of a loop store: created sparse (ftruncate) or, for `--thick`,
+/// preallocated (fallocate) so the host can never run out under it.
+public enum ImageFile {
+    /// Creates the file, or sizes an existing blank one (left by a run that crashed before
+    /// formatting). Never follows a symlink; a file this call created is removed again
+    /// when sizing it fails, so a failure changes nothing.
+    public static func allocate(_ path: String, size: UInt64, thick: Bool) throws {
+        var created = true
+        var fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if fd < 0, errno == EEXIST {
+            created = false
+            fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
+        }
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP {
+                throw DockStoreError.refused("\(path) is a symbolic link: dockstore never follows one there; remove it")
+            }
+            throw DockStoreError.system("cannot create", path, errno: code)
+        }
+        var ok = false
+        defer {
+            close(fd)
+            if !ok && created { unlink(path) }
+        }
+        var st = stat()
+        try Syscall.check("cannot look at", path) { fstat(fd, &st) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw DockStoreError.refused("\(path) is not a regular file")
+        }
+        try Syscall.check("cannot set the owner of", path) { fchown(fd, 0, 0) }
+        try Syscall.check("cannot set the mode of", path) { fchmod(fd, 0o600) }
+        if UInt64(st.st_size) != size {
+            if UInt64(st.st_size) > size {
+                try Syscall.check("cannot resize", path) { ftruncate(fd, 0) }
+            }
+            switch Syscall.attempt({ ftruncate(fd, off_t(size)) }) {
+            case .success: break
+            case .failure(let code) where code == EFBIG || code == EINVAL:
+                throw DockStoreError.refused("cannot make \(path) \(ByteSize.format(size)): the filesystem holding it does not allow a file that large; choose a smaller --size")
+            case .failure(let code): throw DockStoreError.system("cannot size", path, errno: code)
+            }
+        }
+        if thick {
+            let rc = posix_fallocate(fd, 0, off_t(size))
+            if rc == ENOSPC {
+                let free = (try? HostSpace.of(AtomicFile.parentFolder(of: path)))?.available ?? 0
+                throw DockStoreError.refused("cannot preallocate \(ByteSize.format(size)) for \(path): its filesystem has only \(ByteSize.format(free)) free; free space, choose a smaller --size, or drop --thick")
+            }
+            if rc != 0 { throw DockStoreError.system("cannot preallocate", path, errno: rc) }
+        }
+        try Syscall.check("cannot flush", path) { fsync(fd) }
+        try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
+        ok = true
+    }
+}

@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Runs system calls and turns their failures into `DockStoreError`s that carry the
+/// operation, the path and errno's text. EINTR is retried, as swift-system does.
+enum Syscall {
+    @discardableResult
+    static func check<T: FixedWidthInteger>(_ operation: String, _ path: String,
+                                            _ body: () -> T) throws -> T {
+        while true {
+            let result = body()
+            if result != -1 { return result }
+            let code = errno
+            if code == EINTR { continue }
+            throw DockStoreError.system(operation, path, errno: code)
+        }
+    }
+
+    /// Like `check`, but returns the errno instead of throwing, for callers that treat
+    /// some codes (ENOENT, EEXIST) as answers rather than failures.
+    static func attempt<T: FixedWidthInteger>(_ body: () -> T) -> SyscallOutcome<T> {
+        while true {
+            let result = body()
+            if result != -1 { return .success(result) }
+            let code = errno
+            if code == EINTR { continue }
+            return .failure(code)
+        }
+    }
+}
+
+/// The outcome of `Syscall.attempt`: the call's value, or the errno it failed with.
+enum SyscallOutcome<T> {
+    case success(T)
+    case failure(Int32)
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import DockStoreCore
+
+extension Dockstore {
+    struct Provision: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create, format and mount Docker's btrfs image store; safe to run on every boot.",
+            discussion: """
+                Creates the thin image (default 100 GiB), formats it btrfs (label docker), mounts it at \
+                the mountpoint through a loop device, writes one fstab line, the docker.service drop-in \
+                and selects the btrfs driver in DOCKER_OPTS. A run with everything in place changes nothing.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var store: StoreOptions
+
+        @Option(name: .long, help: ArgumentHelp("Apparent size of a new image: 100G, 100GiB, 512M, 1TB or bytes.", valueName: "size"))
+        var size: String?
+
+        @Flag(name: .long, help: "Preallocate the image (fallocate) so the host can never run out under it.")
+        var thick = false
+
+        @Flag(name: .long, help: "Print the plan and change nothing.")
+        var dryRun = false
+
+        @Option(name: .long, help: ArgumentHelp("Seconds to wait for another dockstore run to finish.", valueName: "seconds"))
+        var lockTimeout: Double = 60
+
+        @Flag(name: .long, help: .hidden)
+        var listFailpoints = false
+
+        func run() throws {
+            if listFailpoints {
+                ProvisionStep.allIDs.forEach { Output.line($0) }
+                return
+            }
+            let host = try global.host()
+            let paths = try store.paths()
+            let bytes = try size.map { try ByteSize.parse($0, what: "--size") }
+            let request = try ProvisionRequest(image: paths.image, mountpoint: paths.mountpoint, size: bytes, thick: thick)
+            let provisioner = Provisioner(host: host, request: request)
+
+            // The dry run and a locked re-check share one observation each.
+            let lock: FileLock? = dryRun ? nil : try FileLock(path: host.real(HostPaths.lock), timeout: lockTimeout,
+                                                               waiting: { Output.warning($0) })
+            let plan = try provisioner.plan(try provisioner.observe())
+            plan.warnings.forEach { Output.warning($0) }
+            let target = host.real(request.mountpoint)
+            if plan.isEmpty {
+                Output.line("Docker's storage is in place: \(host.real(request.image)) mounted at \(target); nothing to do.")
+                return
+            }
+            if dryRun {
+                Output.line("Plan for \(target) (dry run, nothing changed):")
+                for (number, step) in plan.steps.enumerated() {
+                    Output.line("  \(number + 1). [\(step.id)] \(step.describe(request, host))")
+                }
+                return
+            }
+            try provisioner.apply(plan) { step in
+                Output.line("[\(step.id)] \(step.describe(request, host))")
+            }
+            Output.line("Docker's storage is ready: \(host.real(request.image)) mounted at \(target).")
+            withExtendedLifetime(lock) {}
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import DockStoreCore
+
+extension Dockstore {
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show where Docker's storage is and whether fstab, the drop-in and DOCKER_OPTS agree.",
+            discussion: "Takes no lock and changes nothing. Exit status 0 when all is in place, 4 when not."
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var store: StoreOptions
+
+        @Flag(name: .long, help: "Print JSON.")
+        var json = false
+
+        func run() throws {
+            let host = try global.host()
+            let paths = try store.paths()
+            let request = try ProvisionRequest(image: paths.image, mountpoint: paths.mountpoint)
+            let status = try StoreStatus.inspect(host: host, request: request)
+            Output.line(json ? try status.renderJSON() : status.renderText())
+            if !status.inPlace { throw ExitCode(ExitStatus.problems.rawValue) }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import DockStoreCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Parses the command line, runs the command and maps a `DockStoreError` to its
+/// documented exit status with a one-line message; argument errors keep
+/// swift-argument-parser's usage output and status 64.
+@main
+enum DockstoreMain {
+    static func main() {
+        do {
+            var command = try Dockstore.parseAsRoot()
+            try command.run()
+        } catch let error as DockStoreError {
+            Output.error(error.message)
+            exit(ExitStatus(error.kind).rawValue)
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch {
+            Dockstore.exit(withError: error)
+        }
+    }
+}
+
+struct Dockstore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dockstore",
+        abstract: "Provision and watch Docker's storage on a btrfs image or an EBS volume.",
+        discussion: """
+            Exit status: 0 done, 1 an operation failed, 2 refused (nothing changed), \
+            3 another dockstore holds the lock, 4 status found problems, 64 bad usage.
+            """,
+        version: "0.1.0",
+        subcommands: [Provision.self, Status.self]
+    )
+}
