@@ -1,0 +1,58 @@
+import Testing
+@testable import DockStoreCore
+
+@Suite struct DockerOptionsTests {
+    @Test(arguments: [
+        ("-s btrfs", "btrfs", [String]()),
+        ("-s=btrfs", "btrfs", []),
+        ("-sbtrfs", "btrfs", []),
+        ("--storage-driver btrfs", "btrfs", []),
+        ("--storage-driver=btrfs", "btrfs", []),
+        ("--storage-opt a=1 --storage-opt=b=2 -s overlay2", "overlay2", ["a=1", "b=2"]),
+        ("-s overlay2 --debug -s btrfs", "btrfs", []),
+        ("--log-level=warn", nil, []),
+        ("--selinux-enabled", nil, []),
+    ] as [(String, String?, [String])])
+    func recognisesEverySpelling(_ value: String, _ driver: String?, _ options: [String]) {
+        let storage = DockerOptions(value).storage
+        #expect(storage.driver == driver)
+        #expect(storage.options == options)
+    }
+
+    @Test func replacesInPlaceKeepingOtherFlags() {
+        let options = DockerOptions("--log-level=warn -s overlay2 --storage-opt overlay2.size=10G --insecure-registry 10.0.0.5:5000")
+        #expect(options.replacingStorage(driver: "btrfs", options: []).rendered
+                == "--log-level=warn --storage-driver=btrfs --insecure-registry 10.0.0.5:5000")
+    }
+
+    @Test func appendsWhenNoStorageFlag() {
+        #expect(DockerOptions("").replacingStorage(driver: "btrfs", options: []).rendered == "--storage-driver=btrfs")
+        #expect(DockerOptions("--debug  --tls").replacingStorage(driver: "btrfs", options: ["btrfs.min_space=1G"]).rendered
+                == "--debug  --tls --storage-driver=btrfs --storage-opt=btrfs.min_space=1G")
+    }
+
+    @Test func removesAllStorageFlags() {
+        #expect(DockerOptions("-s btrfs --debug").replacingStorage(driver: nil, options: []).rendered == "--debug")
+        #expect(DockerOptions("--storage-driver=btrfs").replacingStorage(driver: nil, options: []).rendered == "")
+    }
+
+    @Test func trailingFlagWithoutValueIsStillRemoved() {
+        #expect(DockerOptions("--debug -s").replacingStorage(driver: "btrfs", options: []).rendered == "--debug --storage-driver=btrfs")
+    }
+
+    @Test func sysconfigStorageEditIsANoOpWhenAlreadyBtrfs() throws {
+        var kiwi = try SysconfigFile(path: "f", text: Fixtures.sysconfigKiwi)
+        #expect(try kiwi.setDockerStorage(driver: "btrfs", options: []) == nil)
+        #expect(kiwi.text == Fixtures.sysconfigKiwi)
+    }
+
+    @Test func sysconfigStorageEditSwitchesDriverAndSaysWhatItDrops() throws {
+        var file = try SysconfigFile(path: "f", text: Fixtures.sysconfigWithOptions)
+        let change = try file.setDockerStorage(driver: "btrfs", options: [])
+        #expect(change?.contains("storage driver overlay2 → btrfs") == true)
+        #expect(change?.contains("drops --storage-opt overlay2.size=10G") == true)
+        #expect(file.value("DOCKER_OPTS") == "--log-level=warn --storage-driver=btrfs --insecure-registry 10.0.0.5:5000")
+        let headerLines = Fixtures.sysconfigWithOptions.split(separator: "\n").filter { $0.hasPrefix("#") }
+        #expect(file.text.split(separator: "\n").filter { $0.hasPrefix("#") } == headerLines)
+    }
+}

@@ -1,0 +1,133 @@
+import Testing
+@testable import DockStoreCore
+
+/// The provision planner against a table of observed states, the way k8s mount-utils tests
+/// SafeFormatAndMount: every state → exactly which steps run, or which refusal.
+@Suite struct ProvisionPlannerTests {
+    static let host: Host = { (try? Host(root: "/")) ?? { fatalError("no /") }() }()
+    static let request: ProvisionRequest = { (try? ProvisionRequest()) ?? { fatalError("bad defaults") }() }()
+    static let btrfs = BlockContent.signature(type: "btrfs", uuid: "u", label: "docker")
+    static let ourLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib 0 0\n"
+    static let loopMount = MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 1)
+    static let dropIn = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint)
+    static let sysconfig = Fixtures.sysconfigSUSE.replacingOccurrences("DOCKER_OPTS=\"\"", "DOCKER_OPTS=\"--storage-driver=btrfs\"")
+
+    /// Everything in place.
+    static var done: ProvisionObservation {
+        ProvisionObservation(image: .file(size: 100 << 30, allocated: 5 << 20, content: btrfs),
+                             mountpoint: .mounted(loopMount, ofImage: true), imageMountedAt: ["/var/lib/docker"],
+                             fstab: ourLine, dropIn: dropIn, sysconfig: sysconfig, hostAvailable: 200 << 30)
+    }
+
+    static func with(_ change: (inout ProvisionObservation) -> Void) -> ProvisionObservation {
+        var o = done
+        change(&o)
+        return o
+    }
+
+    static let cases: [(String, ProvisionObservation, [String])] = [
+        ("fresh system", ProvisionObservation(hostAvailable: 200 << 30),
+         ["create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+        ("already provisioned", done, []),
+        ("after a reboot: unmounted", with { $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] }, ["mount"]),
+        ("image exists, never formatted", with {
+            $0.image = .file(size: 100 << 30, allocated: 0, content: .blank); $0.mountpoint = .emptyFolder; $0.imageMountedAt = []
+        }, ["create-image", "format", "mount"]),
+        ("crash right after creating the file", with {
+            $0.image = .file(size: 0, allocated: 0, content: .blank); $0.mountpoint = .missing; $0.imageMountedAt = []
+            $0.fstab = ""; $0.dropIn = nil; $0.sysconfig = nil
+        }, ["create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+        ("legacy fstab line", with { $0.fstab = Fixtures.fstabLegacy }, ["fstab"]),
+        ("fstab missing", with { $0.fstab = nil }, ["fstab"]),
+        ("drop-in edited by hand", with { $0.dropIn = "[Unit]\n" }, ["drop-in"]),
+        ("kiwi sysconfig already selects btrfs", with { $0.sysconfig = Fixtures.sysconfigKiwi }, []),
+        ("sysconfig selects overlay2", with { $0.sysconfig = Fixtures.sysconfigWithOptions }, ["sysconfig"]),
+        ("daemon.json selects btrfs: no flag", with { $0.daemonJSON = "{\"storage-driver\": \"btrfs\"}" }, ["sysconfig"]),
+        ("daemon.json selects btrfs, flag already gone", with {
+            $0.daemonJSON = "{\"storage-driver\": \"btrfs\"}"; $0.sysconfig = Fixtures.sysconfigSUSE
+        }, []),
+        ("systemd running: reload after unit changes", with { $0.systemdRunning = true; $0.dropIn = nil }, ["drop-in", "daemon-reload"]),
+        ("systemd running, nothing to do", with { $0.systemdRunning = true }, []),
+    ]
+
+    @Test(arguments: cases)
+    func plansSteps(_ name: String, _ observed: ProvisionObservation, _ expected: [String]) throws {
+        let plan = try ProvisionPlanner.plan(observed, Self.request, Self.host)
+        #expect(plan.steps.map(\.id) == expected, "\(name)")
+    }
+
+    static let refusals: [(String, ProvisionObservation, DockStoreError.Kind, String)] = [
+        ("image holds ext4", with { $0.image = .file(size: 1 << 30, allocated: 1 << 20, content: .signature(type: "ext4", uuid: nil, label: nil)); $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] },
+         .refused, "holds a ext4 signature, not btrfs"),
+        ("image holds unknown data", with { $0.image = .file(size: 1 << 30, allocated: 1 << 20, content: .unrecognizedData); $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] },
+         .refused, "never reformats"),
+        ("image ambivalent", with { $0.image = .file(size: 1 << 30, allocated: 1 << 20, content: .ambivalent); $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] },
+         .refused, "more than one signature"),
+        ("image unreadable", with { $0.image = .file(size: 1 << 30, allocated: 1 << 20, content: .unreadable("EIO")); $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] },
+         .failed, "cannot read"),
+        ("image is a symlink", with { $0.image = .notRegular(.symlink); $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] },
+         .refused, "symbolic link"),
+        ("image is a folder", with { $0.image = .notRegular(.directory); $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] },
+         .refused, "is a folder, not a regular file"),
+        ("image folder missing", ProvisionObservation(imageFolderExists: false), .refused, "does not exist"),
+        ("mountpoint holds Docker's data", with { $0.mountpoint = .nonEmptyFolder(["containers", "image"]); $0.imageMountedAt = [] },
+         .refused, "would hide Docker's existing data"),
+        ("mountpoint is a file", with { $0.mountpoint = .notFolder(.regular); $0.imageMountedAt = [] }, .refused, "not a folder"),
+        ("mountpoint busy with another device", with {
+            $0.mountpoint = .mounted(MountEntry(source: "/dev/xvdf", target: "/var/lib/docker", fstype: "ext4", options: "", device: 2), ofImage: false)
+            $0.imageMountedAt = []
+        }, .refused, "/dev/xvdf (ext4) mounted on it"),
+        ("image mounted elsewhere", with { $0.mountpoint = .emptyFolder; $0.imageMountedAt = ["/mnt"] }, .refused, "already mounted at /mnt"),
+        ("foreign fstab line", with { $0.fstab = "UUID=1 /var/lib/docker xfs defaults 0 0\n" }, .refused, "already mounts UUID=1"),
+        ("daemon.json selects overlay2", with { $0.daemonJSON = Fixtures.daemonConflict }, .refused, "storage-driver"),
+        ("daemon.json invalid", with { $0.daemonJSON = "{ nope" }, .refused, "not valid JSON"),
+        ("DOCKER_OPTS uses expansion", with { $0.sysconfig = "DOCKER_OPTS=\"$X -s overlay2\"\n" }, .refused, "shell expansion"),
+    ]
+
+    @Test(arguments: refusals)
+    func refuses(_ name: String, _ observed: ProvisionObservation, _ kind: DockStoreError.Kind, _ fragment: String) {
+        do {
+            let plan = try ProvisionPlanner.plan(observed, Self.request, Self.host)
+            Issue.record("\(name): expected a refusal, got \(plan.steps.map(\.id))")
+        } catch let error as DockStoreError {
+            #expect(error.kind == kind, "\(name)")
+            #expect(error.message.contains(fragment), "\(name): \(error.message)")
+            #expect(!error.message.contains("\n"))
+        } catch {
+            Issue.record("\(name): \(error)")
+        }
+    }
+
+    @Test func warnsWhenTheHostCannotBackTheImage() throws {
+        var observed = ProvisionObservation(hostAvailable: 30 << 30)
+        var plan = try ProvisionPlanner.plan(observed, Self.request, Self.host)
+        #expect(plan.warnings.count == 1)
+        #expect(plan.warnings.first?.contains("30 GiB free, less than the 100 GiB") == true)
+        observed.hostAvailable = 200 << 30
+        plan = try ProvisionPlanner.plan(observed, Self.request, Self.host)
+        #expect(plan.warnings.isEmpty)
+    }
+
+    @Test func thickRefusesUpFrontWhenTheHostLacksSpace() throws {
+        let thick = try ProvisionRequest(size: 10 << 30, thick: true)
+        #expect(throws: DockStoreError.self) {
+            try ProvisionPlanner.plan(ProvisionObservation(hostAvailable: 5 << 30), thick, Self.host)
+        }
+        let plan = try ProvisionPlanner.plan(ProvisionObservation(hostAvailable: 50 << 30), thick, Self.host)
+        #expect(plan.steps.first == .allocateImage(size: 10 << 30, thick: true, existing: false))
+        guard case .mount(let options) = plan.steps[3] else { Issue.record("expected mount"); return }
+        #expect(options.contains("nodiscard"))
+    }
+
+    @Test func existingImageSizeIsKeptWithAWarning() throws {
+        let request = try ProvisionRequest(size: 50 << 30)
+        let plan = try ProvisionPlanner.plan(Self.done, request, Self.host)
+        #expect(plan.steps.isEmpty)
+        #expect(plan.warnings.contains { $0.contains("--size 50 GiB is not applied") })
+    }
+
+    @Test func everyStepHasAFailpointName() {
+        let ids = ProvisionPlannerTests.cases.flatMap { $0.2 }
+        #expect(Set(ids).isSubset(of: Set(ProvisionStep.allIDs)))
+    }
+}

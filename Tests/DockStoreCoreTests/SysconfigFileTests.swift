@@ -1,0 +1,94 @@
+import Testing
+@testable import DockStoreCore
+
+@Suite struct SysconfigFileTests {
+    static let samples: [String] = [
+        Fixtures.sysconfigSUSE, Fixtures.sysconfigWithOptions, Fixtures.sysconfigKiwi,
+        "", "\n", "A=1", "export DOCKER_OPTS='-s btrfs'\n", "DOCKER_OPTS=-s\\ btrfs # note\n",
+        "DOCKER_OPTS=\"--a \\\n --b\"\nOTHER=x\n", "# only a comment", "if true; then\n  X=1\nfi\n",
+        "X=\"caf\u{e9}\"\n", "A=\"$HOME\"\n",
+    ]
+
+    @Test(arguments: samples)
+    func unchangedFileRoundTrips(_ text: String) throws {
+        let file = try SysconfigFile(path: "f", text: text)
+        #expect(file.text == text)
+    }
+
+    @Test(arguments: [
+        ("DOCKER_OPTS=\"-s btrfs\"\n", "-s btrfs"),
+        ("DOCKER_OPTS='-s  btrfs'\n", "-s  btrfs"),
+        ("DOCKER_OPTS=-s\\ btrfs\n", "-s btrfs"),
+        ("export DOCKER_OPTS=\"x\"\n", "x"),
+        ("  DOCKER_OPTS=\"a\"'b'c\n", "abc"),
+        ("DOCKER_OPTS=\"a \\\"q\\\" \\$ \\` \\\\ \\n\"\n", "a \"q\" $ ` \\ \\n"),
+        ("DOCKER_OPTS=\"--a \\\n--b\"\n", "--a --b"),
+        ("DOCKER_OPTS=\"--a\n--b\"\n", "--a\n--b"),
+        ("DOCKER_OPTS=\"1\"\nDOCKER_OPTS=\"2\"\n", "2"),
+        ("DOCKER_OPTS=\"x\" # trailing comment\n", "x"),
+        ("DOCKER_OPTS=\"no newline\"", "no newline"),
+        ("DOCKER_OPTS=\n", ""),
+    ])
+    func readsValuesAsBashDoes(_ text: String, _ expected: String) throws {
+        #expect(try SysconfigFile(path: "f", text: text).value("DOCKER_OPTS") == expected)
+    }
+
+    @Test func setChangesOnlyTheValue() throws {
+        var file = try SysconfigFile(path: "f", text: Fixtures.sysconfigSUSE)
+        try file.set("DOCKER_OPTS", to: "--storage-driver=btrfs")
+        #expect(file.text == Fixtures.sysconfigSUSE.replacingOccurrences("DOCKER_OPTS=\"\"", "DOCKER_OPTS=\"--storage-driver=btrfs\""))
+    }
+
+    @Test func setKeepsExportPrefixAndTrailingComment() throws {
+        var file = try SysconfigFile(path: "f", text: "# c\nexport DOCKER_OPTS='-s vfs' # mine\nB=2")
+        try file.set("DOCKER_OPTS", to: "-s btrfs")
+        #expect(file.text == "# c\nexport DOCKER_OPTS=\"-s btrfs\" # mine\nB=2")
+    }
+
+    @Test func setReplacesContinuedValue() throws {
+        var file = try SysconfigFile(path: "f", text: "DOCKER_OPTS=\"--a \\\n --b\"\nOTHER=x\n")
+        try file.set("DOCKER_OPTS", to: "--c")
+        #expect(file.text == "DOCKER_OPTS=\"--c\"\nOTHER=x\n")
+    }
+
+    @Test func setAppendsWhenMissingAndAddsNewline() throws {
+        var file = try SysconfigFile(path: "f", text: "A=1")
+        try file.set("DOCKER_OPTS", to: "x")
+        #expect(file.text == "A=1\nDOCKER_OPTS=\"x\"\n")
+        var empty = try SysconfigFile(path: "f", text: "")
+        try empty.set("DOCKER_OPTS", to: "x")
+        #expect(empty.text == "DOCKER_OPTS=\"x\"\n")
+    }
+
+    @Test func quotingSurvivesBashRules() throws {
+        for value in ["a$b", "`x`", "q\"q", "back\\slash", "plain words"] {
+            var file = try SysconfigFile(path: "f", text: "DOCKER_OPTS=\"\"\n")
+            try file.set("DOCKER_OPTS", to: value)
+            let reread = try SysconfigFile(path: "f", text: file.text)
+            #expect(reread.value("DOCKER_OPTS") == value)
+            #expect(reread.assignment("DOCKER_OPTS")?.expands == false)
+        }
+    }
+
+    @Test func refusesToRewriteExpansions() throws {
+        var file = try SysconfigFile(path: "/etc/sysconfig/docker", text: "DOCKER_OPTS=\"$EXTRA -s btrfs\"\n")
+        #expect(throws: DockStoreError.refused("/etc/sysconfig/docker line 1: DOCKER_OPTS uses shell expansion ($ or `); dockstore will not guess what it means: write the value out literally")) {
+            try file.set("DOCKER_OPTS", to: "x")
+        }
+    }
+
+    @Test func refusesUnterminatedQuote() {
+        #expect(throws: DockStoreError.self) { try SysconfigFile(path: "f", text: "A=1\nDOCKER_OPTS=\"-s btrfs\n") }
+    }
+
+    @Test func refusesLineBreakInValue() throws {
+        var file = try SysconfigFile(path: "f", text: "")
+        #expect(throws: DockStoreError.self) { try file.set("DOCKER_OPTS", to: "a\nb") }
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ a: String, _ b: String) -> String {
+        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+    }
+}

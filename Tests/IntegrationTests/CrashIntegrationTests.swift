@@ -1,0 +1,53 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A provision killed (SIGKILL) right after any step is finished by the next run, and the
+/// end state equals that of a run that never crashed.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct CrashIntegrationTests {
+    /// Every failpoint the binary declares, so none is forgotten.
+    static func failpoints() throws -> [String] {
+        let root = try TestRoot()
+        defer { root.cleanUp() }
+        return try root.dockstore(["provision", "--list-failpoints"], root: false).stdout
+            .split(separator: "\n").map(String.init)
+    }
+
+    func endState(_ root: TestRoot) -> [String: String] {
+        var state: [String: String] = [:]
+        for (name, file) in [("fstab", root.fstab), ("sysconfig", root.sysconfig), ("drop-in", root.dropIn)] {
+            state[name] = root.read(file) ?? "<missing>"
+        }
+        state["mounted"] = root.mounts().map { "\($0.fstype) \($0.target.dropFirst(root.path.count))" }.joined(separator: ";")
+        if case .signature(let type, _, let label) = BlockProbe.probe(root.image) { state["image"] = "\(type) \(label ?? "")" }
+        state["size"] = root.status(root.image).map { "\($0.st_size) \($0.st_mode & 0o7777)" } ?? "<missing>"
+        return state
+    }
+
+    @Test func declaresEveryStep() throws {
+        #expect(try Self.failpoints() == ProvisionStep.allIDs)
+    }
+
+    @Test func everyCrashPointConvergesOnRerun() throws {
+        var reference: [String: String] = [:]
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision"]).status == 0)
+            reference = endState(root)
+        }
+        // daemon-reload runs only when systemd runs the host; this machine has none.
+        for point in try Self.failpoints() where point != "daemon-reload" {
+            try withTestRoot { root in
+                let crashed = try root.dockstore(["provision"], environment: ["DOCKSTORE_FAILPOINT": point])
+                #expect(crashed.signal == SIGKILL, "\(point): the run must die at its failpoint")
+                let rerun = try root.dockstore(["provision"])
+                #expect(rerun.status == 0, "\(point): \(rerun.stderr)")
+                #expect(endState(root) == reference, "\(point)")
+                #expect(try root.dockstore(["provision"]).stdout.contains("nothing to do"), "\(point)")
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import DockStoreCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let isRoot = getuid() == 0
+let needsRoot = "needs root: real loop devices, btrfs and mounts (run scripts/test as root)"
+
+/// What a run of the dockstore binary did.
+struct RunResult {
+    var status: Int32
+    /// Set when the process was killed by a signal.
+    var signal: Int32?
+    var stdout: String
+    var stderr: String
+
+    var stderrLines: [Substring] { stderr.split(separator: "\n") }
+}
+
+/// A temporary --root with var/lib, etc and run, for one test. `cleanUp()` unmounts
+/// everything mounted below it, detaches every loop device backed by a file in it and
+/// removes it; `withTestRoot` calls it whether the test passes, fails or throws.
+final class TestRoot {
+    let path: String
+
+    init() throws {
+        var template = Array("/tmp/dockstore-test.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp: \(String(cString: strerror(errno)))") }
+        path = String(cString: made)
+        for folder in ["var/lib", "etc", "run"] {
+            try FileManager.default.createDirectory(atPath: "\(path)/\(folder)", withIntermediateDirectories: true)
+        }
+    }
+
+    var image: String { path + "/var/lib/docker-storage.btrfs" }
+    var mountpoint: String { path + "/var/lib/docker" }
+    var fstab: String { path + "/etc/fstab" }
+    var sysconfig: String { path + "/etc/sysconfig/docker" }
+    var dropIn: String { path + "/etc/systemd/system/docker.service.d/dockstore.conf" }
+
+    static var binary: String {
+        if let explicit = ProcessInfo.processInfo.environment["DOCKSTORE_BIN"] { return explicit }
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = runner.deletingLastPathComponent()
+        if folder.path.hasSuffix(".xctest/Contents/MacOS") { folder = folder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+        return folder.appendingPathComponent("dockstore").path
+    }
+
+    /// Runs `dockstore <arguments> --root <this root>` with no stdin.
+    @discardableResult
+    func dockstore(_ arguments: [String], environment: [String: String] = [:], root: Bool = true) throws -> RunResult {
+        try run(Self.binary, arguments + (root ? ["--root", path] : []), environment: environment)
+    }
+
+    func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "DOCKSTORE_FAILPOINT")
+        environment.forEach { env[$0.key] = $0.value }
+        process.environment = env
+        let outPath = "\(path)/.out-\(UUID().uuidString)"
+        let errPath = "\(path)/.err-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { unlink(outPath); unlink(errPath) }
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        process.standardOutput = FileHandle(forWritingAtPath: outPath)
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        try process.run()
+        process.waitUntilExit()
+        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        let signaled = process.terminationReason == .uncaughtSignal
+        return RunResult(status: process.terminationStatus, signal: signaled ? process.terminationStatus : nil,
+                         stdout: out, stderr: err)
+    }
+
+    /// Runs a shell command for test setup; throws when it fails.
+    @discardableResult
+    func sh(_ command: String) throws -> String {
+        let result = try run("/bin/sh", ["-c", command])
+        guard result.status == 0 else { throw TestFailure("`\(command)` failed: \(result.stderr)") }
+        return result.stdout
+    }
+
+    func read(_ file: String) -> String? { try? String(contentsOfFile: file, encoding: .utf8) }
+
+    func write(_ file: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try text.write(toFile: file, atomically: false, encoding: .utf8)
+    }
+
+    func status(_ file: String) -> stat? {
+        var st = stat()
+        return lstat(file, &st) == 0 ? st : nil
+    }
+
+    /// Targets mounted at or below this root, deepest first.
+    func mounts() -> [MountEntry] {
+        ((try? MountTable.read())?.mounts(within: path) ?? []).reversed()
+    }
+
+    /// Loop devices whose backing file lies in this root.
+    func loopDevices() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/block")) ?? []
+        return names.filter { $0.hasPrefix("loop") }.compactMap { name in
+            guard let backing = try? String(contentsOfFile: "/sys/block/\(name)/loop/backing_file", encoding: .utf8)
+            else { return nil }
+            return backing.hasPrefix(path + "/") ? "/dev/\(name)" : nil
+        }
+    }
+
+    /// A snapshot of everything provision may touch, to prove a refusal changed nothing.
+    func snapshot() -> [String: String] {
+        var result: [String: String] = [:]
+        for file in [fstab, sysconfig, dropIn, path + "/etc/docker/daemon.json"] {
+            result[file] = read(file) ?? "<missing>"
+            if let st = status(file) { result[file + "#mtime"] = "\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)" }
+        }
+        if let st = status(image) {
+            result["image"] = "\(st.st_mode) \(st.st_size) \(st.st_blocks) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+        } else {
+            result["image"] = "<missing>"
+        }
+        result["mounts"] = mounts().map { "\($0.source) \($0.target)" }.joined(separator: ";")
+        result["mountpoint"] = (try? FileManager.default.contentsOfDirectory(atPath: mountpoint).sorted().joined(separator: ",")) ?? "<missing>"
+        return result
+    }
+
+    func cleanUp() {
+        for _ in 0..<3 {
+            for entry in mounts() where umount2(entry.target, 0) != 0 {
+                _ = umount2(entry.target, Int32(MNT_DETACH))
+            }
+            for device in loopDevices() { _ = try? run("/usr/sbin/losetup", ["-d", device]) }
+            if mounts().isEmpty && loopDevices().isEmpty { break }
+            usleep(200_000)
+        }
+        _ = try? run("/bin/rm", ["-rf", "--one-file-system", path])
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `body` with a fresh root and always cleans it up.
+func withTestRoot(_ body: (TestRoot) throws -> Void) throws {
+    let root = try TestRoot()
+    defer { root.cleanUp() }
+    try body(root)
+}
