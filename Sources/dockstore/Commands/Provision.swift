@@ -1,5 +1,8 @@
 import ArgumentParser
 import DockStoreCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Dockstore {
     struct Provision: ParsableCommand {
@@ -36,6 +39,9 @@ extension Dockstore {
                 return
             }
             let host = try global.host()
+            if !dryRun && geteuid() != 0 {
+                throw DockStoreError.refused("provision changes mounts and system files: run it as root (or look first with --dry-run)")
+            }
             let paths = try store.paths()
             let bytes = try size.map { try ByteSize.parse($0, what: "--size") }
             let request = try ProvisionRequest(image: paths.image, mountpoint: paths.mountpoint, size: bytes, thick: thick)
