@@ -3,6 +3,7 @@
 #include <linux/btrfs.h>
 #include <linux/fs.h>
 #include <linux/loop.h>
+#include <linux/nvme_ioctl.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -73,4 +74,14 @@ int ds_fitrim(int fd, uint64_t min_length, uint64_t *trimmed) {
     if (rc == 0 && trimmed)
         *trimmed = range.len;
     return rc;
+}
+
+int ds_nvme_identify_controller(int fd, uint8_t *buffer4096) {
+    struct nvme_admin_cmd cmd;
+    memset(&cmd, 0, sizeof cmd);
+    cmd.opcode = 0x06;
+    cmd.addr = (uint64_t)(uintptr_t)buffer4096;
+    cmd.data_len = 4096;
+    cmd.cdw10 = 1;
+    return ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd);
 }

@@ -115,7 +115,7 @@ import Testing
         }
         let plan = try ProvisionPlanner.plan(ProvisionObservation(hostAvailable: 50 << 30), thick, Self.host)
         #expect(plan.steps.first == .allocateImage(size: 10 << 30, thick: true, existing: false))
-        guard case .mount(let options) = plan.steps[3] else { Issue.record("expected mount"); return }
+        guard case .mount(_, _, let options) = plan.steps[3] else { Issue.record("expected mount"); return }
         #expect(options.contains("nodiscard"))
     }
 

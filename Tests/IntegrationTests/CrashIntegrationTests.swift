@@ -29,7 +29,7 @@ struct CrashIntegrationTests {
     }
 
     @Test func declaresEveryStep() throws {
-        #expect(try Self.failpoints() == ProvisionStep.allIDs)
+        #expect(try Self.failpoints() == ProvisionStep.failpoints(device: false))
     }
 
     @Test func everyCrashPointConvergesOnRerun() throws {

@@ -51,4 +51,11 @@ int ds_btrfs_dev_info(int fd, uint64_t devid, struct ds_btrfs_dev_info *out);
 /* FITRIM over the whole filesystem; *trimmed receives the bytes discarded. */
 int ds_fitrim(int fd, uint64_t min_length, uint64_t *trimmed);
 
+/*
+ * NVMe Identify Controller (admin opcode 0x06, CNS 1) into a 4096-byte buffer.
+ * On EBS volumes bytes 3072..3103 hold the block device name the volume was attached
+ * as ("sdf", "/dev/xvdf"), which udev turns into the /dev/xvdf symlink.
+ */
+int ds_nvme_identify_controller(int fd, uint8_t *buffer4096);
+
 #endif

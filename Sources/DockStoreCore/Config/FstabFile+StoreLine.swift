@@ -13,8 +13,10 @@ extension FstabFile {
     }
 
     /// Plans the edit, or refuses when another line claims the mountpoint or the source.
-    public func storeLineEdit(source: String, target: HostPath, fstype: String,
-                              requiredOptions: [String], path: String) throws -> StoreLineEdit {
+    /// `aliases` are other sources that name the same store (`/dev/xvdf` for `UUID=…`); a
+    /// line using one is adopted and rewritten with `source`.
+    public func storeLineEdit(source: String, aliases: [String] = [], target: HostPath, fstype: String,
+                              requiredOptions: [String], pass: String = "0", path: String) throws -> StoreLineEdit {
         let atTarget = entries(mountingAt: target)
         if atTarget.count > 1 {
             let numbers = atTarget.map { String($0.index + 1) }.joined(separator: ", ")
@@ -24,18 +26,20 @@ extension FstabFile {
             throw DockStoreError.refused("\(path) line \(elsewhere.index + 1) mounts \(source) at \(elsewhere.entry.target) too; remove that line, a store must be mounted once")
         }
         guard let existing = atTarget.first else {
-            return .append(FstabEntry(source: source, target: target.string, fstype: fstype, options: requiredOptions))
+            return .append(FstabEntry(source: source, target: target.string, fstype: fstype, options: requiredOptions,
+                                      pass: pass))
         }
         let entry = existing.entry
-        guard entry.normalizedSource == source else {
+        guard entry.normalizedSource == source || aliases.contains(entry.normalizedSource) else {
             throw DockStoreError.refused("\(path) line \(existing.index + 1) already mounts \(entry.source) at \(target); remove that line or choose another --mountpoint")
         }
         guard entry.fstype == fstype || entry.fstype == "auto" else {
             throw DockStoreError.refused("\(path) line \(existing.index + 1) mounts \(source) as \(entry.fstype), not \(fstype); fix or remove that line")
         }
         let merged = Self.merge(entry.options, requiredOptions)
-        if merged == entry.options && entry.fstype == fstype { return .inPlace(entry) }
+        if merged == entry.options && entry.fstype == fstype && entry.source == source { return .inPlace(entry) }
         var updated = entry
+        updated.source = source
         updated.options = merged
         updated.fstype = fstype
         return .adopt(index: existing.index, old: entry, new: updated)

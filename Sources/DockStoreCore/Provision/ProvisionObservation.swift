@@ -14,8 +14,9 @@ public struct ProvisionObservation: Sendable, Equatable {
         case emptyFolder
         /// A folder with entries that is not a mount point; the first few names.
         case nonEmptyFolder([String])
-        /// Something is mounted there; `ofImage` when it is a loop device over the image.
-        case mounted(MountEntry, ofImage: Bool)
+        /// Something is mounted there; `ofImage` when it is a loop device over the image,
+        /// `ofDevice` when it is the requested device.
+        case mounted(MountEntry, ofImage: Bool, ofDevice: Bool = false)
     }
 
     public var image: Image
@@ -33,11 +34,13 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var hostAvailable: UInt64?
     /// True when systemd runs the host (so units must be reloaded after an fstab or unit change).
     public var systemdRunning: Bool
+    /// For `--device`: what was seen of it.
+    public var device: DeviceObservation?
 
     public init(image: Image = .missing, imageFolderExists: Bool = true, mountpoint: Mountpoint = .missing,
                 mountpointParentExists: Bool = true, imageMountedAt: [String] = [], fstab: String? = "",
                 dropIn: String? = nil, sysconfig: String? = nil, daemonJSON: String? = nil,
-                hostAvailable: UInt64? = nil, systemdRunning: Bool = false) {
+                hostAvailable: UInt64? = nil, systemdRunning: Bool = false, device: DeviceObservation? = nil) {
         self.image = image
         self.imageFolderExists = imageFolderExists
         self.mountpoint = mountpoint
@@ -49,5 +52,6 @@ public struct ProvisionObservation: Sendable, Equatable {
         self.daemonJSON = daemonJSON
         self.hostAvailable = hostAvailable
         self.systemdRunning = systemdRunning
+        self.device = device
     }
 }

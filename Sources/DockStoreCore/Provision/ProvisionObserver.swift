@@ -7,14 +7,22 @@ import Musl
 /// Reads the host once for `provision` and `status`.
 public struct ProvisionObserver: Sendable {
     public let host: Host
+    public let resolver: DeviceResolver
 
-    public init(host: Host) { self.host = host }
+    public init(host: Host, resolver: DeviceResolver = DeviceResolver()) {
+        self.host = host
+        self.resolver = resolver
+    }
 
     public func observe(_ request: ProvisionRequest) throws -> ProvisionObservation {
         let imagePath = host.real(request.image)
         let mountpointPath = host.real(request.mountpoint)
         let mounts = try MountTable.read()
         var observed = ProvisionObservation()
+        if let deviceRequest = request.device {
+            observed.device = try DeviceInspector(sysfs: resolver.sysfs, host: host)
+                .observe(try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait), mounts: mounts)
+        }
 
         let imageStatus = try FileStatus.of(imagePath)
         if let imageStatus {
@@ -39,7 +47,8 @@ public struct ProvisionObserver: Sendable {
             let canonical = canonicalPath(mountpointPath)
             if let entry = mounts.mount(at: canonical) {
                 let ofImage = observed.imageMountedAt.contains(canonical)
-                observed.mountpoint = .mounted(entry, ofImage: ofImage)
+                let ofDevice = observed.device?.mountedAt.contains(canonical) ?? false
+                observed.mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
             } else {
                 let names = try folderEntries(mountpointPath, limit: 4)
                 observed.mountpoint = names.isEmpty ? .emptyFolder : .nonEmptyFolder(names)

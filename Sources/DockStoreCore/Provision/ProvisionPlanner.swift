@@ -3,36 +3,116 @@
 public enum ProvisionPlanner {
     public static func plan(_ observed: ProvisionObservation, _ request: ProvisionRequest,
                             _ host: Host) throws -> ProvisionPlan {
-        var steps: [ProvisionStep] = []
         var warnings: [String] = []
-        let imagePath = host.real(request.image)
-        let mountpointPath = host.real(request.mountpoint)
+        let mounted = try checkMountpoint(observed, request, host)
 
-        // The mountpoint first: refusing there must not depend on the image.
-        var mounted = false
+        // The store: what to create or format, what to mount, how fstab names it.
+        let store: StorePlan
+        if let deviceRequest = request.device {
+            guard let device = observed.device else {
+                throw DockStoreError.failed("internal: the device \(deviceRequest.spec) was not observed")
+            }
+            store = try DevicePlanner.plan(device, deviceRequest, observed, request, host, mounted: mounted)
+        } else {
+            store = try imageSteps(observed, request, host, mounted: mounted, warnings: &warnings)
+        }
+        var steps = store.steps
+
+        // fstab: its line decides the mount options, so it is planned before the mount.
+        let fstabPath = host.real(HostPaths.fstab)
+        let fstab = FstabFile(text: observed.fstab ?? "")
+        let edit = try fstab.storeLineEdit(source: store.fstabSource, aliases: store.fstabAliases,
+                                           target: request.mountpoint, fstype: store.fstype,
+                                           requiredOptions: request.requiredMountOptions, pass: store.fsckPass,
+                                           path: fstabPath)
+        let entry: FstabEntry
+        var fstabStep: ProvisionStep? = nil
+        switch edit {
+        case .inPlace(let existing):
+            entry = existing
+        case .append(let new):
+            entry = new
+            var updated = fstab
+            updated.append(new)
+            fstabStep = .writeFstab(text: updated.text, change: "add the line '\(new.rendered)'")
+        case .adopt(let index, let old, let new):
+            entry = new
+            var updated = fstab
+            updated.replace(lineAt: index, with: new)
+            fstabStep = .writeFstab(text: updated.text, change: "adopt line \(index + 1) '\(old.rendered)' as '\(new.rendered)'")
+        }
+
+        if case .missing = observed.mountpoint { steps.append(.createMountpoint) }
+        if !mounted {
+            steps.append(.mount(source: store.mountSource, fstype: store.fstype, options: entry.options.joined(separator: ",")))
+        }
+        if let fstabStep { steps.append(fstabStep) }
+
+        let dropIn = DockerDropIn.render(mountpoint: request.mountpoint)
+        if observed.dropIn != dropIn {
+            steps.append(.writeDropIn(text: dropIn, change: observed.dropIn == nil
+                ? "create it with RequiresMountsFor=\(request.mountpoint)"
+                : "rewrite it with RequiresMountsFor=\(request.mountpoint)"))
+        }
+
+        if let step = try sysconfigStep(observed, host, driver: store.storageDriver) { steps.append(step) }
+
+        if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }; return false }) {
+            steps.append(.reloadSystemd)
+        }
+        return ProvisionPlan(steps: steps, warnings: warnings + store.warnings)
+    }
+
+    /// What the image or device part of the plan decided.
+    struct StorePlan {
+        var steps: [ProvisionStep]
+        var mountSource: String
+        var fstabSource: String
+        var fstabAliases: [String]
+        var fstype: String
+        var fsckPass: String
+        var storageDriver: String
+        var warnings: [String] = []
+    }
+
+    /// Refuses a mountpoint the store cannot go on; true when the store is already mounted there.
+    static func checkMountpoint(_ observed: ProvisionObservation, _ request: ProvisionRequest, _ host: Host) throws -> Bool {
+        let mountpointPath = host.real(request.mountpoint)
         switch observed.mountpoint {
         case .missing:
             guard observed.mountpointParentExists else {
                 throw DockStoreError.refused("the folder \(host.real(request.mountpoint.parent)) that should hold \(mountpointPath) does not exist; create it or give another --mountpoint")
             }
+            return false
         case .notFolder(let kind):
             throw DockStoreError.refused("\(mountpointPath) is a \(kind.rawValue), not a folder: Docker's storage can only be mounted on a folder; move it away or give another --mountpoint")
         case .emptyFolder:
-            break
+            return false
         case .nonEmptyFolder(let names):
             let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
             throw DockStoreError.refused("\(mountpointPath) is not a mount point but holds files (\(shown)): mounting the store there would hide Docker's existing data; stop Docker and move them aside (mv \(mountpointPath) \(mountpointPath).old), then re-run")
-        case .mounted(let entry, let ofImage):
-            guard ofImage else {
-                throw DockStoreError.refused("\(mountpointPath) already has \(entry.source) (\(entry.fstype)) mounted on it, not \(imagePath); unmount it or give another --mountpoint")
+        case .mounted(let entry, let ofImage, let ofDevice):
+            if let device = request.device {
+                if ofDevice { return true }
+                if ofImage {
+                    throw DockStoreError.refused("Docker's storage is the loopback image \(host.real(request.image)), mounted at \(mountpointPath); to move it onto \(device.spec) without losing a layer, run: dockstore migrate-ebs \(device.spec)")
+                }
+                throw DockStoreError.refused("\(mountpointPath) already has \(entry.source) (\(entry.fstype)) mounted on it, not \(device.spec); unmount it or give another --mountpoint")
             }
-            mounted = true
+            guard ofImage else {
+                throw DockStoreError.refused("\(mountpointPath) already has \(entry.source) (\(entry.fstype)) mounted on it, not \(host.real(request.image)); unmount it or give another --mountpoint")
+            }
+            return true
         }
+    }
+
+    static func imageSteps(_ observed: ProvisionObservation, _ request: ProvisionRequest, _ host: Host,
+                           mounted: Bool, warnings: inout [String]) throws -> StorePlan {
+        let imagePath = host.real(request.image)
+        var steps: [ProvisionStep] = []
         if !mounted, let other = observed.imageMountedAt.first {
             throw DockStoreError.refused("\(imagePath) is already mounted at \(other); unmount it there first (a btrfs image must be mounted once)")
         }
-
-        // The image.
         switch observed.image {
         case .missing:
             guard observed.imageFolderExists else {
@@ -76,66 +156,27 @@ public enum ProvisionPlanner {
                 warnings.append("the filesystem holding \(imagePath) has \(ByteSize.format(available)) free, less than the \(ByteSize.format(promise)) the image can still grow by (apparent size \(ByteSize.format(apparent))); Docker's writes fail with I/O errors when it fills: grow the root volume, give a smaller --size, or move the store to EBS (dockstore migrate-ebs)")
             }
         }
-
-        // fstab: its line decides the mount options, so it is planned before the mount.
-        let fstabPath = host.real(HostPaths.fstab)
-        let fstab = FstabFile(text: observed.fstab ?? "")
-        let edit = try fstab.storeLineEdit(source: request.image.string, target: request.mountpoint, fstype: "btrfs",
-                                           requiredOptions: request.requiredMountOptions, path: fstabPath)
-        let entry: FstabEntry
-        var fstabStep: ProvisionStep? = nil
-        switch edit {
-        case .inPlace(let existing):
-            entry = existing
-        case .append(let new):
-            entry = new
-            var updated = fstab
-            updated.append(new)
-            fstabStep = .writeFstab(text: updated.text, change: "add the line '\(new.rendered)'")
-        case .adopt(let index, let old, let new):
-            entry = new
-            var updated = fstab
-            updated.replace(lineAt: index, with: new)
-            fstabStep = .writeFstab(text: updated.text, change: "adopt line \(index + 1) '\(old.rendered)' as '\(new.rendered)'")
-        }
-
-        if case .missing = observed.mountpoint { steps.append(.createMountpoint) }
-        if !mounted { steps.append(.mount(options: entry.options.joined(separator: ","))) }
-        if let fstabStep { steps.append(fstabStep) }
-
-        let dropIn = DockerDropIn.render(mountpoint: request.mountpoint)
-        if observed.dropIn != dropIn {
-            steps.append(.writeDropIn(text: dropIn, change: observed.dropIn == nil
-                ? "create it with RequiresMountsFor=\(request.mountpoint)"
-                : "rewrite it with RequiresMountsFor=\(request.mountpoint)"))
-        }
-
-        if let step = try sysconfigStep(observed, host, &warnings) { steps.append(step) }
-
-        if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }; return false }) {
-            steps.append(.reloadSystemd)
-        }
-        return ProvisionPlan(steps: steps, warnings: warnings)
+        return StorePlan(steps: steps, mountSource: imagePath, fstabSource: request.image.string, fstabAliases: [],
+                         fstype: "btrfs", fsckPass: "0", storageDriver: "btrfs")
     }
 
-    /// DOCKER_OPTS must select btrfs, unless daemon.json already does (dockerd refuses a
+    /// DOCKER_OPTS must select `driver`, unless daemon.json already does (dockerd refuses a
     /// driver set in both places, even to the same value).
-    static func sysconfigStep(_ observed: ProvisionObservation, _ host: Host,
-                              _ warnings: inout [String]) throws -> ProvisionStep? {
+    static func sysconfigStep(_ observed: ProvisionObservation, _ host: Host, driver: String) throws -> ProvisionStep? {
         let sysconfigPath = host.real(HostPaths.sysconfigDocker)
         let daemonPath = host.real(HostPaths.daemonJSON)
-        var driverFlag: String? = "btrfs"
+        var driverFlag: String? = driver
         if let text = observed.daemonJSON {
             let daemon = try DaemonJSON(path: daemonPath, text: text)
-            if let driver = daemon.storageDriver {
-                guard driver == "btrfs" else {
-                    throw DockStoreError.refused("\(daemonPath) sets \"storage-driver\": \"\(driver)\", so dockerd would not use the btrfs store; remove that key (dockstore then selects btrfs in \(sysconfigPath)) and re-run")
+            if let configured = daemon.storageDriver {
+                guard configured == driver else {
+                    throw DockStoreError.refused("\(daemonPath) sets \"storage-driver\": \"\(configured)\", so dockerd would not use \(driver) on this store; remove that key (dockstore then selects \(driver) in \(sysconfigPath)) and re-run")
                 }
                 driverFlag = nil
             }
         }
         var file = try SysconfigFile(path: sysconfigPath, text: observed.sysconfig ?? DockerOptions.suseSysconfigTemplate)
-        let keptOptions = file.dockerStorage.options.filter { $0.hasPrefix("btrfs.") }
+        let keptOptions = file.dockerStorage.options.filter { $0.hasPrefix(driver + ".") }
         guard let change = try file.setDockerStorage(driver: driverFlag, options: keptOptions) else { return nil }
         let what = observed.sysconfig == nil ? "create it as SUSE ships it, with \(change)" : "set \(change)"
         return .writeSysconfig(text: file.text, change: what)

@@ -12,15 +12,21 @@ public struct ProvisionRequest: Sendable, Equatable {
     public var sizeGiven: Bool
     public var thick: Bool
     public var label: String
+    /// Set for `--device`: the store goes on that device instead of the image.
+    public var device: DeviceRequest?
 
     public init(image: HostPath = HostPaths.defaultImage, mountpoint: HostPath = HostPaths.defaultMountpoint,
-                size: UInt64? = nil, thick: Bool = false) throws {
+                size: UInt64? = nil, thick: Bool = false, device: DeviceRequest? = nil) throws {
         self.image = image
         self.mountpoint = mountpoint
         self.size = size ?? Self.defaultSize
         self.sizeGiven = size != nil
         self.thick = thick
         self.label = "docker"
+        self.device = device
+        if device != nil, size != nil || thick {
+            throw DockStoreError.usage("--size and --thick are for the image; a --device store takes the whole device")
+        }
         try validate()
     }
 
@@ -31,10 +37,10 @@ public struct ProvisionRequest: Sendable, Equatable {
         if mountpoint.isRoot {
             throw DockStoreError.usage("--mountpoint / would mount Docker's storage over the whole system; give a folder such as /var/lib/docker")
         }
-        if image.isWithin(mountpoint) {
+        if device == nil, image.isWithin(mountpoint) {
             throw DockStoreError.usage("--image \(image) lies inside --mountpoint \(mountpoint): the image would be hidden under its own mount; put it outside")
         }
-        if mountpoint.isWithin(image) {
+        if device == nil, mountpoint.isWithin(image) {
             throw DockStoreError.usage("--mountpoint \(mountpoint) lies inside --image \(image); give two separate paths")
         }
     }
@@ -43,6 +49,11 @@ public struct ProvisionRequest: Sendable, Equatable {
     /// (punching holes into the image), unless it is thick, where discard would undo the
     /// preallocation (kernels since 6.2 turn discard=async on by default, hence `nodiscard`).
     public var requiredMountOptions: [String] {
+        if device != nil { return ["nofail"] }
+        return imageMountOptions
+    }
+
+    var imageMountOptions: [String] {
         ["nofail", "loop", thick ? "nodiscard" : "discard=async",
          "x-systemd.requires-mounts-for=\(image.parent.string)"]
     }

@@ -2,8 +2,10 @@
 public enum ProvisionStep: Sendable, Equatable {
     case allocateImage(size: UInt64, thick: Bool, existing: Bool)
     case format(label: String)
+    /// Formats the device, wiping its signatures first when `wipe` (`--force`).
+    case formatDevice(filesystem: DeviceFilesystem, uuid: String, wipe: Bool)
     case createMountpoint
-    case mount(options: String)
+    case mount(source: String, fstype: String, options: String)
     case writeFstab(text: String, change: String)
     case writeDropIn(text: String, change: String)
     case writeSysconfig(text: String, change: String)
@@ -13,6 +15,7 @@ public enum ProvisionStep: Sendable, Equatable {
         switch self {
         case .allocateImage: return "create-image"
         case .format: return "format"
+        case .formatDevice: return "format-device"
         case .createMountpoint: return "create-mountpoint"
         case .mount: return "mount"
         case .writeFstab: return "fstab"
@@ -23,8 +26,13 @@ public enum ProvisionStep: Sendable, Equatable {
     }
 
     /// Every step id, in the order steps run; the failpoint list.
-    public static let allIDs = ["create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in",
-                                "sysconfig", "daemon-reload"]
+    public static let allIDs = ["create-image", "format", "format-device", "create-mountpoint", "mount", "fstab",
+                                "drop-in", "sysconfig", "daemon-reload"]
+
+    /// The failpoints a provision of an image (or of a device) can reach.
+    public static func failpoints(device: Bool) -> [String] {
+        allIDs.filter { device ? $0 != "create-image" && $0 != "format" : $0 != "format-device" }
+    }
 
     public func describe(_ request: ProvisionRequest, _ host: Host) -> String {
         let image = host.real(request.image)
@@ -36,10 +44,13 @@ public enum ProvisionStep: Sendable, Equatable {
                 : "create \(image): \(ByteSize.format(size)) \(how), mode 0600"
         case .format(let label):
             return "format \(image) as btrfs, label '\(label)' (mkfs.btrfs)"
+        case .formatDevice(let filesystem, let uuid, let wipe):
+            let device = request.device?.spec.description ?? "the device"
+            return (wipe ? "wipe every signature on \(device), then " : "") + "format \(device) as \(filesystem.rawValue), label '\(request.label)', UUID \(uuid)"
         case .createMountpoint:
             return "create the folder \(host.real(request.mountpoint))"
-        case .mount(let options):
-            return "mount \(image) at \(host.real(request.mountpoint)) (\(options))"
+        case .mount(let source, let fstype, let options):
+            return "mount \(source) (\(fstype)) at \(host.real(request.mountpoint)) (\(options))"
         case .writeFstab(_, let change):
             return "\(host.real(HostPaths.fstab)): \(change)"
         case .writeDropIn(_, let change):

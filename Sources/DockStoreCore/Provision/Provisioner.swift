@@ -66,9 +66,12 @@ public struct Provisioner: Sendable {
                 }
             case .failure(let code): throw DockStoreError.system("cannot create the folder", mountpoint, errno: code)
             }
-        case .mount(let options):
-            if case .mounted(_, true) = try observe().mountpoint { return }
-            try Mounter.mount(source: image, target: mountpoint, fstype: "btrfs", options: options)
+        case .formatDevice(let filesystem, let uuid, let wipe):
+            try formatDevice(filesystem, uuid: uuid, wipe: wipe)
+        case .mount(let source, let fstype, let options):
+            if case .mounted(_, let ofImage, let ofDevice) = try observe().mountpoint,
+               request.device == nil ? ofImage : ofDevice { return }
+            try Mounter.mount(source: source, target: mountpoint, fstype: fstype, options: options)
         case .writeFstab(let text, _):
             try write(text, to: HostPaths.fstab, mode: 0o644, backup: false)
         case .writeDropIn(let text, _):
@@ -83,6 +86,36 @@ public struct Provisioner: Sendable {
                 throw DockStoreError.failed("systemctl daemon-reload failed: \(result.reason)")
             }
         }
+    }
+
+    /// Formats the device while holding an exclusive flock on it, after probing it again
+    /// under that lock: what was planned must still be true.
+    private func formatDevice(_ filesystem: DeviceFilesystem, uuid: String, wipe: Bool) throws {
+        guard let deviceRequest = request.device,
+              let device = try DeviceResolver().resolve(deviceRequest.spec) else {
+            throw DockStoreError.refused("the device \(request.device?.spec.description ?? "?") is gone; check the attachment and re-run")
+        }
+        let locked = try BlockDevice(path: device.path, lock: true)
+        let content = BlockProbe.probe(device.path)
+        switch content {
+        case .signature(let type, _, let label) where type == filesystem.rawValue && label == request.label:
+            return
+        case .blank:
+            break
+        case .signature, .partitionTable, .unrecognizedData:
+            guard wipe else {
+                throw DockStoreError.refused("refusing: \(device.label) now holds \(content.summary); it was blank when dockstore looked; re-run to look again")
+            }
+            try locked.wipeSignatures()
+        case .ambivalent, .unreadable:
+            throw DockStoreError.refused("refusing: \(device.label) is \(content.summary)")
+        }
+        let (tool, arguments) = filesystem.mkfs(device: device.path, label: request.label, uuid: uuid, force: wipe)
+        let result = try Subprocess.run(tool, arguments, package: filesystem.package)
+        guard result.status == 0 else {
+            throw DockStoreError.failed("\(tool) \(device.path) failed: \(result.reason)")
+        }
+        withExtendedLifetime(locked) {}
     }
 
     private func write(_ text: String, to path: HostPath, mode: mode_t, backup: Bool) throws {

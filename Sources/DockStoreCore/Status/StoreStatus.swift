@@ -13,21 +13,32 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         public var content: String?
     }
 
+    public struct Device: Codable, Sendable, Equatable {
+        public var path: String
+        public var requested: String
+        public var volumeID: String?
+        public var sizeBytes: UInt64
+        public var content: String
+    }
+
     public struct Filesystem: Codable, Sendable, Equatable {
-        public var uuid: String
+        public var type: String
+        public var uuid: String?
         public var label: String?
         public var sizeBytes: UInt64
         public var freeBytes: UInt64
-        public var devices: UInt64
+        /// btrfs only: how many devices the filesystem spans.
+        public var devices: UInt64?
     }
 
     /// "image" or "device".
     public var store: String
-    public var image: Image
+    public var image: Image?
+    public var device: Device?
     public var mountpoint: String
     public var mounted: Bool
-    /// The mounted block device (a loop device for an image).
-    public var device: String?
+    /// The block device mounted at the mountpoint (a loop device for an image).
+    public var mountedFrom: String?
     public var filesystem: Filesystem?
     public var fstab: String
     public var dropIn: String
@@ -39,31 +50,94 @@ public struct StoreStatus: Codable, Sendable, Equatable {
 
     public var inPlace: Bool { problems.isEmpty }
 
+    /// The request `status` checks against when the user names no device: a device store
+    /// when a non-loop block device is mounted at the mountpoint or fstab mounts one there
+    /// by UUID, the image otherwise.
+    public static func detectRequest(host: Host, image: HostPath, mountpoint: HostPath) throws -> ProvisionRequest {
+        let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
+        var spec: DeviceSpec? = nil
+        var fstype: String? = nil
+        if let entry = try MountTable.read().mount(at: target), entry.source.hasPrefix("/dev/"),
+           let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
+           try !isLoop(entry.source, over: host.real(image)) {
+            spec = .path(entry.source)
+            fstype = entry.fstype
+        } else if let text = try FileContents.readString(host.real(HostPaths.fstab)),
+                  let entry = FstabFile(text: text).entries(mountingAt: mountpoint).first?.entry,
+                  entry.source.hasPrefix("UUID=") {
+            spec = .filesystemUUID(String(entry.source.dropFirst(5)))
+            fstype = entry.fstype
+        }
+        guard let spec else { return try ProvisionRequest(image: image, mountpoint: mountpoint) }
+        let filesystem = fstype.flatMap(DeviceFilesystem.init(rawValue:)) ?? .btrfs
+        return try ProvisionRequest(image: image, mountpoint: mountpoint,
+                                    device: DeviceRequest(spec: spec, filesystem: filesystem, wait: 0))
+    }
+
+    /// True when `device` is a loop device whose backing file is `image`.
+    static func isLoop(_ device: String, over image: String) throws -> Bool {
+        guard let loop = try LoopDevice.status(device), let file = try FileStatus.of(image) else { return false }
+        return loop.backingDevice == file.device && loop.backingInode == file.inode
+    }
+
+    /// A status request for a named device; the filesystem is read from the device itself.
+    public static func deviceRequest(host: Host, image: HostPath, mountpoint: HostPath, device: String) throws -> ProvisionRequest {
+        let spec = try DeviceSpec(device)
+        var filesystem = DeviceFilesystem.btrfs
+        if let resolved = try DeviceResolver().resolve(spec),
+           case .signature(let type, _, _) = BlockProbe.probe(resolved.path), let fs = DeviceFilesystem(rawValue: type) {
+            filesystem = fs
+        }
+        return try ProvisionRequest(image: image, mountpoint: mountpoint,
+                                    device: DeviceRequest(spec: spec, filesystem: filesystem, wait: 0))
+    }
+
     public static func inspect(host: Host, request: ProvisionRequest) throws -> StoreStatus {
         let provisioner = Provisioner(host: host, request: request)
-        let observed = try provisioner.observe()
-        let imagePath = host.real(request.image)
-        var status = StoreStatus(store: "image", image: Image(path: imagePath, exists: false),
+        var status = StoreStatus(store: request.device == nil ? "image" : "device",
                                  mountpoint: host.real(request.mountpoint), mounted: false,
                                  fstab: "in place", dropIn: "in place", dockerOpts: "in place",
                                  problems: [], warnings: [])
-        if case .file(let size, let allocated, let content) = observed.image {
-            status.image = Image(path: imagePath, exists: true, apparentBytes: size, allocatedBytes: allocated,
-                                 content: content.summary)
-        } else if case .notRegular(let kind) = observed.image {
-            status.image.content = kind.rawValue
+        let observed: ProvisionObservation
+        do {
+            observed = try provisioner.observe()
+        } catch let error as DockStoreError where error.kind != .failed {
+            status.device = request.device.map { Device(path: $0.spec.description, requested: $0.spec.description,
+                                                        volumeID: nil, sizeBytes: 0, content: "missing") }
+            status.problems.append(error.message)
+            return status
         }
-        if case .mounted(let entry, let ofImage) = observed.mountpoint {
-            status.mounted = ofImage
-            status.device = entry.source
-            if !ofImage { status.store = "device" }
-            if entry.fstype == "btrfs", let fs = try? BtrfsFilesystem.open(status.mountpoint) {
-                let space = try? HostSpace.of(status.mountpoint)
-                var label: String? = nil
-                if case .signature(_, _, let l) = BlockProbe.probe(entry.source) { label = l }
-                status.filesystem = Filesystem(uuid: fs.uuid, label: label, sizeBytes: space?.total ?? 0,
-                                               freeBytes: space?.available ?? 0, devices: fs.deviceCount)
+        if request.device == nil {
+            let imagePath = host.real(request.image)
+            switch observed.image {
+            case .file(let size, let allocated, let content):
+                status.image = Image(path: imagePath, exists: true, apparentBytes: size, allocatedBytes: allocated,
+                                     content: content.summary)
+            case .notRegular(let kind):
+                status.image = Image(path: imagePath, exists: true, content: kind.rawValue)
+            case .missing:
+                status.image = Image(path: imagePath, exists: false)
             }
+        }
+        if let device = observed.device {
+            status.device = Device(path: device.device.path, requested: device.device.requested,
+                                   volumeID: device.device.volumeID?.description, sizeBytes: device.size,
+                                   content: device.content.summary)
+        }
+        if case .mounted(let entry, let ofImage, let ofDevice) = observed.mountpoint {
+            status.mounted = request.device == nil ? ofImage : ofDevice
+            status.mountedFrom = entry.source
+            let space = try? HostSpace.of(status.mountpoint)
+            var filesystem = Filesystem(type: entry.fstype, sizeBytes: space?.total ?? 0, freeBytes: space?.available ?? 0)
+            if case .signature(_, let uuid, let label) = BlockProbe.probe(entry.source) {
+                filesystem.uuid = uuid
+                filesystem.label = label
+            }
+            if entry.fstype == "btrfs", let btrfs = try? BtrfsFilesystem.open(status.mountpoint) {
+                filesystem.uuid = btrfs.uuid
+                filesystem.devices = btrfs.deviceCount
+            }
+            status.filesystem = filesystem
         }
         if let daemon = observed.daemonJSON.flatMap({ try? DaemonJSON(path: "", text: $0) }), let driver = daemon.storageDriver {
             status.dockerStorageDriver = driver
@@ -78,9 +152,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             let plan = try provisioner.plan(observed)
             status.warnings = plan.warnings
             for step in plan.steps {
+                let text = step.describe(request, host)
                 switch step {
-                case .allocateImage, .format: status.problems.append("the image is not ready: \(step.describe(request, host)) is pending")
-                case .createMountpoint, .mount: status.problems.append("not mounted: \(step.describe(request, host)) is pending")
+                case .allocateImage, .format, .formatDevice: status.problems.append("the store is not ready: \(text) is pending")
+                case .createMountpoint, .mount: status.problems.append("not mounted: \(text) is pending")
                 case .writeFstab(_, let change): status.fstab = change; status.problems.append("fstab: \(change)")
                 case .writeDropIn(_, let change): status.dropIn = change; status.problems.append("docker.service drop-in: \(change)")
                 case .writeSysconfig(_, let change): status.dockerOpts = change; status.problems.append("DOCKER_OPTS: \(change)")
@@ -102,16 +177,29 @@ public struct StoreStatus: Codable, Sendable, Equatable {
 
     public func renderText() -> String {
         var lines: [String] = []
-        func row(_ key: String, _ value: String) { lines.append(key.padding(12) + value) }
-        row("store:", store == "image" ? "image \(image.path)" : "device \(device ?? "?")")
-        if image.exists, let apparent = image.apparentBytes, let allocated = image.allocatedBytes {
-            row("image:", "\(ByteSize.format(apparent)) apparent, \(ByteSize.format(allocated)) allocated, \(image.content ?? "")")
-        } else if store == "image" {
-            row("image:", image.content.map { "a \($0) (not usable)" } ?? "missing")
+        func row(_ key: String, _ value: String) { lines.append(key.padding(13) + value) }
+        if let image {
+            row("store:", "image \(image.path)")
+            if image.exists, let apparent = image.apparentBytes, let allocated = image.allocatedBytes {
+                row("image:", "\(ByteSize.format(apparent)) apparent, \(ByteSize.format(allocated)) allocated, \(image.content ?? "")")
+            } else {
+                row("image:", image.content.map { "a \($0) (not usable)" } ?? "missing")
+            }
         }
-        row("mounted:", mounted ? "yes, \(device ?? "?") at \(mountpoint)" : "no (\(mountpoint))")
+        if let device {
+            row("store:", "device \(device.requested)" + (device.path != device.requested ? " (\(device.path))" : ""))
+            var facts = ["\(ByteSize.format(device.sizeBytes))", device.content]
+            if let id = device.volumeID { facts.insert("EBS \(id)", at: 0) }
+            row("device:", facts.joined(separator: ", "))
+        }
+        row("mounted:", mounted ? "yes, \(mountedFrom ?? "?") at \(mountpoint)" : "no (\(mountpoint))")
         if let fs = filesystem {
-            row("filesystem:", "btrfs \(fs.uuid)\(fs.label.map { " label '\($0)'" } ?? ""), \(ByteSize.format(fs.sizeBytes)) size, \(ByteSize.format(fs.freeBytes)) free, \(fs.devices) device(s)")
+            var text = "\(fs.type)"
+            if let uuid = fs.uuid { text += " \(uuid)" }
+            if let label = fs.label { text += " label '\(label)'" }
+            text += ", \(ByteSize.format(fs.sizeBytes)) size, \(ByteSize.format(fs.freeBytes)) free"
+            if let devices = fs.devices { text += ", \(devices) device(s)" }
+            row("filesystem:", text)
         }
         row("fstab:", fstab)
         row("drop-in:", dropIn)
@@ -119,9 +207,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         row("driver:", dockerStorageDriver.map { "\($0) (from \(dockerStorageDriverSource ?? "?"))" } ?? "not set (dockerd picks one)")
         for warning in warnings { lines.append("warning: \(warning)") }
         if problems.isEmpty {
-            lines.append("state:      in place")
+            row("state:", "in place")
         } else {
-            lines.append("state:      \(problems.count) problem(s); 'dockstore provision' fixes what it can:")
+            row("state:", "\(problems.count) problem(s); 'dockstore provision' fixes what it can:")
             for problem in problems { lines.append("  - \(problem)") }
         }
         return lines.joined(separator: "\n")

@@ -63,6 +63,14 @@ public enum BlockProbe {
         }
     }
 
+    /// The device node holding the filesystem with this UUID (libblkid's tag evaluation,
+    /// which checks the answer against the device), or nil.
+    public static func device(withUUID uuid: String) -> String? {
+        guard let name = blkid_evaluate_tag("UUID", uuid, nil) else { return nil }
+        defer { free(name) }
+        return String(cString: name)
+    }
+
     private static func value(_ probe: blkid_probe, _ name: String) -> String? {
         var data: UnsafePointer<CChar>? = nil
         var length = 0

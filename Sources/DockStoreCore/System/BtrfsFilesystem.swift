@@ -63,6 +63,10 @@ public struct BtrfsFilesystem: Sendable, Equatable {
 
 func formatUUID<T>(_ bytes: T) -> String {
     let raw = withUnsafeBytes(of: bytes) { Array($0.prefix(16)) }
+    return formatUUID(raw)
+}
+
+func formatUUID(_ raw: [UInt8]) -> String {
     let hex = raw.map { b -> String in
         let s = String(b, radix: 16)
         return s.count == 1 ? "0" + s : s

@@ -13,6 +13,9 @@ public enum FileContents {
         if fd < 0 {
             let code = errno
             if code == ENOENT { return nil }
+            if code == ENOTDIR {
+                throw DockStoreError.refused("cannot read \(path): \(AtomicFile.parentFolder(of: path)) or a folder above it is not a folder; fix the tree")
+            }
             if code == ELOOP {
                 throw DockStoreError.refused("\(path) is a symbolic link: dockstore does not edit files through links; replace it with the file itself")
             }

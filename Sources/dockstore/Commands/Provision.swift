@@ -24,6 +24,21 @@ extension Dockstore {
         @Flag(name: .long, help: "Preallocate the image (fallocate) so the host can never run out under it.")
         var thick = false
 
+        @Option(name: .long, help: ArgumentHelp("Put the store on this device instead: /dev/xvdf, /dev/nvme1n1, /dev/disk/by-id/…, or an EBS volume id vol-….", valueName: "dev"))
+        var device: String?
+
+        @Option(name: .long, help: ArgumentHelp("Refuse a device whose EBS serial names another volume.", valueName: "vol-id"))
+        var volumeId: String?
+
+        @Option(name: .customLong("fs"), help: ArgumentHelp("Filesystem for --device: btrfs (default), or xfs/ext4 with the overlay2 driver.", valueName: "type"))
+        var filesystem: String?
+
+        @Flag(name: .long, help: "With --device: format even though it holds signatures (they are wiped). Never overrides mounted, in use, root disk or read-only.")
+        var force = false
+
+        @Option(name: .long, help: ArgumentHelp("With --device: seconds to wait for the device to appear (default 60).", valueName: "seconds"))
+        var wait: Double?
+
         @Flag(name: .long, help: "Print the plan and change nothing.")
         var dryRun = false
 
@@ -35,7 +50,7 @@ extension Dockstore {
 
         func run() throws {
             if listFailpoints {
-                ProvisionStep.allIDs.forEach { Output.line($0) }
+                ProvisionStep.failpoints(device: device != nil).forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
@@ -44,7 +59,8 @@ extension Dockstore {
             }
             let paths = try store.paths()
             let bytes = try size.map { try ByteSize.parse($0, what: "--size") }
-            let request = try ProvisionRequest(image: paths.image, mountpoint: paths.mountpoint, size: bytes, thick: thick)
+            let request = try ProvisionRequest(image: paths.image, mountpoint: paths.mountpoint, size: bytes, thick: thick,
+                                               device: try deviceRequest())
             let provisioner = Provisioner(host: host, request: request)
 
             // The dry run and a locked re-check share one observation each.
@@ -54,7 +70,7 @@ extension Dockstore {
             plan.warnings.forEach { Output.warning($0) }
             let target = host.real(request.mountpoint)
             if plan.isEmpty {
-                Output.line("Docker's storage is in place: \(host.real(request.image)) mounted at \(target); nothing to do.")
+                Output.line("Docker's storage is in place: \(store(request, host)) mounted at \(target); nothing to do.")
                 return
             }
             if dryRun {
@@ -67,8 +83,30 @@ extension Dockstore {
             try provisioner.apply(plan) { step in
                 Output.line("[\(step.id)] \(step.describe(request, host))")
             }
-            Output.line("Docker's storage is ready: \(host.real(request.image)) mounted at \(target).")
+            Output.line("Docker's storage is ready: \(store(request, host)) mounted at \(target).")
             withExtendedLifetime(lock) {}
+        }
+
+        func store(_ request: ProvisionRequest, _ host: Host) -> String {
+            request.device?.spec.description ?? host.real(request.image)
+        }
+
+        func deviceRequest() throws -> DeviceRequest? {
+            guard let device else {
+                for (given, name) in [(volumeId != nil, "--volume-id"), (filesystem != nil, "--fs"), (force, "--force"), (wait != nil, "--wait")] where given {
+                    throw DockStoreError.usage("\(name) goes with --device")
+                }
+                return nil
+            }
+            let fs = try filesystem.map { text -> DeviceFilesystem in
+                guard let fs = DeviceFilesystem(rawValue: text) else {
+                    throw DockStoreError.usage("--fs '\(text)' is not one of btrfs, xfs, ext4")
+                }
+                return fs
+            } ?? .btrfs
+            return try DeviceRequest(spec: try DeviceSpec(device), filesystem: fs, force: force,
+                                     volumeID: try volumeId.map { try EBSVolumeID(parsing: $0, what: "--volume-id") },
+                                     wait: wait ?? DeviceRequest.defaultWait)
         }
     }
 }

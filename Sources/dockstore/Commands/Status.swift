@@ -14,10 +14,15 @@ extension Dockstore {
         @Flag(name: .long, help: "Print JSON.")
         var json = false
 
+        @Option(name: .long, help: ArgumentHelp("Check a device store on this device (found from the mount table or fstab when not given).", valueName: "dev"))
+        var device: String?
+
         func run() throws {
             let host = try global.host()
             let paths = try store.paths()
-            let request = try ProvisionRequest(image: paths.image, mountpoint: paths.mountpoint)
+            let request = try device.map {
+                try StoreStatus.deviceRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, device: $0)
+            } ?? StoreStatus.detectRequest(host: host, image: paths.image, mountpoint: paths.mountpoint)
             let status = try StoreStatus.inspect(host: host, request: request)
             Output.line(json ? try status.renderJSON() : status.renderText())
             if !status.inPlace { throw ExitCode(ExitStatus.problems.rawValue) }

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Reads everything the safe-format decision needs about a device, without writing to it:
+/// its kind, size, read-only flag, mounts (of it or its partitions), swap use, holders,
+/// whether it carries the root filesystem, and what libblkid and its first and last MiB say.
+struct DeviceInspector {
+    let sysfs: SysfsBlock
+    let host: Host
+
+    func observe(_ device: ResolvedDevice, mounts: MountTable) throws -> DeviceObservation {
+        var observed = DeviceObservation(device: device)
+        observed.newUUID = RandomUUID.make()
+        guard let status = try FileStatus.following(device.path) else {
+            throw DockStoreError.refused("device \(device.label) disappeared while dockstore looked at it; check the attachment and re-run")
+        }
+        observed.kind = status.kind
+        guard status.kind == .blockDevice else { return observed }
+
+        let name = sysfs.name(ofDevice: status.rdev) ?? device.name
+        let disk = sysfs.disk(of: name)
+        var family: Set<UInt64> = [status.rdev]
+        var names = [name]
+        if disk == name {
+            for partition in sysfs.partitions(of: disk) {
+                names.append(partition)
+                if let number = deviceNumber(partition) { family.insert(number) }
+            }
+        }
+        observed.mountedAt = mounts.entries.filter { entry in
+            if family.contains(entry.device) { return true }
+            guard entry.source.hasPrefix("/"), let source = try? FileStatus.following(entry.source) else { return false }
+            return source.kind == .blockDevice && family.contains(source.rdev)
+        }.map(\.target)
+        observed.swap = SwapTable.paths().contains { path in
+            (try? FileStatus.following(path)).flatMap { $0 }.map { family.contains($0.rdev) } ?? false
+        }
+        observed.holders = names.flatMap { sysfs.holders(of: $0) }
+        let rootDisks = Set(["/", host.root].compactMap { diskHolding($0, mounts: mounts) })
+        observed.rootDisk = rootDisks.contains(disk) ? disk : nil
+
+        if observed.rootDisk == nil {
+            let open = try BlockDevice(path: device.path, lock: false)
+            observed.size = try open.size()
+            observed.readOnly = try open.isReadOnly()
+            observed.content = BlockProbe.probe(device.path)
+        }
+        return observed
+    }
+
+    /// `maj:min` from /sys/class/block/NAME/dev.
+    func deviceNumber(_ name: String) -> UInt64? {
+        guard let text = try? FileContents.readString("\(sysfs.root)/class/block/\(name)/dev") else { return nil }
+        let parts = text.trimmingWhitespace().split(separator: ":").compactMap { UInt64($0) }
+        guard parts.count == 2 else { return nil }
+        return makeDevice(parts[0], parts[1])
+    }
+
+    /// The whole disk under the filesystem holding `path`: by st_dev, or, for filesystems
+    /// with anonymous device numbers (btrfs), by the mount table's source.
+    func diskHolding(_ path: String, mounts: MountTable) -> String? {
+        guard let status = try? FileStatus.following(path) else { return nil }
+        if major(status.device) != 0, let name = sysfs.name(ofDevice: status.device) {
+            return sysfs.disk(of: name)
+        }
+        let containing = mounts.entries.filter { path == $0.target || path.hasPrefix($0.target == "/" ? "/" : $0.target + "/") }
+            .max(by: { $0.target.count < $1.target.count })
+        guard let source = containing?.source, source.hasPrefix("/"),
+              let node = try? FileStatus.following(source), node.kind == .blockDevice,
+              let name = sysfs.name(ofDevice: node.rdev) else { return nil }
+        return sysfs.disk(of: name)
+    }
+}
+
+func makeDevice(_ major: UInt64, _ minor: UInt64) -> UInt64 {
+    ((major & 0xfffff000) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00) << 12) | (minor & 0xff)
+}

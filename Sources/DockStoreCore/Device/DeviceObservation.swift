@@ -1,0 +1,33 @@
+/// What was seen of the device `provision --device` is to use.
+public struct DeviceObservation: Sendable, Equatable {
+    public var device: ResolvedDevice
+    public var kind: FileStatus.Kind
+    public var readOnly: Bool
+    public var size: UInt64
+    /// Where the device or one of its partitions is mounted (real paths).
+    public var mountedAt: [String]
+    public var swap: Bool
+    /// device-mapper or md devices built on it or its partitions.
+    public var holders: [String]
+    /// The disk that holds / (or --root), when the device is that disk or a partition of it.
+    public var rootDisk: String?
+    public var content: BlockContent
+    /// The UUID a new filesystem gets (chosen at observation so the plan can show the fstab line).
+    public var newUUID: String
+
+    public init(device: ResolvedDevice, kind: FileStatus.Kind = .blockDevice, readOnly: Bool = false,
+                size: UInt64 = 100 << 30, mountedAt: [String] = [], swap: Bool = false, holders: [String] = [],
+                rootDisk: String? = nil, content: BlockContent = .blank,
+                newUUID: String = "00000000-0000-4000-8000-000000000000") {
+        self.device = device
+        self.kind = kind
+        self.readOnly = readOnly
+        self.size = size
+        self.mountedAt = mountedAt
+        self.swap = swap
+        self.holders = holders
+        self.rootDisk = rootDisk
+        self.content = content
+        self.newUUID = newUUID
+    }
+}

@@ -1,0 +1,77 @@
+/// The safe-format decision for `provision --device`, as a pure function: which device
+/// states are refused (always, or unless --force), which are formatted, which are used as
+/// they are. Modelled on kubernetes' formatAndMountSensitive and systemd-makefs, without
+/// their hole: a device that cannot be read is never taken for blank.
+enum DevicePlanner {
+    static func plan(_ device: DeviceObservation, _ deviceRequest: DeviceRequest, _ observed: ProvisionObservation,
+                     _ request: ProvisionRequest, _ host: Host, mounted: Bool) throws -> ProvisionPlanner.StorePlan {
+        let label = device.device.label
+        let fs = deviceRequest.filesystem
+
+        if let wanted = deviceRequest.volumeID {
+            guard let actual = device.device.volumeID else {
+                throw DockStoreError.refused("refusing: \(label) has no EBS volume id to check against \(wanted) (it is not an EBS NVMe device); drop --volume-id or name the volume's device")
+            }
+            guard actual == wanted else {
+                throw DockStoreError.refused("refusing: \(device.device.path) is \(actual), not \(wanted)")
+            }
+        }
+        if !mounted, case .file(_, _, .signature("btrfs", _, _)) = observed.image {
+            throw DockStoreError.refused("Docker's storage is the loopback image \(host.real(request.image)) (not mounted now); to move it onto \(deviceRequest.spec) without losing a layer, run: dockstore migrate-ebs \(deviceRequest.spec); or remove the image if its data is not needed")
+        }
+
+        // What --force never overrides.
+        guard device.kind == .blockDevice else {
+            throw DockStoreError.refused("\(label) is a \(device.kind.rawValue), not a block device; give the EBS volume's device")
+        }
+        if let disk = device.rootDisk {
+            throw DockStoreError.refused("refusing: \(label) is on \(disk), the disk the root filesystem lives on")
+        }
+        let mountpointPath = host.real(request.mountpoint)
+        let elsewhere = device.mountedAt.filter { $0 != mountpointPath }
+        if !elsewhere.isEmpty {
+            throw DockStoreError.refused("refusing: \(label) is mounted at \(elsewhere.joined(separator: ", ")); unmount it first")
+        }
+        if device.swap {
+            throw DockStoreError.refused("refusing: \(label) is in use as swap; swapoff it first")
+        }
+        if !device.holders.isEmpty {
+            throw DockStoreError.refused("refusing: \(label) is in use by \(device.holders.joined(separator: ", ")) (device-mapper, LVM or RAID); release it first")
+        }
+
+        var steps: [ProvisionStep] = []
+        var uuid = device.newUUID
+        if !mounted {
+            if device.readOnly {
+                throw DockStoreError.refused("refusing: \(label) is read-only; attach the volume read-write")
+            }
+            switch device.content {
+            case .signature(let type, let existing?, let existingLabel) where type == fs.rawValue && existingLabel == request.label:
+                uuid = existing
+            case .blank:
+                try checkSize(device, fs, label)
+                steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: false))
+            case .ambivalent, .unreadable:
+                throw DockStoreError.refused("refusing: \(label) is \(device.content.summary); dockstore formats only a device it can read and knows to be blank")
+            case .signature, .partitionTable, .unrecognizedData:
+                guard deviceRequest.force else {
+                    throw DockStoreError.refused("refusing: \(label) holds \(device.content.summary); dockstore never formats a device that holds data; if it is truly unwanted, re-run with --force (which wipes it)")
+                }
+                try checkSize(device, fs, label)
+                steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: true))
+            }
+        } else if case .signature(_, let existing?, _) = device.content {
+            uuid = existing
+        }
+        return ProvisionPlanner.StorePlan(
+            steps: steps, mountSource: device.device.path, fstabSource: "UUID=\(uuid)",
+            fstabAliases: [device.device.path, device.device.requested, "/dev/disk/by-uuid/\(uuid)", "LABEL=\(request.label)"],
+            fstype: fs.rawValue, fsckPass: fs.fsckPass, storageDriver: fs.storageDriver)
+    }
+
+    static func checkSize(_ device: DeviceObservation, _ fs: DeviceFilesystem, _ label: String) throws {
+        if device.size < fs.minimumSize {
+            throw DockStoreError.refused("refusing: \(label) is \(ByteSize.format(device.size)), too small for \(fs.rawValue) (at least \(ByteSize.format(fs.minimumSize)))")
+        }
+    }
+}

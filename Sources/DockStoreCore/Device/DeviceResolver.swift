@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Finds the device node for a `DeviceSpec`, both ways round:
+/// - a volume id → the NVMe device whose serial is that id (model "Amazon Elastic Block Store");
+/// - `/dev/xvdf` or `/dev/sdf` whose udev symlink is missing → the EBS NVMe device whose
+///   Identify Controller data names that mapping;
+/// - any existing path (symlinks included) → its canonical node, with the volume id read back.
+/// The sysfs and /dev roots and the identify reader are injectable for tests.
+public struct DeviceResolver: Sendable {
+    public static let ebsModel = "Amazon Elastic Block Store"
+
+    public let sysfs: SysfsBlock
+    public let devRoot: String
+    /// Reads the EBS block device mapping name (`sdf`, `/dev/xvdf`) of an NVMe node.
+    public let mappingName: @Sendable (String) -> String?
+
+    public init(sysfs: SysfsBlock = SysfsBlock(), devRoot: String = "/dev",
+                mappingName: @escaping @Sendable (String) -> String? = EBSIdentity.mappingName(ofDevice:)) {
+        self.sysfs = sysfs
+        self.devRoot = devRoot
+        self.mappingName = mappingName
+    }
+
+    /// The device, or nil when it is not (yet) there. Throws when the answer is ambiguous.
+    public func resolve(_ spec: DeviceSpec) throws -> ResolvedDevice? {
+        switch spec {
+        case .volume(let id):
+            let matches = ebsDisks().filter { sysfs.attribute($0, "device/serial").flatMap(EBSVolumeID.init) == id }
+            guard let name = try single(matches, spec) else { return nil }
+            return ResolvedDevice(path: "\(devRoot)/\(name)", name: name, volumeID: id, requested: spec.description)
+        case .filesystemUUID(let uuid):
+            guard let path = BlockProbe.device(withUUID: uuid) else { return nil }
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            return ResolvedDevice(path: path, name: name, volumeID: volumeID(of: name), requested: spec.description)
+        case .path(let path):
+            let real = devRoot == "/dev" ? path : devRoot + path.dropFirst(4)
+            if let resolved = realpath(real, nil) {
+                defer { free(resolved) }
+                let canonical = String(cString: resolved)
+                let name = canonical.split(separator: "/").last.map(String.init) ?? canonical
+                return ResolvedDevice(path: canonical, name: name, volumeID: volumeID(of: name), requested: path)
+            }
+            guard let suffix = DeviceSpec.mappingSuffix(path) else { return nil }
+            let (disk, partition) = splitPartition(suffix)
+            let matches = ebsDisks().filter { name in
+                mappingName("\(devRoot)/\(name)").flatMap(DeviceSpec.mappingSuffix) == disk
+            }
+            guard let name = try single(matches, spec) else { return nil }
+            let target = partition.isEmpty ? name : "\(name)p\(partition)"
+            return ResolvedDevice(path: "\(devRoot)/\(target)", name: target, volumeID: volumeID(of: name), requested: path)
+        }
+    }
+
+    /// Waits up to `timeout` seconds for the device node to appear (an attach is asynchronous).
+    public func waitFor(_ spec: DeviceSpec, timeout: Double, sleep: (Double) -> Void = { usleep(UInt32($0 * 1e6)) }) throws -> ResolvedDevice {
+        var waited = 0.0
+        while true {
+            if let device = try resolve(spec), access(device.path, F_OK) == 0 { return device }
+            if waited >= timeout {
+                let seconds = timeout == timeout.rounded() ? "\(Int(timeout))" : "\(timeout)"
+                let how = timeout > 0 ? "did not appear within \(seconds) s" : "does not exist"
+                throw DockStoreError.refused("device \(spec) \(how); check that the volume is attached to this instance (aws ec2 describe-volumes), or give --wait SECONDS")
+            }
+            let step = min(0.25, timeout - waited)
+            sleep(step)
+            waited += step
+        }
+    }
+
+    /// The EBS volume id of a disk or of the disk a partition belongs to.
+    public func volumeID(of name: String) -> EBSVolumeID? {
+        let disk = sysfs.disk(of: name)
+        guard sysfs.attribute(disk, "device/model") == Self.ebsModel else { return nil }
+        return sysfs.attribute(disk, "device/serial").flatMap(EBSVolumeID.init)
+    }
+
+    func ebsDisks() -> [String] {
+        sysfs.disks(prefix: "nvme").filter { sysfs.attribute($0, "device/model") == Self.ebsModel }
+    }
+
+    private func single(_ matches: [String], _ spec: DeviceSpec) throws -> String? {
+        if matches.count > 1 {
+            throw DockStoreError.refused("\(spec) matches more than one device (\(matches.joined(separator: ", "))); name the device node itself")
+        }
+        return matches.first
+    }
+
+    /// `f` → (`f`, ``); `f1` → (`f`, `1`).
+    private func splitPartition(_ suffix: String) -> (String, String) {
+        let letters = suffix.prefix(while: { $0.isLetter })
+        return (String(letters), String(suffix.dropFirst(letters.count)))
+    }
+}
