@@ -6,6 +6,7 @@
 #include <linux/nvme_ioctl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/vfs.h>
 
 int ds_blk_get_size64(int fd, uint64_t *size) {
     return ioctl(fd, BLKGETSIZE64, size);
@@ -84,4 +85,12 @@ int ds_nvme_identify_controller(int fd, uint8_t *buffer4096) {
     cmd.data_len = 4096;
     cmd.cdw10 = 1;
     return ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd);
+}
+
+int ds_statfs_type(const char *path, int64_t *type) {
+    struct statfs s;
+    int rc = statfs(path, &s);
+    if (rc == 0)
+        *type = (int64_t)s.f_type;
+    return rc;
 }

@@ -46,6 +46,9 @@ import Testing
         ("daemon.json selects btrfs, flag already gone", with {
             $0.daemonJSON = "{\"storage-driver\": \"btrfs\"}"; $0.sysconfig = Fixtures.sysconfigSUSE
         }, []),
+        ("daemon.json selects overlay2: its key goes", with { $0.daemonJSON = Fixtures.daemonConflict }, ["daemon-json"]),
+        ("daemon.json selects overlay2, DOCKER_OPTS empty", with { $0.daemonJSON = Fixtures.daemonConflict; $0.sysconfig = Fixtures.sysconfigSUSE },
+         ["daemon-json", "sysconfig"]),
         ("systemd running: reload after unit changes", with { $0.systemdRunning = true; $0.dropIn = nil }, ["drop-in", "daemon-reload"]),
         ("systemd running, nothing to do", with { $0.systemdRunning = true }, []),
     ]
@@ -79,8 +82,8 @@ import Testing
         }, .refused, "/dev/xvdf (ext4) mounted on it"),
         ("image mounted elsewhere", with { $0.mountpoint = .emptyFolder; $0.imageMountedAt = ["/mnt"] }, .refused, "already mounted at /mnt"),
         ("foreign fstab line", with { $0.fstab = "UUID=1 /var/lib/docker xfs defaults 0 0\n" }, .refused, "already mounts UUID=1"),
-        ("daemon.json selects overlay2", with { $0.daemonJSON = Fixtures.daemonConflict }, .refused, "storage-driver"),
         ("daemon.json invalid", with { $0.daemonJSON = "{ nope" }, .refused, "not valid JSON"),
+        ("daemon.json not an object", with { $0.daemonJSON = "[1]" }, .refused, "does not hold a JSON object"),
         ("DOCKER_OPTS uses expansion", with { $0.sysconfig = "DOCKER_OPTS=\"$X -s overlay2\"\n" }, .refused, "shell expansion"),
     ]
 

@@ -17,9 +17,13 @@ struct CrashIntegrationTests {
             .split(separator: "\n").map(String.init)
     }
 
+    /// Makes every step run, the daemon-json one included.
+    static let conflictingDaemonJSON = "{\n  \"log-level\": \"warn\",\n  \"storage-driver\": \"overlay2\"\n}\n"
+
     func endState(_ root: TestRoot) -> [String: String] {
         var state: [String: String] = [:]
-        for (name, file) in [("fstab", root.fstab), ("sysconfig", root.sysconfig), ("drop-in", root.dropIn)] {
+        for (name, file) in [("fstab", root.fstab), ("sysconfig", root.sysconfig), ("drop-in", root.dropIn),
+                             ("daemon.json", root.path + "/etc/docker/daemon.json")] {
             state[name] = root.read(file) ?? "<missing>"
         }
         state["mounted"] = root.mounts().map { "\($0.fstype) \($0.target.dropFirst(root.path.count))" }.joined(separator: ";")
@@ -35,12 +39,14 @@ struct CrashIntegrationTests {
     @Test func everyCrashPointConvergesOnRerun() throws {
         var reference: [String: String] = [:]
         try withTestRoot { root in
+            try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
             try #require(try root.dockstore(["provision"]).status == 0)
             reference = endState(root)
         }
         // daemon-reload runs only when systemd runs the host; this machine has none.
         for point in try Self.failpoints() where point != "daemon-reload" {
             try withTestRoot { root in
+                try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
                 let crashed = try root.dockstore(["provision"], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point): the run must die at its failpoint")
                 let rerun = try root.dockstore(["provision"])

@@ -178,6 +178,7 @@ struct DeviceIntegrationTests {
         for point in points where point != "daemon-reload" {
             try withTestRoot { root in
                 let disk = try root.attachDisk(megabytes: 512)
+                try root.write(root.path + "/etc/docker/daemon.json", CrashIntegrationTests.conflictingDaemonJSON)
                 let crashed = try root.dockstore(["provision", "--device", disk], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point)")
                 let rerun = try root.dockstore(["provision", "--device", disk])
@@ -185,6 +186,7 @@ struct DeviceIntegrationTests {
                 let uuid = try root.sh("blkid -s UUID -o value \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
                 #expect(root.read(root.fstab) == "UUID=\(uuid) /var/lib/docker btrfs nofail 0 0\n", "\(point)")
                 #expect(root.mounts().map(\.source) == [disk], "\(point)")
+                #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"log-level\": \"warn\"\n}\n", "\(point)")
                 #expect(try root.dockstore(["provision", "--device", disk]).stdout.contains("nothing to do"), "\(point)")
             }
         }

@@ -98,6 +98,31 @@ struct ProvisionIntegrationTests {
         }
     }
 
+    @Test func settlesAConflictingDaemonJSON() throws {
+        try withTestRoot { root in
+            let daemon = root.path + "/etc/docker/daemon.json"
+            let original = "{\n  \"log-level\": \"warn\",\n  \"storage-driver\": \"overlay2\"\n}\n"
+            try root.write(daemon, original)
+            let result = try root.dockstore(["provision", "--size", "256M"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(root.read(daemon) == "{\n  \"log-level\": \"warn\"\n}\n")
+            #expect(root.read(daemon + ".dockstore.bak") == original)
+            #expect(root.read(root.sysconfig)?.contains("DOCKER_OPTS=\"--storage-driver=btrfs\"") == true)
+        }
+    }
+
+    @Test func keepsDaemonJSONThatAlreadySelectsBtrfs() throws {
+        try withTestRoot { root in
+            let daemon = root.path + "/etc/docker/daemon.json"
+            try root.write(daemon, "{\"storage-driver\": \"btrfs\"}")
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"-s btrfs --debug\"\n")
+            let result = try root.dockstore(["provision", "--size", "256M"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(root.read(daemon) == "{\"storage-driver\": \"btrfs\"}")
+            #expect(root.read(root.sysconfig) == "DOCKER_OPTS=\"--debug\"\n")
+        }
+    }
+
     @Test func dryRunChangesNothing() throws {
         try withTestRoot { root in
             let before = root.snapshot()

@@ -79,10 +79,10 @@ struct RefusalIntegrationTests {
         }
     }
 
-    @Test func refusesAConflictingDaemonJSON() throws {
+    @Test func refusesAnInvalidDaemonJSON() throws {
         try withTestRoot { root in
-            try root.write(root.path + "/etc/docker/daemon.json", "{\n  \"log-level\": \"warn\",\n  \"storage-driver\": \"overlay2\"\n}\n")
-            try expectRefusal(root, ["provision"], status: 2, naming: "daemon.json sets \"storage-driver\": \"overlay2\"")
+            try root.write(root.path + "/etc/docker/daemon.json", "{\n  \"log-level\": \"warn\",\n")
+            try expectRefusal(root, ["provision"], status: 2, naming: "daemon.json is not valid JSON")
         }
     }
 

@@ -58,4 +58,7 @@ int ds_fitrim(int fd, uint64_t min_length, uint64_t *trimmed);
  */
 int ds_nvme_identify_controller(int fd, uint8_t *buffer4096);
 
+/* statfs(2)'s f_type (the filesystem's magic number); sys/vfs.h is not in Swift's Glibc. */
+int ds_statfs_type(const char *path, int64_t *type);
+
 #endif

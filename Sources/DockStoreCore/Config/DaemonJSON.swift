@@ -3,11 +3,22 @@ import FoundationEssentials
 /// What dockstore needs from `/etc/docker/daemon.json`: the storage settings that dockerd
 /// refuses to start with when a command-line flag sets them too (even to equal values).
 public struct DaemonJSON: Sendable, Equatable {
+    public static let driverKey = "storage-driver"
+    public static let optionsKey = "storage-opts"
+
     public var storageDriver: String?
     public var storageOptions: [String]
+    /// True when it sets either storage key.
+    public var setsStorage: Bool
+    /// `features.containerd-snapshotter`: images then live under /var/lib/containerd.
+    public var containerdSnapshotter: Bool
+    public let path: String
+    public let text: String
 
     /// Reads the file's text; a file that is not a JSON object is refused with the reason.
     public init(path: String, text: String) throws {
+        self.path = path
+        self.text = text
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
@@ -17,11 +28,27 @@ public struct DaemonJSON: Sendable, Equatable {
         guard case .object(let object) = value else {
             throw DockStoreError.refused("\(path) does not hold a JSON object: fix or remove it")
         }
-        if case .string(let driver)? = object["storage-driver"] { storageDriver = driver } else { storageDriver = nil }
-        if case .array(let items)? = object["storage-opts"] {
+        if case .string(let driver)? = object[Self.driverKey] { storageDriver = driver } else { storageDriver = nil }
+        if case .array(let items)? = object[Self.optionsKey] {
             storageOptions = items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
         } else {
             storageOptions = []
+        }
+        setsStorage = object[Self.driverKey] != nil || object[Self.optionsKey] != nil
+        if case .object(let features)? = object["features"], case .bool(true)? = features["containerd-snapshotter"] {
+            containerdSnapshotter = true
+        } else {
+            containerdSnapshotter = false
+        }
+    }
+
+    /// The file's text without its storage keys; every other byte kept.
+    public func removingStorageKeys() throws -> String {
+        do {
+            let result = try JSONObjectText(text).removing(Self.driverKey)
+            return try JSONObjectText(result).removing(Self.optionsKey)
+        } catch {
+            throw DockStoreError.refused("\(path): cannot locate its storage keys in the text; remove \"\(Self.driverKey)\" and \"\(Self.optionsKey)\" by hand")
         }
     }
 }

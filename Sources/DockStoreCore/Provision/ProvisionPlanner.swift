@@ -55,7 +55,7 @@ public enum ProvisionPlanner {
                 : "rewrite it with RequiresMountsFor=\(request.mountpoint)"))
         }
 
-        if let step = try sysconfigStep(observed, host, driver: store.storageDriver) { steps.append(step) }
+        steps += try storageSteps(observed, host, driver: store.storageDriver, &warnings)
 
         if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }; return false }) {
             steps.append(.reloadSystemd)
@@ -160,25 +160,18 @@ public enum ProvisionPlanner {
                          fstype: "btrfs", fsckPass: "0", storageDriver: "btrfs")
     }
 
-    /// DOCKER_OPTS must select `driver`, unless daemon.json already does (dockerd refuses a
-    /// driver set in both places, even to the same value).
-    static func sysconfigStep(_ observed: ProvisionObservation, _ host: Host, driver: String) throws -> ProvisionStep? {
-        let sysconfigPath = host.real(HostPaths.sysconfigDocker)
-        let daemonPath = host.real(HostPaths.daemonJSON)
-        var driverFlag: String? = driver
-        if let text = observed.daemonJSON {
-            let daemon = try DaemonJSON(path: daemonPath, text: text)
-            if let configured = daemon.storageDriver {
-                guard configured == driver else {
-                    throw DockStoreError.refused("\(daemonPath) sets \"storage-driver\": \"\(configured)\", so dockerd would not use \(driver) on this store; remove that key (dockstore then selects \(driver) in \(sysconfigPath)) and re-run")
-                }
-                driverFlag = nil
-            }
-        }
-        var file = try SysconfigFile(path: sysconfigPath, text: observed.sysconfig ?? DockerOptions.suseSysconfigTemplate)
-        let keptOptions = file.dockerStorage.options.filter { $0.hasPrefix(driver + ".") }
-        guard let change = try file.setDockerStorage(driver: driverFlag, options: keptOptions) else { return nil }
-        let what = observed.sysconfig == nil ? "create it as SUSE ships it, with \(change)" : "set \(change)"
-        return .writeSysconfig(text: file.text, change: what)
+    /// DOCKER_OPTS (and, where it conflicts, daemon.json) must select `driver`; the shared
+    /// `StorageSelection` decides how.
+    static func storageSteps(_ observed: ProvisionObservation, _ host: Host, driver: String,
+                             _ warnings: inout [String]) throws -> [ProvisionStep] {
+        let selection = try StorageSelection.plan(
+            driver: driver, options: nil, sysconfigText: observed.sysconfig,
+            sysconfigPath: host.real(HostPaths.sysconfigDocker), daemonJSONText: observed.daemonJSON,
+            daemonJSONPath: host.real(HostPaths.daemonJSON))
+        warnings += selection.warnings
+        var steps: [ProvisionStep] = []
+        if let edit = selection.daemonJSON { steps.append(.writeDaemonJSON(text: edit.text, change: edit.change)) }
+        if let edit = selection.sysconfig { steps.append(.writeSysconfig(text: edit.text, change: edit.change)) }
+        return steps
     }
 }

@@ -8,6 +8,7 @@ public enum ProvisionStep: Sendable, Equatable {
     case mount(source: String, fstype: String, options: String)
     case writeFstab(text: String, change: String)
     case writeDropIn(text: String, change: String)
+    case writeDaemonJSON(text: String, change: String)
     case writeSysconfig(text: String, change: String)
     case reloadSystemd
 
@@ -20,6 +21,7 @@ public enum ProvisionStep: Sendable, Equatable {
         case .mount: return "mount"
         case .writeFstab: return "fstab"
         case .writeDropIn: return "drop-in"
+        case .writeDaemonJSON: return "daemon-json"
         case .writeSysconfig: return "sysconfig"
         case .reloadSystemd: return "daemon-reload"
         }
@@ -27,7 +29,7 @@ public enum ProvisionStep: Sendable, Equatable {
 
     /// Every step id, in the order steps run; the failpoint list.
     public static let allIDs = ["create-image", "format", "format-device", "create-mountpoint", "mount", "fstab",
-                                "drop-in", "sysconfig", "daemon-reload"]
+                                "drop-in", "daemon-json", "sysconfig", "daemon-reload"]
 
     /// The failpoints a provision of an image (or of a device) can reach.
     public static func failpoints(device: Bool) -> [String] {
@@ -55,6 +57,8 @@ public enum ProvisionStep: Sendable, Equatable {
             return "\(host.real(HostPaths.fstab)): \(change)"
         case .writeDropIn(_, let change):
             return "\(host.real(HostPaths.dockerDropIn)): \(change)"
+        case .writeDaemonJSON(_, let change):
+            return "\(host.real(HostPaths.daemonJSON)): \(change)"
         case .writeSysconfig(_, let change):
             return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .reloadSystemd:

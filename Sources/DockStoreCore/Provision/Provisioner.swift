@@ -77,6 +77,8 @@ public struct Provisioner: Sendable {
         case .writeDropIn(let text, _):
             try makeFolders(HostPaths.dockerDropIn.parent)
             try write(text, to: HostPaths.dockerDropIn, mode: 0o644, backup: false)
+        case .writeDaemonJSON(let text, _):
+            try write(text, to: HostPaths.daemonJSON, mode: 0o644, backup: true)
         case .writeSysconfig(let text, _):
             try makeFolders(HostPaths.sysconfigDocker.parent)
             try write(text, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true)

@@ -159,6 +159,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 case .writeFstab(_, let change): status.fstab = change; status.problems.append("fstab: \(change)")
                 case .writeDropIn(_, let change): status.dropIn = change; status.problems.append("docker.service drop-in: \(change)")
                 case .writeSysconfig(_, let change): status.dockerOpts = change; status.problems.append("DOCKER_OPTS: \(change)")
+                case .writeDaemonJSON(_, let change): status.problems.append("daemon.json: \(change)")
                 case .reloadSystemd: break
                 }
             }

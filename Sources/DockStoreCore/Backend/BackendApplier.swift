@@ -1,0 +1,29 @@
+/// Runs a backend plan: atomic writes with a `.dockstore.bak` of each file, then the
+/// restart when asked and possible.
+public struct BackendApplier: Sendable {
+    public let host: Host
+
+    public init(host: Host) { self.host = host }
+
+    public func apply(_ plan: BackendPlan, progress: (BackendStep) -> Void) throws {
+        for step in plan.steps {
+            switch step {
+            case .writeDaemonJSON(_, let text, _):
+                try AtomicFile.write(host.real(HostPaths.daemonJSON), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .writeSysconfig(_, let text, _):
+                let folder = host.real(HostPaths.sysconfigDocker.parent)
+                if try FileStatus.following(folder) == nil {
+                    throw DockStoreError.refused("the folder \(folder) does not exist; is this a SUSE system (or the right --root)?")
+                }
+                try AtomicFile.write(host.real(HostPaths.sysconfigDocker), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .restartDocker:
+                let result = try Subprocess.run("systemctl", ["restart", "docker.service"], package: "systemd")
+                guard result.status == 0 else {
+                    throw DockStoreError.failed("systemctl restart docker.service failed: \(result.reason)")
+                }
+            }
+            progress(step)
+            Failpoint.reached(step.id)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/// One step of `backend`; its `id` is its failpoint name. daemon.json goes first: a crash
+/// between the two leaves dockerd with one setting, never with a conflict.
+public enum BackendStep: Sendable, Equatable {
+    case writeDaemonJSON(old: String, new: String, change: String)
+    case writeSysconfig(old: String?, new: String, change: String)
+    case restartDocker
+
+    public var id: String {
+        switch self {
+        case .writeDaemonJSON: return "daemon-json"
+        case .writeSysconfig: return "sysconfig"
+        case .restartDocker: return "restart-docker"
+        }
+    }
+
+    public static let allIDs = ["daemon-json", "sysconfig", "restart-docker"]
+}
+
+public struct BackendPlan: Sendable, Equatable {
+    public var steps: [BackendStep]
+    public var warnings: [String]
+    /// Set when Docker must be restarted by hand for the change to take effect.
+    public var restartNote: String?
+}
+
+/// The pure decision behind `dockstore backend DRIVER`.
+public enum BackendPlanner {
+    public static func plan(_ observed: BackendObservation, _ request: BackendRequest, _ host: Host) throws -> BackendPlan {
+        var warnings: [String] = []
+        let target = host.real(request.mountpoint)
+        if let fs = observed.filesystem {
+            if let reason = request.driver.fits(fs) {
+                guard request.force else {
+                    throw DockStoreError.refused("refusing: \(target) is on \(fs.name); \(reason); choose a driver that fits, or --force to write it anyway")
+                }
+                warnings.append("\(target) is on \(fs.name): \(reason); written anyway (--force), dockerd will likely fail to start")
+            }
+            if request.options.contains(where: { $0.key == "overlay2.size" }), fs.name != "xfs" {
+                let reason = "overlay2.size needs xfs mounted with prjquota, and \(target) is on \(fs.name)"
+                guard request.force else {
+                    throw DockStoreError.refused("refusing: \(reason); drop the option, or --force to write it anyway")
+                }
+                warnings.append("\(reason); written anyway (--force)")
+            }
+        } else {
+            warnings.append("\(target) does not exist, so whether \(request.driver.name) fits its filesystem was not checked")
+        }
+        let selection = try StorageSelection.plan(
+            driver: request.driver.name, options: request.options.map(\.description),
+            sysconfigText: observed.sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker),
+            daemonJSONText: observed.daemonJSON, daemonJSONPath: host.real(HostPaths.daemonJSON))
+        warnings += selection.warnings
+        var steps: [BackendStep] = []
+        if let edit = selection.daemonJSON, let old = observed.daemonJSON {
+            steps.append(.writeDaemonJSON(old: old, new: edit.text, change: edit.change))
+        }
+        if let edit = selection.sysconfig {
+            steps.append(.writeSysconfig(old: observed.sysconfig, new: edit.text, change: edit.change))
+        }
+        var note: String? = nil
+        if !steps.isEmpty {
+            if request.restart && observed.systemdRunning {
+                steps.append(.restartDocker)
+            } else if request.restart {
+                note = "cannot restart Docker: systemd does not run \(host.isRunningSystem ? "this system" : host.root); restart dockerd yourself for the change to take effect"
+            } else {
+                note = "restart Docker for the change to take effect: systemctl restart docker (or dockstore backend … --restart)"
+            }
+        }
+        return BackendPlan(steps: steps, warnings: warnings, restartNote: note)
+    }
+}

@@ -1,0 +1,104 @@
+import FoundationEssentials
+
+/// What `dockstore backend` with no driver shows: the storage driver and options dockerd
+/// will start with, where each comes from, and what would keep it from starting.
+public struct BackendReport: Codable, Sendable, Equatable {
+    public var driver: String?
+    public var driverSource: String
+    public var options: [String]
+    public var optionsSource: String?
+    public var filesystem: String?
+    public var problems: [String]
+    public var warnings: [String]
+
+    public static func inspect(_ observed: BackendObservation, host: Host, mountpoint: HostPath) -> BackendReport {
+        let sysconfigPath = host.real(HostPaths.sysconfigDocker)
+        let daemonPath = host.real(HostPaths.daemonJSON)
+        var report = BackendReport(driver: nil, driverSource: "not set: dockerd picks one itself (overlay2 where it can)",
+                                   options: [], optionsSource: nil, filesystem: observed.filesystem?.name,
+                                   problems: [], warnings: [])
+        var daemon: DaemonJSON? = nil
+        if let text = observed.daemonJSON {
+            do { daemon = try DaemonJSON(path: daemonPath, text: text) } catch let error as DockStoreError {
+                report.problems.append(error.message)
+            } catch {}
+        }
+        var storage = DockerOptions.Storage(driver: nil, options: [], spans: [])
+        if let text = observed.sysconfig {
+            do {
+                let file = try SysconfigFile(path: sysconfigPath, text: text)
+                storage = file.dockerStorage
+                if file.assignment(SysconfigFile.dockerOptsName)?.expands == true {
+                    report.problems.append("\(sysconfigPath): DOCKER_OPTS uses shell expansion; what dockerd gets depends on the environment")
+                }
+            } catch let error as DockStoreError {
+                report.problems.append(error.message)
+            } catch {}
+        }
+        if let driver = storage.driver {
+            report.driver = driver
+            report.driverSource = "DOCKER_OPTS in \(sysconfigPath)"
+        }
+        if !storage.options.isEmpty {
+            report.options = storage.options
+            report.optionsSource = "DOCKER_OPTS in \(sysconfigPath)"
+        }
+        if let daemon {
+            if let driver = daemon.storageDriver {
+                if storage.driver != nil {
+                    report.problems.append("storage-driver is set both in DOCKER_OPTS (\(storage.driver ?? "")) and in \(daemonPath) (\(driver)): dockerd refuses to start; run dockstore backend DRIVER to settle it")
+                }
+                report.driver = driver
+                report.driverSource = daemonPath
+            }
+            if !daemon.storageOptions.isEmpty {
+                if !storage.options.isEmpty {
+                    report.problems.append("storage options are set both in DOCKER_OPTS and in \(daemonPath): dockerd refuses to start; run dockstore backend DRIVER to settle it")
+                }
+                report.options = daemon.storageOptions
+                report.optionsSource = daemonPath
+            }
+            if daemon.containerdSnapshotter {
+                report.warnings.append("\(daemonPath) turns on features.containerd-snapshotter: images then live under /var/lib/containerd, outside Docker's storage")
+            }
+        }
+        if let name = report.driver {
+            if let driver = StorageDriver(rawValue: name) {
+                if let fs = observed.filesystem, let reason = driver.fits(fs) {
+                    report.problems.append("\(host.real(mountpoint)) is on \(fs.name): \(reason)")
+                }
+                for option in report.options {
+                    if (try? StorageOption(parsing: option, for: driver)) == nil {
+                        let known = driver.optionKeys.joined(separator: ", ")
+                        report.problems.append("storage option '\(option)' is not one \(name) knows (\(known.isEmpty ? "it takes none" : known))")
+                    }
+                }
+            } else {
+                report.problems.append("'\(name)' is not a storage driver dockerd knows")
+            }
+        }
+        return report
+    }
+
+    public func renderJSON() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    public func renderText() -> String {
+        var lines: [String] = []
+        func row(_ key: String, _ value: String) { lines.append(key.padding(12) + value) }
+        row("driver:", driver.map { "\($0) (from \(driverSource))" } ?? driverSource)
+        row("options:", options.isEmpty ? "none" : "\(options.joined(separator: " ")) (from \(optionsSource ?? "?"))")
+        row("filesystem:", filesystem ?? "no folder at the mountpoint")
+        for warning in warnings { lines.append("warning: \(warning)") }
+        if problems.isEmpty {
+            row("state:", "dockerd can start with this")
+        } else {
+            row("state:", "\(problems.count) problem(s):")
+            for problem in problems { lines.append("  - \(problem)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,61 @@
+/// What `dockstore backend DRIVER` is asked to set.
+public struct BackendRequest: Sendable, Equatable {
+    public var driver: StorageDriver
+    public var options: [StorageOption]
+    /// Write it even though the driver does not fit the filesystem at the mountpoint.
+    public var force: Bool
+    /// Restart docker.service afterwards (through systemctl, when systemd runs the host).
+    public var restart: Bool
+    public var mountpoint: HostPath
+
+    public init(driver: String, options: [String], force: Bool = false, restart: Bool = false,
+                mountpoint: HostPath = HostPaths.defaultMountpoint) throws {
+        let parsedDriver = try StorageDriver(parsing: driver)
+        self.driver = parsedDriver
+        let parsed = try options.map { try StorageOption(parsing: $0, for: parsedDriver) }
+        var seen: Set<String> = []
+        for option in parsed where !seen.insert(option.key).inserted && option.key != "dm.mkfsarg" {
+            throw DockStoreError.usage("--storage-opt \(option.key) is given twice; give it once")
+        }
+        self.options = parsed
+        self.force = force
+        self.restart = restart
+        self.mountpoint = mountpoint
+    }
+}
+
+/// What `backend` reads: the two files dockerd takes its storage settings from, and the
+/// filesystem at the mountpoint.
+public struct BackendObservation: Sendable, Equatable {
+    public var sysconfig: String?
+    public var daemonJSON: String?
+    /// nil when the mountpoint does not exist.
+    public var filesystem: FilesystemType?
+    public var systemdRunning: Bool
+
+    public init(sysconfig: String? = nil, daemonJSON: String? = nil, filesystem: FilesystemType? = nil,
+                systemdRunning: Bool = false) {
+        self.sysconfig = sysconfig
+        self.daemonJSON = daemonJSON
+        self.filesystem = filesystem
+        self.systemdRunning = systemdRunning
+    }
+
+    /// Reads them; checks d_type only where it decides anything (overlay2 on xfs).
+    public static func read(host: Host, mountpoint: HostPath, checkDTypeFor driver: StorageDriver?) throws -> BackendObservation {
+        var observed = BackendObservation()
+        observed.sysconfig = try FileContents.readString(host.real(HostPaths.sysconfigDocker))
+        observed.daemonJSON = try FileContents.readString(host.real(HostPaths.daemonJSON))
+        let target = host.real(mountpoint)
+        if try FileStatus.following(target)?.kind == .directory {
+            var fs = try FilesystemType.of(target, checkDType: false)
+            if driver == .overlay2 || driver == nil, fs.name == "xfs" {
+                fs = try FilesystemType.of(target, checkDType: true)
+            }
+            observed.filesystem = fs
+        }
+        let systemd = try FileStatus.following(host.real(HostPaths.systemdRuntime))
+        observed.systemdRunning = host.isRunningSystem && systemd?.kind == .directory
+        return observed
+    }
+}

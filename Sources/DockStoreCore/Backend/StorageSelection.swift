@@ -1,0 +1,52 @@
+/// Making dockerd start with one storage driver and its options: the shared code behind
+/// `backend` and `provision`. Storage settings go into DOCKER_OPTS; a `storage-driver` or
+/// `storage-opts` in daemon.json, which would make dockerd refuse to start (a directive set
+/// both as a flag and in the file, even to equal values), is removed there — except when
+/// daemon.json already selects exactly what is wanted and `options` is nil, in which case
+/// DOCKER_OPTS loses its storage flags instead.
+public struct StorageSelection: Sendable, Equatable {
+    public struct Edit: Sendable, Equatable {
+        public var text: String
+        /// One line saying what changes.
+        public var change: String
+    }
+
+    public var daemonJSON: Edit?
+    public var sysconfig: Edit?
+    public var warnings: [String]
+
+    /// - Parameter options: the storage options to set; nil keeps those DOCKER_OPTS already
+    ///   has for `driver` and drops the others (what provision wants).
+    public static func plan(driver: String, options: [String]?, sysconfigText: String?, sysconfigPath: String,
+                            daemonJSONText: String?, daemonJSONPath: String) throws -> StorageSelection {
+        var result = StorageSelection(daemonJSON: nil, sysconfig: nil, warnings: [])
+        let daemon = try daemonJSONText.map { try DaemonJSON(path: daemonJSONPath, text: $0) }
+        if daemon?.containerdSnapshotter == true {
+            result.warnings.append("\(daemonJSONPath) turns on features.containerd-snapshotter: images then live under /var/lib/containerd, outside Docker's storage")
+        }
+        var file = try SysconfigFile(path: sysconfigPath, text: sysconfigText ?? DockerOptions.suseSysconfigTemplate)
+        let wantedOptions = options ?? file.dockerStorage.options.filter { $0.hasPrefix(driver + ".") }
+
+        var flagDriver: String? = driver
+        var flagOptions = wantedOptions
+        if let daemon, daemon.setsStorage {
+            let alreadyThere = options == nil && daemon.storageDriver == driver
+                && daemon.storageOptions.allSatisfy { $0.hasPrefix(driver + ".") }
+            if alreadyThere {
+                flagDriver = nil
+                flagOptions = []
+            } else {
+                let text = try daemon.removingStorageKeys()
+                var removed: [String] = []
+                if let old = daemon.storageDriver { removed.append("\"\(DaemonJSON.driverKey)\": \"\(old)\"") }
+                if !daemon.storageOptions.isEmpty { removed.append("\"\(DaemonJSON.optionsKey)\"") }
+                result.daemonJSON = Edit(text: text, change: "remove \(removed.joined(separator: " and ")) (dockerd refuses a storage setting given both there and in DOCKER_OPTS); the other keys stay")
+            }
+        }
+        if let change = try file.setDockerStorage(driver: flagDriver, options: flagOptions) {
+            let what = sysconfigText == nil ? "create it as SUSE ships it, with \(change)" : "set \(change)"
+            result.sysconfig = Edit(text: file.text, change: what)
+        }
+        return result
+    }
+}

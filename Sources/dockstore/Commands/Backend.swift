@@ -1,0 +1,103 @@
+import ArgumentParser
+import DockStoreCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Dockstore {
+    struct Backend: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or set the storage driver dockerd starts with (DOCKER_OPTS in /etc/sysconfig/docker).",
+            discussion: """
+                Without DRIVER: show the driver and options dockerd will start with, where each comes from, and \
+                any conflict with daemon.json or mismatch with the filesystem (exit 4 when there is a problem). \
+                With DRIVER: rewrite the storage flags in DOCKER_OPTS, keeping everything else, and remove \
+                conflicting storage keys from daemon.json.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: ArgumentHelp("btrfs, overlay2, devicemapper, vfs, zfs or fuse-overlayfs.", valueName: "driver"))
+        var driver: String?
+
+        @Option(name: .customLong("storage-opt"), help: ArgumentHelp("A driver option, e.g. btrfs.min_space=10G; repeatable.", valueName: "key=value"))
+        var storageOptions: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted (its filesystem is checked).", valueName: "path"))
+        var mountpoint: String = HostPaths.defaultMountpoint.string
+
+        @Flag(name: .long, help: "Write it even though the driver does not fit the filesystem at the mountpoint.")
+        var force = false
+
+        @Flag(name: .long, help: "Restart docker.service afterwards (when systemd runs the host).")
+        var restart = false
+
+        @Flag(name: .long, help: "Print the plan (as a diff) and change nothing.")
+        var dryRun = false
+
+        @Flag(name: .long, help: "Show the current settings as JSON (without DRIVER).")
+        var json = false
+
+        @Option(name: .long, help: ArgumentHelp("Seconds to wait for another dockstore run to finish.", valueName: "seconds"))
+        var lockTimeout: Double = 60
+
+        @Flag(name: .long, help: .hidden)
+        var listFailpoints = false
+
+        func run() throws {
+            if listFailpoints {
+                BackendStep.allIDs.forEach { Output.line($0) }
+                return
+            }
+            let host = try global.host()
+            let target = try HostPath(mountpoint, what: "--mountpoint")
+            guard let driver else {
+                for (given, name) in [(!storageOptions.isEmpty, "--storage-opt"), (force, "--force"), (restart, "--restart"), (dryRun, "--dry-run")] where given {
+                    throw DockStoreError.usage("\(name) goes with a DRIVER")
+                }
+                let observed = try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: nil)
+                let report = BackendReport.inspect(observed, host: host, mountpoint: target)
+                Output.line(json ? try report.renderJSON() : report.renderText())
+                if !report.problems.isEmpty { throw ExitCode(ExitStatus.problems.rawValue) }
+                return
+            }
+            if json { throw DockStoreError.usage("--json shows the current settings; give it without DRIVER") }
+            let request = try BackendRequest(driver: driver, options: storageOptions, force: force, restart: restart,
+                                             mountpoint: target)
+            if !dryRun && geteuid() != 0 {
+                throw DockStoreError.refused("backend rewrites /etc/sysconfig/docker: run it as root (or look first with --dry-run)")
+            }
+            let lock: FileLock? = dryRun ? nil : try FileLock(path: host.real(HostPaths.lock), timeout: lockTimeout,
+                                                               waiting: { Output.warning($0) })
+            let observed = try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: request.driver)
+            let plan = try BackendPlanner.plan(observed, request, host)
+            plan.warnings.forEach { Output.warning($0) }
+            if plan.steps.isEmpty {
+                Output.line("dockerd already starts with the \(request.driver.name) driver\(request.options.isEmpty ? "" : " and these options"); nothing to do.")
+                return
+            }
+            for step in plan.steps {
+                switch step {
+                case .writeDaemonJSON(let old, let new, let change):
+                    Output.line("\(host.real(HostPaths.daemonJSON)): \(change)")
+                    Output.line(LineDiff.render(old: old, new: new, path: host.real(HostPaths.daemonJSON)))
+                case .writeSysconfig(let old, let new, let change):
+                    Output.line("\(host.real(HostPaths.sysconfigDocker)): \(change)")
+                    Output.line(LineDiff.render(old: old, new: new, path: host.real(HostPaths.sysconfigDocker)))
+                case .restartDocker:
+                    Output.line("restart docker.service")
+                }
+            }
+            if dryRun {
+                Output.line("(dry run, nothing changed)")
+                return
+            }
+            try BackendApplier(host: host).apply(plan) { step in
+                if step == .restartDocker { Output.line("docker.service restarted.") }
+            }
+            if let note = plan.restartNote { Output.warning(note) }
+            withExtendedLifetime(lock) {}
+        }
+    }
+}
