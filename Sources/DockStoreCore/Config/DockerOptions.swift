@@ -107,7 +107,8 @@ public struct DockerOptions: Sendable, Equatable {
         let removed = Set(spans.flatMap { Array($0) })
         let newTokens = ((driver.map { ["--storage-driver=\($0)"] } ?? []) + options.map { "--storage-opt=\($0)" })
             .map { Token(leading: " ", word: $0) }
-        let insertAt = spans.first?.lowerBound ?? tokens.count
+        let endOfOptions = tokens.firstIndex(where: { $0.word == "--" }) ?? tokens.count
+        let insertAt = spans.first?.lowerBound ?? endOfOptions
         var out: [Token] = []
         for (index, token) in tokens.enumerated() {
             if index == insertAt {

@@ -1,0 +1,26 @@
+import Foundation
+
+/// bash as the oracle for what a sysconfig file means: sources it, then expands
+/// `$DOCKER_OPTS` unquoted, as SUSE's docker.service does through its EnvironmentFile.
+enum BashOracle {
+    static func words(sourcing text: String) throws -> [String] {
+        let file = NSTemporaryDirectory() + "dockstore-sysconfig-" + UUID().uuidString
+        try text.write(toFile: file, atomically: false, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["--noprofile", "--norc", "-c", "set -e; . \"$1\"; for w in $DOCKER_OPTS; do printf '%s\\0' \"$w\"; done", "bash", file]
+        process.environment = ["PATH": "/usr/bin:/bin"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw OracleError(status: process.terminationStatus) }
+        return String(decoding: data, as: UTF8.self).split(separator: "\0", omittingEmptySubsequences: false)
+            .dropLast().map(String.init)
+    }
+
+    struct OracleError: Error { var status: Int32 }
+}
