@@ -1,0 +1,86 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `dockstore backend` on real files under a temporary --root.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct BackendIntegrationTests {
+    static let sysconfig = "\n## Path           : System/Management\n## Type           : string\n#\nDOCKER_OPTS=\"--log-level=warn -s overlay2 --storage-opt overlay2.size=10G\"\nOTHER=1\n"
+    static let daemon = "{\n  \"log-level\": \"warn\",\n  \"storage-driver\": \"overlay2\",\n  \"debug\": true\n}\n"
+
+    func prepare(_ root: TestRoot) throws {
+        try root.write(root.sysconfig, Self.sysconfig)
+        try root.write(root.path + "/etc/docker/daemon.json", Self.daemon)
+        try root.sh("mkdir -p \(root.mountpoint)")
+    }
+
+    @Test func rewritesBothFilesWithBackupsAndADiff() throws {
+        try withTestRoot { root in
+            try prepare(root)
+            let result = try root.dockstore(["backend", "vfs", "--storage-opt", "size=5G"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("-DOCKER_OPTS=\"--log-level=warn -s overlay2 --storage-opt overlay2.size=10G\""))
+            #expect(result.stdout.contains("+DOCKER_OPTS=\"--log-level=warn --storage-driver=vfs --storage-opt=size=5G\""))
+            #expect(result.stderr.contains("restart Docker"))
+            #expect(root.read(root.sysconfig) == Self.sysconfig.replacingOccurrences(of: "-s overlay2 --storage-opt overlay2.size=10G", with: "--storage-driver=vfs --storage-opt=size=5G"))
+            #expect(root.read(root.sysconfig + ".dockstore.bak") == Self.sysconfig)
+            #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"log-level\": \"warn\",\n  \"debug\": true\n}\n")
+            #expect(root.read(root.path + "/etc/docker/daemon.json.dockstore.bak") == Self.daemon)
+            let again = try root.dockstore(["backend", "vfs", "--storage-opt", "size=5G"])
+            #expect(again.stdout.contains("nothing to do"))
+            let shown = try root.dockstore(["backend", "--json"])
+            #expect(shown.status == 0)
+            #expect(shown.stdout.contains("\"driver\" : \"vfs\""))
+        }
+    }
+
+    @Test func refusalsAndDryRunChangeNothing() throws {
+        try withTestRoot { root in
+            try prepare(root)
+            let before = root.snapshot()
+            for (arguments, status, text) in [
+                (["backend", "btrfs"], 2, "the btrfs driver needs a btrfs filesystem"),
+                (["backend", "overlay2", "--storage-opt", "overlay2.size=1G"], 2, "overlay2.size needs xfs"),
+                (["backend", "overlay2", "--storage-opt", "dm.basesize=1G"], 64, "overlay2 has no option 'dm.basesize'"),
+                (["backend", "overlay2", "--storage-opt", "overlay2.size=1G;reboot"], 64, "contains ';'"),
+                (["backend", "aufs"], 64, "not a storage driver"),
+                (["backend", "--storage-opt", "size=1G"], 64, "--storage-opt goes with a DRIVER"),
+                (["backend", "vfs", "--dry-run"], 0, "dry run"),
+            ] as [([String], Int32, String)] {
+                let result = try root.dockstore(arguments)
+                #expect(result.status == status, "\(arguments): \(result.stderr)")
+                #expect((result.stderr + result.stdout).contains(text), "\(arguments): \(result.stderr)")
+                #expect(root.snapshot() == before, "\(arguments) changed nothing")
+            }
+            try root.write(root.path + "/etc/docker/daemon.json", "{ \"storage-driver\": ")
+            let invalid = try root.dockstore(["backend", "vfs"])
+            #expect(invalid.status == 2)
+            #expect(invalid.stderr.contains("not valid JSON"))
+            #expect(root.read(root.sysconfig) == Self.sysconfig)
+        }
+    }
+
+    @Test func everyCrashPointConverges() throws {
+        var points: [String] = []
+        try withTestRoot { root in
+            points = try root.dockstore(["backend", "--list-failpoints"], root: false).stdout.split(separator: "\n").map(String.init)
+        }
+        #expect(points == BackendStep.allIDs)
+        for point in points where point != "restart-docker" {
+            try withTestRoot { root in
+                try prepare(root)
+                let crashed = try root.dockstore(["backend", "vfs"], environment: ["DOCKSTORE_FAILPOINT": point])
+                #expect(crashed.signal == SIGKILL, "\(point)")
+                // Whatever the crash left, dockerd never sees the driver set twice.
+                let report = try root.dockstore(["backend"])
+                #expect(!report.stdout.contains("set both"), "\(point): \(report.stdout)")
+                #expect(try root.dockstore(["backend", "vfs"]).status == 0)
+                #expect(root.read(root.sysconfig)?.contains("DOCKER_OPTS=\"--log-level=warn --storage-driver=vfs\"") == true)
+                #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"log-level\": \"warn\",\n  \"debug\": true\n}\n")
+            }
+        }
+    }
+}

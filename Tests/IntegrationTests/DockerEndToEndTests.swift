@@ -1,0 +1,67 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Real dockerd on stores dockstore set up, started with the words dockstore wrote.
+@Suite(.serialized, .enabled(if: isRoot && hasDockerd, Comment(rawValue: needsDockerd)))
+struct DockerEndToEndTests {
+    @Test func btrfsStoreRunsAContainer() throws {
+        try withTestRoot { root in
+            try root.write(root.sysconfig, "\n## Path           : System/Management\n#\nDOCKER_OPTS=\"--log-level=warn -s overlay2 --storage-opt overlay2.size=10G\"\n")
+            try #require(try root.dockstore(["provision", "--size", "2G"]).status == 0)
+            let backend = try root.dockstore(["backend", "btrfs"])
+            #expect(backend.status == 0, "\(backend.stderr)")
+            #expect(backend.stdout.contains("nothing to do"), "provision already selected btrfs: \(backend.stdout)")
+            try runContainer(root, expectDriver: "btrfs")
+        }
+    }
+
+    @Test func overlay2OnAnExt4DeviceRunsAContainer() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 1024)
+            let result = try root.dockstore(["provision", "--device", disk, "--fs", "ext4"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(root.read(root.sysconfig)?.contains("--storage-driver=overlay2") == true)
+            let shown = try root.dockstore(["backend"])
+            #expect(shown.status == 0, "\(shown.stdout)")
+            #expect(shown.stdout.contains("overlay2 (from DOCKER_OPTS"))
+            try runContainer(root, expectDriver: "overlay2")
+        }
+    }
+
+    @Test func daemonJSONConflictStopsDockerdUntilBackendSettlesIt() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "2G"]).status == 0)
+            // An admin adds the driver to daemon.json too: dockerd refuses to start.
+            try root.write(root.path + "/etc/docker/daemon.json", "{\n  \"log-level\": \"warn\",\n  \"storage-driver\": \"btrfs\"\n}\n")
+            let report = try root.dockstore(["backend"])
+            #expect(report.status == 4)
+            #expect(report.stdout.contains("set both in DOCKER_OPTS"))
+            let (failed, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+            failed?.stop()
+            #expect(failed == nil, "dockerd must refuse the conflicting configuration")
+            #expect(log.contains("storage-driver"), "dockerd said: \(log)")
+
+            let settled = try root.dockstore(["backend", "btrfs"])
+            #expect(settled.status == 0, "\(settled.stderr)")
+            #expect(settled.stdout.contains("remove \"storage-driver\": \"btrfs\""))
+            #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"log-level\": \"warn\"\n}\n")
+            try runContainer(root, expectDriver: "btrfs")
+        }
+    }
+
+    func runContainer(_ root: TestRoot, expectDriver driver: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+        let daemon = try #require(started, "dockerd did not start: \(log)", sourceLocation: sourceLocation)
+        defer { daemon.stop() }
+        let info = try daemon.docker(["info", "--format", "{{.Driver}}"])
+        #expect(info.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == driver, sourceLocation: sourceLocation)
+        try daemon.importBusybox()
+        let run = try daemon.docker(["run", "--rm", "--network", "none", "busybox:test", "/bin/busybox", "echo", "hello from \(driver)"])
+        #expect(run.status == 0, "\(run.stderr)", sourceLocation: sourceLocation)
+        #expect(run.stdout == "hello from \(driver)\n", sourceLocation: sourceLocation)
+    }
+}
