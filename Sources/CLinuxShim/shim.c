@@ -4,6 +4,7 @@
 #include <linux/fs.h>
 #include <linux/loop.h>
 #include <linux/nvme_ioctl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/vfs.h>
@@ -92,5 +93,25 @@ int ds_statfs_type(const char *path, int64_t *type) {
     int rc = statfs(path, &s);
     if (rc == 0)
         *type = (int64_t)s.f_type;
+    return rc;
+}
+
+int ds_btrfs_space_info(int fd, struct ds_btrfs_space *out, uint64_t capacity, uint64_t *count) {
+    size_t size = sizeof(struct btrfs_ioctl_space_args) + capacity * sizeof(struct btrfs_ioctl_space_info);
+    struct btrfs_ioctl_space_args *args = calloc(1, size);
+    if (!args)
+        return -1;
+    args->space_slots = capacity;
+    int rc = ioctl(fd, BTRFS_IOC_SPACE_INFO, args);
+    if (rc == 0) {
+        *count = args->total_spaces;
+        uint64_t n = args->total_spaces < capacity ? args->total_spaces : capacity;
+        for (uint64_t i = 0; i < n; i++) {
+            out[i].flags = args->spaces[i].flags;
+            out[i].total_bytes = args->spaces[i].total_bytes;
+            out[i].used_bytes = args->spaces[i].used_bytes;
+        }
+    }
+    free(args);
     return rc;
 }

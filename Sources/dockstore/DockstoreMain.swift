@@ -21,6 +21,12 @@ enum DockstoreMain {
         } catch let code as ExitCode {
             exit(code.rawValue)
         } catch {
+            // check is a Nagios plugin: a bad argument is UNKNOWN (3), on one line.
+            if CommandLine.arguments.dropFirst().first == "check", Dockstore.exitCode(for: error) != .success {
+                let text = Dockstore.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
+                Output.line("DOCKSTORE UNKNOWN - \(text)")
+                exit(3)
+            }
             Dockstore.exit(withError: error)
         }
     }
@@ -35,6 +41,6 @@ struct Dockstore: ParsableCommand {
             3 another dockstore holds the lock, 4 status found problems, 64 bad usage.
             """,
         version: "0.1.0",
-        subcommands: [Provision.self, Status.self, Backend.self]
+        subcommands: [Provision.self, Status.self, Backend.self, Check.self]
     )
 }

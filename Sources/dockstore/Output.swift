@@ -10,6 +10,9 @@ import Musl
 enum Output {
     static func line(_ text: String) { emit(1, text + "\n") }
 
+    /// Text that carries its own line ends.
+    static func emitRaw(_ text: String) { emit(1, text) }
+
     static func warning(_ text: String) { emit(2, "dockstore: warning: \(text)\n") }
 
     static func error(_ text: String) { emit(2, "dockstore: \(text)\n") }

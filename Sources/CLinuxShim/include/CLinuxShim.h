@@ -48,6 +48,15 @@ struct ds_btrfs_dev_info {
 };
 int ds_btrfs_dev_info(int fd, uint64_t devid, struct ds_btrfs_dev_info *out);
 
+/* BTRFS_IOC_SPACE_INFO: up to `capacity` entries into `out`; *count receives how many
+ * the filesystem has (call with capacity 0 to learn it). */
+struct ds_btrfs_space {
+    uint64_t flags;
+    uint64_t total_bytes;
+    uint64_t used_bytes;
+};
+int ds_btrfs_space_info(int fd, struct ds_btrfs_space *out, uint64_t capacity, uint64_t *count);
+
 /* FITRIM over the whole filesystem; *trimmed receives the bytes discarded. */
 int ds_fitrim(int fd, uint64_t min_length, uint64_t *trimmed);
 

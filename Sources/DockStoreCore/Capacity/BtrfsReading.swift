@@ -1,0 +1,82 @@
+/// The raw figures the kernel gives for a mounted btrfs: SPACE_INFO per block group type
+/// and profile, DEV_INFO per device, and from /sys/fs/btrfs/<uuid>/ the metadata
+/// reservations, chunk size and per-device error counters. Plain data, so the capacity
+/// math is tested against recorded figures.
+public struct BtrfsReading: Sendable, Equatable, Codable {
+    public struct Space: Sendable, Equatable, Codable {
+        /// BTRFS_BLOCK_GROUP_* and BTRFS_SPACE_INFO_GLOBAL_RSV bits.
+        public var flags: UInt64
+        public var total: UInt64
+        public var used: UInt64
+
+        public init(flags: UInt64, total: UInt64, used: UInt64) {
+            self.flags = flags
+            self.total = total
+            self.used = used
+        }
+
+        public static let data: UInt64 = 1, system: UInt64 = 2, metadata: UInt64 = 4
+        public static let globalReserve: UInt64 = 1 << 49
+
+        public var isGlobalReserve: Bool { flags & Self.globalReserve != 0 }
+
+        /// Copies kept of each byte: 2 for DUP, RAID1, RAID10; 3 and 4 for RAID1C3/C4; 1 otherwise.
+        public var ratio: UInt64 {
+            if flags & (1 << 10) != 0 { return 4 }
+            if flags & (1 << 9) != 0 { return 3 }
+            if flags & ((1 << 4) | (1 << 5) | (1 << 6)) != 0 { return 2 }
+            return 1
+        }
+    }
+
+    public struct Device: Sendable, Equatable, Codable {
+        public var devid: UInt64
+        public var path: String
+        public var size: UInt64
+        /// write_errs, read_errs, flush_errs, corruption_errs, generation_errs.
+        public var errors: [String: UInt64]
+
+        public init(devid: UInt64, path: String, size: UInt64, errors: [String: UInt64] = [:]) {
+            self.devid = devid
+            self.path = path
+            self.size = size
+            self.errors = errors
+        }
+    }
+
+    public var uuid: String
+    public var spaces: [Space]
+    public var devices: [Device]
+    /// bytes_used + bytes_reserved + bytes_pinned + bytes_readonly + bytes_may_use of the
+    /// metadata space (what the kernel's own overcommit check counts); nil without sysfs.
+    public var metadataCommitted: UInt64?
+    /// /sys/fs/btrfs/<uuid>/allocation/metadata/chunk_size; nil on older kernels.
+    public var metadataChunkSize: UInt64?
+
+    public init(uuid: String, spaces: [Space], devices: [Device], metadataCommitted: UInt64? = nil,
+                metadataChunkSize: UInt64? = nil) {
+        self.uuid = uuid
+        self.spaces = spaces
+        self.devices = devices
+        self.metadataCommitted = metadataCommitted
+        self.metadataChunkSize = metadataChunkSize
+    }
+}
+
+/// For a loop image store: what the host filesystem under the image can still back.
+public struct HostBacking: Sendable, Equatable, Codable {
+    public var image: String
+    public var apparentBytes: UInt64
+    public var allocatedBytes: UInt64
+    public var hostAvailableBytes: UInt64
+
+    public init(image: String, apparentBytes: UInt64, allocatedBytes: UInt64, hostAvailableBytes: UInt64) {
+        self.image = image
+        self.apparentBytes = apparentBytes
+        self.allocatedBytes = allocatedBytes
+        self.hostAvailableBytes = hostAvailableBytes
+    }
+
+    /// What the image promises beyond what it already occupies (apparent − allocated).
+    public var unbackedPromise: UInt64 { apparentBytes > allocatedBytes ? apparentBytes - allocatedBytes : 0 }
+}

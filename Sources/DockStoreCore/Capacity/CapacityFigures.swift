@@ -1,0 +1,104 @@
+/// The figures `check` and `status` judge, computed from a `BtrfsReading` the way
+/// `btrfs filesystem usage` computes them (raw bytes over logical bytes for the profile
+/// ratio; unallocated space counted as data at the data ratio once it exceeds 16 MiB).
+public struct CapacityFigures: Sendable, Equatable, Codable {
+    public var filesystem: String
+    public var mountpoint: String
+    public var uuid: String?
+    /// Raw bytes of all devices.
+    public var deviceSize: UInt64
+    /// Raw bytes not yet given to any chunk.
+    public var unallocated: UInt64
+    public var dataSize: UInt64
+    public var dataUsed: UInt64
+    /// `btrfs filesystem usage`'s "Free (estimated)".
+    public var dataFree: UInt64
+    public var dataRatio: Double
+    public var metadataSize: UInt64
+    /// Used including reserved, pinned and may-use (the global reserve is inside may-use).
+    public var metadataUsed: UInt64
+    public var metadataRatio: Double
+    public var globalReserve: UInt64
+    /// Raw bytes one new metadata chunk takes: chunk size × metadata ratio.
+    public var metadataChunkNeed: UInt64
+    public var devices: [BtrfsReading.Device]
+    public var host: HostBacking?
+
+    static let minUnallocatedThreshold: UInt64 = 16 << 20
+
+    /// What Docker can still write: the data estimate, capped by the host for an image.
+    public var effectiveFree: UInt64 {
+        guard let host else { return dataFree }
+        return min(dataFree, host.hostAvailableBytes)
+    }
+
+    /// Used + free: the data capacity percentages refer to.
+    public var dataCapacity: UInt64 { dataUsed + dataFree }
+
+    public var metadataFree: UInt64 { metadataSize > metadataUsed ? metadataSize - metadataUsed : 0 }
+
+    public init(btrfs reading: BtrfsReading, mountpoint: String, host: HostBacking?) {
+        filesystem = "btrfs"
+        self.mountpoint = mountpoint
+        uuid = reading.uuid
+        self.host = host
+        devices = reading.devices
+        deviceSize = reading.devices.reduce(0) { $0 + $1.size }
+        var rawData: UInt64 = 0, rawDataUsed: UInt64 = 0, logicalData: UInt64 = 0, logicalDataUsed: UInt64 = 0
+        var rawMeta: UInt64 = 0, logicalMeta: UInt64 = 0, logicalMetaUsed: UInt64 = 0, rawSystem: UInt64 = 0
+        var reserve: UInt64 = 0
+        for space in reading.spaces {
+            if space.isGlobalReserve {
+                reserve += space.total
+                continue
+            }
+            let raw = space.total * space.ratio
+            if space.flags & BtrfsReading.Space.data != 0 {
+                rawData += raw
+                rawDataUsed += space.used * space.ratio
+                logicalData += space.total
+                logicalDataUsed += space.used
+            } else if space.flags & BtrfsReading.Space.metadata != 0 {
+                rawMeta += raw
+                logicalMeta += space.total
+                logicalMetaUsed += space.used
+            } else if space.flags & BtrfsReading.Space.system != 0 {
+                rawSystem += raw
+            }
+        }
+        let allocated = rawData + rawMeta + rawSystem
+        unallocated = deviceSize > allocated ? deviceSize - allocated : 0
+        dataRatio = logicalData > 0 ? Double(rawData) / Double(logicalData) : 1
+        metadataRatio = logicalMeta > 0 ? Double(rawMeta) / Double(logicalMeta) : 2
+        dataSize = logicalData
+        dataUsed = logicalDataUsed
+        var free = Double(rawData - min(rawData, rawDataUsed)) / dataRatio
+        if unallocated >= Self.minUnallocatedThreshold { free += Double(unallocated) / dataRatio }
+        dataFree = UInt64(free)
+        metadataSize = logicalMeta
+        globalReserve = reserve
+        metadataUsed = reading.metadataCommitted ?? (logicalMetaUsed + reserve)
+        let chunk = reading.metadataChunkSize ?? (deviceSize > 50 << 30 ? 1 << 30 : 256 << 20)
+        metadataChunkNeed = UInt64(Double(chunk) * metadataRatio)
+    }
+
+    /// For a store on another filesystem (xfs, ext4): only what statvfs says.
+    public init(filesystem: String, mountpoint: String, total: UInt64, available: UInt64, used: UInt64) {
+        self.filesystem = filesystem
+        self.mountpoint = mountpoint
+        uuid = nil
+        deviceSize = total
+        unallocated = 0
+        dataSize = total
+        dataUsed = used
+        dataFree = available
+        dataRatio = 1
+        metadataSize = 0
+        metadataUsed = 0
+        metadataRatio = 1
+        globalReserve = 0
+        metadataChunkNeed = 0
+        devices = []
+        host = nil
+    }
+}

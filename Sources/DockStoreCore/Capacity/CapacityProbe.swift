@@ -1,0 +1,99 @@
+import CLinuxShim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Reads the capacity figures of the store mounted at a mountpoint straight from the
+/// kernel — the btrfs ioctls, /sys/fs/btrfs, statfs, stat, the loop device's sysfs entry —
+/// spawning nothing and taking no lock, so monitoring can call it every minute, also
+/// without root and during a migration.
+public enum CapacityProbe {
+    public static func read(mountpoint: String, sysfs: String = "/sys") throws -> CapacityFigures {
+        let mounts = try MountTable.read()
+        guard let entry = mounts.mount(at: mountpoint) else {
+            throw DockStoreError.refused("nothing is mounted at \(mountpoint): Docker's storage is not there")
+        }
+        guard entry.fstype == "btrfs" else {
+            let space = try HostSpace.of(mountpoint)
+            var s = statvfs()
+            try Syscall.check("cannot read the free space of", mountpoint) { statvfs(mountpoint, &s) }
+            let unit = UInt64(s.f_frsize == 0 ? s.f_bsize : s.f_frsize)
+            let used = (UInt64(s.f_blocks) - UInt64(s.f_bfree)) * unit
+            return CapacityFigures(filesystem: entry.fstype, mountpoint: mountpoint, total: space.total,
+                                   available: space.available, used: used)
+        }
+        let reading = try readBtrfs(mountpoint, sysfs: sysfs)
+        return CapacityFigures(btrfs: reading, mountpoint: mountpoint, host: hostBacking(reading, sysfs: sysfs))
+    }
+
+    static func readBtrfs(_ mountpoint: String, sysfs: String) throws -> BtrfsReading {
+        let fd = try Syscall.check("cannot open", mountpoint) { open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        defer { close(fd) }
+        var info = ds_btrfs_fs_info()
+        try Syscall.check("cannot read the btrfs filesystem info of", mountpoint) { ds_btrfs_fs_info(fd, &info) }
+        let uuid = formatUUID(info.fsid)
+
+        var count: UInt64 = 0
+        try Syscall.check("cannot read the btrfs space info of", mountpoint) { ds_btrfs_space_info(fd, nil, 0, &count) }
+        var raw = [ds_btrfs_space](repeating: ds_btrfs_space(), count: Int(count))
+        var got: UInt64 = 0
+        try Syscall.check("cannot read the btrfs space info of", mountpoint) { ds_btrfs_space_info(fd, &raw, count, &got) }
+        let spaces = raw.prefix(Int(min(got, count))).map {
+            BtrfsReading.Space(flags: $0.flags, total: $0.total_bytes, used: $0.used_bytes)
+        }
+
+        let base = "\(sysfs)/fs/btrfs/\(uuid)"
+        var devices: [BtrfsReading.Device] = []
+        if info.max_id > 0 {
+            for devid in 1...info.max_id {
+                var dev = ds_btrfs_dev_info()
+                switch Syscall.attempt({ ds_btrfs_dev_info(fd, devid, &dev) }) {
+                case .success: break
+                case .failure(let code) where code == ENODEV: continue
+                case .failure(let code): throw DockStoreError.system("cannot read btrfs device \(devid) of", mountpoint, errno: code)
+                }
+                let path = withUnsafeBytes(of: dev.path) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                devices.append(BtrfsReading.Device(devid: devid, path: path, size: dev.total_bytes,
+                                                   errors: errorStats("\(base)/devinfo/\(devid)/error_stats")))
+            }
+        }
+        var committed: UInt64? = nil
+        let parts = ["bytes_used", "bytes_reserved", "bytes_pinned", "bytes_readonly", "bytes_may_use"]
+            .map { number("\(base)/allocation/metadata/\($0)") }
+        if parts.allSatisfy({ $0 != nil }) { committed = parts.reduce(0) { $0 + ($1 ?? 0) } }
+        return BtrfsReading(uuid: uuid, spaces: spaces, devices: devices, metadataCommitted: committed,
+                            metadataChunkSize: number("\(base)/allocation/metadata/chunk_size"))
+    }
+
+    /// For a store on a loop device: the image behind it and the host filesystem's free space.
+    static func hostBacking(_ reading: BtrfsReading, sysfs: String) -> HostBacking? {
+        for device in reading.devices {
+            let name = device.path.split(separator: "/").last.map(String.init) ?? ""
+            guard name.hasPrefix("loop"),
+                  let file = (try? FileContents.readString("\(sysfs)/block/\(name)/loop/backing_file")).flatMap({ $0 }) else { continue }
+            let image = file.trimmingWhitespace()
+            guard let status = try? FileStatus.following(image), let space = try? HostSpace.of(AtomicFile.parentFolder(of: image))
+            else { continue }
+            return HostBacking(image: image, apparentBytes: status.size, allocatedBytes: status.allocatedBytes,
+                               hostAvailableBytes: space.available)
+        }
+        return nil
+    }
+
+    static func number(_ path: String) -> UInt64? {
+        guard let text = (try? FileContents.readString(path)).flatMap({ $0 }) else { return nil }
+        return UInt64(text.trimmingWhitespace())
+    }
+
+    static func errorStats(_ path: String) -> [String: UInt64] {
+        guard let text = (try? FileContents.readString(path)).flatMap({ $0 }) else { return [:] }
+        var result: [String: UInt64] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let value = UInt64(parts[1]) { result[String(parts[0])] = value }
+        }
+        return result
+    }
+}
