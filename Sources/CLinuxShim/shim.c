@@ -115,3 +115,14 @@ int ds_btrfs_space_info(int fd, struct ds_btrfs_space *out, uint64_t capacity, u
     free(args);
     return rc;
 }
+
+int ds_loop_set_capacity(int fd) {
+    return ioctl(fd, LOOP_SET_CAPACITY, 0);
+}
+
+int ds_btrfs_resize(int fd, const char *spec) {
+    struct btrfs_ioctl_vol_args args;
+    memset(&args, 0, sizeof args);
+    strncpy(args.name, spec, BTRFS_PATH_NAME_MAX);
+    return ioctl(fd, BTRFS_IOC_RESIZE, &args);
+}

@@ -57,6 +57,12 @@ struct ds_btrfs_space {
 };
 int ds_btrfs_space_info(int fd, struct ds_btrfs_space *out, uint64_t capacity, uint64_t *count);
 
+/* LOOP_SET_CAPACITY: the loop device re-reads its backing file's size. */
+int ds_loop_set_capacity(int fd);
+
+/* BTRFS_IOC_RESIZE with "devid:size" ("1:max"). */
+int ds_btrfs_resize(int fd, const char *spec);
+
 /* FITRIM over the whole filesystem; *trimmed receives the bytes discarded. */
 int ds_fitrim(int fd, uint64_t min_length, uint64_t *trimmed);
 

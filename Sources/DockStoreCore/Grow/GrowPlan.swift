@@ -1,0 +1,100 @@
+/// What `dockstore grow` sees of the mounted store.
+public struct GrowObservation: Sendable, Equatable {
+    public struct Device: Sendable, Equatable {
+        public var devid: UInt64
+        public var path: String
+        /// What btrfs uses of the device now.
+        public var btrfsSize: UInt64
+        /// The block device's size (BLKGETSIZE64).
+        public var blockSize: UInt64
+        /// For a loop device: its backing image.
+        public var image: HostBacking?
+    }
+
+    public var mountpoint: String
+    public var fstype: String
+    public var devices: [Device]
+
+    public init(mountpoint: String, fstype: String, devices: [Device]) {
+        self.mountpoint = mountpoint
+        self.fstype = fstype
+        self.devices = devices
+    }
+}
+
+/// One idempotent step of growing; `id` is its failpoint name.
+public enum GrowStep: Sendable, Equatable {
+    case extendImage(path: String, from: UInt64, to: UInt64)
+    case refreshLoop(device: String)
+    case resizeFilesystem(devid: UInt64, from: UInt64, to: UInt64)
+
+    public var id: String {
+        switch self {
+        case .extendImage: return "extend-image"
+        case .refreshLoop: return "loop-capacity"
+        case .resizeFilesystem: return "resize"
+        }
+    }
+
+    public static let allIDs = ["extend-image", "loop-capacity", "resize"]
+
+    public var description: String {
+        switch self {
+        case .extendImage(let path, let from, let to):
+            return "extend \(path) from \(ByteSize.format(from)) to \(ByteSize.format(to)) (sparse)"
+        case .refreshLoop(let device):
+            return "tell \(device) its backing file grew (LOOP_SET_CAPACITY)"
+        case .resizeFilesystem(let devid, let from, let to):
+            return "resize btrfs device \(devid) from \(ByteSize.format(from)) to its full \(ByteSize.format(to))"
+        }
+    }
+}
+
+/// The pure decision behind `dockstore grow`.
+public enum GrowPlanner {
+    public static func plan(_ observed: GrowObservation, to target: UInt64?, allowOvercommit: Bool) throws -> (steps: [GrowStep], warnings: [String]) {
+        guard observed.fstype == "btrfs" else {
+            let tool = observed.fstype == "xfs" ? "xfs_growfs \(observed.mountpoint)" : "resize2fs on its device"
+            throw DockStoreError.refused("\(observed.mountpoint) is \(observed.fstype), not btrfs; grow it with \(tool)")
+        }
+        guard observed.devices.count == 1, let device = observed.devices.first else {
+            throw DockStoreError.refused("\(observed.mountpoint) spans \(observed.devices.count) devices (a migration in progress?); finish it with dockstore migrate-ebs first")
+        }
+        var steps: [GrowStep] = []
+        var warnings: [String] = []
+        if let image = device.image {
+            guard let target else {
+                throw DockStoreError.usage("the store is the image \(image.image) (\(ByteSize.format(image.apparentBytes))); give the new size with --to SIZE")
+            }
+            if target < image.apparentBytes {
+                throw DockStoreError.refused("refusing to shrink \(image.image) from \(ByteSize.format(image.apparentBytes)) to \(ByteSize.format(target)); dockstore only grows a store")
+            }
+            let promise = target > image.allocatedBytes ? target - image.allocatedBytes : 0
+            if target > image.apparentBytes, image.hostAvailableBytes < promise {
+                let text = "the host filesystem under \(image.image) has \(ByteSize.format(image.hostAvailableBytes)) free, less than the \(ByteSize.format(promise)) a \(ByteSize.format(target)) image could still claim"
+                guard allowOvercommit else {
+                    throw DockStoreError.refused("refusing: \(text); grow the root volume first, or pass --allow-overcommit")
+                }
+                warnings.append("\(text); growing anyway (--allow-overcommit)")
+            }
+            if target > image.apparentBytes {
+                steps.append(.extendImage(path: image.image, from: image.apparentBytes, to: target))
+            }
+            if max(target, image.apparentBytes) > device.blockSize {
+                steps.append(.refreshLoop(device: device.path))
+            }
+            let newSize = max(target, image.apparentBytes)
+            if newSize > device.btrfsSize {
+                steps.append(.resizeFilesystem(devid: device.devid, from: device.btrfsSize, to: newSize))
+            }
+        } else {
+            if target != nil {
+                throw DockStoreError.usage("--to is for an image store; a device store grows to the size of its device (enlarge the EBS volume first)")
+            }
+            if device.blockSize > device.btrfsSize {
+                steps.append(.resizeFilesystem(devid: device.devid, from: device.btrfsSize, to: device.blockSize))
+            }
+        }
+        return (steps, warnings)
+    }
+}
