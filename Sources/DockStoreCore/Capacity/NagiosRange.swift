@@ -37,6 +37,7 @@ public struct NagiosRange: Sendable, Equatable, CustomStringConvertible {
         }
         if let colon = body.firstIndex(of: ":") {
             let l = body[..<colon], h = body[body.index(after: colon)...]
+            if (l.isEmpty || l == "~") && h.isEmpty { throw bad("has no bound") }
             low = l == "~" ? nil : (l.isEmpty ? .bytes(0) : try end(l))
             high = h.isEmpty ? nil : try end(h)
         } else {

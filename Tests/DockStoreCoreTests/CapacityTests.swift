@@ -1,0 +1,192 @@
+import Testing
+@testable import DockStoreCore
+
+/// The capacity math and the status rules against recorded kernel figures.
+@Suite struct CapacityTests {
+    typealias Space = BtrfsReading.Space
+    static let dataSingle: UInt64 = 1, metaDUP: UInt64 = 4 | 32, sysDUP: UInt64 = 2 | 32
+    static let dataRAID1: UInt64 = 1 | 16, metaRAID1: UInt64 = 4 | 16
+
+    /// Read off a fresh 1 GiB image (btrfs-progs 6.2, kernel 6.18); `btrfs filesystem usage -b`
+    /// said: Device unallocated 941228032, Free (estimated) 949616640, Global reserve 5767168.
+    static let fresh = BtrfsReading(
+        uuid: "u", spaces: [Space(flags: dataSingle, total: 8_388_608, used: 0),
+                            Space(flags: sysDUP, total: 8_388_608, used: 16_384),
+                            Space(flags: metaDUP, total: 53_673_984, used: 131_072),
+                            Space(flags: Space.globalReserve, total: 5_767_168, used: 0)],
+        devices: [.init(devid: 1, path: "/dev/loop0", size: 1_073_741_824,
+                        errors: ["write_errs": 0, "read_errs": 0, "flush_errs": 0])],
+        metadataCommitted: 5_963_776, metadataChunkSize: 268_435_456)
+
+    @Test func matchesBtrfsFilesystemUsage() {
+        let f = CapacityFigures(btrfs: Self.fresh, mountpoint: "/m", host: nil)
+        #expect(f.unallocated == 941_228_032)
+        #expect(f.dataFree == 949_616_640)
+        #expect(f.dataRatio == 1)
+        #expect(f.metadataRatio == 2)
+        #expect(f.metadataUsed == 5_963_776)
+        #expect(f.globalReserve == 5_767_168)
+        #expect(f.metadataChunkNeed == 536_870_912)
+        #expect(f.effectiveFree == f.dataFree)
+    }
+
+    @Test func raid1HalvesTheUnallocatedSpace() {
+        let r = BtrfsReading(uuid: "u", spaces: [Space(flags: Self.dataRAID1, total: 1 << 30, used: 512 << 20),
+                                                 Space(flags: Self.metaRAID1, total: 256 << 20, used: 16 << 20)],
+                             devices: [.init(devid: 1, path: "/dev/a", size: 10 << 30), .init(devid: 2, path: "/dev/b", size: 10 << 30)])
+        let f = CapacityFigures(btrfs: r, mountpoint: "/m", host: nil)
+        #expect(f.unallocated == (20 << 30) - (2 << 30) - (512 << 20))
+        #expect(f.dataRatio == 2)
+        #expect(f.dataFree == (512 << 20) + f.unallocated / 2)
+        #expect(f.metadataUsed == 16 << 20, "without sysfs: used + global reserve (none here)")
+    }
+
+    @Test func tinyUnallocatedIsNotCountedAsFree() {
+        let r = BtrfsReading(uuid: "u", spaces: [Space(flags: Self.dataSingle, total: 1000 << 20, used: 900 << 20)],
+                             devices: [.init(devid: 1, path: "/dev/a", size: (1000 << 20) + (8 << 20))])
+        let f = CapacityFigures(btrfs: r, mountpoint: "/m", host: nil)
+        #expect(f.unallocated == 8 << 20)
+        #expect(f.dataFree == 100 << 20, "below 16 MiB, unallocated space is not added, as in btrfs-progs")
+    }
+
+    @Test func hostCapsTheEffectiveFree() {
+        let host = HostBacking(image: "/i", apparentBytes: 100 << 30, allocatedBytes: 5 << 30, hostAvailableBytes: 2 << 30)
+        let f = CapacityFigures(btrfs: Self.fresh, mountpoint: "/m", host: host)
+        #expect(f.effectiveFree == min(f.dataFree, 2 << 30))
+        #expect(host.unbackedPromise == 95 << 30)
+    }
+
+    @Test(arguments: [
+        ("20%:", 19, 100, true), ("20%:", 20, 100, false), ("10", 11, 0, true), ("10", 5, 0, false),
+        ("~:10", 11, 0, true), ("~:10", 0, 0, false), ("10:20", 9, 0, true), ("10:20", 15, 0, false),
+        ("10:20", 21, 0, true), ("@10:20", 15, 0, true), ("@10:20", 25, 0, false), ("1K:", 1023, 0, true),
+        ("1K:", 1024, 0, false),
+    ] as [(String, UInt64, UInt64, Bool)])
+    func nagiosRanges(_ text: String, _ value: UInt64, _ base: UInt64, _ alerts: Bool) throws {
+        #expect(try NagiosRange(text, what: "-w").alerts(value, base: base) == alerts, "\(text) at \(value)")
+    }
+
+    @Test(arguments: ["", "abc", "20%%", "120%:", ":", "@", "10:x", "-5G:"])
+    func badRanges(_ text: String) {
+        #expect(throws: DockStoreError.self) { try NagiosRange(text, what: "-w") }
+    }
+
+    @Test func perfdataRangesAreInBytes() throws {
+        #expect(try NagiosRange("20%:", what: "").perfdata(base: 1000) == "200:")
+        #expect(try NagiosRange("~:10", what: "").perfdata(base: 0) == "~:10")
+        #expect(try NagiosRange("10", what: "").perfdata(base: 0) == "10")
+        #expect(try NagiosRange("@1K:2K", what: "").perfdata(base: 0) == "@1024:2048")
+    }
+
+    /// A store whose figures are set directly, for the rule table.
+    static func figures(dataFree: UInt64 = 50 << 30, dataUsed: UInt64 = 50 << 30, metaSize: UInt64 = 1 << 30,
+                        metaUsed: UInt64 = 100 << 20, unallocated: UInt64 = 40 << 30, host: UInt64? = nil,
+                        errors: [String: UInt64] = [:]) -> CapacityFigures {
+        var f = CapacityFigures(btrfs: fresh, mountpoint: "/var/lib/docker", host: nil)
+        f.dataFree = dataFree
+        f.dataUsed = dataUsed
+        f.metadataSize = metaSize
+        f.metadataUsed = metaUsed
+        f.unallocated = unallocated
+        f.deviceSize = 100 << 30
+        f.metadataChunkNeed = 2 << 30
+        f.devices = [.init(devid: 1, path: "/dev/loop0", size: 100 << 30, errors: errors)]
+        if let host { f.host = HostBacking(image: "/var/lib/docker-storage.btrfs", apparentBytes: 100 << 30, allocatedBytes: 50 << 30, hostAvailableBytes: host) }
+        return f
+    }
+
+    static let rules: [(String, CapacityFigures, CheckState, String?)] = [
+        ("healthy", figures(), .ok, nil),
+        ("data 15% free", figures(dataFree: 15 << 30, dataUsed: 85 << 30), .warning, "data_free"),
+        ("data 5% free", figures(dataFree: 5 << 30, dataUsed: 95 << 30), .critical, "data_free"),
+        ("df-hidden ENOSPC: metadata nearly full, no chunk left", figures(metaUsed: 950 << 20, unallocated: 1 << 30), .critical, "metadata_free"),
+        ("metadata nearly full, one chunk left, two not", figures(metaUsed: 950 << 20, unallocated: 3 << 30), .warning, "metadata_free"),
+        ("metadata filling, no chunk left", figures(metaUsed: 800 << 20, unallocated: 1 << 30), .warning, "metadata_free"),
+        ("metadata nearly full but room for chunks", figures(metaUsed: 950 << 20, unallocated: 40 << 30), .ok, nil),
+        ("no unallocated but metadata has room", figures(metaUsed: 100 << 20, unallocated: 0), .ok, nil),
+        ("host cannot back the image", figures(host: 3 << 30), .critical, "host_free"),
+        ("host low", figures(host: 15 << 30), .warning, "host_free"),
+        ("host has more than btrfs can take", figures(host: 500 << 30), .ok, nil),
+        ("write errors", figures(errors: ["write_errs": 3]), .critical, "device_errors"),
+        ("read errors", figures(errors: ["read_errs": 1]), .warning, "device_errors"),
+    ]
+
+    @Test(arguments: rules)
+    func judges(_ name: String, _ f: CapacityFigures, _ state: CheckState, _ figure: String?) throws {
+        let report = CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0)
+        #expect(report.state == state, "\(name): \(report.reasons)")
+        #expect(report.reasons.first?.figure == figure, "\(name)")
+        for reason in report.reasons { #expect(!reason.message.contains("\n")) }
+    }
+
+    @Test func messagesSayWhatToDo() throws {
+        let report = CapacityReport(figures: Self.figures(metaUsed: 950 << 20, unallocated: 1 << 30), policy: try CapacityPolicy(), timestamp: 0)
+        let line = report.nagios(policy: try CapacityPolicy())
+        #expect(line.hasPrefix("DOCKSTORE CRITICAL - metadata free 74 MiB (7.2%) is outside 10%: while unallocated 1 GiB is outside 2147483648: (one metadata chunk needs 2 GiB): writes will fail with ENOSPC although df shows space; run btrfs balance start -dusage=10 /var/lib/docker"))
+        let host = CapacityReport(figures: Self.figures(host: 3 << 30), policy: try CapacityPolicy(), timestamp: 0)
+        #expect(host.reasons.first?.message.contains("dockstore migrate-ebs") == true)
+    }
+
+    @Test func rendersNagiosExactly() throws {
+        let policy = try CapacityPolicy()
+        let report = CapacityReport(figures: CapacityFigures(btrfs: Self.fresh, mountpoint: "/var/lib/docker", host: nil), policy: policy, timestamp: 0)
+        #expect(report.nagios(policy: policy) == "DOCKSTORE OK - data 905.6 MiB free of 905.6 MiB (100.0%), metadata 88.9% free, unallocated 897.6 MiB | 'data_free'=949616640B;189923328:;94961664:;0;949616640 'data_used'=0B;;;0;949616640 'metadata_free'=47710208B;13418496:;5367398:;0;53673984 'metadata_used'=5963776B;;;0;53673984 'unallocated'=941228032B;1073741824:;536870912:;0;1073741824")
+        #expect(CapacityReport(unknown: "nothing is mounted at /x", timestamp: 0).nagios(policy: policy) == "DOCKSTORE UNKNOWN - nothing is mounted at /x")
+    }
+
+    @Test func rendersPrometheusExactly() throws {
+        let report = CapacityReport(figures: CapacityFigures(filesystem: "xfs", mountpoint: "/var/lib/docker", total: 1000, available: 600, used: 400),
+                                    policy: try CapacityPolicy(), timestamp: 1_790_000_000.5)
+        #expect(report.prometheus() == """
+            # HELP dockstore_data_size_bytes Bytes in data chunks.
+            # TYPE dockstore_data_size_bytes gauge
+            dockstore_data_size_bytes{mountpoint="/var/lib/docker"} 1000
+            # HELP dockstore_data_used_bytes Bytes used in data chunks.
+            # TYPE dockstore_data_used_bytes gauge
+            dockstore_data_used_bytes{mountpoint="/var/lib/docker"} 400
+            # HELP dockstore_data_free_bytes Estimated free data bytes, as btrfs filesystem usage computes them.
+            # TYPE dockstore_data_free_bytes gauge
+            dockstore_data_free_bytes{mountpoint="/var/lib/docker"} 600
+            # HELP dockstore_effective_free_bytes What Docker can still write: data free, capped by the host for an image.
+            # TYPE dockstore_effective_free_bytes gauge
+            dockstore_effective_free_bytes{mountpoint="/var/lib/docker"} 600
+            # HELP dockstore_status Check state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+            # TYPE dockstore_status gauge
+            dockstore_status{mountpoint="/var/lib/docker"} 0
+            # HELP dockstore_check_success 1 when the store could be read.
+            # TYPE dockstore_check_success gauge
+            dockstore_check_success{mountpoint="/var/lib/docker"} 1
+            # HELP dockstore_last_run_timestamp_seconds When the check ran, in seconds since the epoch.
+            # TYPE dockstore_last_run_timestamp_seconds gauge
+            dockstore_last_run_timestamp_seconds{mountpoint="/var/lib/docker"} 1790000000.5
+
+            """)
+    }
+
+    @Test func rendersJSONWithEveryFigure() throws {
+        let report = CapacityReport(figures: CapacityFigures(btrfs: Self.fresh, mountpoint: "/m", host: nil), policy: try CapacityPolicy(), timestamp: 0)
+        let json = try report.json()
+        for key in ["\"dataFree\" : 949616640", "\"unallocated\" : 941228032", "\"metadataUsed\" : 5963776", "\"state\" : 0",
+                    "\"reasons\" : [", "\"write_errs\" : 0"] {
+            #expect(json.contains(key), "\(key)")
+        }
+    }
+
+    @Test func growPlans() throws {
+        let image = HostBacking(image: "/i", apparentBytes: 1 << 30, allocatedBytes: 100 << 20, hostAvailableBytes: 10 << 30)
+        let loop = GrowObservation(mountpoint: "/m", fstype: "btrfs",
+                                   devices: [.init(devid: 1, path: "/dev/loop0", btrfsSize: 1 << 30, blockSize: 1 << 30, image: image)])
+        #expect(try GrowPlanner.plan(loop, to: 2 << 30, allowOvercommit: false).steps.map(\.id) == ["extend-image", "loop-capacity", "resize"])
+        #expect(try GrowPlanner.plan(loop, to: 1 << 30, allowOvercommit: false).steps.isEmpty)
+        #expect(throws: DockStoreError.self) { try GrowPlanner.plan(loop, to: 512 << 20, allowOvercommit: false) }
+        #expect(throws: DockStoreError.self) { try GrowPlanner.plan(loop, to: 20 << 30, allowOvercommit: false) }
+        #expect(try GrowPlanner.plan(loop, to: 20 << 30, allowOvercommit: true).warnings.count == 1)
+        #expect(throws: DockStoreError.self) { try GrowPlanner.plan(loop, to: nil, allowOvercommit: false) }
+        let ebs = GrowObservation(mountpoint: "/m", fstype: "btrfs",
+                                  devices: [.init(devid: 1, path: "/dev/nvme1n1", btrfsSize: 100 << 30, blockSize: 200 << 30, image: nil)])
+        #expect(try GrowPlanner.plan(ebs, to: nil, allowOvercommit: false).steps == [.resizeFilesystem(devid: 1, from: 100 << 30, to: 200 << 30)])
+        #expect(throws: DockStoreError.self) { try GrowPlanner.plan(ebs, to: 300 << 30, allowOvercommit: false) }
+        let twoDevices = GrowObservation(mountpoint: "/m", fstype: "btrfs", devices: loop.devices + ebs.devices)
+        #expect(throws: DockStoreError.self) { try GrowPlanner.plan(twoDevices, to: nil, allowOvercommit: false) }
+    }
+}
