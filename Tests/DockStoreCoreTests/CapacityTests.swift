@@ -25,6 +25,8 @@ import Testing
         #expect(f.dataRatio == 1)
         #expect(f.metadataRatio == 2)
         #expect(f.metadataUsed == 5_963_776)
+        #expect(f.metadataOvercommit == 941_228_032 / 2 / 8)
+        #expect(f.metadataFree == 53_673_984 + 941_228_032 / 2 / 8 - 5_963_776)
         #expect(f.globalReserve == 5_767_168)
         #expect(f.metadataChunkNeed == 536_870_912)
         #expect(f.effectiveFree == f.dataFree)
@@ -99,9 +101,10 @@ import Testing
         ("healthy", figures(), .ok, nil),
         ("data 15% free", figures(dataFree: 15 << 30, dataUsed: 85 << 30), .warning, "data_free"),
         ("data 5% free", figures(dataFree: 5 << 30, dataUsed: 95 << 30), .critical, "data_free"),
-        ("df-hidden ENOSPC: metadata nearly full, no chunk left", figures(metaUsed: 950 << 20, unallocated: 1 << 30), .critical, "metadata_free"),
-        ("metadata nearly full, one chunk left, two not", figures(metaUsed: 950 << 20, unallocated: 3 << 30), .warning, "metadata_free"),
-        ("metadata filling, no chunk left", figures(metaUsed: 800 << 20, unallocated: 1 << 30), .warning, "metadata_free"),
+        ("df-hidden ENOSPC: metadata nearly full, no chunk left", figures(metaUsed: 1000 << 20, unallocated: 256 << 20), .critical, "metadata_free"),
+        ("metadata nearly full, one chunk left, two not", figures(metaUsed: 1000 << 20, unallocated: 3 << 30), .warning, "metadata_free"),
+        ("metadata filling, no chunk left", figures(metaUsed: 850 << 20, unallocated: 256 << 20), .warning, "metadata_free"),
+        ("reservations beyond the chunks, backed by unallocated space", figures(metaUsed: 1100 << 20, unallocated: 40 << 30), .ok, nil),
         ("metadata nearly full but room for chunks", figures(metaUsed: 950 << 20, unallocated: 40 << 30), .ok, nil),
         ("no unallocated but metadata has room", figures(metaUsed: 100 << 20, unallocated: 0), .ok, nil),
         ("host cannot back the image", figures(host: 3 << 30), .critical, "host_free"),
@@ -120,9 +123,9 @@ import Testing
     }
 
     @Test func messagesSayWhatToDo() throws {
-        let report = CapacityReport(figures: Self.figures(metaUsed: 950 << 20, unallocated: 1 << 30), policy: try CapacityPolicy(), timestamp: 0)
+        let report = CapacityReport(figures: Self.figures(metaUsed: 1000 << 20, unallocated: 256 << 20), policy: try CapacityPolicy(), timestamp: 0)
         let line = report.nagios(policy: try CapacityPolicy())
-        #expect(line.hasPrefix("DOCKSTORE CRITICAL - metadata free 74 MiB (7.2%) is outside 10%: while unallocated 1 GiB is outside 2147483648: (one metadata chunk needs 2 GiB): writes will fail with ENOSPC although df shows space; run btrfs balance start -dusage=10 /var/lib/docker"))
+        #expect(line.hasPrefix("DOCKSTORE CRITICAL - metadata free 40 MiB (3.9%) is outside 10%: while unallocated 256 MiB is outside 2147483648: (one metadata chunk needs 2 GiB): writes will fail with ENOSPC although df shows space; run btrfs balance start -dusage=10 /var/lib/docker"), "\(line)")
         let host = CapacityReport(figures: Self.figures(host: 3 << 30), policy: try CapacityPolicy(), timestamp: 0)
         #expect(host.reasons.first?.message.contains("dockstore migrate-ebs") == true)
     }
@@ -130,7 +133,7 @@ import Testing
     @Test func rendersNagiosExactly() throws {
         let policy = try CapacityPolicy()
         let report = CapacityReport(figures: CapacityFigures(btrfs: Self.fresh, mountpoint: "/var/lib/docker", host: nil), policy: policy, timestamp: 0)
-        #expect(report.nagios(policy: policy) == "DOCKSTORE OK - data 905.6 MiB free of 905.6 MiB (100.0%), metadata 88.9% free, unallocated 897.6 MiB | 'data_free'=949616640B;189923328:;94961664:;0;949616640 'data_used'=0B;;;0;949616640 'metadata_free'=47710208B;13418496:;5367398:;0;53673984 'metadata_used'=5963776B;;;0;53673984 'unallocated'=941228032B;1073741824:;536870912:;0;1073741824")
+        #expect(report.nagios(policy: policy) == "DOCKSTORE OK - data 905.6 MiB free of 905.6 MiB (100.0%), metadata 101.6 MiB free, unallocated 897.6 MiB | 'data_free'=949616640B;189923328:;94961664:;0;949616640 'data_used'=0B;;;0;949616640 'metadata_free'=106536960B;13418496:;5367398:;0;53673984 'metadata_used'=5963776B;;;0;53673984 'unallocated'=941228032B;1073741824:;536870912:;0;1073741824")
         #expect(CapacityReport(unknown: "nothing is mounted at /x", timestamp: 0).nagios(policy: policy) == "DOCKSTORE UNKNOWN - nothing is mounted at /x")
     }
 

@@ -35,7 +35,17 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
     /// Used + free: the data capacity percentages refer to.
     public var dataCapacity: UInt64 { dataUsed + dataFree }
 
-    public var metadataFree: UInt64 { metadataSize > metadataUsed ? metadataSize - metadataUsed : 0 }
+    /// How far metadata reservations may go beyond the metadata chunks: the kernel lets them
+    /// overcommit by an eighth of the unallocated space (at the metadata ratio) when it may
+    /// flush (calc_available_free_space), since a new chunk could back them.
+    public var metadataOvercommit: UInt64 { UInt64(Double(unallocated) / max(metadataRatio, 1)) / 8 }
+
+    /// Metadata room left for new reservations before ENOSPC: size plus the overcommit
+    /// allowance, less everything used, reserved, pinned or promised.
+    public var metadataFree: UInt64 {
+        let room = metadataSize + metadataOvercommit
+        return room > metadataUsed ? room - metadataUsed : 0
+    }
 
     public init(btrfs reading: BtrfsReading, mountpoint: String, host: HostBacking?) {
         filesystem = "btrfs"

@@ -38,7 +38,7 @@ public struct CapacityReport: Sendable, Equatable, Codable {
     func summary(_ f: CapacityFigures) -> String {
         var parts = ["data \(ByteSize.format(f.dataFree)) free of \(ByteSize.format(f.dataCapacity)) (\(String(percent: percent(f.dataFree, f.dataCapacity))))"]
         if f.filesystem == "btrfs" {
-            parts.append("metadata \(String(percent: percent(f.metadataFree, f.metadataSize))) free")
+            parts.append("metadata \(ByteSize.format(f.metadataFree)) free")
             parts.append("unallocated \(ByteSize.format(f.unallocated))")
         }
         if let host = f.host { parts.append("host \(ByteSize.format(host.hostAvailableBytes)) free") }
