@@ -12,6 +12,10 @@ import Musl
 @main
 enum DockstoreMain {
     static func main() {
+        // Monitoring runs `check` every minute: skip swift-argument-parser's start-up there.
+        if let options = CheckOptions(fastPath: CommandLine.arguments) {
+            exit(CheckRunner.run(options))
+        }
         do {
             var command = try Dockstore.parseAsRoot()
             try command.run()

@@ -47,6 +47,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     public var dockerOpts: String
     public var problems: [String]
     public var warnings: [String]
+    /// The figures `check` judges, when the store is mounted.
+    public var capacity: CapacityFigures?
 
     public var inPlace: Bool { problems.isEmpty }
 
@@ -138,6 +140,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 filesystem.devices = btrfs.deviceCount
             }
             status.filesystem = filesystem
+            status.capacity = try? CapacityProbe.read(mountpoint: status.mountpoint)
         }
         if let daemon = observed.daemonJSON.flatMap({ try? DaemonJSON(path: "", text: $0) }), let driver = daemon.storageDriver {
             status.dockerStorageDriver = driver
@@ -202,6 +205,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             if let devices = fs.devices { text += ", \(devices) device(s)" }
             row("filesystem:", text)
         }
+        if let c = capacity { lines += Self.usageRows(c) }
         row("fstab:", fstab)
         row("drop-in:", dropIn)
         row("DOCKER_OPTS:", dockerOpts)
@@ -214,6 +218,34 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             for problem in problems { lines.append("  - \(problem)") }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension StoreStatus {
+    /// One row a figure, with a bar of how much is used.
+    static func usageRows(_ c: CapacityFigures) -> [String] {
+        func bar(_ used: UInt64, _ total: UInt64) -> String {
+            let width = 20
+            let share = total == 0 ? 0 : min(1, Double(used) / Double(total))
+            let filled = Int((share * Double(width)).rounded())
+            let percent = String(percent: share * 100)
+            return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+                + String(repeating: " ", count: max(0, 6 - percent.count)) + percent
+        }
+        var rows = ["data:".padding(13) + bar(c.dataUsed, c.dataCapacity)
+                    + "  \(ByteSize.format(c.dataFree)) free of \(ByteSize.format(c.dataCapacity))"]
+        if c.filesystem == "btrfs" {
+            rows.append("metadata:".padding(13) + bar(c.metadataUsed, c.metadataSize)
+                        + "  \(ByteSize.format(c.metadataUsed)) used or reserved of \(ByteSize.format(c.metadataSize)) (global reserve \(ByteSize.format(c.globalReserve)))")
+            rows.append("allocated:".padding(13) + bar(c.deviceSize - c.unallocated, c.deviceSize)
+                        + "  \(ByteSize.format(c.unallocated)) unallocated of \(ByteSize.format(c.deviceSize)); a metadata chunk needs \(ByteSize.format(c.metadataChunkNeed))")
+        }
+        if let host = c.host {
+            rows.append("image:".padding(13) + bar(host.allocatedBytes, host.apparentBytes)
+                        + "  \(ByteSize.format(host.allocatedBytes)) allocated of \(ByteSize.format(host.apparentBytes)); host has \(ByteSize.format(host.hostAvailableBytes)) free for the \(ByteSize.format(host.unbackedPromise)) promised")
+            rows.append("effective:".padding(13) + "\(ByteSize.format(c.effectiveFree)) Docker can still write (\(c.effectiveFree < c.dataFree ? "limited by the host" : "limited by btrfs"))")
+        }
+        return rows
     }
 }
 

@@ -1,8 +1,5 @@
 import ArgumentParser
 import DockStoreCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Dockstore {
     struct Check: ParsableCommand {
@@ -53,47 +50,21 @@ extension Dockstore {
         var hostCritical: String?
 
         func run() throws {
-            let policy: CapacityPolicy
-            let host: Host
-            let target: HostPath
-            do {
-                policy = try CapacityPolicy(dataWarning: warning, dataCritical: critical, metadataWarning: metadataWarning,
-                                            metadataCritical: metadataCritical, unallocatedWarning: unallocatedWarning,
-                                            unallocatedCritical: unallocatedCritical, hostWarning: hostWarning,
-                                            hostCritical: hostCritical)
-                host = try global.host()
-                target = try HostPath(mountpoint, what: "--mountpoint")
-            } catch let error as DockStoreError {
-                // The plugin guidelines: bad arguments are UNKNOWN, not a usage exit code.
-                Output.line("DOCKSTORE UNKNOWN - \(error.message)")
-                throw ExitCode(CheckState.unknown.rawValue)
-            }
-            var now = timespec()
-            clock_gettime(CLOCK_REALTIME, &now)
-            let timestamp = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-            let report: CapacityReport
-            do {
-                let figures = try CapacityProbe.read(mountpoint: host.real(target))
-                report = CapacityReport(figures: figures, policy: policy, timestamp: timestamp)
-            } catch let error as DockStoreError {
-                report = CapacityReport(unknown: error.message, timestamp: timestamp)
-            }
-            if let textfile {
-                let folder = try HostPath(textfile, what: "--textfile")
-                let path = host.real(folder) + "/dockstore.prom"
-                do {
-                    try AtomicFile.write(path, Array(report.prometheus().utf8), mode: 0o644)
-                } catch let error as DockStoreError {
-                    Output.line("DOCKSTORE UNKNOWN - \(error.message)")
-                    throw ExitCode(CheckState.unknown.rawValue)
-                }
-            }
-            switch format {
-            case .nagios: Output.line(report.nagios(policy: policy))
-            case .json: Output.line(try report.json())
-            case .prometheus: Output.emitRaw(report.prometheus())
-            }
-            if report.state != .ok { throw ExitCode(report.state.rawValue) }
+            var options = CheckOptions()
+            options.root = global.root
+            options.mountpoint = mountpoint
+            options.format = format.rawValue
+            options.textfile = textfile
+            options.warning = warning
+            options.critical = critical
+            options.metadataWarning = metadataWarning
+            options.metadataCritical = metadataCritical
+            options.unallocatedWarning = unallocatedWarning
+            options.unallocatedCritical = unallocatedCritical
+            options.hostWarning = hostWarning
+            options.hostCritical = hostCritical
+            let status = CheckRunner.run(options)
+            if status != 0 { throw ExitCode(status) }
         }
     }
 }
