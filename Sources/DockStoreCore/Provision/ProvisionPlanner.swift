@@ -55,7 +55,11 @@ public enum ProvisionPlanner {
                 : "rewrite it with RequiresMountsFor=\(request.mountpoint)"))
         }
 
-        steps += try storageSteps(observed, host, driver: store.storageDriver, &warnings)
+        if let driver = request.driver, driver.name != store.storageDriver {
+            throw DockStoreError.refused("the storage driver \(driver.name) does not fit this store (\(store.fstype)); it takes \(store.storageDriver): change DOCKSTORE_BACKEND or leave it empty")
+        }
+        steps += try storageSteps(observed, host, driver: store.storageDriver,
+                                  options: request.driverOptions.isEmpty ? nil : request.driverOptions.map(\.description), &warnings)
 
         if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }; return false }) {
             steps.append(.reloadSystemd)
@@ -162,10 +166,10 @@ public enum ProvisionPlanner {
 
     /// DOCKER_OPTS (and, where it conflicts, daemon.json) must select `driver`; the shared
     /// `StorageSelection` decides how.
-    static func storageSteps(_ observed: ProvisionObservation, _ host: Host, driver: String,
+    static func storageSteps(_ observed: ProvisionObservation, _ host: Host, driver: String, options: [String]?,
                              _ warnings: inout [String]) throws -> [ProvisionStep] {
         let selection = try StorageSelection.plan(
-            driver: driver, options: nil, sysconfigText: observed.sysconfig,
+            driver: driver, options: options, sysconfigText: observed.sysconfig,
             sysconfigPath: host.real(HostPaths.sysconfigDocker), daemonJSONText: observed.daemonJSON,
             daemonJSONPath: host.real(HostPaths.daemonJSON))
         warnings += selection.warnings

@@ -14,6 +14,12 @@ public struct ProvisionRequest: Sendable, Equatable {
     public var label: String
     /// Set for `--device`: the store goes on that device instead of the image.
     public var device: DeviceRequest?
+    /// Options added to the fstab line (DOCKSTORE_MOUNT_OPTIONS).
+    public var extraMountOptions: [String] = []
+    /// A storage driver asked for explicitly (DOCKSTORE_BACKEND); nil: the one that fits the store.
+    public var driver: StorageDriver?
+    /// Its options (DOCKSTORE_BACKEND_OPTIONS); empty keeps what DOCKER_OPTS has for it.
+    public var driverOptions: [StorageOption] = []
 
     public init(image: HostPath = HostPaths.defaultImage, mountpoint: HostPath = HostPaths.defaultMountpoint,
                 size: UInt64? = nil, thick: Bool = false, device: DeviceRequest? = nil) throws {
@@ -25,7 +31,7 @@ public struct ProvisionRequest: Sendable, Equatable {
         self.label = "docker"
         self.device = device
         if device != nil, size != nil || thick {
-            throw DockStoreError.usage("--size and --thick are for the image; a --device store takes the whole device")
+            throw DockStoreError.usage("a size (--size, DOCKSTORE_SIZE) and --thick are for the image; a device store takes the whole device")
         }
         try validate()
     }
@@ -49,8 +55,7 @@ public struct ProvisionRequest: Sendable, Equatable {
     /// (punching holes into the image), unless it is thick, where discard would undo the
     /// preallocation (kernels since 6.2 turn discard=async on by default, hence `nodiscard`).
     public var requiredMountOptions: [String] {
-        if device != nil { return ["nofail"] }
-        return imageMountOptions
+        (device != nil ? ["nofail"] : imageMountOptions) + extraMountOptions
     }
 
     var imageMountOptions: [String] {

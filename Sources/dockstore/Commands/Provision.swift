@@ -39,6 +39,9 @@ extension Dockstore {
         @Option(name: .long, help: ArgumentHelp("With --device: seconds to wait for the device to appear (default 60).", valueName: "seconds"))
         var wait: Double?
 
+        @Option(name: .long, help: ArgumentHelp("Extra mount options for the fstab line, comma separated.", valueName: "options"))
+        var mountOptions: String?
+
         @Flag(name: .long, help: "Print the plan and change nothing.")
         var dryRun = false
 
@@ -57,10 +60,18 @@ extension Dockstore {
             if !dryRun && geteuid() != 0 {
                 throw DockStoreError.refused("provision changes mounts and system files: run it as root (or look first with --dry-run)")
             }
-            let paths = try store.paths()
-            let bytes = try size.map { try ByteSize.parse($0, what: "--size") }
-            let request = try ProvisionRequest(image: paths.image, mountpoint: paths.mountpoint, size: bytes, thick: thick,
-                                               device: try deviceRequest())
+            let settings = try ProvisionSettings.load(host: host)
+            let paths = try store.paths(settings)
+            let bytes = try size.map { try ByteSize.parse($0, what: "--size") } ?? settings.size
+            var request = try ProvisionRequest(image: paths.image, mountpoint: paths.mountpoint, size: bytes,
+                                               thick: thick || settings.thick == true,
+                                               device: try deviceRequest(settings))
+            request.extraMountOptions = try mountOptions.map { try MountOptions.parse($0, what: "--mount-options") }
+                ?? settings.mountOptions
+            request.driver = settings.backend
+            if let driver = settings.backend {
+                request.driverOptions = try settings.backendOptions.map { try StorageOption(parsing: $0, for: driver) }
+            }
             let provisioner = Provisioner(host: host, request: request)
 
             // The dry run and a locked re-check share one observation each.
@@ -91,8 +102,9 @@ extension Dockstore {
             request.device?.spec.description ?? host.real(request.image)
         }
 
-        func deviceRequest() throws -> DeviceRequest? {
-            guard let device else {
+        /// The device from the command line, else from the settings file.
+        func deviceRequest(_ settings: ProvisionSettings) throws -> DeviceRequest? {
+            guard let spec = try device.map({ try DeviceSpec($0) }) ?? settings.device else {
                 for (given, name) in [(volumeId != nil, "--volume-id"), (filesystem != nil, "--fs"), (force, "--force"), (wait != nil, "--wait")] where given {
                     throw DockStoreError.usage("\(name) goes with --device")
                 }
@@ -103,10 +115,10 @@ extension Dockstore {
                     throw DockStoreError.usage("--fs '\(text)' is not one of btrfs, xfs, ext4")
                 }
                 return fs
-            } ?? .btrfs
-            return try DeviceRequest(spec: try DeviceSpec(device), filesystem: fs, force: force,
-                                     volumeID: try volumeId.map { try EBSVolumeID(parsing: $0, what: "--volume-id") },
-                                     wait: wait ?? DeviceRequest.defaultWait)
+            } ?? settings.filesystem ?? .btrfs
+            return try DeviceRequest(spec: spec, filesystem: fs, force: force,
+                                     volumeID: try volumeId.map { try EBSVolumeID(parsing: $0, what: "--volume-id") } ?? settings.volumeID,
+                                     wait: wait ?? settings.wait ?? DeviceRequest.defaultWait)
         }
     }
 }

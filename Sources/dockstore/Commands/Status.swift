@@ -19,7 +19,7 @@ extension Dockstore {
 
         func run() throws {
             let host = try global.host()
-            let paths = try store.paths()
+            let paths = try store.paths(try ProvisionSettings.load(host: host))
             let request = try device.map {
                 try StoreStatus.deviceRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, device: $0)
             } ?? StoreStatus.detectRequest(host: host, image: paths.image, mountpoint: paths.mountpoint)

@@ -1,0 +1,178 @@
+/// First-boot settings from `/etc/sysconfig/dockstore` (the same shell-variable format as
+/// /etc/sysconfig/docker, with SUSE's `## Type/Default` headers). Image builders bake it
+/// into the image; command-line options override it. A key dockstore does not know, or a
+/// value it cannot use, is refused naming the line; so is a file anyone but root could
+/// have written (as sshd refuses loose permissions). `--force` has no key on purpose: a
+/// boot-time default must never format over data.
+public struct ProvisionSettings: Sendable, Equatable {
+    public var image: HostPath?
+    public var size: UInt64?
+    public var thick: Bool?
+    public var device: DeviceSpec?
+    public var volumeID: EBSVolumeID?
+    public var filesystem: DeviceFilesystem?
+    public var mountpoint: HostPath?
+    public var mountOptions: [String] = []
+    public var backend: StorageDriver?
+    public var backendOptions: [String] = []
+    public var wait: Double?
+
+    public static let keys = ["DOCKSTORE_IMAGE", "DOCKSTORE_SIZE", "DOCKSTORE_THICK", "DOCKSTORE_DEVICE",
+                              "DOCKSTORE_VOLUME_ID", "DOCKSTORE_FS", "DOCKSTORE_MOUNTPOINT", "DOCKSTORE_MOUNT_OPTIONS",
+                              "DOCKSTORE_BACKEND", "DOCKSTORE_BACKEND_OPTIONS", "DOCKSTORE_WAIT"]
+
+    public static let path = HostPath.known("/etc/sysconfig/dockstore")
+
+    public init() {}
+
+    /// The settings under `host`, or empty settings when the file does not exist.
+    public static func load(host: Host) throws -> ProvisionSettings {
+        let real = host.real(path)
+        guard let status = try FileStatus.of(real) else { return ProvisionSettings() }
+        guard status.kind == .regular else {
+            throw DockStoreError.refused("\(real) is a \(status.kind.rawValue), not a regular file; replace it with the settings file itself")
+        }
+        if status.uid != 0 || status.mode & 0o022 != 0 {
+            let who = status.uid != 0 ? "owned by uid \(status.uid), not root" : "writable by \(status.mode & 0o020 != 0 ? "its group" : "others") (mode \(String(status.mode, radix: 8)))"
+            throw DockStoreError.refused("refusing \(real): it is \(who); anyone who can write it decides what gets formatted at boot; chown root and chmod go-w it")
+        }
+        guard let text = try FileContents.readString(real) else { return ProvisionSettings() }
+        return try parse(text, path: real)
+    }
+
+    public static func parse(_ text: String, path: String) throws -> ProvisionSettings {
+        let file = try SysconfigFile(path: path, text: text)
+        var settings = ProvisionSettings()
+        for assignment in file.assignments {
+            let name = assignment.name
+            let value = assignment.value.trimmingWhitespace()
+            let at = "\(path) line \(assignment.line)"
+            guard keys.contains(name) else {
+                throw DockStoreError.usage("\(at): unknown setting \(name); dockstore knows \(keys.joined(separator: ", "))")
+            }
+            if assignment.expands {
+                throw DockStoreError.usage("\(at): \(name) uses shell expansion; write the value out literally")
+            }
+            if value.isEmpty { continue }
+            func wrap<T>(_ body: () throws -> T) throws -> T {
+                do { return try body() } catch let error as DockStoreError {
+                    throw DockStoreError.usage("\(at): \(error.message)")
+                }
+            }
+            switch name {
+            case "DOCKSTORE_IMAGE": settings.image = try wrap { try HostPath(value, what: name) }
+            case "DOCKSTORE_SIZE": settings.size = try wrap { try ByteSize.parse(value, what: name) }
+            case "DOCKSTORE_THICK":
+                switch value.lowercased() {
+                case "yes", "true", "1": settings.thick = true
+                case "no", "false", "0": settings.thick = false
+                default: throw DockStoreError.usage("\(at): DOCKSTORE_THICK '\(value)' is not yes or no")
+                }
+            case "DOCKSTORE_DEVICE": settings.device = try wrap { try DeviceSpec(value) }
+            case "DOCKSTORE_VOLUME_ID": settings.volumeID = try wrap { try EBSVolumeID(parsing: value, what: name) }
+            case "DOCKSTORE_FS":
+                guard let fs = DeviceFilesystem(rawValue: value) else {
+                    throw DockStoreError.usage("\(at): DOCKSTORE_FS '\(value)' is not one of btrfs, xfs, ext4")
+                }
+                settings.filesystem = fs
+            case "DOCKSTORE_MOUNTPOINT": settings.mountpoint = try wrap { try HostPath(value, what: name) }
+            case "DOCKSTORE_MOUNT_OPTIONS":
+                settings.mountOptions = try wrap { try MountOptions.parse(value, what: name) }
+            case "DOCKSTORE_BACKEND": settings.backend = try wrap { try StorageDriver(parsing: value) }
+            case "DOCKSTORE_BACKEND_OPTIONS":
+                settings.backendOptions = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            case "DOCKSTORE_WAIT":
+                guard let seconds = Double(value), seconds >= 0, seconds <= 3600 else {
+                    throw DockStoreError.usage("\(at): DOCKSTORE_WAIT '\(value)' is not a number of seconds from 0 to 3600")
+                }
+                settings.wait = seconds
+            default: break
+            }
+        }
+        if let backend = settings.backend {
+            for option in settings.backendOptions {
+                _ = try wrapLine(path, file, "DOCKSTORE_BACKEND_OPTIONS") { try StorageOption(parsing: option, for: backend) }
+            }
+        } else if !settings.backendOptions.isEmpty {
+            let line = file.assignment("DOCKSTORE_BACKEND_OPTIONS")?.line ?? 0
+            throw DockStoreError.usage("\(path) line \(line): DOCKSTORE_BACKEND_OPTIONS needs DOCKSTORE_BACKEND")
+        }
+        return settings
+    }
+
+    private static func wrapLine<T>(_ path: String, _ file: SysconfigFile, _ name: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DockStoreError {
+            throw DockStoreError.usage("\(path) line \(file.assignment(name)?.line ?? 0): \(error.message)")
+        }
+    }
+
+    /// The commented file scripts/install puts in place (never over an existing one).
+    public static let template = """
+
+        ## Path           : System/Management
+        ## Description    : Docker storage that dockstore provision sets up at boot
+        ## Type           : string
+        ## Default        : "/var/lib/docker-storage.btrfs"
+        ## ServiceRestart : dockstore-provision
+        #
+        # The loopback image (ignored when DOCKSTORE_DEVICE is set).
+        DOCKSTORE_IMAGE=""
+
+        ## Type           : string
+        ## Default        : "100G"
+        # Apparent size of a new image: 100G, 512M, 1TB or bytes.
+        DOCKSTORE_SIZE=""
+
+        ## Type           : yesno
+        ## Default        : "no"
+        # yes: preallocate the image so the host can never run out under it.
+        DOCKSTORE_THICK=""
+
+        ## Type           : string
+        ## Default        : ""
+        # An EBS volume for the store instead of the image: /dev/xvdf, /dev/nvme1n1 or vol-0abc...
+        # A device that holds any data is never formatted (there is no --force here).
+        DOCKSTORE_DEVICE=""
+        DOCKSTORE_VOLUME_ID=""
+
+        ## Type           : list(btrfs,xfs,ext4)
+        ## Default        : "btrfs"
+        # Filesystem for a new device store; xfs and ext4 use the overlay2 driver.
+        DOCKSTORE_FS=""
+
+        ## Type           : string
+        ## Default        : "/var/lib/docker"
+        DOCKSTORE_MOUNTPOINT=""
+
+        ## Type           : string
+        ## Default        : ""
+        # Extra mount options for the fstab line, comma separated (e.g. compress=zstd:1,noatime).
+        DOCKSTORE_MOUNT_OPTIONS=""
+
+        ## Type           : list(btrfs,overlay2,devicemapper,vfs,zfs,fuse-overlayfs)
+        ## Default        : ""
+        # Storage driver and its options (KEY=VALUE, space separated); the default fits the store.
+        DOCKSTORE_BACKEND=""
+        DOCKSTORE_BACKEND_OPTIONS=""
+
+        ## Type           : integer(0:3600)
+        ## Default        : "60"
+        # Seconds to wait for DOCKSTORE_DEVICE to appear.
+        DOCKSTORE_WAIT=""
+
+        """
+}
+
+/// Extra mount options for the store's fstab line, checked so fstab and systemd read them.
+public enum MountOptions {
+    public static func parse(_ text: String, what: String) throws -> [String] {
+        let options = text.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        for option in options {
+            if let bad = option.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "._=:/+-".contains($0))) }) {
+                throw DockStoreError.usage("\(what) option '\(option)' contains '\(bad)'; fstab cannot carry it")
+            }
+            if ["loop", "nofail", "defaults"].contains(option) { continue }
+        }
+        return options.filter { !["loop", "nofail", "defaults"].contains($0) }
+    }
+}
