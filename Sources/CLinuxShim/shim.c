@@ -126,3 +126,7 @@ int ds_btrfs_resize(int fd, const char *spec) {
     strncpy(args.name, spec, BTRFS_PATH_NAME_MAX);
     return ioctl(fd, BTRFS_IOC_RESIZE, &args);
 }
+
+int ds_loop_clear(int fd) {
+    return ioctl(fd, LOOP_CLR_FD, 0);
+}

@@ -57,6 +57,9 @@ struct ds_btrfs_space {
 };
 int ds_btrfs_space_info(int fd, struct ds_btrfs_space *out, uint64_t capacity, uint64_t *count);
 
+/* LOOP_CLR_FD: detach a loop device from its file. */
+int ds_loop_clear(int fd);
+
 /* LOOP_SET_CAPACITY: the loop device re-reads its backing file's size. */
 int ds_loop_set_capacity(int fd);
 

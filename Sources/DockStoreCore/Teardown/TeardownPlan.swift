@@ -1,0 +1,150 @@
+/// What `teardown` sees.
+public struct TeardownObservation: Sendable, Equatable {
+    /// dockerd's pid when its pidfile names a live process, or its socket answers (pid 0).
+    public var dockerdPID: Int32?
+    public var mounted: MountEntry?
+    /// Loop devices still attached to the image.
+    public var imageLoops: [String]
+    public var imageExists: Bool
+    /// The store's block device (not a loop device), when it has one.
+    public var device: String?
+    /// Where that device is mounted besides the mountpoint.
+    public var deviceMountedElsewhere: [String]
+    public var fstab: String?
+    /// The UUID of the store's filesystem, for recognising its fstab line.
+    public var storeUUID: String?
+    public var dropInExists: Bool
+    public var sysconfig: String?
+    public var systemdRunning: Bool
+
+    public init(dockerdPID: Int32? = nil, mounted: MountEntry? = nil, imageLoops: [String] = [], imageExists: Bool = false,
+                device: String? = nil, deviceMountedElsewhere: [String] = [], fstab: String? = nil, storeUUID: String? = nil,
+                dropInExists: Bool = false, sysconfig: String? = nil, systemdRunning: Bool = false) {
+        self.dockerdPID = dockerdPID
+        self.mounted = mounted
+        self.imageLoops = imageLoops
+        self.imageExists = imageExists
+        self.device = device
+        self.deviceMountedElsewhere = deviceMountedElsewhere
+        self.fstab = fstab
+        self.storeUUID = storeUUID
+        self.dropInExists = dropInExists
+        self.sysconfig = sysconfig
+        self.systemdRunning = systemdRunning
+    }
+}
+
+/// What `teardown` was asked for.
+public struct TeardownRequest: Sendable, Equatable {
+    public var image: HostPath
+    public var mountpoint: HostPath
+    public var stopDocker: Bool
+    public var deleteImage: Bool
+    public var wipeDevice: Bool
+
+    public init(image: HostPath = HostPaths.defaultImage, mountpoint: HostPath = HostPaths.defaultMountpoint,
+                stopDocker: Bool = false, deleteImage: Bool = false, wipeDevice: Bool = false) {
+        self.image = image
+        self.mountpoint = mountpoint
+        self.stopDocker = stopDocker
+        self.deleteImage = deleteImage
+        self.wipeDevice = wipeDevice
+    }
+}
+
+/// One idempotent step of teardown, in the order they run; `id` is its failpoint name.
+public enum TeardownStep: Sendable, Equatable {
+    case stopDocker(pid: Int32, viaSystemd: Bool)
+    case unmount(target: String)
+    case detachLoops([String])
+    case writeFstab(text: String, removed: String)
+    case removeDropIn
+    case writeSysconfig(text: String, change: String)
+    case deleteImage(path: String)
+    case wipeDevice(path: String)
+    case reloadSystemd
+
+    public var id: String {
+        switch self {
+        case .stopDocker: return "stop-docker"
+        case .unmount: return "unmount"
+        case .detachLoops: return "detach-loop"
+        case .writeFstab: return "fstab"
+        case .removeDropIn: return "drop-in"
+        case .writeSysconfig: return "sysconfig"
+        case .deleteImage: return "delete-image"
+        case .wipeDevice: return "wipe-device"
+        case .reloadSystemd: return "daemon-reload"
+        }
+    }
+
+    public static let allIDs = ["stop-docker", "unmount", "detach-loop", "fstab", "drop-in", "sysconfig", "delete-image",
+                                "wipe-device", "daemon-reload"]
+
+    public func describe(_ host: Host) -> String {
+        switch self {
+        case .stopDocker(let pid, let viaSystemd):
+            return viaSystemd ? "systemctl stop docker.service docker.socket" : "stop dockerd (pid \(pid)) with SIGTERM"
+        case .unmount(let target): return "unmount \(target)"
+        case .detachLoops(let loops): return "detach \(loops.joined(separator: ", "))"
+        case .writeFstab(_, let removed): return "\(host.real(HostPaths.fstab)): remove the line '\(removed)'"
+        case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn))"
+        case .writeSysconfig(_, let change): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
+        case .deleteImage(let path): return "delete \(path)"
+        case .wipeDevice(let path): return "wipe every signature on \(path) (like wipefs --all); its data stays on disk but is no longer recognised"
+        case .reloadSystemd: return "systemctl daemon-reload"
+        }
+    }
+}
+
+/// The pure decision behind `teardown`: the reverse of provision.
+public enum TeardownPlanner {
+    public static func plan(_ o: TeardownObservation, _ request: TeardownRequest, _ host: Host) throws -> [TeardownStep] {
+        var steps: [TeardownStep] = []
+        if let pid = o.dockerdPID {
+            guard request.stopDocker else {
+                let which = pid > 0 ? "pid \(pid)" : "its socket answers"
+                throw DockStoreError.refused("dockerd is running (\(which)); stop Docker first (systemctl stop docker) or pass --stop-docker")
+            }
+            steps.append(.stopDocker(pid: pid, viaSystemd: o.systemdRunning))
+        }
+        if let mounted = o.mounted { steps.append(.unmount(target: mounted.target)) }
+        if !o.imageLoops.isEmpty { steps.append(.detachLoops(o.imageLoops)) }
+
+        let fstab = FstabFile(text: o.fstab ?? "")
+        var updated = fstab
+        var removed: [String] = []
+        for (index, entry) in fstab.entries(mountingAt: request.mountpoint).reversed() where isOurs(entry, o, request) {
+            removed.append(fstab.lines[index].raw)
+            updated.remove(lineAt: index)
+        }
+        if !removed.isEmpty { steps.append(.writeFstab(text: updated.text, removed: removed.joined(separator: "', '"))) }
+        if o.dropInExists { steps.append(.removeDropIn) }
+        if let text = o.sysconfig {
+            var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), text: text)
+            if file.assignment(SysconfigFile.dockerOptsName) != nil,
+               let change = try file.setDockerStorage(driver: nil, options: []) {
+                steps.append(.writeSysconfig(text: file.text, change: "remove the storage flags: \(change)"))
+            }
+        }
+        if request.deleteImage && o.imageExists { steps.append(.deleteImage(path: host.real(request.image))) }
+        if request.wipeDevice {
+            guard let device = o.device else {
+                throw DockStoreError.refused("--wipe-device: the store has no device (it is the image, or nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device)")
+            }
+            guard o.deviceMountedElsewhere.isEmpty else {
+                throw DockStoreError.refused("refusing to wipe \(device): it is also mounted at \(o.deviceMountedElsewhere.joined(separator: ", "))")
+            }
+            steps.append(.wipeDevice(path: device))
+        }
+        if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
+        return steps
+    }
+
+    /// dockstore's own line: the image's, or the store device's by UUID.
+    static func isOurs(_ entry: FstabEntry, _ o: TeardownObservation, _ request: TeardownRequest) -> Bool {
+        if entry.normalizedSource == request.image.string { return true }
+        if let uuid = o.storeUUID, entry.source == "UUID=\(uuid)" { return true }
+        return false
+    }
+}

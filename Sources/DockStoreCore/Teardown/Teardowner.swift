@@ -1,0 +1,110 @@
+import CLinuxShim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Observes and applies a teardown. Every step checks its state first, so a teardown
+/// killed midway is finished by the next run.
+public struct Teardowner: Sendable {
+    public let host: Host
+    public let request: TeardownRequest
+
+    public init(host: Host, request: TeardownRequest) {
+        self.host = host
+        self.request = request
+    }
+
+    public func observe() throws -> TeardownObservation {
+        var o = TeardownObservation()
+        o.dockerdPID = DockerDaemon.running(host: host)
+        let mounts = try MountTable.read()
+        let target = ProvisionObserver(host: host).canonicalPath(host.real(request.mountpoint))
+        o.mounted = mounts.mount(at: target)
+        let imagePath = host.real(request.image)
+        if let image = try FileStatus.of(imagePath), image.kind == .regular {
+            o.imageExists = true
+            o.imageLoops = try LoopDevice.devices(backing: image).map(\.path)
+        }
+        o.fstab = try FileContents.readString(host.real(HostPaths.fstab))
+        o.dropInExists = try FileStatus.of(host.real(HostPaths.dockerDropIn)) != nil
+        o.sysconfig = try FileContents.readString(host.real(HostPaths.sysconfigDocker))
+        let systemd = try FileStatus.following(host.real(HostPaths.systemdRuntime))
+        o.systemdRunning = host.isRunningSystem && systemd?.kind == .directory
+
+        if let entry = o.mounted, entry.source.hasPrefix("/dev/"), !o.imageLoops.contains(entry.source) {
+            o.device = entry.source
+        }
+        if let entry = o.mounted, case .signature(_, let uuid, _) = BlockProbe.probe(entry.source) { o.storeUUID = uuid }
+        if o.storeUUID == nil, let text = o.fstab,
+           let line = FstabFile(text: text).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
+           let node = BlockProbe.device(withUUID: String(line.source.dropFirst(5))),
+           case .signature(_, let uuid, "docker") = BlockProbe.probe(node) {
+            o.storeUUID = uuid
+            o.device = o.device ?? node
+        }
+        if let device = o.device, let node = try FileStatus.following(device) {
+            o.deviceMountedElsewhere = mounts.entries.filter { entry in
+                entry.target != target && (try? FileStatus.following(entry.source)).flatMap { $0 }.map { $0.rdev == node.rdev } == true
+            }.map(\.target)
+        }
+        return o
+    }
+
+    public func apply(_ steps: [TeardownStep], progress: (TeardownStep) -> Void) throws {
+        for step in steps {
+            switch step {
+            case .stopDocker(let pid, let viaSystemd):
+                try DockerDaemon.stop(pid: pid, viaSystemd: viaSystemd, host: host)
+            case .unmount(let target):
+                if try MountTable.read().mount(at: target) != nil {
+                    do { try Mounter.unmount(target) } catch let error as DockStoreError {
+                        throw DockStoreError.failed("\(error.message); something still uses it: see fuser -vm \(target)")
+                    }
+                }
+            case .detachLoops(let loops):
+                for loop in loops {
+                    guard try LoopDevice.status(loop) != nil else { continue }
+                    let fd = try Syscall.check("cannot open", loop) { open(loop, O_RDONLY | O_CLOEXEC) }
+                    defer { close(fd) }
+                    switch Syscall.attempt({ ds_loop_clear(fd) }) {
+                    case .success: break
+                    case .failure(let code) where code == ENXIO: break
+                    case .failure(let code): throw DockStoreError.system("cannot detach", loop, errno: code)
+                    }
+                }
+            case .writeFstab(let text, _):
+                try AtomicFile.write(host.real(HostPaths.fstab), Array(text.utf8), mode: 0o644)
+            case .removeDropIn:
+                let path = host.real(HostPaths.dockerDropIn)
+                if case .failure(let code) = Syscall.attempt({ unlink(path) }), code != ENOENT {
+                    throw DockStoreError.system("cannot remove", path, errno: code)
+                }
+                try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
+            case .writeSysconfig(let text, _):
+                try AtomicFile.write(host.real(HostPaths.sysconfigDocker), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .deleteImage(let path):
+                if let status = try FileStatus.of(path) {
+                    guard status.kind == .regular else { throw DockStoreError.refused("\(path) is no longer a regular file; not deleting it") }
+                    guard try LoopDevice.devices(backing: status).isEmpty else {
+                        throw DockStoreError.refused("\(path) is still attached to a loop device; not deleting it")
+                    }
+                    try Syscall.check("cannot delete", path) { unlink(path) }
+                    try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
+                }
+            case .wipeDevice(let path):
+                if try MountTable.read().entries.contains(where: { $0.source == path }) {
+                    throw DockStoreError.refused("refusing to wipe \(path): it is mounted")
+                }
+                let device = try BlockDevice(path: path, lock: true)
+                try device.wipeSignatures()
+            case .reloadSystemd:
+                let result = try Subprocess.run("systemctl", ["daemon-reload"], package: "systemd")
+                guard result.status == 0 else { throw DockStoreError.failed("systemctl daemon-reload failed: \(result.reason)") }
+            }
+            progress(step)
+            Failpoint.reached(step.id)
+        }
+    }
+}

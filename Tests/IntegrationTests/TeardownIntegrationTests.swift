@@ -1,0 +1,131 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `dockstore teardown`: the reverse of provision, on image and device stores.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct TeardownIntegrationTests {
+    static let otherLine = "/dev/disk/by-uuid/0b9a7c2e-3f4d-4e6a-9c1b-8d2e5f6a7b8c / ext4 defaults 0 1\n"
+
+    @Test func reversesAnImageStoreAndProvisionWorksAgain() throws {
+        try withTestRoot { root in
+            try root.write(root.fstab, Self.otherLine)
+            try root.write(root.sysconfig, "## Path : x\nDOCKER_OPTS=\"--debug\"\n")
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            try "kept".write(toFile: root.mountpoint + "/layer", atomically: false, encoding: .utf8)
+            let result = try root.dockstore(["teardown"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(root.mounts().isEmpty)
+            #expect(root.loopDevices().isEmpty)
+            #expect(root.read(root.fstab) == Self.otherLine)
+            #expect(root.status(root.dropIn) == nil)
+            #expect(root.read(root.sysconfig) == "## Path : x\nDOCKER_OPTS=\"--debug\"\n")
+            #expect(root.status(root.image) != nil, "the image stays without --delete-image")
+            #expect(try root.dockstore(["teardown"]).stdout.contains("nothing to do"))
+
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(root.read(root.mountpoint + "/layer") == "kept", "the kept image comes back with its data")
+            #expect(try root.dockstore(["status"]).status == 0)
+            #expect(try root.dockstore(["teardown", "--delete-image"]).status == 0)
+            #expect(root.status(root.image) == nil)
+        }
+    }
+
+    @Test func reversesADeviceStoreAndWipesOnlyWhenAsked() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            let result = try root.dockstore(["teardown"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(root.read(root.fstab) == "")
+            #expect(try root.sh("blkid -p -s TYPE -o value \(disk)") == "btrfs\n", "the device's data stays")
+            #expect(try root.dockstore(["provision", "--device", disk]).status == 0)
+            let wiped = try root.dockstore(["teardown", "--wipe-device"])
+            #expect(wiped.status == 0, "\(wiped.stderr)")
+            // Like wipefs, only the signatures go: the rest of the old superblock stays, so
+            // provision treats it as unknown data and wants --force.
+            #expect(BlockProbe.probe(disk) == .unrecognizedData)
+            #expect(try root.dockstore(["provision", "--device", disk]).status == 2)
+            #expect(try root.dockstore(["provision", "--device", disk, "--force"]).status == 0)
+        }
+    }
+
+    @Test func refusesWhileDockerdRunsUnlessAskedToStopIt() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            // A stand-in for dockerd, spawned with SIGTERM at its default disposition.
+            let pid = try spawnStandIn()
+            defer {
+                kill(pid, SIGKILL)
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+            }
+            try root.write(root.path + "/run/docker.pid", "\(pid)\n")
+            let before = root.snapshot()
+            let refused = try root.dockstore(["teardown"])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("dockerd is running (pid \(pid))"))
+            #expect(root.snapshot() == before)
+            let stopped = try root.dockstore(["teardown", "--stop-docker"])
+            #expect(stopped.status == 0, "\(stopped.stderr)")
+            #expect(kill(pid, 0) != 0 || DockerDaemon.isZombie(pid), "the stand-in got SIGTERM")
+            #expect(root.mounts().isEmpty)
+        }
+    }
+
+    func spawnStandIn() throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("120"), nil]
+        defer { argv.forEach { free($0) } }
+        let rc = posix_spawn(&pid, "/bin/sleep", nil, &attributes, argv, environ)
+        guard rc == 0 else { throw TestFailure("posix_spawn: \(rc)") }
+        return pid
+    }
+
+    @Test func refusesToWipeAnImageStore() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            let before = root.snapshot()
+            let result = try root.dockstore(["teardown", "--wipe-device"])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("--wipe-device: the store has no device"))
+            #expect(root.snapshot() == before)
+        }
+    }
+
+    @Test func everyCrashPointConverges() throws {
+        var points: [String] = []
+        try withTestRoot { root in
+            points = try root.dockstore(["teardown", "--list-failpoints"], root: false).stdout.split(separator: "\n").map(String.init)
+        }
+        #expect(points == TeardownStep.allIDs)
+        for point in points where !["stop-docker", "wipe-device", "daemon-reload"].contains(point) {
+            try withTestRoot { root in
+                try root.write(root.fstab, Self.otherLine)
+                try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+                let crashed = try root.dockstore(["teardown", "--delete-image"], environment: ["DOCKSTORE_FAILPOINT": point])
+                #expect(crashed.signal == SIGKILL, "\(point)")
+                let rerun = try root.dockstore(["teardown", "--delete-image"])
+                #expect(rerun.status == 0, "\(point): \(rerun.stderr)")
+                #expect(root.mounts().isEmpty && root.loopDevices().isEmpty, "\(point)")
+                #expect(root.read(root.fstab) == Self.otherLine, "\(point)")
+                #expect(root.status(root.image) == nil && root.status(root.dropIn) == nil, "\(point)")
+            }
+        }
+    }
+}
