@@ -33,7 +33,8 @@ public struct ProvisionSettings: Sendable, Equatable {
             throw DockStoreError.refused("\(real) is a \(status.kind.rawValue), not a regular file; replace it with the settings file itself")
         }
         if status.uid != 0 || status.mode & 0o022 != 0 {
-            let who = status.uid != 0 ? "owned by uid \(status.uid), not root" : "writable by \(status.mode & 0o020 != 0 ? "its group" : "others") (mode \(String(status.mode, radix: 8)))"
+            let writers = [(0o020, "its group"), (0o002, "others")].filter { status.mode & UInt32($0.0) != 0 }.map(\.1)
+            let who = status.uid != 0 ? "owned by uid \(status.uid), not root" : "writable by \(writers.joined(separator: " and ")) (mode \(String(status.mode, radix: 8)))"
             throw DockStoreError.refused("refusing \(real): it is \(who); anyone who can write it decides what gets formatted at boot; chown root and chmod go-w it")
         }
         guard let text = try FileContents.readString(real) else { return ProvisionSettings() }
@@ -61,7 +62,12 @@ public struct ProvisionSettings: Sendable, Equatable {
             }
             switch name {
             case "DOCKSTORE_IMAGE": settings.image = try wrap { try HostPath(value, what: name) }
-            case "DOCKSTORE_SIZE": settings.size = try wrap { try ByteSize.parse(value, what: name) }
+            case "DOCKSTORE_SIZE":
+                let size = try wrap { try ByteSize.parse(value, what: name) }
+                guard size >= ProvisionRequest.minimumSize else {
+                    throw DockStoreError.usage("\(at): DOCKSTORE_SIZE '\(value)' is below \(ByteSize.format(ProvisionRequest.minimumSize)), the smallest image mkfs.btrfs can format")
+                }
+                settings.size = size
             case "DOCKSTORE_THICK":
                 switch value.lowercased() {
                 case "yes", "true", "1": settings.thick = true

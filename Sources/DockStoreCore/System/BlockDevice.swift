@@ -49,7 +49,7 @@ public final class BlockDevice {
     }
 
     /// Erases every signature libblkid finds (filesystems, RAID, LVM, swap, partition
-    /// tables including GPT's backup header), like `wipefs --all`.
+    /// tables including GPT's backup header), like `wipefs -a`.
     public func wipeSignatures() throws {
         let writable = try Syscall.check("cannot open for writing", path) { open(path, O_RDWR | O_CLOEXEC) }
         defer { close(writable) }

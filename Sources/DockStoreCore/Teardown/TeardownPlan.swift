@@ -91,7 +91,7 @@ public enum TeardownStep: Sendable, Equatable {
         case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn))"
         case .writeSysconfig(_, let change): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .deleteImage(let path): return "delete \(path)"
-        case .wipeDevice(let path): return "wipe every signature on \(path) (like wipefs --all); its data stays on disk but is no longer recognised"
+        case .wipeDevice(let path): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
         case .reloadSystemd: return "systemctl daemon-reload"
         }
     }

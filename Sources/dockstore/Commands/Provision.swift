@@ -51,9 +51,16 @@ extension Dockstore {
         @Flag(name: .long, help: .hidden)
         var listFailpoints = false
 
+        @Flag(name: .long, help: .hidden)
+        var printSettingsTemplate = false
+
         func run() throws {
             if listFailpoints {
                 ProvisionStep.failpoints(device: device != nil).forEach { Output.line($0) }
+                return
+            }
+            if printSettingsTemplate {
+                Output.emitRaw(ProvisionSettings.template)
                 return
             }
             let host = try global.host()

@@ -24,7 +24,7 @@ extension Dockstore {
         @Flag(name: .long, help: "Delete the image file too.")
         var deleteImage = false
 
-        @Flag(name: .long, help: "Wipe the device's signatures (like wipefs --all) after unmounting it.")
+        @Flag(name: .long, help: "Wipe the device's signatures (like wipefs -a) after unmounting it.")
         var wipeDevice = false
 
         @Flag(name: .long, help: "Print the plan and change nothing.")

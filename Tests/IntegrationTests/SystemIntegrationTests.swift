@@ -1,0 +1,162 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let hasSystemdTools = FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze")
+    && FileManager.default.isExecutableFile(atPath: "/lib/systemd/system-generators/systemd-fstab-generator")
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// The units, the installer, the settings file and the man pages, checked by the real tools.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct SystemIntegrationTests {
+    @Test(.enabled(if: hasSystemdTools, "needs systemd-analyze and systemd-fstab-generator (Debian's systemd)"))
+    func unitsPassSystemdAnalyzeVerify() throws {
+        try withTestRoot { root in
+            let units = root.path + "/units"
+            try root.sh("mkdir -p \(units) \(root.path)/man/man8 && cp \(repository)/man/*.8 \(root.path)/man/man8/")
+            for name in ["dockstore-provision.service", "dockstore-check.service", "dockstore-check.timer"] {
+                let text = try String(contentsOfFile: "\(repository)/scripts/systemd/\(name)", encoding: .utf8)
+                try root.write("\(units)/\(name)", text.replacingOccurrences(of: "@SBINDIR@", with: (TestRoot.binary as NSString).deletingLastPathComponent))
+            }
+            let provision = try #require(root.read("\(units)/dockstore-provision.service"))
+            for line in ["Type=oneshot", "RemainAfterExit=yes", "After=local-fs.target", "Before=docker.service containerd.service"] {
+                #expect(provision.contains(line), "\(line)")
+            }
+            let verify = try root.run("/bin/sh", ["-c", "MANPATH=\(root.path)/man systemd-analyze verify \(units)/dockstore-provision.service \(units)/dockstore-check.service \(units)/dockstore-check.timer"])
+            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            #expect(verify.stderr.isEmpty, "no findings: \(verify.stderr)")
+        }
+    }
+
+    @Test(.enabled(if: hasSystemdTools, "needs systemd-fstab-generator"))
+    func fstabLinesMakeTheExpectedMountUnits() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            let image = try generate(root)
+            #expect(image.contains("What=/var/lib/docker-storage.btrfs\n"))
+            #expect(image.contains("Where=/var/lib/docker\n"))
+            #expect(image.contains("Type=btrfs\n"))
+            #expect(image.contains("Options=nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib\n"))
+            #expect(image.contains("RequiresMountsFor=/var/lib\n"))
+            try #require(try root.dockstore(["teardown", "--delete-image"]).status == 0)
+
+            let disk = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            let uuid = try root.sh("blkid -s UUID -o value \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
+            let device = try generate(root)
+            #expect(device.contains("What=/dev/disk/by-uuid/\(uuid)\n"))
+            #expect(device.contains("Where=/var/lib/docker\n"))
+            #expect(device.contains("Options=nofail\n"))
+        }
+    }
+
+    func generate(_ root: TestRoot) throws -> String {
+        let out = root.path + "/generator-\(UUID().uuidString.prefix(6))"
+        try root.sh("mkdir -p \(out) && SYSTEMD_FSTAB=\(root.fstab) /lib/systemd/system-generators/systemd-fstab-generator \(out) \(out) \(out)")
+        return try #require(root.read(out + "/var-lib-docker.mount"))
+    }
+
+    @Test func installsIntoADestdirAndKeepsSettings() throws {
+        try withTestRoot { root in
+            let dest = root.path + "/image-root"
+            let first = try root.run("\(repository)/scripts/install", ["--destdir", dest, "--binary", TestRoot.binary])
+            #expect(first.status == 0, "\(first.stderr)")
+            for file in ["usr/local/sbin/dockstore", "usr/local/share/man/man8/dockstore.8", "usr/local/share/man/man8/dockstore-teardown.8",
+                         "usr/local/lib/systemd/system/dockstore-provision.service", "usr/local/lib/systemd/system/dockstore-check.timer",
+                         "usr/local/share/bash-completion/completions/dockstore", "usr/local/share/zsh/site-functions/_dockstore",
+                         "usr/local/share/doc/dockstore/dockstore-check.cron", "etc/sysconfig/dockstore"] {
+                let st = try #require(root.status("\(dest)/\(file)"), "\(file)")
+                #expect(st.st_size > 0, "\(file)")
+            }
+            #expect((root.status("\(dest)/usr/local/sbin/dockstore")?.st_mode ?? 0) & 0o777 == 0o755)
+            #expect(root.read("\(dest)/usr/local/lib/systemd/system/dockstore-provision.service")?.contains("ExecStart=/usr/local/sbin/dockstore provision") == true)
+            #expect(root.read("\(dest)/usr/local/share/bash-completion/completions/dockstore")?.contains("provision") == true)
+            let settings = "\(dest)/etc/sysconfig/dockstore"
+            #expect(try ProvisionSettings.parse(try #require(root.read(settings)), path: settings) == ProvisionSettings())
+            try root.write(settings, "DOCKSTORE_SIZE=\"50G\"\n")
+            let second = try root.run("\(repository)/scripts/install", ["--destdir", dest, "--binary", TestRoot.binary])
+            #expect(second.status == 0)
+            #expect(second.stdout.contains("kept \(settings)"))
+            #expect(root.read(settings) == "DOCKSTORE_SIZE=\"50G\"\n")
+            #expect(try root.run("\(repository)/scripts/install", ["--prefix", "relative"]).status == 64)
+        }
+    }
+
+    @Test func provisionReadsTheSettingsFile() throws {
+        try withTestRoot { root in
+            let settings = root.path + "/etc/sysconfig/dockstore"
+            try root.write(settings, "DOCKSTORE_SIZE=\"300M\"\nDOCKSTORE_MOUNT_OPTIONS=\"noatime\"\nDOCKSTORE_BACKEND=\"btrfs\"\nDOCKSTORE_BACKEND_OPTIONS=\"btrfs.min_space=10M\"\n")
+            chmod(settings, 0o644)
+            let result = try root.dockstore(["provision"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(root.status(root.image)?.st_size == 300 << 20)
+            #expect(root.read(root.fstab)?.contains("x-systemd.requires-mounts-for=/var/lib,noatime 0 0") == true)
+            #expect(root.read(root.sysconfig)?.contains("--storage-driver=btrfs --storage-opt=btrfs.min_space=10M") == true)
+            #expect(root.mounts().first?.options.contains("noatime") == true)
+        }
+    }
+
+    @Test func commandLineOverridesSettings() throws {
+        try withTestRoot { root in
+            let settings = root.path + "/etc/sysconfig/dockstore"
+            try root.write(settings, "DOCKSTORE_SIZE=\"300M\"\n")
+            chmod(settings, 0o644)
+            #expect(try root.dockstore(["provision", "--size", "200M"]).status == 0)
+            #expect(root.status(root.image)?.st_size == 200 << 20)
+        }
+    }
+
+    @Test(arguments: [
+        ("DOCKSTORE_SIZE=\"300M\"\n", 0o666 as mode_t, 2 as Int32, "writable by its group and others"),
+        ("DOCKSTORE_SIZE=\"300M\"\n", 0o646, 2, "writable by others (mode 646)"),
+        ("DOCKSTORE_SIZE=\"300M\"\n", 0o664, 2, "writable by its group"),
+        ("DOCKSTORE_SIZE=\"0\"\n", 0o644, 64, "line 1"),
+        ("DOCKSTORE_FORCE=yes\n", 0o644, 64, "line 1: unknown setting DOCKSTORE_FORCE"),
+        ("DOCKSTORE_BACKEND=overlay2\n", 0o644, 2, "does not fit this store"),
+    ])
+    func refusesBadSettings(_ text: String, _ mode: mode_t, _ status: Int32, _ fragment: String) throws {
+        try withTestRoot { root in
+            let settings = root.path + "/etc/sysconfig/dockstore"
+            try root.write(settings, text)
+            chmod(settings, mode)
+            let before = root.snapshot()
+            let result = try root.dockstore(["provision"])
+            #expect(result.status == status, "\(result.stderr)")
+            #expect(result.stderr.contains(fragment), "\(result.stderr)")
+            #expect(result.stderrLines.count == 1)
+            #expect(root.snapshot() == before)
+        }
+    }
+
+    /// `dockstore CMD --help` and man/dockstore-CMD.8 name the same options.
+    @Test(arguments: ["provision", "status", "backend", "check", "grow", "teardown"])
+    func helpAndManPageAgree(_ command: String) throws {
+        try withTestRoot { root in
+            let help = try root.dockstore([command, "--help"], root: false).stdout
+            let page = try String(contentsOfFile: "\(repository)/man/dockstore-\(command).8", encoding: .utf8)
+                .replacingOccurrences(of: "\\-", with: "-")
+            func options(_ text: String) -> Set<String> {
+                let pattern = try? NSRegularExpression(pattern: "(?<![A-Za-z0-9-])--[a-z][a-z-]*[a-z]")
+                let range = NSRange(text.startIndex..., in: text)
+                return Set((pattern?.matches(in: text, range: range) ?? []).compactMap { Range($0.range, in: text).map { String(text[$0]) } })
+            }
+            let inHelp = options(help).subtracting(["--help", "--version"])
+            let inPage = options(page.components(separatedBy: ".SH OPTIONS").last?.components(separatedBy: ".SH EXIT STATUS").first ?? "")
+                .union(options(page.components(separatedBy: ".SH SYNOPSIS").last?.components(separatedBy: ".SH DESCRIPTION").first ?? ""))
+            #expect(inHelp.subtracting(inPage).isEmpty, "missing from the man page: \(inHelp.subtracting(inPage).sorted())")
+            #expect(inPage.subtracting(inHelp).subtracting(["--help"]).isEmpty, "in the man page but not in --help: \(inPage.subtracting(inHelp).sorted())")
+        }
+    }
+
+    @Test func manPagesPassMandocLint() throws {
+        try withTestRoot { root in
+            guard FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc") else { throw TestFailure("mandoc is not installed") }
+            let lint = try root.run("/bin/sh", ["-c", "mandoc -T lint -W warning \(repository)/man/*.8"])
+            #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
+            #expect(lint.stdout.isEmpty)
+        }
+    }
+}
