@@ -1,5 +1,8 @@
 import ArgumentParser
 import DockStoreCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -21,5 +24,27 @@ struct StoreOptions: ParsableArguments {
     func paths(_ settings: ProvisionSettings) throws -> (image: HostPath, mountpoint: HostPath) {
         (try image.map { try HostPath($0, what: "--image") } ?? settings.image ?? HostPaths.defaultImage,
          try mountpoint.map { try HostPath($0, what: "--mountpoint") } ?? settings.mountpoint ?? HostPaths.defaultMountpoint)
+    }
+}
+
+/// Options every changing command takes: a dry run, the lock wait, and the hidden
+/// failpoint list the crash tests enumerate.
+struct ChangeOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print the plan and change nothing.")
+    var dryRun = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait for another dockstore run to finish.", valueName: "seconds"))
+    var lockTimeout: Double = 60
+
+    @Flag(name: .long, help: .hidden)
+    var listFailpoints = false
+
+    /// Refuses a real run without root; takes /run/dockstore.lock (none for a dry run).
+    func begin(_ host: Host, _ what: String) throws -> FileLock? {
+        if dryRun { return nil }
+        if geteuid() != 0 {
+            throw DockStoreError.refused("\(what): run it as root (or look first with --dry-run)")
+        }
+        return try FileLock(path: host.real(HostPaths.lock), timeout: lockTimeout, waiting: { Output.warning($0) })
     }
 }

@@ -24,7 +24,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: dev, withIntermediateDirectories: true)
             try (serial + "\n").write(toFile: "\(sys)/block/\(name)/device/serial", atomically: false, encoding: .utf8)
             try (model + "\n").write(toFile: "\(sys)/block/\(name)/device/model", atomically: false, encoding: .utf8)
-            FileManager.default.createFile(atPath: "\(dev)/\(name)", contents: nil)
+            _ = FileManager.default.createFile(atPath: "\(dev)/\(name)", contents: nil)
             mappings["\(dev)/\(name)"] = mapping
         }
 

@@ -35,7 +35,7 @@ final class Dockerd {
         env["ROOT"] = root.path
         env["DATA"] = dataRoot
         daemon.process.environment = env
-        FileManager.default.createFile(atPath: daemon.log, contents: nil)
+        _ = FileManager.default.createFile(atPath: daemon.log, contents: nil)
         let handle = FileHandle(forWritingAtPath: daemon.log)
         daemon.process.standardOutput = handle
         daemon.process.standardError = handle

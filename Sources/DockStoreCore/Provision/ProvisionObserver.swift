@@ -87,14 +87,8 @@ public struct ProvisionObserver: Sendable {
     }
 
     func folderEntries(_ path: String, limit: Int) throws -> [String] {
-        guard let dir = opendir(path) else { throw DockStoreError.system("cannot list", path, errno: errno) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while names.count < limit, let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
+        guard let names = FolderEntries.names(path, limit: limit) else {
+            throw DockStoreError.system("cannot list", path, errno: errno)
         }
         return names.sorted()
     }

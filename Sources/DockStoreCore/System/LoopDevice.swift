@@ -41,13 +41,8 @@ public struct LoopDevice: Sendable, Equatable {
     /// Every bound loop device whose backing file is the file `file` (same st_dev and st_ino).
     /// Reads /sys/block/loop*/loop, which exists only for bound devices.
     public static func devices(backing file: FileStatus, sysBlock: String = "/sys/block") throws -> [LoopDevice] {
-        guard let dir = opendir(sysBlock) else { return [] }
-        defer { closedir(dir) }
         var found: [LoopDevice] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+        for name in FolderEntries.names(sysBlock) ?? [] {
             guard name.hasPrefix("loop"), access("\(sysBlock)/\(name)/loop", F_OK) == 0 else { continue }
             guard let device = try? status("/dev/\(name)") else { continue }
             if device.backingDevice == file.device && device.backingInode == file.inode {

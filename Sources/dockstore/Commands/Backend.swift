@@ -33,27 +33,20 @@ extension Dockstore {
         @Flag(name: .long, help: "Restart docker.service afterwards (when systemd runs the host).")
         var restart = false
 
-        @Flag(name: .long, help: "Print the plan (as a diff) and change nothing.")
-        var dryRun = false
-
         @Flag(name: .long, help: "Show the current settings as JSON (without DRIVER).")
         var json = false
 
-        @Option(name: .long, help: ArgumentHelp("Seconds to wait for another dockstore run to finish.", valueName: "seconds"))
-        var lockTimeout: Double = 60
-
-        @Flag(name: .long, help: .hidden)
-        var listFailpoints = false
+        @OptionGroup var change: ChangeOptions
 
         func run() throws {
-            if listFailpoints {
+            if change.listFailpoints {
                 BackendStep.allIDs.forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
             let target = try HostPath(mountpoint, what: "--mountpoint")
             guard let driver else {
-                for (given, name) in [(!storageOptions.isEmpty, "--storage-opt"), (force, "--force"), (restart, "--restart"), (dryRun, "--dry-run")] where given {
+                for (given, name) in [(!storageOptions.isEmpty, "--storage-opt"), (force, "--force"), (restart, "--restart"), (change.dryRun, "--dry-run")] where given {
                     throw DockStoreError.usage("\(name) goes with a DRIVER")
                 }
                 let observed = try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: nil)
@@ -65,11 +58,7 @@ extension Dockstore {
             if json { throw DockStoreError.usage("--json shows the current settings; give it without DRIVER") }
             let request = try BackendRequest(driver: driver, options: storageOptions, force: force, restart: restart,
                                              mountpoint: target)
-            if !dryRun && geteuid() != 0 {
-                throw DockStoreError.refused("backend rewrites /etc/sysconfig/docker: run it as root (or look first with --dry-run)")
-            }
-            let lock: FileLock? = dryRun ? nil : try FileLock(path: host.real(HostPaths.lock), timeout: lockTimeout,
-                                                               waiting: { Output.warning($0) })
+            let lock = try change.begin(host, "backend rewrites /etc/sysconfig/docker")
             let observed = try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: request.driver)
             let plan = try BackendPlanner.plan(observed, request, host)
             plan.warnings.forEach { Output.warning($0) }
@@ -89,7 +78,7 @@ extension Dockstore {
                     Output.line("restart docker.service")
                 }
             }
-            if dryRun {
+            if change.dryRun {
                 Output.line("(dry run, nothing changed)")
                 return
             }

@@ -22,28 +22,17 @@ extension Dockstore {
         @Flag(name: .long, help: "Grow the image even though the host filesystem cannot back it all.")
         var allowOvercommit = false
 
-        @Flag(name: .long, help: "Print the plan and change nothing.")
-        var dryRun = false
-
-        @Option(name: .long, help: ArgumentHelp("Seconds to wait for another dockstore run to finish.", valueName: "seconds"))
-        var lockTimeout: Double = 60
-
-        @Flag(name: .long, help: .hidden)
-        var listFailpoints = false
+        @OptionGroup var change: ChangeOptions
 
         func run() throws {
-            if listFailpoints {
+            if change.listFailpoints {
                 GrowStep.allIDs.forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
             let target = host.real(try HostPath(mountpoint, what: "--mountpoint"))
             let size = try to.map { try ByteSize.parse($0, what: "--to") }
-            if !dryRun && geteuid() != 0 {
-                throw DockStoreError.refused("grow resizes the store: run it as root (or look first with --dry-run)")
-            }
-            let lock: FileLock? = dryRun ? nil : try FileLock(path: host.real(HostPaths.lock), timeout: lockTimeout,
-                                                               waiting: { Output.warning($0) })
+            let lock = try change.begin(host, "grow resizes the store")
             let grower = Grower(mountpoint: target)
             let (steps, warnings) = try GrowPlanner.plan(try grower.observe(), to: size, allowOvercommit: allowOvercommit)
             warnings.forEach { Output.warning($0) }
@@ -51,7 +40,7 @@ extension Dockstore {
                 Output.line("\(target) already uses all of its \(size == nil ? "device" : "image"); nothing to do.")
                 return
             }
-            if dryRun {
+            if change.dryRun {
                 Output.line("Plan for \(target) (dry run, nothing changed):")
                 for (n, step) in steps.enumerated() { Output.line("  \(n + 1). [\(step.id)] \(step.description)") }
                 return

@@ -42,20 +42,13 @@ extension Dockstore {
         @Option(name: .long, help: ArgumentHelp("Extra mount options for the fstab line, comma separated.", valueName: "options"))
         var mountOptions: String?
 
-        @Flag(name: .long, help: "Print the plan and change nothing.")
-        var dryRun = false
-
-        @Option(name: .long, help: ArgumentHelp("Seconds to wait for another dockstore run to finish.", valueName: "seconds"))
-        var lockTimeout: Double = 60
-
-        @Flag(name: .long, help: .hidden)
-        var listFailpoints = false
+        @OptionGroup var change: ChangeOptions
 
         @Flag(name: .long, help: .hidden)
         var printSettingsTemplate = false
 
         func run() throws {
-            if listFailpoints {
+            if change.listFailpoints {
                 ProvisionStep.failpoints(device: device != nil).forEach { Output.line($0) }
                 return
             }
@@ -64,9 +57,6 @@ extension Dockstore {
                 return
             }
             let host = try global.host()
-            if !dryRun && geteuid() != 0 {
-                throw DockStoreError.refused("provision changes mounts and system files: run it as root (or look first with --dry-run)")
-            }
             let settings = try ProvisionSettings.load(host: host)
             let paths = try store.paths(settings)
             let bytes = try size.map { try ByteSize.parse($0, what: "--size") } ?? settings.size
@@ -81,9 +71,7 @@ extension Dockstore {
             }
             let provisioner = Provisioner(host: host, request: request)
 
-            // The dry run and a locked re-check share one observation each.
-            let lock: FileLock? = dryRun ? nil : try FileLock(path: host.real(HostPaths.lock), timeout: lockTimeout,
-                                                               waiting: { Output.warning($0) })
+            let lock = try change.begin(host, "provision changes mounts and system files")
             let plan = try provisioner.plan(try provisioner.observe())
             plan.warnings.forEach { Output.warning($0) }
             let target = host.real(request.mountpoint)
@@ -91,7 +79,7 @@ extension Dockstore {
                 Output.line("Docker's storage is in place: \(store(request, host)) mounted at \(target); nothing to do.")
                 return
             }
-            if dryRun {
+            if change.dryRun {
                 Output.line("Plan for \(target) (dry run, nothing changed):")
                 for (number, step) in plan.steps.enumerated() {
                     Output.line("  \(number + 1). [\(step.id)] \(step.describe(request, host))")

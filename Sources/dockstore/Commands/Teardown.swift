@@ -27,27 +27,16 @@ extension Dockstore {
         @Flag(name: .long, help: "Wipe the device's signatures (like wipefs -a) after unmounting it.")
         var wipeDevice = false
 
-        @Flag(name: .long, help: "Print the plan and change nothing.")
-        var dryRun = false
-
-        @Option(name: .long, help: ArgumentHelp("Seconds to wait for another dockstore run to finish.", valueName: "seconds"))
-        var lockTimeout: Double = 60
-
-        @Flag(name: .long, help: .hidden)
-        var listFailpoints = false
+        @OptionGroup var change: ChangeOptions
 
         func run() throws {
-            if listFailpoints {
+            if change.listFailpoints {
                 TeardownStep.allIDs.forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
             let paths = try store.paths(try ProvisionSettings.load(host: host))
-            if !dryRun && geteuid() != 0 {
-                throw DockStoreError.refused("teardown unmounts and rewrites system files: run it as root (or look first with --dry-run)")
-            }
-            let lock: FileLock? = dryRun ? nil : try FileLock(path: host.real(HostPaths.lock), timeout: lockTimeout,
-                                                               waiting: { Output.warning($0) })
+            let lock = try change.begin(host, "teardown unmounts and rewrites system files")
             let request = TeardownRequest(image: paths.image, mountpoint: paths.mountpoint, stopDocker: stopDocker,
                                           deleteImage: deleteImage, wipeDevice: wipeDevice)
             let teardowner = Teardowner(host: host, request: request)
@@ -56,7 +45,7 @@ extension Dockstore {
                 Output.line("Nothing of Docker's storage is set up at \(host.real(paths.mountpoint)); nothing to do.")
                 return
             }
-            if dryRun {
+            if change.dryRun {
                 Output.line("Plan (dry run, nothing changed):")
                 for (n, step) in steps.enumerated() { Output.line("  \(n + 1). [\(step.id)] \(step.describe(host))") }
                 return
