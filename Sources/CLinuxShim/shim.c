@@ -130,3 +130,25 @@ int ds_btrfs_resize(int fd, const char *spec) {
 int ds_loop_clear(int fd) {
     return ioctl(fd, LOOP_CLR_FD, 0);
 }
+
+int ds_btrfs_add_device(int fd, const char *path) {
+    struct btrfs_ioctl_vol_args args;
+    memset(&args, 0, sizeof args);
+    strncpy(args.name, path, BTRFS_PATH_NAME_MAX);
+    return ioctl(fd, BTRFS_IOC_ADD_DEV, &args);
+}
+
+int ds_btrfs_remove_device(int fd, uint64_t devid) {
+    struct btrfs_ioctl_vol_args_v2 args;
+    memset(&args, 0, sizeof args);
+    args.flags = BTRFS_DEVICE_SPEC_BY_ID;
+    args.devid = devid;
+    return ioctl(fd, BTRFS_IOC_RM_DEV_V2, &args);
+}
+
+int ds_btrfs_scan_device(int control_fd, const char *path) {
+    struct btrfs_ioctl_vol_args args;
+    memset(&args, 0, sizeof args);
+    strncpy(args.name, path, BTRFS_PATH_NAME_MAX);
+    return ioctl(control_fd, BTRFS_IOC_SCAN_DEV, &args);
+}

@@ -45,6 +45,29 @@ public struct Host: Sendable {
     }
 }
 
+extension Host {
+    /// Creates the missing folders of a host path below --root (like mkdir -p, mode 0755),
+    /// refusing to pass through a component that exists and is not a folder.
+    public func makeFolders(_ path: HostPath) throws {
+        var current = HostPath.root
+        for component in path.components {
+            current = current.appending(String(component))
+            let real = self.real(current)
+            switch try FileStatus.following(real)?.kind {
+            case .directory?: continue
+            case nil:
+                switch Syscall.attempt({ mkdir(real, 0o755) }) {
+                case .success: break
+                case .failure(let code) where code == EEXIST: break
+                case .failure(let code): throw DockStoreError.system("cannot create the folder", real, errno: code)
+                }
+            case let kind?:
+                throw DockStoreError.refused("\(real) is a \(kind.rawValue), not a folder; dockstore needs a folder there")
+            }
+        }
+    }
+}
+
 /// The fixed places dockstore reads and writes, as host paths.
 public enum HostPaths {
     public static let defaultImage = HostPath.known("/var/lib/docker-storage.btrfs")

@@ -66,6 +66,15 @@ int ds_loop_set_capacity(int fd);
 /* BTRFS_IOC_RESIZE with "devid:size" ("1:max"). */
 int ds_btrfs_resize(int fd, const char *spec);
 
+/* BTRFS_IOC_ADD_DEV: add the block device at `path` to the filesystem of `fd`. */
+int ds_btrfs_add_device(int fd, const char *path);
+
+/* BTRFS_IOC_RM_DEV_V2 by devid: moves every chunk off the device, then removes it. */
+int ds_btrfs_remove_device(int fd, uint64_t devid);
+
+/* BTRFS_IOC_SCAN_DEV on /dev/btrfs-control: tell the kernel about a member device. */
+int ds_btrfs_scan_device(int control_fd, const char *path);
+
 /* FITRIM over the whole filesystem; *trimmed receives the bytes discarded. */
 int ds_fitrim(int fd, uint64_t min_length, uint64_t *trimmed);
 

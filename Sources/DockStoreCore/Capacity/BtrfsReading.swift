@@ -33,13 +33,16 @@ public struct BtrfsReading: Sendable, Equatable, Codable {
         public var devid: UInt64
         public var path: String
         public var size: UInt64
+        /// Bytes of chunks on this device (DEV_INFO bytes_used).
+        public var used: UInt64
         /// write_errs, read_errs, flush_errs, corruption_errs, generation_errs.
         public var errors: [String: UInt64]
 
-        public init(devid: UInt64, path: String, size: UInt64, errors: [String: UInt64] = [:]) {
+        public init(devid: UInt64, path: String, size: UInt64, used: UInt64 = 0, errors: [String: UInt64] = [:]) {
             self.devid = devid
             self.path = path
             self.size = size
+            self.used = used
             self.errors = errors
         }
     }

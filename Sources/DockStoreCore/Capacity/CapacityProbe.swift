@@ -55,7 +55,7 @@ public enum CapacityProbe {
                 case .failure(let code): throw DockStoreError.system("cannot read btrfs device \(devid) of", mountpoint, errno: code)
                 }
                 let path = withUnsafeBytes(of: dev.path) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                devices.append(BtrfsReading.Device(devid: devid, path: path, size: dev.total_bytes,
+                devices.append(BtrfsReading.Device(devid: devid, path: path, size: dev.total_bytes, used: dev.bytes_used,
                                                    errors: errorStats("\(base)/devinfo/\(devid)/error_stats")))
             }
         }

@@ -20,25 +20,7 @@ enum DevicePlanner {
             throw DockStoreError.refused("Docker's storage is the loopback image \(host.real(request.image)) (not mounted now); to move it onto \(deviceRequest.spec) without losing a layer, run: dockstore migrate-ebs \(deviceRequest.spec); or remove the image if its data is not needed")
         }
 
-        // What --force never overrides.
-        guard device.kind == .blockDevice else {
-            throw DockStoreError.refused("\(label) is a \(device.kind.rawValue), not a block device; give the EBS volume's device")
-        }
-        if let disk = device.rootDisk {
-            throw DockStoreError.refused("refusing: \(label) is on \(disk), the disk the root filesystem lives on")
-        }
-        let mountpointPath = host.real(request.mountpoint)
-        let elsewhere = device.mountedAt.filter { $0 != mountpointPath }
-        if !elsewhere.isEmpty {
-            throw DockStoreError.refused("refusing: \(label) is mounted at \(elsewhere.joined(separator: ", ")); unmount it first")
-        }
-        if device.swap {
-            throw DockStoreError.refused("refusing: \(label) is in use as swap; swapoff it first")
-        }
-        if !device.holders.isEmpty {
-            throw DockStoreError.refused("refusing: \(label) is in use by \(device.holders.joined(separator: ", ")) (device-mapper, LVM or RAID); release it first")
-        }
-
+        try refuseInUse(device, mountpoint: host.real(request.mountpoint))
         var steps: [ProvisionStep] = []
         var uuid = device.newUUID
         if !mounted {
@@ -67,6 +49,28 @@ enum DevicePlanner {
             steps: steps, mountSource: device.device.path, fstabSource: "UUID=\(uuid)",
             fstabAliases: [device.device.path, device.device.requested, "/dev/disk/by-uuid/\(uuid)", "LABEL=\(request.label)"],
             fstype: fs.rawValue, fsckPass: fs.fsckPass, storageDriver: fs.storageDriver)
+    }
+
+    /// What --force never overrides: not a block device, the root disk, mounted anywhere
+    /// but `mountpoint`, active swap, held by device-mapper, LVM or md.
+    static func refuseInUse(_ device: DeviceObservation, mountpoint: String) throws {
+        let label = device.device.label
+        guard device.kind == .blockDevice else {
+            throw DockStoreError.refused("\(label) is a \(device.kind.rawValue), not a block device; give the EBS volume's device")
+        }
+        if let disk = device.rootDisk {
+            throw DockStoreError.refused("refusing: \(label) is on \(disk), the disk the root filesystem lives on")
+        }
+        let elsewhere = device.mountedAt.filter { $0 != mountpoint }
+        if !elsewhere.isEmpty {
+            throw DockStoreError.refused("refusing: \(label) is mounted at \(elsewhere.joined(separator: ", ")); unmount it first")
+        }
+        if device.swap {
+            throw DockStoreError.refused("refusing: \(label) is in use as swap; swapoff it first")
+        }
+        if !device.holders.isEmpty {
+            throw DockStoreError.refused("refusing: \(label) is in use by \(device.holders.joined(separator: ", ")) (device-mapper, LVM or RAID); release it first")
+        }
     }
 
     static func checkSize(_ device: DeviceObservation, _ fs: DeviceFilesystem, _ label: String) throws {

@@ -75,12 +75,12 @@ public struct Provisioner: Sendable {
         case .writeFstab(let text, _):
             try write(text, to: HostPaths.fstab, mode: 0o644, backup: false)
         case .writeDropIn(let text, _):
-            try makeFolders(HostPaths.dockerDropIn.parent)
+            try host.makeFolders(HostPaths.dockerDropIn.parent)
             try write(text, to: HostPaths.dockerDropIn, mode: 0o644, backup: false)
         case .writeDaemonJSON(let text, _):
             try write(text, to: HostPaths.daemonJSON, mode: 0o644, backup: true)
         case .writeSysconfig(let text, _):
-            try makeFolders(HostPaths.sysconfigDocker.parent)
+            try host.makeFolders(HostPaths.sysconfigDocker.parent)
             try write(text, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true)
         case .reloadSystemd:
             let result = try Subprocess.run("systemctl", ["daemon-reload"], package: "systemd")
@@ -124,26 +124,5 @@ public struct Provisioner: Sendable {
         let real = host.real(path)
         if try FileContents.readString(real) == text { return }
         try AtomicFile.write(real, Array(text.utf8), mode: mode, backupSuffix: backup ? ".dockstore.bak" : nil)
-    }
-
-    /// Creates the missing folders of a host path below --root (like mkdir -p, mode 0755),
-    /// refusing to pass through a component that exists and is not a folder.
-    private func makeFolders(_ path: HostPath) throws {
-        var current = HostPath.root
-        for component in path.components {
-            current = current.appending(String(component))
-            let real = host.real(current)
-            switch try FileStatus.following(real)?.kind {
-            case .directory?: continue
-            case nil:
-                switch Syscall.attempt({ mkdir(real, 0o755) }) {
-                case .success: break
-                case .failure(let code) where code == EEXIST: break
-                case .failure(let code): throw DockStoreError.system("cannot create the folder", real, errno: code)
-                }
-            case let kind?:
-                throw DockStoreError.refused("\(real) is a \(kind.rawValue), not a folder; dockstore needs a folder there")
-            }
-        }
     }
 }

@@ -1,0 +1,147 @@
+/// What `migrate-ebs` sees: the mounted store's members and the target device.
+public struct MigrationObservation: Sendable, Equatable {
+    public var mountpoint: String
+    public var mounted: Bool
+    public var fstype: String?
+    public var uuid: String?
+    public var members: [BtrfsReading.Device]
+    /// The member that is a loop device over the image.
+    public var loopMember: BtrfsReading.Device?
+    public var image: HostBacking?
+    public var imageExists: Bool
+    /// The target device; nil when it already is a member of the filesystem.
+    public var target: DeviceObservation?
+    /// The target's devid when it is already a member (a re-run after a crash).
+    public var targetDevid: UInt64?
+    public var targetPath: String
+    public var targetSize: UInt64
+    /// /sys/fs/btrfs/<uuid>/exclusive_operation ("none" when idle).
+    public var exclusiveOperation: String
+    public var fstab: String?
+    public var metadataChunkNeed: UInt64
+    public var journalExists: Bool
+
+    public init(mountpoint: String, mounted: Bool = true, fstype: String? = "btrfs", uuid: String? = "u",
+                members: [BtrfsReading.Device] = [], loopMember: BtrfsReading.Device? = nil, image: HostBacking? = nil,
+                imageExists: Bool = true, target: DeviceObservation? = nil, targetDevid: UInt64? = nil,
+                targetPath: String = "/dev/nvme1n1", targetSize: UInt64 = 0, exclusiveOperation: String = "none",
+                fstab: String? = nil, metadataChunkNeed: UInt64 = 512 << 20, journalExists: Bool = false) {
+        self.mountpoint = mountpoint
+        self.mounted = mounted
+        self.fstype = fstype
+        self.uuid = uuid
+        self.members = members
+        self.loopMember = loopMember
+        self.image = image
+        self.imageExists = imageExists
+        self.target = target
+        self.targetDevid = targetDevid
+        self.targetPath = targetPath
+        self.targetSize = targetSize
+        self.exclusiveOperation = exclusiveOperation
+        self.fstab = fstab
+        self.metadataChunkNeed = metadataChunkNeed
+        self.journalExists = journalExists
+    }
+}
+
+/// One idempotent step of a migration; `id` is its failpoint name.
+public enum MigrationStep: Sendable, Equatable {
+    case begin
+    case addDevice(path: String)
+    case removeLoop(devid: UInt64, path: String, bytes: UInt64)
+    case resize(path: String)
+    case writeFstab(text: String, line: String)
+    case detachLoop(path: String)
+    case deleteImage(path: String)
+    case finish
+
+    public var id: String {
+        switch self {
+        case .begin: return "journal"
+        case .addDevice: return "add-device"
+        case .removeLoop: return "remove-loop"
+        case .resize: return "resize"
+        case .writeFstab: return "fstab"
+        case .detachLoop: return "detach-loop"
+        case .deleteImage: return "delete-image"
+        case .finish: return "finish"
+        }
+    }
+
+    public static let allIDs = ["journal", "add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]
+
+    public var description: String {
+        switch self {
+        case .begin: return "record the migration in the journal"
+        case .addDevice(let path): return "add \(path) to the mounted btrfs"
+        case .removeLoop(let devid, let path, let bytes):
+            return "remove \(path) (devid \(devid)) from it, moving \(ByteSize.format(bytes)) of chunks onto the new device"
+        case .resize(let path): return "grow btrfs on \(path) to the whole device"
+        case .writeFstab(_, let line): return "fstab: mount by UUID: '\(line)'"
+        case .detachLoop(let path): return "detach \(path)"
+        case .deleteImage(let path): return "delete \(path)"
+        case .finish: return "close the journal"
+        }
+    }
+}
+
+/// The pure decision behind `migrate-ebs`.
+public enum MigrationPlanner {
+    public static func plan(_ o: MigrationObservation, keepImage: Bool, imageHostPath: HostPath,
+                            mountpoint: HostPath, host: Host) throws -> [MigrationStep] {
+        guard o.mounted else {
+            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint); run dockstore provision first (a store that spans the image and the device comes up with it)")
+        }
+        guard o.fstype == "btrfs", let uuid = o.uuid else {
+            throw DockStoreError.refused("\(o.mountpoint) is \(o.fstype ?? "not mounted"), not a btrfs store; migrate-ebs moves the btrfs loopback image")
+        }
+        guard o.loopMember != nil || o.journalExists || o.targetDevid != nil else {
+            throw DockStoreError.refused("the store at \(o.mountpoint) is not the loopback image (it is on \(o.members.map(\.path).joined(separator: ", "))); nothing to migrate")
+        }
+        if o.exclusiveOperation != "none" && !o.exclusiveOperation.isEmpty {
+            throw DockStoreError.refused("a btrfs \(o.exclusiveOperation) is running on \(o.mountpoint); wait for it to finish (btrfs balance status / btrfs device usage) and re-run")
+        }
+        var steps: [MigrationStep] = []
+        if o.targetDevid == nil {
+            guard let target = o.target else {
+                throw DockStoreError.refused("the device \(o.targetPath) was not looked at")
+            }
+            try DevicePlanner.refuseInUse(target, mountpoint: o.mountpoint)
+            if target.readOnly {
+                throw DockStoreError.refused("refusing: \(target.device.label) is read-only; attach the volume read-write")
+            }
+            guard target.content == .blank else {
+                throw DockStoreError.refused("refusing: \(target.device.label) holds \(target.content.summary); migrate-ebs needs a blank volume and never formats one that holds data")
+            }
+            let need = (o.loopMember?.used ?? 0) + 2 * o.metadataChunkNeed
+            if target.size < need {
+                throw DockStoreError.refused("refusing: \(target.device.label) is \(ByteSize.format(target.size)), but the store has \(ByteSize.format(o.loopMember?.used ?? 0)) allocated and needs \(ByteSize.format(need)) with room for two metadata chunks; attach a larger volume")
+            }
+            steps.append(.addDevice(path: o.targetPath))
+        }
+        if let loop = o.loopMember {
+            steps.append(.removeLoop(devid: loop.devid, path: loop.path, bytes: loop.used))
+        }
+        let devidSize = o.members.first(where: { $0.path == o.targetPath })?.size
+        if o.targetDevid == nil || devidSize.map({ $0 < o.targetSize }) == true {
+            steps.append(.resize(path: o.targetPath))
+        }
+        let fstab = FstabFile(text: o.fstab ?? "")
+        let line = FstabEntry(source: "UUID=\(uuid)", target: mountpoint.string, fstype: "btrfs", options: ["nofail"])
+        var updated = fstab
+        let existing = fstab.entries(mountingAt: mountpoint)
+        if let first = existing.first {
+            if first.entry != line {
+                updated.replace(lineAt: first.index, with: line)
+            }
+        } else {
+            updated.append(line)
+        }
+        if updated != fstab { steps.append(.writeFstab(text: updated.text, line: line.rendered)) }
+        if let loop = o.loopMember { steps.append(.detachLoop(path: loop.path)) }
+        if !keepImage && o.imageExists { steps.append(.deleteImage(path: host.real(imageHostPath))) }
+        if steps.isEmpty && !o.journalExists { return [] }
+        return (o.journalExists ? [] : [.begin]) + steps + [.finish]
+    }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import DockStoreCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Dockstore {
+    struct MigrateEBS: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "migrate-ebs",
+            abstract: "Move Docker's storage from the loopback image onto an EBS volume, online, keeping every layer.",
+            discussion: """
+                Adds DEVICE to the mounted btrfs and removes the loop device from it, so btrfs moves every chunk \
+                (subvolumes, snapshots and shared extents stay as they are; the UUID does not change). Then grows onto \
+                the whole device, switches fstab to UUID=, detaches the loop device and deletes the image.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The EBS volume: /dev/xvdf, /dev/nvme1n1, /dev/disk/by-id/… or vol-….", valueName: "device"))
+        var device: String
+
+        @Option(name: .long, help: ArgumentHelp("Refuse a device whose EBS serial names another volume.", valueName: "vol-id"))
+        var volumeId: String?
+
+        @Flag(name: .long, help: "Keep the image file after the move.")
+        var keepImage = false
+
+        @Flag(name: .long, help: "Do not ask for confirmation (needed without a terminal).")
+        var yes = false
+
+        @Option(name: .long, help: ArgumentHelp("Seconds to wait for the device to appear (default 60).", valueName: "seconds"))
+        var wait: Double = DeviceRequest.defaultWait
+
+        @OptionGroup var change: ChangeOptions
+
+        func run() throws {
+            if change.listFailpoints {
+                MigrationStep.allIDs.forEach { Output.line($0) }
+                return
+            }
+            let host = try global.host()
+            let paths = try store.paths(try ProvisionSettings.load(host: host))
+            let spec = try DeviceSpec(device)
+            let wanted = try volumeId.map { try EBSVolumeID(parsing: $0, what: "--volume-id") }
+            let request = try DeviceRequest(spec: spec, volumeID: wanted, wait: wait)
+            let lock = try change.begin(host, "migrate-ebs changes the store's devices")
+            let resolved = try DeviceResolver().waitFor(spec, timeout: request.wait)
+            if let wanted {
+                guard let actual = resolved.volumeID else {
+                    throw DockStoreError.refused("refusing: \(resolved.label) has no EBS volume id to check against \(wanted)")
+                }
+                guard actual == wanted else { throw DockStoreError.refused("refusing: \(resolved.path) is \(actual), not \(wanted)") }
+            }
+            let migrator = Migrator(host: host, mountpoint: paths.mountpoint, image: paths.image)
+            let observed = try migrator.observe(resolved)
+            let steps = try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
+                                                  mountpoint: paths.mountpoint, host: host)
+            if steps.isEmpty {
+                Output.line("Docker's storage at \(observed.mountpoint) is on \(resolved.label) already; nothing to do.")
+                return
+            }
+            Output.line("Move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) onto \(resolved.label), \(ByteSize.format(observed.targetSize)):")
+            for (n, step) in steps.enumerated() { Output.line("  \(n + 1). [\(step.id)] \(step.description)") }
+            if change.dryRun {
+                Output.line("(dry run, nothing changed)")
+                return
+            }
+            try confirm()
+            let before = try SubvolumeInventory.read(observed.mountpoint)
+            let usedBefore = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
+            let terminal = isatty(1) == 1
+            let started = Clock.now()
+            try migrator.apply(steps, progress: { step in
+                if terminal { Output.emitRaw("\r\u{1B}[K") }
+                Output.line("[\(step.id)] \(step.description)")
+            }, moving: { left, total in
+                Output.emitRaw(ProgressLine.render(left: left, total: total, elapsed: Clock.now() - started, terminal: terminal))
+            })
+            let after = try SubvolumeInventory.read(observed.mountpoint)
+            let usedAfter = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
+            guard after == before else {
+                throw DockStoreError.failed("the subvolumes at \(observed.mountpoint) differ after the move (\(before.entries.count) before, \(after.entries.count) after); check them with btrfs subvolume list -uq")
+            }
+            Output.line("Verified: the same \(after.entries.count) subvolumes (ids, UUIDs, parent UUIDs); data used \(ByteSize.format(usedBefore)) before, \(ByteSize.format(usedAfter)) after.")
+            Output.line("Docker's storage is on \(resolved.label) now; fstab mounts it by UUID.")
+            withExtendedLifetime(lock) {}
+        }
+
+        func confirm() throws {
+            if yes { return }
+            guard isatty(0) == 1 else {
+                throw DockStoreError.usage("migrate-ebs asks before moving the store; without a terminal, pass --yes")
+            }
+            Output.emitRaw("Proceed? [y/N] ")
+            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                throw DockStoreError.refused("not confirmed; nothing changed")
+            }
+        }
+    }
+}
+
+/// Seconds from a monotonic clock.
+enum Clock {
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+}
+
+/// The progress of the device removal: a bar redrawn in place on a terminal, a plain
+/// line otherwise.
+enum ProgressLine {
+    static func render(left: UInt64, total: UInt64, elapsed: Double, terminal: Bool) -> String {
+        let moved = total > left ? total - left : 0
+        let share = total == 0 ? 1 : Double(moved) / Double(total)
+        let rate = elapsed > 0 ? Double(moved) / elapsed : 0
+        let eta = rate > 0 ? Double(left) / rate : 0
+        let text = "moving: \(ByteSize.format(left)) left of \(ByteSize.format(total)), \(ByteSize.format(UInt64(rate)))/s, about \(Int(eta.rounded())) s to go"
+        guard terminal else { return text + "\n" }
+        let filled = Int((share * 30).rounded())
+        return "\r\u{1B}[K[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] " + text
+    }
+}

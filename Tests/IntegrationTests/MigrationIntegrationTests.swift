@@ -1,0 +1,132 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `dockstore migrate-ebs` on a store shaped like Docker's: a base subvolume and writable
+/// snapshots of it, moved onto a loop device smaller than the image's apparent size.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct MigrationIntegrationTests {
+    /// Provisions a 100 GiB thin image holding `megabytes` in a base subvolume and
+    /// `snapshots` snapshots of it; returns the inventory and sampled checksums.
+    func layeredStore(_ root: TestRoot, megabytes: Int = 256, snapshots: Int = 20) throws -> (inventory: String, sums: String) {
+        try #require(try root.dockstore(["provision"]).status == 0)
+        let m = root.mountpoint
+        try root.sh("btrfs -q subvolume create \(m)/base && dd if=/dev/urandom of=\(m)/base/layer bs=1M count=\(megabytes) status=none && echo small > \(m)/base/etc")
+        for n in 1...snapshots { try root.sh("btrfs -q subvolume snapshot \(m)/base \(m)/snap\(n) && echo \(n) > \(m)/snap\(n)/own") }
+        try root.sh("sync")
+        return (try inventory(root), try sums(root))
+    }
+
+    func inventory(_ root: TestRoot) throws -> String {
+        try root.sh("btrfs subvolume list -uq \(root.mountpoint) | sed 's/ gen [0-9]*//'")
+    }
+
+    func sums(_ root: TestRoot) throws -> String {
+        try root.sh("cd \(root.mountpoint) && sha256sum base/layer base/etc snap*/layer snap*/own")
+    }
+
+    @Test func movesEveryLayerOntoASmallerDevice() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try layeredStore(root)
+            let usedBefore = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
+            let disk = try root.attachDisk(megabytes: 8192)
+            let result = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Verified: the same 21 subvolumes"))
+            #expect(result.stdout.contains("moving: "), "progress lines")
+            #expect(try self.inventory(root) == inventory)
+            #expect(try self.sums(root) == sums)
+            let usedAfter = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
+            #expect(Double(usedAfter) <= Double(usedBefore) * 1.05, "bytes used did not grow: \(usedBefore) → \(usedAfter)")
+            let uuid = try root.sh("blkid -s UUID -o value \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(root.read(root.fstab) == "UUID=\(uuid) /var/lib/docker btrfs nofail 0 0\n")
+            #expect(root.status(root.image) == nil, "the image is gone")
+            #expect(root.loopDevices() == [disk], "no loop device but the stand-in EBS volume is left")
+            #expect(try root.dockstore(["status"]).status == 0)
+            #expect(try root.dockstore(["migrate-ebs", disk, "--yes"]).stdout.contains("nothing to do"))
+        }
+    }
+
+    @Test func refusalsChangeNothing() throws {
+        try withTestRoot { root in
+            _ = try layeredStore(root, megabytes: 32, snapshots: 2)
+            for (setup, megabytes, text) in [("mkfs.ext4 -q -F \"$F\"", 8192, "holds a ext4 signature"), ("", 1024, "attach a larger volume")] {
+                let disk = try root.attachDisk(megabytes: megabytes) { file in if !setup.isEmpty { try root.sh("F='\(file)'; \(setup)") } }
+                let before = root.snapshot()
+                let ends = try root.ends(disk)
+                let result = try root.dockstore(["migrate-ebs", disk, "--yes"])
+                #expect(result.status == 2, "\(result.stderr)")
+                #expect(result.stderr.contains(text), "\(result.stderr)")
+                #expect(root.snapshot() == before)
+                #expect(try root.ends(disk) == ends)
+            }
+            let noTerminal = try root.dockstore(["migrate-ebs", try root.attachDisk(megabytes: 8192)])
+            #expect(noTerminal.status == 64)
+            #expect(noTerminal.stderr.contains("pass --yes"))
+        }
+    }
+
+    @Test func refusesWhenTheStoreIsNotTheImage() throws {
+        try withTestRoot { root in
+            let first = try root.attachDisk(megabytes: 1024)
+            try #require(try root.dockstore(["provision", "--device", first]).status == 0)
+            let second = try root.attachDisk(megabytes: 1024)
+            let result = try root.dockstore(["migrate-ebs", second, "--yes"])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("is not the loopback image"))
+        }
+    }
+
+    @Test func everyCrashPointConverges() throws {
+        var points: [String] = []
+        try withTestRoot { root in
+            points = try root.dockstore(["migrate-ebs", "/dev/null", "--list-failpoints"], root: false).stdout.split(separator: "\n").map(String.init)
+        }
+        #expect(points == MigrationStep.allIDs)
+        for point in points {
+            try withTestRoot { root in
+                let (inventory, sums) = try layeredStore(root, megabytes: 64, snapshots: 5)
+                let disk = try root.attachDisk(megabytes: 8192)
+                let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": point])
+                #expect(crashed.signal == SIGKILL, "\(point): \(crashed.stderr)")
+                let rerun = try root.dockstore(["migrate-ebs", disk, "--yes"])
+                #expect(rerun.status == 0, "\(point): \(rerun.stderr)")
+                #expect(try self.inventory(root) == inventory, "\(point)")
+                #expect(try self.sums(root) == sums, "\(point)")
+                #expect(root.status(root.image) == nil, "\(point)")
+                #expect(root.loopDevices() == [disk], "\(point)")
+                #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true, "\(point)")
+                #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "\(point)")
+            }
+        }
+    }
+
+    @Test func aKillDuringTheRemoveIsFinishedByTheNextRun() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try layeredStore(root, megabytes: 768, snapshots: 3)
+            let disk = try root.attachDisk(megabytes: 8192)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestRoot.binary)
+            process.arguments = ["migrate-ebs", disk, "--yes", "--root", root.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Kill it once the device is in and chunks are moving.
+            for _ in 0..<200 {
+                if let f = try? CapacityProbe.read(mountpoint: root.mountpoint), f.devices.count == 2 { break }
+                usleep(10_000)
+            }
+            usleep(100_000)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let rerun = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            #expect(try self.inventory(root) == inventory)
+            #expect(try self.sums(root) == sums)
+            #expect(root.status(root.image) == nil)
+        }
+    }
+}
