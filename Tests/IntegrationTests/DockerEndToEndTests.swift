@@ -53,6 +53,47 @@ struct DockerEndToEndTests {
         }
     }
 
+    @Test func migrateEBSWhileContainersRun() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision"]).status == 0)
+            let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+            let daemon = try #require(started, "dockerd did not start: \(log)")
+            defer { daemon.stop() }
+            try daemon.importBusybox()
+            for n in 1...3 {
+                let run = try daemon.docker(["run", "-d", "--name", "keeper\(n)", "--network", "none", "busybox:test", "/bin/busybox", "sh", "-c",
+                                             "echo payload-\(n) > /payload && exec /bin/busybox sleep 3600"])
+                #expect(run.status == 0, "\(run.stderr)")
+            }
+            let writer = try daemon.docker(["run", "-d", "--name", "writer", "--network", "none", "busybox:test", "/bin/busybox", "sh", "-c",
+                                            "i=0; while true; do echo $i >> /log || exit 7; i=$((i+1)); /bin/busybox usleep 20000; done"])
+            #expect(writer.status == 0, "\(writer.stderr)")
+            usleep(500_000)
+
+            let disk = try root.attachDisk(megabytes: 8192)
+            let migrate = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(migrate.status == 0, "\(migrate.stderr)")
+            #expect(migrate.stdout.contains("Verified: the same"))
+            #expect(root.status(root.image) == nil)
+
+            let images = try daemon.docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])
+            #expect(images.stdout.contains("busybox:test"))
+            for n in 1...3 {
+                let payload = try daemon.docker(["exec", "keeper\(n)", "/bin/busybox", "cat", "/payload"])
+                #expect(payload.stdout == "payload-\(n)\n", "keeper\(n): \(payload.stderr)")
+            }
+            let lines1 = try daemon.docker(["exec", "writer", "/bin/busybox", "wc", "-l", "/log"]).stdout
+            usleep(300_000)
+            let lines2 = try daemon.docker(["exec", "writer", "/bin/busybox", "wc", "-l", "/log"]).stdout
+            #expect(try daemon.docker(["inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", "writer"]).stdout == "true 0\n",
+                    "the writing container never saw an error")
+            #expect(lines1 != lines2, "it is still writing: \(lines1) then \(lines2)")
+            let fresh = try daemon.docker(["run", "--rm", "--network", "none", "busybox:test", "/bin/busybox", "echo", "after the move"])
+            #expect(fresh.stdout == "after the move\n", "\(fresh.stderr)")
+            _ = try? daemon.docker(["rm", "-f", "keeper1", "keeper2", "keeper3", "writer"])
+        }
+    }
+
     func runContainer(_ root: TestRoot, expectDriver driver: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
         let daemon = try #require(started, "dockerd did not start: \(log)", sourceLocation: sourceLocation)

@@ -104,6 +104,30 @@ struct MigrationIntegrationTests {
         }
     }
 
+    @Test func aRebootMidMigrationComesBackAndFinishes() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try layeredStore(root, megabytes: 64, snapshots: 5)
+            let disk = try root.attachDisk(megabytes: 8192)
+            let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device"])
+            #expect(crashed.signal == SIGKILL)
+            #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2, "the store spans the image and the device")
+            // Simulated reboot: unmount (the image's loop device goes with it) and make the
+            // kernel forget the devices it had scanned.
+            try root.sh("umount \(root.mountpoint) && btrfs device scan --forget")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0, "\(boot.stderr)")
+            #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2, "provision brought both devices back")
+            #expect(try self.inventory(root) == inventory)
+            let again = try root.dockstore(["provision"])
+            #expect(again.stdout.contains("nothing to do"), "\(again.stdout) \(again.stderr)")
+            let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(finish.status == 0, "\(finish.stderr)")
+            #expect(try self.sums(root) == sums)
+            #expect(root.status(root.image) == nil)
+            #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true)
+        }
+    }
+
     @Test func aKillDuringTheRemoveIsFinishedByTheNextRun() throws {
         try withTestRoot { root in
             let (inventory, sums) = try layeredStore(root, megabytes: 768, snapshots: 3)

@@ -47,7 +47,7 @@ public struct MigrationObservation: Sendable, Equatable {
 
 /// One idempotent step of a migration; `id` is its failpoint name.
 public enum MigrationStep: Sendable, Equatable {
-    case begin
+    case begin(device: String)
     case addDevice(path: String)
     case removeLoop(devid: UInt64, path: String, bytes: UInt64)
     case resize(path: String)
@@ -73,7 +73,7 @@ public enum MigrationStep: Sendable, Equatable {
 
     public var description: String {
         switch self {
-        case .begin: return "record the migration in the journal"
+        case .begin(let device): return "record the migration onto \(device) in the journal"
         case .addDevice(let path): return "add \(path) to the mounted btrfs"
         case .removeLoop(let devid, let path, let bytes):
             return "remove \(path) (devid \(devid)) from it, moving \(ByteSize.format(bytes)) of chunks onto the new device"
@@ -142,6 +142,6 @@ public enum MigrationPlanner {
         if let loop = o.loopMember { steps.append(.detachLoop(path: loop.path)) }
         if !keepImage && o.imageExists { steps.append(.deleteImage(path: host.real(imageHostPath))) }
         if steps.isEmpty && !o.journalExists { return [] }
-        return (o.journalExists ? [] : [.begin]) + steps + [.finish]
+        return (o.journalExists ? [] : [.begin(device: o.targetPath)]) + steps + [.finish]
     }
 }

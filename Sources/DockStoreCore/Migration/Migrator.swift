@@ -16,7 +16,7 @@ public struct Migrator: Sendable {
     public let host: Host
     public let mountpoint: HostPath
     public let image: HostPath
-    public static let journal = HostPath.known("/var/lib/dockstore/migration.json")
+    public static let journal = MigrationJournal.path
 
     public init(host: Host, mountpoint: HostPath, image: HostPath) {
         self.host = host
@@ -69,9 +69,10 @@ public struct Migrator: Sendable {
         let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
         for step in steps {
             switch step {
-            case .begin:
+            case .begin(let device):
                 try host.makeFolders(Self.journal.parent)
-                try AtomicFile.write(host.real(Self.journal), Array("{\"phase\": \"moving\", \"image\": \"\(host.real(image))\"}\n".utf8), mode: 0o600)
+                let journal = MigrationJournal(image: image.string, device: device)
+                try AtomicFile.write(host.real(Self.journal), try journal.encoded(), mode: 0o600)
             case .addDevice(let path):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
                 let node = try FileStatus.following(path)

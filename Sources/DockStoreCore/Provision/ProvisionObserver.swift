@@ -46,7 +46,14 @@ public struct ProvisionObserver: Sendable {
         case .directory?:
             let canonical = canonicalPath(mountpointPath)
             if let entry = mounts.mount(at: canonical) {
-                let ofImage = observed.imageMountedAt.contains(canonical)
+                var ofImage = observed.imageMountedAt.contains(canonical)
+                if !ofImage, entry.fstype == "btrfs", let imageStatus, imageStatus.kind == .regular {
+                    // A store mid-migration spans the image and a device; the mount table may name either.
+                    let loops = try LoopDevice.devices(backing: imageStatus).map(\.path)
+                    let members = (try? CapacityProbe.readBtrfs(canonical, sysfs: "/sys"))?.devices.map(\.path) ?? []
+                    ofImage = members.contains(where: loops.contains)
+                    if ofImage { observed.imageMountedAt.append(canonical) }
+                }
                 let ofDevice = observed.device?.mountedAt.contains(canonical) ?? false
                 observed.mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
             } else {

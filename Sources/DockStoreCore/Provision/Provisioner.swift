@@ -71,6 +71,11 @@ public struct Provisioner: Sendable {
         case .mount(let source, let fstype, let options):
             if case .mounted(_, let ofImage, let ofDevice) = try observe().mountpoint,
                request.device == nil ? ofImage : ofDevice { return }
+            if request.device == nil, let journal = try MigrationJournal.read(host: host) {
+                // Mid-migration the filesystem spans the image and the device: register the
+                // device, as udev would at boot, so the image's mount finds it.
+                try BtrfsControl.scan(journal.device)
+            }
             try Mounter.mount(source: source, target: mountpoint, fstype: fstype, options: options)
         case .writeFstab(let text, _):
             try write(text, to: HostPaths.fstab, mode: 0o644, backup: false)

@@ -1,0 +1,16 @@
+import CLinuxShim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// /dev/btrfs-control: telling the kernel about a member device before mounting, what
+/// udev's btrfs rule does at boot (`btrfs device scan`).
+public enum BtrfsControl {
+    public static func scan(_ device: String) throws {
+        let fd = try Syscall.check("cannot open", "/dev/btrfs-control") { open("/dev/btrfs-control", O_RDWR | O_CLOEXEC) }
+        defer { close(fd) }
+        try Syscall.check("cannot register the btrfs device", device) { ds_btrfs_scan_device(fd, device) }
+    }
+}
