@@ -80,11 +80,7 @@ public struct BackendReport: Codable, Sendable, Equatable {
         return report
     }
 
-    public func renderJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    public func renderJSON() throws -> String { try JSONText.encode(self) }
 
     public func renderText() -> String {
         var lines: [String] = []

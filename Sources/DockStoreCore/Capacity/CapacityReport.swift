@@ -78,11 +78,7 @@ public struct CapacityReport: Sendable, Equatable, Codable {
 
     // MARK: JSON
 
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    public func json() throws -> String { try JSONText.encode(self) }
 
     // MARK: Prometheus
 

@@ -25,9 +25,5 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
         }
     }
 
-    public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]
-    }
+    public func encoded() throws -> [UInt8] { Array(try JSONText.encode(self, pretty: false).utf8) + [UInt8(ascii: "\n")] }
 }

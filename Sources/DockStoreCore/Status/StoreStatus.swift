@@ -172,12 +172,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         return status
     }
 
-    public func renderJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
-        return String(decoding: data, as: UTF8.self)
-    }
+    public func renderJSON() throws -> String { try JSONText.encode(self) }
 
     public func renderText() -> String {
         var lines: [String] = []
