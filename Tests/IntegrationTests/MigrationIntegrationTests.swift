@@ -128,6 +128,53 @@ struct MigrationIntegrationTests {
         }
     }
 
+    @Test func abortMovesEverythingBackAndReleasesTheDevice() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try layeredStore(root, megabytes: 64, snapshots: 5)
+            let fstab = root.read(root.fstab)
+            let disk = try root.attachDisk(megabytes: 8192)
+            let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device"])
+            #expect(crashed.signal == SIGKILL)
+            let aborted = try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"])
+            #expect(aborted.status == 0, "\(aborted.stderr)")
+            #expect(aborted.stdout.contains("back on the image"))
+            let figures = try CapacityProbe.read(mountpoint: root.mountpoint)
+            #expect(figures.devices.count == 1 && figures.host != nil, "only the image is left")
+            #expect(try self.inventory(root) == inventory)
+            #expect(try self.sums(root) == sums)
+            #expect(root.read(root.fstab) == fstab)
+            #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil)
+            if case .signature = BlockProbe.probe(disk) { Issue.record("the released device still carries a signature") }
+            #expect(try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"]).stdout.contains("nothing to abort"))
+        }
+    }
+
+    @Test func seededKillsDuringTheRemoveConverge() throws {
+        var rng = SplitMixSeeded(seed: 0xd0c5)
+        for seed in 0..<3 {
+            try withTestRoot { root in
+                let (inventory, sums) = try layeredStore(root, megabytes: 512, snapshots: 3)
+                let disk = try root.attachDisk(megabytes: 8192)
+                let delay = UInt32(rng.next() % 400_000)
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: TestRoot.binary)
+                process.arguments = ["migrate-ebs", disk, "--yes", "--root", root.path]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                usleep(delay)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let rerun = try root.dockstore(["migrate-ebs", disk, "--yes"])
+                #expect(rerun.status == 0, "seed \(seed), killed after \(delay) µs: \(rerun.stderr)")
+                #expect(try self.inventory(root) == inventory, "seed \(seed)")
+                #expect(try self.sums(root) == sums, "seed \(seed)")
+                #expect(root.status(root.image) == nil, "seed \(seed)")
+                print("seeded kill \(seed): killed after \(delay / 1000) ms, re-run finished")
+            }
+        }
+    }
+
     @Test func aKillDuringTheRemoveIsFinishedByTheNextRun() throws {
         try withTestRoot { root in
             let (inventory, sums) = try layeredStore(root, megabytes: 768, snapshots: 3)
@@ -152,5 +199,18 @@ struct MigrationIntegrationTests {
             #expect(try self.sums(root) == sums)
             #expect(root.status(root.image) == nil)
         }
+    }
+}
+
+/// A deterministic generator for kill delays, so a failing seed can be replayed.
+struct SplitMixSeeded {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
     }
 }

@@ -50,6 +50,8 @@ public enum MigrationStep: Sendable, Equatable {
     case begin(device: String)
     case addDevice(path: String)
     case removeLoop(devid: UInt64, path: String, bytes: UInt64)
+    /// `--abort`: move everything back onto the image and release the device.
+    case removeDevice(devid: UInt64, path: String, bytes: UInt64)
     case resize(path: String)
     case writeFstab(text: String, line: String)
     case detachLoop(path: String)
@@ -61,6 +63,7 @@ public enum MigrationStep: Sendable, Equatable {
         case .begin: return "journal"
         case .addDevice: return "add-device"
         case .removeLoop: return "remove-loop"
+        case .removeDevice: return "remove-device"
         case .resize: return "resize"
         case .writeFstab: return "fstab"
         case .detachLoop: return "detach-loop"
@@ -70,6 +73,7 @@ public enum MigrationStep: Sendable, Equatable {
     }
 
     public static let allIDs = ["journal", "add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]
+    public static let abortIDs = ["remove-device", "finish"]
 
     public var description: String {
         switch self {
@@ -77,6 +81,8 @@ public enum MigrationStep: Sendable, Equatable {
         case .addDevice(let path): return "add \(path) to the mounted btrfs"
         case .removeLoop(let devid, let path, let bytes):
             return "remove \(path) (devid \(devid)) from it, moving \(ByteSize.format(bytes)) of chunks onto the new device"
+        case .removeDevice(let devid, let path, let bytes):
+            return "remove \(path) (devid \(devid)) again, moving \(ByteSize.format(bytes)) of chunks back onto the image"
         case .resize(let path): return "grow btrfs on \(path) to the whole device"
         case .writeFstab(_, let line): return "fstab: mount by UUID: '\(line)'"
         case .detachLoop(let path): return "detach \(path)"
@@ -88,6 +94,23 @@ public enum MigrationStep: Sendable, Equatable {
 
 /// The pure decision behind `migrate-ebs`.
 public enum MigrationPlanner {
+    /// `--abort`: possible while the image is still part of the filesystem.
+    public static func planAbort(_ o: MigrationObservation) throws -> [MigrationStep] {
+        guard o.mounted, o.fstype == "btrfs" else {
+            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint); run dockstore provision first, then abort")
+        }
+        guard o.loopMember != nil else {
+            throw DockStoreError.refused("the image is no longer part of the store at \(o.mountpoint); the move is past the point of return: run migrate-ebs again to finish it")
+        }
+        var steps: [MigrationStep] = []
+        if let devid = o.targetDevid {
+            let used = o.members.first(where: { $0.devid == devid })?.used ?? 0
+            steps.append(.removeDevice(devid: devid, path: o.targetPath, bytes: used))
+        }
+        if o.journalExists || !steps.isEmpty { steps.append(.finish) }
+        return steps
+    }
+
     public static func plan(_ o: MigrationObservation, keepImage: Bool, imageHostPath: HostPath,
                             mountpoint: HostPath, host: Host) throws -> [MigrationStep] {
         guard o.mounted else {

@@ -85,7 +85,7 @@ public struct Migrator: Sendable {
                         try Syscall.check("cannot add \(path) to the btrfs at", target) { ds_btrfs_add_device(fd, path) }
                     }
                 }
-            case .removeLoop(let devid, _, let bytes):
+            case .removeLoop(let devid, _, let bytes), .removeDevice(let devid, _, let bytes):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
                 guard reading.devices.contains(where: { $0.devid == devid }) else { break }
                 let done = Flag()

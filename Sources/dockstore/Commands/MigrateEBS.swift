@@ -31,6 +31,9 @@ extension Dockstore {
         @Flag(name: .long, help: "Do not ask for confirmation (needed without a terminal).")
         var yes = false
 
+        @Flag(name: .long, help: "While the image is still part of the store: move everything back onto it and release DEVICE.")
+        var abort = false
+
         @Option(name: .long, help: ArgumentHelp("Seconds to wait for the device to appear (default 60).", valueName: "seconds"))
         var wait: Double = DeviceRequest.defaultWait
 
@@ -38,7 +41,7 @@ extension Dockstore {
 
         func run() throws {
             if change.listFailpoints {
-                MigrationStep.allIDs.forEach { Output.line($0) }
+                (abort ? MigrationStep.abortIDs : MigrationStep.allIDs).forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
@@ -56,13 +59,19 @@ extension Dockstore {
             }
             let migrator = Migrator(host: host, mountpoint: paths.mountpoint, image: paths.image)
             let observed = try migrator.observe(resolved)
-            let steps = try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
-                                                  mountpoint: paths.mountpoint, host: host)
+            let steps = abort ? try MigrationPlanner.planAbort(observed)
+                : try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
+                                            mountpoint: paths.mountpoint, host: host)
             if steps.isEmpty {
-                Output.line("Docker's storage at \(observed.mountpoint) is on \(resolved.label) already; nothing to do.")
+                Output.line(abort ? "No migration onto \(resolved.label) is under way; nothing to abort."
+                                  : "Docker's storage at \(observed.mountpoint) is on \(resolved.label) already; nothing to do.")
                 return
             }
-            Output.line("Move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) onto \(resolved.label), \(ByteSize.format(observed.targetSize)):")
+            if abort {
+                Output.line("Abort: move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) back from \(resolved.label) onto the image:")
+            } else {
+                Output.line("Move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) onto \(resolved.label), \(ByteSize.format(observed.targetSize)):")
+            }
             for (n, step) in steps.enumerated() { Output.line("  \(n + 1). [\(step.id)] \(step.description)") }
             if change.dryRun {
                 Output.line("(dry run, nothing changed)")
@@ -85,7 +94,8 @@ extension Dockstore {
                 throw DockStoreError.failed("the subvolumes at \(observed.mountpoint) differ after the move (\(before.entries.count) before, \(after.entries.count) after); check them with btrfs subvolume list -uq")
             }
             Output.line("Verified: the same \(after.entries.count) subvolumes (ids, UUIDs, parent UUIDs); data used \(ByteSize.format(usedBefore)) before, \(ByteSize.format(usedAfter)) after.")
-            Output.line("Docker's storage is on \(resolved.label) now; fstab mounts it by UUID.")
+            Output.line(abort ? "Docker's storage is back on the image; \(resolved.label) is released."
+                              : "Docker's storage is on \(resolved.label) now; fstab mounts it by UUID.")
             withExtendedLifetime(lock) {}
         }
 
