@@ -36,6 +36,28 @@ struct CrashIntegrationTests {
         #expect(try Self.failpoints() == ProvisionStep.failpoints(device: false))
     }
 
+    /// After the kill, a power cut: drop the page cache and take the store down
+    /// (unmount, detach) as a reboot would, so only what was fsynced counts.
+    @Test func everyCrashPointSurvivesAPowerCut() throws {
+        for point in try Self.failpoints() where point != "daemon-reload" {
+            try withTestRoot { root in
+                try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
+                try root.write(root.fstab, "/dev/vda / ext4 defaults 0 1\n")
+                let crashed = try root.dockstore(["provision", "--size", "512M"], environment: ["DOCKSTORE_FAILPOINT": point])
+                #expect(crashed.signal == SIGKILL, "\(point)")
+                try root.sh("sync; echo 3 > /proc/sys/vm/drop_caches")
+                for entry in root.mounts() { _ = umount2(entry.target, 0) }
+                for file in [root.fstab, root.sysconfig, root.dropIn, root.path + "/etc/docker/daemon.json"] {
+                    if let text = root.read(file) { #expect(!text.isEmpty, "\(point): \(file) is never left empty") }
+                }
+                let rerun = try root.dockstore(["provision", "--size", "512M"])
+                #expect(rerun.status == 0, "\(point): \(rerun.stderr)")
+                #expect(root.read(root.fstab)?.hasPrefix("/dev/vda / ext4 defaults 0 1\n") == true, "\(point)")
+                #expect(try root.dockstore(["status"]).status == 0, "\(point)")
+            }
+        }
+    }
+
     @Test func everyCrashPointConvergesOnRerun() throws {
         var reference: [String: String] = [:]
         try withTestRoot { root in

@@ -1,0 +1,85 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs that overlap: two provisions at once, and check/status polled every 100 ms while
+/// provision and migrate-ebs change the store, which must never fail or wait on the lock.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct ConcurrencyIntegrationTests {
+    /// Starts the binary without waiting for it.
+    func start(_ root: TestRoot, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestRoot.binary)
+        process.arguments = arguments + ["--root", root.path]
+        process.standardOutput = FileHandle.nullDevice
+        let log = root.path + "/\(arguments[0]).stderr"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try process.run()
+        return process
+    }
+
+    /// Polls `check` and `status` every 100 ms until `done`; returns (runs, problems).
+    func poll(_ root: TestRoot, while running: () -> Bool) throws -> (Int, [String]) {
+        var runs = 0
+        var problems: [String] = []
+        repeat {
+            for (arguments, allowed) in [(["check"], Set<Int32>([0, 1, 2, 3])), (["status"], Set<Int32>([0, 4]))] {
+                let started = Date()
+                let result = try root.dockstore(arguments)
+                let took = Date().timeIntervalSince(started)
+                runs += 1
+                if !allowed.contains(result.status) || result.signal != nil {
+                    problems.append("\(arguments[0]) exited \(result.status): \(result.stdout) \(result.stderr)")
+                }
+                if took > 1.5 { problems.append("\(arguments[0]) took \(took) s (blocked?)") }
+            }
+            usleep(100_000)
+        } while running()
+        return (runs, problems)
+    }
+
+    @Test func twoProvisionsAtOnceEndWithOneCorrectStore() throws {
+        try withTestRoot { root in
+            let a = try start(root, ["provision", "--size", "1G"])
+            let b = try start(root, ["provision", "--size", "1G"])
+            a.waitUntilExit()
+            b.waitUntilExit()
+            let statuses = Set([a.terminationStatus, b.terminationStatus])
+            #expect(statuses.isSubset(of: [0, 3]) && statuses.contains(0), "one provisions, the other waits (0) or says the lock is busy (3): \(statuses)")
+            #expect(root.mounts().count == 1)
+            #expect(root.read(root.fstab)?.split(separator: "\n").count == 1)
+            #expect(try root.dockstore(["status"]).status == 0)
+        }
+    }
+
+    @Test func checkAndStatusNeverFailOrBlockDuringProvisionAndMigration() throws {
+        try withTestRoot { root in
+            // The test holds the lock first, so provision waits on it while check and status
+            // are polled: they finish because they never take it. Then the lock is released.
+            let lock = open(root.path + "/run/dockstore.lock", O_RDWR | O_CREAT, 0o600)
+            #expect(flock(lock, LOCK_EX) == 0)
+            let provision = try start(root, ["provision", "--lock-timeout", "30"])
+            var polls = 0
+            let (runs1, problems1) = try poll(root) {
+                polls += 1
+                if polls == 5 { flock(lock, LOCK_UN) }
+                return provision.isRunning || polls < 5
+            }
+            close(lock)
+            #expect(provision.terminationStatus == 0)
+            #expect(problems1.isEmpty, "\(problems1)")
+
+            try root.sh("btrfs -q subvolume create \(root.mountpoint)/base && dd if=/dev/urandom of=\(root.mountpoint)/base/layer bs=1M count=512 status=none && for i in 1 2 3; do btrfs -q subvolume snapshot \(root.mountpoint)/base \(root.mountpoint)/snap$i; done && sync")
+            let disk = try root.attachDisk(megabytes: 8192)
+            let migrate = try start(root, ["migrate-ebs", disk, "--yes"])
+            let (runs2, problems2) = try poll(root) { migrate.isRunning }
+            #expect(migrate.terminationStatus == 0, "\(root.read(root.path + "/migrate-ebs.stderr") ?? "")")
+            #expect(problems2.isEmpty, "\(problems2)")
+            print("concurrency: \(runs1) check/status runs during provision, \(runs2) during migrate-ebs, none failed or blocked")
+        }
+    }
+}
