@@ -22,6 +22,7 @@ struct DeviceInspector {
 
         let name = sysfs.name(ofDevice: status.rdev) ?? device.name
         let disk = sysfs.disk(of: name)
+        if disk != name { observed.partitionOf = disk }
         var family: Set<UInt64> = [status.rdev]
         var names = [name]
         if disk == name {

@@ -11,6 +11,8 @@ public struct DeviceObservation: Sendable, Equatable {
     public var holders: [String]
     /// The disk that holds / (or --root), when the device is that disk or a partition of it.
     public var rootDisk: String?
+    /// The whole disk, when the device is a partition of it.
+    public var partitionOf: String?
     public var content: BlockContent
     /// The UUID a new filesystem gets (chosen at observation so the plan can show the fstab line).
     public var newUUID: String

@@ -31,6 +31,10 @@ public struct Migrator: Sendable {
         o.journalExists = try FileStatus.of(host.real(Self.journal)) != nil
         o.fstab = try FileContents.readString(host.real(HostPaths.fstab))
         o.imageExists = try FileStatus.of(host.real(image))?.kind == .regular
+        guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
+            let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
+            throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")
+        }
         let blockSize = try BlockDevice(path: device.path, lock: false).size()
         o.targetSize = blockSize
         guard let entry = mounts.mount(at: target) else {

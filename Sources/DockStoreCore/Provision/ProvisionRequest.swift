@@ -36,12 +36,22 @@ public struct ProvisionRequest: Sendable, Equatable {
         try validate()
     }
 
+    /// Folders Docker's storage must never be mounted in or over.
+    static let systemFolders = ["/etc", "/proc", "/sys", "/dev", "/run", "/boot", "/usr", "/bin", "/sbin", "/lib", "/lib64"]
+        .map { HostPath.known($0) }
+
     func validate() throws {
         if size < Self.minimumSize {
             throw DockStoreError.usage("--size \(size == 0 ? "0" : ByteSize.format(size)) is below \(ByteSize.format(Self.minimumSize)) (\(Self.minimumSize) bytes), the smallest image mkfs.btrfs can format; give a larger --size")
         }
         if mountpoint.isRoot {
             throw DockStoreError.usage("--mountpoint / would mount Docker's storage over the whole system; give a folder such as /var/lib/docker")
+        }
+        if let system = Self.systemFolders.first(where: { mountpoint.isWithin($0) }) {
+            throw DockStoreError.usage("--mountpoint \(mountpoint) is inside \(system), a system folder; give a folder such as /var/lib/docker")
+        }
+        if let system = Self.systemFolders.filter({ ["/proc", "/sys", "/dev"].contains($0.string) }).first(where: { image.isWithin($0) }) {
+            throw DockStoreError.usage("--image \(image) is inside \(system), which holds no files; give a path such as /var/lib/docker-storage.btrfs")
         }
         if device == nil, image.isWithin(mountpoint) {
             throw DockStoreError.usage("--image \(image) lies inside --mountpoint \(mountpoint): the image would be hidden under its own mount; put it outside")

@@ -14,6 +14,11 @@ public enum AtomicFile {
     ///     under this suffix (written the same atomic way) before it is replaced.
     public static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644,
                              backupSuffix: String? = nil) throws {
+        let folder = parentFolder(of: path)
+        if let parent = try FileStatus.of(folder), parent.kind != .directory {
+            let what = parent.kind == .symlink ? "a symbolic link" : "a \(parent.kind.rawValue)"
+            throw DockStoreError.refused("\(folder) is \(what), not a folder: dockstore does not write \(path) through it; replace it with the folder itself")
+        }
         let existing = try FileStatus.of(path)
         if let existing {
             guard existing.kind == .regular else {
