@@ -20,6 +20,17 @@ struct MigrationIntegrationTests {
         return (try inventory(root), try sums(root))
     }
 
+    /// Starts `migrate-ebs` without waiting for it, for tests that kill it.
+    func startMigration(_ root: TestRoot, _ disk: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestRoot.binary)
+        process.arguments = ["migrate-ebs", disk, "--yes", "--root", root.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     func inventory(_ root: TestRoot) throws -> String {
         try root.sh("btrfs subvolume list -uq \(root.mountpoint) | sed 's/ gen [0-9]*//'")
     }
@@ -150,18 +161,13 @@ struct MigrationIntegrationTests {
     }
 
     @Test func seededKillsDuringTheRemoveConverge() throws {
-        var rng = SplitMixSeeded(seed: 0xd0c5)
-        for seed in 0..<3 {
+        for seed: UInt64 in 1...3 {
             try withTestRoot { root in
                 let (inventory, sums) = try layeredStore(root, megabytes: 512, snapshots: 3)
                 let disk = try root.attachDisk(megabytes: 8192)
-                let delay = UInt32(rng.next() % 400_000)
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: TestRoot.binary)
-                process.arguments = ["migrate-ebs", disk, "--yes", "--root", root.path]
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
+                // A fixed pseudo-random delay per seed (Knuth's multiplicative hash), so a failure replays.
+                let delay = UInt32(seed &* 2_654_435_761 % 400_000)
+                let process = try startMigration(root, disk)
                 usleep(delay)
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
@@ -179,12 +185,7 @@ struct MigrationIntegrationTests {
         try withTestRoot { root in
             let (inventory, sums) = try layeredStore(root, megabytes: 768, snapshots: 3)
             let disk = try root.attachDisk(megabytes: 8192)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TestRoot.binary)
-            process.arguments = ["migrate-ebs", disk, "--yes", "--root", root.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try startMigration(root, disk)
             // Kill it once the device is in and chunks are moving.
             for _ in 0..<200 {
                 if let f = try? CapacityProbe.read(mountpoint: root.mountpoint), f.devices.count == 2 { break }
@@ -202,15 +203,3 @@ struct MigrationIntegrationTests {
     }
 }
 
-/// A deterministic generator for kill delays, so a failing seed can be replayed.
-struct SplitMixSeeded {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}
