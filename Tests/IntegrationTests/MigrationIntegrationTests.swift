@@ -166,8 +166,13 @@ struct MigrationIntegrationTests {
                 let (inventory, sums) = try layeredStore(root, megabytes: 512, snapshots: 3)
                 let disk = try root.attachDisk(megabytes: 8192)
                 // A fixed pseudo-random delay per seed (Knuth's multiplicative hash), so a failure replays.
-                let delay = UInt32(seed &* 2_654_435_761 % 400_000)
+                let delay = UInt32(seed &* 2_654_435_761 % 300_000)
                 let process = try startMigration(root, disk)
+                // Once the device is in, the remove is moving chunks: kill it somewhere in there.
+                for _ in 0..<300 {
+                    if let f = try? CapacityProbe.read(mountpoint: root.mountpoint), f.devices.count == 2 { break }
+                    usleep(10_000)
+                }
                 usleep(delay)
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
@@ -176,7 +181,7 @@ struct MigrationIntegrationTests {
                 #expect(try self.inventory(root) == inventory, "seed \(seed)")
                 #expect(try self.sums(root) == sums, "seed \(seed)")
                 #expect(root.status(root.image) == nil, "seed \(seed)")
-                print("seeded kill \(seed): killed after \(delay / 1000) ms, re-run finished")
+                print("seeded kill \(seed): killed \(delay / 1000) ms into the remove, re-run finished")
             }
         }
     }
