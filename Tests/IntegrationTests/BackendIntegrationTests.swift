@@ -37,6 +37,16 @@ struct BackendIntegrationTests {
         }
     }
 
+    @Test func restartSaysWhenItCannot() throws {
+        try withTestRoot { root in
+            try prepare(root)
+            let result = try root.dockstore(["backend", "vfs", "--restart"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("cannot restart Docker: systemd does not run \(root.path)"), "\(result.stderr)")
+            #expect(root.read(root.sysconfig)?.contains("--storage-driver=vfs") == true)
+        }
+    }
+
     @Test func refusalsAndDryRunChangeNothing() throws {
         try withTestRoot { root in
             try prepare(root)
