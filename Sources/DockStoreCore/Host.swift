@@ -36,13 +36,6 @@ public struct Host: Sendable {
         return path.isRoot ? root : root + path.string
     }
 
-    /// Maps a real path back to the host path it stands for, or nil when it lies outside `root`.
-    public func hostPath(ofReal real: String) -> HostPath? {
-        if root == "/" { return try? HostPath(real, what: "path") }
-        if real == root { return .root }
-        guard real.hasPrefix(root + "/") else { return nil }
-        return try? HostPath(String(real.dropFirst(root.count)), what: "path")
-    }
 }
 
 extension Host {

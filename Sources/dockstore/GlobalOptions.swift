@@ -41,6 +41,9 @@ struct ChangeOptions: ParsableArguments {
 
     /// Refuses a real run without root; takes /run/dockstore.lock (none for a dry run).
     func begin(_ host: Host, _ what: String) throws -> FileLock? {
+        guard lockTimeout >= 0, lockTimeout <= 3600 else {
+            throw DockStoreError.usage("--lock-timeout \(lockTimeout) is out of range: give 0 to 3600 seconds")
+        }
         if dryRun { return nil }
         if geteuid() != 0 {
             throw DockStoreError.refused("\(what): run it as root (or look first with --dry-run)")

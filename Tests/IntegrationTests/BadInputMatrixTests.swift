@@ -64,6 +64,7 @@ struct BadInputMatrixTests {
         (["migrate-ebs", "/dev/null", "--yes"], "", 2, "/dev/null is a character device"),
         (["migrate-ebs", "vol-1", "--yes"], "", 64, "'vol-1'"),
         (["provision", "--root", "/nonexistent-root"], "", 64, "/nonexistent-root"),
+        (["provision", "--lock-timeout=-1"], "", 64, "--lock-timeout -1.0"),
     ]
 
     @Test func everyBadInputIsRefusedAndChangesNothing() throws {

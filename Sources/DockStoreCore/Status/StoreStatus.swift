@@ -135,12 +135,12 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 filesystem.uuid = uuid
                 filesystem.label = label
             }
-            if entry.fstype == "btrfs", let btrfs = try? BtrfsFilesystem.open(status.mountpoint) {
-                filesystem.uuid = btrfs.uuid
-                filesystem.devices = btrfs.deviceCount
+            status.capacity = try? CapacityProbe.read(mountpoint: status.mountpoint)
+            if entry.fstype == "btrfs", let capacity = status.capacity {
+                filesystem.uuid = capacity.uuid ?? filesystem.uuid
+                filesystem.devices = UInt64(capacity.devices.count)
             }
             status.filesystem = filesystem
-            status.capacity = try? CapacityProbe.read(mountpoint: status.mountpoint)
         }
         if let daemon = observed.daemonJSON.flatMap({ try? DaemonJSON(path: "", text: $0) }), let driver = daemon.storageDriver {
             status.dockerStorageDriver = driver

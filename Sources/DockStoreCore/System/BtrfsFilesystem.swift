@@ -42,11 +42,6 @@ public struct BtrfsFilesystem: Sendable, Equatable {
         }
     }
 
-    /// True when `path` is the top of a btrfs subvolume (libbtrfsutil).
-    public static func isSubvolume(_ path: String) -> Bool {
-        btrfs_util_is_subvolume(path) == BTRFS_UTIL_OK
-    }
-
     /// Discards every unused block (FITRIM); on a loop image this punches holes into the
     /// backing file, giving the space back to the host. Returns the bytes trimmed.
     @discardableResult

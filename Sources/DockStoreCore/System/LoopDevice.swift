@@ -33,11 +33,6 @@ public struct LoopDevice: Sendable, Equatable {
                           backingName: name, autoclear: info.flags & ds_loop_flag_autoclear() != 0)
     }
 
-    /// True when `path` names a loop block device (major 7).
-    public static func isLoopDevice(_ status: FileStatus) -> Bool {
-        status.kind == .blockDevice && major(status.rdev) == 7
-    }
-
     /// Every bound loop device whose backing file is the file `file` (same st_dev and st_ino).
     /// Reads /sys/block/loop*/loop, which exists only for bound devices.
     public static func devices(backing file: FileStatus, sysBlock: String = "/sys/block") throws -> [LoopDevice] {
