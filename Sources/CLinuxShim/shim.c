@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "CLinuxShim.h"
 
 #include <linux/btrfs.h>
@@ -6,7 +7,9 @@
 #include <linux/nvme_ioctl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 
 int ds_blk_get_size64(int fd, uint64_t *size) {
@@ -92,6 +95,14 @@ int ds_statfs_type(const char *path, int64_t *type) {
     int rc = statfs(path, &s);
     if (rc == 0)
         *type = (int64_t)s.f_type;
+    return rc;
+}
+
+int ds_is_mount_root(const char *path, int *answer) {
+    struct statx s;
+    int rc = statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &s);
+    if (rc == 0)
+        *answer = (s.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ? ((s.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0) : -1;
     return rc;
 }
 

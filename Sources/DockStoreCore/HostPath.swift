@@ -16,11 +16,26 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
             let shown = bad == " " ? "a space" : "the character U+\(String(bad.value, radix: 16, uppercase: true))"
             throw DockStoreError.usage("\(what) '\(text)' contains \(shown): fstab and systemd units cannot carry it safely; choose a path without it")
         }
-        let parts = text.split(separator: "/", omittingEmptySubsequences: true)
-        if parts.contains(where: { $0 == "." || $0 == ".." }) {
-            throw DockStoreError.usage("\(what) '\(text)' contains '.' or '..': give the path without them")
+        // Byte by byte rather than split/joined: this runs on check's start-up path, where
+        // each generic algorithm's first use costs the Swift runtime a metadata lookup.
+        var normalized: [UInt8] = [UInt8(ascii: "/")]
+        normalized.reserveCapacity(text.utf8.count + 1)
+        var start = 1
+        func endComponent() throws {
+            let length = normalized.count - start
+            if length == 0 { return }
+            if normalized[start] == UInt8(ascii: "."), length == 1 || (length == 2 && normalized[start + 1] == UInt8(ascii: ".")) {
+                throw DockStoreError.usage("\(what) '\(text)' contains '.' or '..': give the path without them")
+            }
+            normalized.append(UInt8(ascii: "/"))
+            start = normalized.count
         }
-        string = "/" + parts.joined(separator: "/")
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "/") { try endComponent() } else { normalized.append(byte) }
+        }
+        try endComponent()
+        if normalized.count > 1 { normalized.removeLast() }
+        string = String(decoding: normalized, as: UTF8.self)
         if text.utf8.count > 4000 {
             throw DockStoreError.usage("\(what) is longer than 4000 bytes")
         }
@@ -39,8 +54,8 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
     public var lastComponent: String { components.last.map(String.init) ?? "/" }
 
     public var parent: HostPath {
-        let parts = components.dropLast()
-        return HostPath(normalized: "/" + parts.joined(separator: "/"))
+        guard let slash = string.lastIndex(of: "/"), slash != string.startIndex else { return .root }
+        return HostPath(normalized: String(string[..<slash]))
     }
 
     public func appending(_ component: String) -> HostPath {

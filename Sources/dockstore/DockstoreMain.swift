@@ -13,7 +13,7 @@ import Musl
 enum DockstoreMain {
     static func main() {
         // Monitoring runs `check` every minute: skip swift-argument-parser's start-up there.
-        if let options = CheckOptions(fastPath: CommandLine.arguments) {
+        if let options = CheckOptions(fastPath: argv()) {
             exit(CheckRunner.run(options))
         }
         do {
@@ -33,6 +33,17 @@ enum DockstoreMain {
             }
             Dockstore.exit(withError: error)
         }
+    }
+
+    /// The arguments, read from argv with a plain loop: `CommandLine.arguments` builds them
+    /// through generic code whose first use costs check's start-up a runtime type lookup.
+    static func argv() -> [String] {
+        var arguments: [String] = []
+        arguments.reserveCapacity(Int(CommandLine.argc))
+        for index in 0..<Int(CommandLine.argc) {
+            if let argument = CommandLine.unsafeArgv[index] { arguments.append(String(cString: argument)) }
+        }
+        return arguments
     }
 }
 

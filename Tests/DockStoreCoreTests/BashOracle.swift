@@ -10,7 +10,9 @@ enum BashOracle {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["--noprofile", "--norc", "-c", "set -e; . \"$1\"; for w in $DOCKER_OPTS; do printf '%s\\0' \"$w\"; done", "bash", file]
-        process.environment = ["PATH": "/usr/bin:/bin"]
+        // No PATH: a line of the file that is a command (generated files have them) finds
+        // nothing to run; the script itself needs only builtins.
+        process.environment = ["PATH": "/nonexistent"]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

@@ -83,7 +83,7 @@ import Testing
     /// A store whose figures are set directly, for the rule table.
     static func figures(dataFree: UInt64 = 50 << 30, dataUsed: UInt64 = 50 << 30, metaSize: UInt64 = 1 << 30,
                         metaUsed: UInt64 = 100 << 20, unallocated: UInt64 = 40 << 30, host: UInt64? = nil,
-                        errors: [String: UInt64] = [:]) -> CapacityFigures {
+                        errors: DeviceErrorCounters = [:]) -> CapacityFigures {
         var f = CapacityFigures(btrfs: fresh, mountpoint: "/var/lib/docker", host: nil)
         f.dataFree = dataFree
         f.dataUsed = dataUsed

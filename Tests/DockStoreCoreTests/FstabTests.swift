@@ -72,4 +72,14 @@ import Testing
         #expect(entry?.target == "/mnt/x\ty")
         #expect(entry?.rendered == "/srv/my\\040image /mnt/x\\011y btrfs defaults 0 0")
     }
+
+    /// Found by the property test: Swift's split(separator: "\n") keeps "\r\n" whole, so a
+    /// CRLF fstab read as one line and the store line was appended a second time.
+    @Test func readsACRLFFileLineByLine() throws {
+        let text = "/dev/vda / ext4 defaults 0 1\r\n/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop 0 0\r\n"
+        let fstab = FstabFile(text: text)
+        #expect(fstab.lines.count == 2)
+        #expect(fstab.text == text)
+        #expect(fstab.entries(mountingAt: HostPath.known("/var/lib/docker")).count == 1)
+    }
 }

@@ -73,7 +73,7 @@ struct BackendIntegrationTests {
         }
     }
 
-    @Test func everyCrashPointConverges() throws {
+    @Test func everyBackendCrashPointConverges() throws {
         var points: [String] = []
         try withTestRoot { root in
             points = try root.dockstore(["backend", "--list-failpoints"], root: false).stdout.split(separator: "\n").map(String.init)
@@ -92,5 +92,7 @@ struct BackendIntegrationTests {
                 #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"log-level\": \"warn\",\n  \"debug\": true\n}\n")
             }
         }
+        let count = points.filter { $0 != "restart-docker" }.count
+        reliability("backend crash matrix", cases: count, runs: count * 2)
     }
 }

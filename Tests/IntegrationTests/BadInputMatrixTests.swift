@@ -65,7 +65,19 @@ struct BadInputMatrixTests {
         (["migrate-ebs", "vol-1", "--yes"], "", 64, "'vol-1'"),
         (["provision", "--root", "/nonexistent-root"], "", 64, "/nonexistent-root"),
         (["provision", "--lock-timeout=-1"], "", 64, "--lock-timeout -1.0"),
+        (["provision", "--size", "256M"], readOnlyEtc, 2, "is on a read-only filesystem"),
+        (["provision", "--device", "$DISK", "--force"], readOnlyEtc, 2, "is on a read-only filesystem"),
+        (["backend", "vfs"], readOnlyEtc, 2, "is on a read-only filesystem"),
+        (["provision", "--size", "256M"], fullEtc, 2, "free, less than"),
+        (["backend", "vfs"], fullEtc, 2, "free, less than"),
     ]
+
+    /// /etc on its own small tmpfs holding what the root's /etc held; `extra` runs before it is sealed.
+    static func etcOnTmpfs(size: String, then extra: String) -> String {
+        "cp -a $R/etc $R/etc.copy && mount -t tmpfs -o size=\(size),mode=0755 tmpfs $R/etc && cp -a $R/etc.copy/. $R/etc/ && rm -rf $R/etc.copy && \(extra)"
+    }
+    static let readOnlyEtc = etcOnTmpfs(size: "4m", then: "mount -o remount,ro $R/etc")
+    static let fullEtc = etcOnTmpfs(size: "256k", then: "(dd if=/dev/zero of=$R/etc/filler bs=4k 2>/dev/null; true)")
 
     @Test func everyBadInputIsRefusedAndChangesNothing() throws {
         #expect(Self.cases.count >= 40)
@@ -79,7 +91,9 @@ struct BadInputMatrixTests {
                 let ends = try root.ends(disk)
                 let withRoot = expanded.contains("--root") ? expanded : expanded + ["--root", root.path]
                 let result = try root.run(TestRoot.binary, withRoot)
-                let output = result.stderr.isEmpty ? result.stdout : result.stderr
+                // Warnings come on lines of their own before the error.
+                let output = (result.stderr.isEmpty ? result.stdout : result.stderr).split(separator: "\n")
+                    .filter { !$0.hasPrefix("dockstore: warning:") }.joined(separator: "\n")
                 #expect(result.status == status, "\(arguments): \(output)")
                 if status != 0 {
                     #expect(output.split(separator: "\n").count == 1, "\(arguments): one line: \(output)")
@@ -89,6 +103,7 @@ struct BadInputMatrixTests {
                 #expect(try root.ends(disk) == ends, "\(arguments): the device is untouched")
             }
         }
+        reliability("bad-input matrix", cases: Self.cases.count, runs: Self.cases.count)
     }
 
     @Test func neverWritesThroughASymlinkItDidNotExpect() throws {
@@ -105,5 +120,66 @@ struct BadInputMatrixTests {
                 #expect(try FileManager.default.contentsOfDirectory(atPath: root.path + "/secret-dir").isEmpty, "\(target)")
             }
         }
+        reliability("hostile files: symlinks in place of files and folders", cases: 4, runs: 4)
+    }
+
+    /// The check-then-write race: while backend rewrites /etc/sysconfig/docker over and over,
+    /// another process keeps swapping the sysconfig folder for a symlink to a folder dockstore
+    /// must never write into, and the file for a symlink to /etc/shadow. Each run either
+    /// writes the real file or refuses; nothing ever lands behind a link.
+    @Test func aFolderSwappedForASymlinkMidWriteIsNeverWrittenThrough() throws {
+        try withTestRoot { root in
+            let r = root.path
+            try root.write(r + "/etc/shadow", "root:secret:1:0:99999:7:::\n")
+            try root.sh("mkdir -p \(r)/etc/sysconfig \(r)/secret-dir && printf 'DOCKER_OPTS=\"\"\\n' > \(r)/etc/sysconfig/docker")
+            let racer = Process()
+            racer.executableURL = URL(fileURLWithPath: "/bin/sh")
+            racer.arguments = ["-c", """
+                cd \(r)/etc; while [ ! -e \(r)/stop ]; do
+                  mv sysconfig sysconfig.real && ln -s \(r)/secret-dir sysconfig && rm sysconfig && mv sysconfig.real sysconfig
+                  mv sysconfig/docker sysconfig/docker.real && ln -s \(r)/etc/shadow sysconfig/docker && rm sysconfig/docker && mv sysconfig/docker.real sysconfig/docker
+                done
+                """]
+            try racer.run()
+            defer {
+                FileManager.default.createFile(atPath: r + "/stop", contents: nil)
+                racer.waitUntilExit()
+            }
+            var wrote = 0, refused = 0
+            for run in 0..<60 {
+                let driver = run % 2 == 0 ? "vfs" : "btrfs"
+                let result = try root.dockstore(["backend", driver, "--force"])
+                if result.status == 0 { wrote += 1 } else { refused += 1 }
+                #expect([0, 1, 2].contains(result.status), "run \(run): \(result.stderr)")
+                #expect(root.read(r + "/etc/shadow") == "root:secret:1:0:99999:7:::\n", "run \(run)")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: r + "/secret-dir").isEmpty, "run \(run)")
+            }
+            print("symlink race: 60 backend runs against a swapping racer: \(wrote) wrote the real file, \(refused) refused; /etc/shadow and the decoy folder untouched")
+        }
+        reliability("hostile files: symlink swapped in during the write (racer)", cases: 1, runs: 60)
+    }
+
+    /// The same race made certain: dockstore pauses a second after it has opened the folder
+    /// it writes into (DOCKSTORE_PAUSE=atomic-write), the folder is swapped for a symlink to a
+    /// decoy during that second, and the file still lands in the real folder, now renamed.
+    @Test func aSwapDuringThePauseStillWritesTheFolderThatWasChecked() throws {
+        try withTestRoot { root in
+            let r = root.path
+            try root.sh("mkdir -p \(r)/etc/sysconfig \(r)/secret-dir && printf 'DOCKER_OPTS=\"\"\\n' > \(r)/etc/sysconfig/docker")
+            let run = Process()
+            run.executableURL = URL(fileURLWithPath: TestRoot.binary)
+            run.arguments = ["backend", "vfs", "--force", "--root", r]
+            run.environment = ProcessInfo.processInfo.environment.merging([Failpoint.pauseVariable: "atomic-write"]) { $1 }
+            run.standardOutput = FileHandle.nullDevice
+            run.standardError = FileHandle.nullDevice
+            try run.run()
+            usleep(400_000)
+            try root.sh("cd \(r)/etc && mv sysconfig sysconfig.real && ln -s \(r)/secret-dir sysconfig")
+            run.waitUntilExit()
+            #expect(run.terminationStatus == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: r + "/secret-dir").isEmpty)
+            #expect(root.read(r + "/etc/sysconfig.real/docker")?.contains("--storage-driver=vfs") == true, "\(root.read(r + "/etc/sysconfig.real/docker") ?? "")")
+        }
+        reliability("hostile files: symlink swapped in after the check (paused)", cases: 1, runs: 1)
     }
 }

@@ -54,6 +54,7 @@ struct ConcurrencyIntegrationTests {
             #expect(root.read(root.fstab)?.split(separator: "\n").count == 1)
             #expect(try root.dockstore(["status"]).status == 0)
         }
+        reliability("two provisions at once", cases: 1, runs: 2)
     }
 
     @Test func checkAndStatusNeverFailOrBlockDuringProvisionAndMigration() throws {
@@ -80,6 +81,7 @@ struct ConcurrencyIntegrationTests {
             #expect(migrate.terminationStatus == 0, "\(root.read(root.path + "/migrate-ebs.stderr") ?? "")")
             #expect(problems2.isEmpty, "\(problems2)")
             print("concurrency: \(runs1) check/status runs during provision, \(runs2) during migrate-ebs, none failed or blocked")
+            reliability("check and status polled during provision and migrate-ebs", cases: 2, runs: runs1 + runs2 + 2)
         }
     }
 }

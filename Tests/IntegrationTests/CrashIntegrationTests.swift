@@ -56,6 +56,8 @@ struct CrashIntegrationTests {
                 #expect(try root.dockstore(["status"]).status == 0, "\(point)")
             }
         }
+        let count = try Self.failpoints().count - 1
+        reliability("provision (image) power cut", cases: count, runs: count * 3)
     }
 
     @Test func everyCrashPointConvergesOnRerun() throws {
@@ -77,5 +79,7 @@ struct CrashIntegrationTests {
                 #expect(try root.dockstore(["provision"]).stdout.contains("nothing to do"), "\(point)")
             }
         }
+        let count = try Self.failpoints().count - 1
+        reliability("provision (image) crash matrix", cases: count, runs: 1 + count * 3)
     }
 }

@@ -190,6 +190,8 @@ struct DeviceIntegrationTests {
                 #expect(try root.dockstore(["provision", "--device", disk]).stdout.contains("nothing to do"), "\(point)")
             }
         }
+        let count = points.filter { $0 != "daemon-reload" }.count
+        reliability("provision --device crash matrix", cases: count, runs: count * 2)
     }
 
     func expectDeviceRefusal(_ root: TestRoot, _ disk: String, _ extra: [String], _ text: String, _ name: String,

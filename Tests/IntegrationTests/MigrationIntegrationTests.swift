@@ -48,8 +48,8 @@ struct MigrationIntegrationTests {
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("Verified: the same 21 subvolumes"))
             #expect(result.stdout.contains("moving: "), "progress lines")
-            #expect(try self.inventory(root) == inventory)
-            #expect(try self.sums(root) == sums)
+            #expect(try self.inventory(root) == inventory, "DATA: subvolume inventory")
+            #expect(try self.sums(root) == sums, "DATA: checksums")
             let usedAfter = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
             #expect(Double(usedAfter) <= Double(usedBefore) * 1.05, "bytes used did not grow: \(usedBefore) → \(usedAfter)")
             let uuid = try root.sh("blkid -s UUID -o value \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -58,6 +58,10 @@ struct MigrationIntegrationTests {
             #expect(root.loopDevices() == [disk], "no loop device but the stand-in EBS volume is left")
             #expect(try root.dockstore(["status"]).status == 0)
             #expect(try root.dockstore(["migrate-ebs", disk, "--yes"]).stdout.contains("nothing to do"))
+            // The boot unit runs provision with the image settings it was installed with: it
+            // must find the store on the device, not refuse the missing image.
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0 && boot.stdout.contains("nothing to do"), "\(boot.stdout) \(boot.stderr)")
         }
     }
 
@@ -91,7 +95,7 @@ struct MigrationIntegrationTests {
         }
     }
 
-    @Test func everyCrashPointConverges() throws {
+    @Test func everyMigrationCrashPointConverges() throws {
         var points: [String] = []
         try withTestRoot { root in
             points = try root.dockstore(["migrate-ebs", "/dev/null", "--list-failpoints"], root: false).stdout.split(separator: "\n").map(String.init)
@@ -105,14 +109,44 @@ struct MigrationIntegrationTests {
                 #expect(crashed.signal == SIGKILL, "\(point): \(crashed.stderr)")
                 let rerun = try root.dockstore(["migrate-ebs", disk, "--yes"])
                 #expect(rerun.status == 0, "\(point): \(rerun.stderr)")
-                #expect(try self.inventory(root) == inventory, "\(point)")
-                #expect(try self.sums(root) == sums, "\(point)")
+                #expect(try self.inventory(root) == inventory, "DATA: \(point): subvolume inventory")
+                #expect(try self.sums(root) == sums, "DATA: \(point): checksums")
                 #expect(root.status(root.image) == nil, "\(point)")
                 #expect(root.loopDevices() == [disk], "\(point)")
                 #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true, "\(point)")
                 #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "\(point)")
             }
         }
+        reliability("migrate-ebs crash matrix", cases: points.count, runs: points.count * 2)
+    }
+
+    /// Every failpoint again, now followed by a power cut: the page cache is dropped and the
+    /// store taken down (unmount, the kernel told to forget the devices) as a reboot would,
+    /// `provision` brings it back as the boot unit does, and `migrate-ebs` finishes the job.
+    @Test func everyCrashPointSurvivesAPowerCutAndAReboot() throws {
+        var runs = 0
+        for point in MigrationStep.allIDs {
+            try withTestRoot { root in
+                let (inventory, sums) = try layeredStore(root, megabytes: 64, snapshots: 5)
+                let disk = try root.attachDisk(megabytes: 8192)
+                let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": point])
+                #expect(crashed.signal == SIGKILL, "\(point): \(crashed.stderr)")
+                try root.sh("echo 3 > /proc/sys/vm/drop_caches")
+                for entry in root.mounts() { _ = umount2(entry.target, 0) }
+                try root.sh("btrfs device scan --forget")
+                if let fstab = root.read(root.fstab) { #expect(!fstab.isEmpty, "\(point): fstab is never left empty") }
+                let boot = try root.dockstore(["provision"])
+                #expect(boot.status == 0, "\(point): the boot-time provision: \(boot.stderr)")
+                let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
+                #expect(finish.status == 0, "\(point): \(finish.stderr)")
+                #expect((try? self.inventory(root)) == inventory, "DATA: \(point): subvolume inventory")
+                #expect((try? self.sums(root)) == sums, "DATA: \(point): checksums")
+                #expect(root.status(root.image) == nil, "\(point)")
+                #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true, "\(point)")
+                runs += 3
+            }
+        }
+        reliability("migrate-ebs power cut", cases: MigrationStep.allIDs.count, runs: runs)
     }
 
     @Test func aRebootMidMigrationComesBackAndFinishes() throws {
@@ -128,12 +162,12 @@ struct MigrationIntegrationTests {
             let boot = try root.dockstore(["provision"])
             #expect(boot.status == 0, "\(boot.stderr)")
             #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2, "provision brought both devices back")
-            #expect(try self.inventory(root) == inventory)
+            #expect(try self.inventory(root) == inventory, "DATA: subvolume inventory")
             let again = try root.dockstore(["provision"])
             #expect(again.stdout.contains("nothing to do"), "\(again.stdout) \(again.stderr)")
             let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
             #expect(finish.status == 0, "\(finish.stderr)")
-            #expect(try self.sums(root) == sums)
+            #expect(try self.sums(root) == sums, "DATA: checksums")
             #expect(root.status(root.image) == nil)
             #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true)
         }
@@ -151,8 +185,8 @@ struct MigrationIntegrationTests {
             #expect(aborted.stdout.contains("back on the image"))
             let figures = try CapacityProbe.read(mountpoint: root.mountpoint)
             #expect(figures.devices.count == 1 && figures.host != nil, "only the image is left")
-            #expect(try self.inventory(root) == inventory)
-            #expect(try self.sums(root) == sums)
+            #expect(try self.inventory(root) == inventory, "DATA: subvolume inventory")
+            #expect(try self.sums(root) == sums, "DATA: checksums")
             #expect(root.read(root.fstab) == fstab)
             #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil)
             if case .signature = BlockProbe.probe(disk) { Issue.record("the released device still carries a signature") }
@@ -178,12 +212,13 @@ struct MigrationIntegrationTests {
                 process.waitUntilExit()
                 let rerun = try root.dockstore(["migrate-ebs", disk, "--yes"])
                 #expect(rerun.status == 0, "seed \(seed), killed after \(delay) µs: \(rerun.stderr)")
-                #expect(try self.inventory(root) == inventory, "seed \(seed)")
-                #expect(try self.sums(root) == sums, "seed \(seed)")
+                #expect(try self.inventory(root) == inventory, "DATA: seed \(seed): subvolume inventory")
+                #expect(try self.sums(root) == sums, "DATA: seed \(seed): checksums")
                 #expect(root.status(root.image) == nil, "seed \(seed)")
                 print("seeded kill \(seed): killed \(delay / 1000) ms into the remove, re-run finished")
             }
         }
+        reliability("migrate-ebs SIGKILL at seeded moments of the remove", cases: 3, runs: 6)
     }
 
     @Test func aKillDuringTheRemoveIsFinishedByTheNextRun() throws {
@@ -201,8 +236,8 @@ struct MigrationIntegrationTests {
             process.waitUntilExit()
             let rerun = try root.dockstore(["migrate-ebs", disk, "--yes"])
             #expect(rerun.status == 0, "\(rerun.stderr)")
-            #expect(try self.inventory(root) == inventory)
-            #expect(try self.sums(root) == sums)
+            #expect(try self.inventory(root) == inventory, "DATA: subvolume inventory")
+            #expect(try self.sums(root) == sums, "DATA: checksums")
             #expect(root.status(root.image) == nil)
         }
     }

@@ -108,7 +108,7 @@ struct TeardownIntegrationTests {
         }
     }
 
-    @Test func everyCrashPointConverges() throws {
+    @Test func everyTeardownCrashPointConverges() throws {
         var points: [String] = []
         try withTestRoot { root in
             points = try root.dockstore(["teardown", "--list-failpoints"], root: false).stdout.split(separator: "\n").map(String.init)
@@ -127,5 +127,7 @@ struct TeardownIntegrationTests {
                 #expect(root.status(root.image) == nil && root.status(root.dropIn) == nil, "\(point)")
             }
         }
+        let count = points.filter { !["stop-docker", "wipe-device", "daemon-reload"].contains($0) }.count
+        reliability("teardown crash matrix", cases: count, runs: count * 2)
     }
 }

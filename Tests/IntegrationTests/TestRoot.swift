@@ -155,3 +155,10 @@ func withTestRoot(_ body: (TestRoot) throws -> Void) throws {
     defer { root.cleanUp() }
     try body(root)
 }
+
+/// One line of scripts/reliability's summary table: `RELIABILITY|test|area|cases|runs`.
+/// The script adds the failures (issues swift-testing recorded in that test) and the data
+/// lost (those of them whose message starts with "DATA:", the checksum and inventory checks).
+func reliability(_ area: String, cases: Int, runs: Int, test: String = #function) {
+    print("RELIABILITY|\(test)|\(area)|\(cases)|\(runs)")
+}

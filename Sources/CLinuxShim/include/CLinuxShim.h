@@ -87,4 +87,11 @@ int ds_nvme_identify_controller(int fd, uint8_t *buffer4096);
 /* statfs(2)'s f_type (the filesystem's magic number); sys/vfs.h is not in Swift's Glibc. */
 int ds_statfs_type(const char *path, int64_t *type);
 
+/*
+ * Whether `path` (symlinks followed) is the root of a mount, from statx(2)'s
+ * STATX_ATTR_MOUNT_ROOT: *answer is 1 or 0, or -1 when the kernel does not report the
+ * attribute (before Linux 5.8) and the caller has to read the mount table instead.
+ */
+int ds_is_mount_root(const char *path, int *answer);
+
 #endif

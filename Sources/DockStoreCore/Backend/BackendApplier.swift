@@ -6,6 +6,13 @@ public struct BackendApplier: Sendable {
     public init(host: Host) { self.host = host }
 
     public func apply(_ plan: BackendPlan, progress: (BackendStep) -> Void) throws {
+        try WritePreflight.check(plan.steps.compactMap { step in
+            switch step {
+            case .writeDaemonJSON(_, let text, _): .init(path: host.real(HostPaths.daemonJSON), bytes: text.utf8.count)
+            case .writeSysconfig(_, let text, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: text.utf8.count)
+            case .restartDocker: nil
+            }
+        })
         for step in plan.steps {
             switch step {
             case .writeDaemonJSON(_, let text, _):

@@ -35,10 +35,9 @@ public struct BtrfsReading: Sendable, Equatable, Codable {
         public var size: UInt64
         /// Bytes of chunks on this device (DEV_INFO bytes_used).
         public var used: UInt64
-        /// write_errs, read_errs, flush_errs, corruption_errs, generation_errs.
-        public var errors: [String: UInt64]
+        public var errors: DeviceErrorCounters
 
-        public init(devid: UInt64, path: String, size: UInt64, used: UInt64 = 0, errors: [String: UInt64] = [:]) {
+        public init(devid: UInt64, path: String, size: UInt64, used: UInt64 = 0, errors: DeviceErrorCounters = [:]) {
             self.devid = devid
             self.path = path
             self.size = size

@@ -118,7 +118,7 @@ public enum CapacityEvaluator {
             let bad = ["write_errs", "flush_errs"].filter { (device.errors[$0] ?? 0) > 0 }
             let doubtful = ["read_errs", "corruption_errs", "generation_errs"].filter { (device.errors[$0] ?? 0) > 0 }
             if !bad.isEmpty || !doubtful.isEmpty {
-                let counts = (bad + doubtful).map { "\($0)=\(device.errors[$0] ?? 0)" }.joined(separator: " ")
+                let counts = (bad + doubtful).map { "\($0)=\(device.errors[$0] ?? 0)" }.joinedText(" ")
                 reasons.append(CapacityReason(state: bad.isEmpty ? .warning : .critical, figure: "device_errors",
                     message: "device \(device.path) (devid \(device.devid)) has \(counts): check the disk (dmesg, btrfs device stats \(f.mountpoint)) and run btrfs scrub start \(f.mountpoint)"))
             }

@@ -11,21 +11,36 @@ import Musl
 /// without root and during a migration.
 public enum CapacityProbe {
     public static func read(mountpoint: String, sysfs: String = "/sys") throws -> CapacityFigures {
-        let mounts = try MountTable.read()
-        guard let entry = mounts.mount(at: mountpoint) else {
-            throw DockStoreError.refused("nothing is mounted at \(mountpoint): Docker's storage is not there")
-        }
-        guard entry.fstype == "btrfs" else {
+        let fstype = try mountedFilesystem(at: mountpoint)
+        guard fstype == "btrfs" else {
             let space = try HostSpace.of(mountpoint)
             var s = statvfs()
             try Syscall.check("cannot read the free space of", mountpoint) { statvfs(mountpoint, &s) }
             let unit = UInt64(s.f_frsize == 0 ? s.f_bsize : s.f_frsize)
             let used = (UInt64(s.f_blocks) - UInt64(s.f_bfree)) * unit
-            return CapacityFigures(filesystem: entry.fstype, mountpoint: mountpoint, total: space.total,
+            return CapacityFigures(filesystem: fstype, mountpoint: mountpoint, total: space.total,
                                    available: space.available, used: used)
         }
         let reading = try readBtrfs(mountpoint, sysfs: sysfs)
         return CapacityFigures(btrfs: reading, mountpoint: mountpoint, host: hostBacking(reading, sysfs: sysfs))
+    }
+
+    /// The type of the filesystem mounted at `mountpoint`, asked of statx and statfs rather than
+    /// read from the mount table: it needs no library and no parsing, which keeps check fast.
+    static func mountedFilesystem(at mountpoint: String) throws -> String {
+        let notMounted = DockStoreError.refused("nothing is mounted at \(mountpoint): Docker's storage is not there")
+        var root: Int32 = 0
+        switch Syscall.attempt({ ds_is_mount_root(mountpoint, &root) }) {
+        case .success: break
+        case .failure(let code) where code == ENOENT || code == ENOTDIR: throw notMounted
+        case .failure(let code): throw DockStoreError.system("cannot read", mountpoint, errno: code)
+        }
+        if root < 0 {
+            guard let entry = try MountTable.read().mount(at: mountpoint) else { throw notMounted }
+            return entry.fstype
+        }
+        guard root == 1 else { throw notMounted }
+        return try FilesystemType.of(mountpoint, checkDType: false).name
     }
 
     static func readBtrfs(_ mountpoint: String, sysfs: String) throws -> BtrfsReading {
@@ -87,13 +102,8 @@ public enum CapacityProbe {
         return UInt64(text.trimmingWhitespace())
     }
 
-    static func errorStats(_ path: String) -> [String: UInt64] {
+    static func errorStats(_ path: String) -> DeviceErrorCounters {
         guard let text = (try? FileContents.readString(path)).flatMap({ $0 }) else { return [:] }
-        var result: [String: UInt64] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            if parts.count == 2, let value = UInt64(parts[1]) { result[String(parts[0])] = value }
-        }
-        return result
+        return DeviceErrorCounters(sysfsText: text)
     }
 }

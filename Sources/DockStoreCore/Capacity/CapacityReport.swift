@@ -31,7 +31,7 @@ public struct CapacityReport: Sendable, Equatable, Codable {
     /// `DOCKSTORE OK - … | 'label'=valueB;warn;crit;min;max …`
     public func nagios(policy: CapacityPolicy) -> String {
         guard let f = figures else { return "DOCKSTORE UNKNOWN - \(error ?? "no figures")" }
-        let text = reasons.isEmpty ? summary(f) : reasons.map(\.message).joined(separator: "; ")
+        let text = reasons.isEmpty ? summary(f) : reasons.map(\.message).joinedText("; ")
         return "DOCKSTORE \(state.label) - \(text) | \(perfdata(f, policy))"
     }
 
@@ -42,7 +42,7 @@ public struct CapacityReport: Sendable, Equatable, Codable {
             parts.append("unallocated \(ByteSize.format(f.unallocated))")
         }
         if let host = f.host { parts.append("host \(ByteSize.format(host.hostAvailableBytes)) free") }
-        return parts.joined(separator: ", ")
+        return parts.joinedText(", ")
     }
 
     func percent(_ part: UInt64, _ whole: UInt64) -> Double { whole == 0 ? 0 : Double(part) * 100 / Double(whole) }
@@ -73,7 +73,7 @@ public struct CapacityReport: Sendable, Equatable, Codable {
             items.append(item("image_unbacked", host.unbackedPromise, max: host.apparentBytes))
             items.append(item("effective_free", f.effectiveFree, max: f.dataCapacity))
         }
-        return items.joined(separator: " ")
+        return items.joinedText(" ")
     }
 
     // MARK: JSON
@@ -105,7 +105,7 @@ public struct CapacityReport: Sendable, Equatable, Codable {
                 metric("dockstore_metadata_chunk_need_bytes", "Raw bytes one new metadata chunk takes.", [(mp, Double(f.metadataChunkNeed))])
                 var errors: [(String, Double)] = []
                 for device in f.devices {
-                    for kind in ["write_errs", "read_errs", "flush_errs", "corruption_errs", "generation_errs"] {
+                    for kind in DeviceErrorCounters.names {
                         let name = String(kind.dropLast(5))
                         errors.append(("{mountpoint=\"\(Self.escape(f.mountpoint))\",devid=\"\(device.devid)\",type=\"\(name)\"}",
                                        Double(device.errors[kind] ?? 0)))
@@ -138,6 +138,6 @@ public struct CapacityReport: Sendable, Equatable, Codable {
 
 extension String {
     func replacingAll(_ a: String, _ b: String) -> String {
-        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+        split(separator: a, omittingEmptySubsequences: false).map(String.init).joinedText(b)
     }
 }

@@ -13,9 +13,9 @@ public struct FstabFile: Sendable, Equatable {
     public private(set) var endsWithNewline: Bool
 
     public init(text: String) {
-        var parts = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        endsWithNewline = text.isEmpty || text.hasSuffix("\n")
-        if text.hasSuffix("\n") || text.isEmpty { parts.removeLast() }
+        var parts = text.newlineSeparatedLines()
+        endsWithNewline = text.isEmpty || text.endsWithNewlineByte
+        if endsWithNewline { parts.removeLast() }
         lines = parts.map { raw in
             let trimmed = raw.trimmingWhitespace()
             let entry = (trimmed.isEmpty || trimmed.hasPrefix("#")) ? nil : FstabEntry(line: raw)

@@ -2,8 +2,8 @@
 /// head and tail are skipped and the changed lines shown with `-` and `+`.
 public enum LineDiff {
     public static func render(old: String?, new: String, path: String) -> String {
-        let a = old.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } ?? []
-        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let a = old.map { $0.newlineSeparatedLines() } ?? []
+        let b = new.newlineSeparatedLines()
         var head = 0
         while head < a.count, head < b.count, a[head] == b[head] { head += 1 }
         var tail = 0

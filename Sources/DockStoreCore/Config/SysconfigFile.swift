@@ -63,7 +63,14 @@ public struct SysconfigFile: Sendable {
             if let last = bytes.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
             bytes.append(contentsOf: Array("\(name)=".utf8) + quoted + [UInt8(ascii: "\n")])
         }
+        let before = assignments
         assignments = try SysconfigParser.assignments(in: bytes, path: path)
+        // The edit must not change what any other line means (a last line ending in a
+        // backslash and no newline would swallow an appended line, as bash reads it).
+        let others = { (list: [Assignment]) in list.filter { $0.name != name }.map { "\($0.name)=\($0.value)" } }
+        if others(assignments) != others(before) || assignment(name)?.value != value {
+            throw DockStoreError.refused("\(path) cannot take \(name) without changing how its other lines read (does its last line end with a backslash and no newline?); end that line and re-run")
+        }
     }
 
     /// A double-quoted word that bash and systemd's EnvironmentFile= both read back as `value`.
@@ -160,6 +167,7 @@ struct SysconfigParser {
                     if bytes[i + 1] == Self.newline { line += 1 } else { out.append(bytes[i + 1]) }
                     i += 2
                 } else {
+                    out.append(backslash) // bash keeps a backslash at the very end of the file
                     i += 1
                 }
             case UInt8(ascii: "'"):

@@ -71,6 +71,13 @@ public struct Migrator: Sendable {
     public func apply(_ steps: [MigrationStep], interval: Double = 2, progress: (MigrationStep) -> Void,
                       moving: @escaping @Sendable (_ left: UInt64, _ total: UInt64) -> Void) throws {
         let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
+        try WritePreflight.check(steps.compactMap { step in
+            switch step {
+            case .begin: .init(path: host.real(Self.journal), bytes: 4096)
+            case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
+            default: nil
+            }
+        })
         for step in steps {
             switch step {
             case .begin(let device):

@@ -20,7 +20,15 @@ public enum ProvisionPlanner {
 
         // fstab: its line decides the mount options, so it is planned before the mount.
         let fstabPath = host.real(HostPaths.fstab)
-        let fstab = FstabFile(text: observed.fstab ?? "")
+        var fstab = FstabFile(text: observed.fstab ?? "")
+        var replacedImageLine: String? = nil
+        if request.followsMigration, let old = fstab.entries(mountingAt: request.mountpoint).first,
+           old.entry.normalizedSource == request.image.string {
+            let line = FstabEntry(source: store.fstabSource, target: request.mountpoint.string, fstype: store.fstype,
+                                  options: request.requiredMountOptions, pass: store.fsckPass)
+            fstab.replace(lineAt: old.index, with: line)
+            replacedImageLine = "the store moved to \(store.fstabSource): replace line \(old.index + 1) '\(old.entry.rendered)' with '\(line.rendered)'"
+        }
         let edit = try fstab.storeLineEdit(source: store.fstabSource, aliases: store.fstabAliases,
                                            target: request.mountpoint, fstype: store.fstype,
                                            requiredOptions: request.requiredMountOptions, pass: store.fsckPass,
@@ -30,6 +38,7 @@ public enum ProvisionPlanner {
         switch edit {
         case .inPlace(let existing):
             entry = existing
+            if let replacedImageLine { fstabStep = .writeFstab(text: fstab.text, change: replacedImageLine) }
         case .append(let new):
             entry = new
             var updated = fstab

@@ -20,6 +20,9 @@ public struct ProvisionRequest: Sendable, Equatable {
     public var driver: StorageDriver?
     /// Its options (DOCKSTORE_BACKEND_OPTIONS); empty keeps what DOCKER_OPTS has for it.
     public var driverOptions: [StorageOption] = []
+    /// The device is where migrate-ebs moved the image's store (`MigratedStore`): an fstab
+    /// line that still mounts the image is replaced whole by the device's line.
+    public var followsMigration = false
 
     public init(image: HostPath = HostPaths.defaultImage, mountpoint: HostPath = HostPaths.defaultMountpoint,
                 size: UInt64? = nil, thick: Bool = false, device: DeviceRequest? = nil) throws {

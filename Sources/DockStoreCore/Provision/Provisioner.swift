@@ -25,10 +25,21 @@ public struct Provisioner: Sendable {
 
     /// Applies the steps in order, calling `progress` after each with its description.
     public func apply(_ plan: ProvisionPlan, progress: (ProvisionStep) -> Void) throws {
+        try WritePreflight.check(plan.steps.compactMap(plannedWrite))
         for step in plan.steps {
             try run(step)
             progress(step)
             Failpoint.reached(step.id)
+        }
+    }
+
+    func plannedWrite(_ step: ProvisionStep) -> WritePreflight.PlannedWrite? {
+        switch step {
+        case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
+        case .writeDropIn(let text, _): .init(path: host.real(HostPaths.dockerDropIn), bytes: text.utf8.count)
+        case .writeDaemonJSON(let text, _): .init(path: host.real(HostPaths.daemonJSON), bytes: text.utf8.count)
+        case .writeSysconfig(let text, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: text.utf8.count)
+        default: nil
         }
     }
 
@@ -72,9 +83,12 @@ public struct Provisioner: Sendable {
             if case .mounted(_, let ofImage, let ofDevice) = try observe().mountpoint,
                request.device == nil ? ofImage : ofDevice { return }
             if request.device == nil, let journal = try MigrationJournal.read(host: host) {
-                // Mid-migration the filesystem spans the image and the device: register the
-                // device, as udev would at boot, so the image's mount finds it.
-                try BtrfsControl.scan(journal.device)
+                // Mid-migration the filesystem may span the image and the device: register
+                // the device, as udev would at boot, so the image's mount finds it. A crash
+                // before the device was added leaves it blank: then there is nothing to find.
+                if case .signature(let type, _, _) = BlockProbe.probe(journal.device), type == "btrfs" {
+                    try BtrfsControl.scan(journal.device)
+                }
             }
             try Mounter.mount(source: source, target: mountpoint, fstype: fstype, options: options)
         case .writeFstab(let text, _):

@@ -7,6 +7,12 @@ import Musl
 /// Replaces a file so that a crash or power cut leaves either the old or the new
 /// version, never an empty or half-written one: a temp file created with O_EXCL in the
 /// same folder, written, fsynced, renamed over the target, and the folder fsynced.
+///
+/// The folder is opened once (O_NOFOLLOW, so a symlink there is refused by the kernel at
+/// the moment of opening, not by an earlier check) and every later step — looking at the
+/// target, creating the temp file, the rename, the folder's fsync — goes through that
+/// descriptor with openat/fstatat/renameat. Swapping the folder or the file for a symlink
+/// between dockstore's checks and its write therefore cannot redirect the write.
 public enum AtomicFile {
     /// - Parameters:
     ///   - mode: used for a new file; an existing file keeps its mode and owner.
@@ -15,51 +21,83 @@ public enum AtomicFile {
     public static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644,
                              backupSuffix: String? = nil) throws {
         let folder = parentFolder(of: path)
-        if let parent = try FileStatus.of(folder), parent.kind != .directory {
-            let what = parent.kind == .symlink ? "a symbolic link" : "a \(parent.kind.rawValue)"
-            throw DockStoreError.refused("\(folder) is \(what), not a folder: dockstore does not write \(path) through it; replace it with the folder itself")
+        let name = lastComponent(of: path)
+        let dir = try openFolder(folder, writing: path)
+        defer { close(dir) }
+        Failpoint.pause("atomic-write")
+        var st = stat()
+        var existing: FileStatus? = nil
+        switch Syscall.attempt({ fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) }) {
+        case .success: existing = FileStatus(st)
+        case .failure(let code) where code == ENOENT: existing = nil
+        case .failure(let code): throw DockStoreError.system("cannot look at", path, errno: code)
         }
-        let existing = try FileStatus.of(path)
         if let existing {
             guard existing.kind == .regular else {
                 let what = existing.kind == .symlink ? "a symbolic link" : "a \(existing.kind.rawValue)"
                 throw DockStoreError.refused("\(path) is \(what): dockstore writes only regular files there; replace it with the file itself")
             }
-            if let backupSuffix, let old = try FileContents.read(path) {
-                try replace(path + backupSuffix, old, mode: mode_t(existing.mode), owner: existing.uid)
+            if let backupSuffix {
+                let old = try readAll(in: dir, name: name, path: path)
+                try replace(in: dir, folder: folder, name: name + backupSuffix, old, mode: mode_t(existing.mode), owner: existing.uid)
             }
         }
-        try replace(path, bytes, mode: existing.map { mode_t($0.mode) } ?? mode, owner: existing?.uid)
+        try replace(in: dir, folder: folder, name: name, bytes, mode: existing.map { mode_t($0.mode) } ?? mode, owner: existing?.uid)
     }
 
-    private static func replace(_ path: String, _ bytes: [UInt8], mode: mode_t, owner: UInt32?) throws {
-        let folder = parentFolder(of: path)
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+    /// Opens `folder` for the *at calls, refusing a symlink or a non-folder there.
+    static func openFolder(_ folder: String, writing path: String) throws -> Int32 {
+        let dir = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        if dir >= 0 { return dir }
+        let code = errno
+        if code == ELOOP || code == ENOTDIR {
+            let kind = (try? FileStatus.of(folder))??.kind
+            let what = kind == .symlink || code == ELOOP ? "a symbolic link" : "a \(kind?.rawValue ?? "file")"
+            throw DockStoreError.refused("\(folder) is \(what), not a folder: dockstore does not write \(path) through it; replace it with the folder itself")
+        }
+        throw DockStoreError.system("cannot open", folder, errno: code)
+    }
+
+    private static func readAll(in dir: Int32, name: String, path: String) throws -> [UInt8] {
+        let fd = try Syscall.check("cannot open", path) { openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = try Syscall.check("cannot read", path) { chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    private static func replace(in dir: Int32, folder: String, name: String, _ bytes: [UInt8], mode: mode_t, owner: UInt32?) throws {
+        let path = folder == "/" ? "/" + name : folder + "/" + name
         var temp = ""
         var fd: Int32 = -1
         for attempt in 0..<100 {
-            temp = "\(folder)/.\(name).dockstore-\(getpid())-\(attempt)"
-            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            temp = ".\(name).dockstore-\(getpid())-\(attempt)"
+            fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             if fd >= 0 { break }
             let code = errno
             if code == EEXIST { continue }
-            throw DockStoreError.system("cannot create", temp, errno: code)
+            throw DockStoreError.system("cannot create", "\(folder)/\(temp)", errno: code)
         }
         guard fd >= 0 else { throw DockStoreError.failed("cannot create a temporary file in \(folder)") }
         var renamed = false
         defer {
             if fd >= 0 { close(fd) }
-            if !renamed { unlink(temp) }
+            if !renamed { unlinkat(dir, temp, 0) }
         }
-        try Syscall.check("cannot set the mode of", temp) { fchmod(fd, mode) }
-        if let owner { try Syscall.check("cannot set the owner of", temp) { fchown(fd, owner, gid_t(bitPattern: -1)) } }
-        try writeAll(fd, bytes, path: temp)
-        try Syscall.check("cannot flush", temp) { fsync(fd) }
+        let tempPath = "\(folder)/\(temp)"
+        try Syscall.check("cannot set the mode of", tempPath) { fchmod(fd, mode) }
+        if let owner { try Syscall.check("cannot set the owner of", tempPath) { fchown(fd, owner, gid_t(bitPattern: -1)) } }
+        try writeAll(fd, bytes, path: tempPath)
+        try Syscall.check("cannot flush", tempPath) { fsync(fd) }
         close(fd)
         fd = -1
-        try Syscall.check("cannot rename \(temp) to", path) { rename(temp, path) }
+        try Syscall.check("cannot rename \(tempPath) to", path) { renameat(dir, temp, dir, name) }
         renamed = true
-        try syncFolder(folder)
+        try Syscall.check("cannot flush", folder) { fsync(dir) }
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
@@ -80,6 +118,11 @@ public enum AtomicFile {
         let fd = try Syscall.check("cannot open", folder) { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         defer { close(fd) }
         try Syscall.check("cannot flush", folder) { fsync(fd) }
+    }
+
+    static func lastComponent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
     }
 
     static func parentFolder(of path: String) -> String {

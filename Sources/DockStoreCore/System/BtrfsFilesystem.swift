@@ -62,10 +62,13 @@ func formatUUID<T>(_ bytes: T) -> String {
 }
 
 func formatUUID(_ raw: [UInt8]) -> String {
-    let hex = raw.map { b -> String in
-        let s = String(b, radix: 16)
-        return s.count == 1 ? "0" + s : s
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(36)
+    for (index, byte) in raw.enumerated() {
+        if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+        text.append(digits[Int(byte >> 4)])
+        text.append(digits[Int(byte & 0xf)])
     }
-    let groups = [0..<4, 4..<6, 6..<8, 8..<10, 10..<16]
-    return groups.map { hex[$0].joined() }.joined(separator: "-")
+    return String(decoding: text, as: UTF8.self)
 }

@@ -22,9 +22,28 @@ public struct DockStoreError: Error, CustomStringConvertible, Equatable, Sendabl
     public var kind: Kind
     public var message: String
 
+    /// Control characters in `message` — which arrive in the values it quotes back, e.g. a
+    /// settings value whose quotes span lines — are shown as escapes, so the message stays
+    /// one line whatever the user typed.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
-        self.message = message
+        self.message = Self.oneLine(message)
+    }
+
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+                result += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     public var description: String { message }

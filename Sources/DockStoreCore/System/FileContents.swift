@@ -28,7 +28,8 @@ public enum FileContents {
             throw DockStoreError.refused("\(path) is not a regular file")
         }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Sized to the file (sysfs attributes say 4096) so small reads do not clear 64 KiB.
+        var chunk = [UInt8](repeating: 0, count: max(4096, min(Int(st.st_size) + 1, 65536)))
         while true {
             let n = try Syscall.check("cannot read", path) {
                 chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

@@ -13,11 +13,24 @@ public struct FilesystemType: Sendable, Equatable {
     /// nil when not checked.
     public var supportsDType: Bool?
 
-    static let magics: [Int: String] = [
-        0x9123683E: "btrfs", 0xEF53: "ext4", 0x58465342: "xfs", 0x2FC12FC1: "zfs", 0x01021994: "tmpfs",
-        0x794C7630: "overlay", 0x6969: "nfs", 0xF15F: "ecryptfs", 0x61756673: "aufs", 0x5346544E: "ntfs",
-        0x4D44: "vfat", 0x65735546: "fuse",
-    ]
+    /// The name of a statfs magic number (a switch, not a dictionary: check runs this at start-up).
+    static func name(ofMagic magic: Int) -> String {
+        switch magic {
+        case 0x9123683E: "btrfs"
+        case 0xEF53: "ext4"
+        case 0x58465342: "xfs"
+        case 0x2FC12FC1: "zfs"
+        case 0x01021994: "tmpfs"
+        case 0x794C7630: "overlay"
+        case 0x6969: "nfs"
+        case 0xF15F: "ecryptfs"
+        case 0x61756673: "aufs"
+        case 0x5346544E: "ntfs"
+        case 0x4D44: "vfat"
+        case 0x65735546: "fuse"
+        default: String(format16: magic)
+        }
+    }
 
     public init(name: String, supportsDType: Bool? = nil) {
         self.name = name
@@ -28,7 +41,7 @@ public struct FilesystemType: Sendable, Equatable {
         var type: Int64 = 0
         try Syscall.check("cannot read the filesystem type of", path) { ds_statfs_type(path, &type) }
         let magic = Int(UInt32(truncatingIfNeeded: type))
-        var result = FilesystemType(name: magics[magic] ?? String(format16: magic))
+        var result = FilesystemType(name: name(ofMagic: magic))
         if checkDType { result.supportsDType = try dTypeSupported(path) }
         return result
     }

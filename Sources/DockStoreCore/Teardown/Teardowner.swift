@@ -53,6 +53,13 @@ public struct Teardowner: Sendable {
     }
 
     public func apply(_ steps: [TeardownStep], progress: (TeardownStep) -> Void) throws {
+        try WritePreflight.check(steps.compactMap { step in
+            switch step {
+            case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
+            case .writeSysconfig(let text, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: text.utf8.count)
+            default: nil
+            }
+        })
         for step in steps {
             switch step {
             case .stopDocker(let pid, let viaSystemd):

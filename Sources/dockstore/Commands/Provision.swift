@@ -60,9 +60,15 @@ extension Dockstore {
             let settings = try ProvisionSettings.load(host: host)
             let paths = try store.paths(settings)
             let bytes = try size.map { try ByteSize.parse($0, what: "--size") } ?? settings.size
+            let explicitDevice = try deviceRequest(settings)
+            var chosenDevice = explicitDevice
+            if chosenDevice == nil, let moved = try MigratedStore.device(host: host, image: paths.image, mountpoint: paths.mountpoint) {
+                chosenDevice = try DeviceRequest(spec: moved, wait: settings.wait ?? DeviceRequest.defaultWait)
+            }
             var request = try ProvisionRequest(image: paths.image, mountpoint: paths.mountpoint, size: bytes,
                                                thick: thick || settings.thick == true,
-                                               device: try deviceRequest(settings))
+                                               device: chosenDevice)
+            request.followsMigration = explicitDevice == nil && chosenDevice != nil
             request.extraMountOptions = try mountOptions.map { try MountOptions.parse($0, what: "--mount-options") }
                 ?? settings.mountOptions
             request.driver = settings.backend

@@ -1,0 +1,31 @@
+/// Where the store lives once `migrate-ebs` has moved it, or moved it past the point of
+/// return, so that `provision` — which runs on every boot with the image settings it was
+/// installed with — brings up the device instead of refusing the blank or missing image.
+///
+/// - A migration journal exists and the image no longer holds the btrfs (the loop device was
+///   removed from the filesystem, which scratches its superblock): the journal's device.
+/// - No journal, no image, and fstab mounts a `UUID=` btrfs at the mountpoint (the line
+///   migrate-ebs writes): that UUID.
+///
+/// Otherwise nil: the image is the store (also mid-migration, when the filesystem spans the
+/// image and the device and provision registers the device before mounting the image).
+public enum MigratedStore {
+    public static func device(host: Host, image: HostPath, mountpoint: HostPath) throws -> DeviceSpec? {
+        let imagePath = host.real(image)
+        if let journal = try MigrationJournal.read(host: host) {
+            if try FileStatus.of(imagePath) != nil, case .signature(let type, _, _) = BlockProbe.probe(imagePath), type == "btrfs" {
+                return nil
+            }
+            return try DeviceSpec(journal.device)
+        }
+        guard try FileStatus.of(imagePath) == nil else { return nil }
+        let fstab = FstabFile(text: try FileContents.readString(host.real(HostPaths.fstab)) ?? "")
+        guard let line = fstab.entries(mountingAt: mountpoint).first?.entry, line.fstype == "btrfs",
+              line.source.hasPrefix("UUID=") else { return nil }
+        let uuid = String(line.source.dropFirst(5))
+        guard let node = BlockProbe.device(withUUID: uuid) else {
+            throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source), where migrate-ebs moved it, but no device holds that filesystem: attach the EBS volume and run again")
+        }
+        return try DeviceSpec(node)
+    }
+}
