@@ -9,7 +9,7 @@ enum BashOracle {
         defer { try? FileManager.default.removeItem(atPath: file) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["--noprofile", "--norc", "-c", "set -e; . \"$1\"; for w in $DOCKER_OPTS; do printf '%s\\0' \"$w\"; done", "bash", file]
+        process.arguments = ["--noprofile", "--norc", "-c", "set -e; . \"$1\" >/dev/null; for w in $DOCKER_OPTS; do printf '%s\\0' \"$w\"; done", "bash", file]
         // No PATH: a line of the file that is a command (generated files have them) finds
         // nothing to run; the script itself needs only builtins.
         process.environment = ["PATH": "/nonexistent"]
