@@ -16,9 +16,13 @@ extension SysconfigFile {
            storage.spans.count == (driver == nil ? 0 : 1) + options.count {
             return nil
         }
-        let updated = current.replacingStorage(driver: driver, options: options)
-        try set(Self.dockerOptsName, to: updated.rendered)
-        var change = "DOCKER_OPTS=\"\(updated.rendered)\""
+        // A newline between the words (a quoted value spanning lines) separates them exactly
+        // as a space does, for bash's and for systemd's splitting of $DOCKER_OPTS; the
+        // rewritten value stays on one line. Other spacing is kept as it was.
+        let rendered = String(current.replacingStorage(driver: driver, options: options).rendered
+            .map { $0 == "\n" || $0 == "\r\n" ? " " : $0 })
+        try set(Self.dockerOptsName, to: rendered)
+        var change = "DOCKER_OPTS=\"\(rendered)\""
         if let old = storage.driver, old != driver {
             change += " (storage driver \(old) → \(driver ?? "none"))"
         }
