@@ -91,4 +91,21 @@ extension String {
     func replacingOccurrences(_ a: String, _ b: String) -> String {
         split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
     }
+
+    /// Found by the property test: bash reads `A=1 B=2` as two assignments and systemd as one
+    /// value, so such a line is refused; `A=1; B=2` is two statements for both.
+    @Test func refusesMoreWordsAfterAValue() throws {
+        #expect(throws: DockStoreError.self) { try SysconfigFile(path: "f", text: "DOCKER_OPTS=\"-s vfs\" DOCKER_OPTS=x\n") }
+        #expect(throws: DockStoreError.self) { try SysconfigFile(path: "f", text: "DOCKER_OPTS=x true\n") }
+        let two = try SysconfigFile(path: "f", text: "A=1; B=2 # both\n")
+        #expect(two.value("A") == "1" && two.value("B") == "2")
+    }
+
+    /// Found by the property test: a command line that ends in a backslash continues onto the
+    /// next line, so what looks like an assignment there is not one to bash.
+    @Test func aContinuedCommandLineHidesTheNextLine() throws {
+        let file = try SysconfigFile(path: "f", text: "echo a \\\nDOCKER_OPTS=x\nB='it''s # not a comment'\n")
+        #expect(file.value("DOCKER_OPTS") == nil)
+        #expect(file.value("B") == "its # not a comment")
+    }
 }

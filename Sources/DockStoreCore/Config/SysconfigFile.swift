@@ -132,25 +132,87 @@ struct SysconfigParser {
                     let (value, expands) = try readValue(startLine: startLine)
                     result.append(.init(name: name, value: value, expands: expands, exported: exported,
                                         line: startLine, valueRange: valueStart..<i))
+                    // After a value only blanks, a comment or `;` and another statement may
+                    // follow. bash reads `A=1 B=2` as two assignments and `A=1 cmd` as none (A
+                    // only for cmd), systemd as one value "1 B=2": such a line means different
+                    // things to the two readers, so it is refused.
+                    var j = i
+                    while j < bytes.count, isBlank(bytes[j]) { j += 1 }
+                    if j < bytes.count, bytes[j] == UInt8(ascii: ";") {
+                        i = j + 1
+                        continue
+                    }
+                    guard j >= bytes.count || bytes[j] == Self.newline || bytes[j] == UInt8(ascii: "#") else {
+                        throw DockStoreError.refused("\(path) line \(startLine): \(name)=… is followed by more on the same line, which bash and systemd read differently; put one assignment per line, with the value quoted")
+                    }
+                    i = j
+                    skipComment()
+                    continue
                 }
             }
-            skipRestOfLine()
+            skipCommand()
         }
         return result
+    }
+
+    /// Skips a line that is not an assignment the way bash reads it: quotes and
+    /// backslash-newline continue it onto the next lines, a `#` at the start of a word begins
+    /// a comment, and an unquoted `;` ends the command (an assignment may follow).
+    private mutating func skipCommand() {
+        let backslash = UInt8(ascii: "\\")
+        var quote: UInt8? = nil
+        var wordStart = true
+        while i < bytes.count {
+            let b = bytes[i]
+            if let q = quote {
+                if b == q {
+                    quote = nil
+                } else if b == backslash, q == UInt8(ascii: "\""), i + 1 < bytes.count {
+                    i += 1
+                    if bytes[i] == Self.newline { line += 1 }
+                } else if b == Self.newline {
+                    line += 1
+                }
+                i += 1
+                continue
+            }
+            switch b {
+            case Self.newline:
+                i += 1
+                line += 1
+                return
+            case UInt8(ascii: ";"):
+                i += 1
+                return
+            case UInt8(ascii: "#") where wordStart:
+                skipComment()
+                return
+            case backslash:
+                i += 1
+                if i < bytes.count, bytes[i] == Self.newline { line += 1 }
+            case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                quote = b
+            default:
+                break
+            }
+            wordStart = isBlank(b)
+            i += 1
+        }
+    }
+
+    /// Skips to the end of the line (a comment, or nothing), past its newline.
+    private mutating func skipComment() {
+        while i < bytes.count, bytes[i] != Self.newline { i += 1 }
+        if i < bytes.count {
+            i += 1
+            line += 1
+        }
     }
 
     private func startsWord(_ word: String) -> Bool {
         let w = Array(word.utf8)
         guard i + w.count < bytes.count, Array(bytes[i..<i + w.count]) == w else { return false }
         return isBlank(bytes[i + w.count])
-    }
-
-    private mutating func skipRestOfLine() {
-        while i < bytes.count, bytes[i] != Self.newline { i += 1 }
-        if i < bytes.count {
-            i += 1
-            line += 1
-        }
     }
 
     /// Reads one shell word starting at `i`, leaving `i` on the first byte after it.
