@@ -51,6 +51,8 @@ struct BadInputMatrixTests {
         (["provision"], "printf '[\"storage-driver\"]' > $R/etc/docker/daemon.json", 2, "does not hold a JSON object"),
         (["provision"], "printf 'a /var/lib/docker btrfs defaults 0 0\\nb /var/lib/docker btrfs defaults 0 0\\n' > $R/etc/fstab", 2, "2 lines for /var/lib/docker"),
         (["provision"], "printf 'UUID=x /var/lib/docker xfs defaults 0 0\\n' > $R/etc/fstab", 2, "already mounts UUID=x"),
+        (["provision"], "printf '/var/lib/docker-storage.btrfs /var/lib/docker\\n' > $R/etc/fstab", 2, "line 1 names /var/lib/docker but is not a valid fstab line"),
+        (["provision", "--size", "256M"], "printf 'UUID=0ddba11-0000 /var/lib/docker btrfs nofail 0 0\\n' > $R/etc/fstab", 2, "no device holds that filesystem"),
         (["provision"], "mkdir -p $R/var/lib/docker/image && echo x > $R/var/lib/docker/image/repositories.json", 2, "holds files"),
         (["backend", "aufs"], "", 64, "'aufs'"),
         (["backend", "btrfs", "--storage-opt", "btrfs.min_space=1G;id"], "", 64, "'btrfs.min_space=1G;id'"),

@@ -17,6 +17,15 @@ extension FstabFile {
     /// line using one is adopted and rewritten with `source`.
     public func storeLineEdit(source: String, aliases: [String] = [], target: HostPath, fstype: String,
                               requiredOptions: [String], pass: String = "0", path: String) throws -> StoreLineEdit {
+        // A line that names the mountpoint or the source but cannot be read (fewer than three
+        // fields) is a half-written claim on the store: refuse rather than add a second line.
+        for (index, line) in lines.enumerated() where line.entry == nil {
+            let fields = line.raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { FstabEntry.unescape(String($0)) }
+            guard let first = fields.first, !first.hasPrefix("#") else { continue }
+            if fields.contains(target.string) || fields.contains(source) {
+                throw DockStoreError.refused("\(path) line \(index + 1) names \(fields.contains(target.string) ? target.string : source) but is not a valid fstab line (it needs at least source, mountpoint and type): fix or remove it and re-run")
+            }
+        }
         let atTarget = entries(mountingAt: target)
         if atTarget.count > 1 {
             let numbers = atTarget.map { String($0.index + 1) }.joined(separator: ", ")

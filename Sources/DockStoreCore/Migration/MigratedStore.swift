@@ -24,7 +24,7 @@ public enum MigratedStore {
               line.source.hasPrefix("UUID=") else { return nil }
         let uuid = String(line.source.dropFirst(5))
         guard let node = BlockProbe.device(withUUID: uuid) else {
-            throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source), where migrate-ebs moved it, but no device holds that filesystem: attach the EBS volume and run again")
+            throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (as migrate-ebs leaves it) and there is no image, but no device holds that filesystem: attach the volume and run again, or remove that fstab line")
         }
         return try DeviceSpec(node)
     }
