@@ -4,10 +4,15 @@ import Foundation
 /// `$DOCKER_OPTS` unquoted, as SUSE's docker.service does through its EnvironmentFile.
 enum BashOracle {
     static func words(sourcing text: String) throws -> [String] {
-        let file = NSTemporaryDirectory() + "dockstore-sysconfig-" + UUID().uuidString
+        // Its own empty folder as the working directory: a generated file may hold a
+        // redirection (`> name`), which must not create files in the repository.
+        let folder = NSTemporaryDirectory() + "dockstore-oracle-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/sysconfig"
         try text.write(toFile: file, atomically: false, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: file) }
         let process = Process()
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["--noprofile", "--norc", "-c", "set -e; . \"$1\" >/dev/null; for w in $DOCKER_OPTS; do printf '%s\\0' \"$w\"; done", "bash", file]
         // No PATH: a line of the file that is a command (generated files have them) finds
