@@ -73,7 +73,8 @@ public struct Migrator: Sendable {
         let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
         try WritePreflight.check(steps.compactMap { step in
             switch step {
-            case .begin: .init(path: host.real(Self.journal), bytes: 4096)
+            case .begin(let device):
+                .init(path: host.real(Self.journal), bytes: try MigrationJournal(image: image.string, device: device).encoded().count)
             case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
             default: nil
             }

@@ -61,13 +61,9 @@ public enum AtomicFile {
     private static func readAll(in dir: Int32, name: String, path: String) throws -> [UInt8] {
         let fd = try Syscall.check("cannot open", path) { openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = try Syscall.check("cannot read", path) { chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
+        var st = stat()
+        try Syscall.check("cannot look at", path) { fstat(fd, &st) }
+        return try FileContents.readAll(fd, path: path, size: Int(st.st_size))
     }
 
     private static func replace(in dir: Int32, folder: String, name: String, _ bytes: [UInt8], mode: mode_t, owner: UInt32?) throws {

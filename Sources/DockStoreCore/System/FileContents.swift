@@ -27,9 +27,14 @@ public enum FileContents {
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             throw DockStoreError.refused("\(path) is not a regular file")
         }
+        return try readAll(fd, path: path, size: Int(st.st_size), limit: limit)
+    }
+
+    /// Everything `fd` has left to read, refused beyond `limit` bytes; `size` (st_size) sizes
+    /// the buffer, so small reads (sysfs attributes say 4096) do not clear 64 KiB.
+    static func readAll(_ fd: Int32, path: String, size: Int, limit: Int = 16 << 20) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        // Sized to the file (sysfs attributes say 4096) so small reads do not clear 64 KiB.
-        var chunk = [UInt8](repeating: 0, count: max(4096, min(Int(st.st_size) + 1, 65536)))
+        var chunk = [UInt8](repeating: 0, count: max(4096, min(size + 1, 65536)))
         while true {
             let n = try Syscall.check("cannot read", path) {
                 chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
