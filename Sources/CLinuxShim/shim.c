@@ -7,6 +7,7 @@
 #include <linux/nvme_ioctl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -135,6 +136,35 @@ int ds_btrfs_resize(int fd, const char *spec) {
     memset(&args, 0, sizeof args);
     strncpy(args.name, spec, BTRFS_PATH_NAME_MAX);
     return ioctl(fd, BTRFS_IOC_RESIZE, &args);
+}
+
+int ds_loop_get_free(int control_fd) {
+    return ioctl(control_fd, LOOP_CTL_GET_FREE);
+}
+
+int ds_loop_attach(int loop_fd, int backing_fd, int autoclear) {
+    uint32_t flags = autoclear ? LO_FLAGS_AUTOCLEAR : 0;
+#ifdef LOOP_CONFIGURE
+    struct loop_config config;
+    memset(&config, 0, sizeof config);
+    config.fd = (uint32_t)backing_fd;
+    config.info.lo_flags = flags;
+    int rc = ioctl(loop_fd, LOOP_CONFIGURE, &config);
+    if (rc == 0 || (errno != EINVAL && errno != ENOTTY))
+        return rc;
+#endif
+    if (ioctl(loop_fd, LOOP_SET_FD, backing_fd) < 0)
+        return -1;
+    struct loop_info64 info;
+    memset(&info, 0, sizeof info);
+    info.lo_flags = flags;
+    if (ioctl(loop_fd, LOOP_SET_STATUS64, &info) < 0) {
+        int saved = errno;
+        ioctl(loop_fd, LOOP_CLR_FD, 0);
+        errno = saved;
+        return -1;
+    }
+    return 0;
 }
 
 int ds_loop_clear(int fd) {

@@ -75,7 +75,7 @@ import Testing
     @Test func fstabNamesTheDeviceByUUID() throws {
         let plan = try ProvisionPlanner.plan(Self.observed(), Self.request(), Self.host)
         guard case .writeFstab(let text, _) = plan.steps[2] else { Issue.record("no fstab step"); return }
-        #expect(text == "UUID=\(Self.uuid) /var/lib/docker btrfs nofail 0 0\n")
+        #expect(text == "UUID=\(Self.uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
         guard case .mount(let source, let fstype, _) = plan.steps[1] else { Issue.record("no mount step"); return }
         #expect(source == "/dev/nvme1n1")
         #expect(fstype == "btrfs")
@@ -85,7 +85,7 @@ import Testing
         let existing = Self.observed { $0.content = .signature(type: "btrfs", uuid: "abcd", label: "docker") }
         let plan = try ProvisionPlanner.plan(existing, Self.request(), Self.host)
         guard case .writeFstab(let text, _) = plan.steps[1] else { Issue.record("no fstab step"); return }
-        #expect(text.hasPrefix("UUID=abcd /var/lib/docker btrfs nofail 0 0"))
+        #expect(text.hasPrefix("UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0"))
     }
 
     @Test func adoptsALineThatNamesTheDeviceByPath() throws {
@@ -93,7 +93,7 @@ import Testing
         o.fstab = "/dev/xvdf /var/lib/docker btrfs defaults 0 0\n"
         let plan = try ProvisionPlanner.plan(o, Self.request(), Self.host)
         guard case .writeFstab(let text, let change) = plan.steps[1] else { Issue.record("no fstab step"); return }
-        #expect(text == "UUID=abcd /var/lib/docker btrfs nofail 0 0\n")
+        #expect(text == "UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
         #expect(change.contains("adopt line 1"))
     }
 
@@ -101,7 +101,7 @@ import Testing
         var o = Self.observed { $0.content = .signature(type: "btrfs", uuid: "abcd", label: "docker"); $0.mountedAt = ["/var/lib/docker"] }
         o.mountpoint = .mounted(MountEntry(source: "/dev/nvme1n1", target: "/var/lib/docker", fstype: "btrfs", options: "", device: 1),
                                 ofImage: false, ofDevice: true)
-        o.fstab = "UUID=abcd /var/lib/docker btrfs nofail 0 0\n"
+        o.fstab = "UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"
         o.dropIn = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint)
         o.sysconfig = "DOCKER_OPTS=\"-s btrfs\"\n"
         #expect(try ProvisionPlanner.plan(o, Self.request(), Self.host).steps.isEmpty)
@@ -113,7 +113,7 @@ import Testing
             guard case .writeFstab(let text, _) = plan.steps[2], case .writeSysconfig(let sysconfig, _) = plan.steps[4] else {
                 Issue.record("steps: \(plan.steps.map(\.id))"); continue
             }
-            #expect(text == "UUID=\(Self.uuid) /var/lib/docker \(fs.rawValue) nofail 0 \(pass)\n")
+            #expect(text == "UUID=\(Self.uuid) /var/lib/docker \(fs.rawValue) nofail,x-systemd.before=dockstore-provision.service 0 \(pass)\n")
             #expect(sysconfig.contains("DOCKER_OPTS=\"--storage-driver=overlay2\""))
             #expect(fs.mkfs(device: "/dev/x", label: "docker", uuid: "u", force: false).1.contains(fs == .xfs ? "ftype=1" : "-U"))
         }

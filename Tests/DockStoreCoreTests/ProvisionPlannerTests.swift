@@ -7,7 +7,7 @@ import Testing
     static let host: Host = { (try? Host(root: "/")) ?? { fatalError("no /") }() }()
     static let request: ProvisionRequest = { (try? ProvisionRequest()) ?? { fatalError("bad defaults") }() }()
     static let btrfs = BlockContent.signature(type: "btrfs", uuid: "u", label: "docker")
-    static let ourLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib 0 0\n"
+    static let ourLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service 0 0\n"
     static let loopMount = MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 1)
     static let dropIn = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint)
     static let sysconfig = Fixtures.sysconfigSUSE.replacingOccurrences("DOCKER_OPTS=\"\"", "DOCKER_OPTS=\"--storage-driver=btrfs\"")
@@ -51,6 +51,12 @@ import Testing
          ["daemon-json", "sysconfig"]),
         ("systemd running: reload after unit changes", with { $0.systemdRunning = true; $0.dropIn = nil }, ["drop-in", "daemon-reload"]),
         ("systemd running, nothing to do", with { $0.systemdRunning = true }, []),
+        ("our line from before the boot ordering option", with {
+            $0.fstab = ourLine.replacingOccurrences(",x-systemd.before=dockstore-provision.service", "")
+        }, ["fstab"]),
+        ("after a reboot: a leftover loop device over the image, unmounted", with {
+            $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.imageLoops = ["/dev/loop3"]
+        }, ["mount"]),
     ]
 
     @Test(arguments: cases)
@@ -81,6 +87,12 @@ import Testing
             $0.imageMountedAt = []
         }, .refused, "/dev/xvdf (ext4) mounted on it"),
         ("image mounted elsewhere", with { $0.mountpoint = .emptyFolder; $0.imageMountedAt = ["/mnt"] }, .refused, "already mounted at /mnt"),
+        ("two loop devices over the image", with {
+            $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.imageLoops = ["/dev/loop1", "/dev/loop2"]
+        }, .refused, "2 loop devices are bound to"),
+        ("image's filesystem open in another mount namespace", with {
+            $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.imageFilesystemOpen = true
+        }, .refused, "would make a second copy"),
         ("foreign fstab line", with { $0.fstab = "UUID=1 /var/lib/docker xfs defaults 0 0\n" }, .refused, "already mounts UUID=1"),
         ("daemon.json invalid", with { $0.daemonJSON = "{ nope" }, .refused, "not valid JSON"),
         ("daemon.json not an object", with { $0.daemonJSON = "[1]" }, .refused, "does not hold a JSON object"),

@@ -53,7 +53,7 @@ struct MigrationIntegrationTests {
             let usedAfter = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
             #expect(Double(usedAfter) <= Double(usedBefore) * 1.05, "bytes used did not grow: \(usedBefore) → \(usedAfter)")
             let uuid = try root.sh("blkid -s UUID -o value \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(root.read(root.fstab) == "UUID=\(uuid) /var/lib/docker btrfs nofail 0 0\n")
+            #expect(root.read(root.fstab) == "UUID=\(uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
             #expect(root.status(root.image) == nil, "the image is gone")
             #expect(root.loopDevices() == [disk], "no loop device but the stand-in EBS volume is left")
             #expect(try root.dockstore(["status"]).status == 0)

@@ -39,8 +39,11 @@ struct SystemIntegrationTests {
             #expect(image.contains("What=/var/lib/docker-storage.btrfs\n"))
             #expect(image.contains("Where=/var/lib/docker\n"))
             #expect(image.contains("Type=btrfs\n"))
-            #expect(image.contains("Options=nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib\n"))
+            #expect(image.contains("Options=nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service\n"))
             #expect(image.contains("RequiresMountsFor=/var/lib\n"))
+            // The generator turns the ordering option into the unit's own ordering, whatever
+            // the mountpoint: systemd's mount of the line finishes before provision starts.
+            #expect(image.contains("Before=dockstore-provision.service\n"), "\(image)")
             try #require(try root.dockstore(["teardown", "--delete-image"]).status == 0)
 
             let disk = try root.attachDisk(megabytes: 512)
@@ -49,7 +52,8 @@ struct SystemIntegrationTests {
             let device = try generate(root)
             #expect(device.contains("What=/dev/disk/by-uuid/\(uuid)\n"))
             #expect(device.contains("Where=/var/lib/docker\n"))
-            #expect(device.contains("Options=nofail\n"))
+            #expect(device.contains("Options=nofail,x-systemd.before=dockstore-provision.service\n"))
+            #expect(device.contains("Before=dockstore-provision.service\n"), "\(device)")
         }
     }
 
@@ -81,7 +85,27 @@ struct SystemIntegrationTests {
             #expect(second.status == 0)
             #expect(second.stdout.contains("kept \(settings)"))
             #expect(root.read(settings) == "DOCKSTORE_SIZE=\"50G\"\n")
+            #expect(second.stdout.contains("enabled nothing"))
             #expect(try root.run("\(repository)/scripts/install", ["--prefix", "relative"]).status == 64)
+        }
+    }
+
+    /// `--enable` enables what the README promises — provision at every boot and the check
+    /// timer — as systemctl --root records it (the symlinks systemd reads at boot), and says so.
+    @Test func enableTurnsOnProvisionAndTheCheckTimer() throws {
+        try withTestRoot { root in
+            let dest = root.path + "/image-root"
+            let result = try root.run("\(repository)/scripts/install", ["--destdir", dest, "--binary", TestRoot.binary, "--enable"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("enabled dockstore-provision.service in \(dest)"))
+            #expect(result.stdout.contains("enabled dockstore-check.timer in \(dest)"))
+            for link in ["etc/systemd/system/multi-user.target.wants/dockstore-provision.service",
+                         "etc/systemd/system/docker.service.requires/dockstore-provision.service",
+                         "etc/systemd/system/timers.target.wants/dockstore-check.timer"] {
+                #expect(root.linkTarget("\(dest)/\(link)")?.hasSuffix("/" + (link as NSString).lastPathComponent) == true, "\(link)")
+            }
+            let state = try root.run("/bin/systemctl", ["--root=\(dest)", "is-enabled", "dockstore-provision.service", "dockstore-check.timer"])
+            #expect(state.stdout == "enabled\nenabled\n", "\(state.stdout)\(state.stderr)")
         }
     }
 
@@ -93,7 +117,7 @@ struct SystemIntegrationTests {
             let result = try root.dockstore(["provision"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(root.status(root.image)?.st_size == 300 << 20)
-            #expect(root.read(root.fstab)?.contains("x-systemd.requires-mounts-for=/var/lib,noatime 0 0") == true)
+            #expect(root.read(root.fstab)?.contains("x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service,noatime 0 0") == true)
             #expect(root.read(root.sysconfig)?.contains("--storage-driver=btrfs --storage-opt=btrfs.min_space=10M") == true)
             #expect(root.mounts().first?.options.contains("noatime") == true)
         }

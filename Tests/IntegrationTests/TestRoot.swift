@@ -99,6 +99,11 @@ final class TestRoot {
         return lstat(file, &st) == 0 ? st : nil
     }
 
+    /// Where the symlink `file` points, or nil when it is not one.
+    func linkTarget(_ file: String) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: file)
+    }
+
     /// Targets mounted at or below this root, deepest first.
     func mounts() -> [MountEntry] {
         ((try? MountTable.read())?.mounts(within: path) ?? []).reversed()

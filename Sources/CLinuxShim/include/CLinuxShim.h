@@ -59,6 +59,13 @@ int ds_btrfs_space_info(int fd, struct ds_btrfs_space *out, uint64_t capacity, u
 /* LOOP_CLR_FD: detach a loop device from its file. */
 int ds_loop_clear(int fd);
 
+/* LOOP_CTL_GET_FREE on /dev/loop-control: the number of a free loop device (creating one). */
+int ds_loop_get_free(int control_fd);
+
+/* Binds the loop device `loop_fd` to `backing_fd` with LO_FLAGS_AUTOCLEAR (when `autoclear`):
+ * LOOP_CONFIGURE, or LOOP_SET_FD + LOOP_SET_STATUS64 on kernels before 5.8. */
+int ds_loop_attach(int loop_fd, int backing_fd, int autoclear);
+
 /* LOOP_SET_CAPACITY: the loop device re-reads its backing file's size. */
 int ds_loop_set_capacity(int fd);
 

@@ -46,7 +46,7 @@ public struct Grower: Sendable {
             case .resizeFilesystem(let devid, _, _):
                 let fd = try Syscall.check("cannot open", mountpoint) { open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
                 defer { close(fd) }
-                try Syscall.check("cannot resize btrfs device \(devid) at", mountpoint) { ds_btrfs_resize(fd, "\(devid):max") }
+                try Syscall.checkBtrfs("cannot resize btrfs device \(devid) at", mountpoint) { ds_btrfs_resize(fd, "\(devid):max") }
             }
             progress(step)
             Failpoint.reached(step.id)

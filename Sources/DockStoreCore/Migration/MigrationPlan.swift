@@ -151,7 +151,7 @@ public enum MigrationPlanner {
             steps.append(.resize(path: o.targetPath))
         }
         let fstab = FstabFile(text: o.fstab ?? "")
-        let line = FstabEntry(source: "UUID=\(uuid)", target: mountpoint.string, fstype: "btrfs", options: ["nofail"])
+        let line = FstabEntry(source: "UUID=\(uuid)", target: mountpoint.string, fstype: "btrfs", options: ["nofail", ProvisionRequest.orderingOption])
         var updated = fstab
         let existing = fstab.entries(mountingAt: mountpoint)
         if let first = existing.first {

@@ -94,7 +94,7 @@ public struct Migrator: Sendable {
                         throw DockStoreError.refused("refusing: \(path) is no longer blank; re-run to look again")
                     }
                     try withStore(target) { fd in
-                        try Syscall.check("cannot add \(path) to the btrfs at", target) { ds_btrfs_add_device(fd, path) }
+                        try Syscall.checkBtrfs("cannot add \(path) to the btrfs at", target) { ds_btrfs_add_device(fd, path) }
                     }
                 }
             case .removeLoop(let devid, _, let bytes), .removeDevice(let devid, _, let bytes):
@@ -111,9 +111,7 @@ public struct Migrator: Sendable {
                     }
                 }
                 defer { done.set() ; watcher.sync {} }
-                try withStore(target) { fd in
-                    try Syscall.check("cannot remove btrfs device \(devid) from", target) { ds_btrfs_remove_device(fd, devid) }
-                }
+                try BtrfsFilesystem.removeDevice(devid, at: target)
                 moving(0, bytes)
             case .resize(let path):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
@@ -122,7 +120,7 @@ public struct Migrator: Sendable {
                     throw DockStoreError.failed("\(path) is not part of the btrfs at \(target); re-run migrate-ebs")
                 }
                 try withStore(target) { fd in
-                    try Syscall.check("cannot resize btrfs device \(member.devid) at", target) { ds_btrfs_resize(fd, "\(member.devid):max") }
+                    try Syscall.checkBtrfs("cannot resize btrfs device \(member.devid) at", target) { ds_btrfs_resize(fd, "\(member.devid):max") }
                 }
             case .writeFstab(let text, _):
                 try AtomicFile.write(host.real(HostPaths.fstab), Array(text.utf8), mode: 0o644)

@@ -25,6 +25,13 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var mountpointParentExists: Bool
     /// Real paths where a loop device over the image is mounted.
     public var imageMountedAt: [String]
+    /// Every loop device bound to the image file, mounted or not.
+    public var imageLoops: [String]
+    /// The kernel has the image's btrfs (by its UUID) mounted somewhere, in this mount
+    /// namespace or another, or is mounting it now (`/sys/fs/btrfs/<uuid>` exists).
+    public var imageFilesystemOpen: Bool
+    /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.
+    public var mountUnit: SystemdMountUnit?
     /// nil when the file does not exist.
     public var fstab: String?
     public var dropIn: String?
@@ -38,7 +45,8 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var device: DeviceObservation?
 
     public init(image: Image = .missing, imageFolderExists: Bool = true, mountpoint: Mountpoint = .missing,
-                mountpointParentExists: Bool = true, imageMountedAt: [String] = [], fstab: String? = "",
+                mountpointParentExists: Bool = true, imageMountedAt: [String] = [], imageLoops: [String] = [],
+                imageFilesystemOpen: Bool = false, mountUnit: SystemdMountUnit? = nil, fstab: String? = "",
                 dropIn: String? = nil, sysconfig: String? = nil, daemonJSON: String? = nil,
                 hostAvailable: UInt64? = nil, systemdRunning: Bool = false, device: DeviceObservation? = nil) {
         self.image = image
@@ -46,6 +54,9 @@ public struct ProvisionObservation: Sendable, Equatable {
         self.mountpoint = mountpoint
         self.mountpointParentExists = mountpointParentExists
         self.imageMountedAt = imageMountedAt
+        self.imageLoops = imageLoops
+        self.imageFilesystemOpen = imageFilesystemOpen
+        self.mountUnit = mountUnit
         self.fstab = fstab
         self.dropIn = dropIn
         self.sysconfig = sysconfig

@@ -27,9 +27,14 @@ public struct ProvisionObserver: Sendable {
         let imageStatus = try FileStatus.of(imagePath)
         if let imageStatus {
             if imageStatus.kind == .regular {
-                observed.image = .file(size: imageStatus.size, allocated: imageStatus.allocatedBytes,
-                                       content: BlockProbe.probe(imagePath))
-                observed.imageMountedAt = try mountTargets(of: imageStatus, in: mounts)
+                let content = BlockProbe.probe(imagePath)
+                observed.image = .file(size: imageStatus.size, allocated: imageStatus.allocatedBytes, content: content)
+                let loops = try LoopDevice.devices(backing: imageStatus)
+                observed.imageLoops = loops.map(\.path)
+                observed.imageMountedAt = loops.flatMap { loop in mounts.mounts(ofSource: loop.path).map(\.target) }
+                if case .signature("btrfs", let uuid?, _) = content {
+                    observed.imageFilesystemOpen = try BtrfsSysfs.isMounted(uuid: uuid)
+                }
             } else {
                 observed.image = .notRegular(imageStatus.kind)
             }
@@ -73,13 +78,10 @@ public struct ProvisionObserver: Sendable {
         }
         let systemdRuntime = try FileStatus.following(host.real(HostPaths.systemdRuntime))
         observed.systemdRunning = host.isRunningSystem && systemdRuntime?.kind == .directory
+        if observed.systemdRunning {
+            observed.mountUnit = try SystemdMountUnit.read(mountpoint: request.mountpoint.string)
+        }
         return observed
-    }
-
-    /// Real paths where a loop device backed by `image` is mounted.
-    func mountTargets(of image: FileStatus, in mounts: MountTable) throws -> [String] {
-        let loops = try LoopDevice.devices(backing: image)
-        return loops.flatMap { loop in mounts.mounts(ofSource: loop.path).map(\.target) }
     }
 
     /// The path with its folders' symlinks resolved (the mount table holds canonical paths);

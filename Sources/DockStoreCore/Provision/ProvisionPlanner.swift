@@ -119,13 +119,27 @@ public enum ProvisionPlanner {
         }
     }
 
+    /// Refuses to mount the image when doing so could make a second, independent instance
+    /// of its filesystem: it is mounted elsewhere, the kernel has it open where this mount
+    /// namespace cannot see, or more than one loop device is bound to it.
+    static func checkImageMountable(_ observed: ProvisionObservation, _ request: ProvisionRequest, _ host: Host) throws {
+        let imagePath = host.real(request.image)
+        if let other = observed.imageMountedAt.first {
+            throw DockStoreError.refused("\(imagePath) is already mounted at \(other); unmount it there first (a btrfs image must be mounted once)")
+        }
+        if observed.imageLoops.count > 1 {
+            throw DockStoreError.refused("\(observed.imageLoops.count) loop devices are bound to \(imagePath) (\(observed.imageLoops.joined(separator: ", "))) and none is mounted at \(host.real(request.mountpoint)); mounting through two would make two independent copies of one filesystem: detach all but one (losetup -d) and re-run")
+        }
+        if observed.imageFilesystemOpen {
+            throw DockStoreError.refused("the kernel has the btrfs filesystem in \(imagePath) mounted, but not at \(host.real(request.mountpoint)) nor anywhere this mount namespace shows (another namespace holds it, or a lazy unmount is still busy); mounting it again would make a second copy of it: find the holder (grep -l btrfs /proc/*/mountinfo) and re-run")
+        }
+    }
+
     static func imageSteps(_ observed: ProvisionObservation, _ request: ProvisionRequest, _ host: Host,
                            mounted: Bool, warnings: inout [String]) throws -> StorePlan {
         let imagePath = host.real(request.image)
         var steps: [ProvisionStep] = []
-        if !mounted, let other = observed.imageMountedAt.first {
-            throw DockStoreError.refused("\(imagePath) is already mounted at \(other); unmount it there first (a btrfs image must be mounted once)")
-        }
+        if !mounted { try checkImageMountable(observed, request, host) }
         switch observed.image {
         case .missing:
             guard observed.imageFolderExists else {

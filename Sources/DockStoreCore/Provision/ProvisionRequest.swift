@@ -67,9 +67,18 @@ public struct ProvisionRequest: Sendable, Equatable {
     /// Mount options for a loop image: the store stays thin through asynchronous discard
     /// (punching holes into the image), unless it is thick, where discard would undo the
     /// preallocation (kernels since 6.2 turn discard=async on by default, hence `nodiscard`).
+    ///
+    /// Every store line also carries `x-systemd.before=dockstore-provision.service`: `nofail`
+    /// keeps local-fs.target from waiting for the mount, so without it systemd's mount of the
+    /// line and provision would start together at every boot. With it, provision starts
+    /// after systemd's mount job has finished, whatever the mountpoint is called.
     public var requiredMountOptions: [String] {
-        (device != nil ? ["nofail"] : imageMountOptions) + extraMountOptions
+        (device != nil ? ["nofail"] : imageMountOptions) + [Self.orderingOption] + extraMountOptions
     }
+
+    /// The unit that runs `dockstore provision` at boot.
+    public static let provisionUnit = "dockstore-provision.service"
+    static let orderingOption = "x-systemd.before=\(provisionUnit)"
 
     var imageMountOptions: [String] {
         ["nofail", "loop", thick ? "nodiscard" : "discard=async",

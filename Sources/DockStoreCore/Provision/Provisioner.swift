@@ -19,6 +19,37 @@ public struct Provisioner: Sendable {
         try ProvisionObserver(host: host).observe(request)
     }
 
+    /// Observes until nothing is in the middle of mounting the store: systemd running a job
+    /// of its mount unit, or the image's filesystem or a loop device over it on its way to
+    /// the mountpoint. "Busy" means look again, never decide on a half-done mount.
+    public func observeSettled(timeout: Double = 30, loopSettle: Double = 2) throws -> ProvisionObservation {
+        let start = MonotonicClock.seconds()
+        var observed = try observe()
+        while let wait = Self.settling(observed, request) {
+            let elapsed = MonotonicClock.seconds() - start
+            if elapsed >= (wait == .loopOnly ? loopSettle : timeout) { break }
+            usleep(50_000)
+            observed = try observe()
+        }
+        return observed
+    }
+
+    enum Settling: Equatable {
+        /// systemd's mount job runs, or the image's filesystem is open but not yet at the mountpoint.
+        case mounting
+        /// Only an unmounted loop device over the image: a mount may be about to use it, or it is a leftover.
+        case loopOnly
+    }
+
+    static func settling(_ observed: ProvisionObservation, _ request: ProvisionRequest) -> Settling? {
+        if observed.mountUnit?.isChanging == true { return .mounting }
+        if case .mounted = observed.mountpoint { return nil }
+        guard request.device == nil else { return nil }
+        if observed.imageFilesystemOpen && observed.imageMountedAt.isEmpty { return .mounting }
+        if !observed.imageLoops.isEmpty && observed.imageMountedAt.isEmpty { return .loopOnly }
+        return nil
+    }
+
     public func plan(_ observed: ProvisionObservation) throws -> ProvisionPlan {
         try ProvisionPlanner.plan(observed, request, host)
     }
@@ -80,17 +111,7 @@ public struct Provisioner: Sendable {
         case .formatDevice(let filesystem, let uuid, let wipe):
             try formatDevice(filesystem, uuid: uuid, wipe: wipe)
         case .mount(let source, let fstype, let options):
-            if case .mounted(_, let ofImage, let ofDevice) = try observe().mountpoint,
-               request.device == nil ? ofImage : ofDevice { return }
-            if request.device == nil, let journal = try MigrationJournal.read(host: host) {
-                // Mid-migration the filesystem may span the image and the device: register
-                // the device, as udev would at boot, so the image's mount finds it. A crash
-                // before the device was added leaves it blank: then there is nothing to find.
-                if case .signature(let type, _, _) = BlockProbe.probe(journal.device), type == "btrfs" {
-                    try BtrfsControl.scan(journal.device)
-                }
-            }
-            try Mounter.mount(source: source, target: mountpoint, fstype: fstype, options: options)
+            try StoreMounter(provisioner: self).mount(source: source, fstype: fstype, options: options)
         case .writeFstab(let text, _):
             try write(text, to: HostPaths.fstab, mode: 0o644, backup: false)
         case .writeDropIn(let text, _):

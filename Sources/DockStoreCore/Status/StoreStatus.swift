@@ -41,6 +41,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     public var mountedFrom: String?
     public var filesystem: Filesystem?
     public var fstab: String
+    /// systemd's mount unit for the mountpoint: whether it exists, where it came from, and
+    /// whether it is active; or why it was not asked.
+    public var systemdMount: String = "not asked: systemd does not run this root"
     public var dropIn: String
     public var dockerStorageDriver: String?
     public var dockerStorageDriverSource: String?
@@ -142,6 +145,12 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             }
             status.filesystem = filesystem
         }
+        if let unit = observed.mountUnit {
+            status.systemdMount = unit.summary
+            if unit.loadState == "loaded", unit.activeState == "failed" {
+                status.warnings.append("systemd's mount of the store (\(unit.name)) failed at its last start: journalctl -u \(unit.name) says why")
+            }
+        }
         if let daemon = observed.daemonJSON.flatMap({ try? DaemonJSON(path: "", text: $0) }), let driver = daemon.storageDriver {
             status.dockerStorageDriver = driver
             status.dockerStorageDriverSource = host.real(HostPaths.daemonJSON)
@@ -153,7 +162,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
 
         do {
             let plan = try provisioner.plan(observed)
-            status.warnings = plan.warnings
+            status.warnings += plan.warnings
             for step in plan.steps {
                 let text = step.describe(request, host)
                 switch step {
@@ -202,6 +211,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         }
         if let c = capacity { lines += Self.usageRows(c) }
         row("fstab:", fstab)
+        row("systemd:", systemdMount)
         row("drop-in:", dropIn)
         row("DOCKER_OPTS:", dockerOpts)
         row("driver:", dockerStorageDriver.map { "\($0) (from \(dockerStorageDriverSource ?? "?"))" } ?? "not set (dockerd picks one)")

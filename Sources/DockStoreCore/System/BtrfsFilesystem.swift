@@ -33,6 +33,17 @@ public struct BtrfsFilesystem: Sendable, Equatable {
                                nodeSize: info.nodesize, sectorSize: info.sectorsize)
     }
 
+    /// Removes the member `devid` (BTRFS_IOC_RM_DEV_V2), moving its chunks to the other
+    /// members. Succeeds only when the kernel says it did: -1 with errno, or a positive
+    /// btrfs error code (the only writeable device, a running exclusive operation), fails.
+    public static func removeDevice(_ devid: UInt64, at mountpoint: String) throws {
+        let fd = try Syscall.check("cannot open", mountpoint) {
+            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        defer { close(fd) }
+        try Syscall.checkBtrfs("cannot remove btrfs device \(devid) from", mountpoint) { ds_btrfs_remove_device(fd, devid) }
+    }
+
     /// Commits the current transaction (libbtrfsutil's btrfs_util_sync).
     public func sync() throws {
         let rc = btrfs_util_sync(mountpoint)

@@ -21,13 +21,16 @@ public struct DockStoreError: Error, CustomStringConvertible, Equatable, Sendabl
 
     public var kind: Kind
     public var message: String
+    /// The errno of the failed system call, when one is the cause (EBUSY from mount(2), say).
+    public var code: Int32?
 
     /// Control characters in `message` — which arrive in the values it quotes back, e.g. a
     /// settings value whose quotes span lines — are shown as escapes, so the message stays
     /// one line whatever the user typed.
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, code: Int32? = nil) {
         self.kind = kind
         self.message = Self.oneLine(message)
+        self.code = code
     }
 
     static func oneLine(_ text: String) -> String {
@@ -50,7 +53,7 @@ public struct DockStoreError: Error, CustomStringConvertible, Equatable, Sendabl
 
     /// A failed system call: `"<operation> <path>: <strerror(errno)>"`.
     public static func system(_ operation: String, _ path: String, errno code: Int32) -> DockStoreError {
-        DockStoreError(.failed, "\(operation) \(path): \(Errno.text(code))")
+        DockStoreError(.failed, "\(operation) \(path): \(Errno.text(code))", code: code)
     }
 
     public static func usage(_ message: String) -> DockStoreError { DockStoreError(.usage, message) }

@@ -34,12 +34,17 @@ public struct LoopDevice: Sendable, Equatable {
     }
 
     /// Every bound loop device whose backing file is the file `file` (same st_dev and st_ino).
-    /// Reads /sys/block/loop*/loop, which exists only for bound devices.
+    /// Reads /sys/block/loop*/loop, which exists only for bound devices. A bound loop device
+    /// whose status cannot be read is an error, not "some other file": it could be this one.
     public static func devices(backing file: FileStatus, sysBlock: String = "/sys/block") throws -> [LoopDevice] {
+        guard let names = FolderEntries.names(sysBlock) else {
+            throw DockStoreError.system("cannot list", sysBlock, errno: errno)
+        }
         var found: [LoopDevice] = []
-        for name in FolderEntries.names(sysBlock) ?? [] {
+        for name in names {
             guard name.hasPrefix("loop"), access("\(sysBlock)/\(name)/loop", F_OK) == 0 else { continue }
-            guard let device = try? status("/dev/\(name)") else { continue }
+            // Unbound between the listing and the read: nil, and not this file's.
+            guard let device = try status("/dev/\(name)") else { continue }
             if device.backingDevice == file.device && device.backingInode == file.inode {
                 found.append(device)
             }

@@ -22,7 +22,9 @@ public enum Mounter {
         mnt_context_set_options(context, options)
         let rc = mnt_context_mount(context)
         if rc != 0 || mnt_context_get_status(context) != 1 {
-            throw DockStoreError.failed("cannot mount \(source) at \(target): \(message(context, rc))")
+            let code = mnt_context_get_syscall_errno(context)
+            throw DockStoreError(.failed, "cannot mount \(source) at \(target): \(message(context, rc))",
+                                 code: code != 0 ? code : nil)
         }
     }
 

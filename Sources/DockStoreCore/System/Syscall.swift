@@ -19,6 +19,15 @@ enum Syscall {
         }
     }
 
+    /// Like `check`, for btrfs ioctls that report some failures as a positive btrfs error
+    /// code (enum btrfs_err_code) instead of -1 and errno: those are failures too.
+    static func checkBtrfs(_ operation: String, _ path: String, _ body: () -> Int32) throws {
+        let result = try check(operation, path, body)
+        if result > 0 {
+            throw DockStoreError(.failed, "\(operation) \(path): \(BtrfsErrorCode.text(result))")
+        }
+    }
+
     /// Like `check`, but returns the errno instead of throwing, for callers that treat
     /// some codes (ENOENT, EEXIST) as answers rather than failures.
     static func attempt<T: FixedWidthInteger>(_ body: () -> T) -> SyscallOutcome<T> {

@@ -78,7 +78,7 @@ extension Dockstore {
             let provisioner = Provisioner(host: host, request: request)
 
             let lock = try change.begin(host, "provision changes mounts and system files")
-            let plan = try provisioner.plan(try provisioner.observe())
+            let plan = try provisioner.plan(try provisioner.observeSettled())
             plan.warnings.forEach { Output.warning($0) }
             let target = host.real(request.mountpoint)
             if plan.isEmpty {

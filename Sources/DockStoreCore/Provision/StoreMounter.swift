@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Mounts the store at its mountpoint so that it is mounted once, through one loop device,
+/// whoever else is mounting it at the same moment.
+///
+/// - When systemd runs and has the store's fstab line loaded, systemd mounts it
+///   (`systemctl start <mountpoint>.mount`): a start while systemd's own mount job runs
+///   joins that job instead of racing it.
+/// - Otherwise dockstore mounts it: through the loop device already bound to the image when
+///   there is one (as libmount reuses it), else through one it binds itself and gives up
+///   when another process bound one in the meantime. A second mount of the same loop device
+///   on the same mountpoint fails with EBUSY in the kernel; that, and every other "busy",
+///   means observe again until the settle time is over.
+struct StoreMounter {
+    let provisioner: Provisioner
+    var settleSeconds: Double = 30
+
+    enum Outcome {
+        case mounted
+        case busy(String)
+    }
+
+    func mount(source: String, fstype: String, options: String) throws {
+        let host = provisioner.host
+        let request = provisioner.request
+        let mountpoint = host.real(request.mountpoint)
+        let start = MonotonicClock.seconds()
+        var handedToSystemd = false
+        while true {
+            let observed = try provisioner.observeSettled(timeout: settleSeconds)
+            if case .mounted(let entry, let ofImage, let ofDevice) = observed.mountpoint {
+                if request.device == nil ? ofImage : ofDevice { return }
+                throw DockStoreError.refused("\(entry.source) (\(entry.fstype)) was mounted on \(mountpoint) while dockstore was mounting the store there; unmount it and re-run")
+            }
+            if !handedToSystemd, let unit = observed.mountUnit, unit.mountsFromFstab(host.real(HostPaths.fstab)) {
+                handedToSystemd = true
+                let result = try unit.start()
+                guard result.status == 0 else {
+                    throw DockStoreError.failed("systemd could not mount the store at \(mountpoint): systemctl start \(unit.name): \(result.reason); see journalctl -u \(unit.name)")
+                }
+                continue
+            }
+            let outcome: Outcome
+            if request.device == nil {
+                try ProvisionPlanner.checkImageMountable(observed, request, host)
+                outcome = try mountImage(observed, fstype: fstype, options: options)
+            } else {
+                outcome = try mountDirectly(source: source, fstype: fstype, options: options)
+            }
+            if case .busy(let reason) = outcome {
+                guard MonotonicClock.seconds() - start < settleSeconds else {
+                    throw DockStoreError.failed("cannot mount the store at \(mountpoint): still busy after \(Int(settleSeconds)) s (\(reason)); find what else mounts it and re-run")
+                }
+                usleep(100_000)
+            }
+        }
+    }
+
+    private func mountImage(_ observed: ProvisionObservation, fstype: String, options: String) throws -> Outcome {
+        let host = provisioner.host
+        let image = host.real(provisioner.request.image)
+        guard let status = try FileStatus.of(image), status.kind == .regular else {
+            throw DockStoreError.refused("\(image) disappeared while dockstore was mounting it; re-run to look again")
+        }
+        try registerMigrationDevice()
+        let bound = try LoopDevice.devices(backing: status)
+        var attachment: LoopAttachment? = nil
+        let loop: String
+        if let existing = bound.first {
+            loop = existing.path
+        } else {
+            let ours = try LoopAttachment.attach(image)
+            if try LoopDevice.devices(backing: status).contains(where: { $0.path != ours.path }) {
+                ours.release()
+                return .busy("another process bound a loop device to \(image) at the same time")
+            }
+            attachment = ours
+            loop = ours.path
+        }
+        defer { attachment?.release() }
+        return try mountDirectly(source: loop, fstype: fstype, options: Self.withoutLoopOptions(options))
+    }
+
+    private func mountDirectly(source: String, fstype: String, options: String) throws -> Outcome {
+        do {
+            try Mounter.mount(source: source, target: provisioner.host.real(provisioner.request.mountpoint),
+                              fstype: fstype, options: options)
+            return .mounted
+        } catch let error as DockStoreError where error.code == EBUSY {
+            return .busy(error.message)
+        }
+    }
+
+    /// Mid-migration the filesystem may span the image and the device: register the device,
+    /// as udev would at boot, so the image's mount finds it. A crash before the device was
+    /// added leaves it blank: then there is nothing to find.
+    private func registerMigrationDevice() throws {
+        guard let journal = try MigrationJournal.read(host: provisioner.host) else { return }
+        if case .signature(let type, _, _) = BlockProbe.probe(journal.device), type == "btrfs" {
+            try BtrfsControl.scan(journal.device)
+        }
+    }
+
+    /// The options for mounting a loop device itself: libmount would read `loop` as a request
+    /// to bind another loop device over it.
+    static func withoutLoopOptions(_ options: String) -> String {
+        options.split(separator: ",").filter { $0 != "loop" && !$0.hasPrefix("loop=") }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,64 @@
+/// What the running systemd knows of the mount unit for a mountpoint (`systemctl show`).
+/// provision hands the mount to systemd when systemd has loaded the store's fstab line, so
+/// the two never mount the store at once: systemd merges a second start into the job it is
+/// already running.
+public struct SystemdMountUnit: Sendable, Equatable, Codable {
+    public var name: String
+    /// `loaded`, `not-found`, …
+    public var loadState: String
+    /// `active`, `activating`, `inactive`, `failed`, …
+    public var activeState: String
+    public var subState: String
+    /// The file the unit was generated from (`/etc/fstab` for an fstab line), or "".
+    public var sourcePath: String
+    /// systemd's copy is older than the file it came from: it needs `systemctl daemon-reload`.
+    public var needsDaemonReload: Bool
+
+    public static let properties = ["Id", "LoadState", "ActiveState", "SubState", "SourcePath", "NeedDaemonReload"]
+
+    /// Parses `systemctl show -p …` output (KEY=VALUE lines).
+    public static func parse(_ text: String, name: String) -> SystemdMountUnit {
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return SystemdMountUnit(name: name, loadState: values["LoadState"] ?? "", activeState: values["ActiveState"] ?? "",
+                                subState: values["SubState"] ?? "", sourcePath: values["SourcePath"] ?? "",
+                                needsDaemonReload: values["NeedDaemonReload"] == "yes")
+    }
+
+    /// systemd has this mountpoint's line from `fstabPath` loaded as it is on disk.
+    public func mountsFromFstab(_ fstabPath: String) -> Bool {
+        loadState == "loaded" && sourcePath == fstabPath && !needsDaemonReload
+    }
+
+    /// A start or stop job of the unit is running now.
+    public var isChanging: Bool { activeState == "activating" || activeState == "deactivating" || activeState == "reloading" }
+
+    /// One line for `status`.
+    public var summary: String {
+        guard loadState == "loaded" else {
+            return "\(name): \(loadState.isEmpty ? "unknown to systemd" : loadState) (systemd has no unit for the fstab line; systemctl daemon-reload reads it)"
+        }
+        let source = sourcePath.isEmpty ? "" : " from \(sourcePath)"
+        let reload = needsDaemonReload ? "; changed on disk since systemd read it: run systemctl daemon-reload" : ""
+        return "\(name)\(source): \(activeState) (\(subState))\(reload)"
+    }
+
+    /// Reads the unit for `mountpoint` from the running systemd.
+    public static func read(mountpoint: String) throws -> SystemdMountUnit {
+        let name = SystemdUnitName.mount(mountpoint)
+        let result = try Subprocess.run("systemctl", ["show", "--no-pager"] + properties.flatMap { ["-p", $0] } + ["--", name],
+                                        package: "systemd")
+        guard result.status == 0 else {
+            throw DockStoreError.failed("cannot ask systemd about \(name): systemctl show: \(result.reason)")
+        }
+        return parse(result.standardOutput, name: name)
+    }
+
+    /// Starts the unit and waits for its job (merged with one already running).
+    public func start() throws -> Subprocess.Result {
+        try Subprocess.run("systemctl", ["start", "--", name], package: "systemd")
+    }
+}

@@ -1,0 +1,80 @@
+import Testing
+@testable import DockStoreCore
+
+/// What provision decides when systemd or another process may be mounting the store at the
+/// same moment: wait while a mount is under way, hand the mount to systemd when systemd
+/// has the fstab line, never mount a loop device's options onto a loop device.
+@Suite struct BootRaceTests {
+    static let request: ProvisionRequest = { (try? ProvisionRequest()) ?? { fatalError("bad defaults") }() }()
+    static let btrfs = BlockContent.signature(type: "btrfs", uuid: "u", label: "docker")
+    static let mounted = ProvisionObservation.Mountpoint.mounted(
+        MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 1), ofImage: true)
+
+    static func unit(_ active: String, source: String = "/etc/fstab", reload: Bool = false) -> SystemdMountUnit {
+        SystemdMountUnit(name: "var-lib-docker.mount", loadState: "loaded", activeState: active, subState: "",
+                         sourcePath: source, needsDaemonReload: reload)
+    }
+
+    static let settleCases: [(String, ProvisionObservation, Provisioner.Settling?)] = [
+        ("nothing mounted, nothing under way", ProvisionObservation(image: .file(size: 1, allocated: 1, content: btrfs), mountpoint: .emptyFolder), nil),
+        ("mounted", ProvisionObservation(mountpoint: mounted, imageMountedAt: ["/var/lib/docker"], imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), nil),
+        ("systemd's mount job runs", ProvisionObservation(mountpoint: .emptyFolder, mountUnit: unit("activating")), .mounting),
+        ("systemd's mount job runs, mount already in the table", ProvisionObservation(mountpoint: mounted, mountUnit: unit("activating")), .mounting),
+        ("systemd unmounting", ProvisionObservation(mountpoint: mounted, mountUnit: unit("deactivating")), .mounting),
+        ("systemd's mount unit failed: decide now", ProvisionObservation(mountpoint: .emptyFolder, mountUnit: unit("failed")), nil),
+        ("filesystem open, not yet in the mount table", ProvisionObservation(mountpoint: .emptyFolder, imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), .mounting),
+        ("filesystem open, folder already shows its files", ProvisionObservation(mountpoint: .nonEmptyFolder(["image"]), imageFilesystemOpen: true), .mounting),
+        ("a loop device bound, nothing mounted yet", ProvisionObservation(mountpoint: .emptyFolder, imageLoops: ["/dev/loop0"]), .loopOnly),
+        ("mounted elsewhere: the planner refuses", ProvisionObservation(mountpoint: .emptyFolder, imageMountedAt: ["/mnt"], imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), nil),
+    ]
+
+    @Test(arguments: settleCases)
+    func settles(_ name: String, _ observed: ProvisionObservation, _ expected: Provisioner.Settling?) {
+        #expect(Provisioner.settling(observed, Self.request) == expected, "\(name)")
+    }
+
+    @Test func aDeviceStoreWaitsOnlyForSystemd() throws {
+        let device = try ProvisionRequest(device: DeviceRequest(spec: .path("/dev/xvdf"), filesystem: .btrfs, wait: 0))
+        #expect(Provisioner.settling(ProvisionObservation(mountpoint: .emptyFolder, imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), device) == nil)
+        #expect(Provisioner.settling(ProvisionObservation(mountpoint: .emptyFolder, mountUnit: Self.unit("activating")), device) == .mounting)
+    }
+
+    static let handOver: [(String, SystemdMountUnit, Bool)] = [
+        ("loaded from fstab", unit("inactive"), true),
+        ("loaded from fstab, failed at boot", unit("failed"), true),
+        ("fstab changed since systemd read it", unit("inactive", reload: true), false),
+        ("a unit file of the admin's, not the fstab line", unit("inactive", source: ""), false),
+        ("fstab of another root", unit("inactive", source: "/mnt/etc/fstab"), false),
+        ("unknown to systemd", SystemdMountUnit(name: "var-lib-docker.mount", loadState: "not-found", activeState: "inactive",
+                                                 subState: "dead", sourcePath: "", needsDaemonReload: false), false),
+    ]
+
+    @Test(arguments: handOver)
+    func handsTheMountToSystemdOnlyForTheLoadedFstabLine(_ name: String, _ unit: SystemdMountUnit, _ expected: Bool) {
+        #expect(unit.mountsFromFstab("/etc/fstab") == expected, "\(name)")
+    }
+
+    @Test func parsesSystemctlShow() {
+        let text = "Id=var-lib-docker.mount\nLoadState=loaded\nActiveState=active\nSubState=mounted\nSourcePath=/etc/fstab\nNeedDaemonReload=no\n"
+        let unit = SystemdMountUnit.parse(text, name: "var-lib-docker.mount")
+        #expect(unit == SystemdMountUnit(name: "var-lib-docker.mount", loadState: "loaded", activeState: "active",
+                                         subState: "mounted", sourcePath: "/etc/fstab", needsDaemonReload: false))
+        #expect(unit.summary == "var-lib-docker.mount from /etc/fstab: active (mounted)")
+        let missing = SystemdMountUnit.parse("LoadState=not-found\nActiveState=inactive\nNeedDaemonReload=yes\n", name: "x.mount")
+        #expect(missing.needsDaemonReload)
+        #expect(missing.summary.contains("not-found"))
+    }
+
+    @Test func aLoopDeviceIsMountedWithoutTheLoopOption() {
+        #expect(StoreMounter.withoutLoopOptions("nofail,loop,discard=async,x-systemd.before=dockstore-provision.service")
+                == "nofail,discard=async,x-systemd.before=dockstore-provision.service")
+        #expect(StoreMounter.withoutLoopOptions("loop=/dev/loop7,noatime") == "noatime")
+        #expect(StoreMounter.withoutLoopOptions("noloop,loopy") == "noloop,loopy")
+    }
+
+    @Test func everyStoreLineOrdersItsMountBeforeProvision() throws {
+        #expect(Self.request.requiredMountOptions.contains("x-systemd.before=dockstore-provision.service"))
+        let device = try ProvisionRequest(device: DeviceRequest(spec: .path("/dev/xvdf"), filesystem: .btrfs, wait: 0))
+        #expect(device.requiredMountOptions == ["nofail", "x-systemd.before=dockstore-provision.service"])
+    }
+}
