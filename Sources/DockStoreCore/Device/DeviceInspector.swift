@@ -28,19 +28,22 @@ struct DeviceInspector {
         if disk == name {
             for partition in sysfs.partitions(of: disk) {
                 names.append(partition)
-                if let number = deviceNumber(partition) { family.insert(number) }
+                family.insert(try deviceNumber(partition))
             }
         }
-        observed.mountedAt = mounts.entries.filter { entry in
+        observed.mountedAt = try mounts.entries.filter { entry in
             if family.contains(entry.device) { return true }
-            guard entry.source.hasPrefix("/"), let source = try? FileStatus.following(entry.source) else { return false }
+            guard entry.source.hasPrefix("/"), let source = try FileStatus.following(entry.source) else { return false }
             return source.kind == .blockDevice && family.contains(source.rdev)
         }.map(\.target)
-        observed.swap = SwapTable.paths().contains { path in
-            (try? FileStatus.following(path)).flatMap { $0 }.map { family.contains($0.rdev) } ?? false
+        observed.swap = try SwapTable.paths().contains { path in
+            try FileStatus.following(path).map { family.contains($0.rdev) } ?? false
         }
         observed.holders = names.flatMap { sysfs.holders(of: $0) }
-        let rootDisks = Set(["/", host.root].compactMap { diskHolding($0, mounts: mounts) })
+        for member in names {
+            if let uuid = try BtrfsSysfs.filesystem(withMember: member) { observed.btrfsMemberOf = uuid }
+        }
+        let rootDisks = Set(try ["/", host.root].map { try diskHolding($0, mounts: mounts) })
         observed.rootDisk = rootDisks.contains(disk) ? disk : nil
 
         if observed.rootDisk == nil {
@@ -53,24 +56,31 @@ struct DeviceInspector {
     }
 
     /// `maj:min` from /sys/class/block/NAME/dev.
-    func deviceNumber(_ name: String) -> UInt64? {
-        guard let text = try? FileContents.readString("\(sysfs.root)/class/block/\(name)/dev") else { return nil }
+    func deviceNumber(_ name: String) throws -> UInt64 {
+        let path = "\(sysfs.root)/class/block/\(name)/dev"
+        let text = try FileContents.readString(path) ?? ""
         let parts = text.trimmingWhitespace().split(separator: ":").compactMap { UInt64($0) }
-        guard parts.count == 2 else { return nil }
+        guard parts.count == 2 else {
+            throw DockStoreError.failed("cannot read the device number of \(name) from \(path); dockstore cannot tell whether it is in use")
+        }
         return makeDevice(parts[0], parts[1])
     }
 
     /// The whole disk under the filesystem holding `path`: by st_dev, or, for filesystems
     /// with anonymous device numbers (btrfs), by the mount table's source.
-    func diskHolding(_ path: String, mounts: MountTable) -> String? {
-        guard let status = try? FileStatus.following(path) else { return nil }
+    /// nil when the filesystem is not on a block device (tmpfs, overlay, a network share);
+    /// an error when it is and dockstore cannot read it.
+    func diskHolding(_ path: String, mounts: MountTable) throws -> String? {
+        guard let status = try FileStatus.following(path) else {
+            throw DockStoreError.failed("cannot tell which disk holds \(path): it does not exist")
+        }
         if major(status.device) != 0, let name = sysfs.name(ofDevice: status.device) {
             return sysfs.disk(of: name)
         }
         let containing = mounts.entries.filter { path == $0.target || path.hasPrefix($0.target == "/" ? "/" : $0.target + "/") }
             .max(by: { $0.target.count < $1.target.count })
         guard let source = containing?.source, source.hasPrefix("/"),
-              let node = try? FileStatus.following(source), node.kind == .blockDevice,
+              let node = try FileStatus.following(source), node.kind == .blockDevice,
               let name = sysfs.name(ofDevice: node.rdev) else { return nil }
         return sysfs.disk(of: name)
     }

@@ -14,6 +14,8 @@ public struct DeviceObservation: Sendable, Equatable {
     /// The whole disk, when the device is a partition of it.
     public var partitionOf: String?
     public var content: BlockContent
+    /// The UUID of a mounted btrfs this device is a member of (whatever the mount table shows).
+    public var btrfsMemberOf: String?
     /// The UUID a new filesystem gets (chosen at observation so the plan can show the fstab line).
     public var newUUID: String
 

@@ -21,6 +21,9 @@ enum DevicePlanner {
         }
 
         try refuseInUse(device, mountpoint: host.real(request.mountpoint))
+        if request.followsMigration, !mounted, !holdsStore(device.content, fs, request.label) {
+            throw DockStoreError.refused("refusing: Docker's storage was moved by migrate-ebs onto \(deviceRequest.spec), but \(label) holds \(device.content.summary), not the store's \(fs.rawValue) labelled '\(request.label)' (kernel names can change at boot); attach the volume that holds the store and re-run; dockstore never formats a device while it follows a migration")
+        }
         var steps: [ProvisionStep] = []
         var uuid = device.newUUID
         if !mounted {
@@ -51,8 +54,14 @@ enum DevicePlanner {
             fstype: fs.rawValue, fsckPass: fs.fsckPass, storageDriver: fs.storageDriver)
     }
 
+    static func holdsStore(_ content: BlockContent, _ fs: DeviceFilesystem, _ label: String) -> Bool {
+        if case .signature(let type, _, let existing) = content { return type == fs.rawValue && existing == label }
+        return false
+    }
+
     /// What --force never overrides: not a block device, the root disk, mounted anywhere
-    /// but `mountpoint`, active swap, held by device-mapper, LVM or md.
+    /// but `mountpoint`, a member of a mounted btrfs, active swap, held by device-mapper,
+    /// LVM or md.
     static func refuseInUse(_ device: DeviceObservation, mountpoint: String) throws {
         let label = device.device.label
         guard device.kind == .blockDevice else {
@@ -67,6 +76,9 @@ enum DevicePlanner {
         let elsewhere = device.mountedAt.filter { $0 != mountpoint }
         if !elsewhere.isEmpty {
             throw DockStoreError.refused("refusing: \(label) is mounted at \(elsewhere.joined(separator: ", ")); unmount it first")
+        }
+        if let uuid = device.btrfsMemberOf, !device.mountedAt.contains(mountpoint) {
+            throw DockStoreError.refused("refusing: \(label) is a member of the mounted btrfs \(uuid) (btrfs filesystem show \(uuid) lists its devices); remove it from that filesystem first")
         }
         if device.swap {
             throw DockStoreError.refused("refusing: \(label) is in use as swap; swapoff it first")

@@ -3,9 +3,12 @@
 /// installed with — brings up the device instead of refusing the blank or missing image.
 ///
 /// - A migration journal exists and the image no longer holds the btrfs (the loop device was
-///   removed from the filesystem, which scratches its superblock): the journal's device.
-/// - No journal, no image, and fstab mounts a `UUID=` btrfs at the mountpoint (the line
-///   migrate-ebs writes): that UUID.
+///   removed from the filesystem, which scratches its superblock): the device that holds the
+///   journal's filesystem UUID (a journal from before UUIDs were recorded: the device it
+///   names, which provision then uses only if it already holds a btrfs — it never formats
+///   while following a migration).
+/// - No journal, no image holding btrfs (deleted, or kept with `--keep-image` and scratched),
+///   and fstab mounts a `UUID=` btrfs at the mountpoint (the line migrate-ebs writes): that UUID.
 ///
 /// Otherwise nil: the image is the store (also mid-migration, when the filesystem spans the
 /// image and the device and provision registers the device before mounting the image).
@@ -16,9 +19,16 @@ public enum MigratedStore {
             if try FileStatus.of(imagePath) != nil, case .signature(let type, _, _) = BlockProbe.probe(imagePath), type == "btrfs" {
                 return nil
             }
+            if let uuid = journal.filesystemUUID { return .filesystemUUID(uuid) }
             return try DeviceSpec(journal.device)
         }
-        guard try FileStatus.of(imagePath) == nil else { return nil }
+        if let status = try FileStatus.of(imagePath) {
+            guard status.kind == .regular else { return nil }
+            switch BlockProbe.probe(imagePath) {
+            case .signature("btrfs", _, _), .unreadable, .ambivalent: return nil
+            default: break
+            }
+        }
         let fstab = FstabFile(text: try FileContents.readString(host.real(HostPaths.fstab)) ?? "")
         guard let line = fstab.entries(mountingAt: mountpoint).first?.entry, line.fstype == "btrfs",
               line.source.hasPrefix("UUID=") else { return nil }

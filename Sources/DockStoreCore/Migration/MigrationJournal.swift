@@ -1,20 +1,38 @@
 import FoundationEssentials
 
-/// /var/lib/dockstore/migration.json: a migration is under way onto `device`. While it
-/// exists the store may span the image and the device, so provision registers the device
-/// with the kernel before mounting the image after a reboot.
+/// /var/lib/dockstore/migration.json: a migration is under way. While it exists the store
+/// may span the image and the device, so provision registers the device with the kernel
+/// before mounting the image after a reboot.
+///
+/// The device is found again by identity — the store's btrfs filesystem UUID, and the EBS
+/// volume id where it has one — never by its kernel name, which can belong to another
+/// volume after a reboot. A journal written before these were recorded (name only) is
+/// still read; `migrate-ebs` upgrades it when it next runs.
 public struct MigrationJournal: Codable, Sendable, Equatable {
     public var phase: String
     public var image: String
+    /// The device's kernel name when the migration began: shown to people, never used to find it.
     public var device: String
+    /// The store's btrfs filesystem UUID (it does not change when devices are added or removed).
+    public var filesystemUUID: String?
+    /// The target's EBS volume id, when it is an EBS volume.
+    public var volumeID: String?
+    /// `--keep-image` was given: a resumed run keeps the image too.
+    public var keepImage: Bool?
 
     public static let path = HostPath.known("/var/lib/dockstore/migration.json")
 
-    public init(image: String, device: String) {
+    public init(image: String, device: String, filesystemUUID: String?, volumeID: String?, keepImage: Bool) {
         phase = "moving"
         self.image = image
         self.device = device
+        self.filesystemUUID = filesystemUUID
+        self.volumeID = volumeID
+        self.keepImage = keepImage
     }
+
+    /// The device as people know it: its volume id, else the name it had.
+    public var deviceLabel: String { volumeID.map { "\($0) (\(device) when the migration began)" } ?? device }
 
     public static func read(host: Host) throws -> MigrationJournal? {
         guard let text = try FileContents.readString(host.real(path)) else { return nil }

@@ -20,12 +20,19 @@ public struct MigrationObservation: Sendable, Equatable {
     public var fstab: String?
     public var metadataChunkNeed: UInt64
     public var journalExists: Bool
+    /// The open journal's content (nil also when there is none).
+    public var journal: MigrationJournal?
+    /// The target's EBS volume id, when it has one.
+    public var targetVolumeID: String?
+    /// The target is a loop device whose backing file lies on the store itself.
+    public var targetBackedByStore: Bool
 
     public init(mountpoint: String, mounted: Bool = true, fstype: String? = "btrfs", uuid: String? = "u",
                 members: [BtrfsReading.Device] = [], loopMember: BtrfsReading.Device? = nil, image: HostBacking? = nil,
                 imageExists: Bool = true, target: DeviceObservation? = nil, targetDevid: UInt64? = nil,
                 targetPath: String = "/dev/nvme1n1", targetSize: UInt64 = 0, exclusiveOperation: String = "none",
-                fstab: String? = nil, metadataChunkNeed: UInt64 = 512 << 20, journalExists: Bool = false) {
+                fstab: String? = nil, metadataChunkNeed: UInt64 = 512 << 20, journalExists: Bool = false,
+                journal: MigrationJournal? = nil, targetVolumeID: String? = nil, targetBackedByStore: Bool = false) {
         self.mountpoint = mountpoint
         self.mounted = mounted
         self.fstype = fstype
@@ -41,13 +48,22 @@ public struct MigrationObservation: Sendable, Equatable {
         self.exclusiveOperation = exclusiveOperation
         self.fstab = fstab
         self.metadataChunkNeed = metadataChunkNeed
-        self.journalExists = journalExists
+        self.journalExists = journalExists || journal != nil
+        self.journal = journal
+        self.targetVolumeID = targetVolumeID
+        self.targetBackedByStore = targetBackedByStore
+    }
+
+    /// Members that are neither the image's loop device nor the target: a device another
+    /// migration added.
+    var otherDevices: [BtrfsReading.Device] {
+        members.filter { $0.devid != loopMember?.devid && $0.devid != targetDevid }
     }
 }
 
 /// One idempotent step of a migration; `id` is its failpoint name.
 public enum MigrationStep: Sendable, Equatable {
-    case begin(device: String)
+    case begin(journal: MigrationJournal)
     case addDevice(path: String)
     case removeLoop(devid: UInt64, path: String, bytes: UInt64)
     /// `--abort`: move everything back onto the image and release the device.
@@ -77,7 +93,7 @@ public enum MigrationStep: Sendable, Equatable {
 
     public var description: String {
         switch self {
-        case .begin(let device): return "record the migration onto \(device) in the journal"
+        case .begin(let journal): return "record the migration onto \(journal.deviceLabel) (btrfs \(journal.filesystemUUID ?? "?")) in the journal"
         case .addDevice(let path): return "add \(path) to the mounted btrfs"
         case .removeLoop(let devid, let path, let bytes):
             return "remove \(path) (devid \(devid)) from it, moving \(ByteSize.format(bytes)) of chunks onto the new device"
@@ -94,13 +110,24 @@ public enum MigrationStep: Sendable, Equatable {
 
 /// The pure decision behind `migrate-ebs`.
 public enum MigrationPlanner {
-    /// `--abort`: possible while the image is still part of the filesystem.
+    /// `--abort`: possible while the image is still part of the filesystem. It releases the
+    /// device the migration added — found by membership in the store, never by name — and
+    /// refuses a device that is not part of the migration.
     public static func planAbort(_ o: MigrationObservation) throws -> [MigrationStep] {
         guard o.mounted, o.fstype == "btrfs" else {
             throw DockStoreError.refused("nothing is mounted at \(o.mountpoint); run dockstore provision first, then abort")
         }
         guard o.loopMember != nil else {
             throw DockStoreError.refused("the image is no longer part of the store at \(o.mountpoint); the move is past the point of return: run migrate-ebs again to finish it")
+        }
+        if let devid = o.targetDevid, devid == o.loopMember?.devid {
+            throw DockStoreError.refused("\(o.targetPath) is the image's own loop device (devid \(devid) of the store); give the device the migration moved onto")
+        }
+        if o.targetDevid == nil, let added = o.otherDevices.first {
+            throw DockStoreError.refused("the migration at \(o.mountpoint) is onto \(added.path) (devid \(added.devid)), not \(o.targetPath); abort it with: dockstore migrate-ebs \(added.path) --abort")
+        }
+        if o.targetDevid == nil, let journal = o.journal, !sameDevice(journal, o) {
+            throw DockStoreError.refused("the open migration is onto \(journal.deviceLabel), not \(o.targetPath); abort it with: dockstore migrate-ebs \(journal.volumeID ?? journal.device) --abort")
         }
         var steps: [MigrationStep] = []
         if let devid = o.targetDevid {
@@ -109,6 +136,13 @@ public enum MigrationPlanner {
         }
         if o.journalExists || !steps.isEmpty { steps.append(.finish) }
         return steps
+    }
+
+    /// Whether the target is the journal's device, for a journal whose device was not added
+    /// yet: by EBS volume id when both have one, else by the name it was given.
+    static func sameDevice(_ journal: MigrationJournal, _ o: MigrationObservation) -> Bool {
+        if let recorded = journal.volumeID, let actual = o.targetVolumeID { return recorded == actual }
+        return journal.device == o.targetPath
     }
 
     public static func plan(_ o: MigrationObservation, keepImage: Bool, imageHostPath: HostPath,
@@ -124,6 +158,20 @@ public enum MigrationPlanner {
         }
         if o.exclusiveOperation != "none" && !o.exclusiveOperation.isEmpty {
             throw DockStoreError.refused("a btrfs \(o.exclusiveOperation) is running on \(o.mountpoint); wait for it to finish (btrfs balance status / btrfs device usage) and re-run")
+        }
+        if let devid = o.targetDevid, devid == o.loopMember?.devid {
+            throw DockStoreError.refused("refusing: \(o.targetPath) is the image's own loop device (devid \(devid) of the store at \(o.mountpoint)); give the EBS volume's device")
+        }
+        if o.targetBackedByStore {
+            throw DockStoreError.refused("refusing: \(o.targetPath) is a loop device over a file inside the store at \(o.mountpoint); the store cannot move onto itself: give the EBS volume's device")
+        }
+        if o.targetDevid == nil, o.journalExists {
+            if let added = o.otherDevices.first {
+                throw DockStoreError.refused("a migration onto \(added.path) (devid \(added.devid)) is under way at \(o.mountpoint), not onto \(o.targetPath); finish it with: dockstore migrate-ebs \(added.path) (or undo it with --abort)")
+            }
+            if let journal = o.journal, !sameDevice(journal, o) {
+                throw DockStoreError.refused("the open migration is onto \(journal.deviceLabel), not \(o.targetPath); finish it with: dockstore migrate-ebs \(journal.volumeID ?? journal.device), or undo it with --abort")
+            }
         }
         var steps: [MigrationStep] = []
         if o.targetDevid == nil {
@@ -163,8 +211,14 @@ public enum MigrationPlanner {
         }
         if updated != fstab { steps.append(.writeFstab(text: updated.text, line: line.rendered)) }
         if let loop = o.loopMember { steps.append(.detachLoop(path: loop.path)) }
-        if !keepImage && o.imageExists { steps.append(.deleteImage(path: host.real(imageHostPath))) }
+        // The image goes only as the last step of this migration: never one kept by an
+        // earlier --keep-image (no journal, no loop member), never when the journal says keep.
+        let keep = keepImage || o.journal?.keepImage == true
+        let migrating = o.loopMember != nil || o.journalExists
+        if !keep && migrating && o.imageExists { steps.append(.deleteImage(path: host.real(imageHostPath))) }
         if steps.isEmpty && !o.journalExists { return [] }
-        return (o.journalExists ? [] : [.begin(device: o.targetPath)]) + steps + [.finish]
+        let journal = MigrationJournal(image: imageHostPath.string, device: o.targetPath, filesystemUUID: uuid,
+                                       volumeID: o.targetVolumeID, keepImage: keepImage)
+        return (o.journalExists ? [] : [.begin(journal: journal)]) + steps + [.finish]
     }
 }

@@ -28,7 +28,9 @@ public struct Migrator: Sendable {
         let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
         let mounts = try MountTable.read()
         var o = MigrationObservation(mountpoint: target, targetPath: device.path)
-        o.journalExists = try FileStatus.of(host.real(Self.journal)) != nil
+        o.journal = try MigrationJournal.read(host: host)
+        o.journalExists = o.journal != nil
+        o.targetVolumeID = device.volumeID?.description
         o.fstab = try FileContents.readString(host.real(HostPaths.fstab))
         o.imageExists = try FileStatus.of(host.real(image))?.kind == .regular
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
@@ -63,6 +65,7 @@ public struct Migrator: Sendable {
         if o.targetDevid == nil {
             o.target = try DeviceInspector(sysfs: SysfsBlock(), host: host).observe(device, mounts: mounts)
         }
+        o.targetBackedByStore = try LoopBacking.isOnBtrfs(loop: device.path, uuid: reading.uuid)
         return o
     }
 
@@ -73,17 +76,16 @@ public struct Migrator: Sendable {
         let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
         try WritePreflight.check(steps.compactMap { step in
             switch step {
-            case .begin(let device):
-                .init(path: host.real(Self.journal), bytes: try MigrationJournal(image: image.string, device: device).encoded().count)
+            case .begin(let journal):
+                .init(path: host.real(Self.journal), bytes: try journal.encoded().count)
             case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
             default: nil
             }
         })
         for step in steps {
             switch step {
-            case .begin(let device):
+            case .begin(let journal):
                 try host.makeFolders(Self.journal.parent)
-                let journal = MigrationJournal(image: image.string, device: device)
                 try AtomicFile.write(host.real(Self.journal), try journal.encoded(), mode: 0o600)
             case .addDevice(let path):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
@@ -150,6 +152,17 @@ public struct Migrator: Sendable {
             progress(step)
             Failpoint.reached(step.id)
         }
+    }
+
+    /// Rewrites a journal from before identities were recorded with the store's filesystem
+    /// UUID and the device's volume id, so boot and resume stop depending on its name. Only
+    /// for the device the journal names that is a member of the store now.
+    public func upgradeJournal(_ o: MigrationObservation, device: ResolvedDevice) throws {
+        guard var journal = o.journal, journal.filesystemUUID == nil, let uuid = o.uuid,
+              o.targetDevid != nil, o.targetDevid != o.loopMember?.devid else { return }
+        journal.filesystemUUID = uuid
+        journal.volumeID = journal.volumeID ?? device.volumeID?.description
+        try AtomicFile.write(host.real(Self.journal), try journal.encoded(), mode: 0o600)
     }
 
     private func withStore(_ target: String, _ body: (Int32) throws -> Void) throws {

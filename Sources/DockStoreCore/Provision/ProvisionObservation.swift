@@ -30,6 +30,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// The kernel has the image's btrfs (by its UUID) mounted somewhere, in this mount
     /// namespace or another, or is mounting it now (`/sys/fs/btrfs/<uuid>` exists).
     public var imageFilesystemOpen: Bool
+    /// The loop device mounted at the mountpoint is backed by the image path, deleted: the
+    /// data lives on only while the loop device stays open.
+    public var mountedImageDeleted: Bool = false
     /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.
     public var mountUnit: SystemdMountUnit?
     /// nil when the file does not exist.

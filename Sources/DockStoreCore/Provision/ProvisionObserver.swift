@@ -60,6 +60,9 @@ public struct ProvisionObserver: Sendable {
                     if ofImage { observed.imageMountedAt.append(canonical) }
                 }
                 let ofDevice = observed.device?.mountedAt.contains(canonical) ?? false
+                if !ofImage, let backing = try LoopDevice.backingFile(of: entry.source) {
+                    observed.mountedImageDeleted = backing == imagePath + " (deleted)"
+                }
                 observed.mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
             } else {
                 let names = try folderEntries(mountpointPath, limit: 4)

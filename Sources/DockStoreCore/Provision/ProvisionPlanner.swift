@@ -112,6 +112,9 @@ public enum ProvisionPlanner {
                 }
                 throw DockStoreError.refused("\(mountpointPath) already has \(entry.source) (\(entry.fstype)) mounted on it, not \(device.spec); unmount it or give another --mountpoint")
             }
+            if observed.mountedImageDeleted {
+                throw DockStoreError.refused("\(host.real(request.image)) was deleted while mounted: \(entry.source) at \(mountpointPath) keeps its data only until it is unmounted: do not unmount it or reboot; stop Docker, freeze it (fsfreeze -f \(mountpointPath)), copy it out (cp --sparse=always \(entry.source) \(host.real(request.image)).recovered), thaw it (fsfreeze -u \(mountpointPath)); only then unmount, move the copy to \(host.real(request.image)) and re-run provision")
+            }
             guard ofImage else {
                 throw DockStoreError.refused("\(mountpointPath) already has \(entry.source) (\(entry.fstype)) mounted on it, not \(host.real(request.image)); unmount it or give another --mountpoint")
             }

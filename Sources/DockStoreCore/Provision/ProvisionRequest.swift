@@ -31,7 +31,7 @@ public struct ProvisionRequest: Sendable, Equatable {
         self.size = size ?? Self.defaultSize
         self.sizeGiven = size != nil
         self.thick = thick
-        self.label = "docker"
+        self.label = Self.defaultLabel
         self.device = device
         if device != nil, size != nil || thick {
             throw DockStoreError.usage("a size (--size, DOCKSTORE_SIZE) and --thick are for the image; a device store takes the whole device")
@@ -75,6 +75,9 @@ public struct ProvisionRequest: Sendable, Equatable {
     public var requiredMountOptions: [String] {
         (device != nil ? ["nofail"] : imageMountOptions) + [Self.orderingOption] + extraMountOptions
     }
+
+    /// The btrfs (or ext4, xfs) label of every store dockstore makes.
+    public static let defaultLabel = "docker"
 
     /// The unit that runs `dockstore provision` at boot.
     public static let provisionUnit = "dockstore-provision.service"

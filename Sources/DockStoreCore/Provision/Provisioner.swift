@@ -138,6 +138,13 @@ public struct Provisioner: Sendable {
             throw DockStoreError.refused("the device \(request.device?.spec.description ?? "?") is gone; check the attachment and re-run")
         }
         let locked = try BlockDevice(path: device.path, lock: true)
+        try BlockDevice.checkNotInUse(device.path)
+        guard let rdev = try FileStatus.following(device.path)?.rdev, let name = SysfsBlock().name(ofDevice: rdev) else {
+            throw DockStoreError.failed("cannot find \(device.path) in /sys/dev/block; dockstore cannot tell whether it is in use")
+        }
+        if let uuid = try BtrfsSysfs.filesystem(withMember: name) {
+            throw DockStoreError.refused("refusing: \(device.label) is a member of the mounted btrfs \(uuid); dockstore never formats it")
+        }
         let content = BlockProbe.probe(device.path)
         switch content {
         case .signature(let type, _, let label) where type == filesystem.rawValue && label == request.label:

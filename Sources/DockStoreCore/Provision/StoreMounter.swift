@@ -66,7 +66,9 @@ struct StoreMounter {
         guard let status = try FileStatus.of(image), status.kind == .regular else {
             throw DockStoreError.refused("\(image) disappeared while dockstore was mounting it; re-run to look again")
         }
-        try registerMigrationDevice()
+        var imageUUID: String? = nil
+        if case .file(_, _, .signature("btrfs", let uuid, _)) = observed.image { imageUUID = uuid }
+        try registerMigrationDevice(imageUUID: imageUUID)
         let bound = try LoopDevice.devices(backing: status)
         var attachment: LoopAttachment? = nil
         let loop: String
@@ -96,11 +98,19 @@ struct StoreMounter {
     }
 
     /// Mid-migration the filesystem may span the image and the device: register the device,
-    /// as udev would at boot, so the image's mount finds it. A crash before the device was
-    /// added leaves it blank: then there is nothing to find.
-    private func registerMigrationDevice() throws {
+    /// as udev would at boot, so the image's mount finds it. It is found by the store's
+    /// filesystem UUID; a journal from before UUIDs were recorded names it, and the name
+    /// counts only while it holds a btrfs with the image's UUID (names change at boot). A
+    /// crash before the device was added leaves it blank: then there is nothing to find.
+    private func registerMigrationDevice(imageUUID: String?) throws {
         guard let journal = try MigrationJournal.read(host: provisioner.host) else { return }
-        if case .signature(let type, _, _) = BlockProbe.probe(journal.device), type == "btrfs" {
+        if let uuid = journal.filesystemUUID ?? imageUUID, let device = BlockProbe.device(withUUID: uuid),
+           case .signature("btrfs", let found?, _) = BlockProbe.probe(device), found == uuid {
+            try BtrfsControl.scan(device)
+            return
+        }
+        if journal.filesystemUUID == nil, let imageUUID,
+           case .signature("btrfs", let found?, _) = BlockProbe.probe(journal.device), found == imageUUID {
             try BtrfsControl.scan(journal.device)
         }
     }

@@ -81,7 +81,11 @@ public struct StoreStatus: Codable, Sendable, Equatable {
 
     /// True when `device` is a loop device whose backing file is `image`.
     static func isLoop(_ device: String, over image: String) throws -> Bool {
-        guard let loop = try LoopDevice.status(device), let file = try FileStatus.of(image) else { return false }
+        guard let loop = try LoopDevice.status(device) else { return false }
+        guard let file = try FileStatus.of(image) else {
+            // Deleted while mounted: still the image's store, whose loop device keeps it alive.
+            return try LoopDevice.backingFile(of: device) == image + " (deleted)"
+        }
         return loop.backingDevice == file.device && loop.backingInode == file.inode
     }
 

@@ -36,6 +36,21 @@ public final class BlockDevice {
 
     deinit { close(fd) }
 
+    /// The kernel's own answer to "is anything using it": opening a block device with
+    /// O_EXCL fails with EBUSY while it is mounted, a member of a mounted btrfs, active swap,
+    /// or held by device-mapper, md or another exclusive opener. Checked right before a
+    /// format or wipe, whatever the earlier observation said.
+    public static func checkNotInUse(_ path: String) throws {
+        switch Syscall.attempt({ open(path, O_RDONLY | O_EXCL | O_CLOEXEC | O_NONBLOCK) }) {
+        case .success(let fd):
+            close(fd)
+        case .failure(let code) where code == EBUSY:
+            throw DockStoreError.refused("refusing: the kernel says \(path) is in use (mounted, a member of a mounted btrfs, swap, or held by another program); dockstore formats and wipes only a device nothing uses")
+        case .failure(let code):
+            throw DockStoreError.system("cannot open exclusively", path, errno: code)
+        }
+    }
+
     public func size() throws -> UInt64 {
         var bytes: UInt64 = 0
         try Syscall.check("cannot read the size of", path) { ds_blk_get_size64(fd, &bytes) }
@@ -51,7 +66,13 @@ public final class BlockDevice {
     /// Erases every signature libblkid finds (filesystems, RAID, LVM, swap, partition
     /// tables including GPT's backup header), like `wipefs -a`.
     public func wipeSignatures() throws {
-        let writable = try Syscall.check("cannot open for writing", path) { open(path, O_RDWR | O_CLOEXEC) }
+        let writable: Int32
+        switch Syscall.attempt({ open(path, O_RDWR | O_EXCL | O_CLOEXEC) }) {
+        case .success(let fd): writable = fd
+        case .failure(let code) where code == EBUSY:
+            throw DockStoreError.refused("refusing to wipe \(path): the kernel says it is in use (mounted, a member of a mounted btrfs, swap, or held by another program)")
+        case .failure(let code): throw DockStoreError.system("cannot open for writing", path, errno: code)
+        }
         defer { close(writable) }
         guard let probe = blkid_new_probe() else {
             throw DockStoreError.failed("cannot wipe \(path): libblkid could not allocate a probe")

@@ -53,5 +53,17 @@ public struct LoopDevice: Sendable, Equatable {
     }
 }
 
+extension LoopDevice {
+    /// The backing file's path as the kernel shows it in sysfs (with " (deleted)" appended
+    /// once it is unlinked), for a loop device node; nil for any other device or an unbound one.
+    public static func backingFile(of device: String, sysBlock: String = "/sys/block") throws -> String? {
+        guard device.hasPrefix("/dev/"), let status = try FileStatus.following(device), status.kind == .blockDevice,
+              major(status.rdev) == 7 else { return nil }
+        guard var text = try FileContents.readString("\(sysBlock)/loop\(minor(status.rdev))/loop/backing_file") else { return nil }
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+}
+
 func major(_ dev: UInt64) -> UInt64 { ((dev >> 8) & 0xfff) | ((dev >> 32) & ~UInt64(0xfff)) }
 func minor(_ dev: UInt64) -> UInt64 { (dev & 0xff) | ((dev >> 12) & ~UInt64(0xff)) }

@@ -13,6 +13,10 @@ public struct TeardownObservation: Sendable, Equatable {
     public var fstab: String?
     /// The UUID of the store's filesystem, for recognising its fstab line.
     public var storeUUID: String?
+    /// The label of the filesystem on `device`.
+    public var deviceLabel: String?
+    /// The filesystem UUID the open migration journal records, if any.
+    public var journalUUID: String?
     public var dropInExists: Bool
     public var sysconfig: String?
     public var systemdRunning: Bool
@@ -61,7 +65,8 @@ public enum TeardownStep: Sendable, Equatable {
     case removeDropIn
     case writeSysconfig(text: String, change: String)
     case deleteImage(path: String)
-    case wipeDevice(path: String)
+    /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
+    case wipeDevice(path: String, uuid: String)
     case reloadSystemd
 
     public var id: String {
@@ -91,7 +96,7 @@ public enum TeardownStep: Sendable, Equatable {
         case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn))"
         case .writeSysconfig(_, let change): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .deleteImage(let path): return "delete \(path)"
-        case .wipeDevice(let path): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
+        case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
         case .reloadSystemd: return "systemctl daemon-reload"
         }
     }
@@ -101,6 +106,9 @@ public enum TeardownStep: Sendable, Equatable {
 public enum TeardownPlanner {
     public static func plan(_ o: TeardownObservation, _ request: TeardownRequest, _ host: Host) throws -> [TeardownStep] {
         var steps: [TeardownStep] = []
+        if let device = o.device, let reason = notProvenStore(o, request) {
+            throw DockStoreError.refused("refusing: \(host.real(request.mountpoint)) has \(device) mounted, which dockstore cannot prove is the store it set up (\(reason)); teardown takes down only dockstore's store: unmount or wipe it yourself if that is what you want")
+        }
         if let pid = o.dockerdPID {
             guard request.stopDocker else {
                 let which = pid > 0 ? "pid \(pid)" : "its socket answers"
@@ -135,10 +143,27 @@ public enum TeardownPlanner {
             guard o.deviceMountedElsewhere.isEmpty else {
                 throw DockStoreError.refused("refusing to wipe \(device): it is also mounted at \(o.deviceMountedElsewhere.joined(separator: ", "))")
             }
-            steps.append(.wipeDevice(path: device))
+            guard let uuid = o.storeUUID else {
+                throw DockStoreError.refused("refusing to wipe \(device): its filesystem UUID cannot be read")
+            }
+            steps.append(.wipeDevice(path: device, uuid: uuid))
         }
         if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
         return steps
+    }
+
+    /// Why the device at the mountpoint is not provably dockstore's store, or nil when it is:
+    /// it carries the store's label and the fstab line or the migration journal dockstore
+    /// wrote names its UUID.
+    static func notProvenStore(_ o: TeardownObservation, _ request: TeardownRequest) -> String? {
+        guard let uuid = o.storeUUID else { return "its filesystem UUID cannot be read" }
+        guard o.deviceLabel == ProvisionRequest.defaultLabel else {
+            return "its label is \(o.deviceLabel.map { "'\($0)'" } ?? "empty"), not '\(ProvisionRequest.defaultLabel)'"
+        }
+        let fstab = FstabFile(text: o.fstab ?? "")
+        if fstab.entries(mountingAt: request.mountpoint).contains(where: { $0.entry.source == "UUID=\(uuid)" }) { return nil }
+        if o.journalUUID == uuid { return nil }
+        return "neither an fstab line for \(request.mountpoint) nor a migration journal names UUID=\(uuid)"
     }
 
     /// dockstore's own line: the image's, or the store device's by UUID.

@@ -36,17 +36,23 @@ public struct Teardowner: Sendable {
         if let entry = o.mounted, entry.source.hasPrefix("/dev/"), !o.imageLoops.contains(entry.source) {
             o.device = entry.source
         }
-        if let entry = o.mounted, case .signature(_, let uuid, _) = BlockProbe.probe(entry.source) { o.storeUUID = uuid }
+        if let entry = o.mounted, case .signature(_, let uuid, let label) = BlockProbe.probe(entry.source) {
+            o.storeUUID = uuid
+            o.deviceLabel = label
+        }
+        o.journalUUID = try MigrationJournal.read(host: host)?.filesystemUUID
         if o.storeUUID == nil, let text = o.fstab,
            let line = FstabFile(text: text).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
            let node = BlockProbe.device(withUUID: String(line.source.dropFirst(5))),
            case .signature(_, let uuid, "docker") = BlockProbe.probe(node) {
             o.storeUUID = uuid
+            o.deviceLabel = "docker"
             o.device = o.device ?? node
         }
         if let device = o.device, let node = try FileStatus.following(device) {
-            o.deviceMountedElsewhere = mounts.entries.filter { entry in
-                entry.target != target && (try? FileStatus.following(entry.source)).flatMap { $0 }.map { $0.rdev == node.rdev } == true
+            o.deviceMountedElsewhere = try mounts.entries.filter { entry in
+                guard entry.target != target, entry.source.hasPrefix("/") else { return false }
+                return try FileStatus.following(entry.source).map { $0.kind == .blockDevice && $0.rdev == node.rdev } == true
             }.map(\.target)
         }
         return o
@@ -100,12 +106,19 @@ public struct Teardowner: Sendable {
                     try Syscall.check("cannot delete", path) { unlink(path) }
                     try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
                 }
-            case .wipeDevice(let path):
+            case .wipeDevice(let path, let uuid):
                 if try MountTable.read().entries.contains(where: { $0.source == path }) {
                     throw DockStoreError.refused("refusing to wipe \(path): it is mounted")
                 }
                 let device = try BlockDevice(path: path, lock: true)
-                try device.wipeSignatures()
+                switch BlockProbe.probe(path) {
+                case .blank:
+                    break
+                case .signature(_, let found?, _) where found == uuid:
+                    try device.wipeSignatures()
+                case let other:
+                    throw DockStoreError.refused("refusing to wipe \(path): it now holds \(other.summary), not the store's filesystem \(uuid) that teardown planned to wipe; re-run to look again")
+                }
             case .reloadSystemd:
                 let result = try Subprocess.run("systemctl", ["daemon-reload"], package: "systemd")
                 guard result.status == 0 else { throw DockStoreError.failed("systemctl daemon-reload failed: \(result.reason)") }

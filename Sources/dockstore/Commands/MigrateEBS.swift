@@ -59,6 +59,7 @@ extension Dockstore {
             }
             let migrator = Migrator(host: host, mountpoint: paths.mountpoint, image: paths.image)
             let observed = try migrator.observe(resolved)
+            if !change.dryRun { try migrator.upgradeJournal(observed, device: resolved) }
             let steps = abort ? try MigrationPlanner.planAbort(observed)
                 : try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
                                             mountpoint: paths.mountpoint, host: host)

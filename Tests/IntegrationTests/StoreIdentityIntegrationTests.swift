@@ -1,0 +1,242 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The store is its filesystem UUID and a device its identity, never a kernel name: states an
+/// outside tester built that the earlier suites never did — kernel names shuffled at a reboot
+/// mid-migration, another device named while a migration is open, the image's own loop
+/// device or a file inside the store as the target, a kept image, a member the mount table
+/// does not show, a filesystem dockstore never set up, an image deleted while mounted.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct StoreIdentityIntegrationTests {
+    func store(_ root: TestRoot) throws -> (inventory: String, sums: String) {
+        try #require(try root.dockstore(["provision"]).status == 0)
+        let m = root.mountpoint
+        try root.sh("btrfs -q subvolume create \(m)/base && dd if=/dev/urandom of=\(m)/base/layer bs=1M count=32 status=none")
+        for n in 1...3 { try root.sh("btrfs -q subvolume snapshot \(m)/base \(m)/snap\(n) && echo \(n) > \(m)/snap\(n)/own") }
+        try root.sh("sync")
+        return (try inventory(root), try sums(root))
+    }
+
+    func inventory(_ root: TestRoot) throws -> String {
+        try root.sh("btrfs subvolume list -uq \(root.mountpoint) | sed 's/ gen [0-9]*//'")
+    }
+
+    func sums(_ root: TestRoot) throws -> String {
+        try root.sh("cd \(root.mountpoint) && sha256sum base/layer snap*/own")
+    }
+
+    func backingFile(_ root: TestRoot, _ loop: String) throws -> String {
+        try root.sh("losetup -n -O BACK-FILE \(loop)").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A reboot that renames the devices: everything unmounted, the kernel's btrfs device
+    /// list forgotten, the volume re-attached under a new name and a blank volume given the
+    /// name it had. Returns (the volume's new name, the blank volume's name).
+    func rebootShufflingNames(_ root: TestRoot, volume: String) throws -> (volume: String, blank: String) {
+        let file = try backingFile(root, volume)
+        try root.sh("echo 3 > /proc/sys/vm/drop_caches")
+        for entry in root.mounts() { _ = umount2(entry.target, 0) }
+        for _ in 0..<50 where root.loopDevices().count > 1 { usleep(20_000) }
+        try root.sh("losetup -d \(volume) && btrfs device scan --forget")
+        let blankFile = root.path + "/blank-\(UUID().uuidString.prefix(6)).img"
+        try root.sh("truncate -s 8G \(blankFile) && losetup \(volume) \(blankFile)")
+        let renamed = try root.sh("losetup -f --show \(file)").trimmingCharacters(in: .whitespacesAndNewlines)
+        return (renamed, volume)
+    }
+
+    /// After every migrate failpoint, a reboot with the names shuffled: boot's provision brings
+    /// the store back from the volume by UUID, never formats the blank volume that took the
+    /// old name, and migrate-ebs (given the new name) finishes the move with nothing lost.
+    @Test func aRebootWithShuffledNamesNeverFormatsTheVolumeThatTookTheName() throws {
+        var runs = 0
+        for point in MigrationStep.allIDs where point != "journal" {
+            try withTestRoot { root in
+                let (inventory, sums) = try store(root)
+                let disk = try root.attachDisk(megabytes: 8192)
+                let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": point])
+                #expect(crashed.signal == SIGKILL, "\(point): \(crashed.stderr)")
+                let (volume, blank) = try rebootShufflingNames(root, volume: disk)
+                let blankBefore = try root.ends(blank)
+                let boot = try root.dockstore(["provision"])
+                #expect(boot.status == 0, "\(point): the boot-time provision: \(boot.stdout) \(boot.stderr)")
+                #expect(try root.ends(blank) == blankBefore, "DATA: \(point): the blank volume that took the old name was written to")
+                #expect(BlockProbe.probe(blank) == .blank, "DATA: \(point): \(blank) was formatted")
+                #expect((try? self.inventory(root)) == inventory, "DATA: \(point): subvolume inventory after the reboot")
+                let finish = try root.dockstore(["migrate-ebs", volume, "--yes"])
+                #expect(finish.status == 0, "\(point): \(finish.stdout) \(finish.stderr)")
+                #expect((try? self.sums(root)) == sums, "DATA: \(point): checksums")
+                #expect(root.status(root.image) == nil, "\(point): the image is gone")
+                #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "\(point): the journal is closed")
+                #expect(BlockProbe.probe(blank) == .blank, "DATA: \(point): \(blank) was formatted by migrate-ebs")
+                runs += 3
+            }
+        }
+        reliability("migrate-ebs failpoint, reboot with names shuffled", cases: MigrationStep.allIDs.count - 1, runs: runs)
+    }
+
+    /// A journal from before identities were recorded (device by name only), after the image
+    /// left the filesystem, and a reboot that gives the name to a blank volume: provision
+    /// refuses rather than format it, and once the volume has its name back it resumes.
+    @Test func anOldJournalNeverFormatsWhatTookItsName() throws {
+        try withTestRoot { root in
+            _ = try store(root)
+            let disk = try root.attachDisk(megabytes: 8192)
+            let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "remove-loop"])
+            #expect(crashed.signal == SIGKILL)
+            let journal = root.path + "/var/lib/dockstore/migration.json"
+            try root.write(journal, "{\"phase\":\"moving\",\"image\":\"/var/lib/docker-storage.btrfs\",\"device\":\"\(disk)\"}\n")
+            let (volume, blank) = try rebootShufflingNames(root, volume: disk)
+            let blankBefore = try root.ends(blank)
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 2, "\(boot.stdout) \(boot.stderr)")
+            #expect(boot.stderr.contains("never formats a device while it follows a migration"), "\(boot.stderr)")
+            #expect(try root.ends(blank) == blankBefore, "DATA: the blank volume was written to")
+            // The operator re-attaches the volume under the journal's name: provision resumes.
+            try root.sh("losetup -d \(blank) && losetup -d \(volume) && losetup \(blank) \(try backingFileOf(root, excluding: "blank"))")
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0, "\(again.stderr)")
+            let finish = try root.dockstore(["migrate-ebs", blank, "--yes"])
+            #expect(finish.status == 0, "\(finish.stderr)")
+        }
+    }
+
+    func backingFileOf(_ root: TestRoot, excluding word: String) throws -> String {
+        try root.sh("ls \(root.path)/disk-*.img").split(separator: "\n").map(String.init).first { !$0.contains(word) } ?? ""
+    }
+
+    /// While a migration onto A is open (A added), naming B is refused — both to finish and to
+    /// abort — and changes nothing; A itself finishes or aborts as before.
+    @Test func anotherDeviceIsRefusedWhileAMigrationIsOpen() throws {
+        try withTestRoot { root in
+            let (inventory, _) = try store(root)
+            let a = try root.attachDisk(megabytes: 8192)
+            let b = try root.attachDisk(megabytes: 8192)
+            let crashed = try root.dockstore(["migrate-ebs", a, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device"])
+            #expect(crashed.signal == SIGKILL)
+            let before = root.snapshot()
+            let bBefore = try root.ends(b)
+            for arguments in [["migrate-ebs", b, "--yes"], ["migrate-ebs", b, "--yes", "--abort"]] {
+                let result = try root.dockstore(arguments)
+                #expect(result.status == 2, "\(arguments): \(result.stdout) \(result.stderr)")
+                #expect(result.stderr.contains(a), "\(arguments) names the device the migration is onto: \(result.stderr)")
+                #expect(result.stderrLines.count == 1)
+            }
+            #expect(root.snapshot() == before)
+            #expect(try root.ends(b) == bBefore)
+            #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2)
+            let aborted = try root.dockstore(["migrate-ebs", a, "--yes", "--abort"])
+            #expect(aborted.status == 0, "\(aborted.stderr)")
+            #expect(try self.inventory(root) == inventory, "DATA: subvolume inventory")
+        }
+    }
+
+    @Test func theImagesOwnLoopDeviceIsRefused() throws {
+        try withTestRoot { root in
+            _ = try store(root)
+            let loop = try #require(root.loopDevices().first)
+            let before = root.snapshot()
+            let result = try root.dockstore(["migrate-ebs", loop, "--yes"])
+            #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("the image's own loop device"), "\(result.stderr)")
+            #expect(root.snapshot() == before)
+            #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil)
+        }
+    }
+
+    @Test func aLoopDeviceOverAFileInsideTheStoreIsRefused() throws {
+        try withTestRoot { root in
+            _ = try store(root)
+            let inner = root.mountpoint + "/base/volume.img"
+            let loop = try root.sh("truncate -s 8G \(inner) && losetup -f --show \(inner)").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(loop)") }
+            let before = root.snapshot()
+            let result = try root.dockstore(["migrate-ebs", loop, "--yes"])
+            #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("a file inside the store"), "\(result.stderr)")
+            #expect(root.snapshot() == before)
+            #expect(BlockProbe.probe(loop) == .blank)
+        }
+    }
+
+    /// `--keep-image` keeps the image for good: a second migrate-ebs of the finished move
+    /// leaves it alone, and boot's provision brings the store up from the volume.
+    @Test func aKeptImageStaysAndBootFindsTheVolume() throws {
+        try withTestRoot { root in
+            let (inventory, _) = try store(root)
+            let disk = try root.attachDisk(megabytes: 8192)
+            let moved = try root.dockstore(["migrate-ebs", disk, "--yes", "--keep-image"])
+            #expect(moved.status == 0, "\(moved.stderr)")
+            // The image is 100 GiB apparent: its size, blocks, mtime and first 64 MiB identify it.
+            let fingerprint = "stat -c '%s %b %Y' \(root.image) && head -c 64M \(root.image) | sha256sum"
+            let kept = try root.sh(fingerprint)
+            let again = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("nothing to do"), "\(again.stdout)")
+            #expect(root.status(root.image) != nil, "DATA: the kept image was deleted")
+            #expect(try root.sh(fingerprint) == kept)
+            for entry in root.mounts() { _ = umount2(entry.target, 0) }
+            try root.sh("btrfs device scan --forget")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0, "\(boot.stdout) \(boot.stderr)")
+            #expect(try self.inventory(root) == inventory, "DATA: subvolume inventory")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 0, "\(status.stdout)")
+            #expect(root.status(root.image) != nil)
+        }
+    }
+
+    /// A device that is devid 2 of a mounted btrfs whose mount table shows only devid 1:
+    /// `--force` wipes nothing, the kernel's O_EXCL answer and /sys/fs/btrfs both say "in use".
+    @Test func forceNeverWipesAMemberOfAMountedBtrfs() throws {
+        try withTestRoot { root in
+            _ = try store(root)
+            let member = try root.attachDisk(megabytes: 1024)
+            try root.sh("btrfs device add \(member) \(root.mountpoint) >/dev/null")
+            let ends = try root.ends(member)
+            try root.sh("mkdir -p \(root.path)/var/lib/other")
+            let result = try root.dockstore(["provision", "--device", member, "--force", "--mountpoint", "/var/lib/other", "--image", "/var/lib/other.btrfs"])
+            #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("member of the mounted btrfs"), "\(result.stderr)")
+            #expect(try root.ends(member) == ends, "DATA: the member was written to")
+            #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2)
+        }
+    }
+
+    /// teardown --wipe-device wipes only a store it can prove is dockstore's: an ext4 labelled
+    /// appdata mounted at the mountpoint is neither unmounted nor wiped.
+    @Test func teardownNeverTouchesAFilesystemItDidNotSetUp() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 256)
+            try root.sh("mkfs.ext4 -q -L appdata \(disk) && mkdir -p \(root.mountpoint) && mount \(disk) \(root.mountpoint) && echo keep > \(root.mountpoint)/data")
+            let before = root.snapshot()
+            let result = try root.dockstore(["teardown", "--wipe-device"])
+            #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("cannot prove is the store it set up"), "\(result.stderr)")
+            #expect(root.snapshot() == before)
+            #expect(root.read(root.mountpoint + "/data") == "keep\n", "DATA: appdata")
+            if case .signature("ext4", _, "appdata") = BlockProbe.probe(disk) {} else { Issue.record("DATA: appdata's signature is gone") }
+        }
+    }
+
+    /// The image deleted while mounted: provision must not advise unmounting (which frees the
+    /// deleted file); it says to copy the store out first, and changes nothing.
+    @Test func aDeletedImageIsNeverAdvisedToBeUnmounted() throws {
+        try withTestRoot { root in
+            _ = try store(root)
+            try root.sh("rm \(root.image)")
+            let before = root.snapshot()
+            let result = try root.dockstore(["provision"])
+            #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("was deleted while mounted"), "\(result.stderr)")
+            #expect(result.stderr.contains("do not unmount it"), "\(result.stderr)")
+            #expect(result.stderrLines.count == 1)
+            #expect(root.snapshot() == before)
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains("was deleted while mounted"), "\(status.stdout)")
+        }
+    }
+}
