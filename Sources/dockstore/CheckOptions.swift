@@ -11,6 +11,7 @@ struct CheckOptions {
     var mountpoint = HostPaths.defaultMountpoint.string
     var format = "nagios"
     var textfile: String?
+    var stateFile = DeviceErrorLedger.defaultPath.string
     var warning = "20%:"
     var critical = "10%:"
     var metadataWarning = "25%:"
@@ -44,6 +45,7 @@ struct CheckOptions {
                 guard ["nagios", "json", "prometheus"].contains(value) else { return nil }
                 format = value
             case "--textfile": textfile = value
+            case "--state-file": stateFile = value
             case "-w", "--warning": warning = value
             case "-c", "--critical": critical = value
             case "--metadata-warning": metadataWarning = value

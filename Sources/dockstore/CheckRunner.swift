@@ -3,49 +3,81 @@ import DockStoreCore
 import Glibc
 #endif
 
-/// Runs a check and prints it; returns the Nagios exit status.
+/// Runs a check and prints it; returns the Nagios exit status. Whatever fails — a bad
+/// threshold, an unreadable store, the error record, the textfile — the result is printed
+/// in the requested format, and the exit status is the most severe of what was found in
+/// monitoring-plugins' `max_state_alt` order (OK < UNKNOWN < WARNING < CRITICAL).
 enum CheckRunner {
     static func run(_ options: CheckOptions) -> Int32 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let timestamp = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
         let policy: CapacityPolicy
         let host: Host
-        let target: HostPath
+        let mountpoint: String
         do {
+            host = try Host(root: options.root)
+            mountpoint = host.real(try HostPath(options.mountpoint, what: "--mountpoint"))
             policy = try CapacityPolicy(dataWarning: options.warning, dataCritical: options.critical,
                                         metadataWarning: options.metadataWarning, metadataCritical: options.metadataCritical,
                                         unallocatedWarning: options.unallocatedWarning,
                                         unallocatedCritical: options.unallocatedCritical,
                                         hostWarning: options.hostWarning, hostCritical: options.hostCritical)
-            host = try Host(root: options.root)
-            target = try HostPath(options.mountpoint, what: "--mountpoint")
         } catch {
             // The plugin guidelines: bad arguments are UNKNOWN, not a usage exit code.
-            Output.line("DOCKSTORE UNKNOWN - \((error as? DockStoreError)?.message ?? "\(error)")")
-            return CheckState.unknown.rawValue
+            let report = CapacityReport(unknown: message(error), mountpoint: options.mountpoint, timestamp: timestamp)
+            print(report, options.format, policy: nil)
+            return report.state.rawValue
         }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let timestamp = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-        let report: CapacityReport
+        var report: CapacityReport
         do {
-            report = CapacityReport(figures: try CapacityProbe.read(mountpoint: host.real(target)), policy: policy,
-                                    timestamp: timestamp)
+            var figures = try CapacityProbe.read(mountpoint: mountpoint)
+            var record: [String: DeviceErrorCounters]? = nil
+            let ledger = host.real(try HostPath(options.stateFile, what: "--state-file"))
+            if DeviceErrorLedger.needed(figures) {
+                figures.condition.errorBaseline = DeviceErrorLedger.load(ledger)
+                if case .unreadable = figures.condition.errorBaseline { figures.condition.user = CurrentUser.describe() }
+                record = DeviceErrorLedger.updated(figures)
+            }
+            report = CapacityReport(figures: figures, policy: policy, timestamp: timestamp)
+            if let record {
+                do {
+                    try DeviceErrorLedger.save(record, at: ledger)
+                } catch {
+                    report.add(CapacityReason(state: .unknown, figure: "unreadable",
+                        message: "cannot record the device error counters in \(ledger), so the next check cannot tell a rise: \(message(error)); check ran as \(CurrentUser.describe())"))
+                }
+            }
         } catch {
-            report = CapacityReport(unknown: (error as? DockStoreError)?.message ?? "\(error)", timestamp: timestamp)
+            report = CapacityReport(unknown: "\(message(error)); check ran as \(CurrentUser.describe())",
+                                    mountpoint: mountpoint, timestamp: timestamp)
         }
         if let textfile = options.textfile {
+            var target = textfile + "/dockstore.prom"
             do {
-                let folder = try HostPath(textfile, what: "--textfile")
-                try AtomicFile.write(host.real(folder) + "/dockstore.prom", Array(report.prometheus().utf8), mode: 0o644)
+                target = host.real(try HostPath(textfile, what: "--textfile")) + "/dockstore.prom"
+                try AtomicFile.write(target, Array(report.prometheus().utf8), mode: 0o644)
             } catch {
-                Output.line("DOCKSTORE UNKNOWN - \((error as? DockStoreError)?.message ?? "\(error)")")
-                return CheckState.unknown.rawValue
+                report.add(CapacityReason(state: .unknown, figure: "textfile",
+                    message: "cannot write the textfile \(target): \(message(error)); check ran as \(CurrentUser.describe())"))
             }
         }
-        switch options.format {
-        case "json": Output.line((try? report.json()) ?? "{}")
+        print(report, options.format, policy: policy)
+        return report.state.rawValue
+    }
+
+    static func print(_ report: CapacityReport, _ format: String, policy: CapacityPolicy?) {
+        switch format {
+        case "json":
+            do {
+                Output.line(try report.json())
+            } catch {
+                Output.line("{\"state\" : 3, \"error\" : \"cannot encode the report as JSON\"}")
+            }
         case "prometheus": Output.emitRaw(report.prometheus())
         default: Output.line(report.nagios(policy: policy))
         }
-        return report.state.rawValue
     }
+
+    static func message(_ error: Error) -> String { (error as? DockStoreError)?.message ?? "\(error)" }
 }

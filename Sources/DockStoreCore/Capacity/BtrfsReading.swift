@@ -36,6 +36,8 @@ public struct BtrfsReading: Sendable, Equatable, Codable {
         /// Bytes of chunks on this device (DEV_INFO bytes_used).
         public var used: UInt64
         public var errors: DeviceErrorCounters
+        /// Why the error counters could not be read, when they could not.
+        public var errorsUnreadable: String?
 
         public init(devid: UInt64, path: String, size: UInt64, used: UInt64 = 0, errors: DeviceErrorCounters = [:]) {
             self.devid = devid
@@ -44,6 +46,10 @@ public struct BtrfsReading: Sendable, Equatable, Codable {
             self.used = used
             self.errors = errors
         }
+
+        /// DEV_INFO names a device btrfs lists as missing with an empty path (older kernels
+        /// with `<missing disk>`).
+        public var isMissing: Bool { path.isEmpty || path == "<missing disk>" }
     }
 
     public var uuid: String

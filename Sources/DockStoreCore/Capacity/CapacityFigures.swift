@@ -23,6 +23,8 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
     public var metadataChunkNeed: UInt64
     public var devices: [BtrfsReading.Device]
     public var host: HostBacking?
+    /// Missing devices, read-only, a deleted image, a running balance, what was unreadable.
+    public var condition = StoreCondition()
 
     static let minUnallocatedThreshold: UInt64 = 16 << 20
 
@@ -53,7 +55,11 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
         uuid = reading.uuid
         self.host = host
         devices = reading.devices
-        deviceSize = reading.devices.reduce(0) { $0 + $1.size }
+        // A missing device (mounted degraded) keeps its size in DEV_INFO, but none of it can
+        // take a chunk: leave it out of the size and the unallocated space.
+        let present = reading.devices.filter { !$0.isMissing }
+        condition.missingDevices = reading.devices.filter(\.isMissing).map(\.devid)
+        deviceSize = present.reduce(0) { $0 + $1.size }
         var rawData: UInt64 = 0, rawDataUsed: UInt64 = 0, logicalData: UInt64 = 0, logicalDataUsed: UInt64 = 0
         var rawMeta: UInt64 = 0, logicalMeta: UInt64 = 0, logicalMetaUsed: UInt64 = 0, rawSystem: UInt64 = 0
         var reserve: UInt64 = 0
@@ -77,7 +83,11 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
             }
         }
         let allocated = rawData + rawMeta + rawSystem
-        unallocated = deviceSize > allocated ? deviceSize - allocated : 0
+        if condition.missingDevices.isEmpty {
+            unallocated = deviceSize > allocated ? deviceSize - allocated : 0
+        } else {
+            unallocated = present.reduce(0) { $0 + ($1.size > $1.used ? $1.size - $1.used : 0) }
+        }
         dataRatio = logicalData > 0 ? Double(rawData) / Double(logicalData) : 1
         metadataRatio = logicalMeta > 0 ? Double(rawMeta) / Double(logicalMeta) : 2
         dataSize = logicalData
@@ -88,7 +98,9 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
         metadataSize = logicalMeta
         globalReserve = reserve
         metadataUsed = reading.metadataCommitted ?? (logicalMetaUsed + reserve)
-        let chunk = reading.metadataChunkSize ?? (deviceSize > 50 << 30 ? 1 << 30 : 256 << 20)
+        // The kernel caps a chunk at a tenth of the writable bytes (init_alloc_chunk_ctl_policy_regular).
+        let configured = reading.metadataChunkSize ?? (deviceSize > 50 << 30 ? 1 << 30 : 256 << 20)
+        let chunk = deviceSize > 0 ? min(configured, deviceSize / 10) : configured
         metadataChunkNeed = UInt64(Double(chunk) * metadataRatio)
     }
 

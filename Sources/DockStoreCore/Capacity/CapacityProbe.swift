@@ -12,17 +12,27 @@ import Musl
 public enum CapacityProbe {
     public static func read(mountpoint: String, sysfs: String = "/sys") throws -> CapacityFigures {
         let fstype = try mountedFilesystem(at: mountpoint)
-        guard fstype == "btrfs" else {
-            let space = try HostSpace.of(mountpoint)
-            var s = statvfs()
-            try Syscall.check("cannot read the free space of", mountpoint) { statvfs(mountpoint, &s) }
+        var s = statvfs()
+        try Syscall.check("cannot read the free space of", mountpoint) { statvfs(mountpoint, &s) }
+        let readOnly = UInt(s.f_flag) & UInt(ST_RDONLY) != 0
+        var figures: CapacityFigures
+        if fstype == "btrfs" {
+            let reading = try readBtrfs(mountpoint, sysfs: sysfs)
+            figures = CapacityFigures(btrfs: reading, mountpoint: mountpoint, host: nil)
+            figures.host = hostBacking(reading, sysfs: sysfs, into: &figures.condition)
+            try readExclusiveOperation(uuid: reading.uuid, sysfs: sysfs, into: &figures.condition)
+            for device in reading.devices where device.errorsUnreadable != nil {
+                figures.condition.unreadable.append(device.errorsUnreadable ?? "")
+            }
+        } else {
             let unit = UInt64(s.f_frsize == 0 ? s.f_bsize : s.f_frsize)
             let used = (UInt64(s.f_blocks) - UInt64(s.f_bfree)) * unit
-            return CapacityFigures(filesystem: fstype, mountpoint: mountpoint, total: space.total,
-                                   available: space.available, used: used)
+            figures = CapacityFigures(filesystem: fstype, mountpoint: mountpoint, total: UInt64(s.f_blocks) * unit,
+                                      available: UInt64(s.f_bavail) * unit, used: used)
         }
-        let reading = try readBtrfs(mountpoint, sysfs: sysfs)
-        return CapacityFigures(btrfs: reading, mountpoint: mountpoint, host: hostBacking(reading, sysfs: sysfs))
+        if readOnly { figures.condition.readOnly = try readOnlyKind(mountpoint) }
+        if !figures.condition.unreadable.isEmpty { figures.condition.user = CurrentUser.describe() }
+        return figures
     }
 
     /// The type of the filesystem mounted at `mountpoint`, asked of statx and statfs rather than
@@ -70,8 +80,13 @@ public enum CapacityProbe {
                 case .failure(let code): throw DockStoreError.system("cannot read btrfs device \(devid) of", mountpoint, errno: code)
                 }
                 let path = withUnsafeBytes(of: dev.path) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                devices.append(BtrfsReading.Device(devid: devid, path: path, size: dev.total_bytes, used: dev.bytes_used,
-                                                   errors: errorStats("\(base)/devinfo/\(devid)/error_stats")))
+                var device = BtrfsReading.Device(devid: devid, path: path, size: dev.total_bytes, used: dev.bytes_used)
+                do {
+                    device.errors = try errorStats("\(base)/devinfo/\(devid)/error_stats")
+                } catch {
+                    device.errorsUnreadable = "cannot read the error counters of btrfs device \(devid): \((error as? DockStoreError)?.message ?? "\(error)")"
+                }
+                devices.append(device)
             }
         }
         var committed: UInt64? = nil
@@ -82,28 +97,15 @@ public enum CapacityProbe {
                             metadataChunkSize: number("\(base)/allocation/metadata/chunk_size"))
     }
 
-    /// For a store on a loop device: the image behind it and the host filesystem's free space.
-    static func hostBacking(_ reading: BtrfsReading, sysfs: String) -> HostBacking? {
-        for device in reading.devices {
-            let name = device.path.split(separator: "/").last.map(String.init) ?? ""
-            guard name.hasPrefix("loop"),
-                  let file = (try? FileContents.readString("\(sysfs)/block/\(name)/loop/backing_file")).flatMap({ $0 }) else { continue }
-            let image = file.trimmingWhitespace()
-            guard let status = try? FileStatus.following(image), let space = try? HostSpace.of(AtomicFile.parentFolder(of: image))
-            else { continue }
-            return HostBacking(image: image, apparentBytes: status.size, allocatedBytes: status.allocatedBytes,
-                               hostAvailableBytes: space.available)
-        }
-        return nil
-    }
-
     static func number(_ path: String) -> UInt64? {
         guard let text = (try? FileContents.readString(path)).flatMap({ $0 }) else { return nil }
         return UInt64(text.trimmingWhitespace())
     }
 
-    static func errorStats(_ path: String) -> DeviceErrorCounters {
-        guard let text = (try? FileContents.readString(path)).flatMap({ $0 }) else { return [:] }
+    /// The counters, or none when the kernel has no such file (before 5.14): not "no errors",
+    /// which the JSON output keeps apart by leaving them out.
+    static func errorStats(_ path: String) throws -> DeviceErrorCounters {
+        guard let text = try FileContents.readString(path) else { return [:] }
         return DeviceErrorCounters(sysfsText: text)
     }
 }

@@ -25,6 +25,9 @@ extension Dockstore {
         @Option(name: .long, help: ArgumentHelp("Also write DIR/dockstore.prom atomically for node_exporter's textfile collector.", valueName: "dir"))
         var textfile: String?
 
+        @Option(name: .long, help: ArgumentHelp("Where check keeps the device error counters it saw last, to tell a rise (default /var/lib/dockstore/device-errors; read and written only while a counter is non-zero).", valueName: "file"))
+        var stateFile: String = DeviceErrorLedger.defaultPath.string
+
         @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Data free warning range (default 20%:).", valueName: "range"))
         var warning: String = "20%:"
 
@@ -55,6 +58,7 @@ extension Dockstore {
             options.mountpoint = mountpoint
             options.format = format.rawValue
             options.textfile = textfile
+            options.stateFile = stateFile
             options.warning = warning
             options.critical = critical
             options.metadataWarning = metadataWarning

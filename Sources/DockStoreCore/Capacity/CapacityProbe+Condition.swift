@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The reads behind `StoreCondition`, each done only when a cheaper read says it matters.
+extension CapacityProbe {
+    /// statvfs said read-only: the mount table tells whether the mount or the filesystem is.
+    static func readOnlyKind(_ mountpoint: String) throws -> StoreCondition.ReadOnly {
+        guard let options = try MountInfoOptions.read(at: mountpoint) else { return .byOption }
+        return options.mount.contains("ro") ? .byOption : .forced
+    }
+
+    /// The image behind a loop device as `dockstore grow` wants it: nil when there is none
+    /// or it cannot be looked at (grow then refuses to extend an image it cannot see).
+    static func hostBacking(_ reading: BtrfsReading, sysfs: String) -> HostBacking? {
+        var ignored = StoreCondition()
+        return hostBacking(reading, sysfs: sysfs, into: &ignored)
+    }
+
+    /// For a store on a loop device: the image behind it and the host filesystem's free
+    /// space. An image the kernel marks deleted, and one that cannot be looked at, are
+    /// recorded in `condition`, never skipped.
+    static func hostBacking(_ reading: BtrfsReading, sysfs: String, into condition: inout StoreCondition) -> HostBacking? {
+        for device in reading.devices {
+            let name = device.path.split(separator: "/").last.map(String.init) ?? ""
+            guard name.hasPrefix("loop") else { continue }
+            let backingFile = "\(sysfs)/block/\(name)/loop/backing_file"
+            let text: String
+            do {
+                guard let read = try FileContents.readString(backingFile) else { continue }
+                text = read.trimmingWhitespace()
+            } catch {
+                condition.unreadable.append("cannot read which image backs \(device.path): \(message(error))")
+                return nil
+            }
+            let deletedSuffix = " (deleted)"
+            if text.hasSuffix(deletedSuffix) {
+                let image = String(text.dropLast(deletedSuffix.count))
+                // Another file at the name means it was replaced; unreadable stays "deleted", which is sure.
+                let replaced: Bool
+                do { replaced = try FileStatus.following(image) != nil } catch { replaced = false }
+                condition.image = .init(path: image, loop: device.path, link: replaced ? .replaced : .deleted)
+                return nil
+            }
+            condition.image = .init(path: text, loop: device.path, link: .present)
+            do {
+                guard let status = try FileStatus.following(text) else {
+                    condition.unreadable.append("the image \(text) behind \(device.path) is not there although the kernel does not mark it deleted")
+                    return nil
+                }
+                let space = try HostSpace.of(AtomicFile.parentFolder(of: text))
+                return HostBacking(image: text, apparentBytes: status.size, allocatedBytes: status.allocatedBytes,
+                                   hostAvailableBytes: space.available)
+            } catch {
+                condition.unreadable.append("cannot read the image \(text) behind \(device.path) (its allocation and the host's free space): \(message(error))")
+                return nil
+            }
+        }
+        return nil
+    }
+
+    /// /sys/fs/btrfs/<uuid>/exclusive_operation (kernel 5.10 on): `none`, `balance`,
+    /// `balance paused`, `device add`, `device remove`, `device replace`, `resize`, …
+    static func readExclusiveOperation(uuid: String, sysfs: String, into condition: inout StoreCondition) throws {
+        let path = "\(sysfs)/fs/btrfs/\(uuid)/exclusive_operation"
+        do {
+            guard let text = try FileContents.readString(path)?.trimmingWhitespace(), text != "none", !text.isEmpty else { return }
+            condition.exclusiveOperation = text
+        } catch {
+            condition.unreadable.append("cannot read whether a balance or device operation runs (\(path)): \(message(error))")
+        }
+    }
+
+    static func message(_ error: Error) -> String { (error as? DockStoreError)?.message ?? "\(error)" }
+}

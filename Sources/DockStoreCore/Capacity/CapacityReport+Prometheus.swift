@@ -1,0 +1,69 @@
+/// The text exposition format, for node_exporter's textfile collector. Every run writes
+/// the same metric families with the same label names — also UNKNOWN and an unmounted
+/// store — so an alert written against one state sees the others: a figure that could not
+/// be read is NaN, never left out, and `mountpoint` is always the one asked about.
+extension CapacityReport {
+    public func prometheus() -> String {
+        var out = ""
+        let mp = "mountpoint=\"\(Self.escape(mountpoint))\""
+        func metric(_ name: String, _ help: String, _ value: Double?, type: String = "gauge") {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name){\(mp)} \(Self.number(value))\n"
+        }
+        let f = figures
+        let btrfs = f.map { $0.filesystem == "btrfs" } ?? false
+        func bytes(_ value: UInt64?) -> Double? { value.map { Double($0) } }
+        func flag(_ value: Bool?) -> Double? { value.map { $0 ? 1 : 0 } }
+        metric("dockstore_data_size_bytes", "Bytes in data chunks.", bytes(f?.dataSize))
+        metric("dockstore_data_used_bytes", "Bytes used in data chunks.", bytes(f?.dataUsed))
+        metric("dockstore_data_free_bytes", "Estimated free data bytes, as btrfs filesystem usage computes them.", bytes(f?.dataFree))
+        metric("dockstore_effective_free_bytes", "What Docker can still write: data free, capped by the host for an image.", bytes(f?.effectiveFree))
+        metric("dockstore_metadata_size_bytes", "Bytes in metadata chunks (NaN when not btrfs).", bytes(btrfs ? f?.metadataSize : nil))
+        metric("dockstore_metadata_used_bytes", "Metadata bytes used, reserved or promised (global reserve included).", bytes(btrfs ? f?.metadataUsed : nil))
+        metric("dockstore_metadata_free_bytes", "Metadata room left for new reservations before ENOSPC.", bytes(btrfs ? f?.metadataFree : nil))
+        metric("dockstore_global_reserve_bytes", "The btrfs global block reserve.", bytes(btrfs ? f?.globalReserve : nil))
+        metric("dockstore_unallocated_bytes", "Raw device bytes not in any chunk (missing devices left out).", bytes(btrfs ? f?.unallocated : nil))
+        metric("dockstore_device_size_bytes", "Raw bytes of the filesystem's present devices.", bytes(btrfs ? f?.deviceSize : nil))
+        metric("dockstore_metadata_chunk_need_bytes", "Raw bytes one new metadata chunk takes.", bytes(btrfs ? f?.metadataChunkNeed : nil))
+        let host = f?.host
+        metric("dockstore_image_apparent_bytes", "Apparent size of the loop image (NaN without a readable image).", bytes(host?.apparentBytes))
+        metric("dockstore_image_allocated_bytes", "Bytes the loop image occupies on the host.", bytes(host?.allocatedBytes))
+        metric("dockstore_image_unbacked_bytes", "Apparent minus allocated: what the image promises beyond what the host gave it.", bytes(host?.unbackedPromise))
+        metric("dockstore_host_free_bytes", "Free bytes on the host filesystem holding the image.", bytes(host?.hostAvailableBytes))
+        let c = f?.condition
+        metric("dockstore_read_only", "1 when the store is read-only (by mount option or forced by btrfs).", flag(c.map { $0.readOnly != .no }))
+        metric("dockstore_devices_missing", "btrfs devices missing from the filesystem (mounted degraded).", c.map { Double($0.missingDevices.count) })
+        metric("dockstore_image_deleted", "1 when the loop image was deleted or replaced while mounted.", flag(c.map { ($0.image?.link ?? .present) != .present }))
+        metric("dockstore_exclusive_operation", "1 while a balance, device add/remove/replace or resize runs or is paused.", flag(c.map { $0.exclusiveOperation != nil }))
+        out += "# HELP dockstore_device_errors_total btrfs device error counters, by devid.\n# TYPE dockstore_device_errors_total counter\n"
+        if let f, btrfs {
+            for device in f.devices {
+                for kind in DeviceErrorCounters.names {
+                    guard let count = device.errors[kind] else { continue }
+                    out += "dockstore_device_errors_total{\(mp),devid=\"\(device.devid)\",type=\"\(kind.dropLast(5))\"} \(count)\n"
+                }
+            }
+        }
+        let reason = state == .ok ? "" : (reasons.first?.figure ?? "")
+        out += "# HELP dockstore_status Check state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; reason names the worst finding.\n# TYPE dockstore_status gauge\n"
+        out += "dockstore_status{\(mp),reason=\"\(reason)\"} \(state.rawValue)\n"
+        metric("dockstore_check_success", "1 when the store could be read.", figures == nil ? 0 : 1)
+        metric("dockstore_last_run_timestamp_seconds", "When the check ran, in seconds since the epoch.", timestamp)
+        return out
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value else { return "NaN" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingAll("\\", "\\\\").replacingAll("\"", "\\\"").replacingAll("\n", "\\n")
+    }
+}
+
+extension String {
+    func replacingAll(_ a: String, _ b: String) -> String {
+        split(separator: a, omittingEmptySubsequences: false).map(String.init).joinedText(b)
+    }
+}

@@ -1,0 +1,88 @@
+/// The verdicts on what `StoreCondition` observed: states in which the space figures say
+/// little because no write can succeed, the data is at risk, or a part could not be read.
+enum ConditionRules {
+    static func evaluate(_ f: CapacityFigures) -> [CapacityReason] {
+        let c = f.condition
+        let mp = f.mountpoint
+        var reasons: [CapacityReason] = []
+        for devid in c.missingDevices {
+            reasons.append(CapacityReason(state: .critical, figure: "device_missing",
+                message: "device \(devid) of the btrfs at \(mp) is missing (mounted degraded): chunks on it have no second copy and new writes may fail; attach the device again and remount, or replace it (btrfs replace start \(devid) NEWDEVICE \(mp))"))
+        }
+        switch c.readOnly {
+        case .no: break
+        case .byOption:
+            reasons.append(CapacityReason(state: .critical, figure: "read_only",
+                message: "\(mp) is mounted read-only (mount option ro): Docker cannot write; if that was not intended, mount -o remount,rw \(mp) and remove ro from its fstab line"))
+        case .forced:
+            reasons.append(CapacityReason(state: .critical, figure: "read_only",
+                message: "the btrfs at \(mp) is read-only under a read-write mount: btrfs turns itself read-only after an error it cannot survive; stop Docker, read the cause (dmesg | grep -i btrfs), copy off what you need while it is readable, then unmount and run btrfs check --readonly on its device; a remount will not make it writable"))
+        }
+        if let image = c.image {
+            switch image.link {
+            case .present: break
+            case .deleted:
+                reasons.append(CapacityReason(state: .critical, figure: "image_deleted",
+                    message: "the image \(image.path) was deleted while mounted: \(Remedy.copyOut(loop: image.loop, image: image.path, mountpoint: mp))"))
+            case .replaced:
+                reasons.append(CapacityReason(state: .critical, figure: "image_replaced",
+                    message: "the image \(image.path) was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside, then \(Remedy.copyOut(loop: image.loop, image: image.path, mountpoint: mp))"))
+            }
+        }
+        if let operation = c.exclusiveOperation {
+            let paused = operation.hasSuffix("paused")
+            let what = paused ? "a btrfs \(operation.replacingAll(" paused", "")) is paused" : "a btrfs \(operation) is running"
+            let todo = paused
+                ? "resume it (btrfs balance resume \(mp)) or cancel it (btrfs balance cancel \(mp))"
+                : "let it finish (btrfs balance status \(mp); btrfs device usage \(mp)); dockstore grow and migrate-ebs wait for it"
+            reasons.append(CapacityReason(state: .warning, figure: "exclusive_operation",
+                message: "\(what) on \(mp): the figures move while it runs and no other device operation can start; \(todo)"))
+        }
+        let user = c.user.map { "; check ran as \($0)" } ?? ""
+        for what in c.unreadable {
+            reasons.append(CapacityReason(state: .unknown, figure: "unreadable", message: "\(what)\(user)"))
+        }
+        return reasons
+    }
+}
+
+/// Device error counters: CRITICAL when any rose since the last run (or were never seen
+/// before), WARNING while old errors stay on the counters.
+enum DeviceErrorRules {
+    static func evaluate(_ f: CapacityFigures) -> [CapacityReason] {
+        var reasons: [CapacityReason] = []
+        for device in f.devices {
+            let nonZero = DeviceErrorCounters.names.filter { (device.errors[$0] ?? 0) > 0 }
+            guard !nonZero.isEmpty else { continue }
+            let counts = nonZero.map { "\($0)=\(device.errors[$0] ?? 0)" }.joinedText(" ")
+            let name = device.isMissing ? "missing device" : "device \(device.path)"
+            let what = "\(name) (devid \(device.devid)) of \(f.mountpoint) has \(counts)"
+            let todo = "check the disk (dmesg; btrfs device stats \(f.mountpoint)) and run btrfs scrub start \(f.mountpoint)"
+            switch f.condition.errorBaseline {
+            case .notNeeded, .recorded:
+                let before: DeviceErrorCounters
+                if case .recorded(let all) = f.condition.errorBaseline {
+                    before = all[DeviceErrorBaseline.key(uuid: f.uuid, devid: device.devid)] ?? [:]
+                } else {
+                    before = [:]
+                }
+                let rose = nonZero.filter { name in
+                    let now = device.errors[name] ?? 0, was = before[name] ?? 0
+                    return now > (was > now ? 0 : was) // a counter below the record was reset (btrfs device stats -z)
+                }
+                if rose.isEmpty {
+                    reasons.append(CapacityReason(state: .warning, figure: "device_errors",
+                        message: "\(what), none new since the last check: \(todo); once the cause is fixed, reset them (btrfs device stats -z \(f.mountpoint))"))
+                } else {
+                    reasons.append(CapacityReason(state: .critical, figure: "device_errors",
+                        message: "\(what), \(rose.joinedText(", ")) rising: \(todo)"))
+                }
+            case .unreadable(let why):
+                reasons.append(CapacityReason(state: .warning, figure: "device_errors", message: "\(what): \(todo)"))
+                reasons.append(CapacityReason(state: .unknown, figure: "unreadable",
+                    message: "cannot tell whether the device errors rose: \(why)\(f.condition.user.map { "; check ran as \($0)" } ?? "")"))
+            }
+        }
+        return reasons
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Where `check` keeps the device error counters it saw last, to tell a rise from errors
+/// that were already there: one line per device, `<fs uuid>/<devid> write_errs=0 …`.
+/// Read only when a counter is non-zero, written (atomically) only when they changed, so
+/// a healthy store costs no file access at all.
+public enum DeviceErrorLedger {
+    public static let defaultPath = HostPath.known("/var/lib/dockstore/device-errors")
+
+    /// Whether any counter of any device is non-zero.
+    public static func needed(_ f: CapacityFigures) -> Bool {
+        f.devices.contains { device in DeviceErrorCounters.names.contains { (device.errors[$0] ?? 0) > 0 } }
+    }
+
+    /// The record at `path` as the baseline (empty when there is none yet).
+    public static func load(_ path: String) -> DeviceErrorBaseline {
+        do {
+            guard let text = try FileContents.readString(path) else { return .recorded([:]) }
+            return .recorded(parse(text))
+        } catch {
+            return .unreadable("cannot read \(path): \((error as? DockStoreError)?.message ?? "\(error)")")
+        }
+    }
+
+    /// The record with this filesystem's counters in it; nil when it already holds them.
+    public static func updated(_ f: CapacityFigures) -> [String: DeviceErrorCounters]? {
+        guard case .recorded(var all) = f.condition.errorBaseline else { return nil }
+        var changed = false
+        for device in f.devices {
+            let key = DeviceErrorBaseline.key(uuid: f.uuid, devid: device.devid)
+            if all[key] != device.errors {
+                all[key] = device.errors
+                changed = true
+            }
+        }
+        return changed ? all : nil
+    }
+
+    /// Writes the record atomically, creating its folder (mode 0755) when it is missing.
+    public static func save(_ record: [String: DeviceErrorCounters], at path: String) throws {
+        let folder = AtomicFile.parentFolder(of: path)
+        if try FileStatus.following(folder) == nil {
+            try Syscall.check("cannot create the folder", folder) { mkdir(folder, 0o755) }
+        }
+        try AtomicFile.write(path, Array(render(record).utf8), mode: 0o644)
+    }
+
+    static func parse(_ text: String) -> [String: DeviceErrorCounters] {
+        var all: [String: DeviceErrorCounters] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let words = line.split(separator: " ")
+            guard let key = words.first else { continue }
+            var counters = DeviceErrorCounters()
+            for word in words.dropFirst() {
+                let pair = word.split(separator: "=", maxSplits: 1)
+                if pair.count == 2, let value = UInt64(pair[1]) { counters[String(pair[0])] = value }
+            }
+            all[String(key)] = counters
+        }
+        return all
+    }
+
+    static func render(_ all: [String: DeviceErrorCounters]) -> String {
+        var text = "# dockstore check: the btrfs device error counters it saw last, by <filesystem uuid>/<devid>\n"
+        for key in all.keys.sorted() {
+            let counters = all[key] ?? [:]
+            let fields = DeviceErrorCounters.names.compactMap { name in counters[name].map { "\(name)=\($0)" } }
+            text += ([key] + fields).joinedText(" ") + "\n"
+        }
+        return text
+    }
+}

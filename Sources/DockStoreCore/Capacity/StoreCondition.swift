@@ -1,0 +1,65 @@
+/// What else `check` observed about the store besides its space: states in which no
+/// write can succeed or the data is at risk although the figures look fine. Read only
+/// when a cheap read says it matters (statvfs's read-only flag, an empty device path, a
+/// backing file the kernel marks deleted, a non-zero error counter).
+public struct StoreCondition: Sendable, Equatable, Codable {
+    /// How the filesystem is read-only, if it is.
+    public enum ReadOnly: String, Sendable, Codable {
+        case no
+        /// The mount itself carries `ro` (mount -o ro, or fstab).
+        case byOption = "option"
+        /// The filesystem is read-only under a read-write mount: btrfs turned it read-only
+        /// after an error (or someone remounted the superblock read-only).
+        case forced
+    }
+
+    /// The loop image behind the store, when its file is no longer where the loop device
+    /// was attached from.
+    public enum ImageLink: String, Sendable, Codable {
+        case present
+        /// Unlinked while mounted: only the loop device keeps the data alive.
+        case deleted
+        /// Unlinked while mounted, and another file now has its name.
+        case replaced
+    }
+
+    public struct Image: Sendable, Equatable, Codable {
+        public var path: String
+        public var loop: String
+        public var link: ImageLink
+
+        public init(path: String, loop: String, link: ImageLink) {
+            self.path = path
+            self.loop = loop
+            self.link = link
+        }
+    }
+
+    public var readOnly: ReadOnly = .no
+    /// devids btrfs lists as missing (the filesystem is mounted degraded without them).
+    public var missingDevices: [UInt64] = []
+    public var image: Image?
+    /// /sys/fs/btrfs/<uuid>/exclusive_operation when not `none` (balance, device remove, …);
+    /// nil when none runs or the kernel does not tell (before 5.10).
+    public var exclusiveOperation: String?
+    /// What `check` needed but could not read, each with why; every entry is UNKNOWN.
+    public var unreadable: [String] = []
+    /// Who ran the check, as `uid 65534 (nobody)`, filled when something was unreadable.
+    public var user: String?
+    /// The error counters seen by the last run, for telling a rise.
+    public var errorBaseline: DeviceErrorBaseline = .notNeeded
+
+    public init() {}
+}
+
+/// The device error counters a previous run recorded, for telling whether they rose.
+public enum DeviceErrorBaseline: Sendable, Equatable, Codable {
+    /// Every counter is zero: nothing to compare, nothing read.
+    case notNeeded
+    /// The counters by `uuid/devid` the last run saw; an absent device was all zeros.
+    case recorded([String: DeviceErrorCounters])
+    /// The record could not be read: why.
+    case unreadable(String)
+
+    public static func key(uuid: String?, devid: UInt64) -> String { "\(uuid ?? "-")/\(devid)" }
+}

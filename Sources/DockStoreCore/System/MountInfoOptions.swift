@@ -1,0 +1,47 @@
+/// The two option lists /proc/self/mountinfo gives for one mount: the mount's own
+/// (`ro`/`rw` of this mount point) and the superblock's (`ro` when the filesystem itself
+/// is read-only, as btrfs makes it after an error). Parsed here without libmount, so
+/// `check` loads no library for it.
+public struct MountInfoOptions: Sendable, Equatable {
+    public var mount: [String]
+    public var superblock: [String]
+
+    /// The options of the last mount at `target`, or nil when nothing is mounted there.
+    public static func read(at target: String, mountinfo path: String = "/proc/self/mountinfo") throws -> MountInfoOptions? {
+        guard let text = try FileContents.readString(path) else {
+            throw DockStoreError.failed("cannot read the mount table \(path): it does not exist; is /proc mounted?")
+        }
+        return parse(text, at: target)
+    }
+
+    static func parse(_ text: String, at target: String) -> MountInfoOptions? {
+        var found: MountInfoOptions? = nil
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count >= 10, let dash = fields.firstIndex(of: "-"), dash + 3 < fields.count,
+                  unescape(fields[4]) == target else { continue }
+            found = MountInfoOptions(mount: fields[5].split(separator: ",").map(String.init),
+                                 superblock: fields[dash + 3].split(separator: ",").map(String.init))
+        }
+        return found
+    }
+
+    /// mountinfo writes space, tab, newline and backslash as `\040`-style octal escapes.
+    static func unescape(_ field: Substring) -> String {
+        guard field.contains("\\") else { return String(field) }
+        var bytes: [UInt8] = []
+        let raw = Array(field.utf8)
+        var i = 0
+        while i < raw.count {
+            if raw[i] == UInt8(ascii: "\\"), i + 3 < raw.count,
+               let value = UInt8(String(decoding: raw[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
+                bytes.append(value)
+                i += 4
+            } else {
+                bytes.append(raw[i])
+                i += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

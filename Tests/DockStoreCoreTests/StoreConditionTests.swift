@@ -1,0 +1,187 @@
+import Testing
+@testable import DockStoreCore
+
+/// Every state a store can be in, judged by the pure evaluator: the verdict, the figure it
+/// is about, and a message that says what to do in that state.
+@Suite struct StoreConditionTests {
+    static func figures(_ change: (inout CapacityFigures) -> Void = { _ in }) -> CapacityFigures {
+        var f = CapacityTests.figures()
+        change(&f)
+        return f
+    }
+
+    static let states: [(String, CapacityFigures, CheckState, String?)] = [
+        ("healthy", figures(), .ok, nil),
+        ("a device missing, mounted degraded", figures { $0.condition.missingDevices = [2] }, .critical, "device_missing"),
+        ("mounted read-only by option", figures { $0.condition.readOnly = .byOption }, .critical, "read_only"),
+        ("forced read-only by btrfs", figures { $0.condition.readOnly = .forced }, .critical, "read_only"),
+        ("image deleted while mounted", figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .deleted) }, .critical, "image_deleted"),
+        ("image replaced while mounted", figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .replaced) }, .critical, "image_replaced"),
+        ("image in place", figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .present) }, .ok, nil),
+        ("a balance running", figures { $0.condition.exclusiveOperation = "balance" }, .warning, "exclusive_operation"),
+        ("a balance paused", figures { $0.condition.exclusiveOperation = "balance paused" }, .warning, "exclusive_operation"),
+        ("a device remove running", figures { $0.condition.exclusiveOperation = "device remove" }, .warning, "exclusive_operation"),
+        ("a part unreadable, the rest OK", figures { $0.condition.unreadable = ["cannot read the image /i: Permission denied"]; $0.condition.user = "uid 65534 (nobody)" }, .unknown, "unreadable"),
+        ("a part unreadable, data critical: CRITICAL wins", figures { $0.dataFree = 1 << 30; $0.condition.unreadable = ["cannot read x: Permission denied"] }, .critical, "data_free"),
+        ("a part unreadable, a balance: WARNING wins over UNKNOWN", figures { $0.condition.exclusiveOperation = "balance"; $0.condition.unreadable = ["cannot read x: Permission denied"] }, .warning, "exclusive_operation"),
+        ("errors first seen", figures { $0.devices[0].errors = ["corruption_errs": 2] }, .critical, "device_errors"),
+        ("errors as recorded last time", figures {
+            $0.devices[0].errors = ["corruption_errs": 2, "write_errs": 0]
+            $0.condition.errorBaseline = .recorded(["u/1": ["corruption_errs": 2, "write_errs": 0]])
+        }, .warning, "device_errors"),
+        ("errors rose since the record", figures {
+            $0.devices[0].errors = ["corruption_errs": 3, "write_errs": 0]
+            $0.condition.errorBaseline = .recorded(["u/1": ["corruption_errs": 2, "write_errs": 0]])
+        }, .critical, "device_errors"),
+        ("errors reset below the record, then new ones", figures {
+            $0.devices[0].errors = ["write_errs": 1]
+            $0.condition.errorBaseline = .recorded(["u/1": ["write_errs": 5]])
+        }, .critical, "device_errors"),
+        ("errors, record unreadable: WARNING and UNKNOWN", figures {
+            $0.devices[0].errors = ["read_errs": 1]
+            $0.condition.errorBaseline = .unreadable("cannot read /var/lib/dockstore/device-errors: Permission denied")
+        }, .warning, "device_errors"),
+        ("full: data", figures { $0.dataFree = 2 << 30; $0.dataUsed = 98 << 30 }, .critical, "data_free"),
+        ("full: metadata with no chunk left", figures { $0.metadataUsed = 1010 << 20; $0.unallocated = 0 }, .critical, "metadata_free"),
+        ("full: unallocated, metadata has room", figures { $0.unallocated = 1 << 20 }, .warning, "unallocated"),
+        ("full: the host under the image", figures { $0.host = HostBacking(image: "/i", apparentBytes: 100 << 30, allocatedBytes: 10 << 30, hostAvailableBytes: 1 << 30) }, .critical, "host_free"),
+    ]
+
+    @Test(arguments: states)
+    func judges(_ name: String, _ f: CapacityFigures, _ state: CheckState, _ figure: String?) throws {
+        let report = CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0)
+        #expect(report.state == state, "\(name): \(report.reasons)")
+        #expect(report.reasons.first?.figure == figure, "\(name): \(report.reasons)")
+        for reason in report.reasons {
+            #expect(!reason.message.contains("\n"), "\(name): one line")
+            #expect(reason.message.contains(":"), "\(name): says what to do after a colon: \(reason.message)")
+        }
+    }
+
+    @Test func maxStateAltOrder() {
+        #expect([CheckState.ok, .unknown].max() == .unknown)
+        #expect([CheckState.unknown, .warning].max() == .warning)
+        #expect([CheckState.critical, .unknown].max() == .critical)
+        var report = CapacityReport(figures: Self.figures { $0.dataFree = 1 << 30 }, policy: try! CapacityPolicy(), timestamp: 0)
+        report.add(CapacityReason(state: .unknown, figure: "textfile", message: "cannot write the textfile /x/dockstore.prom: Permission denied"))
+        #expect(report.state == .critical, "a textfile failure never hides a CRITICAL store")
+        var ok = CapacityReport(figures: Self.figures(), policy: try! CapacityPolicy(), timestamp: 0)
+        ok.add(CapacityReason(state: .unknown, figure: "textfile", message: "cannot write"))
+        #expect(ok.state == .unknown, "an OK store whose textfile cannot be written is UNKNOWN")
+        #expect(ok.nagios(policy: try! CapacityPolicy()).hasPrefix("DOCKSTORE UNKNOWN - cannot write |"))
+    }
+
+    @Test func deletedImageSaysHowToCopyTheDataOutAndNeverToUnmount() throws {
+        let f = Self.figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop3", link: .deleted) }
+        let message = try #require(CapacityEvaluator.evaluate(f, try CapacityPolicy()).first?.message)
+        #expect(message.contains("do not unmount, detach /dev/loop3 or reboot"))
+        #expect(message.contains("dd if=/dev/loop3 of=/var/lib/docker-storage.btrfs.recovered"))
+        #expect(!message.contains("umount"), "\(message)")
+    }
+
+    @Test func missingDevicesAreNotUnallocatedSpace() {
+        typealias Space = BtrfsReading.Space
+        // As read on a two-device RAID1 store mounted -o degraded with devid 2 gone.
+        let r = BtrfsReading(uuid: "u", spaces: [Space(flags: CapacityTests.dataRAID1, total: 64 << 20, used: 20 << 20),
+                                                 Space(flags: CapacityTests.metaRAID1, total: 32 << 20, used: 1 << 20),
+                                                 Space(flags: 2 | 16, total: 8 << 20, used: 16 << 10)],
+                             devices: [.init(devid: 1, path: "/dev/loop1", size: 300 << 20, used: 104 << 20),
+                                       .init(devid: 2, path: "", size: 300 << 20)])
+        let f = CapacityFigures(btrfs: r, mountpoint: "/m", host: nil)
+        #expect(f.condition.missingDevices == [2])
+        #expect(f.deviceSize == 300 << 20)
+        #expect(f.unallocated == 196 << 20)
+    }
+
+    @Test(arguments: ["10G:5G", "50%:10%", "@2G:1G", "1G:20%", "20%:1G"])
+    func refusesRangesTheSameWayForBytesAndPercent(_ text: String) {
+        #expect(throws: DockStoreError.self) { try NagiosRange(text, what: "-w") }
+        do {
+            _ = try NagiosRange(text, what: "-w")
+        } catch let error as DockStoreError {
+            #expect(error.message.hasPrefix("-w '\(text)' "), "names the input")
+            #expect(!error.message.contains("\n"))
+            #expect(error.kind == .usage)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test(arguments: [
+        ("512MiB:", 0, "below 512 MiB"), ("20%:", 10 << 30, "below 20% (2 GiB)"), ("~:90%", 0, "above 90%"),
+        ("1G:5G", 0, "outside 1 GiB to 5 GiB"), ("@1G:5G", 0, "inside 1 GiB to 5 GiB"), ("10G", 0, "above 10 GiB"),
+        ("0:20%", 100, "above 20% (20 B)"), ("5G:10G", 0, "outside 5 GiB to 10 GiB"),
+    ] as [(String, UInt64, String)])
+    func printsRangesInHumanUnits(_ text: String, _ base: UInt64, _ human: String) throws {
+        #expect(try NagiosRange(text, what: "-w").human(base: base) == human)
+    }
+
+    @Test func statusLinePrintsRangesInHumanUnits() throws {
+        let policy = try CapacityPolicy(unallocatedCritical: "512MiB:")
+        let report = CapacityReport(figures: Self.figures { $0.unallocated = 1 << 20 }, policy: policy, timestamp: 0)
+        #expect(report.nagios(policy: policy).contains("unallocated 1 MiB is below 512 MiB"), "\(report.nagios(policy: policy))")
+    }
+
+    @Test func remedyWorksInTheReportedState() {
+        // Half-full data chunks, no unallocated space: -dusage=10 would move nothing.
+        let half = Self.figures { $0.dataSize = 8 << 30; $0.dataUsed = 4 << 30; $0.unallocated = 0; $0.metadataChunkNeed = 512 << 20 }
+        let text = Remedy.unallocated(half)
+        #expect(text.contains("btrfs balance start -dusage=55 /var/lib/docker"), "\(text)")
+        #expect(!text.contains("-dusage=10"))
+        // Full data chunks: no balance helps; grow first.
+        let full = Self.figures { $0.dataSize = 8 << 30; $0.dataUsed = (8 << 30) - (10 << 20); $0.unallocated = 0 }
+        #expect(Remedy.unallocated(full).contains("too little for a balance to return one: grow the device"), "\(Remedy.unallocated(full))")
+        var image = full
+        image.host = HostBacking(image: "/i", apparentBytes: 1 << 30, allocatedBytes: 1 << 30, hostAvailableBytes: 10 << 30)
+        #expect(Remedy.unallocated(image).contains("grow the image (dockstore grow --to SIZE"))
+    }
+
+    /// The metric names and label names of a textfile, in order.
+    static func shape(_ text: String) -> [String] {
+        text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            let name = line.prefix(while: { $0 != "{" })
+            let labels = line.drop(while: { $0 != "{" }).prefix(while: { $0 != "}" })
+                .split(separator: ",").map { $0.prefix(while: { $0 != "=" }).filter { $0 != "{" } }
+            return "\(name){\(labels.joined(separator: ","))}"
+        }.filter { !$0.hasPrefix("dockstore_device_errors_total") }
+    }
+
+    @Test func metricsKeepOneShapeInEveryState() throws {
+        let policy = try CapacityPolicy()
+        let ok = CapacityReport(figures: Self.figures(), policy: policy, timestamp: 1)
+        let shape = Self.shape(ok.prometheus())
+        #expect(shape.count == 22)
+        for (_, f, _, _) in Self.states {
+            #expect(Self.shape(CapacityReport(figures: f, policy: policy, timestamp: 1).prometheus()) == shape)
+        }
+        let xfs = CapacityReport(figures: CapacityFigures(filesystem: "xfs", mountpoint: "/var/lib/docker", total: 1, available: 1, used: 0), policy: policy, timestamp: 1)
+        #expect(Self.shape(xfs.prometheus()) == shape)
+        let unmounted = CapacityReport(unknown: "nothing is mounted at /var/lib/docker", mountpoint: "/var/lib/docker", timestamp: 1)
+        #expect(Self.shape(unmounted.prometheus()) == shape)
+        #expect(unmounted.prometheus().contains("dockstore_status{mountpoint=\"/var/lib/docker\",reason=\"store\"} 3"))
+        #expect(unmounted.prometheus().contains("dockstore_data_free_bytes{mountpoint=\"/var/lib/docker\"} NaN"))
+    }
+
+    @Test func ledgerRoundTripsAndWritesOnlyOnChange() {
+        let record: [String: DeviceErrorCounters] = ["u/1": ["write_errs": 1, "read_errs": 0], "v/2": ["corruption_errs": 7]]
+        #expect(DeviceErrorLedger.parse(DeviceErrorLedger.render(record)) == record)
+        var f = Self.figures { $0.devices[0].errors = ["write_errs": 1, "read_errs": 0] }
+        #expect(DeviceErrorLedger.needed(f))
+        f.condition.errorBaseline = .recorded(record)
+        #expect(DeviceErrorLedger.updated(f) == nil, "same counters: nothing to write")
+        f.devices[0].errors = ["write_errs": 2, "read_errs": 0]
+        #expect(DeviceErrorLedger.updated(f)?["u/1"] == ["write_errs": 2, "read_errs": 0])
+        #expect(DeviceErrorLedger.updated(f)?["v/2"] == ["corruption_errs": 7], "other filesystems are kept")
+        #expect(!DeviceErrorLedger.needed(Self.figures()))
+    }
+
+    @Test func mountinfoTellsTheMountFromTheSuperblock() {
+        let text = """
+            52 27 0:57 / /var/lib/docker rw,relatime - btrfs /dev/loop1 ro,discard=async,space_cache=v2
+            53 27 0:58 / /mnt/with\\040space ro,relatime - btrfs /dev/loop2 ro,degraded
+            """
+        #expect(MountInfoOptions.parse(text, at: "/var/lib/docker") == MountInfoOptions(mount: ["rw", "relatime"], superblock: ["ro", "discard=async", "space_cache=v2"]))
+        #expect(MountInfoOptions.parse(text, at: "/mnt/with space")?.superblock.contains("degraded") == true)
+        #expect(MountInfoOptions.parse(text, at: "/nothing") == nil)
+    }
+}
