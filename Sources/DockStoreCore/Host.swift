@@ -71,4 +71,7 @@ public enum HostPaths {
     public static let dockerDropIn = HostPath.known("/etc/systemd/system/docker.service.d/dockstore.conf")
     public static let lock = HostPath.known("/run/dockstore.lock")
     public static let systemdRuntime = HostPath.known("/run/systemd/system")
+    /// While it exists, dockstore-provision.service does not run at boot
+    /// (`ConditionPathExists=!`); teardown leaves it, provision removes it.
+    public static let bootDisabled = HostPath.known("/etc/dockstore.disabled")
 }

@@ -17,7 +17,8 @@ struct CrashIntegrationTests {
             .split(separator: "\n").map(String.init)
     }
 
-    /// Makes every step run, the daemon-json one included.
+    /// Makes every step run, the daemon-json one included (and, with the marker teardown
+    /// leaves, enable-boot).
     static let conflictingDaemonJSON = "{\n  \"log-level\": \"warn\",\n  \"storage-driver\": \"overlay2\"\n}\n"
 
     func endState(_ root: TestRoot) -> [String: String] {
@@ -42,6 +43,7 @@ struct CrashIntegrationTests {
         for point in try Self.failpoints() where point != "daemon-reload" {
             try withTestRoot { root in
                 try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
+                try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n") // makes enable-boot run
                 try root.write(root.fstab, "/dev/vda / ext4 defaults 0 1\n")
                 let crashed = try root.dockstore(["provision", "--size", "512M"], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point)")
@@ -64,6 +66,7 @@ struct CrashIntegrationTests {
         var reference: [String: String] = [:]
         try withTestRoot { root in
             try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
+            try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n") // makes enable-boot run
             try #require(try root.dockstore(["provision"]).status == 0)
             reference = endState(root)
         }
@@ -71,6 +74,7 @@ struct CrashIntegrationTests {
         for point in try Self.failpoints() where point != "daemon-reload" {
             try withTestRoot { root in
                 try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
+                try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n") // makes enable-boot run
                 let crashed = try root.dockstore(["provision"], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point): the run must die at its failpoint")
                 let rerun = try root.dockstore(["provision"])

@@ -179,6 +179,7 @@ struct DeviceIntegrationTests {
             try withTestRoot { root in
                 let disk = try root.attachDisk(megabytes: 512)
                 try root.write(root.path + "/etc/docker/daemon.json", CrashIntegrationTests.conflictingDaemonJSON)
+                try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n") // makes enable-boot run
                 let crashed = try root.dockstore(["provision", "--device", disk], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point)")
                 let rerun = try root.dockstore(["provision", "--device", disk])

@@ -222,6 +222,30 @@ struct StoreIdentityIntegrationTests {
         }
     }
 
+    /// DOCKSTORE_DEVICE names a kernel name; after a reboot that name is a blank volume and the
+    /// store is attached under another: provision brings up the store fstab records by UUID,
+    /// warns, and never formats the blank volume; Docker's storage is in place.
+    @Test func aSettingsDeviceNameThatMovedFollowsTheRecordedStore() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 1024)
+            try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_DEVICE=\"\(disk)\"\n")
+            try #require(try root.dockstore(["provision"]).status == 0)
+            try root.sh("echo data > \(root.mountpoint)/keep && sync")
+            let (volume, blank) = try rebootShufflingNames(root, volume: disk)
+            let blankBefore = try root.ends(blank)
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0, "\(boot.stdout) \(boot.stderr)")
+            #expect(boot.stderr.contains("the settings name \(blank), which does not hold Docker's storage"), "\(boot.stderr)")
+            #expect(try root.ends(blank) == blankBefore, "DATA: the blank volume that took the name was written to")
+            #expect(root.mounts().first { $0.target == root.mountpoint }?.source == volume)
+            #expect(root.read(root.mountpoint + "/keep") == "data\n", "DATA: the store's files")
+            // Named on the command line, the device is taken as meant: refused, not redirected.
+            let explicit = try root.dockstore(["provision", "--device", blank])
+            #expect(explicit.status == 2, "\(explicit.stdout) \(explicit.stderr)")
+            #expect(try root.ends(blank) == blankBefore)
+        }
+    }
+
     /// The image deleted while mounted: provision must not advise unmounting (which frees the
     /// deleted file); it says to copy the store out first, and changes nothing.
     @Test func aDeletedImageIsNeverAdvisedToBeUnmounted() throws {

@@ -130,4 +130,30 @@ struct TeardownIntegrationTests {
         let count = points.filter { !["stop-docker", "wipe-device", "daemon-reload"].contains($0) }.count
         reliability("teardown crash matrix", cases: count, runs: count * 2)
     }
+
+    /// teardown leaves /etc/dockstore.disabled, which the boot unit's ConditionPathExists=!
+    /// reads, so the next boot does not set the store up again; a provision run by hand
+    /// sets it up and removes the file.
+    @Test func teardownKeepsTheBootUnitFromProvisioningAgain() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            let marker = root.path + "/etc/dockstore.disabled"
+            #expect(root.status(marker) == nil)
+            let down = try root.dockstore(["teardown", "--delete-image"])
+            #expect(down.status == 0, "\(down.stderr)")
+            #expect(down.stdout.contains("[disable-boot]"), "\(down.stdout)")
+            let text = try #require(root.read(marker))
+            #expect(text.contains("ConditionPathExists=!/etc/dockstore.disabled") && text.contains("dockstore provision"))
+            let unit = try String(contentsOfFile: "\(repository)/scripts/systemd/dockstore-provision.service", encoding: .utf8)
+            #expect(unit.contains("ConditionPathExists=!/etc/dockstore.disabled\n"), "the unit reads the file teardown leaves")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains("/etc/dockstore.disabled"), "\(status.stdout)")
+            #expect(try root.dockstore(["teardown"]).stdout.contains("nothing to do"))
+            let up = try root.dockstore(["provision", "--size", "512M"])
+            #expect(up.status == 0, "\(up.stderr)")
+            #expect(up.stdout.contains("[enable-boot]"), "\(up.stdout)")
+            #expect(root.status(marker) == nil)
+            #expect(try root.dockstore(["status"]).status == 0)
+        }
+    }
 }

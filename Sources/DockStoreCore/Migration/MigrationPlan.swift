@@ -21,7 +21,9 @@ public struct MigrationObservation: Sendable, Equatable {
     public var metadataChunkNeed: UInt64
     public var journalExists: Bool
     /// The open journal's content (nil also when there is none).
-    public var journal: MigrationJournal?
+    public var journal: MigrationJournal? {
+        didSet { journalExists = journalExists || journal != nil }
+    }
     /// The target's EBS volume id, when it has one.
     public var targetVolumeID: String?
     /// The target is a loop device whose backing file lies on the store itself.

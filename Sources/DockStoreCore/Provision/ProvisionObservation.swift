@@ -33,6 +33,8 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// The loop device mounted at the mountpoint is backed by the image path, deleted: the
     /// data lives on only while the loop device stays open.
     public var mountedImageDeleted: Bool = false
+    /// /etc/dockstore.disabled exists (left by teardown).
+    public var bootDisabled: Bool = false
     /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.
     public var mountUnit: SystemdMountUnit?
     /// nil when the file does not exist.

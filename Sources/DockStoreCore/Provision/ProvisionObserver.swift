@@ -76,6 +76,7 @@ public struct ProvisionObserver: Sendable {
         observed.dropIn = try FileContents.readString(host.real(HostPaths.dockerDropIn))
         observed.sysconfig = try FileContents.readString(host.real(HostPaths.sysconfigDocker))
         observed.daemonJSON = try FileContents.readString(host.real(HostPaths.daemonJSON))
+        observed.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
         if observed.imageFolderExists {
             observed.hostAvailable = try HostSpace.of(host.real(request.image.parent)).available
         }

@@ -73,6 +73,7 @@ public enum ProvisionPlanner {
         if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }; return false }) {
             steps.append(.reloadSystemd)
         }
+        if observed.bootDisabled { steps.append(.enableBoot) }
         return ProvisionPlan(steps: steps, warnings: warnings + store.warnings)
     }
 

@@ -11,6 +11,8 @@ public enum ProvisionStep: Sendable, Equatable {
     case writeDaemonJSON(text: String, change: String)
     case writeSysconfig(text: String, change: String)
     case reloadSystemd
+    /// Removes /etc/dockstore.disabled, which teardown left.
+    case enableBoot
 
     public var id: String {
         switch self {
@@ -24,12 +26,13 @@ public enum ProvisionStep: Sendable, Equatable {
         case .writeDaemonJSON: return "daemon-json"
         case .writeSysconfig: return "sysconfig"
         case .reloadSystemd: return "daemon-reload"
+        case .enableBoot: return "enable-boot"
         }
     }
 
     /// Every step id, in the order steps run; the failpoint list.
     public static let allIDs = ["create-image", "format", "format-device", "create-mountpoint", "mount", "fstab",
-                                "drop-in", "daemon-json", "sysconfig", "daemon-reload"]
+                                "drop-in", "daemon-json", "sysconfig", "daemon-reload", "enable-boot"]
 
     /// The failpoints a provision of an image (or of a device) can reach.
     public static func failpoints(device: Bool) -> [String] {
@@ -63,6 +66,8 @@ public enum ProvisionStep: Sendable, Equatable {
             return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .reloadSystemd:
             return "systemctl daemon-reload (systemd must see the new fstab line and drop-in)"
+        case .enableBoot:
+            return "remove \(host.real(HostPaths.bootDisabled)) (left by teardown), so the store is set up at boot again"
         }
     }
 }

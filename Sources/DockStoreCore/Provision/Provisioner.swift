@@ -122,6 +122,12 @@ public struct Provisioner: Sendable {
         case .writeSysconfig(let text, _):
             try host.makeFolders(HostPaths.sysconfigDocker.parent)
             try write(text, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true)
+        case .enableBoot:
+            let path = host.real(HostPaths.bootDisabled)
+            if case .failure(let code) = Syscall.attempt({ unlink(path) }), code != ENOENT {
+                throw DockStoreError.system("cannot remove", path, errno: code)
+            }
+            try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
         case .reloadSystemd:
             let result = try Subprocess.run("systemctl", ["daemon-reload"], package: "systemd")
             guard result.status == 0 else {

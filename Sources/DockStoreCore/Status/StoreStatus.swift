@@ -177,6 +177,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 case .writeSysconfig(_, let change): status.dockerOpts = change; status.problems.append("DOCKER_OPTS: \(change)")
                 case .writeDaemonJSON(_, let change): status.problems.append("daemon.json: \(change)")
                 case .reloadSystemd: break
+                case .enableBoot: status.problems.append("boot: \(text): dockstore-provision.service skips every boot while it exists")
                 }
             }
         } catch let error as DockStoreError {

@@ -20,6 +20,8 @@ public struct TeardownObservation: Sendable, Equatable {
     public var dropInExists: Bool
     public var sysconfig: String?
     public var systemdRunning: Bool
+    /// /etc/dockstore.disabled exists.
+    public var bootDisabled: Bool = false
 
     public init(dockerdPID: Int32? = nil, mounted: MountEntry? = nil, imageLoops: [String] = [], imageExists: Bool = false,
                 device: String? = nil, deviceMountedElsewhere: [String] = [], fstab: String? = nil, storeUUID: String? = nil,
@@ -58,6 +60,8 @@ public struct TeardownRequest: Sendable, Equatable {
 
 /// One idempotent step of teardown, in the order they run; `id` is its failpoint name.
 public enum TeardownStep: Sendable, Equatable {
+    /// Leaves /etc/dockstore.disabled, so the boot unit does not set the store up again.
+    case disableBoot
     case stopDocker(pid: Int32, viaSystemd: Bool)
     case unmount(target: String)
     case detachLoops([String])
@@ -71,6 +75,7 @@ public enum TeardownStep: Sendable, Equatable {
 
     public var id: String {
         switch self {
+        case .disableBoot: return "disable-boot"
         case .stopDocker: return "stop-docker"
         case .unmount: return "unmount"
         case .detachLoops: return "detach-loop"
@@ -83,11 +88,13 @@ public enum TeardownStep: Sendable, Equatable {
         }
     }
 
-    public static let allIDs = ["stop-docker", "unmount", "detach-loop", "fstab", "drop-in", "sysconfig", "delete-image",
+    public static let allIDs = ["disable-boot", "stop-docker", "unmount", "detach-loop", "fstab", "drop-in", "sysconfig", "delete-image",
                                 "wipe-device", "daemon-reload"]
 
     public func describe(_ host: Host) -> String {
         switch self {
+        case .disableBoot:
+            return "create \(host.real(HostPaths.bootDisabled)): dockstore-provision.service no longer sets the store up at boot (dockstore provision removes it)"
         case .stopDocker(let pid, let viaSystemd):
             return viaSystemd ? "systemctl stop docker.service docker.socket" : "stop dockerd (pid \(pid)) with SIGTERM"
         case .unmount(let target): return "unmount \(target)"
@@ -109,6 +116,7 @@ public enum TeardownPlanner {
         if let device = o.device, let reason = notProvenStore(o, request) {
             throw DockStoreError.refused("refusing: \(host.real(request.mountpoint)) has \(device) mounted, which dockstore cannot prove is the store it set up (\(reason)); teardown takes down only dockstore's store: unmount or wipe it yourself if that is what you want")
         }
+        if !o.bootDisabled { steps.append(.disableBoot) }
         if let pid = o.dockerdPID {
             guard request.stopDocker else {
                 let which = pid > 0 ? "pid \(pid)" : "its socket answers"

@@ -29,6 +29,7 @@ public struct Teardowner: Sendable {
         }
         o.fstab = try FileContents.readString(host.real(HostPaths.fstab))
         o.dropInExists = try FileStatus.of(host.real(HostPaths.dockerDropIn)) != nil
+        o.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
         o.sysconfig = try FileContents.readString(host.real(HostPaths.sysconfigDocker))
         let systemd = try FileStatus.following(host.real(HostPaths.systemdRuntime))
         o.systemdRunning = host.isRunningSystem && systemd?.kind == .directory
@@ -58,16 +59,27 @@ public struct Teardowner: Sendable {
         return o
     }
 
+    static let bootDisabledText = """
+        # Left by dockstore teardown: Docker's storage was taken down on purpose.
+        # While this file exists, dockstore-provision.service does not run at boot
+        # (ConditionPathExists=!/etc/dockstore.disabled) and Docker keeps its data in the
+        # plain folder. To set the store up again, run: dockstore provision (it removes this file).
+
+        """
+
     public func apply(_ steps: [TeardownStep], progress: (TeardownStep) -> Void) throws {
         try WritePreflight.check(steps.compactMap { step in
             switch step {
             case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
+            case .disableBoot: .init(path: host.real(HostPaths.bootDisabled), bytes: Self.bootDisabledText.utf8.count)
             case .writeSysconfig(let text, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: text.utf8.count)
             default: nil
             }
         })
         for step in steps {
             switch step {
+            case .disableBoot:
+                try AtomicFile.write(host.real(HostPaths.bootDisabled), Array(Self.bootDisabledText.utf8), mode: 0o644)
             case .stopDocker(let pid, let viaSystemd):
                 try DockerDaemon.stop(pid: pid, viaSystemd: viaSystemd, host: host)
             case .unmount(let target):

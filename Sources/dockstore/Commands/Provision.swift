@@ -60,7 +60,13 @@ extension Dockstore {
             let settings = try ProvisionSettings.load(host: host)
             let paths = try store.paths(settings)
             let bytes = try size.map { try ByteSize.parse($0, what: "--size") } ?? settings.size
-            let explicitDevice = try deviceRequest(settings)
+            var explicitDevice = try deviceRequest(settings)
+            if device == nil, let named = explicitDevice,
+               let redirect = try RecordedStore.redirect(host: host, mountpoint: paths.mountpoint, named: named.spec,
+                                                         label: ProvisionRequest.defaultLabel) {
+                Output.warning(redirect.warning)
+                explicitDevice?.spec = redirect.spec
+            }
             var chosenDevice = explicitDevice
             if chosenDevice == nil, let moved = try MigratedStore.device(host: host, image: paths.image, mountpoint: paths.mountpoint) {
                 chosenDevice = try DeviceRequest(spec: moved, wait: settings.wait ?? DeviceRequest.defaultWait)

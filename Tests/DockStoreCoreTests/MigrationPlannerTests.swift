@@ -1,0 +1,150 @@
+import Testing
+@testable import DockStoreCore
+
+/// migrate-ebs's planner as a table: every journal state × observed devices (present, renamed,
+/// missing, extra; the image's own loop; a file inside the store) × image (present, gone) →
+/// the exact steps or the refusal. Device identities, never names, decide.
+@Suite struct MigrationPlannerTests {
+    static let host: Host = { (try? Host(root: "/")) ?? { fatalError("no /") }() }()
+    static let image = HostPaths.defaultImage
+    static let mountpoint = HostPaths.defaultMountpoint
+    static let loop = BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 100 << 30, used: 2 << 30)
+    static let a = BtrfsReading.Device(devid: 2, path: "/dev/nvme1n1", size: 200 << 30, used: 0)
+    static let aMoved = BtrfsReading.Device(devid: 2, path: "/dev/nvme1n1", size: 200 << 30, used: 2 << 30)
+    static let target = DeviceObservation(device: ResolvedDevice(path: "/dev/nvme1n1", name: "nvme1n1",
+                                                                 volumeID: EBSVolumeID("vol-0aaaaaaaaaaaaaaaa"), requested: "/dev/nvme1n1"),
+                                          size: 200 << 30, content: .blank)
+    static let other = DeviceObservation(device: ResolvedDevice(path: "/dev/nvme2n1", name: "nvme2n1",
+                                                                volumeID: EBSVolumeID("vol-0bbbbbbbbbbbbbbbb"), requested: "/dev/nvme2n1"),
+                                         size: 200 << 30, content: .blank)
+    static let journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: "u",
+                                          volumeID: "vol-0aaaaaaaaaaaaaaaa", keepImage: false)
+    static let imageLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop 0 0\n"
+    static let uuidLine = "UUID=u /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"
+
+    static func o(_ change: (inout MigrationObservation) -> Void) -> MigrationObservation {
+        var o = MigrationObservation(mountpoint: "/var/lib/docker", members: [loop], loopMember: loop, target: target,
+                                     targetPath: "/dev/nvme1n1", targetSize: 200 << 30, fstab: imageLine,
+                                     targetVolumeID: "vol-0aaaaaaaaaaaaaaaa")
+        change(&o)
+        return o
+    }
+
+    static let all = ["journal", "add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]
+
+    static let plans: [(String, MigrationObservation, Bool, [String])] = [
+        ("fresh move", o { _ in }, false, all),
+        ("fresh move, --keep-image", o { _ in }, true, all.filter { $0 != "delete-image" }),
+        ("killed after add-device", o { $0.members = [loop, a]; $0.targetDevid = 2; $0.target = nil; $0.journal = journal },
+         false, ["remove-loop", "fstab", "detach-loop", "delete-image", "finish"]),
+        ("killed after add-device onto a volume grown since", o {
+            $0.members = [loop, a]; $0.targetDevid = 2; $0.target = nil; $0.journal = journal; $0.targetSize = 300 << 30
+        }, false, ["remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]),
+        ("killed after remove-loop", o { $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.journal = journal },
+         false, ["fstab", "delete-image", "finish"]),
+        ("killed after remove-loop, the journal said keep", o {
+            $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil
+            $0.journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: "u", volumeID: nil, keepImage: true)
+        }, false, ["fstab", "finish"]),
+        ("renamed at reboot: the journal's name is another device now, the volume is a member", o {
+            $0.members = [loop, BtrfsReading.Device(devid: 2, path: "/dev/nvme3n1", size: 200 << 30)]; $0.targetDevid = 2
+            $0.targetPath = "/dev/nvme3n1"; $0.target = nil; $0.journal = journal
+        }, false, ["remove-loop", "fstab", "detach-loop", "delete-image", "finish"]),
+        ("killed after delete-image", o {
+            $0.members = [a]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.journal = journal
+            $0.imageExists = false; $0.fstab = uuidLine
+        }, false, ["finish"]),
+        ("finished", o { $0.members = [a]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.imageExists = false; $0.fstab = uuidLine },
+         false, []),
+        ("finished with --keep-image, run again without it: the kept image stays", o {
+            $0.members = [a]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.imageExists = true; $0.fstab = uuidLine
+        }, false, []),
+        ("journal open, nothing added yet (killed after journal), same volume", o { $0.journal = journal },
+         false, ["add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]),
+        ("an old journal (name only), same name", o {
+            $0.journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: nil, volumeID: nil, keepImage: false)
+            $0.targetVolumeID = nil
+        }, false, ["add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]),
+    ]
+
+    @Test(arguments: Self.plans)
+    func plansTheSteps(_ name: String, _ observed: MigrationObservation, _ keepImage: Bool, _ expected: [String]) throws {
+        let steps = try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: Self.image,
+                                              mountpoint: Self.mountpoint, host: Self.host)
+        #expect(steps.map(\.id) == expected, "\(name)")
+    }
+
+    @Test func theJournalRecordsIdentitiesNotJustTheName() throws {
+        let steps = try MigrationPlanner.plan(Self.o { _ in }, keepImage: true, imageHostPath: Self.image,
+                                              mountpoint: Self.mountpoint, host: Self.host)
+        guard case .begin(let journal) = steps.first else { Issue.record("no journal step first"); return }
+        #expect(journal.filesystemUUID == "u")
+        #expect(journal.volumeID == "vol-0aaaaaaaaaaaaaaaa")
+        #expect(journal.keepImage == true)
+    }
+
+    static let refusals: [(String, MigrationObservation, String)] = [
+        ("another device while A is added", o {
+            $0.members = [loop, a]; $0.targetDevid = nil; $0.target = other; $0.targetPath = "/dev/nvme2n1"
+            $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"; $0.journal = journal
+        }, "a migration onto /dev/nvme1n1 (devid 2) is under way"),
+        ("another volume while the journal's volume was not added yet", o {
+            $0.target = other; $0.targetPath = "/dev/nvme2n1"; $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"; $0.journal = journal
+        }, "the open migration is onto vol-0aaaaaaaaaaaaaaaa"),
+        ("the journal's old name now on another volume", o {
+            $0.target = other; $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"; $0.journal = journal
+        }, "the open migration is onto vol-0aaaaaaaaaaaaaaaa"),
+        ("the image's own loop device", o { $0.targetDevid = 1; $0.targetPath = "/dev/loop0"; $0.target = nil },
+         "the image's own loop device"),
+        ("a loop device over a file inside the store", o { $0.targetBackedByStore = true }, "a file inside the store"),
+        ("not mounted", o { $0.mounted = false }, "nothing is mounted"),
+        ("a balance runs", o { $0.exclusiveOperation = "balance" }, "a btrfs balance is running"),
+        ("the target holds data", o { $0.target?.content = .signature(type: "xfs", uuid: "x", label: nil) }, "never formats one that holds data"),
+        ("the target is too small", o { $0.target?.size = 1 << 30 }, "attach a larger volume"),
+        ("the target is mounted elsewhere", o { $0.target?.mountedAt = ["/srv"] }, "mounted at /srv"),
+        ("the target is a member of another mounted btrfs", o { $0.target?.btrfsMemberOf = "other-fs" }, "member of the mounted btrfs"),
+    ]
+
+    @Test(arguments: Self.refusals)
+    func refuses(_ name: String, _ observed: MigrationObservation, _ fragment: String) {
+        do {
+            let steps = try MigrationPlanner.plan(observed, keepImage: false, imageHostPath: Self.image,
+                                                  mountpoint: Self.mountpoint, host: Self.host)
+            Issue.record("\(name): expected a refusal, got \(steps.map(\.id))")
+        } catch let error as DockStoreError {
+            #expect(error.kind == .refused, "\(name)")
+            #expect(error.message.contains(fragment), "\(name): \(error.message)")
+        } catch {
+            Issue.record("\(name): \(error)")
+        }
+    }
+
+    static let aborts: [(String, MigrationObservation, [String]?, String)] = [
+        ("added: remove it again", o { $0.members = [loop, a]; $0.targetDevid = 2; $0.target = nil; $0.journal = journal },
+         ["remove-device", "finish"], ""),
+        ("journal only", o { $0.journal = journal }, ["finish"], ""),
+        ("nothing under way", o { _ in }, [], ""),
+        ("another device than the one added", o {
+            $0.members = [loop, a]; $0.target = other; $0.targetPath = "/dev/nvme2n1"; $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"; $0.journal = journal
+        }, nil, "abort it with: dockstore migrate-ebs /dev/nvme1n1 --abort"),
+        ("another volume than the journal's", o {
+            $0.target = other; $0.targetPath = "/dev/nvme2n1"; $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"; $0.journal = journal
+        }, nil, "the open migration is onto vol-0aaaaaaaaaaaaaaaa"),
+        ("the image's own loop device", o { $0.targetDevid = 1; $0.target = nil; $0.journal = journal }, nil, "the image's own loop device"),
+        ("past the point of return", o { $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.journal = journal },
+         nil, "past the point of return"),
+    ]
+
+    @Test(arguments: Self.aborts)
+    func plansTheAbort(_ name: String, _ observed: MigrationObservation, _ expected: [String]?, _ fragment: String) {
+        do {
+            let steps = try MigrationPlanner.planAbort(observed)
+            #expect(steps.map(\.id) == expected, "\(name)")
+        } catch let error as DockStoreError {
+            #expect(expected == nil, "\(name): \(error.message)")
+            #expect(error.message.contains(fragment), "\(name): \(error.message)")
+        } catch {
+            Issue.record("\(name): \(error)")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Testing
+@testable import DockStoreCore
+
+/// teardown's planner as a table: what it takes down, and what it refuses to touch because
+/// it cannot prove the store is dockstore's.
+@Suite struct TeardownPlannerTests {
+    static let host: Host = { (try? Host(root: "/")) ?? { fatalError("no /") }() }()
+    static let imageLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop 0 0\n"
+    static let uuidLine = "UUID=u /var/lib/docker btrfs nofail 0 0\n"
+    static let loopMount = MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 1)
+    static let deviceMount = MountEntry(source: "/dev/nvme1n1", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 2)
+
+    static func o(_ change: (inout TeardownObservation) -> Void) -> TeardownObservation {
+        var o = TeardownObservation(mounted: loopMount, imageLoops: ["/dev/loop0"], imageExists: true, fstab: imageLine,
+                                    dropInExists: true)
+        change(&o)
+        return o
+    }
+
+    static func device(_ change: (inout TeardownObservation) -> Void = { _ in }) -> TeardownObservation {
+        o {
+            $0.mounted = deviceMount; $0.imageLoops = []; $0.imageExists = false; $0.device = "/dev/nvme1n1"
+            $0.storeUUID = "u"; $0.deviceLabel = "docker"; $0.fstab = uuidLine
+            change(&$0)
+        }
+    }
+
+    static let cases: [(String, TeardownObservation, TeardownRequest, [String]?, String)] = [
+        ("image store", o { _ in }, TeardownRequest(deleteImage: true),
+         ["disable-boot", "unmount", "detach-loop", "fstab", "drop-in", "delete-image"], ""),
+        ("already torn down", o { $0.mounted = nil; $0.imageLoops = []; $0.imageExists = false; $0.fstab = ""; $0.dropInExists = false; $0.bootDisabled = true },
+         TeardownRequest(), [], ""),
+        ("device store proven by its fstab line", device(), TeardownRequest(wipeDevice: true),
+         ["disable-boot", "unmount", "fstab", "drop-in", "wipe-device"], ""),
+        ("device store proven by the migration journal", device { $0.fstab = ""; $0.journalUUID = "u" }, TeardownRequest(wipeDevice: true),
+         ["disable-boot", "unmount", "drop-in", "wipe-device"], ""),
+        ("a filesystem labelled appdata", device { $0.deviceLabel = "appdata" }, TeardownRequest(wipeDevice: true),
+         nil, "its label is 'appdata', not 'docker'"),
+        ("labelled docker, but nothing of dockstore's names it", device { $0.fstab = "" }, TeardownRequest(),
+         nil, "neither an fstab line for /var/lib/docker nor a migration journal names UUID=u"),
+        ("a UUID that cannot be read", device { $0.storeUUID = nil }, TeardownRequest(), nil, "its filesystem UUID cannot be read"),
+        ("dockerd runs", o { $0.dockerdPID = 42 }, TeardownRequest(), nil, "pass --stop-docker"),
+        ("wipe asked for an image store", o { _ in }, TeardownRequest(wipeDevice: true), nil, "the store has no device"),
+    ]
+
+    @Test(arguments: cases)
+    func plans(_ name: String, _ observed: TeardownObservation, _ request: TeardownRequest, _ expected: [String]?, _ fragment: String) {
+        do {
+            let steps = try TeardownPlanner.plan(observed, request, Self.host)
+            #expect(steps.map(\.id) == expected, "\(name)")
+            if let wipe = steps.first(where: { $0.id == "wipe-device" }) {
+                #expect(wipe == .wipeDevice(path: "/dev/nvme1n1", uuid: "u"), "\(name): the wipe is bound to the proven UUID")
+            }
+        } catch let error as DockStoreError {
+            #expect(expected == nil, "\(name): \(error.message)")
+            #expect(error.kind == .refused)
+            #expect(error.message.contains(fragment), "\(name): \(error.message)")
+        } catch {
+            Issue.record("\(name): \(error)")
+        }
+    }
+}
