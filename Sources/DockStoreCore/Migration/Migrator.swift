@@ -65,7 +65,7 @@ public struct Migrator: Sendable {
         if o.targetDevid == nil {
             o.target = try DeviceInspector(sysfs: SysfsBlock(), host: host).observe(device, mounts: mounts)
         }
-        o.targetBackedByStore = try LoopBacking.isOnBtrfs(loop: device.path, uuid: reading.uuid)
+        o.targetBackedByStore = try LoopBacking.isOnBtrfs(loop: device.path, uuid: reading.uuid, mountpoint: target)
         return o
     }
 

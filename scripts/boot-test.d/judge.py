@@ -1,0 +1,378 @@
+#!/usr/bin/env python3
+"""boot-test judge (host side): reads the facts one boot recorded and prints its verdict.
+
+    judge.py SCENARIO BOOTDIR BOOT CONTEXT-JSON   -> exit 0 pass, 1 fail
+    judge.py race-rounds BOOTDIR BOOT '{}'        -> per-round verdicts; last line: failed rounds
+
+BOOTDIR is /tmp/dockstore-boot.*/share/out/boot-N as the agent (lib.sh `facts`) wrote it.
+"""
+import json
+import os
+import re
+import sys
+
+MNT = "/var/lib/docker"
+IMAGE = "/var/lib/docker-storage.btrfs"
+MOUNT_UNIT = "var-lib-docker.mount"
+
+
+class Boot:
+    def __init__(self, path, n, ctx):
+        self.path, self.n, self.ctx = path, n, ctx
+        self.problems, self.notes = [], []
+
+    def read(self, name, default=None):
+        try:
+            with open(os.path.join(self.path, name), errors="replace") as f:
+                return f.read()
+        except OSError:
+            return default
+
+    def line(self, name, default=""):
+        text = self.read(name)
+        return default if text is None else text.strip()
+
+    def kv(self, name):
+        out = {}
+        for l in (self.read(name) or "").splitlines():
+            if "=" in l:
+                k, v = l.split("=", 1)
+                out[k.strip()] = v.strip()
+        return out
+
+    def fail(self, why):
+        self.problems.append(why)
+
+    def expect(self, cond, why):
+        if not cond:
+            self.fail(why)
+        return cond
+
+    def int_of(self, name, sub=""):
+        try:
+            return int(self.line(os.path.join(sub, name) if sub else name))
+        except ValueError:
+            return None
+
+    def dockstore_lines(self):
+        """provision's own output in the journal (dockstore[PID]: ...)"""
+        return [l for l in (self.read("journal") or "").splitlines() if re.search(r"\bdockstore\[\d+\]:", l)]
+
+    def unit_lines(self):
+        return [l for l in (self.read("journal") or "").splitlines() if "-- " not in l[:3]]
+
+
+def finished(b):
+    rc = b.line("nspawn.rc", "?")
+    if not b.expect(os.path.exists(os.path.join(b.path, "done")),
+                    f"the agent did not finish (nspawn exit {rc}{', timed out and killed' if rc == '124' else ''})"):
+        return False
+    if rc not in ("0", "133"):  # 133: poweroff seen by nspawn as SIGRTMIN+4 -> still clean
+        b.notes.append(f"nspawn exit {rc}")
+    return True
+
+
+def system_clean(b, allow_degraded=False):
+    state = b.line("state", "?")
+    failed = [l for l in b.line("failed").splitlines() if l.strip()]
+    ok = ("running", "degraded") if allow_degraded else ("running",)
+    b.expect(state in ok, f"is-system-running: {state}")
+    if failed:
+        (b.notes if allow_degraded else b.problems).append("failed units: " + "; ".join(" ".join(l.split()[:4]) for l in failed))
+
+
+def provision_ok(b):
+    p = b.kv("provision.show")
+    b.expect(p.get("Result") == "success" and p.get("ExecMainStatus") == "0",
+             f"dockstore-provision: Result={p.get('Result')} ExecMainStatus={p.get('ExecMainStatus')}")
+
+
+def mountinfo_sources(b, sub=""):
+    """(fstype, source) of every mount at MNT"""
+    out = []
+    for l in (b.read(os.path.join(sub, "mountinfo")) or "").splitlines():
+        if " - " in l:
+            rest = l.split(" - ", 1)[1].split()
+            out.append((rest[0], rest[1] if len(rest) > 1 else "?"))
+    return out
+
+
+def one_mount(b, sub=""):
+    m = b.int_of("mounts", sub)
+    b.expect(m == 1, f"{m} mounts at {MNT}{' ' + sub if sub else ''}: {mountinfo_sources(b, sub)}")
+    return m
+
+
+def image_loops(b, want):
+    loops = b.line("image-loops").split()
+    b.expect(len(loops) == want, f"{len(loops)} loop devices backed by the image ({' '.join(loops) or 'none'}), expected {want}")
+
+
+def docker_up(b):
+    active, driver = b.line("docker-active"), b.line("docker-driver")
+    b.expect(active == "active" and driver == "btrfs", f"docker: {active}, driver {driver[:60]!r}")
+
+
+def fstab_lines(b, sub=""):
+    return [l for l in (b.read(os.path.join(sub, "fstab")) or "").splitlines()
+            if not l.lstrip().startswith("#") and len(l.split()) >= 2 and l.split()[1] == MNT]
+
+
+def said(b, pattern, what):
+    lines = b.dockstore_lines()
+    said_ = [l.split(": ", 1)[-1] for l in lines if "warning:" not in l]
+    b.expect(any(re.search(pattern, l) for l in lines),
+             f"provision did not say {what!r} (it said: {' | '.join(said_) or 'nothing'})")
+
+
+def temp_fsid(b):
+    """kernel lines with temp-fsid in this boot's window that name a loop device over the image"""
+    loops = [os.path.basename(x) for x in b.line("image-loops").split()]
+    lines = [l for l in (b.read("host-dmesg") or "").splitlines() if "temp-fsid" in l]
+    ours = [l for l in lines if any(re.search(rf"\b(/dev/)?{x}\b", l) for x in loops)]
+    if len(lines) > len(ours):
+        b.notes.append(f"{len(lines) - len(ours)} temp-fsid kernel lines of other loop devices in this boot's window")
+    b.expect(not ours, "kernel: " + " | ".join(l.strip() for l in ours))
+
+
+def image_store(b, first):
+    system_clean(b)
+    provision_ok(b)
+    one_mount(b)
+    image_loops(b, 1)
+    b.expect(b.line("image-exists") == "yes", "the image file is missing")
+    docker_up(b)
+    b.expect(len(fstab_lines(b)) == 1, f"fstab lines for {MNT}: {fstab_lines(b)}")
+    if first:
+        said(b, r"ready", "Docker's storage is ready")
+    else:
+        said(b, r"nothing to do", "nothing to do")
+    temp_fsid(b)
+
+
+def judge_image(b):
+    image_store(b, b.n == 1)
+
+
+def judge_device(b):
+    dev, blank = b.ctx.get("device"), b.ctx.get("blank")
+    system_clean(b)
+    provision_ok(b)
+    if one_mount(b) == 1:
+        src = mountinfo_sources(b)[0][1]
+        b.expect(src == dev, f"{MNT} is mounted from {src}, the store is {dev}")
+    image_loops(b, 0)
+    b.expect(b.line("image-exists") == "no", "an image file exists")
+    docker_up(b)
+    lines = fstab_lines(b)
+    b.expect(len(lines) == 1 and lines[0].startswith("UUID="), f"fstab lines for {MNT}: {lines}")
+    generated = "SourcePath=/etc/fstab" in (b.read("mount-unit") or "") or \
+        "var-lib-docker.mount" in (b.read("generator-units") or "")
+    if b.n == 1:
+        said(b, r"ready", "Docker's storage is ready")
+    elif generated:
+        said(b, r"nothing to do", "nothing to do")
+        b.expect(re.search(r"Mounted .*var-lib-docker\.mount|Mounted /var/lib/docker", b.read("journal-all") or ""),
+                 "systemd's mount unit did not mount the store (no 'Mounted var-lib-docker.mount' in the journal)")
+    else:
+        # systemd-fstab-generator ignores fstab entries for block devices in a container:
+        # no mount unit, so provision mounts the store by the settings' device name
+        gen = [l for l in (b.read("fstab-generator") or "").splitlines() if "ignoring" in l]
+        b.notes.append("no mount unit for the UUID= line: " + (gen[0] if gen else "the generator made none"))
+        said(b, r"nothing to do|ready", "ready")
+    if blank:
+        bl = [l for l in (b.read("blkid") or "").splitlines() if l.startswith(blank + ":")]
+        b.expect(not any("TYPE=" in l for l in bl), f"the blank device {blank} was formatted: {bl}")
+
+
+def judge_device_stale(b):
+    """the settings name a kernel name the blank device now has: it must stay blank"""
+    if b.n == 1:
+        judge_device(b)
+        return
+    dev, blank, named = b.ctx.get("device"), b.ctx.get("blank"), b.ctx.get("named")
+    bl = [l for l in (b.read("blkid") or "").splitlines() if l.startswith(blank + ":")]
+    b.expect(not any("TYPE=" in l for l in bl), f"the blank device {blank}, named by the stale settings, was formatted: {bl}")
+    srcs = mountinfo_sources(b)
+    b.expect(all(src != blank for _, src in srcs), f"{MNT} is mounted from the blank device {blank}")
+    # the store is its UUID: provision follows the store fstab records, whatever the name says
+    b.expect([s for _, s in srcs] == [dev], f"{MNT} should be mounted once from the store {dev}: {srcs}")
+    system_clean(b)
+    provision_ok(b)
+    p = b.kv("provision.show")
+    b.notes.append(f"settings name {named} (now {'the blank device' if named == blank else 'the store again' if named == dev else 'another device'}); store on {dev}; "
+                   f"{MNT} mounted from {', '.join(s for _, s in srcs) or 'nothing'}; provision Result={p.get('Result')} "
+                   f"status {p.get('ExecMainStatus')}; is-system-running {b.line('state')}")
+    b.notes.append("provision said: " + (" | ".join(l.split(": ", 1)[-1] for l in b.dockstore_lines()
+                                                  if "warning:" not in l) or "nothing"))
+
+
+def judge_migrate(b):
+    f = b.kv("hook.facts")
+    if b.n == 1:
+        image_store(b, True)
+        for k in ("import_rc", "run_rc", "commit_rc", "migrate_rc"):
+            b.expect(f.get(k) == "0", f"{k}={f.get(k)}")
+        b.expect(f.get("running_after") == "true", f"the container after the move: running={f.get('running_after')}")
+        try:
+            before, after, later = (int(f.get(k, "0")) for k in ("lines_before", "lines_after", "lines_after_2s"))
+            b.expect(0 < before < after < later, f"the container's log lines: {before} before, {after} after, {later} 2 s later")
+        except ValueError:
+            b.fail(f"the container's log lines: {f}")
+        b.expect(f.get("image_exists_after") == "no", "the image file is still there after the move")
+        lines = fstab_lines(b, "after-migrate")
+        b.expect(len(lines) == 1 and lines[0].startswith("UUID="), f"fstab after the move: {lines}")
+        one_mount(b, "after-migrate")
+        ml = (b.read("migrate.log") or "").strip().splitlines()
+        b.notes.append("migrate-ebs: " + (ml[-1] if ml else "no output"))
+        if f.get("migrate_rc") != "0":
+            b.notes.append("migrate-ebs said: " + " | ".join(ml[-8:]))
+        return
+    system_clean(b)
+    provision_ok(b)
+    if one_mount(b) == 1:
+        src = mountinfo_sources(b)[0][1]
+        b.expect(src == b.ctx.get("device"), f"{MNT} is mounted from {src}, the volume is {b.ctx.get('device')}")
+    image_loops(b, 0)
+    b.expect(b.line("image-exists") == "no", "the image file is back")
+    lines = fstab_lines(b)
+    b.expect(len(lines) == 1 and lines[0].startswith("UUID="), f"fstab lines for {MNT}: {lines}")
+    docker_up(b)
+    for k, want in (("has_image", "yes"), ("has_layer", "yes"), ("has_container", "yes"), ("start_rc", "0"),
+                    ("running", "true"), ("marker", "boot-test")):
+        b.expect(f.get(k) == want, f"{k}={f.get(k)}")
+    try:
+        b.expect(int(f.get("lines_b", 0)) > int(f.get("lines_a", 0)) > 0,
+                 f"the container does not write: {f.get('lines_a')} then {f.get('lines_b')} lines")
+        b.expect(int(f.get("lines_kept", 0)) > 0, "the container's log is gone")
+    except ValueError:
+        b.fail(f"the container's log lines: {f}")
+
+
+def judge_teardown(b):
+    if b.n == 1:
+        image_store(b, True)
+        b.expect(b.line("teardown.rc") == "0", f"teardown exited {b.line('teardown.rc')}: {b.line('teardown.log')}")
+        b.expect(b.int_of("mounts", "after-teardown") == 0, "the store is still mounted after teardown")
+        b.expect(b.line("after-teardown/image-exists") == "no", "the image is still there after teardown")
+        b.expect(not fstab_lines(b, "after-teardown"), f"fstab after teardown: {fstab_lines(b, 'after-teardown')}")
+        return
+    system_clean(b, allow_degraded=True)
+    p = b.kv("provision.show")
+    b.notes.append(f"is-system-running: {b.line('state')}; dockstore-provision: ActiveState={p.get('ActiveState')} "
+                   f"Result={p.get('Result')} ExecMainStatus={p.get('ExecMainStatus')} ConditionResult={p.get('ConditionResult')}; "
+                   f"docker: {b.line('docker-active')}")
+    b.expect(b.int_of("mounts") == 0, f"after teardown and a reboot, {MNT} is mounted again: {mountinfo_sources(b)}")
+    b.expect(b.line("image-exists") == "no", "after teardown and a reboot, the image exists again (provision re-created it)")
+    # why the store is absent: provision's own words, or systemd's line for a skipped provision
+    why = [l.split(": ", 1)[-1] for l in b.dockstore_lines()] + \
+        [l.split(": ", 1)[-1] for l in (b.read("journal") or "").splitlines()
+         if "dockstore-provision" in l and re.search(r"skipped|condition", l, re.I)]
+    b.notes.append("what the boot said about the store: " + (" | ".join(why) if why else "nothing"))
+    b.expect(why, "nothing in the journal says why Docker's storage is absent")
+
+
+def judge_timer(b):
+    image_store(b, b.n == 1)
+    if not b.ctx.get("last"):
+        return
+    f = b.kv("hook.facts")
+    b.expect(b.ctx.get("timer_enabled_by_install") == "enabled",
+             f"scripts/install --enable left dockstore-check.timer {b.ctx.get('timer_enabled_by_install')}")
+    b.expect(f.get("timer_enabled") == "enabled", f"dockstore-check.timer is {f.get('timer_enabled')} in the booted system")
+    b.expect(f.get("textfile") == "yes", f"no textfile after {f.get('waited')} s: the timer did not run dockstore check")
+    b.expect(f.get("verify_rc") == "0", "systemd-analyze verify: " + " | ".join(
+        l for l in (b.read("verify") or "").splitlines() if not l.startswith("##"))[:600])
+    # critical-chain prints only the slowest path to docker.service (here often through
+    # basic.target), so the order is judged from --fuzz's chain, After= and the timestamps
+    chain = b.read("critical-chain-fuzz") or ""
+    b.expect("dockstore-provision.service" in chain and MOUNT_UNIT in chain,
+             "critical-chain --fuzz=1min docker.service lacks " + " and ".join(
+                 x for x in ("dockstore-provision.service", MOUNT_UNIT) if x not in chain))
+    after = units(b, "after")
+    b.expect({"dockstore-provision.service", MOUNT_UNIT} <= set(after.get("docker.service", {}).get("After", "").split()),
+             "docker.service is not ordered after dockstore-provision.service and the mount")
+    t = units(b, "timestamps")
+    try:
+        mount_up = int(t[MOUNT_UNIT]["ActiveEnterTimestampMonotonic"])
+        prov_start = int(t["dockstore-provision.service"]["InactiveExitTimestampMonotonic"])
+        prov_up = int(t["dockstore-provision.service"]["ActiveEnterTimestampMonotonic"])
+        docker_start = int(t["docker.service"]["InactiveExitTimestampMonotonic"])
+        if b.expect(0 < mount_up <= prov_start <= prov_up <= docker_start,
+                    f"order: mount active at {mount_up}, provision started at {prov_start} and done at {prov_up}, "
+                    f"docker started at {docker_start} (µs, 0: never)"):
+            b.notes.append(f"mount active, then provision {prov_start - mount_up} µs later, docker "
+                           f"{docker_start - prov_up} µs after provision")
+    except (KeyError, ValueError) as e:
+        b.fail(f"timestamps missing: {e}")
+    plain = [l.strip() for l in (b.read("critical-chain") or "").splitlines() if "└─" in l or ".service" in l][:3]
+    b.notes.append("critical-chain docker.service (plain): " + " ".join(plain))
+
+
+def units(b, name):
+    """systemctl show output of several units: {Id: {key: value}}"""
+    out, cur = {}, {}
+    for l in (b.read(name) or "").splitlines() + [""]:
+        if not l.strip():
+            if "Id" in cur:
+                out[cur["Id"]] = cur
+            cur = {}
+        elif "=" in l:
+            k, v = l.split("=", 1)
+            cur[k] = v
+    return out
+
+
+def judge_race(b):
+    image_store(b, True)
+    b.expect(b.line("hook.rc") == "0", f"the race hook exited {b.line('hook.rc')}")
+
+
+def race_rounds(b):
+    bad = 0
+    rows = [l.split("\t") for l in (b.read("rounds.tsv") or "").splitlines() if l.strip()]
+    kinds = {"double mount": 0, "two loop devices": 0, "failed provision": 0, "not mounted": 0, "temp-fsid": 0}
+    for r in rows:
+        rnd, prc, mrc, mounts, loops, tf, delay, did = (r + ["-"] * 8)[:8]
+        why = []
+        if prc != "0":
+            why.append(f"provision exit {prc}"); kinds["failed provision"] += 1
+        if mounts.isdigit() and int(mounts) > 1:
+            why.append(f"{mounts} mounts"); kinds["double mount"] += 1
+        if mounts == "0":
+            why.append("nothing mounted"); kinds["not mounted"] += 1
+        if loops.isdigit() and int(loops) > 1:
+            why.append(f"{loops} loop devices"); kinds["two loop devices"] += 1
+        if tf.isdigit() and int(tf) > 0:
+            why.append("kernel: temp-fsid"); kinds["temp-fsid"] += 1
+        if why:
+            bad += 1
+        print(f"    round {rnd}: {'FAIL - ' + ', '.join(why) if why else 'pass'} "
+              f"(provision {delay} ms later: {did}; mount unit exit {mrc})")
+    if not rows:
+        print("    no rounds recorded")
+        bad = -1
+    print("    race: " + ", ".join(f"{k} {v}" for k, v in kinds.items()) + f"; {bad} of {len(rows)} rounds failed")
+    print(bad if bad >= 0 else "no rounds")
+
+
+def main():
+    scenario, path, n, ctx = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4] or "{}")
+    b = Boot(path, n, ctx)
+    if scenario == "race-rounds":
+        race_rounds(b)
+        return 0
+    if finished(b):
+        globals()["judge_" + scenario.replace("-", "_")](b)
+    verdict = "pass" if not b.problems else "FAIL - " + "; ".join(b.problems)
+    print(f"  {scenario} boot {n}: {verdict} ({b.line('seconds', '?')} s)")
+    for note in b.notes:
+        print(f"    note: {note}")
+    if b.problems:
+        for l in b.unit_lines()[-14:]:
+            print(f"    | {l}")
+    return 0 if not b.problems else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
