@@ -8,7 +8,8 @@ import DockStoreCore
 /// which prints the usual help and errors.
 struct CheckOptions {
     var root = "/"
-    var mountpoint = HostPaths.defaultMountpoint.string
+    /// nil: DOCKSTORE_MOUNTPOINT from /etc/sysconfig/dockstore, else /var/lib/docker.
+    var mountpoint: String?
     var format = "nagios"
     var textfile: String?
     var stateFile = DeviceErrorLedger.defaultPath.string

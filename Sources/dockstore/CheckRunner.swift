@@ -17,7 +17,7 @@ enum CheckRunner {
         let mountpoint: String
         do {
             host = try Host(root: options.root)
-            mountpoint = host.real(try HostPath(options.mountpoint, what: "--mountpoint"))
+            mountpoint = host.real(try MountpointOption.resolve(options.mountpoint, host: host))
             policy = try CapacityPolicy(dataWarning: options.warning, dataCritical: options.critical,
                                         metadataWarning: options.metadataWarning, metadataCritical: options.metadataCritical,
                                         unallocatedWarning: options.unallocatedWarning,
@@ -25,7 +25,8 @@ enum CheckRunner {
                                         hostWarning: options.hostWarning, hostCritical: options.hostCritical)
         } catch {
             // The plugin guidelines: bad arguments are UNKNOWN, not a usage exit code.
-            let report = CapacityReport(unknown: message(error), mountpoint: options.mountpoint, timestamp: timestamp)
+            let report = CapacityReport(unknown: message(error), mountpoint: options.mountpoint ?? HostPaths.defaultMountpoint.string,
+                                        timestamp: timestamp)
             print(report, options.format, policy: nil)
             return report.state.rawValue
         }

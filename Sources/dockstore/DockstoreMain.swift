@@ -13,11 +13,12 @@ import Musl
 enum DockstoreMain {
     static func main() {
         // Monitoring runs `check` every minute: skip swift-argument-parser's start-up there.
-        if let options = CheckOptions(fastPath: argv()) {
+        let arguments = GlobalArguments.hoisted(argv())
+        if let options = CheckOptions(fastPath: arguments) {
             exit(CheckRunner.run(options))
         }
         do {
-            var command = try Dockstore.parseAsRoot()
+            var command = try Dockstore.parseAsRoot(Array(arguments.dropFirst()))
             try command.run()
         } catch let error as DockStoreError {
             Output.error(error.message)
@@ -26,7 +27,7 @@ enum DockstoreMain {
             exit(code.rawValue)
         } catch {
             // check is a Nagios plugin: a bad argument is UNKNOWN (3), on one line.
-            if CommandLine.arguments.dropFirst().first == "check", Dockstore.exitCode(for: error) != .success {
+            if arguments.dropFirst().first == "check", Dockstore.exitCode(for: error) != .success {
                 let text = Dockstore.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
                 Output.line("DOCKSTORE UNKNOWN - \(text)")
                 exit(3)

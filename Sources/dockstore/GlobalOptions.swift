@@ -51,3 +51,12 @@ struct ChangeOptions: ParsableArguments {
         return try FileLock(path: host.real(HostPaths.lock), timeout: lockTimeout, waiting: { Output.warning($0) })
     }
 }
+
+/// `--mountpoint` for check, grow and backend: given, else DOCKSTORE_MOUNTPOINT from
+/// /etc/sysconfig/dockstore (as provision, status and teardown read it), else /var/lib/docker.
+enum MountpointOption {
+    static func resolve(_ given: String?, host: Host) throws -> HostPath {
+        if let given { return try HostPath(given, what: "--mountpoint") }
+        return try ProvisionSettings.load(host: host).mountpoint ?? HostPaths.defaultMountpoint
+    }
+}

@@ -24,8 +24,8 @@ extension Dockstore {
         @Option(name: .customLong("storage-opt"), help: ArgumentHelp("A driver option, e.g. btrfs.min_space=10G; repeatable.", valueName: "key=value"))
         var storageOptions: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted (its filesystem is checked).", valueName: "path"))
-        var mountpoint: String = HostPaths.defaultMountpoint.string
+        @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted, its filesystem checked (default DOCKSTORE_MOUNTPOINT, else /var/lib/docker).", valueName: "path"))
+        var mountpoint: String?
 
         @Flag(name: .long, help: "Write it even though the driver does not fit the filesystem at the mountpoint.")
         var force = false
@@ -44,7 +44,7 @@ extension Dockstore {
                 return
             }
             let host = try global.host()
-            let target = try HostPath(mountpoint, what: "--mountpoint")
+            let target = try MountpointOption.resolve(mountpoint, host: host)
             guard let driver else {
                 for (given, name) in [(!storageOptions.isEmpty, "--storage-opt"), (force, "--force"), (restart, "--restart"), (change.dryRun, "--dry-run")] where given {
                     throw DockStoreError.usage("\(name) goes with a DRIVER")

@@ -16,8 +16,8 @@ extension Dockstore {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted.", valueName: "path"))
-        var mountpoint: String = HostPaths.defaultMountpoint.string
+        @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted (default DOCKSTORE_MOUNTPOINT, else /var/lib/docker).", valueName: "path"))
+        var mountpoint: String?
 
         @Option(name: .long, help: "nagios (default), json or prometheus.")
         var format: Format = .nagios

@@ -13,8 +13,8 @@ extension Dockstore {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted.", valueName: "path"))
-        var mountpoint: String = HostPaths.defaultMountpoint.string
+        @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted (default DOCKSTORE_MOUNTPOINT, else /var/lib/docker).", valueName: "path"))
+        var mountpoint: String?
 
         @Option(name: .long, help: ArgumentHelp("New apparent size of the image: 200G, 1TiB, bytes.", valueName: "size"))
         var to: String?
@@ -30,7 +30,7 @@ extension Dockstore {
                 return
             }
             let host = try global.host()
-            let target = host.real(try HostPath(mountpoint, what: "--mountpoint"))
+            let target = host.real(try MountpointOption.resolve(mountpoint, host: host))
             let size = try to.map { try ByteSize.parse($0, what: "--to") }
             let lock = try change.begin(host, "grow resizes the store")
             let grower = Grower(mountpoint: target)
