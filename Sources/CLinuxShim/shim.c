@@ -38,6 +38,7 @@ int ds_loop_get_status(int fd, struct ds_loop_status *out) {
 }
 
 uint32_t ds_loop_flag_autoclear(void) { return LO_FLAGS_AUTOCLEAR; }
+uint32_t ds_loop_flag_read_only(void) { return LO_FLAGS_READ_ONLY; }
 
 int ds_btrfs_fs_info(int fd, struct ds_btrfs_fs_info *out) {
     struct btrfs_ioctl_fs_info_args args;

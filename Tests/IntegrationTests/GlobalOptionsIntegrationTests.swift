@@ -39,4 +39,15 @@ struct GlobalOptionsIntegrationTests {
             #expect(backend.stdout.contains("\"filesystem\" : \"btrfs\""), "the filesystem at the settings mountpoint: \(backend.stdout)")
         }
     }
+
+    /// A --root tree without /etc (a bare image tree): provision makes the folder for fstab
+    /// as it does for the drop-in and sysconfig, instead of failing after the mount.
+    @Test func aTreeWithoutEtcGetsItsFstab() throws {
+        try withTestRoot { root in
+            try root.sh("rm -rf \(root.path)/etc")
+            let result = try root.dockstore(["provision", "--size", "512M"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(root.read(root.fstab)?.contains("/var/lib/docker-storage.btrfs /var/lib/docker btrfs") == true)
+        }
+    }
 }

@@ -108,6 +108,24 @@ struct StoreIdentityIntegrationTests {
         try root.sh("ls \(root.path)/disk-*.img").split(separator: "\n").map(String.init).first { !$0.contains(word) } ?? ""
     }
 
+    /// A reboot mid-migration (the store spans the image and the volume) with the volume not
+    /// attached: the boot's provision says which volume to attach, not just mount's ENOENT.
+    @Test func aMissingVolumeMidMigrationIsNamed() throws {
+        try withTestRoot { root in
+            _ = try store(root)
+            let disk = try root.attachDisk(megabytes: 8192)
+            let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device"])
+            #expect(crashed.signal == SIGKILL)
+            for entry in root.mounts() { _ = umount2(entry.target, 0) }
+            for _ in 0..<50 where root.loopDevices().count > 1 { usleep(20_000) }
+            try root.sh("losetup -d \(disk) && btrfs device scan --forget")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 1, "\(boot.stdout) \(boot.stderr)")
+            #expect(boot.stderr.contains("which is not attached: attach that volume and re-run"), "\(boot.stderr)")
+            #expect(boot.stderrLines.filter { !$0.contains("warning:") }.count == 1, "\(boot.stderr)")
+        }
+    }
+
     /// While a migration onto A is open (A added), naming B is refused — both to finish and to
     /// abort — and changes nothing; A itself finishes or aborts as before.
     @Test func anotherDeviceIsRefusedWhileAMigrationIsOpen() throws {
@@ -249,6 +267,63 @@ struct StoreIdentityIntegrationTests {
             let explicit = try root.dockstore(["provision", "--device", blank])
             #expect(explicit.status == 2, "\(explicit.stdout) \(explicit.stderr)")
             #expect(try root.ends(blank) == blankBefore)
+        }
+    }
+
+    /// A disk that backs another loop device holding a mounted filesystem: the loop driver
+    /// neither claims it (O_EXCL) nor lists itself as a holder, so dockstore asks the loop
+    /// devices; --force wipes nothing.
+    @Test func forceNeverWipesTheDiskUnderAnotherLoopDevice() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 300)
+            let stacked = try root.sh("losetup -f --show \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("umount \(root.path)/app; losetup -d \(stacked)") }
+            try root.sh("mkfs.ext4 -q \(stacked) && mkdir -p \(root.path)/app && mount \(stacked) \(root.path)/app && echo precious > \(root.path)/app/f")
+            let ends = try root.ends(disk)
+            let result = try root.dockstore(["provision", "--device", disk, "--force"])
+            #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("\(stacked) (a loop device over it)"), "\(result.stderr)")
+            #expect(try root.ends(disk) == ends, "DATA: the disk under the mounted ext4 was written to")
+            #expect(root.read(root.path + "/app/f") == "precious\n")
+        }
+    }
+
+    /// A loop device whose file lies on an ext4 whose image lies inside the store: the chain
+    /// is followed down to the store, and migrate-ebs refuses.
+    @Test func aLoopDeviceNestedInsideTheStoreIsRefused() throws {
+        try withTestRoot { root in
+            _ = try store(root)
+            let inner = root.mountpoint + "/base/inner.img"
+            let l1 = try root.sh("truncate -s 300M \(inner) && mkfs.ext4 -q \(inner) && losetup -f --show \(inner)").trimmingCharacters(in: .whitespacesAndNewlines)
+            try root.sh("mkdir -p \(root.path)/inner && mount \(l1) \(root.path)/inner && truncate -s 8G \(root.path)/inner/t2.img")
+            let l2 = try root.sh("losetup -f --show \(root.path)/inner/t2.img").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(l2); umount \(root.path)/inner; losetup -d \(l1)") }
+            let before = root.snapshot()
+            let result = try root.dockstore(["migrate-ebs", l2, "--yes"])
+            #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("a file inside the store"), "\(result.stderr)")
+            #expect(root.snapshot() == before)
+        }
+    }
+
+    /// DOCKSTORE_DEVICE's name taken by a blank volume while the store's volume is not
+    /// attached: provision waits for the store recorded in fstab (and says so), leaves the
+    /// blank volume alone, and never advises removing the store's fstab line.
+    @Test func aSettingsNameTakenWhileTheStoreIsAbsentWaitsForTheStore() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 1024)
+            try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_DEVICE=\"\(disk)\"\nDOCKSTORE_WAIT=\"1\"\n")
+            try #require(try root.dockstore(["provision"]).status == 0)
+            let fstab = root.read(root.fstab)
+            for entry in root.mounts() { _ = umount2(entry.target, 0) }
+            try root.sh("losetup -d \(disk) && truncate -s 1G \(root.path)/blank.img && losetup \(disk) \(root.path)/blank.img")
+            let ends = try root.ends(disk)
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status != 0, "\(boot.stdout) \(boot.stderr)")
+            #expect(boot.stderr.contains("is not attached: waiting for it"), "\(boot.stderr)")
+            #expect(!boot.stderr.contains("remove that line"), "\(boot.stderr)")
+            #expect(try root.ends(disk) == ends, "DATA: the blank volume that took the name was written to")
+            #expect(root.read(root.fstab) == fstab)
         }
     }
 

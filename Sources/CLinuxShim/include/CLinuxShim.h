@@ -26,6 +26,7 @@ struct ds_loop_status {
 };
 int ds_loop_get_status(int fd, struct ds_loop_status *out);
 uint32_t ds_loop_flag_autoclear(void);
+uint32_t ds_loop_flag_read_only(void);
 
 /* BTRFS_IOC_FS_INFO */
 struct ds_btrfs_fs_info {

@@ -40,6 +40,7 @@ struct DeviceInspector {
             try FileStatus.following(path).map { family.contains($0.rdev) } ?? false
         }
         observed.holders = names.flatMap { sysfs.holders(of: $0) }
+        observed.holders += try LoopDevice.loops(overBlockDevices: family, node: status).map { "\($0) (a loop device over it)" }
         for member in names {
             if let uuid = try BtrfsSysfs.filesystem(withMember: member) { observed.btrfsMemberOf = uuid }
         }

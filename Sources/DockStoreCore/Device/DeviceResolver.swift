@@ -33,7 +33,7 @@ public struct DeviceResolver: Sendable {
             guard let name = try single(matches, spec) else { return nil }
             return ResolvedDevice(path: "\(devRoot)/\(name)", name: name, volumeID: id, requested: spec.description)
         case .filesystemUUID(let uuid):
-            guard let path = BlockProbe.device(withUUID: uuid) else { return nil }
+            guard let path = try BlockProbe.device(withUUID: uuid) else { return nil }
             let name = path.split(separator: "/").last.map(String.init) ?? path
             return ResolvedDevice(path: path, name: name, volumeID: volumeID(of: name), requested: spec.description)
         case .path(let path):

@@ -15,14 +15,18 @@ public enum RecordedStore {
         let fstab = FstabFile(text: try FileContents.readString(host.real(HostPaths.fstab)) ?? "")
         guard let line = fstab.entries(mountingAt: mountpoint).first?.entry, line.source.hasPrefix("UUID=") else { return nil }
         let uuid = String(line.source.dropFirst(5))
-        guard let holder = BlockProbe.device(withUUID: uuid),
-              case .signature(_, let found?, label) = BlockProbe.probe(holder), found == uuid else { return nil }
         let content = BlockProbe.probe(named)
         if case .signature(_, let namedUUID?, _) = content, namedUUID == uuid { return nil }
         switch content {
         case .unreadable, .ambivalent: return nil
         default: break
         }
-        return Redirect(spec: .filesystemUUID(uuid), warning: "the settings name \(named), which does not hold Docker's storage (it holds \(content.summary)); the store dockstore recorded in fstab (UUID=\(uuid)) is on \(holder), so that is what is used: kernel names change at boot, name the volume by DOCKSTORE_VOLUME_ID instead")
+        let advice = "kernel names change at boot: name the volume by DOCKSTORE_VOLUME_ID instead"
+        if let holder = try BlockProbe.device(withUUID: uuid) {
+            guard case .signature(_, let found?, label) = BlockProbe.probe(holder), found == uuid else { return nil }
+            return Redirect(spec: .filesystemUUID(uuid), warning: "the settings name \(named), which does not hold Docker's storage (it holds \(content.summary)); the store dockstore recorded in fstab (UUID=\(uuid)) is on \(holder), so that is what is used; \(advice)")
+        }
+        // Not attached (yet): wait for the recorded store, never format what took the name.
+        return Redirect(spec: .filesystemUUID(uuid), warning: "the settings name \(named), which holds \(content.summary), not Docker's storage; the store dockstore recorded in fstab (UUID=\(uuid)) is not attached: waiting for it, and \(named) is left alone; \(advice)")
     }
 }

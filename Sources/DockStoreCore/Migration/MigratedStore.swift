@@ -33,7 +33,7 @@ public enum MigratedStore {
         guard let line = fstab.entries(mountingAt: mountpoint).first?.entry, line.fstype == "btrfs",
               line.source.hasPrefix("UUID=") else { return nil }
         let uuid = String(line.source.dropFirst(5))
-        guard let node = BlockProbe.device(withUUID: uuid) else {
+        guard let node = try BlockProbe.device(withUUID: uuid) else {
             throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (as migrate-ebs leaves it) and there is no image, but no device holds that filesystem: attach the volume and run again, or remove that fstab line")
         }
         return try DeviceSpec(node)

@@ -27,6 +27,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var imageMountedAt: [String]
     /// Every loop device bound to the image file, mounted or not.
     public var imageLoops: [String]
+    /// Those of `imageLoops` bound read-only, or to part of the file (an offset or a size
+    /// limit), with how: mounting the image through one would not be the store as it is.
+    public var unfitImageLoops: [String] = []
     /// The kernel has the image's btrfs (by its UUID) mounted somewhere, in this mount
     /// namespace or another, or is mounting it now (`/sys/fs/btrfs/<uuid>` exists).
     public var imageFilesystemOpen: Bool

@@ -31,9 +31,15 @@ public struct ProvisionObserver: Sendable {
                 observed.image = .file(size: imageStatus.size, allocated: imageStatus.allocatedBytes, content: content)
                 let loops = try LoopDevice.devices(backing: imageStatus)
                 observed.imageLoops = loops.map(\.path)
+                observed.unfitImageLoops = loops.filter { !$0.coversWholeFileWritable }.map { loop in
+                    "\(loop.path) (\([loop.readOnly ? "read-only" : nil, loop.offset > 0 ? "offset \(loop.offset)" : nil, loop.sizeLimit > 0 ? "size limit \(loop.sizeLimit)" : nil].compactMap { $0 }.joined(separator: ", ")))"
+                }
                 observed.imageMountedAt = loops.flatMap { loop in mounts.mounts(ofSource: loop.path).map(\.target) }
                 if case .signature("btrfs", let uuid?, _) = content {
-                    observed.imageFilesystemOpen = try BtrfsSysfs.isMounted(uuid: uuid)
+                    // Open through one of the image's own loop devices: a copy of the image
+                    // (same UUID, another device) mounted elsewhere is not this store.
+                    let names = Set(loops.map { String($0.path.dropFirst("/dev/".count)) })
+                    observed.imageFilesystemOpen = try BtrfsSysfs.members(uuid: uuid).contains { names.contains($0) }
                 }
             } else {
                 observed.image = .notRegular(imageStatus.kind)

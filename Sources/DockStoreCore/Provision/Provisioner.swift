@@ -113,6 +113,8 @@ public struct Provisioner: Sendable {
         case .mount(let source, let fstype, let options):
             try StoreMounter(provisioner: self).mount(source: source, fstype: fstype, options: options)
         case .writeFstab(let text, _):
+            // The preflight counted on the folder being made, as for every other file.
+            try host.makeFolders(HostPaths.fstab.parent)
             try write(text, to: HostPaths.fstab, mode: 0o644, backup: false)
         case .writeDropIn(let text, _):
             try host.makeFolders(HostPaths.dockerDropIn.parent)

@@ -68,7 +68,8 @@ struct StoreMounter {
         }
         var imageUUID: String? = nil
         if case .file(_, _, .signature("btrfs", let uuid, _)) = observed.image { imageUUID = uuid }
-        try registerMigrationDevice(imageUUID: imageUUID)
+        let journal = try MigrationJournal.read(host: host)
+        let registered = try registerMigrationDevice(journal, imageUUID: imageUUID)
         let bound = try LoopDevice.devices(backing: status)
         var attachment: LoopAttachment? = nil
         let loop: String
@@ -84,7 +85,45 @@ struct StoreMounter {
             loop = ours.path
         }
         defer { attachment?.release() }
-        return try mountDirectly(source: loop, fstype: fstype, options: Self.withoutLoopOptions(options))
+        let outcome: Outcome
+        do {
+            outcome = try mountDirectly(source: loop, fstype: fstype, options: Self.withoutLoopOptions(options))
+        } catch let error as DockStoreError where journal != nil && !registered {
+            throw DockStoreError.failed("\(error.message); a migration is open (\(host.real(MigrationJournal.path))) and the store may span the image and the device it added, \(journal?.deviceLabel ?? "?"), which is not attached: attach that volume and re-run")
+        }
+        if case .mounted = outcome, let ours = attachment,
+           try LoopDevice.devices(backing: status).contains(where: { $0.path != ours.path }) {
+            try takeDownSecondInstance(image: image, status: status, ours: ours.path)
+            return .busy("another process bound its own loop device to \(image) in the same instant; both mounts were taken down")
+        }
+        return outcome
+    }
+
+    /// mount(8) takes no lock: when it binds a loop device of its own in the instant
+    /// dockstore binds one, the image can be mounted twice, as two independent instances
+    /// (the kernel gives the second a temporary fsid). Nothing has written through either
+    /// but the mounts themselves (Docker starts after provision): unmount every mount of
+    /// the image's loop devices, let their autoclear detach them, and observe again, so the
+    /// next round mounts it once. A mount that will not go is a failure, said loudly.
+    private func takeDownSecondInstance(image: String, status: FileStatus, ours: String) throws {
+        let mountpoint = provisioner.host.real(provisioner.request.mountpoint)
+        // Give the other mount a moment to land, so it is taken down too.
+        for _ in 0..<20 {
+            let loops = try LoopDevice.devices(backing: status).map(\.path)
+            let mounted = Set(try MountTable.read().entries.map(\.source)).intersection(loops)
+            if mounted.count >= loops.count { break }
+            usleep(50_000)
+        }
+        for _ in 0..<8 {
+            let loops = Set(try LoopDevice.devices(backing: status).map(\.path))
+            let targets = try MountTable.read().entries.filter { loops.contains($0.source) }.map(\.target)
+            if targets.isEmpty { return }
+            for target in targets.reversed() {
+                do { try Mounter.unmount(target) } catch let error as DockStoreError {
+                    throw DockStoreError.failed("another process mounted \(image) through a second loop device while dockstore mounted it through \(ours): two copies of the filesystem are mounted and \(error.message); stop whatever uses \(mountpoint), unmount it until nothing is mounted, then re-run provision")
+                }
+            }
+        }
     }
 
     private func mountDirectly(source: String, fstype: String, options: String) throws -> Outcome {
@@ -102,17 +141,22 @@ struct StoreMounter {
     /// filesystem UUID; a journal from before UUIDs were recorded names it, and the name
     /// counts only while it holds a btrfs with the image's UUID (names change at boot). A
     /// crash before the device was added leaves it blank: then there is nothing to find.
-    private func registerMigrationDevice(imageUUID: String?) throws {
-        guard let journal = try MigrationJournal.read(host: provisioner.host) else { return }
-        if let uuid = journal.filesystemUUID ?? imageUUID, let device = BlockProbe.device(withUUID: uuid),
-           case .signature("btrfs", let found?, _) = BlockProbe.probe(device), found == uuid {
-            try BtrfsControl.scan(device)
-            return
+    /// True when it found and registered a device.
+    private func registerMigrationDevice(_ journal: MigrationJournal?, imageUUID: String?) throws -> Bool {
+        guard let journal else { return false }
+        if let uuid = journal.filesystemUUID ?? imageUUID {
+            let image = provisioner.host.real(provisioner.request.image)
+            let imageLoops = try FileStatus.of(image).map { try LoopDevice.devices(backing: $0).map(\.path) } ?? []
+            let members = try FilesystemMembers.devices(withUUID: uuid).filter { !imageLoops.contains($0) }
+            for device in members { try BtrfsControl.scan(device) }
+            if !members.isEmpty { return true }
         }
         if journal.filesystemUUID == nil, let imageUUID,
            case .signature("btrfs", let found?, _) = BlockProbe.probe(journal.device), found == imageUUID {
             try BtrfsControl.scan(journal.device)
+            return true
         }
+        return false
     }
 
     /// The options for mounting a loop device itself: libmount would read `loop` as a request

@@ -63,12 +63,11 @@ public enum BlockProbe {
         }
     }
 
-    /// The device node holding the filesystem with this UUID (libblkid's tag evaluation,
-    /// which checks the answer against the device), or nil.
-    public static func device(withUUID uuid: String) -> String? {
-        guard let name = blkid_evaluate_tag("UUID", uuid, nil) else { return nil }
-        defer { free(name) }
-        return String(cString: name)
+    /// The first device node (by kernel name) that holds the filesystem with this UUID, by
+    /// probing every block device now: libblkid's tag evaluation answers from its cache and
+    /// was seen naming a device that had become blank after names changed.
+    public static func device(withUUID uuid: String) throws -> String? {
+        try FilesystemMembers.devices(withUUID: uuid).first
     }
 
     private static func value(_ probe: blkid_probe, _ name: String) -> String? {

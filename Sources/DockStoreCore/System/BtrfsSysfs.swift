@@ -6,15 +6,15 @@ import Musl
 
 /// What `/sys/fs/btrfs` says of filesystems the kernel has mounted.
 enum BtrfsSysfs {
-    /// True when the kernel has the btrfs filesystem `uuid` mounted (its folder exists from
-    /// the start of the mount to its end), in any mount namespace.
-    static func isMounted(uuid: String, sysfs: String = "/sys") throws -> Bool {
-        let path = "\(sysfs)/fs/btrfs/\(uuid.lowercased())"
-        switch Syscall.attempt({ access(path, F_OK) }) {
-        case .success: return true
-        case .failure(let code) where code == ENOENT: return false
-        case .failure(let code): throw DockStoreError.system("cannot tell whether the kernel has mounted", path, errno: code)
+    /// The kernel names of the members of the mounted btrfs `uuid` (empty when it is not
+    /// mounted).
+    static func members(uuid: String, sysfs: String = "/sys") throws -> [String] {
+        let devices = "\(sysfs)/fs/btrfs/\(uuid.lowercased())/devices"
+        guard let names = FolderEntries.names(devices) else {
+            if errno == ENOENT { return [] }
+            throw DockStoreError.system("cannot list", devices, errno: errno)
         }
+        return names
     }
 
     /// The UUID of the mounted btrfs that has the block device `name` (a kernel name such as

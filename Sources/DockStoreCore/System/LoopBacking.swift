@@ -13,7 +13,15 @@ enum LoopBacking {
     /// device was bound in another mount namespace, a container's), its device number from
     /// LOOP_GET_STATUS64 is compared with the store's and each of its subvolumes'. False for a
     /// device that is not a bound loop device, or a file elsewhere.
-    static func isOnBtrfs(loop: String, uuid: String, mountpoint: String, sysBlock: String = "/sys/block") throws -> Bool {
+    ///
+    /// A chain is followed: when the backing file lies on a filesystem whose block device is
+    /// itself a loop device (an ext4 image inside the store, mounted, holding the file), that
+    /// loop device is asked the same, up to `depth` levels.
+    static func isOnBtrfs(loop: String, uuid: String, mountpoint: String, sysBlock: String = "/sys/block",
+                          depth: Int = 8) throws -> Bool {
+        guard depth > 0 else {
+            throw DockStoreError.refused("\(loop) sits on a chain of loop devices too deep to follow; dockstore cannot tell whether it lies on the store")
+        }
         guard var file = try LoopDevice.backingFile(of: loop, sysBlock: sysBlock) else { return false }
         if file.hasSuffix(" (deleted)") { file.removeLast(" (deleted)".count) }
         let fd: Int32
@@ -26,10 +34,16 @@ enum LoopBacking {
         defer { close(fd) }
         var info = ds_btrfs_fs_info()
         switch Syscall.attempt({ ds_btrfs_fs_info(fd, &info) }) {
-        case .success: return formatUUID(info.fsid) == uuid.lowercased()
-        case .failure(let code) where code == ENOTTY || code == EINVAL || code == EOPNOTSUPP: return false
+        case .success: if formatUUID(info.fsid) == uuid.lowercased() { return true }
+        case .failure(let code) where code == ENOTTY || code == EINVAL || code == EOPNOTSUPP: break
         case .failure(let code): throw DockStoreError.system("cannot tell which filesystem holds", file, errno: code)
         }
+        var st = stat()
+        try Syscall.check("cannot read the status of", file) { fstat(fd, &st) }
+        let device = UInt64(st.st_dev)
+        guard major(device) == 7 else { return false }
+        return try isOnBtrfs(loop: "/dev/loop\(minor(device))", uuid: uuid, mountpoint: mountpoint, sysBlock: sysBlock,
+                             depth: depth - 1)
     }
 
     static func isOnStoreByDeviceNumber(loop: String, mountpoint: String) throws -> Bool {

@@ -14,6 +14,13 @@ public struct LoopDevice: Sendable, Equatable {
     /// The backing file's name as the kernel kept it (its first 63 bytes).
     public var backingName: String
     public var autoclear: Bool
+    public var readOnly: Bool = false
+    public var offset: UInt64 = 0
+    public var sizeLimit: UInt64 = 0
+
+    /// Bound to the whole file, read-write: what mounting the image through it needs (as
+    /// libmount reuses a loop device only when offset and size match).
+    public var coversWholeFileWritable: Bool { !readOnly && offset == 0 && sizeLimit == 0 }
 
     /// The status of the loop device at `path`, or nil when it is not bound to a file.
     public static func status(_ path: String) throws -> LoopDevice? {
@@ -30,7 +37,8 @@ public struct LoopDevice: Sendable, Equatable {
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
         return LoopDevice(path: path, backingDevice: info.backing_device, backingInode: info.backing_inode,
-                          backingName: name, autoclear: info.flags & ds_loop_flag_autoclear() != 0)
+                          backingName: name, autoclear: info.flags & ds_loop_flag_autoclear() != 0,
+                          readOnly: info.flags & ds_loop_flag_read_only() != 0, offset: info.offset, sizeLimit: info.size_limit)
     }
 
     /// Every bound loop device whose backing file is the file `file` (same st_dev and st_ino).
@@ -54,6 +62,34 @@ public struct LoopDevice: Sendable, Equatable {
 }
 
 extension LoopDevice {
+    /// Loop devices whose backing "file" is one of the block devices `numbers` (a loop device
+    /// stacked on a disk): the loop driver holds such a disk without claiming it, so neither
+    /// O_EXCL nor /sys/block/*/holders shows the use. Matched by the backing path's device
+    /// number, and by the inode of `node` for a path that does not resolve here.
+    public static func loops(overBlockDevices numbers: Set<UInt64>, node: FileStatus?, sysBlock: String = "/sys/block") throws -> [String] {
+        guard let names = FolderEntries.names(sysBlock) else {
+            throw DockStoreError.system("cannot list", sysBlock, errno: Errno.current)
+        }
+        var found: [String] = []
+        for name in names.sorted() where name.hasPrefix("loop") && access("\(sysBlock)/\(name)/loop", F_OK) == 0 {
+            guard var backing = try FileContents.readString("\(sysBlock)/\(name)/loop/backing_file") else { continue }
+            while backing.hasSuffix("\n") { backing.removeLast() }
+            let resolved: FileStatus?
+            do { resolved = try FileStatus.following(backing) } catch let error as DockStoreError {
+                throw DockStoreError.refused("cannot tell whether /dev/\(name) is stacked on the device: its backing file is unreadable (\(error.message)); dockstore changes a device only when it can tell nothing uses it")
+            }
+            if let file = resolved {
+                // The path resolves here: a block device by its number, anything else is a file.
+                if file.kind == .blockDevice, numbers.contains(file.rdev) { found.append("/dev/\(name)") }
+                continue
+            }
+            // Not resolvable here (another mount namespace, deleted): ask the loop driver.
+            guard let node, let status = try status("/dev/\(name)") else { continue }
+            if status.backingDevice == node.device, status.backingInode == node.inode { found.append("/dev/\(name)") }
+        }
+        return found
+    }
+
     /// The backing file's path as the kernel shows it in sysfs (with " (deleted)" appended
     /// once it is unlinked), for a loop device node; nil for any other device or an unbound one.
     public static func backingFile(of device: String, sysBlock: String = "/sys/block") throws -> String? {

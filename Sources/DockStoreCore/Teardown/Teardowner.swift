@@ -44,7 +44,7 @@ public struct Teardowner: Sendable {
         o.journalUUID = try MigrationJournal.read(host: host)?.filesystemUUID
         if o.storeUUID == nil, let text = o.fstab,
            let line = FstabFile(text: text).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
-           let node = BlockProbe.device(withUUID: String(line.source.dropFirst(5))),
+           let node = try BlockProbe.device(withUUID: String(line.source.dropFirst(5))),
            case .signature(_, let uuid, "docker") = BlockProbe.probe(node) {
             o.storeUUID = uuid
             o.deviceLabel = "docker"

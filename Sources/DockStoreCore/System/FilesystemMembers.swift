@@ -1,0 +1,18 @@
+/// Every block device that carries a given filesystem UUID. Each member of a multi-device
+/// btrfs carries the same UUID, so libblkid's "the device with UUID=…" names only one of
+/// them, whichever it met first — possibly the image's own loop device rather than the
+/// volume a migration added. This asks every block device the kernel lists.
+enum FilesystemMembers {
+    static func devices(withUUID uuid: String, sysClassBlock: String = "/sys/class/block") throws -> [String] {
+        guard let names = FolderEntries.names(sysClassBlock) else {
+            throw DockStoreError.system("cannot list", sysClassBlock, errno: Errno.current)
+        }
+        var found: [String] = []
+        for name in names.sorted() {
+            let path = "/dev/\(name)"
+            guard try FileStatus.following(path)?.kind == .blockDevice else { continue }
+            if case .signature(_, let found_?, _) = BlockProbe.probe(path), found_ == uuid { found.append(path) }
+        }
+        return found
+    }
+}
