@@ -50,4 +50,19 @@ struct GlobalOptionsIntegrationTests {
             #expect(root.read(root.fstab)?.contains("/var/lib/docker-storage.btrfs /var/lib/docker btrfs") == true)
         }
     }
+
+    /// From the outside tester: the failpoint list needs no device, a missing device is one
+    /// line with exit 64, and status never calls a file it did not judge "in place".
+    @Test func smallThingsTheTesterFound() throws {
+        try withTestRoot { root in
+            let points = try root.dockstore(["migrate-ebs", "--list-failpoints"], root: false)
+            #expect(points.status == 0 && points.stdout.hasPrefix("journal\n"), "\(points.stdout) \(points.stderr)")
+            let missing = try root.dockstore(["migrate-ebs", "--yes"])
+            #expect(missing.status == 64 && missing.stderrLines.count == 1, "\(missing.stderr)")
+            try root.sh("rm -rf \(root.path)/var")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4, "\(status.stdout)")
+            #expect(!status.stdout.contains("in place"), "nothing was judged, nothing is in place: \(status.stdout)")
+        }
+    }
 }

@@ -55,6 +55,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
 
     public var inPlace: Bool { problems.isEmpty }
 
+    /// What a file's line says when a refusal stopped the plan before the file was judged.
+    static let notChecked = "not checked (see the problems)"
+
     /// The request `status` checks against when the user names no device: a device store
     /// when a non-loop block device is mounted at the mountpoint or fstab mounts one there
     /// by UUID, the image otherwise.
@@ -105,7 +108,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         let provisioner = Provisioner(host: host, request: request)
         var status = StoreStatus(store: request.device == nil ? "image" : "device",
                                  mountpoint: host.real(request.mountpoint), mounted: false,
-                                 fstab: "in place", dropIn: "in place", dockerOpts: "in place",
+                                 fstab: Self.notChecked, dropIn: Self.notChecked, dockerOpts: Self.notChecked,
                                  problems: [], warnings: [])
         let observed: ProvisionObservation
         do {
@@ -166,6 +169,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
 
         do {
             let plan = try provisioner.plan(observed)
+            (status.fstab, status.dropIn, status.dockerOpts) = ("in place", "in place", "in place")
             status.warnings += plan.warnings
             for step in plan.steps {
                 let text = step.describe(request, host)

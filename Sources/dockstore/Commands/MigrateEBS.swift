@@ -20,7 +20,7 @@ extension Dockstore {
         @OptionGroup var store: StoreOptions
 
         @Argument(help: ArgumentHelp("The EBS volume: /dev/xvdf, /dev/nvme1n1, /dev/disk/by-id/… or vol-….", valueName: "device"))
-        var device: String
+        var device: String?
 
         @Option(name: .long, help: ArgumentHelp("Refuse a device whose EBS serial names another volume.", valueName: "vol-id"))
         var volumeId: String?
@@ -46,6 +46,9 @@ extension Dockstore {
             }
             let host = try global.host()
             let paths = try store.paths(try ProvisionSettings.load(host: host))
+            guard let device else {
+                throw DockStoreError.usage("migrate-ebs needs the DEVICE to move the store onto: /dev/xvdf, /dev/nvme1n1 or vol-…")
+            }
             let spec = try DeviceSpec(device)
             let wanted = try volumeId.map { try EBSVolumeID(parsing: $0, what: "--volume-id") }
             let request = try DeviceRequest(spec: spec, volumeID: wanted, wait: wait)
