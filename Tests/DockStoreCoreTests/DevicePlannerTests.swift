@@ -10,7 +10,7 @@ import Testing
                                        volumeID: EBSVolumeID("vol-0abc1234def567890"), requested: "/dev/xvdf")
 
     static func observed(_ change: (inout DeviceObservation) -> Void = { _ in }) -> ProvisionObservation {
-        var d = DeviceObservation(device: device, newUUID: uuid)
+        var d = DeviceObservation(device: device, kind: .blockDevice, size: 100 << 30, content: .blank, newUUID: uuid)
         change(&d)
         return ProvisionObservation(mountpoint: .emptyFolder, device: d)
     }

@@ -13,17 +13,17 @@ import Testing
     static let aMoved = BtrfsReading.Device(devid: 2, path: "/dev/nvme1n1", size: 200 << 30, used: 2 << 30)
     static let target = DeviceObservation(device: ResolvedDevice(path: "/dev/nvme1n1", name: "nvme1n1",
                                                                  volumeID: EBSVolumeID("vol-0aaaaaaaaaaaaaaaa"), requested: "/dev/nvme1n1"),
-                                          size: 200 << 30, content: .blank)
+                                          kind: .blockDevice, size: 200 << 30, content: .blank, newUUID: "t")
     static let other = DeviceObservation(device: ResolvedDevice(path: "/dev/nvme2n1", name: "nvme2n1",
                                                                 volumeID: EBSVolumeID("vol-0bbbbbbbbbbbbbbbb"), requested: "/dev/nvme2n1"),
-                                         size: 200 << 30, content: .blank)
+                                         kind: .blockDevice, size: 200 << 30, content: .blank, newUUID: "o")
     static let journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: "u",
                                           volumeID: "vol-0aaaaaaaaaaaaaaaa", keepImage: false)
     static let imageLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop 0 0\n"
     static let uuidLine = "UUID=u /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"
 
     static func o(_ change: (inout MigrationObservation) -> Void) -> MigrationObservation {
-        var o = MigrationObservation(mountpoint: "/var/lib/docker", members: [loop], loopMember: loop, target: target,
+        var o = MigrationObservation(mountpoint: "/var/lib/docker", mounted: true, fstype: "btrfs", uuid: "u", members: [loop], loopMember: loop, target: target,
                                      targetPath: "/dev/nvme1n1", targetSize: 200 << 30, fstab: imageLine,
                                      targetVolumeID: "vol-0aaaaaaaaaaaaaaaa")
         change(&o)

@@ -12,8 +12,9 @@ struct DeviceInspector {
     let host: Host
 
     func observe(_ device: ResolvedDevice, mounts: MountTable) throws -> DeviceObservation {
-        var observed = DeviceObservation(device: device)
-        observed.newUUID = RandomUUID.make()
+        // Until each is read: not a block device, no size, nothing known of its content.
+        var observed = DeviceObservation(device: device, kind: .unknown, size: 0,
+                                         content: .unreadable("not read"), newUUID: RandomUUID.make())
         guard let status = try FileStatus.following(device.path) else {
             throw DockStoreError.refused("device \(device.label) disappeared while dockstore looked at it; check the attachment and re-run")
         }

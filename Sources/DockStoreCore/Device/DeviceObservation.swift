@@ -19,10 +19,11 @@ public struct DeviceObservation: Sendable, Equatable {
     /// The UUID a new filesystem gets (chosen at observation so the plan can show the fstab line).
     public var newUUID: String
 
-    public init(device: ResolvedDevice, kind: FileStatus.Kind = .blockDevice, readOnly: Bool = false,
-                size: UInt64 = 100 << 30, mountedAt: [String] = [], swap: Bool = false, holders: [String] = [],
-                rootDisk: String? = nil, content: BlockContent = .blank,
-                newUUID: String = "00000000-0000-4000-8000-000000000000") {
+    /// No defaults for what decides a format (content, size, kind, the new UUID): an
+    /// observation says what was seen, or the planner refuses.
+    public init(device: ResolvedDevice, kind: FileStatus.Kind, readOnly: Bool = false,
+                size: UInt64, mountedAt: [String] = [], swap: Bool = false, holders: [String] = [],
+                rootDisk: String? = nil, content: BlockContent, newUUID: String) {
         self.device = device
         self.kind = kind
         self.readOnly = readOnly

@@ -29,10 +29,10 @@ public struct MigrationObservation: Sendable, Equatable {
     /// The target is a loop device whose backing file lies on the store itself.
     public var targetBackedByStore: Bool
 
-    public init(mountpoint: String, mounted: Bool = true, fstype: String? = "btrfs", uuid: String? = "u",
+    public init(mountpoint: String, mounted: Bool, fstype: String?, uuid: String?,
                 members: [BtrfsReading.Device] = [], loopMember: BtrfsReading.Device? = nil, image: HostBacking? = nil,
                 imageExists: Bool = true, target: DeviceObservation? = nil, targetDevid: UInt64? = nil,
-                targetPath: String = "/dev/nvme1n1", targetSize: UInt64 = 0, exclusiveOperation: String = "none",
+                targetPath: String, targetSize: UInt64 = 0, exclusiveOperation: String = "none",
                 fstab: String? = nil, metadataChunkNeed: UInt64 = 512 << 20, journalExists: Bool = false,
                 journal: MigrationJournal? = nil, targetVolumeID: String? = nil, targetBackedByStore: Bool = false) {
         self.mountpoint = mountpoint

@@ -27,7 +27,7 @@ public struct Migrator: Sendable {
     public func observe(_ device: ResolvedDevice) throws -> MigrationObservation {
         let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
         let mounts = try MountTable.read()
-        var o = MigrationObservation(mountpoint: target, targetPath: device.path)
+        var o = MigrationObservation(mountpoint: target, mounted: false, fstype: nil, uuid: nil, targetPath: device.path)
         o.journal = try MigrationJournal.read(host: host)
         o.journalExists = o.journal != nil
         o.targetVolumeID = device.volumeID?.description
@@ -39,10 +39,8 @@ public struct Migrator: Sendable {
         }
         let blockSize = try BlockDevice(path: device.path, lock: false).size()
         o.targetSize = blockSize
-        guard let entry = mounts.mount(at: target) else {
-            o.mounted = false
-            return o
-        }
+        guard let entry = mounts.mount(at: target) else { return o }
+        o.mounted = true
         o.fstype = entry.fstype
         guard entry.fstype == "btrfs" else { return o }
         let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
