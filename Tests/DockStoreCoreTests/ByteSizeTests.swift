@@ -34,11 +34,26 @@ import Testing
     }
 
     @Test func requestRefusesTooSmallAndZero() {
-        for size: UInt64 in [0, 1, ProvisionRequest.minimumSize - 1] {
-            #expect(throws: DockStoreError.usage("--size \(size == 0 ? "0" : ByteSize.format(size)) is below 109 MiB (114294784 bytes), the smallest image mkfs.btrfs can format; give a larger --size")) {
+        for (size, shown) in [(UInt64(0), "0"), (1, "1 B"), (ProvisionRequest.minimumSize - 1, "114294783 bytes")] {
+            #expect(throws: DockStoreError.usage("--size \(shown) is below 109 MiB (114294784 bytes), the smallest image mkfs.btrfs can format; give a larger --size")) {
                 _ = try ProvisionRequest(size: size)
             }
         }
         #expect(throws: Never.self) { _ = try ProvisionRequest(size: ProvisionRequest.minimumSize) }
+    }
+}
+
+@Suite struct SizeMessageTests {
+    /// A size one byte below the minimum must not read "109 MiB is below 109 MiB".
+    @Test func aSizeJustBelowTheMinimumIsShownInBytes() {
+        let below = ProvisionRequest.minimumSize - 1
+        do {
+            _ = try ProvisionRequest(size: below)
+            Issue.record("accepted \(below) bytes")
+        } catch let error as DockStoreError {
+            #expect(error.message.hasPrefix("--size \(below) bytes is below 109 MiB (\(ProvisionRequest.minimumSize) bytes)"), "\(error.message)")
+        } catch {
+            Issue.record("\(error)")
+        }
     }
 }

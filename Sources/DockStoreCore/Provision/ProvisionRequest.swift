@@ -45,7 +45,9 @@ public struct ProvisionRequest: Sendable, Equatable {
 
     func validate() throws {
         if size < Self.minimumSize {
-            throw DockStoreError.usage("--size \(size == 0 ? "0" : ByteSize.format(size)) is below \(ByteSize.format(Self.minimumSize)) (\(Self.minimumSize) bytes), the smallest image mkfs.btrfs can format; give a larger --size")
+            // Rounded, a size just below the minimum reads like the minimum itself: give bytes then.
+            let given = size == 0 ? "0" : ByteSize.format(size) == ByteSize.format(Self.minimumSize) ? "\(size) bytes" : ByteSize.format(size)
+            throw DockStoreError.usage("--size \(given) is below \(ByteSize.format(Self.minimumSize)) (\(Self.minimumSize) bytes), the smallest image mkfs.btrfs can format; give a larger --size")
         }
         if mountpoint.isRoot {
             throw DockStoreError.usage("--mountpoint / would mount Docker's storage over the whole system; give a folder such as /var/lib/docker")
