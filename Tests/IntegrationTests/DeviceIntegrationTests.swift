@@ -103,8 +103,10 @@ struct DeviceIntegrationTests {
 
     @Test func refusesAMountedDeviceAndSwapEvenWithForce() throws {
         try withTestRoot { root in
-            let disk = try root.attachDisk(megabytes: 512) { try root.sh("mkfs.ext4 -q -F '\($0)'") }
-            try root.sh("mkdir -p \(root.path)/elsewhere && mount \(disk) \(root.path)/elsewhere")
+            // No lazy inode-table or journal init, and mounted read-only: ext4 itself then
+            // writes nothing to the device in the background, so any change would be dockstore's.
+            let disk = try root.attachDisk(megabytes: 512) { try root.sh("mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 '\($0)'") }
+            try root.sh("mkdir -p \(root.path)/elsewhere && mount -o ro \(disk) \(root.path)/elsewhere")
             try expectDeviceRefusal(root, disk, ["--force"], "is mounted at \(root.path)/elsewhere", "mounted")
 
             let swap = try root.attachDisk(megabytes: 256) { try root.sh("mkswap -q '\($0)'") }

@@ -65,4 +65,16 @@ struct GlobalOptionsIntegrationTests {
             #expect(!status.stdout.contains("in place"), "nothing was judged, nothing is in place: \(status.stdout)")
         }
     }
+
+    /// fstab keeps a backup like the other files dockstore edits: the bytes before the
+    /// change, beside it, as /etc/fstab.dockstore.bak.
+    @Test func fstabGetsABackup() throws {
+        try withTestRoot { root in
+            let original = "# the image build's own line, kept byte for byte\n/dev/vda1 / ext4 defaults 0 1\n"
+            try root.write(root.fstab, original)
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            #expect(root.read(root.fstab + ".dockstore.bak") == original)
+            #expect(root.read(root.fstab)?.hasPrefix(original) == true)
+        }
+    }
 }

@@ -123,7 +123,7 @@ public struct Migrator: Sendable {
                     try Syscall.checkBtrfs("cannot resize btrfs device \(member.devid) at", target) { ds_btrfs_resize(fd, "\(member.devid):max") }
                 }
             case .writeFstab(let text, _):
-                try AtomicFile.write(host.real(HostPaths.fstab), Array(text.utf8), mode: 0o644)
+                try AtomicFile.write(host.real(HostPaths.fstab), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
             case .detachLoop(let path):
                 if let loop = try LoopDevice.status(path), let imageStatus = try FileStatus.of(host.real(image)),
                    loop.backingInode == imageStatus.inode, loop.backingDevice == imageStatus.device {

@@ -115,7 +115,7 @@ public struct Provisioner: Sendable {
         case .writeFstab(let text, _):
             // The preflight counted on the folder being made, as for every other file.
             try host.makeFolders(HostPaths.fstab.parent)
-            try write(text, to: HostPaths.fstab, mode: 0o644, backup: false)
+            try write(text, to: HostPaths.fstab, mode: 0o644, backup: true)
         case .writeDropIn(let text, _):
             try host.makeFolders(HostPaths.dockerDropIn.parent)
             try write(text, to: HostPaths.dockerDropIn, mode: 0o644, backup: false)

@@ -25,6 +25,7 @@ public enum AtomicFile {
         let dir = try openFolder(folder, writing: path)
         defer { close(dir) }
         Failpoint.pause("atomic-write")
+        removeDebris(in: dir, folder: folder, names: [name] + (backupSuffix.map { [name + $0] } ?? []))
         var st = stat()
         var existing: FileStatus? = nil
         switch Syscall.attempt({ fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) }) {
@@ -56,6 +57,22 @@ public enum AtomicFile {
             throw DockStoreError.refused("\(folder) is \(what), not a folder: dockstore does not write \(path) through it; replace it with the folder itself")
         }
         throw DockStoreError.system("cannot open", folder, errno: code)
+    }
+
+    /// Temp files a killed run left (`.NAME.dockstore-PID-N` whose PID no longer runs) are
+    /// removed, so an interrupted write leaves nothing behind once the next write of the same
+    /// file is done. A live process's temp file is never touched.
+    static func removeDebris(in dir: Int32, folder: String, names: [String]) {
+        guard let entries = FolderEntries.names(folder) else { return }
+        for entry in entries {
+            for name in names where entry.hasPrefix(".\(name).dockstore-") {
+                let rest = entry.dropFirst(".\(name).dockstore-".count)
+                let parts = rest.split(separator: "-")
+                guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, pid > 0, pid != getpid() else { continue }
+                if kill(pid, 0) == 0 || errno != ESRCH { continue }
+                unlinkat(dir, entry, 0)
+            }
+        }
     }
 
     private static func readAll(in dir: Int32, name: String, path: String) throws -> [UInt8] {

@@ -100,7 +100,7 @@ public struct Teardowner: Sendable {
                     }
                 }
             case .writeFstab(let text, _):
-                try AtomicFile.write(host.real(HostPaths.fstab), Array(text.utf8), mode: 0o644)
+                try AtomicFile.write(host.real(HostPaths.fstab), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
             case .removeDropIn:
                 let path = host.real(HostPaths.dockerDropIn)
                 if case .failure(let code) = Syscall.attempt({ unlink(path) }), code != ENOENT {
