@@ -19,11 +19,9 @@ public struct MigrationObservation: Sendable, Equatable {
     public var exclusiveOperation: String
     public var fstab: String?
     public var metadataChunkNeed: UInt64
-    public var journalExists: Bool
-    /// The open journal's content (nil also when there is none).
-    public var journal: MigrationJournal? {
-        didSet { journalExists = journalExists || journal != nil }
-    }
+    /// The open migration journal; nil when there is none.
+    public var journal: MigrationJournal?
+    public var journalExists: Bool { journal != nil }
     /// The target's EBS volume id, when it has one.
     public var targetVolumeID: String?
     /// The target is a loop device whose backing file lies on the store itself.
@@ -33,7 +31,7 @@ public struct MigrationObservation: Sendable, Equatable {
                 members: [BtrfsReading.Device] = [], loopMember: BtrfsReading.Device? = nil, image: HostBacking? = nil,
                 imageExists: Bool = true, target: DeviceObservation? = nil, targetDevid: UInt64? = nil,
                 targetPath: String, targetSize: UInt64 = 0, exclusiveOperation: String = "none",
-                fstab: String? = nil, metadataChunkNeed: UInt64 = 512 << 20, journalExists: Bool = false,
+                fstab: String? = nil, metadataChunkNeed: UInt64 = 512 << 20,
                 journal: MigrationJournal? = nil, targetVolumeID: String? = nil, targetBackedByStore: Bool = false) {
         self.mountpoint = mountpoint
         self.mounted = mounted
@@ -50,7 +48,6 @@ public struct MigrationObservation: Sendable, Equatable {
         self.exclusiveOperation = exclusiveOperation
         self.fstab = fstab
         self.metadataChunkNeed = metadataChunkNeed
-        self.journalExists = journalExists || journal != nil
         self.journal = journal
         self.targetVolumeID = targetVolumeID
         self.targetBackedByStore = targetBackedByStore

@@ -29,7 +29,6 @@ public struct Migrator: Sendable {
         let mounts = try MountTable.read()
         var o = MigrationObservation(mountpoint: target, mounted: false, fstype: nil, uuid: nil, targetPath: device.path)
         o.journal = try MigrationJournal.read(host: host)
-        o.journalExists = o.journal != nil
         o.targetVolumeID = device.volumeID?.description
         o.fstab = try FileContents.readString(host.real(HostPaths.fstab))
         o.imageExists = try FileStatus.of(host.real(image))?.kind == .regular

@@ -72,8 +72,7 @@ extension LoopDevice {
         }
         var found: [String] = []
         for name in names.sorted() where name.hasPrefix("loop") && access("\(sysBlock)/\(name)/loop", F_OK) == 0 {
-            guard var backing = try FileContents.readString("\(sysBlock)/\(name)/loop/backing_file") else { continue }
-            while backing.hasSuffix("\n") { backing.removeLast() }
+            guard let backing = try sysfsBackingFile(name, sysBlock: sysBlock) else { continue }
             let resolved: FileStatus?
             do { resolved = try FileStatus.following(backing) } catch let error as DockStoreError {
                 throw DockStoreError.refused("cannot tell whether /dev/\(name) is stacked on the device: its backing file is unreadable (\(error.message)); dockstore changes a device only when it can tell nothing uses it")
@@ -95,7 +94,12 @@ extension LoopDevice {
     public static func backingFile(of device: String, sysBlock: String = "/sys/block") throws -> String? {
         guard device.hasPrefix("/dev/"), let status = try FileStatus.following(device), status.kind == .blockDevice,
               major(status.rdev) == 7 else { return nil }
-        guard var text = try FileContents.readString("\(sysBlock)/loop\(minor(status.rdev))/loop/backing_file") else { return nil }
+        return try sysfsBackingFile("loop\(minor(status.rdev))", sysBlock: sysBlock)
+    }
+
+    /// /sys/block/NAME/loop/backing_file without its newline; nil for an unbound device.
+    static func sysfsBackingFile(_ name: String, sysBlock: String) throws -> String? {
+        guard var text = try FileContents.readString("\(sysBlock)/\(name)/loop/backing_file") else { return nil }
         while text.hasSuffix("\n") { text.removeLast() }
         return text
     }
