@@ -132,8 +132,9 @@ struct MigrationIntegrationTests {
                 let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point): \(crashed.stderr)")
                 try root.sh("echo 3 > /proc/sys/vm/drop_caches")
+                let loops = root.loopDevices()
                 for entry in root.mounts() { _ = umount2(entry.target, 0) }
-                try root.sh("btrfs device scan --forget")
+                root.forgetBtrfs(loops)
                 if let fstab = root.read(root.fstab) { #expect(!fstab.isEmpty, "\(point): fstab is never left empty") }
                 let boot = try root.dockstore(["provision"])
                 #expect(boot.status == 0, "\(point): the boot-time provision: \(boot.stderr)")
@@ -158,7 +159,9 @@ struct MigrationIntegrationTests {
             #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2, "the store spans the image and the device")
             // Simulated reboot: unmount (the image's loop device goes with it) and make the
             // kernel forget the devices it had scanned.
-            try root.sh("umount \(root.mountpoint) && btrfs device scan --forget")
+            let loops = root.loopDevices()
+            try root.sh("umount \(root.mountpoint)")
+            root.forgetBtrfs(loops)
             let boot = try root.dockstore(["provision"])
             #expect(boot.status == 0, "\(boot.stderr)")
             #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2, "provision brought both devices back")

@@ -39,9 +39,11 @@ struct StoreIdentityIntegrationTests {
     func rebootShufflingNames(_ root: TestRoot, volume: String) throws -> (volume: String, blank: String) {
         let file = try backingFile(root, volume)
         try root.sh("echo 3 > /proc/sys/vm/drop_caches")
+        let loops = root.loopDevices()
         for entry in root.mounts() { _ = umount2(entry.target, 0) }
         for _ in 0..<50 where root.loopDevices().count > 1 { usleep(20_000) }
-        try root.sh("losetup -d \(volume) && btrfs device scan --forget")
+        root.forgetBtrfs(loops)
+        try root.sh("losetup -d \(volume)")
         let blankFile = root.path + "/blank-\(UUID().uuidString.prefix(6)).img"
         try root.sh("truncate -s 8G \(blankFile) && losetup \(volume) \(blankFile)")
         let renamed = try root.sh("losetup -f --show \(file)").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -116,9 +118,11 @@ struct StoreIdentityIntegrationTests {
             let disk = try root.attachDisk(megabytes: 8192)
             let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device"])
             #expect(crashed.signal == SIGKILL)
+            let loops = root.loopDevices()
             for entry in root.mounts() { _ = umount2(entry.target, 0) }
             for _ in 0..<50 where root.loopDevices().count > 1 { usleep(20_000) }
-            try root.sh("losetup -d \(disk) && btrfs device scan --forget")
+            root.forgetBtrfs(loops)
+            try root.sh("losetup -d \(disk)")
             let boot = try root.dockstore(["provision"])
             #expect(boot.status == 1, "\(boot.stdout) \(boot.stderr)")
             #expect(boot.stderr.contains("which is not attached: attach that volume and re-run"), "\(boot.stderr)")
@@ -202,8 +206,9 @@ struct StoreIdentityIntegrationTests {
             #expect(again.stdout.contains("nothing to do"), "\(again.stdout)")
             #expect(root.status(root.image) != nil, "DATA: the kept image was deleted")
             #expect(try root.sh(fingerprint) == kept)
+            let loops = root.loopDevices()
             for entry in root.mounts() { _ = umount2(entry.target, 0) }
-            try root.sh("btrfs device scan --forget")
+            root.forgetBtrfs(loops)
             let boot = try root.dockstore(["provision"])
             #expect(boot.status == 0, "\(boot.stdout) \(boot.stderr)")
             #expect(try self.inventory(root) == inventory, "DATA: subvolume inventory")

@@ -25,7 +25,9 @@ final class TestRoot {
     let path: String
 
     init() throws {
-        var template = Array("/tmp/dockstore-test.XXXXXX".utf8CString)
+        // scripts/test gives each run a folder of its own, so its sweep never touches another run's.
+        let parent = ProcessInfo.processInfo.environment["DOCKSTORE_TEST_TMPDIR"] ?? "/tmp"
+        var template = Array("\(parent)/dockstore-test.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp: \(String(cString: strerror(errno)))") }
         path = String(cString: made)
         for folder in ["var/lib", "etc", "run"] {
@@ -117,6 +119,14 @@ final class TestRoot {
             else { return nil }
             return backing.hasPrefix(path + "/") ? "/dev/\(name)" : nil
         }
+    }
+
+    /// Makes the kernel's btrfs forget these devices (as a reboot would), one by one: a bare
+    /// `btrfs device scan --forget` would also drop the devices of another test run's
+    /// filesystem that is not mounted yet. Pass the names while they are still attached or
+    /// just detached (the kernel matches the device number).
+    func forgetBtrfs(_ devices: [String]) {
+        for device in Set(devices) { _ = try? sh("btrfs device scan --forget \(device) 2>/dev/null") }
     }
 
     /// A snapshot of everything provision may touch, to prove a refusal changed nothing.
