@@ -108,6 +108,16 @@ int ds_is_mount_root(const char *path, int *answer) {
     return rc;
 }
 
+int ds_inode_restrictions(int fd, int *immutable, int *append_only) {
+    int flags = 0;
+    int rc = ioctl(fd, FS_IOC_GETFLAGS, &flags);
+    if (rc == 0) {
+        *immutable = (flags & FS_IMMUTABLE_FL) != 0;
+        *append_only = (flags & FS_APPEND_FL) != 0;
+    }
+    return rc;
+}
+
 int ds_btrfs_space_info(int fd, struct ds_btrfs_space *out, uint64_t capacity, uint64_t *count) {
     size_t size = sizeof(struct btrfs_ioctl_space_args) + capacity * sizeof(struct btrfs_ioctl_space_info);
     struct btrfs_ioctl_space_args *args = calloc(1, size);

@@ -7,13 +7,14 @@ import Musl
 #endif
 
 /// Parses the command line, runs the command and maps a `DockStoreError` to its
-/// documented exit status with a one-line message; argument errors keep
-/// swift-argument-parser's usage output and status 64.
+/// documented exit status with a one-line message. An argument error is one line too
+/// (the parser's first line and where to read more), status 64; `--help` and `--version`
+/// print in full.
 @main
 enum DockstoreMain {
     static func main() {
         // Monitoring runs `check` every minute: skip swift-argument-parser's start-up there.
-        let arguments = GlobalArguments.hoisted(argv())
+        let arguments = GlobalArguments.joiningNegativeValues(GlobalArguments.hoisted(argv()))
         if let options = CheckOptions(fastPath: arguments) {
             exit(CheckRunner.run(options))
         }
@@ -32,7 +33,9 @@ enum DockstoreMain {
                 Output.line("DOCKSTORE UNKNOWN - \(text)")
                 exit(3)
             }
-            Dockstore.exit(withError: error)
+            guard Dockstore.exitCode(for: error) != .success else { Dockstore.exit(withError: error) }
+            Output.error(ArgumentErrorLine.text(Dockstore.message(for: error), arguments: Array(arguments.dropFirst())))
+            exit(ExitStatus.usage.rawValue)
         }
     }
 

@@ -24,3 +24,34 @@ enum GlobalArguments {
         return [arguments[0], arguments[index]] + leading + arguments[(index + 1)...]
     }
 }
+
+extension GlobalArguments {
+    /// `--size -1` reaches the parser as `--size=-1`: swift-argument-parser takes `-1` for a
+    /// short option and reports "Missing value", hiding the real mistake (a negative size).
+    /// No dockstore option is a digit, so `-` and a digit after a long option is always its
+    /// value; the option's own check then names what is wrong with it.
+    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        result.reserveCapacity(arguments.count)
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument.hasPrefix("--"), argument.count > 2, !argument.contains("="), index + 1 < arguments.count,
+               isNegativeNumber(arguments[index + 1]) {
+                result.append(argument + "=" + arguments[index + 1])
+                index += 2
+            } else {
+                result.append(argument)
+                index += 1
+            }
+        }
+        return result
+    }
+
+    private static func isNegativeNumber(_ argument: String) -> Bool {
+        let utf8 = argument.utf8
+        guard utf8.count > 1, utf8.first == UInt8(ascii: "-") else { return false }
+        let second = utf8[utf8.index(after: utf8.startIndex)]
+        return second >= UInt8(ascii: "0") && second <= UInt8(ascii: "9")
+    }
+}

@@ -17,6 +17,8 @@ enum Output {
 
     static func error(_ text: String) { emit(2, "dockstore: \(text)\n") }
 
+    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
     private static func emit(_ fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {

@@ -88,4 +88,23 @@ struct ConcurrencyIntegrationTests {
             reliability("check and status polled during provision and migrate-ebs", cases: 2, runs: runs1 + runs2 + 2)
         }
     }
+
+    /// A run that cannot get the lock in time says so on one line (exit 3), whether it did
+    /// not wait (--lock-timeout 0) or waited and gave up; without a terminal there is no
+    /// separate "waiting" line before it.
+    @Test func aLockTimeOutIsOneLine() throws {
+        try withTestRoot { root in
+            let lock = open(root.path + "/run/dockstore.lock", O_RDWR | O_CREAT, 0o600)
+            defer { close(lock) }
+            #expect(flock(lock, LOCK_EX) == 0)
+            for timeout in ["0", "1"] {
+                let before = root.snapshot()
+                let result = try root.dockstore(["provision", "--size", "256M", "--lock-timeout", timeout])
+                #expect(result.status == 3, "\(timeout): \(result.stderr)")
+                #expect(result.stderrLines.count == 1, "\(timeout): \(result.stderr)")
+                #expect(result.stderr.contains("another dockstore run holds") && result.stderr.contains("try again"), "\(result.stderr)")
+                #expect(root.changes(since: before) == [])
+            }
+        }
+    }
 }

@@ -69,7 +69,7 @@ struct TeardownIntegrationTests {
             let refused = try root.dockstore(["teardown"])
             #expect(refused.status == 2)
             #expect(refused.stderr.contains("dockerd is running (pid \(pid))"))
-            #expect(root.snapshot() == before)
+            #expect(root.changes(since: before) == [])
             let stopped = try root.dockstore(["teardown", "--stop-docker"])
             #expect(stopped.status == 0, "\(stopped.stderr)")
             #expect(kill(pid, 0) != 0 || DockerDaemon.isZombie(pid), "the stand-in got SIGTERM")
@@ -97,6 +97,28 @@ struct TeardownIntegrationTests {
         return pid
     }
 
+    /// An image made immutable (chattr +i) cannot be deleted even by root: teardown
+    /// --delete-image says so before it changes anything, instead of unmounting, editing
+    /// fstab and then failing with a bare "Operation not permitted".
+    @Test func anImmutableImageIsRefusedBeforeAnythingChanges() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            try root.sh("chattr +i \(root.image)")
+            let before = root.snapshot()
+            let refused = try root.dockstore(["teardown", "--delete-image"])
+            #expect(refused.status == 2, "\(refused.stdout) \(refused.stderr)")
+            #expect(refused.stderrLines.count == 1, "\(refused.stderr)")
+            #expect(refused.stderr.contains("\(root.image) is immutable (chattr +i), so \(root.image) cannot be removed: remove that with chattr -i \(root.image)"), "\(refused.stderr)")
+            #expect(root.changes(since: before) == [])
+            let grow = try root.dockstore(["grow", "--to", "300M"])
+            #expect(grow.status != 0 && grow.stderr.contains("is immutable (chattr +i)"), "\(grow.stderr)")
+            try root.sh("chattr -i \(root.image)")
+            let done = try root.dockstore(["teardown", "--delete-image"])
+            #expect(done.status == 0, "\(done.stderr)")
+            #expect(root.status(root.image) == nil)
+        }
+    }
+
     @Test func refusesToWipeAnImageStore() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
@@ -104,7 +126,7 @@ struct TeardownIntegrationTests {
             let result = try root.dockstore(["teardown", "--wipe-device"])
             #expect(result.status == 2)
             #expect(result.stderr.contains("--wipe-device: the store has no device"))
-            #expect(root.snapshot() == before)
+            #expect(root.changes(since: before) == [])
         }
     }
 

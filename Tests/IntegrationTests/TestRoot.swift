@@ -111,6 +111,14 @@ final class TestRoot {
         ((try? MountTable.read())?.mounts(within: path) ?? []).reversed()
     }
 
+    /// The backing files (in this root) of the loop devices attached now.
+    func loopBackingFiles() -> Set<String> {
+        Set(loopDevices().compactMap { device in
+            (try? String(contentsOfFile: "/sys/block/\((device as NSString).lastPathComponent)/loop/backing_file", encoding: .utf8))?
+                .trimmingCharacters(in: .newlines)
+        })
+    }
+
     /// Loop devices whose backing file lies in this root.
     func loopDevices() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/block")) ?? []
@@ -129,21 +137,49 @@ final class TestRoot {
         for device in Set(devices) { _ = try? sh("btrfs device scan --forget \(device) 2>/dev/null") }
     }
 
-    /// A snapshot of everything provision may touch, to prove a refusal changed nothing.
+    /// A snapshot of the whole tree under the root, to prove a refusal changed nothing: every
+    /// entry's kind, mode, owner and (for a regular file) size and modification time, with
+    /// the bytes of each file up to 1 MiB, without following a symlink or opening anything
+    /// else (a FIFO stays unopened); plus the mounts and what the mountpoint holds.
     func snapshot() -> [String: String] {
         var result: [String: String] = [:]
-        for file in [fstab, sysconfig, dropIn, path + "/etc/docker/daemon.json"] {
-            result[file] = read(file) ?? "<missing>"
-            if let st = status(file) { result[file + "#mtime"] = "\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)" }
+        let backing = loopBackingFiles()
+        func walk(_ relative: String) {
+            let full = relative.isEmpty ? path : path + "/" + relative
+            var st = stat()
+            guard lstat(full, &st) == 0 else { result[relative] = "<gone: \(errno)>"; return }
+            var entry = "\(st.st_mode) \(st.st_uid):\(st.st_gid)"
+            switch st.st_mode & S_IFMT {
+            case S_IFREG where backing.contains(full):
+                // A loop device's backing file (the mounted image, a test disk): the kernel
+                // writes it on its own (commits, trims); its apparent size is what a command changes.
+                entry += " \(st.st_size)"
+            case S_IFREG:
+                entry += " \(st.st_size) \(st.st_blocks) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+                if st.st_size <= 1 << 20, let bytes = FileManager.default.contents(atPath: full) {
+                    entry += " " + bytes.base64EncodedString()
+                }
+            case S_IFLNK:
+                entry += " -> " + ((try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? "?")
+            case S_IFDIR:
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: full)) ?? ["<unreadable>"]
+                for name in names.sorted() { walk(relative.isEmpty ? name : relative + "/" + name) }
+            default:
+                break
+            }
+            result[relative] = entry
         }
-        if let st = status(image) {
-            result["image"] = "\(st.st_mode) \(st.st_size) \(st.st_blocks) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
-        } else {
-            result["image"] = "<missing>"
-        }
+        walk("")
+        result[""] = nil
         result["mounts"] = mounts().map { "\($0.source) \($0.target)" }.joined(separator: ";")
-        result["mountpoint"] = (try? FileManager.default.contentsOfDirectory(atPath: mountpoint).sorted().joined(separator: ",")) ?? "<missing>"
         return result
+    }
+
+    /// The entries that differ from an earlier snapshot (empty: nothing changed), so a
+    /// failure names what changed. The run lock is left out: taking it creates the file.
+    func changes(since before: [String: String]) -> [String] {
+        let after = snapshot()
+        return Set(before.keys).union(after.keys).sorted().filter { before[$0] != after[$0] && $0 != "run/dockstore.lock" }
     }
 
     func cleanUp() {
@@ -155,6 +191,8 @@ final class TestRoot {
             if mounts().isEmpty && loopDevices().isEmpty { break }
             usleep(200_000)
         }
+        // A test may have made files immutable or append-only (chattr): undo that first.
+        _ = try? run("/bin/sh", ["-c", "find '\(path)' -xdev -print0 2>/dev/null | xargs -0r chattr -i -a 2>/dev/null; true"])
         _ = try? run("/bin/rm", ["-rf", "--one-file-system", path])
     }
 }

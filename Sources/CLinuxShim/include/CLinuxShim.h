@@ -102,4 +102,8 @@ int ds_statfs_type(const char *path, int64_t *type);
  */
 int ds_is_mount_root(const char *path, int *answer);
 
+/* FS_IOC_GETFLAGS (the chattr attributes) of an open file: *immutable and *append_only
+ * are 1 or 0. */
+int ds_inode_restrictions(int fd, int *immutable, int *append_only);
+
 #endif

@@ -76,6 +76,7 @@ public struct Migrator: Sendable {
             case .begin(let journal):
                 .init(path: host.real(Self.journal), bytes: try journal.encoded().count)
             case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
+            case .deleteImage(let path): .removal(path)
             default: nil
             }
         })

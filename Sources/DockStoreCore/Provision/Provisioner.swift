@@ -58,7 +58,11 @@ public struct Provisioner: Sendable {
     public func apply(_ plan: ProvisionPlan, progress: (ProvisionStep) -> Void) throws {
         try WritePreflight.check(plan.steps.compactMap(plannedWrite))
         for step in plan.steps {
-            try run(step)
+            do {
+                try run(step)
+            } catch {
+                throw undoNewImage(after: error, at: step, of: plan)
+            }
             progress(step)
             Failpoint.reached(step.id)
         }
@@ -66,6 +70,7 @@ public struct Provisioner: Sendable {
 
     func plannedWrite(_ step: ProvisionStep) -> WritePreflight.PlannedWrite? {
         switch step {
+        case .allocateImage: .init(path: host.real(request.image), bytes: 0)
         case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
         case .writeDropIn(let text, _): .init(path: host.real(HostPaths.dockerDropIn), bytes: text.utf8.count)
         case .writeDaemonJSON(let text, _): .init(path: host.real(HostPaths.daemonJSON), bytes: text.utf8.count)

@@ -51,9 +51,13 @@ public struct DockStoreError: Error, CustomStringConvertible, Equatable, Sendabl
 
     public var description: String { message }
 
-    /// A failed system call: `"<operation> <path>: <strerror(errno)>"`.
+    /// A failed system call: `"<operation> <path>: <strerror(errno)>"`. An EPERM that a
+    /// chattr attribute on the path or its folder explains says so and what to do.
     public static func system(_ operation: String, _ path: String, errno code: Int32) -> DockStoreError {
-        DockStoreError(.failed, "\(operation) \(path): \(Errno.text(code))", code: code)
+        if code == EPERM, let reason = InodeRestriction.explain(path) {
+            return DockStoreError(.failed, "\(operation) \(path): \(reason)", code: code)
+        }
+        return DockStoreError(.failed, "\(operation) \(path): \(Errno.text(code))", code: code)
     }
 
     public static func usage(_ message: String) -> DockStoreError { DockStoreError(.usage, message) }

@@ -25,7 +25,7 @@ public enum FileContents {
         var st = stat()
         try Syscall.check("cannot look at", path) { fstat(fd, &st) }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw DockStoreError.refused("\(path) is not a regular file")
+            throw DockStoreError.refused("\(path) is a \(FileStatus(st).kind.rawValue), not a regular file; replace it with the file itself (or remove it) and re-run")
         }
         return try readAll(fd, path: path, size: Int(st.st_size), limit: limit)
     }

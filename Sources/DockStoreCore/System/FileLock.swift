@@ -11,7 +11,8 @@ public final class FileLock {
     public let path: String
 
     /// Takes the lock, waiting up to `timeout` seconds for another run to finish;
-    /// `waiting` is called once when the lock is held by someone else.
+    /// `waiting` is called once when the lock is held by someone else and there is time to
+    /// wait (never for a timeout of 0, whose refusal is the one line said).
     public init(path: String, timeout: Double, waiting: (String) -> Void) throws {
         let folder = AtomicFile.parentFolder(of: path)
         if (try FileStatus.following(folder)) == nil {
@@ -35,7 +36,7 @@ public final class FileLock {
                 close(fd)
                 throw DockStoreError(.busy, "another dockstore run holds \(path) and did not finish within \(Int(timeout)) s; try again when it has")
             }
-            if !announced {
+            if !announced && timeout > 0 {
                 waiting("waiting for another dockstore run to finish (it holds \(path))")
                 announced = true
             }

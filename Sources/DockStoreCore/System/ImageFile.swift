@@ -32,7 +32,7 @@ public enum ImageFile {
         var st = stat()
         try Syscall.check("cannot look at", path) { fstat(fd, &st) }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw DockStoreError.refused("\(path) is not a regular file")
+            throw DockStoreError.refused("\(path) is a \(FileStatus(st).kind.rawValue), not a regular file; move it away or choose another --image")
         }
         try Syscall.check("cannot set the owner of", path) { fchown(fd, 0, 0) }
         try Syscall.check("cannot set the mode of", path) { fchmod(fd, 0o600) }

@@ -8,15 +8,26 @@ import Musl
 /// written: their filesystem is not mounted read-only and has room for the new bytes (and
 /// the backups) plus a margin. Without it a read-only or full /etc would be found out only
 /// after the image was made and mounted — a half-done change the user did not ask for.
-/// AtomicFile still fails cleanly if space runs out between this check and the write.
+/// Nor may the file or its folder carry a chattr attribute (immutable, append-only) that
+/// makes root's write or delete fail halfway. AtomicFile still fails cleanly if space runs
+/// out between this check and the write.
 public enum WritePreflight {
     /// One file a command will write.
     public struct PlannedWrite: Sendable {
         public var path: String
         public var bytes: Int
+        /// The file is deleted, not written: it needs no room, only the right to remove it.
+        public var removes: Bool
         public init(path: String, bytes: Int) {
             self.path = path
             self.bytes = bytes
+            self.removes = false
+        }
+
+        public static func removal(_ path: String) -> PlannedWrite {
+            var write = PlannedWrite(path: path, bytes: 0)
+            write.removes = true
+            return write
         }
     }
 
@@ -27,6 +38,12 @@ public enum WritePreflight {
         var needByFilesystem: [UInt64: (folder: String, bytes: UInt64, free: UInt64)] = [:]
         for write in writes {
             let folder = try existingFolder(above: write.path)
+            for candidate in [write.path, folder] {
+                guard let restriction = try InodeRestriction.of(candidate) else { continue }
+                let flag = restriction == .immutable ? "-i" : "-a"
+                throw DockStoreError.refused("\(candidate) is \(restriction.rawValue), so \(write.path) cannot be \(write.removes ? "removed" : "written"): remove that with chattr \(flag) \(candidate) if the change is wanted and run again; nothing was changed")
+            }
+            if write.removes { continue }
             var s = statvfs()
             try Syscall.check("cannot read the free space of", folder) { statvfs(folder, &s) }
             if (s.f_flag & UInt(ST_RDONLY)) != 0 {

@@ -73,6 +73,8 @@ public struct Teardowner: Sendable {
             case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
             case .disableBoot: .init(path: host.real(HostPaths.bootDisabled), bytes: Self.bootDisabledText.utf8.count)
             case .writeSysconfig(let text, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: text.utf8.count)
+            case .removeDropIn: .removal(host.real(HostPaths.dockerDropIn))
+            case .deleteImage(let path): .removal(path)
             default: nil
             }
         })

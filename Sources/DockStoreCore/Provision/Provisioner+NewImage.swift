@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+extension Provisioner {
+    /// A format that fails on an image this same run created takes the image away again, so
+    /// a host that filled up during mkfs gets its space back and the next run starts clean;
+    /// an image that existed before the run (even a blank one) is left as it was. When the
+    /// host's filesystem was full, the message says so instead of mkfs's "Input/output error".
+    func undoNewImage(after error: Error, at step: ProvisionStep, of plan: ProvisionPlan) -> Error {
+        guard case .format = step, plan.steps.contains(where: Self.createsImage) else { return error }
+        let image = host.real(request.image)
+        let folder = AtomicFile.parentFolder(of: image)
+        let space: HostSpace
+        do { space = try HostSpace.of(folder) } catch { return error }
+        let used = (try? FileStatus.of(image))?.flatMap { $0.kind == .regular ? $0.allocatedBytes : nil }
+        let removed = unlink(image) == 0
+        if removed { try? AtomicFile.syncFolder(folder) }
+        let what = removed ? "dockstore removed the new image again" : "dockstore could not remove the new image (\(Errno.text(errno))): remove \(image)"
+        if space.available < Self.fullHost {
+            let held = used.map { ", \(ByteSize.format($0)) of it in the image" } ?? ""
+            return DockStoreError.failed("no space left on the filesystem holding \(image) while mkfs.btrfs formatted it (\(ByteSize.format(space.available)) free\(held)); \(what): free space there and re-run")
+        }
+        let message = (error as? DockStoreError)?.message ?? "\(error)"
+        return DockStoreError(.failed, "\(message); \(what)")
+    }
+
+    /// Below this much free space the host's filesystem counts as full.
+    static let fullHost: UInt64 = 8 << 20
+
+    static func createsImage(_ step: ProvisionStep) -> Bool {
+        if case .allocateImage(_, _, existing: false) = step { return true }
+        return false
+    }
+}
