@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Without its Foundation trait: dockstore links no Foundation.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
     ],
     targets: [
         // Header-only: the functions are defined by CLibraryLoader, which loads each library on
@@ -23,6 +25,7 @@ let package = Package(
             name: "DockStoreCore",
             dependencies: [
                 "CBlkid", "CMount", "CBtrfsUtil", "CLibraryLoader", "CLinuxShim",
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .executableTarget(

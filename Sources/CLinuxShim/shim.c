@@ -30,6 +30,7 @@ int ds_loop_get_status(int fd, struct ds_loop_status *out) {
     memset(out, 0, sizeof *out);
     out->backing_device = info.lo_device;
     out->backing_inode = info.lo_inode;
+    out->backing_rdevice = info.lo_rdevice;
     out->offset = info.lo_offset;
     out->size_limit = info.lo_sizelimit;
     out->flags = info.lo_flags;

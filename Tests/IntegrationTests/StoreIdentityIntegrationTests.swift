@@ -293,6 +293,29 @@ struct StoreIdentityIntegrationTests {
         }
     }
 
+    /// The same stacking through a device node whose path no longer resolves (a symlink loop
+    /// now sits where its folder was): the loop driver's own record of the node's device
+    /// number answers, so the disk is still refused as held, and another loop device whose
+    /// path cannot be read no longer blocks work on an unrelated disk.
+    @Test func aStackedLoopWhosePathNoLongerResolvesIsStillSeen() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 300), other = try root.attachDisk(megabytes: 300)
+            let rdev = try root.sh("stat -c '%t %T' \(disk)").split(separator: " ").map { String(Int($0.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) ?? -1) }
+            try root.sh("mkdir \(root.path)/nodes && mknod \(root.path)/nodes/disk b \(rdev[0]) \(rdev[1])")
+            let stacked = try root.sh("losetup -f --show \(root.path)/nodes/disk").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(stacked)") }
+            try root.sh("mv \(root.path)/nodes \(root.path)/nodes.gone && ln -s \(root.path)/nodes \(root.path)/nodes")
+            #expect(try root.sh("stat \(root.path)/nodes/disk 2>&1 || true").contains("Too many levels of symbolic links"))
+            let ends = try root.ends(disk)
+            let result = try root.dockstore(["provision", "--device", disk, "--force"])
+            #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("\(stacked) (a loop device over it)"), "\(result.stderr)")
+            #expect(try root.ends(disk) == ends, "DATA: the disk under the stacked loop device was written to")
+            let unrelated = try root.dockstore(["provision", "--device", other])
+            #expect(unrelated.status == 0, "\(unrelated.stderr)")
+        }
+    }
+
     /// A loop device whose file lies on an ext4 whose image lies inside the store: the chain
     /// is followed down to the store, and migrate-ebs refuses.
     @Test func aLoopDeviceNestedInsideTheStoreIsRefused() throws {

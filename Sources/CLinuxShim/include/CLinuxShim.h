@@ -23,6 +23,7 @@ struct ds_loop_status {
     uint64_t size_limit;
     uint32_t flags;            /* LO_FLAGS_* */
     char file_name[64];        /* truncated by the kernel at 63 bytes */
+    uint64_t backing_rdevice;  /* st_rdev of the backing file: its device when that is a device node */
 };
 int ds_loop_get_status(int fd, struct ds_loop_status *out);
 uint32_t ds_loop_flag_autoclear(void);

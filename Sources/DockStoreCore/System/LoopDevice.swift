@@ -11,6 +11,9 @@ public struct LoopDevice: Sendable, Equatable {
     public var path: String
     public var backingDevice: UInt64
     public var backingInode: UInt64
+    /// The backing file's st_rdev as the kernel sees it: the device when the loop device is
+    /// stacked on a device node, 0 for a regular file.
+    public var backingRdevice: UInt64 = 0
     /// The backing file's name as the kernel kept it (its first 63 bytes).
     public var backingName: String
     public var autoclear: Bool
@@ -37,6 +40,7 @@ public struct LoopDevice: Sendable, Equatable {
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
         return LoopDevice(path: path, backingDevice: info.backing_device, backingInode: info.backing_inode,
+                          backingRdevice: info.backing_rdevice,
                           backingName: name, autoclear: info.flags & ds_loop_flag_autoclear() != 0,
                           readOnly: info.flags & ds_loop_flag_read_only() != 0, offset: info.offset, sizeLimit: info.size_limit)
     }
@@ -75,7 +79,15 @@ extension LoopDevice {
             guard let backing = try sysfsBackingFile(name, sysBlock: sysBlock) else { continue }
             let resolved: FileStatus?
             do { resolved = try FileStatus.following(backing) } catch let error as DockStoreError {
-                throw DockStoreError.refused("cannot tell whether /dev/\(name) is stacked on the device: its backing file is unreadable (\(error.message)); dockstore changes a device only when it can tell nothing uses it")
+                // The path does not resolve (a broken filesystem on the way): the loop driver
+                // still knows what it holds open, the backing file's st_rdev.
+                let current: LoopDevice?
+                do { current = try Self.status("/dev/\(name)") } catch let statusError as DockStoreError {
+                    throw DockStoreError.refused("cannot tell whether /dev/\(name) is stacked on the device: its backing file is unreadable (\(error.message)) and so is its loop status (\(statusError.message)); dockstore changes a device only when it can tell nothing uses it")
+                }
+                guard let current else { continue } // unbound since the listing
+                if numbers.contains(current.backingRdevice) { found.append("/dev/\(name)") }
+                continue
             }
             if let file = resolved {
                 // The path resolves here: a block device by its number, anything else is a file.

@@ -1,11 +1,13 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// Runs a tool (mkfs.btrfs, systemctl) with posix_spawn and collects its output. A
-/// non-zero exit is a result to inspect, not an error; only a failure to start throws.
+/// Runs a tool (mkfs.btrfs, systemctl, btrfs-progs) through swift-subprocess and collects
+/// its output. A non-zero exit is a result to inspect, not an error; only a failure to
+/// start throws.
 public struct Subprocess: Sendable {
     public struct Result: Sendable, Equatable {
         public var status: Int32
@@ -31,70 +33,47 @@ public struct Subprocess: Sendable {
         return folders.map { "\($0)/\(name)" }.first(where: { access($0, X_OK) == 0 })
     }
 
+    /// Collected output beyond this is an error: these tools print a few lines.
+    static let outputLimit = 16 << 20
+
+    /// Runs the tool with stdin from /dev/null and `LC_ALL=C` (so its messages can be
+    /// matched), and waits for it. swift-subprocess spawns, collects both streams and reaps
+    /// it; its API is async, and dockstore's steps are synchronous, so the calling thread
+    /// waits on a semaphore while a detached task runs it.
     public static func run(_ name: String, _ arguments: [String], package: String) throws -> Result {
         guard let executable = find(name) else {
             throw DockStoreError.failed("cannot run \(name): it is not installed (install the \(package) package)")
         }
-        var outPipe: [Int32] = [-1, -1]
-        var errPipe: [Int32] = [-1, -1]
-        try Syscall.check("cannot create a pipe for", name) { pipe(&outPipe) }
-        defer { for fd in outPipe where fd >= 0 { close(fd) } }
-        try Syscall.check("cannot create a pipe for", name) { pipe(&errPipe) }
-        defer { for fd in errPipe where fd >= 0 { close(fd) } }
-        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var environment: [String] = []
-        var index = 0
-        while let entry = environ[index] {
-            let text = String(cString: entry)
-            if !text.hasPrefix("LC_ALL=") && !text.hasPrefix("LANG=") { environment.append(text) }
-            index += 1
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            outcome.set(await collect(executable, arguments, limit: outputLimit))
+            done.signal()
         }
-        environment.append("LC_ALL=C")
-        let envp = environment.map { strdup($0) } + [nil]
-        defer { for p in envp { free(p) } }
+        done.wait()
+        return try outcome.get()
+    }
+}
 
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard spawned == 0 else { throw DockStoreError.system("cannot run", executable, errno: spawned) }
-        close(outPipe[1]); outPipe[1] = -1
-        close(errPipe[1]); errPipe[1] = -1
+/// The result handed from the task that ran the tool to the thread waiting for it; the
+/// semaphore orders the write before the read, the lock keeps the compiler's checks honest.
+private final class Outcome: @unchecked Sendable {
+    private var value: Swift.Result<Subprocess.Result, DockStoreError>?
+    private var lock = pthread_mutex_t()
 
-        var output: [UInt8] = []
-        var error: [UInt8] = []
-        var open = [outPipe[0], errPipe[0]]
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while !open.isEmpty {
-            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            if poll(&fds, nfds_t(fds.count), -1) < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            for pfd in fds where pfd.revents != 0 {
-                let n = chunk.withUnsafeMutableBytes { Glibc.read(pfd.fd, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    if pfd.fd == outPipe[0] { output.append(contentsOf: chunk[0..<n]) }
-                    else { error.append(contentsOf: chunk[0..<n]) }
-                } else if n == 0 || errno != EINTR {
-                    open.removeAll { $0 == pfd.fd }
-                }
-            }
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { throw DockStoreError.system("cannot wait for", executable, errno: errno) }
-        }
-        let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(status: exit, standardOutput: String(decoding: output, as: UTF8.self),
-                      standardError: String(decoding: error, as: UTF8.self))
+    init() { pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+
+    func set(_ result: Swift.Result<Subprocess.Result, DockStoreError>) {
+        pthread_mutex_lock(&lock)
+        value = result
+        pthread_mutex_unlock(&lock)
+    }
+
+    func get() throws -> Subprocess.Result {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard let value else { throw DockStoreError.failed("a tool's run ended without a result") }
+        return try value.get()
     }
 }
