@@ -4,6 +4,7 @@
 # so the sweep below never touches another run's mounts or loop devices. A folder whose run
 # died (its owner pid gone) is swept by the next run.
 run_dir="$(mktemp -d /tmp/dockstore-run.XXXXXX)"
+chmod 755 "$run_dir" # the tests that run dockstore as nobody must reach their roots
 echo $$ > "$run_dir/owner"
 export DOCKSTORE_TEST_TMPDIR="$run_dir"
 
