@@ -59,8 +59,10 @@ struct ConfinementIntegrationTests {
 
     /// Runs busybox chrooted into the root: the kernel resolves every link inside the tree.
     func inTree(_ root: TestRoot, _ command: String) throws -> RunResult {
-        try root.sh("mkdir -p '\(root.path)/.oracle' && cp -n /bin/busybox '\(root.path)/.oracle/busybox'")
-        return try root.run("/usr/sbin/chroot", [root.path, "/.oracle/busybox", "sh", "-c", command])
+        if !FileManager.default.fileExists(atPath: root.path + "/.oracle/busybox") {
+            try root.sh("mkdir -p '\(root.path)/.oracle' && cp /bin/busybox '\(root.path)/.oracle/busybox' && chroot '\(root.path)' /.oracle/busybox --install -s /.oracle")
+        }
+        return try root.run("/usr/sbin/chroot", [root.path, "/.oracle/busybox", "sh", "-c", "PATH=/.oracle; " + command])
     }
 
     func withDecoy(_ body: (TestRoot, Decoy) throws -> Void) throws {

@@ -14,7 +14,7 @@ import Glibc
 @Suite(.serialized, .enabled(if: isRoot && hasDockerd, Comment(rawValue: needsDockerd)))
 struct DaemonJSONOracleTests {
     static let cases: [(String, String)] = [
-        ("escaped key", "{\"storage\\u002ddriver\": \"overlay2\", \"log-level\": \"warn\"}\n"),
+        ("escaped key", "{\"storage\\u002ddriver\": \"overlay2\", \"debug\": false}\n"),
         ("escaped key, options", "{\"storage\\u002dopts\": [\"overlay2.size=1G\"]}\n"),
         ("duplicate key, the flag's driver last", "{\"storage-driver\": \"overlay2\", \"storage-driver\": \"vfs\"}\n"),
         ("duplicate key, the flag's driver first", "{\"storage-driver\": \"vfs\", \"storage-driver\": \"overlay2\"}\n"),
