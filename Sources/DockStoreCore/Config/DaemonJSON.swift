@@ -102,7 +102,7 @@ public struct DaemonJSON: Sendable, Equatable {
         do {
             value = try GoJSON.parse(bytes)
         } catch let invalid as GoJSON.Invalid {
-            throw DockStoreError.refused("\(path) is not JSON as dockerd reads it (\(invalid.reason), at byte \(invalid.offset)); dockerd would not start with it either: fix or remove it")
+            throw DockStoreError.refused("\(path) is not valid JSON as dockerd reads it (\(invalid.reason), at byte \(invalid.offset)); dockerd would not start with it either: fix or remove it")
         }
         switch value {
         case .object(let object): return object
