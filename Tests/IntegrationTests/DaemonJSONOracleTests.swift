@@ -53,4 +53,27 @@ struct DaemonJSONOracleTests {
             }
         }
     }
+
+    /// provision keeps a daemon.json that already selects btrfs — by its last duplicate key,
+    /// as Go's decoder reads it — and leaves DOCKER_OPTS without storage flags; dockerd then
+    /// starts on the store with btrfs. With the duplicates the other way round it removes both.
+    @Test(arguments: [
+        ("{\"storage-driver\": \"overlay2\", \"storage-driver\": \"btrfs\"}\n", true),
+        ("{\"storage-driver\": \"btrfs\", \"storage-driver\": \"overlay2\"}\n", false),
+    ])
+    func provisionReadsTheLastDuplicateAsDockerdDoes(_ text: String, _ kept: Bool) throws {
+        try withTestRoot { root in
+            let config = root.path + "/etc/docker/daemon.json"
+            try root.write(config, text)
+            let result = try root.dockstore(["provision", "--size", "2G"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect((root.read(config) == text) == kept, "daemon.json: \(root.read(config) ?? "")")
+            #expect((root.read(root.sysconfig)?.contains("--storage-driver=btrfs") ?? false) == !kept, "\(root.read(root.sysconfig) ?? "")")
+            let (dockerd, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+            defer { dockerd?.stop() }
+            let started = try #require(dockerd, "dockerd refused: \(log)")
+            let driver = try started.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(driver == "btrfs")
+        }
+    }
 }

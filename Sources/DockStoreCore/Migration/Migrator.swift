@@ -137,8 +137,7 @@ public struct Migrator: Sendable {
                     guard try LoopDevice.devices(backing: status).isEmpty else {
                         throw DockStoreError.refused("\(path) is still attached to a loop device; not deleting it")
                     }
-                    try Syscall.check("cannot delete", path) { unlink(path) }
-                    try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
+                    try host.removeFile(image)
                 }
             case .finish:
                 try host.removeFile(Self.journal)

@@ -111,8 +111,7 @@ public struct Teardowner: Sendable {
                     guard try LoopDevice.devices(backing: status).isEmpty else {
                         throw DockStoreError.refused("\(path) is still attached to a loop device; not deleting it")
                     }
-                    try Syscall.check("cannot delete", path) { unlink(path) }
-                    try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
+                    try host.removeFile(request.image)
                 }
             case .wipeDevice(let path, let uuid):
                 if try MountTable.read().entries.contains(where: { $0.source == path }) {
