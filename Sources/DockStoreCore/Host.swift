@@ -55,25 +55,33 @@ extension Host {
         for component in path.components.map(String.init) {
             let parent = current
             current = current.appending(component)
-            switch openInRoot(current, O_RDONLY | O_DIRECTORY) {
-            case .success(let fd):
-                close(fd)
-                continue
-            case .failure(let code) where code == ENOENT:
-                let dir = try openFolderInRoot(parent)
-                defer { close(dir) }
-                switch Syscall.attempt({ mkdirat(dir, component, 0o755) }) {
-                case .success: continue
-                case .failure(let code) where code == EEXIST:
-                    if case .success(let fd) = openInRoot(current, O_RDONLY | O_DIRECTORY) { close(fd); continue }
-                    throw DockStoreError.refused("\(real(current)) is a symbolic link to a folder that does not exist inside \(root): create that folder, or replace the link with a folder")
-                case .failure(let code): throw DockStoreError.system("cannot create the folder", real(current), errno: code)
+            var tried = false
+            while true {
+                switch openInRoot(current, O_RDONLY | O_DIRECTORY) {
+                case .success(let fd):
+                    close(fd)
+                case .failure(let code) where code == ENOENT && !tried:
+                    let dir = try openFolderInRoot(parent)
+                    defer { close(dir) }
+                    switch Syscall.attempt({ mkdirat(dir, component, 0o755) }) {
+                    case .success: break
+                    // Something is there: a link to nothing (looked at again below), or a
+                    // folder another process just made.
+                    case .failure(let code) where code == EEXIST: break
+                    case .failure(let code): throw DockStoreError.system("cannot create the folder", real(current), errno: code)
+                    }
+                    tried = true
+                    continue
+                case .failure(let code) where code == ENOENT:
+                    let link = real(parent) == "/" ? "/" + component : real(parent) + "/" + component
+                    throw DockStoreError.refused("\(link) is a symbolic link to a folder that does not exist inside \(root): create that folder, or replace the link with a folder")
+                case .failure(let code) where code == ENOTDIR:
+                    let kind = (try? FileStatus.of(real(current)))??.kind
+                    throw DockStoreError.refused("\(real(current)) is a \(kind?.rawValue ?? "file"), not a folder; dockstore needs a folder there")
+                case .failure(let code):
+                    throw DockStoreError.system("cannot open the folder", real(current), errno: code)
                 }
-            case .failure(let code) where code == ENOTDIR:
-                let kind = (try? FileStatus.of(real(current)))??.kind
-                throw DockStoreError.refused("\(real(current)) is a \(kind?.rawValue ?? "file"), not a folder; dockstore needs a folder there")
-            case .failure(let code):
-                throw DockStoreError.system("cannot open the folder", real(current), errno: code)
+                break
             }
         }
     }
