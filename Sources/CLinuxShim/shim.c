@@ -12,6 +12,9 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/openat2.h>
 
 int ds_blk_get_size64(int fd, uint64_t *size) {
     return ioctl(fd, BLKGETSIZE64, size);
@@ -203,4 +206,13 @@ int ds_btrfs_scan_device(int control_fd, const char *path) {
     memset(&args, 0, sizeof args);
     strncpy(args.name, path, BTRFS_PATH_NAME_MAX);
     return ioctl(control_fd, BTRFS_IOC_SCAN_DEV, &args);
+}
+
+int ds_open_in_root(int root_fd, const char *path, int flags, unsigned int mode) {
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (uint64_t)(unsigned int)flags;
+    how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, root_fd, path, &how, sizeof how);
 }

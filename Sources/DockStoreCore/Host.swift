@@ -30,32 +30,58 @@ public struct Host: Sendable {
 
     public var isRunningSystem: Bool { root == "/" }
 
-    /// The real path of a host path: `root` followed by it.
+    /// The real path of a host path, resolved inside `root` (see `ConfinedPath`): an absolute
+    /// symlink in the tree points into the tree, `..` stops at the root. A symlink at the last
+    /// component is kept (the callers refuse or replace one there). With root `/` the path as it is.
     public func real(_ path: HostPath) -> String {
         if root == "/" { return path.string }
-        return path.isRoot ? root : root + path.string
+        return ConfinedPath.resolve(root: root, path, followingLast: false)
     }
 
+    /// Like `real`, but a symlink at the last component is resolved too (inside `root`): for
+    /// folders and files that are read through a link, never written through one.
+    public func realFollowing(_ path: HostPath) -> String {
+        if root == "/" { return path.string }
+        return ConfinedPath.resolve(root: root, path, followingLast: true)
+    }
 }
 
 extension Host {
     /// Creates the missing folders of a host path below --root (like mkdir -p, mode 0755),
-    /// refusing to pass through a component that exists and is not a folder.
+    /// every one resolved and created inside the root (`openInRoot`, `mkdirat`), refusing to
+    /// pass through a component that exists and is not a folder, or is a link to nothing.
     public func makeFolders(_ path: HostPath) throws {
         var current = HostPath.root
-        for component in path.components {
-            current = current.appending(String(component))
-            let real = self.real(current)
-            switch try FileStatus.following(real)?.kind {
-            case .directory?: continue
-            case nil:
-                switch Syscall.attempt({ mkdir(real, 0o755) }) {
-                case .success: break
-                case .failure(let code) where code == EEXIST: break
-                case .failure(let code): throw DockStoreError.system("cannot create the folder", real, errno: code)
+        for component in path.components.map(String.init) {
+            let parent = current
+            current = current.appending(component)
+            var tried = false
+            while true {
+                switch openInRoot(current, O_RDONLY | O_DIRECTORY) {
+                case .success(let fd):
+                    close(fd)
+                case .failure(let code) where code == ENOENT && !tried:
+                    let dir = try openFolderInRoot(parent)
+                    defer { close(dir) }
+                    switch Syscall.attempt({ mkdirat(dir, component, 0o755) }) {
+                    case .success: break
+                    // Something is there: a link to nothing (looked at again below), or a
+                    // folder another process just made.
+                    case .failure(let code) where code == EEXIST: break
+                    case .failure(let code): throw DockStoreError.system("cannot create the folder", real(current), errno: code)
+                    }
+                    tried = true
+                    continue
+                case .failure(let code) where code == ENOENT:
+                    let link = real(parent) == "/" ? "/" + component : real(parent) + "/" + component
+                    throw DockStoreError.refused("\(link) is a symbolic link to a folder that does not exist inside \(root): create that folder, or replace the link with a folder")
+                case .failure(let code) where code == ENOTDIR:
+                    let kind = (try? FileStatus.of(real(current)))??.kind
+                    throw DockStoreError.refused("\(real(current)) is a \(kind?.rawValue ?? "file"), not a folder; dockstore needs a folder there")
+                case .failure(let code):
+                    throw DockStoreError.system("cannot open the folder", real(current), errno: code)
                 }
-            case let kind?:
-                throw DockStoreError.refused("\(real) is a \(kind.rawValue), not a folder; dockstore needs a folder there")
+                break
             }
         }
     }

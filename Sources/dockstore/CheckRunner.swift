@@ -34,19 +34,19 @@ enum CheckRunner {
         do {
             var figures = try CapacityProbe.read(mountpoint: mountpoint)
             var record: [String: DeviceErrorCounters]? = nil
-            let ledger = host.real(try HostPath(options.stateFile, what: "--state-file"))
+            let ledger = try HostPath(options.stateFile, what: "--state-file")
             if DeviceErrorLedger.needed(figures) {
-                figures.condition.errorBaseline = DeviceErrorLedger.load(ledger)
+                figures.condition.errorBaseline = DeviceErrorLedger.load(ledger, on: host)
                 if case .unreadable = figures.condition.errorBaseline { figures.condition.user = CurrentUser.describe() }
                 record = DeviceErrorLedger.updated(figures)
             }
             report = CapacityReport(figures: figures, policy: policy, timestamp: timestamp)
             if let record {
                 do {
-                    try DeviceErrorLedger.save(record, at: ledger)
+                    try DeviceErrorLedger.save(record, at: ledger, on: host)
                 } catch {
                     report.add(CapacityReason(state: .unknown, figure: "unreadable",
-                        message: "cannot record the device error counters in \(ledger), so the next check cannot tell a rise: \(message(error)); check ran as \(CurrentUser.describe())"))
+                        message: "cannot record the device error counters in \(host.real(ledger)), so the next check cannot tell a rise: \(message(error)); check ran as \(CurrentUser.describe())"))
                 }
             }
         } catch {
@@ -56,8 +56,9 @@ enum CheckRunner {
         if let textfile = options.textfile {
             var target = textfile + "/dockstore.prom"
             do {
-                target = host.real(try HostPath(textfile, what: "--textfile")) + "/dockstore.prom"
-                try AtomicFile.write(target, Array(report.prometheus().utf8), mode: 0o644)
+                let file = try HostPath(textfile, what: "--textfile").appending("dockstore.prom")
+                target = host.real(file)
+                try AtomicFile.write(file, on: host, Array(report.prometheus().utf8), mode: 0o644)
             } catch {
                 report.add(CapacityReason(state: .unknown, figure: "textfile",
                     message: "cannot write the textfile \(target): \(message(error)); check ran as \(CurrentUser.describe())"))

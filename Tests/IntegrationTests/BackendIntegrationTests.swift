@@ -95,4 +95,24 @@ struct BackendIntegrationTests {
         let count = points.filter { $0 != "restart-docker" }.count
         reliability("backend crash matrix", cases: count, runs: count * 2)
     }
+
+    /// Every file and folder under the root with its mode, size, mtime, link target and bytes;
+    /// but /run, where every changing command takes its lock (run/dockstore.lock) first.
+    func treeHash(_ root: TestRoot) throws -> String {
+        try root.sh("cd '\(root.path)' && find . -mindepth 1 ! -path './run*' ! -name '.out-*' ! -name '.err-*' -printf '%p %y %m %s %T@ %l\\n' | LC_ALL=C sort && find . -type f ! -path './run*' ! -name '.out-*' ! -name '.err-*' -exec sha256sum {} + | LC_ALL=C sort")
+    }
+
+    @Test func refusesWithoutTheSysconfigFolderBeforeWritingDaemonJSON() throws {
+        try withTestRoot { root in
+            try root.write(root.path + "/etc/docker/daemon.json", Self.daemon)
+            try root.sh("mkdir -p \(root.mountpoint)")
+            let before = try treeHash(root)
+            let result = try root.dockstore(["backend", "vfs"])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderrLines.count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains("etc/sysconfig does not exist"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty, "nothing is shown as set before it is written: \(result.stdout)")
+            #expect(try treeHash(root) == before, "nothing under --root changed")
+        }
+    }
 }

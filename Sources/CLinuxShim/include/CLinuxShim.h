@@ -107,4 +107,9 @@ int ds_is_mount_root(const char *path, int *answer);
  * are 1 or 0. */
 int ds_inode_restrictions(int fd, int *immutable, int *append_only);
 
+/* openat2(2) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS: `path` is resolved as if `root_fd`
+ * were "/" (absolute symlinks and ".." stay inside it). glibc 2.36 has no wrapper, so this is
+ * syscall(SYS_openat2). Returns the new descriptor, or -1 with errno (ENOSYS before Linux 5.6). */
+int ds_open_in_root(int root_fd, const char *path, int flags, unsigned int mode);
+
 #endif

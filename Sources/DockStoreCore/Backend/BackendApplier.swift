@@ -5,7 +5,15 @@ public struct BackendApplier: Sendable {
 
     public init(host: Host) { self.host = host }
 
+    /// Every precondition (the sysconfig folder exists, room on writable filesystems) is
+    /// checked before the first file changes: a refusal leaves every file as it was.
     public func apply(_ plan: BackendPlan, progress: (BackendStep) -> Void) throws {
+        if plan.steps.contains(where: { if case .writeSysconfig = $0 { true } else { false } }) {
+            let folder = HostPaths.sysconfigDocker.parent
+            guard try FileStatus.following(host.realFollowing(folder))?.kind == .directory else {
+                throw DockStoreError.refused("the folder \(host.real(folder)) does not exist; is this a SUSE system (or the right --root)? Nothing was changed")
+            }
+        }
         try WritePreflight.check(plan.steps.compactMap { step in
             switch step {
             case .writeDaemonJSON(_, let text, _): .init(path: host.real(HostPaths.daemonJSON), bytes: text.utf8.count)
@@ -16,13 +24,9 @@ public struct BackendApplier: Sendable {
         for step in plan.steps {
             switch step {
             case .writeDaemonJSON(_, let text, _):
-                try AtomicFile.write(host.real(HostPaths.daemonJSON), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+                try AtomicFile.write(HostPaths.daemonJSON, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
             case .writeSysconfig(_, let text, _):
-                let folder = host.real(HostPaths.sysconfigDocker.parent)
-                if try FileStatus.following(folder) == nil {
-                    throw DockStoreError.refused("the folder \(folder) does not exist; is this a SUSE system (or the right --root)?")
-                }
-                try AtomicFile.write(host.real(HostPaths.sysconfigDocker), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+                try AtomicFile.write(HostPaths.sysconfigDocker, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
             case .restartDocker:
                 let result = try Subprocess.run("systemctl", ["restart", "docker.service"], package: "systemd")
                 guard result.status == 0 else {

@@ -44,17 +44,20 @@ public struct BackendReport: Codable, Sendable, Equatable {
             report.optionsSource = "DOCKER_OPTS in \(sysconfigPath)"
         }
         if let daemon {
+            if !daemon.miscasedStorageKeys.isEmpty {
+                report.problems.append("\(daemonPath) has \(daemon.miscasedStorageKeys.map { "\"\($0)\"" }.joined(separator: ", ")): dockerd matches keys case-sensitively and refuses to start with it; write \"\(DaemonJSON.driverKey)\" or \"\(DaemonJSON.optionsKey)\", or remove it")
+            }
+            if storage.driver != nil && daemon.storageKeysSeen.contains(DaemonJSON.driverKey) {
+                report.problems.append("storage-driver is set both in DOCKER_OPTS (\(storage.driver ?? "")) and in \(daemonPath) (\(daemon.storageMembersShown.joined(separator: ", "))): dockerd refuses to start; run dockstore backend DRIVER to settle it")
+            }
+            if !storage.options.isEmpty && daemon.storageKeysSeen.contains(DaemonJSON.optionsKey) {
+                report.problems.append("storage options are set both in DOCKER_OPTS and in \(daemonPath): dockerd refuses to start; run dockstore backend DRIVER to settle it")
+            }
             if let driver = daemon.storageDriver {
-                if storage.driver != nil {
-                    report.problems.append("storage-driver is set both in DOCKER_OPTS (\(storage.driver ?? "")) and in \(daemonPath) (\(driver)): dockerd refuses to start; run dockstore backend DRIVER to settle it")
-                }
                 report.driver = driver
                 report.driverSource = daemonPath
             }
             if !daemon.storageOptions.isEmpty {
-                if !storage.options.isEmpty {
-                    report.problems.append("storage options are set both in DOCKER_OPTS and in \(daemonPath): dockerd refuses to start; run dockstore backend DRIVER to settle it")
-                }
                 report.options = daemon.storageOptions
                 report.optionsSource = daemonPath
             }

@@ -44,8 +44,8 @@ public struct BackendObservation: Sendable, Equatable {
     /// Reads them; checks d_type only where it decides anything (overlay2 on xfs).
     public static func read(host: Host, mountpoint: HostPath, checkDTypeFor driver: StorageDriver?) throws -> BackendObservation {
         var observed = BackendObservation()
-        observed.sysconfig = try FileContents.readString(host.real(HostPaths.sysconfigDocker))
-        observed.daemonJSON = try FileContents.readString(host.real(HostPaths.daemonJSON))
+        observed.sysconfig = try FileContents.readString(HostPaths.sysconfigDocker, on: host)
+        observed.daemonJSON = try FileContents.readString(HostPaths.daemonJSON, on: host)
         let target = host.real(mountpoint)
         if try FileStatus.following(target)?.kind == .directory {
             var fs = try FilesystemType.of(target, checkDType: false)
@@ -54,7 +54,7 @@ public struct BackendObservation: Sendable, Equatable {
             }
             observed.filesystem = fs
         }
-        let systemd = try FileStatus.following(host.real(HostPaths.systemdRuntime))
+        let systemd = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
         observed.systemdRunning = host.isRunningSystem && systemd?.kind == .directory
         return observed
     }

@@ -29,6 +29,10 @@ public struct StorageSelection: Sendable, Equatable {
 
         var flagDriver: String? = driver
         var flagOptions = wantedOptions
+        if let daemon, !daemon.miscasedStorageKeys.isEmpty {
+            let keys = daemon.miscasedStorageKeys.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw DockStoreError.refused("\(daemonJSONPath) has \(keys): dockerd matches its keys case-sensitively and refuses to start with a key it does not know; write \"\(DaemonJSON.driverKey)\" or \"\(DaemonJSON.optionsKey)\", or remove it, and run again; nothing was changed")
+        }
         if let daemon, daemon.setsStorage {
             let alreadyThere = options == nil && daemon.storageDriver == driver
                 && daemon.storageOptions.allSatisfy { $0.hasPrefix(driver + ".") }
@@ -37,10 +41,8 @@ public struct StorageSelection: Sendable, Equatable {
                 flagOptions = []
             } else {
                 let text = try daemon.removingStorageKeys()
-                var removed: [String] = []
-                if let old = daemon.storageDriver { removed.append("\"\(DaemonJSON.driverKey)\": \"\(old)\"") }
-                if !daemon.storageOptions.isEmpty { removed.append("\"\(DaemonJSON.optionsKey)\"") }
-                result.daemonJSON = Edit(text: text, change: "remove \(removed.joined(separator: " and ")) (dockerd refuses a storage setting given both there and in DOCKER_OPTS); the other keys stay")
+                let removed = daemon.storageMembersShown.joined(separator: " and ")
+                result.daemonJSON = Edit(text: text, change: "remove \(removed) (dockerd refuses a storage setting given both there and in DOCKER_OPTS); the other keys stay")
             }
         }
         if let change = try file.setDockerStorage(driver: flagDriver, options: flagOptions) {

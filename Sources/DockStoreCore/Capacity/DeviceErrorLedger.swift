@@ -16,13 +16,13 @@ public enum DeviceErrorLedger {
         f.devices.contains { device in DeviceErrorCounters.names.contains { (device.errors[$0] ?? 0) > 0 } }
     }
 
-    /// The record at `path` as the baseline (empty when there is none yet).
-    public static func load(_ path: String) -> DeviceErrorBaseline {
+    /// The record at `path` (resolved inside `host`'s root) as the baseline (empty when there is none yet).
+    public static func load(_ path: HostPath, on host: Host) -> DeviceErrorBaseline {
         do {
-            guard let text = try FileContents.readString(path) else { return .recorded([:]) }
+            guard let text = try FileContents.readString(path, on: host) else { return .recorded([:]) }
             return .recorded(parse(text))
         } catch {
-            return .unreadable("cannot read \(path): \((error as? DockStoreError)?.message ?? "\(error)")")
+            return .unreadable("cannot read \(host.real(path)): \((error as? DockStoreError)?.message ?? "\(error)")")
         }
     }
 
@@ -40,13 +40,10 @@ public enum DeviceErrorLedger {
         return changed ? all : nil
     }
 
-    /// Writes the record atomically, creating its folder (mode 0755) when it is missing.
-    public static func save(_ record: [String: DeviceErrorCounters], at path: String) throws {
-        let folder = AtomicFile.parentFolder(of: path)
-        if try FileStatus.following(folder) == nil {
-            try Syscall.check("cannot create the folder", folder) { mkdir(folder, 0o755) }
-        }
-        try AtomicFile.write(path, Array(render(record).utf8), mode: 0o644)
+    /// Writes the record atomically inside `host`'s root, creating its folders (mode 0755) when missing.
+    public static func save(_ record: [String: DeviceErrorCounters], at path: HostPath, on host: Host) throws {
+        try host.makeFolders(path.parent)
+        try AtomicFile.write(path, on: host, Array(render(record).utf8), mode: 0o644)
     }
 
     static func parse(_ text: String) -> [String: DeviceErrorCounters] {

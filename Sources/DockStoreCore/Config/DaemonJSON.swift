@@ -1,69 +1,114 @@
-import FoundationEssentials
-
-/// What dockstore needs from `/etc/docker/daemon.json`: the storage settings that dockerd
-/// refuses to start with when a command-line flag sets them too (even to equal values).
+/// What dockstore needs from `/etc/docker/daemon.json`, read as dockerd 20.10 reads it
+/// (moby daemon/config/config.go, getConflictFreeConfiguration): the file is decoded by Go's
+/// encoding/json into a map — escapes decoded, the last of duplicate keys wins — then one
+/// level of nested objects is flattened into it (configValuesSet; except dockerd's flat
+/// options such as `log-opts`), and that map's raw keys are checked: a key that is no option
+/// (key case matters here: `Storage-Driver` is unknown) or a storage key while DOCKER_OPTS
+/// sets the flag ("specified both as a flag and in the configuration file") stop dockerd.
 public struct DaemonJSON: Sendable, Equatable {
     public static let driverKey = "storage-driver"
     public static let optionsKey = "storage-opts"
+    static let storageKeys: Set<String> = [driverKey, optionsKey]
+    /// Objects dockerd keeps whole instead of flattening (config.go: flatOptions).
+    static let flatOptions: Set<String> = ["cluster-store-opts", "log-opts", "runtimes", "default-ulimits", "features", "builder"]
 
+    /// The driver dockerd takes from the file when no flag sets one (the last top-level key).
     public var storageDriver: String?
     public var storageOptions: [String]
+    /// The storage keys dockerd's conflict check sees (top level, or one level down): each
+    /// conflicts with its flag (`-s`/`--storage-driver`, `--storage-opt`) in DOCKER_OPTS.
+    public var storageKeysSeen: Set<String>
     /// True when it sets either storage key.
-    public var setsStorage: Bool
+    public var setsStorage: Bool { !storageKeysSeen.isEmpty }
+    /// Keys that are a storage key but for their case: dockerd refuses the whole file.
+    public var miscasedStorageKeys: [String]
+    /// The storage members as written, for messages (`"storage-driver": "overlay2"`).
+    public var storageMembersShown: [String]
     /// `features.containerd-snapshotter`: images then live under /var/lib/containerd.
     public var containerdSnapshotter: Bool
     public let path: String
     public let text: String
 
-    /// Reads the file's text; a file that is not a JSON object is refused with the reason.
+    /// Reads the file's text; a file dockerd's decoder refuses, or that is not a JSON object, is
+    /// refused with the reason.
     public init(path: String, text: String) throws {
         self.path = path
         self.text = text
-        let value: JSONValue
-        do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        } catch {
-            throw DockStoreError.refused("\(path) is not valid JSON (dockerd would not start with it either): fix or remove it")
+        let top = try Self.topObject(Array(text.utf8), path: path)
+        let effective = top.effective
+        var flattened: [String: GoJSON.Value] = [:]
+        for (key, value) in effective {
+            if case .object(let nested) = value, !Self.flatOptions.contains(key) {
+                for (nestedKey, nestedValue) in nested.effective { flattened[nestedKey] = nestedValue }
+            } else {
+                flattened[key] = value
+            }
         }
-        guard case .object(let object) = value else {
-            throw DockStoreError.refused("\(path) does not hold a JSON object: fix or remove it")
-        }
-        if case .string(let driver)? = object[Self.driverKey] { storageDriver = driver } else { storageDriver = nil }
-        if case .array(let items)? = object[Self.optionsKey] {
+        if case .string(let driver)? = effective[Self.driverKey] { storageDriver = driver } else { storageDriver = nil }
+        if case .array(let items)? = effective[Self.optionsKey] {
             storageOptions = items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
         } else {
             storageOptions = []
         }
-        setsStorage = object[Self.driverKey] != nil || object[Self.optionsKey] != nil
-        if case .object(let features)? = object["features"], case .bool(true)? = features["containerd-snapshotter"] {
+        storageKeysSeen = Set(flattened.keys.filter { Self.storageKeys.contains($0) })
+        miscasedStorageKeys = flattened.keys.filter { !Self.storageKeys.contains($0) && Self.storageKeys.contains($0.lowercased()) }.sorted()
+        storageMembersShown = Self.storageMembers(top).map { location in
+            let key = "\"\(location.member.key)\""
+            let shown = if case .string(let value) = location.member.value { "\(key): \"\(value)\"" } else { key }
+            return location.parent.map { "\(shown) inside \"\($0)\"" } ?? shown
+        }
+        if case .object(let features)? = effective["features"], case .bool(true)? = features.effective["containerd-snapshotter"] {
             containerdSnapshotter = true
         } else {
             containerdSnapshotter = false
         }
     }
 
-    /// The file's text without its storage keys; every other byte kept.
+    /// The file's text without its storage members (every one dockerd's conflict check could
+    /// see, duplicates included); every other byte kept.
     public func removingStorageKeys() throws -> String {
-        do {
-            let result = try JSONObjectText(text).removing(Self.driverKey)
-            return try JSONObjectText(result).removing(Self.optionsKey)
-        } catch {
-            throw DockStoreError.refused("\(path): cannot locate its storage keys in the text; remove \"\(Self.driverKey)\" and \"\(Self.optionsKey)\" by hand")
+        var bytes = Array(text.utf8)
+        while true {
+            let top = try Self.topObject(bytes, path: path)
+            guard let location = Self.storageMembers(top).first else { break }
+            bytes = GoJSON.removing(member: location.index, of: location.object, from: bytes)
         }
+        return String(decoding: bytes, as: UTF8.self)
     }
-}
 
-/// Any JSON value, decoded without Foundation's JSONSerialization.
-enum JSONValue: Decodable, Equatable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+    private struct Location {
+        var object: GoJSON.Object
+        var index: Int
+        var member: GoJSON.Member
+        var parent: String?
+    }
 
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+    private static func storageMembers(_ top: GoJSON.Object) -> [Location] {
+        var found: [Location] = []
+        for (index, member) in top.members.enumerated() {
+            if storageKeys.contains(member.key) {
+                found.append(Location(object: top, index: index, member: member, parent: nil))
+            } else if case .object(let nested) = member.value, !flatOptions.contains(member.key) {
+                for (nestedIndex, nestedMember) in nested.members.enumerated() where storageKeys.contains(nestedMember.key) {
+                    found.append(Location(object: nested, index: nestedIndex, member: nestedMember, parent: member.key))
+                }
+            }
+        }
+        return found
+    }
+
+    private static func topObject(_ bytes: [UInt8], path: String) throws -> GoJSON.Object {
+        let value: GoJSON.Value
+        do {
+            value = try GoJSON.parse(bytes)
+        } catch let invalid as GoJSON.Invalid {
+            throw DockStoreError.refused("\(path) is not valid JSON as dockerd reads it (\(invalid.reason), at byte \(invalid.offset)); dockerd would not start with it either: fix or remove it")
+        }
+        switch value {
+        case .object(let object): return object
+        // Go decodes null into a map as no map at all: dockerd starts as with {}.
+        case .null: return GoJSON.Object(openBrace: 0, members: [])
+        default: throw DockStoreError.refused("\(path) does not hold a JSON object: fix or remove it")
+        }
     }
 }

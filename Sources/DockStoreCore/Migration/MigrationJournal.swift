@@ -35,7 +35,7 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
     public var deviceLabel: String { volumeID.map { "\($0) (\(device) when the migration began)" } ?? device }
 
     public static func read(host: Host) throws -> MigrationJournal? {
-        guard let text = try FileContents.readString(host.real(path)) else { return nil }
+        guard let text = try FileContents.readString(path, on: host) else { return nil }
         do {
             return try JSONDecoder().decode(MigrationJournal.self, from: Data(text.utf8))
         } catch {

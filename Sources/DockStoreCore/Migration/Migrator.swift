@@ -30,7 +30,7 @@ public struct Migrator: Sendable {
         var o = MigrationObservation(mountpoint: target, mounted: false, fstype: nil, uuid: nil, targetPath: device.path)
         o.journal = try MigrationJournal.read(host: host)
         o.targetVolumeID = device.volumeID?.description
-        o.fstab = try FileContents.readString(host.real(HostPaths.fstab))
+        o.fstab = try FileContents.readString(HostPaths.fstab, on: host)
         o.imageExists = try FileStatus.of(host.real(image))?.kind == .regular
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
             let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
@@ -84,7 +84,7 @@ public struct Migrator: Sendable {
             switch step {
             case .begin(let journal):
                 try host.makeFolders(Self.journal.parent)
-                try AtomicFile.write(host.real(Self.journal), try journal.encoded(), mode: 0o600)
+                try AtomicFile.write(Self.journal, on: host, try journal.encoded(), mode: 0o600)
             case .addDevice(let path):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
                 let node = try FileStatus.following(path)
@@ -123,7 +123,7 @@ public struct Migrator: Sendable {
                     try Syscall.checkBtrfs("cannot resize btrfs device \(member.devid) at", target) { ds_btrfs_resize(fd, "\(member.devid):max") }
                 }
             case .writeFstab(let text, _):
-                try AtomicFile.write(host.real(HostPaths.fstab), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+                try AtomicFile.write(HostPaths.fstab, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
             case .detachLoop(let path):
                 if let loop = try LoopDevice.status(path), let imageStatus = try FileStatus.of(host.real(image)),
                    loop.backingInode == imageStatus.inode, loop.backingDevice == imageStatus.device {
@@ -138,14 +138,10 @@ public struct Migrator: Sendable {
                     guard try LoopDevice.devices(backing: status).isEmpty else {
                         throw DockStoreError.refused("\(path) is still attached to a loop device; not deleting it")
                     }
-                    try Syscall.check("cannot delete", path) { unlink(path) }
-                    try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
+                    try host.removeFile(image)
                 }
             case .finish:
-                let path = host.real(Self.journal)
-                if case .failure(let code) = Syscall.attempt({ unlink(path) }), code != ENOENT {
-                    throw DockStoreError.system("cannot remove", path, errno: code)
-                }
+                try host.removeFile(Self.journal)
             }
             progress(step)
             Failpoint.reached(step.id)
@@ -160,7 +156,7 @@ public struct Migrator: Sendable {
               o.targetDevid != nil, o.targetDevid != o.loopMember?.devid else { return }
         journal.filesystemUUID = uuid
         journal.volumeID = journal.volumeID ?? device.volumeID?.description
-        try AtomicFile.write(host.real(Self.journal), try journal.encoded(), mode: 0o600)
+        try AtomicFile.write(Self.journal, on: host, try journal.encoded(), mode: 0o600)
     }
 
     private func withStore(_ target: String, _ body: (Int32) throws -> Void) throws {

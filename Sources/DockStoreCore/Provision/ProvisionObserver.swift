@@ -47,10 +47,10 @@ public struct ProvisionObserver: Sendable {
         } else {
             observed.image = .missing
         }
-        observed.imageFolderExists = try FileStatus.following(host.real(request.image.parent))?.kind == .directory
+        observed.imageFolderExists = try FileStatus.following(host.realFollowing(request.image.parent))?.kind == .directory
 
         let mountpointStatus = try FileStatus.of(mountpointPath)
-        observed.mountpointParentExists = try FileStatus.following(host.real(request.mountpoint.parent))?.kind == .directory
+        observed.mountpointParentExists = try FileStatus.following(host.realFollowing(request.mountpoint.parent))?.kind == .directory
         switch mountpointStatus?.kind {
         case nil:
             observed.mountpoint = .missing
@@ -78,15 +78,15 @@ public struct ProvisionObserver: Sendable {
             observed.mountpoint = .notFolder(kind)
         }
 
-        observed.fstab = try FileContents.readString(host.real(HostPaths.fstab))
-        observed.dropIn = try FileContents.readString(host.real(HostPaths.dockerDropIn))
-        observed.sysconfig = try FileContents.readString(host.real(HostPaths.sysconfigDocker))
-        observed.daemonJSON = try FileContents.readString(host.real(HostPaths.daemonJSON))
+        observed.fstab = try FileContents.readString(HostPaths.fstab, on: host)
+        observed.dropIn = try FileContents.readString(HostPaths.dockerDropIn, on: host)
+        observed.sysconfig = try FileContents.readString(HostPaths.sysconfigDocker, on: host)
+        observed.daemonJSON = try FileContents.readString(HostPaths.daemonJSON, on: host)
         observed.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
         if observed.imageFolderExists {
-            observed.hostAvailable = try HostSpace.of(host.real(request.image.parent)).available
+            observed.hostAvailable = try HostSpace.of(host.realFollowing(request.image.parent)).available
         }
-        let systemdRuntime = try FileStatus.following(host.real(HostPaths.systemdRuntime))
+        let systemdRuntime = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
         observed.systemdRunning = host.isRunningSystem && systemdRuntime?.kind == .directory
         if observed.systemdRunning {
             observed.mountUnit = try SystemdMountUnit.read(mountpoint: request.mountpoint.string)

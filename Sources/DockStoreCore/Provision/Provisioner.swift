@@ -89,7 +89,7 @@ public struct Provisioner: Sendable {
                     throw DockStoreError.refused("\(image) changed while dockstore looked at it and is no longer blank; re-run to look again")
                 }
             }
-            try ImageFile.allocate(image, size: size, thick: thick)
+            try ImageFile.allocate(request.image, on: host, size: size, thick: thick)
         case .format(let label):
             switch BlockProbe.probe(image) {
             case .signature(let type, _, _) where type == "btrfs":
@@ -130,11 +130,7 @@ public struct Provisioner: Sendable {
             try host.makeFolders(HostPaths.sysconfigDocker.parent)
             try write(text, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true)
         case .enableBoot:
-            let path = host.real(HostPaths.bootDisabled)
-            if case .failure(let code) = Syscall.attempt({ unlink(path) }), code != ENOENT {
-                throw DockStoreError.system("cannot remove", path, errno: code)
-            }
-            try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
+            try host.removeFile(HostPaths.bootDisabled)
         case .reloadSystemd:
             let result = try Subprocess.run("systemctl", ["daemon-reload"], package: "systemd")
             guard result.status == 0 else {
@@ -181,8 +177,7 @@ public struct Provisioner: Sendable {
     }
 
     private func write(_ text: String, to path: HostPath, mode: mode_t, backup: Bool) throws {
-        let real = host.real(path)
-        if try FileContents.readString(real) == text { return }
-        try AtomicFile.write(real, Array(text.utf8), mode: mode, backupSuffix: backup ? ".dockstore.bak" : nil)
+        if try FileContents.readString(path, on: host) == text { return }
+        try AtomicFile.write(path, on: host, Array(text.utf8), mode: mode, backupSuffix: backup ? ".dockstore.bak" : nil)
     }
 }

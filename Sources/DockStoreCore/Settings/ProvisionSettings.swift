@@ -37,7 +37,7 @@ public struct ProvisionSettings: Sendable, Equatable {
             let who = status.uid != 0 ? "owned by uid \(status.uid), not root" : "writable by \(writers.joined(separator: " and ")) (mode \(String(status.mode, radix: 8)))"
             throw DockStoreError.refused("refusing \(real): it is \(who); anyone who can write it decides what gets formatted at boot; chown root and chmod go-w it")
         }
-        guard let text = try FileContents.readString(real) else { return ProvisionSettings() }
+        guard let text = try FileContents.readString(path, on: host) else { return ProvisionSettings() }
         return try parse(text, path: real)
     }
 

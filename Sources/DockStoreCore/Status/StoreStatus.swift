@@ -70,7 +70,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
            try !isLoop(entry.source, over: host.real(image)) {
             spec = .path(entry.source)
             fstype = entry.fstype
-        } else if let text = try FileContents.readString(host.real(HostPaths.fstab)),
+        } else if let text = try FileContents.readString(HostPaths.fstab, on: host),
                   let entry = FstabFile(text: text).entries(mountingAt: mountpoint).first?.entry,
                   entry.source.hasPrefix("UUID=") {
             spec = .filesystemUUID(String(entry.source.dropFirst(5)))

@@ -20,10 +20,32 @@ public enum AtomicFile {
     ///     under this suffix (written the same atomic way) before it is replaced.
     public static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644,
                              backupSuffix: String? = nil) throws {
+        let dir = try openFolder(parentFolder(of: path), writing: path)
+        defer { close(dir) }
+        try write(in: dir, path, bytes, mode: mode, backupSuffix: backupSuffix)
+    }
+
+    /// Like `write(_:_:mode:backupSuffix:)` for a host path under --root: the folder is opened
+    /// with `Host.openInRoot`, so no symlink in the tree (absolute ones included) and no `..`
+    /// can lead the write, its temp files or its backup out of the root. Below a --root other
+    /// than `/` a symlinked folder is followed inside the tree (image trees have them, and
+    /// inside the root they cannot redirect the write); with `--root /` the folder itself must
+    /// not be a symlink, as always.
+    public static func write(_ path: HostPath, on host: Host, _ bytes: [UInt8], mode: mode_t = 0o644,
+                             backupSuffix: String? = nil) throws {
+        let real = host.real(path)
+        let dir: Int32
+        switch host.openInRoot(path.parent, O_RDONLY | O_DIRECTORY | (host.isRunningSystem ? O_NOFOLLOW : 0)) {
+        case .success(let fd): dir = fd
+        case .failure(let code): throw folderRefusal(parentFolder(of: real), writing: real, errno: code)
+        }
+        defer { close(dir) }
+        try write(in: dir, real, bytes, mode: mode, backupSuffix: backupSuffix)
+    }
+
+    private static func write(in dir: Int32, _ path: String, _ bytes: [UInt8], mode: mode_t, backupSuffix: String?) throws {
         let folder = parentFolder(of: path)
         let name = lastComponent(of: path)
-        let dir = try openFolder(folder, writing: path)
-        defer { close(dir) }
         Failpoint.pause("atomic-write")
         removeDebris(in: dir, folder: folder, names: [name] + (backupSuffix.map { [name + $0] } ?? []))
         var st = stat()
@@ -50,20 +72,23 @@ public enum AtomicFile {
     static func openFolder(_ folder: String, writing path: String) throws -> Int32 {
         let dir = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         if dir >= 0 { return dir }
-        let code = errno
+        throw folderRefusal(folder, writing: path, errno: errno)
+    }
+
+    static func folderRefusal(_ folder: String, writing path: String, errno code: Int32) -> DockStoreError {
         if code == ELOOP || code == ENOTDIR {
             let kind = (try? FileStatus.of(folder))??.kind
-            let what = kind == .symlink || code == ELOOP ? "a symbolic link" : "a \(kind?.rawValue ?? "file")"
-            throw DockStoreError.refused("\(folder) is \(what), not a folder: dockstore does not write \(path) through it; replace it with the folder itself")
+            let what = code == ELOOP ? "a symbolic link" : "a \(kind?.rawValue ?? "file")"
+            return DockStoreError.refused("\(folder) is \(what), not a folder: dockstore does not write \(path) through it; replace it with the folder itself")
         }
-        throw DockStoreError.system("cannot open", folder, errno: code)
+        return DockStoreError.system("cannot open", folder, errno: code)
     }
 
     /// Temp files a killed run left (`.NAME.dockstore-PID-N` whose PID no longer runs) are
     /// removed, so an interrupted write leaves nothing behind once the next write of the same
     /// file is done. A live process's temp file is never touched.
     static func removeDebris(in dir: Int32, folder: String, names: [String]) {
-        guard let entries = FolderEntries.names(folder) else { return }
+        guard let entries = FolderEntries.names(in: dir) else { return }
         for entry in entries {
             for name in names where entry.hasPrefix(".\(name).dockstore-") {
                 let rest = entry.dropFirst(".\(name).dockstore-".count)

@@ -12,7 +12,7 @@ public enum DockerDaemon {
 
     /// dockerd's pid, 0 when only its socket answers, nil when it does not run.
     public static func running(host: Host) -> Int32? {
-        if let text = (try? FileContents.readString(host.real(pidfile))).flatMap({ $0 }),
+        if let text = (try? FileContents.readString(pidfile, on: host)).flatMap({ $0 }),
            let pid = Int32(text.trimmingWhitespace()), pid > 0, kill(pid, 0) == 0 || errno == EPERM {
             return pid
         }

@@ -9,9 +9,24 @@ public enum FileContents {
     /// The bytes of `path`, or nil when it does not exist. A symlink there is refused:
     /// dockstore edits files in place and must not be led to write somewhere else.
     public static func read(_ path: String, limit: Int = 16 << 20) throws -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        if fd < 0 {
-            let code = errno
+        try read(opened: Syscall.attempt { open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }, path: path, limit: limit)
+    }
+
+    /// Like `read(_:limit:)` for a host path under --root, opened with `Host.openInRoot`:
+    /// no symlink in the tree and no `..` leads the read out of the root.
+    public static func read(_ path: HostPath, on host: Host, limit: Int = 16 << 20) throws -> [UInt8]? {
+        try read(opened: host.openInRoot(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK), path: host.real(path), limit: limit)
+    }
+
+    public static func readString(_ path: HostPath, on host: Host) throws -> String? {
+        try read(path, on: host).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func read(opened: SyscallOutcome<Int32>, path: String, limit: Int) throws -> [UInt8]? {
+        let fd: Int32
+        switch opened {
+        case .success(let opened): fd = opened
+        case .failure(let code):
             if code == ENOENT { return nil }
             if code == ENOTDIR {
                 throw DockStoreError.refused("cannot read \(path): \(AtomicFile.parentFolder(of: path)) or a folder above it is not a folder; fix the tree")

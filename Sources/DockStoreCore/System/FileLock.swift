@@ -4,7 +4,7 @@ import Glibc
 import Musl
 #endif
 
-/// The process-wide lock (`/run/dockstore.lock` under --root, flock) that keeps two
+/// The process-wide lock (`/run/dockstore.lock` under --root, opened inside it, flock) that keeps two
 /// changing runs from interleaving. It is released when the process exits, however it exits.
 public final class FileLock {
     private let fd: Int32
@@ -13,13 +13,12 @@ public final class FileLock {
     /// Takes the lock, waiting up to `timeout` seconds for another run to finish;
     /// `waiting` is called once when the lock is held by someone else and there is time to
     /// wait (never for a timeout of 0, whose refusal is the one line said).
-    public init(path: String, timeout: Double, waiting: (String) -> Void) throws {
-        let folder = AtomicFile.parentFolder(of: path)
-        if (try FileStatus.following(folder)) == nil {
-            try Syscall.check("cannot create", folder) { mkdir(folder, 0o755) }
-        }
-        fd = try Syscall.check("cannot open the lock file", path) {
-            open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+    public init(path lockPath: HostPath, on host: Host, timeout: Double, waiting: (String) -> Void) throws {
+        let path = host.real(lockPath)
+        try host.makeFolders(lockPath.parent)
+        switch host.openInRoot(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW, mode: 0o600) {
+        case .success(let opened): fd = opened
+        case .failure(let code): throw DockStoreError.system("cannot open the lock file", path, errno: code)
         }
         self.path = path
         var announced = false

@@ -8,14 +8,19 @@ import Musl
 /// preallocated (fallocate) so the host can never run out under it.
 public enum ImageFile {
     /// Creates the file, or sizes an existing blank one (left by a run that crashed before
-    /// formatting). Never follows a symlink; a file this call created is removed again
-    /// when sizing it fails, so a failure changes nothing.
-    public static func allocate(_ path: String, size: UInt64, thick: Bool) throws {
+    /// formatting), in its folder opened inside --root (`Host.openFolderInRoot`). Never follows
+    /// a symlink at the file itself; a file this call created is removed again when sizing it
+    /// fails, so a failure changes nothing.
+    public static func allocate(_ image: HostPath, on host: Host, size: UInt64, thick: Bool) throws {
+        let path = host.real(image)
+        let name = image.lastComponent
+        let dir = try host.openFolderInRoot(image.parent)
+        defer { close(dir) }
         var created = true
-        var fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        var fd = openat(dir, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if fd < 0, errno == EEXIST {
             created = false
-            fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
+            fd = openat(dir, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
         }
         guard fd >= 0 else {
             let code = errno
@@ -27,7 +32,7 @@ public enum ImageFile {
         var ok = false
         defer {
             close(fd)
-            if !ok && created { unlink(path) }
+            if !ok && created { unlinkat(dir, name, 0) }
         }
         var st = stat()
         try Syscall.check("cannot look at", path) { fstat(fd, &st) }
@@ -56,7 +61,7 @@ public enum ImageFile {
             if rc != 0 { throw DockStoreError.system("cannot preallocate", path, errno: rc) }
         }
         try Syscall.check("cannot flush", path) { fsync(fd) }
-        try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
+        try Syscall.check("cannot flush", AtomicFile.parentFolder(of: path)) { fsync(dir) }
         ok = true
     }
 }

@@ -27,11 +27,11 @@ public struct Teardowner: Sendable {
             o.imageExists = true
             o.imageLoops = try LoopDevice.devices(backing: image).map(\.path)
         }
-        o.fstab = try FileContents.readString(host.real(HostPaths.fstab))
+        o.fstab = try FileContents.readString(HostPaths.fstab, on: host)
         o.dropInExists = try FileStatus.of(host.real(HostPaths.dockerDropIn)) != nil
         o.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
-        o.sysconfig = try FileContents.readString(host.real(HostPaths.sysconfigDocker))
-        let systemd = try FileStatus.following(host.real(HostPaths.systemdRuntime))
+        o.sysconfig = try FileContents.readString(HostPaths.sysconfigDocker, on: host)
+        let systemd = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
         o.systemdRunning = host.isRunningSystem && systemd?.kind == .directory
 
         if let entry = o.mounted, entry.source.hasPrefix("/dev/"), !o.imageLoops.contains(entry.source) {
@@ -81,7 +81,7 @@ public struct Teardowner: Sendable {
         for step in steps {
             switch step {
             case .disableBoot:
-                try AtomicFile.write(host.real(HostPaths.bootDisabled), Array(Self.bootDisabledText.utf8), mode: 0o644)
+                try AtomicFile.write(HostPaths.bootDisabled, on: host, Array(Self.bootDisabledText.utf8), mode: 0o644)
             case .stopDocker(let pid, let viaSystemd):
                 try DockerDaemon.stop(pid: pid, viaSystemd: viaSystemd, host: host)
             case .unmount(let target):
@@ -102,23 +102,18 @@ public struct Teardowner: Sendable {
                     }
                 }
             case .writeFstab(let text, _):
-                try AtomicFile.write(host.real(HostPaths.fstab), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+                try AtomicFile.write(HostPaths.fstab, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
             case .removeDropIn:
-                let path = host.real(HostPaths.dockerDropIn)
-                if case .failure(let code) = Syscall.attempt({ unlink(path) }), code != ENOENT {
-                    throw DockStoreError.system("cannot remove", path, errno: code)
-                }
-                try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
+                try host.removeFile(HostPaths.dockerDropIn)
             case .writeSysconfig(let text, _):
-                try AtomicFile.write(host.real(HostPaths.sysconfigDocker), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+                try AtomicFile.write(HostPaths.sysconfigDocker, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
             case .deleteImage(let path):
                 if let status = try FileStatus.of(path) {
                     guard status.kind == .regular else { throw DockStoreError.refused("\(path) is no longer a regular file; not deleting it") }
                     guard try LoopDevice.devices(backing: status).isEmpty else {
                         throw DockStoreError.refused("\(path) is still attached to a loop device; not deleting it")
                     }
-                    try Syscall.check("cannot delete", path) { unlink(path) }
-                    try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
+                    try host.removeFile(request.image)
                 }
             case .wipeDevice(let path, let uuid):
                 if try MountTable.read().entries.contains(where: { $0.source == path }) {

@@ -66,7 +66,7 @@ extension Dockstore {
                 Output.line("dockerd already starts with the \(request.driver.name) driver\(request.options.isEmpty ? "" : " and these options"); nothing to do.")
                 return
             }
-            for step in plan.steps {
+            func show(_ step: BackendStep, done: Bool) {
                 switch step {
                 case .writeDaemonJSON(let old, let new, let change):
                     Output.line("\(host.real(HostPaths.daemonJSON)): \(change)")
@@ -75,16 +75,16 @@ extension Dockstore {
                     Output.line("\(host.real(HostPaths.sysconfigDocker)): \(change)")
                     Output.line(LineDiff.render(old: old, new: new, path: host.real(HostPaths.sysconfigDocker)))
                 case .restartDocker:
-                    Output.line("restart docker.service")
+                    Output.line(done ? "docker.service restarted." : "restart docker.service")
                 }
             }
             if change.dryRun {
+                plan.steps.forEach { show($0, done: false) }
                 Output.line("(dry run, nothing changed)")
                 return
             }
-            try BackendApplier(host: host).apply(plan) { step in
-                if step == .restartDocker { Output.line("docker.service restarted.") }
-            }
+            // Each change is shown once it is made, so what is printed is what was done.
+            try BackendApplier(host: host).apply(plan) { show($0, done: true) }
             if let note = plan.restartNote { Output.warning(note) }
             withExtendedLifetime(lock) {}
         }

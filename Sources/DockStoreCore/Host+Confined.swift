@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CLinuxShim
+
+/// Opening host paths confined to --root: the kernel resolves them inside it.
+extension Host {
+    /// open(2) of a host path with openat2's `RESOLVE_IN_ROOT` below `root`: symlinks (absolute
+    /// ones too) and `..` cannot lead out of the root, whatever changes in the tree meanwhile.
+    /// `O_NOFOLLOW` refuses a symlink at the last component (ELOOP) as open(2) does. With
+    /// root `/` a plain open. On kernels without openat2 (before 5.6: SLES 15 SP2/SP3 run 5.3)
+    /// or where a seccomp filter hides it (ENOSYS), the path `ConfinedPath` resolves is
+    /// opened instead, with the guarantee that type states.
+    func openInRoot(_ path: HostPath, _ flags: Int32, mode: mode_t = 0) -> SyscallOutcome<Int32> {
+        if isRunningSystem { return Syscall.attempt { open(path.string, flags | O_CLOEXEC, mode) } }
+        let rootFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFD >= 0 else { return .failure(errno) }
+        defer { close(rootFD) }
+        let relative = path.isRoot ? "." : String(path.string.dropFirst())
+        switch Syscall.attempt({ ds_open_in_root(rootFD, relative, flags | O_CLOEXEC, UInt32(mode)) }) {
+        case .failure(let code) where code == ENOSYS:
+            let resolved = ConfinedPath.resolve(root: root, path, followingLast: (flags & O_NOFOLLOW) == 0)
+            return Syscall.attempt { open(resolved, flags | O_CLOEXEC, mode) }
+        case let outcome:
+            return outcome
+        }
+    }
+
+    /// A descriptor of the folder at `path` for the at-calls (openat, mkdirat, unlinkat, fsync),
+    /// resolved inside the root; a symlink at its last component is followed inside the root.
+    func openFolderInRoot(_ path: HostPath) throws -> Int32 {
+        switch openInRoot(path, O_RDONLY | O_DIRECTORY) {
+        case .success(let fd): return fd
+        case .failure(let code): throw DockStoreError.system("cannot open the folder", real(path), errno: code)
+        }
+    }
+
+    /// Removes the file at `path` inside the root (a symlink there is removed, not followed;
+    /// nothing there is fine), and flushes its folder so that the removal survives a power cut.
+    func removeFile(_ path: HostPath) throws {
+        let dir: Int32
+        switch openInRoot(path.parent, O_RDONLY | O_DIRECTORY) {
+        case .success(let fd): dir = fd
+        case .failure(let code) where code == ENOENT: return
+        case .failure(let code): throw DockStoreError.system("cannot open the folder", real(path.parent), errno: code)
+        }
+        defer { close(dir) }
+        switch Syscall.attempt({ unlinkat(dir, path.lastComponent, 0) }) {
+        case .success: break
+        case .failure(let code) where code == ENOENT: return
+        case .failure(let code): throw DockStoreError.system("cannot remove", real(path), errno: code)
+        }
+        try Syscall.check("cannot flush", real(path.parent)) { fsync(dir) }
+    }
+}

@@ -1,0 +1,55 @@
+@testable import DockStoreCore
+import Testing
+
+/// daemon.json as dockerd 20.10 reads it (moby daemon/config/config.go: Go's encoding/json into
+/// a map, one level of nested objects flattened, raw keys checked); the real dockerd confirms
+/// these in IntegrationTests/DaemonJSONOracleTests.
+struct DaemonJSONTests {
+    @Test(arguments: [
+        // (text, driver dockerd uses without a flag, storage keys its conflict check sees, miscased keys)
+        ("{\"storage\\u002ddriver\": \"overlay2\"}", "overlay2", ["storage-driver"], []),
+        ("{\"storage-driver\": \"overlay2\", \"storage-driver\": \"vfs\"}", "vfs", ["storage-driver"], []),
+        ("{\"storage-driver\": \"vfs\", \"storage-driver\": \"overlay2\"}", "overlay2", ["storage-driver"], []),
+        ("{\"Storage-Driver\": \"vfs\"}", nil, [], ["Storage-Driver"]),
+        ("{\"x\": {\"storage-opts\": [\"a\"]}}", nil, ["storage-opts"], []),
+        ("{\"log-opts\": {\"storage-driver\": \"a\"}}", nil, [], []),
+        ("{\"storage-driver\": 5}", nil, ["storage-driver"], []),
+        ("null", nil, [], []),
+        ("{\"debug\": true} trailing bytes dockerd never reads", nil, [], []),
+        ("{\"storage-driver\": \"caf\\u00e9\\ud83d\\ude00\"}", "café😀", ["storage-driver"], []),
+        ("{\"storage-driver\": \"\\ud800x\"}", "\u{FFFD}x", ["storage-driver"], []),
+    ] as [(String, String?, [String], [String])])
+    func readsKeysAsDockerd(_ text: String, _ driver: String?, _ seen: [String], _ miscased: [String]) throws {
+        let daemon = try DaemonJSON(path: "d", text: text)
+        #expect(daemon.storageDriver == driver)
+        #expect(daemon.storageKeysSeen == Set(seen))
+        #expect(daemon.miscasedStorageKeys == miscased)
+    }
+
+    @Test(arguments: [
+        "\u{FEFF}{}", "{} ", "", "  ", "{\"a\": 1,}", "{/* c */}", "{\"a\": 1 // c\n}", "[]", "\"x\"",
+        "{\"a\": 01}", "{\"a\": 1e999}", "{'a': 1}", "{\"a\": \"\t\"}", "{\"a\": tru}", "{\"a\": \"\\x\"}",
+    ])
+    func refusesWhatGoRefuses(_ text: String) throws {
+        if text == "{} " { #expect(throws: Never.self) { try DaemonJSON(path: "d", text: text) }; return }
+        #expect(throws: DockStoreError.self) { try DaemonJSON(path: "d", text: text) }
+    }
+
+    @Test(arguments: [
+        ("{\"storage\\u002ddriver\": \"vfs\", \"debug\": true}", "{\"debug\": true}"),
+        ("{\"storage-driver\": \"a\",\n \"debug\": true,\n \"storage-driver\": \"b\"}", "{\"debug\": true}"),
+        ("{\"x\": {\"storage-driver\": \"a\", \"y\": 1}, \"z\": 2}", "{\"x\": {\"y\": 1}, \"z\": 2}"),
+        ("{\"log-opts\": {\"storage-driver\": \"a\"}, \"storage-opts\": []}", "{\"log-opts\": {\"storage-driver\": \"a\"}}"),
+        ("{\"storage-driver\": \"vfs\"} tail", "{} tail"),
+    ])
+    func removesEveryStorageMemberKeepingOtherBytes(_ input: String, _ expected: String) throws {
+        #expect(try DaemonJSON(path: "d", text: input).removingStorageKeys() == expected)
+    }
+
+    @Test func refusesAMiscasedStorageKeyBeforeAnyEdit() throws {
+        #expect(throws: DockStoreError.self) {
+            try StorageSelection.plan(driver: "vfs", options: [], sysconfigText: nil, sysconfigPath: "s",
+                                      daemonJSONText: "{\"Storage-Driver\": \"vfs\"}", daemonJSONPath: "d")
+        }
+    }
+}

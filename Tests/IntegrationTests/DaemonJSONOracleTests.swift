@@ -1,0 +1,79 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real dockerd (Debian's docker.io 20.10) is the oracle for how dockstore reads
+/// daemon.json: over a table of files dockerd reads in its own way — escaped keys, duplicate
+/// keys in both orders, key case, a BOM, comments, trailing commas, nested objects, `null`,
+/// bytes after the object — `dockstore backend vfs` either settles the file (exit 0: dockerd
+/// will start with what it wrote) or refuses (exit 2, nothing changed), and dockerd, started
+/// from the result as SUSE's docker.service starts it, starts or refuses exactly so.
+@Suite(.serialized, .enabled(if: isRoot && hasDockerd, Comment(rawValue: needsDockerd)))
+struct DaemonJSONOracleTests {
+    static let cases: [(String, String)] = [
+        ("escaped key", "{\"storage\\u002ddriver\": \"overlay2\", \"debug\": false}\n"),
+        ("escaped key, options", "{\"storage\\u002dopts\": [\"overlay2.size=1G\"]}\n"),
+        ("duplicate key, the flag's driver last", "{\"storage-driver\": \"overlay2\", \"storage-driver\": \"vfs\"}\n"),
+        ("duplicate key, the flag's driver first", "{\"storage-driver\": \"vfs\", \"storage-driver\": \"overlay2\"}\n"),
+        ("key in another case", "{\"Storage-Driver\": \"vfs\"}\n"),
+        ("key in upper case", "{\"STORAGE-OPTS\": []}\n"),
+        ("nested object dockerd flattens", "{\"x\": {\"storage-driver\": \"overlay2\"}, \"debug\": false}\n"),
+        ("byte order mark", "\u{FEFF}{\"debug\": false}\n"),
+        ("comment", "{\n  // quiet\n  \"debug\": false\n}\n"),
+        ("trailing comma", "{\"debug\": false,}\n"),
+        ("null", "null\n"),
+        ("bytes after the object", "{\"storage-driver\": \"overlay2\"}\n}}} not read\n"),
+        ("empty file", ""),
+    ]
+
+    @Test(arguments: cases)
+    func dockerdStartsExactlyWhenDockstoreSaysItWill(_ name: String, _ text: String) throws {
+        try withTestRoot { root in
+            let config = root.path + "/etc/docker/daemon.json"
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--log-level=warn -s overlay2\"\n")
+            try root.write(config, text)
+            let before = root.snapshot()
+            let result = try root.dockstore(["backend", "vfs", "--force"])
+            #expect(result.status == 0 || result.status == 2, "\(name): \(result.stderr)")
+            let willStart = result.status == 0
+            if !willStart {
+                #expect(root.snapshot() == before, "\(name): a refusal changes nothing")
+                #expect(result.stdout.isEmpty, "\(name): nothing is shown as done")
+            }
+            let (dockerd, log) = try Dockerd.start(in: root, dataRoot: root.path + "/data")
+            defer { dockerd?.stop() }
+            #expect((dockerd != nil) == willStart,
+                    "\(name): dockstore \(willStart ? "said dockerd will start" : "refused: \(result.stderr)"); dockerd \(dockerd != nil ? "started" : "refused: \(log)")")
+            if let dockerd {
+                let driver = try dockerd.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(driver == "vfs", "\(name): dockerd runs the driver dockstore set")
+            }
+        }
+    }
+
+    /// provision keeps a daemon.json that already selects btrfs — by its last duplicate key,
+    /// as Go's decoder reads it — and leaves DOCKER_OPTS without storage flags; dockerd then
+    /// starts on the store with btrfs. With the duplicates the other way round it removes both.
+    @Test(arguments: [
+        ("{\"storage-driver\": \"overlay2\", \"storage-driver\": \"btrfs\"}\n", true),
+        ("{\"storage-driver\": \"btrfs\", \"storage-driver\": \"overlay2\"}\n", false),
+    ])
+    func provisionReadsTheLastDuplicateAsDockerdDoes(_ text: String, _ kept: Bool) throws {
+        try withTestRoot { root in
+            let config = root.path + "/etc/docker/daemon.json"
+            try root.write(config, text)
+            let result = try root.dockstore(["provision", "--size", "2G"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect((root.read(config) == text) == kept, "daemon.json: \(root.read(config) ?? "")")
+            #expect((root.read(root.sysconfig)?.contains("--storage-driver=btrfs") ?? false) == !kept, "\(root.read(root.sysconfig) ?? "")")
+            let (dockerd, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+            defer { dockerd?.stop() }
+            let started = try #require(dockerd, "dockerd refused: \(log)")
+            let driver = try started.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(driver == "btrfs")
+        }
+    }
+}
