@@ -37,12 +37,21 @@ enum DockstoreMain {
     }
 
     /// The arguments, read from argv with a plain loop: `CommandLine.arguments` builds them
-    /// through generic code whose first use costs check's start-up a runtime type lookup.
+    /// through generic code whose first use costs check's start-up a runtime type lookup, and
+    /// it replaces bytes that are not UTF-8 with U+FFFD — a path would silently name another
+    /// file. An argument that is not UTF-8 is refused here (exit 64): dockstore writes paths
+    /// into fstab and unit files, and systemd ignores a unit whose paths are not UTF-8.
     static func argv() -> [String] {
         var arguments: [String] = []
         arguments.reserveCapacity(Int(CommandLine.argc))
         for index in 0..<Int(CommandLine.argc) {
-            if let argument = CommandLine.unsafeArgv[index] { arguments.append(String(cString: argument)) }
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            guard let argument = String(validatingCString: pointer) else {
+                let bytes = Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer))).map { UInt8(bitPattern: $0) }
+                Output.error("argument \(index) '\(ShownBytes.text(bytes))' is not UTF-8; systemd reads paths in fstab and unit files only as UTF-8: give it in UTF-8")
+                exit(ExitStatus.usage.rawValue)
+            }
+            arguments.append(argument)
         }
         return arguments
     }

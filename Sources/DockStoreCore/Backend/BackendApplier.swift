@@ -9,7 +9,7 @@ public struct BackendApplier: Sendable {
         try WritePreflight.check(plan.steps.compactMap { step in
             switch step {
             case .writeDaemonJSON(_, let text, _): .init(path: host.real(HostPaths.daemonJSON), bytes: text.utf8.count)
-            case .writeSysconfig(_, let text, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: text.utf8.count)
+            case .writeSysconfig(_, let bytes, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)
             case .restartDocker: nil
             }
         })
@@ -17,12 +17,12 @@ public struct BackendApplier: Sendable {
             switch step {
             case .writeDaemonJSON(_, let text, _):
                 try AtomicFile.write(host.real(HostPaths.daemonJSON), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
-            case .writeSysconfig(_, let text, _):
+            case .writeSysconfig(_, let bytes, _):
                 let folder = host.real(HostPaths.sysconfigDocker.parent)
                 if try FileStatus.following(folder) == nil {
                     throw DockStoreError.refused("the folder \(folder) does not exist; is this a SUSE system (or the right --root)?")
                 }
-                try AtomicFile.write(host.real(HostPaths.sysconfigDocker), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+                try AtomicFile.write(host.real(HostPaths.sysconfigDocker), bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .restartDocker:
                 let result = try Subprocess.run("systemctl", ["restart", "docker.service"], package: "systemd")
                 guard result.status == 0 else {

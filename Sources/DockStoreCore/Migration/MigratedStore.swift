@@ -29,7 +29,7 @@ public enum MigratedStore {
             default: break
             }
         }
-        let fstab = FstabFile(text: try FileContents.readString(host.real(HostPaths.fstab)) ?? "")
+        let fstab = FstabFile(bytes: try FileContents.read(host.real(HostPaths.fstab)) ?? [])
         guard let line = fstab.entries(mountingAt: mountpoint).first?.entry, line.fstype == "btrfs",
               line.source.hasPrefix("UUID=") else { return nil }
         let uuid = String(line.source.dropFirst(5))

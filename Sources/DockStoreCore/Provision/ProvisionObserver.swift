@@ -78,9 +78,9 @@ public struct ProvisionObserver: Sendable {
             observed.mountpoint = .notFolder(kind)
         }
 
-        observed.fstab = try FileContents.readString(host.real(HostPaths.fstab))
+        observed.fstab = try FileContents.read(host.real(HostPaths.fstab))
         observed.dropIn = try FileContents.readString(host.real(HostPaths.dockerDropIn))
-        observed.sysconfig = try FileContents.readString(host.real(HostPaths.sysconfigDocker))
+        observed.sysconfig = try FileContents.read(host.real(HostPaths.sysconfigDocker))
         observed.daemonJSON = try FileContents.readString(host.real(HostPaths.daemonJSON))
         observed.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
         if observed.imageFolderExists {

@@ -27,10 +27,10 @@ public struct Teardowner: Sendable {
             o.imageExists = true
             o.imageLoops = try LoopDevice.devices(backing: image).map(\.path)
         }
-        o.fstab = try FileContents.readString(host.real(HostPaths.fstab))
+        o.fstab = try FileContents.read(host.real(HostPaths.fstab))
         o.dropInExists = try FileStatus.of(host.real(HostPaths.dockerDropIn)) != nil
         o.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
-        o.sysconfig = try FileContents.readString(host.real(HostPaths.sysconfigDocker))
+        o.sysconfig = try FileContents.read(host.real(HostPaths.sysconfigDocker))
         let systemd = try FileStatus.following(host.real(HostPaths.systemdRuntime))
         o.systemdRunning = host.isRunningSystem && systemd?.kind == .directory
 
@@ -42,8 +42,8 @@ public struct Teardowner: Sendable {
             o.deviceLabel = label
         }
         o.journalUUID = try MigrationJournal.read(host: host)?.filesystemUUID
-        if o.storeUUID == nil, let text = o.fstab,
-           let line = FstabFile(text: text).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
+        if o.storeUUID == nil, let bytes = o.fstab,
+           let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
            let node = try BlockProbe.device(withUUID: String(line.source.dropFirst(5))),
            case .signature(_, let uuid, "docker") = BlockProbe.probe(node) {
             o.storeUUID = uuid
@@ -70,9 +70,9 @@ public struct Teardowner: Sendable {
     public func apply(_ steps: [TeardownStep], progress: (TeardownStep) -> Void) throws {
         try WritePreflight.check(steps.compactMap { step in
             switch step {
-            case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
+            case .writeFstab(let bytes, _): .init(path: host.real(HostPaths.fstab), bytes: bytes.count)
             case .disableBoot: .init(path: host.real(HostPaths.bootDisabled), bytes: Self.bootDisabledText.utf8.count)
-            case .writeSysconfig(let text, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: text.utf8.count)
+            case .writeSysconfig(let bytes, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)
             default: nil
             }
         })
@@ -99,16 +99,16 @@ public struct Teardowner: Sendable {
                     case .failure(let code): throw DockStoreError.system("cannot detach", loop, errno: code)
                     }
                 }
-            case .writeFstab(let text, _):
-                try AtomicFile.write(host.real(HostPaths.fstab), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .writeFstab(let bytes, _):
+                try AtomicFile.write(host.real(HostPaths.fstab), bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .removeDropIn:
                 let path = host.real(HostPaths.dockerDropIn)
                 if case .failure(let code) = Syscall.attempt({ unlink(path) }), code != ENOENT {
                     throw DockStoreError.system("cannot remove", path, errno: code)
                 }
                 try AtomicFile.syncFolder(AtomicFile.parentFolder(of: path))
-            case .writeSysconfig(let text, _):
-                try AtomicFile.write(host.real(HostPaths.sysconfigDocker), Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .writeSysconfig(let bytes, _):
+                try AtomicFile.write(host.real(HostPaths.sysconfigDocker), bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .deleteImage(let path):
                 if let status = try FileStatus.of(path) {
                     guard status.kind == .regular else { throw DockStoreError.refused("\(path) is no longer a regular file; not deleting it") }
