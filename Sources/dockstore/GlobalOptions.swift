@@ -48,7 +48,9 @@ struct ChangeOptions: ParsableArguments {
         if geteuid() != 0 {
             throw DockStoreError.refused("\(what): run it as root (or look first with --dry-run)")
         }
-        return try FileLock(path: host.real(HostPaths.lock), timeout: lockTimeout, waiting: { Output.warning($0) })
+        let lock = try FileLock(path: host.real(HostPaths.lock), timeout: lockTimeout, waiting: { Output.warning($0) })
+        WriteDebris.sweep(host: host)
+        return lock
     }
 }
 
