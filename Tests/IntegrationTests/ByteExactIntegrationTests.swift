@@ -55,6 +55,9 @@ struct ByteExactIntegrationTests {
                 #expect(run.status == 64, "\(option): \(run.stderr)")
                 #expect(run.stderrLines.count == 1 && run.stderr.contains("\\xE9") && run.stderr.contains("not UTF-8"), "\(run.stderr)")
             }
+            // check is a Nagios plugin: UNKNOWN (3), one line.
+            let check = try root.run("/bin/sh", ["-c", "\"$0\" check --mountpoint \"$(printf '/srv/x\\351')\" --root \(root.path)", TestRoot.binary])
+            #expect(check.status == 3 && check.stdout.hasPrefix("DOCKSTORE UNKNOWN - ") && check.stdout.contains("\\xE9"), "\(check.status) \(check.stdout)")
             try root.write(root.path + "/etc/sysconfig/dockstore.tmp", "")
             try root.sh("printf 'DOCKSTORE_IMAGE=/var/lib/x\\351.btrfs\\n' > \(root.path)/etc/sysconfig/dockstore && rm \(root.path)/etc/sysconfig/dockstore.tmp && chmod 600 \(root.path)/etc/sysconfig/dockstore")
             let settings = try root.dockstore(["provision", "--size", "512M"])
