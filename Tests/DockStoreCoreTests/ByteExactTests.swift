@@ -147,6 +147,14 @@ import Testing
         #expect(throws: DockStoreError.self) { _ = try ProvisionSettings.parse("DOCKSTORE_MOUNTPOINT=\" /srv/d\"\n", path: "s") }
     }
 
+    /// Found by the bash property test: `"` followed by a combining mark is one Character to
+    /// Swift, and was left unescaped; so was a blank before one when splitting DOCKER_OPTS.
+    @Test func quotesAndBlanksBeforeCombiningMarksAreSeenAsBashSeesThem() throws {
+        #expect(SysconfigFile.doubleQuoted("a\"\u{F77}b") == "\"a\\\"\u{F77}b\"")
+        #expect(DockerOptions("--a \u{301}b").words == ["--a", "\u{301}b"])
+        #expect(try BashOracle.words(sourcing: "DOCKER_OPTS=\(SysconfigFile.doubleQuoted("--x=\"\u{F77} --y"))\n") == ["--x=\"\u{F77}", "--y"])
+    }
+
     @Test func bytesAreShownExactly() {
         #expect(ShownBytes.text([0x61, 0xE9, 0x62]) == "a\\xE9b")
         #expect(ShownBytes.text(Array("a\u{9B}\r".utf8)) == "a\\u{9B}\\u{0D}")

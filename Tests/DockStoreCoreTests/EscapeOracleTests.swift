@@ -28,11 +28,28 @@ import Testing
         var path = ""
         for _ in 0..<(1 + Int(rng.next() % 4)) {
             var component = ""
-            for _ in 0..<(1 + Int(rng.next() % 6)) { component += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            for _ in 0..<(1 + Int(rng.next() % 6)) {
+                if rng.next() % 4 == 0, let scalar = randomScalar(&rng, spaces: spaces) {
+                    component.unicodeScalars.append(scalar)
+                } else {
+                    component += pieces[Int(rng.next() % UInt64(pieces.count))]
+                }
+            }
             if component == "." || component == ".." { component = "a" }
             path += "/" + component
         }
         return path
+    }
+
+    /// Any Unicode scalar a path may hold: no slash, no control character, no whitespace
+    /// unless `spaces`, no surrogate (which UTF-8 cannot carry).
+    static func randomScalar(_ rng: inout SplitMix, spaces: Bool) -> Unicode.Scalar? {
+        let ranges: [ClosedRange<UInt32>] = [0x21...0x7E, 0xA0...0x7FF, 0x800...0xFFFD, 0x10000...0x10FFFF]
+        let range = ranges[Int(rng.next() % UInt64(ranges.count))]
+        guard let scalar = Unicode.Scalar(range.lowerBound + UInt32(rng.next() % UInt64(range.count))) else { return nil }
+        if scalar == "/" || scalar.properties.generalCategory == .control { return nil }
+        if !spaces, scalar.properties.isWhitespace { return nil }
+        return scalar
     }
 
     static func folder() throws -> String {
@@ -100,6 +117,23 @@ import Testing
             // And dockstore reads its own file back as libmount does.
             let again = FstabFile(bytes: file.bytes)
             #expect(again.lines.compactMap(\.entry).map(\.target) == written.map(\.1), "round \(round)")
+
+            // The escape itself works on bytes: any byte but NUL, UTF-8 or not, comes back.
+            var raw: [UInt8] = []
+            var fields: [([UInt8], [UInt8])] = []
+            for _ in 0..<20 {
+                let source = (0..<(1 + Int(rng.next() % 12))).map { _ in UInt8(1 + rng.next() % 255) }
+                let target = [UInt8(ascii: "/")] + (0..<Int(rng.next() % 12)).map { _ in UInt8(1 + rng.next() % 255) }
+                raw += FstabEscape.field(source, leadsLine: true) + [0x20] + FstabEscape.field(target) + Array(" btrfs nofail 0 0\n".utf8)
+                fields.append((source, target))
+            }
+            try Data(raw).write(to: URL(fileURLWithPath: path))
+            let rawRead = try Self.libmountRead(path)
+            #expect(rawRead.count == fields.count, "round \(round): libmount reads every raw line")
+            for ((source, target), entry) in zip(fields, rawRead) {
+                paths += 2
+                #expect(entry.source == source && entry.target == target, "round \(round): \(source) \(target)")
+            }
         }
         print("property: fstab-libmount: \(rounds) rounds, \(paths) generated paths")
     }
@@ -175,7 +209,10 @@ import Testing
             // Words as DOCKER_OPTS carries them: the random paths, no blanks inside a word.
             let words = (0..<(1 + Int(rng.next() % 3))).map { _ in "--x=" + Self.randomPath(&rng, spaces: false) }
             var file = try SysconfigFile(path: "f", bytes: Array("# caf".utf8) + [0xE9] + Array("\nDOCKER_OPTS=\"\"\n".utf8))
-            try file.set("DOCKER_OPTS", to: words.joined(separator: " "))
+            do { try file.set("DOCKER_OPTS", to: words.joined(separator: " ")) } catch {
+                Issue.record("round \(round): \(words.map { $0.unicodeScalars.map { String($0.value, radix: 16) } }): \(error)")
+                return
+            }
             #expect(Array(file.bytes.prefix(6)) == Array("# caf".utf8) + [0xE9], "round \(round): the Latin-1 comment is kept")
             values += 1
             let text = String(decoding: file.bytes.dropFirst(7), as: UTF8.self)

@@ -80,11 +80,13 @@ public struct SysconfigFile: Sendable {
     }
 
     /// A double-quoted word that bash and systemd's EnvironmentFile= both read back as `value`.
+    /// Scalar by scalar, not by Character: a quote followed by a combining mark is one
+    /// Character to Swift but still a quote to bash.
     public static func doubleQuoted(_ value: String) -> String {
         var out = "\""
-        for ch in value {
-            if ch == "\\" || ch == "\"" || ch == "$" || ch == "`" { out.append("\\") }
-            out.append(ch)
+        for scalar in value.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" || scalar == "$" || scalar == "`" { out.unicodeScalars.append("\\") }
+            out.unicodeScalars.append(scalar)
         }
         out.append("\"")
         return out
