@@ -4,7 +4,8 @@
 /// Validation refuses what would make that path mean something else in another file
 /// format: relative paths, `.`/`..` components (which could climb out of `--root`),
 /// whitespace and control characters — C0, DEL and C1 (U+0080–U+009F) — which fstab and
-/// systemd units cannot carry safely. A path is text: one that is not UTF-8 never gets here
+/// systemd units cannot carry safely, and the Unicode noncharacters (U+FDD0–U+FDEF, U+xFFFE,
+/// U+xFFFF), which systemd's UTF-8 check refuses. A path is text: one that is not UTF-8 never gets here
 /// (the command line and the settings file refuse it), as systemd ignores a unit whose
 /// paths are not UTF-8. Every other character is written escaped for each reader:
 /// `FstabEscape` for fstab, `UnitFileEscape` for the drop-in; a path in a mount option
@@ -19,7 +20,12 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
         }
         if let bad = text.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.value < 0x20 || (0x7f...0x9f).contains($0.value) }) {
             let shown = bad == " " ? "a space" : "the character U+\(String(bad.value, radix: 16, uppercase: true))"
-            throw DockStoreError.usage("\(what) '\(text)' contains \(shown): fstab and systemd units cannot carry it safely; choose a path without it")
+            throw DockStoreError.usage("\(what) '\(ShownBytes.text(text))' contains \(shown): fstab and systemd units cannot carry it safely; choose a path without it")
+        }
+        // systemd's UTF-8 check (unichar_is_valid) also refuses the noncharacters, and then
+        // ignores the whole line: "String is not UTF-8 clean".
+        if let bad = text.unicodeScalars.first(where: { (0xFDD0...0xFDEF).contains($0.value) || $0.value & 0xFFFE == 0xFFFE }) {
+            throw DockStoreError.usage("\(what) '\(ShownBytes.text(text))' contains the noncharacter U+\(String(bad.value, radix: 16, uppercase: true)), which systemd does not accept in unit files; choose a path without it")
         }
         // Byte by byte rather than split/joined: this runs on check's start-up path, where
         // each generic algorithm's first use costs the Swift runtime a metadata lookup.

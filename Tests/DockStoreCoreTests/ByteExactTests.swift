@@ -111,6 +111,16 @@ import Testing
         #expect(throws: DockStoreError.self) { _ = try HostPath(path, what: "--image") }
     }
 
+    /// systemd's UTF-8 check refuses the noncharacters and then ignores the whole line (found
+    /// by the systemd-analyze property test).
+    @Test(arguments: [0xFDD0, 0xFDEF, 0xFFFE, 0xFFFF, 0x1FFFE, 0x10FFFF] as [UInt32])
+    func noncharactersAreRefused(_ value: UInt32) throws {
+        let scalar = try #require(Unicode.Scalar(value))
+        var path = "/srv/a"
+        path.unicodeScalars.append(scalar)
+        #expect(throws: DockStoreError.self) { _ = try HostPath(path, what: "--mountpoint") }
+    }
+
     @Test func aCommaInTheImageFolderIsRefusedForTheMountOption() throws {
         for folder in ["/srv/a,b", "/srv/a\\b", "/srv/a\"b", "/srv/it's"] {
             let image = try HostPath(folder + "/store.btrfs", what: "--image")
