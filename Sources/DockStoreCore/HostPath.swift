@@ -3,7 +3,13 @@
 ///
 /// Validation refuses what would make that path mean something else in another file
 /// format: relative paths, `.`/`..` components (which could climb out of `--root`),
-/// whitespace and control characters (which fstab and systemd would need escaped).
+/// whitespace and control characters — C0, DEL and C1 (U+0080–U+009F) — which fstab and
+/// systemd units cannot carry safely, and the Unicode noncharacters (U+FDD0–U+FDEF, U+xFFFE,
+/// U+xFFFF), which systemd's UTF-8 check refuses. A path is text: one that is not UTF-8 never gets here
+/// (the command line and the settings file refuse it), as systemd ignores a unit whose
+/// paths are not UTF-8. Every other character is written escaped for each reader:
+/// `FstabEscape` for fstab, `UnitFileEscape` for the drop-in; a path in a mount option
+/// value is checked by `mountOptionValue`.
 public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Normalized: one leading slash, no trailing slash, no empty components.
     public let string: String
@@ -12,9 +18,14 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
         guard text.hasPrefix("/") else {
             throw DockStoreError.usage("\(what) '\(text)' is not an absolute path: give it starting with /")
         }
-        if let bad = text.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f }) {
+        if let bad = text.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.value < 0x20 || (0x7f...0x9f).contains($0.value) }) {
             let shown = bad == " " ? "a space" : "the character U+\(String(bad.value, radix: 16, uppercase: true))"
-            throw DockStoreError.usage("\(what) '\(text)' contains \(shown): fstab and systemd units cannot carry it safely; choose a path without it")
+            throw DockStoreError.usage("\(what) '\(ShownBytes.text(text))' contains \(shown): fstab and systemd units cannot carry it safely; choose a path without it")
+        }
+        // systemd's UTF-8 check (unichar_is_valid) also refuses the noncharacters, and then
+        // ignores the whole line: "String is not UTF-8 clean".
+        if let bad = text.unicodeScalars.first(where: { (0xFDD0...0xFDEF).contains($0.value) || $0.value & 0xFFFE == 0xFFFE }) {
+            throw DockStoreError.usage("\(what) '\(ShownBytes.text(text))' contains the noncharacter U+\(String(bad.value, radix: 16, uppercase: true)), which systemd does not accept in unit files; choose a path without it")
         }
         // Byte by byte rather than split/joined: this runs on check's start-up path, where
         // each generic algorithm's first use costs the Swift runtime a metadata lookup.
@@ -42,6 +53,18 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
     }
 
     private init(normalized: String) { string = normalized }
+
+    /// The path as the value of a mount option such as `x-systemd.requires-mounts-for=`,
+    /// refused when a reader on the way would change it: libmount splits options at a comma
+    /// (util-linux lib/strutils.c `ul_optstr_next`, no unescaping), and systemd-fstab-generator
+    /// writes the value unquoted into `RequiresMountsFor=`, whose parser drops quotes and
+    /// backslashes (seen with systemd 252: `/v/a\b` and `/v/a"b` became `/v/ab`).
+    public func mountOptionValue(what: String) throws -> String {
+        if let bad = string.first(where: { $0 == "," || $0 == "\\" || $0 == "\"" || $0 == "'" }) {
+            throw DockStoreError.usage("\(what) '\(string)' contains '\(bad)', which the fstab mount option x-systemd.requires-mounts-for= cannot carry (libmount splits options at commas, systemd drops quotes and backslashes); choose a path without it")
+        }
+        return string
+    }
 
     /// `/`
     public static let root = HostPath(normalized: "/")

@@ -14,7 +14,17 @@ import Musl
 enum DockstoreMain {
     static func main() {
         // Monitoring runs `check` every minute: skip swift-argument-parser's start-up there.
-        let arguments = GlobalArguments.joiningNegativeValues(GlobalArguments.hoisted(argv()))
+        let (given, notUTF8) = argv()
+        let arguments = GlobalArguments.joiningNegativeValues(GlobalArguments.hoisted(given))
+        if let notUTF8 {
+            // check is a Nagios plugin: a bad argument is UNKNOWN (3), on one line.
+            if arguments.dropFirst().first == "check" {
+                Output.line("DOCKSTORE UNKNOWN - \(notUTF8)")
+                exit(3)
+            }
+            Output.error(notUTF8)
+            exit(ExitStatus.usage.rawValue)
+        }
         if let options = CheckOptions(fastPath: arguments) {
             exit(CheckRunner.run(options))
         }
@@ -40,14 +50,28 @@ enum DockstoreMain {
     }
 
     /// The arguments, read from argv with a plain loop: `CommandLine.arguments` builds them
-    /// through generic code whose first use costs check's start-up a runtime type lookup.
-    static func argv() -> [String] {
+    /// through generic code whose first use costs check's start-up a runtime type lookup, and
+    /// it replaces bytes that are not UTF-8 with U+FFFD — a path would silently name another
+    /// file. The first argument that is not UTF-8 comes back as a one-line refusal instead:
+    /// dockstore writes paths into fstab and unit files, and systemd ignores a unit whose
+    /// paths are not UTF-8.
+    static func argv() -> (arguments: [String], notUTF8: String?) {
         var arguments: [String] = []
+        var refusal: String? = nil
         arguments.reserveCapacity(Int(CommandLine.argc))
         for index in 0..<Int(CommandLine.argc) {
-            if let argument = CommandLine.unsafeArgv[index] { arguments.append(String(cString: argument)) }
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            if let argument = String(validatingCString: pointer) {
+                arguments.append(argument)
+                continue
+            }
+            let bytes = Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer))).map { UInt8(bitPattern: $0) }
+            if refusal == nil {
+                refusal = "argument \(index) '\(ShownBytes.text(bytes))' is not UTF-8; systemd reads paths in fstab and unit files only as UTF-8: give it in UTF-8"
+            }
+            arguments.append(String(decoding: bytes, as: UTF8.self))
         }
-        return arguments
+        return (arguments, refusal)
     }
 }
 

@@ -48,7 +48,9 @@ struct ChangeOptions: ParsableArguments {
         if geteuid() != 0 {
             throw DockStoreError.refused("\(what): run it as root (or look first with --dry-run)")
         }
-        return try FileLock(path: HostPaths.lock, on: host, timeout: lockTimeout, waiting: { if Output.isTerminal(2) { Output.warning($0) } })
+        let lock = try FileLock(path: HostPaths.lock, on: host, timeout: lockTimeout, waiting: { if Output.isTerminal(2) { Output.warning($0) } })
+        WriteDebris.sweep(host: host)
+        return lock
     }
 }
 

@@ -52,17 +52,18 @@ import Testing
     @Test(arguments: table)
     func rewrites(_ input: String, _ driver: String, _ options: [String], _ expected: String, _ words: [String]) throws {
         var observed = Self.btrfsFS
-        observed.sysconfig = input
+        observed.sysconfig = Array((input).utf8)
         observed.filesystem = FilesystemType(name: driver == "btrfs" ? "btrfs" : "ext4", supportsDType: true)
         let request = try BackendRequest(driver: driver, options: options)
         let plan = try BackendPlanner.plan(observed, request, Self.host)
-        guard case .writeSysconfig(_, let text, _)? = plan.steps.first else {
+        guard case .writeSysconfig(_, let bytes, _)? = plan.steps.first else {
             Issue.record("no sysconfig step for \(input.debugDescription)"); return
         }
+        let text = bytes.utf8Text
         #expect(text == expected)
         #expect(try BashOracle.words(sourcing: text) == words, "bash reads \(text.debugDescription)")
         var again = observed
-        again.sysconfig = text
+        again.sysconfig = bytes
         #expect(try BackendPlanner.plan(again, request, Self.host).steps.isEmpty, "a second run changes nothing")
     }
 

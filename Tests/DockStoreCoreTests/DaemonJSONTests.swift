@@ -48,7 +48,7 @@ struct DaemonJSONTests {
 
     @Test func refusesAMiscasedStorageKeyBeforeAnyEdit() throws {
         #expect(throws: DockStoreError.self) {
-            try StorageSelection.plan(driver: "vfs", options: [], sysconfigText: nil, sysconfigPath: "s",
+            try StorageSelection.plan(driver: "vfs", options: [], sysconfigBytes: nil, sysconfigPath: "s",
                                       daemonJSONText: "{\"Storage-Driver\": \"vfs\"}", daemonJSONPath: "d")
         }
     }

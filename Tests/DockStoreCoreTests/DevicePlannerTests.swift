@@ -74,7 +74,8 @@ import Testing
 
     @Test func fstabNamesTheDeviceByUUID() throws {
         let plan = try ProvisionPlanner.plan(Self.observed(), Self.request(), Self.host)
-        guard case .writeFstab(let text, _) = plan.steps[2] else { Issue.record("no fstab step"); return }
+        guard case .writeFstab(let fstabBytes, _) = plan.steps[2] else { Issue.record("no fstab step"); return }
+        let text = fstabBytes.utf8Text
         #expect(text == "UUID=\(Self.uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
         guard case .mount(let source, let fstype, _) = plan.steps[1] else { Issue.record("no mount step"); return }
         #expect(source == "/dev/nvme1n1")
@@ -84,15 +85,17 @@ import Testing
     @Test func reusesTheExistingUUID() throws {
         let existing = Self.observed { $0.content = .signature(type: "btrfs", uuid: "abcd", label: "docker") }
         let plan = try ProvisionPlanner.plan(existing, Self.request(), Self.host)
-        guard case .writeFstab(let text, _) = plan.steps[1] else { Issue.record("no fstab step"); return }
+        guard case .writeFstab(let fstabBytes, _) = plan.steps[1] else { Issue.record("no fstab step"); return }
+        let text = fstabBytes.utf8Text
         #expect(text.hasPrefix("UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0"))
     }
 
     @Test func adoptsALineThatNamesTheDeviceByPath() throws {
         var o = Self.observed { $0.content = .signature(type: "btrfs", uuid: "abcd", label: "docker") }
-        o.fstab = "/dev/xvdf /var/lib/docker btrfs defaults 0 0\n"
+        o.fstab = Array(("/dev/xvdf /var/lib/docker btrfs defaults 0 0\n").utf8)
         let plan = try ProvisionPlanner.plan(o, Self.request(), Self.host)
-        guard case .writeFstab(let text, let change) = plan.steps[1] else { Issue.record("no fstab step"); return }
+        guard case .writeFstab(let fstabBytes, let change) = plan.steps[1] else { Issue.record("no fstab step"); return }
+        let text = fstabBytes.utf8Text
         #expect(text == "UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
         #expect(change.contains("adopt line 1"))
     }
@@ -101,18 +104,20 @@ import Testing
         var o = Self.observed { $0.content = .signature(type: "btrfs", uuid: "abcd", label: "docker"); $0.mountedAt = ["/var/lib/docker"] }
         o.mountpoint = .mounted(MountEntry(source: "/dev/nvme1n1", target: "/var/lib/docker", fstype: "btrfs", options: "", device: 1),
                                 ofImage: false, ofDevice: true)
-        o.fstab = "UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"
+        o.fstab = Array(("UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n").utf8)
         o.dropIn = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint)
-        o.sysconfig = "DOCKER_OPTS=\"-s btrfs\"\n"
+        o.sysconfig = Array(("DOCKER_OPTS=\"-s btrfs\"\n").utf8)
         #expect(try ProvisionPlanner.plan(o, Self.request(), Self.host).steps.isEmpty)
     }
 
     @Test func overlayFilesystemsSelectOverlay2() throws {
         for (fs, pass) in [(DeviceFilesystem.xfs, "0"), (.ext4, "2")] {
             let plan = try ProvisionPlanner.plan(Self.observed(), Self.request(fs: fs), Self.host)
-            guard case .writeFstab(let text, _) = plan.steps[2], case .writeSysconfig(let sysconfig, _) = plan.steps[4] else {
+            guard case .writeFstab(let fstabBytes, _) = plan.steps[2], case .writeSysconfig(let sysconfigBytes, _) = plan.steps[4] else {
                 Issue.record("steps: \(plan.steps.map(\.id))"); continue
             }
+            let text = fstabBytes.utf8Text
+            let sysconfig = sysconfigBytes.utf8Text
             #expect(text == "UUID=\(Self.uuid) /var/lib/docker \(fs.rawValue) nofail,x-systemd.before=dockstore-provision.service 0 \(pass)\n")
             #expect(sysconfig.contains("DOCKER_OPTS=\"--storage-driver=overlay2\""))
             #expect(fs.mkfs(device: "/dev/x", label: "docker", uuid: "u", force: false).1.contains(fs == .xfs ? "ftype=1" : "-U"))

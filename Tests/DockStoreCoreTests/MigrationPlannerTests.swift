@@ -52,12 +52,12 @@ import Testing
         }, false, ["remove-loop", "fstab", "detach-loop", "delete-image", "finish"]),
         ("killed after delete-image", o {
             $0.members = [a]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.journal = journal
-            $0.imageExists = false; $0.fstab = uuidLine
+            $0.imageExists = false; $0.fstab = Array((uuidLine).utf8)
         }, false, ["finish"]),
-        ("finished", o { $0.members = [a]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.imageExists = false; $0.fstab = uuidLine },
+        ("finished", o { $0.members = [a]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.imageExists = false; $0.fstab = Array((uuidLine).utf8) },
          false, []),
         ("finished with --keep-image, run again without it: the kept image stays", o {
-            $0.members = [a]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.imageExists = true; $0.fstab = uuidLine
+            $0.members = [a]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.imageExists = true; $0.fstab = Array((uuidLine).utf8)
         }, false, []),
         ("journal open, nothing added yet (killed after journal), same volume", o { $0.journal = journal },
          false, ["add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]),

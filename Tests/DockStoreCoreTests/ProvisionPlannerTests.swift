@@ -35,24 +35,24 @@ import Testing
         }, ["create-image", "format", "mount"]),
         ("crash right after creating the file", with {
             $0.image = .file(size: 0, allocated: 0, content: .blank); $0.mountpoint = .missing; $0.imageMountedAt = []
-            $0.fstab = ""; $0.dropIn = nil; $0.sysconfig = nil
+            $0.fstab = Array(("").utf8); $0.dropIn = nil; $0.sysconfig = nil
         }, ["create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
-        ("legacy fstab line", with { $0.fstab = Fixtures.fstabLegacy }, ["fstab"]),
+        ("legacy fstab line", with { $0.fstab = Array((Fixtures.fstabLegacy).utf8) }, ["fstab"]),
         ("fstab missing", with { $0.fstab = nil }, ["fstab"]),
         ("drop-in edited by hand", with { $0.dropIn = "[Unit]\n" }, ["drop-in"]),
-        ("kiwi sysconfig already selects btrfs", with { $0.sysconfig = Fixtures.sysconfigKiwi }, []),
-        ("sysconfig selects overlay2", with { $0.sysconfig = Fixtures.sysconfigWithOptions }, ["sysconfig"]),
+        ("kiwi sysconfig already selects btrfs", with { $0.sysconfig = Array((Fixtures.sysconfigKiwi).utf8) }, []),
+        ("sysconfig selects overlay2", with { $0.sysconfig = Array((Fixtures.sysconfigWithOptions).utf8) }, ["sysconfig"]),
         ("daemon.json selects btrfs: no flag", with { $0.daemonJSON = "{\"storage-driver\": \"btrfs\"}" }, ["sysconfig"]),
         ("daemon.json selects btrfs, flag already gone", with {
-            $0.daemonJSON = "{\"storage-driver\": \"btrfs\"}"; $0.sysconfig = Fixtures.sysconfigSUSE
+            $0.daemonJSON = "{\"storage-driver\": \"btrfs\"}"; $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8)
         }, []),
         ("daemon.json selects overlay2: its key goes", with { $0.daemonJSON = Fixtures.daemonConflict }, ["daemon-json"]),
-        ("daemon.json selects overlay2, DOCKER_OPTS empty", with { $0.daemonJSON = Fixtures.daemonConflict; $0.sysconfig = Fixtures.sysconfigSUSE },
+        ("daemon.json selects overlay2, DOCKER_OPTS empty", with { $0.daemonJSON = Fixtures.daemonConflict; $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8) },
          ["daemon-json", "sysconfig"]),
         ("systemd running: reload after unit changes", with { $0.systemdRunning = true; $0.dropIn = nil }, ["drop-in", "daemon-reload"]),
         ("systemd running, nothing to do", with { $0.systemdRunning = true }, []),
         ("our line from before the boot ordering option", with {
-            $0.fstab = ourLine.replacingOccurrences(",x-systemd.before=dockstore-provision.service", "")
+            $0.fstab = Array((ourLine.replacingOccurrences(",x-systemd.before=dockstore-provision.service", "")).utf8)
         }, ["fstab"]),
         ("after a reboot: a leftover loop device over the image, unmounted", with {
             $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.imageLoops = ["/dev/loop3"]
@@ -93,10 +93,10 @@ import Testing
         ("image's filesystem open in another mount namespace", with {
             $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.imageFilesystemOpen = true
         }, .refused, "would make a second copy"),
-        ("foreign fstab line", with { $0.fstab = "UUID=1 /var/lib/docker xfs defaults 0 0\n" }, .refused, "already mounts UUID=1"),
+        ("foreign fstab line", with { $0.fstab = Array(("UUID=1 /var/lib/docker xfs defaults 0 0\n").utf8) }, .refused, "already mounts UUID=1"),
         ("daemon.json invalid", with { $0.daemonJSON = "{ nope" }, .refused, "not valid JSON"),
         ("daemon.json not an object", with { $0.daemonJSON = "[1]" }, .refused, "does not hold a JSON object"),
-        ("DOCKER_OPTS uses expansion", with { $0.sysconfig = "DOCKER_OPTS=\"$X -s overlay2\"\n" }, .refused, "shell expansion"),
+        ("DOCKER_OPTS uses expansion", with { $0.sysconfig = Array(("DOCKER_OPTS=\"$X -s overlay2\"\n").utf8) }, .refused, "shell expansion"),
     ]
 
     @Test(arguments: refusals)

@@ -20,7 +20,7 @@ import Testing
     static func device(_ change: (inout TeardownObservation) -> Void = { _ in }) -> TeardownObservation {
         o {
             $0.mounted = deviceMount; $0.imageLoops = []; $0.imageExists = false; $0.device = "/dev/nvme1n1"
-            $0.storeUUID = "u"; $0.deviceLabel = "docker"; $0.fstab = uuidLine
+            $0.storeUUID = "u"; $0.deviceLabel = "docker"; $0.fstab = Array((uuidLine).utf8)
             change(&$0)
         }
     }
@@ -28,15 +28,15 @@ import Testing
     static let cases: [(String, TeardownObservation, TeardownRequest, [String]?, String)] = [
         ("image store", o { _ in }, TeardownRequest(deleteImage: true),
          ["disable-boot", "unmount", "detach-loop", "fstab", "drop-in", "delete-image"], ""),
-        ("already torn down", o { $0.mounted = nil; $0.imageLoops = []; $0.imageExists = false; $0.fstab = ""; $0.dropInExists = false; $0.bootDisabled = true },
+        ("already torn down", o { $0.mounted = nil; $0.imageLoops = []; $0.imageExists = false; $0.fstab = Array(("").utf8); $0.dropInExists = false; $0.bootDisabled = true },
          TeardownRequest(), [], ""),
         ("device store proven by its fstab line", device(), TeardownRequest(wipeDevice: true),
          ["disable-boot", "unmount", "fstab", "drop-in", "wipe-device"], ""),
-        ("device store proven by the migration journal", device { $0.fstab = ""; $0.journalUUID = "u" }, TeardownRequest(wipeDevice: true),
+        ("device store proven by the migration journal", device { $0.fstab = Array(("").utf8); $0.journalUUID = "u" }, TeardownRequest(wipeDevice: true),
          ["disable-boot", "unmount", "drop-in", "wipe-device"], ""),
         ("a filesystem labelled appdata", device { $0.deviceLabel = "appdata" }, TeardownRequest(wipeDevice: true),
          nil, "its label is 'appdata', not 'docker'"),
-        ("labelled docker, but nothing of dockstore's names it", device { $0.fstab = "" }, TeardownRequest(),
+        ("labelled docker, but nothing of dockstore's names it", device { $0.fstab = Array(("").utf8) }, TeardownRequest(),
          nil, "neither an fstab line for /var/lib/docker nor a migration journal names UUID=u"),
         ("a UUID that cannot be read", device { $0.storeUUID = nil }, TeardownRequest(), nil, "its filesystem UUID cannot be read"),
         ("dockerd runs", o { $0.dockerdPID = 42 }, TeardownRequest(), nil, "pass --stop-docker"),

@@ -17,7 +17,7 @@ public struct BackendApplier: Sendable {
         try WritePreflight.check(plan.steps.compactMap { step in
             switch step {
             case .writeDaemonJSON(_, let text, _): .init(path: host.real(HostPaths.daemonJSON), bytes: text.utf8.count)
-            case .writeSysconfig(_, let text, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: text.utf8.count)
+            case .writeSysconfig(_, let bytes, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)
             case .restartDocker: nil
             }
         })
@@ -25,8 +25,8 @@ public struct BackendApplier: Sendable {
             switch step {
             case .writeDaemonJSON(_, let text, _):
                 try AtomicFile.write(HostPaths.daemonJSON, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
-            case .writeSysconfig(_, let text, _):
-                try AtomicFile.write(HostPaths.sysconfigDocker, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .writeSysconfig(_, let bytes, _):
+                try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .restartDocker:
                 let result = try Subprocess.run("systemctl", ["restart", "docker.service"], package: "systemd")
                 guard result.status == 0 else {

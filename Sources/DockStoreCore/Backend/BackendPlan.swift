@@ -2,7 +2,7 @@
 /// between the two leaves dockerd with one setting, never with a conflict.
 public enum BackendStep: Sendable, Equatable {
     case writeDaemonJSON(old: String, new: String, change: String)
-    case writeSysconfig(old: String?, new: String, change: String)
+    case writeSysconfig(old: [UInt8]?, new: [UInt8], change: String)
     case restartDocker
 
     public var id: String {
@@ -47,15 +47,15 @@ public enum BackendPlanner {
         }
         let selection = try StorageSelection.plan(
             driver: request.driver.name, options: request.options.map(\.description),
-            sysconfigText: observed.sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker),
+            sysconfigBytes: observed.sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker),
             daemonJSONText: observed.daemonJSON, daemonJSONPath: host.real(HostPaths.daemonJSON))
         warnings += selection.warnings
         var steps: [BackendStep] = []
         if let edit = selection.daemonJSON, let old = observed.daemonJSON {
-            steps.append(.writeDaemonJSON(old: old, new: edit.text, change: edit.change))
+            steps.append(.writeDaemonJSON(old: old, new: String(decoding: edit.bytes, as: UTF8.self), change: edit.change))
         }
         if let edit = selection.sysconfig {
-            steps.append(.writeSysconfig(old: observed.sysconfig, new: edit.text, change: edit.change))
+            steps.append(.writeSysconfig(old: observed.sysconfig, new: edit.bytes, change: edit.change))
         }
         var note: String? = nil
         if !steps.isEmpty {

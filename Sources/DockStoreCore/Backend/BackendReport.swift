@@ -24,9 +24,9 @@ public struct BackendReport: Codable, Sendable, Equatable {
             } catch {}
         }
         var storage = DockerOptions.Storage(driver: nil, options: [], spans: [])
-        if let text = observed.sysconfig {
+        if let bytes = observed.sysconfig {
             do {
-                let file = try SysconfigFile(path: sysconfigPath, text: text)
+                let file = try SysconfigFile(path: sysconfigPath, bytes: bytes)
                 storage = file.dockerStorage
                 if file.assignment(SysconfigFile.dockerOptsName)?.expands == true {
                     report.problems.append("\(sysconfigPath): DOCKER_OPTS uses shell expansion; what dockerd gets depends on the environment")

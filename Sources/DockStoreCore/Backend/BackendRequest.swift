@@ -27,7 +27,7 @@ public struct BackendRequest: Sendable, Equatable {
 /// What `backend` reads: the two files dockerd takes its storage settings from, and the
 /// filesystem at the mountpoint.
 public struct BackendObservation: Sendable, Equatable {
-    public var sysconfig: String?
+    public var sysconfig: [UInt8]?
     public var daemonJSON: String?
     /// nil when the mountpoint does not exist.
     public var filesystem: FilesystemType?
@@ -35,7 +35,7 @@ public struct BackendObservation: Sendable, Equatable {
 
     public init(sysconfig: String? = nil, daemonJSON: String? = nil, filesystem: FilesystemType? = nil,
                 systemdRunning: Bool = false) {
-        self.sysconfig = sysconfig
+        self.sysconfig = sysconfig.map { Array($0.utf8) }
         self.daemonJSON = daemonJSON
         self.filesystem = filesystem
         self.systemdRunning = systemdRunning
@@ -44,7 +44,7 @@ public struct BackendObservation: Sendable, Equatable {
     /// Reads them; checks d_type only where it decides anything (overlay2 on xfs).
     public static func read(host: Host, mountpoint: HostPath, checkDTypeFor driver: StorageDriver?) throws -> BackendObservation {
         var observed = BackendObservation()
-        observed.sysconfig = try FileContents.readString(HostPaths.sysconfigDocker, on: host)
+        observed.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
         observed.daemonJSON = try FileContents.readString(HostPaths.daemonJSON, on: host)
         let target = host.real(mountpoint)
         if try FileStatus.following(target)?.kind == .directory {

@@ -6,7 +6,8 @@
 /// DOCKER_OPTS loses its storage flags instead.
 public struct StorageSelection: Sendable, Equatable {
     public struct Edit: Sendable, Equatable {
-        public var text: String
+        /// The whole new file, byte for byte.
+        public var bytes: [UInt8]
         /// One line saying what changes.
         public var change: String
     }
@@ -17,14 +18,14 @@ public struct StorageSelection: Sendable, Equatable {
 
     /// - Parameter options: the storage options to set; nil keeps those DOCKER_OPTS already
     ///   has for `driver` and drops the others (what provision wants).
-    public static func plan(driver: String, options: [String]?, sysconfigText: String?, sysconfigPath: String,
+    public static func plan(driver: String, options: [String]?, sysconfigBytes: [UInt8]?, sysconfigPath: String,
                             daemonJSONText: String?, daemonJSONPath: String) throws -> StorageSelection {
         var result = StorageSelection(daemonJSON: nil, sysconfig: nil, warnings: [])
         let daemon = try daemonJSONText.map { try DaemonJSON(path: daemonJSONPath, text: $0) }
         if daemon?.containerdSnapshotter == true {
             result.warnings.append("\(daemonJSONPath) turns on features.containerd-snapshotter: images then live under /var/lib/containerd, outside Docker's storage")
         }
-        var file = try SysconfigFile(path: sysconfigPath, text: sysconfigText ?? DockerOptions.suseSysconfigTemplate)
+        var file = try SysconfigFile(path: sysconfigPath, bytes: sysconfigBytes ?? Array(DockerOptions.suseSysconfigTemplate.utf8))
         let wantedOptions = options ?? file.dockerStorage.options.filter { $0.hasPrefix(driver + ".") }
 
         var flagDriver: String? = driver
@@ -42,12 +43,12 @@ public struct StorageSelection: Sendable, Equatable {
             } else {
                 let text = try daemon.removingStorageKeys()
                 let removed = daemon.storageMembersShown.joined(separator: " and ")
-                result.daemonJSON = Edit(text: text, change: "remove \(removed) (dockerd refuses a storage setting given both there and in DOCKER_OPTS); the other keys stay")
+                result.daemonJSON = Edit(bytes: Array(text.utf8), change: "remove \(removed) (dockerd refuses a storage setting given both there and in DOCKER_OPTS); the other keys stay")
             }
         }
         if let change = try file.setDockerStorage(driver: flagDriver, options: flagOptions) {
-            let what = sysconfigText == nil ? "create it as SUSE ships it, with \(change)" : "set \(change)"
-            result.sysconfig = Edit(text: file.text, change: what)
+            let what = sysconfigBytes == nil ? "create it as SUSE ships it, with \(change)" : "set \(change)"
+            result.sysconfig = Edit(bytes: file.bytes, change: what)
         }
         return result
     }

@@ -29,16 +29,18 @@ public struct DockerOptions: Sendable, Equatable {
         tokens = []
         var leading = ""
         var word = ""
-        for ch in value {
+        // Scalar by scalar: a blank followed by a combining mark is one Character to Swift,
+        // but bash and systemd split at the blank.
+        for ch in value.unicodeScalars {
             if ch == " " || ch == "\t" || ch == "\n" {
                 if !word.isEmpty {
                     tokens.append(Token(leading: leading, word: word))
                     leading = ""
                     word = ""
                 }
-                leading.append(ch)
+                leading.unicodeScalars.append(ch)
             } else {
-                word.append(ch)
+                word.unicodeScalars.append(ch)
             }
         }
         if !word.isEmpty {

@@ -1,5 +1,11 @@
-/// One mount line of fstab(5): `source target fstype options dump pass`, with the octal
-/// escapes (`\040` for a space) that fstab uses inside fields.
+/// One mount line of fstab(5): `source target fstype options dump pass`, read as libmount
+/// reads it (util-linux libmount/src/tab_parse.c): fields separated by spaces and tabs, one
+/// "\r" before the end of the line dropped, octal escapes (`\040` for a space) resolved in
+/// every field, options split at commas outside double quotes and not after a backslash.
+///
+/// Its fields are text: a line whose fields are not UTF-8 is not an entry (see `FstabLine`)
+/// — dockstore never rewrites it, and systemd, which mounts fstab at boot, ignores a mount
+/// unit whose paths are not UTF-8 ("String is not UTF-8 clean").
 public struct FstabEntry: Sendable, Equatable {
     public var source: String
     public var target: String
@@ -18,23 +24,28 @@ public struct FstabEntry: Sendable, Equatable {
         self.pass = pass
     }
 
-    /// Parses a non-comment line; nil when it has fewer than three fields (libmount would
-    /// reject it too; the line is kept as it is but never matched).
-    public init?(line: String) {
-        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard fields.count >= 3 else { return nil }
-        source = Self.unescape(fields[0])
-        target = Self.unescape(fields[1])
-        fstype = fields[2]
-        options = fields.count > 3 ? fields[3].split(separator: ",").map(String.init) : ["defaults"]
-        dump = fields.count > 4 ? fields[4] : "0"
-        pass = fields.count > 5 ? fields[5] : "0"
+    /// Parses a non-comment line; nil when libmount could not read it as a mount line or
+    /// its fields are not UTF-8 (the line is kept as it is but never matched).
+    public init?(line: [UInt8]) {
+        guard case .entry(let entry) = FstabLine.parse(line) else { return nil }
+        self = entry
     }
 
-    public var rendered: String {
+    public init?(line: String) { self.init(line: Array(line.utf8)) }
+
+    /// The line as libmount reads it back: every field escaped for fstab, one space apart.
+    public var renderedBytes: [UInt8] {
         let opts = options.isEmpty ? "defaults" : options.joined(separator: ",")
-        return "\(Self.escape(source)) \(Self.escape(target)) \(fstype) \(opts) \(dump) \(pass)"
+        var out = FstabEscape.field(Array(source.utf8), leadsLine: true)
+        for field in [target, fstype, opts, dump, pass] {
+            out.append(UInt8(ascii: " "))
+            out += FstabEscape.field(Array(field.utf8))
+        }
+        return out
     }
+
+    /// `renderedBytes` as text (always UTF-8: every field is).
+    public var rendered: String { String(decoding: renderedBytes, as: UTF8.self) }
 
     /// The target with trailing slashes removed, for comparing with a `HostPath`.
     public var normalizedTarget: String { Self.normalize(target) }
@@ -47,34 +58,12 @@ public struct FstabEntry: Sendable, Equatable {
     }
 
     public static func escape(_ field: String) -> String {
-        var out = ""
-        for ch in field.unicodeScalars {
-            switch ch {
-            case " ": out += "\\040"
-            case "\t": out += "\\011"
-            case "\n": out += "\\012"
-            case "\\": out += "\\134"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
+        String(decoding: FstabEscape.field(Array(field.utf8)), as: UTF8.self)
     }
 
+    /// A field with its octal escapes resolved, as text (bytes that are not UTF-8 shown as U+FFFD;
+    /// for reading /proc/swaps, whose names the kernel wrote).
     public static func unescape(_ field: String) -> String {
-        let bytes = Array(field.utf8)
-        var out: [UInt8] = []
-        var i = 0
-        func octal(_ b: UInt8) -> UInt8? { (b >= 0x30 && b <= 0x37) ? b - 0x30 : nil }
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "\\"), i + 3 < bytes.count,
-               let a = octal(bytes[i + 1]), let b = octal(bytes[i + 2]), let c = octal(bytes[i + 3]) {
-                out.append(a << 6 | b << 3 | c)
-                i += 4
-            } else {
-                out.append(bytes[i])
-                i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: FstabEscape.unescape(Array(field.utf8)), as: UTF8.self)
     }
 }

@@ -18,12 +18,18 @@ extension FstabFile {
     public func storeLineEdit(source: String, aliases: [String] = [], target: HostPath, fstype: String,
                               requiredOptions: [String], pass: String = "0", path: String) throws -> StoreLineEdit {
         // A line that names the mountpoint or the source but cannot be read (fewer than three
-        // fields) is a half-written claim on the store: refuse rather than add a second line.
-        for (index, line) in lines.enumerated() where line.entry == nil {
-            let fields = line.raw.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { FstabEntry.unescape(String($0)) }
-            guard let first = fields.first, !first.hasPrefix("#") else { continue }
-            if fields.contains(target.string) || fields.contains(source) {
-                throw DockStoreError.refused("\(path) line \(index + 1) names \(fields.contains(target.string) ? target.string : source) but is not a valid fstab line (it needs at least source, mountpoint and type): fix or remove it and re-run")
+        // fields, bytes that are not UTF-8, a NUL) is a half-written claim on the store, or one
+        // dockstore cannot judge: refuse rather than add a second line.
+        let names = [Array(target.string.utf8), Array(source.utf8)]
+        for (index, line) in lines.enumerated() {
+            guard case .unreadable(let reason, let fields) = line.parsed else { continue }
+            let normalized = fields.map { field -> [UInt8] in
+                guard field.first == UInt8(ascii: "/") else { return field }
+                let parts = field.split(separator: UInt8(ascii: "/"))
+                return parts.isEmpty ? [UInt8(ascii: "/")] : parts.flatMap { [UInt8(ascii: "/")] + $0 }
+            }
+            if let named = names.first(where: { normalized.contains($0) }) {
+                throw DockStoreError.refused("\(path) line \(index + 1) names \(String(decoding: named, as: UTF8.self)) but is not a valid fstab line (\(reason)): fix or remove it and re-run")
             }
         }
         let atTarget = entries(mountingAt: target)

@@ -1,32 +1,49 @@
-/// `/etc/fstab`, kept line by line so that an edit changes only the line it must: every
-/// other line and comment stays byte for byte, and a missing final newline stays missing
-/// unless a line is appended.
+/// `/etc/fstab`, kept line by line as bytes so that an edit changes only the line it must:
+/// every other line and comment stays byte for byte (whatever bytes it holds: not UTF-8, CR,
+/// NUL, very long), and a missing final newline stays missing unless a line is appended.
 public struct FstabFile: Sendable, Equatable {
     public struct Line: Sendable, Equatable {
-        /// The line's text without its newline.
-        public var raw: String
-        /// The parsed entry, nil for comments, blank and unparsable lines.
-        public var entry: FstabEntry?
+        /// The line's bytes without its newline.
+        public var raw: [UInt8]
+        /// What libmount reads there.
+        public var parsed: FstabLine
+        /// The parsed entry, nil for comments, blank and unreadable lines.
+        public var entry: FstabEntry? {
+            if case .entry(let entry) = parsed { return entry }
+            return nil
+        }
+
+        init(raw: [UInt8]) {
+            self.raw = raw
+            parsed = FstabLine.parse(raw)
+        }
     }
 
     public private(set) var lines: [Line]
     public private(set) var endsWithNewline: Bool
 
-    public init(text: String) {
-        var parts = text.newlineSeparatedLines()
-        endsWithNewline = text.isEmpty || text.endsWithNewlineByte
+    public init(bytes: [UInt8]) {
+        var parts = bytes.newlineSeparatedLines()
+        endsWithNewline = bytes.isEmpty || bytes.last == UInt8(ascii: "\n")
         if endsWithNewline { parts.removeLast() }
-        lines = parts.map { raw in
-            let trimmed = raw.trimmingWhitespace()
-            let entry = (trimmed.isEmpty || trimmed.hasPrefix("#")) ? nil : FstabEntry(line: raw)
-            return Line(raw: raw, entry: entry)
-        }
+        lines = parts.map(Line.init(raw:))
     }
 
-    public var text: String {
-        guard !lines.isEmpty else { return "" }
-        return lines.map(\.raw).joined(separator: "\n") + (endsWithNewline ? "\n" : "")
+    public init(text: String) { self.init(bytes: Array(text.utf8)) }
+
+    public var bytes: [UInt8] {
+        guard !lines.isEmpty else { return [] }
+        var out: [UInt8] = []
+        for (index, line) in lines.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: "\n")) }
+            out += line.raw
+        }
+        if endsWithNewline { out.append(UInt8(ascii: "\n")) }
+        return out
     }
+
+    /// The file as text, for showing it (bytes that are not UTF-8 become U+FFFD); write `bytes`.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Entries (with their 0-based line index) that mount something at `target`.
     public func entries(mountingAt target: HostPath) -> [(index: Int, entry: FstabEntry)] {
@@ -45,11 +62,11 @@ public struct FstabFile: Sendable, Equatable {
     }
 
     public mutating func replace(lineAt index: Int, with entry: FstabEntry) {
-        lines[index] = Line(raw: entry.rendered, entry: entry)
+        lines[index] = Line(raw: entry.renderedBytes)
     }
 
     public mutating func append(_ entry: FstabEntry) {
-        lines.append(Line(raw: entry.rendered, entry: entry))
+        lines.append(Line(raw: entry.renderedBytes))
         endsWithNewline = true
     }
 

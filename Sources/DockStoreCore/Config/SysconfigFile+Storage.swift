@@ -10,6 +10,11 @@ extension SysconfigFile {
     /// Makes DOCKER_OPTS select `driver` (nil: no driver flag at all) with `options`.
     /// Returns a one-line description of the change, or nil when the file already says so.
     public mutating func setDockerStorage(driver: String?, options: [String]) throws -> String? {
+        // The whole value is rewritten from its words: bytes that are not UTF-8 in it could not
+        // be kept, so the file is left as it is.
+        if let existing = assignment(Self.dockerOptsName), existing.utf8Value == nil {
+            throw DockStoreError.refused("\(path) line \(existing.line): \(Self.dockerOptsName) holds bytes that are not UTF-8 (\(ShownBytes.text(existing.valueBytes))); dockerd and systemd read only UTF-8 there: write the value in UTF-8 and re-run")
+        }
         let current = DockerOptions(value(Self.dockerOptsName) ?? "")
         let storage = current.storage
         if assignment(Self.dockerOptsName) != nil, storage.driver == driver, storage.options == options,

@@ -12,8 +12,13 @@ public struct SysconfigFile: Sendable {
     /// One `NAME=value` statement, possibly spread over several physical lines.
     public struct Assignment: Sendable, Equatable {
         public var name: String
-        /// The value as the shell would assign it (quotes removed, escapes resolved).
-        public var value: String
+        /// The value as the shell would assign it (quotes removed, escapes resolved), as bytes.
+        public var valueBytes: [UInt8]
+        /// `valueBytes` as text; nil when they are not UTF-8 (systemd's EnvironmentFile= then
+        /// ignores the assignment: "not UTF-8 clean").
+        public var utf8Value: String? { String(validating: valueBytes, as: UTF8.self) }
+        /// `valueBytes` as text, bytes that are not UTF-8 shown as U+FFFD: for messages only.
+        public var value: String { String(decoding: valueBytes, as: UTF8.self) }
         /// True when the raw value holds an unescaped `$` or backtick outside single quotes.
         public var expands: Bool
         public var exported: Bool
@@ -38,6 +43,7 @@ public struct SysconfigFile: Sendable {
         try self.init(path: path, bytes: Array(text.utf8))
     }
 
+    /// The file as text, for showing it (bytes that are not UTF-8 become U+FFFD); write `bytes`.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// The assignment that wins (the last one, as in bash and systemd).
@@ -67,18 +73,20 @@ public struct SysconfigFile: Sendable {
         assignments = try SysconfigParser.assignments(in: bytes, path: path)
         // The edit must not change what any other line means (a last line ending in a
         // backslash and no newline would swallow an appended line, as bash reads it).
-        let others = { (list: [Assignment]) in list.filter { $0.name != name }.map { "\($0.name)=\($0.value)" } }
-        if others(assignments) != others(before) || assignment(name)?.value != value {
+        let others = { (list: [Assignment]) in list.filter { $0.name != name }.map { Array($0.name.utf8) + [0] + $0.valueBytes } }
+        if others(assignments) != others(before) || assignment(name)?.utf8Value != value {
             throw DockStoreError.refused("\(path) cannot take \(name) without changing how its other lines read (does its last line end with a backslash and no newline?); end that line and re-run")
         }
     }
 
     /// A double-quoted word that bash and systemd's EnvironmentFile= both read back as `value`.
+    /// Scalar by scalar, not by Character: a quote followed by a combining mark is one
+    /// Character to Swift but still a quote to bash.
     public static func doubleQuoted(_ value: String) -> String {
         var out = "\""
-        for ch in value {
-            if ch == "\\" || ch == "\"" || ch == "$" || ch == "`" { out.append("\\") }
-            out.append(ch)
+        for scalar in value.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" || scalar == "$" || scalar == "`" { out.unicodeScalars.append("\\") }
+            out.unicodeScalars.append(scalar)
         }
         out.append("\"")
         return out
@@ -130,7 +138,7 @@ struct SysconfigParser {
                     i += 1
                     let valueStart = i
                     let (value, expands) = try readValue(startLine: startLine)
-                    result.append(.init(name: name, value: value, expands: expands, exported: exported,
+                    result.append(.init(name: name, valueBytes: value, expands: expands, exported: exported,
                                         line: startLine, valueRange: valueStart..<i))
                     // After a value only blanks, a comment or `;` and another statement may
                     // follow. bash reads `A=1 B=2` as two assignments and `A=1 cmd` as none (A
@@ -216,7 +224,7 @@ struct SysconfigParser {
     }
 
     /// Reads one shell word starting at `i`, leaving `i` on the first byte after it.
-    private mutating func readValue(startLine: Int) throws -> (String, Bool) {
+    private mutating func readValue(startLine: Int) throws -> ([UInt8], Bool) {
         var out: [UInt8] = []
         var expands = false
         let backslash = UInt8(ascii: "\\")
@@ -272,7 +280,7 @@ struct SysconfigParser {
                 i += 1
             }
         }
-        return (String(decoding: out, as: UTF8.self), expands)
+        return (out, expands)
     }
 
     private func unterminated(_ quote: String, _ startLine: Int) -> DockStoreError {

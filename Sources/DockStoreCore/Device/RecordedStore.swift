@@ -12,7 +12,7 @@ public enum RecordedStore {
 
     public static func redirect(host: Host, mountpoint: HostPath, named spec: DeviceSpec, label: String) throws -> Redirect? {
         guard case .path(let named) = spec else { return nil }
-        let fstab = FstabFile(text: try FileContents.readString(HostPaths.fstab, on: host) ?? "")
+        let fstab = FstabFile(bytes: try FileContents.read(HostPaths.fstab, on: host) ?? [])
         guard let line = fstab.entries(mountingAt: mountpoint).first?.entry, line.source.hasPrefix("UUID=") else { return nil }
         let uuid = String(line.source.dropFirst(5))
         let content = BlockProbe.probe(named)

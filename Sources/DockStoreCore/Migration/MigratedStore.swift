@@ -29,7 +29,7 @@ public enum MigratedStore {
             default: break
             }
         }
-        let fstab = FstabFile(text: try FileContents.readString(HostPaths.fstab, on: host) ?? "")
+        let fstab = FstabFile(bytes: try FileContents.read(HostPaths.fstab, on: host) ?? [])
         guard let line = fstab.entries(mountingAt: mountpoint).first?.entry, line.fstype == "btrfs",
               line.source.hasPrefix("UUID=") else { return nil }
         let uuid = String(line.source.dropFirst(5))

@@ -17,7 +17,7 @@ public struct MigrationObservation: Sendable, Equatable {
     public var targetSize: UInt64
     /// /sys/fs/btrfs/<uuid>/exclusive_operation ("none" when idle).
     public var exclusiveOperation: String
-    public var fstab: String?
+    public var fstab: [UInt8]?
     public var metadataChunkNeed: UInt64
     /// The open migration journal; nil when there is none.
     public var journal: MigrationJournal?
@@ -46,7 +46,7 @@ public struct MigrationObservation: Sendable, Equatable {
         self.targetPath = targetPath
         self.targetSize = targetSize
         self.exclusiveOperation = exclusiveOperation
-        self.fstab = fstab
+        self.fstab = fstab.map { Array($0.utf8) }
         self.metadataChunkNeed = metadataChunkNeed
         self.journal = journal
         self.targetVolumeID = targetVolumeID
@@ -68,7 +68,7 @@ public enum MigrationStep: Sendable, Equatable {
     /// `--abort`: move everything back onto the image and release the device.
     case removeDevice(devid: UInt64, path: String, bytes: UInt64)
     case resize(path: String)
-    case writeFstab(text: String, line: String)
+    case writeFstab(bytes: [UInt8], line: String)
     case detachLoop(path: String)
     case deleteImage(path: String)
     case finish
@@ -197,7 +197,7 @@ public enum MigrationPlanner {
         if o.targetDevid == nil || devidSize.map({ $0 < o.targetSize }) == true {
             steps.append(.resize(path: o.targetPath))
         }
-        let fstab = FstabFile(text: o.fstab ?? "")
+        let fstab = FstabFile(bytes: o.fstab ?? [])
         let line = FstabEntry(source: "UUID=\(uuid)", target: mountpoint.string, fstype: "btrfs", options: ["nofail", ProvisionRequest.orderingOption])
         var updated = fstab
         let existing = fstab.entries(mountingAt: mountpoint)
@@ -208,7 +208,7 @@ public enum MigrationPlanner {
         } else {
             updated.append(line)
         }
-        if updated != fstab { steps.append(.writeFstab(text: updated.text, line: line.rendered)) }
+        if updated != fstab { steps.append(.writeFstab(bytes: updated.bytes, line: line.rendered)) }
         if let loop = o.loopMember { steps.append(.detachLoop(path: loop.path)) }
         // The image goes only as the last step of this migration: never one kept by an
         // earlier --keep-image (no journal, no loop member), never when the journal says keep.

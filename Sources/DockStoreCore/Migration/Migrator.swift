@@ -30,7 +30,7 @@ public struct Migrator: Sendable {
         var o = MigrationObservation(mountpoint: target, mounted: false, fstype: nil, uuid: nil, targetPath: device.path)
         o.journal = try MigrationJournal.read(host: host)
         o.targetVolumeID = device.volumeID?.description
-        o.fstab = try FileContents.readString(HostPaths.fstab, on: host)
+        o.fstab = try FileContents.read(HostPaths.fstab, on: host)
         o.imageExists = try FileStatus.of(host.real(image))?.kind == .regular
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
             let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
@@ -75,7 +75,7 @@ public struct Migrator: Sendable {
             switch step {
             case .begin(let journal):
                 .init(path: host.real(Self.journal), bytes: try journal.encoded().count)
-            case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
+            case .writeFstab(let bytes, _): .init(path: host.real(HostPaths.fstab), bytes: bytes.count)
             case .deleteImage(let path): .removal(path)
             default: nil
             }
@@ -122,8 +122,8 @@ public struct Migrator: Sendable {
                 try withStore(target) { fd in
                     try Syscall.checkBtrfs("cannot resize btrfs device \(member.devid) at", target) { ds_btrfs_resize(fd, "\(member.devid):max") }
                 }
-            case .writeFstab(let text, _):
-                try AtomicFile.write(HostPaths.fstab, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .writeFstab(let bytes, _):
+                try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .detachLoop(let path):
                 if let loop = try LoopDevice.status(path), let imageStatus = try FileStatus.of(host.real(image)),
                    loop.backingInode == imageStatus.inode, loop.backingDevice == imageStatus.device {

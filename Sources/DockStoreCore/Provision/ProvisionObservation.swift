@@ -41,9 +41,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.
     public var mountUnit: SystemdMountUnit?
     /// nil when the file does not exist.
-    public var fstab: String?
+    public var fstab: [UInt8]?
     public var dropIn: String?
-    public var sysconfig: String?
+    public var sysconfig: [UInt8]?
     public var daemonJSON: String?
     /// Free bytes on the filesystem holding the image's folder.
     public var hostAvailable: UInt64?
@@ -65,9 +65,9 @@ public struct ProvisionObservation: Sendable, Equatable {
         self.imageLoops = imageLoops
         self.imageFilesystemOpen = imageFilesystemOpen
         self.mountUnit = mountUnit
-        self.fstab = fstab
+        self.fstab = fstab.map { Array($0.utf8) }
         self.dropIn = dropIn
-        self.sysconfig = sysconfig
+        self.sysconfig = sysconfig.map { Array($0.utf8) }
         self.daemonJSON = daemonJSON
         self.hostAvailable = hostAvailable
         self.systemdRunning = systemdRunning

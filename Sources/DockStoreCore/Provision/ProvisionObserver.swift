@@ -78,9 +78,9 @@ public struct ProvisionObserver: Sendable {
             observed.mountpoint = .notFolder(kind)
         }
 
-        observed.fstab = try FileContents.readString(HostPaths.fstab, on: host)
+        observed.fstab = try FileContents.read(HostPaths.fstab, on: host)
         observed.dropIn = try FileContents.readString(HostPaths.dockerDropIn, on: host)
-        observed.sysconfig = try FileContents.readString(HostPaths.sysconfigDocker, on: host)
+        observed.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
         observed.daemonJSON = try FileContents.readString(HostPaths.daemonJSON, on: host)
         observed.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
         if observed.imageFolderExists {

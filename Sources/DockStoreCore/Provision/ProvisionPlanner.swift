@@ -20,7 +20,7 @@ public enum ProvisionPlanner {
 
         // fstab: its line decides the mount options, so it is planned before the mount.
         let fstabPath = host.real(HostPaths.fstab)
-        var fstab = FstabFile(text: observed.fstab ?? "")
+        var fstab = FstabFile(bytes: observed.fstab ?? [])
         var replacedImageLine: String? = nil
         if request.followsMigration, let old = fstab.entries(mountingAt: request.mountpoint).first,
            old.entry.normalizedSource == request.image.string {
@@ -38,17 +38,17 @@ public enum ProvisionPlanner {
         switch edit {
         case .inPlace(let existing):
             entry = existing
-            if let replacedImageLine { fstabStep = .writeFstab(text: fstab.text, change: replacedImageLine) }
+            if let replacedImageLine { fstabStep = .writeFstab(bytes: fstab.bytes, change: replacedImageLine) }
         case .append(let new):
             entry = new
             var updated = fstab
             updated.append(new)
-            fstabStep = .writeFstab(text: updated.text, change: "add the line '\(new.rendered)'")
+            fstabStep = .writeFstab(bytes: updated.bytes, change: "add the line '\(new.rendered)'")
         case .adopt(let index, let old, let new):
             entry = new
             var updated = fstab
             updated.replace(lineAt: index, with: new)
-            fstabStep = .writeFstab(text: updated.text, change: "adopt line \(index + 1) '\(old.rendered)' as '\(new.rendered)'")
+            fstabStep = .writeFstab(bytes: updated.bytes, change: "adopt line \(index + 1) '\(old.rendered)' as '\(new.rendered)'")
         }
 
         if case .missing = observed.mountpoint { steps.append(.createMountpoint) }
@@ -199,13 +199,13 @@ public enum ProvisionPlanner {
     static func storageSteps(_ observed: ProvisionObservation, _ host: Host, driver: String, options: [String]?,
                              _ warnings: inout [String]) throws -> [ProvisionStep] {
         let selection = try StorageSelection.plan(
-            driver: driver, options: options, sysconfigText: observed.sysconfig,
+            driver: driver, options: options, sysconfigBytes: observed.sysconfig,
             sysconfigPath: host.real(HostPaths.sysconfigDocker), daemonJSONText: observed.daemonJSON,
             daemonJSONPath: host.real(HostPaths.daemonJSON))
         warnings += selection.warnings
         var steps: [ProvisionStep] = []
-        if let edit = selection.daemonJSON { steps.append(.writeDaemonJSON(text: edit.text, change: edit.change)) }
-        if let edit = selection.sysconfig { steps.append(.writeSysconfig(text: edit.text, change: edit.change)) }
+        if let edit = selection.daemonJSON { steps.append(.writeDaemonJSON(text: String(decoding: edit.bytes, as: UTF8.self), change: edit.change)) }
+        if let edit = selection.sysconfig { steps.append(.writeSysconfig(bytes: edit.bytes, change: edit.change)) }
         return steps
     }
 }

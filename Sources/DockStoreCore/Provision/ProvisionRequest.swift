@@ -61,6 +61,9 @@ public struct ProvisionRequest: Sendable, Equatable {
         if device == nil, image.isWithin(mountpoint) {
             throw DockStoreError.usage("--image \(image) lies inside --mountpoint \(mountpoint): the image would be hidden under its own mount; put it outside")
         }
+        if device == nil {
+            _ = try image.parent.mountOptionValue(what: "the folder of --image")
+        }
         if device == nil, mountpoint.isWithin(image) {
             throw DockStoreError.usage("--mountpoint \(mountpoint) lies inside --image \(image); give two separate paths")
         }

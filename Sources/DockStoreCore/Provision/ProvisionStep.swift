@@ -6,10 +6,10 @@ public enum ProvisionStep: Sendable, Equatable {
     case formatDevice(filesystem: DeviceFilesystem, uuid: String, wipe: Bool)
     case createMountpoint
     case mount(source: String, fstype: String, options: String)
-    case writeFstab(text: String, change: String)
+    case writeFstab(bytes: [UInt8], change: String)
     case writeDropIn(text: String, change: String)
     case writeDaemonJSON(text: String, change: String)
-    case writeSysconfig(text: String, change: String)
+    case writeSysconfig(bytes: [UInt8], change: String)
     case reloadSystemd
     /// Removes /etc/dockstore.disabled, which teardown left.
     case enableBoot

@@ -71,10 +71,10 @@ public struct Provisioner: Sendable {
     func plannedWrite(_ step: ProvisionStep) -> WritePreflight.PlannedWrite? {
         switch step {
         case .allocateImage: .init(path: host.real(request.image), bytes: 0)
-        case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
+        case .writeFstab(let bytes, _): .init(path: host.real(HostPaths.fstab), bytes: bytes.count)
         case .writeDropIn(let text, _): .init(path: host.real(HostPaths.dockerDropIn), bytes: text.utf8.count)
         case .writeDaemonJSON(let text, _): .init(path: host.real(HostPaths.daemonJSON), bytes: text.utf8.count)
-        case .writeSysconfig(let text, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: text.utf8.count)
+        case .writeSysconfig(let bytes, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)
         default: nil
         }
     }
@@ -117,18 +117,18 @@ public struct Provisioner: Sendable {
             try formatDevice(filesystem, uuid: uuid, wipe: wipe)
         case .mount(let source, let fstype, let options):
             try StoreMounter(provisioner: self).mount(source: source, fstype: fstype, options: options)
-        case .writeFstab(let text, _):
+        case .writeFstab(let bytes, _):
             // The preflight counted on the folder being made, as for every other file.
             try host.makeFolders(HostPaths.fstab.parent)
-            try write(text, to: HostPaths.fstab, mode: 0o644, backup: true)
+            try write(bytes, to: HostPaths.fstab, mode: 0o644, backup: true)
         case .writeDropIn(let text, _):
             try host.makeFolders(HostPaths.dockerDropIn.parent)
-            try write(text, to: HostPaths.dockerDropIn, mode: 0o644, backup: false)
+            try write(Array(text.utf8), to: HostPaths.dockerDropIn, mode: 0o644, backup: false)
         case .writeDaemonJSON(let text, _):
-            try write(text, to: HostPaths.daemonJSON, mode: 0o644, backup: true)
-        case .writeSysconfig(let text, _):
+            try write(Array(text.utf8), to: HostPaths.daemonJSON, mode: 0o644, backup: true)
+        case .writeSysconfig(let bytes, _):
             try host.makeFolders(HostPaths.sysconfigDocker.parent)
-            try write(text, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true)
+            try write(bytes, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true)
         case .enableBoot:
             try host.removeFile(HostPaths.bootDisabled)
         case .reloadSystemd:
@@ -176,8 +176,8 @@ public struct Provisioner: Sendable {
         withExtendedLifetime(locked) {}
     }
 
-    private func write(_ text: String, to path: HostPath, mode: mode_t, backup: Bool) throws {
-        if try FileContents.readString(path, on: host) == text { return }
-        try AtomicFile.write(path, on: host, Array(text.utf8), mode: mode, backupSuffix: backup ? ".dockstore.bak" : nil)
+    private func write(_ bytes: [UInt8], to path: HostPath, mode: mode_t, backup: Bool) throws {
+        if try FileContents.read(path, on: host) == bytes { return }
+        try AtomicFile.write(path, on: host, bytes, mode: mode, backupSuffix: backup ? ".dockstore.bak" : nil)
     }
 }

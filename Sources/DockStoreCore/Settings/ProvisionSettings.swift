@@ -37,20 +37,29 @@ public struct ProvisionSettings: Sendable, Equatable {
             let who = status.uid != 0 ? "owned by uid \(status.uid), not root" : "writable by \(writers.joined(separator: " and ")) (mode \(String(status.mode, radix: 8)))"
             throw DockStoreError.refused("refusing \(real): it is \(who); anyone who can write it decides what gets formatted at boot; chown root and chmod go-w it")
         }
-        guard let text = try FileContents.readString(path, on: host) else { return ProvisionSettings() }
-        return try parse(text, path: real)
+        guard let bytes = try FileContents.read(path, on: host) else { return ProvisionSettings() }
+        return try parse(bytes: bytes, path: real)
     }
 
     public static func parse(_ text: String, path: String) throws -> ProvisionSettings {
-        let file = try SysconfigFile(path: path, text: text)
+        try parse(bytes: Array(text.utf8), path: path)
+    }
+
+    /// A value is used as the bytes the file holds or refused: one that is not UTF-8 could not
+    /// be written into fstab and unit files that systemd reads (it ignores such a line).
+    public static func parse(bytes: [UInt8], path: String) throws -> ProvisionSettings {
+        let file = try SysconfigFile(path: path, bytes: bytes)
         var settings = ProvisionSettings()
         for assignment in file.assignments {
             let name = assignment.name
-            let value = assignment.value.trimmingWhitespace()
             let at = "\(path) line \(assignment.line)"
             guard keys.contains(name) else {
                 throw DockStoreError.usage("\(at): unknown setting \(name); dockstore knows \(keys.joined(separator: ", "))")
             }
+            guard let utf8Value = assignment.utf8Value else {
+                throw DockStoreError.usage("\(at): \(name) '\(ShownBytes.text(assignment.valueBytes))' is not UTF-8; systemd reads fstab and unit files only as UTF-8: give it in UTF-8")
+            }
+            let value = utf8Value.trimmingWhitespace()
             if assignment.expands {
                 throw DockStoreError.usage("\(at): \(name) uses shell expansion; write the value out literally")
             }
@@ -61,7 +70,8 @@ public struct ProvisionSettings: Sendable, Equatable {
                 }
             }
             switch name {
-            case "DOCKSTORE_IMAGE": settings.image = try wrap { try HostPath(value, what: name) }
+            // Paths are taken as written, never trimmed: a space in one is refused by HostPath.
+            case "DOCKSTORE_IMAGE": settings.image = try wrap { try HostPath(utf8Value, what: name) }
             case "DOCKSTORE_SIZE":
                 let size = try wrap { try ByteSize.parse(value, what: name) }
                 guard size >= ProvisionRequest.minimumSize else {
@@ -74,14 +84,14 @@ public struct ProvisionSettings: Sendable, Equatable {
                 case "no", "false", "0": settings.thick = false
                 default: throw DockStoreError.usage("\(at): DOCKSTORE_THICK '\(value)' is not yes or no")
                 }
-            case "DOCKSTORE_DEVICE": settings.device = try wrap { try DeviceSpec(value) }
+            case "DOCKSTORE_DEVICE": settings.device = try wrap { try DeviceSpec(utf8Value) }
             case "DOCKSTORE_VOLUME_ID": settings.volumeID = try wrap { try EBSVolumeID(parsing: value, what: name) }
             case "DOCKSTORE_FS":
                 guard let fs = DeviceFilesystem(rawValue: value) else {
                     throw DockStoreError.usage("\(at): DOCKSTORE_FS '\(value)' is not one of btrfs, xfs, ext4")
                 }
                 settings.filesystem = fs
-            case "DOCKSTORE_MOUNTPOINT": settings.mountpoint = try wrap { try HostPath(value, what: name) }
+            case "DOCKSTORE_MOUNTPOINT": settings.mountpoint = try wrap { try HostPath(utf8Value, what: name) }
             case "DOCKSTORE_MOUNT_OPTIONS":
                 settings.mountOptions = try wrap { try MountOptions.parse(value, what: name) }
             case "DOCKSTORE_BACKEND": settings.backend = try wrap { try StorageDriver(parsing: value) }

@@ -70,8 +70,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
            try !isLoop(entry.source, over: host.real(image)) {
             spec = .path(entry.source)
             fstype = entry.fstype
-        } else if let text = try FileContents.readString(HostPaths.fstab, on: host),
-                  let entry = FstabFile(text: text).entries(mountingAt: mountpoint).first?.entry,
+        } else if let bytes = try FileContents.read(HostPaths.fstab, on: host),
+                  let entry = FstabFile(bytes: bytes).entries(mountingAt: mountpoint).first?.entry,
                   entry.source.hasPrefix("UUID=") {
             spec = .filesystemUUID(String(entry.source.dropFirst(5)))
             fstype = entry.fstype
@@ -161,7 +161,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         if let daemon = observed.daemonJSON.flatMap({ try? DaemonJSON(path: "", text: $0) }), let driver = daemon.storageDriver {
             status.dockerStorageDriver = driver
             status.dockerStorageDriverSource = host.real(HostPaths.daemonJSON)
-        } else if let text = observed.sysconfig, let file = try? SysconfigFile(path: "", text: text),
+        } else if let bytes = observed.sysconfig, let file = try? SysconfigFile(path: "", bytes: bytes),
                   let driver = file.dockerStorage.driver {
             status.dockerStorageDriver = driver
             status.dockerStorageDriverSource = "DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker))"

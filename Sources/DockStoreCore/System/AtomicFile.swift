@@ -133,6 +133,8 @@ public enum AtomicFile {
         try Syscall.check("cannot flush", tempPath) { fsync(fd) }
         close(fd)
         fd = -1
+        // The crash tests kill the process here: the temp file is written, the rename not done.
+        Failpoint.reached("atomic-write:\(name)")
         try Syscall.check("cannot rename \(tempPath) to", path) { renameat(dir, temp, dir, name) }
         renamed = true
         try Syscall.check("cannot flush", folder) { fsync(dir) }

@@ -10,7 +10,7 @@ public struct TeardownObservation: Sendable, Equatable {
     public var device: String?
     /// Where that device is mounted besides the mountpoint.
     public var deviceMountedElsewhere: [String]
-    public var fstab: String?
+    public var fstab: [UInt8]?
     /// The UUID of the store's filesystem, for recognising its fstab line.
     public var storeUUID: String?
     /// The label of the filesystem on `device`.
@@ -18,7 +18,7 @@ public struct TeardownObservation: Sendable, Equatable {
     /// The filesystem UUID the open migration journal records, if any.
     public var journalUUID: String?
     public var dropInExists: Bool
-    public var sysconfig: String?
+    public var sysconfig: [UInt8]?
     public var systemdRunning: Bool
     /// /etc/dockstore.disabled exists.
     public var bootDisabled: Bool = false
@@ -32,10 +32,10 @@ public struct TeardownObservation: Sendable, Equatable {
         self.imageExists = imageExists
         self.device = device
         self.deviceMountedElsewhere = deviceMountedElsewhere
-        self.fstab = fstab
+        self.fstab = fstab.map { Array($0.utf8) }
         self.storeUUID = storeUUID
         self.dropInExists = dropInExists
-        self.sysconfig = sysconfig
+        self.sysconfig = sysconfig.map { Array($0.utf8) }
         self.systemdRunning = systemdRunning
     }
 }
@@ -65,9 +65,9 @@ public enum TeardownStep: Sendable, Equatable {
     case stopDocker(pid: Int32, viaSystemd: Bool)
     case unmount(target: String)
     case detachLoops([String])
-    case writeFstab(text: String, removed: String)
+    case writeFstab(bytes: [UInt8], removed: String)
     case removeDropIn
-    case writeSysconfig(text: String, change: String)
+    case writeSysconfig(bytes: [UInt8], change: String)
     case deleteImage(path: String)
     /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
     case wipeDevice(path: String, uuid: String)
@@ -127,20 +127,20 @@ public enum TeardownPlanner {
         if let mounted = o.mounted { steps.append(.unmount(target: mounted.target)) }
         if !o.imageLoops.isEmpty { steps.append(.detachLoops(o.imageLoops)) }
 
-        let fstab = FstabFile(text: o.fstab ?? "")
+        let fstab = FstabFile(bytes: o.fstab ?? [])
         var updated = fstab
         var removed: [String] = []
         for (index, entry) in fstab.entries(mountingAt: request.mountpoint).reversed() where isOurs(entry, o, request) {
-            removed.append(fstab.lines[index].raw)
+            removed.append(ShownBytes.text(fstab.lines[index].raw))
             updated.remove(lineAt: index)
         }
-        if !removed.isEmpty { steps.append(.writeFstab(text: updated.text, removed: removed.joined(separator: "', '"))) }
+        if !removed.isEmpty { steps.append(.writeFstab(bytes: updated.bytes, removed: removed.joined(separator: "', '"))) }
         if o.dropInExists { steps.append(.removeDropIn) }
-        if let text = o.sysconfig {
-            var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), text: text)
+        if let bytes = o.sysconfig {
+            var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes)
             if file.assignment(SysconfigFile.dockerOptsName) != nil,
                let change = try file.setDockerStorage(driver: nil, options: []) {
-                steps.append(.writeSysconfig(text: file.text, change: "remove the storage flags: \(change)"))
+                steps.append(.writeSysconfig(bytes: file.bytes, change: "remove the storage flags: \(change)"))
             }
         }
         if request.deleteImage && o.imageExists { steps.append(.deleteImage(path: host.real(request.image))) }
@@ -168,7 +168,7 @@ public enum TeardownPlanner {
         guard o.deviceLabel == ProvisionRequest.defaultLabel else {
             return "its label is \(o.deviceLabel.map { "'\($0)'" } ?? "empty"), not '\(ProvisionRequest.defaultLabel)'"
         }
-        let fstab = FstabFile(text: o.fstab ?? "")
+        let fstab = FstabFile(bytes: o.fstab ?? [])
         if fstab.entries(mountingAt: request.mountpoint).contains(where: { $0.entry.source == "UUID=\(uuid)" }) { return nil }
         if o.journalUUID == uuid { return nil }
         return "neither an fstab line for \(request.mountpoint) nor a migration journal names UUID=\(uuid)"

@@ -27,10 +27,10 @@ public struct Teardowner: Sendable {
             o.imageExists = true
             o.imageLoops = try LoopDevice.devices(backing: image).map(\.path)
         }
-        o.fstab = try FileContents.readString(HostPaths.fstab, on: host)
+        o.fstab = try FileContents.read(HostPaths.fstab, on: host)
         o.dropInExists = try FileStatus.of(host.real(HostPaths.dockerDropIn)) != nil
         o.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
-        o.sysconfig = try FileContents.readString(HostPaths.sysconfigDocker, on: host)
+        o.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
         let systemd = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
         o.systemdRunning = host.isRunningSystem && systemd?.kind == .directory
 
@@ -42,8 +42,8 @@ public struct Teardowner: Sendable {
             o.deviceLabel = label
         }
         o.journalUUID = try MigrationJournal.read(host: host)?.filesystemUUID
-        if o.storeUUID == nil, let text = o.fstab,
-           let line = FstabFile(text: text).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
+        if o.storeUUID == nil, let bytes = o.fstab,
+           let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
            let node = try BlockProbe.device(withUUID: String(line.source.dropFirst(5))),
            case .signature(_, let uuid, "docker") = BlockProbe.probe(node) {
             o.storeUUID = uuid
@@ -70,9 +70,9 @@ public struct Teardowner: Sendable {
     public func apply(_ steps: [TeardownStep], progress: (TeardownStep) -> Void) throws {
         try WritePreflight.check(steps.compactMap { step in
             switch step {
-            case .writeFstab(let text, _): .init(path: host.real(HostPaths.fstab), bytes: text.utf8.count)
+            case .writeFstab(let bytes, _): .init(path: host.real(HostPaths.fstab), bytes: bytes.count)
             case .disableBoot: .init(path: host.real(HostPaths.bootDisabled), bytes: Self.bootDisabledText.utf8.count)
-            case .writeSysconfig(let text, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: text.utf8.count)
+            case .writeSysconfig(let bytes, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)
             case .removeDropIn: .removal(host.real(HostPaths.dockerDropIn))
             case .deleteImage(let path): .removal(path)
             default: nil
@@ -101,12 +101,12 @@ public struct Teardowner: Sendable {
                     case .failure(let code): throw DockStoreError.system("cannot detach", loop, errno: code)
                     }
                 }
-            case .writeFstab(let text, _):
-                try AtomicFile.write(HostPaths.fstab, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .writeFstab(let bytes, _):
+                try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .removeDropIn:
                 try host.removeFile(HostPaths.dockerDropIn)
-            case .writeSysconfig(let text, _):
-                try AtomicFile.write(HostPaths.sysconfigDocker, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .writeSysconfig(let bytes, _):
+                try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .deleteImage(let path):
                 if let status = try FileStatus.of(path) {
                     guard status.kind == .regular else { throw DockStoreError.refused("\(path) is no longer a regular file; not deleting it") }

@@ -73,7 +73,7 @@ extension Dockstore {
                     Output.line(LineDiff.render(old: old, new: new, path: host.real(HostPaths.daemonJSON)))
                 case .writeSysconfig(let old, let new, let change):
                     Output.line("\(host.real(HostPaths.sysconfigDocker)): \(change)")
-                    Output.line(LineDiff.render(old: old, new: new, path: host.real(HostPaths.sysconfigDocker)))
+                    Output.line(LineDiff.render(oldBytes: old, new: new, path: host.real(HostPaths.sysconfigDocker)))
                 case .restartDocker:
                     Output.line(done ? "docker.service restarted." : "restart docker.service")
                 }
