@@ -33,6 +33,11 @@ enum CheckRunner {
         var report: CapacityReport
         do {
             var figures = try CapacityProbe.read(mountpoint: mountpoint)
+            if figures.filesystem == "btrfs" {
+                figures.orphans = OrphanTally.count(dataRoot: mountpoint, limit: OrphanTally.checkLimit)
+            }
+            figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid)
+            if !(figures.maintenance?.unreadable.isEmpty ?? true) { figures.condition.user = CurrentUser.describe() }
             var record: [String: DeviceErrorCounters]? = nil
             let ledger = host.real(try HostPath(options.stateFile, what: "--state-file"))
             if DeviceErrorLedger.needed(figures) {
