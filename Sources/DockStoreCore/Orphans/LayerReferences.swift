@@ -24,7 +24,7 @@ public struct LayerReferences: Sendable, Equatable {
         var ids = Set<String>()
         var seen = 0
         func folders(_ path: String) throws -> [String] {
-            guard let names = FolderEntries.names(path, limit: limit - seen + 1) else {
+            guard let names = FolderEntries.names(path, limit: limit == .max ? .max : limit - seen + 1) else {
                 let code = errno
                 if code == ENOENT { return [] }
                 throw cannotTell("cannot list \(path): \(Errno.text(code))")
