@@ -46,8 +46,8 @@ import Testing
         ("unreadable", OrphanCandidate(name: a, isSubvolume: true, createdAt: nil, unreadable: "cannot read"), .notRunning, false),
         ("older than dockerd", OrphanCandidate(name: a, isSubvolume: true, createdAt: 1000), .running(pids: [7], startedAt: 2000), true),
         ("created while dockerd runs", OrphanCandidate(name: a, isSubvolume: true, createdAt: 2500), .running(pids: [7], startedAt: 2000), false),
-        ("created just before dockerd started", OrphanCandidate(name: a, isSubvolume: true, createdAt: 1970), .running(pids: [7], startedAt: 2000), false),
-        ("exactly the margin before", OrphanCandidate(name: a, isSubvolume: true, createdAt: 1940), .running(pids: [7], startedAt: 2000), false),
+        ("created just before dockerd started", OrphanCandidate(name: a, isSubvolume: true, createdAt: 1999), .running(pids: [7], startedAt: 2000), false),
+        ("exactly the margin before", OrphanCandidate(name: a, isSubvolume: true, createdAt: 1998), .running(pids: [7], startedAt: 2000), false),
         ("creation time unknown, dockerd runs", OrphanCandidate(name: a, isSubvolume: true, createdAt: nil), .running(pids: [7], startedAt: 2000), false),
         ("dockerd's start unknown", OrphanCandidate(name: a, isSubvolume: true, createdAt: 1), .cannotTell("socket answers"), false),
     ]

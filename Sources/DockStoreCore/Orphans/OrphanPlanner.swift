@@ -25,9 +25,9 @@ public enum OrphanVerdict: Sendable, Equatable {
 /// (with a margin for clocks), since a pull or a container being created holds a subvolume
 /// that nothing refers to until it is done.
 public enum OrphanPlanner {
-    /// Seconds a subvolume must predate dockerd's start: the start is computed from the boot
-    /// time, which moves when the clock is set.
-    public static let startMargin = 60.0
+    /// Seconds a subvolume must predate dockerd's start: the boot time that start is computed
+    /// from has whole seconds (a clock step is met by `DockerdProcesses`).
+    public static let startMargin = 2.0
 
     public static func decide(_ c: OrphanCandidate, dockerd: DockerdPresence) -> OrphanVerdict {
         if let why = c.unreadable { return .keep(why) }

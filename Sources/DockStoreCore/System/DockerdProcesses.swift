@@ -7,6 +7,7 @@ import Musl
 /// Whether a dockerd may be using a given data root, and since when: every process named
 /// `dockerd` whose `--data-root` is that folder or is not given on its command line (then
 /// daemon.json may name any folder, so it counts), plus the process dockerd's pidfile names.
+/// A start is the process's start time from /proc, or the pidfile's time when earlier.
 public enum DockerdPresence: Sendable, Equatable {
     case notRunning
     /// The latest start among them, in seconds since the epoch.
@@ -37,18 +38,25 @@ public enum DockerdProcesses {
             if let root = dataRootFlag(words), canonical(root) != target { continue }
             pids.insert(pid)
         }
+        var pidfilePID: Int32? = nil
         switch DockerDaemon.running(host: host) {
         case nil: break
         case 0?: return .cannotTell("dockerd's socket \(host.real(DockerDaemon.socketPath)) answers but its pidfile names no process")
-        case let pid?: pids.insert(pid)
+        case let pid?: pids.insert(pid); pidfilePID = pid
         }
         if pids.isEmpty { return .notRunning }
         var latest = 0.0
         for pid in pids.sorted() {
             do {
-                latest = max(latest, try startTime(pid, proc: proc))
+                var start = try startTime(pid, proc: proc)
+                // The boot time moves when the clock is set, a file's time does not: the
+                // earlier of the two is safe against a step either way.
+                if pid == pidfilePID, let written = try FileStatus.of(host.real(DockerDaemon.pidfile))?.modificationTime {
+                    start = min(start, Double(written.tv_sec) + Double(written.tv_nsec) / 1e9)
+                }
+                latest = max(latest, start)
             } catch {
-                return .cannotTell(error.message)
+                return .cannotTell((error as? DockStoreError)?.message ?? "\(error)")
             }
         }
         return .running(pids: pids.sorted(), startedAt: latest)
