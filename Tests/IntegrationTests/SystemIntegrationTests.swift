@@ -36,7 +36,7 @@ struct SystemIntegrationTests {
             }
             #expect(root.read("\(units)/dockstore-reclaim.service")?.contains("dockstore reclaim --budget 2min\n") == true)
             #expect(root.read("\(units)/dockstore-scrub.service")?.contains("ExecStart=btrfs scrub start -B -c 3 /var/lib/docker\n") == true)
-            #expect(root.read("\(units)/dockstore-reclaim.timer")?.contains("OnCalendar=weekly\nRandomizedDelaySec=") == true)
+            #expect(root.read("\(units)/dockstore-reclaim.timer")?.contains("OnCalendar=weekly\n") == true && root.read("\(units)/dockstore-reclaim.timer")?.contains("RandomizedDelaySec=12h\nPersistent=true\n") == true)
             #expect(root.read("\(units)/dockstore-scrub.timer")?.contains("OnCalendar=monthly\nRandomizedDelaySec=") == true)
             let verify = try root.run("/bin/sh", ["-c", "MANPATH=\(root.path)/man systemd-analyze verify " + names.map { "\(units)/\($0)" }.joined(separator: " ")])
             #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
