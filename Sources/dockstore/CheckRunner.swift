@@ -34,7 +34,8 @@ enum CheckRunner {
         do {
             var figures = try CapacityProbe.read(mountpoint: mountpoint)
             if figures.filesystem == "btrfs" {
-                figures.orphans = OrphanTally.count(dataRoot: mountpoint, limit: OrphanTally.checkLimit)
+                figures.orphans = OrphanTallyCache.count(dataRoot: mountpoint, cacheFile: host.real(OrphanTallyCache.defaultPath),
+                                                         limit: OrphanTally.checkLimit, now: timestamp)
             }
             figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid)
             if !(figures.maintenance?.unreadable.isEmpty ?? true) { figures.condition.user = CurrentUser.describe() }
