@@ -16,6 +16,9 @@ DS_LAZY(libbtrfsutil, DS_BTRFS_UTIL_NOT_LOADED, enum btrfs_util_error, btrfs_uti
 DS_LAZY(libbtrfsutil, DS_BTRFS_UTIL_NOT_LOADED, enum btrfs_util_error, btrfs_util_subvolume_iterator_next_info,
         (struct btrfs_util_subvolume_iterator *iter, char **path_ret, struct btrfs_util_subvolume_info *subvol),
         (iter, path_ret, subvol))
+DS_LAZY(libbtrfsutil, DS_BTRFS_UTIL_NOT_LOADED, enum btrfs_util_error, btrfs_util_is_subvolume, (const char *path), (path))
+DS_LAZY(libbtrfsutil, DS_BTRFS_UTIL_NOT_LOADED, enum btrfs_util_error, btrfs_util_delete_subvolume,
+        (const char *path, int flags), (path, flags))
 DS_LAZY_VOID(libbtrfsutil, btrfs_util_destroy_subvolume_iterator, (struct btrfs_util_subvolume_iterator *iter), (iter))
 
 static const char *ds_btrfs_util_strerror_fallback(void) {

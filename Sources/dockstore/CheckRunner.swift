@@ -33,6 +33,12 @@ enum CheckRunner {
         var report: CapacityReport
         do {
             var figures = try CapacityProbe.read(mountpoint: mountpoint)
+            if figures.filesystem == "btrfs" {
+                figures.orphans = OrphanTallyCache.count(dataRoot: mountpoint, cacheFile: host.real(OrphanTallyCache.defaultPath),
+                                                         limit: OrphanTally.checkLimit, now: timestamp)
+            }
+            figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid)
+            if !(figures.maintenance?.unreadable.isEmpty ?? true) { figures.condition.user = CurrentUser.describe() }
             var record: [String: DeviceErrorCounters]? = nil
             let ledger = try HostPath(options.stateFile, what: "--state-file")
             if DeviceErrorLedger.needed(figures) {

@@ -200,6 +200,27 @@ import Testing
             # HELP dockstore_exclusive_operation 1 while a balance, device add/remove/replace or resize runs or is paused.
             # TYPE dockstore_exclusive_operation gauge
             dockstore_exclusive_operation{mountpoint="/var/lib/docker"} 0
+            # HELP dockstore_orphan_subvolumes Subvolumes of Docker's btrfs driver no layer, container or image refers to (NaN when it cannot be told).
+            # TYPE dockstore_orphan_subvolumes gauge
+            dockstore_orphan_subvolumes{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_last_reclaim_timestamp_seconds When the last dockstore reclaim finished (NaN: never, or unreadable).
+            # TYPE dockstore_last_reclaim_timestamp_seconds gauge
+            dockstore_last_reclaim_timestamp_seconds{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_last_reclaim_failed 1 when the last dockstore reclaim failed.
+            # TYPE dockstore_last_reclaim_failed gauge
+            dockstore_last_reclaim_failed{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_last_reclaim_chunks_relocated Chunks the last dockstore reclaim relocated.
+            # TYPE dockstore_last_reclaim_chunks_relocated gauge
+            dockstore_last_reclaim_chunks_relocated{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_last_scrub_timestamp_seconds When the last btrfs scrub started (NaN: never, or unreadable).
+            # TYPE dockstore_last_scrub_timestamp_seconds gauge
+            dockstore_last_scrub_timestamp_seconds{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_last_scrub_errors Errors the last btrfs scrub found (read, csum, verify, super).
+            # TYPE dockstore_last_scrub_errors gauge
+            dockstore_last_scrub_errors{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_last_scrub_uncorrectable_errors Errors the last btrfs scrub could not correct.
+            # TYPE dockstore_last_scrub_uncorrectable_errors gauge
+            dockstore_last_scrub_uncorrectable_errors{mountpoint="/var/lib/docker"} NaN
             # HELP dockstore_device_errors_total btrfs device error counters, by devid.
             # TYPE dockstore_device_errors_total counter
             # HELP dockstore_status Check state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; reason names the worst finding.

@@ -17,7 +17,10 @@ struct SystemIntegrationTests {
         try withTestRoot { root in
             let units = root.path + "/units"
             try root.sh("mkdir -p \(units) \(root.path)/man/man8 && cp \(repository)/man/*.8 \(root.path)/man/man8/")
-            for name in ["dockstore-provision.service", "dockstore-check.service", "dockstore-check.timer"] {
+            let names = ["dockstore-provision.service", "dockstore-check.service", "dockstore-check.timer",
+                         "dockstore-reclaim.service", "dockstore-reclaim.timer", "dockstore-scrub.service", "dockstore-scrub.timer"]
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(repository)/scripts/systemd").sorted() == names.sorted(), "every unit is verified")
+            for name in names {
                 let text = try String(contentsOfFile: "\(repository)/scripts/systemd/\(name)", encoding: .utf8)
                 try root.write("\(units)/\(name)", text.replacingOccurrences(of: "@SBINDIR@", with: (TestRoot.binary as NSString).deletingLastPathComponent))
             }
@@ -25,7 +28,17 @@ struct SystemIntegrationTests {
             for line in ["Type=oneshot", "RemainAfterExit=yes", "After=local-fs.target", "Before=docker.service containerd.service"] {
                 #expect(provision.contains(line), "\(line)")
             }
-            let verify = try root.run("/bin/sh", ["-c", "MANPATH=\(root.path)/man systemd-analyze verify \(units)/dockstore-provision.service \(units)/dockstore-check.service \(units)/dockstore-check.timer"])
+            for name in ["dockstore-reclaim.service", "dockstore-scrub.service"] {
+                let unit = try #require(root.read("\(units)/\(name)"))
+                for line in ["ConditionPathExists=!/etc/dockstore.disabled", "IOSchedulingClass=idle", "CPUSchedulingPolicy=idle", "Nice=19"] {
+                    #expect(unit.contains(line + "\n"), "\(name): \(line)")
+                }
+            }
+            #expect(root.read("\(units)/dockstore-reclaim.service")?.contains("dockstore reclaim --budget 2min\n") == true)
+            #expect(root.read("\(units)/dockstore-scrub.service")?.contains("ExecStart=btrfs scrub start -B -c 3 /var/lib/docker\n") == true)
+            #expect(root.read("\(units)/dockstore-reclaim.timer")?.contains("OnCalendar=weekly\n") == true && root.read("\(units)/dockstore-reclaim.timer")?.contains("RandomizedDelaySec=12h\nPersistent=true\n") == true)
+            #expect(root.read("\(units)/dockstore-scrub.timer")?.contains("OnCalendar=monthly\nRandomizedDelaySec=") == true)
+            let verify = try root.run("/bin/sh", ["-c", "MANPATH=\(root.path)/man systemd-analyze verify " + names.map { "\(units)/\($0)" }.joined(separator: " ")])
             #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
             #expect(verify.stderr.isEmpty, "no findings: \(verify.stderr)")
         }
@@ -90,22 +103,27 @@ struct SystemIntegrationTests {
         }
     }
 
-    /// `--enable` enables what the README promises — provision at every boot and the check
-    /// timer — as systemctl --root records it (the symlinks systemd reads at boot), and says so.
-    @Test func enableTurnsOnProvisionAndTheCheckTimer() throws {
+    /// `--enable` enables what the README promises — provision at every boot, the check, reclaim
+    /// and scrub timers — as systemctl --root records it (the symlinks systemd reads at boot), and says so.
+    @Test func enableTurnsOnProvisionAndTheTimers() throws {
         try withTestRoot { root in
             let dest = root.path + "/image-root"
             let result = try root.run("\(repository)/scripts/install", ["--destdir", dest, "--binary", TestRoot.binary, "--enable"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("enabled dockstore-provision.service in \(dest)"))
-            #expect(result.stdout.contains("enabled dockstore-check.timer in \(dest)"))
+            for timer in ["dockstore-check.timer", "dockstore-reclaim.timer", "dockstore-scrub.timer"] {
+                #expect(result.stdout.contains("enabled \(timer) in \(dest)"), "\(timer)")
+            }
             for link in ["etc/systemd/system/multi-user.target.wants/dockstore-provision.service",
                          "etc/systemd/system/docker.service.requires/dockstore-provision.service",
-                         "etc/systemd/system/timers.target.wants/dockstore-check.timer"] {
+                         "etc/systemd/system/timers.target.wants/dockstore-check.timer",
+                         "etc/systemd/system/timers.target.wants/dockstore-reclaim.timer",
+                         "etc/systemd/system/timers.target.wants/dockstore-scrub.timer"] {
                 #expect(root.linkTarget("\(dest)/\(link)")?.hasSuffix("/" + (link as NSString).lastPathComponent) == true, "\(link)")
             }
-            let state = try root.run("/bin/systemctl", ["--root=\(dest)", "is-enabled", "dockstore-provision.service", "dockstore-check.timer"])
-            #expect(state.stdout == "enabled\nenabled\n", "\(state.stdout)\(state.stderr)")
+            let state = try root.run("/bin/systemctl", ["--root=\(dest)", "is-enabled", "dockstore-provision.service", "dockstore-check.timer",
+                                                        "dockstore-reclaim.timer", "dockstore-scrub.timer"])
+            #expect(state.stdout == "enabled\nenabled\nenabled\nenabled\n", "\(state.stdout)\(state.stderr)")
         }
     }
 

@@ -280,6 +280,14 @@ def judge_timer(b):
     b.expect(b.ctx.get("timer_enabled_by_install") == "enabled",
              f"scripts/install --enable left dockstore-check.timer {b.ctx.get('timer_enabled_by_install')}")
     b.expect(f.get("timer_enabled") == "enabled", f"dockstore-check.timer is {f.get('timer_enabled')} in the booted system")
+    for t in ("reclaim", "scrub"):
+        b.expect(b.ctx.get(f"{t}_timer_enabled_by_install") == "enabled",
+                 f"scripts/install --enable left dockstore-{t}.timer {b.ctx.get(f'{t}_timer_enabled_by_install')}")
+        b.expect(f.get(f"{t}_timer_enabled") == "enabled" and f.get(f"{t}_timer_active") == "active",
+                 f"dockstore-{t}.timer is {f.get(f'{t}_timer_enabled')}/{f.get(f'{t}_timer_active')} in the booted system")
+        b.expect(bool(f.get(f"{t}_timer_next")) and f.get(f"{t}_timer_next") != "n/a",
+                 f"dockstore-{t}.timer has no next elapse: {f.get(f'{t}_timer_next')}")
+        b.notes.append(f"dockstore-{t}.timer next: {f.get(f'{t}_timer_next')}")
     b.expect(f.get("textfile") == "yes", f"no textfile after {f.get('waited')} s: the timer did not run dockstore check")
     b.expect(f.get("verify_rc") == "0", "systemd-analyze verify: " + " | ".join(
         l for l in (b.read("verify") or "").splitlines() if not l.startswith("##"))[:600])

@@ -6,6 +6,7 @@ public enum CapacityEvaluator {
         var reasons = ConditionRules.evaluate(f)
         reasons += spaceRules(f, policy)
         reasons += DeviceErrorRules.evaluate(f)
+        reasons += MaintenanceRules.evaluate(f)
         // Stable: equal states keep the order above (condition first).
         return reasons.enumerated().sorted { a, b in
             a.element.state != b.element.state ? a.element.state > b.element.state : a.offset < b.offset

@@ -25,6 +25,10 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
     public var host: HostBacking?
     /// Missing devices, read-only, a deleted image, a running balance, what was unreadable.
     public var condition = StoreCondition()
+    /// Subvolumes of Docker's btrfs driver nothing refers to (check fills it for a btrfs store).
+    public var orphans: OrphanTally?
+    /// The last reclaim and scrub (check fills it).
+    public var maintenance: MaintenanceRecord?
 
     static let minUnallocatedThreshold: UInt64 = 16 << 20
 

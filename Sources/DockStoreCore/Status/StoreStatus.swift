@@ -52,6 +52,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     public var warnings: [String]
     /// The figures `check` judges, when the store is mounted.
     public var capacity: CapacityFigures?
+    /// Subvolumes of Docker's btrfs driver no layer, container or image refers to.
+    public var orphans: OrphanTally?
 
     public var inPlace: Bool { problems.isEmpty }
 
@@ -151,6 +153,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 filesystem.devices = UInt64(capacity.devices.count)
             }
             status.filesystem = filesystem
+            if entry.fstype == "btrfs" { status.orphans = OrphanTally.count(dataRoot: status.mountpoint) }
         }
         if let unit = observed.mountUnit {
             status.systemdMount = unit.summary
@@ -219,6 +222,14 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             row("filesystem:", text)
         }
         if let c = capacity { lines += Self.usageRows(c) }
+        if let orphans {
+            if let count = orphans.count {
+                row("orphans:", count == 0 ? "none among \(orphans.subvolumes ?? 0) subvolume(s) of Docker's btrfs driver"
+                    : "\(count) of \(orphans.subvolumes ?? 0) subvolume(s) of Docker's btrfs driver referenced by no layer, container or image (dockstore reclaim --orphans --dry-run lists them)")
+            } else {
+                row("orphans:", "cannot tell: \(orphans.unreadable ?? "?")")
+            }
+        }
         row("fstab:", fstab)
         row("systemd:", systemdMount)
         row("drop-in:", dropIn)

@@ -1,0 +1,29 @@
+/// The verdicts on what the unattended maintenance recorded: a scrub that found errors
+/// (CRITICAL when some could not be corrected, WARNING when all were), a failed reclaim
+/// (WARNING), and a record that exists but cannot be read (UNKNOWN).
+enum MaintenanceRules {
+    static func evaluate(_ f: CapacityFigures) -> [CapacityReason] {
+        guard let m = f.maintenance else { return [] }
+        let mp = f.mountpoint
+        var reasons: [CapacityReason] = []
+        if let scrub = m.lastScrub, scrub.errors > 0 || scrub.uncorrectable > 0 {
+            let found = "the last scrub of \(mp) (started \(UTCTime.format(scrub.started))) found \(scrub.errors) error(s), \(scrub.corrected) corrected, \(scrub.uncorrectable) uncorrectable"
+            if scrub.uncorrectable > 0 {
+                reasons.append(CapacityReason(state: .critical, figure: "scrub_errors",
+                    message: "\(found): files in the damaged blocks read as I/O errors; see which (dmesg | grep -i 'checksum error'), check the disk (btrfs device stats \(mp)), restore or re-pull what they held, then scrub again (btrfs scrub start \(mp))"))
+            } else {
+                reasons.append(CapacityReason(state: .warning, figure: "scrub_errors",
+                    message: "\(found): btrfs repaired them from a good copy, but the disk returned bad data; check it (dmesg; btrfs device stats \(mp)) and scrub again (btrfs scrub start \(mp))"))
+            }
+        }
+        if let reclaim = m.lastReclaim, reclaim.outcome == "failed" {
+            reasons.append(CapacityReason(state: .warning, figure: "reclaim_failed",
+                message: "the last dockstore reclaim (\(UTCTime.format(reclaim.finished))) failed: journalctl -u dockstore-reclaim.service says why; dockstore reclaim --dry-run shows what it would do"))
+        }
+        let user = f.condition.user.map { "; check ran as \($0)" } ?? ""
+        for what in m.unreadable {
+            reasons.append(CapacityReason(state: .unknown, figure: "unreadable", message: "\(what)\(user)"))
+        }
+        return reasons
+    }
+}

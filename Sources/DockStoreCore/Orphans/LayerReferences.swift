@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Every subvolume id Docker's layer store refers to: each layer's `cache-id` (also of a
+/// layer being removed, `<chain id>-<random>-removing`, and of a layer being registered,
+/// `tmp/write-set-*`), each container's `mount-id`, `init-id` and `<mount-id>-init`. Images
+/// refer to subvolumes only through their layers. Whatever cannot be read or does not look
+/// like what moby writes makes the whole answer "cannot tell": a reference missed would
+/// make a live layer look orphaned.
+public struct LayerReferences: Sendable, Equatable {
+    public var ids: Set<String>
+
+    public init(ids: Set<String>) { self.ids = ids }
+
+    /// Reads the layer store; throws a refusal that says what could not be read.
+    public static func read(_ store: DockerLayerStore, limit: Int = .max) throws -> LayerReferences {
+        let layerdb = store.layerdb
+        guard try FileStatus.following(layerdb)?.kind == .directory else {
+            throw cannotTell("\(layerdb) is missing: Docker's layer store is not where its btrfs driver keeps it")
+        }
+        var ids = Set<String>()
+        var seen = 0
+        func folders(_ path: String) throws -> [String] {
+            guard let names = FolderEntries.names(path, limit: limit == .max ? .max : limit - seen + 1) else {
+                let code = errno
+                if code == ENOENT { return [] }
+                throw cannotTell("cannot list \(path): \(Errno.text(code))")
+            }
+            seen += names.count
+            if seen > limit { throw cannotTell("the layer store \(layerdb) has more than \(limit) entries") }
+            return try names.sorted().filter { try FileStatus.of(path + "/" + $0)?.kind == .directory }
+        }
+        for algorithm in DockerLayerStore.algorithms {
+            let base = "\(layerdb)/\(algorithm)"
+            for layer in try folders(base) {
+                // A layer being removed loses its cache-id only after its subvolume is gone (moby's Remove).
+                if let id = try id(in: "\(base)/\(layer)/cache-id", required: !layer.hasSuffix("-removing")) { ids.insert(id) }
+            }
+        }
+        for container in try folders(layerdb + "/mounts") {
+            let folder = "\(layerdb)/mounts/\(container)"
+            if let mount = try id(in: folder + "/mount-id", required: true) {
+                ids.insert(mount)
+                ids.insert(mount + "-init")
+            }
+            if let initID = try id(in: folder + "/init-id", required: false) { ids.insert(initID) }
+        }
+        // A registration in progress writes cache-id into its write set only after the layer is unpacked.
+        for set in try folders(layerdb + "/tmp") {
+            if let id = try id(in: "\(layerdb)/tmp/\(set)/cache-id", required: false) { ids.insert(id) }
+        }
+        return LayerReferences(ids: ids)
+    }
+
+    /// The id a layer store file holds, trimmed as moby trims it; nil when the file is
+    /// absent and need not be there.
+    static func id(in path: String, required: Bool) throws -> String? {
+        let bytes: [UInt8]?
+        do {
+            bytes = try FileContents.read(path, limit: 4096)
+        } catch {
+            throw cannotTell("cannot read \(path): \((error as? DockStoreError)?.message ?? "\(error)")")
+        }
+        guard let bytes else {
+            if required { throw cannotTell("\(path) is missing") }
+            return nil
+        }
+        return try parseID(bytes, path: path)
+    }
+
+    /// An id as moby reads it (surrounding white space trimmed), accepted only when it can
+    /// name a folder: one path component of letters, digits, `.`, `_` and `-`.
+    static func parseID(_ bytes: [UInt8], path: String) throws -> String {
+        let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
+        let allowed = text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+        guard !text.isEmpty, allowed, text != ".", text != "..", text.utf8.count <= 255 else {
+            throw cannotTell("\(path) does not hold a layer id (\(text.isEmpty ? "it is empty" : "'\(text.prefix(80))'"))")
+        }
+        return text
+    }
+
+    static func cannotTell(_ why: String) -> DockStoreError {
+        DockStoreError.refused("cannot tell which subvolumes Docker still uses: \(why)")
+    }
+}

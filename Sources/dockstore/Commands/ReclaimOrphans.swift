@@ -1,0 +1,43 @@
+import DockStoreCore
+
+/// `dockstore reclaim --orphans`: lists the subvolumes of Docker's btrfs driver that
+/// nothing refers to and deletes those `OrphanPlanner` proves unused, re-checking each right
+/// before it goes. The reclaim command calls `run` when `--orphans` is given.
+struct ReclaimOrphans {
+    var host: Host
+    var mountpoint: String
+    var dryRun: Bool
+
+    /// Exit 0 when every orphan was deleted (or none was found); refused (2) when orphans
+    /// stay because their being unused cannot be proven.
+    func run() throws {
+        let reclaimer = OrphanReclaimer(dataRoot: mountpoint, host: host)
+        let observed = try reclaimer.observe()
+        let census = observed.census
+        for name in census.foreign {
+            Output.line("leave \(reclaimer.store.subvolumes)/\(name): not an id Docker's layer store gives (BuildKit's, or not Docker's)")
+        }
+        if census.orphans.isEmpty {
+            Output.line("\(census.subvolumes) subvolume(s) under \(reclaimer.store.subvolumes), no orphans: nothing to do.")
+            return
+        }
+        Output.line("\(census.orphans.count) of \(census.subvolumes) subvolume(s) under \(reclaimer.store.subvolumes) are referenced by no layer, container or image\(dryRun ? " (dry run, nothing changed)" : ""):")
+        var deleted = 0, kept: [String] = []
+        for decision in OrphanReclaimer.plan(observed) {
+            let path = "\(reclaimer.store.subvolumes)/\(decision.name)"
+            var verdict = decision.verdict
+            if !dryRun, verdict == .delete { verdict = try reclaimer.delete(decision.name) }
+            switch verdict {
+            case .delete:
+                deleted += 1
+                Output.line("  \(dryRun ? "would delete" : "deleted") \(path)")
+            case .keep(let why):
+                kept.append(decision.name)
+                Output.line("  kept \(path): \(why)")
+            }
+        }
+        if !kept.isEmpty {
+            throw DockStoreError.refused("\(kept.count) orphan candidate(s) kept because dockstore cannot prove them unused\(deleted > 0 ? " (\(deleted) \(dryRun ? "would be " : "")deleted)" : ""); the lines above say why")
+        }
+    }
+}

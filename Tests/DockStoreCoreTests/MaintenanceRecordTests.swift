@@ -1,0 +1,85 @@
+import Testing
+@testable import DockStoreCore
+
+/// The records the unattended maintenance leaves (reclaim's JSON, btrfs-progs' scrub status
+/// file) and what check makes of them.
+@Suite struct MaintenanceRecordTests {
+    /// As btrfs-progs 6.x writes it (cmds/scrub.c scrub_write_file), two devices.
+    static func scrubFile(csum: Int = 0, corrected: Int = 0, uncorrectable: Int = 0, finished: Int = 1, canceled: Int = 0) -> String {
+        let fsid = "4f2c9a3e-1b7d-4e9a-8c1f-3b2d5e6f7a8b"
+        func line(_ devid: Int, _ start: Int, _ duration: Int, _ errors: Int) -> String {
+            "\(fsid):\(devid)|data_extents_scrubbed:120|tree_extents_scrubbed:40|data_bytes_scrubbed:1048576|tree_bytes_scrubbed:655360|read_errors:0|csum_errors:\(errors)|verify_errors:0|no_csum:16|csum_discards:0|super_errors:0|malloc_errors:0|uncorrectable_errors:\(devid == 1 ? uncorrectable : 0)|corrected_errors:\(devid == 1 ? corrected : 0)|last_physical:22020096|t_start:\(start)|t_resumed:0|duration:\(duration)|canceled:\(canceled)|finished:\(finished)"
+        }
+        return "scrub status:1\n" + line(1, 1764470000, 12, csum) + "\n" + line(2, 1764470001, 30, 0) + "\n"
+    }
+
+    @Test func readsBtrfsProgsScrubStatus() throws {
+        let scrub = try LastScrub.parse(Self.scrubFile(csum: 3, corrected: 2, uncorrectable: 1), path: "/s")
+        #expect(scrub.started == 1764470000)
+        #expect(scrub.ended == 1764470031)
+        #expect(scrub.errors == 3)
+        #expect(scrub.corrected == 2)
+        #expect(scrub.uncorrectable == 1)
+        #expect(scrub.bytesScrubbed == 2 * (1048576 + 655360))
+        #expect(scrub.state == "finished")
+        #expect(try LastScrub.parse(Self.scrubFile(finished: 0), path: "/s").state == "running or interrupted")
+        #expect(try LastScrub.parse(Self.scrubFile(finished: 0, canceled: 1), path: "/s").state == "canceled")
+    }
+
+    static let badScrub = ["", "scrub status:2\nx:1|t_start:1\n", "scrub status:1\n", "scrub status:1\nx:1|t_start:abc\n",
+                           "scrub status:1\nx:1|t_start:1|duration:1\n"]
+
+    @Test(arguments: badScrub)
+    func malformedScrubStatusIsAnError(_ text: String) {
+        #expect(throws: DockStoreError.self) { try LastScrub.parse(text, path: "/s") }
+    }
+
+    @Test func readsTheReclaimRecord() throws {
+        let text = #"{"finished": 1764470000, "outcome": "budget-spent", "chunksRelocated": 4, "unallocatedBefore": 0, "unallocatedAfter": 1073741824}"#
+        #expect(try LastReclaim.parse(text, path: "/r") == LastReclaim(finished: 1764470000, outcome: "budget-spent", chunksRelocated: 4, unallocatedBefore: 0, unallocatedAfter: 1 << 30))
+        for bad in ["{}", "not json", #"{"finished": 1, "outcome": "maybe", "chunksRelocated": 0, "unallocatedBefore": 0, "unallocatedAfter": 0}"#,
+                    #"{"finished": 1, "outcome": "healthy", "chunksRelocated": -1, "unallocatedBefore": 0, "unallocatedAfter": 0}"#] {
+            #expect(throws: DockStoreError.self, "\(bad)") { try LastReclaim.parse(bad, path: "/r") }
+        }
+    }
+
+    static func figures(_ m: MaintenanceRecord) -> CapacityFigures {
+        var f = CapacityTests.figures()
+        f.maintenance = m
+        return f
+    }
+
+    static let states: [(String, MaintenanceRecord, CheckState, String?)] = [
+        ("never ran", MaintenanceRecord(), .ok, nil),
+        ("a clean scrub", MaintenanceRecord(lastScrub: try! LastScrub.parse(scrubFile(), path: "/s")), .ok, nil),
+        ("a scrub that corrected everything", MaintenanceRecord(lastScrub: try! LastScrub.parse(scrubFile(csum: 2, corrected: 2), path: "/s")), .warning, "scrub_errors"),
+        ("a scrub with uncorrectable errors", MaintenanceRecord(lastScrub: try! LastScrub.parse(scrubFile(csum: 2, uncorrectable: 2), path: "/s")), .critical, "scrub_errors"),
+        ("a reclaim that helped", MaintenanceRecord(lastReclaim: LastReclaim(finished: 1, outcome: "healthy", chunksRelocated: 3, unallocatedBefore: 0, unallocatedAfter: 1)), .ok, nil),
+        ("a failed reclaim", MaintenanceRecord(lastReclaim: LastReclaim(finished: 1, outcome: "failed", chunksRelocated: 0, unallocatedBefore: 0, unallocatedAfter: 0)), .warning, "reclaim_failed"),
+        ("a record unreadable", MaintenanceRecord(unreadable: ["cannot read the last reclaim record /r: Permission denied"]), .unknown, "unreadable"),
+    ]
+
+    @Test(arguments: states)
+    func judges(_ name: String, _ m: MaintenanceRecord, _ state: CheckState, _ figure: String?) throws {
+        let report = CapacityReport(figures: Self.figures(m), policy: try CapacityPolicy(), timestamp: 0)
+        #expect(report.state == state, "\(name): \(report.reasons)")
+        #expect(report.reasons.first?.figure == figure, "\(name)")
+        for reason in report.reasons { #expect(!reason.message.contains("\n")) }
+    }
+
+    @Test func prometheusCarriesTheRecordsAndNaNWhenNever() throws {
+        var f = Self.figures(MaintenanceRecord(lastReclaim: LastReclaim(finished: 1764470000, outcome: "failed", chunksRelocated: 2, unallocatedBefore: 0, unallocatedAfter: 0),
+                                               lastScrub: try LastScrub.parse(Self.scrubFile(csum: 5, uncorrectable: 1), path: "/s")))
+        f.orphans = OrphanTally(count: 3, subvolumes: 9)
+        let text = CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0).prometheus()
+        let mp = "{mountpoint=\"\(f.mountpoint)\"}"
+        for line in ["dockstore_orphan_subvolumes\(mp) 3", "dockstore_last_reclaim_timestamp_seconds\(mp) 1764470000",
+                     "dockstore_last_reclaim_failed\(mp) 1", "dockstore_last_scrub_errors\(mp) 5",
+                     "dockstore_last_scrub_uncorrectable_errors\(mp) 1", "dockstore_last_scrub_timestamp_seconds\(mp) 1764470000"] {
+            #expect(text.contains(line + "\n"), "\(line)")
+        }
+        let never = CapacityReport(figures: Self.figures(MaintenanceRecord()), policy: try CapacityPolicy(), timestamp: 0).prometheus()
+        #expect(never.contains("dockstore_last_scrub_timestamp_seconds\(mp) NaN\n"))
+        #expect(never.contains("dockstore_orphan_subvolumes\(mp) NaN\n"))
+    }
+}
