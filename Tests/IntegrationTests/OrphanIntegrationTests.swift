@@ -150,15 +150,14 @@ struct OrphanIntegrationTests {
             try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
             let uuid = try root.sh("blkid -s UUID -o value \(root.image)").trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(try root.dockstore(["check"]).status == 0)
-            // A real scrub by btrfs-progs writes the status file check reads.
-            _ = try root.sh("mkdir -p /var/lib/btrfs && btrfs scrub start -B \(root.mountpoint) >/dev/null")
-            let written = try #require(root.read("/var/lib/btrfs/scrub.status.\(uuid)"), "btrfs-progs wrote its status file")
-            try root.write("\(root.path)/var/lib/btrfs/scrub.status.\(uuid)", written)
+            // A real scrub by btrfs-progs writes the status file check reads. It always writes
+            // to /var/lib/btrfs: in a mount namespace of its own, that is the root's var/lib.
+            _ = try root.sh("mkdir -p \(root.path)/var/lib/btrfs && unshare -m --propagation private sh -c 'mount --bind \(root.path)/var/lib /var/lib && btrfs scrub start -B \(root.mountpoint) >/dev/null'")
+            let written = try #require(root.read("\(root.path)/var/lib/btrfs/scrub.status.\(uuid)"), "btrfs-progs wrote its status file")
             let clean = try root.dockstore(["check", "--format", "prometheus"])
             #expect(clean.status == 0, "\(clean.stdout)")
             #expect(clean.stdout.contains("dockstore_last_scrub_errors{mountpoint=\"\(root.mountpoint)\"} 0\n"))
             #expect(!clean.stdout.contains("dockstore_last_scrub_timestamp_seconds{mountpoint=\"\(root.mountpoint)\"} NaN"))
-            _ = try? FileManager.default.removeItem(atPath: "/var/lib/btrfs/scrub.status.\(uuid)")
 
             try root.write("\(root.path)/var/lib/btrfs/scrub.status.\(uuid)",
                            written.replacingOccurrences(of: "|uncorrectable_errors:0|", with: "|uncorrectable_errors:4|").replacingOccurrences(of: "|csum_errors:0|", with: "|csum_errors:4|"))
