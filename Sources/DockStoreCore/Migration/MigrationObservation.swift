@@ -34,6 +34,10 @@ public struct MigrationObservation: Sendable, Equatable {
     public var replaceTarget: BtrfsReading.Device?
     /// The given device is that replace target.
     public var targetIsReplaceTarget: Bool
+    /// The given device carries this store's btrfs superblock as devid 0 while no replace runs:
+    /// the target of a replace that was canceled or could not resume (on Linux 6.7 and later
+    /// a reboot mid-replace leaves it so). Replace may start onto it again; nothing else may.
+    public var targetIsStaleReplaceTarget: Bool = false
     /// The size of the image's loop device (its btrfs device may have been shrunk below it).
     public var loopDeviceSize: UInt64?
 

@@ -66,8 +66,10 @@ public enum MigrationPlanner {
     }
 
     /// Whether the target is the journal's device, for a journal whose device was not added
-    /// yet: by EBS volume id when both have one, else by the name it was given.
+    /// yet: the target of this store's interrupted replace (its superblock says so), else by
+    /// EBS volume id when both have one, else by the name it was given.
     static func sameDevice(_ journal: MigrationJournal, _ o: MigrationObservation) -> Bool {
+        if o.targetIsStaleReplaceTarget { return true }
         if let recorded = journal.volumeID, let actual = o.targetVolumeID { return recorded == actual }
         return journal.device == o.targetPath
     }
@@ -108,7 +110,7 @@ public enum MigrationPlanner {
         if method == .replace {
             if o.targetDevid == nil, let loop = o.loopMember {
                 if !o.targetIsReplaceTarget {
-                    try checkTarget(o)
+                    try checkTarget(o, ownReplaceTarget: o.targetIsStaleReplaceTarget)
                     if loop.size > o.targetSize {
                         steps.append(.shrink(devid: loop.devid, path: loop.path, from: loop.size, to: o.targetSize / 4096 * 4096))
                     }
@@ -153,7 +155,7 @@ public enum MigrationPlanner {
     }
 
     /// A target that is not part of the store yet: blank, writable, not in use, large enough.
-    static func checkTarget(_ o: MigrationObservation) throws {
+    static func checkTarget(_ o: MigrationObservation, ownReplaceTarget: Bool = false) throws {
         guard let target = o.target else {
             throw DockStoreError.refused("the device \(o.targetPath) was not looked at")
         }
@@ -161,7 +163,7 @@ public enum MigrationPlanner {
         if target.readOnly {
             throw DockStoreError.refused("refusing: \(target.device.label) is read-only; attach the volume read-write")
         }
-        guard target.content == .blank else {
+        guard target.content == .blank || ownReplaceTarget else {
             throw DockStoreError.refused("refusing: \(target.device.label) holds \(target.content.summary); migrate-ebs needs a blank volume and never formats one that holds data")
         }
         let need = (o.loopMember?.used ?? 0) + 2 * o.metadataChunkNeed

@@ -43,7 +43,7 @@ extension Migrator {
             let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
             guard reading.devices.contains(where: { $0.devid == devid }),
                   try !isMember(target, of: reading) else { return }
-            guard BlockProbe.probe(target) == .blank else {
+            guard try BlockProbe.probe(target) == .blank || isStaleReplaceTarget(target, uuid: reading.uuid) else {
                 throw DockStoreError.refused("refusing: \(target) is no longer blank; re-run to look again")
             }
             run = try BtrfsDeviceReplace.start(replacing: devid, with: target, at: mountpoint)
@@ -64,7 +64,7 @@ extension Migrator {
             case .suspended:
                 throw DockStoreError.failed("the device replace at \(mountpoint) is suspended and the kernel does not continue it (its target is missing?); attach the volume and re-run, or cancel it with migrate-ebs --abort")
             case .canceled where run == nil, .neverStarted where run == nil:
-                throw DockStoreError.failed("the device replace onto \(target) at \(mountpoint) was canceled (see the kernel log: dmesg | grep dev_replace); the store is on the image: re-run migrate-ebs to start it again")
+                throw DockStoreError.failed("the device replace onto \(target) at \(mountpoint) was canceled (see the kernel log: dmesg | grep dev_replace); the store is on the image and \(target) holds a partial copy: close the migration with migrate-ebs --abort and move onto a blank volume")
             default:
                 break
             }
@@ -77,12 +77,32 @@ extension Migrator {
         }
     }
 
+    /// Cancels the replace and waits until the kernel has let go of it (its START returns in
+    /// the process that ran it), so the next step's resize is not refused as a concurrent
+    /// exclusive operation.
+    func cancelReplace(at mountpoint: String) throws {
+        try BtrfsDeviceReplace.cancel(at: mountpoint)
+        let uuid = try BtrfsFilesystem.open(mountpoint).uuid
+        for _ in 0..<1200 {
+            let operation = try FileContents.readString("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingWhitespace()
+            if try !BtrfsDeviceReplace.status(at: mountpoint).state.isOngoing, operation == nil || operation == "none" { return }
+            usleep(100_000)
+        }
+        throw DockStoreError.failed("the device replace at \(mountpoint) was canceled but the kernel still runs it after two minutes; look with btrfs replace status \(mountpoint) and re-run")
+    }
+
     /// After the replace the image's device must be gone from the store and the target in it.
     private func requireMoved(_ devid: UInt64, onto target: String, at mountpoint: String) throws {
         let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
         guard try isMember(target, of: reading) else {
             throw DockStoreError.failed("the kernel says the device replace at \(mountpoint) finished, but \(target) is not part of the store; look with btrfs filesystem show \(mountpoint)")
         }
+    }
+
+    /// The device holds this store's superblock as devid 0 (a replace target) and is not a member.
+    func isStaleReplaceTarget(_ path: String, uuid: String) throws -> Bool {
+        guard let superblock = try BtrfsSuperblock.read(path) else { return false }
+        return superblock.fsid == uuid && superblock.devid == 0
     }
 
     func isMember(_ path: String, of reading: BtrfsReading) throws -> Bool {

@@ -73,6 +73,7 @@ public struct Migrator: Sendable {
         if o.targetDevid == nil && !o.targetIsReplaceTarget {
             o.target = try DeviceInspector(sysfs: SysfsBlock(), host: host).observe(device, mounts: mounts)
         }
+        if o.target != nil, !o.replaceOngoing { o.targetIsStaleReplaceTarget = try isStaleReplaceTarget(device.path, uuid: reading.uuid) }
         o.targetBackedByStore = try LoopBacking.isOnBtrfs(loop: device.path, uuid: reading.uuid, mountpoint: target)
         return o
     }
@@ -101,7 +102,7 @@ public struct Migrator: Sendable {
             case .replace(let devid, _, let path, _):
                 try replace(devid, with: path, at: target, interval: interval, moving: moving)
             case .cancelReplace:
-                try BtrfsDeviceReplace.cancel(at: target)
+                try cancelReplace(at: target)
             case .growImage(let devid, _):
                 try BtrfsFilesystem.resize(devid, to: nil, at: target)
             case .addDevice(let path):
