@@ -85,7 +85,7 @@ public enum MigrationPlanner {
         guard o.loopMember != nil || o.journalExists || o.targetDevid != nil else {
             throw DockStoreError.refused("the store at \(o.mountpoint) is not the loopback image (it is on \(o.members.map(\.path).joined(separator: ", "))); nothing to migrate")
         }
-        if o.exclusiveOperation != "none" && !o.exclusiveOperation.isEmpty && !(o.replaceOngoing && o.exclusiveOperation == "device replace") {
+        if o.exclusiveOperation != "none" && !o.exclusiveOperation.isEmpty && !(o.exclusiveOperation == "device replace" && (o.replaceOngoing || o.journal?.method == .replace)) {
             throw DockStoreError.refused("a btrfs \(o.exclusiveOperation) is running on \(o.mountpoint); wait for it to finish (btrfs balance status / btrfs device usage) and re-run")
         }
         if let devid = o.targetDevid, devid == o.loopMember?.devid {
@@ -110,7 +110,7 @@ public enum MigrationPlanner {
         if method == .replace {
             if o.targetDevid == nil, let loop = o.loopMember {
                 if !o.targetIsReplaceTarget {
-                    try checkTarget(o, ownReplaceTarget: o.targetIsStaleReplaceTarget)
+                    try checkTarget(o, ownReplaceTarget: o.targetIsStaleReplaceTarget, headroom: o.metadataChunkNeed)
                     if loop.size > o.targetSize {
                         steps.append(.shrink(devid: loop.devid, path: loop.path, from: loop.size, to: o.targetSize / 4096 * 4096))
                     }
@@ -154,8 +154,11 @@ public enum MigrationPlanner {
         return (o.journalExists ? [] : [.begin(journal: journal)]) + steps + [.finish]
     }
 
-    /// A target that is not part of the store yet: blank, writable, not in use, large enough.
-    static func checkTarget(_ o: MigrationObservation, ownReplaceTarget: Bool = false) throws {
+    /// A target that is not part of the store yet: blank, writable, not in use, large enough
+    /// for the chunks on the image and `headroom` (add + remove: two metadata chunks, as both
+    /// devices allocate while chunks move; replace copies the shrunk device as it is and
+    /// needs room for one chunk that the shrink relocates).
+    static func checkTarget(_ o: MigrationObservation, ownReplaceTarget: Bool = false, headroom: UInt64? = nil) throws {
         guard let target = o.target else {
             throw DockStoreError.refused("the device \(o.targetPath) was not looked at")
         }
@@ -166,9 +169,9 @@ public enum MigrationPlanner {
         guard target.content == .blank || ownReplaceTarget else {
             throw DockStoreError.refused("refusing: \(target.device.label) holds \(target.content.summary); migrate-ebs needs a blank volume and never formats one that holds data")
         }
-        let need = (o.loopMember?.used ?? 0) + 2 * o.metadataChunkNeed
+        let need = (o.loopMember?.used ?? 0) + (headroom ?? 2 * o.metadataChunkNeed)
         if target.size < need {
-            throw DockStoreError.refused("refusing: \(target.device.label) is \(ByteSize.format(target.size)), but the store has \(ByteSize.format(o.loopMember?.used ?? 0)) allocated and needs \(ByteSize.format(need)) with room for two metadata chunks; attach a larger volume")
+            throw DockStoreError.refused("refusing: \(target.device.label) is \(ByteSize.format(target.size)), but the store has \(ByteSize.format(o.loopMember?.used ?? 0)) allocated and needs \(ByteSize.format(need)) with room for \(headroom == nil ? "two metadata chunks" : "a metadata chunk"); attach a larger volume")
         }
     }
 }

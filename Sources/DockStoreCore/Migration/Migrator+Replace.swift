@@ -38,7 +38,7 @@ extension Migrator {
     func replace(_ devid: UInt64, with target: String, at mountpoint: String, interval: Double,
                  moving: @escaping @Sendable (MoveProgress) -> Void) throws {
         var run: BtrfsDeviceReplace.Run? = nil
-        var status = try BtrfsDeviceReplace.status(at: mountpoint)
+        var status = try waitWhileStarting(at: mountpoint)
         if !status.state.isOngoing {
             let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
             guard reading.devices.contains(where: { $0.devid == devid }),
@@ -75,6 +75,20 @@ extension Migrator {
                 if let started = run, try started.poll() != nil { run = nil; break }
             }
         }
+    }
+
+    /// A killed dockstore's child may be inside START before the kernel records the replace
+    /// as started (it holds the exclusive operation while it syncs and opens the target):
+    /// wait until the kernel says started, or lets go of the exclusive operation.
+    private func waitWhileStarting(at mountpoint: String) throws -> BtrfsDeviceReplace.Status {
+        let uuid = try BtrfsFilesystem.open(mountpoint).uuid
+        for _ in 0..<1200 {
+            let status = try BtrfsDeviceReplace.status(at: mountpoint)
+            let operation = try FileContents.readString("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingWhitespace()
+            if status.state.isOngoing || operation != "device replace" { return status }
+            usleep(100_000)
+        }
+        throw DockStoreError.failed("a device replace has been starting at \(mountpoint) for two minutes and the kernel does not report it; look with btrfs replace status \(mountpoint) and re-run")
     }
 
     /// Cancels the replace and waits until the kernel has let go of it (its START returns in
