@@ -27,7 +27,7 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
 
     public static let path = HostPath.known("/var/lib/dockstore/migration.json")
 
-    /// `phase` names the step under way (shown by status, read by people after a crash);
+    /// `phase` names the step under way (for people reading the journal after a crash);
     /// decisions come from what the kernel reports, never from it alone.
     public init(image: String, device: String, filesystemUUID: String?, volumeID: String?, keepImage: Bool,
                 method: MigrationMethod? = nil) {
