@@ -38,8 +38,7 @@ extension Migrator {
     func replace(_ devid: UInt64, with target: String, at mountpoint: String, interval: Double,
                  moving: @escaping @Sendable (MoveProgress) -> Void) throws {
         var run: BtrfsDeviceReplace.Run? = nil
-        var status = try waitWhileStarting(at: mountpoint)
-        if !status.state.isOngoing {
+        if try !waitWhileStarting(at: mountpoint).state.isOngoing {
             let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
             guard reading.devices.contains(where: { $0.devid == devid }),
                   try !isMember(target, of: reading) else { return }
@@ -49,11 +48,8 @@ extension Migrator {
             run = try BtrfsDeviceReplace.start(replacing: devid, with: target, at: mountpoint)
         }
         while true {
-            if let started = run, let finished = try started.poll() {
-                run = nil
-                if finished { status = try BtrfsDeviceReplace.status(at: mountpoint) }
-            }
-            status = try BtrfsDeviceReplace.status(at: mountpoint)
+            if let started = run, try started.poll() != nil { run = nil }
+            let status = try BtrfsDeviceReplace.status(at: mountpoint)
             switch status.state {
             case .started:
                 moving(.thousandths(status.progress1000))
