@@ -57,7 +57,12 @@ struct StoreIdentityIntegrationTests {
     @Test(arguments: MigrationMethod.allCases)
     func aRebootWithShuffledNamesNeverFormatsTheVolumeThatTookTheName(_ method: MigrationMethod) throws {
         var runs = 0
-        for point in method.failpoints where point != "journal" {
+        // Killed before the volume was written to (journal; for replace also shrink), it is a
+        // blank volume without an identity of its own here (loop devices have no EBS volume id):
+        // under a new name it cannot be told from the blank one that took the old name, so
+        // migrate-ebs refuses it (MigrationPlannerTests) rather than guess.
+        let untouched = method == .replace ? ["journal", "shrink"] : ["journal"]
+        for point in method.failpoints where !untouched.contains(point) {
             try withTestRoot { root in
                 let (inventory, sums) = try store(root)
                 let disk = try root.attachDisk(megabytes: 8192)
@@ -80,7 +85,7 @@ struct StoreIdentityIntegrationTests {
                 runs += 3
             }
         }
-        reliability("migrate-ebs (\(method.rawValue)) failpoint, reboot with names shuffled", cases: method.failpoints.count - 1, runs: runs)
+        reliability("migrate-ebs (\(method.rawValue)) failpoint, reboot with names shuffled", cases: method.failpoints.count - untouched.count, runs: runs)
     }
 
     /// A journal from before identities were recorded (device by name only), after the image
