@@ -45,7 +45,9 @@ struct MigrationIntegrationTests {
         try withTestRoot { root in
             let (inventory, sums) = try layeredStore(root)
             let usedBefore = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
-            let disk = try root.attachDisk(megabytes: 8192)
+            // Add + remove needs the image's chunks plus two metadata chunks (1 GiB each, DUP, on
+            // the 100 GiB image): 8 GiB is refused when the image has allocated a second data chunk.
+            let disk = try root.attachDisk(megabytes: 12288)
             let result = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: [MigrationMethod.variable: "add-remove"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("Method: device add + remove"), "\(result.stdout)")
