@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
+#include <unistd.h>
 
 int ds_blk_get_size64(int fd, uint64_t *size) {
     return ioctl(fd, BLKGETSIZE64, size);
@@ -215,4 +216,78 @@ int ds_open_in_root(int root_fd, const char *path, int flags, unsigned int mode)
     how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
     return (int)syscall(SYS_openat2, root_fd, path, &how, sizeof how);
+}
+
+int ds_btrfs_replace_status(int fd, struct ds_btrfs_replace_status *out, uint64_t *result) {
+    struct btrfs_ioctl_dev_replace_args args;
+    memset(&args, 0, sizeof args);
+    args.cmd = BTRFS_IOCTL_DEV_REPLACE_CMD_STATUS;
+    args.result = DS_BTRFS_REPLACE_NO_RESULT;
+    int rc = ioctl(fd, BTRFS_IOC_DEV_REPLACE, &args);
+    *result = args.result;
+    if (rc != 0)
+        return rc;
+    out->state = args.status.replace_state;
+    out->progress_1000 = args.status.progress_1000;
+    out->time_started = args.status.time_started;
+    out->time_stopped = args.status.time_stopped;
+    out->write_errors = args.status.num_write_errors;
+    out->uncorrectable_read_errors = args.status.num_uncorrectable_read_errors;
+    return rc;
+}
+
+int ds_btrfs_replace_cancel(int fd, uint64_t *result) {
+    struct btrfs_ioctl_dev_replace_args args;
+    memset(&args, 0, sizeof args);
+    args.cmd = BTRFS_IOCTL_DEV_REPLACE_CMD_CANCEL;
+    args.result = DS_BTRFS_REPLACE_NO_RESULT;
+    int rc = ioctl(fd, BTRFS_IOC_DEV_REPLACE, &args);
+    *result = args.result;
+    return rc;
+}
+
+int ds_btrfs_replace_start_child(int fd, uint64_t srcdevid, const char *target, int *report_fd) {
+    struct btrfs_ioctl_dev_replace_args args;
+    memset(&args, 0, sizeof args);
+    if (strlen(target) > BTRFS_DEVICE_PATH_NAME_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    args.cmd = BTRFS_IOCTL_DEV_REPLACE_CMD_START;
+    args.result = DS_BTRFS_REPLACE_NO_RESULT;
+    args.start.srcdevid = srcdevid;
+    args.start.cont_reading_from_srcdev_mode = BTRFS_IOCTL_DEV_REPLACE_CONT_READING_FROM_SRCDEV_MODE_ALWAYS;
+    strncpy((char *)args.start.tgtdev_name, target, BTRFS_DEVICE_PATH_NAME_MAX);
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        int saved = errno;
+        close(pipe_fds[0]);
+        close(pipe_fds[1]);
+        errno = saved;
+        return -1;
+    }
+    if (pid == 0) {
+        /* Only async-signal-safe calls from here: the parent is multi-threaded. Standard
+         * output is closed too, so a reader of the caller's output sees its end when the caller ends. */
+        int keep_low = fd < pipe_fds[1] ? fd : pipe_fds[1];
+        int keep_high = fd < pipe_fds[1] ? pipe_fds[1] : fd;
+        for (int other = 0; other < 65536; other++)
+            if (other != keep_low && other != keep_high)
+                close(other);
+        setsid();
+        struct ds_btrfs_replace_outcome outcome;
+        int rc = ioctl(fd, BTRFS_IOC_DEV_REPLACE, &args);
+        outcome.rc = rc;
+        outcome.error = rc < 0 ? errno : 0;
+        outcome.result = args.result;
+        ssize_t ignored = write(pipe_fds[1], &outcome, sizeof outcome);
+        (void)ignored;
+        _exit(0);
+    }
+    close(pipe_fds[1]);
+    *report_fd = pipe_fds[0];
+    return pid;
 }

@@ -30,7 +30,7 @@ import Testing
         return o
     }
 
-    static let all = ["journal", "add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]
+    static let all = MigrationMethod.addRemove.failpoints
 
     static let plans: [(String, MigrationObservation, Bool, [String])] = [
         ("fresh move", o { _ in }, false, all),
@@ -67,10 +67,12 @@ import Testing
         }, false, ["add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]),
     ]
 
+    /// The add + remove table: forced for a new migration (DOCKSTORE_MIGRATE_METHOD), and what
+    /// a journal from before replace (no method recorded) continues with.
     @Test(arguments: Self.plans)
     func plansTheSteps(_ name: String, _ observed: MigrationObservation, _ keepImage: Bool, _ expected: [String]) throws {
         let steps = try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: Self.image,
-                                              mountpoint: Self.mountpoint, host: Self.host)
+                                              mountpoint: Self.mountpoint, host: Self.host, method: .addRemove)
         #expect(steps.map(\.id) == expected, "\(name)")
     }
 

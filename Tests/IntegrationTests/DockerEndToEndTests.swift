@@ -74,6 +74,7 @@ struct DockerEndToEndTests {
             let migrate = try root.dockstore(["migrate-ebs", disk, "--yes"])
             #expect(migrate.status == 0, "\(migrate.stderr)")
             #expect(migrate.stdout.contains("Verified: the same"))
+            #expect(migrate.stdout.contains("Method: device replace"), "\(migrate.stdout)")
             #expect(root.status(root.image) == nil)
 
             let images = try daemon.docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])
@@ -88,6 +89,9 @@ struct DockerEndToEndTests {
             #expect(try daemon.docker(["inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", "writer"]).stdout == "true 0\n",
                     "the writing container never saw an error")
             #expect(lines1 != lines2, "it is still writing: \(lines1) then \(lines2)")
+            // Every line it wrote before, during and after the move is there, in order.
+            let gaps = try daemon.docker(["exec", "writer", "/bin/busybox", "awk", "NR - 1 != $1 { bad++ } END { print bad + 0, NR }", "/log"])
+            #expect(gaps.stdout.hasPrefix("0 "), "DATA: lines lost or out of order in the writer's log: \(gaps.stdout) \(gaps.stderr)")
             let fresh = try daemon.docker(["run", "--rm", "--network", "none", "busybox:test", "/bin/busybox", "echo", "after the move"])
             #expect(fresh.stdout == "after the move\n", "\(fresh.stderr)")
             _ = try? daemon.docker(["rm", "-f", "keeper1", "keeper2", "keeper3", "writer"])

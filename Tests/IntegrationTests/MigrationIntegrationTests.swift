@@ -21,10 +21,11 @@ struct MigrationIntegrationTests {
     }
 
     /// Starts `migrate-ebs` without waiting for it, for tests that kill it.
-    func startMigration(_ root: TestRoot, _ disk: String) throws -> Process {
+    func startMigration(_ root: TestRoot, _ disk: String, method: MigrationMethod = .replace) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestRoot.binary)
         process.arguments = ["migrate-ebs", disk, "--yes", "--root", root.path]
+        process.environment = ProcessInfo.processInfo.environment.merging([MigrationMethod.variable: method.rawValue]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -39,13 +40,17 @@ struct MigrationIntegrationTests {
         try root.sh("cd \(root.mountpoint) && sha256sum base/layer base/etc snap1/layer $(ls -d snap* | sort -V | tail -1)/layer snap*/own")
     }
 
+    /// The fallback method, forced (MigrationReplaceIntegrationTests moves by replace).
     @Test func movesEveryLayerOntoASmallerDevice() throws {
         try withTestRoot { root in
             let (inventory, sums) = try layeredStore(root)
             let usedBefore = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
-            let disk = try root.attachDisk(megabytes: 8192)
-            let result = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            // Add + remove needs the image's chunks plus two metadata chunks (1 GiB each, DUP, on
+            // the 100 GiB image): 8 GiB is refused when the image has allocated a second data chunk.
+            let disk = try root.attachDisk(megabytes: 12288)
+            let result = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: [MigrationMethod.variable: "add-remove"])
             #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Method: device add + remove"), "\(result.stdout)")
             #expect(result.stdout.contains("Verified: the same 21 subvolumes"))
             #expect(result.stdout.contains("moving: "), "progress lines")
             #expect(try self.inventory(root) == inventory, "DATA: subvolume inventory")
@@ -95,17 +100,20 @@ struct MigrationIntegrationTests {
         }
     }
 
-    @Test func everyMigrationCrashPointConverges() throws {
+    @Test(arguments: MigrationMethod.allCases)
+    func everyMigrationCrashPointConverges(_ method: MigrationMethod) throws {
         var points: [String] = []
+        let chosen = [MigrationMethod.variable: method.rawValue]
         try withTestRoot { root in
-            points = try root.dockstore(["migrate-ebs", "/dev/null", "--list-failpoints"], root: false).stdout.split(separator: "\n").map(String.init)
+            points = try root.dockstore(["migrate-ebs", "/dev/null", "--list-failpoints"], environment: chosen, root: false)
+                .stdout.split(separator: "\n").map(String.init)
         }
-        #expect(points == MigrationStep.allIDs)
+        #expect(points == method.failpoints)
         for point in points {
             try withTestRoot { root in
                 let (inventory, sums) = try layeredStore(root, megabytes: 64, snapshots: 5)
                 let disk = try root.attachDisk(megabytes: 8192)
-                let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": point])
+                let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: chosen.merging(["DOCKSTORE_FAILPOINT": point]) { $1 })
                 #expect(crashed.signal == SIGKILL, "\(point): \(crashed.stderr)")
                 let rerun = try root.dockstore(["migrate-ebs", disk, "--yes"])
                 #expect(rerun.status == 0, "\(point): \(rerun.stderr)")
@@ -117,19 +125,21 @@ struct MigrationIntegrationTests {
                 #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "\(point)")
             }
         }
-        reliability("migrate-ebs crash matrix", cases: points.count, runs: points.count * 2)
+        reliability("migrate-ebs (\(method.rawValue)) crash matrix", cases: points.count, runs: points.count * 2)
     }
 
     /// Every failpoint again, now followed by a power cut: the page cache is dropped and the
     /// store taken down (unmount, the kernel told to forget the devices) as a reboot would,
     /// `provision` brings it back as the boot unit does, and `migrate-ebs` finishes the job.
-    @Test func everyCrashPointSurvivesAPowerCutAndAReboot() throws {
+    @Test(arguments: MigrationMethod.allCases)
+    func everyCrashPointSurvivesAPowerCutAndAReboot(_ method: MigrationMethod) throws {
         var runs = 0
-        for point in MigrationStep.allIDs {
+        for point in method.failpoints {
             try withTestRoot { root in
                 let (inventory, sums) = try layeredStore(root, megabytes: 64, snapshots: 5)
                 let disk = try root.attachDisk(megabytes: 8192)
-                let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": point])
+                let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"],
+                                                 environment: ["DOCKSTORE_FAILPOINT": point, MigrationMethod.variable: method.rawValue])
                 #expect(crashed.signal == SIGKILL, "\(point): \(crashed.stderr)")
                 try root.sh("echo 3 > /proc/sys/vm/drop_caches")
                 let loops = root.loopDevices()
@@ -147,14 +157,14 @@ struct MigrationIntegrationTests {
                 runs += 3
             }
         }
-        reliability("migrate-ebs power cut", cases: MigrationStep.allIDs.count, runs: runs)
+        reliability("migrate-ebs (\(method.rawValue)) power cut", cases: method.failpoints.count, runs: runs)
     }
 
     @Test func aRebootMidMigrationComesBackAndFinishes() throws {
         try withTestRoot { root in
             let (inventory, sums) = try layeredStore(root, megabytes: 64, snapshots: 5)
             let disk = try root.attachDisk(megabytes: 8192)
-            let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device"])
+            let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device", MigrationMethod.variable: "add-remove"])
             #expect(crashed.signal == SIGKILL)
             #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2, "the store spans the image and the device")
             // Simulated reboot: unmount (the image's loop device goes with it) and make the
@@ -181,7 +191,7 @@ struct MigrationIntegrationTests {
             let (inventory, sums) = try layeredStore(root, megabytes: 64, snapshots: 5)
             let fstab = root.read(root.fstab)
             let disk = try root.attachDisk(megabytes: 8192)
-            let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device"])
+            let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device", MigrationMethod.variable: "add-remove"])
             #expect(crashed.signal == SIGKILL)
             let aborted = try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"])
             #expect(aborted.status == 0, "\(aborted.stderr)")
@@ -204,7 +214,7 @@ struct MigrationIntegrationTests {
                 let disk = try root.attachDisk(megabytes: 8192)
                 // A fixed pseudo-random delay per seed (Knuth's multiplicative hash), so a failure replays.
                 let delay = UInt32(seed &* 2_654_435_761 % 300_000)
-                let process = try startMigration(root, disk)
+                let process = try startMigration(root, disk, method: .addRemove)
                 // Once the device is in, the remove is moving chunks: kill it somewhere in there.
                 for _ in 0..<300 {
                     if let f = try? CapacityProbe.read(mountpoint: root.mountpoint), f.devices.count == 2 { break }
@@ -228,7 +238,7 @@ struct MigrationIntegrationTests {
         try withTestRoot { root in
             let (inventory, sums) = try layeredStore(root, megabytes: 768, snapshots: 3)
             let disk = try root.attachDisk(megabytes: 8192)
-            let process = try startMigration(root, disk)
+            let process = try startMigration(root, disk, method: .addRemove)
             // Kill it once the device is in and chunks are moving.
             for _ in 0..<200 {
                 if let f = try? CapacityProbe.read(mountpoint: root.mountpoint), f.devices.count == 2 { break }

@@ -112,4 +112,44 @@ int ds_inode_restrictions(int fd, int *immutable, int *append_only);
  * syscall(SYS_openat2). Returns the new descriptor, or -1 with errno (ENOSYS before Linux 5.6). */
 int ds_open_in_root(int root_fd, const char *path, int flags, unsigned int mode);
 
+/*
+ * BTRFS_IOC_DEV_REPLACE. The kernel reports some outcomes in the arguments' `result` field
+ * (BTRFS_IOCTL_DEV_REPLACE_RESULT_*) and some as a positive btrfs error code returned by the
+ * ioctl itself; `*result` is DS_BTRFS_REPLACE_NO_RESULT when the kernel did not set it.
+ */
+#define DS_BTRFS_REPLACE_NO_RESULT UINT64_MAX
+
+/* STATUS: replace_state is BTRFS_IOCTL_DEV_REPLACE_STATE_* (0 never started, 1 started,
+ * 2 finished, 3 canceled, 4 suspended); progress_1000 runs from 0 to 1000. */
+struct ds_btrfs_replace_status {
+    uint64_t state;
+    uint64_t progress_1000;
+    uint64_t time_started;
+    uint64_t time_stopped;
+    uint64_t write_errors;
+    uint64_t uncorrectable_read_errors;
+};
+int ds_btrfs_replace_status(int fd, struct ds_btrfs_replace_status *out, uint64_t *result);
+
+/* CANCEL: *result is 0 when a running or suspended replace was canceled, 1 when none ran. */
+int ds_btrfs_replace_cancel(int fd, uint64_t *result);
+
+/* What START returned: the ioctl's return value, errno when it was -1, and `result`. */
+struct ds_btrfs_replace_outcome {
+    int64_t rc;
+    int64_t error;
+    uint64_t result;
+};
+
+/*
+ * START, replacing `srcdevid` (by id, never by name) with the block device `target`, reading
+ * from the source always (BTRFS_IOCTL_DEV_REPLACE_CONT_READING_FROM_SRCDEV_MODE_ALWAYS: on a
+ * single-device store it is the only copy). The ioctl blocks until the copy is done, and a
+ * fatal signal does not end it: like `btrfs replace start` without -B, it runs in a child
+ * process that keeps only `fd` open (so the caller's lock is not held by it), writes its
+ * struct ds_btrfs_replace_outcome to the pipe returned in *report_fd and exits. Returns the
+ * child's pid, or -1 with errno.
+ */
+int ds_btrfs_replace_start_child(int fd, uint64_t srcdevid, const char *target, int *report_fd);
+
 #endif

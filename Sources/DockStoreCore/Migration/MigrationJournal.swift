@@ -19,11 +19,20 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
     public var volumeID: String?
     /// `--keep-image` was given: a resumed run keeps the image too.
     public var keepImage: Bool?
+    /// How the store moves; nil in a journal from before replace (those moved by add + remove).
+    public var method: MigrationMethod?
+
+    /// The method of the migration this journal records.
+    public var recordedMethod: MigrationMethod { method ?? .addRemove }
 
     public static let path = HostPath.known("/var/lib/dockstore/migration.json")
 
-    public init(image: String, device: String, filesystemUUID: String?, volumeID: String?, keepImage: Bool) {
+    /// `phase` names the step under way (for people reading the journal after a crash);
+    /// decisions come from what the kernel reports, never from it alone.
+    public init(image: String, device: String, filesystemUUID: String?, volumeID: String?, keepImage: Bool,
+                method: MigrationMethod? = nil) {
         phase = "moving"
+        self.method = method
         self.image = image
         self.device = device
         self.filesystemUUID = filesystemUUID

@@ -59,17 +59,29 @@ public struct Migrator: Sendable {
         }
         o.exclusiveOperation = (try? FileContents.readString("/sys/fs/btrfs/\(reading.uuid)/exclusive_operation")).flatMap { $0 }?
             .trimmingWhitespace() ?? "none"
-        if o.targetDevid == nil {
+        do {
+            o.replace = try BtrfsDeviceReplace.status(at: target)
+        } catch let error as DockStoreError where error.code == ENOTTY || error.code == EOPNOTSUPP || error.code == EINVAL {
+            o.replace = nil
+            o.replaceRefused = error.message
+        }
+        if o.replaceOngoing, let replaceTarget = try BtrfsDeviceReplace.target(at: target) {
+            o.replaceTarget = replaceTarget
+            o.targetIsReplaceTarget = try FileStatus.following(replaceTarget.path)?.rdev == deviceNode?.rdev
+        }
+        if let loop = o.loopMember { o.loopDeviceSize = try BlockDevice(path: loop.path, lock: false).size() }
+        if o.targetDevid == nil && !o.targetIsReplaceTarget {
             o.target = try DeviceInspector(sysfs: SysfsBlock(), host: host).observe(device, mounts: mounts)
         }
+        if o.target != nil, !o.replaceOngoing { o.targetIsStaleReplaceTarget = try isStaleReplaceTarget(device.path, uuid: reading.uuid) }
         o.targetBackedByStore = try LoopBacking.isOnBtrfs(loop: device.path, uuid: reading.uuid, mountpoint: target)
         return o
     }
 
     /// Runs the steps; `progress` gets each finished step, `moving` the bytes still on the
-    /// loop device every `interval` seconds while it is being removed.
+    /// loop device (remove) or the kernel's thousandths (replace) every `interval` seconds.
     public func apply(_ steps: [MigrationStep], interval: Double = 2, progress: (MigrationStep) -> Void,
-                      moving: @escaping @Sendable (_ left: UInt64, _ total: UInt64) -> Void) throws {
+                      moving: @escaping @Sendable (MoveProgress) -> Void) throws {
         let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
         try WritePreflight.check(steps.compactMap { step in
             switch step {
@@ -81,10 +93,19 @@ public struct Migrator: Sendable {
             }
         })
         for step in steps {
+            try recordPhase(of: step)
             switch step {
             case .begin(let journal):
                 try host.makeFolders(Self.journal.parent)
                 try AtomicFile.write(Self.journal, on: host, try journal.encoded(), mode: 0o600)
+            case .shrink(let devid, _, _, let size):
+                try shrink(devid, to: size, at: target)
+            case .replace(let devid, _, let path, _):
+                try replace(devid, with: path, at: target, interval: interval, moving: moving)
+            case .cancelReplace:
+                try cancelReplace(at: target)
+            case .growImage(let devid, _):
+                try BtrfsFilesystem.resize(devid, to: nil, at: target)
             case .addDevice(let path):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
                 let node = try FileStatus.following(path)
@@ -105,23 +126,21 @@ public struct Migrator: Sendable {
                 watcher.async {
                     while !done.value {
                         let left = (try? CapacityProbe.readBtrfs(target, sysfs: "/sys"))?.devices.first { $0.devid == devid }?.used
-                        if let left { moving(left, bytes) }
+                        if let left { moving(.bytes(left: left, total: bytes)) }
                         var slept = 0.0
                         while slept < interval, !done.value { usleep(100_000); slept += 0.1 }
                     }
                 }
                 defer { done.set() ; watcher.sync {} }
                 try BtrfsFilesystem.removeDevice(devid, at: target)
-                moving(0, bytes)
+                moving(.bytes(left: 0, total: bytes))
             case .resize(let path):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
                 let node = try FileStatus.following(path)
                 guard let member = try reading.devices.first(where: { try FileStatus.following($0.path)?.rdev == node?.rdev }) else {
                     throw DockStoreError.failed("\(path) is not part of the btrfs at \(target); re-run migrate-ebs")
                 }
-                try withStore(target) { fd in
-                    try Syscall.checkBtrfs("cannot resize btrfs device \(member.devid) at", target) { ds_btrfs_resize(fd, "\(member.devid):max") }
-                }
+                try BtrfsFilesystem.resize(member.devid, to: nil, at: target)
             case .writeFstab(let bytes, _):
                 try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .detachLoop(let path):

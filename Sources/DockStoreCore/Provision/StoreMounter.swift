@@ -88,6 +88,10 @@ struct StoreMounter {
         let outcome: Outcome
         do {
             outcome = try mountDirectly(source: loop, fstype: fstype, options: Self.withoutLoopOptions(options))
+        } catch let error as DockStoreError where journal?.recordedMethod == .replace {
+            guard try InterruptedReplace.cancel(source: loop, mountpoint: host.real(provisioner.request.mountpoint), fstype: fstype,
+                                                options: Self.withoutLoopOptions(options), host: host) else { throw error }
+            outcome = try mountDirectly(source: loop, fstype: fstype, options: Self.withoutLoopOptions(options))
         } catch let error as DockStoreError where journal != nil && !registered {
             throw DockStoreError.failed("\(error.message); a migration is open (\(host.real(MigrationJournal.path))) and the store may span the image and the device it added, \(journal?.deviceLabel ?? "?"), which is not attached: attach that volume and re-run")
         }

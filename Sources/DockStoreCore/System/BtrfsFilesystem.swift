@@ -44,6 +44,17 @@ public struct BtrfsFilesystem: Sendable, Equatable {
         try Syscall.checkBtrfs("cannot remove btrfs device \(devid) from", mountpoint) { ds_btrfs_remove_device(fd, devid) }
     }
 
+    /// Resizes the member `devid` (BTRFS_IOC_RESIZE "devid:bytes", or "devid:max" for nil):
+    /// a shrink relocates the chunks beyond the new size first.
+    public static func resize(_ devid: UInt64, to size: UInt64?, at mountpoint: String) throws {
+        let fd = try Syscall.check("cannot open", mountpoint) {
+            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        defer { close(fd) }
+        let spec = "\(devid):\(size.map { String($0) } ?? "max")"
+        try Syscall.checkBtrfs("cannot resize btrfs device \(spec) at", mountpoint) { ds_btrfs_resize(fd, spec) }
+    }
+
     /// Commits the current transaction (libbtrfsutil's btrfs_util_sync).
     public func sync() throws {
         let rc = btrfs_util_sync(mountpoint)

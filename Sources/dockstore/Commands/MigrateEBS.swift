@@ -10,9 +10,13 @@ extension Dockstore {
             commandName: "migrate-ebs",
             abstract: "Move Docker's storage from the loopback image onto an EBS volume, online, keeping every layer.",
             discussion: """
-                Adds DEVICE to the mounted btrfs and removes the loop device from it, so btrfs moves every chunk \
-                (subvolumes, snapshots and shared extents stay as they are; the UUID does not change). Then grows onto \
-                the whole device, switches fstab to UUID=, detaches the loop device and deletes the image.
+                Shrinks the image's btrfs device to DEVICE's size where it is larger, replaces it with DEVICE \
+                (the kernel's device replace copies device extents: subvolumes, snapshots and shared extents stay as \
+                they are, the UUID does not change, and the time does not grow with the number of layers), then grows \
+                onto the whole device, switches fstab to UUID=, detaches the loop device and deletes the image. Where \
+                replace cannot serve (a store already spanning several devices, a migration begun by an older \
+                dockstore, a kernel that refuses replace) it adds DEVICE and removes the loop device instead; the plan \
+                names the method and why.
                 """
         )
 
@@ -40,8 +44,10 @@ extension Dockstore {
         @OptionGroup var change: ChangeOptions
 
         func run() throws {
+            let forced = try forcedMethod()
             if change.listFailpoints {
-                (abort ? MigrationStep.abortIDs : MigrationStep.allIDs).forEach { Output.line($0) }
+                let method = forced ?? .replace
+                (abort ? method.abortFailpoints : method.failpoints).forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
@@ -65,7 +71,7 @@ extension Dockstore {
             if !change.dryRun { try migrator.upgradeJournal(observed, device: resolved) }
             let steps = abort ? try MigrationPlanner.planAbort(observed)
                 : try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
-                                            mountpoint: paths.mountpoint, host: host)
+                                            mountpoint: paths.mountpoint, host: host, method: forced)
             if steps.isEmpty {
                 Output.line(abort ? "No migration onto \(resolved.label) is under way; nothing to abort."
                                   : "Docker's storage at \(observed.mountpoint) is on \(resolved.label) already; nothing to do.")
@@ -76,6 +82,10 @@ extension Dockstore {
             } else {
                 Output.line("Move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) onto \(resolved.label), \(ByteSize.format(observed.targetSize)):")
             }
+            if !abort {
+                let choice = MigrationPlanner.chooseMethod(observed, forced: forced)
+                Output.line("Method: \(choice.method.summary), because \(choice.reason).")
+            }
             for (n, step) in steps.enumerated() { Output.line("  \(n + 1). [\(step.id)] \(step.description)") }
             if change.dryRun {
                 Output.line("(dry run, nothing changed)")
@@ -85,12 +95,14 @@ extension Dockstore {
             let before = try SubvolumeInventory.read(observed.mountpoint)
             let usedBefore = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
             let terminal = isatty(1) == 1
-            let started = Clock.now()
+            let estimate = MoveEstimate()
             try migrator.apply(steps, progress: { step in
                 if terminal { Output.emitRaw("\r\u{1B}[K") }
                 Output.line("[\(step.id)] \(step.description)")
-            }, moving: { left, total in
-                Output.emitRaw(ProgressLine.render(left: left, total: total, elapsed: Clock.now() - started, terminal: terminal))
+                estimate.reset()
+            }, moving: { progress in
+                let left = estimate.secondsLeft(progress, at: Clock.now())
+                Output.emitRaw(ProgressLine.render(progress, secondsLeft: left, terminal: terminal))
             })
             let after = try SubvolumeInventory.read(observed.mountpoint)
             let usedAfter = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
@@ -101,6 +113,15 @@ extension Dockstore {
             Output.line(abort ? "Docker's storage is back on the image; \(resolved.label) is released."
                               : "Docker's storage is on \(resolved.label) now; fstab mounts it by UUID.")
             withExtendedLifetime(lock) {}
+        }
+
+        /// DOCKSTORE_MIGRATE_METHOD, for tests and benchmarks.
+        func forcedMethod() throws -> MigrationMethod? {
+            guard let value = getenv(MigrationMethod.variable).map({ String(cString: $0) }), !value.isEmpty else { return nil }
+            guard let method = MigrationMethod(rawValue: value) else {
+                throw DockStoreError.usage("\(MigrationMethod.variable)=\(value) is not a method: give replace or add-remove")
+            }
+            return method
         }
 
         func confirm() throws {
@@ -125,17 +146,20 @@ enum Clock {
     }
 }
 
-/// The progress of the device removal: a bar redrawn in place on a terminal, a plain
-/// line otherwise.
+/// The progress of the move: a bar redrawn in place on a terminal, a plain line otherwise;
+/// "about N s to go" only once the rate is known.
 enum ProgressLine {
-    static func render(left: UInt64, total: UInt64, elapsed: Double, terminal: Bool) -> String {
-        let moved = total > left ? total - left : 0
-        let share = total == 0 ? 1 : Double(moved) / Double(total)
-        let rate = elapsed > 0 ? Double(moved) / elapsed : 0
-        let eta = rate > 0 ? Double(left) / rate : 0
-        let text = "moving: \(ByteSize.format(left)) left of \(ByteSize.format(total)), \(ByteSize.format(UInt64(rate)))/s, about \(Int(eta.rounded())) s to go"
+    static func render(_ progress: MoveProgress, secondsLeft: Double?, terminal: Bool) -> String {
+        var text: String
+        switch progress {
+        case .bytes(let left, let total):
+            text = "moving: \(ByteSize.format(left)) left of \(ByteSize.format(total))"
+        case .thousandths(let n):
+            text = "replacing: \(n / 10).\(n % 10)% copied"
+        }
+        if let secondsLeft { text += ", about \(Int(secondsLeft.rounded())) s to go" }
         guard terminal else { return text + "\n" }
-        let filled = Int((share * 30).rounded())
+        let filled = Int((progress.share * 30).rounded())
         return "\r\u{1B}[K[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] " + text
     }
 }

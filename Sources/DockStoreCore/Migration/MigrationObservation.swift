@@ -1,0 +1,85 @@
+/// What `migrate-ebs` sees: the mounted store's members and the target device.
+public struct MigrationObservation: Sendable, Equatable {
+    public var mountpoint: String
+    public var mounted: Bool
+    public var fstype: String?
+    public var uuid: String?
+    public var members: [BtrfsReading.Device]
+    /// The member that is a loop device over the image.
+    public var loopMember: BtrfsReading.Device?
+    public var image: HostBacking?
+    public var imageExists: Bool
+    /// The target device; nil when it already is a member of the filesystem.
+    public var target: DeviceObservation?
+    /// The target's devid when it is already a member (a re-run after a crash).
+    public var targetDevid: UInt64?
+    public var targetPath: String
+    public var targetSize: UInt64
+    /// /sys/fs/btrfs/<uuid>/exclusive_operation ("none" when idle).
+    public var exclusiveOperation: String
+    public var fstab: [UInt8]?
+    public var metadataChunkNeed: UInt64
+    /// The open migration journal; nil when there is none.
+    public var journal: MigrationJournal?
+    public var journalExists: Bool { journal != nil }
+    /// The target's EBS volume id, when it has one.
+    public var targetVolumeID: String?
+    /// The target is a loop device whose backing file lies on the store itself.
+    public var targetBackedByStore: Bool
+    /// The kernel's device replace status; nil when the kernel refused to report it
+    /// (`replaceRefused` says why): then replace cannot serve and add + remove does.
+    public var replace: BtrfsDeviceReplace.Status?
+    public var replaceRefused: String?
+    /// While a replace is under way: its target (the kernel's devid 0).
+    public var replaceTarget: BtrfsReading.Device?
+    /// The given device is that replace target.
+    public var targetIsReplaceTarget: Bool
+    /// The given device carries this store's btrfs superblock as devid 0 while no replace runs:
+    /// the target of a replace that was canceled or could not resume (on Linux 6.7 and later
+    /// a reboot mid-replace leaves it so). Replace may start onto it again; nothing else may.
+    public var targetIsStaleReplaceTarget: Bool = false
+    /// The size of the image's loop device (its btrfs device may have been shrunk below it).
+    public var loopDeviceSize: UInt64?
+
+    public init(mountpoint: String, mounted: Bool, fstype: String?, uuid: String?,
+                members: [BtrfsReading.Device] = [], loopMember: BtrfsReading.Device? = nil, image: HostBacking? = nil,
+                imageExists: Bool = true, target: DeviceObservation? = nil, targetDevid: UInt64? = nil,
+                targetPath: String, targetSize: UInt64 = 0, exclusiveOperation: String = "none",
+                fstab: String? = nil, metadataChunkNeed: UInt64 = 512 << 20,
+                journal: MigrationJournal? = nil, targetVolumeID: String? = nil, targetBackedByStore: Bool = false,
+                replace: BtrfsDeviceReplace.Status? = BtrfsDeviceReplace.Status(state: .neverStarted), replaceRefused: String? = nil,
+                replaceTarget: BtrfsReading.Device? = nil, targetIsReplaceTarget: Bool = false, loopDeviceSize: UInt64? = nil) {
+        self.mountpoint = mountpoint
+        self.mounted = mounted
+        self.fstype = fstype
+        self.uuid = uuid
+        self.members = members
+        self.loopMember = loopMember
+        self.image = image
+        self.imageExists = imageExists
+        self.target = target
+        self.targetDevid = targetDevid
+        self.targetPath = targetPath
+        self.targetSize = targetSize
+        self.exclusiveOperation = exclusiveOperation
+        self.fstab = fstab.map { Array($0.utf8) }
+        self.metadataChunkNeed = metadataChunkNeed
+        self.journal = journal
+        self.targetVolumeID = targetVolumeID
+        self.targetBackedByStore = targetBackedByStore
+        self.replace = replace
+        self.replaceRefused = replaceRefused
+        self.replaceTarget = replaceTarget
+        self.targetIsReplaceTarget = targetIsReplaceTarget
+        self.loopDeviceSize = loopDeviceSize
+    }
+
+    /// A device replace is started or suspended on the store.
+    public var replaceOngoing: Bool { replace?.state.isOngoing == true }
+
+    /// Members that are neither the image's loop device nor the target: a device another
+    /// migration added.
+    var otherDevices: [BtrfsReading.Device] {
+        members.filter { $0.devid != loopMember?.devid && $0.devid != targetDevid }
+    }
+}

@@ -1,0 +1,177 @@
+/// The pure decision behind `migrate-ebs`.
+public enum MigrationPlanner {
+    /// `--abort`: possible while the image is still part of the filesystem. It releases the
+    /// device the migration added — found by membership in the store, never by name — and
+    /// refuses a device that is not part of the migration.
+    public static func planAbort(_ o: MigrationObservation) throws -> [MigrationStep] {
+        guard o.mounted, o.fstype == "btrfs" else {
+            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint); run dockstore provision first, then abort")
+        }
+        guard o.loopMember != nil else {
+            throw DockStoreError.refused("the image is no longer part of the store at \(o.mountpoint); the move is past the point of return: run migrate-ebs again to finish it")
+        }
+        if let devid = o.targetDevid, devid == o.loopMember?.devid {
+            throw DockStoreError.refused("\(o.targetPath) is the image's own loop device (devid \(devid) of the store); give the device the migration moved onto")
+        }
+        if o.replaceOngoing {
+            guard o.targetIsReplaceTarget else {
+                throw DockStoreError.refused("the device replace at \(o.mountpoint) is onto \(o.replaceTarget?.path ?? "a device that is missing"), not \(o.targetPath); abort it with: dockstore migrate-ebs \(o.replaceTarget?.path ?? o.journal?.volumeID ?? o.journal?.device ?? "DEVICE") --abort")
+            }
+            return [.cancelReplace(target: o.targetPath)] + regrowImage(o) + [.finish]
+        }
+        if o.targetDevid == nil, let added = o.otherDevices.first {
+            throw DockStoreError.refused("the migration at \(o.mountpoint) is onto \(added.path) (devid \(added.devid)), not \(o.targetPath); abort it with: dockstore migrate-ebs \(added.path) --abort")
+        }
+        if o.targetDevid == nil, let journal = o.journal, !sameDevice(journal, o) {
+            throw DockStoreError.refused("the open migration is onto \(journal.deviceLabel), not \(o.targetPath); abort it with: dockstore migrate-ebs \(journal.volumeID ?? journal.device) --abort")
+        }
+        var steps: [MigrationStep] = []
+        if let devid = o.targetDevid {
+            let used = o.members.first(where: { $0.devid == devid })?.used ?? 0
+            steps.append(.removeDevice(devid: devid, path: o.targetPath, bytes: used))
+        }
+        if o.journal?.recordedMethod == .replace { steps += regrowImage(o) }
+        if o.journalExists || !steps.isEmpty { steps.append(.finish) }
+        return steps
+    }
+
+    /// The image's device grown back to the whole image when a shrink before the replace left it smaller.
+    static func regrowImage(_ o: MigrationObservation) -> [MigrationStep] {
+        guard let loop = o.loopMember, let whole = o.loopDeviceSize, loop.size + 1 << 20 <= whole else { return [] }
+        return [.growImage(devid: loop.devid, path: loop.path)]
+    }
+
+    /// Replace moves a store that is one device (the image's) onto a device that is not in it
+    /// yet; an open journal keeps the method it began with, so a re-run never switches.
+    public static func chooseMethod(_ o: MigrationObservation, forced: MigrationMethod?) -> MigrationMethodChoice {
+        if let journal = o.journal {
+            return journal.method == nil
+                ? MigrationMethodChoice(.addRemove, "the open migration was begun by an older dockstore, which moves by add + remove")
+                : MigrationMethodChoice(journal.recordedMethod, "the open migration's journal records it")
+        }
+        if o.replaceOngoing { return MigrationMethodChoice(.replace, "a device replace is under way on the store") }
+        if let devid = o.targetDevid, devid != o.loopMember?.devid {
+            return MigrationMethodChoice(.addRemove, "\(o.targetPath) is a member of the store already (devid \(devid))")
+        }
+        if let reason = o.replaceRefused {
+            return MigrationMethodChoice(.addRemove, "the kernel refuses device replace here (\(reason))")
+        }
+        if o.members.count > 1 {
+            return MigrationMethodChoice(.addRemove, "the store spans \(o.members.count) devices; replace moves the image's alone")
+        }
+        if forced == .addRemove {
+            return MigrationMethodChoice(.addRemove, "\(MigrationMethod.variable)=add-remove (for testing)")
+        }
+        return MigrationMethodChoice(.replace, "the store is the image's device alone: replace copies device extents and never touches back references, so its time does not grow with the layers")
+    }
+
+    /// Whether the target is the journal's device, for a journal whose device was not added
+    /// yet: the target of this store's interrupted replace (its superblock says so), else by
+    /// EBS volume id when both have one, else by the name it was given.
+    static func sameDevice(_ journal: MigrationJournal, _ o: MigrationObservation) -> Bool {
+        if o.targetIsStaleReplaceTarget { return true }
+        if let recorded = journal.volumeID, let actual = o.targetVolumeID { return recorded == actual }
+        return journal.device == o.targetPath
+    }
+
+    public static func plan(_ o: MigrationObservation, keepImage: Bool, imageHostPath: HostPath,
+                            mountpoint: HostPath, host: Host, method forced: MigrationMethod? = nil) throws -> [MigrationStep] {
+        guard o.mounted else {
+            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint); run dockstore provision first (a store that spans the image and the device comes up with it)")
+        }
+        guard o.fstype == "btrfs", let uuid = o.uuid else {
+            throw DockStoreError.refused("\(o.mountpoint) is \(o.fstype ?? "not mounted"), not a btrfs store; migrate-ebs moves the btrfs loopback image")
+        }
+        guard o.loopMember != nil || o.journalExists || o.targetDevid != nil else {
+            throw DockStoreError.refused("the store at \(o.mountpoint) is not the loopback image (it is on \(o.members.map(\.path).joined(separator: ", "))); nothing to migrate")
+        }
+        if o.exclusiveOperation != "none" && !o.exclusiveOperation.isEmpty && !(o.exclusiveOperation == "device replace" && (o.replaceOngoing || o.journal?.method == .replace)) {
+            throw DockStoreError.refused("a btrfs \(o.exclusiveOperation) is running on \(o.mountpoint); wait for it to finish (btrfs balance status / btrfs device usage) and re-run")
+        }
+        if let devid = o.targetDevid, devid == o.loopMember?.devid {
+            throw DockStoreError.refused("refusing: \(o.targetPath) is the image's own loop device (devid \(devid) of the store at \(o.mountpoint)); give the EBS volume's device")
+        }
+        if o.targetBackedByStore {
+            throw DockStoreError.refused("refusing: \(o.targetPath) is a loop device over a file inside the store at \(o.mountpoint); the store cannot move onto itself: give the EBS volume's device")
+        }
+        if o.replaceOngoing, !o.targetIsReplaceTarget {
+            throw DockStoreError.refused("a device replace onto \(o.replaceTarget?.path ?? "a device that is missing") is under way at \(o.mountpoint), not onto \(o.targetPath); let it finish with: dockstore migrate-ebs \(o.replaceTarget?.path ?? o.journal?.volumeID ?? o.journal?.device ?? "DEVICE") (or cancel it with --abort)")
+        }
+        if o.targetDevid == nil, o.journalExists, !o.targetIsReplaceTarget {
+            if let added = o.otherDevices.first {
+                throw DockStoreError.refused("a migration onto \(added.path) (devid \(added.devid)) is under way at \(o.mountpoint), not onto \(o.targetPath); finish it with: dockstore migrate-ebs \(added.path) (or undo it with --abort)")
+            }
+            if let journal = o.journal, !sameDevice(journal, o) {
+                throw DockStoreError.refused("the open migration is onto \(journal.deviceLabel), not \(o.targetPath); finish it with: dockstore migrate-ebs \(journal.volumeID ?? journal.device), or undo it with --abort")
+            }
+        }
+        let method = chooseMethod(o, forced: forced).method
+        var steps: [MigrationStep] = []
+        if method == .replace {
+            if o.targetDevid == nil, let loop = o.loopMember {
+                if !o.targetIsReplaceTarget {
+                    try checkTarget(o, ownReplaceTarget: o.targetIsStaleReplaceTarget, headroom: o.metadataChunkNeed)
+                    if loop.size > o.targetSize {
+                        steps.append(.shrink(devid: loop.devid, path: loop.path, from: loop.size, to: o.targetSize / 4096 * 4096))
+                    }
+                }
+                steps.append(.replace(devid: loop.devid, source: loop.path, target: o.targetPath, bytes: loop.used))
+            }
+        } else {
+            if o.targetDevid == nil {
+                try checkTarget(o)
+                steps.append(.addDevice(path: o.targetPath))
+            }
+            if let loop = o.loopMember {
+                steps.append(.removeLoop(devid: loop.devid, path: loop.path, bytes: loop.used))
+            }
+        }
+        let devidSize = o.members.first(where: { $0.devid == o.targetDevid })?.size
+        if o.targetDevid == nil || devidSize.map({ $0 < o.targetSize }) == true {
+            steps.append(.resize(path: o.targetPath))
+        }
+        let fstab = FstabFile(bytes: o.fstab ?? [])
+        let line = FstabEntry(source: "UUID=\(uuid)", target: mountpoint.string, fstype: "btrfs", options: ["nofail", ProvisionRequest.orderingOption])
+        var updated = fstab
+        let existing = fstab.entries(mountingAt: mountpoint)
+        if let first = existing.first {
+            if first.entry != line {
+                updated.replace(lineAt: first.index, with: line)
+            }
+        } else {
+            updated.append(line)
+        }
+        if updated != fstab { steps.append(.writeFstab(bytes: updated.bytes, line: line.rendered)) }
+        if let loop = o.loopMember { steps.append(.detachLoop(path: loop.path)) }
+        // The image goes only as the last step of this migration: never one kept by an
+        // earlier --keep-image (no journal, no loop member), never when the journal says keep.
+        let keep = keepImage || o.journal?.keepImage == true
+        let migrating = o.loopMember != nil || o.journalExists
+        if !keep && migrating && o.imageExists { steps.append(.deleteImage(path: host.real(imageHostPath))) }
+        if steps.isEmpty && !o.journalExists { return [] }
+        let journal = MigrationJournal(image: imageHostPath.string, device: o.targetPath, filesystemUUID: uuid,
+                                       volumeID: o.targetVolumeID, keepImage: keepImage, method: method)
+        return (o.journalExists ? [] : [.begin(journal: journal)]) + steps + [.finish]
+    }
+
+    /// A target that is not part of the store yet: blank, writable, not in use, large enough
+    /// for the chunks on the image and `headroom` (add + remove: two metadata chunks, as both
+    /// devices allocate while chunks move; replace copies the shrunk device as it is and
+    /// needs room for one chunk that the shrink relocates).
+    static func checkTarget(_ o: MigrationObservation, ownReplaceTarget: Bool = false, headroom: UInt64? = nil) throws {
+        guard let target = o.target else {
+            throw DockStoreError.refused("the device \(o.targetPath) was not looked at")
+        }
+        try DevicePlanner.refuseInUse(target, mountpoint: o.mountpoint)
+        if target.readOnly {
+            throw DockStoreError.refused("refusing: \(target.device.label) is read-only; attach the volume read-write")
+        }
+        guard target.content == .blank || ownReplaceTarget else {
+            throw DockStoreError.refused("refusing: \(target.device.label) holds \(target.content.summary); migrate-ebs needs a blank volume and never formats one that holds data")
+        }
+        let need = (o.loopMember?.used ?? 0) + (headroom ?? 2 * o.metadataChunkNeed)
+        if target.size < need {
+            throw DockStoreError.refused("refusing: \(target.device.label) is \(ByteSize.format(target.size)), but the store has \(ByteSize.format(o.loopMember?.used ?? 0)) allocated and needs \(ByteSize.format(need)) with room for \(headroom == nil ? "two metadata chunks" : "a metadata chunk"); attach a larger volume")
+        }
+    }
+}

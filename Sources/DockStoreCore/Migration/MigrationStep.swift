@@ -1,0 +1,65 @@
+/// One idempotent step of a migration; `id` is its failpoint name.
+public enum MigrationStep: Sendable, Equatable {
+    case begin(journal: MigrationJournal)
+    /// Shrink the image's btrfs device to `size` (the target's), so the replace can copy
+    /// it: only chunks beyond that size move.
+    case shrink(devid: UInt64, path: String, from: UInt64, to: UInt64)
+    /// Replace the image's device with the target (start it, or wait for the one running).
+    case replace(devid: UInt64, source: String, target: String, bytes: UInt64)
+    /// `--abort` of a replace: cancel it; the store stays on the image.
+    case cancelReplace(target: String)
+    /// `--abort` after a shrink: grow the image's device back to the whole image.
+    case growImage(devid: UInt64, path: String)
+    case addDevice(path: String)
+    case removeLoop(devid: UInt64, path: String, bytes: UInt64)
+    /// `--abort`: move everything back onto the image and release the device.
+    case removeDevice(devid: UInt64, path: String, bytes: UInt64)
+    case resize(path: String)
+    case writeFstab(bytes: [UInt8], line: String)
+    case detachLoop(path: String)
+    case deleteImage(path: String)
+    case finish
+
+    public var id: String {
+        switch self {
+        case .begin: return "journal"
+        case .shrink: return "shrink"
+        case .replace: return "replace"
+        case .cancelReplace: return "cancel-replace"
+        case .growImage: return "grow-image"
+        case .addDevice: return "add-device"
+        case .removeLoop: return "remove-loop"
+        case .removeDevice: return "remove-device"
+        case .resize: return "resize"
+        case .writeFstab: return "fstab"
+        case .detachLoop: return "detach-loop"
+        case .deleteImage: return "delete-image"
+        case .finish: return "finish"
+        }
+    }
+
+    /// The failpoints of a move by the default method (device replace).
+    public static let allIDs = MigrationMethod.replace.failpoints
+
+    public var description: String {
+        switch self {
+        case .begin(let journal): return "record the migration onto \(journal.deviceLabel) (btrfs \(journal.filesystemUUID ?? "?")) in the journal"
+        case .shrink(let devid, let path, let from, let to):
+            return "shrink btrfs on \(path) (devid \(devid)) from \(ByteSize.format(from)) to \(ByteSize.format(to)), the target's size (only chunks beyond it move)"
+        case .replace(let devid, let source, let target, let bytes):
+            return "replace \(source) (devid \(devid)) with \(target), copying \(ByteSize.format(bytes)) of chunks (waits for a replace already running)"
+        case .cancelReplace(let target): return "cancel the device replace onto \(target); the store stays on the image"
+        case .growImage(let devid, let path): return "grow btrfs on \(path) (devid \(devid)) back to the whole image"
+        case .addDevice(let path): return "add \(path) to the mounted btrfs"
+        case .removeLoop(let devid, let path, let bytes):
+            return "remove \(path) (devid \(devid)) from it, moving \(ByteSize.format(bytes)) of chunks onto the new device"
+        case .removeDevice(let devid, let path, let bytes):
+            return "remove \(path) (devid \(devid)) again, moving \(ByteSize.format(bytes)) of chunks back onto the image"
+        case .resize(let path): return "grow btrfs on \(path) to the whole device"
+        case .writeFstab(_, let line): return "fstab: mount by UUID: '\(line)'"
+        case .detachLoop(let path): return "detach \(path)"
+        case .deleteImage(let path): return "delete \(path)"
+        case .finish: return "close the journal"
+        }
+    }
+}

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The steps of a move by device replace. Each looks at the kernel's state before it acts,
+/// so a re-run after a kill, a reboot or a power cut continues where the kernel is.
+extension Migrator {
+    /// The journal's phase, rewritten as each step of the move begins.
+    func recordPhase(of step: MigrationStep) throws {
+        let phase: String
+        switch step {
+        case .shrink: phase = "shrinking"
+        case .replace: phase = "replacing"
+        case .addDevice, .removeLoop: phase = "moving"
+        case .resize: phase = "growing"
+        case .writeFstab: phase = "switching fstab"
+        case .detachLoop, .deleteImage: phase = "releasing the image"
+        case .cancelReplace, .removeDevice, .growImage: phase = "aborting"
+        case .begin, .finish: return
+        }
+        guard var journal = try MigrationJournal.read(host: host), journal.phase != phase else { return }
+        journal.phase = phase
+        try AtomicFile.write(Self.journal, on: host, try journal.encoded(), mode: 0o600)
+    }
+
+    /// Shrinks the image's device unless it is that small already (a re-run).
+    func shrink(_ devid: UInt64, to size: UInt64, at mountpoint: String) throws {
+        let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+        guard let member = reading.devices.first(where: { $0.devid == devid }), member.size > size else { return }
+        try BtrfsFilesystem.resize(devid, to: size, at: mountpoint)
+    }
+
+    /// Starts the replace of `devid` by `target`, or waits for the one the kernel runs (a
+    /// killed dockstore's, or one the kernel resumed at mount); done once the kernel says
+    /// finished. The target is re-checked to be blank at the moment the replace starts.
+    func replace(_ devid: UInt64, with target: String, at mountpoint: String, interval: Double,
+                 moving: @escaping @Sendable (MoveProgress) -> Void) throws {
+        var run: BtrfsDeviceReplace.Run? = nil
+        if try !waitWhileStarting(at: mountpoint).state.isOngoing {
+            let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+            guard reading.devices.contains(where: { $0.devid == devid }),
+                  try !isMember(target, of: reading) else { return }
+            guard try BlockProbe.probe(target) == .blank || isStaleReplaceTarget(target, uuid: reading.uuid) else {
+                throw DockStoreError.refused("refusing: \(target) is no longer blank; re-run to look again")
+            }
+            run = try BtrfsDeviceReplace.start(replacing: devid, with: target, at: mountpoint)
+        }
+        while true {
+            if let started = run, try started.poll() != nil { run = nil }
+            let status = try BtrfsDeviceReplace.status(at: mountpoint)
+            switch status.state {
+            case .started:
+                moving(.thousandths(status.progress1000))
+            case .finished where run == nil:
+                moving(.thousandths(1000))
+                try requireMoved(devid, onto: target, at: mountpoint)
+                return
+            case .suspended:
+                throw DockStoreError.failed("the device replace at \(mountpoint) is suspended and the kernel does not continue it (its target is missing?); attach the volume and re-run, or cancel it with migrate-ebs --abort")
+            case .canceled where run == nil, .neverStarted where run == nil:
+                throw DockStoreError.failed("the device replace onto \(target) at \(mountpoint) was canceled (see the kernel log: dmesg | grep dev_replace); the store is on the image and \(target) holds a partial copy: close the migration with migrate-ebs --abort and move onto a blank volume")
+            default:
+                break
+            }
+            var slept = 0.0
+            while slept < interval {
+                usleep(100_000)
+                slept += 0.1
+                if let started = run, try started.poll() != nil { run = nil; break }
+            }
+        }
+    }
+
+    /// A killed dockstore's child may be inside START before the kernel records the replace
+    /// as started (it holds the exclusive operation while it syncs and opens the target):
+    /// wait until the kernel says started, or lets go of the exclusive operation.
+    private func waitWhileStarting(at mountpoint: String) throws -> BtrfsDeviceReplace.Status {
+        let uuid = try BtrfsFilesystem.open(mountpoint).uuid
+        for _ in 0..<1200 {
+            let status = try BtrfsDeviceReplace.status(at: mountpoint)
+            let operation = try FileContents.readString("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingWhitespace()
+            if status.state.isOngoing || operation != "device replace" { return status }
+            usleep(100_000)
+        }
+        throw DockStoreError.failed("a device replace has been starting at \(mountpoint) for two minutes and the kernel does not report it; look with btrfs replace status \(mountpoint) and re-run")
+    }
+
+    /// Cancels the replace and waits until the kernel has let go of it (its START returns in
+    /// the process that ran it), so the next step's resize is not refused as a concurrent
+    /// exclusive operation.
+    func cancelReplace(at mountpoint: String) throws {
+        try BtrfsDeviceReplace.cancel(at: mountpoint)
+        let uuid = try BtrfsFilesystem.open(mountpoint).uuid
+        for _ in 0..<1200 {
+            let operation = try FileContents.readString("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingWhitespace()
+            if try !BtrfsDeviceReplace.status(at: mountpoint).state.isOngoing, operation == nil || operation == "none" { return }
+            usleep(100_000)
+        }
+        throw DockStoreError.failed("the device replace at \(mountpoint) was canceled but the kernel still runs it after two minutes; look with btrfs replace status \(mountpoint) and re-run")
+    }
+
+    /// After the replace the image's device must be gone from the store and the target in it.
+    private func requireMoved(_ devid: UInt64, onto target: String, at mountpoint: String) throws {
+        let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+        guard try isMember(target, of: reading) else {
+            throw DockStoreError.failed("the kernel says the device replace at \(mountpoint) finished, but \(target) is not part of the store; look with btrfs filesystem show \(mountpoint)")
+        }
+    }
+
+    /// The device holds this store's superblock as devid 0 (a replace target) and is not a member.
+    func isStaleReplaceTarget(_ path: String, uuid: String) throws -> Bool {
+        guard let superblock = try BtrfsSuperblock.read(path) else { return false }
+        return superblock.fsid == uuid && superblock.devid == 0
+    }
+
+    func isMember(_ path: String, of reading: BtrfsReading) throws -> Bool {
+        let node = try FileStatus.following(path)
+        return try reading.devices.contains { try FileStatus.following($0.path)?.rdev == node?.rdev }
+    }
+}

@@ -1,0 +1,38 @@
+/// A device replace that a reboot interrupted, and that the kernel cannot resume.
+///
+/// The kernel keeps a replace's state on disk and resumes it when the filesystem mounts, but
+/// only if it knows the target (devid 0). Since Linux 6.7 a scan never registers a device of
+/// a filesystem whose superblock counts one device (btrfs_skip_registration), and a replace's
+/// target is not counted: after a reboot mid-replace of the single-device store the mount
+/// fails ("tgtdev (devid 0) is missing"), whatever name the target got. Everything is still
+/// on the image (a replace only copies), so provision mounts it degraded — which allows the
+/// missing target — cancels the replace, unmounts and lets the normal mount run again. The
+/// journal stays open: `migrate-ebs` starts the replace again onto the same volume.
+enum InterruptedReplace {
+    /// True when it found such a replace and canceled it; false when the degraded mount shows
+    /// something else (then the store is unmounted again and the caller reports its error).
+    static func cancel(source: String, mountpoint: String, fstype: String, options: String, host: Host) throws -> Bool {
+        let degraded = options.isEmpty ? "degraded" : options + ",degraded"
+        do {
+            try Mounter.mount(source: source, target: mountpoint, fstype: fstype, options: degraded)
+        } catch {
+            return false
+        }
+        var canceled = false
+        do {
+            let status = try BtrfsDeviceReplace.status(at: mountpoint)
+            if status.state.isOngoing, try BtrfsDeviceReplace.target(at: mountpoint) == nil {
+                canceled = try BtrfsDeviceReplace.cancel(at: mountpoint)
+            }
+        } catch {
+            try Mounter.unmount(mountpoint)
+            throw error
+        }
+        try Mounter.unmount(mountpoint)
+        if canceled, var journal = try MigrationJournal.read(host: host) {
+            journal.phase = "replace interrupted by a reboot and canceled at boot; migrate-ebs starts it again"
+            try AtomicFile.write(MigrationJournal.path, on: host, try journal.encoded(), mode: 0o600)
+        }
+        return canceled
+    }
+}

@@ -1,0 +1,165 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `migrate-ebs` by the kernel's device replace, on real loop devices: the move itself, and
+/// SIGKILLs and power cuts at seeded moments of the replace (not only at step boundaries),
+/// with the device names shuffled at the reboot; `--abort` of a running replace.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct MigrationReplaceIntegrationTests {
+    let base = MigrationIntegrationTests()
+
+    /// A target whose loop device does direct I/O, so a replace of a few hundred MiB lasts
+    /// long enough to be killed in the middle.
+    func slowDisk(_ root: TestRoot, megabytes: Int = 8192) throws -> String {
+        let file = "\(root.path)/disk-\(UUID().uuidString.prefix(8)).img"
+        try root.sh("truncate -s \(megabytes)M '\(file)'")
+        return try root.sh("losetup --direct-io=on -f --show '\(file)'").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Waits until the kernel reports a replace running, then `delay` µs more.
+    func waitForTheReplace(_ root: TestRoot, then delay: UInt32) throws {
+        for _ in 0..<3000 {
+            if let status = try? BtrfsDeviceReplace.status(at: root.mountpoint), status.state == .started { break }
+            usleep(10_000)
+        }
+        #expect(try BtrfsDeviceReplace.status(at: root.mountpoint).state == .started, "the replace runs when the test strikes")
+        usleep(delay)
+    }
+
+    /// A reboot in the middle of the replace: the page cache dropped, the filesystem
+    /// remounted read-only (the kernel records the replace as suspended, as it does at
+    /// unmount; a cut with no chance to write leaves it "started", which the kernel treats
+    /// alike), everything unmounted, the kernel's device list forgotten, and the names
+    /// shuffled: the volume comes back under a new name and a blank volume takes its old one.
+    func powerCut(_ root: TestRoot, volume: String) throws -> (volume: String, blank: String) {
+        try root.sh("echo 3 > /proc/sys/vm/drop_caches")
+        _ = try? root.sh("mount -o remount,ro \(root.mountpoint)")
+        for _ in 0..<100 where umount2(root.mountpoint, 0) != 0 { usleep(50_000) }
+        #expect(root.mounts().isEmpty, "the store is down after the cut")
+        for _ in 0..<50 where root.loopDevices().count > 1 { usleep(20_000) }
+        let file = try root.sh("losetup -n -O BACK-FILE \(volume)").trimmingCharacters(in: .whitespacesAndNewlines)
+        root.forgetBtrfs(root.loopDevices())
+        try root.sh("losetup -d \(volume)")
+        let blankFile = root.path + "/blank-\(UUID().uuidString.prefix(6)).img"
+        try root.sh("truncate -s 8G \(blankFile) && losetup \(volume) \(blankFile)")
+        let renamed = try root.sh("losetup -f --show \(file)").trimmingCharacters(in: .whitespacesAndNewlines)
+        return (renamed, volume)
+    }
+
+    func expectMoved(_ root: TestRoot, _ inventory: String, _ sums: String, _ what: String) throws {
+        #expect((try? base.inventory(root)) == inventory, "DATA: \(what): subvolume inventory")
+        #expect((try? base.sums(root)) == sums, "DATA: \(what): checksums")
+        #expect(root.status(root.image) == nil, "\(what): the image is gone")
+        #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true, "\(what): fstab mounts by UUID")
+        #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "\(what): the journal is closed")
+        #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 1, "\(what): one device")
+    }
+
+    @Test func movesEveryLayerByReplaceWithTheSameBytesUsed() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try base.layeredStore(root)
+            let usedBefore = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
+            let disk = try root.attachDisk(megabytes: 8192)
+            let plan = try root.dockstore(["migrate-ebs", disk, "--dry-run"])
+            #expect(plan.stdout.contains("Method: device replace"), "\(plan.stdout)")
+            #expect(plan.stdout.contains("[shrink] shrink btrfs on"), "the 100 GiB image's device shrinks to the 8 GiB target: \(plan.stdout)")
+            let result = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Verified: the same 21 subvolumes"))
+            #expect(result.stdout.contains("replacing: 100.0% copied"), "progress lines from the kernel's thousandths: \(result.stdout)")
+            #expect(!result.stdout.contains("replacing: 0.0% copied, about"), "no ETA before the first progress")
+            try expectMoved(root, inventory, sums, "replace")
+            let usedAfter = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
+            #expect(usedAfter == usedBefore, "bytes used ×1.00: \(usedBefore) → \(usedAfter)")
+            let figures = try CapacityProbe.read(mountpoint: root.mountpoint)
+            #expect(figures.devices.first?.size == 8192 << 20, "grown onto the whole target")
+            #expect(root.loopDevices() == [disk])
+            #expect(try root.dockstore(["migrate-ebs", disk, "--yes"]).stdout.contains("nothing to do"))
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0 && boot.stdout.contains("nothing to do"), "\(boot.stdout) \(boot.stderr)")
+        }
+    }
+
+    /// SIGKILL at a seeded moment of the replace: the kernel's replace runs on (in the child
+    /// process that started it); the next run finds it running, waits for it and finishes.
+    @Test func seededKillsDuringTheReplaceConverge() throws {
+        for seed: UInt64 in 1...3 {
+            try withTestRoot { root in
+                let (inventory, sums) = try base.layeredStore(root, megabytes: 512, snapshots: 3)
+                let disk = try slowDisk(root)
+                let delay = UInt32(seed &* 2_654_435_761 % 300_000)
+                let process = try base.startMigration(root, disk)
+                try waitForTheReplace(root, then: delay)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let rerun = try root.dockstore(["migrate-ebs", disk, "--yes"])
+                #expect(rerun.status == 0, "seed \(seed), killed \(delay / 1000) ms into the replace: \(rerun.stderr)")
+                try expectMoved(root, inventory, sums, "seed \(seed)")
+                print("seeded kill \(seed): killed \(delay / 1000) ms into the replace, the re-run waited for it and finished")
+            }
+        }
+        reliability("migrate-ebs SIGKILL at seeded moments of the replace", cases: 3, runs: 6)
+    }
+
+    /// A power cut at a seeded moment of the replace, and a reboot that shuffles the names:
+    /// boot's provision brings the store back from the image (the kernel cannot resume the
+    /// replace of a single-device store since Linux 6.7; provision cancels it), never writes
+    /// to the blank volume that took the old name, and migrate-ebs given the volume's new
+    /// name starts the replace again and finishes.
+    @Test func seededPowerCutsDuringTheReplaceComeBackThroughProvision() throws {
+        for seed: UInt64 in 1...3 {
+            try withTestRoot { root in
+                let (inventory, sums) = try base.layeredStore(root, megabytes: 512, snapshots: 3)
+                let disk = try slowDisk(root)
+                let delay = UInt32(seed &* 2_654_435_761 % 300_000)
+                let process = try base.startMigration(root, disk)
+                try waitForTheReplace(root, then: delay)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let (volume, blank) = try powerCut(root, volume: disk)
+                let blankBefore = try root.ends(blank)
+                let boot = try root.dockstore(["provision"])
+                #expect(boot.status == 0, "seed \(seed): the boot-time provision: \(boot.stdout) \(boot.stderr)")
+                #expect((try? base.inventory(root)) == inventory, "DATA: seed \(seed): the store is back after the reboot")
+                #expect(try root.ends(blank) == blankBefore, "DATA: seed \(seed): the blank volume that took the old name was written to")
+                let finish = try root.dockstore(["migrate-ebs", volume, "--yes"])
+                #expect(finish.status == 0, "seed \(seed): \(finish.stdout) \(finish.stderr)")
+                try expectMoved(root, inventory, sums, "seed \(seed)")
+                #expect(BlockProbe.probe(blank) == .blank, "DATA: seed \(seed): \(blank) was written to")
+                print("seeded power cut \(seed): \(delay / 1000) ms into the replace, back through provision, finished onto \(volume)")
+            }
+        }
+        reliability("migrate-ebs power cut at seeded moments of the replace, names shuffled", cases: 3, runs: 9)
+    }
+
+    /// `--abort` while a killed dockstore's replace still runs: the kernel cancels it, the
+    /// image's device grows back to the whole image, the volume is released.
+    @Test func abortCancelsARunningReplaceAndLeavesTheStoreOnTheImage() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try base.layeredStore(root, megabytes: 512, snapshots: 3)
+            let fstab = root.read(root.fstab)
+            let disk = try slowDisk(root)
+            let process = try base.startMigration(root, disk)
+            try waitForTheReplace(root, then: 50_000)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let aborted = try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"])
+            #expect(aborted.status == 0, "\(aborted.stdout) \(aborted.stderr)")
+            #expect(aborted.stdout.contains("[cancel-replace]") && aborted.stdout.contains("back on the image"), "\(aborted.stdout)")
+            #expect(try BtrfsDeviceReplace.status(at: root.mountpoint).state == .canceled)
+            let figures = try CapacityProbe.read(mountpoint: root.mountpoint)
+            #expect(figures.devices.count == 1 && figures.host != nil, "only the image is left")
+            #expect(figures.devices.first?.size == 100 << 30, "the image's device is whole again: \(figures.devices)")
+            #expect(try base.inventory(root) == inventory, "DATA: subvolume inventory")
+            #expect(try base.sums(root) == sums, "DATA: checksums")
+            #expect(root.read(root.fstab) == fstab)
+            #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil)
+            if case .signature = BlockProbe.probe(disk) { Issue.record("the released device still carries a signature") }
+            #expect(try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"]).stdout.contains("nothing to abort"))
+        }
+    }
+}
