@@ -57,6 +57,6 @@ struct Dockstore: ParsableCommand {
             3 another dockstore holds the lock, 4 status found problems, 64 bad usage.
             """,
         version: "0.1.0",
-        subcommands: [Provision.self, Status.self, Backend.self, Check.self, Grow.self, MigrateEBS.self, Teardown.self]
+        subcommands: [Provision.self, Status.self, Backend.self, Check.self, Grow.self, Reclaim.self, MigrateEBS.self, Teardown.self]
     )
 }
