@@ -152,6 +152,7 @@ import Testing
                                                journal: ReclaimJournal(filesystemUUID: uuid, started: 1, room: room)))
         #expect(!plan.isNothingToDo, "the room must be given back")
         #expect(plan.room == room)
+        #expect(!plan.roomFirst, "not lent again to a healthy store")
         #expect(plan.problems.isEmpty)
     }
 

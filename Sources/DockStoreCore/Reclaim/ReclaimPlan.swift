@@ -59,8 +59,10 @@ public enum ReclaimPlanner {
         if plan.isNothingToDo { return plan }
         plan.rounds = rounds(f)
         if let room = o.journal?.room {
+            // The interrupted run's room: completed and used while the store still needs it,
+            // else only given back.
             plan.room = room
-            plan.roomFirst = true
+            plan.roomFirst = !problems.isEmpty
             return plan
         }
         let size = roomSize(f, dataChunk: o.dataChunkSize)
