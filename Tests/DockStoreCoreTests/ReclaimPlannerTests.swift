@@ -67,6 +67,17 @@ import Testing
         #expect(!plan.roomFirst)
     }
 
+    @Test func noRoomFirstWhileMetadataHasRoomForTheBalance() throws {
+        // Unallocated gone, metadata roomy (check's "unallocated" warning): the balance moves
+        // extents into the data chunks' free space; room only if it fails with ENOSPC.
+        var f = CapacityTests.figures(metaUsed: 100 << 20, unallocated: 0)
+        f.uuid = Self.exhausted().uuid
+        let plan = try Self.plan(Self.observed(f))
+        #expect(plan.problems.map(\.figure) == ["unallocated"])
+        #expect(plan.room != nil)
+        #expect(!plan.roomFirst)
+    }
+
     @Test func metadataRoundsOnlyWhenMetadataChunksHoardTheSpace() throws {
         // Metadata 8 GiB allocated, 100 MiB used: its chunks hold the space, so -musage rounds join.
         var f = Self.exhausted()
@@ -191,6 +202,23 @@ import Testing
         #expect(text == "{\"finished\":1796000000,\"outcome\":\"budget-spent\",\"chunksRelocated\":4,\"unallocatedBefore\":1048576,\"unallocatedAfter\":92274688}\n")
         #expect(try JSONDecoder().decode(LastReclaimRecord.self, from: Data(text.utf8)) == record)
         #expect(["healthy", "budget-spent", "nothing-to-do", "failed"] == [LastReclaimRecord.Outcome.healthy, .budgetSpent, .nothingToDo, .failed].map(\.rawValue))
+    }
+
+    @Test func theDryRunReportShowsThePlanAndTheFiguresBefore() throws {
+        let plan = try Self.plan(Self.observed(Self.exhausted()))
+        let report = ReclaimReport(plan: plan, result: nil)
+        #expect(report.dryRun)
+        #expect(report.outcome == nil, "a plan has no outcome yet")
+        #expect(report.before.unallocated == 0)
+        #expect(report.before.metadataFree == plan.before.metadataFree)
+        #expect(report.rounds.map(\.filter).first == "-dusage=0")
+        #expect(report.room?.kind == "image")
+        #expect(report.roomFirst == true)
+        let json = try report.json()
+        #expect(json.contains("\"metadataFree\""))
+        let healthy = ReclaimReport(plan: try Self.plan(Self.observed(Self.healthy())), result: nil)
+        #expect(healthy.outcome == "nothing-to-do")
+        #expect(healthy.rounds.isEmpty)
     }
 
     @Test func journalRoundTrips() throws {

@@ -156,7 +156,7 @@ struct SystemIntegrationTests {
     }
 
     /// `dockstore CMD --help` and man/dockstore-CMD.8 name the same options.
-    @Test(arguments: ["provision", "status", "backend", "check", "grow", "migrate-ebs", "teardown"])
+    @Test(arguments: ["provision", "status", "backend", "check", "grow", "reclaim", "migrate-ebs", "teardown"])
     func helpAndManPageAgree(_ command: String) throws {
         try withTestRoot { root in
             let help = try root.dockstore([command, "--help"], root: false).stdout

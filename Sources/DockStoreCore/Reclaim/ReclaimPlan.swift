@@ -34,7 +34,7 @@ public enum ReclaimPlanner {
     public static let metadataLevels = [0, 5, 10, 20, 40]
     /// What the host keeps free beyond the room.
     public static let hostMargin: UInt64 = 64 << 20
-    public static let minimumRoom: UInt64 = 256 << 20
+    public static let minimumRoom: UInt64 = 128 << 20
 
     public static func plan(_ o: ReclaimObservation, policy: CapacityPolicy) throws -> ReclaimPlan {
         let mp = o.mountpoint
@@ -90,7 +90,10 @@ public enum ReclaimPlanner {
         case .several(let count):
             plan.noRoom = "the store spans \(count) devices (a migration under way?); finish it with dockstore migrate-ebs"
         }
-        plan.roomFirst = plan.room != nil && f.unallocated < o.dataChunkSize + f.metadataChunkNeed
+        // Metadata exhausted and nowhere to add a chunk: the balance itself would fail with
+        // ENOSPC. With metadata to spare, it moves extents into the chunks' free space first.
+        let metadataExhausted = problems.contains { $0.figure == "metadata_free" }
+        plan.roomFirst = plan.room != nil && metadataExhausted && f.unallocated < o.dataChunkSize + f.metadataChunkNeed
         return plan
     }
 
@@ -108,11 +111,12 @@ public enum ReclaimPlanner {
     }
 
     /// Data rounds by rising usage; a metadata round beside each of the lower ones when the
-    /// metadata chunks hold at least a chunk's worth of free space.
+    /// metadata chunks hold at least two chunks' worth of free space (a metadata balance also
+    /// moves the system chunks, and on a small store makes them larger: only worth it then).
     static func rounds(_ f: CapacityFigures) -> [ReclaimRound] {
         let metadataChunk = UInt64(Double(f.metadataChunkNeed) / max(f.metadataRatio, 1))
         let slack = f.metadataSize > f.metadataUsed ? f.metadataSize - f.metadataUsed : 0
-        let metadataHoards = metadataChunk > 0 && slack >= metadataChunk
+        let metadataHoards = metadataChunk > 0 && slack >= 2 * metadataChunk
         var rounds: [ReclaimRound] = []
         for level in dataLevels {
             rounds.append(ReclaimRound(.data, usage: level))
@@ -122,7 +126,8 @@ public enum ReclaimPlanner {
     }
 
     /// Room for one data chunk to move into and two metadata chunks to record the moves, at
-    /// least 256 MiB, in whole MiB.
+    /// least 128 MiB, in whole MiB. No more: while the store is larger, btrfs allocates larger
+    /// chunks (a tenth of the store on small ones), which then have to fit back.
     public static func roomSize(_ f: CapacityFigures, dataChunk: UInt64) -> UInt64 {
         let need = max(minimumRoom, dataChunk + 2 * f.metadataChunkNeed)
         let mib: UInt64 = 1 << 20

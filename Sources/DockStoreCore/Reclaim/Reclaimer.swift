@@ -23,6 +23,9 @@ public struct Reclaimer: Sendable {
         case roundEnded(ReclaimResult.Round)
     }
 
+    /// The data balance that packs the chunks tighter when the room will not go back.
+    static let packingUsage = 90
+
     public init(host: Host, policy: CapacityPolicy) {
         self.host = host
         self.policy = policy
@@ -63,7 +66,22 @@ public struct Reclaimer: Sendable {
         }
         // Give back whatever was lent, also after a failure: the store ends the size it was.
         if let lent = room ?? journal.room {
-            try lender.giveBack(lent, step: step)
+            do {
+                try lender.giveBack(lent, step: step)
+            } catch let error as DockStoreError where error.code == ENOSPC {
+                // The chunks allocated while the store was larger are larger (a tenth of the
+                // store on small ones) and no longer fit: pack the data once more, then retry.
+                let packing = ReclaimRound(.data, usage: Self.packingUsage)
+                events(.roundStarted(packing))
+                let ran = try runRound(packing, plan.mountpoint, deadline: .infinity, events: events)
+                result.rounds.append(ran)
+                events(.roundEnded(ran))
+                do {
+                    try lender.giveBack(lent, step: step)
+                } catch let again as DockStoreError where again.code == ENOSPC {
+                    throw DockStoreError(.failed, "\(again.message): the store's chunks do not fit its old size again; the room stays lent and the journal \(host.real(ReclaimJournal.path)) records it: run dockstore reclaim again after deleting data (docker image prune -a)", code: ENOSPC)
+                }
+            }
         }
         try ReclaimJournal.remove(host: host)
         Failpoint.reached("reclaim-finish")

@@ -1,4 +1,3 @@
-import CLinuxShim
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -105,11 +104,7 @@ public struct RoomLender: Sendable {
         return member.path
     }
 
-    private func refreshCapacity(_ loop: String) throws {
-        let fd = try Syscall.check("cannot open", loop) { open(loop, O_RDONLY | O_CLOEXEC) }
-        defer { close(fd) }
-        try Syscall.check("cannot refresh the capacity of", loop) { ds_loop_set_capacity(fd) }
-    }
+    private func refreshCapacity(_ loop: String) throws { try LoopDevice.refreshCapacity(loop) }
 
     private func memberSize(_ devid: UInt64) throws -> UInt64 {
         let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
@@ -180,11 +175,7 @@ public struct RoomLender: Sendable {
             if try ReclaimObserver.roomMember(room, try CapacityProbe.read(mountpoint: mountpoint)) != nil {
                 throw DockStoreError.failed("\(loop.path) over \(file) is still a member of \(mountpoint); not deleting the file")
             }
-            let fd = try Syscall.check("cannot open", loop.path) { open(loop.path, O_RDONLY | O_CLOEXEC) }
-            defer { close(fd) }
-            if case .failure(let code) = Syscall.attempt({ ds_loop_clear(fd) }), code != ENXIO {
-                throw DockStoreError.system("cannot detach", loop.path, errno: code)
-            }
+            try LoopDevice.detach(loop.path)
         }
         guard try LoopDevice.devices(backing: status).isEmpty else {
             throw DockStoreError.failed("\(file) is still attached to a loop device; not deleting it: run dockstore reclaim again")

@@ -63,7 +63,11 @@ extension Dockstore {
                     if !json { ReclaimText.event(event, terminal: terminal) }
                 }
             } catch {
-                try? record(host, .failed, relocated: 0, before: plan.before, after: nil)
+                do {
+                    try record(host, .failed, relocated: 0, before: plan.before, after: nil)
+                } catch let recordError as DockStoreError {
+                    Output.warning("cannot record the failed run: \(recordError.message)")
+                }
                 throw error
             }
             try record(host, result.outcome, relocated: result.chunksRelocated, before: plan.before, after: result.after)
