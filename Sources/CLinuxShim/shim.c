@@ -291,3 +291,45 @@ int ds_btrfs_replace_start_child(int fd, uint64_t srcdevid, const char *target, 
     *report_fd = pipe_fds[0];
     return pid;
 }
+
+static void ds_copy_balance_status(const struct btrfs_ioctl_balance_args *args, struct ds_btrfs_balance_status *out) {
+    out->state = args->state;
+    out->expected = args->stat.expected;
+    out->considered = args->stat.considered;
+    out->completed = args->stat.completed;
+}
+
+int ds_btrfs_balance_usage(int fd, int data_usage, int metadata_usage, struct ds_btrfs_balance_status *out) {
+    struct btrfs_ioctl_balance_args args;
+    memset(&args, 0, sizeof args);
+    if (data_usage >= 0) {
+        args.flags |= BTRFS_BALANCE_DATA;
+        args.data.flags = BTRFS_BALANCE_ARGS_USAGE;
+        args.data.usage = (uint64_t)data_usage;
+    }
+    if (metadata_usage >= 0) {
+        /* As btrfs-progs does: system chunks are balanced with the metadata filter. */
+        args.flags |= BTRFS_BALANCE_METADATA | BTRFS_BALANCE_SYSTEM;
+        args.meta.flags = BTRFS_BALANCE_ARGS_USAGE;
+        args.meta.usage = (uint64_t)metadata_usage;
+        args.sys = args.meta;
+    }
+    int rc = ioctl(fd, BTRFS_IOC_BALANCE_V2, &args);
+    int saved = errno;
+    ds_copy_balance_status(&args, out);
+    errno = saved;
+    return rc;
+}
+
+int ds_btrfs_balance_progress(int fd, struct ds_btrfs_balance_status *out) {
+    struct btrfs_ioctl_balance_args args;
+    memset(&args, 0, sizeof args);
+    int rc = ioctl(fd, BTRFS_IOC_BALANCE_PROGRESS, &args);
+    if (rc == 0)
+        ds_copy_balance_status(&args, out);
+    return rc;
+}
+
+int ds_btrfs_balance_cancel(int fd) {
+    return ioctl(fd, BTRFS_IOC_BALANCE_CTL, BTRFS_BALANCE_CTL_CANCEL);
+}

@@ -127,7 +127,7 @@ import Testing
     @Test func messagesSayWhatToDo() throws {
         let report = CapacityReport(figures: Self.figures(metaUsed: 1000 << 20, unallocated: 256 << 20), policy: try CapacityPolicy(), timestamp: 0)
         let line = report.nagios(policy: try CapacityPolicy())
-        #expect(line.hasPrefix("DOCKSTORE CRITICAL - metadata free 40 MiB (3.9%) is below 10% (102.4 MiB) while unallocated 256 MiB is below 2 GiB (one metadata chunk needs 2 GiB): writes will fail with ENOSPC although df shows space; the data chunks are 84% full on average, so return the emptier ones: btrfs balance start -dusage=89 /var/lib/docker"), "\(line)")
+        #expect(line.hasPrefix("DOCKSTORE CRITICAL - metadata free 40 MiB (3.9%) is below 10% (102.4 MiB) while unallocated 256 MiB is below 2 GiB (one metadata chunk needs 2 GiB): writes will fail with ENOSPC although df shows space; the data chunks are 84% full on average, so return the emptier ones: dockstore reclaim --mountpoint /var/lib/docker (or grow the device"), "\(line)")
         let host = CapacityReport(figures: Self.figures(host: 3 << 30), policy: try CapacityPolicy(), timestamp: 0)
         #expect(host.reasons.first?.message.contains("dockstore migrate-ebs") == true)
     }

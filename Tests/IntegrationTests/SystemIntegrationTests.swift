@@ -35,6 +35,12 @@ struct SystemIntegrationTests {
                 }
             }
             #expect(root.read("\(units)/dockstore-reclaim.service")?.contains("dockstore reclaim --budget 2min\n") == true)
+            // The unit's own command line, as systemd would run it, is one dockstore accepts.
+            let execStart = try #require(root.read("\(units)/dockstore-reclaim.service")?.split(separator: "\n")
+                .first { $0.hasPrefix("ExecStart=") })
+            let unitArguments = execStart.split(separator: " ").dropFirst(2).map(String.init)
+            let dry = try root.dockstore(unitArguments + ["--dry-run", "--mountpoint", "/nothing-mounted-here"])
+            #expect(!dry.stderr.contains("--budget") && dry.status != 64, "\(unitArguments): \(dry.stderr)")
             #expect(root.read("\(units)/dockstore-scrub.service")?.contains("ExecStart=btrfs scrub start -B -c 3 /var/lib/docker\n") == true)
             #expect(root.read("\(units)/dockstore-reclaim.timer")?.contains("OnCalendar=weekly\n") == true && root.read("\(units)/dockstore-reclaim.timer")?.contains("RandomizedDelaySec=12h\nPersistent=true\n") == true)
             #expect(root.read("\(units)/dockstore-scrub.timer")?.contains("OnCalendar=monthly\nRandomizedDelaySec=") == true)
@@ -174,7 +180,7 @@ struct SystemIntegrationTests {
     }
 
     /// `dockstore CMD --help` and man/dockstore-CMD.8 name the same options.
-    @Test(arguments: ["provision", "status", "backend", "check", "grow", "migrate-ebs", "teardown"])
+    @Test(arguments: ["provision", "status", "backend", "check", "grow", "reclaim", "migrate-ebs", "teardown"])
     func helpAndManPageAgree(_ command: String) throws {
         try withTestRoot { root in
             let help = try root.dockstore([command, "--help"], root: false).stdout

@@ -80,6 +80,28 @@ int ds_btrfs_add_device(int fd, const char *path);
 /* BTRFS_IOC_RM_DEV_V2 by devid: moves every chunk off the device, then removes it. */
 int ds_btrfs_remove_device(int fd, uint64_t devid);
 
+/* A balance's counters (struct btrfs_balance_progress) and state (BTRFS_BALANCE_STATE_*). */
+struct ds_btrfs_balance_status {
+    uint64_t state;       /* bit 0 running, bit 1 pause requested, bit 2 cancel requested */
+    uint64_t expected;    /* chunks the balance expects to relocate */
+    uint64_t considered;  /* chunks looked at so far */
+    uint64_t completed;   /* chunks relocated so far */
+};
+
+/*
+ * BTRFS_IOC_BALANCE_V2 with usage filters only: data chunks less than `data_usage` percent
+ * full (no data filter when negative), metadata and system chunks less than
+ * `metadata_usage` percent full (none when negative). Blocks until the balance ends;
+ * *out receives its counters also when it fails with ECANCELED (cancelled or paused).
+ */
+int ds_btrfs_balance_usage(int fd, int data_usage, int metadata_usage, struct ds_btrfs_balance_status *out);
+
+/* BTRFS_IOC_BALANCE_PROGRESS: -1/ENOTCONN when no balance runs or is paused. */
+int ds_btrfs_balance_progress(int fd, struct ds_btrfs_balance_status *out);
+
+/* BTRFS_IOC_BALANCE_CTL with BTRFS_BALANCE_CTL_CANCEL: cancels a running or paused balance. */
+int ds_btrfs_balance_cancel(int fd);
+
 /* BTRFS_IOC_SCAN_DEV on /dev/btrfs-control: tell the kernel about a member device. */
 int ds_btrfs_scan_device(int control_fd, const char *path);
 

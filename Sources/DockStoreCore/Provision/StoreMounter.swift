@@ -30,6 +30,9 @@ struct StoreMounter {
         let mountpoint = host.real(request.mountpoint)
         let start = MonotonicClock.seconds()
         var handedToSystemd = false
+        // A reclaim interrupted by a reboot can leave a temporary member the store needs.
+        let reclaimRoom = try ReclaimRoomAtBoot.attach(host: host)
+        defer { reclaimRoom?.release() }
         while true {
             let observed = try provisioner.observeSettled(timeout: settleSeconds)
             if case .mounted(let entry, let ofImage, let ofDevice) = observed.mountpoint {

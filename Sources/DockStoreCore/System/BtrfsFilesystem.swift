@@ -94,3 +94,40 @@ func formatUUID(_ raw: [UInt8]) -> String {
     }
     return String(decoding: text, as: UTF8.self)
 }
+
+extension BtrfsFilesystem {
+    /// The btrfs device UUID of member `devid` (BTRFS_IOC_DEV_INFO); nil when no member has it.
+    public static func deviceUUID(_ devid: UInt64, at mountpoint: String) throws -> String? {
+        let fd = try Syscall.check("cannot open", mountpoint) {
+            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        defer { close(fd) }
+        var info = ds_btrfs_dev_info()
+        switch Syscall.attempt({ ds_btrfs_dev_info(fd, devid, &info) }) {
+        case .success: return formatUUID(info.uuid)
+        case .failure(let code) where code == ENODEV: return nil
+        case .failure(let code): throw DockStoreError.system("cannot read btrfs device \(devid) of", mountpoint, errno: code)
+        }
+    }
+
+    /// Adds the block device `path` as a member (BTRFS_IOC_ADD_DEV).
+    public static func addDevice(_ path: String, at mountpoint: String) throws {
+        let fd = try Syscall.check("cannot open", mountpoint) {
+            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        defer { close(fd) }
+        try Syscall.checkBtrfs("cannot add \(path) to the btrfs at", mountpoint) { ds_btrfs_add_device(fd, path) }
+    }
+
+    /// Resizes member `devid` to exactly `bytes` (BTRFS_IOC_RESIZE "devid:bytes"); shrinking
+    /// moves the chunks beyond the new end first.
+    public static func resize(_ devid: UInt64, to bytes: UInt64, at mountpoint: String) throws {
+        let fd = try Syscall.check("cannot open", mountpoint) {
+            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        defer { close(fd) }
+        try Syscall.checkBtrfs("cannot resize btrfs device \(devid) to \(bytes) bytes at", mountpoint) {
+            ds_btrfs_resize(fd, "\(devid):\(bytes)")
+        }
+    }
+}

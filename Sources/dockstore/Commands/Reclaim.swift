@@ -1,34 +1,98 @@
 import ArgumentParser
 import DockStoreCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Dockstore {
-    /// On this branch only `--orphans`; the balance side of reclaim is written elsewhere and
-    /// takes this file's place, keeping the flag and the dispatch below.
     struct Reclaim: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Give Docker's btrfs store its space back; --orphans deletes subvolumes no layer or container uses.",
-            discussion: "--orphans deletes a subvolume only while no dockerd uses the store, or when it is older than dockerd's start and nothing refers to it."
+            abstract: "Give btrfs its unallocated space back before Docker's writes fail with ENOSPC; --orphans deletes subvolumes no layer or container uses.",
+            discussion: """
+                Balances only nearly empty chunks, by rising usage (data 0, 5, 10, 20, 40, 60, 80%; metadata only \
+                when its chunks hold the space), and stops as soon as dockstore check finds no metadata or \
+                unallocated trouble, or the --budget is spent; never a full balance. When a balance has no room \
+                to work in, it lends the store room (a thin image grows within what the host can back; a device \
+                store gets a temporary member on the host filesystem) and gives it back afterwards. A killed or \
+                interrupted run is finished by the next. Exit status 0 healthy, nothing to do or budget spent; \
+                1 failed; 2 refused (nothing changed); 3 locked; 64 bad usage. \
+                --orphans instead deletes a subvolume of Docker's btrfs driver only while no dockerd uses the \
+                store, or when it is older than dockerd's start and nothing refers to it (exit 2 when one was kept).
+                """
         )
 
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var store: StoreOptions
 
-        @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted (default DOCKSTORE_MOUNTPOINT, else /var/lib/docker).", valueName: "path"))
-        var mountpoint: String?
+        @Option(name: .long, help: ArgumentHelp("How long to balance: 90s, 5m, 1h (default 5m). Room lent is given back after it.", valueName: "duration"))
+        var budget: String?
 
-        @Flag(name: .long, help: "Delete the subvolumes of Docker's btrfs driver that no layer, container or image refers to.")
+        @Flag(name: .long, help: "Print JSON.")
+        var json = false
+
+        @Flag(name: .long, help: "Delete the subvolumes of Docker's btrfs driver that no layer, container or image refers to, instead of balancing.")
         var orphans = false
 
         @OptionGroup var change: ChangeOptions
 
         func run() throws {
-            guard orphans else {
-                throw DockStoreError.usage("on this branch only --orphans: dockstore reclaim --orphans [--dry-run]")
+            if change.listFailpoints {
+                (["reclaim-begin"] + RoomLender.lendIDs + ["balance-running", "balance-round"] + RoomLender.giveBackIDs + ["reclaim-finish"])
+                    .forEach { Output.line($0) }
+                return
             }
             let host = try global.host()
-            let target = host.real(try MountpointOption.resolve(mountpoint, host: host))
-            let lock = try change.begin(host, "reclaim --orphans deletes subvolumes")
-            try ReclaimOrphans(host: host, mountpoint: target, dryRun: change.dryRun).run()
+            let paths = try store.paths(try ProvisionSettings.load(host: host))
+            if orphans {
+                guard budget == nil, !json else {
+                    throw DockStoreError.usage("--orphans deletes subvolumes and takes neither --budget nor --json")
+                }
+                let lock = try change.begin(host, "reclaim --orphans deletes subvolumes")
+                try ReclaimOrphans(host: host, mountpoint: host.real(paths.mountpoint), dryRun: change.dryRun).run()
+                withExtendedLifetime(lock) {}
+                return
+            }
+            let seconds = try budget.map { try ReclaimBudget.parse($0) } ?? ReclaimBudget.defaultSeconds
+            let lock = try change.begin(host, "reclaim balances the store")
+            try reclaimSpace(host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image), budget: seconds)
             withExtendedLifetime(lock) {}
+        }
+
+        private func reclaimSpace(_ host: Host, mountpoint: String, image: String, budget: Double) throws {
+            let policy = try CapacityPolicy()
+            let observed = try ReclaimObserver(host: host, mountpoint: mountpoint, image: image).observe()
+            let plan = try ReclaimPlanner.plan(observed, policy: policy)
+            if change.dryRun || plan.isNothingToDo {
+                if !change.dryRun {
+                    try record(host, .nothingToDo, relocated: 0, before: plan.before, after: plan.before)
+                }
+                Output.line(json ? try ReclaimReport(plan: plan, result: nil).json() : ReclaimText.plan(plan, dryRun: change.dryRun))
+                return
+            }
+            if !json { Output.line(ReclaimText.before(plan)) }
+            let terminal = !json && isatty(1) == 1
+            let result: ReclaimResult
+            do {
+                result = try Reclaimer(host: host, policy: policy).run(plan, budget: budget) { event in
+                    if !json { ReclaimText.event(event, terminal: terminal) }
+                }
+            } catch {
+                do {
+                    try record(host, .failed, relocated: 0, before: plan.before, after: nil)
+                } catch let recordError as DockStoreError {
+                    Output.warning("cannot record the failed run: \(recordError.message)")
+                }
+                throw error
+            }
+            try record(host, result.outcome, relocated: result.chunksRelocated, before: plan.before, after: result.after)
+            Output.line(json ? try ReclaimReport(plan: plan, result: result).json() : ReclaimText.after(result))
+            if result.outcome == .failed { throw DockStoreError.failed(result.message ?? "reclaim failed") }
+        }
+
+        private func record(_ host: Host, _ outcome: LastReclaimRecord.Outcome, relocated: UInt64,
+                            before: CapacityFigures, after: CapacityFigures?) throws {
+            try LastReclaimRecord(finished: Int64(time(nil)), outcome: outcome, chunksRelocated: relocated,
+                                  unallocatedBefore: before.unallocated, unallocatedAfter: (after ?? before).unallocated).write(host: host)
         }
     }
 }

@@ -1,0 +1,43 @@
+import FoundationEssentials
+
+/// /var/lib/dockstore/last-reclaim.json: what the last `dockstore reclaim` run did, for
+/// `check`'s metrics. The format is a contract with that reader: keep the keys.
+public struct LastReclaimRecord: Codable, Sendable, Equatable {
+    public enum Outcome: String, Codable, Sendable {
+        case healthy
+        case budgetSpent = "budget-spent"
+        case nothingToDo = "nothing-to-do"
+        case failed
+    }
+
+    /// Unix seconds when the run ended.
+    public var finished: Int64
+    public var outcome: Outcome
+    public var chunksRelocated: UInt64
+    public var unallocatedBefore: UInt64
+    public var unallocatedAfter: UInt64
+
+    public static let path = HostPath.known("/var/lib/dockstore/last-reclaim.json")
+
+    public init(finished: Int64, outcome: Outcome, chunksRelocated: UInt64, unallocatedBefore: UInt64, unallocatedAfter: UInt64) {
+        self.finished = finished
+        self.outcome = outcome
+        self.chunksRelocated = chunksRelocated
+        self.unallocatedBefore = unallocatedBefore
+        self.unallocatedAfter = unallocatedAfter
+    }
+
+    public func encoded() throws -> [UInt8] {
+        Array("{\"finished\":\(finished),\"outcome\":\"\(outcome.rawValue)\",\"chunksRelocated\":\(chunksRelocated),\"unallocatedBefore\":\(unallocatedBefore),\"unallocatedAfter\":\(unallocatedAfter)}\n".utf8)
+    }
+
+    public func write(host: Host) throws {
+        try host.makeFolders(Self.path.parent)
+        try AtomicFile.write(host.real(Self.path), try encoded(), mode: 0o644)
+    }
+
+    public static func read(host: Host) throws -> LastReclaimRecord? {
+        guard let text = try FileContents.readString(host.real(path)) else { return nil }
+        return try JSONDecoder().decode(LastReclaimRecord.self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,28 @@
+/// When a store needs `dockstore reclaim`: the findings of `check`'s own rules
+/// (`CapacityEvaluator`) that a balance can remedy, judged as if the room reclaim lent
+/// were already given back.
+public enum ReclaimHealth {
+    /// The figures of `CapacityEvaluator` a balance can change.
+    public static let remediable: Set<String> = ["metadata_free", "unallocated"]
+
+    public static func problems(_ figures: CapacityFigures, policy: CapacityPolicy, lent: UInt64) -> [CapacityReason] {
+        CapacityEvaluator.evaluate(figures.withoutRoom(lent), policy).filter { remediable.contains($0.figure) }
+    }
+}
+
+extension CapacityFigures {
+    /// The figures once `bytes` of unallocated raw space are taken away again (the room
+    /// reclaim lent: chunks in it move back when it goes, so it is unallocated space that goes).
+    public func withoutRoom(_ bytes: UInt64) -> CapacityFigures {
+        guard bytes > 0 else { return self }
+        var f = self
+        let taken = min(bytes, unallocated)
+        f.deviceSize = deviceSize > bytes ? deviceSize - bytes : 0
+        f.unallocated = unallocated - taken
+        let oldPart = unallocated >= Self.minUnallocatedThreshold ? UInt64(Double(unallocated) / dataRatio) : 0
+        let newPart = f.unallocated >= Self.minUnallocatedThreshold ? UInt64(Double(f.unallocated) / dataRatio) : 0
+        let slack = dataFree > oldPart ? dataFree - oldPart : 0
+        f.dataFree = slack + newPart
+        return f
+    }
+}

@@ -1,0 +1,71 @@
+/// What `dockstore reclaim` prints with `--json`: the plan, and for a real run what it did,
+/// with the figures before and after.
+public struct ReclaimReport: Sendable, Equatable, Codable {
+    /// The figures a reclaim changes.
+    public struct Figures: Sendable, Equatable, Codable {
+        public var unallocated: UInt64
+        public var dataFree: UInt64
+        public var metadataFree: UInt64
+
+        public init(_ f: CapacityFigures) {
+            unallocated = f.unallocated
+            dataFree = f.dataFree
+            metadataFree = f.metadataFree
+        }
+    }
+
+    public struct Round: Sendable, Equatable, Codable {
+        public var filter: String
+        public var considered: UInt64?
+        public var relocated: UInt64?
+        public var seconds: Double?
+        public var interrupted: Bool?
+    }
+
+    public struct Room: Sendable, Equatable, Codable {
+        public var kind: String
+        public var bytes: UInt64
+        public var description: String
+    }
+
+    public var mountpoint: String
+    public var dryRun: Bool
+    public var outcome: String?
+    public var message: String?
+    /// What check finds that a balance can remedy, before the run.
+    public var problems: [String]
+    public var before: Figures
+    public var after: Figures?
+    public var chunksRelocated: UInt64?
+    /// The planned rounds (dry run), or the rounds that ran.
+    public var rounds: [Round]
+    public var room: Room?
+    public var roomFirst: Bool?
+    public var noRoom: String?
+
+    public init(plan: ReclaimPlan, result: ReclaimResult?) {
+        mountpoint = plan.mountpoint
+        dryRun = result == nil
+        problems = plan.problems.map(\.message)
+        before = Figures(plan.before)
+        if let result {
+            outcome = result.outcome.rawValue
+            message = result.message
+            after = result.after.map(Figures.init)
+            chunksRelocated = result.chunksRelocated
+            rounds = result.rounds.map {
+                Round(filter: $0.round.filter, considered: $0.considered, relocated: $0.relocated,
+                      seconds: ($0.seconds * 1000).rounded() / 1000, interrupted: $0.interrupted)
+            }
+            room = result.room.map { Room(kind: $0.kind.rawValue, bytes: $0.bytes, description: $0.description) }
+        } else {
+            outcome = plan.isNothingToDo ? LastReclaimRecord.Outcome.nothingToDo.rawValue : nil
+            rounds = plan.rounds.map { Round(filter: $0.filter) }
+            room = plan.room.map { Room(kind: $0.kind.rawValue, bytes: $0.bytes, description: $0.description) }
+            roomFirst = plan.room == nil ? nil : plan.roomFirst
+            noRoom = plan.noRoom
+        }
+    }
+
+    public func json() throws -> String { try JSONText.encode(self) }
+}

@@ -1,0 +1,22 @@
+/// What a `dockstore reclaim` run did: the rounds it ran, the room it lent, how it ended,
+/// and the figures before and after.
+public struct ReclaimResult: Sendable, Equatable {
+    public struct Round: Sendable, Equatable {
+        public var round: ReclaimRound
+        public var considered: UInt64
+        public var relocated: UInt64
+        public var seconds: Double
+        /// Cut short by the budget.
+        public var interrupted: Bool
+    }
+
+    public var outcome: LastReclaimRecord.Outcome
+    public var rounds: [Round] = []
+    public var room: TemporaryRoom?
+    public var before: CapacityFigures
+    public var after: CapacityFigures?
+    /// Why it failed, or what is left to do.
+    public var message: String?
+
+    public var chunksRelocated: UInt64 { rounds.reduce(0) { $0 + $1.relocated } }
+}

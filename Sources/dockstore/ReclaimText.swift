@@ -1,0 +1,70 @@
+import DockStoreCore
+
+/// `dockstore reclaim`'s text output: the plan, a line per step and round (a live line on
+/// a terminal), and the figures before and after.
+enum ReclaimText {
+    static func figures(_ f: CapacityFigures) -> String {
+        "unallocated \(ByteSize.format(f.unallocated)), data free \(ByteSize.format(f.dataFree)), metadata free \(ByteSize.format(f.metadataFree))"
+    }
+
+    static func plan(_ plan: ReclaimPlan, dryRun: Bool) -> String {
+        var lines = ["\(plan.mountpoint): \(figures(plan.before))"]
+        if plan.isNothingToDo {
+            lines.append("The store is healthy by dockstore check's rules; nothing to do.")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("Plan\(dryRun ? " (dry run, nothing changed)" : ""):")
+        plan.problems.forEach { lines.append("  needs: \($0.message)") }
+        if plan.resumes { lines.append("  finish the interrupted reclaim recorded in its journal") }
+        if plan.cancelInterruptedBalance { lines.append("  cancel the interrupted reclaim's balance (the kernel keeps the chunks it moved)") }
+        if let room = plan.room {
+            lines.append("  \(plan.roomFirst ? "first" : "if a round runs out of space"): \(room.description)")
+        } else if let why = plan.noRoom {
+            lines.append("  no temporary room can be made: \(why)")
+        }
+        lines.append("  balance, stopping once healthy: \(plan.rounds.map(\.filter).joined(separator: ", "))")
+        return lines.joined(separator: "\n")
+    }
+
+    static func before(_ plan: ReclaimPlan) -> String {
+        (["Before: \(figures(plan.before))"] + plan.problems.map { "  needs: \($0.message)" }).joined(separator: "\n")
+    }
+
+    static func event(_ event: Reclaimer.Event, terminal: Bool) {
+        switch event {
+        case .cancelledInterruptedBalance:
+            Output.line("cancelled the balance an interrupted reclaim left")
+        case .step(let id):
+            Output.line("[\(id)] done")
+        case .roundStarted(let round):
+            if terminal { Output.emitRaw("\(round.filter): starting") }
+        case .progress(let round, let c):
+            if terminal { Output.emitRaw("\r\u{1b}[K\(round.filter): \(c.considered)/\(c.expected) chunks looked at, \(c.completed) relocated") }
+        case .roundEnded(let r):
+            let cut = r.interrupted ? " (interrupted)" : ""
+            let text = "\(r.round.filter): \(r.relocated) of \(r.considered) chunks relocated in \(String(format1: r.seconds)) s\(cut)"
+            Output.line(terminal ? "\r\u{1b}[K" + text : text)
+        }
+    }
+
+    static func after(_ result: ReclaimResult) -> String {
+        var lines: [String] = []
+        if let after = result.after { lines.append("After: \(figures(after))") }
+        if let room = result.room { lines.append("Lent and given back: \(room.description)") }
+        switch result.outcome {
+        case .healthy: lines.append("Healthy: \(result.chunksRelocated) chunks relocated.")
+        case .budgetSpent: lines.append("Budget spent after \(result.chunksRelocated) chunks relocated; run dockstore reclaim again to go on.")
+        case .nothingToDo: lines.append("Nothing to do.")
+        case .failed: break
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// `1.5` with one decimal.
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(tenths % 10)"
+    }
+}

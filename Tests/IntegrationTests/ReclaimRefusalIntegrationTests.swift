@@ -1,0 +1,82 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `dockstore reclaim` refuses, each with one line and nothing changed.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct ReclaimRefusalIntegrationTests {
+    /// The snapshot without the image's times and blocks, which btrfs's own periodic commit
+    /// changes through the loop device whatever dockstore does.
+    func files(_ root: TestRoot) -> [String: String] {
+        var snapshot = root.snapshot()
+        snapshot["image"] = root.status(root.image).map { "\($0.st_mode) \($0.st_size)" } ?? "<missing>"
+        return snapshot
+    }
+
+    func unchanged(_ root: TestRoot, _ before: [String: String], _ what: String) {
+        #expect(files(root) == before, "\(what): nothing changed")
+        #expect(root.status(root.reclaimJournal) == nil, "\(what): no journal")
+        #expect(root.status(root.path + "/var/lib/dockstore/last-reclaim.json") == nil, "\(what): no record")
+    }
+
+    @Test func refusesWhileAnotherBalanceIsPaused() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            try root.exhaustMetadata(keepEvery: 4)
+            // A balance of someone else's, paused: the exclusive operation stays taken.
+            let balance = Process()
+            balance.executableURL = URL(fileURLWithPath: "/bin/sh")
+            balance.arguments = ["-c", "btrfs balance start --full-balance \(root.mountpoint) >/dev/null 2>&1"]
+            try balance.run()
+            let start = Date()
+            while (try? BtrfsBalance.progress(root.mountpoint)) == nil, balance.isRunning, Date().timeIntervalSince(start) < 30 { usleep(2_000) }
+            _ = try? root.sh("btrfs balance pause \(root.mountpoint)")
+            balance.waitUntilExit()
+            let uuid = try #require(CapacityProbe.read(mountpoint: root.mountpoint).uuid)
+            let operation = root.read("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingCharacters(in: .whitespacesAndNewlines)
+            try #require(operation == "balance paused", "a paused balance holds the exclusive operation: \(operation ?? "")")
+            let before = files(root)
+            let result = try root.dockstore(["reclaim"])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("a btrfs balance paused is running on"), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+            unchanged(root, before, "paused balance")
+            try root.sh("btrfs balance cancel \(root.mountpoint)")
+        }
+    }
+
+    @Test func refusesWhatIsNotABtrfsStore() throws {
+        try withTestRoot { root in
+            try root.sh("mkdir -p \(root.mountpoint)")
+            let before = files(root)
+            let nothing = try root.dockstore(["reclaim"])
+            #expect(nothing.status == 2)
+            #expect(nothing.stderr.contains("nothing is mounted at"), "\(nothing.stderr)")
+            unchanged(root, before, "nothing mounted")
+            try root.sh("mount -t tmpfs -o size=16m tmpfs \(root.mountpoint)")
+            let tmpfs = files(root)
+            let result = try root.dockstore(["reclaim"])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("is tmpfs, not btrfs"), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+            unchanged(root, tmpfs, "tmpfs")
+        }
+    }
+
+    @Test(arguments: ["0", "0s", "soon", "-5m", "1h30", ""])
+    func refusesABadBudget(_ budget: String) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            let before = files(root)
+            let result = try root.dockstore(["reclaim", "--budget=\(budget)"])
+            #expect(result.status == 64, "\(budget): \(result.stderr)")
+            // An empty value is swift-argument-parser's to refuse; the rest dockstore's own, one line.
+            let said = budget.isEmpty ? "Missing value for '--budget" : "--budget '\(budget)'"
+            #expect(result.stderr.contains(said), "\(result.stderr)")
+            unchanged(root, before, "budget \(budget)")
+        }
+    }
+}
