@@ -181,6 +181,7 @@ import Testing
         ("90s", 90), ("5m", 300), ("1h", 3600), ("1h30m", 5400), ("45", 45), (" 2m ", 120),
         // as systemd.time(7) writes them, so the reclaim unit's --budget 2min is a budget
         ("2min", 120), ("1h 30min", 5400), ("90sec", 90), ("2 minutes", 120), ("1hr", 3600), ("5mins", nil),
+        ("5\r", nil), ("5m\n", nil), ("\t5m", nil),
         ("0", nil), ("0s", nil), ("", nil), ("soon", nil), ("5x", nil), ("-5m", nil), ("1h30", nil), ("25h", nil), ("m", nil),
     ]
 
@@ -192,7 +193,9 @@ import Testing
             #expect(throws: DockStoreError.self) { try ReclaimBudget.parse(text) }
             do { _ = try ReclaimBudget.parse(text) } catch let error as DockStoreError {
                 #expect(error.kind == .usage)
-                #expect(error.message.hasPrefix("--budget '\(text)'"), "\(error.message)")
+                // A control character is shown escaped, so the message stays one line.
+                let shown = text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t")
+                #expect(error.message.hasPrefix("--budget '\(shown)'"), "\(error.message)")
             }
         }
     }

@@ -135,12 +135,49 @@ struct OrphanIntegrationTests {
         }
     }
 
-    @Test func reclaimWithoutOrphansSaysWhatThisBranchDoes() throws {
-        try withTestRoot { root in
-            let result = try root.dockstore(["reclaim"])
-            #expect(result.status == 64)
-            #expect(result.stderr == "dockstore: on this branch only --orphans: dockstore reclaim --orphans [--dry-run]\n", "\(result.stderr)")
+    /// The cases an outside attack found: the folders leading to the subvolumes or the layer
+    /// store replaced by links, an id in a form moby never writes, something mounted inside
+    /// an orphan or the store mounted a second time, and a dockerd whose data root is given
+    /// relative to its working folder. Each deletes nothing it should not.
+    @Test func attacksOnTheLayerStoreDeleteNothing() throws {
+        let cases: [(String, String, String)] = [
+            // (name, setup with $M the store and $R the root, the subvolume that must survive)
+            ("subvolumes folder linked to another btrfs",
+             "mkdir $R/victim && truncate -s 300M $R/victim.img && mkfs.btrfs -q $R/victim.img && mount -o loop $R/victim.img $R/victim && btrfs -q subvolume create $R/victim/\(Self.hex("c")) && echo precious > $R/victim/\(Self.hex("c"))/f && mv $M/btrfs/subvolumes $M/btrfs/subvolumes.real && ln -s $R/victim $M/btrfs/subvolumes",
+             "$R/victim/\(Self.hex("c"))/f"),
+            ("layer store linked to an empty folder",
+             "mkdir $R/empty && mv $M/image/btrfs/layerdb $M/image/btrfs/layerdb.real && ln -s $R/empty $M/image/btrfs/layerdb",
+             "$M/btrfs/subvolumes/\(Self.hex("a"))/f"),
+            ("a cache-id in capitals", "echo \(Self.hex("A")) > $M/image/btrfs/layerdb/sha256/\(Self.hex("1"))/cache-id",
+             "$M/btrfs/subvolumes/\(Self.hex("a"))/f"),
+            ("something mounted inside an orphan",
+             "btrfs -q subvolume create $M/btrfs/subvolumes/\(Self.hex("b")) && mkdir $M/btrfs/subvolumes/\(Self.hex("b"))/x && mount -t tmpfs t $M/btrfs/subvolumes/\(Self.hex("b"))/x && echo live > $M/btrfs/subvolumes/\(Self.hex("b"))/x/f",
+             "$M/btrfs/subvolumes/\(Self.hex("b"))/x/f"),
+            ("a folder of an orphan bind-mounted elsewhere",
+             "btrfs -q subvolume create $M/btrfs/subvolumes/\(Self.hex("e")) && mkdir -p $M/btrfs/subvolumes/\(Self.hex("e"))/nested $R/mnt && echo live > $M/btrfs/subvolumes/\(Self.hex("e"))/nested/f && mount --bind $M/btrfs/subvolumes/\(Self.hex("e"))/nested $R/mnt",
+             "$M/btrfs/subvolumes/\(Self.hex("e"))/nested/f"),
+            ("a dockerd with a relative --data-root",
+             "mkdir -p $R/bin && printf '#!/bin/sh\\nsleep 30\\n' > $R/bin/dockerd && chmod +x $R/bin/dockerd && (cd $M/.. && setsid $R/bin/dockerd --data-root docker >/dev/null 2>&1 &) && sleep 1 && btrfs -q subvolume create $M/btrfs/subvolumes/\(Self.hex("d")) && echo pulling > $M/btrfs/subvolumes/\(Self.hex("d"))/f",
+             "$M/btrfs/subvolumes/\(Self.hex("d"))/f"),
+        ]
+        for (name, setup, survivor) in cases {
+            try withTestRoot { root in
+                try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
+                let env = "R=\(root.path); M=\(root.mountpoint)"
+                try root.sh("""
+                    \(env); mkdir -p $M/btrfs/subvolumes $M/image/btrfs/layerdb/sha256/\(Self.hex("1")) $M/image/btrfs/layerdb/mounts && \
+                    echo \(Self.hex("a")) > $M/image/btrfs/layerdb/sha256/\(Self.hex("1"))/cache-id && \
+                    btrfs -q subvolume create $M/btrfs/subvolumes/\(Self.hex("a")) && echo layer > $M/btrfs/subvolumes/\(Self.hex("a"))/f
+                    """)
+                defer { _ = try? root.sh("pkill -f '\(root.path)/bin/dockerd' || true") }
+                try root.sh("\(env); \(setup)")
+                let result = try root.dockstore(["reclaim", "--orphans"])
+                #expect(result.status == 2, "\(name): \(result.stdout) \(result.stderr)")
+                #expect(result.stderrLines.count <= 1, "\(name): \(result.stderr)")
+                #expect(try root.sh("\(env); cat \(survivor)").isEmpty == false, "DATA: \(name): \(survivor) was deleted")
+            }
         }
+        reliability("reclaim --orphans attacks", cases: cases.count, runs: cases.count)
     }
 
     /// The maintenance records reach check: a scrub that found uncorrectable errors is

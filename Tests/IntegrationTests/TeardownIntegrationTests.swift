@@ -119,6 +119,20 @@ struct TeardownIntegrationTests {
         }
     }
 
+    /// While a reclaim run has lent the store room (its journal is open), teardown refuses:
+    /// tearing down would leave the store depending on a temporary member nobody tracks.
+    @Test func anOpenReclaimJournalIsRefused() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            try root.write(root.path + "/var/lib/dockstore/reclaim.json", "{}\n")
+            let before = root.snapshot()
+            let refused = try root.dockstore(["teardown"])
+            #expect(refused.status == 2, "\(refused.stderr)")
+            #expect(refused.stderr.contains("run dockstore reclaim to finish it"), "\(refused.stderr)")
+            #expect(root.changes(since: before) == [])
+        }
+    }
+
     @Test func refusesToWipeAnImageStore() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)

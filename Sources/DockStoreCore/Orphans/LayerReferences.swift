@@ -17,8 +17,9 @@ public struct LayerReferences: Sendable, Equatable {
 
     /// Reads the layer store; throws a refusal that says what could not be read.
     public static func read(_ store: DockerLayerStore, limit: Int = .max) throws -> LayerReferences {
+        try store.verifyFolders()
         let layerdb = store.layerdb
-        guard try FileStatus.following(layerdb)?.kind == .directory else {
+        guard try FileStatus.of(layerdb)?.kind == .directory else {
             throw cannotTell("\(layerdb) is missing: Docker's layer store is not where its btrfs driver keeps it")
         }
         var ids = Set<String>()
@@ -71,15 +72,12 @@ public struct LayerReferences: Sendable, Equatable {
         return try parseID(bytes, path: path)
     }
 
-    /// An id as moby reads it (surrounding white space trimmed), accepted only when it can
-    /// name a folder: one path component of letters, digits, `.`, `_` and `-`.
+    /// An id as moby reads it (surrounding white space trimmed), accepted only in the form
+    /// moby's btrfs driver gives it (64 lowercase hex digits, an init layer's with `-init`):
+    /// any other text is not a reference dockstore can match, so it cannot tell.
     static func parseID(_ bytes: [UInt8], path: String) throws -> String {
         let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
-        let allowed = text.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
-                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
-        guard !text.isEmpty, allowed, text != ".", text != "..", text.utf8.count <= 255 else {
+        guard DockerLayerStore.isLayerStoreID(text) else {
             throw cannotTell("\(path) does not hold a layer id (\(text.isEmpty ? "it is empty" : "'\(text.prefix(80))'"))")
         }
         return text

@@ -25,6 +25,7 @@ public struct OrphanCensus: Sendable, Equatable {
     /// No subvolume folder (another driver, or none yet) has no orphans; anything else that
     /// cannot be read is a refusal saying why.
     public static func take(_ store: DockerLayerStore, limit: Int = .max) throws -> OrphanCensus {
+        try store.verifyFolders()
         guard let names = FolderEntries.names(store.subvolumes, limit: limit == .max ? .max : limit + 1) else {
             let code = errno
             if code == ENOENT { return OrphanCensus(subvolumes: 0, orphans: [], foreign: []) }

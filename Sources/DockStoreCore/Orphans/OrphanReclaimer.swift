@@ -38,12 +38,32 @@ public struct OrphanReclaimer: Sendable {
     func candidate(_ name: String) -> OrphanCandidate {
         let path = store.subvolumes + "/" + name
         do {
+            // A link in place of the subvolume is not the driver's: never followed.
+            guard try FileStatus.of(path)?.kind == .directory else { return OrphanCandidate(name: name, isSubvolume: false, createdAt: nil) }
+            if let blocker = try mountBlocking(path) {
+                return OrphanCandidate(name: name, isSubvolume: true, createdAt: nil, unreadable: blocker)
+            }
             guard try BtrfsSubvolume.isSubvolume(path) else { return OrphanCandidate(name: name, isSubvolume: false, createdAt: nil) }
             return OrphanCandidate(name: name, isSubvolume: true, createdAt: try BtrfsSubvolume.createdAt(path))
         } catch {
             return OrphanCandidate(name: name, isSubvolume: false, createdAt: nil,
                                    unreadable: (error as? DockStoreError)?.message ?? "\(error)")
         }
+    }
+
+    /// Why a mount keeps `path` from being deleted: something mounted on or inside it, or
+    /// the store's filesystem mounted a second time (a bind mount of a folder of the store,
+    /// which may lie inside this subvolume; the mount table does not say which folder).
+    func mountBlocking(_ path: String) throws -> String? {
+        let mounts = try MountTable.read()
+        if let inside = mounts.entries.first(where: { $0.target == path || $0.target.hasPrefix(path + "/") }) {
+            return "\(inside.target) is mounted inside it"
+        }
+        guard let store = mounts.mount(at: self.store.dataRoot) else { return "\(self.store.dataRoot) is no longer mounted" }
+        if let other = mounts.entries.first(where: { $0.device == store.device && $0.target != store.target }) {
+            return "the store's filesystem is also mounted at \(other.target), which may use it"
+        }
+        return nil
     }
 
     public static func plan(_ o: Observation) -> [Decision] {

@@ -13,6 +13,8 @@ public enum ReclaimBudget {
         func bad(_ why: String) -> DockStoreError {
             DockStoreError.usage("\(what) '\(text)' \(why); give a duration like 90s, 5m or 1h (at most 24h)")
         }
+        // Spaces only: a CR or newline pasted into a unit file or a script is a mistake to say.
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else { throw bad("holds a control character") }
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw bad("is empty") }
         // Units as systemd.time(7) spells them, so a unit file's `--budget 2min` means what

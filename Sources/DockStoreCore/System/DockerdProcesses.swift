@@ -35,7 +35,10 @@ public enum DockerdProcesses {
                 return .cannotTell("cannot tell whether process \(pid) is a dockerd: \((error as? DockStoreError)?.message ?? "\(error)")")
             }
             let words = raw.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            if let root = dataRootFlag(words), canonical(root) != target { continue }
+            // Another data root rules a dockerd out only when that is certain: an absolute
+            // --data-root seen from the host's own root. A relative one (resolved against the
+            // process's working folder) or a chrooted dockerd counts as using this store.
+            if let root = dataRootFlag(words), root.hasPrefix("/"), rootIsHost(pid, proc: proc), canonical(root) != target { continue }
             pids.insert(pid)
         }
         var pidfilePID: Int32? = nil
@@ -60,6 +63,15 @@ public enum DockerdProcesses {
             }
         }
         return .running(pids: pids.sorted(), startedAt: latest)
+    }
+
+    /// Whether the process sees the same "/" as dockstore (/proc/PID/root); false when it
+    /// cannot be read, so an unreadable process never rules itself out.
+    static func rootIsHost(_ pid: Int32, proc: String) -> Bool {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("\(proc)/\(pid)/root", &buffer, buffer.count - 1)
+        guard n > 0 else { return false }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) == "/"
     }
 
     /// The value of `--data-root` (or the old `-g` / `--graph`), the last one winning as in dockerd.

@@ -22,6 +22,9 @@ public struct TeardownObservation: Sendable, Equatable {
     public var systemdRunning: Bool
     /// /etc/dockstore.disabled exists.
     public var bootDisabled: Bool = false
+    /// /var/lib/dockstore/reclaim.json exists: a reclaim run lent the store room (a grown
+    /// image or a temporary member) and has not given it back.
+    public var reclaimOpen: Bool = false
 
     public init(dockerdPID: Int32? = nil, mounted: MountEntry? = nil, imageLoops: [String] = [], imageExists: Bool = false,
                 device: String? = nil, deviceMountedElsewhere: [String] = [], fstab: String? = nil, storeUUID: String? = nil,
@@ -115,6 +118,9 @@ public enum TeardownPlanner {
         var steps: [TeardownStep] = []
         if let device = o.device, let reason = notProvenStore(o, request) {
             throw DockStoreError.refused("refusing: \(host.real(request.mountpoint)) has \(device) mounted, which dockstore cannot prove is the store it set up (\(reason)); teardown takes down only dockstore's store: unmount or wipe it yourself if that is what you want")
+        }
+        if o.reclaimOpen {
+            throw DockStoreError.refused("a dockstore reclaim run lent the store temporary room and has not given it back (\(host.real(ReclaimJournal.path))); run dockstore reclaim to finish it, then tear down")
         }
         if !o.bootDisabled { steps.append(.disableBoot) }
         if let pid = o.dockerdPID {

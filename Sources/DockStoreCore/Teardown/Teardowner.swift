@@ -42,6 +42,7 @@ public struct Teardowner: Sendable {
             o.deviceLabel = label
         }
         o.journalUUID = try MigrationJournal.read(host: host)?.filesystemUUID
+        o.reclaimOpen = try FileStatus.of(host.real(ReclaimJournal.path)) != nil
         if o.storeUUID == nil, let bytes = o.fstab,
            let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
            let node = try BlockProbe.device(withUUID: String(line.source.dropFirst(5))),
