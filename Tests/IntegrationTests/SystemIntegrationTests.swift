@@ -38,7 +38,7 @@ struct SystemIntegrationTests {
             // The unit's own command line, as systemd would run it, is one dockstore accepts.
             let execStart = try #require(root.read("\(units)/dockstore-reclaim.service")?.split(separator: "\n")
                 .first { $0.hasPrefix("ExecStart=") })
-            let unitArguments = execStart.split(separator: " ").dropFirst(2).map(String.init)
+            let unitArguments = execStart.split(separator: " ").dropFirst(1).map(String.init) // after "ExecStart=PATH"
             let dry = try root.dockstore(unitArguments + ["--dry-run", "--mountpoint", "/nothing-mounted-here"])
             #expect(!dry.stderr.contains("--budget") && dry.status != 64, "\(unitArguments): \(dry.stderr)")
             #expect(root.read("\(units)/dockstore-scrub.service")?.contains("ExecStart=btrfs scrub start -B -c 3 /var/lib/docker\n") == true)
@@ -192,7 +192,8 @@ struct SystemIntegrationTests {
                 return Set((pattern?.matches(in: text, range: range) ?? []).compactMap { Range($0.range, in: text).map { String(text[$0]) } })
             }
             let inHelp = options(help).subtracting(["--help", "--version"])
-            let inPage = options(page.components(separatedBy: ".SH OPTIONS").last?.components(separatedBy: ".SH EXIT STATUS").first ?? "")
+            // The OPTIONS section only, up to whichever section follows it (ENVIRONMENT names test-only flags).
+            let inPage = options(page.components(separatedBy: ".SH OPTIONS").last?.components(separatedBy: "\n.SH ").first ?? "")
                 .union(options(page.components(separatedBy: ".SH SYNOPSIS").last?.components(separatedBy: ".SH DESCRIPTION").first ?? ""))
             #expect(inHelp.subtracting(inPage).isEmpty, "missing from the man page: \(inHelp.subtracting(inPage).sorted())")
             #expect(inPage.subtracting(inHelp).subtracting(["--help"]).isEmpty, "in the man page but not in --help: \(inPage.subtracting(inHelp).sorted())")
