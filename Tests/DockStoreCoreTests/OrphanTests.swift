@@ -75,7 +75,9 @@ import Testing
     // MARK: the layer store as moby writes it
 
     func layerStore(_ build: (String) throws -> Void) throws -> DockerLayerStore {
-        let root = FileManager.default.temporaryDirectory.path + "/dockstore-orphans-\(UUID().uuidString)"
+        // Under the run's own folder when scripts/test runs us (its sweep removes it).
+        let parent = ProcessInfo.processInfo.environment["DOCKSTORE_TEST_TMPDIR"] ?? FileManager.default.temporaryDirectory.path
+        let root = parent + "/dockstore-orphans-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root + "/image/btrfs/layerdb", withIntermediateDirectories: true)
         try build(root + "/image/btrfs/layerdb")
         return DockerLayerStore(dataRoot: root)
