@@ -36,10 +36,10 @@ import Testing
 
     @Test func readsTheReclaimRecord() throws {
         let text = #"{"finished": 1764470000, "outcome": "budget-spent", "chunksRelocated": 4, "unallocatedBefore": 0, "unallocatedAfter": 1073741824}"#
-        #expect(try LastReclaim.parse(text, path: "/r") == LastReclaim(finished: 1764470000, outcome: "budget-spent", chunksRelocated: 4, unallocatedBefore: 0, unallocatedAfter: 1 << 30))
+        #expect(try LastReclaimRecord.parse(text, path: "/r") == LastReclaimRecord(finished: 1764470000, outcome: .budgetSpent, chunksRelocated: 4, unallocatedBefore: 0, unallocatedAfter: 1 << 30))
         for bad in ["{}", "not json", #"{"finished": 1, "outcome": "maybe", "chunksRelocated": 0, "unallocatedBefore": 0, "unallocatedAfter": 0}"#,
                     #"{"finished": 1, "outcome": "healthy", "chunksRelocated": -1, "unallocatedBefore": 0, "unallocatedAfter": 0}"#] {
-            #expect(throws: DockStoreError.self, "\(bad)") { try LastReclaim.parse(bad, path: "/r") }
+            #expect(throws: DockStoreError.self, "\(bad)") { try LastReclaimRecord.parse(bad, path: "/r") }
         }
     }
 
@@ -54,8 +54,8 @@ import Testing
         ("a clean scrub", MaintenanceRecord(lastScrub: try! LastScrub.parse(scrubFile(), path: "/s")), .ok, nil),
         ("a scrub that corrected everything", MaintenanceRecord(lastScrub: try! LastScrub.parse(scrubFile(csum: 2, corrected: 2), path: "/s")), .warning, "scrub_errors"),
         ("a scrub with uncorrectable errors", MaintenanceRecord(lastScrub: try! LastScrub.parse(scrubFile(csum: 2, uncorrectable: 2), path: "/s")), .critical, "scrub_errors"),
-        ("a reclaim that helped", MaintenanceRecord(lastReclaim: LastReclaim(finished: 1, outcome: "healthy", chunksRelocated: 3, unallocatedBefore: 0, unallocatedAfter: 1)), .ok, nil),
-        ("a failed reclaim", MaintenanceRecord(lastReclaim: LastReclaim(finished: 1, outcome: "failed", chunksRelocated: 0, unallocatedBefore: 0, unallocatedAfter: 0)), .warning, "reclaim_failed"),
+        ("a reclaim that helped", MaintenanceRecord(lastReclaim: LastReclaimRecord(finished: 1, outcome: .healthy, chunksRelocated: 3, unallocatedBefore: 0, unallocatedAfter: 1)), .ok, nil),
+        ("a failed reclaim", MaintenanceRecord(lastReclaim: LastReclaimRecord(finished: 1, outcome: .failed, chunksRelocated: 0, unallocatedBefore: 0, unallocatedAfter: 0)), .warning, "reclaim_failed"),
         ("a record unreadable", MaintenanceRecord(unreadable: ["cannot read the last reclaim record /r: Permission denied"]), .unknown, "unreadable"),
     ]
 
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func prometheusCarriesTheRecordsAndNaNWhenNever() throws {
-        var f = Self.figures(MaintenanceRecord(lastReclaim: LastReclaim(finished: 1764470000, outcome: "failed", chunksRelocated: 2, unallocatedBefore: 0, unallocatedAfter: 0),
+        var f = Self.figures(MaintenanceRecord(lastReclaim: LastReclaimRecord(finished: 1764470000, outcome: .failed, chunksRelocated: 2, unallocatedBefore: 0, unallocatedAfter: 0),
                                                lastScrub: try LastScrub.parse(Self.scrubFile(csum: 5, uncorrectable: 1), path: "/s")))
         f.orphans = OrphanTally(count: 3, subvolumes: 9)
         let text = CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0).prometheus()

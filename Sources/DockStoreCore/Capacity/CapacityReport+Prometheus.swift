@@ -36,8 +36,8 @@ extension CapacityReport {
         metric("dockstore_exclusive_operation", "1 while a balance, device add/remove/replace or resize runs or is paused.", flag(c.map { $0.exclusiveOperation != nil }))
         metric("dockstore_orphan_subvolumes", "Subvolumes of Docker's btrfs driver no layer, container or image refers to (NaN when it cannot be told).", f?.orphans?.count.map { Double($0) })
         let m = f?.maintenance
-        metric("dockstore_last_reclaim_timestamp_seconds", "When the last dockstore reclaim finished (NaN: never, or unreadable).", m?.lastReclaim?.finished)
-        metric("dockstore_last_reclaim_failed", "1 when the last dockstore reclaim failed.", m?.lastReclaim.map { $0.outcome == "failed" ? 1 : 0 })
+        metric("dockstore_last_reclaim_timestamp_seconds", "When the last dockstore reclaim finished (NaN: never, or unreadable).", m?.lastReclaim.map { Double($0.finished) })
+        metric("dockstore_last_reclaim_failed", "1 when the last dockstore reclaim failed.", m?.lastReclaim.map { $0.outcome == .failed ? 1 : 0 })
         metric("dockstore_last_reclaim_chunks_relocated", "Chunks the last dockstore reclaim relocated.", m?.lastReclaim.map { Double($0.chunksRelocated) })
         metric("dockstore_last_scrub_timestamp_seconds", "When the last btrfs scrub started (NaN: never, or unreadable).", m?.lastScrub?.started)
         metric("dockstore_last_scrub_errors", "Errors the last btrfs scrub found (read, csum, verify, super).", m?.lastScrub.map { Double($0.errors) })

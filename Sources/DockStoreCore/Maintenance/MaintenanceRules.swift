@@ -16,9 +16,9 @@ enum MaintenanceRules {
                     message: "\(found): btrfs repaired them from a good copy, but the disk returned bad data; check it (dmesg; btrfs device stats \(mp)) and scrub again (btrfs scrub start \(mp))"))
             }
         }
-        if let reclaim = m.lastReclaim, reclaim.outcome == "failed" {
+        if let reclaim = m.lastReclaim, reclaim.outcome == .failed {
             reasons.append(CapacityReason(state: .warning, figure: "reclaim_failed",
-                message: "the last dockstore reclaim (\(UTCTime.format(reclaim.finished))) failed: journalctl -u dockstore-reclaim.service says why; dockstore reclaim --dry-run shows what it would do"))
+                message: "the last dockstore reclaim (\(UTCTime.format(Double(reclaim.finished)))) failed: journalctl -u dockstore-reclaim.service says why; dockstore reclaim --dry-run shows what it would do"))
         }
         let user = f.condition.user.map { "; check ran as \($0)" } ?? ""
         for what in m.unreadable {

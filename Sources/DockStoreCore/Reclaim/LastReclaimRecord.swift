@@ -1,7 +1,7 @@
 import FoundationEssentials
 
 /// /var/lib/dockstore/last-reclaim.json: what the last `dockstore reclaim` run did, for
-/// `check`'s metrics. The format is a contract with that reader: keep the keys.
+/// `check`'s metrics: the one type for both the writer and that reader.
 public struct LastReclaimRecord: Codable, Sendable, Equatable {
     public enum Outcome: String, Codable, Sendable {
         case healthy
@@ -36,8 +36,15 @@ public struct LastReclaimRecord: Codable, Sendable, Equatable {
         try AtomicFile.write(host.real(Self.path), try encoded(), mode: 0o644)
     }
 
-    public static func read(host: Host) throws -> LastReclaimRecord? {
-        guard let text = try FileContents.readString(host.real(path)) else { return nil }
-        return try JSONDecoder().decode(LastReclaimRecord.self, from: Data(text.utf8))
+    /// The record as `check` reads it, or why it does not say what a record must.
+    public static func parse(_ text: String, path: String) throws -> LastReclaimRecord {
+        let record: LastReclaimRecord
+        do {
+            record = try JSONDecoder().decode(LastReclaimRecord.self, from: Data(text.utf8))
+        } catch {
+            throw DockStoreError.failed("\(path) is not a reclaim record (finished, outcome one of healthy, budget-spent, nothing-to-do, failed, chunksRelocated, unallocatedBefore, unallocatedAfter): \(error)")
+        }
+        guard record.finished >= 0 else { throw DockStoreError.failed("\(path) has no valid finished time") }
+        return record
     }
 }
