@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The reads behind `StoreCondition`, each done only when a cheaper read says it matters.
 extension CapacityProbe {
     /// statvfs said read-only: the mount table tells whether the mount or the filesystem is.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Where `check` keeps the device error counters it saw last, to tell a rise from errors
 /// that were already there: one line per device, `<fs uuid>/<devid> write_errs=0 …`.
 /// Read only when a counter is non-zero, written (atomically) only when they changed, so

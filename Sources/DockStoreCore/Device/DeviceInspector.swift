@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Reads everything the safe-format decision needs about a device, without writing to it:
 /// its kind, size, read-only flag, mounts (of it or its partitions), swap use, holders,
 /// whether it carries the root filesystem, and what libblkid and its first and last MiB say.

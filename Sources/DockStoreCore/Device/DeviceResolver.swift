@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Finds the device node for a `DeviceSpec`, both ways round:
 /// - a volume id → the NVMe device whose serial is that id (model "Amazon Elastic Block Store");
 /// - `/dev/xvdf` or `/dev/sdf` whose udev symlink is missing → the EBS NVMe device whose
@@ -38,9 +32,7 @@ public struct DeviceResolver: Sendable {
             return ResolvedDevice(path: path, name: name, volumeID: volumeID(of: name), requested: spec.description)
         case .path(let path):
             let real = devRoot == "/dev" ? path : devRoot + path.dropFirst(4)
-            if let resolved = realpath(real, nil) {
-                defer { free(resolved) }
-                let canonical = String(cString: resolved)
+            if case .success(let canonical) = PathCalls.realPath(real) {
                 let name = canonical.split(separator: "/").last.map(String.init) ?? canonical
                 return ResolvedDevice(path: canonical, name: name, volumeID: volumeID(of: name), requested: path)
             }
@@ -56,10 +48,10 @@ public struct DeviceResolver: Sendable {
     }
 
     /// Waits up to `timeout` seconds for the device node to appear (an attach is asynchronous).
-    public func waitFor(_ spec: DeviceSpec, timeout: Double, sleep: (Double) -> Void = { usleep(UInt32($0 * 1e6)) }) throws -> ResolvedDevice {
+    public func waitFor(_ spec: DeviceSpec, timeout: Double, sleep: (Double) -> Void = { MonotonicClock.sleep($0) }) throws -> ResolvedDevice {
         var waited = 0.0
         while true {
-            if let device = try resolve(spec), access(device.path, F_OK) == 0 { return device }
+            if let device = try resolve(spec), PathCalls.exists(device.path) { return device }
             if waited >= timeout {
                 let seconds = timeout == timeout.rounded() ? "\(Int(timeout))" : "\(timeout)"
                 let how = timeout > 0 ? "did not appear within \(seconds) s" : "does not exist"

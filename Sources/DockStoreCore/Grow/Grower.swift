@@ -1,10 +1,3 @@
-import CLinuxShim
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Observes and grows a mounted btrfs store online: the image file, the loop device's
 /// idea of its size, then the filesystem by devid.
 public struct Grower: Sendable {
@@ -31,22 +24,11 @@ public struct Grower: Sendable {
         for step in steps {
             switch step {
             case .extendImage(let path, _, let to):
-                let fd = try Syscall.check("cannot open", path) { open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC) }
-                defer { close(fd) }
-                var st = stat()
-                try Syscall.check("cannot look at", path) { fstat(fd, &st) }
-                if UInt64(st.st_size) < to {
-                    try Syscall.check("cannot extend", path) { ftruncate(fd, off_t(to)) }
-                    try Syscall.check("cannot flush", path) { fsync(fd) }
-                }
+                try ImageFile.extend(path, to: to)
             case .refreshLoop(let device):
-                let fd = try Syscall.check("cannot open", device) { open(device, O_RDONLY | O_CLOEXEC) }
-                defer { close(fd) }
-                try Syscall.check("cannot refresh the capacity of", device) { ds_loop_set_capacity(fd) }
+                try LoopDevice.refreshCapacity(device)
             case .resizeFilesystem(let devid, _, _):
-                let fd = try Syscall.check("cannot open", mountpoint) { open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-                defer { close(fd) }
-                try Syscall.checkBtrfs("cannot resize btrfs device \(devid) at", mountpoint) { ds_btrfs_resize(fd, "\(devid):max") }
+                try BtrfsFilesystem.resize(devid, to: nil, at: mountpoint)
             }
             progress(step)
             Failpoint.reached(step.id)

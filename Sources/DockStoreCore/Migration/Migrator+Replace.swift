@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The steps of a move by device replace. Each looks at the kernel's state before it acts,
 /// so a re-run after a kill, a reboot or a power cut continues where the kernel is.
 extension Migrator {
@@ -66,7 +60,7 @@ extension Migrator {
             }
             var slept = 0.0
             while slept < interval {
-                usleep(100_000)
+                MonotonicClock.sleep(0.1)
                 slept += 0.1
                 if let started = run, try started.poll() != nil { run = nil; break }
             }
@@ -82,7 +76,7 @@ extension Migrator {
             let status = try BtrfsDeviceReplace.status(at: mountpoint)
             let operation = try FileContents.readString("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingWhitespace()
             if status.state.isOngoing || operation != "device replace" { return status }
-            usleep(100_000)
+            MonotonicClock.sleep(0.1)
         }
         throw DockStoreError.failed("a device replace has been starting at \(mountpoint) for two minutes and the kernel does not report it; look with btrfs replace status \(mountpoint) and re-run")
     }
@@ -96,7 +90,7 @@ extension Migrator {
         for _ in 0..<1200 {
             let operation = try FileContents.readString("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingWhitespace()
             if try !BtrfsDeviceReplace.status(at: mountpoint).state.isOngoing, operation == nil || operation == "none" { return }
-            usleep(100_000)
+            MonotonicClock.sleep(0.1)
         }
         throw DockStoreError.failed("the device replace at \(mountpoint) was canceled but the kernel still runs it after two minutes; look with btrfs replace status \(mountpoint) and re-run")
     }

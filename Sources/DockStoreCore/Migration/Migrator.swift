@@ -1,10 +1,4 @@
-import CLinuxShim
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Moves a mounted btrfs store from its loop image onto a device, online: add the device,
 /// remove the loop device (btrfs moves every chunk, so subvolumes, snapshots and shared
@@ -61,7 +55,7 @@ public struct Migrator: Sendable {
             .trimmingWhitespace() ?? "none"
         do {
             o.replace = try BtrfsDeviceReplace.status(at: target)
-        } catch let error as DockStoreError where error.code == ENOTTY || error.code == EOPNOTSUPP || error.code == EINVAL {
+        } catch let error as DockStoreError where error.code == Errno.inappropriateIOCTLForDevice || error.code == Errno.notSupported || error.code == Errno.invalidArgument {
             o.replace = nil
             o.replaceRefused = error.message
         }
@@ -114,9 +108,7 @@ public struct Migrator: Sendable {
                     guard BlockProbe.probe(path) == .blank else {
                         throw DockStoreError.refused("refusing: \(path) is no longer blank; re-run to look again")
                     }
-                    try withStore(target) { fd in
-                        try Syscall.checkBtrfs("cannot add \(path) to the btrfs at", target) { ds_btrfs_add_device(fd, path) }
-                    }
+                    try BtrfsFilesystem.addDevice(path, at: target)
                 }
             case .removeLoop(let devid, _, let bytes), .removeDevice(let devid, _, let bytes):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
@@ -128,7 +120,7 @@ public struct Migrator: Sendable {
                         let left = (try? CapacityProbe.readBtrfs(target, sysfs: "/sys"))?.devices.first { $0.devid == devid }?.used
                         if let left { moving(.bytes(left: left, total: bytes)) }
                         var slept = 0.0
-                        while slept < interval, !done.value { usleep(100_000); slept += 0.1 }
+                        while slept < interval, !done.value { MonotonicClock.sleep(0.1); slept += 0.1 }
                     }
                 }
                 defer { done.set() ; watcher.sync {} }
@@ -146,11 +138,7 @@ public struct Migrator: Sendable {
             case .detachLoop(let path):
                 if let loop = try LoopDevice.status(path), let imageStatus = try FileStatus.of(host.real(image)),
                    loop.backingInode == imageStatus.inode, loop.backingDevice == imageStatus.device {
-                    let fd = try Syscall.check("cannot open", path) { open(path, O_RDONLY | O_CLOEXEC) }
-                    defer { close(fd) }
-                    if case .failure(let code) = Syscall.attempt({ ds_loop_clear(fd) }), code != ENXIO {
-                        throw DockStoreError.system("cannot detach", path, errno: code)
-                    }
+                    try LoopDevice.detach(path)
                 }
             case .deleteImage(let path):
                 if let status = try FileStatus.of(path) {
@@ -176,31 +164,5 @@ public struct Migrator: Sendable {
         journal.filesystemUUID = uuid
         journal.volumeID = journal.volumeID ?? device.volumeID?.description
         try AtomicFile.write(Self.journal, on: host, try journal.encoded(), mode: 0o600)
-    }
-
-    private func withStore(_ target: String, _ body: (Int32) throws -> Void) throws {
-        let fd = try Syscall.check("cannot open", target) { open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(fd) }
-        try body(fd)
-    }
-}
-
-/// A flag one thread sets and another reads.
-final class Flag: @unchecked Sendable {
-    private var raised = false
-    private let lock = NSLockLite()
-    var value: Bool { lock.locked { raised } }
-    func set() { lock.locked { raised = true } }
-}
-
-/// A pthread mutex, without Foundation.
-final class NSLockLite: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Every subvolume id Docker's layer store refers to: each layer's `cache-id` (also of a
 /// layer being removed, `<chain id>-<random>-removing`, and of a layer being registered,
 /// `tmp/write-set-*`), each container's `mount-id`, `init-id` and `<mount-id>-init`. Images
@@ -26,8 +20,8 @@ public struct LayerReferences: Sendable, Equatable {
         var seen = 0
         func folders(_ path: String) throws -> [String] {
             guard let names = FolderEntries.names(path, limit: limit == .max ? .max : limit - seen + 1) else {
-                let code = errno
-                if code == ENOENT { return [] }
+                let code = Errno.current
+                if code == Errno.noSuchFileOrDirectory { return [] }
                 throw cannotTell("cannot list \(path): \(Errno.text(code))")
             }
             seen += names.count

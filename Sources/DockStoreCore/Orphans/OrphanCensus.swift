@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The btrfs driver's subvolumes sorted by what the layer store says of them: referenced,
 /// orphaned (a layer store id no layer, container or image refers to), or not the layer
 /// store's (a name moby's layer store never gives; left alone).
@@ -27,8 +21,8 @@ public struct OrphanCensus: Sendable, Equatable {
     public static func take(_ store: DockerLayerStore, limit: Int = .max) throws -> OrphanCensus {
         try store.verifyFolders()
         guard let names = FolderEntries.names(store.subvolumes, limit: limit == .max ? .max : limit + 1) else {
-            let code = errno
-            if code == ENOENT { return OrphanCensus(subvolumes: 0, orphans: [], foreign: []) }
+            let code = Errno.current
+            if code == Errno.noSuchFileOrDirectory { return OrphanCensus(subvolumes: 0, orphans: [], foreign: []) }
             throw LayerReferences.cannotTell("cannot list \(store.subvolumes): \(Errno.text(code))")
         }
         if names.count > limit { throw LayerReferences.cannotTell("\(store.subvolumes) has more than \(limit) entries") }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// `dockstore reclaim --orphans`: observes the layer store, the subvolumes and dockerd
 /// once, decides with `OrphanPlanner`, and deletes each orphan only after reading all of
 /// it again at that moment.
@@ -88,7 +82,7 @@ public struct OrphanReclaimer: Sendable {
         // moby's Remove drops the size limit it kept for the layer too.
         let quota = store.quotas + "/" + name
         if try FileStatus.of(quota)?.kind == .regular {
-            try Syscall.check("cannot remove", quota) { unlink(quota) }
+            try PathCalls.remove(quota)
         }
         return .delete
     }

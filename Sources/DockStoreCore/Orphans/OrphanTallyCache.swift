@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// check's memory of its last orphan count, so that a minute's check does not read every
 /// layer of a large store again: valid while none of the folders it was counted from has
 /// changed (their inode and modification time). moby changes one of them for everything that
@@ -61,7 +55,7 @@ public enum OrphanTallyCache {
 
     static func save(_ path: String, text: String) -> Bool {
         let folder = AtomicFile.parentFolder(of: path)
-        if (try? FileStatus.following(folder)) == nil, mkdir(folder, 0o755) != 0, errno != EEXIST { return false }
+        if (try? FileStatus.following(folder)) == nil, (try? PathCalls.makeFolder(folder)) == nil { return false }
         do { try AtomicFile.write(path, Array(text.utf8), mode: 0o644) } catch { return false }
         return true
     }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Reads the host once for `provision` and `status`.
 public struct ProvisionObserver: Sendable {
     public let host: Host
@@ -98,16 +92,14 @@ public struct ProvisionObserver: Sendable {
     /// the last component is known not to be a symlink.
     func canonicalPath(_ path: String) -> String {
         let folder = AtomicFile.parentFolder(of: path)
-        guard let resolved = realpath(folder, nil) else { return path }
-        defer { free(resolved) }
+        guard case .success(let base) = PathCalls.realPath(folder) else { return path }
         let name = path.split(separator: "/").last.map(String.init) ?? ""
-        let base = String(cString: resolved)
         return base == "/" ? "/" + name : base + "/" + name
     }
 
     func folderEntries(_ path: String, limit: Int) throws -> [String] {
         guard let names = FolderEntries.names(path, limit: limit) else {
-            throw DockStoreError.system("cannot list", path, errno: errno)
+            throw DockStoreError.system("cannot list", path, errno: Errno.current)
         }
         return names.sorted()
     }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 extension Provisioner {
     /// A format that fails on an image this same run created takes the image away again, so
     /// a host that filled up during mkfs gets its space back and the next run starts clean;
@@ -16,9 +10,15 @@ extension Provisioner {
         let space: HostSpace
         do { space = try HostSpace.of(folder) } catch { return error }
         let used = (try? FileStatus.of(image))?.flatMap { $0.kind == .regular ? $0.allocatedBytes : nil }
-        let removed = unlink(image) == 0
-        if removed { try? AtomicFile.syncFolder(folder) }
-        let what = removed ? "dockstore removed the new image again" : "dockstore could not remove the new image (\(Errno.text(errno))): remove \(image)"
+        let what: String
+        do {
+            try PathCalls.remove(image)
+            try? AtomicFile.syncFolder(folder)
+            what = "dockstore removed the new image again"
+        } catch {
+            let reason = (error as? DockStoreError)?.code.map(Errno.text) ?? "\(error)"
+            what = "dockstore could not remove the new image (\(reason)): remove \(image)"
+        }
         if space.available < Self.fullHost {
             let held = used.map { ", \(ByteSize.format($0)) of it in the image" } ?? ""
             return DockStoreError.failed("no space left on the filesystem holding \(image) while mkfs.btrfs formatted it (\(ByteSize.format(space.available)) free\(held)); \(what): free space there and re-run")

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Runs a provision plan. Every step checks its own precondition again, so a run that
 /// was killed between two steps is finished by the next one.
 public struct Provisioner: Sendable {
@@ -28,7 +22,7 @@ public struct Provisioner: Sendable {
         while let wait = Self.settling(observed, request) {
             let elapsed = MonotonicClock.seconds() - start
             if elapsed >= (wait == .loopOnly ? loopSettle : timeout) { break }
-            usleep(50_000)
+            MonotonicClock.sleep(0.05)
             observed = try observe()
         }
         return observed
@@ -105,13 +99,10 @@ public struct Provisioner: Sendable {
                 throw DockStoreError.refused("\(image) holds \(other.summary); dockstore will not format it")
             }
         case .createMountpoint:
-            switch Syscall.attempt({ mkdir(mountpoint, 0o755) }) {
-            case .success: break
-            case .failure(let code) where code == EEXIST:
+            if try !PathCalls.makeFolder(mountpoint) {
                 guard try FileStatus.of(mountpoint)?.kind == .directory else {
                     throw DockStoreError.refused("\(mountpoint) appeared and is not a folder")
                 }
-            case .failure(let code): throw DockStoreError.system("cannot create the folder", mountpoint, errno: code)
             }
         case .formatDevice(let filesystem, let uuid, let wipe):
             try formatDevice(filesystem, uuid: uuid, wipe: wipe)
@@ -132,10 +123,7 @@ public struct Provisioner: Sendable {
         case .enableBoot:
             try host.removeFile(HostPaths.bootDisabled)
         case .reloadSystemd:
-            let result = try Subprocess.run("systemctl", ["daemon-reload"], package: "systemd")
-            guard result.status == 0 else {
-                throw DockStoreError.failed("systemctl daemon-reload failed: \(result.reason)")
-            }
+            try Systemd.daemonReload()
         }
     }
 
@@ -176,7 +164,7 @@ public struct Provisioner: Sendable {
         withExtendedLifetime(locked) {}
     }
 
-    private func write(_ bytes: [UInt8], to path: HostPath, mode: mode_t, backup: Bool) throws {
+    private func write(_ bytes: [UInt8], to path: HostPath, mode: UInt32, backup: Bool) throws {
         if try FileContents.read(path, on: host) == bytes { return }
         try AtomicFile.write(path, on: host, bytes, mode: mode, backupSuffix: backup ? ".dockstore.bak" : nil)
     }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Mounts the store at its mountpoint so that it is mounted once, through one loop device,
 /// whoever else is mounting it at the same moment.
 ///
@@ -58,7 +52,7 @@ struct StoreMounter {
                 guard MonotonicClock.seconds() - start < settleSeconds else {
                     throw DockStoreError.failed("cannot mount the store at \(mountpoint): still busy after \(Int(settleSeconds)) s (\(reason)); find what else mounts it and re-run")
                 }
-                usleep(100_000)
+                MonotonicClock.sleep(0.1)
             }
         }
     }
@@ -119,7 +113,7 @@ struct StoreMounter {
             let loops = try LoopDevice.devices(backing: status).map(\.path)
             let mounted = Set(try MountTable.read().entries.map(\.source)).intersection(loops)
             if mounted.count >= loops.count { break }
-            usleep(50_000)
+            MonotonicClock.sleep(0.05)
         }
         for _ in 0..<8 {
             let loops = Set(try LoopDevice.devices(backing: status).map(\.path))
@@ -138,7 +132,7 @@ struct StoreMounter {
             try Mounter.mount(source: source, target: provisioner.host.real(provisioner.request.mountpoint),
                               fstype: fstype, options: options)
             return .mounted
-        } catch let error as DockStoreError where error.code == EBUSY {
+        } catch let error as DockStoreError where error.code == Errno.resourceBusy {
             return .busy(error.message)
         }
     }

@@ -1,9 +1,4 @@
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// /var/lib/dockstore/reclaim.json: a reclaim is under way on the store with this
 /// filesystem UUID, and the temporary room it made. A re-run finishes the job from it
@@ -42,9 +37,7 @@ public struct ReclaimJournal: Codable, Sendable, Equatable {
 
     public static func remove(host: Host) throws {
         let real = host.real(path)
-        if case .failure(let code) = Syscall.attempt({ unlink(real) }), code != ENOENT {
-            throw DockStoreError.system("cannot remove", real, errno: code)
-        }
+        try PathCalls.remove(real, missingIsDone: true)
         try AtomicFile.syncFolder(AtomicFile.parentFolder(of: real))
     }
 }

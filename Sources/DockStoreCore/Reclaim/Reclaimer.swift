@@ -1,9 +1,4 @@
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Runs a `ReclaimPlan`: journals the run, cancels an interrupted run's balance, lends room
 /// (first, or when a round runs out of space), runs the rounds until the store is healthy
@@ -35,7 +30,7 @@ public struct Reclaimer: Sendable {
         let deadline = MonotonicClock.seconds() + budget
         let mp = plan.mountpoint
         let lender = RoomLender(host: host, mountpoint: mp, uuid: plan.uuid)
-        var journal = try ReclaimJournal.read(host: host) ?? ReclaimJournal(filesystemUUID: plan.uuid, started: Int64(time(nil)), room: nil)
+        var journal = try ReclaimJournal.read(host: host) ?? ReclaimJournal(filesystemUUID: plan.uuid, started: WallClock.seconds(), room: nil)
         try journal.write(host: host)
         Failpoint.reached("reclaim-begin")
         var result = ReclaimResult(outcome: .failed, before: plan.before)
@@ -68,7 +63,7 @@ public struct Reclaimer: Sendable {
         if let lent = room ?? journal.room {
             do {
                 try lender.giveBack(lent, step: step)
-            } catch let error as DockStoreError where error.code == ENOSPC {
+            } catch let error as DockStoreError where error.code == Errno.noSpace {
                 // The chunks allocated while the store was larger are larger (a tenth of the
                 // store on small ones) and no longer fit: pack the data once more, then retry.
                 let packing = ReclaimRound(.data, usage: Self.packingUsage)
@@ -78,8 +73,8 @@ public struct Reclaimer: Sendable {
                 events(.roundEnded(ran))
                 do {
                     try lender.giveBack(lent, step: step)
-                } catch let again as DockStoreError where again.code == ENOSPC {
-                    throw DockStoreError(.failed, "\(again.message): the store's chunks do not fit its old size again; the room stays lent and the journal \(host.real(ReclaimJournal.path)) records it: run dockstore reclaim again after deleting data (docker image prune -a)", code: ENOSPC)
+                } catch let again as DockStoreError where again.code == Errno.noSpace {
+                    throw DockStoreError(.failed, "\(again.message): the store's chunks do not fit its old size again; the room stays lent and the journal \(host.real(ReclaimJournal.path)) records it: run dockstore reclaim again after deleting data (docker image prune -a)", code: Errno.noSpace)
                 }
             }
         }
@@ -110,7 +105,7 @@ public struct Reclaimer: Sendable {
             var ran: ReclaimResult.Round
             do {
                 ran = try runRound(round, mp, deadline: deadline, events: events)
-            } catch let error as DockStoreError where error.code == ENOSPC && room == nil {
+            } catch let error as DockStoreError where error.code == Errno.noSpace && room == nil {
                 guard let wanted = plan.room else {
                     throw DockStoreError.failed("\(error.message); reclaim cannot lend the store room: \(plan.noRoom ?? "none can be made"); free space (docker image prune -a) or grow the store (dockstore grow)")
                 }
@@ -162,7 +157,7 @@ public struct Reclaimer: Sendable {
                     try? BtrfsBalance.cancel(mp)
                 }
                 var slept = 0.0
-                while slept < 1, !done.value { usleep(50_000); slept += 0.05 }
+                while slept < 1, !done.value { MonotonicClock.sleep(0.05); slept += 0.05 }
             }
         }
         let ending: BtrfsBalance.Ending

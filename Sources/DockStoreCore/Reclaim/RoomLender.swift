@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Lends a store temporary room and takes it back. Every step checks the state it acts
 /// on at that moment, so a run after a crash at any point finishes lending or giving back;
 /// the journal is written before each change that a later run must find again.
@@ -46,11 +40,8 @@ public struct RoomLender: Sendable {
     private func lendImage(_ room: TemporaryRoom, step: (String) -> Void) throws -> TemporaryRoom {
         guard let image = room.image, let devid = room.devid else { throw incomplete(room) }
         let grown = room.grownSize
-        try withImage(image) { fd, size in
-            if size < grown {
-                try Syscall.check("cannot extend", image) { ftruncate(fd, off_t(grown)) }
-                try Syscall.check("cannot flush", image) { fsync(fd) }
-            }
+        try WritableFile.with(image) { file in
+            if file.size < grown { try file.truncate(to: grown, operation: "cannot extend") }
         }
         reached("room-extend", step)
         let loop = try imageLoop(image, devid: devid)
@@ -73,25 +64,12 @@ public struct RoomLender: Sendable {
         guard inUse <= original else {
             throw DockStoreError.failed("btrfs still uses \(ByteSize.format(inUse)) of \(image), more than its \(ByteSize.format(original)) before reclaim; not shrinking it: run dockstore reclaim again")
         }
-        try withImage(image) { fd, size in
-            if size > original {
-                try Syscall.check("cannot shrink", image) { ftruncate(fd, off_t(original)) }
-                try Syscall.check("cannot flush", image) { fsync(fd) }
-            }
+        try WritableFile.with(image) { file in
+            if file.size > original { try file.truncate(to: original, operation: "cannot shrink") }
         }
         // Also after a crash between the cut and this: the loop device learns the size again.
         try refreshCapacity(try imageLoop(image, devid: devid))
         reached("room-truncate", step)
-    }
-
-    /// Opens the image without following a symlink and hands over its size.
-    private func withImage(_ image: String, _ body: (Int32, UInt64) throws -> Void) throws {
-        let fd = try Syscall.check("cannot open", image) { open(image, O_WRONLY | O_NOFOLLOW | O_CLOEXEC) }
-        defer { close(fd) }
-        var st = stat()
-        try Syscall.check("cannot look at", image) { fstat(fd, &st) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw DockStoreError.refused("\(image) is not a regular file") }
-        try body(fd, UInt64(st.st_size))
     }
 
     /// The loop device of member `devid`, when it is backed by `image`: checked, not assumed.
@@ -171,7 +149,7 @@ public struct RoomLender: Sendable {
         // The autoclear loop device detaches once btrfs closes it; the kernel may take a moment.
         var loops = try LoopDevice.devices(backing: status)
         for _ in 0..<50 where !loops.isEmpty {
-            usleep(100_000)
+            MonotonicClock.sleep(0.1)
             loops = try LoopDevice.devices(backing: status)
         }
         for loop in loops {
@@ -184,7 +162,7 @@ public struct RoomLender: Sendable {
         guard try LoopDevice.devices(backing: status).isEmpty else {
             throw DockStoreError.failed("\(file) is still attached to a loop device; not deleting it: run dockstore reclaim again")
         }
-        try Syscall.check("cannot delete", file) { unlink(file) }
+        try PathCalls.remove(file, operation: "cannot delete")
         try AtomicFile.syncFolder(AtomicFile.parentFolder(of: file))
         reached("room-delete", step)
     }

@@ -64,4 +64,17 @@ public enum ImageFile {
         try Syscall.check("cannot flush", AtomicFile.parentFolder(of: path)) { fsync(dir) }
         ok = true
     }
+
+    /// Makes the image at `path` at least `size` bytes long (ftruncate, then fsync); never
+    /// shrinks it and never follows a symlink at the file itself.
+    public static func extend(_ path: String, to size: UInt64) throws {
+        let fd = try Syscall.check("cannot open", path) { open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC) }
+        defer { close(fd) }
+        var st = stat()
+        try Syscall.check("cannot look at", path) { fstat(fd, &st) }
+        if UInt64(st.st_size) < size {
+            try Syscall.check("cannot extend", path) { ftruncate(fd, off_t(size)) }
+            try Syscall.check("cannot flush", path) { fsync(fd) }
+        }
+    }
 }

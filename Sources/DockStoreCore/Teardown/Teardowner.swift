@@ -1,10 +1,3 @@
-import CLinuxShim
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Observes and applies a teardown. Every step checks its state first, so a teardown
 /// killed midway is finished by the next run.
 public struct Teardowner: Sendable {
@@ -94,13 +87,7 @@ public struct Teardowner: Sendable {
             case .detachLoops(let loops):
                 for loop in loops {
                     guard try LoopDevice.status(loop) != nil else { continue }
-                    let fd = try Syscall.check("cannot open", loop) { open(loop, O_RDONLY | O_CLOEXEC) }
-                    defer { close(fd) }
-                    switch Syscall.attempt({ ds_loop_clear(fd) }) {
-                    case .success: break
-                    case .failure(let code) where code == ENXIO: break
-                    case .failure(let code): throw DockStoreError.system("cannot detach", loop, errno: code)
-                    }
+                    try LoopDevice.detach(loop)
                 }
             case .writeFstab(let bytes, _):
                 try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
@@ -130,8 +117,7 @@ public struct Teardowner: Sendable {
                     throw DockStoreError.refused("refusing to wipe \(path): it now holds \(other.summary), not the store's filesystem \(uuid) that teardown planned to wipe; re-run to look again")
                 }
             case .reloadSystemd:
-                let result = try Subprocess.run("systemctl", ["daemon-reload"], package: "systemd")
-                guard result.status == 0 else { throw DockStoreError.failed("systemctl daemon-reload failed: \(result.reason)") }
+                try Systemd.daemonReload()
             }
             progress(step)
             Failpoint.reached(step.id)

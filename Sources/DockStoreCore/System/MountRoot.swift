@@ -1,0 +1,20 @@
+import CLinuxShim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Whether a path is the root of a mount, asked of statx (STATX_ATTR_MOUNT_ROOT, kernel 5.8
+/// on) rather than read from the mount table: no library, no parsing, which keeps check fast.
+public enum MountRoot {
+    /// true or false; nil when the kernel does not say (before 5.8). Fails with the errno kept
+    /// in the error's `code` (ENOENT, ENOTDIR for a path that is not there).
+    public static func isMountRoot(_ path: String) throws -> Bool? {
+        var root: Int32 = 0
+        switch Syscall.attempt({ ds_is_mount_root(path, &root) }) {
+        case .success: return root < 0 ? nil : root == 1
+        case .failure(let code): throw DockStoreError.system("cannot read", path, errno: code)
+        }
+    }
+}
