@@ -5,7 +5,7 @@ public enum MigrationPlanner {
     /// refuses a device that is not part of the migration.
     public static func planAbort(_ o: MigrationObservation) throws -> [MigrationStep] {
         guard o.mounted, o.fstype == "btrfs" else {
-            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint); run dockstore provision first, then abort")
+            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint)\(awaited(o)); run dockstore provision first, then abort")
         }
         guard o.loopMember != nil else {
             throw DockStoreError.refused("the image is no longer part of the store at \(o.mountpoint); the move is past the point of return: run migrate-ebs again to finish it")
@@ -33,6 +33,11 @@ public enum MigrationPlanner {
         if o.journal?.recordedMethod == .replace { steps += regrowImage(o) }
         if o.journalExists || !steps.isEmpty { steps.append(.finish) }
         return steps
+    }
+
+    /// With a migration open, the store cannot mount while the journal's device is not attached: name it.
+    static func awaited(_ o: MigrationObservation) -> String {
+        o.journal.map { " (the open migration is onto \($0.deviceLabel), which holds part of the store: attach it if it is not)" } ?? ""
     }
 
     /// The image's device grown back to the whole image when a shrink before the replace left it smaller.
@@ -77,7 +82,7 @@ public enum MigrationPlanner {
     public static func plan(_ o: MigrationObservation, keepImage: Bool, imageHostPath: HostPath,
                             mountpoint: HostPath, host: Host, method forced: MigrationMethod? = nil) throws -> [MigrationStep] {
         guard o.mounted else {
-            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint); run dockstore provision first (a store that spans the image and the device comes up with it)")
+            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint)\(awaited(o)); run dockstore provision first (a store that spans the image and the device comes up with it)")
         }
         guard o.fstype == "btrfs", let uuid = o.uuid else {
             throw DockStoreError.refused("\(o.mountpoint) is \(o.fstype ?? "not mounted"), not a btrfs store; migrate-ebs moves the btrfs loopback image")
