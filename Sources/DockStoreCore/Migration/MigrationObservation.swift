@@ -9,6 +9,10 @@ public struct MigrationObservation: Sendable, Equatable {
     public var loopMember: BtrfsReading.Device?
     public var image: HostBacking?
     public var imageExists: Bool
+    /// A member that is a loop device over the image's path whose file was deleted or replaced
+    /// while mounted (the kernel marks its backing file deleted): it holds part of the store,
+    /// and nothing proves it is the image any more.
+    public var orphanedLoopMember: BtrfsReading.Device?
     /// The target device; nil when it already is a member of the filesystem.
     public var target: DeviceObservation?
     /// The target's devid when it is already a member (a re-run after a crash).

@@ -5,8 +5,9 @@ public enum MigrationPlanner {
     /// refuses a device that is not part of the migration.
     public static func planAbort(_ o: MigrationObservation) throws -> [MigrationStep] {
         guard o.mounted, o.fstype == "btrfs" else {
-            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint); run dockstore provision first, then abort")
+            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint)\(awaited(o)); run dockstore provision first, then abort")
         }
+        try refuseOrphanedLoop(o)
         guard o.loopMember != nil else {
             throw DockStoreError.refused("the image is no longer part of the store at \(o.mountpoint); the move is past the point of return: run migrate-ebs again to finish it")
         }
@@ -33,6 +34,19 @@ public enum MigrationPlanner {
         if o.journal?.recordedMethod == .replace { steps += regrowImage(o) }
         if o.journalExists || !steps.isEmpty { steps.append(.finish) }
         return steps
+    }
+
+    /// With a migration open, the store cannot mount while the journal's device is not attached: name it.
+    static func awaited(_ o: MigrationObservation) -> String {
+        o.journal.map { " (the open migration is onto \($0.deviceLabel), which holds part of the store: attach it if it is not)" } ?? ""
+    }
+
+    /// A loop device whose image file was deleted or replaced while mounted still holds part of
+    /// the store: no plan may treat it as the image (move, detach, delete) or as a device a
+    /// migration added, nor close a migration while it is there.
+    static func refuseOrphanedLoop(_ o: MigrationObservation) throws {
+        guard let orphan = o.orphanedLoopMember else { return }
+        throw DockStoreError.refused("refusing: \(orphan.path) (devid \(orphan.devid)) holds part of the store at \(o.mountpoint), but the image file it was attached from was deleted or replaced while mounted: its data lives only as long as that loop device, so do not unmount or reboot; dockstore provision says how to copy it out")
     }
 
     /// The image's device grown back to the whole image when a shrink before the replace left it smaller.
@@ -77,11 +91,12 @@ public enum MigrationPlanner {
     public static func plan(_ o: MigrationObservation, keepImage: Bool, imageHostPath: HostPath,
                             mountpoint: HostPath, host: Host, method forced: MigrationMethod? = nil) throws -> [MigrationStep] {
         guard o.mounted else {
-            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint); run dockstore provision first (a store that spans the image and the device comes up with it)")
+            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint)\(awaited(o)); run dockstore provision first (a store that spans the image and the device comes up with it)")
         }
         guard o.fstype == "btrfs", let uuid = o.uuid else {
             throw DockStoreError.refused("\(o.mountpoint) is \(o.fstype ?? "not mounted"), not a btrfs store; migrate-ebs moves the btrfs loopback image")
         }
+        try refuseOrphanedLoop(o)
         guard o.loopMember != nil || o.journalExists || o.targetDevid != nil else {
             throw DockStoreError.refused("the store at \(o.mountpoint) is not the loopback image (it is on \(o.members.map(\.path).joined(separator: ", "))); nothing to migrate")
         }

@@ -46,9 +46,12 @@ public struct Migrator: Sendable {
             let node = try FileStatus.following(member.path)
             if node?.rdev == deviceNode?.rdev { o.targetDevid = member.devid }
             let single = BtrfsReading(uuid: reading.uuid, spaces: [], devices: [member])
-            if let backing = CapacityProbe.hostBacking(single, sysfs: "/sys"), backing.image == host.real(image) {
+            var seen = StoreCondition()
+            if let backing = CapacityProbe.hostBacking(single, sysfs: "/sys", into: &seen), backing.image == host.real(image) {
                 o.loopMember = member
                 o.image = backing
+            } else if let linked = seen.image, linked.path == host.real(image), linked.link != .present {
+                o.orphanedLoopMember = member
             }
         }
         o.exclusiveOperation = (try? FileContents.readString("/sys/fs/btrfs/\(reading.uuid)/exclusive_operation")).flatMap { $0 }?

@@ -17,6 +17,8 @@ public struct TeardownObservation: Sendable, Equatable {
     public var deviceLabel: String?
     /// The filesystem UUID the open migration journal records, if any.
     public var journalUUID: String?
+    /// A migration journal is open (also one from before UUIDs were recorded).
+    public var migrationOpen: Bool = false
     public var dropInExists: Bool
     public var sysconfig: [UInt8]?
     public var systemdRunning: Bool
@@ -121,6 +123,9 @@ public enum TeardownPlanner {
         }
         if o.reclaimOpen {
             throw DockStoreError.refused("a dockstore reclaim run lent the store temporary room and has not given it back (\(host.real(ReclaimJournal.path))); run dockstore reclaim to finish it, then tear down")
+        }
+        if o.migrationOpen, o.device == nil, o.mounted != nil, !o.imageLoops.isEmpty {
+            throw DockStoreError.refused("a migrate-ebs migration is under way (\(host.real(MigrationJournal.path))) and the store at \(host.real(request.mountpoint)) is still mounted from the image: it may span the image and a device; finish it with dockstore migrate-ebs DEVICE, or undo it with dockstore migrate-ebs DEVICE --abort, then tear down")
         }
         if !o.bootDisabled { steps.append(.disableBoot) }
         if let pid = o.dockerdPID {

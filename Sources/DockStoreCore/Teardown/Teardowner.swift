@@ -34,7 +34,9 @@ public struct Teardowner: Sendable {
             o.storeUUID = uuid
             o.deviceLabel = label
         }
-        o.journalUUID = try MigrationJournal.read(host: host)?.filesystemUUID
+        let journal = try MigrationJournal.read(host: host)
+        o.migrationOpen = journal != nil
+        o.journalUUID = journal?.filesystemUUID
         o.reclaimOpen = try FileStatus.of(host.real(ReclaimJournal.path)) != nil
         if o.storeUUID == nil, let bytes = o.fstab,
            let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
