@@ -213,9 +213,22 @@ int ds_open_in_root(int root_fd, const char *path, int flags, unsigned int mode)
     struct open_how how;
     memset(&how, 0, sizeof how);
     how.flags = (uint64_t)(unsigned int)flags;
-    how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+    /* O_TMPFILE includes O_DIRECTORY's bit: test all of it, or a folder opened with a mode is EINVAL. */
+    how.mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? mode : 0;
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
     return (int)syscall(SYS_openat2, root_fd, path, &how, sizeof how);
+}
+
+int ds_o_path(void) {
+    return O_PATH;
+}
+
+int ds_fstatfs_type(int fd, int64_t *type) {
+    struct statfs s;
+    int rc = fstatfs(fd, &s);
+    if (rc == 0)
+        *type = (int64_t)s.f_type;
+    return rc;
 }
 
 int ds_btrfs_replace_status(int fd, struct ds_btrfs_replace_status *out, uint64_t *result) {

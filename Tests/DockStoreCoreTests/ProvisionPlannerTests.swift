@@ -42,12 +42,12 @@ import Testing
         ("drop-in edited by hand", with { $0.dropIn = "[Unit]\n" }, ["drop-in"]),
         ("kiwi sysconfig already selects btrfs", with { $0.sysconfig = Array((Fixtures.sysconfigKiwi).utf8) }, []),
         ("sysconfig selects overlay2", with { $0.sysconfig = Array((Fixtures.sysconfigWithOptions).utf8) }, ["sysconfig"]),
-        ("daemon.json selects btrfs: no flag", with { $0.daemonJSON = "{\"storage-driver\": \"btrfs\"}" }, ["sysconfig"]),
+        ("daemon.json selects btrfs: no flag", with { $0.daemonJSON = Array("{\"storage-driver\": \"btrfs\"}".utf8) }, ["sysconfig"]),
         ("daemon.json selects btrfs, flag already gone", with {
-            $0.daemonJSON = "{\"storage-driver\": \"btrfs\"}"; $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8)
+            $0.daemonJSON = Array("{\"storage-driver\": \"btrfs\"}".utf8); $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8)
         }, []),
-        ("daemon.json selects overlay2: its key goes", with { $0.daemonJSON = Fixtures.daemonConflict }, ["daemon-json"]),
-        ("daemon.json selects overlay2, DOCKER_OPTS empty", with { $0.daemonJSON = Fixtures.daemonConflict; $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8) },
+        ("daemon.json selects overlay2: its key goes", with { $0.daemonJSON = Array(Fixtures.daemonConflict.utf8) }, ["daemon-json"]),
+        ("daemon.json selects overlay2, DOCKER_OPTS empty", with { $0.daemonJSON = Array(Fixtures.daemonConflict.utf8); $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8) },
          ["daemon-json", "sysconfig"]),
         ("systemd running: reload after unit changes", with { $0.systemdRunning = true; $0.dropIn = nil }, ["drop-in", "daemon-reload"]),
         ("systemd running, nothing to do", with { $0.systemdRunning = true }, []),
@@ -94,8 +94,8 @@ import Testing
             $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.imageFilesystemOpen = true
         }, .refused, "would make a second copy"),
         ("foreign fstab line", with { $0.fstab = Array(("UUID=1 /var/lib/docker xfs defaults 0 0\n").utf8) }, .refused, "already mounts UUID=1"),
-        ("daemon.json invalid", with { $0.daemonJSON = "{ nope" }, .refused, "not valid JSON"),
-        ("daemon.json not an object", with { $0.daemonJSON = "[1]" }, .refused, "does not hold a JSON object"),
+        ("daemon.json invalid", with { $0.daemonJSON = Array("{ nope".utf8) }, .refused, "not valid JSON"),
+        ("daemon.json not an object", with { $0.daemonJSON = Array("[1]".utf8) }, .refused, "does not hold a JSON object"),
         ("DOCKER_OPTS uses expansion", with { $0.sysconfig = Array(("DOCKER_OPTS=\"$X -s overlay2\"\n").utf8) }, .refused, "shell expansion"),
     ]
 

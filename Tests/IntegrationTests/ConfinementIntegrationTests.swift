@@ -10,7 +10,9 @@ import Glibc
 /// onto the host. A decoy folder beside the root, which every link names by its host path,
 /// holds a sentinel at each place dockstore reads or writes; its hash must not change. The
 /// oracle for "inside the tree" is the kernel itself: busybox run chrooted into the root sees
-/// the tree as the booted image will.
+/// the tree as the booted image will. Each case runs twice: with openat2, and under the
+/// `NoOpenat2` seccomp launcher (openat2 fails with ENOSYS, as before Linux 5.6), where
+/// dockstore walks each path by hand; the outcomes must be the same.
 @Suite(.serialized, .enabled(if: isRoot && hasDockerd, Comment(rawValue: needsDockerd)))
 struct ConfinementIntegrationTests {
     static let sentinels = ["etc/fstab", "etc/sysconfig/docker", "etc/sysconfig/dockstore", "etc/docker/daemon.json",
@@ -65,20 +67,22 @@ struct ConfinementIntegrationTests {
         return try root.run("/usr/sbin/chroot", [root.path, "/.oracle/busybox", "sh", "-c", "PATH=/.oracle; " + command])
     }
 
-    func withDecoy(_ body: (TestRoot, Decoy) throws -> Void) throws {
+    func withDecoy(_ resolver: PathResolver, _ body: (TestRoot, Decoy) throws -> Void) throws {
         try withTestRoot { root in
+            // The launcher is built before any snapshot is taken.
+            if resolver == .fallback { _ = try NoOpenat2.build(in: root.path + "/.oracle", using: root) }
             let decoy = try Decoy(beside: root)
             defer { decoy.remove() }
             try body(root, decoy)
         }
     }
 
-    @Test(arguments: levels.flatMap { [($0, true), ($0, false)] })
-    func provisionBackendAndTeardownStayInsideTheTree(_ level: String, _ absolute: Bool) throws {
-        try withDecoy { root, decoy in
+    @Test(arguments: levels.flatMap { level in PathResolver.allCases.flatMap { [(level, true, $0), (level, false, $0)] } })
+    func provisionBackendAndTeardownStayInsideTheTree(_ level: String, _ absolute: Bool, _ resolver: PathResolver) throws {
+        try withDecoy(resolver) { root, decoy in
             try link(level, in: root, decoy: decoy, absolute: absolute)
             let before = try decoy.hash(root)
-            let provision = try root.dockstore(["provision", "--size", "1G"])
+            let provision = try root.dockstore(["provision", "--size", "1G"], resolver: resolver)
             #expect(provision.status == 0, "\(level): \(provision.stderr)")
             #expect(try inTree(root, "cat /etc/fstab").stdout.contains("/var/lib/docker-storage.btrfs /var/lib/docker btrfs"))
             #expect(try inTree(root, "cat /etc/systemd/system/docker.service.d/dockstore.conf").stdout.contains("RequiresMountsFor=/var/lib/docker"))
@@ -88,11 +92,11 @@ struct ConfinementIntegrationTests {
             let image = try inTree(root, "readlink -f /var/lib/docker-storage.btrfs").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(try inTree(root, "test -f \(image) && test -s \(image)").status == 0, "the image is inside the tree")
 
-            let backend = try root.dockstore(["backend", "vfs", "--force"])
+            let backend = try root.dockstore(["backend", "vfs", "--force"], resolver: resolver)
             #expect(backend.status == 0, "\(level): \(backend.stderr)")
             #expect(try inTree(root, "cat /etc/sysconfig/docker").stdout.contains("DOCKER_OPTS=\"--storage-driver=vfs\""))
 
-            let teardown = try root.dockstore(["teardown", "--delete-image"])
+            let teardown = try root.dockstore(["teardown", "--delete-image"], resolver: resolver)
             #expect(teardown.status == 0, "\(level): \(teardown.stderr)")
             #expect(root.mounts().isEmpty)
             #expect(try inTree(root, "test -e /etc/systemd/system/docker.service.d/dockstore.conf").status != 0)
@@ -102,19 +106,20 @@ struct ConfinementIntegrationTests {
         }
     }
 
-    @Test func migrationJournalAndFstabStayInsideTheTree() throws {
-        try withDecoy { root, decoy in
+    @Test(arguments: PathResolver.allCases)
+    func migrationJournalAndFstabStayInsideTheTree(_ resolver: PathResolver) throws {
+        try withDecoy(resolver) { root, decoy in
             try link("etc", in: root, decoy: decoy, absolute: true)
             try root.sh("mkdir -p '\(root.path)/var/lib/dockstore'")
             try link("var/lib/dockstore", in: root, decoy: decoy, absolute: true)
             let before = try decoy.hash(root)
-            try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
+            try #require(try root.dockstore(["provision", "--size", "1G"], resolver: resolver).status == 0)
             let disk = try root.attachDisk(megabytes: 2048)
-            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "journal"])
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"], resolver: resolver, environment: ["DOCKSTORE_FAILPOINT": "journal"])
             #expect(killed.signal == SIGKILL)
             #expect(try inTree(root, "cat /var/lib/dockstore/migration.json").status == 0, "the journal is inside the tree")
             #expect(try decoy.hash(root) == before)
-            let result = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            let result = try root.dockstore(["migrate-ebs", disk, "--yes"], resolver: resolver)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try inTree(root, "cat /etc/fstab").stdout.hasPrefix("UUID="))
             #expect(try inTree(root, "test -e /var/lib/dockstore/migration.json").status != 0)
@@ -122,12 +127,12 @@ struct ConfinementIntegrationTests {
         }
     }
 
-    @Test(arguments: [("etc/fstab", "etc/fstab"), ("var/lib/docker-storage.btrfs", "var/lib/docker-storage.btrfs")])
-    func aFileThatIsALinkIsRefusedAndNothingChanges(_ file: String, _ decoyFile: String) throws {
-        try withDecoy { root, decoy in
-            try FileManager.default.createSymbolicLink(atPath: root.path + "/" + file, withDestinationPath: decoy.path + "/" + decoyFile)
+    @Test(arguments: ["etc/fstab", "var/lib/docker-storage.btrfs"], PathResolver.allCases)
+    func aFileThatIsALinkIsRefusedAndNothingChanges(_ file: String, _ resolver: PathResolver) throws {
+        try withDecoy(resolver) { root, decoy in
+            try FileManager.default.createSymbolicLink(atPath: root.path + "/" + file, withDestinationPath: decoy.path + "/" + file)
             let before = (try decoy.hash(root), root.snapshot())
-            let result = try root.dockstore(["provision", "--size", "1G"])
+            let result = try root.dockstore(["provision", "--size", "1G"], resolver: resolver)
             #expect(result.status == 2, "\(result.stderr)")
             #expect(result.stderr.contains("symbolic link"), "\(result.stderr)")
             #expect(try decoy.hash(root) == before.0)
@@ -135,13 +140,14 @@ struct ConfinementIntegrationTests {
         }
     }
 
-    @Test func aLinkToAFolderMissingInTheTreeIsNotFollowedOntoTheHost() throws {
-        try withDecoy { root, decoy in
+    @Test(arguments: PathResolver.allCases)
+    func aLinkToAFolderMissingInTheTreeIsNotFollowedOntoTheHost(_ resolver: PathResolver) throws {
+        try withDecoy(resolver) { root, decoy in
             try root.sh("mkdir -p '\(root.path)/etc/systemd'")
             // The decoy has etc/systemd/system on the host; the tree has nothing there.
             try FileManager.default.createSymbolicLink(atPath: root.path + "/etc/systemd/system", withDestinationPath: decoy.path + "/etc/systemd/system")
             let before = try decoy.hash(root)
-            let result = try root.dockstore(["provision", "--size", "1G"])
+            let result = try root.dockstore(["provision", "--size", "1G"], resolver: resolver)
             #expect(result.status != 0)
             #expect(result.stderr.contains("\(root.path)/etc/systemd/system is a symbolic link to a folder that does not exist inside"), "\(result.stderr)")
             #expect(try decoy.hash(root) == before, "nothing outside --root changed")

@@ -76,4 +76,41 @@ struct DaemonJSONOracleTests {
             #expect(driver == "btrfs")
         }
     }
+
+    /// A daemon.json whose foreign values hold bytes that are not UTF-8 (Latin-1, a lone
+    /// continuation byte), a NUL escape, CRLF line ends and bytes after the object: `provision`
+    /// and `backend` cut the storage member out and keep every other byte (the file is then
+    /// the one dockerd started with before the member was added), the backup is the file as it
+    /// was, and dockerd reads the labels the same before and after.
+    @Test(arguments: ["provision", "backend"])
+    func bytesOutsideTheStorageKeysStay(_ command: String) throws {
+        func b(_ text: String) -> [UInt8] { Array(text.utf8) }
+        let rest = b("\"labels\": [\"note=caf") + [0xE9] + b("\", \"raw=") + [0x80, 0xFF] + b("\", \"nul=a\\u0000b\"],\r\n  \"debug\": false\r\n}\r\n")
+            + [0x00, 0xE9, 0x0A]
+        let without = b("{\r\n  ") + rest
+        let with = b("{\r\n  \"storage-driver\": \"overlay2\",\r\n  ") + rest
+        try withTestRoot { root in
+            let config = root.path + "/etc/docker/daemon.json"
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--log-level=warn\"\n")
+            try root.write(config, "")
+            try Data(without).write(to: URL(fileURLWithPath: config))
+            let (before, beforeLog) = try Dockerd.start(in: root, dataRoot: root.path + "/data-before")
+            let labels = try #require(before, "dockerd refused the file without a storage key: \(beforeLog)")
+                .docker(["info", "--format", "{{json .Labels}}"]).stdout
+            before?.stop()
+            #expect(labels.contains("note=caf") && labels.contains("nul=a"), "\(labels)")
+
+            try Data(with).write(to: URL(fileURLWithPath: config))
+            let run = try root.dockstore(command == "provision" ? ["provision", "--size", "2G"] : ["backend", "vfs", "--force"])
+            #expect(run.status == 0, "\(command): \(run.stderr)")
+            #expect(FileManager.default.contents(atPath: config).map { Array($0) } == without, "\(command): every byte outside the storage member stays")
+            #expect(FileManager.default.contents(atPath: config + ".dockstore.bak").map { Array($0) } == with)
+            let (after, afterLog) = try Dockerd.start(in: root, dataRoot: command == "provision" ? root.mountpoint : root.path + "/data")
+            defer { after?.stop() }
+            let started = try #require(after, "\(command): dockerd refused the edited file: \(afterLog)")
+            #expect(try started.docker(["info", "--format", "{{json .Labels}}"]).stdout == labels)
+            let driver = try started.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(driver == (command == "provision" ? "btrfs" : "vfs"))
+        }
+    }
 }

@@ -134,6 +134,13 @@ int ds_inode_restrictions(int fd, int *immutable, int *append_only);
  * syscall(SYS_openat2). Returns the new descriptor, or -1 with errno (ENOSYS before Linux 5.6). */
 int ds_open_in_root(int root_fd, const char *path, int flags, unsigned int mode);
 
+/* O_PATH, which Swift's Glibc leaves out (it needs _GNU_SOURCE): the hand walk that stands in
+ * for openat2 on older kernels looks up one component at a time with O_PATH | O_NOFOLLOW. */
+int ds_o_path(void);
+
+/* fstatfs(2)'s f_type of an open descriptor (an O_PATH one too). */
+int ds_fstatfs_type(int fd, int64_t *type);
+
 /*
  * BTRFS_IOC_DEV_REPLACE. The kernel reports some outcomes in the arguments' `result` field
  * (BTRFS_IOCTL_DEV_REPLACE_RESULT_*) and some as a positive btrfs error code returned by the

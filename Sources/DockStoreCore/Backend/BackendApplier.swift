@@ -16,15 +16,15 @@ public struct BackendApplier: Sendable {
         }
         try WritePreflight.check(plan.steps.compactMap { step in
             switch step {
-            case .writeDaemonJSON(_, let text, _): .init(path: host.real(HostPaths.daemonJSON), bytes: text.utf8.count)
+            case .writeDaemonJSON(_, let bytes, _): .init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count)
             case .writeSysconfig(_, let bytes, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)
             case .restartDocker: nil
             }
         })
         for step in plan.steps {
             switch step {
-            case .writeDaemonJSON(_, let text, _):
-                try AtomicFile.write(HostPaths.daemonJSON, on: host, Array(text.utf8), mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .writeDaemonJSON(_, let bytes, _):
+                try AtomicFile.write(HostPaths.daemonJSON, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .writeSysconfig(_, let bytes, _):
                 try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .restartDocker:

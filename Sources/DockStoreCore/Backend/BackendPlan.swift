@@ -1,7 +1,7 @@
 /// One step of `backend`; its `id` is its failpoint name. daemon.json goes first: a crash
 /// between the two leaves dockerd with one setting, never with a conflict.
 public enum BackendStep: Sendable, Equatable {
-    case writeDaemonJSON(old: String, new: String, change: String)
+    case writeDaemonJSON(old: [UInt8], new: [UInt8], change: String)
     case writeSysconfig(old: [UInt8]?, new: [UInt8], change: String)
     case restartDocker
 
@@ -48,11 +48,11 @@ public enum BackendPlanner {
         let selection = try StorageSelection.plan(
             driver: request.driver.name, options: request.options.map(\.description),
             sysconfigBytes: observed.sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker),
-            daemonJSONText: observed.daemonJSON, daemonJSONPath: host.real(HostPaths.daemonJSON))
+            daemonJSONBytes: observed.daemonJSON, daemonJSONPath: host.real(HostPaths.daemonJSON))
         warnings += selection.warnings
         var steps: [BackendStep] = []
         if let edit = selection.daemonJSON, let old = observed.daemonJSON {
-            steps.append(.writeDaemonJSON(old: old, new: String(decoding: edit.bytes, as: UTF8.self), change: edit.change))
+            steps.append(.writeDaemonJSON(old: old, new: edit.bytes, change: edit.change))
         }
         if let edit = selection.sysconfig {
             steps.append(.writeSysconfig(old: observed.sysconfig, new: edit.bytes, change: edit.change))

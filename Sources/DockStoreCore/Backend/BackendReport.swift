@@ -18,8 +18,8 @@ public struct BackendReport: Codable, Sendable, Equatable {
                                    options: [], optionsSource: nil, filesystem: observed.filesystem?.name,
                                    problems: [], warnings: [])
         var daemon: DaemonJSON? = nil
-        if let text = observed.daemonJSON {
-            do { daemon = try DaemonJSON(path: daemonPath, text: text) } catch let error as DockStoreError {
+        if let bytes = observed.daemonJSON {
+            do { daemon = try DaemonJSON(path: daemonPath, bytes: bytes) } catch let error as DockStoreError {
                 report.problems.append(error.message)
             } catch {}
         }

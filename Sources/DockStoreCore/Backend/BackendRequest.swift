@@ -28,7 +28,7 @@ public struct BackendRequest: Sendable, Equatable {
 /// filesystem at the mountpoint.
 public struct BackendObservation: Sendable, Equatable {
     public var sysconfig: [UInt8]?
-    public var daemonJSON: String?
+    public var daemonJSON: [UInt8]?
     /// nil when the mountpoint does not exist.
     public var filesystem: FilesystemType?
     public var systemdRunning: Bool
@@ -36,7 +36,7 @@ public struct BackendObservation: Sendable, Equatable {
     public init(sysconfig: String? = nil, daemonJSON: String? = nil, filesystem: FilesystemType? = nil,
                 systemdRunning: Bool = false) {
         self.sysconfig = sysconfig.map { Array($0.utf8) }
-        self.daemonJSON = daemonJSON
+        self.daemonJSON = daemonJSON.map { Array($0.utf8) }
         self.filesystem = filesystem
         self.systemdRunning = systemdRunning
     }
@@ -45,7 +45,7 @@ public struct BackendObservation: Sendable, Equatable {
     public static func read(host: Host, mountpoint: HostPath, checkDTypeFor driver: StorageDriver?) throws -> BackendObservation {
         var observed = BackendObservation()
         observed.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
-        observed.daemonJSON = try FileContents.readString(HostPaths.daemonJSON, on: host)
+        observed.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host)
         let target = host.real(mountpoint)
         if try FileStatus.following(target)?.kind == .directory {
             var fs = try FilesystemType.of(target, checkDType: false)

@@ -19,9 +19,9 @@ public struct StorageSelection: Sendable, Equatable {
     /// - Parameter options: the storage options to set; nil keeps those DOCKER_OPTS already
     ///   has for `driver` and drops the others (what provision wants).
     public static func plan(driver: String, options: [String]?, sysconfigBytes: [UInt8]?, sysconfigPath: String,
-                            daemonJSONText: String?, daemonJSONPath: String) throws -> StorageSelection {
+                            daemonJSONBytes: [UInt8]?, daemonJSONPath: String) throws -> StorageSelection {
         var result = StorageSelection(daemonJSON: nil, sysconfig: nil, warnings: [])
-        let daemon = try daemonJSONText.map { try DaemonJSON(path: daemonJSONPath, text: $0) }
+        let daemon = try daemonJSONBytes.map { try DaemonJSON(path: daemonJSONPath, bytes: $0) }
         if daemon?.containerdSnapshotter == true {
             result.warnings.append("\(daemonJSONPath) turns on features.containerd-snapshotter: images then live under /var/lib/containerd, outside Docker's storage")
         }
@@ -41,9 +41,8 @@ public struct StorageSelection: Sendable, Equatable {
                 flagDriver = nil
                 flagOptions = []
             } else {
-                let text = try daemon.removingStorageKeys()
                 let removed = daemon.storageMembersShown.joined(separator: " and ")
-                result.daemonJSON = Edit(bytes: Array(text.utf8), change: "remove \(removed) (dockerd refuses a storage setting given both there and in DOCKER_OPTS); the other keys stay")
+                result.daemonJSON = Edit(bytes: try daemon.removingStorageKeys(), change: "remove \(removed) (dockerd refuses a storage setting given both there and in DOCKER_OPTS); the other keys stay")
             }
         }
         if let change = try file.setDockerStorage(driver: flagDriver, options: flagOptions) {

@@ -27,14 +27,16 @@ public struct DaemonJSON: Sendable, Equatable {
     /// `features.containerd-snapshotter`: images then live under /var/lib/containerd.
     public var containerdSnapshotter: Bool
     public let path: String
-    public let text: String
+    /// The file as it is on disk: an edit cuts members out of these bytes and keeps every other
+    /// byte, whether it is UTF-8 or not.
+    public let bytes: [UInt8]
 
-    /// Reads the file's text; a file dockerd's decoder refuses, or that is not a JSON object, is
+    /// Reads the file's bytes; a file dockerd's decoder refuses, or that is not a JSON object, is
     /// refused with the reason.
-    public init(path: String, text: String) throws {
+    public init(path: String, bytes: [UInt8]) throws {
         self.path = path
-        self.text = text
-        let top = try Self.topObject(Array(text.utf8), path: path)
+        self.bytes = bytes
+        let top = try Self.topObject(bytes, path: path)
         let effective = top.effective
         var flattened: [String: GoJSON.Value] = [:]
         for (key, value) in effective {
@@ -64,16 +66,16 @@ public struct DaemonJSON: Sendable, Equatable {
         }
     }
 
-    /// The file's text without its storage members (every one dockerd's conflict check could
-    /// see, duplicates included); every other byte kept.
-    public func removingStorageKeys() throws -> String {
-        var bytes = Array(text.utf8)
+    /// The file without its storage members (every one dockerd's conflict check could see,
+    /// duplicates included); every other byte kept.
+    public func removingStorageKeys() throws -> [UInt8] {
+        var bytes = bytes
         while true {
             let top = try Self.topObject(bytes, path: path)
             guard let location = Self.storageMembers(top).first else { break }
             bytes = GoJSON.removing(member: location.index, of: location.object, from: bytes)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     private struct Location {

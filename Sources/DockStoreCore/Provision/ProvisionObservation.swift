@@ -44,7 +44,7 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var fstab: [UInt8]?
     public var dropIn: String?
     public var sysconfig: [UInt8]?
-    public var daemonJSON: String?
+    public var daemonJSON: [UInt8]?
     /// Free bytes on the filesystem holding the image's folder.
     public var hostAvailable: UInt64?
     /// True when systemd runs the host (so units must be reloaded after an fstab or unit change).
@@ -68,7 +68,7 @@ public struct ProvisionObservation: Sendable, Equatable {
         self.fstab = fstab.map { Array($0.utf8) }
         self.dropIn = dropIn
         self.sysconfig = sysconfig.map { Array($0.utf8) }
-        self.daemonJSON = daemonJSON
+        self.daemonJSON = daemonJSON.map { Array($0.utf8) }
         self.hostAvailable = hostAvailable
         self.systemdRunning = systemdRunning
         self.device = device

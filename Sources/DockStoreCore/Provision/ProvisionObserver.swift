@@ -75,7 +75,7 @@ public struct ProvisionObserver: Sendable {
         observed.fstab = try FileContents.read(HostPaths.fstab, on: host)
         observed.dropIn = try FileContents.readString(HostPaths.dockerDropIn, on: host)
         observed.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
-        observed.daemonJSON = try FileContents.readString(HostPaths.daemonJSON, on: host)
+        observed.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host)
         observed.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
         if observed.imageFolderExists {
             observed.hostAvailable = try HostSpace.of(host.realFollowing(request.image.parent)).available

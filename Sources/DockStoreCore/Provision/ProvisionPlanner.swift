@@ -200,11 +200,11 @@ public enum ProvisionPlanner {
                              _ warnings: inout [String]) throws -> [ProvisionStep] {
         let selection = try StorageSelection.plan(
             driver: driver, options: options, sysconfigBytes: observed.sysconfig,
-            sysconfigPath: host.real(HostPaths.sysconfigDocker), daemonJSONText: observed.daemonJSON,
+            sysconfigPath: host.real(HostPaths.sysconfigDocker), daemonJSONBytes: observed.daemonJSON,
             daemonJSONPath: host.real(HostPaths.daemonJSON))
         warnings += selection.warnings
         var steps: [ProvisionStep] = []
-        if let edit = selection.daemonJSON { steps.append(.writeDaemonJSON(text: String(decoding: edit.bytes, as: UTF8.self), change: edit.change)) }
+        if let edit = selection.daemonJSON { steps.append(.writeDaemonJSON(bytes: edit.bytes, change: edit.change)) }
         if let edit = selection.sysconfig { steps.append(.writeSysconfig(bytes: edit.bytes, change: edit.change)) }
         return steps
     }

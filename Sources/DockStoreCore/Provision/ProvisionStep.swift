@@ -8,7 +8,7 @@ public enum ProvisionStep: Sendable, Equatable {
     case mount(source: String, fstype: String, options: String)
     case writeFstab(bytes: [UInt8], change: String)
     case writeDropIn(text: String, change: String)
-    case writeDaemonJSON(text: String, change: String)
+    case writeDaemonJSON(bytes: [UInt8], change: String)
     case writeSysconfig(bytes: [UInt8], change: String)
     case reloadSystemd
     /// Removes /etc/dockstore.disabled, which teardown left.

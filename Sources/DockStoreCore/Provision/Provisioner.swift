@@ -67,7 +67,7 @@ public struct Provisioner: Sendable {
         case .allocateImage: .init(path: host.real(request.image), bytes: 0)
         case .writeFstab(let bytes, _): .init(path: host.real(HostPaths.fstab), bytes: bytes.count)
         case .writeDropIn(let text, _): .init(path: host.real(HostPaths.dockerDropIn), bytes: text.utf8.count)
-        case .writeDaemonJSON(let text, _): .init(path: host.real(HostPaths.daemonJSON), bytes: text.utf8.count)
+        case .writeDaemonJSON(let bytes, _): .init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count)
         case .writeSysconfig(let bytes, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)
         default: nil
         }
@@ -115,8 +115,8 @@ public struct Provisioner: Sendable {
         case .writeDropIn(let text, _):
             try host.makeFolders(HostPaths.dockerDropIn.parent)
             try write(Array(text.utf8), to: HostPaths.dockerDropIn, mode: 0o644, backup: false)
-        case .writeDaemonJSON(let text, _):
-            try write(Array(text.utf8), to: HostPaths.daemonJSON, mode: 0o644, backup: true)
+        case .writeDaemonJSON(let bytes, _):
+            try write(bytes, to: HostPaths.daemonJSON, mode: 0o644, backup: true)
         case .writeSysconfig(let bytes, _):
             try host.makeFolders(HostPaths.sysconfigDocker.parent)
             try write(bytes, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true)

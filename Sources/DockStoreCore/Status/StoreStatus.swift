@@ -161,7 +161,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 status.warnings.append("systemd's mount of the store (\(unit.name)) failed at its last start: journalctl -u \(unit.name) says why")
             }
         }
-        if let daemon = observed.daemonJSON.flatMap({ try? DaemonJSON(path: "", text: $0) }), let driver = daemon.storageDriver {
+        if let daemon = observed.daemonJSON.flatMap({ try? DaemonJSON(path: "", bytes: $0) }), let driver = daemon.storageDriver {
             status.dockerStorageDriver = driver
             status.dockerStorageDriverSource = host.real(HostPaths.daemonJSON)
         } else if let bytes = observed.sysconfig, let file = try? SysconfigFile(path: "", bytes: bytes),

@@ -11,8 +11,8 @@ extension Host {
     /// ones too) and `..` cannot lead out of the root, whatever changes in the tree meanwhile.
     /// `O_NOFOLLOW` refuses a symlink at the last component (ELOOP) as open(2) does. With
     /// root `/` a plain open. On kernels without openat2 (before 5.6: SLES 15 SP2/SP3 run 5.3)
-    /// or where a seccomp filter hides it (ENOSYS), the path `ConfinedPath` resolves is
-    /// opened instead, with the guarantee that type states.
+    /// or where a seccomp filter hides it (ENOSYS), `ConfinedPath.open(below:_:_:mode:)` walks
+    /// the path one component at a time below the root's descriptor, with the same outcome.
     func openInRoot(_ path: HostPath, _ flags: Int32, mode: mode_t = 0) -> SyscallOutcome<Int32> {
         if isRunningSystem { return Syscall.attempt { open(path.string, flags | O_CLOEXEC, mode) } }
         let rootFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -21,8 +21,7 @@ extension Host {
         let relative = path.isRoot ? "." : String(path.string.dropFirst())
         switch Syscall.attempt({ ds_open_in_root(rootFD, relative, flags | O_CLOEXEC, UInt32(mode)) }) {
         case .failure(let code) where code == ENOSYS:
-            let resolved = ConfinedPath.resolve(root: root, path, followingLast: (flags & O_NOFOLLOW) == 0)
-            return Syscall.attempt { open(resolved, flags | O_CLOEXEC, mode) }
+            return ConfinedPath.open(below: rootFD, path, flags, mode: mode)
         case let outcome:
             return outcome
         }

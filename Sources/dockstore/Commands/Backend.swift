@@ -70,7 +70,7 @@ extension Dockstore {
                 switch step {
                 case .writeDaemonJSON(let old, let new, let change):
                     Output.line("\(host.real(HostPaths.daemonJSON)): \(change)")
-                    Output.line(LineDiff.render(old: old, new: new, path: host.real(HostPaths.daemonJSON)))
+                    Output.line(LineDiff.render(oldBytes: old, new: new, path: host.real(HostPaths.daemonJSON)))
                 case .writeSysconfig(let old, let new, let change):
                     Output.line("\(host.real(HostPaths.sysconfigDocker)): \(change)")
                     Output.line(LineDiff.render(oldBytes: old, new: new, path: host.real(HostPaths.sysconfigDocker)))
