@@ -10,7 +10,8 @@ export DOCKSTORE_TEST_TMPDIR="$run_dir"
 
 sweep_dir() {
   local dir="$1"
-  findmnt -rn -o TARGET | grep "^$dir/" | sort -r | while read -r t; do umount -l "$t" || true; done
+  # grep finds nothing in a folder without mounts: under set -e -o pipefail that must not end the run.
+  findmnt -rn -o TARGET | { grep "^$dir/" || true; } | sort -r | while read -r t; do umount -l "$t" || true; done
   for f in /sys/block/loop*/loop/backing_file; do
     [ -e "$f" ] || continue
     case "$(cat "$f")" in "$dir"/*) losetup -d "/dev/$(basename "$(dirname "$(dirname "$f")")")" || true ;; esac
