@@ -98,6 +98,8 @@ import Testing
         return f
     }
 
+    static let defaultPolicy: CapacityPolicy = { (try? CapacityPolicy()) ?? { fatalError("default policy") }() }()
+
     /// A 1 GiB store: a metadata chunk is a tenth of it (102.4 MiB), 204.8 MiB raw in DUP.
     static func smallStore(metaSize: UInt64, metaUsed: UInt64, unallocated: UInt64) -> CapacityFigures {
         var f = figures(dataFree: 450 << 20, dataUsed: 450 << 20, dataSize: 600 << 20, metaSize: metaSize, metaUsed: metaUsed, unallocated: unallocated)

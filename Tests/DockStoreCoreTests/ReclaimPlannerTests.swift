@@ -199,6 +199,17 @@ import Testing
         #expect(plan.roomStep?.hasSuffix("the temporary 1 GiB member over \(Self.roomFile); give it back") == true, "\(plan.roomStep ?? "")")
     }
 
+    @Test func aSmallStoreIsJudgedWithTheChunkOfItsOldSize() {
+        // 1 GiB grown by 512 MiB: the lent store's metadata chunk (153.6 MiB, DUP) is not the one
+        // the store allocates once the room is back (102.4 MiB).
+        var f = CapacityTests.smallStore(metaSize: 171 << 20, metaUsed: 49 << 20, unallocated: 626 << 20)
+        f.deviceSize = 1536 << 20
+        f.metadataChunkNeed = (1536 << 20) / 10 * 2
+        let without = f.withoutRoom(512 << 20)
+        #expect(without.metadataChunkNeed == (1 << 30) / 10 * 2)
+        #expect(ReclaimHealth.problems(f, policy: CapacityTests.defaultPolicy, lent: 512 << 20).isEmpty, "metadata holds more than a chunk free at the old size")
+    }
+
     @Test func figuresWithoutTheRoomLoseItsUnallocatedSpace() {
         let f = CapacityTests.figures(dataFree: 50 << 30, dataUsed: 50 << 30, unallocated: 10 << 30)
         let without = f.withoutRoom(4 << 30)
