@@ -7,8 +7,15 @@ enum ReclaimText {
         "unallocated \(ByteSize.format(f.unallocated)), data free \(ByteSize.format(f.dataFree)), metadata free \(ByteSize.format(f.metadataFree))"
     }
 
+    /// The figures the plan judged, saying so when an interrupted run's room is left out
+    /// (so that "needs: unallocated …" and these figures agree).
+    static func judged(_ plan: ReclaimPlan) -> String {
+        guard plan.lent > 0 else { return figures(plan.before) }
+        return "\(figures(plan.judged)) (without the \(ByteSize.format(plan.lent)) an interrupted reclaim lent; with it, unallocated \(ByteSize.format(plan.before.unallocated)))"
+    }
+
     static func plan(_ plan: ReclaimPlan, dryRun: Bool) -> String {
-        var lines = ["\(plan.mountpoint): \(figures(plan.before))"]
+        var lines = ["\(plan.mountpoint): \(judged(plan))"]
         if plan.isNothingToDo {
             lines.append("The store is healthy by dockstore check's rules; nothing to do.")
             return lines.joined(separator: "\n")
@@ -17,17 +24,15 @@ enum ReclaimText {
         plan.problems.forEach { lines.append("  needs: \($0.message)") }
         if plan.resumes { lines.append("  finish the interrupted reclaim recorded in its journal") }
         if plan.cancelInterruptedBalance { lines.append("  cancel the interrupted reclaim's balance (the kernel keeps the chunks it moved)") }
-        if let room = plan.room {
-            lines.append("  \(plan.roomFirst ? "first" : "if a round runs out of space"): \(room.description)")
-        } else if let why = plan.noRoom {
-            lines.append("  no temporary room can be made: \(why)")
+        if let step = plan.roomStep { lines.append("  \(step)") }
+        if !plan.rounds.isEmpty {
+            lines.append("  balance, stopping once healthy: \(plan.rounds.map(\.filter).joined(separator: ", "))")
         }
-        lines.append("  balance, stopping once healthy: \(plan.rounds.map(\.filter).joined(separator: ", "))")
         return lines.joined(separator: "\n")
     }
 
     static func before(_ plan: ReclaimPlan) -> String {
-        (["Before: \(figures(plan.before))"] + plan.problems.map { "  needs: \($0.message)" }).joined(separator: "\n")
+        (["Before: \(judged(plan))"] + plan.problems.map { "  needs: \($0.message)" }).joined(separator: "\n")
     }
 
     static func event(_ event: Reclaimer.Event, terminal: Bool) {

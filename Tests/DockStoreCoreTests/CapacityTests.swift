@@ -98,7 +98,26 @@ import Testing
         return f
     }
 
+    static let defaultPolicy: CapacityPolicy = { (try? CapacityPolicy()) ?? { fatalError("default policy") }() }()
+
+    /// A 1 GiB store: a metadata chunk is a tenth of it (102.4 MiB), 204.8 MiB raw in DUP.
+    static func smallStore(metaSize: UInt64, metaUsed: UInt64, unallocated: UInt64) -> CapacityFigures {
+        var f = figures(dataFree: 450 << 20, dataUsed: 450 << 20, dataSize: 600 << 20, metaSize: metaSize, metaUsed: metaUsed, unallocated: unallocated)
+        f.deviceSize = 1 << 30
+        f.metadataChunkNeed = (1 << 30) / 10 * 2
+        f.devices = [.init(devid: 1, path: "/dev/loop0", size: 1 << 30, errors: [:])]
+        return f
+    }
+
     static let rules: [(String, CapacityFigures, CheckState, String?)] = [
+        ("small store: a chunk added while reclaim lent room holds more than a chunk free, unallocated below one chunk",
+         smallStore(metaSize: 204 << 20, metaUsed: 50 << 20, unallocated: 142 << 20), .ok, nil),
+        ("small store: unallocated below one chunk, less than a chunk free in metadata",
+         smallStore(metaSize: 102 << 20, metaUsed: 30 << 20, unallocated: 142 << 20), .warning, "unallocated"),
+        ("small store: metadata filling, unallocated below one chunk",
+         smallStore(metaSize: 204 << 20, metaUsed: 170 << 20, unallocated: 142 << 20), .warning, "metadata_free"),
+        ("small store: one chunk unallocated, metadata has room",
+         smallStore(metaSize: 102 << 20, metaUsed: 50 << 20, unallocated: 210 << 20), .ok, nil),
         ("healthy", figures(), .ok, nil),
         ("data 15% free", figures(dataFree: 15 << 30, dataUsed: 85 << 30), .warning, "data_free"),
         ("data 5% free", figures(dataFree: 5 << 30, dataUsed: 95 << 30), .critical, "data_free"),
@@ -115,6 +134,13 @@ import Testing
         ("write errors", figures(errors: ["write_errs": 3]), .critical, "device_errors"),
         ("read errors never seen before: a rise", figures(errors: ["read_errs": 1]), .critical, "device_errors"),
     ]
+
+    @Test func aGivenUnallocatedThresholdIsJudgedOnItsOwn() throws {
+        let f = Self.smallStore(metaSize: 204 << 20, metaUsed: 50 << 20, unallocated: 142 << 20)
+        let report = CapacityReport(figures: f, policy: try CapacityPolicy(unallocatedCritical: "150M:"), timestamp: 0)
+        #expect(report.state == .warning, "\(report.reasons)")
+        #expect(report.reasons.first?.figure == "unallocated")
+    }
 
     @Test(arguments: rules)
     func judges(_ name: String, _ f: CapacityFigures, _ state: CheckState, _ figure: String?) throws {
@@ -176,6 +202,9 @@ import Testing
             # HELP dockstore_metadata_chunk_need_bytes Raw bytes one new metadata chunk takes.
             # TYPE dockstore_metadata_chunk_need_bytes gauge
             dockstore_metadata_chunk_need_bytes{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_metadata_chunk_bytes Logical bytes one new metadata chunk holds.
+            # TYPE dockstore_metadata_chunk_bytes gauge
+            dockstore_metadata_chunk_bytes{mountpoint="/var/lib/docker"} NaN
             # HELP dockstore_image_apparent_bytes Apparent size of the loop image (NaN without a readable image).
             # TYPE dockstore_image_apparent_bytes gauge
             dockstore_image_apparent_bytes{mountpoint="/var/lib/docker"} NaN

@@ -1,5 +1,5 @@
 @testable import DockStoreCore
-import FoundationEssentials
+import Foundation
 import Testing
 
 /// `dockstore reclaim`'s decisions, from observed states: whether there is anything to do,
@@ -79,12 +79,13 @@ import Testing
     }
 
     @Test func metadataRoundsOnlyWhenMetadataChunksHoardTheSpace() throws {
-        // Metadata 8 GiB allocated, 100 MiB used: its chunks hold the space, so -musage rounds join.
+        // Metadata whose own chunks hold the space: -musage rounds join.
         var f = Self.exhausted()
         f.metadataSize = 8 << 30
         f.metadataUsed = 7900 << 20
         #expect(try Self.plan(Self.observed(f)).rounds.allSatisfy { $0.kind == .data }, "metadata is full: no metadata round")
-        var hoard = CapacityTests.figures(metaSize: 8 << 30, metaUsed: 100 << 20, unallocated: 0)
+        // Metadata 16 GiB allocated, 3.5 GiB of it free: below 25%, yet more than two chunks' worth.
+        var hoard = CapacityTests.figures(metaSize: 16 << 30, metaUsed: 12800 << 20, unallocated: 0)
         hoard.uuid = f.uuid
         let plan = try Self.plan(Self.observed(hoard))
         #expect(plan.rounds.map(\.filter) == ["-dusage=0", "-musage=0", "-dusage=5", "-musage=5", "-dusage=10", "-musage=10",
@@ -154,6 +155,36 @@ import Testing
         #expect(plan.lent == 5 << 30)
         // Healthy with the room but not without it still needs the rounds.
         #expect(!plan.problems.isEmpty)
+        // The room is continued, not proposed again; the figures are the ones judged.
+        #expect(plan.lentSince == 1)
+        let step = try #require(plan.roomStep)
+        #expect(step.hasPrefix("continue the room the interrupted reclaim of 1970-01-01 00:00 UTC lent"), "\(step)")
+        #expect(step.contains("the image \(Self.image) grown from 100 GiB to 105 GiB; use it for the rounds, then give it back"), "\(step)")
+        #expect(!step.contains("first:") && !step.contains("for the balance"), "\(step)")
+        #expect(plan.judged.unallocated == f.unallocated - min(f.unallocated, 5 << 30))
+        let report = ReclaimReport(plan: plan, result: nil)
+        #expect(report.before.unallocated == plan.judged.unallocated, "the JSON's before figures are the judged ones")
+        #expect(report.lent == 5 << 30)
+        #expect(report.lentSince == 1)
+    }
+
+    @Test func aNewRoomIsProposedWithItsPackingRound() throws {
+        let plan = try Self.plan(Self.observed(Self.exhausted()))
+        #expect(plan.lentSince == nil)
+        #expect(plan.roomStep?.hasPrefix("first: grow the image") == true, "\(plan.roomStep ?? "")")
+        #expect(plan.roomStep?.contains("-dusage=90 once more") == true)
+    }
+
+    /// The man page lists the rounds the code runs: the same lists, the same order, the packing round too.
+    @Test func theManPageListsEveryRound() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let page = try String(contentsOf: repository.appendingPathComponent("man/dockstore-reclaim.8"), encoding: .utf8)
+        let prose = page.split(separator: "\n").filter { !$0.hasPrefix(".") }.joined(separator: " ").replacingOccurrences(of: "\\-", with: "-")
+        for part in ReclaimPlanner.roundsSentence.split(separator: ";") {
+            let phrase = part.trimmingCharacters(in: .whitespaces)
+            #expect(prose.contains(phrase), "man page lacks: \(phrase)")
+        }
+        #expect(ReclaimPlanner.packingRound.kind == .data && ReclaimPlanner.packingRound.usage < 100)
     }
 
     @Test func aLeftoverJournalOnAHealthyStoreIsStillFinished() throws {
@@ -165,6 +196,18 @@ import Testing
         #expect(plan.room == room)
         #expect(!plan.roomFirst, "not lent again to a healthy store")
         #expect(plan.problems.isEmpty)
+        #expect(plan.roomStep?.hasSuffix("the temporary 1 GiB member over \(Self.roomFile); give it back") == true, "\(plan.roomStep ?? "")")
+    }
+
+    @Test func aSmallStoreIsJudgedWithTheChunkOfItsOldSize() {
+        // 1 GiB grown by 512 MiB: the lent store's metadata chunk (153.6 MiB, DUP) is not the one
+        // the store allocates once the room is back (102.4 MiB).
+        var f = CapacityTests.smallStore(metaSize: 171 << 20, metaUsed: 49 << 20, unallocated: 626 << 20)
+        f.deviceSize = 1536 << 20
+        f.metadataChunkNeed = (1536 << 20) / 10 * 2
+        let without = f.withoutRoom(512 << 20)
+        #expect(without.metadataChunkNeed == (1 << 30) / 10 * 2)
+        #expect(ReclaimHealth.problems(f, policy: CapacityTests.defaultPolicy, lent: 512 << 20).isEmpty, "metadata holds more than a chunk free at the old size")
     }
 
     @Test func figuresWithoutTheRoomLoseItsUnallocatedSpace() {

@@ -51,7 +51,7 @@ public enum CapacityEvaluator {
         if let (ms, mr) = metaLevel, let (us, _) = unallocLevel {
             reasons.append(CapacityReason(state: min(ms, us), figure: "metadata_free",
                 message: "metadata free \(size(f.metadataFree)) (\(pct(f.metadataFree, f.metadataSize))) is \(mr.human(base: f.metadataSize)) while \(unallocText): writes will fail with ENOSPC although df shows space; \(Remedy.unallocated(f))"))
-        } else if unallocLevel?.0 == .critical {
+        } else if unallocLevel?.0 == .critical, policy.unallocatedAloneMatters(f) {
             // No metadata chunk can be added: fine until metadata fills, which then is sudden.
             reasons.append(CapacityReason(state: .warning, figure: "unallocated",
                 message: "\(unallocText), while metadata still has \(size(f.metadataFree)) free: once that is used, writes fail with ENOSPC although df shows space; \(Remedy.unallocated(f))"))

@@ -32,6 +32,9 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
 
     static let minUnallocatedThreshold: UInt64 = 16 << 20
 
+    /// Logical bytes one new metadata chunk holds (`metadataChunkNeed` at the metadata ratio).
+    public var metadataChunkSize: UInt64 { UInt64(Double(metadataChunkNeed) / max(metadataRatio, 1)) }
+
     /// What Docker can still write: the data estimate, capped by the host for an image.
     public var effectiveFree: UInt64 {
         guard let host else { return dataFree }

@@ -28,6 +28,21 @@ public struct CapacityPolicy: Sendable, Equatable {
         self.hostCritical = try hostCritical.map { try NagiosRange($0, what: "--host-critical") }
     }
 
+    /// Whether the unallocated space alone (metadata not under pressure) is a finding. With the
+    /// default threshold, "one metadata chunk", it is not while the metadata chunks already hold
+    /// a whole chunk's worth free beyond the global reserve: btrfs adds a metadata chunk only
+    /// once the metadata space is about 80% used (should_alloc_chunk), so such a store has
+    /// the reserve one more chunk would give it, and the chunk is not needed yet. This is what
+    /// a small store needs: there a chunk is capped at a tenth of the filesystem
+    /// (init_alloc_chunk_ctl_policy_regular), twice that raw for DUP metadata, so one chunk
+    /// is 20% of the device; and a metadata chunk the kernel adds while `dockstore reclaim`
+    /// lends room is a tenth of the larger store, holding more free metadata after the room
+    /// is given back than the unallocated space could have. A threshold the user set is
+    /// judged on its own.
+    func unallocatedAloneMatters(_ f: CapacityFigures) -> Bool {
+        unallocatedCritical != nil || f.metadataFree < f.metadataChunkSize
+    }
+
     /// The unallocated thresholds in force for these figures.
     func unallocatedRanges(_ f: CapacityFigures) -> (warning: NagiosRange, critical: NagiosRange) {
         let one = Double(f.metadataChunkNeed)

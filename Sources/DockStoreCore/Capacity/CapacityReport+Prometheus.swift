@@ -24,6 +24,7 @@ extension CapacityReport {
         metric("dockstore_unallocated_bytes", "Raw device bytes not in any chunk (missing devices left out).", bytes(btrfs ? f?.unallocated : nil))
         metric("dockstore_device_size_bytes", "Raw bytes of the filesystem's present devices.", bytes(btrfs ? f?.deviceSize : nil))
         metric("dockstore_metadata_chunk_need_bytes", "Raw bytes one new metadata chunk takes.", bytes(btrfs ? f?.metadataChunkNeed : nil))
+        metric("dockstore_metadata_chunk_bytes", "Logical bytes one new metadata chunk holds.", bytes(btrfs ? f?.metadataChunkSize : nil))
         let host = f?.host
         metric("dockstore_image_apparent_bytes", "Apparent size of the loop image (NaN without a readable image).", bytes(host?.apparentBytes))
         metric("dockstore_image_allocated_bytes", "Bytes the loop image occupies on the host.", bytes(host?.allocatedBytes))

@@ -23,6 +23,9 @@ extension CapacityFigures {
         let newPart = f.unallocated >= Self.minUnallocatedThreshold ? UInt64(Double(f.unallocated) / dataRatio) : 0
         let slack = dataFree > oldPart ? dataFree - oldPart : 0
         f.dataFree = slack + newPart
+        // A chunk is at most a tenth of the store (init_alloc_chunk_ctl_policy_regular): judged
+        // at the old size, a small store needs the smaller chunk it will allocate then.
+        f.metadataChunkNeed = min(metadataChunkNeed, UInt64(Double(f.deviceSize / 10) * max(metadataRatio, 1)))
         return f
     }
 }

@@ -20,18 +20,36 @@ public struct ReclaimJournal: Codable, Sendable, Equatable {
         self.room = room
     }
 
+    /// Reads the journal, the room file as a real path. The file is stored as a path inside
+    /// `--root`, as every path in the journals; a journal written before that holds the real
+    /// path, which is read as well. A file that is not this store's room file is refused.
     public static func read(host: Host) throws -> ReclaimJournal? {
         guard let text = try FileContents.readString(host.real(path)) else { return nil }
+        var journal: ReclaimJournal
         do {
-            return try JSONDecoder().decode(ReclaimJournal.self, from: Data(text.utf8))
+            journal = try JSONDecoder().decode(ReclaimJournal.self, from: Data(text.utf8))
         } catch {
             throw DockStoreError.refused("\(host.real(path)) is not a reclaim journal dockstore can read; move it aside and check the store (btrfs filesystem show) for a temporary member or a grown image")
         }
+        if let file = journal.room?.file {
+            guard file == roomFile.string || file == host.real(roomFile) else {
+                throw DockStoreError.refused("the reclaim journal \(host.real(path)) names the room file \(file), not this store's \(roomFile.string)\(host.isRunningSystem ? "" : " under \(host.root)"); finish or undo that run by hand (btrfs filesystem show), then move the journal aside")
+            }
+            journal.room?.file = host.real(roomFile)
+        }
+        return journal
     }
 
     public func write(host: Host) throws {
         try host.makeFolders(Self.path.parent)
-        let bytes = Array(try JSONText.encode(self, pretty: false).utf8) + [UInt8(ascii: "\n")]
+        var stored = self
+        if let file = room?.file {
+            guard file == host.real(Self.roomFile) else {
+                throw DockStoreError.failed("the room file \(file) is not \(host.real(Self.roomFile)); not recording it")
+            }
+            stored.room?.file = Self.roomFile.string
+        }
+        let bytes = Array(try JSONText.encode(stored, pretty: false).utf8) + [UInt8(ascii: "\n")]
         try AtomicFile.write(host.real(Self.path), bytes, mode: 0o600)
     }
 

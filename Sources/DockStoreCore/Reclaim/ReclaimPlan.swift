@@ -20,9 +20,25 @@ public struct ReclaimPlan: Sendable, Equatable {
     public var noRoom: String?
     /// Bytes already lent by an interrupted run (judged as gone).
     public var lent: UInt64
+    /// When the interrupted run that lent `room` began (the room comes from its journal):
+    /// the room is continued and given back, not lent again.
+    public var lentSince: Int64? = nil
 
     /// Nothing to balance and nothing left over from an interrupted run.
     public var isNothingToDo: Bool { problems.isEmpty && !resumes }
+
+    /// The figures the plan judged: as if the room an interrupted run lent were given back.
+    public var judged: CapacityFigures { before.withoutRoom(lent) }
+
+    /// What happens to the temporary room, in a sentence; nil when none is planned.
+    public var roomStep: String? {
+        guard let room else { return noRoom.map { "no temporary room can be made: \($0)" } }
+        if let since = lentSince {
+            let use = problems.isEmpty ? "give it back" : "use it for the rounds, then give it back"
+            return "continue the room the interrupted reclaim of \(UTCTime.format(Double(since))) lent (its journal): \(room.lentDescription); \(use)"
+        }
+        return "\(roomFirst ? "first" : "if a round runs out of space"): \(room.description); if the chunks then no longer fit the old size, \(ReclaimPlanner.packingRound.filter) once more before giving it back"
+    }
 }
 
 /// The pure decision behind `dockstore reclaim`.
@@ -32,6 +48,19 @@ public enum ReclaimPlanner {
     public static let dataLevels = [0, 5, 10, 20, 40, 60, 80]
     /// Metadata rounds, only when metadata chunks hold the unallocated space.
     public static let metadataLevels = [0, 5, 10, 20, 40]
+    /// The data round that packs the chunks tighter when the lent room will not go back
+    /// (chunks allocated while the store was larger are larger).
+    public static let packingRound = ReclaimRound(.data, usage: 90)
+
+    /// Every round reclaim may run, as the man page states them (a test holds the page to it).
+    public static var roundsSentence: String {
+        func list(_ levels: [Int]) -> String {
+            let text = levels.map { "\($0)" }
+            guard text.count > 1 else { return text.joined() }
+            return text.dropLast().joined(separator: ", ") + ", then " + (text.last ?? "")
+        }
+        return "data chunks less than \(list(dataLevels)) percent full; metadata chunks less than \(list(metadataLevels)) percent full; one more data round less than \(packingRound.usage) percent full"
+    }
     /// What the host keeps free beyond the room.
     public static let hostMargin: UInt64 = 64 << 20
     public static let minimumRoom: UInt64 = 128 << 20
@@ -63,6 +92,7 @@ public enum ReclaimPlanner {
             // else only given back.
             plan.room = room
             plan.roomFirst = !problems.isEmpty
+            plan.lentSince = o.journal?.started
             return plan
         }
         let size = roomSize(f, dataChunk: o.dataChunkSize)
@@ -114,7 +144,7 @@ public enum ReclaimPlanner {
     /// metadata chunks hold at least two chunks' worth of free space (a metadata balance also
     /// moves the system chunks, and on a small store makes them larger: only worth it then).
     static func rounds(_ f: CapacityFigures) -> [ReclaimRound] {
-        let metadataChunk = UInt64(Double(f.metadataChunkNeed) / max(f.metadataRatio, 1))
+        let metadataChunk = f.metadataChunkSize
         let slack = f.metadataSize > f.metadataUsed ? f.metadataSize - f.metadataUsed : 0
         let metadataHoards = metadataChunk > 0 && slack >= 2 * metadataChunk
         var rounds: [ReclaimRound] = []

@@ -42,12 +42,18 @@ public struct ReclaimReport: Sendable, Equatable, Codable {
     public var room: Room?
     public var roomFirst: Bool?
     public var noRoom: String?
+    /// Bytes of room an interrupted run lent, left out of `before` (as the problems were judged).
+    public var lent: UInt64?
+    /// When that run began (Unix seconds): its room is continued, not lent again.
+    public var lentSince: Int64?
 
     public init(plan: ReclaimPlan, result: ReclaimResult?) {
         mountpoint = plan.mountpoint
         dryRun = result == nil
         problems = plan.problems.map(\.message)
-        before = Figures(plan.before)
+        before = Figures(plan.judged)
+        lent = plan.lent > 0 ? plan.lent : nil
+        lentSince = plan.lentSince
         if let result {
             outcome = result.outcome.rawValue
             message = result.message

@@ -18,9 +18,6 @@ public struct Reclaimer: Sendable {
         case roundEnded(ReclaimResult.Round)
     }
 
-    /// The data balance that packs the chunks tighter when the room will not go back.
-    static let packingUsage = 90
-
     public init(host: Host, policy: CapacityPolicy) {
         self.host = host
         self.policy = policy
@@ -66,7 +63,7 @@ public struct Reclaimer: Sendable {
             } catch let error as DockStoreError where error.code == Errno.noSpace {
                 // The chunks allocated while the store was larger are larger (a tenth of the
                 // store on small ones) and no longer fit: pack the data once more, then retry.
-                let packing = ReclaimRound(.data, usage: Self.packingUsage)
+                let packing = ReclaimPlanner.packingRound
                 events(.roundStarted(packing))
                 let ran = try runRound(packing, plan.mountpoint, deadline: .infinity, events: events)
                 result.rounds.append(ran)

@@ -37,6 +37,17 @@ public struct TemporaryRoom: Sendable, Equatable, Codable {
         TemporaryRoom(kind: .device, bytes: bytes, file: file)
     }
 
+    /// The room as it stands once lent.
+    public var lentDescription: String {
+        switch kind {
+        case .image:
+            let size = originalSize ?? 0
+            return "the image \(image ?? "?") grown from \(ByteSize.format(size)) to \(ByteSize.format(size + bytes))"
+        case .device:
+            return "the temporary \(ByteSize.format(bytes)) member over \(file ?? "?")"
+        }
+    }
+
     public var description: String {
         switch kind {
         case .image:
