@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
@@ -332,4 +333,37 @@ int ds_btrfs_balance_progress(int fd, struct ds_btrfs_balance_status *out) {
 
 int ds_btrfs_balance_cancel(int fd) {
     return ioctl(fd, BTRFS_IOC_BALANCE_CTL, BTRFS_BALANCE_CTL_CANCEL);
+}
+
+int ds_unlinkat_detached(int dirfd, const char *name, uint64_t device, uint64_t inode) {
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        /* Only async-signal-safe calls from here: the parent is multi-threaded. The
+         * grandchild is nobody's child to wait for, so no zombie is left behind. */
+        pid_t grandchild = fork();
+        if (grandchild != 0)
+            _exit(grandchild < 0 ? 1 : 0);
+        for (int other = 0; other < 65536; other++)
+            if (other != dirfd)
+                close(other);
+        setsid();
+        struct stat st;
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)
+            && (uint64_t)st.st_dev == device && (uint64_t)st.st_ino == inode
+            && unlinkat(dirfd, name, 0) == 0)
+            fsync(dirfd);
+        _exit(0);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return 0;
 }
