@@ -13,7 +13,8 @@ extension Dockstore {
                 Shrinks the image's btrfs device to DEVICE's size where it is larger, replaces it with DEVICE \
                 (the kernel's device replace copies device extents: subvolumes, snapshots and shared extents stay as \
                 they are, the UUID does not change, and the time does not grow with the number of layers), then grows \
-                onto the whole device, switches fstab to UUID=, detaches the loop device and deletes the image. Where \
+                onto the whole device, switches fstab to UUID=, detaches the loop device and deletes the image (renamed to \
+                IMAGE.dockstore-deleted at once and unlinked after the move reports done). Where \
                 replace cannot serve (a store already spanning several devices, a migration begun by an older \
                 dockstore, a kernel that refuses replace) it adds DEVICE and removes the loop device instead; the plan \
                 names the method and why.
