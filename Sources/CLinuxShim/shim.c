@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
@@ -259,6 +260,22 @@ int ds_btrfs_replace_cancel(int fd, uint64_t *result) {
     return rc;
 }
 
+/* Closes every descriptor but `low` and `high` (low <= high) in a forked child:
+ * close_range(2) where the kernel has it (5.9+), else one close(2) per possible number
+ * (65536 calls, tens of milliseconds on a busy host). Async-signal-safe. */
+static void ds_close_all_but(int low, int high) {
+#ifdef SYS_close_range
+    unsigned l = (unsigned)low, h = (unsigned)high;
+    if ((l == 0 || syscall(SYS_close_range, 0u, l - 1, 0u) == 0)
+        && (h <= l + 1 || syscall(SYS_close_range, l + 1, h - 1, 0u) == 0)
+        && syscall(SYS_close_range, h + 1, ~0u, 0u) == 0)
+        return;
+#endif
+    for (int other = 0; other < 65536; other++)
+        if (other != low && other != high)
+            close(other);
+}
+
 int ds_btrfs_replace_start_child(int fd, uint64_t srcdevid, const char *target, int *report_fd) {
     struct btrfs_ioctl_dev_replace_args args;
     memset(&args, 0, sizeof args);
@@ -287,9 +304,7 @@ int ds_btrfs_replace_start_child(int fd, uint64_t srcdevid, const char *target, 
          * output is closed too, so a reader of the caller's output sees its end when the caller ends. */
         int keep_low = fd < pipe_fds[1] ? fd : pipe_fds[1];
         int keep_high = fd < pipe_fds[1] ? pipe_fds[1] : fd;
-        for (int other = 0; other < 65536; other++)
-            if (other != keep_low && other != keep_high)
-                close(other);
+        ds_close_all_but(keep_low, keep_high);
         setsid();
         struct ds_btrfs_replace_outcome outcome;
         int rc = ioctl(fd, BTRFS_IOC_DEV_REPLACE, &args);
@@ -345,4 +360,35 @@ int ds_btrfs_balance_progress(int fd, struct ds_btrfs_balance_status *out) {
 
 int ds_btrfs_balance_cancel(int fd) {
     return ioctl(fd, BTRFS_IOC_BALANCE_CTL, BTRFS_BALANCE_CTL_CANCEL);
+}
+
+int ds_unlinkat_detached(int dirfd, const char *name, uint64_t device, uint64_t inode) {
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        /* Only async-signal-safe calls from here: the parent is multi-threaded. The
+         * grandchild is nobody's child to wait for, so no zombie is left behind. */
+        pid_t grandchild = fork();
+        if (grandchild != 0)
+            _exit(grandchild < 0 ? 1 : 0);
+        ds_close_all_but(dirfd, dirfd);
+        setsid();
+        struct stat st;
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)
+            && (uint64_t)st.st_dev == device && (uint64_t)st.st_ino == inode
+            && unlinkat(dirfd, name, 0) == 0)
+            fsync(dirfd);
+        _exit(0);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return 0;
 }

@@ -32,6 +32,16 @@ struct MigrationIntegrationTests {
         return process
     }
 
+    /// True once the image the move renamed is gone: the move unlinks it from a detached
+    /// process, so this waits for it (up to a minute).
+    func retiredImageIsGone(_ root: TestRoot) -> Bool {
+        for _ in 0..<600 {
+            if root.status(root.image + RetiredImage.suffix) == nil { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
     func inventory(_ root: TestRoot) throws -> String {
         try root.sh("btrfs subvolume list -uq \(root.mountpoint) | sed 's/ gen [0-9]*//'")
     }
@@ -120,6 +130,7 @@ struct MigrationIntegrationTests {
                 #expect(try self.inventory(root) == inventory, "DATA: \(point): subvolume inventory")
                 #expect(try self.sums(root) == sums, "DATA: \(point): checksums")
                 #expect(root.status(root.image) == nil, "\(point)")
+                #expect(retiredImageIsGone(root), "\(point): the renamed image is removed")
                 #expect(root.loopDevices() == [disk], "\(point)")
                 #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true, "\(point)")
                 #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "\(point)")
@@ -153,6 +164,7 @@ struct MigrationIntegrationTests {
                 #expect((try? self.inventory(root)) == inventory, "DATA: \(point): subvolume inventory")
                 #expect((try? self.sums(root)) == sums, "DATA: \(point): checksums")
                 #expect(root.status(root.image) == nil, "\(point)")
+                #expect(retiredImageIsGone(root), "\(point): the renamed image is removed")
                 #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true, "\(point)")
                 runs += 3
             }

@@ -180,5 +180,9 @@ struct ds_btrfs_replace_outcome {
  * child's pid, or -1 with errno.
  */
 int ds_btrfs_replace_start_child(int fd, uint64_t srcdevid, const char *target, int *report_fd);
+/* Unlinks `name` in the folder `dirfd` from a detached grandchild (then flushes the folder),
+ * only while it is still the regular file with `device` and `inode`; returns 0 once that
+ * grandchild is on its own (the caller does not wait for the unlink), -1 with errno. */
+int ds_unlinkat_detached(int dirfd, const char *name, uint64_t device, uint64_t inode);
 
 #endif

@@ -17,6 +17,7 @@ public enum MigrationStep: Sendable, Equatable {
     case resize(path: String)
     case writeFstab(bytes: [UInt8], line: String)
     case detachLoop(path: String)
+    /// Renames the image to its `RetiredImage` name; the unlink comes after the move.
     case deleteImage(path: String)
     case finish
 
@@ -58,7 +59,7 @@ public enum MigrationStep: Sendable, Equatable {
         case .resize(let path): return "grow btrfs on \(path) to the whole device"
         case .writeFstab(_, let line): return "fstab: mount by UUID: '\(line)'"
         case .detachLoop(let path): return "detach \(path)"
-        case .deleteImage(let path): return "delete \(path)"
+        case .deleteImage(let path): return "delete \(path) (renamed to \(path)\(RetiredImage.suffix) now, its blocks freed after the move)"
         case .finish: return "close the journal"
         }
     }

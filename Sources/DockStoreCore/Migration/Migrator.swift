@@ -3,7 +3,8 @@ import Dispatch
 /// Moves a mounted btrfs store from its loop image onto a device, online: add the device,
 /// remove the loop device (btrfs moves every chunk, so subvolumes, snapshots and shared
 /// extents stay as they are and the filesystem UUID does not change), grow onto the whole
-/// device, switch fstab to `UUID=`, detach, delete the image. A journal under
+/// device, switch fstab to `UUID=`, detach, delete the image (renamed at once, its blocks
+/// freed after the move: `RetiredImage`). A journal under
 /// /var/lib/dockstore records that a migration is under way; each step checks its own
 /// state, so a re-run after a crash continues.
 public struct Migrator: Sendable {
@@ -143,13 +144,8 @@ public struct Migrator: Sendable {
                    loop.backingInode == imageStatus.inode, loop.backingDevice == imageStatus.device {
                     try LoopDevice.detach(path)
                 }
-            case .deleteImage(let path):
-                if let status = try FileStatus.of(path) {
-                    guard try LoopDevice.devices(backing: status).isEmpty else {
-                        throw DockStoreError.refused("\(path) is still attached to a loop device; not deleting it")
-                    }
-                    try host.removeFile(image)
-                }
+            case .deleteImage:
+                try RetiredImage(host: host, image: image).retire()
             case .finish:
                 try host.removeFile(Self.journal)
             }

@@ -54,6 +54,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     public var capacity: CapacityFigures?
     /// Subvolumes of Docker's btrfs driver no layer, container or image refers to.
     public var orphans: OrphanTally?
+    /// The open migration's journal: onto which device, by which method, and its phase.
+    public var migration: String?
 
     public var inPlace: Bool { problems.isEmpty }
 
@@ -155,6 +157,13 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             status.filesystem = filesystem
             if entry.fstype == "btrfs" { status.orphans = OrphanTally.count(dataRoot: status.mountpoint) }
         }
+        do {
+            if let journal = try MigrationJournal.read(host: host) {
+                status.migration = "onto \(journal.deviceLabel) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs finishes it)"
+            }
+        } catch let error as DockStoreError {
+            status.warnings.append(error.message)
+        }
         if let unit = observed.mountUnit {
             status.systemdMount = unit.summary
             if unit.loadState == "loaded", unit.activeState == "failed" {
@@ -230,6 +239,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 row("orphans:", "cannot tell: \(orphans.unreadable ?? "?")")
             }
         }
+        if let migration { row("migration:", migration) }
         row("fstab:", fstab)
         row("systemd:", systemdMount)
         row("drop-in:", dropIn)

@@ -13,7 +13,8 @@ extension Dockstore {
                 Shrinks the image's btrfs device to DEVICE's size where it is larger, replaces it with DEVICE \
                 (the kernel's device replace copies device extents: subvolumes, snapshots and shared extents stay as \
                 they are, the UUID does not change, and the time does not grow with the number of layers), then grows \
-                onto the whole device, switches fstab to UUID=, detaches the loop device and deletes the image. Where \
+                onto the whole device, switches fstab to UUID=, detaches the loop device and deletes the image (renamed to \
+                IMAGE.dockstore-deleted at once and unlinked after the move reports done). Where \
                 replace cannot serve (a store already spanning several devices, a migration begun by an older \
                 dockstore, a kernel that refuses replace) it adds DEVICE and removes the loop device instead; the plan \
                 names the method and why.
@@ -44,6 +45,7 @@ extension Dockstore {
         @OptionGroup var change: ChangeOptions
 
         func run() throws {
+            let profile = PhaseProfile.fromEnvironment()
             let forced = try forcedMethod()
             if change.listFailpoints {
                 let method = forced ?? .replace
@@ -66,13 +68,16 @@ extension Dockstore {
                 }
                 guard actual == wanted else { throw DockStoreError.refused("refusing: \(resolved.path) is \(actual), not \(wanted)") }
             }
+            profile.mark("lock and resolve")
             let migrator = Migrator(host: host, mountpoint: paths.mountpoint, image: paths.image)
             let observed = try migrator.observe(resolved)
+            profile.mark("observe")
             if !change.dryRun { try migrator.upgradeJournal(observed, device: resolved) }
             let steps = abort ? try MigrationPlanner.planAbort(observed)
                 : try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
                                             mountpoint: paths.mountpoint, host: host, method: forced)
             if steps.isEmpty {
+                if !abort && !change.dryRun { freeRetiredImage(host: host, image: paths.image) }
                 Output.line(abort ? "No migration onto \(resolved.label) is under way; nothing to abort."
                                   : "Docker's storage at \(observed.mountpoint) is on \(resolved.label) already; nothing to do.")
                 return
@@ -92,13 +97,16 @@ extension Dockstore {
                 return
             }
             try confirm()
+            profile.mark("plan")
             let before = try SubvolumeInventory.read(observed.mountpoint)
             let usedBefore = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
+            profile.mark("inventory before")
             let terminal = isatty(1) == 1
             let estimate = MoveEstimate()
             try migrator.apply(steps, progress: { step in
                 if terminal { Output.emitRaw("\r\u{1B}[K") }
                 Output.line("[\(step.id)] \(step.description)")
+                profile.mark(step.id)
                 estimate.reset()
             }, moving: { progress in
                 let left = estimate.secondsLeft(progress, at: Clock.now())
@@ -106,13 +114,30 @@ extension Dockstore {
             })
             let after = try SubvolumeInventory.read(observed.mountpoint)
             let usedAfter = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
+            profile.mark("inventory after")
             guard after == before else {
                 throw DockStoreError.failed("the subvolumes at \(observed.mountpoint) differ after the move (\(before.entries.count) before, \(after.entries.count) after); check them with btrfs subvolume list -uq")
             }
             Output.line("Verified: the same \(after.entries.count) subvolumes (ids, UUIDs, parent UUIDs); data used \(ByteSize.format(usedBefore)) before, \(ByteSize.format(usedAfter)) after.")
             Output.line(abort ? "Docker's storage is back on the image; \(resolved.label) is released."
                               : "Docker's storage is on \(resolved.label) now; fstab mounts it by UUID.")
+            profile.mark("report")
+            if !abort { freeRetiredImage(host: host, image: paths.image) }
+            profile.mark("free image")
             withExtendedLifetime(lock) {}
+        }
+
+        /// Unlinks the image the move renamed, from a detached process: the move is done and
+        /// does not wait for the host to free the image's blocks. What cannot be removed is
+        /// a warning (the move itself succeeded); the next provision or migrate-ebs tries again.
+        func freeRetiredImage(host: Host, image: HostPath) {
+            do {
+                try RetiredImage(host: host, image: image).sweep(background: true)
+            } catch let error as DockStoreError {
+                Output.warning(error.message)
+            } catch {
+                Output.warning("cannot remove \(host.real(RetiredImage(host: host, image: image).path)): \(error)")
+            }
         }
 
         /// DOCKSTORE_MIGRATE_METHOD, for tests and benchmarks.

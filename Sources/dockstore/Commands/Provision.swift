@@ -84,6 +84,7 @@ extension Dockstore {
             let provisioner = Provisioner(host: host, request: request)
 
             let lock = try change.begin(host, "provision changes mounts and system files")
+            if !change.dryRun { removeRetiredImage(host: host, image: paths.image) }
             let plan = try provisioner.plan(try provisioner.observeSettled())
             plan.warnings.forEach { Output.warning($0) }
             let target = host.real(request.mountpoint)
@@ -103,6 +104,21 @@ extension Dockstore {
             }
             Output.line("Docker's storage is ready: \(store(request, host)) mounted at \(target).")
             withExtendedLifetime(lock) {}
+        }
+
+        /// An image a migration renamed and did not get to unlink (a crash, a reboot): removed
+        /// now. One that cannot be removed is a warning; it never stops the store coming up.
+        func removeRetiredImage(host: Host, image: HostPath) {
+            let retired = RetiredImage(host: host, image: image)
+            do {
+                if try retired.sweep(background: false) {
+                    Output.line("Removed \(host.real(retired.path)), the image a migration let go of.")
+                }
+            } catch let error as DockStoreError {
+                Output.warning(error.message)
+            } catch {
+                Output.warning("cannot remove \(host.real(retired.path)): \(error)")
+            }
         }
 
         func store(_ request: ProvisionRequest, _ host: Host) -> String {
