@@ -81,6 +81,7 @@ public enum CapacityProbe {
                 }
                 let path = withUnsafeBytes(of: dev.path) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
                 var device = BtrfsReading.Device(devid: devid, path: path, size: dev.total_bytes, used: dev.bytes_used)
+                device.deviceUUID = formatUUID(dev.uuid)
                 do {
                     device.errors = try errorStats("\(base)/devinfo/\(devid)/error_stats")
                 } catch {
