@@ -38,6 +38,13 @@ public struct BtrfsReading: Sendable, Equatable, Codable {
         public var errors: DeviceErrorCounters
         /// Why the error counters could not be read, when they could not.
         public var errorsUnreadable: String?
+        /// The device's own UUID within the filesystem (DEV_INFO), its identity when the kernel
+        /// name changes; nil where it was not read. Not part of the reports (left out of JSON).
+        public var deviceUUID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case devid, path, size, used, errors, errorsUnreadable
+        }
 
         public init(devid: UInt64, path: String, size: UInt64, used: UInt64 = 0, errors: DeviceErrorCounters = [:]) {
             self.devid = devid

@@ -49,6 +49,7 @@ public enum CapacityProbe {
         let base = "\(sysfs)/fs/btrfs/\(uuid)"
         let devices = usage.members.map { member -> BtrfsReading.Device in
             var device = BtrfsReading.Device(devid: member.devid, path: member.path, size: member.size, used: member.used)
+            device.deviceUUID = member.deviceUUID
             do {
                 device.errors = try errorStats("\(base)/devinfo/\(member.devid)/error_stats")
             } catch {

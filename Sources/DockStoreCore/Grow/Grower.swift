@@ -1,23 +1,20 @@
 /// Observes and grows a mounted btrfs store online: the image file, the loop device's
 /// idea of its size, then the filesystem by devid.
 public struct Grower: Sendable {
+    public let host: Host
     public let mountpoint: String
 
-    public init(mountpoint: String) { self.mountpoint = mountpoint }
+    public init(host: Host, mountpoint: String) {
+        self.host = host
+        self.mountpoint = mountpoint
+    }
 
     public func observe() throws -> GrowObservation {
-        guard let entry = try MountTable.read().mount(at: mountpoint) else {
-            throw DockStoreError.refused("nothing is mounted at \(mountpoint); run dockstore provision first")
-        }
-        guard entry.fstype == "btrfs" else { return GrowObservation(mountpoint: mountpoint, fstype: entry.fstype, devices: []) }
-        let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
-        let devices = try reading.devices.map { device -> GrowObservation.Device in
-            let block = try BlockDevice(path: device.path, lock: false)
-            let single = BtrfsReading(uuid: reading.uuid, spaces: [], devices: [device])
-            return GrowObservation.Device(devid: device.devid, path: device.path, btrfsSize: device.size,
-                                          blockSize: try block.size(), image: CapacityProbe.hostBacking(single, sysfs: "/sys"))
-        }
-        return GrowObservation(mountpoint: mountpoint, fstype: "btrfs", devices: devices)
+        let store = StoreObserver(host: host, imagePath: nil, mountpointPath: mountpoint).observe(.mount)
+        return try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDevice(path: $0.path, lock: false).size() },
+                                   backing: { member, uuid in
+            CapacityProbe.hostBacking(BtrfsReading(uuid: uuid, spaces: [], devices: [member]), sysfs: "/sys")
+        })
     }
 
     public func apply(_ steps: [GrowStep], progress: (GrowStep) -> Void) throws {

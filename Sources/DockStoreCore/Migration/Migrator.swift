@@ -20,24 +20,24 @@ public struct Migrator: Sendable {
     }
 
     public func observe(_ device: ResolvedDevice) throws -> MigrationObservation {
-        let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
-        let mounts = try MountTable.read()
+        let store = StoreObserver(host: host, image: image, mountpoint: mountpoint).observe([.mount, .image, .files])
+        let target = store.mountpoint
         var o = MigrationObservation(mountpoint: target, mounted: false, fstype: nil, uuid: nil, targetPath: device.path)
-        o.journal = try MigrationJournal.read(host: host)
+        o.journal = try store.migrationJournal.value()
         o.targetVolumeID = device.volumeID?.description
-        o.fstab = try FileContents.read(HostPaths.fstab, on: host)
-        o.imageExists = try FileStatus.of(host.real(image))?.kind == .regular
+        o.fstab = try store.fstab.value()
+        if case .file = try store.image.value() { o.imageExists = true } else { o.imageExists = false }
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
             let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
             throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")
         }
         let blockSize = try BlockDevice(path: device.path, lock: false).size()
         o.targetSize = blockSize
-        guard let entry = mounts.mount(at: target) else { return o }
+        let mounts = MountTable(entries: try store.mounts.value())
+        guard let entry = try store.mount() else { return o }
         o.mounted = true
         o.fstype = entry.fstype
-        guard entry.fstype == "btrfs" else { return o }
-        let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
+        guard entry.fstype == "btrfs", let reading = try store.btrfs.value()?.reading else { return o }
         let figures = CapacityFigures(btrfs: reading, mountpoint: target, host: nil)
         o.uuid = reading.uuid
         o.members = reading.devices

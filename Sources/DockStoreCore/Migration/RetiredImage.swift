@@ -1,10 +1,3 @@
-import CLinuxShim
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The image a finished move let go of. Freeing its blocks can take seconds (a host
 /// filesystem that discards synchronously, an image in many extents), so the move does not
 /// wait for it: it renames the image, in its own folder, to `<image>.dockstore-deleted`
@@ -59,12 +52,7 @@ public struct RetiredImage: Sendable {
         if case .held(let loop) = try leftover() {
             throw DockStoreError.refused("\(host.real(path)) (an image an earlier move let go of) is attached to \(loop); detach it (losetup -d \(loop)) and re-run")
         }
-        let dir = try host.openFolderInRoot(image.parent)
-        defer { close(dir) }
-        try Syscall.check("cannot rename \(real) to", host.real(path)) {
-            renameat(dir, image.lastComponent, dir, path.lastComponent)
-        }
-        try Syscall.check("cannot flush", host.real(image.parent)) { fsync(dir) }
+        try host.renameInFolder(image.parent, from: image.lastComponent, to: path.lastComponent)
     }
 
     /// Removes a retired image: now (`background: false`), or from a detached process that
@@ -85,11 +73,7 @@ public struct RetiredImage: Sendable {
                 try host.removeFile(path)
                 return true
             }
-            let dir = try host.openFolderInRoot(path.parent)
-            defer { close(dir) }
-            try Syscall.check("cannot start removing", host.real(path)) {
-                ds_unlinkat_detached(dir, path.lastComponent, status.device, status.inode)
-            }
+            try host.unlinkDetached(path, device: status.device, inode: status.inode)
             return true
         }
     }

@@ -9,36 +9,40 @@ public struct ProvisionObserver: Sendable {
     }
 
     public func observe(_ request: ProvisionRequest) throws -> ProvisionObservation {
+        try observe(request, store: StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint).observe())
+    }
+
+    /// Provision's input: the store as `store` saw it, plus what only provision reads (the
+    /// requested device, the mountpoint folder, Docker's configuration files, free host space
+    /// and systemd's mount unit).
+    public func observe(_ request: ProvisionRequest, store: StoreObservation) throws -> ProvisionObservation {
         let imagePath = host.real(request.image)
         let mountpointPath = host.real(request.mountpoint)
-        let mounts = try MountTable.read()
+        let mounts = MountTable(entries: try store.mounts.value())
         var observed = ProvisionObservation()
         if let deviceRequest = request.device {
             observed.device = try DeviceInspector(sysfs: resolver.sysfs, host: host)
                 .observe(try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait), mounts: mounts)
         }
 
-        let imageStatus = try FileStatus.of(imagePath)
-        if let imageStatus {
-            if imageStatus.kind == .regular {
-                let content = BlockProbe.probe(imagePath)
-                observed.image = .file(size: imageStatus.size, allocated: imageStatus.allocatedBytes, content: content)
-                let loops = try LoopDevice.devices(backing: imageStatus)
-                observed.imageLoops = loops.map(\.path)
-                observed.unfitImageLoops = loops.filter { !$0.coversWholeFileWritable }.map { loop in
-                    "\(loop.path) (\([loop.readOnly ? "read-only" : nil, loop.offset > 0 ? "offset \(loop.offset)" : nil, loop.sizeLimit > 0 ? "size limit \(loop.sizeLimit)" : nil].compactMap { $0 }.joined(separator: ", ")))"
-                }
-                observed.imageMountedAt = loops.flatMap { loop in mounts.mounts(ofSource: loop.path).map(\.target) }
-                if case .signature("btrfs", let uuid?, _) = content {
-                    // Open through one of the image's own loop devices: a copy of the image
-                    // (same UUID, another device) mounted elsewhere is not this store.
-                    let names = Set(loops.map { String($0.path.dropFirst("/dev/".count)) })
-                    observed.imageFilesystemOpen = try BtrfsSysfs.members(uuid: uuid).contains { names.contains($0) }
-                }
-            } else {
-                observed.image = .notRegular(imageStatus.kind)
+        let image = try store.image.value()
+        switch image {
+        case .file(let size, let allocated, let content, let loops):
+            observed.image = .file(size: size, allocated: allocated, content: content)
+            observed.imageLoops = loops.map(\.path)
+            observed.unfitImageLoops = loops.filter { !$0.coversWholeFileWritable }.map { loop in
+                "\(loop.path) (\([loop.readOnly ? "read-only" : nil, loop.offset > 0 ? "offset \(loop.offset)" : nil, loop.sizeLimit > 0 ? "size limit \(loop.sizeLimit)" : nil].compactMap { $0 }.joined(separator: ", ")))"
             }
-        } else {
+            observed.imageMountedAt = try store.imageMountedAt()
+            if case .signature("btrfs", let uuid?, _) = content {
+                // Open through one of the image's own loop devices: a copy of the image
+                // (same UUID, another device) mounted elsewhere is not this store.
+                let names = Set(loops.map { String($0.path.dropFirst("/dev/".count)) })
+                observed.imageFilesystemOpen = try BtrfsSysfs.members(uuid: uuid).contains { names.contains($0) }
+            }
+        case .notRegular(let kind):
+            observed.image = .notRegular(kind)
+        case .missing:
             observed.image = .missing
         }
         observed.imageFolderExists = try FileStatus.following(host.realFollowing(request.image.parent))?.kind == .directory
@@ -49,18 +53,15 @@ public struct ProvisionObserver: Sendable {
         case nil:
             observed.mountpoint = .missing
         case .directory?:
-            let canonical = canonicalPath(mountpointPath)
-            if let entry = mounts.mount(at: canonical) {
+            let canonical = store.mountpoint
+            if let entry = try store.mount() {
                 var ofImage = observed.imageMountedAt.contains(canonical)
-                if !ofImage, entry.fstype == "btrfs", let imageStatus, imageStatus.kind == .regular {
-                    // A store mid-migration spans the image and a device; the mount table may name either.
-                    let loops = try LoopDevice.devices(backing: imageStatus).map(\.path)
-                    let members = (try? CapacityProbe.readBtrfs(canonical, sysfs: "/sys"))?.devices.map(\.path) ?? []
-                    ofImage = members.contains(where: loops.contains)
+                if !ofImage, entry.fstype == "btrfs", case .file = image {
+                    ofImage = try store.btrfsSpansImage()
                     if ofImage { observed.imageMountedAt.append(canonical) }
                 }
                 let ofDevice = observed.device?.mountedAt.contains(canonical) ?? false
-                if !ofImage, let backing = try LoopDevice.backingFile(of: entry.source) {
+                if !ofImage, let backing = try store.mountedSource.value()?.loopBackingFile {
                     observed.mountedImageDeleted = backing == imagePath + " (deleted)"
                 }
                 observed.mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
@@ -72,16 +73,15 @@ public struct ProvisionObserver: Sendable {
             observed.mountpoint = .notFolder(kind)
         }
 
-        observed.fstab = try FileContents.read(HostPaths.fstab, on: host)
+        observed.fstab = try store.fstab.value()
         observed.dropIn = try FileContents.readString(HostPaths.dockerDropIn, on: host)
         observed.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
         observed.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host)
-        observed.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
+        observed.bootDisabled = try store.bootDisabled.value()
         if observed.imageFolderExists {
             observed.hostAvailable = try HostSpace.of(host.realFollowing(request.image.parent)).available
         }
-        let systemdRuntime = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
-        observed.systemdRunning = host.isRunningSystem && systemdRuntime?.kind == .directory
+        observed.systemdRunning = try store.systemdRunning.value()
         if observed.systemdRunning {
             observed.mountUnit = try SystemdMountUnit.read(mountpoint: request.mountpoint.string)
         }
@@ -90,7 +90,9 @@ public struct ProvisionObserver: Sendable {
 
     /// The path with its folders' symlinks resolved (the mount table holds canonical paths);
     /// the last component is known not to be a symlink.
-    func canonicalPath(_ path: String) -> String {
+    func canonicalPath(_ path: String) -> String { Self.canonicalPath(path) }
+
+    static func canonicalPath(_ path: String) -> String {
         let folder = AtomicFile.parentFolder(of: path)
         guard case .success(let base) = PathCalls.realPath(folder) else { return path }
         let name = path.split(separator: "/").last.map(String.init) ?? ""

@@ -66,15 +66,21 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     /// when a non-loop block device is mounted at the mountpoint or fstab mounts one there
     /// by UUID, the image otherwise.
     public static func detectRequest(host: Host, image: HostPath, mountpoint: HostPath) throws -> ProvisionRequest {
-        let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
+        try detectRequest(host: host, image: image, mountpoint: mountpoint,
+                          store: StoreObserver(host: host, image: image, mountpoint: mountpoint).observe([.mount, .files]))
+    }
+
+    /// `detectRequest` from a store observation of `image` and `mountpoint`.
+    public static func detectRequest(host: Host, image: HostPath, mountpoint: HostPath,
+                                     store: StoreObservation) throws -> ProvisionRequest {
         var spec: DeviceSpec? = nil
         var fstype: String? = nil
-        if let entry = try MountTable.read().mount(at: target), entry.source.hasPrefix("/dev/"),
+        if let entry = try store.mount(), entry.source.hasPrefix("/dev/"),
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
            try !isLoop(entry.source, over: host.real(image)) {
             spec = .path(entry.source)
             fstype = entry.fstype
-        } else if let bytes = try FileContents.read(HostPaths.fstab, on: host),
+        } else if let bytes = try store.fstab.value(),
                   let entry = FstabFile(bytes: bytes).entries(mountingAt: mountpoint).first?.entry,
                   entry.source.hasPrefix("UUID=") {
             spec = .filesystemUUID(String(entry.source.dropFirst(5)))
@@ -109,6 +115,13 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     }
 
     public static func inspect(host: Host, request: ProvisionRequest) throws -> StoreStatus {
+        try inspect(host: host, request: request,
+                    store: StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint).observe())
+    }
+
+    /// The status of `request`'s store as `store` (an observation of its image and
+    /// mountpoint) saw it.
+    public static func inspect(host: Host, request: ProvisionRequest, store: StoreObservation) throws -> StoreStatus {
         let provisioner = Provisioner(host: host, request: request)
         var status = StoreStatus(store: request.device == nil ? "image" : "device",
                                  mountpoint: host.real(request.mountpoint), mounted: false,
@@ -116,7 +129,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                                  problems: [], warnings: [])
         let observed: ProvisionObservation
         do {
-            observed = try provisioner.observe()
+            observed = try ProvisionObserver(host: host).observe(request, store: store)
         } catch let error as DockStoreError where error.kind != .failed {
             status.device = request.device.map { Device(path: $0.spec.description, requested: $0.spec.description,
                                                         volumeID: nil, sizeBytes: 0, content: "missing") }

@@ -22,6 +22,8 @@ extension BtrfsFilesystem {
         public var size: UInt64
         /// Bytes of chunks on this member.
         public var used: UInt64
+        /// The member's device UUID (dev_item.uuid): its identity within the filesystem.
+        public var deviceUUID: String
     }
 
     /// What the kernel says of a mounted btrfs, through ioctls only (FS_INFO, SPACE_INFO and
@@ -60,7 +62,7 @@ extension BtrfsFilesystem {
                 case .failure(let code): throw DockStoreError.system("cannot read btrfs device \(devid) of", mountpoint, errno: code)
                 }
                 let path = withUnsafeBytes(of: dev.path) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                members.append(Member(devid: devid, path: path, size: dev.total_bytes, used: dev.bytes_used))
+                members.append(Member(devid: devid, path: path, size: dev.total_bytes, used: dev.bytes_used, deviceUUID: formatUUID(dev.uuid)))
             }
         }
         return Usage(uuid: formatUUID(info.fsid), spaces: spaces, members: members)

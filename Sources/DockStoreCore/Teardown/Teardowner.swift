@@ -10,34 +10,13 @@ public struct Teardowner: Sendable {
     }
 
     public func observe() throws -> TeardownObservation {
-        var o = TeardownObservation()
-        o.dockerdPID = DockerDaemon.running(host: host)
-        let mounts = try MountTable.read()
-        let target = ProvisionObserver(host: host).canonicalPath(host.real(request.mountpoint))
-        o.mounted = mounts.mount(at: target)
-        let imagePath = host.real(request.image)
-        if let image = try FileStatus.of(imagePath), image.kind == .regular {
-            o.imageExists = true
-            o.imageLoops = try LoopDevice.devices(backing: image).map(\.path)
-        }
-        o.fstab = try FileContents.read(HostPaths.fstab, on: host)
-        o.dropInExists = try FileStatus.of(host.real(HostPaths.dockerDropIn)) != nil
-        o.bootDisabled = try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil
-        o.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
-        let systemd = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
-        o.systemdRunning = host.isRunningSystem && systemd?.kind == .directory
-
-        if let entry = o.mounted, entry.source.hasPrefix("/dev/"), !o.imageLoops.contains(entry.source) {
-            o.device = entry.source
-        }
-        if let entry = o.mounted, case .signature(_, let uuid, let label) = BlockProbe.probe(entry.source) {
-            o.storeUUID = uuid
-            o.deviceLabel = label
-        }
-        let journal = try MigrationJournal.read(host: host)
-        o.migrationOpen = journal != nil
-        o.journalUUID = journal?.filesystemUUID
-        o.reclaimOpen = try FileStatus.of(host.real(ReclaimJournal.path)) != nil
+        let dockerdPID = DockerDaemon.running(host: host)
+        let store = StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint).observe()
+        var o = try TeardownObservation(store: store, dockerdPID: dockerdPID,
+                                        dropInExists: try FileStatus.of(host.real(HostPaths.dockerDropIn)) != nil,
+                                        sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
+        let mounts = try store.mounts.value()
+        let target = store.mountpoint
         if o.storeUUID == nil, let bytes = o.fstab,
            let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
            let node = try BlockProbe.device(withUUID: String(line.source.dropFirst(5))),
@@ -47,7 +26,7 @@ public struct Teardowner: Sendable {
             o.device = o.device ?? node
         }
         if let device = o.device, let node = try FileStatus.following(device) {
-            o.deviceMountedElsewhere = try mounts.entries.filter { entry in
+            o.deviceMountedElsewhere = try mounts.filter { entry in
                 guard entry.target != target, entry.source.hasPrefix("/") else { return false }
                 return try FileStatus.following(entry.source).map { $0.kind == .blockDevice && $0.rdev == node.rdev } == true
             }.map(\.target)

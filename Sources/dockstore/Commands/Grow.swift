@@ -33,7 +33,7 @@ extension Dockstore {
             let target = host.real(try MountpointOption.resolve(mountpoint, host: host))
             let size = try to.map { try ByteSize.parse($0, what: "--to") }
             let lock = try change.begin(host, "grow resizes the store")
-            let grower = Grower(mountpoint: target)
+            let grower = Grower(host: host, mountpoint: target)
             let (steps, warnings) = try GrowPlanner.plan(try grower.observe(), to: size, allowOvercommit: allowOvercommit)
             warnings.forEach { Output.warning($0) }
             if steps.isEmpty {

@@ -20,10 +20,11 @@ extension Dockstore {
         func run() throws {
             let host = try global.host()
             let paths = try store.paths(try ProvisionSettings.load(host: host))
+            let store = StoreObserver(host: host, image: paths.image, mountpoint: paths.mountpoint).observe()
             let request = try device.map {
                 try StoreStatus.deviceRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, device: $0)
-            } ?? StoreStatus.detectRequest(host: host, image: paths.image, mountpoint: paths.mountpoint)
-            let status = try StoreStatus.inspect(host: host, request: request)
+            } ?? StoreStatus.detectRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, store: store)
+            let status = try StoreStatus.inspect(host: host, request: request, store: store)
             Output.line(json ? try status.renderJSON() : status.renderText())
             if !status.inPlace { throw ExitCode(ExitStatus.problems.rawValue) }
         }

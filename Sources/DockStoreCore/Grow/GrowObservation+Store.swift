@@ -1,0 +1,21 @@
+extension GrowObservation {
+    /// Grow's input from the store observation: what is mounted and, for btrfs, every member;
+    /// `mountpoint` is the path as the user gave it, for messages.
+    /// `blockSize` and `backing` are grow's own reads per member (the block device's size, and
+    /// for a loop device its image). Refuses when nothing is mounted.
+    public init(store: StoreObservation, mountpoint: String, blockSize: (BtrfsReading.Device) throws -> UInt64,
+                backing: (BtrfsReading.Device, String) throws -> HostBacking?) throws {
+        guard let entry = try store.mount() else {
+            throw DockStoreError.refused("nothing is mounted at \(mountpoint); run dockstore provision first")
+        }
+        guard entry.fstype == "btrfs", let btrfs = try store.btrfs.value() else {
+            self.init(mountpoint: mountpoint, fstype: entry.fstype, devices: [])
+            return
+        }
+        let devices = try btrfs.members.map { member in
+            Device(devid: member.devid, path: member.path, btrfsSize: member.size, blockSize: try blockSize(member),
+                   image: try backing(member, btrfs.uuid))
+        }
+        self.init(mountpoint: mountpoint, fstype: "btrfs", devices: devices)
+    }
+}
