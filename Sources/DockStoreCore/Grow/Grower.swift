@@ -28,7 +28,7 @@ public struct Grower: Sendable {
     }
 
     public func apply(_ steps: [GrowStep], progress: (GrowStep) -> Void) throws {
-        for step in steps {
+        try StepEngine.apply(steps, progress: progress) { step in
             switch step {
             case .extendImage(let path, _, let to):
                 let fd = try Syscall.check("cannot open", path) { open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC) }
@@ -48,8 +48,6 @@ public struct Grower: Sendable {
                 defer { close(fd) }
                 try Syscall.checkBtrfs("cannot resize btrfs device \(devid) at", mountpoint) { ds_btrfs_resize(fd, "\(devid):max") }
             }
-            progress(step)
-            Failpoint.reached(step.id)
         }
     }
 }
