@@ -24,7 +24,8 @@ struct FailpointCoverageTests {
     func commandListsItsDerivedFailpoints(_ scenario: StepCatalog.Scenario) throws {
         let root = try TestRoot()
         defer { root.cleanUp() }
-        let listed = try root.dockstore(FailpointCoverage.listing(scenario.name), root: false).stdout
+        let (arguments, environment) = FailpointCoverage.listing(scenario.name)
+        let listed = try root.dockstore(arguments, environment: environment, root: false).stdout
         #expect(listed == scenario.failpoints.map { $0 + "\n" }.joined(), "\(scenario.name)")
     }
 }

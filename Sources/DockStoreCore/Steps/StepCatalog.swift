@@ -14,6 +14,10 @@ public enum StepCatalog {
          Scenario(name: "teardown", failpoints: TeardownStep.Kind.ids),
          Scenario(name: "provision", failpoints: ProvisionStep.failpoints(device: false)),
          Scenario(name: "provision --device", failpoints: ProvisionStep.failpoints(device: true))]
+            + MigrationMethod.allCases.flatMap { method in
+                [Scenario(name: "migrate-ebs \(method.rawValue)", failpoints: method.failpoints),
+                 Scenario(name: "migrate-ebs \(method.rawValue) --abort", failpoints: method.abortFailpoints)]
+            }
     }
 
     /// The failpoints of the scenario called `name`; empty for one not in the catalog.
