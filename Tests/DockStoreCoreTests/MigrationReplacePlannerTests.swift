@@ -191,7 +191,12 @@ import Testing
     }
 
     @Test func failpointListsNameEveryStepId() {
-        #expect(MigrationStep.allIDs == MigrationMethod.replace.failpoints)
+        // Derived from the step kinds: every kind runs in some move or abort, and the lists are the ones the crash matrices run.
+        #expect(Set(MigrationMethod.allCases.flatMap { $0.failpoints + $0.abortFailpoints }) == Set(MigrationStep.Kind.ids))
+        #expect(MigrationMethod.replace.failpoints == ["journal", "shrink", "replace", "resize", "fstab", "detach-loop", "delete-image", "finish"])
+        #expect(MigrationMethod.addRemove.failpoints == ["journal", "add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"])
+        #expect(MigrationMethod.replace.abortFailpoints == ["cancel-replace", "grow-image", "finish"])
+        #expect(MigrationMethod.addRemove.abortFailpoints == ["remove-device", "finish"])
         #expect(MigrationMethod.replace.failpoints.contains("replace") && MigrationMethod.replace.failpoints.contains("shrink"))
         #expect(MigrationMethod.addRemove.failpoints.contains("remove-loop"))
     }

@@ -143,6 +143,6 @@ import Testing
 
     @Test func everyStepHasAFailpointName() {
         let ids = ProvisionPlannerTests.cases.flatMap { $0.2 }
-        #expect(Set(ids).isSubset(of: Set(ProvisionStep.allIDs)))
+        #expect(Set(ids).isSubset(of: Set(ProvisionStep.Kind.ids)))
     }
 }

@@ -74,12 +74,8 @@ struct BackendIntegrationTests {
     }
 
     @Test func everyBackendCrashPointConverges() throws {
-        var points: [String] = []
-        try withTestRoot { root in
-            points = try root.dockstore(["backend", "--list-failpoints"], root: false).stdout.split(separator: "\n").map(String.init)
-        }
-        #expect(points == BackendStep.allIDs)
-        for point in points where point != "restart-docker" {
+        let points = FailpointCoverage.reachable("backend")
+        for point in points {
             try withTestRoot { root in
                 try prepare(root)
                 let crashed = try root.dockstore(["backend", "vfs"], environment: ["DOCKSTORE_FAILPOINT": point])
@@ -92,8 +88,7 @@ struct BackendIntegrationTests {
                 #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"log-level\": \"warn\",\n  \"debug\": true\n}\n")
             }
         }
-        let count = points.filter { $0 != "restart-docker" }.count
-        reliability("backend crash matrix", cases: count, runs: count * 2)
+        reliability("backend crash matrix", cases: points.count, runs: points.count * 2)
     }
 
     /// Every file and folder under the root with its mode, size, mtime, link target and bytes;

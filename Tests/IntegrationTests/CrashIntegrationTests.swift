@@ -9,13 +9,8 @@ import Glibc
 /// end state equals that of a run that never crashed.
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct CrashIntegrationTests {
-    /// Every failpoint the binary declares, so none is forgotten.
-    static func failpoints() throws -> [String] {
-        let root = try TestRoot()
-        defer { root.cleanUp() }
-        return try root.dockstore(["provision", "--list-failpoints"], root: false).stdout
-            .split(separator: "\n").map(String.init)
-    }
+    /// Every failpoint of an image's provision a test root reaches (FailpointCoverage says why not the others).
+    static func failpoints() -> [String] { FailpointCoverage.reachable("provision") }
 
     /// Makes every step run, the daemon-json one included (and, with the marker teardown
     /// leaves, enable-boot).
@@ -33,14 +28,10 @@ struct CrashIntegrationTests {
         return state
     }
 
-    @Test func declaresEveryStep() throws {
-        #expect(try Self.failpoints() == ProvisionStep.failpoints(device: false))
-    }
-
     /// After the kill, a power cut: drop the page cache and take the store down
     /// (unmount, detach) as a reboot would, so only what was fsynced counts.
     @Test func everyCrashPointSurvivesAPowerCut() throws {
-        for point in try Self.failpoints() where point != "daemon-reload" {
+        for point in Self.failpoints() {
             try withTestRoot { root in
                 try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
                 try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n") // makes enable-boot run
@@ -58,7 +49,7 @@ struct CrashIntegrationTests {
                 #expect(try root.dockstore(["status"]).status == 0, "\(point)")
             }
         }
-        let count = try Self.failpoints().count - 1
+        let count = Self.failpoints().count
         reliability("provision (image) power cut", cases: count, runs: count * 3)
     }
 
@@ -70,8 +61,7 @@ struct CrashIntegrationTests {
             try #require(try root.dockstore(["provision"]).status == 0)
             reference = endState(root)
         }
-        // daemon-reload runs only when systemd runs the host; this machine has none.
-        for point in try Self.failpoints() where point != "daemon-reload" {
+        for point in Self.failpoints() {
             try withTestRoot { root in
                 try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
                 try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n") // makes enable-boot run
@@ -83,7 +73,7 @@ struct CrashIntegrationTests {
                 #expect(try root.dockstore(["provision"]).stdout.contains("nothing to do"), "\(point)")
             }
         }
-        let count = try Self.failpoints().count - 1
+        let count = Self.failpoints().count
         reliability("provision (image) crash matrix", cases: count, runs: 1 + count * 3)
     }
 }

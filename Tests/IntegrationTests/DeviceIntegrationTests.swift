@@ -171,13 +171,8 @@ struct DeviceIntegrationTests {
     }
 
     @Test func everyDeviceCrashPointConvergesOnRerun() throws {
-        var points: [String] = []
-        try withTestRoot { root in
-            points = try root.dockstore(["provision", "--device", "/dev/null", "--list-failpoints"], root: false)
-                .stdout.split(separator: "\n").map(String.init)
-        }
-        #expect(points == ProvisionStep.failpoints(device: true))
-        for point in points where point != "daemon-reload" {
+        let points = FailpointCoverage.reachable("provision --device")
+        for point in points {
             try withTestRoot { root in
                 let disk = try root.attachDisk(megabytes: 512)
                 try root.write(root.path + "/etc/docker/daemon.json", CrashIntegrationTests.conflictingDaemonJSON)
@@ -193,8 +188,7 @@ struct DeviceIntegrationTests {
                 #expect(try root.dockstore(["provision", "--device", disk]).stdout.contains("nothing to do"), "\(point)")
             }
         }
-        let count = points.filter { $0 != "daemon-reload" }.count
-        reliability("provision --device crash matrix", cases: count, runs: count * 2)
+        reliability("provision --device crash matrix", cases: points.count, runs: points.count * 2)
     }
 
     func expectDeviceRefusal(_ root: TestRoot, _ disk: String, _ extra: [String], _ text: String, _ name: String,

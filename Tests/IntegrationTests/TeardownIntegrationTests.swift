@@ -145,12 +145,8 @@ struct TeardownIntegrationTests {
     }
 
     @Test func everyTeardownCrashPointConverges() throws {
-        var points: [String] = []
-        try withTestRoot { root in
-            points = try root.dockstore(["teardown", "--list-failpoints"], root: false).stdout.split(separator: "\n").map(String.init)
-        }
-        #expect(points == TeardownStep.allIDs)
-        for point in points where !["stop-docker", "wipe-device", "daemon-reload"].contains(point) {
+        let points = FailpointCoverage.reachable("teardown")
+        for point in points {
             try withTestRoot { root in
                 try root.write(root.fstab, Self.otherLine)
                 try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
@@ -163,8 +159,7 @@ struct TeardownIntegrationTests {
                 #expect(root.status(root.image) == nil && root.status(root.dropIn) == nil, "\(point)")
             }
         }
-        let count = points.filter { !["stop-docker", "wipe-device", "daemon-reload"].contains($0) }.count
-        reliability("teardown crash matrix", cases: count, runs: count * 2)
+        reliability("teardown crash matrix", cases: points.count, runs: points.count * 2)
     }
 
     /// teardown leaves /etc/dockstore.disabled, which the boot unit's ConditionPathExists=!

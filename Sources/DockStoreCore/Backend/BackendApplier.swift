@@ -14,14 +14,7 @@ public struct BackendApplier: Sendable {
                 throw DockStoreError.refused("the folder \(host.real(folder)) does not exist; is this a SUSE system (or the right --root)? Nothing was changed")
             }
         }
-        try WritePreflight.check(plan.steps.compactMap { step in
-            switch step {
-            case .writeDaemonJSON(_, let bytes, _): .init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count)
-            case .writeSysconfig(_, let bytes, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)
-            case .restartDocker: nil
-            }
-        })
-        for step in plan.steps {
+        try StepEngine.apply(plan.steps, in: host, progress: progress) { step in
             switch step {
             case .writeDaemonJSON(_, let bytes, _):
                 try AtomicFile.write(HostPaths.daemonJSON, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
@@ -33,8 +26,6 @@ public struct BackendApplier: Sendable {
                     throw DockStoreError.failed("systemctl restart docker.service failed: \(result.reason)")
                 }
             }
-            progress(step)
-            Failpoint.reached(step.id)
         }
     }
 }

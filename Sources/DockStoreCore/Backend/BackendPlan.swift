@@ -1,19 +1,32 @@
-/// One step of `backend`; its `id` is its failpoint name. daemon.json goes first: a crash
-/// between the two leaves dockerd with one setting, never with a conflict.
-public enum BackendStep: Sendable, Equatable {
+/// One step of `backend`. daemon.json goes first: a crash between the two leaves dockerd
+/// with one setting, never with a conflict.
+public enum BackendStep: AppliedStep, Equatable {
     case writeDaemonJSON(old: [UInt8], new: [UInt8], change: String)
     case writeSysconfig(old: [UInt8]?, new: [UInt8], change: String)
     case restartDocker
 
-    public var id: String {
+    /// Its raw value is the step's id and failpoint name.
+    public enum Kind: String, StepKind {
+        case writeDaemonJSON = "daemon-json"
+        case writeSysconfig = "sysconfig"
+        case restartDocker = "restart-docker"
+    }
+
+    public var kind: Kind {
         switch self {
-        case .writeDaemonJSON: return "daemon-json"
-        case .writeSysconfig: return "sysconfig"
-        case .restartDocker: return "restart-docker"
+        case .writeDaemonJSON: return .writeDaemonJSON
+        case .writeSysconfig: return .writeSysconfig
+        case .restartDocker: return .restartDocker
         }
     }
 
-    public static let allIDs = ["daemon-json", "sysconfig", "restart-docker"]
+    public func plannedWrites(_ host: Host) -> [WritePreflight.PlannedWrite] {
+        switch self {
+        case .writeDaemonJSON(_, let bytes, _): [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count)]
+        case .writeSysconfig(_, let bytes, _): [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
+        case .restartDocker: []
+        }
+    }
 }
 
 public struct BackendPlan: Sendable, Equatable {

@@ -22,21 +22,28 @@ public struct GrowObservation: Sendable, Equatable {
     }
 }
 
-/// One idempotent step of growing; `id` is its failpoint name.
-public enum GrowStep: Sendable, Equatable {
+/// One idempotent step of growing.
+public enum GrowStep: AppliedStep, Equatable {
     case extendImage(path: String, from: UInt64, to: UInt64)
     case refreshLoop(device: String)
     case resizeFilesystem(devid: UInt64, from: UInt64, to: UInt64)
 
-    public var id: String {
-        switch self {
-        case .extendImage: return "extend-image"
-        case .refreshLoop: return "loop-capacity"
-        case .resizeFilesystem: return "resize"
-        }
+    /// Its raw value is the step's id and failpoint name.
+    public enum Kind: String, StepKind {
+        case extendImage = "extend-image"
+        case refreshLoop = "loop-capacity"
+        case resizeFilesystem = "resize"
     }
 
-    public static let allIDs = ["extend-image", "loop-capacity", "resize"]
+    public typealias Context = Void
+
+    public var kind: Kind {
+        switch self {
+        case .extendImage: return .extendImage
+        case .refreshLoop: return .refreshLoop
+        case .resizeFilesystem: return .resizeFilesystem
+        }
+    }
 
     public var description: String {
         switch self {

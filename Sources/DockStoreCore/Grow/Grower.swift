@@ -18,7 +18,7 @@ public struct Grower: Sendable {
     }
 
     public func apply(_ steps: [GrowStep], progress: (GrowStep) -> Void) throws {
-        for step in steps {
+        try StepEngine.apply(steps, progress: progress) { step in
             switch step {
             case .extendImage(let path, _, let to):
                 try ImageFile.extend(path, to: to)
@@ -27,8 +27,6 @@ public struct Grower: Sendable {
             case .resizeFilesystem(let devid, _, _):
                 try BtrfsFilesystem.resize(devid, to: nil, at: mountpoint)
             }
-            progress(step)
-            Failpoint.reached(step.id)
         }
     }
 }

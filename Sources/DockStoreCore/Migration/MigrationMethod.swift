@@ -22,18 +22,12 @@ public enum MigrationMethod: String, Sendable, Equatable, Codable, CaseIterable 
 
     /// The failpoints of a move by this method, in order.
     public var failpoints: [String] {
-        switch self {
-        case .replace: return ["journal", "shrink", "replace", "resize", "fstab", "detach-loop", "delete-image", "finish"]
-        case .addRemove: return ["journal", "add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]
-        }
+        MigrationStep.Kind.allCases.filter { $0.runs(self, abort: false) }.map(\.rawValue)
     }
 
     /// The failpoints of `--abort` of a move by this method.
     public var abortFailpoints: [String] {
-        switch self {
-        case .replace: return ["cancel-replace", "grow-image", "finish"]
-        case .addRemove: return ["remove-device", "finish"]
-        }
+        MigrationStep.Kind.allCases.filter { $0.runs(self, abort: true) }.map(\.rawValue)
     }
 }
 

@@ -1,5 +1,5 @@
-/// One idempotent step of a migration; `id` is its failpoint name.
-public enum MigrationStep: Sendable, Equatable {
+/// One idempotent step of a migration.
+public enum MigrationStep: AppliedStep, Equatable {
     case begin(journal: MigrationJournal)
     /// Shrink the image's btrfs device to `size` (the target's), so the replace can copy
     /// it: only chunks beyond that size move.
@@ -21,26 +21,60 @@ public enum MigrationStep: Sendable, Equatable {
     case deleteImage(path: String)
     case finish
 
-    public var id: String {
-        switch self {
-        case .begin: return "journal"
-        case .shrink: return "shrink"
-        case .replace: return "replace"
-        case .cancelReplace: return "cancel-replace"
-        case .growImage: return "grow-image"
-        case .addDevice: return "add-device"
-        case .removeLoop: return "remove-loop"
-        case .removeDevice: return "remove-device"
-        case .resize: return "resize"
-        case .writeFstab: return "fstab"
-        case .detachLoop: return "detach-loop"
-        case .deleteImage: return "delete-image"
-        case .finish: return "finish"
+    /// Its raw value is the step's id and failpoint name.
+    public enum Kind: String, StepKind {
+        case begin = "journal"
+        case shrink
+        case replace
+        case cancelReplace = "cancel-replace"
+        case growImage = "grow-image"
+        case addDevice = "add-device"
+        case removeLoop = "remove-loop"
+        case removeDevice = "remove-device"
+        case resize
+        case writeFstab = "fstab"
+        case detachLoop = "detach-loop"
+        case deleteImage = "delete-image"
+        case finish
+
+        /// Whether a move by `method` (or, with `abort`, its abort) runs this kind of step.
+        public func runs(_ method: MigrationMethod, abort: Bool) -> Bool {
+            switch (self, method) {
+            case (.begin, _), (.resize, _), (.writeFstab, _), (.detachLoop, _), (.deleteImage, _): return !abort
+            case (.finish, _): return true
+            case (.shrink, .replace), (.replace, .replace), (.addDevice, .addRemove), (.removeLoop, .addRemove): return !abort
+            case (.cancelReplace, .replace), (.growImage, .replace), (.removeDevice, .addRemove): return abort
+            default: return false
+            }
         }
     }
 
-    /// The failpoints of a move by the default method (device replace).
-    public static let allIDs = MigrationMethod.replace.failpoints
+    public var kind: Kind {
+        switch self {
+        case .begin: return .begin
+        case .shrink: return .shrink
+        case .replace: return .replace
+        case .cancelReplace: return .cancelReplace
+        case .growImage: return .growImage
+        case .addDevice: return .addDevice
+        case .removeLoop: return .removeLoop
+        case .removeDevice: return .removeDevice
+        case .resize: return .resize
+        case .writeFstab: return .writeFstab
+        case .detachLoop: return .detachLoop
+        case .deleteImage: return .deleteImage
+        case .finish: return .finish
+        }
+    }
+
+    public func plannedWrites(_ host: Host) throws -> [WritePreflight.PlannedWrite] {
+        switch self {
+        case .begin(let journal): return [.init(path: host.real(MigrationJournal.path), bytes: try journal.encoded().count)]
+        case .writeFstab(let bytes, _): return [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
+        case .deleteImage(let path): return [.removal(path)]
+        default: return []
+        }
+    }
 
     public var description: String {
         switch self {

@@ -81,16 +81,7 @@ public struct Migrator: Sendable {
     public func apply(_ steps: [MigrationStep], interval: Double = 2, progress: (MigrationStep) -> Void,
                       moving: @escaping @Sendable (MoveProgress) -> Void) throws {
         let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
-        try WritePreflight.check(steps.compactMap { step in
-            switch step {
-            case .begin(let journal):
-                .init(path: host.real(Self.journal), bytes: try journal.encoded().count)
-            case .writeFstab(let bytes, _): .init(path: host.real(HostPaths.fstab), bytes: bytes.count)
-            case .deleteImage(let path): .removal(path)
-            default: nil
-            }
-        })
-        for step in steps {
+        try StepEngine.apply(steps, in: host, progress: progress) { step in
             try recordPhase(of: step)
             switch step {
             case .begin(let journal):
@@ -149,8 +140,6 @@ public struct Migrator: Sendable {
             case .finish:
                 try host.removeFile(Self.journal)
             }
-            progress(step)
-            Failpoint.reached(step.id)
         }
     }
 

@@ -1,5 +1,5 @@
-/// One idempotent step of provisioning. Its `id` is also its failpoint name.
-public enum ProvisionStep: Sendable, Equatable {
+/// One idempotent step of provisioning.
+public enum ProvisionStep: AppliedStep, Equatable {
     case allocateImage(size: UInt64, thick: Bool, existing: Bool)
     case format(label: String)
     /// Formats the device, wiping its signatures first when `wipe` (`--force`).
@@ -14,29 +14,64 @@ public enum ProvisionStep: Sendable, Equatable {
     /// Removes /etc/dockstore.disabled, which teardown left.
     case enableBoot
 
-    public var id: String {
-        switch self {
-        case .allocateImage: return "create-image"
-        case .format: return "format"
-        case .formatDevice: return "format-device"
-        case .createMountpoint: return "create-mountpoint"
-        case .mount: return "mount"
-        case .writeFstab: return "fstab"
-        case .writeDropIn: return "drop-in"
-        case .writeDaemonJSON: return "daemon-json"
-        case .writeSysconfig: return "sysconfig"
-        case .reloadSystemd: return "daemon-reload"
-        case .enableBoot: return "enable-boot"
+    /// Its raw value is the step's id and failpoint name.
+    public enum Kind: String, StepKind {
+        case allocateImage = "create-image"
+        case format
+        case formatDevice = "format-device"
+        case createMountpoint = "create-mountpoint"
+        case mount
+        case writeFstab = "fstab"
+        case writeDropIn = "drop-in"
+        case writeDaemonJSON = "daemon-json"
+        case writeSysconfig = "sysconfig"
+        case reloadSystemd = "daemon-reload"
+        case enableBoot = "enable-boot"
+
+        /// Whether a provision of a device (else of an image) runs this kind of step.
+        public func runs(device: Bool) -> Bool {
+            switch self {
+            case .allocateImage, .format: return !device
+            case .formatDevice: return device
+            default: return true
+            }
         }
     }
 
-    /// Every step id, in the order steps run; the failpoint list.
-    public static let allIDs = ["create-image", "format", "format-device", "create-mountpoint", "mount", "fstab",
-                                "drop-in", "daemon-json", "sysconfig", "daemon-reload", "enable-boot"]
+    /// The provisioner names the files: the image, and those under its root.
+    public typealias Context = Provisioner
+
+    public var kind: Kind {
+        switch self {
+        case .allocateImage: return .allocateImage
+        case .format: return .format
+        case .formatDevice: return .formatDevice
+        case .createMountpoint: return .createMountpoint
+        case .mount: return .mount
+        case .writeFstab: return .writeFstab
+        case .writeDropIn: return .writeDropIn
+        case .writeDaemonJSON: return .writeDaemonJSON
+        case .writeSysconfig: return .writeSysconfig
+        case .reloadSystemd: return .reloadSystemd
+        case .enableBoot: return .enableBoot
+        }
+    }
 
     /// The failpoints a provision of an image (or of a device) can reach.
     public static func failpoints(device: Bool) -> [String] {
-        allIDs.filter { device ? $0 != "create-image" && $0 != "format" : $0 != "format-device" }
+        Kind.allCases.filter { $0.runs(device: device) }.map(\.rawValue)
+    }
+
+    public func plannedWrites(_ provisioner: Provisioner) -> [WritePreflight.PlannedWrite] {
+        let host = provisioner.host
+        switch self {
+        case .allocateImage: return [.init(path: host.real(provisioner.request.image), bytes: 0)]
+        case .writeFstab(let bytes, _): return [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
+        case .writeDropIn(let text, _): return [.init(path: host.real(HostPaths.dockerDropIn), bytes: text.utf8.count)]
+        case .writeDaemonJSON(let bytes, _): return [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count)]
+        case .writeSysconfig(let bytes, _): return [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
+        default: return []
+        }
     }
 
     public func describe(_ request: ProvisionRequest, _ host: Host) -> String {

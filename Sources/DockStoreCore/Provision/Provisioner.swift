@@ -50,26 +50,12 @@ public struct Provisioner: Sendable {
 
     /// Applies the steps in order, calling `progress` after each with its description.
     public func apply(_ plan: ProvisionPlan, progress: (ProvisionStep) -> Void) throws {
-        try WritePreflight.check(plan.steps.compactMap(plannedWrite))
-        for step in plan.steps {
+        try StepEngine.apply(plan.steps, in: self, progress: progress) { step in
             do {
                 try run(step)
             } catch {
                 throw undoNewImage(after: error, at: step, of: plan)
             }
-            progress(step)
-            Failpoint.reached(step.id)
-        }
-    }
-
-    func plannedWrite(_ step: ProvisionStep) -> WritePreflight.PlannedWrite? {
-        switch step {
-        case .allocateImage: .init(path: host.real(request.image), bytes: 0)
-        case .writeFstab(let bytes, _): .init(path: host.real(HostPaths.fstab), bytes: bytes.count)
-        case .writeDropIn(let text, _): .init(path: host.real(HostPaths.dockerDropIn), bytes: text.utf8.count)
-        case .writeDaemonJSON(let bytes, _): .init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count)
-        case .writeSysconfig(let bytes, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)
-        default: nil
         }
     }
 

@@ -63,8 +63,8 @@ public struct TeardownRequest: Sendable, Equatable {
     }
 }
 
-/// One idempotent step of teardown, in the order they run; `id` is its failpoint name.
-public enum TeardownStep: Sendable, Equatable {
+/// One idempotent step of teardown, in the order they run.
+public enum TeardownStep: AppliedStep, Equatable {
     /// Leaves /etc/dockstore.disabled, so the boot unit does not set the store up again.
     case disableBoot
     case stopDocker(pid: Int32, viaSystemd: Bool)
@@ -78,23 +78,45 @@ public enum TeardownStep: Sendable, Equatable {
     case wipeDevice(path: String, uuid: String)
     case reloadSystemd
 
-    public var id: String {
+    /// Its raw value is the step's id and failpoint name.
+    public enum Kind: String, StepKind {
+        case disableBoot = "disable-boot"
+        case stopDocker = "stop-docker"
+        case unmount
+        case detachLoops = "detach-loop"
+        case writeFstab = "fstab"
+        case removeDropIn = "drop-in"
+        case writeSysconfig = "sysconfig"
+        case deleteImage = "delete-image"
+        case wipeDevice = "wipe-device"
+        case reloadSystemd = "daemon-reload"
+    }
+
+    public var kind: Kind {
         switch self {
-        case .disableBoot: return "disable-boot"
-        case .stopDocker: return "stop-docker"
-        case .unmount: return "unmount"
-        case .detachLoops: return "detach-loop"
-        case .writeFstab: return "fstab"
-        case .removeDropIn: return "drop-in"
-        case .writeSysconfig: return "sysconfig"
-        case .deleteImage: return "delete-image"
-        case .wipeDevice: return "wipe-device"
-        case .reloadSystemd: return "daemon-reload"
+        case .disableBoot: return .disableBoot
+        case .stopDocker: return .stopDocker
+        case .unmount: return .unmount
+        case .detachLoops: return .detachLoops
+        case .writeFstab: return .writeFstab
+        case .removeDropIn: return .removeDropIn
+        case .writeSysconfig: return .writeSysconfig
+        case .deleteImage: return .deleteImage
+        case .wipeDevice: return .wipeDevice
+        case .reloadSystemd: return .reloadSystemd
         }
     }
 
-    public static let allIDs = ["disable-boot", "stop-docker", "unmount", "detach-loop", "fstab", "drop-in", "sysconfig", "delete-image",
-                                "wipe-device", "daemon-reload"]
+    public func plannedWrites(_ host: Host) -> [WritePreflight.PlannedWrite] {
+        switch self {
+        case .writeFstab(let bytes, _): [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
+        case .disableBoot: [.init(path: host.real(HostPaths.bootDisabled), bytes: Teardowner.bootDisabledText.utf8.count)]
+        case .writeSysconfig(let bytes, _): [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
+        case .removeDropIn: [.removal(host.real(HostPaths.dockerDropIn))]
+        case .deleteImage(let path): [.removal(path)]
+        default: []
+        }
+    }
 
     public func describe(_ host: Host) -> String {
         switch self {

@@ -43,17 +43,7 @@ public struct Teardowner: Sendable {
         """
 
     public func apply(_ steps: [TeardownStep], progress: (TeardownStep) -> Void) throws {
-        try WritePreflight.check(steps.compactMap { step in
-            switch step {
-            case .writeFstab(let bytes, _): .init(path: host.real(HostPaths.fstab), bytes: bytes.count)
-            case .disableBoot: .init(path: host.real(HostPaths.bootDisabled), bytes: Self.bootDisabledText.utf8.count)
-            case .writeSysconfig(let bytes, _): .init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)
-            case .removeDropIn: .removal(host.real(HostPaths.dockerDropIn))
-            case .deleteImage(let path): .removal(path)
-            default: nil
-            }
-        })
-        for step in steps {
+        try StepEngine.apply(steps, in: host, progress: progress) { step in
             switch step {
             case .disableBoot:
                 try AtomicFile.write(HostPaths.bootDisabled, on: host, Array(Self.bootDisabledText.utf8), mode: 0o644)
@@ -100,8 +90,6 @@ public struct Teardowner: Sendable {
             case .reloadSystemd:
                 try Systemd.daemonReload()
             }
-            progress(step)
-            Failpoint.reached(step.id)
         }
     }
 }

@@ -40,7 +40,7 @@ extension Dockstore {
 
         func run() throws {
             if change.listFailpoints {
-                BackendStep.allIDs.forEach { Output.line($0) }
+                BackendStep.Kind.ids.forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
@@ -62,29 +62,25 @@ extension Dockstore {
             let observed = try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: request.driver)
             let plan = try BackendPlanner.plan(observed, request, host)
             plan.warnings.forEach { Output.warning($0) }
-            if plan.steps.isEmpty {
-                Output.line("dockerd already starts with the \(request.driver.name) driver\(request.options.isEmpty ? "" : " and these options"); nothing to do.")
-                return
-            }
-            func show(_ step: BackendStep, done: Bool) {
+            func show(_ step: BackendStep, done: Bool) -> String {
                 switch step {
                 case .writeDaemonJSON(let old, let new, let change):
-                    Output.line("\(host.real(HostPaths.daemonJSON)): \(change)")
-                    Output.line(LineDiff.render(oldBytes: old, new: new, path: host.real(HostPaths.daemonJSON)))
+                    return "\(host.real(HostPaths.daemonJSON)): \(change)\n"
+                        + LineDiff.render(oldBytes: old, new: new, path: host.real(HostPaths.daemonJSON))
                 case .writeSysconfig(let old, let new, let change):
-                    Output.line("\(host.real(HostPaths.sysconfigDocker)): \(change)")
-                    Output.line(LineDiff.render(oldBytes: old, new: new, path: host.real(HostPaths.sysconfigDocker)))
+                    return "\(host.real(HostPaths.sysconfigDocker)): \(change)\n"
+                        + LineDiff.render(oldBytes: old, new: new, path: host.real(HostPaths.sysconfigDocker))
                 case .restartDocker:
-                    Output.line(done ? "docker.service restarted." : "restart docker.service")
+                    return done ? "docker.service restarted." : "restart docker.service"
                 }
             }
-            if change.dryRun {
-                plan.steps.forEach { show($0, done: false) }
-                Output.line("(dry run, nothing changed)")
-                return
-            }
-            // Each change is shown once it is made, so what is printed is what was done.
-            try BackendApplier(host: host).apply(plan) { show($0, done: true) }
+            let steps = StepShow<BackendStep>(
+                nothingToDo: "dockerd already starts with the \(request.driver.name) driver\(request.options.isEmpty ? "" : " and these options"); nothing to do.",
+                title: [], dryRunFooter: "(dry run, nothing changed)",
+                text: { show($0, done: false) }, done: { show($0, done: true) })
+            guard try StepCommand.run(plan.steps, dryRun: change.dryRun, show: steps, apply: {
+                try BackendApplier(host: host).apply(plan, progress: $0)
+            }) else { return }
             if let note = plan.restartNote { Output.warning(note) }
             withExtendedLifetime(lock) {}
         }

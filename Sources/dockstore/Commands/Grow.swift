@@ -26,7 +26,7 @@ extension Dockstore {
 
         func run() throws {
             if change.listFailpoints {
-                GrowStep.allIDs.forEach { Output.line($0) }
+                GrowStep.Kind.ids.forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
@@ -36,16 +36,10 @@ extension Dockstore {
             let grower = Grower(host: host, mountpoint: target)
             let (steps, warnings) = try GrowPlanner.plan(try grower.observe(), to: size, allowOvercommit: allowOvercommit)
             warnings.forEach { Output.warning($0) }
-            if steps.isEmpty {
-                Output.line("\(target) already uses all of its \(size == nil ? "device" : "image"); nothing to do.")
-                return
-            }
-            if change.dryRun {
-                Output.line("Plan for \(target) (dry run, nothing changed):")
-                for (n, step) in steps.enumerated() { Output.line("  \(n + 1). [\(step.id)] \(step.description)") }
-                return
-            }
-            try grower.apply(steps) { Output.line("[\($0.id)] \($0.description)") }
+            let show = StepShow<GrowStep>(
+                nothingToDo: "\(target) already uses all of its \(size == nil ? "device" : "image"); nothing to do.",
+                title: ["Plan for \(target) (dry run, nothing changed):"], text: \.description)
+            try StepCommand.run(steps, dryRun: change.dryRun, show: show) { try grower.apply(steps, progress: $0) }
             withExtendedLifetime(lock) {}
         }
     }

@@ -76,49 +76,43 @@ extension Dockstore {
             let steps = abort ? try MigrationPlanner.planAbort(observed)
                 : try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
                                             mountpoint: paths.mountpoint, host: host, method: forced)
-            if steps.isEmpty {
-                if !abort && !change.dryRun { freeRetiredImage(host: host, image: paths.image) }
-                Output.line(abort ? "No migration onto \(resolved.label) is under way; nothing to abort."
-                                  : "Docker's storage at \(observed.mountpoint) is on \(resolved.label) already; nothing to do.")
-                return
-            }
-            if abort {
-                Output.line("Abort: move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) back from \(resolved.label) onto the image:")
-            } else {
-                Output.line("Move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) onto \(resolved.label), \(ByteSize.format(observed.targetSize)):")
-            }
+            if steps.isEmpty, !abort, !change.dryRun { freeRetiredImage(host: host, image: paths.image) }
+            var title = [abort
+                ? "Abort: move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) back from \(resolved.label) onto the image:"
+                : "Move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) onto \(resolved.label), \(ByteSize.format(observed.targetSize)):"]
             if !abort {
                 let choice = MigrationPlanner.chooseMethod(observed, forced: forced)
-                Output.line("Method: \(choice.method.summary), because \(choice.reason).")
+                title.append("Method: \(choice.method.summary), because \(choice.reason).")
             }
-            for (n, step) in steps.enumerated() { Output.line("  \(n + 1). [\(step.id)] \(step.description)") }
-            if change.dryRun {
-                Output.line("(dry run, nothing changed)")
-                return
+            let show = StepShow<MigrationStep>(
+                nothingToDo: abort ? "No migration onto \(resolved.label) is under way; nothing to abort."
+                                   : "Docker's storage at \(observed.mountpoint) is on \(resolved.label) already; nothing to do.",
+                title: title, planBeforeApplying: true, dryRunFooter: "(dry run, nothing changed)", text: \.description)
+            let applied = try StepCommand.run(steps, dryRun: change.dryRun, show: show, beforeApplying: confirm) { report in
+                profile.mark("plan")
+                let before = try SubvolumeInventory.read(observed.mountpoint)
+                let usedBefore = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
+                profile.mark("inventory before")
+                let terminal = isatty(1) == 1
+                let estimate = MoveEstimate()
+                try migrator.apply(steps, progress: { step in
+                    if terminal { Output.emitRaw("\r\u{1B}[K") }
+                    report(step)
+                    profile.mark(step.id)
+                    estimate.reset()
+                }, moving: { progress in
+                    let left = estimate.secondsLeft(progress, at: Clock.now())
+                    Output.emitRaw(ProgressLine.render(progress, secondsLeft: left, terminal: terminal))
+                })
+                let after = try SubvolumeInventory.read(observed.mountpoint)
+                let usedAfter = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
+                profile.mark("inventory after")
+                guard after == before else {
+                    throw DockStoreError.failed("the subvolumes at \(observed.mountpoint) differ after the move (\(before.entries.count) before, \(after.entries.count) after); check them with btrfs subvolume list -uq")
+                }
+                Output.line("Verified: the same \(after.entries.count) subvolumes (ids, UUIDs, parent UUIDs); data used \(ByteSize.format(usedBefore)) before, \(ByteSize.format(usedAfter)) after.")
             }
-            try confirm()
-            profile.mark("plan")
-            let before = try SubvolumeInventory.read(observed.mountpoint)
-            let usedBefore = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
-            profile.mark("inventory before")
-            let terminal = isatty(1) == 1
-            let estimate = MoveEstimate()
-            try migrator.apply(steps, progress: { step in
-                if terminal { Output.emitRaw("\r\u{1B}[K") }
-                Output.line("[\(step.id)] \(step.description)")
-                profile.mark(step.id)
-                estimate.reset()
-            }, moving: { progress in
-                let left = estimate.secondsLeft(progress, at: Clock.now())
-                Output.emitRaw(ProgressLine.render(progress, secondsLeft: left, terminal: terminal))
-            })
-            let after = try SubvolumeInventory.read(observed.mountpoint)
-            let usedAfter = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
-            profile.mark("inventory after")
-            guard after == before else {
-                throw DockStoreError.failed("the subvolumes at \(observed.mountpoint) differ after the move (\(before.entries.count) before, \(after.entries.count) after); check them with btrfs subvolume list -uq")
-            }
-            Output.line("Verified: the same \(after.entries.count) subvolumes (ids, UUIDs, parent UUIDs); data used \(ByteSize.format(usedBefore)) before, \(ByteSize.format(usedAfter)) after.")
+            guard applied else { return }
             Output.line(abort ? "Docker's storage is back on the image; \(resolved.label) is released."
                               : "Docker's storage is on \(resolved.label) now; fstab mounts it by UUID.")
             profile.mark("report")

@@ -88,19 +88,11 @@ extension Dockstore {
             let plan = try provisioner.plan(try provisioner.observeSettled())
             plan.warnings.forEach { Output.warning($0) }
             let target = host.real(request.mountpoint)
-            if plan.isEmpty {
-                Output.line("Docker's storage is in place: \(store(request, host)) mounted at \(target); nothing to do.")
+            let show = StepShow<ProvisionStep>(
+                nothingToDo: "Docker's storage is in place: \(store(request, host)) mounted at \(target); nothing to do.",
+                title: ["Plan for \(target) (dry run, nothing changed):"], text: { $0.describe(request, host) })
+            guard try StepCommand.run(plan.steps, dryRun: change.dryRun, show: show, apply: { try provisioner.apply(plan, progress: $0) }) else {
                 return
-            }
-            if change.dryRun {
-                Output.line("Plan for \(target) (dry run, nothing changed):")
-                for (number, step) in plan.steps.enumerated() {
-                    Output.line("  \(number + 1). [\(step.id)] \(step.describe(request, host))")
-                }
-                return
-            }
-            try provisioner.apply(plan) { step in
-                Output.line("[\(step.id)] \(step.describe(request, host))")
             }
             Output.line("Docker's storage is ready: \(store(request, host)) mounted at \(target).")
             withExtendedLifetime(lock) {}

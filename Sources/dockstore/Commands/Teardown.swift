@@ -31,7 +31,7 @@ extension Dockstore {
 
         func run() throws {
             if change.listFailpoints {
-                TeardownStep.allIDs.forEach { Output.line($0) }
+                TeardownStep.Kind.ids.forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
@@ -41,16 +41,12 @@ extension Dockstore {
                                           deleteImage: deleteImage, wipeDevice: wipeDevice)
             let teardowner = Teardowner(host: host, request: request)
             let steps = try TeardownPlanner.plan(try teardowner.observe(), request, host)
-            if steps.isEmpty {
-                Output.line("Nothing of Docker's storage is set up at \(host.real(paths.mountpoint)); nothing to do.")
+            let show = StepShow<TeardownStep>(
+                nothingToDo: "Nothing of Docker's storage is set up at \(host.real(paths.mountpoint)); nothing to do.",
+                title: ["Plan (dry run, nothing changed):"], text: { $0.describe(host) })
+            guard try StepCommand.run(steps, dryRun: change.dryRun, show: show, apply: { try teardowner.apply(steps, progress: $0) }) else {
                 return
             }
-            if change.dryRun {
-                Output.line("Plan (dry run, nothing changed):")
-                for (n, step) in steps.enumerated() { Output.line("  \(n + 1). [\(step.id)] \(step.describe(host))") }
-                return
-            }
-            try teardowner.apply(steps) { Output.line("[\($0.id)] \($0.describe(host))") }
             if !deleteImage, try FileStatus.of(host.real(paths.image)) != nil {
                 Output.line("The image \(host.real(paths.image)) is kept; delete it with --delete-image.")
             }

@@ -1,0 +1,24 @@
+/// The one apply loop of every changing command: the write preflight for all steps before
+/// the first acts, then for each step its re-check, its pause point, the action, the progress
+/// report and its failpoint, in that order. A failed step stops the loop; what ran is left
+/// for the next run to find done (every step is idempotent).
+public enum StepEngine {
+    public static func apply<Step: AppliedStep>(_ steps: [Step], in context: Step.Context,
+                                               progress: (Step) -> Void,
+                                               act: (Step) throws -> Void) throws {
+        try WritePreflight.check(steps.flatMap { try $0.plannedWrites(context) })
+        for step in steps {
+            try step.recheck(context)
+            Failpoint.pause(step.id)
+            try act(step)
+            progress(step)
+            Failpoint.reached(step.failpoint)
+        }
+    }
+
+    /// For steps that need no context.
+    public static func apply<Step: AppliedStep>(_ steps: [Step], progress: (Step) -> Void,
+                                               act: (Step) throws -> Void) throws where Step.Context == Void {
+        try apply(steps, in: (), progress: progress, act: act)
+    }
+}

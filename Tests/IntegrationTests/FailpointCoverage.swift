@@ -1,0 +1,46 @@
+import DockStoreCore
+
+/// Which failpoints of `StepCatalog` the crash matrices leave out, and why. Every other
+/// failpoint of a scenario is run by that scenario's crash matrix, which expects the
+/// process killed there (so reaching it is proved, not assumed).
+enum FailpointCoverage {
+    static let systemdOnly = "runs only when systemd runs the root, which a test root never is"
+
+    /// Scenario → failpoint → why no crash matrix reaches it.
+    static let unreachable: [String: [String: String]] = [
+        "backend": ["restart-docker": "restarts docker.service, which needs systemd running the root; a test root has none"],
+        "teardown": [
+            "stop-docker": "needs a running dockerd under the root; the matrix tears down a store no dockerd uses (refusesWhileDockerdRunsUnlessAskedToStopIt stops one, without a failpoint)",
+            "wipe-device": "the matrix tears down an image store; wiping needs a device store (reversesADeviceStoreAndWipesOnlyWhenAsked wipes one, without a failpoint)",
+            "daemon-reload": systemdOnly,
+        ],
+        "provision": ["daemon-reload": systemdOnly],
+        "provision --device": ["daemon-reload": systemdOnly],
+        "migrate-ebs replace --abort": [
+            "cancel-replace": abortUntested, "grow-image": abortUntested, "finish": abortUntested,
+        ],
+        "migrate-ebs add-remove --abort": ["remove-device": abortUntested, "finish": abortUntested],
+    ]
+
+    /// Reachable, but no matrix kills an abort yet: the aborts run whole (MigrationIntegrationTests,
+    /// MigrationReplaceIntegrationTests) and after a kill of the move, never killed themselves.
+    static let abortUntested = "no crash matrix for --abort yet; abortMovesEverythingBackAndReleasesTheDevice and abortCancelsARunningReplaceAndLeavesTheStoreOnTheImage run it whole"
+
+    /// The scenarios whose crash matrix runs `reachable(scenario)`.
+    static let matrices: Set<String> = ["grow", "backend", "teardown", "provision", "provision --device",
+                                        "migrate-ebs replace", "migrate-ebs add-remove"]
+
+    /// How to ask the scenario's command for its failpoints (a device argument is not looked at).
+    static func listing(_ scenario: String) -> (arguments: [String], environment: [String: String]) {
+        let words = scenario.split(separator: " ").map(String.init)
+        if words.first == "migrate-ebs", words.count > 1 {
+            return (["migrate-ebs", "/dev/null"] + words.dropFirst(2) + ["--list-failpoints"], [MigrationMethod.variable: words[1]])
+        }
+        return (words.flatMap { $0 == "--device" ? ["--device", "/dev/null"] : [$0] } + ["--list-failpoints"], [:])
+    }
+
+    /// The failpoints of `scenario` its crash matrix runs.
+    static func reachable(_ scenario: String) -> [String] {
+        StepCatalog.failpoints(scenario).filter { unreachable[scenario]?[$0] == nil }
+    }
+}
