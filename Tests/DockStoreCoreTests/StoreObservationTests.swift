@@ -72,6 +72,7 @@ import Testing
                                         storeUUID: "u", dropInExists: true)
             o.deviceLabel = "docker"
             o.journalUUID = "u"
+            o.migrationOpen = true
             o.reclaimOpen = true
             o.bootDisabled = true
             return o
