@@ -196,4 +196,38 @@ struct BadInputMatrixTests {
         }
         reliability("hostile files: symlink swapped in after the check (paused)", cases: 1, runs: 1)
     }
+
+    /// From the outside attack on issue 15 (F1): the mountpoint folder swapped for a link to a
+    /// folder outside --root while provision is about to mount (DOCKSTORE_PAUSE=mount). The
+    /// mount goes through a descriptor of the folder opened inside the root, so it never lands
+    /// outside: a link in its place is refused and nothing is mounted anywhere.
+    @Test func aMountpointSwappedForALinkBeforeTheMountIsNeverMountedThrough() throws {
+        try withTestRoot { root in
+            let r = root.path
+            let decoy = r + "-decoy"
+            try root.sh("mkdir -p \(decoy)/docker")
+            defer {
+                _ = try? root.sh("umount \(decoy)/docker 2>/dev/null; rm -rf \(decoy)")
+            }
+            let run = Process()
+            run.executableURL = URL(fileURLWithPath: TestRoot.binary)
+            run.arguments = ["provision", "--size", "256M", "--root", r]
+            run.environment = ProcessInfo.processInfo.environment.merging([Failpoint.pauseVariable: "mount"]) { $1 }
+            let stderr = Pipe()
+            run.standardOutput = FileHandle.nullDevice
+            run.standardError = stderr
+            try run.run()
+            usleep(500_000)
+            try root.sh("rmdir \(root.mountpoint) && ln -s \(decoy)/docker \(root.mountpoint)")
+            run.waitUntilExit()
+            let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(run.terminationStatus == 2, "\(message)")
+            #expect(message.contains("is no longer a folder"), "\(message)")
+            #expect(message.split(separator: "\n").count == 1, "one line: \(message)")
+            let mounts = try root.sh("findmnt -rn -o TARGET")
+            #expect(!mounts.contains(decoy), "nothing mounted outside --root: \(mounts)")
+            #expect(!mounts.contains(root.mountpoint), "nothing mounted through the link")
+        }
+        reliability("hostile files: mountpoint swapped for a link before the mount (paused)", cases: 1, runs: 1)
+    }
 }

@@ -129,8 +129,7 @@ struct StoreMounter {
 
     private func mountDirectly(source: String, fstype: String, options: String) throws -> Outcome {
         do {
-            try Mounter.mount(source: source, target: provisioner.host.real(provisioner.request.mountpoint),
-                              fstype: fstype, options: options)
+            try provisioner.host.mount(source: source, at: provisioner.request.mountpoint, fstype: fstype, options: options)
             return .mounted
         } catch let error as DockStoreError where error.code == Errno.resourceBusy {
             return .busy(error.message)

@@ -36,6 +36,26 @@ extension Host {
         }
     }
 
+    /// A descriptor of the mountpoint folder at `path`, resolved inside the root, never through a
+    /// link at its last component (a link there is refused, not followed): what a mount onto it
+    /// lands on is this folder, whatever is renamed or swapped in the tree afterwards.
+    private func openMountpoint(_ path: HostPath) throws -> Int32 {
+        switch openInRoot(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) {
+        case .success(let fd): return fd
+        case .failure(let code) where code == ELOOP || code == ENOTDIR:
+            throw DockStoreError.refused("\(real(path)) is no longer a folder (a link or a file took its place while dockstore was mounting the store there); nothing was mounted: put the folder back and re-run")
+        case .failure(let code): throw DockStoreError.system("cannot open the mountpoint", real(path), errno: code)
+        }
+    }
+
+    /// Mounts `source` on the mountpoint folder at `path` inside the root, through a descriptor of
+    /// that folder (`Mounter.mount(source:onto:…)`), never through the path string.
+    func mount(source: String, at path: HostPath, fstype: String, options: String) throws {
+        let folder = try openMountpoint(path)
+        defer { close(folder) }
+        try Mounter.mount(source: source, onto: folder, shownAs: real(path), fstype: fstype, options: options)
+    }
+
     /// Removes the file at `path` inside the root (a symlink there is removed, not followed;
     /// nothing there is fine), and flushes its folder so that the removal survives a power cut.
     func removeFile(_ path: HostPath) throws {

@@ -10,12 +10,31 @@ import Musl
 /// option, with LO_FLAGS_AUTOCLEAR so that unmounting detaches it.
 public enum Mounter {
     public static func mount(source: String, target: String, fstype: String, options: String) throws {
+        try mount(source: source, target: target, shownAs: target, canonicalize: true, fstype: fstype, options: options)
+    }
+
+    /// Mounts onto the folder `folder` is an open descriptor of, so that nothing swapped in at
+    /// its path (a link to a folder outside `--root`) between the check and the mount can move
+    /// the mount: the kernel follows `/proc/self/fd/N` to the very folder that was opened.
+    /// libmount's canonicalisation is off, or it would turn the descriptor back into a path.
+    public static func mount(source: String, onto folder: Int32, shownAs target: String, fstype: String, options: String) throws {
+        try mount(source: source, target: "/proc/self/fd/\(folder)", shownAs: target, canonicalize: false, fstype: fstype, options: options)
+    }
+
+    private static func mount(source: String, target: String, shownAs shown: String, canonicalize: Bool,
+                              fstype: String, options: String) throws {
         guard let context = mnt_new_context() else {
-            throw DockStoreError.failed("cannot mount \(source) at \(target): libmount could not allocate a context")
+            throw DockStoreError.failed("cannot mount \(source) at \(shown): libmount could not allocate a context")
         }
         defer { mnt_free_context(context) }
         // The fstab line may not be written yet; never let libmount merge in options from it.
         mnt_context_set_optsmode(context, Int32(MNT_OMODE_IGNORE))
+        if !canonicalize {
+            let rc = mnt_context_disable_canonicalize(context, 1)
+            guard rc == 0 else {
+                throw DockStoreError.failed("cannot mount \(source) at \(shown): libmount would not leave the target as given (\(String(cString: strerror(-rc))))")
+            }
+        }
         mnt_context_set_source(context, source)
         mnt_context_set_target(context, target)
         mnt_context_set_fstype(context, fstype)
@@ -23,7 +42,7 @@ public enum Mounter {
         let rc = mnt_context_mount(context)
         if rc != 0 || mnt_context_get_status(context) != 1 {
             let code = mnt_context_get_syscall_errno(context)
-            throw DockStoreError(.failed, "cannot mount \(source) at \(target): \(message(context, rc))",
+            throw DockStoreError(.failed, "cannot mount \(source) at \(shown): \(message(context, rc))",
                                  code: code != 0 ? code : nil)
         }
     }
