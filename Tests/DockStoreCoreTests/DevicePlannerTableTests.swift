@@ -155,20 +155,9 @@ import Testing
     func plansEveryCell(_ content: Cell.Content) {
         for cell in Cell.all where cell.content == content {
             let o = cell.observation()
-            var got: Expected
-            var message: String? = nil
-            var steps: [ProvisionStep] = []
-            do {
-                steps = try ProvisionPlanner.plan(o, cell.request, Self.host).steps
-                got = .steps(steps.map(\.id))
-            } catch let error as DockStoreError where error.kind == .refused {
-                (got, message) = (.refusal([error.message]), error.message)
-            } catch {
-                (got, message) = (.refusal([]), "not a refusal: \(error)")
-            }
-            let expected = Self.expected(cell)
-            #expect(MigrationPlannerTableTests.matches(got, expected, message: message),
-                    "\(cell.testDescription): expected \(expected), got \(message ?? "\(got)")")
+            let answer = PlannerAnswer(id: \ProvisionStep.id) { try ProvisionPlanner.plan(o, cell.request, Self.host).steps }
+            let (steps, expected) = (answer.steps, Self.expected(cell))
+            #expect(answer.matches(expected), "\(cell.testDescription): expected \(expected), got \(answer.shown)")
             for step in steps {
                 guard case .formatDevice(_, _, let wipe) = step else { continue }
                 let holdsData = cell.content != .blank

@@ -16,39 +16,17 @@ import Testing
         MigrationCell.all(method).filter { $0.phase == phase }
     }
 
-    /// The planner's answer as `Expected`: step ids, or the refusal's message.
-    static func answer(_ body: () throws -> [MigrationStep]) -> (Expected, [MigrationStep], String?) {
-        do {
-            let steps = try body()
-            return (.steps(steps.map(\.id)), steps, nil)
-        } catch let error as DockStoreError where error.kind == .refused {
-            return (.refusal([error.message]), [], error.message)
-        } catch {
-            return (.refusal(["\(error)"]), [], "not a refusal: \(error)")
-        }
-    }
-
-    static func matches(_ got: Expected, _ expected: Expected, message: String?) -> Bool {
-        switch (got, expected) {
-        case (.steps(let a), .steps(let b)): return a == b
-        case (.refusal, .refusal(let fragments)):
-            guard let message, !message.hasPrefix("not a refusal") else { return false }
-            return fragments.contains { message.contains($0) }
-        default: return false
-        }
-    }
-
     @Test(arguments: phases)
     func plansEveryCell(_ method: MigrationMethod, _ phase: MigrationCell.Phase) {
         for cell in Self.cells(method, phase) {
             let o = cell.observation()
-            let (got, steps, message) = Self.answer {
+            let answer = PlannerAnswer(id: \MigrationStep.id) {
                 try MigrationPlanner.plan(o, keepImage: cell.keepFlag, imageHostPath: HostPaths.defaultImage,
                                           mountpoint: HostPaths.defaultMountpoint, host: Self.host,
                                           method: method == .addRemove ? .addRemove : nil)
             }
-            let expected = MigrationExpectation.plan(cell)
-            #expect(Self.matches(got, expected, message: message), "\(cell.testDescription): expected \(expected), got \(message ?? "\(got)")")
+            let (steps, expected) = (answer.steps, MigrationExpectation.plan(cell))
+            #expect(answer.matches(expected), "\(cell.testDescription): expected \(expected), got \(answer.shown)")
             for broken in Self.planInvariants(cell, o, steps) {
                 Issue.record("\(cell.testDescription): \(broken); steps \(steps.map(\.id))")
             }
@@ -59,9 +37,10 @@ import Testing
     func abortsEveryCell(_ method: MigrationMethod, _ phase: MigrationCell.Phase) {
         for cell in Self.cells(method, phase) {
             let o = cell.observation()
-            let (got, steps, message) = Self.answer { try MigrationPlanner.planAbort(o) }
+            let answer = PlannerAnswer(id: \MigrationStep.id) { try MigrationPlanner.planAbort(o) }
+            let steps = answer.steps
             let expected = MigrationExpectation.abort(cell)
-            #expect(Self.matches(got, expected, message: message), "\(cell.testDescription): expected \(expected), got \(message ?? "\(got)")")
+            #expect(answer.matches(expected), "\(cell.testDescription): expected \(expected), got \(answer.shown)")
             let ids = steps.map(\.id)
             if !Set(ids).isSubset(of: Set(cell.method.abortFailpoints)) {
                 Issue.record("\(cell.testDescription): abort steps \(ids) are not \(cell.method)'s abort steps")

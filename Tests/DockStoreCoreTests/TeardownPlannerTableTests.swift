@@ -115,20 +115,9 @@ import Testing
     func plansEveryCell(_ kind: Cell.Kind) {
         for cell in Cell.all where cell.kind == kind {
             let o = cell.observation()
-            var got: Expected
-            var message: String? = nil
-            var steps: [TeardownStep] = []
-            do {
-                steps = try TeardownPlanner.plan(o, cell.request_, Self.host)
-                (got, message) = (.steps(steps.map(\.id)), nil)
-            } catch let error as DockStoreError where error.kind == .refused {
-                (got, message) = (.refusal([error.message]), error.message)
-            } catch {
-                (got, message) = (.refusal([]), "not a refusal: \(error)")
-            }
-            let expected = Self.expected(cell)
-            #expect(MigrationPlannerTableTests.matches(got, expected, message: message),
-                    "\(cell.testDescription): expected \(expected), got \(message ?? "\(got)")")
+            let answer = PlannerAnswer(id: \TeardownStep.id) { try TeardownPlanner.plan(o, cell.request_, Self.host) }
+            let (steps, expected) = (answer.steps, Self.expected(cell))
+            #expect(answer.matches(expected), "\(cell.testDescription): expected \(expected), got \(answer.shown)")
             for step in steps {
                 if case .wipeDevice(let path, let uuid) = step, !(cell.content == .thisStore && uuid == "u" && path == "/dev/nvme1n1") {
                     Issue.record("\(cell.testDescription): wipes \(path) (\(uuid)), which is not provably the store")
