@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Without its Foundation trait: dockstore uses FoundationEssentials only, never full Foundation.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
+        // FileDescriptor and Errno for System; already linked in through swift-subprocess.
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // Header-only: the functions are defined by CLibraryLoader, which loads each library on
@@ -26,6 +28,7 @@ let package = Package(
             dependencies: [
                 "CBlkid", "CMount", "CBtrfsUtil", "CLibraryLoader", "CLinuxShim",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .executableTarget(

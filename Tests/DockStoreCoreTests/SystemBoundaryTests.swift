@@ -77,4 +77,20 @@ struct SystemBoundaryTests {
         #expect(systemFilesUsingC > 10)
         #expect(offenders.isEmpty, "C calls belong in Sources/DockStoreCore/System (a Swift API there): \(offenders.joined(separator: "; "))")
     }
+
+    /// swift-system is System's too: the rest of the core sees `DockStoreError`, never
+    /// swift-system's `Errno` or a `FileDescriptor`.
+    @Test func onlySystemImportsSwiftSystem() throws {
+        let core = Self.sources.appendingPathComponent("DockStoreCore")
+        let files = try #require(FileManager.default.subpaths(atPath: core.path)).filter { $0.hasSuffix(".swift") }
+        var offenders: [String] = []
+        var systemFilesUsingIt = 0
+        for file in files.sorted() {
+            let text = try String(contentsOfFile: core.appendingPathComponent(file).path, encoding: .utf8)
+            guard Self.imports(in: text).contains("SystemPackage") else { continue }
+            if file.hasPrefix("System/") { systemFilesUsingIt += 1 } else { offenders.append(file) }
+        }
+        #expect(systemFilesUsingIt > 5)
+        #expect(offenders.isEmpty, "swift-system belongs in Sources/DockStoreCore/System: \(offenders.joined(separator: ", "))")
+    }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// Replaces a file so that a crash or power cut leaves either the old or the new
 /// version, never an empty or half-written one: a temp file created with O_EXCL in the
@@ -13,6 +14,8 @@ import Musl
 /// target, creating the temp file, the rename, the folder's fsync — goes through that
 /// descriptor with openat/fstatat/renameat. Swapping the folder or the file for a symlink
 /// between dockstore's checks and its write therefore cannot redirect the write.
+/// Those at-calls, fchmod, fchown and fsync stay raw: swift-system offers none of them; the
+/// bytes are written with its `FileDescriptor.writeAll`.
 public enum AtomicFile {
     /// - Parameters:
     ///   - mode: used for a new file; an existing file keeps its mode and owner.
@@ -141,23 +144,14 @@ public enum AtomicFile {
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = try Syscall.check("cannot write", path) {
-                bytes.withUnsafeBytes { buffer -> Int in
-                    guard let base = buffer.baseAddress else { return 0 }
-                    return Glibc.write(fd, base + offset, buffer.count - offset)
-                }
-            }
-            offset += n
-        }
+        _ = try Syscall.mapErrno("cannot write", path) { try FileDescriptor(rawValue: fd).writeAll(bytes) }
     }
 
     /// fsync on a folder, so that a rename or a new entry in it survives a power cut.
     public static func syncFolder(_ folder: String) throws {
-        let fd = try Syscall.check("cannot open", folder) { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(fd) }
-        try Syscall.check("cannot flush", folder) { fsync(fd) }
+        try Syscall.withDescriptor(folder, .readOnly, options: .directory) { fd in
+            try Syscall.check("cannot flush", folder) { fsync(fd.rawValue) }
+        }
     }
 
     static func lastComponent(of path: String) -> String {

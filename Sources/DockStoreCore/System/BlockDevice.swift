@@ -8,7 +8,9 @@ import Musl
 
 /// An open block device, optionally holding an exclusive flock on it as systemd-makefs
 /// does, so udev (which takes a shared lock before probing) and a second dockstore keep away
-/// while it is probed and formatted.
+/// while it is probed and formatted. Its descriptor stays raw: flock, the BLK* ioctls and
+/// libblkid take an int, and O_EXCL here is the kernel's exclusive open of a block device,
+/// which swift-system offers only as "exclusive create".
 public final class BlockDevice {
     public let path: String
     let fd: Int32

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// What a disk or an image file holds, as libblkid and a look at its first and last MiB tell.
 ///
@@ -79,15 +80,27 @@ public enum BlockProbe {
 
     /// Reads the first and last MiB; any I/O error means "unreadable", never "blank".
     static func endsAreZero(_ path: String) -> BlockContent {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return .unreadable("cannot open: \(Errno.text(errno))") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return .unreadable("cannot look at it: \(Errno.text(errno))") }
-        var size = UInt64(max(0, st.st_size))
-        if (st.st_mode & S_IFMT) == S_IFBLK {
+        let fd: FileDescriptor
+        do {
+            fd = try FileDescriptor.open(path, .readOnly, options: [.closeOnExec, .noFollow])
+        } catch {
+            return .unreadable("cannot open: \(error)")
+        }
+        do {
+            return try fd.closeAfter { endsAreZero(fd) }
+        } catch {
+            return .unreadable("cannot close it: \(error)")
+        }
+    }
+
+    private static func endsAreZero(_ fd: FileDescriptor) -> BlockContent {
+        let st: Stat
+        do { st = try fd.stat() } catch { return .unreadable("cannot look at it: \(error)") }
+        var size = UInt64(max(0, st.size))
+        if st.type == .blockSpecial {
             var devSize: UInt64 = 0
-            if ds_blk_get_size64(fd, &devSize) != 0 { return .unreadable("cannot read its size: \(Errno.text(errno))") }
+            // BLKGETSIZE64 stays in CLinuxShim: swift-system has no ioctl.
+            if ds_blk_get_size64(fd.rawValue, &devSize) != 0 { return .unreadable("cannot read its size: \(Errno.text(errno))") }
             size = devSize
         }
         let span: UInt64 = 1 << 20
@@ -98,13 +111,13 @@ public enum BlockProbe {
             let want = Int(min(span, size - offset))
             var done = 0
             while done < want {
-                let n = buffer.withUnsafeMutableBytes { raw -> Int in
-                    guard let base = raw.baseAddress else { return -1 }
-                    return pread(fd, base + done, want - done, off_t(offset) + off_t(done))
-                }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return .unreadable("reading at byte \(offset + UInt64(done)): \(Errno.text(errno))")
+                let n: Int
+                do {
+                    n = try buffer.withUnsafeMutableBytes {
+                        try fd.read(fromAbsoluteOffset: Int64(offset) + Int64(done), into: UnsafeMutableRawBufferPointer(rebasing: $0[done..<want]))
+                    }
+                } catch {
+                    return .unreadable("reading at byte \(offset + UInt64(done)): \(error)")
                 }
                 if n == 0 { return .unreadable("the read at byte \(offset + UInt64(done)) ended early") }
                 done += n

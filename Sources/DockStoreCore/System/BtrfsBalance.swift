@@ -35,55 +35,51 @@ public enum BtrfsBalance {
     /// Runs one balance and waits for it. ENOSPC is thrown as a failure whose `code` is
     /// ENOSPC, so a caller can tell "needs room" from other failures.
     public static func run(_ mountpoint: String, dataUsage: Int?, metadataUsage: Int?) throws -> Ending {
-        let fd = try openStore(mountpoint)
-        defer { close(fd) }
-        var status = ds_btrfs_balance_status()
-        let what = "cannot balance (\(describe(dataUsage: dataUsage, metadataUsage: metadataUsage)))"
-        while true {
-            let rc = ds_btrfs_balance_usage(fd, Int32(dataUsage ?? -1), Int32(metadataUsage ?? -1), &status)
-            if rc == 0 { return .finished(Counters(status)) }
-            if rc > 0 { throw DockStoreError(.failed, "\(what) \(mountpoint): \(BtrfsErrorCode.text(rc))") }
-            let code = errno
-            switch code {
-            case EINTR: continue
-            case ECANCELED: return .interrupted(Counters(status))
-            case EINPROGRESS:
-                throw DockStoreError(.refused, "\(what) \(mountpoint): another balance is running (btrfs balance status \(mountpoint))", code: code)
-            default: throw DockStoreError.system(what, mountpoint, errno: code)
+        try Syscall.withFolder(mountpoint) { fd in
+            var status = ds_btrfs_balance_status()
+            let what = "cannot balance (\(describe(dataUsage: dataUsage, metadataUsage: metadataUsage)))"
+            while true {
+                let rc = ds_btrfs_balance_usage(fd, Int32(dataUsage ?? -1), Int32(metadataUsage ?? -1), &status)
+                if rc == 0 { return .finished(Counters(status)) }
+                if rc > 0 { throw DockStoreError(.failed, "\(what) \(mountpoint): \(BtrfsErrorCode.text(rc))") }
+                let code = errno
+                switch code {
+                case EINTR: continue
+                case ECANCELED: return .interrupted(Counters(status))
+                case EINPROGRESS:
+                    throw DockStoreError(.refused, "\(what) \(mountpoint): another balance is running (btrfs balance status \(mountpoint))", code: code)
+                default: throw DockStoreError.system(what, mountpoint, errno: code)
+                }
             }
         }
     }
 
     /// The running or paused balance's counters; nil when there is none.
     public static func progress(_ mountpoint: String) throws -> Counters? {
-        let fd = try openStore(mountpoint)
-        defer { close(fd) }
-        var status = ds_btrfs_balance_status()
-        switch Syscall.attempt({ ds_btrfs_balance_progress(fd, &status) }) {
-        case .success: return Counters(status)
-        case .failure(let code) where code == ENOTCONN: return nil
-        case .failure(let code): throw DockStoreError.system("cannot read the balance progress of", mountpoint, errno: code)
+        try Syscall.withFolder(mountpoint) { fd in
+            var status = ds_btrfs_balance_status()
+            switch Syscall.attempt({ ds_btrfs_balance_progress(fd, &status) }) {
+            case .success: return Counters(status)
+            case .failure(let code) where code == ENOTCONN: return nil
+            case .failure(let code): throw DockStoreError.system("cannot read the balance progress of", mountpoint, errno: code)
+            }
         }
     }
 
     /// Cancels the running or paused balance, waiting until the chunk being moved is done.
     /// No balance to cancel is not a failure.
     public static func cancel(_ mountpoint: String) throws {
-        let fd = try openStore(mountpoint)
-        defer { close(fd) }
-        switch Syscall.attempt({ ds_btrfs_balance_cancel(fd) }) {
-        case .success: return
-        case .failure(let code) where code == ENOTCONN: return
-        case .failure(let code): throw DockStoreError.system("cannot cancel the balance of", mountpoint, errno: code)
+        try Syscall.withFolder(mountpoint) { fd in
+            switch Syscall.attempt({ ds_btrfs_balance_cancel(fd) }) {
+            case .success: return
+            case .failure(let code) where code == ENOTCONN: return
+            case .failure(let code): throw DockStoreError.system("cannot cancel the balance of", mountpoint, errno: code)
+            }
         }
     }
 
     /// `-dusage=5 -musage=5`, as btrfs-progs spells the filters.
     public static func describe(dataUsage: Int?, metadataUsage: Int?) -> String {
         [dataUsage.map { "-dusage=\($0)" }, metadataUsage.map { "-musage=\($0)" }].compactMap { $0 }.joined(separator: " ")
-    }
-
-    static func openStore(_ mountpoint: String) throws -> Int32 {
-        try Syscall.check("cannot open", mountpoint) { open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
     }
 }

@@ -9,8 +9,9 @@ import Musl
 /// udev's btrfs rule does at boot (`btrfs device scan`).
 public enum BtrfsControl {
     public static func scan(_ device: String) throws {
-        let fd = try Syscall.check("cannot open", "/dev/btrfs-control") { open("/dev/btrfs-control", O_RDWR | O_CLOEXEC) }
-        defer { close(fd) }
-        try Syscall.check("cannot register the btrfs device", device) { ds_btrfs_scan_device(fd, device) }
+        try Syscall.withDescriptor("/dev/btrfs-control", .readWrite) { descriptor in
+            let fd = descriptor.rawValue  // for the ioctl in CLinuxShim: swift-system has no ioctl
+            try Syscall.check("cannot register the btrfs device", device) { ds_btrfs_scan_device(fd, device) }
+        }
     }
 }

@@ -144,8 +144,6 @@ public enum BtrfsDeviceReplace {
     }
 
     private static func withMountpoint<T>(_ mountpoint: String, _ body: (Int32) throws -> T) throws -> T {
-        let fd = try Syscall.check("cannot open", mountpoint) { open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(fd) }
-        return try body(fd)
+        try Syscall.withFolder(mountpoint, body)
     }
 }

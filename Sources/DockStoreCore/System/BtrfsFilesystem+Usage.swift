@@ -38,33 +38,33 @@ extension BtrfsFilesystem {
 
     /// Reads the usage of the btrfs mounted at `mountpoint`.
     public static func usage(at mountpoint: String) throws -> Usage {
-        let fd = try Syscall.check("cannot open", mountpoint) { Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(fd) }
-        var info = ds_btrfs_fs_info()
-        try Syscall.check("cannot read the btrfs filesystem info of", mountpoint) { ds_btrfs_fs_info(fd, &info) }
+        try Syscall.withFolder(mountpoint) { fd in
+            var info = ds_btrfs_fs_info()
+            try Syscall.check("cannot read the btrfs filesystem info of", mountpoint) { ds_btrfs_fs_info(fd, &info) }
 
-        var count: UInt64 = 0
-        try Syscall.check("cannot read the btrfs space info of", mountpoint) { ds_btrfs_space_info(fd, nil, 0, &count) }
-        var raw = [ds_btrfs_space](repeating: ds_btrfs_space(), count: Int(count))
-        var got: UInt64 = 0
-        try Syscall.check("cannot read the btrfs space info of", mountpoint) { ds_btrfs_space_info(fd, &raw, count, &got) }
-        let spaces = raw.prefix(Int(min(got, count))).map {
-            SpaceInfo(flags: $0.flags, total: $0.total_bytes, used: $0.used_bytes)
-        }
-
-        var members: [Member] = []
-        if info.max_id > 0 {
-            for devid in 1...info.max_id {
-                var dev = ds_btrfs_dev_info()
-                switch Syscall.attempt({ ds_btrfs_dev_info(fd, devid, &dev) }) {
-                case .success: break
-                case .failure(let code) where code == ENODEV: continue
-                case .failure(let code): throw DockStoreError.system("cannot read btrfs device \(devid) of", mountpoint, errno: code)
-                }
-                let path = withUnsafeBytes(of: dev.path) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                members.append(Member(devid: devid, path: path, size: dev.total_bytes, used: dev.bytes_used, deviceUUID: formatUUID(dev.uuid)))
+            var count: UInt64 = 0
+            try Syscall.check("cannot read the btrfs space info of", mountpoint) { ds_btrfs_space_info(fd, nil, 0, &count) }
+            var raw = [ds_btrfs_space](repeating: ds_btrfs_space(), count: Int(count))
+            var got: UInt64 = 0
+            try Syscall.check("cannot read the btrfs space info of", mountpoint) { ds_btrfs_space_info(fd, &raw, count, &got) }
+            let spaces = raw.prefix(Int(min(got, count))).map {
+                SpaceInfo(flags: $0.flags, total: $0.total_bytes, used: $0.used_bytes)
             }
+
+            var members: [Member] = []
+            if info.max_id > 0 {
+                for devid in 1...info.max_id {
+                    var dev = ds_btrfs_dev_info()
+                    switch Syscall.attempt({ ds_btrfs_dev_info(fd, devid, &dev) }) {
+                    case .success: break
+                    case .failure(let code) where code == ENODEV: continue
+                    case .failure(let code): throw DockStoreError.system("cannot read btrfs device \(devid) of", mountpoint, errno: code)
+                    }
+                    let path = withUnsafeBytes(of: dev.path) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                    members.append(Member(devid: devid, path: path, size: dev.total_bytes, used: dev.bytes_used, deviceUUID: formatUUID(dev.uuid)))
+                }
+            }
+            return Usage(uuid: formatUUID(info.fsid), spaces: spaces, members: members)
         }
-        return Usage(uuid: formatUUID(info.fsid), spaces: spaces, members: members)
     }
 }

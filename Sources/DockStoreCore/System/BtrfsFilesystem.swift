@@ -17,42 +17,36 @@ public struct BtrfsFilesystem: Sendable, Equatable {
 
     /// Reads BTRFS_IOC_FS_INFO at `mountpoint`; fails with a clear message when it is not btrfs.
     public static func open(_ mountpoint: String) throws -> BtrfsFilesystem {
-        let fd = try Syscall.check("cannot open", mountpoint) {
-            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try Syscall.withFolder(mountpoint) { fd in
+            var info = ds_btrfs_fs_info()
+            switch Syscall.attempt({ ds_btrfs_fs_info(fd, &info) }) {
+            case .success: break
+            case .failure(let code) where code == ENOTTY || code == EINVAL:
+                throw DockStoreError.refused("\(mountpoint) is not on a btrfs filesystem")
+            case .failure(let code):
+                throw DockStoreError.system("cannot read the btrfs filesystem info of", mountpoint, errno: code)
+            }
+            return BtrfsFilesystem(mountpoint: mountpoint, uuid: formatUUID(info.fsid), deviceCount: info.num_devices,
+                                   nodeSize: info.nodesize, sectorSize: info.sectorsize)
         }
-        defer { close(fd) }
-        var info = ds_btrfs_fs_info()
-        switch Syscall.attempt({ ds_btrfs_fs_info(fd, &info) }) {
-        case .success: break
-        case .failure(let code) where code == ENOTTY || code == EINVAL:
-            throw DockStoreError.refused("\(mountpoint) is not on a btrfs filesystem")
-        case .failure(let code):
-            throw DockStoreError.system("cannot read the btrfs filesystem info of", mountpoint, errno: code)
-        }
-        return BtrfsFilesystem(mountpoint: mountpoint, uuid: formatUUID(info.fsid), deviceCount: info.num_devices,
-                               nodeSize: info.nodesize, sectorSize: info.sectorsize)
     }
 
     /// Removes the member `devid` (BTRFS_IOC_RM_DEV_V2), moving its chunks to the other
     /// members. Succeeds only when the kernel says it did: -1 with errno, or a positive
     /// btrfs error code (the only writeable device, a running exclusive operation), fails.
     public static func removeDevice(_ devid: UInt64, at mountpoint: String) throws {
-        let fd = try Syscall.check("cannot open", mountpoint) {
-            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try Syscall.withFolder(mountpoint) { fd in
+            try Syscall.checkBtrfs("cannot remove btrfs device \(devid) from", mountpoint) { ds_btrfs_remove_device(fd, devid) }
         }
-        defer { close(fd) }
-        try Syscall.checkBtrfs("cannot remove btrfs device \(devid) from", mountpoint) { ds_btrfs_remove_device(fd, devid) }
     }
 
     /// Resizes the member `devid` (BTRFS_IOC_RESIZE "devid:bytes", or "devid:max" for nil):
     /// a shrink relocates the chunks beyond the new size first.
     public static func resize(_ devid: UInt64, to size: UInt64?, at mountpoint: String) throws {
-        let fd = try Syscall.check("cannot open", mountpoint) {
-            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try Syscall.withFolder(mountpoint) { fd in
+            let spec = "\(devid):\(size.map { String($0) } ?? "max")"
+            try Syscall.checkBtrfs("cannot resize btrfs device \(spec) at", mountpoint) { ds_btrfs_resize(fd, spec) }
         }
-        defer { close(fd) }
-        let spec = "\(devid):\(size.map { String($0) } ?? "max")"
-        try Syscall.checkBtrfs("cannot resize btrfs device \(spec) at", mountpoint) { ds_btrfs_resize(fd, spec) }
     }
 
     /// Commits the current transaction (libbtrfsutil's btrfs_util_sync).
@@ -68,13 +62,11 @@ public struct BtrfsFilesystem: Sendable, Equatable {
     /// backing file, giving the space back to the host. Returns the bytes trimmed.
     @discardableResult
     public func trim() throws -> UInt64 {
-        let fd = try Syscall.check("cannot open", mountpoint) {
-            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try Syscall.withFolder(mountpoint) { fd in
+            var trimmed: UInt64 = 0
+            try Syscall.check("cannot trim", mountpoint) { ds_fitrim(fd, 0, &trimmed) }
+            return trimmed
         }
-        defer { close(fd) }
-        var trimmed: UInt64 = 0
-        try Syscall.check("cannot trim", mountpoint) { ds_fitrim(fd, 0, &trimmed) }
-        return trimmed
     }
 }
 
@@ -98,36 +90,30 @@ func formatUUID(_ raw: [UInt8]) -> String {
 extension BtrfsFilesystem {
     /// The btrfs device UUID of member `devid` (BTRFS_IOC_DEV_INFO); nil when no member has it.
     public static func deviceUUID(_ devid: UInt64, at mountpoint: String) throws -> String? {
-        let fd = try Syscall.check("cannot open", mountpoint) {
-            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        }
-        defer { close(fd) }
-        var info = ds_btrfs_dev_info()
-        switch Syscall.attempt({ ds_btrfs_dev_info(fd, devid, &info) }) {
-        case .success: return formatUUID(info.uuid)
-        case .failure(let code) where code == ENODEV: return nil
-        case .failure(let code): throw DockStoreError.system("cannot read btrfs device \(devid) of", mountpoint, errno: code)
+        try Syscall.withFolder(mountpoint) { fd in
+            var info = ds_btrfs_dev_info()
+            switch Syscall.attempt({ ds_btrfs_dev_info(fd, devid, &info) }) {
+            case .success: return formatUUID(info.uuid)
+            case .failure(let code) where code == ENODEV: return nil
+            case .failure(let code): throw DockStoreError.system("cannot read btrfs device \(devid) of", mountpoint, errno: code)
+            }
         }
     }
 
     /// Adds the block device `path` as a member (BTRFS_IOC_ADD_DEV).
     public static func addDevice(_ path: String, at mountpoint: String) throws {
-        let fd = try Syscall.check("cannot open", mountpoint) {
-            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try Syscall.withFolder(mountpoint) { fd in
+            try Syscall.checkBtrfs("cannot add \(path) to the btrfs at", mountpoint) { ds_btrfs_add_device(fd, path) }
         }
-        defer { close(fd) }
-        try Syscall.checkBtrfs("cannot add \(path) to the btrfs at", mountpoint) { ds_btrfs_add_device(fd, path) }
     }
 
     /// Resizes member `devid` to exactly `bytes` (BTRFS_IOC_RESIZE "devid:bytes"); shrinking
     /// moves the chunks beyond the new end first.
     public static func resize(_ devid: UInt64, to bytes: UInt64, at mountpoint: String) throws {
-        let fd = try Syscall.check("cannot open", mountpoint) {
-            Glibc.open(mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        }
-        defer { close(fd) }
-        try Syscall.checkBtrfs("cannot resize btrfs device \(devid) to \(bytes) bytes at", mountpoint) {
-            ds_btrfs_resize(fd, "\(devid):\(bytes)")
+        try Syscall.withFolder(mountpoint) { fd in
+            try Syscall.checkBtrfs("cannot resize btrfs device \(devid) to \(bytes) bytes at", mountpoint) {
+                ds_btrfs_resize(fd, "\(devid):\(bytes)")
+            }
         }
     }
 }

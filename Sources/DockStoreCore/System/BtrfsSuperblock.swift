@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import SystemPackage
 
 /// The primary btrfs superblock of a device (64 KiB in), reduced to what tells a device
 /// replace's target apart: the filesystem UUID and the devid (the kernel gives a replace
@@ -13,11 +9,11 @@ public struct BtrfsSuperblock: Sendable, Equatable {
 
     /// Nil when the device holds no btrfs superblock; throws when it cannot be read.
     public static func read(_ path: String) throws -> BtrfsSuperblock? {
-        let fd = try Syscall.check("cannot open", path) { open(path, O_RDONLY | O_CLOEXEC) }
-        defer { close(fd) }
         var block = [UInt8](repeating: 0, count: 4096)
-        let got = try Syscall.check("cannot read the btrfs superblock of", path) {
-            block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4096, 65536) }
+        let got = try Syscall.withDescriptor(path, .readOnly) { fd in
+            try Syscall.mapErrno("cannot read the btrfs superblock of", path) {
+                try block.withUnsafeMutableBytes { try fd.read(fromAbsoluteOffset: 65536, into: $0) }
+            }
         }
         guard got == 4096, Array(block[64..<72]) == Array("_BHRfS_M".utf8) else { return nil }
         // struct btrfs_super_block: fsid at 32, dev_item at 201 (its devid first, little-endian).

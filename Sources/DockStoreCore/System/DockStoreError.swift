@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// The one error type dockstore reports. Its message is a single line that names the
 /// operation, the path and the reason; its kind decides the process's exit status.
@@ -70,8 +71,7 @@ public enum Errno {
     public static var current: Int32 { errno }
 
     public static func text(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return String(cString: text)
+        SystemPackage.Errno(rawValue: code).description
     }
 }
 

@@ -9,6 +9,7 @@ import Musl
 /// vendor-specific Identify data (what udev's ebsnvme-id turns into /dev/xvdf).
 public enum EBSIdentity {
     public static func mappingName(ofDevice path: String) -> String? {
+        // Raw: the NVMe admin command is an ioctl in CLinuxShim, which swift-system has no form of.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -1,19 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import SystemPackage
 
-/// The errno values code outside System compares a `DockStoreError.code` with, named as
-/// swift-system names them, so that only System imports the C library.
+/// The errno values code outside System compares a `DockStoreError.code` with, taken from
+/// swift-system's `Errno` under its names, so that only System imports the C library.
 extension Errno {
-    public static let noSuchFileOrDirectory = ENOENT
-    public static let notDirectory = ENOTDIR
-    public static let fileExists = EEXIST
-    public static let resourceBusy = EBUSY
-    public static let invalidArgument = EINVAL
-    public static let inappropriateIOCTLForDevice = ENOTTY
-    public static let notSupported = EOPNOTSUPP
-    public static let noSpace = ENOSPC
-    public static let tooManySymbolicLinkLevels = ELOOP
+    public static let noSuchFileOrDirectory = SystemPackage.Errno.noSuchFileOrDirectory.rawValue
+    public static let notDirectory = SystemPackage.Errno.notDirectory.rawValue
+    public static let fileExists = SystemPackage.Errno.fileExists.rawValue
+    public static let resourceBusy = SystemPackage.Errno.resourceBusy.rawValue
+    public static let invalidArgument = SystemPackage.Errno.invalidArgument.rawValue
+    public static let inappropriateIOCTLForDevice = SystemPackage.Errno.inappropriateIOCTLForDevice.rawValue
+    public static let notSupported = SystemPackage.Errno.notSupported.rawValue
+    public static let noSpace = SystemPackage.Errno.noSpace.rawValue
+    public static let tooManySymbolicLinkLevels = SystemPackage.Errno.tooManySymbolicLinkLevels.rawValue
 }

@@ -3,13 +3,19 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// Reading small configuration files whole, without following a symlink at the last component.
 public enum FileContents {
     /// The bytes of `path`, or nil when it does not exist. A symlink there is refused:
     /// dockstore edits files in place and must not be led to write somewhere else.
     public static func read(_ path: String, limit: Int = 16 << 20) throws -> [UInt8]? {
-        try read(opened: Syscall.attempt { open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }, path: path, limit: limit)
+        let opened: SyscallOutcome<Int32>
+        switch try Syscall.attemptOpen(path, .readOnly, options: [.noFollow, .nonBlocking]) {
+        case .success(let fd): opened = .success(fd.rawValue)
+        case .failure(let code): opened = .failure(code)
+        }
+        return try read(opened: opened, path: path, limit: limit)
     }
 
     /// Like `read(_:limit:)` for a host path under --root, opened with `Host.openInRoot`:
@@ -36,31 +42,22 @@ public enum FileContents {
             }
             throw DockStoreError.system("cannot open", path, errno: code)
         }
-        defer { close(fd) }
-        var st = stat()
-        try Syscall.check("cannot look at", path) { fstat(fd, &st) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw DockStoreError.refused("\(path) is a \(FileStatus(st).kind.rawValue), not a regular file; replace it with the file itself (or remove it) and re-run")
+        let descriptor = FileDescriptor(rawValue: fd)
+        return try descriptor.closeAfter(path) {
+            let st = try Syscall.mapErrno("cannot look at", path) { try descriptor.stat() }
+            guard st.type == .regular else {
+                throw DockStoreError.refused("\(path) is a \(FileStatus(st.rawValue).kind.rawValue), not a regular file; replace it with the file itself (or remove it) and re-run")
+            }
+            return try readAll(fd, path: path, size: Int(st.size), limit: limit)
         }
-        return try readAll(fd, path: path, size: Int(st.st_size), limit: limit)
     }
 
     /// Everything `fd` has left to read, refused beyond `limit` bytes; `size` (st_size) sizes
     /// the buffer, so small reads (sysfs attributes say 4096) do not clear 64 KiB.
     static func readAll(_ fd: Int32, path: String, size: Int, limit: Int = 16 << 20) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: max(4096, min(size + 1, 65536)))
-        while true {
-            let n = try Syscall.check("cannot read", path) {
-                chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-            if bytes.count > limit {
-                throw DockStoreError.refused("\(path) is larger than \(ByteSize.format(UInt64(limit))); that is not a configuration file")
-            }
+        try FileDescriptor(rawValue: fd).readToEnd(path, chunk: max(4096, min(size + 1, 65536)), limit: limit) {
+            DockStoreError.refused("\(path) is larger than \(ByteSize.format(UInt64(limit))); that is not a configuration file")
         }
-        return bytes
     }
 
     public static func readString(_ path: String) throws -> String? {

@@ -3,9 +3,12 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPackage
 
 /// The backing file of a loop store: created sparse (ftruncate) or, for `--thick`,
-/// preallocated (fallocate) so the host can never run out under it.
+/// preallocated (fallocate) so the host can never run out under it. `allocate` keeps raw
+/// descriptors: it works below its folder's descriptor (openat, fchown, posix_fallocate, unlinkat),
+/// none of which swift-system offers.
 public enum ImageFile {
     /// Creates the file, or sizes an existing blank one (left by a run that crashed before
     /// formatting), in its folder opened inside --root (`Host.openFolderInRoot`). Never follows
@@ -68,13 +71,13 @@ public enum ImageFile {
     /// Makes the image at `path` at least `size` bytes long (ftruncate, then fsync); never
     /// shrinks it and never follows a symlink at the file itself.
     public static func extend(_ path: String, to size: UInt64) throws {
-        let fd = try Syscall.check("cannot open", path) { open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC) }
-        defer { close(fd) }
-        var st = stat()
-        try Syscall.check("cannot look at", path) { fstat(fd, &st) }
-        if UInt64(st.st_size) < size {
-            try Syscall.check("cannot extend", path) { ftruncate(fd, off_t(size)) }
-            try Syscall.check("cannot flush", path) { fsync(fd) }
+        try Syscall.withDescriptor(path, .writeOnly, options: .noFollow) { fd in
+            let current = try Syscall.mapErrno("cannot look at", path) { try fd.stat().size }
+            if current < Int64(size) {
+                try Syscall.mapErrno("cannot extend", path) { try fd.resize(to: Int64(size)) }
+                // swift-system has no fsync.
+                try Syscall.check("cannot flush", path) { fsync(fd.rawValue) }
+            }
         }
     }
 }

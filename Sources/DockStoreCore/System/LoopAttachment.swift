@@ -10,6 +10,7 @@ import Musl
 /// never mounted (`release`) leaves nothing behind, and unmounting a mounted one detaches it.
 final class LoopAttachment {
     let path: String
+    /// Raw: it outlives any one scope, and the LOOP_* ioctls in CLinuxShim take an int.
     private var fd: Int32
 
     private init(path: String, fd: Int32) {
@@ -20,27 +21,27 @@ final class LoopAttachment {
     /// Binds a free loop device to `file` (read-write). Retries when another process takes
     /// the free device first, as libmount does.
     static func attach(_ file: String, loopControl: String = "/dev/loop-control") throws -> LoopAttachment {
-        let backing = try Syscall.check("cannot open", file) { open(file, O_RDWR | O_CLOEXEC) }
-        defer { close(backing) }
-        let control = try Syscall.check("cannot open", loopControl) { open(loopControl, O_RDWR | O_CLOEXEC) }
-        defer { close(control) }
-        for _ in 0..<16 {
-            let number = try Syscall.check("cannot find a free loop device through", loopControl) {
-                ds_loop_get_free(control)
-            }
-            let path = "/dev/loop\(number)"
-            let fd = try Syscall.check("cannot open", path) { open(path, O_RDWR | O_CLOEXEC) }
-            switch Syscall.attempt({ ds_loop_attach(fd, backing, 1) }) {
-            case .success:
-                return LoopAttachment(path: path, fd: fd)
-            case .failure(let code) where code == EBUSY:
-                close(fd)
-            case .failure(let code):
-                close(fd)
-                throw DockStoreError.system("cannot bind \(path) to", file, errno: code)
+        try Syscall.withDescriptor(file, .readWrite) { backing in
+            try Syscall.withDescriptor(loopControl, .readWrite) { control in
+                for _ in 0..<16 {
+                    let number = try Syscall.check("cannot find a free loop device through", loopControl) {
+                        ds_loop_get_free(control.rawValue)
+                    }
+                    let path = "/dev/loop\(number)"
+                    let fd = try Syscall.check("cannot open", path) { open(path, O_RDWR | O_CLOEXEC) }
+                    switch Syscall.attempt({ ds_loop_attach(fd, backing.rawValue, 1) }) {
+                    case .success:
+                        return LoopAttachment(path: path, fd: fd)
+                    case .failure(let code) where code == EBUSY:
+                        close(fd)
+                    case .failure(let code):
+                        close(fd)
+                        throw DockStoreError.system("cannot bind \(path) to", file, errno: code)
+                    }
+                }
+                throw DockStoreError.failed("cannot bind a loop device to \(file): every free loop device was taken by another process first; re-run")
             }
         }
-        throw DockStoreError.failed("cannot bind a loop device to \(file): every free loop device was taken by another process first; re-run")
     }
 
     /// Closes this process's hold; an unmounted autoclear device detaches.

@@ -27,22 +27,21 @@ public struct LoopDevice: Sendable, Equatable {
 
     /// The status of the loop device at `path`, or nil when it is not bound to a file.
     public static func status(_ path: String) throws -> LoopDevice? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw DockStoreError.system("cannot open", path, errno: errno) }
-        defer { close(fd) }
-        var info = ds_loop_status()
-        switch Syscall.attempt({ ds_loop_get_status(fd, &info) }) {
-        case .success: break
-        case .failure(let code) where code == ENXIO: return nil
-        case .failure(let code): throw DockStoreError.system("cannot read the loop status of", path, errno: code)
+        try Syscall.withDescriptor(path, .readOnly) { fd in
+            var info = ds_loop_status()
+            switch Syscall.attempt({ ds_loop_get_status(fd.rawValue, &info) }) {
+            case .success: break
+            case .failure(let code) where code == ENXIO: return nil
+            case .failure(let code): throw DockStoreError.system("cannot read the loop status of", path, errno: code)
+            }
+            let name = withUnsafeBytes(of: info.file_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            return LoopDevice(path: path, backingDevice: info.backing_device, backingInode: info.backing_inode,
+                              backingRdevice: info.backing_rdevice,
+                              backingName: name, autoclear: info.flags & ds_loop_flag_autoclear() != 0,
+                              readOnly: info.flags & ds_loop_flag_read_only() != 0, offset: info.offset, sizeLimit: info.size_limit)
         }
-        let name = withUnsafeBytes(of: info.file_name) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
-        return LoopDevice(path: path, backingDevice: info.backing_device, backingInode: info.backing_inode,
-                          backingRdevice: info.backing_rdevice,
-                          backingName: name, autoclear: info.flags & ds_loop_flag_autoclear() != 0,
-                          readOnly: info.flags & ds_loop_flag_read_only() != 0, offset: info.offset, sizeLimit: info.size_limit)
     }
 
     /// Every bound loop device whose backing file is the file `file` (same st_dev and st_ino).

@@ -6,6 +6,11 @@ import Musl
 
 /// Runs system calls and turns their failures into `DockStoreError`s that carry the
 /// operation, the path and errno's text. EINTR is retried, as swift-system does.
+///
+/// Descriptors opened by path go through swift-system (`Syscall+FileDescriptor.swift`). What it
+/// does not offer stays a raw call checked here: openat2 and the O_PATH walk (`Host+Confined`,
+/// `ConfinedPath+Open`) and the other at-calls, fsync, fchmod, fchown, flock, the ioctls in
+/// CLinuxShim, mount(2) and the mount API, and libmount, libblkid and libbtrfsutil.
 enum Syscall {
     @discardableResult
     static func check<T: FixedWidthInteger>(_ operation: String, _ path: String,

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import DockStoreCore
+
+/// System's file I/O through swift-system's `FileDescriptor`: real files in a temporary folder,
+/// and every failure arriving as a `DockStoreError` with the operation, the path, errno's text
+/// and the errno itself. No root needed.
+@Suite struct SwiftSystemDescriptorTests {
+    let folder: String
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("dockstore-fd-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    func cleanUp() {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    @Test func errnoTextAndNamesAreTheCLibrarys() {
+        defer { cleanUp() }
+        #expect(Errno.text(ENOENT) == String(cString: strerror(ENOENT)))
+        #expect(Errno.text(EBUSY) == "Device or resource busy")
+        #expect(Errno.noSuchFileOrDirectory == ENOENT)
+        #expect(Errno.resourceBusy == EBUSY)
+        #expect(Errno.tooManySymbolicLinkLevels == ELOOP)
+        #expect(Errno.inappropriateIOCTLForDevice == ENOTTY)
+        #expect(Errno.notSupported == EOPNOTSUPP)
+    }
+
+    @Test func aFailedOpenIsADockStoreErrorWithOperationPathAndErrno() throws {
+        defer { cleanUp() }
+        let missing = folder + "/missing"
+        do {
+            try Syscall.withDescriptor(missing, .readOnly) { _ in Issue.record("opened a missing file") }
+            Issue.record("no error")
+        } catch let error as DockStoreError {
+            #expect(error.message == "cannot open \(missing): No such file or directory")
+            #expect(error.code == ENOENT)
+            #expect(error.kind == .failed)
+        }
+    }
+
+    @Test func fileContentsReadsWholeFilesAcrossChunks() throws {
+        defer { cleanUp() }
+        let path = folder + "/big"
+        let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(try FileContents.read(path) == bytes)
+        #expect(try FileContents.read(folder + "/missing") == nil)
+        #expect(throws: DockStoreError.refused("\(path) is larger than \(ByteSize.format(1000)); that is not a configuration file")) {
+            try FileContents.read(path, limit: 1000)
+        }
+    }
+
+    @Test func fileContentsRefusesALinkAndAFolder() throws {
+        defer { cleanUp() }
+        let link = folder + "/link"
+        try "x".write(toFile: folder + "/target", atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: folder + "/target")
+        #expect(throws: DockStoreError.refused("\(link) is a symbolic link: dockstore does not edit files through links; replace it with the file itself")) {
+            try FileContents.read(link)
+        }
+        let sub = folder + "/sub"
+        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: false)
+        #expect(throws: DockStoreError.refused("\(sub) is a folder, not a regular file; replace it with the file itself (or remove it) and re-run")) {
+            try FileContents.read(sub)
+        }
+    }
+
+    @Test func atomicWriteWritesEveryByte() throws {
+        defer { cleanUp() }
+        let path = folder + "/written"
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try AtomicFile.write(path, bytes)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(bytes))
+        try AtomicFile.write(path, [])
+        #expect(try FileContents.read(path) == [])
+    }
+
+    @Test func theSuperblockIsReadAtItsOffset() throws {
+        defer { cleanUp() }
+        let short = folder + "/short"
+        try Data(count: 65536).write(to: URL(fileURLWithPath: short))
+        #expect(try BtrfsSuperblock.read(short) == nil)
+
+        var block = [UInt8](repeating: 0, count: 65536 + 4096)
+        let fsid: [UInt8] = (0..<16).map { UInt8($0 * 17) }
+        block.replaceSubrange((65536 + 32)..<(65536 + 48), with: fsid)
+        block.replaceSubrange((65536 + 64)..<(65536 + 72), with: Array("_BHRfS_M".utf8))
+        block[65536 + 201] = 3
+        let device = folder + "/device"
+        try Data(block).write(to: URL(fileURLWithPath: device))
+        #expect(try BtrfsSuperblock.read(device) == BtrfsSuperblock(fsid: "00112233-4455-6677-8899-aabbccddeeff", devid: 3))
+
+        #expect(throws: DockStoreError.system("cannot open", folder + "/none", errno: ENOENT)) {
+            try BtrfsSuperblock.read(folder + "/none")
+        }
+    }
+
+    @Test func theEndsOfAFileAreReadForBlankness() throws {
+        defer { cleanUp() }
+        let zeros = folder + "/zeros"
+        try Data(count: 3 << 20).write(to: URL(fileURLWithPath: zeros))
+        #expect(BlockProbe.endsAreZero(zeros) == .blank)
+
+        var tail = [UInt8](repeating: 0, count: 3 << 20)
+        tail[tail.count - 1] = 1
+        let data = folder + "/data"
+        try Data(tail).write(to: URL(fileURLWithPath: data))
+        #expect(BlockProbe.endsAreZero(data) == .unrecognizedData)
+
+        #expect(BlockProbe.endsAreZero(folder + "/none") == .unreadable("cannot open: No such file or directory"))
+    }
+
+    @Test func extendGrowsNeverShrinksAndRefusesALink() throws {
+        defer { cleanUp() }
+        let image = folder + "/image"
+        try Data(count: 4096).write(to: URL(fileURLWithPath: image))
+        try ImageFile.extend(image, to: 1 << 20)
+        #expect(try FileManager.default.attributesOfItem(atPath: image)[.size] as? Int == 1 << 20)
+        try ImageFile.extend(image, to: 4096)
+        #expect(try FileManager.default.attributesOfItem(atPath: image)[.size] as? Int == 1 << 20)
+
+        let link = folder + "/link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: image)
+        #expect(throws: DockStoreError.system("cannot open", link, errno: ELOOP)) {
+            try ImageFile.extend(link, to: 2 << 20)
+        }
+        #expect(try FileManager.default.attributesOfItem(atPath: image)[.size] as? Int == 1 << 20)
+    }
+}
