@@ -14,6 +14,7 @@ public struct Host: Sendable {
         case .success(let resolved): canonical = resolved
         case .failure(let code): throw DockStoreError.usage("--root \(text): \(Errno.text(code))")
         }
+        // realpath just resolved it: unreadable now refuses as "not a folder", never proceeds.
         guard (try? FileStatus.following(canonical))??.kind == .directory else {
             throw DockStoreError.usage("--root \(text) is not a folder")
         }

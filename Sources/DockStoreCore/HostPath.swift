@@ -95,6 +95,6 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
     /// A literal, known-good path (the defaults); a bad literal is a programming error
     /// caught by the unit tests, so it falls back to `/` rather than trapping.
     static func known(_ text: String) -> HostPath {
-        (try? HostPath(text, what: "path")) ?? .root
+        (try? HostPath(text, what: "path")) ?? .root // a literal: no read, nothing to tell
     }
 }

@@ -1,7 +1,4 @@
 import DockStoreCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Runs a check and prints it; returns the Nagios exit status. Whatever fails — a bad
 /// threshold, an unreadable store, the error record, the textfile — the result is printed
@@ -9,15 +6,13 @@ import Glibc
 /// monitoring-plugins' `max_state_alt` order (OK < UNKNOWN < WARNING < CRITICAL).
 enum CheckRunner {
     static func run(_ options: CheckOptions) -> Int32 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let timestamp = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+        let timestamp = WallClock.now()
         let policy: CapacityPolicy
         let host: Host
-        let mountpoint: String
+        let store: StoreObservation
         do {
             host = try Host(root: options.root)
-            mountpoint = host.real(try MountpointOption.resolve(options.mountpoint, host: host))
+            store = try StoreObserver.checkView(host: host, mountpoint: options.mountpoint.map { try HostPath($0, what: "--mountpoint") })
             policy = try CapacityPolicy(dataWarning: options.warning, dataCritical: options.critical,
                                         metadataWarning: options.metadataWarning, metadataCritical: options.metadataCritical,
                                         unallocatedWarning: options.unallocatedWarning,
@@ -30,9 +25,10 @@ enum CheckRunner {
             print(report, options.format, policy: nil)
             return report.state.rawValue
         }
+        let mountpoint = store.mountpoint
         var report: CapacityReport
         do {
-            var figures = try CapacityProbe.read(mountpoint: mountpoint)
+            var figures = try CapacityProbe.read(store)
             if figures.filesystem == "btrfs" {
                 figures.orphans = OrphanTallyCache.count(dataRoot: mountpoint, cacheFile: host.real(OrphanTallyCache.defaultPath),
                                                          limit: OrphanTally.checkLimit, now: timestamp)

@@ -1,10 +1,5 @@
 import ArgumentParser
 import DockStoreCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Parses the command line, runs the command and maps a `DockStoreError` to its
 /// documented exit status with a one-line message. An argument error is one line too
@@ -20,32 +15,32 @@ enum DockstoreMain {
             // check is a Nagios plugin: a bad argument is UNKNOWN (3), on one line.
             if arguments.dropFirst().first == "check" {
                 Output.line("DOCKSTORE UNKNOWN - \(notUTF8)")
-                exit(3)
+                CurrentProcess.exit(3)
             }
             Output.error(notUTF8)
-            exit(ExitStatus.usage.rawValue)
+            CurrentProcess.exit(ExitStatus.usage.rawValue)
         }
         if let options = CheckOptions(fastPath: arguments) {
-            exit(CheckRunner.run(options))
+            CurrentProcess.exit(CheckRunner.run(options))
         }
         do {
             var command = try Dockstore.parseAsRoot(Array(arguments.dropFirst()))
             try command.run()
         } catch let error as DockStoreError {
             Output.error(error.message)
-            exit(ExitStatus(error.kind).rawValue)
+            CurrentProcess.exit(ExitStatus(error.kind).rawValue)
         } catch let code as ExitCode {
-            exit(code.rawValue)
+            CurrentProcess.exit(code.rawValue)
         } catch {
             // check is a Nagios plugin: a bad argument is UNKNOWN (3), on one line.
             if arguments.dropFirst().first == "check", Dockstore.exitCode(for: error) != .success {
                 let text = Dockstore.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
                 Output.line("DOCKSTORE UNKNOWN - \(text)")
-                exit(3)
+                CurrentProcess.exit(3)
             }
             guard Dockstore.exitCode(for: error) != .success else { Dockstore.exit(withError: error) }
             Output.error(ArgumentErrorLine.text(Dockstore.message(for: error), arguments: Array(arguments.dropFirst())))
-            exit(ExitStatus.usage.rawValue)
+            CurrentProcess.exit(ExitStatus.usage.rawValue)
         }
     }
 
@@ -65,7 +60,9 @@ enum DockstoreMain {
                 arguments.append(argument)
                 continue
             }
-            let bytes = Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer))).map { UInt8(bitPattern: $0) }
+            var length = 0
+            while pointer[length] != 0 { length += 1 }
+            let bytes = UnsafeBufferPointer(start: pointer, count: length).map { UInt8(bitPattern: $0) }
             if refusal == nil {
                 refusal = "argument \(index) '\(ShownBytes.text(bytes))' is not UTF-8; systemd reads paths in fstab and unit files only as UTF-8: give it in UTF-8"
             }

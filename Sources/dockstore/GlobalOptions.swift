@@ -1,8 +1,5 @@
 import ArgumentParser
 import DockStoreCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -45,10 +42,10 @@ struct ChangeOptions: ParsableArguments {
             throw DockStoreError.usage("--lock-timeout \(lockTimeout) is out of range: give 0 to 3600 seconds")
         }
         if dryRun { return nil }
-        if geteuid() != 0 {
+        if !CurrentProcess.isRoot {
             throw DockStoreError.refused("\(what): run it as root (or look first with --dry-run)")
         }
-        let lock = try FileLock(path: HostPaths.lock, on: host, timeout: lockTimeout, waiting: { if Output.isTerminal(2) { Output.warning($0) } })
+        let lock = try FileLock(path: HostPaths.lock, on: host, timeout: lockTimeout, waiting: { if StandardStream.error.isTerminal { Output.warning($0) } })
         WriteDebris.sweep(host: host)
         return lock
     }
@@ -58,7 +55,6 @@ struct ChangeOptions: ParsableArguments {
 /// /etc/sysconfig/dockstore (as provision, status and teardown read it), else /var/lib/docker.
 enum MountpointOption {
     static func resolve(_ given: String?, host: Host) throws -> HostPath {
-        if let given { return try HostPath(given, what: "--mountpoint") }
-        return try ProvisionSettings.load(host: host).mountpoint ?? HostPaths.defaultMountpoint
+        try StoreObserver.mountpoint(given: given.map { try HostPath($0, what: "--mountpoint") }, host: host).0
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import DockStoreCore
 
 /// DOCKSTORE_PROFILE=1: each phase of a command and the milliseconds since the previous
 /// one, on standard error (for scripts/bench; the figures are the bench's, never a test's).
@@ -11,7 +9,7 @@ final class PhaseProfile {
     static let variable = "DOCKSTORE_PROFILE"
 
     static func fromEnvironment() -> PhaseProfile {
-        PhaseProfile(enabled: getenv(variable).map { String(cString: $0) == "1" } ?? false)
+        PhaseProfile(enabled: CurrentProcess.environment(variable) == "1")
     }
 
     init(enabled: Bool) {

@@ -16,16 +16,16 @@ import Testing
     }
 
     static let settleCases: [(String, ProvisionObservation, Provisioner.Settling?)] = [
-        ("nothing mounted, nothing under way", ProvisionObservation(image: .file(size: 1, allocated: 1, content: btrfs), mountpoint: .emptyFolder), nil),
-        ("mounted", ProvisionObservation(mountpoint: mounted, imageMountedAt: ["/var/lib/docker"], imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), nil),
-        ("systemd's mount job runs", ProvisionObservation(mountpoint: .emptyFolder, mountUnit: unit("activating")), .mounting),
-        ("systemd's mount job runs, mount already in the table", ProvisionObservation(mountpoint: mounted, mountUnit: unit("activating")), .mounting),
-        ("systemd unmounting", ProvisionObservation(mountpoint: mounted, mountUnit: unit("deactivating")), .mounting),
-        ("systemd's mount unit failed: decide now", ProvisionObservation(mountpoint: .emptyFolder, mountUnit: unit("failed")), nil),
-        ("filesystem open, not yet in the mount table", ProvisionObservation(mountpoint: .emptyFolder, imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), .mounting),
-        ("filesystem open, folder already shows its files", ProvisionObservation(mountpoint: .nonEmptyFolder(["image"]), imageFilesystemOpen: true), .mounting),
-        ("a loop device bound, nothing mounted yet", ProvisionObservation(mountpoint: .emptyFolder, imageLoops: ["/dev/loop0"]), .loopOnly),
-        ("mounted elsewhere: the planner refuses", ProvisionObservation(mountpoint: .emptyFolder, imageMountedAt: ["/mnt"], imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), nil),
+        ("nothing mounted, nothing under way", ProvisionObservation.fixture(image: .file(size: 1, allocated: 1, content: btrfs), mountpoint: .emptyFolder), nil),
+        ("mounted", ProvisionObservation.fixture(mountpoint: mounted, imageMountedAt: ["/var/lib/docker"], imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), nil),
+        ("systemd's mount job runs", ProvisionObservation.fixture(mountpoint: .emptyFolder, mountUnit: unit("activating")), .mounting),
+        ("systemd's mount job runs, mount already in the table", ProvisionObservation.fixture(mountpoint: mounted, mountUnit: unit("activating")), .mounting),
+        ("systemd unmounting", ProvisionObservation.fixture(mountpoint: mounted, mountUnit: unit("deactivating")), .mounting),
+        ("systemd's mount unit failed: decide now", ProvisionObservation.fixture(mountpoint: .emptyFolder, mountUnit: unit("failed")), nil),
+        ("filesystem open, not yet in the mount table", ProvisionObservation.fixture(mountpoint: .emptyFolder, imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), .mounting),
+        ("filesystem open, folder already shows its files", ProvisionObservation.fixture(mountpoint: .nonEmptyFolder(["image"]), imageFilesystemOpen: true), .mounting),
+        ("a loop device bound, nothing mounted yet", ProvisionObservation.fixture(mountpoint: .emptyFolder, imageLoops: ["/dev/loop0"]), .loopOnly),
+        ("mounted elsewhere: the planner refuses", ProvisionObservation.fixture(mountpoint: .emptyFolder, imageMountedAt: ["/mnt"], imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), nil),
     ]
 
     @Test(arguments: settleCases)
@@ -35,8 +35,8 @@ import Testing
 
     @Test func aDeviceStoreWaitsOnlyForSystemd() throws {
         let device = try ProvisionRequest(device: DeviceRequest(spec: .path("/dev/xvdf"), filesystem: .btrfs, wait: 0))
-        #expect(Provisioner.settling(ProvisionObservation(mountpoint: .emptyFolder, imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), device) == nil)
-        #expect(Provisioner.settling(ProvisionObservation(mountpoint: .emptyFolder, mountUnit: Self.unit("activating")), device) == .mounting)
+        #expect(Provisioner.settling(ProvisionObservation.fixture(mountpoint: .emptyFolder, imageLoops: ["/dev/loop0"], imageFilesystemOpen: true), device) == nil)
+        #expect(Provisioner.settling(ProvisionObservation.fixture(mountpoint: .emptyFolder, mountUnit: Self.unit("activating")), device) == .mounting)
     }
 
     static let handOver: [(String, SystemdMountUnit, Bool)] = [

@@ -73,7 +73,7 @@ import Testing
                 .otherBtrfs: .signature(type: "btrfs", uuid: "x", label: "data"), .ext4: .signature(type: "ext4", uuid: "e", label: nil),
                 .gpt: .partitionTable("gpt"), .unrecognized: .unrecognizedData, .ambivalent: .ambivalent, .unreadable: .unreadable("EIO"),
             ]
-            var d = DeviceObservation(device: ResolvedDevice(path: "/dev/nvme1n1", name: "nvme1n1", volumeID: EBSVolumeID("vol-0aaaaaaaaaaaaaaaa"),
+            var d = DeviceObservation.fixture(device: ResolvedDevice(path: "/dev/nvme1n1", name: "nvme1n1", volumeID: EBSVolumeID("vol-0aaaaaaaaaaaaaaaa"),
                                                              requested: follows ? "UUID=u" : "/dev/nvme1n1"),
                                       kind: .blockDevice, size: 100 << 30, content: contents[content] ?? .blank, newUUID: "n")
             switch use {
@@ -87,7 +87,7 @@ import Testing
             case .readOnly: d.readOnly = true
             }
             let line = [Fstab.none: "", .recordedStore: MigrationCell.uuidLine, .image: MigrationCell.imageLine][fstab, default: ""]
-            var o = ProvisionObservation(image: imageFile ? .file(size: 100 << 30, allocated: 2 << 30, content: .signature(type: "btrfs", uuid: "i", label: "docker")) : .missing,
+            var o = ProvisionObservation.fixture(image: imageFile ? .file(size: 100 << 30, allocated: 2 << 30, content: .signature(type: "btrfs", uuid: "i", label: "docker")) : .missing,
                                          mountpoint: .emptyFolder, fstab: MigrationCell.rootLine + line)
             switch mountpoint {
             case .empty: break

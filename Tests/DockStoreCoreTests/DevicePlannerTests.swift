@@ -10,9 +10,9 @@ import Testing
                                        volumeID: EBSVolumeID("vol-0abc1234def567890"), requested: "/dev/xvdf")
 
     static func observed(_ change: (inout DeviceObservation) -> Void = { _ in }) -> ProvisionObservation {
-        var d = DeviceObservation(device: device, kind: .blockDevice, size: 100 << 30, content: .blank, newUUID: uuid)
+        var d = DeviceObservation.fixture(device: device, kind: .blockDevice, size: 100 << 30, content: .blank, newUUID: uuid)
         change(&d)
-        return ProvisionObservation(mountpoint: .emptyFolder, device: d)
+        return ProvisionObservation.fixture(mountpoint: .emptyFolder, device: d)
     }
 
     static func request(force: Bool = false, fs: DeviceFilesystem = .btrfs, volume: String? = nil) -> ProvisionRequest {

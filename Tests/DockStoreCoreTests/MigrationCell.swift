@@ -156,7 +156,7 @@ struct MigrationCell: Sendable, CustomTestStringConvertible {
 
     /// What `Migrator.observe` reads in this cell: the kernel's state after the phase.
     func observation() -> MigrationObservation {
-        var o = MigrationObservation(mountpoint: "/var/lib/docker", mounted: storeMounted, fstype: storeMounted ? "btrfs" : nil,
+        var o = MigrationObservation.fixture(mountpoint: "/var/lib/docker", mounted: storeMounted, fstype: storeMounted ? "btrfs" : nil,
                                      uuid: storeMounted ? "u" : nil, targetPath: given.path)
         o.targetVolumeID = given.volumeID
         o.targetSize = volumeSize
@@ -210,7 +210,7 @@ struct MigrationCell: Sendable, CustomTestStringConvertible {
         if o.targetDevid == nil && !o.targetIsReplaceTarget {
             let content: BlockContent = staleTarget ? .signature(type: "btrfs", uuid: "u", label: "docker") : .blank
             let name = String(given.path.split(separator: "/").last ?? "")
-            o.target = DeviceObservation(device: ResolvedDevice(path: given.path, name: name, volumeID: EBSVolumeID(given.volumeID),
+            o.target = DeviceObservation.fixture(device: ResolvedDevice(path: given.path, name: name, volumeID: EBSVolumeID(given.volumeID),
                                                                 requested: volume == .renamedGivenVolumeID ? given.volumeID : given.path),
                                          kind: .blockDevice, size: volumeSize, content: content, newUUID: "n")
             o.targetIsStaleReplaceTarget = staleTarget

@@ -11,10 +11,10 @@ import Testing
     static let loop = BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 100 << 30, used: 2 << 30)
     static let a = BtrfsReading.Device(devid: 2, path: "/dev/nvme1n1", size: 200 << 30, used: 0)
     static let aMoved = BtrfsReading.Device(devid: 2, path: "/dev/nvme1n1", size: 200 << 30, used: 2 << 30)
-    static let target = DeviceObservation(device: ResolvedDevice(path: "/dev/nvme1n1", name: "nvme1n1",
+    static let target = DeviceObservation.fixture(device: ResolvedDevice(path: "/dev/nvme1n1", name: "nvme1n1",
                                                                  volumeID: EBSVolumeID("vol-0aaaaaaaaaaaaaaaa"), requested: "/dev/nvme1n1"),
                                           kind: .blockDevice, size: 200 << 30, content: .blank, newUUID: "t")
-    static let other = DeviceObservation(device: ResolvedDevice(path: "/dev/nvme2n1", name: "nvme2n1",
+    static let other = DeviceObservation.fixture(device: ResolvedDevice(path: "/dev/nvme2n1", name: "nvme2n1",
                                                                 volumeID: EBSVolumeID("vol-0bbbbbbbbbbbbbbbb"), requested: "/dev/nvme2n1"),
                                          kind: .blockDevice, size: 200 << 30, content: .blank, newUUID: "o")
     static let journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: "u",
@@ -23,7 +23,7 @@ import Testing
     static let uuidLine = "UUID=u /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"
 
     static func o(_ change: (inout MigrationObservation) -> Void) -> MigrationObservation {
-        var o = MigrationObservation(mountpoint: "/var/lib/docker", mounted: true, fstype: "btrfs", uuid: "u", members: [loop], loopMember: loop, target: target,
+        var o = MigrationObservation.fixture(mountpoint: "/var/lib/docker", mounted: true, fstype: "btrfs", uuid: "u", members: [loop], loopMember: loop, target: target,
                                      targetPath: "/dev/nvme1n1", targetSize: 200 << 30, fstab: imageLine,
                                      targetVolumeID: "vol-0aaaaaaaaaaaaaaaa")
         change(&o)

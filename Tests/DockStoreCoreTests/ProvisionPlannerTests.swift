@@ -14,7 +14,7 @@ import Testing
 
     /// Everything in place.
     static var done: ProvisionObservation {
-        ProvisionObservation(image: .file(size: 100 << 30, allocated: 5 << 20, content: btrfs),
+        ProvisionObservation.fixture(image: .file(size: 100 << 30, allocated: 5 << 20, content: btrfs),
                              mountpoint: .mounted(loopMount, ofImage: true), imageMountedAt: ["/var/lib/docker"],
                              fstab: ourLine, dropIn: dropIn, sysconfig: sysconfig, hostAvailable: 200 << 30)
     }
@@ -26,7 +26,7 @@ import Testing
     }
 
     static let cases: [(String, ProvisionObservation, [String])] = [
-        ("fresh system", ProvisionObservation(hostAvailable: 200 << 30),
+        ("fresh system", ProvisionObservation.fixture(hostAvailable: 200 << 30),
          ["create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
         ("already provisioned", done, []),
         ("after a reboot: unmounted", with { $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] }, ["mount"]),
@@ -78,7 +78,7 @@ import Testing
          .refused, "symbolic link"),
         ("image is a folder", with { $0.image = .notRegular(.directory); $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] },
          .refused, "is a folder, not a regular file"),
-        ("image folder missing", ProvisionObservation(imageFolderExists: false), .refused, "does not exist"),
+        ("image folder missing", ProvisionObservation.fixture(imageFolderExists: false), .refused, "does not exist"),
         ("mountpoint holds Docker's data", with { $0.mountpoint = .nonEmptyFolder(["containers", "image"]); $0.imageMountedAt = [] },
          .refused, "would hide Docker's existing data"),
         ("mountpoint is a file", with { $0.mountpoint = .notFolder(.regular); $0.imageMountedAt = [] }, .refused, "not a folder"),
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func warnsWhenTheHostCannotBackTheImage() throws {
-        var observed = ProvisionObservation(hostAvailable: 30 << 30)
+        var observed = ProvisionObservation.fixture(hostAvailable: 30 << 30)
         var plan = try ProvisionPlanner.plan(observed, Self.request, Self.host)
         #expect(plan.warnings.count == 1)
         #expect(plan.warnings.first?.contains("30 GiB free, less than the 100 GiB") == true)
@@ -126,9 +126,9 @@ import Testing
     @Test func thickRefusesUpFrontWhenTheHostLacksSpace() throws {
         let thick = try ProvisionRequest(size: 10 << 30, thick: true)
         #expect(throws: DockStoreError.self) {
-            try ProvisionPlanner.plan(ProvisionObservation(hostAvailable: 5 << 30), thick, Self.host)
+            try ProvisionPlanner.plan(ProvisionObservation.fixture(hostAvailable: 5 << 30), thick, Self.host)
         }
-        let plan = try ProvisionPlanner.plan(ProvisionObservation(hostAvailable: 50 << 30), thick, Self.host)
+        let plan = try ProvisionPlanner.plan(ProvisionObservation.fixture(hostAvailable: 50 << 30), thick, Self.host)
         #expect(plan.steps.first == .allocateImage(size: 10 << 30, thick: true, existing: false))
         guard case .mount(_, _, let options) = plan.steps[3] else { Issue.record("expected mount"); return }
         #expect(options.contains("nodiscard"))

@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import DockStoreCore
 
 /// The store observation → each command's input, as tables: what teardown and grow derive
@@ -25,16 +26,18 @@ import Testing
 
     static func btrfs(_ members: [BtrfsReading.Device]) -> StoreObservation.Btrfs {
         StoreObservation.Btrfs(reading: BtrfsReading(uuid: "u", spaces: [], devices: members),
-                               kernelMembers: members.map { String($0.path.dropFirst("/dev/".count)) })
+                               kernelMembers: .read(members.map { String($0.path.dropFirst("/dev/".count)) }))
     }
 
     /// A test-only builder: an image store, mounted and in place; `change` alters it.
     static func store(_ change: (inout StoreObservation) -> Void = { _ in }) -> StoreObservation {
         var store = StoreObservation(
-            imagePath: image, mountpoint: mountpoint, mounts: .read([loopMount]), btrfs: .read(btrfs([member(1, "/dev/loop0")])),
+            imagePath: image, mountpoint: mountpoint, mounts: .read([loopMount]), mountedType: .read("btrfs"),
+            btrfs: .read(btrfs([member(1, "/dev/loop0")])),
             mountedSource: .read(.init(content: .signature(type: "btrfs", uuid: "u", label: "docker"), loopBackingFile: image)),
             image: .read(.file(size: 100 << 30, allocated: 1 << 30, content: .signature(type: "btrfs", uuid: "u", label: "docker"),
                                loops: [loop])),
+            settings: .read(ProvisionSettings()),
             fstab: .read(Array(imageLine.utf8)), migrationJournal: .read(nil), reclaimOpen: .read(false),
             bootDisabled: .read(false), systemdRunning: .read(true))
         change(&store)
@@ -56,7 +59,7 @@ import Testing
 
     static let teardownCases: [(String, StoreObservation, TeardownObservation?, DockStoreError?)] = [
         ("image store, mounted", store(), {
-            var o = TeardownObservation(mounted: loopMount, imageLoops: ["/dev/loop0"], imageExists: true, fstab: imageLine,
+            var o = TeardownObservation.fixture(mounted: loopMount, imageLoops: ["/dev/loop0"], imageExists: true, fstab: imageLine,
                                         storeUUID: "u", dropInExists: true, systemdRunning: true)
             o.deviceLabel = "docker"
             return o
@@ -68,7 +71,7 @@ import Testing
             $0.bootDisabled = .read(true)
             $0.systemdRunning = .read(false)
         }, {
-            var o = TeardownObservation(mounted: deviceMount, device: "/dev/nvme1n1", fstab: "UUID=u \(mountpoint) btrfs nofail 0 0\n",
+            var o = TeardownObservation.fixture(mounted: deviceMount, device: "/dev/nvme1n1", fstab: "UUID=u \(mountpoint) btrfs nofail 0 0\n",
                                         storeUUID: "u", dropInExists: true)
             o.deviceLabel = "docker"
             o.journalUUID = "u"
@@ -79,22 +82,24 @@ import Testing
         }(), nil),
         ("an ext4 labelled appdata at the mountpoint", store {
             $0.mounts = .read([ext4Mount])
+            $0.mountedType = .read("ext4")
             $0.btrfs = .read(nil)
             $0.mountedSource = .read(.init(content: .signature(type: "ext4", uuid: "e", label: "appdata"), loopBackingFile: nil))
             $0.image = .read(.missing)
             $0.fstab = .read(nil)
         }, {
-            var o = TeardownObservation(mounted: ext4Mount, device: "/dev/nvme2n1", storeUUID: "e", dropInExists: true,
+            var o = TeardownObservation.fixture(mounted: ext4Mount, device: "/dev/nvme2n1", storeUUID: "e", dropInExists: true,
                                         systemdRunning: true)
             o.deviceLabel = "appdata"
             return o
         }(), nil),
         ("nothing mounted, image a folder", store {
             $0.mounts = .read([elsewhere])
+            $0.mountedType = .read(nil)
             $0.btrfs = .read(nil)
             $0.mountedSource = .read(nil)
             $0.image = .read(.notRegular(.directory))
-        }, TeardownObservation(fstab: imageLine, dropInExists: true, systemdRunning: true), nil),
+        }, TeardownObservation.fixture(fstab: imageLine, dropInExists: true, systemdRunning: true), nil),
         ("mount table unreadable: refused, not 'nothing mounted'", store { $0.mounts = .unreadable(cannotReadMounts) },
          nil, cannotReadMounts),
         ("fstab unreadable: refused, not 'no line'", store { $0.fstab = .unreadable(cannotReadFstab) }, nil, cannotReadFstab),
@@ -132,9 +137,9 @@ import Testing
                   image: HostBacking(image: image, apparentBytes: 200 << 30, allocatedBytes: 1 << 30, hostAvailableBytes: 50 << 30)),
             .init(devid: 2, path: "/dev/nvme1n1", btrfsSize: 300 << 30, blockSize: 400 << 30, image: nil),
         ]), nil),
-        ("ext4 at the mountpoint", store { $0.mounts = .read([ext4Mount]); $0.btrfs = .read(nil) },
+        ("ext4 at the mountpoint", store { $0.mounts = .read([ext4Mount]); $0.mountedType = .read("ext4"); $0.btrfs = .read(nil) },
          GrowObservation(mountpoint: "/given", fstype: "ext4", devices: []), nil),
-        ("nothing mounted", store { $0.mounts = .read([elsewhere]); $0.btrfs = .read(nil) }, nil,
+        ("nothing mounted", store { $0.mounts = .read([elsewhere]); $0.mountedType = .read(nil); $0.btrfs = .read(nil) }, nil,
          .refused("nothing is mounted at /given; run dockstore provision first")),
         ("mount table unreadable", store { $0.mounts = .unreadable(cannotReadMounts); $0.btrfs = .unreadable(cannotReadMounts) },
          nil, cannotReadMounts),
@@ -200,12 +205,55 @@ import Testing
         #expect(StoreFact<Int>.reading { throw Self.cannotReadFstab } == fact)
     }
 
+    /// check's view: what is mounted, asked of the kernel alone; nothing else is read.
+    @Test func theKernelViewReadsOnlyWhatIsMounted() throws {
+        let observed = StoreObserver.kernelView(mountpoint: "/nonexistent-dockstore-test")
+        #expect(try observed.mountedType.value() == nil)
+        #expect(try observed.btrfs.value() == nil)
+        #expect(observed.mounts.known == nil)
+        #expect(observed.settings.known == nil)
+        #expect(throws: DockStoreError.refused("nothing is mounted at /nonexistent-dockstore-test: Docker's storage is not there")) {
+            try CapacityProbe.read(observed)
+        }
+    }
+
+    /// A fact the capacity reading needs that could not be read refuses with its reason,
+    /// never reads as "nothing mounted" or "not btrfs".
+    @Test func capacityRefusesAnUnreadableFact() {
+        var unmounted = StoreObserver.kernelView(mountpoint: "/")
+        unmounted.mountedType = .unreadable(Self.cannotReadMounts)
+        #expect(throws: Self.cannotReadMounts, "what is mounted unreadable") { try CapacityProbe.read(unmounted) }
+        var unread = StoreObserver.kernelView(mountpoint: "/")
+        unread.mountedType = .read("btrfs")
+        unread.btrfs = .unreadable(Self.cannotReadFstab)
+        #expect(throws: Self.cannotReadFstab, "its btrfs unreadable") { try CapacityProbe.read(unread) }
+    }
+
+    /// check reads the settings file only when no mountpoint is given, into the observation,
+    /// and refuses settings it cannot trust (anyone may write this one) instead of defaulting.
+    @Test func checkReadsTheSettingsOnlyWhenNoMountpointIsGiven() throws {
+        let folder = NSTemporaryDirectory() + "dockstore-settings-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/etc/sysconfig", withIntermediateDirectories: true)
+        let file = folder + "/etc/sysconfig/dockstore"
+        try Data("DOCKSTORE_MOUNTPOINT=\"/srv/docker\"\n".utf8).write(to: URL(fileURLWithPath: file))
+        try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: file)
+        let host = try Host(root: folder)
+        let given = try StoreObserver.checkView(host: host, mountpoint: try HostPath("/var/lib/docker", what: "--mountpoint"))
+        #expect(given.mountpoint == host.real(HostPaths.defaultMountpoint))
+        #expect(given.settings.known == nil, "not read when the mountpoint is given")
+        #expect(throws: DockStoreError.self, "a settings file anyone can write is refused, not skipped") {
+            try StoreObserver.checkView(host: host, mountpoint: nil)
+        }
+    }
+
     /// A part the command did not ask for is not read, and says so when a planner asks.
     @Test func aPartNotAskedForIsNotReadAndSaysSo() throws {
         let observed = StoreObserver(host: try Host(root: "/"), imagePath: nil, mountpointPath: "/nonexistent-dockstore-test")
             .observe(.mount)
         #expect(observed.mounts.known != nil)
         #expect(try observed.mount() == nil)
+        #expect(try observed.mountedType.value() == nil)
         #expect(try observed.btrfs.value() == nil)
         for fact in [observed.fstab.map(), observed.image.map(), observed.migrationJournal.map(), observed.reclaimOpen.map(),
                      observed.bootDisabled.map(), observed.systemdRunning.map()] {

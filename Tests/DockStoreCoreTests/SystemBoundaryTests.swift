@@ -93,4 +93,20 @@ struct SystemBoundaryTests {
         #expect(systemFilesUsingIt > 5)
         #expect(offenders.isEmpty, "swift-system belongs in Sources/DockStoreCore/System: \(offenders.joined(separator: ", "))")
     }
+
+    /// The executable parses, calls the core and prints: it calls no C itself (the clock,
+    /// the environment, the standard streams and exit come from DockStoreCore's System).
+    @Test func theExecutableImportsNoC() throws {
+        let executable = Self.sources.appendingPathComponent("dockstore")
+        let modules = try Self.cModules()
+        let files = try #require(FileManager.default.subpaths(atPath: executable.path)).filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 5, "the walk read the executable's files")
+        var offenders: [String] = []
+        for file in files.sorted() {
+            let text = try String(contentsOfFile: executable.appendingPathComponent(file).path, encoding: .utf8)
+            let c = Self.imports(in: text).filter(modules.contains)
+            if !c.isEmpty { offenders.append("\(file) imports \(c.joined(separator: ", "))") }
+        }
+        #expect(offenders.isEmpty, "the executable calls C through DockStoreCore's System: \(offenders.joined(separator: "; "))")
+    }
 }

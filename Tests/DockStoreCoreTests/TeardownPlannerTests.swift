@@ -11,7 +11,7 @@ import Testing
     static let deviceMount = MountEntry(source: "/dev/nvme1n1", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 2)
 
     static func o(_ change: (inout TeardownObservation) -> Void) -> TeardownObservation {
-        var o = TeardownObservation(mounted: loopMount, imageLoops: ["/dev/loop0"], imageExists: true, fstab: imageLine,
+        var o = TeardownObservation.fixture(mounted: loopMount, imageLoops: ["/dev/loop0"], imageExists: true, fstab: imageLine,
                                     dropInExists: true)
         change(&o)
         return o

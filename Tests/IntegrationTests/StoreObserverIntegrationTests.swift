@@ -58,7 +58,7 @@ struct StoreObserverIntegrationTests {
             }
             #expect(btrfs.members.map { "\($0.devid) \($0.path) \($0.size) \($0.deviceUUID ?? "none")" } == expected)
             let kernelNames = try line(root, "ls /sys/fs/btrfs/\(uuid)/devices").split(separator: "\n").map(String.init).sorted()
-            #expect(btrfs.kernelMembers == kernelNames)
+            #expect(try btrfs.kernelMembers.value() == kernelNames)
             #expect(Set(kernelNames) == Set([loop, disk].map { String($0.dropFirst("/dev/".count)) }))
 
             let source = try #require(try store.mountedSource.value())

@@ -71,6 +71,7 @@ public struct BackendReport: Codable, Sendable, Equatable {
                     report.problems.append("\(host.real(mountpoint)) is on \(fs.name): \(reason)")
                 }
                 for option in report.options {
+                    // The parse failing is the answer (an option the driver does not take), reported.
                     if (try? StorageOption(parsing: option, for: driver)) == nil {
                         let known = driver.optionKeys.joined(separator: ", ")
                         report.problems.append("storage option '\(option)' is not one \(name) knows (\(known.isEmpty ? "it takes none" : known))")

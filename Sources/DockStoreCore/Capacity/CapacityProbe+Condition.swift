@@ -58,12 +58,11 @@ extension CapacityProbe {
     /// /sys/fs/btrfs/<uuid>/exclusive_operation (kernel 5.10 on): `none`, `balance`,
     /// `balance paused`, `device add`, `device remove`, `device replace`, `resize`, …
     static func readExclusiveOperation(uuid: String, sysfs: String, into condition: inout StoreCondition) throws {
-        let path = "\(sysfs)/fs/btrfs/\(uuid)/exclusive_operation"
         do {
-            guard let text = try FileContents.readString(path)?.trimmingWhitespace(), text != "none", !text.isEmpty else { return }
+            guard let text = try BtrfsSysfs.exclusiveOperation(uuid: uuid, sysfs: sysfs), text != "none", !text.isEmpty else { return }
             condition.exclusiveOperation = text
         } catch {
-            condition.unreadable.append("cannot read whether a balance or device operation runs (\(path)): \(message(error))")
+            condition.unreadable.append("cannot read whether a balance or device operation runs (\(sysfs)/fs/btrfs/\(uuid)/exclusive_operation): \(message(error))")
         }
     }
 

@@ -4,11 +4,24 @@
 /// without root and during a migration.
 public enum CapacityProbe {
     public static func read(mountpoint: String, sysfs: String = "/sys") throws -> CapacityFigures {
-        let fstype = try mountedFilesystem(at: mountpoint)
+        try read(StoreObserver.kernelView(mountpoint: mountpoint, sysfs: sysfs), sysfs: sysfs)
+    }
+
+    /// The figures of the store an observation saw (`check` asks `StoreObserver.kernelView`),
+    /// plus what only capacity reads: statvfs, the image behind a loop member, sysfs counters.
+    /// A fact the observation could not read refuses with its reason.
+    public static func read(_ store: StoreObservation, sysfs: String = "/sys") throws -> CapacityFigures {
+        let mountpoint = store.mountpoint
+        guard let fstype = try store.mountedType.value() else {
+            throw DockStoreError.refused("nothing is mounted at \(mountpoint): Docker's storage is not there")
+        }
         let space = try HostSpace.of(mountpoint)
         var figures: CapacityFigures
         if fstype == "btrfs" {
-            let reading = try readBtrfs(mountpoint, sysfs: sysfs)
+            guard let btrfs = try store.btrfs.value() else {
+                throw DockStoreError.failed("the btrfs at \(mountpoint) was not read: dockstore cannot tell its figures")
+            }
+            let reading = btrfs.reading
             figures = CapacityFigures(btrfs: reading, mountpoint: mountpoint, host: nil)
             figures.host = hostBacking(reading, sysfs: sysfs, into: &figures.condition)
             try readExclusiveOperation(uuid: reading.uuid, sysfs: sysfs, into: &figures.condition)
@@ -26,19 +39,16 @@ public enum CapacityProbe {
 
     /// The type of the filesystem mounted at `mountpoint`, asked of statx and statfs rather than
     /// read from the mount table: it needs no library and no parsing, which keeps check fast.
-    static func mountedFilesystem(at mountpoint: String) throws -> String {
-        let notMounted = DockStoreError.refused("nothing is mounted at \(mountpoint): Docker's storage is not there")
+    /// nil when nothing is mounted there.
+    static func mountedType(at mountpoint: String) throws -> String? {
         let root: Bool?
         do {
             root = try MountRoot.isMountRoot(mountpoint)
         } catch let error as DockStoreError where error.code == Errno.noSuchFileOrDirectory || error.code == Errno.notDirectory {
-            throw notMounted
+            return nil
         }
-        guard let root else {
-            guard let entry = try MountTable.read().mount(at: mountpoint) else { throw notMounted }
-            return entry.fstype
-        }
-        guard root else { throw notMounted }
+        guard let root else { return try MountTable.read().mount(at: mountpoint)?.fstype }
+        guard root else { return nil }
         return try FilesystemType.of(mountpoint, checkDType: false).name
     }
 
@@ -65,6 +75,8 @@ public enum CapacityProbe {
                             metadataChunkSize: number("\(base)/allocation/metadata/chunk_size"))
     }
 
+    /// A sysfs counter that refines a figure; nil (unreadable or absent) leaves the figure to
+    /// the ioctls' own numbers, which are read or refused on their own.
     static func number(_ path: String) -> UInt64? {
         guard let text = (try? FileContents.readString(path)).flatMap({ $0 }) else { return nil }
         return UInt64(text.trimmingWhitespace())

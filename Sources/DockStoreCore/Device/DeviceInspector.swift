@@ -6,8 +6,10 @@ struct DeviceInspector {
     let host: Host
 
     func observe(_ device: ResolvedDevice, mounts: MountTable) throws -> DeviceObservation {
-        // Until each is read: not a block device, no size, nothing known of its content.
-        var observed = DeviceObservation(device: device, kind: .unknown, size: 0,
+        // Until each is read: not a block device (the planner refuses any other kind before it
+        // looks at the rest), no size, nothing known of its content; the rest is read below.
+        var observed = DeviceObservation(device: device, kind: .unknown, readOnly: false, size: 0, mountedAt: [],
+                                         swap: false, holders: [], rootDisk: nil,
                                          content: .unreadable("not read"), newUUID: RandomUUID.make())
         guard let status = try FileStatus.following(device.path) else {
             throw DockStoreError.refused("device \(device.label) disappeared while dockstore looked at it; check the attachment and re-run")

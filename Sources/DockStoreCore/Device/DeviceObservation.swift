@@ -19,11 +19,11 @@ public struct DeviceObservation: Sendable, Equatable {
     /// The UUID a new filesystem gets (chosen at observation so the plan can show the fstab line).
     public var newUUID: String
 
-    /// No defaults for what decides a format (content, size, kind, the new UUID): an
-    /// observation says what was seen, or the planner refuses.
-    public init(device: ResolvedDevice, kind: FileStatus.Kind, readOnly: Bool = false,
-                size: UInt64, mountedAt: [String] = [], swap: Bool = false, holders: [String] = [],
-                rootDisk: String? = nil, content: BlockContent, newUUID: String) {
+    /// No defaults: an observation says what was seen, or the planner refuses (tests build
+    /// theirs with a helper of their own).
+    public init(device: ResolvedDevice, kind: FileStatus.Kind, readOnly: Bool,
+                size: UInt64, mountedAt: [String], swap: Bool, holders: [String],
+                rootDisk: String?, content: BlockContent, newUUID: String) {
         self.device = device
         self.kind = kind
         self.readOnly = readOnly

@@ -41,18 +41,19 @@ public struct MigrationObservation: Sendable, Equatable {
     /// The given device carries this store's btrfs superblock as devid 0 while no replace runs:
     /// the target of a replace that was canceled or could not resume (on Linux 6.7 and later
     /// a reboot mid-replace leaves it so). Replace may start onto it again; nothing else may.
-    public var targetIsStaleReplaceTarget: Bool = false
+    public var targetIsStaleReplaceTarget: Bool
     /// The size of the image's loop device (its btrfs device may have been shrunk below it).
     public var loopDeviceSize: UInt64?
 
-    public init(mountpoint: String, mounted: Bool, fstype: String?, uuid: String?,
-                members: [BtrfsReading.Device] = [], loopMember: BtrfsReading.Device? = nil, image: HostBacking? = nil,
-                imageExists: Bool = true, target: DeviceObservation? = nil, targetDevid: UInt64? = nil,
-                targetPath: String, targetSize: UInt64 = 0, exclusiveOperation: String = "none",
-                fstab: String? = nil, metadataChunkNeed: UInt64 = 512 << 20,
-                journal: MigrationJournal? = nil, targetVolumeID: String? = nil, targetBackedByStore: Bool = false,
-                replace: BtrfsDeviceReplace.Status? = BtrfsDeviceReplace.Status(state: .neverStarted), replaceRefused: String? = nil,
-                replaceTarget: BtrfsReading.Device? = nil, targetIsReplaceTarget: Bool = false, loopDeviceSize: UInt64? = nil) {
+    /// No defaults: every fact is what the observer read (tests build theirs with a helper
+    /// of their own).
+    public init(mountpoint: String, mounted: Bool, fstype: String?, uuid: String?, members: [BtrfsReading.Device],
+                loopMember: BtrfsReading.Device?, image: HostBacking?, imageExists: Bool, target: DeviceObservation?,
+                targetDevid: UInt64?, targetPath: String, targetSize: UInt64, exclusiveOperation: String,
+                fstab: [UInt8]?, metadataChunkNeed: UInt64, journal: MigrationJournal?, targetVolumeID: String?,
+                targetBackedByStore: Bool, replace: BtrfsDeviceReplace.Status?, replaceRefused: String?,
+                replaceTarget: BtrfsReading.Device?, targetIsReplaceTarget: Bool, targetIsStaleReplaceTarget: Bool,
+                loopDeviceSize: UInt64?) {
         self.mountpoint = mountpoint
         self.mounted = mounted
         self.fstype = fstype
@@ -66,7 +67,7 @@ public struct MigrationObservation: Sendable, Equatable {
         self.targetPath = targetPath
         self.targetSize = targetSize
         self.exclusiveOperation = exclusiveOperation
-        self.fstab = fstab.map { Array($0.utf8) }
+        self.fstab = fstab
         self.metadataChunkNeed = metadataChunkNeed
         self.journal = journal
         self.targetVolumeID = targetVolumeID
@@ -75,6 +76,7 @@ public struct MigrationObservation: Sendable, Equatable {
         self.replaceRefused = replaceRefused
         self.replaceTarget = replaceTarget
         self.targetIsReplaceTarget = targetIsReplaceTarget
+        self.targetIsStaleReplaceTarget = targetIsStaleReplaceTarget
         self.loopDeviceSize = loopDeviceSize
     }
 

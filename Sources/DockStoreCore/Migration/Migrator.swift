@@ -22,11 +22,17 @@ public struct Migrator: Sendable {
     public func observe(_ device: ResolvedDevice) throws -> MigrationObservation {
         let store = StoreObserver(host: host, image: image, mountpoint: mountpoint).observe([.mount, .image, .files])
         let target = store.mountpoint
-        var o = MigrationObservation(mountpoint: target, mounted: false, fstype: nil, uuid: nil, targetPath: device.path)
-        o.journal = try store.migrationJournal.value()
-        o.targetVolumeID = device.volumeID?.description
-        o.fstab = try store.fstab.value()
-        if case .file = try store.image.value() { o.imageExists = true } else { o.imageExists = false }
+        var imageExists = false
+        if case .file = try store.image.value() { imageExists = true }
+        // Nothing mounted until the mount is read below: the planner refuses on `mounted` and
+        // `uuid` before it looks at any fact of the mounted btrfs, which are filled in below.
+        var o = MigrationObservation(
+            mountpoint: target, mounted: false, fstype: nil, uuid: nil, members: [], loopMember: nil, image: nil,
+            imageExists: imageExists, target: nil, targetDevid: nil, targetPath: device.path, targetSize: 0,
+            exclusiveOperation: "none", fstab: try store.fstab.value(), metadataChunkNeed: 0,
+            journal: try store.migrationJournal.value(), targetVolumeID: device.volumeID?.description,
+            targetBackedByStore: false, replace: nil, replaceRefused: "not read: no btrfs is mounted at \(target)",
+            replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, loopDeviceSize: nil)
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
             let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
             throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")
@@ -55,8 +61,7 @@ public struct Migrator: Sendable {
                 o.orphanedLoopMember = member
             }
         }
-        o.exclusiveOperation = (try? FileContents.readString("/sys/fs/btrfs/\(reading.uuid)/exclusive_operation")).flatMap { $0 }?
-            .trimmingWhitespace() ?? "none"
+        o.exclusiveOperation = try Self.exclusiveOperation(uuid: reading.uuid, sysfs: "/sys")
         do {
             o.replace = try BtrfsDeviceReplace.status(at: target)
         } catch let error as DockStoreError where error.code == Errno.inappropriateIOCTLForDevice || error.code == Errno.notSupported || error.code == Errno.invalidArgument {
@@ -112,6 +117,7 @@ public struct Migrator: Sendable {
                 let watcher = DispatchQueue(label: "dockstore.migration.progress")
                 watcher.async {
                     while !done.value {
+                        // Progress only: a round that cannot read shows nothing; the remove ioctl decides.
                         let left = (try? CapacityProbe.readBtrfs(target, sysfs: "/sys"))?.devices.first { $0.devid == devid }?.used
                         if let left { moving(.bytes(left: left, total: bytes)) }
                         var slept = 0.0
@@ -152,5 +158,19 @@ public struct Migrator: Sendable {
         journal.filesystemUUID = uuid
         journal.volumeID = journal.volumeID ?? device.volumeID?.description
         try AtomicFile.write(Self.journal, on: host, try journal.encoded(), mode: 0o600)
+    }
+}
+
+extension Migrator {
+    /// The exclusive operation the kernel runs on the store, "none" when idle. A kernel before
+    /// 5.10 has no such file: then "none" too, as the kernel itself refuses an add, remove or
+    /// replace while another runs (BTRFS_ERROR_DEV_EXCL_RUN_IN_PROGRESS, an error to
+    /// `BtrfsErrorCode`). A file that is there but cannot be read refuses: cannot tell is not idle.
+    static func exclusiveOperation(uuid: String, sysfs: String) throws -> String {
+        do {
+            return try BtrfsSysfs.exclusiveOperation(uuid: uuid, sysfs: sysfs) ?? "none"
+        } catch let error as DockStoreError {
+            throw DockStoreError.refused("cannot tell whether a balance or device operation runs on the store: \(error.message); migrate-ebs starts none without knowing")
+        }
     }
 }

@@ -45,6 +45,7 @@ public enum OrphanTallyCache {
     }
 
     static func load(_ path: String, key: String) -> OrphanTally? {
+        // A cache: unreadable means counting again, never a count made up.
         guard let text = (try? FileContents.readString(path)).flatMap({ $0 }) else { return nil }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 2, lines[0] == key else { return nil }
@@ -55,6 +56,7 @@ public enum OrphanTallyCache {
 
     static func save(_ path: String, text: String) -> Bool {
         let folder = AtomicFile.parentFolder(of: path)
+        // A cache: a folder that cannot be made only means the next check counts again.
         if (try? FileStatus.following(folder)) == nil, (try? PathCalls.makeFolder(folder)) == nil { return false }
         do { try AtomicFile.write(path, Array(text.utf8), mode: 0o644) } catch { return false }
         return true

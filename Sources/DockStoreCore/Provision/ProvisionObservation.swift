@@ -29,15 +29,15 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var imageLoops: [String]
     /// Those of `imageLoops` bound read-only, or to part of the file (an offset or a size
     /// limit), with how: mounting the image through one would not be the store as it is.
-    public var unfitImageLoops: [String] = []
+    public var unfitImageLoops: [String]
     /// The kernel has the image's btrfs (by its UUID) mounted somewhere, in this mount
     /// namespace or another, or is mounting it now (`/sys/fs/btrfs/<uuid>` exists).
     public var imageFilesystemOpen: Bool
     /// The loop device mounted at the mountpoint is backed by the image path, deleted: the
     /// data lives on only while the loop device stays open.
-    public var mountedImageDeleted: Bool = false
+    public var mountedImageDeleted: Bool
     /// /etc/dockstore.disabled exists (left by teardown).
-    public var bootDisabled: Bool = false
+    public var bootDisabled: Bool
     /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.
     public var mountUnit: SystemdMountUnit?
     /// nil when the file does not exist.
@@ -52,23 +52,28 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// For `--device`: what was seen of it.
     public var device: DeviceObservation?
 
-    public init(image: Image = .missing, imageFolderExists: Bool = true, mountpoint: Mountpoint = .missing,
-                mountpointParentExists: Bool = true, imageMountedAt: [String] = [], imageLoops: [String] = [],
-                imageFilesystemOpen: Bool = false, mountUnit: SystemdMountUnit? = nil, fstab: String? = "",
-                dropIn: String? = nil, sysconfig: String? = nil, daemonJSON: String? = nil,
-                hostAvailable: UInt64? = nil, systemdRunning: Bool = false, device: DeviceObservation? = nil) {
+    /// No defaults: every fact is what the observer read (tests build theirs with a helper
+    /// of their own).
+    public init(image: Image, imageFolderExists: Bool, mountpoint: Mountpoint, mountpointParentExists: Bool,
+                imageMountedAt: [String], imageLoops: [String], unfitImageLoops: [String], imageFilesystemOpen: Bool,
+                mountedImageDeleted: Bool, bootDisabled: Bool, mountUnit: SystemdMountUnit?, fstab: [UInt8]?,
+                dropIn: String?, sysconfig: [UInt8]?, daemonJSON: [UInt8]?, hostAvailable: UInt64?,
+                systemdRunning: Bool, device: DeviceObservation?) {
         self.image = image
         self.imageFolderExists = imageFolderExists
         self.mountpoint = mountpoint
         self.mountpointParentExists = mountpointParentExists
         self.imageMountedAt = imageMountedAt
         self.imageLoops = imageLoops
+        self.unfitImageLoops = unfitImageLoops
         self.imageFilesystemOpen = imageFilesystemOpen
+        self.mountedImageDeleted = mountedImageDeleted
+        self.bootDisabled = bootDisabled
         self.mountUnit = mountUnit
-        self.fstab = fstab.map { Array($0.utf8) }
+        self.fstab = fstab
         self.dropIn = dropIn
-        self.sysconfig = sysconfig.map { Array($0.utf8) }
-        self.daemonJSON = daemonJSON.map { Array($0.utf8) }
+        self.sysconfig = sysconfig
+        self.daemonJSON = daemonJSON
         self.hostAvailable = hostAvailable
         self.systemdRunning = systemdRunning
         self.device = device

@@ -19,73 +19,78 @@ public struct ProvisionObserver: Sendable {
         let imagePath = host.real(request.image)
         let mountpointPath = host.real(request.mountpoint)
         let mounts = MountTable(entries: try store.mounts.value())
-        var observed = ProvisionObservation()
-        if let deviceRequest = request.device {
-            observed.device = try DeviceInspector(sysfs: resolver.sysfs, host: host)
+        let device = try request.device.map { deviceRequest in
+            try DeviceInspector(sysfs: resolver.sysfs, host: host)
                 .observe(try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait), mounts: mounts)
         }
 
         let image = try store.image.value()
+        let observedImage: ProvisionObservation.Image
+        var imageLoops: [String] = []
+        var unfitImageLoops: [String] = []
+        var imageMountedAt: [String] = []
+        var imageFilesystemOpen = false
         switch image {
         case .file(let size, let allocated, let content, let loops):
-            observed.image = .file(size: size, allocated: allocated, content: content)
-            observed.imageLoops = loops.map(\.path)
-            observed.unfitImageLoops = loops.filter { !$0.coversWholeFileWritable }.map { loop in
+            observedImage = .file(size: size, allocated: allocated, content: content)
+            imageLoops = loops.map(\.path)
+            unfitImageLoops = loops.filter { !$0.coversWholeFileWritable }.map { loop in
                 "\(loop.path) (\([loop.readOnly ? "read-only" : nil, loop.offset > 0 ? "offset \(loop.offset)" : nil, loop.sizeLimit > 0 ? "size limit \(loop.sizeLimit)" : nil].compactMap { $0 }.joined(separator: ", ")))"
             }
-            observed.imageMountedAt = try store.imageMountedAt()
+            imageMountedAt = try store.imageMountedAt()
             if case .signature("btrfs", let uuid?, _) = content {
                 // Open through one of the image's own loop devices: a copy of the image
                 // (same UUID, another device) mounted elsewhere is not this store.
                 let names = Set(loops.map { String($0.path.dropFirst("/dev/".count)) })
-                observed.imageFilesystemOpen = try BtrfsSysfs.members(uuid: uuid).contains { names.contains($0) }
+                imageFilesystemOpen = try BtrfsSysfs.members(uuid: uuid).contains { names.contains($0) }
             }
         case .notRegular(let kind):
-            observed.image = .notRegular(kind)
+            observedImage = .notRegular(kind)
         case .missing:
-            observed.image = .missing
+            observedImage = .missing
         }
-        observed.imageFolderExists = try FileStatus.following(host.realFollowing(request.image.parent))?.kind == .directory
+        let imageFolderExists = try FileStatus.following(host.realFollowing(request.image.parent))?.kind == .directory
 
         let mountpointStatus = try FileStatus.of(mountpointPath)
-        observed.mountpointParentExists = try FileStatus.following(host.realFollowing(request.mountpoint.parent))?.kind == .directory
+        let mountpointParentExists = try FileStatus.following(host.realFollowing(request.mountpoint.parent))?.kind == .directory
+        let mountpoint: ProvisionObservation.Mountpoint
+        var mountedImageDeleted = false
         switch mountpointStatus?.kind {
         case nil:
-            observed.mountpoint = .missing
+            mountpoint = .missing
         case .directory?:
             let canonical = store.mountpoint
             if let entry = try store.mount() {
-                var ofImage = observed.imageMountedAt.contains(canonical)
+                var ofImage = imageMountedAt.contains(canonical)
                 if !ofImage, entry.fstype == "btrfs", case .file = image {
                     ofImage = try store.btrfsSpansImage()
-                    if ofImage { observed.imageMountedAt.append(canonical) }
+                    if ofImage { imageMountedAt.append(canonical) }
                 }
-                let ofDevice = observed.device?.mountedAt.contains(canonical) ?? false
+                let ofDevice = device?.mountedAt.contains(canonical) ?? false
                 if !ofImage, let backing = try store.mountedSource.value()?.loopBackingFile {
-                    observed.mountedImageDeleted = backing == imagePath + " (deleted)"
+                    mountedImageDeleted = backing == imagePath + " (deleted)"
                 }
-                observed.mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
+                mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
             } else {
                 let names = try folderEntries(mountpointPath, limit: 4)
-                observed.mountpoint = names.isEmpty ? .emptyFolder : .nonEmptyFolder(names)
+                mountpoint = names.isEmpty ? .emptyFolder : .nonEmptyFolder(names)
             }
         case let kind?:
-            observed.mountpoint = .notFolder(kind)
+            mountpoint = .notFolder(kind)
         }
 
-        observed.fstab = try store.fstab.value()
-        observed.dropIn = try FileContents.readString(HostPaths.dockerDropIn, on: host)
-        observed.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
-        observed.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host)
-        observed.bootDisabled = try store.bootDisabled.value()
-        if observed.imageFolderExists {
-            observed.hostAvailable = try HostSpace.of(host.realFollowing(request.image.parent)).available
-        }
-        observed.systemdRunning = try store.systemdRunning.value()
-        if observed.systemdRunning {
-            observed.mountUnit = try SystemdMountUnit.read(mountpoint: request.mountpoint.string)
-        }
-        return observed
+        let systemdRunning = try store.systemdRunning.value()
+        return ProvisionObservation(
+            image: observedImage, imageFolderExists: imageFolderExists, mountpoint: mountpoint,
+            mountpointParentExists: mountpointParentExists, imageMountedAt: imageMountedAt, imageLoops: imageLoops,
+            unfitImageLoops: unfitImageLoops, imageFilesystemOpen: imageFilesystemOpen,
+            mountedImageDeleted: mountedImageDeleted, bootDisabled: try store.bootDisabled.value(),
+            mountUnit: systemdRunning ? try SystemdMountUnit.read(mountpoint: request.mountpoint.string) : nil,
+            fstab: try store.fstab.value(), dropIn: try FileContents.readString(HostPaths.dockerDropIn, on: host),
+            sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host),
+            daemonJSON: try FileContents.read(HostPaths.daemonJSON, on: host),
+            hostAvailable: imageFolderExists ? try HostSpace.of(host.realFollowing(request.image.parent)).available : nil,
+            systemdRunning: systemdRunning, device: device)
     }
 
     /// The path with its folders' symlinks resolved (the mount table holds canonical paths);

@@ -9,10 +9,12 @@ extension Provisioner {
         let folder = AtomicFile.parentFolder(of: image)
         let space: HostSpace
         do { space = try HostSpace.of(folder) } catch { return error }
+        // Only the words of the error being returned: an unreadable image leaves its size out.
         let used = (try? FileStatus.of(image))?.flatMap { $0.kind == .regular ? $0.allocatedBytes : nil }
         let what: String
         do {
             try PathCalls.remove(image)
+            // The image is gone either way; a failed folder sync loses only its removal on power loss.
             try? AtomicFile.syncFolder(folder)
             what = "dockstore removed the new image again"
         } catch {

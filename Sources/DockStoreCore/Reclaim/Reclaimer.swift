@@ -145,6 +145,7 @@ public struct Reclaimer: Sendable {
         watcher.async {
             var cancelled = false
             while !done.value {
+                // Progress only: a round that cannot read it shows none; the balance ioctl decides.
                 if let counters = try? BtrfsBalance.progress(mp), !done.value {
                     events(.progress(round, counters))
                     if counters.considered > 0 { Failpoint.reached("balance-running") }

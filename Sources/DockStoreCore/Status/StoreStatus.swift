@@ -25,8 +25,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         public var type: String
         public var uuid: String?
         public var label: String?
-        public var sizeBytes: UInt64
-        public var freeBytes: UInt64
+        /// nil when statfs could not be read (`unreadable` says why).
+        public var sizeBytes: UInt64?
+        public var freeBytes: UInt64?
         /// btrfs only: how many devices the filesystem spans.
         public var devices: UInt64?
     }
@@ -50,6 +51,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     public var dockerOpts: String
     public var problems: [String]
     public var warnings: [String]
+    /// Facts status could not read, each with why: shown as unreadable, never as absent or zero.
+    public var unreadable: [String] = []
     /// The figures `check` judges, when the store is mounted.
     public var capacity: CapacityFigures?
     /// Subvolumes of Docker's btrfs driver no layer, container or image refers to.
@@ -156,13 +159,22 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         if case .mounted(let entry, let ofImage, let ofDevice) = observed.mountpoint {
             status.mounted = request.device == nil ? ofImage : ofDevice
             status.mountedFrom = entry.source
-            let space = try? HostSpace.of(status.mountpoint)
-            var filesystem = Filesystem(type: entry.fstype, sizeBytes: space?.total ?? 0, freeBytes: space?.available ?? 0)
+            var filesystem = Filesystem(type: entry.fstype)
+            do {
+                let space = try HostSpace.of(status.mountpoint)
+                (filesystem.sizeBytes, filesystem.freeBytes) = (space.total, space.available)
+            } catch {
+                status.unreadable.append("the size and free space of \(status.mountpoint): \(Self.message(error))")
+            }
             if case .signature(_, let uuid, let label) = BlockProbe.probe(entry.source) {
                 filesystem.uuid = uuid
                 filesystem.label = label
             }
-            status.capacity = try? CapacityProbe.read(mountpoint: status.mountpoint)
+            do {
+                status.capacity = try CapacityProbe.read(store)
+            } catch {
+                status.unreadable.append("the capacity figures of \(status.mountpoint): \(Self.message(error))")
+            }
             if entry.fstype == "btrfs", let capacity = status.capacity {
                 filesystem.uuid = capacity.uuid ?? filesystem.uuid
                 filesystem.devices = UInt64(capacity.devices.count)
@@ -183,14 +195,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 status.warnings.append("systemd's mount of the store (\(unit.name)) failed at its last start: journalctl -u \(unit.name) says why")
             }
         }
-        if let daemon = observed.daemonJSON.flatMap({ try? DaemonJSON(path: "", bytes: $0) }), let driver = daemon.storageDriver {
-            status.dockerStorageDriver = driver
-            status.dockerStorageDriverSource = host.real(HostPaths.daemonJSON)
-        } else if let bytes = observed.sysconfig, let file = try? SysconfigFile(path: "", bytes: bytes),
-                  let driver = file.dockerStorage.driver {
-            status.dockerStorageDriver = driver
-            status.dockerStorageDriverSource = "DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker))"
-        }
+        status.readDriver(observed, host)
 
         do {
             let plan = try provisioner.plan(observed)
@@ -214,6 +219,26 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         }
         return status
     }
+
+    /// The storage driver daemon.json sets, else DOCKER_OPTS; a file that cannot be parsed is
+    /// unreadable (dockerd would not start on it), never skipped for the next one.
+    mutating func readDriver(_ observed: ProvisionObservation, _ host: Host) {
+        do {
+            if let bytes = observed.daemonJSON,
+               let driver = try DaemonJSON(path: host.real(HostPaths.daemonJSON), bytes: bytes).storageDriver {
+                dockerStorageDriver = driver
+                dockerStorageDriverSource = host.real(HostPaths.daemonJSON)
+            } else if let bytes = observed.sysconfig,
+                      let driver = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes).dockerStorage.driver {
+                dockerStorageDriver = driver
+                dockerStorageDriverSource = "DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker))"
+            }
+        } catch {
+            unreadable.append("the storage driver Docker is set to: \(Self.message(error))")
+        }
+    }
+
+    static func message(_ error: Error) -> String { (error as? DockStoreError)?.message ?? "\(error)" }
 
     public func renderJSON() throws -> String { try JSONText.encode(self) }
 
@@ -239,7 +264,11 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             var text = "\(fs.type)"
             if let uuid = fs.uuid { text += " \(uuid)" }
             if let label = fs.label { text += " label '\(label)'" }
-            text += ", \(ByteSize.format(fs.sizeBytes)) size, \(ByteSize.format(fs.freeBytes)) free"
+            if let size = fs.sizeBytes, let free = fs.freeBytes {
+                text += ", \(ByteSize.format(size)) size, \(ByteSize.format(free)) free"
+            } else {
+                text += ", size unreadable"
+            }
             if let devices = fs.devices { text += ", \(devices) device(s)" }
             row("filesystem:", text)
         }
@@ -258,6 +287,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         row("drop-in:", dropIn)
         row("DOCKER_OPTS:", dockerOpts)
         row("driver:", dockerStorageDriver.map { "\($0) (from \(dockerStorageDriverSource ?? "?"))" } ?? "not set (dockerd picks one)")
+        for fact in unreadable { lines.append("unreadable: \(fact)") }
         for warning in warnings { lines.append("warning: \(warning)") }
         if problems.isEmpty {
             row("state:", "in place")

@@ -25,6 +25,14 @@ public enum StoreFact<Value: Sendable & Equatable>: Sendable, Equatable {
         }
     }
 
+    /// The fact derived from this one; an unreadable fact stays unreadable, with its reason.
+    public func map<Other>(_ transform: (Value) -> Other) -> StoreFact<Other> {
+        switch self {
+        case .read(let value): return .read(transform(value))
+        case .unreadable(let error): return .unreadable(error)
+        }
+    }
+
     /// The value when it was read; nil when it could not be (only for reports, never for a decision).
     public var known: Value? {
         if case .read(let value) = self { return value }

@@ -22,9 +22,9 @@ public struct StoreObservation: Sendable, Equatable {
         public var reading: BtrfsReading
         /// The kernel names in /sys/fs/btrfs/<uuid>/devices: the members the kernel holds open,
         /// which the mount table (naming one) does not show.
-        public var kernelMembers: [String]
+        public var kernelMembers: StoreFact<[String]>
 
-        public init(reading: BtrfsReading, kernelMembers: [String]) {
+        public init(reading: BtrfsReading, kernelMembers: StoreFact<[String]>) {
             self.reading = reading
             self.kernelMembers = kernelMembers
         }
@@ -51,11 +51,16 @@ public struct StoreObservation: Sendable, Equatable {
     public var mountpoint: String
     /// The whole mount table (other mounts of the store's devices matter too).
     public var mounts: StoreFact<[MountEntry]>
+    /// The type of the filesystem mounted at the mountpoint (from the mount table, or for
+    /// `check` asked of statx and statfs); nil when nothing is mounted there.
+    public var mountedType: StoreFact<String?>
     /// nil when what is mounted at the mountpoint is not btrfs, or nothing is.
     public var btrfs: StoreFact<Btrfs?>
     /// nil when nothing is mounted at the mountpoint.
     public var mountedSource: StoreFact<MountedSource?>
     public var image: StoreFact<Image>
+    /// /etc/sysconfig/dockstore, where the command took the paths it was not given from.
+    public var settings: StoreFact<ProvisionSettings>
     /// /etc/fstab's bytes; nil when the file does not exist.
     public var fstab: StoreFact<[UInt8]?>
     /// The open migration journal; nil when there is none.
@@ -67,16 +72,20 @@ public struct StoreObservation: Sendable, Equatable {
     /// systemd runs this root (units must be reloaded after an fstab or unit change).
     public var systemdRunning: StoreFact<Bool>
 
-    public init(imagePath: String?, mountpoint: String, mounts: StoreFact<[MountEntry]>, btrfs: StoreFact<Btrfs?>,
-                mountedSource: StoreFact<MountedSource?>, image: StoreFact<Image>, fstab: StoreFact<[UInt8]?>,
+    public init(imagePath: String?, mountpoint: String, mounts: StoreFact<[MountEntry]>, mountedType: StoreFact<String?>,
+                btrfs: StoreFact<Btrfs?>,
+                mountedSource: StoreFact<MountedSource?>, image: StoreFact<Image>,
+                settings: StoreFact<ProvisionSettings>, fstab: StoreFact<[UInt8]?>,
                 migrationJournal: StoreFact<MigrationJournal?>, reclaimOpen: StoreFact<Bool>,
                 bootDisabled: StoreFact<Bool>, systemdRunning: StoreFact<Bool>) {
         self.imagePath = imagePath
         self.mountpoint = mountpoint
         self.mounts = mounts
+        self.mountedType = mountedType
         self.btrfs = btrfs
         self.mountedSource = mountedSource
         self.image = image
+        self.settings = settings
         self.fstab = fstab
         self.migrationJournal = migrationJournal
         self.reclaimOpen = reclaimOpen

@@ -26,41 +26,65 @@ public struct StoreObserver: Sendable {
     /// The mountpoint's real path.
     public let mountpointPath: String
     public let sysfs: String
+    /// /etc/sysconfig/dockstore as the command read it (`readSettings`) before it knew its
+    /// paths; every observation carries it. Not asked for by a command that got every path.
+    public let settings: StoreFact<ProvisionSettings>
 
-    public init(host: Host, imagePath: String?, mountpointPath: String, sysfs: String = "/sys") {
+    public init(host: Host, imagePath: String?, mountpointPath: String, sysfs: String = "/sys",
+                settings: StoreFact<ProvisionSettings> = notAsked("the settings file")) {
         self.host = host
         self.imagePath = imagePath
         self.mountpointPath = mountpointPath
         self.sysfs = sysfs
+        self.settings = settings
     }
 
     /// The observer for a command's `--image` and `--mountpoint`.
-    public init(host: Host, image: HostPath, mountpoint: HostPath) {
-        self.init(host: host, imagePath: host.real(image), mountpointPath: host.real(mountpoint))
+    public init(host: Host, image: HostPath, mountpoint: HostPath,
+                settings: StoreFact<ProvisionSettings> = notAsked("the settings file")) {
+        self.init(host: host, imagePath: host.real(image), mountpointPath: host.real(mountpoint), settings: settings)
+    }
+
+    /// /etc/sysconfig/dockstore under `host`, read once: the paths a command was not given
+    /// come from it, and the observations carry it.
+    public static func readSettings(host: Host) -> StoreFact<ProvisionSettings> {
+        .reading { try ProvisionSettings.load(host: host) }
+    }
+
+    /// The mountpoint a command was given, else DOCKSTORE_MOUNTPOINT, else /var/lib/docker;
+    /// `settings` is read only when no mountpoint was given, and refuses when unreadable then.
+    public static func mountpoint(given: HostPath?, host: Host) throws -> (HostPath, StoreFact<ProvisionSettings>) {
+        if let given { return (given, notAsked("the settings file")) }
+        let settings = readSettings(host: host)
+        return (try settings.value().mountpoint ?? HostPaths.defaultMountpoint, settings)
+    }
+
+    /// The store as `check` sees it: the mountpoint given, else the one the settings name,
+    /// observed by the kernel alone (`kernelView`).
+    public static func checkView(host: Host, mountpoint given: HostPath?, sysfs: String = "/sys") throws -> StoreObservation {
+        let (mountpoint, settings) = try mountpoint(given: given, host: host)
+        var store = kernelView(mountpoint: host.real(mountpoint), sysfs: sysfs)
+        store.settings = settings
+        return store
     }
 
     public func observe(_ parts: Parts = .all) -> StoreObservation {
         let mountpoint = ProvisionObserver.canonicalPath(mountpointPath)
         let mounts: StoreFact<[MountEntry]> = parts.contains(.mount)
             ? .reading { try MountTable.read().entries } : Self.notAsked("the mount table")
-        let entry = mounts.known?.last(where: { $0.target == mountpoint })
-        let btrfs: StoreFact<StoreObservation.Btrfs?>
+        let mountedType: StoreFact<String?> = parts.contains(.mount)
+            ? mounts.map { entries in entries.last(where: { $0.target == mountpoint })?.fstype }
+            : Self.notAsked("what is mounted at the mountpoint")
+        let btrfs = Self.readBtrfs(mountedType, at: mountpoint, sysfs: sysfs, kernelMembers: true)
         let source: StoreFact<StoreObservation.MountedSource?>
         switch mounts {
-        case .read:
-            btrfs = .reading {
-                guard let entry, entry.fstype == "btrfs" else { return nil }
-                let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: sysfs)
-                return StoreObservation.Btrfs(reading: reading,
-                                              kernelMembers: try BtrfsSysfs.members(uuid: reading.uuid, sysfs: sysfs).sorted())
-            }
+        case .read(let entries):
             source = .reading {
-                guard let entry else { return nil }
+                guard let entry = entries.last(where: { $0.target == mountpoint }) else { return nil }
                 return StoreObservation.MountedSource(content: BlockProbe.probe(entry.source),
                                                       loopBackingFile: try LoopDevice.backingFile(of: entry.source))
             }
         case .unreadable(let error):
-            btrfs = .unreadable(error)
             source = .unreadable(error)
         }
         let image: StoreFact<StoreObservation.Image>
@@ -71,7 +95,8 @@ public struct StoreObserver: Sendable {
         }
         let files = parts.contains(.files)
         return StoreObservation(
-            imagePath: imagePath, mountpoint: mountpoint, mounts: mounts, btrfs: btrfs, mountedSource: source, image: image,
+            imagePath: imagePath, mountpoint: mountpoint, mounts: mounts, mountedType: mountedType, btrfs: btrfs,
+            mountedSource: source, image: image, settings: settings,
             fstab: files ? .reading { try FileContents.read(HostPaths.fstab, on: host) } : Self.notAsked("fstab"),
             migrationJournal: files ? .reading { try MigrationJournal.read(host: host) } : Self.notAsked("the migration journal"),
             reclaimOpen: files ? .reading { try FileStatus.of(host.real(ReclaimJournal.path)) != nil }
@@ -84,6 +109,38 @@ public struct StoreObserver: Sendable {
             } : Self.notAsked("whether systemd runs"))
     }
 
+    /// What is mounted at `mountpoint` and its btrfs, asked of the kernel alone (statx, statfs,
+    /// the btrfs ioctls): no mount table, no library, nothing under `--root`, no host. `check`,
+    /// run every minute, and the capacity re-reads of reclaim and migrate-ebs need no more.
+    public static func kernelView(mountpoint: String, sysfs: String = "/sys") -> StoreObservation {
+        let mountedType = StoreFact.reading { try CapacityProbe.mountedType(at: mountpoint) }
+        return StoreObservation(
+            imagePath: nil, mountpoint: mountpoint, mounts: notAsked("the mount table"), mountedType: mountedType,
+            btrfs: readBtrfs(mountedType, at: mountpoint, sysfs: sysfs, kernelMembers: false), mountedSource: notAsked("the mounted device"),
+            image: notAsked("the image"), settings: notAsked("the settings file"), fstab: notAsked("fstab"), migrationJournal: notAsked("the migration journal"),
+            reclaimOpen: notAsked("the reclaim journal"), bootDisabled: notAsked("the boot switch"),
+            systemdRunning: notAsked("whether systemd runs"))
+    }
+
+    /// The btrfs at the mountpoint, when what is mounted there is one; the names in
+    /// /sys/fs/btrfs/<uuid>/devices only when `kernelMembers` is asked for.
+    static func readBtrfs(_ mountedType: StoreFact<String?>, at mountpoint: String, sysfs: String,
+                          kernelMembers: Bool) -> StoreFact<StoreObservation.Btrfs?> {
+        switch mountedType {
+        case .read(let type):
+            return .reading {
+                guard type == "btrfs" else { return nil }
+                let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: sysfs)
+                let members: StoreFact<[String]> = kernelMembers
+                    ? .reading { try BtrfsSysfs.members(uuid: reading.uuid, sysfs: sysfs).sorted() }
+                    : notAsked("the members in /sys/fs/btrfs/\(reading.uuid)/devices")
+                return StoreObservation.Btrfs(reading: reading, kernelMembers: members)
+            }
+        case .unreadable(let error):
+            return .unreadable(error)
+        }
+    }
+
     static func readImage(_ path: String) throws -> StoreObservation.Image {
         guard let status = try FileStatus.of(path) else { return .missing }
         guard status.kind == .regular else { return .notRegular(status.kind) }
@@ -91,7 +148,7 @@ public struct StoreObserver: Sendable {
                      loops: try LoopDevice.devices(backing: status))
     }
 
-    static func notAsked<Value>(_ what: String) -> StoreFact<Value> {
+    public static func notAsked<Value>(_ what: String) -> StoreFact<Value> {
         .unreadable(DockStoreError.failed("dockstore did not read \(what) for this command (a fact it was not asked for)"))
     }
 }

@@ -80,6 +80,7 @@ public enum AtomicFile {
 
     static func folderRefusal(_ folder: String, writing path: String, errno code: Int32) -> DockStoreError {
         if code == ELOOP || code == ENOTDIR {
+            // Only the words of the refusal: unreadable says "file".
             let kind = (try? FileStatus.of(folder))??.kind
             let what = code == ELOOP ? "a symbolic link" : "a \(kind?.rawValue ?? "file")"
             return DockStoreError.refused("\(folder) is \(what), not a folder: dockstore does not write \(path) through it; replace it with the folder itself")

@@ -36,4 +36,11 @@ enum BtrfsSysfs {
         }
         return nil
     }
+
+    /// /sys/fs/btrfs/<uuid>/exclusive_operation (kernel 5.10 on): `none`, `balance`,
+    /// `balance paused`, `device add`, `device remove`, `device replace`, `resize`, …; nil when
+    /// the kernel has no such file. A file that is there but cannot be read throws.
+    static func exclusiveOperation(uuid: String, sysfs: String) throws -> String? {
+        try FileContents.readString("\(sysfs)/fs/btrfs/\(uuid.lowercased())/exclusive_operation")?.trimmingWhitespace()
+    }
 }

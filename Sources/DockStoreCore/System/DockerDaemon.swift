@@ -10,9 +10,10 @@ public enum DockerDaemon {
     public static let pidfile = HostPath.known("/run/docker.pid")
     public static let socketPath = HostPath.known("/run/docker.sock")
 
-    /// dockerd's pid, 0 when only its socket answers, nil when it does not run.
-    public static func running(host: Host) -> Int32? {
-        if let text = (try? FileContents.readString(pidfile, on: host)).flatMap({ $0 }),
+    /// dockerd's pid, 0 when only its socket answers, nil when it does not run. A pidfile that
+    /// is there but cannot be read throws: cannot tell is not "not running".
+    public static func running(host: Host) throws -> Int32? {
+        if let text = try FileContents.readString(pidfile, on: host),
            let pid = Int32(text.trimmingWhitespace()), pid > 0, kill(pid, 0) == 0 || errno == EPERM {
             return pid
         }
@@ -38,6 +39,7 @@ public enum DockerDaemon {
 
     /// A process that has exited but not been reaped yet.
     public static func isZombie(_ pid: Int32) -> Bool {
+        // Unreadable counts as not a zombie: the caller keeps waiting for the process to go.
         guard let text = (try? FileContents.readString("/proc/\(pid)/stat")).flatMap({ $0 }),
               let end = text.lastIndex(of: ")") else { return false }
         return String(text[text.index(after: end)...]).trimmingWhitespace().hasPrefix("Z")

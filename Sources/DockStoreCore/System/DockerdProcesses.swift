@@ -42,7 +42,13 @@ public enum DockerdProcesses {
             pids.insert(pid)
         }
         var pidfilePID: Int32? = nil
-        switch DockerDaemon.running(host: host) {
+        let fromPidfile: Int32?
+        do {
+            fromPidfile = try DockerDaemon.running(host: host)
+        } catch {
+            return .cannotTell((error as? DockStoreError)?.message ?? "\(error)")
+        }
+        switch fromPidfile {
         case nil: break
         case 0?: return .cannotTell("dockerd's socket \(host.real(DockerDaemon.socketPath)) answers but its pidfile names no process")
         case let pid?: pids.insert(pid); pidfilePID = pid
@@ -99,6 +105,7 @@ public enum DockerdProcesses {
     /// after boot) plus the boot time (`btime` in /proc/stat).
     static func startTime(_ pid: Int32, proc: String) throws(DockStoreError) -> Double {
         let statPath = "\(proc)/\(pid)/stat"
+        // Unreadable throws below (never "started long ago"); only the errno text is lost.
         guard let text = (try? FileContents.readString(statPath)).flatMap({ $0 }), let end = text.lastIndex(of: ")") else {
             throw DockStoreError.failed("cannot read when dockerd (pid \(pid)) started: \(statPath) is unreadable")
         }

@@ -34,6 +34,7 @@ extension Host {
                     let link = real(parent) == "/" ? "/" + component : real(parent) + "/" + component
                     throw DockStoreError.refused("\(link) is a symbolic link to a folder that does not exist inside \(root): create that folder, or replace the link with a folder")
                 case .failure(let code) where code == ENOTDIR:
+                    // Only the words of the refusal: unreadable says "file".
                     let kind = (try? FileStatus.of(real(current)))??.kind
                     throw DockStoreError.refused("\(real(current)) is a \(kind?.rawValue ?? "file"), not a folder; dockstore needs a folder there")
                 case .failure(let code):

@@ -58,8 +58,9 @@ public enum ImageFile {
         if thick {
             let rc = posix_fallocate(fd, 0, off_t(size))
             if rc == ENOSPC {
-                let free = (try? HostSpace.of(AtomicFile.parentFolder(of: path)))?.available ?? 0
-                throw DockStoreError.refused("cannot preallocate \(ByteSize.format(size)) for \(path): its filesystem has only \(ByteSize.format(free)) free; free space, choose a smaller --size, or drop --thick")
+                // Only the words of the refusal: an unreadable free space is left out, not shown as 0.
+                let free = (try? HostSpace.of(AtomicFile.parentFolder(of: path))).map { "only \(ByteSize.format($0.available)) free" } ?? "too little free"
+                throw DockStoreError.refused("cannot preallocate \(ByteSize.format(size)) for \(path): its filesystem has \(free); free space, choose a smaller --size, or drop --thick")
             }
             if rc != 0 { throw DockStoreError.system("cannot preallocate", path, errno: rc) }
         }

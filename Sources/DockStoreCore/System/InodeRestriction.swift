@@ -39,6 +39,7 @@ public enum InodeRestriction: String, Sendable {
     public static func explain(_ path: String) -> String? {
         let folder = AtomicFile.parentFolder(of: path)
         for candidate in [path, folder] {
+            // Only an explanation added to an error already thrown; unreadable adds none.
             guard let restriction = (try? of(candidate)) ?? nil else { continue }
             let flag = restriction == .immutable ? "-i" : "-a"
             return "\(candidate) is \(restriction.rawValue): remove that with chattr \(flag) \(candidate) if the change is wanted, and re-run"

@@ -6,7 +6,7 @@ import Musl
 
 /// Seconds on CLOCK_MONOTONIC, for deadlines that a clock change must not move.
 public enum MonotonicClock {
-    static func seconds() -> Double {
+    public static func seconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9

@@ -49,6 +49,8 @@ public struct SysfsBlock: Sendable {
 
     /// A trimmed attribute such as `device/serial` or `device/model`.
     public func attribute(_ name: String, _ attribute: String) -> String? {
+        // An identity that cannot be read matches no volume id, so the device is not found
+        // (the command waits or refuses); it never makes another device match.
         guard let text = try? FileContents.readString("\(root)/block/\(name)/\(attribute)") else { return nil }
         let trimmed = text.trimmingWhitespace()
         return trimmed.isEmpty ? nil : trimmed

@@ -65,7 +65,7 @@ public enum WritePreflight {
     static func existingFolder(above path: String) throws -> String {
         var folder = AtomicFile.parentFolder(of: path)
         while true {
-            if let status = try? FileStatus.following(folder), status.kind == .directory { return folder }
+            if let status = try FileStatus.following(folder), status.kind == .directory { return folder }
             if folder == "/" { return folder }
             folder = AtomicFile.parentFolder(of: folder)
         }

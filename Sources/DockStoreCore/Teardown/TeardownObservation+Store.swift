@@ -4,28 +4,29 @@ extension TeardownObservation {
     /// device found by fstab's `UUID=` line and its other mounts are read afterwards
     /// (`Teardowner.observe`).
     public init(store: StoreObservation, dockerdPID: Int32?, dropInExists: Bool, sysconfig: [UInt8]?) throws {
-        self.init()
-        self.dockerdPID = dockerdPID
-        mounted = try store.mount()
+        let mounted = try store.mount()
+        var imageExists = false
+        var imageLoops: [String] = []
         if case .file(_, _, _, let loops) = try store.image.value() {
             imageExists = true
             imageLoops = loops.map(\.path)
         }
-        fstab = try store.fstab.value()
-        self.dropInExists = dropInExists
-        bootDisabled = try store.bootDisabled.value()
-        self.sysconfig = sysconfig
-        systemdRunning = try store.systemdRunning.value()
+        var device: String? = nil
         if let entry = mounted, entry.source.hasPrefix("/dev/"), !imageLoops.contains(entry.source) {
             device = entry.source
         }
+        var storeUUID: String? = nil
+        var deviceLabel: String? = nil
         if case .signature(_, let uuid, let label)? = try store.mountedSource.value()?.content {
             storeUUID = uuid
             deviceLabel = label
         }
         let journal = try store.migrationJournal.value()
-        migrationOpen = journal != nil
-        journalUUID = journal?.filesystemUUID
-        reclaimOpen = try store.reclaimOpen.value()
+        // deviceMountedElsewhere is read afterwards, once the device is known (`Teardowner.observe`).
+        self.init(dockerdPID: dockerdPID, mounted: mounted, imageLoops: imageLoops, imageExists: imageExists,
+                  device: device, deviceMountedElsewhere: [], fstab: try store.fstab.value(), storeUUID: storeUUID,
+                  deviceLabel: deviceLabel, journalUUID: journal?.filesystemUUID, migrationOpen: journal != nil,
+                  dropInExists: dropInExists, sysconfig: sysconfig, systemdRunning: try store.systemdRunning.value(),
+                  bootDisabled: try store.bootDisabled.value(), reclaimOpen: try store.reclaimOpen.value())
     }
 }

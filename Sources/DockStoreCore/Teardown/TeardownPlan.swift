@@ -18,30 +18,38 @@ public struct TeardownObservation: Sendable, Equatable {
     /// The filesystem UUID the open migration journal records, if any.
     public var journalUUID: String?
     /// A migration journal is open (also one from before UUIDs were recorded).
-    public var migrationOpen: Bool = false
+    public var migrationOpen: Bool
     public var dropInExists: Bool
     public var sysconfig: [UInt8]?
     public var systemdRunning: Bool
     /// /etc/dockstore.disabled exists.
-    public var bootDisabled: Bool = false
+    public var bootDisabled: Bool
     /// /var/lib/dockstore/reclaim.json exists: a reclaim run lent the store room (a grown
     /// image or a temporary member) and has not given it back.
-    public var reclaimOpen: Bool = false
+    public var reclaimOpen: Bool
 
-    public init(dockerdPID: Int32? = nil, mounted: MountEntry? = nil, imageLoops: [String] = [], imageExists: Bool = false,
-                device: String? = nil, deviceMountedElsewhere: [String] = [], fstab: String? = nil, storeUUID: String? = nil,
-                dropInExists: Bool = false, sysconfig: String? = nil, systemdRunning: Bool = false) {
+    /// No defaults: every fact is what the observer read (tests build theirs with a helper
+    /// of their own).
+    public init(dockerdPID: Int32?, mounted: MountEntry?, imageLoops: [String], imageExists: Bool, device: String?,
+                deviceMountedElsewhere: [String], fstab: [UInt8]?, storeUUID: String?, deviceLabel: String?,
+                journalUUID: String?, migrationOpen: Bool, dropInExists: Bool, sysconfig: [UInt8]?,
+                systemdRunning: Bool, bootDisabled: Bool, reclaimOpen: Bool) {
         self.dockerdPID = dockerdPID
         self.mounted = mounted
         self.imageLoops = imageLoops
         self.imageExists = imageExists
         self.device = device
         self.deviceMountedElsewhere = deviceMountedElsewhere
-        self.fstab = fstab.map { Array($0.utf8) }
+        self.fstab = fstab
         self.storeUUID = storeUUID
+        self.deviceLabel = deviceLabel
+        self.journalUUID = journalUUID
+        self.migrationOpen = migrationOpen
         self.dropInExists = dropInExists
-        self.sysconfig = sysconfig.map { Array($0.utf8) }
+        self.sysconfig = sysconfig
         self.systemdRunning = systemdRunning
+        self.bootDisabled = bootDisabled
+        self.reclaimOpen = reclaimOpen
     }
 }
 

@@ -10,7 +10,7 @@ public struct Teardowner: Sendable {
     }
 
     public func observe() throws -> TeardownObservation {
-        let dockerdPID = DockerDaemon.running(host: host)
+        let dockerdPID = try DockerDaemon.running(host: host)
         let store = StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint).observe()
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID,
                                         dropInExists: try FileStatus.of(host.real(HostPaths.dockerDropIn)) != nil,

@@ -1,8 +1,5 @@
 import ArgumentParser
 import DockStoreCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Dockstore {
     struct MigrateEBS: ParsableCommand {
@@ -93,7 +90,7 @@ extension Dockstore {
                 let before = try SubvolumeInventory.read(observed.mountpoint)
                 let usedBefore = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
                 profile.mark("inventory before")
-                let terminal = isatty(1) == 1
+                let terminal = StandardStream.output.isTerminal
                 let estimate = MoveEstimate()
                 try migrator.apply(steps, progress: { step in
                     if terminal { Output.emitRaw("\r\u{1B}[K") }
@@ -136,7 +133,7 @@ extension Dockstore {
 
         /// DOCKSTORE_MIGRATE_METHOD, for tests and benchmarks.
         func forcedMethod() throws -> MigrationMethod? {
-            guard let value = getenv(MigrationMethod.variable).map({ String(cString: $0) }), !value.isEmpty else { return nil }
+            guard let value = CurrentProcess.environment(MigrationMethod.variable), !value.isEmpty else { return nil }
             guard let method = MigrationMethod(rawValue: value) else {
                 throw DockStoreError.usage("\(MigrationMethod.variable)=\(value) is not a method: give replace or add-remove")
             }
@@ -145,7 +142,7 @@ extension Dockstore {
 
         func confirm() throws {
             if yes { return }
-            guard isatty(0) == 1 else {
+            guard StandardStream.input.isTerminal else {
                 throw DockStoreError.usage("migrate-ebs asks before moving the store; without a terminal, pass --yes")
             }
             Output.emitRaw("Proceed? [y/N] ")
@@ -159,9 +156,7 @@ extension Dockstore {
 /// Seconds from a monotonic clock.
 enum Clock {
     static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        MonotonicClock.seconds()
     }
 }
 

@@ -1,8 +1,5 @@
 import ArgumentParser
 import DockStoreCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Dockstore {
     struct Provision: ParsableCommand {

@@ -1,8 +1,5 @@
 import ArgumentParser
 import DockStoreCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Dockstore {
     struct Reclaim: ParsableCommand {
@@ -70,7 +67,7 @@ extension Dockstore {
                 return
             }
             if !json { Output.line(ReclaimText.before(plan)) }
-            let terminal = !json && isatty(1) == 1
+            let terminal = !json && StandardStream.output.isTerminal
             let result: ReclaimResult
             do {
                 result = try Reclaimer(host: host, policy: policy).run(plan, budget: budget) { event in
@@ -91,7 +88,7 @@ extension Dockstore {
 
         private func record(_ host: Host, _ outcome: LastReclaimRecord.Outcome, relocated: UInt64,
                             before: CapacityFigures, after: CapacityFigures?) throws {
-            try LastReclaimRecord(finished: Int64(time(nil)), outcome: outcome, chunksRelocated: relocated,
+            try LastReclaimRecord(finished: WallClock.seconds(), outcome: outcome, chunksRelocated: relocated,
                                   unallocatedBefore: before.unallocated, unallocatedAfter: (after ?? before).unallocated).write(host: host)
         }
     }
