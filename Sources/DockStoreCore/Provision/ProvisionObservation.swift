@@ -20,6 +20,10 @@ public struct ProvisionObservation: Sendable, Equatable {
     }
 
     public var image: Image
+    /// What is at the new image's temporary name (`UnfinishedImage`).
+    public var unfinishedImage: UnfinishedImage.Leftover = .none
+    /// The UUID a new image is formatted with, drawn when observed so that planning stays pure.
+    public var newImageUUID: String = "00000000-0000-4000-8000-000000000000"
     public var imageFolderExists: Bool
     public var mountpoint: Mountpoint
     public var mountpointParentExists: Bool

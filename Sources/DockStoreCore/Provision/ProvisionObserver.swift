@@ -45,6 +45,10 @@ public struct ProvisionObserver: Sendable {
         case .missing:
             observed.image = .missing
         }
+        if request.device == nil {
+            observed.unfinishedImage = try UnfinishedImage(host: host, image: request.image).leftover()
+            observed.newImageUUID = RandomUUID.make()
+        }
         observed.imageFolderExists = try FileStatus.following(host.realFollowing(request.image.parent))?.kind == .directory
 
         let mountpointStatus = try FileStatus.of(mountpointPath)
