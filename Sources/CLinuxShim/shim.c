@@ -392,3 +392,7 @@ int ds_unlinkat_detached(int dirfd, const char *name, uint64_t device, uint64_t 
     }
     return 0;
 }
+
+int ds_renameat_noreplace(int from_dirfd, const char *from, int to_dirfd, const char *to) {
+    return (int)syscall(SYS_renameat2, from_dirfd, from, to_dirfd, to, RENAME_NOREPLACE);
+}

@@ -38,16 +38,37 @@ struct ChangeOptions: ParsableArguments {
 
     /// Refuses a real run without root; takes /run/dockstore.lock (none for a dry run).
     func begin(_ host: Host, _ what: String) throws -> FileLock? {
+        guard try mayChange(what) else { return nil }
+        let lock = try FileLock(path: HostPaths.lock, on: host, timeout: lockTimeout, waiting: Self.waiting)
+        WriteDebris.sweep(host: host)
+        return lock
+    }
+
+    /// Like `begin`, for a command whose observing and planning is `make`: the plan is made
+    /// under /run/dockstore.lock, and a run whose plan `changes` nothing (a refusal, nothing to
+    /// do) creates no lock file (`LockedPlanning`). Write debris is swept once the lock is held.
+    func planned<Plan>(_ host: Host, _ what: String, changes: (Plan) -> Bool,
+                       _ make: () throws -> Plan) throws -> (lock: FileLock?, plan: Plan) {
+        guard try mayChange(what) else { return (nil, try make()) }
+        let (lock, plan) = try LockedPlanning.plan(host: host, timeout: lockTimeout, waiting: Self.waiting, changes: changes, make)
+        if lock != nil { WriteDebris.sweep(host: host) }
+        return (lock, plan)
+    }
+
+    /// False for a dry run; refuses a real run without root, and a lock timeout out of range.
+    private func mayChange(_ what: String) throws -> Bool {
         guard lockTimeout >= 0, lockTimeout <= 3600 else {
             throw DockStoreError.usage("--lock-timeout \(lockTimeout) is out of range: give 0 to 3600 seconds")
         }
-        if dryRun { return nil }
+        if dryRun { return false }
         if !CurrentProcess.isRoot {
             throw DockStoreError.refused("\(what): run it as root (or look first with --dry-run)")
         }
-        let lock = try FileLock(path: HostPaths.lock, on: host, timeout: lockTimeout, waiting: { if StandardStream.error.isTerminal { Output.warning($0) } })
-        WriteDebris.sweep(host: host)
-        return lock
+        return true
+    }
+
+    private static func waiting(_ line: String) {
+        if StandardStream.error.isTerminal { Output.warning(line) }
     }
 }
 

@@ -11,7 +11,7 @@ extension ProvisionObservation {
                         dropIn: String? = nil, sysconfig: String? = nil, daemonJSON: String? = nil,
                         hostAvailable: UInt64? = nil, systemdRunning: Bool = false,
                         device: DeviceObservation? = nil) -> ProvisionObservation {
-        ProvisionObservation(image: image, imageFolderExists: imageFolderExists, mountpoint: mountpoint,
+        ProvisionObservation(image: image, unfinishedImage: .none, newImageUUID: "00000000-0000-4000-8000-000000000000", imageFolderExists: imageFolderExists, mountpoint: mountpoint,
                              mountpointParentExists: mountpointParentExists, imageMountedAt: imageMountedAt,
                              imageLoops: imageLoops, unfitImageLoops: [], imageFilesystemOpen: imageFilesystemOpen,
                              mountedImageDeleted: false, bootDisabled: false, mountUnit: mountUnit,

@@ -27,7 +27,14 @@ import Testing
 
     static let cases: [(String, ProvisionObservation, [String])] = [
         ("fresh system", ProvisionObservation.fixture(hostAvailable: 200 << 30),
-         ["create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+         ["create-image", "format", "install-image", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+        ("a killed run left its unfinished image", {
+            var o = ProvisionObservation.fixture(hostAvailable: 200 << 30)
+            o.unfinishedImage = .removable(device: 1, inode: 2, allocated: 3 << 20)
+            return o
+        }(), ["remove-unfinished-image", "create-image", "format", "install-image", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+        ("store in place, an unfinished image beside it", with { $0.unfinishedImage = .removable(device: 1, inode: 2, allocated: 0) },
+         ["remove-unfinished-image"]),
         ("already provisioned", done, []),
         ("after a reboot: unmounted", with { $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] }, ["mount"]),
         ("image exists, never formatted", with {
@@ -79,6 +86,10 @@ import Testing
         ("image is a folder", with { $0.image = .notRegular(.directory); $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] },
          .refused, "is a folder, not a regular file"),
         ("image folder missing", ProvisionObservation.fixture(imageFolderExists: false), .refused, "does not exist"),
+        ("unfinished image attached to a loop device", with { $0.unfinishedImage = .held("/dev/loop7") },
+         .refused, "docker-storage.btrfs.dockstore-new (an image a killed provision left unfinished) is attached to /dev/loop7"),
+        ("unfinished image's name holds a folder", with { $0.unfinishedImage = .foreign(.directory) },
+         .refused, "docker-storage.btrfs.dockstore-new is a folder, not an image dockstore left unfinished"),
         ("mountpoint holds Docker's data", with { $0.mountpoint = .nonEmptyFolder(["containers", "image"]); $0.imageMountedAt = [] },
          .refused, "would hide Docker's existing data"),
         ("mountpoint is a file", with { $0.mountpoint = .notFolder(.regular); $0.imageMountedAt = [] }, .refused, "not a folder"),
@@ -130,7 +141,7 @@ import Testing
         }
         let plan = try ProvisionPlanner.plan(ProvisionObservation.fixture(hostAvailable: 50 << 30), thick, Self.host)
         #expect(plan.steps.first == .allocateImage(size: 10 << 30, thick: true, existing: false))
-        guard case .mount(_, _, let options) = plan.steps[3] else { Issue.record("expected mount"); return }
+        guard case .mount(_, _, let options) = plan.steps[4] else { Issue.record("expected mount"); return }
         #expect(options.contains("nodiscard"))
     }
 
@@ -144,5 +155,27 @@ import Testing
     @Test func everyStepHasAFailpointName() {
         let ids = ProvisionPlannerTests.cases.flatMap { $0.2 }
         #expect(Set(ids).isSubset(of: Set(ProvisionStep.Kind.ids)))
+    }
+
+    /// A new image is built under its temporary name with the UUID drawn at observation, and
+    /// only the check-and-rename step puts it at the image's name; a blank image found at
+    /// the name is formatted where it is.
+    @Test func aNewImageIsBuiltUnderItsTemporaryNameAndRenamedIntoPlace() throws {
+        var observed = ProvisionObservation.fixture(hostAvailable: 200 << 30)
+        observed.newImageUUID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+        let plan = try ProvisionPlanner.plan(observed, Self.request, Self.host)
+        #expect(Array(plan.steps.prefix(3)) == [
+            .allocateImage(size: 100 << 30, thick: false, existing: false),
+            .format(label: "docker", uuid: observed.newImageUUID, newImage: true),
+            .installImage(uuid: observed.newImageUUID),
+        ])
+        let provisioner = Provisioner(host: Self.host, request: Self.request)
+        #expect(plan.steps[0].plannedWrites(provisioner).map(\.path) == ["/var/lib/docker-storage.btrfs.dockstore-new"])
+        #expect(plan.steps[2].describe(Self.request, Self.host) == "check that /var/lib/docker-storage.btrfs.dockstore-new holds the btrfs \(observed.newImageUUID) (libblkid), then rename it to /var/lib/docker-storage.btrfs")
+        let blank = try ProvisionPlanner.plan(Self.with {
+            $0.image = .file(size: 100 << 30, allocated: 0, content: .blank); $0.mountpoint = .emptyFolder; $0.imageMountedAt = []
+        }, Self.request, Self.host)
+        #expect(blank.steps.prefix(2).map(\.id) == ["create-image", "format"])
+        #expect(blank.steps[0].plannedWrites(provisioner).map(\.path) == ["/var/lib/docker-storage.btrfs"])
     }
 }

@@ -217,7 +217,8 @@ struct BadInputMatrixTests {
             run.standardOutput = FileHandle.nullDevice
             run.standardError = stderr
             try run.run()
-            usleep(500_000)
+            // The folder is made by the step before the mount, which then pauses a second.
+            for _ in 0..<200 where root.status(root.mountpoint) == nil { usleep(50_000) }
             try root.sh("rmdir \(root.mountpoint) && ln -s \(decoy)/docker \(root.mountpoint)")
             run.waitUntilExit()
             let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

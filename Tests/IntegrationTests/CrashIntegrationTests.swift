@@ -16,6 +16,12 @@ struct CrashIntegrationTests {
     /// leaves, enable-boot).
     static let conflictingDaemonJSON = "{\n  \"log-level\": \"warn\",\n  \"storage-driver\": \"overlay2\"\n}\n"
 
+    /// Makes remove-unfinished-image run: the temporary name a killed provision left its
+    /// half-formatted new image under.
+    static func leaveUnfinishedImage(_ root: TestRoot) throws {
+        try root.write(root.image + UnfinishedImage.suffix, "half of a new image a killed provision left behind\n")
+    }
+
     func endState(_ root: TestRoot) -> [String: String] {
         var state: [String: String] = [:]
         for (name, file) in [("fstab", root.fstab), ("sysconfig", root.sysconfig), ("drop-in", root.dropIn),
@@ -25,6 +31,7 @@ struct CrashIntegrationTests {
         state["mounted"] = root.mounts().map { "\($0.fstype) \($0.target.dropFirst(root.path.count))" }.joined(separator: ";")
         if case .signature(let type, _, let label) = BlockProbe.probe(root.image) { state["image"] = "\(type) \(label ?? "")" }
         state["size"] = root.status(root.image).map { "\($0.st_size) \($0.st_mode & 0o7777)" } ?? "<missing>"
+        state["unfinished image"] = root.status(root.image + UnfinishedImage.suffix) == nil ? "<missing>" : "present"
         return state
     }
 
@@ -35,6 +42,7 @@ struct CrashIntegrationTests {
             try withTestRoot { root in
                 try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
                 try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n") // makes enable-boot run
+                try Self.leaveUnfinishedImage(root)
                 try root.write(root.fstab, "/dev/vda / ext4 defaults 0 1\n")
                 let crashed = try root.dockstore(["provision", "--size", "512M"], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point)")
@@ -58,6 +66,7 @@ struct CrashIntegrationTests {
         try withTestRoot { root in
             try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
             try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n") // makes enable-boot run
+            try Self.leaveUnfinishedImage(root)
             try #require(try root.dockstore(["provision"]).status == 0)
             reference = endState(root)
         }
@@ -65,6 +74,7 @@ struct CrashIntegrationTests {
             try withTestRoot { root in
                 try root.write(root.path + "/etc/docker/daemon.json", Self.conflictingDaemonJSON)
                 try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n") // makes enable-boot run
+                try Self.leaveUnfinishedImage(root)
                 let crashed = try root.dockstore(["provision"], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point): the run must die at its failpoint")
                 let rerun = try root.dockstore(["provision"])

@@ -184,5 +184,8 @@ int ds_btrfs_replace_start_child(int fd, uint64_t srcdevid, const char *target, 
  * only while it is still the regular file with `device` and `inode`; returns 0 once that
  * grandchild is on its own (the caller does not wait for the unlink), -1 with errno. */
 int ds_unlinkat_detached(int dirfd, const char *name, uint64_t device, uint64_t inode);
+/* renameat2(2) with RENAME_NOREPLACE, which Swift's Glibc leaves out (it needs _GNU_SOURCE):
+ * renames `from` to `to` atomically and fails with EEXIST when `to` exists, never replacing it. */
+int ds_renameat_noreplace(int from_dirfd, const char *from, int to_dirfd, const char *to);
 
 #endif

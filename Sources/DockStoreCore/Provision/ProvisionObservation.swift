@@ -20,6 +20,10 @@ public struct ProvisionObservation: Sendable, Equatable {
     }
 
     public var image: Image
+    /// What is at the new image's temporary name (`UnfinishedImage`).
+    public var unfinishedImage: UnfinishedImage.Leftover
+    /// The UUID a new image is formatted with, drawn when observed so that planning stays pure.
+    public var newImageUUID: String
     public var imageFolderExists: Bool
     public var mountpoint: Mountpoint
     public var mountpointParentExists: Bool
@@ -54,12 +58,14 @@ public struct ProvisionObservation: Sendable, Equatable {
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).
-    public init(image: Image, imageFolderExists: Bool, mountpoint: Mountpoint, mountpointParentExists: Bool,
+    public init(image: Image, unfinishedImage: UnfinishedImage.Leftover, newImageUUID: String, imageFolderExists: Bool, mountpoint: Mountpoint, mountpointParentExists: Bool,
                 imageMountedAt: [String], imageLoops: [String], unfitImageLoops: [String], imageFilesystemOpen: Bool,
                 mountedImageDeleted: Bool, bootDisabled: Bool, mountUnit: SystemdMountUnit?, fstab: [UInt8]?,
                 dropIn: String?, sysconfig: [UInt8]?, daemonJSON: [UInt8]?, hostAvailable: UInt64?,
                 systemdRunning: Bool, device: DeviceObservation?) {
         self.image = image
+        self.unfinishedImage = unfinishedImage
+        self.newImageUUID = newImageUUID
         self.imageFolderExists = imageFolderExists
         self.mountpoint = mountpoint
         self.mountpointParentExists = mountpointParentExists

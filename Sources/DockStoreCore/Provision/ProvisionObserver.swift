@@ -49,6 +49,9 @@ public struct ProvisionObserver: Sendable {
         case .missing:
             observedImage = .missing
         }
+        // A device store makes no image: nothing to leave unfinished, no UUID to draw.
+        let unfinishedImage: UnfinishedImage.Leftover = request.device == nil ? try UnfinishedImage(host: host, image: request.image).leftover() : .none
+        let newImageUUID = request.device == nil ? RandomUUID.make() : ""
         let imageFolderExists = try FileStatus.following(host.realFollowing(request.image.parent))?.kind == .directory
 
         let mountpointStatus = try FileStatus.of(mountpointPath)
@@ -81,7 +84,7 @@ public struct ProvisionObserver: Sendable {
 
         let systemdRunning = try store.systemdRunning.value()
         return ProvisionObservation(
-            image: observedImage, imageFolderExists: imageFolderExists, mountpoint: mountpoint,
+            image: observedImage, unfinishedImage: unfinishedImage, newImageUUID: newImageUUID, imageFolderExists: imageFolderExists, mountpoint: mountpoint,
             mountpointParentExists: mountpointParentExists, imageMountedAt: imageMountedAt, imageLoops: imageLoops,
             unfitImageLoops: unfitImageLoops, imageFilesystemOpen: imageFilesystemOpen,
             mountedImageDeleted: mountedImageDeleted, bootDisabled: try store.bootDisabled.value(),

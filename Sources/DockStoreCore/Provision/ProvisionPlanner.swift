@@ -147,16 +147,31 @@ public enum ProvisionPlanner {
         let imagePath = host.real(request.image)
         var steps: [ProvisionStep] = []
         if !mounted { try checkImageMountable(observed, request, host) }
+        // A new image killed before it was renamed into place: dockstore's own unfinished work.
+        let temporary = host.real(UnfinishedImage(host: host, image: request.image).path)
+        var freedByLeftover: UInt64 = 0
+        switch observed.unfinishedImage {
+        case .none:
+            break
+        case .removable(let device, let inode, let allocated):
+            steps.append(.removeUnfinishedImage(device: device, inode: inode))
+            freedByLeftover = allocated
+        case .held(let loop):
+            throw DockStoreError.refused("\(temporary) (an image a killed provision left unfinished) is attached to \(loop); dockstore removes it only when nothing holds it: detach it (losetup -d \(loop)) and re-run")
+        case .foreign(let kind):
+            throw DockStoreError.refused("\(temporary) is a \(kind.rawValue), not an image dockstore left unfinished (dockstore builds a new image under that name): move it away and re-run")
+        }
         switch observed.image {
         case .missing:
             guard observed.imageFolderExists else {
                 throw DockStoreError.refused("the folder \(host.real(request.image.parent)) that should hold \(imagePath) does not exist; create it or give another --image")
             }
-            if request.thick, let available = observed.hostAvailable, available < request.size {
+            if request.thick, let available = observed.hostAvailable.map({ $0 + freedByLeftover }), available < request.size {
                 throw DockStoreError.refused("--thick needs \(ByteSize.format(request.size)) for \(imagePath) but its filesystem has only \(ByteSize.format(available)) free; free space, give a smaller --size, or drop --thick")
             }
             steps.append(.allocateImage(size: request.size, thick: request.thick, existing: false))
-            steps.append(.format(label: request.label))
+            steps.append(.format(label: request.label, uuid: observed.newImageUUID, newImage: true))
+            steps.append(.installImage(uuid: observed.newImageUUID))
         case .notRegular(let kind):
             let what = kind == .symlink ? "a symbolic link (dockstore never follows one there)" : "a \(kind.rawValue), not a regular file"
             throw DockStoreError.refused("\(imagePath) is \(what); remove it or give another --image")
@@ -168,7 +183,7 @@ public enum ProvisionPlanner {
                 }
             case .blank:
                 steps.append(.allocateImage(size: request.size, thick: request.thick, existing: true))
-                steps.append(.format(label: request.label))
+                steps.append(.format(label: request.label, uuid: observed.newImageUUID, newImage: false))
             case .unreadable(let reason):
                 throw DockStoreError.failed("cannot read \(imagePath): \(reason)")
             default:

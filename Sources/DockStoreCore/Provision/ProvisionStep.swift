@@ -1,7 +1,15 @@
 /// One idempotent step of provisioning.
 public enum ProvisionStep: AppliedStep, Equatable {
+    /// Removes `<image>.dockstore-new` (`UnfinishedImage`) that a killed run left, while it is
+    /// still the file seen.
+    case removeUnfinishedImage(device: UInt64, inode: UInt64)
+    /// Creates a new image under its temporary name, or (`existing`) sizes a blank file at the
+    /// image's own name.
     case allocateImage(size: UInt64, thick: Bool, existing: Bool)
-    case format(label: String)
+    /// Formats the new image under its temporary name (`newImage`), else the blank image in place.
+    case format(label: String, uuid: String, newImage: Bool)
+    /// Checks the new image holds the btrfs with `uuid`, then renames it onto the image's name.
+    case installImage(uuid: String)
     /// Formats the device, wiping its signatures first when `wipe` (`--force`).
     case formatDevice(filesystem: DeviceFilesystem, uuid: String, wipe: Bool)
     case createMountpoint
@@ -16,8 +24,10 @@ public enum ProvisionStep: AppliedStep, Equatable {
 
     /// Its raw value is the step's id and failpoint name.
     public enum Kind: String, StepKind {
+        case removeUnfinishedImage = "remove-unfinished-image"
         case allocateImage = "create-image"
         case format
+        case installImage = "install-image"
         case formatDevice = "format-device"
         case createMountpoint = "create-mountpoint"
         case mount
@@ -31,7 +41,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         /// Whether a provision of a device (else of an image) runs this kind of step.
         public func runs(device: Bool) -> Bool {
             switch self {
-            case .allocateImage, .format: return !device
+            case .removeUnfinishedImage, .allocateImage, .format, .installImage: return !device
             case .formatDevice: return device
             default: return true
             }
@@ -43,8 +53,10 @@ public enum ProvisionStep: AppliedStep, Equatable {
 
     public var kind: Kind {
         switch self {
+        case .removeUnfinishedImage: return .removeUnfinishedImage
         case .allocateImage: return .allocateImage
         case .format: return .format
+        case .installImage: return .installImage
         case .formatDevice: return .formatDevice
         case .createMountpoint: return .createMountpoint
         case .mount: return .mount
@@ -62,28 +74,39 @@ public enum ProvisionStep: AppliedStep, Equatable {
         Kind.allCases.filter { $0.runs(device: device) }.map(\.rawValue)
     }
 
+    /// Every file and folder a step writes, with the folder it goes into (checked inside
+    /// --root before the first step acts, as the write will resolve it).
     public func plannedWrites(_ provisioner: Provisioner) -> [WritePreflight.PlannedWrite] {
         let host = provisioner.host
+        let request = provisioner.request
         switch self {
-        case .allocateImage: return [.init(path: host.real(provisioner.request.image), bytes: 0)]
-        case .writeFstab(let bytes, _): return [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
-        case .writeDropIn(let text, _): return [.init(path: host.real(HostPaths.dockerDropIn), bytes: text.utf8.count)]
-        case .writeDaemonJSON(let bytes, _): return [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count)]
-        case .writeSysconfig(let bytes, _): return [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
+        case .removeUnfinishedImage: return [.removal(host.real(provisioner.unfinishedImage.path))]
+        case .allocateImage(_, _, let existing):
+            return [.inRoot(existing ? request.image : provisioner.unfinishedImage.path, on: host, bytes: 0, makesFolders: false)]
+        case .createMountpoint: return [.inRoot(request.mountpoint, on: host, bytes: 0, makesFolders: false)]
+        case .writeFstab(let bytes, _): return [.inRoot(HostPaths.fstab, on: host, bytes: bytes.count, makesFolders: true)]
+        case .writeDropIn(let text, _): return [.inRoot(HostPaths.dockerDropIn, on: host, bytes: text.utf8.count, makesFolders: true)]
+        case .writeDaemonJSON(let bytes, _): return [.inRoot(HostPaths.daemonJSON, on: host, bytes: bytes.count, makesFolders: false)]
+        case .writeSysconfig(let bytes, _): return [.inRoot(HostPaths.sysconfigDocker, on: host, bytes: bytes.count, makesFolders: true)]
         default: return []
         }
     }
 
     public func describe(_ request: ProvisionRequest, _ host: Host) -> String {
         let image = host.real(request.image)
+        let temporary = host.real(UnfinishedImage(host: host, image: request.image).path)
         switch self {
+        case .removeUnfinishedImage:
+            return "remove \(temporary), an image a killed run left unfinished"
         case .allocateImage(let size, let thick, let existing):
             let how = thick ? "preallocated (fallocate)" : "sparse (ftruncate)"
             return existing
                 ? "size the blank file \(image) to \(ByteSize.format(size)), \(how), mode 0600"
-                : "create \(image): \(ByteSize.format(size)) \(how), mode 0600"
-        case .format(let label):
-            return "format \(image) as btrfs, label '\(label)' (mkfs.btrfs)"
+                : "create the new image as \(temporary): \(ByteSize.format(size)) \(how), mode 0600"
+        case .format(let label, let uuid, let newImage):
+            return "format \(newImage ? temporary : image) as btrfs, label '\(label)', UUID \(uuid) (mkfs.btrfs)"
+        case .installImage(let uuid):
+            return "check that \(temporary) holds the btrfs \(uuid) (libblkid), then rename it to \(image)"
         case .formatDevice(let filesystem, let uuid, let wipe):
             let device = request.device?.spec.description ?? "the device"
             return (wipe ? "wipe every signature on \(device), then " : "") + "format \(device) as \(filesystem.rawValue), label '\(request.label)', UUID \(uuid)"

@@ -1,11 +1,16 @@
 extension Provisioner {
-    /// A format that fails on an image this same run created takes the image away again, so
-    /// a host that filled up during mkfs gets its space back and the next run starts clean;
-    /// an image that existed before the run (even a blank one) is left as it was. When the
-    /// host's filesystem was full, the message says so instead of mkfs's "Input/output error".
+    /// A format (or its check before the rename) that fails on the new image this same run
+    /// created under its temporary name takes that file away again, so a host that filled up
+    /// during mkfs gets its space back and the next run starts clean; an image that existed
+    /// before the run (even a blank one) is left as it was. When the host's filesystem was
+    /// full, the message says so instead of mkfs's "Input/output error".
     func undoNewImage(after error: Error, at step: ProvisionStep, of plan: ProvisionPlan) -> Error {
-        guard case .format = step, plan.steps.contains(where: Self.createsImage) else { return error }
-        let image = host.real(request.image)
+        switch step {
+        case .format(_, _, newImage: true), .installImage: break
+        default: return error
+        }
+        guard plan.steps.contains(where: Self.createsImage) else { return error }
+        let image = host.real(unfinishedImage.path)
         let folder = AtomicFile.parentFolder(of: image)
         let space: HostSpace
         do { space = try HostSpace.of(folder) } catch { return error }
@@ -23,7 +28,7 @@ extension Provisioner {
         }
         if space.available < Self.fullHost {
             let held = used.map { ", \(ByteSize.format($0)) of it in the image" } ?? ""
-            return DockStoreError.failed("no space left on the filesystem holding \(image) while mkfs.btrfs formatted it (\(ByteSize.format(space.available)) free\(held)); \(what): free space there and re-run")
+            return DockStoreError.failed("no space left on the filesystem holding \(host.real(request.image)) while mkfs.btrfs formatted it (\(ByteSize.format(space.available)) free\(held)); \(what): free space there and re-run")
         }
         let message = (error as? DockStoreError)?.message ?? "\(error)"
         return DockStoreError(.failed, "\(message); \(what)")

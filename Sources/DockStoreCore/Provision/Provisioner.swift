@@ -9,6 +9,9 @@ public struct Provisioner: Sendable {
         self.request = request
     }
 
+    /// Where a new image is built before it is renamed onto the image's name.
+    public var unfinishedImage: UnfinishedImage { UnfinishedImage(host: host, image: request.image) }
+
     public func observe() throws -> ProvisionObservation {
         try ProvisionObserver(host: host).observe(request)
     }
@@ -48,6 +51,12 @@ public struct Provisioner: Sendable {
         try ProvisionPlanner.plan(observed, request, host)
     }
 
+    /// The plan's write preflight (`StepEngine.preflight`): every folder and file its steps
+    /// write, checked before anything changes; `apply` runs it again right before the first step.
+    public func preflight(_ plan: ProvisionPlan) throws {
+        try StepEngine.preflight(plan.steps, in: self)
+    }
+
     /// Applies the steps in order, calling `progress` after each with its description.
     public func apply(_ plan: ProvisionPlan, progress: (ProvisionStep) -> Void) throws {
         try StepEngine.apply(plan.steps, in: self, progress: progress) { step in
@@ -63,27 +72,34 @@ public struct Provisioner: Sendable {
         let image = host.real(request.image)
         let mountpoint = host.real(request.mountpoint)
         switch step {
+        case .removeUnfinishedImage(let device, let inode):
+            try unfinishedImage.remove(device: device, inode: inode)
         case .allocateImage(let size, let thick, let existing):
-            if existing {
-                guard BlockProbe.probe(image) == .blank else {
-                    throw DockStoreError.refused("\(image) changed while dockstore looked at it and is no longer blank; re-run to look again")
-                }
+            guard existing else {
+                try ImageFile.allocate(unfinishedImage.path, on: host, size: size, thick: thick, exclusive: true)
+                return
+            }
+            guard BlockProbe.probe(image) == .blank else {
+                throw DockStoreError.refused("\(image) changed while dockstore looked at it and is no longer blank; re-run to look again")
             }
             try ImageFile.allocate(request.image, on: host, size: size, thick: thick)
-        case .format(let label):
-            switch BlockProbe.probe(image) {
+        case .format(let label, let uuid, let newImage):
+            let target = newImage ? host.real(unfinishedImage.path) : image
+            switch BlockProbe.probe(target) {
             case .signature(let type, _, _) where type == "btrfs":
                 return
             case .blank:
-                var arguments = ["-q", "-L", label]
+                var arguments = ["-q", "-L", label, "-U", uuid]
                 if request.thick { arguments.append("--nodiscard") }
-                let result = try Subprocess.run("mkfs.btrfs", arguments + [image], package: "btrfs-progs")
+                let result = try Subprocess.run("mkfs.btrfs", arguments + [target], package: "btrfs-progs")
                 guard result.status == 0 else {
-                    throw DockStoreError.failed("mkfs.btrfs \(image) failed: \(result.reason)")
+                    throw DockStoreError.failed("mkfs.btrfs \(target) failed: \(result.reason)")
                 }
             case let other:
-                throw DockStoreError.refused("\(image) holds \(other.summary); dockstore will not format it")
+                throw DockStoreError.refused("\(target) holds \(other.summary); dockstore will not format it")
             }
+        case .installImage(let uuid):
+            try unfinishedImage.install(uuid: uuid, label: request.label)
         case .createMountpoint:
             if try !PathCalls.makeFolder(mountpoint) {
                 guard try FileStatus.of(mountpoint)?.kind == .directory else {

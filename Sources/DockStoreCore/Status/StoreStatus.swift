@@ -204,7 +204,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             for step in plan.steps {
                 let text = step.describe(request, host)
                 switch step {
-                case .allocateImage, .format, .formatDevice: status.problems.append("the store is not ready: \(text) is pending")
+                case .removeUnfinishedImage: status.warnings.append("pending: \(text); the next provision does it")
+                case .allocateImage, .format, .installImage, .formatDevice: status.problems.append("the store is not ready: \(text) is pending")
                 case .createMountpoint, .mount: status.problems.append("not mounted: \(text) is pending")
                 case .writeFstab(_, let change): status.fstab = change; status.problems.append("fstab: \(change)")
                 case .writeDropIn(_, let change): status.dropIn = change; status.problems.append("docker.service drop-in: \(change)")

@@ -6,7 +6,7 @@ public enum StepEngine {
     public static func apply<Step: AppliedStep>(_ steps: [Step], in context: Step.Context,
                                                progress: (Step) -> Void,
                                                act: (Step) throws -> Void) throws {
-        try WritePreflight.check(steps.flatMap { try $0.plannedWrites(context) })
+        try preflight(steps, in: context)
         for step in steps {
             try step.recheck(context)
             Failpoint.pause(step.id)
@@ -14,6 +14,12 @@ public enum StepEngine {
             progress(step)
             Failpoint.reached(step.failpoint)
         }
+    }
+
+    /// The write preflight of `apply` on its own (`WritePreflight` over every step's planned
+    /// writes), for a command that checks it while planning, before it takes the run lock.
+    public static func preflight<Step: AppliedStep>(_ steps: [Step], in context: Step.Context) throws {
+        try WritePreflight.check(steps.flatMap { try $0.plannedWrites(context) })
     }
 
     /// For steps that need no context.

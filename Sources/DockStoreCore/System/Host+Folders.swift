@@ -31,17 +31,52 @@ extension Host {
                     tried = true
                     continue
                 case .failure(let code) where code == ENOENT:
-                    let link = real(parent) == "/" ? "/" + component : real(parent) + "/" + component
-                    throw DockStoreError.refused("\(link) is a symbolic link to a folder that does not exist inside \(root): create that folder, or replace the link with a folder")
+                    throw danglingLink(parent, component)
                 case .failure(let code) where code == ENOTDIR:
-                    // Only the words of the refusal: unreadable says "file".
-                    let kind = (try? FileStatus.of(real(current)))??.kind
-                    throw DockStoreError.refused("\(real(current)) is a \(kind?.rawValue ?? "file"), not a folder; dockstore needs a folder there")
+                    throw notAFolder(current)
                 case .failure(let code):
                     throw DockStoreError.system("cannot open the folder", real(current), errno: code)
                 }
                 break
             }
         }
+    }
+
+    /// Checks, creating nothing, that `makeFolders(path)` (or, when not `creating`, an open of
+    /// the folder) will succeed: each component that exists resolves inside the root, as those
+    /// calls resolve it, to a folder; a link to nothing or a component that is no folder is
+    /// refused with the same one line. The preflight of every changing command runs it before
+    /// the first step acts, so such a tree is refused with nothing changed.
+    public func checkFolders(_ path: HostPath, creating: Bool) throws {
+        var current = HostPath.root
+        for component in path.components.map(String.init) {
+            let parent = current
+            current = current.appending(component)
+            switch openInRoot(current, O_RDONLY | O_DIRECTORY) {
+            case .success(let fd):
+                close(fd)
+            case .failure(let code) where code == ENOENT:
+                if try FileStatus.of(real(current))?.kind == .symlink { throw danglingLink(parent, component) }
+                guard creating else {
+                    throw DockStoreError.refused("the folder \(real(path)) does not exist inside \(root) (\(real(current)) is missing): create it, or give another path")
+                }
+                return
+            case .failure(let code) where code == ENOTDIR:
+                throw notAFolder(current)
+            case .failure(let code):
+                throw DockStoreError.system("cannot open the folder", real(current), errno: code)
+            }
+        }
+    }
+
+    private func danglingLink(_ parent: HostPath, _ component: String) -> DockStoreError {
+        let link = real(parent) == "/" ? "/" + component : real(parent) + "/" + component
+        return DockStoreError.refused("\(link) is a symbolic link to a folder that does not exist inside \(root): create that folder, or replace the link with a folder")
+    }
+
+    private func notAFolder(_ path: HostPath) -> DockStoreError {
+        // Only the words of the refusal: unreadable says "file".
+        let kind = (try? FileStatus.of(real(path)))??.kind
+        return DockStoreError.refused("\(real(path)) is a \(kind?.rawValue ?? "file"), not a folder; dockstore needs a folder there")
     }
 }

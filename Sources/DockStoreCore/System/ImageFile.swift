@@ -13,8 +13,9 @@ public enum ImageFile {
     /// Creates the file, or sizes an existing blank one (left by a run that crashed before
     /// formatting), in its folder opened inside --root (`Host.openFolderInRoot`). Never follows
     /// a symlink at the file itself; a file this call created is removed again when sizing it
-    /// fails, so a failure changes nothing.
-    public static func allocate(_ image: HostPath, on host: Host, size: UInt64, thick: Bool) throws {
+    /// fails, so a failure changes nothing. With `exclusive` the file must not exist yet (a new
+    /// image's temporary name): one that appeared is refused, never sized.
+    public static func allocate(_ image: HostPath, on host: Host, size: UInt64, thick: Bool, exclusive: Bool = false) throws {
         let path = host.real(image)
         let name = image.lastComponent
         let dir = try host.openFolderInRoot(image.parent)
@@ -22,6 +23,9 @@ public enum ImageFile {
         var created = true
         var fd = openat(dir, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if fd < 0, errno == EEXIST {
+            if exclusive {
+                throw DockStoreError.refused("\(path) appeared while dockstore was about to create it; look at it and re-run")
+            }
             created = false
             fd = openat(dir, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC)
         }

@@ -18,10 +18,21 @@ public enum WritePreflight {
         public var bytes: Int
         /// The file is deleted, not written: it needs no room, only the right to remove it.
         public var removes: Bool
+        /// The folder the write goes into, checked inside --root (`Host.checkFolders`): made
+        /// by the write when `makesFolders`, else it must exist.
+        public var folder: (host: Host, path: HostPath, makesFolders: Bool)?
         public init(path: String, bytes: Int) {
             self.path = path
             self.bytes = bytes
             self.removes = false
+        }
+
+        /// A write of the host path `file` under --root, whose folder is checked as the write
+        /// resolves it; `makesFolders` when the write creates missing folders (mkdir -p).
+        public static func inRoot(_ file: HostPath, on host: Host, bytes: Int, makesFolders: Bool) -> PlannedWrite {
+            var write = PlannedWrite(path: host.real(file), bytes: bytes)
+            write.folder = (host, file.parent, makesFolders)
+            return write
         }
 
         public static func removal(_ path: String) -> PlannedWrite {
@@ -36,6 +47,11 @@ public enum WritePreflight {
 
     public static func check(_ writes: [PlannedWrite]) throws {
         var needByFilesystem: [UInt64: (folder: String, bytes: UInt64, free: UInt64)] = [:]
+        for write in writes {
+            if let (host, path, makesFolders) = write.folder {
+                try host.checkFolders(path, creating: makesFolders)
+            }
+        }
         for write in writes {
             let folder = try existingFolder(above: write.path)
             for candidate in [write.path, folder] {

@@ -80,9 +80,16 @@ extension Dockstore {
             }
             let provisioner = Provisioner(host: host, request: request)
 
-            let lock = try change.begin(host, "provision changes mounts and system files")
-            if !change.dryRun { removeRetiredImage(host: host, image: paths.image) }
-            let plan = try provisioner.plan(try provisioner.observeSettled())
+            // A refusal or nothing to do creates no lock file; a retired image to remove is a change.
+            let retired = RetiredImage(host: host, image: paths.image)
+            let (lock, plan) = try change.planned(host, "provision changes mounts and system files", changes: {
+                !$0.isEmpty || leavesRetiredImage(retired)
+            }) {
+                let plan = try provisioner.plan(try provisioner.observeSettled())
+                if !change.dryRun { try provisioner.preflight(plan) }
+                return plan
+            }
+            if lock != nil { removeRetiredImage(retired) }
             plan.warnings.forEach { Output.warning($0) }
             let target = host.real(request.mountpoint)
             let show = StepShow<ProvisionStep>(
@@ -97,8 +104,8 @@ extension Dockstore {
 
         /// An image a migration renamed and did not get to unlink (a crash, a reboot): removed
         /// now. One that cannot be removed is a warning; it never stops the store coming up.
-        func removeRetiredImage(host: Host, image: HostPath) {
-            let retired = RetiredImage(host: host, image: image)
+        func removeRetiredImage(_ retired: RetiredImage) {
+            let host = retired.host
             do {
                 if try retired.sweep(background: false) {
                     Output.line("Removed \(host.real(retired.path)), the image a migration let go of.")
@@ -107,6 +114,16 @@ extension Dockstore {
                 Output.warning(error.message)
             } catch {
                 Output.warning("cannot remove \(host.real(retired.path)): \(error)")
+            }
+        }
+
+        /// Whether a retired image waits to be removed, a change that needs the lock; one that
+        /// cannot be looked at counts too, and its removal then says why it cannot.
+        func leavesRetiredImage(_ retired: RetiredImage) -> Bool {
+            do {
+                return try retired.leftover() != .none
+            } catch {
+                return true
             }
         }
 

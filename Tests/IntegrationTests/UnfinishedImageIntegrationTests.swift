@@ -1,0 +1,71 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A provision killed (SIGKILL, with its mkfs.btrfs) while the new image is being formatted is
+/// finished by the next run: the image's own name never holds a half-formatted file, only the
+/// temporary `<image>.dockstore-new`, which the next run removes before it builds the image again.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct UnfinishedImageIntegrationTests {
+    /// Starts provision in a process group of its own, waits until its mkfs.btrfs runs, lets it
+    /// write for `delay` seconds, then kills the whole group, as `timeout -s KILL` does.
+    func killDuringMkfs(_ root: TestRoot, delay: Double) throws {
+        let script = """
+            setsid "$1" provision --size 256M --root "$2" >/dev/null 2>&1 & p=$!
+            for i in $(seq 1 1000); do pgrep -x -s $p mkfs.btrfs >/dev/null && break; sleep 0.005; done
+            sleep \(delay); kill -KILL -- -$p 2>/dev/null; wait $p 2>/dev/null; true
+            """
+        _ = try root.run("/bin/bash", ["-c", script, "kill-during-mkfs", TestRoot.binary, root.path])
+        usleep(200_000)
+    }
+
+    @Test func aKillDuringMkfsNeverLeavesAHalfFormattedImageAndTheNextRunFinishes() throws {
+        let delays = [0.0, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3]
+        for delay in delays {
+            try withTestRoot { root in
+                try killDuringMkfs(root, delay: delay)
+                switch BlockProbe.probe(root.image) {
+                case .signature("btrfs", _, "docker"?): break
+                case .unreadable where root.status(root.image) == nil: break
+                case let other: Issue.record("after a kill \(delay) s into mkfs, \(root.image) holds \(other.summary)")
+                }
+                let rerun = try root.dockstore(["provision", "--size", "256M"])
+                #expect(rerun.status == 0, "kill \(delay) s into mkfs: \(rerun.stderr)")
+                #expect(root.status(root.image + UnfinishedImage.suffix) == nil, "kill \(delay) s into mkfs: the temporary image is gone")
+                #expect(try root.dockstore(["status"]).status == 0, "kill \(delay) s into mkfs")
+            }
+        }
+        reliability("provision killed during mkfs", cases: delays.count, runs: delays.count * 3)
+    }
+
+    /// The leftover is removed only as what it was seen to be: one a loop device holds, or a
+    /// folder under that name, is refused with nothing changed.
+    @Test func aLeftoverThatIsHeldOrNoFileIsRefusedWithNothingChanged() throws {
+        try withTestRoot { root in
+            let leftover = root.image + UnfinishedImage.suffix
+            try root.sh("truncate -s 64M '\(leftover)'")
+            let loop = try root.sh("losetup -f --show '\(leftover)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let before = root.snapshot()
+            let held = try root.dockstore(["provision", "--size", "256M"])
+            #expect(held.status == 2, "\(held.stderr)")
+            #expect(held.stderrLines.count == 1 && held.stderr.contains("is attached to \(loop)") && held.stderr.contains("losetup -d"), "\(held.stderr)")
+            #expect(root.changes(since: before) == [])
+            try root.sh("losetup -d \(loop)")
+            let done = try root.dockstore(["provision", "--size", "256M"])
+            #expect(done.status == 0, "\(done.stderr)")
+            #expect(done.stdout.contains("[remove-unfinished-image]"), "\(done.stdout)")
+            #expect(root.status(leftover) == nil)
+        }
+        try withTestRoot { root in
+            try root.sh("mkdir '\(root.image + UnfinishedImage.suffix)'")
+            let before = root.snapshot()
+            let result = try root.dockstore(["provision", "--size", "256M"])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("is a folder, not an image dockstore left unfinished"), "\(result.stderr)")
+            #expect(root.changes(since: before) == [])
+        }
+    }
+}
