@@ -26,6 +26,28 @@ struct DaemonJSONTests {
         #expect(daemon.miscasedStorageKeys == miscased)
     }
 
+    /// Keys dockerd 20.10's "directives don't match any configuration option" check refuses
+    /// (DaemonJSONKeysOracleTests holds the same table against the real dockerd).
+    @Test(arguments: [
+        ("{\"storage-driver\": \"overlay2\", \"log-opts\": {\"Max-Size\": \"1m\"}}", []),
+        ("{\"storage-driver\\u0000\": \"overlay2\"}", ["storage-driver\u{0}"]),
+        ("{\"Storage-Driver\": 1, \"debug\": true, \"bogus\": 2}", ["Storage-Driver", "bogus"]),
+        ("{\"x\": {\"storage-driver \": 1}}", ["storage-driver "]),
+        ("{\"x\": {\"y\": {}}}", ["y"]),
+        ("{\"features\": {\"anything\": true}, \"storage-opt\": []}", []),
+        ("{\"\": 1}", [""]),
+    ] as [(String, [String])])
+    func unknownKeysAsDockerd(_ text: String, _ unknown: [String]) throws {
+        let daemon = try DaemonJSON(path: "d", text: text)
+        #expect(daemon.unknownKeys == unknown)
+        #expect((daemon.unknownKeysProblem != nil) == !unknown.isEmpty)
+    }
+
+    @Test func unknownKeyProblemShowsTheKeyEscaped() throws {
+        let daemon = try DaemonJSON(path: "/etc/docker/daemon.json", text: "{\"storage-driver\\u0000\": \"overlay2\"}")
+        #expect(daemon.unknownKeysProblem == "/etc/docker/daemon.json has \"storage-driver\\u0000\", which dockerd 20.10 does not know as an option: dockerd refuses to start with this file; correct or remove that key")
+    }
+
     @Test(arguments: [
         "\u{FEFF}{}", "{} ", "", "  ", "{\"a\": 1,}", "{/* c */}", "{\"a\": 1 // c\n}", "[]", "\"x\"",
         "{\"a\": 01}", "{\"a\": 1e999}", "{'a': 1}", "{\"a\": \"\t\"}", "{\"a\": tru}", "{\"a\": \"\\x\"}",

@@ -18,7 +18,8 @@ import Testing
             Issue.record("expected append"); return
         }
         fstab.append(entry)
-        #expect(fstab.text == "/dev/a / ext4 defaults 0 1\n/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib 0 0\n")
+        // The separator goes before the new line; the file still ends as it did (no newline).
+        #expect(fstab.text == "/dev/a / ext4 defaults 0 1\n/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib 0 0")
     }
 
     @Test func adoptsTheLegacyLineInPlace() throws {

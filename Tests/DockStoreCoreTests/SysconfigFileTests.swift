@@ -4,9 +4,9 @@ import Testing
 @Suite struct SysconfigFileTests {
     static let samples: [String] = [
         Fixtures.sysconfigSUSE, Fixtures.sysconfigWithOptions, Fixtures.sysconfigKiwi,
-        "", "\n", "A=1", "export DOCKER_OPTS='-s btrfs'\n", "DOCKER_OPTS=-s\\ btrfs # note\n",
+        "", "\n", "A=1", "DOCKER_OPTS='-s btrfs'\n", "DOCKER_OPTS=-s\\ btrfs\n",
         "DOCKER_OPTS=\"--a \\\n --b\"\nOTHER=x\n", "# only a comment", "if true; then\n  X=1\nfi\n",
-        "X=\"caf\u{e9}\"\n", "A=\"$HOME\"\n",
+        "X=\"caf\u{e9}\"\n", "A='$HOME'\n",
     ]
 
     @Test(arguments: samples)
@@ -19,13 +19,12 @@ import Testing
         ("DOCKER_OPTS=\"-s btrfs\"\n", "-s btrfs"),
         ("DOCKER_OPTS='-s  btrfs'\n", "-s  btrfs"),
         ("DOCKER_OPTS=-s\\ btrfs\n", "-s btrfs"),
-        ("export DOCKER_OPTS=\"x\"\n", "x"),
         ("  DOCKER_OPTS=\"a\"'b'c\n", "abc"),
         ("DOCKER_OPTS=\"a \\\"q\\\" \\$ \\` \\\\ \\n\"\n", "a \"q\" $ ` \\ \\n"),
         ("DOCKER_OPTS=\"--a \\\n--b\"\n", "--a --b"),
         ("DOCKER_OPTS=\"--a\n--b\"\n", "--a\n--b"),
         ("DOCKER_OPTS=\"1\"\nDOCKER_OPTS=\"2\"\n", "2"),
-        ("DOCKER_OPTS=\"x\" # trailing comment\n", "x"),
+        ("DOCKER_OPTS=\"x\"\t \n# comment\n", "x"),
         ("DOCKER_OPTS=\"no newline\"", "no newline"),
         ("DOCKER_OPTS=\n", ""),
     ])
@@ -39,10 +38,17 @@ import Testing
         #expect(file.text == Fixtures.sysconfigSUSE.replacingOccurrences("DOCKER_OPTS=\"\"", "DOCKER_OPTS=\"--storage-driver=btrfs\""))
     }
 
-    @Test func setKeepsExportPrefixAndTrailingComment() throws {
-        var file = try SysconfigFile(path: "f", text: "# c\nexport DOCKER_OPTS='-s vfs' # mine\nB=2")
+    /// `export` and a comment after the value are read differently by systemd (the variable
+    /// "export DOCKER_OPTS" is invalid; the comment becomes part of the value): refused.
+    @Test func refusesExportAndTrailingComment() throws {
+        #expect(throws: DockStoreError.self) { try SysconfigFile(path: "f", text: "# c\nexport DOCKER_OPTS='-s vfs'\nB=2") }
+        #expect(throws: DockStoreError.self) { try SysconfigFile(path: "f", text: "# c\nDOCKER_OPTS='-s vfs' # mine\nB=2") }
+    }
+
+    @Test func setKeepsTrailingBlanksAndOtherLines() throws {
+        var file = try SysconfigFile(path: "f", text: "# c\nDOCKER_OPTS='-s vfs'  \nB=2")
         try file.set("DOCKER_OPTS", to: "-s btrfs")
-        #expect(file.text == "# c\nexport DOCKER_OPTS=\"-s btrfs\" # mine\nB=2")
+        #expect(file.text == "# c\nDOCKER_OPTS=\"-s btrfs\"  \nB=2")
     }
 
     @Test func setReplacesContinuedValue() throws {
@@ -71,9 +77,8 @@ import Testing
     }
 
     @Test func refusesToRewriteExpansions() throws {
-        var file = try SysconfigFile(path: "/etc/sysconfig/docker", text: "DOCKER_OPTS=\"$EXTRA -s btrfs\"\n")
-        #expect(throws: DockStoreError.refused("/etc/sysconfig/docker line 1: DOCKER_OPTS uses shell expansion ($ or `); dockstore will not guess what it means: write the value out literally")) {
-            try file.set("DOCKER_OPTS", to: "x")
+        #expect(throws: DockStoreError.refused("/etc/sysconfig/docker line 1 reads differently to bash and to systemd's EnvironmentFile= (bash expands the $ or ` in DOCKER_OPTS, systemd takes it literally); write it as NAME=\"value\" alone on its line, or remove it, and re-run")) {
+            try SysconfigFile(path: "/etc/sysconfig/docker", text: "DOCKER_OPTS=\"$EXTRA -s btrfs\"\n")
         }
     }
 
@@ -97,14 +102,16 @@ extension String {
     @Test func refusesMoreWordsAfterAValue() throws {
         #expect(throws: DockStoreError.self) { try SysconfigFile(path: "f", text: "DOCKER_OPTS=\"-s vfs\" DOCKER_OPTS=x\n") }
         #expect(throws: DockStoreError.self) { try SysconfigFile(path: "f", text: "DOCKER_OPTS=x true\n") }
-        let two = try SysconfigFile(path: "f", text: "A=1; B=2 # both\n")
-        #expect(two.value("A") == "1" && two.value("B") == "2")
+        // systemd reads `A=1; B=2` as A="1; B=2" (outside attack F4): refused as well.
+        #expect(throws: DockStoreError.self) { try SysconfigFile(path: "f", text: "A=1; B=2\n") }
     }
 
     /// Found by the property test: a command line that ends in a backslash continues onto the
     /// next line, so what looks like an assignment there is not one to bash.
     @Test func aContinuedCommandLineHidesTheNextLine() throws {
-        let file = try SysconfigFile(path: "f", text: "echo a \\\nDOCKER_OPTS=x\nB='it''s # not a comment'\n")
+        // systemd reads DOCKER_OPTS=x there, bash does not: refused on line 2.
+        #expect(throws: DockStoreError.self) { try SysconfigFile(path: "f", text: "echo a \\\nDOCKER_OPTS=x\n") }
+        let file = try SysconfigFile(path: "f", text: "echo a\nB='it''s # not a comment'\n")
         #expect(file.value("DOCKER_OPTS") == nil)
         #expect(file.value("B") == "its # not a comment")
     }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The failing cases an outside attack on issue 15 (bytes, escapes, confinement to --root) found on
 # 2026-11-30. F1/F1b are fixed (the mount goes through a descriptor of the mountpoint, and
-# BadInputMatrixTests keeps the case); F2-F10 are open items of issue 15 and print FAIL until fixed.
+# BadInputMatrixTests keeps the case); F2-F10 are open items of issue 15 and print FAIL until fixed;
+# F4/F5 pass when dockstore refuses (issue 15: a line bash and systemd read differently is never edited).
 # DOCKSTORE=PATH names the binary (default: this checkout's debug build).
 # Re-runnable as root. Works only inside its own mktemp -d folder and removes every mount and loop device
 # it made there (only loop devices whose backing file lies under that folder). Usage: sudo bash attack15-cases.sh [F1 F2 ...]
@@ -89,26 +90,33 @@ fi
 #    '-s overlay2; DOCKER_OPTS="--storage-driver=vfs"' and dockerd gets the driver 'overlay2;'.
 CASE=F4; if want "$@"; then
   say "== F4: DOCKER_OPTS=\"-s overlay2\"; DOCKER_OPTS=\"-s devicemapper\" on one line"
-  r=$(mkroot f4); printf 'DOCKER_OPTS="-s overlay2"; DOCKER_OPTS="-s devicemapper"\n' > "$r/etc/sysconfig/docker"
+  r=$(mkroot f4); printf 'DOCKER_OPTS="-s overlay2"; DOCKER_OPTS="-s devicemapper"\n' > "$r/etc/sysconfig/docker"; cp "$r/etc/sysconfig/docker" "$d/f4.orig"
   say "  backend (show): $("$D" backend --root "$r" 2>&1 | tr '\n' ' ')"
   out=$("$D" backend vfs --force --root "$r" 2>&1); rc=$?; say "  backend vfs --force rc=$rc: $(grep -v '^[-+@ ]' <<<"$out" | tr '\n' ' ')"
+  # Fixed means: refused (exit 2, one line naming the file's line 1, nothing changed) — dockstore
+  # does not edit a line bash and systemd read differently — or an edit systemd reads cleanly.
+  refused=no; [ $rc -eq 2 ] && cmp -s "$d/f4.orig" "$r/etc/sysconfig/docker" && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -q 'line 1' <<<"$out" && refused=yes
   say "  file now: $(cat "$r/etc/sysconfig/docker")"
   G=/lib/systemd/user-environment-generators/30-systemd-environment-d-generator
   if [ -x $G ]; then mkdir -p "$d/envd/environment.d"; cp "$r/etc/sysconfig/docker" "$d/envd/environment.d/50-x.conf"
     sd=$(env -i XDG_CONFIG_HOME="$d/envd" $G | grep '^DOCKER_OPTS='); say "  systemd's env-file parser reads: $sd"
-    grep -q 'overlay2;' <<<"$sd" && verdict FAIL "rc=$rc but systemd hands dockerd '-s overlay2; ...'" || verdict PASS
+    if [ $refused = yes ]; then verdict PASS; else grep -q 'overlay2;' <<<"$sd" && verdict FAIL "rc=$rc but systemd hands dockerd '-s overlay2; ...'" || verdict PASS; fi
   else say "  (no systemd environment-d generator to check with)"; fi
 fi
 
 # F5 wrong result (bash reader): DOCKER_OPTS+="..." is neither understood nor refused.
 CASE=F5; if want "$@"; then
   say "== F5: DOCKER_OPTS+=\" -s overlay2\""
-  r=$(mkroot f5); printf 'DOCKER_OPTS="--log-level=warn"\nDOCKER_OPTS+=" -s overlay2"\n' > "$r/etc/sysconfig/docker"
-  say "  backend (show): $("$D" backend --root "$r" 2>&1 | grep -E 'driver:|state:' | tr '\n' ' ')"
-  "$D" backend vfs --force --root "$r" >/dev/null 2>&1; rc=$?
+  r=$(mkroot f5); printf 'DOCKER_OPTS="--log-level=warn"\nDOCKER_OPTS+=" -s overlay2"\n' > "$r/etc/sysconfig/docker"; cp "$r/etc/sysconfig/docker" "$d/f5.orig"
+  show=$("$D" backend --root "$r" 2>&1); src=$?
+  say "  backend (show) rc=$src: $(grep -E 'driver:|state:|line 2' <<<"$show" | tr '\n' ' ')"
+  out=$("$D" backend vfs --force --root "$r" 2>&1); rc=$?
   w=$(bash -c 'set -f; source "$1"; for x in $DOCKER_OPTS; do printf "[%s]" "$x"; done' _ "$r/etc/sysconfig/docker")
-  say "  backend vfs rc=$rc; bash reads DOCKER_OPTS as $w"
-  grep -q 'overlay2' <<<"$w" && verdict FAIL "bash still passes -s overlay2 after --storage-driver=vfs (systemd ignores the += line)" || verdict PASS
+  say "  backend vfs rc=$rc: $out; bash reads DOCKER_OPTS as $w"
+  # Fixed means: show reports line 2 as a problem, and the change is refused (exit 2, one line
+  # naming line 2, nothing changed), or made so that bash no longer passes -s overlay2.
+  if [ $src -ne 0 ] && grep -q 'line 2' <<<"$show" && [ $rc -eq 2 ] && cmp -s "$d/f5.orig" "$r/etc/sysconfig/docker" && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -q 'line 2' <<<"$out"; then verdict PASS
+  else grep -q 'overlay2' <<<"$w" && verdict FAIL "bash still passes -s overlay2 after --storage-driver=vfs (systemd ignores the += line)" || verdict PASS; fi
 fi
 
 # F6 low: refusals (exit 2) are not "nothing changed": they create /run/dockstore.lock.

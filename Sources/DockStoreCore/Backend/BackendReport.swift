@@ -44,9 +44,7 @@ public struct BackendReport: Codable, Sendable, Equatable {
             report.optionsSource = "DOCKER_OPTS in \(sysconfigPath)"
         }
         if let daemon {
-            if !daemon.miscasedStorageKeys.isEmpty {
-                report.problems.append("\(daemonPath) has \(daemon.miscasedStorageKeys.map { "\"\($0)\"" }.joined(separator: ", ")): dockerd matches keys case-sensitively and refuses to start with it; write \"\(DaemonJSON.driverKey)\" or \"\(DaemonJSON.optionsKey)\", or remove it")
-            }
+            if let problem = daemon.unknownKeysProblem { report.problems.append(problem) }
             if storage.driver != nil && daemon.storageKeysSeen.contains(DaemonJSON.driverKey) {
                 report.problems.append("storage-driver is set both in DOCKER_OPTS (\(storage.driver ?? "")) and in \(daemonPath) (\(daemon.storageMembersShown.joined(separator: ", "))): dockerd refuses to start; run dockstore backend DRIVER to settle it")
             }

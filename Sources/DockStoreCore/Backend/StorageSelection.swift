@@ -30,9 +30,8 @@ public struct StorageSelection: Sendable, Equatable {
 
         var flagDriver: String? = driver
         var flagOptions = wantedOptions
-        if let daemon, !daemon.miscasedStorageKeys.isEmpty {
-            let keys = daemon.miscasedStorageKeys.map { "\"\($0)\"" }.joined(separator: ", ")
-            throw DockStoreError.refused("\(daemonJSONPath) has \(keys): dockerd matches its keys case-sensitively and refuses to start with a key it does not know; write \"\(DaemonJSON.driverKey)\" or \"\(DaemonJSON.optionsKey)\", or remove it, and run again; nothing was changed")
+        if let problem = daemon?.unknownKeysProblem {
+            throw DockStoreError.refused("\(problem) and run again; nothing was changed")
         }
         if let daemon, daemon.setsStorage {
             let alreadyThere = options == nil && daemon.storageDriver == driver

@@ -22,6 +22,10 @@ public struct DaemonJSON: Sendable, Equatable {
     public var setsStorage: Bool { !storageKeysSeen.isEmpty }
     /// Keys that are a storage key but for their case: dockerd refuses the whole file.
     public var miscasedStorageKeys: [String]
+    /// Keys dockerd's conflict check sees (top level, or one level down) that are no option of
+    /// dockerd 20.10 (`DockerdConfigKeys`): dockerd refuses the whole file ("the following
+    /// directives don't match any configuration option"). Sorted; includes `miscasedStorageKeys`.
+    public var unknownKeys: [String]
     /// The storage members as written, for messages (`"storage-driver": "overlay2"`).
     public var storageMembersShown: [String]
     /// `features.containerd-snapshotter`: images then live under /var/lib/containerd.
@@ -53,6 +57,7 @@ public struct DaemonJSON: Sendable, Equatable {
             storageOptions = []
         }
         storageKeysSeen = Set(flattened.keys.filter { Self.storageKeys.contains($0) })
+        unknownKeys = flattened.keys.filter { !DockerdConfigKeys.known.contains($0) }.sorted()
         miscasedStorageKeys = flattened.keys.filter { !Self.storageKeys.contains($0) && Self.storageKeys.contains($0.lowercased()) }.sorted()
         storageMembersShown = Self.storageMembers(top).map { location in
             let key = "\"\(location.member.key)\""
@@ -64,6 +69,30 @@ public struct DaemonJSON: Sendable, Equatable {
         } else {
             containerdSnapshotter = false
         }
+    }
+
+    /// Why dockerd refuses the file for its unknown keys, and what to do: one line, or nil when
+    /// every key is one dockerd knows. Keys are shown JSON-escaped (a NUL as `\u0000`).
+    public var unknownKeysProblem: String? {
+        guard !unknownKeys.isEmpty else { return nil }
+        let shown = unknownKeys.map(Self.quoted).joined(separator: ", ")
+        let hint = miscasedStorageKeys.isEmpty ? "" : " (keys are matched case-sensitively: write \"\(Self.driverKey)\" or \"\(Self.optionsKey)\")"
+        return "\(path) has \(shown), which dockerd 20.10 does not know as an option\(hint): dockerd refuses to start with this file; correct or remove \(unknownKeys.count == 1 ? "that key" : "those keys")"
+    }
+
+    /// `key` in double quotes, with quotes, backslashes and control characters escaped as JSON does.
+    static func quoted(_ key: String) -> String {
+        var out = "\""
+        for scalar in key.unicodeScalars {
+            switch scalar {
+            case "\"", "\\": out += "\\\(scalar)"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     /// The file without its storage members (every one dockerd's conflict check could see,

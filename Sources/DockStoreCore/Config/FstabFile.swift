@@ -1,6 +1,8 @@
 /// `/etc/fstab`, kept line by line as bytes so that an edit changes only the line it must:
 /// every other line and comment stays byte for byte (whatever bytes it holds: not UTF-8, CR,
-/// NUL, very long), and a missing final newline stays missing unless a line is appended.
+/// NUL, very long), and a missing final newline stays missing: a line appended to such a file
+/// gets the separating newline before it and none after, so that removing it again gives the
+/// file back byte for byte.
 public struct FstabFile: Sendable, Equatable {
     public struct Line: Sendable, Equatable {
         /// The line's bytes without its newline.
@@ -65,9 +67,11 @@ public struct FstabFile: Sendable, Equatable {
         lines[index] = Line(raw: entry.renderedBytes)
     }
 
+    /// Appends `entry` as the last line; a file whose last line had no newline gets the
+    /// separator before the new line and still ends without one (libmount reads a last line
+    /// without a newline as any other), so `remove(lineAt:)` of that line restores every byte.
     public mutating func append(_ entry: FstabEntry) {
         lines.append(Line(raw: entry.renderedBytes))
-        endsWithNewline = true
     }
 
     public mutating func remove(lineAt index: Int) {

@@ -8,6 +8,13 @@
 /// newline), backslash-newline continuations, and any mix of these. A value that bash
 /// would expand (`$VAR`, `` `cmd` ``) cannot be known without running the shell; it is
 /// reported as such and not rewritten.
+///
+/// docker.service reads the same file as an `EnvironmentFile=`, which systemd parses its own
+/// way (`SystemdEnvironmentReader`). A file in which any line means something else to bash than
+/// to systemd — more after a value on its line (`;`, `&&`, a comment, another assignment),
+/// `export`, `NAME+=`, an array element, `$`/backtick expansion, CR line ends, a quote inside a
+/// word, a NUL, a comment ending in a backslash — is refused with that line's number: which
+/// reading is meant cannot be known, and an edit would change one of them.
 public struct SysconfigFile: Sendable {
     /// One `NAME=value` statement, possibly spread over several physical lines.
     public struct Assignment: Sendable, Equatable {
@@ -33,10 +40,16 @@ public struct SysconfigFile: Sendable {
     /// Where the file came from, for messages.
     public let path: String
 
-    public init(path: String, bytes: [UInt8]) throws {
+    /// Whether systemd reads the file too (as docker.service's EnvironmentFile= reads
+    /// /etc/sysconfig/docker); dockstore's own settings file is read by dockstore alone.
+    public let systemdReadsIt: Bool
+
+    public init(path: String, bytes: [UInt8], systemdReadsIt: Bool = true) throws {
         self.path = path
         self.bytes = bytes
+        self.systemdReadsIt = systemdReadsIt
         self.assignments = try SysconfigParser.assignments(in: bytes, path: path)
+        if systemdReadsIt { try SysconfigReaders.checkAgreement(bytes: bytes, bash: assignments, path: path) }
     }
 
     public init(path: String, text: String) throws {
@@ -71,6 +84,7 @@ public struct SysconfigFile: Sendable {
         }
         let before = assignments
         assignments = try SysconfigParser.assignments(in: bytes, path: path)
+        if systemdReadsIt { try SysconfigReaders.checkAgreement(bytes: bytes, bash: assignments, path: path) }
         // The edit must not change what any other line means (a last line ending in a
         // backslash and no newline would swallow an appended line, as bash reads it).
         let others = { (list: [Assignment]) in list.filter { $0.name != name }.map { Array($0.name.utf8) + [0] + $0.valueBytes } }
@@ -90,200 +104,5 @@ public struct SysconfigFile: Sendable {
         }
         out.append("\"")
         return out
-    }
-}
-
-/// The lexer behind `SysconfigFile`: a byte scanner that knows bash's quoting rules for
-/// assignments and skips everything else line by line.
-struct SysconfigParser {
-    let bytes: [UInt8]
-    let path: String
-    private var i = 0
-    private var line = 1
-
-    init(bytes: [UInt8], path: String) {
-        self.bytes = bytes
-        self.path = path
-    }
-
-    private static let newline = UInt8(ascii: "\n")
-
-    private func isBlank(_ b: UInt8) -> Bool { b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") }
-    private func isNameStart(_ b: UInt8) -> Bool {
-        (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == UInt8(ascii: "_")
-    }
-    private func isNameChar(_ b: UInt8) -> Bool { isNameStart(b) || (b >= 0x30 && b <= 0x39) }
-
-    static func assignments(in bytes: [UInt8], path: String) throws -> [SysconfigFile.Assignment] {
-        var parser = SysconfigParser(bytes: bytes, path: path)
-        return try parser.parse()
-    }
-
-    mutating func parse() throws -> [SysconfigFile.Assignment] {
-        var result: [SysconfigFile.Assignment] = []
-        while i < bytes.count {
-            let startLine = line
-            while i < bytes.count, isBlank(bytes[i]) { i += 1 }
-            var exported = false
-            if startsWord("export") {
-                i += 6
-                exported = true
-                while i < bytes.count, isBlank(bytes[i]) { i += 1 }
-            }
-            let nameStart = i
-            if i < bytes.count, isNameStart(bytes[i]) {
-                while i < bytes.count, isNameChar(bytes[i]) { i += 1 }
-                if i < bytes.count, bytes[i] == UInt8(ascii: "=") {
-                    let name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
-                    i += 1
-                    let valueStart = i
-                    let (value, expands) = try readValue(startLine: startLine)
-                    result.append(.init(name: name, valueBytes: value, expands: expands, exported: exported,
-                                        line: startLine, valueRange: valueStart..<i))
-                    // After a value only blanks, a comment or `;` and another statement may
-                    // follow. bash reads `A=1 B=2` as two assignments and `A=1 cmd` as none (A
-                    // only for cmd), systemd as one value "1 B=2": such a line means different
-                    // things to the two readers, so it is refused.
-                    var j = i
-                    while j < bytes.count, isBlank(bytes[j]) { j += 1 }
-                    if j < bytes.count, bytes[j] == UInt8(ascii: ";") {
-                        i = j + 1
-                        continue
-                    }
-                    guard j >= bytes.count || bytes[j] == Self.newline || bytes[j] == UInt8(ascii: "#") else {
-                        throw DockStoreError.refused("\(path) line \(startLine): \(name)=… is followed by more on the same line, which bash and systemd read differently; put one assignment per line, with the value quoted")
-                    }
-                    i = j
-                    skipComment()
-                    continue
-                }
-            }
-            skipCommand()
-        }
-        return result
-    }
-
-    /// Skips a line that is not an assignment the way bash reads it: quotes and
-    /// backslash-newline continue it onto the next lines, a `#` at the start of a word begins
-    /// a comment, and an unquoted `;` ends the command (an assignment may follow).
-    private mutating func skipCommand() {
-        let backslash = UInt8(ascii: "\\")
-        var quote: UInt8? = nil
-        var wordStart = true
-        while i < bytes.count {
-            let b = bytes[i]
-            if let q = quote {
-                if b == q {
-                    quote = nil
-                } else if b == backslash, q == UInt8(ascii: "\""), i + 1 < bytes.count {
-                    i += 1
-                    if bytes[i] == Self.newline { line += 1 }
-                } else if b == Self.newline {
-                    line += 1
-                }
-                i += 1
-                continue
-            }
-            switch b {
-            case Self.newline:
-                i += 1
-                line += 1
-                return
-            case UInt8(ascii: ";"):
-                i += 1
-                return
-            case UInt8(ascii: "#") where wordStart:
-                skipComment()
-                return
-            case backslash:
-                i += 1
-                if i < bytes.count, bytes[i] == Self.newline { line += 1 }
-            case UInt8(ascii: "'"), UInt8(ascii: "\""):
-                quote = b
-            default:
-                break
-            }
-            wordStart = isBlank(b)
-            i += 1
-        }
-    }
-
-    /// Skips to the end of the line (a comment, or nothing), past its newline.
-    private mutating func skipComment() {
-        while i < bytes.count, bytes[i] != Self.newline { i += 1 }
-        if i < bytes.count {
-            i += 1
-            line += 1
-        }
-    }
-
-    private func startsWord(_ word: String) -> Bool {
-        let w = Array(word.utf8)
-        guard i + w.count < bytes.count, Array(bytes[i..<i + w.count]) == w else { return false }
-        return isBlank(bytes[i + w.count])
-    }
-
-    /// Reads one shell word starting at `i`, leaving `i` on the first byte after it.
-    private mutating func readValue(startLine: Int) throws -> ([UInt8], Bool) {
-        var out: [UInt8] = []
-        var expands = false
-        let backslash = UInt8(ascii: "\\")
-        while i < bytes.count {
-            let b = bytes[i]
-            if isBlank(b) || b == Self.newline || b == UInt8(ascii: ";") { break }
-            switch b {
-            case backslash:
-                if i + 1 < bytes.count {
-                    if bytes[i + 1] == Self.newline { line += 1 } else { out.append(bytes[i + 1]) }
-                    i += 2
-                } else {
-                    out.append(backslash) // bash keeps a backslash at the very end of the file
-                    i += 1
-                }
-            case UInt8(ascii: "'"):
-                i += 1
-                while i < bytes.count, bytes[i] != UInt8(ascii: "'") {
-                    if bytes[i] == Self.newline { line += 1 }
-                    out.append(bytes[i])
-                    i += 1
-                }
-                guard i < bytes.count else { throw unterminated("'", startLine) }
-                i += 1
-            case UInt8(ascii: "\""):
-                i += 1
-                while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
-                    let c = bytes[i]
-                    if c == backslash, i + 1 < bytes.count {
-                        let next = bytes[i + 1]
-                        if next == Self.newline {
-                            line += 1
-                        } else if next == UInt8(ascii: "$") || next == UInt8(ascii: "`")
-                                    || next == UInt8(ascii: "\"") || next == backslash {
-                            out.append(next)
-                        } else {
-                            out.append(c)
-                            out.append(next)
-                        }
-                        i += 2
-                        continue
-                    }
-                    if c == UInt8(ascii: "$") || c == UInt8(ascii: "`") { expands = true }
-                    if c == Self.newline { line += 1 }
-                    out.append(c)
-                    i += 1
-                }
-                guard i < bytes.count else { throw unterminated("\"", startLine) }
-                i += 1
-            default:
-                if b == UInt8(ascii: "$") || b == UInt8(ascii: "`") { expands = true }
-                out.append(b)
-                i += 1
-            }
-        }
-        return (out, expands)
-    }
-
-    private func unterminated(_ quote: String, _ startLine: Int) -> DockStoreError {
-        DockStoreError.refused("\(path) line \(startLine): the quote \(quote) is never closed; fix the file by hand (bash could not read it either)")
     }
 }

@@ -48,7 +48,7 @@ public struct ProvisionSettings: Sendable, Equatable {
     /// A value is used as the bytes the file holds or refused: one that is not UTF-8 could not
     /// be written into fstab and unit files that systemd reads (it ignores such a line).
     public static func parse(bytes: [UInt8], path: String) throws -> ProvisionSettings {
-        let file = try SysconfigFile(path: path, bytes: bytes)
+        let file = try SysconfigFile(path: path, bytes: bytes, systemdReadsIt: false)
         var settings = ProvisionSettings()
         for assignment in file.assignments {
             let name = assignment.name

@@ -1,0 +1,166 @@
+@testable import DockStoreCore
+import Foundation
+import Testing
+
+/// /etc/sysconfig/docker is read by bash and by systemd (docker.service's EnvironmentFile=):
+/// dockstore accepts a file only when both read every line alike, and refuses naming the first
+/// line they read differently (outside attacks F4, `A="x"; A="y"` on one line, and F5,
+/// `DOCKER_OPTS+=`). The oracles are the real readers: bash, and systemd's env-file parser as
+/// `30-systemd-environment-d-generator` runs it (the same parse_env_file_internal).
+@Suite(.serialized) struct SysconfigReadersTests {
+    static let generator = "/lib/systemd/user-environment-generators/30-systemd-environment-d-generator"
+    static let hasGenerator = FileManager.default.isExecutableFile(atPath: generator)
+
+    /// (file, line refused or nil when accepted)
+    static let cases: [(String, Int?)] = [
+        ("DOCKER_OPTS=\"-s overlay2\"\n", nil),
+        ("DOCKER_OPTS='-s  btrfs'\n# c\n", nil),
+        ("A=1\nDOCKER_OPTS=-s\\ btrfs\n", nil),
+        ("DOCKER_OPTS=\"a\"'b'c\n", nil),
+        ("DOCKER_OPTS=\"--a \\\n --b\"\n", nil),
+        ("DOCKER_OPTS=\"x\"   \n", nil),
+        ("if true; then\n  X=1\nfi\n", nil),
+        ("echo DOCKER_OPTS=x\n", nil),
+        ("DOCKER_OPTS=\"-s overlay2\"; DOCKER_OPTS=\"-s devicemapper\"\n", 1),
+        ("# c\nDOCKER_OPTS=\"-s vfs\";\n", 2),
+        ("DOCKER_OPTS=\"-s vfs\" && B=1\n", 1),
+        ("DOCKER_OPTS=-s&&B=1\n", 1),
+        ("DOCKER_OPTS=\"x\" # note\n", 1),
+        ("DOCKER_OPTS=x B=2\n", 1),
+        ("DOCKER_OPTS=x true\n", 1),
+        ("DOCKER_OPTS=\"--log-level=warn\"\nDOCKER_OPTS+=\" -s overlay2\"\n", 2),
+        ("DOCKER_OPTS[0]=-s\n", 1),
+        ("export DOCKER_OPTS=\"-s vfs\"\n", 1),
+        ("DOCKER_OPTS=\"$(echo -s vfs)\"\n", 1),
+        ("A=`date`\n", 1),
+        ("DOCKER_OPTS=\"-s vfs\"\r\n", 1),
+        ("DOCKER_OPTS=a\"b c\"\n", 1),
+        ("DOCKER_OPTS =x\n", 1),
+        ("# a comment \\\nDOCKER_OPTS=\"-s vfs\"\n", 2),
+        ("true && DOCKER_OPTS=x\n", 1),
+        ("if true; then DOCKER_OPTS=x; fi\n", 1),
+        ("echo a \\\nDOCKER_OPTS=x\n", 2),
+        ("DOCKER_OPTS=\"-s vfs\"\n\u{0}\nB=1\n", 3),
+    ]
+
+    @Test(arguments: cases)
+    func refusesExactlyTheLinesTheReadersReadDifferently(_ text: String, _ line: Int?) throws {
+        do {
+            _ = try SysconfigFile(path: "/etc/sysconfig/docker", text: text)
+            #expect(line == nil, "\(text.debugDescription) was accepted")
+        } catch let error as DockStoreError {
+            #expect(line != nil, "\(text.debugDescription): \(error.message)")
+            if let line {
+                #expect(error.message.hasPrefix("/etc/sysconfig/docker line \(line) reads differently to bash and to systemd"), "\(error.message)")
+                #expect(!error.message.contains("\n"))
+            }
+        }
+    }
+
+    /// What bash assigns to every variable the file sets, and what systemd's env-file parser
+    /// (the generator) assigns, as NAME=value lines; nil when bash cannot source the file.
+    static func readings(_ bytes: [UInt8]) throws -> (bash: [String: String]?, systemd: [String: String]) {
+        let folder = NSTemporaryDirectory() + "dockstore-readers-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder + "/environment.d", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/environment.d/50-sysconfig.conf"
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        func run(_ executable: String, _ arguments: [String], _ environment: [String: String]) throws -> (Int32, String) {
+            let process = Process()
+            process.currentDirectoryURL = URL(fileURLWithPath: folder)
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        func parse(_ out: String) -> [String: String] {
+            var result: [String: String] = [:]
+            for entry in out.split(separator: "\0") {
+                let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                if parts.count == 2 { result[String(parts[0])] = String(parts[1]) }
+            }
+            return result
+        }
+        // bash: the variables the file adds to a bare shell (PATH leads nowhere: no command
+        // of the file runs), NUL-separated.
+        let script = "declare -A before; for n in $(compgen -v); do before[$n]=1; done; set -f; . \"$1\" >/dev/null 2>&1 || exit 1; "
+            + "for n in $(compgen -v); do [ -n \"${before[$n]}\" ] || [ \"$n\" = n ] || printf '%s=%s\\0' \"$n\" \"${!n}\"; done"
+        let bashRun = try run("/bin/bash", ["--noprofile", "--norc", "-c", script, "bash", file], ["PATH": "/nonexistent"])
+        // systemd: the generator prints KEY=VALUE, the value in double quotes (with \", \\, \`
+        // and \$ escaped) when it holds anything a shell would read otherwise. The
+        // generator's own environment.d folders on the machine are left out.
+        let baseline = Set(try run(generator, [], ["XDG_CONFIG_HOME": folder + "/none"]).1.split(separator: "\n"))
+        let systemdRun = try run(generator, [], ["XDG_CONFIG_HOME": folder])
+        var systemd: [String: String] = [:]
+        for entry in systemdRun.1.split(separator: "\n") where !baseline.contains(entry) {
+            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { continue }
+            var value = String(parts[1])
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                var out = ""
+                var escaped = false
+                for c in value.dropFirst().dropLast() {
+                    if !escaped && c == "\\" { escaped = true; continue }
+                    out.append(c)
+                    escaped = false
+                }
+                value = out
+            }
+            systemd[String(parts[0])] = value
+        }
+        // An empty value is left out on both sides: the generator prints none, and for
+        // `$DOCKER_OPTS` in ExecStart= an empty and an unset variable are the same.
+        return (bashRun.0 == 0 ? parse(bashRun.1).filter { !$0.value.isEmpty } : nil, systemd.filter { !$0.value.isEmpty })
+    }
+
+    /// The real readers: every accepted file is read alike by bash and systemd, as dockstore
+    /// reads it; for every refused one the two readers (or systemd before 254, for a comment
+    /// ending in a backslash) really differ.
+    @Test(.enabled(if: hasGenerator, "needs systemd's environment-d generator"), arguments: cases)
+    func theRealReadersAgreeWithTheRule(_ text: String, _ line: Int?) throws {
+        guard !text.contains("$"), !text.contains("`") else { return } // the generator expands $ (environment.d), EnvironmentFile= does not
+        let (bash, systemd) = try Self.readings(Array(text.utf8))
+        if line == nil {
+            let file = try SysconfigFile(path: "f", text: text)
+            var mine: [String: String] = [:]
+            for assignment in file.assignments { mine[assignment.name] = assignment.value }
+            mine = mine.filter { !$0.value.isEmpty }
+            #expect(bash == mine, "\(text.debugDescription): bash \(String(describing: bash))")
+            #expect(systemd == mine, "\(text.debugDescription): systemd \(systemd)")
+        } else if !text.contains("# a comment \\") {
+            #expect(bash != systemd, "\(text.debugDescription): refused, but bash and systemd read \(systemd)")
+        }
+    }
+
+    /// Generated files: whenever dockstore accepts one, bash and systemd's parser assign the
+    /// same variables with the same values, and those dockstore read.
+    @Test(.enabled(if: hasGenerator, "needs systemd's environment-d generator"))
+    func generatedFilesDockstoreAcceptsReadAlike() throws {
+        let fragments = ["DOCKER_OPTS=", "A=", "export ", "\"", "'", "\\", "#", " ", "\t", "\n", "\r\n", ";", "&&", "+=",
+                         "-s", "overlay2", "x y", "é", "=", "if true; then ", "; fi", "echo ", "(", ")", "|", "[0]"]
+        var rng = SplitMix(seed: 0xF4)
+        let end = Date().addingTimeInterval(ParserPropertyTests.budget)
+        var rounds = 0, accepted = 0
+        while Date() < end {
+            var text = ""
+            for _ in 0..<(1 + Int(rng.next() % 10)) { text += fragments[Int(rng.next() % UInt64(fragments.count))] }
+            rounds += 1
+            let file: SysconfigFile
+            do { file = try SysconfigFile(path: "f", text: text) } catch is DockStoreError { continue }
+            let (bash, systemd) = try Self.readings(Array(text.utf8))
+            guard let bash else { continue } // bash cannot source it: a syntax error
+            accepted += 1
+            var mine: [String: String] = [:]
+            for assignment in file.assignments { mine[assignment.name] = assignment.value }
+            mine = mine.filter { !$0.value.isEmpty }
+            #expect(bash == mine && systemd == mine, "\(text.debugDescription): bash \(bash), systemd \(systemd), dockstore \(mine)")
+        }
+        print("property: sysconfig-readers: \(rounds) generated files, \(accepted) accepted and read by bash and systemd")
+    }
+}
