@@ -42,6 +42,10 @@ public struct MigrationObservation: Sendable, Equatable {
     /// the target of a replace that was canceled or could not resume (on Linux 6.7 and later
     /// a reboot mid-replace leaves it so). Replace may start onto it again; nothing else may.
     public var targetIsStaleReplaceTarget: Bool = false
+    /// The given device still carries exactly the partial copy that a replace canceled by
+    /// `migrate-ebs --abort` left on it, as recorded then (`CanceledReplaceTarget`): dockstore
+    /// wrote it, so replace may start onto it again; nothing else may.
+    public var canceledReplaceTarget: CanceledReplaceTarget? = nil
     /// The size of the image's loop device (its btrfs device may have been shrunk below it).
     public var loopDeviceSize: UInt64?
 

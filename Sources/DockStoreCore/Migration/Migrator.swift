@@ -71,7 +71,11 @@ public struct Migrator: Sendable {
         if o.targetDevid == nil && !o.targetIsReplaceTarget {
             o.target = try DeviceInspector(sysfs: SysfsBlock(), host: host).observe(device, mounts: mounts)
         }
-        if o.target != nil, !o.replaceOngoing { o.targetIsStaleReplaceTarget = try isStaleReplaceTarget(device.path, uuid: reading.uuid) }
+        if o.target != nil, !o.replaceOngoing {
+            o.targetIsStaleReplaceTarget = try isStaleReplaceTarget(device.path, uuid: reading.uuid)
+            o.canceledReplaceTarget = try CanceledReplaceTarget.recognizing(device.path, volumeID: device.volumeID?.description,
+                                                                            storeUUID: reading.uuid, host: host)
+        }
         o.targetBackedByStore = try LoopBacking.isOnBtrfs(loop: device.path, uuid: reading.uuid, mountpoint: target)
         return o
     }
@@ -91,8 +95,8 @@ public struct Migrator: Sendable {
                 try shrink(devid, to: size, at: target)
             case .replace(let devid, _, let path, _):
                 try replace(devid, with: path, at: target, interval: interval, moving: moving)
-            case .cancelReplace:
-                try cancelReplace(at: target)
+            case .cancelReplace(let path):
+                try cancelReplace(onto: path, at: target)
             case .growImage(let devid, _):
                 try BtrfsFilesystem.resize(devid, to: nil, at: target)
             case .addDevice(let path):
