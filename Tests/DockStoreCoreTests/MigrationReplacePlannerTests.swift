@@ -12,6 +12,8 @@ import Testing
     static let replaced = BtrfsReading.Device(devid: 1, path: "/dev/nvme1n1", size: 100 << 30, used: 2 << 30)
     static let replaceTarget = BtrfsReading.Device(devid: 0, path: "/dev/nvme1n1", size: 200 << 30, used: 0)
     static let running = BtrfsDeviceReplace.Status(state: .started, progress1000: 420)
+    static let canceled = CanceledReplaceTarget(filesystemUUID: "u", deviceUUID: "d", volumeID: "vol-0aaaaaaaaaaaaaaaa",
+                                                device: "/dev/nvme1n1", ends: "00000000000000aa")
     static let all = MigrationMethod.replace.failpoints
 
     static let choices: [(String, MigrationObservation, MigrationMethod?, MigrationMethod, String)] = [
@@ -68,6 +70,10 @@ import Testing
             $0.targetVolumeID = nil; $0.target?.content = .signature(type: "btrfs", uuid: "u", label: "docker")
             $0.targetIsStaleReplaceTarget = true
         }, false, ["replace", "resize", "fstab", "detach-loop", "delete-image", "finish"]),
+        ("after --abort canceled a replace: the volume still carries exactly what it left (recorded then)", T.o {
+            $0.replace = BtrfsDeviceReplace.Status(state: .canceled); $0.target?.content = .unrecognizedData
+            $0.canceledReplaceTarget = canceled
+        }, false, all.filter { $0 != "shrink" }),
         ("killed after replace (finished: the target is devid 1, the image's device gone)", T.o {
             $0.journal = replaceJournal; $0.replace = BtrfsDeviceReplace.Status(state: .finished, progress1000: 1000)
             $0.members = [replaced]; $0.loopMember = nil; $0.targetDevid = 1; $0.target = nil
@@ -117,6 +123,13 @@ import Testing
         ("a blank device under the journal's old name while the replace target has another", T.o {
             $0.journal = replaceJournal; $0.target = T.other; $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"
         }, "the open migration is onto vol-0aaaaaaaaaaaaaaaa"),
+        ("after --abort, a volume with data but no record that dockstore wrote it (or changed since)", T.o {
+            $0.replace = BtrfsDeviceReplace.Status(state: .canceled); $0.target?.content = .unrecognizedData
+        }, "holds data that no known signature describes"),
+        ("a recorded canceled replace target that is mounted now", T.o {
+            $0.target?.content = .unrecognizedData; $0.canceledReplaceTarget = canceled
+            $0.target?.mountedAt = ["/mnt"]
+        }, "mounted"),
         ("another exclusive operation", T.o { $0.exclusiveOperation = "balance" }, "a btrfs balance is running"),
         ("a device replace someone else started, not ours", T.o { $0.exclusiveOperation = "device replace" }, "a btrfs device replace is running"),
         ("a target smaller than the store's chunks", T.o { $0.targetSize = 1 << 30; $0.target?.size = 1 << 30 }, "attach a larger volume"),
@@ -199,5 +212,34 @@ import Testing
         #expect(MigrationMethod.addRemove.abortFailpoints == ["remove-device", "finish"])
         #expect(MigrationMethod.replace.failpoints.contains("replace") && MigrationMethod.replace.failpoints.contains("shrink"))
         #expect(MigrationMethod.addRemove.failpoints.contains("remove-loop"))
+    }
+
+    /// What `migrate-ebs --abort` recorded matches a device only while it still carries exactly
+    /// what the canceled replace left there.
+    static let leftovers: [(String, BtrfsSuperblock?, BlockContent, String?, String?, String, Bool)] = [
+        ("as the abort left it", BtrfsSuperblock(fsid: "u", devid: 0, deviceUUID: "d"), .unrecognizedData, "00000000000000aa",
+         "vol-0aaaaaaaaaaaaaaaa", "u", true),
+        ("another store's", BtrfsSuperblock(fsid: "u", devid: 0, deviceUUID: "d"), .unrecognizedData, "00000000000000aa",
+         "vol-0aaaaaaaaaaaaaaaa", "other", false),
+        ("another partial btrfs (device UUID)", BtrfsSuperblock(fsid: "u", devid: 0, deviceUUID: "e"), .unrecognizedData,
+         "00000000000000aa", "vol-0aaaaaaaaaaaaaaaa", "u", false),
+        ("a member's superblock (devid 1)", BtrfsSuperblock(fsid: "u", devid: 1, deviceUUID: "d"), .unrecognizedData,
+         "00000000000000aa", "vol-0aaaaaaaaaaaaaaaa", "u", false),
+        ("no scratched superblock", nil, .unrecognizedData, "00000000000000aa", "vol-0aaaaaaaaaaaaaaaa", "u", false),
+        ("a filesystem made on it since (mkfs.ext4)", BtrfsSuperblock(fsid: "u", devid: 0, deviceUUID: "d"),
+         .signature(type: "ext4", uuid: "x", label: nil), "00000000000000aa", "vol-0aaaaaaaaaaaaaaaa", "u", false),
+        ("other bytes at an end", BtrfsSuperblock(fsid: "u", devid: 0, deviceUUID: "d"), .unrecognizedData, "00000000000000ab",
+         "vol-0aaaaaaaaaaaaaaaa", "u", false),
+        ("another EBS volume", BtrfsSuperblock(fsid: "u", devid: 0, deviceUUID: "d"), .unrecognizedData, "00000000000000aa",
+         "vol-0bbbbbbbbbbbbbbbb", "u", false),
+        ("no volume id where the record has one", BtrfsSuperblock(fsid: "u", devid: 0, deviceUUID: "d"), .unrecognizedData,
+         "00000000000000aa", nil, "u", false),
+        ("blank now (wiped)", nil, .blank, "0000000000000000", "vol-0aaaaaaaaaaaaaaaa", "u", false),
+    ]
+
+    @Test(arguments: Self.leftovers)
+    func recognisesOnlyWhatTheCanceledReplaceLeft(_ name: String, _ superblock: BtrfsSuperblock?, _ content: BlockContent,
+                                                  _ ends: String?, _ volumeID: String?, _ store: String, _ expected: Bool) {
+        #expect(Self.canceled.describes(scratched: superblock, content: content, ends: ends, volumeID: volumeID, storeUUID: store) == expected, "\(name)")
     }
 }

@@ -51,7 +51,7 @@ extension MigrationObservation {
                              metadataChunkNeed: metadataChunkNeed, journal: journal, targetVolumeID: targetVolumeID,
                              targetBackedByStore: targetBackedByStore, replace: replace, replaceRefused: replaceRefused,
                              replaceTarget: replaceTarget, targetIsReplaceTarget: targetIsReplaceTarget,
-                             targetIsStaleReplaceTarget: false, loopDeviceSize: loopDeviceSize)
+                             targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil, loopDeviceSize: loopDeviceSize)
     }
 }
 

@@ -42,6 +42,10 @@ public struct MigrationObservation: Sendable, Equatable {
     /// the target of a replace that was canceled or could not resume (on Linux 6.7 and later
     /// a reboot mid-replace leaves it so). Replace may start onto it again; nothing else may.
     public var targetIsStaleReplaceTarget: Bool
+    /// The given device still carries exactly the partial copy that a replace canceled by
+    /// `migrate-ebs --abort` left on it, as recorded then (`CanceledReplaceTarget`): dockstore
+    /// wrote it, so replace may start onto it again; nothing else may.
+    public var canceledReplaceTarget: CanceledReplaceTarget?
     /// The size of the image's loop device (its btrfs device may have been shrunk below it).
     public var loopDeviceSize: UInt64?
 
@@ -53,7 +57,7 @@ public struct MigrationObservation: Sendable, Equatable {
                 fstab: [UInt8]?, metadataChunkNeed: UInt64, journal: MigrationJournal?, targetVolumeID: String?,
                 targetBackedByStore: Bool, replace: BtrfsDeviceReplace.Status?, replaceRefused: String?,
                 replaceTarget: BtrfsReading.Device?, targetIsReplaceTarget: Bool, targetIsStaleReplaceTarget: Bool,
-                loopDeviceSize: UInt64?) {
+                canceledReplaceTarget: CanceledReplaceTarget?, loopDeviceSize: UInt64?) {
         self.mountpoint = mountpoint
         self.mounted = mounted
         self.fstype = fstype
@@ -77,6 +81,7 @@ public struct MigrationObservation: Sendable, Equatable {
         self.replaceTarget = replaceTarget
         self.targetIsReplaceTarget = targetIsReplaceTarget
         self.targetIsStaleReplaceTarget = targetIsStaleReplaceTarget
+        self.canceledReplaceTarget = canceledReplaceTarget
         self.loopDeviceSize = loopDeviceSize
     }
 

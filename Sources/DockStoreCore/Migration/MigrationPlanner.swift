@@ -125,7 +125,8 @@ public enum MigrationPlanner {
         if method == .replace {
             if o.targetDevid == nil, let loop = o.loopMember {
                 if !o.targetIsReplaceTarget {
-                    try checkTarget(o, ownReplaceTarget: o.targetIsStaleReplaceTarget, headroom: o.metadataChunkNeed)
+                    try checkTarget(o, ownReplaceTarget: o.targetIsStaleReplaceTarget || o.canceledReplaceTarget != nil,
+                                    headroom: o.metadataChunkNeed)
                     if loop.size > o.targetSize {
                         steps.append(.shrink(devid: loop.devid, path: loop.path, from: loop.size, to: o.targetSize / 4096 * 4096))
                     }

@@ -36,7 +36,8 @@ extension Migrator {
             let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
             guard reading.devices.contains(where: { $0.devid == devid }),
                   try !isMember(target, of: reading) else { return }
-            guard try BlockProbe.probe(target) == .blank || isStaleReplaceTarget(target, uuid: reading.uuid) else {
+            guard try BlockProbe.probe(target) == .blank || isStaleReplaceTarget(target, uuid: reading.uuid)
+                    || isCanceledReplaceTarget(target, uuid: reading.uuid) else {
                 throw DockStoreError.refused("refusing: \(target) is no longer blank; re-run to look again")
             }
             run = try BtrfsDeviceReplace.start(replacing: devid, with: target, at: mountpoint)
@@ -50,6 +51,7 @@ extension Migrator {
             case .finished where run == nil:
                 moving(.thousandths(1000))
                 try requireMoved(devid, onto: target, at: mountpoint)
+                try CanceledReplaceTarget.forget(filesystemUUID: try BtrfsFilesystem.open(mountpoint).uuid, host: host)
                 return
             case .suspended:
                 throw DockStoreError.failed("the device replace at \(mountpoint) is suspended and the kernel does not continue it (its target is missing?); attach the volume and re-run, or cancel it with migrate-ebs --abort")
@@ -84,15 +86,50 @@ extension Migrator {
     /// Cancels the replace and waits until the kernel has let go of it (its START returns in
     /// the process that ran it), so the next step's resize is not refused as a concurrent
     /// exclusive operation.
-    func cancelReplace(at mountpoint: String) throws {
-        try BtrfsDeviceReplace.cancel(at: mountpoint)
+    ///
+    /// The target keeps a partial copy with a scratched superblock; it is recorded by its
+    /// identity (`CanceledReplaceTarget`) so that a later move may reuse exactly that volume.
+    func cancelReplace(onto target: String, at mountpoint: String) throws {
         let uuid = try BtrfsFilesystem.open(mountpoint).uuid
+        let running = try BtrfsSuperblock.read(target).flatMap { $0.fsid == uuid && $0.devid == 0 ? $0 : nil }
+        try BtrfsDeviceReplace.cancel(at: mountpoint)
         for _ in 0..<1200 {
             let operation = try FileContents.readString("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingWhitespace()
-            if try !BtrfsDeviceReplace.status(at: mountpoint).state.isOngoing, operation == nil || operation == "none" { return }
+            if try !BtrfsDeviceReplace.status(at: mountpoint).state.isOngoing, operation == nil || operation == "none" {
+                if let running { try recordCanceled(target, deviceUUID: running.deviceUUID, uuid: uuid) }
+                return
+            }
             MonotonicClock.sleep(0.1)
         }
         throw DockStoreError.failed("the device replace at \(mountpoint) was canceled but the kernel still runs it after two minutes; look with btrfs replace status \(mountpoint) and re-run")
+    }
+
+    /// Records what the canceled replace left on `target`, when its scratched superblock is
+    /// still the one the replace wrote (the same device UUID): nothing else is recorded, so
+    /// nothing else is ever reused.
+    private func recordCanceled(_ target: String, deviceUUID: String, uuid: String) throws {
+        guard let scratched = try BtrfsSuperblock.readScratched(target), scratched.fsid == uuid,
+              scratched.deviceUUID == deviceUUID, BlockProbe.probe(target) == .unrecognizedData else { return }
+        let record = CanceledReplaceTarget(filesystemUUID: uuid, deviceUUID: deviceUUID, volumeID: volumeID(of: target)?.description,
+                                           device: target, ends: try CanceledReplaceTarget.fingerprint(target))
+        try CanceledReplaceTarget.record(record, host: host)
+    }
+
+    /// A canceled replace's target as recorded, re-checked at the moment a replace starts onto
+    /// it: still exactly what was recorded, and nothing uses it (not mounted, not a member of a
+    /// mounted btrfs: the kernel refuses to open it exclusively).
+    func isCanceledReplaceTarget(_ path: String, uuid: String) throws -> Bool {
+        guard try CanceledReplaceTarget.recognizing(path, volumeID: volumeID(of: path)?.description, storeUUID: uuid, host: host) != nil else {
+            return false
+        }
+        try BlockDevice.checkNotInUse(path)
+        return true
+    }
+
+    /// The EBS volume id of the disk behind a device node, found by its kernel name now.
+    func volumeID(of path: String) -> EBSVolumeID? {
+        guard case .success(let canonical) = PathCalls.realPath(path), let name = canonical.split(separator: "/").last else { return nil }
+        return DeviceResolver().volumeID(of: String(name))
     }
 
     /// After the replace the image's device must be gone from the store and the target in it.

@@ -32,7 +32,7 @@ public struct Migrator: Sendable {
             exclusiveOperation: "none", fstab: try store.fstab.value(), metadataChunkNeed: 0,
             journal: try store.migrationJournal.value(), targetVolumeID: device.volumeID?.description,
             targetBackedByStore: false, replace: nil, replaceRefused: "not read: no btrfs is mounted at \(target)",
-            replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, loopDeviceSize: nil)
+            replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil, loopDeviceSize: nil)
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
             let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
             throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")
@@ -76,7 +76,11 @@ public struct Migrator: Sendable {
         if o.targetDevid == nil && !o.targetIsReplaceTarget {
             o.target = try DeviceInspector(sysfs: SysfsBlock(), host: host).observe(device, mounts: mounts)
         }
-        if o.target != nil, !o.replaceOngoing { o.targetIsStaleReplaceTarget = try isStaleReplaceTarget(device.path, uuid: reading.uuid) }
+        if o.target != nil, !o.replaceOngoing {
+            o.targetIsStaleReplaceTarget = try isStaleReplaceTarget(device.path, uuid: reading.uuid)
+            o.canceledReplaceTarget = try CanceledReplaceTarget.recognizing(device.path, volumeID: device.volumeID?.description,
+                                                                            storeUUID: reading.uuid, host: host)
+        }
         o.targetBackedByStore = try LoopBacking.isOnBtrfs(loop: device.path, uuid: reading.uuid, mountpoint: target)
         return o
     }
@@ -96,8 +100,8 @@ public struct Migrator: Sendable {
                 try shrink(devid, to: size, at: target)
             case .replace(let devid, _, let path, _):
                 try replace(devid, with: path, at: target, interval: interval, moving: moving)
-            case .cancelReplace:
-                try cancelReplace(at: target)
+            case .cancelReplace(let path):
+                try cancelReplace(onto: path, at: target)
             case .growImage(let devid, _):
                 try BtrfsFilesystem.resize(devid, to: nil, at: target)
             case .addDevice(let path):

@@ -9,9 +9,19 @@
 /// missing target — cancels the replace, unmounts and lets the normal mount run again. The
 /// journal stays open: `migrate-ebs` starts the replace again onto the same volume.
 enum InterruptedReplace {
+    /// Degraded is allowed only where the one device it lets be missing is the replace's
+    /// target: the image's superblock is the journal's store (by filesystem UUID), a real
+    /// member (devid 1 and up, never a target's 0) of a filesystem that counts one device. A
+    /// store of several devices, or one the journal does not name, is never mounted degraded.
+    static func mayMountDegraded(_ image: BtrfsSuperblock?, journal: MigrationJournal?) -> Bool {
+        guard let image, let journal, journal.recordedMethod == .replace, image.devid != 0, image.numDevices == 1 else { return false }
+        return journal.filesystemUUID == image.fsid
+    }
+
     /// True when it found such a replace and canceled it; false when the degraded mount shows
     /// something else (then the store is unmounted again and the caller reports its error).
     static func cancel(source: String, mountpoint: String, fstype: String, options: String, host: Host) throws -> Bool {
+        guard mayMountDegraded(try BtrfsSuperblock.read(source), journal: try MigrationJournal.read(host: host)) else { return false }
         let degraded = options.isEmpty ? "degraded" : options + ",degraded"
         do {
             try Mounter.mount(source: source, target: mountpoint, fstype: fstype, options: degraded)

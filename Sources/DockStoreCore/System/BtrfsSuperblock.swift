@@ -1,24 +1,56 @@
 import SystemPackage
+import Glibc
 
 /// The primary btrfs superblock of a device (64 KiB in), reduced to what tells a device
 /// replace's target apart: the filesystem UUID and the devid (the kernel gives a replace
-/// target devid 0 until the replace finishes).
+/// target devid 0 until the replace finishes), the device's own UUID and how many devices
+/// the filesystem counts.
 public struct BtrfsSuperblock: Sendable, Equatable {
     public var fsid: String
     public var devid: UInt64
+    /// dev_item.uuid: the device's UUID (blkid's UUID_SUB).
+    public var deviceUUID: String = ""
+    public var numDevices: UInt64 = 0
+
+    public init(fsid: String, devid: UInt64, deviceUUID: String = "", numDevices: UInt64 = 0) {
+        self.fsid = fsid
+        self.devid = devid
+        self.deviceUUID = deviceUUID
+        self.numDevices = numDevices
+    }
 
     /// Nil when the device holds no btrfs superblock; throws when it cannot be read.
     public static func read(_ path: String) throws -> BtrfsSuperblock? {
+        try read(path, magic: Array("_BHRfS_M".utf8))
+    }
+
+    /// The superblock the kernel scratched when it canceled a replace onto this device or
+    /// dropped it from a filesystem (btrfs_scratch_superblocks zeroes the magic and leaves the
+    /// rest): nil unless the magic is all zeros and an fsid is still there.
+    public static func readScratched(_ path: String) throws -> BtrfsSuperblock? {
+        guard let block = try read(path, magic: [UInt8](repeating: 0, count: 8)),
+              block.fsid != formatUUID([UInt8](repeating: 0, count: 16)) else { return nil }
+        return block
+    }
+
+    private static func read(_ path: String, magic: [UInt8]) throws -> BtrfsSuperblock? {
         var block = [UInt8](repeating: 0, count: 4096)
         let got = try Syscall.withDescriptor(path, .readOnly) { fd in
-            try Syscall.mapErrno("cannot read the btrfs superblock of", path) {
+            // The kernel writes a replace target's superblock with bios that bypass the block
+            // device's page cache: drop clean cached pages first, or a page read earlier (zeros)
+            // would hide it. Advice only: its failure changes nothing that is read.
+            _ = posix_fadvise(fd.rawValue, 65536, 4096, POSIX_FADV_DONTNEED)
+            return try Syscall.mapErrno("cannot read the btrfs superblock of", path) {
                 try block.withUnsafeMutableBytes { try fd.read(fromAbsoluteOffset: 65536, into: $0) }
             }
         }
-        guard got == 4096, Array(block[64..<72]) == Array("_BHRfS_M".utf8) else { return nil }
-        // struct btrfs_super_block: fsid at 32, dev_item at 201 (its devid first, little-endian).
-        let devid = (0..<8).reduce(UInt64(0)) { $0 | UInt64(block[201 + $1]) << (8 * UInt64($1)) }
+        guard got == 4096, Array(block[64..<72]) == magic else { return nil }
+        // struct btrfs_super_block: fsid at 32, num_devices at 136, dev_item at 201 (its devid
+        // first, little-endian; its uuid 66 bytes in).
+        func number(at offset: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(block[offset + $1]) << (8 * UInt64($1)) } }
         let fsid: [UInt8] = Array(block[32..<48])
-        return BtrfsSuperblock(fsid: formatUUID(fsid), devid: devid)
+        let deviceUUID: [UInt8] = Array(block[267..<283])
+        return BtrfsSuperblock(fsid: formatUUID(fsid), devid: number(at: 201), deviceUUID: formatUUID(deviceUUID),
+                               numDevices: number(at: 136))
     }
 }

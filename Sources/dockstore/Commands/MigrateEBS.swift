@@ -80,6 +80,9 @@ extension Dockstore {
             if !abort {
                 let choice = MigrationPlanner.chooseMethod(observed, forced: forced)
                 title.append("Method: \(choice.method.summary), because \(choice.reason).")
+                if let canceled = observed.canceledReplaceTarget {
+                    title.append("\(resolved.label) holds the partial copy of this store that the replace canceled by migrate-ebs --abort left (btrfs device \(canceled.deviceUUID)), unchanged since: dockstore wrote it and replaces onto it again.")
+                }
             }
             let show = StepShow<MigrationStep>(
                 nothingToDo: abort ? "No migration onto \(resolved.label) is under way; nothing to abort."

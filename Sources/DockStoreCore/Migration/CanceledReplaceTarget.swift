@@ -1,0 +1,120 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A volume that `migrate-ebs --abort` left holding a partial copy of the store: the canceled
+/// replace wrote to it, and the kernel's cancel zeroed only the magic of its btrfs superblock.
+/// It reads as "data that no known signature describes", which every run would refuse, so the
+/// abort records what dockstore itself wrote there (/var/lib/dockstore/canceled-replace-targets.json):
+/// the store's filesystem UUID, the partial btrfs's device UUID, the EBS volume id, and a
+/// fingerprint of the first and last MiB (where signatures live). A later migrate-ebs may
+/// start a replace onto exactly that volume while it still carries exactly that; anything
+/// else on it (a new filesystem, other bytes at either end, another volume id) stays refused.
+public struct CanceledReplaceTarget: Codable, Sendable, Equatable {
+    /// The store's btrfs filesystem UUID (the scratched superblock still carries it).
+    public var filesystemUUID: String
+    /// The partial btrfs's device UUID (dev_item.uuid, blkid's UUID_SUB).
+    public var deviceUUID: String
+    /// The target's EBS volume id, when it is an EBS volume.
+    public var volumeID: String?
+    /// Its kernel name at the abort: shown to people, never used to find it.
+    public var device: String
+    /// FNV-1a 64 of the first and the last MiB, as the abort left them.
+    public var ends: String
+
+    public static let path = HostPath.known("/var/lib/dockstore/canceled-replace-targets.json")
+
+    public init(filesystemUUID: String, deviceUUID: String, volumeID: String?, device: String, ends: String) {
+        self.filesystemUUID = filesystemUUID
+        self.deviceUUID = deviceUUID
+        self.volumeID = volumeID
+        self.device = device
+        self.ends = ends
+    }
+
+    /// Whether a device, as read now, is this record's volume still carrying exactly what the
+    /// canceled replace left: same store, same device UUID, same volume id (when the record
+    /// has one, the device must have it), no signature libblkid knows, same ends.
+    public func describes(scratched: BtrfsSuperblock?, content: BlockContent, ends: String?, volumeID: String?,
+                          storeUUID: String) -> Bool {
+        guard filesystemUUID == storeUUID, let scratched, scratched.fsid == storeUUID, scratched.devid == 0,
+              scratched.deviceUUID == deviceUUID, content == .unrecognizedData, ends == self.ends else { return false }
+        if let recorded = self.volumeID { return recorded == volumeID }
+        return true
+    }
+
+    /// The records; an unreadable file is an error (never "no record": that would only refuse,
+    /// but a damaged file should be said).
+    public static func read(host: Host) throws -> [CanceledReplaceTarget] {
+        guard let text = try FileContents.readString(path, on: host) else { return [] }
+        do {
+            return try JSONDecoder().decode([CanceledReplaceTarget].self, from: Data(text.utf8))
+        } catch {
+            throw DockStoreError.refused("\(host.real(path)) is not a list of canceled replace targets dockstore can read; remove it (a volume it named is then refused as holding data)")
+        }
+    }
+
+    static func write(_ records: [CanceledReplaceTarget], host: Host) throws {
+        if records.isEmpty {
+            if try FileStatus.of(host.real(path)) != nil { try host.removeFile(path) }
+            return
+        }
+        try host.makeFolders(path.parent)
+        try AtomicFile.write(path, on: host, Array(try JSONText.encode(records, pretty: false).utf8) + [UInt8(ascii: "\n")], mode: 0o600)
+    }
+
+    /// Adds `record`, replacing one for the same device UUID.
+    public static func record(_ record: CanceledReplaceTarget, host: Host) throws {
+        try write(try read(host: host).filter { $0.deviceUUID != record.deviceUUID } + [record], host: host)
+    }
+
+    /// Drops the records of a store's canceled replaces (the store moved onto one of them, or
+    /// onto another volume: the records no longer stand for anything dockstore may reuse).
+    public static func forget(filesystemUUID: String, host: Host) throws {
+        let records = try read(host: host)
+        let kept = records.filter { $0.filesystemUUID != filesystemUUID }
+        if kept.count != records.count { try write(kept, host: host) }
+    }
+
+    /// The record that the device at `path` still matches for the store `storeUUID`, read now.
+    public static func recognizing(_ path: String, volumeID: String?, storeUUID: String, host: Host) throws -> CanceledReplaceTarget? {
+        let records = try read(host: host).filter { $0.filesystemUUID == storeUUID }
+        guard !records.isEmpty, let scratched = try BtrfsSuperblock.readScratched(path) else { return nil }
+        let content = BlockProbe.probe(path)
+        let ends = try fingerprint(path)
+        return records.first { $0.describes(scratched: scratched, content: content, ends: ends, volumeID: volumeID, storeUUID: storeUUID) }
+    }
+
+    /// FNV-1a 64 over the first and the last MiB of a device, as 16 hex digits.
+    public static func fingerprint(_ path: String) throws -> String {
+        let device = try BlockDevice(path: path, lock: false)
+        let size = try device.size()
+        let span: UInt64 = 1 << 20
+        var offsets: [UInt64] = [0]
+        if size > span { offsets.append(size - span) }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var buffer = [UInt8](repeating: 0, count: Int(span))
+        for offset in offsets {
+            let want = Int(min(span, size - offset))
+            // What the replace wrote bypassed the page cache: read what is on the device.
+            _ = posix_fadvise(device.fd, off_t(offset), off_t(want), POSIX_FADV_DONTNEED)
+            var done = 0
+            while done < want {
+                let n = try Syscall.check("cannot read", path) {
+                    buffer.withUnsafeMutableBytes { raw -> Int in
+                        guard let base = raw.baseAddress else { return 0 }
+                        return pread(device.fd, base + done, want - done, off_t(offset) + off_t(done))
+                    }
+                }
+                guard n > 0 else { throw DockStoreError.failed("cannot read \(path): it ended at byte \(offset + UInt64(done))") }
+                done += n
+            }
+            for byte in buffer[0..<want] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
