@@ -34,6 +34,7 @@ enum CheckRunner {
                                                          limit: OrphanTally.checkLimit, now: timestamp)
             }
             figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid)
+            figures.remedyContext = RemedyContext.read(host: host, figures: figures)
             if !(figures.maintenance?.unreadable.isEmpty ?? true) { figures.condition.user = CurrentUser.describe() }
             var record: [String: DeviceErrorCounters]? = nil
             let ledger = try HostPath(options.stateFile, what: "--state-file")

@@ -14,7 +14,7 @@ enum ReclaimText {
         return "\(figures(plan.judged)) (without the \(ByteSize.format(plan.lent)) an interrupted reclaim lent; with it, unallocated \(ByteSize.format(plan.before.unallocated)))"
     }
 
-    static func plan(_ plan: ReclaimPlan, dryRun: Bool) -> String {
+    static func plan(_ plan: ReclaimPlan, dryRun: Bool, budget: Reclaimer.Budget) -> String {
         var lines = ["\(plan.mountpoint): \(judged(plan))"]
         if plan.isNothingToDo {
             lines.append("The store is healthy by dockstore check's rules; nothing to do.")
@@ -27,8 +27,17 @@ enum ReclaimText {
         if let step = plan.roomStep { lines.append("  \(step)") }
         if !plan.rounds.isEmpty {
             lines.append("  balance, stopping once healthy: \(plan.rounds.map(\.filter).joined(separator: ", "))")
+            lines.append("  stop balancing after \(seconds(budget.seconds)) or \(ByteSize.format(budget.bytes)) relocated, whichever comes first")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `5m`, `90s`, `1h30m`: as `--budget` takes it.
+    static func seconds(_ value: Double) -> String {
+        let whole = Int(value.rounded())
+        let (h, m, s) = (whole / 3600, whole % 3600 / 60, whole % 60)
+        let text = (h > 0 ? "\(h)h" : "") + (m > 0 ? "\(m)m" : "") + (s > 0 ? "\(s)s" : "")
+        return text.isEmpty ? "0s" : text
     }
 
     static func before(_ plan: ReclaimPlan) -> String {
@@ -47,7 +56,8 @@ enum ReclaimText {
             if terminal { Output.emitRaw("\r\u{1b}[K\(round.filter): \(c.considered)/\(c.expected) chunks looked at, \(c.completed) relocated") }
         case .roundEnded(let r):
             let cut = r.interrupted ? " (interrupted)" : ""
-            let text = "\(r.round.filter): \(r.relocated) of \(r.considered) chunks relocated in \(String(format1: r.seconds)) s\(cut)"
+            let moved = r.bytes > 0 ? " (at most \(ByteSize.format(r.bytes)))" : ""
+            let text = "\(r.round.filter): \(r.relocated) of \(r.considered) chunks relocated\(moved) in \(String(format1: r.seconds)) s\(cut)"
             Output.line(terminal ? "\r\u{1b}[K" + text : text)
         }
     }
@@ -58,7 +68,8 @@ enum ReclaimText {
         if let room = result.room { lines.append("Lent and given back: \(room.description)") }
         switch result.outcome {
         case .healthy: lines.append("Healthy: \(result.chunksRelocated) chunks relocated.")
-        case .budgetSpent: lines.append("Budget spent after \(result.chunksRelocated) chunks relocated; run dockstore reclaim again to go on.")
+        case .budgetSpent: lines.append("Budget spent after \(result.chunksRelocated) chunks relocated; run \(result.rerun) again to go on.")
+        case .ioBudgetSpent: lines.append("I/O budget spent: \(result.chunksRelocated) chunks, at most \(ByteSize.format(result.bytesRelocated)) relocated; run \(result.rerun) again to go on.")
         case .nothingToDo: lines.append("Nothing to do.")
         case .failed: break
         }

@@ -153,7 +153,7 @@ import Testing
     @Test func messagesSayWhatToDo() throws {
         let report = CapacityReport(figures: Self.figures(metaUsed: 1000 << 20, unallocated: 256 << 20), policy: try CapacityPolicy(), timestamp: 0)
         let line = report.nagios(policy: try CapacityPolicy())
-        #expect(line.hasPrefix("DOCKSTORE CRITICAL - metadata free 40 MiB (3.9%) is below 10% (102.4 MiB) while unallocated 256 MiB is below 2 GiB (one metadata chunk needs 2 GiB): writes will fail with ENOSPC although df shows space; the data chunks are 84% full on average, so return the emptier ones: dockstore reclaim --mountpoint /var/lib/docker (or grow the device"), "\(line)")
+        #expect(line.hasPrefix("DOCKSTORE CRITICAL - metadata free 40 MiB (3.9%) is below 10% (102.4 MiB) while unallocated 256 MiB is below 2 GiB (one metadata chunk needs 2 GiB): writes will fail with ENOSPC although df shows space; the data chunks are 84% full on average, so return the emptier ones: dockstore reclaim --mountpoint /var/lib/docker (or grow the image (dockstore grow --to SIZE --mountpoint /var/lib/docker"), "\(line)")
         let host = CapacityReport(figures: Self.figures(host: 3 << 30), policy: try CapacityPolicy(), timestamp: 0)
         #expect(host.reasons.first?.message.contains("dockstore migrate-ebs") == true)
     }
@@ -241,6 +241,18 @@ import Testing
             # HELP dockstore_last_reclaim_chunks_relocated Chunks the last dockstore reclaim relocated.
             # TYPE dockstore_last_reclaim_chunks_relocated gauge
             dockstore_last_reclaim_chunks_relocated{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_last_reclaim_bytes_relocated Bytes the last dockstore reclaim relocated, as its I/O budget counts them (NaN: not recorded).
+            # TYPE dockstore_last_reclaim_bytes_relocated gauge
+            dockstore_last_reclaim_bytes_relocated{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_reclaim_room_lent_bytes Raw bytes a dockstore reclaim lent the store and has not given back yet (0: none; NaN: cannot tell).
+            # TYPE dockstore_reclaim_room_lent_bytes gauge
+            dockstore_reclaim_room_lent_bytes{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_reclaim_started_timestamp_seconds When the run holding an open reclaim journal began (NaN: no reclaim under way, or cannot tell).
+            # TYPE dockstore_reclaim_started_timestamp_seconds gauge
+            dockstore_reclaim_started_timestamp_seconds{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_reclaim_interrupted 1 when a reclaim journal is older than a run takes: an interrupted run whose room dockstore reclaim gives back.
+            # TYPE dockstore_reclaim_interrupted gauge
+            dockstore_reclaim_interrupted{mountpoint="/var/lib/docker"} NaN
             # HELP dockstore_last_scrub_timestamp_seconds When the last btrfs scrub started (NaN: never, or unreadable).
             # TYPE dockstore_last_scrub_timestamp_seconds gauge
             dockstore_last_scrub_timestamp_seconds{mountpoint="/var/lib/docker"} NaN

@@ -249,7 +249,12 @@ import Testing
         let text = String(decoding: try record.encoded(), as: UTF8.self)
         #expect(text == "{\"finished\":1796000000,\"outcome\":\"budget-spent\",\"chunksRelocated\":4,\"unallocatedBefore\":1048576,\"unallocatedAfter\":92274688}\n")
         #expect(try JSONDecoder().decode(LastReclaimRecord.self, from: Data(text.utf8)) == record)
-        #expect(["healthy", "budget-spent", "nothing-to-do", "failed"] == [LastReclaimRecord.Outcome.healthy, .budgetSpent, .nothingToDo, .failed].map(\.rawValue))
+        #expect(["healthy", "budget-spent", "io-budget-spent", "nothing-to-do", "failed"] == [LastReclaimRecord.Outcome.healthy, .budgetSpent, .ioBudgetSpent, .nothingToDo, .failed].map(\.rawValue))
+        let counted = LastReclaimRecord(finished: 1796000000, outcome: .ioBudgetSpent, chunksRelocated: 4,
+                                        unallocatedBefore: 1048576, unallocatedAfter: 92274688, bytesRelocated: 104857600)
+        let countedText = String(decoding: try counted.encoded(), as: UTF8.self)
+        #expect(countedText == "{\"finished\":1796000000,\"outcome\":\"io-budget-spent\",\"chunksRelocated\":4,\"unallocatedBefore\":1048576,\"unallocatedAfter\":92274688,\"bytesRelocated\":104857600}\n")
+        #expect(try LastReclaimRecord.parse(countedText, path: "/r") == counted)
     }
 
     @Test func theDryRunReportShowsThePlanAndTheFiguresBefore() throws {

@@ -130,8 +130,10 @@ import Testing
         #expect(text.contains("50% full on average, so return the emptier ones: dockstore reclaim --mountpoint /var/lib/docker"), "\(text)")
         #expect(!text.contains("btrfs balance"))
         // Full data chunks: no balance helps; grow first.
-        let full = Self.figures { $0.dataSize = 8 << 30; $0.dataUsed = (8 << 30) - (10 << 20); $0.unallocated = 0 }
-        #expect(Remedy.unallocated(full).contains("too little for a balance to return one: grow the device"), "\(Remedy.unallocated(full))")
+        var full = Self.figures { $0.dataSize = 8 << 30; $0.dataUsed = (8 << 30) - (10 << 20); $0.unallocated = 0 }
+        full.devices = [.init(devid: 1, path: "/dev/nvme1n1", size: 100 << 30, errors: [:])]
+        full.remedyContext = RemedyContext(ebsMembers: [1])
+        #expect(Remedy.unallocated(full).contains("too little for a balance to return one: enlarge the EBS volume"), "\(Remedy.unallocated(full))")
         #expect(Remedy.unallocated(full).hasSuffix("and then run dockstore reclaim --mountpoint /var/lib/docker"), "\(Remedy.unallocated(full))")
         var image = full
         image.host = HostBacking(image: "/i", apparentBytes: 1 << 30, allocatedBytes: 1 << 30, hostAvailableBytes: 10 << 30)
@@ -152,7 +154,7 @@ import Testing
         let policy = try CapacityPolicy()
         let ok = CapacityReport(figures: Self.figures(), policy: policy, timestamp: 1)
         let shape = Self.shape(ok.prometheus())
-        #expect(shape.count == 30)
+        #expect(shape.count == 34)
         for (_, f, _, _) in Self.states {
             #expect(Self.shape(CapacityReport(figures: f, policy: policy, timestamp: 1).prometheus()) == shape)
         }

@@ -56,7 +56,7 @@ struct ReclaimIntegrationTests {
             #expect(record["outcome"] as? String == "healthy")
             #expect((record["chunksRelocated"] as? Int ?? 0) > 0)
             #expect((record["unallocatedAfter"] as? Int ?? 0) > (record["unallocatedBefore"] as? Int ?? 0))
-            #expect(Set(record.keys) == ["finished", "outcome", "chunksRelocated", "unallocatedBefore", "unallocatedAfter"])
+            #expect(Set(record.keys) == ["finished", "outcome", "chunksRelocated", "unallocatedBefore", "unallocatedAfter", "bytesRelocated"])
             #expect(root.writesSucceed(), "writes succeed again")
             let again = try root.dockstore(["reclaim", "--json"])
             #expect(again.status == 0)
@@ -135,7 +135,9 @@ struct ReclaimIntegrationTests {
 
     @Test func aKillMidBalanceIsFinishedByTheNextRun() throws {
         try withTestRoot { root in
-            try exhaustedImageStore(root)
+            // Half the files kept: fuller chunks, so the rounds that move them last long
+            // enough for the watcher (which reads progress every 25 ms) to see one running.
+            try exhaustedImageStore(root, keepEvery: 2)
             let sums = try root.checksums()
             let size = try deviceSize(root)
             let imageSize = root.status(root.image)?.st_size
@@ -153,6 +155,86 @@ struct ReclaimIntegrationTests {
             #expect(root.status(root.image)?.st_size == imageSize)
             #expect(root.status(root.reclaimJournal) == nil)
             #expect(try root.checksums() == sums, "DATA: every file as it was")
+        }
+    }
+
+    @Test func aTinyIOBudgetStopsAfterItWithTheRoomGivenBack() throws {
+        try withTestRoot { root in
+            try exhaustedImageStore(root, keepEvery: 2)
+            let sums = try root.checksums()
+            let size = try deviceSize(root)
+            let imageSize = root.status(root.image)?.st_size
+            let dry = try root.dockstore(["reclaim", "--dry-run", "--io-budget", "1M", "--budget", "2m"])
+            #expect(dry.stdout.contains("stop balancing after 2m or 1 MiB relocated"), "\(dry.stdout)")
+            let result = try root.dockstore(["reclaim", "--io-budget", "1M", "--json"])
+            #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+            #expect(json["outcome"] as? String == "io-budget-spent", "\(result.stdout)")
+            #expect(json["ioBudget"] as? Int == 1 << 20)
+            let moved = json["bytesRelocated"] as? Int ?? 0
+            #expect(moved >= 1 << 20, "the budget was spent: \(moved)")
+            let rounds = try #require(json["rounds"] as? [[String: Any]])
+            #expect(rounds.reduce(0) { $0 + ($1["bytes"] as? Int ?? 0) } == moved)
+            // It stopped at the round that spent the budget: at most one chunk moved past it.
+            let last = try #require(rounds.last)
+            #expect((last["relocated"] as? Int ?? 0) >= 1, "\(last)")
+            #expect(last["filter"] as? String != "-dusage=\(ReclaimPlanner.dataLevels.last ?? 0)" || last["interrupted"] as? Bool == true, "\(rounds)")
+            // Consistent, and the room given back.
+            #expect(try root.checksums() == sums, "DATA: every file as it was")
+            #expect(try deviceSize(root) == size, "btrfs ends the size it was")
+            #expect(root.status(root.image)?.st_size == imageSize, "the image ends the size it was")
+            #expect(root.status(root.reclaimJournal) == nil)
+            let scrub = try root.run("/bin/btrfs", ["scrub", "start", "-B", root.mountpoint])
+            #expect(scrub.status == 0, "scrub finds no error: \(scrub.stdout) \(scrub.stderr)")
+            let record = try root.lastReclaim()
+            #expect(record["outcome"] as? String == "io-budget-spent")
+            #expect(record["bytesRelocated"] as? Int == moved)
+            // The next run goes on from there and brings the store back.
+            let again = try root.dockstore(["reclaim"])
+            #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+            #expect(again.stdout.contains("Healthy:"), "\(again.stdout)")
+        }
+    }
+
+    @Test func statusAndCheckShowTheRoomAnInterruptedRunLent() throws {
+        try withTestRoot { root in
+            try exhaustedImageStore(root)
+            let size = try deviceSize(root)
+            let killed = try root.dockstore(["reclaim"], environment: [Failpoint.variable: "room-resize"])
+            #expect(killed.signal == SIGKILL, "\(killed.stderr)")
+            let status = try root.dockstore(["status"])
+            let row = status.stdout.split(separator: "\n").first { $0.hasPrefix("reclaim:") }.map(String.init) ?? ""
+            #expect(row.contains("grown from 512 MiB to"), "\(status.stdout)")
+            #expect(row.contains(" lent) since "), "\(row)")
+            #expect(row.contains("dockstore reclaim --root /") && row.contains(" --mountpoint /var/lib/docker --image /var/lib/docker-storage.btrfs gives it back"), "\(row)")
+            #expect(!row.contains("the run was interrupted"), "a young journal may be a run under way: \(row)")
+            let young = try root.dockstore(["check", "--format", "prometheus"])
+            #expect(young.stdout.contains("dockstore_reclaim_interrupted{mountpoint=\"\(root.mountpoint)\"} 0\n"), "\(young.stdout)")
+            #expect(young.stdout.contains("dockstore_reclaim_room_lent_bytes{mountpoint=\"\(root.mountpoint)\"} "), "\(young.stdout)")
+            #expect(!young.stdout.contains("dockstore_reclaim_room_lent_bytes{mountpoint=\"\(root.mountpoint)\"} 0\n"), "room is lent")
+            // The journal as an interrupted run leaves it days later.
+            var journal = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root.reclaimJournal))) as? [String: Any])
+            journal["started"] = 1_000_000
+            journal["running"] = 1_000_000
+            try JSONSerialization.data(withJSONObject: journal).write(to: URL(fileURLWithPath: root.reclaimJournal))
+            let old = try root.dockstore(["check"])
+            #expect(old.status >= 1, "an interrupted reclaim is not OK: \(old.stdout)")
+            #expect(old.stdout.contains("the run was interrupted; dockstore reclaim --root /"), "\(old.stdout)")
+            #expect(old.stdout.contains("--mountpoint /var/lib/docker --image /var/lib/docker-storage.btrfs finishes it and gives the room back"), "\(old.stdout)")
+            let metrics = try root.dockstore(["check", "--format", "prometheus"]).stdout
+            #expect(metrics.contains("dockstore_reclaim_interrupted{mountpoint=\"\(root.mountpoint)\"} 1\n"), "\(metrics)")
+            #expect(metrics.contains("dockstore_reclaim_started_timestamp_seconds{mountpoint=\"\(root.mountpoint)\"} 1000000\n"), "\(metrics)")
+            let json = try root.dockstore(["check", "--format", "json"]).stdout
+            #expect(json.contains("reclaim_room_lent"), "\(json)")
+            #expect(try root.dockstore(["status"]).stdout.contains("the run was interrupted"))
+            // dockstore reclaim gives it back, and both are quiet again.
+            let again = try root.dockstore(["reclaim"])
+            #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+            #expect(try deviceSize(root) == size)
+            #expect(!(try root.dockstore(["status"]).stdout.contains("reclaim:")))
+            let after = try root.dockstore(["check", "--format", "prometheus"]).stdout
+            #expect(after.contains("dockstore_reclaim_room_lent_bytes{mountpoint=\"\(root.mountpoint)\"} 0\n"), "\(after)")
+            #expect(try root.dockstore(["check"]).status == 0)
         }
     }
 

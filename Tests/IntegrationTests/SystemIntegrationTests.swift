@@ -34,13 +34,13 @@ struct SystemIntegrationTests {
                     #expect(unit.contains(line + "\n"), "\(name): \(line)")
                 }
             }
-            #expect(root.read("\(units)/dockstore-reclaim.service")?.contains("dockstore reclaim --budget 2min\n") == true)
+            #expect(root.read("\(units)/dockstore-reclaim.service")?.contains("dockstore reclaim --budget 2min --io-budget 1G\n") == true)
             // The unit's own command line, as systemd would run it, is one dockstore accepts.
             let execStart = try #require(root.read("\(units)/dockstore-reclaim.service")?.split(separator: "\n")
                 .first { $0.hasPrefix("ExecStart=") })
             let unitArguments = execStart.split(separator: " ").dropFirst(1).map(String.init) // after "ExecStart=PATH"
             let dry = try root.dockstore(unitArguments + ["--dry-run", "--mountpoint", "/nothing-mounted-here"])
-            #expect(!dry.stderr.contains("--budget") && dry.status != 64, "\(unitArguments): \(dry.stderr)")
+            #expect(!dry.stderr.contains("budget") && dry.status != 64, "\(unitArguments): \(dry.stderr)")
             #expect(root.read("\(units)/dockstore-scrub.service")?.contains("ExecStart=btrfs scrub start -B -c 3 /var/lib/docker\n") == true)
             #expect(root.read("\(units)/dockstore-reclaim.timer")?.contains("OnCalendar=weekly\n") == true && root.read("\(units)/dockstore-reclaim.timer")?.contains("RandomizedDelaySec=12h\nPersistent=true\n") == true)
             #expect(root.read("\(units)/dockstore-scrub.timer")?.contains("OnCalendar=monthly\nRandomizedDelaySec=") == true)

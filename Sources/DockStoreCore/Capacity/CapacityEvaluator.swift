@@ -29,7 +29,7 @@ public enum CapacityEvaluator {
         // Data: what Docker can still write (capped by the host for an image).
         if let (state, range) = level(f.dataFree, base: f.dataCapacity, policy.dataWarning, policy.dataCritical) {
             reasons.append(CapacityReason(state: state, figure: "data_free",
-                message: "data free \(size(f.dataFree)) (\(pct(f.dataFree, f.dataCapacity)) of \(size(f.dataCapacity))) is \(range.human(base: f.dataCapacity)): remove unused images (docker image prune -a), grow the store (dockstore grow) or move it to a larger EBS volume (dockstore migrate-ebs)"))
+                message: "data free \(size(f.dataFree)) (\(pct(f.dataFree, f.dataCapacity)) of \(size(f.dataCapacity))) is \(range.human(base: f.dataCapacity)): \(Remedy.moreRoom(f))"))
         }
 
         // The host under a thin image: it fills before btrfs does.
@@ -38,7 +38,7 @@ public enum CapacityEvaluator {
             let c = policy.hostCritical ?? policy.dataCritical
             if let (state, range) = level(host.hostAvailableBytes, base: f.dataCapacity, w, c) {
                 reasons.append(CapacityReason(state: state, figure: "host_free",
-                    message: "the host filesystem under \(host.image) has \(size(host.hostAvailableBytes)) free, less than the \(size(f.dataFree)) btrfs can still take, and \(range.human(base: f.dataCapacity)): writes will fail with I/O errors; grow the root volume or move the store to EBS (dockstore migrate-ebs)"))
+                    message: "the host filesystem under \(host.image) has \(size(host.hostAvailableBytes)) free, less than the \(size(f.dataFree)) btrfs can still take, and \(range.human(base: f.dataCapacity)): writes will fail with I/O errors; grow the root volume or move the store to EBS (dockstore migrate-ebs DEVICE \(Remedy.scope(f, image: true)))"))
             }
         }
 

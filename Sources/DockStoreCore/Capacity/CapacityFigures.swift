@@ -29,6 +29,9 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
     public var orphans: OrphanTally?
     /// The last reclaim and scrub (check fills it).
     public var maintenance: MaintenanceRecord?
+    /// What remedies need to name commands that work on this store (`Remedy`); nil: the
+    /// running system, no member known to be an EBS volume.
+    public var remedyContext: RemedyContext?
 
     static let minUnallocatedThreshold: UInt64 = 16 << 20
 

@@ -40,6 +40,12 @@ extension CapacityReport {
         metric("dockstore_last_reclaim_timestamp_seconds", "When the last dockstore reclaim finished (NaN: never, or unreadable).", m?.lastReclaim.map { Double($0.finished) })
         metric("dockstore_last_reclaim_failed", "1 when the last dockstore reclaim failed.", m?.lastReclaim.map { $0.outcome == .failed ? 1 : 0 })
         metric("dockstore_last_reclaim_chunks_relocated", "Chunks the last dockstore reclaim relocated.", m?.lastReclaim.map { Double($0.chunksRelocated) })
+        metric("dockstore_last_reclaim_bytes_relocated", "Bytes the last dockstore reclaim relocated, as its I/O budget counts them (NaN: not recorded).", m?.lastReclaim?.bytesRelocated.map { Double($0) })
+        let lent = f?.lentRoom
+        let journalKnown = m?.reclaimJournalRead ?? false
+        metric("dockstore_reclaim_room_lent_bytes", "Raw bytes a dockstore reclaim lent the store and has not given back yet (0: none; NaN: cannot tell).", journalKnown ? Double(lent?.bytes ?? 0) : nil)
+        metric("dockstore_reclaim_started_timestamp_seconds", "When the run holding an open reclaim journal began (NaN: no reclaim under way, or cannot tell).", lent.map { Double($0.journal.running ?? $0.journal.started) })
+        metric("dockstore_reclaim_interrupted", "1 when a reclaim journal is older than a run takes: an interrupted run whose room dockstore reclaim gives back.", journalKnown ? flag(lent?.stale ?? false) : nil)
         metric("dockstore_last_scrub_timestamp_seconds", "When the last btrfs scrub started (NaN: never, or unreadable).", m?.lastScrub?.started)
         metric("dockstore_last_scrub_errors", "Errors the last btrfs scrub found (read, csum, verify, super).", m?.lastScrub.map { Double($0.errors) })
         metric("dockstore_last_scrub_uncorrectable_errors", "Errors the last btrfs scrub could not correct.", m?.lastScrub.map { Double($0.uncorrectable) })

@@ -45,7 +45,8 @@ public struct CapacityReport: Sendable, Equatable, Codable {
     /// Without a policy (the thresholds were bad) there is no perfdata.
     public func nagios(policy: CapacityPolicy?) -> String {
         guard let f = figures else { return "DOCKSTORE \(state.label) - \(reasons.map(\.message).joinedText("; "))" }
-        let text = reasons.isEmpty ? summary(f) : reasons.map(\.message).joinedText("; ")
+        // An OK finding (room a running reclaim lent) is said beside the figures, not instead.
+        let text = state == .ok ? ([summary(f)] + reasons.map(\.message)).joinedText("; ") : reasons.map(\.message).joinedText("; ")
         guard let policy else { return "DOCKSTORE \(state.label) - \(text)" }
         return "DOCKSTORE \(state.label) - \(text) | \(perfdata(f, policy))"
     }

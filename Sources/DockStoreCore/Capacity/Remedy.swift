@@ -1,5 +1,81 @@
-/// Remedies that work in the state they are named for.
+/// Remedies that work in the state they are named for, on the kind of store they are named
+/// for, as commands that act on this very store: `dockstore grow` only where it can grow
+/// something (an image; a device only once EBS enlarged it), `migrate-ebs` only from an
+/// image, and the paths inside the `--root` the figures were read under.
 enum Remedy {
+    /// What grow and migrate-ebs can do with a store.
+    enum Kind: Equatable {
+        /// A loop device over an image (grow --to SIZE, migrate-ebs).
+        case image
+        /// An EBS volume: Elastic Volumes enlarges it, then grow takes the new size.
+        case ebs
+        /// Another block device: nothing in dockstore makes it larger.
+        case fixedDevice
+        /// More than one member: a migration, or room a reclaim lent; grow refuses.
+        case several
+        /// Not btrfs: its own tools grow it.
+        case other(String)
+    }
+
+    static func kind(_ f: CapacityFigures) -> Kind {
+        guard f.filesystem == "btrfs" else { return .other(f.filesystem) }
+        let present = f.devices.filter { !$0.isMissing }
+        if present.count > 1 { return .several }
+        if f.host != nil || present.first?.path.hasPrefix("/dev/loop") == true { return .image }
+        if let member = present.first, f.remedyContext?.ebsMembers.contains(member.devid) == true { return .ebs }
+        return .fixedDevice
+    }
+
+    /// A path of the store as dockstore's options take it: inside `--root` when the figures
+    /// were read under one; nil when it lies outside that root.
+    static func hostPath(_ path: String, _ f: CapacityFigures) -> String? {
+        let root = f.remedyContext?.root ?? "/"
+        if root == "/" { return path }
+        if path == root { return "/" }
+        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count)) : nil
+    }
+
+    /// `--root R --mountpoint M`, and for an image store `--image I` where the command takes it.
+    static func scope(_ f: CapacityFigures, image: Bool = false) -> String {
+        let root = f.remedyContext?.root ?? "/"
+        guard let mountpoint = hostPath(f.mountpoint, f) else { return "--mountpoint \(f.mountpoint)" }
+        var words = root == "/" ? [] : ["--root \(root)"]
+        words.append("--mountpoint \(mountpoint)")
+        if image, kind(f) == .image, let path = f.host?.image, let inside = hostPath(path, f) {
+            words.append("--image \(inside)")
+        }
+        return words.joined(separator: " ")
+    }
+
+    static func reclaim(_ f: CapacityFigures) -> String { "dockstore reclaim \(scope(f, image: true))" }
+
+    /// How to make the store larger, or nil when dockstore cannot.
+    static func grow(_ f: CapacityFigures) -> String? {
+        switch kind(f) {
+        case .image:
+            return "grow the image (dockstore grow --to SIZE \(scope(f)); the host needs the room)"
+        case .ebs:
+            return "enlarge the EBS volume (aws ec2 modify-volume), then dockstore grow \(scope(f))"
+        case .fixedDevice:
+            return nil
+        case .several:
+            return f.lentRoom != nil
+                ? "let \(reclaim(f)) give back the room it lent, then grow the store"
+                : "finish the migration (dockstore migrate-ebs \(scope(f, image: true))), then grow the store"
+        case .other(let type):
+            return type == "xfs" ? "grow it (xfs_growfs \(f.mountpoint))" : "grow it with its own tools (resize2fs for ext4)"
+        }
+    }
+
+    /// Every way to get more room for data: delete, grow, move.
+    static func moreRoom(_ f: CapacityFigures) -> String {
+        var ways = ["remove unused images (docker image prune -a)"]
+        if let grow = grow(f) { ways.append(grow) }
+        if kind(f) == .image { ways.append("move it to an EBS volume (dockstore migrate-ebs DEVICE \(scope(f, image: true)))") }
+        if kind(f) == .fixedDevice { ways.append("this device cannot be enlarged (not an EBS volume): move the data to a larger disk") }
+        return ways.joined(separator: ", ")
+    }
+
     /// How to get unallocated space back. A balance can only return data chunks when the
     /// data chunks hold enough free space to take a chunk's worth of extents elsewhere;
     /// `dockstore reclaim` balances the emptier chunks by rising usage until this rule is
@@ -8,13 +84,18 @@ enum Remedy {
     static func unallocated(_ f: CapacityFigures) -> String {
         let slack = f.dataSize > f.dataUsed ? f.dataSize - f.dataUsed : 0
         let average = f.dataSize == 0 ? 100 : Int((Double(f.dataUsed) * 100 / Double(f.dataSize)).rounded(.up))
-        let grow = f.host != nil
-            ? "grow the image (dockstore grow --to SIZE; the host needs the room)"
-            : "grow the device (resize the EBS volume, then dockstore grow)"
+        let grow = grow(f)
         if slack >= max(f.metadataChunkNeed, 64 << 20), average <= 90 {
-            return "the data chunks are \(average)% full on average, so return the emptier ones: dockstore reclaim --mountpoint \(f.mountpoint) (or \(grow))"
+            return "the data chunks are \(average)% full on average, so return the emptier ones: \(reclaim(f))\(grow.map { " (or \($0))" } ?? "")"
         }
-        return "the data chunks have only \(ByteSize.format(slack)) free (\(average)% full), too little for a balance to return one: \(grow), or delete data (docker image prune -a; docker builder prune) and then run dockstore reclaim --mountpoint \(f.mountpoint)"
+        let delete = "delete data (docker image prune -a; docker builder prune) and then run \(reclaim(f))"
+        return "the data chunks have only \(ByteSize.format(slack)) free (\(average)% full), too little for a balance to return one: \(grow.map { "\($0), or \(delete)" } ?? delete)"
+    }
+
+    /// What to do when reclaim cannot bring the store back by balancing.
+    static func afterReclaim(_ f: CapacityFigures) -> String {
+        let delete = "delete data (docker image prune -a; docker builder prune)"
+        return grow(f).map { "\(delete) or \($0)" } ?? delete
     }
 
     /// How to save a store whose image file is gone while its loop device still holds it.

@@ -3,18 +3,28 @@
 public struct MaintenanceRecord: Sendable, Equatable, Codable {
     public var lastReclaim: LastReclaimRecord?
     public var lastScrub: LastScrub?
+    /// The journal of a reclaim that has not finished (lent room not yet given back).
+    public var reclaimUnderWay: ReclaimJournal?
+    /// false when that journal exists but cannot be read (then it is also in `unreadable`).
+    public var reclaimJournalRead = true
+    /// When the records were read (Unix seconds): how old an open reclaim journal is.
+    public var readAt: Int64 = 0
     /// Why a record that exists could not be read; each is UNKNOWN.
     public var unreadable: [String] = []
 
-    public init(lastReclaim: LastReclaimRecord? = nil, lastScrub: LastScrub? = nil, unreadable: [String] = []) {
+    public init(lastReclaim: LastReclaimRecord? = nil, lastScrub: LastScrub? = nil, reclaimUnderWay: ReclaimJournal? = nil,
+                readAt: Int64 = 0, unreadable: [String] = []) {
         self.lastReclaim = lastReclaim
         self.lastScrub = lastScrub
+        self.reclaimUnderWay = reclaimUnderWay
+        self.readAt = readAt
         self.unreadable = unreadable
     }
 
-    /// Reads both records; an absent file means that run never happened.
+    /// Reads the records and the open reclaim journal; an absent file means that run never
+    /// happened (or, for the journal, that no reclaim is under way).
     public static func read(host: Host, fsid: String?) -> MaintenanceRecord {
-        var record = MaintenanceRecord()
+        var record = MaintenanceRecord(readAt: WallClock.seconds())
         let reclaimPath = host.real(LastReclaimRecord.path)
         do {
             if let text = try FileContents.readString(reclaimPath) {
@@ -22,6 +32,12 @@ public struct MaintenanceRecord: Sendable, Equatable, Codable {
             }
         } catch {
             record.unreadable.append("cannot read the last reclaim record \(reclaimPath): \(message(error))")
+        }
+        do {
+            record.reclaimUnderWay = try ReclaimJournal.read(host: host)
+        } catch {
+            record.reclaimJournalRead = false
+            record.unreadable.append("cannot read the reclaim journal \(host.real(ReclaimJournal.path)): \(message(error))")
         }
         if let fsid {
             let scrubPath = host.real(LastScrub.path(fsid: fsid))

@@ -1,6 +1,8 @@
 /// The verdicts on what the unattended maintenance recorded: a scrub that found errors
 /// (CRITICAL when some could not be corrected, WARNING when all were), a failed reclaim
-/// (WARNING), and a record that exists but cannot be read (UNKNOWN).
+/// (WARNING), room an open reclaim journal lent the store (OK while a run may still hold it,
+/// WARNING once the journal is older than a run takes), and a record that exists but cannot
+/// be read (UNKNOWN).
 enum MaintenanceRules {
     static func evaluate(_ f: CapacityFigures) -> [CapacityReason] {
         guard let m = f.maintenance else { return [] }
@@ -18,7 +20,11 @@ enum MaintenanceRules {
         }
         if let reclaim = m.lastReclaim, reclaim.outcome == .failed {
             reasons.append(CapacityReason(state: .warning, figure: "reclaim_failed",
-                message: "the last dockstore reclaim (\(UTCTime.format(Double(reclaim.finished)))) failed: journalctl -u dockstore-reclaim.service says why; dockstore reclaim --dry-run shows what it would do"))
+                message: "the last dockstore reclaim (\(UTCTime.format(Double(reclaim.finished)))) failed: journalctl -u dockstore-reclaim.service says why; \(Remedy.reclaim(f)) --dry-run shows what it would do"))
+        }
+        if let lent = f.lentRoom {
+            reasons.append(CapacityReason(state: lent.stale ? .warning : .ok, figure: "reclaim_room_lent",
+                message: "\(mp): \(lent.summary(reclaim: Remedy.reclaim(f)))"))
         }
         let user = f.condition.user.map { "; check ran as \($0)" } ?? ""
         for what in m.unreadable {

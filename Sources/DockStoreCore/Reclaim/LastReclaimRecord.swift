@@ -6,6 +6,7 @@ public struct LastReclaimRecord: Codable, Sendable, Equatable {
     public enum Outcome: String, Codable, Sendable {
         case healthy
         case budgetSpent = "budget-spent"
+        case ioBudgetSpent = "io-budget-spent"
         case nothingToDo = "nothing-to-do"
         case failed
     }
@@ -16,19 +17,24 @@ public struct LastReclaimRecord: Codable, Sendable, Equatable {
     public var chunksRelocated: UInt64
     public var unallocatedBefore: UInt64
     public var unallocatedAfter: UInt64
+    /// What the relocated chunks were charged against the I/O budget (`ReclaimIOBudget`);
+    /// nil in a record written before it was counted.
+    public var bytesRelocated: UInt64?
 
     public static let path = HostPath.known("/var/lib/dockstore/last-reclaim.json")
 
-    public init(finished: Int64, outcome: Outcome, chunksRelocated: UInt64, unallocatedBefore: UInt64, unallocatedAfter: UInt64) {
+    public init(finished: Int64, outcome: Outcome, chunksRelocated: UInt64, unallocatedBefore: UInt64, unallocatedAfter: UInt64,
+                bytesRelocated: UInt64? = nil) {
         self.finished = finished
         self.outcome = outcome
         self.chunksRelocated = chunksRelocated
         self.unallocatedBefore = unallocatedBefore
         self.unallocatedAfter = unallocatedAfter
+        self.bytesRelocated = bytesRelocated
     }
 
     public func encoded() throws -> [UInt8] {
-        Array("{\"finished\":\(finished),\"outcome\":\"\(outcome.rawValue)\",\"chunksRelocated\":\(chunksRelocated),\"unallocatedBefore\":\(unallocatedBefore),\"unallocatedAfter\":\(unallocatedAfter)}\n".utf8)
+        Array("{\"finished\":\(finished),\"outcome\":\"\(outcome.rawValue)\",\"chunksRelocated\":\(chunksRelocated),\"unallocatedBefore\":\(unallocatedBefore),\"unallocatedAfter\":\(unallocatedAfter)\(bytesRelocated.map { ",\"bytesRelocated\":\($0)" } ?? "")}\n".utf8)
     }
 
     public func write(host: Host) throws {
@@ -42,7 +48,7 @@ public struct LastReclaimRecord: Codable, Sendable, Equatable {
         do {
             record = try JSONDecoder().decode(LastReclaimRecord.self, from: Data(text.utf8))
         } catch {
-            throw DockStoreError.failed("\(path) is not a reclaim record (finished, outcome one of healthy, budget-spent, nothing-to-do, failed, chunksRelocated, unallocatedBefore, unallocatedAfter): \(error)")
+            throw DockStoreError.failed("\(path) is not a reclaim record (finished, outcome one of healthy, budget-spent, io-budget-spent, nothing-to-do, failed, chunksRelocated, unallocatedBefore, unallocatedAfter): \(error)")
         }
         guard record.finished >= 0 else { throw DockStoreError.failed("\(path) has no valid finished time") }
         return record

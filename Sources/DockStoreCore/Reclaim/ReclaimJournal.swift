@@ -9,6 +9,11 @@ public struct ReclaimJournal: Codable, Sendable, Equatable {
     /// Unix seconds when the run began.
     public var started: Int64
     public var room: TemporaryRoom?
+    /// Unix seconds when the run now working on it began (a later run finishing an
+    /// interrupted one keeps `started`), and that run's time budget: `check` warns when the
+    /// journal outlives them (`LentRoom`). nil in a journal written before they were kept.
+    public var running: Int64? = nil
+    public var budgetSeconds: Double? = nil
 
     public static let path = HostPath.known("/var/lib/dockstore/reclaim.json")
     /// Where a device store's temporary member lives: on the host filesystem, beside the journal.

@@ -22,7 +22,8 @@ public struct ReclaimObserver: Sendable {
             return ReclaimObservation(mountpoint: mountpoint, fstype: entry.fstype, figures: nil,
                                       members: .device(roomFolderFree: nil, roomFolderOnStore: false), roomFile: roomFile, dataChunkSize: 0)
         }
-        let figures = try CapacityProbe.read(mountpoint: mountpoint)
+        var figures = try CapacityProbe.read(mountpoint: mountpoint)
+        figures.remedyContext = RemedyContext.read(host: host, figures: figures)
         let uuid = figures.uuid ?? ""
         let journal = try ReclaimJournal.read(host: host)
         let roomMember = try journal?.room.flatMap { try Self.roomMember($0, figures) }

@@ -18,6 +18,8 @@ public struct ReclaimReport: Sendable, Equatable, Codable {
         public var filter: String
         public var considered: UInt64?
         public var relocated: UInt64?
+        /// What its relocated chunks were charged against the I/O budget.
+        public var bytes: UInt64?
         public var seconds: Double?
         public var interrupted: Bool?
     }
@@ -37,6 +39,11 @@ public struct ReclaimReport: Sendable, Equatable, Codable {
     public var before: Figures
     public var after: Figures?
     public var chunksRelocated: UInt64?
+    /// Bytes the run relocated, as the I/O budget counts them (`ReclaimIOBudget`).
+    public var bytesRelocated: UInt64?
+    /// The budgets: seconds of balancing and bytes relocated.
+    public var budgetSeconds: Double?
+    public var ioBudget: UInt64?
     /// The planned rounds (dry run), or the rounds that ran.
     public var rounds: [Round]
     public var room: Room?
@@ -47,8 +54,10 @@ public struct ReclaimReport: Sendable, Equatable, Codable {
     /// When that run began (Unix seconds): its room is continued, not lent again.
     public var lentSince: Int64?
 
-    public init(plan: ReclaimPlan, result: ReclaimResult?) {
+    public init(plan: ReclaimPlan, result: ReclaimResult?, budget: Reclaimer.Budget? = nil) {
         mountpoint = plan.mountpoint
+        budgetSeconds = plan.isNothingToDo ? nil : budget?.seconds
+        ioBudget = plan.isNothingToDo ? nil : budget?.bytes
         dryRun = result == nil
         problems = plan.problems.map(\.message)
         before = Figures(plan.judged)
@@ -59,8 +68,9 @@ public struct ReclaimReport: Sendable, Equatable, Codable {
             message = result.message
             after = result.after.map(Figures.init)
             chunksRelocated = result.chunksRelocated
+            bytesRelocated = result.bytesRelocated
             rounds = result.rounds.map {
-                Round(filter: $0.round.filter, considered: $0.considered, relocated: $0.relocated,
+                Round(filter: $0.round.filter, considered: $0.considered, relocated: $0.relocated, bytes: $0.bytes,
                       seconds: ($0.seconds * 1000).rounded() / 1000, interrupted: $0.interrupted)
             }
             room = result.room.map { Room(kind: $0.kind.rawValue, bytes: $0.bytes, description: $0.description) }

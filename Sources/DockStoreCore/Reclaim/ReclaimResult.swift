@@ -5,8 +5,10 @@ public struct ReclaimResult: Sendable, Equatable {
         public var round: ReclaimRound
         public var considered: UInt64
         public var relocated: UInt64
+        /// What the relocated chunks are charged against the I/O budget (`ReclaimIOBudget`).
+        public var bytes: UInt64 = 0
         public var seconds: Double
-        /// Cut short by the budget.
+        /// Cut short by a budget.
         public var interrupted: Bool
     }
 
@@ -18,5 +20,10 @@ public struct ReclaimResult: Sendable, Equatable {
     /// Why it failed, or what is left to do.
     public var message: String?
 
+    /// The command that goes on from here, for this store (its --root, mountpoint, image).
+    public var rerun: String { Remedy.reclaim(before) }
+
     public var chunksRelocated: UInt64 { rounds.reduce(0) { $0 + $1.relocated } }
+    /// Bytes charged against the I/O budget, every round's together.
+    public var bytesRelocated: UInt64 { rounds.reduce(0) { $0.addingClamped($1.bytes) } }
 }

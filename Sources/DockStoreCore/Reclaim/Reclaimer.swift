@@ -1,8 +1,7 @@
-import Dispatch
-
 /// Runs a `ReclaimPlan`: journals the run, cancels an interrupted run's balance, lends room
 /// (first, or when a round runs out of space), runs the rounds until the store is healthy
-/// by `check`'s rules or the budget is spent, gives the room back and removes the journal.
+/// by `check`'s rules or the time or I/O budget is spent, gives the room back and removes
+/// the journal.
 /// A kill at any point leaves the journal, from which the next run finishes the job.
 public struct Reclaimer: Sendable {
     public let host: Host
@@ -23,11 +22,38 @@ public struct Reclaimer: Sendable {
         self.policy = policy
     }
 
-    public func run(_ plan: ReclaimPlan, budget: Double, events: @escaping @Sendable (Event) -> Void) throws -> ReclaimResult {
-        let deadline = MonotonicClock.seconds() + budget
+    /// What a run may spend on balancing: seconds, and bytes relocated (`ReclaimIOBudget`).
+    /// Giving the room back is not cut short by either.
+    public struct Budget: Sendable, Equatable {
+        public var seconds: Double
+        public var bytes: UInt64
+
+        public init(seconds: Double, bytes: UInt64) {
+            self.seconds = seconds
+            self.bytes = bytes
+        }
+    }
+
+    /// The deadline and the I/O budget of one run, and what its rounds have moved.
+    struct Limits {
+        var deadline: Double
+        var ioBudget: UInt64
+        var spent: UInt64 = 0
+        /// The kernel's data chunk size (`allocation/data/chunk_size`).
+        var dataChunkSetting: UInt64
+
+        var ioLeft: UInt64 { ioBudget > spent ? ioBudget - spent : 0 }
+        var ioSpent: Bool { spent >= ioBudget }
+    }
+
+    public func run(_ plan: ReclaimPlan, budget: Budget, events: @escaping @Sendable (Event) -> Void) throws -> ReclaimResult {
+        let dataChunk = CapacityProbe.number("/sys/fs/btrfs/\(plan.uuid)/allocation/data/chunk_size") ?? (1 << 30)
+        var limits = Limits(deadline: MonotonicClock.seconds() + budget.seconds, ioBudget: budget.bytes, dataChunkSetting: dataChunk)
         let mp = plan.mountpoint
         let lender = RoomLender(host: host, mountpoint: mp, uuid: plan.uuid)
         var journal = try ReclaimJournal.read(host: host) ?? ReclaimJournal(filesystemUUID: plan.uuid, started: WallClock.seconds(), room: nil)
+        journal.running = WallClock.seconds()
+        journal.budgetSeconds = budget.seconds
         try journal.write(host: host)
         Failpoint.reached("reclaim-begin")
         var result = ReclaimResult(outcome: .failed, before: plan.before)
@@ -42,7 +68,7 @@ public struct Reclaimer: Sendable {
             if plan.roomFirst, let wanted = plan.room {
                 room = try lender.lend(wanted, journal: &journal, step: step)
             }
-            result.outcome = try balance(plan, deadline: deadline, room: &room, journal: &journal, lender: lender,
+            result.outcome = try balance(plan, limits: &limits, room: &room, journal: &journal, lender: lender,
                                          result: &result, events: events)
         } catch {
             failure = error
@@ -52,7 +78,7 @@ public struct Reclaimer: Sendable {
         if try BtrfsBalance.progress(mp) != nil {
             result.outcome = .failed
             result.room = room ?? journal.room
-            result.message = "a balance is paused on \(mp) (btrfs balance status \(mp)); the journal \(host.real(ReclaimJournal.path)) stays, and dockstore reclaim run again cancels that balance, finishes and gives the room back"
+            result.message = "a balance is paused on \(mp) (btrfs balance status \(mp)); the journal \(host.real(ReclaimJournal.path)) stays, and \(Remedy.reclaim(plan.before)) run again cancels that balance, finishes and gives the room back"
             result.after = try CapacityProbe.read(mountpoint: mp)
             return result
         }
@@ -65,13 +91,14 @@ public struct Reclaimer: Sendable {
                 // store on small ones) and no longer fit: pack the data once more, then retry.
                 let packing = ReclaimPlanner.packingRound
                 events(.roundStarted(packing))
-                let ran = try runRound(packing, plan.mountpoint, deadline: .infinity, events: events)
+                var unbounded = Limits(deadline: .infinity, ioBudget: .max, dataChunkSetting: dataChunk)
+                let ran = try runRound(packing, plan.mountpoint, limits: &unbounded, events: events)
                 result.rounds.append(ran)
                 events(.roundEnded(ran))
                 do {
                     try lender.giveBack(lent, step: step)
                 } catch let again as DockStoreError where again.code == Errno.noSpace {
-                    throw DockStoreError(.failed, "\(again.message): the store's chunks do not fit its old size again; the room stays lent and the journal \(host.real(ReclaimJournal.path)) records it: run dockstore reclaim again after deleting data (docker image prune -a)", code: Errno.noSpace)
+                    throw DockStoreError(.failed, "\(again.message): the store's chunks do not fit its old size again; the room stays lent and the journal \(host.real(ReclaimJournal.path)) records it: run \(Remedy.reclaim(plan.before)) again after deleting data (docker image prune -a)", code: Errno.noSpace)
                 }
             }
         }
@@ -85,40 +112,42 @@ public struct Reclaimer: Sendable {
         } else if result.outcome == .healthy, let after = result.after,
                   !ReclaimHealth.problems(after, policy: policy, lent: 0).isEmpty {
             result.outcome = .failed
-            result.message = "the store was healthy with the temporary room but not without it; run dockstore reclaim again, or grow the store (dockstore grow)"
+            result.message = "the store was healthy with the temporary room but not without it; run \(Remedy.reclaim(plan.before)) again, or \(Remedy.afterReclaim(plan.before))"
         }
         return result
     }
 
     /// The rounds, until healthy or out of budget or rounds.
-    private func balance(_ plan: ReclaimPlan, deadline: Double, room: inout TemporaryRoom?, journal: inout ReclaimJournal,
+    private func balance(_ plan: ReclaimPlan, limits: inout Limits, room: inout TemporaryRoom?, journal: inout ReclaimJournal,
                          lender: RoomLender, result: inout ReclaimResult, events: @escaping @Sendable (Event) -> Void) throws -> LastReclaimRecord.Outcome {
         let mp = plan.mountpoint
         let step: (String) -> Void = { events(.step($0)) }
         for round in plan.rounds {
             if try healthy(mp, lent: room) { return .healthy }
-            if MonotonicClock.seconds() >= deadline { return .budgetSpent }
+            if MonotonicClock.seconds() >= limits.deadline { return .budgetSpent }
+            if limits.ioSpent { return .ioBudgetSpent }
             events(.roundStarted(round))
             var ran: ReclaimResult.Round
             do {
-                ran = try runRound(round, mp, deadline: deadline, events: events)
+                ran = try runRound(round, mp, limits: &limits, events: events)
             } catch let error as DockStoreError where error.code == Errno.noSpace && room == nil {
                 guard let wanted = plan.room else {
-                    throw DockStoreError.failed("\(error.message); reclaim cannot lend the store room: \(plan.noRoom ?? "none can be made"); free space (docker image prune -a) or grow the store (dockstore grow)")
+                    throw DockStoreError.failed("\(error.message); reclaim cannot lend the store room: \(plan.noRoom ?? "none can be made"); \(Remedy.afterReclaim(plan.before))")
                 }
                 room = try lender.lend(wanted, journal: &journal, step: step)
-                ran = try runRound(round, mp, deadline: deadline, events: events)
+                ran = try runRound(round, mp, limits: &limits, events: events)
             }
             result.rounds.append(ran)
             events(.roundEnded(ran))
             Failpoint.reached("balance-round")
             if ran.interrupted {
-                if MonotonicClock.seconds() >= deadline { return .budgetSpent }
-                throw DockStoreError.failed("the balance \(round.filter) was paused or cancelled by someone else (btrfs balance status \(mp)); run dockstore reclaim again to continue")
+                if limits.ioSpent { return .ioBudgetSpent }
+                if MonotonicClock.seconds() >= limits.deadline { return .budgetSpent }
+                throw DockStoreError.failed("the balance \(round.filter) was paused or cancelled by someone else (btrfs balance status \(mp)); run \(Remedy.reclaim(plan.before)) again to continue")
             }
         }
         if try healthy(mp, lent: room) { return .healthy }
-        throw DockStoreError.failed("every round ran (up to -dusage=\(ReclaimPlanner.dataLevels.last ?? 0)) and the store still needs room: its chunks are too full for a balance to return space; delete data (docker image prune -a; docker builder prune) or grow the store (dockstore grow)")
+        throw DockStoreError.failed("every round ran (up to -dusage=\(ReclaimPlanner.dataLevels.last ?? 0)) and the store still needs room: its chunks are too full for a balance to return space; \(Remedy.afterReclaim(plan.before))")
     }
 
     private func healthy(_ mp: String, lent room: TemporaryRoom?) throws -> Bool {
@@ -137,39 +166,40 @@ public struct Reclaimer: Sendable {
         }
     }
 
-    /// One balance, watched: progress about once a second, and cancelled when the budget runs out.
-    private func runRound(_ round: ReclaimRound, _ mp: String, deadline: Double, events: @escaping @Sendable (Event) -> Void) throws -> ReclaimResult.Round {
+    /// One balance, watched (`BalanceWatch`): cancelled when the time or the I/O budget runs
+    /// out. What it moved is added to `limits.spent`, also when the balance fails.
+    private func runRound(_ round: ReclaimRound, _ mp: String, limits: inout Limits, events: @escaping @Sendable (Event) -> Void) throws -> ReclaimResult.Round {
         let start = MonotonicClock.seconds()
-        let done = Flag()
-        let watcher = DispatchQueue(label: "dockstore.reclaim.progress")
-        watcher.async {
-            var cancelled = false
-            while !done.value {
-                // Progress only: a round that cannot read it shows none; the balance ioctl decides.
-                if let counters = try? BtrfsBalance.progress(mp), !done.value {
-                    events(.progress(round, counters))
-                    if counters.considered > 0 { Failpoint.reached("balance-running") }
-                }
-                if !cancelled, MonotonicClock.seconds() >= deadline {
-                    cancelled = true
-                    try? BtrfsBalance.cancel(mp)
-                }
-                var slept = 0.0
-                while slept < 1, !done.value { MonotonicClock.sleep(0.05); slept += 0.05 }
-            }
-        }
+        let figures = try CapacityProbe.read(mountpoint: mp)
+        let watch = BalanceWatch(round, mountpoint: mp, deadline: limits.deadline, ioLeft: limits.ioLeft,
+                                 chunkBytes: ReclaimIOBudget.chunkBytes(round.kind, figures, dataChunkSetting: limits.dataChunkSetting))
+        watch.start(events: events)
         let ending: BtrfsBalance.Ending
         do {
-            defer { done.set(); watcher.sync {} }
+            defer { watch.stop() }
             ending = try BtrfsBalance.run(mp, dataUsage: round.kind == .data ? round.usage : nil,
                                           metadataUsage: round.kind == .metadata ? round.usage : nil)
+        } catch {
+            limits.spent = limits.spent.addingClamped(watch.charge(watch.lastSeen.completed))
+            throw error
         }
         let seconds = MonotonicClock.seconds() - start
+        let counters: BtrfsBalance.Counters
+        let interrupted: Bool
         switch ending {
-        case .finished(let c):
-            return ReclaimResult.Round(round: round, considered: c.considered, relocated: c.completed, seconds: seconds, interrupted: false)
-        case .interrupted(let c):
-            return ReclaimResult.Round(round: round, considered: c.considered, relocated: c.completed, seconds: seconds, interrupted: true)
+        case .finished(let c): (counters, interrupted) = (c, false)
+        case .interrupted(let c): (counters, interrupted) = (c, true)
         }
+        let bytes = watch.charge(max(counters.completed, watch.lastSeen.completed))
+        limits.spent = limits.spent.addingClamped(bytes)
+        return ReclaimResult.Round(round: round, considered: counters.considered, relocated: counters.completed,
+                                   bytes: bytes, seconds: seconds, interrupted: interrupted)
+    }
+}
+
+extension UInt64 {
+    func addingClamped(_ other: UInt64) -> UInt64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }

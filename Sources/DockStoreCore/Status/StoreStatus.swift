@@ -59,6 +59,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     public var orphans: OrphanTally?
     /// The open migration's journal: onto which device, by which method, and its phase.
     public var migration: String?
+    /// An open reclaim journal: the room it lent the store, since when, and that
+    /// `dockstore reclaim` gives it back.
+    public var reclaim: String?
 
     public var inPlace: Bool { problems.isEmpty }
 
@@ -189,6 +192,18 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         } catch let error as DockStoreError {
             status.warnings.append(error.message)
         }
+        do {
+            if let journal = try ReclaimJournal.read(host: host) {
+                if var capacity = status.capacity, journal.filesystemUUID == capacity.uuid {
+                    capacity.remedyContext = RemedyContext.read(host: host, figures: capacity)
+                    status.reclaim = LentRoom(journal, figures: capacity, now: WallClock.seconds()).summary(reclaim: Remedy.reclaim(capacity))
+                } else {
+                    status.reclaim = "a reclaim journal of the btrfs \(journal.filesystemUUID) is open (\(host.real(ReclaimJournal.path))), not of the store mounted here; dockstore reclaim finishes it once that store is mounted"
+                }
+            }
+        } catch let error as DockStoreError {
+            status.warnings.append(error.message)
+        }
         if let unit = observed.mountUnit {
             status.systemdMount = unit.summary
             if unit.loadState == "loaded", unit.activeState == "failed" {
@@ -283,6 +298,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             }
         }
         if let migration { row("migration:", migration) }
+        if let reclaim { row("reclaim:", reclaim) }
         row("fstab:", fstab)
         row("systemd:", systemdMount)
         row("drop-in:", dropIn)

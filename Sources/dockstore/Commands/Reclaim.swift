@@ -8,10 +8,11 @@ extension Dockstore {
             discussion: """
                 Balances only nearly empty chunks, by rising usage (data 0, 5, 10, 20, 40, 60, 80%; metadata only \
                 when its chunks hold the space), and stops as soon as dockstore check finds no metadata or \
-                unallocated trouble, or the --budget is spent; never a full balance. When a balance has no room \
+                unallocated trouble, or the --budget (time) or the --io-budget (bytes relocated) is spent; \
+                never a full balance. When a balance has no room \
                 to work in, it lends the store room (a thin image grows within what the host can back; a device \
                 store gets a temporary member on the host filesystem) and gives it back afterwards. A killed or \
-                interrupted run is finished by the next. Exit status 0 healthy, nothing to do or budget spent; \
+                interrupted run is finished by the next. Exit status 0 healthy, nothing to do or a budget spent; \
                 1 failed; 2 refused (nothing changed); 3 locked; 64 bad usage. \
                 --orphans instead deletes a subvolume of Docker's btrfs driver only while no dockerd uses the \
                 store, or when it is older than dockerd's start and nothing refers to it (exit 2 when one was kept).
@@ -23,6 +24,9 @@ extension Dockstore {
 
         @Option(name: .long, help: ArgumentHelp("How long to balance: 90s, 5m, 1h (default 5m). Room lent is given back after it.", valueName: "duration"))
         var budget: String?
+
+        @Option(name: .long, help: ArgumentHelp("How many bytes the balance may relocate: 512M, 4G (default a tenth of the store, at least 1G). Room lent is given back after it.", valueName: "size"))
+        var ioBudget: String?
 
         @Flag(name: .long, help: "Print JSON.")
         var json = false
@@ -41,8 +45,8 @@ extension Dockstore {
             let host = try global.host()
             let paths = try store.paths(try ProvisionSettings.load(host: host))
             if orphans {
-                guard budget == nil, !json else {
-                    throw DockStoreError.usage("--orphans deletes subvolumes and takes neither --budget nor --json")
+                guard budget == nil, ioBudget == nil, !json else {
+                    throw DockStoreError.usage("--orphans deletes subvolumes and takes neither --budget, --io-budget nor --json")
                 }
                 let lock = try change.begin(host, "reclaim --orphans deletes subvolumes")
                 try ReclaimOrphans(host: host, mountpoint: host.real(paths.mountpoint), dryRun: change.dryRun).run()
@@ -50,20 +54,23 @@ extension Dockstore {
                 return
             }
             let seconds = try budget.map { try ReclaimBudget.parse($0) } ?? ReclaimBudget.defaultSeconds
+            let bytes = try ioBudget.map { try ReclaimIOBudget.parse($0) }
             let lock = try change.begin(host, "reclaim balances the store")
-            try reclaimSpace(host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image), budget: seconds)
+            try reclaimSpace(host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image), seconds: seconds, bytes: bytes)
             withExtendedLifetime(lock) {}
         }
 
-        private func reclaimSpace(_ host: Host, mountpoint: String, image: String, budget: Double) throws {
+        private func reclaimSpace(_ host: Host, mountpoint: String, image: String, seconds: Double, bytes: UInt64?) throws {
             let policy = try CapacityPolicy()
             let observed = try ReclaimObserver(host: host, mountpoint: mountpoint, image: image).observe()
             let plan = try ReclaimPlanner.plan(observed, policy: policy)
+            let budget = Reclaimer.Budget(seconds: seconds, bytes: bytes ?? ReclaimIOBudget.defaultBytes(storeSize: plan.judged.deviceSize))
             if change.dryRun || plan.isNothingToDo {
                 if !change.dryRun {
                     try record(host, .nothingToDo, relocated: 0, before: plan.before, after: plan.before)
                 }
-                Output.line(json ? try ReclaimReport(plan: plan, result: nil).json() : ReclaimText.plan(plan, dryRun: change.dryRun))
+                Output.line(json ? try ReclaimReport(plan: plan, result: nil, budget: budget).json()
+                                 : ReclaimText.plan(plan, dryRun: change.dryRun, budget: budget))
                 return
             }
             if !json { Output.line(ReclaimText.before(plan)) }
@@ -81,15 +88,16 @@ extension Dockstore {
                 }
                 throw error
             }
-            try record(host, result.outcome, relocated: result.chunksRelocated, before: plan.before, after: result.after)
-            Output.line(json ? try ReclaimReport(plan: plan, result: result).json() : ReclaimText.after(result))
+            try record(host, result.outcome, relocated: result.chunksRelocated, bytes: result.bytesRelocated, before: plan.before, after: result.after)
+            Output.line(json ? try ReclaimReport(plan: plan, result: result, budget: budget).json() : ReclaimText.after(result))
             if result.outcome == .failed { throw DockStoreError.failed(result.message ?? "reclaim failed") }
         }
 
-        private func record(_ host: Host, _ outcome: LastReclaimRecord.Outcome, relocated: UInt64,
+        private func record(_ host: Host, _ outcome: LastReclaimRecord.Outcome, relocated: UInt64, bytes: UInt64 = 0,
                             before: CapacityFigures, after: CapacityFigures?) throws {
             try LastReclaimRecord(finished: WallClock.seconds(), outcome: outcome, chunksRelocated: relocated,
-                                  unallocatedBefore: before.unallocated, unallocatedAfter: (after ?? before).unallocated).write(host: host)
+                                  unallocatedBefore: before.unallocated, unallocatedAfter: (after ?? before).unallocated,
+                                  bytesRelocated: bytes).write(host: host)
         }
     }
 }
