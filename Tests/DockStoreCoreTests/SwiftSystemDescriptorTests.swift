@@ -89,9 +89,13 @@ import Testing
         block.replaceSubrange((65536 + 32)..<(65536 + 48), with: fsid)
         block.replaceSubrange((65536 + 64)..<(65536 + 72), with: Array("_BHRfS_M".utf8))
         block[65536 + 201] = 3
+        block[65536 + 136] = 2
+        let deviceUUID: [UInt8] = (0..<16).map { UInt8(0xf0 - $0) }
+        block.replaceSubrange((65536 + 267)..<(65536 + 283), with: deviceUUID)
         let device = folder + "/device"
         try Data(block).write(to: URL(fileURLWithPath: device))
-        #expect(try BtrfsSuperblock.read(device) == BtrfsSuperblock(fsid: "00112233-4455-6677-8899-aabbccddeeff", devid: 3))
+        #expect(try BtrfsSuperblock.read(device) == BtrfsSuperblock(fsid: "00112233-4455-6677-8899-aabbccddeeff", devid: 3,
+                                                                   deviceUUID: "f0efeeed-eceb-eae9-e8e7-e6e5e4e3e2e1", numDevices: 2))
 
         #expect(throws: DockStoreError.system("cannot open", folder + "/none", errno: ENOENT)) {
             try BtrfsSuperblock.read(folder + "/none")
