@@ -49,7 +49,7 @@ struct BadInputMatrixTests {
         (["provision", "--device", "$DISK1"], "", 2, "is a partition of"),
         (["provision", "--mount-options", "compress;reboot"], "", 64, "'compress;reboot'"),
         (["provision", "--force"], "", 64, "--force goes with --device"),
-        (["provision"], "printf 'DOCKER_OPTS=\"$(reboot)\"\\n' > $R/etc/sysconfig/docker", 2, "shell expansion"),
+        (["provision"], "printf 'DOCKER_OPTS=\"$(reboot)\"\\n' > $R/etc/sysconfig/docker", 2, "bash expands the $ or ` in DOCKER_OPTS"),
         (["provision"], "printf 'DOCKER_OPTS=\"-s btrfs\\n' > $R/etc/sysconfig/docker", 2, "never closed"),
         (["provision"], "printf '{ \"storage-driver\": ' > $R/etc/docker/daemon.json", 2, "daemon.json is not valid JSON"),
         (["provision"], "printf '[\"storage-driver\"]' > $R/etc/docker/daemon.json", 2, "does not hold a JSON object"),

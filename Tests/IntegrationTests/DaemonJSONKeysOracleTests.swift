@@ -23,7 +23,8 @@ struct DaemonJSONKeysOracleTests {
             "--iptables=false", "--ip-masq=false", "--bridge=none"])
         #expect(result.status != 0 && result.status != 124, "dockerd must refuse every oracle file: \(result.stderr)")
         guard let line = result.stderr.split(separator: "\n").last(where: { $0.contains(directives) }) else { return nil }
-        let list = line.components(separatedBy: directives)[1].trimmingCharacters(in: .whitespaces)
+        // Not trimmed: a key may end in a blank ("storage-driver ").
+        let list = line.components(separatedBy: directives)[1]
         return Set(list.components(separatedBy: ", ").map { Array($0.utf8) })
     }
 
