@@ -236,26 +236,6 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         return status
     }
 
-    /// The storage driver daemon.json sets, else DOCKER_OPTS; a file that cannot be parsed is
-    /// unreadable (dockerd would not start on it), never skipped for the next one.
-    mutating func readDriver(_ observed: ProvisionObservation, _ host: Host) {
-        do {
-            if let bytes = observed.daemonJSON,
-               let driver = try DaemonJSON(path: host.real(HostPaths.daemonJSON), bytes: bytes).storageDriver {
-                dockerStorageDriver = driver
-                dockerStorageDriverSource = host.real(HostPaths.daemonJSON)
-            } else if let bytes = observed.sysconfig,
-                      let driver = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes).dockerStorage.driver {
-                dockerStorageDriver = driver
-                dockerStorageDriverSource = "DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker))"
-            }
-        } catch {
-            unreadable.append("the storage driver Docker is set to: \(Self.message(error))")
-        }
-    }
-
-    static func message(_ error: Error) -> String { (error as? DockStoreError)?.message ?? "\(error)" }
-
     public func renderJSON() throws -> String { try JSONText.encode(self) }
 
     public func renderText() -> String {
@@ -303,7 +283,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         row("systemd:", systemdMount)
         row("drop-in:", dropIn)
         row("DOCKER_OPTS:", dockerOpts)
-        row("driver:", dockerStorageDriver.map { "\($0) (from \(dockerStorageDriverSource ?? "?"))" } ?? "not set (dockerd picks one)")
+        row("driver:", dockerStorageDriver.map { "\($0) (from \(dockerStorageDriverSource ?? "?"))" }
+            ?? (dockerStorageDriverSource == Self.unreadableSource ? "unreadable (see below)" : "not set (dockerd picks one)"))
         for fact in unreadable { lines.append("unreadable: \(fact)") }
         for warning in warnings { lines.append("warning: \(warning)") }
         if problems.isEmpty {
