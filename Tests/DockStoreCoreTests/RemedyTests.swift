@@ -129,4 +129,17 @@ import Testing
         let result = ReclaimResult(outcome: .budgetSpent, before: Self.figures(.imageUnderRoot))
         #expect(result.rerun == "dockstore reclaim --root /tmp/r --mountpoint /var/lib/docker --image /var/lib/docker-storage.btrfs")
     }
+
+    /// A paused balance is an interrupted reclaim's when its journal lent room: reclaim, not a
+    /// bare resume or cancel, finishes it and gives the room back.
+    @Test(arguments: [("balance paused", true, "cancels it, finishes and gives back the room it lent"),
+                      ("balance paused", false, "resume it (btrfs balance resume /var/lib/docker)"),
+                      ("balance", true, "if it was interrupted dockstore reclaim --mountpoint /var/lib/docker cancels the balance"),
+                      ("device add", false, "dockstore grow and migrate-ebs cannot start before it ends")])
+    func aBalanceUnderAReclaimIsLeftToReclaim(_ operation: String, _ lent: Bool, _ text: String) throws {
+        var f = Self.figures(lent ? .roomLent : .fixedDevice)
+        f.condition.exclusiveOperation = operation
+        let reason = try #require(CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0).reasons.first { $0.figure == "exclusive_operation" })
+        #expect(reason.message.contains(text), "\(reason.message)")
+    }
 }

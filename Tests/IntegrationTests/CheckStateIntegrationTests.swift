@@ -165,10 +165,14 @@ struct CheckStateIntegrationTests {
             #expect(result.status == 1 || result.status == 2, "\(result.stdout)")
             #expect(result.stdout.contains("unallocated "), "\(result.stdout)")
             #expect(!result.stdout.contains("btrfs balance start"), "no bare balance is named: \(result.stdout)")
-            #expect(result.stdout.contains("dockstore reclaim --mountpoint \(root.mountpoint)"), "reclaim is named: \(result.stdout)")
+            // The remedy addresses this store as dockstore takes it: --root, and paths inside it.
+            let named = try #require(result.stdout.range(of: "dockstore reclaim --root "), "reclaim is named: \(result.stdout)")
+            let command = result.stdout[named.lowerBound...].prefix { $0 != "(" && $0 != ";" && $0 != "|" }
+            #expect(command.hasSuffix(" --mountpoint /var/lib/docker --image /var/lib/docker-storage.btrfs "), "\(command)")
             let before = try CapacityProbe.read(mountpoint: root.mountpoint)
-            // The test root's --root stands in for the host's /: the named mountpoint is its default.
-            let reclaim = try root.dockstore(["reclaim"])
+            // The named command, word for word, is the one that brings the store back.
+            let words = command.split(separator: " ").dropFirst().map(String.init)
+            let reclaim = try root.dockstore(words, root: false)
             let after = try CapacityProbe.read(mountpoint: root.mountpoint)
             #expect(reclaim.status == 0, "\(reclaim.stdout) \(reclaim.stderr)")
             let healed = try verdict(root)

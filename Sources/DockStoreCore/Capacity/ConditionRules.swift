@@ -32,9 +32,13 @@ enum ConditionRules {
         if let operation = c.exclusiveOperation {
             let paused = operation.hasSuffix("paused")
             let what = paused ? "a btrfs \(operation.replacingAll(" paused", "")) is paused" : "a btrfs \(operation) is running"
-            let todo = paused
+            let reclaims = operation.hasPrefix("balance") && f.lentRoom != nil
+            let todo = reclaims
+                ? (paused ? "it is an interrupted reclaim's: \(Remedy.reclaim(f)) cancels it, finishes and gives back the room it lent"
+                          : "a reclaim holds room lent: let it finish, or if it was interrupted \(Remedy.reclaim(f)) cancels the balance and gives the room back")
+                : paused
                 ? "resume it (btrfs balance resume \(mp)) or cancel it (btrfs balance cancel \(mp))"
-                : "let it finish (btrfs balance status \(mp); btrfs device usage \(mp)); dockstore grow and migrate-ebs wait for it"
+                : "let it finish (btrfs balance status \(mp); btrfs device usage \(mp)); dockstore grow and migrate-ebs cannot start before it ends"
             reasons.append(CapacityReason(state: .warning, figure: "exclusive_operation",
                 message: "\(what) on \(mp): the figures move while it runs and no other device operation can start; \(todo)"))
         }
