@@ -162,4 +162,92 @@ struct MigrationReplaceIntegrationTests {
             #expect(try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"]).stdout.contains("nothing to abort"))
         }
     }
+
+    /// A power cut mid-replace, and a boot where systemd's own mount of the fstab line runs
+    /// first and fails (the kernel cannot find the replace's target) and leaves no loop device
+    /// over the image: provision must recognise the interrupted replace from the journal and
+    /// the image's superblock (the journal's filesystem UUID, one device counted), mount it
+    /// degraded only for the cancel, come up normally (never degraded), never write to the
+    /// blank volume that took the target's old name, and migrate-ebs given the volume's new
+    /// name finishes the move.
+    @Test func seededPowerCutsWithTheFstabMountFailedAtBootComeBackThroughProvision() throws {
+        for seed: UInt64 in 4...6 {
+            try withTestRoot { root in
+                let (inventory, sums) = try base.layeredStore(root, megabytes: 512, snapshots: 3)
+                let disk = try slowDisk(root)
+                let delay = UInt32(seed &* 2_654_435_761 % 300_000)
+                let process = try base.startMigration(root, disk)
+                try waitForTheReplace(root, then: delay)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let (volume, blank) = try powerCut(root, volume: disk)
+                let blankBefore = try root.ends(blank)
+                // The cut may land after the kernel's copy ended: then the volume is devid 1 already.
+                let interrupted = try BtrfsSuperblock.read(volume)?.devid == 0
+                let imageLoops = { try root.sh("losetup -n -O NAME -j \(root.image)").trimmingCharacters(in: .whitespacesAndNewlines) }
+                #expect(try imageLoops().isEmpty, "seed \(seed): no loop device over the image at boot")
+                // systemd's mount of the fstab line (mount(8) binds its own loop device).
+                let line = try #require(root.read(root.fstab)?.split(separator: "\n").first.map(String.init), "the fstab line")
+                let fields = line.split(separator: " ").map(String.init)
+                let options = fields[3].split(separator: ",").filter { !$0.hasPrefix("x-") && $0 != "nofail" }.joined(separator: ",")
+                let systemd = try root.run("/bin/mount", ["-t", "btrfs", "-o", options, root.path + fields[0], root.mountpoint])
+                #expect(systemd.status != 0, "seed \(seed): the boot's own mount of '\(line)' fails while the replace's target is unknown")
+                #expect(try root.mounts().isEmpty && imageLoops().isEmpty, "seed \(seed): the failed mount left nothing behind")
+                let boot = try root.dockstore(["provision"])
+                #expect(boot.status == 0, "seed \(seed): the boot-time provision: \(boot.stdout) \(boot.stderr)")
+                let options2 = try root.sh("findmnt -n -o OPTIONS \(root.mountpoint)")
+                #expect(!options2.contains("degraded"), "seed \(seed): the store came up degraded: \(options2)")
+                #expect((try? base.inventory(root)) == inventory, "DATA: seed \(seed): the store is back after the reboot")
+                #expect((try? base.sums(root)) == sums, "DATA: seed \(seed): checksums after the reboot")
+                #expect(try root.ends(blank) == blankBefore, "DATA: seed \(seed): the blank volume that took the old name was written to")
+                let journal = try #require(root.read(root.path + "/var/lib/dockstore/migration.json"), "the journal stays open")
+                #expect(!interrupted || journal.contains("canceled at boot"), "seed \(seed): \(journal)")
+                let finish = try root.dockstore(["migrate-ebs", volume, "--yes"])
+                #expect(finish.status == 0, "seed \(seed): \(finish.stdout) \(finish.stderr)")
+                try expectMoved(root, inventory, sums, "seed \(seed)")
+                #expect(BlockProbe.probe(blank) == .blank, "DATA: seed \(seed): \(blank) was written to")
+                print("seeded power cut \(seed), fstab mount failed at boot: \(delay / 1000) ms into the replace (\(interrupted ? "interrupted" : "the copy had ended")), back through provision, finished onto \(volume)")
+            }
+        }
+        reliability("migrate-ebs power cut mid-replace, the boot's fstab mount failed, image loop device gone", cases: 3, runs: 3)
+    }
+
+    /// `--abort` leaves the target holding a partial copy (the kernel zeroes only its
+    /// superblock's magic): refused as data by every check before. The abort records it by
+    /// identity, so migrate-ebs onto the same volume reuses it while it carries exactly that;
+    /// a volume changed since (mkfs.ext4) is still refused, nothing changed.
+    @Test func aCanceledReplacesTargetIsReusedOnlyAsTheAbortLeftIt() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try base.layeredStore(root, megabytes: 512, snapshots: 3)
+            let fstab = root.read(root.fstab)
+            let record = root.path + "/var/lib/dockstore/canceled-replace-targets.json"
+            func abortMidReplace(_ disk: String) throws {
+                let process = try base.startMigration(root, disk)
+                try waitForTheReplace(root, then: 50_000)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let aborted = try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"])
+                #expect(aborted.status == 0, "\(aborted.stdout) \(aborted.stderr)")
+                #expect(BlockProbe.probe(disk) == .unrecognizedData, "the canceled replace left data on \(disk)")
+            }
+            let changed = try slowDisk(root)
+            try abortMidReplace(changed)
+            #expect(root.read(record)?.contains("\"device\":\"\(changed)\"") == true, "the abort records the target: \(root.read(record) ?? "none")")
+            try root.sh("mkfs.ext4 -q -F \(changed)")
+            let refused = try root.dockstore(["migrate-ebs", changed, "--yes"])
+            #expect(refused.status == 2 && refused.stderr.contains("holds a ext4 signature"), "\(refused.stdout) \(refused.stderr)")
+            #expect(root.read(root.fstab) == fstab && root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "nothing changed")
+            root.forgetBtrfs([changed])
+
+            let disk = try slowDisk(root)
+            try abortMidReplace(disk)
+            let plan = try root.dockstore(["migrate-ebs", disk, "--dry-run"])
+            #expect(plan.status == 0 && plan.stdout.contains("holds the partial copy of this store that the replace canceled by migrate-ebs --abort left"),
+                    "\(plan.stdout) \(plan.stderr)")
+            let moved = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(moved.status == 0, "\(moved.stdout) \(moved.stderr)")
+            try expectMoved(root, inventory, sums, "onto the canceled replace's target")
+            #expect(root.status(record) == nil, "the records of the store's canceled replaces are dropped once it moved")
+        }
+    }
 }

@@ -1,9 +1,4 @@
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A volume that `migrate-ebs --abort` left holding a partial copy of the store: the canceled
 /// replace wrote to it, and the kernel's cancel zeroed only the magic of its btrfs superblock.
@@ -88,33 +83,8 @@ public struct CanceledReplaceTarget: Codable, Sendable, Equatable {
         return records.first { $0.describes(scratched: scratched, content: content, ends: ends, volumeID: volumeID, storeUUID: storeUUID) }
     }
 
-    /// FNV-1a 64 over the first and the last MiB of a device, as 16 hex digits.
+    /// The fingerprint of a device's first and last MiB (`BlockDevice.endsFingerprint`).
     public static func fingerprint(_ path: String) throws -> String {
-        let device = try BlockDevice(path: path, lock: false)
-        let size = try device.size()
-        let span: UInt64 = 1 << 20
-        var offsets: [UInt64] = [0]
-        if size > span { offsets.append(size - span) }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var buffer = [UInt8](repeating: 0, count: Int(span))
-        for offset in offsets {
-            let want = Int(min(span, size - offset))
-            // What the replace wrote bypassed the page cache: read what is on the device.
-            _ = posix_fadvise(device.fd, off_t(offset), off_t(want), POSIX_FADV_DONTNEED)
-            var done = 0
-            while done < want {
-                let n = try Syscall.check("cannot read", path) {
-                    buffer.withUnsafeMutableBytes { raw -> Int in
-                        guard let base = raw.baseAddress else { return 0 }
-                        return pread(device.fd, base + done, want - done, off_t(offset) + off_t(done))
-                    }
-                }
-                guard n > 0 else { throw DockStoreError.failed("cannot read \(path): it ended at byte \(offset + UInt64(done))") }
-                done += n
-            }
-            for byte in buffer[0..<want] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        }
-        let digits = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        try BlockDevice(path: path, lock: false).endsFingerprint()
     }
 }
