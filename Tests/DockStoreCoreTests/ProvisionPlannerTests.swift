@@ -107,7 +107,7 @@ import Testing
         ("foreign fstab line", with { $0.fstab = Array(("UUID=1 /var/lib/docker xfs defaults 0 0\n").utf8) }, .refused, "already mounts UUID=1"),
         ("daemon.json invalid", with { $0.daemonJSON = Array("{ nope".utf8) }, .refused, "not valid JSON"),
         ("daemon.json not an object", with { $0.daemonJSON = Array("[1]".utf8) }, .refused, "does not hold a JSON object"),
-        ("DOCKER_OPTS uses expansion", with { $0.sysconfig = Array(("DOCKER_OPTS=\"$X -s overlay2\"\n").utf8) }, .refused, "shell expansion"),
+        ("DOCKER_OPTS uses expansion", with { $0.sysconfig = Array(("DOCKER_OPTS=\"$X -s overlay2\"\n").utf8) }, .refused, "bash expands"),
     ]
 
     @Test(arguments: refusals)
