@@ -48,7 +48,8 @@ enum ReclaimText {
         case .roundEnded(let r):
             let cut = r.interrupted ? " (interrupted)" : ""
             let text = "\(r.round.filter): \(r.relocated) of \(r.considered) chunks relocated in \(String(format1: r.seconds)) s\(cut)"
-            Output.line(terminal ? "\r\u{1b}[K" + text : text)
+            if terminal { Output.emitRaw("\r\u{1b}[K") }
+            Output.line(text)
         }
     }
 
