@@ -16,7 +16,7 @@ public final class FileLock {
     public init(path lockPath: HostPath, on host: Host, timeout: Double, waiting: (String) -> Void) throws {
         let path = host.real(lockPath)
         try host.makeFolders(lockPath.parent)
-        switch host.openInRoot(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW, mode: 0o600) {
+        switch try host.openInRoot(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW, mode: 0o600) {
         case .success(let opened): fd = opened
         case .failure(let code): throw DockStoreError.system("cannot open the lock file", path, errno: code)
         }
