@@ -220,6 +220,14 @@ int ds_open_in_root(int root_fd, const char *path, int flags, unsigned int mode)
     return (int)syscall(SYS_openat2, root_fd, path, &how, sizeof how);
 }
 
+#ifndef UMOUNT_NOFOLLOW
+#define UMOUNT_NOFOLLOW 0x00000008
+#endif
+
+int ds_umount_nofollow(const char *target) {
+    return (int)syscall(SYS_umount2, target, UMOUNT_NOFOLLOW);
+}
+
 int ds_o_path(void) {
     return O_PATH;
 }

@@ -2,9 +2,11 @@
 /// (`/var/lib/docker`), before `--root` is put in front of it.
 ///
 /// Validation refuses what would make that path mean something else in another file
-/// format: relative paths, `.`/`..` components (which could climb out of `--root`),
-/// whitespace and control characters — C0, DEL and C1 (U+0080–U+009F) — which fstab and
-/// systemd units cannot carry safely, and the Unicode noncharacters (U+FDD0–U+FDEF, U+xFFFE,
+/// format or display as another path: relative paths, `.`/`..` components (which could climb
+/// out of `--root`), whitespace and control characters — C0, DEL and C1 (U+0080–U+009F) — which
+/// fstab and systemd units cannot carry safely, the Unicode format characters (category Cf:
+/// bidirectional controls, zero-width characters), which change how a path displays, and the
+/// Unicode noncharacters (U+FDD0–U+FDEF, U+xFFFE,
 /// U+xFFFF), which systemd's UTF-8 check refuses. A path is text: one that is not UTF-8 never gets here
 /// (the command line and the settings file refuse it), as systemd ignores a unit whose
 /// paths are not UTF-8. Every other character is written escaped for each reader:
@@ -21,6 +23,12 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
         if let bad = text.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.value < 0x20 || (0x7f...0x9f).contains($0.value) }) {
             let shown = bad == " " ? "a space" : "the character U+\(String(bad.value, radix: 16, uppercase: true))"
             throw DockStoreError.usage("\(what) '\(ShownBytes.text(text))' contains \(shown): fstab and systemd units cannot carry it safely; choose a path without it")
+        }
+        // A format character (Unicode Cf: the bidirectional controls U+200E/F, U+202A–E,
+        // U+2066–9, U+061C, zero-width characters, U+FEFF) prints as nothing but changes how the
+        // text around it displays: a U+202E makes `/var/lib/\u{202E}rekcod` read as another path.
+        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .format }) {
+            throw DockStoreError.usage("\(what) '\(ShownBytes.text(text))' contains U+\(String(bad.value, radix: 16, uppercase: true)), a Unicode format character (a bidirectional control or an invisible one) that changes how the path displays; choose a path without it")
         }
         // systemd's UTF-8 check (unichar_is_valid) also refuses the noncharacters, and then
         // ignores the whole line: "String is not UTF-8 clean".

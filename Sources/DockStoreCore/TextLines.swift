@@ -33,31 +33,69 @@ extension Array where Element == UInt8 {
     }
 }
 
-/// Bytes shown in a one-line message: UTF-8 text as it is, every byte that is not valid
-/// UTF-8 as `\xNN` and every control character (C0, DEL, C1) as `\u{NN}`, so a message
-/// names exactly what was given and stays on one line.
+/// The one display escape: how dockstore shows a path, a value or a line it read, in every
+/// message, plan line and status line, so that what reaches the terminal is exactly what was
+/// given and can never change how the line displays. As systemd's `utf8_escape_non_printable`
+/// and `ls --quoting-style=shell-escape` do: printable UTF-8 as it is; every byte that is not
+/// valid UTF-8, and every byte of a character that does not print, as `\xNN` (`\n`, `\r`,
+/// `\t` and the other C escapes for those controls). Characters that do not print: controls
+/// (C0, DEL, C1), the format characters (Unicode category Cf: the bidirectional controls
+/// U+200E/F, U+202A–E, U+2066–9, U+061C, zero-width characters, U+FEFF, tags), line and
+/// paragraph separators, and every space but U+0020. Backslashes are kept as they are (as
+/// shell-escape quoting keeps them), so applying it to a message that already holds escaped
+/// text changes nothing.
 public enum ShownBytes {
     public static func text(_ bytes: [UInt8]) -> String {
         var out = ""
         var index = 0
         while index < bytes.count {
-            if let length = sequenceLength(bytes, at: index),
-               let scalar = String(validating: bytes[index..<index + length], as: UTF8.self)?.unicodeScalars.first {
-                if scalar.value < 0x20 || scalar.value == 0x7f || (0x80...0x9f).contains(scalar.value) {
-                    out += "\\u{" + hex(scalar.value) + "}"
-                } else {
+            let byte = bytes[index]
+            if byte >= 0x20 && byte < 0x7f {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+                index += 1
+            } else if let length = sequenceLength(bytes, at: index),
+                      let scalar = String(validating: bytes[index..<index + length], as: UTF8.self)?.unicodeScalars.first {
+                if isPrintable(scalar) {
                     out.unicodeScalars.append(scalar)
+                } else {
+                    for escaped in bytes[index..<index + length] { out += escape(escaped) }
                 }
                 index += length
             } else {
-                out += "\\x" + hex(UInt32(bytes[index]))
+                out += "\\x" + hex(UInt32(byte))
                 index += 1
             }
         }
         return out
     }
 
-    public static func text(_ string: String) -> String { text(Array(string.utf8)) }
+    public static func text(_ string: String) -> String {
+        // The common case, checked without building a copy: nothing to escape.
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return string }
+        return text(Array(string.utf8))
+    }
+
+    /// Whether `scalar` prints as itself (see the type's rule).
+    public static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value >= 0x20 && scalar.value < 0x7f { return true }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator, .surrogate: return false
+        default: return true
+        }
+    }
+
+    private static func escape(_ byte: UInt8) -> String {
+        switch byte {
+        case 0x07: return "\\a"
+        case 0x08: return "\\b"
+        case 0x09: return "\\t"
+        case 0x0a: return "\\n"
+        case 0x0b: return "\\v"
+        case 0x0c: return "\\f"
+        case 0x0d: return "\\r"
+        default: return "\\x" + hex(UInt32(byte))
+        }
+    }
 
     /// The length of the UTF-8 sequence a lead byte announces, nil for a byte that cannot lead one.
     private static func sequenceLength(_ bytes: [UInt8], at index: Int) -> Int? {

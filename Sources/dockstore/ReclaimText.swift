@@ -58,7 +58,8 @@ enum ReclaimText {
             let cut = r.interrupted ? " (interrupted)" : ""
             let moved = r.bytes > 0 ? " (at most \(ByteSize.format(r.bytes)))" : ""
             let text = "\(r.round.filter): \(r.relocated) of \(r.considered) chunks relocated\(moved) in \(String(format1: r.seconds)) s\(cut)"
-            Output.line(terminal ? "\r\u{1b}[K" + text : text)
+            if terminal { Output.emitRaw("\r\u{1b}[K") }
+            Output.line(text)
         }
     }
 

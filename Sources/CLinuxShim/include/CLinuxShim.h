@@ -134,6 +134,10 @@ int ds_inode_restrictions(int fd, int *immutable, int *append_only);
  * syscall(SYS_openat2). Returns the new descriptor, or -1 with errno (ENOSYS before Linux 5.6). */
 int ds_open_in_root(int root_fd, const char *path, int flags, unsigned int mode);
 
+/* umount2(target, UMOUNT_NOFOLLOW): a symlink at the last component of `target` is not
+ * followed. Through syscall(2): <sys/mount.h> clashes with <linux/fs.h> on glibc 2.36. */
+int ds_umount_nofollow(const char *target);
+
 /* O_PATH, which Swift's Glibc leaves out (it needs _GNU_SOURCE): the hand walk that stands in
  * for openat2 on older kernels looks up one component at a time with O_PATH | O_NOFOLLOW. */
 int ds_o_path(void);

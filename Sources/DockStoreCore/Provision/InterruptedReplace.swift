@@ -20,25 +20,33 @@ enum InterruptedReplace {
 
     /// True when it found such a replace and canceled it; false when the degraded mount shows
     /// something else (then the store is unmounted again and the caller reports its error).
-    static func cancel(source: String, mountpoint: String, fstype: String, options: String, host: Host) throws -> Bool {
+    ///
+    /// The degraded mount goes onto a descriptor of the mountpoint opened inside --root
+    /// (`Host.mount(source:at:…)`), and it is taken down by identity (`Host.unmount(at:expected:)`):
+    /// only when what is mounted there is still the filesystem this mounted.
+    static func cancel(source: String, mountpoint: HostPath, fstype: String, options: String, host: Host) throws -> Bool {
         guard mayMountDegraded(try BtrfsSuperblock.read(source), journal: try MigrationJournal.read(host: host)) else { return false }
         let degraded = options.isEmpty ? "degraded" : options + ",degraded"
+        let target = host.real(mountpoint)
         do {
-            try Mounter.mount(source: source, target: mountpoint, fstype: fstype, options: degraded)
+            try host.mount(source: source, at: mountpoint, fstype: fstype, options: degraded)
         } catch {
             return false
         }
+        guard let ours = try host.mountedIdentity(at: mountpoint) else {
+            throw DockStoreError.failed("the degraded mount of \(source) at \(target) is gone (something unmounted it at once); re-run")
+        }
         var canceled = false
         do {
-            let status = try BtrfsDeviceReplace.status(at: mountpoint)
-            if status.state.isOngoing, try BtrfsDeviceReplace.target(at: mountpoint) == nil {
-                canceled = try BtrfsDeviceReplace.cancel(at: mountpoint)
+            let status = try BtrfsDeviceReplace.status(at: target)
+            if status.state.isOngoing, try BtrfsDeviceReplace.target(at: target) == nil {
+                canceled = try BtrfsDeviceReplace.cancel(at: target)
             }
         } catch {
-            try Mounter.unmount(mountpoint)
+            try host.unmount(at: mountpoint, expected: ours)
             throw error
         }
-        try Mounter.unmount(mountpoint)
+        try host.unmount(at: mountpoint, expected: ours)
         if canceled, var journal = try MigrationJournal.read(host: host) {
             journal.phase = "replace interrupted by a reboot and canceled at boot; migrate-ebs starts it again"
             try AtomicFile.write(MigrationJournal.path, on: host, try journal.encoded(), mode: 0o600)

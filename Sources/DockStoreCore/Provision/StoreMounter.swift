@@ -86,7 +86,7 @@ struct StoreMounter {
         do {
             outcome = try mountDirectly(source: loop, fstype: fstype, options: Self.withoutLoopOptions(options))
         } catch let error as DockStoreError where journal?.recordedMethod == .replace {
-            guard try InterruptedReplace.cancel(source: loop, mountpoint: host.real(provisioner.request.mountpoint), fstype: fstype,
+            guard try InterruptedReplace.cancel(source: loop, mountpoint: provisioner.request.mountpoint, fstype: fstype,
                                                 options: Self.withoutLoopOptions(options), host: host) else { throw error }
             outcome = try mountDirectly(source: loop, fstype: fstype, options: Self.withoutLoopOptions(options))
         } catch let error as DockStoreError where journal != nil && !registered {

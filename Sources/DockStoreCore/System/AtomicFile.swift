@@ -38,7 +38,7 @@ public enum AtomicFile {
                              backupSuffix: String? = nil) throws {
         let real = host.real(path)
         let dir: Int32
-        switch host.openInRoot(path.parent, O_RDONLY | O_DIRECTORY | (host.isRunningSystem ? O_NOFOLLOW : 0)) {
+        switch try host.openInRoot(path.parent, O_RDONLY | O_DIRECTORY | (host.isRunningSystem ? O_NOFOLLOW : 0)) {
         case .success(let fd): dir = fd
         case .failure(let code): throw folderRefusal(parentFolder(of: real), writing: real, errno: code)
         }

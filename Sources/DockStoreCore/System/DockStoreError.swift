@@ -25,29 +25,14 @@ public struct DockStoreError: Error, CustomStringConvertible, Equatable, Sendabl
     /// The errno of the failed system call, when one is the cause (EBUSY from mount(2), say).
     public var code: Int32?
 
-    /// Control characters in `message` — which arrive in the values it quotes back, e.g. a
-    /// settings value whose quotes span lines — are shown as escapes, so the message stays
-    /// one line whatever the user typed.
+    /// Characters in `message` that do not print — which arrive in the values it quotes back,
+    /// e.g. a settings value whose quotes span lines, or a path from the mount table with a
+    /// bidirectional control — are shown escaped (`ShownBytes`), so the message stays one line
+    /// and displays as what it says, whatever the user or the system gave.
     public init(_ kind: Kind, _ message: String, code: Int32? = nil) {
         self.kind = kind
-        self.message = Self.oneLine(message)
+        self.message = ShownBytes.text(message)
         self.code = code
-    }
-
-    static func oneLine(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-                result += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 
     public var description: String { message }

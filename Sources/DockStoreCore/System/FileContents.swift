@@ -21,7 +21,7 @@ public enum FileContents {
     /// Like `read(_:limit:)` for a host path under --root, opened with `Host.openInRoot`:
     /// no symlink in the tree and no `..` leads the read out of the root.
     public static func read(_ path: HostPath, on host: Host, limit: Int = 16 << 20) throws -> [UInt8]? {
-        try read(opened: host.openInRoot(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK), path: host.real(path), limit: limit)
+        try read(opened: try host.openInRoot(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK), path: host.real(path), limit: limit)
     }
 
     public static func readString(_ path: HostPath, on host: Host) throws -> String? {

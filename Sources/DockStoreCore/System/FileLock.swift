@@ -48,7 +48,7 @@ public final class FileLock {
         while true {
             let flags = O_RDWR | O_NOFOLLOW | (opening == .existing ? 0 : O_CREAT) | (opening == .new ? O_EXCL : 0)
             let fd: Int32
-            switch host.openInRoot(lockPath, flags, mode: 0o600) {
+            switch try host.openInRoot(lockPath, flags, mode: 0o600) {
             case .success(let opened): fd = opened
             case .failure(let code) where ((code == ENOENT || code == ENOTDIR) && opening == .existing) || (code == EEXIST && opening == .new):
                 throw Unopened()

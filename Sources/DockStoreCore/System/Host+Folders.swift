@@ -15,7 +15,7 @@ extension Host {
             current = current.appending(component)
             var tried = false
             while true {
-                switch openInRoot(current, O_RDONLY | O_DIRECTORY) {
+                switch try openInRoot(current, O_RDONLY | O_DIRECTORY) {
                 case .success(let fd):
                     close(fd)
                 case .failure(let code) where code == ENOENT && !tried:
@@ -52,7 +52,7 @@ extension Host {
         for component in path.components.map(String.init) {
             let parent = current
             current = current.appending(component)
-            switch openInRoot(current, O_RDONLY | O_DIRECTORY) {
+            switch try openInRoot(current, O_RDONLY | O_DIRECTORY) {
             case .success(let fd):
                 close(fd)
             case .failure(let code) where code == ENOENT:

@@ -76,7 +76,8 @@ public enum TeardownStep: AppliedStep, Equatable {
     /// Leaves /etc/dockstore.disabled, so the boot unit does not set the store up again.
     case disableBoot
     case stopDocker(pid: Int32, viaSystemd: Bool)
-    case unmount(target: String)
+    /// Unmounts the store at `target`, if what is mounted there is still `identity`.
+    case unmount(target: String, identity: MountedIdentity)
     case detachLoops([String])
     case writeFstab(bytes: [UInt8], removed: String)
     case removeDropIn
@@ -132,7 +133,7 @@ public enum TeardownStep: AppliedStep, Equatable {
             return "create \(host.real(HostPaths.bootDisabled)): dockstore-provision.service no longer sets the store up at boot (dockstore provision removes it)"
         case .stopDocker(let pid, let viaSystemd):
             return viaSystemd ? "systemctl stop docker.service docker.socket" : "stop dockerd (pid \(pid)) with SIGTERM"
-        case .unmount(let target): return "unmount \(target)"
+        case .unmount(let target, _): return "unmount \(target)"
         case .detachLoops(let loops): return "detach \(loops.joined(separator: ", "))"
         case .writeFstab(_, let removed): return "\(host.real(HostPaths.fstab)): remove the line '\(removed)'"
         case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn))"
@@ -165,7 +166,7 @@ public enum TeardownPlanner {
             }
             steps.append(.stopDocker(pid: pid, viaSystemd: o.systemdRunning))
         }
-        if let mounted = o.mounted { steps.append(.unmount(target: mounted.target)) }
+        if let mounted = o.mounted { steps.append(.unmount(target: mounted.target, identity: MountedIdentity(device: mounted.device, uuid: o.storeUUID))) }
         if !o.imageLoops.isEmpty { steps.append(.detachLoops(o.imageLoops)) }
 
         let fstab = FstabFile(bytes: o.fstab ?? [])

@@ -49,12 +49,8 @@ public struct Teardowner: Sendable {
                 try AtomicFile.write(HostPaths.bootDisabled, on: host, Array(Self.bootDisabledText.utf8), mode: 0o644)
             case .stopDocker(let pid, let viaSystemd):
                 try DockerDaemon.stop(pid: pid, viaSystemd: viaSystemd, host: host)
-            case .unmount(let target):
-                if try MountTable.read().mount(at: target) != nil {
-                    do { try Mounter.unmount(target) } catch let error as DockStoreError {
-                        throw DockStoreError.failed("\(error.message); something still uses it: see fuser -vm \(target)")
-                    }
-                }
+            case .unmount(_, let identity):
+                try host.unmount(at: request.mountpoint, expected: identity)
             case .detachLoops(let loops):
                 for loop in loops {
                     guard try LoopDevice.status(loop) != nil else { continue }
