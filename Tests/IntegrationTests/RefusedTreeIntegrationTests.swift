@@ -57,6 +57,31 @@ struct RefusedTreeIntegrationTests {
         }
     }
 
+    /// The other changing commands that plan before they lock: a refusal, a bad value and
+    /// nothing to do leave every entry as it was, run/dockstore.lock included.
+    /// (command, sysconfig, exit status); teardown with the boot switch already off has nothing to do.
+    static let otherCommands: [([String], String, Int32)] = [
+        (["backend", "vfs"], "DOCKER_OPTS=\"--log-level=warn\"\nDOCKER_OPTS+=\" -s overlay2\"\n", ExitStatus.refused.rawValue),
+        (["backend", "vfs"], "DOCKER_OPTS=\"-s overlay2\"; DOCKER_OPTS=\"-s devicemapper\"\n", ExitStatus.refused.rawValue),
+        (["backend", "nosuchdriver"], "DOCKER_OPTS=\"\"\n", ExitStatus.usage.rawValue),
+        (["grow", "--to", "2G"], "DOCKER_OPTS=\"\"\n", ExitStatus.refused.rawValue),
+        (["teardown"], "DOCKER_OPTS=\"\"\n", 0),
+    ]
+
+    @Test(arguments: otherCommands)
+    func otherCommandsRefuseWithTheTreeIdentical(_ command: [String], _ sysconfig: String, _ status: Int32) throws {
+        try withTestRoot { root in
+            try root.write(root.sysconfig, sysconfig)
+            try root.write(root.path + "/etc/dockstore.disabled", "")
+            let before = try tree(root)
+            let result = try root.dockstore(command)
+            #expect(result.status == status, "\(command): \(result.stdout) \(result.stderr)")
+            if status != 0 { #expect(result.stderrLines.count == 1, "\(command): \(result.stderr)") }
+            #expect(try tree(root) == before, "\(command)")
+            #expect(root.status(root.path + "/run/dockstore.lock") == nil, "\(command)")
+        }
+    }
+
     /// With no lock file, two provisions started together: one builds the store, the other
     /// finds the lock taken, waits, plans again and has nothing to do.
     @Test func twoRunsStillExcludeEachOtherWithoutALockFile() throws {

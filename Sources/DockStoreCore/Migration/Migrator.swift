@@ -64,6 +64,7 @@ public struct Migrator: Sendable {
         o.exclusiveOperation = try Self.exclusiveOperation(uuid: reading.uuid, sysfs: "/sys")
         do {
             o.replace = try BtrfsDeviceReplace.status(at: target)
+            o.replaceRefused = nil
         } catch let error as DockStoreError where error.code == Errno.inappropriateIOCTLForDevice || error.code == Errno.notSupported || error.code == Errno.invalidArgument {
             o.replace = nil
             o.replaceRefused = error.message

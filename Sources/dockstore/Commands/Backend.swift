@@ -55,9 +55,10 @@ extension Dockstore {
             if json { throw DockStoreError.usage("--json shows the current settings; give it without DRIVER") }
             let request = try BackendRequest(driver: driver, options: storageOptions, force: force, restart: restart,
                                              mountpoint: target)
-            let lock = try change.begin(host, "backend rewrites /etc/sysconfig/docker")
-            let observed = try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: request.driver)
-            let plan = try BackendPlanner.plan(observed, request, host)
+            // A refusal or nothing to do creates no lock file (`LockedPlanning`).
+            let (lock, plan) = try change.planned(host, "backend rewrites /etc/sysconfig/docker", changes: { !$0.steps.isEmpty }) {
+                try BackendPlanner.plan(try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: request.driver), request, host)
+            }
             plan.warnings.forEach { Output.warning($0) }
             func show(_ step: BackendStep, done: Bool) -> String {
                 switch step {

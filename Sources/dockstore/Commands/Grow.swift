@@ -29,9 +29,11 @@ extension Dockstore {
             let host = try global.host()
             let target = host.real(try MountpointOption.resolve(mountpoint, host: host))
             let size = try to.map { try ByteSize.parse($0, what: "--to") }
-            let lock = try change.begin(host, "grow resizes the store")
             let grower = Grower(host: host, mountpoint: target)
-            let (steps, warnings) = try GrowPlanner.plan(try grower.observe(), to: size, allowOvercommit: allowOvercommit)
+            // A refusal or nothing to do creates no lock file (`LockedPlanning`).
+            let (lock, (steps, warnings)) = try change.planned(host, "grow resizes the store", changes: { !$0.0.isEmpty }) {
+                try GrowPlanner.plan(try grower.observe(), to: size, allowOvercommit: allowOvercommit)
+            }
             warnings.forEach { Output.warning($0) }
             let show = StepShow<GrowStep>(
                 nothingToDo: "\(target) already uses all of its \(size == nil ? "device" : "image"); nothing to do.",

@@ -33,11 +33,13 @@ extension Dockstore {
             }
             let host = try global.host()
             let paths = try store.paths(try ProvisionSettings.load(host: host))
-            let lock = try change.begin(host, "teardown unmounts and rewrites system files")
             let request = TeardownRequest(image: paths.image, mountpoint: paths.mountpoint, stopDocker: stopDocker,
                                           deleteImage: deleteImage, wipeDevice: wipeDevice)
             let teardowner = Teardowner(host: host, request: request)
-            let steps = try TeardownPlanner.plan(try teardowner.observe(), request, host)
+            // A refusal or nothing to do creates no lock file (`LockedPlanning`).
+            let (lock, steps) = try change.planned(host, "teardown unmounts and rewrites system files", changes: { !$0.isEmpty }) {
+                try TeardownPlanner.plan(try teardowner.observe(), request, host)
+            }
             let show = StepShow<TeardownStep>(
                 nothingToDo: "Nothing of Docker's storage is set up at \(host.real(paths.mountpoint)); nothing to do.",
                 title: ["Plan (dry run, nothing changed):"], text: { $0.describe(host) })
