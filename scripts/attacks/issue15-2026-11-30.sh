@@ -1,8 +1,9 @@
 #!/bin/bash
 # The failing cases an outside attack on issue 15 (bytes, escapes, confinement to --root) found on
-# 2026-11-30. F1/F1b are fixed (the mount goes through a descriptor of the mountpoint, and
-# BadInputMatrixTests keeps the case); F2-F10 are open items of issue 15 and print FAIL until fixed;
-# F4/F5 pass when dockstore refuses (issue 15: a line bash and systemd read differently is never edited).
+# 2026-11-30, kept as a re-runnable check: every case prints PASS since the fixes of that day (F1/F1b mount
+# through a descriptor; F2 image built under a temporary name; F3 folders preflighted; F4/F5 sysconfig lines
+# bash and systemd read differently refused; F6 no lock file on refusal; F7 magic links named; F8 format
+# characters refused and paths shown escaped; F9 fstab's missing final newline kept; F10 unknown daemon.json keys).
 # DOCKSTORE=PATH names the binary (default: this checkout's debug build).
 # Re-runnable as root. Works only inside its own mktemp -d folder and removes every mount and loop device
 # it made there (only loop devices whose backing file lies under that folder). Usage: sudo bash attack15-cases.sh [F1 F2 ...]
