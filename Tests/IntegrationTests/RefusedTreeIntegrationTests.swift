@@ -57,7 +57,7 @@ struct RefusedTreeIntegrationTests {
         }
     }
 
-    /// The other changing commands that plan before they lock: a refusal, a bad value and
+    /// The other changing commands (but reclaim --orphans) plan before they lock: a refusal, a bad value and
     /// nothing to do leave every entry as it was, run/dockstore.lock included.
     /// (command, sysconfig, exit status); teardown with the boot switch already off has nothing to do.
     static let otherCommands: [([String], String, Int32)] = [
@@ -66,6 +66,9 @@ struct RefusedTreeIntegrationTests {
         (["backend", "nosuchdriver"], "DOCKER_OPTS=\"\"\n", ExitStatus.usage.rawValue),
         (["grow", "--to", "2G"], "DOCKER_OPTS=\"\"\n", ExitStatus.refused.rawValue),
         (["teardown"], "DOCKER_OPTS=\"\"\n", 0),
+        (["migrate-ebs", "/dev/null"], "DOCKER_OPTS=\"\"\n", ExitStatus.refused.rawValue),
+        (["migrate-ebs", "/dev/nonexistent-volume", "--wait", "0"], "DOCKER_OPTS=\"\"\n", ExitStatus.refused.rawValue),
+        (["reclaim"], "DOCKER_OPTS=\"\"\n", ExitStatus.refused.rawValue),
     ]
 
     @Test(arguments: otherCommands)

@@ -57,22 +57,31 @@ extension Dockstore {
             let spec = try DeviceSpec(device)
             let wanted = try volumeId.map { try EBSVolumeID(parsing: $0, what: "--volume-id") }
             let request = try DeviceRequest(spec: spec, volumeID: wanted, wait: wait)
-            let lock = try change.begin(host, "migrate-ebs changes the store's devices")
-            let resolved = try DeviceResolver().waitFor(spec, timeout: request.wait)
-            if let wanted {
-                guard let actual = resolved.volumeID else {
-                    throw DockStoreError.refused("refusing: \(resolved.label) has no EBS volume id to check against \(wanted)")
-                }
-                guard actual == wanted else { throw DockStoreError.refused("refusing: \(resolved.path) is \(actual), not \(wanted)") }
-            }
-            profile.mark("lock and resolve")
             let migrator = Migrator(host: host, mountpoint: paths.mountpoint, image: paths.image)
-            let observed = try migrator.observe(resolved)
-            profile.mark("observe")
+            let retired = RetiredImage(host: host, image: paths.image)
+            // A refusal or nothing to do creates no lock file (`LockedPlanning`); an open journal
+            // (it may be upgraded) or a retired image to free is a change.
+            let (lock, planned) = try change.planned(host, "migrate-ebs changes the store's devices", changes: {
+                !$0.steps.isEmpty || $0.observed.journal != nil || (!abort && leavesRetiredImage(retired))
+            }) {
+                let resolved = try DeviceResolver().waitFor(spec, timeout: request.wait)
+                if let wanted {
+                    guard let actual = resolved.volumeID else {
+                        throw DockStoreError.refused("refusing: \(resolved.label) has no EBS volume id to check against \(wanted)")
+                    }
+                    guard actual == wanted else { throw DockStoreError.refused("refusing: \(resolved.path) is \(actual), not \(wanted)") }
+                }
+                profile.mark("lock and resolve")
+                let observed = try migrator.observe(resolved)
+                profile.mark("observe")
+                let steps = abort ? try MigrationPlanner.planAbort(observed)
+                    : try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
+                                                mountpoint: paths.mountpoint, host: host, method: forced)
+                return (resolved: resolved, observed: observed, steps: steps)
+            }
+            let (resolved, observed, steps) = planned
+            // The plan reads the journal as observed; an old journal by name is given identities now.
             if !change.dryRun { try migrator.upgradeJournal(observed, device: resolved) }
-            let steps = abort ? try MigrationPlanner.planAbort(observed)
-                : try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
-                                            mountpoint: paths.mountpoint, host: host, method: forced)
             if steps.isEmpty, !abort, !change.dryRun { freeRetiredImage(host: host, image: paths.image) }
             var title = [abort
                 ? "Abort: move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) back from \(resolved.label) onto the image:"
@@ -124,6 +133,15 @@ extension Dockstore {
         /// Unlinks the image the move renamed, from a detached process: the move is done and
         /// does not wait for the host to free the image's blocks. What cannot be removed is
         /// a warning (the move itself succeeded); the next provision or migrate-ebs tries again.
+        /// A retired image left to free; cannot tell counts as one (the run locks and sweeps).
+        func leavesRetiredImage(_ retired: RetiredImage) -> Bool {
+            do {
+                return try retired.leftover() != .none
+            } catch {
+                return true
+            }
+        }
+
         func freeRetiredImage(host: Host, image: HostPath) {
             do {
                 try RetiredImage(host: host, image: image).sweep(background: true)

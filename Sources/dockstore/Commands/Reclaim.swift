@@ -55,15 +55,18 @@ extension Dockstore {
             }
             let seconds = try budget.map { try ReclaimBudget.parse($0) } ?? ReclaimBudget.defaultSeconds
             let bytes = try ioBudget.map { try ReclaimIOBudget.parse($0) }
-            let lock = try change.begin(host, "reclaim balances the store")
-            try reclaimSpace(host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image), seconds: seconds, bytes: bytes)
+            let policy = try CapacityPolicy()
+            // A refusal creates no lock file (`LockedPlanning`); any plan is a change, as even
+            // nothing to do is recorded for the check metrics.
+            let (lock, plan) = try change.planned(host, "reclaim balances the store", changes: { _ in true }) {
+                let observed = try ReclaimObserver(host: host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image)).observe()
+                return try ReclaimPlanner.plan(observed, policy: policy)
+            }
+            try reclaimSpace(host, plan: plan, policy: policy, seconds: seconds, bytes: bytes)
             withExtendedLifetime(lock) {}
         }
 
-        private func reclaimSpace(_ host: Host, mountpoint: String, image: String, seconds: Double, bytes: UInt64?) throws {
-            let policy = try CapacityPolicy()
-            let observed = try ReclaimObserver(host: host, mountpoint: mountpoint, image: image).observe()
-            let plan = try ReclaimPlanner.plan(observed, policy: policy)
+        private func reclaimSpace(_ host: Host, plan: ReclaimPlan, policy: CapacityPolicy, seconds: Double, bytes: UInt64?) throws {
             let budget = Reclaimer.Budget(seconds: seconds, bytes: bytes ?? ReclaimIOBudget.defaultBytes(storeSize: plan.judged.deviceSize))
             if change.dryRun || plan.isNothingToDo {
                 if !change.dryRun {
