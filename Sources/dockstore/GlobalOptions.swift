@@ -50,7 +50,9 @@ struct ChangeOptions: ParsableArguments {
     func planned<Plan>(_ host: Host, _ what: String, changes: (Plan) -> Bool,
                        _ make: () throws -> Plan) throws -> (lock: FileLock?, plan: Plan) {
         guard try mayChange(what) else { return (nil, try make()) }
-        let (lock, plan) = try LockedPlanning.plan(host: host, timeout: lockTimeout, waiting: Self.waiting, changes: changes, make)
+        // Debris of a killed write is swept by the next changing run, whatever its plan.
+        let (lock, plan) = try LockedPlanning.plan(host: host, timeout: lockTimeout, waiting: Self.waiting,
+                                                   changes: { changes($0) || WriteDebris.present(host: host) }, make)
         if lock != nil { WriteDebris.sweep(host: host) }
         return (lock, plan)
     }

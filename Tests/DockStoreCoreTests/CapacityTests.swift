@@ -288,7 +288,7 @@ import Testing
 
     @Test func growPlans() throws {
         let image = HostBacking(image: "/i", apparentBytes: 1 << 30, allocatedBytes: 100 << 20, hostAvailableBytes: 10 << 30)
-        let loop = GrowObservation(mountpoint: "/m", fstype: "btrfs",
+        let loop = GrowObservation(mountpoint: "/m", fstype: "btrfs", uuid: "u",
                                    devices: [.init(devid: 1, path: "/dev/loop0", btrfsSize: 1 << 30, blockSize: 1 << 30, image: image)])
         #expect(try GrowPlanner.plan(loop, to: 2 << 30, allowOvercommit: false).steps.map(\.id) == ["extend-image", "loop-capacity", "resize"])
         #expect(try GrowPlanner.plan(loop, to: 1 << 30, allowOvercommit: false).steps.isEmpty)
@@ -296,11 +296,11 @@ import Testing
         #expect(throws: DockStoreError.self) { try GrowPlanner.plan(loop, to: 20 << 30, allowOvercommit: false) }
         #expect(try GrowPlanner.plan(loop, to: 20 << 30, allowOvercommit: true).warnings.count == 1)
         #expect(throws: DockStoreError.self) { try GrowPlanner.plan(loop, to: nil, allowOvercommit: false) }
-        let ebs = GrowObservation(mountpoint: "/m", fstype: "btrfs",
+        let ebs = GrowObservation(mountpoint: "/m", fstype: "btrfs", uuid: "u",
                                   devices: [.init(devid: 1, path: "/dev/nvme1n1", btrfsSize: 100 << 30, blockSize: 200 << 30, image: nil)])
-        #expect(try GrowPlanner.plan(ebs, to: nil, allowOvercommit: false).steps == [.resizeFilesystem(devid: 1, from: 100 << 30, to: 200 << 30)])
+        #expect(try GrowPlanner.plan(ebs, to: nil, allowOvercommit: false).steps == [.resizeFilesystem(devid: 1, uuid: "u", from: 100 << 30, to: 200 << 30)])
         #expect(throws: DockStoreError.self) { try GrowPlanner.plan(ebs, to: 300 << 30, allowOvercommit: false) }
-        let twoDevices = GrowObservation(mountpoint: "/m", fstype: "btrfs", devices: loop.devices + ebs.devices)
+        let twoDevices = GrowObservation(mountpoint: "/m", fstype: "btrfs", uuid: "u", devices: loop.devices + ebs.devices)
         #expect(throws: DockStoreError.self) { try GrowPlanner.plan(twoDevices, to: nil, allowOvercommit: false) }
     }
 }

@@ -126,19 +126,19 @@ import Foundation
     // MARK: grow
 
     static let growCases: [(String, StoreObservation, GrowObservation?, DockStoreError?)] = [
-        ("image store", store(), GrowObservation(mountpoint: "/given", fstype: "btrfs", devices: [
+        ("image store", store(), GrowObservation(mountpoint: "/given", fstype: "btrfs", uuid: "u", devices: [
             .init(devid: 1, path: "/dev/loop0", btrfsSize: 100 << 30, blockSize: 200 << 30,
                   image: HostBacking(image: image, apparentBytes: 200 << 30, allocatedBytes: 1 << 30, hostAvailableBytes: 50 << 30)),
         ]), nil),
         ("mid-migration: both members by devid", store {
             $0.btrfs = .read(btrfs([member(1, "/dev/loop0"), member(2, "/dev/nvme1n1", size: 300 << 30)]))
-        }, GrowObservation(mountpoint: "/given", fstype: "btrfs", devices: [
+        }, GrowObservation(mountpoint: "/given", fstype: "btrfs", uuid: "u", devices: [
             .init(devid: 1, path: "/dev/loop0", btrfsSize: 100 << 30, blockSize: 200 << 30,
                   image: HostBacking(image: image, apparentBytes: 200 << 30, allocatedBytes: 1 << 30, hostAvailableBytes: 50 << 30)),
             .init(devid: 2, path: "/dev/nvme1n1", btrfsSize: 300 << 30, blockSize: 400 << 30, image: nil),
         ]), nil),
         ("ext4 at the mountpoint", store { $0.mounts = .read([ext4Mount]); $0.mountedType = .read("ext4"); $0.btrfs = .read(nil) },
-         GrowObservation(mountpoint: "/given", fstype: "ext4", devices: []), nil),
+         GrowObservation(mountpoint: "/given", fstype: "ext4", uuid: nil, devices: []), nil),
         ("nothing mounted", store { $0.mounts = .read([elsewhere]); $0.mountedType = .read(nil); $0.btrfs = .read(nil) }, nil,
          .refused("nothing is mounted at /given; run dockstore provision first")),
         ("mount table unreadable", store { $0.mounts = .unreadable(cannotReadMounts); $0.btrfs = .unreadable(cannotReadMounts) },

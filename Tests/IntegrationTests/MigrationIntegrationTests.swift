@@ -117,7 +117,7 @@ struct MigrationIntegrationTests {
         for point in points {
             try withTestRoot { root in
                 let (inventory, sums) = try layeredStore(root, megabytes: 64, snapshots: 5)
-                let disk = try root.attachDisk(megabytes: 8192)
+                let disk = try root.attachDisk(megabytes: 12288)
                 let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: chosen.merging(["DOCKSTORE_FAILPOINT": point]) { $1 })
                 #expect(crashed.signal == SIGKILL, "\(point): \(crashed.stderr)")
                 let rerun = try root.dockstore(["migrate-ebs", disk, "--yes"])
@@ -144,7 +144,7 @@ struct MigrationIntegrationTests {
         for point in points {
             try withTestRoot { root in
                 let (inventory, sums) = try layeredStore(root, megabytes: 64, snapshots: 5)
-                let disk = try root.attachDisk(megabytes: 8192)
+                let disk = try root.attachDisk(megabytes: 12288)
                 let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"],
                                                  environment: ["DOCKSTORE_FAILPOINT": point, MigrationMethod.variable: method.rawValue])
                 #expect(crashed.signal == SIGKILL, "\(point): \(crashed.stderr)")
@@ -219,7 +219,7 @@ struct MigrationIntegrationTests {
         for seed: UInt64 in 1...3 {
             try withTestRoot { root in
                 let (inventory, sums) = try layeredStore(root, megabytes: 512, snapshots: 3)
-                let disk = try root.attachDisk(megabytes: 8192)
+                let disk = try root.attachDisk(megabytes: 12288)
                 // A fixed pseudo-random delay per seed (Knuth's multiplicative hash), so a failure replays.
                 let delay = UInt32(seed &* 2_654_435_761 % 300_000)
                 let process = try startMigration(root, disk, method: .addRemove)

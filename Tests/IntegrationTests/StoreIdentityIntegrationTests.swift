@@ -66,7 +66,7 @@ struct StoreIdentityIntegrationTests {
         for point in points {
             try withTestRoot { root in
                 let (inventory, sums) = try store(root)
-                let disk = try root.attachDisk(megabytes: 8192)
+                let disk = try root.attachDisk(megabytes: 12288)
                 let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"],
                                                  environment: ["DOCKSTORE_FAILPOINT": point, MigrationMethod.variable: method.rawValue])
                 #expect(crashed.signal == SIGKILL, "\(method) \(point): \(crashed.stderr)")
@@ -95,7 +95,7 @@ struct StoreIdentityIntegrationTests {
     @Test func anOldJournalNeverFormatsWhatTookItsName() throws {
         try withTestRoot { root in
             _ = try store(root)
-            let disk = try root.attachDisk(megabytes: 8192)
+            let disk = try root.attachDisk(megabytes: 12288)
             let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "remove-loop", MigrationMethod.variable: "add-remove"])
             #expect(crashed.signal == SIGKILL)
             let journal = root.path + "/var/lib/dockstore/migration.json"
@@ -124,7 +124,7 @@ struct StoreIdentityIntegrationTests {
     @Test func aMissingVolumeMidMigrationIsNamed() throws {
         try withTestRoot { root in
             _ = try store(root)
-            let disk = try root.attachDisk(megabytes: 8192)
+            let disk = try root.attachDisk(megabytes: 12288)
             let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device", MigrationMethod.variable: "add-remove"])
             #expect(crashed.signal == SIGKILL)
             let loops = root.loopDevices()
@@ -144,8 +144,8 @@ struct StoreIdentityIntegrationTests {
     @Test func anotherDeviceIsRefusedWhileAMigrationIsOpen() throws {
         try withTestRoot { root in
             let (inventory, _) = try store(root)
-            let a = try root.attachDisk(megabytes: 8192)
-            let b = try root.attachDisk(megabytes: 8192)
+            let a = try root.attachDisk(megabytes: 12288)
+            let b = try root.attachDisk(megabytes: 12288)
             let crashed = try root.dockstore(["migrate-ebs", a, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device", MigrationMethod.variable: "add-remove"])
             #expect(crashed.signal == SIGKILL)
             let before = root.snapshot()
@@ -204,7 +204,7 @@ struct StoreIdentityIntegrationTests {
     @Test func aKeptImageStaysAndBootFindsTheVolume() throws {
         try withTestRoot { root in
             let (inventory, _) = try store(root)
-            let disk = try root.attachDisk(megabytes: 8192)
+            let disk = try root.attachDisk(megabytes: 12288)
             let moved = try root.dockstore(["migrate-ebs", disk, "--yes", "--keep-image"])
             #expect(moved.status == 0, "\(moved.stderr)")
             // The image is 100 GiB apparent: its size, blocks, mtime and first 64 MiB identify it.

@@ -9,13 +9,13 @@ extension GrowObservation {
             throw DockStoreError.refused("nothing is mounted at \(mountpoint); run dockstore provision first")
         }
         guard entry.fstype == "btrfs", let btrfs = try store.btrfs.value() else {
-            self.init(mountpoint: mountpoint, fstype: entry.fstype, devices: [])
+            self.init(mountpoint: mountpoint, fstype: entry.fstype, uuid: nil, devices: [])
             return
         }
         let devices = try btrfs.members.map { member in
             Device(devid: member.devid, path: member.path, btrfsSize: member.size, blockSize: try blockSize(member),
                    image: try backing(member, btrfs.uuid))
         }
-        self.init(mountpoint: mountpoint, fstype: "btrfs", devices: devices)
+        self.init(mountpoint: mountpoint, fstype: "btrfs", uuid: btrfs.uuid, devices: devices)
     }
 }

@@ -13,20 +13,23 @@ public struct GrowObservation: Sendable, Equatable {
 
     public var mountpoint: String
     public var fstype: String
+    /// The btrfs's filesystem UUID (nil for another filesystem): the resize re-checks it.
+    public var uuid: String?
     public var devices: [Device]
 
-    public init(mountpoint: String, fstype: String, devices: [Device]) {
+    public init(mountpoint: String, fstype: String, uuid: String?, devices: [Device]) {
         self.mountpoint = mountpoint
         self.fstype = fstype
+        self.uuid = uuid
         self.devices = devices
     }
 }
 
 /// One idempotent step of growing.
 public enum GrowStep: AppliedStep, Equatable {
-    case extendImage(path: String, from: UInt64, to: UInt64)
+    case extendImage(path: String, loop: String, from: UInt64, to: UInt64)
     case refreshLoop(device: String)
-    case resizeFilesystem(devid: UInt64, from: UInt64, to: UInt64)
+    case resizeFilesystem(devid: UInt64, uuid: String?, from: UInt64, to: UInt64)
 
     /// Its raw value is the step's id and failpoint name.
     public enum Kind: String, StepKind {
@@ -47,11 +50,11 @@ public enum GrowStep: AppliedStep, Equatable {
 
     public var description: String {
         switch self {
-        case .extendImage(let path, let from, let to):
+        case .extendImage(let path, _, let from, let to):
             return "extend \(path) from \(ByteSize.format(from)) to \(ByteSize.format(to)) (sparse)"
         case .refreshLoop(let device):
             return "tell \(device) its backing file grew (LOOP_SET_CAPACITY)"
-        case .resizeFilesystem(let devid, let from, let to):
+        case .resizeFilesystem(let devid, _, let from, let to):
             return "resize btrfs device \(devid) from \(ByteSize.format(from)) to its full \(ByteSize.format(to))"
         }
     }
@@ -85,21 +88,21 @@ public enum GrowPlanner {
                 warnings.append("\(text); growing anyway (--allow-overcommit)")
             }
             if target > image.apparentBytes {
-                steps.append(.extendImage(path: image.image, from: image.apparentBytes, to: target))
+                steps.append(.extendImage(path: image.image, loop: device.path, from: image.apparentBytes, to: target))
             }
             if max(target, image.apparentBytes) > device.blockSize {
                 steps.append(.refreshLoop(device: device.path))
             }
             let newSize = max(target, image.apparentBytes)
             if newSize > device.btrfsSize {
-                steps.append(.resizeFilesystem(devid: device.devid, from: device.btrfsSize, to: newSize))
+                steps.append(.resizeFilesystem(devid: device.devid, uuid: observed.uuid, from: device.btrfsSize, to: newSize))
             }
         } else {
             if target != nil {
                 throw DockStoreError.usage("--to is for an image store; a device store grows to the size of its device (enlarge the EBS volume first)")
             }
             if device.blockSize > device.btrfsSize {
-                steps.append(.resizeFilesystem(devid: device.devid, from: device.btrfsSize, to: device.blockSize))
+                steps.append(.resizeFilesystem(devid: device.devid, uuid: observed.uuid, from: device.btrfsSize, to: device.blockSize))
             }
         }
         return (steps, warnings)

@@ -92,14 +92,18 @@ public enum AtomicFile {
     /// removed, so an interrupted write leaves nothing behind once the next write of the same
     /// file is done. A live process's temp file is never touched.
     static func removeDebris(in dir: Int32, folder: String, names: [String]) {
-        guard let entries = FolderEntries.names(in: dir) else { return }
-        for entry in entries {
-            for name in names where entry.hasPrefix(".\(name).dockstore-") {
-                let rest = entry.dropFirst(".\(name).dockstore-".count)
-                let parts = rest.split(separator: "-")
-                guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, pid > 0, pid != getpid() else { continue }
-                if kill(pid, 0) == 0 || errno != ESRCH { continue }
-                unlinkat(dir, entry, 0)
+        for entry in debris(in: dir, names: names) { unlinkat(dir, entry, 0) }
+    }
+
+    /// The temp files in `dir` of writes to `names` whose process no longer runs.
+    static func debris(in dir: Int32, names: [String]) -> [String] {
+        guard let entries = FolderEntries.names(in: dir) else { return [] }
+        return entries.filter { entry in
+            names.contains { name in
+                guard entry.hasPrefix(".\(name).dockstore-") else { return false }
+                let parts = entry.dropFirst(".\(name).dockstore-".count).split(separator: "-")
+                guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, pid > 0, pid != getpid() else { return false }
+                return kill(pid, 0) != 0 && errno == ESRCH
             }
         }
     }

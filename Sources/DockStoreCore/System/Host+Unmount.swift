@@ -45,6 +45,12 @@ extension Host {
                 let what = found.uuid == nil ? "a filesystem that is not btrfs" : found.description
                 throw DockStoreError.refused("refusing to unmount \(shown): \(what) is mounted there now, not \(expected), which this run planned to unmount (it was mounted there since); nothing was unmounted: look with findmnt \(shown) and re-run")
             }
+            // A mount stacked on the store (a bind mount over it) has its fsid too; unmounting
+            // the top one would leave the store mounted underneath.
+            let stacked = try MountTable.read().entries.filter { $0.target == shown }.count
+            guard stacked <= 1 else {
+                throw DockStoreError.refused("refusing to unmount \(shown): \(stacked) filesystems are mounted on top of each other there now; nothing was unmounted: unmount the others (findmnt \(shown)) and re-run")
+            }
             let target = "/proc/self/fd/\(folder)/\(name)"
             switch Syscall.attempt({ ds_umount_nofollow(target) }) {
             case .success: return true

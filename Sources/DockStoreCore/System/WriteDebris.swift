@@ -16,6 +16,18 @@ public enum WriteDebris {
     ]
 
     public static func sweep(host: Host) {
+        forEachFolder(host) { dir, real, names in AtomicFile.removeDebris(in: dir, folder: real, names: names) }
+    }
+
+    /// Whether a killed write left a temp file to sweep: a run that finds one is a changing run
+    /// even when its plan has nothing else to do, so it takes the lock and sweeps.
+    public static func present(host: Host) -> Bool {
+        var found = false
+        forEachFolder(host) { dir, _, names in found = found || !AtomicFile.debris(in: dir, names: names).isEmpty }
+        return found
+    }
+
+    private static func forEachFolder(_ host: Host, _ body: (Int32, String, [String]) -> Void) {
         var folders: [HostPath: [String]] = [:]
         for file in files {
             folders[file.parent, default: []] += [file.lastComponent, file.lastComponent + ".dockstore.bak"]
@@ -26,7 +38,7 @@ public enum WriteDebris {
             let dir = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard dir >= 0 else { continue }
             defer { close(dir) }
-            AtomicFile.removeDebris(in: dir, folder: real, names: names)
+            body(dir, real, names)
         }
     }
 }

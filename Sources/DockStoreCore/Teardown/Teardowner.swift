@@ -17,6 +17,7 @@ public struct Teardowner: Sendable {
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
         let mounts = try store.mounts.value()
         let target = store.mountpoint
+        try Self.refuseStackedMounts(mounts, at: target)
         if o.storeUUID == nil, let bytes = o.fstab,
            let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
            let node = try BlockProbe.device(withUUID: String(line.source.dropFirst(5))),
@@ -32,6 +33,15 @@ public struct Teardowner: Sendable {
             }.map(\.target)
         }
         return o
+    }
+
+    /// Several mounts at the mountpoint (a bind mount over the store, the store mounted twice):
+    /// one unmount would take down only the top one and leave the store mounted, so teardown
+    /// refuses before it changes anything.
+    static func refuseStackedMounts(_ mounts: [MountEntry], at target: String) throws {
+        let stacked = mounts.filter { $0.target == target }
+        guard stacked.count > 1 else { return }
+        throw DockStoreError.refused("refusing: \(stacked.count) filesystems are mounted on top of each other at \(target) (\(stacked.map(\.source).joined(separator: ", "))); teardown unmounts only the store: unmount the others (findmnt \(target)) and re-run")
     }
 
     static let bootDisabledText = """
