@@ -21,7 +21,7 @@ import Testing
         ("DOCKER_OPTS=\"--debug --storage-opt size=1G -s vfs\"\n", "vfs", ["size=2G"], "DOCKER_OPTS=\"--debug --storage-driver=vfs --storage-opt=size=2G\"\n", ["--debug", "--storage-driver=vfs", "--storage-opt=size=2G"]),
         ("DOCKER_OPTS='-s vfs --debug'\n", "btrfs", [], "DOCKER_OPTS=\"--storage-driver=btrfs --debug\"\n", ["--storage-driver=btrfs", "--debug"]),
         ("DOCKER_OPTS=--debug\n", "btrfs", [], "DOCKER_OPTS=\"--debug --storage-driver=btrfs\"\n", ["--debug", "--storage-driver=btrfs"]),
-        ("DOCKER_OPTS=\"--debug \\\n  -s vfs\"\nNEXT=1\n", "btrfs", [], "DOCKER_OPTS=\"--debug   --storage-driver=btrfs\"\nNEXT=1\n", ["--debug", "--storage-driver=btrfs"]),
+        ("DOCKER_OPTS=\"--debug\n  -s vfs\"\nNEXT=1\n", "btrfs", [], "DOCKER_OPTS=\"--debug   --storage-driver=btrfs\"\nNEXT=1\n", ["--debug", "--storage-driver=btrfs"]),
         ("DOCKER_OPTS=\"-s vfs\"", "btrfs", [], "DOCKER_OPTS=\"--storage-driver=btrfs\"", ["--storage-driver=btrfs"]),
         ("# only comments\n", "btrfs", [], "# only comments\nDOCKER_OPTS=\"--storage-driver=btrfs\"\n", ["--storage-driver=btrfs"]),
         ("", "btrfs", [], "DOCKER_OPTS=\"--storage-driver=btrfs\"\n", ["--storage-driver=btrfs"]),
@@ -50,7 +50,11 @@ import Testing
     /// the line there; `A="x"; B=1` is two assignments to bash and A=`x; B=1` to systemd.
     @Test(arguments: ["DOCKER_OPTS=\"-s vfs\"\r\nA=1\r\n", "DOCKER_OPTS=\"-s vfs\"; OTHER=1\n",
                       "DOCKER_OPTS=\"--log-level=warn\"\nDOCKER_OPTS+=\" -s vfs\"\n",
-                      "export DOCKER_OPTS=\"-s vfs\"\n", "DOCKER_OPTS=\"-s vfs\" # admin note\n"])
+                      "export DOCKER_OPTS=\"-s vfs\"\n", "DOCKER_OPTS=\"-s vfs\" # admin note\n",
+                      // Outside attack on issue 15: lines outside the accepted grammar.
+                      "DOCKER_OPTS=\"-s btrfs\"\nDOCKER_OPTS\\\n=x\n", "; comment\nDOCKER_OPTS=\"-s vfs\"\n",
+                      "DOCKER_OPTS=\"-s vfs\"\nunset DOCKER_OPTS\n", "DOCKER_OPTS=\"-s vfs\"\nreturn\nDOCKER_OPTS=x\n",
+                      "DOCKER_OPTS=~/x\n"])
     func refusesLinesTheReadersReadDifferently(_ input: String) throws {
         var observed = Self.btrfsFS
         observed.sysconfig = Array(input.utf8)
@@ -181,7 +185,7 @@ import Testing
     @Test func randomOptionListsSurviveBash() throws {
         var rng = SplitMix(seed: 0x5eed)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._,:=/+@%-")
-        let bases = [Fixtures.sysconfigSUSE, Fixtures.sysconfigKiwi, "DOCKER_OPTS='--x'\n", "DOCKER_OPTS=\"a \\\n b\""]
+        let bases = [Fixtures.sysconfigSUSE, Fixtures.sysconfigKiwi, "DOCKER_OPTS='--x'\n", "DOCKER_OPTS=\"a\n b\""]
         for round in 0..<60 {
             let count = Int(rng.next() % 6)
             var others: [String] = []

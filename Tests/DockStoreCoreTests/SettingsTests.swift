@@ -58,4 +58,25 @@ import Testing
             #expect(error.message.hasPrefix("/etc/sysconfig/dockstore line") || fragment.contains("needs"), "\(error.message)")
         } catch { Issue.record("\(error)") }
     }
+
+    /// Only dockstore reads the settings file, with the grammar of /etc/sysconfig/docker (outside
+    /// attack on issue 15): blank lines, `#` comments and `NAME=value`; a command, a CR line
+    /// end, a continuation or a tilde bash would expand is refused (exit 2) naming the line.
+    @Test(arguments: [
+        ("DOCKSTORE_SIZE=200M\r\n", 1, "carriage return"), ("# c\r\nDOCKSTORE_SIZE=200M\n", 1, "carriage return"),
+        ("unset DOCKSTORE_SIZE\n", 1, "unset"), ("DOCKSTORE_SIZE=20G\nunset DOCKSTORE_SIZE\n", 2, "unset"),
+        ("export DOCKSTORE_SIZE=20G\n", 1, "export"), ("DOCKSTORE_IMAGE=~/x.img\n", 1, "~"),
+        ("DOCKSTORE_SIZE=20\\\nG\n", 1, "backslash"), ("; c\nDOCKSTORE_SIZE=20G\n", 1, ";"),
+        ("DOCKSTORE_SIZE=20G; DOCKSTORE_THICK=yes\n", 1, "follows the value"),
+    ])
+    func refusesLinesOutsideTheGrammar(_ text: String, _ line: Int, _ fragment: String) {
+        do {
+            _ = try ProvisionSettings.parse(text, path: "/etc/sysconfig/dockstore")
+            Issue.record("accepted \(text.debugDescription)")
+        } catch let error as DockStoreError {
+            #expect(error.kind == .refused)
+            #expect(error.message.hasPrefix("/etc/sysconfig/dockstore line \(line) "), "\(error.message)")
+            #expect(error.message.contains(fragment) && error.message.contains("re-run") && !error.message.contains("\n"), "\(error.message)")
+        } catch { Issue.record("\(error)") }
+    }
 }

@@ -5,7 +5,7 @@ import Testing
     static let samples: [String] = [
         Fixtures.sysconfigSUSE, Fixtures.sysconfigWithOptions, Fixtures.sysconfigKiwi,
         "", "\n", "A=1", "DOCKER_OPTS='-s btrfs'\n", "DOCKER_OPTS=-s\\ btrfs\n",
-        "DOCKER_OPTS=\"--a \\\n --b\"\nOTHER=x\n", "# only a comment", "if true; then\n  X=1\nfi\n",
+        "DOCKER_OPTS=\"--a\n --b\"\nOTHER=x\n", "# only a comment", " \t\n  # indented\n",
         "X=\"caf\u{e9}\"\n", "A='$HOME'\n",
     ]
 
@@ -21,7 +21,6 @@ import Testing
         ("DOCKER_OPTS=-s\\ btrfs\n", "-s btrfs"),
         ("  DOCKER_OPTS=\"a\"'b'c\n", "abc"),
         ("DOCKER_OPTS=\"a \\\"q\\\" \\$ \\` \\\\ \\n\"\n", "a \"q\" $ ` \\ \\n"),
-        ("DOCKER_OPTS=\"--a \\\n--b\"\n", "--a --b"),
         ("DOCKER_OPTS=\"--a\n--b\"\n", "--a\n--b"),
         ("DOCKER_OPTS=\"1\"\nDOCKER_OPTS=\"2\"\n", "2"),
         ("DOCKER_OPTS=\"x\"\t \n# comment\n", "x"),
@@ -51,10 +50,31 @@ import Testing
         #expect(file.text == "# c\nDOCKER_OPTS=\"-s btrfs\"  \nB=2")
     }
 
-    @Test func setReplacesContinuedValue() throws {
-        var file = try SysconfigFile(path: "f", text: "DOCKER_OPTS=\"--a \\\n --b\"\nOTHER=x\n")
+    @Test func setReplacesAValueSpanningLines() throws {
+        var file = try SysconfigFile(path: "f", text: "DOCKER_OPTS=\"--a\n --b\"\nOTHER=x\n")
         try file.set("DOCKER_OPTS", to: "--c")
         #expect(file.text == "DOCKER_OPTS=\"--c\"\nOTHER=x\n")
+    }
+
+    /// Only blank lines, `#` comments and `NAME=value` are accepted (outside attack on issue
+    /// 15): a command, a keyword, a continuation or a tilde bash expands is refused in one line
+    /// naming the file and the line, also where bash and systemd happen to read it alike.
+    @Test(arguments: [
+        ("A=1\nunset A\n", 2), ("if true; then\n  X=1\nfi\n", 1), ("echo DOCKER_OPTS=x\n", 1),
+        ("DOCKER_OPTS=\"--a \\\n --b\"\n", 1), ("A=x\\\n", 1), ("A=x\\", 1), ("B=1\nA\\\n=x\n", 2),
+        ("; c\nA=1\n", 1), ("A=~\n", 1), ("A=x:~/y\n", 1), ("# c \\\nA=1\n", 1), ("A=1\nreturn\n", 2),
+        ("A='x'\r\n", 1), ("# c\r\n", 1),
+    ])
+    func refusesEveryLineOutsideTheGrammar(_ text: String, _ line: Int) throws {
+        for systemdReadsIt in [true, false] {
+            do {
+                _ = try SysconfigFile(path: "/etc/f", bytes: Array(text.utf8), systemdReadsIt: systemdReadsIt)
+                Issue.record("\(text.debugDescription) was accepted")
+            } catch let error as DockStoreError {
+                #expect(error.message.hasPrefix("/etc/f line \(line) "), "\(error.message)")
+                #expect(error.message.contains("re-run") && !error.message.contains("\n"), "\(error.message)")
+            }
+        }
     }
 
     @Test func setAppendsWhenMissingAndAddsNewline() throws {
@@ -111,7 +131,7 @@ extension String {
     @Test func aContinuedCommandLineHidesTheNextLine() throws {
         // systemd reads DOCKER_OPTS=x there, bash does not: refused on line 2.
         #expect(throws: DockStoreError.self) { try SysconfigFile(path: "f", text: "echo a \\\nDOCKER_OPTS=x\n") }
-        let file = try SysconfigFile(path: "f", text: "echo a\nB='it''s # not a comment'\n")
+        let file = try SysconfigFile(path: "f", text: "B='it''s # not a comment'\n")
         #expect(file.value("DOCKER_OPTS") == nil)
         #expect(file.value("B") == "its # not a comment")
     }

@@ -51,6 +51,10 @@ struct BadInputMatrixTests {
         (["provision", "--force"], "", 64, "--force goes with --device"),
         (["provision"], "printf 'DOCKER_OPTS=\"$(reboot)\"\\n' > $R/etc/sysconfig/docker", 2, "bash expands the $ or ` in DOCKER_OPTS"),
         (["provision"], "printf 'DOCKER_OPTS=\"-s btrfs\\n' > $R/etc/sysconfig/docker", 2, "never closed"),
+        // Outside attack on issue 15: lines outside the accepted grammar, also with --force.
+        (["backend", "vfs", "--force"], "printf 'DOCKER_OPTS=\"-s btrfs\"\\nunset DOCKER_OPTS\\n' > $R/etc/sysconfig/docker", 2, "sysconfig/docker line 2 is no blank line"),
+        (["backend", "vfs", "--force"], "printf 'DOCKER_OPTS=\"-s btrfs\"\\nDOCKER_OPTS\\\\\\n=x\\n' > $R/etc/sysconfig/docker", 2, "sysconfig/docker line 2 is no blank line"),
+        (["provision"], "printf 'DOCKSTORE_SIZE=200M\\r\\n' > $R/etc/sysconfig/dockstore", 2, "sysconfig/dockstore line 1 ends in a carriage return"),
         (["provision"], "printf '{ \"storage-driver\": ' > $R/etc/docker/daemon.json", 2, "daemon.json is not valid JSON"),
         (["provision"], "printf '[\"storage-driver\"]' > $R/etc/docker/daemon.json", 2, "does not hold a JSON object"),
         (["provision"], "printf 'a /var/lib/docker btrfs defaults 0 0\\nb /var/lib/docker btrfs defaults 0 0\\n' > $R/etc/fstab", 2, "2 lines for /var/lib/docker"),

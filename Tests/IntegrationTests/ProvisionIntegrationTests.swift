@@ -107,7 +107,7 @@ struct ProvisionIntegrationTests {
 
     @Test func switchesDockerOptsAndKeepsEverythingElse() throws {
         try withTestRoot { root in
-            let original = "\n## Path           : System/Management\n## Type           : string\n#\nOTHER='x y'\nexport DOCKER_OPTS=\"--log-level=warn -s overlay2 --storage-opt overlay2.size=10G --insecure-registry 10.0.0.5:5000\" # admin\nTAIL=1"
+            let original = "\n## Path           : System/Management\n## Type           : string\n#\nOTHER='x y'\nDOCKER_OPTS=\"--log-level=warn -s overlay2 --storage-opt overlay2.size=10G --insecure-registry 10.0.0.5:5000\"  \nTAIL=1"
             try root.write(root.sysconfig, original)
             let result = try root.dockstore(["provision"])
             #expect(result.status == 0, "\(result.stderr)")

@@ -3,18 +3,22 @@
 /// `## Path/Type/Default` headers, other variables, unknown lines, a missing final newline)
 /// stays as it was.
 ///
-/// Values are read as bash reads an assignment: unquoted text with backslash escapes,
-/// single quotes, double quotes (where `\` escapes only `$`, `` ` ``, `"`, `\` and a
-/// newline), backslash-newline continuations, and any mix of these. A value that bash
+/// Only three kinds of line are accepted (`SysconfigParser`): blank lines, `#` comments not
+/// ending in a backslash, and plain `NAME=value` assignments with nothing but blanks after
+/// the value. Any other line — a command (`unset`, `read`, `return`, `export`, …), a keyword,
+/// a `;` at the start, a backslash-newline continuation, an unquoted `~` bash would expand, a
+/// CR line end — is refused with its line number, in the settings file too. Values are read as
+/// bash reads an assignment: unquoted text with backslash escapes, single quotes, double quotes
+/// (where `\` escapes only `$`, `` ` ``, `"` and `\`), and any mix of these. A value that bash
 /// would expand (`$VAR`, `` `cmd` ``) cannot be known without running the shell; it is
 /// reported as such and not rewritten.
 ///
 /// docker.service reads the same file as an `EnvironmentFile=`, which systemd parses its own
-/// way (`SystemdEnvironmentReader`). A file in which any line means something else to bash than
-/// to systemd — more after a value on its line (`;`, `&&`, a comment, another assignment),
-/// `export`, `NAME+=`, an array element, `$`/backtick expansion, CR line ends, a quote inside a
-/// word, a NUL, a comment ending in a backslash — is refused with that line's number: which
-/// reading is meant cannot be known, and an edit would change one of them.
+/// way (`SystemdEnvironmentReader`). An assignment that means something else to bash than to
+/// systemd — more after a value on its line (`;`, `&&`, a comment, another assignment),
+/// `NAME+=`, an array element, `$`/backtick expansion, a quote inside a word, a NUL — is
+/// refused with its line number: which reading is meant cannot be known, and an edit would
+/// change one of them.
 public struct SysconfigFile: Sendable {
     /// One `NAME=value` statement, possibly spread over several physical lines.
     public struct Assignment: Sendable, Equatable {
