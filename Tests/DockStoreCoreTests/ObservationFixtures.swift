@@ -15,7 +15,7 @@ extension ProvisionObservation {
                              mountpointParentExists: mountpointParentExists, imageMountedAt: imageMountedAt,
                              imageLoops: imageLoops, unfitImageLoops: [], imageFilesystemOpen: imageFilesystemOpen,
                              mountedImageDeleted: false, bootDisabled: false, mountUnit: mountUnit,
-                             fstab: fstab.map { Array($0.utf8) }, dropIn: dropIn, sysconfig: sysconfig.map { Array($0.utf8) },
+                             fstab: fstab.map { Array($0.utf8) }, dropIn: dropIn.map { Array($0.utf8) }, sysconfig: sysconfig.map { Array($0.utf8) },
                              daemonJSON: daemonJSON.map { Array($0.utf8) }, hostAvailable: hostAvailable,
                              systemdRunning: systemdRunning, device: device)
     }
@@ -24,12 +24,12 @@ extension ProvisionObservation {
 extension TeardownObservation {
     static func fixture(dockerdPID: Int32? = nil, mounted: MountEntry? = nil, imageLoops: [String] = [], imageExists: Bool = false,
                         device: String? = nil, deviceMountedElsewhere: [String] = [], fstab: String? = nil,
-                        storeUUID: String? = nil, dropInExists: Bool = false, sysconfig: String? = nil,
+                        storeUUID: String? = nil, dropIn: DockerDropIn.Ownership? = nil, sysconfig: String? = nil,
                         systemdRunning: Bool = false) -> TeardownObservation {
         TeardownObservation(dockerdPID: dockerdPID, mounted: mounted, imageLoops: imageLoops, imageExists: imageExists,
                             device: device, deviceMountedElsewhere: deviceMountedElsewhere, fstab: fstab.map { Array($0.utf8) },
                             storeUUID: storeUUID, deviceLabel: nil, journalUUID: nil, migrationOpen: false,
-                            dropInExists: dropInExists, sysconfig: sysconfig.map { Array($0.utf8) },
+                            dropIn: dropIn, sysconfig: sysconfig.map { Array($0.utf8) },
                             systemdRunning: systemdRunning, bootDisabled: false, reclaimOpen: false)
     }
 }

@@ -46,7 +46,7 @@ import Testing
         }, ["create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
         ("legacy fstab line", with { $0.fstab = Array((Fixtures.fstabLegacy).utf8) }, ["fstab"]),
         ("fstab missing", with { $0.fstab = nil }, ["fstab"]),
-        ("drop-in edited by hand", with { $0.dropIn = "[Unit]\n" }, ["drop-in"]),
+        ("drop-in dockstore wrote for another mountpoint", with { $0.dropIn = Array(DockerDropIn.render(mountpoint: .known("/srv/docker")).utf8) }, ["drop-in"]),
         ("kiwi sysconfig already selects btrfs", with { $0.sysconfig = Array((Fixtures.sysconfigKiwi).utf8) }, []),
         ("sysconfig selects overlay2", with { $0.sysconfig = Array((Fixtures.sysconfigWithOptions).utf8) }, ["sysconfig"]),
         ("daemon.json selects btrfs: no flag", with { $0.daemonJSON = Array("{\"storage-driver\": \"btrfs\"}".utf8) }, ["sysconfig"]),
@@ -104,6 +104,10 @@ import Testing
         ("image's filesystem open in another mount namespace", with {
             $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.imageFilesystemOpen = true
         }, .refused, "would make a second copy"),
+        ("drop-in written by an admin", with { $0.dropIn = Array("[Unit]\n".utf8) }, .refused, "move them to another drop-in file such as"),
+        ("admin lines in dockstore's drop-in, store unmounted", with {
+            $0.dropIn = Array((dropIn + "[Service]\nEnvironment=HTTP_PROXY=http://proxy:3128\n").utf8); $0.mountpoint = .emptyFolder; $0.imageMountedAt = []
+        }, .refused, "dockstore.conf is not the drop-in dockstore writes (it holds lines after RequiresMountsFor=)"),
         ("foreign fstab line", with { $0.fstab = Array(("UUID=1 /var/lib/docker xfs defaults 0 0\n").utf8) }, .refused, "already mounts UUID=1"),
         ("daemon.json invalid", with { $0.daemonJSON = Array("{ nope".utf8) }, .refused, "not valid JSON"),
         ("daemon.json not an object", with { $0.daemonJSON = Array("[1]".utf8) }, .refused, "does not hold a JSON object"),

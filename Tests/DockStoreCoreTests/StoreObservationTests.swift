@@ -60,7 +60,7 @@ import Foundation
     static let teardownCases: [(String, StoreObservation, TeardownObservation?, DockStoreError?)] = [
         ("image store, mounted", store(), {
             var o = TeardownObservation.fixture(mounted: loopMount, imageLoops: ["/dev/loop0"], imageExists: true, fstab: imageLine,
-                                        storeUUID: "u", dropInExists: true, systemdRunning: true)
+                                        storeUUID: "u", dropIn: .dockstore, systemdRunning: true)
             o.deviceLabel = "docker"
             return o
         }(), nil),
@@ -72,7 +72,7 @@ import Foundation
             $0.systemdRunning = .read(false)
         }, {
             var o = TeardownObservation.fixture(mounted: deviceMount, device: "/dev/nvme1n1", fstab: "UUID=u \(mountpoint) btrfs nofail 0 0\n",
-                                        storeUUID: "u", dropInExists: true)
+                                        storeUUID: "u", dropIn: .dockstore)
             o.deviceLabel = "docker"
             o.journalUUID = "u"
             o.migrationOpen = true
@@ -88,7 +88,7 @@ import Foundation
             $0.image = .read(.missing)
             $0.fstab = .read(nil)
         }, {
-            var o = TeardownObservation.fixture(mounted: ext4Mount, device: "/dev/nvme2n1", storeUUID: "e", dropInExists: true,
+            var o = TeardownObservation.fixture(mounted: ext4Mount, device: "/dev/nvme2n1", storeUUID: "e", dropIn: .dockstore,
                                         systemdRunning: true)
             o.deviceLabel = "appdata"
             return o
@@ -99,7 +99,7 @@ import Foundation
             $0.btrfs = .read(nil)
             $0.mountedSource = .read(nil)
             $0.image = .read(.notRegular(.directory))
-        }, TeardownObservation.fixture(fstab: imageLine, dropInExists: true, systemdRunning: true), nil),
+        }, TeardownObservation.fixture(fstab: imageLine, dropIn: .dockstore, systemdRunning: true), nil),
         ("mount table unreadable: refused, not 'nothing mounted'", store { $0.mounts = .unreadable(cannotReadMounts) },
          nil, cannotReadMounts),
         ("fstab unreadable: refused, not 'no line'", store { $0.fstab = .unreadable(cannotReadFstab) }, nil, cannotReadFstab),
@@ -115,7 +115,7 @@ import Foundation
     func teardownInputFromTheStore(_ index: Int) throws {
         let (name, store, expected, refusal) = Self.teardownCases[index]
         do {
-            let derived = try TeardownObservation(store: store, dockerdPID: nil, dropInExists: true, sysconfig: nil)
+            let derived = try TeardownObservation(store: store, dockerdPID: nil, dropIn: .dockstore, sysconfig: nil)
             #expect(refusal == nil, "\(name): derived \(derived)")
             #expect(derived == expected, "\(name)")
         } catch let error as DockStoreError {

@@ -12,7 +12,7 @@ import Testing
 
     static func o(_ change: (inout TeardownObservation) -> Void) -> TeardownObservation {
         var o = TeardownObservation.fixture(mounted: loopMount, imageLoops: ["/dev/loop0"], imageExists: true, fstab: imageLine,
-                                    dropInExists: true)
+                                    dropIn: .dockstore)
         change(&o)
         return o
     }
@@ -28,7 +28,7 @@ import Testing
     static let cases: [(String, TeardownObservation, TeardownRequest, [String]?, String)] = [
         ("image store", o { _ in }, TeardownRequest(deleteImage: true),
          ["disable-boot", "unmount", "detach-loop", "fstab", "drop-in", "delete-image"], ""),
-        ("already torn down", o { $0.mounted = nil; $0.imageLoops = []; $0.imageExists = false; $0.fstab = Array(("").utf8); $0.dropInExists = false; $0.bootDisabled = true },
+        ("already torn down", o { $0.mounted = nil; $0.imageLoops = []; $0.imageExists = false; $0.fstab = Array(("").utf8); $0.dropIn = nil; $0.bootDisabled = true },
          TeardownRequest(), [], ""),
         ("device store proven by its fstab line", device(), TeardownRequest(wipeDevice: true),
          ["disable-boot", "unmount", "fstab", "drop-in", "wipe-device"], ""),
@@ -40,6 +40,8 @@ import Testing
          nil, "neither an fstab line for /var/lib/docker nor a migration journal names UUID=u"),
         ("a UUID that cannot be read", device { $0.storeUUID = nil }, TeardownRequest(), nil, "its filesystem UUID cannot be read"),
         ("dockerd runs", o { $0.dockerdPID = 42 }, TeardownRequest(), nil, "pass --stop-docker"),
+        ("the drop-in holds an admin's lines", o { $0.dropIn = .foreign("it holds lines after RequiresMountsFor=") }, TeardownRequest(),
+         nil, "dockstore.conf is not the drop-in dockstore writes (it holds lines after RequiresMountsFor=); teardown would lose the lines it holds"),
         ("wipe asked for an image store", o { _ in }, TeardownRequest(wipeDevice: true), nil, "the store has no device"),
     ]
 

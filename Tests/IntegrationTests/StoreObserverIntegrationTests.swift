@@ -88,7 +88,7 @@ struct StoreObserverIntegrationTests {
             #expect(try store.systemdRunning.value() == false)
 
             // What each command derives from it agrees with the same reading.
-            let teardown = try TeardownObservation(store: store, dockerdPID: nil, dropInExists: true, sysconfig: nil)
+            let teardown = try TeardownObservation(store: store, dockerdPID: nil, dropIn: .dockstore, sysconfig: nil)
             #expect(teardown.mounted == mount && teardown.imageLoops == [loop] && teardown.journalUUID == uuid && teardown.reclaimOpen)
             let grow = try Grower(host: host, mountpoint: root.mountpoint).observe()
             #expect(grow.devices.map(\.devid) == btrfs.members.map(\.devid))
@@ -111,7 +111,7 @@ struct StoreObserverIntegrationTests {
             }
             #expect(error.message.contains("is not a migration journal dockstore can read"))
             #expect(try store.mount() != nil)
-            #expect(throws: error) { try TeardownObservation(store: store, dockerdPID: nil, dropInExists: false, sysconfig: nil) }
+            #expect(throws: error) { try TeardownObservation(store: store, dockerdPID: nil, dropIn: nil, sysconfig: nil) }
             let teardown = try root.dockstore(["teardown", "--dry-run"])
             #expect(teardown.status == 2)
             #expect(teardown.stderr.contains("is not a migration journal dockstore can read"))

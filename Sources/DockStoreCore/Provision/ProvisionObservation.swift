@@ -46,7 +46,8 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var mountUnit: SystemdMountUnit?
     /// nil when the file does not exist.
     public var fstab: [UInt8]?
-    public var dropIn: String?
+    /// The docker.service drop-in's bytes; nil when the file does not exist.
+    public var dropIn: [UInt8]?
     public var sysconfig: [UInt8]?
     public var daemonJSON: [UInt8]?
     /// Free bytes on the filesystem holding the image's folder.
@@ -61,7 +62,7 @@ public struct ProvisionObservation: Sendable, Equatable {
     public init(image: Image, unfinishedImage: UnfinishedImage.Leftover, newImageUUID: String, imageFolderExists: Bool, mountpoint: Mountpoint, mountpointParentExists: Bool,
                 imageMountedAt: [String], imageLoops: [String], unfitImageLoops: [String], imageFilesystemOpen: Bool,
                 mountedImageDeleted: Bool, bootDisabled: Bool, mountUnit: SystemdMountUnit?, fstab: [UInt8]?,
-                dropIn: String?, sysconfig: [UInt8]?, daemonJSON: [UInt8]?, hostAvailable: UInt64?,
+                dropIn: [UInt8]?, sysconfig: [UInt8]?, daemonJSON: [UInt8]?, hostAvailable: UInt64?,
                 systemdRunning: Bool, device: DeviceObservation?) {
         self.image = image
         self.unfinishedImage = unfinishedImage

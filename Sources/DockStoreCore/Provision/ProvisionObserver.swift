@@ -89,7 +89,7 @@ public struct ProvisionObserver: Sendable {
             unfitImageLoops: unfitImageLoops, imageFilesystemOpen: imageFilesystemOpen,
             mountedImageDeleted: mountedImageDeleted, bootDisabled: try store.bootDisabled.value(),
             mountUnit: systemdRunning ? try SystemdMountUnit.read(mountpoint: request.mountpoint.string) : nil,
-            fstab: try store.fstab.value(), dropIn: try FileContents.readString(HostPaths.dockerDropIn, on: host),
+            fstab: try store.fstab.value(), dropIn: try FileContents.read(HostPaths.dockerDropIn, on: host),
             sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host),
             daemonJSON: try FileContents.read(HostPaths.daemonJSON, on: host),
             hostAvailable: imageFolderExists ? try HostSpace.of(host.realFollowing(request.image.parent)).available : nil,

@@ -4,6 +4,10 @@ public enum ProvisionPlanner {
     public static func plan(_ observed: ProvisionObservation, _ request: ProvisionRequest,
                             _ host: Host) throws -> ProvisionPlan {
         var warnings: [String] = []
+        // First, so that a drop-in holding an admin's lines refuses before anything is made.
+        if let bytes = observed.dropIn, case .foreign(let reason) = DockerDropIn.ownership(of: bytes) {
+            throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
+        }
         let mounted = try checkMountpoint(observed, request, host)
 
         // The store: what to create or format, what to mount, how fstab names it.
@@ -58,7 +62,7 @@ public enum ProvisionPlanner {
         if let fstabStep { steps.append(fstabStep) }
 
         let dropIn = DockerDropIn.render(mountpoint: request.mountpoint)
-        if observed.dropIn != dropIn {
+        if observed.dropIn != Array(dropIn.utf8) {
             steps.append(.writeDropIn(text: dropIn, change: observed.dropIn == nil
                 ? "create it with RequiresMountsFor=\(request.mountpoint)"
                 : "rewrite it with RequiresMountsFor=\(request.mountpoint)"))

@@ -116,6 +116,10 @@ public struct Provisioner: Sendable {
             try write(bytes, to: HostPaths.fstab, mode: 0o644, backup: true)
         case .writeDropIn(let text, _):
             try host.makeFolders(HostPaths.dockerDropIn.parent)
+            if let now = try FileContents.read(HostPaths.dockerDropIn, on: host),
+               case .foreign(let reason) = DockerDropIn.ownership(of: now) {
+                throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
+            }
             try write(Array(text.utf8), to: HostPaths.dockerDropIn, mode: 0o644, backup: false)
         case .writeDaemonJSON(let bytes, _):
             try write(bytes, to: HostPaths.daemonJSON, mode: 0o644, backup: true)

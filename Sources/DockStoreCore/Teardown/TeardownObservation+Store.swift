@@ -3,7 +3,7 @@ extension TeardownObservation {
     /// dockerd runs and Docker's drop-in and sysconfig. Pure, so tables test it; the store
     /// device found by fstab's `UUID=` line and its other mounts are read afterwards
     /// (`Teardowner.observe`).
-    public init(store: StoreObservation, dockerdPID: Int32?, dropInExists: Bool, sysconfig: [UInt8]?) throws {
+    public init(store: StoreObservation, dockerdPID: Int32?, dropIn: DockerDropIn.Ownership?, sysconfig: [UInt8]?) throws {
         let mounted = try store.mount()
         var imageExists = false
         var imageLoops: [String] = []
@@ -26,7 +26,7 @@ extension TeardownObservation {
         self.init(dockerdPID: dockerdPID, mounted: mounted, imageLoops: imageLoops, imageExists: imageExists,
                   device: device, deviceMountedElsewhere: [], fstab: try store.fstab.value(), storeUUID: storeUUID,
                   deviceLabel: deviceLabel, journalUUID: journal?.filesystemUUID, migrationOpen: journal != nil,
-                  dropInExists: dropInExists, sysconfig: sysconfig, systemdRunning: try store.systemdRunning.value(),
+                  dropIn: dropIn, sysconfig: sysconfig, systemdRunning: try store.systemdRunning.value(),
                   bootDisabled: try store.bootDisabled.value(), reclaimOpen: try store.reclaimOpen.value())
     }
 }

@@ -19,7 +19,8 @@ public struct TeardownObservation: Sendable, Equatable {
     public var journalUUID: String?
     /// A migration journal is open (also one from before UUIDs were recorded).
     public var migrationOpen: Bool
-    public var dropInExists: Bool
+    /// Whose the docker.service drop-in is; nil when it does not exist.
+    public var dropIn: DockerDropIn.Ownership?
     public var sysconfig: [UInt8]?
     public var systemdRunning: Bool
     /// /etc/dockstore.disabled exists.
@@ -32,7 +33,7 @@ public struct TeardownObservation: Sendable, Equatable {
     /// of their own).
     public init(dockerdPID: Int32?, mounted: MountEntry?, imageLoops: [String], imageExists: Bool, device: String?,
                 deviceMountedElsewhere: [String], fstab: [UInt8]?, storeUUID: String?, deviceLabel: String?,
-                journalUUID: String?, migrationOpen: Bool, dropInExists: Bool, sysconfig: [UInt8]?,
+                journalUUID: String?, migrationOpen: Bool, dropIn: DockerDropIn.Ownership?, sysconfig: [UInt8]?,
                 systemdRunning: Bool, bootDisabled: Bool, reclaimOpen: Bool) {
         self.dockerdPID = dockerdPID
         self.mounted = mounted
@@ -45,7 +46,7 @@ public struct TeardownObservation: Sendable, Equatable {
         self.deviceLabel = deviceLabel
         self.journalUUID = journalUUID
         self.migrationOpen = migrationOpen
-        self.dropInExists = dropInExists
+        self.dropIn = dropIn
         self.sysconfig = sysconfig
         self.systemdRunning = systemdRunning
         self.bootDisabled = bootDisabled
@@ -177,7 +178,12 @@ public enum TeardownPlanner {
             updated.remove(lineAt: index)
         }
         if !removed.isEmpty { steps.append(.writeFstab(bytes: updated.bytes, removed: removed.joined(separator: "', '"))) }
-        if o.dropInExists { steps.append(.removeDropIn) }
+        switch o.dropIn {
+        case nil: break
+        case .dockstore: steps.append(.removeDropIn)
+        case .foreign(let reason):
+            throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "teardown")
+        }
         if let bytes = o.sysconfig {
             var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes)
             if file.assignment(SysconfigFile.dockerOptsName) != nil,

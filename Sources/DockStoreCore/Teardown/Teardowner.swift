@@ -13,7 +13,7 @@ public struct Teardowner: Sendable {
         let dockerdPID = try DockerDaemon.running(host: host)
         let store = StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint).observe()
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID,
-                                        dropInExists: try FileStatus.of(host.real(HostPaths.dockerDropIn)) != nil,
+                                        dropIn: try FileContents.read(HostPaths.dockerDropIn, on: host).map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
         let mounts = try store.mounts.value()
         let target = store.mountpoint
@@ -69,6 +69,10 @@ public struct Teardowner: Sendable {
             case .writeFstab(let bytes, _):
                 try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
             case .removeDropIn:
+                if let now = try FileContents.read(HostPaths.dockerDropIn, on: host),
+                   case .foreign(let reason) = DockerDropIn.ownership(of: now) {
+                    throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "teardown")
+                }
                 try host.removeFile(HostPaths.dockerDropIn)
             case .writeSysconfig(let bytes, _):
                 try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
