@@ -30,6 +30,11 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
         if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .format }) {
             throw DockStoreError.usage("\(what) '\(ShownBytes.text(text))' contains U+\(String(bad.value, radix: 16, uppercase: true)), a Unicode format character (a bidirectional control or an invisible one) that changes how the path displays; choose a path without it")
         }
+        // Letters and symbols that print as blank space (`ShownBytes.isInvisible`: the Hangul
+        // fillers, the tag characters, the Braille blank) make two paths look alike.
+        if let bad = text.unicodeScalars.first(where: ShownBytes.isInvisible) {
+            throw DockStoreError.usage("\(what) '\(ShownBytes.text(text))' contains U+\(String(bad.value, radix: 16, uppercase: true)), a character that prints as nothing or blank, so the path would look like another; choose a path without it")
+        }
         // systemd's UTF-8 check (unichar_is_valid) also refuses the noncharacters, and then
         // ignores the whole line: "String is not UTF-8 clean".
         if let bad = text.unicodeScalars.first(where: { (0xFDD0...0xFDEF).contains($0.value) || $0.value & 0xFFFE == 0xFFFE }) {

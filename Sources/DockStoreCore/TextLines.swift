@@ -78,10 +78,19 @@ public enum ShownBytes {
     /// Whether `scalar` prints as itself (see the type's rule).
     public static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value >= 0x20 && scalar.value < 0x7f { return true }
+        if isInvisible(scalar) { return false }
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator, .surrogate: return false
         default: return true
         }
+    }
+
+    /// A character outside the control, format and separator categories that still prints as
+    /// nothing or as blank: Unicode's default-ignorable code points (the Hangul fillers U+115F,
+    /// U+1160, U+3164, U+FFA0, the tags U+E0000–E0FFF, variation selectors) and the Braille
+    /// blank U+2800.
+    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value == 0x2800 || (scalar.value >= 0x80 && scalar.properties.isDefaultIgnorableCodePoint)
     }
 
     private static func escape(_ byte: UInt8) -> String {

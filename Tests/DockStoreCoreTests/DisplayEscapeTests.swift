@@ -24,6 +24,7 @@ struct DisplayEscapeTests {
         ([0xED, 0xA0, 0x80], "\\xED\\xA0\\x80"),
         (Array("back\\slash".utf8), "back\\slash"),
         (Array("emoji 🐳".utf8), "emoji 🐳"),
+        (Array("fill\u{3164}er\u{2800}".utf8), "fill\\xE3\\x85\\xA4er\\xE2\\xA0\\x80"),
     ]
 
     @Test(arguments: shown)
@@ -53,6 +54,12 @@ struct DisplayEscapeTests {
         ("/bom\u{FEFF}", "--mountpoint '/bom\\xEF\\xBB\\xBF' contains U+FEFF, a Unicode format character (a bidirectional control or an invisible one) that changes how the path displays; choose a path without it"),
         ("/x\u{9B}y", "--mountpoint '/x\\xC2\\x9By' contains the character U+9B: fstab and systemd units cannot carry it safely; choose a path without it"),
         ("/x\u{2028}y", "--mountpoint '/x\\xE2\\x80\\xA8y' contains the character U+2028: fstab and systemd units cannot carry it safely; choose a path without it"),
+        // The second attack's invisible letters and symbols (not Cf).
+        ("/var/lib/docker\u{3164}", "--mountpoint '/var/lib/docker\\xE3\\x85\\xA4' contains U+3164, a character that prints as nothing or blank, so the path would look like another; choose a path without it"),
+        ("/a\u{115F}", "--mountpoint '/a\\xE1\\x85\\x9F' contains U+115F, a character that prints as nothing or blank, so the path would look like another; choose a path without it"),
+        ("/a\u{FFA0}", "--mountpoint '/a\\xEF\\xBE\\xA0' contains U+FFA0, a character that prints as nothing or blank, so the path would look like another; choose a path without it"),
+        ("/a\u{E0080}", "--mountpoint '/a\\xF3\\xA0\\x82\\x80' contains U+E0080, a character that prints as nothing or blank, so the path would look like another; choose a path without it"),
+        ("/a\u{2800}", "--mountpoint '/a\\xE2\\xA0\\x80' contains U+2800, a character that prints as nothing or blank, so the path would look like another; choose a path without it"),
     ]
 
     @Test(arguments: refused)
