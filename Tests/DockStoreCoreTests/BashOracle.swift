@@ -11,20 +11,12 @@ enum BashOracle {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let file = folder + "/sysconfig"
         try text.write(toFile: file, atomically: false, encoding: .utf8)
-        let process = Process()
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["--noprofile", "--norc", "-c", "set -e; . \"$1\" >/dev/null; for w in $DOCKER_OPTS; do printf '%s\\0' \"$w\"; done", "bash", file]
         // No PATH: a line of the file that is a command (generated files have them) finds
         // nothing to run; the script itself needs only builtins.
-        process.environment = ["PATH": "/nonexistent"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw OracleError(status: process.terminationStatus) }
+        let (status, data) = try OracleProcess.run(
+            "/bin/bash", ["--noprofile", "--norc", "-c", "set -e; . \"$1\" >/dev/null; for w in $DOCKER_OPTS; do printf '%s\\0' \"$w\"; done", "bash", file],
+            environment: ["PATH": "/nonexistent"], in: folder)
+        guard status == 0 else { throw OracleError(status: status) }
         return String(decoding: data, as: UTF8.self).split(separator: "\0", omittingEmptySubsequences: false)
             .dropLast().map(String.init)
     }

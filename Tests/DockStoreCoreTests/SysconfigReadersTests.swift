@@ -88,18 +88,8 @@ import Testing
         let file = folder + "/environment.d/50-sysconfig.conf"
         try Data(bytes).write(to: URL(fileURLWithPath: file))
         func run(_ executable: String, _ arguments: [String], _ environment: [String: String]) throws -> (Int32, String) {
-            let process = Process()
-            process.currentDirectoryURL = URL(fileURLWithPath: folder)
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = environment
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            let (status, data) = try OracleProcess.run(executable, arguments, environment: environment, in: folder)
+            return (status, String(decoding: data, as: UTF8.self))
         }
         func parse(_ out: String) -> [String: String] {
             var result: [String: String] = [:]

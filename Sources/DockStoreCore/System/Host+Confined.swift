@@ -108,12 +108,7 @@ extension Host {
     /// Removes the file at `path` inside the root (a symlink there is removed, not followed;
     /// nothing there is fine), and flushes its folder so that the removal survives a power cut.
     func removeFile(_ path: HostPath) throws {
-        let dir: Int32
-        switch try openInRoot(path.parent, O_RDONLY | O_DIRECTORY) {
-        case .success(let fd): dir = fd
-        case .failure(let code) where code == ENOENT: return
-        case .failure(let code): throw DockStoreError.system("cannot open the folder", real(path.parent), errno: code)
-        }
+        guard let dir = try openParentInRoot(path) else { return }
         defer { close(dir) }
         switch Syscall.attempt({ unlinkat(dir, path.lastComponent, 0) }) {
         case .success: break
@@ -121,5 +116,15 @@ extension Host {
         case .failure(let code): throw DockStoreError.system("cannot remove", real(path), errno: code)
         }
         try Syscall.check("cannot flush", real(path.parent)) { fsync(dir) }
+    }
+
+    /// A descriptor of the folder holding `path`, opened inside the root; nil when that folder
+    /// does not exist (nothing to remove there).
+    func openParentInRoot(_ path: HostPath) throws -> Int32? {
+        switch try openInRoot(path.parent, O_RDONLY | O_DIRECTORY) {
+        case .success(let fd): return fd
+        case .failure(let code) where code == ENOENT: return nil
+        case .failure(let code): throw DockStoreError.system("cannot open the folder", real(path.parent), errno: code)
+        }
     }
 }

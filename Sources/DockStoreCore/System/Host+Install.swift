@@ -36,12 +36,7 @@ extension Host {
     /// and no loop device is bound to it (so it is not mounted either), looked at again right
     /// before the unlink; then flushes its folder. Nothing there is fine (a re-run).
     func removeFile(_ path: HostPath, ifStill device: UInt64, _ inode: UInt64, what: String) throws {
-        let dir: Int32
-        switch try openInRoot(path.parent, O_RDONLY | O_DIRECTORY) {
-        case .success(let fd): dir = fd
-        case .failure(let code) where code == ENOENT: return
-        case .failure(let code): throw DockStoreError.system("cannot open the folder", real(path.parent), errno: code)
-        }
+        guard let dir = try openParentInRoot(path) else { return }
         defer { close(dir) }
         let shown = real(path)
         var st = stat()
