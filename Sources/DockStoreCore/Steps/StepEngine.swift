@@ -1,6 +1,7 @@
 /// The one apply loop of every changing command: the write preflight for all steps before
-/// the first acts, then for each step its re-check, its pause point, the action, the progress
-/// report and its failpoint, in that order. A failed step stops the loop; what ran is left
+/// the first acts, then for each step its pause point, its re-check, the action, the progress
+/// report and its failpoint, in that order (the pause stands for time passing between plan and
+/// act, so the re-check comes after it). A failed step stops the loop; what ran is left
 /// for the next run to find done (every step is idempotent).
 public enum StepEngine {
     public static func apply<Step: AppliedStep>(_ steps: [Step], in context: Step.Context,
@@ -8,8 +9,8 @@ public enum StepEngine {
                                                act: (Step) throws -> Void) throws {
         try preflight(steps, in: context)
         for step in steps {
-            try step.recheck(context)
             Failpoint.pause(step.id)
+            try step.recheck(context)
             try act(step)
             progress(step)
             Failpoint.reached(step.failpoint)
