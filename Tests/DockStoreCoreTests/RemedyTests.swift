@@ -6,7 +6,7 @@ import Testing
 /// and addresses it by the paths inside the --root check was given.
 @Suite struct RemedyTests {
     enum Store: String, CaseIterable, CustomTestStringConvertible {
-        case image, imageUnderRoot, imageOutsideRoot, ebs, fixedDevice, migrating, roomLent, xfs
+        case image, imageUnderRoot, imageOutsideRoot, ebs, xenDisk, fixedDevice, migrating, roomLent, xfs
         var testDescription: String { rawValue }
     }
 
@@ -29,6 +29,9 @@ import Testing
         case .ebs:
             f.devices = [nvme]
             f.remedyContext = RemedyContext(ebsMembers: [1])
+        case .xenDisk:
+            f.devices = [.init(devid: 1, path: "/dev/xvdf", size: 100 << 30, errors: [:])]
+            f.remedyContext = RemedyContext(xenMembers: [1])
         case .fixedDevice:
             f.devices = [nvme]
         case .migrating:
@@ -59,6 +62,11 @@ import Testing
         case .ebs:
             return (["enlarge the EBS volume (aws ec2 modify-volume), then dockstore grow --mountpoint /var/lib/docker", "dockstore reclaim --mountpoint /var/lib/docker"],
                     ["--to SIZE", "migrate-ebs", "--image"])
+        case .xenDisk:
+            // EBS or instance store: sysfs cannot tell, so the remedy is conditional and says so.
+            return (["if it is an EBS volume, enlarge it with Elastic Volumes (aws ec2 modify-volume), then dockstore grow --mountpoint /var/lib/docker (an instance-store disk cannot be enlarged)",
+                     "dockstore reclaim --mountpoint /var/lib/docker"],
+                    ["--to SIZE", "migrate-ebs", "--image", "enlarge the EBS volume", "not an EBS volume"])
         case .fixedDevice:
             return (["dockstore reclaim --mountpoint /var/lib/docker"], ["dockstore grow", "migrate-ebs", "--image"])
         case .migrating:

@@ -9,6 +9,9 @@ enum Remedy {
         case image
         /// An EBS volume: Elastic Volumes enlarges it, then grow takes the new size.
         case ebs
+        /// A Xen virtual disk: an EBS volume on a Xen-based instance, or an instance-store
+        /// disk; nothing on the instance tells which.
+        case xenDisk
         /// Another block device: nothing in dockstore makes it larger.
         case fixedDevice
         /// More than one member: a migration, or room a reclaim lent; grow refuses.
@@ -23,6 +26,7 @@ enum Remedy {
         if present.count > 1 { return .several }
         if f.host != nil || present.first?.path.hasPrefix("/dev/loop") == true { return .image }
         if let member = present.first, f.remedyContext?.ebsMembers.contains(member.devid) == true { return .ebs }
+        if let member = present.first, f.remedyContext?.xenMembers.contains(member.devid) == true { return .xenDisk }
         return .fixedDevice
     }
 
@@ -56,6 +60,8 @@ enum Remedy {
             return "grow the image (dockstore grow --to SIZE \(scope(f)); the host needs the room)"
         case .ebs:
             return "enlarge the EBS volume (aws ec2 modify-volume), then dockstore grow \(scope(f))"
+        case .xenDisk:
+            return "if it is an EBS volume, enlarge it with Elastic Volumes (aws ec2 modify-volume), then dockstore grow \(scope(f)) (an instance-store disk cannot be enlarged)"
         case .fixedDevice:
             return nil
         case .several:

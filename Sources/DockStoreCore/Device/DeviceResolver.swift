@@ -70,6 +70,17 @@ public struct DeviceResolver: Sendable {
         return sysfs.attribute(disk, "device/serial").flatMap(EBSVolumeID.init)
     }
 
+    /// Whether a disk (or a partition's disk) is a Xen virtual block device (blkfront, named
+    /// `xvd*`, on some old kernels `sd*`): its xenbus device's modalias is `xen:vbd`. On
+    /// Xen-based EC2 instance types EBS volumes are such disks, but so are instance-store
+    /// disks, and neither carries a volume id: it may be EBS, never known to be.
+    public func isXenVirtualDisk(_ name: String) -> Bool {
+        sysfs.attribute(sysfs.disk(of: name), "device/modalias") == Self.xenVirtualDiskModalias
+    }
+
+    /// What xenbus shows as a blkfront device's modalias (`xen:` and its device type `vbd`).
+    public static let xenVirtualDiskModalias = "xen:vbd"
+
     func ebsDisks() -> [String] {
         sysfs.disks(prefix: "nvme").filter { sysfs.attribute($0, "device/model") == Self.ebsModel }
     }
