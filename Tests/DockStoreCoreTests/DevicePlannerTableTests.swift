@@ -15,6 +15,7 @@ import Testing
         enum Content: String, Sendable, CaseIterable {
             case blank, thisStore = "the store (btrfs docker, UUID u)", otherBtrfs = "btrfs labelled data", ext4, gpt
             case unrecognized = "unrecognised data", ambivalent, unreadable
+            case canceledTarget = "the partial copy of a replace migrate-ebs --abort canceled, as it recorded it"
         }
         enum Use: String, Sendable, CaseIterable {
             case free, mountedElsewhere = "mounted at /srv", btrfsMember = "member of another mounted btrfs (not in the mount table)"
@@ -72,10 +73,15 @@ import Testing
                 .blank: .blank, .thisStore: .signature(type: "btrfs", uuid: "u", label: "docker"),
                 .otherBtrfs: .signature(type: "btrfs", uuid: "x", label: "data"), .ext4: .signature(type: "ext4", uuid: "e", label: nil),
                 .gpt: .partitionTable("gpt"), .unrecognized: .unrecognizedData, .ambivalent: .ambivalent, .unreadable: .unreadable("EIO"),
+                .canceledTarget: .unrecognizedData,
             ]
             var d = DeviceObservation.fixture(device: ResolvedDevice(path: "/dev/nvme1n1", name: "nvme1n1", volumeID: EBSVolumeID("vol-0aaaaaaaaaaaaaaaa"),
                                                              requested: follows ? "UUID=u" : "/dev/nvme1n1"),
                                       kind: .blockDevice, size: 100 << 30, content: contents[content] ?? .blank, newUUID: "n")
+            if content == .canceledTarget {
+                d.canceledReplaceTarget = CanceledReplaceTarget(filesystemUUID: "s", deviceUUID: "d", volumeID: "vol-0aaaaaaaaaaaaaaaa",
+                                                                device: "/dev/nvme1n1", ends: "0123456789abcdef")
+            }
             switch use {
             case .free: break
             case .mountedElsewhere: d.mountedAt = ["/srv"]
@@ -138,6 +144,7 @@ import Testing
             case .blank, .thisStore: break
             case .ambivalent, .unreadable: reasons.append("formats only a device it can read")
             case .otherBtrfs, .ext4, .gpt, .unrecognized: if !c.force { reasons.append("never formats a device that holds data") }
+            case .canceledTarget: break   // dockstore's own leftover: every other rule still applies
             }
         }
         // fstab records a store: only that store goes there, never a new one in its place.
@@ -162,7 +169,7 @@ import Testing
                 guard case .formatDevice(_, _, let wipe) = step else { continue }
                 let holdsData = cell.content != .blank
                 if cell.follows || cell.use != .free || cell.fstab == .recordedStore || cell.mountpoint != .empty
-                    || (holdsData && !cell.force) || cell.content == .ambivalent || cell.content == .unreadable || cell.content == .thisStore {
+                    || (holdsData && !cell.force && cell.content != .canceledTarget) || cell.content == .ambivalent || cell.content == .unreadable || cell.content == .thisStore {
                     Issue.record("\(cell.testDescription): formats it")
                 }
                 if wipe != holdsData { Issue.record("\(cell.testDescription): wipe \(wipe), but it holds \(cell.content.rawValue)") }
@@ -171,8 +178,8 @@ import Testing
     }
 
     @Test func cellCount() {
-        // Named: 8 contents × 8 uses × 3 mountpoints × 2 images × 3 fstab × 2 force, plus the store mounted
+        // Named: 9 contents × 8 uses × 3 mountpoints × 2 images × 3 fstab × 2 force, plus the store mounted
         // here under 3 uses × 2 images × 3 fstab × 2 force; followed: the same without the image file.
-        #expect(Cell.all.count == 8 * 8 * 3 * 2 * 3 * 2 + 3 * 2 * 3 * 2 + 8 * 8 * 3 * 3 * 2 + 3 * 3 * 2)
+        #expect(Cell.all.count == 9 * 8 * 3 * 2 * 3 * 2 + 3 * 2 * 3 * 2 + 9 * 8 * 3 * 3 * 2 + 3 * 3 * 2)
     }
 }

@@ -22,6 +22,12 @@ import Testing
     }
 
     static let ext4 = BlockContent.signature(type: "ext4", uuid: "u", label: nil)
+    /// What migrate-ebs --abort recorded of the target its canceled replace wrote to.
+    static let canceled = CanceledReplaceTarget(filesystemUUID: "s", deviceUUID: "d", volumeID: "vol-0abc1234def567890",
+                                                device: "/dev/nvme1n1", ends: "0123456789abcdef")
+    static func canceledTarget(_ change: @escaping (inout DeviceObservation) -> Void = { _ in }) -> ProvisionObservation {
+        observed { $0.content = .unrecognizedData; $0.canceledReplaceTarget = canceled; change(&$0) }
+    }
     static let format = ["format-device", "mount", "fstab", "drop-in", "sysconfig"]
 
     /// (name, observation, --force, expected step ids or nil for a refusal, text the refusal must hold)
@@ -41,6 +47,13 @@ import Testing
         ("RAID member", observed { $0.content = .signature(type: "linux_raid_member", uuid: nil, label: nil) }, false, nil, "linux_raid_member"),
         ("unknown data", observed { $0.content = .unrecognizedData }, false, nil, "no known signature"),
         ("unknown data, forced", observed { $0.content = .unrecognizedData }, true, format, ""),
+        // The partial copy a canceled replace left, still exactly as migrate-ebs --abort recorded it
+        // (ProvisionObserver looks only at data no signature describes, and only without --force).
+        ("a canceled replace's target as the abort left it", canceledTarget(), false, format, ""),
+        ("a canceled replace's target, too small", canceledTarget { $0.size = 100 << 20 }, false, nil, "too small for btrfs"),
+        ("a canceled replace's target, mounted elsewhere", canceledTarget { $0.mountedAt = ["/mnt"] }, false, nil, "is mounted at /mnt"),
+        ("a canceled replace's target, held by dm", canceledTarget { $0.holders = ["dm-0"] }, false, nil, "in use by dm-0"),
+        ("a canceled replace's target, read-only", canceledTarget { $0.readOnly = true }, false, nil, "read-only"),
         ("ambivalent", observed { $0.content = .ambivalent }, false, nil, "more than one signature"),
         ("ambivalent, forced", observed { $0.content = .ambivalent }, true, nil, "more than one signature"),
         ("unreadable", observed { $0.content = .unreadable("EIO") }, false, nil, "unreadable"),

@@ -212,6 +212,50 @@ struct MigrationReplaceIntegrationTests {
         reliability("migrate-ebs power cut mid-replace, the boot's fstab mount failed, image loop device gone", cases: 3, runs: 3)
     }
 
+    /// Starts a replace onto `disk`, kills dockstore in the middle and aborts: the store is back
+    /// on the image and `disk` holds the partial copy the canceled replace wrote.
+    func abortMidReplace(_ root: TestRoot, _ disk: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let process = try base.startMigration(root, disk)
+        try waitForTheReplace(root, then: 50_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let aborted = try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"])
+        #expect(aborted.status == 0, "\(aborted.stdout) \(aborted.stderr)", sourceLocation: sourceLocation)
+        #expect(BlockProbe.probe(disk) == .unrecognizedData, "the canceled replace left data on \(disk)", sourceLocation: sourceLocation)
+    }
+
+    /// `provision --device` onto the target a `migrate-ebs --abort` canceled: dockstore's own
+    /// leftover, recognised by the same record migrate-ebs reuses it by, so it is formatted
+    /// without --force while it is exactly as the abort left it; changed since (mkfs.ext4) it
+    /// is data again, refused without --force, nothing changed. (Another mountpoint and image:
+    /// the store stays on its image at /var/lib/docker.)
+    @Test func provisionFormatsACanceledReplacesTargetOnlyAsTheAbortLeftIt() throws {
+        try withTestRoot { root in
+            _ = try base.layeredStore(root, megabytes: 512, snapshots: 3)
+            let elsewhere = ["--mountpoint", "/srv/docker-b", "--image", "/srv/docker-b.btrfs"]
+            let changed = try slowDisk(root)
+            try abortMidReplace(root, changed)
+            try root.sh("mkfs.ext4 -q -F \(changed)")
+            let before = root.snapshot()
+            let refused = try root.dockstore(["provision", "--device", changed] + elsewhere)
+            #expect(refused.status == 2 && refused.stderr.contains("never formats a device that holds data"), "\(refused.stdout) \(refused.stderr)")
+            #expect(root.changes(since: before) == [], "nothing changed")
+            #expect(try root.sh("blkid -s TYPE -o value \(changed)").contains("ext4"), "the ext4 is still there")
+            root.forgetBtrfs([changed])
+
+            let disk = try slowDisk(root)
+            try abortMidReplace(root, disk)
+            let plan = try root.dockstore(["provision", "--device", disk, "--dry-run"] + elsewhere)
+            #expect(plan.status == 0 && plan.stdout.contains("wipe every signature on \(disk), then format"), "\(plan.stdout) \(plan.stderr)")
+            let made = try root.dockstore(["provision", "--device", disk] + elsewhere)
+            #expect(made.status == 0, "\(made.stdout) \(made.stderr)")
+            let store = try CapacityProbe.read(mountpoint: root.mountpoint).uuid
+            let formatted = try root.sh("blkid -s UUID -o value \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(!formatted.isEmpty && formatted != store, "a new filesystem, not a second copy of the store \(store ?? "?")")
+            #expect(root.mounts().contains { $0.source == disk && $0.target == root.path + "/srv/docker-b" }, "\(root.mounts())")
+        }
+    }
+
     /// `--abort` leaves the target holding a partial copy (the kernel zeroes only its
     /// superblock's magic): refused as data by every check before. The abort records it by
     /// identity, so migrate-ebs onto the same volume reuses it while it carries exactly that;
@@ -221,15 +265,7 @@ struct MigrationReplaceIntegrationTests {
             let (inventory, sums) = try base.layeredStore(root, megabytes: 512, snapshots: 3)
             let fstab = root.read(root.fstab)
             let record = root.path + "/var/lib/dockstore/canceled-replace-targets.json"
-            func abortMidReplace(_ disk: String) throws {
-                let process = try base.startMigration(root, disk)
-                try waitForTheReplace(root, then: 50_000)
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                let aborted = try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"])
-                #expect(aborted.status == 0, "\(aborted.stdout) \(aborted.stderr)")
-                #expect(BlockProbe.probe(disk) == .unrecognizedData, "the canceled replace left data on \(disk)")
-            }
+            func abortMidReplace(_ disk: String) throws { try self.abortMidReplace(root, disk) }
             let changed = try slowDisk(root)
             try abortMidReplace(changed)
             #expect(root.read(record)?.contains("\"device\":\"\(changed)\"") == true, "the abort records the target: \(root.read(record) ?? "none")")

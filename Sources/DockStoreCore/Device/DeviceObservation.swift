@@ -18,6 +18,10 @@ public struct DeviceObservation: Sendable, Equatable {
     public var btrfsMemberOf: String?
     /// The UUID a new filesystem gets (chosen at observation so the plan can show the fstab line).
     public var newUUID: String
+    /// The record `migrate-ebs --abort` left of this device, when it still holds exactly the
+    /// partial copy the canceled replace wrote (read only for data no signature describes,
+    /// without --force): dockstore's own leftover, formatted without --force.
+    public var canceledReplaceTarget: CanceledReplaceTarget? = nil
 
     /// No defaults: an observation says what was seen, or the planner refuses (tests build
     /// theirs with a helper of their own).

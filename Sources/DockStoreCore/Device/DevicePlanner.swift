@@ -38,6 +38,10 @@ enum DevicePlanner {
                 steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: false))
             case .ambivalent, .unreadable:
                 throw DockStoreError.refused("refusing: \(label) is \(device.content.summary); dockstore formats only a device it can read and knows to be blank")
+            case .unrecognizedData where device.canceledReplaceTarget != nil:
+                // The partial copy migrate-ebs --abort recorded, still exactly as it left it.
+                try checkSize(device, fs, label)
+                steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: true))
             case .signature, .partitionTable, .unrecognizedData:
                 guard deviceRequest.force else {
                     throw DockStoreError.refused("refusing: \(label) holds \(device.content.summary); dockstore never formats a device that holds data; if it is truly unwanted, re-run with --force (which wipes it)")

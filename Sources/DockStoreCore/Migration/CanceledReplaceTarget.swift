@@ -74,13 +74,16 @@ public struct CanceledReplaceTarget: Codable, Sendable, Equatable {
         if kept.count != records.count { try write(kept, host: host) }
     }
 
-    /// The record that the device at `path` still matches for the store `storeUUID`, read now.
-    public static func recognizing(_ path: String, volumeID: String?, storeUUID: String, host: Host) throws -> CanceledReplaceTarget? {
-        let records = try read(host: host).filter { $0.filesystemUUID == storeUUID }
+    /// The record that the device at `path` still matches for the store `storeUUID`, read now;
+    /// with no `storeUUID` (provision, which moves no store onto it), for the store its
+    /// scratched superblock names.
+    public static func recognizing(_ path: String, volumeID: String?, storeUUID: String?, host: Host) throws -> CanceledReplaceTarget? {
+        let records = try read(host: host).filter { storeUUID == nil || $0.filesystemUUID == storeUUID }
         guard !records.isEmpty, let scratched = try BtrfsSuperblock.readScratched(path) else { return nil }
         let content = BlockProbe.probe(path)
         let ends = try fingerprint(path)
-        return records.first { $0.describes(scratched: scratched, content: content, ends: ends, volumeID: volumeID, storeUUID: storeUUID) }
+        let store = storeUUID ?? scratched.fsid
+        return records.first { $0.describes(scratched: scratched, content: content, ends: ends, volumeID: volumeID, storeUUID: store) }
     }
 
     /// The fingerprint of a device's first and last MiB (`BlockDevice.endsFingerprint`).

@@ -20,8 +20,13 @@ public struct ProvisionObserver: Sendable {
         let mountpointPath = host.real(request.mountpoint)
         let mounts = MountTable(entries: try store.mounts.value())
         let device = try request.device.map { deviceRequest in
-            try DeviceInspector(sysfs: resolver.sysfs, host: host)
+            var seen = try DeviceInspector(sysfs: resolver.sysfs, host: host)
                 .observe(try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait), mounts: mounts)
+            if seen.kind == .blockDevice, seen.content == .unrecognizedData, !deviceRequest.force {
+                seen.canceledReplaceTarget = try CanceledReplaceTarget.recognizing(seen.device.path, volumeID: seen.device.volumeID?.description,
+                                                                                   storeUUID: nil, host: host)
+            }
+            return seen
         }
 
         let image = try store.image.value()

@@ -158,6 +158,13 @@ public struct Provisioner: Sendable {
             guard wipe else {
                 throw DockStoreError.refused("refusing: \(device.label) now holds \(content.summary); it was blank when dockstore looked; re-run to look again")
             }
+            if !deviceRequest.force {
+                // Planned without --force only for a canceled replace's target: still exactly that, now.
+                guard content == .unrecognizedData,
+                      try CanceledReplaceTarget.recognizing(device.path, volumeID: device.volumeID?.description, storeUUID: nil, host: host) != nil else {
+                    throw DockStoreError.refused("refusing: \(device.label) now holds \(content.summary), no longer the partial copy a canceled migrate-ebs replace left; re-run to look again")
+                }
+            }
             try locked.wipeSignatures()
         case .ambivalent, .unreadable:
             throw DockStoreError.refused("refusing: \(device.label) is \(content.summary)")
