@@ -60,11 +60,12 @@ extension Migrator {
             default:
                 break
             }
-            var slept = 0.0
-            while slept < interval {
-                MonotonicClock.sleep(0.1)
-                slept += 0.1
-                if let started = run, try started.poll() != nil { run = nil; break }
+            if let started = run {
+                // Woken by the START child's end: no sleep's latency between the kernel's
+                // finish and the next step.
+                if try started.wait(upTo: interval) != nil { run = nil }
+            } else {
+                MonotonicClock.sleep(interval)
             }
         }
     }

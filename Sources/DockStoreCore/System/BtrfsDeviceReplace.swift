@@ -141,6 +141,28 @@ public enum BtrfsDeviceReplace {
             }
             return true
         }
+
+        /// `poll()` after waiting up to `seconds` for the child to write its outcome (or die):
+        /// the caller learns that the replace ended when it ends, not at its next sleep's end.
+        public func wait(upTo seconds: Double) throws -> Bool? {
+            var entry = pollfd(fd: report, events: Int16(POLLIN), revents: 0)
+            let timeout = Int32(max(0, (seconds * 1000).rounded(.up)))
+            #if canImport(Glibc)
+            let ready = Glibc.poll(&entry, 1, timeout)
+            #else
+            let ready = Musl.poll(&entry, 1, timeout)
+            #endif
+            if ready < 0 && errno != EINTR {
+                throw DockStoreError.system("cannot wait for the device replace of", mountpoint, errno: errno)
+            }
+            guard ready > 0 else { return try poll() }
+            // The outcome is written (or the pipe closed): the child exits right after.
+            for _ in 0..<2000 {
+                if let done = try poll() { return done }
+                usleep(1000)
+            }
+            return try poll()
+        }
     }
 
     private static func withMountpoint<T>(_ mountpoint: String, _ body: (Int32) throws -> T) throws -> T {
