@@ -232,6 +232,7 @@ struct MigrationReplaceIntegrationTests {
     @Test func provisionFormatsACanceledReplacesTargetOnlyAsTheAbortLeftIt() throws {
         try withTestRoot { root in
             _ = try base.layeredStore(root, megabytes: 512, snapshots: 3)
+            try root.sh("mkdir -p '\(root.path)/srv'")
             let elsewhere = ["--mountpoint", "/srv/docker-b", "--image", "/srv/docker-b.btrfs"]
             let changed = try slowDisk(root)
             try abortMidReplace(root, changed)
