@@ -20,7 +20,9 @@ extension TeardownStep {
             }
         case .wipeDevice(let path, let uuid):
             if let mount = try MountTable.read().entries.first(where: { $0.source == path }) {
-                throw DockStoreError.refused("refusing to wipe \(path): it is mounted at \(mount.target) again; nothing was wiped: unmount it and re-run")
+                // The wipe is the last step: the fstab line that named the store is gone, so a
+                // re-run no longer finds the device; the message says how to finish by hand.
+                throw DockStoreError.refused("refusing to wipe \(path): it is mounted at \(mount.target) again; nothing was wiped (the rest of teardown is done): if wiping it is still what you want, unmount it and run wipefs -a \(path)")
             }
             try Self.refuseUnlessStore(path, uuid)
         case .removeDropIn:
