@@ -98,9 +98,12 @@ import Testing
         // The store's device: the one mounted, or the one the UUID= line names, holding the store.
         let storeDevice = deviceMounted || (!(c.kind == .image && c.mounted) && c.fstab == .uuid && c.content == .thisStore)
         if c.request == .wipeDevice && !storeDevice { return .refusal(["the store has no device"]) }
-        var steps = ["disable-boot"]
+        // The boot switch after the unmount and the detach: the unmount's re-check can still
+        // refuse with nothing changed.
+        var steps: [String] = []
         if c.mounted { steps.append("unmount") }
         if c.kind == .image && c.mounted { steps.append("detach-loop") }
+        steps.append("disable-boot")
         // Only dockstore's lines go: the image's, or UUID=u when the store's UUID is known.
         let storeUUIDKnown = (c.kind == .image && c.mounted) || c.content == .thisStore && (deviceMounted || c.fstab == .uuid)
         if c.fstab == .image || (c.fstab == .uuid && storeUUIDKnown) { steps.append("fstab") }

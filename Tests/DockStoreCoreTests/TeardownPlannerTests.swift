@@ -27,13 +27,13 @@ import Testing
 
     static let cases: [(String, TeardownObservation, TeardownRequest, [String]?, String)] = [
         ("image store", o { _ in }, TeardownRequest(deleteImage: true),
-         ["disable-boot", "unmount", "detach-loop", "fstab", "drop-in", "delete-image"], ""),
+         ["unmount", "detach-loop", "disable-boot", "fstab", "drop-in", "delete-image"], ""),
         ("already torn down", o { $0.mounted = nil; $0.imageLoops = []; $0.imageExists = false; $0.fstab = Array(("").utf8); $0.dropIn = nil; $0.bootDisabled = true },
          TeardownRequest(), [], ""),
         ("device store proven by its fstab line", device(), TeardownRequest(wipeDevice: true),
-         ["disable-boot", "unmount", "fstab", "drop-in", "wipe-device"], ""),
+         ["unmount", "disable-boot", "fstab", "drop-in", "wipe-device"], ""),
         ("device store proven by the migration journal", device { $0.fstab = Array(("").utf8); $0.journalUUID = "u" }, TeardownRequest(wipeDevice: true),
-         ["disable-boot", "unmount", "drop-in", "wipe-device"], ""),
+         ["unmount", "disable-boot", "drop-in", "wipe-device"], ""),
         ("a filesystem labelled appdata", device { $0.deviceLabel = "appdata" }, TeardownRequest(wipeDevice: true),
          nil, "its label is 'appdata', not 'docker'"),
         ("labelled docker, but nothing of dockstore's names it", device { $0.fstab = Array(("").utf8) }, TeardownRequest(),

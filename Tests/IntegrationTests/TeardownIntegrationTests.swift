@@ -157,6 +157,9 @@ struct TeardownIntegrationTests {
                 #expect(root.mounts().isEmpty && root.loopDevices().isEmpty, "\(point)")
                 #expect(root.read(root.fstab) == Self.otherLine, "\(point)")
                 #expect(root.status(root.image) == nil && root.status(root.dropIn) == nil, "\(point)")
+                #expect(root.status(root.path + "/etc/systemd/system/docker.service.d") == nil, "\(point): the emptied folder goes")
+                #expect(root.status(root.sysconfig) == nil, "\(point): the sysconfig file provision created goes")
+                #expect(root.status(root.path + "/etc/dockstore.disabled") != nil, "\(point): the boot unit stays off")
             }
         }
         reliability("teardown crash matrix", cases: points.count, runs: points.count * 2)

@@ -25,7 +25,7 @@ public struct StorageSelection: Sendable, Equatable {
         if daemon?.containerdSnapshotter == true {
             result.warnings.append("\(daemonJSONPath) turns on features.containerd-snapshotter: images then live under /var/lib/containerd, outside Docker's storage")
         }
-        var file = try SysconfigFile(path: sysconfigPath, bytes: sysconfigBytes ?? Array(DockerOptions.suseSysconfigTemplate.utf8))
+        var file = try SysconfigFile(path: sysconfigPath, bytes: sysconfigBytes ?? SysconfigFile.createdByDockstore)
         let wantedOptions = options ?? file.dockerStorage.options.filter { $0.hasPrefix(driver + ".") }
 
         var flagDriver: String? = driver

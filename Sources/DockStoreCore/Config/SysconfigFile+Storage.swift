@@ -26,7 +26,7 @@ extension SysconfigFile {
         // rewritten value stays on one line. Other spacing is kept as it was.
         let rendered = String(current.replacingStorage(driver: driver, options: options).rendered
             .map { $0 == "\n" || $0 == "\r\n" ? " " : $0 })
-        try set(Self.dockerOptsName, to: rendered)
+        try set(Self.dockerOptsName, to: rendered, markingAddition: Self.addedMark)
         var change = "DOCKER_OPTS=\"\(rendered)\""
         if let old = storage.driver, old != driver {
             change += " (storage driver \(old) → \(driver ?? "none"))"

@@ -71,8 +71,9 @@ public struct SysconfigFile: Sendable {
     public func value(_ name: String) -> String? { assignment(name)?.value }
 
     /// Sets `name` to `value`, rewriting only the raw value of its last assignment, or
-    /// appending `NAME="value"` when the file has none.
-    public mutating func set(_ name: String, to value: String) throws {
+    /// appending `NAME="value"` when the file has none — after the whole-line comment `mark`,
+    /// when one is given, so that the addition can be recognised and taken back later.
+    public mutating func set(_ name: String, to value: String, markingAddition mark: String? = nil) throws {
         if value.contains("\n") || value.contains("\0") {
             throw DockStoreError.usage("the value for \(name) in \(path) would hold a line break; give it on one line")
         }
@@ -84,17 +85,41 @@ public struct SysconfigFile: Sendable {
             bytes.replaceSubrange(existing.valueRange, with: quoted)
         } else {
             if let last = bytes.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+            if let mark { bytes.append(contentsOf: Array(mark.utf8) + [UInt8(ascii: "\n")]) }
             bytes.append(contentsOf: Array("\(name)=".utf8) + quoted + [UInt8(ascii: "\n")])
         }
+        try reparse(keepingOthersThan: name)
+        if assignment(name)?.utf8Value != value { throw unchangedOthersRefusal(name) }
+    }
+
+    /// Removes the statement `assignment` (one of this file's, of `name`) together with the
+    /// whole-line comment `mark` right before it, when that line is exactly `mark`: every other
+    /// byte stays. Returns false, changing nothing, when the line before is not `mark`.
+    public mutating func removeMarked(_ assignment: Assignment, mark: String) throws -> Bool {
+        var lineStarts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { lineStarts.append(offset + 1) }
+        let index = assignment.line - 1
+        guard index >= 1, index < lineStarts.count,
+              Array(bytes[lineStarts[index - 1]..<lineStarts[index]]) == Array(mark.utf8) + [UInt8(ascii: "\n")] else { return false }
+        let end = bytes[assignment.valueRange.upperBound...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
+        bytes.removeSubrange(lineStarts[index - 1]..<end)
+        try reparse(keepingOthersThan: assignment.name)
+        return true
+    }
+
+    /// Parses the edited bytes again (both readers) and refuses when the edit changed what any
+    /// assignment other than `name` means (a last line ending in a backslash and no newline
+    /// would swallow an appended line, as bash reads it).
+    private mutating func reparse(keepingOthersThan name: String) throws {
         let before = assignments
         assignments = try SysconfigParser.assignments(in: bytes, path: path)
         if systemdReadsIt { try SysconfigReaders.checkAgreement(bytes: bytes, bash: assignments, path: path) }
-        // The edit must not change what any other line means (a last line ending in a
-        // backslash and no newline would swallow an appended line, as bash reads it).
         let others = { (list: [Assignment]) in list.filter { $0.name != name }.map { Array($0.name.utf8) + [0] + $0.valueBytes } }
-        if others(assignments) != others(before) || assignment(name)?.utf8Value != value {
-            throw DockStoreError.refused("\(path) cannot take \(name) without changing how its other lines read (does its last line end with a backslash and no newline?); end that line and re-run")
-        }
+        if others(assignments) != others(before) { throw unchangedOthersRefusal(name) }
+    }
+
+    private func unchangedOthersRefusal(_ name: String) -> DockStoreError {
+        DockStoreError.refused("\(path) cannot take \(name) without changing how its other lines read (does its last line end with a backslash and no newline?); end that line and re-run")
     }
 
     /// A double-quoted word that bash and systemd's EnvironmentFile= both read back as `value`.

@@ -73,16 +73,28 @@ public struct TeardownRequest: Sendable, Equatable {
 }
 
 /// One idempotent step of teardown, in the order they run.
+///
+/// The boot switch comes after the unmount and the loop detach, not first: the unmount's
+/// re-check is the last point where teardown can still refuse with the store's files as they
+/// were, and a refusal leaves nothing changed (but a dockerd `--stop-docker` stopped, which the
+/// refusal says). A kill or a reboot between any two steps leaves a consistent machine: up to
+/// the fstab write, the store's fstab line still mounts it at boot and (without the switch)
+/// dockstore-provision.service sets it up again as it was; from the switch on, the boot unit
+/// stays off. A re-run of teardown finishes in every case.
 public enum TeardownStep: AppliedStep, Equatable {
-    /// Leaves /etc/dockstore.disabled, so the boot unit does not set the store up again.
-    case disableBoot
     case stopDocker(pid: Int32, viaSystemd: Bool)
     /// Unmounts the store at `target`, if what is mounted there is still `identity`.
     case unmount(target: String, identity: MountedIdentity)
     case detachLoops([String])
+    /// Leaves /etc/dockstore.disabled, so the boot unit does not set the store up again.
+    case disableBoot
     case writeFstab(bytes: [UInt8], removed: String)
+    /// Removes the drop-in, and its docker.service.d folder when nothing else is left in it.
     case removeDropIn
     case writeSysconfig(bytes: [UInt8], change: String)
+    /// Removes /etc/sysconfig/docker, which dockstore created (`SysconfigFile.createdByDockstore`)
+    /// and which holds nothing else any more: the reverse of creating it.
+    case removeSysconfig(change: String)
     case deleteImage(path: String)
     /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
     case wipeDevice(path: String, uuid: String)
@@ -90,10 +102,10 @@ public enum TeardownStep: AppliedStep, Equatable {
 
     /// Its raw value is the step's id and failpoint name.
     public enum Kind: String, StepKind {
-        case disableBoot = "disable-boot"
         case stopDocker = "stop-docker"
         case unmount
         case detachLoops = "detach-loop"
+        case disableBoot = "disable-boot"
         case writeFstab = "fstab"
         case removeDropIn = "drop-in"
         case writeSysconfig = "sysconfig"
@@ -110,19 +122,24 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .detachLoops: return .detachLoops
         case .writeFstab: return .writeFstab
         case .removeDropIn: return .removeDropIn
-        case .writeSysconfig: return .writeSysconfig
+        case .writeSysconfig, .removeSysconfig: return .writeSysconfig
         case .deleteImage: return .deleteImage
         case .wipeDevice: return .wipeDevice
         case .reloadSystemd: return .reloadSystemd
         }
     }
 
-    public func plannedWrites(_ host: Host) -> [WritePreflight.PlannedWrite] {
-        switch self {
+    /// The teardowner names the files (its host) and the mountpoint and image its steps re-check.
+    public typealias Context = Teardowner
+
+    public func plannedWrites(_ teardowner: Teardowner) -> [WritePreflight.PlannedWrite] {
+        let host = teardowner.host
+        return switch self {
         case .writeFstab(let bytes, _): [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
         case .disableBoot: [.init(path: host.real(HostPaths.bootDisabled), bytes: Teardowner.bootDisabledText.utf8.count)]
         case .writeSysconfig(let bytes, _): [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
         case .removeDropIn: [.removal(host.real(HostPaths.dockerDropIn))]
+        case .removeSysconfig: [.removal(host.real(HostPaths.sysconfigDocker))]
         case .deleteImage(let path): [.removal(path)]
         default: []
         }
@@ -137,8 +154,9 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .unmount(let target, _): return "unmount \(target)"
         case .detachLoops(let loops): return "detach \(loops.joined(separator: ", "))"
         case .writeFstab(_, let removed): return "\(host.real(HostPaths.fstab)): remove the line '\(removed)'"
-        case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn))"
+        case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn)) (and its folder when nothing else is left in it)"
         case .writeSysconfig(_, let change): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
+        case .removeSysconfig(let change): return "remove \(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .deleteImage(let path): return "delete \(path)"
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
         case .reloadSystemd: return "systemctl daemon-reload"
@@ -159,7 +177,6 @@ public enum TeardownPlanner {
         if o.migrationOpen, o.device == nil, o.mounted != nil, !o.imageLoops.isEmpty {
             throw DockStoreError.refused("a migrate-ebs migration is under way (\(host.real(MigrationJournal.path))) and the store at \(host.real(request.mountpoint)) is still mounted from the image: it may span the image and a device; finish it with dockstore migrate-ebs DEVICE, or undo it with dockstore migrate-ebs DEVICE --abort, then tear down")
         }
-        if !o.bootDisabled { steps.append(.disableBoot) }
         if let pid = o.dockerdPID {
             guard request.stopDocker else {
                 let which = pid > 0 ? "pid \(pid)" : "its socket answers"
@@ -169,6 +186,7 @@ public enum TeardownPlanner {
         }
         if let mounted = o.mounted { steps.append(.unmount(target: mounted.target, identity: MountedIdentity(device: mounted.device, uuid: o.storeUUID))) }
         if !o.imageLoops.isEmpty { steps.append(.detachLoops(o.imageLoops)) }
+        if !o.bootDisabled { steps.append(.disableBoot) }
 
         let fstab = FstabFile(bytes: o.fstab ?? [])
         var updated = fstab
@@ -186,9 +204,11 @@ public enum TeardownPlanner {
         }
         if let bytes = o.sysconfig {
             var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes)
-            if file.assignment(SysconfigFile.dockerOptsName) != nil,
-               let change = try file.setDockerStorage(driver: nil, options: []) {
-                steps.append(.writeSysconfig(bytes: file.bytes, change: "remove the storage flags: \(change)"))
+            let removal = try file.removeDockstoreStorage()
+            if file.bytes == SysconfigFile.createdByDockstore {
+                steps.append(.removeSysconfig(change: "dockstore created it, and nothing but dockstore's storage flags was added to it"))
+            } else if let removal {
+                steps.append(.writeSysconfig(bytes: file.bytes, change: removal))
             }
         }
         if request.deleteImage && o.imageExists { steps.append(.deleteImage(path: host.real(request.image))) }

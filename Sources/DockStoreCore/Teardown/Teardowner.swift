@@ -52,54 +52,58 @@ public struct Teardowner: Sendable {
 
         """
 
+    /// Applies the steps through `StepEngine` (each re-checked first, `TeardownStep.recheck`).
+    /// A refusal or failure after dockerd was stopped says so, and how to start it again.
     public func apply(_ steps: [TeardownStep], progress: (TeardownStep) -> Void) throws {
-        try StepEngine.apply(steps, in: host, progress: progress) { step in
-            switch step {
-            case .disableBoot:
-                try AtomicFile.write(HostPaths.bootDisabled, on: host, Array(Self.bootDisabledText.utf8), mode: 0o644)
-            case .stopDocker(let pid, let viaSystemd):
-                try DockerDaemon.stop(pid: pid, viaSystemd: viaSystemd, host: host)
-            case .unmount(_, let identity):
-                try host.unmount(at: request.mountpoint, expected: identity)
-            case .detachLoops(let loops):
-                for loop in loops {
-                    guard try LoopDevice.status(loop) != nil else { continue }
-                    try LoopDevice.detach(loop)
-                }
-            case .writeFstab(let bytes, _):
-                try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
-            case .removeDropIn:
-                if let now = try FileContents.read(HostPaths.dockerDropIn, on: host),
-                   case .foreign(let reason) = DockerDropIn.ownership(of: now) {
-                    throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "teardown")
-                }
-                try host.removeFile(HostPaths.dockerDropIn)
-            case .writeSysconfig(let bytes, _):
-                try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
-            case .deleteImage(let path):
-                if let status = try FileStatus.of(path) {
-                    guard status.kind == .regular else { throw DockStoreError.refused("\(path) is no longer a regular file; not deleting it") }
-                    guard try LoopDevice.devices(backing: status).isEmpty else {
-                        throw DockStoreError.refused("\(path) is still attached to a loop device; not deleting it")
-                    }
-                    try host.removeFile(request.image)
-                }
-            case .wipeDevice(let path, let uuid):
-                if try MountTable.read().entries.contains(where: { $0.source == path }) {
-                    throw DockStoreError.refused("refusing to wipe \(path): it is mounted")
-                }
-                let device = try BlockDevice(path: path, lock: true)
-                switch BlockProbe.probe(path) {
-                case .blank:
-                    break
-                case .signature(_, let found?, _) where found == uuid:
-                    try device.wipeSignatures()
-                case let other:
-                    throw DockStoreError.refused("refusing to wipe \(path): it now holds \(other.summary), not the store's filesystem \(uuid) that teardown planned to wipe; re-run to look again")
-                }
-            case .reloadSystemd:
-                try Systemd.daemonReload()
+        var stopped: TeardownStep? = nil
+        do {
+            try StepEngine.apply(steps, in: self, progress: { step in
+                if case .stopDocker = step { stopped = step }
+                progress(step)
+            }) { step in try act(step) }
+        } catch let error as DockStoreError {
+            guard case .stopDocker(let pid, let viaSystemd)? = stopped else { throw error }
+            let start = viaSystemd ? "start it again with systemctl start docker.socket docker.service"
+                : "start dockerd again the way it was started"
+            let which = pid > 0 ? "dockerd (pid \(pid))" : "dockerd"
+            throw DockStoreError(error.kind, "\(error.message); this run had stopped \(which) before: \(start) if you keep the store as it is", code: error.code)
+        }
+    }
+
+    private func act(_ step: TeardownStep) throws {
+        switch step {
+        case .stopDocker(let pid, let viaSystemd):
+            try DockerDaemon.stop(pid: pid, viaSystemd: viaSystemd, host: host)
+        case .unmount(_, let identity):
+            try host.unmount(at: request.mountpoint, expected: identity)
+        case .detachLoops(let loops):
+            for loop in loops {
+                guard try LoopDevice.status(loop) != nil else { continue }
+                try LoopDevice.detach(loop)
             }
+        case .disableBoot:
+            try AtomicFile.write(HostPaths.bootDisabled, on: host, Array(Self.bootDisabledText.utf8), mode: 0o644)
+        case .writeFstab(let bytes, _):
+            try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
+        case .removeDropIn:
+            try host.removeFile(HostPaths.dockerDropIn)
+            try host.removeFolderIfEmpty(HostPaths.dockerDropIn.parent)
+        case .writeSysconfig(let bytes, _):
+            try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
+        case .removeSysconfig:
+            try host.removeFile(HostPaths.sysconfigDocker)
+        case .deleteImage(let path):
+            if let status = try FileStatus.of(path) {
+                try host.removeFile(request.image, ifStill: status.device, status.inode, what: "the store's image")
+            }
+        case .wipeDevice(let path, let uuid):
+            // Probed once more under the device's lock (the one udev and libblkid take), right
+            // before the wipe.
+            let device = try BlockDevice(path: path, lock: true)
+            try TeardownStep.refuseUnlessStore(path, uuid)
+            if case .signature = BlockProbe.probe(path) { try device.wipeSignatures() }
+        case .reloadSystemd:
+            try Systemd.daemonReload()
         }
     }
 }

@@ -1,0 +1,30 @@
+/// What dockstore adds to /etc/sysconfig/docker, marked so that teardown can give the file back
+/// byte for byte: a `DOCKER_OPTS` assignment it appended (the file had none) follows the
+/// whole-line comment `addedMark`, and a file it created (there was none) starts with
+/// `createdMark`. A comment is a line bash, systemd's EnvironmentFile= and the sysconfig
+/// grammar all read as nothing. An assignment without the mark (an admin's own, also an
+/// empty `DOCKER_OPTS=""`) is never removed; `backend` edits only the value, so the mark stays
+/// with the line it marks.
+extension SysconfigFile {
+    public static let addedMark = "# DOCKER_OPTS added by dockstore; dockstore teardown removes it while it holds no other flags"
+    public static let createdMark = "# Created by dockstore (there was no such file); dockstore teardown removes it while it holds nothing else"
+
+    /// The file dockstore creates where there was none, before DOCKER_OPTS gets its storage
+    /// flags: the mark, then the file as SUSE ships it.
+    public static let createdByDockstore: [UInt8] = Array((createdMark + "\n" + DockerOptions.suseSysconfigTemplate).utf8)
+
+    /// Teardown's edit: removes the storage flags from DOCKER_OPTS, and the assignment itself
+    /// with its mark when dockstore added it and no other flag is left in it (it is then the
+    /// only DOCKER_OPTS statement: with another one, removing it would make that one count).
+    /// Returns what changed, or nil when nothing did.
+    public mutating func removeDockstoreStorage() throws -> String? {
+        guard assignment(Self.dockerOptsName) != nil else { return nil }
+        let flags = try setDockerStorage(driver: nil, options: [])
+        let statements = assignments.filter { $0.name == Self.dockerOptsName }
+        if statements.count == 1, let only = statements.first, DockerOptions(only.value).words.isEmpty,
+           try removeMarked(only, mark: Self.addedMark) {
+            return "remove the DOCKER_OPTS line dockstore added and its comment (no other flag is left in it)"
+        }
+        return flags.map { "remove the storage flags: \($0)" }
+    }
+}

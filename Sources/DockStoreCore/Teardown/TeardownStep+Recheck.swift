@@ -1,0 +1,68 @@
+/// What each destructive teardown step checks again right before it acts (`StepEngine` runs
+/// its pause point, then `recheck`, then the action): the plan was made from an earlier look,
+/// and a refusal here comes before the step changes anything. What can be checked atomically
+/// stays in the action: the unmount by the mountpoint's descriptor (`Host.unmount(at:expected:)`),
+/// the image's removal below its folder's descriptor while it is still the same file
+/// (`Host.removeFile(_:ifStill:_:what:)`), the probe under the device's lock right before the wipe.
+extension TeardownStep {
+    public func recheck(_ teardowner: Teardowner) throws {
+        let host = teardowner.host
+        switch self {
+        case .unmount(_, let identity):
+            try Self.recheckUnmount(host, teardowner.request.mountpoint, identity)
+        case .deleteImage(let path):
+            guard let status = try FileStatus.of(path) else { return }
+            guard status.kind == .regular else {
+                throw DockStoreError.refused("\(path) is no longer a regular file (it is a \(status.kind.rawValue)); not deleting it: look at it and re-run")
+            }
+            if let loop = try LoopDevice.devices(backing: status).first {
+                throw DockStoreError.refused("\(path) is attached to \(loop.path) again; not deleting it: detach it (losetup -d \(loop.path)) and re-run")
+            }
+        case .wipeDevice(let path, let uuid):
+            if let mount = try MountTable.read().entries.first(where: { $0.source == path }) {
+                // The wipe is the last step: the fstab line that named the store is gone, so a
+                // re-run no longer finds the device; the message says how to finish by hand.
+                throw DockStoreError.refused("refusing to wipe \(path): it is mounted at \(mount.target) again; nothing was wiped (the rest of teardown is done): if wiping it is still what you want, unmount it and run wipefs -a \(path)")
+            }
+            try Self.refuseUnlessStore(path, uuid)
+        case .removeDropIn:
+            if let now = try FileContents.read(HostPaths.dockerDropIn, on: host),
+               case .foreign(let reason) = DockerDropIn.ownership(of: now) {
+                throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "teardown")
+            }
+        case .removeSysconfig:
+            guard let now = try FileContents.read(HostPaths.sysconfigDocker, on: host) else { return }
+            var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: now)
+            _ = try file.removeDockstoreStorage()
+            guard file.bytes == SysconfigFile.createdByDockstore else {
+                throw DockStoreError.refused("\(host.real(HostPaths.sysconfigDocker)) changed since teardown looked at it (it holds more than dockstore put there now); not removing it: re-run")
+            }
+        case .stopDocker, .detachLoops, .disableBoot, .writeFstab, .writeSysconfig, .reloadSystemd:
+            break
+        }
+    }
+
+    /// The store is still what is mounted at the mountpoint, alone: nothing stacked on it (one
+    /// unmount would take down only the top mount and leave the store mounted) and the same
+    /// filesystem the plan saw. Nothing mounted there any more is fine (a re-run).
+    static func recheckUnmount(_ host: Host, _ mountpoint: HostPath, _ identity: MountedIdentity) throws {
+        let shown = host.real(mountpoint)
+        let mounts = try MountTable.read()
+        try Teardowner.refuseStackedMounts(mounts.entries, at: shown)
+        guard let found = try host.mountedIdentity(at: mountpoint) else { return }
+        let matches = identity.uuid.map { $0 == found.uuid } ?? (mounts.mount(at: shown)?.device == identity.device)
+        guard matches else {
+            let what = found.uuid == nil ? "a filesystem that is not btrfs" : found.description
+            throw DockStoreError.refused("refusing to unmount \(shown): \(what) is mounted there now, not \(identity), which this run planned to unmount (it was mounted there since); nothing was unmounted: look with findmnt \(shown) and re-run")
+        }
+    }
+
+    /// `path` still holds the filesystem `uuid` the plan proved to be the store, or nothing.
+    static func refuseUnlessStore(_ path: String, _ uuid: String) throws {
+        switch BlockProbe.probe(path) {
+        case .blank, .signature(_, uuid?, _): return
+        case let other:
+            throw DockStoreError.refused("refusing to wipe \(path): it now holds \(other.summary), not the store's filesystem \(uuid) that teardown planned to wipe; nothing was wiped: re-run to look again")
+        }
+    }
+}

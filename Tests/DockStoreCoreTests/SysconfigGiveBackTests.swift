@@ -1,0 +1,88 @@
+@testable import DockStoreCore
+import Foundation
+import Testing
+
+/// provision then teardown gives /etc/sysconfig/docker back: what dockstore added (a marked
+/// DOCKER_OPTS line, a file it created) goes; an admin's own lines stay, read alike by bash and
+/// systemd (outside attack F7 on issue 15: teardown left the `DOCKER_OPTS=""` provision added).
+@Suite struct SysconfigGiveBackTests {
+    static let host: DockStoreCore.Host = { (try? DockStoreCore.Host(root: "/")) ?? { fatalError("no /") }() }()
+
+    /// (starting file or nil for none, the file after provision + teardown or nil for none)
+    static let cases: [(String?, String?)] = [
+        (nil, nil),
+        ("", ""),
+        ("# my comments only\n", "# my comments only\n"),
+        ("# my settings\nFOO=1\n", "# my settings\nFOO=1\n"),
+        (DockerOptions.suseSysconfigTemplate, DockerOptions.suseSysconfigTemplate),
+        ("DOCKER_OPTS=\"\"\n", "DOCKER_OPTS=\"\"\n"),
+        ("FOO=1\nDOCKER_OPTS=\"--debug\"\nBAR=2\n", "FOO=1\nDOCKER_OPTS=\"--debug\"\nBAR=2\n"),
+        ("DOCKER_OPTS=\"--debug -s vfs\"\n", "DOCKER_OPTS=\"--debug\"\n"),
+        ("DOCKER_OPTS=\"-s vfs\"\n", "DOCKER_OPTS=\"\"\n"),
+    ]
+
+    static func provisioned(_ start: String?) throws -> [UInt8] {
+        let selection = try StorageSelection.plan(driver: "btrfs", options: nil, sysconfigBytes: start.map { Array($0.utf8) },
+                                                  sysconfigPath: "/etc/sysconfig/docker", daemonJSONBytes: nil,
+                                                  daemonJSONPath: "/etc/docker/daemon.json")
+        return try #require(selection.sysconfig).bytes
+    }
+
+    /// The file after teardown's plan: nil when it removes the file.
+    static func tornDown(_ bytes: [UInt8]) throws -> [UInt8]? {
+        let o = TeardownObservation.fixture(fstab: "", sysconfig: String(decoding: bytes, as: UTF8.self))
+        var after: [UInt8]? = bytes
+        for step in try TeardownPlanner.plan(o, TeardownRequest(), host) {
+            if case .writeSysconfig(let new, _) = step { after = new }
+            if case .removeSysconfig = step { after = nil }
+        }
+        return after
+    }
+
+    @Test(arguments: cases)
+    func provisionThenTeardownGivesTheFileBack(_ start: String?, _ expected: String?) throws {
+        let provisioned = try Self.provisioned(start)
+        let text = String(decoding: provisioned, as: UTF8.self)
+        #expect(try BashOracle.words(sourcing: text).contains("--storage-driver=btrfs"), "\(text.debugDescription)")
+        if !(start ?? "").contains("DOCKER_OPTS") {
+            #expect(text.contains(SysconfigFile.addedMark + "\nDOCKER_OPTS=") || text.hasPrefix(SysconfigFile.createdMark + "\n"),
+                    "the addition is marked: \(text.debugDescription)")
+        }
+        let after = try Self.tornDown(provisioned)
+        #expect(after.map { String(decoding: $0, as: UTF8.self) } == expected, "\(start.debugDescription) → \(text.debugDescription)")
+        if let after { #expect(try Self.tornDown(after) == after, "a second teardown changes nothing") }
+    }
+
+    /// The marks are comments to both readers: the marked file means to bash and to systemd's
+    /// EnvironmentFile= exactly what it means without them.
+    @Test(.enabled(if: SysconfigReadersTests.hasGenerator), arguments: [nil, "", "FOO=1\n"])
+    func marksAreCommentsToBothReaders(_ start: String?) throws {
+        let provisioned = try Self.provisioned(start)
+        let unmarked = String(decoding: provisioned, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { $0 != SysconfigFile.addedMark && $0 != SysconfigFile.createdMark }.joined(separator: "\n")
+        let (bash, systemd) = try SysconfigReadersTests.readings(provisioned)
+        let plain = try SysconfigReadersTests.readings(Array(unmarked.utf8))
+        #expect(bash == plain.bash && systemd == plain.systemd)
+        #expect(systemd["DOCKER_OPTS"] == "--storage-driver=btrfs" && bash?["DOCKER_OPTS"] == "--storage-driver=btrfs")
+    }
+
+    /// What dockstore added stays while it holds something else: an admin's flag in a marked
+    /// line keeps the line (and its mark); an admin's line in a file dockstore created keeps the file.
+    @Test func keepsWhatHoldsAnAdminsAddition() throws {
+        let marked = "FOO=1\n\(SysconfigFile.addedMark)\nDOCKER_OPTS=\"--debug --storage-driver=btrfs\"\n"
+        #expect(try Self.tornDown(Array(marked.utf8)) == Array("FOO=1\n\(SysconfigFile.addedMark)\nDOCKER_OPTS=\"--debug\"\n".utf8))
+        var created = try Self.provisioned(nil)
+        created += Array("BAR=2\n".utf8)
+        let after = try #require(try Self.tornDown(created), "the file stays")
+        #expect(after == SysconfigFile.createdByDockstore + Array("BAR=2\n".utf8))
+    }
+
+    /// A marked line that is not the only DOCKER_OPTS statement stays (removing it would make
+    /// the other one count), and so does an unmarked empty one.
+    @Test func removesOnlyTheOnlyMarkedStatement() throws {
+        let two = "DOCKER_OPTS=\"--debug\"\n\(SysconfigFile.addedMark)\nDOCKER_OPTS=\"--storage-driver=btrfs\"\n"
+        #expect(try Self.tornDown(Array(two.utf8)) == Array("DOCKER_OPTS=\"--debug\"\n\(SysconfigFile.addedMark)\nDOCKER_OPTS=\"\"\n".utf8))
+        let markNotRightBefore = "\(SysconfigFile.addedMark)\nFOO=1\nDOCKER_OPTS=\"--storage-driver=btrfs\"\n"
+        #expect(try Self.tornDown(Array(markNotRightBefore.utf8)) == Array("\(SysconfigFile.addedMark)\nFOO=1\nDOCKER_OPTS=\"\"\n".utf8))
+    }
+}
