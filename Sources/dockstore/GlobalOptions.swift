@@ -12,10 +12,10 @@ struct GlobalOptions: ParsableArguments {
 /// Where the store lives: shared by provision, status, teardown, migrate-ebs and reclaim.
 /// Unset options fall back to /etc/sysconfig/dockstore, then to the defaults (`StorePaths`).
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The image file (default /var/lib/docker-storage.btrfs).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The image file (default DOCKSTORE_IMAGE, else /var/lib/docker-storage.btrfs).", valueName: "path"))
     var image: String?
 
-    @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted (default /var/lib/docker).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted (default DOCKSTORE_MOUNTPOINT, else /var/lib/docker).", valueName: "path"))
     var mountpoint: String?
 
     /// The paths, and the settings file read once for them.
