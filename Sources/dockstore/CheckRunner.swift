@@ -12,7 +12,7 @@ enum CheckRunner {
         let store: StoreObservation
         do {
             host = try Host(root: options.root)
-            store = try StoreObserver.checkView(host: host, mountpoint: options.mountpoint.map { try HostPath($0, what: "--mountpoint") })
+            store = try StoreObserver.checkView(host: host, mountpoint: options.mountpoint, sysfs: "/sys")
             policy = try CapacityPolicy(dataWarning: options.warning, dataCritical: options.critical,
                                         metadataWarning: options.metadataWarning, metadataCritical: options.metadataCritical,
                                         unallocatedWarning: options.unallocatedWarning,

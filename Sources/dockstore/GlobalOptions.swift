@@ -9,18 +9,18 @@ struct GlobalOptions: ParsableArguments {
     func host() throws -> Host { try Host(root: root) }
 }
 
-/// Where the store lives: shared by provision and status. Unset options fall back to
-/// /etc/sysconfig/dockstore, then to the defaults.
+/// Where the store lives: shared by provision, status, teardown, migrate-ebs and reclaim.
+/// Unset options fall back to /etc/sysconfig/dockstore, then to the defaults (`StorePaths`).
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The image file (default /var/lib/docker-storage.btrfs).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The image file (default DOCKSTORE_IMAGE, else /var/lib/docker-storage.btrfs).", valueName: "path"))
     var image: String?
 
-    @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted (default /var/lib/docker).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted (default DOCKSTORE_MOUNTPOINT, else /var/lib/docker).", valueName: "path"))
     var mountpoint: String?
 
-    func paths(_ settings: ProvisionSettings) throws -> (image: HostPath, mountpoint: HostPath) {
-        (try image.map { try HostPath($0, what: "--image") } ?? settings.image ?? HostPaths.defaultImage,
-         try mountpoint.map { try HostPath($0, what: "--mountpoint") } ?? settings.mountpoint ?? HostPaths.defaultMountpoint)
+    /// The paths, and the settings file read once for them.
+    func paths(_ host: Host) throws -> StorePaths {
+        try StorePaths.read(host: host, image: image, mountpoint: mountpoint)
     }
 }
 
@@ -71,13 +71,5 @@ struct ChangeOptions: ParsableArguments {
 
     private static func waiting(_ line: String) {
         if StandardStream.error.isTerminal { Output.warning(line) }
-    }
-}
-
-/// `--mountpoint` for check, grow and backend: given, else DOCKSTORE_MOUNTPOINT from
-/// /etc/sysconfig/dockstore (as provision, status and teardown read it), else /var/lib/docker.
-enum MountpointOption {
-    static func resolve(_ given: String?, host: Host) throws -> HostPath {
-        try StoreObserver.mountpoint(given: given.map { try HostPath($0, what: "--mountpoint") }, host: host).0
     }
 }

@@ -173,7 +173,7 @@ import Testing
             .format(label: "docker", uuid: observed.newImageUUID, newImage: true),
             .installImage(uuid: observed.newImageUUID),
         ])
-        let provisioner = Provisioner(host: Self.host, request: Self.request)
+        let provisioner = Provisioner(host: Self.host, request: Self.request, settings: .read(ProvisionSettings()))
         #expect(plan.steps[0].plannedWrites(provisioner).map(\.path) == ["/var/lib/docker-storage.btrfs.dockstore-new"])
         #expect(plan.steps[2].describe(Self.request, Self.host) == "check that /var/lib/docker-storage.btrfs.dockstore-new holds the btrfs \(observed.newImageUUID) (libblkid), then rename it to /var/lib/docker-storage.btrfs")
         let blank = try ProvisionPlanner.plan(Self.with {

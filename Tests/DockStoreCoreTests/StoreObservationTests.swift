@@ -239,17 +239,18 @@ import Foundation
         try Data("DOCKSTORE_MOUNTPOINT=\"/srv/docker\"\n".utf8).write(to: URL(fileURLWithPath: file))
         try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: file)
         let host = try Host(root: folder)
-        let given = try StoreObserver.checkView(host: host, mountpoint: try HostPath("/var/lib/docker", what: "--mountpoint"))
+        let given = try StoreObserver.checkView(host: host, mountpoint: "/var/lib/docker", sysfs: "/sys")
         #expect(given.mountpoint == host.real(HostPaths.defaultMountpoint))
         #expect(given.settings.known == nil, "not read when the mountpoint is given")
         #expect(throws: DockStoreError.self, "a settings file anyone can write is refused, not skipped") {
-            try StoreObserver.checkView(host: host, mountpoint: nil)
+            try StoreObserver.checkView(host: host, mountpoint: nil, sysfs: "/sys")
         }
     }
 
     /// A part the command did not ask for is not read, and says so when a planner asks.
     @Test func aPartNotAskedForIsNotReadAndSaysSo() throws {
-        let observed = StoreObserver(host: try Host(root: "/"), imagePath: nil, mountpointPath: "/nonexistent-dockstore-test")
+        let observed = StoreObserver(host: try Host(root: "/"), imagePath: nil, mountpointPath: "/nonexistent-dockstore-test", sysfs: "/sys",
+                                     settings: StoreObserver.notAsked("the settings file"))
             .observe(.mount)
         #expect(observed.mounts.known != nil)
         #expect(try observed.mount() == nil)

@@ -33,7 +33,8 @@ struct StoreObserverIntegrationTests {
             try root.write(root.path + "/var/lib/dockstore/reclaim.json", "{}\n")
 
             let host = try Host(root: root.path)
-            let store = StoreObserver(host: host, image: HostPaths.defaultImage, mountpoint: HostPaths.defaultMountpoint).observe()
+            let store = StoreObserver(host: host, image: HostPaths.defaultImage, mountpoint: HostPaths.defaultMountpoint,
+                                      settings: .read(ProvisionSettings())).observe(.all)
 
             #expect(store.imagePath == root.image)
             #expect(store.mountpoint == root.mountpoint)
@@ -90,7 +91,7 @@ struct StoreObserverIntegrationTests {
             // What each command derives from it agrees with the same reading.
             let teardown = try TeardownObservation(store: store, dockerdPID: nil, dropIn: .dockstore, sysconfig: nil)
             #expect(teardown.mounted == mount && teardown.imageLoops == [loop] && teardown.journalUUID == uuid && teardown.reclaimOpen)
-            let grow = try Grower(host: host, mountpoint: root.mountpoint).observe()
+            let grow = try Grower(host: host, mountpoint: root.mountpoint, settings: .read(ProvisionSettings())).observe()
             #expect(grow.devices.map(\.devid) == btrfs.members.map(\.devid))
             #expect(grow.devices.first?.image?.image == root.image)
         }
@@ -104,7 +105,7 @@ struct StoreObserverIntegrationTests {
             try root.sh("mkdir -p \(root.path)/var/lib/dockstore")
             try root.write(root.path + "/var/lib/dockstore/migration.json", "{not json\n")
             let store = StoreObserver(host: try Host(root: root.path), image: HostPaths.defaultImage,
-                                      mountpoint: HostPaths.defaultMountpoint).observe()
+                                      mountpoint: HostPaths.defaultMountpoint, settings: .read(ProvisionSettings())).observe(.all)
             guard case .unreadable(let error) = store.migrationJournal else {
                 Issue.record("an unreadable journal was read as \(store.migrationJournal)")
                 return

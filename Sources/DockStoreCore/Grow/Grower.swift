@@ -3,14 +3,17 @@
 public struct Grower: Sendable {
     public let host: Host
     public let mountpoint: String
+    /// /etc/sysconfig/dockstore as this run read it, or why it was not (`StorePaths.mountpoint`).
+    public let settings: StoreFact<ProvisionSettings>
 
-    public init(host: Host, mountpoint: String) {
+    public init(host: Host, mountpoint: String, settings: StoreFact<ProvisionSettings>) {
         self.host = host
         self.mountpoint = mountpoint
+        self.settings = settings
     }
 
     public func observe() throws -> GrowObservation {
-        let store = StoreObserver(host: host, imagePath: nil, mountpointPath: mountpoint).observe(.mount)
+        let store = StoreObserver(host: host, imagePath: nil, mountpointPath: mountpoint, sysfs: "/sys", settings: settings).observe(.mount)
         return try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDevice(path: $0.path, lock: false).size() },
                                    backing: { member, uuid in
             CapacityProbe.hostBacking(BtrfsReading(uuid: uuid, spaces: [], devices: [member]), sysfs: "/sys")

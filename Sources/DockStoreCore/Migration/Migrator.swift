@@ -11,16 +11,19 @@ public struct Migrator: Sendable {
     public let host: Host
     public let mountpoint: HostPath
     public let image: HostPath
+    /// /etc/sysconfig/dockstore as this run read it (`StorePaths`); the observation carries it.
+    public let settings: StoreFact<ProvisionSettings>
     public static let journal = MigrationJournal.path
 
-    public init(host: Host, mountpoint: HostPath, image: HostPath) {
+    public init(host: Host, mountpoint: HostPath, image: HostPath, settings: StoreFact<ProvisionSettings>) {
         self.host = host
         self.mountpoint = mountpoint
         self.image = image
+        self.settings = settings
     }
 
     public func observe(_ device: ResolvedDevice) throws -> MigrationObservation {
-        let store = StoreObserver(host: host, image: image, mountpoint: mountpoint).observe([.mount, .image, .files])
+        let store = StoreObserver(host: host, image: image, mountpoint: mountpoint, settings: settings).observe([.mount, .image, .files])
         let target = store.mountpoint
         var imageExists = false
         if case .file = try store.image.value() { imageExists = true }

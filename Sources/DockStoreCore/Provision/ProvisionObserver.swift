@@ -8,8 +8,9 @@ public struct ProvisionObserver: Sendable {
         self.resolver = resolver
     }
 
-    public func observe(_ request: ProvisionRequest) throws -> ProvisionObservation {
-        try observe(request, store: StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint).observe())
+    public func observe(_ request: ProvisionRequest, settings: StoreFact<ProvisionSettings>) throws -> ProvisionObservation {
+        try observe(request, store: StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint,
+                                                  settings: settings).observe(.all))
     }
 
     /// Provision's input: the store as `store` saw it, plus what only provision reads (the

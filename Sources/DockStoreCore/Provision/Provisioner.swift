@@ -3,17 +3,20 @@
 public struct Provisioner: Sendable {
     public let host: Host
     public let request: ProvisionRequest
+    /// /etc/sysconfig/dockstore as this run read it (`StorePaths`); the observation carries it.
+    public let settings: StoreFact<ProvisionSettings>
 
-    public init(host: Host, request: ProvisionRequest) {
+    public init(host: Host, request: ProvisionRequest, settings: StoreFact<ProvisionSettings>) {
         self.host = host
         self.request = request
+        self.settings = settings
     }
 
     /// Where a new image is built before it is renamed onto the image's name.
     public var unfinishedImage: UnfinishedImage { UnfinishedImage(host: host, image: request.image) }
 
     public func observe() throws -> ProvisionObservation {
-        try ProvisionObserver(host: host).observe(request)
+        try ProvisionObserver(host: host).observe(request, settings: settings)
     }
 
     /// Observes until nothing is in the middle of mounting the store: systemd running a job

@@ -71,12 +71,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     /// The request `status` checks against when the user names no device: a device store
     /// when a non-loop block device is mounted at the mountpoint or fstab mounts one there
     /// by UUID, the image otherwise.
-    public static func detectRequest(host: Host, image: HostPath, mountpoint: HostPath) throws -> ProvisionRequest {
-        try detectRequest(host: host, image: image, mountpoint: mountpoint,
-                          store: StoreObserver(host: host, image: image, mountpoint: mountpoint).observe([.mount, .files]))
-    }
-
-    /// `detectRequest` from a store observation of `image` and `mountpoint`.
+    /// `store` is an observation of `image` and `mountpoint`.
     public static func detectRequest(host: Host, image: HostPath, mountpoint: HostPath,
                                      store: StoreObservation) throws -> ProvisionRequest {
         var spec: DeviceSpec? = nil
@@ -120,15 +115,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                                     device: DeviceRequest(spec: spec, filesystem: filesystem, wait: 0))
     }
 
-    public static func inspect(host: Host, request: ProvisionRequest) throws -> StoreStatus {
-        try inspect(host: host, request: request,
-                    store: StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint).observe())
-    }
-
     /// The status of `request`'s store as `store` (an observation of its image and
     /// mountpoint) saw it.
     public static func inspect(host: Host, request: ProvisionRequest, store: StoreObservation) throws -> StoreStatus {
-        let provisioner = Provisioner(host: host, request: request)
+        let provisioner = Provisioner(host: host, request: request, settings: store.settings)
         var status = StoreStatus(store: request.device == nil ? "image" : "device",
                                  mountpoint: host.real(request.mountpoint), mounted: false,
                                  fstab: Self.notChecked, dropIn: Self.notChecked, dockerOpts: Self.notChecked,

@@ -26,12 +26,13 @@ public struct StoreObserver: Sendable {
     /// The mountpoint's real path.
     public let mountpointPath: String
     public let sysfs: String
-    /// /etc/sysconfig/dockstore as the command read it (`readSettings`) before it knew its
-    /// paths; every observation carries it. Not asked for by a command that got every path.
+    /// /etc/sysconfig/dockstore as the command read it (`StorePaths`), once, before it knew
+    /// its paths; every observation carries it. A command that got every path and needs no
+    /// other setting passes `notAsked`, saying so: never a default.
     public let settings: StoreFact<ProvisionSettings>
 
-    public init(host: Host, imagePath: String?, mountpointPath: String, sysfs: String = "/sys",
-                settings: StoreFact<ProvisionSettings> = notAsked("the settings file")) {
+    public init(host: Host, imagePath: String?, mountpointPath: String, sysfs: String,
+                settings: StoreFact<ProvisionSettings>) {
         self.host = host
         self.imagePath = imagePath
         self.mountpointPath = mountpointPath
@@ -39,36 +40,26 @@ public struct StoreObserver: Sendable {
         self.settings = settings
     }
 
-    /// The observer for a command's `--image` and `--mountpoint`.
-    public init(host: Host, image: HostPath, mountpoint: HostPath,
-                settings: StoreFact<ProvisionSettings> = notAsked("the settings file")) {
-        self.init(host: host, imagePath: host.real(image), mountpointPath: host.real(mountpoint), settings: settings)
+    /// The observer for a command's image and mountpoint.
+    public init(host: Host, image: HostPath, mountpoint: HostPath, settings: StoreFact<ProvisionSettings>) {
+        self.init(host: host, imagePath: host.real(image), mountpointPath: host.real(mountpoint), sysfs: "/sys", settings: settings)
     }
 
-    /// /etc/sysconfig/dockstore under `host`, read once: the paths a command was not given
-    /// come from it, and the observations carry it.
-    public static func readSettings(host: Host) -> StoreFact<ProvisionSettings> {
-        .reading { try ProvisionSettings.load(host: host) }
-    }
-
-    /// The mountpoint a command was given, else DOCKSTORE_MOUNTPOINT, else /var/lib/docker;
-    /// `settings` is read only when no mountpoint was given, and refuses when unreadable then.
-    public static func mountpoint(given: HostPath?, host: Host) throws -> (HostPath, StoreFact<ProvisionSettings>) {
-        if let given { return (given, notAsked("the settings file")) }
-        let settings = readSettings(host: host)
-        return (try settings.value().mountpoint ?? HostPaths.defaultMountpoint, settings)
+    /// The observer for the paths `StorePaths` resolved, with the settings they were read with.
+    public init(host: Host, paths: StorePaths) {
+        self.init(host: host, image: paths.image, mountpoint: paths.mountpoint, settings: paths.settings)
     }
 
     /// The store as `check` sees it: the mountpoint given, else the one the settings name,
     /// observed by the kernel alone (`kernelView`).
-    public static func checkView(host: Host, mountpoint given: HostPath?, sysfs: String = "/sys") throws -> StoreObservation {
-        let (mountpoint, settings) = try mountpoint(given: given, host: host)
+    public static func checkView(host: Host, mountpoint given: String?, sysfs: String) throws -> StoreObservation {
+        let (mountpoint, settings) = try StorePaths.mountpoint(host: host, given: given)
         var store = kernelView(mountpoint: host.real(mountpoint), sysfs: sysfs)
         store.settings = settings
         return store
     }
 
-    public func observe(_ parts: Parts = .all) -> StoreObservation {
+    public func observe(_ parts: Parts) -> StoreObservation {
         let mountpoint = ProvisionObserver.canonicalPath(mountpointPath)
         let mounts: StoreFact<[MountEntry]> = parts.contains(.mount)
             ? .reading { try MountTable.read().entries } : Self.notAsked("the mount table")

@@ -3,15 +3,18 @@
 public struct Teardowner: Sendable {
     public let host: Host
     public let request: TeardownRequest
+    /// /etc/sysconfig/dockstore as this run read it (`StorePaths`); the observation carries it.
+    public let settings: StoreFact<ProvisionSettings>
 
-    public init(host: Host, request: TeardownRequest) {
+    public init(host: Host, request: TeardownRequest, settings: StoreFact<ProvisionSettings>) {
         self.host = host
         self.request = request
+        self.settings = settings
     }
 
     public func observe() throws -> TeardownObservation {
         let dockerdPID = try DockerDaemon.running(host: host)
-        let store = StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint).observe()
+        let store = StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint, settings: settings).observe(.all)
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID,
                                         dropIn: try FileContents.read(HostPaths.dockerDropIn, on: host).map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))

@@ -41,7 +41,7 @@ extension Dockstore {
                 return
             }
             let host = try global.host()
-            let target = try MountpointOption.resolve(mountpoint, host: host)
+            let target = try StorePaths.mountpoint(host: host, given: mountpoint).mountpoint
             guard let driver else {
                 for (given, name) in [(!storageOptions.isEmpty, "--storage-opt"), (force, "--force"), (restart, "--restart"), (change.dryRun, "--dry-run")] where given {
                     throw DockStoreError.usage("\(name) goes with a DRIVER")

@@ -27,9 +27,10 @@ extension Dockstore {
                 return
             }
             let host = try global.host()
-            let target = host.real(try MountpointOption.resolve(mountpoint, host: host))
+            let (given, settings) = try StorePaths.mountpoint(host: host, given: mountpoint)
+            let target = host.real(given)
             let size = try to.map { try ByteSize.parse($0, what: "--to") }
-            let grower = Grower(host: host, mountpoint: target)
+            let grower = Grower(host: host, mountpoint: target, settings: settings)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
             let (lock, (steps, warnings)) = try change.planned(host, "grow resizes the store", changes: { !$0.0.isEmpty }) {
                 try GrowPlanner.plan(try grower.observe(), to: size, allowOvercommit: allowOvercommit)

@@ -50,14 +50,14 @@ extension Dockstore {
                 return
             }
             let host = try global.host()
-            let paths = try store.paths(try ProvisionSettings.load(host: host))
+            let paths = try store.paths(host)
             guard let device else {
                 throw DockStoreError.usage("migrate-ebs needs the DEVICE to move the store onto: /dev/xvdf, /dev/nvme1n1 or vol-…")
             }
             let spec = try DeviceSpec(device)
             let wanted = try volumeId.map { try EBSVolumeID(parsing: $0, what: "--volume-id") }
             let request = try DeviceRequest(spec: spec, volumeID: wanted, wait: wait)
-            let migrator = Migrator(host: host, mountpoint: paths.mountpoint, image: paths.image)
+            let migrator = Migrator(host: host, mountpoint: paths.mountpoint, image: paths.image, settings: paths.settings)
             let retired = RetiredImage(host: host, image: paths.image)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`); an open journal
             // (it may be upgraded) or a retired image to free is a change.

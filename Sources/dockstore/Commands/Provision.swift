@@ -54,8 +54,8 @@ extension Dockstore {
                 return
             }
             let host = try global.host()
-            let settings = try ProvisionSettings.load(host: host)
-            let paths = try store.paths(settings)
+            let paths = try store.paths(host)
+            let settings = try paths.settings.value()
             let bytes = try size.map { try ByteSize.parse($0, what: "--size") } ?? settings.size
             var explicitDevice = try deviceRequest(settings)
             if device == nil, let named = explicitDevice,
@@ -78,7 +78,7 @@ extension Dockstore {
             if let driver = settings.backend {
                 request.driverOptions = try settings.backendOptions.map { try StorageOption(parsing: $0, for: driver) }
             }
-            let provisioner = Provisioner(host: host, request: request)
+            let provisioner = Provisioner(host: host, request: request, settings: paths.settings)
 
             // A refusal or nothing to do creates no lock file; a retired image to remove is a change.
             let retired = RetiredImage(host: host, image: paths.image)

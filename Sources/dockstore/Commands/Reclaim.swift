@@ -43,7 +43,7 @@ extension Dockstore {
                 return
             }
             let host = try global.host()
-            let paths = try store.paths(try ProvisionSettings.load(host: host))
+            let paths = try store.paths(host)
             if orphans {
                 guard budget == nil, ioBudget == nil, !json else {
                     throw DockStoreError.usage("--orphans deletes subvolumes and takes neither --budget, --io-budget nor --json")

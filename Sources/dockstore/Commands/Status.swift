@@ -19,9 +19,8 @@ extension Dockstore {
 
         func run() throws {
             let host = try global.host()
-            let settings = StoreObserver.readSettings(host: host)
-            let paths = try store.paths(try settings.value())
-            let store = StoreObserver(host: host, image: paths.image, mountpoint: paths.mountpoint, settings: settings).observe()
+            let paths = try store.paths(host)
+            let store = StoreObserver(host: host, paths: paths).observe(.all)
             let request = try device.map {
                 try StoreStatus.deviceRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, device: $0)
             } ?? StoreStatus.detectRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, store: store)

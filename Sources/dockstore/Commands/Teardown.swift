@@ -32,10 +32,10 @@ extension Dockstore {
                 return
             }
             let host = try global.host()
-            let paths = try store.paths(try ProvisionSettings.load(host: host))
+            let paths = try store.paths(host)
             let request = TeardownRequest(image: paths.image, mountpoint: paths.mountpoint, stopDocker: stopDocker,
                                           deleteImage: deleteImage, wipeDevice: wipeDevice)
-            let teardowner = Teardowner(host: host, request: request)
+            let teardowner = Teardowner(host: host, request: request, settings: paths.settings)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
             let (lock, steps) = try change.planned(host, "teardown unmounts and rewrites system files", changes: { !$0.isEmpty }) {
                 try TeardownPlanner.plan(try teardowner.observe(), request, host)
