@@ -48,9 +48,7 @@ extension Dockstore {
                 guard budget == nil, ioBudget == nil, !json else {
                     throw DockStoreError.usage("--orphans deletes subvolumes and takes neither --budget, --io-budget nor --json")
                 }
-                let lock = try change.begin(host, "reclaim --orphans deletes subvolumes")
-                try ReclaimOrphans(host: host, mountpoint: host.real(paths.mountpoint), dryRun: change.dryRun).run()
-                withExtendedLifetime(lock) {}
+                try ReclaimOrphans(host: host, mountpoint: host.real(paths.mountpoint), change: change).run()
                 return
             }
             let seconds = try budget.map { try ReclaimBudget.parse($0) } ?? ReclaimBudget.defaultSeconds
