@@ -85,8 +85,9 @@ public struct ReclaimStep: AppliedStep, Equatable {
         case .begin, .roomJournal, .roomRecord: return [journal]
         case .finish: return [.removal(host.real(ReclaimJournal.path))]
         case .record: return [.inRoot(LastReclaimRecord.path, on: host, bytes: 4096, makesFolders: true)]
-        // Sparse: its blocks come from the host as the balance writes; the planner kept the room free.
-        case .roomFile: return [.inRoot(ReclaimJournal.roomFile, on: host, bytes: 0, makesFolders: false)]
+        // Sparse: its blocks come from the host as the balance writes; the planner kept the room
+        // free. Its folder is the journal's, which the journal's first write makes.
+        case .roomFile: return [.inRoot(ReclaimJournal.roomFile, on: host, bytes: 0, makesFolders: true)]
         case .roomDelete: return [.removal(host.real(ReclaimJournal.roomFile))]
         case .roomExtend, .roomTruncate:
             guard let image = room?.image else { return [] }
@@ -98,10 +99,11 @@ public struct ReclaimStep: AppliedStep, Equatable {
         }
     }
 
-    /// Every step that changes the store first finds the planned btrfs at the mountpoint.
+    /// Every step up to giving the room back first finds the planned btrfs at the mountpoint,
+    /// reached inside --root through no link (the room file and the journal sit beside it).
     public func recheck(_ lender: RoomLender) throws {
         switch kind {
-        case .finish, .record, .roomJournal, .roomFile, .roomDelete: return
+        case .finish, .record: return
         default: try lender.host.checkStore(at: lender.mountpoint, uuid: lender.uuid, before: (verb: "change", done: "changed"))
         }
     }

@@ -82,8 +82,11 @@ extension Dockstore {
             } catch {
                 do {
                     try reclaimer.recordFailure(plan)
-                } catch let recordError as DockStoreError {
+                } catch let recordError as DockStoreError where recordError.kind != .refused {
                     Output.warning("cannot record the failed run: \(recordError.message)")
+                } catch is DockStoreError {
+                    // The tree refuses the record too (a folder swapped for a link): the one
+                    // line below names why the run stopped; check reports its open journal.
                 }
                 throw error
             }
