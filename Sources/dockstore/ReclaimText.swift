@@ -29,6 +29,8 @@ enum ReclaimText {
             lines.append("  balance, stopping once healthy: \(plan.rounds.map(\.filter).joined(separator: ", "))")
             lines.append("  stop balancing after \(seconds(budget.seconds)) or \(ByteSize.format(budget.bytes)) relocated, whichever comes first")
         }
+        lines.append("Steps:")
+        ReclaimStep.steps(plan).forEach { lines.append("  [\($0.id)] \($0.description)") }
         return lines.joined(separator: "\n")
     }
 

@@ -15,6 +15,11 @@ enum FailpointCoverage {
             "daemon-reload": systemdOnly,
         ],
         "provision": ["daemon-reload": systemdOnly],
+        "reclaim": [
+            "balance-running": "a kill while a round runs is its own test (ReclaimIntegrationTests.aKillMidBalanceIsFinishedByTheNextRun), which checks the next run cancels that balance",
+            "balance": "reached after the last round; the matrix kills at balance-round, after the first, which leaves the same journal and lent room",
+            "record": "reached after the journal is removed and the room given back; a kill there leaves only last-reclaim.json unwritten, which the next run writes",
+        ],
         "provision --device": ["daemon-reload": systemdOnly],
         "migrate-ebs replace --abort": [
             "cancel-replace": abortUntested, "grow-image": abortUntested, "finish": abortUntested,
@@ -27,7 +32,7 @@ enum FailpointCoverage {
     static let abortUntested = "no crash matrix for --abort yet; abortMovesEverythingBackAndReleasesTheDevice and abortCancelsARunningReplaceAndLeavesTheStoreOnTheImage run it whole"
 
     /// The scenarios whose crash matrix runs `reachable(scenario)`.
-    static let matrices: Set<String> = ["grow", "backend", "teardown", "provision", "provision --device",
+    static let matrices: Set<String> = ["grow", "backend", "teardown", "provision", "provision --device", "reclaim",
                                         "migrate-ebs replace", "migrate-ebs add-remove"]
 
     /// How to ask the scenario's command for its failpoints (a device argument is not looked at).

@@ -67,6 +67,38 @@ struct ReclaimRefusalIntegrationTests {
         }
     }
 
+    /// `reclaim --orphans` observes and decides before it locks: nothing mounted, a store that
+    /// is not btrfs, and a dockerd that may be making the only orphan (nothing provably unused)
+    /// are refused with exit 2 and one line, and every entry of the tree stays as it was, with
+    /// no run/dockstore.lock made.
+    @Test func orphansRefusalsLeaveTheTreeIdentical() throws {
+        let orphan = String(repeating: "a", count: 64)
+        let cases: [(String, String, String)] = [
+            ("nothing mounted", "mkdir -p $M", "nothing is mounted at"),
+            ("tmpfs", "mkdir -p $M && mount -t tmpfs -o size=16m tmpfs $M", "is not on a btrfs filesystem"),
+            ("a dockerd younger than the only orphan",
+             "mkdir -p $R/bin && printf '#!/bin/sh\\nsleep 30\\n' > $R/bin/dockerd && chmod +x $R/bin/dockerd && (setsid $R/bin/dockerd --data-root $M >/dev/null 2>&1 & echo $! > $R/dockerd.pid) && sleep 1.5 && mkdir -p $M/btrfs/subvolumes $M/image/btrfs/layerdb/sha256 $M/image/btrfs/layerdb/mounts && btrfs -q subvolume create $M/btrfs/subvolumes/\(orphan) && rm $R/run/dockstore.lock",
+             "1 orphan candidate(s) kept"),
+        ]
+        for (name, setup, says) in cases {
+            try withTestRoot { root in
+                if name.contains("dockerd") { try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0) }
+                defer { _ = try? root.sh("[ -s \(root.path)/dockerd.pid ] && kill $(cat \(root.path)/dockerd.pid) || true") }
+                try root.sh("R=\(root.path); M=\(root.mountpoint); \(setup)")
+                let before = try RefusedTreeIntegrationTests().tree(root)
+                let result = try root.dockstore(["reclaim", "--orphans"])
+                #expect(result.status == ExitStatus.refused.rawValue, "\(name): \(result.stdout) \(result.stderr)")
+                #expect(result.stderrLines.count == 1 && result.stderr.contains(says), "\(name): \(result.stderr)")
+                #expect(try RefusedTreeIntegrationTests().tree(root) == before, "\(name): nothing changed")
+                #expect(root.status(root.path + "/run/dockstore.lock") == nil, "\(name): no run lock made")
+                if name.contains("dockerd") {
+                    #expect(result.stdout.contains("kept \(root.mountpoint)/btrfs/subvolumes/\(orphan): created after dockerd"), "\(result.stdout)")
+                    #expect(FileManager.default.fileExists(atPath: "\(root.mountpoint)/btrfs/subvolumes/\(orphan)"))
+                }
+            }
+        }
+    }
+
     @Test(arguments: ["0", "0s", "soon", "-5m", "1h30", ""])
     func refusesABadBudget(_ budget: String) throws {
         try withTestRoot { root in

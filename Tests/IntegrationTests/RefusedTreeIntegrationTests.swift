@@ -57,7 +57,7 @@ struct RefusedTreeIntegrationTests {
         }
     }
 
-    /// The other changing commands (but reclaim --orphans) plan before they lock: a refusal, a bad value and
+    /// The other changing commands plan before they lock: a refusal, a bad value and
     /// nothing to do leave every entry as it was, run/dockstore.lock included.
     /// (command, sysconfig, exit status); teardown with the boot switch already off has nothing to do.
     static let otherCommands: [([String], String, Int32)] = [
@@ -69,6 +69,7 @@ struct RefusedTreeIntegrationTests {
         (["migrate-ebs", "/dev/null"], "DOCKER_OPTS=\"\"\n", ExitStatus.refused.rawValue),
         (["migrate-ebs", "/dev/nonexistent-volume", "--wait", "0"], "DOCKER_OPTS=\"\"\n", ExitStatus.refused.rawValue),
         (["reclaim"], "DOCKER_OPTS=\"\"\n", ExitStatus.refused.rawValue),
+        (["reclaim", "--orphans"], "DOCKER_OPTS=\"\"\n", ExitStatus.refused.rawValue),
     ]
 
     @Test(arguments: otherCommands)

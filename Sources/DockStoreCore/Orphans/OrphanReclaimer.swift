@@ -21,8 +21,12 @@ public struct OrphanReclaimer: Sendable {
         self.host = host
     }
 
-    /// Refuses (nothing to decide on) when the layer store cannot be read.
+    /// Refuses (nothing to decide on) when nothing is mounted at the data root, it is not
+    /// btrfs, or the layer store cannot be read.
     public func observe() throws -> Observation {
+        guard try MountTable.read().mount(at: store.dataRoot) != nil else {
+            throw DockStoreError.refused("nothing is mounted at \(store.dataRoot): Docker's storage is not there; run dockstore provision first")
+        }
         _ = try BtrfsFilesystem.open(store.dataRoot)
         let census = try OrphanCensus.take(store)
         let dockerd = DockerdProcesses.presence(dataRoot: store.dataRoot, host: host)

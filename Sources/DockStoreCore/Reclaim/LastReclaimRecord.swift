@@ -39,7 +39,7 @@ public struct LastReclaimRecord: Codable, Sendable, Equatable {
 
     public func write(host: Host) throws {
         try host.makeFolders(Self.path.parent)
-        try AtomicFile.write(host.real(Self.path), try encoded(), mode: 0o644)
+        try AtomicFile.write(Self.path, on: host, try encoded(), mode: 0o644)
     }
 
     /// The record as `check` reads it, or why it does not say what a record must.

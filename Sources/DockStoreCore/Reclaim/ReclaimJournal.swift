@@ -29,7 +29,7 @@ public struct ReclaimJournal: Codable, Sendable, Equatable {
     /// `--root`, as every path in the journals; a journal written before that holds the real
     /// path, which is read as well. A file that is not this store's room file is refused.
     public static func read(host: Host) throws -> ReclaimJournal? {
-        guard let text = try FileContents.readString(host.real(path)) else { return nil }
+        guard let text = try FileContents.readString(path, on: host) else { return nil }
         var journal: ReclaimJournal
         do {
             journal = try JSONDecoder().decode(ReclaimJournal.self, from: Data(text.utf8))
@@ -55,12 +55,11 @@ public struct ReclaimJournal: Codable, Sendable, Equatable {
             stored.room?.file = Self.roomFile.string
         }
         let bytes = Array(try JSONText.encode(stored, pretty: false).utf8) + [UInt8(ascii: "\n")]
-        try AtomicFile.write(host.real(Self.path), bytes, mode: 0o600)
+        try AtomicFile.write(Self.path, on: host, bytes, mode: 0o600)
     }
 
+    /// Removes the journal inside --root (`Host.removeFile`); none there is fine.
     public static func remove(host: Host) throws {
-        let real = host.real(path)
-        try PathCalls.remove(real, missingIsDone: true)
-        try AtomicFile.syncFolder(AtomicFile.parentFolder(of: real))
+        try host.removeFile(path)
     }
 }

@@ -26,7 +26,7 @@ public struct ReclaimObserver: Sendable {
         figures.remedyContext = RemedyContext.read(host: host, figures: figures)
         let uuid = figures.uuid ?? ""
         let journal = try ReclaimJournal.read(host: host)
-        let roomMember = try journal?.room.flatMap { try Self.roomMember($0, figures) }
+        let roomMember = try journal?.room.flatMap { try Self.roomMember($0, figures, host: host) }
         let others = figures.devices.filter { $0.devid != roomMember }
         let members: ReclaimObservation.Members
         if others.count != 1 {
@@ -44,9 +44,10 @@ public struct ReclaimObserver: Sendable {
     }
 
     /// The member over the room's file, found by the file's identity (device and inode of
-    /// the loop device's backing file), never by a loop device's name.
-    static func roomMember(_ room: TemporaryRoom, _ figures: CapacityFigures) throws -> UInt64? {
-        guard room.kind == .device, let file = room.file, let status = try FileStatus.of(file) else { return nil }
+    /// the loop device's backing file, looked at inside --root), never by a loop device's name.
+    static func roomMember(_ room: TemporaryRoom, _ figures: CapacityFigures, host: Host) throws -> UInt64? {
+        guard room.kind == .device, room.file != nil, let status = try host.statusInRoot(ReclaimJournal.roomFile),
+              status.kind == .regular else { return nil }
         for device in figures.devices where device.path.hasPrefix("/dev/loop") {
             guard let loop = try LoopDevice.status(device.path) else { continue }
             if loop.backingDevice == status.device, loop.backingInode == status.inode { return device.devid }

@@ -46,30 +46,47 @@ public struct Reclaimer: Sendable {
         var ioSpent: Bool { spent >= ioBudget }
     }
 
+    /// Applies the plan's steps (`ReclaimStep.steps`) through `StepEngine`: the write
+    /// preflight of them all before the first acts; the journal; the room when the plan lends
+    /// it first; the rounds (which lend it when one runs out of space); the room given back,
+    /// also after a failed round; the journal removed; the run recorded.
     public func run(_ plan: ReclaimPlan, budget: Budget, events: @escaping @Sendable (Event) -> Void) throws -> ReclaimResult {
         let dataChunk = CapacityProbe.number("/sys/fs/btrfs/\(plan.uuid)/allocation/data/chunk_size") ?? (1 << 30)
         var limits = Limits(deadline: MonotonicClock.seconds() + budget.seconds, ioBudget: budget.bytes, dataChunkSetting: dataChunk)
         let mp = plan.mountpoint
         let lender = RoomLender(host: host, mountpoint: mp, uuid: plan.uuid)
+        let steps = ReclaimStep.steps(plan)
+        try StepEngine.preflight(steps, in: lender)
+        let progress: (ReclaimStep) -> Void = { events(.step($0.id)) }
+        func phase(_ kinds: [ReclaimStep.Kind], _ act: (ReclaimStep) throws -> Void) throws {
+            try StepEngine.apply(steps.filter { kinds.contains($0.kind) }, in: lender, progress: progress, act: act)
+        }
         var journal = try ReclaimJournal.read(host: host) ?? ReclaimJournal(filesystemUUID: plan.uuid, started: WallClock.seconds(), room: nil)
-        journal.running = WallClock.seconds()
-        journal.budgetSeconds = budget.seconds
-        try journal.write(host: host)
-        Failpoint.reached("reclaim-begin")
         var result = ReclaimResult(outcome: .failed, before: plan.before)
-        if plan.cancelInterruptedBalance {
-            try BtrfsBalance.cancel(mp)
-            events(.cancelledInterruptedBalance)
+        try phase([.begin]) { _ in
+            journal.running = WallClock.seconds()
+            journal.budgetSeconds = budget.seconds
+            try journal.write(host: host)
+            if plan.cancelInterruptedBalance {
+                try BtrfsBalance.cancel(mp)
+                events(.cancelledInterruptedBalance)
+            }
         }
         var room: TemporaryRoom? = nil
-        let step: (String) -> Void = { events(.step($0)) }
+        let lend = { (wanted: TemporaryRoom, journal: inout ReclaimJournal) throws -> TemporaryRoom in
+            var lent = wanted
+            try phase(ReclaimStep.Kind.lending(wanted.kind)) { step in try lender.act(step.kind, room: &lent, journal: &journal) }
+            return lent
+        }
         var failure: Error? = nil
         do {
             if plan.roomFirst, let wanted = plan.room {
-                room = try lender.lend(wanted, journal: &journal, step: step)
+                room = try lend(wanted, &journal)
             }
-            result.outcome = try balance(plan, limits: &limits, room: &room, journal: &journal, lender: lender,
-                                         result: &result, events: events)
+            try phase([.balance]) { _ in
+                result.outcome = try balance(plan, limits: &limits, room: &room, journal: &journal, lend: lend,
+                                             result: &result, events: events)
+            }
         } catch {
             failure = error
         }
@@ -80,12 +97,14 @@ public struct Reclaimer: Sendable {
             result.room = room ?? journal.room
             result.message = "a balance is paused on \(mp) (btrfs balance status \(mp)); the journal \(host.real(ReclaimJournal.path)) stays, and \(Remedy.reclaim(plan.before)) run again cancels that balance, finishes and gives the room back"
             result.after = try CapacityProbe.read(mountpoint: mp)
+            try phase([.record]) { _ in try record(result, before: plan.before) }
             return result
         }
         // Give back whatever was lent, also after a failure: the store ends the size it was.
-        if let lent = room ?? journal.room {
+        if var lent = room ?? journal.room {
+            let giveBack = { try phase(ReclaimStep.Kind.givingBack(lent.kind)) { step in try lender.act(step.kind, room: &lent, journal: &journal) } }
             do {
-                try lender.giveBack(lent, step: step)
+                try giveBack()
             } catch let error as DockStoreError where error.code == Errno.noSpace {
                 // The chunks allocated while the store was larger are larger (a tenth of the
                 // store on small ones) and no longer fit: pack the data once more, then retry.
@@ -96,14 +115,13 @@ public struct Reclaimer: Sendable {
                 result.rounds.append(ran)
                 events(.roundEnded(ran))
                 do {
-                    try lender.giveBack(lent, step: step)
+                    try giveBack()
                 } catch let again as DockStoreError where again.code == Errno.noSpace {
                     throw DockStoreError(.failed, "\(again.message): the store's chunks do not fit its old size again; the room stays lent and the journal \(host.real(ReclaimJournal.path)) records it: run \(Remedy.reclaim(plan.before)) again after deleting data (docker image prune -a)", code: Errno.noSpace)
                 }
             }
         }
-        try ReclaimJournal.remove(host: host)
-        Failpoint.reached("reclaim-finish")
+        try phase([.finish]) { _ in try ReclaimJournal.remove(host: host) }
         result.room = room ?? journal.room
         result.after = try CapacityProbe.read(mountpoint: mp)
         if let failure {
@@ -114,14 +132,35 @@ public struct Reclaimer: Sendable {
             result.outcome = .failed
             result.message = "the store was healthy with the temporary room but not without it; run \(Remedy.reclaim(plan.before)) again, or \(Remedy.afterReclaim(plan.before))"
         }
+        try phase([.record]) { _ in try record(result, before: plan.before) }
         return result
+    }
+
+    /// A run with nothing to do: only its record step, so that check sees when reclaim last ran.
+    public func recordNothingToDo(_ plan: ReclaimPlan) throws {
+        let lender = RoomLender(host: host, mountpoint: plan.mountpoint, uuid: plan.uuid)
+        try StepEngine.apply(ReclaimStep.steps(plan).filter { $0.kind == .record }, in: lender, progress: { _ in }) { _ in
+            try record(ReclaimResult(outcome: .nothingToDo, before: plan.before), before: plan.before)
+        }
+    }
+
+    /// Records a run that failed before it could record itself (`run` threw).
+    public func recordFailure(_ plan: ReclaimPlan) throws {
+        try record(ReclaimResult(outcome: .failed, before: plan.before), before: plan.before)
+    }
+
+    /// Writes last-reclaim.json for `result`: what `dockstore check` reports as the last run.
+    public func record(_ result: ReclaimResult, before: CapacityFigures) throws {
+        try LastReclaimRecord(finished: WallClock.seconds(), outcome: result.outcome, chunksRelocated: result.chunksRelocated,
+                              unallocatedBefore: before.unallocated, unallocatedAfter: (result.after ?? before).unallocated,
+                              bytesRelocated: result.bytesRelocated).write(host: host)
     }
 
     /// The rounds, until healthy or out of budget or rounds.
     private func balance(_ plan: ReclaimPlan, limits: inout Limits, room: inout TemporaryRoom?, journal: inout ReclaimJournal,
-                         lender: RoomLender, result: inout ReclaimResult, events: @escaping @Sendable (Event) -> Void) throws -> LastReclaimRecord.Outcome {
+                         lend: (TemporaryRoom, inout ReclaimJournal) throws -> TemporaryRoom,
+                         result: inout ReclaimResult, events: @escaping @Sendable (Event) -> Void) throws -> LastReclaimRecord.Outcome {
         let mp = plan.mountpoint
-        let step: (String) -> Void = { events(.step($0)) }
         for round in plan.rounds {
             if try healthy(mp, lent: room) { return .healthy }
             if MonotonicClock.seconds() >= limits.deadline { return .budgetSpent }
@@ -134,7 +173,7 @@ public struct Reclaimer: Sendable {
                 guard let wanted = plan.room else {
                     throw DockStoreError.failed("\(error.message); reclaim cannot lend the store room: \(plan.noRoom ?? "none can be made"); \(Remedy.afterReclaim(plan.before))")
                 }
-                room = try lender.lend(wanted, journal: &journal, step: step)
+                room = try lend(wanted, &journal)
                 ran = try runRound(round, mp, limits: &limits, events: events)
             }
             result.rounds.append(ran)

@@ -1,13 +1,14 @@
-/// Lends a store temporary room and takes it back. Every step checks the state it acts
-/// on at that moment, so a run after a crash at any point finishes lending or giving back;
-/// the journal is written before each change that a later run must find again.
+/// Lends a store temporary room and takes it back, one `ReclaimStep` at a time. Every step
+/// checks the state it acts on at that moment, so a run after a crash at any point finishes
+/// lending or giving back; the journal is written before each change that a later run must
+/// find again. Every change goes through --root's confined calls: the image is changed only
+/// while it is the file its loop device reads, the temporary member's file is reached inside
+/// the root, and the btrfs is resized, added to or shrunk only through a descriptor of the
+/// mountpoint whose filesystem is still `uuid` (`Host+GrowTargets`, `Host+RoomFile`).
 public struct RoomLender: Sendable {
     public let host: Host
     public let mountpoint: String
     public let uuid: String
-
-    public static let lendIDs = ["room-journal", "room-extend", "room-loop", "room-resize", "room-file", "room-add", "room-record"]
-    public static let giveBackIDs = ["room-shrink", "room-truncate", "room-remove", "room-delete"]
 
     public init(host: Host, mountpoint: String, uuid: String) {
         self.host = host
@@ -15,61 +16,72 @@ public struct RoomLender: Sendable {
         self.uuid = uuid
     }
 
-    /// Makes (or completes) the room; returns it as recorded, with the new member's identity.
-    public func lend(_ room: TemporaryRoom, journal: inout ReclaimJournal, step: (String) -> Void) throws -> TemporaryRoom {
-        journal.room = room
-        try journal.write(host: host)
-        reached("room-journal", step)
-        switch room.kind {
-        case .image: return try lendImage(room, step: step)
-        case .device: return try lendDevice(room, journal: &journal, step: step)
-        }
-    }
-
-    /// Gives the room back: the store ends the size it was. The journal stays until the
-    /// caller removes it.
-    public func giveBack(_ room: TemporaryRoom, step: (String) -> Void) throws {
-        switch room.kind {
-        case .image: try giveBackImage(room, step: step)
-        case .device: try giveBackDevice(room, step: step)
+    /// Runs one lending or giving-back step on `room`; a lending step records the new
+    /// member's identity in `room` and the journal.
+    func act(_ kind: ReclaimStep.Kind, room: inout TemporaryRoom, journal: inout ReclaimJournal) throws {
+        switch kind {
+        case .roomJournal:
+            journal.room = room
+            try journal.write(host: host)
+        case .roomExtend:
+            let (image, devid) = try imageRoom(room)
+            try host.extendImage(image, to: room.grownSize, behind: try imageLoop(image, devid: devid))
+        case .roomLoop:
+            let (image, devid) = try imageRoom(room)
+            try LoopDevice.refreshCapacity(try imageLoop(image, devid: devid))
+        case .roomResize:
+            let (_, devid) = try imageRoom(room)
+            if try memberSize(devid) < room.grownSize { try host.resizeBtrfs(devid, to: room.grownSize, at: mountpoint, uuid: uuid) }
+        case .roomShrink:
+            let (_, devid) = try imageRoom(room)
+            guard let originalDevice = room.originalDeviceSize else { throw incomplete(room) }
+            if try memberSize(devid) > originalDevice { try host.resizeBtrfs(devid, to: originalDevice, at: mountpoint, uuid: uuid) }
+        case .roomTruncate:
+            try truncate(room)
+        case .roomFile:
+            try checkRoomFile(room)
+            if try member(room) == nil {
+                try ImageFile.allocate(ReclaimJournal.roomFile, on: host, size: room.bytes, thick: false)
+            }
+        case .roomAdd:
+            try checkRoomFile(room)
+            if try member(room) == nil { try add(room) }
+        case .roomRecord:
+            guard let devid = try member(room) else {
+                throw DockStoreError.failed("the temporary member over \(room.file ?? "?") is not among the members of \(mountpoint); run dockstore reclaim again")
+            }
+            room.devid = devid
+            room.deviceUUID = try BtrfsFilesystem.deviceUUID(devid, at: mountpoint)
+            journal.room = room
+            try journal.write(host: host)
+        case .roomRemove:
+            try remove(room)
+        case .roomDelete:
+            try deleteFile(room)
+        case .begin, .balance, .finish, .record:
+            return
         }
     }
 
     // MARK: image
 
-    private func lendImage(_ room: TemporaryRoom, step: (String) -> Void) throws -> TemporaryRoom {
+    private func imageRoom(_ room: TemporaryRoom) throws -> (String, UInt64) {
         guard let image = room.image, let devid = room.devid else { throw incomplete(room) }
-        let grown = room.grownSize
-        try WritableFile.with(image) { file in
-            if file.size < grown { try file.truncate(to: grown, operation: "cannot extend") }
-        }
-        reached("room-extend", step)
-        let loop = try imageLoop(image, devid: devid)
-        try refreshCapacity(loop)
-        reached("room-loop", step)
-        if try memberSize(devid) < grown { try BtrfsFilesystem.resize(devid, to: grown, at: mountpoint) }
-        reached("room-resize", step)
-        return room
+        return (image, devid)
     }
 
-    private func giveBackImage(_ room: TemporaryRoom, step: (String) -> Void) throws {
-        guard let image = room.image, let devid = room.devid, let original = room.originalSize,
-              let originalDevice = room.originalDeviceSize else { throw incomplete(room) }
-        if try memberSize(devid) > originalDevice {
-            try BtrfsFilesystem.resize(devid, to: originalDevice, at: mountpoint)
-        }
-        reached("room-shrink", step)
+    private func truncate(_ room: TemporaryRoom) throws {
+        let (image, devid) = try imageRoom(room)
+        guard let original = room.originalSize else { throw incomplete(room) }
         // Re-read at the moment of cutting: never cut below what btrfs uses of the image.
         let inUse = try memberSize(devid)
         guard inUse <= original else {
             throw DockStoreError.failed("btrfs still uses \(ByteSize.format(inUse)) of \(image), more than its \(ByteSize.format(original)) before reclaim; not shrinking it: run dockstore reclaim again")
         }
-        try WritableFile.with(image) { file in
-            if file.size > original { try file.truncate(to: original, operation: "cannot shrink") }
-        }
+        let loop = try imageLoop(image, devid: devid)
+        try host.shrinkImage(image, to: original, behind: loop)
         // Also after a crash between the cut and this: the loop device learns the size again.
-        try refreshCapacity(try imageLoop(image, devid: devid))
-        reached("room-truncate", step)
+        try LoopDevice.refreshCapacity(loop)
     }
 
     /// The loop device of member `devid`, when it is backed by `image`: checked, not assumed.
@@ -82,8 +94,6 @@ public struct RoomLender: Sendable {
         return member.path
     }
 
-    private func refreshCapacity(_ loop: String) throws { try LoopDevice.refreshCapacity(loop) }
-
     private func memberSize(_ devid: UInt64) throws -> UInt64 {
         let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
         guard let member = reading.devices.first(where: { $0.devid == devid }) else {
@@ -94,57 +104,52 @@ public struct RoomLender: Sendable {
 
     // MARK: device
 
-    private func lendDevice(_ room: TemporaryRoom, journal: inout ReclaimJournal, step: (String) -> Void) throws -> TemporaryRoom {
+    /// The room file is always dockstore's own, resolved inside --root like every other file.
+    private func checkRoomFile(_ room: TemporaryRoom) throws {
         guard let file = room.file else { throw incomplete(room) }
-        var room = room
-        let figures = try CapacityProbe.read(mountpoint: mountpoint)
-        if let devid = try ReclaimObserver.roomMember(room, figures) {
-            return try record(&room, devid: devid, journal: &journal, step: step)
-        }
-        // The room file is always dockstore's own, resolved inside --root like every other file.
         guard file == host.real(ReclaimJournal.roomFile) else {
             throw DockStoreError.refused("the reclaim journal names the room file \(file), not \(host.real(ReclaimJournal.roomFile)); finish or undo that run by hand")
         }
-        try ImageFile.allocate(ReclaimJournal.roomFile, on: host, size: room.bytes, thick: false)
-        reached("room-file", step)
+    }
+
+    private func member(_ room: TemporaryRoom) throws -> UInt64? {
+        try ReclaimObserver.roomMember(room, try CapacityProbe.read(mountpoint: mountpoint), host: host)
+    }
+
+    private func add(_ room: TemporaryRoom) throws {
+        let file = host.real(ReclaimJournal.roomFile)
+        guard let status = try host.statusInRoot(ReclaimJournal.roomFile), status.kind == .regular else {
+            throw DockStoreError.failed("\(file), the temporary member's file, is gone or not a regular file; run dockstore reclaim again")
+        }
         // Autoclear: once btrfs lets go of it (device remove), the loop device detaches itself.
-        let attachment = try LoopAttachment.attach(file)
+        let attachment = try host.attachInRoot(ReclaimJournal.roomFile, expected: status)
         defer { attachment.release() }
         guard BlockProbe.probe(attachment.path) == .blank else {
             throw DockStoreError.refused("refusing: the temporary member \(file) is not blank; remove it if no store uses it (btrfs filesystem show)")
         }
-        try BtrfsFilesystem.addDevice(attachment.path, at: mountpoint)
-        reached("room-add", step)
-        guard let devid = try ReclaimObserver.roomMember(room, try CapacityProbe.read(mountpoint: mountpoint)) else {
+        try host.addBtrfsDevice(attachment.path, at: mountpoint, uuid: uuid)
+        guard try member(room) != nil else {
             throw DockStoreError.failed("added \(attachment.path) (over \(file)) to \(mountpoint) but cannot find it among its members")
         }
-        return try record(&room, devid: devid, journal: &journal, step: step)
     }
 
-    private func record(_ room: inout TemporaryRoom, devid: UInt64, journal: inout ReclaimJournal, step: (String) -> Void) throws -> TemporaryRoom {
-        room.devid = devid
-        room.deviceUUID = try BtrfsFilesystem.deviceUUID(devid, at: mountpoint)
-        journal.room = room
-        try journal.write(host: host)
-        reached("room-record", step)
-        return room
-    }
-
-    private func giveBackDevice(_ room: TemporaryRoom, step: (String) -> Void) throws {
-        guard let file = room.file else { throw incomplete(room) }
-        let figures = try CapacityProbe.read(mountpoint: mountpoint)
-        if let devid = try ReclaimObserver.roomMember(room, figures) {
-            // Re-check at the moment of removing: the member over our file, with the UUID recorded.
-            let now = try BtrfsFilesystem.deviceUUID(devid, at: mountpoint)
-            if let recorded = room.deviceUUID, now != recorded {
-                throw DockStoreError.failed("btrfs device \(devid) over \(file) has the device UUID \(now ?? "none"), not the \(recorded) reclaim recorded; not removing it: check the store (btrfs filesystem show \(mountpoint))")
-            }
-            try BtrfsFilesystem.removeDevice(devid, at: mountpoint)
+    private func remove(_ room: TemporaryRoom) throws {
+        try checkRoomFile(room)
+        guard let devid = try member(room) else { return }
+        // Re-check at the moment of removing: the member over our file, with the UUID recorded.
+        let now = try BtrfsFilesystem.deviceUUID(devid, at: mountpoint)
+        if let recorded = room.deviceUUID, now != recorded {
+            throw DockStoreError.failed("btrfs device \(devid) over \(room.file ?? "?") has the device UUID \(now ?? "none"), not the \(recorded) reclaim recorded; not removing it: check the store (btrfs filesystem show \(mountpoint))")
         }
-        reached("room-remove", step)
-        guard let status = try FileStatus.of(file) else {
-            reached("room-delete", step)
-            return
+        try host.removeBtrfsDevice(devid, at: mountpoint, uuid: uuid)
+    }
+
+    private func deleteFile(_ room: TemporaryRoom) throws {
+        try checkRoomFile(room)
+        let file = host.real(ReclaimJournal.roomFile)
+        guard let status = try host.statusInRoot(ReclaimJournal.roomFile) else { return }
+        guard status.kind == .regular else {
+            throw DockStoreError.refused("\(file) is a \(status.kind.rawValue), not the temporary member's file; not deleting it: look at it and re-run")
         }
         // The autoclear loop device detaches once btrfs closes it; the kernel may take a moment.
         var loops = try LoopDevice.devices(backing: status)
@@ -154,25 +159,15 @@ public struct RoomLender: Sendable {
         }
         for loop in loops {
             // Still bound (an attachment that outlived a crash): only when no btrfs holds it.
-            if try ReclaimObserver.roomMember(room, try CapacityProbe.read(mountpoint: mountpoint)) != nil {
+            if try member(room) != nil {
                 throw DockStoreError.failed("\(loop.path) over \(file) is still a member of \(mountpoint); not deleting the file")
             }
             try LoopDevice.detach(loop.path)
         }
-        guard try LoopDevice.devices(backing: status).isEmpty else {
-            throw DockStoreError.failed("\(file) is still attached to a loop device; not deleting it: run dockstore reclaim again")
-        }
-        try PathCalls.remove(file, operation: "cannot delete")
-        try AtomicFile.syncFolder(AtomicFile.parentFolder(of: file))
-        reached("room-delete", step)
+        try host.removeFile(ReclaimJournal.roomFile, ifStill: status.device, status.inode, what: "reclaim's temporary member file")
     }
 
     private func incomplete(_ room: TemporaryRoom) -> DockStoreError {
         DockStoreError.refused("the reclaim journal \(host.real(ReclaimJournal.path)) records \(room.kind.rawValue) room without its file or device; check the store (btrfs filesystem show \(mountpoint)) and move the journal aside")
-    }
-
-    private func reached(_ id: String, _ step: (String) -> Void) {
-        step(id)
-        Failpoint.reached(id)
     }
 }

@@ -12,6 +12,7 @@ public enum StepCatalog {
         [Scenario(name: "grow", failpoints: GrowStep.Kind.ids),
          Scenario(name: "backend", failpoints: BackendStep.Kind.ids),
          Scenario(name: "teardown", failpoints: TeardownStep.Kind.ids),
+         Scenario(name: "reclaim", failpoints: ReclaimStep.failpoints),
          Scenario(name: "provision", failpoints: ProvisionStep.failpoints(device: false)),
          Scenario(name: "provision --device", failpoints: ProvisionStep.failpoints(device: true))]
             + MigrationMethod.allCases.flatMap { method in

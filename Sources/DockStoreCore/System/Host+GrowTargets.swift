@@ -5,9 +5,10 @@ import Musl
 #endif
 import CLinuxShim
 
-/// What grow writes to, opened inside --root and checked at the moment it acts: the image is
-/// the file its loop device reads, the store's folder is reached through no link, so a folder
-/// swapped for a link after grow looked cannot lead a write out of the tree.
+/// What grow and reclaim's room steps write to, opened inside --root and checked at the moment
+/// they act: the image is the file its loop device reads, the store's folder is reached
+/// through no link and holds the btrfs planned, so a folder swapped for a link or another
+/// btrfs mounted in its place after dockstore looked cannot lead a change out of the tree.
 extension Host {
     /// The host path of a real path inside the root; nil when it lies outside it.
     func hostPath(ofReal path: String) throws -> HostPath? {
@@ -21,14 +22,25 @@ extension Host {
     /// without following a link at its last component, and only while it is the file the loop
     /// device `loop` reads (its device and inode, LOOP_GET_STATUS64).
     public func extendImage(_ path: String, to size: UInt64, behind loop: String) throws {
+        try sizeImage(path, to: size, behind: loop, shrinking: false)
+    }
+
+    /// Shrinks the image at `path` to `size` bytes (never grows it; reclaim gives back the room
+    /// it lent), with the same confinement and loop-device check as `extendImage`.
+    public func shrinkImage(_ path: String, to size: UInt64, behind loop: String) throws {
+        try sizeImage(path, to: size, behind: loop, shrinking: true)
+    }
+
+    private func sizeImage(_ path: String, to size: UInt64, behind loop: String, shrinking: Bool) throws {
+        let (verb, done) = shrinking ? ("shrink", "shrunk") : ("extend", "extended")
         guard let inside = try hostPath(ofReal: path) else {
-            throw DockStoreError.refused("refusing to extend \(path): it lies outside --root \(root); nothing was extended")
+            throw DockStoreError.refused("refusing to \(verb) \(path): it lies outside --root \(root); nothing was \(done)")
         }
         let fd: Int32
         switch try openInRoot(inside, O_WRONLY | O_NOFOLLOW) {
         case .success(let opened): fd = opened
         case .failure(let code) where code == ELOOP || code == ENOENT || code == ENOTDIR:
-            throw DockStoreError.refused("refusing to extend \(path): it is no longer the file behind \(loop) (a link took its place, or it moved, after dockstore looked); nothing was extended: look with losetup \(loop) and re-run")
+            throw DockStoreError.refused("refusing to \(verb) \(path): it is no longer the file behind \(loop) (a link took its place, or it moved, after dockstore looked); nothing was \(done): look with losetup \(loop) and re-run")
         case .failure(let code): throw DockStoreError.system("cannot open the image", path, errno: code)
         }
         defer { close(fd) }
@@ -36,10 +48,10 @@ extension Host {
         try Syscall.check("cannot look at", path) { fstat(fd, &status) }
         guard let bound = try LoopDevice.status(loop), bound.backingDevice == UInt64(status.st_dev),
               bound.backingInode == UInt64(status.st_ino) else {
-            throw DockStoreError.refused("refusing to extend \(path): it is no longer the file behind \(loop) (another file took its place after dockstore looked); nothing was extended: look with losetup \(loop) and re-run")
+            throw DockStoreError.refused("refusing to \(verb) \(path): it is no longer the file behind \(loop) (another file took its place after dockstore looked); nothing was \(done): look with losetup \(loop) and re-run")
         }
-        guard status.st_size < Int64(size) else { return }
-        try Syscall.check("cannot extend", path) { ftruncate(fd, off_t(size)) }
+        guard shrinking ? status.st_size > Int64(size) : status.st_size < Int64(size) else { return }
+        try Syscall.check("cannot \(verb)", path) { ftruncate(fd, off_t(size)) }
         try Syscall.check("cannot flush", path) { fsync(fd) }
     }
 
@@ -47,14 +59,56 @@ extension Host {
     /// through a descriptor of the mountpoint opened inside the root (never through a link at
     /// its last component), and only while the btrfs there is `uuid`.
     public func growBtrfs(_ devid: UInt64, at mountpoint: String, uuid: String) throws {
+        try withStore(at: mountpoint, uuid: uuid, to: ("resize", "resized")) { fd in
+            try Syscall.checkBtrfs("cannot resize btrfs device \(devid):max at", mountpoint) { ds_btrfs_resize(fd, "\(devid):max") }
+        }
+    }
+
+    /// Resizes btrfs device `devid` to exactly `bytes` (a shrink moves the chunks beyond the
+    /// new end first), confined and checked as `growBtrfs`.
+    public func resizeBtrfs(_ devid: UInt64, to bytes: UInt64, at mountpoint: String, uuid: String) throws {
+        try withStore(at: mountpoint, uuid: uuid, to: ("resize", "resized")) { fd in
+            try Syscall.checkBtrfs("cannot resize btrfs device \(devid) to \(bytes) bytes at", mountpoint) {
+                ds_btrfs_resize(fd, "\(devid):\(bytes)")
+            }
+        }
+    }
+
+    /// Adds the block device `device` to the store (BTRFS_IOC_ADD_DEV), confined and checked
+    /// as `growBtrfs`.
+    public func addBtrfsDevice(_ device: String, at mountpoint: String, uuid: String) throws {
+        try withStore(at: mountpoint, uuid: uuid, to: ("add \(device) to", "added")) { fd in
+            try Syscall.checkBtrfs("cannot add \(device) to the btrfs at", mountpoint) { ds_btrfs_add_device(fd, device) }
+        }
+    }
+
+    /// Removes member `devid` from the store (BTRFS_IOC_RM_DEV_V2), confined and checked as
+    /// `growBtrfs`.
+    public func removeBtrfsDevice(_ devid: UInt64, at mountpoint: String, uuid: String) throws {
+        try withStore(at: mountpoint, uuid: uuid, to: ("remove device \(devid) from", "removed")) { fd in
+            try Syscall.checkBtrfs("cannot remove btrfs device \(devid) from", mountpoint) { ds_btrfs_remove_device(fd, devid) }
+        }
+    }
+
+    /// Throws unless the btrfs at `mountpoint`, reached inside the root through no link, is
+    /// still `uuid`: a step's re-check before it changes the store.
+    public func checkStore(at mountpoint: String, uuid: String, before action: (verb: String, done: String)) throws {
+        try withStore(at: mountpoint, uuid: uuid, to: action) { _ in }
+    }
+
+    /// Runs `body` with a descriptor of the mountpoint opened inside the root (never through a
+    /// link at its last component) whose btrfs is `uuid`; refuses, naming the `action` not
+    /// taken, otherwise.
+    private func withStore(at mountpoint: String, uuid: String, to action: (verb: String, done: String),
+                           _ body: (Int32) throws -> Void) throws {
         guard let inside = try hostPath(ofReal: mountpoint) else {
-            throw DockStoreError.refused("refusing to resize the btrfs at \(mountpoint): it lies outside --root \(root); nothing was resized")
+            throw DockStoreError.refused("refusing to \(action.verb) the btrfs at \(mountpoint): it lies outside --root \(root); nothing was \(action.done)")
         }
         let fd: Int32
         switch try openInRoot(inside, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) {
         case .success(let opened): fd = opened
         case .failure(let code) where code == ELOOP || code == ENOTDIR || code == ENOENT:
-            throw DockStoreError.refused("\(mountpoint) is no longer a folder (a link or a file took its place after dockstore looked); nothing was resized: put the folder back and re-run")
+            throw DockStoreError.refused("\(mountpoint) is no longer a folder (a link or a file took its place after dockstore looked); nothing was \(action.done): put the folder back and re-run")
         case .failure(let code): throw DockStoreError.system("cannot open the mountpoint", mountpoint, errno: code)
         }
         defer { close(fd) }
@@ -62,13 +116,13 @@ extension Host {
         switch Syscall.attempt({ ds_btrfs_fs_info(fd, &info) }) {
         case .success: break
         case .failure(let code) where code == ENOTTY || code == EINVAL:
-            throw DockStoreError.refused("refusing to resize at \(mountpoint): no btrfs is mounted there now (it was \(uuid) when dockstore looked); nothing was resized")
+            throw DockStoreError.refused("refusing to \(action.verb) the btrfs at \(mountpoint): no btrfs is mounted there now (it was \(uuid) when dockstore looked); nothing was \(action.done)")
         case .failure(let code): throw DockStoreError.system("cannot read the btrfs filesystem info of", mountpoint, errno: code)
         }
         let found = formatUUID(info.fsid)
         guard found == uuid else {
-            throw DockStoreError.refused("refusing to resize at \(mountpoint): btrfs \(found) is mounted there now, not \(uuid), which dockstore looked at; nothing was resized: look with findmnt \(mountpoint) and re-run")
+            throw DockStoreError.refused("refusing to \(action.verb) the btrfs at \(mountpoint): btrfs \(found) is mounted there now, not \(uuid), which dockstore looked at; nothing was \(action.done): look with findmnt \(mountpoint) and re-run")
         }
-        try Syscall.checkBtrfs("cannot resize btrfs device \(devid):max at", mountpoint) { ds_btrfs_resize(fd, "\(devid):max") }
+        try body(fd)
     }
 }

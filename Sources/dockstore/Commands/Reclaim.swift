@@ -38,8 +38,7 @@ extension Dockstore {
 
         func run() throws {
             if change.listFailpoints {
-                (["reclaim-begin"] + RoomLender.lendIDs + ["balance-running", "balance-round"] + RoomLender.giveBackIDs + ["reclaim-finish"])
-                    .forEach { Output.line($0) }
+                ReclaimStep.failpoints.forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
@@ -48,9 +47,7 @@ extension Dockstore {
                 guard budget == nil, ioBudget == nil, !json else {
                     throw DockStoreError.usage("--orphans deletes subvolumes and takes neither --budget, --io-budget nor --json")
                 }
-                let lock = try change.begin(host, "reclaim --orphans deletes subvolumes")
-                try ReclaimOrphans(host: host, mountpoint: host.real(paths.mountpoint), dryRun: change.dryRun).run()
-                withExtendedLifetime(lock) {}
+                try ReclaimOrphans(host: host, mountpoint: host.real(paths.mountpoint), change: change).run()
                 return
             }
             let seconds = try budget.map { try ReclaimBudget.parse($0) } ?? ReclaimBudget.defaultSeconds
@@ -68,10 +65,9 @@ extension Dockstore {
 
         private func reclaimSpace(_ host: Host, plan: ReclaimPlan, policy: CapacityPolicy, seconds: Double, bytes: UInt64?) throws {
             let budget = Reclaimer.Budget(seconds: seconds, bytes: bytes ?? ReclaimIOBudget.defaultBytes(storeSize: plan.judged.deviceSize))
+            let reclaimer = Reclaimer(host: host, policy: policy)
             if change.dryRun || plan.isNothingToDo {
-                if !change.dryRun {
-                    try record(host, .nothingToDo, relocated: 0, before: plan.before, after: plan.before)
-                }
+                if !change.dryRun { try reclaimer.recordNothingToDo(plan) }
                 Output.line(json ? try ReclaimReport(plan: plan, result: nil, budget: budget).json()
                                  : ReclaimText.plan(plan, dryRun: change.dryRun, budget: budget))
                 return
@@ -80,27 +76,22 @@ extension Dockstore {
             let terminal = !json && StandardStream.output.isTerminal
             let result: ReclaimResult
             do {
-                result = try Reclaimer(host: host, policy: policy).run(plan, budget: budget) { event in
+                result = try reclaimer.run(plan, budget: budget) { event in
                     if !json { ReclaimText.event(event, terminal: terminal) }
                 }
             } catch {
                 do {
-                    try record(host, .failed, relocated: 0, before: plan.before, after: nil)
-                } catch let recordError as DockStoreError {
+                    try reclaimer.recordFailure(plan)
+                } catch let recordError as DockStoreError where recordError.kind != .refused {
                     Output.warning("cannot record the failed run: \(recordError.message)")
+                } catch is DockStoreError {
+                    // The tree refuses the record too (a folder swapped for a link): the one
+                    // line below names why the run stopped; check reports its open journal.
                 }
                 throw error
             }
-            try record(host, result.outcome, relocated: result.chunksRelocated, bytes: result.bytesRelocated, before: plan.before, after: result.after)
             Output.line(json ? try ReclaimReport(plan: plan, result: result, budget: budget).json() : ReclaimText.after(result))
             if result.outcome == .failed { throw DockStoreError.failed(result.message ?? "reclaim failed") }
-        }
-
-        private func record(_ host: Host, _ outcome: LastReclaimRecord.Outcome, relocated: UInt64, bytes: UInt64 = 0,
-                            before: CapacityFigures, after: CapacityFigures?) throws {
-            try LastReclaimRecord(finished: WallClock.seconds(), outcome: outcome, chunksRelocated: relocated,
-                                  unallocatedBefore: before.unallocated, unallocatedAfter: (after ?? before).unallocated,
-                                  bytesRelocated: bytes).write(host: host)
         }
     }
 }

@@ -6,13 +6,22 @@ import DockStoreCore
 struct ReclaimOrphans {
     var host: Host
     var mountpoint: String
-    var dryRun: Bool
+    var change: ChangeOptions
 
     /// Exit 0 when every orphan was deleted (or none was found); refused (2) when orphans
-    /// stay because their being unused cannot be proven.
+    /// stay because their being unused cannot be proven. Observing and deciding come before
+    /// the run lock (`LockedPlanning`): a refusal, or a plan that deletes nothing, creates
+    /// no lock file and changes nothing.
     func run() throws {
         let reclaimer = OrphanReclaimer(dataRoot: mountpoint, host: host)
-        let observed = try reclaimer.observe()
+        typealias Plan = (observed: OrphanReclaimer.Observation, decisions: [OrphanReclaimer.Decision])
+        let (lock, (observed, decisions)) = try change.planned(host, "reclaim --orphans deletes subvolumes",
+                                                              changes: { (plan: Plan) in plan.decisions.contains { $0.verdict == OrphanVerdict.delete } }) { () throws -> Plan in
+            let observed = try reclaimer.observe()
+            return (observed, OrphanReclaimer.plan(observed))
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let dryRun = change.dryRun
         let census = observed.census
         for name in census.foreign {
             Output.line("leave \(reclaimer.store.subvolumes)/\(name): not an id Docker's layer store gives (BuildKit's, or not Docker's)")
@@ -23,7 +32,7 @@ struct ReclaimOrphans {
         }
         Output.line("\(census.orphans.count) of \(census.subvolumes) subvolume(s) under \(reclaimer.store.subvolumes) are referenced by no layer, container or image\(dryRun ? " (dry run, nothing changed)" : ""):")
         var deleted = 0, kept: [String] = []
-        for decision in OrphanReclaimer.plan(observed) {
+        for decision in decisions {
             let path = "\(reclaimer.store.subvolumes)/\(decision.name)"
             var verdict = decision.verdict
             if !dryRun, verdict == .delete { verdict = try reclaimer.delete(decision.name) }
