@@ -139,18 +139,21 @@ struct StepRecheckIntegrationTests {
         }
     }
 
-    @Test func detachLoopRefusesALoopThatIsPartOfTheStoreAgain() throws {
+    /// The image's loop device, let go of by the store (and cleared by the kernel, as mount
+    /// attaches it with autoclear), is taken for another file before detach-loop acts: a loop
+    /// name is no identity, so that loop device is left attached and the move finishes.
+    @Test func detachLoopLeavesALoopThatReadsAnotherFile() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "200M"]).status == 0)
             let loop = try #require(root.loopDevices().first)
             let disk = try root.attachDisk(megabytes: 600)
+            let other = root.path + "/other.img"
             let result = try root.runStopped(["migrate-ebs", disk, "--yes"], before: "detach-loop", environment: addRemove) {
-                try root.sh("btrfs device add -f \(loop) '\(root.mountpoint)'")
+                try root.sh("truncate -s 64M '\(other)' && (losetup -d \(loop) 2>/dev/null; losetup \(loop) '\(other)')")
             }
-            expectRefused(result, naming: loop, "part of the store")
-            #expect(try storeMembers(root).contains(loop), "still a member")
-            #expect(try LoopDevice.status(loop) != nil, "not detached")
-            #expect(root.status(root.image) != nil, "the image is not deleted")
+            #expect(result.status == 0, "\(result.stderr)")
+            let bound = try #require(try LoopDevice.status(loop), "not detached")
+            #expect(root.status(other).map { UInt64($0.st_ino) } == bound.backingInode, "still reads the other file")
         }
     }
 

@@ -17,10 +17,14 @@ extension MigrationStep {
             try StoreMemberRecheck.check(try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys"), store: store, devid: devid,
                                          deviceUUID: deviceUUID, path: path, mountpoint: mountpoint)
         case .replace(let devid, let source, let target, _, let deviceUUID, let store):
-            let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
-            try StoreMemberRecheck.check(reading, store: store, devid: devid, deviceUUID: deviceUUID, path: source, mountpoint: mountpoint)
+            try StoreMemberRecheck.check(try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys"), store: store, path: source, mountpoint: mountpoint)
+            // A replace the kernel runs (or finished: the target took the source's devid) is
+            // waited for, never started again: only a replace about to start is checked.
             if try migrator.waitWhileStarting(at: mountpoint).state.isOngoing { return }
-            guard reading.devices.contains(where: { $0.devid == devid }), try !migrator.isMember(target, of: reading) else { return }
+            let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+            if try migrator.isMember(target, of: reading) { return }
+            try StoreMemberRecheck.check(reading, store: store, devid: devid, deviceUUID: deviceUUID, path: source, mountpoint: mountpoint)
+            guard reading.devices.contains(where: { $0.devid == devid }) else { return }
             guard try BlockProbe.probe(target) == .blank || migrator.isStaleReplaceTarget(target, uuid: reading.uuid)
                     || migrator.isCanceledReplaceTarget(target, uuid: reading.uuid) else {
                 throw DockStoreError.refused("refusing: \(target) is no longer blank; nothing was changed: re-run to look again")
@@ -40,13 +44,14 @@ extension MigrationStep {
                 throw DockStoreError.refused("refusing: \(path) is not part of the btrfs at \(mountpoint); nothing was resized: re-run migrate-ebs")
             }
         case .detachLoop(let path, let store):
+            // A loop name is no identity: once the store let go of the image's loop device the
+            // kernel clears it (autoclear) and any program may take the name. Only a loop device
+            // that still reads the image is detached, and never while it is part of the store.
+            guard let loop = try LoopDevice.status(path), try migrator.backsImage(loop) else { return }
             let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
             try StoreMemberRecheck.check(reading, store: store, path: path, mountpoint: mountpoint)
             if try migrator.isMember(path, of: reading) {
                 throw DockStoreError.refused("refusing: \(path) is part of the store at \(mountpoint) again; nothing was detached: re-run migrate-ebs to move it off")
-            }
-            if let loop = try LoopDevice.status(path), try !migrator.backsImage(loop) {
-                throw DockStoreError.refused("refusing: \(path) now reads another file, not the image \(migrator.host.real(migrator.image)); dockstore leaves it attached: look with losetup \(path) and re-run")
             }
         case .deleteImage:
             try RetiredImage(host: migrator.host, image: migrator.image).checkRetirable()
