@@ -166,7 +166,7 @@ import Testing
             let (steps, expected) = (answer.steps, Self.expected(cell))
             #expect(answer.matches(expected), "\(cell.testDescription): expected \(expected), got \(answer.shown)")
             for step in steps {
-                guard case .formatDevice(_, _, let wipe) = step else { continue }
+                guard case .formatDevice(_, _, let wipe, _) = step else { continue }
                 let holdsData = cell.content != .blank
                 if cell.follows || cell.use != .free || cell.fstab == .recordedStore || cell.mountpoint != .empty
                     || (holdsData && !cell.force && cell.content != .canceledTarget) || cell.content == .ambivalent || cell.content == .unreadable || cell.content == .thisStore {

@@ -72,7 +72,7 @@ import Testing
         do {
             let plan = try ProvisionPlanner.plan(observed, Self.request(force: force), Self.host)
             #expect(expected == plan.steps.map(\.id), "\(name)")
-            if let first = plan.steps.first, case .formatDevice(_, _, let wipe) = first {
+            if let first = plan.steps.first, case .formatDevice(_, _, let wipe, _) = first {
                 #expect(wipe == (observed.device?.content != .blank), "\(name): only a forced format wipes")
             }
         } catch let error as DockStoreError {

@@ -105,8 +105,8 @@ import Testing
         guard case .begin(let journal) = steps.first else { Issue.record("no journal step first"); return }
         #expect(journal.method == .replace)
         #expect(journal.filesystemUUID == "u" && journal.volumeID == "vol-0aaaaaaaaaaaaaaaa")
-        #expect(steps.contains(.shrink(devid: 1, path: "/dev/loop0", from: 100 << 30, to: 50 << 30)), "rounded down to 4 KiB")
-        #expect(steps.contains(.replace(devid: 1, source: "/dev/loop0", target: "/dev/nvme1n1", bytes: 2 << 30)))
+        #expect(steps.contains(.shrink(devid: 1, path: "/dev/loop0", from: 100 << 30, to: 50 << 30, deviceUUID: nil, store: "u")), "rounded down to 4 KiB")
+        #expect(steps.contains(.replace(devid: 1, source: "/dev/loop0", target: "/dev/nvme1n1", bytes: 2 << 30, deviceUUID: nil, store: "u")))
     }
 
     static let refusals: [(String, MigrationObservation, String)] = [

@@ -35,7 +35,7 @@ enum DevicePlanner {
                 uuid = existing
             case .blank:
                 try checkSize(device, fs, label)
-                steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: false))
+                steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: false, volumeID: device.device.volumeID))
             case .ambivalent, .unreadable:
                 throw DockStoreError.refused("refusing: \(label) is \(device.content.summary); dockstore formats only a device it can read and knows to be blank")
             case .unrecognizedData where device.canceledReplaceTarget != nil:
@@ -47,7 +47,7 @@ enum DevicePlanner {
                     throw DockStoreError.refused("refusing: \(label) holds \(device.content.summary); dockstore never formats a device that holds data; if it is truly unwanted, re-run with --force (which wipes it)")
                 }
                 try checkSize(device, fs, label)
-                steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: true))
+                steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: true, volumeID: device.device.volumeID))
             }
         } else if case .signature(_, let existing?, _) = device.content {
             uuid = existing

@@ -38,7 +38,8 @@ public enum GrowStep: AppliedStep, Equatable {
         case resizeFilesystem = "resize"
     }
 
-    public typealias Context = Void
+    /// The grower names the mountpoint the re-checks look at.
+    public typealias Context = Grower
 
     public var kind: Kind {
         switch self {

@@ -21,16 +21,15 @@ public struct Grower: Sendable {
     }
 
     public func apply(_ steps: [GrowStep], progress: (GrowStep) -> Void) throws {
-        try StepEngine.apply(steps, progress: progress) { step in
+        try StepEngine.apply(steps, in: self, progress: progress) { step in
             switch step {
             case .extendImage(let path, let loop, _, let to):
                 try host.extendImage(path, to: to, behind: loop)
             case .refreshLoop(let device):
                 try LoopDevice.refreshCapacity(device)
             case .resizeFilesystem(let devid, let uuid, _, _):
-                guard let uuid else {
-                    throw DockStoreError.refused("refusing to resize the btrfs at \(mountpoint): its UUID was not read, so dockstore cannot re-check what it resizes; re-run")
-                }
+                // The re-check refused a plan without the UUID; the unwrap only names it.
+                guard let uuid else { try GrowStep.checkStore(nil, planned: uuid, mountpoint: mountpoint); return }
                 try host.growBtrfs(devid, at: mountpoint, uuid: uuid)
             }
         }

@@ -7,6 +7,9 @@ public enum MigrationPlanner {
         guard o.mounted, o.fstype == "btrfs" else {
             throw DockStoreError.refused("nothing is mounted at \(o.mountpoint)\(awaited(o)); run dockstore provision first, then abort")
         }
+        guard let uuid = o.uuid else {
+            throw DockStoreError.refused("cannot read the filesystem UUID of the btrfs at \(o.mountpoint); dockstore aborts only a move of a store it can name: re-run")
+        }
         try refuseOrphanedLoop(o)
         guard o.loopMember != nil else {
             throw DockStoreError.refused("the image is no longer part of the store at \(o.mountpoint); the move is past the point of return: run migrate-ebs again to finish it")
@@ -18,7 +21,7 @@ public enum MigrationPlanner {
             guard o.targetIsReplaceTarget else {
                 throw DockStoreError.refused("the device replace at \(o.mountpoint) is onto \(o.replaceTarget?.path ?? "a device that is missing"), not \(o.targetPath); abort it with: dockstore migrate-ebs \(o.replaceTarget?.path ?? o.journal?.volumeID ?? o.journal?.device ?? "DEVICE") --abort")
             }
-            return [.cancelReplace(target: o.targetPath)] + regrowImage(o) + [.finish]
+            return [.cancelReplace(target: o.targetPath)] + regrowImage(o, uuid) + [.finish]
         }
         if o.targetDevid == nil, let added = o.otherDevices.first {
             throw DockStoreError.refused("the migration at \(o.mountpoint) is onto \(added.path) (devid \(added.devid)), not \(o.targetPath); abort it with: dockstore migrate-ebs \(added.path) --abort")
@@ -28,10 +31,10 @@ public enum MigrationPlanner {
         }
         var steps: [MigrationStep] = []
         if let devid = o.targetDevid {
-            let used = o.members.first(where: { $0.devid == devid })?.used ?? 0
-            steps.append(.removeDevice(devid: devid, path: o.targetPath, bytes: used))
+            let member = o.members.first(where: { $0.devid == devid })
+            steps.append(.removeDevice(devid: devid, path: o.targetPath, bytes: member?.used ?? 0, deviceUUID: member?.deviceUUID, store: uuid))
         }
-        if o.journal?.recordedMethod == .replace { steps += regrowImage(o) }
+        if o.journal?.recordedMethod == .replace { steps += regrowImage(o, uuid) }
         if o.journalExists || !steps.isEmpty { steps.append(.finish) }
         return steps
     }
@@ -50,9 +53,9 @@ public enum MigrationPlanner {
     }
 
     /// The image's device grown back to the whole image when a shrink before the replace left it smaller.
-    static func regrowImage(_ o: MigrationObservation) -> [MigrationStep] {
+    static func regrowImage(_ o: MigrationObservation, _ uuid: String) -> [MigrationStep] {
         guard let loop = o.loopMember, let whole = o.loopDeviceSize, loop.size + 1 << 20 <= whole else { return [] }
-        return [.growImage(devid: loop.devid, path: loop.path)]
+        return [.growImage(devid: loop.devid, path: loop.path, deviceUUID: loop.deviceUUID, store: uuid)]
     }
 
     /// Replace moves a store that is one device (the image's) onto a device that is not in it
@@ -128,23 +131,25 @@ public enum MigrationPlanner {
                     try checkTarget(o, ownReplaceTarget: o.targetIsStaleReplaceTarget || o.canceledReplaceTarget != nil,
                                     headroom: o.metadataChunkNeed)
                     if loop.size > o.targetSize {
-                        steps.append(.shrink(devid: loop.devid, path: loop.path, from: loop.size, to: o.targetSize / 4096 * 4096))
+                        steps.append(.shrink(devid: loop.devid, path: loop.path, from: loop.size, to: o.targetSize / 4096 * 4096,
+                                             deviceUUID: loop.deviceUUID, store: uuid))
                     }
                 }
-                steps.append(.replace(devid: loop.devid, source: loop.path, target: o.targetPath, bytes: loop.used))
+                steps.append(.replace(devid: loop.devid, source: loop.path, target: o.targetPath, bytes: loop.used,
+                                      deviceUUID: loop.deviceUUID, store: uuid))
             }
         } else {
             if o.targetDevid == nil {
                 try checkTarget(o)
-                steps.append(.addDevice(path: o.targetPath))
+                steps.append(.addDevice(path: o.targetPath, store: uuid))
             }
             if let loop = o.loopMember {
-                steps.append(.removeLoop(devid: loop.devid, path: loop.path, bytes: loop.used))
+                steps.append(.removeLoop(devid: loop.devid, path: loop.path, bytes: loop.used, deviceUUID: loop.deviceUUID, store: uuid))
             }
         }
         let devidSize = o.members.first(where: { $0.devid == o.targetDevid })?.size
         if o.targetDevid == nil || devidSize.map({ $0 < o.targetSize }) == true {
-            steps.append(.resize(path: o.targetPath))
+            steps.append(.resize(path: o.targetPath, store: uuid))
         }
         let fstab = FstabFile(bytes: o.fstab ?? [])
         let line = FstabEntry(source: "UUID=\(uuid)", target: mountpoint.string, fstype: "btrfs", options: ["nofail", ProvisionRequest.orderingOption])
@@ -158,7 +163,7 @@ public enum MigrationPlanner {
             updated.append(line)
         }
         if updated != fstab { steps.append(.writeFstab(bytes: updated.bytes, line: line.rendered)) }
-        if let loop = o.loopMember { steps.append(.detachLoop(path: loop.path)) }
+        if let loop = o.loopMember { steps.append(.detachLoop(path: loop.path, store: uuid)) }
         // The image goes only as the last step of this migration: never one kept by an
         // earlier --keep-image (no journal, no loop member), never when the journal says keep.
         let keep = keepImage || o.journal?.keepImage == true

@@ -3,20 +3,21 @@ public enum MigrationStep: AppliedStep, Equatable {
     case begin(journal: MigrationJournal)
     /// Shrink the image's btrfs device to `size` (the target's), so the replace can copy
     /// it: only chunks beyond that size move.
-    case shrink(devid: UInt64, path: String, from: UInt64, to: UInt64)
+    case shrink(devid: UInt64, path: String, from: UInt64, to: UInt64, deviceUUID: String?, store: String)
     /// Replace the image's device with the target (start it, or wait for the one running).
-    case replace(devid: UInt64, source: String, target: String, bytes: UInt64)
+    case replace(devid: UInt64, source: String, target: String, bytes: UInt64, deviceUUID: String?, store: String)
     /// `--abort` of a replace: cancel it; the store stays on the image.
     case cancelReplace(target: String)
     /// `--abort` after a shrink: grow the image's device back to the whole image.
-    case growImage(devid: UInt64, path: String)
-    case addDevice(path: String)
-    case removeLoop(devid: UInt64, path: String, bytes: UInt64)
+    case growImage(devid: UInt64, path: String, deviceUUID: String?, store: String)
+    case addDevice(path: String, store: String)
+    case removeLoop(devid: UInt64, path: String, bytes: UInt64, deviceUUID: String?, store: String)
     /// `--abort`: move everything back onto the image and release the device.
-    case removeDevice(devid: UInt64, path: String, bytes: UInt64)
-    case resize(path: String)
+    case removeDevice(devid: UInt64, path: String, bytes: UInt64, deviceUUID: String?, store: String)
+    case resize(path: String, store: String)
     case writeFstab(bytes: [UInt8], line: String)
-    case detachLoop(path: String)
+    /// Detaches the image's loop device once it is no longer part of the store `store`.
+    case detachLoop(path: String, store: String)
     /// Renames the image to its `RetiredImage` name; the unlink comes after the move.
     case deleteImage(path: String)
     case finish
@@ -67,7 +68,11 @@ public enum MigrationStep: AppliedStep, Equatable {
         }
     }
 
-    public func plannedWrites(_ host: Host) throws -> [WritePreflight.PlannedWrite] {
+    /// The migrator names the journal, the store's mountpoint and the image.
+    public typealias Context = Migrator
+
+    public func plannedWrites(_ migrator: Migrator) throws -> [WritePreflight.PlannedWrite] {
+        let host = migrator.host
         switch self {
         case .begin(let journal): return [.init(path: host.real(MigrationJournal.path), bytes: try journal.encoded().count)]
         case .writeFstab(let bytes, _): return [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
@@ -79,20 +84,20 @@ public enum MigrationStep: AppliedStep, Equatable {
     public var description: String {
         switch self {
         case .begin(let journal): return "record the migration onto \(journal.deviceLabel) (btrfs \(journal.filesystemUUID ?? "?")) in the journal"
-        case .shrink(let devid, let path, let from, let to):
+        case .shrink(let devid, let path, let from, let to, _, _):
             return "shrink btrfs on \(path) (devid \(devid)) from \(ByteSize.format(from)) to \(ByteSize.format(to)), the target's size (only chunks beyond it move)"
-        case .replace(let devid, let source, let target, let bytes):
+        case .replace(let devid, let source, let target, let bytes, _, _):
             return "replace \(source) (devid \(devid)) with \(target), copying \(ByteSize.format(bytes)) of chunks (waits for a replace already running)"
         case .cancelReplace(let target): return "cancel the device replace onto \(target); the store stays on the image"
-        case .growImage(let devid, let path): return "grow btrfs on \(path) (devid \(devid)) back to the whole image"
-        case .addDevice(let path): return "add \(path) to the mounted btrfs"
-        case .removeLoop(let devid, let path, let bytes):
+        case .growImage(let devid, let path, _, _): return "grow btrfs on \(path) (devid \(devid)) back to the whole image"
+        case .addDevice(let path, _): return "add \(path) to the mounted btrfs"
+        case .removeLoop(let devid, let path, let bytes, _, _):
             return "remove \(path) (devid \(devid)) from it, moving \(ByteSize.format(bytes)) of chunks onto the new device"
-        case .removeDevice(let devid, let path, let bytes):
+        case .removeDevice(let devid, let path, let bytes, _, _):
             return "remove \(path) (devid \(devid)) again, moving \(ByteSize.format(bytes)) of chunks back onto the image"
-        case .resize(let path): return "grow btrfs on \(path) to the whole device"
+        case .resize(let path, _): return "grow btrfs on \(path) to the whole device"
         case .writeFstab(_, let line): return "fstab: mount by UUID: '\(line)'"
-        case .detachLoop(let path): return "detach \(path)"
+        case .detachLoop(let path, _): return "detach \(path)"
         case .deleteImage(let path): return "delete \(path) (renamed to \(path)\(RetiredImage.suffix) now, its blocks freed after the move)"
         case .finish: return "close the journal"
         }

@@ -28,7 +28,9 @@ extension Migrator {
 
     /// Starts the replace of `devid` by `target`, or waits for the one the kernel runs (a
     /// killed dockstore's, or one the kernel resumed at mount); done once the kernel says
-    /// finished. The target is re-checked to be blank at the moment the replace starts.
+    /// finished. The step's `recheck` found the target blank (or this store's own stale or
+    /// canceled replace target); the kernel opens it exclusively as the replace starts, so
+    /// one mounted or held after that re-check fails the start with EBUSY.
     func replace(_ devid: UInt64, with target: String, at mountpoint: String, interval: Double,
                  moving: @escaping @Sendable (MoveProgress) -> Void) throws {
         var run: BtrfsDeviceReplace.Run? = nil
@@ -36,10 +38,6 @@ extension Migrator {
             let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
             guard reading.devices.contains(where: { $0.devid == devid }),
                   try !isMember(target, of: reading) else { return }
-            guard try BlockProbe.probe(target) == .blank || isStaleReplaceTarget(target, uuid: reading.uuid)
-                    || isCanceledReplaceTarget(target, uuid: reading.uuid) else {
-                throw DockStoreError.refused("refusing: \(target) is no longer blank; re-run to look again")
-            }
             run = try BtrfsDeviceReplace.start(replacing: devid, with: target, at: mountpoint)
         }
         while true {
@@ -73,7 +71,7 @@ extension Migrator {
     /// A killed dockstore's child may be inside START before the kernel records the replace
     /// as started (it holds the exclusive operation while it syncs and opens the target):
     /// wait until the kernel says started, or lets go of the exclusive operation.
-    private func waitWhileStarting(at mountpoint: String) throws -> BtrfsDeviceReplace.Status {
+    func waitWhileStarting(at mountpoint: String) throws -> BtrfsDeviceReplace.Status {
         let uuid = try BtrfsFilesystem.open(mountpoint).uuid
         for _ in 0..<1200 {
             let status = try BtrfsDeviceReplace.status(at: mountpoint)

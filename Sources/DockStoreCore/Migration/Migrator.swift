@@ -93,32 +93,28 @@ public struct Migrator: Sendable {
     /// loop device (remove) or the kernel's thousandths (replace) every `interval` seconds.
     public func apply(_ steps: [MigrationStep], interval: Double = 2, progress: (MigrationStep) -> Void,
                       moving: @escaping @Sendable (MoveProgress) -> Void) throws {
-        let target = ProvisionObserver(host: host).canonicalPath(host.real(mountpoint))
-        try StepEngine.apply(steps, in: host, progress: progress) { step in
+        let target = storePath
+        try StepEngine.apply(steps, in: self, progress: progress) { step in
             try recordPhase(of: step)
             switch step {
             case .begin(let journal):
                 try host.makeFolders(Self.journal.parent)
                 try AtomicFile.write(Self.journal, on: host, try journal.encoded(), mode: 0o600)
-            case .shrink(let devid, _, _, let size):
+            case .shrink(let devid, _, _, let size, _, _):
                 try shrink(devid, to: size, at: target)
-            case .replace(let devid, _, let path, _):
+            case .replace(let devid, _, let path, _, _, _):
                 try replace(devid, with: path, at: target, interval: interval, moving: moving)
             case .cancelReplace(let path):
                 try cancelReplace(onto: path, at: target)
-            case .growImage(let devid, _):
+            case .growImage(let devid, _, _, _):
                 try BtrfsFilesystem.resize(devid, to: nil, at: target)
-            case .addDevice(let path):
-                let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
-                let node = try FileStatus.following(path)
-                let member = try reading.devices.contains { try FileStatus.following($0.path)?.rdev == node?.rdev }
-                if !member {
-                    guard BlockProbe.probe(path) == .blank else {
-                        throw DockStoreError.refused("refusing: \(path) is no longer blank; re-run to look again")
-                    }
+            case .addDevice(let path, _):
+                // The kernel opens the device exclusively to add it: one that is mounted or
+                // held after the re-check fails the add with EBUSY.
+                if try !isMember(path, of: CapacityProbe.readBtrfs(target, sysfs: "/sys")) {
                     try BtrfsFilesystem.addDevice(path, at: target)
                 }
-            case .removeLoop(let devid, _, let bytes), .removeDevice(let devid, _, let bytes):
+            case .removeLoop(let devid, _, let bytes, _, _), .removeDevice(let devid, _, let bytes, _, _):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
                 guard reading.devices.contains(where: { $0.devid == devid }) else { break }
                 let done = Flag()
@@ -135,18 +131,17 @@ public struct Migrator: Sendable {
                 defer { done.set() ; watcher.sync {} }
                 try BtrfsFilesystem.removeDevice(devid, at: target)
                 moving(.bytes(left: 0, total: bytes))
-            case .resize(let path):
+            case .resize(let path, _):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
                 let node = try FileStatus.following(path)
                 guard let member = try reading.devices.first(where: { try FileStatus.following($0.path)?.rdev == node?.rdev }) else {
-                    throw DockStoreError.failed("\(path) is not part of the btrfs at \(target); re-run migrate-ebs")
+                    throw DockStoreError.refused("refusing: \(path) is not part of the btrfs at \(target); nothing was resized: re-run migrate-ebs")
                 }
                 try BtrfsFilesystem.resize(member.devid, to: nil, at: target)
             case .writeFstab(let bytes, _):
                 try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
-            case .detachLoop(let path):
-                if let loop = try LoopDevice.status(path), let imageStatus = try FileStatus.of(host.real(image)),
-                   loop.backingInode == imageStatus.inode, loop.backingDevice == imageStatus.device {
+            case .detachLoop(let path, _):
+                if let loop = try LoopDevice.status(path), try backsImage(loop) {
                     try LoopDevice.detach(path)
                 }
             case .deleteImage:
@@ -155,6 +150,16 @@ public struct Migrator: Sendable {
                 try host.removeFile(Self.journal)
             }
         }
+    }
+
+    /// The store's mountpoint as the kernel names it (links resolved), where the btrfs
+    /// ioctls go.
+    public var storePath: String { ProvisionObserver(host: host).canonicalPath(host.real(mountpoint)) }
+
+    /// Whether the loop device reads the image (its device and inode).
+    func backsImage(_ loop: LoopDevice) throws -> Bool {
+        guard let imageStatus = try FileStatus.of(host.real(image)) else { return false }
+        return loop.backingInode == imageStatus.inode && loop.backingDevice == imageStatus.device
     }
 
     /// Rewrites a journal from before identities were recorded with the store's filesystem

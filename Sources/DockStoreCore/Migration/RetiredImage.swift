@@ -38,20 +38,27 @@ public struct RetiredImage: Sendable {
         return .removable(status)
     }
 
-    /// Renames the image to the retired name and flushes the folder. Nothing to do when the
-    /// image is gone (a re-run after the rename). Refuses while a loop device holds the image.
-    public func retire() throws {
+    /// Refuses to retire the image unless it is a regular file no loop device holds, and the
+    /// retired name is not held either (`MigrationStep.deleteImage`'s re-check). Nothing to
+    /// check when the image is gone (a re-run after the rename).
+    public func checkRetirable() throws {
         let real = host.real(image)
         guard let status = try FileStatus.of(real) else { return }
         guard status.kind == .regular else {
             throw DockStoreError.refused("\(real) is a \(status.kind.rawValue), not the image; not deleting it")
         }
-        guard try LoopDevice.devices(backing: status).isEmpty else {
-            throw DockStoreError.refused("\(real) is still attached to a loop device; not deleting it")
+        if let loop = try LoopDevice.devices(backing: status).first {
+            throw DockStoreError.refused("\(real) is attached to \(loop.path); not deleting it: detach it (losetup -d \(loop.path)) if nothing uses it, and re-run")
         }
         if case .held(let loop) = try leftover() {
             throw DockStoreError.refused("\(host.real(path)) (an image an earlier move let go of) is attached to \(loop); detach it (losetup -d \(loop)) and re-run")
         }
+    }
+
+    /// Renames the image to the retired name and flushes the folder, after `checkRetirable`.
+    /// Nothing to do when the image is gone (a re-run after the rename).
+    public func retire() throws {
+        guard try FileStatus.of(host.real(image)) != nil else { return }
         try host.renameInFolder(image.parent, from: image.lastComponent, to: path.lastComponent)
     }
 

@@ -10,8 +10,9 @@ public enum ProvisionStep: AppliedStep, Equatable {
     case format(label: String, uuid: String, newImage: Bool)
     /// Checks the new image holds the btrfs with `uuid`, then renames it onto the image's name.
     case installImage(uuid: String)
-    /// Formats the device, wiping its signatures first when `wipe` (`--force`).
-    case formatDevice(filesystem: DeviceFilesystem, uuid: String, wipe: Bool)
+    /// Formats the device, wiping its signatures first when `wipe` (`--force`); `volumeID` is
+    /// the EBS volume the plan saw there (nil for a device without one), re-checked before it acts.
+    case formatDevice(filesystem: DeviceFilesystem, uuid: String, wipe: Bool, volumeID: EBSVolumeID?)
     case createMountpoint
     case mount(source: String, fstype: String, options: String)
     case writeFstab(bytes: [UInt8], change: String)
@@ -107,7 +108,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
             return "format \(newImage ? temporary : image) as btrfs, label '\(label)', UUID \(uuid) (mkfs.btrfs)"
         case .installImage(let uuid):
             return "check that \(temporary) holds the btrfs \(uuid) (libblkid), then rename it to \(image)"
-        case .formatDevice(let filesystem, let uuid, let wipe):
+        case .formatDevice(let filesystem, let uuid, let wipe, _):
             let device = request.device?.spec.description ?? "the device"
             return (wipe ? "wipe every signature on \(device), then " : "") + "format \(device) as \(filesystem.rawValue), label '\(request.label)', UUID \(uuid)"
         case .createMountpoint:

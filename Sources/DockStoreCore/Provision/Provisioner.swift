@@ -82,24 +82,17 @@ public struct Provisioner: Sendable {
                 try ImageFile.allocate(unfinishedImage.path, on: host, size: size, thick: thick, exclusive: true)
                 return
             }
-            guard BlockProbe.probe(image) == .blank else {
-                throw DockStoreError.refused("\(image) changed while dockstore looked at it and is no longer blank; re-run to look again")
-            }
             try ImageFile.allocate(request.image, on: host, size: size, thick: thick)
         case .format(let label, let uuid, let newImage):
-            let target = newImage ? host.real(unfinishedImage.path) : image
-            switch BlockProbe.probe(target) {
-            case .signature(let type, _, _) where type == "btrfs":
-                return
-            case .blank:
-                var arguments = ["-q", "-L", label, "-U", uuid]
-                if request.thick { arguments.append("--nodiscard") }
-                let result = try Subprocess.run("mkfs.btrfs", arguments + [target], package: "btrfs-progs")
-                guard result.status == 0 else {
-                    throw DockStoreError.failed("mkfs.btrfs \(target) failed: \(result.reason)")
-                }
-            case let other:
-                throw DockStoreError.refused("\(target) holds \(other.summary); dockstore will not format it")
+            let target = formatTarget(newImage: newImage)
+            // Decided again on what is there now: the re-check refused anything but blank or
+            // this btrfs, and mkfs.btrfs without -f refuses a signature that lands after it.
+            guard try FormatRecheck.image(BlockProbe.probe(target), uuid: uuid, image: target) == .format else { return }
+            var arguments = ["-q", "-L", label, "-U", uuid]
+            if request.thick { arguments.append("--nodiscard") }
+            let result = try Subprocess.run("mkfs.btrfs", arguments + [target], package: "btrfs-progs")
+            guard result.status == 0 else {
+                throw DockStoreError.failed("mkfs.btrfs \(target) failed: \(result.reason)")
             }
         case .installImage(let uuid):
             try unfinishedImage.install(uuid: uuid, label: request.label)
@@ -109,8 +102,8 @@ public struct Provisioner: Sendable {
                     throw DockStoreError.refused("\(mountpoint) appeared and is not a folder")
                 }
             }
-        case .formatDevice(let filesystem, let uuid, let wipe):
-            try formatDevice(filesystem, uuid: uuid, wipe: wipe)
+        case .formatDevice(let filesystem, let uuid, let wipe, let volumeID):
+            try formatDevice(filesystem, uuid: uuid, wipe: wipe, volumeID: volumeID)
         case .mount(let source, let fstype, let options):
             try StoreMounter(provisioner: self).mount(source: source, fstype: fstype, options: options)
         case .writeFstab(let bytes, _):
@@ -136,41 +129,21 @@ public struct Provisioner: Sendable {
         }
     }
 
-    /// Formats the device while holding an exclusive flock on it, after probing it again
-    /// under that lock: what was planned must still be true.
-    private func formatDevice(_ filesystem: DeviceFilesystem, uuid: String, wipe: Bool) throws {
-        guard let deviceRequest = request.device,
-              let device = try DeviceResolver().resolve(deviceRequest.spec) else {
-            throw DockStoreError.refused("the device \(request.device?.spec.description ?? "?") is gone; check the attachment and re-run")
-        }
+    /// Formats the device while holding an exclusive flock on it (as systemd-makefs does, so
+    /// udev and a second dockstore keep away). The step's `recheck` checked the device is the
+    /// planned one, unused (O_EXCL) and no btrfs member. Two checks stay here because they
+    /// are atomic with the write: what the device holds is decided again under the lock, and
+    /// the wipe writes through an O_EXCL descriptor (mkfs opens the device exclusively itself),
+    /// so a mount that lands after the re-check fails the write with EBUSY instead of losing data.
+    private func formatDevice(_ filesystem: DeviceFilesystem, uuid: String, wipe: Bool, volumeID: EBSVolumeID?) throws {
+        let device = try plannedDevice(volumeID: volumeID)
         let locked = try BlockDevice(path: device.path, lock: true)
-        try BlockDevice.checkNotInUse(device.path)
-        guard let rdev = try FileStatus.following(device.path)?.rdev, let name = SysfsBlock().name(ofDevice: rdev) else {
-            throw DockStoreError.failed("cannot find \(device.path) in /sys/dev/block; dockstore cannot tell whether it is in use")
-        }
-        if let uuid = try BtrfsSysfs.filesystem(withMember: name) {
-            throw DockStoreError.refused("refusing: \(device.label) is a member of the mounted btrfs \(uuid); dockstore never formats it")
-        }
-        let content = BlockProbe.probe(device.path)
-        switch content {
-        case .signature(let type, _, let label) where type == filesystem.rawValue && label == request.label:
-            return
-        case .blank:
-            break
-        case .signature, .partitionTable, .unrecognizedData:
-            guard wipe else {
-                throw DockStoreError.refused("refusing: \(device.label) now holds \(content.summary); it was blank when dockstore looked; re-run to look again")
-            }
-            if !deviceRequest.force {
-                // Planned without --force only for a canceled replace's target: still exactly that, now.
-                guard content == .unrecognizedData,
-                      try CanceledReplaceTarget.recognizing(device.path, volumeID: device.volumeID?.description, storeUUID: nil, host: host) != nil else {
-                    throw DockStoreError.refused("refusing: \(device.label) now holds \(content.summary), no longer the partial copy a canceled migrate-ebs replace left; re-run to look again")
-                }
-            }
-            try locked.wipeSignatures()
-        case .ambivalent, .unreadable:
-            throw DockStoreError.refused("refusing: \(device.label) is \(content.summary)")
+        switch try FormatRecheck.device(BlockProbe.probe(device.path), filesystem: filesystem, label: request.label,
+                                        wipe: wipe, forced: request.device?.force == true, device: device.label,
+                                        isCanceledTarget: { try isCanceledTarget(device) }) {
+        case .done: return
+        case .format: break
+        case .wipeThenFormat: try locked.wipeSignatures()
         }
         let (tool, arguments) = filesystem.mkfs(device: device.path, label: request.label, uuid: uuid, force: wipe)
         let result = try Subprocess.run(tool, arguments, package: filesystem.package)

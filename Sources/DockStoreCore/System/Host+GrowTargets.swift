@@ -20,7 +20,9 @@ extension Host {
 
     /// Extends the image at `path` to `size` bytes (never shrinks it), opened inside the root
     /// without following a link at its last component, and only while it is the file the loop
-    /// device `loop` reads (its device and inode, LOOP_GET_STATUS64).
+    /// device `loop` reads (its device and inode, LOOP_GET_STATUS64). `GrowStep.recheck` checks
+    /// the same by path before; this check stays here because it is made on the descriptor the
+    /// ftruncate goes through, so no rename or link between check and write can redirect it.
     public func extendImage(_ path: String, to size: UInt64, behind loop: String) throws {
         try sizeImage(path, to: size, behind: loop, shrinking: false)
     }
@@ -57,7 +59,9 @@ extension Host {
 
     /// Grows btrfs device `devid` of the store mounted at `mountpoint` to the whole device,
     /// through a descriptor of the mountpoint opened inside the root (never through a link at
-    /// its last component), and only while the btrfs there is `uuid`.
+    /// its last component), and only while the btrfs there is `uuid`. `GrowStep.recheck` checks
+    /// the UUID by path before; this check stays here because it reads the fsid of the very
+    /// descriptor the resize ioctl goes to, so nothing swapped in between is resized.
     public func growBtrfs(_ devid: UInt64, at mountpoint: String, uuid: String) throws {
         try withStore(at: mountpoint, uuid: uuid, to: ("resize", "resized")) { fd in
             try Syscall.checkBtrfs("cannot resize btrfs device \(devid):max at", mountpoint) { ds_btrfs_resize(fd, "\(devid):max") }

@@ -1,0 +1,60 @@
+/// What each migration step re-checks at the moment it acts (`StepEngine` runs it right
+/// before the action, after the step's pause point): the btrfs at the mountpoint is still
+/// the store (its filesystem UUID), a member the step moves, shrinks or removes is still the
+/// planned device (its device UUID), a device the step adds or replaces onto is still blank
+/// and unused, and the loop device and the image the step lets go of are no longer part of
+/// the store. A step whose work is found done passes, and its action skips.
+extension MigrationStep {
+    public func recheck(_ migrator: Migrator) throws {
+        let mountpoint = migrator.storePath
+        switch self {
+        case .begin, .cancelReplace, .writeFstab, .finish:
+            return
+        case .shrink(let devid, let path, _, _, let deviceUUID, let store),
+             .growImage(let devid, let path, let deviceUUID, let store),
+             .removeLoop(let devid, let path, _, let deviceUUID, let store),
+             .removeDevice(let devid, let path, _, let deviceUUID, let store):
+            try StoreMemberRecheck.check(try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys"), store: store, devid: devid,
+                                         deviceUUID: deviceUUID, path: path, mountpoint: mountpoint)
+        case .replace(let devid, let source, let target, _, let deviceUUID, let store):
+            try StoreMemberRecheck.check(try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys"), store: store, path: source, mountpoint: mountpoint)
+            // A replace the kernel runs (or finished: the target took the source's devid) is
+            // waited for, never started again: only a replace about to start is checked.
+            if try migrator.waitWhileStarting(at: mountpoint).state.isOngoing { return }
+            let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+            if try migrator.isMember(target, of: reading) { return }
+            try StoreMemberRecheck.check(reading, store: store, devid: devid, deviceUUID: deviceUUID, path: source, mountpoint: mountpoint)
+            guard reading.devices.contains(where: { $0.devid == devid }) else { return }
+            guard try BlockProbe.probe(target) == .blank || migrator.isStaleReplaceTarget(target, uuid: reading.uuid)
+                    || migrator.isCanceledReplaceTarget(target, uuid: reading.uuid) else {
+                throw DockStoreError.refused("refusing: \(target) is no longer blank; nothing was changed: re-run to look again")
+            }
+        case .addDevice(let path, let store):
+            let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+            try StoreMemberRecheck.check(reading, store: store, path: path, mountpoint: mountpoint)
+            if try migrator.isMember(path, of: reading) { return }
+            guard BlockProbe.probe(path) == .blank else {
+                throw DockStoreError.refused("refusing: \(path) is no longer blank; nothing was changed: re-run to look again")
+            }
+            try BlockDevice.checkNotInUse(path)
+        case .resize(let path, let store):
+            let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+            try StoreMemberRecheck.check(reading, store: store, path: path, mountpoint: mountpoint)
+            guard try migrator.isMember(path, of: reading) else {
+                throw DockStoreError.refused("refusing: \(path) is not part of the btrfs at \(mountpoint); nothing was resized: re-run migrate-ebs")
+            }
+        case .detachLoop(let path, let store):
+            // A loop name is no identity: once the store let go of the image's loop device the
+            // kernel clears it (autoclear) and any program may take the name. Only a loop device
+            // that still reads the image is detached, and never while it is part of the store.
+            guard let loop = try LoopDevice.status(path), try migrator.backsImage(loop) else { return }
+            let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+            try StoreMemberRecheck.check(reading, store: store, path: path, mountpoint: mountpoint)
+            if try migrator.isMember(path, of: reading) {
+                throw DockStoreError.refused("refusing: \(path) is part of the store at \(mountpoint) again; nothing was detached: re-run migrate-ebs to move it off")
+            }
+        case .deleteImage:
+            try RetiredImage(host: migrator.host, image: migrator.image).checkRetirable()
+        }
+    }
+}
