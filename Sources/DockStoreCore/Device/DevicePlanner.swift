@@ -41,7 +41,7 @@ enum DevicePlanner {
             case .unrecognizedData where device.canceledReplaceTarget != nil:
                 // The partial copy migrate-ebs --abort recorded, still exactly as it left it.
                 try checkSize(device, fs, label)
-                steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: true))
+                steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: true, volumeID: device.device.volumeID))
             case .signature, .partitionTable, .unrecognizedData:
                 guard deviceRequest.force else {
                     throw DockStoreError.refused("refusing: \(label) holds \(device.content.summary); dockstore never formats a device that holds data; if it is truly unwanted, re-run with --force (which wipes it)")
