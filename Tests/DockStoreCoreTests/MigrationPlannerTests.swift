@@ -19,6 +19,11 @@ import Testing
                                          kind: .blockDevice, size: 200 << 30, content: .blank, newUUID: "o")
     static let journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: "u",
                                           volumeID: "vol-0aaaaaaaaaaaaaaaa", keepImage: false)
+    /// A loop device (no volume id) and a journal that knows its device by name only.
+    static let unnamed = DeviceObservation.fixture(device: ResolvedDevice(path: "/dev/loop7", name: "loop7", volumeID: nil, requested: "/dev/loop7"),
+                                           kind: .blockDevice, size: 200 << 30, content: .blank, newUUID: "l")
+    static let journalByName = MigrationJournal(image: image.string, device: "/dev/loop3", filesystemUUID: "u", volumeID: nil,
+                                                keepImage: false, method: .addRemove)
     static let imageLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop 0 0\n"
     static let uuidLine = "UUID=u /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"
 
@@ -133,6 +138,16 @@ import Testing
             $0.target = other; $0.targetPath = "/dev/nvme2n1"; $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"; $0.journal = journal
         }, nil, "the open migration is onto vol-0aaaaaaaaaaaaaaaa"),
         ("the image's own loop device", o { $0.targetDevid = 1; $0.target = nil; $0.journal = journal }, nil, "the image's own loop device"),
+        // A killed abort released the device; a reboot renamed it and its old name is another volume's.
+        ("the device this store released, renamed, journal by name only", o {
+            $0.target = unnamed; $0.targetPath = "/dev/loop7"; $0.targetVolumeID = nil; $0.targetReleasedByStore = true; $0.journal = journalByName
+        }, ["finish"], ""),
+        ("a renamed device that this store never released, journal by name only", o {
+            $0.target = unnamed; $0.targetPath = "/dev/loop7"; $0.targetVolumeID = nil; $0.journal = journalByName
+        }, nil, "abort it with: dockstore migrate-ebs /dev/loop3 --abort"),
+        ("a device this store released, but another volume than the journal's", o {
+            $0.target = other; $0.targetPath = "/dev/nvme2n1"; $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"; $0.targetReleasedByStore = true; $0.journal = journal
+        }, nil, "the open migration is onto vol-0aaaaaaaaaaaaaaaa"),
         ("past the point of return", o { $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.journal = journal },
          nil, "past the point of return"),
     ]

@@ -43,7 +43,8 @@ extension MigrationObservation {
                         journal: MigrationJournal? = nil, targetVolumeID: String? = nil, targetBackedByStore: Bool = false,
                         replace: BtrfsDeviceReplace.Status? = BtrfsDeviceReplace.Status(state: .neverStarted),
                         replaceRefused: String? = nil, replaceTarget: BtrfsReading.Device? = nil,
-                        targetIsReplaceTarget: Bool = false, loopDeviceSize: UInt64? = nil) -> MigrationObservation {
+                        targetIsReplaceTarget: Bool = false, targetReleasedByStore: Bool = false,
+                        loopDeviceSize: UInt64? = nil) -> MigrationObservation {
         MigrationObservation(mountpoint: mountpoint, mounted: mounted, fstype: fstype, uuid: uuid, members: members,
                              loopMember: loopMember, image: image, imageExists: imageExists, target: target,
                              targetDevid: targetDevid, targetPath: targetPath, targetSize: targetSize,
@@ -51,7 +52,8 @@ extension MigrationObservation {
                              metadataChunkNeed: metadataChunkNeed, journal: journal, targetVolumeID: targetVolumeID,
                              targetBackedByStore: targetBackedByStore, replace: replace, replaceRefused: replaceRefused,
                              replaceTarget: replaceTarget, targetIsReplaceTarget: targetIsReplaceTarget,
-                             targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil, loopDeviceSize: loopDeviceSize)
+                             targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil,
+                             targetReleasedByStore: targetReleasedByStore, loopDeviceSize: loopDeviceSize)
     }
 }
 

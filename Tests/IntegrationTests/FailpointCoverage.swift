@@ -21,19 +21,12 @@ enum FailpointCoverage {
             "record": "reached after the journal is removed and the room given back; a kill there leaves only last-reclaim.json unwritten, which the next run writes",
         ],
         "provision --device": ["daemon-reload": systemdOnly],
-        "migrate-ebs replace --abort": [
-            "cancel-replace": abortUntested, "grow-image": abortUntested, "finish": abortUntested,
-        ],
-        "migrate-ebs add-remove --abort": ["remove-device": abortUntested, "finish": abortUntested],
     ]
-
-    /// Reachable, but no matrix kills an abort yet: the aborts run whole (MigrationIntegrationTests,
-    /// MigrationReplaceIntegrationTests) and after a kill of the move, never killed themselves.
-    static let abortUntested = "no crash matrix for --abort yet; abortMovesEverythingBackAndReleasesTheDevice and abortCancelsARunningReplaceAndLeavesTheStoreOnTheImage run it whole"
 
     /// The scenarios whose crash matrix runs `reachable(scenario)`.
     static let matrices: Set<String> = ["grow", "backend", "teardown", "provision", "provision --device", "reclaim",
-                                        "migrate-ebs replace", "migrate-ebs add-remove"]
+                                        "migrate-ebs replace", "migrate-ebs add-remove",
+                                        "migrate-ebs replace --abort", "migrate-ebs add-remove --abort"]
 
     /// How to ask the scenario's command for its failpoints (a device argument is not looked at).
     static func listing(_ scenario: String) -> (arguments: [String], environment: [String: String]) {

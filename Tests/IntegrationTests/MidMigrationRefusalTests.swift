@@ -39,6 +39,7 @@ struct MidMigrationRefusalTests {
             #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2,
                     "the store still spans the deleted image's loop device and the volume")
         }
+        reliability("identity: a loop device over a deleted image mid-migration", cases: 1, runs: 1)
     }
 
     /// teardown does not take down a store a migration still spans: it would unmount it, drop its
@@ -52,5 +53,6 @@ struct MidMigrationRefusalTests {
             #expect(result.stderr.contains("a migrate-ebs migration is under way"), "\(result.stderr)")
             #expect(root.changes(since: before) == [])
         }
+        reliability("identity: teardown while a migration is open", cases: 1, runs: 1)
     }
 }

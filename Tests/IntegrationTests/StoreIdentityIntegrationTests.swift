@@ -113,6 +113,7 @@ struct StoreIdentityIntegrationTests {
             let finish = try root.dockstore(["migrate-ebs", blank, "--yes"])
             #expect(finish.status == 0, "\(finish.stderr)")
         }
+        reliability("identity: a journal of device names only, its name taken by a blank volume at reboot", cases: 1, runs: 1)
     }
 
     func backingFileOf(_ root: TestRoot, excluding word: String) throws -> String {
@@ -137,6 +138,7 @@ struct StoreIdentityIntegrationTests {
             #expect(boot.stderr.contains("which is not attached: attach that volume and re-run"), "\(boot.stderr)")
             #expect(boot.stderrLines.filter { !$0.contains("warning:") }.count == 1, "\(boot.stderr)")
         }
+        reliability("identity: the volume missing at boot mid-migration is named", cases: 1, runs: 1)
     }
 
     /// While a migration onto A is open (A added), naming B is refused — both to finish and to
@@ -163,6 +165,7 @@ struct StoreIdentityIntegrationTests {
             #expect(aborted.status == 0, "\(aborted.stderr)")
             #expect(try self.inventory(root) == inventory, "DATA: subvolume inventory")
         }
+        reliability("identity: another device refused (move and abort) while a migration is open", cases: 1, runs: 1)
     }
 
     @Test func theImagesOwnLoopDeviceIsRefused() throws {
@@ -176,6 +179,7 @@ struct StoreIdentityIntegrationTests {
             #expect(root.changes(since: before) == [])
             #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil)
         }
+        reliability("identity: the image's own loop device as the target", cases: 1, runs: 1)
     }
 
     @Test func aLoopDeviceOverAFileInsideTheStoreIsRefused() throws {
@@ -197,6 +201,7 @@ struct StoreIdentityIntegrationTests {
             #expect(unlinked.status == 2, "\(unlinked.stdout) \(unlinked.stderr)")
             #expect(unlinked.stderr.contains("a file inside the store"), "\(unlinked.stderr)")
         }
+        reliability("identity: a loop device over a file inside the store as the target", cases: 1, runs: 1)
     }
 
     /// `--keep-image` keeps the image for good: a second migrate-ebs of the finished move
@@ -225,6 +230,7 @@ struct StoreIdentityIntegrationTests {
             #expect(status.status == 0, "\(status.stdout)")
             #expect(root.status(root.image) != nil)
         }
+        reliability("identity: --keep-image kept by a second move, boot finds the volume", cases: 1, runs: 1)
     }
 
     /// A device that is devid 2 of a mounted btrfs whose mount table shows only devid 1:
@@ -242,6 +248,7 @@ struct StoreIdentityIntegrationTests {
             #expect(try root.ends(member) == ends, "DATA: the member was written to")
             #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2)
         }
+        reliability("identity: --force on a member the mount table does not show", cases: 1, runs: 1)
     }
 
     /// teardown --wipe-device wipes only a store it can prove is dockstore's: an ext4 labelled
@@ -258,6 +265,7 @@ struct StoreIdentityIntegrationTests {
             #expect(root.read(root.mountpoint + "/data") == "keep\n", "DATA: appdata")
             if case .signature("ext4", _, "appdata") = BlockProbe.probe(disk) {} else { Issue.record("DATA: appdata's signature is gone") }
         }
+        reliability("identity: teardown --wipe-device on a filesystem dockstore never set up", cases: 1, runs: 1)
     }
 
     /// DOCKSTORE_DEVICE names a kernel name; after a reboot that name is a blank volume and the
@@ -282,6 +290,7 @@ struct StoreIdentityIntegrationTests {
             #expect(explicit.status == 2, "\(explicit.stdout) \(explicit.stderr)")
             #expect(try root.ends(blank) == blankBefore)
         }
+        reliability("identity: the settings device name moved at reboot", cases: 1, runs: 1)
     }
 
     /// A disk that backs another loop device holding a mounted filesystem: the loop driver
@@ -300,6 +309,7 @@ struct StoreIdentityIntegrationTests {
             #expect(try root.ends(disk) == ends, "DATA: the disk under the mounted ext4 was written to")
             #expect(root.read(root.path + "/app/f") == "precious\n")
         }
+        reliability("identity: --force on the disk under another loop device", cases: 1, runs: 1)
     }
 
     /// The same stacking through a device node whose path no longer resolves (a symlink loop
@@ -323,6 +333,7 @@ struct StoreIdentityIntegrationTests {
             let unrelated = try root.dockstore(["provision", "--device", other])
             #expect(unrelated.status == 0, "\(unrelated.stderr)")
         }
+        reliability("identity: a stacked loop device whose path no longer resolves", cases: 1, runs: 1)
     }
 
     /// A loop device whose file lies on an ext4 whose image lies inside the store: the chain
@@ -341,6 +352,7 @@ struct StoreIdentityIntegrationTests {
             #expect(result.stderr.contains("a file inside the store"), "\(result.stderr)")
             #expect(root.changes(since: before) == [])
         }
+        reliability("identity: a loop device nested inside the store as the target", cases: 1, runs: 1)
     }
 
     /// DOCKSTORE_DEVICE's name taken by a blank volume while the store's volume is not
@@ -362,6 +374,7 @@ struct StoreIdentityIntegrationTests {
             #expect(try root.ends(disk) == ends, "DATA: the blank volume that took the name was written to")
             #expect(root.read(root.fstab) == fstab)
         }
+        reliability("identity: the settings device name taken while the store is absent", cases: 1, runs: 1)
     }
 
     /// The image deleted while mounted: provision must not advise unmounting (which frees the
@@ -380,5 +393,6 @@ struct StoreIdentityIntegrationTests {
             let status = try root.dockstore(["status"])
             #expect(status.status == 4 && status.stdout.contains("was deleted while mounted"), "\(status.stdout)")
         }
+        reliability("identity: the image deleted while mounted", cases: 1, runs: 1)
     }
 }

@@ -46,6 +46,10 @@ public struct MigrationObservation: Sendable, Equatable {
     /// `migrate-ebs --abort` left on it, as recorded then (`CanceledReplaceTarget`): dockstore
     /// wrote it, so replace may start onto it again; nothing else may.
     public var canceledReplaceTarget: CanceledReplaceTarget?
+    /// The given device carries this store's btrfs superblock as the kernel scratches it when a
+    /// device leaves a filesystem (a device remove, a canceled replace: the magic zeroed, the
+    /// rest kept): a device this store released. Nothing of the store is on it any more.
+    public var targetReleasedByStore: Bool
     /// The size of the image's loop device (its btrfs device may have been shrunk below it).
     public var loopDeviceSize: UInt64?
 
@@ -57,7 +61,7 @@ public struct MigrationObservation: Sendable, Equatable {
                 fstab: [UInt8]?, metadataChunkNeed: UInt64, journal: MigrationJournal?, targetVolumeID: String?,
                 targetBackedByStore: Bool, replace: BtrfsDeviceReplace.Status?, replaceRefused: String?,
                 replaceTarget: BtrfsReading.Device?, targetIsReplaceTarget: Bool, targetIsStaleReplaceTarget: Bool,
-                canceledReplaceTarget: CanceledReplaceTarget?, loopDeviceSize: UInt64?) {
+                canceledReplaceTarget: CanceledReplaceTarget?, targetReleasedByStore: Bool, loopDeviceSize: UInt64?) {
         self.mountpoint = mountpoint
         self.mounted = mounted
         self.fstype = fstype
@@ -82,6 +86,7 @@ public struct MigrationObservation: Sendable, Equatable {
         self.targetIsReplaceTarget = targetIsReplaceTarget
         self.targetIsStaleReplaceTarget = targetIsStaleReplaceTarget
         self.canceledReplaceTarget = canceledReplaceTarget
+        self.targetReleasedByStore = targetReleasedByStore
         self.loopDeviceSize = loopDeviceSize
     }
 

@@ -26,7 +26,7 @@ public enum MigrationPlanner {
         if o.targetDevid == nil, let added = o.otherDevices.first {
             throw DockStoreError.refused("the migration at \(o.mountpoint) is onto \(added.path) (devid \(added.devid)), not \(o.targetPath); abort it with: dockstore migrate-ebs \(added.path) --abort")
         }
-        if o.targetDevid == nil, let journal = o.journal, !sameDevice(journal, o) {
+        if o.targetDevid == nil, let journal = o.journal, !sameDevice(journal, o), !releasedJournalDevice(journal, o) {
             throw DockStoreError.refused("the open migration is onto \(journal.deviceLabel), not \(o.targetPath); abort it with: dockstore migrate-ebs \(journal.volumeID ?? journal.device) --abort")
         }
         var steps: [MigrationStep] = []
@@ -56,6 +56,16 @@ public enum MigrationPlanner {
     static func regrowImage(_ o: MigrationObservation, _ uuid: String) -> [MigrationStep] {
         guard let loop = o.loopMember, let whole = o.loopDeviceSize, loop.size + 1 << 20 <= whole else { return [] }
         return [.growImage(devid: loop.devid, path: loop.path, deviceUUID: loop.deviceUUID, store: uuid)]
+    }
+
+    /// For `--abort`: the given device is one this store released (a killed abort's remove or
+    /// cancel scratched its superblock), told by that superblock where the journal has no
+    /// volume id to compare: after a reboot that renamed it, its old name may belong to
+    /// another volume, so the name cannot tell. A volume id, where both have one, still decides.
+    static func releasedJournalDevice(_ journal: MigrationJournal, _ o: MigrationObservation) -> Bool {
+        guard o.targetReleasedByStore else { return false }
+        if let recorded = journal.volumeID, let actual = o.targetVolumeID { return recorded == actual }
+        return true
     }
 
     /// Replace moves a store that is one device (the image's) onto a device that is not in it

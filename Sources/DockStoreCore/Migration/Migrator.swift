@@ -35,7 +35,8 @@ public struct Migrator: Sendable {
             exclusiveOperation: "none", fstab: try store.fstab.value(), metadataChunkNeed: 0,
             journal: try store.migrationJournal.value(), targetVolumeID: device.volumeID?.description,
             targetBackedByStore: false, replace: nil, replaceRefused: "not read: no btrfs is mounted at \(target)",
-            replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil, loopDeviceSize: nil)
+            replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil,
+            targetReleasedByStore: false, loopDeviceSize: nil)
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
             let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
             throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")
@@ -84,6 +85,7 @@ public struct Migrator: Sendable {
             o.targetIsStaleReplaceTarget = try isStaleReplaceTarget(device.path, uuid: reading.uuid)
             o.canceledReplaceTarget = try CanceledReplaceTarget.recognizing(device.path, volumeID: device.volumeID?.description,
                                                                             storeUUID: reading.uuid, host: host)
+            o.targetReleasedByStore = try BtrfsSuperblock.readScratched(device.path)?.fsid == reading.uuid
         }
         o.targetBackedByStore = try LoopBacking.isOnBtrfs(loop: device.path, uuid: reading.uuid, mountpoint: target)
         return o
