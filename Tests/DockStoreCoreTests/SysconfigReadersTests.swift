@@ -13,6 +13,8 @@ import Testing
 
     /// (file, line refused or nil when accepted)
     static let cases: [(String, Int?)] = [
+        ("DOCKER_OPTS='-s\tbtrfs'\n", nil),
+        ("A='x\r\ny'\nDOCKER_OPTS=\"-s vfs\"\n", nil),
         ("DOCKER_OPTS=\"-s overlay2\"\n", nil),
         ("DOCKER_OPTS='-s  btrfs'\n# c\n", nil),
         ("A=1\nDOCKER_OPTS=-s\\ btrfs\n", nil),
@@ -105,7 +107,8 @@ import Testing
             + "for n in $(compgen -v); do [ -n \"${before[$n]}\" ] || [ \"$n\" = n ] || printf '%s=%s\\0' \"$n\" \"${!n}\"; done"
         let bashRun = try run("/bin/bash", ["--noprofile", "--norc", "-c", script, "bash", file], ["PATH": "/nonexistent"])
         // systemd: the generator prints KEY=VALUE, the value in double quotes (with \", \\, \`
-        // and \$ escaped) when it holds anything a shell would read otherwise. The
+        // and \$ escaped, control characters as C escapes) when it holds anything a shell
+        // would read otherwise. The
         // generator's own environment.d folders on the machine are left out.
         let baseline = Set(try run(generator, [], ["XDG_CONFIG_HOME": folder + "/none"]).1.split(separator: "\n"))
         let systemdRun = try run(generator, [], ["XDG_CONFIG_HOME": folder])
@@ -115,20 +118,35 @@ import Testing
             guard parts.count == 2 else { continue }
             var value = String(parts[1])
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                var out = ""
-                var escaped = false
-                for c in value.dropFirst().dropLast() {
-                    if !escaped && c == "\\" { escaped = true; continue }
-                    out.append(c)
-                    escaped = false
-                }
-                value = out
+                value = Self.unescapeQuoted(Array(value.utf8.dropFirst().dropLast()))
             }
             systemd[String(parts[0])] = value
         }
         // An empty value is left out on both sides: the generator prints none, and for
         // `$DOCKER_OPTS` in ExecStart= an empty and an unset variable are the same.
         return (bashRun.0 == 0 ? parse(bashRun.1).filter { !$0.value.isEmpty } : nil, systemd.filter { !$0.value.isEmpty })
+    }
+
+    /// The inside of a value systemd's generator printed in double quotes (shell_maybe_quote):
+    /// a backslash before \" \\ ` $ stands for that character, control characters are
+    /// cescape_char's C escapes (\a \b \f \n \r \t \v, else three octal digits).
+    static func unescapeQuoted(_ bytes: [UInt8]) -> String {
+        let named: [UInt8: UInt8] = [UInt8(ascii: "a"): 7, UInt8(ascii: "b"): 8, UInt8(ascii: "f"): 12, UInt8(ascii: "n"): 10,
+                                     UInt8(ascii: "r"): 13, UInt8(ascii: "t"): 9, UInt8(ascii: "v"): 11]
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "\\"), i + 1 < bytes.count else { out.append(bytes[i]); i += 1; continue }
+            let next = bytes[i + 1]
+            if let control = named[next] {
+                out.append(control); i += 2
+            } else if (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(next), i + 3 < bytes.count {
+                out.append(bytes[(i + 1)...(i + 3)].reduce(0) { $0 &* 8 &+ ($1 &- UInt8(ascii: "0")) }); i += 4
+            } else {
+                out.append(next); i += 2
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The real readers: every accepted file is read alike by bash and systemd, as dockstore
