@@ -26,11 +26,13 @@ extension TeardownObservation {
                         device: String? = nil, deviceMountedElsewhere: [String] = [], fstab: String? = nil,
                         storeUUID: String? = nil, dropIn: DockerDropIn.Ownership? = nil, sysconfig: String? = nil,
                         systemdRunning: Bool = false) -> TeardownObservation {
-        TeardownObservation(dockerdPID: dockerdPID, mounted: mounted, imageLoops: imageLoops, imageExists: imageExists,
-                            device: device, deviceMountedElsewhere: deviceMountedElsewhere, fstab: fstab.map { Array($0.utf8) },
-                            storeUUID: storeUUID, deviceLabel: nil, journalUUID: nil, migrationOpen: false,
-                            dropIn: dropIn, sysconfig: sysconfig.map { Array($0.utf8) },
-                            systemdRunning: systemdRunning, bootDisabled: false, reclaimOpen: false)
+        var o = TeardownObservation(dockerdPID: dockerdPID, mounted: mounted, imageLoops: imageLoops, imageExists: imageExists,
+                                    device: device, deviceMountedElsewhere: deviceMountedElsewhere, fstab: fstab.map { Array($0.utf8) },
+                                    storeUUID: storeUUID, deviceLabel: nil, journalUUID: nil, migrationOpen: false,
+                                    dropIn: dropIn, sysconfig: sysconfig.map { Array($0.utf8) },
+                                    systemdRunning: systemdRunning, bootDisabled: false, reclaimOpen: false)
+        if imageExists { o.imageFile = FileIdentity(device: 64, inode: 1234) }
+        return o
     }
 }
 

@@ -62,6 +62,7 @@ import Foundation
             var o = TeardownObservation.fixture(mounted: loopMount, imageLoops: ["/dev/loop0"], imageExists: true, fstab: imageLine,
                                         storeUUID: "u", dropIn: .dockstore, systemdRunning: true)
             o.deviceLabel = "docker"
+            o.imageFile = nil // read by Teardowner.observe inside --root, not from the store observation
             return o
         }(), nil),
         ("device store mid-migration: the journal's UUID, a reclaim lent room, boot disabled", deviceStore {

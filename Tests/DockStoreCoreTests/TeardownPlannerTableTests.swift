@@ -55,6 +55,7 @@ import Testing
             switch kind {
             case .image:
                 o.imageExists = true
+                o.imageFile = FileIdentity(device: 64, inode: 1234)
                 if mounted {
                     o.mounted = MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 1)
                     o.imageLoops = ["/dev/loop0"]

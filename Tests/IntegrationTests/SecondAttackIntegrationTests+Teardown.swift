@@ -34,7 +34,7 @@ extension SecondAttackIntegrationTests {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "200M"]).status == 0)
             // A stand-in for dockerd, spawned with SIGTERM at its default disposition.
-            let pid = try TeardownIntegrationTests().spawnStandIn()
+            let pid = try TeardownIntegrationTests().spawnStandIn(root)
             defer {
                 kill(pid, SIGKILL)
                 var status: Int32 = 0

@@ -58,7 +58,7 @@ struct TeardownIntegrationTests {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
             // A stand-in for dockerd, spawned with SIGTERM at its default disposition.
-            let pid = try spawnStandIn()
+            let pid = try spawnStandIn(root)
             defer {
                 kill(pid, SIGKILL)
                 var status: Int32 = 0
@@ -77,7 +77,7 @@ struct TeardownIntegrationTests {
         }
     }
 
-    func spawnStandIn() throws -> pid_t {
+    func spawnStandIn(_ root: TestRoot) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -90,9 +90,13 @@ struct TeardownIntegrationTests {
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("120"), nil]
+        // A copy of sleep named dockerd: dockstore takes a pidfile's process for dockerd only
+        // by its kernel name.
+        let binary = root.path + "/stand-in/dockerd"
+        try root.sh("mkdir -p '\(root.path)/stand-in' && cp /bin/sleep '\(binary)'")
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("dockerd"), strdup("120"), nil]
         defer { argv.forEach { free($0) } }
-        let rc = posix_spawn(&pid, "/bin/sleep", nil, &attributes, argv, environ)
+        let rc = posix_spawn(&pid, binary, nil, &attributes, argv, environ)
         guard rc == 0 else { throw TestFailure("posix_spawn: \(rc)") }
         return pid
     }

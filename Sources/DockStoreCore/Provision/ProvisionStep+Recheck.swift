@@ -10,6 +10,7 @@ extension ProvisionStep {
                 throw DockStoreError.refused("\(image) changed while dockstore looked at it and is no longer blank; nothing was changed: re-run to look again")
             }
         case .format(_, let uuid, let newImage):
+            try provisioner.refuseImageWithOtherNames(newImage: newImage)
             let target = provisioner.formatTarget(newImage: newImage)
             _ = try FormatRecheck.image(BlockProbe.probe(target), uuid: uuid, image: target)
         case .formatDevice(let filesystem, _, let wipe, let volumeID):
@@ -37,6 +38,22 @@ extension ProvisionStep {
 }
 
 extension Provisioner {
+    /// The file `.format` formats has only its own name, inside --root: a hard link put at its
+    /// name would make mkfs write into a file that also lives elsewhere (outside --root, or
+    /// someone's data), and make that file the store.
+    func refuseImageWithOtherNames(newImage: Bool) throws {
+        let path = newImage ? unfinishedImage.path : request.image
+        guard let status = try host.statusInRoot(path) else {
+            throw DockStoreError.refused("\(host.real(path)) is gone since dockstore looked at it; nothing was formatted: re-run")
+        }
+        guard status.kind == .regular else {
+            throw DockStoreError.refused("\(host.real(path)) is a \(status.kind.rawValue) now, not the image file; nothing was formatted: look at it and re-run")
+        }
+        guard status.links == 1 else {
+            throw DockStoreError.refused("\(host.real(path)) has \(status.links) names (hard links): another name may be outside --root or hold someone's data; dockstore formats only a file with one name: look at it (find / -samefile), remove the other names and re-run")
+        }
+    }
+
     /// The device is still exactly the partial copy a canceled migrate-ebs replace left, as
     /// its record says (the one case a wipe is planned without --force).
     func isCanceledTarget(_ device: ResolvedDevice) throws -> Bool {

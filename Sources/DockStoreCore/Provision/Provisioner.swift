@@ -84,6 +84,7 @@ public struct Provisioner: Sendable {
             }
             try ImageFile.allocate(request.image, on: host, size: size, thick: thick)
         case .format(let label, let uuid, let newImage):
+            try refuseImageWithOtherNames(newImage: newImage)
             let target = formatTarget(newImage: newImage)
             // Decided again on what is there now: the re-check refused anything but blank or
             // this btrfs, and mkfs.btrfs without -f refuses a signature that lands after it.

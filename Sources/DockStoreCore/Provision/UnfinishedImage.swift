@@ -52,6 +52,9 @@ public struct UnfinishedImage: Sendable {
         guard case .signature(let type, let found, let foundLabel) = content, type == "btrfs", found == uuid, foundLabel == label else {
             throw DockStoreError.failed("\(temporary) does not hold the btrfs (UUID \(uuid), label '\(label)') mkfs.btrfs just made: libblkid finds \(content.summary)")
         }
+        if let status = try host.statusInRoot(path), status.links != 1 {
+            throw DockStoreError.refused("\(temporary) has \(status.links) names (hard links) now; dockstore installs as the store's image only a file with one name: look at it (find / -samefile), remove the other names and re-run")
+        }
         guard try host.installInFolder(image.parent, from: path.lastComponent, to: image.lastComponent) else {
             throw DockStoreError.refused("\(host.real(image)) appeared while dockstore built the new image; dockstore never replaces it: look at it and re-run")
         }

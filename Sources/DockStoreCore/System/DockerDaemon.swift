@@ -11,13 +11,23 @@ public enum DockerDaemon {
     public static let socketPath = HostPath.known("/run/docker.sock")
 
     /// dockerd's pid, 0 when only its socket answers, nil when it does not run. A pidfile that
-    /// is there but cannot be read throws: cannot tell is not "not running".
+    /// is there but cannot be read throws: cannot tell is not "not running". A pidfile whose
+    /// number now belongs to another program (dockerd died, the number was reused) does not
+    /// name dockerd: that program is never reported, nor stopped, as dockerd.
     public static func running(host: Host) throws -> Int32? {
         if let text = try FileContents.readString(pidfile, on: host),
-           let pid = Int32(text.trimmingWhitespace()), pid > 0, kill(pid, 0) == 0 || errno == EPERM {
+           let pid = Int32(text.trimmingWhitespace()), pid > 0, kill(pid, 0) == 0 || errno == EPERM,
+           try isDockerd(pid) {
             return pid
         }
         return socketAnswers(host.real(socketPath)) ? 0 : nil
+    }
+
+    /// The process is a dockerd by its kernel name (/proc/PID/comm); false when it has ended.
+    /// An unreadable name throws.
+    public static func isDockerd(_ pid: Int32) throws -> Bool {
+        guard let comm = try FileContents.readString("/proc/\(pid)/comm") else { return false }
+        return comm.trimmingWhitespace() == "dockerd"
     }
 
     static func socketAnswers(_ path: String) -> Bool {
@@ -55,6 +65,9 @@ public enum DockerDaemon {
         guard pid > 0 else {
             throw DockStoreError.refused("dockerd's socket answers but no pidfile names it; stop Docker yourself and re-run")
         }
+        // The number is looked at again right before the signal: a dockerd that ended since the
+        // plan leaves nothing to stop, and its number may be another program's now.
+        guard try isDockerd(pid) else { return }
         if kill(pid, SIGTERM) != 0 && errno != ESRCH {
             throw DockStoreError.system("cannot stop dockerd, pid", "\(pid)", errno: errno)
         }

@@ -27,6 +27,8 @@ public struct FileStatus: Sendable, Equatable {
     public var inode: UInt64
     public var rdev: UInt64
     public var modificationTime: timespec
+    /// How many names (hard links) the file has.
+    public var links: UInt64
 
     public static func == (a: FileStatus, b: FileStatus) -> Bool {
         a.kind == b.kind && a.size == b.size && a.mode == b.mode && a.device == b.device && a.inode == b.inode
@@ -51,6 +53,7 @@ public struct FileStatus: Sendable, Equatable {
         inode = UInt64(st.st_ino)
         rdev = UInt64(st.st_rdev)
         modificationTime = st.st_mtim
+        links = UInt64(st.st_nlink)
     }
 
     /// The status of `path`, or nil when nothing is there.

@@ -28,6 +28,10 @@ public struct TeardownObservation: Sendable, Equatable {
     /// /var/lib/dockstore/reclaim.json exists: a reclaim run lent the store room (a grown
     /// image or a temporary member) and has not given it back.
     public var reclaimOpen: Bool
+    /// The image file teardown looked at (inside --root, no link followed): delete-image
+    /// removes only that file, never another one put at its name since. Read by
+    /// `Teardowner.observe` after the store observation; nil when there is no image.
+    public var imageFile: FileIdentity?
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).
@@ -51,6 +55,7 @@ public struct TeardownObservation: Sendable, Equatable {
         self.systemdRunning = systemdRunning
         self.bootDisabled = bootDisabled
         self.reclaimOpen = reclaimOpen
+        self.imageFile = nil
     }
 }
 
@@ -95,7 +100,8 @@ public enum TeardownStep: AppliedStep, Equatable {
     /// Removes /etc/sysconfig/docker, which dockstore created (`SysconfigFile.createdByDockstore`)
     /// and which holds nothing else any more: the reverse of creating it.
     case removeSysconfig(change: String)
-    case deleteImage(path: String)
+    /// Deletes the image at `path` while it is still `file`, the one the plan looked at.
+    case deleteImage(path: String, file: FileIdentity)
     /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
     case wipeDevice(path: String, uuid: String)
     case reloadSystemd
@@ -140,7 +146,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .writeSysconfig(let bytes, _): [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
         case .removeDropIn: [.removal(host.real(HostPaths.dockerDropIn))]
         case .removeSysconfig: [.removal(host.real(HostPaths.sysconfigDocker))]
-        case .deleteImage(let path): [.removal(path)]
+        case .deleteImage(let path, _): [.removal(path)]
         default: []
         }
     }
@@ -157,7 +163,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn)) (and its folder when nothing else is left in it)"
         case .writeSysconfig(_, let change): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .removeSysconfig(let change): return "remove \(host.real(HostPaths.sysconfigDocker)): \(change)"
-        case .deleteImage(let path): return "delete \(path)"
+        case .deleteImage(let path, _): return "delete \(path)"
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
         case .reloadSystemd: return "systemctl daemon-reload"
         }
@@ -211,7 +217,12 @@ public enum TeardownPlanner {
                 steps.append(.writeSysconfig(bytes: file.bytes, change: removal))
             }
         }
-        if request.deleteImage && o.imageExists { steps.append(.deleteImage(path: host.real(request.image))) }
+        if request.deleteImage && o.imageExists {
+            guard let file = o.imageFile else {
+                throw DockStoreError.refused("--delete-image: cannot tell which file \(host.real(request.image)) is (it changed while teardown looked at it); nothing was changed: re-run")
+            }
+            steps.append(.deleteImage(path: host.real(request.image), file: file))
+        }
         if request.wipeDevice {
             guard let device = o.device else {
                 throw DockStoreError.refused("--wipe-device: the store has no device (it is the image, or nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device)")

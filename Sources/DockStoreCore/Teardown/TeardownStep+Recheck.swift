@@ -10,10 +10,15 @@ extension TeardownStep {
         switch self {
         case .unmount(_, let identity):
             try Self.recheckUnmount(host, teardowner.request.mountpoint, identity)
-        case .deleteImage(let path):
-            guard let status = try FileStatus.of(path) else { return }
+        case .deleteImage(let path, let file):
+            guard let status = try host.statusInRoot(teardowner.request.image) else {
+                throw DockStoreError.refused("\(path) is gone since teardown looked at it (moved, or its folder replaced); nothing was deleted: look for it and re-run")
+            }
             guard status.kind == .regular else {
                 throw DockStoreError.refused("\(path) is no longer a regular file (it is a \(status.kind.rawValue)); not deleting it: look at it and re-run")
+            }
+            guard FileIdentity(status) == file else {
+                throw DockStoreError.refused("\(path) is another file than the image teardown looked at (it was replaced); not deleting it: look at it and re-run")
             }
             if let loop = try LoopDevice.devices(backing: status).first {
                 throw DockStoreError.refused("\(path) is attached to \(loop.path) again; not deleting it: detach it (losetup -d \(loop.path)) and re-run")

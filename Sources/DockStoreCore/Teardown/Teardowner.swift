@@ -18,6 +18,9 @@ public struct Teardowner: Sendable {
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID,
                                         dropIn: try FileContents.read(HostPaths.dockerDropIn, on: host).map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
+        if o.imageExists, let status = try host.statusInRoot(request.image), status.kind == .regular {
+            o.imageFile = FileIdentity(status)
+        }
         let mounts = try store.mounts.value()
         let target = store.mountpoint
         try Self.refuseStackedMounts(mounts, at: target)
@@ -95,10 +98,8 @@ public struct Teardowner: Sendable {
             try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
         case .removeSysconfig:
             try host.removeFile(HostPaths.sysconfigDocker)
-        case .deleteImage(let path):
-            if let status = try FileStatus.of(path) {
-                try host.removeFile(request.image, ifStill: status.device, status.inode, what: "the store's image")
-            }
+        case .deleteImage(_, let file):
+            try host.removeFile(request.image, ifStill: file.device, file.inode, what: "the store's image")
         case .wipeDevice(let path, let uuid):
             // Probed once more under the device's lock (the one udev and libblkid take), right
             // before the wipe.
