@@ -46,9 +46,9 @@ import Glibc
             try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
             let sleeper = Process()
             sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
-            sleeper.arguments = ["120"]
+            sleeper.arguments = ["60"]
             try sleeper.run()
-            defer { sleeper.terminate(); sleeper.waitUntilExit() }
+            defer { kill(sleeper.processIdentifier, SIGKILL); sleeper.waitUntilExit() }
             try root.write(root.path + "/run/docker.pid", "\(sleeper.processIdentifier)\n")
             let plan = try root.dockstore(["teardown", "--dry-run"])
             #expect(!plan.stdout.contains("dockerd") && !plan.stderr.contains("dockerd is running"), "\(plan.stdout) \(plan.stderr)")
