@@ -87,7 +87,7 @@ import Testing
 
     @Test func fstabNamesTheDeviceByUUID() throws {
         let plan = try ProvisionPlanner.plan(Self.observed(), Self.request(), Self.host)
-        guard case .writeFstab(let fstabBytes, _) = plan.steps[2] else { Issue.record("no fstab step"); return }
+        guard case .writeFstab(let fstabBytes, _, _) = plan.steps[2] else { Issue.record("no fstab step"); return }
         let text = fstabBytes.utf8Text
         #expect(text == "UUID=\(Self.uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
         guard case .mount(let source, let fstype, _) = plan.steps[1] else { Issue.record("no mount step"); return }
@@ -98,7 +98,7 @@ import Testing
     @Test func reusesTheExistingUUID() throws {
         let existing = Self.observed { $0.content = .signature(type: "btrfs", uuid: "abcd", label: "docker") }
         let plan = try ProvisionPlanner.plan(existing, Self.request(), Self.host)
-        guard case .writeFstab(let fstabBytes, _) = plan.steps[1] else { Issue.record("no fstab step"); return }
+        guard case .writeFstab(let fstabBytes, _, _) = plan.steps[1] else { Issue.record("no fstab step"); return }
         let text = fstabBytes.utf8Text
         #expect(text.hasPrefix("UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0"))
     }
@@ -107,7 +107,7 @@ import Testing
         var o = Self.observed { $0.content = .signature(type: "btrfs", uuid: "abcd", label: "docker") }
         o.fstab = Array(("/dev/xvdf /var/lib/docker btrfs defaults 0 0\n").utf8)
         let plan = try ProvisionPlanner.plan(o, Self.request(), Self.host)
-        guard case .writeFstab(let fstabBytes, let change) = plan.steps[1] else { Issue.record("no fstab step"); return }
+        guard case .writeFstab(let fstabBytes, let change, _) = plan.steps[1] else { Issue.record("no fstab step"); return }
         let text = fstabBytes.utf8Text
         #expect(text == "UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
         #expect(change.contains("adopt line 1"))
@@ -126,7 +126,7 @@ import Testing
     @Test func overlayFilesystemsSelectOverlay2() throws {
         for (fs, pass) in [(DeviceFilesystem.xfs, "0"), (.ext4, "2")] {
             let plan = try ProvisionPlanner.plan(Self.observed(), Self.request(fs: fs), Self.host)
-            guard case .writeFstab(let fstabBytes, _) = plan.steps[2], case .writeSysconfig(let sysconfigBytes, _) = plan.steps[4] else {
+            guard case .writeFstab(let fstabBytes, _, _) = plan.steps[2], case .writeSysconfig(let sysconfigBytes, _, _) = plan.steps[4] else {
                 Issue.record("steps: \(plan.steps.map(\.id))"); continue
             }
             let text = fstabBytes.utf8Text

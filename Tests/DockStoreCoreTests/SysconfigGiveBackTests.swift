@@ -33,7 +33,7 @@ import Testing
         let o = TeardownObservation.fixture(fstab: "", sysconfig: String(decoding: bytes, as: UTF8.self))
         var after: [UInt8]? = bytes
         for step in try TeardownPlanner.plan(o, TeardownRequest(), host) {
-            if case .writeSysconfig(let new, _) = step { after = new }
+            if case .writeSysconfig(let new, _, _) = step { after = new }
             if case .removeSysconfig = step { after = nil }
         }
         return after

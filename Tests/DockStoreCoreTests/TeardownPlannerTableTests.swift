@@ -126,7 +126,7 @@ import Testing
                 if case .wipeDevice(let path, let uuid) = step, !(cell.content == .thisStore && uuid == "u" && path == "/dev/nvme1n1") {
                     Issue.record("\(cell.testDescription): wipes \(path) (\(uuid)), which is not provably the store")
                 }
-                if case .writeFstab(let bytes, _) = step, !String(decoding: bytes, as: UTF8.self).hasPrefix(MigrationCell.rootLine) {
+                if case .writeFstab(let bytes, _, _) = step, !String(decoding: bytes, as: UTF8.self).hasPrefix(MigrationCell.rootLine) {
                     Issue.record("\(cell.testDescription): fstab loses a line that is not dockstore's")
                 }
             }

@@ -16,10 +16,13 @@ public struct BackendApplier: Sendable {
         }
         try StepEngine.apply(plan.steps, in: host, progress: progress) { step in
             switch step {
-            case .writeDaemonJSON(_, let bytes, _):
-                try AtomicFile.write(HostPaths.daemonJSON, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
-            case .writeSysconfig(_, let bytes, _):
-                try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
+            // `old` is the file as the plan read it: the write refuses one changed since (`FileBasis`).
+            case .writeDaemonJSON(let old, let bytes, _):
+                try AtomicFile.write(HostPaths.daemonJSON, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak",
+                                     basis: FileBasis(old))
+            case .writeSysconfig(let old, let bytes, _):
+                try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak",
+                                     basis: FileBasis(old))
             case .restartDocker:
                 let result = try Subprocess.run("systemctl", ["restart", "docker.service"], package: "systemd")
                 guard result.status == 0 else {

@@ -172,7 +172,7 @@ public enum MigrationPlanner {
         } else {
             updated.append(line)
         }
-        if updated != fstab { steps.append(.writeFstab(bytes: updated.bytes, line: line.rendered)) }
+        if updated != fstab { steps.append(.writeFstab(bytes: updated.bytes, line: line.rendered, basis: FileBasis(o.fstab))) }
         if let loop = o.loopMember { steps.append(.detachLoop(path: loop.path, store: uuid)) }
         // The image goes only as the last step of this migration: never one kept by an
         // earlier --keep-image (no journal, no loop member), never when the journal says keep.

@@ -15,7 +15,8 @@ public enum MigrationStep: AppliedStep, Equatable {
     /// `--abort`: move everything back onto the image and release the device.
     case removeDevice(devid: UInt64, path: String, bytes: UInt64, deviceUUID: String?, store: String)
     case resize(path: String, store: String)
-    case writeFstab(bytes: [UInt8], line: String)
+    /// Carries fstab as the plan read it (`FileBasis`): the write refuses a file changed since.
+    case writeFstab(bytes: [UInt8], line: String, basis: FileBasis)
     /// Detaches the image's loop device once it is no longer part of the store `store`.
     case detachLoop(path: String, store: String)
     /// Renames the image to its `RetiredImage` name; the unlink comes after the move.
@@ -75,7 +76,7 @@ public enum MigrationStep: AppliedStep, Equatable {
         let host = migrator.host
         switch self {
         case .begin(let journal): return [.init(path: host.real(MigrationJournal.path), bytes: try journal.encoded().count)]
-        case .writeFstab(let bytes, _): return [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
+        case .writeFstab(let bytes, _, _): return [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
         case .deleteImage(let path): return [.removal(path)]
         default: return []
         }
@@ -96,7 +97,7 @@ public enum MigrationStep: AppliedStep, Equatable {
         case .removeDevice(let devid, let path, let bytes, _, _):
             return "remove \(path) (devid \(devid)) again, moving \(ByteSize.format(bytes)) of chunks back onto the image"
         case .resize(let path, _): return "grow btrfs on \(path) to the whole device"
-        case .writeFstab(_, let line): return "fstab: mount by UUID: '\(line)'"
+        case .writeFstab(_, let line, _): return "fstab: mount by UUID: '\(line)'"
         case .detachLoop(let path, _): return "detach \(path)"
         case .deleteImage(let path): return "delete \(path) (renamed to \(path)\(RetiredImage.suffix) now, its blocks freed after the move)"
         case .finish: return "close the journal"

@@ -140,8 +140,8 @@ public struct Migrator: Sendable {
                     throw DockStoreError.refused("refusing: \(path) is not part of the btrfs at \(target); nothing was resized: re-run migrate-ebs")
                 }
                 try BtrfsFilesystem.resize(member.devid, to: nil, at: target)
-            case .writeFstab(let bytes, _):
-                try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
+            case .writeFstab(let bytes, _, let basis):
+                try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
             case .detachLoop(let path, _):
                 if let loop = try LoopDevice.status(path), try backsImage(loop) {
                     try LoopDevice.detach(path)

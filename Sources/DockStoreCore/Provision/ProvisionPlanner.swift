@@ -42,17 +42,18 @@ public enum ProvisionPlanner {
         switch edit {
         case .inPlace(let existing):
             entry = existing
-            if let replacedImageLine { fstabStep = .writeFstab(bytes: fstab.bytes, change: replacedImageLine) }
+            if let replacedImageLine { fstabStep = .writeFstab(bytes: fstab.bytes, change: replacedImageLine, basis: FileBasis(observed.fstab)) }
         case .append(let new):
             entry = new
             var updated = fstab
             updated.append(new)
-            fstabStep = .writeFstab(bytes: updated.bytes, change: "add the line '\(new.rendered)'")
+            fstabStep = .writeFstab(bytes: updated.bytes, change: "add the line '\(new.rendered)'", basis: FileBasis(observed.fstab))
         case .adopt(let index, let old, let new):
             entry = new
             var updated = fstab
             updated.replace(lineAt: index, with: new)
-            fstabStep = .writeFstab(bytes: updated.bytes, change: "adopt line \(index + 1) '\(old.rendered)' as '\(new.rendered)'")
+            fstabStep = .writeFstab(bytes: updated.bytes, change: "adopt line \(index + 1) '\(old.rendered)' as '\(new.rendered)'",
+                                     basis: FileBasis(observed.fstab))
         }
 
         if case .missing = observed.mountpoint { steps.append(.createMountpoint) }
@@ -65,7 +66,7 @@ public enum ProvisionPlanner {
         if observed.dropIn != Array(dropIn.utf8) {
             steps.append(.writeDropIn(text: dropIn, change: observed.dropIn == nil
                 ? "create it with RequiresMountsFor=\(request.mountpoint)"
-                : "rewrite it with RequiresMountsFor=\(request.mountpoint)"))
+                : "rewrite it with RequiresMountsFor=\(request.mountpoint)", basis: FileBasis(observed.dropIn)))
         }
 
         if let driver = request.driver, driver.name != store.storageDriver {
@@ -223,8 +224,8 @@ public enum ProvisionPlanner {
             daemonJSONPath: host.real(HostPaths.daemonJSON))
         warnings += selection.warnings
         var steps: [ProvisionStep] = []
-        if let edit = selection.daemonJSON { steps.append(.writeDaemonJSON(bytes: edit.bytes, change: edit.change)) }
-        if let edit = selection.sysconfig { steps.append(.writeSysconfig(bytes: edit.bytes, change: edit.change)) }
+        if let edit = selection.daemonJSON { steps.append(.writeDaemonJSON(bytes: edit.bytes, change: edit.change, basis: FileBasis(observed.daemonJSON))) }
+        if let edit = selection.sysconfig { steps.append(.writeSysconfig(bytes: edit.bytes, change: edit.change, basis: FileBasis(observed.sysconfig))) }
         return steps
     }
 }

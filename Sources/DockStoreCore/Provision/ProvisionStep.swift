@@ -15,10 +15,12 @@ public enum ProvisionStep: AppliedStep, Equatable {
     case formatDevice(filesystem: DeviceFilesystem, uuid: String, wipe: Bool, volumeID: EBSVolumeID?)
     case createMountpoint
     case mount(source: String, fstype: String, options: String)
-    case writeFstab(bytes: [UInt8], change: String)
-    case writeDropIn(text: String, change: String)
-    case writeDaemonJSON(bytes: [UInt8], change: String)
-    case writeSysconfig(bytes: [UInt8], change: String)
+    /// The file steps carry the file as the plan read it (`basis`); the write refuses when
+    /// another program changed it since (`FileBasis`).
+    case writeFstab(bytes: [UInt8], change: String, basis: FileBasis)
+    case writeDropIn(text: String, change: String, basis: FileBasis)
+    case writeDaemonJSON(bytes: [UInt8], change: String, basis: FileBasis)
+    case writeSysconfig(bytes: [UInt8], change: String, basis: FileBasis)
     case reloadSystemd
     /// Removes /etc/dockstore.disabled, which teardown left.
     case enableBoot
@@ -85,10 +87,10 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .allocateImage(_, _, let existing):
             return [.inRoot(existing ? request.image : provisioner.unfinishedImage.path, on: host, bytes: 0, makesFolders: false)]
         case .createMountpoint: return [.inRoot(request.mountpoint, on: host, bytes: 0, makesFolders: false)]
-        case .writeFstab(let bytes, _): return [.inRoot(HostPaths.fstab, on: host, bytes: bytes.count, makesFolders: true)]
-        case .writeDropIn(let text, _): return [.inRoot(HostPaths.dockerDropIn, on: host, bytes: text.utf8.count, makesFolders: true)]
-        case .writeDaemonJSON(let bytes, _): return [.inRoot(HostPaths.daemonJSON, on: host, bytes: bytes.count, makesFolders: false)]
-        case .writeSysconfig(let bytes, _): return [.inRoot(HostPaths.sysconfigDocker, on: host, bytes: bytes.count, makesFolders: true)]
+        case .writeFstab(let bytes, _, _): return [.inRoot(HostPaths.fstab, on: host, bytes: bytes.count, makesFolders: true)]
+        case .writeDropIn(let text, _, _): return [.inRoot(HostPaths.dockerDropIn, on: host, bytes: text.utf8.count, makesFolders: true)]
+        case .writeDaemonJSON(let bytes, _, _): return [.inRoot(HostPaths.daemonJSON, on: host, bytes: bytes.count, makesFolders: false)]
+        case .writeSysconfig(let bytes, _, _): return [.inRoot(HostPaths.sysconfigDocker, on: host, bytes: bytes.count, makesFolders: true)]
         default: return []
         }
     }
@@ -115,13 +117,13 @@ public enum ProvisionStep: AppliedStep, Equatable {
             return "create the folder \(host.real(request.mountpoint))"
         case .mount(let source, let fstype, let options):
             return "mount \(source) (\(fstype)) at \(host.real(request.mountpoint)) (\(options))"
-        case .writeFstab(_, let change):
+        case .writeFstab(_, let change, _):
             return "\(host.real(HostPaths.fstab)): \(change)"
-        case .writeDropIn(_, let change):
+        case .writeDropIn(_, let change, _):
             return "\(host.real(HostPaths.dockerDropIn)): \(change)"
-        case .writeDaemonJSON(_, let change):
+        case .writeDaemonJSON(_, let change, _):
             return "\(host.real(HostPaths.daemonJSON)): \(change)"
-        case .writeSysconfig(_, let change):
+        case .writeSysconfig(_, let change, _):
             return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .reloadSystemd:
             return "systemctl daemon-reload (systemd must see the new fstab line and drop-in)"

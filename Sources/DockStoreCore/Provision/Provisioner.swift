@@ -107,22 +107,22 @@ public struct Provisioner: Sendable {
             try formatDevice(filesystem, uuid: uuid, wipe: wipe, volumeID: volumeID)
         case .mount(let source, let fstype, let options):
             try StoreMounter(provisioner: self).mount(source: source, fstype: fstype, options: options)
-        case .writeFstab(let bytes, _):
+        case .writeFstab(let bytes, _, let basis):
             // The preflight counted on the folder being made, as for every other file.
             try host.makeFolders(HostPaths.fstab.parent)
-            try write(bytes, to: HostPaths.fstab, mode: 0o644, backup: true)
-        case .writeDropIn(let text, _):
+            try write(bytes, to: HostPaths.fstab, mode: 0o644, backup: true, basis: basis)
+        case .writeDropIn(let text, _, let basis):
             try host.makeFolders(HostPaths.dockerDropIn.parent)
             if let now = try FileContents.read(HostPaths.dockerDropIn, on: host),
                case .foreign(let reason) = DockerDropIn.ownership(of: now) {
                 throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
             }
-            try write(Array(text.utf8), to: HostPaths.dockerDropIn, mode: 0o644, backup: false)
-        case .writeDaemonJSON(let bytes, _):
-            try write(bytes, to: HostPaths.daemonJSON, mode: 0o644, backup: true)
-        case .writeSysconfig(let bytes, _):
+            try write(Array(text.utf8), to: HostPaths.dockerDropIn, mode: 0o644, backup: false, basis: basis)
+        case .writeDaemonJSON(let bytes, _, let basis):
+            try write(bytes, to: HostPaths.daemonJSON, mode: 0o644, backup: true, basis: basis)
+        case .writeSysconfig(let bytes, _, let basis):
             try host.makeFolders(HostPaths.sysconfigDocker.parent)
-            try write(bytes, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true)
+            try write(bytes, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true, basis: basis)
         case .enableBoot:
             try host.removeFile(HostPaths.bootDisabled)
         case .reloadSystemd:
@@ -154,8 +154,8 @@ public struct Provisioner: Sendable {
         withExtendedLifetime(locked) {}
     }
 
-    private func write(_ bytes: [UInt8], to path: HostPath, mode: UInt32, backup: Bool) throws {
+    private func write(_ bytes: [UInt8], to path: HostPath, mode: UInt32, backup: Bool, basis: FileBasis) throws {
         if try FileContents.read(path, on: host) == bytes { return }
-        try AtomicFile.write(path, on: host, bytes, mode: mode, backupSuffix: backup ? ".dockstore.bak" : nil)
+        try AtomicFile.write(path, on: host, bytes, mode: mode, backupSuffix: backup ? ".dockstore.bak" : nil, basis: basis)
     }
 }

@@ -212,10 +212,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 case .removeUnfinishedImage: status.warnings.append("pending: \(text); the next provision does it")
                 case .allocateImage, .format, .installImage, .formatDevice: status.problems.append("the store is not ready: \(text) is pending")
                 case .createMountpoint, .mount: status.problems.append("not mounted: \(text) is pending")
-                case .writeFstab(_, let change): status.fstab = change; status.problems.append("fstab: \(change)")
-                case .writeDropIn(_, let change): status.dropIn = change; status.problems.append("docker.service drop-in: \(change)")
-                case .writeSysconfig(_, let change): status.dockerOpts = change; status.problems.append("DOCKER_OPTS: \(change)")
-                case .writeDaemonJSON(_, let change): status.problems.append("daemon.json: \(change)")
+                case .writeFstab(_, let change, _): status.fstab = change; status.problems.append("fstab: \(change)")
+                case .writeDropIn(_, let change, _): status.dropIn = change; status.problems.append("docker.service drop-in: \(change)")
+                case .writeSysconfig(_, let change, _): status.dockerOpts = change; status.problems.append("DOCKER_OPTS: \(change)")
+                case .writeDaemonJSON(_, let change, _): status.problems.append("daemon.json: \(change)")
                 case .reloadSystemd: break
                 case .enableBoot: status.problems.append("boot: \(text): dockstore-provision.service skips every boot while it exists")
                 }

@@ -21,11 +21,14 @@ public enum AtomicFile {
     ///   - mode: used for a new file; an existing file keeps its mode and owner.
     ///   - backupSuffix: when given and the file exists, its old bytes are kept beside it
     ///     under this suffix (written the same atomic way) before it is replaced.
+    ///   - basis: the file as the plan read it; when given and the file holds anything else
+    ///     now (or exists now and did not then, or the reverse), the write is refused before
+    ///     anything — backup or temp file — is written (`FileBasis`).
     public static func write(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644,
-                             backupSuffix: String? = nil) throws {
+                             backupSuffix: String? = nil, basis: FileBasis? = nil) throws {
         let dir = try openFolder(parentFolder(of: path), writing: path)
         defer { close(dir) }
-        try write(in: dir, path, bytes, mode: mode, backupSuffix: backupSuffix)
+        try write(in: dir, path, bytes, mode: mode, backupSuffix: backupSuffix, basis: basis)
     }
 
     /// Like `write(_:_:mode:backupSuffix:)` for a host path under --root: the folder is opened
@@ -35,7 +38,7 @@ public enum AtomicFile {
     /// inside the root they cannot redirect the write); with `--root /` the folder itself must
     /// not be a symlink, as always.
     public static func write(_ path: HostPath, on host: Host, _ bytes: [UInt8], mode: mode_t = 0o644,
-                             backupSuffix: String? = nil) throws {
+                             backupSuffix: String? = nil, basis: FileBasis? = nil) throws {
         let real = host.real(path)
         let dir: Int32
         switch try host.openInRoot(path.parent, O_RDONLY | O_DIRECTORY | (host.isRunningSystem ? O_NOFOLLOW : 0)) {
@@ -43,10 +46,11 @@ public enum AtomicFile {
         case .failure(let code): throw folderRefusal(parentFolder(of: real), writing: real, errno: code)
         }
         defer { close(dir) }
-        try write(in: dir, real, bytes, mode: mode, backupSuffix: backupSuffix)
+        try write(in: dir, real, bytes, mode: mode, backupSuffix: backupSuffix, basis: basis)
     }
 
-    private static func write(in dir: Int32, _ path: String, _ bytes: [UInt8], mode: mode_t, backupSuffix: String?) throws {
+    private static func write(in dir: Int32, _ path: String, _ bytes: [UInt8], mode: mode_t, backupSuffix: String?,
+                              basis: FileBasis?) throws {
         let folder = parentFolder(of: path)
         let name = lastComponent(of: path)
         Failpoint.pause("atomic-write")
@@ -63,10 +67,13 @@ public enum AtomicFile {
                 let what = existing.kind == .symlink ? "a symbolic link" : "a \(existing.kind.rawValue)"
                 throw DockStoreError.refused("\(path) is \(what): dockstore writes only regular files there; replace it with the file itself")
             }
-            if let backupSuffix {
-                let old = try readAll(in: dir, name: name, path: path)
-                try replace(in: dir, folder: folder, name: name + backupSuffix, old, mode: mode_t(existing.mode), owner: existing.uid)
-            }
+        }
+        // Read once: the same bytes are compared with the plan's and kept as the backup.
+        var old: [UInt8]? = nil
+        if existing != nil, basis != nil || backupSuffix != nil { old = try readAll(in: dir, name: name, path: path) }
+        if let basis, let refusal = basis.refusal(current: old, path: path) { throw refusal }
+        if let existing, let old, let backupSuffix {
+            try replace(in: dir, folder: folder, name: name + backupSuffix, old, mode: mode_t(existing.mode), owner: existing.uid)
         }
         try replace(in: dir, folder: folder, name: name, bytes, mode: existing.map { mode_t($0.mode) } ?? mode, owner: existing?.uid)
     }

@@ -93,10 +93,11 @@ public enum TeardownStep: AppliedStep, Equatable {
     case detachLoops([String])
     /// Leaves /etc/dockstore.disabled, so the boot unit does not set the store up again.
     case disableBoot
-    case writeFstab(bytes: [UInt8], removed: String)
+    /// Carries fstab as the plan read it (`FileBasis`): the write refuses a file changed since.
+    case writeFstab(bytes: [UInt8], removed: String, basis: FileBasis)
     /// Removes the drop-in, and its docker.service.d folder when nothing else is left in it.
     case removeDropIn
-    case writeSysconfig(bytes: [UInt8], change: String)
+    case writeSysconfig(bytes: [UInt8], change: String, basis: FileBasis)
     /// Removes /etc/sysconfig/docker, which dockstore created (`SysconfigFile.createdByDockstore`)
     /// and which holds nothing else any more: the reverse of creating it.
     case removeSysconfig(change: String)
@@ -141,9 +142,9 @@ public enum TeardownStep: AppliedStep, Equatable {
     public func plannedWrites(_ teardowner: Teardowner) -> [WritePreflight.PlannedWrite] {
         let host = teardowner.host
         return switch self {
-        case .writeFstab(let bytes, _): [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
+        case .writeFstab(let bytes, _, _): [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
         case .disableBoot: [.init(path: host.real(HostPaths.bootDisabled), bytes: Teardowner.bootDisabledText.utf8.count)]
-        case .writeSysconfig(let bytes, _): [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
+        case .writeSysconfig(let bytes, _, _): [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
         case .removeDropIn: [.removal(host.real(HostPaths.dockerDropIn))]
         case .removeSysconfig: [.removal(host.real(HostPaths.sysconfigDocker))]
         case .deleteImage(let path, _): [.removal(path)]
@@ -159,9 +160,9 @@ public enum TeardownStep: AppliedStep, Equatable {
             return viaSystemd ? "systemctl stop docker.service docker.socket" : "stop dockerd (pid \(pid)) with SIGTERM"
         case .unmount(let target, _): return "unmount \(target)"
         case .detachLoops(let loops): return "detach \(loops.joined(separator: ", "))"
-        case .writeFstab(_, let removed): return "\(host.real(HostPaths.fstab)): remove the line '\(removed)'"
+        case .writeFstab(_, let removed, _): return "\(host.real(HostPaths.fstab)): remove the line '\(removed)'"
         case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn)) (and its folder when nothing else is left in it)"
-        case .writeSysconfig(_, let change): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
+        case .writeSysconfig(_, let change, _): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .removeSysconfig(let change): return "remove \(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .deleteImage(let path, _): return "delete \(path)"
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
@@ -201,7 +202,7 @@ public enum TeardownPlanner {
             removed.append(ShownBytes.text(fstab.lines[index].raw))
             updated.remove(lineAt: index)
         }
-        if !removed.isEmpty { steps.append(.writeFstab(bytes: updated.bytes, removed: removed.joined(separator: "', '"))) }
+        if !removed.isEmpty { steps.append(.writeFstab(bytes: updated.bytes, removed: removed.joined(separator: "', '"), basis: FileBasis(o.fstab))) }
         switch o.dropIn {
         case nil: break
         case .dockstore: steps.append(.removeDropIn)
@@ -214,7 +215,7 @@ public enum TeardownPlanner {
             if file.bytes == SysconfigFile.createdByDockstore {
                 steps.append(.removeSysconfig(change: "dockstore created it, and nothing but dockstore's storage flags was added to it"))
             } else if let removal {
-                steps.append(.writeSysconfig(bytes: file.bytes, change: removal))
+                steps.append(.writeSysconfig(bytes: file.bytes, change: removal, basis: FileBasis(bytes)))
             }
         }
         if request.deleteImage && o.imageExists {

@@ -89,13 +89,13 @@ public struct Teardowner: Sendable {
             }
         case .disableBoot:
             try AtomicFile.write(HostPaths.bootDisabled, on: host, Array(Self.bootDisabledText.utf8), mode: 0o644)
-        case .writeFstab(let bytes, _):
-            try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
+        case .writeFstab(let bytes, _, let basis):
+            try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
         case .removeDropIn:
             try host.removeFile(HostPaths.dockerDropIn)
             try host.removeFolderIfEmpty(HostPaths.dockerDropIn.parent)
-        case .writeSysconfig(let bytes, _):
-            try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak")
+        case .writeSysconfig(let bytes, _, let basis):
+            try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
         case .removeSysconfig:
             try host.removeFile(HostPaths.sysconfigDocker)
         case .deleteImage(_, let file):
