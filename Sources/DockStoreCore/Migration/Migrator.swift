@@ -145,6 +145,7 @@ public struct Migrator: Sendable {
             case .detachLoop(let path, _):
                 if let loop = try LoopDevice.status(path), try backsImage(loop) {
                     try LoopDevice.detach(path)
+                    LoopDevice.waitUntilReleased([path])
                 }
             case .deleteImage:
                 try RetiredImage(host: host, image: image).retire()

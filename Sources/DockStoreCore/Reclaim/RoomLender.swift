@@ -164,6 +164,7 @@ public struct RoomLender: Sendable {
             }
             try LoopDevice.detach(loop.path)
         }
+        LoopDevice.waitUntilReleased(loops.map(\.path))
         try host.removeFile(ReclaimJournal.roomFile, ifStill: status.device, status.inode, what: "reclaim's temporary member file")
     }
 

@@ -25,4 +25,19 @@ extension LoopDevice {
             }
         }
     }
+
+    /// Waits up to `seconds` until the loop devices at `paths` are unbound. LOOP_CLR_FD on a
+    /// device someone else has open (udev or blkid probing it, another program reading its
+    /// status) only marks it for autoclear; the kernel unbinds it at the last close. Looked at
+    /// in sysfs (`/sys/block/NAME/loop` exists while it is bound), never by opening the
+    /// device, which would hold it open again. A device still bound afterwards is left for
+    /// the next step's re-check to refuse with its reason.
+    public static func waitUntilReleased(_ paths: [String], seconds: Double = 10, sysBlock: String = "/sys/block") {
+        let names = paths.map { String($0.split(separator: "/").last ?? Substring($0)) }
+        var waited = 0.0
+        while names.contains(where: { access("\(sysBlock)/\($0)/loop", F_OK) == 0 }), waited < seconds {
+            usleep(20_000)
+            waited += 0.02
+        }
+    }
 }

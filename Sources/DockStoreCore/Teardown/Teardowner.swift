@@ -87,6 +87,7 @@ public struct Teardowner: Sendable {
                 guard try LoopDevice.status(loop) != nil else { continue }
                 try LoopDevice.detach(loop)
             }
+            LoopDevice.waitUntilReleased(loops)
         case .disableBoot:
             try AtomicFile.write(HostPaths.bootDisabled, on: host, Array(Self.bootDisabledText.utf8), mode: 0o644)
         case .writeFstab(let bytes, _, let basis):
