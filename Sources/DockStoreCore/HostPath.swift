@@ -110,7 +110,7 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
     /// A path that names a file (the image): one ending in `/` names a folder and is refused,
     /// instead of the slash being dropped.
     public static func file(_ text: String, what: String) throws -> HostPath {
-        if text.utf8.count > 1, text.utf8.last == UInt8(ascii: "/") {
+        if text.utf8.last == UInt8(ascii: "/") {
             throw DockStoreError.usage("\(what) '\(ShownBytes.text(text))' ends with '/', which names a folder, but the image is a file: give its path without the trailing slash")
         }
         return try HostPath(text, what: what)
