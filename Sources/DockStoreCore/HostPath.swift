@@ -107,6 +107,15 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
 
     /// A literal, known-good path (the defaults); a bad literal is a programming error
     /// caught by the unit tests, so it falls back to `/` rather than trapping.
+    /// A path that names a file (the image): one ending in `/` names a folder and is refused,
+    /// instead of the slash being dropped.
+    public static func file(_ text: String, what: String) throws -> HostPath {
+        if text.utf8.last == UInt8(ascii: "/") {
+            throw DockStoreError.usage("\(what) '\(ShownBytes.text(text))' ends with '/', which names a folder, but the image is a file: give its path without the trailing slash")
+        }
+        return try HostPath(text, what: what)
+    }
+
     static func known(_ text: String) -> HostPath {
         (try? HostPath(text, what: "path")) ?? .root // a literal: no read, nothing to tell
     }

@@ -13,11 +13,12 @@ enum DockstoreMain {
         let arguments = GlobalArguments.joiningNegativeValues(GlobalArguments.hoisted(given))
         if let notUTF8 {
             // check is a Nagios plugin: a bad argument is UNKNOWN (3), on one line.
+            let message = notUTF8.message(given)
             if arguments.dropFirst().first == "check" {
-                Output.line("DOCKSTORE UNKNOWN - \(notUTF8)")
+                Output.line("DOCKSTORE UNKNOWN - \(message)")
                 CurrentProcess.exit(3)
             }
-            Output.error(notUTF8)
+            Output.error(message)
             CurrentProcess.exit(ExitStatus.usage.rawValue)
         }
         if let options = CheckOptions(fastPath: arguments) {
@@ -47,12 +48,12 @@ enum DockstoreMain {
     /// The arguments, read from argv with a plain loop: `CommandLine.arguments` builds them
     /// through generic code whose first use costs check's start-up a runtime type lookup, and
     /// it replaces bytes that are not UTF-8 with U+FFFD — a path would silently name another
-    /// file. The first argument that is not UTF-8 comes back as a one-line refusal instead:
+    /// file. The first argument that is not UTF-8 comes back to be refused instead:
     /// dockstore writes paths into fstab and unit files, and systemd ignores a unit whose
     /// paths are not UTF-8.
-    static func argv() -> (arguments: [String], notUTF8: String?) {
+    static func argv() -> (arguments: [String], notUTF8: NotUTF8Argument?) {
         var arguments: [String] = []
-        var refusal: String? = nil
+        var refusal: NotUTF8Argument? = nil
         arguments.reserveCapacity(Int(CommandLine.argc))
         for index in 0..<Int(CommandLine.argc) {
             guard let pointer = CommandLine.unsafeArgv[index] else { continue }
@@ -64,7 +65,7 @@ enum DockstoreMain {
             while pointer[length] != 0 { length += 1 }
             let bytes = UnsafeBufferPointer(start: pointer, count: length).map { UInt8(bitPattern: $0) }
             if refusal == nil {
-                refusal = "argument \(index) '\(ShownBytes.text(bytes))' is not UTF-8; systemd reads paths in fstab and unit files only as UTF-8: give it in UTF-8"
+                refusal = NotUTF8Argument(index: index, bytes: bytes)
             }
             arguments.append(String(decoding: bytes, as: UTF8.self))
         }

@@ -53,9 +53,11 @@ import Testing
         ("daemon.json selects btrfs, flag already gone", with {
             $0.daemonJSON = Array("{\"storage-driver\": \"btrfs\"}".utf8); $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8)
         }, []),
-        ("daemon.json selects overlay2: its key goes", with { $0.daemonJSON = Array(Fixtures.daemonConflict.utf8) }, ["daemon-json"]),
-        ("daemon.json selects overlay2, DOCKER_OPTS empty", with { $0.daemonJSON = Array(Fixtures.daemonConflict.utf8); $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8) },
-         ["daemon-json", "sysconfig"]),
+        ("daemon.json sets storage-opts only: its key goes", with { $0.daemonJSON = Array("{\"debug\": true, \"storage-opts\": [\"btrfs.min_space=1G\"]}".utf8) }, ["daemon-json"]),
+        ("daemon.json sets storage-opts only, DOCKER_OPTS empty", with {
+            $0.daemonJSON = Array("{\"storage-opts\": [\"btrfs.min_space=1G\"]}".utf8); $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8)
+        }, ["daemon-json", "sysconfig"]),
+        ("daemon.json names btrfs last of two", with { $0.daemonJSON = Array("{\"storage-driver\": \"overlay2\", \"storage-driver\": \"btrfs\"}".utf8) }, ["sysconfig"]),
         ("systemd running: reload after unit changes", with { $0.systemdRunning = true; $0.dropIn = nil }, ["drop-in", "daemon-reload"]),
         ("systemd running, nothing to do", with { $0.systemdRunning = true }, []),
         ("our line from before the boot ordering option", with {
@@ -109,6 +111,12 @@ import Testing
             $0.dropIn = Array((dropIn + "[Service]\nEnvironment=HTTP_PROXY=http://proxy:3128\n").utf8); $0.mountpoint = .emptyFolder; $0.imageMountedAt = []
         }, .refused, "dockstore.conf is not the drop-in dockstore writes (it holds lines after RequiresMountsFor=)"),
         ("foreign fstab line", with { $0.fstab = Array(("UUID=1 /var/lib/docker xfs defaults 0 0\n").utf8) }, .refused, "already mounts UUID=1"),
+        ("daemon.json selects overlay2", with { $0.daemonJSON = Array(Fixtures.daemonConflict.utf8) },
+         .refused, "/etc/docker/daemon.json sets \"storage-driver\": \"overlay2\", but the store takes the btrfs driver; provision does not override a driver set there: run dockstore backend btrfs"),
+        ("daemon.json names overlay2 last of two", with { $0.daemonJSON = Array("{\"storage-driver\": \"btrfs\", \"storage-driver\": \"overlay2\"}".utf8) },
+         .refused, "\"storage-driver\": \"overlay2\""),
+        ("daemon.json selects vfs inside an object dockerd flattens", with { $0.daemonJSON = Array("{\"x\": {\"storage-driver\": \"vfs\"}}".utf8) },
+         .refused, "\"storage-driver\": \"vfs\""),
         ("daemon.json invalid", with { $0.daemonJSON = Array("{ nope".utf8) }, .refused, "not valid JSON"),
         ("daemon.json not an object", with { $0.daemonJSON = Array("[1]".utf8) }, .refused, "does not hold a JSON object"),
         ("DOCKER_OPTS uses expansion", with { $0.sysconfig = Array(("DOCKER_OPTS=\"$X -s overlay2\"\n").utf8) }, .refused, "bash expands"),

@@ -56,7 +56,8 @@ struct DaemonJSONOracleTests {
 
     /// provision keeps a daemon.json that already selects btrfs — by its last duplicate key,
     /// as Go's decoder reads it — and leaves DOCKER_OPTS without storage flags; dockerd then
-    /// starts on the store with btrfs. With the duplicates the other way round it removes both.
+    /// starts on the store with btrfs. With the duplicates the other way round dockerd takes
+    /// overlay2: provision refuses (exit 2, one line) and changes nothing.
     @Test(arguments: [
         ("{\"storage-driver\": \"overlay2\", \"storage-driver\": \"btrfs\"}\n", true),
         ("{\"storage-driver\": \"btrfs\", \"storage-driver\": \"overlay2\"}\n", false),
@@ -66,9 +67,15 @@ struct DaemonJSONOracleTests {
             let config = root.path + "/etc/docker/daemon.json"
             try root.write(config, text)
             let result = try root.dockstore(["provision", "--size", "2G"])
+            #expect(root.read(config) == text, "daemon.json: \(root.read(config) ?? "")")
+            guard kept else {
+                #expect(result.status == ExitStatus.refused.rawValue && result.stderrLines.count == 1, "\(result.status) \(result.stderr)")
+                #expect(result.stderr.contains("\"storage-driver\": \"overlay2\"") && result.stderr.contains("dockstore backend btrfs"), "\(result.stderr)")
+                #expect(root.status(root.image) == nil && root.status(root.sysconfig) == nil, "nothing was created")
+                return
+            }
             #expect(result.status == 0, "\(result.stderr)")
-            #expect((root.read(config) == text) == kept, "daemon.json: \(root.read(config) ?? "")")
-            #expect((root.read(root.sysconfig)?.contains("--storage-driver=btrfs") ?? false) == !kept, "\(root.read(root.sysconfig) ?? "")")
+            #expect(root.read(root.sysconfig)?.contains("--storage-driver=btrfs") == false, "\(root.read(root.sysconfig) ?? "")")
             let (dockerd, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
             defer { dockerd?.stop() }
             let started = try #require(dockerd, "dockerd refused: \(log)")
@@ -88,7 +95,9 @@ struct DaemonJSONOracleTests {
         let rest = b("\"labels\": [\"note=caf") + [0xE9] + b("\", \"raw=") + [0x80, 0xFF] + b("\", \"nul=a\\u0000b\"],\r\n  \"debug\": false\r\n}\r\n")
             + [0x00, 0xE9, 0x0A]
         let without = b("{\r\n  ") + rest
-        let with = b("{\r\n  \"storage-driver\": \"overlay2\",\r\n  ") + rest
+        // provision refuses another driver in daemon.json (exit 2); it removes storage options.
+        let member = command == "provision" ? "\"storage-opts\": [\"btrfs.min_space=1G\"]" : "\"storage-driver\": \"overlay2\""
+        let with = b("{\r\n  \(member),\r\n  ") + rest
         try withTestRoot { root in
             let config = root.path + "/etc/docker/daemon.json"
             try root.write(root.sysconfig, "DOCKER_OPTS=\"--log-level=warn\"\n")

@@ -28,6 +28,10 @@ public struct DaemonJSON: Sendable, Equatable {
     public var unknownKeys: [String]
     /// The storage members as written, for messages (`"storage-driver": "overlay2"`).
     public var storageMembersShown: [String]
+    /// Every `storage-driver` value dockerd takes from the file (top level, or one level down;
+    /// of a key given twice the last, as Go's decoder reads it); one that is not a string
+    /// as "a value that is not a string".
+    public var driversSet: [String]
     /// `features.containerd-snapshotter`: images then live under /var/lib/containerd.
     public var containerdSnapshotter: Bool
     public let path: String
@@ -64,6 +68,15 @@ public struct DaemonJSON: Sendable, Equatable {
             let shown = if case .string(let value) = location.member.value { "\(key): \"\(value)\"" } else { key }
             return location.parent.map { "\(shown) inside \"\($0)\"" } ?? shown
         }
+        func shown(_ value: GoJSON.Value) -> String {
+            if case .string(let text) = value { return text }
+            return "a value that is not a string"
+        }
+        var drivers = effective[Self.driverKey].map { [shown($0)] } ?? []
+        for key in effective.keys.sorted() where !Self.flatOptions.contains(key) {
+            if case .object(let nested)? = effective[key], let value = nested.effective[Self.driverKey] { drivers.append(shown(value)) }
+        }
+        driversSet = drivers
         if case .object(let features)? = effective["features"], case .bool(true)? = features.effective["containerd-snapshotter"] {
             containerdSnapshotter = true
         } else {

@@ -9,6 +9,9 @@ public struct GrowObservation: Sendable, Equatable {
         public var blockSize: UInt64
         /// For a loop device: its backing image.
         public var image: HostBacking?
+        /// The --root the image lies outside of; nil when it lies inside (or on the running
+        /// system). Extending it is refused at plan time, so a dry run refuses as the run does.
+        public var imageOutsideRoot: String? = nil
     }
 
     public var mountpoint: String
@@ -89,6 +92,9 @@ public enum GrowPlanner {
                 warnings.append("\(text); growing anyway (--allow-overcommit)")
             }
             if target > image.apparentBytes {
+                if let root = device.imageOutsideRoot {
+                    throw Host.outsideRoot(verb: "extend", image.image, root: root, done: "extended")
+                }
                 steps.append(.extendImage(path: image.image, loop: device.path, from: image.apparentBytes, to: target))
             }
             if max(target, image.apparentBytes) > device.blockSize {

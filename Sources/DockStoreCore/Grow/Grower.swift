@@ -14,10 +14,16 @@ public struct Grower: Sendable {
 
     public func observe() throws -> GrowObservation {
         let store = StoreObserver(host: host, imagePath: nil, mountpointPath: mountpoint, sysfs: "/sys", settings: settings).observe(.mount)
-        return try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDevice(path: $0.path, lock: false).size() },
-                                   backing: { member, uuid in
+        var observed = try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDevice(path: $0.path, lock: false).size() },
+                                           backing: { member, uuid in
             CapacityProbe.hostBacking(BtrfsReading(uuid: uuid, spaces: [], devices: [member]), sysfs: "/sys")
         })
+        for index in observed.devices.indices {
+            if let image = observed.devices[index].image, try host.liesOutside(image.image) {
+                observed.devices[index].imageOutsideRoot = host.root
+            }
+        }
+        return observed
     }
 
     public func apply(_ steps: [GrowStep], progress: (GrowStep) -> Void) throws {

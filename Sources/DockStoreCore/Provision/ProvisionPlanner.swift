@@ -72,6 +72,7 @@ public enum ProvisionPlanner {
         if let driver = request.driver, driver.name != store.storageDriver {
             throw DockStoreError.refused("the storage driver \(driver.name) does not fit this store (\(store.fstype)); it takes \(store.storageDriver): change DOCKSTORE_BACKEND or leave it empty")
         }
+        try refuseOtherDriver(observed, host, driver: store.storageDriver)
         steps += try storageSteps(observed, host, driver: store.storageDriver,
                                   options: request.driverOptions.isEmpty ? nil : request.driverOptions.map(\.description), &warnings)
 

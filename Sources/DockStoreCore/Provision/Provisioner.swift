@@ -66,6 +66,7 @@ public struct Provisioner: Sendable {
             do {
                 try run(step)
             } catch {
+                if case .mount = step { throw undoAfterMountFailure(error, of: plan) }
                 throw undoNewImage(after: error, at: step, of: plan)
             }
         }

@@ -37,6 +37,7 @@ public struct ProvisionSettings: Sendable, Equatable {
             let who = status.uid != 0 ? "owned by uid \(status.uid), not root" : "writable by \(writers.joined(separator: " and ")) (mode \(String(status.mode, radix: 8)))"
             throw DockStoreError.refused("refusing \(real): it is \(who); anyone who can write it decides what gets formatted at boot; chown root and chmod go-w it")
         }
+        try refuseLooseFolders(of: real, root: host.root)
         guard let bytes = try FileContents.read(path, on: host) else { return ProvisionSettings() }
         return try parse(bytes: bytes, path: real)
     }
@@ -71,7 +72,7 @@ public struct ProvisionSettings: Sendable, Equatable {
             }
             switch name {
             // Paths are taken as written, never trimmed: a space in one is refused by HostPath.
-            case "DOCKSTORE_IMAGE": settings.image = try wrap { try HostPath(utf8Value, what: name) }
+            case "DOCKSTORE_IMAGE": settings.image = try wrap { try HostPath.file(utf8Value, what: name) }
             case "DOCKSTORE_SIZE":
                 let size = try wrap { try ByteSize.parse(value, what: name) }
                 guard size >= ProvisionRequest.minimumSize else {
@@ -188,7 +189,27 @@ public enum MountOptions {
                 throw DockStoreError.usage("\(what) option '\(option)' contains '\(bad)'; fstab cannot carry it")
             }
             if ["loop", "nofail", "defaults"].contains(option) { continue }
+            if let reason = unusable(option) {
+                throw DockStoreError.usage("\(what) '\(option)' \(reason); leave it out")
+            }
         }
         return options.filter { !["loop", "nofail", "defaults"].contains($0) }
+    }
+
+    /// Why an option leaves a store Docker cannot use, or cannot be applied to it; nil for the
+    /// others. dockerd's btrfs driver writes every layer and container as a subvolume of the
+    /// store and runc starts containers from them, so the store must be writable and allow
+    /// exec; `nosuid` and `nodev` only limit what runs there and are kept. The loop options
+    /// make libmount set up a second loop device over the one dockstore attached.
+    static func unusable(_ option: String) -> String? {
+        let name = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? option
+        switch name {
+        case "ro": return "mounts the store read-only: dockerd could not write a layer or a container there"
+        case "noexec": return "forbids running programs from the store: no container could start"
+        case "user", "users", "owner", "group": return "implies noexec: no container could start"
+        case "offset", "sizelimit", "encryption", "loop":
+            return "is a loop device option: libmount would set up a second loop device over the store's (dockstore attaches the image itself)"
+        default: return nil
+        }
     }
 }

@@ -173,6 +173,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 filesystem.devices = UInt64(capacity.devices.count)
             }
             status.filesystem = filesystem
+            if status.mounted, entry.options.split(separator: ",").contains("ro") {
+                status.problems.append("mounted read-only at \(status.mountpoint): dockerd cannot write a layer or a container there; remount it read-write (mount -o remount,rw \(status.mountpoint)), or find why the kernel made it read-only (dmesg) if no one asked for it")
+            }
             if entry.fstype == "btrfs" { status.orphans = OrphanTally.count(dataRoot: status.mountpoint) }
         }
         do {

@@ -29,7 +29,7 @@ public struct StorePaths: Sendable, Equatable {
     /// `read` over a settings file already read: the precedence, without the host.
     public static func resolve(image: String?, mountpoint: String?, settings: StoreFact<ProvisionSettings>) throws -> StorePaths {
         let file = try settings.value()
-        return StorePaths(image: try flag(image, "--image") ?? file.image ?? HostPaths.defaultImage,
+        return StorePaths(image: try image.map { try HostPath.file($0, what: "--image") } ?? file.image ?? HostPaths.defaultImage,
                           mountpoint: try flag(mountpoint, "--mountpoint") ?? file.mountpoint ?? HostPaths.defaultMountpoint,
                           settings: settings)
     }

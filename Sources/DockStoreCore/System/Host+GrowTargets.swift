@@ -18,6 +18,17 @@ extension Host {
         return try HostPath(String(path.dropFirst(root.count)), what: "the path")
     }
 
+    /// The refusal to change a file outside --root: the planners (grow's dry run too) and the
+    /// step that acts say the same.
+    static func outsideRoot(verb: String, _ path: String, root: String, done: String) -> DockStoreError {
+        DockStoreError.refused("refusing to \(verb) \(path): it lies outside --root \(root); nothing was \(done)")
+    }
+
+    /// Whether the real path `path` lies outside the root (never on the running system).
+    func liesOutside(_ path: String) throws -> Bool {
+        try hostPath(ofReal: path) == nil
+    }
+
     /// Extends the image at `path` to `size` bytes (never shrinks it), opened inside the root
     /// without following a link at its last component, and only while it is the file the loop
     /// device `loop` reads (its device and inode, LOOP_GET_STATUS64). `GrowStep.recheck` checks
@@ -36,7 +47,7 @@ extension Host {
     private func sizeImage(_ path: String, to size: UInt64, behind loop: String, shrinking: Bool) throws {
         let (verb, done) = shrinking ? ("shrink", "shrunk") : ("extend", "extended")
         guard let inside = try hostPath(ofReal: path) else {
-            throw DockStoreError.refused("refusing to \(verb) \(path): it lies outside --root \(root); nothing was \(done)")
+            throw Self.outsideRoot(verb: verb, path, root: root, done: done)
         }
         let fd: Int32
         switch try openInRoot(inside, O_WRONLY | O_NOFOLLOW) {

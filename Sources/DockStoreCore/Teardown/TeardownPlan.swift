@@ -32,6 +32,10 @@ public struct TeardownObservation: Sendable, Equatable {
     /// removes only that file, never another one put at its name since. Read by
     /// `Teardowner.observe` after the store observation; nil when there is no image.
     public var imageFile: FileIdentity?
+    /// dockstore-provision.service is enabled in the root (`Host.provisionUnitEnabled`), so boot
+    /// would set the store up again unless /etc/dockstore.disabled exists. Read by
+    /// `Teardowner.observe`; true (the marker is written) until then.
+    public var provisionUnitEnabled = true
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).
@@ -237,6 +241,9 @@ public enum TeardownPlanner {
             steps.append(.wipeDevice(path: device, uuid: uuid))
         }
         if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
+        // Nothing to take down and nothing that would set the store up at boot: like
+        // `systemctl disable` on a disabled unit, nothing needs doing (no marker, no lock).
+        if steps == [.disableBoot], !o.provisionUnitEnabled { return [] }
         return steps
     }
 

@@ -12,7 +12,14 @@ public struct Teardowner: Sendable {
         self.settings = settings
     }
 
+    /// The folders of the files teardown reads and writes (fstab and the boot switch, the
+    /// sysconfig file, the drop-in): a link to nothing or a file in place of one is refused
+    /// before anything is planned, as provision's preflight refuses it; "cannot tell what is
+    /// there" never plans as "nothing there". A folder that is simply missing is fine.
+    static let folders = [HostPaths.bootDisabled.parent, HostPaths.sysconfigDocker.parent, HostPaths.dockerDropIn.parent]
+
     public func observe() throws -> TeardownObservation {
+        for folder in Self.folders { try host.checkFolders(folder, creating: true) }
         let dockerdPID = try DockerDaemon.running(host: host)
         let store = StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint, settings: settings).observe(.all)
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID,
@@ -21,6 +28,7 @@ public struct Teardowner: Sendable {
         if o.imageExists, let status = try host.statusInRoot(request.image), status.kind == .regular {
             o.imageFile = FileIdentity(status)
         }
+        o.provisionUnitEnabled = try host.provisionUnitEnabled()
         let mounts = try store.mounts.value()
         let target = store.mountpoint
         try Self.refuseStackedMounts(mounts, at: target)

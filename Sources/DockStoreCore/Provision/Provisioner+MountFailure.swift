@@ -1,0 +1,41 @@
+extension Provisioner {
+    /// A mount that fails right after this run created and formatted a new image leaves
+    /// nothing behind, as a failed create does: the image (only while it is still a regular
+    /// file holding the btrfs with the UUID this run formatted, that no loop device holds) and
+    /// the mountpoint folder the run made (only while empty) are removed again. The message
+    /// names the extra mount options, which are what usually makes a fresh store fail to mount.
+    func undoAfterMountFailure(_ error: Error, of plan: ProvisionPlan) -> Error {
+        let message = (error as? DockStoreError)?.message ?? "\(error)"
+        let options = request.extraMountOptions.joined(separator: ",")
+        let named = options.isEmpty ? message
+            : "\(message); the extra mount options were '\(options)' (--mount-options or DOCKSTORE_MOUNT_OPTIONS): correct them (btrfs(5) lists what btrfs takes) and re-run"
+        guard let error = error as? DockStoreError, error.kind == .failed,
+              let uuid = plan.steps.lazy.compactMap(Self.newImageUUID).first else {
+            let original = error as? DockStoreError
+            return DockStoreError(original?.kind ?? .failed, named, code: original?.code)
+        }
+        var undone: [String] = []
+        do {
+            let image = host.real(request.image)
+            if let status = try host.statusInRoot(request.image), status.kind == .regular,
+               case .signature("btrfs", uuid, _) = BlockProbe.probe(image) {
+                LoopDevice.waitUntilReleased(try LoopDevice.devices(backing: status).map(\.path))
+                try host.removeFile(request.image, ifStill: status.device, status.inode, what: "the image this run created")
+                undone.append("dockstore removed the new image \(image) again")
+            }
+            if plan.steps.contains(.createMountpoint), try host.removeFolderIfEmpty(request.mountpoint) {
+                undone.append("and the folder \(host.real(request.mountpoint)) it made")
+            }
+        } catch let cleanup as DockStoreError {
+            return DockStoreError(.failed, "\(named); the new image was not removed: \(cleanup.message)")
+        } catch {
+            return DockStoreError(.failed, "\(named); the new image was not removed: \(error)")
+        }
+        return DockStoreError(error.kind, undone.isEmpty ? named : "\(named); \(undone.joined(separator: " "))", code: error.code)
+    }
+
+    private static func newImageUUID(_ step: ProvisionStep) -> String? {
+        if case .format(_, let uuid, newImage: true) = step { return uuid }
+        return nil
+    }
+}
