@@ -24,7 +24,8 @@ public enum ProvisionPlanner {
 
         // fstab: its line decides the mount options, so it is planned before the mount.
         let fstabPath = host.real(HostPaths.fstab)
-        var fstab = FstabFile(bytes: observed.fstab ?? [])
+        // No fstab (a fresh image tree): the one dockstore creates is marked, for teardown.
+        var fstab = FstabFile(bytes: observed.fstab ?? FstabFile.createdByDockstore)
         var replacedImageLine: String? = nil
         if request.followsMigration, let old = fstab.entries(mountingAt: request.mountpoint).first,
            old.entry.normalizedSource == request.image.string {

@@ -95,6 +95,9 @@ public enum TeardownStep: AppliedStep, Equatable {
     case disableBoot
     /// Carries fstab as the plan read it (`FileBasis`): the write refuses a file changed since.
     case writeFstab(bytes: [UInt8], removed: String, basis: FileBasis)
+    /// Removes /etc/fstab, which dockstore created (`FstabFile.createdByDockstore`) and which
+    /// holds nothing else once its line is gone, while it still holds what the plan read.
+    case removeFstab(removed: String, basis: FileBasis)
     /// Removes the drop-in, and its docker.service.d folder when nothing else is left in it.
     case removeDropIn
     case writeSysconfig(bytes: [UInt8], change: String, basis: FileBasis)
@@ -127,7 +130,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .stopDocker: return .stopDocker
         case .unmount: return .unmount
         case .detachLoops: return .detachLoops
-        case .writeFstab: return .writeFstab
+        case .writeFstab, .removeFstab: return .writeFstab
         case .removeDropIn: return .removeDropIn
         case .writeSysconfig, .removeSysconfig: return .writeSysconfig
         case .deleteImage: return .deleteImage
@@ -145,6 +148,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .writeFstab(let bytes, _, _): [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
         case .disableBoot: [.init(path: host.real(HostPaths.bootDisabled), bytes: Teardowner.bootDisabledText.utf8.count)]
         case .writeSysconfig(let bytes, _, _): [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
+        case .removeFstab: [.removal(host.real(HostPaths.fstab))]
         case .removeDropIn: [.removal(host.real(HostPaths.dockerDropIn))]
         case .removeSysconfig: [.removal(host.real(HostPaths.sysconfigDocker))]
         case .deleteImage(let path, _): [.removal(path)]
@@ -161,6 +165,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .unmount(let target, _): return "unmount \(target)"
         case .detachLoops(let loops): return "detach \(loops.joined(separator: ", "))"
         case .writeFstab(_, let removed, _): return "\(host.real(HostPaths.fstab)): remove the line '\(removed)'"
+        case .removeFstab(let removed, _): return "remove \(host.real(HostPaths.fstab)) (dockstore created it; nothing but the line '\(removed)' was added to it)"
         case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn)) (and its folder when nothing else is left in it)"
         case .writeSysconfig(_, let change, _): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .removeSysconfig(let change): return "remove \(host.real(HostPaths.sysconfigDocker)): \(change)"
@@ -177,6 +182,13 @@ public enum TeardownPlanner {
         var steps: [TeardownStep] = []
         if let device = o.device, let reason = notProvenStore(o, request) {
             throw DockStoreError.refused("refusing: \(host.real(request.mountpoint)) has \(device) mounted, which dockstore cannot prove is the store it set up (\(reason)); teardown takes down only dockstore's store: unmount or wipe it yourself if that is what you want")
+        }
+        // A line naming the store that libmount cannot read (an admin's line glued onto it) is
+        // lost at boot, and teardown cannot tell whether it is the store's: nothing is changed,
+        // least of all the image deleted, while fstab still names it that way.
+        let names = [request.mountpoint.string, request.image.string] + (o.storeUUID.map { ["UUID=\($0)"] } ?? [])
+        if let bad = FstabFile(bytes: o.fstab ?? []).unreadableLine(naming: names) {
+            throw DockStoreError.refused("\(host.real(HostPaths.fstab)) line \(bad.index + 1) names \(bad.name) but is not a valid fstab line (\(bad.reason)); nothing was changed: fix that line (an appended line glued onto dockstore's goes on a line of its own) and re-run teardown")
         }
         if o.reclaimOpen {
             throw DockStoreError.refused("a dockstore reclaim run lent the store temporary room and has not given it back (\(host.real(ReclaimJournal.path))); run dockstore reclaim to finish it, then tear down")
@@ -202,7 +214,11 @@ public enum TeardownPlanner {
             removed.append(ShownBytes.text(fstab.lines[index].raw))
             updated.remove(lineAt: index)
         }
-        if !removed.isEmpty { steps.append(.writeFstab(bytes: updated.bytes, removed: removed.joined(separator: "', '"), basis: FileBasis(o.fstab))) }
+        if !removed.isEmpty {
+            let shown = removed.joined(separator: "', '")
+            steps.append(updated.bytes == FstabFile.createdByDockstore ? .removeFstab(removed: shown, basis: FileBasis(o.fstab))
+                : .writeFstab(bytes: updated.bytes, removed: shown, basis: FileBasis(o.fstab)))
+        }
         switch o.dropIn {
         case nil: break
         case .dockstore: steps.append(.removeDropIn)

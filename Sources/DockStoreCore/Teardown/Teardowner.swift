@@ -92,6 +92,11 @@ public struct Teardowner: Sendable {
             try AtomicFile.write(HostPaths.bootDisabled, on: host, Array(Self.bootDisabledText.utf8), mode: 0o644)
         case .writeFstab(let bytes, _, let basis):
             try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
+        case .removeFstab(_, let basis):
+            if let refusal = basis.refusal(current: try FileContents.read(HostPaths.fstab, on: host), path: host.real(HostPaths.fstab)) {
+                throw refusal
+            }
+            try host.removeFile(HostPaths.fstab)
         case .removeDropIn:
             try host.removeFile(HostPaths.dockerDropIn)
             try host.removeFolderIfEmpty(HostPaths.dockerDropIn.parent)
