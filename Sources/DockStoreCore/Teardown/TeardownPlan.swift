@@ -32,6 +32,9 @@ public struct TeardownObservation: Sendable, Equatable {
     /// removes only that file, never another one put at its name since. Read by
     /// `Teardowner.observe` after the store observation; nil when there is no image.
     public var imageFile: FileIdentity?
+    /// The folders provision created, as the drop-in records them (`DockerDropIn+Folders`);
+    /// set by `Teardowner.observe`.
+    public var createdFolders: [HostPath] = []
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).
@@ -108,6 +111,9 @@ public enum TeardownStep: AppliedStep, Equatable {
     case deleteImage(path: String, file: FileIdentity)
     /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
     case wipeDevice(path: String, uuid: String)
+    /// Removes each of these folders provision created (the drop-in's record) that is empty,
+    /// in this order (deepest first); a folder with anything in it stays.
+    case removeFolders([HostPath])
     case reloadSystemd
 
     /// Its raw value is the step's id and failpoint name.
@@ -121,6 +127,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case writeSysconfig = "sysconfig"
         case deleteImage = "delete-image"
         case wipeDevice = "wipe-device"
+        case removeFolders = "folders"
         case reloadSystemd = "daemon-reload"
     }
 
@@ -135,6 +142,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .writeSysconfig, .removeSysconfig: return .writeSysconfig
         case .deleteImage: return .deleteImage
         case .wipeDevice: return .wipeDevice
+        case .removeFolders: return .removeFolders
         case .reloadSystemd: return .reloadSystemd
         }
     }
@@ -166,11 +174,13 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .detachLoops(let loops): return "detach \(loops.joined(separator: ", "))"
         case .writeFstab(_, let removed, _): return "\(host.real(HostPaths.fstab)): remove the line '\(removed)'"
         case .removeFstab(let removed, _): return "remove \(host.real(HostPaths.fstab)) (dockstore created it; nothing but the line '\(removed)' was added to it)"
-        case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn)) (and its folder when nothing else is left in it)"
+        case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn))"
         case .writeSysconfig(_, let change, _): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .removeSysconfig(let change): return "remove \(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .deleteImage(let path, _): return "delete \(path)"
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
+        case .removeFolders(let folders):
+            return "remove the folders provision created, each while it is empty: \(folders.map { host.real($0) }.joined(separator: ", "))"
         case .reloadSystemd: return "systemctl daemon-reload"
         }
     }
@@ -251,6 +261,9 @@ public enum TeardownPlanner {
                 throw DockStoreError.refused("refusing to wipe \(device): its filesystem UUID cannot be read")
             }
             steps.append(.wipeDevice(path: device, uuid: uuid))
+        }
+        if case .dockstore? = o.dropIn, !o.createdFolders.isEmpty {
+            steps.append(.removeFolders(o.createdFolders.sorted { $0.components.count > $1.components.count }))
         }
         if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
         return steps
