@@ -51,9 +51,12 @@ import Testing
         #expect(added.starts(with: original), "\(name): the bytes before the store line stay")
         let line = FstabEntry(source: Self.source, target: Self.target.string, fstype: "btrfs",
                               options: Self.required, pass: "0").renderedBytes
-        let separated = original.isEmpty || original.last == 0x0A ? original : original + [0x0A]
-        let ending: [UInt8] = original.isEmpty || original.last == 0x0A ? [0x0A] : []
-        #expect(added == separated + line + ending, "\(name): one separator before the line, the file's own ending after it")
+        // Third outside attack on issue 15: the appended line always ends with a newline (an
+        // admin's `echo LINE >> fstab` glued onto it made both lines unreadable); a file whose
+        // last line had none gets the comment that says the newline is dockstore's.
+        let ended = original.isEmpty || original.last == 0x0A ? original
+            : original + [0x0A] + Array(FstabFile.endedLineMark.utf8) + [0x0A]
+        #expect(added == ended + line + [0x0A], "\(name): the line, ending with a newline, after the file's bytes")
         #expect(Self.tornDown(FstabFile(bytes: added)) == original, "\(name): teardown gives back every byte")
     }
 

@@ -19,6 +19,16 @@ import Testing
         ("FOO=1\nDOCKER_OPTS=\"--debug\"\nBAR=2\n", "FOO=1\nDOCKER_OPTS=\"--debug\"\nBAR=2\n"),
         ("DOCKER_OPTS=\"--debug -s vfs\"\n", "DOCKER_OPTS=\"--debug\"\n"),
         ("DOCKER_OPTS=\"-s vfs\"\n", "DOCKER_OPTS=\"\"\n"),
+        // Third outside attack on issue 15: a last line without a newline, and an admin's line
+        // in another quoting style, come back byte for byte.
+        ("FOO=bar", "FOO=bar"),
+        ("A=1\n   ", "A=1\n   "),
+        ("DOCKER_OPTS='--log-level=warn'\n", "DOCKER_OPTS='--log-level=warn'\n"),
+        ("DOCKER_OPTS=''\n", "DOCKER_OPTS=''\n"),
+        ("DOCKER_OPTS=\n", "DOCKER_OPTS=\n"),
+        ("DOCKER_OPTS=--debug", "DOCKER_OPTS=--debug"),
+        ("# c\nDOCKER_OPTS=\"--log-level=warn\"", "# c\nDOCKER_OPTS=\"--log-level=warn\""),
+        ("DOCKER_OPTS='--debug'  \nB=2\n", "DOCKER_OPTS='--debug'  \nB=2\n"),
     ]
 
     static func provisioned(_ start: String?) throws -> [UInt8] {
@@ -45,7 +55,8 @@ import Testing
         let text = String(decoding: provisioned, as: UTF8.self)
         #expect(try BashOracle.words(sourcing: text).contains("--storage-driver=btrfs"), "\(text.debugDescription)")
         if !(start ?? "").contains("DOCKER_OPTS") {
-            #expect(text.contains(SysconfigFile.addedMark + "\nDOCKER_OPTS=") || text.hasPrefix(SysconfigFile.createdMark + "\n"),
+            #expect(text.contains(SysconfigFile.addedMark + "\nDOCKER_OPTS=") || text.hasPrefix(SysconfigFile.createdMark + "\n")
+                    || text.contains(SysconfigFile.addedAfterUnendedLineMark + "\nDOCKER_OPTS="),
                     "the addition is marked: \(text.debugDescription)")
         }
         let after = try Self.tornDown(provisioned)
@@ -84,5 +95,22 @@ import Testing
         #expect(try Self.tornDown(Array(two.utf8)) == Array("DOCKER_OPTS=\"--debug\"\n\(SysconfigFile.addedMark)\nDOCKER_OPTS=\"\"\n".utf8))
         let markNotRightBefore = "\(SysconfigFile.addedMark)\nFOO=1\nDOCKER_OPTS=\"--storage-driver=btrfs\"\n"
         #expect(try Self.tornDown(Array(markNotRightBefore.utf8)) == Array("\(SysconfigFile.addedMark)\nFOO=1\nDOCKER_OPTS=\"\"\n".utf8))
+    }
+
+    /// An admin's line in another quoting style is recorded once, in the comment right before
+    /// it: a second edit (a re-run, `backend`) keeps that record, and teardown gives the line
+    /// back only while it is what dockstore's edit makes of it; a line changed by hand since
+    /// loses its storage flags and the comment.
+    @Test func recordsTheChangedLineOnceAndGivesItBackOnlyUnchanged() throws {
+        let start = "DOCKER_OPTS='--debug'\n"
+        let provisioned = try Self.provisioned(start)
+        let text = String(decoding: provisioned, as: UTF8.self)
+        #expect(text == SysconfigFile.changedMarkPrefix + "DOCKER_OPTS='--debug'\nDOCKER_OPTS=\"--debug --storage-driver=btrfs\"\n")
+        var file = try SysconfigFile(path: "/etc/sysconfig/docker", bytes: provisioned)
+        _ = try file.setDockerStorage(driver: "overlay2", options: ["overlay2.size=1G"])
+        #expect(file.text == SysconfigFile.changedMarkPrefix + "DOCKER_OPTS='--debug'\nDOCKER_OPTS=\"--debug --storage-driver=overlay2 --storage-opt=overlay2.size=1G\"\n")
+        #expect(try Self.tornDown(file.bytes) == Array(start.utf8), "dockstore's own later edit is still given back")
+        let byHand = SysconfigFile.changedMarkPrefix + "DOCKER_OPTS='--debug'\nDOCKER_OPTS=\"--debug --tls --storage-driver=btrfs\"\n"
+        #expect(try Self.tornDown(Array(byHand.utf8)) == Array("DOCKER_OPTS=\"--debug --tls\"\n".utf8))
     }
 }

@@ -26,9 +26,14 @@ public enum DockerDropIn {
 
     /// Classifies the drop-in's bytes: dockstore's only when they are the header above and one
     /// absolute path (bare, as before paths were escaped, or as `UnitFileEscape` writes it),
-    /// one line ending in a newline, nothing else: no CR, no whitespace, no other line, valid UTF-8.
+    /// one line ending in a newline, nothing else: no CR, no whitespace, no other line, valid UTF-8;
+    /// before them, the line recording the folders provision created may stand (`DockerDropIn+Folders`).
     public static func ownership(of bytes: [UInt8]) -> Ownership {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        let (folders, rest) = createdFolders(in: bytes)
+        if folders.isEmpty, bytes.starts(with: Array(createdFoldersPrefix.utf8)) {
+            return .foreign("its first line does not record folders as dockstore writes them")
+        }
+        guard let text = String(validating: rest, as: UTF8.self) else {
             return .foreign("it is not UTF-8 text")
         }
         let scalars = Array(text.unicodeScalars)

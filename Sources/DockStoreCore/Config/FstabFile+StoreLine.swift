@@ -20,17 +20,8 @@ extension FstabFile {
         // A line that names the mountpoint or the source but cannot be read (fewer than three
         // fields, bytes that are not UTF-8, a NUL) is a half-written claim on the store, or one
         // dockstore cannot judge: refuse rather than add a second line.
-        let names = [Array(target.string.utf8), Array(source.utf8)]
-        for (index, line) in lines.enumerated() {
-            guard case .unreadable(let reason, let fields) = line.parsed else { continue }
-            let normalized = fields.map { field -> [UInt8] in
-                guard field.first == UInt8(ascii: "/") else { return field }
-                let parts = field.split(separator: UInt8(ascii: "/"))
-                return parts.isEmpty ? [UInt8(ascii: "/")] : parts.flatMap { [UInt8(ascii: "/")] + $0 }
-            }
-            if let named = names.first(where: { normalized.contains($0) }) {
-                throw DockStoreError.refused("\(path) line \(index + 1) names \(String(decoding: named, as: UTF8.self)) but is not a valid fstab line (\(reason)): fix or remove it and re-run")
-            }
+        if let bad = unreadableLine(naming: [target.string, source]) {
+            throw DockStoreError.refused("\(path) line \(bad.index + 1) names \(bad.name) but is not a valid fstab line (\(bad.reason)): fix or remove it and re-run")
         }
         let atTarget = entries(mountingAt: target)
         if atTarget.count > 1 {

@@ -1,8 +1,10 @@
 /// `/etc/fstab`, kept line by line as bytes so that an edit changes only the line it must:
 /// every other line and comment stays byte for byte (whatever bytes it holds: not UTF-8, CR,
-/// NUL, very long), and a missing final newline stays missing: a line appended to such a file
-/// gets the separating newline before it and none after, so that removing it again gives the
-/// file back byte for byte.
+/// NUL, very long). A line dockstore appends always ends with a newline (an admin's later
+/// `echo LINE >> /etc/fstab` must not glue onto it); a file whose last line had none gets the
+/// comment `endedLineMark` between that line and the new one, so that removing the new line
+/// again also takes back the newline and gives the file back byte for byte. A file dockstore
+/// creates starts with the comment `createdMark` (`FstabFile+Marks`).
 public struct FstabFile: Sendable, Equatable {
     public struct Line: Sendable, Equatable {
         /// The line's bytes without its newline.
@@ -67,14 +69,21 @@ public struct FstabFile: Sendable, Equatable {
         lines[index] = Line(raw: entry.renderedBytes)
     }
 
-    /// Appends `entry` as the last line; a file whose last line had no newline gets the
-    /// separator before the new line and still ends without one (libmount reads a last line
-    /// without a newline as any other), so `remove(lineAt:)` of that line restores every byte.
+    /// Appends `entry` as the last line, ending with a newline; a file whose last line had no
+    /// newline gets `endedLineMark` before the new line, so `remove(lineAt:)` of that line
+    /// restores every byte.
     public mutating func append(_ entry: FstabEntry) {
+        if !endsWithNewline && !lines.isEmpty { lines.append(Line(raw: Array(Self.endedLineMark.utf8))) }
+        endsWithNewline = true
         lines.append(Line(raw: entry.renderedBytes))
     }
 
+    /// Removes the line; a line right after `endedLineMark` takes the mark with it, and when
+    /// it was the last line, the newline the mark says dockstore added.
     public mutating func remove(lineAt index: Int) {
         lines.remove(at: index)
+        guard index >= 1, lines[index - 1].raw == Array(Self.endedLineMark.utf8) else { return }
+        lines.remove(at: index - 1)
+        if index - 1 == lines.count { endsWithNewline = lines.isEmpty }
     }
 }

@@ -1,12 +1,16 @@
 /// What dockstore adds to /etc/sysconfig/docker, marked so that teardown can give the file back
 /// byte for byte: a `DOCKER_OPTS` assignment it appended (the file had none) follows the
-/// whole-line comment `addedMark`, and a file it created (there was none) starts with
+/// whole-line comment `addedMark` (`addedAfterUnendedLineMark` when dockstore had to end the
+/// file's last line first: teardown then takes that newline back too), an admin's line it
+/// changed follows `changedMarkPrefix` and the line as it was (`SysconfigFile+ChangedMark`),
+/// and a file it created (there was none) starts with
 /// `createdMark`. A comment is a line bash, systemd's EnvironmentFile= and the sysconfig
 /// grammar all read as nothing. An assignment without the mark (an admin's own, also an
 /// empty `DOCKER_OPTS=""`) is never removed; `backend` edits only the value, so the mark stays
 /// with the line it marks.
 extension SysconfigFile {
     public static let addedMark = "# DOCKER_OPTS added by dockstore; dockstore teardown removes it while it holds no other flags"
+    public static let addedAfterUnendedLineMark = "# DOCKER_OPTS added by dockstore after ending the last line above; dockstore teardown removes it and that newline while it holds no other flags"
     public static let createdMark = "# Created by dockstore (there was no such file); dockstore teardown removes it while it holds nothing else"
 
     /// The file dockstore creates where there was none, before DOCKER_OPTS gets its storage
@@ -19,10 +23,11 @@ extension SysconfigFile {
     /// Returns what changed, or nil when nothing did.
     public mutating func removeDockstoreStorage() throws -> String? {
         guard assignment(Self.dockerOptsName) != nil else { return nil }
+        if let given = try giveBackChangedLine() { return given }
         let flags = try setDockerStorage(driver: nil, options: [])
         let statements = assignments.filter { $0.name == Self.dockerOptsName }
         if statements.count == 1, let only = statements.first, DockerOptions(only.value).words.isEmpty,
-           try removeMarked(only, mark: Self.addedMark) {
+           try removeMarked(only, mark: Self.addedMark) || removeMarked(only, mark: Self.addedAfterUnendedLineMark, endingLineBefore: true) {
             return "remove the DOCKER_OPTS line dockstore added and its comment (no other flag is left in it)"
         }
         return flags.map { "remove the storage flags: \($0)" }

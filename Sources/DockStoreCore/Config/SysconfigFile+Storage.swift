@@ -10,6 +10,12 @@ extension SysconfigFile {
     /// Makes DOCKER_OPTS select `driver` (nil: no driver flag at all) with `options`.
     /// Returns a one-line description of the change, or nil when the file already says so.
     public mutating func setDockerStorage(driver: String?, options: [String]) throws -> String? {
+        try setDockerStorage(driver: driver, options: options, recordingChange: true)
+    }
+
+    /// `recordingChange`: an admin's own line that teardown's edit could not give back byte for
+    /// byte gets the `changedMarkPrefix` comment holding it as it was (`markChange`).
+    mutating func setDockerStorage(driver: String?, options: [String], recordingChange: Bool) throws -> String? {
         // The whole value is rewritten from its words: bytes that are not UTF-8 in it could not
         // be kept, so the file is left as it is.
         if let existing = assignment(Self.dockerOptsName), existing.utf8Value == nil {
@@ -26,7 +32,12 @@ extension SysconfigFile {
         // rewritten value stays on one line. Other spacing is kept as it was.
         let rendered = String(current.replacingStorage(driver: driver, options: options).rendered
             .map { $0 == "\n" || $0 == "\r\n" ? " " : $0 })
-        try set(Self.dockerOptsName, to: rendered, markingAddition: Self.addedMark)
+        let before = self
+        let mark = bytes.last.map { $0 != UInt8(ascii: "\n") } == true ? Self.addedAfterUnendedLineMark : Self.addedMark
+        try set(Self.dockerOptsName, to: rendered, markingAddition: mark)
+        if recordingChange, driver != nil, let original = before.assignment(Self.dockerOptsName), storage.spans.isEmpty {
+            try markChange(of: original, in: before)
+        }
         var change = "DOCKER_OPTS=\"\(rendered)\""
         if let old = storage.driver, old != driver {
             change += " (storage driver \(old) → \(driver ?? "none"))"

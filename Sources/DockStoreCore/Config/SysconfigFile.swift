@@ -95,16 +95,44 @@ public struct SysconfigFile: Sendable {
     /// Removes the statement `assignment` (one of this file's, of `name`) together with the
     /// whole-line comment `mark` right before it, when that line is exactly `mark`: every other
     /// byte stays. Returns false, changing nothing, when the line before is not `mark`.
-    public mutating func removeMarked(_ assignment: Assignment, mark: String) throws -> Bool {
-        var lineStarts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { lineStarts.append(offset + 1) }
-        let index = assignment.line - 1
-        guard index >= 1, index < lineStarts.count,
-              Array(bytes[lineStarts[index - 1]..<lineStarts[index]]) == Array(mark.utf8) + [UInt8(ascii: "\n")] else { return false }
+    /// `endingLineBefore`: the mark says dockstore ended the line before it (the file's last
+    /// line had no newline); when the statement is the last thing in the file, that newline
+    /// goes too.
+    public mutating func removeMarked(_ assignment: Assignment, mark: String, endingLineBefore: Bool = false) throws -> Bool {
+        guard let markLine = line(assignment.line - 1), Array(bytes[markLine]) == Array(mark.utf8),
+              markLine.upperBound < bytes.count else { return false }
         let end = bytes[assignment.valueRange.upperBound...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
-        bytes.removeSubrange(lineStarts[index - 1]..<end)
+        let start = endingLineBefore && end == bytes.count && markLine.lowerBound > 0 ? markLine.lowerBound - 1 : markLine.lowerBound
+        bytes.removeSubrange(start..<end)
         try reparse(keepingOthersThan: assignment.name)
         return true
+    }
+
+    /// The bytes of the 1-based physical line `number`, without its newline; nil past the end.
+    func line(_ number: Int) -> Range<Int>? {
+        guard number >= 1 else { return nil }
+        var start = 0
+        for _ in 1..<number {
+            guard let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            start = newline + 1
+        }
+        guard start < bytes.count || number == 1 else { return nil }
+        return start..<(bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count)
+    }
+
+    /// The physical lines `assignment` spans, from the start of its first line to the end of
+    /// its value's line, without the newline.
+    func statementLines(_ assignment: Assignment) -> Range<Int>? {
+        guard let first = line(assignment.line) else { return nil }
+        let end = bytes[assignment.valueRange.upperBound...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+        return first.lowerBound..<end
+    }
+
+    /// Replaces the bytes in `range`; then both readers parse the file again, and nothing but
+    /// `name` may read differently.
+    mutating func replace(_ range: Range<Int>, with replacement: [UInt8], keepingOthersThan name: String) throws {
+        bytes.replaceSubrange(range, with: replacement)
+        try reparse(keepingOthersThan: name)
     }
 
     /// Parses the edited bytes again (both readers) and refuses when the edit changed what any

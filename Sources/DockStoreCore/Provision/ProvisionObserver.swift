@@ -89,7 +89,7 @@ public struct ProvisionObserver: Sendable {
         }
 
         let systemdRunning = try store.systemdRunning.value()
-        return ProvisionObservation(
+        var observation = ProvisionObservation(
             image: observedImage, unfinishedImage: unfinishedImage, newImageUUID: newImageUUID, imageFolderExists: imageFolderExists, mountpoint: mountpoint,
             mountpointParentExists: mountpointParentExists, imageMountedAt: imageMountedAt, imageLoops: imageLoops,
             unfitImageLoops: unfitImageLoops, imageFilesystemOpen: imageFilesystemOpen,
@@ -100,6 +100,12 @@ public struct ProvisionObserver: Sendable {
             daemonJSON: try FileContents.read(HostPaths.daemonJSON, on: host),
             hostAvailable: imageFolderExists ? try HostSpace.of(host.realFollowing(request.image.parent)).available : nil,
             systemdRunning: systemdRunning, device: device)
+        var missing: [HostPath] = []
+        for file in [HostPaths.fstab, HostPaths.dockerDropIn, HostPaths.sysconfigDocker] {
+            for folder in try host.missingFolders(file.parent) where !missing.contains(folder) { missing.append(folder) }
+        }
+        observation.missingFolders = missing
+        return observation
     }
 
     /// The path with its folders' symlinks resolved (the mount table holds canonical paths);

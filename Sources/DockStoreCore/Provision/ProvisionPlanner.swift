@@ -24,7 +24,8 @@ public enum ProvisionPlanner {
 
         // fstab: its line decides the mount options, so it is planned before the mount.
         let fstabPath = host.real(HostPaths.fstab)
-        var fstab = FstabFile(bytes: observed.fstab ?? [])
+        // No fstab (a fresh image tree): the one dockstore creates is marked, for teardown.
+        var fstab = FstabFile(bytes: observed.fstab ?? FstabFile.createdByDockstore)
         var replacedImageLine: String? = nil
         if request.followsMigration, let old = fstab.entries(mountingAt: request.mountpoint).first,
            old.entry.normalizedSource == request.image.string {
@@ -62,7 +63,16 @@ public enum ProvisionPlanner {
         }
         if let fstabStep { steps.append(fstabStep) }
 
-        let dropIn = DockerDropIn.render(mountpoint: request.mountpoint)
+        // The folders this run creates (its fstab, drop-in and sysconfig folders, the
+        // mountpoint), added to those the drop-in already records: teardown removes them.
+        var created = observed.dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
+        let sysconfigWritten = observed.sysconfig == nil
+        for folder in observed.missingFolders where !created.contains(folder) {
+            let forFile = [HostPaths.fstab.parent, HostPaths.dockerDropIn.parent] + (sysconfigWritten ? [HostPaths.sysconfigDocker.parent] : [])
+            if forFile.contains(where: { $0 == folder || $0.string.hasPrefix(folder.string + "/") }) { created.append(folder) }
+        }
+        if case .missing = observed.mountpoint, !created.contains(request.mountpoint) { created.append(request.mountpoint) }
+        let dropIn = DockerDropIn.render(mountpoint: request.mountpoint, createdFolders: created)
         if observed.dropIn != Array(dropIn.utf8) {
             steps.append(.writeDropIn(text: dropIn, change: observed.dropIn == nil
                 ? "create it with RequiresMountsFor=\(request.mountpoint)"

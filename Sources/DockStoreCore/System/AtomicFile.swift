@@ -18,7 +18,8 @@ import SystemPackage
 /// bytes are written with its `FileDescriptor.writeAll`.
 public enum AtomicFile {
     /// - Parameters:
-    ///   - mode: used for a new file; an existing file keeps its mode and owner.
+    ///   - mode: used for a new file; an existing file keeps its mode (set-id and sticky bits
+    ///     too), owner and group, and so does its backup.
     ///   - backupSuffix: when given and the file exists, its old bytes are kept beside it
     ///     under this suffix (written the same atomic way) before it is replaced.
     ///   - basis: the file as the plan read it; when given and the file holds anything else
@@ -73,9 +74,11 @@ public enum AtomicFile {
         if existing != nil, basis != nil || backupSuffix != nil { old = try readAll(in: dir, name: name, path: path) }
         if let basis, let refusal = basis.refusal(current: old, path: path) { throw refusal }
         if let existing, let old, let backupSuffix {
-            try replace(in: dir, folder: folder, name: name + backupSuffix, old, mode: mode_t(existing.mode), owner: existing.uid)
+            try replace(in: dir, folder: folder, name: name + backupSuffix, old, mode: mode_t(existing.mode),
+                        owner: (existing.uid, existing.gid))
         }
-        try replace(in: dir, folder: folder, name: name, bytes, mode: existing.map { mode_t($0.mode) } ?? mode, owner: existing?.uid)
+        try replace(in: dir, folder: folder, name: name, bytes, mode: existing.map { mode_t($0.mode) } ?? mode,
+                    owner: existing.map { ($0.uid, $0.gid) })
     }
 
     /// Opens `folder` for the *at calls, refusing a symlink or a non-folder there.
@@ -123,7 +126,8 @@ public enum AtomicFile {
         return try FileContents.readAll(fd, path: path, size: Int(st.st_size))
     }
 
-    private static func replace(in dir: Int32, folder: String, name: String, _ bytes: [UInt8], mode: mode_t, owner: UInt32?) throws {
+    private static func replace(in dir: Int32, folder: String, name: String, _ bytes: [UInt8], mode: mode_t,
+                                owner: (uid: UInt32, gid: UInt32)?) throws {
         let path = folder == "/" ? "/" + name : folder + "/" + name
         var temp = ""
         var fd: Int32 = -1
@@ -142,8 +146,9 @@ public enum AtomicFile {
             if !renamed { unlinkat(dir, temp, 0) }
         }
         let tempPath = "\(folder)/\(temp)"
+        // Owner first: fchown clears the set-user-id and set-group-id bits fchmod sets.
+        if let owner { try Syscall.check("cannot set the owner of", tempPath) { fchown(fd, owner.uid, owner.gid) } }
         try Syscall.check("cannot set the mode of", tempPath) { fchmod(fd, mode) }
-        if let owner { try Syscall.check("cannot set the owner of", tempPath) { fchown(fd, owner, gid_t(bitPattern: -1)) } }
         try writeAll(fd, bytes, path: tempPath)
         try Syscall.check("cannot flush", tempPath) { fsync(fd) }
         close(fd)

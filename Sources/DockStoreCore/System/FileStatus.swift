@@ -23,6 +23,7 @@ public struct FileStatus: Sendable, Equatable {
     public var allocatedBytes: UInt64
     public var mode: UInt32
     public var uid: UInt32
+    public var gid: UInt32
     public var device: UInt64
     public var inode: UInt64
     public var rdev: UInt64
@@ -49,6 +50,7 @@ public struct FileStatus: Sendable, Equatable {
         allocatedBytes = UInt64(max(0, st.st_blocks)) * 512
         mode = UInt32(st.st_mode & 0o7777)
         uid = st.st_uid
+        gid = st.st_gid
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
         rdev = UInt64(st.st_rdev)

@@ -42,6 +42,27 @@ extension Host {
         }
     }
 
+    /// The folders of `path` (itself included) that do not exist inside the root, outermost
+    /// first: those `makeFolders(path)` would create. A component that exists and is no
+    /// folder, or cannot be opened, ends the walk: the preflight refuses such a tree.
+    public func missingFolders(_ path: HostPath) throws -> [HostPath] {
+        var current = HostPath.root
+        for (index, component) in path.components.map(String.init).enumerated() {
+            current = current.appending(component)
+            switch try openInRoot(current, O_RDONLY | O_DIRECTORY) {
+            case .success(let fd):
+                close(fd)
+            case .failure(let code) where code == ENOENT:
+                return path.components.dropFirst(index + 1).reduce(into: [current]) { list, next in
+                    list.append(list[list.count - 1].appending(String(next)))
+                }
+            case .failure:
+                return []
+            }
+        }
+        return []
+    }
+
     /// Checks, creating nothing, that `makeFolders(path)` (or, when not `creating`, an open of
     /// the folder) will succeed: each component that exists resolves inside the root, as those
     /// calls resolve it, to a folder; a link to nothing or a component that is no folder is

@@ -36,6 +36,9 @@ public struct TeardownObservation: Sendable, Equatable {
     /// would set the store up again unless /etc/dockstore.disabled exists. Read by
     /// `Teardowner.observe`; true (the marker is written) until then.
     public var provisionUnitEnabled = true
+    /// The folders provision created, as the drop-in records them (`DockerDropIn+Folders`);
+    /// set by `Teardowner.observe`.
+    public var createdFolders: [HostPath] = []
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).
@@ -99,6 +102,9 @@ public enum TeardownStep: AppliedStep, Equatable {
     case disableBoot
     /// Carries fstab as the plan read it (`FileBasis`): the write refuses a file changed since.
     case writeFstab(bytes: [UInt8], removed: String, basis: FileBasis)
+    /// Removes /etc/fstab, which dockstore created (`FstabFile.createdByDockstore`) and which
+    /// holds nothing else once its line is gone, while it still holds what the plan read.
+    case removeFstab(removed: String, basis: FileBasis)
     /// Removes the drop-in, and its docker.service.d folder when nothing else is left in it.
     case removeDropIn
     case writeSysconfig(bytes: [UInt8], change: String, basis: FileBasis)
@@ -109,6 +115,9 @@ public enum TeardownStep: AppliedStep, Equatable {
     case deleteImage(path: String, file: FileIdentity)
     /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
     case wipeDevice(path: String, uuid: String)
+    /// Removes each of these folders provision created (the drop-in's record) that is empty,
+    /// in this order (deepest first); a folder with anything in it stays.
+    case removeFolders([HostPath])
     case reloadSystemd
 
     /// Its raw value is the step's id and failpoint name.
@@ -122,6 +131,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case writeSysconfig = "sysconfig"
         case deleteImage = "delete-image"
         case wipeDevice = "wipe-device"
+        case removeFolders = "folders"
         case reloadSystemd = "daemon-reload"
     }
 
@@ -131,11 +141,12 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .stopDocker: return .stopDocker
         case .unmount: return .unmount
         case .detachLoops: return .detachLoops
-        case .writeFstab: return .writeFstab
+        case .writeFstab, .removeFstab: return .writeFstab
         case .removeDropIn: return .removeDropIn
         case .writeSysconfig, .removeSysconfig: return .writeSysconfig
         case .deleteImage: return .deleteImage
         case .wipeDevice: return .wipeDevice
+        case .removeFolders: return .removeFolders
         case .reloadSystemd: return .reloadSystemd
         }
     }
@@ -149,6 +160,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .writeFstab(let bytes, _, _): [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
         case .disableBoot: [.init(path: host.real(HostPaths.bootDisabled), bytes: Teardowner.bootDisabledText.utf8.count)]
         case .writeSysconfig(let bytes, _, _): [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
+        case .removeFstab: [.removal(host.real(HostPaths.fstab))]
         case .removeDropIn: [.removal(host.real(HostPaths.dockerDropIn))]
         case .removeSysconfig: [.removal(host.real(HostPaths.sysconfigDocker))]
         case .deleteImage(let path, _): [.removal(path)]
@@ -165,11 +177,14 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .unmount(let target, _): return "unmount \(target)"
         case .detachLoops(let loops): return "detach \(loops.joined(separator: ", "))"
         case .writeFstab(_, let removed, _): return "\(host.real(HostPaths.fstab)): remove the line '\(removed)'"
-        case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn)) (and its folder when nothing else is left in it)"
+        case .removeFstab(let removed, _): return "remove \(host.real(HostPaths.fstab)) (dockstore created it; nothing but the line '\(removed)' was added to it)"
+        case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn))"
         case .writeSysconfig(_, let change, _): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .removeSysconfig(let change): return "remove \(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .deleteImage(let path, _): return "delete \(path)"
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
+        case .removeFolders(let folders):
+            return "remove the folders provision created, each while it is empty: \(folders.map { host.real($0) }.joined(separator: ", "))"
         case .reloadSystemd: return "systemctl daemon-reload"
         }
     }
@@ -181,6 +196,13 @@ public enum TeardownPlanner {
         var steps: [TeardownStep] = []
         if let device = o.device, let reason = notProvenStore(o, request) {
             throw DockStoreError.refused("refusing: \(host.real(request.mountpoint)) has \(device) mounted, which dockstore cannot prove is the store it set up (\(reason)); teardown takes down only dockstore's store: unmount or wipe it yourself if that is what you want")
+        }
+        // A line naming the store that libmount cannot read (an admin's line glued onto it) is
+        // lost at boot, and teardown cannot tell whether it is the store's: nothing is changed,
+        // least of all the image deleted, while fstab still names it that way.
+        let names = [request.mountpoint.string, request.image.string] + (o.storeUUID.map { ["UUID=\($0)"] } ?? [])
+        if let bad = FstabFile(bytes: o.fstab ?? []).unreadableLine(naming: names) {
+            throw DockStoreError.refused("\(host.real(HostPaths.fstab)) line \(bad.index + 1) names \(bad.name) but is not a valid fstab line (\(bad.reason)); nothing was changed: fix that line (an appended line glued onto dockstore's goes on a line of its own) and re-run teardown")
         }
         if o.reclaimOpen {
             throw DockStoreError.refused("a dockstore reclaim run lent the store temporary room and has not given it back (\(host.real(ReclaimJournal.path))); run dockstore reclaim to finish it, then tear down")
@@ -206,7 +228,11 @@ public enum TeardownPlanner {
             removed.append(ShownBytes.text(fstab.lines[index].raw))
             updated.remove(lineAt: index)
         }
-        if !removed.isEmpty { steps.append(.writeFstab(bytes: updated.bytes, removed: removed.joined(separator: "', '"), basis: FileBasis(o.fstab))) }
+        if !removed.isEmpty {
+            let shown = removed.joined(separator: "', '")
+            steps.append(updated.bytes == FstabFile.createdByDockstore ? .removeFstab(removed: shown, basis: FileBasis(o.fstab))
+                : .writeFstab(bytes: updated.bytes, removed: shown, basis: FileBasis(o.fstab)))
+        }
         switch o.dropIn {
         case nil: break
         case .dockstore: steps.append(.removeDropIn)
@@ -239,6 +265,9 @@ public enum TeardownPlanner {
                 throw DockStoreError.refused("refusing to wipe \(device): its filesystem UUID cannot be read")
             }
             steps.append(.wipeDevice(path: device, uuid: uuid))
+        }
+        if case .dockstore? = o.dropIn, !o.createdFolders.isEmpty {
+            steps.append(.removeFolders(o.createdFolders.sorted { $0.components.count > $1.components.count }))
         }
         if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
         // Nothing to take down and nothing that would set the store up at boot: like

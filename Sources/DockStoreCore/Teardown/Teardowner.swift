@@ -22,9 +22,10 @@ public struct Teardowner: Sendable {
         for folder in Self.folders { try host.checkFolders(folder, creating: true) }
         let dockerdPID = try DockerDaemon.running(host: host)
         let store = StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint, settings: settings).observe(.all)
-        var o = try TeardownObservation(store: store, dockerdPID: dockerdPID,
-                                        dropIn: try FileContents.read(HostPaths.dockerDropIn, on: host).map(DockerDropIn.ownership(of:)),
+        let dropIn = try FileContents.read(HostPaths.dockerDropIn, on: host)
+        var o = try TeardownObservation(store: store, dockerdPID: dockerdPID, dropIn: dropIn.map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
+        o.createdFolders = dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
         if o.imageExists, let status = try host.statusInRoot(request.image), status.kind == .regular {
             o.imageFile = FileIdentity(status)
         }
@@ -100,9 +101,15 @@ public struct Teardowner: Sendable {
             try AtomicFile.write(HostPaths.bootDisabled, on: host, Array(Self.bootDisabledText.utf8), mode: 0o644)
         case .writeFstab(let bytes, _, let basis):
             try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
+        case .removeFstab(_, let basis):
+            if let refusal = basis.refusal(current: try FileContents.read(HostPaths.fstab, on: host), path: host.real(HostPaths.fstab)) {
+                throw refusal
+            }
+            try host.removeFile(HostPaths.fstab)
         case .removeDropIn:
             try host.removeFile(HostPaths.dockerDropIn)
-            try host.removeFolderIfEmpty(HostPaths.dockerDropIn.parent)
+        case .removeFolders(let folders):
+            for folder in folders { try host.removeFolderIfEmpty(folder) }
         case .writeSysconfig(let bytes, _, let basis):
             try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
         case .removeSysconfig:
