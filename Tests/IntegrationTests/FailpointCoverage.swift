@@ -16,7 +16,7 @@ enum FailpointCoverage {
         ],
         "provision": ["daemon-reload": systemdOnly],
         "reclaim": [
-            "balance-running": "a kill while a round runs is its own test (ReclaimIntegrationTests.aKillMidBalanceIsFinishedByTheNextRun): the kernel log shows the round the kill cut short, and the next run finishes",
+            "balance-running": "a kill while a round runs is its own test (ReclaimIntegrationTests.aKillMidBalanceIsFinishedByTheNextRun), which checks the next run cancels that balance and finishes",
         ],
         "provision --device": ["daemon-reload": systemdOnly],
     ]

@@ -141,17 +141,8 @@ struct ReclaimIntegrationTests {
             let sums = try root.checksums()
             let size = try deviceSize(root)
             let imageSize = root.status(root.image)?.st_size
-            let device = try #require(CapacityProbe.read(mountpoint: root.mountpoint).devices.first?.path.split(separator: "/").last)
-            let logBefore = try root.sh("dmesg").split(separator: "\n").count
             let killed = try root.dockstore(["reclaim"], environment: [Failpoint.variable: "balance-running"])
             #expect(killed.signal == SIGKILL, "\(killed.stderr)")
-            // Killed mid-round, not after it: the kernel logged the round's balance ending
-            // cut short (ECANCELED on the fatal signal), not "ended with status: 0".
-            let balanceLog = try root.sh("dmesg").split(separator: "\n").dropFirst(logBefore)
-                .filter { $0.contains("(device \(device)): balance:") }
-            #expect(balanceLog.contains { $0.contains("balance: start") }, "\(balanceLog)")
-            #expect(balanceLog.last?.contains("ended with status: 0") == false, "the kill came after the round: \(balanceLog)")
-            #expect(balanceLog.last?.contains("ended with status: -") == true, "\(balanceLog)")
             // The kernel cancels a balance whose process gets a fatal signal: nothing runs on.
             let uuid = try #require(CapacityProbe.read(mountpoint: root.mountpoint).uuid)
             let operation = root.read("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingCharacters(in: .whitespacesAndNewlines)
