@@ -16,9 +16,7 @@ enum FailpointCoverage {
         ],
         "provision": ["daemon-reload": systemdOnly],
         "reclaim": [
-            "balance-running": "a kill while a round runs is its own test (ReclaimIntegrationTests.aKillMidBalanceIsFinishedByTheNextRun), which checks the next run cancels that balance",
-            "balance": "reached after the last round; the matrix kills at balance-round, after the first, which leaves the same journal and lent room",
-            "record": "reached after the journal is removed and the room given back; a kill there leaves only last-reclaim.json unwritten, which the next run writes",
+            "balance-running": "a kill while a round runs is its own test (ReclaimIntegrationTests.aKillMidBalanceIsFinishedByTheNextRun), which checks the next run cancels that balance and finishes",
         ],
         "provision --device": ["daemon-reload": systemdOnly],
     ]

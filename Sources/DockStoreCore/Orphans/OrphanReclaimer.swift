@@ -11,6 +11,8 @@ public struct OrphanReclaimer: Sendable {
         public var census: OrphanCensus
         public var candidates: [OrphanCandidate]
         public var dockerd: DockerdPresence
+        /// The filesystem UUID of the store observed: every delete re-checks it.
+        public var uuid: String
     }
 
     public let store: DockerLayerStore
@@ -27,10 +29,10 @@ public struct OrphanReclaimer: Sendable {
         guard try MountTable.read().mount(at: store.dataRoot) != nil else {
             throw DockStoreError.refused("nothing is mounted at \(store.dataRoot): Docker's storage is not there; run dockstore provision first")
         }
-        _ = try BtrfsFilesystem.open(store.dataRoot)
+        let uuid = try BtrfsFilesystem.open(store.dataRoot).uuid
         let census = try OrphanCensus.take(store)
         let dockerd = DockerdProcesses.presence(dataRoot: store.dataRoot, host: host)
-        return Observation(census: census, candidates: census.orphans.map(candidate), dockerd: dockerd)
+        return Observation(census: census, candidates: census.orphans.map(candidate), dockerd: dockerd, uuid: uuid)
     }
 
     func candidate(_ name: String) -> OrphanCandidate {
@@ -66,13 +68,30 @@ public struct OrphanReclaimer: Sendable {
         return nil
     }
 
+    /// Why `path` is not on the btrfs `uuid` (another filesystem mounted at the data root or
+    /// inside it since dockstore looked); nil when it is.
+    func elsewhere(_ path: String, uuid: String) throws -> String? {
+        let found: String
+        do {
+            found = try BtrfsFilesystem.open(path).uuid
+        } catch let error as DockStoreError where error.kind == .refused {
+            return "\(path) is no longer on a btrfs (dockstore looked at the btrfs \(uuid)): look with findmnt \(store.dataRoot)"
+        }
+        guard found.lowercased() != uuid.lowercased() else { return nil }
+        return "\(path) is on the btrfs \(found) now, not \(uuid), which dockstore looked at (another filesystem mounted in the store's place): look with findmnt \(store.dataRoot)"
+    }
+
     public static func plan(_ o: Observation) -> [Decision] {
         o.candidates.map { Decision(name: $0.name, verdict: OrphanPlanner.decide($0, dockerd: o.dockerd)) }
     }
 
-    /// Deletes one orphan after reading the layer store, dockerd and the subvolume again;
-    /// returns the verdict it acted on (`.keep` with why when it no longer may delete).
-    public func delete(_ name: String) throws -> OrphanVerdict {
+    /// Deletes one orphan after reading the layer store, dockerd and the subvolume again, while
+    /// the store at the data root and the subvolume itself are still on the btrfs `uuid` the
+    /// plan observed; returns the verdict it acted on (`.keep` with why when it no longer may
+    /// delete).
+    public func delete(_ name: String, uuid: String) throws -> OrphanVerdict {
+        Failpoint.pause("orphan-delete")
+        if let other = try elsewhere(store.dataRoot, uuid: uuid) { return .keep(other) }
         let references: LayerReferences
         do {
             references = try LayerReferences.read(store)
@@ -82,7 +101,9 @@ public struct OrphanReclaimer: Sendable {
         if references.ids.contains(name) { return .keep("Docker's layer store refers to it now") }
         let verdict = OrphanPlanner.decide(candidate(name), dockerd: DockerdProcesses.presence(dataRoot: store.dataRoot, host: host))
         guard verdict == .delete else { return verdict }
-        try BtrfsSubvolume.deleteRecursively(store.subvolumes + "/" + name)
+        let path = store.subvolumes + "/" + name
+        if let other = try elsewhere(path, uuid: uuid) { return .keep(other) }
+        try BtrfsSubvolume.deleteRecursively(path)
         // moby's Remove drops the size limit it kept for the layer too.
         let quota = store.quotas + "/" + name
         if try FileStatus.of(quota)?.kind == .regular {

@@ -10,7 +10,8 @@ final class BalanceWatch: @unchecked Sendable {
     static let reportSeconds = 1.0
 
     let round: ReclaimRound
-    let mountpoint: String
+    /// The store balanced: progress is read and a cancel sent only while it is mounted there.
+    let store: PlannedStore
     let deadline: Double
     /// Bytes the round may still move, and what one relocated chunk is charged.
     let ioLeft: UInt64
@@ -21,9 +22,9 @@ final class BalanceWatch: @unchecked Sendable {
     private let done = Flag()
     private let queue = DispatchQueue(label: "dockstore.reclaim.progress")
 
-    init(_ round: ReclaimRound, mountpoint: String, deadline: Double, ioLeft: UInt64, chunkBytes: UInt64) {
+    init(_ round: ReclaimRound, store: PlannedStore, deadline: Double, ioLeft: UInt64, chunkBytes: UInt64) {
         self.round = round
-        self.mountpoint = mountpoint
+        self.store = store
         self.deadline = deadline
         self.ioLeft = ioLeft
         self.chunkBytes = chunkBytes
@@ -47,7 +48,7 @@ final class BalanceWatch: @unchecked Sendable {
                 let now = MonotonicClock.seconds()
                 // Unreadable progress only means no report this time: the budgets are checked
                 // again on the next read, and the kernel's own counters decide the outcome.
-                if let counters = try? BtrfsBalance.progress(mountpoint), !done.value {
+                if let counters = try? BtrfsBalance.progress(store.mountpoint, uuid: store.uuid), !done.value {
                     lock.locked { seen = counters }
                     if !sawRunning, counters.considered > 0 {
                         sawRunning = true
@@ -61,12 +62,12 @@ final class BalanceWatch: @unchecked Sendable {
                         cancelled = true
                         // A cancel that fails lets the round run to its end: the budget is
                         // overrun, nothing is lost, and the round's outcome is read as usual.
-                        try? BtrfsBalance.cancel(mountpoint)
+                        try? BtrfsBalance.cancel(store.mountpoint, uuid: store.uuid)
                     }
                 }
                 if !cancelled, now >= deadline {
                     cancelled = true
-                    try? BtrfsBalance.cancel(mountpoint)
+                    try? BtrfsBalance.cancel(store.mountpoint, uuid: store.uuid)
                 }
                 if !done.value { MonotonicClock.sleep(Self.pollSeconds) }
             }

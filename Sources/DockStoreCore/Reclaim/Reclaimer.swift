@@ -54,6 +54,7 @@ public struct Reclaimer: Sendable {
         let dataChunk = CapacityProbe.number("/sys/fs/btrfs/\(plan.uuid)/allocation/data/chunk_size") ?? (1 << 30)
         var limits = Limits(deadline: MonotonicClock.seconds() + budget.seconds, ioBudget: budget.bytes, dataChunkSetting: dataChunk)
         let mp = plan.mountpoint
+        let store = PlannedStore(mountpoint: mp, uuid: plan.uuid)
         let lender = RoomLender(host: host, mountpoint: mp, uuid: plan.uuid)
         let steps = ReclaimStep.steps(plan)
         try StepEngine.preflight(steps, in: lender)
@@ -68,7 +69,7 @@ public struct Reclaimer: Sendable {
             journal.budgetSeconds = budget.seconds
             try journal.write(host: host)
             if plan.cancelInterruptedBalance {
-                try BtrfsBalance.cancel(mp)
+                try BtrfsBalance.cancel(mp, uuid: plan.uuid)
                 events(.cancelledInterruptedBalance)
             }
         }
@@ -92,11 +93,11 @@ public struct Reclaimer: Sendable {
         }
         // A balance someone paused (or an unmount) holds the exclusive operation: nothing can
         // be given back until it is resumed or cancelled, which the next run does.
-        if try BtrfsBalance.progress(mp) != nil {
+        if try BtrfsBalance.progress(mp, uuid: plan.uuid) != nil {
             result.outcome = .failed
             result.room = room ?? journal.room
             result.message = "a balance is paused on \(mp) (btrfs balance status \(mp)); the journal \(host.real(ReclaimJournal.path)) stays, and \(Remedy.reclaim(plan.before)) run again cancels that balance, finishes and gives the room back"
-            result.after = try CapacityProbe.read(mountpoint: mp)
+            result.after = try store.figures()
             try phase([.record]) { _ in try record(result, before: plan.before) }
             return result
         }
@@ -111,7 +112,7 @@ public struct Reclaimer: Sendable {
                 let packing = ReclaimPlanner.packingRound
                 events(.roundStarted(packing))
                 var unbounded = Limits(deadline: .infinity, ioBudget: .max, dataChunkSetting: dataChunk)
-                let ran = try runRound(packing, plan.mountpoint, limits: &unbounded, events: events)
+                let ran = try runRound(packing, store, limits: &unbounded, events: events)
                 result.rounds.append(ran)
                 events(.roundEnded(ran))
                 do {
@@ -123,7 +124,9 @@ public struct Reclaimer: Sendable {
         }
         try phase([.finish]) { _ in try ReclaimJournal.remove(host: host) }
         result.room = room ?? journal.room
-        result.after = try CapacityProbe.read(mountpoint: mp)
+        // Read from the planned store only: another filesystem mounted in its place since
+        // the last step fails the run, its figures never reported as the store's.
+        result.after = try store.figures()
         if let failure {
             result.outcome = .failed
             result.message = (failure as? DockStoreError)?.message ?? "\(failure)"
@@ -160,21 +163,22 @@ public struct Reclaimer: Sendable {
     private func balance(_ plan: ReclaimPlan, limits: inout Limits, room: inout TemporaryRoom?, journal: inout ReclaimJournal,
                          lend: (TemporaryRoom, inout ReclaimJournal) throws -> TemporaryRoom,
                          result: inout ReclaimResult, events: @escaping @Sendable (Event) -> Void) throws -> LastReclaimRecord.Outcome {
+        let store = PlannedStore(mountpoint: plan.mountpoint, uuid: plan.uuid)
         let mp = plan.mountpoint
         for round in plan.rounds {
-            if try healthy(mp, lent: room) { return .healthy }
+            if try healthy(store, lent: room) { return .healthy }
             if MonotonicClock.seconds() >= limits.deadline { return .budgetSpent }
             if limits.ioSpent { return .ioBudgetSpent }
             events(.roundStarted(round))
             var ran: ReclaimResult.Round
             do {
-                ran = try runRound(round, mp, limits: &limits, events: events)
+                ran = try runRound(round, store, limits: &limits, events: events)
             } catch let error as DockStoreError where error.code == Errno.noSpace && room == nil {
                 guard let wanted = plan.room else {
                     throw DockStoreError.failed("\(error.message); reclaim cannot lend the store room: \(plan.noRoom ?? "none can be made"); \(Remedy.afterReclaim(plan.before))")
                 }
                 room = try lend(wanted, &journal)
-                ran = try runRound(round, mp, limits: &limits, events: events)
+                ran = try runRound(round, store, limits: &limits, events: events)
             }
             result.rounds.append(ran)
             events(.roundEnded(ran))
@@ -185,12 +189,12 @@ public struct Reclaimer: Sendable {
                 throw DockStoreError.failed("the balance \(round.filter) was paused or cancelled by someone else (btrfs balance status \(mp)); run \(Remedy.reclaim(plan.before)) again to continue")
             }
         }
-        if try healthy(mp, lent: room) { return .healthy }
+        if try healthy(store, lent: room) { return .healthy }
         throw DockStoreError.failed("every round ran (up to -dusage=\(ReclaimPlanner.dataLevels.last ?? 0)) and the store still needs room: its chunks are too full for a balance to return space; \(Remedy.afterReclaim(plan.before))")
     }
 
-    private func healthy(_ mp: String, lent room: TemporaryRoom?) throws -> Bool {
-        let figures = try CapacityProbe.read(mountpoint: mp)
+    private func healthy(_ store: PlannedStore, lent room: TemporaryRoom?) throws -> Bool {
+        let figures = try store.figures()
         return ReclaimHealth.problems(figures, policy: policy, lent: room.map { lentBytes($0, figures) } ?? 0).isEmpty
     }
 
@@ -207,16 +211,16 @@ public struct Reclaimer: Sendable {
 
     /// One balance, watched (`BalanceWatch`): cancelled when the time or the I/O budget runs
     /// out. What it moved is added to `limits.spent`, also when the balance fails.
-    private func runRound(_ round: ReclaimRound, _ mp: String, limits: inout Limits, events: @escaping @Sendable (Event) -> Void) throws -> ReclaimResult.Round {
+    private func runRound(_ round: ReclaimRound, _ store: PlannedStore, limits: inout Limits, events: @escaping @Sendable (Event) -> Void) throws -> ReclaimResult.Round {
         let start = MonotonicClock.seconds()
-        let figures = try CapacityProbe.read(mountpoint: mp)
-        let watch = BalanceWatch(round, mountpoint: mp, deadline: limits.deadline, ioLeft: limits.ioLeft,
+        let figures = try store.figures()
+        let watch = BalanceWatch(round, store: store, deadline: limits.deadline, ioLeft: limits.ioLeft,
                                  chunkBytes: ReclaimIOBudget.chunkBytes(round.kind, figures, dataChunkSetting: limits.dataChunkSetting))
         watch.start(events: events)
         let ending: BtrfsBalance.Ending
         do {
             defer { watch.stop() }
-            ending = try BtrfsBalance.run(mp, dataUsage: round.kind == .data ? round.usage : nil,
+            ending = try BtrfsBalance.run(store.mountpoint, uuid: store.uuid, dataUsage: round.kind == .data ? round.usage : nil,
                                           metadataUsage: round.kind == .metadata ? round.usage : nil)
         } catch {
             limits.spent = limits.spent.addingClamped(watch.charge(watch.lastSeen.completed))

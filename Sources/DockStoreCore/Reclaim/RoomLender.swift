@@ -63,6 +63,9 @@ public struct RoomLender: Sendable {
         }
     }
 
+    /// What the steps read of the store: the planned btrfs only (`PlannedStore`).
+    private var store: PlannedStore { PlannedStore(mountpoint: mountpoint, uuid: uuid) }
+
     // MARK: image
 
     private func imageRoom(_ room: TemporaryRoom) throws -> (String, UInt64) {
@@ -86,7 +89,7 @@ public struct RoomLender: Sendable {
 
     /// The loop device of member `devid`, when it is backed by `image`: checked, not assumed.
     private func imageLoop(_ image: String, devid: UInt64) throws -> String {
-        let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+        let reading = try store.reading()
         guard let member = reading.devices.first(where: { $0.devid == devid }),
               try LoopDevice.backingFile(of: member.path) == image else {
             throw DockStoreError.failed("btrfs device \(devid) of \(mountpoint) is no longer the loop device over \(image); not resizing anything: check the store (btrfs filesystem show \(mountpoint))")
@@ -95,7 +98,7 @@ public struct RoomLender: Sendable {
     }
 
     private func memberSize(_ devid: UInt64) throws -> UInt64 {
-        let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+        let reading = try store.reading()
         guard let member = reading.devices.first(where: { $0.devid == devid }) else {
             throw DockStoreError.failed("btrfs device \(devid) is no longer part of \(mountpoint); check the store (btrfs filesystem show \(mountpoint))")
         }
@@ -113,7 +116,7 @@ public struct RoomLender: Sendable {
     }
 
     private func member(_ room: TemporaryRoom) throws -> UInt64? {
-        try ReclaimObserver.roomMember(room, try CapacityProbe.read(mountpoint: mountpoint), host: host)
+        try ReclaimObserver.roomMember(room, try store.figures(), host: host)
     }
 
     private func add(_ room: TemporaryRoom) throws {

@@ -33,9 +33,10 @@ public enum BtrfsBalance {
     }
 
     /// Runs one balance and waits for it. ENOSPC is thrown as a failure whose `code` is
-    /// ENOSPC, so a caller can tell "needs room" from other failures.
-    public static func run(_ mountpoint: String, dataUsage: Int?, metadataUsage: Int?) throws -> Ending {
-        try Syscall.withFolder(mountpoint) { fd in
+    /// ENOSPC, so a caller can tell "needs room" from other failures. With `uuid`, only while
+    /// the btrfs of the descriptor the balance goes through is that filesystem.
+    public static func run(_ mountpoint: String, uuid: String? = nil, dataUsage: Int?, metadataUsage: Int?) throws -> Ending {
+        try withFilesystem(mountpoint, uuid: uuid) { fd in
             var status = ds_btrfs_balance_status()
             let what = "cannot balance (\(describe(dataUsage: dataUsage, metadataUsage: metadataUsage)))"
             while true {
@@ -54,9 +55,10 @@ public enum BtrfsBalance {
         }
     }
 
-    /// The running or paused balance's counters; nil when there is none.
-    public static func progress(_ mountpoint: String) throws -> Counters? {
-        try Syscall.withFolder(mountpoint) { fd in
+    /// The running or paused balance's counters; nil when there is none. With `uuid`, read
+    /// only while the btrfs there is that filesystem.
+    public static func progress(_ mountpoint: String, uuid: String? = nil) throws -> Counters? {
+        try withFilesystem(mountpoint, uuid: uuid) { fd in
             var status = ds_btrfs_balance_status()
             switch Syscall.attempt({ ds_btrfs_balance_progress(fd, &status) }) {
             case .success: return Counters(status)
@@ -67,14 +69,35 @@ public enum BtrfsBalance {
     }
 
     /// Cancels the running or paused balance, waiting until the chunk being moved is done.
-    /// No balance to cancel is not a failure.
-    public static func cancel(_ mountpoint: String) throws {
-        try Syscall.withFolder(mountpoint) { fd in
+    /// No balance to cancel is not a failure. With `uuid`, only that filesystem's balance.
+    public static func cancel(_ mountpoint: String, uuid: String? = nil) throws {
+        try withFilesystem(mountpoint, uuid: uuid) { fd in
             switch Syscall.attempt({ ds_btrfs_balance_cancel(fd) }) {
             case .success: return
             case .failure(let code) where code == ENOTCONN: return
             case .failure(let code): throw DockStoreError.system("cannot cancel the balance of", mountpoint, errno: code)
             }
+        }
+    }
+
+    /// Runs `body` with a descriptor of `mountpoint` whose btrfs is `uuid` (any, when nil):
+    /// the filesystem ID is read from that descriptor, so another filesystem mounted there
+    /// after the caller looked is neither balanced nor read.
+    private static func withFilesystem<T>(_ mountpoint: String, uuid: String?, _ body: (Int32) throws -> T) throws -> T {
+        try Syscall.withFolder(mountpoint) { fd in
+            if let uuid {
+                var info = ds_btrfs_fs_info()
+                let found: String
+                switch Syscall.attempt({ ds_btrfs_fs_info(fd, &info) }) {
+                case .success: found = "btrfs " + formatUUID(info.fsid)
+                case .failure(let code) where code == ENOTTY || code == EINVAL: found = "a filesystem that is not btrfs"
+                case .failure(let code): throw DockStoreError.system("cannot read the btrfs filesystem info of", mountpoint, errno: code)
+                }
+                guard found == "btrfs " + uuid.lowercased() else {
+                    throw DockStoreError.failed("\(found) is mounted at \(mountpoint) now, not the btrfs \(uuid) dockstore looked at; its balance is neither started nor read: look with findmnt \(mountpoint)")
+                }
+            }
+            return try body(fd)
         }
     }
 

@@ -35,7 +35,7 @@ struct ReclaimOrphans {
         for decision in decisions {
             let path = "\(reclaimer.store.subvolumes)/\(decision.name)"
             var verdict = decision.verdict
-            if !dryRun, verdict == .delete { verdict = try reclaimer.delete(decision.name) }
+            if !dryRun, verdict == .delete { verdict = try reclaimer.delete(decision.name, uuid: observed.uuid) }
             switch verdict {
             case .delete:
                 deleted += 1
