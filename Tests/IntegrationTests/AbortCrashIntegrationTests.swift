@@ -6,7 +6,9 @@ import Glibc
 #endif
 
 /// The crash matrix of `migrate-ebs --abort` itself, for both methods: a move interrupted
-/// where an abort can still undo it, the abort killed at each of its failpoints
+/// where an abort can still undo it (at a failpoint before the point of return, or killed in
+/// the middle of the kernel's work: replace's device replace, add + remove's remove of the
+/// image's device), the abort killed at each of its failpoints
 /// (`StepCatalog`'s "migrate-ebs METHOD --abort"), then either `--abort` again or a reboot
 /// with the device names shuffled (a blank volume takes the target's old name), the boot's
 /// `provision`, and `--abort` given the target's new name. Every case must converge: the
@@ -24,11 +26,15 @@ struct AbortCrashIntegrationTests {
         case failpoint(String)
         /// Killed while the kernel's device replace runs (it goes on without dockstore).
         case midReplace
+        /// Killed while the kernel removes the image's device: the kill cancels the relocation,
+        /// so the image's device stays a member with part of the chunks moved onto the target.
+        case midRemove
 
         var description: String {
             switch self {
             case .failpoint(let point): return "killed at \(point)"
             case .midReplace: return "killed mid-replace"
+            case .midRemove: return "killed mid-remove"
             }
         }
     }
@@ -45,12 +51,14 @@ struct AbortCrashIntegrationTests {
         method == .replace ? .replace : .removeLoop
     }
 
-    /// The forward failpoints of the move before its point of return, from the catalog, and
-    /// for replace a kill while the kernel's replace runs (the only state `cancel-replace` acts on).
+    /// The forward failpoints of the move before its point of return, from the catalog, and a
+    /// kill in the middle of the step that is that point: for replace while the kernel's
+    /// replace runs (the only state `cancel-replace` acts on), for add + remove while the
+    /// kernel moves the image's chunks off (the image's device is still a member then).
     static func interruptions(_ method: MigrationMethod) -> [Interruption] {
         let forward = FailpointCoverage.reachable("migrate-ebs \(method.rawValue)")
         let before = forward.prefix { $0 != pointOfNoReturn(method).rawValue }.map(Interruption.failpoint)
-        return before + (method == .replace ? [.midReplace] : [])
+        return before + [method == .replace ? .midReplace : .midRemove]
     }
 
     /// Starts the move onto a new target and stops it as `interruption` says; returns the target.
@@ -69,7 +77,36 @@ struct AbortCrashIntegrationTests {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             return disk
+        case .midRemove:
+            let disk = try replaceTests.slowDisk(root, megabytes: 12288)
+            let process = try base.startMigration(root, disk, method: method)
+            let moved = try waitForTheRemove(root, process)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let members = try CapacityProbe.read(mountpoint: root.mountpoint).devices
+            try #require(moved && members.count == 2 && members.allSatisfy { $0.used > 0 },
+                         "\(method) \(interruption): the kill struck while the image's device was being removed, chunks on both: \(members.map { "\($0.path) \($0.used)" })")
+            return disk
         }
+    }
+
+    /// Waits until the kernel removes a device from the store (its exclusive operation) and
+    /// has moved some of the image's chunks off (the image's device holds fewer bytes than
+    /// when the remove began). False when the migration ended or that never came.
+    func waitForTheRemove(_ root: TestRoot, _ process: Process) throws -> Bool {
+        var startUsed: UInt64?
+        for _ in 0..<6000 where process.isRunning {
+            if let figures = try? CapacityProbe.read(mountpoint: root.mountpoint), let id = figures.uuid, figures.devices.count == 2 {
+                let operation = (try? String(contentsOfFile: "/sys/fs/btrfs/\(id)/exclusive_operation", encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                if operation == "device remove", let image = figures.devices.min(by: { $0.devid < $1.devid }) {
+                    if let start = startUsed, image.used + (64 << 20) <= start { return true }
+                    startUsed = startUsed ?? image.used
+                }
+            }
+            usleep(10_000)
+        }
+        return false
     }
 
     /// The store on the image alone, whole again, mounted once; fstab as before the move; no
@@ -104,9 +141,10 @@ struct AbortCrashIntegrationTests {
             for point in points {
                 for then in Then.allCases {
                     let what = "\(method) \(interruption), abort killed at \(point), \(then.rawValue)"
-                    try withTestRoot { root in
+                    // A case that throws is recorded under its name, and the matrix goes on.
+                    do { try withTestRoot { root in
                         let small = interruption.isFailpoint
-                        let (inventory, sums) = try base.layeredStore(root, megabytes: small ? 64 : 512, snapshots: small ? 5 : 3)
+                        let (inventory, sums) = try base.layeredStore(root, megabytes: interruption.storeMegabytes, snapshots: small ? 5 : 3)
                         let fstab = root.read(root.fstab)
                         let disk = try interrupt(root, method, interruption)
                         let killed = try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"], environment: ["DOCKSTORE_FAILPOINT": point])
@@ -146,6 +184,8 @@ struct AbortCrashIntegrationTests {
                         try expectOnTheImage(root, fstab: fstab, inventory: inventory, sums: sums, target: target, what)
                         cases += 1
                         runs += 4
+                    } } catch {
+                        Issue.record("\(what): \(error)")
                     }
                 }
             }
@@ -161,5 +201,16 @@ extension AbortCrashIntegrationTests.Interruption {
     var isFailpoint: Bool {
         if case .failpoint = self { return true }
         return false
+    }
+
+    /// The data the store holds: a little for a failpoint; enough for the kernel to be at
+    /// work when the kill strikes mid-replace; for mid-remove more than one 1 GiB data chunk,
+    /// so the kill finds one chunk moved onto the target and the next one moving.
+    var storeMegabytes: Int {
+        switch self {
+        case .failpoint: return 64
+        case .midReplace: return 512
+        case .midRemove: return 1536
+        }
     }
 }

@@ -395,4 +395,32 @@ struct StoreIdentityIntegrationTests {
         }
         reliability("identity: the image deleted while mounted", cases: 1, runs: 1)
     }
+
+    /// The settings an image build bakes in (README's Kiwi example: DOCKSTORE_SIZE, here with
+    /// DOCKSTORE_THICK) describe the image: after migrate-ebs moved the store, the boot's
+    /// provision brings it up from the volume (found by its UUID) instead of refusing a size
+    /// for a device store, which would fail the boot unit at every boot.
+    @Test func theImagesSettingsStillBringTheMovedStoreUp() throws {
+        try withTestRoot { root in
+            try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_SIZE=\"2G\"\nDOCKSTORE_THICK=\"yes\"\n")
+            let (inventory, sums) = try store(root)
+            let disk = try root.attachDisk(megabytes: 12288)
+            let moved = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(moved.status == 0, "\(moved.stdout) \(moved.stderr)")
+            let loops = root.loopDevices()
+            for entry in root.mounts() { _ = umount2(entry.target, 0) }
+            root.forgetBtrfs(loops)
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0, "the boot-time provision: \(boot.stdout) \(boot.stderr)")
+            #expect(root.mounts().first { $0.target == root.mountpoint }?.source == disk, "\(root.mounts())")
+            #expect((try? self.inventory(root)) == inventory, "DATA: subvolume inventory")
+            #expect((try? self.sums(root)) == sums, "DATA: checksums")
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout) \(again.stderr)")
+            // Typed on the command line, a size for the device store is still refused.
+            let typed = try root.dockstore(["provision", "--size", "2G"])
+            #expect(typed.status == 64 && typed.stderr.contains("are for the image"), "\(typed.stdout) \(typed.stderr)")
+        }
+        reliability("identity: an image build's settings after the move to a volume", cases: 1, runs: 3)
+    }
 }

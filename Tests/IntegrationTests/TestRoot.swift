@@ -187,7 +187,15 @@ final class TestRoot {
             for entry in mounts() where umount2(entry.target, 0) != 0 {
                 _ = umount2(entry.target, Int32(MNT_DETACH))
             }
-            for device in loopDevices() { _ = try? run("/usr/sbin/losetup", ["-d", device]) }
+            // Detached by name only while the device still reads the file it read when listed:
+            // an image's loop device the kernel autoclears after the listing is free at once,
+            // and another run attaching a disk may get that name before a `losetup -d` by name
+            // (a process start later, seconds under load) would detach that run's disk.
+            for listed in loopDevices().compactMap({ try? LoopDevice.status($0) }) {
+                guard let now = try? LoopDevice.status(listed.path),
+                      now.backingDevice == listed.backingDevice, now.backingInode == listed.backingInode else { continue }
+                try? LoopDevice.detach(listed.path)
+            }
             if mounts().isEmpty && loopDevices().isEmpty { break }
             usleep(200_000)
         }

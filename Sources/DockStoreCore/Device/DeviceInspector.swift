@@ -23,7 +23,7 @@ struct DeviceInspector {
         var family: Set<UInt64> = [status.rdev]
         var names = [name]
         if disk == name {
-            for partition in sysfs.partitions(of: disk) {
+            for partition in try sysfs.partitions(of: disk) {
                 names.append(partition)
                 family.insert(try deviceNumber(partition))
             }
@@ -36,7 +36,7 @@ struct DeviceInspector {
         observed.swap = try SwapTable.paths().contains { path in
             try FileStatus.following(path).map { family.contains($0.rdev) } ?? false
         }
-        observed.holders = names.flatMap { sysfs.holders(of: $0) }
+        observed.holders = try names.flatMap { try sysfs.holders(of: $0) }
         observed.holders += try LoopDevice.loops(overBlockDevices: family, node: status).map { "\($0) (a loop device over it)" }
         for member in names {
             if let uuid = try BtrfsSysfs.filesystem(withMember: member) { observed.btrfsMemberOf = uuid }

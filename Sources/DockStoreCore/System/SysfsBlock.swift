@@ -32,14 +32,16 @@ public struct SysfsBlock: Sendable {
         return parts.count >= 2 ? String(parts[parts.count - 2]) : name
     }
 
-    /// The partitions of a disk (`nvme1n1p1`, …).
-    public func partitions(of disk: String) -> [String] {
-        entries("\(root)/block/\(disk)").filter { access("\(root)/block/\(disk)/\($0)/partition", F_OK) == 0 }
+    /// The partitions of a disk (`nvme1n1p1`, …). A folder that cannot be read throws: a
+    /// mounted partition it hides would make the disk look free.
+    public func partitions(of disk: String) throws -> [String] {
+        try listed("\(root)/block/\(disk)").filter { access("\(root)/block/\(disk)/\($0)/partition", F_OK) == 0 }
     }
 
-    /// What holds the device open for itself: device-mapper or md devices built on it.
-    public func holders(of name: String) -> [String] {
-        entries("\(root)/class/block/\(name)/holders")
+    /// What holds the device open for itself: device-mapper or md devices built on it. A
+    /// holders folder that cannot be read throws: cannot tell is not "held by nothing".
+    public func holders(of name: String) throws -> [String] {
+        try listed("\(root)/class/block/\(name)/holders")
     }
 
     /// The whole disks whose name starts with a prefix (`nvme`), sorted.
@@ -58,5 +60,13 @@ public struct SysfsBlock: Sendable {
 
     func entries(_ folder: String) -> [String] {
         (FolderEntries.names(folder) ?? []).sorted()
+    }
+
+    /// `entries` for a folder every device has: one that cannot be read throws with its errno.
+    func listed(_ folder: String) throws -> [String] {
+        guard let names = FolderEntries.names(folder) else {
+            throw DockStoreError.system("cannot read", folder, errno: errno)
+        }
+        return names.sorted()
     }
 }

@@ -55,29 +55,9 @@ extension Dockstore {
             }
             let host = try global.host()
             let paths = try store.paths(host)
-            let settings = try paths.settings.value()
-            let bytes = try size.map { try ByteSize.parse($0, what: "--size") } ?? settings.size
-            var explicitDevice = try deviceRequest(settings)
-            if device == nil, let named = explicitDevice,
-               let redirect = try RecordedStore.redirect(host: host, mountpoint: paths.mountpoint, named: named.spec,
-                                                         label: ProvisionRequest.defaultLabel) {
-                Output.warning(redirect.warning)
-                explicitDevice?.spec = redirect.spec
-            }
-            var chosenDevice = explicitDevice
-            if chosenDevice == nil, let moved = try MigratedStore.device(host: host, image: paths.image, mountpoint: paths.mountpoint) {
-                chosenDevice = try DeviceRequest(spec: moved, wait: settings.wait ?? DeviceRequest.defaultWait)
-            }
-            var request = try ProvisionRequest(image: paths.image, mountpoint: paths.mountpoint, size: bytes,
-                                               thick: thick || settings.thick == true,
-                                               device: chosenDevice)
-            request.followsMigration = explicitDevice == nil && chosenDevice != nil
-            request.extraMountOptions = try mountOptions.map { try MountOptions.parse($0, what: "--mount-options") }
-                ?? settings.mountOptions
-            request.driver = settings.backend
-            if let driver = settings.backend {
-                request.driverOptions = try settings.backendOptions.map { try StorageOption(parsing: $0, for: driver) }
-            }
+            let choices = try flags.choices(over: try paths.settings.value())
+            let (request, redirected) = try choices.request(host: host, paths: paths)
+            if let redirected { Output.warning(redirected) }
             let provisioner = Provisioner(host: host, request: request, settings: paths.settings)
 
             // A refusal or nothing to do creates no lock file; a retired image to remove is a change.
@@ -131,23 +111,10 @@ extension Dockstore {
             request.device?.spec.description ?? host.real(request.image)
         }
 
-        /// The device from the command line, else from the settings file.
-        func deviceRequest(_ settings: ProvisionSettings) throws -> DeviceRequest? {
-            guard let spec = try device.map({ try DeviceSpec($0) }) ?? settings.device else {
-                for (given, name) in [(volumeId != nil, "--volume-id"), (filesystem != nil, "--fs"), (force, "--force"), (wait != nil, "--wait")] where given {
-                    throw DockStoreError.usage("\(name) goes with --device")
-                }
-                return nil
-            }
-            let fs = try filesystem.map { text -> DeviceFilesystem in
-                guard let fs = DeviceFilesystem(rawValue: text) else {
-                    throw DockStoreError.usage("--fs '\(text)' is not one of btrfs, xfs, ext4")
-                }
-                return fs
-            } ?? settings.filesystem ?? .btrfs
-            return try DeviceRequest(spec: spec, filesystem: fs, force: force,
-                                     volumeID: try volumeId.map { try EBSVolumeID(parsing: $0, what: "--volume-id") } ?? settings.volumeID,
-                                     wait: wait ?? settings.wait ?? DeviceRequest.defaultWait)
+        /// The flags as typed; `ProvisionFlags.choices(over:)` combines them with the settings.
+        var flags: ProvisionFlags {
+            ProvisionFlags(size: size, thick: thick, device: device, volumeID: volumeId, filesystem: filesystem,
+                           force: force, wait: wait, mountOptions: mountOptions)
         }
     }
 }
