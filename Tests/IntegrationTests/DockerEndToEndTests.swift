@@ -69,6 +69,16 @@ struct DockerEndToEndTests {
                                             "i=0; while true; do echo $i >> /log || exit 7; i=$((i+1)); /bin/busybox usleep 20000; done"])
             #expect(writer.status == 0, "\(writer.stderr)")
             usleep(500_000)
+            // The writer's own layer changes throughout; every other layer (the image's, the
+            // keepers' and their init layers) must read the same after the move.
+            let writerID = try daemon.docker(["inspect", "-f", "{{.Id}}", "writer"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let writerLayer = try #require(root.read("\(root.mountpoint)/image/btrfs/layerdb/mounts/\(writerID)/mount-id")?.trimmingCharacters(in: .whitespacesAndNewlines), "the writer's mount id")
+            let layerSums = {
+                try root.sh("cd \(root.mountpoint)/btrfs/subvolumes && find . -path './\(writerLayer)' -prune -o -type f -print0 | sort -z | xargs -0 sha256sum")
+            }
+            let inventoryBefore = try MigrationIntegrationTests().inventory(root)
+            let sumsBefore = try layerSums()
+            let usedBefore = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
 
             let disk = try root.attachDisk(megabytes: 8192)
             let migrate = try root.dockstore(["migrate-ebs", disk, "--yes"])
@@ -76,6 +86,11 @@ struct DockerEndToEndTests {
             #expect(migrate.stdout.contains("Verified: the same"))
             #expect(migrate.stdout.contains("Method: device replace"), "\(migrate.stdout)")
             #expect(root.status(root.image) == nil)
+            #expect(try MigrationIntegrationTests().inventory(root) == inventoryBefore, "DATA: the subvolume inventory (ids, UUIDs, parents) changed")
+            #expect(try layerSums() == sumsBefore, "DATA: the checksums of the layers but the writer's changed")
+            let usedAfter = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
+            let growth = String(format: "%.2f", Double(usedAfter) / Double(max(usedBefore, 1)))
+            #expect(growth == "1.00", "bytes used ×1.00 (the writer appends a few bytes): \(usedBefore) → \(usedAfter)")
 
             let images = try daemon.docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])
             #expect(images.stdout.contains("busybox:test"))
