@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// The steps of a move by device replace. Each looks at the kernel's state before it acts,
 /// so a re-run after a kill, a reboot or a power cut continues where the kernel is.
 extension Migrator {
@@ -40,6 +46,42 @@ extension Migrator {
                   try !isMember(target, of: reading) else { return }
             run = try BtrfsDeviceReplace.start(replacing: devid, with: target, at: mountpoint)
         }
+        do {
+            try follow(run, replacing: devid, with: target, at: mountpoint, interval: interval, moving: moving)
+        } catch let failure where run != nil {
+            throw try recordFailedStart(failure, onto: target, at: mountpoint)
+        }
+    }
+
+    /// A replace whose START failed (ENOSPC when the kernel cannot set a block group read-only
+    /// for lack of room for a new chunk, EIO, ...) left its target as a cancel does: the
+    /// store's superblock written there with its magic zeroed, which no signature describes.
+    /// It is recorded like a canceled target (`CanceledReplaceTarget`), so that a re-run,
+    /// `--abort` and `provision --device` accept exactly that volume, and the journal says
+    /// the replace failed; the error names the remedy.
+    private func recordFailedStart(_ failure: Error, onto target: String, at mountpoint: String) throws -> Error {
+        let uuid = try BtrfsFilesystem.open(mountpoint).uuid
+        guard try !BtrfsDeviceReplace.status(at: mountpoint).state.isOngoing else { return failure }
+        if let scratched = try BtrfsSuperblock.readScratched(target), scratched.fsid == uuid, scratched.devid == 0 {
+            try recordCanceled(target, deviceUUID: scratched.deviceUUID, uuid: uuid)
+        }
+        if var journal = try MigrationJournal.read(host: host) {
+            journal.phase = "replace failed"
+            try AtomicFile.write(Self.journal, on: host, try journal.encoded(), mode: 0o600)
+        }
+        let noRoom = (failure as? DockStoreError)?.code == ENOSPC
+        let remedy = noRoom
+            ? "the store has no room for the chunk the kernel needs to start a replace: free space (docker system prune, dockstore reclaim) or grow the image, then re-run migrate-ebs, or close the migration with migrate-ebs --abort"
+            : "see the kernel log (dmesg | grep dev_replace), then re-run migrate-ebs, or close the migration with migrate-ebs --abort"
+        // ENOSPC is the kernel refusing the request (the store did not change): exit 2.
+        return DockStoreError(noRoom ? .refused : .failed, "\(failure); the store stays on the image and \(target) is recorded as its failed replace target (re-run, --abort and provision --device accept it): \(remedy)",
+                              code: (failure as? DockStoreError)?.code)
+    }
+
+    /// Follows the replace the kernel runs until it finished, reporting progress.
+    private func follow(_ startedRun: BtrfsDeviceReplace.Run?, replacing devid: UInt64, with target: String, at mountpoint: String,
+                        interval: Double, moving: @escaping @Sendable (MoveProgress) -> Void) throws {
+        var run = startedRun
         while true {
             if let started = run, try started.poll() != nil { run = nil }
             let status = try BtrfsDeviceReplace.status(at: mountpoint)

@@ -1,0 +1,40 @@
+import DockStoreCore
+import Foundation
+import Testing
+
+/// `migrate-ebs` whose device replace the kernel fails to start (issue 18): a healthy 4 GiB
+/// store with 2.5 GiB of files has no room for the chunk the kernel needs to set a block group
+/// read-only, so START returns ENOSPC after it wrote the store's superblock (magic zeroed) onto
+/// the target. The target is recorded like a canceled one: re-run, `--abort` and
+/// `provision --device` accept it, and the files are untouched.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct MigrationReplaceFailureIntegrationTests {
+    @Test func aReplaceTheKernelCannotStartLeavesItsTargetUsable() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "4G"]).status == 0)
+            try root.sh("for i in $(seq 0 24); do dd if=/dev/urandom of='\(root.mountpoint)'/f$i bs=1M count=100 status=none; done; sync")
+            let sums = try root.sh("cd '\(root.mountpoint)' && sha256sum f*")
+            let file = root.path + "/ebs8.img"
+            try root.sh("truncate -s 8G '\(file)'")
+            let disk = try root.sh("losetup -f --show '\(file)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let record = root.path + "/var/lib/dockstore/canceled-replace-targets.json"
+
+            let failed = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(failed.status == 2 && failed.stderr.contains("No space left on device") && failed.stderr.contains("failed replace target"),
+                    "\(failed.stdout) \(failed.stderr)")
+            #expect(root.read(record)?.contains("\"device\":\"\(disk)\"") == true, "the failed start records the target: \(root.read(record) ?? "none")")
+            let again = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(again.status == 2 && !again.stderr.contains("holds data"), "the re-run retries: \(again.stdout) \(again.stderr)")
+            let abort = try root.dockstore(["migrate-ebs", disk, "--abort", "--yes"])
+            #expect(abort.status == 0, "\(abort.stdout) \(abort.stderr)")
+            #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "the journal is closed")
+            #expect(try root.sh("cd '\(root.mountpoint)' && sha256sum f*") == sums, "DATA: the files are untouched")
+            let after = try root.dockstore(["migrate-ebs", disk, "--dry-run"])
+            #expect(after.status == 0 && !after.stderr.contains("holds data"), "the volume stays usable after --abort: \(after.stdout) \(after.stderr)")
+            try root.sh("mkdir -p '\(root.path)/srv'")
+            let plan = try root.dockstore(["provision", "--device", disk, "--dry-run", "--mountpoint", "/srv/docker-b", "--image", "/srv/docker-b.btrfs"])
+            #expect(plan.status == 0 && plan.stdout.contains("wipe every signature on \(disk), then format"), "\(plan.stdout) \(plan.stderr)")
+            root.forgetBtrfs([disk])
+        }
+    }
+}
