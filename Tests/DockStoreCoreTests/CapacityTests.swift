@@ -296,6 +296,11 @@ import Testing
         #expect(throws: DockStoreError.self) { try GrowPlanner.plan(loop, to: 20 << 30, allowOvercommit: false) }
         #expect(try GrowPlanner.plan(loop, to: 20 << 30, allowOvercommit: true).warnings.count == 1)
         #expect(throws: DockStoreError.self) { try GrowPlanner.plan(loop, to: nil, allowOvercommit: false) }
+        var lent = loop
+        lent.reclaimOpen = true
+        #expect(throws: DockStoreError.refused("a dockstore reclaim run lent the store at /m temporary room and has not given it back (/var/lib/dockstore/reclaim.json); dockstore reclaim gives the lent room back first: run it, then grow")) {
+            try GrowPlanner.plan(lent, to: 2 << 30, allowOvercommit: false)
+        }
         let ebs = GrowObservation(mountpoint: "/m", fstype: "btrfs", uuid: "u",
                                   devices: [.init(devid: 1, path: "/dev/nvme1n1", btrfsSize: 100 << 30, blockSize: 200 << 30, image: nil)])
         #expect(try GrowPlanner.plan(ebs, to: nil, allowOvercommit: false).steps == [.resizeFilesystem(devid: 1, uuid: "u", from: 100 << 30, to: 200 << 30)])

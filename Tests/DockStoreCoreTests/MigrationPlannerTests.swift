@@ -91,6 +91,8 @@ import Testing
     }
 
     static let refusals: [(String, MigrationObservation, String)] = [
+        ("a reclaim journal with room lent", o { $0.reclaimOpen = true },
+         "dockstore reclaim gives the lent room back first: run it, then migrate-ebs"),
         ("another device while A is added", o {
             $0.members = [loop, a]; $0.targetDevid = nil; $0.target = other; $0.targetPath = "/dev/nvme2n1"
             $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"; $0.journal = journal

@@ -140,6 +140,14 @@ import Testing
         }
     }
 
+    @Test func someoneElsesPausedBalanceIsResumedOrCancelledNotWaitedFor() throws {
+        var f = Self.exhausted()
+        f.condition.exclusiveOperation = "balance paused"
+        #expect(throws: DockStoreError.refused("a btrfs balance is paused on /var/lib/docker (btrfs balance status /var/lib/docker); reclaim starts no balance beside it, and a paused balance never finishes by itself: resume it (btrfs balance resume /var/lib/docker) or cancel it (btrfs balance cancel /var/lib/docker), then run reclaim again")) {
+            try Self.plan(Self.observed(f, journal: nil))
+        }
+    }
+
     @Test func anInterruptedRunIsFinished() throws {
         let uuid = Self.exhausted().uuid ?? ""
         // Its balance resumed at mount (or is paused): cancelled first; its image room is completed and used.

@@ -42,7 +42,11 @@ struct ReclaimRefusalIntegrationTests {
             let before = files(root)
             let result = try root.dockstore(["reclaim"])
             #expect(result.status == 2, "\(result.stderr)")
-            #expect(result.stderr.contains("a btrfs balance paused is running on"), "\(result.stderr)")
+            #expect(result.stderr.contains("a btrfs balance is paused on"), "\(result.stderr)")
+            // A paused balance never finishes by itself: the remedy is to resume or cancel it.
+            #expect(result.stderr.contains("btrfs balance resume \(root.mountpoint)") && result.stderr.contains("btrfs balance cancel \(root.mountpoint)"),
+                    "\(result.stderr)")
+            #expect(!result.stderr.contains("once that has finished"), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1)
             unchanged(root, before, "paused balance")
             try root.sh("btrfs balance cancel \(root.mountpoint)")

@@ -17,5 +17,6 @@ extension GrowObservation {
                    image: try backing(member, btrfs.uuid))
         }
         self.init(mountpoint: mountpoint, fstype: "btrfs", uuid: btrfs.uuid, devices: devices)
+        reclaimOpen = try store.reclaimOpen.value()
     }
 }

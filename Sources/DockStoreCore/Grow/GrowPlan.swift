@@ -19,6 +19,10 @@ public struct GrowObservation: Sendable, Equatable {
     /// The btrfs's filesystem UUID (nil for another filesystem): the resize re-checks it.
     public var uuid: String?
     public var devices: [Device]
+    /// A reclaim journal is open: a reclaim run lent the store temporary room it has not
+    /// given back. Grow refuses then: the give-back would cut the store back to the size the
+    /// journal recorded, undoing the growth.
+    public var reclaimOpen = false
 
     public init(mountpoint: String, fstype: String, uuid: String?, devices: [Device]) {
         self.mountpoint = mountpoint
@@ -70,6 +74,9 @@ public enum GrowPlanner {
         guard observed.fstype == "btrfs" else {
             let tool = observed.fstype == "xfs" ? "xfs_growfs \(observed.mountpoint)" : "resize2fs on its device"
             throw DockStoreError.refused("\(observed.mountpoint) is \(observed.fstype), not btrfs; grow it with \(tool)")
+        }
+        if observed.reclaimOpen {
+            throw DockStoreError.refused("a dockstore reclaim run lent the store at \(observed.mountpoint) temporary room and has not given it back (\(ReclaimJournal.path.string)); dockstore reclaim gives the lent room back first: run it, then grow")
         }
         guard observed.devices.count == 1, let device = observed.devices.first else {
             throw DockStoreError.refused("\(observed.mountpoint) spans \(observed.devices.count) devices (a migration in progress?); finish it with dockstore migrate-ebs first")

@@ -13,7 +13,7 @@ public struct Grower: Sendable {
     }
 
     public func observe() throws -> GrowObservation {
-        let store = StoreObserver(host: host, imagePath: nil, mountpointPath: mountpoint, sysfs: "/sys", settings: settings).observe(.mount)
+        let store = StoreObserver(host: host, imagePath: nil, mountpointPath: mountpoint, sysfs: "/sys", settings: settings).observe([.mount, .files])
         var observed = try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDevice(path: $0.path, lock: false).size() },
                                            backing: { member, uuid in
             CapacityProbe.hostBacking(BtrfsReading(uuid: uuid, spaces: [], devices: [member]), sysfs: "/sys")

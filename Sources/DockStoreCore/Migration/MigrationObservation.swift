@@ -13,6 +13,10 @@ public struct MigrationObservation: Sendable, Equatable {
     /// while mounted (the kernel marks its backing file deleted): it holds part of the store,
     /// and nothing proves it is the image any more.
     public var orphanedLoopMember: BtrfsReading.Device?
+    /// A reclaim journal is open: a reclaim run lent the store temporary room (a grown image,
+    /// a temporary member) it has not given back. A migration does not start then: the
+    /// give-back would shrink whatever device the store is on by the lent room.
+    public var reclaimOpen = false
     /// The target device; nil when it already is a member of the filesystem.
     public var target: DeviceObservation?
     /// The target's devid when it is already a member (a re-run after a crash).

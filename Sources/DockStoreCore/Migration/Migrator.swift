@@ -37,6 +37,7 @@ public struct Migrator: Sendable {
             targetBackedByStore: false, replace: nil, replaceRefused: "not read: no btrfs is mounted at \(target)",
             replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil,
             targetReleasedByStore: false, loopDeviceSize: nil)
+        o.reclaimOpen = try store.reclaimOpen.value()
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
             let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
             throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")

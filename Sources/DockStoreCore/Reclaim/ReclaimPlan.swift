@@ -77,6 +77,10 @@ public enum ReclaimPlanner {
         var cancel = false
         if let operation = f.condition.exclusiveOperation {
             guard o.journal != nil, operation.hasPrefix("balance") else {
+                // A paused balance holds the exclusive operation until someone resumes or cancels it.
+                guard operation != "balance paused" else {
+                    throw DockStoreError.refused("a btrfs balance is paused on \(mp) (btrfs balance status \(mp)); reclaim starts no balance beside it, and a paused balance never finishes by itself: resume it (btrfs balance resume \(mp)) or cancel it (btrfs balance cancel \(mp)), then run reclaim again")
+                }
                 throw DockStoreError.refused("a btrfs \(operation) is running on \(mp); reclaim starts no balance beside it: run it again once that has finished (btrfs balance status \(mp))")
             }
             cancel = true

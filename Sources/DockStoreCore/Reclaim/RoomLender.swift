@@ -33,9 +33,16 @@ public struct RoomLender: Sendable {
             let (_, devid) = try imageRoom(room)
             if try memberSize(devid) < room.grownSize { try host.resizeBtrfs(devid, to: room.grownSize, at: mountpoint, uuid: uuid) }
         case .roomShrink:
-            let (_, devid) = try imageRoom(room)
+            let (image, devid) = try imageRoom(room)
             guard let originalDevice = room.originalDeviceSize else { throw incomplete(room) }
-            if try memberSize(devid) > originalDevice { try host.resizeBtrfs(devid, to: originalDevice, at: mountpoint, uuid: uuid) }
+            // Gives back only what it lent, to the member it lent it to: that member is still
+            // the loop device over the image, and no bigger than reclaim made it.
+            _ = try imageLoop(image, devid: devid)
+            let size = try memberSize(devid)
+            guard size <= room.grownSize else {
+                throw DockStoreError.failed("btrfs device \(devid) of \(mountpoint) is \(ByteSize.format(size)), more than the \(ByteSize.format(room.grownSize)) reclaim grew it to: it was grown since, and reclaim shrinks it by no more than it lent; to keep that size, move the journal \(host.real(ReclaimJournal.path)) aside")
+            }
+            if size > originalDevice { try host.resizeBtrfs(devid, to: originalDevice, at: mountpoint, uuid: uuid) }
         case .roomTruncate:
             try truncate(room)
         case .roomFile:

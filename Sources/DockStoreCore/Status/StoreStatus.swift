@@ -190,8 +190,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 if var capacity = status.capacity, journal.filesystemUUID == capacity.uuid {
                     capacity.remedyContext = RemedyContext.read(host: host, figures: capacity)
                     status.reclaim = LentRoom(journal, figures: capacity, now: WallClock.seconds()).summary(reclaim: Remedy.reclaim(capacity))
+                } else if let mounted = status.capacity?.uuid {
+                    status.reclaim = "a reclaim journal of the btrfs \(journal.filesystemUUID) is open (\(host.real(ReclaimJournal.path))), not of the btrfs \(mounted) mounted here; dockstore reclaim finishes it once that store is mounted"
                 } else {
-                    status.reclaim = "a reclaim journal of the btrfs \(journal.filesystemUUID) is open (\(host.real(ReclaimJournal.path))), not of the store mounted here; dockstore reclaim finishes it once that store is mounted"
+                    status.reclaim = "a reclaim journal of the btrfs \(journal.filesystemUUID) is open (\(host.real(ReclaimJournal.path))) and no btrfs is mounted at \(status.mountpoint); mount the store (dockstore provision attaches a temporary member first), then dockstore reclaim finishes it"
                 }
             }
         } catch let error as DockStoreError {
