@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// The steps of a move by device replace. Each looks at the kernel's state before it acts,
 /// so a re-run after a kill, a reboot or a power cut continues where the kernel is.
 extension Migrator {
@@ -69,7 +63,7 @@ extension Migrator {
             journal.phase = "replace failed"
             try AtomicFile.write(Self.journal, on: host, try journal.encoded(), mode: 0o600)
         }
-        let noRoom = (failure as? DockStoreError)?.code == ENOSPC
+        let noRoom = (failure as? DockStoreError)?.code == Errno.noSpace
         let remedy = noRoom
             ? "the store has no room for the chunk the kernel needs to start a replace: free space (docker system prune, dockstore reclaim) or grow the image, then re-run migrate-ebs, or close the migration with migrate-ebs --abort"
             : "see the kernel log (dmesg | grep dev_replace), then re-run migrate-ebs, or close the migration with migrate-ebs --abort"
