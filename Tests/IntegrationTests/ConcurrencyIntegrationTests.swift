@@ -55,7 +55,9 @@ struct ConcurrencyIntegrationTests {
             let statuses = Set([a.terminationStatus, b.terminationStatus])
             #expect(statuses.isSubset(of: [0, 3]) && statuses.contains(0), "one provisions, the other waits (0) or says the lock is busy (3): \(statuses)")
             #expect(root.mounts().count == 1)
-            #expect(root.read(root.fstab)?.split(separator: "\n").count == 1)
+            let fstab = root.read(root.fstab)?.split(separator: "\n") ?? []
+            #expect(fstab.filter { !$0.hasPrefix("#") }.count == 1, "one store line: \(fstab)")
+            #expect(fstab.filter { $0.hasPrefix("#") } == [Substring(FstabFile.createdMark)], "the fstab provision created, marked once: \(fstab)")
             #expect(try root.dockstore(["status"]).status == 0)
         }
         reliability("two provisions at once", cases: 1, runs: 2)
