@@ -75,7 +75,7 @@ struct DaemonJSONOracleTests {
                 return
             }
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(root.read(root.sysconfig)?.contains("--storage-driver=btrfs") == false, "\(root.read(root.sysconfig) ?? "")")
+            #expect(root.read(root.sysconfig)?.contains("--storage-driver=btrfs") != true, "\(root.read(root.sysconfig) ?? "")")
             let (dockerd, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
             defer { dockerd?.stop() }
             let started = try #require(dockerd, "dockerd refused: \(log)")

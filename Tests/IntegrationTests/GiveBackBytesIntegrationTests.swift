@@ -102,6 +102,7 @@ struct GiveBackBytesIntegrationTests {
     @Test func ownerGroupAndModeStay() throws {
         try withTestRoot { root in
             try root.write(root.sysconfig, "A=1\n")
+            try root.write(root.fstab, "# the admin's fstab\n")
             try root.sh("chown 123:45 \(root.sysconfig) && chmod 2640 \(root.sysconfig) && chown 0:42 \(root.fstab) && chmod 640 \(root.fstab)")
             try #require(try root.dockstore(["provision", "--size", "200M"]).status == 0)
             for (file, owner, mode) in [(root.sysconfig, "123:45", "2640"), (root.sysconfig + ".dockstore.bak", "123:45", "2640"),
