@@ -15,7 +15,7 @@ struct DeviceIntegrationTests {
             #expect(result.status == 0, "\(result.stderr)")
             let uuid = try root.sh("blkid -s UUID -o value \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(try root.sh("blkid -s LABEL -o value \(disk)") == "docker\n")
-            #expect(root.read(root.fstab) == "UUID=\(uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
+            #expect(root.read(root.fstab) == TestRoot.createdFstab("UUID=\(uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"))
             let mount = try #require(root.mounts().first)
             #expect(mount.source == disk)
             #expect(mount.target == root.mountpoint)
@@ -42,7 +42,7 @@ struct DeviceIntegrationTests {
             #expect(result.status == 0, "\(result.stderr)")
             #expect(!result.stdout.contains("format"))
             #expect(root.read(root.mountpoint + "/kept") == "layer\n")
-            #expect(root.read(root.fstab) == "UUID=\(uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
+            #expect(root.read(root.fstab) == TestRoot.createdFstab("UUID=\(uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"))
         }
     }
 
@@ -182,7 +182,7 @@ struct DeviceIntegrationTests {
                 let rerun = try root.dockstore(["provision", "--device", disk])
                 #expect(rerun.status == 0, "\(point): \(rerun.stderr)")
                 let uuid = try root.sh("blkid -s UUID -o value \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
-                #expect(root.read(root.fstab) == "UUID=\(uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n", "\(point)")
+                #expect(root.read(root.fstab) == TestRoot.createdFstab("UUID=\(uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"), "\(point)")
                 #expect(root.mounts().map(\.source) == [disk], "\(point)")
                 #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"log-level\": \"warn\"\n}\n", "\(point)")
                 #expect(try root.dockstore(["provision", "--device", disk]).stdout.contains("nothing to do"), "\(point)")

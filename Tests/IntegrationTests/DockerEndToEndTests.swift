@@ -89,8 +89,11 @@ struct DockerEndToEndTests {
             #expect(try MigrationIntegrationTests().inventory(root) == inventoryBefore, "DATA: the subvolume inventory (ids, UUIDs, parents) changed")
             #expect(try layerSums() == sumsBefore, "DATA: the checksums of the layers but the writer's changed")
             let usedAfter = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
+            // ×1.00 means no extent was copied apart from what it shared: on this 2 MiB store a
+            // duplicated busybox layer alone would add over 1 MiB, while the writer's appends and
+            // their copy-on-write blocks during the move stay within 256 KiB.
             let growth = String(format: "%.2f", Double(usedAfter) / Double(max(usedBefore, 1)))
-            #expect(growth == "1.00", "bytes used ×1.00 (the writer appends a few bytes): \(usedBefore) → \(usedAfter)")
+            #expect(usedAfter <= usedBefore + 256 * 1024, "bytes used ×\(growth) (the writer appends a few bytes): \(usedBefore) → \(usedAfter)")
 
             let images = try daemon.docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])
             #expect(images.stdout.contains("busybox:test"))

@@ -122,7 +122,8 @@ struct LostUpdateIntegrationTests {
                 try root.sh("mkdir -p \"$(dirname '\($0)')\"")
                 try root.write($0, other)
             }
-            #expect(dropIn == DockerDropIn.render(mountpoint: try HostPath("/var/lib/docker", what: "the mountpoint")), "\(dropIn)")
+            let afterFolderRecord = String(decoding: DockerDropIn.createdFolders(in: Array(dropIn.utf8)).rest, as: UTF8.self)
+            #expect(afterFolderRecord == DockerDropIn.render(mountpoint: try HostPath("/var/lib/docker", what: "the mountpoint")), "\(dropIn)")
         }
     }
 }

@@ -68,7 +68,7 @@ struct MigrationIntegrationTests {
             let usedAfter = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
             #expect(Double(usedAfter) <= Double(usedBefore) * 1.05, "bytes used did not grow: \(usedBefore) → \(usedAfter)")
             let uuid = try root.sh("blkid -s UUID -o value \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(root.read(root.fstab) == "UUID=\(uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
+            #expect(root.read(root.fstab) == TestRoot.createdFstab("UUID=\(uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"))
             #expect(root.status(root.image) == nil, "the image is gone")
             #expect(root.loopDevices() == [disk], "no loop device but the stand-in EBS volume is left")
             #expect(try root.dockstore(["status"]).status == 0)
@@ -127,7 +127,7 @@ struct MigrationIntegrationTests {
                 #expect(root.status(root.image) == nil, "\(point)")
                 #expect(retiredImageIsGone(root), "\(point): the renamed image is removed")
                 #expect(root.loopDevices() == [disk], "\(point)")
-                #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true, "\(point)")
+                #expect(root.fstabAfterCreatedMark?.hasPrefix("UUID=") == true, "\(point)")
                 #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "\(point)")
             }
         }
@@ -161,7 +161,7 @@ struct MigrationIntegrationTests {
                 #expect((try? self.sums(root)) == sums, "DATA: \(point): checksums")
                 #expect(root.status(root.image) == nil, "\(point)")
                 #expect(retiredImageIsGone(root), "\(point): the renamed image is removed")
-                #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true, "\(point)")
+                #expect(root.fstabAfterCreatedMark?.hasPrefix("UUID=") == true, "\(point)")
                 runs += 3
             }
         }
@@ -190,7 +190,7 @@ struct MigrationIntegrationTests {
             #expect(finish.status == 0, "\(finish.stderr)")
             #expect(try self.sums(root) == sums, "DATA: checksums")
             #expect(root.status(root.image) == nil)
-            #expect(root.read(root.fstab)?.hasPrefix("UUID=") == true)
+            #expect(root.fstabAfterCreatedMark?.hasPrefix("UUID=") == true)
         }
     }
 
