@@ -212,7 +212,7 @@ struct MigrationReplaceIntegrationTests {
                 let imageLoops = { try root.sh("losetup -n -O NAME -j \(root.image)").trimmingCharacters(in: .whitespacesAndNewlines) }
                 #expect(try imageLoops().isEmpty, "seed \(seed): no loop device over the image at boot")
                 // systemd's mount of the fstab line (mount(8) binds its own loop device).
-                let line = try #require(root.read(root.fstab)?.split(separator: "\n").first.map(String.init), "the fstab line")
+                let line = try #require(root.fstabAfterCreatedMark?.split(separator: "\n").first.map(String.init), "the fstab line")
                 let fields = line.split(separator: " ").map(String.init)
                 let options = fields[3].split(separator: ",").filter { !$0.hasPrefix("x-") && $0 != "nofail" }.joined(separator: ",")
                 let systemd = try root.run("/bin/mount", ["-t", "btrfs", "-o", options, root.path + fields[0], root.mountpoint])

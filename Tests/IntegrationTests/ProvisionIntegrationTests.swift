@@ -30,7 +30,7 @@ struct ProvisionIntegrationTests {
             let loop = try #require(try LoopDevice.status(mount.source))
             #expect(loop.autoclear, "libmount attaches the loop device with autoclear")
 
-            #expect(root.read(root.fstab) == Self.expectedLine + "\n")
+            #expect(root.read(root.fstab) == TestRoot.createdFstab(Self.expectedLine + "\n"))
             #expect(root.read(root.dropIn)?.contains("[Unit]\nRequiresMountsFor=/var/lib/docker\n") == true)
             let sysconfig = try SysconfigFile(path: root.sysconfig, text: try #require(root.read(root.sysconfig)))
             #expect(sysconfig.value("DOCKER_OPTS") == "--storage-driver=btrfs")

@@ -102,7 +102,7 @@ struct RefusedTreeIntegrationTests {
                 #expect(outputs.filter { $0.contains("[create-image]") }.count == 1, "round \(round): exactly one run builds the image: \(outputs)")
                 #expect(outputs.filter { $0.contains("nothing to do") }.count == 1, "round \(round): \(outputs)")
                 #expect(root.mounts().count == 1)
-                #expect(root.read(root.fstab)?.split(separator: "\n").count == 1)
+                #expect(root.fstabAfterCreatedMark?.split(separator: "\n").count == 1)
             }
         }
     }
