@@ -93,7 +93,7 @@ public struct Reclaimer: Sendable {
         }
         // A balance someone paused (or an unmount) holds the exclusive operation: nothing can
         // be given back until it is resumed or cancelled, which the next run does.
-        if try BtrfsBalance.progress(mp, uuid: plan.uuid) != nil {
+        if try pausedBalance(mp, uuid: plan.uuid, after: failure) {
             result.outcome = .failed
             result.room = room ?? journal.room
             result.message = "a balance is paused on \(mp) (btrfs balance status \(mp)); the journal \(host.real(ReclaimJournal.path)) stays, and \(Remedy.reclaim(plan.before)) run again cancels that balance, finishes and gives the room back"
