@@ -36,6 +36,7 @@ struct CrashIntegrationTests {
                              ("daemon.json", root.path + "/etc/docker/daemon.json")] {
             state[name] = root.read(file) ?? "<missing>"
         }
+        state["daemon.json record"] = root.read(root.path + DaemonJSONRecord.path.string) ?? "<missing>"
         state["mounted"] = root.mounts().map { "\($0.fstype) \($0.target.dropFirst(root.path.count))" }.joined(separator: ";")
         if case .signature(let type, _, let label) = BlockProbe.probe(root.image) { state["image"] = "\(type) \(label ?? "")" }
         state["size"] = root.status(root.image).map { "\($0.st_size) \($0.st_mode & 0o7777)" } ?? "<missing>"

@@ -126,4 +126,39 @@ struct DaemonJSONOracleTests {
             #expect(driver == (command == "provision" ? "btrfs" : "vfs"))
         }
     }
+
+    /// The storage options provision removes from daemon.json come back with teardown, byte
+    /// for byte (`DaemonJSONRecord`), over files dockerd's own decoder reads in its own way (an
+    /// escaped key, CRLF, bytes that are not UTF-8, the options of another driver
+    /// beside the store's driver): dockerd starts on the store from the edited file, and after
+    /// teardown the file is the admin's again and the record is gone.
+    @Test(arguments: [
+        Array("{\n  \"log-level\": \"warn\",\n  \"storage-opts\": [\"btrfs.min_space=1G\"]\n}\n".utf8),
+        Array("{\"storage\\u002dopts\":[\"btrfs.min_space=1G\"],\"debug\":false}".utf8),
+        Array("{\"storage-driver\": \"btrfs\", \"storage-opts\": [\"overlay2.size=1G\"]}\n".utf8),
+        Array("{\r\n  \"labels\": [\"note=caf".utf8) + [0xE9] + Array("\"],\r\n  \"storage-opts\": [\"btrfs.min_space=1G\"]\r\n}\r\n".utf8),
+    ])
+    func teardownGivesBackTheStorageOptions(_ original: [UInt8]) throws {
+        try withTestRoot { root in
+            let config = root.path + "/etc/docker/daemon.json"
+            try root.write(config, "")
+            try Data(original).write(to: URL(fileURLWithPath: config))
+            let shown = String(decoding: original, as: UTF8.self).debugDescription
+            let up = try root.dockstore(["provision", "--size", "2G"])
+            try #require(up.status == 0, "\(shown): \(up.stderr)")
+            let edited = try #require(FileManager.default.contents(atPath: config).map { Array($0) })
+            #expect(edited != original, "\(shown): provision removed the storage keys")
+            #expect(FileManager.default.contents(atPath: root.path + DaemonJSONRecord.path.string).map { Array($0) } == original,
+                    "\(shown): the file as it was is recorded")
+            let (dockerd, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+            let started = try #require(dockerd, "\(shown): dockerd refused the edited file: \(log)")
+            let driver = try started.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            started.stop()
+            #expect(driver == "btrfs", "\(shown)")
+            let down = try root.dockstore(["teardown", "--delete-image"])
+            #expect(down.status == 0, "\(shown): \(down.stderr)")
+            #expect(FileManager.default.contents(atPath: config).map { Array($0) } == original, "\(shown): daemon.json comes back byte for byte")
+            #expect(root.status(root.path + DaemonJSONRecord.path.string) == nil, "\(shown): the record is gone")
+        }
+    }
 }

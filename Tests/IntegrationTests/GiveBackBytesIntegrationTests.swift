@@ -77,6 +77,37 @@ struct GiveBackBytesIntegrationTests {
         }
     }
 
+    /// The store's own line found as the last line without a newline (SUSE's
+    /// docker-img-store-setup line, adopted; or dockstore's own line, kept): provision ends it,
+    /// so an admin's `echo LINE >> /etc/fstab` stays a line of its own and libmount reads every
+    /// mount; teardown removes the line with that newline and keeps every byte before it.
+    @Test(arguments: ["/var/lib/docker-storage.btrfs /var/lib/docker btrfs defaults 0 0", "kept"])
+    func anUnendedStoreLineIsEnded(_ storeLine: String) throws {
+        try withTestRoot { root in
+            let other = "UUID=abc / ext4 defaults 0 1\n"
+            if storeLine == "kept" {
+                try Self.put(root.fstab, Array(other.utf8))
+                try #require(try root.dockstore(["provision", "--size", "200M"]).status == 0)
+                let written = try #require(Self.bytes(root.fstab))
+                try #require(written.last == UInt8(ascii: "\n"))
+                try Self.put(root.fstab, Array(written.dropLast()))
+            } else {
+                try Self.put(root.fstab, Array((other + storeLine).utf8))
+            }
+            let up = try root.dockstore(["provision", "--size", "200M"])
+            try #require(up.status == 0, "\(up.stderr)")
+            let provisioned = try #require(root.read(root.fstab))
+            #expect(provisioned.hasPrefix(other) && provisioned.hasSuffix(" 0 0\n")
+                    && provisioned.split(separator: "\n").count == 2, "\(provisioned.debugDescription)")
+            try root.sh("echo 'UUID=def /data ext4 defaults 0 2' >> \(root.fstab)")
+            let targets = try root.run("/bin/sh", ["-c", "findmnt --fstab -F \(root.fstab) -n -r -o TARGET 2>&1"])
+            #expect(targets.stdout == "/\n/var/lib/docker\n/data\n", "\(targets.stdout)")
+            let down = try root.dockstore(["teardown", "--delete-image"])
+            #expect(down.status == 0, "\(down.stderr)")
+            #expect(root.read(root.fstab) == other + "UUID=def /data ext4 defaults 0 2\n")
+        }
+    }
+
     /// A line glued onto the store's (as an older dockstore left it): teardown --delete-image
     /// refuses with exit 2 and one line naming the fstab line, and changes nothing — the store
     /// stays mounted, the image and fstab stay.

@@ -153,6 +153,9 @@ struct TeardownIntegrationTests {
         for point in points {
             try withTestRoot { root in
                 try root.write(root.fstab, Self.otherLine)
+                // storage-opts, which provision removes and teardown gives back (its daemon-json steps).
+                let daemonJSON = root.path + "/etc/docker/daemon.json"
+                try root.write(daemonJSON, CrashIntegrationTests.conflictingDaemonJSON)
                 try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
                 let crashed = try root.dockstore(["teardown", "--delete-image"], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point)")
@@ -165,10 +168,12 @@ struct TeardownIntegrationTests {
                 // before its `folders` step leaves the next run no proof that provision made the folder,
                 // so it stays, empty (the safe side); otherwise it goes.
                 let folder = root.path + "/etc/systemd/system/docker.service.d"
-                let recordGone = ["drop-in", "sysconfig", "delete-image"].contains(point)
+                let recordGone = ["drop-in", "sysconfig", "daemon-json", "daemon-json-record", "delete-image"].contains(point)
                 #expect(root.status(folder) == nil || (recordGone && (try? FileManager.default.contentsOfDirectory(atPath: folder)) == []),
                         "\(point): the emptied folder goes, or stays empty once the record is gone")
                 #expect(root.status(root.sysconfig) == nil, "\(point): the sysconfig file provision created goes")
+                #expect(root.read(daemonJSON) == CrashIntegrationTests.conflictingDaemonJSON, "\(point): daemon.json comes back byte for byte")
+                #expect(root.status(root.path + DaemonJSONRecord.path.string) == nil, "\(point): its record goes")
                 #expect(root.status(root.path + "/etc/dockstore.disabled") != nil, "\(point): the boot unit stays off")
             }
         }

@@ -78,11 +78,26 @@ public struct FstabFile: Sendable, Equatable {
         lines.append(Line(raw: entry.renderedBytes))
     }
 
+    /// Ends the line at `index` with a newline when it is the last line and has none (an
+    /// adopted or kept store line): an admin's later `echo LINE >> /etc/fstab` would glue onto
+    /// it, and libmount then reads neither mount. No mark is needed for teardown: it removes
+    /// that line, and with it the newline. Returns whether anything changed.
+    public mutating func endLine(at index: Int) -> Bool {
+        guard index == lines.count - 1, !endsWithNewline else { return false }
+        endsWithNewline = true
+        return true
+    }
+
     /// Removes the line; a line right after `endedLineMark` takes the mark with it, and when
-    /// it was the last line, the newline the mark says dockstore added.
+    /// it was the last line, the newline the mark says dockstore added. An unmarked last line
+    /// without a newline goes alone: the newline before it ends the line above, which stays
+    /// ended (`A\nLINE` becomes `A\n`, so a line appended later does not glue onto `A`).
     public mutating func remove(lineAt index: Int) {
         lines.remove(at: index)
-        guard index >= 1, lines[index - 1].raw == Array(Self.endedLineMark.utf8) else { return }
+        guard index >= 1, lines[index - 1].raw == Array(Self.endedLineMark.utf8) else {
+            if index == lines.count, !lines.isEmpty { endsWithNewline = true }
+            return
+        }
         lines.remove(at: index - 1)
         if index - 1 == lines.count { endsWithNewline = lines.isEmpty }
     }

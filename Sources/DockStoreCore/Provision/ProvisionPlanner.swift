@@ -43,7 +43,15 @@ public enum ProvisionPlanner {
         switch edit {
         case .inPlace(let existing):
             entry = existing
-            if let replacedImageLine { fstabStep = .writeFstab(bytes: fstab.bytes, change: replacedImageLine, basis: FileBasis(observed.fstab)) }
+            var ended = fstab
+            let index = fstab.entries(mountingAt: request.mountpoint).first?.index ?? -1
+            if ended.endLine(at: index) {
+                let change = "end line \(index + 1) '\(existing.rendered)' with a newline (it had none: a line appended to the file would glue onto it)"
+                fstabStep = .writeFstab(bytes: ended.bytes, change: replacedImageLine.map { $0 + "; " + change } ?? change,
+                                        basis: FileBasis(observed.fstab))
+            } else if let replacedImageLine {
+                fstabStep = .writeFstab(bytes: fstab.bytes, change: replacedImageLine, basis: FileBasis(observed.fstab))
+            }
         case .append(let new):
             entry = new
             var updated = fstab
@@ -53,6 +61,7 @@ public enum ProvisionPlanner {
             entry = new
             var updated = fstab
             updated.replace(lineAt: index, with: new)
+            _ = updated.endLine(at: index)
             fstabStep = .writeFstab(bytes: updated.bytes, change: "adopt line \(index + 1) '\(old.rendered)' as '\(new.rendered)'",
                                      basis: FileBasis(observed.fstab))
         }

@@ -89,7 +89,9 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .createMountpoint: return [.inRoot(request.mountpoint, on: host, bytes: 0, makesFolders: false)]
         case .writeFstab(let bytes, _, _): return [.inRoot(HostPaths.fstab, on: host, bytes: bytes.count, makesFolders: true)]
         case .writeDropIn(let text, _, _): return [.inRoot(HostPaths.dockerDropIn, on: host, bytes: text.utf8.count, makesFolders: true)]
-        case .writeDaemonJSON(let bytes, _, _): return [.inRoot(HostPaths.daemonJSON, on: host, bytes: bytes.count, makesFolders: false)]
+        case .writeDaemonJSON(let bytes, _, let basis):
+            return [.inRoot(DaemonJSONRecord.path, on: host, bytes: basis.bytes?.count ?? 0, makesFolders: true),
+                    .inRoot(HostPaths.daemonJSON, on: host, bytes: bytes.count, makesFolders: false)]
         case .writeSysconfig(let bytes, _, _): return [.inRoot(HostPaths.sysconfigDocker, on: host, bytes: bytes.count, makesFolders: true)]
         default: return []
         }
@@ -122,7 +124,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .writeDropIn(_, let change, _):
             return "\(host.real(HostPaths.dockerDropIn)): \(change)"
         case .writeDaemonJSON(_, let change, _):
-            return "\(host.real(HostPaths.daemonJSON)): \(change)"
+            return "\(host.real(HostPaths.daemonJSON)): \(change); the file as it was goes first to \(host.real(DaemonJSONRecord.path)), for teardown to give back"
         case .writeSysconfig(_, let change, _):
             return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .reloadSystemd:

@@ -120,6 +120,15 @@ public struct Provisioner: Sendable {
             }
             try write(Array(text.utf8), to: HostPaths.dockerDropIn, mode: 0o644, backup: false, basis: basis)
         case .writeDaemonJSON(let bytes, _, let basis):
+            // Write-ahead (`DaemonJSONRecord`): the file as the plan read it is recorded
+            // before it changes, and only while it still is that file.
+            let current = try FileContents.read(HostPaths.daemonJSON, on: host)
+            if current == bytes { return }
+            if let refusal = basis.refusal(current: current, path: host.real(HostPaths.daemonJSON)) { throw refusal }
+            if let original = basis.bytes {
+                try host.makeFolders(DaemonJSONRecord.path.parent)
+                try AtomicFile.write(DaemonJSONRecord.path, on: host, original, mode: 0o600)
+            }
             try write(bytes, to: HostPaths.daemonJSON, mode: 0o644, backup: true, basis: basis)
         case .writeSysconfig(let bytes, _, let basis):
             try host.makeFolders(HostPaths.sysconfigDocker.parent)

@@ -1,71 +1,3 @@
-/// What `teardown` sees.
-public struct TeardownObservation: Sendable, Equatable {
-    /// dockerd's pid when its pidfile names a live process, or its socket answers (pid 0).
-    public var dockerdPID: Int32?
-    public var mounted: MountEntry?
-    /// Loop devices still attached to the image.
-    public var imageLoops: [String]
-    public var imageExists: Bool
-    /// The store's block device (not a loop device), when it has one.
-    public var device: String?
-    /// Where that device is mounted besides the mountpoint.
-    public var deviceMountedElsewhere: [String]
-    public var fstab: [UInt8]?
-    /// The UUID of the store's filesystem, for recognising its fstab line.
-    public var storeUUID: String?
-    /// The label of the filesystem on `device`.
-    public var deviceLabel: String?
-    /// The filesystem UUID the open migration journal records, if any.
-    public var journalUUID: String?
-    /// A migration journal is open (also one from before UUIDs were recorded).
-    public var migrationOpen: Bool
-    /// Whose the docker.service drop-in is; nil when it does not exist.
-    public var dropIn: DockerDropIn.Ownership?
-    public var sysconfig: [UInt8]?
-    public var systemdRunning: Bool
-    /// /etc/dockstore.disabled exists.
-    public var bootDisabled: Bool
-    /// /var/lib/dockstore/reclaim.json exists: a reclaim run lent the store room (a grown
-    /// image or a temporary member) and has not given it back.
-    public var reclaimOpen: Bool
-    /// The image file teardown looked at (inside --root, no link followed): delete-image
-    /// removes only that file, never another one put at its name since. Read by
-    /// `Teardowner.observe` after the store observation; nil when there is no image.
-    public var imageFile: FileIdentity?
-    /// dockstore-provision.service is enabled in the root (`Host.provisionUnitEnabled`), so boot
-    /// would set the store up again unless /etc/dockstore.disabled exists. Read by
-    /// `Teardowner.observe`; true (the marker is written) until then.
-    public var provisionUnitEnabled = true
-    /// The folders provision created, as the drop-in records them (`DockerDropIn+Folders`);
-    /// set by `Teardowner.observe`.
-    public var createdFolders: [HostPath] = []
-
-    /// No defaults: every fact is what the observer read (tests build theirs with a helper
-    /// of their own).
-    public init(dockerdPID: Int32?, mounted: MountEntry?, imageLoops: [String], imageExists: Bool, device: String?,
-                deviceMountedElsewhere: [String], fstab: [UInt8]?, storeUUID: String?, deviceLabel: String?,
-                journalUUID: String?, migrationOpen: Bool, dropIn: DockerDropIn.Ownership?, sysconfig: [UInt8]?,
-                systemdRunning: Bool, bootDisabled: Bool, reclaimOpen: Bool) {
-        self.dockerdPID = dockerdPID
-        self.mounted = mounted
-        self.imageLoops = imageLoops
-        self.imageExists = imageExists
-        self.device = device
-        self.deviceMountedElsewhere = deviceMountedElsewhere
-        self.fstab = fstab
-        self.storeUUID = storeUUID
-        self.deviceLabel = deviceLabel
-        self.journalUUID = journalUUID
-        self.migrationOpen = migrationOpen
-        self.dropIn = dropIn
-        self.sysconfig = sysconfig
-        self.systemdRunning = systemdRunning
-        self.bootDisabled = bootDisabled
-        self.reclaimOpen = reclaimOpen
-        self.imageFile = nil
-    }
-}
-
 /// What `teardown` was asked for.
 public struct TeardownRequest: Sendable, Equatable {
     public var image: HostPath
@@ -111,6 +43,12 @@ public enum TeardownStep: AppliedStep, Equatable {
     /// Removes /etc/sysconfig/docker, which dockstore created (`SysconfigFile.createdByDockstore`)
     /// and which holds nothing else any more: the reverse of creating it.
     case removeSysconfig(change: String)
+    /// Writes back daemon.json as it was before provision (`DaemonJSONRecord`), while it
+    /// still holds what the plan read.
+    case giveBackDaemonJSON(bytes: [UInt8], basis: FileBasis)
+    /// Removes the record of daemon.json; `givenBack` says whether the file was given back
+    /// (else it changed since provision and stays as it is).
+    case removeDaemonJSONRecord(givenBack: Bool)
     /// Deletes the image at `path` while it is still `file`, the one the plan looked at.
     case deleteImage(path: String, file: FileIdentity)
     /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
@@ -129,6 +67,8 @@ public enum TeardownStep: AppliedStep, Equatable {
         case writeFstab = "fstab"
         case removeDropIn = "drop-in"
         case writeSysconfig = "sysconfig"
+        case giveBackDaemonJSON = "daemon-json"
+        case removeDaemonJSONRecord = "daemon-json-record"
         case deleteImage = "delete-image"
         case wipeDevice = "wipe-device"
         case removeFolders = "folders"
@@ -144,6 +84,8 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .writeFstab, .removeFstab: return .writeFstab
         case .removeDropIn: return .removeDropIn
         case .writeSysconfig, .removeSysconfig: return .writeSysconfig
+        case .giveBackDaemonJSON: return .giveBackDaemonJSON
+        case .removeDaemonJSONRecord: return .removeDaemonJSONRecord
         case .deleteImage: return .deleteImage
         case .wipeDevice: return .wipeDevice
         case .removeFolders: return .removeFolders
@@ -163,6 +105,8 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .removeFstab: [.removal(host.real(HostPaths.fstab))]
         case .removeDropIn: [.removal(host.real(HostPaths.dockerDropIn))]
         case .removeSysconfig: [.removal(host.real(HostPaths.sysconfigDocker))]
+        case .giveBackDaemonJSON(let bytes, _): [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count)]
+        case .removeDaemonJSONRecord: [.removal(host.real(DaemonJSONRecord.path))]
         case .deleteImage(let path, _): [.removal(path)]
         default: []
         }
@@ -181,6 +125,11 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn))"
         case .writeSysconfig(_, let change, _): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .removeSysconfig(let change): return "remove \(host.real(HostPaths.sysconfigDocker)): \(change)"
+        case .giveBackDaemonJSON:
+            return "\(host.real(HostPaths.daemonJSON)): give back the storage keys provision removed (the file as it was before provision, byte for byte)"
+        case .removeDaemonJSONRecord(let givenBack):
+            return "remove \(host.real(DaemonJSONRecord.path)) (daemon.json as it was before provision)"
+                + (givenBack ? "" : "; \(host.real(HostPaths.daemonJSON)) changed since provision edited it, so it stays as it is now")
         case .deleteImage(let path, _): return "delete \(path)"
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
         case .removeFolders(let folders):
@@ -247,6 +196,11 @@ public enum TeardownPlanner {
             } else if let removal {
                 steps.append(.writeSysconfig(bytes: file.bytes, change: removal, basis: FileBasis(bytes)))
             }
+        }
+        if let record = o.daemonJSONRecord {
+            let given = DaemonJSONRecord.givenBack(record: record, current: o.daemonJSON, path: host.real(HostPaths.daemonJSON))
+            if let given { steps.append(.giveBackDaemonJSON(bytes: given, basis: FileBasis(o.daemonJSON))) }
+            steps.append(.removeDaemonJSONRecord(givenBack: given != nil || o.daemonJSON == record))
         }
         if request.deleteImage && o.imageExists {
             guard let file = o.imageFile else {

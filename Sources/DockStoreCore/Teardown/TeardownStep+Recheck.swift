@@ -42,7 +42,8 @@ extension TeardownStep {
             guard file.bytes == SysconfigFile.createdByDockstore else {
                 throw DockStoreError.refused("\(host.real(HostPaths.sysconfigDocker)) changed since teardown looked at it (it holds more than dockstore put there now); not removing it: re-run")
             }
-        case .stopDocker, .detachLoops, .disableBoot, .writeFstab, .removeFstab, .writeSysconfig, .removeFolders, .reloadSystemd:
+        case .stopDocker, .detachLoops, .disableBoot, .writeFstab, .removeFstab, .writeSysconfig, .removeFolders, .reloadSystemd,
+             .giveBackDaemonJSON, .removeDaemonJSONRecord:
             break
         }
     }

@@ -26,6 +26,8 @@ public struct Teardowner: Sendable {
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID, dropIn: dropIn.map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
         o.createdFolders = dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
+        o.daemonJSONRecord = try FileContents.read(DaemonJSONRecord.path, on: host)
+        if o.daemonJSONRecord != nil { o.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host) }
         if o.imageExists, let status = try host.statusInRoot(request.image), status.kind == .regular {
             o.imageFile = FileIdentity(status)
         }
@@ -114,6 +116,11 @@ public struct Teardowner: Sendable {
             try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
         case .removeSysconfig:
             try host.removeFile(HostPaths.sysconfigDocker)
+        case .giveBackDaemonJSON(let bytes, let basis):
+            if try FileContents.read(HostPaths.daemonJSON, on: host) == bytes { return }
+            try AtomicFile.write(HostPaths.daemonJSON, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
+        case .removeDaemonJSONRecord:
+            try host.removeFile(DaemonJSONRecord.path)
         case .deleteImage(_, let file):
             try host.removeFile(request.image, ifStill: file.device, file.inode, what: "the store's image")
         case .wipeDevice(let path, let uuid):

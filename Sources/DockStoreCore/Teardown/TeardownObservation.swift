@@ -1,0 +1,71 @@
+/// What `teardown` sees.
+public struct TeardownObservation: Sendable, Equatable {
+    /// dockerd's pid when its pidfile names a live process, or its socket answers (pid 0).
+    public var dockerdPID: Int32?
+    public var mounted: MountEntry?
+    /// Loop devices still attached to the image.
+    public var imageLoops: [String]
+    public var imageExists: Bool
+    /// The store's block device (not a loop device), when it has one.
+    public var device: String?
+    /// Where that device is mounted besides the mountpoint.
+    public var deviceMountedElsewhere: [String]
+    public var fstab: [UInt8]?
+    /// The UUID of the store's filesystem, for recognising its fstab line.
+    public var storeUUID: String?
+    /// The label of the filesystem on `device`.
+    public var deviceLabel: String?
+    /// The filesystem UUID the open migration journal records, if any.
+    public var journalUUID: String?
+    /// A migration journal is open (also one from before UUIDs were recorded).
+    public var migrationOpen: Bool
+    /// Whose the docker.service drop-in is; nil when it does not exist.
+    public var dropIn: DockerDropIn.Ownership?
+    public var sysconfig: [UInt8]?
+    public var systemdRunning: Bool
+    /// /etc/dockstore.disabled exists.
+    public var bootDisabled: Bool
+    /// /var/lib/dockstore/reclaim.json exists: a reclaim run lent the store room (a grown
+    /// image or a temporary member) and has not given it back.
+    public var reclaimOpen: Bool
+    /// The image file teardown looked at (inside --root, no link followed): delete-image
+    /// removes only that file, never another one put at its name since. Read by
+    /// `Teardowner.observe` after the store observation; nil when there is no image.
+    public var imageFile: FileIdentity?
+    /// dockstore-provision.service is enabled in the root (`Host.provisionUnitEnabled`), so boot
+    /// would set the store up again unless /etc/dockstore.disabled exists. Read by
+    /// `Teardowner.observe`; true (the marker is written) until then.
+    public var provisionUnitEnabled = true
+    /// The folders provision created, as the drop-in records them (`DockerDropIn+Folders`);
+    /// set by `Teardowner.observe`.
+    public var createdFolders: [HostPath] = []
+    /// /etc/docker/daemon.json, and what it held before provision removed its storage keys
+    /// (`DaemonJSONRecord`); set by `Teardowner.observe`.
+    public var daemonJSON: [UInt8]? = nil
+    public var daemonJSONRecord: [UInt8]? = nil
+
+    /// No defaults: every fact is what the observer read (tests build theirs with a helper
+    /// of their own).
+    public init(dockerdPID: Int32?, mounted: MountEntry?, imageLoops: [String], imageExists: Bool, device: String?,
+                deviceMountedElsewhere: [String], fstab: [UInt8]?, storeUUID: String?, deviceLabel: String?,
+                journalUUID: String?, migrationOpen: Bool, dropIn: DockerDropIn.Ownership?, sysconfig: [UInt8]?,
+                systemdRunning: Bool, bootDisabled: Bool, reclaimOpen: Bool) {
+        self.dockerdPID = dockerdPID
+        self.mounted = mounted
+        self.imageLoops = imageLoops
+        self.imageExists = imageExists
+        self.device = device
+        self.deviceMountedElsewhere = deviceMountedElsewhere
+        self.fstab = fstab
+        self.storeUUID = storeUUID
+        self.deviceLabel = deviceLabel
+        self.journalUUID = journalUUID
+        self.migrationOpen = migrationOpen
+        self.dropIn = dropIn
+        self.sysconfig = sysconfig
+        self.systemdRunning = systemdRunning
+        self.bootDisabled = bootDisabled
+        self.reclaimOpen = reclaimOpen
+        self.imageFile = nil
+    }
+}
