@@ -43,17 +43,23 @@ sched_of() {
   } > "$file"
 }
 
-# start_watched UNIT OUTFILE [HOLD_FD]: starts UNIT without waiting, reads the scheduling of
-# its first process while it runs (busy-polling its cgroup with shell builtins, 10 s at
-# most), lets go of the run lock on HOLD_FD, then waits up to 5 minutes for the unit to end
+# maint_start_watched UNIT OUTFILE [HOLD_FD]: starts UNIT without waiting, reads the
+# scheduling of its main process while it runs (busy-polling its cgroup with shell builtins,
+# 10 s at most), lets go of the run lock on HOLD_FD, then waits up to 5 minutes for the unit
+# to end. Until it has exec'd, the process is systemd's child, named "(btrfs)": it has its
+# nice value and policy but not yet its I/O class (ioprio_set comes later in exec_child),
+# so it is read only once its name is the program's.
 maint_start_watched() {
-  local unit="$1" file="$2" hold="${3:-}" pid="" end procs="/sys/fs/cgroup/system.slice/$1/cgroup.procs"
+  local unit="$1" file="$2" hold="${3:-}" pid="" comm="" end procs="/sys/fs/cgroup/system.slice/$1/cgroup.procs"
   systemctl start --no-block "$unit"
   end=$((SECONDS + 10))
-  # the first PID in the unit's cgroup (v2), read without a fork
-  while [ -z "$pid" ] && [ "$SECONDS" -lt "$end" ]; do
+  # the first PID in the unit's cgroup (v2) once it runs the program, read without a fork
+  while [ "$SECONDS" -lt "$end" ]; do
+    pid=""
     [ -r "$procs" ] && read -r pid < "$procs" 2>/dev/null
+    [ -n "$pid" ] && read -r comm < "/proc/$pid/comm" 2>/dev/null && [ "${comm#(}" = "$comm" ] && break
   done
+  [ "${comm#(}" = "$comm" ] || pid=""
   if [ -n "$pid" ]; then sched_of "$pid" "$unit" "$file"
   else echo "pid=none seen in 10 s; ActiveState=$(systemctl show -p ActiveState --value "$unit")" > "$file"; fi
   if [ -n "$hold" ]; then flock -u "$hold"; fi
@@ -102,7 +108,7 @@ maint_fill() {
 # maint_textfile_since SECONDS: the textfile was written by a check that ran at or after then
 maint_textfile_since() {
   local t
-  t="$(awk '$1 == "dockstore_last_run_timestamp_seconds" { print int($2) }' "$MAINT_PROM" 2>/dev/null)"
+  t="$(awk '{ split($1, name, "{") } name[1] == "dockstore_last_run_timestamp_seconds" { print int($2) }' "$MAINT_PROM" 2>/dev/null)"
   [ -n "$t" ] && [ "$t" -ge "$1" ]
 }
 
