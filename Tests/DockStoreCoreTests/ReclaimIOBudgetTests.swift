@@ -64,6 +64,28 @@ import Testing
         #expect(ReclaimIOBudget.chunkBytes(.data, f, dataChunkSetting: 1 << 30) == 2 << 30, "both copies are written")
     }
 
+    /// The kernel's data chunk_size reads 10 GiB on a store over 50 GiB, but one device
+    /// holds a stripe of at most 1 GiB: `dump-tree -t chunk` of the 100 GiB image lists
+    /// 1 GiB data chunks. Charged 10 GiB each, the reclaim timer's 1 GiB budget was spent
+    /// by two chunks at -dusage=5.
+    @Test func aDataChunkIsAtMostOneGiBADevice() {
+        var f = CapacityTests.figures()
+        f.deviceSize = 100 << 30
+        f.dataRatio = 1
+        f.devices = [.init(devid: 1, path: "/dev/loop0", size: 100 << 30)]
+        #expect(ReclaimIOBudget.chunkBytes(.data, f, dataChunkSetting: 10 << 30) == 1 << 30)
+        #expect(ReclaimIOBudget.charge(ReclaimRound(.data, usage: 5), completed: 8,
+                                       chunkBytes: ReclaimIOBudget.chunkBytes(.data, f, dataChunkSetting: 10 << 30)) < 1 << 30,
+                "eight chunks under 5% fit the timer's 1 GiB budget")
+        f.devices.append(.init(devid: 2, path: "/var/lib/dockstore/reclaim-room.img", size: 10 << 30))
+        #expect(ReclaimIOBudget.chunkBytes(.data, f, dataChunkSetting: 10 << 30) == 2 << 30, "a stripe on each device")
+        f.deviceSize = 12 << 40
+        f.devices = (1...12).map { .init(devid: $0, path: "/dev/nvme\($0)n1", size: 1 << 40) }
+        #expect(ReclaimIOBudget.chunkBytes(.data, f, dataChunkSetting: 10 << 30) == 10 << 30, "the chunk size still caps")
+        f.devices = []
+        #expect(ReclaimIOBudget.chunkBytes(.data, f, dataChunkSetting: 10 << 30) == 10 << 30, "no device list read: no cap")
+    }
+
     @Test func theResultAddsEveryRoundsBytes() {
         var result = ReclaimResult(outcome: .ioBudgetSpent, before: CapacityTests.figures())
         result.rounds = [

@@ -315,6 +315,120 @@ def judge_timer(b):
         b.fail(f"timestamps missing: {e}")
     plain = [l.strip() for l in (b.read("critical-chain") or "").splitlines() if "└─" in l or ".service" in l][:3]
     b.notes.append("critical-chain docker.service (plain): " + " ".join(plain))
+    judge_maintenance(b, f)
+
+
+PROMTOOL = "/usr/bin/promtool"  # where scripts/test installs it and the tests look for it
+
+
+def prom_values(text):
+    """{metric name: value} of a textfile's samples (labels dropped: one series per name here)"""
+    out = {}
+    for l in (text or "").splitlines():
+        if l and not l.startswith("#"):
+            name = l.split("{", 1)[0].split()[0]
+            try:
+                out[name] = float(l.rsplit(None, 1)[-1])
+            except ValueError:
+                out[name] = l
+    return out
+
+
+def json_of(b, name):
+    try:
+        return json.loads(b.read(name) or "")
+    except ValueError:
+        return None
+
+
+def judge_maintenance(b, f):
+    """the scrub and reclaim services started as their timers start them, and their results
+    in the check metrics (the textfile and check --format json); see maintenance.sh"""
+    started = int(f.get("maint_started") or 0)
+    b.expect(started > 0, "the maintenance part of the hook did not run")
+    for t in ("reclaim", "scrub"):
+        b.expect(f.get(f"{t}_timer_triggers") == f"dockstore-{t}.service",
+                 f"dockstore-{t}.timer triggers {f.get(f'{t}_timer_triggers')!r}, not dockstore-{t}.service")
+        run = b.kv(f"{t}.show")
+        if not b.expect(run.get("Result") == "success" and run.get("ExecMainStatus") == "0"
+                        and int(run.get("ExecMainStartTimestampMonotonic") or 0) > 0,
+                        f"dockstore-{t}.service: Result={run.get('Result')} ExecMainStatus={run.get('ExecMainStatus')} "
+                        f"ExecMainCode={run.get('ExecMainCode')}; journal: " +
+                        " | ".join(l for l in (b.read(f"{t}-journal") or "").splitlines()[-6:])):
+            continue
+        # the scheduling the process ran with, read from /proc while it ran
+        sched = b.kv(f"{t}-sched")
+        b.expect(sched.get("pid", "none").isdigit(), f"dockstore-{t}.service: its process was not seen running ({sched.get('pid')})")
+        if sched.get("pid", "").isdigit():
+            b.expect(sched.get("nice") == "19", f"dockstore-{t}.service ran with nice {sched.get('nice')}, not 19")
+            b.expect(sched.get("policy") == "5", f"dockstore-{t}.service ran with scheduling policy {sched.get('policy')}, not SCHED_IDLE (5)")
+            b.expect(sched.get("ionice", "").startswith("idle"), f"dockstore-{t}.service ran with I/O class {sched.get('ionice')!r}, not idle")
+            b.notes.append(f"dockstore-{t}.service ran as {sched.get('comm')} (pid {sched.get('pid')}, {sched.get('state')} when read): "
+                           f"nice {sched.get('nice')}, policy {sched.get('policy')}, ionice {sched.get('ionice')}")
+    # the scrub: a finished scrub of this boot that found nothing
+    scrub_lines = [l.split(": ", 1)[-1].strip() for l in (b.read("scrub-journal") or "").splitlines() if "btrfs[" in l]
+    b.notes.append("scrub said: " + " | ".join(x for x in scrub_lines if re.search(r"Total to scrub|Rate|Error summary", x)))
+    status = b.read("scrub.status") or ""
+    b.expect(status.startswith("scrub status:1"), f"no scrub record /var/lib/btrfs/scrub.status.{f.get('maint_uuid')}: {status[:80]!r}")
+    # the store before the reclaim: check warned about the unallocated space
+    before = json_of(b, "check-before.json")
+    if b.expect(before is not None, f"check --format json before the reclaim: {(b.read('check-before.err') or '')[:200]}"):
+        figures = [r.get("figure") for r in before.get("reasons", [])]
+        b.expect(before.get("state") == 1 and "unallocated" in figures,
+                 f"the filled store should warn about unallocated space: state {before.get('state')}, reasons {figures} "
+                 f"(fill: {f.get('maint_fill')})")
+    record = json_of(b, "last-reclaim.json")
+    if b.expect(record is not None, "dockstore-reclaim.service left no /var/lib/dockstore/last-reclaim.json"):
+        # bytesRelocated counts only chunks that held data (-dusage above 0): real relocation
+        b.expect(record.get("outcome") == "healthy" and record.get("chunksRelocated", 0) > 0
+                 and record.get("bytesRelocated", 0) > 0
+                 and record.get("unallocatedAfter", 0) > record.get("unallocatedBefore", 0),
+                 f"the reclaim should bring the store back by relocating nearly empty chunks: {record}")
+        b.expect(record.get("finished", 0) >= started, f"last-reclaim.json finished {record.get('finished')}, before the hook started ({started})")
+        b.notes.append(f"reclaim: {record.get('outcome')}, {record.get('chunksRelocated')} chunks, "
+                       f"unallocated {record.get('unallocatedBefore', 0) >> 20} -> {record.get('unallocatedAfter', 0) >> 20} MiB, "
+                       f"{record.get('bytesRelocated', 0) >> 20} MiB charged; fill {f.get('maint_fill_seconds')} s: {f.get('maint_fill')}")
+    # the metrics after both, from dockstore-check.service's textfile and from check --format json
+    check = b.kv("check.show")
+    b.expect(check.get("Result") == "success", f"dockstore-check.service: Result={check.get('Result')} ExecMainStatus={check.get('ExecMainStatus')}")
+    prom_text = b.read("dockstore-after.prom")
+    m = prom_values(prom_text)
+    since = int(f.get("maint_check_from") or 0)
+    if b.expect(m, "no textfile after dockstore-check.service ran"):
+        b.expect(m.get("dockstore_last_run_timestamp_seconds", 0) >= since,
+                 f"the textfile is from a check at {m.get('dockstore_last_run_timestamp_seconds')}, before the services ended ({since})")
+        b.expect(m.get("dockstore_status") == 0 and m.get("dockstore_check_success") == 1,
+                 f"after the reclaim the textfile says dockstore_status {m.get('dockstore_status')}, check_success {m.get('dockstore_check_success')}")
+        if record:
+            b.expect(m.get("dockstore_last_reclaim_timestamp_seconds") == record.get("finished")
+                     and m.get("dockstore_last_reclaim_failed") == 0
+                     and m.get("dockstore_last_reclaim_chunks_relocated") == record.get("chunksRelocated")
+                     and m.get("dockstore_last_reclaim_bytes_relocated") == record.get("bytesRelocated"),
+                     "the textfile's last reclaim differs from the service's record: " + ", ".join(
+                         f"{k}={m.get(k)}" for k in m if k.startswith("dockstore_last_reclaim")) + f"; record {record}")
+        b.expect(m.get("dockstore_last_scrub_timestamp_seconds", 0) >= started
+                 and m.get("dockstore_last_scrub_errors") == 0 and m.get("dockstore_last_scrub_uncorrectable_errors") == 0,
+                 "the textfile's last scrub is not this boot's clean scrub: " + ", ".join(
+                     f"{k}={m.get(k)}" for k in m if k.startswith("dockstore_last_scrub")) + f" (hook started {started})")
+        if os.access(PROMTOOL, os.X_OK):
+            import subprocess
+            lint = subprocess.run([PROMTOOL, "check", "metrics"], input=prom_text, capture_output=True, text=True)
+            b.expect(lint.returncode == 0 and not lint.stdout.strip() and not lint.stderr.strip(),
+                     f"promtool check metrics: exit {lint.returncode} {lint.stdout.strip()} {lint.stderr.strip()}"[:400])
+            b.notes.append("promtool check metrics accepts the textfile")
+        else:
+            b.notes.append(f"no {PROMTOOL} on this host: the textfile was not linted")
+    after = json_of(b, "check-after.json")
+    if b.expect(after is not None, f"check --format json after the reclaim: {(b.read('check-after.err') or '')[:200]}"):
+        maint = after.get("figures", {}).get("maintenance", {})
+        last_reclaim, last_scrub = maint.get("lastReclaim") or {}, maint.get("lastScrub") or {}
+        b.expect(after.get("state") == 0, f"check after the reclaim: state {after.get('state')}, "
+                 f"{[r.get('message', '')[:120] for r in after.get('reasons', [])]}")
+        b.expect(bool(record) and last_reclaim == record, f"check --format json's lastReclaim {last_reclaim} is not the service's record {record}")
+        b.expect(last_scrub.get("state") == "finished" and last_scrub.get("started", 0) >= started
+                 and last_scrub.get("errors") == 0 and last_scrub.get("uncorrectable") == 0
+                 and last_scrub.get("bytesScrubbed", 0) >= 256 << 20,
+                 f"check --format json's lastScrub is not this boot's clean scrub of the 256 MiB written: {last_scrub}")
 
 
 def units(b, name):

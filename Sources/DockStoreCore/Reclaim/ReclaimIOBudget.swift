@@ -39,14 +39,26 @@ public enum ReclaimIOBudget {
         return overflow ? UInt64.max : total
     }
 
+    /// The most one device stripe of a chunk holds (`init_alloc_chunk_ctl_policy_regular`:
+    /// `max_stripe_size = min(chunk_size, SZ_1G)`).
+    public static let maximumStripe: UInt64 = 1 << 30
+
     /// The raw bytes of the largest chunk of `kind` the store can hold now: the kernel's
-    /// chunk size (`allocation/<kind>/chunk_size`), capped at a tenth of the writable bytes
-    /// as the kernel caps it, times the profile's copies. Chunks allocated while the store
-    /// was smaller are smaller, so this bounds every chunk a round moves.
+    /// chunk size (`allocation/<kind>/chunk_size`), capped as the kernel caps it at a tenth
+    /// of the writable bytes and at one 1 GiB stripe a device, times the profile's copies.
+    /// The data chunk size reads 10 GiB on a store over 50 GiB, yet a chunk on one device is
+    /// 1 GiB: without the stripe cap each chunk of the 100 GiB image was charged ten times
+    /// what it can hold. Chunks allocated while the store was smaller are smaller, so this
+    /// bounds every chunk a round moves.
     public static func chunkBytes(_ kind: ReclaimRound.Kind, _ f: CapacityFigures, dataChunkSetting: UInt64) -> UInt64 {
         switch kind {
         case .data:
-            let chunk = f.deviceSize > 0 ? min(dataChunkSetting, f.deviceSize / 10) : dataChunkSetting
+            var chunk = f.deviceSize > 0 ? min(dataChunkSetting, f.deviceSize / 10) : dataChunkSetting
+            // A chunk has at most one data stripe a device (RAID1, DUP: fewer), a missing one
+            // included; no device list read means no cap, so the charge is never less than
+            // was written.
+            let devices = UInt64(f.devices.count)
+            if devices > 0 { chunk = min(chunk, maximumStripe.multipliedReportingOverflow(by: devices).partialValue) }
             return UInt64(Double(chunk) * max(f.dataRatio, 1))
         case .metadata:
             return f.metadataChunkNeed
