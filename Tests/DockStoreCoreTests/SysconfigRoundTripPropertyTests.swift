@@ -30,7 +30,7 @@ import Testing
             let chosen = (0..<Int(rng.next() % 4)).map { _ in adminWords[Int(rng.next() % UInt64(adminWords.count))] }
             let gap = rng.next() % 3 == 0 ? "  " : " "
             let value = chosen.joined(separator: gap)
-            let styles = chosen.count <= 1 ? ["", "'", "\""] : ["'", "\""]
+            let styles = chosen.count <= 1 && !value.contains(" ") ? ["", "'", "\""] : ["'", "\""]
             let quote = styles[Int(rng.next() % UInt64(styles.count))]
             let trailing = rng.next() % 4 == 0 ? "  " : ""
             let line = Array("DOCKER_OPTS=\(quote)\(value)\(quote)\(trailing)".utf8)
