@@ -17,8 +17,14 @@ import Testing
         (DockerOptions.suseSysconfigTemplate, DockerOptions.suseSysconfigTemplate),
         ("DOCKER_OPTS=\"\"\n", "DOCKER_OPTS=\"\"\n"),
         ("FOO=1\nDOCKER_OPTS=\"--debug\"\nBAR=2\n", "FOO=1\nDOCKER_OPTS=\"--debug\"\nBAR=2\n"),
-        ("DOCKER_OPTS=\"--debug -s vfs\"\n", "DOCKER_OPTS=\"--debug\"\n"),
-        ("DOCKER_OPTS=\"-s vfs\"\n", "DOCKER_OPTS=\"\"\n"),
+        // Fifth outside attack on issue 15: an admin's storage flags that provision replaced
+        // or kept come back with the line, byte for byte.
+        ("DOCKER_OPTS=\"--debug -s vfs\"\n", "DOCKER_OPTS=\"--debug -s vfs\"\n"),
+        ("DOCKER_OPTS=\"-s vfs\"\n", "DOCKER_OPTS=\"-s vfs\"\n"),
+        ("# x\nDOCKER_OPTS=\"-s overlay2 --log-level=warn\"\n", "# x\nDOCKER_OPTS=\"-s overlay2 --log-level=warn\"\n"),
+        ("DOCKER_OPTS=\"--storage-opt=btrfs.min_space=1G --log-level=warn\"\n", "DOCKER_OPTS=\"--storage-opt=btrfs.min_space=1G --log-level=warn\"\n"),
+        ("DOCKER_OPTS=\"--storage-driver=devicemapper --storage-opt dm.thinpooldev=/dev/mapper/docker-thinpool\"\n",
+         "DOCKER_OPTS=\"--storage-driver=devicemapper --storage-opt dm.thinpooldev=/dev/mapper/docker-thinpool\"\n"),
         // Third outside attack on issue 15: a last line without a newline, and an admin's line
         // in another quoting style, come back byte for byte.
         ("FOO=bar", "FOO=bar"),
@@ -94,7 +100,36 @@ import Testing
         let two = "DOCKER_OPTS=\"--debug\"\n\(SysconfigFile.addedMark)\nDOCKER_OPTS=\"--storage-driver=btrfs\"\n"
         #expect(try Self.tornDown(Array(two.utf8)) == Array("DOCKER_OPTS=\"--debug\"\n\(SysconfigFile.addedMark)\nDOCKER_OPTS=\"\"\n".utf8))
         let markNotRightBefore = "\(SysconfigFile.addedMark)\nFOO=1\nDOCKER_OPTS=\"--storage-driver=btrfs\"\n"
-        #expect(try Self.tornDown(Array(markNotRightBefore.utf8)) == Array("\(SysconfigFile.addedMark)\nFOO=1\nDOCKER_OPTS=\"\"\n".utf8))
+        #expect(try Self.tornDown(Array(markNotRightBefore.utf8)) == Array(markNotRightBefore.utf8), "not marked: the admin's")
+    }
+
+    /// Fifth outside attack on issue 15: teardown on a tree dockstore never provisioned removed
+    /// an admin's devicemapper flags. A DOCKER_OPTS line without dockstore's mark is the
+    /// admin's, whatever driver it names: teardown plans nothing for it.
+    @Test(arguments: ["DOCKER_OPTS=\"--storage-driver=devicemapper --storage-opt dm.thinpooldev=/dev/mapper/docker-thinpool\"\n",
+                      "DOCKER_OPTS=\"--storage-driver=btrfs\"\n", "# c\nDOCKER_OPTS='-s overlay2 --debug'\nX=1",
+                      "DOCKER_OPTS=\"--debug --storage-driver=btrfs --storage-opt=btrfs.min_space=1G\"\n"])
+    func leavesAnAdminsUnmarkedLine(_ start: String) throws {
+        let o = TeardownObservation.fixture(fstab: "", sysconfig: start)
+        let steps = try TeardownPlanner.plan(o, TeardownRequest(), Self.host)
+        #expect(!steps.contains { if case .writeSysconfig = $0 { true } else if case .removeSysconfig = $0 { true } else { false } },
+                "\(start.debugDescription): \(steps)")
+        var file = try SysconfigFile(path: "/etc/sysconfig/docker", bytes: Array(start.utf8))
+        #expect(try file.removeDockstoreStorage() == nil)
+        #expect(file.bytes == Array(start.utf8))
+    }
+
+    /// A line dockstore changed and an admin changed since gets back the storage flags the
+    /// recorded line had (none when it had none); one that spans lines (not recordable on a
+    /// comment line) gets `flagsMark`, and teardown removes the storage flags from it.
+    @Test func givesBackTheRecordedStorageFlagsOfALineChangedSince() throws {
+        let provisioned = try Self.provisioned("DOCKER_OPTS='-s overlay2 --debug'\n")
+        #expect(provisioned.utf8Text == SysconfigFile.changedMarkPrefix + "DOCKER_OPTS='-s overlay2 --debug'\nDOCKER_OPTS=\"--storage-driver=btrfs --debug\"\n")
+        let byHand = SysconfigFile.changedMarkPrefix + "DOCKER_OPTS='-s overlay2 --debug'\nDOCKER_OPTS=\"--storage-driver=btrfs --debug --tls\"\n"
+        #expect(try Self.tornDown(Array(byHand.utf8)) == Array("DOCKER_OPTS=\"--storage-driver=overlay2 --debug --tls\"\n".utf8))
+        let spanning = try Self.provisioned("DOCKER_OPTS=\"--debug\n -s vfs\"\nNEXT=1\n")
+        #expect(spanning.utf8Text == SysconfigFile.flagsMark + "\nDOCKER_OPTS=\"--debug  --storage-driver=btrfs\"\nNEXT=1\n")
+        #expect(try Self.tornDown(spanning) == Array("DOCKER_OPTS=\"--debug\"\nNEXT=1\n".utf8))
     }
 
     /// An admin's line in another quoting style is recorded once, in the comment right before

@@ -14,7 +14,12 @@ import Testing
         Array("A=1".utf8), Array("B='x y'".utf8), Array("C=\"q\"  ".utf8), Array("## Default        : \"\"".utf8),
         Array("#".utf8), Array("D=caf\u{e9}".utf8),
     ]
-    static let adminWords = ["--debug", "--log-level=warn", "--tls", "--label", "a=b", "--insecure-registry", "10.0.0.5:5000"]
+    /// The admin's words, storage flags among them in each spelling (fifth outside attack on
+    /// issue 15: provision replaced `-s overlay2`, teardown then dropped it and the admin's
+    /// `--storage-opt=btrfs.…` provision had kept).
+    static let adminWords = ["--debug", "--log-level=warn", "--tls", "--label", "a=b", "--insecure-registry", "10.0.0.5:5000",
+                             "-s overlay2", "--storage-driver=devicemapper", "-svfs", "--storage-opt=btrfs.min_space=1G",
+                             "--storage-opt dm.basesize=20G"]
 
     /// A random file and the words its DOCKER_OPTS holds (nil: it has no DOCKER_OPTS line).
     static func file(_ rng: inout SplitMix) -> (bytes: [UInt8], words: [String]?) {
@@ -25,7 +30,7 @@ import Testing
             let chosen = (0..<Int(rng.next() % 4)).map { _ in adminWords[Int(rng.next() % UInt64(adminWords.count))] }
             let gap = rng.next() % 3 == 0 ? "  " : " "
             let value = chosen.joined(separator: gap)
-            let styles = chosen.count <= 1 ? ["", "'", "\""] : ["'", "\""]
+            let styles = chosen.count <= 1 && !value.contains(" ") ? ["", "'", "\""] : ["'", "\""]
             let quote = styles[Int(rng.next() % UInt64(styles.count))]
             let trailing = rng.next() % 4 == 0 ? "  " : ""
             let line = Array("DOCKER_OPTS=\(quote)\(value)\(quote)\(trailing)".utf8)
@@ -67,7 +72,10 @@ import Testing
             #expect(after == original, "round \(rounds): \(ShownBytes.text(original)) → \(ShownBytes.text(provisioned)) → \(after.map(ShownBytes.text) ?? "removed")")
             if SysconfigReadersTests.hasGenerator, rounds % 8 == 0 {
                 let (bash, systemd) = try SysconfigReadersTests.readings(provisioned)
-                let wanted = (words ?? []) + ["--storage-driver=btrfs"]
+                // The admin's words with their storage flags replaced by btrfs's, the admin's
+                // btrfs options kept (provision's `options: nil`).
+                let admin = DockerOptions((words ?? []).joined(separator: " "))
+                let wanted = admin.replacingStorage(driver: "btrfs", options: admin.storage.options.filter { $0.hasPrefix("btrfs.") }).words
                 let split = { (value: String?) in value.map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init) } }
                 #expect(split(bash?["DOCKER_OPTS"]) == wanted, "round \(rounds): bash reads \(ShownBytes.text(provisioned))")
                 #expect(split(systemd["DOCKER_OPTS"]) == wanted, "round \(rounds): systemd reads \(ShownBytes.text(provisioned))")

@@ -46,7 +46,7 @@ import Testing
         /// What `Teardowner.observe` reads in this cell.
         func observation() -> TeardownObservation {
             let line = [Fstab.image: MigrationCell.imageLine, .uuid: MigrationCell.uuidLine, .none: ""][fstab, default: ""]
-            var o = TeardownObservation.fixture(fstab: MigrationCell.rootLine + line, dropIn: .dockstore, sysconfig: "DOCKER_OPTS=\"-s btrfs\"\n")
+            var o = TeardownObservation.fixture(fstab: MigrationCell.rootLine + line, dropIn: .dockstore, sysconfig: SysconfigFile.changedMarkPrefix + "DOCKER_OPTS=\"\"\nDOCKER_OPTS=\"--storage-driver=btrfs\"\n")
             o.bootDisabled = false
             o.journalUUID = journal ? "u" : nil
             o.migrationOpen = journal

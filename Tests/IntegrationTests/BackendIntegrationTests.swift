@@ -25,7 +25,10 @@ struct BackendIntegrationTests {
             #expect(result.stdout.contains("-DOCKER_OPTS=\"--log-level=warn -s overlay2 --storage-opt overlay2.size=10G\""))
             #expect(result.stdout.contains("+DOCKER_OPTS=\"--log-level=warn --storage-driver=vfs --storage-opt=size=5G\""))
             #expect(result.stderr.contains("restart Docker"))
-            #expect(root.read(root.sysconfig) == Self.sysconfig.replacingOccurrences(of: "-s overlay2 --storage-opt overlay2.size=10G", with: "--storage-driver=vfs --storage-opt=size=5G"))
+            // The admin's line is recorded right above the line it became (teardown gives it back).
+            let line = "DOCKER_OPTS=\"--log-level=warn -s overlay2 --storage-opt overlay2.size=10G\"\n"
+            #expect(root.read(root.sysconfig) == Self.sysconfig.replacingOccurrences(of: line, with: SysconfigFile.changedMarkPrefix + line
+                + "DOCKER_OPTS=\"--log-level=warn --storage-driver=vfs --storage-opt=size=5G\"\n"))
             #expect(root.read(root.sysconfig + ".dockstore.bak") == Self.sysconfig)
             #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"log-level\": \"warn\",\n  \"debug\": true\n}\n")
             #expect(root.read(root.path + "/etc/docker/daemon.json.dockstore.bak") == Self.daemon)

@@ -14,7 +14,10 @@ struct TeardownGiveBackIntegrationTests {
         ("# my comments only\n", "# my comments only\n"),
         ("# my settings\nFOO=1\n", "# my settings\nFOO=1\n"),
         ("FOO=1\nDOCKER_OPTS=\"--debug\"\n", "FOO=1\nDOCKER_OPTS=\"--debug\"\n"),
-        ("FOO=1\nDOCKER_OPTS=\"--debug -s vfs\"\n", "FOO=1\nDOCKER_OPTS=\"--debug\"\n"),
+        ("FOO=1\nDOCKER_OPTS=\"--debug -s vfs\"\n", "FOO=1\nDOCKER_OPTS=\"--debug -s vfs\"\n"),
+        // Fifth outside attack on issue 15: the admin's storage flags come back with the line.
+        ("# x\nDOCKER_OPTS=\"-s overlay2 --log-level=warn\"\n", "# x\nDOCKER_OPTS=\"-s overlay2 --log-level=warn\"\n"),
+        ("DOCKER_OPTS=\"--storage-opt=btrfs.min_space=1G --log-level=warn\"\n", "DOCKER_OPTS=\"--storage-opt=btrfs.min_space=1G --log-level=warn\"\n"),
         ("DOCKER_OPTS=\"\"\n", "DOCKER_OPTS=\"\"\n"),
     ]
 

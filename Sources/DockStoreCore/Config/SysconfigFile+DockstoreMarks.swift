@@ -2,7 +2,7 @@
 /// byte for byte: a `DOCKER_OPTS` assignment it appended (the file had none) follows the
 /// whole-line comment `addedMark` (`addedAfterUnendedLineMark` when dockstore had to end the
 /// file's last line first: teardown then takes that newline back too), an admin's line it
-/// changed follows `changedMarkPrefix` and the line as it was (`SysconfigFile+ChangedMark`),
+/// changed follows `changedMarkPrefix` and the line as it was, or `flagsMark` (`SysconfigFile+ChangedMark`),
 /// and a file it created (there was none) starts with
 /// `createdMark`. A comment is a line bash, systemd's EnvironmentFile= and the sysconfig
 /// grammar all read as nothing. An assignment without the mark (an admin's own, also an
@@ -17,19 +17,33 @@ extension SysconfigFile {
     /// flags: the mark, then the file as SUSE ships it.
     public static let createdByDockstore: [UInt8] = Array((createdMark + "\n" + DockerOptions.suseSysconfigTemplate).utf8)
 
-    /// Teardown's edit: removes the storage flags from DOCKER_OPTS, and the assignment itself
-    /// with its mark when dockstore added it and no other flag is left in it (it is then the
-    /// only DOCKER_OPTS statement: with another one, removing it would make that one count).
+    /// Teardown's edit, only on a DOCKER_OPTS statement dockstore marked (or in a file it
+    /// created): gives back the line `markChange` recorded, or removes the storage flags, and
+    /// the assignment itself with its mark when dockstore added it and no other flag is left in
+    /// it (it is then the only DOCKER_OPTS statement: with another one, removing it would make
+    /// that one count). A statement without dockstore's mark is the admin's and stays as it is.
     /// Returns what changed, or nil when nothing did.
     public mutating func removeDockstoreStorage() throws -> String? {
-        guard assignment(Self.dockerOptsName) != nil else { return nil }
+        guard let current = assignment(Self.dockerOptsName) else { return nil }
         if let given = try giveBackChangedLine() { return given }
-        let flags = try setDockerStorage(driver: nil, options: [])
+        guard isMarked(current) || bytes.starts(with: Array((Self.createdMark + "\n").utf8)) else { return nil }
+        let flags = try setDockerStorage(driver: nil, options: [], recordingChange: false)
+        if let only = assignment(Self.dockerOptsName), try removeMark(Self.flagsMark, of: only) {
+            return "remove the storage flags dockstore set and its comment" + (flags.map { ": \($0)" } ?? "")
+        }
         let statements = assignments.filter { $0.name == Self.dockerOptsName }
         if statements.count == 1, let only = statements.first, DockerOptions(only.value).words.isEmpty,
            try removeMarked(only, mark: Self.addedMark) || removeMarked(only, mark: Self.addedAfterUnendedLineMark, endingLineBefore: true) {
             return "remove the DOCKER_OPTS line dockstore added and its comment (no other flag is left in it)"
         }
         return flags.map { "remove the storage flags: \($0)" }
+    }
+
+    /// Removes the whole-line comment `mark` right before `assignment`; false when it is not there.
+    private mutating func removeMark(_ mark: String, of assignment: Assignment) throws -> Bool {
+        guard let markLine = line(assignment.line - 1), markLine.upperBound < bytes.count,
+              Array(bytes[markLine]) == Array(mark.utf8) else { return false }
+        try replace(markLine.lowerBound..<(markLine.upperBound + 1), with: [], keepingOthersThan: Self.dockerOptsName)
+        return true
     }
 }

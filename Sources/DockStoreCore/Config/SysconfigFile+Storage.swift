@@ -13,8 +13,8 @@ extension SysconfigFile {
         try setDockerStorage(driver: driver, options: options, recordingChange: true)
     }
 
-    /// `recordingChange`: an admin's own line that teardown's edit could not give back byte for
-    /// byte gets the `changedMarkPrefix` comment holding it as it was (`markChange`).
+    /// `recordingChange`: an admin's own line this edit changes gets the `changedMarkPrefix`
+    /// comment holding it as it was (`markChange`): teardown changes only a line dockstore marked.
     mutating func setDockerStorage(driver: String?, options: [String], recordingChange: Bool) throws -> String? {
         // The whole value is rewritten from its words: bytes that are not UTF-8 in it could not
         // be kept, so the file is left as it is.
@@ -35,7 +35,9 @@ extension SysconfigFile {
         let before = self
         let mark = bytes.last.map { $0 != UInt8(ascii: "\n") } == true ? Self.addedAfterUnendedLineMark : Self.addedMark
         try set(Self.dockerOptsName, to: rendered, markingAddition: mark)
-        if recordingChange, driver != nil, let original = before.assignment(Self.dockerOptsName), storage.spans.isEmpty {
+        // Flags removed (driver nil) settle a conflict with daemon.json: giving them back would
+        // bring the conflict back, so that change is not recorded.
+        if recordingChange, driver != nil, let original = before.assignment(Self.dockerOptsName) {
             try markChange(of: original, in: before)
         }
         var change = "DOCKER_OPTS=\"\(rendered)\""
