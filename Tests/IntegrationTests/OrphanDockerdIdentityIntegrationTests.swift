@@ -23,10 +23,10 @@ struct OrphanDockerdIdentityIntegrationTests {
             let socket = "unix://\(ns)/d.sock"
             // Its pidfile and socket are not the test root's: only its process tells it runs.
             _ = try root.sh("""
-                mkdir -p \(ns)/data && cd / && setsid unshare -m --propagation private sh -c \
+                mkdir -p \(ns)/data && (cd / && setsid unshare -m --propagation private sh -c \
                 'mount --bind \(root.mountpoint) \(ns)/data && exec /usr/sbin/dockerd --data-root \(ns)/data --exec-root \(ns)/x \
                 --pidfile \(pidfile) --host \(socket) --iptables=false --ip-masq=false --bridge=none --storage-driver=btrfs' \
-                >\(ns)/dockerd.log 2>&1 </dev/null &
+                ) >\(ns)/dockerd.log 2>&1 </dev/null &
                 """)
             defer {
                 if let text = root.read(pidfile), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 {
