@@ -37,6 +37,8 @@ public enum OrphanPlanner {
             return .delete
         case .cannotTell(let why):
             return .keep("dockerd may be using this data root and when it started cannot be read (\(why)); stop Docker and run again")
+        case .unresolved(let pid, let why):
+            return .keep(DockerdPresence.unresolvedText(pid: pid, why: why))
         case .running(let pids, let start):
             guard let created = c.createdAt else { return .keep("its creation time cannot be read") }
             if created + startMargin < start { return .delete }

@@ -24,14 +24,18 @@ public struct OrphanReclaimer: Sendable {
     }
 
     /// Refuses (nothing to decide on) when nothing is mounted at the data root, it is not
-    /// btrfs, or the layer store cannot be read.
+    /// btrfs, the layer store cannot be read, or a running dockerd's data root cannot be resolved.
     public func observe() throws -> Observation {
         guard try MountTable.read().mount(at: store.dataRoot) != nil else {
             throw DockStoreError.refused("nothing is mounted at \(store.dataRoot): Docker's storage is not there; run dockstore provision first")
         }
         let uuid = try BtrfsFilesystem.open(store.dataRoot).uuid
         let census = try OrphanCensus.take(store)
-        let dockerd = DockerdProcesses.presence(dataRoot: store.dataRoot, host: host)
+        let dockerd = DockerdProcesses.presence(storeUUID: uuid, host: host)
+        // Fail closed before anything is decided: that dockerd may be pulling into this store.
+        if case .unresolved(let pid, let why) = dockerd {
+            throw DockStoreError.refused(DockerdPresence.unresolvedText(pid: pid, why: why))
+        }
         return Observation(census: census, candidates: census.orphans.map(candidate), dockerd: dockerd, uuid: uuid)
     }
 
@@ -99,7 +103,7 @@ public struct OrphanReclaimer: Sendable {
             return .keep(error.message)
         }
         if references.ids.contains(name) { return .keep("Docker's layer store refers to it now") }
-        let verdict = OrphanPlanner.decide(candidate(name), dockerd: DockerdProcesses.presence(dataRoot: store.dataRoot, host: host))
+        let verdict = OrphanPlanner.decide(candidate(name), dockerd: DockerdProcesses.presence(storeUUID: uuid, host: host))
         guard verdict == .delete else { return verdict }
         let path = store.subvolumes + "/" + name
         if let other = try elsewhere(path, uuid: uuid) { return .keep(other) }

@@ -19,6 +19,9 @@ public struct ReclaimResult: Sendable, Equatable {
     public var after: CapacityFigures?
     /// Why it failed, or what is left to do.
     public var message: String?
+    /// Why last-reclaim.json could not be written for this run, and what to do; the file
+    /// still holds the run before (`ReclaimAfterChange.recordProblem`).
+    public var recordProblem: String?
 
     /// The command that goes on from here, for this store (its --root, mountpoint, image).
     public var rerun: String { Remedy.reclaim(before) }

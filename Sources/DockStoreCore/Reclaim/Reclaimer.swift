@@ -60,7 +60,21 @@ public struct Reclaimer: Sendable {
         try StepEngine.preflight(steps, in: lender)
         let progress: (ReclaimStep) -> Void = { events(.step($0.id)) }
         func phase(_ kinds: [ReclaimStep.Kind], _ act: (ReclaimStep) throws -> Void) throws {
-            try StepEngine.apply(steps.filter { kinds.contains($0.kind) }, in: lender, progress: progress, act: act)
+            do {
+                try StepEngine.apply(steps.filter { kinds.contains($0.kind) }, in: lender, progress: progress, act: act)
+            } catch {
+                // The journal is written by the first step: after it, no refusal says nothing changed.
+                throw kinds == [.begin] ? error : ReclaimAfterChange.failure(error)
+            }
+        }
+        // The run changed the store: a record that cannot be written is noted, never thrown, so
+        // that the run's outcome stands and no fallback record is written in its place.
+        func recordChanged(_ result: inout ReclaimResult) {
+            do {
+                try phase([.record]) { _ in try record(result, before: plan.before) }
+            } catch {
+                result.recordProblem = ReclaimAfterChange.recordProblem(error, path: host.real(LastReclaimRecord.path))
+            }
         }
         var journal = try ReclaimJournal.read(host: host) ?? ReclaimJournal(filesystemUUID: plan.uuid, started: WallClock.seconds(), room: nil)
         var result = ReclaimResult(outcome: .failed, before: plan.before)
@@ -98,7 +112,7 @@ public struct Reclaimer: Sendable {
             result.room = room ?? journal.room
             result.message = "a balance is paused on \(mp) (btrfs balance status \(mp)); the journal \(host.real(ReclaimJournal.path)) stays, and \(Remedy.reclaim(plan.before)) run again cancels that balance, finishes and gives the room back"
             result.after = try store.figures()
-            try phase([.record]) { _ in try record(result, before: plan.before) }
+            recordChanged(&result)
             return result
         }
         // Give back whatever was lent, also after a failure: the store ends the size it was.
@@ -135,7 +149,7 @@ public struct Reclaimer: Sendable {
             result.outcome = .failed
             result.message = "the store was healthy with the temporary room but not without it; run \(Remedy.reclaim(plan.before)) again, or \(Remedy.afterReclaim(plan.before))"
         }
-        try phase([.record]) { _ in try record(result, before: plan.before) }
+        recordChanged(&result)
         return result
     }
 

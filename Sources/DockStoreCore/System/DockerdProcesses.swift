@@ -4,9 +4,11 @@ import Glibc
 import Musl
 #endif
 
-/// Whether a dockerd may be using a given data root, and since when: every process named
-/// `dockerd` whose `--data-root` is that folder or is not given on its command line (then
-/// daemon.json may name any folder, so it counts), plus the process dockerd's pidfile names.
+/// Whether a dockerd may be using a given store, and since when: every process named
+/// `dockerd` whose data root, resolved in its own view (`DockerdDataRoot`), is on the store's
+/// btrfs — any folder of it, not only the data root dockstore looks at — plus the process
+/// dockerd's pidfile names. One on a filesystem that provably is another is left out; one
+/// whose data root cannot be resolved is `unresolved`, never left out.
 /// A start is the process's start time from /proc, or the pidfile's time when earlier.
 public enum DockerdPresence: Sendable, Equatable {
     case notRunning
@@ -14,11 +16,14 @@ public enum DockerdPresence: Sendable, Equatable {
     case running(pids: [Int32], startedAt: Double)
     /// A dockerd may run but when it started cannot be read: why.
     case cannotTell(String)
+    /// A dockerd runs whose data root cannot be resolved (its cmdline, config file or data
+    /// root unreadable, or the process ended half-way): it may be using the store.
+    case unresolved(pid: Int32, why: String)
 }
 
 public enum DockerdProcesses {
-    public static func presence(dataRoot: String, host: Host, proc: String = "/proc") -> DockerdPresence {
-        let target = canonical(dataRoot)
+    /// - Parameter storeUUID: the btrfs UUID of the store (as `BtrfsFilesystem.uuid` gives it).
+    public static func presence(storeUUID: String, host: Host, proc: String = "/proc") -> DockerdPresence {
         var pids = Set<Int32>()
         guard let entries = FolderEntries.names(proc) else {
             return .cannotTell("cannot list the processes in \(proc): \(Errno.text(errno))")
@@ -28,18 +33,20 @@ public enum DockerdProcesses {
             let raw: [UInt8]
             do {
                 // A process that ended meanwhile reads as nil: it is no dockerd any more.
-                guard let comm = try FileContents.readString("\(proc)/\(pid)/comm"), comm.trimmingWhitespace() == "dockerd",
-                      let line = try FileContents.read("\(proc)/\(pid)/cmdline") else { continue }
+                guard let comm = try FileContents.readString("\(proc)/\(pid)/comm"), comm.trimmingWhitespace() == "dockerd" else { continue }
+                guard let line = try FileContents.read("\(proc)/\(pid)/cmdline") else {
+                    return .unresolved(pid: pid, why: "it ended while dockstore read its command line")
+                }
                 raw = line
             } catch {
                 return .cannotTell("cannot tell whether process \(pid) is a dockerd: \((error as? DockStoreError)?.message ?? "\(error)")")
             }
             let words = raw.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            // Another data root rules a dockerd out only when that is certain: an absolute
-            // --data-root seen from the host's own root. A relative one (resolved against the
-            // process's working folder) or a chrooted dockerd counts as using this store.
-            if let root = dataRootFlag(words), root.hasPrefix("/"), rootIsHost(pid, proc: proc), canonical(root) != target { continue }
-            pids.insert(pid)
+            switch usesStore(pid: pid, words: words, storeUUID: storeUUID, proc: proc) {
+            case .success(true): pids.insert(pid)
+            case .success(false): continue
+            case .failure(let error): return .unresolved(pid: pid, why: error.message)
+            }
         }
         var pidfilePID: Int32? = nil
         let fromPidfile: Int32?
@@ -71,13 +78,22 @@ public enum DockerdProcesses {
         return .running(pids: pids.sorted(), startedAt: latest)
     }
 
-    /// Whether the process sees the same "/" as dockstore (/proc/PID/root); false when it
-    /// cannot be read, so an unreadable process never rules itself out.
-    static func rootIsHost(_ pid: Int32, proc: String) -> Bool {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("\(proc)/\(pid)/root", &buffer, buffer.count - 1)
-        guard n > 0 else { return false }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) == "/"
+    /// Whether the dockerd `pid` keeps its data on the btrfs `storeUUID`, its data root
+    /// resolved below its own /proc/PID/root (its mount namespace, its chroot).
+    static func usesStore(pid: Int32, words: [String], storeUUID: String, proc: String) -> Result<Bool, DockStoreError> {
+        let rootPath = "\(proc)/\(pid)/root"
+        let rootFD = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFD >= 0 else { return .failure(.failed("cannot open its root \(rootPath): \(Errno.text(errno))")) }
+        defer { close(rootFD) }
+        do {
+            let dataRoot = try DockerdDataRoot.path(pid: pid, words: words, rootFD: rootFD)
+            switch try DockerdDataRoot.filesystem(dataRoot, rootFD: rootFD) {
+            case .btrfs(let uuid): return .success(uuid.lowercased() == storeUUID.lowercased())
+            case .other: return .success(false)
+            }
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// The value of `--data-root` (or the old `-g` / `--graph`), the last one winning as in dockerd.
@@ -93,12 +109,6 @@ public enum DockerdProcesses {
             index += 1
         }
         return found
-    }
-
-    static func canonical(_ path: String) -> String {
-        guard let resolved = realpath(path, nil) else { return path }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     /// A process's start in seconds since the epoch: field 22 of /proc/PID/stat (clock ticks
@@ -128,4 +138,12 @@ public enum DockerdProcesses {
 
 private extension Substring {
     func trimmingCharacters() -> String { String(self).trimmingWhitespace() }
+}
+
+extension DockerdPresence {
+    /// The one line `reclaim --orphans` refuses with, and keeps a subvolume with, when a
+    /// dockerd's data root cannot be resolved.
+    public static func unresolvedText(pid: Int32, why: String) -> String {
+        "dockerd (pid \(pid)) may be using this store and dockstore cannot tell which data root it uses (\(why)); nothing was deleted: stop that dockerd, or make its data root and config file readable in its own root (/proc/\(pid)/root), and run again"
+    }
 }

@@ -91,7 +91,11 @@ extension Dockstore {
                 throw error
             }
             Output.line(json ? try ReclaimReport(plan: plan, result: result, budget: budget).json() : ReclaimText.after(result))
-            if result.outcome == .failed { throw DockStoreError.failed(result.message ?? "reclaim failed") }
+            if result.outcome == .failed {
+                if let problem = result.recordProblem { Output.warning(problem) }
+                throw DockStoreError.failed(result.message ?? "reclaim failed")
+            }
+            if let problem = result.recordProblem { throw DockStoreError.failed(problem) }
         }
     }
 }
