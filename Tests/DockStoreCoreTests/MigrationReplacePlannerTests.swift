@@ -15,6 +15,19 @@ import Testing
     static let canceled = CanceledReplaceTarget(filesystemUUID: "u", deviceUUID: "d", volumeID: "vol-0aaaaaaaaaaaaaaaa",
                                                 device: "/dev/nvme1n1", ends: "00000000000000aa")
     static let all = MigrationMethod.replace.failpoints
+    /// The attacker's healthy store: a 4 GiB image with 25 × 100 MiB of files, 648 MiB unallocated
+    /// (the kernel refused START with ENOSPC); with 24 files, 1064 MiB unallocated, it started.
+    static func fourGiB(unallocatedMiB: UInt64) -> (inout MigrationObservation) -> Void {
+        { o in
+            o.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4096 - unallocatedMiB) << 20)]
+            o.loopMember = o.members.first; o.targetSize = 8 << 30; o.target?.size = 8 << 30
+        }
+    }
+    /// The attacker's stuck store: a full 1 GiB image onto a 2 GiB volume.
+    static func full(_ o: inout MigrationObservation) {
+        o.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 1 << 30, used: 1 << 30)]
+        o.loopMember = o.members.first; o.targetSize = 2 << 30; o.target?.size = 2 << 30
+    }
 
     static let choices: [(String, MigrationObservation, MigrationMethod?, MigrationMethod, String)] = [
         ("a fresh move of the image alone", T.o { _ in }, nil, .replace, "does not grow with the layers"),
@@ -29,6 +42,23 @@ import Testing
         }, nil, .addRemove, "member of the store already"),
         ("the kernel refuses replace", T.o { $0.replace = nil; $0.replaceRefused = "Inappropriate ioctl for device" }, nil, .addRemove,
          "refuses device replace here (Inappropriate ioctl for device)"),
+        ("a 4 GiB image with 648 MiB unallocated: the system chunk cannot go read-only", T.o(fourGiB(unallocatedMiB: 648)), nil, .addRemove,
+         "the kernel's replace could not start: the store has 648 MiB unallocated of 4 GiB"),
+        ("a 4 GiB image with 1064 MiB unallocated starts", T.o(fourGiB(unallocatedMiB: 1064)), nil, .replace, "does not grow with the layers"),
+        ("just below the need: two data chunks of a tenth of 4 GiB and twice the global reserve, DUP", T.o {
+            $0.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4 << 30) - 882_062_131)]
+            $0.loopMember = $0.members.first; $0.targetSize = 8 << 30; $0.target?.size = 8 << 30
+        }, nil, .addRemove, "takes more than 841.2 MiB unallocated"),
+        ("at the need", T.o {
+            $0.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4 << 30) - 882_062_132)]
+            $0.loopMember = $0.members.first; $0.targetSize = 8 << 30; $0.target?.size = 8 << 30
+        }, nil, .replace, "does not grow with the layers"),
+        ("a full 1 GiB image", T.o(full), nil, .addRemove, "the store has 0 B unallocated"),
+        ("a full image, forced replace (tests reach the kernel's refusal)", T.o(full), .replace, .replace, "does not grow with the layers"),
+        ("the 100 GiB image shrunk onto a volume just above its chunks leaves too little room", T.o {
+            $0.targetSize = (2 << 30) + (512 << 20); $0.target?.size = (2 << 30) + (512 << 20)
+        }, nil, .addRemove, "512 MiB unallocated of 2.5 GiB"),
+        ("the store's space figures were not read", T.o { $0.replaceStartRoom = nil }, nil, .addRemove, "space figures were not read"),
         ("a replace runs (a killed dockstore's, or resumed at mount)", T.o {
             $0.replace = running; $0.replaceTarget = replaceTarget; $0.targetIsReplaceTarget = true; $0.target = nil
         }, .addRemove, .replace, "under way"),
@@ -74,6 +104,13 @@ import Testing
             $0.replace = BtrfsDeviceReplace.Status(state: .canceled); $0.target?.content = .unrecognizedData
             $0.canceledReplaceTarget = canceled
         }, false, all.filter { $0 != "shrink" }),
+        ("a store too full for replace moves by add + remove", T.o(fourGiB(unallocatedMiB: 648)), false,
+         MigrationMethod.addRemove.failpoints),
+        ("too full for replace, after --abort of a replace the kernel failed to start (forced): add + remove onto its recorded target", T.o {
+            fourGiB(unallocatedMiB: 648)(&$0)
+            $0.replace = BtrfsDeviceReplace.Status(state: .canceled); $0.target?.content = .unrecognizedData
+            $0.canceledReplaceTarget = canceled
+        }, false, MigrationMethod.addRemove.failpoints),
         ("killed after replace (finished: the target is devid 1, the image's device gone)", T.o {
             $0.journal = replaceJournal; $0.replace = BtrfsDeviceReplace.Status(state: .finished, progress1000: 1000)
             $0.members = [replaced]; $0.loopMember = nil; $0.targetDevid = 1; $0.target = nil

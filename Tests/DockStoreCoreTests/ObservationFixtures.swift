@@ -46,8 +46,9 @@ extension MigrationObservation {
                         replace: BtrfsDeviceReplace.Status? = BtrfsDeviceReplace.Status(state: .neverStarted),
                         replaceRefused: String? = nil, replaceTarget: BtrfsReading.Device? = nil,
                         targetIsReplaceTarget: Bool = false, targetReleasedByStore: Bool = false,
-                        loopDeviceSize: UInt64? = nil) -> MigrationObservation {
-        MigrationObservation(mountpoint: mountpoint, mounted: mounted, fstype: fstype, uuid: uuid, members: members,
+                        loopDeviceSize: UInt64? = nil,
+                        replaceStartRoom: ReplaceStartRoom? = ReplaceStartRoom(systemRatio: 2, globalReserve: 5_767_168)) -> MigrationObservation {
+        var o = MigrationObservation(mountpoint: mountpoint, mounted: mounted, fstype: fstype, uuid: uuid, members: members,
                              loopMember: loopMember, image: image, imageExists: imageExists, target: target,
                              targetDevid: targetDevid, targetPath: targetPath, targetSize: targetSize,
                              exclusiveOperation: exclusiveOperation, fstab: fstab.map { Array($0.utf8) },
@@ -56,6 +57,8 @@ extension MigrationObservation {
                              replaceTarget: replaceTarget, targetIsReplaceTarget: targetIsReplaceTarget,
                              targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil,
                              targetReleasedByStore: targetReleasedByStore, loopDeviceSize: loopDeviceSize)
+        o.replaceStartRoom = replaceStartRoom
+        return o
     }
 }
 

@@ -3,10 +3,13 @@ import Foundation
 import Testing
 
 /// `migrate-ebs` whose device replace the kernel fails to start (issue 18): a healthy 4 GiB
-/// store with 2.5 GiB of files has no room for the chunk the kernel needs to set a block group
-/// read-only, so START returns ENOSPC after it wrote the store's superblock (magic zeroed) onto
-/// the target. The target is recorded like a canceled one: re-run, `--abort` and
-/// `provision --device` accept it, and the files are untouched.
+/// store with 2.5 GiB of files lacks the unallocated room the kernel needs to set its system
+/// chunk read-only, so START returns ENOSPC after it wrote the store's superblock (magic
+/// zeroed) onto the target. The planner predicts that and moves by add + remove
+/// (MigrationReplaceRoomIntegrationTests); forced to replace, as when the prediction misses,
+/// the target is recorded like a canceled one: re-run, `--abort` and `provision --device`
+/// accept it, the files are untouched, and the remedy (--abort, then
+/// DOCKSTORE_MIGRATE_METHOD=add-remove) moves the store.
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct MigrationReplaceFailureIntegrationTests {
     @Test func aReplaceTheKernelCannotStartLeavesItsTargetUsable() throws {
@@ -19,8 +22,10 @@ struct MigrationReplaceFailureIntegrationTests {
             let disk = try root.sh("losetup -f --show '\(file)'").trimmingCharacters(in: .whitespacesAndNewlines)
             let record = root.path + "/var/lib/dockstore/canceled-replace-targets.json"
 
-            let failed = try root.dockstore(["migrate-ebs", disk, "--yes"])
-            #expect(failed.status == 2 && failed.stderr.contains("No space left on device") && failed.stderr.contains("failed replace target"),
+            let replace = ["DOCKSTORE_MIGRATE_METHOD": "replace"]
+            let failed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: replace)
+            #expect(failed.status == 2 && failed.stderr.contains("No space left on device") && failed.stderr.contains("failed replace target")
+                    && failed.stderr.contains("--abort, then move by add + remove (adding the volume gives the store that room) with DOCKSTORE_MIGRATE_METHOD=add-remove dockstore migrate-ebs \(disk)"),
                     "\(failed.stdout) \(failed.stderr)")
             #expect(root.read(record)?.contains("\"device\":\"\(disk)\"") == true, "the failed start records the target: \(root.read(record) ?? "none")")
             let again = try root.dockstore(["migrate-ebs", disk, "--yes"])
@@ -34,6 +39,11 @@ struct MigrationReplaceFailureIntegrationTests {
             try root.sh("mkdir -p '\(root.path)/srv'")
             let plan = try root.dockstore(["provision", "--device", disk, "--dry-run", "--mountpoint", "/srv/docker-b", "--image", "/srv/docker-b.btrfs"])
             #expect(plan.status == 0 && plan.stdout.contains("wipe every signature on \(disk), then format"), "\(plan.stdout) \(plan.stderr)")
+            let moved = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_MIGRATE_METHOD": "add-remove"])
+            #expect(moved.status == 0 && moved.stdout.contains("Method: device add + remove"), "the remedy moves the store: \(moved.stdout) \(moved.stderr)")
+            #expect(try root.sh("cd '\(root.mountpoint)' && sha256sum f*") == sums, "DATA: the files moved unchanged")
+            #expect(root.status(root.image) == nil, "the image is gone")
+            #expect(try root.dockstore(["check"]).status == 0, "check is OK on the volume")
             root.forgetBtrfs([disk])
         }
     }

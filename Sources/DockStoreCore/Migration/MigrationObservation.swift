@@ -56,6 +56,9 @@ public struct MigrationObservation: Sendable, Equatable {
     public var targetReleasedByStore: Bool
     /// The size of the image's loop device (its btrfs device may have been shrunk below it).
     public var loopDeviceSize: UInt64?
+    /// The figures that tell whether the kernel can start a replace (`ReplaceStartRoom`);
+    /// nil until the mounted btrfs was read, and then a replace is not chosen.
+    public var replaceStartRoom: ReplaceStartRoom?
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).

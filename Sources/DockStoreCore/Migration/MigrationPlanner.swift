@@ -69,7 +69,9 @@ public enum MigrationPlanner {
     }
 
     /// Replace moves a store that is one device (the image's) onto a device that is not in it
-    /// yet; an open journal keeps the method it began with, so a re-run never switches.
+    /// yet and has the unallocated room the kernel needs to start it (`ReplaceStartRoom`);
+    /// an open journal keeps the method it began with, so a re-run never switches. A forced
+    /// replace skips that prediction (tests reach the kernel's own refusal with it).
     public static func chooseMethod(_ o: MigrationObservation, forced: MigrationMethod?) -> MigrationMethodChoice {
         if let journal = o.journal {
             return journal.method == nil
@@ -87,9 +89,23 @@ public enum MigrationPlanner {
             return MigrationMethodChoice(.addRemove, "the store spans \(o.members.count) devices; replace moves the image's alone")
         }
         if forced == .addRemove {
-            return MigrationMethodChoice(.addRemove, "\(MigrationMethod.variable)=add-remove (for testing)")
+            return MigrationMethodChoice(.addRemove, "\(MigrationMethod.variable)=add-remove")
+        }
+        if forced != .replace, let reason = replaceCannotStart(o) {
+            return MigrationMethodChoice(.addRemove, "the kernel's replace could not start: \(reason)")
         }
         return MigrationMethodChoice(.replace, "the store is the image's device alone: replace copies device extents and never touches back references, so its time does not grow with the layers")
+    }
+
+    /// Why the kernel would refuse to start replacing the image's device (ENOSPC): judged on
+    /// the device as the shrink before the replace leaves it.
+    static func replaceCannotStart(_ o: MigrationObservation) -> String? {
+        guard let loop = o.loopMember else { return nil }
+        guard let room = o.replaceStartRoom else {
+            return "the store's space figures were not read"
+        }
+        let size = loop.size > o.targetSize ? o.targetSize / 4096 * 4096 : loop.size
+        return room.shortfall(deviceSize: size, allocated: loop.used)
     }
 
     /// Whether the target is the journal's device, for a journal whose device was not added
@@ -153,7 +169,7 @@ public enum MigrationPlanner {
             }
         } else {
             if o.targetDevid == nil {
-                try checkTarget(o)
+                try checkTarget(o, ownReplaceTarget: o.targetIsStaleReplaceTarget || o.canceledReplaceTarget != nil)
                 steps.append(.addDevice(path: o.targetPath, store: uuid))
             }
             if let loop = o.loopMember {

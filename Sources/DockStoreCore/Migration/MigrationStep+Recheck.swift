@@ -2,7 +2,7 @@
 /// before the action, after the step's pause point): the btrfs at the mountpoint is still
 /// the store (its filesystem UUID), a member the step moves, shrinks or removes is still the
 /// planned device (its device UUID), a device the step adds or replaces onto is still blank
-/// and unused, and the loop device and the image the step lets go of are no longer part of
+/// (or this store's recorded replace target) and unused, and the loop device and the image the step lets go of are no longer part of
 /// the store. A step whose work is found done passes, and its action skips.
 extension MigrationStep {
     public func recheck(_ migrator: Migrator) throws {
@@ -33,7 +33,10 @@ extension MigrationStep {
             let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
             try StoreMemberRecheck.check(reading, store: store, path: path, mountpoint: mountpoint)
             if try migrator.isMember(path, of: reading) { return }
-            guard BlockProbe.probe(path) == .blank else {
+            // The target of this store's replace the kernel failed to start (or that --abort
+            // canceled), recorded then: the remedy adds exactly that volume.
+            guard try BlockProbe.probe(path) == .blank || migrator.isStaleReplaceTarget(path, uuid: reading.uuid)
+                    || migrator.isCanceledReplaceTarget(path, uuid: reading.uuid) else {
                 throw DockStoreError.refused("refusing: \(path) is no longer blank; nothing was changed: re-run to look again")
             }
             try BlockDevice.checkNotInUse(path)

@@ -65,7 +65,7 @@ extension Migrator {
         }
         let noRoom = (failure as? DockStoreError)?.code == Errno.noSpace
         let remedy = noRoom
-            ? "the store has no room for the chunk the kernel needs to start a replace: free space (docker system prune, dockstore reclaim) or grow the image, then re-run migrate-ebs, or close the migration with migrate-ebs --abort"
+            ? "the store lacks the unallocated room the kernel needs to start a replace: close the migration with migrate-ebs --abort, then move by add + remove (adding the volume gives the store that room) with \(MigrationMethod.variable)=add-remove dockstore migrate-ebs \(target); or free space (docker system prune, dockstore reclaim) and re-run migrate-ebs"
             : "see the kernel log (dmesg | grep dev_replace), then re-run migrate-ebs, or close the migration with migrate-ebs --abort"
         // ENOSPC is the kernel refusing the request (the store did not change): exit 2.
         return DockStoreError(noRoom ? .refused : .failed, "\(failure); the store stays on the image and \(target) is recorded as its failed replace target (re-run, --abort and provision --device accept it): \(remedy)",

@@ -53,6 +53,7 @@ public struct Migrator: Sendable {
         o.uuid = reading.uuid
         o.members = reading.devices
         o.metadataChunkNeed = figures.metadataChunkNeed
+        o.replaceStartRoom = ReplaceStartRoom(reading)
         let deviceNode = try FileStatus.following(device.path)
         for member in reading.devices {
             let node = try FileStatus.following(member.path)
