@@ -17,7 +17,7 @@ enum ReclaimText {
     static func plan(_ plan: ReclaimPlan, dryRun: Bool, budget: Reclaimer.Budget) -> String {
         var lines = ["\(plan.mountpoint): \(judged(plan))"]
         if plan.isNothingToDo {
-            lines.append("The store is healthy by dockstore check's rules; nothing to do.")
+            lines.append(ReclaimPlan.nothingToDo)
             return lines.joined(separator: "\n")
         }
         lines.append("Plan\(dryRun ? " (dry run, nothing changed)" : ""):")
@@ -68,14 +68,9 @@ enum ReclaimText {
     static func after(_ result: ReclaimResult) -> String {
         var lines: [String] = []
         if let after = result.after { lines.append("After: \(figures(after))") }
-        if let room = result.room { lines.append("Lent and given back: \(room.description)") }
-        switch result.outcome {
-        case .healthy: lines.append("Healthy: \(result.chunksRelocated) chunks relocated.")
-        case .budgetSpent: lines.append("Budget spent after \(result.chunksRelocated) chunks relocated; run \(result.rerun) again to go on.")
-        case .ioBudgetSpent: lines.append("I/O budget spent: \(result.chunksRelocated) chunks, at most \(ByteSize.format(result.bytesRelocated)) relocated; run \(result.rerun) again to go on.")
-        case .nothingToDo: lines.append("Nothing to do.")
-        case .failed: break
-        }
+        if let room = result.room, result.roomGivenBack != nil { lines.append("Lent and given back: \(room.description)") }
+        // A failed run's summary is the error line the command ends with.
+        if result.outcome != .failed { lines.append(result.summary) }
         return lines.joined(separator: "\n")
     }
 }

@@ -6,7 +6,8 @@ import Testing
 /// and addresses it by the paths inside the --root check was given.
 @Suite struct RemedyTests {
     enum Store: String, CaseIterable, CustomTestStringConvertible {
-        case image, imageUnderRoot, imageOutsideRoot, ebs, xenDisk, fixedDevice, migrating, roomLent, xfs
+        case image, imageUnderRoot, imageOutsideRoot, ebs, xenDisk, fixedDevice, migrating, roomLent, roomLentSeenByReclaim,
+             roomLentBesideAnImage, twoMembersUnexplained, xfs
         var testDescription: String { rawValue }
     }
 
@@ -36,6 +37,18 @@ import Testing
             f.devices = [nvme]
         case .migrating:
             f.devices = [.init(devid: 1, path: "/dev/loop0", size: 50 << 30, errors: [:]), .init(devid: 2, path: "/dev/nvme1n1", size: 50 << 30, errors: [:])]
+            f.remedyContext = RemedyContext(migrating: true)
+        case .twoMembersUnexplained:
+            // Neither journal explains the second member: no migration to finish, no room to give back.
+            f.devices = [.init(devid: 1, path: "/dev/loop0", size: 50 << 30, errors: [:]), .init(devid: 2, path: "/dev/nvme1n1", size: 50 << 30, errors: [:])]
+        case .roomLentSeenByReclaim:
+            // reclaim's own plan: the journal is read into the remedy context, not check's records.
+            f.devices = [nvme, .init(devid: 2, path: "/dev/loop3", size: 256 << 20, errors: [:])]
+            f.remedyContext = RemedyContext(reclaimMembers: [2])
+        case .roomLentBesideAnImage:
+            f.devices = [.init(devid: 1, path: "/dev/loop0", size: 100 << 30, errors: [:]), .init(devid: 2, path: "/dev/loop3", size: 256 << 20, errors: [:])]
+            f.host = image
+            f.remedyContext = RemedyContext(reclaimMembers: [2])
         case .roomLent:
             f.devices = [nvme, .init(devid: 2, path: "/dev/loop3", size: 256 << 20, errors: [:])]
             f.uuid = "u"
@@ -71,8 +84,15 @@ import Testing
             return (["dockstore reclaim --mountpoint /var/lib/docker"], ["dockstore grow", "migrate-ebs", "--image"])
         case .migrating:
             return (["finish the migration (dockstore migrate-ebs"], ["dockstore grow"])
-        case .roomLent:
-            return (["give back the room it lent"], ["dockstore grow", "migrate-ebs"])
+        case .roomLent, .roomLentSeenByReclaim:
+            return (["to give the lent room back (an interrupted reclaim's temporary member, which grow refuses)", "dockstore reclaim --mountpoint /var/lib/docker"],
+                    ["dockstore grow", "migrate-ebs", "migration"])
+        case .roomLentBesideAnImage:
+            return (["to give the lent room back (an interrupted reclaim's temporary member, which grow refuses), then grow the image (dockstore grow --to SIZE --mountpoint /var/lib/docker",
+                     "dockstore reclaim --mountpoint /var/lib/docker"],
+                    ["migrate-ebs", "migration", "--image"])
+        case .twoMembersUnexplained:
+            return (["dockstore reclaim --mountpoint /var/lib/docker"], ["dockstore grow", "migrate-ebs", "migration", "give the lent room back"])
         case .xfs:
             return (["xfs_growfs /var/lib/docker"], ["dockstore grow", "dockstore reclaim", "migrate-ebs"])
         }

@@ -90,6 +90,38 @@ struct ReclaimConfinementIntegrationTests {
         try attackAt(step, device: true)
     }
 
+    /// The fourth outside attack (scripts/attacks/issue17-18-2026-11-30-fourth, case
+    /// reclaim_swap_folder_during_pause): `var/lib` swapped for an absolute link to a folder
+    /// outside --root that holds a `docker-storage.btrfs` and a `dockstore` folder but no
+    /// `docker`. Each room step and the balance refuses with one line naming the link, that
+    /// the step changed nothing, and ls/findmnt (exit 2, not a failure to open the folder);
+    /// nothing outside changes and a re-run gives the room back.
+    @Test(arguments: imageSteps + ["balance"])
+    func anAbsoluteLinkOutOfTheRootIsRefusedAt(_ step: String) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            try root.exhaustMetadata(keepEvery: 4)
+            let sums = try root.checksums()
+            let size = try CapacityProbe.read(mountpoint: root.mountpoint).deviceSize
+            let imageSize = root.status(root.image)?.st_size
+            let outside = root.path + ".outside"
+            try root.sh("mkdir -p '\(outside)/dockstore' && truncate -s 10M '\(outside)/docker-storage.btrfs'")
+            defer { _ = try? root.sh("rm -rf '\(outside)'") }
+            let before = try tree(root, outside)
+            let result = try SecondAttackIntegrationTests().runStopped(root, ["reclaim"], before: step) {
+                try root.sh("cd '\(root.path)/var' && mv lib lib.moved && ln -s '\(outside)' lib")
+            }
+            try restoreLib(root)
+            #expect(result.status == ExitStatus.refused.rawValue, "\(step): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(step): one line: \(result.stderr)")
+            #expect(result.stderr.contains("\(root.path)/var/lib is a symbolic link to \(outside)"), "\(step): names what was found: \(result.stderr)")
+            #expect(result.stderr.contains("nothing was changed by [\(step)]") || result.stderr.contains("no balance was started"), "\(step): \(result.stderr)")
+            #expect(result.stderr.contains("findmnt"), "\(step): \(result.stderr)")
+            #expect(try tree(root, outside) == before, "\(step): nothing outside --root changed")
+            try converges(root, step, size: size, imageSize: imageSize, disk: nil, sums: sums)
+        }
+    }
+
     /// Another btrfs mounted over the store's mountpoint while reclaim waits at a room step:
     /// refused, that btrfs keeps its size and gets no member.
     @Test(arguments: ["room-resize", "room-shrink"])

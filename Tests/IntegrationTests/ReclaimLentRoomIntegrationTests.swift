@@ -63,6 +63,33 @@ struct ReclaimLentRoomIntegrationTests {
         }
     }
 
+    /// A device store with the temporary member of a reclaim killed once it was recorded (the
+    /// fourth outside attack, reclaim_remedy_no_migration): no migration exists, so reclaim's
+    /// plan, check and status name `dockstore reclaim` giving the lent room back, never
+    /// migrate-ebs; the one rule (`Remedy`, the journal read into `RemedyContext`) serves all three.
+    @Test func theRemedyForAReclaimsTemporaryMemberIsReclaimNotAMigration() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            try root.exhaustMetadata(keepEvery: 4)
+            let killed = try root.dockstore(["reclaim"], environment: [Failpoint.variable: "room-record"])
+            try #require(killed.signal == SIGKILL, "\(killed.stderr)")
+            try #require(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2, "the temporary member is in place")
+            let scope = "--root \(root.path) --mountpoint /var/lib/docker"
+            let dry = try root.dockstore(["reclaim", "--dry-run"])
+            #expect(dry.stdout.contains("run dockstore reclaim \(scope) to give the lent room back (an interrupted reclaim's temporary member"), "\(dry.stdout)")
+            let check = try root.dockstore(["check"])
+            let status = try root.dockstore(["status"])
+            for (what, text) in [("reclaim", dry.stdout), ("check", check.stdout), ("status", status.stdout)] {
+                #expect(!text.contains("migration") && !text.contains("migrate-ebs"), "\(what): \(text)")
+            }
+            #expect(status.stdout.contains("dockstore reclaim \(scope) gives it back"), "\(status.stdout)")
+            let finished = try root.dockstore(["reclaim"])
+            #expect(finished.status == 0, "\(finished.stdout) \(finished.stderr)")
+            #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.map(\.path) == [disk])
+        }
+    }
+
     /// After a reboot with nothing mounted, status does not call the store's own journal another
     /// store's (attack case 8): it says nothing is mounted and how to mount and finish.
     @Test func statusNamesNothingMountedForTheStoresOwnJournal() throws {

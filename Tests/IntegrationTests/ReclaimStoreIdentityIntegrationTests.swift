@@ -66,22 +66,39 @@ struct ReclaimStoreIdentityIntegrationTests {
             try root.sh("umount \(root.mountpoint) && mount -o loop \(other.image) \(root.mountpoint)")
             defer { _ = try? root.sh("umount \(root.mountpoint)") }
             let planned = PlannedStore(mountpoint: root.mountpoint, uuid: store)
-            let named = "btrfs \(other.uuid) is mounted at \(root.mountpoint) now, not"
-            for (what, attempt) in [("figures", { _ = try planned.figures() }),
-                                    ("balance", { _ = try BtrfsBalance.run(root.mountpoint, uuid: store, dataUsage: 0, metadataUsage: nil) }),
-                                    ("progress", { _ = try BtrfsBalance.progress(root.mountpoint, uuid: store) }),
-                                    ("cancel", { try BtrfsBalance.cancel(root.mountpoint, uuid: store) })] as [(String, () throws -> Void)] {
+            // The figures after a run fail it (what the run did is done); a balance, its
+            // progress and its cancel refuse (exit 2), as they change or read nothing.
+            let read = "btrfs \(other.uuid) is mounted at \(root.mountpoint) now, not"
+            let balanced = "btrfs \(other.uuid) is mounted there now, not btrfs \(store)"
+            for (what, kind, named, attempt) in [
+                ("figures", DockStoreError.Kind.failed, read, { _ = try planned.figures() }),
+                ("balance", .refused, balanced, { _ = try BtrfsBalance.run(root.mountpoint, uuid: store, dataUsage: 0, metadataUsage: nil) }),
+                ("progress", .refused, balanced, { _ = try BtrfsBalance.progress(root.mountpoint, uuid: store) }),
+                ("cancel", .refused, balanced, { try BtrfsBalance.cancel(root.mountpoint, uuid: store) })] as [(String, DockStoreError.Kind, String, () throws -> Void)] {
                 do {
                     try attempt()
                     Issue.record("\(what): the other btrfs was read or balanced as the store")
                 } catch let error as DockStoreError {
-                    #expect(error.kind == .failed, "\(what): \(error.message)")
+                    #expect(error.kind == kind, "\(what): \(error.message)")
                     #expect(error.message.contains(named) && error.message.contains(store), "\(what): \(error.message)")
                 }
             }
             // Nothing mounted there (the root's own filesystem shows through): refused too.
             try root.sh("umount \(root.mountpoint)")
             #expect(throws: DockStoreError.self) { _ = try planned.figures() }
+            // The mountpoint gone: the balance calls refuse, naming it, instead of failing to open it.
+            try root.sh("mv \(root.mountpoint) \(root.mountpoint).moved")
+            defer { _ = try? root.sh("mv \(root.mountpoint).moved \(root.mountpoint)") }
+            for attempt in [{ _ = try BtrfsBalance.run(root.mountpoint, uuid: store, dataUsage: 0, metadataUsage: nil) },
+                            { _ = try BtrfsBalance.progress(root.mountpoint, uuid: store) },
+                            { try BtrfsBalance.cancel(root.mountpoint, uuid: store) }] as [() throws -> Void] {
+                do {
+                    try attempt()
+                    Issue.record("a balance call through a missing mountpoint succeeded")
+                } catch let error as DockStoreError {
+                    #expect(error.kind == .refused && error.message.contains("\(root.mountpoint) is not a folder there now"), "\(error.message)")
+                }
+            }
         }
     }
 

@@ -14,7 +14,11 @@ enum Remedy {
         case xenDisk
         /// Another block device: nothing in dockstore makes it larger.
         case fixedDevice
-        /// More than one member: a migration, or room a reclaim lent; grow refuses.
+        /// One member besides the temporary member an interrupted reclaim lent (its journal
+        /// names it): `dockstore reclaim` gives it back; grow and migrate-ebs refuse until then.
+        case roomLent
+        /// More than one member: a migration's (its journal is open) or of unknown origin;
+        /// grow refuses.
         case several
         /// Not btrfs: its own tools grow it.
         case other(String)
@@ -23,7 +27,9 @@ enum Remedy {
     static func kind(_ f: CapacityFigures) -> Kind {
         guard f.filesystem == "btrfs" else { return .other(f.filesystem) }
         let present = f.devices.filter { !$0.isMissing }
-        if present.count > 1 { return .several }
+        if present.count > 1 {
+            return present.filter { !lentMembers(f).contains($0.devid) }.count == 1 ? .roomLent : .several
+        }
         if f.host != nil || present.first?.path.hasPrefix("/dev/loop") == true { return .image }
         if let member = present.first, f.remedyContext?.ebsMembers.contains(member.devid) == true { return .ebs }
         if let member = present.first, f.remedyContext?.xenMembers.contains(member.devid) == true { return .xenDisk }
@@ -53,6 +59,24 @@ enum Remedy {
 
     static func reclaim(_ f: CapacityFigures) -> String { "dockstore reclaim \(scope(f, image: true))" }
 
+    /// The devids of the temporary members this store's reclaim journal names: read with
+    /// the remedy context, or with check's maintenance records.
+    static func lentMembers(_ f: CapacityFigures) -> Set<UInt64> {
+        var devids = Set(f.remedyContext?.reclaimMembers ?? [])
+        if let lent = f.lentRoom, lent.journal.room?.kind == .device, let devid = lent.journal.room?.devid { devids.insert(devid) }
+        return devids
+    }
+
+    /// The store as it is once reclaim has given back its temporary member.
+    static func withoutLentMembers(_ f: CapacityFigures) -> CapacityFigures {
+        var rest = f
+        let lent = lentMembers(f)
+        rest.devices.removeAll { lent.contains($0.devid) }
+        rest.maintenance = nil
+        rest.remedyContext?.reclaimMembers = []
+        return rest
+    }
+
     /// How to make the store larger, or nil when dockstore cannot.
     static func grow(_ f: CapacityFigures) -> String? {
         switch kind(f) {
@@ -64,10 +88,13 @@ enum Remedy {
             return "if it is an EBS volume, enlarge it with Elastic Volumes (aws ec2 modify-volume), then dockstore grow \(scope(f)) (an instance-store disk cannot be enlarged)"
         case .fixedDevice:
             return nil
+        case .roomLent:
+            let then = grow(withoutLentMembers(f)).map { ", then \($0)" } ?? ""
+            return "run \(reclaim(f)) to give the lent room back (an interrupted reclaim's temporary member, which grow refuses)\(then)"
         case .several:
-            return f.lentRoom != nil
-                ? "let \(reclaim(f)) give back the room it lent, then grow the store"
-                : "finish the migration (dockstore migrate-ebs \(scope(f, image: true))), then grow the store"
+            return f.remedyContext?.migrating == true
+                ? "finish the migration (dockstore migrate-ebs \(scope(f, image: true))), then grow the store"
+                : nil
         case .other(let type):
             return type == "xfs" ? "grow it (xfs_growfs \(f.mountpoint))" : "grow it with its own tools (resize2fs for ext4)"
         }

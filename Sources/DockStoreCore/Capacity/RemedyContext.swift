@@ -1,7 +1,8 @@
 /// What a remedy needs to know beyond the figures to name a command that works on this
 /// store: the `--root` the figures were read under (dockstore's commands then take paths
 /// inside it), which members are EBS volumes (only those grow by Elastic Volumes), and which
-/// are Xen virtual disks (EBS or instance store on Xen-based instances: sysfs cannot tell).
+/// are Xen virtual disks (EBS or instance store on Xen-based instances: sysfs cannot tell), and
+/// what a second member is: reclaim's temporary member or a migration's target.
 public struct RemedyContext: Sendable, Equatable, Codable {
     /// The canonical root folder; "/" for the running system.
     public var root: String
@@ -9,11 +10,18 @@ public struct RemedyContext: Sendable, Equatable, Codable {
     public var ebsMembers: [UInt64]
     /// devids of the members that are Xen blkfront disks (`xvd*`, modalias `xen:vbd`).
     public var xenMembers: [UInt64]
+    /// devids of the members this store's reclaim journal names as the room it lent.
+    public var reclaimMembers: [UInt64] = []
+    /// Whether a migration journal is open (migrate-ebs has a run to finish).
+    public var migrating = false
 
-    public init(root: String = "/", ebsMembers: [UInt64] = [], xenMembers: [UInt64] = []) {
+    public init(root: String = "/", ebsMembers: [UInt64] = [], xenMembers: [UInt64] = [],
+                reclaimMembers: [UInt64] = [], migrating: Bool = false) {
         self.root = root
         self.ebsMembers = ebsMembers
         self.xenMembers = xenMembers
+        self.reclaimMembers = reclaimMembers
+        self.migrating = migrating
     }
 
     /// The context of `f`, read under `host`: what kind of disk a member is, as sysfs says.
@@ -23,8 +31,18 @@ public struct RemedyContext: Sendable, Equatable, Codable {
             guard device.path.hasPrefix("/dev/"), !device.path.hasPrefix("/dev/loop") else { return nil }
             return (device.devid, String(device.path.dropFirst("/dev/".count)))
         }
-        return RemedyContext(root: host.root,
-                             ebsMembers: disks.filter { resolver.volumeID(of: $0.name) != nil }.map(\.devid),
-                             xenMembers: disks.filter { resolver.isXenVirtualDisk($0.name) }.map(\.devid))
+        var context = RemedyContext(root: host.root,
+                                    ebsMembers: disks.filter { resolver.volumeID(of: $0.name) != nil }.map(\.devid),
+                                    xenMembers: disks.filter { resolver.isXenVirtualDisk($0.name) }.map(\.devid))
+        // Only for a store of several members, where a remedy must tell them apart. A journal
+        // that cannot be read leaves the member unexplained: the remedy then names neither.
+        if f.devices.count > 1 {
+            let journal = f.maintenance?.reclaimUnderWay ?? (try? ReclaimJournal.read(host: host)) ?? nil
+            if let journal, journal.filesystemUUID == f.uuid, let devid = journal.room?.devid, journal.room?.kind == .device {
+                context.reclaimMembers = [devid]
+            }
+            context.migrating = ((try? FileContents.readString(MigrationJournal.path, on: host)) ?? nil) != nil
+        }
+        return context
     }
 }

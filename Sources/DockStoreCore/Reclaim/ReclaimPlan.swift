@@ -26,6 +26,8 @@ public struct ReclaimPlan: Sendable, Equatable {
 
     /// Nothing to balance and nothing left over from an interrupted run.
     public var isNothingToDo: Bool { problems.isEmpty && !resumes }
+    /// What a run (or dry run) with nothing to do ends with.
+    public static let nothingToDo = "The store is healthy by dockstore check's rules; nothing to do."
 
     /// The figures the plan judged: as if the room an interrupted run lent were given back.
     public var judged: CapacityFigures { before.withoutRoom(lent) }

@@ -24,10 +24,27 @@ public struct ReclaimReport: Sendable, Equatable, Codable {
         public var interrupted: Bool?
     }
 
+    /// The room planned (dry run) or lent: `bytes` to lend, and for a run whether it was
+    /// given back and how many bytes of it were in place then (`givenBackBytes`).
     public struct Room: Sendable, Equatable, Codable {
         public var kind: String
         public var bytes: UInt64
         public var description: String
+        /// A run's room as it stood lent: the image grown, or the temporary member.
+        public var lent: String?
+        public var givenBack: Bool?
+        public var givenBackBytes: UInt64?
+
+        init(_ room: TemporaryRoom, givenBack: UInt64?? = nil) {
+            kind = room.kind.rawValue
+            bytes = room.bytes
+            description = room.description
+            if let givenBack {
+                lent = room.lentDescription
+                self.givenBack = givenBack != nil
+                givenBackBytes = givenBack ?? 0
+            }
+        }
     }
 
     public var mountpoint: String
@@ -65,7 +82,7 @@ public struct ReclaimReport: Sendable, Equatable, Codable {
         lentSince = plan.lentSince
         if let result {
             outcome = result.outcome.rawValue
-            message = result.message
+            message = result.summary
             after = result.after.map(Figures.init)
             chunksRelocated = result.chunksRelocated
             bytesRelocated = result.bytesRelocated
@@ -73,13 +90,54 @@ public struct ReclaimReport: Sendable, Equatable, Codable {
                 Round(filter: $0.round.filter, considered: $0.considered, relocated: $0.relocated, bytes: $0.bytes,
                       seconds: ($0.seconds * 1000).rounded() / 1000, interrupted: $0.interrupted)
             }
-            room = result.room.map { Room(kind: $0.kind.rawValue, bytes: $0.bytes, description: $0.description) }
+            room = result.room.map { Room($0, givenBack: .some(result.roomGivenBack)) }
         } else {
             outcome = plan.isNothingToDo ? LastReclaimRecord.Outcome.nothingToDo.rawValue : nil
+            message = plan.isNothingToDo ? ReclaimPlan.nothingToDo : nil
             rounds = plan.rounds.map { Round(filter: $0.filter) }
-            room = plan.room.map { Room(kind: $0.kind.rawValue, bytes: $0.bytes, description: $0.description) }
+            room = plan.room.map { Room($0) }
             roomFirst = plan.room == nil ? nil : plan.roomFirst
             noRoom = plan.noRoom
+        }
+    }
+
+    /// A run that stopped with `error` after planning (refused by a step's re-check, or
+    /// failed): the plan's figures and room, its outcome (`refused`, `failed`) and the error's
+    /// line as the message.
+    public init(plan: ReclaimPlan, stopped error: DockStoreError, budget: Reclaimer.Budget? = nil) {
+        self.init(plan: plan, result: nil, budget: budget)
+        dryRun = false
+        outcome = Self.outcome(error)
+        message = error.message
+        roomFirst = nil
+        noRoom = nil
+        rounds = []
+    }
+
+    /// What `--json` prints when reclaim stops before it has a plan (nothing mounted, the lock
+    /// held, a journal of another store): the outcome and the error's line.
+    public struct Stopped: Sendable, Equatable, Codable {
+        public var mountpoint: String
+        public var dryRun: Bool
+        public var outcome: String
+        public var message: String
+
+        public init(mountpoint: String, dryRun: Bool, error: DockStoreError) {
+            self.mountpoint = mountpoint
+            self.dryRun = dryRun
+            outcome = ReclaimReport.outcome(error)
+            message = error.message
+        }
+
+        public func json() throws -> String { try JSONText.encode(self) }
+    }
+
+    /// `refused` (exit 2), `locked` (exit 3), else `failed`.
+    static func outcome(_ error: DockStoreError) -> String {
+        switch error.kind {
+        case .refused: return "refused"
+        case .busy: return "locked"
+        case .failed, .usage: return LastReclaimRecord.Outcome.failed.rawValue
         }
     }
 

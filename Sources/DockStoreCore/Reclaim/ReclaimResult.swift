@@ -22,9 +22,24 @@ public struct ReclaimResult: Sendable, Equatable {
     /// Why last-reclaim.json could not be written for this run, and what to do; the file
     /// still holds the run before (`ReclaimAfterChange.recordProblem`).
     public var recordProblem: String?
+    /// Raw bytes of the lent room in place when the run gave it back (0 when none was in
+    /// place); nil when the room was not given back (or none was lent).
+    public var roomGivenBack: UInt64?
 
     /// The command that goes on from here, for this store (its --root, mountpoint, image).
     public var rerun: String { Remedy.reclaim(before) }
+
+    /// The sentence a run's output ends with, in text and in `--json`'s `message`: how it
+    /// ended and what is left to do; for a failed run, why.
+    public var summary: String {
+        switch outcome {
+        case .healthy: return "Healthy: \(chunksRelocated) chunks relocated."
+        case .budgetSpent: return "Budget spent after \(chunksRelocated) chunks relocated; run \(rerun) again to go on."
+        case .ioBudgetSpent: return "I/O budget spent: \(chunksRelocated) chunks, at most \(ByteSize.format(bytesRelocated)) relocated; run \(rerun) again to go on."
+        case .nothingToDo: return ReclaimPlan.nothingToDo
+        case .failed: return message ?? "reclaim failed"
+        }
+    }
 
     public var chunksRelocated: UInt64 { rounds.reduce(0) { $0 + $1.relocated } }
     /// Bytes charged against the I/O budget, every round's together.

@@ -104,7 +104,7 @@ public struct ReclaimStep: AppliedStep, Equatable {
     public func recheck(_ lender: RoomLender) throws {
         switch kind {
         case .finish, .record: return
-        default: try lender.host.checkStore(at: lender.mountpoint, uuid: lender.uuid, before: (verb: "change", done: "changed"))
+        default: try lender.host.checkStore(at: lender.mountpoint, uuid: lender.uuid, before: (verb: "change", done: "changed by [\(id)]"))
         }
     }
 

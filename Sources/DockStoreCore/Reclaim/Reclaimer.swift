@@ -105,6 +105,7 @@ public struct Reclaimer: Sendable {
         } catch {
             failure = error
         }
+        if let failure { try stopIfTheStoreMoved(failure, plan) }
         // A balance someone paused (or an unmount) holds the exclusive operation: nothing can
         // be given back until it is resumed or cancelled, which the next run does.
         if try pausedBalance(mp, uuid: plan.uuid, after: failure) {
@@ -117,6 +118,7 @@ public struct Reclaimer: Sendable {
         }
         // Give back whatever was lent, also after a failure: the store ends the size it was.
         if var lent = room ?? journal.room {
+            let inPlace = LentRoom.inPlace(lent, try store.figures())
             let giveBack = { try phase(ReclaimStep.Kind.givingBack(lent.kind)) { step in try lender.act(step.kind, room: &lent, journal: &journal) } }
             do {
                 try giveBack()
@@ -135,6 +137,7 @@ public struct Reclaimer: Sendable {
                     throw DockStoreError(.failed, "\(again.message): the store's chunks do not fit its old size again; the room stays lent and the journal \(host.real(ReclaimJournal.path)) records it: run \(Remedy.reclaim(plan.before)) again after deleting data (docker image prune -a)", code: Errno.noSpace)
                 }
             }
+            result.roomGivenBack = inPlace
         }
         try phase([.finish]) { _ in try ReclaimJournal.remove(host: host) }
         result.room = room ?? journal.room
@@ -151,6 +154,20 @@ public struct Reclaimer: Sendable {
         }
         recordChanged(&result)
         return result
+    }
+
+    /// After a failed step, the store is looked for first where the plan saw it (its folder
+    /// reached inside --root through no link, the planned btrfs there). When it is not, nothing
+    /// more touches it (the paused-balance check, the give-back, the figures after): the run
+    /// stops with one refusal (the step's own, or this check's), the journal keeps what was
+    /// lent, and the next run, with the store back in place, gives it back.
+    private func stopIfTheStoreMoved(_ failure: Error, _ plan: ReclaimPlan) throws {
+        do {
+            try host.checkStore(at: plan.mountpoint, uuid: plan.uuid, before: (verb: "go on with", done: "changed after the step that failed"))
+        } catch let moved as DockStoreError where moved.kind == .refused {
+            if let refusal = failure as? DockStoreError, refusal.kind == .refused { throw refusal }
+            throw moved
+        }
     }
 
     /// A run with nothing to do: only its record step, so that check sees when reclaim last ran.

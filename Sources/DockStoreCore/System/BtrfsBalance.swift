@@ -83,7 +83,22 @@ public enum BtrfsBalance {
     /// Runs `body` with a descriptor of `mountpoint` whose btrfs is `uuid` (any, when nil):
     /// the filesystem ID is read from that descriptor, so another filesystem mounted there
     /// after the caller looked is neither balanced nor read.
+    /// A mountpoint that is no longer a folder (gone, or a link or file in its place) is refused
+    /// too when `uuid` is given: the store is not where dockstore saw it.
     private static func withFilesystem<T>(_ mountpoint: String, uuid: String?, _ body: (Int32) throws -> T) throws -> T {
+        var opened = false
+        do {
+            return try withOpenedFilesystem(mountpoint, uuid: uuid) { fd in
+                opened = true
+                return try body(fd)
+            }
+        } catch let error as DockStoreError where uuid != nil && !opened
+                    && [ENOENT, ENOTDIR, ELOOP].contains(error.code ?? 0) {
+            throw DockStoreError(.refused, "refusing to balance the btrfs at \(mountpoint): \(mountpoint) is not a folder there now (\(Errno.text(error.code ?? 0))), not the store btrfs \(uuid ?? "") dockstore looked at; no balance was started, read or canceled: look with ls -ld \(mountpoint) and findmnt \(mountpoint), and re-run", code: error.code)
+        }
+    }
+
+    private static func withOpenedFilesystem<T>(_ mountpoint: String, uuid: String?, _ body: (Int32) throws -> T) throws -> T {
         try Syscall.withFolder(mountpoint) { fd in
             if let uuid {
                 var info = ds_btrfs_fs_info()

@@ -123,7 +123,10 @@ extension Host {
         switch try openInRoot(inside, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) {
         case .success(let opened): fd = opened
         case .failure(let code) where code == ELOOP || code == ENOTDIR || code == ENOENT:
-            throw DockStoreError.refused("\(mountpoint) is no longer a folder (a link or a file took its place after dockstore looked); nothing was \(action.done): put the folder back and re-run")
+            let instead = pathInstead(of: inside)
+            let found = instead.map { "\($0.what), not the folder dockstore looked at" }
+                ?? "\(mountpoint) is no longer a folder (a link or a file took its place after dockstore looked)"
+            throw DockStoreError.refused("refusing to \(action.verb) the btrfs at \(mountpoint): \(found); nothing was \(action.done): look with ls -ld \(instead?.at ?? mountpoint) and findmnt \(mountpoint), put the folder back and re-run")
         case .failure(let code): throw DockStoreError.system("cannot open the mountpoint", mountpoint, errno: code)
         }
         defer { close(fd) }

@@ -55,9 +55,15 @@ extension Dockstore {
             let policy = try CapacityPolicy()
             // A refusal creates no lock file (`LockedPlanning`); any plan is a change, as even
             // nothing to do is recorded for the check metrics.
-            let (lock, plan) = try change.planned(host, "reclaim balances the store", changes: { _ in true }) {
-                let observed = try ReclaimObserver(host: host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image)).observe()
-                return try ReclaimPlanner.plan(observed, policy: policy)
+            let (lock, plan): (FileLock?, ReclaimPlan)
+            do {
+                (lock, plan) = try change.planned(host, "reclaim balances the store", changes: { _ in true }) {
+                    let observed = try ReclaimObserver(host: host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image)).observe()
+                    return try ReclaimPlanner.plan(observed, policy: policy)
+                }
+            } catch let error as DockStoreError where json {
+                Output.line(try ReclaimReport.Stopped(mountpoint: host.real(paths.mountpoint), dryRun: change.dryRun, error: error).json())
+                throw error
             }
             try reclaimSpace(host, plan: plan, policy: policy, seconds: seconds, bytes: bytes)
             withExtendedLifetime(lock) {}
@@ -87,6 +93,9 @@ extension Dockstore {
                 } catch is DockStoreError {
                     // The tree refuses the record too (a folder swapped for a link): the one
                     // line below names why the run stopped; check reports its open journal.
+                }
+                if json, let error = error as? DockStoreError {
+                    Output.line(try ReclaimReport(plan: plan, stopped: error, budget: budget).json())
                 }
                 throw error
             }
