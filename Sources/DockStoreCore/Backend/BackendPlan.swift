@@ -22,8 +22,10 @@ public enum BackendStep: AppliedStep, Equatable {
 
     public func plannedWrites(_ host: Host) -> [WritePreflight.PlannedWrite] {
         switch self {
-        case .writeDaemonJSON(_, let bytes, _): [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count)]
-        case .writeSysconfig(_, let bytes, _): [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
+        case .writeDaemonJSON(_, let bytes, _):
+            [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count).renaming(HostPaths.daemonJSON, on: host, backup: true)]
+        case .writeSysconfig(_, let bytes, _):
+            [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
         case .restartDocker: []
         }
     }

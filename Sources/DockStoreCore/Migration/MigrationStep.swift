@@ -75,9 +75,12 @@ public enum MigrationStep: AppliedStep, Equatable {
     public func plannedWrites(_ migrator: Migrator) throws -> [WritePreflight.PlannedWrite] {
         let host = migrator.host
         switch self {
-        case .begin(let journal): return [.init(path: host.real(MigrationJournal.path), bytes: try journal.encoded().count)]
-        case .writeFstab(let bytes, _, _): return [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
-        case .deleteImage(let path): return [.removal(path)]
+        case .begin(let journal):
+            return [.init(path: host.real(MigrationJournal.path), bytes: try journal.encoded().count).renaming(MigrationJournal.path, on: host, backup: false)]
+        case .writeFstab(let bytes, _, _):
+            return [.init(path: host.real(HostPaths.fstab), bytes: bytes.count).renaming(HostPaths.fstab, on: host, backup: true)]
+        case .deleteImage(let path):
+            return [WritePreflight.PlannedWrite.removal(path).renaming(RetiredImage(host: host, image: migrator.image).path, on: host, backup: false)]
         default: return []
         }
     }

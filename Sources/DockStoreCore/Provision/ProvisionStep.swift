@@ -87,12 +87,15 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .allocateImage(_, _, let existing):
             return [.inRoot(existing ? request.image : provisioner.unfinishedImage.path, on: host, bytes: 0, makesFolders: false)]
         case .createMountpoint: return [.inRoot(request.mountpoint, on: host, bytes: 0, makesFolders: false)]
-        case .writeFstab(let bytes, _, _): return [.inRoot(HostPaths.fstab, on: host, bytes: bytes.count, makesFolders: true)]
-        case .writeDropIn(let text, _, _): return [.inRoot(HostPaths.dockerDropIn, on: host, bytes: text.utf8.count, makesFolders: true)]
+        case .writeFstab(let bytes, _, _):
+            return [.inRoot(HostPaths.fstab, on: host, bytes: bytes.count, makesFolders: true).renaming(HostPaths.fstab, on: host, backup: true)]
+        case .writeDropIn(let text, _, _):
+            return [.inRoot(HostPaths.dockerDropIn, on: host, bytes: text.utf8.count, makesFolders: true).renaming(HostPaths.dockerDropIn, on: host, backup: false)]
         case .writeDaemonJSON(let bytes, _, let basis):
-            return [.inRoot(DaemonJSONRecord.path, on: host, bytes: basis.bytes?.count ?? 0, makesFolders: true),
-                    .inRoot(HostPaths.daemonJSON, on: host, bytes: bytes.count, makesFolders: false)]
-        case .writeSysconfig(let bytes, _, _): return [.inRoot(HostPaths.sysconfigDocker, on: host, bytes: bytes.count, makesFolders: true)]
+            return [.inRoot(DaemonJSONRecord.path, on: host, bytes: basis.bytes?.count ?? 0, makesFolders: true).renaming(DaemonJSONRecord.path, on: host, backup: false),
+                    .inRoot(HostPaths.daemonJSON, on: host, bytes: bytes.count, makesFolders: false).renaming(HostPaths.daemonJSON, on: host, backup: true)]
+        case .writeSysconfig(let bytes, _, _):
+            return [.inRoot(HostPaths.sysconfigDocker, on: host, bytes: bytes.count, makesFolders: true).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
         default: return []
         }
     }

@@ -17,6 +17,9 @@ import SystemPackage
 /// Those at-calls, fchmod, fchown and fsync stay raw: swift-system offers none of them; the
 /// bytes are written with its `FileDescriptor.writeAll`.
 public enum AtomicFile {
+    /// The suffix of the backup a write keeps beside the file it replaces.
+    public static let backupSuffix = ".dockstore.bak"
+
     /// - Parameters:
     ///   - mode: used for a new file; an existing file keeps its mode (set-id and sticky bits
     ///     too), owner and group, and so does its backup.
@@ -100,21 +103,53 @@ public enum AtomicFile {
 
     /// Temp files a killed run left (`.NAME.dockstore-PID-N` whose PID no longer runs) are
     /// removed, so an interrupted write leaves nothing behind once the next write of the same
-    /// file is done. A live process's temp file is never touched.
+    /// file is done. A live process's temp file is never touched, nor anything dockstore cannot
+    /// have made there (`debris(in:names:)`).
     static func removeDebris(in dir: Int32, folder: String, names: [String]) {
         for entry in debris(in: dir, names: names) { unlinkat(dir, entry, 0) }
     }
 
-    /// The temp files in `dir` of writes to `names` whose process no longer runs.
+    /// The temp files in `dir` of writes to `names` whose process no longer runs: only what
+    /// `replace` creates — a regular file (looked at without following a link) with one link,
+    /// owned by the user dockstore runs as (root) or by the owner of the file it stands for
+    /// (the temp file gets that owner, a backup's that of the file it backs up), named exactly
+    /// `.NAME.dockstore-PID-N`. A symlink, a FIFO, a hard link of another file
+    /// or a look-alike name is someone else's and stays.
     static func debris(in dir: Int32, names: [String]) -> [String] {
         guard let entries = FolderEntries.names(in: dir) else { return [] }
         return entries.filter { entry in
             names.contains { name in
-                guard entry.hasPrefix(".\(name).dockstore-") else { return false }
-                let parts = entry.dropFirst(".\(name).dockstore-".count).split(separator: "-")
-                guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, pid > 0, pid != getpid() else { return false }
+                guard let pid = tempFilePID(entry, of: name), pid != getpid() else { return false }
+                guard isTempFileShape(entry, of: name, in: dir) else { return false }
                 return kill(pid, 0) != 0 && errno == ESRCH
             }
+        }
+    }
+
+    /// The PID in `entry` when it is exactly a temp name `replace` gives a write of `name`:
+    /// `.NAME.dockstore-` then the PID and the attempt (0 to 99), decimal without sign or
+    /// leading zero.
+    static func tempFilePID(_ entry: String, of name: String) -> Int32? {
+        let prefix = ".\(name).dockstore-"
+        guard entry.hasPrefix(prefix) else { return nil }
+        let parts = entry.utf8.dropFirst(prefix.utf8.count).split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ part in
+            !part.isEmpty && part.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+                && (part.count == 1 || part.first != UInt8(ascii: "0"))
+        }) else { return nil }
+        guard let pid = Int32(String(decoding: parts[0], as: UTF8.self)), pid > 0,
+              let attempt = Int(String(decoding: parts[1], as: UTF8.self)), attempt < 100 else { return nil }
+        return pid
+    }
+
+    private static func isTempFileShape(_ entry: String, of name: String, in dir: Int32) -> Bool {
+        var st = stat()
+        guard fstatat(dir, entry, &st, AT_SYMLINK_NOFOLLOW) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_nlink == 1 else { return false }
+        if st.st_uid == geteuid() { return true }
+        let owners = [name, name.hasSuffix(backupSuffix) ? String(name.dropLast(backupSuffix.count)) : nil].compactMap { $0 }
+        return owners.contains { owner in
+            var target = stat()
+            return fstatat(dir, owner, &target, AT_SYMLINK_NOFOLLOW) == 0 && target.st_uid == st.st_uid
         }
     }
 

@@ -23,6 +23,11 @@ public enum InodeRestriction: String, Sendable {
             throw DockStoreError.system("cannot open", path, errno: code)
         }
         defer { close(fd) }
+        return try of(descriptor: fd, path: path)
+    }
+
+    /// The restriction on the open file `fd` (`path` names it in an error).
+    static func of(descriptor fd: Int32, path: String) throws -> InodeRestriction? {
         var immutable: Int32 = 0, appendOnly: Int32 = 0
         switch Syscall.attempt({ ds_inode_restrictions(fd, &immutable, &appendOnly) }) {
         case .success: break

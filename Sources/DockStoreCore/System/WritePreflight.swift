@@ -21,6 +21,10 @@ public enum WritePreflight {
         /// The folder the write goes into, checked inside --root (`Host.checkFolders`): made
         /// by the write when `makesFolders`, else it must exist.
         public var folder: (host: Host, path: HostPath, makesFolders: Bool)?
+        /// The names a temp file is renamed onto (the file and, when it keeps one, its backup),
+        /// looked at inside --root: each must be missing or a regular file without a chattr
+        /// restriction, or the rename fails after earlier steps acted (`checkRenameTargets`).
+        public var renamesOnto: (host: Host, files: [HostPath])?
         public init(path: String, bytes: Int) {
             self.path = path
             self.bytes = bytes
@@ -32,6 +36,14 @@ public enum WritePreflight {
         public static func inRoot(_ file: HostPath, on host: Host, bytes: Int, makesFolders: Bool) -> PlannedWrite {
             var write = PlannedWrite(path: host.real(file), bytes: bytes)
             write.folder = (host, file.parent, makesFolders)
+            return write
+        }
+
+        /// This write replaces `file` atomically (`AtomicFile`), keeping `file.dockstore.bak`
+        /// beside it when `backup`.
+        public func renaming(_ file: HostPath, on host: Host, backup: Bool) -> PlannedWrite {
+            var write = self
+            write.renamesOnto = (host, [file] + (backup ? [file.parent.appending(file.lastComponent + AtomicFile.backupSuffix)] : []))
             return write
         }
 
@@ -47,9 +59,13 @@ public enum WritePreflight {
 
     public static func check(_ writes: [PlannedWrite]) throws {
         var needByFilesystem: [UInt64: (folder: String, bytes: UInt64, free: UInt64)] = [:]
+        var inodesByFilesystem: [UInt64: (folder: String, needed: UInt64, free: UInt64)] = [:]
         for write in writes {
             if let (host, path, makesFolders) = write.folder {
                 try host.checkFolders(path, creating: makesFolders)
+            }
+            if let (host, files) = write.renamesOnto {
+                for file in files { try checkRenameTarget(file, on: host, writing: write.path) }
             }
         }
         for write in writes {
@@ -71,9 +87,17 @@ public enum WritePreflight {
             var entry = needByFilesystem[key] ?? (folder, 0, free)
             entry.bytes += UInt64(write.bytes) * 2 + margin
             needByFilesystem[key] = entry
+            // f_files 0: the filesystem has no fixed number of inodes (btrfs) and nothing to count.
+            guard s.f_files > 0 else { continue }
+            var inodes = inodesByFilesystem[key] ?? (folder, 0, UInt64(s.f_favail))
+            inodes.needed += try inodesNeeded(write)
+            inodesByFilesystem[key] = inodes
         }
         for (_, entry) in needByFilesystem where entry.bytes > entry.free {
             throw DockStoreError.refused("the filesystem holding \(entry.folder) has \(ByteSize.format(entry.free)) free, less than the \(ByteSize.format(entry.bytes)) dockstore needs to write its files there safely: free some space and run again; nothing was changed")
+        }
+        for (_, entry) in inodesByFilesystem where entry.needed > entry.free {
+            throw DockStoreError.refused("the filesystem holding \(entry.folder) has \(entry.free) free inodes, fewer than the \(entry.needed) dockstore needs to create its files there (df -i \(entry.folder)): remove some files there and run again; nothing was changed")
         }
     }
 

@@ -99,13 +99,15 @@ public enum TeardownStep: AppliedStep, Equatable {
     public func plannedWrites(_ teardowner: Teardowner) -> [WritePreflight.PlannedWrite] {
         let host = teardowner.host
         return switch self {
-        case .writeFstab(let bytes, _, _): [.init(path: host.real(HostPaths.fstab), bytes: bytes.count)]
-        case .disableBoot: [.init(path: host.real(HostPaths.bootDisabled), bytes: Teardowner.bootDisabledText.utf8.count)]
-        case .writeSysconfig(let bytes, _, _): [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count)]
+        case .writeFstab(let bytes, _, _): [.init(path: host.real(HostPaths.fstab), bytes: bytes.count).renaming(HostPaths.fstab, on: host, backup: true)]
+        case .disableBoot:
+            [.init(path: host.real(HostPaths.bootDisabled), bytes: Teardowner.bootDisabledText.utf8.count).renaming(HostPaths.bootDisabled, on: host, backup: false)]
+        case .writeSysconfig(let bytes, _, _):
+            [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
         case .removeFstab: [.removal(host.real(HostPaths.fstab))]
         case .removeDropIn: [.removal(host.real(HostPaths.dockerDropIn))]
         case .removeSysconfig: [.removal(host.real(HostPaths.sysconfigDocker))]
-        case .giveBackDaemonJSON(let bytes, _): [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count)]
+        case .giveBackDaemonJSON(let bytes, _): [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count).renaming(HostPaths.daemonJSON, on: host, backup: true)]
         case .removeDaemonJSONRecord: [.removal(host.real(DaemonJSONRecord.path))]
         case .deleteImage(let path, _): [.removal(path)]
         default: []

@@ -71,13 +71,20 @@ public struct Teardowner: Sendable {
 
     /// Applies the steps through `StepEngine` (each re-checked first, `TeardownStep.recheck`).
     /// A refusal or failure after dockerd was stopped says so, and how to start it again.
-    public func apply(_ steps: [TeardownStep], progress: (TeardownStep) -> Void) throws {
+    /// The folders step reports only the folders it removed; each one it kept goes to `kept`,
+    /// in words that say why (`removeFolders`).
+    public func apply(_ steps: [TeardownStep], progress: (TeardownStep) -> Void, kept: (String) -> Void = { _ in }) throws {
         var stopped: TeardownStep? = nil
+        var folders: (removed: [HostPath], kept: [String]) = ([], [])
         do {
             try StepEngine.apply(steps, in: self, progress: { step in
                 if case .stopDocker = step { stopped = step }
-                progress(step)
-            }) { step in try act(step) }
+                guard case .removeFolders = step else { return progress(step) }
+                if !folders.removed.isEmpty { progress(.removeFolders(folders.removed)) }
+                folders.kept.forEach(kept)
+            }) { step in
+                if case .removeFolders(let planned) = step { folders = try removeFolders(planned) } else { try act(step) }
+            }
         } catch let error as DockStoreError {
             guard case .stopDocker(let pid, let viaSystemd)? = stopped else { throw error }
             let start = viaSystemd ? "start it again with systemctl start docker.socket docker.service"
@@ -111,7 +118,7 @@ public struct Teardowner: Sendable {
         case .removeDropIn:
             try host.removeFile(HostPaths.dockerDropIn)
         case .removeFolders(let folders):
-            for folder in folders { try host.removeFolderIfEmpty(folder) }
+            _ = try removeFolders(folders)
         case .writeSysconfig(let bytes, _, let basis):
             try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
         case .removeSysconfig:

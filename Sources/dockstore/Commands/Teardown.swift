@@ -43,7 +43,9 @@ extension Dockstore {
             let show = StepShow<TeardownStep>(
                 nothingToDo: "Nothing of Docker's storage is set up at \(host.real(paths.mountpoint)); nothing to do.",
                 title: ["Plan (dry run, nothing changed):"], text: { $0.describe(host) })
-            guard try StepCommand.run(steps, dryRun: change.dryRun, show: show, apply: { try teardowner.apply(steps, progress: $0) }) else {
+            guard try StepCommand.run(steps, dryRun: change.dryRun, show: show, apply: { report in
+                try teardowner.apply(steps, progress: report, kept: { Output.line("[folders] \($0)") })
+            }) else {
                 return
             }
             if !deleteImage, try FileStatus.of(host.real(paths.image)) != nil {
