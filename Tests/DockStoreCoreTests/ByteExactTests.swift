@@ -134,7 +134,8 @@ import Testing
         let comment: [UInt8] = Array("# Docker f".utf8) + [0xFC] + Array("r SUSE\n".utf8)
         var file = try SysconfigFile(path: "s", bytes: comment + Array("DOCKER_OPTS=\"--log-level=warn\"\n".utf8))
         _ = try file.setDockerStorage(driver: "btrfs", options: [])
-        #expect(file.bytes == comment + Array("DOCKER_OPTS=\"--log-level=warn --storage-driver=btrfs\"\n".utf8))
+        let record = Array("# DOCKER_OPTS changed by dockstore; dockstore teardown gives back the line as it was: DOCKER_OPTS=\"--log-level=warn\"\n".utf8)
+        #expect(file.bytes == comment + record + Array("DOCKER_OPTS=\"--log-level=warn --storage-driver=btrfs\"\n".utf8))
 
         // systemd ignores an assignment whose value is not UTF-8, bash keeps it: refused as read.
         #expect(throws: DockStoreError.self) {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 extension Teardowner {
     /// Removes each folder provision created that is empty, in the order given; returns those
     /// removed and, for each one kept, a line saying why ("kept /etc: it is not empty (it holds
@@ -26,12 +20,7 @@ extension Teardowner {
     private func keptReason(_ folder: HostPath) throws -> String? {
         guard let status = try host.statusInRoot(folder) else { return nil }
         guard status.kind == .directory else { return "it is a \(status.kind.rawValue) now, not the folder provision created" }
-        var names: [String] = []
-        if case .success(let fd) = try host.openInRoot(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW) {
-            names = FolderEntries.names(in: fd)?.sorted() ?? []
-            close(fd)
-        }
-        guard !names.isEmpty else { return "it is not empty" }
+        guard let names = try host.folderNamesInRoot(folder), !names.isEmpty else { return "it is not empty" }
         let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", and \(names.count - 3) more" : "")
         return "it is not empty (it holds \(shown))"
     }
