@@ -22,16 +22,26 @@ struct OrphanDockerdIdentityIntegrationTests {
             let pidfile = ns + "/docker.pid"
             let socket = "unix://\(ns)/d.sock"
             // Its pidfile and socket are not the test root's: only its process tells it runs.
-            _ = try root.sh("""
-                mkdir -p \(ns)/data && (cd / && setsid unshare -m --propagation private sh -c \
-                'mount --bind \(root.mountpoint) \(ns)/data && exec /usr/sbin/dockerd --data-root \(ns)/data --exec-root \(ns)/x \
-                --pidfile \(pidfile) --host \(socket) --iptables=false --ip-masq=false --bridge=none --storage-driver=btrfs' \
-                ) >\(ns)/dockerd.log 2>&1 </dev/null &
-                """)
+            // A Process held for the whole test, as Dockerd.swift starts dockerd: a shell that
+            // backgrounds it and exits at once left a child Foundation never reaped (the test hung).
+            try root.sh("mkdir -p \(ns)/data")
+            let log = ns + "/dockerd.log"
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            let daemon = Process()
+            daemon.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            daemon.arguments = ["-m", "--propagation", "private", "/bin/sh", "-c",
+                                "mount --bind '\(root.mountpoint)' '\(ns)/data' && exec /usr/sbin/dockerd --data-root '\(ns)/data' --exec-root '\(ns)/x' --pidfile '\(pidfile)' --host '\(socket)' --iptables=false --ip-masq=false --bridge=none --storage-driver=btrfs"]
+            daemon.currentDirectoryURL = URL(fileURLWithPath: "/")
+            daemon.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+            daemon.standardOutput = FileHandle(forWritingAtPath: log)
+            daemon.standardError = FileHandle(forWritingAtPath: log)
+            try daemon.run()
             defer {
-                if let text = root.read(pidfile), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 {
-                    kill(pid, SIGTERM)
-                    for _ in 0..<200 where kill(pid, 0) == 0 { usleep(100_000) }
+                if daemon.isRunning {
+                    kill(daemon.processIdentifier, SIGTERM)
+                    for _ in 0..<200 where daemon.isRunning { usleep(100_000) }
+                    if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
+                    daemon.waitUntilExit()
                 }
                 _ = try? root.run("/usr/bin/pkill", ["-f", "\(ns)/x/containerd"])
             }
@@ -86,8 +96,24 @@ struct OrphanDockerdIdentityIntegrationTests {
                     """)
                 defer { _ = try? root.sh("pkill -f '\(root.path)/bin/dockerd' || true; umount \(root.path)/tmpfs") }
                 sleep(2) // the orphan is older than the fake dockerd by more than the margin
-                _ = try root.sh("\(env); (cd / && setsid $R/bin/dockerd \(arguments) >/dev/null 2>&1 &) && sleep 1")
-                let pid = try root.sh("pgrep -f '\(root.path)/bin/dockerd'").trimmingCharacters(in: .whitespacesAndNewlines)
+                // Held as a Process (not backgrounded by a shell that exits at once; see above).
+                let fake = Process()
+                fake.executableURL = URL(fileURLWithPath: root.path + "/bin/dockerd")
+                fake.arguments = arguments.replacingOccurrences(of: "$R", with: root.path).split(separator: " ").map(String.init)
+                fake.currentDirectoryURL = URL(fileURLWithPath: "/")
+                fake.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+                fake.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+                fake.standardError = FileHandle(forWritingAtPath: "/dev/null")
+                try fake.run()
+                defer {
+                    kill(fake.processIdentifier, SIGKILL)
+                    fake.waitUntilExit()
+                }
+                usleep(500_000)
+                let pid = String(fake.processIdentifier)
+                let lock = root.path + "/run/dockstore.lock"
+                let lockStamp = { root.status(lock).map { "\($0.st_ino) \($0.st_mtim.tv_sec).\($0.st_mtim.tv_nsec)" } }
+                let lockBefore = lockStamp()
                 let result = try root.dockstore(["reclaim", "--orphans"])
                 let exists = FileManager.default.fileExists(atPath: "\(root.mountpoint)/btrfs/subvolumes/\(orphan)")
                 if goes {
@@ -96,7 +122,7 @@ struct OrphanDockerdIdentityIntegrationTests {
                     #expect(result.status == 2, "\(name): \(result.stdout) \(result.stderr)")
                     #expect(exists, "DATA: \(name): the orphan was deleted")
                     #expect(result.stderrLines.count == 1 && result.stderr.contains("pid \(pid)"), "\(name): \(result.stderr)")
-                    #expect(!FileManager.default.fileExists(atPath: root.path + "/run/dockstore.lock"), "\(name): a refusal creates no lock")
+                    #expect(lockStamp() == lockBefore, "\(name): a refusal refuses before the lock (provision's lock file as it was)")
                 }
             }
         }
