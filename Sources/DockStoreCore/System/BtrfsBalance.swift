@@ -109,7 +109,7 @@ public enum BtrfsBalance {
                 case .failure(let code): throw DockStoreError.system("cannot read the btrfs filesystem info of", mountpoint, errno: code)
                 }
                 guard found == "btrfs " + uuid.lowercased() else {
-                    throw DockStoreError.failed("\(found) is mounted at \(mountpoint) now, not the btrfs \(uuid) dockstore looked at; its balance is neither started nor read: look with findmnt \(mountpoint)")
+                    throw DockStoreError.refused("refusing to balance the btrfs at \(mountpoint): \(found) is mounted there now, not btrfs \(uuid), which dockstore looked at; no balance was started, read or canceled: look with findmnt \(mountpoint) and re-run")
                 }
             }
             return try body(fd)
