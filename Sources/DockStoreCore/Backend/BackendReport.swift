@@ -45,6 +45,7 @@ public struct BackendReport: Codable, Sendable, Equatable {
         }
         if let daemon {
             if let problem = daemon.unknownKeysProblem { report.problems.append(problem) }
+            if let problem = daemon.valueTypesProblem { report.problems.append(problem) }
             if storage.driver != nil && daemon.storageKeysSeen.contains(DaemonJSON.driverKey) {
                 report.problems.append("storage-driver is set both in DOCKER_OPTS (\(storage.driver ?? "")) and in \(daemonPath) (\(daemon.storageMembersShown.joined(separator: ", "))): dockerd refuses to start; run dockstore backend DRIVER to settle it")
             }

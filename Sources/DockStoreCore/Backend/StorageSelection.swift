@@ -30,7 +30,7 @@ public struct StorageSelection: Sendable, Equatable {
 
         var flagDriver: String? = driver
         var flagOptions = wantedOptions
-        if let problem = daemon?.unknownKeysProblem {
+        if let problem = daemon?.unknownKeysProblem ?? daemon?.valueTypesProblem {
             throw DockStoreError.refused("\(problem) and run again; nothing was changed")
         }
         if let daemon, daemon.setsStorage {

@@ -26,6 +26,9 @@ public struct DaemonJSON: Sendable, Equatable {
     /// dockerd 20.10 (`DockerdConfigKeys`): dockerd refuses the whole file ("the following
     /// directives don't match any configuration option"). Sorted; includes `miscasedStorageKeys`.
     public var unknownKeys: [String]
+    /// Values Go's decoder refuses for the type of their Config field (`DockerdConfigTypes`),
+    /// duplicates included (Go decodes each one): dockerd refuses the whole file.
+    var valueTypeMismatches: [DockerdValueType.Mismatch]
     /// The storage members as written, for messages (`"storage-driver": "overlay2"`).
     public var storageMembersShown: [String]
     /// Every `storage-driver` value dockerd takes from the file (top level, or one level down;
@@ -62,6 +65,9 @@ public struct DaemonJSON: Sendable, Equatable {
         }
         storageKeysSeen = Set(flattened.keys.filter { Self.storageKeys.contains($0) })
         unknownKeys = flattened.keys.filter { !DockerdConfigKeys.known.contains($0) }.sorted()
+        valueTypeMismatches = top.members.flatMap { member in
+            DockerdValueType.field(member.key, in: DockerdConfigTypes.top).map { $0.mismatches(member.value, at: Self.quoted(member.key)) } ?? []
+        }
         miscasedStorageKeys = flattened.keys.filter { !Self.storageKeys.contains($0) && Self.storageKeys.contains($0.lowercased()) }.sorted()
         storageMembersShown = Self.storageMembers(top).map { location in
             let key = "\"\(location.member.key)\""
@@ -91,6 +97,15 @@ public struct DaemonJSON: Sendable, Equatable {
         let shown = unknownKeys.map(Self.quoted).joined(separator: ", ")
         let hint = miscasedStorageKeys.isEmpty ? "" : " (keys are matched case-sensitively: write \"\(Self.driverKey)\" or \"\(Self.optionsKey)\")"
         return "\(path) has \(shown), which dockerd 20.10 does not know as an option\(hint): dockerd refuses to start with this file; correct or remove \(unknownKeys.count == 1 ? "that key" : "those keys")"
+    }
+
+    /// Why dockerd refuses the file for the types of its values, and what to do: one line, or
+    /// nil when every value has the type dockerd decodes it into.
+    public var valueTypesProblem: String? {
+        guard !valueTypeMismatches.isEmpty else { return nil }
+        let shown = valueTypeMismatches.map { "\($0.path) holds \($0.found), but dockerd expects \($0.expected)" }
+        let those = valueTypeMismatches.count == 1 ? "that value" : "those values"
+        return "\(path): dockerd 20.10 refuses to start with this file: \(shown.joined(separator: "; ")); correct \(those)"
     }
 
     /// `key` in double quotes, with quotes, backslashes and control characters escaped as JSON does.
