@@ -80,9 +80,10 @@ struct ReclaimRefusalIntegrationTests {
         let cases: [(String, String, String)] = [
             ("nothing mounted", "mkdir -p $M", "nothing is mounted at"),
             ("tmpfs", "mkdir -p $M && mount -t tmpfs -o size=16m tmpfs $M", "is not on a btrfs filesystem"),
-            // The fake dockerd is started below, held as a Process for the whole case: backgrounded
-            // by a shell that exits, it was an orphan of a PID 1 that reaps late, and under load it
-            // had exited (a 30 s sleep) by the time reclaim ran: a zombie, whose root cannot be opened.
+            // The fake dockerd is started below, held as a Process for the whole case. Backgrounded by
+            // the setup shell, it inherited the socket by which Foundation learns that shell exited,
+            // so sh() returned only when its `sleep 30` ended: reclaim then met it exited, a zombie
+            // this VM's PID 1 had not reaped yet (~1.5 s), whose /proc/PID/root is gone (ENOENT).
             ("a dockerd younger than the only orphan",
              "sleep 1.5 && mkdir -p $M/btrfs/subvolumes $M/image/btrfs/layerdb/sha256 $M/image/btrfs/layerdb/mounts && btrfs -q subvolume create $M/btrfs/subvolumes/\(orphan) && rm $R/run/dockstore.lock",
              "1 orphan candidate(s) kept"),
