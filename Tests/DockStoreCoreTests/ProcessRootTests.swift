@@ -77,6 +77,7 @@ import Glibc
         }
         close(fd)
         #expect(task == "/proc/\(pid)")
+        #expect(!ProcessRoot.hasExited(pid: pid, proc: "/proc"))
     }
 
     @Test func aZombieNoneOfWhoseThreadsRunsHasExited() throws {
@@ -93,6 +94,7 @@ import Glibc
         #expect(try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") == ["\(pid)"])
         let outcome = ProcessRoot.open(pid: pid, proc: "/proc")
         guard case .success(.exited) = outcome else { Issue.record("a zombie has exited: \(outcome)"); return }
+        #expect(ProcessRoot.hasExited(pid: pid, proc: "/proc"))
     }
 
     @Test func aLeaderThatExitedWhileAThreadRunsOpensThroughThatThread() throws {

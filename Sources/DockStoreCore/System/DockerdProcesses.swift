@@ -77,8 +77,9 @@ public enum DockerdProcesses {
         switch fromPidfile {
         case nil: break
         case 0?: return .cannotTell("dockerd's socket \(host.real(DockerDaemon.socketPath)) answers but its pidfile names no process")
-        // The pidfile's process exited (a zombie not reaped yet): it uses nothing any more.
-        case let pid? where exited.contains(pid): break
+        // The pidfile's process exited (a zombie not reaped yet): it uses nothing any more. Read
+        // again, so that a PID reused since the scan is not taken for the one that exited.
+        case let pid? where exited.contains(pid) && ProcessRoot.hasExited(pid: pid, proc: proc): break
         case let pid?: pids.insert(pid); pidfilePID = pid
         }
         if pids.isEmpty { return .notRunning }

@@ -59,6 +59,15 @@ enum ProcessRoot {
         return .failure(.failed("its leader thread has exited and the root of none of its other threads can be opened (\(reasons.joined(separator: "; ")))"))
     }
 
+    /// True only when `open` tells for certain that the process exited.
+    static func hasExited(pid: Int32, proc: String) -> Bool {
+        switch open(pid: pid, proc: proc) {
+        case .success(.exited): return true
+        case .success(.open(let fd, _)): close(fd); return false
+        case .failure: return false
+        }
+    }
+
     static func openRoot(_ folder: String) -> SyscallOutcome<Int32> {
         Syscall.attempt { openFolder("\(folder)/root") }
     }
