@@ -92,11 +92,14 @@ struct OrphanDockerdIdentityIntegrationTests {
                     \(env); mkdir -p $M/btrfs/subvolumes $M/image/btrfs/layerdb/sha256 $R/tmpfs $R/bin && mount -t tmpfs t $R/tmpfs && \
                     btrfs -q subvolume create $M/btrfs/subvolumes/\(orphan) && \
                     echo '{"data-root": 7}' > $R/bad.json && echo '{"data-root": "'$R'/tmpfs"}' > $R/other.json && \
-                    printf '#!/bin/sh\\nsleep 60\\n' > $R/bin/dockerd && chmod +x $R/bin/dockerd
+                    printf '#!/usr/bin/python3\\nimport time\\ntime.sleep(60)\\n' > $R/bin/dockerd && chmod +x $R/bin/dockerd
                     """)
                 defer { _ = try? root.sh("pkill -f '\(root.path)/bin/dockerd' || true; umount \(root.path)/tmpfs") }
                 sleep(2) // the orphan is older than the fake dockerd by more than the margin
-                // Held as a Process (not backgrounded by a shell that exits at once; see above).
+                // Held as a Process (not backgrounded by a shell that exits at once; see above), and
+                // one process with no child: the SIGKILLed shell of `#!/bin/sh sleep 60` was seen as the
+                // test process's zombie named dockerd, unreaped for about a minute while its sleep ran
+                // on (Foundation hears of an exit when a socket the child inherited closes).
                 let fake = Process()
                 fake.executableURL = URL(fileURLWithPath: root.path + "/bin/dockerd")
                 fake.arguments = arguments.replacingOccurrences(of: "$R", with: root.path).split(separator: " ").map(String.init)

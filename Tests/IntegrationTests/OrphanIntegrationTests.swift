@@ -157,7 +157,10 @@ struct OrphanIntegrationTests {
              "btrfs -q subvolume create $M/btrfs/subvolumes/\(Self.hex("e")) && mkdir -p $M/btrfs/subvolumes/\(Self.hex("e"))/nested $R/mnt && echo live > $M/btrfs/subvolumes/\(Self.hex("e"))/nested/f && mount --bind $M/btrfs/subvolumes/\(Self.hex("e"))/nested $R/mnt",
              "$M/btrfs/subvolumes/\(Self.hex("e"))/nested/f"),
             ("a dockerd with a relative --data-root",
-             "mkdir -p $R/bin && printf '#!/bin/sh\\nsleep 30\\n' > $R/bin/dockerd && chmod +x $R/bin/dockerd && (cd $M/.. && setsid $R/bin/dockerd --data-root docker >/dev/null 2>&1 &) && sleep 1 && btrfs -q subvolume create $M/btrfs/subvolumes/\(Self.hex("d")) && echo pulling > $M/btrfs/subvolumes/\(Self.hex("d"))/f",
+             // Its fake dockerd (started below, in $M/..) is held as a Process: a shell that
+             // backgrounded it kept sh() waiting until its sleep ended (the child held what tells
+             // Foundation the shell exited), so reclaim ran once the fake dockerd had exited.
+             "sleep 1 && btrfs -q subvolume create $M/btrfs/subvolumes/\(Self.hex("d")) && echo pulling > $M/btrfs/subvolumes/\(Self.hex("d"))/f",
              "$M/btrfs/subvolumes/\(Self.hex("d"))/f"),
         ]
         for (name, setup, survivor) in cases {
@@ -169,12 +172,33 @@ struct OrphanIntegrationTests {
                     echo \(Self.hex("a")) > $M/image/btrfs/layerdb/sha256/\(Self.hex("1"))/cache-id && \
                     btrfs -q subvolume create $M/btrfs/subvolumes/\(Self.hex("a")) && echo layer > $M/btrfs/subvolumes/\(Self.hex("a"))/f
                     """)
-                defer { _ = try? root.sh("pkill -f '\(root.path)/bin/dockerd' || true") }
+                var fake: Process? = nil
+                defer {
+                    if let fake {
+                        if fake.isRunning { kill(fake.processIdentifier, SIGKILL) }
+                        fake.waitUntilExit()
+                    }
+                }
+                if name.contains("dockerd") {
+                    // One process named dockerd, no child: SIGKILL ends all of it.
+                    try root.write(root.path + "/bin/dockerd", "#!/usr/bin/python3\nimport time\ntime.sleep(600)\n")
+                    try root.sh("chmod +x \(root.path)/bin/dockerd")
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: root.path + "/bin/dockerd")
+                    process.arguments = ["--data-root", "docker"]
+                    process.currentDirectoryURL = URL(fileURLWithPath: root.path + "/var/lib")
+                    process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+                    process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+                    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+                    try process.run()
+                    fake = process
+                }
                 try root.sh("\(env); \(setup)")
                 let result = try root.dockstore(["reclaim", "--orphans"])
                 #expect(result.status == 2, "\(name): \(result.stdout) \(result.stderr)")
                 #expect(result.stderrLines.count <= 1, "\(name): \(result.stderr)")
                 #expect(try root.sh("\(env); cat \(survivor)").isEmpty == false, "DATA: \(name): \(survivor) was deleted")
+                if let fake { #expect(fake.isRunning && result.stderr.contains("pid \(fake.processIdentifier)"), "\(name): its fake dockerd ran and was named: \(result.stderr)") }
             }
         }
         reliability("reclaim --orphans attacks", cases: cases.count, runs: cases.count)

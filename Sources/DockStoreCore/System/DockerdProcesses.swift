@@ -8,7 +8,9 @@ import Musl
 /// `dockerd` whose data root, resolved in its own view (`DockerdDataRoot`), is on the store's
 /// btrfs — any folder of it, not only the data root dockstore looks at — plus the process
 /// dockerd's pidfile names. One on a filesystem that provably is another is left out; one
-/// whose data root cannot be resolved is `unresolved`, never left out.
+/// whose data root cannot be resolved is `unresolved`, never left out. One that exited — gone,
+/// or a zombie none of whose threads is alive — is left out; one whose leader thread exited
+/// while other threads run is read through a live thread (`ProcessRoot`).
 /// A start is the process's start time from /proc, or the pidfile's time when earlier.
 public enum DockerdPresence: Sendable, Equatable {
     case notRunning
@@ -28,21 +30,38 @@ public enum DockerdProcesses {
         guard let entries = FolderEntries.names(proc) else {
             return .cannotTell("cannot list the processes in \(proc): \(Errno.text(errno))")
         }
+        var exited = Set<Int32>()
         for name in entries {
             guard let pid = Int32(name), pid > 0 else { continue }
+            do {
+                // A process that ended meanwhile reads as nil: it is no dockerd any more. The
+                // name is the leader's, which the kernel keeps while the process is a zombie.
+                guard let comm = try FileContents.readString("\(proc)/\(pid)/comm"), comm.trimmingWhitespace() == "dockerd" else { continue }
+            } catch {
+                return .cannotTell("cannot tell whether process \(pid) is a dockerd: \((error as? DockStoreError)?.message ?? "\(error)")")
+            }
+            let rootFD: Int32
+            let task: String
+            switch ProcessRoot.open(pid: pid, proc: proc) {
+            case .failure(let error): return .unresolved(pid: pid, why: error.message)
+            // Gone, or a zombie with no live thread (exited, its parent has not reaped it yet).
+            case .success(.exited): exited.insert(pid); continue
+            case .success(.open(let fd, let through)): rootFD = fd; task = through
+            }
+            defer { close(rootFD) }
             let raw: [UInt8]
             do {
-                // A process that ended meanwhile reads as nil: it is no dockerd any more.
-                guard let comm = try FileContents.readString("\(proc)/\(pid)/comm"), comm.trimmingWhitespace() == "dockerd" else { continue }
-                guard let line = try FileContents.read("\(proc)/\(pid)/cmdline") else {
+                guard let line = try FileContents.read("\(task)/cmdline") else {
                     return .unresolved(pid: pid, why: "it ended while dockstore read its command line")
                 }
                 raw = line
             } catch {
-                return .cannotTell("cannot tell whether process \(pid) is a dockerd: \((error as? DockStoreError)?.message ?? "\(error)")")
+                return .cannotTell("cannot read the command line of dockerd (pid \(pid)): \((error as? DockStoreError)?.message ?? "\(error)")")
             }
+            // A running process always has its program name there; empty is one that is exiting.
+            guard !raw.isEmpty else { return .unresolved(pid: pid, why: "its command line \(task)/cmdline reads empty") }
             let words = raw.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            switch usesStore(pid: pid, words: words, storeUUID: storeUUID, proc: proc) {
+            switch usesStore(pid: pid, words: words, storeUUID: storeUUID, rootFD: rootFD) {
             case .success(true): pids.insert(pid)
             case .success(false): continue
             case .failure(let error): return .unresolved(pid: pid, why: error.message)
@@ -58,6 +77,9 @@ public enum DockerdProcesses {
         switch fromPidfile {
         case nil: break
         case 0?: return .cannotTell("dockerd's socket \(host.real(DockerDaemon.socketPath)) answers but its pidfile names no process")
+        // The pidfile's process exited (a zombie not reaped yet): it uses nothing any more. Read
+        // again, so that a PID reused since the scan is not taken for the one that exited.
+        case let pid? where exited.contains(pid) && ProcessRoot.hasExited(pid: pid, proc: proc): break
         case let pid?: pids.insert(pid); pidfilePID = pid
         }
         if pids.isEmpty { return .notRunning }
@@ -79,12 +101,8 @@ public enum DockerdProcesses {
     }
 
     /// Whether the dockerd `pid` keeps its data on the btrfs `storeUUID`, its data root
-    /// resolved below its own /proc/PID/root (its mount namespace, its chroot).
-    static func usesStore(pid: Int32, words: [String], storeUUID: String, proc: String) -> Result<Bool, DockStoreError> {
-        let rootPath = "\(proc)/\(pid)/root"
-        let rootFD = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard rootFD >= 0 else { return .failure(.failed("cannot open its root \(rootPath): \(Errno.text(errno))")) }
-        defer { close(rootFD) }
+    /// resolved below its own root open at `rootFD` (its mount namespace, its chroot).
+    static func usesStore(pid: Int32, words: [String], storeUUID: String, rootFD: Int32) -> Result<Bool, DockStoreError> {
         do {
             let dataRoot = try DockerdDataRoot.path(pid: pid, words: words, rootFD: rootFD)
             switch try DockerdDataRoot.filesystem(dataRoot, rootFD: rootFD) {
