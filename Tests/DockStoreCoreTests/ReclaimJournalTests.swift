@@ -45,6 +45,22 @@ import Testing
         }
     }
 
+    /// The identity of the temporary member's file (recorded with its devid, so that the
+    /// give-back deletes only that file) is kept; a journal written before it reads as nil.
+    @Test func theRoomFilesIdentityRoundTripsAndIsNilInAnOlderJournal() throws {
+        try withRoot { host in
+            try put(host, file: ReclaimJournal.roomFile.string)
+            let old = try ReclaimJournal.read(host: host)?.room
+            #expect(old?.fileDevice == nil && old?.fileInode == nil)
+            var room = TemporaryRoom.device(file: host.real(ReclaimJournal.roomFile), bytes: 1 << 30)
+            (room.devid, room.deviceUUID, room.fileDevice, room.fileInode) = (2, Self.uuid, 64769, 131)
+            try ReclaimJournal(filesystemUUID: Self.uuid, started: 1, room: room).write(host: host)
+            let text = try stored(host)
+            #expect(text.contains(#""fileDevice":64769,"fileInode":131"#), "\(text)")
+            #expect(try ReclaimJournal.read(host: host)?.room == room)
+        }
+    }
+
     @Test func aRoomFileNotThisStoresIsRefused() throws {
         try withRoot { host in
             for file in ["/var/lib/dockstore/other.img", "/tmp/elsewhere/var/lib/dockstore/reclaim-room.img", "/etc/passwd"] {

@@ -16,7 +16,7 @@ enum FailpointCoverage {
         ],
         "provision": ["daemon-reload": systemdOnly],
         "reclaim": [
-            "balance-running": "a kill while a round runs is its own test (ReclaimIntegrationTests.aKillMidBalanceIsFinishedByTheNextRun), which checks the next run cancels that balance and finishes",
+            "balance-running": "a kill while a round runs is its own test (ReclaimIntegrationTests.aKillMidBalanceIsFinishedByTheNextRun), which checks the kill landed inside the balance ioctl (the kernel logged that balance canceled) and the next run finishes",
         ],
         "provision --device": ["daemon-reload": systemdOnly],
     ]

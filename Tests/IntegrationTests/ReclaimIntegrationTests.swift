@@ -141,8 +141,15 @@ struct ReclaimIntegrationTests {
             let sums = try root.checksums()
             let size = try deviceSize(root)
             let imageSize = root.status(root.image)?.st_size
+            let device = try #require(CapacityProbe.read(mountpoint: root.mountpoint).devices.first?.path)
             let killed = try root.dockstore(["reclaim"], environment: [Failpoint.variable: "balance-running"])
             #expect(killed.signal == SIGKILL, "\(killed.stderr)")
+            // The kill hit inside the balance ioctl: the kernel's last word on the store's
+            // balance is that the fatal signal cancelled it ("balance: canceled"; no budget
+            // was near its end), not that it ended (0) or failed.
+            // (The killed run's rounds logged last on this device: its own starts and this end.)
+            let ended = try balanceLog(root, device).last
+            #expect(ended?.hasSuffix("balance: canceled") == true, "a balance was running at the kill: \(ended ?? "none logged")")
             // The kernel cancels a balance whose process gets a fatal signal: nothing runs on.
             let uuid = try #require(CapacityProbe.read(mountpoint: root.mountpoint).uuid)
             let operation = root.read("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -156,6 +163,14 @@ struct ReclaimIntegrationTests {
             #expect(root.status(root.reclaimJournal) == nil)
             #expect(try root.checksums() == sums, "DATA: every file as it was")
         }
+    }
+
+    /// The kernel's balance messages for the btrfs on `device` (dmesg: "BTRFS info (device
+    /// loop3): balance: start …", "… balance: ended with status: 0"), oldest first.
+    func balanceLog(_ root: TestRoot, _ device: String) throws -> [String] {
+        let name = URL(fileURLWithPath: device).lastPathComponent
+        return try root.sh("dmesg").split(separator: "\n").map(String.init)
+            .filter { ($0.contains("(device \(name))") || $0.contains("(device \(name) ")) && $0.contains("balance: ") }
     }
 
     @Test func aTinyIOBudgetStopsAfterItWithTheRoomGivenBack() throws {

@@ -44,4 +44,30 @@ struct ReclaimRecordIntegrationTests {
             #expect(root.writesSucceed(), "the store takes writes again")
         }
     }
+
+    /// A run that never planned writes no record (issue 17): a bad --budget or --io-budget, or
+    /// an unknown option, is a usage error (64, one line) that leaves last-reclaim.json, the
+    /// journal and every other file as they were. Such a failed unattended run is seen in the
+    /// unit's failed state and, once the record ages, in the overdue alert (reclaim.8).
+    static let badArguments: [[String]] = [["--budget", "x"], ["--io-budget", "-1"], ["--io-budget", "x"],
+                                            ["--budget", "0"], ["--no-such-option"], ["--budget"]]
+
+    @Test func badArgumentsWriteNoRecord() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            let healthy = try root.dockstore(["reclaim"])
+            try #require(healthy.status == 0, "\(healthy.stdout) \(healthy.stderr)")
+            let record = root.path + "/var/lib/dockstore/last-reclaim.json"
+            let old = try #require(root.read(record), "the healthy run records itself")
+            let before = root.snapshot()
+            for arguments in Self.badArguments {
+                let result = try root.dockstore(["reclaim"] + arguments)
+                #expect(result.status == ExitStatus.usage.rawValue, "\(arguments): \(result.stdout) \(result.stderr)")
+                #expect(result.stderrLines.count == 1 && result.stdout.isEmpty, "\(arguments): one line: \(result.stderr)")
+                #expect(root.read(record) == old, "\(arguments): the record is the healthy run's")
+                #expect(root.status(root.reclaimJournal) == nil, "\(arguments): no journal")
+                #expect(root.changes(since: before) == [], "\(arguments): nothing changed")
+            }
+        }
+    }
 }

@@ -50,7 +50,10 @@ final class BalanceWatch: @unchecked Sendable {
                 // again on the next read, and the kernel's own counters decide the outcome.
                 if let counters = try? BtrfsBalance.progress(store.mountpoint, uuid: store.uuid), !done.value {
                     lock.locked { seen = counters }
-                    if !sawRunning, counters.considered > 0 {
+                    // The failpoint kills while chunks are still to move (the relocation pass
+                    // has begun and not every chunk it counted is moved), so that the kill
+                    // lands inside the balance ioctl, not after a short round's last chunk.
+                    if !sawRunning, counters.considered > 0, counters.completed < counters.expected {
                         sawRunning = true
                         Failpoint.reached("balance-running")
                     }

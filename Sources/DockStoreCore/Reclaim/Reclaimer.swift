@@ -106,16 +106,17 @@ public struct Reclaimer: Sendable {
             failure = error
         }
         if let failure { try stopIfTheStoreMoved(failure, plan) }
-        // A balance someone paused (or an unmount) holds the exclusive operation: nothing can
-        // be given back until it is resumed or cancelled, which the next run does.
-        if try pausedBalance(mp, uuid: plan.uuid, after: failure) {
-            result.outcome = .failed
-            result.room = room ?? journal.room
-            result.message = "a balance is paused on \(mp) (btrfs balance status \(mp)); the journal \(host.real(ReclaimJournal.path)) stays, and \(Remedy.reclaim(plan.before)) run again cancels that balance, finishes and gives the room back"
+        // A balance someone started or paused (or an unmount paused) holds the exclusive
+        // operation: nothing can be given back until it ends or is cancelled, which the next
+        // run does. Looked for after the rounds, and again when the give-back fails (one
+        // started while it waited): the run fails naming it, the journal keeps the room.
+        func stoppedByABalance() throws -> ReclaimResult {
+            stopByABalance(plan, room: room ?? journal.room, &result)
             result.after = try store.figures()
             recordChanged(&result)
             return result
         }
+        if try pausedBalance(mp, uuid: plan.uuid, after: failure) { return try stoppedByABalance() }
         // Give back whatever was lent, also after a failure: the store ends the size it was.
         if var lent = room ?? journal.room {
             let inPlace = LentRoom.inPlace(lent, try store.figures())
@@ -136,6 +137,9 @@ public struct Reclaimer: Sendable {
                 } catch let again as DockStoreError where again.code == Errno.noSpace {
                     throw DockStoreError(.failed, "\(again.message): the store's chunks do not fit its old size again; the room stays lent and the journal \(host.real(ReclaimJournal.path)) records it: run \(Remedy.reclaim(plan.before)) again after deleting data (docker image prune -a)", code: Errno.noSpace)
                 }
+            } catch {
+                if try pausedBalance(mp, uuid: plan.uuid, after: error) { return try stoppedByABalance() }
+                throw error
             }
             result.roomGivenBack = inPlace
         }

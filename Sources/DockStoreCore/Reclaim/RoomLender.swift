@@ -54,11 +54,15 @@ public struct RoomLender: Sendable {
             try checkRoomFile(room)
             if try member(room) == nil { try add(room) }
         case .roomRecord:
-            guard let devid = try member(room) else {
+            // The file read before and after finding its member: the identity recorded is the
+            // one the member's loop device reads.
+            let file = try host.statusInRoot(ReclaimJournal.roomFile)
+            guard let devid = try member(room), let file, try host.statusInRoot(ReclaimJournal.roomFile) == file else {
                 throw DockStoreError.failed("the temporary member over \(room.file ?? "?") is not among the members of \(mountpoint); run dockstore reclaim again")
             }
             room.devid = devid
             room.deviceUUID = try BtrfsFilesystem.deviceUUID(devid, at: mountpoint)
+            (room.fileDevice, room.fileInode) = (file.device, file.inode)
             journal.room = room
             try journal.write(host: host)
         case .roomRemove:
@@ -145,7 +149,10 @@ public struct RoomLender: Sendable {
 
     private func remove(_ room: TemporaryRoom) throws {
         try checkRoomFile(room)
-        guard let devid = try member(room) else { return }
+        guard let devid = try member(room) else {
+            try noMemberLeft(room, removing: true)
+            return
+        }
         // Re-check at the moment of removing: the member over our file, with the UUID recorded.
         let now = try BtrfsFilesystem.deviceUUID(devid, at: mountpoint)
         if let recorded = room.deviceUUID, now != recorded {
@@ -154,12 +161,30 @@ public struct RoomLender: Sendable {
         try host.removeBtrfsDevice(devid, at: mountpoint, uuid: uuid)
     }
 
+    /// No member reads the file at the room file's path now. When the journal recorded the
+    /// member reclaim added and it is still in the store (its devid with its device UUID),
+    /// another file took the path's place, or ours moved: nothing is removed or deleted.
+    private func noMemberLeft(_ room: TemporaryRoom, removing: Bool) throws {
+        guard let devid = room.devid, let recorded = room.deviceUUID,
+              try store.reading().devices.contains(where: { $0.devid == devid }),
+              try BtrfsFilesystem.deviceUUID(devid, at: mountpoint) == recorded else { return }
+        let file = host.real(ReclaimJournal.roomFile)
+        throw DockStoreError.failed("btrfs device \(devid) of \(mountpoint), the temporary member reclaim added (device UUID \(recorded)), no longer reads \(file): another file took its place or it moved; nothing was \(removing ? "removed or " : "")deleted: put the member's file back (losetup -l shows which file it reads) and run dockstore reclaim again")
+    }
+
     private func deleteFile(_ room: TemporaryRoom) throws {
         try checkRoomFile(room)
         let file = host.real(ReclaimJournal.roomFile)
-        guard let status = try host.statusInRoot(ReclaimJournal.roomFile) else { return }
+        guard let status = try host.statusInRoot(ReclaimJournal.roomFile) else {
+            try noMemberLeft(room, removing: false)
+            return
+        }
         guard status.kind == .regular else {
             throw DockStoreError.refused("\(file) is a \(status.kind.rawValue), not the temporary member's file; not deleting it: look at it and re-run")
+        }
+        if let device = room.fileDevice, let inode = room.fileInode, (status.device, status.inode) != (device, inode) {
+            try noMemberLeft(room, removing: false)
+            throw DockStoreError.failed("\(file) is not the file reclaim's temporary member read (another file took its place after the member was removed, or it moved); not deleting it: put that file back, or delete \(file) yourself once you know it is not needed, and run dockstore reclaim again")
         }
         // The autoclear loop device detaches once btrfs closes it; the kernel may take a moment.
         var loops = try LoopDevice.devices(backing: status)
@@ -171,6 +196,11 @@ public struct RoomLender: Sendable {
             // Still bound (an attachment that outlived a crash): only when no btrfs holds it.
             if try member(room) != nil {
                 throw DockStoreError.failed("\(loop.path) over \(file) is still a member of \(mountpoint); not deleting the file")
+            }
+            // dockstore binds the member's loop device with autoclear only: one without it was
+            // attached by someone else, who may still use it.
+            guard loop.autoclear else {
+                throw DockStoreError.failed("\(loop.path) over \(file) was attached by someone else (dockstore's own loop devices detach themselves); not detaching it or deleting the file: detach it (losetup -d \(loop.path)) once it is not needed and run dockstore reclaim again")
             }
             try LoopDevice.detach(loop.path)
         }

@@ -24,6 +24,10 @@ public struct TemporaryRoom: Sendable, Equatable, Codable {
     public var devid: UInt64?
     /// device: the temporary member's btrfs device UUID, once added.
     public var deviceUUID: String?
+    /// device: the identity (device and inode) of the file the member reads, recorded with
+    /// its devid: the give-back deletes only that file. nil in a journal written before.
+    public var fileDevice: UInt64? = nil
+    public var fileInode: UInt64? = nil
 
     public static func image(_ path: String, devid: UInt64, originalSize: UInt64, originalDeviceSize: UInt64, bytes: UInt64) -> TemporaryRoom {
         TemporaryRoom(kind: .image, bytes: bytes, image: path, originalSize: originalSize,
