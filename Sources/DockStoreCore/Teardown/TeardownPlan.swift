@@ -51,13 +51,13 @@ public enum TeardownStep: AppliedStep, Equatable {
     case removeDaemonJSONRecord(givenBack: Bool)
     /// Deletes the image at `path` while it is still `file`, the one the plan looked at.
     case deleteImage(path: String, file: FileIdentity)
-    /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
-    case wipeDevice(path: String, uuid: String)
     /// Removes each of these folders provision created (`ProvisionFolderRecord`, and the
     /// drop-in's record of older trees) that is empty, still a folder and owned as the record is,
     /// deepest first; a folder with anything in it stays. With `record`, the record goes after
     /// the others, then the recorded folders that hold it (/var/lib/dockstore) while empty.
     case removeFolders([HostPath], record: Bool)
+    /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
+    case wipeDevice(path: String, uuid: String)
     case reloadSystemd
 
     /// Its raw value is the step's id and failpoint name.
@@ -72,8 +72,8 @@ public enum TeardownStep: AppliedStep, Equatable {
         case giveBackDaemonJSON = "daemon-json"
         case removeDaemonJSONRecord = "daemon-json-record"
         case deleteImage = "delete-image"
-        case wipeDevice = "wipe-device"
         case removeFolders = "folders"
+        case wipeDevice = "wipe-device"
         case reloadSystemd = "daemon-reload"
     }
 
@@ -216,6 +216,15 @@ public enum TeardownPlanner {
             }
             steps.append(.deleteImage(path: host.real(request.image), file: file))
         }
+        // Before the wipe, the last step that can refuse (its device mounted again), so that its
+        // refusal leaves the rest of teardown done. The drop-in's record (older trees) counts
+        // only while the drop-in is dockstore's.
+        let dropInFolders: [HostPath]
+        if case .dockstore? = o.dropIn { dropInFolders = o.createdFolders } else { dropInFolders = [] }
+        let folders = ProvisionFolderRecord.merging(o.folderRecord ?? [], dropInFolders)
+        if !folders.isEmpty || o.folderRecord != nil {
+            steps.append(.removeFolders(folders.sorted { $0.components.count > $1.components.count }, record: o.folderRecord != nil))
+        }
         if request.wipeDevice {
             guard let device = o.device else {
                 throw DockStoreError.refused("--wipe-device: the store has no device (it is the image, or nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device)")
@@ -227,13 +236,6 @@ public enum TeardownPlanner {
                 throw DockStoreError.refused("refusing to wipe \(device): its filesystem UUID cannot be read")
             }
             steps.append(.wipeDevice(path: device, uuid: uuid))
-        }
-        // The drop-in's record (older trees) counts only while the drop-in is dockstore's.
-        let dropInFolders: [HostPath]
-        if case .dockstore? = o.dropIn { dropInFolders = o.createdFolders } else { dropInFolders = [] }
-        let folders = ProvisionFolderRecord.merging(o.folderRecord ?? [], dropInFolders)
-        if !folders.isEmpty || o.folderRecord != nil {
-            steps.append(.removeFolders(folders.sorted { $0.components.count > $1.components.count }, record: o.folderRecord != nil))
         }
         if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
         // Nothing to take down and nothing that would set the store up at boot: like
