@@ -32,7 +32,7 @@ import Testing
         let systemd = try HostPath("/etc/systemd", what: "t")
         o.createdFolders = [systemd] + Self.folders
         let steps = try TeardownPlanner.plan(o, TeardownRequest(), host)
-        let expected = TeardownStep.removeFolders([Self.folders[0], Self.folders[1], systemd])
+        let expected = TeardownStep.removeFolders([Self.folders[0], Self.folders[1], systemd], record: false)
         #expect(steps.last == expected, "\(steps)")
         o.dropIn = nil
         #expect(!(try TeardownPlanner.plan(o, TeardownRequest(), host)).contains { $0.id == "folders" })

@@ -27,12 +27,12 @@ import Testing
 
     static let cases: [(String, ProvisionObservation, [String])] = [
         ("fresh system", ProvisionObservation.fixture(hostAvailable: 200 << 30),
-         ["create-image", "format", "install-image", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+         ["folder-record", "create-image", "format", "install-image", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
         ("a killed run left its unfinished image", {
             var o = ProvisionObservation.fixture(hostAvailable: 200 << 30)
             o.unfinishedImage = .removable(device: 1, inode: 2, allocated: 3 << 20)
             return o
-        }(), ["remove-unfinished-image", "create-image", "format", "install-image", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+        }(), ["folder-record", "remove-unfinished-image", "create-image", "format", "install-image", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
         ("store in place, an unfinished image beside it", with { $0.unfinishedImage = .removable(device: 1, inode: 2, allocated: 0) },
          ["remove-unfinished-image"]),
         ("already provisioned", done, []),
@@ -43,7 +43,7 @@ import Testing
         ("crash right after creating the file", with {
             $0.image = .file(size: 0, allocated: 0, content: .blank); $0.mountpoint = .missing; $0.imageMountedAt = []
             $0.fstab = Array(("").utf8); $0.dropIn = nil; $0.sysconfig = nil
-        }, ["create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+        }, ["folder-record", "create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
         ("legacy fstab line", with { $0.fstab = Array((Fixtures.fstabLegacy).utf8) }, ["fstab"]),
         ("fstab missing", with { $0.fstab = nil }, ["fstab"]),
         ("drop-in dockstore wrote for another mountpoint", with { $0.dropIn = Array(DockerDropIn.render(mountpoint: .known("/srv/docker")).utf8) }, ["drop-in"]),
@@ -152,8 +152,9 @@ import Testing
             try ProvisionPlanner.plan(ProvisionObservation.fixture(hostAvailable: 5 << 30), thick, Self.host)
         }
         let plan = try ProvisionPlanner.plan(ProvisionObservation.fixture(hostAvailable: 50 << 30), thick, Self.host)
-        #expect(plan.steps.first == .allocateImage(size: 10 << 30, thick: true, existing: false))
-        guard case .mount(_, _, let options) = plan.steps[4] else { Issue.record("expected mount"); return }
+        #expect(plan.steps.map(\.id).prefix(2) == ["folder-record", "create-image"])
+        #expect(plan.steps[1] == .allocateImage(size: 10 << 30, thick: true, existing: false))
+        guard case .mount(_, _, let options) = plan.steps[5] else { Issue.record("expected mount"); return }
         #expect(options.contains("nodiscard"))
     }
 
@@ -175,15 +176,17 @@ import Testing
     @Test func aNewImageIsBuiltUnderItsTemporaryNameAndRenamedIntoPlace() throws {
         var observed = ProvisionObservation.fixture(hostAvailable: 200 << 30)
         observed.newImageUUID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+        // The mountpoint is missing: the folder record comes first.
         let plan = try ProvisionPlanner.plan(observed, Self.request, Self.host)
-        #expect(Array(plan.steps.prefix(3)) == [
+        #expect(plan.steps.first?.id == "folder-record")
+        #expect(Array(plan.steps.dropFirst().prefix(3)) == [
             .allocateImage(size: 100 << 30, thick: false, existing: false),
             .format(label: "docker", uuid: observed.newImageUUID, newImage: true),
             .installImage(uuid: observed.newImageUUID),
         ])
         let provisioner = Provisioner(host: Self.host, request: Self.request, settings: .read(ProvisionSettings()))
-        #expect(plan.steps[0].plannedWrites(provisioner).map(\.path) == ["/var/lib/docker-storage.btrfs.dockstore-new"])
-        #expect(plan.steps[2].describe(Self.request, Self.host) == "check that /var/lib/docker-storage.btrfs.dockstore-new holds the btrfs \(observed.newImageUUID) (libblkid), then rename it to /var/lib/docker-storage.btrfs")
+        #expect(plan.steps[1].plannedWrites(provisioner).map(\.path) == ["/var/lib/docker-storage.btrfs.dockstore-new"])
+        #expect(plan.steps[3].describe(Self.request, Self.host) == "check that /var/lib/docker-storage.btrfs.dockstore-new holds the btrfs \(observed.newImageUUID) (libblkid), then rename it to /var/lib/docker-storage.btrfs")
         let blank = try ProvisionPlanner.plan(Self.with {
             $0.image = .file(size: 100 << 30, allocated: 0, content: .blank); $0.mountpoint = .emptyFolder; $0.imageMountedAt = []
         }, Self.request, Self.host)

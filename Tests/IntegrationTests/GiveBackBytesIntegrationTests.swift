@@ -143,17 +143,18 @@ struct GiveBackBytesIntegrationTests {
         }
     }
 
-    /// teardown removes exactly the folders provision created (recorded in the drop-in), when
+    /// teardown removes exactly the folders provision created (`ProvisionFolderRecord`), when
     /// empty, deepest first; an admin's own empty docker.service.d (mode 700) made before
     /// provision stays, and so does a folder that holds anything.
     @Test func removesExactlyTheFoldersProvisionCreated() throws {
         try withTestRoot { root in
             try root.sh("rmdir \(root.path)/etc/sysconfig 2>/dev/null || true; mkdir -p \(root.path)/etc/systemd/system/docker.service.d && chmod 700 \(root.path)/etc/systemd/system/docker.service.d")
             try #require(try root.dockstore(["provision", "--size", "200M"]).status == 0)
-            let record = try #require(root.read(root.dropIn)).split(separator: "\n").first.map(String.init) ?? ""
-            #expect(record == DockerDropIn.createdFoldersPrefix + " /etc/sysconfig /var/lib/docker", "\(record)")
+            let record = try #require(root.read(root.path + ProvisionFolderRecord.path.string))
+            #expect(record == ProvisionFolderRecord.header + "\n/var/lib/dockstore\n/var/lib/docker\n/etc/sysconfig\n", "\(record)")
             #expect(try root.dockstore(["teardown", "--delete-image"]).status == 0)
             #expect(root.status(root.path + "/etc/sysconfig") == nil, "created by provision, removed")
+            #expect(root.status(root.path + "/var/lib/dockstore") == nil, "the record's folder goes last")
             #expect(try root.sh("stat -c %a \(root.path)/etc/systemd/system/docker.service.d") == "700\n", "the admin's folder stays")
         }
         try withTestRoot { root in

@@ -52,6 +52,7 @@ struct ProvisionIntegrationTests {
             #expect(result.stderr.contains("removed the new image again"), "\(result.stderr)")
             #expect(root.status(root.image) == nil, "the half-formatted image is gone")
             #expect(try HostSpace.of(lib).available == free, "the host has its space back")
+            #expect(root.status(root.path + "/var/lib/dockstore") == nil, "the folder record this run wrote goes too")
             #expect(root.mounts().map(\.target) == [lib], "nothing mounted at the mountpoint")
             try root.sh("rm \(lib)/filler")
             let again = try root.dockstore(["provision", "--size", "256M"])

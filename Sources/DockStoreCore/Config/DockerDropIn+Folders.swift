@@ -1,6 +1,7 @@
-/// The folders provision created, recorded in the drop-in it writes (the one file every
-/// provision writes), so that teardown removes exactly those — when empty, deepest first —
-/// and never a folder that was there before (an admin's own empty `docker.service.d`).
+/// The folders provision created, as provision recorded them in the drop-in before the record
+/// moved to its own file, written ahead (`ProvisionFolderRecord`): teardown still removes the
+/// folders such a drop-in records (when empty, deepest first), and provision moves the record
+/// into the file before it rewrites the drop-in without it.
 /// The record is the drop-in's first line, a comment to systemd's unit parser:
 /// `createdFoldersPrefix` and the folders' paths, separated by spaces (they are dockstore's
 /// fixed folders and the mountpoint, which holds no whitespace: `HostPath`).

@@ -48,10 +48,12 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var fstab: [UInt8]?
     /// The docker.service drop-in's bytes; nil when the file does not exist.
     public var dropIn: [UInt8]?
-    /// The folders of /etc/fstab, the drop-in and /etc/sysconfig/docker that do not exist
-    /// (`Host.missingFolders`), outermost first: those provision creates, recorded in the
-    /// drop-in for teardown. Set by the observer after the rest.
+    /// The folders of /etc/fstab, the drop-in, /etc/sysconfig/docker and /var/lib/dockstore
+    /// that do not exist (`Host.missingFolders`), outermost first: those provision may create,
+    /// recorded ahead for teardown (`ProvisionFolderRecord`). Set by the observer after the rest.
     public var missingFolders: [HostPath] = []
+    /// `ProvisionFolderRecord`'s bytes; nil when the file does not exist. Set by the observer.
+    public var folderRecord: [UInt8]? = nil
     public var sysconfig: [UInt8]?
     public var daemonJSON: [UInt8]?
     /// Free bytes on the filesystem holding the image's folder.

@@ -101,10 +101,11 @@ public struct ProvisionObserver: Sendable {
             hostAvailable: imageFolderExists ? try HostSpace.of(host.realFollowing(request.image.parent)).available : nil,
             systemdRunning: systemdRunning, device: device)
         var missing: [HostPath] = []
-        for file in [HostPaths.fstab, HostPaths.dockerDropIn, HostPaths.sysconfigDocker] {
+        for file in [HostPaths.fstab, HostPaths.dockerDropIn, HostPaths.sysconfigDocker, ProvisionFolderRecord.path] {
             for folder in try host.missingFolders(file.parent) where !missing.contains(folder) { missing.append(folder) }
         }
         observation.missingFolders = missing
+        observation.folderRecord = try FileContents.read(ProvisionFolderRecord.path, on: host)
         return observation
     }
 

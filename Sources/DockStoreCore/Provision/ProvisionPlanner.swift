@@ -72,17 +72,12 @@ public enum ProvisionPlanner {
         }
         if let fstabStep { steps.append(fstabStep) }
 
-        // The folders this run creates (its fstab, drop-in and sysconfig folders, the
-        // mountpoint), added to those the drop-in already records: teardown removes them.
-        var created = observed.dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
-        let sysconfigWritten = observed.sysconfig == nil
-        for folder in observed.missingFolders where !created.contains(folder) {
-            let forFile = [HostPaths.fstab.parent, HostPaths.dockerDropIn.parent] + (sysconfigWritten ? [HostPaths.sysconfigDocker.parent] : [])
-            if forFile.contains(where: { $0 == folder || $0.string.hasPrefix(folder.string + "/") }) { created.append(folder) }
-        }
-        if case .missing = observed.mountpoint, !created.contains(request.mountpoint) { created.append(request.mountpoint) }
-        let dropIn = DockerDropIn.render(mountpoint: request.mountpoint, createdFolders: created)
-        if observed.dropIn != Array(dropIn.utf8) {
+        // The folders it creates are recorded ahead, in their own file (`folderRecordStep`); a
+        // record in the drop-in's first line, as provision wrote it before, moves there when
+        // the drop-in is rewritten.
+        let dropIn = DockerDropIn.render(mountpoint: request.mountpoint)
+        // A drop-in that differs only by the record an older provision wrote there stays as it is.
+        if observed.dropIn.map({ DockerDropIn.createdFolders(in: $0).rest }) != Array(dropIn.utf8) {
             steps.append(.writeDropIn(text: dropIn, change: observed.dropIn == nil
                 ? "create it with RequiresMountsFor=\(request.mountpoint)"
                 : "rewrite it with RequiresMountsFor=\(request.mountpoint)", basis: FileBasis(observed.dropIn)))
@@ -99,6 +94,7 @@ public enum ProvisionPlanner {
             steps.append(.reloadSystemd)
         }
         if observed.bootDisabled { steps.append(.enableBoot) }
+        if let record = try folderRecordStep(observed, request, host, steps: steps) { steps.insert(record, at: 0) }
         return ProvisionPlan(steps: steps, warnings: warnings + store.warnings)
     }
 

@@ -1,5 +1,9 @@
 /// One idempotent step of provisioning.
 public enum ProvisionStep: AppliedStep, Equatable {
+    /// Writes `ProvisionFolderRecord` (the folders recorded before plus those this run may
+    /// create), ahead of every step that makes a folder, while the record is still what the
+    /// plan read (`basis`).
+    case recordFolders(folders: [HostPath], basis: FileBasis)
     /// Removes `<image>.dockstore-new` (`UnfinishedImage`) that a killed run left, while it is
     /// still the file seen.
     case removeUnfinishedImage(device: UInt64, inode: UInt64)
@@ -27,6 +31,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
 
     /// Its raw value is the step's id and failpoint name.
     public enum Kind: String, StepKind {
+        case recordFolders = "folder-record"
         case removeUnfinishedImage = "remove-unfinished-image"
         case allocateImage = "create-image"
         case format
@@ -56,6 +61,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
 
     public var kind: Kind {
         switch self {
+        case .recordFolders: return .recordFolders
         case .removeUnfinishedImage: return .removeUnfinishedImage
         case .allocateImage: return .allocateImage
         case .format: return .format
@@ -83,6 +89,9 @@ public enum ProvisionStep: AppliedStep, Equatable {
         let host = provisioner.host
         let request = provisioner.request
         switch self {
+        case .recordFolders(let folders, _):
+            let path = ProvisionFolderRecord.path
+            return [.inRoot(path, on: host, bytes: ProvisionFolderRecord.render(folders).count, makesFolders: true).renaming(path, on: host, backup: false)]
         case .removeUnfinishedImage: return [.removal(host.real(provisioner.unfinishedImage.path))]
         case .allocateImage(_, _, let existing):
             return [.inRoot(existing ? request.image : provisioner.unfinishedImage.path, on: host, bytes: 0, makesFolders: false)]
@@ -104,6 +113,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
         let image = host.real(request.image)
         let temporary = host.real(UnfinishedImage(host: host, image: request.image).path)
         switch self {
+        case .recordFolders(let folders, _):
+            return "record in \(host.real(ProvisionFolderRecord.path)), before any is made, the folders provision creates (teardown removes them while empty): \(folders.map { host.real($0) }.joined(separator: ", "))"
         case .removeUnfinishedImage:
             return "remove \(temporary), an image a killed run left unfinished"
         case .allocateImage(let size, let thick, let existing):

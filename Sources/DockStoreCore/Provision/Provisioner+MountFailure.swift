@@ -2,7 +2,8 @@ extension Provisioner {
     /// A mount that fails right after this run created and formatted a new image leaves
     /// nothing behind, as a failed create does: the image (only while it is still a regular
     /// file holding the btrfs with the UUID this run formatted, that no loop device holds) and
-    /// the mountpoint folder the run made (only while empty) are removed again. The message
+    /// the mountpoint folder the run made (only while empty) are removed again, and the folder
+    /// record it created (`undoFolderRecord`). The message
     /// names the extra mount options, which are what usually makes a fresh store fail to mount.
     func undoAfterMountFailure(_ error: Error, of plan: ProvisionPlan) -> Error {
         let message = (error as? DockStoreError)?.message ?? "\(error)"
@@ -25,6 +26,9 @@ extension Provisioner {
             }
             if plan.steps.contains(.createMountpoint), try host.removeFolderIfEmpty(request.mountpoint) {
                 undone.append("and the folder \(host.real(request.mountpoint)) it made")
+            }
+            if try undoFolderRecord(of: plan) {
+                undone.append("and its record of folders \(host.real(ProvisionFolderRecord.path))")
             }
         } catch let cleanup as DockStoreError {
             return DockStoreError(.failed, "\(named); the new image was not removed: \(cleanup.message)")

@@ -26,6 +26,13 @@ extension Provisioner {
             let reason = (error as? DockStoreError)?.code.map(Errno.text) ?? "\(error)"
             what = "dockstore could not remove the new image (\(reason)): remove \(image)"
         }
+        // The format steps come before any folder but the record's is made: the record goes too.
+        do {
+            _ = try undoFolderRecord(of: plan)
+        } catch let cleanup {
+            let reason = (cleanup as? DockStoreError)?.message ?? "\(cleanup)"
+            return DockStoreError(.failed, "\((error as? DockStoreError)?.message ?? "\(error)"); \(what); its record of folders stays for teardown (\(reason))")
+        }
         if space.available < Self.fullHost {
             let held = used.map { ", \(ByteSize.format($0)) of it in the image" } ?? ""
             return DockStoreError.failed("no space left on the filesystem holding \(host.real(request.image)) while mkfs.btrfs formatted it (\(ByteSize.format(space.available)) free\(held)); \(what): free space there and re-run")

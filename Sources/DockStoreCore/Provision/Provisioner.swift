@@ -76,6 +76,9 @@ public struct Provisioner: Sendable {
         let image = host.real(request.image)
         let mountpoint = host.real(request.mountpoint)
         switch step {
+        case .recordFolders(let folders, let basis):
+            try host.makeFolders(ProvisionFolderRecord.path.parent)
+            try write(ProvisionFolderRecord.render(folders), to: ProvisionFolderRecord.path, mode: 0o644, backup: false, basis: basis)
         case .removeUnfinishedImage(let device, let inode):
             try unfinishedImage.remove(device: device, inode: inode)
         case .allocateImage(let size, let thick, let existing):

@@ -221,7 +221,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 case .writeDropIn(_, let change, _): status.dropIn = change; status.problems.append("docker.service drop-in: \(change)")
                 case .writeSysconfig(_, let change, _): status.dockerOpts = change; status.problems.append("DOCKER_OPTS: \(change)")
                 case .writeDaemonJSON(_, let change, _): status.problems.append("daemon.json: \(change)")
-                case .reloadSystemd: break
+                case .reloadSystemd, .recordFolders: break
                 case .enableBoot: status.problems.append("boot: \(text): dockstore-provision.service skips every boot while it exists")
                 }
             }

@@ -39,6 +39,9 @@ public struct TeardownObservation: Sendable, Equatable {
     /// The folders provision created, as the drop-in records them (`DockerDropIn+Folders`);
     /// set by `Teardowner.observe`.
     public var createdFolders: [HostPath] = []
+    /// The folders `ProvisionFolderRecord` names; nil when there is no record. Set by
+    /// `Teardowner.observe`, which refuses a record it cannot read.
+    public var folderRecord: [HostPath]? = nil
     /// /etc/docker/daemon.json, and what it held before provision removed its storage keys
     /// (`DaemonJSONRecord`); set by `Teardowner.observe`.
     public var daemonJSON: [UInt8]? = nil

@@ -51,11 +51,13 @@ public enum TeardownStep: AppliedStep, Equatable {
     case removeDaemonJSONRecord(givenBack: Bool)
     /// Deletes the image at `path` while it is still `file`, the one the plan looked at.
     case deleteImage(path: String, file: FileIdentity)
+    /// Removes each of these folders provision created (`ProvisionFolderRecord`, and the
+    /// drop-in's record of older trees) that is empty, still a folder and owned as the record is,
+    /// deepest first; a folder with anything in it stays. With `record`, the record goes after
+    /// the others, then the recorded folders that hold it (/var/lib/dockstore) while empty.
+    case removeFolders([HostPath], record: Bool)
     /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
     case wipeDevice(path: String, uuid: String)
-    /// Removes each of these folders provision created (the drop-in's record) that is empty,
-    /// in this order (deepest first); a folder with anything in it stays.
-    case removeFolders([HostPath])
     case reloadSystemd
 
     /// Its raw value is the step's id and failpoint name.
@@ -70,8 +72,8 @@ public enum TeardownStep: AppliedStep, Equatable {
         case giveBackDaemonJSON = "daemon-json"
         case removeDaemonJSONRecord = "daemon-json-record"
         case deleteImage = "delete-image"
-        case wipeDevice = "wipe-device"
         case removeFolders = "folders"
+        case wipeDevice = "wipe-device"
         case reloadSystemd = "daemon-reload"
     }
 
@@ -110,6 +112,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .giveBackDaemonJSON(let bytes, _): [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count).renaming(HostPaths.daemonJSON, on: host, backup: true)]
         case .removeDaemonJSONRecord: [.removal(host.real(DaemonJSONRecord.path))]
         case .deleteImage(let path, _): [.removal(path)]
+        case .removeFolders(_, true): [.removal(host.real(ProvisionFolderRecord.path))]
         default: []
         }
     }
@@ -134,8 +137,11 @@ public enum TeardownStep: AppliedStep, Equatable {
                 + (givenBack ? "" : "; \(host.real(HostPaths.daemonJSON)) changed since provision edited it, so it stays as it is now")
         case .deleteImage(let path, _): return "delete \(path)"
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
-        case .removeFolders(let folders):
-            return "remove the folders provision created, each while it is empty: \(folders.map { host.real($0) }.joined(separator: ", "))"
+        case .removeFolders(let folders, let record):
+            let list = "remove the folders provision created, each while it is empty: \(folders.map { host.real($0) }.joined(separator: ", "))"
+            guard record else { return list }
+            let recordText = "remove \(host.real(ProvisionFolderRecord.path)), the record of the folders provision created"
+            return folders.isEmpty ? recordText : list + "; " + recordText
         case .reloadSystemd: return "systemctl daemon-reload"
         }
     }
@@ -210,6 +216,15 @@ public enum TeardownPlanner {
             }
             steps.append(.deleteImage(path: host.real(request.image), file: file))
         }
+        // Before the wipe, the last step that can refuse (its device mounted again), so that its
+        // refusal leaves the rest of teardown done. The drop-in's record (older trees) counts
+        // only while the drop-in is dockstore's.
+        let dropInFolders: [HostPath]
+        if case .dockstore? = o.dropIn { dropInFolders = o.createdFolders } else { dropInFolders = [] }
+        let folders = ProvisionFolderRecord.merging(o.folderRecord ?? [], dropInFolders)
+        if !folders.isEmpty || o.folderRecord != nil {
+            steps.append(.removeFolders(folders.sorted { $0.components.count > $1.components.count }, record: o.folderRecord != nil))
+        }
         if request.wipeDevice {
             guard let device = o.device else {
                 throw DockStoreError.refused("--wipe-device: the store has no device (it is the image, or nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device)")
@@ -221,9 +236,6 @@ public enum TeardownPlanner {
                 throw DockStoreError.refused("refusing to wipe \(device): its filesystem UUID cannot be read")
             }
             steps.append(.wipeDevice(path: device, uuid: uuid))
-        }
-        if case .dockstore? = o.dropIn, !o.createdFolders.isEmpty {
-            steps.append(.removeFolders(o.createdFolders.sorted { $0.components.count > $1.components.count }))
         }
         if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
         // Nothing to take down and nothing that would set the store up at boot: like

@@ -26,6 +26,12 @@ public struct Teardowner: Sendable {
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID, dropIn: dropIn.map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
         o.createdFolders = dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
+        if let bytes = try FileContents.read(ProvisionFolderRecord.path, on: host) {
+            guard let folders = ProvisionFolderRecord.folders(in: bytes) else {
+                throw DockStoreError.refused("\(host.real(ProvisionFolderRecord.path)) is not the record of folders dockstore writes, so which folders provision made cannot be told; nothing was changed: look at it, and move it away (teardown then removes no folder provision made) and re-run")
+            }
+            o.folderRecord = folders
+        }
         o.daemonJSONRecord = try FileContents.read(DaemonJSONRecord.path, on: host)
         if o.daemonJSONRecord != nil { o.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host) }
         if o.imageExists, let status = try host.statusInRoot(request.image), status.kind == .regular {
@@ -79,11 +85,11 @@ public struct Teardowner: Sendable {
         do {
             try StepEngine.apply(steps, in: self, progress: { step in
                 if case .stopDocker = step { stopped = step }
-                guard case .removeFolders = step else { return progress(step) }
-                if !folders.removed.isEmpty { progress(.removeFolders(folders.removed)) }
+                guard case .removeFolders(_, let record) = step else { return progress(step) }
+                if !folders.removed.isEmpty || record { progress(.removeFolders(folders.removed, record: record)) }
                 folders.kept.forEach(kept)
             }) { step in
-                if case .removeFolders(let planned) = step { folders = try removeFolders(planned) } else { try act(step) }
+                if case .removeFolders(let planned, let record) = step { folders = try removeFolders(planned, record: record) } else { try act(step) }
             }
         } catch let error as DockStoreError {
             guard case .stopDocker(let pid, let viaSystemd)? = stopped else { throw error }
@@ -117,8 +123,8 @@ public struct Teardowner: Sendable {
             try host.removeFile(HostPaths.fstab)
         case .removeDropIn:
             try host.removeFile(HostPaths.dockerDropIn)
-        case .removeFolders(let folders):
-            _ = try removeFolders(folders)
+        case .removeFolders(let folders, let record):
+            _ = try removeFolders(folders, record: record)
         case .writeSysconfig(let bytes, _, let basis):
             try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
         case .removeSysconfig:
