@@ -14,7 +14,9 @@ import Testing
     static let running = BtrfsDeviceReplace.Status(state: .started, progress1000: 420)
     static let canceled = CanceledReplaceTarget(filesystemUUID: "u", deviceUUID: "d", volumeID: "vol-0aaaaaaaaaaaaaaaa",
                                                 device: "/dev/nvme1n1", ends: "00000000000000aa")
-    static let all = MigrationMethod.replace.failpoints
+    /// A move's steps where the store has no canceled replace target recorded.
+    static let all = MigrationMethod.replace.failpoints.filter { $0 != "forget-canceled" }
+    static let allAddRemove = MigrationMethod.addRemove.failpoints.filter { $0 != "forget-canceled" }
     /// The attacker's healthy store: a 4 GiB image with 25 × 100 MiB of files, 648 MiB unallocated
     /// (the kernel refused START with ENOSPC); with 24 files, 1064 MiB unallocated, it started.
     static func fourGiB(unallocatedMiB: UInt64) -> (inout MigrationObservation) -> Void {
@@ -100,17 +102,28 @@ import Testing
             $0.targetVolumeID = nil; $0.target?.content = .signature(type: "btrfs", uuid: "u", label: "docker")
             $0.targetIsStaleReplaceTarget = true
         }, false, ["replace", "resize", "fstab", "detach-loop", "delete-image", "finish"]),
-        ("after --abort canceled a replace: the volume still carries exactly what it left (recorded then)", T.o {
+        ("after --abort canceled a replace: the volume still carries exactly what it left (recorded then); the record goes once the store moved", T.o {
             $0.replace = BtrfsDeviceReplace.Status(state: .canceled); $0.target?.content = .unrecognizedData
-            $0.canceledReplaceTarget = canceled
-        }, false, all.filter { $0 != "shrink" }),
-        ("a store too full for replace moves by add + remove", T.o(fourGiB(unallocatedMiB: 648)), false,
-         MigrationMethod.addRemove.failpoints),
-        ("too full for replace, after --abort of a replace the kernel failed to start (forced): add + remove onto its recorded target", T.o {
+            $0.canceledReplaceTarget = canceled; $0.canceledRecords = [canceled]
+        }, false, MigrationMethod.replace.failpoints.filter { $0 != "shrink" }),
+        ("a store too full for replace moves by add + remove", T.o(fourGiB(unallocatedMiB: 648)), false, allAddRemove),
+        ("too full for replace, after --abort of a replace the kernel failed to start (forced): add + remove onto its recorded target, whose record goes once the store moved", T.o {
             fourGiB(unallocatedMiB: 648)(&$0)
             $0.replace = BtrfsDeviceReplace.Status(state: .canceled); $0.target?.content = .unrecognizedData
-            $0.canceledReplaceTarget = canceled
+            $0.canceledReplaceTarget = canceled; $0.canceledRecords = [canceled]
         }, false, MigrationMethod.addRemove.failpoints),
+        ("a blank volume while another volume's canceled replace is recorded for the store: that record goes too", T.o {
+            $0.targetSize = 200 << 30; $0.canceledRecords = [canceled]
+        }, false, MigrationMethod.replace.failpoints.filter { $0 != "shrink" }),
+        ("killed after replace with a canceled replace target still recorded: its record goes", T.o {
+            $0.journal = replaceJournal; $0.replace = BtrfsDeviceReplace.Status(state: .finished, progress1000: 1000)
+            $0.members = [replaced]; $0.loopMember = nil; $0.targetDevid = 1; $0.target = nil; $0.canceledRecords = [canceled]
+        }, false, ["forget-canceled", "resize", "fstab", "delete-image", "finish"]),
+        ("no migration and no image in the store: a leftover record plans nothing", T.o {
+            $0.members = [BtrfsReading.Device(devid: 1, path: "/dev/nvme1n1", size: 200 << 30)]
+            $0.loopMember = nil; $0.targetDevid = 1; $0.target = nil; $0.fstab = Array(T.uuidLine.utf8); $0.imageExists = false
+            $0.canceledRecords = [canceled]
+        }, false, []),
         ("killed after replace (finished: the target is devid 1, the image's device gone)", T.o {
             $0.journal = replaceJournal; $0.replace = BtrfsDeviceReplace.Status(state: .finished, progress1000: 1000)
             $0.members = [replaced]; $0.loopMember = nil; $0.targetDevid = 1; $0.target = nil
@@ -243,8 +256,8 @@ import Testing
     @Test func failpointListsNameEveryStepId() {
         // Derived from the step kinds: every kind runs in some move or abort, and the lists are the ones the crash matrices run.
         #expect(Set(MigrationMethod.allCases.flatMap { $0.failpoints + $0.abortFailpoints }) == Set(MigrationStep.Kind.ids))
-        #expect(MigrationMethod.replace.failpoints == ["journal", "shrink", "replace", "resize", "fstab", "detach-loop", "delete-image", "finish"])
-        #expect(MigrationMethod.addRemove.failpoints == ["journal", "add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"])
+        #expect(MigrationMethod.replace.failpoints == ["journal", "shrink", "replace", "forget-canceled", "resize", "fstab", "detach-loop", "delete-image", "finish"])
+        #expect(MigrationMethod.addRemove.failpoints == ["journal", "add-device", "remove-loop", "forget-canceled", "resize", "fstab", "detach-loop", "delete-image", "finish"])
         #expect(MigrationMethod.replace.abortFailpoints == ["cancel-replace", "grow-image", "finish"])
         #expect(MigrationMethod.addRemove.abortFailpoints == ["remove-device", "finish"])
         #expect(MigrationMethod.replace.failpoints.contains("replace") && MigrationMethod.replace.failpoints.contains("shrink"))
