@@ -20,8 +20,11 @@ import Testing
     /// The attacker's healthy store: a 4 GiB image with 25 × 100 MiB of files, 648 MiB unallocated
     /// (the kernel refused START with ENOSPC); with 24 files, 1064 MiB unallocated, it started.
     static func fourGiB(unallocatedMiB: UInt64) -> (inout MigrationObservation) -> Void {
+        fourGiB(unallocatedBytes: unallocatedMiB << 20)
+    }
+    static func fourGiB(unallocatedBytes: UInt64) -> (inout MigrationObservation) -> Void {
         { o in
-            o.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4096 - unallocatedMiB) << 20)]
+            o.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4 << 30) - unallocatedBytes)]
             o.loopMember = o.members.first; o.targetSize = 8 << 30; o.target?.size = 8 << 30
         }
     }
@@ -47,13 +50,18 @@ import Testing
         ("a 4 GiB image with 648 MiB unallocated: the system chunk cannot go read-only", T.o(fourGiB(unallocatedMiB: 648)), nil, .addRemove,
          "the kernel's replace could not start: the store has 648 MiB unallocated of 4 GiB"),
         ("a 4 GiB image with 1064 MiB unallocated starts", T.o(fourGiB(unallocatedMiB: 1064)), nil, .replace, "does not grow with the layers"),
-        ("just below the need: two data chunks of a tenth of 4 GiB and twice the global reserve, DUP", T.o {
-            $0.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4 << 30) - 882_062_131)]
-            $0.loopMember = $0.members.first; $0.targetSize = 8 << 30; $0.target?.size = 8 << 30
-        }, nil, .addRemove, "takes more than 841.2 MiB unallocated"),
-        ("at the need", T.o {
-            $0.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4 << 30) - 882_062_132)]
-            $0.loopMember = $0.members.first; $0.targetSize = 8 << 30; $0.target?.size = 8 << 30
+        ("just below the need: two data chunks of a tenth of 4 GiB and twice the global reserve, DUP", T.o(fourGiB(unallocatedBytes: 882_062_131)),
+         nil, .addRemove, "takes more than 841.2 MiB unallocated"),
+        ("at the need", T.o(fourGiB(unallocatedBytes: 882_062_132)), nil, .replace, "does not grow with the layers"),
+        // System single (ReplaceStartRoom's measurements): one data chunk and twice the reserve.
+        ("just below the need, system single: one data chunk of a tenth of 4 GiB and twice the global reserve", T.o {
+            fourGiB(unallocatedBytes: 441_031_065)(&$0); $0.replaceStartRoom = ReplaceStartRoom(systemRatio: 1, globalReserve: 5_767_168)
+        }, nil, .addRemove, "takes more than 420.6 MiB unallocated (a data chunk of 409.6 MiB and twice the global reserve, at the system profile's one copy)"),
+        ("at the need, system single", T.o {
+            fourGiB(unallocatedBytes: 441_031_066)(&$0); $0.replaceStartRoom = ReplaceStartRoom(systemRatio: 1, globalReserve: 5_767_168)
+        }, nil, .replace, "does not grow with the layers"),
+        ("648 MiB unallocated starts with system single (it fails with DUP)", T.o {
+            fourGiB(unallocatedMiB: 648)(&$0); $0.replaceStartRoom = ReplaceStartRoom(systemRatio: 1, globalReserve: 5_767_168)
         }, nil, .replace, "does not grow with the layers"),
         ("a full 1 GiB image", T.o(full), nil, .addRemove, "the store has 0 B unallocated"),
         ("a full image, forced replace (tests reach the kernel's refusal)", T.o(full), .replace, .replace, "does not grow with the layers"),
