@@ -93,9 +93,9 @@ import Testing
 
     @Test func theTableCoversEveryPhaseOfBothMethods() {
         let counts = MigrationMethod.allCases.map { MigrationCell.all($0).count }
-        // Volume 5 × image 3 × fstab 3 × keep 4 = 180 a phase; add + remove's 7 phases with a journal
+        // Volume 5 × image 3 × fstab 3 × keep 4 = 180 a phase; add + remove's 8 phases with a journal
         // open have it by identity and by name only.
-        #expect(counts == [10 * 180, (2 + 7 * 2) * 180], "replace: none + 8 failpoints + replacing; add-remove: none + 8 failpoints")
+        #expect(counts == [11 * 180, (2 + 8 * 2) * 180], "replace: none + 9 failpoints + replacing; add-remove: none + 9 failpoints")
         for method in MigrationMethod.allCases {
             let covered = Set(MigrationCell.all(method).compactMap { if case .after(let id) = $0.phase { id } else { nil } })
             #expect(covered == Set(method.failpoints))

@@ -35,7 +35,8 @@ import Testing
         return o
     }
 
-    static let all = MigrationMethod.addRemove.failpoints
+    /// A move's steps where the store has no canceled replace target recorded.
+    static let all = MigrationMethod.addRemove.failpoints.filter { $0 != "forget-canceled" }
 
     static let plans: [(String, MigrationObservation, Bool, [String])] = [
         ("fresh move", o { _ in }, false, all),
@@ -47,6 +48,10 @@ import Testing
         }, false, ["remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]),
         ("killed after remove-loop", o { $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.journal = journal },
          false, ["fstab", "delete-image", "finish"]),
+        ("killed after remove-loop with a canceled replace target recorded for the store: its record goes", o {
+            $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil; $0.journal = journal
+            $0.canceledRecords = [CanceledReplaceTarget(filesystemUUID: "u", deviceUUID: "d", volumeID: nil, device: "/dev/nvme1n1", ends: "0")]
+        }, false, ["forget-canceled", "fstab", "delete-image", "finish"]),
         ("killed after remove-loop, the journal said keep", o {
             $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil
             $0.journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: "u", volumeID: nil, keepImage: true)

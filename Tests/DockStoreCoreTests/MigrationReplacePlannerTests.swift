@@ -14,12 +14,17 @@ import Testing
     static let running = BtrfsDeviceReplace.Status(state: .started, progress1000: 420)
     static let canceled = CanceledReplaceTarget(filesystemUUID: "u", deviceUUID: "d", volumeID: "vol-0aaaaaaaaaaaaaaaa",
                                                 device: "/dev/nvme1n1", ends: "00000000000000aa")
-    static let all = MigrationMethod.replace.failpoints
+    /// A move's steps where the store has no canceled replace target recorded.
+    static let all = MigrationMethod.replace.failpoints.filter { $0 != "forget-canceled" }
+    static let allAddRemove = MigrationMethod.addRemove.failpoints.filter { $0 != "forget-canceled" }
     /// The attacker's healthy store: a 4 GiB image with 25 × 100 MiB of files, 648 MiB unallocated
     /// (the kernel refused START with ENOSPC); with 24 files, 1064 MiB unallocated, it started.
     static func fourGiB(unallocatedMiB: UInt64) -> (inout MigrationObservation) -> Void {
+        fourGiB(unallocatedBytes: unallocatedMiB << 20)
+    }
+    static func fourGiB(unallocatedBytes: UInt64) -> (inout MigrationObservation) -> Void {
         { o in
-            o.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4096 - unallocatedMiB) << 20)]
+            o.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4 << 30) - unallocatedBytes)]
             o.loopMember = o.members.first; o.targetSize = 8 << 30; o.target?.size = 8 << 30
         }
     }
@@ -45,13 +50,18 @@ import Testing
         ("a 4 GiB image with 648 MiB unallocated: the system chunk cannot go read-only", T.o(fourGiB(unallocatedMiB: 648)), nil, .addRemove,
          "the kernel's replace could not start: the store has 648 MiB unallocated of 4 GiB"),
         ("a 4 GiB image with 1064 MiB unallocated starts", T.o(fourGiB(unallocatedMiB: 1064)), nil, .replace, "does not grow with the layers"),
-        ("just below the need: two data chunks of a tenth of 4 GiB and twice the global reserve, DUP", T.o {
-            $0.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4 << 30) - 882_062_131)]
-            $0.loopMember = $0.members.first; $0.targetSize = 8 << 30; $0.target?.size = 8 << 30
-        }, nil, .addRemove, "takes more than 841.2 MiB unallocated"),
-        ("at the need", T.o {
-            $0.members = [BtrfsReading.Device(devid: 1, path: "/dev/loop0", size: 4 << 30, used: (4 << 30) - 882_062_132)]
-            $0.loopMember = $0.members.first; $0.targetSize = 8 << 30; $0.target?.size = 8 << 30
+        ("just below the need: two data chunks of a tenth of 4 GiB and twice the global reserve, DUP", T.o(fourGiB(unallocatedBytes: 882_062_131)),
+         nil, .addRemove, "takes more than 841.2 MiB unallocated"),
+        ("at the need", T.o(fourGiB(unallocatedBytes: 882_062_132)), nil, .replace, "does not grow with the layers"),
+        // System single (ReplaceStartRoom's measurements): one data chunk and twice the reserve.
+        ("just below the need, system single: one data chunk of a tenth of 4 GiB and twice the global reserve", T.o {
+            fourGiB(unallocatedBytes: 441_031_065)(&$0); $0.replaceStartRoom = ReplaceStartRoom(systemRatio: 1, globalReserve: 5_767_168)
+        }, nil, .addRemove, "takes more than 420.6 MiB unallocated (a data chunk of 409.6 MiB and twice the global reserve, at the system profile's one copy)"),
+        ("at the need, system single", T.o {
+            fourGiB(unallocatedBytes: 441_031_066)(&$0); $0.replaceStartRoom = ReplaceStartRoom(systemRatio: 1, globalReserve: 5_767_168)
+        }, nil, .replace, "does not grow with the layers"),
+        ("648 MiB unallocated starts with system single (it fails with DUP)", T.o {
+            fourGiB(unallocatedMiB: 648)(&$0); $0.replaceStartRoom = ReplaceStartRoom(systemRatio: 1, globalReserve: 5_767_168)
         }, nil, .replace, "does not grow with the layers"),
         ("a full 1 GiB image", T.o(full), nil, .addRemove, "the store has 0 B unallocated"),
         ("a full image, forced replace (tests reach the kernel's refusal)", T.o(full), .replace, .replace, "does not grow with the layers"),
@@ -100,17 +110,28 @@ import Testing
             $0.targetVolumeID = nil; $0.target?.content = .signature(type: "btrfs", uuid: "u", label: "docker")
             $0.targetIsStaleReplaceTarget = true
         }, false, ["replace", "resize", "fstab", "detach-loop", "delete-image", "finish"]),
-        ("after --abort canceled a replace: the volume still carries exactly what it left (recorded then)", T.o {
+        ("after --abort canceled a replace: the volume still carries exactly what it left (recorded then); the record goes once the store moved", T.o {
             $0.replace = BtrfsDeviceReplace.Status(state: .canceled); $0.target?.content = .unrecognizedData
-            $0.canceledReplaceTarget = canceled
-        }, false, all.filter { $0 != "shrink" }),
-        ("a store too full for replace moves by add + remove", T.o(fourGiB(unallocatedMiB: 648)), false,
-         MigrationMethod.addRemove.failpoints),
-        ("too full for replace, after --abort of a replace the kernel failed to start (forced): add + remove onto its recorded target", T.o {
+            $0.canceledReplaceTarget = canceled; $0.canceledRecords = [canceled]
+        }, false, MigrationMethod.replace.failpoints.filter { $0 != "shrink" }),
+        ("a store too full for replace moves by add + remove", T.o(fourGiB(unallocatedMiB: 648)), false, allAddRemove),
+        ("too full for replace, after --abort of a replace the kernel failed to start (forced): add + remove onto its recorded target, whose record goes once the store moved", T.o {
             fourGiB(unallocatedMiB: 648)(&$0)
             $0.replace = BtrfsDeviceReplace.Status(state: .canceled); $0.target?.content = .unrecognizedData
-            $0.canceledReplaceTarget = canceled
+            $0.canceledReplaceTarget = canceled; $0.canceledRecords = [canceled]
         }, false, MigrationMethod.addRemove.failpoints),
+        ("a blank volume while another volume's canceled replace is recorded for the store: that record goes too", T.o {
+            $0.targetSize = 200 << 30; $0.canceledRecords = [canceled]
+        }, false, MigrationMethod.replace.failpoints.filter { $0 != "shrink" }),
+        ("killed after replace with a canceled replace target still recorded: its record goes", T.o {
+            $0.journal = replaceJournal; $0.replace = BtrfsDeviceReplace.Status(state: .finished, progress1000: 1000)
+            $0.members = [replaced]; $0.loopMember = nil; $0.targetDevid = 1; $0.target = nil; $0.canceledRecords = [canceled]
+        }, false, ["forget-canceled", "resize", "fstab", "delete-image", "finish"]),
+        ("no migration and no image in the store: a leftover record plans nothing", T.o {
+            $0.members = [BtrfsReading.Device(devid: 1, path: "/dev/nvme1n1", size: 200 << 30)]
+            $0.loopMember = nil; $0.targetDevid = 1; $0.target = nil; $0.fstab = Array(T.uuidLine.utf8); $0.imageExists = false
+            $0.canceledRecords = [canceled]
+        }, false, []),
         ("killed after replace (finished: the target is devid 1, the image's device gone)", T.o {
             $0.journal = replaceJournal; $0.replace = BtrfsDeviceReplace.Status(state: .finished, progress1000: 1000)
             $0.members = [replaced]; $0.loopMember = nil; $0.targetDevid = 1; $0.target = nil
@@ -243,8 +264,8 @@ import Testing
     @Test func failpointListsNameEveryStepId() {
         // Derived from the step kinds: every kind runs in some move or abort, and the lists are the ones the crash matrices run.
         #expect(Set(MigrationMethod.allCases.flatMap { $0.failpoints + $0.abortFailpoints }) == Set(MigrationStep.Kind.ids))
-        #expect(MigrationMethod.replace.failpoints == ["journal", "shrink", "replace", "resize", "fstab", "detach-loop", "delete-image", "finish"])
-        #expect(MigrationMethod.addRemove.failpoints == ["journal", "add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"])
+        #expect(MigrationMethod.replace.failpoints == ["journal", "shrink", "replace", "forget-canceled", "resize", "fstab", "detach-loop", "delete-image", "finish"])
+        #expect(MigrationMethod.addRemove.failpoints == ["journal", "add-device", "remove-loop", "forget-canceled", "resize", "fstab", "detach-loop", "delete-image", "finish"])
         #expect(MigrationMethod.replace.abortFailpoints == ["cancel-replace", "grow-image", "finish"])
         #expect(MigrationMethod.addRemove.abortFailpoints == ["remove-device", "finish"])
         #expect(MigrationMethod.replace.failpoints.contains("replace") && MigrationMethod.replace.failpoints.contains("shrink"))

@@ -19,7 +19,10 @@ enum FailpointCoverage {
             "balance-running": "a kill while a round runs is its own test (ReclaimIntegrationTests.aKillMidBalanceIsFinishedByTheNextRun), which checks the kill landed inside the balance ioctl (the kernel logged that balance canceled) and the next run finishes",
         ],
         "provision --device": ["daemon-reload": systemdOnly],
+        "migrate-ebs replace": ["forget-canceled": forgetCanceled],
+        "migrate-ebs add-remove": ["forget-canceled": forgetCanceled],
     ]
+    static let forgetCanceled = "planned only while a canceled replace target is recorded for the store; the matrix's stores have none (MigrationReplaceFailureIntegrationTests kills a move there and re-runs it)"
 
     /// The scenarios whose crash matrix runs `reachable(scenario)`.
     static let matrices: Set<String> = ["grow", "backend", "teardown", "provision", "provision --device", "reclaim",

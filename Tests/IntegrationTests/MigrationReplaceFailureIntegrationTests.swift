@@ -9,7 +9,8 @@ import Testing
 /// (MigrationReplaceRoomIntegrationTests); forced to replace, as when the prediction misses,
 /// the target is recorded like a canceled one: re-run, `--abort` and `provision --device`
 /// accept it, the files are untouched, and the remedy (--abort, then
-/// DOCKSTORE_MIGRATE_METHOD=add-remove) moves the store.
+/// DOCKSTORE_MIGRATE_METHOD=add-remove) moves the store and drops the record (a step of its
+/// own, killed there and re-run), after which the volume holds the store and provision refuses it.
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct MigrationReplaceFailureIntegrationTests {
     @Test func aReplaceTheKernelCannotStartLeavesItsTargetUsable() throws {
@@ -39,11 +40,27 @@ struct MigrationReplaceFailureIntegrationTests {
             try root.sh("mkdir -p '\(root.path)/srv'")
             let plan = try root.dockstore(["provision", "--device", disk, "--dry-run", "--mountpoint", "/srv/docker-b", "--image", "/srv/docker-b.btrfs"])
             #expect(plan.status == 0 && plan.stdout.contains("wipe every signature on \(disk), then format"), "\(plan.stdout) \(plan.stderr)")
-            let moved = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_MIGRATE_METHOD": "add-remove"])
-            #expect(moved.status == 0 && moved.stdout.contains("Method: device add + remove"), "the remedy moves the store: \(moved.stdout) \(moved.stderr)")
+            let addRemove = ["DOCKSTORE_MIGRATE_METHOD": "add-remove"]
+            let remedy = try root.dockstore(["migrate-ebs", disk, "--dry-run"], environment: addRemove)
+            #expect(remedy.status == 0 && remedy.stdout.contains("[forget-canceled] forget the canceled replace target \(disk) recorded for this store"),
+                    "the remedy's plan drops the record once the store moved: \(remedy.stdout) \(remedy.stderr)")
+            // Killed right after the record was dropped: the re-run finishes the move without it.
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: addRemove.merging(["DOCKSTORE_FAILPOINT": "forget-canceled"]) { $1 })
+            #expect(killed.signal == SIGKILL, "killed at forget-canceled: \(killed.stdout) \(killed.stderr)")
+            #expect(root.status(record) == nil, "the record is gone once the store is on \(disk): \(root.read(record) ?? "none")")
+            let moved = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(moved.status == 0 && moved.stdout.contains("Method: device add + remove") && !moved.stdout.contains("[forget-canceled]"),
+                    "the re-run finishes the remedy: \(moved.stdout) \(moved.stderr)")
             #expect(try root.sh("cd '\(root.mountpoint)' && sha256sum f*") == sums, "DATA: the files moved unchanged")
             #expect(root.status(root.image) == nil, "the image is gone")
             #expect(try root.dockstore(["check"]).status == 0, "check is OK on the volume")
+            // The volume holds the store now: no later provision may format it.
+            for arguments in [["--dry-run"], ["--force", "--dry-run"], []] {
+                let format = try root.dockstore(["provision", "--device", disk, "--mountpoint", "/srv/docker-b", "--image", "/srv/docker-b.btrfs"] + arguments)
+                #expect(format.status == 2 && !format.stdout.contains("wipe every signature") && !format.stdout.contains("format"),
+                        "provision --device \(arguments) refuses the volume that holds the store: \(format.stdout) \(format.stderr)")
+            }
+            #expect(try root.sh("cd '\(root.mountpoint)' && sha256sum f*") == sums, "DATA: the store is untouched after the refusals")
             root.forgetBtrfs([disk])
         }
     }

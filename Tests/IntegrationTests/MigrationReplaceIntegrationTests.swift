@@ -65,7 +65,8 @@ struct MigrationReplaceIntegrationTests {
             let usedBefore = try CapacityProbe.read(mountpoint: root.mountpoint).dataUsed
             let disk = try root.attachDisk(megabytes: 8192)
             let plan = try root.dockstore(["migrate-ebs", disk, "--dry-run"])
-            #expect(plan.stdout.contains("Method: device replace"), "\(plan.stdout)")
+            #expect(plan.stdout.contains("Method: device replace (shrink the image's device to the target's size where larger, replace it, grow), because the store is the image's device alone: replace copies device extents"),
+                    "the dry run says the method and why: \(plan.stdout)")
             #expect(plan.stdout.contains("[shrink] shrink btrfs on"), "the 100 GiB image's device shrinks to the 8 GiB target: \(plan.stdout)")
             let result = try root.dockstore(["migrate-ebs", disk, "--yes"])
             #expect(result.status == 0, "\(result.stderr)")

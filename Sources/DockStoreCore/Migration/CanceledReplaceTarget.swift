@@ -61,9 +61,16 @@ public struct CanceledReplaceTarget: Codable, Sendable, Equatable {
         try AtomicFile.write(path, on: host, Array(try JSONText.encode(records, pretty: false).utf8) + [UInt8(ascii: "\n")], mode: 0o600)
     }
 
-    /// Adds `record`, replacing one for the same device UUID.
+    /// Adds `record`, replacing any for the same device UUID, the same volume id, or the same
+    /// kernel name: a later failed or canceled replace onto that volume wrote a new partial
+    /// btrfs there, so an earlier record of it no longer matches anything. Dropping a record only
+    /// narrows what is accepted (a volume without one reads as data and is refused).
     public static func record(_ record: CanceledReplaceTarget, host: Host) throws {
-        try write(try read(host: host).filter { $0.deviceUUID != record.deviceUUID } + [record], host: host)
+        let kept = try read(host: host).filter { old in
+            old.deviceUUID != record.deviceUUID && old.device != record.device
+                && !(old.volumeID != nil && old.volumeID == record.volumeID)
+        }
+        try write(kept + [record], host: host)
     }
 
     /// Drops the records of a store's canceled replaces (the store moved onto one of them, or

@@ -50,6 +50,9 @@ public struct MigrationObservation: Sendable, Equatable {
     /// `migrate-ebs --abort` left on it, as recorded then (`CanceledReplaceTarget`): dockstore
     /// wrote it, so replace may start onto it again; nothing else may.
     public var canceledReplaceTarget: CanceledReplaceTarget?
+    /// Every canceled replace target recorded for this store (on the given device or any
+    /// other): a move drops them once the store left the image (`MigrationStep.forgetCanceled`).
+    public var canceledRecords: [CanceledReplaceTarget] = []
     /// The given device carries this store's btrfs superblock as the kernel scratches it when a
     /// device leaves a filesystem (a device remove, a canceled replace: the magic zeroed, the
     /// rest kept): a device this store released. Nothing of the store is on it any more.

@@ -176,6 +176,12 @@ public enum MigrationPlanner {
                 steps.append(.removeLoop(devid: loop.devid, path: loop.path, bytes: loop.used, deviceUUID: loop.deviceUUID, store: uuid))
             }
         }
+        // Once the store leaves the image, no partial copy of it is reused again: its canceled
+        // replace targets' records go (the one the store moved onto holds the store itself).
+        if !o.canceledRecords.isEmpty, o.loopMember != nil || o.journalExists {
+            let devices = o.canceledRecords.map(\.device).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            steps.append(.forgetCanceled(devices: devices, store: uuid))
+        }
         let devidSize = o.members.first(where: { $0.devid == o.targetDevid })?.size
         if o.targetDevid == nil || devidSize.map({ $0 < o.targetSize }) == true {
             steps.append(.resize(path: o.targetPath, store: uuid))

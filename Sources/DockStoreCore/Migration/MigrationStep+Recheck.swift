@@ -40,6 +40,11 @@ extension MigrationStep {
                 throw DockStoreError.refused("refusing: \(path) is no longer blank; nothing was changed: re-run to look again")
             }
             try BlockDevice.checkNotInUse(path)
+        case .forgetCanceled(_, let store):
+            // Dropping a record only narrows what a later run accepts (the volume then reads as
+            // data): it needs the store it names to be the one mounted, and the image out of it.
+            let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
+            try StoreMemberRecheck.check(reading, store: store, path: mountpoint, mountpoint: mountpoint)
         case .resize(let path, let store):
             let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
             try StoreMemberRecheck.check(reading, store: store, path: path, mountpoint: mountpoint)

@@ -14,6 +14,10 @@ public enum MigrationStep: AppliedStep, Equatable {
     case removeLoop(devid: UInt64, path: String, bytes: UInt64, deviceUUID: String?, store: String)
     /// `--abort`: move everything back onto the image and release the device.
     case removeDevice(devid: UInt64, path: String, bytes: UInt64, deviceUUID: String?, store: String)
+    /// Drops the records of the store's canceled replace targets (`CanceledReplaceTarget`) once
+    /// the store left the image: the partial copy a record describes is gone (the target took
+    /// the store) or stands for nothing dockstore may reuse (the store is elsewhere).
+    case forgetCanceled(devices: [String], store: String)
     case resize(path: String, store: String)
     /// Carries fstab as the plan read it (`FileBasis`): the write refuses a file changed since.
     case writeFstab(bytes: [UInt8], line: String, basis: FileBasis)
@@ -33,6 +37,7 @@ public enum MigrationStep: AppliedStep, Equatable {
         case addDevice = "add-device"
         case removeLoop = "remove-loop"
         case removeDevice = "remove-device"
+        case forgetCanceled = "forget-canceled"
         case resize
         case writeFstab = "fstab"
         case detachLoop = "detach-loop"
@@ -42,7 +47,7 @@ public enum MigrationStep: AppliedStep, Equatable {
         /// Whether a move by `method` (or, with `abort`, its abort) runs this kind of step.
         public func runs(_ method: MigrationMethod, abort: Bool) -> Bool {
             switch (self, method) {
-            case (.begin, _), (.resize, _), (.writeFstab, _), (.detachLoop, _), (.deleteImage, _): return !abort
+            case (.begin, _), (.forgetCanceled, _), (.resize, _), (.writeFstab, _), (.detachLoop, _), (.deleteImage, _): return !abort
             case (.finish, _): return true
             case (.shrink, .replace), (.replace, .replace), (.addDevice, .addRemove), (.removeLoop, .addRemove): return !abort
             case (.cancelReplace, .replace), (.growImage, .replace), (.removeDevice, .addRemove): return abort
@@ -61,6 +66,7 @@ public enum MigrationStep: AppliedStep, Equatable {
         case .addDevice: return .addDevice
         case .removeLoop: return .removeLoop
         case .removeDevice: return .removeDevice
+        case .forgetCanceled: return .forgetCanceled
         case .resize: return .resize
         case .writeFstab: return .writeFstab
         case .detachLoop: return .detachLoop
@@ -99,6 +105,8 @@ public enum MigrationStep: AppliedStep, Equatable {
             return "remove \(path) (devid \(devid)) from it, moving \(ByteSize.format(bytes)) of chunks onto the new device"
         case .removeDevice(let devid, let path, let bytes, _, _):
             return "remove \(path) (devid \(devid)) again, moving \(ByteSize.format(bytes)) of chunks back onto the image"
+        case .forgetCanceled(let devices, _):
+            return "forget the canceled replace target\(devices.count == 1 ? "" : "s") \(devices.joined(separator: ", ")) recorded for this store (the store left the image: no partial copy of it is reused again)"
         case .resize(let path, _): return "grow btrfs on \(path) to the whole device"
         case .writeFstab(_, let line, _): return "fstab: mount by UUID: '\(line)'"
         case .detachLoop(let path, _): return "detach \(path)"

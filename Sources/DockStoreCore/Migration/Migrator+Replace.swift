@@ -12,7 +12,7 @@ extension Migrator {
         case .writeFstab: phase = "switching fstab"
         case .detachLoop, .deleteImage: phase = "releasing the image"
         case .cancelReplace, .removeDevice, .growImage: phase = "aborting"
-        case .begin, .finish: return
+        case .begin, .forgetCanceled, .finish: return
         }
         guard var journal = try MigrationJournal.read(host: host), journal.phase != phase else { return }
         journal.phase = phase
@@ -85,7 +85,6 @@ extension Migrator {
             case .finished where run == nil:
                 moving(.thousandths(1000))
                 try requireMoved(devid, onto: target, at: mountpoint)
-                try CanceledReplaceTarget.forget(filesystemUUID: try BtrfsFilesystem.open(mountpoint).uuid, host: host)
                 return
             case .suspended:
                 throw DockStoreError.failed("the device replace at \(mountpoint) is suspended and the kernel does not continue it (its target is missing?); attach the volume and re-run, or cancel it with migrate-ebs --abort")

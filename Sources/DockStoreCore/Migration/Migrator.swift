@@ -89,6 +89,7 @@ public struct Migrator: Sendable {
                                                                             storeUUID: reading.uuid, host: host)
             o.targetReleasedByStore = try BtrfsSuperblock.readScratched(device.path)?.fsid == reading.uuid
         }
+        o.canceledRecords = try CanceledReplaceTarget.read(host: host).filter { $0.filesystemUUID == reading.uuid }
         o.targetBackedByStore = try LoopBacking.isOnBtrfs(loop: device.path, uuid: reading.uuid, mountpoint: target)
         return o
     }
@@ -135,6 +136,8 @@ public struct Migrator: Sendable {
                 defer { done.set() ; watcher.sync {} }
                 try BtrfsFilesystem.removeDevice(devid, at: target)
                 moving(.bytes(left: 0, total: bytes))
+            case .forgetCanceled(_, let store):
+                try CanceledReplaceTarget.forget(filesystemUUID: store, host: host)
             case .resize(let path, _):
                 let reading = try CapacityProbe.readBtrfs(target, sysfs: "/sys")
                 let node = try FileStatus.following(path)

@@ -90,7 +90,7 @@ extension Dockstore {
                 let choice = MigrationPlanner.chooseMethod(observed, forced: forced)
                 title.append("Method: \(choice.method.summary), because \(choice.reason).")
                 if let canceled = observed.canceledReplaceTarget {
-                    title.append("\(resolved.label) holds the partial copy of this store that the replace canceled by migrate-ebs --abort left (btrfs device \(canceled.deviceUUID)), unchanged since: dockstore wrote it and replaces onto it again.")
+                    title.append("\(resolved.label) holds the partial copy of this store that the replace canceled by migrate-ebs --abort left (btrfs device \(canceled.deviceUUID)), unchanged since: dockstore wrote it and \(choice.method == .replace ? "replaces" : "moves the store") onto it again.")
                 }
             }
             let show = StepShow<MigrationStep>(
