@@ -42,6 +42,13 @@ struct DaemonJSONTypesOracleTests {
         ("size", "{\"default-shm-size\": \"64M\"}", nil),
         ("size as a number", "{\"default-shm-size\": 67108864}", "\"default-shm-size\""),
         ("size, null", "{\"default-shm-size\": null}", "\"default-shm-size\""),
+        // dockerd parses the bytes between the quotes as written (the sixth attack).
+        ("size, escaped digits", "{\"default-shm-size\": \"\\u0036\\u0034M\"}", "\"default-shm-size\""),
+        ("size, a word", "{\"default-shm-size\": \"lots\"}", "\"default-shm-size\""),
+        ("size, a space after", "{\"default-shm-size\": \"64M \"}", "\"default-shm-size\""),
+        ("size, two dots", "{\"default-shm-size\": \"1.2.3M\"}", "\"default-shm-size\""),
+        ("size, a space before the unit", "{\"default-shm-size\": \"64 MiB\"}", nil),
+        ("size, a fraction", "{\"default-shm-size\": \"1.5g\"}", nil),
         ("array", "{\"registry-mirrors\": [\"https://mirror.example\"], \"dns\": null}", nil),
         ("array as a string", "{\"storage-opts\": \"overlay2.size=1G\"}", "\"storage-opts\""),
         ("array item not a string", "{\"labels\": [\"a=b\", 1]}", "\"labels\"[1]"),

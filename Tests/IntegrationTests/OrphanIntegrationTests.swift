@@ -145,6 +145,11 @@ struct OrphanIntegrationTests {
             ("subvolumes folder linked to another btrfs",
              "mkdir $R/victim && truncate -s 300M $R/victim.img && mkfs.btrfs -q $R/victim.img && mount -o loop $R/victim.img $R/victim && btrfs -q subvolume create $R/victim/\(Self.hex("c")) && echo precious > $R/victim/\(Self.hex("c"))/f && mv $M/btrfs/subvolumes $M/btrfs/subvolumes.real && ln -s $R/victim $M/btrfs/subvolumes",
              "$R/victim/\(Self.hex("c"))/f"),
+            // The sixth attack: moby's quota file of an orphan goes with it; through a linked
+            // quotas folder that deleted a file outside --root.
+            ("quotas folder linked to a folder outside the store",
+             "btrfs -q subvolume create $M/btrfs/subvolumes/\(Self.hex("c")) && mkdir $R/outside && echo precious > $R/outside/\(Self.hex("c")) && ln -s $R/outside $M/btrfs/quotas",
+             "$R/outside/\(Self.hex("c"))"),
             ("layer store linked to an empty folder",
              "mkdir $R/empty && mv $M/image/btrfs/layerdb $M/image/btrfs/layerdb.real && ln -s $R/empty $M/image/btrfs/layerdb",
              "$M/btrfs/subvolumes/\(Self.hex("a"))/f"),

@@ -66,7 +66,9 @@ public struct DaemonJSON: Sendable, Equatable {
         storageKeysSeen = Set(flattened.keys.filter { Self.storageKeys.contains($0) })
         unknownKeys = flattened.keys.filter { !DockerdConfigKeys.known.contains($0) }.sorted()
         valueTypeMismatches = top.members.flatMap { member in
-            DockerdValueType.field(member.key, in: DockerdConfigTypes.top).map { $0.mismatches(member.value, at: Self.quoted(member.key)) } ?? []
+            DockerdValueType.field(member.key, in: DockerdConfigTypes.top).map {
+                $0.mismatches(member.value, at: Self.quoted(member.key), raw: GoJSON.writtenString(of: member, in: bytes))
+            } ?? []
         }
         miscasedStorageKeys = flattened.keys.filter { !Self.storageKeys.contains($0) && Self.storageKeys.contains($0.lowercased()) }.sorted()
         storageMembersShown = Self.storageMembers(top).map { location in

@@ -10,7 +10,9 @@ indirect enum DockerdValueType: Equatable, Sendable {
     case int64
     /// Go's uint32: strconv.ParseUint with 32 bits.
     case uint32
-    /// opts.MemBytes (`default-shm-size`): a JSON string that is not empty, never a number or null.
+    /// opts.MemBytes (`default-shm-size`): a JSON string, never a number or null, whose bytes as
+    /// written between the quotes (escapes are not decoded) are a size go-units' RAMInBytes
+    /// parses (`GoSize`).
     case sizeString
     /// A Go slice: a JSON array whose items are each this type.
     case array(DockerdValueType)
@@ -49,7 +51,9 @@ indirect enum DockerdValueType: Equatable, Sendable {
     }
 
     /// The values inside `value` that Go's decoder refuses for this type; `path` names `value`.
-    func mismatches(_ value: GoJSON.Value, at path: String) -> [Mismatch] {
+    /// `raw`, for a string value, is its bytes as written between the quotes, which is what
+    /// MemBytes parses.
+    func mismatches(_ value: GoJSON.Value, at path: String, raw: [UInt8]? = nil) -> [Mismatch] {
         func refused(_ found: String? = nil) -> [Mismatch] {
             [Mismatch(path: path, found: found ?? Self.shown(value), expected: expected)]
         }
@@ -58,7 +62,10 @@ indirect enum DockerdValueType: Equatable, Sendable {
         case (.bool, .bool), (.string, .string): return []
         case (.int64, .number(let text)): return Int64(text) == nil ? refused() : []
         case (.uint32, .number(let text)): return text.hasPrefix("-") || UInt32(text) == nil ? refused() : []
-        case (.sizeString, .string(let text)): return text.isEmpty ? refused("an empty string") : []
+        case (.sizeString, .string(let text)):
+            if text.isEmpty { return refused("an empty string") }
+            let written = raw ?? Array(text.utf8)
+            return GoSize.ramInBytesAccepts(written) ? [] : refused("the string \"\(String(decoding: written, as: UTF8.self))\", not a size")
         case (.array(let item), .array(let items)):
             return items.enumerated().flatMap { item.mismatches($0.element, at: "\(path)[\($0.offset)]") }
         case (.map(let type), .object(let object)):

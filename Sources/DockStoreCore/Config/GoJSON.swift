@@ -36,6 +36,24 @@ enum GoJSON {
         var reason: String
     }
 
+    /// For a member whose value is a string, that string's bytes as written between its quotes
+    /// (escapes not decoded); nil for any other value. The member's range ends at the closing
+    /// quote; the opening one is the nearest quote before it not escaped by a backslash.
+    static func writtenString(of member: Member, in bytes: [UInt8]) -> [UInt8]? {
+        guard case .string = member.value, member.range.upperBound <= bytes.count, member.range.count >= 2,
+              bytes[member.range.upperBound - 1] == UInt8(ascii: "\"") else { return nil }
+        var open = member.range.upperBound - 2
+        while open > member.range.lowerBound {
+            if bytes[open] == UInt8(ascii: "\"") {
+                var slashes = 0
+                while open - 1 - slashes >= member.range.lowerBound, bytes[open - 1 - slashes] == UInt8(ascii: "\\") { slashes += 1 }
+                if slashes % 2 == 0 { return Array(bytes[(open + 1)..<(member.range.upperBound - 1)]) }
+            }
+            open -= 1
+        }
+        return nil
+    }
+
     static func parse(_ bytes: [UInt8]) throws -> Value {
         var parser = Parser(bytes: bytes)
         parser.skipSpace()

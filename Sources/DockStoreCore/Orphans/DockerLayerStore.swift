@@ -12,14 +12,14 @@ public struct DockerLayerStore: Sendable, Equatable {
     public var quotas: String { dataRoot + "/btrfs/quotas" }
     public var layerdb: String { dataRoot + "/image/btrfs/layerdb" }
 
-    /// The folders on the way to the subvolumes and the layer store, each either absent or a
+    /// The folders on the way to the subvolumes, their quota files and the layer store, each either absent or a
     /// real folder of the store's own filesystem: a symbolic link or another filesystem
     /// mounted there would make dockstore judge, and delete, what is not the store's.
     public func verifyFolders() throws {
         guard let top = try FileStatus.of(dataRoot), top.kind == .directory else {
             throw LayerReferences.cannotTell("\(dataRoot) is not a folder")
         }
-        let folders = [dataRoot + "/btrfs", subvolumes, dataRoot + "/image", dataRoot + "/image/btrfs", layerdb]
+        let folders = [dataRoot + "/btrfs", subvolumes, quotas, dataRoot + "/image", dataRoot + "/image/btrfs", layerdb]
             + Self.algorithms.map { layerdb + "/" + $0 } + [layerdb + "/mounts", layerdb + "/tmp"]
         for path in folders {
             guard let status = try FileStatus.of(path) else { continue }

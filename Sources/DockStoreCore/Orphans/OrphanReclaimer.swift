@@ -107,11 +107,12 @@ public struct OrphanReclaimer: Sendable {
         guard verdict == .delete else { return verdict }
         let path = store.subvolumes + "/" + name
         if let other = try elsewhere(path, uuid: uuid) { return .keep(other) }
+        guard let top = try FileStatus.of(store.dataRoot), top.kind == .directory else { return .keep("\(store.dataRoot) is not a folder") }
         try BtrfsSubvolume.deleteRecursively(path)
-        // moby's Remove drops the size limit it kept for the layer too.
-        let quota = store.quotas + "/" + name
-        if try FileStatus.of(quota)?.kind == .regular {
-            try PathCalls.remove(quota)
+        // moby's Remove drops the size limit it kept for the layer too: only a regular file
+        // reached through real folders of the store (a link there could lead out of --root).
+        if let kept = try PathCalls.removeRegularFile(name, below: store.dataRoot, through: ["btrfs", "quotas"], onDevice: top.device) {
+            throw DockStoreError.failed("deleted the orphaned subvolume \(path), but not its quota file: \(kept)")
         }
         return .delete
     }
