@@ -23,9 +23,9 @@ public enum BackendStep: AppliedStep, Equatable {
     public func plannedWrites(_ host: Host) -> [WritePreflight.PlannedWrite] {
         switch self {
         case .writeDaemonJSON(_, let bytes, _):
-            [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count).renaming(HostPaths.daemonJSON, on: host, backup: true)]
+            [.at(HostPaths.daemonJSON, on: host, bytes: bytes.count).renaming(HostPaths.daemonJSON, on: host, backup: true)]
         case .writeSysconfig(_, let bytes, _):
-            [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
+            [.at(HostPaths.sysconfigDocker, on: host, bytes: bytes.count).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
         case .restartDocker: []
         }
     }

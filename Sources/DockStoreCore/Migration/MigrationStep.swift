@@ -82,11 +82,11 @@ public enum MigrationStep: AppliedStep, Equatable {
         let host = migrator.host
         switch self {
         case .begin(let journal):
-            return [.init(path: host.real(MigrationJournal.path), bytes: try journal.encoded().count).renaming(MigrationJournal.path, on: host, backup: false)]
+            return [.at(MigrationJournal.path, on: host, bytes: try journal.encoded().count).renaming(MigrationJournal.path, on: host, backup: false)]
         case .writeFstab(let bytes, _, _):
-            return [.init(path: host.real(HostPaths.fstab), bytes: bytes.count).renaming(HostPaths.fstab, on: host, backup: true)]
-        case .deleteImage(let path):
-            return [WritePreflight.PlannedWrite.removal(path).renaming(RetiredImage(host: host, image: migrator.image).path, on: host, backup: false)]
+            return [.at(HostPaths.fstab, on: host, bytes: bytes.count).renaming(HostPaths.fstab, on: host, backup: true)]
+        case .deleteImage:
+            return [WritePreflight.PlannedWrite.removal(migrator.image, on: host).renaming(RetiredImage(host: host, image: migrator.image).path, on: host, backup: false)]
         default: return []
         }
     }

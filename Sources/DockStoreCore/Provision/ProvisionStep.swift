@@ -92,7 +92,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .recordFolders(let folders, _):
             let path = ProvisionFolderRecord.path
             return [.inRoot(path, on: host, bytes: ProvisionFolderRecord.render(folders).count, makesFolders: true).renaming(path, on: host, backup: false)]
-        case .removeUnfinishedImage: return [.removal(host.real(provisioner.unfinishedImage.path))]
+        case .removeUnfinishedImage: return [.removal(provisioner.unfinishedImage.path, on: host)]
         case .allocateImage(_, _, let existing):
             return [.inRoot(existing ? request.image : provisioner.unfinishedImage.path, on: host, bytes: 0, makesFolders: false)]
         case .createMountpoint: return [.inRoot(request.mountpoint, on: host, bytes: 0, makesFolders: false)]

@@ -83,12 +83,12 @@ public struct ReclaimStep: AppliedStep, Equatable {
         let journal = WritePreflight.PlannedWrite.inRoot(ReclaimJournal.path, on: host, bytes: 4096, makesFolders: true)
         switch kind {
         case .begin, .roomJournal, .roomRecord: return [journal]
-        case .finish: return [.removal(host.real(ReclaimJournal.path))]
+        case .finish: return [.removal(ReclaimJournal.path, on: host)]
         case .record: return [.inRoot(LastReclaimRecord.path, on: host, bytes: 4096, makesFolders: true)]
         // Sparse: its blocks come from the host as the balance writes; the planner kept the room
         // free. Its folder is the journal's, which the journal's first write makes.
         case .roomFile: return [.inRoot(ReclaimJournal.roomFile, on: host, bytes: 0, makesFolders: true)]
-        case .roomDelete: return [.removal(host.real(ReclaimJournal.roomFile))]
+        case .roomDelete: return [.removal(ReclaimJournal.roomFile, on: host)]
         case .roomExtend, .roomTruncate:
             guard let image = room?.image else { return [] }
             guard let inside = try host.hostPath(ofReal: image) else {

@@ -25,6 +25,12 @@ public enum WritePreflight {
         /// looked at inside --root: each must be missing or a regular file without a chattr
         /// restriction, or the rename fails after earlier steps acted (`checkRenameTargets`).
         public var renamesOnto: (host: Host, files: [HostPath])?
+        /// The file as a host path under --root: `check` then reads its chattr flags, and its
+        /// nearest existing folder's flags, free space and mount flags, through descriptors
+        /// opened inside --root (`Host.openInRoot`), never through `path`, which only names it
+        /// in messages and was resolved when the plan was made. Nil only for a path outside
+        /// any --root.
+        public var located: (host: Host, file: HostPath)?
         public init(path: String, bytes: Int) {
             self.path = path
             self.bytes = bytes
@@ -34,8 +40,16 @@ public enum WritePreflight {
         /// A write of the host path `file` under --root, whose folder is checked as the write
         /// resolves it; `makesFolders` when the write creates missing folders (mkdir -p).
         public static func inRoot(_ file: HostPath, on host: Host, bytes: Int, makesFolders: Bool) -> PlannedWrite {
-            var write = PlannedWrite(path: host.real(file), bytes: bytes)
+            var write = at(file, on: host, bytes: bytes)
             write.folder = (host, file.parent, makesFolders)
+            return write
+        }
+
+        /// A write of the host path `file` under --root into a folder that is there already
+        /// (its folders are not checked, only read inside --root).
+        public static func at(_ file: HostPath, on host: Host, bytes: Int) -> PlannedWrite {
+            var write = PlannedWrite(path: host.real(file), bytes: bytes)
+            write.located = (host, file)
             return write
         }
 
@@ -47,8 +61,9 @@ public enum WritePreflight {
             return write
         }
 
-        public static func removal(_ path: String) -> PlannedWrite {
-            var write = PlannedWrite(path: path, bytes: 0)
+        /// The removal of the host path `file` under --root.
+        public static func removal(_ file: HostPath, on host: Host) -> PlannedWrite {
+            var write = at(file, on: host, bytes: 0)
             write.removes = true
             return write
         }
@@ -69,15 +84,17 @@ public enum WritePreflight {
             }
         }
         for write in writes {
-            let folder = try existingFolder(above: write.path)
-            for candidate in [write.path, folder] {
-                guard let restriction = try InodeRestriction.of(candidate) else { continue }
+            let site = try WriteSite.opening(write)
+            defer { site.release() }
+            let folder = site.folderShown
+            for (fd, candidate) in [(site.file, write.path), (site.folder, folder)] {
+                guard let fd, let restriction = try InodeRestriction.of(descriptor: fd, path: candidate) else { continue }
                 let flag = restriction == .immutable ? "-i" : "-a"
                 throw DockStoreError.refused("\(candidate) is \(restriction.rawValue), so \(write.path) cannot be \(write.removes ? "removed" : "written"): remove that with chattr \(flag) \(candidate) if the change is wanted and run again; nothing was changed")
             }
             if write.removes { continue }
             var s = statvfs()
-            try Syscall.check("cannot read the free space of", folder) { statvfs(folder, &s) }
+            try Syscall.check("cannot read the free space of", folder) { fstatvfs(site.folder, &s) }
             if (s.f_flag & UInt(ST_RDONLY)) != 0 {
                 throw DockStoreError.refused("\(folder) is on a read-only filesystem, so \(write.path) cannot be written: remount it read-write (mount -o remount,rw) and run again; nothing was changed")
             }

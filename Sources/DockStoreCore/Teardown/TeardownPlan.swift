@@ -101,18 +101,18 @@ public enum TeardownStep: AppliedStep, Equatable {
     public func plannedWrites(_ teardowner: Teardowner) -> [WritePreflight.PlannedWrite] {
         let host = teardowner.host
         return switch self {
-        case .writeFstab(let bytes, _, _): [.init(path: host.real(HostPaths.fstab), bytes: bytes.count).renaming(HostPaths.fstab, on: host, backup: true)]
+        case .writeFstab(let bytes, _, _): [.at(HostPaths.fstab, on: host, bytes: bytes.count).renaming(HostPaths.fstab, on: host, backup: true)]
         case .disableBoot:
-            [.init(path: host.real(HostPaths.bootDisabled), bytes: Teardowner.bootDisabledText.utf8.count).renaming(HostPaths.bootDisabled, on: host, backup: false)]
+            [.at(HostPaths.bootDisabled, on: host, bytes: Teardowner.bootDisabledText.utf8.count).renaming(HostPaths.bootDisabled, on: host, backup: false)]
         case .writeSysconfig(let bytes, _, _):
-            [.init(path: host.real(HostPaths.sysconfigDocker), bytes: bytes.count).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
-        case .removeFstab: [.removal(host.real(HostPaths.fstab))]
-        case .removeDropIn: [.removal(host.real(HostPaths.dockerDropIn))]
-        case .removeSysconfig: [.removal(host.real(HostPaths.sysconfigDocker))]
-        case .giveBackDaemonJSON(let bytes, _): [.init(path: host.real(HostPaths.daemonJSON), bytes: bytes.count).renaming(HostPaths.daemonJSON, on: host, backup: true)]
-        case .removeDaemonJSONRecord: [.removal(host.real(DaemonJSONRecord.path))]
-        case .deleteImage(let path, _): [.removal(path)]
-        case .removeFolders(_, true): [.removal(host.real(ProvisionFolderRecord.path))]
+            [.at(HostPaths.sysconfigDocker, on: host, bytes: bytes.count).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
+        case .removeFstab: [.removal(HostPaths.fstab, on: host)]
+        case .removeDropIn: [.removal(HostPaths.dockerDropIn, on: host)]
+        case .removeSysconfig: [.removal(HostPaths.sysconfigDocker, on: host)]
+        case .giveBackDaemonJSON(let bytes, _): [.at(HostPaths.daemonJSON, on: host, bytes: bytes.count).renaming(HostPaths.daemonJSON, on: host, backup: true)]
+        case .removeDaemonJSONRecord: [.removal(DaemonJSONRecord.path, on: host)]
+        case .deleteImage: [.removal(teardowner.request.image, on: host)]
+        case .removeFolders(_, true): [.removal(ProvisionFolderRecord.path, on: host)]
         default: []
         }
     }
