@@ -15,7 +15,8 @@ extension WritePreflight {
         /// The file, or nil when nothing but a link (or nothing) is at its name.
         var file: Int32?
         var folder: Int32
-        /// The folder as messages name it.
+        /// The folder as messages name it: where it is inside --root, a link on its way resolved
+        /// there (what `df` of that path shows is what was read).
         var folderShown: String
 
         static func opening(_ write: PlannedWrite) throws -> WriteSite {
@@ -51,7 +52,7 @@ extension WritePreflight {
             var folder = path.parent
             while true {
                 switch try host.openInRoot(folder, O_RDONLY | O_DIRECTORY) {
-                case .success(let fd): return (fd, host.real(folder))
+                case .success(let fd): return (fd, host.realFollowing(folder))
                 case .failure(let code) where (code == ENOENT || code == ENOTDIR) && !folder.isRoot:
                     folder = folder.parent
                 case .failure(let code): throw DockStoreError.system("cannot open the folder", host.real(folder), errno: code)
