@@ -12,8 +12,8 @@ import Glibc
 /// that writes the file then leaves its folder holding exactly the file, its one backup where
 /// it keeps one, and dockstore's other files there. The `/etc/fstab` and
 /// `/etc/sysconfig/docker` cases are ByteExactIntegrationTests.aKilledWriteLeavesNothingAfterTheNextRun.
-/// Not run here: canceled-replace-targets.json, written only when a device replace is canceled
-/// mid-copy (MigrationReplaceIntegrationTests); WriteDebrisCoverageTests proves it is swept.
+/// canceled-replace-targets.json, written only when a device replace is canceled mid-copy, has
+/// a test of its own (`aKilledWriteOfTheCanceledReplaceRecord…`).
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct WriteDebrisIntegrationTests {
     /// The file's folder, the command killed inside its write (after `prepare`), the command
@@ -137,6 +137,30 @@ struct WriteDebrisIntegrationTests {
             #expect(run.signal == nil, "\(run.stdout) \(run.stderr)")
             #expect(root.read(outside + "/dockstore/" + dead) == "outside\n", "the file outside --root stays")
             #expect(listing(root, outside + "/dockstore") == [], "the file the link leads to inside --root is removed")
+        }
+    }
+
+    /// `migrate-ebs --abort` of a replace killed mid-copy (MigrationReplaceIntegrationTests'
+    /// way), itself killed inside the write of canceled-replace-targets.json: the re-run of the
+    /// abort finishes it and leaves /var/lib/dockstore holding no temp file. It holds no record
+    /// either: the kill came after the cancel, and the re-run sees no running replace to record,
+    /// so the target counts as data again (the safe side; a later migrate-ebs onto it refuses).
+    @Test func aKilledWriteOfTheCanceledReplaceRecordLeavesNoTempFile() throws {
+        try withTestRoot { root in
+            let replace = MigrationReplaceIntegrationTests()
+            _ = try replace.base.layeredStore(root, megabytes: 512, snapshots: 3)
+            let disk = try replace.slowDisk(root)
+            let process = try replace.base.startMigration(root, disk)
+            try replace.waitForTheReplace(root, then: 50_000)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let name = CanceledReplaceTarget.path.lastComponent
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"], environment: [Failpoint.variable: "atomic-write:\(name)"])
+            try #require(killed.signal == SIGKILL, "killed inside the write: \(killed.status) \(killed.stdout) \(killed.stderr)")
+            #expect(listing(root, Self.state).contains { $0.hasPrefix(".\(name).dockstore-") }, "the kill left the temp file: \(listing(root, Self.state))")
+            let again = try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"])
+            #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+            #expect(listing(root, Self.state) == ["provision-folders"], "\(root.read(root.path + CanceledReplaceTarget.path.string) ?? "no record")")
         }
     }
 }
