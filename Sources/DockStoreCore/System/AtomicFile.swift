@@ -45,12 +45,19 @@ public enum AtomicFile {
                              backupSuffix: String? = nil, basis: FileBasis? = nil) throws {
         let real = host.real(path)
         let dir: Int32
-        switch try host.openInRoot(path.parent, O_RDONLY | O_DIRECTORY | (host.isRunningSystem ? O_NOFOLLOW : 0)) {
+        switch try openFolder(path.parent, on: host) {
         case .success(let fd): dir = fd
         case .failure(let code): throw folderRefusal(parentFolder(of: real), writing: real, errno: code)
         }
         defer { close(dir) }
         try write(in: dir, real, bytes, mode: mode, backupSuffix: backupSuffix, basis: basis)
+    }
+
+    /// The folder a write of a file in `folder` goes through, opened inside --root
+    /// (`Host.openInRoot`); the debris sweep opens it the same way, so it looks in exactly the
+    /// folder the write wrote in and never outside the root.
+    static func openFolder(_ folder: HostPath, on host: Host) throws -> SyscallOutcome<Int32> {
+        try host.openInRoot(folder, O_RDONLY | O_DIRECTORY | (host.isRunningSystem ? O_NOFOLLOW : 0))
     }
 
     private static func write(in dir: Int32, _ path: String, _ bytes: [UInt8], mode: mode_t, backupSuffix: String?,

@@ -7,12 +7,19 @@ import Musl
 /// The temp files a killed atomic write left beside the files dockstore writes. Every changing
 /// command removes them once it holds the lock, whichever file it writes itself, so after any
 /// later run each folder holds only the file and its one `.dockstore.bak`. A temp file of a
-/// process that still runs is never touched (`AtomicFile.removeDebris`).
+/// process that still runs is never touched (`AtomicFile.removeDebris`), and only the exact temp
+/// names of the files listed here are: /etc and /etc/sysconfig are not dockstore's folders.
 public enum WriteDebris {
-    /// Every file dockstore replaces with `AtomicFile` under --root.
+    /// Every file dockstore replaces with `AtomicFile` under --root. `WriteDebrisCoverageTests`
+    /// reads every `AtomicFile.write` call in Sources and fails when its target is not here.
+    /// Not here: what `check` writes where its options say (`--textfile`, a `--state-file`
+    /// other than the default): folders dockstore does not own, names no other command knows;
+    /// each check that writes one removes what a killed check left there first.
     public static let files: [HostPath] = [
         HostPaths.fstab, HostPaths.sysconfigDocker, HostPaths.daemonJSON, HostPaths.dockerDropIn,
-        HostPaths.bootDisabled, MigrationJournal.path,
+        HostPaths.bootDisabled, MigrationJournal.path, CanceledReplaceTarget.path, ProvisionFolderRecord.path,
+        DaemonJSONRecord.path, ReclaimJournal.path, LastReclaimRecord.path, DeviceErrorLedger.defaultPath,
+        OrphanTallyCache.defaultPath,
     ]
 
     public static func sweep(host: Host) {
@@ -30,15 +37,22 @@ public enum WriteDebris {
     private static func forEachFolder(_ host: Host, _ body: (Int32, String, [String]) -> Void) {
         var folders: [HostPath: [String]] = [:]
         for file in files {
-            folders[file.parent, default: []] += [file.lastComponent, file.lastComponent + ".dockstore.bak"]
+            folders[file.parent, default: []] += [file.lastComponent, file.lastComponent + AtomicFile.backupSuffix]
         }
         for (folder, names) in folders {
-            let real = host.real(folder)
-            // A folder that is missing or a symlink holds nothing of dockstore's to clean.
-            let dir = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard dir >= 0 else { continue }
+            // Opened inside --root as the write opens it, so nothing outside is read or
+            // unlinked. A folder that is missing, a symlink where the write refuses one, or one
+            // whose path leads out of the root (a refusal) holds nothing of dockstore's to
+            // clean: leaving a temp file is the safe side, and the write there refuses anyway.
+            let dir: Int32
+            do {
+                guard case .success(let fd) = try AtomicFile.openFolder(folder, on: host) else { continue }
+                dir = fd
+            } catch {
+                continue
+            }
             defer { close(dir) }
-            body(dir, real, names)
+            body(dir, host.real(folder), names)
         }
     }
 }
