@@ -32,8 +32,12 @@ struct FolderChainWalk {
         switch Syscall.attempt({ openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }) {
         case .success(let opened): fd = opened
         case .failure(let code) where code == ENOENT: return .missing
-        case .failure(let code) where code == ELOOP: return .foreign("\(shown) is a symbolic link")
-        case .failure(let code) where code == ENOTDIR: return .foreign("\(shown) is not a folder")
+        case .failure(let code) where code == ELOOP || code == ENOTDIR:
+            // O_DIRECTORY refuses a link at the name with ENOTDIR before O_NOFOLLOW does with ELOOP.
+            var st = stat()
+            try Syscall.check("cannot look at", shown) { fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) }
+            let kind = FileStatus(st).kind
+            return .foreign(kind == .symlink ? "\(shown) is a symbolic link" : "\(shown) is a \(kind.rawValue), not a folder")
         case .failure(let code): throw DockStoreError.system("cannot open the folder", shown, errno: code)
         }
         let st: stat

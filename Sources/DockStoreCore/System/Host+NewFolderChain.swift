@@ -85,8 +85,10 @@ extension Host {
             try Syscall.check("cannot flush", shownFile) { fsync(fd) }
         }
         for folder in folders.reversed() { try Syscall.check("cannot flush", folder.shown) { fsync(folder.fd) } }
-        // The crash tests kill the process here: the chain is made, the rename not done.
+        // The crash tests kill the process here: the chain is made, the rename not done; the
+        // race tests stop it here and make the folder meanwhile.
         Failpoint.reached(failpoint)
+        Failpoint.pause(failpoint)
         switch Syscall.attempt({ ds_renameat_noreplace(parent, chain.temporary, parent, chain.folder.lastComponent) }) {
         case .success: break
         case .failure(let code) where code == EEXIST || code == ENOTEMPTY:
