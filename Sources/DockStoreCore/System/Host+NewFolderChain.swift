@@ -65,6 +65,32 @@ extension Host {
             throw DockStoreError.refused("\(temporary) exists, and dockstore makes \(real(chain.folder)) there itself; nothing was changed: look at it, move it away and re-run")
         case .failure(let code): throw DockStoreError.system("cannot create the folder", temporary, errno: code)
         }
+        do {
+            try buildChain(chain, in: parent, shown: temporary, bytes: bytes)
+        } catch {
+            // What this run made is taken back where it can be (a half-written record too);
+            // whatever stays, the next changing run's sweep looks at (`sweepFolderChain`).
+            do { _ = try sweepFolderChain(chain, accepts: { _ in true }) } catch {}
+            throw error
+        }
+        // The crash tests kill the process here: the chain is made, the rename not done; the
+        // race tests stop it here and make the folder meanwhile.
+        Failpoint.reached(failpoint)
+        Failpoint.pause(failpoint)
+        switch Syscall.attempt({ ds_renameat_noreplace(parent, chain.temporary, parent, chain.folder.lastComponent) }) {
+        case .success: break
+        case .failure(let code) where code == EEXIST || code == ENOTEMPTY:
+            _ = try sweepFolderChain(chain, accepts: { $0 == bytes })
+            return false
+        case .failure(let code): throw DockStoreError.system("cannot rename \(temporary) to", real(chain.folder), errno: code)
+        }
+        try Syscall.check("cannot flush", real(chain.folder.parent)) { fsync(parent) }
+        return true
+    }
+
+    /// Inside the temporary folder just made in `parent`: the folders below it, then the file,
+    /// each given its mode and flushed, then every folder flushed, innermost first.
+    private func buildChain(_ chain: NewFolderChain, in parent: Int32, shown temporary: String, bytes: [UInt8]) throws {
         var folders: [(fd: Int32, shown: String)] = []
         defer { for folder in folders { close(folder.fd) } }
         folders.append((try openMadeFolder(in: parent, chain.temporary, shown: temporary), temporary))
@@ -85,19 +111,6 @@ extension Host {
             try Syscall.check("cannot flush", shownFile) { fsync(fd) }
         }
         for folder in folders.reversed() { try Syscall.check("cannot flush", folder.shown) { fsync(folder.fd) } }
-        // The crash tests kill the process here: the chain is made, the rename not done; the
-        // race tests stop it here and make the folder meanwhile.
-        Failpoint.reached(failpoint)
-        Failpoint.pause(failpoint)
-        switch Syscall.attempt({ ds_renameat_noreplace(parent, chain.temporary, parent, chain.folder.lastComponent) }) {
-        case .success: break
-        case .failure(let code) where code == EEXIST || code == ENOTEMPTY:
-            _ = try sweepFolderChain(chain, accepts: { $0 == bytes })
-            return false
-        case .failure(let code): throw DockStoreError.system("cannot rename \(temporary) to", real(chain.folder), errno: code)
-        }
-        try Syscall.check("cannot flush", real(chain.folder.parent)) { fsync(parent) }
-        return true
     }
 
     /// A folder just made, opened (never through a link) and given its mode, whatever the umask.
