@@ -40,6 +40,7 @@ struct ChangeOptions: ParsableArguments {
     func begin(_ host: Host, _ what: String) throws -> FileLock? {
         guard try mayChange(what) else { return nil }
         let lock = try FileLock(path: HostPaths.lock, on: host, timeout: lockTimeout, waiting: Self.waiting)
+        try FolderRecordDebris.sweep(host: host)
         WriteDebris.sweep(host: host)
         return lock
     }
@@ -52,8 +53,12 @@ struct ChangeOptions: ParsableArguments {
         guard try mayChange(what) else { return (nil, try make()) }
         // Debris of a killed write is swept by the next changing run, whatever its plan.
         let (lock, plan) = try LockedPlanning.plan(host: host, timeout: lockTimeout, waiting: Self.waiting,
-                                                   changes: { changes($0) || WriteDebris.present(host: host) }, make)
-        if lock != nil { WriteDebris.sweep(host: host) }
+                                                   changes: { changes($0) || WriteDebris.present(host: host) || FolderRecordDebris.present(host: host) }, make)
+        if lock != nil {
+            // First, as it may refuse: then nothing was changed.
+            try FolderRecordDebris.sweep(host: host)
+            WriteDebris.sweep(host: host)
+        }
         return (lock, plan)
     }
 

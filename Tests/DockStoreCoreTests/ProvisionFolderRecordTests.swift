@@ -86,4 +86,34 @@ import Testing
         o.folderRecord = nil
         #expect(!(try TeardownPlanner.plan(o, TeardownRequest(), Self.host)).contains { $0.id == "folders" })
     }
+
+    /// The record's missing folders appear at once: the outermost missing one is made under a
+    /// temporary dot name beside where it goes, with the rest of the chain and the record inside.
+    @Test(arguments: [("/var", "/.var.dockstore-new", ["lib", "dockstore"]),
+                      ("/var/lib", "/var/.lib.dockstore-new", ["dockstore"]),
+                      ("/var/lib/dockstore", "/var/lib/.dockstore.dockstore-new", [])])
+    func theRecordsMissingFolderIsMadeUnderATemporaryName(_ outermost: String, _ temporary: String, _ below: [String]) {
+        let chain = ProvisionFolderRecord.newFolder(Self.path(outermost))
+        #expect(chain.temporaryPath == Self.path(temporary))
+        #expect(chain.below == below)
+        #expect(chain.filePath == ProvisionFolderRecord.path)
+        #expect(chain.fileMode == 0o644)
+        #expect(FolderRecordDebris.chains.contains(chain), "the sweep looks for it")
+    }
+
+    /// The sweep removes a temporary folder's record only when provision can have written it:
+    /// empty (killed right after creating it) or a record with its header.
+    @Test func theSweepAcceptsOnlyWhatProvisionWrites() {
+        #expect(FolderRecordDebris.chains.count == 3)
+        #expect(FolderRecordDebris.accepts([]))
+        #expect(FolderRecordDebris.accepts(ProvisionFolderRecord.render([Self.dockstore])))
+        #expect(!FolderRecordDebris.accepts(Array("/var/lib/dockstore\n".utf8)))
+        #expect(!FolderRecordDebris.accepts(Array(ProvisionFolderRecord.header.utf8)))
+    }
+
+    @Test func theNewFolderFailpointComesBeforeTheRecordStep() {
+        for device in [false, true] {
+            #expect(Array(ProvisionStep.failpoints(device: device).prefix(2)) == [ProvisionFolderRecord.newFolderFailpoint, "folder-record"])
+        }
+    }
 }

@@ -11,6 +11,19 @@ public enum ProvisionFolderRecord {
     public static let path = HostPath.known("/var/lib/dockstore/provision-folders")
     public static let header = "# Folders dockstore provision creates; dockstore teardown removes them while empty."
 
+    /// The failpoint between making the record's missing folders with the record under their
+    /// temporary name (`NewFolderChain`) and renaming them into place.
+    public static let newFolderFailpoint = "folder-record-new-folder"
+
+    /// How the record is written when its folder is missing: `outermost` (the outermost missing
+    /// folder of /var/lib/dockstore) is made under a temporary name with the rest of the chain
+    /// and the record inside, and renamed into place, so that no folder provision makes for
+    /// the record exists without the record naming it.
+    public static func newFolder(_ outermost: HostPath) -> NewFolderChain {
+        let below = path.parent.components.dropFirst(outermost.components.count).map(String.init)
+        return NewFolderChain(folder: outermost, below: below, file: path.lastComponent, fileMode: 0o644)
+    }
+
     public static func render(_ folders: [HostPath]) -> [UInt8] {
         Array(([header] + folders.map(\.string)).map { $0 + "\n" }.joined().utf8)
     }

@@ -46,6 +46,10 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case reloadSystemd = "daemon-reload"
         case enableBoot = "enable-boot"
 
+        /// The failpoints inside the step: folder-record's between making the record's missing
+        /// folders under a temporary name and renaming them into place.
+        public var inner: [String] { self == .recordFolders ? [ProvisionFolderRecord.newFolderFailpoint] : [] }
+
         /// Whether a provision of a device (else of an image) runs this kind of step.
         public func runs(device: Bool) -> Bool {
             switch self {
@@ -78,9 +82,10 @@ public enum ProvisionStep: AppliedStep, Equatable {
         }
     }
 
-    /// The failpoints a provision of an image (or of a device) can reach.
+    /// The failpoints a provision of an image (or of a device) can reach, each step's inner
+    /// ones before its own.
     public static func failpoints(device: Bool) -> [String] {
-        Kind.allCases.filter { $0.runs(device: device) }.map(\.rawValue)
+        Kind.allCases.filter { $0.runs(device: device) }.flatMap { $0.inner + [$0.rawValue] }
     }
 
     /// Every file and folder a step writes, with the folder it goes into (checked inside

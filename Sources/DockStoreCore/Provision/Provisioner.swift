@@ -77,8 +77,7 @@ public struct Provisioner: Sendable {
         let mountpoint = host.real(request.mountpoint)
         switch step {
         case .recordFolders(let folders, let basis):
-            try host.makeFolders(ProvisionFolderRecord.path.parent)
-            try write(ProvisionFolderRecord.render(folders), to: ProvisionFolderRecord.path, mode: 0o644, backup: false, basis: basis)
+            try recordFolders(folders, basis: basis)
         case .removeUnfinishedImage(let device, let inode):
             try unfinishedImage.remove(device: device, inode: inode)
         case .allocateImage(let size, let thick, let existing):
@@ -167,7 +166,7 @@ public struct Provisioner: Sendable {
         withExtendedLifetime(locked) {}
     }
 
-    private func write(_ bytes: [UInt8], to path: HostPath, mode: UInt32, backup: Bool, basis: FileBasis) throws {
+    func write(_ bytes: [UInt8], to path: HostPath, mode: UInt32, backup: Bool, basis: FileBasis) throws {
         if try FileContents.read(path, on: host) == bytes { return }
         try AtomicFile.write(path, on: host, bytes, mode: mode, backupSuffix: backup ? ".dockstore.bak" : nil, basis: basis)
     }
