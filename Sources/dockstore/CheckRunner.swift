@@ -30,7 +30,7 @@ enum CheckRunner {
         do {
             var figures = try CapacityProbe.read(store)
             if figures.filesystem == "btrfs" {
-                figures.orphans = OrphanTallyCache.count(dataRoot: mountpoint, cacheFile: host.real(OrphanTallyCache.defaultPath),
+                figures.orphans = OrphanTallyCache.count(dataRoot: mountpoint, cacheFile: OrphanTallyCache.defaultPath, on: host,
                                                          limit: OrphanTally.checkLimit, now: timestamp)
             }
             figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid)

@@ -147,25 +147,27 @@ import Testing
         let store = try layerStore { db in try put("\(db)/sha256/\(Self.e)/cache-id", Self.a) }
         defer { try? FileManager.default.removeItem(atPath: store.dataRoot) }
         try FileManager.default.createDirectory(atPath: store.subvolumes + "/" + Self.a, withIntermediateDirectories: true)
+        let cacheHost = try Host(root: store.dataRoot)
+        let cacheFile = try HostPath("/state/orphan-count", what: "the cache")
         let cache = store.dataRoot + "/state/orphan-count"
         let later = Date().timeIntervalSince1970 + 100
-        #expect(OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cache, limit: 10, now: later) == OrphanTally(count: 0, subvolumes: 1))
+        #expect(OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cacheFile, on: cacheHost, limit: 10, now: later) == OrphanTally(count: 0, subvolumes: 1))
         let saved = try String(contentsOfFile: cache, encoding: .utf8)
         // The remembered count is what the next check reports, as long as nothing changed.
         try saved.replacingOccurrences(of: "\n0 1\n", with: "\n7 1\n").write(toFile: cache, atomically: false, encoding: .utf8)
-        #expect(OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cache, limit: 10, now: later).count == 7)
+        #expect(OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cacheFile, on: cacheHost, limit: 10, now: later).count == 7)
         // A new subvolume changes its folder: counted again.
         try FileManager.default.createDirectory(atPath: store.subvolumes + "/" + Self.b, withIntermediateDirectories: true)
-        #expect(OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cache, limit: 10, now: later) == OrphanTally(count: 1, subvolumes: 2))
+        #expect(OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cacheFile, on: cacheHost, limit: 10, now: later) == OrphanTally(count: 1, subvolumes: 2))
         // A container's folder in the layer store, too.
         try put("\(store.layerdb)/mounts/c1/mount-id", Self.b)
-        #expect(OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cache, limit: 10, now: later) == OrphanTally(count: 0, subvolumes: 2))
+        #expect(OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cacheFile, on: cacheHost, limit: 10, now: later) == OrphanTally(count: 0, subvolumes: 2))
         // Folders changed within the last two seconds are not remembered; "cannot tell" never is.
         try FileManager.default.removeItem(atPath: cache)
-        _ = OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cache, limit: 10, now: Date().timeIntervalSince1970)
+        _ = OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cacheFile, on: cacheHost, limit: 10, now: Date().timeIntervalSince1970)
         #expect(!FileManager.default.fileExists(atPath: cache))
         try put("\(store.layerdb)/sha256/\(Self.d)/cache-id", "")
-        #expect(OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cache, limit: 10, now: later + 100).count == nil)
+        #expect(OrphanTallyCache.count(dataRoot: store.dataRoot, cacheFile: cacheFile, on: cacheHost, limit: 10, now: later + 100).count == nil)
         #expect(!FileManager.default.fileExists(atPath: cache))
     }
 }

@@ -14,7 +14,7 @@ struct WriteDebrisCoverageTests {
         /// A fixed host path under --root.
         case file(HostPath)
         /// A helper's parameter: the helper's calls in the same file name the targets.
-        case forwarded(helper: String)
+        case forwarded(helper: String, alsoIn: [String] = [])
         /// Where an option says, outside the sweep (see `WriteDebris.files`).
         case chosen(String)
     }
@@ -24,7 +24,7 @@ struct WriteDebrisCoverageTests {
         "dockstore/CheckRunner.swift": ["file": .chosen("check --textfile: dockstore.prom in the folder given")],
         "DockStoreCore/Provision/Provisioner.swift": [
             "DaemonJSONRecord.path": .file(DaemonJSONRecord.path),
-            "path": .forwarded(helper: "write("),
+            "path": .forwarded(helper: "write(", alsoIn: ["DockStoreCore/Provision/Provisioner+FolderRecord.swift"]),
         ],
         "DockStoreCore/Provision/InterruptedReplace.swift": ["MigrationJournal.path": .file(MigrationJournal.path)],
         "DockStoreCore/Migration/Migrator+Replace.swift": ["Self.journal": .file(Migrator.journal)],
@@ -35,7 +35,7 @@ struct WriteDebrisCoverageTests {
         "DockStoreCore/Backend/BackendApplier.swift": [
             "HostPaths.daemonJSON": .file(HostPaths.daemonJSON), "HostPaths.sysconfigDocker": .file(HostPaths.sysconfigDocker),
         ],
-        // save(_:text:): count(cacheFile:) is given host.real(OrphanTallyCache.defaultPath).
+        // save(_:on:text:): count(cacheFile:on:) is given OrphanTallyCache.defaultPath.
         "DockStoreCore/Orphans/OrphanTallyCache.swift": ["path": .file(OrphanTallyCache.defaultPath)],
         "DockStoreCore/Reclaim/LastReclaimRecord.swift": ["Self.path": .file(LastReclaimRecord.path)],
         "DockStoreCore/Reclaim/ReclaimJournal.swift": ["Self.path": .file(ReclaimJournal.path)],
@@ -110,9 +110,12 @@ struct WriteDebrisCoverageTests {
                 switch target {
                 case .file(let path): targets.append(path)
                 case .chosen: break
-                case .forwarded(let helper):
-                    let text = try #require(files[name])
-                    let named = Self.namedTargets(of: helper, in: text)
+                case .forwarded(let helper, let alsoIn):
+                    var named: [String] = []
+                    for file in [name] + alsoIn {
+                        let text = try #require(files[file], "\(file) is gone: say where \(helper)…) is called now")
+                        named += Self.namedTargets(of: helper, in: text)
+                    }
                     #expect(!named.isEmpty, "\(name): no call of \(helper) names a target")
                     for expression in named {
                         let path = Self.forwardedTargets[expression]

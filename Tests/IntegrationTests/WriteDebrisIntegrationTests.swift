@@ -69,7 +69,11 @@ struct WriteDebrisIntegrationTests {
         switch name {
         case "daemon.json.before-provision", "daemon.json":
             try root.write(root.path + "/etc/docker/daemon.json", CrashIntegrationTests.conflictingDaemonJSON)
-        case "provision-folders", "dockstore.conf":
+        case "provision-folders":
+            // The record goes by AtomicFile into a folder that is there; a missing one is made
+            // with the record inside and renamed into place (FolderRecordNewFolderIntegrationTests).
+            try root.sh("mkdir -p \(root.path)\(Self.state)")
+        case "dockstore.conf":
             break
         default:
             let provision = try root.dockstore(["provision", "--size", "512M"])

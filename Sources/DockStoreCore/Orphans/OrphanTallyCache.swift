@@ -10,14 +10,16 @@
 public enum OrphanTallyCache {
     public static let defaultPath = HostPath.known("/var/lib/dockstore/orphan-count")
 
-    public static func count(dataRoot: String, cacheFile: String, limit: Int, now: Double) -> OrphanTally {
+    /// - Parameter cacheFile: read and written inside --root (`Host.openInRoot`), like every
+    ///   file under it: a link in the tree cannot lead the cache's write onto the host.
+    public static func count(dataRoot: String, cacheFile: HostPath, on host: Host, limit: Int, now: Double) -> OrphanTally {
         let store = DockerLayerStore(dataRoot: dataRoot)
         guard let (key, newest) = key(store) else { return OrphanTally.count(dataRoot: dataRoot, limit: limit) }
-        if let cached = load(cacheFile, key: key) { return cached }
+        if let cached = load(cacheFile, on: host, key: key) { return cached }
         let tally = OrphanTally.count(dataRoot: dataRoot, limit: limit)
         if let count = tally.count, let subvolumes = tally.subvolumes, newest < now - 2 {
             // A cache that cannot be written only means counting again next time.
-            _ = save(cacheFile, text: "\(key)\n\(count) \(subvolumes)\n")
+            _ = save(cacheFile, on: host, text: "\(key)\n\(count) \(subvolumes)\n")
         }
         return tally
     }
@@ -44,9 +46,10 @@ public enum OrphanTallyCache {
         return ("\(store.dataRoot) " + parts.joinedText(" "), newest)
     }
 
-    static func load(_ path: String, key: String) -> OrphanTally? {
+    static func load(_ path: HostPath, on host: Host, key: String) -> OrphanTally? {
         // A cache: unreadable means counting again, never a count made up.
-        guard let text = (try? FileContents.readString(path)).flatMap({ $0 }) else { return nil }
+        guard let bytes = (try? FileContents.read(path, on: host)).flatMap({ $0 }),
+              let text = String(validating: bytes, as: UTF8.self) else { return nil }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 2, lines[0] == key else { return nil }
         let numbers = lines[1].split(separator: " ").compactMap { Int($0) }
@@ -54,11 +57,15 @@ public enum OrphanTallyCache {
         return OrphanTally(count: numbers[0], subvolumes: numbers[1])
     }
 
-    static func save(_ path: String, text: String) -> Bool {
-        let folder = AtomicFile.parentFolder(of: path)
-        // A cache: a folder that cannot be made only means the next check counts again.
-        if (try? FileStatus.following(folder)) == nil, (try? PathCalls.makeFolder(folder)) == nil { return false }
-        do { try AtomicFile.write(path, Array(text.utf8), mode: 0o644) } catch { return false }
+    static func save(_ path: HostPath, on host: Host, text: String) -> Bool {
+        // A cache: a folder that cannot be made (or a write refused) only means the next
+        // check counts again.
+        do {
+            try host.makeFolders(path.parent)
+            try AtomicFile.write(path, on: host, Array(text.utf8), mode: 0o644)
+        } catch {
+            return false
+        }
         return true
     }
 }

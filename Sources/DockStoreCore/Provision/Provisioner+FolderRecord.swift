@@ -11,7 +11,7 @@ extension Provisioner {
         guard let outermost = missing.first else {
             // The folder exists (or is refused here as no folder): the record is replaced in it.
             try host.makeFolders(record.parent)
-            try write(ProvisionFolderRecord.render(folders), to: record, mode: 0o644, backup: false, basis: basis)
+            try write(ProvisionFolderRecord.render(folders), to: ProvisionFolderRecord.path, mode: 0o644, backup: false, basis: basis)
             return
         }
         if let refusal = basis.refusal(current: nil, path: host.real(record)) { throw refusal }
