@@ -93,9 +93,10 @@ import Testing
             case .thisStore: break
             }
         }
-        // A migration under way with the store still mounted from the image (it may span the image
-        // and the device): like a reclaim's lent room, it is finished or undone before teardown.
-        if c.kind == .image && c.mounted && c.journal { return .refusal(["migration is under way"]) }
+        // A migration under way with the store mounted — from the image (it may span the image
+        // and the device) or from the device (a move killed after the replace, fstab still naming
+        // the image): like a reclaim's lent room, it is finished or undone before teardown.
+        if c.kind != .nothing && c.mounted && c.journal { return .refusal(["migration is under way"]) }
         // The store's device: the one mounted, or the one the UUID= line names, holding the store.
         let storeDevice = deviceMounted || (!(c.kind == .image && c.mounted) && c.fstab == .uuid && c.content == .thisStore)
         if c.request == .wipeDevice && !storeDevice { return .refusal(["the store has no device"]) }

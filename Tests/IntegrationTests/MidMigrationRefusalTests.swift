@@ -55,4 +55,27 @@ struct MidMigrationRefusalTests {
         }
         reliability("identity: teardown while a migration is open", cases: 1, runs: 1)
     }
+
+    /// The seventh outside attack: migrate-ebs killed right after the kernel's replace (the store
+    /// mounted from the volume, fstab and the journal still describing the move, the image no
+    /// store any more). teardown exited 0, dropped the image's fstab line, kept the journal and
+    /// called the image "kept"; now it refuses like mid-move, and the re-run finishes the move.
+    @Test func teardownWaitsForAMoveKilledAfterTheReplace() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision"]).status == 0)
+            let disk = try root.attachDisk(megabytes: 8192)
+            let crashed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "replace"])
+            try #require(crashed.signal == SIGKILL, "\(crashed.stdout) \(crashed.stderr)")
+            let before = root.snapshot()
+            let result = try root.dockstore(["teardown"])
+            #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("a migrate-ebs migration is under way"), "\(result.stderr)")
+            #expect(root.changes(since: before) == [])
+            let rerun = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(rerun.status == 0, "\(rerun.stdout) \(rerun.stderr)")
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0, "\(down.stdout) \(down.stderr)")
+        }
+        reliability("identity: teardown after a move killed after the replace", cases: 1, runs: 1)
+    }
 }

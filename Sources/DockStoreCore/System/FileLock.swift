@@ -52,6 +52,11 @@ public final class FileLock {
             case .success(let opened): fd = opened
             case .failure(let code) where ((code == ENOENT || code == ENOTDIR) && opening == .existing) || (code == EEXIST && opening == .new):
                 throw Unopened()
+            // A read-only or immutable run/ (or lock file) is a state to fix, not a failure
+            // half-way: nothing has changed yet, the lock comes first.
+            case .failure(let code) where code == EROFS || code == EACCES || code == EPERM:
+                let folder = AtomicFile.parentFolder(of: path)
+                throw DockStoreError.refused("cannot open the lock file \(path): \(Errno.text(code)) (\(folder) is read-only or immutable, or the file is); dockstore takes this lock before it changes anything: make \(folder) writable (mount -o remount,rw, or chattr -i) and run again; nothing was changed")
             case .failure(let code): throw DockStoreError.system("cannot open the lock file", path, errno: code)
             }
             while true {

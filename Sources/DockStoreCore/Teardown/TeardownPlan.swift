@@ -164,8 +164,12 @@ public enum TeardownPlanner {
         if o.reclaimOpen {
             throw DockStoreError.refused("a dockstore reclaim run lent the store temporary room and has not given it back (\(host.real(ReclaimJournal.path))); run dockstore reclaim to finish it, then tear down")
         }
-        if o.migrationOpen, o.device == nil, o.mounted != nil, !o.imageLoops.isEmpty {
-            throw DockStoreError.refused("a migrate-ebs migration is under way (\(host.real(MigrationJournal.path))) and the store at \(host.real(request.mountpoint)) is still mounted from the image: it may span the image and a device; finish it with dockstore migrate-ebs DEVICE, or undo it with dockstore migrate-ebs DEVICE --abort, then tear down")
+        // Mounted from the image it may span the image and the device; mounted from the device
+        // (a move killed after the kernel's replace) fstab still names the image, which holds no
+        // store any more: either way only migrate-ebs knows how to finish or undo it.
+        if o.migrationOpen, o.mounted != nil {
+            let from = o.device == nil ? "still mounted from the image: it may span the image and a device" : "mounted from \(o.device ?? "the device") while fstab and the journal still describe the move"
+            throw DockStoreError.refused("a migrate-ebs migration is under way (\(host.real(MigrationJournal.path))) and the store at \(host.real(request.mountpoint)) is \(from); finish it with dockstore migrate-ebs DEVICE, or undo it with dockstore migrate-ebs DEVICE --abort, then tear down")
         }
         if let pid = o.dockerdPID {
             guard request.stopDocker else {
