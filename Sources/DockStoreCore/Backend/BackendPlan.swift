@@ -42,7 +42,7 @@ public struct BackendPlan: Sendable, Equatable {
 public enum BackendPlanner {
     public static func plan(_ observed: BackendObservation, _ request: BackendRequest, _ host: Host) throws -> BackendPlan {
         var warnings: [String] = []
-        let target = host.real(request.mountpoint)
+        let target = host.realFollowing(request.mountpoint)
         if let fs = observed.filesystem {
             if let reason = request.driver.fits(fs) {
                 guard request.force else {

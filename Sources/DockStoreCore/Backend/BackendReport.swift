@@ -67,7 +67,7 @@ public struct BackendReport: Codable, Sendable, Equatable {
         if let name = report.driver {
             if let driver = StorageDriver(rawValue: name) {
                 if let fs = observed.filesystem, let reason = driver.fits(fs) {
-                    report.problems.append("\(host.real(mountpoint)) is on \(fs.name): \(reason)")
+                    report.problems.append("\(host.realFollowing(mountpoint)) is on \(fs.name): \(reason)")
                 }
                 for option in report.options {
                     // The parse failing is the answer (an option the driver does not take), reported.

@@ -46,7 +46,9 @@ public struct BackendObservation: Sendable, Equatable {
         var observed = BackendObservation()
         observed.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
         observed.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host)
-        let target = host.real(mountpoint)
+        // Resolved inside --root, links at the last component too: the plain-path reads below
+        // would otherwise follow an absolute link out to the host's folder.
+        let target = host.realFollowing(mountpoint)
         if try FileStatus.following(target)?.kind == .directory {
             var fs = try FilesystemType.of(target, checkDType: false)
             if driver == .overlay2 || driver == nil, fs.name == "xfs" {

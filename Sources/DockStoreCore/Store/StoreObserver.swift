@@ -54,7 +54,9 @@ public struct StoreObserver: Sendable {
     /// observed by the kernel alone (`kernelView`).
     public static func checkView(host: Host, mountpoint given: String?, sysfs: String) throws -> StoreObservation {
         let (mountpoint, settings) = try StorePaths.mountpoint(host: host, given: given)
-        var store = kernelView(mountpoint: host.real(mountpoint), sysfs: sysfs)
+        // Read through a link at the mountpoint inside --root: `real` keeps the last link, and
+        // the plain-path reads below would follow an absolute one out to the host's folder.
+        var store = kernelView(mountpoint: host.realFollowing(mountpoint), sysfs: sysfs)
         store.settings = settings
         return store
     }

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// A mountpoint in the tree that is a link (absolute, or relative with `..` past the root) is
+/// read inside --root: `check` and `backend` see what is mounted at the tree's folder the link
+/// names, never the host's folder of the same name (issue 15 item 4). Both directions: the
+/// btrfs at the host's folder only, then at the tree's folder only.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct MountpointLinkIntegrationTests {
+    /// The link's name and its target for the folder `path`.
+    static func link(_ relative: Bool, _ path: String) -> (String, String) {
+        relative ? ("relative with `..` past the root", String(repeating: "../", count: 30) + path.dropFirst())
+                 : ("absolute", path)
+    }
+
+    @Test(arguments: [false, true], [false, true])
+    func checkAndBackendReadTheTreesFolder(_ relative: Bool, _ btrfsInTree: Bool) throws {
+        try withTestRoot { root in
+            let tree = root.path + "/tree"
+            let hostFolder = root.path + "/host/mp"
+            let treeFolder = tree + hostFolder
+            try root.sh("mkdir -p '\(tree)/etc/sysconfig' '\(tree)/var/lib' '\(tree)/run' '\(hostFolder)' '\(treeFolder)'"
+                        + " && touch '\(tree)/etc/fstab'"
+                        + " && ln -s '\(Self.link(relative, hostFolder).1)' '\(tree)/var/lib/docker'")
+            let btrfs = try root.attachDisk(megabytes: 300) { try root.sh("mkfs.btrfs -q '\($0)'") }
+            let ext4 = try root.attachDisk(megabytes: 64) { try root.sh("mkfs.ext4 -q -F '\($0)'") }
+            let (btrfsAt, ext4At) = btrfsInTree ? (treeFolder, hostFolder) : (hostFolder, treeFolder)
+            let name = "\(Self.link(relative, hostFolder).0) link, btrfs at the \(btrfsInTree ? "tree's" : "host's") folder"
+
+            try root.sh("mount '\(btrfs)' '\(btrfsAt)'")
+            let check = try root.dockstore(["check", "--root", tree], root: false)
+            #expect(check.status == (btrfsInTree ? 0 : 3), "\(name): \(check.stdout) \(check.stderr)")
+            #expect(check.stdout.hasPrefix(btrfsInTree ? "DOCKSTORE OK" : "DOCKSTORE UNKNOWN"), "\(name): \(check.stdout)")
+            let viaOption = try root.dockstore(["check", "--root", tree, "--mountpoint", "/var/lib/docker"], root: false)
+            #expect(viaOption.status == check.status, "\(name), --mountpoint: \(viaOption.stdout)")
+
+            try root.sh("mount '\(ext4)' '\(ext4At)'")
+            let report = try root.dockstore(["backend", "--root", tree], root: false)
+            let line = report.stdout.split(separator: "\n").first { $0.hasPrefix("filesystem:") }
+            let shown = line.map { $0.dropFirst("filesystem:".count).trimmingCharacters(in: .whitespaces) }
+            #expect(shown == (btrfsInTree ? "btrfs" : "ext4"), "\(name): \(report.stdout) \(report.stderr)")
+            let write = try root.dockstore(["backend", "btrfs", "--root", tree], root: false)
+            #expect(write.status == (btrfsInTree ? 0 : 2), "\(name): \(write.stdout) \(write.stderr)")
+            if !btrfsInTree { #expect(write.stderr.contains("is on ext4"), "\(name): \(write.stderr)") }
+            try root.sh("umount '\(ext4At)' && umount '\(btrfsAt)'")
+        }
+    }
+}
