@@ -189,6 +189,34 @@ struct MigrationReplaceIntegrationTests {
         }
     }
 
+    /// `--abort` planned while a killed dockstore's replace runs, and the kernel finishes the
+    /// copy before the cancel (dockstore stopped at cancel-replace until `btrfs replace status`
+    /// says finished): the store is on the volume, so the abort must not say it is back on the
+    /// image; it fails keeping the journal, and a plain re-run finishes the move.
+    @Test func abortAfterTheReplaceFinishedSaysSoAndARerunFinishesTheMove() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try base.layeredStore(root, megabytes: 512, snapshots: 3)
+            let disk = try slowDisk(root)
+            let process = try base.startMigration(root, disk)
+            try waitForTheReplace(root, then: 0)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let aborted = try root.runStopped(["migrate-ebs", disk, "--yes", "--abort"], before: "cancel-replace") {
+                for _ in 0..<6000 where try BtrfsDeviceReplace.status(at: root.mountpoint).state != .finished { usleep(50_000) }
+                #expect(try BtrfsDeviceReplace.status(at: root.mountpoint).state == .finished, "the kernel finished the replace")
+            }
+            #expect(aborted.status != 0, "\(aborted.stdout) \(aborted.stderr)")
+            #expect(!aborted.stdout.contains("back on the image"), "\(aborted.stdout)")
+            #expect(aborted.stderr.contains("the replace finished before it could be canceled: the store is on \(disk) now"), "\(aborted.stderr)")
+            #expect(root.status(root.path + "/var/lib/dockstore/migration.json") != nil, "the journal stays open")
+            let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(finish.status == 0, "\(finish.stdout) \(finish.stderr)")
+            try expectMoved(root, inventory, sums, "re-run after the abort found the replace finished")
+            let uuid = try #require(try CapacityProbe.read(mountpoint: root.mountpoint).uuid)
+            #expect(root.fstabAfterCreatedMark?.hasPrefix("UUID=\(uuid)") == true, "fstab names the volume's UUID")
+        }
+    }
+
     /// A power cut mid-replace, and a boot where systemd's own mount of the fstab line runs
     /// first and fails (the kernel cannot find the replace's target) and leaves no loop device
     /// over the image: provision must recognise the interrupted replace from the journal and

@@ -130,6 +130,13 @@ extension Migrator {
         for _ in 0..<1200 {
             let operation = try FileContents.readString("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingWhitespace()
             if try !BtrfsDeviceReplace.status(at: mountpoint).state.isOngoing, operation == nil || operation == "none" {
+                // The kernel may have finished the copy between the plan and the cancel (a killed
+                // dockstore's replace runs on): then the cancel had nothing to cancel and the
+                // target holds the store (it took the image's devid). Told by the target's
+                // membership (its device number), never by the cancel's result.
+                if try isMember(target, of: CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")) {
+                    throw DockStoreError.failed("the replace finished before it could be canceled: the store is on \(target) now; re-run migrate-ebs \(target) to finish the move (fstab, image)")
+                }
                 if let running { try recordCanceled(target, deviceUUID: running.deviceUUID, uuid: uuid) }
                 return
             }
