@@ -8,7 +8,7 @@ extension WritePreflight {
     /// What `check` reads of one planned write, held open: the file when it is there (a link at
     /// its name is not followed: dockstore replaces a link, it does not write through it), and
     /// the nearest folder at or above the file's folder that exists (new folders are made there).
-    /// A located write opens both inside --root, so a folder swapped for a link after the plan
+    /// Both are opened inside --root, so a folder swapped for a link after the plan
     /// resolved its path (or a chain of links the resolution gave up on) cannot make `check`
     /// read the flags or free space of a filesystem outside the tree.
     struct WriteSite {
@@ -21,17 +21,7 @@ extension WritePreflight {
 
         static func opening(_ write: PlannedWrite) throws -> WriteSite {
             let fileFlags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY
-            guard let (host, path) = write.located else {
-                let folder = try existingFolder(above: write.path)
-                let fd = try opened(Syscall.attempt { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }, folder)
-                do {
-                    let file = try openedIfThere(Syscall.attempt { open(write.path, fileFlags | O_CLOEXEC) }, write.path)
-                    return WriteSite(file: file, folder: fd, folderShown: folder)
-                } catch {
-                    close(fd)
-                    throw error
-                }
-            }
+            let (host, path) = write.located
             let (fd, folder) = try nearestFolder(above: path, on: host)
             do {
                 let file = try openedIfThere(host.openInRoot(path, fileFlags), write.path)
@@ -57,13 +47,6 @@ extension WritePreflight {
                     folder = folder.parent
                 case .failure(let code): throw DockStoreError.system("cannot open the folder", host.real(folder), errno: code)
                 }
-            }
-        }
-
-        private static func opened(_ outcome: SyscallOutcome<Int32>, _ shown: String) throws -> Int32 {
-            switch outcome {
-            case .success(let fd): return fd
-            case .failure(let code): throw DockStoreError.system("cannot open the folder", shown, errno: code)
             }
         }
 

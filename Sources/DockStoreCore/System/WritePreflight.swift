@@ -25,16 +25,16 @@ public enum WritePreflight {
         /// looked at inside --root: each must be missing or a regular file without a chattr
         /// restriction, or the rename fails after earlier steps acted (`checkRenameTargets`).
         public var renamesOnto: (host: Host, files: [HostPath])?
-        /// The file as a host path under --root: `check` then reads its chattr flags, and its
-        /// nearest existing folder's flags, free space and mount flags, through descriptors
-        /// opened inside --root (`Host.openInRoot`), never through `path`, which only names it
-        /// in messages and was resolved when the plan was made. Nil only for a path outside
-        /// any --root.
-        public var located: (host: Host, file: HostPath)?
-        public init(path: String, bytes: Int) {
-            self.path = path
+        /// The file as a host path under --root: `check` reads its chattr flags, and its nearest
+        /// existing folder's flags, free space and mount flags, through descriptors opened inside
+        /// --root (`Host.openInRoot`), never through `path`, which only names it in messages and
+        /// was resolved when the plan was made.
+        public var located: (host: Host, file: HostPath)
+        private init(_ file: HostPath, on host: Host, bytes: Int) {
+            self.path = host.real(file)
             self.bytes = bytes
             self.removes = false
+            self.located = (host, file)
         }
 
         /// A write of the host path `file` under --root, whose folder is checked as the write
@@ -48,9 +48,7 @@ public enum WritePreflight {
         /// A write of the host path `file` under --root into a folder that is there already
         /// (its folders are not checked, only read inside --root).
         public static func at(_ file: HostPath, on host: Host, bytes: Int) -> PlannedWrite {
-            var write = PlannedWrite(path: host.real(file), bytes: bytes)
-            write.located = (host, file)
-            return write
+            PlannedWrite(file, on: host, bytes: bytes)
         }
 
         /// This write replaces `file` atomically (`AtomicFile`), keeping `file.dockstore.bak`
