@@ -46,6 +46,9 @@ public struct TeardownObservation: Sendable, Equatable {
     /// (`DaemonJSONRecord`); set by `Teardowner.observe`.
     public var daemonJSON: [UInt8]? = nil
     public var daemonJSONRecord: [UInt8]? = nil
+    /// What a killed provision or move left beside the image (`ImageLeftover`); set by
+    /// `Teardowner.observe`.
+    public var imageLeftovers: [ImageLeftover] = []
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).

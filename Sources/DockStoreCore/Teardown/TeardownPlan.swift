@@ -51,6 +51,10 @@ public enum TeardownStep: AppliedStep, Equatable {
     case removeDaemonJSONRecord(givenBack: Bool)
     /// Deletes the image at `path` while it is still `file`, the one the plan looked at.
     case deleteImage(path: String, file: FileIdentity)
+    /// Deletes a leftover of dockstore's own unfinished work beside the image (`ImageLeftover`)
+    /// while it is still `file`, a regular file no loop device holds. Its failpoint is the image's
+    /// (`delete-image`): both delete image files the plan looked at, and neither needs the other.
+    case deleteLeftover(ImageLeftover, file: FileIdentity)
     /// Removes each of these folders provision created (`ProvisionFolderRecord`, and the
     /// drop-in's record of older trees) that is empty, still a folder and owned as the record is,
     /// deepest first; a folder with anything in it stays. With `record`, the record goes after
@@ -88,7 +92,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .writeSysconfig, .removeSysconfig: return .writeSysconfig
         case .giveBackDaemonJSON: return .giveBackDaemonJSON
         case .removeDaemonJSONRecord: return .removeDaemonJSONRecord
-        case .deleteImage: return .deleteImage
+        case .deleteImage, .deleteLeftover: return .deleteImage
         case .wipeDevice: return .wipeDevice
         case .removeFolders: return .removeFolders
         case .reloadSystemd: return .reloadSystemd
@@ -112,6 +116,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .giveBackDaemonJSON(let bytes, _): [.at(HostPaths.daemonJSON, on: host, bytes: bytes.count).renaming(HostPaths.daemonJSON, on: host, backup: true)]
         case .removeDaemonJSONRecord: [.removal(DaemonJSONRecord.path, on: host)]
         case .deleteImage: [.removal(teardowner.request.image, on: host)]
+        case .deleteLeftover(let leftover, _): [.removal(leftover.path, on: host)]
         case .removeFolders(_, true): [.removal(ProvisionFolderRecord.path, on: host)]
         default: []
         }
@@ -136,6 +141,7 @@ public enum TeardownStep: AppliedStep, Equatable {
             return "remove \(host.real(DaemonJSONRecord.path)) (daemon.json as it was before provision)"
                 + (givenBack ? "" : "; \(host.real(HostPaths.daemonJSON)) changed since provision edited it, so it stays as it is now")
         case .deleteImage(let path, _): return "delete \(path)"
+        case .deleteLeftover(let leftover, _): return "delete \(host.real(leftover.path)) (\(leftover.which.what)\(leftover.allocatedText))"
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
         case .removeFolders(let folders, let record):
             let list = "remove the folders provision created, each while it is empty: \(folders.map { host.real($0) }.joined(separator: ", "))"
@@ -220,6 +226,7 @@ public enum TeardownPlanner {
             }
             steps.append(.deleteImage(path: host.real(request.image), file: file))
         }
+        steps += try leftoverSteps(o, request, host)
         // Before the wipe, the last step that can refuse (its device mounted again), so that its
         // refusal leaves the rest of teardown done. The drop-in's record (older trees) counts
         // only while the drop-in is dockstore's.
@@ -244,7 +251,8 @@ public enum TeardownPlanner {
         if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
         // Nothing to take down and nothing that would set the store up at boot: like
         // `systemctl disable` on a disabled unit, nothing needs doing (no marker, no lock).
-        if steps == [.disableBoot], !o.provisionUnitEnabled { return [] }
+        // Deleting a leftover beside the image sets nothing up at boot either.
+        if steps.filter({ !$0.deletesLeftover }) == [.disableBoot], !o.provisionUnitEnabled { return steps.filter { $0 != .disableBoot } }
         return steps
     }
 

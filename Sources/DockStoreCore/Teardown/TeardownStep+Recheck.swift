@@ -23,6 +23,8 @@ extension TeardownStep {
             if let loop = try LoopDevice.devices(backing: status).first {
                 throw DockStoreError.refused("\(path) is attached to \(loop.path) again; not deleting it: detach it (losetup -d \(loop.path)) and re-run")
             }
+        case .deleteLeftover(let leftover, let file):
+            try Self.recheckLeftover(host, leftover, file)
         case .wipeDevice(let path, let uuid):
             if let mount = try MountTable.read().entries.first(where: { $0.source == path }) {
                 // The wipe is the last step: the fstab line that named the store is gone, so a

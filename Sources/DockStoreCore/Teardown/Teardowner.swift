@@ -37,6 +37,7 @@ public struct Teardowner: Sendable {
         if o.imageExists, let status = try host.statusInRoot(request.image), status.kind == .regular {
             o.imageFile = FileIdentity(status)
         }
+        o.imageLeftovers = try ImageLeftover.observe(host: host, image: request.image)
         o.provisionUnitEnabled = try host.provisionUnitEnabled()
         let mounts = try store.mounts.value()
         let target = store.mountpoint
@@ -136,6 +137,8 @@ public struct Teardowner: Sendable {
             try host.removeFile(DaemonJSONRecord.path)
         case .deleteImage(_, let file):
             try host.removeFile(request.image, ifStill: file.device, file.inode, what: "the store's image")
+        case .deleteLeftover(let leftover, let file):
+            try host.removeFile(leftover.path, ifStill: file.device, file.inode, what: leftover.which.what)
         case .wipeDevice(let path, let uuid):
             // Probed once more under the device's lock (the one udev and libblkid take), right
             // before the wipe.

@@ -37,9 +37,13 @@ extension Dockstore {
                                           deleteImage: deleteImage, wipeDevice: wipeDevice)
             let teardowner = Teardowner(host: host, request: request, settings: paths.settings)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
-            let (lock, steps) = try change.planned(host, "teardown unmounts and rewrites system files", changes: { !$0.isEmpty }) {
-                try TeardownPlanner.plan(try teardowner.observe(), request, host)
+            let (lock, planned) = try change.planned(host, "teardown unmounts and rewrites system files", changes: { !$0.steps.isEmpty }) {
+                let observed = try teardowner.observe()
+                return (steps: try TeardownPlanner.plan(observed, request, host), kept: TeardownPlanner.keptLeftovers(observed, request, host))
             }
+            let steps = planned.steps
+            // The leftovers beside the image it keeps, said whatever the plan (nothing to do, a dry run).
+            defer { planned.kept.forEach { Output.line($0) } }
             let show = StepShow<TeardownStep>(
                 nothingToDo: "Nothing of Docker's storage is set up at \(host.real(paths.mountpoint)); nothing to do.",
                 title: ["Plan (dry run, nothing changed):"], text: { $0.describe(host) })
