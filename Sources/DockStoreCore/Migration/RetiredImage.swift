@@ -3,7 +3,8 @@
 /// wait for it: it renames the image, in its own folder, to `<image>.dockstore-deleted`
 /// (atomic; no other file ever has that name) and the unlink happens after the move, in
 /// the background, or in the next `provision` or `migrate-ebs` that finds the name. A crash
-/// between the rename and the unlink leaves only that name, which the next run removes.
+/// between the rename and the unlink leaves only that name, which the next run removes (or
+/// `teardown --delete-image`, `ImageLeftover`).
 /// The store is never looked for under it, and a file a loop device still holds is never
 /// removed.
 public struct RetiredImage: Sendable {

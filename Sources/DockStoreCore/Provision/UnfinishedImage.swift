@@ -4,7 +4,8 @@
 /// the image's own name never holds a half-formatted file. A run killed before the rename
 /// leaves only the temporary name, which is dockstore's own unfinished work: the next
 /// provision removes it (a regular file no loop device holds, re-checked as it acts) and
-/// builds the image again. Nothing else is ever given that name.
+/// builds the image again; `teardown --delete-image` removes it the same way (`ImageLeftover`).
+/// Nothing else is ever given that name.
 public struct UnfinishedImage: Sendable {
     public static let suffix = ".dockstore-new"
 

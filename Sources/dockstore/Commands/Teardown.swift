@@ -8,7 +8,8 @@ extension Dockstore {
             discussion: """
                 Refuses while dockerd runs unless --stop-docker. Unmounts, detaches the loop device, removes \
                 dockstore's fstab line, the docker.service drop-in and the storage flags in DOCKER_OPTS. The \
-                image is deleted only with --delete-image; a device's signatures are wiped only with --wipe-device.
+                image, and the IMAGE.dockstore-new or IMAGE.dockstore-deleted a killed provision or move left beside \
+                it, are deleted only with --delete-image; a device's signatures are wiped only with --wipe-device.
                 """
         )
 
@@ -18,7 +19,7 @@ extension Dockstore {
         @Flag(name: .long, help: "Stop dockerd first (systemctl stop docker, or SIGTERM to its pidfile's process).")
         var stopDocker = false
 
-        @Flag(name: .long, help: "Delete the image file too.")
+        @Flag(name: .long, help: "Delete the image file too, and the unfinished or retired image a killed run left beside it.")
         var deleteImage = false
 
         @Flag(name: .long, help: "Wipe the device's signatures (like wipefs -a) after unmounting it.")
