@@ -147,4 +147,36 @@ struct TeardownLeftoverIntegrationTests {
             #expect(try tree(root) == expectedAfter(before))
         }
     }
+
+    /// The deletion re-checks the leftover at the moment it acts: a file put at its name since
+    /// the plan is kept (exit 2), and so is one a loop device was attached to since.
+    @Test func theDeletionRechecksTheLeftoverAsItActs() throws {
+        try withTestRoot { root in
+            let killed = try root.dockstore(["provision", "--size", "256M"], environment: ["DOCKSTORE_FAILPOINT": "format"])
+            try #require(killed.signal == SIGKILL)
+            let unfinished = root.image + UnfinishedImage.suffix
+            let replaced = try root.runStopped(["teardown", "--delete-image"], before: "delete-image") {
+                // Made before the rename, so it cannot reuse the leftover's inode number.
+                _ = try root.sh("echo other > '\(unfinished).swap' && mv '\(unfinished).swap' '\(unfinished)'")
+            }
+            #expect(replaced.status == 2, "\(replaced.stderr)")
+            #expect(replaced.stderr == "dockstore: \(unfinished) is another file than an image a killed provision left unfinished teardown looked at (it was replaced); not deleting it: look at it and re-run\n")
+            #expect(root.read(unfinished) == "other\n", "the file put there since is kept")
+        }
+        try withTestRoot { root in
+            let killed = try root.dockstore(["provision", "--size", "256M"], environment: ["DOCKSTORE_FAILPOINT": "format"])
+            try #require(killed.signal == SIGKILL)
+            let unfinished = root.image + UnfinishedImage.suffix
+            var loop = ""
+            let held = try root.runStopped(["teardown", "--delete-image"], before: "delete-image") {
+                loop = try root.sh("losetup -f --show '\(unfinished)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            #expect(held.status == 2, "\(held.stderr)")
+            #expect(held.stderr == "dockstore: \(unfinished) (an image a killed provision left unfinished) is attached to \(loop) now; not deleting it: detach it (losetup -d \(loop)) and re-run\n")
+            #expect(root.status(unfinished) != nil, "a file a loop device holds is kept")
+            _ = try root.sh("losetup -d \(loop)")
+            #expect(try root.dockstore(["teardown", "--delete-image"]).status == 0)
+            #expect(root.status(unfinished) == nil)
+        }
+    }
 }
