@@ -54,7 +54,7 @@ public struct CanceledReplaceTarget: Codable, Sendable, Equatable {
 
     static func write(_ records: [CanceledReplaceTarget], host: Host) throws {
         if records.isEmpty {
-            if try FileStatus.of(host.real(path)) != nil { try host.removeFile(path) }
+            if try host.statusInRoot(path) != nil { try host.removeFile(path) }
             return
         }
         try host.makeFolders(path.parent)

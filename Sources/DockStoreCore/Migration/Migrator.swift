@@ -166,7 +166,7 @@ public struct Migrator: Sendable {
 
     /// Whether the loop device reads the image (its device and inode).
     func backsImage(_ loop: LoopDevice) throws -> Bool {
-        guard let imageStatus = try FileStatus.of(host.real(image)) else { return false }
+        guard let imageStatus = try host.statusInRoot(image) else { return false }
         return loop.backingInode == imageStatus.inode && loop.backingDevice == imageStatus.device
     }
 

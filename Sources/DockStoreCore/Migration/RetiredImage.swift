@@ -33,7 +33,7 @@ public struct RetiredImage: Sendable {
     }
 
     public func leftover() throws -> Leftover {
-        guard let status = try FileStatus.of(host.real(path)) else { return .none }
+        guard let status = try host.statusInRoot(path) else { return .none }
         guard status.kind == .regular else { return .foreign(status.kind) }
         if let loop = try LoopDevice.devices(backing: status).first { return .held(loop.path) }
         return .removable(status)
@@ -44,7 +44,7 @@ public struct RetiredImage: Sendable {
     /// check when the image is gone (a re-run after the rename).
     public func checkRetirable() throws {
         let real = host.real(image)
-        guard let status = try FileStatus.of(real) else { return }
+        guard let status = try host.statusInRoot(image) else { return }
         guard status.kind == .regular else {
             throw DockStoreError.refused("\(real) is a \(status.kind.rawValue), not the image; not deleting it")
         }
@@ -59,7 +59,7 @@ public struct RetiredImage: Sendable {
     /// Renames the image to the retired name and flushes the folder, after `checkRetirable`.
     /// Nothing to do when the image is gone (a re-run after the rename).
     public func retire() throws {
-        guard try FileStatus.of(host.real(image)) != nil else { return }
+        guard try host.statusInRoot(image) != nil else { return }
         try host.renameInFolder(image.parent, from: image.lastComponent, to: path.lastComponent)
     }
 

@@ -15,12 +15,10 @@ extension Provisioner {
         let space: HostSpace
         do { space = try HostSpace.of(folder) } catch { return error }
         // Only the words of the error being returned: an unreadable image leaves its size out.
-        let used = (try? FileStatus.of(image))?.flatMap { $0.kind == .regular ? $0.allocatedBytes : nil }
+        let used = (try? host.statusInRoot(unfinishedImage.path))?.flatMap { $0.kind == .regular ? $0.allocatedBytes : nil }
         let what: String
         do {
-            try PathCalls.remove(image)
-            // The image is gone either way; a failed folder sync loses only its removal on power loss.
-            try? AtomicFile.syncFolder(folder)
+            try host.removeFile(unfinishedImage.path)
             what = "dockstore removed the new image again"
         } catch {
             let reason = (error as? DockStoreError)?.code.map(Errno.text) ?? "\(error)"

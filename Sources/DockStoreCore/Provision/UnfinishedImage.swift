@@ -34,7 +34,7 @@ public struct UnfinishedImage: Sendable {
     }
 
     public func leftover() throws -> Leftover {
-        guard let status = try FileStatus.of(host.real(path)) else { return .none }
+        guard let status = try host.statusInRoot(path) else { return .none }
         guard status.kind == .regular else { return .foreign(status.kind) }
         if let loop = try LoopDevice.devices(backing: status).first { return .held(loop.path) }
         return .removable(device: status.device, inode: status.inode, allocated: status.allocatedBytes)

@@ -92,9 +92,9 @@ public struct StoreObserver: Sendable {
             mountedSource: source, image: image, settings: settings,
             fstab: files ? .reading { try FileContents.read(HostPaths.fstab, on: host) } : Self.notAsked("fstab"),
             migrationJournal: files ? .reading { try MigrationJournal.read(host: host) } : Self.notAsked("the migration journal"),
-            reclaimOpen: files ? .reading { try FileStatus.of(host.real(ReclaimJournal.path)) != nil }
+            reclaimOpen: files ? .reading { try host.statusInRoot(ReclaimJournal.path) != nil }
                 : Self.notAsked("the reclaim journal"),
-            bootDisabled: files ? .reading { try FileStatus.of(host.real(HostPaths.bootDisabled)) != nil }
+            bootDisabled: files ? .reading { try host.statusInRoot(HostPaths.bootDisabled) != nil }
                 : Self.notAsked("the boot switch"),
             systemdRunning: parts.contains(.systemd) ? .reading {
                 let runtime = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))

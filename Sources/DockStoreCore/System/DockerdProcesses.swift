@@ -89,7 +89,7 @@ public enum DockerdProcesses {
                 var start = try startTime(pid, proc: proc)
                 // The boot time moves when the clock is set, a file's time does not: the
                 // earlier of the two is safe against a step either way.
-                if pid == pidfilePID, let written = try FileStatus.of(host.real(DockerDaemon.pidfile))?.modificationTime {
+                if pid == pidfilePID, let written = try host.statusInRoot(DockerDaemon.pidfile)?.modificationTime {
                     start = min(start, Double(written.tv_sec) + Double(written.tv_nsec) / 1e9)
                 }
                 latest = max(latest, start)

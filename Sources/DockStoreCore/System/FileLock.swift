@@ -38,7 +38,7 @@ public final class FileLock {
 
     /// Whether the lock file exists (looked at inside --root, creating nothing).
     public static func exists(_ lockPath: HostPath, on host: Host) throws -> Bool {
-        try FileStatus.of(host.real(lockPath)) != nil
+        try host.statusInRoot(lockPath) != nil
     }
 
     private static func acquire(_ lockPath: HostPath, on host: Host, path: String, opening: Opening,

@@ -53,7 +53,7 @@ extension Dockstore {
             }) else {
                 return
             }
-            if !deleteImage, try FileStatus.of(host.real(paths.image)) != nil {
+            if !deleteImage, try host.statusInRoot(paths.image) != nil {
                 Output.line("The image \(host.real(paths.image)) is kept; delete it with --delete-image.")
             }
             withExtendedLifetime(lock) {}
