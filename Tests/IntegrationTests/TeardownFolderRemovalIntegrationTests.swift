@@ -39,6 +39,36 @@ struct TeardownFolderRemovalIntegrationTests {
         }
     }
 
+    /// D3 as the attack ran it: teardown killed at each of its last unlinkat calls (strace
+    /// injects SIGKILL; the last is the removal of the record's folder), then teardown,
+    /// provision, teardown: the tree is as it was before the first provision every time.
+    @Test func aKillAtEachOfTeardownsLastRemovalsConverges() throws {
+        let strace = "/usr/bin/strace"
+        try #require(FileManager.default.isExecutableFile(atPath: strace), "strace is installed by scripts/setup")
+        var count = 0
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            let trace = root.path + "/.trace"
+            _ = try root.run(strace, ["-f", "-qq", "-o", trace, "-e", "trace=unlinkat", TestRoot.binary, "teardown", "--delete-image", "--root", root.path])
+            count = (root.read(trace) ?? "").split(separator: "\n").filter { $0.contains("unlinkat(") }.count
+        }
+        try #require(count >= 3, "teardown removes files and folders with unlinkat")
+        for kill in (count - 2)...count {
+            try withTestRoot { root in
+                let before = FolderRecordIntegrationTests.folders(root)
+                try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+                _ = try root.run(strace, ["-f", "-qq", "-o", "/dev/null", "-e", "trace=unlinkat", "-e", "inject=unlinkat:signal=KILL:when=\(kill)",
+                                          TestRoot.binary, "teardown", "--delete-image", "--root", root.path])
+                for arguments in [["teardown", "--delete-image"], ["provision", "--size", "512M"], ["teardown", "--delete-image"]] {
+                    let result = try root.dockstore(arguments)
+                    #expect(result.status == 0, "unlinkat #\(kill), \(arguments): \(result.stderr)")
+                }
+                let after = FolderRecordIntegrationTests.folders(root)
+                #expect(after == before, "unlinkat #\(kill) of \(count): \(after.symmetricDifference(before).sorted())")
+            }
+        }
+    }
+
     /// D3 too: after the kill, provision (any changing command) sweeps the temporary folder
     /// first; its teardown then leaves the tree as it was.
     @Test func aProvisionAfterTheKillSweepsTheTemporaryFolder() throws {
