@@ -11,7 +11,7 @@ public enum StepCatalog {
     public static var scenarios: [Scenario] {
         [Scenario(name: "grow", failpoints: GrowStep.Kind.ids),
          Scenario(name: "backend", failpoints: BackendStep.Kind.ids),
-         Scenario(name: "teardown", failpoints: TeardownStep.Kind.ids),
+         Scenario(name: "teardown", failpoints: TeardownStep.failpoints),
          Scenario(name: "reclaim", failpoints: ReclaimStep.failpoints),
          Scenario(name: "provision", failpoints: ProvisionStep.failpoints(device: false)),
          Scenario(name: "provision --device", failpoints: ProvisionStep.failpoints(device: true))]

@@ -87,8 +87,10 @@ extension Host {
     /// file in the innermost, whose bytes `accepts`; each a plain folder or regular file (one
     /// link) of the user dockstore runs as, with no permission beyond the chain's modes, on the
     /// parent's filesystem. Anything else is `.foreign` with the reason, and nothing is removed.
-    /// Without `removing`, only looks.
-    func sweepFolderChain(_ chain: NewFolderChain, accepts: ([UInt8]) -> Bool, removing: Bool = true) throws -> FolderChainLeftover {
+    /// Without `removing`, only looks. With `inPlace`, looks at the chain under its own name
+    /// instead (teardown, before it renames the chain to the temporary name: `retireFolderChain`).
+    func sweepFolderChain(_ chain: NewFolderChain, accepts: ([UInt8]) -> Bool, removing: Bool = true,
+                          inPlace: Bool = false) throws -> FolderChainLeftover {
         let parent: Int32
         switch try openInRoot(chain.folder.parent, O_RDONLY | O_DIRECTORY) {
         case .success(let fd): parent = fd
@@ -99,7 +101,7 @@ extension Host {
         let parentShown = real(chain.folder.parent)
         var walk = FolderChainWalk(device: try FolderChainWalk.status(parent, shown: parentShown).st_dev)
         defer { walk.closeAll() }
-        let names = [chain.temporary] + chain.below
+        let names = [inPlace ? chain.folder.lastComponent : chain.temporary] + chain.below
         var (dir, shown) = (parent, parentShown)
         var holdsFile = false
         walking: for (index, name) in names.enumerated() {

@@ -58,8 +58,11 @@ public enum TeardownStep: AppliedStep, Equatable {
     /// Removes each of these folders provision created (`ProvisionFolderRecord`, and the
     /// drop-in's record of older trees) that is empty, still a folder and owned as the record is,
     /// deepest first; a folder with anything in it stays. With `record`, the record goes after
-    /// the others, then the recorded folders that hold it (/var/lib/dockstore) while empty.
-    case removeFolders([HostPath], record: Bool)
+    /// the others, then the recorded folders that hold it (/var/lib/dockstore) while empty: when
+    /// they hold nothing but the record, renamed away with it at once and removed
+    /// (`Host.retireFolderChain`). `notMade`: folders the record names that teardown cannot judge
+    /// provision's (`ProvisionFolderRecord.isMade`); they stay, each with a line saying why.
+    case removeFolders([HostPath], record: Bool, notMade: [HostPath] = [])
     /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
     case wipeDevice(path: String, uuid: String)
     case reloadSystemd
@@ -79,7 +82,14 @@ public enum TeardownStep: AppliedStep, Equatable {
         case removeFolders = "folders"
         case wipeDevice = "wipe-device"
         case reloadSystemd = "daemon-reload"
+
+        /// The failpoints inside the step: folders' between renaming the record's folder chain
+        /// to its temporary name and removing it.
+        public var inner: [String] { self == .removeFolders ? [ProvisionFolderRecord.retireFailpoint] : [] }
     }
+
+    /// Every failpoint teardown can reach, each step's inner ones before its own.
+    public static var failpoints: [String] { Kind.allCases.flatMap { $0.inner + [$0.rawValue] } }
 
     public var kind: Kind {
         switch self {
@@ -117,7 +127,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .removeDaemonJSONRecord: [.removal(DaemonJSONRecord.path, on: host)]
         case .deleteImage: [.removal(teardowner.request.image, on: host)]
         case .deleteLeftover(let leftover, _): [.removal(leftover.path, on: host)]
-        case .removeFolders(_, true): [.removal(ProvisionFolderRecord.path, on: host)]
+        case .removeFolders(_, true, _): [.removal(ProvisionFolderRecord.path, on: host)]
         default: []
         }
     }
@@ -143,11 +153,14 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .deleteImage(let path, _): return "delete \(path)"
         case .deleteLeftover(let leftover, _): return "delete \(host.real(leftover.path)) (\(leftover.which.what)\(leftover.allocatedText))"
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
-        case .removeFolders(let folders, let record):
-            let list = "remove the folders provision created, each while it is empty: \(folders.map { host.real($0) }.joined(separator: ", "))"
-            guard record else { return list }
-            let recordText = "remove \(host.real(ProvisionFolderRecord.path)), the record of the folders provision created"
-            return folders.isEmpty ? recordText : list + "; " + recordText
+        case .removeFolders(let folders, let record, let notMade):
+            var parts: [String] = []
+            if !folders.isEmpty { parts.append("remove the folders provision created, each while it is empty: \(folders.map { host.real($0) }.joined(separator: ", "))") }
+            if record { parts.append("remove \(host.real(ProvisionFolderRecord.path)), the record of the folders provision created") }
+            if !notMade.isEmpty {
+                parts.append("keep \(notMade.map { host.real($0) }.joined(separator: ", ")), which the record names but which is neither a folder provision makes for its files nor this teardown's mountpoint")
+            }
+            return parts.joined(separator: "; ")
         case .reloadSystemd: return "systemctl daemon-reload"
         }
     }
@@ -232,9 +245,12 @@ public enum TeardownPlanner {
         // only while the drop-in is dockstore's.
         let dropInFolders: [HostPath]
         if case .dockstore? = o.dropIn { dropInFolders = o.createdFolders } else { dropInFolders = [] }
+        // Only folders provision can have made for this store (`ProvisionFolderRecord.isMade`).
         let folders = ProvisionFolderRecord.merging(o.folderRecord ?? [], dropInFolders)
         if !folders.isEmpty || o.folderRecord != nil {
-            steps.append(.removeFolders(folders.sorted { $0.components.count > $1.components.count }, record: o.folderRecord != nil))
+            let made = folders.filter { ProvisionFolderRecord.isMade($0, mountpoint: request.mountpoint) }
+            steps.append(.removeFolders(made.sorted { $0.components.count > $1.components.count }, record: o.folderRecord != nil,
+                                        notMade: folders.filter { !made.contains($0) }))
         }
         if request.wipeDevice {
             guard let device = o.device else {

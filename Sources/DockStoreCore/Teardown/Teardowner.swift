@@ -86,11 +86,15 @@ public struct Teardowner: Sendable {
         do {
             try StepEngine.apply(steps, in: self, progress: { step in
                 if case .stopDocker = step { stopped = step }
-                guard case .removeFolders(_, let record) = step else { return progress(step) }
+                guard case .removeFolders(_, let record, _) = step else { return progress(step) }
                 if !folders.removed.isEmpty || record { progress(.removeFolders(folders.removed, record: record)) }
                 folders.kept.forEach(kept)
             }) { step in
-                if case .removeFolders(let planned, let record) = step { folders = try removeFolders(planned, record: record) } else { try act(step) }
+                if case .removeFolders(let planned, let record, let notMade) = step {
+                    folders = try removeFolders(planned, record: record, notMade: notMade)
+                } else {
+                    try act(step)
+                }
             }
         } catch let error as DockStoreError {
             guard case .stopDocker(let pid, let viaSystemd)? = stopped else { throw error }
@@ -124,8 +128,8 @@ public struct Teardowner: Sendable {
             try host.removeFile(HostPaths.fstab)
         case .removeDropIn:
             try host.removeFile(HostPaths.dockerDropIn)
-        case .removeFolders(let folders, let record):
-            _ = try removeFolders(folders, record: record)
+        case .removeFolders(let folders, let record, let notMade):
+            _ = try removeFolders(folders, record: record, notMade: notMade)
         case .writeSysconfig(let bytes, _, let basis):
             try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
         case .removeSysconfig:

@@ -29,7 +29,7 @@ extension Dockstore {
 
         func run() throws {
             if change.listFailpoints {
-                TeardownStep.Kind.ids.forEach { Output.line($0) }
+                TeardownStep.failpoints.forEach { Output.line($0) }
                 return
             }
             let host = try global.host()
