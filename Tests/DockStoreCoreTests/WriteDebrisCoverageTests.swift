@@ -26,6 +26,7 @@ struct WriteDebrisCoverageTests {
             "DaemonJSONRecord.path": .file(DaemonJSONRecord.path),
             "path": .forwarded(helper: "write(", alsoIn: ["DockStoreCore/Provision/Provisioner+FolderRecord.swift"]),
         ],
+        "DockStoreCore/Provision/Provisioner+FormatRecord.swift": ["FormatRecord.path": .file(FormatRecord.path)],
         "DockStoreCore/Provision/InterruptedReplace.swift": ["MigrationJournal.path": .file(MigrationJournal.path)],
         "DockStoreCore/Migration/Migrator+Replace.swift": ["Self.journal": .file(Migrator.journal)],
         "DockStoreCore/Migration/Migrator.swift": ["Self.journal": .file(Migrator.journal), "HostPaths.fstab": .file(HostPaths.fstab)],

@@ -22,6 +22,11 @@ public struct DeviceObservation: Sendable, Equatable {
     /// partial copy the canceled replace wrote (read only for data no signature describes,
     /// without --force): dockstore's own leftover, formatted without --force.
     public var canceledReplaceTarget: CanceledReplaceTarget? = nil
+    /// What names the device across a reboot (`DeviceIdentity`); nil when it has nothing
+    /// dockstore trusts.
+    public var identity: DeviceIdentity? = nil
+    /// The write-ahead record of a format a killed run began (`FormatRecord`), whichever device it names.
+    public var formatRecord: FormatRecord? = nil
 
     /// No defaults: an observation says what was seen, or the planner refuses (tests build
     /// theirs with a helper of their own).

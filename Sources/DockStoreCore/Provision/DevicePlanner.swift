@@ -26,6 +26,8 @@ enum DevicePlanner {
         }
         var steps: [ProvisionStep] = []
         var uuid = device.newUUID
+        let resumed = resumesFormat(device, fs, request.label) ? device.formatRecord : nil
+        var recordedUUID = device.formatRecord?.uuid
         if !mounted {
             if device.readOnly {
                 throw DockStoreError.refused("refusing: \(label) is read-only; attach the volume read-write")
@@ -35,9 +37,21 @@ enum DevicePlanner {
                 uuid = existing
             case .blank:
                 try checkSize(device, fs, label)
+                if let record = formatRecord(device, fs, request.label) {
+                    // Written ahead of the format, so a run killed inside mkfs is finished by the next.
+                    uuid = record.uuid
+                    recordedUUID = record.uuid
+                    if record != device.formatRecord { steps.append(.recordFormat(record)) }
+                }
                 steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: false, volumeID: device.device.volumeID))
             case .ambivalent, .unreadable:
                 throw DockStoreError.refused("refusing: \(label) is \(device.content.summary); dockstore formats only a device it can read and knows to be blank")
+            case .unrecognizedData where resumed != nil:
+                // A format a killed run began on this very device (its record names the
+                // device's identity and size): mkfs wrote part of it. Finished with the recorded UUID.
+                try checkSize(device, fs, label)
+                uuid = resumed?.uuid ?? uuid
+                steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: true, volumeID: device.device.volumeID))
             case .unrecognizedData where device.canceledReplaceTarget != nil:
                 // The partial copy migrate-ebs --abort recorded, still exactly as it left it.
                 try checkSize(device, fs, label)
@@ -52,10 +66,31 @@ enum DevicePlanner {
         } else if case .signature(_, let existing?, _) = device.content {
             uuid = existing
         }
+        // The record is done with once the format it names is there (planned after the fstab line).
+        var after: [ProvisionStep] = []
+        if let recordedUUID, recordedUUID.lowercased() == uuid.lowercased() {
+            after.append(.forgetFormat(uuid: recordedUUID))
+        }
         return ProvisionPlanner.StorePlan(
-            steps: steps, mountSource: device.device.path, fstabSource: "UUID=\(uuid)",
+            steps: steps, afterFstab: after, mountSource: device.device.path, fstabSource: "UUID=\(uuid)",
             fstabAliases: [device.device.path, device.device.requested, "/dev/disk/by-uuid/\(uuid)", "LABEL=\(request.label)"],
             fstype: fs.rawValue, fsckPass: fs.fsckPass, storageDriver: fs.storageDriver)
+    }
+
+    /// The record to write before formatting the blank device: the one already there when it
+    /// names this device (a re-run keeps its UUID), else a new one; nil for a device without an
+    /// identity dockstore trusts (no record: a killed format of it stays refused).
+    static func formatRecord(_ device: DeviceObservation, _ fs: DeviceFilesystem, _ label: String) -> FormatRecord? {
+        guard let identity = device.identity else { return nil }
+        if resumesFormat(device, fs, label), let record = device.formatRecord { return record }
+        return FormatRecord(identity: identity, size: device.size, filesystem: fs.rawValue, label: label,
+                            uuid: device.newUUID, device: device.device.path)
+    }
+
+    /// Whether the format record names this device (its identity and size) and this format.
+    static func resumesFormat(_ device: DeviceObservation, _ fs: DeviceFilesystem, _ label: String) -> Bool {
+        guard let identity = device.identity, let record = device.formatRecord else { return false }
+        return record.names(identity, size: device.size, filesystem: fs, label: label)
     }
 
     static func holdsStore(_ content: BlockContent, _ fs: DeviceFilesystem, _ label: String) -> Bool {

@@ -14,10 +14,13 @@ public enum FormatRecheck {
     /// `provision --device`: blank formats; the planned filesystem with the store's label is
     /// done; anything else is formatted only with `wipe`, and what cannot be read never is.
     /// `wipe` without `forced` is planned only for the partial copy a canceled migrate-ebs
-    /// replace left: `isCanceledTarget` says whether the device is still exactly that.
+    /// replace left: `isCanceledTarget` says whether the device is still exactly that; and for
+    /// the format a killed run began: `isRecordedFormat` says whether the `FormatRecord` still
+    /// names this device, its size and the planned UUID.
     public static func device(_ content: BlockContent, filesystem: DeviceFilesystem, label: String,
                               wipe: Bool, forced: Bool, device: String,
-                              isCanceledTarget: () throws -> Bool) throws -> Action {
+                              isCanceledTarget: () throws -> Bool,
+                              isRecordedFormat: () throws -> Bool = { false }) throws -> Action {
         switch content {
         case .signature(let type, _, let existing) where type == filesystem.rawValue && existing == label:
             return .done
@@ -28,8 +31,8 @@ public enum FormatRecheck {
                 throw DockStoreError.refused("refusing: \(device) now holds \(content.summary); it was blank when dockstore looked; nothing was changed: re-run to look again")
             }
             if !forced {
-                guard content == .unrecognizedData, try isCanceledTarget() else {
-                    throw DockStoreError.refused("refusing: \(device) now holds \(content.summary), no longer the partial copy a canceled migrate-ebs replace left; nothing was changed: re-run to look again")
+                guard content == .unrecognizedData, try isRecordedFormat() || isCanceledTarget() else {
+                    throw DockStoreError.refused("refusing: \(device) now holds \(content.summary), no longer the partial copy a canceled migrate-ebs replace left nor the unfinished format dockstore recorded; nothing was changed: re-run to look again")
                 }
             }
             return .wipeThenFormat

@@ -27,6 +27,10 @@ public struct ProvisionObserver: Sendable {
                 seen.canceledReplaceTarget = try CanceledReplaceTarget.recognizing(seen.device.path, volumeID: seen.device.volumeID?.description,
                                                                                    storeUUID: nil, host: host)
             }
+            if seen.kind == .blockDevice {
+                seen.identity = try DeviceIdentity.of(seen.device)
+                seen.formatRecord = try FormatRecord.read(host: host)
+            }
             return seen
         }
 

@@ -71,6 +71,7 @@ public enum ProvisionPlanner {
             steps.append(.mount(source: store.mountSource, fstype: store.fstype, options: entry.options.joined(separator: ",")))
         }
         if let fstabStep { steps.append(fstabStep) }
+        steps += store.afterFstab
 
         // The folders it creates are recorded ahead, in their own file (`folderRecordStep`); a
         // record in the drop-in's first line, as provision wrote it before, moves there when
@@ -101,6 +102,8 @@ public enum ProvisionPlanner {
     /// What the image or device part of the plan decided.
     struct StorePlan {
         var steps: [ProvisionStep]
+        /// Planned after the fstab line: `forget-format-record`.
+        var afterFstab: [ProvisionStep] = []
         var mountSource: String
         var fstabSource: String
         var fstabAliases: [String]

@@ -13,13 +13,16 @@ extension ProvisionStep {
             try provisioner.refuseImageWithOtherNames(newImage: newImage)
             let target = provisioner.formatTarget(newImage: newImage)
             _ = try FormatRecheck.image(BlockProbe.probe(target), uuid: uuid, image: target)
-        case .formatDevice(let filesystem, _, let wipe, let volumeID):
+        case .recordFormat(let record):
+            try provisioner.recheckFormatRecord(record)
+        case .formatDevice(let filesystem, let uuid, let wipe, let volumeID):
             let device = try provisioner.plannedDevice(volumeID: volumeID)
             try BlockDevice.checkNotInUse(device.path)
             try Self.refuseBtrfsMember(device)
             _ = try FormatRecheck.device(BlockProbe.probe(device.path), filesystem: filesystem, label: provisioner.request.label,
                                          wipe: wipe, forced: provisioner.request.device?.force == true, device: device.label,
-                                         isCanceledTarget: { try provisioner.isCanceledTarget(device) })
+                                         isCanceledTarget: { try provisioner.isCanceledTarget(device) },
+                                         isRecordedFormat: { try provisioner.isRecordedFormat(device, uuid: uuid) })
         default:
             break
         }

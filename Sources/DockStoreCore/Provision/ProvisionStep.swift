@@ -14,6 +14,9 @@ public enum ProvisionStep: AppliedStep, Equatable {
     case format(label: String, uuid: String, newImage: Bool)
     /// Checks the new image holds the btrfs with `uuid`, then renames it onto the image's name.
     case installImage(uuid: String)
+    /// Writes the format's write-ahead record (`FormatRecord`) for the blank device, right
+    /// before `formatDevice`, so a run killed inside mkfs is finished by the next one.
+    case recordFormat(FormatRecord)
     /// Formats the device, wiping its signatures first when `wipe` (`--force`); `volumeID` is
     /// the EBS volume the plan saw there (nil for a device without one), re-checked before it acts.
     case formatDevice(filesystem: DeviceFilesystem, uuid: String, wipe: Bool, volumeID: EBSVolumeID?)
@@ -26,6 +29,9 @@ public enum ProvisionStep: AppliedStep, Equatable {
     case writeDaemonJSON(bytes: [UInt8], change: String, basis: FileBasis)
     case writeSysconfig(bytes: [UInt8], change: String, basis: FileBasis)
     case reloadSystemd
+    /// Removes the format record once the filesystem it names (`uuid`) is on the device and
+    /// the fstab line names it.
+    case forgetFormat(uuid: String)
     /// Removes /etc/dockstore.disabled, which teardown left.
     case enableBoot
 
@@ -36,10 +42,12 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case allocateImage = "create-image"
         case format
         case installImage = "install-image"
+        case recordFormat = "format-record"
         case formatDevice = "format-device"
         case createMountpoint = "create-mountpoint"
         case mount
         case writeFstab = "fstab"
+        case forgetFormat = "forget-format-record"
         case writeDropIn = "drop-in"
         case writeDaemonJSON = "daemon-json"
         case writeSysconfig = "sysconfig"
@@ -54,7 +62,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         public func runs(device: Bool) -> Bool {
             switch self {
             case .removeUnfinishedImage, .allocateImage, .format, .installImage: return !device
-            case .formatDevice: return device
+            case .recordFormat, .formatDevice, .forgetFormat: return device
             default: return true
             }
         }
@@ -70,7 +78,9 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .allocateImage: return .allocateImage
         case .format: return .format
         case .installImage: return .installImage
+        case .recordFormat: return .recordFormat
         case .formatDevice: return .formatDevice
+        case .forgetFormat: return .forgetFormat
         case .createMountpoint: return .createMountpoint
         case .mount: return .mount
         case .writeFstab: return .writeFstab
@@ -100,6 +110,10 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .removeUnfinishedImage: return [.removal(provisioner.unfinishedImage.path, on: host)]
         case .allocateImage(_, _, let existing):
             return [.inRoot(existing ? request.image : provisioner.unfinishedImage.path, on: host, bytes: 0, makesFolders: false)]
+        case .recordFormat:
+            let path = FormatRecord.path
+            return [.inRoot(path, on: host, bytes: FormatRecord.roomBytes, makesFolders: true).renaming(path, on: host, backup: false)]
+        case .forgetFormat: return [.removal(FormatRecord.path, on: host)]
         case .createMountpoint: return [.inRoot(request.mountpoint, on: host, bytes: 0, makesFolders: false)]
         case .writeFstab(let bytes, _, _):
             return [.inRoot(HostPaths.fstab, on: host, bytes: bytes.count, makesFolders: true).renaming(HostPaths.fstab, on: host, backup: true)]
@@ -131,6 +145,11 @@ public enum ProvisionStep: AppliedStep, Equatable {
             return "format \(newImage ? temporary : image) as btrfs, label '\(label)', UUID \(uuid) (mkfs.btrfs)"
         case .installImage(let uuid):
             return "check that \(temporary) holds the btrfs \(uuid) (libblkid), then rename it to \(image)"
+        case .recordFormat(let record):
+            let device = request.device?.spec.description ?? "the device"
+            return "record in \(host.real(FormatRecord.path)), before formatting, that \(device) (\(record.identity.summary), \(record.size) bytes) is being formatted as \(record.filesystem) UUID \(record.uuid), so a run killed inside mkfs is finished by the next"
+        case .forgetFormat(let uuid):
+            return "remove \(host.real(FormatRecord.path)): the format it records (UUID \(uuid)) is done"
         case .formatDevice(let filesystem, let uuid, let wipe, _):
             let device = request.device?.spec.description ?? "the device"
             return (wipe ? "wipe every signature on \(device), then " : "") + "format \(device) as \(filesystem.rawValue), label '\(request.label)', UUID \(uuid)"

@@ -106,6 +106,10 @@ public struct Provisioner: Sendable {
                     throw DockStoreError.refused("\(mountpoint) appeared and is not a folder")
                 }
             }
+        case .recordFormat(let record):
+            try writeFormatRecord(record)
+        case .forgetFormat:
+            try host.removeFile(FormatRecord.path)
         case .formatDevice(let filesystem, let uuid, let wipe, let volumeID):
             try formatDevice(filesystem, uuid: uuid, wipe: wipe, volumeID: volumeID)
         case .mount(let source, let fstype, let options):
@@ -153,7 +157,8 @@ public struct Provisioner: Sendable {
         let locked = try BlockDevice(path: device.path, lock: true)
         switch try FormatRecheck.device(BlockProbe.probe(device.path), filesystem: filesystem, label: request.label,
                                         wipe: wipe, forced: request.device?.force == true, device: device.label,
-                                        isCanceledTarget: { try isCanceledTarget(device) }) {
+                                        isCanceledTarget: { try isCanceledTarget(device) },
+                                        isRecordedFormat: { try isRecordedFormat(device, uuid: uuid) }) {
         case .done: return
         case .format: break
         case .wipeThenFormat: try locked.wipeSignatures()

@@ -214,8 +214,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             for step in plan.steps {
                 let text = step.describe(request, host)
                 switch step {
+                case .forgetFormat: status.warnings.append("pending: \(text); the next provision does it")
                 case .removeUnfinishedImage: status.warnings.append("pending: \(text); the next provision does it")
-                case .allocateImage, .format, .installImage, .formatDevice: status.problems.append("the store is not ready: \(text) is pending")
+                case .allocateImage, .format, .installImage, .recordFormat, .formatDevice: status.problems.append("the store is not ready: \(text) is pending")
                 case .createMountpoint, .mount: status.problems.append("not mounted: \(text) is pending")
                 case .writeFstab(_, let change, _): status.fstab = change; status.problems.append("fstab: \(change)")
                 case .writeDropIn(_, let change, _): status.dropIn = change; status.problems.append("docker.service drop-in: \(change)")

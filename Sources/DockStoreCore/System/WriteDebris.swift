@@ -19,7 +19,7 @@ public enum WriteDebris {
         HostPaths.fstab, HostPaths.sysconfigDocker, HostPaths.daemonJSON, HostPaths.dockerDropIn,
         HostPaths.bootDisabled, MigrationJournal.path, CanceledReplaceTarget.path, ProvisionFolderRecord.path,
         DaemonJSONRecord.path, ReclaimJournal.path, LastReclaimRecord.path, DeviceErrorLedger.defaultPath,
-        OrphanTallyCache.defaultPath,
+        OrphanTallyCache.defaultPath, FormatRecord.path,
     ]
 
     public static func sweep(host: Host) {

@@ -1,0 +1,60 @@
+import FoundationEssentials
+
+/// The write-ahead record of `provision --device`'s format (/var/lib/dockstore/format-record.json):
+/// written by the `format-record` step right before `format-device`, only for a device proven
+/// blank (never for a `--force` wipe: the admin re-runs that with --force), and only for a device
+/// with a `DeviceIdentity`. It names the device's identity, its size in bytes, the filesystem,
+/// label and UUID the format creates (mkfs -U).
+///
+/// A run killed inside mkfs leaves the device blank or holding bytes no known signature
+/// describes (mkfs.btrfs writes its real superblock magic last); the next run formats such a
+/// device only while this record names its identity and size. Anything libblkid recognises
+/// (another filesystem, a partition table) stays refused: someone put data there since. The
+/// `forget-format-record` step removes it after the store's fstab line is written, and when a
+/// run finds the device holding the recorded filesystem. A record naming a device that is not
+/// attached is kept and has no effect; teardown removes it.
+public struct FormatRecord: Codable, Sendable, Equatable {
+    public var identity: DeviceIdentity
+    public var size: UInt64
+    public var filesystem: String
+    public var label: String
+    public var uuid: String
+    /// Its kernel name when recorded: shown to people, never used to find it.
+    public var device: String
+
+    public static let path = HostPath.known("/var/lib/dockstore/format-record.json")
+    /// The room the write preflight counts for it: the record is a few hundred bytes.
+    public static let roomBytes = 1024
+
+    public init(identity: DeviceIdentity, size: UInt64, filesystem: String, label: String, uuid: String, device: String) {
+        self.identity = identity
+        self.size = size
+        self.filesystem = filesystem
+        self.label = label
+        self.uuid = uuid
+        self.device = device
+    }
+
+    /// Whether this record names the device seen now (identity and size) and the format asked
+    /// for (filesystem and label): a killed format of it may be finished.
+    public func names(_ identity: DeviceIdentity?, size: UInt64, filesystem: DeviceFilesystem, label: String) -> Bool {
+        identity == self.identity && size == self.size && filesystem.rawValue == self.filesystem && label == self.label
+    }
+
+    public func encoded() throws -> [UInt8] { Array(try JSONText.encode(self, pretty: false).utf8) + [UInt8(ascii: "\n")] }
+
+    /// The record, nil when there is none; a file dockstore cannot read is refused (a damaged
+    /// record only ever refuses: the device then reads as holding data).
+    public static func read(host: Host) throws -> FormatRecord? {
+        guard let bytes = try FileContents.read(path, on: host) else { return nil }
+        return try decode(bytes, shownAs: host.real(path))
+    }
+
+    static func decode(_ bytes: [UInt8], shownAs path: String) throws -> FormatRecord {
+        do {
+            return try JSONDecoder().decode(FormatRecord.self, from: Data(bytes))
+        } catch {
+            throw DockStoreError.refused("\(path) is not a format record dockstore can read; remove it (a device a killed format left is then refused as holding data)")
+        }
+    }
+}
