@@ -106,7 +106,24 @@ public struct ProvisionObserver: Sendable {
         }
         observation.missingFolders = missing
         observation.folderRecord = try FileContents.read(ProvisionFolderRecord.path, on: host)
+        observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath)
         return observation
+    }
+
+    /// The btrfs mounts inside the root that are a store dockstore set up, elsewhere than the
+    /// mountpoint asked for (`StoreElsewhere.find`): only btrfs loop mounts inside the root are probed.
+    func storesElsewhere(_ request: ProvisionRequest, mounts: [MountEntry], store: StoreObservation,
+                         image: String) throws -> [StoreElsewhere] {
+        let candidates = try mounts.filter { $0.fstype == "btrfs" && StoreElsewhere.inside($0.target, root: host.root) }
+            .compactMap { entry -> StoreElsewhere.Candidate? in
+                guard let backing = try LoopDevice.backingFile(of: entry.source) else { return nil }
+                guard case .signature("btrfs", let uuid, let label) = BlockProbe.probe(entry.source) else {
+                    return StoreElsewhere.Candidate(entry: entry, label: nil, uuid: nil, backingFile: backing)
+                }
+                return StoreElsewhere.Candidate(entry: entry, label: label, uuid: uuid, backingFile: backing)
+            }
+        return StoreElsewhere.find(candidates, root: host.root, mountpoint: store.mountpoint,
+                                   mountedDevice: try store.mount()?.device, image: image, label: request.label)
     }
 
     /// The path with its folders' symlinks resolved (the mount table holds canonical paths);

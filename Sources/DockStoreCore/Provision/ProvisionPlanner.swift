@@ -8,6 +8,10 @@ public enum ProvisionPlanner {
         if let bytes = observed.dropIn, case .foreign(let reason) = DockerDropIn.ownership(of: bytes) {
             throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
         }
+        // One store per root: a store dockstore set up mounted elsewhere in it refuses first.
+        if let other = observed.storesElsewhere.first {
+            throw other.refusal(asked: host.real(request.mountpoint), host: host)
+        }
         let mounted = try checkMountpoint(observed, request, host)
 
         // The store: what to create or format, what to mount, how fstab names it.
