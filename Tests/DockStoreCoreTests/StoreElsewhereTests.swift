@@ -32,6 +32,7 @@ import Testing
         Row(name: "a bind mount of the store at the mountpoint (same st_dev)", device: 7, mountedDevice: 7, fires: false),
         Row(name: "over the image asked for (provision's own refusal names it)", backing: "/r/srv/store.img", fires: false),
         Row(name: "the image asked for, deleted while mounted", backing: "/r/srv/store.img (deleted)", fires: false),
+        Row(name: "a copy of the image asked for (its btrfs UUID), mounted elsewhere", uuid: "asked", fires: false),
         Row(name: "another label", label: "data", fires: false),
         Row(name: "no label", label: nil, fires: false),
         Row(name: "unreadable (no UUID)", uuid: nil, fires: false),
@@ -49,7 +50,7 @@ import Testing
         let root = row.root
         let found = StoreElsewhere.find([candidate], root: root, mountpoint: root == "/" ? "/srv/docker" : "/r/srv/docker",
                                         mountedDevice: row.mountedDevice, image: root == "/" ? "/srv/store.img" : "/r/srv/store.img",
-                                        label: "docker")
+                                        imageUUID: "asked", label: "docker")
         #expect(found == (row.fires ? [StoreElsewhere(target: row.target, source: "/dev/loop3", image: row.backing ?? "", uuid: row.uuid ?? "")] : []))
     }
 

@@ -8,8 +8,9 @@
 /// runs provision and a refusal there leaves the instance without Docker: a btrfs with
 /// dockstore's label, on a loop device whose backing file lies inside --root, mounted inside
 /// --root, not at or under the mountpoint asked for, not the filesystem mounted there (a bind
-/// mount of it, or the mountpoint reached through a link, has the same st_dev), and not over
-/// the image asked for (provision's own refusal names that one).
+/// mount of it, or the mountpoint reached through a link, has the same st_dev), not over the
+/// image asked for (provision's own refusal names that one), and not a copy of that image's
+/// btrfs (its UUID: a copy mounted elsewhere is not a second store and does not stop it).
 public struct StoreElsewhere: Sendable, Equatable {
     /// Where it is mounted (real path).
     public var target: String
@@ -49,16 +50,17 @@ public struct StoreElsewhere: Sendable, Equatable {
 
     /// The mounts that are a store dockstore set up elsewhere in the root, one per filesystem.
     /// `mountpoint` and `image` are the real paths asked for; `mountedDevice` the st_dev of
-    /// what is mounted at the mountpoint (nil when nothing is).
+    /// what is mounted at the mountpoint (nil when nothing is); `imageUUID` the btrfs UUID the
+    /// image asked for holds.
     public static func find(_ candidates: [Candidate], root: String, mountpoint: String, mountedDevice: UInt64?,
-                            image: String, label: String) -> [StoreElsewhere] {
+                            image: String, imageUUID: String? = nil, label: String) -> [StoreElsewhere] {
         var found: [StoreElsewhere] = []
         var seen: Set<UInt64> = []
         for candidate in candidates {
             let entry = candidate.entry
             guard entry.fstype == "btrfs", candidate.label == label, let uuid = candidate.uuid,
                   let backing = candidate.backingFile, inside(backing, root: root),
-                  backing != image, backing != image + " (deleted)",
+                  backing != image, backing != image + " (deleted)", uuid != imageUUID,
                   inside(entry.target, root: root), entry.target != mountpoint, !entry.target.hasPrefix(mountpoint + "/"),
                   entry.device != mountedDevice, !seen.contains(entry.device) else { continue }
             seen.insert(entry.device)
