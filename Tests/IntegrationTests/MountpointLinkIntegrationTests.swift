@@ -1,10 +1,12 @@
+import DockStoreCore
 import Foundation
 import Testing
 
 /// A mountpoint in the tree that is a link (absolute, or relative with `..` past the root) is
 /// read inside --root: `check` and `backend` see what is mounted at the tree's folder the link
 /// names, never the host's folder of the same name (issue 15 item 4). Both directions: the
-/// btrfs at the host's folder only, then at the tree's folder only.
+/// btrfs at the host's folder only, then at the tree's folder only. `status` and `grow` too
+/// (they and every command built on `StoreObserver` read the mountpoint the same way).
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct MountpointLinkIntegrationTests {
     /// The link's name and its target for the folder `path`.
@@ -43,6 +45,49 @@ struct MountpointLinkIntegrationTests {
             #expect(write.status == (btrfsInTree ? 0 : 2), "\(name): \(write.stdout) \(write.stderr)")
             if !btrfsInTree { #expect(write.stderr.contains("is on ext4"), "\(name): \(write.stderr)") }
             try root.sh("umount '\(ext4At)' && umount '\(btrfsAt)'")
+        }
+    }
+
+    @Test(arguments: [false, true], [false, true])
+    func statusAndGrowReadTheTreesFolder(_ relative: Bool, _ btrfsInTree: Bool) throws {
+        try withTestRoot { root in
+            let tree = root.path + "/tree"
+            let hostFolder = root.path + "/host/mp"
+            let treeFolder = tree + hostFolder
+            try root.sh("mkdir -p '\(tree)/etc/sysconfig' '\(tree)/var/lib' '\(tree)/run' '\(hostFolder)' '\(treeFolder)'"
+                        + " && touch '\(tree)/etc/fstab'"
+                        + " && ln -s '\(Self.link(relative, hostFolder).1)' '\(tree)/var/lib/docker'")
+            var disk = ""
+            let btrfs = try root.attachDisk(megabytes: 300) { disk = $0; try root.sh("mkfs.btrfs -q '\($0)'") }
+            let uuid = ProvisionElsewhereIntegrationTests.uuid(btrfs)
+            let btrfsAt = btrfsInTree ? treeFolder : hostFolder
+            let name = "\(Self.link(relative, hostFolder).0) link, btrfs at the \(btrfsInTree ? "tree's" : "host's") folder"
+            try root.sh("mount '\(btrfs)' '\(btrfsAt)'")
+
+            // status: the link stays a problem (provision refuses it); what is mounted at the
+            // tree's folder is shown, the host's folder never.
+            let status = try root.dockstore(["status", "--root", tree], root: false)
+            #expect(status.status == 4, "\(name): \(status.stdout) \(status.stderr)")
+            #expect(status.stdout.contains("mounted:     no (\(treeFolder))"), "\(name): \(status.stdout)")
+            #expect(status.stdout.contains("  - \(tree)/var/lib/docker is a symbolic link, not a folder"), "\(name): \(status.stdout)")
+            let shown = status.stdout.split(separator: "\n").first { $0.hasPrefix("filesystem:") }
+            if btrfsInTree {
+                #expect(shown?.hasPrefix("filesystem:  btrfs \(uuid),") == true, "\(name): \(status.stdout)")
+            } else {
+                #expect(shown == nil, "\(name): \(status.stdout)")
+            }
+
+            // grow: the btrfs at the tree's folder is the store it grows (without --to: the image
+            // needs a size, exit 64); at the host's folder only, nothing is mounted for it (exit 2).
+            let grow = try root.dockstore(["grow", "--root", tree, "--dry-run"], root: false)
+            if btrfsInTree {
+                #expect(grow.status == 64, "\(name): \(grow.stdout) \(grow.stderr)")
+                #expect(grow.stderr == "dockstore: the store is the image \(disk) (300 MiB); give the new size with --to SIZE\n", "\(name): \(grow.stderr)")
+            } else {
+                #expect(grow.status == 2, "\(name): \(grow.stdout) \(grow.stderr)")
+                #expect(grow.stderr == "dockstore: nothing is mounted at \(treeFolder); run dockstore provision first\n", "\(name): \(grow.stderr)")
+            }
+            try root.sh("umount '\(btrfsAt)'")
         }
     }
 }

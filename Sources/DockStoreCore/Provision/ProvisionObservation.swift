@@ -54,6 +54,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var missingFolders: [HostPath] = []
     /// `ProvisionFolderRecord`'s bytes; nil when the file does not exist. Set by the observer.
     public var folderRecord: [UInt8]? = nil
+    /// Stores dockstore set up that are mounted elsewhere in the root (`StoreElsewhere`);
+    /// provision refuses while there is one. Set by the observer.
+    public var storesElsewhere: [StoreElsewhere] = []
     public var sysconfig: [UInt8]?
     public var daemonJSON: [UInt8]?
     /// Free bytes on the filesystem holding the image's folder.

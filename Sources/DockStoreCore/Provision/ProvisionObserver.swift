@@ -110,7 +110,27 @@ public struct ProvisionObserver: Sendable {
         }
         observation.missingFolders = missing
         observation.folderRecord = try FileContents.read(ProvisionFolderRecord.path, on: host)
+        var imageUUID: String? = nil
+        if case .file(_, _, .signature("btrfs", let uuid, _)) = observedImage { imageUUID = uuid }
+        observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID)
         return observation
+    }
+
+    /// The btrfs mounts inside the root that are a store dockstore set up, elsewhere than the
+    /// mountpoint asked for (`StoreElsewhere.find`): only btrfs loop mounts inside the root are probed.
+    func storesElsewhere(_ request: ProvisionRequest, mounts: [MountEntry], store: StoreObservation,
+                         image: String, imageUUID: String?) throws -> [StoreElsewhere] {
+        let candidates = try mounts.filter { $0.fstype == "btrfs" && StoreElsewhere.inside($0.target, root: host.root) }
+            .compactMap { entry -> StoreElsewhere.Candidate? in
+                guard let backing = try LoopDevice.backingFile(of: entry.source) else { return nil }
+                guard case .signature("btrfs", let uuid, let label) = BlockProbe.probe(entry.source) else {
+                    return StoreElsewhere.Candidate(entry: entry, label: nil, uuid: nil, backingFile: backing)
+                }
+                return StoreElsewhere.Candidate(entry: entry, label: label, uuid: uuid, backingFile: backing)
+            }
+        return StoreElsewhere.find(candidates, root: host.root, mountpoint: store.mountpoint,
+                                   mountedDevice: try store.mount()?.device, image: image,
+                                   imageUUID: imageUUID, label: request.label)
     }
 
     /// The path with its folders' symlinks resolved (the mount table holds canonical paths);

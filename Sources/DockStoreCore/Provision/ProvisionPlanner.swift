@@ -21,6 +21,12 @@ public enum ProvisionPlanner {
             store = try imageSteps(observed, request, host, mounted: mounted, warnings: &warnings)
         }
         var steps = store.steps
+        // One store per root: a store dockstore set up mounted elsewhere in it refuses, after
+        // the mountpoint's, the image's and the device's own refusals (a device in use names
+        // its use first), before fstab and the files are planned.
+        if let other = observed.storesElsewhere.first {
+            throw other.refusal(asked: host.real(request.mountpoint), host: host)
+        }
 
         // fstab: its line decides the mount options, so it is planned before the mount.
         let fstabPath = host.real(HostPaths.fstab)

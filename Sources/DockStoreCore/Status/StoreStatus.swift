@@ -120,7 +120,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     public static func inspect(host: Host, request: ProvisionRequest, store: StoreObservation) throws -> StoreStatus {
         let provisioner = Provisioner(host: host, request: request, settings: store.settings)
         var status = StoreStatus(store: request.device == nil ? "image" : "device",
-                                 mountpoint: host.real(request.mountpoint), mounted: false,
+                                 mountpoint: host.realFollowing(request.mountpoint), mounted: false,
                                  fstab: Self.notChecked, dropIn: Self.notChecked, dockerOpts: Self.notChecked,
                                  problems: [], warnings: [])
         let observed: ProvisionObservation
@@ -149,7 +149,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                                    volumeID: device.device.volumeID?.description, sizeBytes: device.size,
                                    content: device.content.summary)
         }
-        if case .mounted(let entry, let ofImage, let ofDevice) = observed.mountpoint {
+        if let (entry, ofImage, ofDevice) = try Self.mounted(observed, store: store) {
             status.mounted = request.device == nil ? ofImage : ofDevice
             status.mountedFrom = entry.source
             var filesystem = Filesystem(type: entry.fstype)

@@ -40,9 +40,12 @@ public struct StoreObserver: Sendable {
         self.settings = settings
     }
 
-    /// The observer for a command's image and mountpoint.
+    /// The observer for a command's image and mountpoint. A link at the mountpoint is followed
+    /// inside --root (`realFollowing`): the mount table and the plain-path reads then look at
+    /// the tree's folder it names, never the host's (issue 15); provision still sees the link
+    /// itself (`ProvisionObserver` reads the mountpoint without following it) and refuses it.
     public init(host: Host, image: HostPath, mountpoint: HostPath, settings: StoreFact<ProvisionSettings>) {
-        self.init(host: host, imagePath: host.real(image), mountpointPath: host.real(mountpoint), sysfs: "/sys", settings: settings)
+        self.init(host: host, imagePath: host.real(image), mountpointPath: host.realFollowing(mountpoint), sysfs: "/sys", settings: settings)
     }
 
     /// The observer for the paths `StorePaths` resolved, with the settings they were read with.

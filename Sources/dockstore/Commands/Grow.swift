@@ -28,7 +28,8 @@ extension Dockstore {
             }
             let host = try global.host()
             let (given, settings) = try StorePaths.mountpoint(host: host, given: mountpoint)
-            let target = host.real(given)
+            // A link at the mountpoint is read inside --root, never out to the host's folder.
+            let target = host.realFollowing(given)
             let size = try to.map { try ByteSize.parse($0, what: "--to") }
             let grower = Grower(host: host, mountpoint: target, settings: settings)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).

@@ -1,0 +1,85 @@
+/// A store dockstore set up that is mounted inside --root at another place than the one
+/// provision is asked for (issue 15, D9: provision killed after its mount, then re-run with
+/// another --mountpoint and --image, made a second store and left the first mounted with no
+/// fstab line, named by no one). dockstore keeps one store per root, so provision refuses
+/// while one is found, naming its mount and image.
+///
+/// Only a mount that is really dockstore's and really elsewhere counts, as the boot unit
+/// runs provision and a refusal there leaves the instance without Docker: a btrfs with
+/// dockstore's label, on a loop device whose backing file lies inside --root, mounted inside
+/// --root, not at or under the mountpoint asked for, not the filesystem mounted there (a bind
+/// mount of it, or the mountpoint reached through a link, has the same st_dev), not over the
+/// image asked for (provision's own refusal names that one), and not a copy of that image's
+/// btrfs (its UUID: a copy mounted elsewhere is not a second store and does not stop it).
+public struct StoreElsewhere: Sendable, Equatable {
+    /// Where it is mounted (real path).
+    public var target: String
+    /// The loop device mounted there.
+    public var source: String
+    /// The loop device's backing file, as the kernel names it.
+    public var image: String
+    /// Its btrfs UUID.
+    public var uuid: String
+
+    public init(target: String, source: String, image: String, uuid: String) {
+        self.target = target
+        self.source = source
+        self.image = image
+        self.uuid = uuid
+    }
+
+    /// One mount the observer read: its entry and, for a loop device, what it holds.
+    public struct Candidate: Sendable, Equatable {
+        public var entry: MountEntry
+        public var label: String?
+        public var uuid: String?
+        public var backingFile: String?
+
+        public init(entry: MountEntry, label: String?, uuid: String?, backingFile: String?) {
+            self.entry = entry
+            self.label = label
+            self.uuid = uuid
+            self.backingFile = backingFile
+        }
+    }
+
+    /// Whether `path` (real) lies inside `root` (real); every path does under "/".
+    public static func inside(_ path: String, root: String) -> Bool {
+        root == "/" || path == root || path.hasPrefix(root + "/")
+    }
+
+    /// The mounts that are a store dockstore set up elsewhere in the root, one per filesystem.
+    /// `mountpoint` and `image` are the real paths asked for; `mountedDevice` the st_dev of
+    /// what is mounted at the mountpoint (nil when nothing is); `imageUUID` the btrfs UUID the
+    /// image asked for holds.
+    public static func find(_ candidates: [Candidate], root: String, mountpoint: String, mountedDevice: UInt64?,
+                            image: String, imageUUID: String? = nil, label: String) -> [StoreElsewhere] {
+        var found: [StoreElsewhere] = []
+        var seen: Set<UInt64> = []
+        for candidate in candidates {
+            let entry = candidate.entry
+            guard entry.fstype == "btrfs", candidate.label == label, let uuid = candidate.uuid,
+                  let backing = candidate.backingFile, inside(backing, root: root),
+                  backing != image, backing != image + " (deleted)", uuid != imageUUID,
+                  inside(entry.target, root: root), entry.target != mountpoint, !entry.target.hasPrefix(mountpoint + "/"),
+                  entry.device != mountedDevice, !seen.contains(entry.device) else { continue }
+            seen.insert(entry.device)
+            found.append(StoreElsewhere(target: entry.target, source: entry.source, image: backing, uuid: uuid))
+        }
+        return found
+    }
+
+    /// provision's refusal: one line naming the mount, its image, and the two ways out (finish
+    /// it with provision, or take it down with teardown, each with its mountpoint and image).
+    public func refusal(asked mountpoint: String, host: Host) -> DockStoreError {
+        let flags = ["--mountpoint", Self.hostPath(target, root: host.root), "--image", Self.hostPath(image, root: host.root)]
+            + (host.root == "/" ? [] : ["--root", host.root])
+        let args = flags.joined(separator: " ")
+        return DockStoreError.refused("\(target) has a store dockstore set up mounted on it (\(source), the image \(image), btrfs \(uuid)), not at \(mountpoint): dockstore keeps one store per root; finish that one (dockstore provision \(args)) or take it down (dockstore teardown \(args)), then re-run; nothing was changed")
+    }
+
+    /// The path as given under `root` (the flag's value); the real path itself under "/".
+    static func hostPath(_ path: String, root: String) -> String {
+        root == "/" || !path.hasPrefix(root + "/") ? path : String(path.dropFirst(root.count))
+    }
+}
