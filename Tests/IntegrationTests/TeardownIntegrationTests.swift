@@ -157,6 +157,9 @@ struct TeardownIntegrationTests {
                 let daemonJSON = root.path + "/etc/docker/daemon.json"
                 try root.write(daemonJSON, CrashIntegrationTests.conflictingDaemonJSON)
                 try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+                // A format record a killed provision --device left (its device long gone), which
+                // teardown removes before the folders (forget-format-record).
+                try root.write(root.path + FormatRecord.path.string, Self.staleFormatRecord)
                 let crashed = try root.dockstore(["teardown", "--delete-image"], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point)")
                 let rerun = try root.dockstore(["teardown", "--delete-image"])
@@ -173,10 +176,14 @@ struct TeardownIntegrationTests {
                 #expect(root.read(daemonJSON) == CrashIntegrationTests.conflictingDaemonJSON, "\(point): daemon.json comes back byte for byte")
                 #expect(root.status(root.path + DaemonJSONRecord.path.string) == nil, "\(point): its record goes")
                 #expect(root.status(root.path + "/etc/dockstore.disabled") != nil, "\(point): the boot unit stays off")
+                #expect(root.status(root.path + FormatRecord.path.string) == nil, "\(point): the format record goes")
             }
         }
         reliability("teardown crash matrix", cases: points.count, runs: points.count * 2)
     }
+
+    /// A valid format record naming an EBS volume this machine does not have.
+    static let staleFormatRecord = #"{"identity":{"volumeID":"vol-0123456789abcdef0"},"size":536870912,"filesystem":"btrfs","label":"docker","uuid":"6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e","device":"/dev/nvme1n1"}"# + "\n"
 
     /// teardown leaves /etc/dockstore.disabled, which the boot unit's ConditionPathExists=!
     /// reads, so the next boot does not set the store up again; a provision run by hand

@@ -49,6 +49,9 @@ public struct TeardownObservation: Sendable, Equatable {
     /// What a killed provision or move left beside the image (`ImageLeftover`); set by
     /// `Teardowner.observe`.
     public var imageLeftovers: [ImageLeftover] = []
+    /// The format record a `provision --device` killed inside mkfs left (`FormatRecordLeftover`);
+    /// set by `Teardowner.observe`, which refuses a file it cannot read as one.
+    public var formatRecord: FormatRecordLeftover? = nil
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).

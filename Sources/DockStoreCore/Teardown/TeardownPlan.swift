@@ -1,21 +1,3 @@
-/// What `teardown` was asked for.
-public struct TeardownRequest: Sendable, Equatable {
-    public var image: HostPath
-    public var mountpoint: HostPath
-    public var stopDocker: Bool
-    public var deleteImage: Bool
-    public var wipeDevice: Bool
-
-    public init(image: HostPath = HostPaths.defaultImage, mountpoint: HostPath = HostPaths.defaultMountpoint,
-                stopDocker: Bool = false, deleteImage: Bool = false, wipeDevice: Bool = false) {
-        self.image = image
-        self.mountpoint = mountpoint
-        self.stopDocker = stopDocker
-        self.deleteImage = deleteImage
-        self.wipeDevice = wipeDevice
-    }
-}
-
 /// One idempotent step of teardown, in the order they run.
 ///
 /// The boot switch comes after the unmount and the loop detach, not first: the unmount's
@@ -55,6 +37,10 @@ public enum TeardownStep: AppliedStep, Equatable {
     /// while it is still `file`, a regular file no loop device holds. Its failpoint is the image's
     /// (`delete-image`): both delete image files the plan looked at, and neither needs the other.
     case deleteLeftover(ImageLeftover, file: FileIdentity)
+    /// Removes the format record a `provision --device` killed inside mkfs left
+    /// (`FormatRecordLeftover`) while it is still `file`, the one the plan read; before the
+    /// folders, so that /var/lib/dockstore, which holds it, can go. The device stays as it is.
+    case forgetFormatRecord(FormatRecord, file: FileIdentity)
     /// Removes each of these folders provision created (`ProvisionFolderRecord`, and the
     /// drop-in's record of older trees) that is empty, still a folder and owned as the record is,
     /// deepest first; a folder with anything in it stays. With `record`, the record goes after
@@ -79,6 +65,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case giveBackDaemonJSON = "daemon-json"
         case removeDaemonJSONRecord = "daemon-json-record"
         case deleteImage = "delete-image"
+        case forgetFormatRecord = "forget-format-record"
         case removeFolders = "folders"
         case wipeDevice = "wipe-device"
         case reloadSystemd = "daemon-reload"
@@ -103,6 +90,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .giveBackDaemonJSON: return .giveBackDaemonJSON
         case .removeDaemonJSONRecord: return .removeDaemonJSONRecord
         case .deleteImage, .deleteLeftover: return .deleteImage
+        case .forgetFormatRecord: return .forgetFormatRecord
         case .wipeDevice: return .wipeDevice
         case .removeFolders: return .removeFolders
         case .reloadSystemd: return .reloadSystemd
@@ -127,6 +115,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .removeDaemonJSONRecord: [.removal(DaemonJSONRecord.path, on: host)]
         case .deleteImage: [.removal(teardowner.request.image, on: host)]
         case .deleteLeftover(let leftover, _): [.removal(leftover.path, on: host)]
+        case .forgetFormatRecord: [.removal(FormatRecord.path, on: host)]
         case .removeFolders(_, true, _): [.removal(ProvisionFolderRecord.path, on: host)]
         default: []
         }
@@ -152,6 +141,8 @@ public enum TeardownStep: AppliedStep, Equatable {
                 + (givenBack ? "" : "; \(host.real(HostPaths.daemonJSON)) changed since provision edited it, so it stays as it is now")
         case .deleteImage(let path, _): return "delete \(path)"
         case .deleteLeftover(let leftover, _): return "delete \(host.real(leftover.path)) (\(leftover.which.what)\(leftover.allocatedText))"
+        case .forgetFormatRecord(let record, _):
+            return "remove \(host.real(FormatRecord.path)) (the record of a format of \(record.device) a killed provision began: \(record.filesystem) UUID \(record.uuid)); \(record.device) stays as it is"
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
         case .removeFolders(let folders, let record, let notMade):
             var parts: [String] = []
@@ -240,6 +231,7 @@ public enum TeardownPlanner {
             steps.append(.deleteImage(path: host.real(request.image), file: file))
         }
         steps += try leftoverSteps(o, request, host)
+        if let found = o.formatRecord { steps.append(.forgetFormatRecord(found.record, file: found.file)) }
         // Before the wipe, the last step that can refuse (its device mounted again), so that its
         // refusal leaves the rest of teardown done. The drop-in's record (older trees) counts
         // only while the drop-in is dockstore's.
@@ -254,6 +246,7 @@ public enum TeardownPlanner {
         }
         if request.wipeDevice {
             guard let device = o.device else {
+                if let found = o.formatRecord { throw halfMadeFormatRefusal(found.record, request, host) }
                 throw DockStoreError.refused("--wipe-device: the store has no device (it is the image, or nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device)")
             }
             guard o.deviceMountedElsewhere.isEmpty else {
@@ -267,8 +260,8 @@ public enum TeardownPlanner {
         if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
         // Nothing to take down and nothing that would set the store up at boot: like
         // `systemctl disable` on a disabled unit, nothing needs doing (no marker, no lock).
-        // Deleting a leftover beside the image sets nothing up at boot either.
-        if steps.filter({ !$0.deletesLeftover }) == [.disableBoot], !o.provisionUnitEnabled { return steps.filter { $0 != .disableBoot } }
+        // Deleting a leftover beside the image or a format record sets nothing up at boot either.
+        if steps.filter({ !$0.setsNothingUp }) == [.disableBoot], !o.provisionUnitEnabled { return steps.filter { $0 != .disableBoot } }
         return steps
     }
 

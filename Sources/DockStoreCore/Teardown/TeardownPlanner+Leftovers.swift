@@ -45,9 +45,14 @@ extension ImageLeftover {
 }
 
 extension TeardownStep {
-    var deletesLeftover: Bool {
-        if case .deleteLeftover = self { return true }
-        return false
+    /// Removes only a file a killed run of dockstore left (a leftover beside the image, the
+    /// format record): nothing that sets the store up at boot, so it needs no boot marker of
+    /// its own.
+    var setsNothingUp: Bool {
+        switch self {
+        case .deleteLeftover, .forgetFormatRecord: return true
+        default: return false
+        }
     }
 
     /// A leftover is deleted only while its name is still the regular file the plan looked at

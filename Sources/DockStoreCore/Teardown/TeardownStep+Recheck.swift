@@ -25,6 +25,8 @@ extension TeardownStep {
             }
         case .deleteLeftover(let leftover, let file):
             try Self.recheckLeftover(host, leftover, file)
+        case .forgetFormatRecord(_, let file):
+            try Self.recheckFormatRecord(host, file)
         case .wipeDevice(let path, let uuid):
             if let mount = try MountTable.read().entries.first(where: { $0.source == path }) {
                 // The wipe is the last step: the fstab line that named the store is gone, so a

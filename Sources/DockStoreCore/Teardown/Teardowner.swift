@@ -38,6 +38,7 @@ public struct Teardowner: Sendable {
             o.imageFile = FileIdentity(status)
         }
         o.imageLeftovers = try ImageLeftover.observe(host: host, image: request.image)
+        o.formatRecord = try FormatRecordLeftover.observe(host: host)
         o.provisionUnitEnabled = try host.provisionUnitEnabled()
         let mounts = try store.mounts.value()
         let target = store.mountpoint
@@ -143,6 +144,8 @@ public struct Teardowner: Sendable {
             try host.removeFile(request.image, ifStill: file.device, file.inode, what: "the store's image")
         case .deleteLeftover(let leftover, let file):
             try host.removeFile(leftover.path, ifStill: file.device, file.inode, what: leftover.which.what)
+        case .forgetFormatRecord(_, let file):
+            try host.removeFile(FormatRecord.path, ifStill: file.device, file.inode, what: "the format record teardown read")
         case .wipeDevice(let path, let uuid):
             // Probed once more under the device's lock (the one udev and libblkid take), right
             // before the wipe.

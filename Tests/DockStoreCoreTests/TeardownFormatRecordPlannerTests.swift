@@ -1,0 +1,67 @@
+import Testing
+@testable import DockStoreCore
+
+/// teardown's planner over the format record a `provision --device` killed inside mkfs left
+/// (`FormatRecordLeftover`): removed before the folders, the device left as it is.
+@Suite struct TeardownFormatRecordPlannerTests {
+    static let host = TeardownPlannerTests.host
+    static let record = FormatRecord(identity: DeviceIdentity(loopFileDevice: 64, loopFileInode: 9, loopOffset: 0, loopSizeLimit: 0),
+                                     size: 512 << 20, filesystem: "btrfs", label: "docker",
+                                     uuid: "6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e", device: "/dev/loop5")
+    static let found = FormatRecordLeftover(record: record, file: FileIdentity(device: 64, inode: 21))
+    static let forget = TeardownStep.forgetFormatRecord(record, file: FileIdentity(device: 64, inode: 21))
+    static let dockstoreFolder = HostPath.known("/var/lib/dockstore")
+
+    /// What a provision --device killed inside mkfs leaves: no fstab line, no drop-in, nothing
+    /// mounted, the boot unit not enabled; its folder record and its format record.
+    static func killedInsideMkfs(_ change: (inout TeardownObservation) -> Void = { _ in }) -> TeardownObservation {
+        var o = TeardownObservation.fixture(fstab: nil, dropIn: nil)
+        o.provisionUnitEnabled = false
+        o.folderRecord = [dockstoreFolder]
+        o.formatRecord = found
+        change(&o)
+        return o
+    }
+
+    static let cases: [(String, TeardownObservation, TeardownRequest, [TeardownStep]?, String)] = [
+        ("the record goes before the folders", killedInsideMkfs(), TeardownRequest(),
+         [.disableBoot, forget, .removeFolders([dockstoreFolder], record: true)], ""),
+        ("with --delete-image the same", killedInsideMkfs(), TeardownRequest(deleteImage: true),
+         [.disableBoot, forget, .removeFolders([dockstoreFolder], record: true)], ""),
+        ("the record alone: removed, no marker", killedInsideMkfs { $0.folderRecord = nil }, TeardownRequest(), [forget], ""),
+        ("the record alone, the boot unit enabled: the marker is written", killedInsideMkfs { $0.folderRecord = nil; $0.provisionUnitEnabled = true },
+         TeardownRequest(), [.disableBoot, forget], ""),
+        ("--wipe-device: the half-made format is not proven the store", killedInsideMkfs(), TeardownRequest(wipeDevice: true), nil,
+         "--wipe-device: nothing is mounted at /var/lib/docker and fstab names no device, so there is no store to wipe; /dev/loop5 holds only the start of a format a killed provision began (/var/lib/dockstore/format-record.json), which is not proven to be the store: nothing was changed: run dockstore provision --device /dev/loop5 to finish it, or teardown without --wipe-device and wipefs -a /dev/loop5 yourself if that is what you want"),
+        ("no record: nothing to do", killedInsideMkfs { $0.formatRecord = nil; $0.folderRecord = nil }, TeardownRequest(), [], ""),
+    ]
+
+    @Test(arguments: cases)
+    func plans(_ name: String, _ observed: TeardownObservation, _ request: TeardownRequest, _ expected: [TeardownStep]?, _ fragment: String) {
+        do {
+            let steps = try TeardownPlanner.plan(observed, request, Self.host)
+            #expect(steps == expected, "\(name): \(steps.map(\.id))")
+        } catch let error as DockStoreError {
+            #expect(expected == nil, "\(name): \(error.message)")
+            #expect(error.kind == .refused)
+            #expect(error.message == fragment, "\(name): \(error.message)")
+        } catch {
+            Issue.record("\(name): \(error)")
+        }
+    }
+
+    /// On a store being torn down, the record's step comes after the image's deletion and
+    /// right before the folders; its failpoint is listed right before the folders' own.
+    @Test func onAStoreItComesRightBeforeTheFolders() throws {
+        let o = TeardownPlannerTests.o { $0.formatRecord = Self.found; $0.folderRecord = [Self.dockstoreFolder] }
+        let steps = try TeardownPlanner.plan(o, TeardownRequest(deleteImage: true), Self.host)
+        #expect(steps.map(\.id) == ["unmount", "detach-loop", "disable-boot", "fstab", "drop-in", "delete-image", "forget-format-record", "folders"])
+        let points = TeardownStep.failpoints
+        #expect(points.firstIndex(of: "forget-format-record").map { points[$0 + 1] } == ProvisionFolderRecord.retireFailpoint, "\(points)")
+    }
+
+    @Test func describeNamesTheRecordAndTheDevice() {
+        #expect(Self.forget.describe(Self.host) == "remove /var/lib/dockstore/format-record.json (the record of a format of /dev/loop5 a killed provision began: btrfs UUID 6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e); /dev/loop5 stays as it is")
+        #expect(Self.forget.id == "forget-format-record")
+    }
+}

@@ -1,0 +1,92 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// teardown after provision --device was killed inside mkfs (issue 15, follow-up of item 4):
+/// the format record the killed run left (`FormatRecord`) is dockstore's own state, so teardown
+/// removes it and /var/lib/dockstore with it; the device, which holds a half-made format that
+/// was never proven to be the store, is left as it is, also with --wipe-device (refused).
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct TeardownFormatRecordIntegrationTests {
+    static let recordPath = FormatRecordIntegrationTests.recordPath
+
+    @Test func teardownRemovesTheRecordAKilledFormatLeft() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            let listing = TeardownLeftoverIntegrationTests()
+            let before = try listing.tree(root)
+            let snapshot = root.snapshot()
+            try #require(try FormatRecordIntegrationTests.killInsideMkfs(root, disk) != nil)
+            let ends = try root.ends(disk)
+            let dry = try root.dockstore(["teardown", "--dry-run"])
+            #expect(dry.status == 0, "\(dry.stderr)")
+            #expect(dry.stdout.contains("remove \(root.path)\(Self.recordPath) (the record of a format of \(disk) a killed provision began"), "\(dry.stdout)")
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0, "\(down.stderr)")
+            #expect(down.stdout.contains("[forget-format-record]"), "\(down.stdout)")
+            #expect(root.status(root.path + Self.recordPath) == nil)
+            // .fakebin holds the test's killing mkfs.btrfs, not dockstore's; teardown leaves the
+            // boot switch and the run lock on purpose.
+            #expect(try listing.tree(root).filter { !$0.contains("./.fakebin") } == listing.expectedAfter(before), "the tree is as before provision")
+            #expect(root.changes(since: snapshot).filter { !$0.hasPrefix(".fakebin") } == ["etc/dockstore.disabled"], "nothing else changed")
+            #expect(try root.ends(disk) == ends, "teardown never writes to a device it was not asked to wipe")
+            #expect(BlockProbe.probe(disk) == .unrecognizedData)
+            #expect(try root.dockstore(["teardown"]).stdout.contains("nothing to do"))
+        }
+    }
+
+    /// --wipe-device: the half-made format is not provably the store (no fstab line names it,
+    /// nothing is mounted), so the wipe is refused as for any device teardown cannot tie to
+    /// the store: exit 2, one line, nothing changed, the record kept.
+    @Test func wipeDeviceIsRefusedForTheHalfMadeFormat() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            let recorded = try FormatRecordIntegrationTests.killInsideMkfs(root, disk)
+            let before = root.snapshot()
+            let ends = try root.ends(disk)
+            let refused = try root.dockstore(["teardown", "--wipe-device"])
+            #expect(refused.status == 2, "\(refused.stderr)")
+            #expect(refused.stderrLines.count == 1, "\(refused.stderr)")
+            #expect(refused.stderr.contains("--wipe-device") && refused.stderr.contains(disk), "\(refused.stderr)")
+            #expect(root.changes(since: before) == [])
+            #expect(try root.ends(disk) == ends)
+            #expect(try FormatRecordIntegrationTests.record(root) == recorded)
+        }
+    }
+
+    /// The record is removed only while it is still the file teardown read: one put in its
+    /// place between the plan and the step is kept (exit 2, one line); a re-run removes it.
+    @Test func aRecordReplacedSinceThePlanIsKept() throws {
+        try withTestRoot { root in
+            let path = root.path + Self.recordPath
+            try root.write(path, TeardownIntegrationTests.staleFormatRecord)
+            let replaced = try root.runStopped(["teardown"], before: "forget-format-record") {
+                // Made before the rename, so it cannot reuse the record's inode number.
+                _ = try root.sh("cp '\(path)' '\(path).swap' && mv '\(path).swap' '\(path)'")
+            }
+            #expect(replaced.status == 2, "\(replaced.stderr)")
+            #expect(replaced.stderr == "dockstore: \(path) is another file than the format record teardown read (it was replaced); not removing it: look at it and re-run teardown\n")
+            #expect(root.read(path) == TeardownIntegrationTests.staleFormatRecord, "the file put there since is kept")
+            let again = try root.dockstore(["teardown"])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(root.status(path) == nil)
+        }
+    }
+
+    /// A file at the record's name teardown cannot read as a format record: refused before
+    /// anything changes, one line naming it.
+    @Test func anUnreadableRecordIsRefused() throws {
+        try withTestRoot { root in
+            try root.write(root.path + Self.recordPath, "{not a record\n")
+            let before = root.snapshot()
+            let refused = try root.dockstore(["teardown"])
+            #expect(refused.status == 2, "\(refused.stderr)")
+            #expect(refused.stderrLines.count == 1, "\(refused.stderr)")
+            #expect(refused.stderr.contains("\(root.path)\(Self.recordPath) is not a format record dockstore can read"), "\(refused.stderr)")
+            #expect(root.changes(since: before) == [])
+        }
+    }
+}
