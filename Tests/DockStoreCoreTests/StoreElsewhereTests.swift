@@ -17,6 +17,9 @@ import Testing
         var backing: String? = "/r/var/lib/docker-storage.btrfs"
         var root = "/r"
         var mountedDevice: UInt64? = nil
+        /// Whether the mount is at one of this root's own places (its target, unless `ownImage`).
+        var own = true
+        var ownImage = false
         var fires: Bool
         var testDescription: String { name }
     }
@@ -41,6 +44,12 @@ import Testing
         Row(name: "its image in a folder named like the root", backing: "/r2/store.img", fires: false),
         Row(name: "mounted outside the root", target: "/var/lib/docker", fires: false),
         Row(name: "not btrfs", fstype: "ext4", fires: false),
+        Row(name: "at no place of this root's own: another tree's store under --root / (an image being built)",
+            target: "/mnt/image/var/lib/docker", backing: "/mnt/image/var/lib/docker-storage.btrfs", root: "/", own: false, fires: false),
+        Row(name: "at no place of this root's own, inside the root", target: "/r/mnt/other", own: false, fires: false),
+        Row(name: "mounted elsewhere, its image this root's own (the settings' or default image)", target: "/r/mnt/other", ownImage: true, fires: true),
+        Row(name: "the same, its image deleted while mounted", target: "/r/mnt/other", backing: "/r/var/lib/docker-storage.btrfs (deleted)",
+            ownImage: true, fires: true),
     ]
 
     @Test(arguments: rows)
@@ -50,8 +59,14 @@ import Testing
         let root = row.root
         let found = StoreElsewhere.find([candidate], root: root, mountpoint: root == "/" ? "/srv/docker" : "/r/srv/docker",
                                         mountedDevice: row.mountedDevice, image: root == "/" ? "/srv/store.img" : "/r/srv/store.img",
-                                        imageUUID: "asked", label: "docker")
+                                        imageUUID: "asked", label: "docker", own: Self.own(row))
         #expect(found == (row.fires ? [StoreElsewhere(target: row.target, source: "/dev/loop3", image: row.backing ?? "", uuid: row.uuid ?? "")] : []))
+    }
+
+    static func own(_ row: Row) -> StoreElsewhere.OwnPlaces {
+        guard row.own else { return StoreElsewhere.OwnPlaces(targets: [], images: []) }
+        guard row.ownImage else { return StoreElsewhere.OwnPlaces(targets: [row.target], images: []) }
+        return StoreElsewhere.OwnPlaces(targets: [], images: ["/r/var/lib/docker-storage.btrfs"])
     }
 
     @Test func oneStoreMountedTwiceIsNamedOnce() {
@@ -59,7 +74,8 @@ import Testing
             StoreElsewhere.Candidate(entry: MountEntry(source: "/dev/loop3", target: $0, fstype: "btrfs", options: "rw", device: 9),
                                      label: "docker", uuid: "u1", backingFile: "/r/var/lib/docker-storage.btrfs")
         }
-        let found = StoreElsewhere.find(entries, root: "/r", mountpoint: "/r/srv/docker", mountedDevice: nil, image: "/r/srv/store.img", label: "docker")
+        let found = StoreElsewhere.find(entries, root: "/r", mountpoint: "/r/srv/docker", mountedDevice: nil, image: "/r/srv/store.img", label: "docker",
+                                        own: StoreElsewhere.OwnPlaces(targets: ["/r/var/lib/docker"], images: []))
         #expect(found.map(\.target) == ["/r/var/lib/docker"])
     }
 

@@ -63,6 +63,27 @@ struct ProvisionElsewhereIntegrationTests {
         }
     }
 
+    /// Another tree's store under this root (an image tree provisioned under /mnt/image while
+    /// its host's own store is set up with the host's root) is at none of this root's own
+    /// places: it is that tree's store, and provision of this root goes on (the first
+    /// version of the one-store rule refused it).
+    @Test func aStoreOfANestedTreeDoesNotStopThisRootsProvision() throws {
+        try withTestRoot { root in
+            let inner = root.path + "/mnt/image"
+            try root.sh("mkdir -p '\(inner)/var/lib' '\(inner)/etc'")
+            let built = try root.run(TestRoot.binary, ["provision", "--size", "200M", "--root", inner])
+            try #require(built.status == 0, "\(built.stdout) \(built.stderr)")
+            let own = try root.dockstore(["provision", "--size", "200M"])
+            #expect(own.status == 0, "\(own.stdout) \(own.stderr)")
+            #expect(Set(root.mounts().map(\.target)) == [root.mountpoint, inner + "/var/lib/docker"])
+            #expect(try root.dockstore(["status"]).status == 0)
+            #expect(try root.dockstore(["teardown", "--delete-image"]).status == 0)
+            let down = try root.run(TestRoot.binary, ["teardown", "--delete-image", "--root", inner])
+            #expect(down.status == 0, "\(down.stdout) \(down.stderr)")
+            #expect(root.mounts().isEmpty)
+        }
+    }
+
     static func uuid(_ image: String) -> String {
         if case .signature(_, let uuid?, _) = BlockProbe.probe(image) { return uuid }
         return "?"

@@ -128,9 +128,22 @@ public struct ProvisionObserver: Sendable {
                 }
                 return StoreElsewhere.Candidate(entry: entry, label: label, uuid: uuid, backingFile: backing)
             }
+        guard !candidates.isEmpty else { return [] }
         return StoreElsewhere.find(candidates, root: host.root, mountpoint: store.mountpoint,
                                    mountedDevice: try store.mount()?.device, image: image,
-                                   imageUUID: imageUUID, label: request.label)
+                                   imageUUID: imageUUID, label: request.label, own: try ownPlaces(store))
+    }
+
+    /// This root's own places (`StoreElsewhere.OwnPlaces`): the settings file's paths, else
+    /// the defaults, and the folders its record names, as the mount table names them.
+    func ownPlaces(_ store: StoreObservation) throws -> StoreElsewhere.OwnPlaces {
+        let configured = try StorePaths.resolve(image: nil, mountpoint: nil, settings: store.settings)
+        var targets: Set<String> = [canonicalPath(host.real(configured.mountpoint))]
+        if let bytes = try FileContents.read(ProvisionFolderRecord.path, on: host),
+           let folders = ProvisionFolderRecord.folders(in: bytes) {
+            for folder in folders { targets.insert(canonicalPath(host.real(folder))) }
+        }
+        return StoreElsewhere.OwnPlaces(targets: targets, images: [canonicalPath(host.real(configured.image))])
     }
 
     /// The path with its folders' symlinks resolved (the mount table holds canonical paths);

@@ -11,6 +11,10 @@
 /// mount of it, or the mountpoint reached through a link, has the same st_dev), not over the
 /// image asked for (provision's own refusal names that one), and not a copy of that image's
 /// btrfs (its UUID: a copy mounted elsewhere is not a second store and does not stop it).
+/// And only a store at one of this root's own places (`OwnPlaces`): the mountpoint or image
+/// the settings file names (else the defaults), or a folder this root's record says provision
+/// made. A store of another tree under this root (an image being built under /mnt/image while
+/// `--root /`) is that tree's, not this root's second store.
 public struct StoreElsewhere: Sendable, Equatable {
     /// Where it is mounted (real path).
     public var target: String
@@ -26,6 +30,25 @@ public struct StoreElsewhere: Sendable, Equatable {
         self.source = source
         self.image = image
         self.uuid = uuid
+    }
+
+    /// Where this root's own store would be, as real paths: the settings file's (else the
+    /// default) mountpoint and the folders the record says provision made (`targets`), and the
+    /// settings file's (else the default) image (`images`).
+    public struct OwnPlaces: Sendable, Equatable {
+        public var targets: Set<String>
+        public var images: Set<String>
+
+        public init(targets: Set<String>, images: Set<String>) {
+            self.targets = targets
+            self.images = images
+        }
+
+        func contain(target: String, backing: String) -> Bool {
+            let suffix = " (deleted)"
+            let image = backing.hasSuffix(suffix) ? String(backing.dropLast(suffix.count)) : backing
+            return targets.contains(target) || images.contains(image)
+        }
     }
 
     /// One mount the observer read: its entry and, for a loop device, what it holds.
@@ -51,9 +74,9 @@ public struct StoreElsewhere: Sendable, Equatable {
     /// The mounts that are a store dockstore set up elsewhere in the root, one per filesystem.
     /// `mountpoint` and `image` are the real paths asked for; `mountedDevice` the st_dev of
     /// what is mounted at the mountpoint (nil when nothing is); `imageUUID` the btrfs UUID the
-    /// image asked for holds.
+    /// image asked for holds; `own` where this root's store would be.
     public static func find(_ candidates: [Candidate], root: String, mountpoint: String, mountedDevice: UInt64?,
-                            image: String, imageUUID: String? = nil, label: String) -> [StoreElsewhere] {
+                            image: String, imageUUID: String? = nil, label: String, own: OwnPlaces) -> [StoreElsewhere] {
         var found: [StoreElsewhere] = []
         var seen: Set<UInt64> = []
         for candidate in candidates {
@@ -62,7 +85,8 @@ public struct StoreElsewhere: Sendable, Equatable {
                   let backing = candidate.backingFile, inside(backing, root: root),
                   backing != image, backing != image + " (deleted)", uuid != imageUUID,
                   inside(entry.target, root: root), entry.target != mountpoint, !entry.target.hasPrefix(mountpoint + "/"),
-                  entry.device != mountedDevice, !seen.contains(entry.device) else { continue }
+                  entry.device != mountedDevice, !seen.contains(entry.device),
+                  own.contain(target: entry.target, backing: backing) else { continue }
             seen.insert(entry.device)
             found.append(StoreElsewhere(target: entry.target, source: entry.source, image: backing, uuid: uuid))
         }
