@@ -20,6 +20,8 @@ import Testing
         /// Whether the mount is at one of this root's own places (its target, unless `ownImage`).
         var own = true
         var ownImage = false
+        /// This root's fstab has a line for the mount's target (a finished store).
+        var inFstab = false
         var fires: Bool
         var testDescription: String { name }
     }
@@ -50,6 +52,8 @@ import Testing
         Row(name: "mounted elsewhere, its image this root's own (the settings' or default image)", target: "/r/mnt/other", ownImage: true, fires: true),
         Row(name: "the same, its image deleted while mounted", target: "/r/mnt/other", backing: "/r/var/lib/docker-storage.btrfs (deleted)",
             ownImage: true, fires: true),
+        Row(name: "a finished store: this root's fstab has a line for where it is mounted", inFstab: true, fires: false),
+        Row(name: "a finished store elsewhere whose image is this root's own", target: "/r/mnt/other", ownImage: true, inFstab: true, fires: false),
     ]
 
     @Test(arguments: rows)
@@ -64,9 +68,10 @@ import Testing
     }
 
     static func own(_ row: Row) -> StoreElsewhere.OwnPlaces {
-        guard row.own else { return StoreElsewhere.OwnPlaces(targets: [], images: []) }
-        guard row.ownImage else { return StoreElsewhere.OwnPlaces(targets: [row.target], images: []) }
-        return StoreElsewhere.OwnPlaces(targets: [], images: ["/r/var/lib/docker-storage.btrfs"])
+        let inFstab: Set<String> = row.inFstab ? [row.target] : []
+        guard row.own else { return StoreElsewhere.OwnPlaces(targets: [], images: [], inFstab: inFstab) }
+        guard row.ownImage else { return StoreElsewhere.OwnPlaces(targets: [row.target], images: [], inFstab: inFstab) }
+        return StoreElsewhere.OwnPlaces(targets: [], images: ["/r/var/lib/docker-storage.btrfs"], inFstab: inFstab)
     }
 
     @Test func oneStoreMountedTwiceIsNamedOnce() {

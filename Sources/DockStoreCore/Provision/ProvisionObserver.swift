@@ -143,7 +143,13 @@ public struct ProvisionObserver: Sendable {
            let folders = ProvisionFolderRecord.folders(in: bytes) {
             for folder in folders { targets.insert(canonicalPath(host.real(folder))) }
         }
-        return StoreElsewhere.OwnPlaces(targets: targets, images: [canonicalPath(host.real(configured.image))])
+        var inFstab: Set<String> = []
+        for line in FstabFile(bytes: try store.fstab.value() ?? []).lines {
+            guard let entry = line.entry, let target = try? HostPath(entry.normalizedTarget, what: "an fstab target") else { continue }
+            // A target dockstore cannot read as a path counts as no line: the store there stays counted (refused).
+            inFstab.insert(canonicalPath(host.real(target)))
+        }
+        return StoreElsewhere.OwnPlaces(targets: targets, images: [canonicalPath(host.real(configured.image))], inFstab: inFstab)
     }
 
     /// The path with its folders' symlinks resolved (the mount table holds canonical paths);

@@ -14,7 +14,10 @@
 /// And only a store at one of this root's own places (`OwnPlaces`): the mountpoint or image
 /// the settings file names (else the defaults), or a folder this root's record says provision
 /// made. A store of another tree under this root (an image being built under /mnt/image while
-/// `--root /`) is that tree's, not this root's second store.
+/// `--root /`) is that tree's, not this root's second store. And only an unfinished one: a
+/// store whose mountpoint has a line in this root's fstab was finished and is kept by that
+/// line (an admin may set up a second store, as the tests of a canceled replace target do);
+/// the one D9 left behind has none, and nothing but this refusal would ever name it.
 public struct StoreElsewhere: Sendable, Equatable {
     /// Where it is mounted (real path).
     public var target: String
@@ -38,10 +41,13 @@ public struct StoreElsewhere: Sendable, Equatable {
     public struct OwnPlaces: Sendable, Equatable {
         public var targets: Set<String>
         public var images: Set<String>
+        /// The real paths this root's fstab mounts something at: a store there is finished.
+        public var inFstab: Set<String>
 
-        public init(targets: Set<String>, images: Set<String>) {
+        public init(targets: Set<String>, images: Set<String>, inFstab: Set<String> = []) {
             self.targets = targets
             self.images = images
+            self.inFstab = inFstab
         }
 
         func contain(target: String, backing: String) -> Bool {
@@ -86,7 +92,7 @@ public struct StoreElsewhere: Sendable, Equatable {
                   backing != image, backing != image + " (deleted)", uuid != imageUUID,
                   inside(entry.target, root: root), entry.target != mountpoint, !entry.target.hasPrefix(mountpoint + "/"),
                   entry.device != mountedDevice, !seen.contains(entry.device),
-                  own.contain(target: entry.target, backing: backing) else { continue }
+                  own.contain(target: entry.target, backing: backing), !own.inFstab.contains(entry.target) else { continue }
             seen.insert(entry.device)
             found.append(StoreElsewhere(target: entry.target, source: entry.source, image: backing, uuid: uuid))
         }
