@@ -78,6 +78,29 @@ struct FormatRecordProofIntegrationTests {
         }
     }
 
+    /// The proof is read again when the format acts: planned as a killed format to finish (its
+    /// temporary superblock there), stopped before `format-device`, the first 2 MiB overwritten
+    /// with data meanwhile: refused, exit 2, the data unchanged, the record kept.
+    @Test func theProofIsReadAgainWhenTheFormatActs() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            let record = try #require(try FormatRecordIntegrationTests.killInsideMkfs(root, disk))
+            #expect(try BtrfsSuperblock.readTemporary(disk)?.fsid == record.uuid)
+            var hashes = ""
+            let result = try root.runStopped(["provision", "--device", disk], before: "format-device") {
+                try root.sh("head -c 2M /dev/urandom | dd of=\(disk) bs=1M conv=fsync status=none")
+                hashes = try Self.bytes(root, disk)
+            }
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderrLines.count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains("\(disk) now holds data that no known signature describes") && result.stderr.contains("unfinished format dockstore recorded"),
+                    "\(result.stderr)")
+            #expect(try Self.bytes(root, disk) == hashes, "the data written meanwhile is untouched")
+            #expect(try FormatRecordIntegrationTests.record(root) == record)
+            #expect(root.read(root.fstab) == nil)
+        }
+    }
+
     /// A mkfs.btrfs first in PATH that runs the real one under strace, which kills it with
     /// SIGKILL at its `when`-th pwrite64 (counted per thread; the write is not done).
     static func mkfsKilledAt(_ root: TestRoot, write when: Int) throws -> [String: String] {
