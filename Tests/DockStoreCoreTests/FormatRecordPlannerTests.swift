@@ -14,10 +14,14 @@ import Testing
     static let size: UInt64 = 512 << 20
     static let record = FormatRecord(identity: identity, size: size, filesystem: "btrfs", label: "docker", uuid: recordedUUID, device: "/dev/loop7")
 
-    static func observed(_ content: BlockContent, record: FormatRecord? = record, identity: DeviceIdentity? = identity) -> ProvisionObservation {
+    /// `temporary`: the fsid of the temporary btrfs superblock the device carries (mkfs.btrfs's
+    /// early write); by default the recorded UUID's when the device holds unknown data.
+    static func observed(_ content: BlockContent, record: FormatRecord? = record, identity: DeviceIdentity? = identity,
+                         temporary: String?? = .none) -> ProvisionObservation {
         var d = DeviceObservation.fixture(device: loop, kind: .blockDevice, size: size, content: content, newUUID: newUUID)
         d.identity = identity
         d.formatRecord = record
+        d.temporaryBtrfsFSID = temporary ?? (content == .unrecognizedData ? recordedUUID : nil)
         return ProvisionObservation.fixture(mountpoint: .emptyFolder, device: d)
     }
 
@@ -43,6 +47,17 @@ import Testing
         ("blank again, its record there: the recorded UUID", observed(.blank), false, resumed, recordedUUID, ""),
         ("killed inside mkfs: finished with the recorded UUID", observed(.unrecognizedData), false, resumed, recordedUUID, ""),
         ("killed inside mkfs, --force: the same", observed(.unrecognizedData), true, resumed, recordedUUID, ""),
+        ("killed inside mkfs, its temporary superblock's fsid in upper case", observed(.unrecognizedData, temporary: recordedUUID.uppercased()), false, resumed, recordedUUID, ""),
+        // The record alone is never proof (attack 8, F1 and F2): the device must carry mkfs.btrfs's
+        // temporary superblock with the recorded UUID.
+        ("record + temporary superblock of another fsid", observed(.unrecognizedData, temporary: newUUID), false, nil, nil, refusedData),
+        ("record + no temporary superblock (random data written after the kill, or another file at the inode)",
+         observed(.unrecognizedData, temporary: .some(nil)), false, nil, nil, refusedData),
+        ("record + no temporary superblock, --force: wiped with a new UUID and no record", observed(.unrecognizedData, temporary: .some(nil)), true,
+         ["format-device", "mount", "fstab", "drop-in", "sysconfig"], newUUID, ""),
+        ("no record + temporary superblock", observed(.unrecognizedData, record: nil, temporary: recordedUUID), false, nil, nil, refusedData),
+        ("an ext4 record + a temporary btrfs superblock of its UUID: ext4 is never resumed",
+         observed(.unrecognizedData, record: changed { $0.filesystem = "ext4" }, temporary: recordedUUID), false, nil, nil, refusedData),
         ("unknown data, the record names another file's loop", observed(.unrecognizedData, record: changed { $0.identity.loopFileInode = 99 }), false, nil, nil, refusedData),
         ("unknown data, the record names another offset", observed(.unrecognizedData, record: changed { $0.identity.loopOffset = 4096 }), false, nil, nil, refusedData),
         ("unknown data, the record names another size", observed(.unrecognizedData, record: changed { $0.size = 1 << 30 }), false, nil, nil, refusedData),
@@ -106,6 +121,15 @@ import Testing
         case .success(let got): #expect(got == action)
         case .failure(let error): #expect(action == nil && "\(error)".contains("unfinished format dockstore recorded"), "\(error)")
         }
+    }
+
+    /// The proof a record needs: a btrfs format, the temporary superblock's fsid equal to its UUID.
+    @Test func theProofIsTheTemporarySuperblocksFSID() {
+        #expect(Self.record.isProven(byTemporaryFSID: Self.recordedUUID))
+        #expect(Self.record.isProven(byTemporaryFSID: Self.recordedUUID.uppercased()))
+        #expect(!Self.record.isProven(byTemporaryFSID: nil))
+        #expect(!Self.record.isProven(byTemporaryFSID: Self.newUUID))
+        #expect(!Self.changed { $0.filesystem = "xfs" }.isProven(byTemporaryFSID: Self.recordedUUID))
     }
 
     @Test func theRecordReadsBackAndADamagedOneRefuses() throws {

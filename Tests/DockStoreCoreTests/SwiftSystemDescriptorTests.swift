@@ -102,6 +102,26 @@ import Testing
         }
     }
 
+    /// mkfs.btrfs's early superblock (BTRFS_MAGIC_TEMPORARY "!BHRfS_M") is read only by
+    /// `readTemporary`, a finished one only by `read`.
+    @Test func theTemporarySuperblockIsToldFromTheFinishedOne() throws {
+        defer { cleanUp() }
+        var block = [UInt8](repeating: 0, count: 65536 + 4096)
+        let fsid: [UInt8] = (0..<16).map { UInt8($0 * 17) }
+        block.replaceSubrange((65536 + 32)..<(65536 + 48), with: fsid)
+        block.replaceSubrange((65536 + 64)..<(65536 + 72), with: Array("!BHRfS_M".utf8))
+        let unfinished = folder + "/unfinished"
+        try Data(block).write(to: URL(fileURLWithPath: unfinished))
+        #expect(try BtrfsSuperblock.readTemporary(unfinished)?.fsid == "00112233-4455-6677-8899-aabbccddeeff")
+        #expect(try BtrfsSuperblock.read(unfinished) == nil)
+
+        block.replaceSubrange((65536 + 64)..<(65536 + 72), with: Array("_BHRfS_M".utf8))
+        let finished = folder + "/finished"
+        try Data(block).write(to: URL(fileURLWithPath: finished))
+        #expect(try BtrfsSuperblock.readTemporary(finished) == nil)
+        #expect(try BtrfsSuperblock.read(finished)?.fsid == "00112233-4455-6677-8899-aabbccddeeff")
+    }
+
     @Test func theEndsOfAFileAreReadForBlankness() throws {
         defer { cleanUp() }
         let zeros = folder + "/zeros"

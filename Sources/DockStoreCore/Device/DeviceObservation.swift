@@ -27,6 +27,10 @@ public struct DeviceObservation: Sendable, Equatable {
     public var identity: DeviceIdentity? = nil
     /// The write-ahead record of a format a killed run began (`FormatRecord`), whichever device it names.
     public var formatRecord: FormatRecord? = nil
+    /// The fsid of the temporary superblock mkfs.btrfs writes early (`BtrfsSuperblock.readTemporary`),
+    /// when the device holds one: read only for data no known signature describes while a format
+    /// record is there. With the record, the device's own proof that the recorded format began on it.
+    public var temporaryBtrfsFSID: String? = nil
 
     /// No defaults: an observation says what was seen, or the planner refuses (tests build
     /// theirs with a helper of their own).

@@ -47,8 +47,9 @@ enum DevicePlanner {
             case .ambivalent, .unreadable:
                 throw DockStoreError.refused("refusing: \(label) is \(device.content.summary); dockstore formats only a device it can read and knows to be blank")
             case .unrecognizedData where resumed != nil:
-                // A format a killed run began on this very device (its record names the
-                // device's identity and size): mkfs wrote part of it. Finished with the recorded UUID.
+                // A format a killed run began on this very device: its record names the device's
+                // identity and size, and the device carries mkfs.btrfs's temporary superblock with
+                // the recorded UUID. Finished with the recorded UUID.
                 try checkSize(device, fs, label)
                 uuid = resumed?.uuid ?? uuid
                 steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: true, volumeID: device.device.volumeID))
@@ -82,15 +83,23 @@ enum DevicePlanner {
     /// identity dockstore trusts (no record: a killed format of it stays refused).
     static func formatRecord(_ device: DeviceObservation, _ fs: DeviceFilesystem, _ label: String) -> FormatRecord? {
         guard let identity = device.identity else { return nil }
-        if resumesFormat(device, fs, label), let record = device.formatRecord { return record }
+        if namesDevice(device, fs, label), let record = device.formatRecord { return record }
         return FormatRecord(identity: identity, size: device.size, filesystem: fs.rawValue, label: label,
                             uuid: device.newUUID, device: device.device.path)
     }
 
     /// Whether the format record names this device (its identity and size) and this format.
-    static func resumesFormat(_ device: DeviceObservation, _ fs: DeviceFilesystem, _ label: String) -> Bool {
+    static func namesDevice(_ device: DeviceObservation, _ fs: DeviceFilesystem, _ label: String) -> Bool {
         guard let identity = device.identity, let record = device.formatRecord else { return false }
         return record.names(identity, size: device.size, filesystem: fs, label: label)
+    }
+
+    /// Whether a killed format of this device is finished: the record names it and the device
+    /// itself proves the recorded format began on it (its temporary btrfs superblock carries the
+    /// recorded UUID). The record alone is never proof.
+    static func resumesFormat(_ device: DeviceObservation, _ fs: DeviceFilesystem, _ label: String) -> Bool {
+        guard namesDevice(device, fs, label), let record = device.formatRecord else { return false }
+        return record.isProven(byTemporaryFSID: device.temporaryBtrfsFSID)
     }
 
     static func holdsStore(_ content: BlockContent, _ fs: DeviceFilesystem, _ label: String) -> Bool {

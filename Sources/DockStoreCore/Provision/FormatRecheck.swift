@@ -16,7 +16,8 @@ public enum FormatRecheck {
     /// `wipe` without `forced` is planned only for the partial copy a canceled migrate-ebs
     /// replace left: `isCanceledTarget` says whether the device is still exactly that; and for
     /// the format a killed run began: `isRecordedFormat` says whether the `FormatRecord` still
-    /// names this device, its size and the planned UUID.
+    /// names this device, its size and the planned UUID, and the device still carries
+    /// mkfs.btrfs's temporary superblock with that UUID (the record alone is never proof).
     public static func device(_ content: BlockContent, filesystem: DeviceFilesystem, label: String,
                               wipe: Bool, forced: Bool, device: String,
                               isCanceledTarget: () throws -> Bool,

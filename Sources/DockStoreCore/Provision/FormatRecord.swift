@@ -7,9 +7,13 @@ import FoundationEssentials
 /// label and UUID the format creates (mkfs -U).
 ///
 /// A run killed inside mkfs leaves the device blank or holding bytes no known signature
-/// describes (mkfs.btrfs writes its real superblock magic last); the next run formats such a
-/// device only while this record names its identity and size. Anything libblkid recognises
-/// (another filesystem, a partition table) stays refused: someone put data there since. The
+/// describes (mkfs.btrfs writes its real superblock magic last). The record alone never proves
+/// such bytes are that format's: an identity can name another file later (a deleted backing
+/// file's inode number reused) and data can be written after the kill. The next run formats
+/// such a device only when the record names its identity and size *and* the device itself
+/// proves the format began on it (`isProven(byTemporaryFSID:)`); anything else stays refused
+/// (fail closed: a kill before mkfs wrote its temporary superblock leaves the device refused
+/// unless it is blank). Anything libblkid recognises stays refused: someone put data there since. The
 /// `forget-format-record` step removes it after the store's fstab line is written, and when a
 /// run finds the device holding the recorded filesystem. A record naming a device that is not
 /// attached is kept and has no effect; teardown removes it.
@@ -39,6 +43,15 @@ public struct FormatRecord: Codable, Sendable, Equatable {
     /// for (filesystem and label): a killed format of it may be finished.
     public func names(_ identity: DeviceIdentity?, size: UInt64, filesystem: DeviceFilesystem, label: String) -> Bool {
         identity == self.identity && size == self.size && filesystem.rawValue == self.filesystem && label == self.label
+    }
+
+    /// Whether the device proves that this recorded format began on it: only a btrfs format
+    /// (mkfs.btrfs writes its primary superblock early with BTRFS_MAGIC_TEMPORARY and the fsid
+    /// given by -U; no other mkfs leaves such a mark, so ext4 and xfs are never resumed) whose
+    /// temporary superblock carries the recorded UUID.
+    public func isProven(byTemporaryFSID fsid: String?) -> Bool {
+        guard filesystem == DeviceFilesystem.btrfs.rawValue, let fsid else { return false }
+        return fsid.lowercased() == uuid.lowercased()
     }
 
     public func encoded() throws -> [UInt8] { Array(try JSONText.encode(self, pretty: false).utf8) + [UInt8(ascii: "\n")] }

@@ -30,6 +30,9 @@ public struct ProvisionObserver: Sendable {
             if seen.kind == .blockDevice {
                 seen.identity = try DeviceIdentity.of(seen.device)
                 seen.formatRecord = try FormatRecord.read(host: host)
+                if seen.formatRecord != nil, seen.content == .unrecognizedData {
+                    seen.temporaryBtrfsFSID = try BtrfsSuperblock.readTemporary(seen.device.path)?.fsid
+                }
             }
             return seen
         }

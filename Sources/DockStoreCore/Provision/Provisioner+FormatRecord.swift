@@ -21,10 +21,13 @@ extension Provisioner {
     }
 
     /// Whether the format record on disk now names `device` as it is now (identity, size) and
-    /// the planned UUID: the format `format-device` finishes without --force.
+    /// the planned UUID, and the device now carries mkfs.btrfs's temporary superblock with that
+    /// UUID: the format `format-device` finishes without --force. Read again at the format,
+    /// under the device's lock.
     func isRecordedFormat(_ device: ResolvedDevice, uuid: String) throws -> Bool {
-        guard let record = try FormatRecord.read(host: host), record.uuid.lowercased() == uuid.lowercased() else { return false }
-        return try recordNames(record, device)
+        guard let record = try FormatRecord.read(host: host), record.uuid.lowercased() == uuid.lowercased(),
+              try recordNames(record, device) else { return false }
+        return record.isProven(byTemporaryFSID: try BtrfsSuperblock.readTemporary(device.path)?.fsid)
     }
 
     private func recordNames(_ record: FormatRecord, _ device: ResolvedDevice) throws -> Bool {

@@ -24,6 +24,15 @@ public struct BtrfsSuperblock: Sendable, Equatable {
         try read(path, magic: Array("_BHRfS_M".utf8))
     }
 
+    /// The superblock mkfs.btrfs writes early with the temporary magic (btrfs-progs
+    /// BTRFS_MAGIC_TEMPORARY, ascii "!BHRfS_M") and the fsid it was given (-U); its last write
+    /// puts the real magic there. Nil unless the primary superblock carries that magic: the
+    /// device's own proof that a format of this fsid began on it and did not finish. Its
+    /// checksum is not checked: the fsid is compared with a UUID dockstore chose at random.
+    public static func readTemporary(_ path: String) throws -> BtrfsSuperblock? {
+        try read(path, magic: Array("!BHRfS_M".utf8))
+    }
+
     /// The superblock the kernel scratched when it canceled a replace onto this device or
     /// dropped it from a filesystem (btrfs_scratch_superblocks zeroes the magic and leaves the
     /// rest): nil unless the magic is all zeros and an fsid is still there.
