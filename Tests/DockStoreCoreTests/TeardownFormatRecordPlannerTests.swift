@@ -33,6 +33,12 @@ import Testing
          TeardownRequest(), [.disableBoot, forget], ""),
         ("--wipe-device: the half-made format is not proven the store", killedInsideMkfs(), TeardownRequest(wipeDevice: true), nil,
          "--wipe-device: nothing is mounted at /var/lib/docker and fstab names no device, so there is no store to wipe; /dev/loop5 holds only the start of a format a killed provision began (/var/lib/dockstore/format-record.json), which is not proven to be the store: nothing was changed: run dockstore provision --device /dev/loop5 to finish it, or teardown without --wipe-device and wipefs -a /dev/loop5 yourself if that is what you want"),
+        ("--wipe-device, the image's store mounted (an image provision after the killed one): said so, no provision --device advised",
+         TeardownPlannerTests.o { $0.formatRecord = found }, TeardownRequest(deleteImage: true, wipeDevice: true), nil,
+         "--wipe-device: the store mounted at /var/lib/docker is the image /var/lib/docker-storage.btrfs (/dev/loop0), which has no device to wipe; /dev/loop5 holds only the start of a format a killed provision began (/var/lib/dockstore/format-record.json), which is not proven to be the store: nothing was changed: run teardown without --wipe-device (it takes down the image's store and removes the record), then wipefs -a /dev/loop5 yourself if that is what you want"),
+        ("--wipe-device, the image there unmounted: said so", TeardownPlannerTests.o { $0.formatRecord = found; $0.mounted = nil; $0.imageLoops = [] },
+         TeardownRequest(wipeDevice: true), nil,
+         "--wipe-device: the store is the image /var/lib/docker-storage.btrfs, which has no device to wipe; /dev/loop5 holds only the start of a format a killed provision began (/var/lib/dockstore/format-record.json), which is not proven to be the store: nothing was changed: run teardown without --wipe-device (it takes down the image's store and removes the record), then wipefs -a /dev/loop5 yourself if that is what you want"),
         ("no record: nothing to do", killedInsideMkfs { $0.formatRecord = nil; $0.folderRecord = nil }, TeardownRequest(), [], ""),
     ]
 

@@ -40,6 +40,8 @@ struct WriteDebrisCoverageTests {
         "DockStoreCore/Orphans/OrphanTallyCache.swift": ["path": .file(OrphanTallyCache.defaultPath)],
         "DockStoreCore/Reclaim/LastReclaimRecord.swift": ["Self.path": .file(LastReclaimRecord.path)],
         "DockStoreCore/Reclaim/ReclaimJournal.swift": ["Self.path": .file(ReclaimJournal.path)],
+        // The folder record rewritten to the folders still to remove (a folder kept under a mount).
+        "DockStoreCore/Teardown/Teardowner+Folders.swift": ["ProvisionFolderRecord.path": .file(ProvisionFolderRecord.path)],
         "DockStoreCore/Teardown/Teardowner.swift": [
             "HostPaths.bootDisabled": .file(HostPaths.bootDisabled), "HostPaths.fstab": .file(HostPaths.fstab),
             "HostPaths.sysconfigDocker": .file(HostPaths.sysconfigDocker), "HostPaths.daemonJSON": .file(HostPaths.daemonJSON),

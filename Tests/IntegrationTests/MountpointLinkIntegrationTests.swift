@@ -68,7 +68,10 @@ struct MountpointLinkIntegrationTests {
             // tree's folder is shown, the host's folder never.
             let status = try root.dockstore(["status", "--root", tree], root: false)
             #expect(status.status == 4, "\(name): \(status.stdout) \(status.stderr)")
-            #expect(status.stdout.contains("mounted:     no (\(treeFolder))"), "\(name): \(status.stdout)")
+            // The btrfs at the tree's folder is a device status detects (not the image): it is
+            // that store, mounted; at the host's folder only, nothing is mounted for the tree.
+            let mountedLine = btrfsInTree ? "mounted:     yes, \(btrfs) at \(treeFolder)" : "mounted:     no (\(treeFolder))"
+            #expect(status.stdout.contains(mountedLine), "\(name): \(status.stdout)")
             #expect(status.stdout.contains("  - \(tree)/var/lib/docker is a symbolic link, not a folder"), "\(name): \(status.stdout)")
             let shown = status.stdout.split(separator: "\n").first { $0.hasPrefix("filesystem:") }
             if btrfsInTree {
@@ -88,6 +91,36 @@ struct MountpointLinkIntegrationTests {
                 #expect(grow.stderr == "dockstore: nothing is mounted at \(treeFolder); run dockstore provision first\n", "\(name): \(grow.stderr)")
             }
             try root.sh("umount '\(btrfsAt)'")
+        }
+    }
+
+    /// Attack 8 F10: the image's store mounted at the tree's folder the link names (its own
+    /// loop device there) is the store mounted: `mounted: yes` with that folder, in text and
+    /// JSON, as the filesystem line beside it says; the link stays provision's problem.
+    @Test(arguments: [false, true])
+    func theImagesStoreAtTheLinkedFolderIsMounted(_ relative: Bool) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            let hostFolder = root.path + "/host/mp"
+            let treeFolder = root.path + hostFolder
+            let name = "\(Self.link(relative, hostFolder).0) link"
+            try root.sh("umount '\(root.mountpoint)' && rmdir '\(root.mountpoint)' && mkdir -p '\(treeFolder)' '\(hostFolder)'"
+                        + " && ln -s '\(Self.link(relative, hostFolder).1)' '\(root.mountpoint)'")
+            let loop = try root.sh("losetup -f --show '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            try root.sh("mount '\(loop)' '\(treeFolder)'")
+            let uuid = ProvisionElsewhereIntegrationTests.uuid(loop)
+
+            let status = try root.dockstore(["status"], root: true)
+            #expect(status.status == 4, "\(name): \(status.stdout) \(status.stderr)")
+            #expect(status.stdout.contains("\nmounted:     yes, \(loop) at \(treeFolder)\n"), "\(name): \(status.stdout)")
+            #expect(status.stdout.contains("\nfilesystem:  btrfs \(uuid) label 'docker',"), "\(name): \(status.stdout)")
+            #expect(status.stdout.contains("  - \(root.mountpoint) is a symbolic link, not a folder"), "\(name): \(status.stdout)")
+            let json = try root.dockstore(["status", "--json"], root: true)
+            let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            #expect(object?["mounted"] as? Bool == true, "\(name): \(json.stdout)")
+            #expect(object?["mountedFrom"] as? String == loop, "\(name): \(json.stdout)")
+            #expect(object?["mountpoint"] as? String == treeFolder, "\(name): \(json.stdout)")
+            try root.sh("umount '\(treeFolder)'")
         }
     }
 }

@@ -118,10 +118,40 @@ struct TeardownFolderRemovalIntegrationTests {
             defer { _ = try? root.sh("umount '\(folder)'") }
             let down = try root.dockstore(["teardown", "--delete-image"])
             #expect(down.status == 0, "\(down.stderr)")
-            #expect(down.stdout.contains("[folders] kept \(folder): dockstore-test-tmpfs is mounted on it; unmount it (umount \(folder))"), "\(down.stdout)")
+            #expect(down.stdout.contains("[folders] kept \(folder): a tmpfs filesystem (source dockstore-test-tmpfs) is mounted on it; unmount it (umount \(folder))"), "\(down.stdout)")
             #expect(root.mounts().map(\.target) == [folder], "only the admin's tmpfs stays mounted")
             let again = try root.dockstore(["teardown", "--delete-image"])
             #expect(again.status == 0, "\(again.stderr)")
+        }
+    }
+
+    /// Attack 8 F11: a tmpfs (source `none`) on /etc/systemd, which provision made: teardown
+    /// keeps it, says what is mounted in words ("a tmpfs filesystem (source none)", not "none"),
+    /// and keeps the folder record naming the folders still to remove; after the unmount a
+    /// second teardown removes them (and the drop-in the tmpfs hid), and the tree is as before
+    /// provision. On the old code the record went with the first teardown: the folders stayed.
+    @Test func aFolderKeptUnderAMountKeepsTheRecordForALaterTeardown() throws {
+        try withTestRoot { root in
+            let listing = TeardownLeftoverIntegrationTests()
+            let before = try listing.tree(root)
+            let folder = root.path + "/etc/systemd"
+            let record = root.path + ProvisionFolderRecord.path.string
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            try #require(root.status(folder) != nil && root.status(root.dropIn) != nil)
+            try root.sh("mount -t tmpfs none '\(folder)'")
+            defer { _ = try? root.sh("umount '\(folder)' 2>/dev/null") }
+            let down = try root.dockstore(["teardown", "--delete-image"])
+            #expect(down.status == 0, "\(down.stderr)")
+            #expect(down.stdout.contains("[folders] kept \(folder): a tmpfs filesystem (source none) is mounted on it; unmount it (umount \(folder)) if nothing needs that filesystem, then run teardown again, which removes it while empty\n"), "\(down.stdout)")
+            #expect(down.stdout.contains("[folders] kept \(record), now naming only the folders still to remove ("), "\(down.stdout)")
+            let left = root.read(record).flatMap { ProvisionFolderRecord.folders(in: Array($0.utf8)) }?.map(\.string) ?? []
+            #expect(left.contains("/etc/systemd") && left.contains("/etc/systemd/system/docker.service.d"), "\(left)")
+            #expect(!left.contains("/var/lib/docker"), "a folder removed is not named again: \(left)")
+            try root.sh("umount '\(folder)'")
+            let again = try root.dockstore(["teardown", "--delete-image"])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(try listing.tree(root) == listing.expectedAfter(before), "the tree is as before provision: \(again.stdout)")
+            #expect(root.mounts().isEmpty && root.loopDevices().isEmpty)
         }
     }
 }

@@ -57,6 +57,27 @@ struct TeardownFormatRecordIntegrationTests {
         }
     }
 
+    /// Attack 8 F9: provision --device killed at its format record, then an image provision:
+    /// --wipe-device is refused in words true for that state (the image's store is mounted; no
+    /// "nothing is mounted", no provision --device advised, which that store refuses): exit 2,
+    /// one line, nothing changed.
+    @Test func wipeDeviceBesideTheImagesStoreSaysTheStoreIsTheImage() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            let killed = try root.dockstore(["provision", "--device", disk], environment: ["DOCKSTORE_FAILPOINT": "format-record"])
+            try #require(killed.signal == SIGKILL, "\(killed.stderr)")
+            let image = try root.dockstore(["provision", "--size", "300M"])
+            try #require(image.status == 0, "\(image.stderr)")
+            let loop = try #require(root.mounts().first { $0.target == root.mountpoint }?.source)
+            let before = root.snapshot()
+            let refused = try root.dockstore(["teardown", "--delete-image", "--wipe-device"])
+            #expect(refused.status == 2, "\(refused.stderr)")
+            #expect(refused.stderr == "dockstore: --wipe-device: the store mounted at \(root.mountpoint) is the image \(root.image) (\(loop)), which has no device to wipe; \(disk) holds only the start of a format a killed provision began (\(root.path)\(Self.recordPath)), which is not proven to be the store: nothing was changed: run teardown without --wipe-device (it takes down the image's store and removes the record), then wipefs -a \(disk) yourself if that is what you want\n", "\(refused.stderr)")
+            #expect(root.changes(since: before) == [])
+            #expect(root.mounts().map(\.target) == [root.mountpoint])
+        }
+    }
+
     /// The record is removed only while it is still the file teardown read: one put in its
     /// place between the plan and the step is kept (exit 2, one line); a re-run removes it.
     @Test func aRecordReplacedSinceThePlanIsKept() throws {

@@ -179,4 +179,23 @@ struct TeardownLeftoverIntegrationTests {
             #expect(root.status(unfinished) == nil)
         }
     }
+
+    /// Attack 8 F12: a user's file hard-linked at a leftover's name (a second name: dockstore's
+    /// leftovers have one, as provision requires) is not deleted by --delete-image: kept, with
+    /// a line saying how many names it has; the file and its bytes stay.
+    @Test(arguments: ImageLeftover.Which.allCases)
+    func aLeftoverNameWithASecondNameIsKept(_ which: ImageLeftover.Which) throws {
+        try withTestRoot { root in
+            let users = root.path + "/precious"
+            let name = root.image + which.suffix
+            try root.write(users, "precious\n")
+            try root.sh("ln '\(users)' '\(name)'")
+            let dry = try root.dockstore(["teardown", "--delete-image", "--dry-run"])
+            #expect(!dry.stdout.contains("delete \(name)"), "\(dry.stdout)")
+            let down = try root.dockstore(["teardown", "--delete-image"])
+            #expect(down.status == 0, "\(down.stdout) \(down.stderr)")
+            #expect(down.stdout.contains("kept \(name): it has 2 names (hard links), so it is not \(which.what) (dockstore's have one); another name may be someone's file: look at it (find / -samefile \(name))"), "\(down.stdout)")
+            #expect(root.read(name) == "precious\n" && root.status(name)?.st_nlink == 2)
+        }
+    }
 }

@@ -251,7 +251,14 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             if let id = device.volumeID { facts.insert("EBS \(id)", at: 0) }
             row("device:", facts.joined(separator: ", "))
         }
-        row("mounted:", mounted ? "yes, \(mountedFrom ?? "?") at \(mountpoint)" : "no (\(mountpoint))")
+        if mounted {
+            row("mounted:", "yes, \(mountedFrom ?? "?") at \(mountpoint)")
+        } else if let mountedFrom {
+            // Something else is mounted there: its filesystem line follows, so say whose it is.
+            row("mounted:", "no: \(mountedFrom) is mounted at \(mountpoint), not this store")
+        } else {
+            row("mounted:", "no (\(mountpoint))")
+        }
         if let fs = filesystem {
             var text = "\(fs.type)"
             if let uuid = fs.uuid { text += " \(uuid)" }

@@ -52,7 +52,22 @@ extension TeardownPlanner {
     /// `--wipe-device` with no store to wipe but a format record: the device it names holds a
     /// format a killed provision began, which nothing proves is the store (no fstab line, no
     /// mount names it), so teardown wipes nothing, as for any device it cannot tie to the store.
-    static func halfMadeFormatRefusal(_ record: FormatRecord, _ request: TeardownRequest, _ host: Host) -> DockStoreError {
-        .refused("--wipe-device: nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device, so there is no store to wipe; \(record.device) holds only the start of a format a killed provision began (\(host.real(FormatRecord.path))), which is not proven to be the store: nothing was changed: run dockstore provision --device \(record.device) to finish it, or teardown without --wipe-device and wipefs -a \(record.device) yourself if that is what you want")
+    /// When the store is the image (mounted, or its file there: an image provision ran after
+    /// the killed one), the message says so, and does not advise `provision --device`, which
+    /// the image's store refuses (attack 8 F9).
+    static func halfMadeFormatRefusal(_ o: TeardownObservation, _ record: FormatRecord, _ request: TeardownRequest, _ host: Host) -> DockStoreError {
+        let half = "\(record.device) holds only the start of a format a killed provision began (\(host.real(FormatRecord.path))), which is not proven to be the store: nothing was changed"
+        let store: String?
+        if let mounted = o.mounted {
+            store = "the store mounted at \(host.real(request.mountpoint)) is the image \(host.real(request.image)) (\(mounted.source)), which has no device to wipe"
+        } else if o.imageExists {
+            store = "the store is the image \(host.real(request.image)), which has no device to wipe"
+        } else {
+            store = nil
+        }
+        guard let store else {
+            return .refused("--wipe-device: nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device, so there is no store to wipe; \(half): run dockstore provision --device \(record.device) to finish it, or teardown without --wipe-device and wipefs -a \(record.device) yourself if that is what you want")
+        }
+        return .refused("--wipe-device: \(store); \(half): run teardown without --wipe-device (it takes down the image's store and removes the record), then wipefs -a \(record.device) yourself if that is what you want")
     }
 }

@@ -8,7 +8,9 @@
 /// Looked at inside --root, a link never followed: a regular file no loop device holds is
 /// removed only while its name is still that file (device, inode); one a loop device holds
 /// refuses `teardown --delete-image` before anything changes; anything but a regular file
-/// under that name is not dockstore's and stays, with a line saying so.
+/// under that name, or a regular file with a second name (a hard link: another name may be a
+/// user's file, outside --root even; dockstore's own leftovers have one name, as provision
+/// requires of what it formats), is not dockstore's and stays, with a line saying so.
 public struct ImageLeftover: Sendable, Equatable {
     /// Which of dockstore's names it is at.
     public enum Which: String, Sendable, Equatable, CaseIterable {
@@ -31,6 +33,8 @@ public struct ImageLeftover: Sendable, Equatable {
         case held(String)
         /// Not a regular file: dockstore never made it, so it does not remove it.
         case foreign(FileStatus.Kind)
+        /// A regular file with more than one name (hard links): kept, as provision refuses it.
+        case linked(links: UInt64)
     }
 
     public var which: Which
@@ -53,6 +57,7 @@ public struct ImageLeftover: Sendable, Equatable {
             if let loop = try LoopDevice.devices(backing: status).first {
                 return ImageLeftover(which: which, path: path, state: .held(loop.path))
             }
+            if status.links != 1 { return ImageLeftover(which: which, path: path, state: .linked(links: status.links)) }
             return ImageLeftover(which: which, path: path, state: .removable(FileIdentity(status), allocated: status.allocatedBytes))
         }
     }

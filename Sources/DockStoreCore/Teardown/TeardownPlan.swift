@@ -246,7 +246,7 @@ public enum TeardownPlanner {
         }
         if request.wipeDevice {
             guard let device = o.device else {
-                if let found = o.formatRecord { throw halfMadeFormatRefusal(found.record, request, host) }
+                if let found = o.formatRecord { throw halfMadeFormatRefusal(o, found.record, request, host) }
                 throw DockStoreError.refused("--wipe-device: the store has no device (it is the image, or nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device)")
             }
             guard o.deviceMountedElsewhere.isEmpty else {

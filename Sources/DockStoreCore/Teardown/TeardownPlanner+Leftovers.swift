@@ -11,20 +11,22 @@ extension TeardownPlanner {
             case .removable(let file, _): return .deleteLeftover(leftover, file: file)
             case .held(let loop):
                 throw DockStoreError.refused("refusing: \(host.real(leftover.path)) (\(leftover.which.what)) is attached to \(loop); nothing was changed: detach it (losetup -d \(loop)) if nothing uses it, and re-run teardown --delete-image")
-            case .foreign: return nil
+            case .foreign, .linked: return nil
             }
         }
     }
 
     /// The lines teardown prints for the leftovers it keeps: all of them without
     /// --delete-image (how to remove them), and with it any name that holds something else
-    /// than a regular file (dockstore never made it).
+    /// than a regular file, or a file with a second name (dockstore never made it).
     public static func keptLeftovers(_ o: TeardownObservation, _ request: TeardownRequest, _ host: Host) -> [String] {
         o.imageLeftovers.compactMap { leftover in
             let shown = host.real(leftover.path)
             switch leftover.state {
             case .foreign(let kind):
                 return "kept \(shown): it is a \(kind.rawValue), not \(leftover.which.what); dockstore never made it, so it does not remove it: look at it"
+            case .linked(let links):
+                return "kept \(shown): it has \(links) names (hard links), so it is not \(leftover.which.what) (dockstore's have one); another name may be someone's file: look at it (find / -samefile \(shown))"
             case .held(let loop) where !request.deleteImage:
                 return "kept \(shown) (\(leftover.which.what)), attached to \(loop): detach it (losetup -d \(loop)) and remove it with teardown --delete-image"
             case .removable where !request.deleteImage:
@@ -62,6 +64,9 @@ extension TeardownStep {
         guard let status = try host.statusInRoot(leftover.path) else { return }
         guard status.kind == .regular, FileIdentity(status) == file else {
             throw DockStoreError.refused("\(shown) is another file than \(leftover.which.what) teardown looked at (it was replaced); not deleting it: look at it and re-run")
+        }
+        guard status.links == 1 else {
+            throw DockStoreError.refused("\(shown) has \(status.links) names (hard links) now; not deleting it: another name may be someone's file: look at it (find / -samefile \(shown)), remove the other names and re-run")
         }
         if let loop = try LoopDevice.devices(backing: status).first {
             throw DockStoreError.refused("\(shown) (\(leftover.which.what)) is attached to \(loop.path) now; not deleting it: detach it (losetup -d \(loop.path)) and re-run")
