@@ -52,13 +52,14 @@ extension LoopDevice {
         return found
     }
 
-    /// The loop status, or `.denied` when this user may not open the device.
+    /// The loop status, or `.denied` when this user may not open the device, or its node is
+    /// not in this /dev (a container): then the backing file's name decides.
     enum Readable { case read(LoopDevice?), denied }
 
     static func readableStatus(_ path: String) throws -> Readable {
         do {
             return .read(try status(path))
-        } catch let error as DockStoreError where error.code == EACCES || error.code == EPERM {
+        } catch let error as DockStoreError where error.code == EACCES || error.code == EPERM || error.code == ENOENT {
             return .denied
         }
     }
