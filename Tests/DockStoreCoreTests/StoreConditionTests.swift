@@ -18,6 +18,14 @@ import Testing
         ("image deleted while mounted", figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .deleted) }, .critical, "image_deleted"),
         ("image replaced while mounted", figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .replaced) }, .critical, "image_replaced"),
         ("image in place", figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .present) }, .ok, nil),
+        ("F5: a second loop device over the image, mounted: a second instance", figures {
+            $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .present)
+            $0.condition.secondLoops = [SiblingLoop(loop: "/dev/loop5", mounted: true)]
+        }, .critical, "image_second_instance"),
+        ("F5: a second loop device over the image, not mounted", figures {
+            $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .present)
+            $0.condition.secondLoops = [SiblingLoop(loop: "/dev/loop5", mounted: false)]
+        }, .warning, "image_second_loop"),
         ("a balance running", figures { $0.condition.exclusiveOperation = "balance" }, .warning, "exclusive_operation"),
         ("a balance paused", figures { $0.condition.exclusiveOperation = "balance paused" }, .warning, "exclusive_operation"),
         ("a device remove running", figures { $0.condition.exclusiveOperation = "device remove" }, .warning, "exclusive_operation"),
@@ -154,7 +162,7 @@ import Testing
         let policy = try CapacityPolicy()
         let ok = CapacityReport(figures: Self.figures(), policy: policy, timestamp: 1)
         let shape = Self.shape(ok.prometheus())
-        #expect(shape.count == 34)
+        #expect(shape.count == 36)
         for (_, f, _, _) in Self.states {
             #expect(Self.shape(CapacityReport(figures: f, policy: policy, timestamp: 1).prometheus()) == shape)
         }

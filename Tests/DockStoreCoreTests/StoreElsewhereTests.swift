@@ -41,9 +41,17 @@ import Testing
         Row(name: "another label", label: "data", fires: false),
         Row(name: "no label", label: nil, fires: false),
         Row(name: "unreadable (no UUID)", uuid: nil, fires: false),
-        Row(name: "not a loop device (an EBS volume)", backing: nil, fires: false),
-        Row(name: "its image outside the root", backing: "/var/lib/docker-storage.btrfs", fires: false),
-        Row(name: "its image in a folder named like the root", backing: "/r2/store.img", fires: false),
+        Row(name: "F8: a device store (an EBS volume) at this root's own mountpoint", backing: nil, fires: true),
+        Row(name: "F8: a loop device over a file outside the root (a device, as provision --device takes it) at an own mountpoint",
+            backing: "/var/lib/docker-storage.btrfs", fires: true),
+        Row(name: "a device store at no place of this root's own", target: "/r/mnt/other", backing: nil, own: false, fires: false),
+        Row(name: "a device store whose only own place is the image (a device has none)", target: "/r/mnt/other", backing: nil,
+            ownImage: true, fires: false),
+        Row(name: "a device store under another label", label: "data", backing: nil, fires: false),
+        Row(name: "a device store mounted at the mountpoint asked for", target: "/r/srv/docker", backing: nil, fires: false),
+        Row(name: "a device store that is the filesystem at the mountpoint (a bind mount)", device: 7, backing: nil, mountedDevice: 7, fires: false),
+        Row(name: "its file in a folder named like the root: outside it, so a device store at an own mountpoint", backing: "/r2/store.img", fires: true),
+        Row(name: "its file in a folder named like the root, at no own place", target: "/r/mnt/other", backing: "/r2/store.img", own: false, fires: false),
         Row(name: "mounted outside the root", target: "/var/lib/docker", fires: false),
         Row(name: "not btrfs", fstype: "ext4", fires: false),
         Row(name: "at no place of this root's own: another tree's store under --root / (an image being built)",
@@ -64,7 +72,8 @@ import Testing
         let found = StoreElsewhere.find([candidate], root: root, mountpoint: root == "/" ? "/srv/docker" : "/r/srv/docker",
                                         mountedDevice: row.mountedDevice, image: root == "/" ? "/srv/store.img" : "/r/srv/store.img",
                                         imageUUID: "asked", label: "docker", own: Self.own(row))
-        #expect(found == (row.fires ? [StoreElsewhere(target: row.target, source: "/dev/loop3", image: row.backing ?? "", uuid: row.uuid ?? "")] : []))
+        let image = row.backing.flatMap { StoreElsewhere.inside($0, root: root) ? $0 : nil }
+        #expect(found == (row.fires ? [StoreElsewhere(target: row.target, source: "/dev/loop3", image: image, uuid: row.uuid ?? "")] : []))
     }
 
     static func own(_ row: Row) -> StoreElsewhere.OwnPlaces {
@@ -94,5 +103,12 @@ import Testing
         #expect(error.message.contains("(dockstore provision --mountpoint /r/var/lib/docker --image /r/var/lib/docker-storage.btrfs)"))
         #expect(error.message.contains("(dockstore teardown --mountpoint /r/var/lib/docker --image /r/var/lib/docker-storage.btrfs)"))
         #expect(StoreElsewhere.hostPath("/r/var/lib/docker", root: "/r") == "/var/lib/docker")
+    }
+
+    @Test func aDeviceStoresRefusalNamesTheDeviceForProvisionAndTheMountpointForTeardown() throws {
+        let other = StoreElsewhere(target: "/var/lib/docker", source: "/dev/nvme1n1", image: nil, uuid: "u1")
+        let error = other.refusal(asked: "/srv/docker", host: try Host(root: "/"))
+        #expect(error.kind == .refused)
+        #expect(error.message == "/var/lib/docker has a store dockstore set up mounted on it (the device /dev/nvme1n1, btrfs u1), not at /srv/docker: dockstore keeps one store per root; finish that one (dockstore provision --mountpoint /var/lib/docker --device /dev/nvme1n1) or take it down (dockstore teardown --mountpoint /var/lib/docker), then re-run; nothing was changed")
     }
 }

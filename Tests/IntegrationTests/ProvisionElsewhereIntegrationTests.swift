@@ -84,6 +84,37 @@ struct ProvisionElsewhereIntegrationTests {
         }
     }
 
+    /// Attack 8, F8: a device store counts too. provision --device killed after its mount (the
+    /// device, a loop device over a file outside the root, mounted at /var/lib/docker, nothing
+    /// else written), then an image provision at another mountpoint refuses naming the device
+    /// store and changes nothing (before: exit 0 and two stores in one root); the way out it
+    /// names finishes the device store.
+    @Test func aDeviceStoreKilledAfterItsMountStopsAnImageStoreElsewhere() throws {
+        try withTestRoot { host in
+            try withTestRoot { root in
+                let disk = try host.attachDisk(megabytes: 300)
+                try root.sh("mkdir -p '\(root.path)/srv'")
+                let killed = try root.dockstore(["provision", "--device", disk], environment: ["DOCKSTORE_FAILPOINT": "mount"])
+                #expect(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+                #expect(root.mounts().map(\.source) == [disk])
+                let before = root.snapshot()
+                let args = ["provision", "--size", "300M", "--mountpoint", "/srv/docker", "--image", "/srv/store.img"]
+                for run in [args, args + ["--dry-run"]] {
+                    let refused = try root.dockstore(run)
+                    #expect(refused.status == 2, "\(run): \(refused.stdout) \(refused.stderr)")
+                    #expect(refused.stdout.isEmpty, "\(run): \(refused.stdout)")
+                    #expect(refused.stderrLines == ["dockstore: \(root.mountpoint) has a store dockstore set up mounted on it (the device \(disk), btrfs \(Self.uuid(disk))), not at \(root.path)/srv/docker: dockstore keeps one store per root; finish that one (dockstore provision --mountpoint /var/lib/docker --device \(disk) --root \(root.path)) or take it down (dockstore teardown --mountpoint /var/lib/docker --root \(root.path)), then re-run; nothing was changed"],
+                            "\(run): \(refused.stderr)")
+                    #expect(root.changes(since: before) == [], "\(run) changed the tree")
+                }
+                #expect(root.mounts().map(\.target) == [root.mountpoint])
+                let finish = try root.dockstore(["provision", "--mountpoint", "/var/lib/docker", "--device", disk])
+                #expect(finish.status == 0, "\(finish.stdout) \(finish.stderr)")
+                #expect(try root.dockstore(["status", "--device", disk]).status == 0)
+            }
+        }
+    }
+
     static func uuid(_ image: String) -> String {
         if case .signature(_, let uuid?, _) = BlockProbe.probe(image) { return uuid }
         return "?"

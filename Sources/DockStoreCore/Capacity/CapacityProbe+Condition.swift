@@ -29,6 +29,11 @@ extension CapacityProbe {
                 condition.unreadable.append("cannot read which image backs \(device.path): \(message(error))")
                 return nil
             }
+            do {
+                condition.secondLoops = try LoopDevice.siblings(of: device.path, sysfs: sysfs)
+            } catch {
+                condition.unreadable.append("cannot tell whether another loop device is bound to the image behind \(device.path) (a second instance of the store): \(message(error))")
+            }
             let deletedSuffix = " (deleted)"
             if text.hasSuffix(deletedSuffix) {
                 let image = String(text.dropLast(deletedSuffix.count))

@@ -29,6 +29,16 @@ enum ConditionRules {
                     message: "the image \(image.path) was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside, then \(Remedy.copyOut(loop: image.loop, image: image.path, mountpoint: mp))"))
             }
         }
+        let image = c.image?.path ?? "the store's image"
+        for second in c.secondLoops {
+            if second.mounted {
+                reasons.append(CapacityReason(state: .critical, figure: "image_second_instance",
+                    message: "\(image) is also attached to \(second.loop), which is mounted: a second btrfs instance of the store at \(mp), and two instances writing one file lose files; stop what writes there, unmount it (findmnt \(second.loop)) and losetup -d \(second.loop)"))
+            } else {
+                reasons.append(CapacityReason(state: .warning, figure: "image_second_loop",
+                    message: "\(image) is also attached to \(second.loop) (not mounted): mounting it would make a second btrfs instance of the store at \(mp) that loses files; detach it (losetup -d \(second.loop))"))
+            }
+        }
         if let operation = c.exclusiveOperation {
             let paused = operation.hasSuffix("paused")
             let what = paused ? "a btrfs \(operation.replacingAll(" paused", "")) is paused" : "a btrfs \(operation) is running"

@@ -39,6 +39,9 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// devids btrfs lists as missing (the filesystem is mounted degraded without them).
     public var missingDevices: [UInt64] = []
     public var image: Image?
+    /// Other loop devices bound to the store's image (`LoopDevice.siblings`): mounted, a second
+    /// btrfs instance of it that loses files (CRITICAL); bound only, one anyone can mount (WARNING).
+    public var secondLoops: [SiblingLoop] = []
     /// /sys/fs/btrfs/<uuid>/exclusive_operation when not `none` (balance, device remove, …);
     /// nil when none runs or the kernel does not tell (before 5.10).
     public var exclusiveOperation: String?

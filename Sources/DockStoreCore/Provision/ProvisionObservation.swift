@@ -57,6 +57,10 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// Stores dockstore set up that are mounted elsewhere in the root (`StoreElsewhere`);
     /// provision refuses while there is one. Set by the observer.
     public var storesElsewhere: [StoreElsewhere] = []
+    /// Loop devices bound to the image besides the store mounted at the mountpoint
+    /// (`SecondImageLoop`): a mounted one refuses, an unmounted one warns. Read only while the
+    /// image is mounted there. Set by the observer.
+    public var secondImageLoops: [SecondImageLoop] = []
     public var sysconfig: [UInt8]?
     public var daemonJSON: [UInt8]?
     /// Free bytes on the filesystem holding the image's folder.

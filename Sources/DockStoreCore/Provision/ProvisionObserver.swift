@@ -71,6 +71,7 @@ public struct ProvisionObserver: Sendable {
         let mountpointParentExists = try FileStatus.following(host.realFollowing(request.mountpoint.parent))?.kind == .directory
         let mountpoint: ProvisionObservation.Mountpoint
         var mountedImageDeleted = false
+        var secondImageLoops: [SecondImageLoop] = []
         switch mountpointStatus?.kind {
         case nil:
             mountpoint = .missing
@@ -87,6 +88,7 @@ public struct ProvisionObserver: Sendable {
                     mountedImageDeleted = backing == imagePath + " (deleted)"
                 }
                 mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
+                if ofImage { secondImageLoops = try secondLoops(store, mounts: mounts.entries, at: entry) }
             } else {
                 let names = try folderEntries(mountpointPath, limit: 4)
                 mountpoint = names.isEmpty ? .emptyFolder : .nonEmptyFolder(names)
@@ -115,17 +117,29 @@ public struct ProvisionObserver: Sendable {
         observation.folderRecord = try FileContents.read(ProvisionFolderRecord.path, on: host)
         var imageUUID: String? = nil
         if case .file(_, _, .signature("btrfs", let uuid, _)) = observedImage { imageUUID = uuid }
+        observation.secondImageLoops = secondImageLoops
         observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID)
         return observation
     }
 
     /// The btrfs mounts inside the root that are a store dockstore set up, elsewhere than the
-    /// mountpoint asked for (`StoreElsewhere.find`): only btrfs loop mounts inside the root are probed.
+    /// mountpoint asked for (`StoreElsewhere.find`): only btrfs mounts inside the root are
+    /// probed, a device store's only at one of this root's own mountpoints.
     func storesElsewhere(_ request: ProvisionRequest, mounts: [MountEntry], store: StoreObservation,
                          image: String, imageUUID: String?) throws -> [StoreElsewhere] {
-        let candidates = try mounts.filter { $0.fstype == "btrfs" && StoreElsewhere.inside($0.target, root: host.root) }
+        let mountpoint = store.mountpoint
+        let elsewhere = mounts.filter {
+            $0.fstype == "btrfs" && StoreElsewhere.inside($0.target, root: host.root)
+                && $0.target != mountpoint && !$0.target.hasPrefix(mountpoint + "/")
+        }
+        guard !elsewhere.isEmpty else { return [] }
+        let own = try ownPlaces(store)
+        let candidates = try elsewhere
             .compactMap { entry -> StoreElsewhere.Candidate? in
-                guard let backing = try LoopDevice.backingFile(of: entry.source) else { return nil }
+                let backing = try LoopDevice.backingFile(of: entry.source)
+                if backing == nil || !StoreElsewhere.inside(backing ?? "", root: host.root) {
+                    guard own.targets.contains(entry.target) else { return nil }
+                }
                 guard case .signature("btrfs", let uuid, let label) = BlockProbe.probe(entry.source) else {
                     return StoreElsewhere.Candidate(entry: entry, label: nil, uuid: nil, backingFile: backing)
                 }
@@ -134,7 +148,25 @@ public struct ProvisionObserver: Sendable {
         guard !candidates.isEmpty else { return [] }
         return StoreElsewhere.find(candidates, root: host.root, mountpoint: store.mountpoint,
                                    mountedDevice: try store.mount()?.device, image: image,
-                                   imageUUID: imageUUID, label: request.label, own: try ownPlaces(store))
+                                   imageUUID: imageUUID, label: request.label, own: own)
+    }
+
+    /// The image's loop devices that are not the store at the mountpoint's (`entry`): not its
+    /// mount's source, and not a member of its btrfs by /sys/fs/btrfs/<uuid>/devices (a store
+    /// mid-migration spans the image's loop device and a device).
+    func secondLoops(_ store: StoreObservation, mounts: [MountEntry], at entry: MountEntry) throws -> [SecondImageLoop] {
+        let loops = try store.imageLoops()
+        guard loops.count > 1 || loops.contains(where: { $0.path != entry.source }) else { return [] }
+        let storeUUID = try store.btrfs.value()?.uuid.lowercased()
+        var found: [SecondImageLoop] = []
+        for loop in loops where loop.path != entry.source {
+            let name = String(loop.path.dropFirst("/dev/".count))
+            let filesystem = try BtrfsSysfs.filesystem(withMember: name)?.lowercased()
+            if filesystem != nil, filesystem == storeUUID { continue }
+            let targets = mounts.filter { $0.source == loop.path }.map(\.target)
+            found.append(SecondImageLoop(loop: loop.path, mountedAt: targets, mounted: filesystem != nil || !targets.isEmpty))
+        }
+        return found
     }
 
     /// This root's own places (`StoreElsewhere.OwnPlaces`): the settings file's paths, else

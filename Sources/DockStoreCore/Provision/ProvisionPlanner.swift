@@ -177,6 +177,10 @@ public enum ProvisionPlanner {
         let imagePath = host.real(request.image)
         var steps: [ProvisionStep] = []
         if !mounted { try checkImageMountable(observed, request, host) }
+        for second in observed.secondImageLoops {
+            if second.mounted { throw second.refusal(image: imagePath, mountpoint: host.real(request.mountpoint)) }
+            warnings.append(second.warning(image: imagePath, mountpoint: host.real(request.mountpoint)))
+        }
         // A new image killed before it was renamed into place: dockstore's own unfinished work.
         let temporary = host.real(UnfinishedImage(host: host, image: request.image).path)
         var freedByLeftover: UInt64 = 0

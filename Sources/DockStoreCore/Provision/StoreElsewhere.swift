@@ -18,17 +18,24 @@
 /// store whose mountpoint has a line in this root's fstab was finished and is kept by that
 /// line (an admin may set up a second store, as the tests of a canceled replace target do);
 /// the one D9 left behind has none, and nothing but this refusal would ever name it.
+///
+/// A device store counts too (attack 8, F8: `provision --device` killed after its mount, then an
+/// image provision at another mountpoint made two stores): a btrfs with dockstore's label on a
+/// block device that is not a loop device over a file inside --root (an EBS volume, or a loop
+/// device over a file outside the root, as `provision --device` takes it), mounted at one of
+/// this root's own mountpoints (`OwnPlaces.targets`: a device has no image to match).
 public struct StoreElsewhere: Sendable, Equatable {
     /// Where it is mounted (real path).
     public var target: String
-    /// The loop device mounted there.
+    /// The device mounted there.
     public var source: String
-    /// The loop device's backing file, as the kernel names it.
-    public var image: String
+    /// For an image store, the loop device's backing file, as the kernel names it; nil for a
+    /// device store.
+    public var image: String?
     /// Its btrfs UUID.
     public var uuid: String
 
-    public init(target: String, source: String, image: String, uuid: String) {
+    public init(target: String, source: String, image: String?, uuid: String) {
         self.target = target
         self.source = source
         self.image = image
@@ -87,25 +94,40 @@ public struct StoreElsewhere: Sendable, Equatable {
         var seen: Set<UInt64> = []
         for candidate in candidates {
             let entry = candidate.entry
-            guard entry.fstype == "btrfs", candidate.label == label, let uuid = candidate.uuid,
-                  let backing = candidate.backingFile, inside(backing, root: root),
-                  backing != image, backing != image + " (deleted)", uuid != imageUUID,
+            guard entry.fstype == "btrfs", candidate.label == label, let uuid = candidate.uuid, uuid != imageUUID,
                   inside(entry.target, root: root), entry.target != mountpoint, !entry.target.hasPrefix(mountpoint + "/"),
-                  entry.device != mountedDevice, !seen.contains(entry.device),
-                  own.contain(target: entry.target, backing: backing), !own.inFstab.contains(entry.target) else { continue }
+                  entry.device != mountedDevice, !seen.contains(entry.device), !own.inFstab.contains(entry.target) else { continue }
+            let storeImage: String?
+            if let backing = candidate.backingFile, inside(backing, root: root) {
+                guard backing != image, backing != image + " (deleted)", own.contain(target: entry.target, backing: backing) else { continue }
+                storeImage = backing
+            } else {
+                // A device store: only at one of this root's own mountpoints.
+                guard own.targets.contains(entry.target) else { continue }
+                storeImage = nil
+            }
             seen.insert(entry.device)
-            found.append(StoreElsewhere(target: entry.target, source: entry.source, image: backing, uuid: uuid))
+            found.append(StoreElsewhere(target: entry.target, source: entry.source, image: storeImage, uuid: uuid))
         }
         return found
     }
 
     /// provision's refusal: one line naming the mount, its image, and the two ways out (finish
     /// it with provision, or take it down with teardown, each with its mountpoint and image).
+    /// For a device store, provision names the device and teardown the mountpoint alone.
     public func refusal(asked mountpoint: String, host: Host) -> DockStoreError {
-        let flags = ["--mountpoint", Self.hostPath(target, root: host.root), "--image", Self.hostPath(image, root: host.root)]
-            + (host.root == "/" ? [] : ["--root", host.root])
-        let args = flags.joined(separator: " ")
-        return DockStoreError.refused("\(target) has a store dockstore set up mounted on it (\(source), the image \(image), btrfs \(uuid)), not at \(mountpoint): dockstore keeps one store per root; finish that one (dockstore provision \(args)) or take it down (dockstore teardown \(args)), then re-run; nothing was changed")
+        let rootFlags = host.root == "/" ? [] : ["--root", host.root]
+        let at = ["--mountpoint", Self.hostPath(target, root: host.root)]
+        let what: String
+        let finish: [String]
+        let takeDown: [String]
+        if let image {
+            let flags = at + ["--image", Self.hostPath(image, root: host.root)] + rootFlags
+            (what, finish, takeDown) = ("\(source), the image \(image), btrfs \(uuid)", flags, flags)
+        } else {
+            (what, finish, takeDown) = ("the device \(source), btrfs \(uuid)", at + ["--device", source] + rootFlags, at + rootFlags)
+        }
+        return DockStoreError.refused("\(target) has a store dockstore set up mounted on it (\(what)), not at \(mountpoint): dockstore keeps one store per root; finish that one (dockstore provision \(finish.joined(separator: " "))) or take it down (dockstore teardown \(takeDown.joined(separator: " "))), then re-run; nothing was changed")
     }
 
     /// The path as given under `root` (the flag's value); the real path itself under "/".

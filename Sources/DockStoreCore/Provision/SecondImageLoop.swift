@@ -1,0 +1,34 @@
+/// A loop device bound to the store's image (by the file's st_dev and st_ino) besides the one
+/// the store at the mountpoint is mounted through (issue 15, attack 8, F5). Mounted, it is a
+/// second btrfs instance of the same bytes (the kernel gives it a temporary fsid and another
+/// st_dev): two instances writing one file lose each other's files, so provision refuses and
+/// status reports it. Bound but not mounted, anyone can mount it: provision and status warn,
+/// as the store itself is sound and a refusal at boot would leave the instance without Docker.
+public struct SecondImageLoop: Sendable, Equatable {
+    /// `/dev/loopN`
+    public var loop: String
+    /// Where the mount table shows it mounted.
+    public var mountedAt: [String]
+    /// The kernel has a btrfs mounted from it (in this mount namespace or another).
+    public var mounted: Bool
+
+    public init(loop: String, mountedAt: [String], mounted: Bool) {
+        self.loop = loop
+        self.mountedAt = mountedAt
+        self.mounted = mounted
+    }
+
+    /// The refusal for a mounted one: names it, where it is mounted, and the way out.
+    func refusal(image: String, mountpoint: String) -> DockStoreError {
+        let place = mountedAt.isEmpty
+            ? "mounted where this mount namespace does not show (find it: grep \(loop) /proc/*/mountinfo)"
+            : "mounted at \(mountedAt.joined(separator: ", "))"
+        let unmount = mountedAt.isEmpty ? "unmount it there" : mountedAt.map { "umount \($0)" }.joined(separator: "; ")
+        return DockStoreError.refused("\(image) is also attached to \(loop), \(place): a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; stop what writes there, \(unmount) and losetup -d \(loop), then re-run; nothing was changed")
+    }
+
+    /// The warning for one bound but not mounted.
+    func warning(image: String, mountpoint: String) -> String {
+        "\(image) is also attached to \(loop) (not mounted): mounting it would make a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; detach it (losetup -d \(loop))"
+    }
+}
