@@ -7,8 +7,8 @@
 /// the fstab write, the store's fstab line still mounts it at boot and (without the switch)
 /// dockstore-provision.service sets it up again as it was; from the switch on, the boot unit
 /// stays off. A re-run of teardown finishes in every case. The wipe comes right after the
-/// switch, before the fstab write: so a kill before it leaves fstab naming the device, and a
-/// boot before it leaves the boot unit off (it would otherwise find a wiped device).
+/// switch, before the fstab write: a kill before the wipe leaves fstab naming the device, and
+/// a boot after it finds the boot unit off (so nothing sets up or formats the wiped device).
 public enum TeardownStep: AppliedStep, Equatable {
     case stopDocker(pid: Int32, viaSystemd: Bool)
     /// Unmounts the store at `target`, if what is mounted there is still `identity`.
