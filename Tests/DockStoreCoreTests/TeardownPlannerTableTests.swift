@@ -99,20 +99,24 @@ import Testing
         if c.kind != .nothing && c.mounted && c.journal { return .refusal(["migration is under way"]) }
         // The store's device: the one mounted, or the one the UUID= line names, holding the store.
         let storeDevice = deviceMounted || (!(c.kind == .image && c.mounted) && c.fstab == .uuid && c.content == .thisStore)
-        if c.request == .wipeDevice && !storeDevice { return .refusal(["the store has no device"]) }
+        // No device found: the image's store (there, or named by fstab), or a UUID= line teardown
+        // cannot take as its own, refuses; with neither, nothing is left to wipe (a teardown
+        // --wipe-device already wiped it), as for any teardown re-run.
+        if c.request == .wipeDevice && !storeDevice && (c.kind == .image || c.fstab != .none) { return .refusal(["the store has no device"]) }
         // The boot switch after the unmount and the detach: the unmount's re-check can still
         // refuse with nothing changed.
         var steps: [String] = []
         if c.mounted { steps.append("unmount") }
         if c.kind == .image && c.mounted { steps.append("detach-loop") }
         steps.append("disable-boot")
+        // The wipe before the fstab write, which forgets which device the store is.
+        if c.request == .wipeDevice && storeDevice { steps.append("wipe-device") }
         // Only dockstore's lines go: the image's, or UUID=u when the store's UUID is known.
         let storeUUIDKnown = (c.kind == .image && c.mounted) || c.content == .thisStore && (deviceMounted || c.fstab == .uuid)
         if c.fstab == .image || (c.fstab == .uuid && storeUUIDKnown) { steps.append("fstab") }
         steps.append("drop-in")
         steps.append("sysconfig")
         if c.request == .deleteImage && c.kind == .image { steps.append("delete-image") }
-        if c.request == .wipeDevice { steps.append("wipe-device") }
         return .steps(steps)
     }
 

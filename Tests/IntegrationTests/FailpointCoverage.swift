@@ -11,7 +11,7 @@ enum FailpointCoverage {
         "backend": ["restart-docker": "restarts docker.service, which needs systemd running the root; a test root has none"],
         "teardown": [
             "stop-docker": "needs a running dockerd under the root; the matrix tears down a store no dockerd uses (refusesWhileDockerdRunsUnlessAskedToStopIt stops one, without a failpoint)",
-            "wipe-device": "the matrix tears down an image store; wiping needs a device store (reversesADeviceStoreAndWipesOnlyWhenAsked wipes one, without a failpoint)",
+            "wipe-device": "the matrix tears down an image store; wiping needs a device store (TeardownWipeCrashIntegrationTests kills teardown --wipe-device of one at every failpoint)",
             "daemon-reload": systemdOnly,
         ],
         "provision": ["daemon-reload": systemdOnly],

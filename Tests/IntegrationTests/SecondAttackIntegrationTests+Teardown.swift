@@ -97,13 +97,16 @@ extension SecondAttackIntegrationTests {
                 try root.sh("mkdir -p '\(elsewhere)' && mount '\(disk)' '\(elsewhere)'")
             }
             #expect(result.status == ExitStatus.refused.rawValue, "\(result.stderr)")
-            #expect(result.stderr.contains("refusing to wipe \(disk): it is mounted at \(elsewhere) again; nothing was wiped (the rest of teardown is done)")
-                    && result.stderr.contains("wipefs -a \(disk)"), "\(result.stderr)")
+            #expect(result.stderr.contains("refusing to wipe \(disk): it is mounted at \(elsewhere) again; nothing was wiped, and fstab still names it")
+                    && result.stderr.contains("re-run teardown --wipe-device"), "\(result.stderr)")
             try root.sh("umount '\(elsewhere)'")
             #expect(try root.sh("blkid -p -s TYPE -o value \(disk)") == "btrfs\n", "nothing wiped")
-            // The wipe is the last step: the rest is done, and a re-run has nothing left to do.
-            #expect(root.read(root.fstab) == nil && root.mounts().isEmpty, "the fstab provision created removed, nothing mounted")
-            #expect(try root.dockstore(["teardown"]).stdout.contains("nothing to do"))
+            // The wipe comes before the fstab write: fstab still names the device, so the re-run
+            // the message asks for finds it, wipes it and finishes.
+            #expect(root.read(root.fstab)?.contains("UUID=") == true && root.mounts().isEmpty, "the line stays, nothing mounted")
+            let rerun = try root.dockstore(["teardown", "--wipe-device"])
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            #expect(BlockProbe.probe(disk) == .unrecognizedData && root.read(root.fstab) == nil, "wiped, and the fstab provision created removed")
         }
     }
 

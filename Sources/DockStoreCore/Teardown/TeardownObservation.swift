@@ -52,6 +52,13 @@ public struct TeardownObservation: Sendable, Equatable {
     /// The format record a `provision --device` killed inside mkfs left (`FormatRecordLeftover`);
     /// set by `Teardowner.observe`, which refuses a file it cannot read as one.
     public var formatRecord: FormatRecordLeftover? = nil
+    /// The UUID fstab's line at the mountpoint names (`UUID=…`) while nothing is mounted there
+    /// and no block device this machine can read holds it (`BlockProbe.device(withUUID:)`): the
+    /// store's device a killed `teardown --wipe-device` wiped, or one detached since. Set by
+    /// `Teardowner.observe`. A device that cannot be read counts as not holding it: what
+    /// follows (dockstore's own line removed, nothing wiped) never touches a device, and
+    /// teardown could not wipe an unreadable one anyway; the line teardown prints says so.
+    public var unheldFstabUUID: String? = nil
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).

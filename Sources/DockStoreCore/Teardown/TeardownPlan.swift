@@ -6,7 +6,9 @@
 /// refusal says). A kill or a reboot between any two steps leaves a consistent machine: up to
 /// the fstab write, the store's fstab line still mounts it at boot and (without the switch)
 /// dockstore-provision.service sets it up again as it was; from the switch on, the boot unit
-/// stays off. A re-run of teardown finishes in every case.
+/// stays off. A re-run of teardown finishes in every case. The wipe comes right after the
+/// switch, before the fstab write: a kill before the wipe leaves fstab naming the device, and
+/// a boot after it finds the boot unit off (so nothing sets up or formats the wiped device).
 public enum TeardownStep: AppliedStep, Equatable {
     case stopDocker(pid: Int32, viaSystemd: Bool)
     /// Unmounts the store at `target`, if what is mounted there is still `identity`.
@@ -14,6 +16,12 @@ public enum TeardownStep: AppliedStep, Equatable {
     case detachLoops([String])
     /// Leaves /etc/dockstore.disabled, so the boot unit does not set the store up again.
     case disableBoot
+    /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
+    /// Before the fstab write, the step that forgets which device the store is: until the
+    /// wipe is done, fstab's `UUID=` line still leads a re-run to the device; once it is done,
+    /// that line names a UUID no device holds, which teardown still recognises as its own
+    /// (`TeardownPlanner.isOurs`), so a re-run removes it and has nothing left to wipe.
+    case wipeDevice(path: String, uuid: String)
     /// Carries fstab as the plan read it (`FileBasis`): the write refuses a file changed since.
     case writeFstab(bytes: [UInt8], removed: String, basis: FileBasis)
     /// Removes /etc/fstab, which dockstore created (`FstabFile.createdByDockstore`) and which
@@ -49,8 +57,6 @@ public enum TeardownStep: AppliedStep, Equatable {
     /// (`Host.retireFolderChain`). `notMade`: folders the record names that teardown cannot judge
     /// provision's (`ProvisionFolderRecord.isMade`); they stay, each with a line saying why.
     case removeFolders([HostPath], record: Bool, notMade: [HostPath] = [])
-    /// Wipes `path` if it still holds the filesystem `uuid` the plan proved to be the store.
-    case wipeDevice(path: String, uuid: String)
     case reloadSystemd
 
     /// Its raw value is the step's id and failpoint name.
@@ -59,6 +65,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case unmount
         case detachLoops = "detach-loop"
         case disableBoot = "disable-boot"
+        case wipeDevice = "wipe-device"
         case writeFstab = "fstab"
         case removeDropIn = "drop-in"
         case writeSysconfig = "sysconfig"
@@ -67,7 +74,6 @@ public enum TeardownStep: AppliedStep, Equatable {
         case deleteImage = "delete-image"
         case forgetFormatRecord = "forget-format-record"
         case removeFolders = "folders"
-        case wipeDevice = "wipe-device"
         case reloadSystemd = "daemon-reload"
 
         /// The failpoints inside the step: folders' between renaming the record's folder chain
@@ -167,7 +173,7 @@ public enum TeardownPlanner {
         // A line naming the store that libmount cannot read (an admin's line glued onto it) is
         // lost at boot, and teardown cannot tell whether it is the store's: nothing is changed,
         // least of all the image deleted, while fstab still names it that way.
-        let names = [request.mountpoint.string, request.image.string] + (o.storeUUID.map { ["UUID=\($0)"] } ?? [])
+        let names = [request.mountpoint.string, request.image.string] + [o.storeUUID, o.unheldFstabUUID].compactMap { $0.map { "UUID=\($0)" } }
         if let bad = FstabFile(bytes: o.fstab ?? []).unreadableLine(naming: names) {
             throw DockStoreError.refused("\(host.real(HostPaths.fstab)) line \(bad.index + 1) names \(bad.name) but is not a valid fstab line (\(bad.reason)); nothing was changed: fix that line (an appended line glued onto dockstore's goes on a line of its own) and re-run teardown")
         }
@@ -191,6 +197,7 @@ public enum TeardownPlanner {
         if let mounted = o.mounted { steps.append(.unmount(target: mounted.target, identity: MountedIdentity(device: mounted.device, uuid: o.storeUUID))) }
         if !o.imageLoops.isEmpty { steps.append(.detachLoops(o.imageLoops)) }
         if !o.bootDisabled { steps.append(.disableBoot) }
+        steps += try wipeSteps(o, request, host)
 
         let fstab = FstabFile(bytes: o.fstab ?? [])
         var updated = fstab
@@ -232,9 +239,7 @@ public enum TeardownPlanner {
         }
         steps += try leftoverSteps(o, request, host)
         if let found = o.formatRecord { steps.append(.forgetFormatRecord(found.record, file: found.file)) }
-        // Before the wipe, the last step that can refuse (its device mounted again), so that its
-        // refusal leaves the rest of teardown done. The drop-in's record (older trees) counts
-        // only while the drop-in is dockstore's.
+        // The drop-in's record (older trees) counts only while the drop-in is dockstore's.
         let dropInFolders: [HostPath]
         if case .dockstore? = o.dropIn { dropInFolders = o.createdFolders } else { dropInFolders = [] }
         // Only folders provision can have made for this store (`ProvisionFolderRecord.isMade`).
@@ -243,19 +248,6 @@ public enum TeardownPlanner {
             let made = folders.filter { ProvisionFolderRecord.isMade($0, mountpoint: request.mountpoint) }
             steps.append(.removeFolders(made.sorted { $0.components.count > $1.components.count }, record: o.folderRecord != nil,
                                         notMade: folders.filter { !made.contains($0) }))
-        }
-        if request.wipeDevice {
-            guard let device = o.device else {
-                if let found = o.formatRecord { throw halfMadeFormatRefusal(o, found.record, request, host) }
-                throw DockStoreError.refused("--wipe-device: the store has no device (it is the image, or nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device)")
-            }
-            guard o.deviceMountedElsewhere.isEmpty else {
-                throw DockStoreError.refused("refusing to wipe \(device): it is also mounted at \(o.deviceMountedElsewhere.joined(separator: ", "))")
-            }
-            guard let uuid = o.storeUUID else {
-                throw DockStoreError.refused("refusing to wipe \(device): its filesystem UUID cannot be read")
-            }
-            steps.append(.wipeDevice(path: device, uuid: uuid))
         }
         if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
         // Nothing to take down and nothing that would set the store up at boot: like
@@ -279,10 +271,14 @@ public enum TeardownPlanner {
         return "neither an fstab line for \(request.mountpoint) nor a migration journal names UUID=\(uuid)"
     }
 
-    /// dockstore's own line: the image's, or the store device's by UUID.
+    /// dockstore's own line: the image's, or the store device's by UUID; or a btrfs line with
+    /// dockstore's ordering option naming a UUID no device holds (`unheldFstabUUID`: the device
+    /// a killed `--wipe-device` run wiped, or one detached since), which mounts nothing.
     static func isOurs(_ entry: FstabEntry, _ o: TeardownObservation, _ request: TeardownRequest) -> Bool {
         if entry.normalizedSource == request.image.string { return true }
         if let uuid = o.storeUUID, entry.source == "UUID=\(uuid)" { return true }
+        if let uuid = o.unheldFstabUUID, entry.source == "UUID=\(uuid)", entry.fstype == "btrfs",
+           entry.options.contains(ProvisionRequest.orderingOption) { return true }
         return false
     }
 }

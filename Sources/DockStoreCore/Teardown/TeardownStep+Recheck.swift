@@ -29,9 +29,9 @@ extension TeardownStep {
             try Self.recheckFormatRecord(host, file)
         case .wipeDevice(let path, let uuid):
             if let mount = try MountTable.read().entries.first(where: { $0.source == path }) {
-                // The wipe is the last step: the fstab line that named the store is gone, so a
-                // re-run no longer finds the device; the message says how to finish by hand.
-                throw DockStoreError.refused("refusing to wipe \(path): it is mounted at \(mount.target) again; nothing was wiped (the rest of teardown is done): if wiping it is still what you want, unmount it and run wipefs -a \(path)")
+                // The wipe comes before the fstab write: fstab still names the store, so a
+                // re-run finds the device again and finishes.
+                throw DockStoreError.refused("refusing to wipe \(path): it is mounted at \(mount.target) again; nothing was wiped, and fstab still names it: if wiping it is still what you want, unmount it and re-run teardown --wipe-device (or run teardown without it to keep its data)")
             }
             try Self.refuseUnlessStore(path, uuid)
         case .removeDropIn:

@@ -44,12 +44,17 @@ public struct Teardowner: Sendable {
         let target = store.mountpoint
         try Self.refuseStackedMounts(mounts, at: target)
         if o.storeUUID == nil, let bytes = o.fstab,
-           let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID="),
-           let node = try BlockProbe.device(withUUID: String(line.source.dropFirst(5))),
-           case .signature(_, let uuid, "docker") = BlockProbe.probe(node) {
-            o.storeUUID = uuid
-            o.deviceLabel = "docker"
-            o.device = o.device ?? node
+           let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID=") {
+            let named = String(line.source.dropFirst(5))
+            if let node = try BlockProbe.device(withUUID: named) {
+                if case .signature(_, let uuid, "docker") = BlockProbe.probe(node) {
+                    o.storeUUID = uuid
+                    o.deviceLabel = "docker"
+                    o.device = o.device ?? node
+                }
+            } else if o.mounted == nil {
+                o.unheldFstabUUID = named
+            }
         }
         if let device = o.device, let node = try FileStatus.following(device) {
             o.deviceMountedElsewhere = try mounts.filter { entry in

@@ -40,10 +40,12 @@ extension Dockstore {
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
             let (lock, planned) = try change.planned(host, "teardown unmounts and rewrites system files", changes: { !$0.steps.isEmpty }) {
                 let observed = try teardowner.observe()
-                return (steps: try TeardownPlanner.plan(observed, request, host), kept: TeardownPlanner.keptLeftovers(observed, request, host))
+                return (steps: try TeardownPlanner.plan(observed, request, host), kept: TeardownPlanner.keptLeftovers(observed, request, host)
+                            + [TeardownPlanner.wipeNote(observed, request, host)].compactMap { $0 })
             }
             let steps = planned.steps
-            // The leftovers beside the image it keeps, said whatever the plan (nothing to do, a dry run).
+            // The leftovers beside the image it keeps, and that --wipe-device found nothing left
+            // to wipe, said whatever the plan (nothing to do, a dry run).
             defer { planned.kept.forEach { Output.line($0) } }
             let show = StepShow<TeardownStep>(
                 nothingToDo: "Nothing of Docker's storage is set up at \(host.real(paths.mountpoint)); nothing to do.",
