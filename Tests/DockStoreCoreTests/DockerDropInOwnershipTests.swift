@@ -45,6 +45,23 @@ import Testing
         }
     }
 
+    /// The mountpoint teardown reads from the drop-in (which store Docker's configuration serves):
+    /// systemd's reading of the word (`EscapeOracleTests` checks it against systemd-analyze for
+    /// random paths), and none from a drop-in that is not dockstore's.
+    static let mountpoints: [(String, [UInt8], String?)] = [
+        ("this version", Array(current.utf8), "/var/lib/docker"),
+        ("a quoted path with a backslash, a quote and a percent", Array(DockerDropIn.render(mountpoint: .known("/srv/a\\b\"c%d")).utf8), "/srv/a\\b\"c%d"),
+        ("with the folder record line", Array(DockerDropIn.render(mountpoint: .known("/srv/docker"), createdFolders: [.known("/srv/docker")]).utf8), "/srv/docker"),
+        ("an older version, before escaping", Array(unescaped("/data/docker").utf8), "/data/docker"),
+        ("admin lines appended", Array((current + proxy).utf8), nil),
+        ("two paths on the line", Array(unescaped("/var/lib/docker /srv").utf8), nil),
+    ]
+
+    @Test(arguments: mountpoints)
+    func readsTheMountpoint(_ name: String, _ bytes: [UInt8], _ expected: String?) {
+        #expect(DockerDropIn.mountpoint(in: bytes) == expected, "\(name)")
+    }
+
     @Test func refusalIsOneLineNamingTheFileAndTheWayOut() {
         let error = DockerDropIn.refusal("it holds lines after RequiresMountsFor=",
                                          path: "/etc/systemd/system/docker.service.d/dockstore.conf", command: "provision")

@@ -197,6 +197,9 @@ import Testing
             for (path, name) in zip(mountpoints, expected.out.split(whereSeparator: { $0 == " " || $0 == "\n" })) {
                 paths += 1
                 #expect(required.contains(String(name)), "round \(round): systemd does not read \(path.string.debugDescription) from RequiresMountsFor=\(UnitFileEscape.pathWord(path.string))")
+                // What teardown reads back as the store Docker's configuration serves is what systemd reads.
+                #expect(DockerDropIn.mountpoint(in: Array(DockerDropIn.render(mountpoint: path).utf8)) == path.string,
+                        "round \(round): dockstore reads another path than systemd from RequiresMountsFor=\(UnitFileEscape.pathWord(path.string))")
             }
             #expect(!(verify.out + verify.err).contains("dockstore.conf:"), "round \(round): systemd warns about the drop-in: \(verify.err.split(separator: "\n").filter { $0.contains("dockstore.conf") })")
         }

@@ -37,7 +37,7 @@ import Testing
         ("a filesystem labelled appdata", device { $0.deviceLabel = "appdata" }, TeardownRequest(wipeDevice: true),
          nil, "its label is 'appdata', not 'docker'"),
         ("labelled docker, but nothing of dockstore's names it", device { $0.fstab = Array(("").utf8) }, TeardownRequest(),
-         nil, "neither an fstab line for /var/lib/docker nor a migration journal names UUID=u"),
+         nil, "neither an fstab line for /var/lib/docker, a migration journal nor a format record of provision names UUID=u"),
         ("a UUID that cannot be read", device { $0.storeUUID = nil }, TeardownRequest(), nil, "its filesystem UUID cannot be read"),
         ("dockerd runs", o { $0.dockerdPID = 42 }, TeardownRequest(), nil, "pass --stop-docker"),
         ("the drop-in holds an admin's lines", o { $0.dropIn = .foreign("it holds lines after RequiresMountsFor=") }, TeardownRequest(),

@@ -27,6 +27,9 @@ public enum ProvisionPlanner {
         if let other = observed.storesElsewhere.first {
             throw other.refusal(asked: host.real(request.mountpoint), host: host)
         }
+        if let other = FinishedStoreElsewhere.find(fstab: FstabFile(bytes: observed.fstab ?? []), mountpoint: request.mountpoint) {
+            throw other.refusal(asked: request.mountpoint, host: host)
+        }
 
         // fstab: its line decides the mount options, so it is planned before the mount.
         let fstabPath = host.real(HostPaths.fstab)

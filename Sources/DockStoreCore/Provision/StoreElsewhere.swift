@@ -15,8 +15,8 @@
 /// the settings file names (else the defaults), or a folder this root's record says provision
 /// made. A store of another tree under this root (an image being built under /mnt/image while
 /// `--root /`) is that tree's, not this root's second store. And only an unfinished one: a
-/// store whose mountpoint has a line in this root's fstab was finished and is kept by that
-/// line (an admin may set up a second store, as the tests of a canceled replace target do);
+/// store whose mountpoint has a line in this root's fstab was finished: that line is what
+/// `FinishedStoreElsewhere` refuses on when it is dockstore's (an admin's own line is kept);
 /// the one D9 left behind has none, and nothing but this refusal would ever name it.
 ///
 /// A device store counts too (attack 8, F8: `provision --device` killed after its mount, then an

@@ -59,6 +59,14 @@ public struct TeardownObservation: Sendable, Equatable {
     /// follows (dockstore's own line removed, nothing wiped) never touches a device, and
     /// teardown could not wipe an unreadable one anyway; the line teardown prints says so.
     public var unheldFstabUUID: String? = nil
+    /// The mountpoint of the store Docker's configuration in this root serves, when that is
+    /// another store than this teardown's (`Teardowner.otherConfiguredStore`): what dockstore's
+    /// drop-in names in `RequiresMountsFor=`, or without a drop-in the settings' mountpoint.
+    /// Teardown then takes down only the store at its mountpoint and keeps the drop-in, the
+    /// storage flags, daemon.json's record, the folder and format records and the boot unit,
+    /// which are that other store's (`TeardownPlanner.configurationNote`). nil: they are this
+    /// store's. Set by `Teardowner.observe`.
+    public var configuredForOtherStore: HostPath? = nil
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).

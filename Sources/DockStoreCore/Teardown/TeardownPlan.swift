@@ -249,6 +249,8 @@ public enum TeardownPlanner {
             steps.append(.removeFolders(made.sorted { $0.components.count > $1.components.count }, record: o.folderRecord != nil,
                                         notMade: folders.filter { !made.contains($0) }))
         }
+        // Docker's configuration serving another store stays with it (`configurationNote` says so).
+        if o.configuredForOtherStore != nil { steps.removeAll { $0.isConfiguration } }
         if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
         // Nothing to take down and nothing that would set the store up at boot: like
         // `systemctl disable` on a disabled unit, nothing needs doing (no marker, no lock).
@@ -258,8 +260,8 @@ public enum TeardownPlanner {
     }
 
     /// Why the device at the mountpoint is not provably dockstore's store, or nil when it is:
-    /// it carries the store's label and the fstab line or the migration journal dockstore
-    /// wrote names its UUID.
+    /// it carries the store's label and the fstab line, the migration journal or the format
+    /// record dockstore wrote names its UUID.
     static func notProvenStore(_ o: TeardownObservation, _ request: TeardownRequest) -> String? {
         guard let uuid = o.storeUUID else { return "its filesystem UUID cannot be read" }
         guard o.deviceLabel == ProvisionRequest.defaultLabel else {
@@ -268,7 +270,10 @@ public enum TeardownPlanner {
         let fstab = FstabFile(bytes: o.fstab ?? [])
         if fstab.entries(mountingAt: request.mountpoint).contains(where: { $0.entry.source == "UUID=\(uuid)" }) { return nil }
         if o.journalUUID == uuid { return nil }
-        return "neither an fstab line for \(request.mountpoint) nor a migration journal names UUID=\(uuid)"
+        // provision --device killed after its mount, before its fstab line: the format record it
+        // wrote ahead names the UUID it gave mkfs.
+        if o.formatRecord?.record.uuid == uuid { return nil }
+        return "neither an fstab line for \(request.mountpoint), a migration journal nor a format record of provision names UUID=\(uuid)"
     }
 
     /// dockstore's own line: the image's, or the store device's by UUID; or a btrfs line with

@@ -35,9 +35,12 @@ extension TeardownStep {
             }
             try Self.refuseUnlessStore(path, uuid)
         case .removeDropIn:
-            if let now = try FileContents.read(HostPaths.dockerDropIn, on: host),
-               case .foreign(let reason) = DockerDropIn.ownership(of: now) {
+            guard let now = try FileContents.read(HostPaths.dockerDropIn, on: host) else { return }
+            if case .foreign(let reason) = DockerDropIn.ownership(of: now) {
                 throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "teardown")
+            }
+            if let other = try teardowner.otherConfiguredStore(dropIn: now) {
+                throw DockStoreError.refused("\(host.real(HostPaths.dockerDropIn)) names the store at \(host.real(other)) now, not the one at \(host.real(teardowner.request.mountpoint)) this teardown takes down (it was rewritten since teardown looked); not removing it: re-run")
             }
         case .removeSysconfig:
             guard let now = try FileContents.read(HostPaths.sysconfigDocker, on: host) else { return }

@@ -26,6 +26,7 @@ public struct Teardowner: Sendable {
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID, dropIn: dropIn.map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
         o.createdFolders = dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
+        o.configuredForOtherStore = try otherConfiguredStore(dropIn: dropIn)
         if let bytes = try FileContents.read(ProvisionFolderRecord.path, on: host) {
             guard let folders = ProvisionFolderRecord.folders(in: bytes) else {
                 throw DockStoreError.refused("\(host.real(ProvisionFolderRecord.path)) is not the record of folders dockstore writes, so which folders provision made cannot be told; nothing was changed: look at it, and move it away (teardown then removes no folder provision made) and re-run")

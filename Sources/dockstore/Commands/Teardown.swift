@@ -41,7 +41,7 @@ extension Dockstore {
             let (lock, planned) = try change.planned(host, "teardown unmounts and rewrites system files", changes: { !$0.steps.isEmpty }) {
                 let observed = try teardowner.observe()
                 return (steps: try TeardownPlanner.plan(observed, request, host), kept: TeardownPlanner.keptLeftovers(observed, request, host)
-                            + [TeardownPlanner.wipeNote(observed, request, host)].compactMap { $0 })
+                            + [TeardownPlanner.wipeNote(observed, request, host), try TeardownPlanner.configurationNote(observed, request, host)].compactMap { $0 })
             }
             let steps = planned.steps
             // The leftovers beside the image it keeps, and that --wipe-device found nothing left

@@ -1,0 +1,45 @@
+/// Teardown's part in whose Docker's configuration is (`Teardowner.otherConfiguredStore`).
+extension TeardownPlanner {
+    /// The line teardown prints when it keeps Docker's configuration because it serves the
+    /// store at another mountpoint: what stays, and the teardown that would take it down.
+    public static func configurationNote(_ o: TeardownObservation, _ request: TeardownRequest, _ host: Host) throws -> String? {
+        guard let other = o.configuredForOtherStore else { return nil }
+        var whole = o
+        whole.configuredForOtherStore = nil
+        var kept: [String] = []
+        for step in try plan(whole, request, host) where step.isConfiguration {
+            let name = step.configurationName(host)
+            if !kept.contains(name) { kept.append(name) }
+        }
+        guard !kept.isEmpty else { return nil }
+        return "kept Docker's configuration (\(kept.joined(separator: ", "))): it serves the store at \(host.real(other)), not the one at \(host.real(request.mountpoint)); to take that store down too, run dockstore teardown --mountpoint \(other.string)"
+    }
+}
+
+extension TeardownStep {
+    /// Belongs to the store Docker's configuration serves, not to whatever is mounted at the
+    /// teardown's mountpoint: the boot unit, the drop-in, the storage flags, daemon.json's
+    /// record, provision's folder and format records.
+    var isConfiguration: Bool {
+        switch self {
+        case .disableBoot, .removeDropIn, .writeSysconfig, .removeSysconfig, .giveBackDaemonJSON, .removeDaemonJSONRecord,
+             .removeFolders, .forgetFormatRecord:
+            return true
+        case .stopDocker, .unmount, .detachLoops, .wipeDevice, .writeFstab, .removeFstab, .deleteImage, .deleteLeftover, .reloadSystemd:
+            return false
+        }
+    }
+
+    /// What a configuration step would have changed, as `configurationNote` names it.
+    func configurationName(_ host: Host) -> String {
+        switch self {
+        case .disableBoot: return "dockstore-provision.service at boot"
+        case .removeDropIn: return host.real(HostPaths.dockerDropIn)
+        case .writeSysconfig, .removeSysconfig: return "the storage flags in \(host.real(HostPaths.sysconfigDocker))"
+        case .giveBackDaemonJSON, .removeDaemonJSONRecord: return "\(host.real(HostPaths.daemonJSON)) and its record \(host.real(DaemonJSONRecord.path))"
+        case .removeFolders: return "the folders provision made (\(host.real(ProvisionFolderRecord.path)))"
+        case .forgetFormatRecord: return host.real(FormatRecord.path)
+        default: return describe(host)
+        }
+    }
+}
