@@ -37,6 +37,7 @@ import Testing
     static let recorded = ["format-record", "format-device", "mount", "fstab", "forget-format-record", "drop-in", "sysconfig"]
     static let resumed = ["format-device", "mount", "fstab", "forget-format-record", "drop-in", "sysconfig"]
     static let refusedData = "no known signature"
+    static let superseding = ["format-device", "mount", "fstab", "forget-format-record", "drop-in", "sysconfig"]
 
     /// (name, observation, --force, step ids or nil for a refusal, the UUID formatted and written to fstab, refusal text)
     static let table: [(String, ProvisionObservation, Bool, [String]?, String?, String)] = [
@@ -53,8 +54,13 @@ import Testing
         ("record + temporary superblock of another fsid", observed(.unrecognizedData, temporary: newUUID), false, nil, nil, refusedData),
         ("record + no temporary superblock (random data written after the kill, or another file at the inode)",
          observed(.unrecognizedData, temporary: .some(nil)), false, nil, nil, refusedData),
-        ("record + no temporary superblock, --force: wiped with a new UUID and no record", observed(.unrecognizedData, temporary: .some(nil)), true,
-         ["format-device", "mount", "fstab", "drop-in", "sysconfig"], newUUID, ""),
+        // The forced format supersedes whatever record is there (this device's or another's): it
+        // is forgotten after the fstab line, as the unforced path forgets its own.
+        ("record + no temporary superblock, --force: wiped with a new UUID, the record forgotten", observed(.unrecognizedData, temporary: .some(nil)), true,
+         superseding, newUUID, ""),
+        ("ext4 since, record names it, --force: the record forgotten", observed(.signature(type: "ext4", uuid: "e", label: nil)), true, superseding, newUUID, ""),
+        ("ext4, a record of another device, --force: the record forgotten",
+         observed(.signature(type: "ext4", uuid: "e", label: nil), record: changed { $0.identity.loopFileInode = 99 }), true, superseding, newUUID, ""),
         ("no record + temporary superblock", observed(.unrecognizedData, record: nil, temporary: recordedUUID), false, nil, nil, refusedData),
         ("an ext4 record + a temporary btrfs superblock of its UUID: ext4 is never resumed",
          observed(.unrecognizedData, record: changed { $0.filesystem = "ext4" }, temporary: recordedUUID), false, nil, nil, refusedData),
@@ -86,6 +92,10 @@ import Testing
                 if case .formatDevice(_, let formatted, let wipe, _) = step {
                     #expect(formatted == uuid, "\(name)")
                     #expect(wipe == (observed.device?.content != .blank), "\(name)")
+                }
+                if case .forgetFormat(let forgotten, let superseded) = step {
+                    #expect(forgotten == (superseded ? Self.recordedUUID : uuid), "\(name)")
+                    #expect(superseded == (force && uuid != Self.recordedUUID), "\(name)")
                 }
                 if case .recordFormat(let written) = step {
                     #expect(written == FormatRecord(identity: Self.identity, size: Self.size, filesystem: "btrfs", label: "docker", uuid: Self.newUUID, device: "/dev/loop7"), "\(name)")

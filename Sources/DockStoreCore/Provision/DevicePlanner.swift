@@ -28,6 +28,8 @@ enum DevicePlanner {
         var uuid = device.newUUID
         let resumed = resumesFormat(device, fs, request.label) ? device.formatRecord : nil
         var recordedUUID = device.formatRecord?.uuid
+        // A record this run's format replaces without finishing it (`--force`): forgotten as well.
+        var superseded = false
         if !mounted {
             if device.readOnly {
                 throw DockStoreError.refused("refusing: \(label) is read-only; attach the volume read-write")
@@ -63,14 +65,17 @@ enum DevicePlanner {
                 }
                 try checkSize(device, fs, label)
                 steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: true, volumeID: device.device.volumeID))
+                // A record left by a killed format (of this device or another) names a format
+                // this one supersedes: it goes after the fstab line, as the unforced path's own.
+                superseded = device.formatRecord != nil
             }
         } else if case .signature(_, let existing?, _) = device.content {
             uuid = existing
         }
         // The record is done with once the format it names is there (planned after the fstab line).
         var after: [ProvisionStep] = []
-        if let recordedUUID, recordedUUID.lowercased() == uuid.lowercased() {
-            after.append(.forgetFormat(uuid: recordedUUID))
+        if let recordedUUID, superseded || recordedUUID.lowercased() == uuid.lowercased() {
+            after.append(.forgetFormat(uuid: recordedUUID, superseded: superseded && recordedUUID.lowercased() != uuid.lowercased()))
         }
         return ProvisionPlanner.StorePlan(
             steps: steps, afterFstab: after, mountSource: device.device.path, fstabSource: "UUID=\(uuid)",

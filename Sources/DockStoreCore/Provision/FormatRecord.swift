@@ -14,8 +14,9 @@ import FoundationEssentials
 /// proves the format began on it (`isProven(byTemporaryFSID:)`); anything else stays refused
 /// (fail closed: a kill before mkfs wrote its temporary superblock leaves the device refused
 /// unless it is blank). Anything libblkid recognises stays refused: someone put data there since. The
-/// `forget-format-record` step removes it after the store's fstab line is written, and when a
-/// run finds the device holding the recorded filesystem. A record naming a device that is not
+/// `forget-format-record` step removes it after the store's fstab line is written, when a
+/// run finds the device holding the recorded filesystem, and after a `--force` format (which
+/// supersedes the format it records, of this device or another). A record naming a device that is not
 /// attached is kept and has no effect; teardown removes it.
 public struct FormatRecord: Codable, Sendable, Equatable {
     public var identity: DeviceIdentity

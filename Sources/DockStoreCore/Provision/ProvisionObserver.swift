@@ -118,22 +118,24 @@ public struct ProvisionObserver: Sendable {
         var imageUUID: String? = nil
         if case .file(_, _, .signature("btrfs", let uuid, _)) = observedImage { imageUUID = uuid }
         observation.secondImageLoops = secondImageLoops
-        observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID)
+        observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID,
+                                                          folderRecord: observation.folderRecord)
         return observation
     }
 
     /// The btrfs mounts inside the root that are a store dockstore set up, elsewhere than the
     /// mountpoint asked for (`StoreElsewhere.find`): only btrfs mounts inside the root are
-    /// probed, a device store's only at one of this root's own mountpoints.
+    /// probed, a device store's only at one of this root's own mountpoints. `folderRecord` is the
+    /// observation's bytes of the folder record: the plan and this rule see one read.
     func storesElsewhere(_ request: ProvisionRequest, mounts: [MountEntry], store: StoreObservation,
-                         image: String, imageUUID: String?) throws -> [StoreElsewhere] {
+                         image: String, imageUUID: String?, folderRecord: [UInt8]?) throws -> [StoreElsewhere] {
         let mountpoint = store.mountpoint
         let elsewhere = mounts.filter {
             $0.fstype == "btrfs" && StoreElsewhere.inside($0.target, root: host.root)
                 && $0.target != mountpoint && !$0.target.hasPrefix(mountpoint + "/")
         }
         guard !elsewhere.isEmpty else { return [] }
-        let own = try ownPlaces(store)
+        let own = try ownPlaces(store, folderRecord: folderRecord)
         let candidates = try elsewhere
             .compactMap { entry -> StoreElsewhere.Candidate? in
                 let backing = try LoopDevice.backingFile(of: entry.source)
@@ -170,12 +172,12 @@ public struct ProvisionObserver: Sendable {
     }
 
     /// This root's own places (`StoreElsewhere.OwnPlaces`): the settings file's paths, else
-    /// the defaults, and the folders its record names, as the mount table names them.
-    func ownPlaces(_ store: StoreObservation) throws -> StoreElsewhere.OwnPlaces {
+    /// the defaults, and the folders its record names (`folderRecord`, the bytes the observation
+    /// read), as the mount table names them.
+    func ownPlaces(_ store: StoreObservation, folderRecord: [UInt8]?) throws -> StoreElsewhere.OwnPlaces {
         let configured = try StorePaths.resolve(image: nil, mountpoint: nil, settings: store.settings)
         var targets: Set<String> = [canonicalPath(host.real(configured.mountpoint))]
-        if let bytes = try FileContents.read(ProvisionFolderRecord.path, on: host),
-           let folders = ProvisionFolderRecord.folders(in: bytes) {
+        if let bytes = folderRecord, let folders = ProvisionFolderRecord.folders(in: bytes) {
             for folder in folders { targets.insert(canonicalPath(host.real(folder))) }
         }
         var inFstab: Set<String> = []

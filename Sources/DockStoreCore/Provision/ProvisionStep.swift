@@ -30,8 +30,9 @@ public enum ProvisionStep: AppliedStep, Equatable {
     case writeSysconfig(bytes: [UInt8], change: String, basis: FileBasis)
     case reloadSystemd
     /// Removes the format record once the filesystem it names (`uuid`) is on the device and
-    /// the fstab line names it.
-    case forgetFormat(uuid: String)
+    /// the fstab line names it; `superseded` when the format it records is not this run's (a
+    /// `--force` format replaced it).
+    case forgetFormat(uuid: String, superseded: Bool = false)
     /// Removes /etc/dockstore.disabled, which teardown left.
     case enableBoot
 
@@ -148,8 +149,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .recordFormat(let record):
             let device = request.device?.spec.description ?? "the device"
             return "record in \(host.real(FormatRecord.path)), before formatting, that \(device) (\(record.identity.summary), \(record.size) bytes) is being formatted as \(record.filesystem) UUID \(record.uuid), so a run killed inside mkfs is finished by the next"
-        case .forgetFormat(let uuid):
-            return "remove \(host.real(FormatRecord.path)): the format it records (UUID \(uuid)) is done"
+        case .forgetFormat(let uuid, let superseded):
+            return "remove \(host.real(FormatRecord.path)): the format it records (UUID \(uuid)) is " + (superseded ? "superseded by this forced format" : "done")
         case .formatDevice(let filesystem, let uuid, let wipe, _):
             let device = request.device?.spec.description ?? "the device"
             return (wipe ? "wipe every signature on \(device), then " : "") + "format \(device) as \(filesystem.rawValue), label '\(request.label)', UUID \(uuid)"

@@ -48,6 +48,12 @@ public struct LoopDevice: Sendable, Equatable {
     /// Reads /sys/block/loop*/loop, which exists only for bound devices. A bound loop device
     /// whose status cannot be read is an error, not "some other file": it could be this one.
     public static func devices(backing file: FileStatus, sysBlock: String = "/sys/block") throws -> [LoopDevice] {
+        try devices(backingDevice: file.device, inode: file.inode, sysBlock: sysBlock)
+    }
+
+    /// Every bound loop device whose backing file is (`device`, `inode`), as `devices(backing:)`:
+    /// for a caller that knows the file by a loop device's status rather than by a stat.
+    static func devices(backingDevice device: UInt64, inode: UInt64, sysBlock: String = "/sys/block") throws -> [LoopDevice] {
         guard let names = FolderEntries.names(sysBlock) else {
             throw DockStoreError.system("cannot list", sysBlock, errno: errno)
         }
@@ -55,9 +61,9 @@ public struct LoopDevice: Sendable, Equatable {
         for name in names {
             guard name.hasPrefix("loop"), access("\(sysBlock)/\(name)/loop", F_OK) == 0 else { continue }
             // Unbound between the listing and the read: nil, and not this file's.
-            guard let device = try status("/dev/\(name)") else { continue }
-            if device.backingDevice == file.device && device.backingInode == file.inode {
-                found.append(device)
+            guard let bound = try status("/dev/\(name)") else { continue }
+            if bound.backingDevice == device && bound.backingInode == inode {
+                found.append(bound)
             }
         }
         return found.sorted { $0.path < $1.path }

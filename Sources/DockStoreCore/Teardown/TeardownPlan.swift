@@ -122,7 +122,12 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .deleteImage: [.removal(teardowner.request.image, on: host)]
         case .deleteLeftover(let leftover, _): [.removal(leftover.path, on: host)]
         case .forgetFormatRecord: [.removal(FormatRecord.path, on: host)]
-        case .removeFolders(_, true, _): [.removal(ProvisionFolderRecord.path, on: host)]
+        // The record goes, or, while a filesystem is mounted on a folder it names, is rewritten
+        // in place naming fewer folders (`Teardowner.removeFolders`): both are checked.
+        case .removeFolders(let folders, true, _):
+            [.removal(ProvisionFolderRecord.path, on: host),
+             .at(ProvisionFolderRecord.path, on: host, bytes: ProvisionFolderRecord.render(folders).count)
+                .renaming(ProvisionFolderRecord.path, on: host, backup: false)]
         default: []
         }
     }
@@ -153,7 +158,10 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .removeFolders(let folders, let record, let notMade):
             var parts: [String] = []
             if !folders.isEmpty { parts.append("remove the folders provision created, each while it is empty: \(folders.map { host.real($0) }.joined(separator: ", "))") }
-            if record { parts.append("remove \(host.real(ProvisionFolderRecord.path)), the record of the folders provision created") }
+            if record {
+                parts.append("remove \(host.real(ProvisionFolderRecord.path)), the record of the folders provision created"
+                    + " (or, while a filesystem is mounted on one of them, rewrite it to name only the folders still to remove, for a teardown after the unmount)")
+            }
             if !notMade.isEmpty {
                 parts.append("keep \(notMade.map { host.real($0) }.joined(separator: ", ")), which the record names but which is neither a folder provision makes for its files nor this teardown's mountpoint")
             }
