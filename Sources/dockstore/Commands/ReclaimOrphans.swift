@@ -50,9 +50,9 @@ struct ReclaimOrphans {
                 Output.line("  kept \(path): \(why)")
             }
         }
-        if kept.isEmpty { try sweep?.run() }
-        if !kept.isEmpty {
+        guard kept.isEmpty else {
             throw DockStoreError.refused("\(kept.count) orphan candidate(s) kept because dockstore cannot prove them unused\(deleted > 0 ? " (\(deleted) \(dryRun ? "would be " : "")deleted)" : ""); the lines above say why")
         }
+        try sweep?.run()
     }
 }
