@@ -36,30 +36,20 @@ struct ChangeOptions: ParsableArguments {
     @Flag(name: .long, help: .hidden)
     var listFailpoints = false
 
-    /// Refuses a real run without root; takes /run/dockstore.lock (none for a dry run).
-    func begin(_ host: Host, _ what: String) throws -> FileLock? {
-        guard try mayChange(what) else { return nil }
-        let lock = try FileLock(path: HostPaths.lock, on: host, timeout: lockTimeout, waiting: Self.waiting)
-        try FolderRecordDebris.sweep(host: host)
-        WriteDebris.sweep(host: host)
-        return lock
-    }
-
-    /// Like `begin`, for a command whose observing and planning is `make`: the plan is made
-    /// under /run/dockstore.lock, and a run whose plan `changes` nothing (a refusal, nothing to
-    /// do) creates no lock file (`LockedPlanning`). Write debris is swept once the lock is held.
+    /// Refuses a real run without root; makes the plan with `make` under /run/dockstore.lock,
+    /// and a run whose plan `changes` nothing (a refusal, nothing to do) creates no lock file
+    /// (`LockedPlanning`); a dry run takes no lock. A run holding the lock gets the debris of
+    /// killed runs to sweep (`DebrisSweep`, nil without the lock), judged now (a foreign
+    /// temporary folder refuses here) and removed by its applier right before the first step
+    /// acts, or by `StepCommand` for a plan without steps.
     func planned<Plan>(_ host: Host, _ what: String, changes: (Plan) -> Bool,
-                       _ make: () throws -> Plan) throws -> (lock: FileLock?, plan: Plan) {
-        guard try mayChange(what) else { return (nil, try make()) }
+                       _ make: () throws -> Plan) throws -> (lock: FileLock?, sweep: DebrisSweep?, plan: Plan) {
+        guard try mayChange(what) else { return (nil, nil, try make()) }
         // Debris of a killed write is swept by the next changing run, whatever its plan.
         let (lock, plan) = try LockedPlanning.plan(host: host, timeout: lockTimeout, waiting: Self.waiting,
                                                    changes: { changes($0) || WriteDebris.present(host: host) || FolderRecordDebris.present(host: host) }, make)
-        if lock != nil {
-            // First, as it may refuse: then nothing was changed.
-            try FolderRecordDebris.sweep(host: host)
-            WriteDebris.sweep(host: host)
-        }
-        return (lock, plan)
+        guard lock != nil else { return (nil, nil, plan) }
+        return (lock, try DebrisSweep(host: host), plan)
     }
 
     /// False for a dry run; refuses a real run without root, and a lock timeout out of range.

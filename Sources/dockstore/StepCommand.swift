@@ -32,12 +32,14 @@ struct StepShow<Step: AppliedStep> {
 /// each is done, so what is printed is what was done).
 enum StepCommand {
     /// Returns whether the steps were applied: false for nothing to do or a dry run.
-    /// `apply` runs the steps, calling the printer it is given after each.
+    /// `apply` runs the steps, calling the printer it is given after each, and the run's debris
+    /// `sweep` before the first acts (`StepEngine`); with no steps the sweep runs here, silently.
     @discardableResult
-    static func run<Step>(_ steps: [Step], dryRun: Bool, show: StepShow<Step>,
+    static func run<Step>(_ steps: [Step], dryRun: Bool, show: StepShow<Step>, sweep: DebrisSweep?,
                           beforeApplying: () throws -> Void = {},
                           apply: (_ report: (Step) -> Void) throws -> Void) throws -> Bool {
         if steps.isEmpty {
+            try sweep?.run()
             Output.line(show.nothingToDo)
             return false
         }

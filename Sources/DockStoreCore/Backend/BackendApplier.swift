@@ -7,14 +7,14 @@ public struct BackendApplier: Sendable {
 
     /// Every precondition (the sysconfig folder exists, room on writable filesystems) is
     /// checked before the first file changes: a refusal leaves every file as it was.
-    public func apply(_ plan: BackendPlan, progress: (BackendStep) -> Void) throws {
+    public func apply(_ plan: BackendPlan, sweeping sweep: DebrisSweep?, progress: (BackendStep) -> Void) throws {
         if plan.steps.contains(where: { if case .writeSysconfig = $0 { true } else { false } }) {
             let folder = HostPaths.sysconfigDocker.parent
             guard try FileStatus.following(host.realFollowing(folder))?.kind == .directory else {
                 throw DockStoreError.refused("the folder \(host.real(folder)) does not exist; is this a SUSE system (or the right --root)? Nothing was changed")
             }
         }
-        try StepEngine.apply(plan.steps, in: host, progress: progress) { step in
+        try StepEngine.apply(plan.steps, in: host, sweeping: sweep, progress: progress) { step in
             switch step {
             // `old` is the file as the plan read it: the write refuses one changed since (`FileBasis`).
             case .writeDaemonJSON(let old, let bytes, _):

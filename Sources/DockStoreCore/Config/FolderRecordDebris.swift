@@ -1,7 +1,8 @@
 /// The temporary folder a provision killed while it made the folder record's own folder left
 /// (`ProvisionFolderRecord.newFolder`: `.dockstore.dockstore-new` in /var/lib, or
 /// `.lib.dockstore-new` in /var, `.var.dockstore-new` in / when those were missing too). Every
-/// changing command removes it once it holds the lock, beside `WriteDebris.sweep`, but only
+/// changing command removes it right before its first step acts (`DebrisSweep`), beside
+/// `WriteDebris.sweep`, but only
 /// while it holds exactly what provision puts there: the chain of folders, at most the record
 /// (empty, as a kill right after creating it leaves it, or the record with its header), each as
 /// dockstore makes it (`Host.sweepFolderChain`). Anything else refuses the command, changing nothing.
@@ -19,10 +20,10 @@ public enum FolderRecordDebris {
         bytes.isEmpty || ProvisionFolderRecord.folders(in: bytes) != nil
     }
 
-    /// Removes every such temporary folder; refuses (exit 2, nothing removed) when one holds
-    /// anything else.
-    public static func sweep(host: Host) throws {
-        // All looked at first, so that a refusal leaves every one as it is.
+    /// Refuses (exit 2) when a temporary folder holds anything else than provision puts
+    /// there; removes nothing. Returns the temporary folders there are.
+    @discardableResult
+    static func check(host: Host) throws -> [NewFolderChain] {
         var found: [NewFolderChain] = []
         for chain in chains {
             switch try host.sweepFolderChain(chain, accepts: accepts, removing: false) {
@@ -31,7 +32,14 @@ public enum FolderRecordDebris {
             case .foreign(let reason): throw refusal(host, chain, reason)
             }
         }
-        for chain in found {
+        return found
+    }
+
+    /// Removes every such temporary folder; refuses (exit 2, nothing removed) when one holds
+    /// anything else.
+    public static func sweep(host: Host) throws {
+        // All looked at first, so that a refusal leaves every one as it is.
+        for chain in try check(host: host) {
             if case .foreign(let reason) = try host.sweepFolderChain(chain, accepts: accepts, removing: true) {
                 throw refusal(host, chain, reason)
             }

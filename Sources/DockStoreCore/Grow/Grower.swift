@@ -26,8 +26,8 @@ public struct Grower: Sendable {
         return observed
     }
 
-    public func apply(_ steps: [GrowStep], progress: (GrowStep) -> Void) throws {
-        try StepEngine.apply(steps, in: self, progress: progress) { step in
+    public func apply(_ steps: [GrowStep], sweeping sweep: DebrisSweep?, progress: (GrowStep) -> Void) throws {
+        try StepEngine.apply(steps, in: self, sweeping: sweep, progress: progress) { step in
             switch step {
             case .extendImage(let path, let loop, _, let to):
                 try host.extendImage(path, to: to, behind: loop)

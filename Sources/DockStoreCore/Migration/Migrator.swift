@@ -96,10 +96,10 @@ public struct Migrator: Sendable {
 
     /// Runs the steps; `progress` gets each finished step, `moving` the bytes still on the
     /// loop device (remove) or the kernel's thousandths (replace) every `interval` seconds.
-    public func apply(_ steps: [MigrationStep], interval: Double = 2, progress: (MigrationStep) -> Void,
+    public func apply(_ steps: [MigrationStep], sweeping sweep: DebrisSweep?, interval: Double = 2, progress: (MigrationStep) -> Void,
                       moving: @escaping @Sendable (MoveProgress) -> Void) throws {
         let target = storePath
-        try StepEngine.apply(steps, in: self, progress: progress) { step in
+        try StepEngine.apply(steps, in: self, sweeping: sweep, progress: progress) { step in
             try recordPhase(of: step)
             switch step {
             case .begin(let journal):

@@ -60,9 +60,10 @@ public struct Provisioner: Sendable {
         try StepEngine.preflight(plan.steps, in: self)
     }
 
-    /// Applies the steps in order, calling `progress` after each with its description.
-    public func apply(_ plan: ProvisionPlan, progress: (ProvisionStep) -> Void) throws {
-        try StepEngine.apply(plan.steps, in: self, progress: progress) { step in
+    /// Applies the steps in order, calling `progress` after each with its description; the
+    /// run's debris `sweep` goes right before the first step acts (`StepEngine`).
+    public func apply(_ plan: ProvisionPlan, sweeping sweep: DebrisSweep?, progress: (ProvisionStep) -> Void) throws {
+        try StepEngine.apply(plan.steps, in: self, sweeping: sweep, progress: progress) { step in
             do {
                 try run(step)
             } catch {

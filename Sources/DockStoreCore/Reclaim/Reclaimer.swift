@@ -50,7 +50,9 @@ public struct Reclaimer: Sendable {
     /// preflight of them all before the first acts; the journal; the room when the plan lends
     /// it first; the rounds (which lend it when one runs out of space); the room given back,
     /// also after a failed round; the journal removed; the run recorded.
-    public func run(_ plan: ReclaimPlan, budget: Budget, events: @escaping @Sendable (Event) -> Void) throws -> ReclaimResult {
+    /// The run's debris `sweep` goes right before its first step acts (`StepEngine`).
+    public func run(_ plan: ReclaimPlan, budget: Budget, sweeping sweep: DebrisSweep?,
+                    events: @escaping @Sendable (Event) -> Void) throws -> ReclaimResult {
         let dataChunk = CapacityProbe.number("/sys/fs/btrfs/\(plan.uuid)/allocation/data/chunk_size") ?? (1 << 30)
         var limits = Limits(deadline: MonotonicClock.seconds() + budget.seconds, ioBudget: budget.bytes, dataChunkSetting: dataChunk)
         let mp = plan.mountpoint
@@ -61,7 +63,7 @@ public struct Reclaimer: Sendable {
         let progress: (ReclaimStep) -> Void = { events(.step($0.id)) }
         func phase(_ kinds: [ReclaimStep.Kind], _ act: (ReclaimStep) throws -> Void) throws {
             do {
-                try StepEngine.apply(steps.filter { kinds.contains($0.kind) }, in: lender, progress: progress, act: act)
+                try StepEngine.apply(steps.filter { kinds.contains($0.kind) }, in: lender, sweeping: sweep, progress: progress, act: act)
             } catch {
                 // The journal is written by the first step: after it, no refusal says nothing changed.
                 throw kinds == [.begin] ? error : ReclaimAfterChange.failure(error)
@@ -175,9 +177,9 @@ public struct Reclaimer: Sendable {
     }
 
     /// A run with nothing to do: only its record step, so that check sees when reclaim last ran.
-    public func recordNothingToDo(_ plan: ReclaimPlan) throws {
+    public func recordNothingToDo(_ plan: ReclaimPlan, sweeping sweep: DebrisSweep?) throws {
         let lender = RoomLender(host: host, mountpoint: plan.mountpoint, uuid: plan.uuid)
-        try StepEngine.apply(ReclaimStep.steps(plan).filter { $0.kind == .record }, in: lender, progress: { _ in }) { _ in
+        try StepEngine.apply(ReclaimStep.steps(plan).filter { $0.kind == .record }, in: lender, sweeping: sweep, progress: { _ in }) { _ in
             try record(ReclaimResult(outcome: .nothingToDo, before: plan.before), before: plan.before)
         }
     }

@@ -5,7 +5,8 @@ import Musl
 #endif
 
 /// The temp files a killed atomic write left beside the files dockstore writes. Every changing
-/// command removes them once it holds the lock, whichever file it writes itself, so after any
+/// command removes them right before its first step acts (`DebrisSweep`; a refused run leaves
+/// them), whichever file it writes itself, so after any
 /// later run each folder holds only the file and its one `.dockstore.bak`. A temp file of a
 /// process that still runs is never touched (`AtomicFile.removeDebris`), and only the exact temp
 /// names of the files listed here are: /etc and /etc/sysconfig are not dockstore's folders.

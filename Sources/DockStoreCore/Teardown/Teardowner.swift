@@ -87,11 +87,12 @@ public struct Teardowner: Sendable {
     /// A refusal or failure after dockerd was stopped says so, and how to start it again.
     /// The folders step reports only the folders it removed; each one it kept goes to `kept`,
     /// in words that say why (`removeFolders`).
-    public func apply(_ steps: [TeardownStep], progress: (TeardownStep) -> Void, kept: (String) -> Void = { _ in }) throws {
+    public func apply(_ steps: [TeardownStep], sweeping sweep: DebrisSweep?, progress: (TeardownStep) -> Void,
+                      kept: (String) -> Void = { _ in }) throws {
         var stopped: TeardownStep? = nil
         var folders: (removed: [HostPath], kept: [String]) = ([], [])
         do {
-            try StepEngine.apply(steps, in: self, progress: { step in
+            try StepEngine.apply(steps, in: self, sweeping: sweep, progress: { step in
                 if case .stopDocker = step { stopped = step }
                 guard case .removeFolders(_, let record, _) = step else { return progress(step) }
                 if !folders.removed.isEmpty || record { progress(.removeFolders(folders.removed, record: record)) }

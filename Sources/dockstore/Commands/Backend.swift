@@ -56,7 +56,7 @@ extension Dockstore {
             let request = try BackendRequest(driver: driver, options: storageOptions, force: force, restart: restart,
                                              mountpoint: target)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
-            let (lock, plan) = try change.planned(host, "backend rewrites /etc/sysconfig/docker", changes: { !$0.steps.isEmpty }) {
+            let (lock, sweep, plan) = try change.planned(host, "backend rewrites /etc/sysconfig/docker", changes: { !$0.steps.isEmpty }) {
                 try BackendPlanner.plan(try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: request.driver), request, host)
             }
             plan.warnings.forEach { Output.warning($0) }
@@ -76,8 +76,8 @@ extension Dockstore {
                 nothingToDo: "dockerd already starts with the \(request.driver.name) driver\(request.options.isEmpty ? "" : " and these options"); nothing to do.",
                 title: [], dryRunFooter: "(dry run, nothing changed)",
                 text: { show($0, done: false) }, done: { show($0, done: true) })
-            guard try StepCommand.run(plan.steps, dryRun: change.dryRun, show: steps, apply: {
-                try BackendApplier(host: host).apply(plan, progress: $0)
+            guard try StepCommand.run(plan.steps, dryRun: change.dryRun, show: steps, sweep: sweep, apply: {
+                try BackendApplier(host: host).apply(plan, sweeping: sweep, progress: $0)
             }) else { return }
             if let note = plan.restartNote { Output.warning(note) }
             withExtendedLifetime(lock) {}

@@ -33,14 +33,14 @@ extension Dockstore {
             let size = try to.map { try ByteSize.parse($0, what: "--to") }
             let grower = Grower(host: host, mountpoint: target, settings: settings)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
-            let (lock, (steps, warnings)) = try change.planned(host, "grow resizes the store", changes: { !$0.0.isEmpty }) {
+            let (lock, sweep, (steps, warnings)) = try change.planned(host, "grow resizes the store", changes: { !$0.0.isEmpty }) {
                 try GrowPlanner.plan(try grower.observe(), to: size, allowOvercommit: allowOvercommit)
             }
             warnings.forEach { Output.warning($0) }
             let show = StepShow<GrowStep>(
                 nothingToDo: "\(target) already uses all of its \(size == nil ? "device" : "image"); nothing to do.",
                 title: ["Plan for \(target) (dry run, nothing changed):"], text: \.description)
-            try StepCommand.run(steps, dryRun: change.dryRun, show: show) { try grower.apply(steps, progress: $0) }
+            try StepCommand.run(steps, dryRun: change.dryRun, show: show, sweep: sweep) { try grower.apply(steps, sweeping: sweep, progress: $0) }
             withExtendedLifetime(lock) {}
         }
     }

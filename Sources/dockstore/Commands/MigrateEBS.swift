@@ -61,7 +61,7 @@ extension Dockstore {
             let retired = RetiredImage(host: host, image: paths.image)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`); an open journal
             // (it may be upgraded) or a retired image to free is a change.
-            let (lock, planned) = try change.planned(host, "migrate-ebs changes the store's devices", changes: {
+            let (lock, sweep, planned) = try change.planned(host, "migrate-ebs changes the store's devices", changes: {
                 !$0.steps.isEmpty || $0.observed.journal != nil || (!abort && leavesRetiredImage(retired))
             }) {
                 let resolved = try DeviceResolver().waitFor(spec, timeout: request.wait)
@@ -97,14 +97,14 @@ extension Dockstore {
                 nothingToDo: abort ? "No migration onto \(resolved.label) is under way; nothing to abort."
                                    : "Docker's storage at \(observed.mountpoint) is on \(resolved.label) already; nothing to do.",
                 title: title, planBeforeApplying: true, dryRunFooter: "(dry run, nothing changed)", text: \.description)
-            let applied = try StepCommand.run(steps, dryRun: change.dryRun, show: show, beforeApplying: confirm) { report in
+            let applied = try StepCommand.run(steps, dryRun: change.dryRun, show: show, sweep: sweep, beforeApplying: confirm) { report in
                 profile.mark("plan")
                 let before = try SubvolumeInventory.read(observed.mountpoint)
                 let usedBefore = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
                 profile.mark("inventory before")
                 let terminal = StandardStream.output.isTerminal
                 let estimate = MoveEstimate()
-                try migrator.apply(steps, progress: { step in
+                try migrator.apply(steps, sweeping: sweep, progress: { step in
                     if terminal { Output.emitRaw("\r\u{1B}[K") }
                     report(step)
                     profile.mark(step.id)

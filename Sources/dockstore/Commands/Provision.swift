@@ -62,7 +62,7 @@ extension Dockstore {
 
             // A refusal or nothing to do creates no lock file; a retired image to remove is a change.
             let retired = RetiredImage(host: host, image: paths.image)
-            let (lock, plan) = try change.planned(host, "provision changes mounts and system files", changes: {
+            let (lock, sweep, plan) = try change.planned(host, "provision changes mounts and system files", changes: {
                 !$0.isEmpty || leavesRetiredImage(retired)
             }) {
                 let plan = try provisioner.plan(try provisioner.observeSettled())
@@ -75,7 +75,8 @@ extension Dockstore {
             let show = StepShow<ProvisionStep>(
                 nothingToDo: "Docker's storage is in place: \(store(request, host)) mounted at \(target); nothing to do.",
                 title: ["Plan for \(target) (dry run, nothing changed):"], text: { $0.describe(request, host) })
-            guard try StepCommand.run(plan.steps, dryRun: change.dryRun, show: show, apply: { try provisioner.apply(plan, progress: $0) }) else {
+            guard try StepCommand.run(plan.steps, dryRun: change.dryRun, show: show, sweep: sweep,
+                                      apply: { try provisioner.apply(plan, sweeping: sweep, progress: $0) }) else {
                 return
             }
             Output.line("Docker's storage is ready: \(store(request, host)) mounted at \(target).")

@@ -55,9 +55,9 @@ extension Dockstore {
             let policy = try CapacityPolicy()
             // A refusal creates no lock file (`LockedPlanning`); any plan is a change, as even
             // nothing to do is recorded for the check metrics.
-            let (lock, plan): (FileLock?, ReclaimPlan)
+            let (lock, sweep, plan): (FileLock?, DebrisSweep?, ReclaimPlan)
             do {
-                (lock, plan) = try change.planned(host, "reclaim balances the store", changes: { _ in true }) {
+                (lock, sweep, plan) = try change.planned(host, "reclaim balances the store", changes: { _ in true }) {
                     let observed = try ReclaimObserver(host: host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image)).observe()
                     return try ReclaimPlanner.plan(observed, policy: policy)
                 }
@@ -65,15 +65,16 @@ extension Dockstore {
                 Output.line(try ReclaimReport.Stopped(mountpoint: host.real(paths.mountpoint), dryRun: change.dryRun, error: error).json())
                 throw error
             }
-            try reclaimSpace(host, plan: plan, policy: policy, seconds: seconds, bytes: bytes)
+            try reclaimSpace(host, plan: plan, policy: policy, seconds: seconds, bytes: bytes, sweep: sweep)
             withExtendedLifetime(lock) {}
         }
 
-        private func reclaimSpace(_ host: Host, plan: ReclaimPlan, policy: CapacityPolicy, seconds: Double, bytes: UInt64?) throws {
+        private func reclaimSpace(_ host: Host, plan: ReclaimPlan, policy: CapacityPolicy, seconds: Double, bytes: UInt64?,
+                                  sweep: DebrisSweep?) throws {
             let budget = Reclaimer.Budget(seconds: seconds, bytes: bytes ?? ReclaimIOBudget.defaultBytes(storeSize: plan.judged.deviceSize))
             let reclaimer = Reclaimer(host: host, policy: policy)
             if change.dryRun || plan.isNothingToDo {
-                if !change.dryRun { try reclaimer.recordNothingToDo(plan) }
+                if !change.dryRun { try reclaimer.recordNothingToDo(plan, sweeping: sweep) }
                 Output.line(json ? try ReclaimReport(plan: plan, result: nil, budget: budget).json()
                                  : ReclaimText.plan(plan, dryRun: change.dryRun, budget: budget))
                 return
@@ -82,7 +83,7 @@ extension Dockstore {
             let terminal = !json && StandardStream.output.isTerminal
             let result: ReclaimResult
             do {
-                result = try reclaimer.run(plan, budget: budget) { event in
+                result = try reclaimer.run(plan, budget: budget, sweeping: sweep) { event in
                     if !json { ReclaimText.event(event, terminal: terminal) }
                 }
             } catch {

@@ -38,7 +38,7 @@ extension Dockstore {
                                           deleteImage: deleteImage, wipeDevice: wipeDevice)
             let teardowner = Teardowner(host: host, request: request, settings: paths.settings)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
-            let (lock, planned) = try change.planned(host, "teardown unmounts and rewrites system files", changes: { !$0.steps.isEmpty }) {
+            let (lock, sweep, planned) = try change.planned(host, "teardown unmounts and rewrites system files", changes: { !$0.steps.isEmpty }) {
                 let observed = try teardowner.observe()
                 return (steps: try TeardownPlanner.plan(observed, request, host), kept: TeardownPlanner.keptLeftovers(observed, request, host)
                             + [TeardownPlanner.wipeNote(observed, request, host), try TeardownPlanner.configurationNote(observed, request, host)].compactMap { $0 })
@@ -50,8 +50,8 @@ extension Dockstore {
             let show = StepShow<TeardownStep>(
                 nothingToDo: "Nothing of Docker's storage is set up at \(host.real(paths.mountpoint)); nothing to do.",
                 title: ["Plan (dry run, nothing changed):"], text: { $0.describe(host) })
-            guard try StepCommand.run(steps, dryRun: change.dryRun, show: show, apply: { report in
-                try teardowner.apply(steps, progress: report, kept: { Output.line("[folders] \($0)") })
+            guard try StepCommand.run(steps, dryRun: change.dryRun, show: show, sweep: sweep, apply: { report in
+                try teardowner.apply(steps, sweeping: sweep, progress: report, kept: { Output.line("[folders] \($0)") })
             }) else {
                 return
             }
