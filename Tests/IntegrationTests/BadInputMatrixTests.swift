@@ -163,7 +163,7 @@ struct BadInputMatrixTests {
                 """]
             try racer.run()
             defer {
-                FileManager.default.createFile(atPath: r + "/stop", contents: nil)
+                _ = FileManager.default.createFile(atPath: r + "/stop", contents: nil)
                 racer.waitUntilExit()
             }
             var wrote = 0, refused = 0

@@ -74,7 +74,6 @@ public struct Provisioner: Sendable {
     }
 
     func run(_ step: ProvisionStep) throws {
-        let image = host.real(request.image)
         let mountpoint = host.real(request.mountpoint)
         switch step {
         case .recordFolders(let folders, let basis):
