@@ -159,4 +159,23 @@ struct StackedLoopIntegrationTests {
             #expect(try root.sh("blkid -p -s TYPE -o value \(disk)") == "btrfs\n", "nothing wiped")
         }
     }
+    /// Defect 5's message: a loop device over the image mounted after teardown looked is named
+    /// with its mount at the delete-image re-check, and the message does not say "again".
+    @Test func theDeleteImageRecheckNamesTheMountOfTheLoopDeviceHoldingTheImage() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            var loops: [String] = []
+            defer { release(root, loops) }
+            let other = root.path + "/mnt/x"
+            let result = try root.runStopped(["teardown", "--delete-image"], before: "delete-image") {
+                let second = try attach(root, over: root.image)
+                loops.append(second)
+                try root.sh("mkdir -p '\(other)' && mount \(second) '\(other)'")
+            }
+            let second = try #require(loops.first)
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderrLines.last == "dockstore: \(root.image) is attached to \(second); \(second) is mounted at \(other); not deleting it: umount \(other), losetup -d \(second), then re-run", "\(result.stderr)")
+            #expect(FileManager.default.fileExists(atPath: root.image), "the image stays")
+        }
+    }
 }
