@@ -226,12 +226,18 @@ import Testing
             # HELP dockstore_image_deleted 1 when the loop image was deleted or replaced while mounted.
             # TYPE dockstore_image_deleted gauge
             dockstore_image_deleted{mountpoint="/var/lib/docker"} 0
-            # HELP dockstore_image_second_instances Other loop devices over the store's image that are mounted: second btrfs instances that lose files.
+            # HELP dockstore_image_second_instances Other loop devices over the store's image (or stacked on its loop device) that are mounted: second btrfs instances that lose files.
             # TYPE dockstore_image_second_instances gauge
             dockstore_image_second_instances{mountpoint="/var/lib/docker"} 0
-            # HELP dockstore_image_second_loops Other loop devices bound to the store's image, mounted or not.
+            # HELP dockstore_image_second_loops Other loop devices bound to the store's image (or stacked on its loop device), mounted or not.
             # TYPE dockstore_image_second_loops gauge
             dockstore_image_second_loops{mountpoint="/var/lib/docker"} 0
+            # HELP dockstore_device_second_instances Loop devices stacked on the store's device that are mounted: second btrfs instances that lose files.
+            # TYPE dockstore_device_second_instances gauge
+            dockstore_device_second_instances{mountpoint="/var/lib/docker"} 0
+            # HELP dockstore_device_second_loops Loop devices stacked on the store's device, mounted or not.
+            # TYPE dockstore_device_second_loops gauge
+            dockstore_device_second_loops{mountpoint="/var/lib/docker"} 0
             # HELP dockstore_exclusive_operation 1 while a balance, device add/remove/replace or resize runs or is paused.
             # TYPE dockstore_exclusive_operation gauge
             dockstore_exclusive_operation{mountpoint="/var/lib/docker"} 0

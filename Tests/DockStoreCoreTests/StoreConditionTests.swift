@@ -26,6 +26,18 @@ import Testing
             $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .present)
             $0.condition.secondLoops = [SiblingLoop(loop: "/dev/loop5", mounted: false)]
         }, .warning, "image_second_loop"),
+        ("attack 9: a loop device stacked on the image's loop device, mounted", figures {
+            $0.condition.imageStackedLoops = [StackedLoop(loop: "/dev/loop6", over: "/dev/loop0", mounted: true)]
+        }, .critical, "image_second_instance"),
+        ("attack 9: a loop device stacked on the image's loop device, not mounted", figures {
+            $0.condition.imageStackedLoops = [StackedLoop(loop: "/dev/loop6", over: "/dev/loop0", mounted: false)]
+        }, .warning, "image_second_loop"),
+        ("attack 9: a loop device stacked on the store's device, mounted", figures {
+            $0.condition.deviceStackedLoops = [StackedLoop(loop: "/dev/loop6", over: "/dev/nvme1n1", mounted: true)]
+        }, .critical, "device_second_instance"),
+        ("attack 9: a loop device stacked on the store's device, not mounted", figures {
+            $0.condition.deviceStackedLoops = [StackedLoop(loop: "/dev/loop6", over: "/dev/nvme1n1", mounted: false)]
+        }, .warning, "device_second_loop"),
         ("a balance running", figures { $0.condition.exclusiveOperation = "balance" }, .warning, "exclusive_operation"),
         ("a balance paused", figures { $0.condition.exclusiveOperation = "balance paused" }, .warning, "exclusive_operation"),
         ("a device remove running", figures { $0.condition.exclusiveOperation = "device remove" }, .warning, "exclusive_operation"),
@@ -162,7 +174,7 @@ import Testing
         let policy = try CapacityPolicy()
         let ok = CapacityReport(figures: Self.figures(), policy: policy, timestamp: 1)
         let shape = Self.shape(ok.prometheus())
-        #expect(shape.count == 36)
+        #expect(shape.count == 38)
         for (_, f, _, _) in Self.states {
             #expect(Self.shape(CapacityReport(figures: f, policy: policy, timestamp: 1).prometheus()) == shape)
         }

@@ -24,6 +24,7 @@ public enum CapacityProbe {
             let reading = btrfs.reading
             figures = CapacityFigures(btrfs: reading, mountpoint: mountpoint, host: nil)
             figures.host = hostBacking(reading, sysfs: sysfs, into: &figures.condition)
+            readStackedLoops(reading, sysfs: sysfs, into: &figures.condition)
             try readExclusiveOperation(uuid: reading.uuid, sysfs: sysfs, into: &figures.condition)
             for device in reading.devices where device.errorsUnreadable != nil {
                 figures.condition.unreadable.append(device.errorsUnreadable ?? "")

@@ -39,6 +39,7 @@ enum ConditionRules {
                     message: "\(image) is also attached to \(second.loop) (not mounted): mounting it would make a second btrfs instance of the store at \(mp) that loses files; detach it (losetup -d \(second.loop))"))
             }
         }
+        reasons += StackedLoopRules.evaluate(f)
         if let operation = c.exclusiveOperation {
             let paused = operation.hasSuffix("paused")
             let what = paused ? "a btrfs \(operation.replacingAll(" paused", "")) is paused" : "a btrfs \(operation) is running"

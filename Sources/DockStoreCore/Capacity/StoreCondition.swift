@@ -42,6 +42,12 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// Other loop devices bound to the store's image (`LoopDevice.siblings`): mounted, a second
     /// btrfs instance of it that loses files (CRITICAL); bound only, one anyone can mount (WARNING).
     public var secondLoops: [SiblingLoop] = []
+    /// Loop devices stacked on the store's loop device or device (`LoopDevice.stacked`): the
+    /// same bytes, so mounted, a second btrfs instance (CRITICAL); bound only, WARNING. Those
+    /// over a loop member (or over another loop device of its image) are the image's
+    /// (`image_second_*`), those over any other member the device's (`device_second_*`).
+    public var imageStackedLoops: [StackedLoop] = []
+    public var deviceStackedLoops: [StackedLoop] = []
     /// /sys/fs/btrfs/<uuid>/exclusive_operation when not `none` (balance, device remove, …);
     /// nil when none runs or the kernel does not tell (before 5.10).
     public var exclusiveOperation: String?

@@ -88,7 +88,7 @@ public struct ProvisionObserver: Sendable {
                     mountedImageDeleted = backing == imagePath + " (deleted)"
                 }
                 mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
-                if ofImage { secondImageLoops = try secondLoops(store, mounts: mounts.entries, at: entry) }
+                if ofImage { secondImageLoops = try secondLoops(store, mounts: mounts.entries, at: entry) + stackedImageLoops(store, mounts: mounts.entries) }
             } else {
                 let names = try folderEntries(mountpointPath, limit: 4)
                 mountpoint = names.isEmpty ? .emptyFolder : .nonEmptyFolder(names)

@@ -11,12 +11,19 @@ public struct SecondImageLoop: Sendable, Equatable {
     public var mountedAt: [String]
     /// The kernel has a btrfs mounted from it (in this mount namespace or another).
     public var mounted: Bool
+    /// For a loop device stacked on one of the image's loop devices (issue 15, attack 9): the
+    /// loop device it is bound to; nil for one bound to the image itself.
+    public var over: String?
 
-    public init(loop: String, mountedAt: [String], mounted: Bool) {
+    public init(loop: String, mountedAt: [String], mounted: Bool, over: String? = nil) {
         self.loop = loop
         self.mountedAt = mountedAt
         self.mounted = mounted
+        self.over = over
     }
+
+    /// The loop device, and what it is stacked on when it is.
+    var named: String { over.map { "\(loop) (a loop device over \($0))" } ?? loop }
 
     /// The refusal for a mounted one: names it, where it is mounted, and the way out.
     func refusal(image: String, mountpoint: String) -> DockStoreError {
@@ -24,11 +31,11 @@ public struct SecondImageLoop: Sendable, Equatable {
             ? "mounted where this mount namespace does not show (find it: grep \(loop) /proc/*/mountinfo)"
             : "mounted at \(mountedAt.joined(separator: ", "))"
         let unmount = mountedAt.isEmpty ? "unmount it there" : mountedAt.map { "umount \($0)" }.joined(separator: "; ")
-        return DockStoreError.refused("\(image) is also attached to \(loop), \(place): a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; stop what writes there, \(unmount) and losetup -d \(loop), then re-run; nothing was changed")
+        return DockStoreError.refused("\(image) is also attached to \(named), \(place): a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; stop what writes there, \(unmount) and losetup -d \(loop), then re-run; nothing was changed")
     }
 
     /// The warning for one bound but not mounted.
     func warning(image: String, mountpoint: String) -> String {
-        "\(image) is also attached to \(loop) (not mounted): mounting it would make a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; detach it (losetup -d \(loop))"
+        "\(image) is also attached to \(named) (not mounted): mounting it would make a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; detach it (losetup -d \(loop))"
     }
 }

@@ -21,7 +21,7 @@ extension TeardownStep {
                 throw DockStoreError.refused("\(path) is another file than the image teardown looked at (it was replaced); not deleting it: look at it and re-run")
             }
             if let loop = try LoopDevice.devices(backing: status).first {
-                throw DockStoreError.refused("\(path) is attached to \(loop.path) again; not deleting it: detach it (losetup -d \(loop.path)) and re-run")
+                throw try Self.stillAttached(path, loop.path)
             }
         case .deleteLeftover(let leftover, let file):
             try Self.recheckLeftover(host, leftover, file)
@@ -33,6 +33,7 @@ extension TeardownStep {
                 // re-run finds the device again and finishes.
                 throw DockStoreError.refused("refusing to wipe \(path): it is mounted at \(mount.target) again; nothing was wiped, and fstab still names it: if wiping it is still what you want, unmount it and re-run teardown --wipe-device (or run teardown without it to keep its data)")
             }
+            try Self.refuseMountedStacked(on: path)
             try Self.refuseUnlessStore(path, uuid)
         case .removeDropIn:
             guard let now = try FileContents.read(HostPaths.dockerDropIn, on: host) else { return }

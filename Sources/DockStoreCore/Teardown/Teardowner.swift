@@ -63,6 +63,9 @@ public struct Teardowner: Sendable {
                 return try FileStatus.following(entry.source).map { $0.kind == .blockDevice && $0.rdev == node.rdev } == true
             }.map(\.target)
         }
+        if let refusal = try Self.secondInstanceRefusal(o, request: request, image: host.real(request.image), mountpoint: target, mounts: mounts) {
+            throw refusal
+        }
         return o
     }
 
@@ -157,6 +160,7 @@ public struct Teardowner: Sendable {
             // Probed once more under the device's lock (the one udev and libblkid take), right
             // before the wipe.
             let device = try BlockDevice(path: path, lock: true)
+            try TeardownStep.refuseMountedStacked(on: path)
             try TeardownStep.refuseUnlessStore(path, uuid)
             if case .signature = BlockProbe.probe(path) { try device.wipeSignatures() }
         case .reloadSystemd:

@@ -1,0 +1,20 @@
+extension ProvisionObserver {
+    /// Loop devices stacked on any loop device of the image (the store's own, or a second one),
+    /// at any depth (issue 15, attack 9): the image's bytes through another loop device, so a
+    /// second instance of the store as a second loop device over the image is
+    /// (`SecondImageLoop`). Members of the store's own btrfs are not second instances.
+    func stackedImageLoops(_ store: StoreObservation, mounts: [MountEntry]) throws -> [SecondImageLoop] {
+        let loops = try store.imageLoops().map(\.path)
+        guard !loops.isEmpty else { return [] }
+        let storeUUID = try store.btrfs.value()?.uuid.lowercased()
+        var found: [SecondImageLoop] = []
+        for stacked in try LoopDevice.stacked(over: loops, excluding: Set(loops)) {
+            let name = String(stacked.loop.dropFirst("/dev/".count))
+            let filesystem = try BtrfsSysfs.filesystem(withMember: name)?.lowercased()
+            if filesystem != nil, filesystem == storeUUID { continue }
+            let targets = mounts.filter { $0.source == stacked.loop }.map(\.target)
+            found.append(SecondImageLoop(loop: stacked.loop, mountedAt: targets, mounted: stacked.mounted || !targets.isEmpty, over: stacked.over))
+        }
+        return found
+    }
+}

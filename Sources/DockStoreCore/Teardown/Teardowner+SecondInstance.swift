@@ -1,0 +1,80 @@
+/// A second instance of the store (issue 15, attack 9): the image bound to another loop device,
+/// or a loop device stacked on the store's loop device or device, mounted elsewhere. Teardown
+/// takes down only the store at the mountpoint; the second instance stays mounted and keeps the
+/// image held (so --delete-image could not delete it after everything else was undone) or the
+/// device in use (a loop device does not claim the device under it, so --wipe-device's O_EXCL
+/// open would not stop the wipe). So teardown refuses before it changes anything.
+extension Teardowner {
+    /// The refusal for the first mounted second instance, or, with --delete-image, for a loop
+    /// device stacked on the image's loop device at all (it keeps that loop device bound after
+    /// `losetup -d`, and the image with it); nil when there is none.
+    static func secondInstanceRefusal(_ o: TeardownObservation, request: TeardownRequest, image: String, mountpoint: String,
+                                      mounts: [MountEntry], sysfs: String = "/sys") throws -> DockStoreError? {
+        let store = o.mounted == nil ? nil : o.storeUUID?.lowercased()
+        for loop in o.imageLoops {
+            let name = String(loop.dropFirst("/dev/".count))
+            guard let fsid = try BtrfsSysfs.filesystem(withMember: name, sysfs: sysfs)?.lowercased(), fsid != store else { continue }
+            return refusal("\(loop) (a second loop device over \(image))", loop: loop, mounts: mounts, mountpoint: mountpoint)
+        }
+        let own = Set(o.imageLoops)
+        let under = o.imageLoops + (o.device.map { [$0] } ?? [])
+        for stacked in try LoopDevice.stacked(over: under, excluding: own, sysfs: sysfs) {
+            let what = "\(stacked.loop) (a loop device over \(stacked.over), the store's \(own.contains(stacked.over) ? "image's loop device" : stacked.over == o.device ? "device" : "bytes"))"
+            if stacked.mounted {
+                return refusal(what, loop: stacked.loop, mounts: mounts, mountpoint: mountpoint)
+            }
+            if request.deleteImage, !o.imageLoops.isEmpty {
+                return DockStoreError.refused("refusing to delete \(image): \(what) holds it bound, so it cannot be detached; nothing was changed: losetup -d \(stacked.loop), then re-run")
+            }
+        }
+        return nil
+    }
+
+    static func refusal(_ what: String, loop: String, mounts: [MountEntry], mountpoint: String) -> DockStoreError {
+        let targets = mounts.filter { $0.source == loop }.map(\.target)
+        let place = targets.isEmpty
+            ? "mounted where this mount namespace does not show (find it: grep \(loop) /proc/*/mountinfo)"
+            : "mounted at \(targets.joined(separator: ", "))"
+        let unmount = targets.isEmpty ? "unmount it there" : targets.map { "umount \($0)" }.joined(separator: ", ")
+        return DockStoreError.refused("refusing: \(what) is \(place): a second btrfs instance of the store at \(mountpoint), which teardown would leave mounted; nothing was changed: stop what writes there, \(unmount), losetup -d \(loop), then re-run")
+    }
+}
+
+extension TeardownStep {
+    /// The wipe's own check, in its re-check and again under the device's lock right before it:
+    /// a mounted loop device stacked on the device (which O_EXCL does not see) refuses.
+    static func refuseMountedStacked(on path: String) throws {
+        guard let stacked = try LoopDevice.stacked(over: [path]).first(where: \.mounted) else { return }
+        let targets = try MountTable.read().entries.filter { $0.source == stacked.loop }.map(\.target)
+        let place = targets.isEmpty ? "mounted where this mount namespace does not show (grep \(stacked.loop) /proc/*/mountinfo)" : "mounted at \(targets.joined(separator: ", "))"
+        let unmount = targets.isEmpty ? "unmount it there" : targets.map { "umount \($0)" }.joined(separator: ", ")
+        throw DockStoreError.refused("refusing to wipe \(path): \(stacked.loop) (a loop device over it) is \(place), a second instance of its filesystem; nothing was wiped, and fstab still names it: \(unmount), losetup -d \(stacked.loop), then re-run teardown --wipe-device")
+    }
+}
+
+extension TeardownStep {
+    /// The image is bound to `loop` when its deletion comes: attached since teardown looked, or
+    /// kept bound after the detach (a loop device mounted, or one stacked on it, only gets
+    /// autoclear from `losetup -d`). Says where it, or a loop device over it, is mounted.
+    static func stillAttached(_ path: String, _ loop: String) throws -> DockStoreError {
+        let mounts = try MountTable.read().entries
+        let name = String(loop.dropFirst("/dev/".count))
+        var holders: [(loop: String, targets: [String], mounted: Bool)] = [
+            (loop, mounts.filter { $0.source == loop }.map(\.target), try BtrfsSysfs.filesystem(withMember: name) != nil)]
+        for stacked in try LoopDevice.stacked(over: [loop]) {
+            holders.append((stacked.loop, mounts.filter { $0.source == stacked.loop }.map(\.target), stacked.mounted))
+        }
+        let mounted = holders.filter { $0.mounted || !$0.targets.isEmpty }
+        guard !mounted.isEmpty else {
+            return DockStoreError.refused("\(path) is attached to \(loop); not deleting it: detach it (losetup -d \(loop)) and re-run")
+        }
+        let places = mounted.map { holder in
+            let over = holder.loop == loop ? "" : " (a loop device over \(loop))"
+            let place = holder.targets.isEmpty ? "mounted where this mount namespace does not show" : "mounted at \(holder.targets.joined(separator: ", "))"
+            return "\(holder.loop)\(over) is \(place)"
+        }.joined(separator: "; ")
+        let unmount = mounted.flatMap { $0.targets.isEmpty ? ["unmount \($0.loop)"] : $0.targets.map { "umount \($0)" } }
+        let detach = (mounted.map(\.loop).reversed() + [loop]).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        return DockStoreError.refused("\(path) is attached to \(loop); \(places); not deleting it: \(unmount.joined(separator: ", ")), \(detach.map { "losetup -d \($0)" }.joined(separator: ", ")), then re-run")
+    }
+}

@@ -1,0 +1,181 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Attack 9 (issue 15), defects 3, 4, 5: a second instance of the store through a loop device
+/// stacked on the store's own loop device or device (`losetup -f --show /dev/loopN`), which the
+/// kernel mounts with a temporary fsid. Before, check and provision said OK for an image store,
+/// check said OK for a device store and teardown --wipe-device wiped the device under the mounted
+/// loop device (O_EXCL does not see it), and teardown --delete-image undid everything before it
+/// found the image still held. Now each is reported or refused before anything changes.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct StackedLoopIntegrationTests {
+    func attach(_ root: TestRoot, over device: String) throws -> String {
+        try root.sh("losetup -f --show '\(device)'").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Unmounts and detaches the loop devices a test stacked (not in the root's cleanup: their
+    /// backing "file" is a device node outside the root), the last one first.
+    func release(_ root: TestRoot, _ loops: [String]) {
+        for loop in loops.reversed() {
+            for entry in root.mounts() where entry.source == loop { _ = umount2(entry.target, 0) }
+            _ = try? LoopDevice.detach(loop)
+        }
+    }
+
+    @Test func aLoopDeviceStackedOnTheImagesLoopDeviceIsASecondInstance() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            let storeLoop = try #require(root.loopDevices().first)
+            let second = try attach(root, over: storeLoop)
+            var stacked = [second]
+            defer { release(root, stacked) }
+            let other = root.path + "/mnt/x"
+            try root.sh("mkdir -p '\(other)' && mount \(second) '\(other)'")
+            let mountpoint = root.mountpoint, image = root.image
+            let before = root.snapshot()
+
+            let refusal = "\(image) is also attached to \(second) (a loop device over \(storeLoop)), mounted at \(other): a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; stop what writes there, umount \(other) and losetup -d \(second), then re-run; nothing was changed"
+            for run in [["provision"], ["provision", "--dry-run"]] {
+                let refused = try root.dockstore(run)
+                #expect(refused.status == 2, "\(run): \(refused.stdout) \(refused.stderr)")
+                #expect(refused.stderrLines == ["dockstore: \(refusal)"], "\(run): \(refused.stderr)")
+            }
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains("  - \(refusal)"), "\(status.status) \(status.stdout)")
+
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2, "\(check.stdout)")
+            #expect(check.stdout.hasPrefix("DOCKSTORE CRITICAL - \(second) is a loop device over \(storeLoop) (the store's loop device), and it is mounted: a second btrfs instance of the store at \(mountpoint)"), "\(check.stdout)")
+            let json = try root.dockstore(["check", "--format", "json"])
+            #expect(json.status == 2 && json.stdout.contains("\"image_second_instance\""), "\(json.stdout)")
+            let prom = try root.dockstore(["check", "--format", "prometheus"])
+            #expect(prom.stdout.contains("dockstore_image_second_instances{mountpoint=\"\(mountpoint)\"} 1"), "\(prom.stdout)")
+            #expect(prom.stdout.contains("dockstore_image_second_loops{mountpoint=\"\(mountpoint)\"} 1"), "\(prom.stdout)")
+            #expect(prom.stdout.contains("dockstore_device_second_instances{mountpoint=\"\(mountpoint)\"} 0"), "\(prom.stdout)")
+
+            // Defect 5: teardown refuses in planning, before it unmounts or rewrites anything.
+            for run in [["teardown", "--delete-image"], ["teardown"], ["teardown", "--delete-image", "--dry-run"]] {
+                let refused = try root.dockstore(run)
+                #expect(refused.status == 2, "\(run): \(refused.stdout) \(refused.stderr)")
+                #expect(refused.stderrLines == ["dockstore: refusing: \(second) (a loop device over \(storeLoop), the store's image's loop device) is mounted at \(other): a second btrfs instance of the store at \(mountpoint), which teardown would leave mounted; nothing was changed: stop what writes there, umount \(other), losetup -d \(second), then re-run"], "\(run): \(refused.stderr)")
+            }
+            #expect(root.changes(since: before) == [], "the refusals changed the tree")
+
+            // A loop device over the stacked one, mounted: the same, one level further.
+            try root.sh("umount '\(other)'")
+            let third = try attach(root, over: second)
+            stacked.append(third)
+            try root.sh("mount \(third) '\(other)'")
+            let deeper = try root.dockstore(["check"])
+            #expect(deeper.status == 2 && deeper.stdout.hasPrefix("DOCKSTORE CRITICAL - \(third) is a loop device over \(second) (itself over the store's image), and it is mounted"), "\(deeper.stdout)")
+            let deeperProvision = try root.dockstore(["provision"])
+            #expect(deeperProvision.status == 2 && deeperProvision.stderr.contains("also attached to \(third) (a loop device over \(second)), mounted at \(other)"), "\(deeperProvision.stderr)")
+            try root.sh("umount '\(other)'")
+            release(root, [third])
+            stacked.removeLast()
+
+            // Attached, not mounted: a warning; teardown --delete-image refuses (it holds the image bound).
+            let warned = try root.dockstore(["provision"])
+            #expect(warned.status == 0, "\(warned.stdout) \(warned.stderr)")
+            #expect(warned.stderrLines == ["dockstore: warning: \(image) is also attached to \(second) (a loop device over \(storeLoop)) (not mounted): mounting it would make a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; detach it (losetup -d \(second))"], "\(warned.stderr)")
+            let checkWarn = try root.dockstore(["check"])
+            #expect(checkWarn.status == 1 && checkWarn.stdout.hasPrefix("DOCKSTORE WARNING - \(second) is a loop device over \(storeLoop) (the store's loop device), not mounted"), "\(checkWarn.stdout)")
+            let unmountedBefore = root.snapshot()
+            let held = try root.dockstore(["teardown", "--delete-image"])
+            #expect(held.status == 2 && held.stderrLines == ["dockstore: refusing to delete \(image): \(second) (a loop device over \(storeLoop), the store's image's loop device) holds it bound, so it cannot be detached; nothing was changed: losetup -d \(second), then re-run"], "\(held.stderr)")
+            #expect(root.changes(since: unmountedBefore) == [], "the refusal changed the tree")
+
+            release(root, stacked)
+            stacked = []
+            #expect(try root.dockstore(["check"]).status == 0)
+            let down = try root.dockstore(["teardown", "--delete-image"])
+            #expect(down.status == 0 && !FileManager.default.fileExists(atPath: image), "\(down.stderr)")
+        }
+    }
+
+    /// Defect 5 with a plain second loop device over the image, mounted: refused in planning.
+    @Test func teardownRefusesAMountedSecondLoopOverTheImageBeforeItChangesAnything() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            let second = try attach(root, over: root.image)
+            defer { release(root, [second]) }
+            let other = root.path + "/mnt/x"
+            try root.sh("mkdir -p '\(other)' && mount \(second) '\(other)'")
+            let before = root.snapshot()
+            let refused = try root.dockstore(["teardown", "--delete-image"])
+            #expect(refused.status == 2, "\(refused.stdout) \(refused.stderr)")
+            #expect(refused.stderrLines == ["dockstore: refusing: \(second) (a second loop device over \(root.image)) is mounted at \(other): a second btrfs instance of the store at \(root.mountpoint), which teardown would leave mounted; nothing was changed: stop what writes there, umount \(other), losetup -d \(second), then re-run"], "\(refused.stderr)")
+            #expect(root.changes(since: before) == [], "the refusal changed the tree")
+            #expect(FileManager.default.fileExists(atPath: root.image))
+        }
+    }
+
+    /// Defect 4: a loop device stacked on a device store's device, mounted elsewhere.
+    @Test func aMountedLoopDeviceOverTheStoresDeviceIsCriticalAndNeverWiped() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            let second = try attach(root, over: disk)
+            defer { release(root, [second]) }
+            let other = root.path + "/mnt/x"
+            try root.sh("mkdir -p '\(other)' && mount \(second) '\(other)' && echo precious > '\(other)/precious' && sync")
+            let before = root.snapshot()
+
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.contains("\(second) is a loop device over \(disk)") && check.stdout.contains("and it is mounted"), "\(check.stdout)")
+            for run in [["teardown", "--wipe-device"], ["teardown", "--wipe-device", "--dry-run"], ["teardown"]] {
+                let refused = try root.dockstore(run)
+                #expect(refused.status == 2, "\(run): \(refused.stdout) \(refused.stderr)")
+                #expect(refused.stderrLines == ["dockstore: refusing: \(second) (a loop device over \(disk), the store's device) is mounted at \(other): a second btrfs instance of the store at \(root.mountpoint), which teardown would leave mounted; nothing was changed: stop what writes there, umount \(other), losetup -d \(second), then re-run"], "\(run): \(refused.stderr)")
+            }
+            let provision = try root.dockstore(["provision", "--device", disk])
+            #expect(provision.status == 2 && provision.stderr.contains("\(second) (a loop device over it)"), "\(provision.stderr)")
+            #expect(root.changes(since: before) == [], "the refusals changed the tree")
+            #expect(try root.sh("blkid -p -s TYPE -o value \(disk)") == "btrfs\n", "nothing wiped")
+            #expect(try root.sh("cat '\(other)/precious'") == "precious\n")
+        }
+    }
+
+    /// Defect 4 at the wipe's re-check: the stacked loop device is mounted after teardown looked.
+    @Test func teardownWipeRechecksForAMountedLoopDeviceOverTheDevice() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            var stacked: [String] = []
+            defer { release(root, stacked) }
+            let other = root.path + "/mnt/x"
+            let result = try root.runStopped(["teardown", "--wipe-device"], before: "wipe-device") {
+                let second = try attach(root, over: disk)
+                stacked.append(second)
+                try root.sh("mkdir -p '\(other)' && mount \(second) '\(other)'")
+            }
+            let second = try #require(stacked.first)
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderrLines.last == "dockstore: refusing to wipe \(disk): \(second) (a loop device over it) is mounted at \(other), a second instance of its filesystem; nothing was wiped, and fstab still names it: umount \(other), losetup -d \(second), then re-run teardown --wipe-device", "\(result.stderr)")
+            #expect(try root.sh("blkid -p -s TYPE -o value \(disk)") == "btrfs\n", "nothing wiped")
+        }
+    }
+    /// Defect 5's message: a loop device over the image mounted after teardown looked is named
+    /// with its mount at the delete-image re-check, and the message does not say "again".
+    @Test func theDeleteImageRecheckNamesTheMountOfTheLoopDeviceHoldingTheImage() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            var loops: [String] = []
+            defer { release(root, loops) }
+            let other = root.path + "/mnt/x"
+            let result = try root.runStopped(["teardown", "--delete-image"], before: "delete-image") {
+                let second = try attach(root, over: root.image)
+                loops.append(second)
+                try root.sh("mkdir -p '\(other)' && mount \(second) '\(other)'")
+            }
+            let second = try #require(loops.first)
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderrLines.last == "dockstore: \(root.image) is attached to \(second); \(second) is mounted at \(other); not deleting it: umount \(other), losetup -d \(second), then re-run", "\(result.stderr)")
+            #expect(FileManager.default.fileExists(atPath: root.image), "the image stays")
+        }
+    }
+}
