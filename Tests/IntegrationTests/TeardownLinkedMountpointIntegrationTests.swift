@@ -30,4 +30,15 @@ struct TeardownLinkedMountpointIntegrationTests {
             #expect(root.status(root.image) == nil)
         }
     }
+
+    /// A file on the way to the mountpoint is no link: on a tree without a store, nothing to do,
+    /// as before (the look for a link does not turn ENOTDIR into a failure).
+    @Test func aFileOnTheWayIsNoLink() throws {
+        try withTestRoot { root in
+            try root.write(root.fstab, "")
+            let throughFile = try root.dockstore(["teardown", "--mountpoint", "/etc/fstab/x"])
+            #expect(throughFile.status == 0 && throughFile.stderr.isEmpty, "\(throughFile.stdout) \(throughFile.stderr)")
+            #expect(throughFile.stdout.hasPrefix("Nothing of Docker's storage is set up at \(root.path)/etc/fstab/x"), "\(throughFile.stdout)")
+        }
+    }
 }
