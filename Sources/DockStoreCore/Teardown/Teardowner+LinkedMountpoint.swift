@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 extension Teardowner {
     /// A symbolic link given (or recorded) as the mountpoint is refused before anything is
     /// observed or planned: teardown unmounts only at a folder, never through a link (provision
@@ -12,15 +6,8 @@ extension Teardowner {
     /// --mountpoint to use (attack 9: it planned the unmount through the link, then refused with
     /// "a link took its place after dockstore looked", which was not what happened).
     static func refuseLinkedMountpoint(_ mountpoint: HostPath, on host: Host) throws {
-        // Looked at by its real path (folders on the way resolved inside the root, the last
-        // component not followed): nothing there, or a file on the way (ENOTDIR), is not a link,
-        // and the rest of teardown says what it finds there.
-        var st = stat()
-        switch Syscall.attempt({ lstat(host.real(mountpoint), &st) }) {
-        case .success: guard st.st_mode & S_IFMT == S_IFLNK else { return }
-        case .failure(let code) where code == ENOENT || code == ENOTDIR: return
-        case .failure(let code): throw DockStoreError.system("cannot look at", host.real(mountpoint), errno: code)
-        }
+        // Nothing there, or a file on the way, is no link: the rest of teardown says what it finds.
+        guard try host.isSymlinkInRoot(mountpoint) else { return }
         // Resolved inside the root, as every read through a link there is (`realFollowing`).
         let leadsTo = ConfinedPath.resolve(root: host.root, mountpoint, followingLast: true)
         let below = host.isRunningSystem ? leadsTo : String(leadsTo.dropFirst(host.root.count))
