@@ -63,8 +63,10 @@ enum CheckRunner {
                 target = host.real(file)
                 try AtomicFile.write(file, on: host, Array(report.prometheus().utf8), mode: 0o644)
             } catch {
-                report.add(CapacityReason(state: .unknown, figure: "textfile",
-                    message: "cannot write the textfile \(target): \(message(error)); check ran as \(CurrentUser.describe())"))
+                let why = "cannot write the textfile \(target): \(message(error)); check ran as \(CurrentUser.describe())"
+                report.add(CapacityReason(state: .unknown, figure: "textfile", message: why))
+                // The exposition format carries only reason="textfile": say what failed on stderr.
+                if options.format == "prometheus" { Output.error(why) }
             }
         }
         print(report, options.format, policy: policy)

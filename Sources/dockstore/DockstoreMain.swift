@@ -11,37 +11,48 @@ enum DockstoreMain {
         // Monitoring runs `check` every minute: skip swift-argument-parser's start-up there.
         let (given, notUTF8) = argv()
         let arguments = GlobalArguments.joiningNegativeValues(GlobalArguments.hoisted(given))
+        let isCheck = arguments.dropFirst().first == "check"
+        /// Every run ends here: output that could not be written is an error (`OutputCloseout`).
+        func finish(_ status: Int32) -> Never {
+            CurrentProcess.exit(OutputCloseout.status(status, nagios: isCheck))
+        }
         if let notUTF8 {
             // check is a Nagios plugin: a bad argument is UNKNOWN (3), on one line.
             let message = notUTF8.message(given)
-            if arguments.dropFirst().first == "check" {
+            if isCheck {
                 Output.line("DOCKSTORE UNKNOWN - \(message)")
-                CurrentProcess.exit(3)
+                finish(3)
             }
             Output.error(message)
-            CurrentProcess.exit(ExitStatus.usage.rawValue)
+            finish(ExitStatus.usage.rawValue)
         }
         if let options = CheckOptions(fastPath: arguments) {
-            CurrentProcess.exit(CheckRunner.run(options))
+            finish(CheckRunner.run(options))
         }
         do {
             var command = try Dockstore.parseAsRoot(Array(arguments.dropFirst()))
             try command.run()
+            finish(ExitStatus.success.rawValue)
         } catch let error as DockStoreError {
             Output.error(error.message)
-            CurrentProcess.exit(ExitStatus(error.kind).rawValue)
+            finish(ExitStatus(error.kind).rawValue)
         } catch let code as ExitCode {
-            CurrentProcess.exit(code.rawValue)
+            finish(code.rawValue)
         } catch {
             // check is a Nagios plugin: a bad argument is UNKNOWN (3), on one line.
-            if arguments.dropFirst().first == "check", Dockstore.exitCode(for: error) != .success {
+            if isCheck, Dockstore.exitCode(for: error) != .success {
                 let text = Dockstore.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
                 Output.line("DOCKSTORE UNKNOWN - \(text)")
-                CurrentProcess.exit(3)
+                finish(3)
             }
-            guard Dockstore.exitCode(for: error) != .success else { Dockstore.exit(withError: error) }
+            guard Dockstore.exitCode(for: error) != .success else {
+                // --help and --version: printed here, not through stdio, so a failed write is seen.
+                let text = Dockstore.fullMessage(for: error)
+                if !text.isEmpty { Output.emitRaw(text + "\n") }
+                finish(ExitStatus.success.rawValue)
+            }
             Output.error(ArgumentErrorLine.text(Dockstore.message(for: error), arguments: Array(arguments.dropFirst())))
-            CurrentProcess.exit(ExitStatus.usage.rawValue)
+            finish(ExitStatus.usage.rawValue)
         }
     }
 

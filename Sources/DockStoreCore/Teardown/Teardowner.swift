@@ -20,6 +20,7 @@ public struct Teardowner: Sendable {
 
     public func observe() throws -> TeardownObservation {
         for folder in Self.folders { try host.checkFolders(folder, creating: true) }
+        try Self.refuseLinkedMountpoint(request.mountpoint, on: host)
         let dockerdPID = try DockerDaemon.running(host: host)
         let store = StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint, settings: settings).observe(.all)
         let dropIn = try FileContents.read(HostPaths.dockerDropIn, on: host)
