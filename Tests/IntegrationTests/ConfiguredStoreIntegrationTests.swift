@@ -74,6 +74,28 @@ struct ConfiguredStoreIntegrationTests {
         }
     }
 
+    /// The live store's image given with a wrong --mountpoint (attack 9, helper ou's note): the
+    /// old teardown planned to detach the mounted store's loop device and take its
+    /// configuration; now it refuses, naming where the image is mounted.
+    @Test(arguments: ["/srv/x", "/etc/fstab/x"])
+    func theLiveStoreWithAWrongMountpointIsRefused(_ wrong: String) throws {
+        try withTestRoot { root in
+            let provisioned = try root.dockstore(["provision", "--size", "256M"])
+            try #require(provisioned.status == 0, "\(provisioned.stdout) \(provisioned.stderr)")
+            try root.sh("mkdir -p '\(root.path)/srv/x'")
+            let loop = try #require(root.mounts().first?.source)
+            let before = root.snapshot()
+            for run in [["teardown", "--mountpoint", wrong, "--dry-run"], ["teardown", "--mountpoint", wrong, "--delete-image"]] {
+                let refused = try root.dockstore(run)
+                #expect(refused.status == 2 && refused.stdout.isEmpty, "\(run): \(refused.stdout) \(refused.stderr)")
+                #expect(refused.stderrLines == ["dockstore: refusing: \(root.image) is mounted at \(root.mountpoint) through \(loop), not at \(root.path)\(wrong), where nothing is mounted: teardown takes the store down at its own mountpoint; nothing was changed: give it with --mountpoint /var/lib/docker"],
+                        "\(run): \(refused.stderr)")
+                #expect(root.changes(since: before) == [], "\(run) changed the tree")
+            }
+            #expect(root.mounts().map(\.target) == [root.mountpoint])
+        }
+    }
+
     @Test(arguments: ["none", "fstab", "drop-in"])
     func aSecondStoreBesideOneWithItsFstabLineIsRefused(_ failpoint: String) throws {
         try withTestRoot { root in

@@ -9,11 +9,16 @@ extension Teardowner {
     /// device stacked on the image's loop device at all (it keeps that loop device bound after
     /// `losetup -d`, and the image with it); nil when there is none.
     static func secondInstanceRefusal(_ o: TeardownObservation, request: TeardownRequest, image: String, mountpoint: String,
-                                      mounts: [MountEntry], sysfs: String = "/sys") throws -> DockStoreError? {
+                                      mounts: [MountEntry], root: String, sysfs: String = "/sys") throws -> DockStoreError? {
         let store = o.mounted == nil ? nil : o.storeUUID?.lowercased()
         for loop in o.imageLoops {
             let name = String(loop.dropFirst("/dev/".count))
             guard let fsid = try BtrfsSysfs.filesystem(withMember: name, sysfs: sysfs)?.lowercased(), fsid != store else { continue }
+            // Nothing at the mountpoint given: the image mounted elsewhere is the store itself,
+            // given the wrong --mountpoint (attack 9), not a second instance of it.
+            if o.mounted == nil, let target = mounts.first(where: { $0.source == loop })?.target {
+                return DockStoreError.refused("refusing: \(image) is mounted at \(target) through \(loop), not at \(mountpoint), where nothing is mounted: teardown takes the store down at its own mountpoint; nothing was changed: give it with --mountpoint \(StoreElsewhere.hostPath(target, root: root))")
+            }
             return refusal("\(loop) (a second loop device over \(image))", loop: loop, mounts: mounts, mountpoint: mountpoint)
         }
         let own = Set(o.imageLoops)

@@ -64,7 +64,7 @@ public struct Teardowner: Sendable {
                 return try FileStatus.following(entry.source).map { $0.kind == .blockDevice && $0.rdev == node.rdev } == true
             }.map(\.target)
         }
-        if let refusal = try Self.secondInstanceRefusal(o, request: request, image: host.real(request.image), mountpoint: target, mounts: mounts) {
+        if let refusal = try Self.secondInstanceRefusal(o, request: request, image: host.real(request.image), mountpoint: target, mounts: mounts, root: host.root) {
             throw refusal
         }
         return o
