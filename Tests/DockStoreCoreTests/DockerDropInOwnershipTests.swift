@@ -51,6 +51,7 @@ import Testing
     static let mountpoints: [(String, [UInt8], String?)] = [
         ("this version", Array(current.utf8), "/var/lib/docker"),
         ("a quoted path with a backslash, a quote and a percent", Array(DockerDropIn.render(mountpoint: .known("/srv/a\\b\"c%d")).utf8), "/srv/a\\b\"c%d"),
+        ("a percent before a combining mark (one Character to Swift, two scalars to systemd)", Array(DockerDropIn.render(mountpoint: .known("/srv/%%\u{05B9}x")).utf8), "/srv/%%\u{05B9}x"),
         ("with the folder record line", Array(DockerDropIn.render(mountpoint: .known("/srv/docker"), createdFolders: [.known("/srv/docker")]).utf8), "/srv/docker"),
         ("an older version, before escaping", Array(unescaped("/data/docker").utf8), "/data/docker"),
         ("admin lines appended", Array((current + proxy).utf8), nil),

@@ -11,16 +11,25 @@ extension DockerDropIn {
         guard let text = String(validating: rest, as: UTF8.self) else { return nil }
         let scalars = Array(text.unicodeScalars)
         var word = Array(scalars.dropFirst(header.unicodeScalars.count).dropLast())
-        var path = ""
-        if word.first == "\"" {
-            word = Array(word.dropFirst().dropLast())
-            var escaped = false
-            for ch in word {
-                if escaped { path.unicodeScalars.append(ch); escaped = false } else if ch == "\\" { escaped = true } else { path.unicodeScalars.append(ch) }
+        let quoted = word.first == "\""
+        if quoted { word = Array(word.dropFirst().dropLast()) }
+        // Scalar by scalar, not by Character: a `%` followed by a combining mark is one
+        // Character to Swift but two scalars to systemd.
+        var path = String.UnicodeScalarView()
+        var index = 0
+        while index < word.count {
+            let scalar = word[index]
+            if quoted, scalar == "\\", index + 1 < word.count {
+                path.append(word[index + 1])
+                index += 2
+            } else if scalar == "%", index + 1 < word.count, word[index + 1] == "%" {
+                path.append("%")
+                index += 2
+            } else {
+                path.append(scalar)
+                index += 1
             }
-        } else {
-            path = String(String.UnicodeScalarView(word))
         }
-        return path.replacing("%%", with: "%")
+        return String(path)
     }
 }
