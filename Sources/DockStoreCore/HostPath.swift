@@ -103,7 +103,10 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
         other.isRoot || string == other.string || string.hasPrefix(other.string + "/")
     }
 
-    public static func < (lhs: HostPath, rhs: HostPath) -> Bool { lhs.string < rhs.string }
+    /// Byte for byte, as the kernel compares paths (`sameBytes`), not by canonical equivalence.
+    public static func == (lhs: HostPath, rhs: HostPath) -> Bool { lhs.string.sameBytes(rhs.string) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(Array(string.utf8)) }
+    public static func < (lhs: HostPath, rhs: HostPath) -> Bool { lhs.string.utf8.lexicographicallyPrecedes(rhs.string.utf8) }
 
     /// A literal, known-good path (the defaults); a bad literal is a programming error
     /// caught by the unit tests, so it falls back to `/` rather than trapping.

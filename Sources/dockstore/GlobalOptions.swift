@@ -45,6 +45,9 @@ struct ChangeOptions: ParsableArguments {
     func planned<Plan>(_ host: Host, _ what: String, changes: (Plan) -> Bool,
                        _ make: () throws -> Plan) throws -> (lock: FileLock?, sweep: DebrisSweep?, plan: Plan) {
         guard try mayChange(what) else { return (nil, nil, try make()) }
+        // A temporary folder holding what provision never puts there refuses before the lock
+        // file is made: a refusal leaves /run as it was (looked at again under the lock).
+        try FolderRecordDebris.check(host: host)
         // Debris of a killed write is swept by the next changing run, whatever its plan.
         let (lock, plan) = try LockedPlanning.plan(host: host, timeout: lockTimeout, waiting: Self.waiting,
                                                    changes: { changes($0) || WriteDebris.present(host: host) || FolderRecordDebris.present(host: host) }, make)

@@ -31,7 +31,10 @@ extension TeardownObservation {
                                     storeUUID: storeUUID, deviceLabel: nil, journalUUID: nil, migrationOpen: false,
                                     dropIn: dropIn, sysconfig: sysconfig.map { Array($0.utf8) },
                                     systemdRunning: systemdRunning, bootDisabled: false, reclaimOpen: false)
-        if imageExists { o.imageFile = FileIdentity(device: 64, inode: 1234) }
+        if imageExists {
+            o.imageFile = FileIdentity(device: 64, inode: 1234)
+            o.imageContent = .signature(type: "btrfs", uuid: "u", label: "docker")
+        }
         return o
     }
 }

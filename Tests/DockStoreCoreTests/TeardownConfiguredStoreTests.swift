@@ -61,3 +61,17 @@ import Testing
         for step in examples { #expect(step.isConfiguration == kept.contains(step.kind), "\(step.kind)") }
     }
 }
+
+/// Paths are compared byte for byte (attack 10): two spellings of `/srv/café` are two folders.
+@Suite struct PathBytesTests {
+    @Test func canonicallyEquivalentPathsAreNotTheSame() throws {
+        let nfc = try HostPath("/srv/caf\u{E9}", what: "p"), nfd = try HostPath("/srv/cafe\u{301}", what: "p")
+        #expect(nfc.string == nfd.string, "Swift's String == is canonical equivalence (why HostPath has its own)")
+        #expect(nfc != nfd)
+        #expect(Set([nfc, nfd]).count == 2)
+        let fstab = FstabFile(bytes: Array("/img \(nfd.string) btrfs nofail 0 0\n".utf8))
+        #expect(fstab.entries(mountingAt: nfc).isEmpty)
+        #expect(fstab.entries(mountingAt: nfd).count == 1)
+        #expect(!"/srv/caf\u{E9}/x".hasBytePrefix("/srv/cafe\u{301}/"))
+    }
+}

@@ -23,7 +23,7 @@ public enum FolderRecordDebris {
     /// Refuses (exit 2) when a temporary folder holds anything else than provision puts
     /// there; removes nothing. Returns the temporary folders there are.
     @discardableResult
-    static func check(host: Host) throws -> [NewFolderChain] {
+    public static func check(host: Host) throws -> [NewFolderChain] {
         var found: [NewFolderChain] = []
         for chain in chains {
             switch try host.sweepFolderChain(chain, accepts: accepts, removing: false) {

@@ -28,7 +28,7 @@ extension FstabFile {
             let numbers = atTarget.map { String($0.index + 1) }.joined(separator: ", ")
             throw DockStoreError.refused("\(path) has \(atTarget.count) lines for \(target) (lines \(numbers)); remove all but one and re-run")
         }
-        if let elsewhere = entries(withSource: source).first(where: { $0.entry.normalizedTarget != target.string }) {
+        if let elsewhere = entries(withSource: source).first(where: { !$0.entry.normalizedTarget.sameBytes(target.string) }) {
             throw DockStoreError.refused("\(path) line \(elsewhere.index + 1) mounts \(source) at \(elsewhere.entry.target) too; remove that line, a store must be mounted once")
         }
         guard let existing = atTarget.first else {
@@ -36,7 +36,7 @@ extension FstabFile {
                                       pass: pass))
         }
         let entry = existing.entry
-        guard entry.normalizedSource == source || aliases.contains(entry.normalizedSource) else {
+        guard entry.normalizedSource.sameBytes(source) || aliases.contains(where: { $0.sameBytes(entry.normalizedSource) }) else {
             throw DockStoreError.refused("\(path) line \(existing.index + 1) already mounts \(entry.source) at \(target); remove that line or choose another --mountpoint")
         }
         guard entry.fstype == fstype || entry.fstype == "auto" else {

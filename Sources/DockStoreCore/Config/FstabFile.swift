@@ -52,7 +52,7 @@ public struct FstabFile: Sendable, Equatable {
     /// Entries (with their 0-based line index) that mount something at `target`.
     public func entries(mountingAt target: HostPath) -> [(index: Int, entry: FstabEntry)] {
         lines.enumerated().compactMap { index, line in
-            guard let entry = line.entry, entry.normalizedTarget == target.string else { return nil }
+            guard let entry = line.entry, entry.normalizedTarget.sameBytes(target.string) else { return nil }
             return (index, entry)
         }
     }
@@ -60,7 +60,7 @@ public struct FstabFile: Sendable, Equatable {
     /// Entries whose source is `source` (a path, normalized).
     public func entries(withSource source: String) -> [(index: Int, entry: FstabEntry)] {
         lines.enumerated().compactMap { index, line in
-            guard let entry = line.entry, entry.normalizedSource == source else { return nil }
+            guard let entry = line.entry, entry.normalizedSource.sameBytes(source) else { return nil }
             return (index, entry)
         }
     }

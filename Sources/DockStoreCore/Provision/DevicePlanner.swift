@@ -126,7 +126,7 @@ enum DevicePlanner {
         if let disk = device.partitionOf {
             throw DockStoreError.refused("refusing: \(label) is a partition of \(disk); Docker's storage takes a whole EBS volume: give the volume itself (after checking it holds nothing)")
         }
-        let elsewhere = device.mountedAt.filter { $0 != mountpoint }
+        let elsewhere = device.mountedAt.filter { !$0.sameBytes(mountpoint) }
         if !elsewhere.isEmpty {
             throw DockStoreError.refused("refusing: \(label) is mounted at \(elsewhere.joined(separator: ", ")); unmount it first")
         }

@@ -16,7 +16,7 @@ public struct FinishedStoreElsewhere: Sendable, Equatable {
     public static func find(fstab: FstabFile, mountpoint: HostPath) -> FinishedStoreElsewhere? {
         for (index, line) in fstab.lines.enumerated() {
             guard let entry = line.entry, entry.fstype == "btrfs", entry.options.contains(ProvisionRequest.orderingOption),
-                  entry.normalizedTarget != mountpoint.string else { continue }
+                  !entry.normalizedTarget.sameBytes(mountpoint.string) else { continue }
             return FinishedStoreElsewhere(lineNumber: index + 1, line: ShownBytes.text(line.raw), entry: entry)
         }
         return nil

@@ -85,7 +85,7 @@ public struct ProvisionObserver: Sendable {
                 }
                 let ofDevice = device?.mountedAt.contains(canonical) ?? false
                 if !ofImage, let backing = try store.mountedSource.value()?.loopBackingFile {
-                    mountedImageDeleted = backing == imagePath + " (deleted)"
+                    mountedImageDeleted = backing.sameBytes(imagePath + " (deleted)")
                 }
                 mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
                 if ofImage { secondImageLoops = try secondLoops(store, mounts: mounts.entries, at: entry) + stackedImageLoops(store, mounts: mounts.entries) }
@@ -132,7 +132,7 @@ public struct ProvisionObserver: Sendable {
         let mountpoint = store.mountpoint
         let elsewhere = mounts.filter {
             $0.fstype == "btrfs" && StoreElsewhere.inside($0.target, root: host.root)
-                && $0.target != mountpoint && !$0.target.hasPrefix(mountpoint + "/")
+                && !$0.target.sameBytes(mountpoint) && !$0.target.hasBytePrefix(mountpoint + "/")
         }
         guard !elsewhere.isEmpty else { return [] }
         let own = try ownPlaces(store, folderRecord: folderRecord)

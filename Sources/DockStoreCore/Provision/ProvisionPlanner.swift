@@ -37,7 +37,7 @@ public enum ProvisionPlanner {
         var fstab = FstabFile(bytes: observed.fstab ?? FstabFile.createdByDockstore)
         var replacedImageLine: String? = nil
         if request.followsMigration, let old = fstab.entries(mountingAt: request.mountpoint).first,
-           old.entry.normalizedSource == request.image.string {
+           old.entry.normalizedSource.sameBytes(request.image.string) {
             let line = FstabEntry(source: store.fstabSource, target: request.mountpoint.string, fstype: store.fstype,
                                   options: request.requiredMountOptions, pass: store.fsckPass)
             fstab.replace(lineAt: old.index, with: line)

@@ -95,11 +95,11 @@ public struct StoreElsewhere: Sendable, Equatable {
         for candidate in candidates {
             let entry = candidate.entry
             guard entry.fstype == "btrfs", candidate.label == label, let uuid = candidate.uuid, uuid != imageUUID,
-                  inside(entry.target, root: root), entry.target != mountpoint, !entry.target.hasPrefix(mountpoint + "/"),
+                  inside(entry.target, root: root), !entry.target.sameBytes(mountpoint), !entry.target.hasBytePrefix(mountpoint + "/"),
                   entry.device != mountedDevice, !seen.contains(entry.device), !own.inFstab.contains(entry.target) else { continue }
             let storeImage: String?
             if let backing = candidate.backingFile, inside(backing, root: root) {
-                guard backing != image, backing != image + " (deleted)", own.contain(target: entry.target, backing: backing) else { continue }
+                guard !backing.sameBytes(image), !backing.sameBytes(image + " (deleted)"), own.contain(target: entry.target, backing: backing) else { continue }
                 storeImage = backing
             } else {
                 // A device store: only at one of this root's own mountpoints.

@@ -95,7 +95,7 @@ public struct StoreObservation: Sendable, Equatable {
 
     /// What is mounted at the mountpoint (the last mount there), if anything.
     public func mount() throws -> MountEntry? {
-        try mounts.value().last(where: { $0.target == mountpoint })
+        try mounts.value().last(where: { $0.target.sameBytes(mountpoint) })
     }
 
     /// The loop devices bound to the image; none when it is not a regular file.

@@ -69,14 +69,14 @@ public struct StoreObserver: Sendable {
         let mounts: StoreFact<[MountEntry]> = parts.contains(.mount)
             ? .reading { try MountTable.read().entries } : Self.notAsked("the mount table")
         let mountedType: StoreFact<String?> = parts.contains(.mount)
-            ? mounts.map { entries in entries.last(where: { $0.target == mountpoint })?.fstype }
+            ? mounts.map { entries in entries.last(where: { $0.target.sameBytes(mountpoint) })?.fstype }
             : Self.notAsked("what is mounted at the mountpoint")
         let btrfs = Self.readBtrfs(mountedType, at: mountpoint, sysfs: sysfs, kernelMembers: true)
         let source: StoreFact<StoreObservation.MountedSource?>
         switch mounts {
         case .read(let entries):
             source = .reading {
-                guard let entry = entries.last(where: { $0.target == mountpoint }) else { return nil }
+                guard let entry = entries.last(where: { $0.target.sameBytes(mountpoint) }) else { return nil }
                 return StoreObservation.MountedSource(content: BlockProbe.probe(entry.source),
                                                       loopBackingFile: try LoopDevice.backingFile(of: entry.source))
             }

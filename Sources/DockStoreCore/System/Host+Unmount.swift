@@ -47,7 +47,7 @@ extension Host {
             }
             // A mount stacked on the store (a bind mount over it) has its fsid too; unmounting
             // the top one would leave the store mounted underneath.
-            let stacked = try MountTable.read().entries.filter { $0.target == shown }.count
+            let stacked = try MountTable.read().entries.filter { $0.target.sameBytes(shown) }.count
             guard stacked <= 1 else {
                 throw DockStoreError.refused("refusing to unmount \(shown): \(stacked) filesystems are mounted on top of each other there now; nothing was unmounted: unmount the others (findmnt \(shown)) and re-run")
             }

@@ -19,7 +19,7 @@ public struct MountInfoOptions: Sendable, Equatable {
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
             guard fields.count >= 10, let dash = fields.firstIndex(of: "-"), dash + 3 < fields.count,
-                  unescape(fields[4]) == target else { continue }
+                  unescape(fields[4]).sameBytes(target) else { continue }
             found = MountInfoOptions(mount: fields[5].split(separator: ",").map(String.init),
                                  superblock: fields[dash + 3].split(separator: ",").map(String.init))
         }

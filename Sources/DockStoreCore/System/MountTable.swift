@@ -43,7 +43,7 @@ public struct MountTable: Sendable {
 
     /// The filesystem visible at `target` (the last one mounted there), if any.
     public func mount(at target: String) -> MountEntry? {
-        entries.last(where: { $0.target == target })
+        entries.last(where: { $0.target.sameBytes(target) })
     }
 
     public func mounts(ofSource source: String) -> [MountEntry] {
@@ -52,6 +52,6 @@ public struct MountTable: Sendable {
 
     /// Mounts at `folder` or below it.
     public func mounts(within folder: String) -> [MountEntry] {
-        entries.filter { $0.target == folder || $0.target.hasPrefix(folder + "/") }
+        entries.filter { $0.target.sameBytes(folder) || $0.target.hasBytePrefix(folder + "/") }
     }
 }

@@ -67,6 +67,10 @@ public struct TeardownObservation: Sendable, Equatable {
     /// which are that other store's (`TeardownPlanner.configurationNote`). nil: they are this
     /// store's. Set by `Teardowner.observe`.
     public var configuredForOtherStore: HostPath? = nil
+    /// What the image file holds (libblkid), read with `imageFile`: --delete-image deletes only
+    /// a btrfs labelled docker, the store dockstore made (`TeardownPlanner.isStoreImage`), never
+    /// whatever file `--image` names (attack 10: `--image /etc/fstab --delete-image`).
+    public var imageContent: BlockContent? = nil
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).

@@ -243,6 +243,7 @@ public enum TeardownPlanner {
             guard let file = o.imageFile else {
                 throw DockStoreError.refused("--delete-image: cannot tell which file \(host.real(request.image)) is (it changed while teardown looked at it); nothing was changed: re-run")
             }
+            if let refusal = Self.notStoreImage(o.imageContent, path: host.real(request.image)) { throw refusal }
             steps.append(.deleteImage(path: host.real(request.image), file: file))
         }
         steps += try leftoverSteps(o, request, host)
@@ -288,7 +289,7 @@ public enum TeardownPlanner {
     /// dockstore's ordering option naming a UUID no device holds (`unheldFstabUUID`: the device
     /// a killed `--wipe-device` run wiped, or one detached since), which mounts nothing.
     static func isOurs(_ entry: FstabEntry, _ o: TeardownObservation, _ request: TeardownRequest) -> Bool {
-        if entry.normalizedSource == request.image.string { return true }
+        if entry.normalizedSource.sameBytes(request.image.string) { return true }
         if let uuid = o.storeUUID, entry.source == "UUID=\(uuid)" { return true }
         if let uuid = o.unheldFstabUUID, entry.source == "UUID=\(uuid)", entry.fstype == "btrfs",
            entry.options.contains(ProvisionRequest.orderingOption) { return true }

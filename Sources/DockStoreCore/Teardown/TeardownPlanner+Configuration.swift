@@ -43,3 +43,13 @@ extension TeardownStep {
         }
     }
 }
+
+extension TeardownPlanner {
+    /// The refusal for an image that is not the store's btrfs (labelled docker), or nil: the
+    /// file `--image` names is deleted only when it holds what provision made there.
+    static func notStoreImage(_ content: BlockContent?, path: String) -> DockStoreError? {
+        if case .signature("btrfs", _, ProvisionRequest.defaultLabel?)? = content { return nil }
+        let holds = content?.summary ?? "nothing teardown could read"
+        return DockStoreError.refused("refusing to delete \(path): it holds \(holds), not a btrfs labelled \(ProvisionRequest.defaultLabel) as the image dockstore makes; nothing was changed: check --image (without --delete-image teardown keeps the file), and remove the file yourself if it is truly unwanted")
+    }
+}

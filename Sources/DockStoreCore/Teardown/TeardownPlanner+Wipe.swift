@@ -31,7 +31,7 @@ extension TeardownPlanner {
         let lines = fstab.entries(mountingAt: request.mountpoint).map(\.entry)
         if let found = o.formatRecord, o.unheldFstabUUID == nil { return halfMadeFormatRefusal(o, found.record, request, host) }
         let isImage = o.mounted != nil || !o.imageLoops.isEmpty || o.imageExists
-            || lines.contains { $0.normalizedSource == request.image.string }
+            || lines.contains { $0.normalizedSource.sameBytes(request.image.string) }
         guard isImage || !lines.allSatisfy({ isOurs($0, o, request) }) else { return nil }
         return .refused("--wipe-device: the store has no device (it is the image, or nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device)")
     }

@@ -20,6 +20,7 @@ extension TeardownStep {
             guard FileIdentity(status) == file else {
                 throw DockStoreError.refused("\(path) is another file than the image teardown looked at (it was replaced); not deleting it: look at it and re-run")
             }
+            if let refusal = TeardownPlanner.notStoreImage(BlockProbe.probe(path), path: path) { throw refusal }
             if let loop = try LoopDevice.devices(backing: status).first {
                 throw try Self.stillAttached(path, loop.path)
             }

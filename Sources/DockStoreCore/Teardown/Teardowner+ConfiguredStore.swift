@@ -20,16 +20,9 @@ extension Teardowner {
         return sameFolder(configured, request.mountpoint) ? nil : configured
     }
 
-    /// The same path, or two paths inside the root that lead (through links) to one folder.
-    /// Compared as resolved paths, not by (device, inode): a folder with a filesystem mounted
-    /// on it shows that filesystem's root, which a bind mount elsewhere shows too.
-    func sameFolder(_ a: HostPath, _ b: HostPath) -> Bool {
-        a == b || resolved(a) == resolved(b)
-    }
-
-    private func resolved(_ path: HostPath) -> String {
-        let inRoot = host.realFollowing(path)
-        guard case .success(let real) = PathCalls.realPath(inRoot) else { return inRoot }
-        return real
-    }
+    /// The same path, byte for byte (`HostPath ==`). Not resolved through links: fstab's line
+    /// is found by the path as written, so a mountpoint reached through a linked folder
+    /// (`/srv/link/docker` with `/srv/link` → `/var/lib`) is another store's, as its fstab line
+    /// is not this teardown's either (attack 10: the drop-in went, the fstab line stayed).
+    func sameFolder(_ a: HostPath, _ b: HostPath) -> Bool { a == b }
 }

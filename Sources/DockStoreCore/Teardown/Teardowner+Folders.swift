@@ -69,7 +69,7 @@ extension Teardowner {
     /// What is mounted on `folder`, which no rmdir can remove (EBUSY); nil when nothing is.
     private func mountedReason(_ folder: HostPath, then: String) throws -> String? {
         let shown = host.real(folder)
-        guard let mount = try MountTable.read().entries.last(where: { $0.target == shown }) else { return nil }
+        guard let mount = try MountTable.read().entries.last(where: { $0.target.sameBytes(shown) }) else { return nil }
         // A tmpfs (or proc, …) has no device: its source is any word, often "none".
         let what = mount.source.hasPrefix("/") ? mount.source : "a \(mount.fstype) filesystem (source \(mount.source))"
         return "\(what) is mounted on it; unmount it (umount \(shown)) if nothing needs that filesystem, then \(then)"

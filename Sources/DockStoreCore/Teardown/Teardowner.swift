@@ -38,6 +38,7 @@ public struct Teardowner: Sendable {
         if o.daemonJSONRecord != nil { o.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host) }
         if o.imageExists, let status = try host.statusInRoot(request.image), status.kind == .regular {
             o.imageFile = FileIdentity(status)
+            o.imageContent = BlockProbe.probe(host.real(request.image))
         }
         o.imageLeftovers = try ImageLeftover.observe(host: host, image: request.image)
         o.formatRecord = try FormatRecordLeftover.observe(host: host)
@@ -60,7 +61,7 @@ public struct Teardowner: Sendable {
         }
         if let device = o.device, let node = try FileStatus.following(device) {
             o.deviceMountedElsewhere = try mounts.filter { entry in
-                guard entry.target != target, entry.source.hasPrefix("/") else { return false }
+                guard !entry.target.sameBytes(target), entry.source.hasPrefix("/") else { return false }
                 return try FileStatus.following(entry.source).map { $0.kind == .blockDevice && $0.rdev == node.rdev } == true
             }.map(\.target)
         }
@@ -74,7 +75,7 @@ public struct Teardowner: Sendable {
     /// one unmount would take down only the top one and leave the store mounted, so teardown
     /// refuses before it changes anything.
     static func refuseStackedMounts(_ mounts: [MountEntry], at target: String) throws {
-        let stacked = mounts.filter { $0.target == target }
+        let stacked = mounts.filter { $0.target.sameBytes(target) }
         guard stacked.count > 1 else { return }
         throw DockStoreError.refused("refusing: \(stacked.count) filesystems are mounted on top of each other at \(target) (\(stacked.map(\.source).joined(separator: ", "))); teardown unmounts only the store: unmount the others (findmnt \(target)) and re-run")
     }
