@@ -63,6 +63,7 @@ import Foundation
                                         storeUUID: "u", dropIn: .dockstore, systemdRunning: true)
             o.deviceLabel = "docker"
             o.imageFile = nil // read by Teardowner.observe inside --root, not from the store observation
+            o.imageContent = nil
             return o
         }(), nil),
         ("device store mid-migration: the journal's UUID, a reclaim lent room, boot disabled", deviceStore {

@@ -56,6 +56,7 @@ import Testing
             case .image:
                 o.imageExists = true
                 o.imageFile = FileIdentity(device: 64, inode: 1234)
+                o.imageContent = .signature(type: "btrfs", uuid: "u", label: "docker")
                 if mounted {
                     o.mounted = MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 1)
                     o.imageLoops = ["/dev/loop0"]
