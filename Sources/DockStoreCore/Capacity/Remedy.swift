@@ -42,7 +42,7 @@ enum Remedy {
         let root = f.remedyContext?.root ?? "/"
         if root == "/" { return path }
         if path == root { return "/" }
-        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count)) : nil
+        return path.hasBytePrefix(root + "/") ? String(path.dropFirst(root.count)) : nil
     }
 
     /// `--root R --mountpoint M`, and for an image store `--image I` where the command takes it.

@@ -75,7 +75,7 @@ struct DeviceInspector {
         if major(status.device) != 0, let name = sysfs.name(ofDevice: status.device) {
             return sysfs.disk(of: name)
         }
-        let containing = mounts.entries.filter { path == $0.target || path.hasPrefix($0.target == "/" ? "/" : $0.target + "/") }
+        let containing = mounts.entries.filter { path.sameBytes($0.target) || path.hasBytePrefix($0.target == "/" ? "/" : $0.target + "/") }
             .max(by: { $0.target.count < $1.target.count })
         guard let source = containing?.source, source.hasPrefix("/"),
               let node = try FileStatus.following(source), node.kind == .blockDevice,

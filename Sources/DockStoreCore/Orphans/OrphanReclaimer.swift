@@ -60,13 +60,13 @@ public struct OrphanReclaimer: Sendable {
     /// the store, which may lie inside this subvolume; the mount table does not say which).
     func mountBlocking(_ path: String) throws -> String? {
         let mounts = try MountTable.read()
-        if let inside = mounts.entries.first(where: { $0.target == path || $0.target.hasPrefix(path + "/") }) {
+        if let inside = mounts.entries.first(where: { $0.target.sameBytes(path) || $0.target.hasBytePrefix(path + "/") }) {
             return "\(inside.target) is mounted inside it"
         }
         guard let store = mounts.mount(at: self.store.dataRoot) else { return "\(self.store.dataRoot) is no longer mounted" }
         // A mount on a folder above the subvolume is the same view of it: moby's btrfs driver
         // bind-mounts its own home (<data root>/btrfs) onto itself to make it private.
-        if let other = mounts.entries.first(where: { $0.device == store.device && $0.target != store.target && !path.hasPrefix($0.target + "/") }) {
+        if let other = mounts.entries.first(where: { $0.device == store.device && !$0.target.sameBytes(store.target) && !path.hasBytePrefix($0.target + "/") }) {
             return "the store's filesystem is also mounted at \(other.target), which may use it"
         }
         return nil

@@ -81,7 +81,7 @@ public struct StoreElsewhere: Sendable, Equatable {
 
     /// Whether `path` (real) lies inside `root` (real); every path does under "/".
     public static func inside(_ path: String, root: String) -> Bool {
-        root == "/" || path == root || path.hasPrefix(root + "/")
+        root == "/" || path.sameBytes(root) || path.hasBytePrefix(root + "/")
     }
 
     /// The mounts that are a store dockstore set up elsewhere in the root, one per filesystem.
@@ -132,6 +132,6 @@ public struct StoreElsewhere: Sendable, Equatable {
 
     /// The path as given under `root` (the flag's value); the real path itself under "/".
     static func hostPath(_ path: String, root: String) -> String {
-        root == "/" || !path.hasPrefix(root + "/") ? path : String(path.dropFirst(root.count))
+        root == "/" || !path.hasBytePrefix(root + "/") ? path : String(path.dropFirst(root.count))
     }
 }

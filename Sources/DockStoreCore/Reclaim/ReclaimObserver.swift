@@ -31,7 +31,7 @@ public struct ReclaimObserver: Sendable {
         let members: ReclaimObservation.Members
         if others.count != 1 {
             members = .several(others.count)
-        } else if let only = others.first, let backing = try LoopDevice.backingFile(of: only.path), backing == image {
+        } else if let only = others.first, let backing = try LoopDevice.backingFile(of: only.path), backing.sameBytes(image) {
             let single = BtrfsReading(uuid: uuid, spaces: [], devices: [only])
             members = .image(devid: only.devid, backing: CapacityProbe.hostBacking(single, sysfs: "/sys"))
         } else {

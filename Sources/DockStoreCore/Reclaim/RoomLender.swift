@@ -102,7 +102,7 @@ public struct RoomLender: Sendable {
     private func imageLoop(_ image: String, devid: UInt64) throws -> String {
         let reading = try store.reading()
         guard let member = reading.devices.first(where: { $0.devid == devid }),
-              try LoopDevice.backingFile(of: member.path) == image else {
+              try LoopDevice.backingFile(of: member.path)?.sameBytes(image) == true else {
             throw DockStoreError.failed("btrfs device \(devid) of \(mountpoint) is no longer the loop device over \(image); not resizing anything: check the store (btrfs filesystem show \(mountpoint))")
         }
         return member.path

@@ -98,7 +98,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         guard let loop = try LoopDevice.status(device) else { return false }
         guard let file = try FileStatus.of(image) else {
             // Deleted while mounted: still the image's store, whose loop device keeps it alive.
-            return try LoopDevice.backingFile(of: device) == image + " (deleted)"
+            return try LoopDevice.backingFile(of: device)?.sameBytes(image + " (deleted)") == true
         }
         return loop.backingDevice == file.device && loop.backingInode == file.inode
     }

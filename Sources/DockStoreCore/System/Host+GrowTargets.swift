@@ -14,7 +14,7 @@ extension Host {
     func hostPath(ofReal path: String) throws -> HostPath? {
         if isRunningSystem { return try HostPath(path, what: "the path") }
         if path == root { return .root }
-        guard path.hasPrefix(root + "/") else { return nil }
+        guard path.hasBytePrefix(root + "/") else { return nil }
         return try HostPath(String(path.dropFirst(root.count)), what: "the path")
     }
 
