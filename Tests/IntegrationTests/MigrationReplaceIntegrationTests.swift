@@ -281,8 +281,10 @@ struct MigrationReplaceIntegrationTests {
     /// `provision --device` onto the target a `migrate-ebs --abort` canceled: dockstore's own
     /// leftover, recognised by the same record migrate-ebs reuses it by, so it is formatted
     /// without --force while it is exactly as the abort left it; changed since (mkfs.ext4) it
-    /// is data again, refused without --force, nothing changed. (Another mountpoint and image:
-    /// the store stays on its image at /var/lib/docker.)
+    /// is data again, refused without --force, nothing changed (asked at another mountpoint and
+    /// image, the device's own refusal comes first). dockstore keeps one store per root, so the
+    /// store on its image is taken down (its records of canceled targets stay) before the
+    /// target is provisioned.
     @Test func provisionFormatsACanceledReplacesTargetOnlyAsTheAbortLeftIt() throws {
         try withTestRoot { root in
             _ = try base.layeredStore(root, megabytes: 512, snapshots: 3)
@@ -300,14 +302,18 @@ struct MigrationReplaceIntegrationTests {
 
             let disk = try slowDisk(root)
             try abortMidReplace(root, disk)
-            let plan = try root.dockstore(["provision", "--device", disk, "--dry-run"] + elsewhere)
-            #expect(plan.status == 0 && plan.stdout.contains("wipe every signature on \(disk), then format"), "\(plan.stdout) \(plan.stderr)")
-            let made = try root.dockstore(["provision", "--device", disk] + elsewhere)
-            #expect(made.status == 0, "\(made.stdout) \(made.stderr)")
             let store = try CapacityProbe.read(mountpoint: root.mountpoint).uuid
+            let second = try root.dockstore(["provision", "--device", disk, "--dry-run"] + elsewhere)
+            #expect(second.status == 2 && second.stderr.contains("dockstore keeps one store per root"), "\(second.stdout) \(second.stderr)")
+            let torn = try root.dockstore(["teardown", "--delete-image"])
+            #expect(torn.status == 0, "\(torn.stdout) \(torn.stderr)")
+            let plan = try root.dockstore(["provision", "--device", disk, "--dry-run"])
+            #expect(plan.status == 0 && plan.stdout.contains("wipe every signature on \(disk), then format"), "\(plan.stdout) \(plan.stderr)")
+            let made = try root.dockstore(["provision", "--device", disk])
+            #expect(made.status == 0, "\(made.stdout) \(made.stderr)")
             let formatted = try root.sh("blkid -s UUID -o value \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(!formatted.isEmpty && formatted != store, "a new filesystem, not a second copy of the store \(store ?? "?")")
-            #expect(root.mounts().contains { $0.source == disk && $0.target == root.path + "/srv/docker-b" }, "\(root.mounts())")
+            #expect(root.mounts().contains { $0.source == disk && $0.target == root.mountpoint }, "\(root.mounts())")
         }
     }
 
