@@ -17,12 +17,9 @@ extension Teardowner {
         } else {
             configured = try settings.value().mountpoint ?? HostPaths.defaultMountpoint
         }
-        return sameFolder(configured, request.mountpoint) ? nil : configured
+        // Byte for byte (`HostPath ==`), not through links: fstab's line is found by the path as
+        // written, so a mountpoint reached through a linked folder is another store's, as its
+        // fstab line is not this teardown's either (attack 10: the drop-in went, the line stayed).
+        return configured == request.mountpoint ? nil : configured
     }
-
-    /// The same path, byte for byte (`HostPath ==`). Not resolved through links: fstab's line
-    /// is found by the path as written, so a mountpoint reached through a linked folder
-    /// (`/srv/link/docker` with `/srv/link` → `/var/lib`) is another store's, as its fstab line
-    /// is not this teardown's either (attack 10: the drop-in went, the fstab line stayed).
-    func sameFolder(_ a: HostPath, _ b: HostPath) -> Bool { a == b }
 }

@@ -38,7 +38,8 @@ public struct Teardowner: Sendable {
         if o.daemonJSONRecord != nil { o.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host) }
         if o.imageExists, let status = try host.statusInRoot(request.image), status.kind == .regular {
             o.imageFile = FileIdentity(status)
-            o.imageContent = BlockProbe.probe(host.real(request.image))
+            // Only --delete-image needs it (`TeardownPlanner.notStoreImage`): no probe otherwise.
+            if request.deleteImage { o.imageContent = BlockProbe.probe(host.real(request.image)) }
         }
         o.imageLeftovers = try ImageLeftover.observe(host: host, image: request.image)
         o.formatRecord = try FormatRecordLeftover.observe(host: host)
