@@ -36,7 +36,7 @@ struct DeviceInspector {
         observed.swap = try SwapTable.paths().contains { path in
             try FileStatus.following(path).map { family.contains($0.rdev) } ?? false
         }
-        observed.holders = try names.flatMap { try sysfs.holders(of: $0) }
+        observed.holders = try names.flatMap { try sysfs.holders(of: $0) }.map(Self.describeHolder)
         observed.holders += try LoopDevice.loops(overBlockDevices: family, node: status).map { "\($0) (a loop device over it)" }
         for member in names {
             if let uuid = try BtrfsSysfs.filesystem(withMember: member) { observed.btrfsMemberOf = uuid }
@@ -81,6 +81,14 @@ struct DeviceInspector {
               let node = try FileStatus.following(source), node.kind == .blockDevice,
               let name = sysfs.name(ofDevice: node.rdev) else { return nil }
         return sysfs.disk(of: name)
+    }
+
+    /// A holder in sysfs named with what kind of thing claims the device, as lsblk shows it.
+    static func describeHolder(_ name: String) -> String {
+        if name.hasPrefix("dm-") { return "\(name) (device-mapper or LVM)" }
+        if name.hasPrefix("md") { return "\(name) (software RAID)" }
+        if name.hasPrefix("bcache") { return "\(name) (bcache)" }
+        return "\(name) (a kernel holder: ls /sys/class/block/\(name))"
     }
 }
 

@@ -137,7 +137,7 @@ enum DevicePlanner {
             throw DockStoreError.refused("refusing: \(label) is in use as swap; swapoff it first")
         }
         if !device.holders.isEmpty {
-            throw DockStoreError.refused("refusing: \(label) is in use by \(device.holders.joined(separator: ", ")) (device-mapper, LVM or RAID); release it first")
+            throw DockStoreError.refused("refusing: \(label) is in use by \(device.holders.joined(separator: ", ")); release it first")
         }
     }
 
