@@ -41,4 +41,46 @@ struct TeardownLinkedMountpointIntegrationTests {
             #expect(throughFile.stdout.hasPrefix("Nothing of Docker's storage is set up at \(root.path)/etc/fstab/x"), "\(throughFile.stdout)")
         }
     }
+
+    /// A mountpoint that reaches the store's folder by another path than its fstab line writes
+    /// (through a linked folder; or the real folder when the line goes through the link): the
+    /// teardown unmounted the store and kept the line that mounts it again at boot, with a kept
+    /// line naming one path twice. Now refused with the path to give, nothing changed; with that
+    /// path the store goes. Also once the fstab line is gone (a teardown killed after it), the
+    /// drop-in's path is the one to give.
+    @Test func anotherSpellingOfTheStoresFolderIsRefusedWithTheOneToGive() throws {
+        try withTestRoot { root in
+            try root.sh("mkdir -p '\(root.path)/srv/real' && ln -s real '\(root.path)/srv/link'")
+            let image = "/srv/real/docker.btrfs"
+            try #require(try root.dockstore(["provision", "--size", "256M", "--mountpoint", "/srv/real/docker", "--image", image]).status == 0)
+            var before = root.snapshot()
+            let throughLink = try root.dockstore(["teardown", "--mountpoint", "/srv/link/docker", "--image", image, "--delete-image"])
+            #expect(throughLink.status == 2 && throughLink.stdout.isEmpty, "\(throughLink.stdout)")
+            #expect(throughLink.stderr == "dockstore: --mountpoint /srv/link/docker reaches the store's folder \(root.path)/srv/real/docker by another path than /srv/real/docker, the one its fstab line and configuration write (a symbolic link is on the way), and teardown finds those by the path as written; nothing was changed: give --mountpoint /srv/real/docker\n", "\(throughLink.stderr)")
+            let dryRun = try root.dockstore(["teardown", "--mountpoint", "/srv/link/docker", "--image", image, "--dry-run"])
+            #expect(dryRun.status == 2 && dryRun.stderr == throughLink.stderr, "\(dryRun.stderr)")
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            #expect(root.mounts().map(\.target) == ["\(root.path)/srv/real/docker"], "\(root.mounts())")
+            #expect(try root.dockstore(["teardown", "--mountpoint", "/srv/real/docker", "--image", image, "--delete-image"]).status == 0)
+            #expect(root.mounts().isEmpty && root.loopDevices().isEmpty && root.status(root.path + image) == nil)
+
+            // Provisioned through the link: the real folder is the other spelling now.
+            try #require(try root.dockstore(["provision", "--size", "256M", "--mountpoint", "/srv/link/docker", "--image", image]).status == 0)
+            before = root.snapshot()
+            let real = try root.dockstore(["teardown", "--mountpoint", "/srv/real/docker", "--image", image])
+            #expect(real.status == 2 && real.stderr.hasSuffix("nothing was changed: give --mountpoint /srv/link/docker\n"), "\(real.stderr)")
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+
+            // The fstab line gone (as a teardown killed after that step leaves it): the drop-in's path.
+            try root.sh("umount '\(root.path)/srv/real/docker' && losetup -j '\(root.path)\(image)' -O NAME -n | xargs -r -n1 losetup -d")
+            try root.write(root.fstab, "")
+            before = root.snapshot()
+            let afterKill = try root.dockstore(["teardown", "--mountpoint", "/srv/real/docker", "--image", image])
+            #expect(afterKill.status == 2 && afterKill.stderr.hasSuffix("nothing was changed: give --mountpoint /srv/link/docker\n"), "\(afterKill.stderr)")
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            let finished = try root.dockstore(["teardown", "--mountpoint", "/srv/link/docker", "--image", image, "--delete-image"])
+            #expect(finished.status == 0, "\(finished.stderr)")
+            #expect(root.status(root.path + "/etc/systemd/system/docker.service.d/dockstore.conf") == nil && root.status(root.path + image) == nil)
+        }
+    }
 }

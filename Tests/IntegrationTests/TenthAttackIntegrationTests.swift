@@ -64,15 +64,16 @@ struct TenthAttackIntegrationTests {
         }
     }
 
-    @Test func aMountpointThroughALinkedFolderKeepsTheLineAndTheDropInTogether() throws {
+    /// Half torn down on 87e19bc (drop-in gone, fstab line kept); then both kept with a "kept"
+    /// line; now refused up front with the path the line and the drop-in write.
+    @Test func aMountpointThroughALinkedFolderIsRefusedWithThePathToGive() throws {
         try withTestRoot { root in
             try Self.tree(root, mountpoint: "/var/lib/docker")
             try root.sh("ln -s /var/lib '\(root.path)/srv/link'")
             let before = root.snapshot()
             let torn = try root.dockstore(["teardown", "--mountpoint", "/srv/link/docker"])
-            #expect(torn.status == 0 && !torn.stdout.contains("[drop-in]") && !torn.stdout.contains("[fstab]") && !torn.stdout.contains("[disable-boot]"),
-                    "\(torn.stdout) \(torn.stderr)")
-            #expect(torn.stdout.contains("run dockstore teardown --mountpoint /var/lib/docker"), "\(torn.stdout)")
+            #expect(torn.status == 2 && torn.stdout.isEmpty, "\(torn.stdout) \(torn.stderr)")
+            #expect(torn.stderr.hasSuffix("nothing was changed: give --mountpoint /var/lib/docker\n"), "\(torn.stderr)")
             #expect(root.changes(since: before) == [])
         }
     }

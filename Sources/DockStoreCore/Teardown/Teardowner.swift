@@ -24,6 +24,7 @@ public struct Teardowner: Sendable {
         let dockerdPID = try DockerDaemon.running(host: host)
         let store = StoreObserver(host: host, image: request.image, mountpoint: request.mountpoint, settings: settings).observe(.all)
         let dropIn = try FileContents.read(HostPaths.dockerDropIn, on: host)
+        try Self.refuseOtherSpellingOfMountpoint(request.mountpoint, dropIn: dropIn, on: host)
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID, dropIn: dropIn.map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
         o.createdFolders = dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
