@@ -210,6 +210,13 @@ int ds_btrfs_scan_device(int control_fd, const char *path) {
     return ioctl(control_fd, BTRFS_IOC_SCAN_DEV, &args);
 }
 
+int ds_btrfs_devices_ready(int control_fd, const char *path) {
+    struct btrfs_ioctl_vol_args args;
+    memset(&args, 0, sizeof args);
+    strncpy(args.name, path, BTRFS_PATH_NAME_MAX);
+    return ioctl(control_fd, BTRFS_IOC_DEVICES_READY, &args);
+}
+
 int ds_open_in_root(int root_fd, const char *path, int flags, unsigned int mode) {
     struct open_how how;
     memset(&how, 0, sizeof how);

@@ -18,6 +18,12 @@ public struct Host: Sendable {
         guard (try? FileStatus.following(canonical))??.kind == .directory else {
             throw DockStoreError.usage("--root \(text) is not a folder")
         }
+        // A line end in the root would split every plan line, status row and message that
+        // names a path under it (`Output` keeps newlines as line ends); HostPath refuses control
+        // characters in the paths below the root for the same reason.
+        if let bad = canonical.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+            throw DockStoreError.usage("--root '\(ShownBytes.text(canonical))' contains the control character U+\(String(bad.value, radix: 16, uppercase: true)), which would split or garble every line that names a path under it: give a root folder without it")
+        }
         root = canonical
     }
 

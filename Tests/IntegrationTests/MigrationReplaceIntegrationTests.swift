@@ -193,6 +193,28 @@ struct MigrationReplaceIntegrationTests {
     /// copy before the cancel (dockstore stopped at cancel-replace until `btrfs replace status`
     /// says finished): the store is on the volume, so the abort must not say it is back on the
     /// image; it fails keeping the journal, and a plain re-run finishes the move.
+    /// Killed after the replace, then a reboot that gives the volume another name (a blank
+    /// volume takes its old one): status named the migration's target by its old kernel name,
+    /// and the command it printed was refused (attack 11, A-8). Now it names the member the store
+    /// is on, with its name when the migration began, and that command finishes the move.
+    @Test func statusNamesTheTargetByTheNameItHasAfterAReboot() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try base.layeredStore(root, megabytes: 64, snapshots: 2)
+            let disk = try slowDisk(root)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "resize"])
+            #expect(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let (volume, blank) = try powerCut(root, volume: disk)
+            let booted = try root.dockstore(["provision"])
+            #expect(booted.status == 0, "\(booted.stdout) \(booted.stderr)")
+            let status = try root.dockstore(["status"])
+            let line = status.stdout.split(separator: "\n").first { $0.hasPrefix("migration:") }.map(String.init) ?? ""
+            #expect(line.contains("onto \(volume) (\(blank) when the migration began)") && line.hasSuffix("(dockstore migrate-ebs \(volume) finishes it)"), "\(status.stdout)")
+            let finish = try root.dockstore(["migrate-ebs", volume, "--yes"])
+            #expect(finish.status == 0, "\(finish.stdout) \(finish.stderr)")
+            try expectMoved(root, inventory, sums, "the move finished by the command status printed")
+        }
+    }
+
     @Test func abortAfterTheReplaceFinishedSaysSoAndARerunFinishesTheMove() throws {
         try withTestRoot { root in
             let (inventory, sums) = try base.layeredStore(root, megabytes: 512, snapshots: 3)

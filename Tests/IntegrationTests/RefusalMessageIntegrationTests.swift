@@ -125,14 +125,22 @@ struct RefusalMessageIntegrationTests {
         }
     }
 
-    /// A store mounted read-only is not "in place": status names it and exits 4.
+    /// A store mounted read-only is not "in place": status names it once and exits 4; provision
+    /// (the boot unit) warns with the same line instead of a bare "nothing to do" (attack 11, B04),
+    /// and check's remedy does not send the admin to an fstab `ro` that is not there.
     @Test func statusSaysAReadOnlyStoreIsNotInPlace() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
             _ = try root.sh("mount -o remount,ro '\(root.mountpoint)'")
             let status = try root.dockstore(["status"])
+            let line = "the store at \(root.mountpoint) is mounted read-only: dockerd cannot write a layer or a container there, and provision does not remount it; remount it read-write (mount -o remount,rw \(root.mountpoint)), or find why the kernel made it read-only (dmesg) if no one asked for it"
             #expect(status.status == ExitStatus.problems.rawValue, "\(status.status) \(status.stdout)")
-            #expect(status.stdout.contains("mounted read-only at \(root.mountpoint)"), "\(status.stdout)")
+            #expect(status.stdout.components(separatedBy: line).count == 2, "\(status.stdout)")
+            let provision = try root.dockstore(["provision"])
+            #expect(provision.status == 0 && provision.stderr == "dockstore: warning: \(line)\n", "\(provision.stderr)")
+            #expect(provision.stdout.hasSuffix("nothing to do.\n"), "\(provision.stdout)")
+            let check = try root.dockstore(["check", "--mountpoint", root.mountpoint], root: false)
+            #expect(check.stdout.contains("mount -o remount,rw \(root.mountpoint) (and take ro out of its fstab line if it is there)"), "\(check.stdout)")
             #expect(!status.stdout.split(separator: "\n").contains { $0.hasPrefix("state:") && $0.hasSuffix("in place") }, "\(status.stdout)")
             _ = try root.sh("mount -o remount,rw '\(root.mountpoint)'")
             #expect(try root.dockstore(["status"]).status == 0)

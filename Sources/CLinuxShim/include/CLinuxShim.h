@@ -105,6 +105,10 @@ int ds_btrfs_balance_cancel(int fd);
 /* BTRFS_IOC_SCAN_DEV on /dev/btrfs-control: tell the kernel about a member device. */
 int ds_btrfs_scan_device(int control_fd, const char *path);
 
+/* BTRFS_IOC_DEVICES_READY on /dev/btrfs-control (`btrfs device ready`): 0 when the kernel has
+   seen every device of the filesystem on `path`, 1 when one is missing, -1 with errno. */
+int ds_btrfs_devices_ready(int control_fd, const char *path);
+
 /* FITRIM over the whole filesystem; *trimmed receives the bytes discarded. */
 int ds_fitrim(int fd, uint64_t min_length, uint64_t *trimmed);
 

@@ -13,7 +13,7 @@ enum ConditionRules {
         case .no: break
         case .byOption:
             reasons.append(CapacityReason(state: .critical, figure: "read_only",
-                message: "\(mp) is mounted read-only (mount option ro): Docker cannot write; if that was not intended, mount -o remount,rw \(mp) and remove ro from its fstab line"))
+                message: "\(mp) is mounted read-only (mount option ro): Docker cannot write; if that was not intended, mount -o remount,rw \(mp) (and take ro out of its fstab line if it is there)"))
         case .forced:
             reasons.append(CapacityReason(state: .critical, figure: "read_only",
                 message: "the btrfs at \(mp) is read-only under a read-write mount: btrfs turns itself read-only after an error it cannot survive; stop Docker, read the cause (dmesg | grep -i btrfs), copy off what you need while it is readable, then unmount and run btrfs check --readonly on its device; a remount will not make it writable"))

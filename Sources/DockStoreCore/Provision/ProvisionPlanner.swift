@@ -9,6 +9,10 @@ public enum ProvisionPlanner {
             throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
         }
         let mounted = try checkMountpoint(observed, request, host)
+        if mounted, case .mounted(let entry, _, _) = observed.mountpoint, entry.options.split(separator: ",").contains("ro") {
+            // Not provision's to change (status lists it too): said at every boot, not hidden by "nothing to do".
+            warnings.append(readOnlyStore(host.real(request.mountpoint)))
+        }
 
         // The store: what to create or format, what to mount, how fstab names it.
         let store: StorePlan
@@ -154,6 +158,11 @@ public enum ProvisionPlanner {
             }
             return true
         }
+    }
+
+    /// A store mounted read-only: provision's warning at every boot and one of status's problems.
+    public static func readOnlyStore(_ mountpoint: String) -> String {
+        "the store at \(mountpoint) is mounted read-only: dockerd cannot write a layer or a container there, and provision does not remount it; remount it read-write (mount -o remount,rw \(mountpoint)), or find why the kernel made it read-only (dmesg) if no one asked for it"
     }
 
     /// Refuses to mount the image when doing so could make a second, independent instance

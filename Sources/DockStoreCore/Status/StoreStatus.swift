@@ -171,16 +171,29 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             if entry.fstype == "btrfs", let capacity = status.capacity {
                 filesystem.uuid = capacity.uuid ?? filesystem.uuid
                 filesystem.devices = UInt64(capacity.devices.count)
+                // check's CRITICAL device_missing, in its words; provision does not change it.
+                status.problems += ConditionRules.evaluate(capacity).filter { $0.figure == "device_missing" }.map(\.message)
             }
             status.filesystem = filesystem
             if status.mounted, entry.options.split(separator: ",").contains("ro") {
-                status.problems.append("mounted read-only at \(status.mountpoint): dockerd cannot write a layer or a container there; remount it read-write (mount -o remount,rw \(status.mountpoint)), or find why the kernel made it read-only (dmesg) if no one asked for it")
+                status.problems.append(ProvisionPlanner.readOnlyStore(status.mountpoint))
             }
             if entry.fstype == "btrfs" { status.orphans = OrphanTally.count(dataRoot: status.mountpoint) }
         }
         do {
             if let journal = try MigrationJournal.read(host: host) {
-                status.migration = "onto \(journal.deviceLabel) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs finishes it)"
+                // The journal's kernel name is the one the migration began with; after a reboot the
+                // target carries the store under another: name the member it is now, as migrate-ebs does.
+                // Any loop member reads as an "image" to the capacity probe; the journal's image is this one.
+                let journalImage: String?
+                do { journalImage = host.real(try HostPath(journal.image, what: "the migration journal's image")) } catch { journalImage = nil }
+                let imageLoop = status.capacity?.condition.image.flatMap { image in journalImage.map { image.path.sameBytes($0) } == true ? image.loop : nil }
+                let targets = (status.capacity?.devices ?? []).filter { !$0.isMissing && $0.path != imageLoop }.map(\.path)
+                if targets.count == 1, let now = targets.first, now != journal.device {
+                    status.migration = "onto \(now) (\(journal.volumeID.map { "\($0), " } ?? "")\(journal.device) when the migration began) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(now) finishes it)"
+                } else {
+                    status.migration = "onto \(journal.deviceLabel) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(journal.volumeID ?? journal.device) finishes it)"
+                }
             }
         } catch let error as DockStoreError {
             status.warnings.append(error.message)
@@ -210,7 +223,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         do {
             let plan = try provisioner.plan(observed)
             (status.fstab, status.dropIn, status.dockerOpts) = ("in place", "in place", "in place")
-            status.warnings += plan.warnings
+            status.warnings += plan.warnings.filter { $0 != ProvisionPlanner.readOnlyStore(status.mountpoint) }
             for step in plan.steps {
                 let text = step.describe(request, host)
                 switch step {

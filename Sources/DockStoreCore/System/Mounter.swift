@@ -42,8 +42,9 @@ public enum Mounter {
         let rc = mnt_context_mount(context)
         if rc != 0 || mnt_context_get_status(context) != 1 {
             let code = mnt_context_get_syscall_errno(context)
-            throw DockStoreError(.failed, "cannot mount \(source) at \(shown): \(message(context, rc))",
-                                 code: code != 0 ? code : nil)
+            var reason = message(context, rc)
+            if fstype == "btrfs", let missing = missingMember(of: source, mountpoint: shown) { reason += "; \(missing)" }
+            throw DockStoreError(.failed, "cannot mount \(source) at \(shown): \(reason)", code: code != 0 ? code : nil)
         }
     }
 
@@ -66,5 +67,19 @@ public enum Mounter {
         if !text.isEmpty { return text }
         let code = mnt_context_get_syscall_errno(context)
         return code != 0 ? Errno.text(code) : "libmount error \(rc)"
+    }
+
+    /// Why a btrfs of several devices did not mount, when the kernel has not seen them all (its
+    /// mount then fails with ENOENT, which reads as a missing folder): nil otherwise. Only the
+    /// message depends on it, so a device that cannot be read names no cause.
+    static func missingMember(of source: String, mountpoint: String) -> String? {
+        guard source.hasPrefix("/dev/") else { return nil }
+        do {
+            guard let superblock = try BtrfsSuperblock.read(source), superblock.numDevices > 1,
+                  try !BtrfsControl.devicesReady(source) else { return nil }
+            return "the btrfs \(superblock.fsid) on it has \(superblock.numDevices) devices and the kernel has not seen them all (dmesg names the missing devid): attach the missing volume and re-run; to go on without it, mount it by hand with -o degraded and remove the missing device (btrfs device remove missing \(mountpoint))"
+        } catch {
+            return nil
+        }
     }
 }

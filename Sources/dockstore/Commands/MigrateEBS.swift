@@ -27,7 +27,7 @@ extension Dockstore {
         @Option(name: .long, help: ArgumentHelp("Refuse a device whose EBS serial names another volume.", valueName: "vol-id"))
         var volumeId: String?
 
-        @Flag(name: .long, help: "Keep the image file after the move.")
+        @Flag(name: .long, help: "Keep the image file after the move (no longer a mountable filesystem: not a copy to go back to).")
         var keepImage = false
 
         @Flag(name: .long, help: "Do not ask for confirmation (needed without a terminal).")
@@ -124,6 +124,9 @@ extension Dockstore {
             guard applied else { return }
             Output.line(abort ? "Docker's storage is back on the image; \(resolved.label) is released."
                               : "Docker's storage is on \(resolved.label) now; fstab mounts it by UUID.")
+            if !abort, keepImage {
+                Output.line("Kept \(host.real(paths.image)) as asked: the kernel erased its btrfs superblock as the store left it, so it is no longer a filesystem that mounts, not a copy to go back to; delete it once you no longer need its bytes.")
+            }
             profile.mark("report")
             if !abort { freeRetiredImage(host: host, image: paths.image) }
             profile.mark("free image")
