@@ -55,7 +55,7 @@ extension TeardownStep {
         let targets = try MountTable.read().entries.filter { $0.source == stacked.loop }.map(\.target)
         let place = targets.isEmpty ? "mounted where this mount namespace does not show (grep \(stacked.loop) /proc/*/mountinfo)" : "mounted at \(targets.joined(separator: ", "))"
         let unmount = targets.isEmpty ? "unmount it there" : targets.map { "umount \($0)" }.joined(separator: ", ")
-        throw DockStoreError.refused("refusing to wipe \(path): \(stacked.loop) (\(stacked.relation(to: "it"))) is \(place), a second instance of its filesystem; nothing was wiped, and fstab still names it: \(unmount), losetup -d \(stacked.loop), then re-run teardown --wipe-device")
+        throw DockStoreError.refused("refusing to wipe \(path): \(stacked.loop) (\(stacked.relation(to: stacked.over == path ? "it" : stacked.over))) is \(place), a second instance of its filesystem; nothing was wiped, and fstab still names it: \(unmount), losetup -d \(stacked.loop), then re-run teardown --wipe-device")
     }
 }
 
