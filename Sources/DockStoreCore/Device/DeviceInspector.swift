@@ -38,6 +38,10 @@ struct DeviceInspector {
         }
         observed.holders = try names.flatMap { try sysfs.holders(of: $0) }.map(Self.describeHolder)
         observed.holders += try LoopDevice.loops(overBlockDevices: family, node: status).map { "\($0) (a loop device over it)" }
+        // A loop device given as the device: the other loop devices over its file show its bytes
+        // (a partition of a disk image through an offset, a second instance of a btrfs on it),
+        // and its O_EXCL open does not see them (attack 11, A-9).
+        observed.holders += try LoopDevice.sharingFile(with: device.path, sysfs: sysfs.root).map { "\($0.loop) (\($0.relation(to: "it")))" }
         for member in names {
             if let uuid = try BtrfsSysfs.filesystem(withMember: member) { observed.btrfsMemberOf = uuid }
         }

@@ -5,19 +5,34 @@ import Musl
 #endif
 
 /// A loop device stacked on one of the store's block devices (its image's loop device, or its
-/// device), directly or through other stacked loop devices: the same bytes as the store.
+/// device), directly or through other stacked loop devices: the same bytes as the store. Or,
+/// when `sharedFile` is set, a second loop device over the file behind `over`, itself a loop
+/// device (attack 11, A-3, A-9): the same bytes too (all of them, or a part through an offset
+/// or a size limit), which neither O_EXCL on `over` nor a scan for loop devices stacked on it sees.
 public struct StackedLoop: Sendable, Equatable, Codable {
     /// `/dev/loopN`
     public var loop: String
-    /// The block device it is bound to (`/dev/loopM` for one stacked on a stacked one).
+    /// The block device it is bound to (`/dev/loopM` for one stacked on a stacked one); for a
+    /// second loop device over `sharedFile`, the loop device whose file it shares.
     public var over: String
     /// The kernel has a btrfs mounted from it, in any mount namespace.
     public var mounted: Bool
+    /// The file both it and `over` are bound to (the kernel's name of it, in sysfs), when it is
+    /// bound to that file rather than stacked on `over`; nil for a stacked one.
+    public var sharedFile: String?
 
-    public init(loop: String, over: String, mounted: Bool) {
+    public init(loop: String, over: String, mounted: Bool, sharedFile: String? = nil) {
         self.loop = loop
         self.over = over
         self.mounted = mounted
+        self.sharedFile = sharedFile
+    }
+
+    /// How it shows the bytes of `over`, which the caller calls `name` ("it", "/dev/loop3, the
+    /// store's device"): "a loop device over NAME", or "a second loop device over FILE, the file
+    /// behind NAME". The one wording every refusal and holder list uses.
+    public func relation(to name: String) -> String {
+        sharedFile.map { "a second loop device over \($0), the file behind \(name)" } ?? "a loop device over \(name)"
     }
 }
 
@@ -31,6 +46,12 @@ extension LoopDevice {
     /// followed. Mounted is the kernel's word (`/sys/fs/btrfs/<fsid>/devices/loopN`), in any
     /// mount namespace. A device in `devices` that does not exist here is skipped.
     ///
+    /// A device in `devices` that is itself a loop device over a file, and not in `excluding`,
+    /// shares its bytes with every other loop device over that file (`sharingFile(with:)`): those
+    /// are reported (with `sharedFile`) and followed as stacked ones are (attack 11, A-3, A-9).
+    /// One in `excluding` is one of the image's own loop devices, whose other loop devices over
+    /// the image the caller already has (`devices(backing:)`, `siblings(of:)`).
+    ///
     /// Each bound loop device's backing path (sysfs) is looked at: a block device is matched by
     /// its number, as `loops(overBlockDevices:node:)` matches it; a path that does not resolve
     /// is asked of the loop driver (its backing st_rdev). For `check` run by an unprivileged user
@@ -43,6 +64,13 @@ extension LoopDevice {
         var pending = devices
         var seen = Set(devices).union(excluding)
         var found: [StackedLoop] = []
+        for device in devices where !excluding.contains(device) {
+            for shared in try sharingFile(with: device, sysfs: sysfs) where !seen.contains(shared.loop) {
+                seen.insert(shared.loop)
+                pending.append(shared.loop)
+                found.append(shared)
+            }
+        }
         while !pending.isEmpty {
             for device in pending {
                 guard let node = try FileStatus.following(device), node.kind == .blockDevice else { continue }
@@ -62,6 +90,18 @@ extension LoopDevice {
             }
         }
         return found.sorted { $0.loop < $1.loop }
+    }
+
+    /// The other loop devices bound to the file behind the loop device `device` (`siblings(of:)`:
+    /// by the file's st_dev and st_ino, at any offset or size limit), each with `sharedFile`;
+    /// none for a device that is not a loop device, does not exist here, or is bound to nothing.
+    public static func sharingFile(with device: String, sysfs: String = "/sys") throws -> [StackedLoop] {
+        guard let node = try FileStatus.following(device), node.kind == .blockDevice, major(node.rdev) == 7 else { return [] }
+        let name = "loop\(minor(node.rdev))"
+        guard let file = try sysfsBackingFile(name, sysBlock: "\(sysfs)/block") else { return [] }
+        return try siblings(of: "/dev/\(name)", sysfs: sysfs).map {
+            StackedLoop(loop: $0.loop, over: device, mounted: $0.mounted, sharedFile: file)
+        }
     }
 
     /// Which of `numbers`' devices the loop device `name` is bound to, or nil.

@@ -1,5 +1,6 @@
 /// A second instance of the store (issue 15, attack 9): the image bound to another loop device,
-/// or a loop device stacked on the store's loop device or device, mounted elsewhere. Teardown
+/// or a loop device stacked on the store's loop device or device, or, for a device that is itself
+/// a loop device, another loop device over its file (attack 11, A-3), mounted elsewhere. Teardown
 /// takes down only the store at the mountpoint; the second instance stays mounted and keeps the
 /// image held (so --delete-image could not delete it after everything else was undone) or the
 /// device in use (a loop device does not claim the device under it, so --wipe-device's O_EXCL
@@ -24,7 +25,7 @@ extension Teardowner {
         let own = Set(o.imageLoops)
         let under = o.imageLoops + (o.device.map { [$0] } ?? [])
         for stacked in try LoopDevice.stacked(over: under, excluding: own, sysfs: sysfs) {
-            let what = "\(stacked.loop) (a loop device over \(stacked.over), the store's \(own.contains(stacked.over) ? "image's loop device" : stacked.over == o.device ? "device" : "bytes"))"
+            let what = "\(stacked.loop) (\(stacked.relation(to: "\(stacked.over), the store's \(own.contains(stacked.over) ? "image's loop device" : stacked.over == o.device ? "device" : "bytes")")))"
             if stacked.mounted {
                 return refusal(what, loop: stacked.loop, mounts: mounts, mountpoint: mountpoint)
             }
@@ -47,13 +48,14 @@ extension Teardowner {
 
 extension TeardownStep {
     /// The wipe's own check, in its re-check and again under the device's lock right before it:
-    /// a mounted loop device stacked on the device (which O_EXCL does not see) refuses.
+    /// a mounted loop device stacked on the device, or over the file behind it when it is a loop
+    /// device (attack 11, A-3), refuses: O_EXCL on the device sees neither.
     static func refuseMountedStacked(on path: String) throws {
         guard let stacked = try LoopDevice.stacked(over: [path]).first(where: \.mounted) else { return }
         let targets = try MountTable.read().entries.filter { $0.source == stacked.loop }.map(\.target)
         let place = targets.isEmpty ? "mounted where this mount namespace does not show (grep \(stacked.loop) /proc/*/mountinfo)" : "mounted at \(targets.joined(separator: ", "))"
         let unmount = targets.isEmpty ? "unmount it there" : targets.map { "umount \($0)" }.joined(separator: ", ")
-        throw DockStoreError.refused("refusing to wipe \(path): \(stacked.loop) (a loop device over it) is \(place), a second instance of its filesystem; nothing was wiped, and fstab still names it: \(unmount), losetup -d \(stacked.loop), then re-run teardown --wipe-device")
+        throw DockStoreError.refused("refusing to wipe \(path): \(stacked.loop) (\(stacked.relation(to: stacked.over == path ? "it" : stacked.over))) is \(place), a second instance of its filesystem; nothing was wiped, and fstab still names it: \(unmount), losetup -d \(stacked.loop), then re-run teardown --wipe-device")
     }
 }
 
@@ -64,19 +66,18 @@ extension TeardownStep {
     static func stillAttached(_ path: String, _ loop: String) throws -> DockStoreError {
         let mounts = try MountTable.read().entries
         let name = String(loop.dropFirst("/dev/".count))
-        var holders: [(loop: String, targets: [String], mounted: Bool)] = [
-            (loop, mounts.filter { $0.source == loop }.map(\.target), try BtrfsSysfs.filesystem(withMember: name) != nil)]
+        var holders: [(loop: String, over: String, targets: [String], mounted: Bool)] = [
+            (loop, "", mounts.filter { $0.source == loop }.map(\.target), try BtrfsSysfs.filesystem(withMember: name) != nil)]
         for stacked in try LoopDevice.stacked(over: [loop]) {
-            holders.append((stacked.loop, mounts.filter { $0.source == stacked.loop }.map(\.target), stacked.mounted))
+            holders.append((stacked.loop, " (\(stacked.relation(to: stacked.over)))", mounts.filter { $0.source == stacked.loop }.map(\.target), stacked.mounted))
         }
         let mounted = holders.filter { $0.mounted || !$0.targets.isEmpty }
         guard !mounted.isEmpty else {
             return DockStoreError.refused("\(path) is attached to \(loop); not deleting it: detach it (losetup -d \(loop)) and re-run")
         }
         let places = mounted.map { holder in
-            let over = holder.loop == loop ? "" : " (a loop device over \(loop))"
             let place = holder.targets.isEmpty ? "mounted where this mount namespace does not show" : "mounted at \(holder.targets.joined(separator: ", "))"
-            return "\(holder.loop)\(over) is \(place)"
+            return "\(holder.loop)\(holder.over) is \(place)"
         }.joined(separator: "; ")
         let unmount = mounted.flatMap { $0.targets.isEmpty ? ["unmount \($0.loop)"] : $0.targets.map { "umount \($0)" } }
         let detach = (mounted.map(\.loop).reversed() + [loop]).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
