@@ -31,21 +31,28 @@ public final class DeviceClaim: Sendable {
             throw DockStoreError.failed("cannot find \(device) in /sys/dev/block; dockstore cannot lock it")
         }
         let disk = sysfs.disk(of: name)
-        guard disk != name else { return try DeviceClaim(path: device, disk: status.rdev, timeout: timeout, waiting: waiting) }
+        guard disk != name else { return try locked(device, disk: status.rdev, timeout: timeout, waiting: waiting) }
         let text = try FileContents.readString("\(sysfs.root)/class/block/\(disk)/dev") ?? ""
         let parts = text.trimmingWhitespace().split(separator: ":").compactMap { UInt64($0) }
         guard parts.count == 2 else {
             throw DockStoreError.failed("cannot read the device number of \(disk), the disk \(device) is on; dockstore cannot lock it")
         }
-        return try DeviceClaim(path: "/dev/block/\(parts[0]):\(parts[1])", disk: makeDevice(parts[0], parts[1]),
-                               timeout: timeout, waiting: waiting)
+        return try locked("/dev/block/\(parts[0]):\(parts[1])", disk: makeDevice(parts[0], parts[1]),
+                          timeout: timeout, waiting: waiting)
     }
 
-    private init(path: String, disk: UInt64, timeout: Double, waiting: (String) -> Void) throws {
+    private static func locked(_ path: String, disk: UInt64, timeout: Double, waiting: (String) -> Void) throws -> DeviceClaim? {
+        // Read-only: closing a descriptor opened for writing makes udev probe the device again.
+        // A node this run cannot open is not claimed: the observation opens it too and fails or
+        // refuses (the root disk) with its own message, and the format locks it itself or fails.
+        guard case .success(let fd) = Syscall.attempt({ open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }) else { return nil }
+        return try DeviceClaim(fd: fd, path: path, disk: disk, timeout: timeout, waiting: waiting)
+    }
+
+    private init(fd: Int32, path: String, disk: UInt64, timeout: Double, waiting: (String) -> Void) throws {
         self.path = path
         self.disk = disk
-        // Read-only: closing a descriptor opened for writing makes udev probe the device again.
-        fd = try Syscall.check("cannot open", path) { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+        self.fd = fd
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFBLK, UInt64(st.st_rdev) == disk else {
             close(fd)
