@@ -56,7 +56,7 @@ struct ChangeOptions: ParsableArguments {
     }
 
     /// False for a dry run; refuses a real run without root, and a lock timeout out of range.
-    private func mayChange(_ what: String) throws -> Bool {
+    func mayChange(_ what: String) throws -> Bool {
         guard lockTimeout >= 0, lockTimeout <= 3600 else {
             throw DockStoreError.usage("--lock-timeout \(lockTimeout) is out of range: give 0 to 3600 seconds")
         }
@@ -67,7 +67,7 @@ struct ChangeOptions: ParsableArguments {
         return true
     }
 
-    private static func waiting(_ line: String) {
+    static func waiting(_ line: String) {
         if StandardStream.error.isTerminal { Output.warning(line) }
     }
 }

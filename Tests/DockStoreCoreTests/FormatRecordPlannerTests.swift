@@ -124,7 +124,7 @@ import Testing
     @Test(arguments: [(true, FormatRecheck.Action?.some(.wipeThenFormat)), (false, nil)])
     func theRecordAtTheFormat(_ recorded: Bool, _ action: FormatRecheck.Action?) {
         let outcome = Result {
-            try FormatRecheck.device(.unrecognizedData, filesystem: .btrfs, label: "docker", wipe: true, forced: false, device: "/dev/loop7",
+            try FormatRecheck.device(.unrecognizedData, filesystem: .btrfs, label: "docker", uuid: "u", wipe: true, forced: false, device: "/dev/loop7",
                                      isCanceledTarget: { false }, isRecordedFormat: { recorded })
         }
         switch outcome {

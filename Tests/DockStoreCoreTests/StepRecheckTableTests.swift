@@ -43,6 +43,10 @@ import Testing
         ("blank", .blank, false, .format, nil),
         ("blank, --force", .blank, true, .format, nil),
         ("the planned filesystem with the store's label: done", .signature(type: "btrfs", uuid: "u", label: "docker"), false, .done, nil),
+        ("the planned filesystem, UUID in upper case: done", .signature(type: "btrfs", uuid: "U", label: "docker"), false, .done, nil),
+        ("the store's label, another UUID: another run's format", .signature(type: "btrfs", uuid: "v", label: "docker"), false, nil, "another run or program formatted it"),
+        ("the store's label, another UUID, even with --force", .signature(type: "btrfs", uuid: "v", label: "docker"), true, nil, "another run or program formatted it"),
+        ("the store's label, UUID not read", .signature(type: "btrfs", uuid: nil, label: "docker"), false, nil, "now holds"),
         ("btrfs labelled otherwise", .signature(type: "btrfs", uuid: "u", label: "data"), false, nil, "now holds"),
         ("ext4 appeared", .signature(type: "ext4", uuid: "x", label: nil), false, nil, "now holds"),
         ("ext4 appeared, --force wipes", .signature(type: "ext4", uuid: "x", label: nil), true, .wipeThenFormat, nil),
@@ -56,7 +60,7 @@ import Testing
     @Test(arguments: Self.deviceContents)
     func theDeviceAtTheFormat(_ name: String, _ content: BlockContent, _ wipe: Bool, _ action: FormatRecheck.Action?, _ refusal: String?) {
         let outcome = Result {
-            try FormatRecheck.device(content, filesystem: .btrfs, label: "docker", wipe: wipe, forced: wipe, device: "/dev/loop7",
+            try FormatRecheck.device(content, filesystem: .btrfs, label: "docker", uuid: "u", wipe: wipe, forced: wipe, device: "/dev/loop7",
                                      isCanceledTarget: { Issue.record("\(name): --force never asks for the canceled target's record"); return false })
         }
         expect(outcome, refusal, name)
@@ -76,7 +80,7 @@ import Testing
     func aCanceledReplacesTargetAtTheFormat(_ name: String, _ content: BlockContent, _ recorded: Bool,
                                            _ action: FormatRecheck.Action?, _ refusal: String?) {
         let outcome = Result {
-            try FormatRecheck.device(content, filesystem: .btrfs, label: "docker", wipe: true, forced: false, device: "/dev/loop7",
+            try FormatRecheck.device(content, filesystem: .btrfs, label: "docker", uuid: "u", wipe: true, forced: false, device: "/dev/loop7",
                                      isCanceledTarget: { recorded })
         }
         expect(outcome, refusal, name)

@@ -4,6 +4,10 @@
 struct DeviceInspector {
     let sysfs: SysfsBlock
     let host: Host
+    /// Whether to ask the kernel with an exclusive open (`BlockDevice.isInUse`) when nothing
+    /// seen explains a use: provision and migrate-ebs, which would write to the device, do;
+    /// status does not (its open would make a mount at that moment fail with EBUSY).
+    var asksKernel = false
 
     func observe(_ device: ResolvedDevice, mounts: MountTable) throws -> DeviceObservation {
         // Until each is read: not a block device (the planner refuses any other kind before it
@@ -44,6 +48,9 @@ struct DeviceInspector {
         observed.holders += try LoopDevice.sharingFile(with: device.path, sysfs: sysfs.root).map { "\($0.loop) (\($0.relation(to: "it")))" }
         for member in names {
             if let uuid = try BtrfsSysfs.filesystem(withMember: member) { observed.btrfsMemberOf = uuid }
+        }
+        if asksKernel, observed.mountedAt.isEmpty, observed.btrfsMemberOf == nil, !observed.swap, observed.holders.isEmpty {
+            observed.heldByAnotherProgram = try BlockDevice.isInUse(device.path)
         }
         let rootDisks = Set(try ["/", host.root].map { try diskHolding($0, mounts: mounts) })
         observed.rootDisk = rootDisks.contains(disk) ? disk : nil

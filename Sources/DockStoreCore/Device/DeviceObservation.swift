@@ -16,6 +16,10 @@ public struct DeviceObservation: Sendable, Equatable {
     public var content: BlockContent
     /// The UUID of a mounted btrfs this device is a member of (whatever the mount table shows).
     public var btrfsMemberOf: String?
+    /// The kernel refused an exclusive open (O_EXCL: EBUSY) while nothing else seen (a mount,
+    /// a btrfs, swap, a holder) explains it: another program holds the device (asked only by
+    /// the commands that would write to it, `DeviceInspector.asksKernel`).
+    public var heldByAnotherProgram = false
     /// The UUID a new filesystem gets (chosen at observation so the plan can show the fstab line).
     public var newUUID: String
     /// The record `migrate-ebs --abort` left of this device, when it still holds exactly the

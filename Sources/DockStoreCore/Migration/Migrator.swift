@@ -81,7 +81,7 @@ public struct Migrator: Sendable {
         }
         if let loop = o.loopMember { o.loopDeviceSize = try BlockDevice(path: loop.path, lock: false).size() }
         if o.targetDevid == nil && !o.targetIsReplaceTarget {
-            o.target = try DeviceInspector(sysfs: SysfsBlock(), host: host).observe(device, mounts: mounts)
+            o.target = try DeviceInspector(sysfs: SysfsBlock(), host: host, asksKernel: true).observe(device, mounts: mounts)
         }
         if o.target != nil, !o.replaceOngoing {
             o.targetIsStaleReplaceTarget = try isStaleReplaceTarget(device.path, uuid: reading.uuid)

@@ -114,7 +114,7 @@ enum DevicePlanner {
 
     /// What --force never overrides: not a block device, the root disk, mounted anywhere
     /// but `mountpoint`, a member of a mounted btrfs, active swap, held by device-mapper,
-    /// LVM or md.
+    /// LVM or md, or held by another program (the kernel refuses an exclusive open).
     static func refuseInUse(_ device: DeviceObservation, mountpoint: String) throws {
         let label = device.device.label
         guard device.kind == .blockDevice else {
@@ -138,6 +138,9 @@ enum DevicePlanner {
         }
         if !device.holders.isEmpty {
             throw DockStoreError.refused("refusing: \(label) is in use by \(device.holders.joined(separator: ", ")); release it first")
+        }
+        if device.heldByAnotherProgram {
+            throw DockStoreError.refused("refusing: the kernel says \(label) is in use (held by another program: it refuses an exclusive open, and it is neither mounted, a btrfs member, swap nor under device-mapper or RAID); release it first (fuser -v \(device.device.path) names the program); nothing was changed")
         }
     }
 

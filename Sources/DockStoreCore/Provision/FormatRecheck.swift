@@ -11,22 +11,26 @@ public enum FormatRecheck {
         case wipeThenFormat
     }
 
-    /// `provision --device`: blank formats; the planned filesystem with the store's label is
-    /// done; anything else is formatted only with `wipe`, and what cannot be read never is.
+    /// `provision --device`: blank formats; the planned filesystem with the store's label and
+    /// the planned `uuid` is done (a re-run after the format); another UUID is someone else's
+    /// format since the plan (a second run, a tool) and refused like any other content; anything else is formatted only with `wipe`, and what cannot be read never is.
     /// `wipe` without `forced` is planned only for the partial copy a canceled migrate-ebs
     /// replace left: `isCanceledTarget` says whether the device is still exactly that; and for
     /// the format a killed run began: `isRecordedFormat` says whether the `FormatRecord` still
     /// names this device, its size and the planned UUID, and the device still carries
     /// mkfs.btrfs's temporary superblock with that UUID (the record alone is never proof).
-    public static func device(_ content: BlockContent, filesystem: DeviceFilesystem, label: String,
+    public static func device(_ content: BlockContent, filesystem: DeviceFilesystem, label: String, uuid: String,
                               wipe: Bool, forced: Bool, device: String,
                               isCanceledTarget: () throws -> Bool,
                               isRecordedFormat: () throws -> Bool = { false }) throws -> Action {
         switch content {
-        case .signature(let type, _, let existing) where type == filesystem.rawValue && existing == label:
+        case .signature(let type, let found?, let existing) where type == filesystem.rawValue && existing == label
+                && found.lowercased() == uuid.lowercased():
             return .done
         case .blank:
             return .format
+        case .signature(let type, let found, let existing) where type == filesystem.rawValue && existing == label:
+            throw DockStoreError.refused("refusing: \(device) now holds a \(type) labelled '\(label)' with UUID \(found ?? "unknown"), not the \(uuid) dockstore planned: another run or program formatted it since dockstore looked; nothing was changed: re-run to look again")
         case .signature, .partitionTable, .unrecognizedData:
             guard wipe else {
                 throw DockStoreError.refused("refusing: \(device) now holds \(content.summary); it was blank when dockstore looked; nothing was changed: re-run to look again")

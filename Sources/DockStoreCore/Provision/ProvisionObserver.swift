@@ -2,10 +2,14 @@
 public struct ProvisionObserver: Sendable {
     public let host: Host
     public let resolver: DeviceResolver
+    /// Whether the requested device is asked the kernel's in-use question (`DeviceInspector.asksKernel`):
+    /// provision does, status does not.
+    public var asksKernel = false
 
-    public init(host: Host, resolver: DeviceResolver = DeviceResolver()) {
+    public init(host: Host, resolver: DeviceResolver = DeviceResolver(), asksKernel: Bool = false) {
         self.host = host
         self.resolver = resolver
+        self.asksKernel = asksKernel
     }
 
     public func observe(_ request: ProvisionRequest, settings: StoreFact<ProvisionSettings>) throws -> ProvisionObservation {
@@ -21,7 +25,7 @@ public struct ProvisionObserver: Sendable {
         let mountpointPath = host.real(request.mountpoint)
         let mounts = MountTable(entries: try store.mounts.value())
         let device = try request.device.map { deviceRequest in
-            var seen = try DeviceInspector(sysfs: resolver.sysfs, host: host)
+            var seen = try DeviceInspector(sysfs: resolver.sysfs, host: host, asksKernel: asksKernel)
                 .observe(try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait), mounts: mounts)
             if seen.kind == .blockDevice, seen.content == .unrecognizedData, !deviceRequest.force {
                 seen.canceledReplaceTarget = try CanceledReplaceTarget.recognizing(seen.device.path, volumeID: seen.device.volumeID?.description,

@@ -19,7 +19,7 @@ extension ProvisionStep {
             let device = try provisioner.plannedDevice(volumeID: volumeID)
             try BlockDevice.checkNotInUse(device.path)
             try Self.refuseBtrfsMember(device)
-            _ = try FormatRecheck.device(BlockProbe.probe(device.path), filesystem: filesystem, label: provisioner.request.label,
+            _ = try FormatRecheck.device(BlockProbe.probe(device.path), filesystem: filesystem, label: provisioner.request.label, uuid: uuid,
                                          wipe: wipe, forced: provisioner.request.device?.force == true, device: device.label,
                                          isCanceledTarget: { try provisioner.isCanceledTarget(device) },
                                          isRecordedFormat: { try provisioner.isRecordedFormat(device, uuid: uuid) })

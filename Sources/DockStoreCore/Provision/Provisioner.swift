@@ -5,18 +5,22 @@ public struct Provisioner: Sendable {
     public let request: ProvisionRequest
     /// /etc/sysconfig/dockstore as this run read it (`StorePaths`); the observation carries it.
     public let settings: StoreFact<ProvisionSettings>
+    /// The device's lock (`DeviceClaim`), held by the run from before it looks at the device
+    /// until it ends; the format takes it itself when the run holds none.
+    public let claim: DeviceClaim?
 
-    public init(host: Host, request: ProvisionRequest, settings: StoreFact<ProvisionSettings>) {
+    public init(host: Host, request: ProvisionRequest, settings: StoreFact<ProvisionSettings>, claim: DeviceClaim? = nil) {
         self.host = host
         self.request = request
         self.settings = settings
+        self.claim = claim
     }
 
     /// Where a new image is built before it is renamed onto the image's name.
     public var unfinishedImage: UnfinishedImage { UnfinishedImage(host: host, image: request.image) }
 
     public func observe() throws -> ProvisionObservation {
-        try ProvisionObserver(host: host).observe(request, settings: settings)
+        try ProvisionObserver(host: host, asksKernel: true).observe(request, settings: settings)
     }
 
     /// Observes until nothing is in the middle of mounting the store: systemd running a job
@@ -146,16 +150,17 @@ public struct Provisioner: Sendable {
         }
     }
 
-    /// Formats the device while holding an exclusive flock on it (as systemd-makefs does, so
-    /// udev and a second dockstore keep away). The step's `recheck` checked the device is the
+    /// Formats the device while holding the device's lock (`DeviceClaim`: the run's own, else
+    /// an exclusive flock taken here, as systemd-makefs does, so udev and a second dockstore keep away). The step's `recheck` checked the device is the
     /// planned one, unused (O_EXCL) and no btrfs member. Two checks stay here because they
     /// are atomic with the write: what the device holds is decided again under the lock, and
     /// the wipe writes through an O_EXCL descriptor (mkfs opens the device exclusively itself),
     /// so a mount that lands after the re-check fails the write with EBUSY instead of losing data.
     private func formatDevice(_ filesystem: DeviceFilesystem, uuid: String, wipe: Bool, volumeID: EBSVolumeID?) throws {
         let device = try plannedDevice(volumeID: volumeID)
-        let locked = try BlockDevice(path: device.path, lock: true)
-        switch try FormatRecheck.device(BlockProbe.probe(device.path), filesystem: filesystem, label: request.label,
+        let held = try claim?.covers(device.path) == true
+        let locked = try BlockDevice(path: device.path, lock: !held)
+        switch try FormatRecheck.device(BlockProbe.probe(device.path), filesystem: filesystem, label: request.label, uuid: uuid,
                                         wipe: wipe, forced: request.device?.force == true, device: device.label,
                                         isCanceledTarget: { try isCanceledTarget(device) },
                                         isRecordedFormat: { try isRecordedFormat(device, uuid: uuid) }) {

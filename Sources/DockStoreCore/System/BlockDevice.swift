@@ -43,11 +43,20 @@ public final class BlockDevice {
     /// or held by device-mapper, md or another exclusive opener. Checked right before a
     /// format or wipe, whatever the earlier observation said.
     public static func checkNotInUse(_ path: String) throws {
+        if try isInUse(path) {
+            throw DockStoreError.refused("refusing: the kernel says \(path) is in use (mounted, a member of a mounted btrfs, swap, or held by another program); dockstore formats and wipes only a device nothing uses")
+        }
+    }
+
+    /// The same question as `checkNotInUse`, asked while observing: true when the exclusive
+    /// open fails with EBUSY; any other failure is "cannot tell" and throws.
+    public static func isInUse(_ path: String) throws -> Bool {
         switch Syscall.attempt({ open(path, O_RDONLY | O_EXCL | O_CLOEXEC | O_NONBLOCK) }) {
         case .success(let fd):
             close(fd)
+            return false
         case .failure(let code) where code == EBUSY:
-            throw DockStoreError.refused("refusing: the kernel says \(path) is in use (mounted, a member of a mounted btrfs, swap, or held by another program); dockstore formats and wipes only a device nothing uses")
+            return true
         case .failure(let code):
             throw DockStoreError.system("cannot open exclusively", path, errno: code)
         }

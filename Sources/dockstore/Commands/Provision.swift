@@ -58,7 +58,10 @@ extension Dockstore {
             let choices = try flags.choices(over: try paths.settings.value())
             let (request, redirected) = try choices.request(host: host, paths: paths)
             if let redirected { Output.warning(redirected) }
-            let provisioner = Provisioner(host: host, request: request, settings: paths.settings)
+            // The device's lock before anything is looked at (a dry run takes none, as it takes no run lock).
+            let claim = try change.mayChange("provision changes mounts and system files")
+                ? Provisioner.claimDevice(request, timeout: change.lockTimeout, waiting: ChangeOptions.waiting) : nil
+            let provisioner = Provisioner(host: host, request: request, settings: paths.settings, claim: claim)
 
             // A refusal or nothing to do creates no lock file; a retired image to remove is a change.
             let retired = RetiredImage(host: host, image: paths.image)
@@ -80,7 +83,7 @@ extension Dockstore {
                 return
             }
             Output.line("Docker's storage is ready: \(store(request, host)) mounted at \(target).")
-            withExtendedLifetime(lock) {}
+            withExtendedLifetime((lock, claim)) {}
         }
 
         /// An image a migration renamed and did not get to unlink (a crash, a reboot): removed
