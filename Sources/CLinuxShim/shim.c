@@ -114,6 +114,27 @@ int ds_is_mount_root(const char *path, int *answer) {
     return rc;
 }
 
+int ds_is_mount_root_at(int dir_fd, const char *name, int *answer) {
+    struct statx s;
+    int rc = statx(dir_fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS | STATX_MNT_ID, &s);
+    if (rc != 0)
+        return rc;
+    if (s.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) {
+        *answer = (s.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+        return 0;
+    }
+    struct statx folder;
+    if (!(s.stx_mask & STATX_MNT_ID)) {
+        *answer = -1;
+        return 0;
+    }
+    rc = statx(dir_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &folder);
+    if (rc != 0)
+        return rc;
+    *answer = (folder.stx_mask & STATX_MNT_ID) ? (folder.stx_mnt_id != s.stx_mnt_id) : -1;
+    return 0;
+}
+
 int ds_inode_restrictions(int fd, int *immutable, int *append_only) {
     int flags = 0;
     int rc = ioctl(fd, FS_IOC_GETFLAGS, &flags);

@@ -42,6 +42,8 @@ enum CheckRunner {
                 figures.condition.errorBaseline = DeviceErrorLedger.load(ledger, on: host)
                 if case .unreadable = figures.condition.errorBaseline { figures.condition.user = CurrentUser.describe() }
                 record = DeviceErrorLedger.updated(figures)
+            } else {
+                record = DeviceErrorLedger.reset(figures, baseline: DeviceErrorLedger.load(ledger, on: host))
             }
             report = CapacityReport(figures: figures, policy: policy, timestamp: timestamp)
             if let record {

@@ -13,6 +13,7 @@ import Testing
         ("users", "implies noexec"),
         ("owner", "implies noexec"),
         ("group", "implies noexec"),
+        ("nosymfollow", "inheriting it: no container whose program path holds a link"),
         ("offset=4096", "loop device option"),
         ("sizelimit=1048576", "loop device option"),
         ("loop=/dev/loop9", "loop device option"),
@@ -33,6 +34,14 @@ import Testing
             #expect(!error.message.contains("\n"))
         } catch {
             Issue.record("\(option): \(error)")
+        }
+    }
+
+    /// Outside attack 11, B12: nosymfollow was accepted, and dockerd's btrfs driver bind-mounts its
+    /// folder on the store inheriting it, so no container whose program path holds a link starts.
+    @Test func theSettingsFileRefusesNosymfollowNamingItsLine() {
+        #expect(throws: DockStoreError.usage("/etc/sysconfig/dockstore line 2: DOCKSTORE_MOUNT_OPTIONS 'nosymfollow' \(MountOptions.unusable("nosymfollow") ?? ""); leave it out")) {
+            try ProvisionSettings.parse("DOCKSTORE_SIZE=\"1G\"\nDOCKSTORE_MOUNT_OPTIONS=\"noatime,nosymfollow\"\n", path: "/etc/sysconfig/dockstore")
         }
     }
 

@@ -63,7 +63,9 @@ import Testing
         let steps = try TeardownPlanner.plan(o, TeardownRequest(deleteImage: true), Self.host)
         #expect(steps.map(\.id) == ["unmount", "detach-loop", "disable-boot", "fstab", "drop-in", "delete-image", "forget-format-record", "folders"])
         let points = TeardownStep.failpoints
-        #expect(points.firstIndex(of: "forget-format-record").map { points[$0 + 1] } == ProvisionFolderRecord.retireFailpoint, "\(points)")
+        // check's caches (forget-check-caches) go between them, also before the folders.
+        #expect(points.firstIndex(of: "forget-format-record").map { points[$0 + 1] } == "forget-check-caches", "\(points)")
+        #expect(points.firstIndex(of: "forget-check-caches").map { points[$0 + 1] } == ProvisionFolderRecord.retireFailpoint, "\(points)")
     }
 
     @Test func describeNamesTheRecordAndTheDevice() {

@@ -113,6 +113,7 @@ struct RefusalMessageIntegrationTests {
         ("ro", "mounts the store read-only"),
         ("noexec", "no container could start"),
         ("compress=zstd:1,user", "'user' implies noexec"),
+        ("nosymfollow", "'nosymfollow' keeps paths on the store from following symbolic links"),
         ("offset=4096", "'offset=4096' is a loop device option"),
     ]
 

@@ -160,6 +160,8 @@ struct TeardownIntegrationTests {
                 // A format record a killed provision --device left (its device long gone), which
                 // teardown removes before the folders (forget-format-record).
                 try root.write(root.path + FormatRecord.path.string, Self.staleFormatRecord)
+                // check's caches of the store, which teardown removes before the folders (forget-check-caches).
+                try Self.writeCheckCaches(root)
                 let crashed = try root.dockstore(["teardown", "--delete-image"], environment: ["DOCKSTORE_FAILPOINT": point])
                 #expect(crashed.signal == SIGKILL, "\(point)")
                 let rerun = try root.dockstore(["teardown", "--delete-image"])
@@ -177,9 +179,22 @@ struct TeardownIntegrationTests {
                 #expect(root.status(root.path + DaemonJSONRecord.path.string) == nil, "\(point): its record goes")
                 #expect(root.status(root.path + "/etc/dockstore.disabled") != nil, "\(point): the boot unit stays off")
                 #expect(root.status(root.path + FormatRecord.path.string) == nil, "\(point): the format record goes")
+                #expect(root.status(root.path + OrphanTallyCache.defaultPath.string) == nil, "\(point): check's orphan count goes")
+                #expect(root.status(root.path + DeviceErrorLedger.defaultPath.string) == nil, "\(point): check's device error record goes")
             }
         }
         reliability("teardown crash matrix", cases: points.count, runs: points.count * 2)
+    }
+
+    /// check's orphan count and device error record of the store at the root's mountpoint, as
+    /// check writes them (the orphan count's first line names the data root; the record's lines
+    /// the store's filesystem UUID).
+    static func writeCheckCaches(_ root: TestRoot) throws {
+        let uuid = try root.sh("blkid -p -s UUID -o value \(root.image)").trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(!uuid.isEmpty)
+        try root.write(root.path + OrphanTallyCache.defaultPath.string, "\(root.mountpoint) 0:1:2.3 - - -\n0 1\n")
+        try root.write(root.path + DeviceErrorLedger.defaultPath.string,
+                       "# dockstore check: the btrfs device error counters it saw last, by <filesystem uuid>/<devid>\n\(uuid)/1 write_errs=0 read_errs=0 flush_errs=0 corruption_errs=2 generation_errs=0\n")
     }
 
     /// A valid format record naming an EBS volume this machine does not have.

@@ -16,6 +16,7 @@ struct TeardownWipeCrashIntegrationTests {
         "detach-loop": "a device store has no image loop device",
         "delete-image": "a device store has no image",
         "forget-format-record": "a provision --device that finished leaves no format record (TeardownIntegrationTests.everyTeardownCrashPointConverges kills there)",
+        "forget-check-caches": "no check ran on this store, so it has no caches (TeardownIntegrationTests.everyTeardownCrashPointConverges kills there)",
         "daemon-reload": FailpointCoverage.systemdOnly,
     ]
 

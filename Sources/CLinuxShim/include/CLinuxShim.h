@@ -129,6 +129,14 @@ int ds_statfs_type(const char *path, int64_t *type);
  */
 int ds_is_mount_root(const char *path, int *answer);
 
+/*
+ * Whether `name` in the folder `dir_fd` (a link at `name` not followed) is the root of a
+ * mount, e.g. a file bind-mounted over itself: statx(2)'s STATX_ATTR_MOUNT_ROOT (Linux 5.8),
+ * else its STATX_MNT_ID compared with the folder's. *answer is 1 or 0, or -1 when the kernel
+ * reports neither and the caller has to read the mount table instead.
+ */
+int ds_is_mount_root_at(int dir_fd, const char *name, int *answer);
+
 /* FS_IOC_GETFLAGS (the chattr attributes) of an open file: *immutable and *append_only
  * are 1 or 0. */
 int ds_inode_restrictions(int fd, int *immutable, int *append_only);

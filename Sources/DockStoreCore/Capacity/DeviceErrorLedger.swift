@@ -1,7 +1,12 @@
 /// Where `check` keeps the device error counters it saw last, to tell a rise from errors
 /// that were already there: one line per device, `<fs uuid>/<devid> write_errs=0 …`.
-/// Read only when a counter is non-zero, written (atomically) only when they changed, so
-/// a healthy store costs no file access at all.
+/// Read whenever a counter is non-zero, written (atomically) only when they changed. While
+/// every counter is zero the record is read too (one open, nothing when it is not there): a
+/// record still holding non-zero counters of this filesystem means they were reset
+/// (`btrfs device stats -z`, what check's WARNING asks for), and the zeros are recorded
+/// (`reset`), so that errors which come again up to the old count read as new (outside attack
+/// 11, B16: they compared equal and read "none new since the last check"). A healthy store
+/// with no record, or one that already holds its zeros, writes nothing.
 public enum DeviceErrorLedger {
     public static let defaultPath = HostPath.known("/var/lib/dockstore/device-errors")
 
@@ -30,6 +35,22 @@ public enum DeviceErrorLedger {
                 all[key] = device.errors
                 changed = true
             }
+        }
+        return changed ? all : nil
+    }
+
+    /// While every counter of `f` is zero: the record with this filesystem's zeros in it when
+    /// `baseline` still holds a non-zero counter of it (they were reset since); nil when
+    /// nothing needs recording (no such counter, or a record that cannot be read: check says
+    /// nothing of errors it does not see, and the next non-zero counters read the record again).
+    public static func reset(_ f: CapacityFigures, baseline: DeviceErrorBaseline) -> [String: DeviceErrorCounters]? {
+        guard case .recorded(var all) = baseline else { return nil }
+        var changed = false
+        for device in f.devices {
+            let key = DeviceErrorBaseline.key(uuid: f.uuid, devid: device.devid)
+            guard let was = all[key], DeviceErrorCounters.names.contains(where: { (was[$0] ?? 0) > 0 }) else { continue }
+            all[key] = device.errors
+            changed = true
         }
         return changed ? all : nil
     }

@@ -47,15 +47,40 @@ public struct FstabEntry: Sendable, Equatable {
     /// `renderedBytes` as text (always UTF-8: every field is).
     public var rendered: String { String(decoding: renderedBytes, as: UTF8.self) }
 
-    /// The target with trailing slashes removed, for comparing with a `HostPath`.
+    /// The target as systemd names its mountpoint, for comparing with a `HostPath` (see `normalize`).
     public var normalizedTarget: String { Self.normalize(target) }
+    /// A source that is a path (an image), normalized as `normalizedTarget`; `UUID=…`, `tmpfs` as they are.
     public var normalizedSource: String { source.hasPrefix("/") ? Self.normalize(source) : source }
 
+    /// An absolute path as systemd-fstab-generator makes it a mount unit's `Where=`: first
+    /// systemd's path_simplify (src/basic/path-util.c: runs of `/` become one, `.` components
+    /// and a trailing `/` go, `..` at the very start of the path goes; a component longer than
+    /// NAME_MAX stops the simplification, the rest is kept as it is), then every other `..`
+    /// resolved against the component before it. The generator resolves those with
+    /// chase_symlinks() on the real folders, the kernel too; the two agree whenever the folder
+    /// before `..` is a real folder, not a link (and where it is missing the generator makes no
+    /// unit at all). So `/var/lib/./docker`, `/var/lib/docker/.` and `/var/lib/../lib/docker`
+    /// are all `/var/lib/docker`. Relative text (`tmpfs`, `UUID=…`) is returned as it is.
     static func normalize(_ path: String) -> String {
         guard path.hasPrefix("/") else { return path }
-        let parts = path.split(separator: "/")
-        return "/" + parts.joined(separator: "/")
+        var kept: [Substring] = []
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        for part in parts {
+            if part.utf8.count > Self.nameMax {
+                // path_simplify leaves the rest of an invalid path as it was.
+                return "/" + (kept + [path[part.startIndex...]]).joined(separator: "/")
+            }
+            switch part {
+            case ".": continue
+            case "..": if !kept.isEmpty { kept.removeLast() }
+            default: kept.append(part)
+            }
+        }
+        return "/" + kept.joined(separator: "/")
     }
+
+    /// NAME_MAX: the longest component path_simplify simplifies.
+    static let nameMax = 255
 
     public static func escape(_ field: String) -> String {
         String(decoding: FstabEscape.field(Array(field.utf8)), as: UTF8.self)

@@ -199,7 +199,9 @@ public enum MountOptions {
     /// Why an option leaves a store Docker cannot use, or cannot be applied to it; nil for the
     /// others. dockerd's btrfs driver writes every layer and container as a subvolume of the
     /// store and runc starts containers from them, so the store must be writable and allow
-    /// exec; `nosuid` and `nodev` only limit what runs there and are kept. The loop options
+    /// exec and the following of symbolic links (`nosymfollow` is inherited by the bind mount
+    /// dockerd makes of its btrfs folder, so `/bin/sh -> busybox` in a container gives ELOOP);
+    /// `nosuid` and `nodev` only limit what runs there and are kept. The loop options
     /// make libmount set up a second loop device over the one dockstore attached.
     static func unusable(_ option: String) -> String? {
         let name = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? option
@@ -207,6 +209,8 @@ public enum MountOptions {
         case "ro": return "mounts the store read-only: dockerd could not write a layer or a container there"
         case "noexec": return "forbids running programs from the store: no container could start"
         case "user", "users", "owner", "group": return "implies noexec: no container could start"
+        case "nosymfollow":
+            return "keeps paths on the store from following symbolic links, and dockerd's btrfs driver bind-mounts its folder there, inheriting it: no container whose program path holds a link (/bin/sh almost everywhere) could start"
         case "offset", "sizelimit", "encryption", "loop":
             return "is a loop device option: libmount would set up a second loop device over the store's (dockstore attaches the image itself)"
         default: return nil

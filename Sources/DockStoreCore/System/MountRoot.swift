@@ -18,3 +18,17 @@ public enum MountRoot {
         }
     }
 }
+
+extension MountRoot {
+    /// Whether `name` in the open folder `folder` (a link at `name` not followed) is the root of
+    /// a mount, such as a file bind-mounted over itself; nil when the kernel does not say (before
+    /// 5.8). Nothing at `name` is no mount root.
+    static func isMountRoot(in folder: Int32, _ name: String, shown: String) throws -> Bool? {
+        var root: Int32 = 0
+        switch Syscall.attempt({ ds_is_mount_root_at(folder, name, &root) }) {
+        case .success: return root < 0 ? nil : root == 1
+        case .failure(let code) where code == ENOENT || code == ENOTDIR: return false
+        case .failure(let code): throw DockStoreError.system("cannot look at", shown, errno: code)
+        }
+    }
+}

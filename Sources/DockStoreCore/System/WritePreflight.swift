@@ -9,7 +9,8 @@ import Musl
 /// the backups) plus a margin. Without it a read-only or full /etc would be found out only
 /// after the image was made and mounted — a half-done change the user did not ask for.
 /// Nor may the file or its folder carry a chattr attribute (immutable, append-only) that
-/// makes root's write or delete fail halfway. AtomicFile still fails cleanly if space runs
+/// makes root's write or delete fail halfway, nor be a mount point (a bind mount over the file:
+/// rename and unlink give EBUSY). AtomicFile still fails cleanly if space runs
 /// out between this check and the write.
 public enum WritePreflight {
     /// One file a command will write.
@@ -78,7 +79,13 @@ public enum WritePreflight {
                 try host.checkFolders(path, creating: makesFolders)
             }
             if let (host, files) = write.renamesOnto {
-                for file in files { try checkRenameTarget(file, on: host, writing: write.path) }
+                for file in files {
+                    try checkNotMountPoint(file, on: host, removes: false)
+                    try checkRenameTarget(file, on: host, writing: write.path)
+                }
+            }
+            if write.removes {
+                try checkNotMountPoint(write.located.file, on: write.located.host, removes: true)
             }
         }
         for write in writes {

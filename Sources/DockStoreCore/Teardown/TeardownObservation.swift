@@ -52,6 +52,8 @@ public struct TeardownObservation: Sendable, Equatable {
     /// The format record a `provision --device` killed inside mkfs left (`FormatRecordLeftover`);
     /// set by `Teardowner.observe`, which refuses a file it cannot read as one.
     public var formatRecord: FormatRecordLeftover? = nil
+    /// check's caches of this store (`CheckCacheLeftover`); set by `Teardowner.observe`.
+    public var checkCaches: [CheckCacheLeftover] = []
     /// The UUID fstab's line at the mountpoint names (`UUID=…`) while nothing is mounted there
     /// and no block device this machine can read holds it (`BlockProbe.device(withUUID:)`): the
     /// store's device a killed `teardown --wipe-device` wiped, or one detached since. Set by

@@ -49,6 +49,9 @@ public enum TeardownStep: AppliedStep, Equatable {
     /// (`FormatRecordLeftover`) while it is still `file`, the one the plan read; before the
     /// folders, so that /var/lib/dockstore, which holds it, can go. The device stays as it is.
     case forgetFormatRecord(FormatRecord, file: FileIdentity)
+    /// Removes check's caches of this store (`CheckCacheLeftover`), each while it is still the
+    /// file the plan read; before the folders, so that /var/lib/dockstore, which holds them, can go.
+    case forgetCheckCaches([CheckCacheLeftover])
     /// Removes each of these folders provision created (`ProvisionFolderRecord`, and the
     /// drop-in's record of older trees) that is empty, still a folder and owned as the record is,
     /// deepest first; a folder with anything in it stays. With `record`, the record goes after
@@ -73,6 +76,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case removeDaemonJSONRecord = "daemon-json-record"
         case deleteImage = "delete-image"
         case forgetFormatRecord = "forget-format-record"
+        case forgetCheckCaches = "forget-check-caches"
         case removeFolders = "folders"
         case reloadSystemd = "daemon-reload"
 
@@ -97,6 +101,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .removeDaemonJSONRecord: return .removeDaemonJSONRecord
         case .deleteImage, .deleteLeftover: return .deleteImage
         case .forgetFormatRecord: return .forgetFormatRecord
+        case .forgetCheckCaches: return .forgetCheckCaches
         case .wipeDevice: return .wipeDevice
         case .removeFolders: return .removeFolders
         case .reloadSystemd: return .reloadSystemd
@@ -122,6 +127,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .deleteImage: [.removal(teardowner.request.image, on: host)]
         case .deleteLeftover(let leftover, _): [.removal(leftover.path, on: host)]
         case .forgetFormatRecord: [.removal(FormatRecord.path, on: host)]
+        case .forgetCheckCaches(let caches): caches.map { .removal($0.which.path, on: host) }
         // The record goes, or, while a filesystem is mounted on a folder it names, is rewritten
         // in place naming fewer folders (`Teardowner.removeFolders`): both are checked.
         case .removeFolders(let folders, true, _):
@@ -154,6 +160,8 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .deleteLeftover(let leftover, _): return "delete \(host.real(leftover.path)) (\(leftover.which.what)\(leftover.allocatedText))"
         case .forgetFormatRecord(let record, _):
             return "remove \(host.real(FormatRecord.path)) (the record of a format of \(record.device) a killed provision began: \(record.filesystem) UUID \(record.uuid)); \(record.device) stays as it is"
+        case .forgetCheckCaches(let caches):
+            return "remove " + caches.map { "\(host.real($0.which.path)) (check's \($0.which.rawValue) of this store)" }.joined(separator: ", ")
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
         case .removeFolders(let folders, let record, let notMade):
             var parts: [String] = []
@@ -248,6 +256,7 @@ public enum TeardownPlanner {
         }
         steps += try leftoverSteps(o, request, host)
         if let found = o.formatRecord { steps.append(.forgetFormatRecord(found.record, file: found.file)) }
+        if !o.checkCaches.isEmpty { steps.append(.forgetCheckCaches(o.checkCaches)) }
         // The drop-in's record (older trees) counts only while the drop-in is dockstore's.
         let dropInFolders: [HostPath]
         if case .dockstore? = o.dropIn { dropInFolders = o.createdFolders } else { dropInFolders = [] }

@@ -25,7 +25,9 @@ extension TeardownStep {
         case .disableBoot, .removeDropIn, .writeSysconfig, .removeSysconfig, .giveBackDaemonJSON, .removeDaemonJSONRecord,
              .removeFolders, .forgetFormatRecord:
             return true
-        case .stopDocker, .unmount, .detachLoops, .wipeDevice, .writeFstab, .removeFstab, .deleteImage, .deleteLeftover, .reloadSystemd:
+        // check's caches name the store they are about (its data root, its UUID).
+        case .stopDocker, .unmount, .detachLoops, .wipeDevice, .writeFstab, .removeFstab, .deleteImage, .deleteLeftover, .reloadSystemd,
+             .forgetCheckCaches:
             return false
         }
     }

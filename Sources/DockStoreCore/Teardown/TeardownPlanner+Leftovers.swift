@@ -52,7 +52,7 @@ extension TeardownStep {
     /// its own.
     var setsNothingUp: Bool {
         switch self {
-        case .deleteLeftover, .forgetFormatRecord: return true
+        case .deleteLeftover, .forgetFormatRecord, .forgetCheckCaches: return true
         default: return false
         }
     }

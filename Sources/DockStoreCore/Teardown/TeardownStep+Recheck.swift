@@ -28,6 +28,8 @@ extension TeardownStep {
             try Self.recheckLeftover(host, leftover, file)
         case .forgetFormatRecord(_, let file):
             try Self.recheckFormatRecord(host, file)
+        case .forgetCheckCaches(let caches):
+            try Self.recheckCheckCaches(host, caches)
         case .wipeDevice(let path, let uuid):
             if let mount = try MountTable.read().entries.first(where: { $0.source == path }) {
                 // The wipe comes before the fstab write: fstab still names the store, so a

@@ -70,6 +70,7 @@ public struct Teardowner: Sendable {
         if let refusal = try Self.secondInstanceRefusal(o, request: request, image: host.real(request.image), mountpoint: target, mounts: mounts, root: host.root) {
             throw refusal
         }
+        o.checkCaches = try CheckCacheLeftover.observe(host: host, dataRoot: target, uuid: o.storeUUID ?? o.unheldFstabUUID)
         return o
     }
 
@@ -160,6 +161,10 @@ public struct Teardowner: Sendable {
             try host.removeFile(leftover.path, ifStill: file.device, file.inode, what: leftover.which.what)
         case .forgetFormatRecord(_, let file):
             try host.removeFile(FormatRecord.path, ifStill: file.device, file.inode, what: "the format record teardown read")
+        case .forgetCheckCaches(let caches):
+            for cache in caches {
+                try host.removeFile(cache.which.path, ifStill: cache.file.device, cache.file.inode, what: "check's \(cache.which.rawValue) teardown read")
+            }
         case .wipeDevice(let path, let uuid):
             // Probed once more under the device's lock (the one udev and libblkid take), right
             // before the wipe.

@@ -25,7 +25,7 @@ extension Dockstore {
         @Option(name: .long, help: ArgumentHelp("Also write DIR/dockstore.prom atomically for node_exporter's textfile collector.", valueName: "dir"))
         var textfile: String?
 
-        @Option(name: .long, help: ArgumentHelp("Where check keeps the device error counters it saw last, to tell a rise (default /var/lib/dockstore/device-errors; read and written only while a counter is non-zero).", valueName: "file"))
+        @Option(name: .long, help: ArgumentHelp("Where check keeps the device error counters it saw last, to tell a rise (default /var/lib/dockstore/device-errors; read on every run, written when the counters changed, zeros after a reset too).", valueName: "file"))
         var stateFile: String = DeviceErrorLedger.defaultPath.string
 
         @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Data free warning range (default 20%:).", valueName: "range"))
