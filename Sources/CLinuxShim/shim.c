@@ -106,6 +106,18 @@ int ds_statfs_type(const char *path, int64_t *type) {
     return rc;
 }
 
+int ds_statfs_identity(const char *path, uint32_t *fsid0, uint32_t *fsid1, uint64_t *blocks, uint64_t *blockSize) {
+    struct statfs s;
+    int rc = statfs(path, &s);
+    if (rc == 0) {
+        *fsid0 = (uint32_t)s.f_fsid.__val[0];
+        *fsid1 = (uint32_t)s.f_fsid.__val[1];
+        *blocks = (uint64_t)s.f_blocks;
+        *blockSize = (uint64_t)s.f_bsize;
+    }
+    return rc;
+}
+
 int ds_is_mount_root(const char *path, int *answer) {
     struct statx s;
     int rc = statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &s);

@@ -12,6 +12,10 @@ enum CheckRunner {
         let store: StoreObservation
         do {
             host = try Host(root: options.root)
+        } catch {
+            return unknown(error, options, host: nil, timestamp: timestamp)
+        }
+        do {
             store = try StoreObserver.checkView(host: host, mountpoint: options.mountpoint, sysfs: "/sys")
             policy = try CapacityPolicy(dataWarning: options.warning, dataCritical: options.critical,
                                         metadataWarning: options.metadataWarning, metadataCritical: options.metadataCritical,
@@ -19,16 +23,15 @@ enum CheckRunner {
                                         unallocatedCritical: options.unallocatedCritical,
                                         hostWarning: options.hostWarning, hostCritical: options.hostCritical)
         } catch {
-            // The plugin guidelines: bad arguments are UNKNOWN, not a usage exit code.
-            let report = CapacityReport(unknown: message(error), mountpoint: options.mountpoint ?? HostPaths.defaultMountpoint.string,
-                                        timestamp: timestamp)
-            print(report, options.format, policy: nil)
-            return report.state.rawValue
+            return unknown(error, options, host: host, timestamp: timestamp)
         }
         let mountpoint = store.mountpoint
         var report: CapacityReport
         do {
             var figures = try CapacityProbe.read(store)
+            guard CapacityProbe.storeFilesystems.contains(figures.filesystem) else {
+                throw DockStoreError.refused("\(figures.filesystem) is mounted at \(mountpoint), not Docker's store: Docker writes there, not on its store (check judges btrfs, xfs and ext4 stores); see findmnt \(mountpoint)")
+            }
             if figures.filesystem == "btrfs" {
                 figures.orphans = OrphanTallyCache.count(dataRoot: mountpoint, cacheFile: OrphanTallyCache.defaultPath, on: host,
                                                          limit: OrphanTally.checkLimit, now: timestamp)
@@ -58,21 +61,48 @@ enum CheckRunner {
             report = CapacityReport(unknown: "\(message(error)); check ran as \(CurrentUser.describe())",
                                     mountpoint: mountpoint, timestamp: timestamp)
         }
-        if let textfile = options.textfile {
-            var target = textfile + "/dockstore.prom"
-            do {
-                let file = try HostPath(textfile, what: "--textfile").appending("dockstore.prom")
-                target = host.real(file)
-                try AtomicFile.write(file, on: host, Array(report.prometheus().utf8), mode: 0o644)
-            } catch {
-                let why = "cannot write the textfile \(target): \(message(error)); check ran as \(CurrentUser.describe())"
-                report.add(CapacityReason(state: .unknown, figure: "textfile", message: why))
-                // The exposition format carries only reason="textfile": say what failed on stderr.
-                if options.format == "prometheus" { Output.error(why) }
-            }
-        }
+        writeTextfile(&report, options, host: host)
         print(report, options.format, policy: policy)
         return report.state.rawValue
+    }
+
+    /// A run that stopped before it could read the store (a bad argument, an unreadable or bad
+    /// settings file): UNKNOWN, printed in the requested format and written to the textfile
+    /// like every run's result (dockstore-check(8): every run writes the same metric names,
+    /// UNKNOWN included), so the textfile never keeps an older OK. Labelled with the mountpoint
+    /// a good run would use where it can be told (--mountpoint, else the default, inside --root).
+    static func unknown(_ error: Error, _ options: CheckOptions, host: Host?, timestamp: Double) -> Int32 {
+        var text = message(error)
+        if (error as? DockStoreError)?.code == Errno.permissionDenied { text += "; check ran as \(CurrentUser.describe())" }
+        var mountpoint = options.mountpoint ?? HostPaths.defaultMountpoint.string
+        if let host {
+            do {
+                mountpoint = host.realFollowing(try HostPath(mountpoint, what: "--mountpoint"))
+            } catch {
+                // A --mountpoint that is no path is labelled as given (the reason says why).
+            }
+        }
+        var report = CapacityReport(unknown: text, mountpoint: mountpoint, timestamp: timestamp)
+        // Without --root's tree (a bad --root) the textfile's folder is not known.
+        if let host { writeTextfile(&report, options, host: host) }
+        print(report, options.format, policy: nil)
+        return report.state.rawValue
+    }
+
+    /// DIR/dockstore.prom, written atomically; a write that fails is UNKNOWN in the report.
+    static func writeTextfile(_ report: inout CapacityReport, _ options: CheckOptions, host: Host) {
+        guard let textfile = options.textfile else { return }
+        var target = textfile + "/dockstore.prom"
+        do {
+            let file = try HostPath(textfile, what: "--textfile").appending("dockstore.prom")
+            target = host.real(file)
+            try AtomicFile.write(file, on: host, Array(report.prometheus().utf8), mode: 0o644)
+        } catch {
+            let why = "cannot write the textfile \(target): \(message(error)); check ran as \(CurrentUser.describe())"
+            report.add(CapacityReason(state: .unknown, figure: "textfile", message: why))
+            // The exposition format carries only reason="textfile": say what failed on stderr.
+            if options.format == "prometheus" { Output.error(why) }
+        }
     }
 
     static func print(_ report: CapacityReport, _ format: String, policy: CapacityPolicy?) {

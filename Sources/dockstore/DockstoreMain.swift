@@ -10,7 +10,7 @@ enum DockstoreMain {
     static func main() {
         // Monitoring runs `check` every minute: skip swift-argument-parser's start-up there.
         let (given, notUTF8) = argv()
-        let arguments = GlobalArguments.joiningNegativeValues(GlobalArguments.hoisted(given))
+        let arguments = CheckShortValues.split(GlobalArguments.joiningNegativeValues(GlobalArguments.hoisted(given)))
         let isCheck = arguments.dropFirst().first == "check"
         /// Every run ends here: output that could not be written is an error (`OutputCloseout`).
         func finish(_ status: Int32) -> Never {
@@ -18,12 +18,8 @@ enum DockstoreMain {
         }
         if let notUTF8 {
             // check is a Nagios plugin: a bad argument is UNKNOWN (3), on one line.
-            let message = notUTF8.message(given)
-            if isCheck {
-                Output.line("DOCKSTORE UNKNOWN - \(message)")
-                finish(3)
-            }
-            Output.error(message)
+            if isCheck { finish(NotUTF8Argument.checkUnknown(notUTF8, given: given, arguments: arguments)) }
+            Output.error(notUTF8.message(given))
             finish(ExitStatus.usage.rawValue)
         }
         if let options = CheckOptions(fastPath: arguments) {

@@ -14,8 +14,11 @@ struct NotUTF8Argument {
 
     /// The one-line refusal. `given` is argv as read (the bad argument decoded with U+FFFD).
     func message(_ given: [String]) -> String {
-        "\(name(given)) '\(ShownBytes.text(Array(value)))' is not UTF-8; systemd reads paths in fstab and unit files only as UTF-8: give it in UTF-8"
+        "\(name(given)) '\(shownValue)' is not UTF-8; systemd reads paths in fstab and unit files only as UTF-8: give it in UTF-8"
     }
+
+    /// The value as printed: bytes that are not UTF-8 as `\xFF`.
+    var shownValue: String { ShownBytes.text(Array(value)) }
 
     /// The bytes after `--option=`, or the whole argument.
     private var value: ArraySlice<UInt8> {
@@ -40,6 +43,8 @@ struct NotUTF8Argument {
         guard let property = Self.property(holdingStandIn: arguments) else { return "argument \(index)" }
         let option = "--" + Self.kebab(property)
         if index > 0, given[index - 1] == option { return option }
+        // A short option before its value (`-w VALUE`) is named as typed.
+        if index > 0, given[index - 1].count == 2, given[index - 1].hasPrefix("-"), given[index - 1] != "--" { return given[index - 1] }
         return "the \(Self.kebab(property).uppercased()) argument"
     }
 

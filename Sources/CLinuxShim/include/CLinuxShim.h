@@ -123,6 +123,12 @@ int ds_nvme_identify_controller(int fd, uint8_t *buffer4096);
 int ds_statfs_type(const char *path, int64_t *type);
 
 /*
+ * statfs(2)'s f_fsid words, block count and block size: what a btrfs's figures need when the
+ * caller may not open its mountpoint (statfs needs only search permission on the parents).
+ */
+int ds_statfs_identity(const char *path, uint32_t *fsid0, uint32_t *fsid1, uint64_t *blocks, uint64_t *blockSize);
+
+/*
  * Whether `path` (symlinks followed) is the root of a mount, from statx(2)'s
  * STATX_ATTR_MOUNT_ROOT: *answer is 1 or 0, or -1 when the kernel does not report the
  * attribute (before Linux 5.8) and the caller has to read the mount table instead.

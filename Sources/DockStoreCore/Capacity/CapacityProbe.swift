@@ -3,6 +3,11 @@
 /// spawning nothing and taking no lock, so monitoring can call it every minute, also
 /// without root and during a migration.
 public enum CapacityProbe {
+    /// What a store can be: dockstore makes btrfs; xfs and ext4 are the data roots of Docker's
+    /// overlay2 that check also judges. Anything else at the mountpoint (tmpfs, overlay, nfs)
+    /// is not Docker's store, and check says so (UNKNOWN, as for nothing mounted there).
+    public static let storeFilesystems: Set<String> = ["btrfs", "xfs", "ext4"]
+
     public static func read(mountpoint: String, sysfs: String = "/sys") throws -> CapacityFigures {
         try read(StoreObserver.kernelView(mountpoint: mountpoint, sysfs: sysfs), sysfs: sysfs)
     }
@@ -54,13 +59,21 @@ public enum CapacityProbe {
     }
 
     static func readBtrfs(_ mountpoint: String, sysfs: String) throws -> BtrfsReading {
-        let usage = try BtrfsFilesystem.usage(at: mountpoint)
+        let usage: BtrfsFilesystem.Usage
+        do {
+            usage = try BtrfsFilesystem.usage(at: mountpoint)
+        } catch let error as DockStoreError where error.code == Errno.permissionDenied {
+            // A user who may not open the mountpoint (dockerd makes it 0710 root:root) still
+            // reads the same figures through statfs and /sys/fs/btrfs; else the refusal stands.
+            guard let read = BtrfsFilesystem.usageFromSysfs(at: mountpoint, sysfs: sysfs) else { throw error }
+            usage = read
+        }
         let uuid = usage.uuid
         let spaces = usage.spaces.map { BtrfsReading.Space(flags: $0.flags, total: $0.total, used: $0.used) }
         let base = "\(sysfs)/fs/btrfs/\(uuid)"
         let devices = usage.members.map { member -> BtrfsReading.Device in
             var device = BtrfsReading.Device(devid: member.devid, path: member.path, size: member.size, used: member.used)
-            device.deviceUUID = member.deviceUUID
+            device.deviceUUID = member.deviceUUID.isEmpty ? nil : member.deviceUUID
             do {
                 device.errors = try errorStats("\(base)/devinfo/\(member.devid)/error_stats")
             } catch {

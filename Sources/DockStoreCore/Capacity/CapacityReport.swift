@@ -44,11 +44,21 @@ public struct CapacityReport: Sendable, Equatable, Codable {
     /// `DOCKSTORE OK - … | 'label'=valueB;warn;crit;min;max …`
     /// Without a policy (the thresholds were bad) there is no perfdata.
     public func nagios(policy: CapacityPolicy?) -> String {
-        guard let f = figures else { return "DOCKSTORE \(state.label) - \(reasons.map(\.message).joinedText("; "))" }
+        guard let f = figures else { return "DOCKSTORE \(state.label) - \(Self.pluginText(reasons.map(\.message).joinedText("; ")))" }
         // An OK finding (room a running reclaim lent) is said beside the figures, not instead.
-        let text = state == .ok ? ([summary(f)] + reasons.map(\.message)).joinedText("; ") : reasons.map(\.message).joinedText("; ")
+        let text = Self.pluginText(state == .ok ? ([summary(f)] + reasons.map(\.message)).joinedText("; ") : reasons.map(\.message).joinedText("; "))
         guard let policy else { return "DOCKSTORE \(state.label) - \(text)" }
         return "DOCKSTORE \(state.label) - \(text) | \(perfdata(f, policy))"
+    }
+
+    /// The plugin text with `|` shown as `\x7C` (as the display escape shows other bytes): Nagios
+    /// splits a plugin's line at the first `|` and reads the rest as perfdata, so a mountpoint
+    /// holding one would cut the text and forge figures.
+    static func pluginText(_ text: String) -> String {
+        guard text.contains("|") else { return text }
+        var out = ""
+        for character in text { out += character == "|" ? "\\x7C" : String(character) }
+        return out
     }
 
     func summary(_ f: CapacityFigures) -> String {

@@ -12,4 +12,5 @@ extension Errno {
     public static let notSupported = SystemPackage.Errno.notSupported.rawValue
     public static let noSpace = SystemPackage.Errno.noSpace.rawValue
     public static let tooManySymbolicLinkLevels = SystemPackage.Errno.tooManySymbolicLinkLevels.rawValue
+    public static let permissionDenied = SystemPackage.Errno.permissionDenied.rawValue
 }
