@@ -308,6 +308,55 @@ int ds_btrfs_replace_cancel(int fd, uint64_t *result) {
     return rc;
 }
 
+int ds_btrfs_replace_item(int fd, int *found, uint64_t *state) {
+    struct btrfs_ioctl_search_args args;
+    memset(&args, 0, sizeof args);
+    args.key.tree_id = 4; /* BTRFS_DEV_TREE_OBJECTID */
+    args.key.min_objectid = 0;
+    args.key.max_objectid = 0;
+    args.key.min_type = 250; /* BTRFS_DEV_REPLACE_KEY */
+    args.key.max_type = 250;
+    args.key.min_offset = 0;
+    args.key.max_offset = 0;
+    args.key.min_transid = 0;
+    args.key.max_transid = UINT64_MAX;
+    args.key.nr_items = 1;
+    int rc = ioctl(fd, BTRFS_IOC_TREE_SEARCH, &args);
+    if (rc != 0)
+        return rc;
+    *found = 0;
+    *state = 0;
+    if (args.key.nr_items < 1)
+        return 0;
+    struct btrfs_ioctl_search_header header;
+    memcpy(&header, args.buf, sizeof header);
+    if (header.type != 250 || header.objectid != 0 || header.offset != 0)
+        return 0;
+    /* struct btrfs_dev_replace_item: src_devid, cursor_left, cursor_right,
+     * cont_reading_from_srcdev_mode, replace_state, ... (little-endian u64s). */
+    if (header.len < 5 * sizeof(uint64_t) || sizeof header + header.len > sizeof args.buf) {
+        errno = EUCLEAN;
+        return -1;
+    }
+    unsigned char raw[8];
+    memcpy(raw, args.buf + sizeof header + 4 * sizeof(uint64_t), 8);
+    uint64_t value = 0;
+    for (int i = 7; i >= 0; i--)
+        value = (value << 8) | raw[i];
+    *found = 1;
+    *state = value;
+    return 0;
+}
+
+int ds_btrfs_commit_label(int fd) {
+    char label[BTRFS_LABEL_SIZE];
+    memset(label, 0, sizeof label);
+    if (ioctl(fd, BTRFS_IOC_GET_FSLABEL, label) != 0)
+        return -1;
+    label[BTRFS_LABEL_SIZE - 1] = 0;
+    return ioctl(fd, BTRFS_IOC_SET_FSLABEL, label);
+}
+
 /* Closes every descriptor but `low` and `high` (low <= high) in a forked child:
  * close_range(2) where the kernel has it (5.9+), else one close(2) per possible number
  * (65536 calls, tens of milliseconds on a busy host). Async-signal-safe. */

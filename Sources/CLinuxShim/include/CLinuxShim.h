@@ -185,6 +185,17 @@ int ds_btrfs_replace_status(int fd, struct ds_btrfs_replace_status *out, uint64_
 /* CANCEL: *result is 0 when a running or suspended replace was canceled, 1 when none ran. */
 int ds_btrfs_replace_cancel(int fd, uint64_t *result);
 
+/* The DEV_REPLACE item of the device tree (TREE_SEARCH, tree 4, key (0 DEV_REPLACE 0)): what
+ * the last transaction commit wrote, which is what the next mount reads (STATUS shows the
+ * kernel's memory). *found is 0 when there is no such item (no replace ever ran); else *state
+ * is its replace_state (BTRFS_IOCTL_DEV_REPLACE_STATE_*). */
+int ds_btrfs_replace_item(int fd, int *found, uint64_t *state);
+
+/* Forces a transaction commit: writes the filesystem's label back unchanged (SET_FSLABEL
+ * starts a transaction and commits it; SYNC and syncfs commit only a transaction already
+ * running, and a replace's state change alone starts none). */
+int ds_btrfs_commit_label(int fd);
+
 /* What START returned: the ioctl's return value, errno when it was -1, and `result`. */
 struct ds_btrfs_replace_outcome {
     int64_t rc;

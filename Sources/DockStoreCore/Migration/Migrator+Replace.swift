@@ -119,7 +119,9 @@ extension Migrator {
 
     /// Cancels the replace and waits until the kernel has let go of it (its START returns in
     /// the process that ran it), so the next step's resize is not refused as a concurrent
-    /// exclusive operation.
+    /// exclusive operation; then commits, so the disk says canceled too (the kernel keeps a
+    /// cancel in memory until a transaction commit that nothing else starts: the next mount
+    /// would fail, its target missing).
     ///
     /// The target keeps a partial copy with a scratched superblock; it is recorded by its
     /// identity (`CanceledReplaceTarget`) so that a later move may reuse exactly that volume.
@@ -138,6 +140,9 @@ extension Migrator {
                     throw DockStoreError.failed("the replace finished before it could be canceled: the store is on \(target) now; re-run migrate-ebs \(target) to finish the move (fstab, image)")
                 }
                 if let running { try recordCanceled(target, deviceUUID: running.deviceUUID, uuid: uuid) }
+                // The cancel is in the kernel's memory only: committed here, or the next mount
+                // fails (`BtrfsDeviceReplace.recordedState`).
+                try BtrfsDeviceReplace.requireRecordedIdle(at: mountpoint, what: "the replace onto \(target) was canceled but the migration stays open")
                 return
             }
             MonotonicClock.sleep(0.1)

@@ -155,6 +155,9 @@ public struct Migrator: Sendable {
             case .deleteImage:
                 try RetiredImage(host: host, image: image).retire()
             case .finish:
+                // The journal is what boot's recovery of an interrupted replace goes by: never
+                // closed while the disk still records a replace under way.
+                try BtrfsDeviceReplace.requireRecordedIdle(at: target, what: "the migration journal stays open")
                 try host.removeFile(Self.journal)
             }
         }

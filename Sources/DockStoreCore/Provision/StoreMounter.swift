@@ -85,7 +85,7 @@ struct StoreMounter {
         let outcome: Outcome
         do {
             outcome = try mountDirectly(source: loop, fstype: fstype, options: Self.withoutLoopOptions(options))
-        } catch let error as DockStoreError where journal?.recordedMethod == .replace {
+        } catch let error as DockStoreError where journal == nil || journal?.recordedMethod == .replace {
             guard try InterruptedReplace.cancel(source: loop, mountpoint: provisioner.request.mountpoint, fstype: fstype,
                                                 options: Self.withoutLoopOptions(options), host: host) else { throw error }
             outcome = try mountDirectly(source: loop, fstype: fstype, options: Self.withoutLoopOptions(options))
