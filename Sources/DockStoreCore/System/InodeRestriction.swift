@@ -20,7 +20,8 @@ public enum InodeRestriction: String, Sendable {
         if fd < 0 {
             let code = errno
             if code == ENOENT || code == ELOOP { return nil }
-            throw DockStoreError.system("cannot open", path, errno: code)
+            // Not `.system`: for EPERM it asks `explain`, which asks this again, without end.
+            throw DockStoreError(.failed, "cannot open \(path): \(Errno.text(code))", code: code)
         }
         defer { close(fd) }
         return try of(descriptor: fd, path: path)
@@ -32,7 +33,7 @@ public enum InodeRestriction: String, Sendable {
         switch Syscall.attempt({ ds_inode_restrictions(fd, &immutable, &appendOnly) }) {
         case .success: break
         case .failure(let code) where code == ENOTTY || code == EOPNOTSUPP || code == EINVAL: return nil
-        case .failure(let code): throw DockStoreError.system("cannot read the attributes of", path, errno: code)
+        case .failure(let code): throw DockStoreError(.failed, "cannot read the attributes of \(path): \(Errno.text(code))", code: code)
         }
         if immutable != 0 { return .immutable }
         return appendOnly != 0 ? .appendOnly : nil
