@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// One block device carrying a member of a btrfs, as its primary superblock says.
 public struct StoreCopy: Sendable, Equatable, Codable {
     public var path: String
@@ -82,7 +76,8 @@ public enum StoreCopies {
     /// errno values of a device that went away between the listing and the read, or that this
     /// process may not open at all (EPERM, EACCES: a host disk a sandbox or lockdown keeps from
     /// it, which libblkid cannot probe either, so provision does not see it there too).
-    static let gone: Set<Int32> = [ENOENT, ENXIO, ENODEV, ENOMEDIUM, EPERM, EACCES]
+    static let gone: Set<Int32> = [Errno.noSuchFileOrDirectory, Errno.noSuchAddressOrDevice, Errno.noSuchDevice, Errno.noMedium,
+                                   Errno.notPermitted, Errno.permissionDenied]
 
     /// Refuses when any member of the btrfs `uuid` has a copy among `devices`.
     static func refuse(uuid: String, among devices: [String]) throws {
