@@ -223,7 +223,7 @@ import Testing
             # HELP dockstore_devices_missing btrfs devices missing from the filesystem (mounted degraded).
             # TYPE dockstore_devices_missing gauge
             dockstore_devices_missing{mountpoint="/var/lib/docker"} 0
-            # HELP dockstore_image_deleted 1 when the loop image was deleted or replaced while mounted.
+            # HELP dockstore_image_deleted 1 when the loop image was deleted, replaced or moved away while mounted.
             # TYPE dockstore_image_deleted gauge
             dockstore_image_deleted{mountpoint="/var/lib/docker"} 0
             # HELP dockstore_image_second_instances Other loop devices over the store's image (or stacked on its loop device) that are mounted: second btrfs instances that lose files.

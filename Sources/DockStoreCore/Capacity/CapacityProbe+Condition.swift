@@ -60,6 +60,30 @@ extension CapacityProbe {
         return nil
     }
 
+    /// The image renamed away while mounted (`MovedImage`), for a store with a loop member and
+    /// a configured image. Which image is configured, unreadable, is UNKNOWN only then.
+    static func readMovedImage(_ reading: BtrfsReading, configured: StoreFact<String?>, sysfs: String,
+                               into condition: inout StoreCondition) {
+        guard condition.image != nil, condition.image?.link == .present else { return }
+        do {
+            guard let image = try configured.value() else { return }
+            condition.movedImage = try MovedImage.find(reading, image: image, sysfs: sysfs)
+        } catch {
+            condition.unreadable.append("cannot tell whether the store's loop device is still bound to its configured image (a renamed image would leave the next boot mounting another file): \(message(error))")
+        }
+    }
+
+    /// Block copies of the store's members attached beside it (`StoreCopies.scan`). Only root
+    /// can read block devices: without root this state is not judged (dockstore-check(8) says so).
+    static func readCopies(_ reading: BtrfsReading, into condition: inout StoreCondition) {
+        guard CurrentProcess.isRoot else { return }
+        do {
+            condition.copies = try StoreCopies.scan(uuid: reading.uuid)
+        } catch {
+            condition.unreadable.append("cannot tell whether a block copy of the store (same btrfs UUID and devid) is attached: \(message(error))")
+        }
+    }
+
     /// /sys/fs/btrfs/<uuid>/exclusive_operation (kernel 5.10 on): `none`, `balance`,
     /// `balance paused`, `device add`, `device remove`, `device replace`, `resize`, …
     static func readExclusiveOperation(uuid: String, sysfs: String, into condition: inout StoreCondition) throws {

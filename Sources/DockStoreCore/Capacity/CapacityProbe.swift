@@ -29,6 +29,8 @@ public enum CapacityProbe {
             let reading = btrfs.reading
             figures = CapacityFigures(btrfs: reading, mountpoint: mountpoint, host: nil)
             figures.host = hostBacking(reading, sysfs: sysfs, into: &figures.condition)
+            readMovedImage(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)
+            readCopies(reading, into: &figures.condition)
             readStackedLoops(reading, sysfs: sysfs, into: &figures.condition)
             try readExclusiveOperation(uuid: reading.uuid, sysfs: sysfs, into: &figures.condition)
             for device in reading.devices where device.errorsUnreadable != nil {

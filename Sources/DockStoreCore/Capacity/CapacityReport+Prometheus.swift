@@ -33,7 +33,7 @@ extension CapacityReport {
         let c = f?.condition
         metric("dockstore_read_only", "1 when the store is read-only (by mount option or forced by btrfs).", flag(c.map { $0.readOnly != .no }))
         metric("dockstore_devices_missing", "btrfs devices missing from the filesystem (mounted degraded).", c.map { Double($0.missingDevices.count) })
-        metric("dockstore_image_deleted", "1 when the loop image was deleted or replaced while mounted.", flag(c.map { ($0.image?.link ?? .present) != .present }))
+        metric("dockstore_image_deleted", "1 when the loop image was deleted, replaced or moved away while mounted.", flag(c.map { ($0.image?.link ?? .present) != .present || $0.movedImage != nil }))
         metric("dockstore_image_second_instances", "Other loop devices over the store's image (or stacked on its loop device) that are mounted: second btrfs instances that lose files.", c.map { Double($0.secondLoops.filter(\.mounted).count + $0.imageStackedLoops.filter(\.mounted).count) })
         metric("dockstore_image_second_loops", "Other loop devices bound to the store's image (or stacked on its loop device), mounted or not.", c.map { Double($0.secondLoops.count + $0.imageStackedLoops.count) })
         metric("dockstore_device_second_instances", "Loop devices stacked on the store's device that are mounted: second btrfs instances that lose files.", c.map { Double($0.deviceStackedLoops.filter(\.mounted).count) })

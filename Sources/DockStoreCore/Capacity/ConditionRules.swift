@@ -29,6 +29,15 @@ enum ConditionRules {
                     message: "the image \(image.path) was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside, then \(Remedy.copyOut(loop: image.loop, image: image.path, mountpoint: mp))"))
             }
         }
+        if let moved = c.movedImage {
+            reasons.append(CapacityReason(state: .critical, figure: "image_moved", message: moved.verdict(mountpoint: mp)))
+        }
+        for group in c.copies {
+            let mounted = Set(f.devices.map(\.path))
+            let which = group.first(where: { mounted.contains($0.path) }).map { " (\($0.path) is the one mounted at \(mp))" } ?? ""
+            reasons.append(CapacityReason(state: .critical, figure: "store_copy",
+                message: "\(StoreCopies.describe(uuid: f.uuid ?? "?", [group]))\(which): the next boot mounts whichever its UUID= finds first, and the older one rolls the store back; \(StoreCopies.advice([group]))"))
+        }
         let image = c.image?.path ?? "the store's image"
         for second in c.secondLoops {
             if second.mounted {

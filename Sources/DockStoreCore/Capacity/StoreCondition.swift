@@ -39,6 +39,12 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// devids btrfs lists as missing (the filesystem is mounted degraded without them).
     public var missingDevices: [UInt64] = []
     public var image: Image?
+    /// The image renamed away while mounted: the loop device runs on the renamed file and the
+    /// next boot mounts whatever has the image's name (`MovedImage`).
+    public var movedImage: MovedImage?
+    /// Block copies of the store's members attached beside it (`StoreCopies`): the boot's
+    /// `UUID=` may mount either. Read only as root (block devices are root's to read).
+    public var copies: [[StoreCopy]] = []
     /// Other loop devices bound to the store's image (`LoopDevice.siblings`): mounted, a second
     /// btrfs instance of it that loses files (CRITICAL); bound only, one anyone can mount (WARNING).
     public var secondLoops: [SiblingLoop] = []

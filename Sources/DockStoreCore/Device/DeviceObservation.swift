@@ -35,6 +35,9 @@ public struct DeviceObservation: Sendable, Equatable {
     /// when the device holds one: read only for data no known signature describes while a format
     /// record is there. With the record, the device's own proof that the recorded format began on it.
     public var temporaryBtrfsFSID: String? = nil
+    /// Block copies of the members of the btrfs the device holds (`StoreCopies`), each group
+    /// two or more devices carrying one member: the store cannot be told from a stale copy.
+    public var copies: [[StoreCopy]] = []
 
     /// No defaults: an observation says what was seen, or the planner refuses (tests build
     /// theirs with a helper of their own).

@@ -16,6 +16,9 @@ enum DevicePlanner {
                 throw DockStoreError.refused("refusing: \(device.device.path) is \(actual), not \(wanted)")
             }
         }
+        if !device.copies.isEmpty, case .signature(_, let uuid?, _) = device.content {
+            throw StoreCopies.refusal(uuid: uuid, device.copies)
+        }
         if !mounted, case .file(_, _, .signature("btrfs", _, _)) = observed.image {
             throw DockStoreError.refused("Docker's storage is the loopback image \(host.real(request.image)) (not mounted now); to move it onto \(deviceRequest.spec) without losing a layer, run: dockstore migrate-ebs \(deviceRequest.spec); or remove the image if its data is not needed")
         }

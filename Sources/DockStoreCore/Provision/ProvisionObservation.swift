@@ -40,6 +40,10 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// The loop device mounted at the mountpoint is backed by the image path, deleted: the
     /// data lives on only while the loop device stays open.
     public var mountedImageDeleted: Bool
+    /// The btrfs mounted at the mountpoint runs on a loop device bound to a file the image was
+    /// renamed to (`MovedImage`): unmounting would make the next mount use what now has the
+    /// image's name. Set by the observer, for an image request.
+    public var mountedImageMoved: MovedImage? = nil
     /// /etc/dockstore.disabled exists (left by teardown).
     public var bootDisabled: Bool
     /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.

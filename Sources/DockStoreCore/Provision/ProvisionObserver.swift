@@ -37,6 +37,7 @@ public struct ProvisionObserver: Sendable {
                 if seen.formatRecord != nil, seen.content == .unrecognizedData {
                     seen.temporaryBtrfsFSID = try BtrfsSuperblock.readTemporary(seen.device.path)?.fsid
                 }
+                if case .signature("btrfs", let uuid?, _) = seen.content { seen.copies = try StoreCopies.find(uuid: uuid) }
             }
             return seen
         }
@@ -75,6 +76,7 @@ public struct ProvisionObserver: Sendable {
         let mountpointParentExists = try FileStatus.following(host.realFollowing(request.mountpoint.parent))?.kind == .directory
         let mountpoint: ProvisionObservation.Mountpoint
         var mountedImageDeleted = false
+        var mountedImageMoved: MovedImage? = nil
         var secondImageLoops: [SecondImageLoop] = []
         switch mountpointStatus?.kind {
         case nil:
@@ -90,6 +92,9 @@ public struct ProvisionObserver: Sendable {
                 let ofDevice = device?.mountedAt.contains(canonical) ?? false
                 if !ofImage, let backing = try store.mountedSource.value()?.loopBackingFile {
                     mountedImageDeleted = backing.sameBytes(imagePath + " (deleted)")
+                }
+                if !ofImage, !mountedImageDeleted, request.device == nil, entry.fstype == "btrfs" {
+                    mountedImageMoved = try MovedImage.find(store, host: host, image: request.image, mountpoint: request.mountpoint)
                 }
                 mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
                 if ofImage { secondImageLoops = try secondLoops(store, mounts: mounts.entries, at: entry) + stackedImageLoops(store, mounts: mounts.entries) }
@@ -122,6 +127,7 @@ public struct ProvisionObserver: Sendable {
         var imageUUID: String? = nil
         if case .file(_, _, .signature("btrfs", let uuid, _)) = observedImage { imageUUID = uuid }
         observation.secondImageLoops = secondImageLoops
+        observation.mountedImageMoved = mountedImageMoved
         observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID,
                                                           folderRecord: observation.folderRecord)
         return observation

@@ -151,8 +151,13 @@ public enum ProvisionPlanner {
                 throw DockStoreError.refused("\(mountpointPath) already has \(entry.source) (\(entry.fstype)) mounted on it, not \(device.spec); unmount it or give another --mountpoint")
             }
             if observed.mountedImageDeleted {
-                throw DockStoreError.refused("\(host.real(request.image)) was deleted while mounted: \(entry.source) at \(mountpointPath) keeps its data only until it is unmounted: do not unmount it or reboot; stop Docker, freeze it (fsfreeze -f \(mountpointPath)), copy it out (cp --sparse=always \(entry.source) \(host.real(request.image)).recovered), thaw it (fsfreeze -u \(mountpointPath)); only then unmount, move the copy to \(host.real(request.image)) and re-run provision")
+                // Replaced: another file has the name since, which the next mount would use.
+                var replaced = ""
+                if case .file = observed.image { replaced = " and another file now has its name (move that file aside first: mv \(host.real(request.image)) \(host.real(request.image)).aside)" }
+                throw DockStoreError.refused("\(host.real(request.image)) was deleted while mounted\(replaced): \(entry.source) at \(mountpointPath) keeps its data only until it is unmounted: do not unmount it or reboot; stop Docker, freeze it (fsfreeze -f \(mountpointPath)), copy it out (cp --sparse=always \(entry.source) \(host.real(request.image)).recovered), thaw it (fsfreeze -u \(mountpointPath)); only then unmount, move the copy to \(host.real(request.image)) and re-run provision")
             }
+            // Unmounting would make the next mount use what now has the image's name (A-7, B05).
+            if let moved = observed.mountedImageMoved { throw moved.refusal(mountpoint: mountpointPath) }
             guard ofImage else {
                 throw DockStoreError.refused("\(mountpointPath) already has \(entry.source) (\(entry.fstype)) mounted on it, not \(host.real(request.image)); unmount it or give another --mountpoint")
             }

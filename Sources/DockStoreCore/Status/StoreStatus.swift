@@ -78,7 +78,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         var fstype: String? = nil
         if let entry = try store.mount(), entry.source.hasPrefix("/dev/"),
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
-           try !isLoop(entry.source, over: host.real(image)) {
+           try !isLoop(entry.source, over: host.real(image)),
+           try MovedImage.find(store, host: host, image: image, mountpoint: mountpoint) == nil {
             spec = .path(entry.source)
             fstype = entry.fstype
         } else if let bytes = try store.fstab.value(),
@@ -96,10 +97,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     /// True when `device` is a loop device whose backing file is `image`.
     static func isLoop(_ device: String, over image: String) throws -> Bool {
         guard let loop = try LoopDevice.status(device) else { return false }
-        guard let file = try FileStatus.of(image) else {
-            // Deleted while mounted: still the image's store, whose loop device keeps it alive.
-            return try LoopDevice.backingFile(of: device)?.sameBytes(image + " (deleted)") == true
-        }
+        // Deleted while mounted, or replaced (another file has its name since: attack 11 B05b):
+        // still the image's store, whose loop device keeps it alive.
+        if try LoopDevice.backingFile(of: device)?.sameBytes(image + " (deleted)") == true { return true }
+        guard let file = try FileStatus.of(image) else { return false }
         return loop.backingDevice == file.device && loop.backingInode == file.inode
     }
 
@@ -128,7 +129,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             observed = try ProvisionObserver(host: host).observe(request, store: store)
         } catch let error as DockStoreError where error.kind != .failed {
             status.device = request.device.map { Device(path: $0.spec.description, requested: $0.spec.description,
-                                                        volumeID: nil, sizeBytes: 0, content: "missing") }
+                                                        volumeID: nil, sizeBytes: 0, content: "not looked at (see the problems)") }
             status.problems.append(error.message)
             return status
         }
@@ -150,7 +151,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                                    content: device.content.summary)
         }
         if let (entry, ofImage, ofDevice) = try Self.mounted(observed, store: store) {
-            status.mounted = request.device == nil ? ofImage : ofDevice
+            // The loop device of an image renamed, deleted or replaced while mounted is the store
+            // mounted, running on that file (its problem says so).
+            let ofMovedImage = observed.mountedImageMoved != nil || observed.mountedImageDeleted
+            status.mounted = request.device == nil ? ofImage || ofMovedImage : ofDevice
             status.mountedFrom = entry.source
             var filesystem = Filesystem(type: entry.fstype)
             do {

@@ -71,6 +71,12 @@ public struct StoreObservation: Sendable, Equatable {
     public var bootDisabled: StoreFact<Bool>
     /// systemd runs this root (units must be reloaded after an fstab or unit change).
     public var systemdRunning: StoreFact<Bool>
+    /// The real path of the image the store at the mountpoint is configured with, which the next
+    /// boot mounts (`MovedImage` compares the loop device's file with it); nil for a store that
+    /// is not an image, and for a command that does not compare (grow, reclaim and migrate-ebs's
+    /// capacity re-reads). Set by the command that knows it: check from fstab or the settings
+    /// (`ConfiguredImage`), status for an image request.
+    public var configuredImage: StoreFact<String?> = .read(nil)
 
     public init(imagePath: String?, mountpoint: String, mounts: StoreFact<[MountEntry]>, mountedType: StoreFact<String?>,
                 btrfs: StoreFact<Btrfs?>,

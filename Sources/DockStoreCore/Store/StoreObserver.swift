@@ -61,6 +61,12 @@ public struct StoreObserver: Sendable {
         // the plain-path reads below would follow an absolute one out to the host's folder.
         var store = kernelView(mountpoint: host.realFollowing(mountpoint), sysfs: sysfs)
         store.settings = settings
+        // fstab is read (a small file) only for the image the store is configured with, which
+        // `CapacityProbe` compares with a loop member's file; unreadable matters only then.
+        store.configuredImage = .reading {
+            try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try FileContents.read(HostPaths.fstab, on: host),
+                                     settings: settings)
+        }
         return store
     }
 

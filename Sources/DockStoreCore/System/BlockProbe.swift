@@ -66,9 +66,13 @@ public enum BlockProbe {
 
     /// The first device node (by kernel name) that holds the filesystem with this UUID, by
     /// probing every block device now: libblkid's tag evaluation answers from its cache and
-    /// was seen naming a device that had become blank after names changed.
+    /// was seen naming a device that had become blank after names changed. Refuses when two
+    /// of them are block copies of one member (`StoreCopies`): "the first" would then be
+    /// whichever copy has the lower kernel name, possibly a stale one (attack 11 A-2).
     public static func device(withUUID uuid: String) throws -> String? {
-        try FilesystemMembers.devices(withUUID: uuid).first
+        let devices = try FilesystemMembers.devices(withUUID: uuid)
+        try StoreCopies.refuse(uuid: uuid, among: devices)
+        return devices.first
     }
 
     private static func value(_ probe: blkid_probe, _ name: String) -> String? {

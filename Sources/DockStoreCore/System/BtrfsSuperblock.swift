@@ -11,12 +11,16 @@ public struct BtrfsSuperblock: Sendable, Equatable {
     /// dev_item.uuid: the device's UUID (blkid's UUID_SUB).
     public var deviceUUID: String = ""
     public var numDevices: UInt64 = 0
+    /// The transaction generation the superblock was last written in: of two copies of one
+    /// device, the higher one was written later (the copy was taken before).
+    public var generation: UInt64 = 0
 
-    public init(fsid: String, devid: UInt64, deviceUUID: String = "", numDevices: UInt64 = 0) {
+    public init(fsid: String, devid: UInt64, deviceUUID: String = "", numDevices: UInt64 = 0, generation: UInt64 = 0) {
         self.fsid = fsid
         self.devid = devid
         self.deviceUUID = deviceUUID
         self.numDevices = numDevices
+        self.generation = generation
     }
 
     /// Nil when the device holds no btrfs superblock; throws when it cannot be read.
@@ -54,12 +58,12 @@ public struct BtrfsSuperblock: Sendable, Equatable {
             }
         }
         guard got == 4096, Array(block[64..<72]) == magic else { return nil }
-        // struct btrfs_super_block: fsid at 32, num_devices at 136, dev_item at 201 (its devid
+        // struct btrfs_super_block: fsid at 32, generation at 72, num_devices at 136, dev_item at 201 (its devid
         // first, little-endian; its uuid 66 bytes in).
         func number(at offset: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(block[offset + $1]) << (8 * UInt64($1)) } }
         let fsid: [UInt8] = Array(block[32..<48])
         let deviceUUID: [UInt8] = Array(block[267..<283])
         return BtrfsSuperblock(fsid: formatUUID(fsid), devid: number(at: 201), deviceUUID: formatUUID(deviceUUID),
-                               numDevices: number(at: 136))
+                               numDevices: number(at: 136), generation: number(at: 72))
     }
 }

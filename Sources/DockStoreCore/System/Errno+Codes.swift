@@ -12,5 +12,9 @@ extension Errno {
     public static let notSupported = SystemPackage.Errno.notSupported.rawValue
     public static let noSpace = SystemPackage.Errno.noSpace.rawValue
     public static let tooManySymbolicLinkLevels = SystemPackage.Errno.tooManySymbolicLinkLevels.rawValue
+    public static let noSuchAddressOrDevice = SystemPackage.Errno.noSuchAddressOrDevice.rawValue
+    public static let noSuchDevice = SystemPackage.Errno.operationNotSupportedByDevice.rawValue // ENODEV
+    public static let noMedium = Int32(123) // ENOMEDIUM (Linux); swift-system does not name it
+    public static let notPermitted = SystemPackage.Errno.notPermitted.rawValue
     public static let permissionDenied = SystemPackage.Errno.permissionDenied.rawValue
 }

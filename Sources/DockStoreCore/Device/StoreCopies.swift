@@ -1,0 +1,122 @@
+/// One block device carrying a member of a btrfs, as its primary superblock says.
+public struct StoreCopy: Sendable, Equatable, Codable {
+    public var path: String
+    public var devid: UInt64
+    /// The member's own UUID (dev_item.uuid, blkid's UUID_SUB).
+    public var deviceUUID: String
+    /// The superblock's transaction generation: of two copies the higher was written later.
+    public var generation: UInt64
+
+    public init(path: String, devid: UInt64, deviceUUID: String, generation: UInt64) {
+        self.path = path
+        self.devid = devid
+        self.deviceUUID = deviceUUID
+        self.generation = generation
+    }
+}
+
+/// Block devices that carry the same member of one btrfs — the same filesystem UUID, devid and
+/// device UUID — over different bytes: a block-level copy of the store (a restored EBS
+/// snapshot, a `dd` or `cp` of the volume). The members of a multi-device btrfs carry one
+/// filesystem UUID too, but each its own devid and device UUID: they are never copies.
+///
+/// libblkid, udev's `/dev/disk/by-uuid` and the kernel's scan each pick one of the copies,
+/// whichever they met first or last, so `UUID=` in fstab can mount a stale copy and silently
+/// roll the store back: while a copy is attached dockstore mounts neither and says which.
+///
+/// Devices that are the same bytes (a loop device stacked on another of them, two loop devices
+/// over one file) are not copies: the second-instance and stacked-loop rules report those.
+public enum StoreCopies {
+    /// The groups (two or more devices each) of `devices` that are copies of one member of the
+    /// btrfs `uuid`. A superblock that cannot be read throws: it could be a copy.
+    static func groups(uuid: String, devices: [String]) throws -> [[StoreCopy]] {
+        var byMember: [String: [StoreCopy]] = [:]
+        var order: [String] = []
+        var seenBytes: Set<String> = []
+        for device in devices {
+            guard let block = try BtrfsSuperblock.read(device), block.fsid.lowercased() == uuid.lowercased() else { continue }
+            guard seenBytes.insert(try bytesKey(device)).inserted else { continue }
+            let key = "\(block.devid)/\(block.deviceUUID)"
+            if byMember[key] == nil { order.append(key) }
+            byMember[key, default: []].append(StoreCopy(path: device, devid: block.devid, deviceUUID: block.deviceUUID,
+                                                        generation: block.generation))
+        }
+        return order.compactMap { byMember[$0] }.filter { $0.count > 1 }
+    }
+
+    /// Every block device libblkid finds with the filesystem UUID `uuid`, grouped as `groups`.
+    public static func find(uuid: String) throws -> [[StoreCopy]] {
+        try groups(uuid: uuid, devices: try FilesystemMembers.devices(withUUID: uuid))
+    }
+
+    /// The copies of the btrfs `uuid`'s members among every block device the kernel lists, by
+    /// reading each one's superblock rather than asking libblkid (`check` loads no library).
+    /// A device of size 0 (an unbound loop device, an empty drive) has none; one that went away
+    /// while it was read, or that this process may not open, is skipped; a failed read throws.
+    static func scan(uuid: String, sysClassBlock: String = "/sys/class/block") throws -> [[StoreCopy]] {
+        guard let names = FolderEntries.names(sysClassBlock) else {
+            throw DockStoreError.system("cannot list", sysClassBlock, errno: Errno.current)
+        }
+        var carrying: [String] = []
+        for name in names.sorted() {
+            guard let size = try FileContents.readString("\(sysClassBlock)/\(name)/size"),
+                  (UInt64(size.trimmingWhitespace()) ?? 0) > 0 else { continue }
+            let path = "/dev/\(name)"
+            do {
+                guard try FileStatus.following(path)?.kind == .blockDevice,
+                      let block = try BtrfsSuperblock.read(path), block.fsid.lowercased() == uuid.lowercased() else { continue }
+            } catch let error as DockStoreError where error.code.map(gone.contains) == true {
+                continue
+            }
+            carrying.append(path)
+        }
+        return try groups(uuid: uuid, devices: carrying)
+    }
+
+    /// errno values of a device that went away between the listing and the read, or that this
+    /// process may not open at all (EPERM, EACCES: a host disk a sandbox or lockdown keeps from
+    /// it, which libblkid cannot probe either, so provision does not see it there too).
+    static let gone: Set<Int32> = [Errno.noSuchFileOrDirectory, Errno.noSuchAddressOrDevice, Errno.noSuchDevice, Errno.noMedium,
+                                   Errno.notPermitted, Errno.permissionDenied]
+
+    /// Refuses when any member of the btrfs `uuid` has a copy among `devices`.
+    static func refuse(uuid: String, among devices: [String]) throws {
+        guard devices.count > 1 else { return }
+        let found = try groups(uuid: uuid, devices: devices)
+        if !found.isEmpty { throw refusal(uuid: uuid, found) }
+    }
+
+    /// One line: which devices carry the same member, their generations, and what to do.
+    public static func refusal(uuid: String, _ groups: [[StoreCopy]]) -> DockStoreError {
+        .refused("refusing: \(describe(uuid: uuid, groups)); dockstore mounts neither (the older one would roll the store back, and the boot's UUID= may pick either): \(advice(groups)), and re-run")
+    }
+
+    /// `A (generation N) and B (generation M) both carry devid 1 of the btrfs UUID=… (device UUID …): block copies of one volume`.
+    public static func describe(uuid: String, _ groups: [[StoreCopy]]) -> String {
+        groups.map { group in
+            let devices = group.map { "\($0.path) (generation \($0.generation))" }
+            let both = group.count == 2 ? "both" : "all"
+            return "\(devices.joinedText(" and ")) \(both) carry devid \(group[0].devid) of the btrfs UUID=\(uuid) (device UUID \(group[0].deviceUUID)): block copies of one volume, such as a restored snapshot"
+        }.joinedText("; ")
+    }
+
+    /// Detach the older copy, or give it new UUIDs so it becomes a filesystem of its own.
+    public static func advice(_ groups: [[StoreCopy]]) -> String {
+        let older = groups.compactMap { group in group.min(by: { $0.generation < $1.generation })?.path }
+        let name = older.count == 1 ? older[0] : "THE-COPY"
+        return "detach the copy that is not the store (the lower generation is the older: \(older.joinedText(", "))), or give it new UUIDs while it is not mounted (btrfstune -u \(name), or btrfstune -m \(name))"
+    }
+
+    /// What tells bytes apart: a loop device over a file is that file (and offset), a loop
+    /// device stacked on a block device is that device, any other device is itself.
+    static func bytesKey(_ device: String) throws -> String {
+        guard let node = try FileStatus.following(device) else {
+            throw DockStoreError.refused("\(device) disappeared while dockstore read it; re-run")
+        }
+        if major(node.rdev) == 7, let loop = try LoopDevice.status(device) {
+            if loop.backingRdevice != 0 { return "device \(loop.backingRdevice) at \(loop.offset)" }
+            return "file \(loop.backingDevice):\(loop.backingInode) at \(loop.offset)"
+        }
+        return "device \(node.rdev) at 0"
+    }
+}

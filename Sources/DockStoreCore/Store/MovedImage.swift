@@ -1,0 +1,108 @@
+/// The store's image renamed away while mounted (`mv IMAGE IMAGE.old`, perhaps with a copy
+/// put at the name): the loop device keeps the renamed file, which the kernel does not mark
+/// deleted, so the store runs on as before — but the next boot mounts whatever then has the
+/// image's name (a stale copy, or nothing: provision makes a new, empty store). Attack 11 A-7
+/// and B05: check said OK, status called the store a "device", provision advised unmounting.
+///
+/// Seen when no loop member of the btrfs is bound to the configured image (by device and
+/// inode) and one is bound to a regular file on the filesystem that holds the image's folder,
+/// where a rename leaves it. A file deleted while mounted is `StoreCondition.ImageLink`'s case.
+public struct MovedImage: Sendable, Equatable, Codable {
+    /// What the image's own path holds now.
+    public enum AtImagePath: String, Sendable, Equatable, Codable {
+        /// Nothing: provision would make a new, empty image there.
+        case nothing
+        /// A file carrying the store's btrfs UUID: a copy, made before, that lacks what was written since.
+        case copy
+        /// Another file, or one that could not be read.
+        case otherFile
+    }
+
+    /// The loop device the store runs on.
+    public var loop: String
+    /// The file it is bound to now, as the kernel names it (`/sys/block/loopN/loop/backing_file`).
+    public var now: String
+    /// The image path the store is configured with.
+    public var image: String
+    public var atImagePath: AtImagePath
+
+    public init(loop: String, now: String, image: String, atImagePath: AtImagePath) {
+        self.loop = loop
+        self.now = now
+        self.image = image
+        self.atImagePath = atImagePath
+    }
+
+    /// For provision and status: the image `image` moved away from under the btrfs `store` saw
+    /// at `mountpoint`, judged only when the image is the one the store is configured with
+    /// there (`ConfiguredImage`: fstab's line, else DOCKSTORE_IMAGE): a device store on a loop
+    /// device, or a file mounted by hand where nothing configures the image, is not a rename.
+    static func find(_ store: StoreObservation, host: Host, image: HostPath, mountpoint: HostPath) throws -> MovedImage? {
+        guard let btrfs = try store.btrfs.value(),
+              let configured = try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try store.fstab.value(),
+                                                        settings: store.settings),
+              configured.sameBytes(host.real(image)) else { return nil }
+        return try find(btrfs.reading, image: configured)
+    }
+
+    /// The image moved away from `image` (a real path) among the loop members of `reading`;
+    /// nil when a member is bound to the image, or none to a file where a rename could leave
+    /// it. A member whose file the kernel marks deleted is left to the deleted-image rule.
+    public static func find(_ reading: BtrfsReading, image: String, sysfs: String = "/sys") throws -> MovedImage? {
+        let imageStatus = try FileStatus.following(image)
+        var found: (loop: String, now: String)? = nil
+        for device in reading.devices {
+            let name = device.path.split(separator: "/").last.map(String.init) ?? ""
+            guard name.hasPrefix("loop"),
+                  let text = try FileContents.readString("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace()
+            else { continue }
+            if text.hasSuffix(" (deleted)") { return nil }
+            if text.sameBytes(image) { return nil }
+            // Stacked on a block device, or a path this mount namespace does not show: not a rename.
+            guard let file = try FileStatus.following(text), file.kind == .regular else { continue }
+            if let imageStatus, imageStatus.device == file.device, imageStatus.inode == file.inode { return nil }
+            guard found == nil, let folder = try FileStatus.following(AtomicFile.parentFolder(of: image)),
+                  folder.device == file.device else { continue }
+            found = (device.path, text)
+        }
+        guard let found else { return nil }
+        var at = AtImagePath.nothing
+        let atPath = try FileStatus.of(image)
+        if imageStatus != nil || atPath != nil {
+            at = .otherFile
+            if imageStatus?.kind == .regular, let block = try? BtrfsSuperblock.read(image), // unreadable: "another file", which is sure
+               block.fsid.lowercased() == reading.uuid.lowercased() {
+                at = .copy
+            }
+        }
+        return MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at)
+    }
+
+    /// What the next boot mounts at the image's path.
+    var nextBoot: String {
+        switch atImagePath {
+        case .nothing: return "nothing is at \(image) now, so the next boot makes a new, empty store there"
+        case .copy: return "\(image) now holds a copy of the store made before (same btrfs UUID), which the next boot would mount without what was written since"
+        case .otherFile: return "\(image) now holds another file, which the next boot would mount"
+        }
+    }
+
+    /// Put the image back under its name before anything unmounts it.
+    var putBack: String {
+        let back = "mv \(now) \(image)"
+        switch atImagePath {
+        case .nothing: return "move it back before unmounting: \(back)"
+        case .copy, .otherFile: return "move that file aside (mv \(image) \(image).aside), then move the image back before unmounting: \(back)"
+        }
+    }
+
+    /// check's CRITICAL message.
+    public func verdict(mountpoint: String) -> String {
+        "the image \(image) was moved away while mounted: \(loop) at \(mountpoint) runs on \(now); \(nextBoot); \(putBack)"
+    }
+
+    /// provision's refusal, which status lists as a problem of the image store.
+    public func refusal(mountpoint: String) -> DockStoreError {
+        .refused("refusing: the image \(image) was moved away while mounted: \(loop) at \(mountpoint) runs on \(now); \(nextBoot), so do not unmount it or reboot; \(putBack), and re-run")
+    }
+}

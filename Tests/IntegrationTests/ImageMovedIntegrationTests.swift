@@ -1,0 +1,130 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Attack 11 A-7 and B05: the image renamed away while mounted (`mv IMG IMG.old`), perhaps with
+/// a copy put at its name. The loop device runs on the renamed file, which the kernel does not
+/// mark deleted: check said OK, status called the store a "device" and advised removing its own
+/// fstab line, and provision's "unmount it" led the next mount to the stale copy or a new empty
+/// store. Now check is CRITICAL naming both paths and "move it back before unmounting", status
+/// reports it as the image store's problem, and provision refuses with that advice, changing
+/// nothing; following the advice keeps every file.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct ImageMovedIntegrationTests {
+    func loop(_ root: TestRoot) throws -> String {
+        try #require(root.mounts().first { $0.target == root.mountpoint }?.source)
+    }
+
+    func check(_ root: TestRoot) throws -> RunResult {
+        try root.dockstore(["check", "--state-file", "/errors"])
+    }
+
+    /// B05: renamed, nothing at the name.
+    @Test func aRenamedImageIsCriticalAndProvisionSaysMoveItBack() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
+            let loop = try loop(root)
+            let old = root.image + ".old"
+            try root.sh("mv \(root.image) \(old) && echo newer > \(root.mountpoint)/newer && sync")
+            let verdict = "the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(old); nothing is at \(root.image) now, so the next boot makes a new, empty store there; move it back before unmounting: mv \(old) \(root.image)"
+
+            let critical = try check(root)
+            #expect(critical.status == 2, "\(critical.stdout)")
+            #expect(critical.stdout.hasPrefix("DOCKSTORE CRITICAL - \(verdict) | "), "\(critical.stdout)")
+            let prom = try root.dockstore(["check", "--state-file", "/errors", "--format", "prometheus"])
+            #expect(prom.stdout.contains("dockstore_status{mountpoint=\"\(root.mountpoint)\",reason=\"image_moved\"} 2"), "\(prom.stdout)")
+            #expect(prom.stdout.contains("dockstore_image_deleted{mountpoint=\"\(root.mountpoint)\"} 1"), "\(prom.stdout)")
+
+            let refusal = "refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(old); nothing is at \(root.image) now, so the next boot makes a new, empty store there, so do not unmount it or reboot; move it back before unmounting: mv \(old) \(root.image), and re-run"
+            let before = root.snapshot()
+            let provision = try root.dockstore(["provision"])
+            #expect(provision.status == 2, "\(provision.stdout) \(provision.stderr)")
+            #expect(provision.stderr == "dockstore: \(refusal)\n", "\(provision.stderr)")
+            #expect(root.changes(since: before) == [])
+
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4, "\(status.stdout) \(status.stderr)")
+            #expect(status.stdout.hasPrefix("store:       image \(root.image)\nimage:       missing\nmounted:     yes, \(loop) at \(root.mountpoint)\n"), "\(status.stdout)")
+            #expect(status.stdout.hasSuffix("state:       1 problem(s); 'dockstore provision' fixes what it can:\n  - \(refusal)\n"), "\(status.stdout)")
+            #expect(!status.stdout.contains("remove that line"), "\(status.stdout)")
+            #expect(root.changes(since: before) == [])
+
+            // The advice: move it back; then all is in place, and a reboot keeps every file.
+            try root.sh("mv \(old) \(root.image)")
+            #expect(try check(root).status == 0)
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout) \(again.stderr)")
+            try root.sh("umount \(root.mountpoint)")
+            root.forgetBtrfs([loop])
+            #expect(try root.dockstore(["provision"]).status == 0)
+            #expect(root.read(root.mountpoint + "/newer") == "newer\n", "DATA: the file written after the rename")
+        }
+        reliability("moved image: renamed away while mounted", cases: 1, runs: 1)
+    }
+
+    /// renamed, and a copy (same btrfs UUID) put at the name.
+    @Test func aCopyAtTheImagesNameIsCriticalAndTheAdviceKeepsTheData() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
+            let loop = try loop(root)
+            let orig = root.image + ".orig"
+            try root.sh("mv \(root.image) \(orig) && cp --sparse=always \(orig) \(root.image)")
+            try root.sh("echo newer > \(root.mountpoint)/newer && sync")
+            let nextBoot = "\(root.image) now holds a copy of the store made before (same btrfs UUID), which the next boot would mount without what was written since"
+            let putBack = "move that file aside (mv \(root.image) \(root.image).aside), then move the image back before unmounting: mv \(orig) \(root.image)"
+
+            let critical = try check(root)
+            #expect(critical.status == 2, "\(critical.stdout)")
+            #expect(critical.stdout.hasPrefix("DOCKSTORE CRITICAL - the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(orig); \(nextBoot); \(putBack) | "), "\(critical.stdout)")
+
+            let refusal = "refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(orig); \(nextBoot), so do not unmount it or reboot; \(putBack), and re-run"
+            let before = root.snapshot()
+            let provision = try root.dockstore(["provision"])
+            #expect(provision.status == 2, "\(provision.stdout) \(provision.stderr)")
+            #expect(provision.stderr == "dockstore: \(refusal)\n", "\(provision.stderr)")
+            #expect(root.changes(since: before) == [])
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4, "\(status.stdout) \(status.stderr)")
+            #expect(status.stdout.hasPrefix("store:       image \(root.image)\n"), "\(status.stdout)")
+            #expect(status.stdout.contains("\nmounted:     yes, \(loop) at \(root.mountpoint)\n"), "\(status.stdout)")
+            #expect(status.stdout.hasSuffix("  - \(refusal)\n"), "\(status.stdout)")
+            #expect(!status.stdout.contains("remove that line"), "\(status.stdout)")
+
+            // The advice, then a reboot: the store comes back with the file written after the copy.
+            try root.sh("mv \(root.image) \(root.image).aside && mv \(orig) \(root.image)")
+            #expect(try check(root).status == 0)
+            try root.sh("umount \(root.mountpoint)")
+            root.forgetBtrfs([loop])
+            try root.sh("rm \(root.image).aside")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0, "\(boot.stdout) \(boot.stderr)")
+            #expect(root.read(root.mountpoint + "/newer") == "newer\n", "DATA: the file written after the copy")
+        }
+        reliability("moved image: a copy put at the image's name", cases: 1, runs: 1)
+    }
+
+    /// B05b: the documented "replaced" state (the loop's file deleted, another file given the
+    /// name): status reports the image store and its refusal, never "remove that line".
+    @Test func aReplacedImageIsTheImageStoresProblemInStatus() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
+            let loop = try loop(root)
+            try root.sh("cp --sparse=always \(root.image) \(root.image).cp && mv \(root.image).cp \(root.image)")
+            let before = root.snapshot()
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4, "\(status.stdout) \(status.stderr)")
+            #expect(status.stdout.hasPrefix("store:       image \(root.image)\n"), "\(status.stdout)")
+            #expect(status.stdout.contains("\nmounted:     yes, \(loop) at \(root.mountpoint)\n"), "\(status.stdout)")
+            #expect(status.stdout.contains("  - \(root.image) was deleted while mounted and another file now has its name (move that file aside first: mv \(root.image) \(root.image).aside): \(loop) at \(root.mountpoint) keeps its data only until it is unmounted: do not unmount it or reboot;"), "\(status.stdout)")
+            #expect(!status.stdout.contains("remove that line"), "\(status.stdout)")
+            let provision = try root.dockstore(["provision"])
+            #expect(provision.status == 2 && provision.stderrLines.count == 1, "\(provision.stderr)")
+            #expect(provision.stderr.hasPrefix("dockstore: \(root.image) was deleted while mounted and another file now has its name"), "\(provision.stderr)")
+            #expect(root.changes(since: before) == [])
+        }
+        reliability("moved image: the replaced image in status", cases: 1, runs: 1)
+    }
+}
