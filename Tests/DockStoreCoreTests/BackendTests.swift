@@ -163,7 +163,7 @@ import Testing
         let observed = BackendObservation(sysconfig: Fixtures.sysconfigSUSE, daemonJSON: daemon, filesystem: FilesystemType(name: "btrfs"))
         let plan = try BackendPlanner.plan(observed, try BackendRequest(driver: "btrfs", options: []), Self.host)
         #expect(plan.steps.map(\.id) == ["daemon-json", "sysconfig"])
-        guard case .writeDaemonJSON(_, let text, let change) = plan.steps[0] else { Issue.record("no daemon-json step"); return }
+        guard case .writeDaemonJSON(_, _, let text, let change) = plan.steps[0] else { Issue.record("no daemon-json step"); return }
         #expect(text.utf8Text == "{\n  \"log-level\": \"warn\",\n  \"features\": {\"containerd-snapshotter\": true}\n}\n")
         #expect(change.contains("\"storage-driver\": \"overlay2\""))
         #expect(plan.warnings.contains { $0.contains("containerd-snapshotter") })

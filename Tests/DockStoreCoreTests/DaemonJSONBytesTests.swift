@@ -55,7 +55,7 @@ struct DaemonJSONBytesTests {
         var observed = BackendObservation(sysconfig: Fixtures.sysconfigSUSE, filesystem: FilesystemType(name: "btrfs"))
         observed.daemonJSON = file
         let plan = try BackendPlanner.plan(observed, try BackendRequest(driver: "btrfs", options: []), BackendTests.host)
-        guard case .writeDaemonJSON(let old, let new, _)? = plan.steps.first else { Issue.record("\(name): no daemon-json step"); return }
+        guard case .writeDaemonJSON(_, let old, let new, _)? = plan.steps.first else { Issue.record("\(name): no daemon-json step"); return }
         #expect(old == file)
         #expect(new == expected, "\(name)")
 

@@ -69,7 +69,7 @@ import Testing
 
     @Test(arguments: flags)
     func dockerdDataRoot(_ words: [String], _ expected: String?) {
-        #expect(DockerdProcesses.dataRootFlag(words) == expected)
+        #expect(DockerdArguments.dataRootFlag(Array(words.dropFirst())) == expected)
     }
 
     // MARK: the layer store as moby writes it

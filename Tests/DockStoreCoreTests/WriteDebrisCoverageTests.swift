@@ -34,7 +34,10 @@ struct WriteDebrisCoverageTests {
         // save(_:at:on:): CheckRunner passes --state-file, whose default is this path.
         "DockStoreCore/Capacity/DeviceErrorLedger.swift": ["path": .file(DeviceErrorLedger.defaultPath)],
         "DockStoreCore/Backend/BackendApplier.swift": [
-            "HostPaths.daemonJSON": .file(HostPaths.daemonJSON), "HostPaths.sysconfigDocker": .file(HostPaths.sysconfigDocker),
+            // dockerd's config file: /etc/docker/daemon.json (swept: provision and teardown write it
+            // too), or the --config-file DOCKER_OPTS names, a file no other command knows.
+            "path": .chosen("backend: dockerd's config file, /etc/docker/daemon.json unless DOCKER_OPTS names another"),
+            "HostPaths.sysconfigDocker": .file(HostPaths.sysconfigDocker),
         ],
         // save(_:on:text:): count(cacheFile:on:) is given OrphanTallyCache.defaultPath.
         "DockStoreCore/Orphans/OrphanTallyCache.swift": ["path": .file(OrphanTallyCache.defaultPath)],

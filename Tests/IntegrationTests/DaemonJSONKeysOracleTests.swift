@@ -50,7 +50,7 @@ struct DaemonJSONKeysOracleTests {
         ("underscore", "{\"storage_driver\": \"overlay2\"}"),
         ("unknown", "{\"no-such-option\": true, \"debug\": false}"),
         ("a flag's name", "{\"storage-opt\": []}"),
-        ("deprecated flag", "{\"graph\": \"/x\"}"),
+        ("deprecated flag (the data root the store is at: another is a problem of its own)", "{\"graph\": \"/var/lib/docker\"}"),
         ("removed option", "{\"disable-legacy-registry\": true}"),
         ("nested, known", "{\"x\": {\"storage-driver\": \"overlay2\"}}"),
         ("nested, another case", "{\"x\": {\"Storage-Driver\": \"overlay2\"}}"),

@@ -54,7 +54,7 @@ final class Dockerd {
         throw TestFailure("dockerd did not answer within 30 s: \((try? String(contentsOfFile: daemon.log, encoding: .utf8)) ?? "")")
     }
 
-    private init(root: TestRoot) { self.root = root }
+    init(root: TestRoot) { self.root = root }
 
     func docker(_ arguments: [String], input: String? = nil) throws -> RunResult {
         try root.run("/usr/bin/docker", ["-H", "unix://\(socket)"] + arguments)

@@ -17,8 +17,8 @@ public struct BackendApplier: Sendable {
         try StepEngine.apply(plan.steps, in: host, sweeping: sweep, progress: progress) { step in
             switch step {
             // `old` is the file as the plan read it: the write refuses one changed since (`FileBasis`).
-            case .writeDaemonJSON(let old, let bytes, _):
-                try AtomicFile.write(HostPaths.daemonJSON, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak",
+            case .writeDaemonJSON(let path, let old, let bytes, _):
+                try AtomicFile.write(path, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak",
                                      basis: FileBasis(old))
             case .writeSysconfig(let old, let bytes, _):
                 try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak",

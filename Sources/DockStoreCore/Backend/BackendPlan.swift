@@ -1,7 +1,8 @@
 /// One step of `backend`. daemon.json goes first: a crash between the two leaves dockerd
 /// with one setting, never with a conflict.
 public enum BackendStep: AppliedStep, Equatable {
-    case writeDaemonJSON(old: [UInt8], new: [UInt8], change: String)
+    /// `path`: dockerd's config file, the one DOCKER_OPTS' --config-file names, else /etc/docker/daemon.json.
+    case writeDaemonJSON(path: HostPath, old: [UInt8], new: [UInt8], change: String)
     case writeSysconfig(old: [UInt8]?, new: [UInt8], change: String)
     case restartDocker
 
@@ -22,8 +23,8 @@ public enum BackendStep: AppliedStep, Equatable {
 
     public func plannedWrites(_ host: Host) -> [WritePreflight.PlannedWrite] {
         switch self {
-        case .writeDaemonJSON(_, let bytes, _):
-            [.at(HostPaths.daemonJSON, on: host, bytes: bytes.count).renaming(HostPaths.daemonJSON, on: host, backup: true)]
+        case .writeDaemonJSON(let path, _, let bytes, _):
+            [.at(path, on: host, bytes: bytes.count).renaming(path, on: host, backup: true)]
         case .writeSysconfig(_, let bytes, _):
             [.at(HostPaths.sysconfigDocker, on: host, bytes: bytes.count).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
         case .restartDocker: []
@@ -60,14 +61,17 @@ public enum BackendPlanner {
         } else {
             warnings.append("\(target) does not exist, so whether \(request.driver.name) fits its filesystem was not checked")
         }
+        if observed.daemonJSONPlace.given && observed.daemonJSON == nil {
+            throw DockStoreError.refused("DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker)) names --config-file \(host.real(observed.daemonJSONPlace.path)), which does not exist: dockerd refuses to start without it; create it (or remove that flag) and run again; nothing was changed")
+        }
         let selection = try StorageSelection.plan(
             driver: request.driver.name, options: request.options.map(\.description),
             sysconfigBytes: observed.sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker),
-            daemonJSONBytes: observed.daemonJSON, daemonJSONPath: host.real(HostPaths.daemonJSON))
+            daemonJSONBytes: observed.daemonJSON, daemonJSONPath: host.real(observed.daemonJSONPlace.path))
         warnings += selection.warnings
         var steps: [BackendStep] = []
         if let edit = selection.daemonJSON, let old = observed.daemonJSON {
-            steps.append(.writeDaemonJSON(old: old, new: edit.bytes, change: edit.change))
+            steps.append(.writeDaemonJSON(path: observed.daemonJSONPlace.path, old: old, new: edit.bytes, change: edit.change))
         }
         if let edit = selection.sysconfig {
             steps.append(.writeSysconfig(old: observed.sysconfig, new: edit.bytes, change: edit.change))

@@ -13,7 +13,7 @@ public struct BackendReport: Codable, Sendable, Equatable {
 
     public static func inspect(_ observed: BackendObservation, host: Host, mountpoint: HostPath) -> BackendReport {
         let sysconfigPath = host.real(HostPaths.sysconfigDocker)
-        let daemonPath = host.real(HostPaths.daemonJSON)
+        let daemonPath = host.real(observed.daemonJSONPlace.path)
         var report = BackendReport(driver: nil, driverSource: "not set: dockerd picks one itself (overlay2 where it can)",
                                    options: [], optionsSource: nil, filesystem: observed.filesystem?.name,
                                    problems: [], warnings: [])
@@ -64,6 +64,17 @@ public struct BackendReport: Codable, Sendable, Equatable {
                 report.warnings.append("\(daemonPath) turns on features.containerd-snapshotter: images then live under /var/lib/containerd, outside Docker's storage")
             }
         }
+        if observed.daemonJSON == nil && observed.daemonJSONPlace.given {
+            report.problems.append("DOCKER_OPTS in \(sysconfigPath) names --config-file \(daemonPath), which does not exist: dockerd refuses to start; create it or remove that flag")
+        }
+        do {
+            if let problem = try DockerdConfigPlace.otherDataRoot(sysconfig: observed.sysconfig, sysconfigPath: sysconfigPath,
+                                                                  daemonJSON: observed.daemonJSON, configPath: daemonPath, mountpoint: mountpoint) {
+                report.problems.append(problem)
+            }
+        } catch let error as DockStoreError {
+            report.problems.append(error.message)
+        } catch {}
         if let name = report.driver {
             if let driver = StorageDriver(rawValue: name) {
                 if let fs = observed.filesystem, let reason = driver.fits(fs) {

@@ -28,7 +28,10 @@ public struct BackendRequest: Sendable, Equatable {
 /// filesystem at the mountpoint.
 public struct BackendObservation: Sendable, Equatable {
     public var sysconfig: [UInt8]?
+    /// The bytes of dockerd's config file (`daemonJSONPlace`); nil when it does not exist.
     public var daemonJSON: [UInt8]?
+    /// Which file `daemonJSON` is: the one DOCKER_OPTS' --config-file names, else /etc/docker/daemon.json.
+    public var daemonJSONPlace: DockerdConfigPlace = .standard
     /// nil when the mountpoint does not exist.
     public var filesystem: FilesystemType?
     public var systemdRunning: Bool
@@ -45,7 +48,8 @@ public struct BackendObservation: Sendable, Equatable {
     public static func read(host: Host, mountpoint: HostPath, checkDTypeFor driver: StorageDriver?) throws -> BackendObservation {
         var observed = BackendObservation()
         observed.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
-        observed.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host)
+        observed.daemonJSONPlace = try DockerdConfigPlace.orStandard(sysconfig: observed.sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker))
+        observed.daemonJSON = try FileContents.read(observed.daemonJSONPlace.path, on: host)
         // Resolved inside --root, links at the last component too: the plain-path reads below
         // would otherwise follow an absolute link out to the host's folder.
         let target = host.realFollowing(mountpoint)

@@ -66,7 +66,11 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// image is mounted there. Set by the observer.
     public var secondImageLoops: [SecondImageLoop] = []
     public var sysconfig: [UInt8]?
+    /// The bytes of dockerd's config file (`daemonJSONPlace`); nil when it does not exist.
     public var daemonJSON: [UInt8]?
+    /// Which file `daemonJSON` is: the one DOCKER_OPTS' --config-file names, else
+    /// /etc/docker/daemon.json. Set by the observer.
+    public var daemonJSONPlace: DockerdConfigPlace = .standard
     /// Free bytes on the filesystem holding the image's folder.
     public var hostAvailable: UInt64?
     /// True when systemd runs the host (so units must be reloaded after an fstab or unit change).

@@ -107,6 +107,8 @@ public struct ProvisionObserver: Sendable {
         }
 
         let systemdRunning = try store.systemdRunning.value()
+        let sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
+        let daemonJSONPlace = try DockerdConfigPlace.orStandard(sysconfig: sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker))
         var observation = ProvisionObservation(
             image: observedImage, unfinishedImage: unfinishedImage, newImageUUID: newImageUUID, imageFolderExists: imageFolderExists, mountpoint: mountpoint,
             mountpointParentExists: mountpointParentExists, imageMountedAt: imageMountedAt, imageLoops: imageLoops,
@@ -114,8 +116,7 @@ public struct ProvisionObserver: Sendable {
             mountedImageDeleted: mountedImageDeleted, bootDisabled: try store.bootDisabled.value(),
             mountUnit: systemdRunning ? try SystemdMountUnit.read(mountpoint: request.mountpoint.string) : nil,
             fstab: try store.fstab.value(), dropIn: try FileContents.read(HostPaths.dockerDropIn, on: host),
-            sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host),
-            daemonJSON: try FileContents.read(HostPaths.daemonJSON, on: host),
+            sysconfig: sysconfig, daemonJSON: try FileContents.read(daemonJSONPlace.path, on: host),
             hostAvailable: imageFolderExists ? try HostSpace.of(host.realFollowing(request.image.parent)).available : nil,
             systemdRunning: systemdRunning, device: device)
         var missing: [HostPath] = []
@@ -123,6 +124,7 @@ public struct ProvisionObserver: Sendable {
             for folder in try host.missingFolders(file.parent) where !missing.contains(folder) { missing.append(folder) }
         }
         observation.missingFolders = missing
+        observation.daemonJSONPlace = daemonJSONPlace
         observation.folderRecord = try FileContents.read(ProvisionFolderRecord.path, on: host)
         var imageUUID: String? = nil
         if case .file(_, _, .signature("btrfs", let uuid, _)) = observedImage { imageUUID = uuid }

@@ -100,6 +100,7 @@ public enum ProvisionPlanner {
         if let driver = request.driver, driver.name != store.storageDriver {
             throw DockStoreError.refused("the storage driver \(driver.name) does not fit this store (\(store.fstype)); it takes \(store.storageDriver): change DOCKSTORE_BACKEND or leave it empty")
         }
+        try refuseOtherDataRoot(observed, host, mountpoint: request.mountpoint)
         try refuseOtherDriver(observed, host, driver: store.storageDriver)
         steps += try storageSteps(observed, host, driver: store.storageDriver,
                                   options: request.driverOptions.isEmpty ? nil : request.driverOptions.map(\.description), &warnings)
@@ -267,9 +268,13 @@ public enum ProvisionPlanner {
         let selection = try StorageSelection.plan(
             driver: driver, options: options, sysconfigBytes: observed.sysconfig,
             sysconfigPath: host.real(HostPaths.sysconfigDocker), daemonJSONBytes: observed.daemonJSON,
-            daemonJSONPath: host.real(HostPaths.daemonJSON))
+            daemonJSONPath: host.real(observed.daemonJSONPlace.path))
         warnings += selection.warnings
         var steps: [ProvisionStep] = []
+        // provision edits, records and teardown gives back only /etc/docker/daemon.json.
+        if selection.daemonJSON != nil, observed.daemonJSONPlace.given {
+            throw DockStoreError.refused("\(host.real(observed.daemonJSONPlace.path)) (the --config-file DOCKER_OPTS names) sets storage keys provision would have to remove; run dockstore backend \(driver) to settle it, then re-run provision; nothing was changed")
+        }
         if let edit = selection.daemonJSON { steps.append(.writeDaemonJSON(bytes: edit.bytes, change: edit.change, basis: FileBasis(observed.daemonJSON))) }
         if let edit = selection.sysconfig { steps.append(.writeSysconfig(bytes: edit.bytes, change: edit.change, basis: FileBasis(observed.sysconfig))) }
         return steps

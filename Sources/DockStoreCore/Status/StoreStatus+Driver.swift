@@ -4,9 +4,9 @@ extension StoreStatus {
     mutating func readDriver(_ observed: ProvisionObservation, _ host: Host) {
         do {
             if let bytes = observed.daemonJSON,
-               let driver = try DaemonJSON(path: host.real(HostPaths.daemonJSON), bytes: bytes).storageDriver {
+               let driver = try DaemonJSON(path: host.real(observed.daemonJSONPlace.path), bytes: bytes).storageDriver {
                 dockerStorageDriver = driver
-                dockerStorageDriverSource = host.real(HostPaths.daemonJSON)
+                dockerStorageDriverSource = host.real(observed.daemonJSONPlace.path)
             } else if let bytes = observed.sysconfig,
                       let driver = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes).dockerStorage.driver {
                 dockerStorageDriver = driver

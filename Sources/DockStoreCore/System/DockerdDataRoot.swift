@@ -14,8 +14,7 @@ import CLinuxShim
 /// names — a bind mount visible only there, a container's /var/lib/docker. What is compared is
 /// the btrfs filesystem UUID read on that descriptor, never a path string.
 enum DockerdDataRoot {
-    static let defaultDataRoot = "/var/lib/docker"
-    static let defaultConfigFile = "/etc/docker/daemon.json"
+    static let defaultDataRoot = DockerdArguments.defaultDataRoot
     /// BTRFS_SUPER_MAGIC (linux/magic.h).
     static let btrfsMagic: Int64 = 0x9123683E
 
@@ -30,9 +29,9 @@ enum DockerdDataRoot {
     /// The data root as the process's arguments and config file give it (a path in its view);
     /// throws why when that cannot be told for certain.
     static func path(pid: Int32, words: [String], rootFD: Int32) throws(DockStoreError) -> String {
-        if let flag = DockerdProcesses.dataRootFlag(words) { return try absolute(flag, "its --data-root") }
-        let given = flagValue(words, "--config-file")
-        let config = try absolute(given ?? defaultConfigFile, "its --config-file")
+        let arguments = Array(words.dropFirst())
+        if let flag = DockerdArguments.dataRootFlag(arguments) { return try DockerdArguments.absolute(flag, "its --data-root") }
+        let (config, given) = try DockerdArguments.configFile(arguments)
         let bytes: [UInt8]
         switch openBelow(rootFD, config, O_RDONLY | O_NONBLOCK) {
         case .success(let fd):
@@ -44,7 +43,7 @@ enum DockerdDataRoot {
                 throw DockStoreError.failed("cannot read its config file \(config): \((error as? DockStoreError)?.message ?? "\(error)")")
             }
         // dockerd starts without its default config file; a missing one it was given stops it.
-        case .failure(let code) where code == ENOENT && given == nil:
+        case .failure(let code) where code == ENOENT && !given:
             return defaultDataRoot
         case .failure(let code):
             throw DockStoreError.failed("cannot open its config file \(config): \(Errno.text(code))")
@@ -60,14 +59,7 @@ enum DockerdDataRoot {
         } catch {
             throw DockStoreError.failed("its config file \(config) is not JSON dockerd reads")
         }
-        for key in ["data-root", "graph"] {
-            switch top[key] {
-            case nil: continue
-            case .string(let value)?: return try absolute(value, "\"\(key)\" in \(config)")
-            case _?: throw DockStoreError.failed("\"\(key)\" in its config file \(config) is not a string")
-            }
-        }
-        return defaultDataRoot
+        return try DockerdArguments.dataRoot(inConfig: top, config: config)?.path ?? defaultDataRoot
     }
 
     /// The filesystem of `dataRoot` as the process sees it, read on a descriptor opened below
@@ -105,27 +97,5 @@ enum DockerdDataRoot {
         guard case .failure(ENOSYS) = outcome else { return outcome }
         guard let hostPath = try? HostPath(path, what: "dockerd's path") else { return .failure(EINVAL) }
         return ConfinedPath.open(below: rootFD, hostPath, flags, mode: 0)
-    }
-
-    /// A relative path is resolved against the working folder dockerd had when it read it,
-    /// which /proc no longer tells: refused.
-    static func absolute(_ path: String, _ what: String) throws(DockStoreError) -> String {
-        guard path.hasPrefix("/") else {
-            throw DockStoreError.failed("\(what) '\(path)' is relative to the folder dockerd started in, which dockstore cannot read")
-        }
-        return path
-    }
-
-    /// The value of `flag` (`--flag value` or `--flag=value`), the last one winning.
-    static func flagValue(_ words: [String], _ flag: String) -> String? {
-        var found: String? = nil
-        var index = 1
-        while index < words.count {
-            let word = words[index]
-            if word == flag, index + 1 < words.count { found = words[index + 1]; index += 1 }
-            else if word.hasPrefix(flag + "=") { found = String(word.dropFirst(flag.count + 1)) }
-            index += 1
-        }
-        return found
     }
 }

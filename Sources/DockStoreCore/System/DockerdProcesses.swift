@@ -114,21 +114,6 @@ public enum DockerdProcesses {
         }
     }
 
-    /// The value of `--data-root` (or the old `-g` / `--graph`), the last one winning as in dockerd.
-    static func dataRootFlag(_ words: [String]) -> String? {
-        var found: String? = nil
-        var index = 1
-        while index < words.count {
-            let word = words[index]
-            for flag in ["--data-root", "--graph", "-g"] {
-                if word == flag, index + 1 < words.count { found = words[index + 1]; index += 1 }
-                else if word.hasPrefix(flag + "=") { found = String(word.dropFirst(flag.count + 1)) }
-            }
-            index += 1
-        }
-        return found
-    }
-
     /// A process's start in seconds since the epoch: field 22 of /proc/PID/stat (clock ticks
     /// after boot) plus the boot time (`btime` in /proc/stat).
     static func startTime(_ pid: Int32, proc: String) throws(DockStoreError) -> Double {

@@ -62,9 +62,9 @@ extension Dockstore {
             plan.warnings.forEach { Output.warning($0) }
             func show(_ step: BackendStep, done: Bool) -> String {
                 switch step {
-                case .writeDaemonJSON(let old, let new, let change):
-                    return "\(host.real(HostPaths.daemonJSON)): \(change)\n"
-                        + LineDiff.render(oldBytes: old, new: new, path: host.real(HostPaths.daemonJSON))
+                case .writeDaemonJSON(let path, let old, let new, let change):
+                    return "\(host.real(path)): \(change)\n"
+                        + LineDiff.render(oldBytes: old, new: new, path: host.real(path))
                 case .writeSysconfig(let old, let new, let change):
                     return "\(host.real(HostPaths.sysconfigDocker)): \(change)\n"
                         + LineDiff.render(oldBytes: old, new: new, path: host.real(HostPaths.sysconfigDocker))

@@ -1,0 +1,88 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real dockerd (Debian's docker.io 20.10) is the oracle for how dockstore reads
+/// DOCKER_OPTS (attacks B10, B09, B01): over a table of (DOCKER_OPTS, config files) pairs,
+/// `dockstore backend` says "dockerd can start with this" (exit 0) or reports a problem
+/// (exit 4), and `backend vfs` writes a setting dockerd starts with or refuses (exit 2,
+/// nothing changed); dockerd, started from the files as SUSE's docker.service starts it and
+/// reading its config file where DOCKER_OPTS says (`Dockerd.startReadingOptions`), starts or
+/// refuses exactly so, with the driver dockstore reported or wrote.
+@Suite(.serialized, .enabled(if: isRoot && hasDockerd, Comment(rawValue: needsDockerd)))
+struct DockerOptsOracleTests {
+    /// (name, DOCKER_OPTS, /etc/docker/daemon.json, /etc/docker/alt.json)
+    static let rows: [(String, String, String?, String?)] = [
+        ("the named config file sets the driver", "--config-file=/etc/docker/alt.json", nil, "{\"storage-driver\":\"overlay2\"}"),
+        ("the named config file, the standard one sets the driver", "--config-file /etc/docker/alt.json", "{\"storage-driver\":\"overlay2\"}", "{}"),
+        ("the named config file sets the driver a flag sets", "--config-file=/etc/docker/alt.json -s vfs", nil, "{\"storage-driver\":\"vfs\"}"),
+        ("the named config file is missing", "--config-file=/etc/docker/alt.json", "{}", nil),
+        ("no flags, daemon.json sets the driver", "--log-level=warn", "{\"storage-driver\":\"vfs\"}", nil),
+    ]
+
+    @Test(arguments: rows)
+    func backendAgreesWithDockerd(_ name: String, _ opts: String, _ daemonJSON: String?, _ alt: String?) throws {
+        try withTestRoot { root in
+            try setUp(root, opts, daemonJSON, alt)
+            // What backend reports about the files as they are.
+            let report = try root.dockstore(["backend", "--json"])
+            #expect(report.status == 0 || report.status == 4, "\(name): \(report.stderr)")
+            let reported = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
+            let (dockerd, log) = try Dockerd.startReadingOptions(in: root, dataRoot: root.path + "/data")
+            let driver = try dockerd.map { try $0.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+            dockerd?.stop()
+            #expect((report.status == 0) == (dockerd != nil),
+                    "\(name): backend \(report.status == 0 ? "says dockerd can start" : "reports \(reported?["problems"] ?? "")"); dockerd \(dockerd != nil ? "started" : "refused: \(log.suffix(300))")")
+            if let driver, let said = reported?["driver"] as? String {
+                #expect(said == driver, "\(name): backend reports \(said), dockerd runs \(driver)")
+            }
+            // What backend vfs writes: dockerd starts with vfs, or backend refuses and changes nothing.
+            let before = root.snapshot()
+            let set = try root.dockstore(["backend", "vfs", "--force"])
+            #expect(set.status == 0 || set.status == 2, "\(name): \(set.stderr)")
+            if set.status == 2 { #expect(root.changes(since: before) == [], "\(name): a refusal changes nothing") }
+            let (after, afterLog) = try Dockerd.startReadingOptions(in: root, dataRoot: root.path + "/data2")
+            let afterDriver = try after.map { try $0.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+            after?.stop()
+            if set.status == 0 {
+                #expect(afterDriver == "vfs", "\(name): backend vfs exit 0; dockerd \(afterDriver ?? "refused: \(afterLog.suffix(300))")")
+            }
+        }
+    }
+
+    func setUp(_ root: TestRoot, _ opts: String, _ daemonJSON: String?, _ alt: String?) throws {
+        try FileManager.default.createDirectory(atPath: root.path + "/etc/docker", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root.mountpoint, withIntermediateDirectories: true)
+        try root.write(root.sysconfig, "DOCKER_OPTS=\"\(opts)\"\n")
+        if let daemonJSON { try root.write(root.path + "/etc/docker/daemon.json", daemonJSON) }
+        if let alt { try root.write(root.path + "/etc/docker/alt.json", alt) }
+    }
+
+    /// A data root other than the mountpoint, set by a flag or by the config file: provision
+    /// refuses (exit 2, one line naming where it is set) with nothing changed, and status
+    /// reports it (exit 4).
+    @Test(arguments: [
+        ("--data-root=/srv/docker", nil as String?, "--data-root"),
+        ("-g /srv/docker", nil, "DOCKER_OPTS"),
+        ("", "{\"data-root\": \"/srv/docker\"}", "\"data-root\" in"),
+        ("--config-file=/etc/docker/alt.json", nil, "\"graph\" in"),
+    ])
+    func anotherDataRootIsRefused(_ opts: String, _ daemonJSON: String?, _ where_: String) throws {
+        try withTestRoot { root in
+            try FileManager.default.createDirectory(atPath: root.path + "/etc/docker", withIntermediateDirectories: true)
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"\(opts)\"\n")
+            if let daemonJSON { try root.write(root.path + "/etc/docker/daemon.json", daemonJSON) }
+            if opts.contains("alt.json") { try root.write(root.path + "/etc/docker/alt.json", "{\"graph\": \"/srv/docker\"}") }
+            let before = root.snapshot()
+            let result = try root.dockstore(["provision", "--size", "2G"])
+            #expect(result.status == ExitStatus.refused.rawValue && result.stderrLines.count == 1, "\(opts): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("'/srv/docker'") && result.stderr.contains(where_) && result.stderr.contains("/var/lib/docker"), "\(result.stderr)")
+            #expect(root.changes(since: before) == [], "\(opts): nothing changed")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == ExitStatus.problems.rawValue && status.stdout.contains("'/srv/docker'"), "\(status.status) \(status.stdout)")
+        }
+    }
+}
