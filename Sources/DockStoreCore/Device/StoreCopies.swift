@@ -108,15 +108,22 @@ public enum StoreCopies {
     }
 
     /// What tells bytes apart: a loop device over a file is that file (and offset), a loop
-    /// device stacked on a block device is that device, any other device is itself.
-    static func bytesKey(_ device: String) throws -> String {
+    /// device stacked on a block device is what that device is (followed down a stack of loop
+    /// devices, offsets added up), any other device is itself.
+    static func bytesKey(_ device: String, offset: UInt64 = 0, depth: Int = 0) throws -> String {
         guard let node = try FileStatus.following(device) else {
             throw DockStoreError.refused("\(device) disappeared while dockstore read it; re-run")
         }
-        if major(node.rdev) == 7, let loop = try LoopDevice.status(device) {
-            if loop.backingRdevice != 0 { return "device \(loop.backingRdevice) at \(loop.offset)" }
-            return "file \(loop.backingDevice):\(loop.backingInode) at \(loop.offset)"
+        guard major(node.rdev) == 7, depth < 16, let loop = try LoopDevice.status(device) else {
+            return "device \(node.rdev) at \(offset)"
         }
-        return "device \(node.rdev) at 0"
+        let at = offset + loop.offset
+        guard loop.backingRdevice != 0 else { return "file \(loop.backingDevice):\(loop.backingInode) at \(at)" }
+        // The device under it, by its number: its node, when /dev has it, is followed further down.
+        if let name = SysfsBlock().name(ofDevice: loop.backingRdevice),
+           let under = try FileStatus.following("/dev/\(name)"), under.kind == .blockDevice, under.rdev == loop.backingRdevice {
+            return try bytesKey("/dev/\(name)", offset: at, depth: depth + 1)
+        }
+        return "device \(loop.backingRdevice) at \(at)"
     }
 }
