@@ -21,28 +21,6 @@ extension Dockerd {
               --data-root "$DATA" --exec-root "$ROOT/run/docker" --pidfile "$ROOT/run/docker.pid" \
               --host "unix://$ROOT/run/docker.sock" --iptables=false --ip-masq=false --bridge=none
             """
-        daemon.process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        daemon.process.arguments = ["--mount", "--propagation", "private", "/bin/bash", "-c", script]
-        var env = ProcessInfo.processInfo.environment
-        env["ROOT"] = root.path
-        env["DATA"] = dataRoot
-        daemon.process.environment = env
-        _ = FileManager.default.createFile(atPath: daemon.log, contents: nil)
-        let handle = FileHandle(forWritingAtPath: daemon.log)
-        daemon.process.standardOutput = handle
-        daemon.process.standardError = handle
-        daemon.process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try daemon.process.run()
-        for _ in 0..<300 {
-            if !daemon.process.isRunning {
-                return (nil, (try? String(contentsOfFile: daemon.log, encoding: .utf8)) ?? "")
-            }
-            if let info = try? daemon.docker(["info", "--format", "{{.Driver}}"]), info.status == 0 {
-                return (daemon, "")
-            }
-            usleep(100_000)
-        }
-        daemon.stop()
-        throw TestFailure("dockerd did not answer within 30 s: \((try? String(contentsOfFile: daemon.log, encoding: .utf8)) ?? "")")
+        return try launch(daemon, "/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/bash", "-c", script], dataRoot: dataRoot)
     }
 }

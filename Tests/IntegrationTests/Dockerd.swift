@@ -29,8 +29,16 @@ final class Dockerd {
               --data-root "$DATA" --exec-root "$ROOT/run/docker" --pidfile "$ROOT/run/docker.pid" \
               --host "unix://$ROOT/run/docker.sock" --iptables=false --ip-masq=false --bridge=none
             """
-        daemon.process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        daemon.process.arguments = ["-c", script]
+        return try launch(daemon, "/bin/bash", ["-c", script], dataRoot: dataRoot)
+    }
+
+    /// Runs `executable` with `arguments` (a script that execs dockerd with the test root in
+    /// $ROOT and the data root in $DATA), its output in `log`, and waits up to 30 s until
+    /// dockerd answers; nil with its log when it exits first.
+    static func launch(_ daemon: Dockerd, _ executable: String, _ arguments: [String], dataRoot: String) throws -> (Dockerd?, String) {
+        let root = daemon.root
+        daemon.process.executableURL = URL(fileURLWithPath: executable)
+        daemon.process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["ROOT"] = root.path
         env["DATA"] = dataRoot
