@@ -77,6 +77,38 @@ struct DeviceClaimIntegrationTests {
         reliability("migrate-ebs onto a held device", cases: 1, runs: 1)
     }
 
+    /// migrate-ebs takes the target's lock before it looks at it, as provision --device does: while
+    /// another program holds it (here the test, as `mkfs --lock` would), the move waits
+    /// `--lock-timeout` seconds, then exits 3 with the tree, the device and the store as they were;
+    /// once the lock is free the same run moves the store.
+    @Test func migrateWaitsForTheTargetsLockAndChangesNothingWhileItIsHeld() throws {
+        try withTestRoot { root in
+            let provisioned = try root.dockstore(["provision", "--size", "1G"])
+            try #require(provisioned.status == 0, "\(provisioned.stderr)")
+            let disk = try root.attachDisk(megabytes: 2048)
+            let before = root.snapshot()
+            let ends = try root.ends(disk)
+            // The test's own open file description holds the lock, as `mkfs --lock` would.
+            var fd = open(disk, O_RDONLY | O_CLOEXEC)
+            try #require(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0, "cannot lock \(disk): \(String(cString: strerror(errno)))")
+            defer { if fd >= 0 { close(fd) } }
+            let result = try root.dockstore(["migrate-ebs", disk, "--yes", "--lock-timeout", "1"])
+            #expect(result.status == 3, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("\(disk) stays locked by another program"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty, "no step ran: \(result.stdout)")
+            #expect(root.changes(since: before) == [])
+            #expect(try root.ends(disk) == ends)
+            #expect(!FileManager.default.fileExists(atPath: root.path + "/var/lib/dockstore/migration.json"))
+
+            close(fd)
+            fd = -1
+            let moved = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(moved.status == 0, "\(moved.stderr)")
+            #expect(root.mounts().map(\.source) == [disk])
+        }
+        reliability("migrate-ebs onto a device whose lock another program holds", cases: 1, runs: 2)
+    }
+
     /// two provisions of one blank device from two roots at once, five rounds: exactly one
     /// exits 0 and the other 2 (the device is mounted by then), the device carries the one UUID
     /// the winner's fstab names, it is mounted once, and the loser's tree is unchanged.

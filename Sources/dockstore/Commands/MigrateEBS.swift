@@ -59,6 +59,11 @@ extension Dockstore {
             let request = try DeviceRequest(spec: spec, volumeID: wanted, wait: wait)
             let migrator = Migrator(host: host, mountpoint: paths.mountpoint, image: paths.image, settings: paths.settings)
             let retired = RetiredImage(host: host, image: paths.image)
+            // The target's lock (`DeviceClaim`), before the run lock as provision takes them, held
+            // until the run ends: a `provision --device` of the same device from any --root, or
+            // `mkfs --lock`, waits for the move or has finished before it is observed.
+            let claim = try change.mayChange("migrate-ebs changes the store's devices")
+                ? Migrator.claimTarget(request, timeout: change.lockTimeout, waiting: ChangeOptions.waiting) : nil
             // A refusal or nothing to do creates no lock file (`LockedPlanning`); an open journal
             // (it may be upgraded) or a retired image to free is a change.
             let (lock, sweep, planned) = try change.planned(host, "migrate-ebs changes the store's devices", changes: {
@@ -70,6 +75,9 @@ extension Dockstore {
                         throw DockStoreError.refused("refusing: \(resolved.label) has no EBS volume id to check against \(wanted)")
                     }
                     guard actual == wanted else { throw DockStoreError.refused("refusing: \(resolved.path) is \(actual), not \(wanted)") }
+                }
+                if let claim, try !claim.covers(resolved.path) {
+                    throw DockStoreError.refused("refusing: \(resolved.label) is no longer the device dockstore locked (\(claim.path)); nothing was changed: re-run")
                 }
                 profile.mark("lock and resolve")
                 let observed = try migrator.observe(resolved)
@@ -130,7 +138,7 @@ extension Dockstore {
             profile.mark("report")
             if !abort { freeRetiredImage(host: host, image: paths.image) }
             profile.mark("free image")
-            withExtendedLifetime(lock) {}
+            withExtendedLifetime((lock, claim)) {}
         }
 
         /// Unlinks the image the move renamed, from a detached process: the move is done and
