@@ -161,8 +161,23 @@ import Testing
     @Test func rendersNagiosExactly() throws {
         let policy = try CapacityPolicy()
         let report = CapacityReport(figures: CapacityFigures(btrfs: Self.fresh, mountpoint: "/var/lib/docker", host: nil), policy: policy, timestamp: 0)
-        #expect(report.nagios(policy: policy) == "DOCKSTORE OK - data 905.6 MiB free of 905.6 MiB (100.0%), metadata 101.6 MiB free, unallocated 897.6 MiB | 'data_free'=949616640B;189923328:;94961664:;0;949616640 'data_used'=0B;;;0;949616640 'metadata_free'=106536960B;13418496:;5367398:;0;53673984 'metadata_used'=5963776B;;;0;53673984 'unallocated'=941228032B;429496728:;214748364:;0;1073741824 'devid1_write_errs'=0c;;;0; 'devid1_read_errs'=0c;;;0; 'devid1_flush_errs'=0c;;;0;")
+        #expect(report.nagios(policy: policy) == "DOCKSTORE OK - data 905.6 MiB free of 905.6 MiB (100.0%), metadata 101.6 MiB free, unallocated 897.6 MiB | 'data_free'=949616640B;189923328:;94961664:;0;949616640 'data_used'=0B;;;0;949616640 'metadata_free'=106536960B;13418496:;5367398:;0;112500736 'metadata_used'=5963776B;;;0;112500736 'unallocated'=941228032B;429496728:;214748364:;0;1073741824 'devid1_write_errs'=0c;;;0; 'devid1_read_errs'=0c;;;0; 'devid1_flush_errs'=0c;;;0;")
         #expect(CapacityReport(unknown: "nothing is mounted at /x", mountpoint: "/x", timestamp: 0).nagios(policy: policy) == "DOCKSTORE UNKNOWN - nothing is mounted at /x")
+    }
+
+    /// Attack 12, B09: no perfdata value is above its own max (metadata free counts the
+    /// overcommit allowance, so its max is the chunks plus that allowance).
+    @Test(arguments: [0 as UInt64, 5 << 20, 900 << 20])
+    func noPerfdataValueIsAboveItsMax(_ metaUsed: UInt64) throws {
+        let policy = try CapacityPolicy()
+        let line = CapacityReport(figures: Self.figures(metaUsed: metaUsed, unallocated: 4 << 30), policy: policy, timestamp: 0).nagios(policy: policy)
+        let perfdata = try #require(line.split(separator: "|", maxSplits: 1).last)
+        for item in perfdata.split(separator: " ") {
+            let fields = item.split(separator: "=", maxSplits: 1).last?.split(separator: ";", omittingEmptySubsequences: false) ?? []
+            guard fields.count == 5, let max = UInt64(fields[4]) else { continue }
+            let value = try #require(UInt64(fields[0].filter(\.isNumber)), "\(item)")
+            #expect(value <= max, "\(item)")
+        }
     }
 
     @Test func rendersPrometheusExactly() throws {
@@ -268,6 +283,9 @@ import Testing
             # HELP dockstore_last_scrub_timestamp_seconds When the last btrfs scrub started (NaN: never, or unreadable).
             # TYPE dockstore_last_scrub_timestamp_seconds gauge
             dockstore_last_scrub_timestamp_seconds{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_last_scrub_finished 1 when the last btrfs scrub finished; 0 when it was canceled, interrupted or still runs (no finished scrub is on record then).
+            # TYPE dockstore_last_scrub_finished gauge
+            dockstore_last_scrub_finished{mountpoint="/var/lib/docker"} NaN
             # HELP dockstore_last_scrub_errors Errors the last btrfs scrub found (read, csum, verify, super).
             # TYPE dockstore_last_scrub_errors gauge
             dockstore_last_scrub_errors{mountpoint="/var/lib/docker"} NaN

@@ -78,8 +78,20 @@ import Testing
                      "dockstore_last_scrub_uncorrectable_errors\(mp) 1", "dockstore_last_scrub_timestamp_seconds\(mp) 1764470000"] {
             #expect(text.contains(line + "\n"), "\(line)")
         }
+        #expect(text.contains("dockstore_last_scrub_finished\(mp) 1\n"))
         let never = CapacityReport(figures: Self.figures(MaintenanceRecord()), policy: try CapacityPolicy(), timestamp: 0).prometheus()
         #expect(never.contains("dockstore_last_scrub_timestamp_seconds\(mp) NaN\n"))
+        #expect(never.contains("dockstore_last_scrub_finished\(mp) NaN\n"))
         #expect(never.contains("dockstore_orphan_subvolumes\(mp) NaN\n"))
+    }
+
+    /// Attack 12, B07: a canceled or unfinished scrub is on record as not finished, so the
+    /// alert rules do not take its start for a finished scrub's.
+    @Test(arguments: [(0, 1, 0.0), (0, 0, 0.0), (1, 0, 1.0)])
+    func prometheusSaysWhetherTheLastScrubFinished(_ finished: Int, _ canceled: Int, _ metric: Double) throws {
+        let scrub = try LastScrub.parse(Self.scrubFile(finished: finished, canceled: canceled), path: "/s")
+        #expect(scrub.finished == (metric == 1))
+        let text = CapacityReport(figures: Self.figures(MaintenanceRecord(lastScrub: scrub)), policy: try CapacityPolicy(), timestamp: 0).prometheus()
+        #expect(text.contains("dockstore_last_scrub_finished{mountpoint=\"\(Self.figures(MaintenanceRecord()).mountpoint)\"} \(Int(metric))\n"), "\(text)")
     }
 }

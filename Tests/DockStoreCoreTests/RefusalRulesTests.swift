@@ -17,6 +17,8 @@ import Testing
         ("offset=4096", "loop device option"),
         ("sizelimit=1048576", "loop device option"),
         ("loop=/dev/loop9", "loop device option"),
+        ("bind", "mount(8) operation"), ("rbind", "mount(8) operation"), ("move", "mount(8) operation"),
+        ("remount", "mount(8) operation"), ("rshared", "mount(8) operation"), ("make-private", "mount(8) operation"),
         ("rw", nil), ("noatime", nil), ("compress=zstd:1", nil), ("nosuid", nil), ("nodev", nil),
         ("exec", nil), ("space_cache=v2", nil), ("subvol=/docker", nil),
     ]
@@ -35,6 +37,17 @@ import Testing
         } catch {
             Issue.record("\(option): \(error)")
         }
+    }
+
+    /// Outside attack 12, B05: nosuid and nodev are kept (a hardening choice) and said, since
+    /// dockerd's driver mounts every container's files from the store.
+    @Test func nosuidAndNodevAreKeptWithAWarningAboutContainers() throws {
+        #expect(try MountOptions.parse("nosuid,nodev,noatime", what: "--mount-options") == ["nosuid", "nodev", "noatime"])
+        let effects = MountOptions.containerEffects(["noatime", "nosuid", "nodev"])
+        #expect(effects.count == 2)
+        #expect(effects.first?.hasPrefix("mount option nosuid reaches every container's files: setuid programs") == true)
+        #expect(effects.last?.hasPrefix("mount option nodev reaches every container's files") == true)
+        #expect(MountOptions.containerEffects(["noatime", "compress=zstd:1"]).isEmpty)
     }
 
     /// Outside attack 11, B12: nosymfollow was accepted, and dockerd's btrfs driver bind-mounts its

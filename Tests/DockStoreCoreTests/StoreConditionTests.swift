@@ -174,7 +174,7 @@ import Testing
         let policy = try CapacityPolicy()
         let ok = CapacityReport(figures: Self.figures(), policy: policy, timestamp: 1)
         let shape = Self.shape(ok.prometheus())
-        #expect(shape.count == 38)
+        #expect(shape.count == 39)
         for (_, f, _, _) in Self.states {
             #expect(Self.shape(CapacityReport(figures: f, policy: policy, timestamp: 1).prometheus()) == shape)
         }
@@ -207,5 +207,29 @@ import Testing
         #expect(MountInfoOptions.parse(text, at: "/var/lib/docker") == MountInfoOptions(mount: ["rw", "relatime"], superblock: ["ro", "discard=async", "space_cache=v2"]))
         #expect(MountInfoOptions.parse(text, at: "/mnt/with space")?.superblock.contains("degraded") == true)
         #expect(MountInfoOptions.parse(text, at: "/nothing") == nil)
+    }
+
+    /// Attack 12, B04: the superblock options of the filesystem holding the image, found by its
+    /// device number, tell an ext4 that stopped writing after an error (emergency_ro) while
+    /// statvfs still says read-write.
+    @Test func mountinfoGivesTheSuperblockOptionsOfADevice() {
+        let text = """
+            24 1 254:0 / / rw,relatime - ext4 /dev/vda rw,emergency_ro,errors=remount-ro
+            25 24 7:3 / /srv/img rw,relatime - ext4 /dev/loop3 rw
+            26 24 254:0 /var /mnt/var rw,relatime - ext4 /dev/vda rw,emergency_ro,errors=remount-ro
+            """
+        #expect(MountInfoOptions.superblock(ofDevice: makeDevice(254, 0), in: text) == ["rw", "emergency_ro", "errors=remount-ro"])
+        #expect(MountInfoOptions.superblock(ofDevice: makeDevice(7, 3), in: text) == ["rw"])
+        #expect(MountInfoOptions.superblock(ofDevice: makeDevice(8, 1), in: text) == nil)
+    }
+
+    @Test func aReadOnlyHostFilesystemIsCritical() throws {
+        var f = Self.figures()
+        f.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .present)
+        f.condition.hostReadOnly = HostReadOnly(folder: "/var/lib", how: "its superblock says emergency_ro")
+        let report = CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0)
+        #expect(report.state == .critical)
+        #expect(report.reasons.first?.figure == "host_read_only")
+        #expect(report.reasons.first?.message.hasPrefix("the filesystem holding the image /var/lib/docker-storage.btrfs (/var/lib) is read-only (its superblock says emergency_ro)") == true)
     }
 }

@@ -115,7 +115,24 @@ struct RefusalMessageIntegrationTests {
         ("compress=zstd:1,user", "'user' implies noexec"),
         ("nosymfollow", "'nosymfollow' keeps paths on the store from following symbolic links"),
         ("offset=4096", "'offset=4096' is a loop device option"),
+        ("noatime,bind", "'bind' is a mount(8) operation, not a filesystem option"),
+        ("remount", "'remount' is a mount(8) operation, not a filesystem option"),
     ]
+
+    /// Attack 12, B05: nosuid and nodev reach every container's files; provision keeps them and
+    /// says so at every run, and status lists the same warnings.
+    @Test func nosuidIsKeptWithAWarningAtEveryRun() throws {
+        try withTestRoot { root in
+            let first = try root.dockstore(["provision", "--size", "256M", "--mount-options", "nosuid"])
+            #expect(first.status == 0, "\(first.stderr)")
+            let warning = "dockstore: warning: mount option nosuid reaches every container's files: setuid programs in containers (su, sudo, ping, passwd) run without their privileges; leave it out unless that is meant\n"
+            #expect(first.stderr == warning, "\(first.stderr)")
+            #expect(root.mounts().first?.options.split(separator: ",").contains("nosuid") == true)
+            let again = try root.dockstore(["provision", "--mount-options", "nosuid"])
+            #expect(again.status == 0 && again.stderr == warning, "\(again.stderr)")
+            #expect(try root.dockstore(["teardown", "--delete-image"]).status == 0)
+        }
+    }
 
     /// Options that leave the store unusable for Docker are refused when provision plans (64).
     @Test(arguments: unusableOptions)

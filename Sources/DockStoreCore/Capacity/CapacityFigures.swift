@@ -54,10 +54,11 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
 
     /// Metadata room left for new reservations before ENOSPC: size plus the overcommit
     /// allowance, less everything used, reserved, pinned or promised.
-    public var metadataFree: UInt64 {
-        let room = metadataSize + metadataOvercommit
-        return room > metadataUsed ? room - metadataUsed : 0
-    }
+    public var metadataFree: UInt64 { metadataRoom > metadataUsed ? metadataRoom - metadataUsed : 0 }
+
+    /// The most metadata reservations can reach: the metadata chunks plus the overcommit
+    /// allowance; the most `metadataFree` can be (its perfdata max).
+    public var metadataRoom: UInt64 { metadataSize + metadataOvercommit }
 
     public init(btrfs reading: BtrfsReading, mountpoint: String, host: HostBacking?) {
         filesystem = "btrfs"

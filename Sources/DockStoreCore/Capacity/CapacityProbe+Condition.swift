@@ -49,7 +49,13 @@ extension CapacityProbe {
                     condition.unreadable.append("the image \(text) behind \(device.path) is not there although the kernel does not mark it deleted")
                     return nil
                 }
-                let space = try HostSpace.of(AtomicFile.parentFolder(of: text))
+                let folder = AtomicFile.parentFolder(of: text)
+                let space = try HostSpace.of(folder)
+                do {
+                    condition.hostReadOnly = try HostReadOnly.read(folder: folder, readOnly: space.readOnly)
+                } catch {
+                    condition.unreadable.append("cannot tell whether the filesystem holding the image \(text) can be written: \(message(error))")
+                }
                 return HostBacking(image: text, apparentBytes: status.size, allocatedBytes: status.allocatedBytes,
                                    hostAvailableBytes: space.available)
             } catch {

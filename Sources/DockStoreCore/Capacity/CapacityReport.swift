@@ -85,8 +85,8 @@ public struct CapacityReport: Sendable, Equatable, Codable {
         if f.filesystem == "btrfs" {
             let (uw, uc) = policy.unallocatedRanges(f)
             items.append(item("metadata_free", f.metadataFree, policy.metadataWarning.perfdata(base: f.metadataSize),
-                              policy.metadataCritical.perfdata(base: f.metadataSize), max: f.metadataSize))
-            items.append(item("metadata_used", f.metadataUsed, max: f.metadataSize))
+                              policy.metadataCritical.perfdata(base: f.metadataSize), max: f.metadataRoom))
+            items.append(item("metadata_used", f.metadataUsed, max: f.metadataRoom))
             items.append(item("unallocated", f.unallocated, uw.perfdata(base: f.deviceSize), uc.perfdata(base: f.deviceSize),
                               max: f.deviceSize))
         }

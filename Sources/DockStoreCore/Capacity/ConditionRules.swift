@@ -29,6 +29,9 @@ enum ConditionRules {
                     message: "the image \(image.path) was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside, then \(Remedy.copyOut(loop: image.loop, image: image.path, mountpoint: mp))"))
             }
         }
+        if let host = c.hostReadOnly, let image = c.image {
+            reasons.append(CapacityReason(state: .critical, figure: "host_read_only", message: host.verdict(image: image.path, mountpoint: mp)))
+        }
         if let moved = c.movedImage {
             reasons.append(CapacityReason(state: .critical, figure: "image_moved", message: moved.verdict(mountpoint: mp)))
         }

@@ -42,6 +42,8 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// The image renamed away while mounted: the loop device runs on the renamed file and the
     /// next boot mounts whatever has the image's name (`MovedImage`).
     public var movedImage: MovedImage?
+    /// The filesystem holding the image cannot be written (`HostReadOnly`).
+    public var hostReadOnly: HostReadOnly?
     /// Block copies of the store's members attached beside it (`StoreCopies`): the boot's
     /// `UUID=` may mount either. Read only as root (block devices are root's to read).
     public var copies: [[StoreCopy]] = []

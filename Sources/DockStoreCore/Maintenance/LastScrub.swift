@@ -17,6 +17,11 @@ public struct LastScrub: Sendable, Equatable, Codable {
     public var corrected: UInt64
     public var uncorrectable: UInt64
 
+    /// Whether every device's scrub finished. btrfs-progs keeps only the latest scrub, so
+    /// after a canceled or interrupted one no finished scrub is on record at all: its start
+    /// is when a scrub last began, not when one last verified the store.
+    public var finished: Bool { state == "finished" }
+
     public static func parse(_ text: String, path: String) throws -> LastScrub {
         let lines = text.split(separator: "\n").map(String.init)
         guard let header = lines.first, header.hasPrefix("scrub status:") else {

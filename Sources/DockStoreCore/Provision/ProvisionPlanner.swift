@@ -3,7 +3,7 @@
 public enum ProvisionPlanner {
     public static func plan(_ observed: ProvisionObservation, _ request: ProvisionRequest,
                             _ host: Host) throws -> ProvisionPlan {
-        var warnings: [String] = []
+        var warnings = MountOptions.containerEffects(request.extraMountOptions)
         // First, so that a drop-in holding an admin's lines refuses before anything is made.
         if let bytes = observed.dropIn, case .foreign(let reason) = DockerDropIn.ownership(of: bytes) {
             throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")

@@ -201,8 +201,10 @@ public enum MountOptions {
     /// store and runc starts containers from them, so the store must be writable and allow
     /// exec and the following of symbolic links (`nosymfollow` is inherited by the bind mount
     /// dockerd makes of its btrfs folder, so `/bin/sh -> busybox` in a container gives ELOOP);
-    /// `nosuid` and `nodev` only limit what runs there and are kept. The loop options
-    /// make libmount set up a second loop device over the one dockstore attached.
+    /// `nosuid` and `nodev` only limit what runs there and are kept, with a warning
+    /// (`containerEffects`). The loop options make libmount set up a second loop device over
+    /// the one dockstore attached; mount(8)'s operations (`bind`, `move`, `remount`, the
+    /// propagation flags) are not filesystem options at all and only fail at the mount.
     static func unusable(_ option: String) -> String? {
         let name = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? option
         switch name {
@@ -213,7 +215,26 @@ public enum MountOptions {
             return "keeps paths on the store from following symbolic links, and dockerd's btrfs driver bind-mounts its folder there, inheriting it: no container whose program path holds a link (/bin/sh almost everywhere) could start"
         case "offset", "sizelimit", "encryption", "loop":
             return "is a loop device option: libmount would set up a second loop device over the store's (dockstore attaches the image itself)"
-        default: return nil
+        case "bind", "rbind", "move", "remount", "shared", "rshared", "private", "rprivate", "slave", "rslave",
+             "unbindable", "runbindable":
+            return "is a mount(8) operation, not a filesystem option: the store is mounted as a filesystem of its own"
+        default:
+            return name.hasPrefix("make-")
+                ? "is a mount(8) operation, not a filesystem option: the store is mounted as a filesystem of its own" : nil
         }
+    }
+
+    /// What a kept option does to every container (dockerd's btrfs driver bind-mounts its
+    /// folder on the store, and overlay2 mounts its layers from it: both inherit the store's
+    /// nosuid and nodev), said as a warning at every provision and by status.
+    public static func containerEffects(_ options: [String]) -> [String] {
+        var effects: [String] = []
+        if options.contains("nosuid") {
+            effects.append("mount option nosuid reaches every container's files: setuid programs in containers (su, sudo, ping, passwd) run without their privileges; leave it out unless that is meant")
+        }
+        if options.contains("nodev") {
+            effects.append("mount option nodev reaches every container's files: device nodes that images carry cannot be opened in containers; leave it out unless that is meant")
+        }
+        return effects
     }
 }

@@ -26,6 +26,18 @@ public struct MountInfoOptions: Sendable, Equatable {
         return found
     }
 
+    /// The superblock options of a mount of the filesystem on device `device` (field 3,
+    /// `major:minor`; every mount of one filesystem shares them), or nil when none is listed.
+    static func superblock(ofDevice device: UInt64, in text: String) -> [String]? {
+        let wanted = "\(major(device)):\(minor(device))"
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count >= 10, fields[2] == wanted, let dash = fields.firstIndex(of: "-"), dash + 3 < fields.count else { continue }
+            return fields[dash + 3].split(separator: ",").map(String.init)
+        }
+        return nil
+    }
+
     /// mountinfo writes space, tab, newline and backslash as `\040`-style octal escapes.
     static func unescape(_ field: Substring) -> String {
         guard field.contains("\\") else { return String(field) }
