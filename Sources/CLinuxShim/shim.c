@@ -157,6 +157,16 @@ int ds_inode_restrictions(int fd, int *immutable, int *append_only) {
     return rc;
 }
 
+int ds_set_nocow(int fd) {
+    int flags = 0;
+    if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0)
+        return -1;
+    if (flags & FS_NOCOW_FL)
+        return 0;
+    flags |= FS_NOCOW_FL;
+    return ioctl(fd, FS_IOC_SETFLAGS, &flags);
+}
+
 int ds_btrfs_space_info(int fd, struct ds_btrfs_space *out, uint64_t capacity, uint64_t *count) {
     size_t size = sizeof(struct btrfs_ioctl_space_args) + capacity * sizeof(struct btrfs_ioctl_space_info);
     struct btrfs_ioctl_space_args *args = calloc(1, size);

@@ -147,6 +147,10 @@ int ds_is_mount_root_at(int dir_fd, const char *name, int *answer);
  * are 1 or 0. */
 int ds_inode_restrictions(int fd, int *immutable, int *append_only);
 
+/* Sets FS_NOCOW_FL (chattr +C) on an open file (FS_IOC_GETFLAGS, then FS_IOC_SETFLAGS); btrfs
+ * honours it only while the file holds no data. */
+int ds_set_nocow(int fd);
+
 /* openat2(2) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS: `path` is resolved as if `root_fd`
  * were "/" (absolute symlinks and ".." stay inside it). glibc 2.36 has no wrapper, so this is
  * syscall(SYS_openat2). Returns the new descriptor, or -1 with errno (ENOSYS before Linux 5.6). */

@@ -21,5 +21,10 @@ extension GrowObservation {
         }
         self.init(mountpoint: mountpoint, fstype: "btrfs", uuid: btrfs.uuid, devices: devices)
         reclaimOpen = try store.reclaimOpen.value()
+        // A thick image is fully allocated and mounted without discard (provision gives it
+        // `nodiscard`); mountinfo lists only the discard modes that are on.
+        let discards = entry.options.split(separator: ",").contains { $0 == "discard" || $0.hasPrefix("discard=") }
+        let images = devices.compactMap(\.image)
+        thick = !discards && !images.isEmpty && images.allSatisfy { $0.allocatedBytes >= $0.apparentBytes }
     }
 }

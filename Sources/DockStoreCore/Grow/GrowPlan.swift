@@ -23,6 +23,10 @@ public struct GrowObservation: Sendable, Equatable {
     /// given back. Grow refuses then: the give-back would cut the store back to the size the
     /// journal recorded, undoing the growth.
     public var reclaimOpen = false
+    /// The image store is thick (`--thick`): its image fully allocated and mounted without
+    /// discard, as provision makes it. Grow preallocates the new range too, so the host still
+    /// cannot run out under it.
+    public var thick = false
 
     public init(mountpoint: String, fstype: String, uuid: String?, devices: [Device]) {
         self.mountpoint = mountpoint
@@ -34,7 +38,8 @@ public struct GrowObservation: Sendable, Equatable {
 
 /// One idempotent step of growing.
 public enum GrowStep: AppliedStep, Equatable {
-    case extendImage(path: String, loop: String, from: UInt64, to: UInt64)
+    /// `preallocate`: the image is thick (`GrowObservation.thick`), the new range is fallocated.
+    case extendImage(path: String, loop: String, from: UInt64, to: UInt64, preallocate: Bool = false)
     case refreshLoop(device: String)
     case resizeFilesystem(devid: UInt64, uuid: String?, from: UInt64, to: UInt64)
 
@@ -58,8 +63,8 @@ public enum GrowStep: AppliedStep, Equatable {
 
     public var description: String {
         switch self {
-        case .extendImage(let path, _, let from, let to):
-            return "extend \(path) from \(ByteSize.format(from)) to \(ByteSize.format(to)) (sparse)"
+        case .extendImage(let path, _, let from, let to, let preallocate):
+            return "extend \(path) from \(ByteSize.format(from)) to \(ByteSize.format(to)) (\(preallocate ? "preallocated (fallocate), as the image was made --thick" : "sparse"))"
         case .refreshLoop(let device):
             return "tell \(device) its backing file grew (LOOP_SET_CAPACITY)"
         case .resizeFilesystem(let devid, _, let from, let to):
@@ -91,6 +96,9 @@ public enum GrowPlanner {
                 throw DockStoreError.refused("refusing to shrink \(image.image) from \(ByteSize.format(image.apparentBytes)) to \(ByteSize.format(target)); dockstore only grows a store")
             }
             let promise = target > image.allocatedBytes ? target - image.allocatedBytes : 0
+            if observed.thick, target > image.apparentBytes, image.hostAvailableBytes < promise {
+                throw DockStoreError.refused("refusing: the image \(image.image) is preallocated (--thick, mounted nodiscard) and the host filesystem under it has \(ByteSize.format(image.hostAvailableBytes)) free, less than the \(ByteSize.format(promise)) growing it to \(ByteSize.format(target)) preallocates; nothing was changed: free space on the host or grow less")
+            }
             if target > image.apparentBytes, image.hostAvailableBytes < promise {
                 let text = "the host filesystem under \(image.image) has \(ByteSize.format(image.hostAvailableBytes)) free, less than the \(ByteSize.format(promise)) a \(ByteSize.format(target)) image could still claim"
                 guard allowOvercommit else {
@@ -102,7 +110,7 @@ public enum GrowPlanner {
                 if let root = device.imageOutsideRoot {
                     throw Host.outsideRoot(verb: "extend", image.image, root: root, done: "extended")
                 }
-                steps.append(.extendImage(path: image.image, loop: device.path, from: image.apparentBytes, to: target))
+                steps.append(.extendImage(path: image.image, loop: device.path, from: image.apparentBytes, to: target, preallocate: observed.thick))
             }
             if max(target, image.apparentBytes) > device.blockSize {
                 steps.append(.refreshLoop(device: device.path))

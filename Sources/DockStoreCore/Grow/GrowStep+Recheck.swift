@@ -5,7 +5,7 @@
 extension GrowStep {
     public func recheck(_ grower: Grower) throws {
         switch self {
-        case .extendImage(let path, let loop, _, _):
+        case .extendImage(let path, let loop, _, _, _):
             try Self.checkImage(path, behind: loop, bound: try LoopDevice.status(loop), file: try FileStatus.of(path))
         case .refreshLoop:
             return

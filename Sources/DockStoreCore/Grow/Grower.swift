@@ -29,8 +29,8 @@ public struct Grower: Sendable {
     public func apply(_ steps: [GrowStep], sweeping sweep: DebrisSweep?, progress: (GrowStep) -> Void) throws {
         try StepEngine.apply(steps, in: self, sweeping: sweep, progress: progress) { step in
             switch step {
-            case .extendImage(let path, let loop, _, let to):
-                try host.extendImage(path, to: to, behind: loop)
+            case .extendImage(let path, let loop, _, let to, let preallocate):
+                try host.extendImage(path, to: to, behind: loop, preallocate: preallocate)
             case .refreshLoop(let device):
                 try LoopDevice.refreshCapacity(device)
             case .resizeFilesystem(let devid, let uuid, _, _):

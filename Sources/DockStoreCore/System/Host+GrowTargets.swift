@@ -34,8 +34,10 @@ extension Host {
     /// device `loop` reads (its device and inode, LOOP_GET_STATUS64). `GrowStep.recheck` checks
     /// the same by path before; this check stays here because it is made on the descriptor the
     /// ftruncate goes through, so no rename or link between check and write can redirect it.
-    public func extendImage(_ path: String, to size: UInt64, behind loop: String) throws {
-        try sizeImage(path, to: size, behind: loop, shrinking: false)
+    /// With `preallocate` the new range is allocated (fallocate) as it is added, as
+    /// provision's `--thick` allocated the rest; a host without the room refuses, unchanged.
+    public func extendImage(_ path: String, to size: UInt64, behind loop: String, preallocate: Bool = false) throws {
+        try sizeImage(path, to: size, behind: loop, shrinking: false, preallocate: preallocate)
     }
 
     /// Shrinks the image at `path` to `size` bytes (never grows it; reclaim gives back the room
@@ -44,7 +46,7 @@ extension Host {
         try sizeImage(path, to: size, behind: loop, shrinking: true)
     }
 
-    private func sizeImage(_ path: String, to size: UInt64, behind loop: String, shrinking: Bool) throws {
+    private func sizeImage(_ path: String, to size: UInt64, behind loop: String, shrinking: Bool, preallocate: Bool = false) throws {
         let (verb, done) = shrinking ? ("shrink", "shrunk") : ("extend", "extended")
         guard let inside = try hostPath(ofReal: path) else {
             throw Self.outsideRoot(verb: verb, path, root: root, done: done)
@@ -64,6 +66,17 @@ extension Host {
             throw DockStoreError.refused("refusing to \(verb) \(path): it is no longer the file behind \(loop) (another file took its place after dockstore looked); nothing was \(done): look with losetup \(loop) and re-run")
         }
         guard shrinking ? status.st_size > Int64(size) : status.st_size < Int64(size) else { return }
+        if preallocate && !shrinking {
+            // posix_fallocate past the end allocates the range and sets the size with it.
+            let rc = posix_fallocate(fd, status.st_size, off_t(size) - status.st_size)
+            if rc == ENOSPC {
+                // A filesystem may have grown the file by what it allocated before it ran out; the
+                // loop device and btrfs do not reach past the old size yet, so cutting it back is safe.
+                try Syscall.check("cannot cut back", path) { ftruncate(fd, status.st_size) }
+                throw DockStoreError.refused("cannot preallocate \(ByteSize.format(size - UInt64(status.st_size))) more for \(path): its filesystem ran out of space; the image keeps its size: free space on the host, or grow less")
+            }
+            if rc != 0 { throw DockStoreError.system("cannot preallocate", path, errno: rc) }
+        }
         try Syscall.check("cannot \(verb)", path) { ftruncate(fd, off_t(size)) }
         try Syscall.check("cannot flush", path) { fsync(fd) }
     }

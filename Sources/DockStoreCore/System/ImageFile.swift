@@ -48,6 +48,7 @@ public enum ImageFile {
         }
         try Syscall.check("cannot set the owner of", path) { fchown(fd, 0, 0) }
         try Syscall.check("cannot set the mode of", path) { fchmod(fd, 0o600) }
+        if st.st_size == 0 { try NoCopyOnWrite.setIfBtrfs(fd, path: path) }
         if UInt64(st.st_size) != size {
             if UInt64(st.st_size) > size {
                 try Syscall.check("cannot resize", path) { ftruncate(fd, 0) }
