@@ -32,7 +32,7 @@ import Testing
         ("DOCKER_OPTS=\"  -s vfs  --debug  \"\n", "btrfs", [], "DOCKER_OPTS=\"  --storage-driver=btrfs  --debug  \"\n", ["--storage-driver=btrfs", "--debug"]),
         ("DOCKER_OPTS=\"\t--debug\t-s\tvfs\"\n", "btrfs", [], "DOCKER_OPTS=\"\t--debug\t--storage-driver=btrfs\"\n", ["--debug", "--storage-driver=btrfs"]),
         ("DOCKER_OPTS=\"-Ds vfs --tls\"\n", "btrfs", [], "DOCKER_OPTS=\"-D --storage-driver=btrfs --tls\"\n", ["-D", "--storage-driver=btrfs", "--tls"]),
-        ("DOCKER_OPTS=\"--label -s --debug\"\n", "btrfs", [], "DOCKER_OPTS=\"--label -s --debug --storage-driver=btrfs\"\n", ["--label", "-s", "--debug", "--storage-driver=btrfs"]),
+        ("DOCKER_OPTS=\"--label -s=x --debug\"\n", "btrfs", [], "DOCKER_OPTS=\"--label -s=x --debug --storage-driver=btrfs\"\n", ["--label", "-s=x", "--debug", "--storage-driver=btrfs"]),
         ("OTHER='-s vfs'\nDOCKER_OPTS=\"\"\n", "btrfs", [], "OTHER='-s vfs'\nDOCKER_OPTS=\"--storage-driver=btrfs\"\n", ["--storage-driver=btrfs"]),
         ("DOCKER_OPTS=\"--selinux-enabled --log-driver=json-file\"\n", "overlay2", ["overlay2.override_kernel_check=true"],
          "DOCKER_OPTS=\"--selinux-enabled --log-driver=json-file --storage-driver=overlay2 --storage-opt=overlay2.override_kernel_check=true\"\n",
@@ -40,8 +40,8 @@ import Testing
         ("DOCKER_OPTS=\"-s btrfs\"\n", "devicemapper", ["dm.basesize=20G", "dm.fs=xfs"], "DOCKER_OPTS=\"--storage-driver=devicemapper --storage-opt=dm.basesize=20G --storage-opt=dm.fs=xfs\"\n",
          ["--storage-driver=devicemapper", "--storage-opt=dm.basesize=20G", "--storage-opt=dm.fs=xfs"]),
         ("DOCKER_OPTS=\"-s btrfs\"\n", "fuse-overlayfs", [], "DOCKER_OPTS=\"--storage-driver=fuse-overlayfs\"\n", ["--storage-driver=fuse-overlayfs"]),
-        ("## Path : x\nDOCKER_OPTS=\"--label x\\\\y -s vfs\"\n", "btrfs", [], "## Path : x\nDOCKER_OPTS=\"--label x\\\\y --storage-driver=btrfs\"\n", ["--label", "x\\y", "--storage-driver=btrfs"]),
-        ("DOCKER_OPTS=\"--label caf\u{e9} -s vfs\"\n", "btrfs", [], "DOCKER_OPTS=\"--label caf\u{e9} --storage-driver=btrfs\"\n", ["--label", "caf\u{e9}", "--storage-driver=btrfs"]),
+        ("## Path : x\nDOCKER_OPTS=\"--label a=x\\\\y -s vfs\"\n", "btrfs", [], "## Path : x\nDOCKER_OPTS=\"--label a=x\\\\y --storage-driver=btrfs\"\n", ["--label", "a=x\\y", "--storage-driver=btrfs"]),
+        ("DOCKER_OPTS=\"--label a=caf\u{e9} -s vfs\"\n", "btrfs", [], "DOCKER_OPTS=\"--label a=caf\u{e9} --storage-driver=btrfs\"\n", ["--label", "a=caf\u{e9}", "--storage-driver=btrfs"]),
     ]
 
     /// `expected` with dockstore's record of the admin's line it changed (issue 15, fifth attack:
@@ -212,7 +212,7 @@ import Testing
             for _ in 0..<count {
                 let length = 1 + Int(rng.next() % 12)
                 // A label's value: any word, and DOCKER_OPTS stays one dockerd starts with.
-                let word = "--label=" + String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+                let word = "--label=k=" + String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
                 others.append(word)
             }
             let size = 1 + rng.next() % 64

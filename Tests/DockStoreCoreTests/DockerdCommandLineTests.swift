@@ -24,7 +24,8 @@ import Testing
         ("-DsD", ["debug=true", "storage-driver=D"]),
         // B09 (b), (c): a value flag takes the next word whatever it is.
         ("--label --storage-driver=overlay2 --debug", ["label=--storage-driver=overlay2", "debug=true"]),
-        ("--label -s --debug", ["label=-s", "debug=true"]),
+        ("--label -s=x --debug", ["label=-s=x", "debug=true"]),
+        ("--mtu 0x5dc --mtu=-0o7 --mtu 010 --mtu=+0b1", ["mtu=0x5dc", "mtu=-0o7", "mtu=010", "mtu=+0b1"]),
         ("-l -s", ["log-level=-s"]),
         // Bools.
         ("--debug=false --tls=1 -D=F", ["debug=false", "tls=true", "debug=false"]),
@@ -60,6 +61,12 @@ import Testing
         ("--help", 0, "dockerd prints its help and exits"),
         ("-h", 0, "dockerd prints its help and exits"),
         ("--Storage-Driver=vfs", 0, "unknown flag: --Storage-Driver"),
+        // pflag's Value.Set checks (B09 c: a label without =).
+        ("--label -s --debug", 0, "invalid argument \"-s\" for --label: bad attribute format: a label is key=value"),
+        ("--label=com.docker.x=1", 0, "invalid argument \"com.docker.x=1\" for --label: the namespaces com.docker.*, io.docker.*, and org.dockerproject.* are reserved for internal use"),
+        ("--mtu 15x", 0, "invalid argument \"15x\" for --mtu: it takes an integer"),
+        ("--mtu=08", 0, "invalid argument \"08\" for --mtu: it takes an integer"),
+        ("--shutdown-timeout 99999999999999999999", 0, "invalid argument \"99999999999999999999\" for --shutdown-timeout: it takes an integer"),
     ] as [(String, Int, String)])
     func refusesWhatDockerdRefuses(_ line: String, _ index: Int, _ reason: String) throws {
         let words = DockerOptions(line).words
@@ -86,7 +93,7 @@ import Testing
         ("-Ds vfs", "-D --storage-driver=btrfs"),
         ("-Dsvfs --tls", "-D --storage-driver=btrfs --tls"),
         ("--label --storage-driver=overlay2 --debug", "--label --storage-driver=overlay2 --debug --storage-driver=btrfs"),
-        ("--label -s --debug", "--label -s --debug --storage-driver=btrfs"),
+        ("--label -s=x --debug", "--label -s=x --debug --storage-driver=btrfs"),
         ("--log-level warn  -s overlay2 --tls", "--log-level warn  --storage-driver=btrfs --tls"),
     ])
     func rewritesTheFlagDockerdReads(_ line: String, _ expected: String) throws {
@@ -114,7 +121,7 @@ import Testing
         ("--storage-opt a=b", "{\"storage-opts\":[]}", ["storage-opts"]),
         ("-Ds vfs", "{\"storage-driver\":\"vfs\",\"debug\":true}", ["debug", "storage-driver"]),
         ("--add-runtime a=/bin/true", "{\"runtimes\":{}}", []),
-        ("--label --debug", "{\"debug\":true}", []),
+        ("--label=--debug=1", "{\"debug\":true}", []),
         ("--dns-search a", "{\"dns-search\":[]}", ["dns-search"]),
         ("--debug", "{\"log-opts\":{\"debug\":\"x\"}}", []),
     ] as [(String, String, [String])])

@@ -11,7 +11,8 @@
 /// dockerd does not start when a value flag has no word left ("flag needs an argument"), on an
 /// unknown flag, on a bad bool value, on any word that is no flag ("accepts no arguments", also
 /// after `--`), or when the line asks for its help or version (it prints them and exits).
-/// Values are not checked beyond bools (an `--mtu x` dockerd refuses passes here).
+/// Values are checked as pflag's Value.Set checks them for bools, integers and labels
+/// (`DockerdValueCheck`); other values are not (a `--dns x` dockerd refuses passes here).
 public struct DockerdCommandLine: Sendable, Equatable {
     /// One flag as given.
     public struct Setting: Sendable, Equatable {
@@ -84,7 +85,7 @@ public struct DockerdCommandLine: Sendable, Equatable {
                 } else {
                     throw refuse("flag needs an argument: \(word)")
                 }
-                if flag.bool { value = try Self.boolValue(value, flag, refuse) }
+                value = try Self.checked(value, flag, refuse)
                 settings.append(Setting(flag: flag, value: value, words: index..<index + width, clusterPrefix: nil))
                 index += width
                 continue
@@ -115,7 +116,7 @@ public struct DockerdCommandLine: Sendable, Equatable {
                 } else {
                     throw refuse("flag needs an argument: '\(c)' in \(word)")
                 }
-                if flag.bool { value = try Self.boolValue(value, flag, refuse) }
+                value = try Self.checked(value, flag, refuse)
                 settings.append(Setting(flag: flag, value: value, words: index..<index + width,
                                         clusterPrefix: prefix == "-" ? nil : prefix))
                 prefix.append(c)
@@ -126,6 +127,16 @@ public struct DockerdCommandLine: Sendable, Equatable {
             throw Refusal(index: setting.words.lowerBound, word: words[setting.words.lowerBound],
                           reason: "dockerd prints its \(setting.flag.name) and exits")
         }
+    }
+
+    /// The value as pflag's Value.Set takes it: a bool's canonical word; a checked flag's
+    /// value, or the refusal dockerd makes.
+    private static func checked(_ value: String, _ flag: DockerdFlags.Flag, _ refuse: (String) -> Refusal) throws(Refusal) -> String {
+        if flag.bool { return try boolValue(value, flag, refuse) }
+        if let reason = flag.check?.refusal(value) {
+            throw refuse("invalid argument \"\(value)\" for --\(flag.name): \(reason)")
+        }
+        return value
     }
 
     private static func boolValue(_ value: String, _ flag: DockerdFlags.Flag, _ refuse: (String) -> Refusal) throws(Refusal) -> String {

@@ -24,12 +24,15 @@ enum DockerdFlags {
         /// The daemon.json key dockerd's conflict check pairs with this flag
         /// (config.go findConfigurationConflicts): its NamedOption name, else its own name.
         var named: String?
+        /// The check pflag's Value.Set makes while parsing, where dockstore makes it too.
+        var check: DockerdValueCheck?
 
-        init(_ name: String, short: Character? = nil, bool: Bool = false, named: String? = nil) {
+        init(_ name: String, short: Character? = nil, bool: Bool = false, named: String? = nil, check: DockerdValueCheck? = nil) {
             self.name = name
             self.short = short
             self.bool = bool
             self.named = named
+            self.check = check
         }
 
         var configKey: String { named ?? name }
@@ -50,8 +53,8 @@ enum DockerdFlags {
         Flag("containerd"),
         Flag("containerd-namespace"),
         Flag("containerd-plugins-namespace"),
-        Flag("cpu-rt-period"),
-        Flag("cpu-rt-runtime"),
+        Flag("cpu-rt-period", check: .integer),
+        Flag("cpu-rt-runtime", check: .integer),
         Flag("cri-containerd", bool: true),
         Flag("data-root"),
         Flag("debug", short: "D", bool: true),
@@ -85,27 +88,27 @@ enum DockerdFlags {
         Flag("ip6tables", bool: true),
         Flag("iptables", bool: true),
         Flag("ipv6", bool: true),
-        Flag("label", named: "labels"),
+        Flag("label", named: "labels", check: .label),
         Flag("live-restore", bool: true),
         Flag("log-driver"),
         Flag("log-level", short: "l"),
         Flag("log-opt", named: "log-opts"),
-        Flag("max-concurrent-downloads"),
-        Flag("max-concurrent-uploads"),
-        Flag("max-download-attempts"),
+        Flag("max-concurrent-downloads", check: .integer),
+        Flag("max-concurrent-uploads", check: .integer),
+        Flag("max-download-attempts", check: .integer),
         Flag("metrics-addr"),
-        Flag("mtu"),
-        Flag("network-control-plane-mtu"),
+        Flag("mtu", check: .integer),
+        Flag("network-control-plane-mtu", check: .integer),
         Flag("no-new-privileges", bool: true),
         Flag("node-generic-resource", named: "node-generic-resources"),
-        Flag("oom-score-adjust"),
+        Flag("oom-score-adjust", check: .integer),
         Flag("pidfile", short: "p"),
         Flag("raw-logs", bool: true),
         Flag("registry-mirror", named: "registry-mirrors"),
         Flag("rootless", bool: true),
         Flag("seccomp-profile"),
         Flag("selinux-enabled", bool: true),
-        Flag("shutdown-timeout"),
+        Flag("shutdown-timeout", check: .integer),
         Flag("storage-driver", short: "s"),
         Flag("storage-opt", named: "storage-opts"),
         Flag("swarm-default-advertise-addr"),
@@ -127,7 +130,7 @@ enum DockerdFlags {
         Flag("cluster-advertise"),
         Flag("cluster-store"),
         Flag("cluster-store-opt", named: "cluster-store-opts"),
-        Flag("network-diagnostic-port"),
+        Flag("network-diagnostic-port", check: .integer),
     ]
 
     static let byName: [String: Flag] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
