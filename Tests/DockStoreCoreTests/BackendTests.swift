@@ -31,8 +31,8 @@ import Testing
         ("DOCKER_OPTS=\"--label a=\\\"b\\\" -s vfs\"\n", "btrfs", [], "DOCKER_OPTS=\"--label a=\\\"b\\\" --storage-driver=btrfs\"\n", ["--label", "a=\"b\"", "--storage-driver=btrfs"]),
         ("DOCKER_OPTS=\"  -s vfs  --debug  \"\n", "btrfs", [], "DOCKER_OPTS=\"  --storage-driver=btrfs  --debug  \"\n", ["--storage-driver=btrfs", "--debug"]),
         ("DOCKER_OPTS=\"\t--debug\t-s\tvfs\"\n", "btrfs", [], "DOCKER_OPTS=\"\t--debug\t--storage-driver=btrfs\"\n", ["--debug", "--storage-driver=btrfs"]),
-        ("DOCKER_OPTS=\"--debug -s\"\n", "btrfs", [], "DOCKER_OPTS=\"--debug --storage-driver=btrfs\"\n", ["--debug", "--storage-driver=btrfs"]),
-        ("DOCKER_OPTS=\"--debug -- -s vfs\"\n", "btrfs", [], "DOCKER_OPTS=\"--debug --storage-driver=btrfs -- -s vfs\"\n", ["--debug", "--storage-driver=btrfs", "--", "-s", "vfs"]),
+        ("DOCKER_OPTS=\"-Ds vfs --tls\"\n", "btrfs", [], "DOCKER_OPTS=\"-D --storage-driver=btrfs --tls\"\n", ["-D", "--storage-driver=btrfs", "--tls"]),
+        ("DOCKER_OPTS=\"--label -s=x --debug\"\n", "btrfs", [], "DOCKER_OPTS=\"--label -s=x --debug --storage-driver=btrfs\"\n", ["--label", "-s=x", "--debug", "--storage-driver=btrfs"]),
         ("OTHER='-s vfs'\nDOCKER_OPTS=\"\"\n", "btrfs", [], "OTHER='-s vfs'\nDOCKER_OPTS=\"--storage-driver=btrfs\"\n", ["--storage-driver=btrfs"]),
         ("DOCKER_OPTS=\"--selinux-enabled --log-driver=json-file\"\n", "overlay2", ["overlay2.override_kernel_check=true"],
          "DOCKER_OPTS=\"--selinux-enabled --log-driver=json-file --storage-driver=overlay2 --storage-opt=overlay2.override_kernel_check=true\"\n",
@@ -40,8 +40,8 @@ import Testing
         ("DOCKER_OPTS=\"-s btrfs\"\n", "devicemapper", ["dm.basesize=20G", "dm.fs=xfs"], "DOCKER_OPTS=\"--storage-driver=devicemapper --storage-opt=dm.basesize=20G --storage-opt=dm.fs=xfs\"\n",
          ["--storage-driver=devicemapper", "--storage-opt=dm.basesize=20G", "--storage-opt=dm.fs=xfs"]),
         ("DOCKER_OPTS=\"-s btrfs\"\n", "fuse-overlayfs", [], "DOCKER_OPTS=\"--storage-driver=fuse-overlayfs\"\n", ["--storage-driver=fuse-overlayfs"]),
-        ("## Path : x\nDOCKER_OPTS=\"x\\\\y -s vfs\"\n", "btrfs", [], "## Path : x\nDOCKER_OPTS=\"x\\\\y --storage-driver=btrfs\"\n", ["x\\y", "--storage-driver=btrfs"]),
-        ("DOCKER_OPTS=\"caf\u{e9} -s vfs\"\n", "btrfs", [], "DOCKER_OPTS=\"caf\u{e9} --storage-driver=btrfs\"\n", ["caf\u{e9}", "--storage-driver=btrfs"]),
+        ("## Path : x\nDOCKER_OPTS=\"--label a=x\\\\y -s vfs\"\n", "btrfs", [], "## Path : x\nDOCKER_OPTS=\"--label a=x\\\\y --storage-driver=btrfs\"\n", ["--label", "a=x\\y", "--storage-driver=btrfs"]),
+        ("DOCKER_OPTS=\"--label a=caf\u{e9} -s vfs\"\n", "btrfs", [], "DOCKER_OPTS=\"--label a=caf\u{e9} --storage-driver=btrfs\"\n", ["--label", "a=caf\u{e9}", "--storage-driver=btrfs"]),
     ]
 
     /// `expected` with dockstore's record of the admin's line it changed (issue 15, fifth attack:
@@ -71,7 +71,10 @@ import Testing
                       // Outside attack on issue 15: lines outside the accepted grammar.
                       "DOCKER_OPTS=\"-s btrfs\"\nDOCKER_OPTS\\\n=x\n", "; comment\nDOCKER_OPTS=\"-s vfs\"\n",
                       "DOCKER_OPTS=\"-s vfs\"\nunset DOCKER_OPTS\n", "DOCKER_OPTS=\"-s vfs\"\nreturn\nDOCKER_OPTS=x\n",
-                      "DOCKER_OPTS=~/x\n"])
+                      "DOCKER_OPTS=~/x\n",
+                      // Attack 11 B09: words dockerd 20.10 does not start on (a value flag without
+                      // its value, a word after --, an unknown flag).
+                      "DOCKER_OPTS=\"--debug -s\"\n", "DOCKER_OPTS=\"--debug -- -s vfs\"\n", "DOCKER_OPTS=\"--bogus -s vfs\"\n"])
     func refusesLinesTheReadersReadDifferently(_ input: String) throws {
         var observed = Self.btrfsFS
         observed.sysconfig = Array(input.utf8)
@@ -208,8 +211,8 @@ import Testing
             var others: [String] = []
             for _ in 0..<count {
                 let length = 1 + Int(rng.next() % 12)
-                var word = "--" + String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
-                if word.hasPrefix("--storage") || word.hasPrefix("-s") { word = "--x" + word }
+                // A label's value: any word, and DOCKER_OPTS stays one dockerd starts with.
+                let word = "--label=k=" + String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
                 others.append(word)
             }
             let size = 1 + rng.next() % 64

@@ -13,31 +13,37 @@ import Testing
         ("--log-level=warn", nil, []),
         ("--selinux-enabled", nil, []),
     ] as [(String, String?, [String])])
-    func recognisesEverySpelling(_ value: String, _ driver: String?, _ options: [String]) {
-        let storage = DockerOptions(value).storage
+    func recognisesEverySpelling(_ value: String, _ driver: String?, _ options: [String]) throws {
+        let storage = try DockerOptions(value).storage()
         #expect(storage.driver == driver)
         #expect(storage.options == options)
     }
 
-    @Test func replacesInPlaceKeepingOtherFlags() {
+    @Test func replacesInPlaceKeepingOtherFlags() throws {
         let options = DockerOptions("--log-level=warn -s overlay2 --storage-opt overlay2.size=10G --insecure-registry 10.0.0.5:5000")
-        #expect(options.replacingStorage(driver: "btrfs", options: []).rendered
+        #expect(try options.replacingStorage(driver: "btrfs", options: []).rendered
                 == "--log-level=warn --storage-driver=btrfs --insecure-registry 10.0.0.5:5000")
     }
 
-    @Test func appendsWhenNoStorageFlag() {
-        #expect(DockerOptions("").replacingStorage(driver: "btrfs", options: []).rendered == "--storage-driver=btrfs")
-        #expect(DockerOptions("--debug  --tls").replacingStorage(driver: "btrfs", options: ["btrfs.min_space=1G"]).rendered
+    @Test func appendsWhenNoStorageFlag() throws {
+        #expect(try DockerOptions("").replacingStorage(driver: "btrfs", options: []).rendered == "--storage-driver=btrfs")
+        #expect(try DockerOptions("--debug  --tls").replacingStorage(driver: "btrfs", options: ["btrfs.min_space=1G"]).rendered
                 == "--debug  --tls --storage-driver=btrfs --storage-opt=btrfs.min_space=1G")
     }
 
-    @Test func removesAllStorageFlags() {
-        #expect(DockerOptions("-s btrfs --debug").replacingStorage(driver: nil, options: []).rendered == "--debug")
-        #expect(DockerOptions("--storage-driver=btrfs").replacingStorage(driver: nil, options: []).rendered == "")
+    @Test func removesAllStorageFlags() throws {
+        #expect(try DockerOptions("-s btrfs --debug").replacingStorage(driver: nil, options: []).rendered == "--debug")
+        #expect(try DockerOptions("--storage-driver=btrfs").replacingStorage(driver: nil, options: []).rendered == "")
     }
 
-    @Test func trailingFlagWithoutValueIsStillRemoved() {
-        #expect(DockerOptions("--debug -s").replacingStorage(driver: "btrfs", options: []).rendered == "--debug --storage-driver=btrfs")
+    /// dockerd does not start on a value flag with no word after it: no storage reading, no edit.
+    @Test func trailingFlagWithoutValueIsRefused() throws {
+        #expect(throws: DockerdCommandLine.Refusal(index: 1, word: "-s", reason: "flag needs an argument: 's' in -s")) {
+            try DockerOptions("--debug -s").replacingStorage(driver: "btrfs", options: [])
+        }
+        var file = try SysconfigFile(path: "f", text: "DOCKER_OPTS=\"--debug -s\"\n")
+        #expect(throws: DockStoreError.self) { try file.setDockerStorage(driver: "btrfs", options: []) }
+        #expect(file.text == "DOCKER_OPTS=\"--debug -s\"\n")
     }
 
     @Test func sysconfigStorageEditIsANoOpWhenAlreadyBtrfs() throws {

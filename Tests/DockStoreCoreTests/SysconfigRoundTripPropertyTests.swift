@@ -17,7 +17,7 @@ import Testing
     /// The admin's words, storage flags among them in each spelling (fifth outside attack on
     /// issue 15: provision replaced `-s overlay2`, teardown then dropped it and the admin's
     /// `--storage-opt=btrfs.…` provision had kept).
-    static let adminWords = ["--debug", "--log-level=warn", "--tls", "--label", "a=b", "--insecure-registry", "10.0.0.5:5000",
+    static let adminWords = ["--debug", "--log-level=warn", "--tls", "--label a=b", "--insecure-registry 10.0.0.5:5000",
                              "-s overlay2", "--storage-driver=devicemapper", "-svfs", "--storage-opt=btrfs.min_space=1G",
                              "--storage-opt dm.basesize=20G"]
 
@@ -75,7 +75,7 @@ import Testing
                 // The admin's words with their storage flags replaced by btrfs's, the admin's
                 // btrfs options kept (provision's `options: nil`).
                 let admin = DockerOptions((words ?? []).joined(separator: " "))
-                let wanted = admin.replacingStorage(driver: "btrfs", options: admin.storage.options.filter { $0.hasPrefix("btrfs.") }).words
+                let wanted = try admin.replacingStorage(driver: "btrfs", options: admin.storage().options.filter { $0.hasPrefix("btrfs.") }).words
                 let split = { (value: String?) in value.map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init) } }
                 #expect(split(bash?["DOCKER_OPTS"]) == wanted, "round \(rounds): bash reads \(ShownBytes.text(provisioned))")
                 #expect(split(systemd["DOCKER_OPTS"]) == wanted, "round \(rounds): systemd reads \(ShownBytes.text(provisioned))")

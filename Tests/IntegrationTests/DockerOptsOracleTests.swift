@@ -21,6 +21,32 @@ struct DockerOptsOracleTests {
         ("the named config file sets the driver a flag sets", "--config-file=/etc/docker/alt.json -s vfs", nil, "{\"storage-driver\":\"vfs\"}"),
         ("the named config file is missing", "--config-file=/etc/docker/alt.json", "{}", nil),
         ("no flags, daemon.json sets the driver", "--log-level=warn", "{\"storage-driver\":\"vfs\"}", nil),
+        // Attack 11 B09: the words split as pflag splits them.
+        ("B09a a cluster of shorthands", "-Ds vfs", "{}", nil),
+        ("B09a a cluster with its value attached", "-Dsvfs", "{}", nil),
+        ("B09a a cluster, -s=", "-Ds=vfs --raw-logs", "{}", nil),
+        ("B09 a value flag checks its value", "--label -s=vfs", "{}", nil),
+        ("B09 an integer flag", "--mtu 0x5dc -s vfs", "{}", nil),
+        ("B09 an integer flag with a bad value", "--mtu 15x -s vfs", "{}", nil),
+        ("B09b a value flag takes the storage flag as its value", "--label --storage-driver=overlay2 --debug", "{}", nil),
+        ("B09c a value flag takes -s as its value", "--label -s --debug", "{}", nil),
+        ("B09d a value flag without its value", "--storage-driver=vfs --storage-opt", "{}", nil),
+        ("B09d a lone -s", "--debug -s", "{}", nil),
+        ("B09 a word after --", "--debug -- -s vfs", "{}", nil),
+        ("B09 an unknown flag", "--bogus -s vfs", "{}", nil),
+        ("B09 a bool with a value it does not take", "--debug=yes -s vfs", "{}", nil),
+        ("B09 hidden flags", "-r=false -s vfs", "{}", nil),
+        // Attack 11 B01: a flag also set in daemon.json.
+        ("B01 debug both ways", "--debug --storage-driver=vfs", "{\"debug\":true}", nil),
+        ("B01 -D and false", "-D -s vfs", "{\"debug\":false}", nil),
+        ("B01 log-level", "--log-level=info", "{\"log-level\":\"debug\"}", nil),
+        ("B01 a null key counts", "--debug", "{\"debug\":null}", nil),
+        ("B01 one level down", "-l info", "{\"x\":{\"log-level\":\"debug\"}}", nil),
+        ("B01 in a cluster", "-Ds vfs", "{\"debug\":true}", nil),
+        ("B01 a named flag and its key", "--label a=b", "{\"labels\":[\"c=d\"]}", nil),
+        ("B01 a named flag and its flag name", "--label a=b -s vfs", "{\"label\":\"c=d\"}", nil),
+        ("B01 runtimes are merged", "--add-runtime a=/usr/bin/true -s vfs", "{\"runtimes\":{\"b\":{\"path\":\"/usr/bin/true\"}}}", nil),
+        ("B01 a flat option's member", "--label a=b -s vfs", "{\"log-opts\":{\"labels\":\"x\"}}", nil),
     ]
 
     @Test(arguments: rows)
@@ -32,12 +58,16 @@ struct DockerOptsOracleTests {
             #expect(report.status == 0 || report.status == 4, "\(name): \(report.stderr)")
             let reported = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
             let (dockerd, log) = try Dockerd.startReadingOptions(in: root, dataRoot: root.path + "/data")
-            let driver = try dockerd.map { try $0.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+            let info = try dockerd.map { try $0.docker(["info", "--format", "{{.Driver}} {{.Debug}}"]).stdout.split(separator: " ").map(String.init) }
+            let driver = info?.first?.trimmingCharacters(in: .whitespacesAndNewlines)
             dockerd?.stop()
             #expect((report.status == 0) == (dockerd != nil),
                     "\(name): backend \(report.status == 0 ? "says dockerd can start" : "reports \(reported?["problems"] ?? "")"); dockerd \(dockerd != nil ? "started" : "refused: \(log.suffix(300))")")
             if let driver, let said = reported?["driver"] as? String {
                 #expect(said == driver, "\(name): backend reports \(said), dockerd runs \(driver)")
+            } else if let driver {
+                // Not set: dockerd picks one itself, never vfs (which only a flag or key selects here).
+                #expect(driver != "vfs", "\(name): backend reports no driver, dockerd runs vfs")
             }
             // What backend vfs writes: dockerd starts with vfs, or backend refuses and changes nothing.
             let before = root.snapshot()
@@ -45,10 +75,15 @@ struct DockerOptsOracleTests {
             #expect(set.status == 0 || set.status == 2, "\(name): \(set.stderr)")
             if set.status == 2 { #expect(root.changes(since: before) == [], "\(name): a refusal changes nothing") }
             let (after, afterLog) = try Dockerd.startReadingOptions(in: root, dataRoot: root.path + "/data2")
-            let afterDriver = try after.map { try $0.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+            let afterInfo = try after.map { try $0.docker(["info", "--format", "{{.Driver}} {{.Debug}}"]).stdout.split(separator: " ").map(String.init) }
+            let afterDriver = afterInfo?.first?.trimmingCharacters(in: .whitespacesAndNewlines)
             after?.stop()
             if set.status == 0 {
                 #expect(afterDriver == "vfs", "\(name): backend vfs exit 0; dockerd \(afterDriver ?? "refused: \(afterLog.suffix(300))")")
+                // Every other flag of the admin's stays (B09 c: --debug was deleted).
+                if let info, let afterInfo {
+                    #expect(info.dropFirst() == afterInfo.dropFirst(), "\(name): debug \(info.dropFirst()) before, \(afterInfo.dropFirst()) after backend vfs")
+                }
             }
         }
     }

@@ -23,11 +23,13 @@ public struct BackendReport: Codable, Sendable, Equatable {
                 report.problems.append(error.message)
             } catch {}
         }
-        var storage = DockerOptions.Storage(driver: nil, options: [], spans: [])
+        var storage = DockerOptions.Storage()
+        var flags: (line: DockerdCommandLine, words: [String])? = nil
         if let bytes = observed.sysconfig {
             do {
                 let file = try SysconfigFile(path: sysconfigPath, bytes: bytes)
-                storage = file.dockerStorage
+                storage = try file.dockerStorage
+                flags = (try file.dockerCommandLine, DockerOptions(file.value(SysconfigFile.dockerOptsName) ?? "").words)
                 if file.assignment(SysconfigFile.dockerOptsName)?.expands == true {
                     report.problems.append("\(sysconfigPath): DOCKER_OPTS uses shell expansion; what dockerd gets depends on the environment")
                 }
@@ -46,11 +48,16 @@ public struct BackendReport: Codable, Sendable, Equatable {
         if let daemon {
             if let problem = daemon.unknownKeysProblem { report.problems.append(problem) }
             if let problem = daemon.valueTypesProblem { report.problems.append(problem) }
-            if storage.driver != nil && daemon.storageKeysSeen.contains(DaemonJSON.driverKey) {
-                report.problems.append("storage-driver is set both in DOCKER_OPTS (\(storage.driver ?? "")) and in \(daemonPath) (\(daemon.storageMembersShown.joined(separator: ", "))): dockerd refuses to start; run dockstore backend DRIVER to settle it")
-            }
-            if !storage.options.isEmpty && daemon.storageKeysSeen.contains(DaemonJSON.optionsKey) {
-                report.problems.append("storage options are set both in DOCKER_OPTS and in \(daemonPath): dockerd refuses to start; run dockstore backend DRIVER to settle it")
+            let conflicts = flags.map { DockerdFlagConflicts.find($0.line, words: $0.words, configKeys: daemon.keysSeen) } ?? []
+            for conflict in conflicts {
+                switch conflict.key {
+                case DaemonJSON.driverKey:
+                    report.problems.append("storage-driver is set both in DOCKER_OPTS (\(storage.driver ?? "")) and in \(daemonPath) (\(daemon.storageMembersShown.joined(separator: ", "))): dockerd refuses to start; run dockstore backend DRIVER to settle it")
+                case DaemonJSON.optionsKey:
+                    report.problems.append("storage options are set both in DOCKER_OPTS and in \(daemonPath): dockerd refuses to start; run dockstore backend DRIVER to settle it")
+                default:
+                    report.problems.append(StorageSelection.conflictProblem(conflict, sysconfigPath: sysconfigPath, daemonJSONPath: daemonPath))
+                }
             }
             if let driver = daemon.storageDriver {
                 report.driver = driver

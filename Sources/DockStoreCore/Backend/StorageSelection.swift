@@ -26,12 +26,22 @@ public struct StorageSelection: Sendable, Equatable {
             result.warnings.append("\(daemonJSONPath) turns on features.containerd-snapshotter: images then live under /var/lib/containerd, outside Docker's storage")
         }
         var file = try SysconfigFile(path: sysconfigPath, bytes: sysconfigBytes ?? SysconfigFile.createdByDockstore)
-        let wantedOptions = options ?? file.dockerStorage.options.filter { $0.hasPrefix(driver + ".") }
+        let wantedOptions = try options ?? file.dockerStorage.options.filter { $0.hasPrefix(driver + ".") }
 
         var flagDriver: String? = driver
         var flagOptions = wantedOptions
         if let problem = daemon?.unknownKeysProblem ?? daemon?.valueTypesProblem {
             throw DockStoreError.refused("\(problem) and run again; nothing was changed")
+        }
+        if let daemon {
+            // A flag other than the storage ones also set in daemon.json: dockerd refuses to
+            // start, and which of the two the admin wants is theirs to say.
+            let words = DockerOptions(file.value(SysconfigFile.dockerOptsName) ?? "").words
+            let others = DockerdFlagConflicts.find(try file.dockerCommandLine, words: words, configKeys: daemon.keysSeen)
+                .filter { !DaemonJSON.storageKeys.contains($0.key) }
+            if let first = others.first {
+                throw DockStoreError.refused("\(conflictProblem(first, sysconfigPath: sysconfigPath, daemonJSONPath: daemonJSONPath))\(others.count > 1 ? " (and \(others.dropFirst().map(\.key).joined(separator: ", ")))" : ""); nothing was changed")
+            }
         }
         if let daemon, daemon.setsStorage {
             let alreadyThere = options == nil && daemon.storageDriver == driver
@@ -49,5 +59,11 @@ public struct StorageSelection: Sendable, Equatable {
             result.sysconfig = Edit(bytes: file.bytes, change: what)
         }
         return result
+    }
+
+    /// One directive set both as a DOCKER_OPTS flag and in daemon.json, and what to do.
+    static func conflictProblem(_ conflict: DockerdFlagConflicts.Conflict, sysconfigPath: String, daemonJSONPath: String) -> String {
+        let flags = conflict.flags.map { "'\(ShownBytes.text(Array($0.utf8)))'" }.joined(separator: ", ")
+        return "\(conflict.key) is set both in DOCKER_OPTS (\(flags)) and in \(daemonJSONPath) (\"\(ShownBytes.text(Array(conflict.key.utf8)))\"): dockerd 20.10 refuses to start on that, even for equal values; remove it from one of the two files"
     }
 }

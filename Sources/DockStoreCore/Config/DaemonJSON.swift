@@ -18,6 +18,9 @@ public struct DaemonJSON: Sendable, Equatable {
     /// The storage keys dockerd's conflict check sees (top level, or one level down): each
     /// conflicts with its flag (`-s`/`--storage-driver`, `--storage-opt`) in DOCKER_OPTS.
     public var storageKeysSeen: Set<String>
+    /// Every key dockerd's conflict check sees (top level, or one level down, whatever its value,
+    /// `null` too): a DOCKER_OPTS flag for one of them stops dockerd (`DockerdFlagConflicts`).
+    public var keysSeen: Set<String>
     /// True when it sets either storage key.
     public var setsStorage: Bool { !storageKeysSeen.isEmpty }
     /// Keys that are a storage key but for their case: dockerd refuses the whole file.
@@ -63,7 +66,8 @@ public struct DaemonJSON: Sendable, Equatable {
         } else {
             storageOptions = []
         }
-        storageKeysSeen = Set(flattened.keys.filter { Self.storageKeys.contains($0) })
+        keysSeen = Set(flattened.keys)
+        storageKeysSeen = keysSeen.filter { Self.storageKeys.contains($0) }
         unknownKeys = flattened.keys.filter { !DockerdConfigKeys.known.contains($0) }.sorted()
         valueTypeMismatches = top.members.flatMap { member in
             DockerdValueType.field(member.key, in: DockerdConfigTypes.top).map {

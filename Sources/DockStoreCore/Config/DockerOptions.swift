@@ -58,64 +58,59 @@ public struct DockerOptions: Sendable, Equatable {
     public struct Storage: Sendable, Equatable {
         public var driver: String?
         public var options: [String]
-        /// How many words the storage flags take up (a flag and its value count twice).
-        var spans: [Range<Int>]
+        /// The words the storage flags take up (a flag and its value: two).
+        var spans: [Span]
+
+        public init() { (driver, options, spans) = (nil, [], []) }
     }
 
-    /// Every storage flag in every spelling dockerd (pflag) accepts: `-s X`, `-s=X`, `-sX`,
-    /// `--storage-driver X`, `--storage-driver=X`, `--storage-opt X`, `--storage-opt=X`.
-    /// The last driver wins, as in dockerd.
-    public var storage: Storage {
-        var result = Storage(driver: nil, options: [], spans: [])
-        var index = 0
-        let words = self.words
-        while index < words.count {
-            let word = words[index]
-            if word == "--" { break }
-            var kind: (isDriver: Bool, value: String?, width: Int)? = nil
-            if word == "-s" || word == "--storage-driver" {
-                kind = (true, index + 1 < words.count ? words[index + 1] : nil, 2)
-            } else if word == "--storage-opt" {
-                kind = (false, index + 1 < words.count ? words[index + 1] : nil, 2)
-            } else if word.hasPrefix("--storage-driver=") {
-                kind = (true, String(word.dropFirst("--storage-driver=".count)), 1)
-            } else if word.hasPrefix("--storage-opt=") {
-                kind = (false, String(word.dropFirst("--storage-opt=".count)), 1)
-            } else if word.hasPrefix("-s=") {
-                kind = (true, String(word.dropFirst(3)), 1)
-            } else if word.hasPrefix("-s"), !word.hasPrefix("--") {
-                kind = (true, String(word.dropFirst(2)), 1)
+    /// Where one storage flag is: its words, and the bool shorthands before it in a cluster
+    /// (`-D` of `-Ds vfs`), which an edit keeps as a word of their own.
+    struct Span: Sendable, Equatable {
+        var words: Range<Int>
+        var keep: String?
+    }
+
+    /// These words as dockerd 20.10 splits them (`DockerdCommandLine`).
+    func commandLine() throws(DockerdCommandLine.Refusal) -> DockerdCommandLine {
+        try DockerdCommandLine(parsing: words)
+    }
+
+    /// Every storage flag (`-s`, `--storage-driver`, `--storage-opt`, in every spelling pflag
+    /// accepts, clusters such as `-Ds vfs` too), found as dockerd splits the words. The last
+    /// driver wins, as in dockerd. Words dockerd would not start on throw: what they select
+    /// cannot be told.
+    public func storage() throws(DockerdCommandLine.Refusal) -> Storage {
+        var result = Storage()
+        for setting in try commandLine().settings {
+            switch setting.flag.name {
+            case "storage-driver": result.driver = setting.value
+            case "storage-opt": result.options.append(setting.value)
+            default: continue
             }
-            guard let kind else {
-                index += 1
-                continue
-            }
-            let width = min(kind.width, words.count - index)
-            result.spans.append(index..<index + width)
-            if kind.isDriver {
-                result.driver = kind.value
-            } else if let value = kind.value {
-                result.options.append(value)
-            }
-            index += width
+            result.spans.append(Span(words: setting.words, keep: setting.clusterPrefix))
         }
         return result
     }
 
     /// These options with every storage flag removed and `driver`/`options` put in their place
     /// (as `--storage-driver=X` and `--storage-opt=Y`, one word each).
-    public func replacingStorage(driver: String?, options: [String]) -> DockerOptions {
-        let spans = storage.spans
-        let removed = Set(spans.flatMap { Array($0) })
+    public func replacingStorage(driver: String?, options: [String]) throws(DockerdCommandLine.Refusal) -> DockerOptions {
+        let spans = try storage().spans
+        let removed = Set(spans.flatMap { Array($0.words) })
+        let kept = Dictionary(spans.compactMap { span in span.keep.map { (span.words.lowerBound, $0) } }, uniquingKeysWith: { a, _ in a })
         let newTokens = ((driver.map { ["--storage-driver=\($0)"] } ?? []) + options.map { "--storage-opt=\($0)" })
             .map { Token(leading: " ", word: $0) }
         let endOfOptions = tokens.firstIndex(where: { $0.word == "--" }) ?? tokens.count
-        let insertAt = spans.first?.lowerBound ?? endOfOptions
+        let insertAt = spans.first?.words.lowerBound ?? endOfOptions
         var out: [Token] = []
         for (index, token) in tokens.enumerated() {
+            // A cluster's bool shorthands (`-D` of `-Ds vfs`) stay, as a word of their own,
+            // before the new flags: they mean what they meant.
+            if let keep = kept[index] { out.append(Token(leading: token.leading, word: keep)) }
             if index == insertAt {
                 var first = newTokens
-                if !first.isEmpty { first[0].leading = token.leading }
+                if !first.isEmpty, kept[index] == nil { first[0].leading = token.leading }
                 out.append(contentsOf: first)
             }
             if !removed.contains(index) { out.append(token) }

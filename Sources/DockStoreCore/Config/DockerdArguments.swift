@@ -19,6 +19,11 @@ public enum DockerdArguments {
 
     /// The value of `--data-root` (or the old `-g` / `--graph`), the last one winning as in dockerd.
     static func dataRootFlag(_ arguments: [String]) -> String? {
+        if let line = try? DockerdCommandLine(parsing: arguments) {
+            return line.settings.last { $0.flag.name == "data-root" || $0.flag.name == "graph" }?.value
+        }
+        // Words dockerd 20.10 would not start on (a running dockerd of another version):
+        // read word by word as before.
         var found: String? = nil
         var index = 0
         while index < arguments.count {
@@ -54,8 +59,12 @@ public enum DockerdArguments {
         return path
     }
 
-    /// The value of `flag` (`--flag value` or `--flag=value`), the last one winning.
+    /// The value of `flag` (`--flag value` or `--flag=value`), the last one winning; split as
+    /// dockerd 20.10 splits its words (`DockerdCommandLine`) when they are ones it starts on.
     static func flagValue(_ arguments: [String], _ flag: String) -> String? {
+        if let line = try? DockerdCommandLine(parsing: arguments) {
+            return line.last(String(flag.dropFirst(2)))
+        }
         var found: String? = nil
         var index = 0
         while index < arguments.count {

@@ -49,7 +49,8 @@ extension SysconfigFile {
             try replace(markLine.lowerBound..<statement.upperBound, with: original, keepingOthersThan: Self.dockerOptsName)
             return "give back the DOCKER_OPTS line as it was before dockstore changed it: \(ShownBytes.text(original))"
         }
-        let recorded = try recordedAssignment(original).map { DockerOptions($0.value).storage }
+        // A recorded line dockerd would not start on tells no storage flags: as one that does not parse.
+        let recorded = try recordedAssignment(original).flatMap { try? DockerOptions($0.value).storage() }
         try replace(markLine.lowerBound..<(markLine.upperBound + 1), with: [], keepingOthersThan: Self.dockerOptsName)
         let flags = try setDockerStorage(driver: recorded?.driver, options: recorded?.options ?? [], recordingChange: false)
         let what = recorded.map { $0.spans.isEmpty ? "remove the storage flags" : "give back the storage flags the line had before dockstore changed it" }
@@ -73,7 +74,7 @@ extension SysconfigFile {
     /// `now` holds, gives exactly `now`. A recorded line that does not parse (the comment was
     /// edited by hand) is not dockstore's: false.
     private func editedByDockstore(_ original: [UInt8], into now: [UInt8]) throws -> Bool {
-        let storage = dockerStorage
+        let storage = try dockerStorage
         let file: SysconfigFile
         do {
             file = try SysconfigFile(path: path, bytes: original + [UInt8(ascii: "\n")], systemdReadsIt: systemdReadsIt)

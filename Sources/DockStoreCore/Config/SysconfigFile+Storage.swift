@@ -2,9 +2,35 @@
 extension SysconfigFile {
     public static let dockerOptsName = "DOCKER_OPTS"
 
-    /// The storage driver and options `DOCKER_OPTS` selects now.
+    /// The storage driver and options `DOCKER_OPTS` selects now, split as dockerd splits it. A
+    /// line dockerd would not start on is refused, naming the word: dockstore does not guess
+    /// what it selects.
     public var dockerStorage: DockerOptions.Storage {
-        DockerOptions(value(Self.dockerOptsName) ?? "").storage
+        get throws(DockStoreError) {
+            let options = DockerOptions(value(Self.dockerOptsName) ?? "")
+            do {
+                return try options.storage()
+            } catch {
+                throw dockerOptsRefusal(error)
+            }
+        }
+    }
+
+    /// Every flag `DOCKER_OPTS` gives dockerd, split as dockerd splits it; refused as `dockerStorage`.
+    var dockerCommandLine: DockerdCommandLine {
+        get throws(DockStoreError) {
+            do {
+                return try DockerOptions(value(Self.dockerOptsName) ?? "").commandLine()
+            } catch {
+                throw dockerOptsRefusal(error)
+            }
+        }
+    }
+
+    /// "dockerd would not start on this DOCKER_OPTS": the word, why, and what to do.
+    func dockerOptsRefusal(_ refusal: DockerdCommandLine.Refusal) -> DockStoreError {
+        let line = assignment(Self.dockerOptsName).map { " line \($0.line)" } ?? ""
+        return DockStoreError.refused("\(path)\(line): dockerd 20.10 would not start with DOCKER_OPTS: word \(refusal.index + 1) '\(ShownBytes.text(Array(refusal.word.utf8)))': \(refusal.reason); dockstore reads DOCKER_OPTS only as dockerd does: fix that word and run again")
     }
 
     /// Makes DOCKER_OPTS select `driver` (nil: no driver flag at all) with `options`.
@@ -22,7 +48,7 @@ extension SysconfigFile {
             throw DockStoreError.refused("\(path) line \(existing.line): \(Self.dockerOptsName) holds bytes that are not UTF-8 (\(ShownBytes.text(existing.valueBytes))); dockerd and systemd read only UTF-8 there: write the value in UTF-8 and re-run")
         }
         let current = DockerOptions(value(Self.dockerOptsName) ?? "")
-        let storage = current.storage
+        let storage = try dockerStorage
         if assignment(Self.dockerOptsName) != nil, storage.driver == driver, storage.options == options,
            storage.spans.count == (driver == nil ? 0 : 1) + options.count {
             return nil
@@ -30,7 +56,9 @@ extension SysconfigFile {
         // A newline between the words (a quoted value spanning lines) separates them exactly
         // as a space does, for bash's and for systemd's splitting of $DOCKER_OPTS; the
         // rewritten value stays on one line. Other spacing is kept as it was.
-        let rendered = String(current.replacingStorage(driver: driver, options: options).rendered
+        let replaced: DockerOptions
+        do { replaced = try current.replacingStorage(driver: driver, options: options) } catch { throw dockerOptsRefusal(error) }
+        let rendered = String(replaced.rendered
             .map { $0 == "\n" || $0 == "\r\n" ? " " : $0 })
         let before = self
         let mark = bytes.last.map { $0 != UInt8(ascii: "\n") } == true ? Self.addedAfterUnendedLineMark : Self.addedMark
