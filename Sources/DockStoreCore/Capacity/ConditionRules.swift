@@ -18,16 +18,8 @@ enum ConditionRules {
             reasons.append(CapacityReason(state: .critical, figure: "read_only",
                 message: "the btrfs at \(mp) is read-only under a read-write mount: btrfs turns itself read-only after an error it cannot survive; stop Docker, read the cause (dmesg | grep -i btrfs), copy off what you need while it is readable, then unmount and run btrfs check --readonly on its device; a remount will not make it writable"))
         }
-        if let image = c.image {
-            switch image.link {
-            case .present: break
-            case .deleted:
-                reasons.append(CapacityReason(state: .critical, figure: "image_deleted",
-                    message: "the image \(image.path) was deleted while mounted: \(Remedy.copyOut(loop: image.loop, image: image.path, mountpoint: mp))"))
-            case .replaced:
-                reasons.append(CapacityReason(state: .critical, figure: "image_replaced",
-                    message: "the image \(image.path) was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside, then \(Remedy.copyOut(loop: image.loop, image: image.path, mountpoint: mp))"))
-            }
+        if let image = c.image, let verdict = image.verdict(mountpoint: mp) {
+            reasons.append(CapacityReason(state: .critical, figure: image.link == .deleted ? "image_deleted" : "image_replaced", message: verdict))
         }
         if let moved = c.movedImage {
             reasons.append(CapacityReason(state: .critical, figure: "image_moved", message: moved.verdict(mountpoint: mp)))

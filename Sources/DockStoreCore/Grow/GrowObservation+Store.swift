@@ -22,4 +22,21 @@ extension GrowObservation {
         self.init(mountpoint: mountpoint, fstype: "btrfs", uuid: btrfs.uuid, devices: devices)
         reclaimOpen = try store.reclaimOpen.value()
     }
+
+    /// Refuses to grow a store whose image was deleted, replaced or moved away while mounted
+    /// (attack 11 A-13): the loop device runs on a file that is not the image, so there is no
+    /// image to extend and no device to enlarge; grow says what check and provision say (do
+    /// not unmount; copy the data out, or move the image back) instead of calling it a device.
+    /// The reads are check's (`CapacityProbe.hostBacking`, `readMovedImage`); one it cannot
+    /// make leaves the refusal to grow's own reads.
+    static func refuseLostImage(_ store: StoreObservation, mountpoint: String) throws {
+        guard let entry = try store.mount(), entry.fstype == "btrfs", let btrfs = try store.btrfs.value() else { return }
+        var condition = StoreCondition()
+        _ = CapacityProbe.hostBacking(btrfs.reading, sysfs: "/sys", into: &condition)
+        if let image = condition.image, let verdict = image.verdict(mountpoint: mountpoint) {
+            throw DockStoreError.refused("refusing to grow: \(verdict)")
+        }
+        CapacityProbe.readMovedImage(btrfs.reading, configured: store.configuredImage, sysfs: "/sys", into: &condition)
+        if let moved = condition.movedImage { throw moved.refusal(mountpoint: mountpoint) }
+    }
 }
