@@ -129,4 +129,68 @@ struct EleventhAttackMessageIntegrationTests {
         }
         reliability("attack 11 messages: teardown after an interrupted reclaim", cases: 2, runs: 2)
     }
+
+    /// The shell text of the word that starts at `start` in `text`, as the shell would take it:
+    /// quoted parts and backslash escapes kept, ending at an unquoted space or `)`.
+    static func shellWordText(_ text: Substring) -> String {
+        var out = ""
+        var rest = text[...]
+        while let c = rest.first {
+            if c == " " || c == ")" { break }
+            rest = rest.dropFirst()
+            out.append(c)
+            if c == "'" {
+                guard let end = rest.firstIndex(of: "'") else { break }
+                out += rest[..<end] + "'"
+                rest = rest[rest.index(after: end)...]
+            } else if c == "\\", let next = rest.first {
+                out.append(next)
+                rest = rest.dropFirst()
+            }
+        }
+        return out
+    }
+
+    /// bash's words for `command`.
+    func bashWords(_ root: TestRoot, _ command: String) throws -> [String] {
+        let run = try root.run("/bin/bash", ["-c", "printf '%s\\0' \(command)"])
+        #expect(run.status == 0, "\(command): \(run.stderr)")
+        return run.stdout.split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
+    /// B06: a mountpoint with `"`, `\`, `|`, `$` and `'` (provision accepts it): the read-only
+    /// remedy status and check print (`mount -o remount,rw PATH`), pasted into bash, is that
+    /// command on exactly that path, one word.
+    @Test func aRemedysPathPastesIntoBashAsOneWord() throws {
+        try withTestRoot { root in
+            let mountpoint = "/var/lib/do\"ck\\er|x$y'z"
+            let up = try root.dockstore(["provision", "--size", "1G", "--mountpoint", mountpoint])
+            try #require(up.status == 0, "\(up.stdout) \(up.stderr)")
+            let real = root.path + mountpoint
+            let remount = try root.run("/bin/mount", ["-o", "remount,ro", real])
+            try #require(remount.status == 0, "\(remount.stderr)")
+            let expected = ["mount", "-o", "remount,rw", real]
+            let marker = "mount -o remount,rw "
+
+            let status = try root.dockstore(["status", "--mountpoint", mountpoint])
+            let inStatus = try #require(status.stdout.range(of: marker), "\(status.stdout)")
+            let statusWord = Self.shellWordText(status.stdout[inStatus.upperBound...])
+            #expect(statusWord.hasPrefix("'"), "\(statusWord)")
+            #expect(try bashWords(root, marker + statusWord) == expected, "\(statusWord)")
+
+            let check = try root.dockstore(["check", "--mountpoint", mountpoint, "--format", "json"])
+            let object = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8))
+            func strings(_ value: Any) -> [String] {
+                if let text = value as? String { return [text] }
+                if let array = value as? [Any] { return array.flatMap(strings) }
+                if let dictionary = value as? [String: Any] { return dictionary.values.flatMap(strings) }
+                return []
+            }
+            let message = try #require(strings(object).first { $0.contains(marker) }, "\(check.stdout)")
+            let checkWord = Self.shellWordText(message[try #require(message.range(of: marker)).upperBound...])
+            #expect(try bashWords(root, marker + checkWord) == expected, "\(checkWord)")
+            _ = try root.run("/bin/mount", ["-o", "remount,rw", real])
+        }
+        reliability("attack 11 messages: a remedy's path as one shell word", cases: 2, runs: 2)
+    }
 }

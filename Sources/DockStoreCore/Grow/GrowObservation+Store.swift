@@ -13,7 +13,7 @@ extension GrowObservation {
             return
         }
         if let missing = btrfs.members.first(where: \.isMissing) {
-            throw DockStoreError.refused("device \(missing.devid) of the btrfs at \(mountpoint) is missing (mounted degraded): grow resizes the store's devices and cannot while one is gone; nothing was changed: attach it again and remount, or replace it (btrfs replace start \(missing.devid) NEWDEVICE \(mountpoint)), then grow")
+            throw DockStoreError.refused("device \(missing.devid) of the btrfs at \(mountpoint) is missing (mounted degraded): grow resizes the store's devices and cannot while one is gone; nothing was changed: attach it again and remount, or replace it (btrfs replace start \(missing.devid) NEWDEVICE \(mountpoint.shellWord)), then grow")
         }
         let devices = try btrfs.members.map { member in
             Device(devid: member.devid, path: member.path, btrfsSize: member.size, blockSize: try blockSize(member),
