@@ -7,27 +7,19 @@ enum ConditionRules {
         var reasons: [CapacityReason] = []
         for devid in c.missingDevices {
             reasons.append(CapacityReason(state: .critical, figure: "device_missing",
-                message: "device \(devid) of the btrfs at \(mp) is missing (mounted degraded): chunks on it have no second copy and new writes may fail; attach the device again and remount, or replace it (btrfs replace start \(devid) NEWDEVICE \(mp))"))
+                message: "device \(devid) of the btrfs at \(mp) is missing (mounted degraded): chunks on it have no second copy and new writes may fail; attach the device again and remount, or replace it (btrfs replace start \(devid) NEWDEVICE \(mp.shellWord))"))
         }
         switch c.readOnly {
         case .no: break
         case .byOption:
             reasons.append(CapacityReason(state: .critical, figure: "read_only",
-                message: "\(mp) is mounted read-only (mount option ro): Docker cannot write; if that was not intended, mount -o remount,rw \(mp) (and take ro out of its fstab line if it is there)"))
+                message: "\(mp) is mounted read-only (mount option ro): Docker cannot write; if that was not intended, mount -o remount,rw \(mp.shellWord) (and take ro out of its fstab line if it is there)"))
         case .forced:
             reasons.append(CapacityReason(state: .critical, figure: "read_only",
                 message: "the btrfs at \(mp) is read-only under a read-write mount: btrfs turns itself read-only after an error it cannot survive; stop Docker, read the cause (dmesg | grep -i btrfs), copy off what you need while it is readable, then unmount and run btrfs check --readonly on its device; a remount will not make it writable"))
         }
-        if let image = c.image {
-            switch image.link {
-            case .present: break
-            case .deleted:
-                reasons.append(CapacityReason(state: .critical, figure: "image_deleted",
-                    message: "the image \(image.path) was deleted while mounted: \(Remedy.copyOut(loop: image.loop, image: image.path, mountpoint: mp))"))
-            case .replaced:
-                reasons.append(CapacityReason(state: .critical, figure: "image_replaced",
-                    message: "the image \(image.path) was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside, then \(Remedy.copyOut(loop: image.loop, image: image.path, mountpoint: mp))"))
-            }
+        if let image = c.image, let verdict = image.verdict(mountpoint: mp) {
+            reasons.append(CapacityReason(state: .critical, figure: image.link == .deleted ? "image_deleted" : "image_replaced", message: verdict))
         }
         if let host = c.hostReadOnly, let image = c.image {
             reasons.append(CapacityReason(state: .critical, figure: "host_read_only", message: host.verdict(image: image.path, mountpoint: mp)))
@@ -60,8 +52,8 @@ enum ConditionRules {
                 ? (paused ? "it is an interrupted reclaim's: \(Remedy.reclaim(f)) cancels it, finishes and gives back the room it lent"
                           : "a reclaim holds room lent: let it finish, or if it was interrupted \(Remedy.reclaim(f)) cancels the balance and gives the room back")
                 : paused
-                ? "resume it (btrfs balance resume \(mp)) or cancel it (btrfs balance cancel \(mp))"
-                : "let it finish (btrfs balance status \(mp); btrfs device usage \(mp)); dockstore grow and migrate-ebs cannot start before it ends"
+                ? "resume it (btrfs balance resume \(mp.shellWord)) or cancel it (btrfs balance cancel \(mp.shellWord))"
+                : "let it finish (btrfs balance status \(mp.shellWord); btrfs device usage \(mp.shellWord)); dockstore grow and migrate-ebs cannot start before it ends"
             reasons.append(CapacityReason(state: .warning, figure: "exclusive_operation",
                 message: "\(what) on \(mp): the figures move while it runs and no other device operation can start; \(todo)"))
         }
@@ -84,7 +76,7 @@ enum DeviceErrorRules {
             let counts = nonZero.map { "\($0)=\(device.errors[$0] ?? 0)" }.joinedText(" ")
             let name = device.isMissing ? "missing device" : "device \(device.path)"
             let what = "\(name) (devid \(device.devid)) of \(f.mountpoint) has \(counts)"
-            let todo = "check the disk (dmesg; btrfs device stats \(f.mountpoint)) and run btrfs scrub start \(f.mountpoint)"
+            let todo = "check the disk (dmesg; btrfs device stats \(f.mountpoint.shellWord)) and run btrfs scrub start \(f.mountpoint.shellWord)"
             switch f.condition.errorBaseline {
             case .notNeeded, .recorded:
                 let before: DeviceErrorCounters
@@ -99,7 +91,7 @@ enum DeviceErrorRules {
                 }
                 if rose.isEmpty {
                     reasons.append(CapacityReason(state: .warning, figure: "device_errors",
-                        message: "\(what), none new since the last check: \(todo); once the cause is fixed, reset them (btrfs device stats -z \(f.mountpoint))"))
+                        message: "\(what), none new since the last check: \(todo); once the cause is fixed, reset them (btrfs device stats -z \(f.mountpoint.shellWord))"))
                 } else {
                     reasons.append(CapacityReason(state: .critical, figure: "device_errors",
                         message: "\(what), \(rose.joinedText(", ")) rising: \(todo)"))

@@ -48,11 +48,11 @@ enum Remedy {
     /// `--root R --mountpoint M`, and for an image store `--image I` where the command takes it.
     static func scope(_ f: CapacityFigures, image: Bool = false) -> String {
         let root = f.remedyContext?.root ?? "/"
-        guard let mountpoint = hostPath(f.mountpoint, f) else { return "--mountpoint \(f.mountpoint)" }
-        var words = root == "/" ? [] : ["--root \(root)"]
-        words.append("--mountpoint \(mountpoint)")
+        guard let mountpoint = hostPath(f.mountpoint, f) else { return "--mountpoint \(f.mountpoint.shellWord)" }
+        var words = root == "/" ? [] : ["--root \(root.shellWord)"]
+        words.append("--mountpoint \(mountpoint.shellWord)")
         if image, kind(f) == .image, let path = f.host?.image, let inside = hostPath(path, f) {
-            words.append("--image \(inside)")
+            words.append("--image \(inside.shellWord)")
         }
         return words.joined(separator: " ")
     }
@@ -96,7 +96,7 @@ enum Remedy {
                 ? "finish the migration (dockstore migrate-ebs \(scope(f, image: true))), then grow the store"
                 : nil
         case .other(let type):
-            return type == "xfs" ? "grow it (xfs_growfs \(f.mountpoint))" : "grow it with its own tools (resize2fs for ext4)"
+            return type == "xfs" ? "grow it (xfs_growfs \(f.mountpoint.shellWord))" : "grow it with its own tools (resize2fs for ext4)"
         }
     }
 
@@ -133,6 +133,6 @@ enum Remedy {
 
     /// How to save a store whose image file is gone while its loop device still holds it.
     static func copyOut(loop: String, image: String, mountpoint: String) -> String {
-        "do not unmount, detach \(loop) or reboot: the data lives only in \(loop) now; stop Docker (systemctl stop docker), freeze the store (fsfreeze -f \(mountpoint)), copy it out (dd if=\(loop) of=\(image).recovered bs=1M conv=sparse), thaw it (fsfreeze -u \(mountpoint)), and put the copy at \(image) before the next boot"
+        "do not unmount, detach \(loop) or reboot: the data lives only in \(loop) now; stop Docker (systemctl stop docker), freeze the store (fsfreeze -f \(mountpoint.shellWord)), copy it out (dd if=\(loop) of=\((image + ".recovered").shellWord) bs=1M conv=sparse), thaw it (fsfreeze -u \(mountpoint.shellWord)), and put the copy at \(image) before the next boot"
     }
 }

@@ -33,6 +33,19 @@ public struct StoreCondition: Sendable, Equatable, Codable {
             self.loop = loop
             self.link = link
         }
+
+        /// check's CRITICAL message for an image deleted or replaced while mounted, which grow
+        /// also refuses with; nil while the file is there.
+        public func verdict(mountpoint mp: String) -> String? {
+            switch link {
+            case .present:
+                return nil
+            case .deleted:
+                return "the image \(path) was deleted while mounted: \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
+            case .replaced:
+                return "the image \(path) was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside, then \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
+            }
+        }
     }
 
     public var readOnly: ReadOnly = .no

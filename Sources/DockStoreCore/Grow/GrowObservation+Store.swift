@@ -13,7 +13,7 @@ extension GrowObservation {
             return
         }
         if let missing = btrfs.members.first(where: \.isMissing) {
-            throw DockStoreError.refused("device \(missing.devid) of the btrfs at \(mountpoint) is missing (mounted degraded): grow resizes the store's devices and cannot while one is gone; nothing was changed: attach it again and remount, or replace it (btrfs replace start \(missing.devid) NEWDEVICE \(mountpoint)), then grow")
+            throw DockStoreError.refused("device \(missing.devid) of the btrfs at \(mountpoint) is missing (mounted degraded): grow resizes the store's devices and cannot while one is gone; nothing was changed: attach it again and remount, or replace it (btrfs replace start \(missing.devid) NEWDEVICE \(mountpoint.shellWord)), then grow")
         }
         let devices = try btrfs.members.map { member in
             Device(devid: member.devid, path: member.path, btrfsSize: member.size, blockSize: try blockSize(member),
@@ -26,5 +26,22 @@ extension GrowObservation {
         let discards = entry.options.split(separator: ",").contains { $0 == "discard" || $0.hasPrefix("discard=") }
         let images = devices.compactMap(\.image)
         thick = !discards && !images.isEmpty && images.allSatisfy { $0.allocatedBytes >= $0.apparentBytes }
+    }
+
+    /// Refuses to grow a store whose image was deleted, replaced or moved away while mounted
+    /// (attack 11 A-13): the loop device runs on a file that is not the image, so there is no
+    /// image to extend and no device to enlarge; grow says what check and provision say (do
+    /// not unmount; copy the data out, or move the image back) instead of calling it a device.
+    /// The reads are check's (`CapacityProbe.hostBacking`, `readMovedImage`); one it cannot
+    /// make leaves the refusal to grow's own reads.
+    static func refuseLostImage(_ store: StoreObservation, mountpoint: String) throws {
+        guard let entry = try store.mount(), entry.fstype == "btrfs", let btrfs = try store.btrfs.value() else { return }
+        var condition = StoreCondition()
+        _ = CapacityProbe.hostBacking(btrfs.reading, sysfs: "/sys", into: &condition)
+        if let image = condition.image, let verdict = image.verdict(mountpoint: mountpoint) {
+            throw DockStoreError.refused("refusing to grow: \(verdict)")
+        }
+        CapacityProbe.readMovedImage(btrfs.reading, configured: store.configuredImage, sysfs: "/sys", into: &condition)
+        if let moved = condition.movedImage { throw moved.refusal(mountpoint: mountpoint) }
     }
 }

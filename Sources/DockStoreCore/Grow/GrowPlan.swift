@@ -77,7 +77,7 @@ public enum GrowStep: AppliedStep, Equatable {
 public enum GrowPlanner {
     public static func plan(_ observed: GrowObservation, to target: UInt64?, allowOvercommit: Bool) throws -> (steps: [GrowStep], warnings: [String]) {
         guard observed.fstype == "btrfs" else {
-            let tool = observed.fstype == "xfs" ? "xfs_growfs \(observed.mountpoint)" : "resize2fs on its device"
+            let tool = observed.fstype == "xfs" ? "xfs_growfs \(observed.mountpoint.shellWord)" : "resize2fs on its device"
             throw DockStoreError.refused("\(observed.mountpoint) is \(observed.fstype), not btrfs; grow it with \(tool)")
         }
         if observed.reclaimOpen {

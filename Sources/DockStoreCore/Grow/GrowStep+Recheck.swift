@@ -38,7 +38,7 @@ extension GrowStep {
             throw DockStoreError.refused("refusing to resize at \(mountpoint): no btrfs is mounted there now (it was \(planned) when dockstore looked); nothing was resized")
         }
         guard found.lowercased() == planned.lowercased() else {
-            throw DockStoreError.refused("refusing to resize at \(mountpoint): btrfs \(found) is mounted there now, not \(planned), which dockstore looked at; nothing was resized: look with findmnt \(mountpoint) and re-run")
+            throw DockStoreError.refused("refusing to resize at \(mountpoint): btrfs \(found) is mounted there now, not \(planned), which dockstore looked at; nothing was resized: look with findmnt \(mountpoint.shellWord) and re-run")
         }
     }
 }

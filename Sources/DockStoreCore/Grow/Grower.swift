@@ -5,15 +5,26 @@ public struct Grower: Sendable {
     public let mountpoint: String
     /// /etc/sysconfig/dockstore as this run read it, or why it was not (`StorePaths.mountpoint`).
     public let settings: StoreFact<ProvisionSettings>
+    /// The mountpoint as the user gave it (inside --root), where fstab's line or the settings
+    /// name the image the store is configured with (`ConfiguredImage`); nil: not compared.
+    public let given: HostPath?
 
-    public init(host: Host, mountpoint: String, settings: StoreFact<ProvisionSettings>) {
+    public init(host: Host, mountpoint: String, settings: StoreFact<ProvisionSettings>, given: HostPath? = nil) {
         self.host = host
         self.mountpoint = mountpoint
         self.settings = settings
+        self.given = given
     }
 
     public func observe() throws -> GrowObservation {
-        let store = StoreObserver(host: host, imagePath: nil, mountpointPath: mountpoint, sysfs: "/sys", settings: settings).observe([.mount, .files])
+        var store = StoreObserver(host: host, imagePath: nil, mountpointPath: mountpoint, sysfs: "/sys", settings: settings).observe([.mount, .files])
+        if let given {
+            let (host, fstab, settings) = (host, store.fstab, settings)
+            store.configuredImage = .reading {
+                try ConfiguredImage.find(host: host, mountpoint: given, fstab: try fstab.value(), settings: settings)
+            }
+        }
+        try GrowObservation.refuseLostImage(store, mountpoint: mountpoint)
         var observed = try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDevice(path: $0.path, lock: false).size() },
                                            backing: { member, uuid in
             CapacityProbe.hostBacking(BtrfsReading(uuid: uuid, spaces: [], devices: [member]), sysfs: "/sys")

@@ -12,10 +12,10 @@ enum MaintenanceRules {
             let found = "the last scrub of \(mp) (started \(UTCTime.format(scrub.started))) found \(scrub.errors) error(s), \(scrub.corrected) corrected, \(scrub.uncorrectable) uncorrectable"
             if scrub.uncorrectable > 0 {
                 reasons.append(CapacityReason(state: .critical, figure: "scrub_errors",
-                    message: "\(found): files in the damaged blocks read as I/O errors; see which (dmesg | grep -i 'checksum error'), check the disk (btrfs device stats \(mp)), restore or re-pull what they held, then scrub again (btrfs scrub start \(mp))"))
+                    message: "\(found): files in the damaged blocks read as I/O errors; see which (dmesg | grep -i 'checksum error'), check the disk (btrfs device stats \(mp.shellWord)), restore or re-pull what they held, then scrub again (btrfs scrub start \(mp.shellWord))"))
             } else {
                 reasons.append(CapacityReason(state: .warning, figure: "scrub_errors",
-                    message: "\(found): btrfs repaired them from a good copy, but the disk returned bad data; check it (dmesg; btrfs device stats \(mp)) and scrub again (btrfs scrub start \(mp))"))
+                    message: "\(found): btrfs repaired them from a good copy, but the disk returned bad data; check it (dmesg; btrfs device stats \(mp.shellWord)) and scrub again (btrfs scrub start \(mp.shellWord))"))
             }
         }
         if let reclaim = m.lastReclaim, reclaim.outcome == .failed {

@@ -142,7 +142,7 @@ public enum ProvisionPlanner {
             return false
         case .nonEmptyFolder(let names):
             let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
-            throw DockStoreError.refused("\(mountpointPath) is not a mount point but holds files (\(shown)): mounting the store there would hide Docker's existing data; stop Docker and move them aside (mv \(mountpointPath) \(mountpointPath).old), then re-run")
+            throw DockStoreError.refused("\(mountpointPath) is not a mount point but holds files (\(shown)): mounting the store there would hide Docker's existing data; stop Docker and move them aside (mv \(mountpointPath.shellWord) \((mountpointPath + ".old").shellWord)), then re-run")
         case .mounted(let entry, let ofImage, let ofDevice):
             if let device = request.device {
                 if ofDevice { return true }
@@ -154,8 +154,8 @@ public enum ProvisionPlanner {
             if observed.mountedImageDeleted {
                 // Replaced: another file has the name since, which the next mount would use.
                 var replaced = ""
-                if case .file = observed.image { replaced = " and another file now has its name (move that file aside first: mv \(host.real(request.image)) \(host.real(request.image)).aside)" }
-                throw DockStoreError.refused("\(host.real(request.image)) was deleted while mounted\(replaced): \(entry.source) at \(mountpointPath) keeps its data only until it is unmounted: do not unmount it or reboot; stop Docker, freeze it (fsfreeze -f \(mountpointPath)), copy it out (cp --sparse=always \(entry.source) \(host.real(request.image)).recovered), thaw it (fsfreeze -u \(mountpointPath)); only then unmount, move the copy to \(host.real(request.image)) and re-run provision")
+                if case .file = observed.image { replaced = " and another file now has its name (move that file aside first: mv \(host.real(request.image).shellWord) \((host.real(request.image) + ".aside").shellWord))" }
+                throw DockStoreError.refused("\(host.real(request.image)) was deleted while mounted\(replaced): \(entry.source) at \(mountpointPath) keeps its data only until it is unmounted: do not unmount it or reboot; stop Docker, freeze it (fsfreeze -f \(mountpointPath.shellWord)), copy it out (cp --sparse=always \(entry.source.shellWord) \((host.real(request.image) + ".recovered").shellWord)), thaw it (fsfreeze -u \(mountpointPath.shellWord)); only then unmount, move the copy to \(host.real(request.image)) and re-run provision")
             }
             // Unmounting would make the next mount use what now has the image's name (A-7, B05).
             if let moved = observed.mountedImageMoved { throw moved.refusal(mountpoint: mountpointPath) }
@@ -168,7 +168,7 @@ public enum ProvisionPlanner {
 
     /// A store mounted read-only: provision's warning at every boot and one of status's problems.
     public static func readOnlyStore(_ mountpoint: String) -> String {
-        "the store at \(mountpoint) is mounted read-only: dockerd cannot write a layer or a container there, and provision does not remount it; remount it read-write (mount -o remount,rw \(mountpoint)), or find why the kernel made it read-only (dmesg) if no one asked for it"
+        "the store at \(mountpoint) is mounted read-only: dockerd cannot write a layer or a container there, and provision does not remount it; remount it read-write (mount -o remount,rw \(mountpoint.shellWord)), or find why the kernel made it read-only (dmesg) if no one asked for it"
     }
 
     /// Refuses to mount the image when doing so could make a second, independent instance

@@ -30,7 +30,7 @@ public struct SecondImageLoop: Sendable, Equatable {
         let place = mountedAt.isEmpty
             ? "mounted where this mount namespace does not show (find it: grep \(loop) /proc/*/mountinfo)"
             : "mounted at \(mountedAt.joined(separator: ", "))"
-        let unmount = mountedAt.isEmpty ? "unmount it there" : mountedAt.map { "umount \($0)" }.joined(separator: "; ")
+        let unmount = mountedAt.isEmpty ? "unmount it there" : mountedAt.map { "umount \($0.shellWord)" }.joined(separator: "; ")
         return DockStoreError.refused("\(image) is also attached to \(named), \(place): a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; stop what writes there, \(unmount) and losetup -d \(loop), then re-run; nothing was changed")
     }
 

@@ -62,6 +62,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     /// An open reclaim journal: the room it lent the store, since when, and that
     /// `dockstore reclaim` gives it back.
     public var reclaim: String?
+    /// A killed `teardown --wipe-device` left the store half taken down (`InterruptedTeardown`):
+    /// its problem is the only one, and teardown, not provision, finishes it.
+    public var teardownInterrupted = false
 
     public var inPlace: Bool { problems.isEmpty }
 
@@ -124,6 +127,19 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                                  mountpoint: host.realFollowing(request.mountpoint), mounted: false,
                                  fstab: Self.notChecked, dropIn: Self.notChecked, dockerOpts: Self.notChecked,
                                  problems: [], warnings: [])
+        // A killed teardown --wipe-device: the same teardown finishes it, provision does not.
+        let interrupted: String?
+        do {
+            interrupted = try InterruptedTeardown.problem(store: store, mountpoint: request.mountpoint, host: host)
+        } catch let error as DockStoreError {
+            interrupted = nil
+            status.unreadable.append("whether a teardown was interrupted: \(error.message)")
+        }
+        if let interrupted {
+            status.teardownInterrupted = true
+            status.problems.append(interrupted)
+            return status
+        }
         let observed: ProvisionObservation
         do {
             observed = try ProvisionObserver(host: host).observe(request, store: store)
@@ -310,7 +326,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         if problems.isEmpty {
             row("state:", "in place")
         } else {
-            row("state:", "\(problems.count) problem(s); 'dockstore provision' fixes what it can:")
+            row("state:", teardownInterrupted ? "\(problems.count) problem(s); 'dockstore teardown --wipe-device' finishes it:"
+                : "\(problems.count) problem(s); 'dockstore provision' fixes what it can:")
             for problem in problems { lines.append("  - \(problem)") }
         }
         return lines.joined(separator: "\n")

@@ -89,10 +89,10 @@ public struct MovedImage: Sendable, Equatable, Codable {
 
     /// Put the image back under its name before anything unmounts it.
     var putBack: String {
-        let back = "mv \(now) \(image)"
+        let back = "mv \(now.shellWord) \(image.shellWord)"
         switch atImagePath {
         case .nothing: return "move it back before unmounting: \(back)"
-        case .copy, .otherFile: return "move that file aside (mv \(image) \(image).aside), then move the image back before unmounting: \(back)"
+        case .copy, .otherFile: return "move that file aside (mv \(image.shellWord) \((image + ".aside").shellWord)), then move the image back before unmounting: \(back)"
         }
     }
 

@@ -28,6 +28,8 @@ public struct TeardownObservation: Sendable, Equatable {
     /// /var/lib/dockstore/reclaim.json exists: a reclaim run lent the store room (a grown
     /// image or a temporary member) and has not given it back.
     public var reclaimOpen: Bool
+    /// With a reclaim journal open: whether its run lent the store room (`ReclaimJournal.roomLent`).
+    public var reclaimRoomLent = true
     /// The image file teardown looked at (inside --root, no link followed): delete-image
     /// removes only that file, never another one put at its name since. Read by
     /// `Teardowner.observe` after the store observation; nil when there is no image.

@@ -194,7 +194,7 @@ public enum TeardownPlanner {
             throw DockStoreError.refused("\(host.real(HostPaths.fstab)) line \(bad.index + 1) names \(bad.name) but is not a valid fstab line (\(bad.reason)); nothing was changed: fix that line (an appended line glued onto dockstore's goes on a line of its own) and re-run teardown")
         }
         if o.reclaimOpen {
-            throw DockStoreError.refused("a dockstore reclaim run lent the store temporary room and has not given it back (\(host.real(ReclaimJournal.path))); run dockstore reclaim to finish it, then tear down")
+            throw ReclaimJournal.openRefusal(lent: o.reclaimRoomLent, host: host, then: "tear down")
         }
         // Mounted from the image it may span the image and the device; mounted from the device
         // (a move killed after the kernel's replace) fstab still names the image, which holds no

@@ -70,7 +70,7 @@ extension TeardownStep {
         let matches = identity.uuid.map { $0 == found.uuid } ?? (mounts.mount(at: shown)?.device == identity.device)
         guard matches else {
             let what = found.uuid == nil ? "a filesystem that is not btrfs" : found.description
-            throw DockStoreError.refused("refusing to unmount \(shown): \(what) is mounted there now, not \(identity), which this run planned to unmount (it was mounted there since); nothing was unmounted: look with findmnt \(shown) and re-run")
+            throw DockStoreError.refused("refusing to unmount \(shown): \(what) is mounted there now, not \(identity), which this run planned to unmount (it was mounted there since); nothing was unmounted: look with findmnt \(shown.shellWord) and re-run")
         }
     }
 

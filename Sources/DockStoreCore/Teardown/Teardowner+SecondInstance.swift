@@ -41,7 +41,7 @@ extension Teardowner {
         let place = targets.isEmpty
             ? "mounted where this mount namespace does not show (find it: grep \(loop) /proc/*/mountinfo)"
             : "mounted at \(targets.joined(separator: ", "))"
-        let unmount = targets.isEmpty ? "unmount it there" : targets.map { "umount \($0)" }.joined(separator: ", ")
+        let unmount = targets.isEmpty ? "unmount it there" : targets.map { "umount \($0.shellWord)" }.joined(separator: ", ")
         return DockStoreError.refused("refusing: \(what) is \(place): a second btrfs instance of the store at \(mountpoint), which teardown would leave mounted; nothing was changed: stop what writes there, \(unmount), losetup -d \(loop), then re-run")
     }
 }
@@ -54,7 +54,7 @@ extension TeardownStep {
         guard let stacked = try LoopDevice.stacked(over: [path]).first(where: \.mounted) else { return }
         let targets = try MountTable.read().entries.filter { $0.source == stacked.loop }.map(\.target)
         let place = targets.isEmpty ? "mounted where this mount namespace does not show (grep \(stacked.loop) /proc/*/mountinfo)" : "mounted at \(targets.joined(separator: ", "))"
-        let unmount = targets.isEmpty ? "unmount it there" : targets.map { "umount \($0)" }.joined(separator: ", ")
+        let unmount = targets.isEmpty ? "unmount it there" : targets.map { "umount \($0.shellWord)" }.joined(separator: ", ")
         throw DockStoreError.refused("refusing to wipe \(path): \(stacked.loop) (\(stacked.relation(to: stacked.over == path ? "it" : stacked.over))) is \(place), a second instance of its filesystem; nothing was wiped, and fstab still names it: \(unmount), losetup -d \(stacked.loop), then re-run teardown --wipe-device")
     }
 }
@@ -79,7 +79,7 @@ extension TeardownStep {
             let place = holder.targets.isEmpty ? "mounted where this mount namespace does not show" : "mounted at \(holder.targets.joined(separator: ", "))"
             return "\(holder.loop)\(holder.over) is \(place)"
         }.joined(separator: "; ")
-        let unmount = mounted.flatMap { $0.targets.isEmpty ? ["unmount \($0.loop)"] : $0.targets.map { "umount \($0)" } }
+        let unmount = mounted.flatMap { $0.targets.isEmpty ? ["unmount \($0.loop)"] : $0.targets.map { "umount \($0.shellWord)" } }
         let detach = (mounted.map(\.loop).reversed() + [loop]).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         return DockStoreError.refused("\(path) is attached to \(loop); \(places); not deleting it: \(unmount.joined(separator: ", ")), \(detach.map { "losetup -d \($0)" }.joined(separator: ", ")), then re-run")
     }

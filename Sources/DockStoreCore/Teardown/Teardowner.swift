@@ -42,12 +42,18 @@ public struct Teardowner: Sendable {
             // Only --delete-image needs it (`TeardownPlanner.notStoreImage`): no probe otherwise.
             if request.deleteImage { o.imageContent = BlockProbe.probe(host.real(request.image)) }
         }
+        if o.reclaimOpen, let journal = try ReclaimJournal.read(host: host) { o.reclaimRoomLent = try journal.roomLent(host: host) }
         o.imageLeftovers = try ImageLeftover.observe(host: host, image: request.image)
         o.formatRecord = try FormatRecordLeftover.observe(host: host)
         o.provisionUnitEnabled = try host.provisionUnitEnabled()
         let mounts = try store.mounts.value()
         let target = store.mountpoint
         try Self.refuseStackedMounts(mounts, at: target)
+        // The image renamed away while mounted: unmounting would leave the next boot mounting
+        // whatever has the image's name; teardown says what check and provision say.
+        if o.mounted != nil, let moved = try MovedImage.find(store, host: host, image: request.image, mountpoint: request.mountpoint) {
+            throw moved.refusal(mountpoint: target)
+        }
         if o.storeUUID == nil, let bytes = o.fstab,
            let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID=") {
             let named = String(line.source.dropFirst(5))

@@ -31,7 +31,7 @@ extension Dockstore {
             // A link at the mountpoint is read inside --root, never out to the host's folder.
             let target = host.realFollowing(given)
             let size = try to.map { try ByteSize.parse($0, what: "--to") }
-            let grower = Grower(host: host, mountpoint: target, settings: settings)
+            let grower = Grower(host: host, mountpoint: target, settings: settings, given: given)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
             let (lock, sweep, (steps, warnings)) = try change.planned(host, "grow resizes the store", changes: { !$0.0.isEmpty }) {
                 try GrowPlanner.plan(try grower.observe(), to: size, allowOvercommit: allowOvercommit)
