@@ -17,6 +17,14 @@ public struct MigrationObservation: Sendable, Equatable {
     /// a temporary member) it has not given back. A migration does not start then: the
     /// give-back would shrink whatever device the store is on by the lent room.
     public var reclaimOpen = false
+    /// The store on the device(s) other than the image's is damaged or cannot be judged
+    /// (`MovedStoreDamage`); nil when sound. A move with a journal open, or off the image, stops.
+    public var damage: MovedStoreDamage?
+    /// A target that is a loop device: the file behind it and its host filesystem's free space
+    /// (the move writes the store's chunks into that file); nil for any other device.
+    public var targetBacking: HostBacking?
+    /// Why the file behind a loop-device target could not be looked at: cannot tell refuses.
+    public var targetBackingUnreadable: String?
     /// The target device; nil when it already is a member of the filesystem.
     public var target: DeviceObservation?
     /// The target's devid when it is already a member (a re-run after a crash).

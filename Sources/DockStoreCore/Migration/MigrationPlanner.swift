@@ -152,6 +152,11 @@ public enum MigrationPlanner {
                 throw DockStoreError.refused("the open migration is onto \(journal.deviceLabel), not \(o.targetPath); finish it with: dockstore migrate-ebs \(journal.volumeID ?? journal.device), or undo it with --abort")
             }
         }
+        // Once the move began (a journal, or the store off the image), a damaged copy on the
+        // device stops it: nothing that lets go of the image is planned (A4).
+        if let damage = o.damage, o.journalExists || o.loopMember == nil || o.targetDevid != nil {
+            throw DockStoreError.refused("refusing: " + damage.verdict(mountpoint: o.mountpoint, image: host.real(imageHostPath)))
+        }
         let method = chooseMethod(o, forced: forced).method
         var steps: [MigrationStep] = []
         if method == .replace {
@@ -229,5 +234,19 @@ public enum MigrationPlanner {
         if target.size < need {
             throw DockStoreError.refused("refusing: \(target.device.label) is \(ByteSize.format(target.size)), but the store has \(ByteSize.format(o.loopMember?.used ?? 0)) allocated and needs \(ByteSize.format(need)) with room for \(headroom == nil ? "two metadata chunks" : "a metadata chunk"); attach a larger volume")
         }
+        try checkTargetBacking(o, writes: need)
+    }
+
+    /// A loop-device target over a file: its host filesystem must have room for the bytes the
+    /// move writes into it beyond what the file has allocated already (a thick file needs none).
+    /// A file that cannot be looked at cannot tell, and refuses.
+    static func checkTargetBacking(_ o: MigrationObservation, writes need: UInt64) throws {
+        if let why = o.targetBackingUnreadable {
+            throw DockStoreError.refused("refusing: \(o.targetPath) is a loop device, and whether the filesystem under its file has room for the move cannot be told (\(why)); nothing was changed")
+        }
+        guard let file = o.targetBacking else { return }
+        let beyond = need > file.allocatedBytes ? need - file.allocatedBytes : 0
+        guard beyond > file.hostAvailableBytes else { return }
+        throw DockStoreError.refused("refusing: \(o.targetPath) is a loop device over \(file.image), whose filesystem (\(AtomicFile.parentFolder(of: file.image))) has \(ByteSize.format(file.hostAvailableBytes)) free, but the move writes \(ByteSize.format(beyond)) into it beyond the \(ByteSize.format(file.allocatedBytes)) it has allocated: its writes would fail and the copy be damaged; free space there, preallocate the file (fallocate), or give a device with room")
     }
 }

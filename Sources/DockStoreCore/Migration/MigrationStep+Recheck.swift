@@ -3,13 +3,17 @@
 /// the store (its filesystem UUID), a member the step moves, shrinks or removes is still the
 /// planned device (its device UUID), a device the step adds or replaces onto is still blank
 /// (or this store's recorded replace target) and unused, and the loop device and the image the step lets go of are no longer part of
-/// the store. A step whose work is found done passes, and its action skips.
+/// the store. A step whose work is found done passes, and its action skips. The steps that let
+/// go of the image (resize, fstab, detach, delete) stop on a damaged copy (`MovedStoreDamage`).
 extension MigrationStep {
     public func recheck(_ migrator: Migrator) throws {
         let mountpoint = migrator.storePath
         switch self {
-        case .begin, .cancelReplace, .writeFstab, .finish:
+        case .begin, .cancelReplace, .finish:
             return
+        case .writeFstab:
+            // The fstab switch is the point of no return: never onto a damaged copy (A4).
+            try migrator.requireSoundCopy()
         case .shrink(let devid, let path, _, _, let deviceUUID, let store),
              .growImage(let devid, let path, let deviceUUID, let store),
              .removeLoop(let devid, let path, _, let deviceUUID, let store),
@@ -51,17 +55,20 @@ extension MigrationStep {
             guard try migrator.isMember(path, of: reading) else {
                 throw DockStoreError.refused("refusing: \(path) is not part of the btrfs at \(mountpoint); nothing was resized: re-run migrate-ebs")
             }
+            try migrator.requireSoundCopy()
         case .detachLoop(let path, let store):
             // A loop name is no identity: once the store let go of the image's loop device the
             // kernel clears it (autoclear) and any program may take the name. Only a loop device
             // that still reads the image is detached, and never while it is part of the store.
             guard let loop = try LoopDevice.status(path), try migrator.backsImage(loop) else { return }
+            try migrator.requireSoundCopy()
             let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
             try StoreMemberRecheck.check(reading, store: store, path: path, mountpoint: mountpoint)
             if try migrator.isMember(path, of: reading) {
                 throw DockStoreError.refused("refusing: \(path) is part of the store at \(mountpoint) again; nothing was detached: re-run migrate-ebs to move it off")
             }
         case .deleteImage:
+            try migrator.requireSoundCopy()
             try RetiredImage(host: migrator.host, image: migrator.image).checkRetirable()
         }
     }

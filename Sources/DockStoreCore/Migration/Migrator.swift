@@ -67,6 +67,8 @@ public struct Migrator: Sendable {
                 o.orphanedLoopMember = member
             }
         }
+        let loopDevid = o.loopMember?.devid
+        o.damage = try MovedStoreDamage.read(reading, mountpoint: target, isImage: { $0.devid == loopDevid })
         o.exclusiveOperation = try Self.exclusiveOperation(uuid: reading.uuid, sysfs: "/sys")
         do {
             o.replace = try BtrfsDeviceReplace.status(at: target)
@@ -82,6 +84,7 @@ public struct Migrator: Sendable {
         if let loop = o.loopMember { o.loopDeviceSize = try BlockDevice(path: loop.path, lock: false).size() }
         if o.targetDevid == nil && !o.targetIsReplaceTarget {
             o.target = try DeviceInspector(sysfs: SysfsBlock(), host: host, asksKernel: true).observe(device, mounts: mounts)
+            (o.targetBacking, o.targetBackingUnreadable) = Self.loopBacking(device.path)
         }
         if o.target != nil, !o.replaceOngoing {
             o.targetIsStaleReplaceTarget = try isStaleReplaceTarget(device.path, uuid: reading.uuid)
@@ -144,7 +147,14 @@ public struct Migrator: Sendable {
                 guard let member = try reading.devices.first(where: { try FileStatus.following($0.path)?.rdev == node?.rdev }) else {
                     throw DockStoreError.refused("refusing: \(path) is not part of the btrfs at \(target); nothing was resized: re-run migrate-ebs")
                 }
-                try BtrfsFilesystem.resize(member.devid, to: nil, at: target)
+                do {
+                    try BtrfsFilesystem.resize(member.devid, to: nil, at: target)
+                } catch {
+                    // A resize refused because btrfs forced the store read-only (a target whose
+                    // writes failed) says so, not a bare "Read-only file system" (A4).
+                    try requireSoundCopy()
+                    throw error
+                }
             case .writeFstab(let bytes, _, let basis):
                 try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
             case .detachLoop(let path, _):

@@ -214,6 +214,14 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 } else {
                     status.migration = "onto \(journal.deviceLabel) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(journal.volumeID ?? journal.device) finishes it)"
                 }
+                // A copy on the device that btrfs forced read-only or counts errors on is no
+                // move to finish (migrate-ebs refuses it, A4): a problem, in migrate-ebs's words.
+                if let capacity = status.capacity, let image = journalImage,
+                   let damage = MovedStoreDamage.judge(capacity.devices.filter { !$0.isMissing && $0.path != imageLoop }, uuid: capacity.uuid,
+                                                       forcedReadOnly: capacity.condition.readOnly == .forced) {
+                    status.migration = "onto \(journal.deviceLabel) by \(journal.recordedMethod.rawValue), phase: \(journal.phase), stopped: the copy on the device is damaged"
+                    status.problems.append(damage.verdict(mountpoint: status.mountpoint, image: image))
+                }
             }
         } catch let error as DockStoreError {
             status.warnings.append(error.message)

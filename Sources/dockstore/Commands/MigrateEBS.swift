@@ -127,6 +127,8 @@ extension Dockstore {
                 guard after == before else {
                     throw DockStoreError.failed("the subvolumes at \(observed.mountpoint) differ after the move (\(before.entries.count) before, \(after.entries.count) after); check them with btrfs subvolume list -uq")
                 }
+                // Same subvolumes and used bytes say nothing of a store that cannot read its data (A4).
+                if !abort { try migrator.requireSoundCopy() }
                 Output.line("Verified: the same \(after.entries.count) subvolumes (ids, UUIDs, parent UUIDs); data used \(ByteSize.format(usedBefore)) before, \(ByteSize.format(usedAfter)) after.")
             }
             guard applied else { return }

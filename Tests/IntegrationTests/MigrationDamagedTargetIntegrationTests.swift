@@ -1,0 +1,86 @@
+import DockStoreCore
+import Foundation
+import Testing
+
+/// `migrate-ebs` onto a loop device over a file on a small tmpfs (outside attack 12, A4): the
+/// kernel's replace "finished" although its writes to the target failed, btrfs went read-only
+/// with corruption errors on the target, and a re-run deleted the image (the only complete copy)
+/// and printed "Verified". Now the move stops before the point of no return and keeps the
+/// image; a re-run refuses the same way; status names it; and a target whose host filesystem
+/// cannot hold the move is refused before anything changes.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct MigrationDamagedTargetIntegrationTests {
+    /// A 2 GiB store with 8 × 64 MiB random files; a tmpfs of `megabytes` under the root with a
+    /// 3 GiB sparse file in it behind a loop device.
+    func setUp(_ root: TestRoot, tmpfs megabytes: Int) throws -> (disk: String, file: String, sums: String) {
+        try #require(try root.dockstore(["provision", "--size", "2G"]).status == 0)
+        try root.sh("for i in $(seq 0 7); do dd if=/dev/urandom of='\(root.mountpoint)'/seed$i bs=1M count=64 status=none; done; sync")
+        let sums = try root.checksums()
+        let tfs = root.path + "/tfs"
+        try root.sh("mkdir '\(tfs)' && mount -t tmpfs -o size=\(megabytes)M tmpfs '\(tfs)' && truncate -s 3G '\(tfs)/vol'")
+        let disk = try root.sh("losetup -f --show '\(tfs)/vol'").trimmingCharacters(in: .whitespacesAndNewlines)
+        return (disk, tfs + "/vol", sums)
+    }
+
+    /// The bytes the move writes onto the target: the image's allocated chunks and a metadata chunk.
+    func bytesToWrite(_ root: TestRoot) throws -> UInt64 {
+        let figures = try CapacityProbe.read(mountpoint: root.mountpoint)
+        let used = try #require(figures.devices.first).used
+        return used + figures.metadataChunkNeed
+    }
+
+    @Test func aLoopTargetOverAFileWhoseFilesystemCannotHoldTheMoveIsRefusedUpFront() throws {
+        try withTestRoot { root in
+            let (disk, file, _) = try setUp(root, tmpfs: 200)
+            let need = try bytesToWrite(root)
+            let free = try HostSpace.of(root.path + "/tfs").available
+            let before = root.snapshot()
+            let ends = try root.ends(disk)
+            let refused = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(refused.status == 2, "\(refused.stdout) \(refused.stderr)")
+            #expect(refused.stderrLines == ["dockstore: refusing: \(disk) is a loop device over \(file), whose filesystem (\(root.path)/tfs) has \(ByteSize.format(free)) free, but the move writes \(ByteSize.format(need)) into it beyond the 0 B it has allocated: its writes would fail and the copy be damaged; free space there, preallocate the file (fallocate), or give a device with room"],
+                    "\(refused.stderr)")
+            #expect(root.changes(since: before) == [], "nothing under the root changed")
+            #expect(try root.ends(disk) == ends, "nothing was written to the target")
+            #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "no journal")
+            root.forgetBtrfs([disk])
+        }
+    }
+
+    @Test func aTargetWhoseWritesFailDuringTheReplaceStopsTheMoveAndKeepsTheImage() throws {
+        try withTestRoot { root in
+            let (disk, _, _) = try setUp(root, tmpfs: 1800)
+            let image = root.image
+            // The tmpfs had room when the move was planned; it fills as the replace starts.
+            let run = try root.runStopped(["migrate-ebs", disk, "--yes"], before: "replace") {
+                _ = try root.sh("fallocate -l $(( $(stat -f -c '%a*%S' '\(root.path)/tfs') - 48*1024*1024 )) '\(root.path)/tfs/fill'")
+            }
+            let figures = try CapacityProbe.read(mountpoint: root.mountpoint)
+            let onDisk = try #require(figures.devices.first)
+            let counts = DeviceErrorCounters.names.filter { (onDisk.errors[$0] ?? 0) > 0 }.map { "\($0)=\(onDisk.errors[$0] ?? 0)" }.joined(separator: " ")
+            var what: [String] = []
+            if figures.condition.readOnly == .forced { what.append("btrfs forced it read-only") }
+            if !counts.isEmpty { what.append("devid \(onDisk.devid) (\(onDisk.path)): \(counts)") }
+            try #require(!what.isEmpty, "the target's writes failed: \(run.stdout) \(run.stderr)")
+            let verdict = "the copy of the store on \(onDisk.path) is damaged (\(what.joined(separator: "; "))): the move stops and keeps the image \(image) (not deleted, its loop device not detached), which holds the store as it was before the move; stop Docker, read the cause (dmesg | grep -i btrfs), look with btrfs device stats \(root.mountpoint) and btrfs scrub start -B \(root.mountpoint) (which files still read), copy off what you need, and keep the image until the store is recovered; re-run migrate-ebs only once scrub finds no errors and the counters are reset (btrfs device stats -z \(root.mountpoint))"
+            #expect(run.status == 1, "\(run.stdout) \(run.stderr)")
+            #expect(run.stderrLines.last == "dockstore: \(verdict)", "\(run.stderr)")
+            #expect(!run.stdout.contains("Verified"), "\(run.stdout)")
+            #expect(root.status(image) != nil, "DATA: the image is kept")
+            #expect(root.status(image + RetiredImage.suffix) == nil, "the image was not renamed away")
+            #expect(root.status(root.path + "/var/lib/dockstore/migration.json") != nil, "the journal stays open")
+
+            for arguments in [["--dry-run"], ["--yes"]] {
+                let again = try root.dockstore(["migrate-ebs", disk] + arguments)
+                #expect(again.status == 2, "\(arguments): \(again.stdout) \(again.stderr)")
+                #expect(again.stderrLines == ["dockstore: refusing: \(verdict)"], "\(arguments): \(again.stderr)")
+                #expect(!again.stdout.contains("[delete-image]") && !again.stdout.contains("Verified"), "\(arguments): \(again.stdout)")
+                #expect(root.status(image) != nil, "DATA: \(arguments): the image is kept")
+            }
+            let status = try root.dockstore(["status"])
+            #expect(status.status != 0, "\(status.stdout)")
+            #expect(status.stdout.contains(verdict), "status names it: \(status.stdout) \(status.stderr)")
+            root.forgetBtrfs([disk])
+        }
+    }
+}
