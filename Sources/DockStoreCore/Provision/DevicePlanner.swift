@@ -27,6 +27,9 @@ enum DevicePlanner {
         if request.followsMigration, !mounted, !holdsStore(device.content, fs, request.label) {
             throw DockStoreError.refused("refusing: Docker's storage was moved by migrate-ebs onto \(deviceRequest.spec), but \(label) holds \(device.content.summary), not the store's \(fs.rawValue) labelled '\(request.label)' (kernel names can change at boot); attach the volume that holds the store and re-run; dockstore never formats a device while it follows a migration")
         }
+        if request.recordedInFstab, !mounted, !holdsStore(device.content, fs, request.label) {
+            throw DockStoreError.refused("refusing: \(host.real(HostPaths.fstab)) mounts Docker's storage from \(deviceRequest.spec) (\(fs.rawValue)), but \(label) holds \(device.content.summary), not the store's \(fs.rawValue) labelled '\(request.label)'; attach the volume that holds the store and re-run; dockstore never formats a device it found through fstab")
+        }
         var steps: [ProvisionStep] = []
         var uuid = device.newUUID
         let resumed = resumesFormat(device, fs, request.label) ? device.formatRecord : nil

@@ -55,7 +55,9 @@ extension ProvisionChoices {
     /// The request once the device is settled on `host`: a DOCKSTORE_DEVICE kernel name that no
     /// longer holds the store fstab records by UUID gives way to that store (`RecordedStore`,
     /// with the warning to print); with no device named, the device migrate-ebs moved the store
-    /// to (`MigratedStore`). A device typed on the command line is taken as meant.
+    /// to (`MigratedStore`), else the xfs or ext4 device store dockstore's fstab line names
+    /// (`DeviceStoreLine`, waited for by its UUID as `--wait` says). A device typed on the
+    /// command line is taken as meant.
     public func request(host: Host, paths: StorePaths) throws -> (request: ProvisionRequest, warning: String?) {
         var named = device
         var warning: String?
@@ -68,6 +70,12 @@ extension ProvisionChoices {
         if named == nil, let moved = try MigratedStore.device(host: host, image: paths.image, mountpoint: paths.mountpoint) {
             return (try request(image: paths.image, mountpoint: paths.mountpoint,
                                 device: try DeviceRequest(spec: moved, wait: wait), followsMigration: true), warning)
+        }
+        if named == nil, let line = try DeviceStoreLine.find(host: host, mountpoint: paths.mountpoint) {
+            var recorded = try request(image: paths.image, mountpoint: paths.mountpoint,
+                                       device: try DeviceRequest(spec: .filesystemUUID(line.uuid), filesystem: line.filesystem, wait: wait))
+            recorded.recordedInFstab = true
+            return (recorded, warning)
         }
         return (try request(image: paths.image, mountpoint: paths.mountpoint, device: named), warning)
     }

@@ -23,6 +23,9 @@ public struct ProvisionRequest: Sendable, Equatable {
     /// The device is where migrate-ebs moved the image's store (`MigratedStore`): an fstab
     /// line that still mounts the image is replaced whole by the device's line.
     public var followsMigration = false
+    /// The device is the xfs or ext4 store dockstore's fstab line names (`DeviceStoreLine`),
+    /// found by a provision that named no device: it is mounted as it is, never formatted.
+    public var recordedInFstab = false
 
     public init(image: HostPath = HostPaths.defaultImage, mountpoint: HostPath = HostPaths.defaultMountpoint,
                 size: UInt64? = nil, thick: Bool = false, device: DeviceRequest? = nil) throws {

@@ -210,7 +210,7 @@ public enum TeardownPlanner {
             }
             steps.append(.stopDocker(pid: pid, viaSystemd: o.systemdRunning))
         }
-        if let mounted = o.mounted { steps.append(.unmount(target: mounted.target, identity: MountedIdentity(device: mounted.device, uuid: o.storeUUID))) }
+        if let mounted = o.mounted { steps.append(.unmount(target: mounted.target, identity: MountedIdentity(device: mounted.device, uuid: o.storeUUID, fstype: mounted.fstype))) }
         if !o.imageLoops.isEmpty { steps.append(.detachLoops(o.imageLoops)) }
         if !o.bootDisabled { steps.append(.disableBoot) }
         steps += try wipeSteps(o, request, host)
@@ -294,13 +294,14 @@ public enum TeardownPlanner {
         return "neither an fstab line for \(request.mountpoint), a migration journal nor a format record of provision names UUID=\(uuid)"
     }
 
-    /// dockstore's own line: the image's, or the store device's by UUID; or a btrfs line with
-    /// dockstore's ordering option naming a UUID no device holds (`unheldFstabUUID`: the device
-    /// a killed `--wipe-device` run wiped, or one detached since), which mounts nothing.
+    /// dockstore's own line: the image's, or the store device's by UUID; or a btrfs, xfs or ext4
+    /// line (a filesystem `provision --device` makes) with dockstore's ordering option naming a
+    /// UUID no device holds (`unheldFstabUUID`: the device a killed `--wipe-device` run wiped,
+    /// or one detached since), which mounts nothing.
     static func isOurs(_ entry: FstabEntry, _ o: TeardownObservation, _ request: TeardownRequest) -> Bool {
         if entry.normalizedSource.sameBytes(request.image.string) { return true }
         if let uuid = o.storeUUID, entry.source == "UUID=\(uuid)" { return true }
-        if let uuid = o.unheldFstabUUID, entry.source == "UUID=\(uuid)", entry.fstype == "btrfs",
+        if let uuid = o.unheldFstabUUID, entry.source == "UUID=\(uuid)", DeviceFilesystem(rawValue: entry.fstype) != nil,
            entry.options.contains(ProvisionRequest.orderingOption) { return true }
         return false
     }

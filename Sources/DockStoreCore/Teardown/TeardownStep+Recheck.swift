@@ -67,10 +67,8 @@ extension TeardownStep {
         let mounts = try MountTable.read()
         try Teardowner.refuseStackedMounts(mounts.entries, at: shown)
         guard let found = try host.mountedIdentity(at: mountpoint) else { return }
-        let matches = identity.uuid.map { $0 == found.uuid } ?? (mounts.mount(at: shown)?.device == identity.device)
-        guard matches else {
-            let what = found.uuid == nil ? "a filesystem that is not btrfs" : found.description
-            throw DockStoreError.refused("refusing to unmount \(shown): \(what) is mounted there now, not \(identity), which this run planned to unmount (it was mounted there since); nothing was unmounted: look with findmnt \(shown.shellWord) and re-run")
+        guard identity.matches(found, tableDevice: { mounts.mount(at: shown)?.device }) else {
+            throw DockStoreError.refused("refusing to unmount \(shown): \(found.foundDescription) is mounted there now, not \(identity), which this run planned to unmount (it was mounted there since); nothing was unmounted: look with findmnt \(shown.shellWord) and re-run")
         }
     }
 
