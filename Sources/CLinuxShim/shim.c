@@ -2,6 +2,7 @@
 #include "CLinuxShim.h"
 
 #include <linux/btrfs.h>
+#include <linux/btrfs_tree.h>
 #include <linux/fs.h>
 #include <linux/loop.h>
 #include <linux/nvme_ioctl.h>
@@ -58,6 +59,29 @@ int ds_btrfs_fs_info(int fd, struct ds_btrfs_fs_info *out) {
     out->nodesize = args.nodesize;
     out->sectorsize = args.sectorsize;
     return rc;
+}
+
+int ds_btrfs_subvolume_of(int fd, uint64_t *id, int *read_only) {
+    struct btrfs_ioctl_ino_lookup_args args;
+    memset(&args, 0, sizeof args);
+    args.objectid = BTRFS_FIRST_FREE_OBJECTID;
+    if (ioctl(fd, BTRFS_IOC_INO_LOOKUP, &args) < 0)
+        return -1;
+    uint64_t flags = 0;
+    if (ioctl(fd, BTRFS_IOC_SUBVOL_GETFLAGS, &flags) < 0)
+        return -1;
+    *id = args.treeid;
+    *read_only = (flags & BTRFS_SUBVOL_RDONLY) != 0;
+    return 0;
+}
+
+int ds_inode_write_locks(int fd, int *immutable, int *append_only) {
+    int flags = 0;
+    if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+        return -1;
+    *immutable = (flags & FS_IMMUTABLE_FL) != 0;
+    *append_only = (flags & FS_APPEND_FL) != 0;
+    return 0;
 }
 
 int ds_btrfs_dev_info(int fd, uint64_t devid, struct ds_btrfs_dev_info *out) {

@@ -146,6 +146,19 @@ import Testing
         #expect(plan.warnings.isEmpty)
     }
 
+    /// Attack 12 A2, A8/B11, B12: the mounted store's subvolume and data root.
+    @Test func theMountedSubvolumeAndItsWriteLocks() throws {
+        #expect(try ProvisionPlanner.plan(Self.with { $0.mountedRoot = BtrfsRootState() }, Self.request, Self.host).steps.isEmpty)
+        let readOnly = try ProvisionPlanner.plan(Self.with { $0.mountedRoot = BtrfsRootState(subvolumeReadOnly: true) }, Self.request, Self.host)
+        #expect(readOnly.steps.isEmpty)
+        #expect(readOnly.warnings == ["the subvolume at /var/lib/docker is flagged read-only (btrfs property get /var/lib/docker ro): no write can succeed and dockerd cannot start on it, although the mount is read-write; btrfs property set /var/lib/docker ro false"])
+        let immutable = try ProvisionPlanner.plan(Self.with { $0.mountedRoot = BtrfsRootState(immutable: true, appendOnly: true) }, Self.request, Self.host)
+        #expect(immutable.warnings.count == 2 && immutable.warnings.allSatisfy { $0.hasPrefix("the data root /var/lib/docker has the ") }, "\(immutable.warnings)")
+        #expect(throws: DockStoreError.refused(RootStateRules.subvolumeNotTopLevel(mountpoint: "/var/lib/docker", id: "256"))) {
+            try ProvisionPlanner.plan(Self.with { $0.mountedRoot = BtrfsRootState(subvolumeID: 256, subvolumeReadOnly: true) }, Self.request, Self.host)
+        }
+    }
+
     @Test func thickRefusesUpFrontWhenTheHostLacksSpace() throws {
         let thick = try ProvisionRequest(size: 10 << 30, thick: true)
         #expect(throws: DockStoreError.self) {

@@ -17,6 +17,11 @@ import Testing
         ("forced read-only by btrfs", figures { $0.condition.readOnly = .forced }, .critical, "read_only"),
         ("image deleted while mounted", figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .deleted) }, .critical, "image_deleted"),
         ("image replaced while mounted", figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .replaced) }, .critical, "image_replaced"),
+        ("attack 12 A8/B11: the top level as mounted, writable", figures { $0.condition.root = BtrfsRootState() }, .ok, nil),
+        ("attack 12 A8/B11: the subvolume at the mountpoint flagged read-only", figures { $0.condition.root = BtrfsRootState(subvolumeReadOnly: true) }, .critical, "subvolume_read_only"),
+        ("attack 12 B12: the data root immutable", figures { $0.condition.root = BtrfsRootState(immutable: true) }, .critical, "data_root_attribute"),
+        ("attack 12 B12: the data root append-only", figures { $0.condition.root = BtrfsRootState(appendOnly: true) }, .critical, "data_root_attribute"),
+        ("attack 12 A2: another subvolume than the top level mounted", figures { $0.condition.root = BtrfsRootState(subvolumeID: 256) }, .critical, "subvolume_not_top_level"),
         ("image in place", figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .present) }, .ok, nil),
         ("F5: a second loop device over the image, mounted: a second instance", figures {
             $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .present)

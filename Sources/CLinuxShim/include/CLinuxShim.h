@@ -58,6 +58,13 @@ struct ds_btrfs_space {
 };
 int ds_btrfs_space_info(int fd, struct ds_btrfs_space *out, uint64_t capacity, uint64_t *count);
 
+/* The subvolume a descriptor is in (BTRFS_IOC_INO_LOOKUP for BTRFS_FIRST_FREE_OBJECTID, which
+ * needs no privilege): its id, and whether BTRFS_IOC_SUBVOL_GETFLAGS flags it read-only. */
+int ds_btrfs_subvolume_of(int fd, uint64_t *id, int *read_only);
+
+/* FS_IOC_GETFLAGS: the inode's immutable and append-only attributes (chattr +i / +a). */
+int ds_inode_write_locks(int fd, int *immutable, int *append_only);
+
 /* LOOP_CLR_FD: detach a loop device from its file. */
 int ds_loop_clear(int fd);
 

@@ -67,6 +67,15 @@ public struct BtrfsReading: Sendable, Equatable, Codable {
     public var metadataCommitted: UInt64?
     /// /sys/fs/btrfs/<uuid>/allocation/metadata/chunk_size; nil on older kernels.
     public var metadataChunkSize: UInt64?
+    /// The subvolume mounted at the mountpoint and what locks it against writes
+    /// (`BtrfsRootState`); nil when not read. Judged by check, not part of the reading's JSON.
+    public var root: BtrfsRootState?
+    /// Why `root` could not be read, when it could not.
+    public var rootUnreadable: String?
+
+    enum CodingKeys: String, CodingKey {
+        case uuid, spaces, devices, metadataCommitted, metadataChunkSize
+    }
 
     public init(uuid: String, spaces: [Space], devices: [Device], metadataCommitted: UInt64? = nil,
                 metadataChunkSize: UInt64? = nil) {

@@ -31,6 +31,10 @@ public enum CapacityProbe {
             figures.host = hostBacking(reading, sysfs: sysfs, into: &figures.condition)
             readMovedImage(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)
             readCopies(reading, into: &figures.condition)
+            figures.condition.root = reading.root
+            if let why = reading.rootUnreadable {
+                figures.condition.unreadable.append("cannot tell whether Docker can write at \(mountpoint) (the subvolume mounted there, its read-only flag, the data root's attributes): \(why)")
+            }
             readStackedLoops(reading, sysfs: sysfs, into: &figures.condition)
             try readExclusiveOperation(uuid: reading.uuid, sysfs: sysfs, into: &figures.condition)
             for device in reading.devices where device.errorsUnreadable != nil {
@@ -87,8 +91,10 @@ public enum CapacityProbe {
         let parts = ["bytes_used", "bytes_reserved", "bytes_pinned", "bytes_readonly", "bytes_may_use"]
             .map { number("\(base)/allocation/metadata/\($0)") }
         if parts.allSatisfy({ $0 != nil }) { committed = parts.reduce(0) { $0 + ($1 ?? 0) } }
-        return BtrfsReading(uuid: uuid, spaces: spaces, devices: devices, metadataCommitted: committed,
-                            metadataChunkSize: number("\(base)/allocation/metadata/chunk_size"))
+        var reading = BtrfsReading(uuid: uuid, spaces: spaces, devices: devices, metadataCommitted: committed,
+                                   metadataChunkSize: number("\(base)/allocation/metadata/chunk_size"))
+        (reading.root, reading.rootUnreadable) = (usage.root, usage.rootUnreadable)
+        return reading
     }
 
     /// A sysfs counter that refines a figure; nil (unreadable or absent) leaves the figure to

@@ -49,6 +49,10 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     }
 
     public var readOnly: ReadOnly = .no
+    /// The subvolume mounted at the mountpoint, its read-only flag and the data root's
+    /// immutable / append-only attributes; nil when not read (a user who may not open the
+    /// mountpoint: dockstore-check(8) says this is then not judged).
+    public var root: BtrfsRootState?
     /// devids btrfs lists as missing (the filesystem is mounted degraded without them).
     public var missingDevices: [UInt64] = []
     public var image: Image?

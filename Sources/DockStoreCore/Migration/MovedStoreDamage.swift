@@ -68,6 +68,6 @@ public struct MovedStoreDamage: Sendable, Equatable {
         let head = counters.isEmpty && !forcedReadOnly
             ? "cannot tell whether the copy of the store on \(on) is sound (\(unreadable.joinedText("; ")))"
             : "the copy of the store on \(on) is damaged (\(what.joinedText("; ")))"
-        return "\(head): the move stops and keeps the image \(image) (not deleted, its loop device not detached), which holds the store as it was before the move; stop Docker, read the cause (dmesg | grep -i btrfs), look with btrfs device stats \(mountpoint) and btrfs scrub start -B \(mountpoint) (which files still read), copy off what you need, and keep the image until the store is recovered; re-run migrate-ebs only once scrub finds no errors and the counters are reset (btrfs device stats -z \(mountpoint))"
+        return "\(head): the move stops and keeps the image \(image) (not deleted, its loop device not detached), which holds the store as it was before the move; stop Docker, read the cause (dmesg | grep -i btrfs), look with btrfs device stats \(mountpoint.shellWord) and btrfs scrub start -B \(mountpoint.shellWord) (which files still read), copy off what you need, and keep the image until the store is recovered; re-run migrate-ebs only once scrub finds no errors and the counters are reset (btrfs device stats -z \(mountpoint.shellWord))"
     }
 }

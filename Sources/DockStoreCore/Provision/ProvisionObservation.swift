@@ -44,6 +44,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// renamed to (`MovedImage`): unmounting would make the next mount use what now has the
     /// image's name. Set by the observer, for an image request.
     public var mountedImageMoved: MovedImage? = nil
+    /// For the store's btrfs mounted at the mountpoint: the subvolume the mount shows, its
+    /// read-only flag and the data root's attributes (`BtrfsRootState`); nil otherwise.
+    public var mountedRoot: BtrfsRootState? = nil
     /// /etc/dockstore.disabled exists (left by teardown).
     public var bootDisabled: Bool
     /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.

@@ -78,6 +78,7 @@ public struct ProvisionObserver: Sendable {
         var mountedImageDeleted = false
         var mountedImageMoved: MovedImage? = nil
         var secondImageLoops: [SecondImageLoop] = []
+        var mountedRoot: BtrfsRootState? = nil
         switch mountpointStatus?.kind {
         case nil:
             mountpoint = .missing
@@ -97,6 +98,7 @@ public struct ProvisionObserver: Sendable {
                     mountedImageMoved = try MovedImage.find(store, host: host, image: request.image, mountpoint: request.mountpoint)
                 }
                 mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
+                if (ofImage || ofDevice), entry.fstype == "btrfs" { mountedRoot = try BtrfsRootState.read(at: mountpointPath) }
                 if ofImage { secondImageLoops = try secondLoops(store, mounts: mounts.entries, at: entry) + stackedImageLoops(store, mounts: mounts.entries) }
             } else {
                 let names = try folderEntries(mountpointPath, limit: 4)
@@ -130,6 +132,7 @@ public struct ProvisionObserver: Sendable {
         if case .file(_, _, .signature("btrfs", let uuid, _)) = observedImage { imageUUID = uuid }
         observation.secondImageLoops = secondImageLoops
         observation.mountedImageMoved = mountedImageMoved
+        observation.mountedRoot = mountedRoot
         observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID,
                                                           folderRecord: observation.folderRecord)
         return observation

@@ -13,6 +13,7 @@ public enum ProvisionPlanner {
             // Not provision's to change (status lists it too): said at every boot, not hidden by "nothing to do".
             warnings.append(readOnlyStore(host.real(request.mountpoint)))
         }
+        if mounted { warnings += try checkMountedRoot(observed, host.real(request.mountpoint)) }
 
         // The store: what to create or format, what to mount, how fstab names it.
         let store: StorePlan
@@ -164,6 +165,20 @@ public enum ProvisionPlanner {
             }
             return true
         }
+    }
+
+    /// The store's btrfs mounted showing another subvolume than its top level refuses: Docker
+    /// would start on a tree without its images, containers and volumes and write into that
+    /// subvolume from then on; refusing at boot keeps Docker down (its data stays as it is)
+    /// until the admin sets the default back. A subvolume flagged read-only or a data root
+    /// with chattr's i or a is a warning, as a read-only mount is: dockerd fails on it anyway,
+    /// and provision does not change it.
+    static func checkMountedRoot(_ observed: ProvisionObservation, _ mountpoint: String) throws -> [String] {
+        guard let root = observed.mountedRoot else { return [] }
+        if root.subvolumeID != BtrfsRootState.topLevel {
+            throw DockStoreError.refused(RootStateRules.subvolumeNotTopLevel(mountpoint: mountpoint, id: "\(root.subvolumeID)"))
+        }
+        return RootStateRules.evaluate(root, mountpoint: mountpoint).map(\.message)
     }
 
     /// A store mounted read-only: provision's warning at every boot and one of status's problems.

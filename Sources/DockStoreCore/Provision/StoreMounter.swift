@@ -30,7 +30,11 @@ struct StoreMounter {
         while true {
             let observed = try provisioner.observeSettled(timeout: settleSeconds)
             if case .mounted(let entry, let ofImage, let ofDevice) = observed.mountpoint {
-                if request.device == nil ? ofImage : ofDevice { return }
+                if request.device == nil ? ofImage : ofDevice {
+                    // The mount shows the default subvolume: not the store's top level if it was changed.
+                    _ = try ProvisionPlanner.checkMountedRoot(observed, mountpoint)
+                    return
+                }
                 throw DockStoreError.refused("\(entry.source) (\(entry.fstype)) was mounted on \(mountpoint) while dockstore was mounting the store there; unmount it and re-run")
             }
             if !handedToSystemd, let unit = observed.mountUnit, unit.mountsFromFstab(host.real(HostPaths.fstab)) {

@@ -191,8 +191,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             if entry.fstype == "btrfs", let capacity = status.capacity {
                 filesystem.uuid = capacity.uuid ?? filesystem.uuid
                 filesystem.devices = UInt64(capacity.devices.count)
-                // check's CRITICAL device_missing, in its words; provision does not change it.
-                status.problems += ConditionRules.evaluate(capacity).filter { $0.figure == "device_missing" }.map(\.message)
+                // check's CRITICALs that provision does not change, in its words: a missing device,
+                // another subvolume than the top level mounted, a data root no write can succeed in.
+                let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute"]
+                status.problems += ConditionRules.evaluate(capacity).filter { told.contains($0.figure) }.map(\.message)
             }
             status.filesystem = filesystem
             if status.mounted, entry.options.split(separator: ",").contains("ro") {
@@ -251,7 +253,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         do {
             let plan = try provisioner.plan(observed)
             (status.fstab, status.dropIn, status.dockerOpts) = ("in place", "in place", "in place")
-            status.warnings += plan.warnings.filter { $0 != ProvisionPlanner.readOnlyStore(status.mountpoint) }
+            status.warnings += plan.warnings.filter { $0 != ProvisionPlanner.readOnlyStore(status.mountpoint) && !status.problems.contains($0) }
             for step in plan.steps {
                 let text = step.describe(request, host)
                 switch step {
@@ -268,7 +270,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 }
             }
         } catch let error as DockStoreError {
-            status.problems.append(error.message)
+            if !status.problems.contains(error.message) { status.problems.append(error.message) }
         }
         return status
     }

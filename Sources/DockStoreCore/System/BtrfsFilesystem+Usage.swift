@@ -34,6 +34,11 @@ extension BtrfsFilesystem {
         public var spaces: [SpaceInfo]
         /// Members by ascending devid; a devid no member has (removed earlier) is left out.
         public var members: [Member]
+        /// The subvolume mounted there, its read-only flag and the data root's attributes, read
+        /// on the same descriptor; nil when not read (`rootUnreadable` then says why, or the
+        /// figures came from sysfs for a user who may not open the mountpoint).
+        public var root: BtrfsRootState? = nil
+        public var rootUnreadable: String? = nil
     }
 
     /// Reads the usage of the btrfs mounted at `mountpoint`.
@@ -64,7 +69,13 @@ extension BtrfsFilesystem {
                     members.append(Member(devid: devid, path: path, size: dev.total_bytes, used: dev.bytes_used, deviceUUID: formatUUID(dev.uuid)))
                 }
             }
-            return Usage(uuid: formatUUID(info.fsid), spaces: spaces, members: members)
+            var usage = Usage(uuid: formatUUID(info.fsid), spaces: spaces, members: members)
+            do {
+                usage.root = try BtrfsRootState.read(fd: fd, path: mountpoint)
+            } catch let error as DockStoreError {
+                usage.rootUnreadable = error.message
+            }
+            return usage
         }
     }
 }

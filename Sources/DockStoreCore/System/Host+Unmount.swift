@@ -72,13 +72,13 @@ extension Host {
             // shows: the fsid is what names it. Without one in the plan (it could not be read),
             // the mount table's device at the path, read again now, has to match.
             guard try expected.matches(found, tableDevice: { try MountTable.read().mount(at: shown)?.device }) else {
-                throw DockStoreError.refused("refusing to unmount \(shown): \(found.foundDescription) is mounted there now, not \(expected), which this run planned to unmount (it was mounted there since); nothing was unmounted: look with findmnt \(shown) and re-run")
+                throw DockStoreError.refused("refusing to unmount \(shown): \(found.foundDescription) is mounted there now, not \(expected), which this run planned to unmount (it was mounted there since); nothing was unmounted: look with findmnt \(shown.shellWord) and re-run")
             }
             // A mount stacked on the store (a bind mount over it) has its fsid too; unmounting
             // the top one would leave the store mounted underneath.
             let stacked = try MountTable.read().entries.filter { $0.target.sameBytes(shown) }.count
             guard stacked <= 1 else {
-                throw DockStoreError.refused("refusing to unmount \(shown): \(stacked) filesystems are mounted on top of each other there now; nothing was unmounted: unmount the others (findmnt \(shown)) and re-run")
+                throw DockStoreError.refused("refusing to unmount \(shown): \(stacked) filesystems are mounted on top of each other there now; nothing was unmounted: unmount the others (findmnt \(shown.shellWord)) and re-run")
             }
             let target = "/proc/self/fd/\(folder)/\(name)"
             switch Syscall.attempt({ ds_umount_nofollow(target) }) {

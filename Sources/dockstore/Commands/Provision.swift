@@ -82,6 +82,7 @@ extension Dockstore {
                                       apply: { try provisioner.apply(plan, sweeping: sweep, progress: $0) }) else {
                 return
             }
+            ProvisionPlanner.mountedRootWarnings(plan.steps, mountpoint: target).forEach { Output.warning($0) }
             Output.line("Docker's storage is ready: \(store(request, host)) mounted at \(target).")
             withExtendedLifetime((lock, claim)) {}
         }
