@@ -5,11 +5,12 @@ import Testing
 import Glibc
 #endif
 
-/// `dockstore backend` on real files under a temporary --root.
+/// `dockstore backend` on real files under a temporary --root. The daemon.json holds no key
+/// DOCKER_OPTS sets as a flag: dockerd refuses that (attack 11, B01), and backend with it.
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct BackendIntegrationTests {
     static let sysconfig = "\n## Path           : System/Management\n## Type           : string\n#\nDOCKER_OPTS=\"--log-level=warn -s overlay2 --storage-opt overlay2.size=10G\"\nOTHER=1\n"
-    static let daemon = "{\n  \"log-level\": \"warn\",\n  \"storage-driver\": \"overlay2\",\n  \"debug\": true\n}\n"
+    static let daemon = "{\n  \"max-concurrent-downloads\": 3,\n  \"storage-driver\": \"overlay2\",\n  \"debug\": true\n}\n"
 
     func prepare(_ root: TestRoot) throws {
         try root.write(root.sysconfig, Self.sysconfig)
@@ -30,7 +31,7 @@ struct BackendIntegrationTests {
             #expect(root.read(root.sysconfig) == Self.sysconfig.replacingOccurrences(of: line, with: SysconfigFile.changedMarkPrefix + line
                 + "DOCKER_OPTS=\"--log-level=warn --storage-driver=vfs --storage-opt=size=5G\"\n"))
             #expect(root.read(root.sysconfig + ".dockstore.bak") == Self.sysconfig)
-            #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"log-level\": \"warn\",\n  \"debug\": true\n}\n")
+            #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"max-concurrent-downloads\": 3,\n  \"debug\": true\n}\n")
             #expect(root.read(root.path + "/etc/docker/daemon.json.dockstore.bak") == Self.daemon)
             let again = try root.dockstore(["backend", "vfs", "--storage-opt", "size=5G"])
             #expect(again.stdout.contains("nothing to do"))
@@ -88,7 +89,7 @@ struct BackendIntegrationTests {
                 #expect(!report.stdout.contains("set both"), "\(point): \(report.stdout)")
                 #expect(try root.dockstore(["backend", "vfs"]).status == 0)
                 #expect(root.read(root.sysconfig)?.contains("DOCKER_OPTS=\"--log-level=warn --storage-driver=vfs\"") == true)
-                #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"log-level\": \"warn\",\n  \"debug\": true\n}\n")
+                #expect(root.read(root.path + "/etc/docker/daemon.json") == "{\n  \"max-concurrent-downloads\": 3,\n  \"debug\": true\n}\n")
             }
         }
         reliability("backend crash matrix", cases: points.count, runs: points.count * 2)
