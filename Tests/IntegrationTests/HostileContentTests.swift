@@ -7,12 +7,15 @@ import Testing
 /// sourcing the file with bash yields the same words and runs nothing (no canary file).
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct HostileContentTests {
+    /// Every line is one dockerd 20.10 starts on (labels are key=value, no stray words):
+    /// dockstore refuses any other. `${IFS}` keeps each payload one word, and runs
+    /// `touch CANARY` should anything evaluate it.
     static let cases: [(file: String, kept: [String])] = [
-        ("DOCKER_OPTS='--label=a$(touch CANARY)b --storage-driver=vfs'\n", ["--label=a$(touch", "CANARY)b"]),
-        ("DOCKER_OPTS='--label=`touch CANARY` -s vfs'\n", ["--label=`touch", "CANARY`"]),
-        ("DOCKER_OPTS='--label=x;touch CANARY --storage-driver vfs'\n", ["--label=x;touch", "CANARY"]),
-        ("DOCKER_OPTS=\"--label=\\$(touch CANARY)\n--storage-driver=vfs\"\n", ["--label=$(touch", "CANARY)"]),
-        ("DOCKER_OPTS=--label=\\;touch\\ CANARY\\ \\`id\\`\n", ["--label=;touch", "CANARY", "`id`"]),
+        ("DOCKER_OPTS='--label=a=x$(touch${IFS}CANARY)y --storage-driver=vfs'\n", ["--label=a=x$(touch${IFS}CANARY)y"]),
+        ("DOCKER_OPTS='--label=a=`touch${IFS}CANARY` -s vfs'\n", ["--label=a=`touch${IFS}CANARY`"]),
+        ("DOCKER_OPTS='--label=a=x;touch${IFS}CANARY --storage-driver vfs'\n", ["--label=a=x;touch${IFS}CANARY"]),
+        ("DOCKER_OPTS=\"--label=a=\\$(touch\\${IFS}CANARY)\n--storage-driver=vfs\"\n", ["--label=a=$(touch${IFS}CANARY)"]),
+        ("DOCKER_OPTS=--label=a=\\;touch\\${IFS}CANARY\\ --label=c=\\`id\\`\n", ["--label=a=;touch${IFS}CANARY", "--label=c=`id`"]),
     ]
 
     func words(_ root: TestRoot) throws -> [String] {
