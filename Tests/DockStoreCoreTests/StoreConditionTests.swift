@@ -217,6 +217,17 @@ import Testing
     /// Attack 12, B04: the superblock options of the filesystem holding the image, found by its
     /// device number, tell an ext4 that stopped writing after an error (emergency_ro) while
     /// statvfs still says read-write.
+    /// Attack 12, A14: a running replace is looked at with `btrfs replace status`, not balance's.
+    @Test(arguments: [("device replace", "btrfs replace status -1 /var/lib/docker"), ("balance", "btrfs balance status /var/lib/docker"),
+                      ("device remove", "btrfs filesystem show /var/lib/docker")])
+    func aRunningOperationNamesTheCommandThatShowsIt(_ operation: String, _ command: String) throws {
+        var f = Self.figures()
+        f.condition.exclusiveOperation = operation
+        let report = CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0)
+        let message = try #require(report.reasons.first { $0.figure == "exclusive_operation" }?.message)
+        #expect(message.contains("let it finish (\(command); btrfs device usage /var/lib/docker)"), "\(message)")
+    }
+
     @Test func mountinfoGivesTheSuperblockOptionsOfADevice() {
         let text = """
             24 1 254:0 / / rw,relatime - ext4 /dev/vda rw,emergency_ro,errors=remount-ro

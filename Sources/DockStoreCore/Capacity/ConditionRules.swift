@@ -54,7 +54,7 @@ enum ConditionRules {
                           : "a reclaim holds room lent: let it finish, or if it was interrupted \(Remedy.reclaim(f)) cancels the balance and gives the room back")
                 : paused
                 ? "resume it (btrfs balance resume \(mp.shellWord)) or cancel it (btrfs balance cancel \(mp.shellWord))"
-                : "let it finish (btrfs balance status \(mp.shellWord); btrfs device usage \(mp.shellWord)); dockstore grow and migrate-ebs cannot start before it ends"
+                : "let it finish (\(operation.hasPrefix("balance") ? "btrfs balance status" : operation == "device replace" ? "btrfs replace status -1" : "btrfs filesystem show") \(mp.shellWord); btrfs device usage \(mp.shellWord)); dockstore grow and migrate-ebs cannot start before it ends"
             reasons.append(CapacityReason(state: .warning, figure: "exclusive_operation",
                 message: "\(what) on \(mp): the figures move while it runs and no other device operation can start; \(todo)"))
         }
