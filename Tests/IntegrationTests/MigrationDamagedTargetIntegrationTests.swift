@@ -22,6 +22,13 @@ struct MigrationDamagedTargetIntegrationTests {
         return (disk, tfs + "/vol", sums)
     }
 
+    /// Takes down what `setUp` made in the order it must go: the store, the loop device, the
+    /// tmpfs. The root's own clean-up would detach the tmpfs lazily first, and the loop device
+    /// over a file of a detached mount no longer names a path in the root, so it would stay.
+    func release(_ root: TestRoot, _ disk: String) {
+        _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; btrfs device scan --forget '\(disk)' 2>/dev/null; losetup -d '\(disk)'; umount '\(root.path)/tfs'")
+    }
+
     /// The bytes the move writes onto the target: the image's allocated chunks and a metadata chunk.
     func bytesToWrite(_ root: TestRoot) throws -> UInt64 {
         let figures = try CapacityProbe.read(mountpoint: root.mountpoint)
@@ -32,6 +39,7 @@ struct MigrationDamagedTargetIntegrationTests {
     @Test func aLoopTargetOverAFileWhoseFilesystemCannotHoldTheMoveIsRefusedUpFront() throws {
         try withTestRoot { root in
             let (disk, file, _) = try setUp(root, tmpfs: 200)
+            defer { release(root, disk) }
             let need = try bytesToWrite(root)
             let free = try HostSpace.of(root.path + "/tfs").available
             let before = root.snapshot()
@@ -50,6 +58,7 @@ struct MigrationDamagedTargetIntegrationTests {
     @Test func aTargetWhoseWritesFailDuringTheReplaceStopsTheMoveAndKeepsTheImage() throws {
         try withTestRoot { root in
             let (disk, _, _) = try setUp(root, tmpfs: 1800)
+            defer { release(root, disk) }
             let image = root.image
             // The tmpfs had room when the move was planned; it fills as the replace starts.
             let run = try root.runStopped(["migrate-ebs", disk, "--yes"], before: "replace") {
