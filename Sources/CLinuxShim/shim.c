@@ -181,6 +181,19 @@ int ds_inode_restrictions(int fd, int *immutable, int *append_only) {
     return rc;
 }
 
+int ds_btrfs_get_dev_stats(int fd, uint64_t devid, uint64_t out[5]) {
+    struct btrfs_ioctl_get_dev_stats args;
+    memset(&args, 0, sizeof args);
+    args.devid = devid;
+    args.nr_items = BTRFS_DEV_STAT_VALUES_MAX;
+    int rc = ioctl(fd, BTRFS_IOC_GET_DEV_STATS, &args);
+    if (rc < 0)
+        return rc;
+    for (int i = 0; i < 5; i++)
+        out[i] = i < (int)args.nr_items ? args.values[i] : 0;
+    return 0;
+}
+
 int ds_set_nocow(int fd) {
     int flags = 0;
     if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0)

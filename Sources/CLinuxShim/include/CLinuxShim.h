@@ -158,6 +158,10 @@ int ds_inode_restrictions(int fd, int *immutable, int *append_only);
  * honours it only while the file holds no data. */
 int ds_set_nocow(int fd);
 
+/* BTRFS_IOC_GET_DEV_STATS (what `btrfs device stats` reads) of `devid`, through a descriptor on
+ * the mounted filesystem: out[0..4] = write, read, flush, corruption, generation errors. */
+int ds_btrfs_get_dev_stats(int fd, uint64_t devid, uint64_t out[5]);
+
 /* openat2(2) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS: `path` is resolved as if `root_fd`
  * were "/" (absolute symlinks and ".." stay inside it). glibc 2.36 has no wrapper, so this is
  * syscall(SYS_openat2). Returns the new descriptor, or -1 with errno (ENOSYS before Linux 5.6). */

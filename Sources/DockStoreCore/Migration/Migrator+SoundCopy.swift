@@ -7,7 +7,8 @@ extension Migrator {
     public func requireSoundCopy() throws {
         let mountpoint = storePath
         let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
-        if let damage = try MovedStoreDamage.read(reading, mountpoint: mountpoint, isImage: isImageLoop) {
+        let damage = try MovedStoreDamage.read(reading, mountpoint: mountpoint, isImage: isImageLoop)
+        if let damage {
             throw DockStoreError.failed(damage.verdict(mountpoint: mountpoint, image: host.real(image)))
         }
     }
