@@ -66,6 +66,7 @@ public enum CapacityProbe {
 
     static func readBtrfs(_ mountpoint: String, sysfs: String) throws -> BtrfsReading {
         let usage: BtrfsFilesystem.Usage
+        var opened = true
         do {
             usage = try BtrfsFilesystem.usage(at: mountpoint)
         } catch let error as DockStoreError where error.code == Errno.permissionDenied {
@@ -73,6 +74,7 @@ public enum CapacityProbe {
             // reads the same figures through statfs and /sys/fs/btrfs; else the refusal stands.
             guard let read = BtrfsFilesystem.usageFromSysfs(at: mountpoint, sysfs: sysfs) else { throw error }
             usage = read
+            opened = false
         }
         let uuid = usage.uuid
         let spaces = usage.spaces.map { BtrfsReading.Space(flags: $0.flags, total: $0.total, used: $0.used) }
@@ -82,6 +84,11 @@ public enum CapacityProbe {
             device.deviceUUID = member.deviceUUID.isEmpty ? nil : member.deviceUUID
             do {
                 device.errors = try errorStats("\(base)/devinfo/\(member.devid)/error_stats")
+                // No sysfs file (a kernel before 5.14, or a container's sysfs right after a
+                // replace): the ioctl `btrfs device stats` reads, when the mountpoint opens.
+                if device.errors == [:], opened {
+                    device.errors = try DeviceStatsIoctl.read(mountpoint: mountpoint, devid: member.devid)
+                }
             } catch {
                 device.errorsUnreadable = "cannot read the error counters of btrfs device \(member.devid): \((error as? DockStoreError)?.message ?? "\(error)")"
             }

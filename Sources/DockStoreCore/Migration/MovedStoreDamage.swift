@@ -32,17 +32,7 @@ public struct MovedStoreDamage: Sendable, Equatable {
     public static func read(_ reading: BtrfsReading, mountpoint: String,
                             isImage: (BtrfsReading.Device) throws -> Bool) throws -> MovedStoreDamage? {
         let forced = try HostSpace.of(mountpoint).readOnly && CapacityProbe.readOnlyKind(mountpoint) == .forced
-        var devices = try reading.devices.filter { try !isImage($0) }
-        for index in devices.indices where devices[index].errorsUnreadable == nil
-            && !DeviceErrorCounters.names.contains(where: { devices[index].errors[$0] != nil }) {
-            // No sysfs counters: the ioctl `btrfs device stats` uses; unreadable stays "cannot tell".
-            do {
-                devices[index].errors = try DeviceStatsIoctl.read(mountpoint: mountpoint, devid: devices[index].devid)
-            } catch {
-                devices[index].errorsUnreadable = "\(error)"
-            }
-        }
-        return judge(devices, uuid: reading.uuid, forcedReadOnly: forced)
+        return judge(try reading.devices.filter { try !isImage($0) }, uuid: reading.uuid, forcedReadOnly: forced)
     }
 
     /// The verdict on `devices` (the members other than the image's), as read: nil when sound.
