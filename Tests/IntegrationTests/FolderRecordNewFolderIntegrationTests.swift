@@ -61,20 +61,21 @@ struct FolderRecordNewFolderIntegrationTests {
     /// What provision does not put in its temporary folder refuses provision and teardown alike,
     /// naming why, and nothing is changed (the temporary folder stays for the admin to look at).
     @Test(arguments: [
-        ("touch T/extra", "holds extra"),
-        ("printf 'not a record\\n' > T/provision-folders", "does not hold what dockstore writes"),
-        ("ln T/provision-folders R/var/lib/linked", "has 2 links"),
-        ("chown 65534 T", "belongs to uid 65534"),
-        ("chmod 0775 T", "has mode 775"),
-        ("rm -r T && ln -s /etc T", "is a symbolic link"),
-        ("rm -r T && printf x > T", "not a folder"),
+        ("touch {T}/extra", "holds extra"),
+        ("printf 'not a record\\n' > {T}/provision-folders", "does not hold what dockstore writes"),
+        ("ln {T}/provision-folders {R}/var/lib/linked", "has 2 links"),
+        ("chown 65534 {T}", "belongs to uid 65534"),
+        ("chmod 0775 {T}", "has mode 775"),
+        ("rm -r {T} && ln -s /etc {T}", "is a symbolic link"),
+        ("rm -r {T} && printf x > {T}", "not a folder"),
     ])
     func aTemporaryFolderHoldingAnythingElseRefuses(_ change: String, _ reason: String) throws {
         try withTestRoot { root in
             let temporary = root.path + "/var/lib/.dockstore.dockstore-new"
             let crashed = try root.dockstore(["provision", "--size", "512M"], environment: [Failpoint.variable: Self.point])
             #expect(crashed.signal == SIGKILL, "\(crashed.stderr)")
-            try root.sh(change.replacingOccurrences(of: "T", with: "'\(temporary)'").replacingOccurrences(of: "R/", with: root.path + "/"))
+            // One pass over placeholders no random test-root name holds (a root named …R once met "R/").
+            try root.sh(change.replacingOccurrences(of: "{R}", with: root.path).replacingOccurrences(of: "{T}", with: "'\(temporary)'"))
             let before = root.snapshot()
             for arguments in [["provision", "--size", "512M"], ["teardown"]] {
                 let refused = try root.dockstore(arguments)
