@@ -15,8 +15,8 @@ import Testing
         #expect(MovedStoreDamage.judge([sound], uuid: "u", forcedReadOnly: false) == nil)
         let none = BtrfsReading.Device(devid: 1, path: "/dev/nvme1n1", size: 1)
         let old = try #require(MovedStoreDamage.judge([none], uuid: "u", forcedReadOnly: false), "no counters cannot tell")
-        #expect(old.verdict(mountpoint: "/m", image: "/i").hasPrefix("cannot tell whether the copy of the store on /dev/nvme1n1 is sound (the kernel reports no error counters for devid 1 (/dev/nvme1n1)"))
-        let verdict = try #require(Self.damaged).verdict(mountpoint: "/m", image: "/i")
+        #expect(old.verdict(mountpoint: "/m", image: "/i", imageIsMember: false).hasPrefix("cannot tell whether the copy of the store on /dev/nvme1n1 is sound (the kernel reports no error counters for devid 1 (/dev/nvme1n1)"))
+        let verdict = try #require(Self.damaged).verdict(mountpoint: "/m", image: "/i", imageIsMember: true)
         #expect(verdict.hasPrefix("the copy of the store on /dev/nvme1n1 is damaged (btrfs forced it read-only; devid 1 (/dev/nvme1n1): corruption_errs=66): the move stops and keeps the image /i"))
     }
 

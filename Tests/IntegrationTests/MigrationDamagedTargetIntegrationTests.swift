@@ -57,7 +57,7 @@ struct MigrationDamagedTargetIntegrationTests {
 
     @Test func aTargetWhoseWritesFailDuringTheReplaceStopsTheMoveAndKeepsTheImage() throws {
         try withTestRoot { root in
-            let (disk, _, _) = try setUp(root, tmpfs: 1800)
+            let (disk, _, sums) = try setUp(root, tmpfs: 1800)
             defer { release(root, disk) }
             let image = root.image
             // The tmpfs had room when the move was planned; it fills as the replace starts.
@@ -71,7 +71,18 @@ struct MigrationDamagedTargetIntegrationTests {
             if figures.condition.readOnly == .forced { what.append("btrfs forced it read-only") }
             if !counts.isEmpty { what.append("devid \(onDisk.devid) (\(onDisk.path)): \(counts)") }
             try #require(!what.isEmpty, "the target's writes failed: \(run.stdout) \(run.stderr)")
-            let verdict = "the copy of the store on \(onDisk.path) is damaged (\(what.joined(separator: "; "))): the move stops and keeps the image \(image) (not deleted, its loop device not detached), which holds the store as it was before the move; stop Docker, read the cause (dmesg | grep -i btrfs), look with btrfs device stats \(root.mountpoint) and btrfs scrub start -B \(root.mountpoint) (which files still read), copy off what you need, and keep the image until the store is recovered; re-run migrate-ebs only once scrub finds no errors and the counters are reset (btrfs device stats -z \(root.mountpoint))"
+            // The kernel finished the replace before the move's watch could cancel it (a small
+            // store copies in a few hundred ms), or the watch canceled it (attack 13 X8).
+            if run.stderr.contains("during the device replace") {
+                #expect(run.status == 1 && run.stderr.contains("the replace was canceled and the store stays on the image \(image), which is still its device"), "\(run.stderr)")
+                #expect(try root.checksums() == sums, "DATA: the store on the image reads as before")
+                return
+            }
+            let imageLoops = try root.sh("losetup -n -O NAME -j '\(image)'").split(separator: "\n").map(String.init)
+            let member = figures.devices.contains { imageLoops.contains($0.path) }
+            let kept = member ? "(not deleted, its loop device not detached), still a member of the store"
+                : "(not deleted), which is no longer part of the store: the kernel erased the store's superblock on it when it let go of it, so it does not mount as it is, but its blocks still hold the store as it was then"
+            let verdict = "the copy of the store on \(onDisk.path) is damaged (\(what.joined(separator: "; "))): the move stops and keeps the image \(image) \(kept); stop Docker, read the cause (dmesg | grep -i btrfs), look with btrfs device stats \(root.mountpoint) and btrfs scrub start -B \(root.mountpoint) (which files still read), copy off what you need, and keep the image until the store is recovered; re-run migrate-ebs only once scrub finds no errors and the counters are reset (btrfs device stats -z \(root.mountpoint))"
             #expect(run.status == 1, "\(run.stdout) \(run.stderr)")
             #expect(run.stderrLines.last == "dockstore: \(verdict)", "\(run.stderr)")
             #expect(!run.stdout.contains("Verified"), "\(run.stdout)")
@@ -89,6 +100,54 @@ struct MigrationDamagedTargetIntegrationTests {
             let status = try root.dockstore(["status"])
             #expect(status.status != 0, "\(status.stdout)")
             #expect(status.stdout.contains(verdict), "status names it: \(status.stdout) \(status.stderr)")
+            root.forgetBtrfs([disk])
+        }
+    }
+}
+
+/// The target volume fails in the middle of the replace (attack 13 X8: it shrinks under the
+/// move, as a failing, detached or cut volume does). The kernel does not stop a replace for
+/// write errors: it finished, erased the store's superblock on the image, and left the store on
+/// the damaged volume only, reading EIO. Now the move watches the replace's errors and cancels
+/// it at the first: the store stays on the image, every byte reads as before.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct MigrationFailingTargetIntegrationTests {
+    @Test func aTargetThatFailsDuringTheReplaceIsCanceledAndTheStoreStaysOnTheImage() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "3G"]).status == 0)
+            try root.sh("dd if=/dev/urandom of='\(root.mountpoint)/big' bs=1M count=1200 status=none; sync")
+            let sums = try root.checksums()
+            let uuid = try #require(try CapacityProbe.read(mountpoint: root.mountpoint).uuid)
+            let file = root.path + "/vol"
+            try root.sh("truncate -s 4G '\(file)'")
+            let disk = try root.sh("losetup --direct-io=on -f --show '\(file)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; btrfs device scan --forget '\(disk)' 2>/dev/null; losetup -d '\(disk)'") }
+            let move = Process()
+            move.executableURL = URL(fileURLWithPath: TestRoot.binary)
+            move.arguments = ["migrate-ebs", disk, "--yes", "--root", root.path]
+            move.environment = ProcessInfo.processInfo.environment.merging([MigrationMethod.variable: MigrationMethod.replace.rawValue]) { $1 }
+            let stderr = Pipe()
+            move.standardOutput = FileHandle.nullDevice
+            move.standardError = stderr
+            try move.run()
+            // A tenth of a second into the copy the volume loses its last 3 GiB.
+            try MigrationReplaceIntegrationTests().waitForTheReplace(root, then: 100_000)
+            try root.sh("truncate -s 1G '\(file)' && losetup -c \(disk)")
+            let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            move.waitUntilExit()
+            let run = (status: move.terminationStatus, stdout: "", stderr: said,
+                       stderrLines: said.split(separator: "\n").map(String.init))
+            #expect(run.status == 1, "\(run.stdout) \(run.stderr)")
+            #expect(run.stderrLines.last?.hasPrefix("dockstore: writes to \(disk) failed during the device replace (") == true
+                    && run.stderr.contains("the replace was canceled and the store stays on the image \(root.image), which is still its device"), "\(run.stderr)")
+            #expect(try root.checksums() == sums, "DATA: every file reads as before")
+            #expect(try BtrfsSuperblock.read(root.image)?.fsid.lowercased() == uuid.lowercased(), "DATA: the image keeps the store's superblock")
+            #expect(try BtrfsDeviceReplace.status(at: root.mountpoint).state != .finished, "the replace did not finish")
+            let journal = root.read(root.path + "/var/lib/dockstore/migration.json") ?? ""
+            #expect(journal.contains("replace canceled: writes to the target failed"), "\(journal)")
+            let abort = try root.dockstore(["migrate-ebs", disk, "--yes", "--abort"])
+            #expect(abort.status == 0, "\(abort.stdout) \(abort.stderr)")
+            #expect(try root.checksums() == sums, "DATA: after the abort")
             root.forgetBtrfs([disk])
         }
     }

@@ -278,6 +278,10 @@ struct MigrationReplaceIntegrationTests {
                 #expect(try root.ends(blank) == blankBefore, "DATA: seed \(seed): the blank volume that took the old name was written to")
                 let journal = try #require(root.read(root.path + "/var/lib/dockstore/migration.json"), "the journal stays open")
                 #expect(!interrupted || journal.contains("canceled at boot"), "seed \(seed): \(journal)")
+                // The boot journal says the store is still on the image and how to go on (A14).
+                #expect(boot.stderr.contains("warning: a migration of the store by replace is open (phase: ")
+                        && boot.stderr.contains("onto the volume that was \(disk) when the migration began (a reboot can rename it): dockstore migrate-ebs DEVICE, naming that volume, finishes it; with --abort it keeps the store on the image")
+                        && (!interrupted || boot.stderr.contains("canceled at boot")), "seed \(seed): \(boot.stderr)")
                 let finish = try root.dockstore(["migrate-ebs", volume, "--yes"])
                 #expect(finish.status == 0, "seed \(seed): \(finish.stdout) \(finish.stderr)")
                 try expectMoved(root, inventory, sums, "seed \(seed)")

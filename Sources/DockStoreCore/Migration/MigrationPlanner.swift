@@ -155,7 +155,7 @@ public enum MigrationPlanner {
         // Once the move began (a journal, or the store off the image), a damaged copy on the
         // device stops it: nothing that lets go of the image is planned (A4).
         if let damage = o.damage, o.journalExists || o.loopMember == nil || o.targetDevid != nil {
-            throw DockStoreError.refused("refusing: " + damage.verdict(mountpoint: o.mountpoint, image: host.real(imageHostPath)))
+            throw DockStoreError.refused("refusing: " + damage.verdict(mountpoint: o.mountpoint, image: host.real(imageHostPath), imageIsMember: o.loopMember != nil))
         }
         let method = chooseMethod(o, forced: forced).method
         var steps: [MigrationStep] = []

@@ -42,6 +42,8 @@ extension Migrator {
         }
         do {
             try follow(run, replacing: devid, with: target, at: mountpoint, interval: interval, moving: moving)
+        } catch let canceled as FailingTargetCanceled {
+            throw canceled.error
         } catch let failure where run != nil {
             throw try recordFailedStart(failure, onto: target, at: mountpoint)
         }
@@ -76,12 +78,23 @@ extension Migrator {
     private func follow(_ startedRun: BtrfsDeviceReplace.Run?, replacing devid: UInt64, with target: String, at mountpoint: String,
                         interval: Double, moving: @escaping @Sendable (MoveProgress) -> Void) throws {
         var run = startedRun
+        // Progress is told every `interval`; the target's errors are watched every tick, as
+        // failed writes cost the kernel nothing and it runs through the rest of the copy at once.
+        let tick = min(interval, Self.failingTargetTick)
+        var told = -Double.infinity
         while true {
             if let started = run, try started.poll() != nil { run = nil }
             let status = try BtrfsDeviceReplace.status(at: mountpoint)
             switch status.state {
             case .started:
-                moving(.thousandths(status.progress1000))
+                if let failing = try failedWrites(status, at: mountpoint) {
+                    try stopFailingReplace(onto: target, at: mountpoint, failing)
+                }
+                let now = MonotonicClock.seconds()
+                if now - told >= interval {
+                    told = now
+                    moving(.thousandths(status.progress1000))
+                }
             case .finished where run == nil:
                 moving(.thousandths(1000))
                 try requireMoved(devid, onto: target, at: mountpoint)
@@ -96,9 +109,9 @@ extension Migrator {
             if let started = run {
                 // Woken by the START child's end: no sleep's latency between the kernel's
                 // finish and the next step.
-                if try started.wait(upTo: interval) != nil { run = nil }
+                if try started.wait(upTo: tick) != nil { run = nil }
             } else {
-                MonotonicClock.sleep(interval)
+                MonotonicClock.sleep(tick)
             }
         }
     }

@@ -9,7 +9,8 @@ extension Migrator {
         let reading = try CapacityProbe.readBtrfs(mountpoint, sysfs: "/sys")
         let damage = try MovedStoreDamage.read(reading, mountpoint: mountpoint, isImage: isImageLoop)
         if let damage {
-            throw DockStoreError.failed(damage.verdict(mountpoint: mountpoint, image: host.real(image)))
+            let member = try reading.devices.contains { try isImageLoop($0) }
+            throw DockStoreError.failed(damage.verdict(mountpoint: mountpoint, image: host.real(image), imageIsMember: member))
         }
     }
 

@@ -60,7 +60,11 @@ public struct MovedStoreDamage: Sendable, Equatable {
     }
 
     /// The one line the move stops with: what is wrong, that the image is kept, what to do.
-    public func verdict(mountpoint: String, image: String) -> String {
+    ///
+    /// What is said of the image must be true (attack 13 X8): while its loop device is a member
+    /// the image is still part of the store; once a replace ended the kernel has erased the
+    /// store's superblock on it (and a removed device's likewise), so it no longer mounts.
+    public func verdict(mountpoint: String, image: String, imageIsMember: Bool) -> String {
         let on = devices.isEmpty ? "the device it moved onto" : devices.joinedText(", ")
         var what: [String] = []
         if forcedReadOnly { what.append("btrfs forced it read-only") }
@@ -68,6 +72,9 @@ public struct MovedStoreDamage: Sendable, Equatable {
         let head = counters.isEmpty && !forcedReadOnly
             ? "cannot tell whether the copy of the store on \(on) is sound (\(unreadable.joinedText("; ")))"
             : "the copy of the store on \(on) is damaged (\(what.joinedText("; ")))"
-        return "\(head): the move stops and keeps the image \(image) (not deleted, its loop device not detached), which holds the store as it was before the move; stop Docker, read the cause (dmesg | grep -i btrfs), look with btrfs device stats \(mountpoint.shellWord) and btrfs scrub start -B \(mountpoint.shellWord) (which files still read), copy off what you need, and keep the image until the store is recovered; re-run migrate-ebs only once scrub finds no errors and the counters are reset (btrfs device stats -z \(mountpoint.shellWord))"
+        let kept = imageIsMember
+            ? "the move stops and keeps the image \(image) (not deleted, its loop device not detached), still a member of the store"
+            : "the move stops and keeps the image \(image) (not deleted), which is no longer part of the store: the kernel erased the store's superblock on it when it let go of it, so it does not mount as it is, but its blocks still hold the store as it was then"
+        return "\(head): \(kept); stop Docker, read the cause (dmesg | grep -i btrfs), look with btrfs device stats \(mountpoint.shellWord) and btrfs scrub start -B \(mountpoint.shellWord) (which files still read), copy off what you need, and keep the image until the store is recovered; re-run migrate-ebs only once scrub finds no errors and the counters are reset (btrfs device stats -z \(mountpoint.shellWord))"
     }
 }

@@ -113,6 +113,11 @@ enum DevicePlanner {
         return record.isProven(byTemporaryFSID: device.temporaryBtrfsFSID)
     }
 
+    static func isBelow(_ target: String, _ mountpoint: String) -> Bool {
+        let folder = mountpoint.hasSuffix("/") ? mountpoint : mountpoint + "/"
+        return target.utf8.count > folder.utf8.count && target.utf8.starts(with: folder.utf8)
+    }
+
     static func holdsStore(_ content: BlockContent, _ fs: DeviceFilesystem, _ label: String) -> Bool {
         if case .signature(let type, _, let existing) = content { return type == fs.rawValue && existing == label }
         return false
@@ -121,6 +126,10 @@ enum DevicePlanner {
     /// What --force never overrides: not a block device, the root disk, mounted anywhere
     /// but `mountpoint`, a member of a mounted btrfs, active swap, held by device-mapper,
     /// LVM or md, or held by another program (the kernel refuses an exclusive open).
+    ///
+    /// Mounted below `mountpoint` while mounted at it is the store's own filesystem again, not
+    /// elsewhere: dockerd's graph drivers bind-mount their home (`DATA_ROOT/btrfs`,
+    /// `DATA_ROOT/overlay2`) onto itself at every start (attack 13 X1).
     static func refuseInUse(_ device: DeviceObservation, mountpoint: String) throws {
         let label = device.device.label
         guard device.kind == .blockDevice else {
@@ -132,7 +141,8 @@ enum DevicePlanner {
         if let disk = device.partitionOf {
             throw DockStoreError.refused("refusing: \(label) is a partition of \(disk); Docker's storage takes a whole EBS volume: give the volume itself (after checking it holds nothing)")
         }
-        let elsewhere = device.mountedAt.filter { !$0.sameBytes(mountpoint) }
+        let atMountpoint = device.mountedAt.contains { $0.sameBytes(mountpoint) }
+        let elsewhere = device.mountedAt.filter { !$0.sameBytes(mountpoint) && !(atMountpoint && Self.isBelow($0, mountpoint)) }
         if !elsewhere.isEmpty {
             throw DockStoreError.refused("refusing: \(label) is mounted at \(elsewhere.joined(separator: ", ")); unmount it first")
         }

@@ -222,7 +222,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                    let damage = MovedStoreDamage.judge(capacity.devices.filter { !$0.isMissing && $0.path != imageLoop }, uuid: capacity.uuid,
                                                        forcedReadOnly: capacity.condition.readOnly == .forced) {
                     status.migration = "onto \(journal.deviceLabel) by \(journal.recordedMethod.rawValue), phase: \(journal.phase), stopped: the copy on the device is damaged"
-                    status.problems.append(damage.verdict(mountpoint: status.mountpoint, image: image))
+                    status.problems.append(damage.verdict(mountpoint: status.mountpoint, image: image, imageIsMember: imageLoop != nil))
                 }
             }
         } catch let error as DockStoreError {

@@ -80,11 +80,24 @@ extension Dockstore {
                 title: ["Plan for \(target) (dry run, nothing changed):"], text: { $0.describe(request, host) })
             guard try StepCommand.run(plan.steps, dryRun: change.dryRun, show: show, sweep: sweep,
                                       apply: { try provisioner.apply(plan, sweeping: sweep, progress: $0) }) else {
+                if !change.dryRun { warnOfOpenMigration(host) }
                 return
             }
             ProvisionPlanner.mountedRootWarnings(plan.steps, mountpoint: target).forEach { Output.warning($0) }
             Output.line("Docker's storage is ready: \(store(request, host)) mounted at \(target).")
+            warnOfOpenMigration(host)
             withExtendedLifetime((lock, claim)) {}
+        }
+
+        /// An open migration journal is said at every run that got this far, in the boot journal too.
+        func warnOfOpenMigration(_ host: Host) {
+            do {
+                if let journal = try MigrationJournal.read(host: host) { Output.warning(journal.openNotice) }
+            } catch let error as DockStoreError {
+                Output.warning(error.message)
+            } catch {
+                Output.warning("cannot read \(host.real(MigrationJournal.path)): \(error)")
+            }
         }
 
         /// An image a migration renamed and did not get to unlink (a crash, a reboot): removed
