@@ -29,6 +29,7 @@ struct WriteDebrisCoverageTests {
         "DockStoreCore/Provision/Provisioner+FormatRecord.swift": ["FormatRecord.path": .file(FormatRecord.path)],
         "DockStoreCore/Provision/InterruptedReplace.swift": ["MigrationJournal.path": .file(MigrationJournal.path)],
         "DockStoreCore/Migration/Migrator+Replace.swift": ["Self.journal": .file(Migrator.journal)],
+        "DockStoreCore/Migration/Migrator+FailingTarget.swift": ["Self.journal": .file(Migrator.journal)],
         "DockStoreCore/Migration/Migrator.swift": ["Self.journal": .file(Migrator.journal), "HostPaths.fstab": .file(HostPaths.fstab)],
         "DockStoreCore/Migration/CanceledReplaceTarget.swift": ["path": .file(CanceledReplaceTarget.path)],
         // save(_:at:on:): CheckRunner passes --state-file, whose default is this path.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// A replace whose writes fail (attack 13 X8: the target volume failing, detached or shrunk
 /// under the move). The kernel does not stop a replace for write errors: it runs on, finishes,
 /// makes the damaged copy the store's only device and erases the store's superblock on the
@@ -25,7 +19,7 @@ extension Migrator {
             let counters = try DeviceStatsIoctl.read(mountpoint: mountpoint, devid: 0)
             let nonZero = DeviceErrorCounters.names.filter { (counters[$0] ?? 0) > 0 }
             if !nonZero.isEmpty { found.append("the target's " + nonZero.map { "\($0)=\(counters[$0] ?? 0)" }.joinedText(" ")) }
-        } catch let error as DockStoreError where error.code == ENODEV {
+        } catch let error as DockStoreError where error.code == Errno.noSuchDevice {
             // The replace ended between the status and this read: devid 0 is gone. The finish
             // is judged by the next round (requireMoved, then the sound-copy re-checks).
             guard try BtrfsDeviceReplace.status(at: mountpoint).state.isOngoing else { return nil }
