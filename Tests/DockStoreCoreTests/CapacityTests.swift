@@ -241,9 +241,9 @@ import Testing
             # HELP dockstore_device_shortfall_bytes Raw bytes btrfs claims on its devices beyond their ends (a device shrank under it; NaN when not btrfs).
             # TYPE dockstore_device_shortfall_bytes gauge
             dockstore_device_shortfall_bytes{mountpoint="/var/lib/docker"} NaN
-            # HELP dockstore_inodes_total Inodes of an xfs or ext4 store (NaN for btrfs, which has no fixed count).
-            # TYPE dockstore_inodes_total gauge
-            dockstore_inodes_total{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_inodes Inodes of an xfs or ext4 store (NaN for btrfs, which has no fixed count).
+            # TYPE dockstore_inodes gauge
+            dockstore_inodes{mountpoint="/var/lib/docker"} NaN
             # HELP dockstore_inodes_free Free inodes of an xfs or ext4 store: at 0 every file create fails with ENOSPC (NaN for btrfs).
             # TYPE dockstore_inodes_free gauge
             dockstore_inodes_free{mountpoint="/var/lib/docker"} NaN

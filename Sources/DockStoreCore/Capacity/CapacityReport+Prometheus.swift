@@ -34,7 +34,7 @@ extension CapacityReport {
         metric("dockstore_qgroup_free_bytes", "Bytes left under the tightest btrfs qgroup limit on the data root's qgroup or those above it (NaN: quotas off, no limit, or not btrfs).", bytes(quota?.free))
         metric("dockstore_qgroup_limit_bytes", "That qgroup limit (NaN: quotas off, no limit, or not btrfs).", bytes(quota?.limit))
         metric("dockstore_device_shortfall_bytes", "Raw bytes btrfs claims on its devices beyond their ends (a device shrank under it; NaN when not btrfs).", bytes(btrfs ? f?.deviceShortfall : nil))
-        metric("dockstore_inodes_total", "Inodes of an xfs or ext4 store (NaN for btrfs, which has no fixed count).", bytes(f?.inodes?.total))
+        metric("dockstore_inodes", "Inodes of an xfs or ext4 store (NaN for btrfs, which has no fixed count).", bytes(f?.inodes?.total))
         metric("dockstore_inodes_free", "Free inodes of an xfs or ext4 store: at 0 every file create fails with ENOSPC (NaN for btrfs).", bytes(f?.inodes?.free))
         let c = f?.condition
         metric("dockstore_read_only", "1 when the store is read-only (by mount option or forced by btrfs).", flag(c.map { $0.readOnly != .no }))
