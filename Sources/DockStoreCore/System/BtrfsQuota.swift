@@ -9,9 +9,9 @@ import Musl
 /// subvolume mounted there (0/5 for the top level) and of every qgroup above it, whose limits
 /// cap the same writes (EDQUOT). Read from /sys/fs/btrfs/<uuid>/qgroups (kernel 5.9 on; the
 /// folder is there only while quotas are enabled); which qgroups are above it only the quota
-/// tree tells (BTRFS_IOC_TREE_SEARCH, as `btrfs qgroup show` reads it), asked only when a
-/// qgroup of a higher level exists at all. Bounded: a handful of sysfs files per qgroup on
-/// the data root's chain, never one per subvolume.
+/// tree tells (BTRFS_IOC_TREE_SEARCH, as `btrfs qgroup show` reads it: one bounded search per
+/// qgroup on the chain). Bounded: a handful of sysfs files per qgroup on the data root's chain,
+/// never one per subvolume (a user who may not search lists the qgroups folder instead).
 public struct QuotaReading: Sendable, Equatable, Codable {
     /// One qgroup's figures (sysfs `referenced`, `exclusive`, `max_*`, `limit_flags`).
     public struct Group: Sendable, Equatable, Codable {
@@ -75,29 +75,33 @@ public struct QuotaReading: Sendable, Equatable, Codable {
     /// are enabled but a figure or the qgroups above cannot be read.
     public static func read(uuid: String, mountpoint: String, subvolume: UInt64, sysfs: String = "/sys") throws -> QuotaReading? {
         let base = "\(sysfs)/fs/btrfs/\(uuid)/qgroups"
-        guard let names = FolderEntries.names(base) else {
-            if errno == ENOENT { return nil }
-            throw DockStoreError.system("cannot list", base, errno: errno)
-        }
+        // The folder is there only while quotas are enabled; `enabled` is in it from 5.9 on.
+        guard let enabled = try FileContents.readString("\(base)/enabled"), enabled.trimmingWhitespace() != "0" else { return nil }
         var reading = QuotaReading(groups: [])
         reading.mode = try FileContents.readString("\(base)/mode").map { $0.trimmingWhitespace() }
         if let text = try FileContents.readString("\(base)/inconsistent") { reading.inconsistent = text.trimmingWhitespace() != "0" }
-        // Qgroups of a higher level than 0 are made by hand (btrfs qgroup create 1/100); without
-        // any, the data root's qgroup has no parent and the quota tree need not be asked.
-        let higher = names.contains { name in name.split(separator: "_").first.map { $0 != "0" && UInt64($0) != nil } ?? false }
         var chain: [UInt64] = [subvolume]
-        var seen: Set<UInt64> = [subvolume]
-        var index = 0
-        while index < chain.count, higher {
-            let parents = try parents(of: chain[index], mountpoint: mountpoint)
-            for parent in parents where !seen.contains(parent) {
-                guard chain.count < 64 else {
-                    throw DockStoreError.failed("cannot judge the qgroups of \(mountpoint): more than 64 qgroups are above \(name(subvolume))")
+        do {
+            var seen: Set<UInt64> = [subvolume]
+            var index = 0
+            while index < chain.count {
+                for parent in try parents(of: chain[index], mountpoint: mountpoint) where !seen.contains(parent) {
+                    guard chain.count < 64 else {
+                        throw DockStoreError.failed("cannot judge the qgroups of \(mountpoint): more than 64 qgroups are above \(name(subvolume))")
+                    }
+                    seen.insert(parent)
+                    chain.append(parent)
                 }
-                seen.insert(parent)
-                chain.append(parent)
+                index += 1
             }
-            index += 1
+        } catch let error as DockStoreError where error.code == Errno.permissionDenied || error.code == Errno.notPermitted {
+            // Only root may search the quota tree. Without a qgroup of a level above 0 (made by
+            // hand: btrfs qgroup create 1/100) the data root's has no parent, which sysfs shows;
+            // that listing has an entry per subvolume, so it is read only here, not as root.
+            guard let names = FolderEntries.names(base) else { throw DockStoreError.system("cannot list", base, errno: errno) }
+            let higher = names.contains { name in name.split(separator: "_").first.map { $0 != "0" && UInt64($0) != nil } ?? false }
+            if higher { throw error }
+            chain = [subvolume]
         }
         for id in chain {
             reading.groups.append(try group(id, base: base))
