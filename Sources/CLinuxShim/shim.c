@@ -540,3 +540,42 @@ int ds_unlinkat_detached(int dirfd, const char *name, uint64_t device, uint64_t 
 int ds_renameat_noreplace(int from_dirfd, const char *from, int to_dirfd, const char *to) {
     return (int)syscall(SYS_renameat2, from_dirfd, from, to_dirfd, to, RENAME_NOREPLACE);
 }
+
+int ds_btrfs_qgroup_parents(int fd, uint64_t qgroupid, uint64_t *out, uint64_t capacity, uint64_t *count) {
+    struct btrfs_ioctl_search_args args;
+    memset(&args, 0, sizeof args);
+    args.key.tree_id = 8; /* BTRFS_QUOTA_TREE_OBJECTID */
+    args.key.min_objectid = qgroupid;
+    args.key.max_objectid = qgroupid;
+    args.key.min_type = 246; /* BTRFS_QGROUP_RELATION_KEY */
+    args.key.max_type = 246;
+    /* Both directions are stored: (child, RELATION, parent) and (parent, RELATION, child).
+     * A parent is of a higher level, and the level is the qgroupid's top 16 bits, so the
+     * parents of qgroupid are the offsets above it. */
+    args.key.min_offset = qgroupid + 1;
+    args.key.max_offset = UINT64_MAX;
+    args.key.min_transid = 0;
+    args.key.max_transid = UINT64_MAX;
+    args.key.nr_items = (uint32_t)capacity;
+    int rc = ioctl(fd, BTRFS_IOC_TREE_SEARCH, &args);
+    if (rc != 0)
+        return rc;
+    uint64_t found = 0;
+    size_t at = 0;
+    for (uint32_t i = 0; i < args.key.nr_items; i++) {
+        struct btrfs_ioctl_search_header header;
+        if (at + sizeof header > sizeof args.buf) {
+            errno = EUCLEAN;
+            return -1;
+        }
+        memcpy(&header, args.buf + at, sizeof header);
+        at += sizeof header + header.len;
+        if (header.objectid != qgroupid || header.type != 246 || header.offset <= qgroupid)
+            continue;
+        if (found < capacity)
+            out[found] = header.offset;
+        found++;
+    }
+    *count = found;
+    return 0;
+}

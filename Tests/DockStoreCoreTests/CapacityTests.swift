@@ -193,7 +193,7 @@ import Testing
             # HELP dockstore_data_free_bytes Estimated free data bytes, as btrfs filesystem usage computes them.
             # TYPE dockstore_data_free_bytes gauge
             dockstore_data_free_bytes{mountpoint="/var/lib/docker"} 600
-            # HELP dockstore_effective_free_bytes What Docker can still write: data free, capped by the host for an image.
+            # HELP dockstore_effective_free_bytes What Docker can still write: data free, less bytes claimed beyond a shrunk device, capped by the host for an image and by a qgroup limit.
             # TYPE dockstore_effective_free_bytes gauge
             dockstore_effective_free_bytes{mountpoint="/var/lib/docker"} 600
             # HELP dockstore_metadata_size_bytes Bytes in metadata chunks (NaN when not btrfs).
@@ -232,6 +232,21 @@ import Testing
             # HELP dockstore_host_free_bytes Free bytes on the host filesystem holding the image.
             # TYPE dockstore_host_free_bytes gauge
             dockstore_host_free_bytes{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_qgroup_free_bytes Bytes left under the tightest btrfs qgroup limit on the data root's qgroup or those above it (NaN: quotas off, no limit, or not btrfs).
+            # TYPE dockstore_qgroup_free_bytes gauge
+            dockstore_qgroup_free_bytes{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_qgroup_limit_bytes That qgroup limit (NaN: quotas off, no limit, or not btrfs).
+            # TYPE dockstore_qgroup_limit_bytes gauge
+            dockstore_qgroup_limit_bytes{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_device_shortfall_bytes Raw bytes btrfs claims on its devices beyond their ends (a device shrank under it; NaN when not btrfs).
+            # TYPE dockstore_device_shortfall_bytes gauge
+            dockstore_device_shortfall_bytes{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_inodes Inodes of an xfs or ext4 store (NaN for btrfs, which has no fixed count).
+            # TYPE dockstore_inodes gauge
+            dockstore_inodes{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_inodes_free Free inodes of an xfs or ext4 store: at 0 every file create fails with ENOSPC (NaN for btrfs).
+            # TYPE dockstore_inodes_free gauge
+            dockstore_inodes_free{mountpoint="/var/lib/docker"} NaN
             # HELP dockstore_read_only 1 when the store is read-only (by mount option or forced by btrfs).
             # TYPE dockstore_read_only gauge
             dockstore_read_only{mountpoint="/var/lib/docker"} 0

@@ -211,6 +211,11 @@ int ds_btrfs_replace_item(int fd, int *found, uint64_t *state);
  * running, and a replace's state change alone starts none). */
 int ds_btrfs_commit_label(int fd);
 
+/* The parent qgroups of `qgroupid` (TREE_SEARCH, quota tree 8, its QGROUP_RELATION items with
+ * a higher offset), at most `capacity` of them in `out`; *count is how many there are (more
+ * than capacity: the rest were not stored). ENOENT: quotas were never enabled. */
+int ds_btrfs_qgroup_parents(int fd, uint64_t qgroupid, uint64_t *out, uint64_t capacity, uint64_t *count);
+
 /* What START returned: the ioctl's return value, errno when it was -1, and `result`. */
 struct ds_btrfs_replace_outcome {
     int64_t rc;

@@ -41,9 +41,21 @@ public struct BtrfsReading: Sendable, Equatable, Codable {
         /// The device's own UUID within the filesystem (DEV_INFO), its identity when the kernel
         /// name changes; nil where it was not read. Not part of the reports (left out of JSON).
         public var deviceUUID: String?
+        /// The size of the block device itself (`BlockDeviceSize`); nil for a missing device or
+        /// where it was not read. Below `size` when the device shrank under the filesystem: btrfs
+        /// then writes past the device's end and the next mount fails.
+        public var deviceBytes: UInt64?
+        /// Why `deviceBytes` could not be read, when it could not.
+        public var deviceBytesUnreadable: String?
 
         enum CodingKeys: String, CodingKey {
-            case devid, path, size, used, errors, errorsUnreadable
+            case devid, path, size, used, errors, errorsUnreadable, deviceBytes
+        }
+
+        /// Bytes the filesystem claims on this device beyond its end (0 when it fits or is not known).
+        public var shortfall: UInt64 {
+            guard let deviceBytes, !isMissing, size > deviceBytes else { return 0 }
+            return size - deviceBytes
         }
 
         public init(devid: UInt64, path: String, size: UInt64, used: UInt64 = 0, errors: DeviceErrorCounters = [:]) {

@@ -5,6 +5,7 @@ public enum CapacityEvaluator {
     public static func evaluate(_ f: CapacityFigures, _ policy: CapacityPolicy) -> [CapacityReason] {
         var reasons = ConditionRules.evaluate(f)
         reasons += spaceRules(f, policy)
+        reasons += LimitRules.evaluate(f, policy)
         reasons += DeviceErrorRules.evaluate(f)
         reasons += MaintenanceRules.evaluate(f)
         // Stable: equal states keep the order above (condition first).

@@ -32,17 +32,35 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
     /// What remedies need to name commands that work on this store (`Remedy`); nil: the
     /// running system, no member known to be an EBS volume.
     public var remedyContext: RemedyContext?
+    /// Inodes of an xfs or ext4 store (statfs f_files / f_ffree); nil for btrfs, which has no
+    /// fixed count (f_files 0), and wherever the filesystem reports none.
+    public var inodes: InodeFigures?
+    /// btrfs quotas on the data root's qgroup and those above it; nil when quotas are off.
+    public var quota: QuotaReading?
 
     static let minUnallocatedThreshold: UInt64 = 16 << 20
 
     /// Logical bytes one new metadata chunk holds (`metadataChunkNeed` at the metadata ratio).
     public var metadataChunkSize: UInt64 { UInt64(Double(metadataChunkNeed) / max(metadataRatio, 1)) }
 
-    /// What Docker can still write: the data estimate, capped by the host for an image.
-    public var effectiveFree: UInt64 {
-        guard let host else { return dataFree }
-        return min(dataFree, host.hostAvailableBytes)
+    /// What Docker can still write: the data estimate, less what btrfs counts on devices beyond
+    /// their end, capped by the host for an image and by the tightest qgroup limit.
+    public var effectiveFree: UInt64 { effectiveLimit.free }
+
+    /// What limits `effectiveFree`: `btrfs`, `device` (a member smaller than btrfs thinks),
+    /// `host` (the filesystem under the image) or `qgroup` (a quota limit), and the figure.
+    public var effectiveLimit: (free: UInt64, by: String) {
+        var best = (free: dataFree, by: "btrfs")
+        if filesystem != "btrfs" { best.by = filesystem }
+        let shortfall = UInt64(Double(deviceShortfall) / max(dataRatio, 1))
+        if shortfall > 0 { best = (dataFree > shortfall ? dataFree - shortfall : 0, "device") }
+        if let host, host.hostAvailableBytes < best.free { best = (host.hostAvailableBytes, "host") }
+        if let room = quota?.tightest, room.free < best.free { best = (room.free, "qgroup") }
+        return best
     }
+
+    /// Raw bytes btrfs counts on its present devices beyond their ends (`Device.shortfall`).
+    public var deviceShortfall: UInt64 { devices.reduce(0) { $0 + $1.shortfall } }
 
     /// Used + free: the data capacity percentages refer to.
     public var dataCapacity: UInt64 { dataUsed + dataFree }
@@ -133,5 +151,18 @@ public struct CapacityFigures: Sendable, Equatable, Codable {
         metadataChunkNeed = 0
         devices = []
         host = nil
+    }
+}
+
+/// The inodes of a filesystem with a fixed (or, on xfs, space-bound) inode count: when none is
+/// free, every file create fails with ENOSPC although df shows space (overlay2's layers are
+/// many small files).
+public struct InodeFigures: Sendable, Equatable, Codable {
+    public var total: UInt64
+    public var free: UInt64
+
+    public init(total: UInt64, free: UInt64) {
+        self.total = total
+        self.free = min(free, total)
     }
 }

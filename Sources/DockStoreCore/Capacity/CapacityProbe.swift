@@ -40,9 +40,14 @@ public enum CapacityProbe {
             for device in reading.devices where device.errorsUnreadable != nil {
                 figures.condition.unreadable.append(device.errorsUnreadable ?? "")
             }
+            for device in reading.devices {
+                if let why = device.deviceBytesUnreadable { figures.condition.unreadable.append(why) }
+            }
+            readQuota(reading, mountpoint: mountpoint, sysfs: sysfs, into: &figures)
         } else {
             figures = CapacityFigures(filesystem: fstype, mountpoint: mountpoint, total: space.total,
                                       available: space.available, used: space.total - space.free)
+            if space.files > 0 { figures.inodes = InodeFigures(total: space.files, free: space.filesFree) }
         }
         if space.readOnly { figures.condition.readOnly = try readOnlyKind(mountpoint) }
         if !figures.condition.unreadable.isEmpty { figures.condition.user = CurrentUser.describe() }
@@ -91,6 +96,13 @@ public enum CapacityProbe {
                 }
             } catch {
                 device.errorsUnreadable = "cannot read the error counters of btrfs device \(member.devid): \((error as? DockStoreError)?.message ?? "\(error)")"
+            }
+            if !device.isMissing {
+                do {
+                    device.deviceBytes = try BlockDeviceSize.bytes(of: member.path, sysfs: sysfs)
+                } catch {
+                    device.deviceBytesUnreadable = "cannot tell whether \(member.path) (btrfs device \(member.devid)) still holds the \(ByteSize.format(member.size)) btrfs claims on it: \(message(error))"
+                }
             }
             return device
         }

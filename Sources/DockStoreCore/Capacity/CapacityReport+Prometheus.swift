@@ -16,7 +16,7 @@ extension CapacityReport {
         metric("dockstore_data_size_bytes", "Bytes in data chunks.", bytes(f?.dataSize))
         metric("dockstore_data_used_bytes", "Bytes used in data chunks.", bytes(f?.dataUsed))
         metric("dockstore_data_free_bytes", "Estimated free data bytes, as btrfs filesystem usage computes them.", bytes(f?.dataFree))
-        metric("dockstore_effective_free_bytes", "What Docker can still write: data free, capped by the host for an image.", bytes(f?.effectiveFree))
+        metric("dockstore_effective_free_bytes", "What Docker can still write: data free, less bytes claimed beyond a shrunk device, capped by the host for an image and by a qgroup limit.", bytes(f?.effectiveFree))
         metric("dockstore_metadata_size_bytes", "Bytes in metadata chunks (NaN when not btrfs).", bytes(btrfs ? f?.metadataSize : nil))
         metric("dockstore_metadata_used_bytes", "Metadata bytes used, reserved or promised (global reserve included).", bytes(btrfs ? f?.metadataUsed : nil))
         metric("dockstore_metadata_free_bytes", "Metadata room left for new reservations before ENOSPC.", bytes(btrfs ? f?.metadataFree : nil))
@@ -30,6 +30,12 @@ extension CapacityReport {
         metric("dockstore_image_allocated_bytes", "Bytes the loop image occupies on the host.", bytes(host?.allocatedBytes))
         metric("dockstore_image_unbacked_bytes", "Apparent minus allocated: what the image promises beyond what the host gave it.", bytes(host?.unbackedPromise))
         metric("dockstore_host_free_bytes", "Free bytes on the host filesystem holding the image.", bytes(host?.hostAvailableBytes))
+        let quota = f?.quota?.tightest
+        metric("dockstore_qgroup_free_bytes", "Bytes left under the tightest btrfs qgroup limit on the data root's qgroup or those above it (NaN: quotas off, no limit, or not btrfs).", bytes(quota?.free))
+        metric("dockstore_qgroup_limit_bytes", "That qgroup limit (NaN: quotas off, no limit, or not btrfs).", bytes(quota?.limit))
+        metric("dockstore_device_shortfall_bytes", "Raw bytes btrfs claims on its devices beyond their ends (a device shrank under it; NaN when not btrfs).", bytes(btrfs ? f?.deviceShortfall : nil))
+        metric("dockstore_inodes", "Inodes of an xfs or ext4 store (NaN for btrfs, which has no fixed count).", bytes(f?.inodes?.total))
+        metric("dockstore_inodes_free", "Free inodes of an xfs or ext4 store: at 0 every file create fails with ENOSPC (NaN for btrfs).", bytes(f?.inodes?.free))
         let c = f?.condition
         metric("dockstore_read_only", "1 when the store is read-only (by mount option or forced by btrfs).", flag(c.map { $0.readOnly != .no }))
         metric("dockstore_devices_missing", "btrfs devices missing from the filesystem (mounted degraded).", c.map { Double($0.missingDevices.count) })

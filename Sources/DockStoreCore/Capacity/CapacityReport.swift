@@ -68,6 +68,8 @@ public struct CapacityReport: Sendable, Equatable, Codable {
             parts.append("unallocated \(ByteSize.format(f.unallocated))")
         }
         if let host = f.host { parts.append("host \(ByteSize.format(host.hostAvailableBytes)) free") }
+        if let room = f.quota?.tightest { parts.append("qgroup \(room.group.qgroup) \(ByteSize.format(room.free)) left of \(ByteSize.format(room.limit))") }
+        if let inodes = f.inodes { parts.append("inodes \(inodes.free) free of \(inodes.total) (\(String(percent: percent(inodes.free, inodes.total))))") }
         return parts.joinedText(", ")
     }
 
@@ -98,6 +100,17 @@ public struct CapacityReport: Sendable, Equatable, Codable {
             items.append(item("image_allocated", host.allocatedBytes, max: host.apparentBytes))
             items.append(item("image_unbacked", host.unbackedPromise, max: host.apparentBytes))
             items.append(item("effective_free", f.effectiveFree, max: f.dataCapacity))
+        } else if f.effectiveFree != f.dataFree {
+            // A device smaller than the filesystem, or a qgroup limit, caps it.
+            items.append(item("effective_free", f.effectiveFree, max: f.dataCapacity))
+        }
+        if let room = f.quota?.tightest {
+            items.append(item("qgroup_free", room.free, policy.dataWarning.perfdata(base: room.limit),
+                              policy.dataCritical.perfdata(base: room.limit), max: room.limit))
+        }
+        if let inodes = f.inodes {
+            let (w, c) = LimitRules.inodeLevels(inodes.total)
+            items.append("'inodes_free'=\(inodes.free);\(w):;\(c):;0;\(inodes.total)")
         }
         for device in f.devices {
             for name in DeviceErrorCounters.names {

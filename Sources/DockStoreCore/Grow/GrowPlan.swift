@@ -88,9 +88,18 @@ public enum GrowPlanner {
         }
         var steps: [GrowStep] = []
         var warnings: [String] = []
+        // A device smaller than the btrfs on it (attack 12, A1): said, never hidden behind the
+        // device's size; only a size that covers the filesystem again is a repair.
+        let shrunk = device.blockSize < device.btrfsSize || (device.image.map { $0.apparentBytes < device.btrfsSize } ?? false)
         if let image = device.image {
             guard let target else {
+                if shrunk {
+                    throw DockStoreError.usage("the store is the image \(image.image) (\(ByteSize.format(image.apparentBytes))), but its btrfs claims \(ByteSize.format(device.btrfsSize)) on \(device.path): the image shrank under the filesystem; grow it back with --to \(LimitRules.exactSize(device.btrfsSize)) (or more)")
+                }
                 throw DockStoreError.usage("the store is the image \(image.image) (\(ByteSize.format(image.apparentBytes))); give the new size with --to SIZE")
+            }
+            if shrunk, target < device.btrfsSize {
+                throw DockStoreError.refused("refusing: the btrfs on \(device.path) claims \(ByteSize.format(device.btrfsSize)), more than --to \(ByteSize.format(target)); the image shrank under the filesystem and must hold at least that again: --to \(LimitRules.exactSize(device.btrfsSize)) (or more)")
             }
             if target < image.apparentBytes {
                 throw DockStoreError.refused("refusing to shrink \(image.image) from \(ByteSize.format(image.apparentBytes)) to \(ByteSize.format(target)); dockstore only grows a store")
@@ -122,6 +131,9 @@ public enum GrowPlanner {
         } else {
             if target != nil {
                 throw DockStoreError.usage("--to is for an image store; a device store grows to the size of its device (enlarge the EBS volume first)")
+            }
+            if shrunk {
+                throw DockStoreError.refused("refusing: \(device.path) holds \(ByteSize.format(device.blockSize)), less than the \(ByteSize.format(device.btrfsSize)) its btrfs claims (writes past its end fail and the next mount fails); grow the device back to at least \(device.btrfsSize) bytes, then run dockstore grow")
             }
             if device.blockSize > device.btrfsSize {
                 steps.append(.resizeFilesystem(devid: device.devid, uuid: observed.uuid, from: device.btrfsSize, to: device.blockSize))

@@ -47,6 +47,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// For the store's btrfs mounted at the mountpoint: the subvolume the mount shows, its
     /// read-only flag and the data root's attributes (`BtrfsRootState`); nil otherwise.
     public var mountedRoot: BtrfsRootState? = nil
+    /// For the store's btrfs mounted at the mountpoint: provision's warnings of members whose
+    /// device holds less than btrfs claims on it (`ProvisionPlanner.shrunkDeviceWarnings`).
+    public var mountedShrunk: [String] = []
     /// /etc/dockstore.disabled exists (left by teardown).
     public var bootDisabled: Bool
     /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.

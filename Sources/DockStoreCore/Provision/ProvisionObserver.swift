@@ -79,6 +79,7 @@ public struct ProvisionObserver: Sendable {
         var mountedImageMoved: MovedImage? = nil
         var secondImageLoops: [SecondImageLoop] = []
         var mountedRoot: BtrfsRootState? = nil
+        var mountedShrunk: [String] = []
         switch mountpointStatus?.kind {
         case nil:
             mountpoint = .missing
@@ -98,7 +99,10 @@ public struct ProvisionObserver: Sendable {
                     mountedImageMoved = try MovedImage.find(store, host: host, image: request.image, mountpoint: request.mountpoint)
                 }
                 mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
-                if (ofImage || ofDevice), entry.fstype == "btrfs" { mountedRoot = try BtrfsRootState.read(at: mountpointPath) }
+                if (ofImage || ofDevice), entry.fstype == "btrfs" {
+                    mountedRoot = try BtrfsRootState.read(at: mountpointPath)
+                    mountedShrunk = ProvisionPlanner.shrunkDeviceWarnings(mountpoint: mountpointPath)
+                }
                 if ofImage { secondImageLoops = try secondLoops(store, mounts: mounts.entries, at: entry) + stackedImageLoops(store, mounts: mounts.entries) }
             } else {
                 let names = try folderEntries(mountpointPath, limit: 4)
@@ -133,6 +137,7 @@ public struct ProvisionObserver: Sendable {
         observation.secondImageLoops = secondImageLoops
         observation.mountedImageMoved = mountedImageMoved
         observation.mountedRoot = mountedRoot
+        observation.mountedShrunk = mountedShrunk
         observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID,
                                                           folderRecord: observation.folderRecord)
         return observation

@@ -14,3 +14,32 @@ extension ProvisionPlanner {
         }
     }
 }
+
+extension ProvisionPlanner {
+    /// The store's btrfs mounted on a device that holds less than btrfs claims on it (attack 12,
+    /// A1: the image truncated under it and `losetup -c`, a partition shrunk): writes past the
+    /// device's end fail and the next mount fails. A warning at every provision, as check's
+    /// CRITICAL `device_smaller_than_filesystem` says it; what cannot be read is a warning too.
+    static func shrunkDeviceWarnings(mountpoint: String, sysfs: String = "/sys") -> [String] {
+        let usage: BtrfsFilesystem.Usage
+        do {
+            usage = try BtrfsFilesystem.usage(at: mountpoint)
+        } catch {
+            return ["cannot tell whether the devices of the btrfs at \(mountpoint) still hold its size: \((error as? DockStoreError)?.message ?? "\(error)")"]
+        }
+        var warnings: [String] = []
+        for member in usage.members where !member.path.isEmpty {
+            do {
+                let bytes = try BlockDeviceSize.bytes(of: member.path, sysfs: sysfs)
+                guard bytes < member.size else { continue }
+                let fix = member.path.split(separator: "/").last?.hasPrefix("loop") == true
+                    ? "grow the image back before anything is written: dockstore grow --to \(LimitRules.exactSize(member.size))"
+                    : "grow the device back to at least \(member.size) bytes before anything is written"
+                warnings.append("the btrfs at \(mountpoint) claims \(ByteSize.format(member.size)) on \(member.path) (devid \(member.devid)), but the device holds only \(ByteSize.format(bytes)): writes past its end fail and are lost, and the next mount fails (device total_bytes should be at most \(bytes)); \(fix)")
+            } catch {
+                warnings.append("cannot tell whether \(member.path) still holds the \(ByteSize.format(member.size)) the btrfs at \(mountpoint) claims on it: \((error as? DockStoreError)?.message ?? "\(error)")")
+            }
+        }
+        return warnings
+    }
+}

@@ -13,7 +13,7 @@ public enum ProvisionPlanner {
             // Not provision's to change (status lists it too): said at every boot, not hidden by "nothing to do".
             warnings.append(readOnlyStore(host.real(request.mountpoint)))
         }
-        if mounted { warnings += try checkMountedRoot(observed, host.real(request.mountpoint)) }
+        if mounted { warnings += try checkMountedRoot(observed, host.real(request.mountpoint)) + observed.mountedShrunk }
 
         // The store: what to create or format, what to mount, how fstab names it.
         let store: StorePlan

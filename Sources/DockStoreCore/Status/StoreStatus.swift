@@ -196,6 +196,19 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute"]
                 status.problems += ConditionRules.evaluate(capacity).filter { told.contains($0.figure) }.map(\.message)
             }
+            if var capacity = status.capacity {
+                capacity.remedyContext = RemedyContext.read(host: host, figures: capacity)
+                // The limits below btrfs's free estimate (a device smaller than the filesystem, a
+                // qgroup limit, inodes), by check's default thresholds: a CRITICAL is a problem,
+                // a WARNING a warning.
+                do {
+                    for reason in LimitRules.evaluate(capacity, try CapacityPolicy()) {
+                        if reason.state == .critical { status.problems.append(reason.message) } else { status.warnings.append(reason.message) }
+                    }
+                } catch {
+                    status.unreadable.append("check's default thresholds: \(Self.message(error))")
+                }
+            }
             status.filesystem = filesystem
             if status.mounted, entry.options.split(separator: ",").contains("ro") {
                 status.problems.append(ProvisionPlanner.readOnlyStore(status.mountpoint))
@@ -253,7 +266,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         do {
             let plan = try provisioner.plan(observed)
             (status.fstab, status.dropIn, status.dockerOpts) = ("in place", "in place", "in place")
-            status.warnings += plan.warnings.filter { $0 != ProvisionPlanner.readOnlyStore(status.mountpoint) && !status.problems.contains($0) }
+            // A shrunk device is one of the problems already, in check's words.
+            status.warnings += plan.warnings.filter { $0 != ProvisionPlanner.readOnlyStore(status.mountpoint) && !status.problems.contains($0) && !observed.mountedShrunk.contains($0) }
             for step in plan.steps {
                 let text = step.describe(request, host)
                 switch step {
@@ -366,7 +380,19 @@ extension StoreStatus {
         if let host = c.host {
             rows.append("image:".padding(13) + bar(host.allocatedBytes, host.apparentBytes)
                         + "  \(ByteSize.format(host.allocatedBytes)) allocated of \(ByteSize.format(host.apparentBytes)); host has \(ByteSize.format(host.hostAvailableBytes)) free for the \(ByteSize.format(host.unbackedPromise)) promised")
-            rows.append("effective:".padding(13) + "\(ByteSize.format(c.effectiveFree)) Docker can still write (\(c.effectiveFree < c.dataFree ? "limited by the host" : "limited by btrfs"))")
+        }
+        if let inodes = c.inodes {
+            rows.append("inodes:".padding(13) + bar(inodes.total - inodes.free, inodes.total) + "  \(inodes.free) free of \(inodes.total)")
+        }
+        let limit = c.effectiveLimit
+        if c.host != nil || limit.free != c.dataFree || c.quota?.tightest != nil {
+            let by = switch limit.by {
+            case "host": "limited by the host"
+            case "device": "limited by a device smaller than the filesystem"
+            case "qgroup": "limited by qgroup \(c.quota?.tightest?.group.qgroup ?? "?")"
+            default: "limited by \(limit.by)"
+            }
+            rows.append("effective:".padding(13) + "\(ByteSize.format(limit.free)) Docker can still write (\(by))")
         }
         return rows
     }

@@ -12,12 +12,18 @@ public struct HostSpace: Sendable, Equatable {
     public var free: UInt64
     /// Mounted read-only (ST_RDONLY), by the mount's option or because the filesystem forced it.
     public var readOnly: Bool
+    /// Inodes the filesystem has (f_files; 0 where it has no fixed count, as btrfs) and those
+    /// free (f_ffree).
+    public var files: UInt64 = 0
+    public var filesFree: UInt64 = 0
 
     public static func of(_ path: String) throws -> HostSpace {
         var s = statvfs()
         try Syscall.check("cannot read the free space of", path) { statvfs(path, &s) }
         let unit = UInt64(s.f_frsize == 0 ? s.f_bsize : s.f_frsize)
-        return HostSpace(available: UInt64(s.f_bavail) * unit, total: UInt64(s.f_blocks) * unit,
-                         free: UInt64(s.f_bfree) * unit, readOnly: UInt(s.f_flag) & UInt(ST_RDONLY) != 0)
+        var space = HostSpace(available: UInt64(s.f_bavail) * unit, total: UInt64(s.f_blocks) * unit,
+                              free: UInt64(s.f_bfree) * unit, readOnly: UInt(s.f_flag) & UInt(ST_RDONLY) != 0)
+        (space.files, space.filesFree) = (UInt64(s.f_files), min(UInt64(s.f_ffree), UInt64(s.f_files)))
+        return space
     }
 }
