@@ -44,6 +44,7 @@ public enum CapacityProbe {
             figures = CapacityFigures(filesystem: fstype, mountpoint: mountpoint, total: space.total,
                                       available: space.available, used: space.total - space.free)
         }
+        readMountedOver(mountpoint, configured: store.configuredImage, into: &figures.condition)
         if space.readOnly { figures.condition.readOnly = try readOnlyKind(mountpoint) }
         if !figures.condition.unreadable.isEmpty { figures.condition.user = CurrentUser.describe() }
         return figures
