@@ -30,3 +30,4 @@ DS_LAZY(libmount, NULL, const char *, mnt_fs_get_target, (struct libmnt_fs *fs),
 DS_LAZY(libmount, NULL, const char *, mnt_fs_get_fstype, (struct libmnt_fs *fs), (fs))
 DS_LAZY(libmount, NULL, const char *, mnt_fs_get_options, (struct libmnt_fs *fs), (fs))
 DS_LAZY(libmount, 0, dev_t, mnt_fs_get_devno, (struct libmnt_fs *fs), (fs))
+DS_LAZY(libmount, NULL, const char *, mnt_fs_get_root, (struct libmnt_fs *fs), (fs))

@@ -29,9 +29,7 @@ enum CheckRunner {
         var report: CapacityReport
         do {
             var figures = try CapacityProbe.read(store)
-            guard CapacityProbe.storeFilesystems.contains(figures.filesystem) else {
-                throw DockStoreError.refused("\(figures.filesystem) is mounted at \(mountpoint), not Docker's store: Docker writes there, not on its store (check judges btrfs, xfs and ext4 stores); see findmnt \(mountpoint)")
-            }
+            if let why = NotTheStore.reason(figures, configuredImage: store.configuredImage) { throw DockStoreError.refused(why) }
             if figures.filesystem == "btrfs" {
                 figures.orphans = OrphanTallyCache.count(dataRoot: mountpoint, cacheFile: OrphanTallyCache.defaultPath, on: host,
                                                          limit: OrphanTally.checkLimit, now: timestamp)

@@ -49,6 +49,7 @@ public enum CapacityProbe {
                                       available: space.available, used: space.total - space.free)
             if space.files > 0 { figures.inodes = InodeFigures(total: space.files, free: space.filesFree) }
         }
+        readMountedOver(mountpoint, configured: store.configuredImage, into: &figures.condition)
         if space.readOnly { figures.condition.readOnly = try readOnlyKind(mountpoint) }
         if !figures.condition.unreadable.isEmpty { figures.condition.user = CurrentUser.describe() }
         return figures

@@ -5,6 +5,9 @@ enum ConditionRules {
         let c = f.condition
         let mp = f.mountpoint
         var reasons: [CapacityReason] = []
+        if let over = c.mountedOver {
+            reasons.append(CapacityReason(state: .critical, figure: "mounted_over", message: over.verdict(mountpoint: mp)))
+        }
         for devid in c.missingDevices {
             reasons.append(CapacityReason(state: .critical, figure: "device_missing",
                 message: "device \(devid) of the btrfs at \(mp) is missing (mounted degraded): chunks on it have no second copy and new writes may fail; attach the device again and remount, or replace it (btrfs replace start \(devid) NEWDEVICE \(mp.shellWord))"))

@@ -49,6 +49,9 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     }
 
     public var readOnly: ReadOnly = .no
+    /// Another filesystem mounted over the store at its mountpoint: the figures are the top
+    /// one's, and Docker writes there (`MountedOver`).
+    public var mountedOver: MountedOver?
     /// The subvolume mounted at the mountpoint, its read-only flag and the data root's
     /// immutable / append-only attributes; nil when not read (a user who may not open the
     /// mountpoint: dockstore-check(8) says this is then not judged).

@@ -50,6 +50,12 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// For the store's btrfs mounted at the mountpoint: provision's warnings of members whose
     /// device holds less than btrfs claims on it (`ProvisionPlanner.shrunkDeviceWarnings`).
     public var mountedShrunk: [String] = []
+    /// Another filesystem mounted over the store at the mountpoint (`MountedOver`): `mountpoint`
+    /// then holds the store's own mount, and provision refuses before anything else.
+    public var mountedOver: MountedOver? = nil
+    /// fstab's line at the mountpoint mounting another btrfs image than the one asked for
+    /// (`OtherImageLine`): a store to take over with --image, not a line to remove.
+    public var otherImageLine: OtherImageLine? = nil
     /// /etc/dockstore.disabled exists (left by teardown).
     public var bootDisabled: Bool
     /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.

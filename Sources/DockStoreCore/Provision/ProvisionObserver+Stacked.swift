@@ -18,3 +18,21 @@ extension ProvisionObserver {
         return found
     }
 }
+
+extension ProvisionObserver {
+    /// Another filesystem mounted over the store at its mountpoint (`MountStack`): the store is
+    /// the lowest mount there that is one of the image's loop devices, or for a device request
+    /// the device; nil when none is, or nothing else is above it.
+    func coveredStore(_ store: StoreObservation, mounts: [MountEntry], imageLoops: [String],
+                      device: DeviceObservation?) throws -> (store: MountEntry, cover: MountedOver)? {
+        guard let stack = MountStack.at(store.mountpoint, in: mounts) else { return nil }
+        let deviceNumber = try device.flatMap { try FileStatus.following($0.device.path) }.flatMap { $0.kind == .blockDevice ? $0.rdev : nil }
+        func isStore(_ entry: MountEntry) throws -> Bool {
+            if imageLoops.contains(entry.source) { return true }
+            guard let deviceNumber, entry.source.hasPrefix("/dev/"), let node = try FileStatus.following(entry.source) else { return false }
+            return node.kind == .blockDevice && node.rdev == deviceNumber
+        }
+        guard let cover = try stack.covering(isStore), let entry = try stack.entries.first(where: isStore) else { return nil }
+        return (entry, cover)
+    }
+}

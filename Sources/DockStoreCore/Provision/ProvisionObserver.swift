@@ -80,12 +80,18 @@ public struct ProvisionObserver: Sendable {
         var secondImageLoops: [SecondImageLoop] = []
         var mountedRoot: BtrfsRootState? = nil
         var mountedShrunk: [String] = []
+        var mountedOver: MountedOver? = nil
         switch mountpointStatus?.kind {
         case nil:
             mountpoint = .missing
         case .directory?:
             let canonical = store.mountpoint
-            if let entry = try store.mount() {
+            if let over = try coveredStore(store, mounts: mounts.entries, imageLoops: imageLoops, device: device) {
+                // Another filesystem over the store: the mountpoint's path reaches the top one, so
+                // nothing more is read through it; the planner refuses first (`MountedOver`).
+                mountedOver = over.cover
+                mountpoint = .mounted(over.store, ofImage: imageLoops.contains(over.store.source), ofDevice: !imageLoops.contains(over.store.source))
+            } else if let entry = try store.mount() {
                 var ofImage = imageMountedAt.contains(canonical)
                 if !ofImage, entry.fstype == "btrfs", case .file = image {
                     ofImage = try store.btrfsSpansImage()
@@ -138,6 +144,8 @@ public struct ProvisionObserver: Sendable {
         observation.mountedImageMoved = mountedImageMoved
         observation.mountedRoot = mountedRoot
         observation.mountedShrunk = mountedShrunk
+        observation.mountedOver = mountedOver
+        observation.otherImageLine = try OtherImageLine.find(fstab: observation.fstab, mountpoint: request.mountpoint, image: request.image, host: host)
         observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID,
                                                           folderRecord: observation.folderRecord)
         return observation

@@ -48,6 +48,9 @@ public enum ProvisionPlanner {
             fstab.replace(lineAt: old.index, with: line)
             replacedImageLine = "the store moved to \(store.fstabSource): replace line \(old.index + 1) '\(old.entry.rendered)' with '\(line.rendered)'"
         }
+        if let other = observed.otherImageLine, !store.fstabAliases.contains(where: { $0.sameBytes(other.image) }) {
+            throw other.refusal(fstab: fstabPath, mountpoint: request.mountpoint, request: request, host: host)
+        }
         let edit = try fstab.storeLineEdit(source: store.fstabSource, aliases: store.fstabAliases,
                                            target: request.mountpoint, fstype: store.fstype,
                                            requiredOptions: request.requiredMountOptions, pass: store.fsckPass,
@@ -145,6 +148,9 @@ public enum ProvisionPlanner {
             let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
             throw DockStoreError.refused("\(mountpointPath) is not a mount point but holds files (\(shown)): mounting the store there would hide Docker's existing data; stop Docker and move them aside (mv \(mountpointPath.shellWord) \((mountpointPath + ".old").shellWord)), then re-run")
         case .mounted(let entry, let ofImage, let ofDevice):
+            if let over = observed.mountedOver {
+                throw DockStoreError.refused("\(over.verdict(mountpoint: mountpointPath)), then re-run; nothing was changed")
+            }
             if let device = request.device {
                 if ofDevice { return true }
                 if ofImage {

@@ -79,13 +79,21 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                                      store: StoreObservation) throws -> ProvisionRequest {
         var spec: DeviceSpec? = nil
         var fstype: String? = nil
-        if let entry = try store.mount(), entry.source.hasPrefix("/dev/"),
+        // Under another filesystem mounted over it (a bind mount of a host folder, an ext4 volume:
+        // attack 12, B02, B10) the store is the lowest mount there; a bind mount shows a folder
+        // of some filesystem (the host's root disk), never a device store, and is not opened;
+        // and an xfs or ext4 mounted where fstab (else the settings) configure a btrfs image is
+        // not the store, whose line is then no line to remove.
+        let fstab = try store.fstab.value()
+        let configuredImage = try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: fstab, settings: store.settings)
+        if let entry = try MountStack.at(store.mountpoint, in: store.mounts.value())?.entries.first ?? store.mount(),
+           entry.root == "/", entry.source.hasPrefix("/dev/"), configuredImage == nil || entry.fstype == "btrfs",
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
            try !isLoop(entry.source, over: host.real(image)),
            try MovedImage.find(store, host: host, image: image, mountpoint: mountpoint) == nil {
             spec = .path(entry.source)
             fstype = entry.fstype
-        } else if let bytes = try store.fstab.value(),
+        } else if let bytes = fstab,
                   let entry = FstabFile(bytes: bytes).entries(mountingAt: mountpoint).first?.entry,
                   entry.source.hasPrefix("UUID=") {
             spec = .filesystemUUID(String(entry.source.dropFirst(5)))
@@ -173,7 +181,11 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             status.mounted = request.device == nil ? ofImage || ofMovedImage : ofDevice
             status.mountedFrom = entry.source
             var filesystem = Filesystem(type: entry.fstype)
+            // Covered by another filesystem, the store cannot be read through the mountpoint:
+            // its problem says so, and no figure of the one on top passes for the store's.
+            let covered = observed.mountedOver != nil
             do {
+                guard !covered else { throw DockStoreError.failed("another filesystem is mounted over it (see the problems)") }
                 let space = try HostSpace.of(status.mountpoint)
                 (filesystem.sizeBytes, filesystem.freeBytes) = (space.total, space.available)
             } catch {
@@ -184,7 +196,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 filesystem.label = label
             }
             do {
-                status.capacity = try CapacityProbe.read(store)
+                if !covered { status.capacity = try CapacityProbe.read(store) }
             } catch {
                 status.unreadable.append("the capacity figures of \(status.mountpoint): \(Self.message(error))")
             }
@@ -213,7 +225,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             if status.mounted, entry.options.split(separator: ",").contains("ro") {
                 status.problems.append(ProvisionPlanner.readOnlyStore(status.mountpoint))
             }
-            if entry.fstype == "btrfs" { status.orphans = OrphanTally.count(dataRoot: status.mountpoint) }
+            if entry.fstype == "btrfs", !covered { status.orphans = OrphanTally.count(dataRoot: status.mountpoint) }
         }
         do {
             if let journal = try MigrationJournal.read(host: host) {

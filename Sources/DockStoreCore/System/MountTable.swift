@@ -13,6 +13,9 @@ public struct MountEntry: Sendable, Equatable {
     public var options: String
     /// st_dev of the mounted filesystem.
     public var device: UInt64
+    /// The folder of the filesystem this mount shows: "/" for the whole filesystem, the folder
+    /// for a bind mount (`findmnt` shows it as `SOURCE[/folder]`).
+    public var root: String = "/"
 }
 
 /// The kernel's mount table, read once through libmount.
@@ -36,7 +39,7 @@ public struct MountTable: Sendable {
             func text(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
             entries.append(MountEntry(source: text(mnt_fs_get_source(fs)), target: text(mnt_fs_get_target(fs)),
                                       fstype: text(mnt_fs_get_fstype(fs)), options: text(mnt_fs_get_options(fs)),
-                                      device: UInt64(mnt_fs_get_devno(fs))))
+                                      device: UInt64(mnt_fs_get_devno(fs)), root: mnt_fs_get_root(fs).map { String(cString: $0) } ?? "/"))
         }
         return MountTable(entries: entries)
     }

@@ -48,7 +48,7 @@ public struct Teardowner: Sendable {
         o.provisionUnitEnabled = try host.provisionUnitEnabled()
         let mounts = try store.mounts.value()
         let target = store.mountpoint
-        try Self.refuseStackedMounts(mounts, at: target)
+        try Self.refuseStackedMounts(mounts, at: target, imageLoops: o.imageLoops)
         // The image renamed away while mounted: unmounting would leave the next boot mounting
         // whatever has the image's name; teardown says what check and provision say (A-7).
         // While a migration is open the store is meant to be on another device (which may be a
@@ -84,11 +84,16 @@ public struct Teardowner: Sendable {
 
     /// Several mounts at the mountpoint (a bind mount over the store, the store mounted twice):
     /// one unmount would take down only the top one and leave the store mounted, so teardown
-    /// refuses before it changes anything.
-    static func refuseStackedMounts(_ mounts: [MountEntry], at target: String) throws {
-        let stacked = mounts.filter { $0.target.sameBytes(target) }
-        guard stacked.count > 1 else { return }
-        throw DockStoreError.refused("refusing: \(stacked.count) filesystems are mounted on top of each other at \(target) (\(stacked.map(\.source).joined(separator: ", "))); teardown unmounts only the store: unmount the others (findmnt \(target)) and re-run")
+    /// refuses before it changes anything. Another filesystem over the store (the lowest mount
+    /// there, or the image's loop device) is named as check, status and provision name it
+    /// (`MountedOver`).
+    static func refuseStackedMounts(_ mounts: [MountEntry], at target: String, imageLoops: [String] = []) throws {
+        guard let stack = MountStack.at(target, in: mounts) else { return }
+        let head = "refusing: \(stack.entries.count) filesystems are mounted on top of each other at \(target)"
+        if let over = stack.covering({ imageLoops.isEmpty || imageLoops.contains($0.source) }) {
+            throw DockStoreError.refused("\(head): \(over.verdict(mountpoint: target)); teardown unmounts only the store: then re-run; nothing was changed")
+        }
+        throw DockStoreError.refused("\(head) (\(stack.entries.map(\.source).joined(separator: ", "))); teardown unmounts only the store: unmount the others (findmnt \(target)) and re-run")
     }
 
     static let bootDisabledText = """

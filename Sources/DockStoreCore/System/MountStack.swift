@@ -1,0 +1,52 @@
+/// The filesystems mounted on top of each other at one mountpoint, in the order they were
+/// mounted (the last one is the one a path there reaches). The one reader of "what is mounted
+/// over what" for check, status, provision and teardown (attack 12, B02, B10): an ext4 loop
+/// mount or a bind mount of a host folder over the store hides the store, and every command
+/// says so in the words of `MountedOver`.
+public struct MountStack: Sendable, Equatable {
+    /// At least two mounts, the lowest first.
+    public let entries: [MountEntry]
+
+    /// The mounts at `target` in `entries` (a mount table in its order), or nil when at most
+    /// one filesystem is mounted there.
+    public static func at(_ target: String, in entries: [MountEntry]) -> MountStack? {
+        let here = entries.filter { $0.target.sameBytes(target) }
+        return here.count > 1 ? MountStack(entries: here) : nil
+    }
+
+    /// The mounts at `target` read from /proc/self/mountinfo without libmount, so `check` loads
+    /// no library for it; nil when at most one filesystem is mounted there.
+    public static func read(at target: String, mountinfo path: String = "/proc/self/mountinfo") throws -> MountStack? {
+        guard let text = try FileContents.readString(path) else {
+            throw DockStoreError.failed("cannot read the mount table \(path): it does not exist; is /proc mounted?")
+        }
+        return at(target, in: parse(text))
+    }
+
+    /// mountinfo's lines as mount entries: `ID PARENT MAJ:MIN ROOT TARGET OPTIONS [TAGS] - TYPE SOURCE SUPER`.
+    static func parse(_ text: String) -> [MountEntry] {
+        text.split(separator: "\n").compactMap { line -> MountEntry? in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count >= 10, let dash = fields.firstIndex(of: "-"), dash >= 6, dash + 3 < fields.count else { return nil }
+            let numbers = fields[2].split(separator: ":")
+            guard numbers.count == 2, let major = UInt64(numbers[0]), let minor = UInt64(numbers[1]) else { return nil }
+            return MountEntry(source: MountInfoOptions.unescape(fields[dash + 2]), target: MountInfoOptions.unescape(fields[4]),
+                              fstype: MountInfoOptions.unescape(fields[dash + 1]), options: String(fields[5]),
+                              device: makeDevice(major, minor), root: MountInfoOptions.unescape(fields[3]))
+        }
+    }
+
+    /// The top mount, the one a path at the mountpoint reaches.
+    public var top: MountEntry { entries[entries.count - 1] }
+
+    /// What covers the store when the lowest mount that `isStore` accepts has others above it
+    /// that are not the same filesystem mounted again (same source and device): those others,
+    /// bottom first. nil when no mount here is the store, or nothing else is above it.
+    public func covering(_ isStore: (MountEntry) throws -> Bool) rethrows -> MountedOver? {
+        guard let index = try entries.firstIndex(where: isStore) else { return nil }
+        let store = entries[index]
+        let above = entries[(index + 1)...].filter { !($0.source == store.source && $0.device == store.device && $0.root == store.root) }
+        guard !above.isEmpty else { return nil }
+        return MountedOver(store: MountedOver.Layer(store), over: above.map(MountedOver.Layer.init))
+    }
+}
