@@ -40,7 +40,8 @@ struct DockerdConfigPlaceTests {
     /// (DOCKER_OPTS, daemon.json, mountpoint, nil when dockerd uses the store, else a part of the problem)
     static let dataRoots: [(String, String?, String, String?)] = [
         ("", nil, "/var/lib/docker", nil),
-        ("", nil, "/srv/docker", nil),
+        // The implicit default data root is judged like an explicit one (attack 12, B21).
+        ("", nil, "/srv/docker", "its default /var/lib/docker"),
         ("--data-root=/srv/docker", nil, "/var/lib/docker", "'/srv/docker' (set by"),
         ("--data-root /srv/docker", nil, "/srv/docker", nil),
         ("--data-root=/var/lib/docker/", nil, "/var/lib/docker", nil),
@@ -48,7 +49,8 @@ struct DockerdConfigPlaceTests {
         ("-g /srv/docker", nil, "/var/lib/docker", "'/srv/docker'"),
         ("--graph=/srv/docker", nil, "/var/lib/docker", "'/srv/docker'"),
         ("--data-root=docker", nil, "/var/lib/docker", "relative"),
-        ("--data-root=/var/lib/../lib/docker", nil, "/var/lib/docker", "is not the store's mountpoint"),
+        // Cleaned as dockerd (Go's filepath.Clean) takes it (attack 12, B03).
+        ("--data-root=/var/lib/../lib/docker", nil, "/var/lib/docker", nil),
         ("", "{\"data-root\": \"/srv/docker\"}", "/var/lib/docker", "\"data-root\" in /etc/docker/daemon.json"),
         ("", "{\"graph\": \"/srv/docker\"}", "/var/lib/docker", "\"graph\" in"),
         ("", "{\"data-root\": \"/var/lib/docker\"}", "/var/lib/docker", nil),

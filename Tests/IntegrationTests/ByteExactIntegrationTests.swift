@@ -84,6 +84,12 @@ struct ByteExactIntegrationTests {
     func oddMountpointsAreReadBackByEveryReader(_ mountpoint: String) throws {
         try withTestRoot { root in
             try FileManager.default.createDirectory(atPath: root.path + "/srv", withIntermediateDirectories: true)
+            if mountpoint.contains("\\") {
+                // $DOCKER_OPTS (expanded unquoted) cannot carry it as --data-root (attack 12, B21):
+                // the admin names it as dockerd's data root in daemon.json, as provision's refusal says.
+                try FileManager.default.createDirectory(atPath: root.path + "/etc/docker", withIntermediateDirectories: true)
+                try root.write(root.path + "/etc/docker/daemon.json", "{\"data-root\": \"\(mountpoint.replacingOccurrences(of: "\\", with: "\\\\"))\"}\n")
+            }
             let run = try root.dockstore(["provision", "--size", "512M", "--mountpoint", mountpoint])
             try #require(run.status == 0, "\(run.stderr)")
             #expect(FileManager.default.fileExists(atPath: root.path + mountpoint))

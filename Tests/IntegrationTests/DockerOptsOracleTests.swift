@@ -88,6 +88,53 @@ struct DockerOptsOracleTests {
         }
     }
 
+    /// Attack 12 B01: `DOCKER_DRIVER` in /etc/sysconfig/docker (docker.service's
+    /// EnvironmentFile) beats `--storage-driver` and daemon.json: backend reports the driver
+    /// dockerd runs, with a problem where it is not the one DOCKER_OPTS or daemon.json names,
+    /// and `backend vfs` removes the assignment, every other byte of the file kept, so that
+    /// dockerd runs vfs. (DOCKER_OPTS, daemon.json, the lines after DOCKER_OPTS)
+    @Test(arguments: [
+        ("-s vfs", nil as String?, "DOCKER_DRIVER=\"overlay2\"\n"),
+        ("--debug", "{\"storage-driver\":\"vfs\"}", "A=1\nDOCKER_DRIVER=overlay2\n# kept\n"),
+        ("-s overlay2", nil, "DOCKER_DRIVER=vfs\nDOCKER_DRIVER=''\n"),
+        ("", nil, "DOCKER_DRIVER=vfs\n"),
+    ])
+    func driverVariableAgreesWithDockerd(_ opts: String, _ daemonJSON: String?, _ more: String) throws {
+        try withTestRoot { root in
+            try setUp(root, opts, daemonJSON, nil)
+            let file = "DOCKER_OPTS=\"\(opts)\"\n" + more
+            try root.write(root.sysconfig, file)
+            let report = try root.dockstore(["backend", "--json"])
+            let reported = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
+            let (dockerd, log) = try Dockerd.startReadingOptions(in: root, dataRoot: root.path + "/data")
+            let driver = try dockerd.map { try $0.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+            dockerd?.stop()
+            #expect(driver != nil, "dockerd refused: \(log.suffix(300))")
+            #expect(reported?["driver"] as? String == driver, "\(file.debugDescription): backend \(report.stdout), dockerd runs \(driver ?? "-")")
+            let named = daemonJSON != nil ? "vfs" : opts.split(separator: " ").last.map(String.init)
+            let conflicting = named != nil && named != driver
+            #expect(report.status == (conflicting ? 4 : 0), "\(file.debugDescription): \(report.status) \(report.stdout)")
+            if conflicting { #expect(report.stdout.contains("DOCKER_DRIVER"), "\(report.stdout)") }
+
+            let set = try root.dockstore(["backend", "vfs", "--force"])
+            #expect(set.status == 0, "\(set.stdout) \(set.stderr)")
+            let (after, afterLog) = try Dockerd.startReadingOptions(in: root, dataRoot: root.path + "/data2")
+            let afterDriver = try after.map { try $0.docker(["info", "--format", "{{.Driver}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+            after?.stop()
+            #expect(afterDriver == "vfs", "dockerd after backend vfs: \(afterDriver ?? "refused: \(afterLog.suffix(300))")")
+            let now = root.read(root.sysconfig) ?? ""
+            if more.contains("overlay2") {
+                // Only the DOCKER_DRIVER lines went (and DOCKER_OPTS's storage flags changed).
+                let kept = { (text: String) in text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .filter { !$0.hasPrefix("DOCKER_DRIVER=") && !$0.hasPrefix("DOCKER_OPTS=") && !$0.hasPrefix("# DOCKER_OPTS") } }
+                #expect(kept(now) == kept(file) && !now.contains("DOCKER_DRIVER"), "\(now.debugDescription)")
+            } else {
+                // An empty last one (dockerd ignores it) or the driver asked for: they stay.
+                #expect(now.hasSuffix(more), "\(now.debugDescription)")
+            }
+        }
+    }
+
     func setUp(_ root: TestRoot, _ opts: String, _ daemonJSON: String?, _ alt: String?) throws {
         try FileManager.default.createDirectory(atPath: root.path + "/etc/docker", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root.mountpoint, withIntermediateDirectories: true)

@@ -164,6 +164,11 @@ struct EleventhAttackMessageIntegrationTests {
     @Test func aRemedysPathPastesIntoBashAsOneWord() throws {
         try withTestRoot { root in
             let mountpoint = "/var/lib/do\"ck\\er|x$y'z"
+            // $DOCKER_OPTS (expanded unquoted) cannot carry it as --data-root (attack 12, B21):
+            // the admin names it as dockerd's data root in daemon.json, as provision's refusal says.
+            let json = mountpoint.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            try FileManager.default.createDirectory(atPath: root.path + "/etc/docker", withIntermediateDirectories: true)
+            try root.write(root.path + "/etc/docker/daemon.json", "{\"data-root\": \"\(json)\"}\n")
             let up = try root.dockstore(["provision", "--size", "1G", "--mountpoint", mountpoint])
             try #require(up.status == 0, "\(up.stdout) \(up.stderr)")
             let real = root.path + mountpoint

@@ -82,6 +82,14 @@ public struct BackendReport: Codable, Sendable, Equatable {
         } catch let error as DockStoreError {
             report.problems.append(error.message)
         } catch {}
+        if let bytes = observed.sysconfig, let file = try? SysconfigFile(path: sysconfigPath, bytes: bytes), let variable = file.driverVariable {
+            // dockerd 20.10 takes $DOCKER_DRIVER first (B01); the file's parse error is reported above.
+            if let other = report.driver, other != variable {
+                report.problems.append("\(file.driverVariableShown) makes dockerd 20.10 take the \(ShownBytes.text(Array(variable.utf8))) driver, not \(other) (from \(report.driverSource)): docker.service reads that file as its EnvironmentFile, and $DOCKER_DRIVER beats --storage-driver and daemon.json; remove it, or run dockstore backend \(other) to settle it")
+            }
+            report.driver = variable
+            report.driverSource = "\(SysconfigFile.driverVariableName) in \(sysconfigPath) (docker.service's EnvironmentFile; it beats --storage-driver and daemon.json)"
+        }
         if let name = report.driver {
             if let driver = StorageDriver(rawValue: name) {
                 if let fs = observed.filesystem, let reason = driver.fits(fs) {

@@ -18,8 +18,11 @@ public struct StorageSelection: Sendable, Equatable {
 
     /// - Parameter options: the storage options to set; nil keeps those DOCKER_OPTS already
     ///   has for `driver` and drops the others (what provision wants).
+    /// - Parameter addDataRoot: a data root to add to DOCKER_OPTS as `--data-root=PATH` (provision's
+    ///   mountpoint where neither DOCKER_OPTS nor the config file sets one: a flag, since a
+    ///   `"data-root"` in the config file would be the admin's file changed).
     public static func plan(driver: String, options: [String]?, sysconfigBytes: [UInt8]?, sysconfigPath: String,
-                            daemonJSONBytes: [UInt8]?, daemonJSONPath: String) throws -> StorageSelection {
+                            daemonJSONBytes: [UInt8]?, daemonJSONPath: String, addDataRoot: String? = nil) throws -> StorageSelection {
         var result = StorageSelection(daemonJSON: nil, sysconfig: nil, warnings: [])
         let daemon = try daemonJSONBytes.map { try DaemonJSON(path: daemonJSONPath, bytes: $0) }
         if daemon?.containerdSnapshotter == true {
@@ -54,9 +57,14 @@ public struct StorageSelection: Sendable, Equatable {
                 result.daemonJSON = Edit(bytes: try daemon.removingStorageKeys(), change: "remove \(removed) (dockerd refuses a storage setting given both there and in DOCKER_OPTS); the other keys stay")
             }
         }
-        if let change = try file.setDockerStorage(driver: flagDriver, options: flagOptions) {
+        // $DOCKER_DRIVER naming another driver beats every flag and key: it goes.
+        let variable = file.driverVariable.map { $0 == driver } == false ? try file.removeDriverVariable() : nil
+        let change = try file.setDockerStorage(driver: flagDriver, options: flagOptions, dataRoot: addDataRoot.map { .add($0) } ?? .keep)
+        if let change {
             let what = sysconfigBytes == nil ? "create it as SUSE ships it, with \(change)" : "set \(change)"
-            result.sysconfig = Edit(bytes: file.bytes, change: what)
+            result.sysconfig = Edit(bytes: file.bytes, change: what + (variable.map { "; \($0)" } ?? ""))
+        } else if let variable {
+            result.sysconfig = Edit(bytes: file.bytes, change: variable)
         }
         return result
     }

@@ -93,13 +93,45 @@ public struct DockerOptions: Sendable, Equatable {
         return result
     }
 
+    /// What an edit does with dockerd's data root flag (`--data-root`, the old `-g` / `--graph`).
+    public enum DataRootEdit: Sendable, Equatable {
+        case keep
+        /// Adds `--data-root=PATH` after the storage flags, unless a data root flag is there.
+        case add(String)
+        /// Removes every `--data-root` whose value is exactly PATH (the word `add` writes).
+        case remove(String)
+    }
+
+    static let dataRootFlagNames: Set<String> = ["data-root", "graph"]
+
+    /// Whether `edit` would change these words.
+    func changes(_ edit: DataRootEdit) throws(DockerdCommandLine.Refusal) -> Bool {
+        let settings = try commandLine().settings
+        switch edit {
+        case .keep: return false
+        case .add: return !settings.contains { Self.dataRootFlagNames.contains($0.flag.name) }
+        case .remove(let path): return settings.contains { $0.flag.name == "data-root" && $0.value == path }
+        }
+    }
+
     /// These options with every storage flag removed and `driver`/`options` put in their place
     /// (as `--storage-driver=X` and `--storage-opt=Y`, one word each).
-    public func replacingStorage(driver: String?, options: [String]) throws(DockerdCommandLine.Refusal) -> DockerOptions {
-        let spans = try storage().spans
+    public func replacingStorage(driver: String?, options: [String], dataRoot: DataRootEdit = .keep) throws(DockerdCommandLine.Refusal) -> DockerOptions {
+        let settings = try commandLine().settings
+        var spans = try storage().spans
+        var dataRootWords: [String] = []
+        switch dataRoot {
+        case .keep: break
+        case .add(let path):
+            if !settings.contains(where: { Self.dataRootFlagNames.contains($0.flag.name) }) { dataRootWords = ["--data-root=\(path)"] }
+        case .remove(let path):
+            spans += settings.filter { $0.flag.name == "data-root" && $0.value == path }
+                .map { Span(words: $0.words, keep: $0.clusterPrefix) }
+            spans.sort { $0.words.lowerBound < $1.words.lowerBound }
+        }
         let removed = Set(spans.flatMap { Array($0.words) })
         let kept = Dictionary(spans.compactMap { span in span.keep.map { (span.words.lowerBound, $0) } }, uniquingKeysWith: { a, _ in a })
-        let newTokens = ((driver.map { ["--storage-driver=\($0)"] } ?? []) + options.map { "--storage-opt=\($0)" })
+        let newTokens = ((driver.map { ["--storage-driver=\($0)"] } ?? []) + options.map { "--storage-opt=\($0)" } + dataRootWords)
             .map { Token(leading: " ", word: $0) }
         let endOfOptions = tokens.firstIndex(where: { $0.word == "--" }) ?? tokens.count
         let insertAt = spans.first?.words.lowerBound ?? endOfOptions

@@ -65,18 +65,37 @@ public struct DockerdConfigPlace: Sendable, Equatable {
     }
 
     /// Why dockerd would not use the store at `mountpoint`: the data root DOCKER_OPTS or the
-    /// config file sets is another folder (compared as normalized host paths; a link to the
-    /// mountpoint counts as another folder). nil when nothing sets a data root or it is the
-    /// mountpoint.
+    /// config file sets, or else dockerd's default /var/lib/docker, is another folder. Paths
+    /// are compared as dockerd takes them: cleaned as Go's `filepath.Clean` does (`.`, `..`,
+    /// doubled and trailing slashes), never as plain strings. A link to the mountpoint still
+    /// counts as another folder. nil when the data root is the mountpoint.
     public static func otherDataRoot(sysconfig: [UInt8]?, sysconfigPath: String, daemonJSON: [UInt8]?, configPath: String,
                                      mountpoint: HostPath) throws -> String? {
         guard let (path, setBy) = try dataRoot(sysconfig: sysconfig, sysconfigPath: sysconfigPath, daemonJSON: daemonJSON,
-                                                 configPath: configPath) else { return nil }
+                                                 configPath: configPath) else {
+            guard mountpoint != HostPaths.defaultMountpoint else { return nil }
+            return "dockerd's data root is its default \(DockerdArguments.defaultDataRoot) (neither DOCKER_OPTS in \(sysconfigPath) nor \(configPath) sets one), not the store's mountpoint \(mountpoint): Docker would not use this store; run dockstore provision --mountpoint \(mountpoint) (it adds --data-root=\(mountpoint) to DOCKER_OPTS), or add --data-root=\(mountpoint) to DOCKER_OPTS yourself"
+        }
         let what = "dockerd's data root '\(ShownBytes.text(Array(path.utf8)))' (set by \(setBy))"
         guard path.hasPrefix("/") else {
             return "\(what) is relative to the folder dockerd starts in; give it as the absolute path \(mountpoint), or remove it"
         }
-        if let normalized = try? HostPath(path, what: "the data root"), normalized == mountpoint { return nil }
+        if cleaned(path).sameBytes(cleaned(mountpoint.string)) { return nil }
         return "\(what) is not the store's mountpoint \(mountpoint): Docker would not use this store; set it to \(mountpoint) or remove it (dockerd then uses /var/lib/docker), or provision the store at that folder (--mountpoint)"
+    }
+
+    /// `path` as Go's `filepath.Clean` gives it (how dockerd takes a data root it cannot yet
+    /// resolve): one slash between components, `.` dropped, `..` taking away the component
+    /// before it (none above `/`), no trailing slash.
+    static func cleaned(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 }

@@ -39,20 +39,26 @@ extension SysconfigFile {
     /// makes of it with the storage flags it holds now; otherwise removes the mark and gives the
     /// line the recorded line's storage flags (none when the recorded line does not parse: the
     /// comment was edited by hand). Returns what changed, or nil when there is no such mark.
-    mutating func giveBackChangedLine() throws -> String? {
+    /// `dataRoot`: the store's mountpoint, whose `--data-root` word provision adds to a line
+    /// that set no data root.
+    mutating func giveBackChangedLine(dataRoot: String? = nil) throws -> String? {
         guard let current = assignment(Self.dockerOptsName), let markLine = line(current.line - 1),
               markLine.upperBound < bytes.count,
               Array(bytes[markLine]).starts(with: Array(Self.changedMarkPrefix.utf8)),
               let statement = statementLines(current) else { return nil }
         let original = Array(bytes[markLine].dropFirst(Self.changedMarkPrefix.utf8.count))
-        if try editedByDockstore(original, into: Array(bytes[statement])) {
+        if try editedByDockstore(original, into: Array(bytes[statement]), dataRoot: dataRoot) {
             try replace(markLine.lowerBound..<statement.upperBound, with: original, keepingOthersThan: Self.dockerOptsName)
             return "give back the DOCKER_OPTS line as it was before dockstore changed it: \(ShownBytes.text(original))"
         }
         // A recorded line dockerd would not start on tells no storage flags: as one that does not parse.
-        let recorded = try recordedAssignment(original).flatMap { try? DockerOptions($0.value).storage() }
+        let recordedOptions = try recordedAssignment(original).map { DockerOptions($0.value) }
+        let recorded = recordedOptions.flatMap { try? $0.storage() }
+        // The recorded line set no data root: a --data-root of the mountpoint is provision's.
+        let recordedSetsNoDataRoot = (try? recordedOptions?.changes(.add(""))) == true
         try replace(markLine.lowerBound..<(markLine.upperBound + 1), with: [], keepingOthersThan: Self.dockerOptsName)
-        let flags = try setDockerStorage(driver: recorded?.driver, options: recorded?.options ?? [], recordingChange: false)
+        let flags = try setDockerStorage(driver: recorded?.driver, options: recorded?.options ?? [],
+                                         dataRoot: recordedSetsNoDataRoot ? dataRoot.map { .remove($0) } ?? .keep : .keep, recordingChange: false)
         let what = recorded.map { $0.spans.isEmpty ? "remove the storage flags" : "give back the storage flags the line had before dockstore changed it" }
             ?? "remove the storage flags (dockstore's record of the line no longer parses)"
         return "\(what) and dockstore's comment recording the line (the line changed since)" + (flags.map { ": \($0)" } ?? "")
@@ -73,8 +79,12 @@ extension SysconfigFile {
     /// Whether dockstore's edit of the one-line statement `original`, with the storage flags
     /// `now` holds, gives exactly `now`. A recorded line that does not parse (the comment was
     /// edited by hand) is not dockstore's: false.
-    private func editedByDockstore(_ original: [UInt8], into now: [UInt8]) throws -> Bool {
+    private func editedByDockstore(_ original: [UInt8], into now: [UInt8], dataRoot: String?) throws -> Bool {
         let storage = try dockerStorage
+        // The line holds the mountpoint's --data-root: provision's edit may have added it.
+        let current = DockerOptions(value(Self.dockerOptsName) ?? "")
+        let dataRootEdit: DockerOptions.DataRootEdit = dataRoot.flatMap { path in
+            (try? current.changes(.remove(path))) == true ? .add(path) : nil } ?? .keep
         let file: SysconfigFile
         do {
             file = try SysconfigFile(path: path, bytes: original + [UInt8(ascii: "\n")], systemdReadsIt: systemdReadsIt)
@@ -84,7 +94,7 @@ extension SysconfigFile {
         guard let recorded = file.assignment(Self.dockerOptsName), recorded.line == 1, file.assignments.count == 1 else { return false }
         var edited = file
         do {
-            _ = try edited.setDockerStorage(driver: storage.driver, options: storage.options, recordingChange: false)
+            _ = try edited.setDockerStorage(driver: storage.driver, options: storage.options, dataRoot: dataRootEdit, recordingChange: false)
         } catch is DockStoreError {
             return false
         }

@@ -22,12 +22,14 @@ extension SysconfigFile {
     /// the assignment itself with its mark when dockstore added it and no other flag is left in
     /// it (it is then the only DOCKER_OPTS statement: with another one, removing it would make
     /// that one count). A statement without dockstore's mark is the admin's and stays as it is.
+    /// `dataRoot`: the store's mountpoint; a `--data-root` with exactly that value is the
+    /// word provision adds where nothing set a data root, and goes with the storage flags.
     /// Returns what changed, or nil when nothing did.
-    public mutating func removeDockstoreStorage() throws -> String? {
+    public mutating func removeDockstoreStorage(dataRoot: String? = nil) throws -> String? {
         guard let current = assignment(Self.dockerOptsName) else { return nil }
-        if let given = try giveBackChangedLine() { return given }
+        if let given = try giveBackChangedLine(dataRoot: dataRoot) { return given }
         guard isMarked(current) || bytes.starts(with: Array((Self.createdMark + "\n").utf8)) else { return nil }
-        let flags = try setDockerStorage(driver: nil, options: [], recordingChange: false)
+        let flags = try setDockerStorage(driver: nil, options: [], dataRoot: dataRoot.map { .remove($0) } ?? .keep, recordingChange: false)
         if let only = assignment(Self.dockerOptsName), try removeMark(Self.flagsMark, of: only) {
             return "remove the storage flags dockstore set and its comment" + (flags.map { ": \($0)" } ?? "")
         }

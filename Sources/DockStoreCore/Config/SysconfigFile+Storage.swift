@@ -35,13 +35,16 @@ extension SysconfigFile {
 
     /// Makes DOCKER_OPTS select `driver` (nil: no driver flag at all) with `options`.
     /// Returns a one-line description of the change, or nil when the file already says so.
-    public mutating func setDockerStorage(driver: String?, options: [String]) throws -> String? {
-        try setDockerStorage(driver: driver, options: options, recordingChange: true)
+    public mutating func setDockerStorage(driver: String?, options: [String], dataRoot: DockerOptions.DataRootEdit = .keep) throws -> String? {
+        try setDockerStorage(driver: driver, options: options, dataRoot: dataRoot, recordingChange: true)
     }
 
     /// `recordingChange`: an admin's own line this edit changes gets the `changedMarkPrefix`
     /// comment holding it as it was (`markChange`): teardown changes only a line dockstore marked.
-    mutating func setDockerStorage(driver: String?, options: [String], recordingChange: Bool) throws -> String? {
+    /// `dataRoot`: what happens to dockerd's data root flag (provision adds the store's
+    /// mountpoint where nothing sets a data root; teardown removes that word again).
+    mutating func setDockerStorage(driver: String?, options: [String], dataRoot: DockerOptions.DataRootEdit = .keep,
+                                   recordingChange: Bool) throws -> String? {
         // The whole value is rewritten from its words: bytes that are not UTF-8 in it could not
         // be kept, so the file is left as it is.
         if let existing = assignment(Self.dockerOptsName), existing.utf8Value == nil {
@@ -49,15 +52,17 @@ extension SysconfigFile {
         }
         let current = DockerOptions(value(Self.dockerOptsName) ?? "")
         let storage = try dockerStorage
+        let dataRootChanges: Bool
+        do { dataRootChanges = try current.changes(dataRoot) } catch { throw dockerOptsRefusal(error) }
         if assignment(Self.dockerOptsName) != nil, storage.driver == driver, storage.options == options,
-           storage.spans.count == (driver == nil ? 0 : 1) + options.count {
+           storage.spans.count == (driver == nil ? 0 : 1) + options.count, !dataRootChanges {
             return nil
         }
         // A newline between the words (a quoted value spanning lines) separates them exactly
         // as a space does, for bash's and for systemd's splitting of $DOCKER_OPTS; the
         // rewritten value stays on one line. Other spacing is kept as it was.
         let replaced: DockerOptions
-        do { replaced = try current.replacingStorage(driver: driver, options: options) } catch { throw dockerOptsRefusal(error) }
+        do { replaced = try current.replacingStorage(driver: driver, options: options, dataRoot: dataRoot) } catch { throw dockerOptsRefusal(error) }
         let rendered = String(replaced.rendered
             .map { $0 == "\n" || $0 == "\r\n" ? " " : $0 })
         let before = self
@@ -65,7 +70,9 @@ extension SysconfigFile {
         try set(Self.dockerOptsName, to: rendered, markingAddition: mark)
         // Flags removed (driver nil) settle a conflict with daemon.json: giving them back would
         // bring the conflict back, so that change is not recorded.
-        if recordingChange, driver != nil, let original = before.assignment(Self.dockerOptsName) {
+        let addsDataRoot: Bool
+        if case .add = dataRoot { addsDataRoot = dataRootChanges } else { addsDataRoot = false }
+        if recordingChange, driver != nil || addsDataRoot, let original = before.assignment(Self.dockerOptsName) {
             try markChange(of: original, in: before)
         }
         var change = "DOCKER_OPTS=\"\(rendered)\""
@@ -74,6 +81,7 @@ extension SysconfigFile {
         }
         let dropped = storage.options.filter { !options.contains($0) }
         if !dropped.isEmpty { change += " (drops --storage-opt \(dropped.joined(separator: " ")))" }
+        if addsDataRoot { change += " (makes the store's mountpoint dockerd's data root)" }
         return change
     }
 }

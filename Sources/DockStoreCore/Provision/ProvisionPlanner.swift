@@ -104,10 +104,11 @@ public enum ProvisionPlanner {
         if let driver = request.driver, driver.name != store.storageDriver {
             throw DockStoreError.refused("the storage driver \(driver.name) does not fit this store (\(store.fstype)); it takes \(store.storageDriver): change DOCKSTORE_BACKEND or leave it empty")
         }
-        try refuseOtherDataRoot(observed, host, mountpoint: request.mountpoint)
+        let addDataRoot = try dataRootToAdd(observed, host, mountpoint: request.mountpoint)
         try refuseOtherDriver(observed, host, driver: store.storageDriver)
         steps += try storageSteps(observed, host, driver: store.storageDriver,
-                                  options: request.driverOptions.isEmpty ? nil : request.driverOptions.map(\.description), &warnings)
+                                  options: request.driverOptions.isEmpty ? nil : request.driverOptions.map(\.description),
+                                  addDataRoot: addDataRoot, &warnings)
 
         if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }; return false }) {
             steps.append(.reloadSystemd)
@@ -285,11 +286,11 @@ public enum ProvisionPlanner {
     /// DOCKER_OPTS (and, where it conflicts, daemon.json) must select `driver`; the shared
     /// `StorageSelection` decides how.
     static func storageSteps(_ observed: ProvisionObservation, _ host: Host, driver: String, options: [String]?,
-                             _ warnings: inout [String]) throws -> [ProvisionStep] {
+                             addDataRoot: String? = nil, _ warnings: inout [String]) throws -> [ProvisionStep] {
         let selection = try StorageSelection.plan(
             driver: driver, options: options, sysconfigBytes: observed.sysconfig,
             sysconfigPath: host.real(HostPaths.sysconfigDocker), daemonJSONBytes: observed.daemonJSON,
-            daemonJSONPath: host.real(observed.daemonJSONPlace.path))
+            daemonJSONPath: host.real(observed.daemonJSONPlace.path), addDataRoot: addDataRoot)
         warnings += selection.warnings
         var steps: [ProvisionStep] = []
         // provision edits, records and teardown gives back only /etc/docker/daemon.json.

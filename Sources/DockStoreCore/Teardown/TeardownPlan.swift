@@ -235,7 +235,7 @@ public enum TeardownPlanner {
         }
         if let bytes = o.sysconfig {
             var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes)
-            let removal = try file.removeDockstoreStorage()
+            let removal = try file.removeDockstoreStorage(dataRoot: request.mountpoint == HostPaths.defaultMountpoint ? nil : request.mountpoint.string)
             if file.bytes == SysconfigFile.createdByDockstore {
                 steps.append(.removeSysconfig(change: "dockstore created it, and nothing but dockstore's storage flags was added to it"))
             } else if let removal {

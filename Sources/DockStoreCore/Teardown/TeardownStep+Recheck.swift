@@ -49,7 +49,7 @@ extension TeardownStep {
         case .removeSysconfig:
             guard let now = try FileContents.read(HostPaths.sysconfigDocker, on: host) else { return }
             var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: now)
-            _ = try file.removeDockstoreStorage()
+            _ = try file.removeDockstoreStorage(dataRoot: teardowner.request.mountpoint == HostPaths.defaultMountpoint ? nil : teardowner.request.mountpoint.string)
             guard file.bytes == SysconfigFile.createdByDockstore else {
                 throw DockStoreError.refused("\(host.real(HostPaths.sysconfigDocker)) changed since teardown looked at it (it holds more than dockstore put there now); not removing it: re-run")
             }
