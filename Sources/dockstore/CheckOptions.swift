@@ -21,6 +21,8 @@ struct CheckOptions {
     var unallocatedCritical: String?
     var hostWarning: String?
     var hostCritical: String?
+    /// nil: 24h (`ErrorHold.default`).
+    var errorHold: String?
 
     init() {}
 
@@ -55,6 +57,7 @@ struct CheckOptions {
             case "--unallocated-critical": unallocatedCritical = value
             case "--host-warning": hostWarning = value
             case "--host-critical": hostCritical = value
+            case "--error-hold": errorHold = value
             default: return nil
             }
         }

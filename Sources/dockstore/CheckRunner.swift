@@ -21,7 +21,8 @@ enum CheckRunner {
                                         metadataWarning: options.metadataWarning, metadataCritical: options.metadataCritical,
                                         unallocatedWarning: options.unallocatedWarning,
                                         unallocatedCritical: options.unallocatedCritical,
-                                        hostWarning: options.hostWarning, hostCritical: options.hostCritical)
+                                        hostWarning: options.hostWarning, hostCritical: options.hostCritical,
+                                        errorHold: options.errorHold)
         } catch {
             return unknown(error, options, host: host, timestamp: timestamp)
         }
@@ -37,12 +38,12 @@ enum CheckRunner {
             figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid)
             figures.remedyContext = RemedyContext.read(host: host, figures: figures)
             if !(figures.maintenance?.unreadable.isEmpty ?? true) { figures.condition.user = CurrentUser.describe() }
-            var record: [String: DeviceErrorCounters]? = nil
+            var record: DeviceErrorRecord? = nil
             let ledger = try HostPath(options.stateFile, what: "--state-file")
             if DeviceErrorLedger.needed(figures) {
                 figures.condition.errorBaseline = DeviceErrorLedger.load(ledger, on: host)
                 if case .unreadable = figures.condition.errorBaseline { figures.condition.user = CurrentUser.describe() }
-                record = DeviceErrorLedger.updated(figures)
+                record = DeviceErrorLedger.updated(figures, now: timestamp)
             } else {
                 record = DeviceErrorLedger.reset(figures, baseline: DeviceErrorLedger.load(ledger, on: host))
             }

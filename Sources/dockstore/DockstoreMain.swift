@@ -36,10 +36,9 @@ enum DockstoreMain {
             finish(code.rawValue)
         } catch {
             // check is a Nagios plugin: a bad argument is UNKNOWN (3), on one line.
+            // Answered in the format asked for, and into the textfile (B06).
             if isCheck, Dockstore.exitCode(for: error) != .success {
-                let text = Dockstore.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
-                Output.line("DOCKSTORE UNKNOWN - \(text)")
-                finish(3)
+                finish(CheckOptions.parserRefusal(Dockstore.message(for: error), arguments: arguments))
             }
             guard Dockstore.exitCode(for: error) != .success else {
                 // --help and --version: printed here, not through stdio, so a failed write is seen.

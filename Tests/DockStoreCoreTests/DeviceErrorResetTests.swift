@@ -15,13 +15,13 @@ import Testing
 
     @Test(arguments: [
         ("reset since the record: the zeros are recorded", DeviceErrorBaseline.recorded(["u/1": ["corruption_errs": 2], "v/1": ["write_errs": 1]]),
-         ["u/1": zeros, "v/1": ["write_errs": 1]] as [String: DeviceErrorCounters]?),
+         ["u/1": zeros, "v/1": ["write_errs": 1]] as DeviceErrorRecord?),
         ("the zeros recorded already: nothing to write", .recorded(["u/1": zeros]), nil),
         ("no line of this filesystem: nothing to write", .recorded(["v/1": ["write_errs": 1]]), nil),
         ("no record: nothing to write", .recorded([:]), nil),
         ("an unreadable record: nothing to write", .unreadable("cannot read"), nil),
     ])
-    func resetIsRecorded(_ name: String, _ baseline: DeviceErrorBaseline, _ expected: [String: DeviceErrorCounters]?) {
+    func resetIsRecorded(_ name: String, _ baseline: DeviceErrorBaseline, _ expected: DeviceErrorRecord?) {
         #expect(DeviceErrorLedger.reset(Self.figures(), baseline: baseline) == expected, "\(name)")
     }
 

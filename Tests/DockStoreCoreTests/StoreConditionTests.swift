@@ -98,7 +98,7 @@ import Testing
 
     @Test func deletedImageSaysHowToCopyTheDataOutAndNeverToUnmount() throws {
         let f = Self.figures { $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop3", link: .deleted) }
-        let message = try #require(CapacityEvaluator.evaluate(f, try CapacityPolicy()).first?.message)
+        let message = try #require(CapacityEvaluator.evaluate(f, try CapacityPolicy(), now: 0).first?.message)
         #expect(message.contains("do not unmount, detach /dev/loop3 or reboot"))
         #expect(message.contains("dd if=/dev/loop3 of=/var/lib/docker-storage.btrfs.recovered"))
         #expect(!message.contains("umount"), "\(message)")
@@ -192,15 +192,15 @@ import Testing
     }
 
     @Test func ledgerRoundTripsAndWritesOnlyOnChange() {
-        let record: [String: DeviceErrorCounters] = ["u/1": ["write_errs": 1, "read_errs": 0], "v/2": ["corruption_errs": 7]]
+        let record: DeviceErrorRecord = ["u/1": ["write_errs": 1, "read_errs": 0], "v/2": ["corruption_errs": 7]]
         #expect(DeviceErrorLedger.parse(DeviceErrorLedger.render(record)) == record)
         var f = Self.figures { $0.devices[0].errors = ["write_errs": 1, "read_errs": 0] }
         #expect(DeviceErrorLedger.needed(f))
         f.condition.errorBaseline = .recorded(record)
-        #expect(DeviceErrorLedger.updated(f) == nil, "same counters: nothing to write")
+        #expect(DeviceErrorLedger.updated(f, now: 0) == nil, "same counters: nothing to write")
         f.devices[0].errors = ["write_errs": 2, "read_errs": 0]
-        #expect(DeviceErrorLedger.updated(f)?["u/1"] == ["write_errs": 2, "read_errs": 0])
-        #expect(DeviceErrorLedger.updated(f)?["v/2"] == ["corruption_errs": 7], "other filesystems are kept")
+        #expect(DeviceErrorLedger.updated(f, now: 0)?["u/1"] == ["write_errs": 2, "read_errs": 0])
+        #expect(DeviceErrorLedger.updated(f, now: 0)?["v/2"] == ["corruption_errs": 7], "other filesystems are kept")
         #expect(!DeviceErrorLedger.needed(Self.figures()))
     }
 

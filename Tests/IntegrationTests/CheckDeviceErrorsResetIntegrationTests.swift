@@ -23,8 +23,11 @@ struct CheckDeviceErrorsResetIntegrationTests {
             #expect(first.status == 2 && first.stdout.contains("corruption_errs rising"), "\(first.stdout)")
             let seen = try #require(root.read(record))
             #expect(!seen.contains("corruption_errs=0"), "\(seen)")
+            // Held CRITICAL for --error-hold after the rise (B13 of attack 12); with no hold, old errors.
             let again = try root.dockstore(["check"])
-            #expect(again.status == 1 && again.stdout.contains("none new since the last check"), "\(again.stdout)")
+            #expect(again.status == 2 && again.stdout.contains("rising since"), "\(again.stdout)")
+            let unheld = try root.dockstore(["check", "--error-hold", "0"])
+            #expect(unheld.status == 1 && unheld.stdout.contains("none new since"), "\(unheld.stdout)")
 
             try root.sh("btrfs device stats -z \(root.mountpoint) >/dev/null")
             let reset = try root.dockstore(["check"])

@@ -2,11 +2,12 @@
 /// trusted or no write succeeds (`ConditionRules`), then the space rules, then the device
 /// error counters. Pure, so every state has a row in a table test.
 public enum CapacityEvaluator {
-    public static func evaluate(_ f: CapacityFigures, _ policy: CapacityPolicy) -> [CapacityReason] {
+    /// `now` (seconds since the epoch) judges how long ago the device errors rose.
+    public static func evaluate(_ f: CapacityFigures, _ policy: CapacityPolicy, now: Double) -> [CapacityReason] {
         var reasons = ConditionRules.evaluate(f)
         reasons += spaceRules(f, policy)
         reasons += LimitRules.evaluate(f, policy)
-        reasons += DeviceErrorRules.evaluate(f)
+        reasons += DeviceErrorRules.evaluate(f, hold: policy.errorHold, now: now)
         reasons += MaintenanceRules.evaluate(f)
         // Stable: equal states keep the order above (condition first).
         return reasons.enumerated().sorted { a, b in

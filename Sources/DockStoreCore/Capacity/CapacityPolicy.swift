@@ -13,11 +13,13 @@ public struct CapacityPolicy: Sendable, Equatable {
     /// Host free for an image, percent of data capacity; nil means the data thresholds.
     public var hostWarning: NagiosRange?
     public var hostCritical: NagiosRange?
+    /// How long device errors stay CRITICAL after a run first saw them rise.
+    public var errorHold = ErrorHold.default
 
     public init(dataWarning: String = "20%:", dataCritical: String = "10%:",
                 metadataWarning: String = "25%:", metadataCritical: String = "10%:",
                 unallocatedWarning: String? = nil, unallocatedCritical: String? = nil,
-                hostWarning: String? = nil, hostCritical: String? = nil) throws {
+                hostWarning: String? = nil, hostCritical: String? = nil, errorHold: String? = nil) throws {
         self.dataWarning = try NagiosRange(dataWarning, what: "--warning")
         self.dataCritical = try NagiosRange(dataCritical, what: "--critical")
         self.metadataWarning = try NagiosRange(metadataWarning, what: "--metadata-warning")
@@ -26,6 +28,7 @@ public struct CapacityPolicy: Sendable, Equatable {
         self.unallocatedCritical = try unallocatedCritical.map { try NagiosRange($0, what: "--unallocated-critical") }
         self.hostWarning = try hostWarning.map { try NagiosRange($0, what: "--host-warning") }
         self.hostCritical = try hostCritical.map { try NagiosRange($0, what: "--host-critical") }
+        if let errorHold { self.errorHold = try ErrorHold(errorHold) }
     }
 
     /// Whether the unallocated space alone (metadata not under pressure) is a finding. With the

@@ -15,7 +15,7 @@ public struct CapacityReport: Sendable, Equatable, Codable {
     public init(figures: CapacityFigures, policy: CapacityPolicy, timestamp: Double) {
         self.figures = figures
         mountpoint = figures.mountpoint
-        reasons = CapacityEvaluator.evaluate(figures, policy)
+        reasons = CapacityEvaluator.evaluate(figures, policy, now: timestamp)
         state = reasons.map(\.state).max() ?? .ok
         error = nil
         self.timestamp = timestamp

@@ -70,9 +70,11 @@ enum ConditionRules {
 }
 
 /// Device error counters: CRITICAL when any rose since the last run (or were never seen
-/// before), WARNING while old errors stay on the counters.
+/// before), and for `hold` after a run first saw them rise (the time the record keeps), so
+/// every consumer of the record sees the rise alike; WARNING while old errors stay on the
+/// counters after that, until they are reset (`btrfs device stats -z`).
 enum DeviceErrorRules {
-    static func evaluate(_ f: CapacityFigures) -> [CapacityReason] {
+    static func evaluate(_ f: CapacityFigures, hold: ErrorHold, now: Double) -> [CapacityReason] {
         var reasons: [CapacityReason] = []
         for device in f.devices {
             let nonZero = DeviceErrorCounters.names.filter { (device.errors[$0] ?? 0) > 0 }
@@ -81,24 +83,23 @@ enum DeviceErrorRules {
             let name = device.isMissing ? "missing device" : "device \(device.path)"
             let what = "\(name) (devid \(device.devid)) of \(f.mountpoint) has \(counts)"
             let todo = "check the disk (dmesg; btrfs device stats \(f.mountpoint.shellWord)) and run btrfs scrub start \(f.mountpoint.shellWord)"
+            let reset = "once the cause is fixed, reset them (btrfs device stats -z \(f.mountpoint.shellWord))"
             switch f.condition.errorBaseline {
             case .notNeeded, .recorded:
-                let before: DeviceErrorCounters
-                if case .recorded(let all) = f.condition.errorBaseline {
-                    before = all[DeviceErrorBaseline.key(uuid: f.uuid, devid: device.devid)] ?? [:]
-                } else {
-                    before = [:]
-                }
-                let rose = nonZero.filter { name in
-                    let now = device.errors[name] ?? 0, was = before[name] ?? 0
-                    return now > (was > now ? 0 : was) // a counter below the record was reset (btrfs device stats -z)
-                }
-                if rose.isEmpty {
-                    reasons.append(CapacityReason(state: .warning, figure: "device_errors",
-                        message: "\(what), none new since the last check: \(todo); once the cause is fixed, reset them (btrfs device stats -z \(f.mountpoint.shellWord))"))
-                } else {
+                var record = DeviceErrorRecord()
+                if case .recorded(let all) = f.condition.errorBaseline { record = all }
+                let key = DeviceErrorBaseline.key(uuid: f.uuid, devid: device.devid)
+                let rose = device.errors.rose(since: record[key] ?? [:])
+                if !rose.isEmpty {
                     reasons.append(CapacityReason(state: .critical, figure: "device_errors",
                         message: "\(what), \(rose.joinedText(", ")) rising: \(todo)"))
+                } else if let seen = record.rose[key], hold.holds(seen, now: now) {
+                    reasons.append(CapacityReason(state: .critical, figure: "device_errors",
+                        message: "\(what), rising since \(UTCTime.format(seen)) (CRITICAL for --error-hold \(hold.text) after a rise): \(todo); \(reset)"))
+                } else {
+                    let since = record.rose[key].map { "since \(UTCTime.format($0))" } ?? "since the last check"
+                    reasons.append(CapacityReason(state: .warning, figure: "device_errors",
+                        message: "\(what), none new \(since): \(todo); \(reset)"))
                 }
             case .unreadable(let why):
                 reasons.append(CapacityReason(state: .warning, figure: "device_errors", message: "\(what): \(todo)"))

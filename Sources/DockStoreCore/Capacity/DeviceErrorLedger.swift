@@ -6,7 +6,10 @@
 /// (`btrfs device stats -z`, what check's WARNING asks for), and the zeros are recorded
 /// (`reset`), so that errors which come again up to the old count read as new (outside attack
 /// 11, B16: they compared equal and read "none new since the last check"). A healthy store
-/// with no record, or one that already holds its zeros, writes nothing.
+/// with no record, or one that already holds its zeros, writes nothing. A device whose counters
+/// rose carries `rose=<seconds since the epoch>`, the time a run first saw the rise, kept until
+/// the next rise or a reset: every run reading the record judges it CRITICAL for `--error-hold`
+/// from then (`DeviceErrorRecord`).
 public enum DeviceErrorLedger {
     public static let defaultPath = HostPath.known("/var/lib/dockstore/device-errors")
 
@@ -25,16 +28,18 @@ public enum DeviceErrorLedger {
         }
     }
 
-    /// The record with this filesystem's counters in it; nil when it already holds them.
-    public static func updated(_ f: CapacityFigures) -> [String: DeviceErrorCounters]? {
+    /// The record with this filesystem's counters in it, a device whose counters rose stamped
+    /// with `now`; nil when it already holds them.
+    public static func updated(_ f: CapacityFigures, now: Double) -> DeviceErrorRecord? {
         guard case .recorded(var all) = f.condition.errorBaseline else { return nil }
         var changed = false
         for device in f.devices {
             let key = DeviceErrorBaseline.key(uuid: f.uuid, devid: device.devid)
-            if all[key] != device.errors {
-                all[key] = device.errors
-                changed = true
-            }
+            let before = all[key] ?? [:]
+            guard before != device.errors else { continue }
+            if !device.errors.rose(since: before).isEmpty { all.rose[key] = now }
+            all[key] = device.errors
+            changed = true
         }
         return changed ? all : nil
     }
@@ -43,44 +48,51 @@ public enum DeviceErrorLedger {
     /// `baseline` still holds a non-zero counter of it (they were reset since); nil when
     /// nothing needs recording (no such counter, or a record that cannot be read: check says
     /// nothing of errors it does not see, and the next non-zero counters read the record again).
-    public static func reset(_ f: CapacityFigures, baseline: DeviceErrorBaseline) -> [String: DeviceErrorCounters]? {
+    public static func reset(_ f: CapacityFigures, baseline: DeviceErrorBaseline) -> DeviceErrorRecord? {
         guard case .recorded(var all) = baseline else { return nil }
         var changed = false
         for device in f.devices {
             let key = DeviceErrorBaseline.key(uuid: f.uuid, devid: device.devid)
             guard let was = all[key], DeviceErrorCounters.names.contains(where: { (was[$0] ?? 0) > 0 }) else { continue }
             all[key] = device.errors
+            all.rose[key] = nil
             changed = true
         }
         return changed ? all : nil
     }
 
     /// Writes the record atomically inside `host`'s root, creating its folders (mode 0755) when missing.
-    public static func save(_ record: [String: DeviceErrorCounters], at path: HostPath, on host: Host) throws {
+    public static func save(_ record: DeviceErrorRecord, at path: HostPath, on host: Host) throws {
         try host.makeFolders(path.parent)
         try AtomicFile.write(path, on: host, Array(render(record).utf8), mode: 0o644)
     }
 
-    static func parse(_ text: String) -> [String: DeviceErrorCounters] {
-        var all: [String: DeviceErrorCounters] = [:]
+    static func parse(_ text: String) -> DeviceErrorRecord {
+        var all = DeviceErrorRecord()
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let words = line.split(separator: " ")
             guard let key = words.first else { continue }
             var counters = DeviceErrorCounters()
             for word in words.dropFirst() {
                 let pair = word.split(separator: "=", maxSplits: 1)
-                if pair.count == 2, let value = UInt64(pair[1]) { counters[String(pair[0])] = value }
+                guard pair.count == 2 else { continue }
+                if pair[0] == "rose" {
+                    if let time = Int64(pair[1]) { all.rose[String(key)] = Double(time) }
+                } else if let value = UInt64(pair[1]) {
+                    counters[String(pair[0])] = value
+                }
             }
             all[String(key)] = counters
         }
         return all
     }
 
-    static func render(_ all: [String: DeviceErrorCounters]) -> String {
-        var text = "# dockstore check: the btrfs device error counters it saw last, by <filesystem uuid>/<devid>\n"
-        for key in all.keys.sorted() {
+    static func render(_ all: DeviceErrorRecord) -> String {
+        var text = "# dockstore check: the btrfs device error counters it saw last, by <filesystem uuid>/<devid>; rose= when a check first saw them rise (seconds since the epoch)\n"
+        for key in all.keys {
             let counters = all[key] ?? [:]
-            let fields = DeviceErrorCounters.names.compactMap { name in counters[name].map { "\(name)=\($0)" } }
+            var fields = DeviceErrorCounters.names.compactMap { name in counters[name].map { "\(name)=\($0)" } }
+            if let rose = all.rose[key] { fields.append("rose=\(Int64(rose.rounded(.down)))") }
             text += ([key] + fields).joinedText(" ") + "\n"
         }
         return text

@@ -93,8 +93,9 @@ public struct StoreCondition: Sendable, Equatable, Codable {
 public enum DeviceErrorBaseline: Sendable, Equatable, Codable {
     /// Every counter is zero: nothing to compare, nothing read.
     case notNeeded
-    /// The counters by `uuid/devid` the last run saw; an absent device was all zeros.
-    case recorded([String: DeviceErrorCounters])
+    /// The counters by `uuid/devid` the last run saw (an absent device was all zeros), and
+    /// when a run first saw each device's counters rise.
+    case recorded(DeviceErrorRecord)
     /// The record could not be read: why.
     case unreadable(String)
 

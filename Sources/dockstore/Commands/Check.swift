@@ -52,6 +52,9 @@ extension Dockstore {
         @Option(name: .long, help: ArgumentHelp("Host free critical range (default: --critical).", valueName: "range"))
         var hostCritical: String?
 
+        @Option(name: .long, help: ArgumentHelp("How long new device errors stay CRITICAL after a check first saw them rise, for every check reading the --state-file (default 24h; s, m, h or d; 0: only the run that saw them).", valueName: "span"))
+        var errorHold: String?
+
         func run() throws {
             var options = CheckOptions()
             options.root = global.root
@@ -67,6 +70,7 @@ extension Dockstore {
             options.unallocatedCritical = unallocatedCritical
             options.hostWarning = hostWarning
             options.hostCritical = hostCritical
+            options.errorHold = errorHold
             let status = CheckRunner.run(options)
             if status != 0 { throw ExitCode(status) }
         }
