@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
@@ -539,4 +540,16 @@ int ds_unlinkat_detached(int dirfd, const char *name, uint64_t device, uint64_t 
 
 int ds_renameat_noreplace(int from_dirfd, const char *from, int to_dirfd, const char *to) {
     return (int)syscall(SYS_renameat2, from_dirfd, from, to_dirfd, to, RENAME_NOREPLACE);
+}
+
+int64_t ds_flistxattr(int fd, char *list, uint64_t size) {
+    return flistxattr(fd, list, size);
+}
+
+int64_t ds_fgetxattr(int fd, const char *name, void *value, uint64_t size) {
+    return fgetxattr(fd, name, value, size);
+}
+
+int ds_fsetxattr(int fd, const char *name, const void *value, uint64_t size, int flags) {
+    return fsetxattr(fd, name, value, size, flags);
 }

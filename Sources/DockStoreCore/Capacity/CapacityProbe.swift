@@ -45,6 +45,7 @@ public enum CapacityProbe {
                                       available: space.available, used: space.total - space.free)
         }
         if space.readOnly { figures.condition.readOnly = try readOnlyKind(mountpoint) }
+        figures.condition.blockingOptions = space.blockingOptions
         if !figures.condition.unreadable.isEmpty { figures.condition.user = CurrentUser.describe() }
         return figures
     }

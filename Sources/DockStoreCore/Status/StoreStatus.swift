@@ -196,6 +196,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute"]
                 status.problems += ConditionRules.evaluate(capacity).filter { told.contains($0.figure) }.map(\.message)
             }
+            // noexec / nosymfollow on the live mount (whatever set them): no container could start.
+            if status.mounted, let capacity = status.capacity { status.problems += MountOptionRules.evaluate(capacity).map(\.message) }
             status.filesystem = filesystem
             if status.mounted, entry.options.split(separator: ",").contains("ro") {
                 status.problems.append(ProvisionPlanner.readOnlyStore(status.mountpoint))
