@@ -26,7 +26,7 @@ import Testing
         #expect(StorageOptionValue.asksForQuota(key: "overlay2.size", value: "0.9") == false)
         #expect(StorageOptionValue.asksForQuota(key: "overlay2.size", value: "0") == false)
         #expect(StorageOptionValue.asksForQuota(key: "overlay2.size", value: "1") == true)
-        #expect(StorageOptionValue.asksForQuota(key: "size", value: "99999999999999999999P") == true)
+        #expect(StorageOptionValue.asksForQuota(key: "overlay2.size", value: "99999999999999999999P") == true)
         #expect(StorageOptionValue.asksForQuota(key: "btrfs.min_space", value: "1G") == false)
     }
 
@@ -54,7 +54,6 @@ import Testing
         (["overlay2.size=1G"], "ext4", false, "is on ext4: dockerd refuses to start (\"Storage Option overlay2.size only supported for backingFS XFS\")"),
         (["overlay2.size=1G"], "xfs", false, "the xfs at /var/lib/docker is mounted without pquota: dockerd refuses to start (\"Storage option overlay2.size not supported. Filesystem does not support Project Quota\"); mount it with pquota (DOCKSTORE_MOUNT_OPTIONS=\"pquota\""),
         (["overlay2.size=1G"], "btrfs", false, "is on btrfs"),
-        (["size=1G"], "btrfs", false, "(\"Filesystem does not support, or has not enabled quotas\")"),
     ])
     func sizeLimitsNeedProjectQuota(_ options: [String], _ fs: String, _ quota: Bool, _ says: String) {
         let problem = StorageQuota.problem(options: options, filesystem: FilesystemType(name: fs), projectQuota: quota, target: "/var/lib/docker")

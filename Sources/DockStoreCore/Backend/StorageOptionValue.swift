@@ -53,7 +53,9 @@ enum StorageOptionValue {
     /// (overlay2 on xfs mounted with prjquota; vfs likewise): a size RAMInBytes reads as 0 does
     /// not (dockerd tests `quota.Size > 0`).
     static func asksForQuota(key: String, value: String) -> Bool {
-        guard key == "overlay2.size" || key == "size" else { return false }
+        // vfs's `size` needs it too (quota.NewControl), but is not judged here yet: which ext4
+        // mounts answer Q_XGETQSTAT_PRJQUOTA has no oracle row.
+        guard key == "overlay2.size" else { return false }
         return (GoSize.ramInBytes(Array(goTrimSpace(value).utf8)) ?? 0) >= 1
     }
 
