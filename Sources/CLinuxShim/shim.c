@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
@@ -578,4 +579,16 @@ int ds_btrfs_qgroup_parents(int fd, uint64_t qgroupid, uint64_t *out, uint64_t c
     }
     *count = found;
     return 0;
+}
+
+int64_t ds_flistxattr(int fd, char *list, uint64_t size) {
+    return flistxattr(fd, list, size);
+}
+
+int64_t ds_fgetxattr(int fd, const char *name, void *value, uint64_t size) {
+    return fgetxattr(fd, name, value, size);
+}
+
+int ds_fsetxattr(int fd, const char *name, const void *value, uint64_t size, int flags) {
+    return fsetxattr(fd, name, value, size, flags);
 }

@@ -45,6 +45,9 @@ import Testing
         ("DOCKSTORE_IMAGE=\"$HOME/x\"\n", "line 1: DOCKSTORE_IMAGE uses shell expansion"),
         ("DOCKSTORE_BACKEND=btrfs\nDOCKSTORE_BACKEND_OPTIONS=\"overlay2.size=1G\"\n", "line 2: --storage-opt 'overlay2.size=1G': btrfs has no option"),
         ("DOCKSTORE_BACKEND_OPTIONS=\"btrfs.min_space=1G\"\n", "needs DOCKSTORE_BACKEND"),
+        // Outside attack 12, B17: a value dockerd's btrfs driver does not parse (a comma list is one value).
+        ("DOCKSTORE_BACKEND=btrfs\nDOCKSTORE_BACKEND_OPTIONS=\"btrfs.min_space=1G,btrfs.min_space=2G\"\n", "line 2: --storage-opt 'btrfs.min_space=1G,btrfs.min_space=2G': '1G,btrfs.min_space=2G' is not a size dockerd reads"),
+        ("DOCKSTORE_BACKEND=btrfs\nDOCKSTORE_BACKEND_OPTIONS=\"btrfs.min_space=10E\"\n", "'10E' is not a size dockerd reads"),
         ("DOCKSTORE_MOUNT_OPTIONS=\"compress=zstd;reboot\"\n", "contains ';'"),
         ("DOCKSTORE_WAIT=-1\n", "DOCKSTORE_WAIT '-1'"),
     ])

@@ -57,7 +57,8 @@ struct BackendIntegrationTests {
             let before = root.snapshot()
             for (arguments, status, text) in [
                 (["backend", "btrfs"], 2, "the btrfs driver needs a btrfs filesystem"),
-                (["backend", "overlay2", "--storage-opt", "overlay2.size=1G"], 2, "overlay2.size needs xfs"),
+                (["backend", "overlay2", "--storage-opt", "overlay2.size=1G"], 2, "overlay2.size only supported for backingFS XFS"),
+                (["backend", "btrfs", "--storage-opt", "btrfs.min_space=10E", "--force"], 64, "'10E' is not a size dockerd reads"),
                 (["backend", "overlay2", "--storage-opt", "dm.basesize=1G"], 64, "overlay2 has no option 'dm.basesize'"),
                 (["backend", "overlay2", "--storage-opt", "overlay2.size=1G;reboot"], 64, "contains ';'"),
                 (["backend", "aufs"], 64, "not a storage driver"),

@@ -241,4 +241,9 @@ int ds_unlinkat_detached(int dirfd, const char *name, uint64_t device, uint64_t 
  * renames `from` to `to` atomically and fails with EEXIST when `to` exists, never replacing it. */
 int ds_renameat_noreplace(int from_dirfd, const char *from, int to_dirfd, const char *to);
 
+/* flistxattr/fgetxattr/fsetxattr(2): sys/xattr.h is not in Swift's Glibc. */
+int64_t ds_flistxattr(int fd, char *list, uint64_t size);
+int64_t ds_fgetxattr(int fd, const char *name, void *value, uint64_t size);
+int ds_fsetxattr(int fd, const char *name, const void *value, uint64_t size, int flags);
+
 #endif

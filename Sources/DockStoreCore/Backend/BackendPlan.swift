@@ -51,10 +51,10 @@ public enum BackendPlanner {
                 }
                 warnings.append("\(target) is on \(fs.name): \(reason); written anyway (--force), dockerd will likely fail to start")
             }
-            if request.options.contains(where: { $0.key == "overlay2.size" }), fs.name != "xfs" {
-                let reason = "overlay2.size needs xfs mounted with prjquota, and \(target) is on \(fs.name)"
+            if let reason = StorageQuota.problem(options: request.options.map(\.description), filesystem: fs,
+                                                 projectQuota: observed.projectQuota, target: target) {
                 guard request.force else {
-                    throw DockStoreError.refused("refusing: \(reason); drop the option, or --force to write it anyway")
+                    throw DockStoreError.refused("refusing: \(reason) (--force writes it anyway); nothing was changed")
                 }
                 warnings.append("\(reason); written anyway (--force)")
             }

@@ -96,11 +96,13 @@ public struct BackendReport: Codable, Sendable, Equatable {
                     report.problems.append("\(host.realFollowing(mountpoint)) is on \(fs.name): \(reason)")
                 }
                 for option in report.options {
-                    // The parse failing is the answer (an option the driver does not take), reported.
-                    if (try? StorageOption(parsing: option, for: driver)) == nil {
-                        let known = driver.optionKeys.joined(separator: ", ")
-                        report.problems.append("storage option '\(option)' is not one \(name) knows (\(known.isEmpty ? "it takes none" : known))")
+                    if let problem = StorageOption.problem(option, for: driver) {
+                        report.problems.append("storage option \(problem)")
                     }
+                }
+                if let problem = StorageQuota.problem(options: report.options, filesystem: observed.filesystem,
+                                                      projectQuota: observed.projectQuota, target: host.realFollowing(mountpoint)) {
+                    report.problems.append(problem)
                 }
             } else {
                 report.problems.append("'\(name)' is not a storage driver dockerd knows")

@@ -34,6 +34,9 @@ public struct BackendObservation: Sendable, Equatable {
     public var daemonJSONPlace: DockerdConfigPlace = .standard
     /// nil when the mountpoint does not exist.
     public var filesystem: FilesystemType?
+    /// Whether the filesystem at the mountpoint enforces project quota (`StorageQuota`); read
+    /// for xfs and ext4 only, nil elsewhere.
+    public var projectQuota: Bool?
     public var systemdRunning: Bool
 
     public init(sysconfig: String? = nil, daemonJSON: String? = nil, filesystem: FilesystemType? = nil,
@@ -59,6 +62,7 @@ public struct BackendObservation: Sendable, Equatable {
                 fs = try FilesystemType.of(target, checkDType: true)
             }
             observed.filesystem = fs
+            if ["xfs", "ext4"].contains(fs.name) { observed.projectQuota = try StorageQuota.enforced(at: target) }
         }
         let systemd = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
         observed.systemdRunning = host.isRunningSystem && systemd?.kind == .directory

@@ -26,7 +26,7 @@ public enum StorageDriver: String, Sendable, CaseIterable {
                     "dm.thinp_percent", "dm.thinpooldev", "dm.use_deferred_deletion", "dm.use_deferred_removal",
                     "dm.xfs_nospace_max_retries"]
         case .vfs: return ["size"]
-        case .zfs: return ["zfs.fsname", "zfs.mountopt"]
+        case .zfs: return ["zfs.fsname"]  // zfs.mountopt came after 20.10: "Unknown option"
         case .fuseOverlayfs: return []
         }
     }
@@ -69,16 +69,50 @@ public struct StorageOption: Sendable, Equatable, CustomStringConvertible {
         guard let equals = text.firstIndex(of: "=") else {
             throw DockStoreError.usage("--storage-opt '\(text)' is not KEY=VALUE")
         }
+        try Self.checkWord(text, what: "--storage-opt")
+        if let problem = Self.problem(text, for: driver) {
+            throw DockStoreError.usage("--storage-opt \(problem)")
+        }
         key = String(text[..<equals]).lowercased()
         value = String(text[text.index(after: equals)...])
+    }
+
+    /// Why dockerd 20.10 would not start with the storage option `text` for `driver` ("'TEXT'
+    /// …": the rest of a sentence), or nil when it takes it: not KEY=VALUE, a key the driver
+    /// does not know, an empty value, a value its parseOptions refuses (`StorageOptionValue`).
+    /// `backend DRIVER`, the settings and `backend`/`status`'s report judge by this one rule.
+    public static func problem(_ text: String, for driver: StorageDriver) -> String? {
+        guard let equals = text.firstIndex(of: "=") else { return "'\(text)' is not KEY=VALUE" }
+        // dockerd trims the key (ParseKeyValueOpt) and lowercases it, except vfs's.
+        let given = StorageOptionValue.goTrimSpace(String(text[..<equals]))
+        let key = given.lowercased()
+        let value = String(text[text.index(after: equals)...])
+        if driver == .vfs, given != key, driver.optionKeys.contains(key) {
+            return "'\(text)': vfs reads its key in lower case only (dockerd: unknown option \(given) for vfs); give \(key)=\(value)"
+        }
         guard driver.optionKeys.contains(key) else {
             let known = driver.optionKeys.isEmpty ? "it takes none" : "known keys: " + driver.optionKeys.joined(separator: ", ")
-            throw DockStoreError.usage("--storage-opt '\(text)': \(driver.name) has no option '\(key)'; \(known)")
+            return "'\(text)': \(driver.name) has no option '\(key)'; \(known)"
         }
-        guard !value.isEmpty else {
-            throw DockStoreError.usage("--storage-opt '\(text)' has no value")
+        if StorageOptionValue.goTrimSpace(value).isEmpty {
+            return "'\(text)': the value after '=' is empty; \(example(key))"
         }
-        try Self.checkWord(text, what: "--storage-opt")
+        if let problem = StorageOptionValue.problem(key: key, value: value) {
+            return "'\(text)': \(problem), and dockerd refuses to start on it; \(example(key))"
+        }
+        return nil
+    }
+
+    /// A value dockerd takes for `key`, for the refusal's remedy.
+    static func example(_ key: String) -> String {
+        if StorageOptionValue.sizeKeys.contains(key) { return "give a size, e.g. \(key)=10G" }
+        if StorageOptionValue.boolKeys.contains(key) { return "give true or false, e.g. \(key)=true" }
+        switch key {
+        case "dm.fs": return "give dm.fs=xfs or dm.fs=ext4"
+        case "dm.min_free_space": return "give a percentage below 100, e.g. dm.min_free_space=10%"
+        case "dm.libdm_log_level": return "give a level from 2 to 7, e.g. dm.libdm_log_level=3"
+        default: return "give \(key)=VALUE"
+        }
     }
 
     public var description: String { "\(key)=\(value)" }

@@ -51,6 +51,7 @@ public enum CapacityProbe {
         }
         readMountedOver(mountpoint, configured: store.configuredImage, into: &figures.condition)
         if space.readOnly { figures.condition.readOnly = try readOnlyKind(mountpoint) }
+        figures.condition.blockingOptions = space.blockingOptions
         if !figures.condition.unreadable.isEmpty { figures.condition.user = CurrentUser.describe() }
         return figures
     }

@@ -21,6 +21,7 @@ enum ConditionRules {
             reasons.append(CapacityReason(state: .critical, figure: "read_only",
                 message: "the btrfs at \(mp) is read-only under a read-write mount: btrfs turns itself read-only after an error it cannot survive; stop Docker, read the cause (dmesg | grep -i btrfs), copy off what you need while it is readable, then unmount and run btrfs check --readonly on its device; a remount will not make it writable"))
         }
+        reasons += MountOptionRules.evaluate(f)
         reasons += RootStateRules.evaluate(f)
         if let image = c.image, let verdict = image.verdict(mountpoint: mp) {
             reasons.append(CapacityReason(state: .critical, figure: image.link == .deleted ? "image_deleted" : "image_replaced", message: verdict))

@@ -52,6 +52,8 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// Another filesystem mounted over the store at its mountpoint: the figures are the top
     /// one's, and Docker writes there (`MountedOver`).
     public var mountedOver: MountedOver?
+    /// `noexec` / `nosymfollow` on the mount (statvfs's flags): no container could start.
+    public var blockingOptions: [String] = []
     /// The subvolume mounted at the mountpoint, its read-only flag and the data root's
     /// immutable / append-only attributes; nil when not read (a user who may not open the
     /// mountpoint: dockstore-check(8) says this is then not judged).

@@ -3,7 +3,7 @@
 public enum ProvisionPlanner {
     public static func plan(_ observed: ProvisionObservation, _ request: ProvisionRequest,
                             _ host: Host) throws -> ProvisionPlan {
-        var warnings = MountOptions.containerEffects(request.extraMountOptions)
+        var warnings: [String] = []
         // First, so that a drop-in holding an admin's lines refuses before anything is made.
         if let bytes = observed.dropIn, case .foreign(let reason) = DockerDropIn.ownership(of: bytes) {
             throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
@@ -83,6 +83,9 @@ public enum ProvisionPlanner {
                                      basis: FileBasis(observed.fstab))
         }
 
+        try refuseUnusableLineOptions(entry, fstab: fstab, mountpoint: request.mountpoint, path: fstabPath)
+        warnings.insert(contentsOf: MountOptions.containerEffects(entry.options), at: 0)
+
         if case .missing = observed.mountpoint { steps.append(.createMountpoint) }
         if !mounted {
             steps.append(.mount(source: store.mountSource, fstype: store.fstype, options: entry.options.joined(separator: ",")))
@@ -104,6 +107,7 @@ public enum ProvisionPlanner {
         if let driver = request.driver, driver.name != store.storageDriver {
             throw DockStoreError.refused("the storage driver \(driver.name) does not fit this store (\(store.fstype)); it takes \(store.storageDriver): change DOCKSTORE_BACKEND or leave it empty")
         }
+        try refuseQuotaOptions(request, observed, fstype: store.fstype, line: entry, host: host)
         let addDataRoot = try dataRootToAdd(observed, host, mountpoint: request.mountpoint)
         try refuseOtherDriver(observed, host, driver: store.storageDriver)
         steps += try storageSteps(observed, host, driver: store.storageDriver,

@@ -188,12 +188,26 @@ public enum MountOptions {
             if let bad = option.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "._=:/+-".contains($0))) }) {
                 throw DockStoreError.usage("\(what) option '\(option)' contains '\(bad)'; fstab cannot carry it")
             }
-            if ["loop", "nofail", "defaults"].contains(option) { continue }
+            if dockstoreOwn.contains(option) { continue }
             if let reason = unusable(option) {
                 throw DockStoreError.usage("\(what) '\(option)' \(reason); leave it out")
             }
         }
-        return options.filter { !["loop", "nofail", "defaults"].contains($0) }
+        return options.filter { !dockstoreOwn.contains($0) }
+    }
+
+    /// Options every store line carries anyway (a bare `loop` for an image): dropped from the
+    /// settings, never refused, and taken as they are in a line dockstore adopts.
+    static let dockstoreOwn: Set<String> = ["loop", "nofail", "defaults"]
+
+    /// The first option of a store's fstab line that `unusable` refuses as a setting, with its
+    /// reason, and every such option of the line; nil when the line has none. The same rule
+    /// as the settings' (one table), so a line adopted from SUSE's older script, or edited by
+    /// hand since, cannot bring in what DOCKSTORE_MOUNT_OPTIONS may not.
+    public static func unusable(inLine options: [String]) -> (option: String, reason: String, all: [String])? {
+        let bad = options.filter { !dockstoreOwn.contains($0) && unusable($0) != nil }
+        guard let first = bad.first, let reason = unusable(first) else { return nil }
+        return (first, reason, bad)
     }
 
     /// Why an option leaves a store Docker cannot use, or cannot be applied to it; nil for the
@@ -205,7 +219,7 @@ public enum MountOptions {
     /// (`containerEffects`). The loop options make libmount set up a second loop device over
     /// the one dockstore attached; mount(8)'s operations (`bind`, `move`, `remount`, the
     /// propagation flags) are not filesystem options at all and only fail at the mount.
-    static func unusable(_ option: String) -> String? {
+    public static func unusable(_ option: String) -> String? {
         let name = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? option
         switch name {
         case "ro": return "mounts the store read-only: dockerd could not write a layer or a container there"

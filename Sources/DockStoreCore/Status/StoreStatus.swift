@@ -221,6 +221,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                     status.unreadable.append("check's default thresholds: \(Self.message(error))")
                 }
             }
+            // noexec / nosymfollow on the live mount (whatever set them): no container could start.
+            if status.mounted, let capacity = status.capacity { status.problems += MountOptionRules.evaluate(capacity).map(\.message) }
             status.filesystem = filesystem
             if status.mounted, entry.options.split(separator: ",").contains("ro") {
                 status.problems.append(ProvisionPlanner.readOnlyStore(status.mountpoint))

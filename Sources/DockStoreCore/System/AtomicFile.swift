@@ -79,16 +79,23 @@ public enum AtomicFile {
                 throw DockStoreError.refused("\(path) is \(what): dockstore writes only regular files there; replace it with the file itself")
             }
         }
-        // Read once: the same bytes are compared with the plan's and kept as the backup.
+        // Read once: the same bytes are compared with the plan's and kept as the backup, and
+        // the extended attributes (ACLs, security labels) go onto the new file and the backup.
         var old: [UInt8]? = nil
-        if existing != nil, basis != nil || backupSuffix != nil { old = try readAll(in: dir, name: name, path: path) }
+        var xattrs = ExtendedAttributes()
+        if existing != nil {
+            let fd = try Syscall.check("cannot open", path) { openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+            defer { close(fd) }
+            if basis != nil || backupSuffix != nil { old = try readAll(fd, path: path) }
+            xattrs = try ExtendedAttributes.read(fd, path: path)
+        }
         if let basis, let refusal = basis.refusal(current: old, path: path) { throw refusal }
         if let existing, let old, let backupSuffix {
             try replace(in: dir, folder: folder, name: name + backupSuffix, old, mode: mode_t(existing.mode),
-                        owner: (existing.uid, existing.gid))
+                        owner: (existing.uid, existing.gid), xattrs: xattrs)
         }
         try replace(in: dir, folder: folder, name: name, bytes, mode: existing.map { mode_t($0.mode) } ?? mode,
-                    owner: existing.map { ($0.uid, $0.gid) })
+                    owner: existing.map { ($0.uid, $0.gid) }, xattrs: xattrs)
     }
 
     /// Opens `folder` for the *at calls, refusing a symlink or a non-folder there.
@@ -160,16 +167,14 @@ public enum AtomicFile {
         }
     }
 
-    private static func readAll(in dir: Int32, name: String, path: String) throws -> [UInt8] {
-        let fd = try Syscall.check("cannot open", path) { openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
-        defer { close(fd) }
+    private static func readAll(_ fd: Int32, path: String) throws -> [UInt8] {
         var st = stat()
         try Syscall.check("cannot look at", path) { fstat(fd, &st) }
         return try FileContents.readAll(fd, path: path, size: Int(st.st_size))
     }
 
     private static func replace(in dir: Int32, folder: String, name: String, _ bytes: [UInt8], mode: mode_t,
-                                owner: (uid: UInt32, gid: UInt32)?) throws {
+                                owner: (uid: UInt32, gid: UInt32)?, xattrs: ExtendedAttributes = ExtendedAttributes()) throws {
         let path = folder == "/" ? "/" + name : folder + "/" + name
         var temp = ""
         var fd: Int32 = -1
@@ -191,6 +196,8 @@ public enum AtomicFile {
         // Owner first: fchown clears the set-user-id and set-group-id bits fchmod sets.
         if let owner { try Syscall.check("cannot set the owner of", tempPath) { fchown(fd, owner.uid, owner.gid) } }
         try Syscall.check("cannot set the mode of", tempPath) { fchmod(fd, mode) }
+        // After the mode: an access ACL sets the group bits to its mask, the same as the file's.
+        try xattrs.apply(to: fd, path: tempPath)
         try writeAll(fd, bytes, path: tempPath)
         try Syscall.check("cannot flush", tempPath) { fsync(fd) }
         close(fd)
