@@ -59,6 +59,15 @@ import Testing
         }
     }
 
+    /// dockstore's own line for a volume store, while another device is named (attack 13 X6:
+    /// after a reboot renamed the volumes): never "remove that line", which gives the store up.
+    @Test func dockstoresOwnVolumeLineSaysToAttachTheVolume() {
+        let fstab = FstabFile(text: "UUID=abc /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
+        #expect(throws: DockStoreError.refused("/etc/fstab line 1 mounts UUID=abc at /var/lib/docker, the store dockstore set up on a volume, and UUID=def is not that volume (a reboot can give its name to another): attach the volume that holds UUID=abc (or name it by its vol-… id) and re-run; remove that line only to give up that store and the data on it")) {
+            try fstab.storeLineEdit(source: "UUID=def", aliases: ["/dev/xvdf"], target: target, fstype: "btrfs", requiredOptions: required, path: "/etc/fstab")
+        }
+    }
+
     @Test func refusesDuplicatesAndTheImageMountedElsewhere() {
         let twice = FstabFile(text: "a /var/lib/docker btrfs defaults 0 0\nb /var/lib/docker btrfs defaults 0 0\n")
         #expect(throws: DockStoreError.self) {

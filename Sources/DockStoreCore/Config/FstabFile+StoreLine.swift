@@ -37,6 +37,12 @@ extension FstabFile {
         }
         let entry = existing.entry
         guard entry.normalizedSource.sameBytes(source) || aliases.contains(where: { $0.sameBytes(entry.normalizedSource) }) else {
+            // dockstore's own line for a volume store (UUID= and its ordering before the boot
+            // unit): the store is on a volume that is not the one named now, perhaps not yet
+            // attached, or renamed at a reboot (attack 13 X6). Removing the line gives it up.
+            if entry.source.hasPrefix("UUID="), entry.options.contains(ProvisionRequest.orderingOption) {
+                throw DockStoreError.refused("\(path) line \(existing.index + 1) mounts \(entry.source) at \(target), the store dockstore set up on a volume, and \(source) is not that volume (a reboot can give its name to another): attach the volume that holds \(entry.source) (or name it by its vol-… id) and re-run; remove that line only to give up that store and the data on it")
+            }
             throw DockStoreError.refused("\(path) line \(existing.index + 1) already mounts \(entry.source) at \(target); remove that line or choose another --mountpoint")
         }
         guard entry.fstype == fstype || entry.fstype == "auto" else {
