@@ -32,6 +32,12 @@ import Testing
          nil, "the store has no device"),
         ("the line's UUID held by a device that is not the store's (another label)", after(fstab: rootLine + ourLine), wipe,
          nil, "the store has no device"),
+        ("the volume detached before any teardown (no boot switch): refused, the line stays (attack 13 X3)",
+         { var o = after(fstab: rootLine + ourLine, unheld: "u"); o.bootDisabled = false; return o }(), wipe,
+         nil, "no device this machine can read holds the filesystem UUID u that fstab's line for /var/lib/docker names, and no teardown got as far as wiping it: the volume is detached or not attached yet; attach it and re-run, or run teardown without --wipe-device to keep its data"),
+        ("the same without --wipe-device goes on: the data stays on the volume",
+         { var o = after(fstab: rootLine + ourLine, unheld: "u"); o.bootDisabled = false; return o }(), TeardownRequest(),
+         ["disable-boot", "fstab", "drop-in"], ""),
         ("an image store torn down without --delete-image keeps refusing", { var o = after(fstab: rootLine); o.imageExists = true; return o }(), wipe,
          nil, "the store has no device"),
     ]
@@ -66,7 +72,7 @@ import Testing
     /// refuses, says nothing more.
     @Test func saysWhenNothingIsLeftToWipe() {
         let unheld = TeardownPlanner.wipeNote(Self.after(fstab: Self.rootLine + Self.ourLine, unheld: "u"), Self.wipe, Self.host)
-        #expect(unheld == "--wipe-device: no device this machine can read holds the filesystem UUID u that fstab's line for /var/lib/docker names (a teardown --wipe-device killed after its wipe, or the device was detached): nothing left to wipe; the line goes")
+        #expect(unheld == "--wipe-device: no device this machine can read holds the filesystem UUID u that fstab's line for /var/lib/docker names (a teardown --wipe-device killed after its wipe): nothing left to wipe; the line goes")
         let gone = TeardownPlanner.wipeNote(Self.after(fstab: Self.rootLine, dropIn: nil), Self.wipe, Self.host)
         #expect(gone == "--wipe-device: nothing is mounted at /var/lib/docker and fstab names no device, so there is no device left to wipe (a teardown --wipe-device wiped it, or the store was taken down without it: then wipefs -a the device yourself if that is what you want)")
         #expect(TeardownPlanner.wipeNote(Self.after(fstab: Self.rootLine, dropIn: nil), TeardownRequest(), Self.host) == nil)

@@ -30,6 +30,12 @@ extension TeardownPlanner {
         let fstab = FstabFile(bytes: o.fstab ?? [])
         let lines = fstab.entries(mountingAt: request.mountpoint).map(\.entry)
         if let found = o.formatRecord, o.unheldFstabUUID == nil { return halfMadeFormatRefusal(o, found.record, request, host) }
+        // A UUID no device holds is a finished wipe only after a teardown got as far as its boot
+        // switch (written before the wipe): without it the volume is detached or not attached
+        // yet, and a run that removed the line would leave its data for good (attack 13 X3).
+        if let uuid = o.unheldFstabUUID, !o.bootDisabled {
+            return .refused("--wipe-device: no device this machine can read holds the filesystem UUID \(uuid) that fstab's line for \(host.real(request.mountpoint)) names, and no teardown got as far as wiping it: the volume is detached or not attached yet; attach it and re-run, or run teardown without --wipe-device to keep its data")
+        }
         let isImage = o.mounted != nil || !o.imageLoops.isEmpty || o.imageExists
             || lines.contains { $0.normalizedSource.sameBytes(request.image.string) }
         guard isImage || !lines.allSatisfy({ isOurs($0, o, request) }) else { return nil }
@@ -41,7 +47,7 @@ extension TeardownPlanner {
     public static func wipeNote(_ o: TeardownObservation, _ request: TeardownRequest, _ host: Host) -> String? {
         guard request.wipeDevice, o.device == nil, noDeviceRefusal(o, request, host) == nil else { return nil }
         if let uuid = o.unheldFstabUUID {
-            return "--wipe-device: no device this machine can read holds the filesystem UUID \(uuid) that fstab's line for \(host.real(request.mountpoint)) names (a teardown --wipe-device killed after its wipe, or the device was detached): nothing left to wipe; the line goes"
+            return "--wipe-device: no device this machine can read holds the filesystem UUID \(uuid) that fstab's line for \(host.real(request.mountpoint)) names (a teardown --wipe-device killed after its wipe): nothing left to wipe; the line goes"
         }
         return "--wipe-device: nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device, so there is no device left to wipe (a teardown --wipe-device wiped it, or the store was taken down without it: then wipefs -a the device yourself if that is what you want)"
     }
