@@ -26,10 +26,20 @@ struct DeviceStoreWithDockerdIntegrationTests {
             #expect(status.status == 0 && !status.stdout.contains("problem"), "\(status.stdout) \(status.stderr)")
             // The volume mounted somewhere else still refuses.
             try root.sh("mkdir -p '\(root.path)/elsewhere' && mount \(disk) '\(root.path)/elsewhere'")
-            defer { _ = try? root.sh("umount '\(root.path)/elsewhere'") }
+            defer { _ = try? root.sh("umount '\(root.path)/elsewhere' 2>/dev/null") }
             let refused = try root.dockstore(["provision", "--device", disk])
             #expect(refused.status == 2 && refused.stderr.contains("is mounted at \(root.path)/elsewhere; unmount it first")
                     && !refused.stderr.contains(root.mountpoint + "/btrfs"), "\(refused.stderr)")
+            try root.sh("umount '\(root.path)/elsewhere'")
+            // teardown plans to stop Docker (which takes its driver mount away) before it unmounts
+            // and wipes; before, it refused the driver mount as "mounted elsewhere" (X1td).
+            let plan = try root.dockstore(["teardown", "--stop-docker", "--wipe-device", "--dry-run"])
+            #expect(plan.status == 0 && plan.stdout.contains("[stop-docker]") && plan.stdout.contains("[wipe-device]"), "\(plan.stdout) \(plan.stderr)")
+            dockerd?.stop()
+            let down = try root.dockstore(["teardown", "--wipe-device"])
+            #expect(down.status == 0, "\(down.stdout) \(down.stderr)")
+            #expect(root.mounts().isEmpty, "nothing of the store is mounted")
+            #expect(try root.sh("blkid -p \(disk) || true").isEmpty, "the volume was wiped")
         }
     }
 }

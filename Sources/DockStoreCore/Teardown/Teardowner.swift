@@ -70,8 +70,13 @@ public struct Teardowner: Sendable {
             }
         }
         if let device = o.device, let node = try FileStatus.following(device) {
+            // Below the store's own mount is the store again: dockerd's driver bind-mounts its home
+            // there (attack 13 X1td), and stopping Docker takes it away; the wipe's exclusive open
+            // is the check at the moment it acts.
+            let storeMounted = o.mounted != nil
             o.deviceMountedElsewhere = try mounts.filter { entry in
-                guard !entry.target.sameBytes(target), entry.source.hasPrefix("/") else { return false }
+                guard !entry.target.sameBytes(target), entry.source.hasPrefix("/"),
+                      !(storeMounted && DevicePlanner.isBelow(entry.target, target)) else { return false }
                 return try FileStatus.following(entry.source).map { $0.kind == .blockDevice && $0.rdev == node.rdev } == true
             }.map(\.target)
         }
