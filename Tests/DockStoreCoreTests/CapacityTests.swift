@@ -346,6 +346,13 @@ import Testing
         #expect(throws: DockStoreError.refused("a dockstore reclaim run lent the store at /m temporary room and has not given it back (/var/lib/dockstore/reclaim.json); dockstore reclaim gives the lent room back first: run it, then grow")) {
             try GrowPlanner.plan(lent, to: 2 << 30, allowOvercommit: false)
         }
+        // A migration open (attack 13 X9): refused before anything, whatever the devices.
+        var moving = loop
+        moving.migration = MigrationJournal(image: "/var/lib/docker-storage.btrfs", device: "/dev/xvdf", filesystemUUID: "u",
+                                            volumeID: nil, keepImage: false, method: .replace)
+        #expect(throws: DockStoreError.refused("a migration of the store at /m onto /dev/xvdf is open (phase: moving, /var/lib/dockstore/migration.json); grow changes nothing while it is: finish it (dockstore migrate-ebs /dev/xvdf) and grow the volume's store then, or abort it (dockstore migrate-ebs /dev/xvdf --abort) and grow the image")) {
+            try GrowPlanner.plan(moving, to: 2 << 30, allowOvercommit: false)
+        }
         let ebs = GrowObservation(mountpoint: "/m", fstype: "btrfs", uuid: "u",
                                   devices: [.init(devid: 1, path: "/dev/nvme1n1", btrfsSize: 100 << 30, blockSize: 200 << 30, image: nil)])
         #expect(try GrowPlanner.plan(ebs, to: nil, allowOvercommit: false).steps == [.resizeFilesystem(devid: 1, uuid: "u", from: 100 << 30, to: 200 << 30)])

@@ -21,6 +21,7 @@ extension GrowObservation {
         }
         self.init(mountpoint: mountpoint, fstype: "btrfs", uuid: btrfs.uuid, devices: devices)
         reclaimOpen = try store.reclaimOpen.value()
+        migration = try store.migrationJournal.value()
         // A thick image is fully allocated and mounted without discard (provision gives it
         // `nodiscard`); mountinfo lists only the discard modes that are on.
         let discards = entry.options.split(separator: ",").contains { $0 == "discard" || $0.hasPrefix("discard=") }

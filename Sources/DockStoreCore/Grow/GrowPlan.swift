@@ -23,6 +23,10 @@ public struct GrowObservation: Sendable, Equatable {
     /// given back. Grow refuses then: the give-back would cut the store back to the size the
     /// journal recorded, undoing the growth.
     public var reclaimOpen = false
+    /// A migration journal is open (`MigrationJournal`): the move may shrink the image's device
+    /// or replace it at any moment (attack 13 X9: grow extended the image, then failed against
+    /// the running replace). Grow refuses then, nothing changed.
+    public var migration: MigrationJournal? = nil
     /// The image store is thick (`--thick`): its image fully allocated and mounted without
     /// discard, as provision makes it. Grow preallocates the new range too, so the host still
     /// cannot run out under it.
@@ -82,6 +86,10 @@ public enum GrowPlanner {
         }
         if observed.reclaimOpen {
             throw DockStoreError.refused("a dockstore reclaim run lent the store at \(observed.mountpoint) temporary room and has not given it back (\(ReclaimJournal.path.string)); dockstore reclaim gives the lent room back first: run it, then grow")
+        }
+        if let journal = observed.migration {
+            let device = (journal.volumeID ?? journal.device).shellWord
+            throw DockStoreError.refused("a migration of the store at \(observed.mountpoint) onto \(journal.deviceLabel) is open (phase: \(journal.phase), \(MigrationJournal.path.string)); grow changes nothing while it is: finish it (dockstore migrate-ebs \(device)) and grow the volume's store then, or abort it (dockstore migrate-ebs \(device) --abort) and grow the image")
         }
         guard observed.devices.count == 1, let device = observed.devices.first else {
             throw DockStoreError.refused("\(observed.mountpoint) spans \(observed.devices.count) devices (a migration in progress?); finish it with dockstore migrate-ebs first")
