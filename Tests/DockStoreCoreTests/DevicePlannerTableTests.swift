@@ -148,7 +148,7 @@ import Testing
             }
         }
         // fstab records a store: only that store goes there, never a new one in its place.
-        if c.fstab == .recordedStore && c.content != .thisStore { reasons.append("already mounts UUID=u") }
+        if c.fstab == .recordedStore && c.content != .thisStore { reasons.append("mounts UUID=u at /var/lib/docker, the store dockstore set up on a volume") }
         if c.fstab == .image && !c.follows { reasons.append("already mounts /var/lib/docker-storage.btrfs") }
         if !reasons.isEmpty { return .refusal(reasons) }
         var steps: [String] = []

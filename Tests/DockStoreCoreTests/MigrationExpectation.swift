@@ -66,7 +66,7 @@ enum MigrationExpectation {
             return .refusal(c.journalOpen ? c.journalNames : ["nothing is mounted"])
         }
         // Once the image left the store nothing can move it back.
-        if !c.loopInStore { return .refusal(["past the point of return"]) }
+        if !c.loopInStore { return .refusal([c.journalOpen ? "past the point of return" : "no migration is under way"]) }
         var reasons: [String] = []
         if c.image != .present { reasons.append(MigrationCell.loopPath) }
         if c.journalOpen && !c.givenIsJournals { reasons += c.journalNames }

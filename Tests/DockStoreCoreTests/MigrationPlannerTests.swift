@@ -157,6 +157,8 @@ import Testing
         }, nil, "the open migration is onto vol-0aaaaaaaaaaaaaaaa"),
         ("past the point of return", o { $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.journal = journal },
          nil, "past the point of return"),
+        ("the move finished, no journal: nothing to abort (attack 13 X13)", o { $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.journal = nil },
+         nil, "no migration is under way: the store at /var/lib/docker is not on the image (it is on /dev/nvme1n1) and no migration journal is open; nothing to abort"),
     ]
 
     @Test(arguments: Self.aborts)

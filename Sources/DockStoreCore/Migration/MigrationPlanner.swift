@@ -12,6 +12,10 @@ public enum MigrationPlanner {
         }
         try refuseOrphanedLoop(o)
         guard o.loopMember != nil else {
+            // No journal: the move finished (attack 13 X13), there is nothing to finish or abort.
+            guard o.journalExists else {
+                throw DockStoreError.refused("no migration is under way: the store at \(o.mountpoint) is not on the image (\(o.targetDevid != nil ? "it is on \(o.targetPath)" : "it is on \(o.otherDevices.map(\.path).joinedText(", "))")) and no migration journal is open; nothing to abort")
+            }
             throw DockStoreError.refused("the image is no longer part of the store at \(o.mountpoint); the move is past the point of return: run migrate-ebs again to finish it")
         }
         if let devid = o.targetDevid, devid == o.loopMember?.devid {
