@@ -22,6 +22,30 @@ struct ImageMovedIntegrationTests {
         try root.dockstore(["check", "--state-file", "/errors"])
     }
 
+    /// Attack 13 X14: the store moved by a plain `btrfs replace` onto a loop device over a file
+    /// beside the image. Nothing was renamed: the image carries the store's superblock with its
+    /// magic zeroed. check is CRITICAL, but says the store left its image and that migrate-ebs
+    /// finishes the move; before, it advised moving the volume's file over the image.
+    @Test func aStoreThatLeftItsImageByAPlainReplaceIsNotARename() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
+            let file = root.path + "/var/lib/vol.img"
+            try root.sh("truncate -s 2G '\(file)'")
+            let disk = try root.sh("losetup -f --show '\(file)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; btrfs device scan --forget \(disk) 2>/dev/null; losetup -d \(disk)") }
+            try root.sh("echo kept > '\(root.mountpoint)/kept' && sync && btrfs replace start -B 1 \(disk) '\(root.mountpoint)'")
+            let critical = try check(root)
+            let verdict = "the store left its image \(root.image): \(disk) at \(root.mountpoint) runs on \(file); fstab still mounts \(root.image), which the store left (the kernel erased its superblock there when a device replace or remove moved the store), so the next boot would not find the store; finish the move with dockstore migrate-ebs \(disk) (it points fstab at the store's UUID); do not move files"
+            #expect(critical.status == 2 && critical.stdout.hasPrefix("DOCKSTORE CRITICAL - \(verdict) | "), "\(critical.stdout)")
+            #expect(!critical.stdout.contains("mv "), "no advice to move files: \(critical.stdout)")
+            let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(finish.status == 0, "\(finish.stdout) \(finish.stderr)")
+            #expect(try check(root).status == 0, "the move finished")
+            #expect(root.read(root.mountpoint + "/kept") == "kept\n")
+            root.forgetBtrfs([disk])
+        }
+    }
+
     /// B05: renamed, nothing at the name.
     @Test func aRenamedImageIsCriticalAndProvisionSaysMoveItBack() throws {
         try withTestRoot { root in

@@ -16,6 +16,11 @@ public struct MovedImage: Sendable, Equatable, Codable {
         case copy
         /// Another file, or one that could not be read.
         case otherFile
+        /// The image itself, carrying this store's superblock with its magic zeroed: the kernel
+        /// let go of it when a device replace or remove moved the store onto the loop device
+        /// (attack 13 X14: a plain `btrfs replace` onto a loop device over a file). Nothing was
+        /// renamed; fstab still names the image, which no longer holds the store.
+        case leftByTheStore
     }
 
     /// The loop device the store runs on.
@@ -73,6 +78,9 @@ public struct MovedImage: Sendable, Equatable, Codable {
             if imageStatus?.kind == .regular, let block = try? BtrfsSuperblock.read(image), // unreadable: "another file", which is sure
                block.fsid.lowercased() == reading.uuid.lowercased() {
                 at = .copy
+            } else if imageStatus?.kind == .regular, let scratched = try BtrfsSuperblock.readScratched(image),
+                      scratched.fsid.lowercased() == reading.uuid.lowercased() {
+                at = .leftByTheStore
             }
         }
         return MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at)
@@ -84,6 +92,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
         case .nothing: return "nothing is at \(image) now, so the next boot makes a new, empty store there"
         case .copy: return "\(image) now holds a copy of the store made before (same btrfs UUID), which the next boot would mount without what was written since"
         case .otherFile: return "\(image) now holds another file, which the next boot would mount"
+        case .leftByTheStore: return "fstab still mounts \(image), which the store left (the kernel erased its superblock there when a device replace or remove moved the store), so the next boot would not find the store"
         }
     }
 
@@ -92,17 +101,22 @@ public struct MovedImage: Sendable, Equatable, Codable {
         let back = "mv \(now.shellWord) \(image.shellWord)"
         switch atImagePath {
         case .nothing: return "move it back before unmounting: \(back)"
+        case .leftByTheStore: return "finish the move with dockstore migrate-ebs \(loop) (it points fstab at the store's UUID); do not move files"
         case .copy, .otherFile: return "move that file aside (mv \(image.shellWord) \((image + ".aside").shellWord)), then move the image back before unmounting: \(back)"
         }
     }
 
     /// check's CRITICAL message.
     public func verdict(mountpoint: String) -> String {
-        "the image \(image) was moved away while mounted: \(loop) at \(mountpoint) runs on \(now); \(nextBoot); \(putBack)"
+        "\(head) \(loop) at \(mountpoint) runs on \(now); \(nextBoot); \(putBack)"
+    }
+
+    var head: String {
+        atImagePath == .leftByTheStore ? "the store left its image \(image):" : "the image \(image) was moved away while mounted:"
     }
 
     /// provision's refusal, which status lists as a problem of the image store.
     public func refusal(mountpoint: String) -> DockStoreError {
-        .refused("refusing: the image \(image) was moved away while mounted: \(loop) at \(mountpoint) runs on \(now); \(nextBoot), so do not unmount it or reboot; \(putBack), and re-run")
+        .refused("refusing: \(head) \(loop) at \(mountpoint) runs on \(now); \(nextBoot), so do not unmount it or reboot; \(putBack), and re-run")
     }
 }
