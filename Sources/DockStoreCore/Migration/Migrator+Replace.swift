@@ -166,7 +166,7 @@ extension Migrator {
     /// Records what the canceled replace left on `target`, when its scratched superblock is
     /// still the one the replace wrote (the same device UUID): nothing else is recorded, so
     /// nothing else is ever reused.
-    private func recordCanceled(_ target: String, deviceUUID: String, uuid: String) throws {
+    func recordCanceled(_ target: String, deviceUUID: String, uuid: String) throws {
         guard let scratched = try BtrfsSuperblock.readScratched(target), scratched.fsid == uuid,
               scratched.deviceUUID == deviceUUID, BlockProbe.probe(target) == .unrecognizedData else { return }
         let record = CanceledReplaceTarget(filesystemUUID: uuid, deviceUUID: deviceUUID, volumeID: volumeID(of: target)?.description,

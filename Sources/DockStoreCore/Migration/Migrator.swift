@@ -139,6 +139,12 @@ public struct Migrator: Sendable {
                 defer { done.set() ; watcher.sync {} }
                 try BtrfsFilesystem.removeDevice(devid, at: target)
                 moving(.bytes(left: 0, total: bytes))
+                // The abort's remove leaves the store's superblock on the volume with its magic
+                // zeroed, as a canceled replace does: recorded alike, so that a re-run and
+                // provision --device accept exactly that volume (attack 13 X10).
+                if case .removeDevice(_, let path, _, let deviceUUID?, let store) = step {
+                    try recordCanceled(path, deviceUUID: deviceUUID, uuid: store)
+                }
             case .forgetCanceled(_, let store):
                 try CanceledReplaceTarget.forget(filesystemUUID: store, host: host)
             case .resize(let path, _):
