@@ -29,6 +29,14 @@ public struct Grower: Sendable {
                                            backing: { member, uuid in
             CapacityProbe.hostBacking(BtrfsReading(uuid: uuid, spaces: [], devices: [member]), sysfs: "/sys")
         })
+        // dockstore's own volume store line (UUID= and the ordering before the boot unit): a loop
+        // member is the store's volume (a loop device standing in for an EBS volume), grown to
+        // the device's size as any volume is, never an image to extend (attack 13 X12).
+        if let given, try store.fstabEntries(mountingAt: given).first.map({
+            $0.source.hasPrefix("UUID=") && $0.options.contains(ProvisionRequest.orderingOption)
+        }) == true {
+            for index in observed.devices.indices { observed.devices[index].image = nil }
+        }
         for index in observed.devices.indices {
             if let image = observed.devices[index].image, try host.liesOutside(image.image) {
                 observed.devices[index].imageOutsideRoot = host.root
