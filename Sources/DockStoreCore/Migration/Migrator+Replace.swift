@@ -97,6 +97,10 @@ extension Migrator {
                 }
             case .finished where run == nil:
                 moving(.thousandths(1000))
+                // A killed run's START may still be finishing in the kernel (it says finished
+                // before it lets go of the exclusive operation): the next step's resize would be
+                // refused as a concurrent exclusive operation.
+                try waitForExclusiveOperation(at: mountpoint)
                 try requireMoved(devid, onto: target, at: mountpoint)
                 return
             case .suspended:
@@ -128,6 +132,17 @@ extension Migrator {
             MonotonicClock.sleep(0.1)
         }
         throw DockStoreError.failed("a device replace has been starting at \(mountpoint) for two minutes and the kernel does not report it; look with btrfs replace status \(mountpoint) and re-run")
+    }
+
+    /// Waits until no exclusive operation runs on the filesystem (sysfs `exclusive_operation`).
+    func waitForExclusiveOperation(at mountpoint: String) throws {
+        let uuid = try BtrfsFilesystem.open(mountpoint).uuid
+        for _ in 0..<1200 {
+            let operation = try FileContents.readString("/sys/fs/btrfs/\(uuid)/exclusive_operation")?.trimmingWhitespace()
+            if operation == nil || operation == "none" { return }
+            MonotonicClock.sleep(0.1)
+        }
+        throw DockStoreError.failed("the device replace at \(mountpoint) finished, but the kernel still holds its exclusive operation after two minutes; look with btrfs replace status \(mountpoint) and re-run")
     }
 
     /// Cancels the replace and waits until the kernel has let go of it (its START returns in
