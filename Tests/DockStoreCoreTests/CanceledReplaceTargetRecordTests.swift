@@ -39,4 +39,13 @@ import Testing
             #expect(try FileStatus.of(host.real(CanceledReplaceTarget.path)) == nil, "no records, no file")
         }
     }
+
+    /// A replace's target carries devid 0; the device an add + remove abort removed keeps its
+    /// own devid (attack 13 X10): a record matches only the devid it was made for.
+    @Test(arguments: [(nil as UInt64?, UInt64(0), true), (nil, 2, false), (2, 2, true), (2, 0, false), (2, 3, false)])
+    func describesOnlyTheDevidItRecorded(_ recorded: UInt64?, _ onDisk: UInt64, _ matches: Bool) {
+        let record = CanceledReplaceTarget(filesystemUUID: "u", deviceUUID: "d", volumeID: nil, device: "/dev/loop2", ends: "e", devid: recorded)
+        let scratched = BtrfsSuperblock(fsid: "u", devid: onDisk, deviceUUID: "d")
+        #expect(record.describes(scratched: scratched, content: .unrecognizedData, ends: "e", volumeID: nil, storeUUID: "u") == matches)
+    }
 }

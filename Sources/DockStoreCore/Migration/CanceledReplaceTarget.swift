@@ -19,10 +19,15 @@ public struct CanceledReplaceTarget: Codable, Sendable, Equatable {
     public var device: String
     /// FNV-1a 64 of the first and the last MiB, as the abort left them.
     public var ends: String
+    /// The devid its scratched superblock carries: nil for a replace's target (devid 0, and
+    /// every record from before this field); the device's own for the device an add + remove
+    /// abort removed (attack 13 X10).
+    public var devid: UInt64?
 
     public static let path = HostPath.known("/var/lib/dockstore/canceled-replace-targets.json")
 
-    public init(filesystemUUID: String, deviceUUID: String, volumeID: String?, device: String, ends: String) {
+    public init(filesystemUUID: String, deviceUUID: String, volumeID: String?, device: String, ends: String, devid: UInt64? = nil) {
+        self.devid = devid
         self.filesystemUUID = filesystemUUID
         self.deviceUUID = deviceUUID
         self.volumeID = volumeID
@@ -35,7 +40,7 @@ public struct CanceledReplaceTarget: Codable, Sendable, Equatable {
     /// has one, the device must have it), no signature libblkid knows, same ends.
     public func describes(scratched: BtrfsSuperblock?, content: BlockContent, ends: String?, volumeID: String?,
                           storeUUID: String) -> Bool {
-        guard filesystemUUID == storeUUID, let scratched, scratched.fsid == storeUUID, scratched.devid == 0,
+        guard filesystemUUID == storeUUID, let scratched, scratched.fsid == storeUUID, scratched.devid == (devid ?? 0),
               scratched.deviceUUID == deviceUUID, content == .unrecognizedData, ends == self.ends else { return false }
         if let recorded = self.volumeID { return recorded == volumeID }
         return true

@@ -185,7 +185,8 @@ extension Migrator {
         guard let scratched = try BtrfsSuperblock.readScratched(target), scratched.fsid == uuid,
               scratched.deviceUUID == deviceUUID, BlockProbe.probe(target) == .unrecognizedData else { return }
         let record = CanceledReplaceTarget(filesystemUUID: uuid, deviceUUID: deviceUUID, volumeID: volumeID(of: target)?.description,
-                                           device: target, ends: try CanceledReplaceTarget.fingerprint(target))
+                                           device: target, ends: try CanceledReplaceTarget.fingerprint(target),
+                                           devid: scratched.devid == 0 ? nil : scratched.devid)
         try CanceledReplaceTarget.record(record, host: host)
     }
 
