@@ -34,7 +34,7 @@ extension CheckOptions {
             switch name {
             case "--root": root = value
             case "--mountpoint": mountpoint = value
-            case "--format": if ["nagios", "json", "prometheus"].contains(value) { format = value }
+            case "--format": if Self.formats.contains(value) { format = value }
             default: textfile = value
             }
         }

@@ -11,6 +11,8 @@ struct CheckOptions {
     /// nil: DOCKSTORE_MOUNTPOINT from /etc/sysconfig/dockstore, else /var/lib/docker.
     var mountpoint: String?
     var format = "nagios"
+    /// The answers `--format` names.
+    static let formats = ["nagios", "json", "prometheus"]
     var textfile: String?
     var stateFile = DeviceErrorLedger.defaultPath.string
     var warning = "20%:"
@@ -45,7 +47,7 @@ struct CheckOptions {
             case "--root": root = value
             case "--mountpoint": mountpoint = value
             case "--format":
-                guard ["nagios", "json", "prometheus"].contains(value) else { return nil }
+                guard Self.formats.contains(value) else { return nil }
                 format = value
             case "--textfile": textfile = value
             case "--state-file": stateFile = value

@@ -67,14 +67,8 @@ enum StorageOptionValue {
         return String(scalars[first...last])
     }
 
-    /// strconv.ParseBool.
-    static func goParseBool(_ text: String) -> Bool? {
-        switch text {
-        case "1", "t", "T", "TRUE", "true", "True": return true
-        case "0", "f", "F", "FALSE", "false", "False": return false
-        default: return nil
-        }
-    }
+    /// strconv.ParseBool: the words of dockerd's own bool flags (`DockerdCommandLine.boolWords`).
+    static func goParseBool(_ text: String) -> Bool? { DockerdCommandLine.boolWords[text] }
 
     /// strconv.ParseUint(text, 10, bits): ASCII digits only, within the bit size.
     static func goParseUint(_ text: String, bits: Int) -> UInt64? {

@@ -18,10 +18,7 @@ public struct HostReadOnly: Sendable, Equatable, Codable {
     /// space), else the superblock options of its mount in mountinfo, found by device number.
     static func read(folder: String, readOnly: Bool, mountinfo path: String = "/proc/self/mountinfo") throws -> HostReadOnly? {
         guard let status = try FileStatus.following(folder) else { return nil }
-        guard let text = try FileContents.readString(path) else {
-            throw DockStoreError.failed("cannot read the mount table \(path): it does not exist; is /proc mounted?")
-        }
-        let superblock = MountInfoOptions.superblock(ofDevice: status.device, in: text) ?? []
+        let superblock = MountInfoOptions.superblock(ofDevice: status.device, in: try MountInfoLine.read(path)) ?? []
         if let flag = superblock.first(where: { $0 == "emergency_ro" || $0 == "ro" }) {
             return HostReadOnly(folder: folder, how: "its superblock says \(flag)")
         }

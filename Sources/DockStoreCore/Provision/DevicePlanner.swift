@@ -113,11 +113,6 @@ enum DevicePlanner {
         return record.isProven(byTemporaryFSID: device.temporaryBtrfsFSID)
     }
 
-    static func isBelow(_ target: String, _ mountpoint: String) -> Bool {
-        let folder = mountpoint.hasSuffix("/") ? mountpoint : mountpoint + "/"
-        return target.utf8.count > folder.utf8.count && target.utf8.starts(with: folder.utf8)
-    }
-
     static func holdsStore(_ content: BlockContent, _ fs: DeviceFilesystem, _ label: String) -> Bool {
         if case .signature(let type, _, let existing) = content { return type == fs.rawValue && existing == label }
         return false
@@ -142,7 +137,7 @@ enum DevicePlanner {
             throw DockStoreError.refused("refusing: \(label) is a partition of \(disk); Docker's storage takes a whole EBS volume: give the volume itself (after checking it holds nothing)")
         }
         let atMountpoint = device.mountedAt.contains { $0.sameBytes(mountpoint) }
-        let elsewhere = device.mountedAt.filter { !$0.sameBytes(mountpoint) && !(atMountpoint && Self.isBelow($0, mountpoint)) }
+        let elsewhere = device.mountedAt.filter { !$0.sameBytes(mountpoint) && !(atMountpoint && $0.hasBytePrefix(mountpoint + "/")) }
         if !elsewhere.isEmpty {
             throw DockStoreError.refused("refusing: \(label) is mounted at \(elsewhere.joined(separator: ", ")); unmount it first")
         }

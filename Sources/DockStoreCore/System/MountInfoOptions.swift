@@ -8,34 +8,29 @@ public struct MountInfoOptions: Sendable, Equatable {
 
     /// The options of the last mount at `target`, or nil when nothing is mounted there.
     public static func read(at target: String, mountinfo path: String = "/proc/self/mountinfo") throws -> MountInfoOptions? {
-        guard let text = try FileContents.readString(path) else {
-            throw DockStoreError.failed("cannot read the mount table \(path): it does not exist; is /proc mounted?")
-        }
-        return parse(text, at: target)
+        options(of: try MountInfoLine.read(path), at: target)
     }
 
     static func parse(_ text: String, at target: String) -> MountInfoOptions? {
-        var found: MountInfoOptions? = nil
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard fields.count >= 10, let dash = fields.firstIndex(of: "-"), dash + 3 < fields.count,
-                  unescape(fields[4]).sameBytes(target) else { continue }
-            found = MountInfoOptions(mount: fields[5].split(separator: ",").map(String.init),
-                                 superblock: fields[dash + 3].split(separator: ",").map(String.init))
+        options(of: MountInfoLine.lines(text), at: target)
+    }
+
+    static func options(of lines: [MountInfoLine], at target: String) -> MountInfoOptions? {
+        lines.last { $0.target.sameBytes(target) }.map {
+            MountInfoOptions(mount: $0.mountOptions.split(separator: ",").map(String.init),
+                             superblock: $0.superblockOptions.split(separator: ",").map(String.init))
         }
-        return found
     }
 
     /// The superblock options of a mount of the filesystem on device `device` (field 3,
     /// `major:minor`; every mount of one filesystem shares them), or nil when none is listed.
     static func superblock(ofDevice device: UInt64, in text: String) -> [String]? {
+        superblock(ofDevice: device, in: MountInfoLine.lines(text))
+    }
+
+    static func superblock(ofDevice device: UInt64, in lines: [MountInfoLine]) -> [String]? {
         let wanted = "\(major(device)):\(minor(device))"
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard fields.count >= 10, fields[2] == wanted, let dash = fields.firstIndex(of: "-"), dash + 3 < fields.count else { continue }
-            return fields[dash + 3].split(separator: ",").map(String.init)
-        }
-        return nil
+        return lines.first { $0.deviceNumbers == wanted }.map { $0.superblockOptions.split(separator: ",").map(String.init) }
     }
 
     /// mountinfo writes space, tab, newline and backslash as `\040`-style octal escapes.

@@ -17,22 +17,20 @@ public struct MountStack: Sendable, Equatable {
     /// The mounts at `target` read from /proc/self/mountinfo without libmount, so `check` loads
     /// no library for it; nil when at most one filesystem is mounted there.
     public static func read(at target: String, mountinfo path: String = "/proc/self/mountinfo") throws -> MountStack? {
-        guard let text = try FileContents.readString(path) else {
-            throw DockStoreError.failed("cannot read the mount table \(path): it does not exist; is /proc mounted?")
-        }
-        return at(target, in: parse(text))
+        at(target, in: entries(try MountInfoLine.read(path)))
     }
 
-    /// mountinfo's lines as mount entries: `ID PARENT MAJ:MIN ROOT TARGET OPTIONS [TAGS] - TYPE SOURCE SUPER`.
+    /// mountinfo's lines as mount entries.
     static func parse(_ text: String) -> [MountEntry] {
-        text.split(separator: "\n").compactMap { line -> MountEntry? in
-            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard fields.count >= 10, let dash = fields.firstIndex(of: "-"), dash >= 6, dash + 3 < fields.count else { return nil }
-            let numbers = fields[2].split(separator: ":")
+        entries(MountInfoLine.lines(text))
+    }
+
+    static func entries(_ lines: [MountInfoLine]) -> [MountEntry] {
+        lines.compactMap { line -> MountEntry? in
+            let numbers = line.deviceNumbers.split(separator: ":")
             guard numbers.count == 2, let major = UInt64(numbers[0]), let minor = UInt64(numbers[1]) else { return nil }
-            return MountEntry(source: MountInfoOptions.unescape(fields[dash + 2]), target: MountInfoOptions.unescape(fields[4]),
-                              fstype: MountInfoOptions.unescape(fields[dash + 1]), options: String(fields[5]),
-                              device: makeDevice(major, minor), root: MountInfoOptions.unescape(fields[3]))
+            return MountEntry(source: line.source, target: line.target, fstype: line.fstype, options: String(line.mountOptions),
+                              device: makeDevice(major, minor), root: line.root)
         }
     }
 

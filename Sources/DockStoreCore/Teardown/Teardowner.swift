@@ -76,7 +76,7 @@ public struct Teardowner: Sendable {
             let storeMounted = o.mounted != nil
             o.deviceMountedElsewhere = try mounts.filter { entry in
                 guard !entry.target.sameBytes(target), entry.source.hasPrefix("/"),
-                      !(storeMounted && DevicePlanner.isBelow(entry.target, target)) else { return false }
+                      !(storeMounted && entry.target.hasBytePrefix(target + "/")) else { return false }
                 return try FileStatus.following(entry.source).map { $0.kind == .blockDevice && $0.rdev == node.rdev } == true
             }.map(\.target)
         }
