@@ -13,6 +13,7 @@ DS_LAZY(libmount, -ELIBACC, int, mnt_context_set_fstype, (struct libmnt_context 
 DS_LAZY(libmount, -ELIBACC, int, mnt_context_set_options, (struct libmnt_context *cxt, const char *optstr), (cxt, optstr))
 DS_LAZY(libmount, -ELIBACC, int, mnt_context_set_optsmode, (struct libmnt_context *cxt, int mode), (cxt, mode))
 DS_LAZY(libmount, -ELIBACC, int, mnt_context_disable_canonicalize, (struct libmnt_context *cxt, int disable), (cxt, disable))
+DS_LAZY(libmount, -ELIBACC, int, mnt_context_disable_mtab, (struct libmnt_context *cxt, int disable), (cxt, disable))
 DS_LAZY(libmount, -ELIBACC, int, mnt_context_mount, (struct libmnt_context *cxt), (cxt))
 DS_LAZY(libmount, -ELIBACC, int, mnt_context_umount, (struct libmnt_context *cxt), (cxt))
 DS_LAZY(libmount, -ELIBACC, int, mnt_context_get_status, (struct libmnt_context *cxt), (cxt))

@@ -56,6 +56,11 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// fstab's line at the mountpoint mounting another btrfs image than the one asked for
     /// (`OtherImageLine`): a store to take over with --image, not a line to remove.
     public var otherImageLine: OtherImageLine? = nil
+    /// An fstab folder above the image or the mountpoint with nothing mounted (`UnmountedFstabFolder`).
+    public var unmountedFstabFolder: UnmountedFstabFolder? = nil
+    /// The filesystem (statfs) of the image's folder, when it exists: a tmpfs or ramfs one is
+    /// emptied at every boot.
+    public var imageFolderFilesystem: String? = nil
     /// /etc/dockstore.disabled exists (left by teardown).
     public var bootDisabled: Bool
     /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.

@@ -146,6 +146,12 @@ public struct ProvisionObserver: Sendable {
         observation.mountedShrunk = mountedShrunk
         observation.mountedOver = mountedOver
         observation.otherImageLine = try OtherImageLine.find(fstab: observation.fstab, mountpoint: request.mountpoint, image: request.image, host: host)
+        observation.unmountedFstabFolder = try UnmountedFstabFolder.find(fstab: observation.fstab, mounts: mounts,
+                                                                         image: request.device == nil ? request.image : nil,
+                                                                         mountpoint: request.mountpoint, host: host)
+        if request.device == nil, imageFolderExists {
+            observation.imageFolderFilesystem = try FilesystemType.of(host.realFollowing(request.image.parent), checkDType: false).name
+        }
         observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID,
                                                           folderRecord: observation.folderRecord)
         return observation

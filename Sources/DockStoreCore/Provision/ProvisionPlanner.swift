@@ -8,6 +8,13 @@ public enum ProvisionPlanner {
         if let bytes = observed.dropIn, case .foreign(let reason) = DockerDropIn.ownership(of: bytes) {
             throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
         }
+        if let unmounted = observed.unmountedFstabFolder {
+            throw unmounted.refusal(fstabPath: host.real(HostPaths.fstab), host: host)
+        }
+        if request.device == nil, let volatile = observed.imageFolderFilesystem, ["tmpfs", "ramfs"].contains(volatile) {
+            // Outside attack 14, Y-ROOT-3: every reboot would give a new, empty store.
+            throw DockStoreError.refused("refusing: the folder of the image \(host.real(request.image)) is on a \(volatile), which every boot empties: Docker's store would start empty after each reboot; put the image on a disk filesystem (--image or DOCKSTORE_IMAGE); nothing was changed")
+        }
         let mounted = try checkMountpoint(observed, request, host)
         if mounted, case .mounted(let entry, _, _) = observed.mountpoint, entry.options.split(separator: ",").contains("ro") {
             // Not provision's to change (status lists it too): said at every boot, not hidden by "nothing to do".

@@ -46,6 +46,11 @@ public struct ProvisionRequest: Sendable, Equatable {
     static let systemFolders = ["/etc", "/proc", "/sys", "/dev", "/run", "/boot", "/usr", "/bin", "/sbin", "/lib", "/lib64"]
         .map { HostPath.known($0) }
 
+    /// Folders systemd-tmpfiles empties by age (SUSE's and Debian's tmp.conf: /tmp after 10 days,
+    /// /var/tmp after 30) and that may be a tmpfs: a store or an image there loses files while
+    /// Docker still counts on them (outside attack 14, Y-ROOT-2).
+    static let temporaryFolders = ["/tmp", "/var/tmp"].map { HostPath.known($0) }
+
     func validate() throws {
         if size < Self.minimumSize {
             // Rounded, a size just below the minimum reads like the minimum itself: give bytes then.
@@ -57,6 +62,12 @@ public struct ProvisionRequest: Sendable, Equatable {
         }
         if let system = Self.systemFolders.first(where: { mountpoint.isWithin($0) }) {
             throw DockStoreError.usage("--mountpoint \(mountpoint) is inside \(system), a system folder; give a folder such as /var/lib/docker")
+        }
+        if let temporary = Self.temporaryFolders.first(where: { mountpoint.isWithin($0) }) {
+            throw DockStoreError.usage("--mountpoint \(mountpoint) is inside \(temporary), whose files systemd-tmpfiles deletes by age (and which may be a tmpfs); give a folder such as /var/lib/docker")
+        }
+        if device == nil, let temporary = Self.temporaryFolders.first(where: { image.isWithin($0) }) {
+            throw DockStoreError.usage("--image \(image) is inside \(temporary), whose files systemd-tmpfiles deletes by age (and which may be a tmpfs); give a path such as /var/lib/docker-storage.btrfs")
         }
         if let system = Self.systemFolders.filter({ ["/proc", "/sys", "/dev"].contains($0.string) }).first(where: { image.isWithin($0) }) {
             throw DockStoreError.usage("--image \(image) is inside \(system), which holds no files; give a path such as /var/lib/docker-storage.btrfs")

@@ -21,6 +21,7 @@ public struct FilesystemType: Sendable, Equatable {
         case 0x58465342: "xfs"
         case 0x2FC12FC1: "zfs"
         case 0x01021994: "tmpfs"
+        case 0x858458F6: "ramfs"
         case 0x794C7630: "overlay"
         case 0x6969: "nfs"
         case 0xF15F: "ecryptfs"

@@ -35,6 +35,13 @@ public enum Mounter {
                 throw DockStoreError.failed("cannot mount \(source) at \(shown): libmount would not leave the target as given (\(String(cString: strerror(-rc))))")
             }
         }
+        // No utab entry (/run/mount/utab): dockstore reads mountinfo, the store's fstab line
+        // carries its options, and an entry for a mount through `/proc/self/fd/N` names a target
+        // nothing can match and that no unmount removes (outside attack 14, Y-UTAB-1).
+        let noUtab = mnt_context_disable_mtab(context, 1)
+        guard noUtab == 0 else {
+            throw DockStoreError.failed("cannot mount \(source) at \(shown): libmount would not leave /run/mount/utab alone (\(String(cString: strerror(-noUtab))))")
+        }
         mnt_context_set_source(context, source)
         mnt_context_set_target(context, target)
         mnt_context_set_fstype(context, fstype)
