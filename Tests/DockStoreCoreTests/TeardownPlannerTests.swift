@@ -6,7 +6,7 @@ import Testing
 @Suite struct TeardownPlannerTests {
     static let host: Host = { (try? Host(root: "/")) ?? { fatalError("no /") }() }()
     static let imageLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop 0 0\n"
-    static let uuidLine = "UUID=u /var/lib/docker btrfs nofail 0 0\n"
+    static let uuidLine = "UUID=u /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n"
     static let loopMount = MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 1)
     static let deviceMount = MountEntry(source: "/dev/nvme1n1", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 2)
 
@@ -34,10 +34,13 @@ import Testing
          ["unmount", "disable-boot", "wipe-device", "fstab", "drop-in"], ""),
         ("device store proven by the migration journal", device { $0.fstab = Array(("").utf8); $0.journalUUID = "u" }, TeardownRequest(wipeDevice: true),
          ["unmount", "disable-boot", "wipe-device", "drop-in"], ""),
+        ("an admin's own UUID= line (no ordering option) proves nothing: attack 14 X4",
+         device { $0.fstab = Array("UUID=u /var/lib/docker btrfs defaults 0 0\n".utf8) }, TeardownRequest(wipeDevice: true),
+         nil, "neither an fstab line dockstore wrote for /var/lib/docker (with x-systemd.before=dockstore-provision.service)"),
         ("a filesystem labelled appdata", device { $0.deviceLabel = "appdata" }, TeardownRequest(wipeDevice: true),
          nil, "its label is 'appdata', not 'docker'"),
         ("labelled docker, but nothing of dockstore's names it", device { $0.fstab = Array(("").utf8) }, TeardownRequest(),
-         nil, "neither an fstab line for /var/lib/docker, a migration journal nor a format record of provision names UUID=u"),
+         nil, "neither an fstab line dockstore wrote for /var/lib/docker (with x-systemd.before=dockstore-provision.service), a migration journal nor a format record of provision names UUID=u"),
         ("a UUID that cannot be read", device { $0.storeUUID = nil }, TeardownRequest(), nil, "its filesystem UUID cannot be read"),
         ("dockerd runs", o { $0.dockerdPID = 42 }, TeardownRequest(), nil, "pass --stop-docker"),
         ("the drop-in holds an admin's lines", o { $0.dropIn = .foreign("it holds lines after RequiresMountsFor=") }, TeardownRequest(),

@@ -286,12 +286,16 @@ public enum TeardownPlanner {
             return "its label is \(o.deviceLabel.map { "'\($0)'" } ?? "empty"), not '\(ProvisionRequest.defaultLabel)'"
         }
         let fstab = FstabFile(bytes: o.fstab ?? [])
-        if fstab.entries(mountingAt: request.mountpoint).contains(where: { $0.entry.source == "UUID=\(uuid)" }) { return nil }
+        // A line dockstore wrote carries its ordering option; an admin's own `UUID=` line for a
+        // volume made by hand proves nothing (outside attack 14, X4: such a volume was wiped).
+        if fstab.entries(mountingAt: request.mountpoint).contains(where: {
+            $0.entry.source == "UUID=\(uuid)" && $0.entry.options.contains(ProvisionRequest.orderingOption)
+        }) { return nil }
         if o.journalUUID == uuid { return nil }
         // provision --device killed after its mount, before its fstab line: the format record it
         // wrote ahead names the UUID it gave mkfs.
         if o.formatRecord?.record.uuid == uuid { return nil }
-        return "neither an fstab line for \(request.mountpoint), a migration journal nor a format record of provision names UUID=\(uuid)"
+        return "neither an fstab line dockstore wrote for \(request.mountpoint) (with \(ProvisionRequest.orderingOption)), a migration journal nor a format record of provision names UUID=\(uuid)"
     }
 
     /// dockstore's own line: the image's, or the store device's by UUID; or a btrfs, xfs or ext4
