@@ -116,6 +116,47 @@ struct DockerEndToEndTests {
         }
     }
 
+    /// Outside attack 14, X1: Docker in ordinary use — containers made and removed while the
+    /// store moves — is no lost layer. The move ends 0 and says what Docker changed; every
+    /// subvolume Docker kept is the same, the image's layers read the same.
+    @Test(arguments: ["replace", "add-remove"])
+    func migrateEBSWhileContainersComeAndGo(_ method: String) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision"]).status == 0)
+            let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+            let daemon = try #require(started, "dockerd did not start: \(log)")
+            defer { daemon.stop() }
+            try daemon.importBusybox()
+            let keeper = try daemon.docker(["run", "-d", "--name", "keeper", "--network", "none", "busybox:test", "/bin/busybox", "sh", "-c",
+                                            "echo payload > /payload && exec /bin/busybox sleep 3600"])
+            #expect(keeper.status == 0, "\(keeper.stderr)")
+            // One container to be removed during the move, and a loop making and removing more.
+            #expect(try daemon.docker(["create", "--name", "doomed", "--network", "none", "busybox:test", "/bin/busybox", "true"]).status == 0)
+            let churn = Process()
+            churn.executableURL = URL(fileURLWithPath: "/bin/sh")
+            churn.arguments = ["-c", "docker -H unix://\(daemon.socket) rm -f doomed >/dev/null 2>&1; while :; do docker -H unix://\(daemon.socket) run --rm --network none busybox:test /bin/busybox true >/dev/null 2>&1; done"]
+            churn.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            churn.standardError = FileHandle(forWritingAtPath: "/dev/null")
+            let imageSums = { try root.sh("cd \(root.mountpoint)/image && find . -type f -path '*/layerdb/sha256/*' -print0 | sort -z | xargs -0 sha256sum") }
+            let sumsBefore = try imageSums()
+
+            let disk = try root.attachDisk(megabytes: 8192)
+            try churn.run()
+            usleep(300_000)
+            let migrate = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_MIGRATE_METHOD": method])
+            churn.terminate()
+            churn.waitUntilExit()
+            #expect(migrate.status == 0, "\(migrate.stdout) \(migrate.stderr)")
+            #expect(migrate.stdout.contains("Verified: the "), "\(migrate.stdout)")
+            #expect(root.status(root.image) == nil, "the image was retired")
+            #expect(try imageSums() == sumsBefore, "DATA: the image's layer records read the same")
+            #expect(try daemon.docker(["exec", "keeper", "/bin/busybox", "cat", "/payload"]).stdout == "payload\n")
+            let fresh = try daemon.docker(["run", "--rm", "--network", "none", "busybox:test", "/bin/busybox", "echo", "after the move"])
+            #expect(fresh.stdout == "after the move\n", "\(fresh.stderr)")
+            _ = try? daemon.docker(["rm", "-f", "keeper"])
+        }
+    }
+
     func runContainer(_ root: TestRoot, expectDriver driver: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
         let daemon = try #require(started, "dockerd did not start: \(log)", sourceLocation: sourceLocation)

@@ -124,12 +124,25 @@ extension Dockstore {
                 let after = try SubvolumeInventory.read(observed.mountpoint)
                 let usedAfter = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
                 profile.mark("inventory after")
-                guard after == before else {
-                    throw DockStoreError.failed("the subvolumes at \(observed.mountpoint) differ after the move (\(before.entries.count) before, \(after.entries.count) after); check them with btrfs subvolume list -uq")
+                let dockerd = observed.uuid.map { DockerdProcesses.presence(storeUUID: $0, host: host) } ?? .notRunning
+                let dockerdUsesStore: Bool
+                switch dockerd {
+                case .running, .unresolved: dockerdUsesStore = true
+                case .notRunning, .cannotTell: dockerdUsesStore = false
+                }
+                let verdict = SubvolumeInventory.verdict(before: before, after: after, dockerdUsesStore: dockerdUsesStore)
+                if case .lost(let what) = verdict {
+                    throw DockStoreError.failed("the subvolumes at \(observed.mountpoint) differ after the move: \(what) (\(before.entries.count) before, \(after.entries.count) after); check them with btrfs subvolume list -uq")
                 }
                 // Same subvolumes and used bytes say nothing of a store that cannot read its data (A4).
                 if !abort { try migrator.requireSoundCopy() }
-                Output.line("Verified: the same \(after.entries.count) subvolumes (ids, UUIDs, parent UUIDs); data used \(ByteSize.format(usedBefore)) before, \(ByteSize.format(usedAfter)) after.")
+                switch verdict {
+                case .changedByDocker(let removed, let added):
+                    let kept = before.entries.count - removed.count
+                    Output.line("Verified: the \(kept) subvolumes there before the move that Docker kept are the same (ids, UUIDs, parent UUIDs); while the move ran, Docker removed \(removed.count) of its layers or containers and made \(added.count) new ones; data used \(ByteSize.format(usedBefore)) before, \(ByteSize.format(usedAfter)) after.")
+                default:
+                    Output.line("Verified: the same \(after.entries.count) subvolumes (ids, UUIDs, parent UUIDs); data used \(ByteSize.format(usedBefore)) before, \(ByteSize.format(usedAfter)) after.")
+                }
             }
             guard applied else { return }
             Output.line(abort ? "Docker's storage is back on the image; \(resolved.label) is released."
