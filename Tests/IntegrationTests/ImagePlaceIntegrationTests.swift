@@ -72,6 +72,19 @@ struct ImagePlaceIntegrationTests {
         }
     }
 
+    /// Y-ROOT-1: a mountpoint in or above /var/lib/dockstore put dockstore's records into the
+    /// store or hid them under it.
+    @Test(arguments: ["/var/lib/dockstore", "/var/lib/dockstore/store", "/var/lib", "/var"])
+    func aMountpointInOrAboveTheRecordsFolderIsRefused(_ mountpoint: String) throws {
+        try withTestRoot { root in
+            let before = root.snapshot()
+            let result = try root.dockstore(["provision", "--size", "200M", "--mountpoint", mountpoint])
+            #expect(result.status == 64, "\(result.stderr)")
+            #expect(result.stderr.contains("--mountpoint \(mountpoint) ") && result.stderr.contains("/var/lib/dockstore, where dockstore keeps its records"), "\(result.stderr)")
+            #expect(root.changes(since: before).isEmpty)
+        }
+    }
+
     /// Y-UTAB-1: every mount through `/proc/self/fd/N` left a line in the host's
     /// /run/mount/utab that nothing removes. The image's folder, unique to this run, shows in
     /// the options of any such line.

@@ -109,6 +109,22 @@ struct SystemIntegrationTests {
         }
     }
 
+    /// Outside attack 14, Y-KIT-1: an absolute link in the image tree (here etc → a folder
+    /// outside it) made `install -D` write on the build host. Now install refuses, writing nothing.
+    @Test(arguments: ["etc", "usr/local"])
+    func installNeverWritesOutsideTheDestdirThroughALink(_ linked: String) throws {
+        try withTestRoot { root in
+            let dest = root.path + "/image-root"
+            let outside = root.path + "/outside"
+            try root.sh("mkdir -p \(outside) \(dest)/$(dirname \(linked)) && ln -s \(outside) \(dest)/\(linked)")
+            let result = try root.run("\(repository)/scripts/install", ["--destdir", dest, "--binary", TestRoot.binary])
+            #expect(result.status == 1, "\(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("leads out of \(dest)") && result.stderr.contains("through a symbolic link in the tree"), "\(result.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty, "nothing written outside the tree")
+            #expect(try root.sh("find \(dest) -type f | wc -l").trimmingCharacters(in: .whitespacesAndNewlines) == "0", "nothing written inside it either")
+        }
+    }
+
     /// `--enable` enables what the README promises — provision at every boot, the check, reclaim
     /// and scrub timers — as systemctl --root records it (the symlinks systemd reads at boot), and says so.
     @Test func enableTurnsOnProvisionAndTheTimers() throws {

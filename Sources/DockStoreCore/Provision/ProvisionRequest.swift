@@ -51,6 +51,9 @@ public struct ProvisionRequest: Sendable, Equatable {
     /// Docker still counts on them (outside attack 14, Y-ROOT-2).
     static let temporaryFolders = ["/tmp", "/var/tmp"].map { HostPath.known($0) }
 
+    /// Where dockstore keeps its records (`FormatRecord`, `MigrationJournal`, `ProvisionFolderRecord`, …).
+    static let stateFolder = HostPath.known("/var/lib/dockstore")
+
     func validate() throws {
         if size < Self.minimumSize {
             // Rounded, a size just below the minimum reads like the minimum itself: give bytes then.
@@ -62,6 +65,11 @@ public struct ProvisionRequest: Sendable, Equatable {
         }
         if let system = Self.systemFolders.first(where: { mountpoint.isWithin($0) }) {
             throw DockStoreError.usage("--mountpoint \(mountpoint) is inside \(system), a system folder; give a folder such as /var/lib/docker")
+        }
+        // Outside attack 14, Y-ROOT-1: dockstore's records (format record, migration journal,
+        // folder record) would be written into the store, or hidden under it.
+        if mountpoint.isWithin(Self.stateFolder) || Self.stateFolder.isWithin(mountpoint) {
+            throw DockStoreError.usage("--mountpoint \(mountpoint) \(mountpoint.isWithin(Self.stateFolder) ? "is inside" : "would cover") \(Self.stateFolder), where dockstore keeps its records of the store; give a folder such as /var/lib/docker")
         }
         if let temporary = Self.temporaryFolders.first(where: { mountpoint.isWithin($0) }) {
             throw DockStoreError.usage("--mountpoint \(mountpoint) is inside \(temporary), whose files systemd-tmpfiles deletes by age (and which may be a tmpfs); give a folder such as /var/lib/docker")
