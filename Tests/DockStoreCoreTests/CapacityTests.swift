@@ -343,7 +343,7 @@ import Testing
         #expect(throws: DockStoreError.self) { try GrowPlanner.plan(loop, to: nil, allowOvercommit: false) }
         var lent = loop
         lent.reclaimOpen = true
-        #expect(throws: DockStoreError.refused("a dockstore reclaim run lent the store at /m temporary room and has not given it back (/var/lib/dockstore/reclaim.json); dockstore reclaim gives the lent room back first: run it, then grow")) {
+        #expect(throws: DockStoreError.refused("a dockstore reclaim run lent the store temporary room and has not given it back (/var/lib/dockstore/reclaim.json); run dockstore reclaim to finish it, then grow")) {
             try GrowPlanner.plan(lent, to: 2 << 30, allowOvercommit: false)
         }
         // A migration open (attack 13 X9): refused before anything, whatever the devices.

@@ -97,7 +97,7 @@ import Testing
 
     static let refusals: [(String, MigrationObservation, String)] = [
         ("a reclaim journal with room lent", o { $0.reclaimOpen = true },
-         "dockstore reclaim gives the lent room back first: run it, then migrate-ebs"),
+         "a dockstore reclaim run lent the store temporary room and has not given it back (/var/lib/dockstore/reclaim.json); run dockstore reclaim to finish it, then migrate-ebs"),
         ("another device while A is added", o {
             $0.members = [loop, a]; $0.targetDevid = nil; $0.target = other; $0.targetPath = "/dev/nvme2n1"
             $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"; $0.journal = journal

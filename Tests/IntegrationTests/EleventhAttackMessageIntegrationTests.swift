@@ -130,6 +130,29 @@ struct EleventhAttackMessageIntegrationTests {
         reliability("attack 11 messages: teardown after an interrupted reclaim", cases: 2, runs: 2)
     }
 
+    /// Outside attack 14, X3: grow and migrate-ebs said room was lent after a reclaim killed
+    /// before it lent any; they now read the room itself, as teardown does.
+    @Test func growAndMigrateTellWhetherAnInterruptedReclaimLentRoom() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
+            try root.exhaustMetadata(keepEvery: 4)
+            let journal = root.reclaimJournal
+            let begun = try root.dockstore(["reclaim"], environment: [Failpoint.variable: "reclaim-begin"])
+            try #require(begun.signal == SIGKILL, "\(begun.stdout) \(begun.stderr)")
+            let disk = try root.attachDisk(megabytes: 4096)
+            let before = root.snapshot()
+            for (command, then) in [(["grow", "--to", "2G"], "grow"), (["migrate-ebs", disk, "--yes"], "migrate-ebs")] {
+                let refused = try root.dockstore(command)
+                #expect(refused.status == 2, "\(command): \(refused.stdout) \(refused.stderr)")
+                #expect(refused.stderr.contains("a dockstore reclaim run was interrupted before it lent the store any room") && refused.stderr.contains("then \(then)\n"), "\(command): \(refused.stderr)")
+                #expect(!refused.stderr.contains("lent the store temporary room"), "\(refused.stderr)")
+            }
+            #expect(root.changes(since: before) == [])
+            #expect(root.status(journal) != nil)
+            #expect(try root.dockstore(["reclaim"]).status == 0)
+        }
+    }
+
     /// The shell text of the word that starts at `start` in `text`, as the shell would take it:
     /// quoted parts and backslash escapes kept, ending at an unquoted space or `)`.
     static func shellWordText(_ text: Substring) -> String {

@@ -30,7 +30,7 @@ struct ReclaimLentRoomIntegrationTests {
             let lent = root.status(root.image)?.st_size
             let refused = try root.dockstore(["grow", "--to", "2G"])
             #expect(refused.status == 2, "\(refused.stdout) \(refused.stderr)")
-            #expect(refused.stderr.contains("dockstore reclaim gives the lent room back first: run it, then grow"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("run dockstore reclaim to finish it, then grow"), "\(refused.stderr)")
             #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
             #expect(root.status(root.image)?.st_size == lent, "nothing changed")
             #expect(root.status(root.reclaimJournal) != nil)
@@ -50,7 +50,7 @@ struct ReclaimLentRoomIntegrationTests {
             let disk = try root.attachDisk(megabytes: 2048)
             let refused = try root.dockstore(["migrate-ebs", disk, "--yes"])
             #expect(refused.status == 2, "\(refused.stdout) \(refused.stderr)")
-            #expect(refused.stderr.contains("dockstore reclaim gives the lent room back first: run it, then migrate-ebs"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("run dockstore reclaim to finish it, then migrate-ebs"), "\(refused.stderr)")
             #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "no migration begun")
             let members = try root.sh("btrfs filesystem show \(root.mountpoint)")
             #expect(!members.contains(disk), "the device was not added: \(members)")

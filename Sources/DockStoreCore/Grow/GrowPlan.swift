@@ -23,6 +23,8 @@ public struct GrowObservation: Sendable, Equatable {
     /// given back. Grow refuses then: the give-back would cut the store back to the size the
     /// journal recorded, undoing the growth.
     public var reclaimOpen = false
+    /// Whether that run lent the store room (`ReclaimJournal.roomLent`); true unless read.
+    public var reclaimRoomLent = true
     /// A migration journal is open (`MigrationJournal`): the move may shrink the image's device
     /// or replace it at any moment (attack 13 X9: grow extended the image, then failed against
     /// the running replace). Grow refuses then, nothing changed.
@@ -85,7 +87,8 @@ public enum GrowPlanner {
             throw DockStoreError.refused("\(observed.mountpoint) is \(observed.fstype), not btrfs; grow it with \(tool)")
         }
         if observed.reclaimOpen {
-            throw DockStoreError.refused("a dockstore reclaim run lent the store at \(observed.mountpoint) temporary room and has not given it back (\(ReclaimJournal.path.string)); dockstore reclaim gives the lent room back first: run it, then grow")
+            // Outside attack 14, X3: one wording, from the room itself, for every command.
+            throw ReclaimJournal.openRefusal(lent: observed.reclaimRoomLent, journal: ReclaimJournal.path.string, then: "grow")
         }
         if let journal = observed.migration {
             let device = (journal.volumeID ?? journal.device).shellWord

@@ -17,6 +17,8 @@ public struct MigrationObservation: Sendable, Equatable {
     /// a temporary member) it has not given back. A migration does not start then: the
     /// give-back would shrink whatever device the store is on by the lent room.
     public var reclaimOpen = false
+    /// Whether that run lent the store room (`ReclaimJournal.roomLent`); true unless read.
+    public var reclaimRoomLent = true
     /// The store on the device(s) other than the image's is damaged or cannot be judged
     /// (`MovedStoreDamage`); nil when sound. A move with a journal open, or off the image, stops.
     public var damage: MovedStoreDamage?

@@ -134,7 +134,7 @@ public enum MigrationPlanner {
             throw DockStoreError.refused("the store at \(o.mountpoint) is not the loopback image (it is on \(o.members.map(\.path).joined(separator: ", "))); nothing to migrate")
         }
         if o.reclaimOpen && !o.journalExists {
-            throw DockStoreError.refused("a dockstore reclaim run lent the store at \(o.mountpoint) temporary room and has not given it back (\(host.real(ReclaimJournal.path))); dockstore reclaim gives the lent room back first: run it, then migrate-ebs")
+            throw ReclaimJournal.openRefusal(lent: o.reclaimRoomLent, host: host, then: "migrate-ebs")
         }
         if o.exclusiveOperation != "none" && !o.exclusiveOperation.isEmpty && !(o.exclusiveOperation == "device replace" && (o.replaceOngoing || o.journal?.method == .replace)) {
             throw DockStoreError.refused("a btrfs \(o.exclusiveOperation) is running on \(o.mountpoint); wait for it to finish (btrfs balance status / btrfs device usage) and re-run")
