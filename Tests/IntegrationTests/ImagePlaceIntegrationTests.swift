@@ -85,6 +85,18 @@ struct ImagePlaceIntegrationTests {
         }
     }
 
+    /// Y-PERM-1: under umask 077 the folders provision made were 0700 (/etc/sysconfig, /etc/systemd).
+    @Test func foldersProvisionMakesAre0755UnderAnyUmask() throws {
+        try withTestRoot { root in
+            let run = try root.run("/bin/sh", ["-c", "umask 077; exec \"$0\" provision --size 200M --root \"$1\"", TestRoot.binary, root.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            for folder in ["etc/sysconfig", "etc/systemd", "etc/systemd/system", "etc/systemd/system/docker.service.d", "var/lib/dockstore"] {
+                let mode = (root.status("\(root.path)/\(folder)")?.st_mode ?? 0) & 0o7777
+                #expect(mode == 0o755, "\(folder): \(String(mode, radix: 8))")
+            }
+        }
+    }
+
     /// Y-UTAB-1: every mount through `/proc/self/fd/N` left a line in the host's
     /// /run/mount/utab that nothing removes. The image's folder, unique to this run, shows in
     /// the options of any such line.
