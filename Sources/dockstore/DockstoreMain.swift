@@ -22,6 +22,7 @@ enum DockstoreMain {
             Output.error(notUTF8.message(given))
             finish(ExitStatus.usage.rawValue)
         }
+        DeviceResolver.waitingNotice = { Output.error($0) }
         if let options = CheckOptions(fastPath: arguments) {
             finish(CheckRunner.run(options))
         }

@@ -97,6 +97,22 @@ import Testing
         #expect(naps == 3)
     }
 
+    /// Attack 14, Y-BOOT-3: a boot's journal names what provision waits for, once, after 2 s;
+    /// a device that comes sooner says nothing.
+    @Test func aLongWaitIsToldOnce() throws {
+        let tree = try Tree()
+        final class Told: @unchecked Sendable { var lines: [String] = [] }
+        let told = Told()
+        let previous = DeviceResolver.waitingNotice
+        DeviceResolver.waitingNotice = { line in if line.contains("/dev/xvdw") { told.lines.append(line) } }
+        defer { DeviceResolver.waitingNotice = previous }
+        #expect(throws: DockStoreError.self) { try tree.resolver.waitFor(.path("/dev/xvdw"), timeout: 10, sleep: { _ in }) }
+        #expect(told.lines == ["waiting up to 10 s for device /dev/xvdw to appear (--wait, DOCKSTORE_WAIT in /etc/sysconfig/dockstore)"])
+        told.lines = []
+        #expect(throws: DockStoreError.self) { try tree.resolver.waitFor(.path("/dev/xvdw"), timeout: 1.5, sleep: { _ in }) }
+        #expect(told.lines.isEmpty)
+    }
+
     @Test(arguments: ["vol-123", "vol-zzzzzzzz", "xvdf", "/tmp/disk", "sdf", "/dev/../etc/shadow"])
     func refusesNonsenseNames(_ text: String) {
         #expect(throws: DockStoreError.self) { try DeviceSpec(text) }

@@ -6,6 +6,11 @@
 /// The sysfs and /dev roots and the identify reader are injectable for tests.
 public struct DeviceResolver: Sendable {
     public static let ebsModel = "Amazon Elastic Block Store"
+    /// Told once when `waitFor` starts waiting for a device that is not there yet, so that a
+    /// boot's journal names what provision waits for (attack 14, Y-BOOT-3); set by the command
+    /// line at start-up, before any thread runs.
+    nonisolated(unsafe) public static var waitingNotice: (@Sendable (String) -> Void)? = nil
+    static let noticeAfter = 2.0
 
     public let sysfs: SysfsBlock
     public let devRoot: String
@@ -56,6 +61,11 @@ public struct DeviceResolver: Sendable {
                 let seconds = timeout == timeout.rounded() ? "\(Int(timeout))" : "\(timeout)"
                 let how = timeout > 0 ? "did not appear within \(seconds) s" : "does not exist"
                 throw DockStoreError.refused("device \(spec) \(how); check that the volume is attached to this instance (aws ec2 describe-volumes), or give --wait SECONDS")
+            }
+            // After 2 s: a device that comes at once, or a short --wait, says nothing more than its result.
+            if waited < Self.noticeAfter, waited + min(0.25, timeout - waited) >= Self.noticeAfter {
+                let seconds = timeout == timeout.rounded() ? "\(Int(timeout))" : "\(timeout)"
+                Self.waitingNotice?("waiting up to \(seconds) s for device \(spec) to appear (--wait, DOCKSTORE_WAIT in /etc/sysconfig/dockstore)")
             }
             let step = min(0.25, timeout - waited)
             sleep(step)
