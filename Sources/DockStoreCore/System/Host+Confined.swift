@@ -107,6 +107,15 @@ extension Host {
 
     /// Removes the file at `path` inside the root (a symlink there is removed, not followed;
     /// nothing there is fine), and flushes its folder so that the removal survives a power cut.
+    /// Removes `path.dockstore.bak`, the backup dockstore's rewrites of `path` keep, when it is a
+    /// regular file: with a file dockstore created and now removes, its backup goes too, so the
+    /// folder provision made can go (attack 14, Y-TD-1). Anything else there stays.
+    func removeBackup(of path: HostPath) throws {
+        let backup = path.parent.appending(path.lastComponent + ".dockstore.bak")
+        guard try FileStatus.of(real(backup))?.kind == .regular else { return }
+        try removeFile(backup)
+    }
+
     func removeFile(_ path: HostPath) throws {
         guard let dir = try openParentInRoot(path) else { return }
         defer { close(dir) }

@@ -160,6 +160,7 @@ public struct Teardowner: Sendable {
                 throw refusal
             }
             try host.removeFile(HostPaths.fstab)
+            try host.removeBackup(of: HostPaths.fstab)
         case .removeDropIn:
             try host.removeFile(HostPaths.dockerDropIn)
         case .removeFolders(let folders, let record, let notMade):
@@ -168,6 +169,7 @@ public struct Teardowner: Sendable {
             try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
         case .removeSysconfig:
             try host.removeFile(HostPaths.sysconfigDocker)
+            try host.removeBackup(of: HostPaths.sysconfigDocker)
         case .giveBackDaemonJSON(let bytes, let basis):
             if try FileContents.read(HostPaths.daemonJSON, on: host) == bytes { return }
             try AtomicFile.write(HostPaths.daemonJSON, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
