@@ -89,7 +89,7 @@ struct RefusalMessageIntegrationTests {
             let sticky = try root.dockstore(["provision", "--dry-run"])
             #expect(sticky.status == 0 && sticky.stdout.contains("300 MiB"), "\(sticky.stdout) \(sticky.stderr)")
             try root.sh("chmod 755 '\(folder)' && chmod 775 '\(root.path)/etc'")
-            try refused(root, ["status"], ExitStatus.refused.rawValue, ["its folder \(root.path)/etc is writable by its group"])
+            try refused(root, ["status"], ExitStatus.failed.rawValue, ["its folder \(root.path)/etc is writable by its group"])
         }
     }
 
