@@ -43,7 +43,12 @@ struct ProvisionIntegrationTests {
     @Test func aHostThatFillsUpDuringMkfsGetsItsSpaceBack() throws {
         try withTestRoot { root in
             let lib = root.path + "/var/lib"
-            try root.sh("mount -t tmpfs -o size=6m,mode=0755 tmpfs \(lib) && head -c 5M /dev/zero > \(lib)/filler")
+            // A small disk filesystem, not a tmpfs: provision refuses an image on a tmpfs (attack 14,
+            // Y-ROOT-3). No journal, so freed blocks count as free at once.
+            try root.sh("""
+                truncate -s 8M \(root.path)/lib.ext4 && mkfs.ext4 -q -m 0 -b 1024 -O ^has_journal \(root.path)/lib.ext4 \
+                && mount -o loop \(root.path)/lib.ext4 \(lib) && chmod 0755 \(lib) && head -c 6M /dev/zero > \(lib)/filler
+                """)
             let free = try HostSpace.of(lib).available
             let result = try root.dockstore(["provision", "--size", "256M"])
             #expect(result.status == 1, "\(result.stdout) \(result.stderr)")
