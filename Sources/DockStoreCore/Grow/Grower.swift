@@ -29,7 +29,7 @@ public struct Grower: Sendable {
                                            backing: { member, uuid in
             CapacityProbe.hostBacking(BtrfsReading(uuid: uuid, spaces: [], devices: [member]), sysfs: "/sys")
         })
-        if observed.reclaimOpen { observed.reclaimRoomLent = try ReclaimJournal.openRoomLent(host: host) }
+        if observed.reclaimOpen { observed.reclaimRoomLent = ReclaimJournal.openRoomLent(host: host) }
         // dockstore's own volume store line (UUID= and the ordering before the boot unit): a loop
         // member is the store's volume (a loop device standing in for an EBS volume), grown to
         // the device's size as any volume is, never an image to extend (attack 13 X12).

@@ -38,7 +38,7 @@ public struct Migrator: Sendable {
             replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil,
             targetReleasedByStore: false, loopDeviceSize: nil)
         o.reclaimOpen = try store.reclaimOpen.value()
-        if o.reclaimOpen { o.reclaimRoomLent = try ReclaimJournal.openRoomLent(host: host) }
+        if o.reclaimOpen { o.reclaimRoomLent = ReclaimJournal.openRoomLent(host: host) }
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
             let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
             throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")

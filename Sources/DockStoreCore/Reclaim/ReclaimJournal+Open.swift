@@ -4,9 +4,13 @@
 extension ReclaimJournal {
     /// Whether the room an open journal at `host` records was lent (`roomLent`); true when the
     /// journal is gone meanwhile or unreadable counts as lent, the careful answer.
-    public static func openRoomLent(host: Host) throws -> Bool {
-        guard let journal = try read(host: host) else { return true }
-        return try journal.roomLent(host: host)
+    public static func openRoomLent(host: Host) -> Bool {
+        do {
+            guard let journal = try read(host: host) else { return true }
+            return try journal.roomLent(host: host)
+        } catch {
+            return true // unreadable: "lent", the careful answer; the command refuses either way
+        }
     }
 
     /// Whether the room this journal records was lent: a temporary member recorded or its
