@@ -23,7 +23,8 @@ struct ImagePlaceIntegrationTests {
             try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_IMAGE=\"/data/docker.img\"\nDOCKSTORE_SIZE=\"300M\"\n")
             try #require(try root.dockstore(["provision"]).status == 0)
             try root.write(root.mountpoint + "/precious", "layer\n")
-            try root.sh("umount \(root.mountpoint) && umount \(root.path)/data")
+            // The image's loop device is autocleared after the unmount, a moment later: /data is busy until then.
+            try root.sh("umount \(root.mountpoint) && for i in $(seq 100); do umount \(root.path)/data 2>/dev/null && exit 0; sleep 0.1; done; umount \(root.path)/data")
 
             let before = root.snapshot()
             let refused = try root.dockstore(["provision"])

@@ -305,6 +305,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
 
     public func renderJSON() throws -> String { try JSONText.encode(self) }
 
+    /// `{"error": "…"}`: what `status --json` prints when the system cannot be read.
+    public static func renderErrorJSON(_ message: String) throws -> String { try JSONText.encode(["error": message]) }
+
     public func renderText() -> String {
         var lines: [String] = []
         func row(_ key: String, _ value: String) { lines.append(key.padding(13) + value) }

@@ -25,7 +25,7 @@ extension Host {
                     case .success:
                         // 0755 whatever the caller's umask (attack 14, Y-PERM-1: under umask 077 a
                         // new /etc/sysconfig was 0700), on the folder just made, never through a link.
-                        try Self.giveFolderMode(dir, component, shown: real(current))
+                        close(try Self.openMadeFolder(in: dir, component, shown: real(current)))
                     // Something is there: a link to nothing (looked at again below), or a
                     // folder another process just made.
                     case .failure(let code) where code == EEXIST: break
@@ -43,13 +43,6 @@ extension Host {
                 break
             }
         }
-    }
-
-    /// Opens the folder `name` in `dir` (not through a link) and gives it mode 0755.
-    static func giveFolderMode(_ dir: Int32, _ name: String, shown: String) throws {
-        let fd = try Syscall.check("cannot open the folder", shown) { openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-        defer { close(fd) }
-        try Syscall.check("cannot set the mode of", shown) { fchmod(fd, 0o755) }
     }
 
     /// The folders of `path` (itself included) that do not exist inside the root, outermost

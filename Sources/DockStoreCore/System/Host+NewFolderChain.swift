@@ -50,11 +50,11 @@ extension Host {
     private func buildChain(_ chain: NewFolderChain, in parent: Int32, shown temporary: String, bytes: [UInt8]) throws {
         var folders: [(fd: Int32, shown: String)] = []
         defer { for folder in folders { close(folder.fd) } }
-        folders.append((try openMadeFolder(in: parent, chain.temporary, shown: temporary), temporary))
+        folders.append((try Self.openMadeFolder(in: parent, chain.temporary, shown: temporary), temporary))
         for name in chain.below {
             let (dir, shown) = (folders[folders.count - 1].fd, folders[folders.count - 1].shown + "/" + name)
             try Syscall.check("cannot create the folder", shown) { mkdirat(dir, name, NewFolderChain.folderMode) }
-            folders.append((try openMadeFolder(in: dir, name, shown: shown), shown))
+            folders.append((try Self.openMadeFolder(in: dir, name, shown: shown), shown))
         }
         let innermost = folders[folders.count - 1]
         let shownFile = innermost.shown + "/" + chain.file
@@ -70,11 +70,12 @@ extension Host {
         for folder in folders.reversed() { try Syscall.check("cannot flush", folder.shown) { fsync(folder.fd) } }
     }
 
-    /// A folder just made, opened (never through a link) and given its mode, whatever the umask.
-    private func openMadeFolder(in dir: Int32, _ name: String, shown: String) throws -> Int32 {
+    /// A folder just made, opened (never through a link) and given its mode, whatever the umask
+    /// (`dir` may be AT_FDCWD with a path as `name`).
+    static func openMadeFolder(in dir: Int32, _ name: String, mode: mode_t = NewFolderChain.folderMode, shown: String) throws -> Int32 {
         let fd = try Syscall.check("cannot open the folder", shown) { openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
         do {
-            try Syscall.check("cannot set the mode of", shown) { fchmod(fd, NewFolderChain.folderMode) }
+            try Syscall.check("cannot set the mode of", shown) { fchmod(fd, mode) }
         } catch {
             close(fd)
             throw error

@@ -35,9 +35,7 @@ enum PathCalls {
         switch Syscall.attempt({ mkdir(path, mode_t(mode)) }) {
         case .success:
             // The mode asked for, whatever the caller's umask (attack 14, Y-PERM-1).
-            let fd = try Syscall.check("cannot open the folder", path) { open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-            defer { close(fd) }
-            try Syscall.check("cannot set the mode of", path) { fchmod(fd, mode_t(mode)) }
+            close(try Host.openMadeFolder(in: AT_FDCWD, path, mode: mode_t(mode), shown: path))
             return true
         case .failure(let code) where code == EEXIST: return false
         case .failure(let code): throw DockStoreError.system("cannot create the folder", path, errno: code)

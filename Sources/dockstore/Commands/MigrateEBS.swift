@@ -124,12 +124,7 @@ extension Dockstore {
                 let after = try SubvolumeInventory.read(observed.mountpoint)
                 let usedAfter = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
                 profile.mark("inventory after")
-                let dockerd = observed.uuid.map { DockerdProcesses.presence(storeUUID: $0, host: host) } ?? .notRunning
-                let dockerdUsesStore: Bool
-                switch dockerd {
-                case .running, .unresolved: dockerdUsesStore = true
-                case .notRunning, .cannotTell: dockerdUsesStore = false
-                }
+                let dockerdUsesStore = observed.uuid.map { DockerdProcesses.presence(storeUUID: $0, host: host).mayUseStore } ?? false
                 let verdict = SubvolumeInventory.verdict(before: before, after: after, dockerdUsesStore: dockerdUsesStore)
                 if case .lost(let what) = verdict {
                     throw DockStoreError.failed("the subvolumes at \(observed.mountpoint) differ after the move: \(what) (\(before.entries.count) before, \(after.entries.count) after); check them with btrfs subvolume list -uq")

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import DockStoreCore
 
 extension Dockstore {
@@ -25,26 +24,12 @@ extension Dockstore {
                 // One documented answer to "the system could not be read": exit 1, the reason on
                 // one line, and with --json an object carrying it (attack 14, Y-MSG-2, Y-MSG-3).
                 var message = error.message
-                if !CurrentProcess.isRoot, let code = error.code, code == EACCES || code == EPERM {
+                if !CurrentProcess.isRoot, let code = error.code, code == Errno.permissionDenied || code == Errno.notPermitted {
                     message += "; status reads the store's devices and files that only root may read: run it as root"
                 }
-                if json { Output.line(Self.errorJSON(message)) }
+                if json { Output.line(try StoreStatus.renderErrorJSON(message)) }
                 throw DockStoreError(.failed, message, code: error.code)
             }
-        }
-
-        /// `{"error": "…"}`, escaped as JSON strings are.
-        static func errorJSON(_ message: String) -> String {
-            var out = "{\"error\": \""
-            for scalar in message.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\"}"
         }
 
         func show() throws {
