@@ -37,7 +37,10 @@ enum CheckRunner {
             }
             figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid)
             figures.remedyContext = RemedyContext.read(host: host, figures: figures)
-            if !(figures.maintenance?.unreadable.isEmpty ?? true) { figures.condition.user = CurrentUser.describe() }
+            DataRootCondition.record(store.dockerdDataRootElsewhere, host: host, into: &figures.condition)
+            if !(figures.maintenance?.unreadable.isEmpty ?? true) || !figures.condition.unreadable.isEmpty {
+                figures.condition.user = CurrentUser.describe()
+            }
             var record: DeviceErrorRecord? = nil
             let ledger = try HostPath(options.stateFile, what: "--state-file")
             if DeviceErrorLedger.needed(figures) {

@@ -15,7 +15,7 @@ struct DaemonJSONBytesTests {
          b("{\"labels\": [\"caf") + [0xE9] + b("\"], \"storage-driver\": \"vfs\"}"),
          b("{\"labels\": [\"caf") + [0xE9] + b("\"]}")),
         ("Latin-1 beside a storage key dockerd flattens",
-         b("{\"x\": {\"log-level\": \"") + [0xE9] + b("\", \"storage-opts\": []}}"),
+         b("{\"x\": {\"log-level\": \"") + [0xE9] + b("\", \"storage-opts\": [\"overlay2.size=1G\"]}}"),
          b("{\"x\": {\"log-level\": \"") + [0xE9] + b("\"}}")),
         ("invalid UTF-8 in a key of log-opts (dockerd takes any key there)",
          b("{\"log-opts\": {\"k") + [0xFF] + b("\": \"1\"}, \"storage-driver\": \"vfs\"}"),

@@ -11,19 +11,35 @@ import Testing
     }
     static let proxy = "[Service]\nEnvironment=HTTP_PROXY=http://proxy:3128\n"
 
+    /// What the versions before the assertion wrote: `RequiresMountsFor=` and the escaped path.
+    static func legacy(_ path: String) -> String {
+        DockerDropIn.legacyHeader + UnitFileEscape.pathWord(path) + "\n"
+    }
+
     static let cases: [(String, [UInt8], String?)] = [
         ("exactly what this version writes", Array(current.utf8), nil),
         ("this version, another mountpoint", Array(DockerDropIn.render(mountpoint: .known("/srv/docker-store")).utf8), nil),
-        ("this version, a quoted path", Array(DockerDropIn.render(mountpoint: .known("/srv/it's")).utf8), nil),
+        ("this version, a path with a percent, a quote and a dash", Array(DockerDropIn.render(mountpoint: .known("/srv/it's-50%")).utf8), nil),
+        ("the version before the assertion", Array(legacy("/var/lib/docker").utf8), nil),
+        ("the version before the assertion, a quoted path", Array(legacy("/srv/it's").utf8), nil),
         ("an older version, before escaping, another mountpoint", Array(unescaped("/data/50%docker").utf8), nil),
-        ("admin lines appended", Array((current + proxy).utf8), "it holds lines after RequiresMountsFor="),
-        ("a blank line appended", Array((current + "\n").utf8), "it holds lines after RequiresMountsFor="),
+        ("admin lines appended", Array((current + proxy).utf8), "does not assert one absolute path"),
+        ("admin lines appended to the old version", Array((legacy("/var/lib/docker") + proxy).utf8), "it holds lines after RequiresMountsFor="),
+        ("a blank line appended", Array((current + "\n").utf8), "does not assert one absolute path"),
+        ("a blank line appended to the old version", Array((legacy("/var/lib/docker") + "\n").utf8), "it holds lines after RequiresMountsFor="),
         ("admin lines in front", Array((proxy + current).utf8), "it does not start with the lines dockstore writes"),
+        ("an admin's line between", Array(current.replacingOccurrences("PartOf=", "Requires=var-lib-docker.mount\nPartOf=").utf8), "not the ones dockstore writes for /var/lib/docker"),
+        ("the mount unit of another path", Array(current.replacingOccurrences("Wants=var-lib-docker.mount", "Wants=srv.mount").utf8), "not the ones dockstore writes for /var/lib/docker"),
+        ("the assertion negated", Array(current.replacingOccurrences("MountPoint=/", "MountPoint=!/").utf8), "not the ones dockstore writes for !/var/lib/docker"),
+        ("a lone percent in the path", Array(current.replacingOccurrences("=/var/lib/docker", "=/var/lib/50%docker").utf8), "does not assert one absolute path"),
+        ("a path with a dot component", Array(current.replacingOccurrences("=/var/lib/docker", "=/var/lib/../docker").utf8), "not the ones dockstore writes"),
         ("only an admin's lines", Array(proxy.utf8), "it does not start with the lines dockstore writes"),
         ("empty", [], "it does not start with the lines dockstore writes"),
         ("CRLF line ends", Array(current.replacingOccurrences("\n", "\r\n").utf8), "it does not start with the lines dockstore writes"),
-        ("CR only on the last line", Array((current.dropLast() + "\r\n").utf8), "whitespace or a control character"),
-        ("no newline at the end", Array(current.dropLast().utf8), "its last line has no newline"),
+        ("CR only on the last line", Array((current.dropLast() + "\r\n").utf8), "does not assert one absolute path"),
+        ("CR only on the last line of the old version", Array((legacy("/var/lib/docker").dropLast() + "\r\n").utf8), "whitespace or a control character"),
+        ("no newline at the end", Array(current.dropLast().utf8), "does not assert one absolute path"),
+        ("no newline at the end of the old version", Array(legacy("/var/lib/docker").dropLast().utf8), "its last line has no newline"),
         ("not UTF-8", Array(current.utf8.dropLast()) + [0xFF, 0x0A], "it is not UTF-8 text"),
         ("not UTF-8 in an appended line", Array((current + "# ").utf8) + [0xE9, 0x0A], "it is not UTF-8 text"),
         ("a relative path", Array(unescaped("var/lib/docker").utf8), "does not name one absolute path"),
@@ -53,6 +69,7 @@ import Testing
         ("a quoted path with a backslash, a quote and a percent", Array(DockerDropIn.render(mountpoint: .known("/srv/a\\b\"c%d")).utf8), "/srv/a\\b\"c%d"),
         ("a percent before a combining mark (one Character to Swift, two scalars to systemd)", Array(DockerDropIn.render(mountpoint: .known("/srv/%%\u{05B9}x")).utf8), "/srv/%%\u{05B9}x"),
         ("with the folder record line", Array(DockerDropIn.render(mountpoint: .known("/srv/docker"), createdFolders: [.known("/srv/docker")]).utf8), "/srv/docker"),
+        ("the version before the assertion, a quoted path", Array(legacy("/srv/a\\b\"c%d").utf8), "/srv/a\\b\"c%d"),
         ("an older version, before escaping", Array(unescaped("/data/docker").utf8), "/data/docker"),
         ("admin lines appended", Array((current + proxy).utf8), nil),
         ("two paths on the line", Array(unescaped("/var/lib/docker /srv").utf8), nil),

@@ -9,8 +9,10 @@ import Testing
 /// - fstab fields (`FstabEscape`): libmount (`mnt_new_table_from_file`, what mount(8) and
 ///   systemd read) and `systemd-fstab-generator` (the unit it names for each mountpoint,
 ///   turned back into a path by `systemd-escape --unescape --path`);
-/// - the drop-in's `RequiresMountsFor=` (`UnitFileEscape`): `systemd-analyze verify`, which
-///   names the mount unit it requires for each path (`systemd-escape --path` names it too);
+/// - the drop-in's mount unit names (`MountUnitName`): `systemd-escape --path` names them, and
+///   `systemd-analyze verify` names the units it tries to load from `Wants=`/`After=`/`PartOf=`;
+///   its `AssertPathIsMountPoint=` path: `systemd-analyze condition` prints the path it read;
+///   the older drop-in's `RequiresMountsFor=` (`UnitFileEscape`) read back as dockstore reads it;
 /// - sysconfig values (`SysconfigFile.doubleQuoted`): bash (`BashOracle`).
 /// Rounds run for DOCKSTORE_FUZZ_SECONDS (scripts/reliability) and print their counts.
 @Suite(.serialized) struct EscapeOracleTests {
@@ -182,7 +184,10 @@ import Testing
         let rounds = try ParserPropertyTests.rounds(seed: 0xD20) { rng, round in
             var mountpoints: [HostPath] = []
             for index in 0..<20 {
-                if let path = try? HostPath(Self.randomPath(&rng, spaces: false) + "/d\(index)", what: "p") { mountpoints.append(path) }
+                // A mountpoint whose unit name systemd cannot form is refused (`ProvisionRequest`).
+                if let path = try? HostPath(Self.randomPath(&rng, spaces: false) + "/d\(index)", what: "p"), MountUnitName.fits(path) {
+                    mountpoints.append(path)
+                }
             }
             // The drop-in as dockstore renders it, one per path, joined into one file.
             let text = mountpoints.map { DockerDropIn.render(mountpoint: $0) }.joined()
@@ -196,10 +201,26 @@ import Testing
             let expected = try Self.run("/usr/bin/systemd-escape", ["--path", "--suffix=mount"] + mountpoints.map(\.string))
             for (path, name) in zip(mountpoints, expected.out.split(whereSeparator: { $0 == " " || $0 == "\n" })) {
                 paths += 1
-                #expect(required.contains(String(name)), "round \(round): systemd does not read \(path.string.debugDescription) from RequiresMountsFor=\(UnitFileEscape.pathWord(path.string))")
+                #expect(MountUnitName.of(path) == String(name), "round \(round): dockstore names the mount unit of \(path.string.debugDescription) \(MountUnitName.of(path)), systemd-escape \(name)")
+                #expect(required.contains(String(name)), "round \(round): systemd does not read the mount unit of \(path.string.debugDescription) from the drop-in's Wants=/After=/PartOf=")
                 // What teardown reads back as the store Docker's configuration serves is what systemd reads.
                 #expect(DockerDropIn.mountpoint(in: Array(DockerDropIn.render(mountpoint: path).utf8)) == path.string,
+                        "round \(round): dockstore reads another path than it wrote into AssertPathIsMountPoint=")
+                // The drop-in dockstore wrote before the assertion, still read as dockstore's.
+                let legacy = DockerDropIn.legacyHeader + UnitFileEscape.pathWord(path.string) + "\n"
+                #expect(DockerDropIn.mountpoint(in: Array(legacy.utf8)) == path.string,
                         "round \(round): dockstore reads another path than systemd from RequiresMountsFor=\(UnitFileEscape.pathWord(path.string))")
+            }
+            // The assertion's path as systemd reads it: systemd-analyze condition prints it.
+            for path in mountpoints {
+                let line = DockerDropIn.render(mountpoint: path).split(separator: "\n").last.map(String.init) ?? ""
+                let condition = try Self.run("/usr/bin/systemd-analyze", ["condition", line])
+                let said = (condition.out + condition.err).split(separator: "\n").compactMap { text -> String? in
+                    guard let start = text.range(of: "AssertPathIsMountPoint="), let end = text.range(of: " failed.", options: .backwards)
+                            ?? text.range(of: " succeeded.", options: .backwards) else { return nil }
+                    return String(text[start.upperBound..<end.lowerBound])
+                }
+                #expect(said == [path.string], "round \(round): systemd reads \(said) from \(line.debugDescription), dockstore wrote \(path.string.debugDescription)")
             }
             #expect(!(verify.out + verify.err).contains("dockstore.conf:"), "round \(round): systemd warns about the drop-in: \(verify.err.split(separator: "\n").filter { $0.contains("dockstore.conf") })")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DockStoreCore
 
@@ -41,6 +42,32 @@ import Testing
                     #"{"finished": 1, "outcome": "healthy", "chunksRelocated": -1, "unallocatedBefore": 0, "unallocatedAfter": 0}"#] {
             #expect(throws: DockStoreError.self, "\(bad)") { try LastReclaimRecord.parse(bad, path: "/r") }
         }
+    }
+
+    /// Outside attack 14, Y-MON-2: the record names the filesystem it was made on; a record of
+    /// another one (the store torn down and made anew) is no run of this store.
+    @Test func theReclaimRecordIsTheStoresByItsFilesystemUUID() throws {
+        let record = LastReclaimRecord(finished: 1796190969, outcome: .failed, chunksRelocated: 0, unallocatedBefore: 0,
+                                       unallocatedAfter: 0, fsid: "324a0b54-1111-4222-8333-444455556666")
+        let text = String(decoding: try record.encoded(), as: UTF8.self)
+        #expect(text.contains(#""fsid":"324a0b54-1111-4222-8333-444455556666""#), "\(text)")
+        #expect(try LastReclaimRecord.parse(text, path: "/r") == record)
+        #expect(record.isOf(fsid: "324A0B54-1111-4222-8333-444455556666"))
+        #expect(!record.isOf(fsid: "d47f87f3-cc47-4b91-b2db-5c85bf58c60f"))
+        var older = record
+        older.fsid = nil
+        #expect(older.isOf(fsid: "d47f87f3-cc47-4b91-b2db-5c85bf58c60f"), "a record from before the fsid was kept is taken as the store's")
+
+        // Under the run's own folder when scripts/test runs us (its sweep removes it).
+        let parent = ProcessInfo.processInfo.environment["DOCKSTORE_TEST_TMPDIR"] ?? FileManager.default.temporaryDirectory.path
+        let folder = parent + "/dockstore-maintenance-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let host = try DockStoreCore.Host(root: folder)
+        try record.write(host: host)
+        #expect(MaintenanceRecord.read(host: host, fsid: "324a0b54-1111-4222-8333-444455556666").lastReclaim == record)
+        let other = MaintenanceRecord.read(host: host, fsid: "d47f87f3-cc47-4b91-b2db-5c85bf58c60f")
+        #expect(other.lastReclaim == nil && other.unreadable.isEmpty, "\(other)")
     }
 
     static func figures(_ m: MaintenanceRecord) -> CapacityFigures {

@@ -53,10 +53,11 @@ import Testing
         ("daemon.json selects btrfs, flag already gone", with {
             $0.daemonJSON = Array("{\"storage-driver\": \"btrfs\"}".utf8); $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8)
         }, []),
-        ("daemon.json sets storage-opts only: its key goes", with { $0.daemonJSON = Array("{\"debug\": true, \"storage-opts\": [\"btrfs.min_space=1G\"]}".utf8) }, ["daemon-json"]),
+        ("daemon.json sets btrfs storage-opts only: they stay beside --storage-driver", with { $0.daemonJSON = Array("{\"debug\": true, \"storage-opts\": [\"btrfs.min_space=1G\"]}".utf8) }, []),
+        ("daemon.json sets another driver's storage-opts: its key goes", with { $0.daemonJSON = Array("{\"debug\": true, \"storage-opts\": [\"overlay2.size=1G\"]}".utf8) }, ["daemon-json"]),
         ("daemon.json sets storage-opts only, DOCKER_OPTS empty", with {
             $0.daemonJSON = Array("{\"storage-opts\": [\"btrfs.min_space=1G\"]}".utf8); $0.sysconfig = Array((Fixtures.sysconfigSUSE).utf8)
-        }, ["daemon-json", "sysconfig"]),
+        }, ["sysconfig"]),
         ("daemon.json names btrfs last of two", with { $0.daemonJSON = Array("{\"storage-driver\": \"overlay2\", \"storage-driver\": \"btrfs\"}".utf8) }, ["sysconfig"]),
         ("systemd running: reload after unit changes", with { $0.systemdRunning = true; $0.dropIn = nil }, ["drop-in", "daemon-reload"]),
         ("systemd running, nothing to do", with { $0.systemdRunning = true }, []),
@@ -109,7 +110,7 @@ import Testing
         ("drop-in written by an admin", with { $0.dropIn = Array("[Unit]\n".utf8) }, .refused, "move them to another drop-in file such as"),
         ("admin lines in dockstore's drop-in, store unmounted", with {
             $0.dropIn = Array((dropIn + "[Service]\nEnvironment=HTTP_PROXY=http://proxy:3128\n").utf8); $0.mountpoint = .emptyFolder; $0.imageMountedAt = []
-        }, .refused, "dockstore.conf is not the drop-in dockstore writes (it holds lines after RequiresMountsFor=)"),
+        }, .refused, "dockstore.conf is not the drop-in dockstore writes (its last line does not assert one absolute path"),
         ("foreign fstab line", with { $0.fstab = Array(("UUID=1 /var/lib/docker xfs defaults 0 0\n").utf8) }, .refused, "already mounts UUID=1"),
         ("daemon.json selects overlay2", with { $0.daemonJSON = Array(Fixtures.daemonConflict.utf8) },
          .refused, "/etc/docker/daemon.json sets \"storage-driver\": \"overlay2\", but the store takes the btrfs driver; provision does not override a driver set there: run dockstore backend btrfs"),

@@ -55,6 +55,7 @@ struct CheckLimitsIntegrationTests {
         try withTestRoot { root in
             let disk = try root.attachDisk(megabytes: 512)
             try root.sh("mkfs.btrfs -q -f \(disk) && mkdir -p \(root.path)/m && mount \(disk) \(root.path)/m")
+            try Self.dockerdUses("/m", root)
             let file = try root.sh("losetup -nO BACK-FILE \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(try root.dockstore(["check", "--mountpoint", "/m", "--state-file", "/errors"]).status == 0)
             try root.sh("truncate -s 400M '\(file)' && losetup -c \(disk)")
@@ -109,6 +110,7 @@ struct CheckLimitsIntegrationTests {
         try withTestRoot { root in
             let disk = try root.attachDisk(megabytes: 64)
             try root.sh("mkfs.ext4 -q -F -N 128 \(disk) && mkdir -p \(root.path)/m && mount \(disk) \(root.path)/m")
+            try Self.dockerdUses("/m", root)
             let fresh = try root.dockstore(["check", "--mountpoint", "/m", "--state-file", "/errors"])
             #expect(fresh.status == 0 && fresh.stdout.contains(", inodes "), "\(fresh.stdout)")
             #expect(fresh.stdout.contains("'inodes_free'="), "\(fresh.stdout)")
@@ -139,5 +141,11 @@ struct CheckLimitsIntegrationTests {
             let prom = try root.dockstore(["check", "--format", "prometheus", "--state-file", "/errors"])
             #expect(prom.stdout.contains("dockstore_inodes_free{mountpoint=\"\(root.mountpoint)\"} NaN\n"), "\(prom.stdout)")
         }
+    }
+
+    /// dockerd told to use `mountpoint` as its data root, as provision tells it: check judges a
+    /// store dockerd does not use as a warning (`data_root_elsewhere`).
+    static func dockerdUses(_ mountpoint: String, _ root: TestRoot) throws {
+        try root.write(root.sysconfig, "DOCKER_OPTS=\"--data-root=\(mountpoint)\"\n")
     }
 }

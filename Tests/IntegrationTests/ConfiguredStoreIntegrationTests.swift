@@ -113,7 +113,7 @@ struct ConfiguredStoreIntegrationTests {
             // The way out it names finishes the first store.
             let keep = try root.dockstore(["provision", "--mountpoint", "/var/lib/docker", "--image", "/var/lib/docker-storage.btrfs"])
             #expect(keep.status == 0, "\(failpoint): \(keep.stdout) \(keep.stderr)")
-            #expect(root.read(root.dropIn)?.contains("RequiresMountsFor=/var/lib/docker\n") == true)
+            #expect(root.read(root.dropIn)?.contains("After=var-lib-docker.mount\nPartOf=var-lib-docker.mount\nAssertPathIsMountPoint=/var/lib/docker\n") == true)
         }
     }
 

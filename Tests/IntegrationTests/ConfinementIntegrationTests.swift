@@ -85,7 +85,7 @@ struct ConfinementIntegrationTests {
             let provision = try root.dockstore(["provision", "--size", "1G"], resolver: resolver)
             #expect(provision.status == 0, "\(level): \(provision.stderr)")
             #expect(try inTree(root, "cat /etc/fstab").stdout.contains("/var/lib/docker-storage.btrfs /var/lib/docker btrfs"))
-            #expect(try inTree(root, "cat /etc/systemd/system/docker.service.d/dockstore.conf").stdout.contains("RequiresMountsFor=/var/lib/docker"))
+            #expect(try inTree(root, "cat /etc/systemd/system/docker.service.d/dockstore.conf").stdout.contains("AssertPathIsMountPoint=/var/lib/docker\n"))
             #expect(try inTree(root, "cat /etc/sysconfig/docker").stdout.contains("DOCKER_OPTS=\"--storage-driver=btrfs\""))
             let mountpoint = try inTree(root, "readlink -f /var/lib/docker").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(root.mounts().map(\.target) == [root.path + mountpoint], "mounted inside the tree")

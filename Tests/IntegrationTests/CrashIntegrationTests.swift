@@ -14,7 +14,7 @@ struct CrashIntegrationTests {
 
     /// Makes every step run, the daemon-json one included (and, with the marker teardown
     /// leaves, enable-boot).
-    static let conflictingDaemonJSON = "{\n  \"log-level\": \"warn\",\n  \"storage-opts\": [\"btrfs.min_space=1G\"]\n}\n"
+    static let conflictingDaemonJSON = "{\n  \"log-level\": \"warn\",\n  \"storage-opts\": [\"overlay2.size=1G\"]\n}\n"
 
     /// Makes remove-unfinished-image run: the temporary name a killed provision left its
     /// half-formatted new image under.

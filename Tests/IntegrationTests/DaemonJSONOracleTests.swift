@@ -96,7 +96,7 @@ struct DaemonJSONOracleTests {
             + [0x00, 0xE9, 0x0A]
         let without = b("{\r\n  ") + rest
         // provision refuses another driver in daemon.json (exit 2); it removes storage options.
-        let member = command == "provision" ? "\"storage-opts\": [\"btrfs.min_space=1G\"]" : "\"storage-driver\": \"overlay2\""
+        let member = command == "provision" ? "\"storage-opts\": [\"overlay2.size=1G\"]" : "\"storage-driver\": \"overlay2\""
         let with = b("{\r\n  \(member),\r\n  ") + rest
         try withTestRoot { root in
             let config = root.path + "/etc/docker/daemon.json"
@@ -133,10 +133,10 @@ struct DaemonJSONOracleTests {
     /// beside the store's driver): dockerd starts on the store from the edited file, and after
     /// teardown the file is the admin's again and the record is gone.
     @Test(arguments: [
-        Array("{\n  \"log-level\": \"warn\",\n  \"storage-opts\": [\"btrfs.min_space=1G\"]\n}\n".utf8),
-        Array("{\"storage\\u002dopts\":[\"btrfs.min_space=1G\"],\"debug\":false}".utf8),
+        Array("{\n  \"log-level\": \"warn\",\n  \"storage-opts\": [\"overlay2.size=1G\"]\n}\n".utf8),
+        Array("{\"storage\\u002dopts\":[\"overlay2.size=1G\"],\"debug\":false}".utf8),
         Array("{\"storage-driver\": \"btrfs\", \"storage-opts\": [\"overlay2.size=1G\"]}\n".utf8),
-        Array("{\r\n  \"labels\": [\"note=caf".utf8) + [0xE9] + Array("\"],\r\n  \"storage-opts\": [\"btrfs.min_space=1G\"]\r\n}\r\n".utf8),
+        Array("{\r\n  \"labels\": [\"note=caf".utf8) + [0xE9] + Array("\"],\r\n  \"storage-opts\": [\"overlay2.size=1G\"]\r\n}\r\n".utf8),
     ])
     func teardownGivesBackTheStorageOptions(_ original: [UInt8]) throws {
         try withTestRoot { root in

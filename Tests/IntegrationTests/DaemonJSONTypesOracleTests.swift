@@ -145,7 +145,7 @@ struct DaemonJSONTypesProvisionTests {
     @Test func provisionRefusesAValueOfAWrongType() throws {
         try withTestRoot { root in
             let config = root.path + "/etc/docker/daemon.json"
-            let text = "{\"features\": {\"buildkit\": \"true\"}, \"storage-opts\": [\"btrfs.min_space=1G\"]}\n"
+            let text = "{\"features\": {\"buildkit\": \"true\"}, \"storage-opts\": [\"overlay2.size=1G\"]}\n"
             try root.write(config, text)
             let result = try root.dockstore(["provision", "--size", "2G"])
             #expect(result.status == ExitStatus.refused.rawValue && result.stderrLines.count == 1, "\(result.status) \(result.stderr)")

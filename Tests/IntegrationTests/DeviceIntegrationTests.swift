@@ -19,7 +19,7 @@ struct DeviceIntegrationTests {
             let mount = try #require(root.mounts().first)
             #expect(mount.source == disk)
             #expect(mount.target == root.mountpoint)
-            #expect(root.read(root.dropIn)?.contains("RequiresMountsFor=/var/lib/docker") == true)
+            #expect(root.read(root.dropIn)?.contains("AssertPathIsMountPoint=/var/lib/docker\n") == true)
             #expect(root.read(root.sysconfig)?.contains("DOCKER_OPTS=\"--storage-driver=btrfs\"") == true)
 
             let before = root.snapshot()

@@ -53,6 +53,22 @@ struct DockerEndToEndTests {
         }
     }
 
+    /// Outside attack 14, Y-JSON-1: an admin's "storage-opts" of the btrfs driver in daemon.json
+    /// stays there (provision removed it, saying dockerd refuses it beside DOCKER_OPTS), and the
+    /// real dockerd starts with it beside DOCKER_OPTS' --storage-driver and runs a container.
+    @Test func theDriversOwnOptionsInDaemonJSONStayAndDockerdStarts() throws {
+        try withTestRoot { root in
+            let json = "{\"storage-opts\": [\"btrfs.min_space=10M\"], \"log-level\": \"warn\"}\n"
+            try root.write(root.path + "/etc/docker/daemon.json", json)
+            let provisioned = try root.dockstore(["provision", "--size", "2G"])
+            #expect(provisioned.status == 0 && !provisioned.stdout.contains("daemon-json"), "\(provisioned.stdout) \(provisioned.stderr)")
+            #expect(root.read(root.path + "/etc/docker/daemon.json") == json)
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 0, "\(status.stdout)")
+            try runContainer(root, expectDriver: "btrfs")
+        }
+    }
+
     @Test func migrateEBSWhileContainersRun() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision"]).status == 0)

@@ -79,7 +79,7 @@ struct LegacyLineOptionsIntegrationTests {
             try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
             _ = try root.sh("mount -o remount,\(option) '\(root.mountpoint)'")
             let message = "\(root.mountpoint) is mounted \(option), which \(MountOptions.unusable(option) ?? ""); mount -o remount,\(undo) \(root.mountpoint) (and take \(option) out of its fstab line if it is there)"
-            let check = try root.dockstore(["check", "--mountpoint", root.mountpoint], root: false)
+            let check = try root.dockstore(["check"])
             #expect(check.status == 2 && check.stdout.hasPrefix("DOCKSTORE CRITICAL - \(message)"), "\(check.stdout)")
             let status = try root.dockstore(["status"])
             #expect(status.status == ExitStatus.problems.rawValue && status.stdout.contains(message), "\(status.stdout)")

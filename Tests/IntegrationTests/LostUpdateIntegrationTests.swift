@@ -95,9 +95,9 @@ struct LostUpdateIntegrationTests {
         try withTestRoot { root in
             try root.sh("mkdir -p '\(root.path)/etc/docker'")
             // Storage options only: a storage-driver of another driver is refused before any write.
-            try root.write(root.path + "/etc/docker/daemon.json", #"{"storage-opts":["btrfs.min_space=1G"],"debug":true}"#)
+            try root.write(root.path + "/etc/docker/daemon.json", #"{"storage-opts":["overlay2.size=1G"],"debug":true}"#)
             let json = try refusedThenRerun(root, ["provision", "--size", "256M"], step: "daemon-json", file: "/etc/docker/daemon.json") {
-                try root.write($0, #"{"storage-opts":["btrfs.min_space=1G"],"debug":true,"log-level":"warn"}"#)
+                try root.write($0, #"{"storage-opts":["overlay2.size=1G"],"debug":true,"log-level":"warn"}"#)
             }
             #expect(json.contains(#""log-level":"warn""#) && json.contains(#""debug":true"#) && !json.contains("storage-opts"), "\(json)")
         }

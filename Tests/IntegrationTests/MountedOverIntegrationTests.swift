@@ -95,6 +95,28 @@ struct MountedOverIntegrationTests {
         }
     }
 
+    /// Outside attack 14, Y-MSG-1: the settings name another image while the store is mounted.
+    /// The refusal names the store's fstab line and how to keep it (--image), as it does with the
+    /// store unmounted; never "unmount it", which would take Docker's live store away.
+    @Test func settingsNamingAnotherImageUnderTheMountedStore() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_IMAGE=\"/var/lib/docker2.img\"\n")
+            let uuid = try root.sh("blkid -s UUID -o value '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let before = root.snapshot()
+            for run in [["provision"], ["provision", "--dry-run"]] {
+                let refused = try root.dockstore(run)
+                #expect(refused.status == 2 && refused.stderrLines.count == 1, "\(run): \(refused.stderr)")
+                #expect(refused.stderr.contains("mounts /var/lib/docker-storage.btrfs, a btrfs image (label 'docker', UUID \(uuid)), at /var/lib/docker: it is a store and may hold Docker's data, which this run would leave behind for a new, empty /var/lib/docker2.img; to take it over, give --image /var/lib/docker-storage.btrfs (or DOCKSTORE_IMAGE=/var/lib/docker-storage.btrfs in \(root.path)/etc/sysconfig/dockstore)"), "\(run): \(refused.stderr)")
+                #expect(!refused.stderr.contains("unmount it"), "\(run): \(refused.stderr)")
+                #expect(root.changes(since: before) == [], "\(run) changed the tree")
+            }
+            #expect(root.mounts().map(\.target) == [root.mountpoint])
+            let kept = try root.dockstore(["provision", "--image", "/var/lib/docker-storage.btrfs"])
+            #expect(kept.status == 0 && kept.stdout.hasSuffix("nothing to do.\n"), "\(kept.stdout) \(kept.stderr)")
+        }
+    }
+
     /// B20: fstab's line mounts another btrfs image at the mountpoint: take it over with
     /// --image, never "remove that line" (the next run would make a new, empty store).
     @Test func legacyLineForAnotherImage() throws {

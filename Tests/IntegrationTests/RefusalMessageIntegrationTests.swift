@@ -157,7 +157,7 @@ struct RefusalMessageIntegrationTests {
             let provision = try root.dockstore(["provision"])
             #expect(provision.status == 0 && provision.stderr == "dockstore: warning: \(line)\n", "\(provision.stderr)")
             #expect(provision.stdout.hasSuffix("nothing to do.\n"), "\(provision.stdout)")
-            let check = try root.dockstore(["check", "--mountpoint", root.mountpoint], root: false)
+            let check = try root.dockstore(["check"])
             #expect(check.stdout.contains("mount -o remount,rw \(root.mountpoint) (and take ro out of its fstab line if it is there)"), "\(check.stdout)")
             #expect(!status.stdout.split(separator: "\n").contains { $0.hasPrefix("state:") && $0.hasSuffix("in place") }, "\(status.stdout)")
             _ = try root.sh("mount -o remount,rw '\(root.mountpoint)'")

@@ -286,9 +286,17 @@ struct StoreIdentityIntegrationTests {
             #expect(root.mounts().first { $0.target == root.mountpoint }?.source == volume)
             #expect(root.read(root.mountpoint + "/keep") == "data\n", "DATA: the store's files")
             // Named on the command line, the device is taken as meant: refused, not redirected.
+            // It says what the name holds now and where the store is (outside attack 14, X2: it
+            // named a UUID no device held and said to attach a volume that was attached).
+            let before = root.snapshot()
             let explicit = try root.dockstore(["provision", "--device", blank])
             #expect(explicit.status == 2, "\(explicit.stdout) \(explicit.stderr)")
+            #expect(explicit.stderrLines.count == 1 && explicit.stderr.hasPrefix("dockstore: --device \(blank) is blank, not Docker's storage: the store dockstore recorded in \(root.fstab) line ")
+                    && explicit.stderr.contains("is on \(volume) now (kernel names change at boot); run dockstore provision --device \(volume) (or name the volume by its vol-… id); nothing was changed"), "\(explicit.stderr)")
             #expect(try root.ends(blank) == blankBefore)
+            #expect(root.changes(since: before) == [])
+            let named = try root.dockstore(["provision", "--device", volume])
+            #expect(named.status == 0 && named.stdout.hasSuffix("nothing to do.\n"), "\(named.stdout) \(named.stderr)")
         }
         reliability("identity: the settings device name moved at reboot", cases: 1, runs: 1)
     }
@@ -371,6 +379,12 @@ struct StoreIdentityIntegrationTests {
             #expect(boot.status != 0, "\(boot.stdout) \(boot.stderr)")
             #expect(boot.stderr.contains("is not attached: waiting for it"), "\(boot.stderr)")
             #expect(!boot.stderr.contains("remove that line"), "\(boot.stderr)")
+            #expect(try root.ends(disk) == ends, "DATA: the blank volume that took the name was written to")
+            #expect(root.read(root.fstab) == fstab)
+            let explicit = try root.dockstore(["provision", "--device", disk])
+            #expect(explicit.status == 2 && explicit.stderrLines.count == 1, "\(explicit.stdout) \(explicit.stderr)")
+            #expect(explicit.stderr.hasPrefix("dockstore: --device \(disk) is blank, not Docker's storage: the store dockstore recorded in \(root.fstab) line ")
+                    && explicit.stderr.contains(") is not attached; attach the volume that holds it"), "\(explicit.stderr)")
             #expect(try root.ends(disk) == ends, "DATA: the blank volume that took the name was written to")
             #expect(root.read(root.fstab) == fstab)
         }

@@ -50,6 +50,43 @@ struct SystemIntegrationTests {
         }
     }
 
+    /// Outside attack 14, Y-MON-3: the scrub unit's comment said to override ExecStart for a
+    /// store elsewhere, but the unit's ConditionPathIsMountPoint=/var/lib/docker skipped it every
+    /// month. The drop-in the comment now gives, with the unit's own conditions before it, read by
+    /// systemd (`systemd-analyze condition`): the scrub runs when the store's mountpoint is a
+    /// mount point and the disabled marker is absent, and is skipped otherwise.
+    @Test(.enabled(if: hasSystemdTools, "needs systemd-analyze"))
+    func theScrubUnitsDropInForAStoreElsewhereRunsIt() throws {
+        let unit = try String(contentsOfFile: repository + "/scripts/systemd/dockstore-scrub.service", encoding: .utf8)
+        let lines = unit.split(separator: "\n").map(String.init)
+        let own = lines.filter { $0.hasPrefix("Condition") }
+        let dropIn = lines.filter { $0.hasPrefix("#   Condition") }.map { String($0.dropFirst("#   ".count)) }
+        #expect(own == ["ConditionPathExists=!/etc/dockstore.disabled", "ConditionPathIsMountPoint=/var/lib/docker"], "\(own)")
+        #expect(dropIn.first == "ConditionPathIsMountPoint=" && dropIn.contains("ConditionPathIsMountPoint=/srv/docker"), "\(dropIn)")
+        #expect(lines.contains("#   ExecStart=btrfs scrub start -B -c 3 /srv/docker"))
+        func evaluate(mountpoint: String, marker: String) throws -> Int32 {
+            let conditions = (own + dropIn).map {
+                $0.replacingOccurrences(of: "/srv/docker", with: mountpoint).replacingOccurrences(of: "/etc/dockstore.disabled", with: marker)
+            }
+            return try Self.runTool("/usr/bin/systemd-analyze", ["condition"] + conditions)
+        }
+        // /proc is a mount point, /usr/share a folder of the root filesystem.
+        #expect(try evaluate(mountpoint: "/proc", marker: "/nonexistent-marker") == 0)
+        #expect(try evaluate(mountpoint: "/usr/share", marker: "/nonexistent-marker") != 0, "skipped where the store is not mounted")
+        #expect(try evaluate(mountpoint: "/proc", marker: "/proc/self") != 0, "skipped after teardown's marker")
+    }
+
+    static func runTool(_ tool: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     @Test(.enabled(if: hasSystemdTools, "needs systemd-fstab-generator"))
     func fstabLinesMakeTheExpectedMountUnits() throws {
         try withTestRoot { root in

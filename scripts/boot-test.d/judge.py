@@ -154,6 +154,18 @@ def judge_image(b):
     image_store(b, b.n == 1)
 
 
+def judge_image_lost(b):
+    """boot 2 starts without the image its fstab line names: systemd's mount of the line fails,
+    provision makes a new store and mounts it, and Docker still starts in that boot"""
+    if b.n == 2:
+        journal = b.read("journal-all") or ""
+        b.expect(re.search(r"Failed to mount .*(var-lib-docker\.mount|/var/lib/docker)|var-lib-docker\.mount: (Mount process exited|Failed with result)", journal),
+                 "systemd's mount of the fstab line did not fail: the boot did not start without the image")
+        b.expect("Dependency failed for docker.service" not in journal and "docker.service: Job docker.service/start failed" not in journal,
+                 "docker.service failed its dependency on the store's mount")
+    image_store(b, b.n <= 2)
+
+
 def judge_device(b):
     dev, blank = b.ctx.get("device"), b.ctx.get("blank")
     system_clean(b)

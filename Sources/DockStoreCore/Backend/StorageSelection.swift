@@ -1,9 +1,11 @@
 /// Making dockerd start with one storage driver and its options: the shared code behind
 /// `backend` and `provision`. Storage settings go into DOCKER_OPTS; a `storage-driver` or
 /// `storage-opts` in daemon.json, which would make dockerd refuse to start (a directive set
-/// both as a flag and in the file, even to equal values), is removed there — except when
-/// daemon.json already selects exactly what is wanted and `options` is nil, in which case
-/// DOCKER_OPTS loses its storage flags instead.
+/// both as a flag and in the file, even to equal values; another driver or its options), is
+/// removed there — except, when `options` is nil, where daemon.json already selects exactly
+/// what is wanted (DOCKER_OPTS then loses its storage flags instead), or sets only options,
+/// all of the driver's: they stay there beside `--storage-driver`, or, when DOCKER_OPTS sets
+/// options too, move into DOCKER_OPTS; never dropped.
 public struct StorageSelection: Sendable, Equatable {
     public struct Edit: Sendable, Equatable {
         /// The whole new file, byte for byte.
@@ -47,14 +49,29 @@ public struct StorageSelection: Sendable, Equatable {
             }
         }
         if let daemon, daemon.setsStorage {
-            let alreadyThere = options == nil && daemon.storageDriver == driver
-                && daemon.storageOptions.allSatisfy { $0.hasPrefix(driver + ".") }
+            let optionsFit = daemon.storageOptions.allSatisfy { $0.hasPrefix(driver + ".") }
+            let alreadyThere = options == nil && daemon.storageDriver == driver && optionsFit
+            // Only "storage-opts", every one the driver's: dockerd's conflict check is per
+            // directive, so --storage-driver beside it starts (outside attack 14, Y-JSON-1).
+            let onlyFittingOptions = options == nil && daemon.storageKeysSeen == [DaemonJSON.optionsKey]
+                && daemon.storageMembersShown.count == 1 && !daemon.storageOptions.isEmpty && optionsFit
             if alreadyThere {
                 flagDriver = nil
                 flagOptions = []
+            } else if onlyFittingOptions, wantedOptions.isEmpty {
+                flagOptions = []
+            } else if onlyFittingOptions {
+                // Options in both files: dockerd refuses that, so the file's move into DOCKER_OPTS.
+                flagOptions = wantedOptions + daemon.storageOptions.filter { !wantedOptions.contains($0) }
+                result.daemonJSON = Edit(bytes: try daemon.removingStorageKeys(), change: "move \(daemon.storageMembersShown.joined(separator: " and ")) into DOCKER_OPTS, which sets storage options too (dockerd refuses storage options given in both); the other keys stay")
             } else {
                 let removed = daemon.storageMembersShown.joined(separator: " and ")
-                result.daemonJSON = Edit(bytes: try daemon.removingStorageKeys(), change: "remove \(removed) (dockerd refuses a storage setting given both there and in DOCKER_OPTS); the other keys stay")
+                var why: [String] = []
+                if let other = daemon.storageDriver, other != driver { why.append("it selects \(other), not \(driver)") }
+                let foreign = daemon.storageOptions.filter { !$0.hasPrefix(driver + ".") }
+                if !foreign.isEmpty { why.append("\(foreign.joined(separator: ", ")) \(foreign.count == 1 ? "is no option" : "are no options") of \(driver), which dockerd refuses") }
+                if why.isEmpty { why.append("dockerd refuses a storage setting given both there and in DOCKER_OPTS") }
+                result.daemonJSON = Edit(bytes: try daemon.removingStorageKeys(), change: "remove \(removed) (\(why.joined(separator: "; "))); the other keys stay")
             }
         }
         // $DOCKER_DRIVER naming another driver beats every flag and key: it goes.

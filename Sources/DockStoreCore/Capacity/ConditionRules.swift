@@ -62,6 +62,10 @@ enum ConditionRules {
             reasons.append(CapacityReason(state: .warning, figure: "exclusive_operation",
                 message: "\(what) on \(mp): the figures move while it runs and no other device operation can start; \(todo)"))
         }
+        if let elsewhere = c.dataRootElsewhere {
+            reasons.append(CapacityReason(state: .warning, figure: "data_root_elsewhere",
+                message: "\(elsewhere); the figures are the store's, and what Docker writes goes elsewhere, where check does not look"))
+        }
         let user = c.user.map { "; check ran as \($0)" } ?? ""
         for what in c.unreadable {
             reasons.append(CapacityReason(state: .unknown, figure: "unreadable", message: "\(what)\(user)"))

@@ -81,6 +81,9 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// /sys/fs/btrfs/<uuid>/exclusive_operation when not `none` (balance, device remove, …);
     /// nil when none runs or the kernel does not tell (before 5.10).
     public var exclusiveOperation: String?
+    /// Why dockerd, as docker.service starts it, would not use the store as its data root
+    /// (`DataRootCondition`); nil when it would.
+    public var dataRootElsewhere: String?
     /// What `check` needed but could not read, each with why; every entry is UNKNOWN.
     public var unreadable: [String] = []
     /// Who ran the check, as `uid 65534 (nobody)`, filled when something was unreadable.

@@ -1,4 +1,5 @@
-/// Which store Docker's configuration serves: the path dockstore's drop-in names in
+/// Which store Docker's configuration serves: the path dockstore's drop-in asserts is a mount
+/// point (`%%` read as `%`), or, in a drop-in an older version wrote, names in
 /// `RequiresMountsFor=`, decoded as systemd reads it (`UnitFileEscape` in reverse: quotes and
 /// backslash escapes removed, `%%` read as `%`). Teardown keeps Docker's configuration when it
 /// serves another store than the one it takes down (`TeardownObservation.configuredForOtherStore`).
@@ -9,8 +10,9 @@ extension DockerDropIn {
         guard ownership(of: bytes) == .dockstore else { return nil }
         let rest = createdFolders(in: bytes).rest
         guard let text = String(validating: rest, as: UTF8.self) else { return nil }
+        if text.unicodeScalars.starts(with: header.unicodeScalars) { return assertedPath(text) }
         let scalars = Array(text.unicodeScalars)
-        var word = Array(scalars.dropFirst(header.unicodeScalars.count).dropLast())
+        var word = Array(scalars.dropFirst(legacyHeader.unicodeScalars.count).dropLast())
         let quoted = word.first == "\""
         if quoted { word = Array(word.dropFirst().dropLast()) }
         // Scalar by scalar, not by Character: a `%` followed by a combining mark is one

@@ -1,18 +1,40 @@
 /// The systemd drop-in `/etc/systemd/system/docker.service.d/dockstore.conf` that keeps
-/// docker.service from starting while its storage is not mounted: `RequiresMountsFor=`
-/// both orders docker after the mount and makes it fail when the mount fails, instead of
-/// writing images into the bare folder underneath. The path is escaped for the unit-file
-/// reader (`UnitFileEscape`): a `%` or a backslash in it means itself.
+/// docker.service from starting while its storage is not mounted.
+///
+/// docker.service wants the store's mount unit and is ordered after it (and, by
+/// dockstore-provision.service's own `Before=`, after provision); it starts only when the
+/// mountpoint is a mount point (`AssertPathIsMountPoint=`), and stops or restarts with the
+/// mount (`PartOf=`). It does not `Require` the mount: when systemd's mount of the fstab line
+/// fails at boot (the image was lost, the volume came late) and provision then repairs it,
+/// Docker still starts in that boot instead of failing its dependency.
+///
+/// Older versions wrote `RequiresMountsFor=PATH` instead (`legacyHeader`); that drop-in is
+/// still dockstore's, and provision rewrites it. Unit names are `MountUnitName`; the
+/// assertion's path has `%` written `%%` (systemd reads the rest of the line as the path).
 public enum DockerDropIn {
     static let header = """
+        # Written by dockstore provision; a re-run rewrites it.
+        # Docker must never start on the bare folder underneath its storage: it starts only
+        # when the store is mounted, and a mount that failed before provision repaired it does
+        # not fail Docker's start.
+        [Unit]
+
+        """
+
+    /// What versions before the assertion wrote, followed by one path word (`UnitFileEscape`).
+    static let legacyHeader = """
         # Written by dockstore provision; a re-run rewrites it.
         # Docker must never start on the bare folder underneath its storage.
         [Unit]
         RequiresMountsFor=
         """
 
+    static let assertion = "AssertPathIsMountPoint="
+
     public static func render(mountpoint: HostPath) -> String {
-        header + UnitFileEscape.pathWord(mountpoint.string) + "\n"
+        let unit = MountUnitName.of(mountpoint)
+        return header + "Wants=\(unit)\nAfter=\(unit)\nPartOf=\(unit)\n"
+            + assertion + mountpoint.string.unicodeScalars.map { $0 == "%" ? "%%" : String($0) }.joined() + "\n"
     }
 
     /// Whose the drop-in file is. An admin may have put lines of their own in it; dockstore
@@ -24,10 +46,11 @@ public enum DockerDropIn {
         case foreign(String)
     }
 
-    /// Classifies the drop-in's bytes: dockstore's only when they are the header above and one
-    /// absolute path (bare, as before paths were escaped, or as `UnitFileEscape` writes it),
-    /// one line ending in a newline, nothing else: no CR, no whitespace, no other line, valid UTF-8;
-    /// before them, the line recording the folders provision created may stand (`DockerDropIn+Folders`).
+    /// Classifies the drop-in's bytes: dockstore's only when they are exactly what `render`
+    /// writes for the mountpoint they assert, or what an older version wrote (the legacy header
+    /// and one absolute path, bare or as `UnitFileEscape` writes it, one line ending in a
+    /// newline, nothing else: no CR, no whitespace, no other line, valid UTF-8); before them,
+    /// the line recording the folders provision created may stand (`DockerDropIn+Folders`).
     public static func ownership(of bytes: [UInt8]) -> Ownership {
         let (folders, rest) = createdFolders(in: bytes)
         if folders.isEmpty, bytes.starts(with: Array(createdFoldersPrefix.utf8)) {
@@ -36,8 +59,46 @@ public enum DockerDropIn {
         guard let text = String(validating: rest, as: UTF8.self) else {
             return .foreign("it is not UTF-8 text")
         }
+        if text.unicodeScalars.starts(with: header.unicodeScalars) {
+            return currentOwnership(text)
+        }
+        return legacyOwnership(text)
+    }
+
+    private static func currentOwnership(_ text: String) -> Ownership {
+        guard let path = assertedPath(text) else {
+            return .foreign("its last line does not assert one absolute path as dockstore writes it")
+        }
+        guard let mountpoint = try? HostPath(path, what: "the drop-in's mountpoint"), mountpoint.string == path,
+              render(mountpoint: mountpoint) == text else {
+            return .foreign("its lines are not the ones dockstore writes for \(ShownBytes.text(path))")
+        }
+        return .dockstore
+    }
+
+    /// The path of the last line, `AssertPathIsMountPoint=`, with `%%` read as `%`; nil when
+    /// there is no such last line or a `%` stands alone.
+    static func assertedPath(_ text: String) -> String? {
+        guard text.hasSuffix("\n") else { return nil }
+        let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+        guard let last = lines.last, last.hasPrefix(assertion) else { return nil }
+        let value = Array(last.dropFirst(assertion.count).unicodeScalars)
+        var path = String.UnicodeScalarView()
+        var index = 0
+        while index < value.count {
+            if value[index] == "%" {
+                guard index + 1 < value.count, value[index + 1] == "%" else { return nil }
+                index += 1
+            }
+            path.append(value[index])
+            index += 1
+        }
+        return String(path)
+    }
+
+    private static func legacyOwnership(_ text: String) -> Ownership {
         let scalars = Array(text.unicodeScalars)
-        let expected = Array(header.unicodeScalars)
+        let expected = Array(legacyHeader.unicodeScalars)
         guard scalars.starts(with: expected) else {
             return .foreign("it does not start with the lines dockstore writes")
         }

@@ -28,7 +28,9 @@ public struct MaintenanceRecord: Sendable, Equatable, Codable {
         let reclaimPath = host.real(LastReclaimRecord.path)
         do {
             if let text = try FileContents.readString(reclaimPath) {
-                record.lastReclaim = try LastReclaimRecord.parse(text, path: reclaimPath)
+                let last = try LastReclaimRecord.parse(text, path: reclaimPath)
+                // A run on another filesystem (the store torn down and made anew) is none of this one's.
+                if last.isOf(fsid: fsid) { record.lastReclaim = last }
             }
         } catch {
             record.unreadable.append("cannot read the last reclaim record \(reclaimPath): \(message(error))")

@@ -57,15 +57,20 @@ extension ProvisionChoices {
     /// with the warning to print); with no device named, the device migrate-ebs moved the store
     /// to (`MigratedStore`), else the xfs or ext4 device store dockstore's fstab line names
     /// (`DeviceStoreLine`, waited for by its UUID as `--wait` says). A device typed on the
-    /// command line is taken as meant.
+    /// command line is taken as meant: when it does not hold that store, provision refuses,
+    /// naming where the store is.
     public func request(host: Host, paths: StorePaths) throws -> (request: ProvisionRequest, warning: String?) {
         var named = device
         var warning: String?
-        if !deviceFromCommandLine, let spec = named?.spec,
+        if let spec = named?.spec,
            let redirect = try RecordedStore.redirect(host: host, mountpoint: paths.mountpoint, named: spec,
                                                      label: ProvisionRequest.defaultLabel) {
-            warning = redirect.warning
-            named?.spec = redirect.spec
+            if !deviceFromCommandLine {
+                warning = redirect.warning
+                named?.spec = redirect.spec
+            } else if let refusal = redirect.commandLineRefusal {
+                throw refusal
+            }
         }
         if named == nil, let moved = try MigratedStore.device(host: host, image: paths.image, mountpoint: paths.mountpoint) {
             return (try request(image: paths.image, mountpoint: paths.mountpoint,

@@ -107,8 +107,8 @@ public enum ProvisionPlanner {
         // A drop-in that differs only by the record an older provision wrote there stays as it is.
         if observed.dropIn.map({ DockerDropIn.createdFolders(in: $0).rest }) != Array(dropIn.utf8) {
             steps.append(.writeDropIn(text: dropIn, change: observed.dropIn == nil
-                ? "create it with RequiresMountsFor=\(request.mountpoint)"
-                : "rewrite it with RequiresMountsFor=\(request.mountpoint)", basis: FileBasis(observed.dropIn)))
+                ? "create it: docker.service waits for \(MountUnitName.of(request.mountpoint)) and starts only when \(request.mountpoint) is mounted"
+                : "rewrite it: docker.service waits for \(MountUnitName.of(request.mountpoint)) and starts only when \(request.mountpoint) is mounted", basis: FileBasis(observed.dropIn)))
         }
 
         if let driver = request.driver, driver.name != store.storageDriver {
@@ -179,6 +179,12 @@ public enum ProvisionPlanner {
             // Unmounting would make the next mount use what now has the image's name (A-7, B05).
             if let moved = observed.mountedImageMoved { throw moved.refusal(mountpoint: mountpointPath) }
             guard ofImage else {
+                // The store fstab mounts there, another image than the one asked for (settings
+                // changed under it: outside attack 14, Y-MSG-1): the way out is to name it, not
+                // to unmount Docker's live store.
+                if let other = observed.otherImageLine {
+                    throw other.refusal(fstab: host.real(HostPaths.fstab), mountpoint: request.mountpoint, request: request, host: host)
+                }
                 throw DockStoreError.refused("\(mountpointPath) already has \(entry.source) (\(entry.fstype)) mounted on it, not \(host.real(request.image)); unmount it or give another --mountpoint")
             }
             return true

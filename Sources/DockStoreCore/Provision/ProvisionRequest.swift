@@ -63,6 +63,9 @@ public struct ProvisionRequest: Sendable, Equatable {
         if mountpoint.isRoot {
             throw DockStoreError.usage("--mountpoint / would mount Docker's storage over the whole system; give a folder such as /var/lib/docker")
         }
+        if !MountUnitName.fits(mountpoint) {
+            throw DockStoreError.usage("--mountpoint \(mountpoint) gives a systemd mount unit name longer than \(MountUnitName.maxLength) bytes, which docker.service cannot be ordered after; give a shorter path")
+        }
         if let system = Self.systemFolders.first(where: { mountpoint.isWithin($0) }) {
             throw DockStoreError.usage("--mountpoint \(mountpoint) is inside \(system), a system folder; give a folder such as /var/lib/docker")
         }

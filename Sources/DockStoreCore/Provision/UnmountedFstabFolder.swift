@@ -3,7 +3,7 @@
 /// a `noauto` one not mounted yet. provision would make the image (or the mountpoint) in the
 /// bare folder beneath, on the root disk, and start Docker on an empty store that the volume,
 /// mounted later, covers (outside attack 14, Y-BOOT-5). systemd's own mount of such a path
-/// waits for the parent mount the same way (RequiresMountsFor=).
+/// waits for the parent mount the same way (x-systemd.requires-mounts-for=).
 public struct UnmountedFstabFolder: Sendable, Equatable {
     /// 1-based, as an admin counts fstab's lines.
     public var line: Int

@@ -20,21 +20,32 @@ public struct LastReclaimRecord: Codable, Sendable, Equatable {
     /// What the relocated chunks were charged against the I/O budget (`ReclaimIOBudget`);
     /// nil in a record written before it was counted.
     public var bytesRelocated: UInt64?
+    /// The filesystem UUID of the store the run was on; check takes a record of another
+    /// filesystem (a store torn down and made anew) as no run of this store (outside attack
+    /// 14, Y-MON-2). nil in a record written before it was kept: taken as this store's.
+    public var fsid: String?
 
     public static let path = HostPath.known("/var/lib/dockstore/last-reclaim.json")
 
     public init(finished: Int64, outcome: Outcome, chunksRelocated: UInt64, unallocatedBefore: UInt64, unallocatedAfter: UInt64,
-                bytesRelocated: UInt64? = nil) {
+                bytesRelocated: UInt64? = nil, fsid: String? = nil) {
         self.finished = finished
         self.outcome = outcome
         self.chunksRelocated = chunksRelocated
         self.unallocatedBefore = unallocatedBefore
         self.unallocatedAfter = unallocatedAfter
         self.bytesRelocated = bytesRelocated
+        self.fsid = fsid
     }
 
     public func encoded() throws -> [UInt8] {
-        Array("{\"finished\":\(finished),\"outcome\":\"\(outcome.rawValue)\",\"chunksRelocated\":\(chunksRelocated),\"unallocatedBefore\":\(unallocatedBefore),\"unallocatedAfter\":\(unallocatedAfter)\(bytesRelocated.map { ",\"bytesRelocated\":\($0)" } ?? "")}\n".utf8)
+        Array("{\"finished\":\(finished),\"outcome\":\"\(outcome.rawValue)\",\"chunksRelocated\":\(chunksRelocated),\"unallocatedBefore\":\(unallocatedBefore),\"unallocatedAfter\":\(unallocatedAfter)\(bytesRelocated.map { ",\"bytesRelocated\":\($0)" } ?? "")\(fsid.map { ",\"fsid\":\"\($0)\"" } ?? "")}\n".utf8)
+    }
+
+    /// Whether the record is of the filesystem `fsid` (a record without one is taken as it).
+    public func isOf(fsid other: String?) -> Bool {
+        guard let fsid, let other else { return true }
+        return fsid.lowercased() == other.lowercased()
     }
 
     public func write(host: Host) throws {

@@ -193,7 +193,7 @@ public struct Reclaimer: Sendable {
     public func record(_ result: ReclaimResult, before: CapacityFigures) throws {
         try LastReclaimRecord(finished: WallClock.seconds(), outcome: result.outcome, chunksRelocated: result.chunksRelocated,
                               unallocatedBefore: before.unallocated, unallocatedAfter: (result.after ?? before).unallocated,
-                              bytesRelocated: result.bytesRelocated).write(host: host)
+                              bytesRelocated: result.bytesRelocated, fsid: before.uuid).write(host: host)
     }
 
     /// The rounds, until healthy or out of budget or rounds.

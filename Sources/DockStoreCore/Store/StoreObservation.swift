@@ -77,6 +77,9 @@ public struct StoreObservation: Sendable, Equatable {
     /// capacity re-reads). Set by the command that knows it: check from fstab or the settings
     /// (`ConfiguredImage`), status for an image request.
     public var configuredImage: StoreFact<String?> = .read(nil)
+    /// Why dockerd, as docker.service starts it, would not take the store as its data root
+    /// (`DataRootCondition`); nil when it would. Read by check only.
+    public var dockerdDataRootElsewhere: StoreFact<String?> = .read(nil)
 
     public init(imagePath: String?, mountpoint: String, mounts: StoreFact<[MountEntry]>, mountedType: StoreFact<String?>,
                 btrfs: StoreFact<Btrfs?>,

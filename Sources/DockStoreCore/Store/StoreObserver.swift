@@ -67,6 +67,7 @@ public struct StoreObserver: Sendable {
             try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try FileContents.read(HostPaths.fstab, on: host),
                                      settings: settings)
         }
+        store.dockerdDataRootElsewhere = .reading { try DataRootCondition.elsewhere(host: host, mountpoint: mountpoint) }
         return store
     }
 

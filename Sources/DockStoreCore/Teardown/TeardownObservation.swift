@@ -65,7 +65,7 @@ public struct TeardownObservation: Sendable, Equatable {
     public var unheldFstabUUID: String? = nil
     /// The mountpoint of the store Docker's configuration in this root serves, when that is
     /// another store than this teardown's (`Teardowner.otherConfiguredStore`): what dockstore's
-    /// drop-in names in `RequiresMountsFor=`, or without a drop-in the settings' mountpoint.
+    /// drop-in names (`DockerDropIn.mountpoint(in:)`), or without a drop-in the settings' mountpoint.
     /// Teardown then takes down only the store at its mountpoint and keeps the drop-in, the
     /// storage flags, daemon.json's record, the folder and format records and the boot unit,
     /// which are that other store's (`TeardownPlanner.configurationNote`). nil: they are this

@@ -1,5 +1,5 @@
 /// Whose Docker's configuration is. Provision points Docker at one store: its drop-in names
-/// that store's mountpoint (`RequiresMountsFor=`). A teardown given another mountpoint (a
+/// that store's mountpoint (`DockerDropIn.mountpoint(in:)`). A teardown given another mountpoint (a
 /// backup mounted by hand, a store of an earlier mountpoint) takes down that store only; the
 /// drop-in, the storage flags and the boot unit stay with the store they serve.
 extension Teardowner {
@@ -12,7 +12,7 @@ extension Teardowner {
         if let dropIn {
             guard let named = DockerDropIn.mountpoint(in: dropIn) else { return nil }
             do { configured = try HostPath(named, what: "the mountpoint the drop-in names") } catch let error as DockStoreError {
-                throw DockStoreError.refused("\(host.real(HostPaths.dockerDropIn)) names \(named) in RequiresMountsFor=, which is not a mountpoint dockstore sets up (\(error.message)), so teardown cannot tell which store Docker's configuration serves; nothing was changed: look at it")
+                throw DockStoreError.refused("\(host.real(HostPaths.dockerDropIn)) names \(named) as Docker's store, which is not a mountpoint dockstore sets up (\(error.message)), so teardown cannot tell which store Docker's configuration serves; nothing was changed: look at it")
             }
         } else {
             configured = try settings.value().mountpoint ?? HostPaths.defaultMountpoint

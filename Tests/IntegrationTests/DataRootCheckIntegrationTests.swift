@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// Outside attack 14, Y-MON-1: dockerd's data root set elsewhere (daemon.json's "data-root",
+/// a --data-root in DOCKER_OPTS) left check OK with the store's figures while Docker wrote to
+/// the root filesystem; status already said so. check now warns, in every format, and cannot
+/// say OK when it cannot read what dockerd is told.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct DataRootCheckIntegrationTests {
+    @Test func checkWarnsWhileDockerdsDataRootIsAnotherFolder() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            #expect(try root.dockstore(["check"]).status == 0)
+            let daemonJSON = root.path + "/etc/docker/daemon.json"
+            try root.sh("mkdir -p '\(root.path)/etc/docker'")
+            try root.write(daemonJSON, "{\"data-root\": \"/srv/docker\"}\n")
+
+            let said = "dockerd's data root '/srv/docker' (set by \"data-root\" in \(daemonJSON)) is not the store's mountpoint /var/lib/docker: Docker would not use this store"
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 1, "\(check.stdout)")
+            #expect(check.stdout.hasPrefix("DOCKSTORE WARNING - \(said)"), "\(check.stdout)")
+            #expect(check.stdout.contains("what Docker writes goes elsewhere, where check does not look"), "\(check.stdout)")
+            let json = try root.dockstore(["check", "--format", "json"])
+            #expect(json.status == 1 && json.stdout.contains("\"data_root_elsewhere\""), "\(json.stdout)")
+            let prom = try root.dockstore(["check", "--format", "prometheus"])
+            #expect(prom.stdout.contains("dockstore_status{mountpoint=\"\(root.mountpoint)\",reason=\"data_root_elsewhere\"} 1"), "\(prom.stdout)")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains(said), "status agrees: \(status.stdout)")
+
+            // The same through DOCKER_OPTS, without the config file.
+            try root.sh("rm '\(daemonJSON)'")
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs --data-root=/srv/docker\"\n")
+            let opts = try root.dockstore(["check"])
+            #expect(opts.status == 1 && opts.stdout.hasPrefix("DOCKSTORE WARNING - dockerd's data root '/srv/docker' (set by a data root flag"), "\(opts.stdout)")
+
+            // The mountpoint spelled as dockerd cleans it is the store.
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs --data-root=/var/lib//docker/\"\n")
+            let same = try root.dockstore(["check"])
+            #expect(same.status == 0, "\(same.stdout)")
+
+            // A config file that does not parse: check cannot tell, so it does not say OK.
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
+            try root.write(daemonJSON, "{\"data-root\": \n")
+            let broken = try root.dockstore(["check"])
+            #expect(broken.status == 3, "\(broken.stdout)")
+            #expect(broken.stdout.hasPrefix("DOCKSTORE UNKNOWN - cannot tell whether dockerd's data root is the store (DOCKER_OPTS in \(root.sysconfig), dockerd's config file): \(daemonJSON) is not valid JSON"), "\(broken.stdout)")
+            try root.sh("rm '\(daemonJSON)'")
+            #expect(try root.dockstore(["check"]).status == 0)
+        }
+    }
+}
