@@ -36,9 +36,11 @@ public enum RecordedStore {
                             warning: "the settings name \(named), which does not hold Docker's storage (it holds \(content.summary)); the store dockstore recorded in fstab (UUID=\(uuid)) is on \(holder), so that is what is used; \(advice)",
                             commandLineRefusal: !ours ? nil : .refused("--device \(named) \(holds), not Docker's storage: the store dockstore recorded in \(line) (UUID=\(uuid)) is on \(holder) now (kernel names change at boot); run dockstore provision --device \(holder) (or name the volume by its vol-… id); nothing was changed"))
         }
-        // Not attached (yet): wait for the recorded store, never format what took the name.
+        // Not attached (yet): wait for the recorded store, never format what took the name. Typed
+        // on the command line, a blank name is refused here; one holding data is judged by the
+        // device planner (what it holds, --force).
         return Redirect(spec: .filesystemUUID(uuid),
                         warning: "the settings name \(named), which holds \(content.summary), not Docker's storage; the store dockstore recorded in fstab (UUID=\(uuid)) is not attached: waiting for it, and \(named) is left alone; \(advice)",
-                        commandLineRefusal: !ours ? nil : .refused("--device \(named) \(holds), not Docker's storage: the store dockstore recorded in \(line) (UUID=\(uuid)) is not attached; attach the volume that holds it and run dockstore provision --device with its name (or its vol-… id); remove that line only to give up that store and the data on it; nothing was changed"))
+                        commandLineRefusal: !ours || content != .blank ? nil : .refused("--device \(named) \(holds), not Docker's storage: the store dockstore recorded in \(line) (UUID=\(uuid)) is not attached; attach the volume that holds it and run dockstore provision --device with its name (or its vol-… id); remove that line only to give up that store and the data on it; nothing was changed"))
     }
 }
