@@ -54,6 +54,14 @@ import Testing
         #expect(try LastReclaimRecord.parse(text, path: "/r") == record)
         #expect(record.isOf(fsid: "324A0B54-1111-4222-8333-444455556666"))
         #expect(!record.isOf(fsid: "d47f87f3-cc47-4b91-b2db-5c85bf58c60f"))
+        // A record naming no filesystem UUID is unreadable, never another store's (which would hide a failure).
+        for bad in ["", "not-a-uuid", " 324a0b54-1111-4222-8333-444455556666", "324a0b54-1111-4222-8333-44445555666g"] {
+            var odd = record
+            odd.fsid = bad
+            #expect(throws: DockStoreError.self, "\(bad.debugDescription)") {
+                try LastReclaimRecord.parse(String(decoding: try odd.encoded(), as: UTF8.self), path: "/r")
+            }
+        }
         var older = record
         older.fsid = nil
         #expect(older.isOf(fsid: "d47f87f3-cc47-4b91-b2db-5c85bf58c60f"), "a record from before the fsid was kept is taken as the store's")

@@ -46,6 +46,17 @@ struct DataRootCheckIntegrationTests {
             #expect(broken.stdout.hasPrefix("DOCKSTORE UNKNOWN - cannot tell whether dockerd's data root is the store (DOCKER_OPTS in \(root.sysconfig), dockerd's config file): \(daemonJSON) is not valid JSON"), "\(broken.stdout)")
             try root.sh("rm '\(daemonJSON)'")
             #expect(try root.dockstore(["check"]).status == 0)
+
+            // Outside attack 15, C08: files reached through a link (absolute links resolve inside
+            // --root) are read as dockerd and systemd read them; check edits nothing.
+            try root.write(root.path + "/etc/docker/real.json", "{\"log-level\": \"warn\"}\n")
+            try root.write(root.path + "/etc/sysconfig/docker.real", "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
+            try root.sh("ln -s /etc/docker/real.json '\(daemonJSON)' && rm '\(root.sysconfig)' && ln -s docker.real '\(root.sysconfig)'")
+            let linked = try root.dockstore(["check"])
+            #expect(linked.status == 0 && linked.stdout.hasPrefix("DOCKSTORE OK - "), "\(linked.stdout)")
+            try root.write(root.path + "/etc/docker/real.json", "{\"data-root\": \"/srv/docker\"}\n")
+            let linkedElsewhere = try root.dockstore(["check"])
+            #expect(linkedElsewhere.status == 1 && linkedElsewhere.stdout.contains("data root '/srv/docker'"), "\(linkedElsewhere.stdout)")
         }
     }
 }

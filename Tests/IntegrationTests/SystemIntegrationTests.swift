@@ -76,6 +76,29 @@ struct SystemIntegrationTests {
         #expect(try evaluate(mountpoint: "/proc", marker: "/proc/self") != 0, "skipped after teardown's marker")
     }
 
+    /// Outside attack 15, C22: the cron example ran check every minute after teardown (UNKNOWN,
+    /// "nothing is mounted"), though the README says the marker stops the minutely check. Its
+    /// command, run by sh with the paths put inside a test root: no check while the marker is
+    /// there, the textfile written when it is not.
+    @Test func theCronExampleSkipsTheCheckAfterTeardown() throws {
+        try withTestRoot { root in
+            let cron = try String(contentsOfFile: repository + "/scripts/dockstore-check.cron", encoding: .utf8)
+            let line = try #require(cron.split(separator: "\n").first { $0.hasPrefix("* * * * * root ") })
+            let textfiles = root.path + "/textfiles"
+            try root.sh("mkdir -p '\(textfiles)'")
+            let command = String(line.dropFirst("* * * * * root ".count))
+                .replacingOccurrences(of: "/etc/dockstore.disabled", with: root.path + "/etc/dockstore.disabled")
+                .replacingOccurrences(of: "/usr/local/sbin/dockstore check", with: "\(TestRoot.binary) check --root \(root.path)")
+                .replacingOccurrences(of: "/var/lib/prometheus/node-exporter", with: "/textfiles") // inside --root
+            try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n")
+            #expect(try Self.runTool("/bin/sh", ["-c", command]) == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: textfiles).isEmpty, "check ran after teardown")
+            try root.sh("rm '\(root.path)/etc/dockstore.disabled'")
+            _ = try Self.runTool("/bin/sh", ["-c", command])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: textfiles) == ["dockstore.prom"])
+        }
+    }
+
     static func runTool(_ tool: String, _ arguments: [String]) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)

@@ -8,9 +8,10 @@ public enum DataRootCondition {
     /// would; a file that cannot be read or parsed throws.
     public static func elsewhere(host: Host, mountpoint: HostPath) throws -> String? {
         let sysconfigPath = host.real(HostPaths.sysconfigDocker)
-        let sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
+        // Read as systemd and dockerd read them: through a link (check edits nothing).
+        let sysconfig = try FileContents.readFollowing(HostPaths.sysconfigDocker, on: host)
         let place = try DockerdConfigPlace.of(sysconfig: sysconfig, sysconfigPath: sysconfigPath)
-        let daemonJSON = try FileContents.read(place.path, on: host)
+        let daemonJSON = try FileContents.readFollowing(place.path, on: host)
         if let daemonJSON { _ = try DaemonJSON(path: host.real(place.path), bytes: daemonJSON) }
         return try DockerdConfigPlace.otherDataRoot(sysconfig: sysconfig, sysconfigPath: sysconfigPath, daemonJSON: daemonJSON,
                                                     configPath: host.real(place.path), mountpoint: mountpoint)

@@ -62,6 +62,11 @@ public struct LastReclaimRecord: Codable, Sendable, Equatable {
             throw DockStoreError.failed("\(path) is not a reclaim record (finished, outcome one of healthy, budget-spent, io-budget-spent, nothing-to-do, failed, chunksRelocated, unallocatedBefore, unallocatedAfter): \(error)")
         }
         guard record.finished >= 0 else { throw DockStoreError.failed("\(path) has no valid finished time") }
+        // A record whose filesystem cannot be told is not taken for another store's, which
+        // would hide a failed run: it is unreadable.
+        if let fsid = record.fsid, !FilesystemUUID.isValid(fsid) {
+            throw DockStoreError.failed("\(path) names no filesystem UUID in fsid ('\(ShownBytes.text(Array(fsid.utf8)))')")
+        }
         return record
     }
 }

@@ -24,6 +24,13 @@ public enum FileContents {
         try read(opened: try host.openInRoot(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK), path: host.real(path), limit: limit)
     }
 
+    /// Like `read(_:on:limit:)`, but a symlink at the last component is followed, inside the
+    /// root like every other link: for files dockstore only reads to judge what their reader
+    /// (dockerd, systemd) takes from them, which follow links too; never for a file it edits.
+    public static func readFollowing(_ path: HostPath, on host: Host, limit: Int = 16 << 20) throws -> [UInt8]? {
+        try read(opened: try host.openInRoot(path, O_RDONLY | O_NONBLOCK), path: host.realFollowing(path), limit: limit)
+    }
+
     public static func readString(_ path: HostPath, on host: Host) throws -> String? {
         try read(path, on: host).map { String(decoding: $0, as: UTF8.self) }
     }
