@@ -25,13 +25,21 @@ extension ProvisionPlanner {
     /// with the config file, which sets none), and teardown takes that word away again.
     static func dataRootToAdd(_ observed: ProvisionObservation, _ host: Host, mountpoint: HostPath) throws -> String? {
         let sysconfigPath = host.real(HostPaths.sysconfigDocker), configPath = host.real(observed.daemonJSONPlace.path)
+        // Outside attack 15, Y7: dockerd 20.10 builds a path of its data root as a Go format
+        // string, so a `%` in it garbles the folder its image store goes to, on the root disk,
+        // however the data root is given.
+        if mountpoint.string.contains("%") {
+            throw DockStoreError.refused("the mountpoint \(mountpoint) holds a %, which dockerd 20.10 cannot take as its data root (it reads the path as a format string and writes its image store into a garbled folder beside it, on the root filesystem): choose a mountpoint without %; nothing was changed")
+        }
         if try DockerdConfigPlace.dataRoot(sysconfig: observed.sysconfig, sysconfigPath: sysconfigPath, daemonJSON: observed.daemonJSON,
                                            configPath: configPath) == nil {
             guard mountpoint != HostPaths.defaultMountpoint else { return nil }
-            // docker.service expands $DOCKER_OPTS unquoted: blanks split the word, glob and
-            // quote characters change it, so only a plain path can be given there.
+            // docker.service expands $DOCKER_OPTS unquoted and bash sources the file: blanks split
+            // the word, `$`, quotes, backslashes and glob characters change it, so only a path of
+            // letters (any script), digits and `/._-+@:,=` can be given there.
             let plain = mountpoint.string.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "/._-+@:,%".unicodeScalars.contains($0)
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "/._-+@:,=".unicodeScalars.contains($0)
+                    || ($0.value > 0x7F && ($0.properties.isAlphabetic || $0.properties.numericType == .decimal))
             }
             guard plain else {
                 throw DockStoreError.refused("the mountpoint \(mountpoint) is not dockerd's default data root \(DockerdArguments.defaultDataRoot), and nothing sets one; provision would add --data-root=\(mountpoint) to DOCKER_OPTS in \(sysconfigPath), but docker.service splits and expands $DOCKER_OPTS unquoted, which would change that path: set \"data-root\" in \(configPath) to it yourself, or choose a mountpoint of plain characters; nothing was changed")
