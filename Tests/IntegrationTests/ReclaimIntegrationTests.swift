@@ -56,7 +56,10 @@ struct ReclaimIntegrationTests {
             #expect(record["outcome"] as? String == "healthy")
             #expect((record["chunksRelocated"] as? Int ?? 0) > 0)
             #expect((record["unallocatedAfter"] as? Int ?? 0) > (record["unallocatedBefore"] as? Int ?? 0))
-            #expect(Set(record.keys) == ["finished", "outcome", "chunksRelocated", "unallocatedBefore", "unallocatedAfter", "bytesRelocated"])
+            #expect(Set(record.keys) == ["finished", "outcome", "chunksRelocated", "unallocatedBefore", "unallocatedAfter", "bytesRelocated", "fsid"])
+            // The filesystem the run was on (outside attack 14, Y-MON-2): check takes another's as no run.
+            let uuid = try root.sh("blkid -s UUID -o value '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(record["fsid"] as? String == uuid, "\(record)")
             #expect(root.writesSucceed(), "writes succeed again")
             let again = try root.dockstore(["reclaim", "--json"])
             #expect(again.status == 0)
