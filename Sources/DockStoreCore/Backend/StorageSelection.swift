@@ -58,12 +58,13 @@ public struct StorageSelection: Sendable, Equatable {
             if alreadyThere {
                 flagDriver = nil
                 flagOptions = []
-            } else if onlyFittingOptions, wantedOptions.isEmpty {
-                flagOptions = []
             } else if onlyFittingOptions {
-                // Options in both files: dockerd refuses that, so the file's move into DOCKER_OPTS.
-                flagOptions = wantedOptions + daemon.storageOptions.filter { !wantedOptions.contains($0) }
-                result.daemonJSON = Edit(bytes: try daemon.removingStorageKeys(), change: "move \(daemon.storageMembersShown.joined(separator: " and ")) into DOCKER_OPTS, which sets storage options too (dockerd refuses storage options given in both); the other keys stay")
+                // They stay in the file, unless DOCKER_OPTS sets options too, which dockerd refuses:
+                // then the file's move into DOCKER_OPTS.
+                if !wantedOptions.isEmpty {
+                    flagOptions = wantedOptions + daemon.storageOptions.filter { !wantedOptions.contains($0) }
+                    result.daemonJSON = Edit(bytes: try daemon.removingStorageKeys(), change: "move \(daemon.storageMembersShown.joined(separator: " and ")) into DOCKER_OPTS, which sets storage options too (dockerd refuses storage options given in both); the other keys stay")
+                }
             } else {
                 let removed = daemon.storageMembersShown.joined(separator: " and ")
                 var why: [String] = []
