@@ -28,11 +28,12 @@ struct PrometheusRulesIntegrationTests {
         let (checkStatus, checkOutput) = try promtool(["check", "rules", "dockstore.rules.yml"])
         #expect(checkStatus == 0, "\(checkOutput)")
         #expect(checkOutput.contains("SUCCESS: 14 rules found"), "\(checkOutput)")
-        let (testStatus, testOutput) = try promtool(["test", "rules", "dockstore.rules.test.yml"])
+        let files = ["dockstore.rules.test.yml", "dockstore.rules.days.test.yml"]
+        let (testStatus, testOutput) = try promtool(["test", "rules"] + files)
         #expect(testStatus == 0, "\(testOutput)")
-        #expect(testOutput.contains("SUCCESS"), "\(testOutput)")
+        #expect(testOutput.components(separatedBy: "SUCCESS").count == files.count + 1, "each file's tests pass: \(testOutput)")
         let rules = try String(contentsOfFile: Self.folder + "/dockstore.rules.yml", encoding: .utf8)
-        let tests = try String(contentsOfFile: Self.folder + "/dockstore.rules.test.yml", encoding: .utf8)
+        let tests = try files.map { try String(contentsOfFile: Self.folder + "/" + $0, encoding: .utf8) }.joined(separator: "\n")
         for line in rules.split(separator: "\n") where line.contains("- alert: ") {
             let name = line.split(separator: " ").last.map(String.init) ?? ""
             #expect(tests.contains("alertname: \(name)"), "\(name) has a unit test")
