@@ -44,6 +44,27 @@ import Testing
         }
     }
 
+    /// The fifteenth attack's C18: a key given twice and a count below 0 are unreadable, each
+    /// with its own reason; JSON that does not parse says where.
+    @Test(arguments: [
+        (#"{"finished": 1, "outcome": "healthy", "outcome": "failed", "chunksRelocated": 0, "unallocatedBefore": 0, "unallocatedAfter": 0}"#,
+         "/r gives outcome twice, and readers differ on which counts (the first or the last); dockstore reclaim writes it anew"),
+        (#"{"finished": 1, "outcome": "healthy", "chunksRelocated": -3, "unallocatedBefore": 0, "unallocatedAfter": 0}"#,
+         "/r gives chunksRelocated -3, below 0, which no run records; dockstore reclaim writes it anew"),
+        (#"{"finished": 1, "outcome": "healthy",}"#, "/r is not valid JSON (at byte "),
+        ("[1]", "/r holds no JSON object; dockstore reclaim writes it anew"),
+    ])
+    func anOddRecordSaysWhatIsOdd(_ text: String, _ message: String) {
+        do {
+            _ = try LastReclaimRecord.parse(text, path: "/r")
+            Issue.record("\(text) was read")
+        } catch let error as DockStoreError {
+            #expect(error.message.hasPrefix(message) && !error.message.contains("DecodingError"), "\(error.message)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
     /// Outside attack 14, Y-MON-2: the record names the filesystem it was made on; a record of
     /// another one (the store torn down and made anew) is no run of this store.
     @Test func theReclaimRecordIsTheStoresByItsFilesystemUUID() throws {

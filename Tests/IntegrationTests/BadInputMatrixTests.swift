@@ -86,6 +86,8 @@ struct BadInputMatrixTests {
         (["provision", "--size", "256M"], "chattr +i $R/var/lib", 2, "var/lib is immutable (chattr +i), so"),
         (["provision", "--size", "256M"], "touch $R/etc/fstab && chattr +a $R/etc/fstab", 2, "fstab is append-only (chattr +a), so"),
         (["backend", "vfs"], fullEtc, 2, "free, less than"),
+        // The fifteenth attack's C20: the dry run refuses what the run refuses.
+        (["backend", "vfs", "--dry-run"], "rmdir $R/etc/sysconfig", 2, "etc/sysconfig does not exist; is this a SUSE system"),
     ]
 
     /// /etc on its own small tmpfs holding what the root's /etc held; `extra` runs before it is sealed.

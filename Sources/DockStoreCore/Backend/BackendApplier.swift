@@ -5,15 +5,21 @@ public struct BackendApplier: Sendable {
 
     public init(host: Host) { self.host = host }
 
-    /// Every precondition (the sysconfig folder exists, room on writable filesystems) is
-    /// checked before the first file changes: a refusal leaves every file as it was.
-    public func apply(_ plan: BackendPlan, sweeping sweep: DebrisSweep?, progress: (BackendStep) -> Void) throws {
+    /// The plan's own precondition: the sysconfig folder exists where it writes the file.
+    /// `backend --dry-run` checks it too, so that a dry run refuses what the run would.
+    public func checkPreconditions(_ plan: BackendPlan) throws {
         if plan.steps.contains(where: { if case .writeSysconfig = $0 { true } else { false } }) {
             let folder = HostPaths.sysconfigDocker.parent
             guard try FileStatus.following(host.realFollowing(folder))?.kind == .directory else {
                 throw DockStoreError.refused("the folder \(host.real(folder)) does not exist; is this a SUSE system (or the right --root)? Nothing was changed")
             }
         }
+    }
+
+    /// Every precondition (the sysconfig folder exists, room on writable filesystems) is
+    /// checked before the first file changes: a refusal leaves every file as it was.
+    public func apply(_ plan: BackendPlan, sweeping sweep: DebrisSweep?, progress: (BackendStep) -> Void) throws {
+        try checkPreconditions(plan)
         try StepEngine.apply(plan.steps, in: host, sweeping: sweep, progress: progress) { step in
             switch step {
             // `old` is the file as the plan read it: the write refuses one changed since (`FileBasis`).

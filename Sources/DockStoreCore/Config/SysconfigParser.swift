@@ -184,8 +184,10 @@ struct SysconfigParser {
         return (out, expands)
     }
 
+    /// bash and systemd both read such lines as one value; dockstore edits a value only where
+    /// it stands on one line, so it asks for the lines joined rather than guess the layout back.
     private func continued(_ startLine: Int) -> DockStoreError {
-        notPlain(startLine, "a backslash at the end of a line continues the value onto the next line")
+        DockStoreError.refused("\(path) line \(startLine) continues its value onto the next line (a backslash ends the line): bash and systemd read the lines as one value, dockstore reads and edits a value only on one line; join them into one NAME=\"value\" line and re-run")
     }
 
     private func unterminated(_ quote: String, _ startLine: Int) -> DockStoreError {

@@ -101,8 +101,27 @@ public enum StoreCopies {
     }
 
     /// Detach the older copy, or give it new UUIDs so it becomes a filesystem of its own.
+    ///
+    /// The older copies are those below the group's highest generation. When two or more carry
+    /// the highest, nothing on the disks tells the store from its copy (a `cp` of an unmounted
+    /// volume keeps its generation): then no device is named, because following the advice on
+    /// the wrong one would re-UUID the store and let the next boot's `UUID=` mount the copy.
     public static func advice(_ groups: [[StoreCopy]]) -> String {
-        let older = groups.compactMap { group in group.min(by: { $0.generation < $1.generation })?.path }
+        let tied = groups.filter { group in
+            let top = group.map(\.generation).max() ?? 0
+            return group.filter { $0.generation == top }.count > 1
+        }
+        guard tied.isEmpty else {
+            let equal = tied.map { group in
+                let top = group.map(\.generation).max() ?? 0
+                return "\(group.filter { $0.generation == top }.map(\.path).joinedText(" and ")) carry the same generation \(top)"
+            }
+            return "detach the copy that is not the store, or give it new UUIDs while it is not mounted (btrfstune -u THE-COPY, or btrfstune -m THE-COPY); \(equal.joinedText("; ")), so nothing on them tells the store from its copy: tell them apart by the volume they are (its EBS volume id: lsblk -o NAME,SERIAL) before you change either"
+        }
+        let older = groups.flatMap { group in
+            let top = group.map(\.generation).max() ?? 0
+            return group.filter { $0.generation < top }.map(\.path)
+        }
         let name = older.count == 1 ? older[0] : "THE-COPY"
         return "detach the copy that is not the store (the lower generation is the older: \(older.joinedText(", "))), or give it new UUIDs while it is not mounted (btrfstune -u \(name), or btrfstune -m \(name))"
     }

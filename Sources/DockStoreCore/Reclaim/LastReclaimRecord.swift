@@ -55,6 +55,7 @@ public struct LastReclaimRecord: Codable, Sendable, Equatable {
 
     /// The record as `check` reads it, or why it does not say what a record must.
     public static func parse(_ text: String, path: String) throws -> LastReclaimRecord {
+        try checkShape(text, path: path)
         let record: LastReclaimRecord
         do {
             record = try JSONDecoder().decode(LastReclaimRecord.self, from: Data(text.utf8))
@@ -68,5 +69,29 @@ public struct LastReclaimRecord: Codable, Sendable, Equatable {
             throw DockStoreError.failed("\(path) names no filesystem UUID in fsid ('\(ShownBytes.text(Array(fsid.utf8)))')")
         }
         return record
+    }
+
+    /// What the decoder would say unclearly or not at all (the fifteenth attack's C18): JSON
+    /// that does not parse, a key given twice (Foundation's decoder takes the first, jq and
+    /// Go the last: two readers would see two different runs), a count below 0 (valid JSON the
+    /// decoder reports as "not valid JSON").
+    static func checkShape(_ text: String, path: String) throws {
+        let rewrite = "dockstore reclaim writes it anew"
+        let value: GoJSON.Value
+        do {
+            value = try GoJSON.parse(Array(text.utf8))
+        } catch let invalid as GoJSON.Invalid {
+            throw DockStoreError.failed("\(path) is not valid JSON (at byte \(invalid.offset): \(invalid.reason)); \(rewrite)")
+        }
+        guard case .object(let object) = value else { throw DockStoreError.failed("\(path) holds no JSON object; \(rewrite)") }
+        var seen: Set<String> = []
+        for member in object.members where !seen.insert(member.key).inserted {
+            throw DockStoreError.failed("\(path) gives \(member.key) twice, and readers differ on which counts (the first or the last); \(rewrite)")
+        }
+        for member in object.members where ["finished", "chunksRelocated", "unallocatedBefore", "unallocatedAfter", "bytesRelocated"].contains(member.key) {
+            if case .number(let number) = member.value, number.hasPrefix("-") {
+                throw DockStoreError.failed("\(path) gives \(member.key) \(number), below 0, which no run records; \(rewrite)")
+            }
+        }
     }
 }

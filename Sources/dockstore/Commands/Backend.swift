@@ -76,6 +76,7 @@ extension Dockstore {
                 nothingToDo: "dockerd already starts with the \(request.driver.name) driver\(request.options.isEmpty ? "" : " and these options"); nothing to do.",
                 title: [], dryRunFooter: "(dry run, nothing changed)",
                 text: { show($0, done: false) }, done: { show($0, done: true) })
+            try BackendApplier(host: host).checkPreconditions(plan)
             guard try StepCommand.run(plan.steps, dryRun: change.dryRun, show: steps, sweep: sweep, apply: {
                 try BackendApplier(host: host).apply(plan, sweeping: sweep, progress: $0)
             }) else { return }
