@@ -17,7 +17,7 @@ struct MigrationReplaceFailureIntegrationTests {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "4G"]).status == 0)
             try root.sh("for i in $(seq 0 24); do dd if=/dev/urandom of='\(root.mountpoint)'/f$i bs=1M count=100 status=none; done; sync")
-            let sums = try root.sh("cd '\(root.mountpoint)' && sha256sum f*")
+            let sums = try root.sh("cd '\(root.mountpoint)' && b2sum f*")
             let file = root.path + "/ebs8.img"
             try root.sh("truncate -s 8G '\(file)'")
             let disk = try root.sh("losetup -f --show '\(file)'").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -34,7 +34,7 @@ struct MigrationReplaceFailureIntegrationTests {
             let abort = try root.dockstore(["migrate-ebs", disk, "--abort", "--yes"])
             #expect(abort.status == 0, "\(abort.stdout) \(abort.stderr)")
             #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil, "the journal is closed")
-            #expect(try root.sh("cd '\(root.mountpoint)' && sha256sum f*") == sums, "DATA: the files are untouched")
+            #expect(try root.sh("cd '\(root.mountpoint)' && b2sum f*") == sums, "DATA: the files are untouched")
             let after = try root.dockstore(["migrate-ebs", disk, "--dry-run"])
             #expect(after.status == 0 && !after.stderr.contains("holds data"), "the volume stays usable after --abort: \(after.stdout) \(after.stderr)")
             try root.sh("mkdir -p '\(root.path)/srv'")
@@ -54,7 +54,7 @@ struct MigrationReplaceFailureIntegrationTests {
             let moved = try root.dockstore(["migrate-ebs", disk, "--yes"])
             #expect(moved.status == 0 && moved.stdout.contains("Method: device add + remove") && !moved.stdout.contains("[forget-canceled]"),
                     "the re-run finishes the remedy: \(moved.stdout) \(moved.stderr)")
-            #expect(try root.sh("cd '\(root.mountpoint)' && sha256sum f*") == sums, "DATA: the files moved unchanged")
+            #expect(try root.sh("cd '\(root.mountpoint)' && b2sum f*") == sums, "DATA: the files moved unchanged")
             #expect(root.status(root.image) == nil, "the image is gone")
             #expect(try root.dockstore(["check"]).status == 0, "check is OK on the volume")
             // The volume holds the store now: no later provision may format it.
@@ -64,7 +64,7 @@ struct MigrationReplaceFailureIntegrationTests {
                 #expect(format.status == 2 && !format.stdout.contains("wipe every signature") && !format.stdout.contains("format"),
                         "provision --device \(arguments) refuses the volume that holds the store: \(format.stdout) \(format.stderr)")
             }
-            #expect(try root.sh("cd '\(root.mountpoint)' && sha256sum f*") == sums, "DATA: the store is untouched after the refusals")
+            #expect(try root.sh("cd '\(root.mountpoint)' && b2sum f*") == sums, "DATA: the store is untouched after the refusals")
             root.forgetBtrfs([disk])
         }
     }

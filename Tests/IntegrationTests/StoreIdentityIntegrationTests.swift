@@ -26,7 +26,7 @@ struct StoreIdentityIntegrationTests {
     }
 
     func sums(_ root: TestRoot) throws -> String {
-        try root.sh("cd \(root.mountpoint) && sha256sum base/layer snap*/own")
+        try root.sh("cd \(root.mountpoint) && b2sum base/layer snap*/own")
     }
 
     func backingFile(_ root: TestRoot, _ loop: String) throws -> String {
