@@ -65,6 +65,28 @@ import Testing
         }
     }
 
+    /// The fifteenth attack's C18, its third point: a record dated ahead of the clock (a reclaim
+    /// or scrub run while the clock was wrong) keeps the overdue alerts from firing until that
+    /// date: a WARNING names it; within an hour ahead (NTP stepping the clock) it is no finding.
+    @Test func aRecordAheadOfTheClockIsAWarning() {
+        let now: Int64 = 1_796_200_000
+        func reasons(reclaimAt: Int64?, scrubAt: Double?) -> [CapacityReason] {
+            var f = CapacityTests.figures()
+            let reclaim = reclaimAt.map { LastReclaimRecord(finished: $0, outcome: .healthy, chunksRelocated: 1, unallocatedBefore: 0, unallocatedAfter: 1 << 30) }
+            let scrub = scrubAt.map { LastScrub(started: $0, ended: $0 + 10, state: "finished", bytesScrubbed: 1, errors: 0, corrected: 0, uncorrectable: 0) }
+            f.maintenance = MaintenanceRecord(lastReclaim: reclaim, lastScrub: scrub, readAt: now)
+            return MaintenanceRules.evaluate(f).filter { $0.figure == "maintenance_record_future" }
+        }
+        let ahead = reasons(reclaimAt: now + 3650 * 86_400, scrubAt: nil)
+        #expect(ahead.count == 1 && ahead.first?.state == .warning, "\(ahead)")
+        #expect(ahead.first?.message.hasPrefix("the last dockstore reclaim of /var/lib/docker finished 2036-") == true, "\(ahead)")
+        #expect(ahead.first?.message.contains("3650d ahead of this clock (2026-") == true, "\(ahead)")
+        #expect(ahead.first?.message.contains("check the clock (timedatectl)") == true, "\(ahead)")
+        let scrub = reasons(reclaimAt: nil, scrubAt: Double(now + 2 * 86_400))
+        #expect(scrub.count == 1 && scrub.first?.message.contains("btrfs scrub start /var/lib/docker") == true, "\(scrub)")
+        #expect(reasons(reclaimAt: now + 3000, scrubAt: Double(now - 86_400)).isEmpty, "within the hour: no finding")
+    }
+
     /// Outside attack 14, Y-MON-2: the record names the filesystem it was made on; a record of
     /// another one (the store torn down and made anew) is no run of this store.
     @Test func theReclaimRecordIsTheStoresByItsFilesystemUUID() throws {

@@ -1,9 +1,14 @@
 /// The verdicts on what the unattended maintenance recorded: a scrub that found errors
 /// (CRITICAL when some could not be corrected, WARNING when all were), a failed reclaim
-/// (WARNING), room an open reclaim journal lent the store (OK while a run may still hold it,
-/// WARNING once the journal is older than a run takes), and a record that exists but cannot
-/// be read (UNKNOWN).
+/// (WARNING), a record dated more than an hour after the clock that reads it (WARNING: the
+/// shipped overdue alerts cannot fire until that time), room an open reclaim journal lent the
+/// store (OK while a run may still hold it, WARNING once the journal is older than a run takes),
+/// and a record that exists but cannot be read (UNKNOWN).
 enum MaintenanceRules {
+    /// How far a record may lie ahead of the clock before it is named: a clock set by NTP a
+    /// little after the run is no finding.
+    static let futureSlack: Int64 = 3600
+
     static func evaluate(_ f: CapacityFigures) -> [CapacityReason] {
         guard let m = f.maintenance else { return [] }
         let mp = f.mountpoint
@@ -21,6 +26,15 @@ enum MaintenanceRules {
         if let reclaim = m.lastReclaim, reclaim.outcome == .failed {
             reasons.append(CapacityReason(state: .warning, figure: "reclaim_failed",
                 message: "the last dockstore reclaim (\(UTCTime.format(Double(reclaim.finished)))) failed: journalctl -u dockstore-reclaim.service says why; \(Remedy.reclaim(f)) --dry-run shows what it would do"))
+        }
+        if m.readAt > 0 {
+            let ahead = [m.lastReclaim.map { ("dockstore reclaim", "finished", $0.finished, Remedy.reclaim(f)) },
+                         m.lastScrub.map { ("btrfs scrub", "started", Int64($0.started), "btrfs scrub start \(mp.shellWord)") }]
+                .compactMap { $0 }.filter { $0.2 > m.readAt + futureSlack }
+            for (run, event, time, remedy) in ahead {
+                reasons.append(CapacityReason(state: .warning, figure: "maintenance_record_future",
+                    message: "the last \(run) of \(mp) \(event) \(UTCTime.format(Double(time))) by its record, \(LentRoom.duration(time - m.readAt)) ahead of this clock (\(UTCTime.format(Double(m.readAt)))): a clock was wrong, then or now, and the overdue alert cannot fire before that time; check the clock (timedatectl), then run \(remedy) to record a run at the right time"))
+            }
         }
         if let lent = f.lentRoom {
             reasons.append(CapacityReason(state: lent.stale ? .warning : .ok, figure: "reclaim_room_lent",
