@@ -241,6 +241,9 @@ C16() {
   ln -s /etc/passwd "$lr"; "$D" check --root "$r" >/dev/null 2>&1; [ $? = 3 ] || bad+="[symlink] "; rm -f "$lr"
   rec failed "\"fsid\":\"$fs\""; "$D" teardown --root "$r" --delete-image >/dev/null 2>&1; "$D" provision --root "$r" --size 200M >/dev/null 2>&1
   o3=$(ck3 "$r"); allstate "$o3" 0 || bad+="[teardown + new store, old failed record: $o3] "
+  # The cases below judge records of the store now there (the new one). Added after the attack: without it the
+  # future record of C18 named the torn-down store's fsid, which check rightly takes as another store's run.
+  fs=$(blkid -o value -s UUID "$r/var/lib/docker-storage.btrfs")
   [ -z "$bad" ] && res C16 PASS - "reclaim record: failed -> WARNING reclaim_failed (own, upper-case, absent fsid); another fsid or a torn-down store's record -> no run (NaN); FIFO/symlink -> UNKNOWN" || res C16 FAIL "wrong result" "$bad"
   # hand-edited fsid that is no UUID
   bad=""; local v
