@@ -149,14 +149,13 @@ final class ExhaustedImages: @unchecked Sendable {
     func path(_ key: String) throws -> String {
         lock.lock()
         defer { lock.unlock() }
-        if folder == nil {
-            let parent = ProcessInfo.processInfo.environment["DOCKSTORE_TEST_TMPDIR"] ?? "/tmp"
-            let made = "\(parent)/dockstore-exhausted.\(getpid())"
-            try FileManager.default.createDirectory(atPath: made, withIntermediateDirectories: true)
-            folder = made
-            atexit { ExhaustedImages.shared.removeFolder() }
-        }
-        return "\(folder ?? "")/\(key).img"
+        if let folder { return "\(folder)/\(key).img" }
+        let parent = ProcessInfo.processInfo.environment["DOCKSTORE_TEST_TMPDIR"] ?? "/tmp"
+        let made = "\(parent)/dockstore-exhausted.\(getpid())"
+        try FileManager.default.createDirectory(atPath: made, withIntermediateDirectories: true)
+        folder = made
+        atexit { ExhaustedImages.shared.removeFolder() }
+        return "\(made)/\(key).img"
     }
 
     func removeFolder() {

@@ -107,21 +107,16 @@ public enum StoreCopies {
     /// volume keeps its generation): then no device is named, because following the advice on
     /// the wrong one would re-UUID the store and let the next boot's `UUID=` mount the copy.
     public static func advice(_ groups: [[StoreCopy]]) -> String {
-        let tied = groups.filter { group in
+        let newest = groups.map { group in
             let top = group.map(\.generation).max() ?? 0
-            return group.filter { $0.generation == top }.count > 1
+            return (top: top, copies: group.filter { $0.generation == top }, older: group.filter { $0.generation < top })
         }
+        let tied = newest.filter { $0.copies.count > 1 }
         guard tied.isEmpty else {
-            let equal = tied.map { group in
-                let top = group.map(\.generation).max() ?? 0
-                return "\(group.filter { $0.generation == top }.map(\.path).joinedText(" and ")) carry the same generation \(top)"
-            }
+            let equal = tied.map { "\($0.copies.map(\.path).joinedText(" and ")) carry the same generation \($0.top)" }
             return "detach the copy that is not the store, or give it new UUIDs while it is not mounted (btrfstune -u THE-COPY, or btrfstune -m THE-COPY); \(equal.joinedText("; ")), so nothing on them tells the store from its copy: tell them apart by the volume they are (its EBS volume id: lsblk -o NAME,SERIAL) before you change either"
         }
-        let older = groups.flatMap { group in
-            let top = group.map(\.generation).max() ?? 0
-            return group.filter { $0.generation < top }.map(\.path)
-        }
+        let older = newest.flatMap { $0.older.map(\.path) }
         let name = older.count == 1 ? older[0] : "THE-COPY"
         return "detach the copy that is not the store (the lower generation is the older: \(older.joinedText(", "))), or give it new UUIDs while it is not mounted (btrfstune -u \(name), or btrfstune -m \(name))"
     }

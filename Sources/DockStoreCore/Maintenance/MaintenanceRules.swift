@@ -28,10 +28,9 @@ enum MaintenanceRules {
                 message: "the last dockstore reclaim (\(UTCTime.format(Double(reclaim.finished)))) failed: journalctl -u dockstore-reclaim.service says why; \(Remedy.reclaim(f)) --dry-run shows what it would do"))
         }
         if m.readAt > 0 {
-            let ahead = [m.lastReclaim.map { ("dockstore reclaim", "finished", $0.finished, Remedy.reclaim(f)) },
-                         m.lastScrub.map { ("btrfs scrub", "started", Int64($0.started), "btrfs scrub start \(mp.shellWord)") }]
-                .compactMap { $0 }.filter { $0.2 > m.readAt + futureSlack }
-            for (run, event, time, remedy) in ahead {
+            let records = [m.lastReclaim.map { (run: "dockstore reclaim", event: "finished", time: $0.finished, remedy: Remedy.reclaim(f)) },
+                           m.lastScrub.map { (run: "btrfs scrub", event: "started", time: Int64($0.started), remedy: "btrfs scrub start \(mp.shellWord)") }]
+            for (run, event, time, remedy) in records.compactMap({ $0 }) where time > m.readAt + futureSlack {
                 reasons.append(CapacityReason(state: .warning, figure: "maintenance_record_future",
                     message: "the last \(run) of \(mp) \(event) \(UTCTime.format(Double(time))) by its record, \(LentRoom.duration(time - m.readAt)) ahead of this clock (\(UTCTime.format(Double(m.readAt)))): a clock was wrong, then or now, and the overdue alert cannot fire before that time; check the clock (timedatectl), then run \(remedy) to record a run at the right time"))
             }
