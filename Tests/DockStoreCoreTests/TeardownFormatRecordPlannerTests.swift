@@ -8,8 +8,8 @@ import Testing
     static let record = FormatRecord(identity: DeviceIdentity(loopFileDevice: 64, loopFileInode: 9, loopOffset: 0, loopSizeLimit: 0),
                                      size: 512 << 20, filesystem: "btrfs", label: "docker",
                                      uuid: "6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e", device: "/dev/loop5")
-    static let found = FormatRecordLeftover(record: record, file: FileIdentity(device: 64, inode: 21))
-    static let forget = TeardownStep.forgetFormatRecord(record, file: FileIdentity(device: 64, inode: 21))
+    static let found = FormatRecordLeftover(record: record, file: FileIdentity(device: 64, inode: 21), currentNames: ["/dev/loop5"])
+    static let forget = TeardownStep.forgetFormatRecord(record, file: FileIdentity(device: 64, inode: 21), currentNames: ["/dev/loop5"])
     static let dockstoreFolder = HostPath.known("/var/lib/dockstore")
 
     /// What a provision --device killed inside mkfs leaves: no fstab line, no drop-in, nothing
@@ -71,5 +71,19 @@ import Testing
     @Test func describeNamesTheRecordAndTheDevice() {
         #expect(Self.forget.describe(Self.host) == "remove /var/lib/dockstore/format-record.json (the record of a format of /dev/loop5 a killed provision began: btrfs UUID 6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e); /dev/loop5 stays as it is")
         #expect(Self.forget.id == "forget-format-record")
+    }
+
+    /// Attack 15, C13: the device named as it is found now, by its recorded identity; a name
+    /// the record gave before a reboot is shown as the recorded one.
+    @Test(arguments: [
+        (["/dev/loop5"], "the record of a format of /dev/loop5 a killed provision began: btrfs UUID 6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e); /dev/loop5 stays as it is"),
+        (["/dev/loop9"], "the record of a format of /dev/loop9 (recorded as /dev/loop5: a reboot renamed it) a killed provision began: btrfs UUID 6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e); /dev/loop9 stays as it is"),
+        ([], "the record of a format of /dev/loop5 as recorded (a loop device over the file with device 64, inode 9, offset 0; not attached now) a killed provision began: btrfs UUID 6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e); that device stays as it is"),
+        (["/dev/loop2", "/dev/loop3"], "the record of a format of /dev/loop2, /dev/loop3 (each is a loop device over the file with device 64, inode 9, offset 0, recorded as /dev/loop5) a killed provision began"),
+    ] as [([String], String)])
+    func describeNamesTheDeviceAsItIsNow(_ names: [String], _ fragment: String) {
+        let step = TeardownStep.forgetFormatRecord(Self.record, file: FileIdentity(device: 64, inode: 21), currentNames: names)
+        #expect(step.describe(Self.host).contains(fragment), "\(step.describe(Self.host))")
+        #expect(Self.record.deviceArgument(names) == (names.count == 1 ? names[0] : "/dev/loop5"))
     }
 }

@@ -49,6 +49,9 @@ struct DeviceInspector {
         for member in names {
             if let uuid = try BtrfsSysfs.filesystem(withMember: member) { observed.btrfsMemberOf = uuid }
         }
+        if observed.btrfsMemberOf != nil, observed.mountedAt.isEmpty {
+            observed.mountedInOtherNamespaces = try ForeignMounts.find(device: nil, blockDevices: family)
+        }
         if asksKernel, observed.mountedAt.isEmpty, observed.btrfsMemberOf == nil, !observed.swap, observed.holders.isEmpty {
             observed.heldByAnotherProgram = try BlockDevice.isInUse(device.path)
         }

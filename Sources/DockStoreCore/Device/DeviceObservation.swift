@@ -16,6 +16,10 @@ public struct DeviceObservation: Sendable, Equatable {
     public var content: BlockContent
     /// The UUID of a mounted btrfs this device is a member of (whatever the mount table shows).
     public var btrfsMemberOf: String?
+    /// Where that btrfs is mounted in other mount namespaces (`ForeignMounts`), read when this
+    /// namespace shows the device mounted nowhere: a copy of the mount the store's unmount here
+    /// left behind (attack 15, C15).
+    public var mountedInOtherNamespaces: [ForeignMount] = []
     /// The kernel refused an exclusive open (O_EXCL: EBUSY) while nothing else seen (a mount,
     /// a btrfs, swap, a holder) explains it: another program holds the device (asked only by
     /// the commands that would write to it, `DeviceInspector.asksKernel`).

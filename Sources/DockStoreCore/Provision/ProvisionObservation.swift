@@ -94,6 +94,8 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var systemdRunning: Bool
     /// For `--device`: what was seen of it.
     public var device: DeviceObservation?
+    /// Without --device: the record of a `provision --device` killed before it finished.
+    public var interruptedDeviceFormat: InterruptedDeviceFormat? = nil
 
     /// No defaults: every fact is what the observer read (tests build theirs with a helper
     /// of their own).

@@ -149,6 +149,9 @@ public struct ProvisionObserver: Sendable {
         observation.unmountedFstabFolder = try UnmountedFstabFolder.find(fstab: observation.fstab, mounts: mounts,
                                                                          image: request.device == nil ? request.image : nil,
                                                                          mountpoint: request.mountpoint, host: host)
+        if request.device == nil {
+            observation.interruptedDeviceFormat = try InterruptedDeviceFormat.observe(host: host, resolver: resolver)
+        }
         if request.device == nil, imageFolderExists {
             observation.imageFolderFilesystem = try FilesystemType.of(host.realFollowing(request.image.parent), checkDType: false).name
         }

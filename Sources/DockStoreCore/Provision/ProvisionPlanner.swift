@@ -31,6 +31,9 @@ public enum ProvisionPlanner {
             store = try DevicePlanner.plan(device, deviceRequest, observed, request, host, mounted: mounted)
         } else {
             store = try imageSteps(observed, request, host, mounted: mounted, warnings: &warnings)
+            if let interrupted = observed.interruptedDeviceFormat, store.steps.contains(where: { if case .format = $0 { true } else { false } }) {
+                throw interrupted.refusal(image: host.real(request.image), host: host)
+            }
         }
         var steps = store.steps
         // One store per root: a store dockstore set up mounted elsewhere in it refuses, after

@@ -24,6 +24,10 @@ struct MountInfoLine {
         text.split(separator: "\n").compactMap(MountInfoLine.init)
     }
 
+    /// The mount's ID, unique across mount namespaces.
+    var mountID: Substring { fields[0] }
+    /// The ID of the mount this one is mounted on.
+    var parentID: Substring { fields[1] }
     /// `MAJ:MIN` as written.
     var deviceNumbers: Substring { fields[2] }
     var root: String { MountInfoOptions.unescape(fields[3]) }
@@ -32,4 +36,10 @@ struct MountInfoLine {
     var fstype: String { MountInfoOptions.unescape(fields[dash + 1]) }
     var source: String { MountInfoOptions.unescape(fields[dash + 2]) }
     var superblockOptions: Substring { fields[dash + 3] }
+    /// The optional tags between the mount options and the `-` (`shared:N`, `master:N`,
+    /// `propagate_from:N`, `unbindable`).
+    var tags: ArraySlice<Substring> { fields[6..<dash] }
+    /// N of `shared:N`: the peer group whose mounts and unmounts propagate to this one's peers
+    /// and slaves; nil for a private or slave-only mount.
+    var peerGroup: Substring? { tags.first { $0.hasPrefix("shared:") }?.dropFirst("shared:".count) }
 }

@@ -11,10 +11,14 @@ public struct FormatRecordLeftover: Sendable, Equatable {
     public var record: FormatRecord
     /// The record's file as teardown looked at it: only this file is removed.
     public var file: FileIdentity
+    /// The devices with the recorded identity now (`DeviceIdentity.currentDevices`): a reboot
+    /// may have given the recorded name to another device (attack 15, C13).
+    public var currentNames: [String]
 
-    public init(record: FormatRecord, file: FileIdentity) {
+    public init(record: FormatRecord, file: FileIdentity, currentNames: [String] = []) {
         self.record = record
         self.file = file
+        self.currentNames = currentNames
     }
 
     /// The record and its file; nil when there is none.
@@ -28,7 +32,10 @@ public struct FormatRecordLeftover: Sendable, Equatable {
             throw DockStoreError.refused("\(shown) changed while teardown read it; nothing was changed: re-run teardown")
         }
         do {
-            return FormatRecordLeftover(record: try FormatRecord.decode(bytes, shownAs: shown), file: FileIdentity(after))
+            let record = try FormatRecord.decode(bytes, shownAs: shown)
+            return FormatRecordLeftover(record: record, file: FileIdentity(after), currentNames: try record.identity.currentDevices())
+        } catch let error as DockStoreError where error.kind != .refused {
+            throw error
         } catch {
             // Teardown's own words: provision's say what a re-run of provision then does.
             throw DockStoreError.refused("\(shown) is not a format record dockstore can read, so teardown cannot tell what it is; nothing was changed: look at it, and move it away if nothing needs it, then re-run teardown")
@@ -55,8 +62,10 @@ extension TeardownPlanner {
     /// When the store is the image (mounted, or its file there: an image provision ran after
     /// the killed one), the message says so, and does not advise `provision --device`, which
     /// the image's store refuses (attack 8 F9).
-    static func halfMadeFormatRefusal(_ o: TeardownObservation, _ record: FormatRecord, _ request: TeardownRequest, _ host: Host) -> DockStoreError {
-        let half = "\(record.device) holds only the start of a format a killed provision began (\(host.real(FormatRecord.path))), which is not proven to be the store: nothing was changed"
+    static func halfMadeFormatRefusal(_ o: TeardownObservation, _ found: FormatRecordLeftover, _ request: TeardownRequest, _ host: Host) -> DockStoreError {
+        let record = found.record
+        let device = record.deviceArgument(found.currentNames)
+        let half = "\(record.whereNow(found.currentNames)) holds only the start of a format a killed provision began (\(host.real(FormatRecord.path))), which is not proven to be the store: nothing was changed"
         let store: String?
         if let mounted = o.mounted {
             store = "the store mounted at \(host.real(request.mountpoint)) is the image \(host.real(request.image)) (\(mounted.source)), which has no device to wipe"
@@ -66,8 +75,8 @@ extension TeardownPlanner {
             store = nil
         }
         guard let store else {
-            return .refused("--wipe-device: nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device, so there is no store to wipe; \(half): run dockstore provision --device \(record.device) to finish it, or teardown without --wipe-device and wipefs -a \(record.device) yourself if that is what you want")
+            return .refused("--wipe-device: nothing is mounted at \(host.real(request.mountpoint)) and fstab names no device, so there is no store to wipe; \(half): run dockstore provision --device \(device) to finish it, or teardown without --wipe-device and wipefs -a \(device) yourself if that is what you want")
         }
-        return .refused("--wipe-device: \(store); \(half): run teardown without --wipe-device (it takes down the image's store and removes the record), then wipefs -a \(record.device) yourself if that is what you want")
+        return .refused("--wipe-device: \(store); \(half): run teardown without --wipe-device (it takes down the image's store and removes the record), then wipefs -a \(device) yourself if that is what you want")
     }
 }

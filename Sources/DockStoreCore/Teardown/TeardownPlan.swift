@@ -48,7 +48,7 @@ public enum TeardownStep: AppliedStep, Equatable {
     /// Removes the format record a `provision --device` killed inside mkfs left
     /// (`FormatRecordLeftover`) while it is still `file`, the one the plan read; before the
     /// folders, so that /var/lib/dockstore, which holds it, can go. The device stays as it is.
-    case forgetFormatRecord(FormatRecord, file: FileIdentity)
+    case forgetFormatRecord(FormatRecord, file: FileIdentity, currentNames: [String] = [])
     /// Removes check's caches of this store (`CheckCacheLeftover`), each while it is still the
     /// file the plan read; before the folders, so that /var/lib/dockstore, which holds them, can go.
     case forgetCheckCaches([CheckCacheLeftover])
@@ -158,8 +158,9 @@ public enum TeardownStep: AppliedStep, Equatable {
                 + (givenBack ? "" : "; \(host.real(HostPaths.daemonJSON)) changed since provision edited it, so it stays as it is now")
         case .deleteImage(let path, _): return "delete \(path)"
         case .deleteLeftover(let leftover, _): return "delete \(host.real(leftover.path)) (\(leftover.which.what)\(leftover.allocatedText))"
-        case .forgetFormatRecord(let record, _):
-            return "remove \(host.real(FormatRecord.path)) (the record of a format of \(record.device) a killed provision began: \(record.filesystem) UUID \(record.uuid)); \(record.device) stays as it is"
+        case .forgetFormatRecord(let record, _, let names):
+            let device = names.count == 1 ? names[0] : record.device
+            return "remove \(host.real(FormatRecord.path)) (the record of a format of \(record.whereNow(names)) a killed provision began: \(record.filesystem) UUID \(record.uuid)); \(names.isEmpty ? "that device" : device) stays as it is"
         case .forgetCheckCaches(let caches):
             return "remove " + caches.map { "\(host.real($0.which.path)) (check's \($0.which.rawValue) of this store)" }.joined(separator: ", ")
         case .wipeDevice(let path, _): return "wipe every signature on \(path) (like wipefs -a); its data stays on disk but is no longer recognised"
@@ -255,7 +256,7 @@ public enum TeardownPlanner {
             steps.append(.deleteImage(path: host.real(request.image), file: file))
         }
         steps += try leftoverSteps(o, request, host)
-        if let found = o.formatRecord { steps.append(.forgetFormatRecord(found.record, file: found.file)) }
+        if let found = o.formatRecord { steps.append(.forgetFormatRecord(found.record, file: found.file, currentNames: found.currentNames)) }
         if !o.checkCaches.isEmpty { steps.append(.forgetCheckCaches(o.checkCaches)) }
         // The drop-in's record (older trees) counts only while the drop-in is dockstore's.
         let dropInFolders: [HostPath]

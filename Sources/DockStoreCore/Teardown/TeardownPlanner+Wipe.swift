@@ -29,7 +29,7 @@ extension TeardownPlanner {
     static func noDeviceRefusal(_ o: TeardownObservation, _ request: TeardownRequest, _ host: Host) -> DockStoreError? {
         let fstab = FstabFile(bytes: o.fstab ?? [])
         let lines = fstab.entries(mountingAt: request.mountpoint).map(\.entry)
-        if let found = o.formatRecord, o.unheldFstabUUID == nil { return halfMadeFormatRefusal(o, found.record, request, host) }
+        if let found = o.formatRecord, o.unheldFstabUUID == nil { return halfMadeFormatRefusal(o, found, request, host) }
         // A UUID no device holds is a finished wipe only after a teardown got as far as its boot
         // switch (written before the wipe): without it the volume is detached or not attached
         // yet, and a run that removed the line would leave its data for good (attack 13 X3).

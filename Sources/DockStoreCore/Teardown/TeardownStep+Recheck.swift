@@ -26,7 +26,7 @@ extension TeardownStep {
             }
         case .deleteLeftover(let leftover, let file):
             try Self.recheckLeftover(host, leftover, file)
-        case .forgetFormatRecord(_, let file):
+        case .forgetFormatRecord(_, let file, _):
             try Self.recheckFormatRecord(host, file)
         case .forgetCheckCaches(let caches):
             try Self.recheckCheckCaches(host, caches)
@@ -70,6 +70,7 @@ extension TeardownStep {
         guard identity.matches(found, tableDevice: { mounts.mount(at: shown)?.device }) else {
             throw DockStoreError.refused("refusing to unmount \(shown): \(found.foundDescription) is mounted there now, not \(identity), which this run planned to unmount (it was mounted there since); nothing was unmounted: look with findmnt \(shown.shellWord) and re-run")
         }
+        try Teardowner.refuseForeignMounts(device: mounts.mount(at: shown)?.device, mountpoint: shown, changed: true)
     }
 
     /// `path` still holds the filesystem `uuid` the plan proved to be the store, or nothing.

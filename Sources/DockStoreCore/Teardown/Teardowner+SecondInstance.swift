@@ -20,14 +20,14 @@ extension Teardowner {
             if o.mounted == nil, let target = mounts.first(where: { $0.source == loop })?.target {
                 return DockStoreError.refused("refusing: \(image) is mounted at \(target) through \(loop), not at \(mountpoint), where nothing is mounted: teardown takes the store down at its own mountpoint; nothing was changed: give it with --mountpoint \(StoreElsewhere.hostPath(target, root: root))")
             }
-            return refusal("\(loop) (a second loop device over \(image))", loop: loop, mounts: mounts, mountpoint: mountpoint)
+            return try refusal("\(loop) (a second loop device over \(image))", loop: loop, mounts: mounts, mountpoint: mountpoint)
         }
         let own = Set(o.imageLoops)
         let under = o.imageLoops + (o.device.map { [$0] } ?? [])
         for stacked in try LoopDevice.stacked(over: under, excluding: own, sysfs: sysfs) {
             let what = "\(stacked.loop) (\(stacked.relation(to: "\(stacked.over), the store's \(own.contains(stacked.over) ? "image's loop device" : stacked.over == o.device ? "device" : "bytes")")))"
             if stacked.mounted {
-                return refusal(what, loop: stacked.loop, mounts: mounts, mountpoint: mountpoint)
+                return try refusal(what, loop: stacked.loop, mounts: mounts, mountpoint: mountpoint)
             }
             if request.deleteImage, !o.imageLoops.isEmpty {
                 return DockStoreError.refused("refusing to delete \(image): \(what) holds it bound, so it cannot be detached; nothing was changed: losetup -d \(stacked.loop), then re-run")
@@ -36,12 +36,14 @@ extension Teardowner {
         return nil
     }
 
-    static func refusal(_ what: String, loop: String, mounts: [MountEntry], mountpoint: String) -> DockStoreError {
+    static func refusal(_ what: String, loop: String, mounts: [MountEntry], mountpoint: String) throws -> DockStoreError {
         let targets = mounts.filter { $0.source == loop }.map(\.target)
-        let place = targets.isEmpty
-            ? "mounted where this mount namespace does not show (find it: grep \(loop) /proc/*/mountinfo)"
-            : "mounted at \(targets.joined(separator: ", "))"
-        let unmount = targets.isEmpty ? "unmount it there" : targets.map { "umount \($0.shellWord)" }.joined(separator: ", ")
+        let foreign = targets.isEmpty ? try ForeignMounts.find(device: nil, blockDevices: Set([try FileStatus.following(loop)?.rdev].compactMap { $0 })) : []
+        let place = !targets.isEmpty ? "mounted at \(targets.joined(separator: ", "))"
+            : foreign.isEmpty ? "mounted where this mount namespace does not show (find it: grep \(loop) /proc/*/mountinfo)"
+            : "mounted in another mount namespace (\(foreign.map(\.described).joined(separator: "; ")))"
+        let unmount = !targets.isEmpty ? targets.map { "umount \($0.shellWord)" }.joined(separator: ", ")
+            : foreign.isEmpty ? "unmount it there" : foreign.map(\.remedy).joined(separator: ", ")
         return DockStoreError.refused("refusing: \(what) is \(place): a second btrfs instance of the store at \(mountpoint), which teardown would leave mounted; nothing was changed: stop what writes there, \(unmount), losetup -d \(loop), then re-run")
     }
 }

@@ -83,6 +83,9 @@ public struct Teardowner: Sendable {
         if let refusal = try Self.secondInstanceRefusal(o, request: request, image: host.real(request.image), mountpoint: target, mounts: mounts, root: host.root) {
             throw refusal
         }
+        if let mounted = o.mounted, o.dockerdPID == nil {
+            try Self.refuseForeignMounts(device: mounted.device, mountpoint: target, changed: false)
+        }
         o.checkCaches = try CheckCacheLeftover.observe(host: host, dataRoot: target, uuid: o.storeUUID ?? o.unheldFstabUUID)
         return o
     }
@@ -144,7 +147,10 @@ public struct Teardowner: Sendable {
         case .stopDocker(let pid, let viaSystemd):
             try DockerDaemon.stop(pid: pid, viaSystemd: viaSystemd, host: host)
         case .unmount(_, let identity):
+            let shown = host.real(request.mountpoint)
+            let device = try MountTable.read().mount(at: shown)?.device
             try host.unmount(at: request.mountpoint, expected: identity)
+            if let device { try Self.checkUnmountedEverywhere(device: device, mountpoint: shown) }
         case .detachLoops(let loops):
             for loop in loops {
                 guard try LoopDevice.status(loop) != nil else { continue }
@@ -179,7 +185,7 @@ public struct Teardowner: Sendable {
             try host.removeFile(request.image, ifStill: file.device, file.inode, what: "the store's image")
         case .deleteLeftover(let leftover, let file):
             try host.removeFile(leftover.path, ifStill: file.device, file.inode, what: leftover.which.what)
-        case .forgetFormatRecord(_, let file):
+        case .forgetFormatRecord(_, let file, _):
             try host.removeFile(FormatRecord.path, ifStill: file.device, file.inode, what: "the format record teardown read")
         case .forgetCheckCaches(let caches):
             for cache in caches {
