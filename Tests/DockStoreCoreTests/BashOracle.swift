@@ -21,5 +21,19 @@ enum BashOracle {
             .dropLast().map(String.init)
     }
 
+    /// The value bash gives `name` after sourcing `bytes`.
+    static func value(of name: String, in bytes: [UInt8]) throws -> String {
+        let folder = NSTemporaryDirectory() + "dockstore-oracle-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/sysconfig"
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let (status, data) = try OracleProcess.run(
+            "/bin/bash", ["--noprofile", "--norc", "-c", "set -e; . \"$1\" >/dev/null; printf '%s' \"${!2}\"", "bash", file, name],
+            environment: ["PATH": "/nonexistent"], in: folder)
+        guard status == 0 else { throw OracleError(status: status) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     struct OracleError: Error { var status: Int32 }
 }

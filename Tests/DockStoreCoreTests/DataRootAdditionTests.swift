@@ -107,19 +107,3 @@ import Testing
         }
     }
 }
-
-/// provision with a mountpoint or image the settings file does not name warns that the boot
-/// unit's plain provision would not find the store (B21's last note).
-struct BootSettingsWarningTests {
-    static let host: DockStoreCore.Host = { (try? DockStoreCore.Host(root: "/")) ?? { fatalError("no /") }() }()
-
-    @Test func warnsWhenTheSettingsFileDoesNotNameTheMountpoint() throws {
-        let request = try ProvisionRequest(mountpoint: try HostPath("/srv/d", what: "mountpoint"))
-        let warning = try #require(ProvisionPlanner.bootSettingsWarning(request, settings: nil, host: Self.host))
-        #expect(warning.contains("without DOCKSTORE_MOUNTPOINT=/srv/d there") && warning.contains("add that line to /etc/sysconfig/dockstore"), "\(warning)")
-        var settings = ProvisionSettings()
-        settings.mountpoint = request.mountpoint
-        #expect(ProvisionPlanner.bootSettingsWarning(request, settings: settings, host: Self.host) == nil)
-        #expect(ProvisionPlanner.bootSettingsWarning(try ProvisionRequest(), settings: nil, host: Self.host) == nil)
-    }
-}

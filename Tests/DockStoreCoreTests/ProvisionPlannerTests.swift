@@ -100,7 +100,7 @@ import Testing
             $0.mountpoint = .mounted(MountEntry(source: "/dev/xvdf", target: "/var/lib/docker", fstype: "ext4", options: "", device: 2), ofImage: false)
             $0.imageMountedAt = []
         }, .refused, "/dev/xvdf (ext4) mounted on it"),
-        ("image mounted elsewhere", with { $0.mountpoint = .emptyFolder; $0.imageMountedAt = ["/mnt"] }, .refused, "already mounted at /mnt"),
+        ("image mounted elsewhere", with { $0.mountpoint = .emptyFolder; $0.imageMountedAt = ["/mnt"] }, .refused, "is mounted at /mnt, not at /var/lib/docker"),
         ("two loop devices over the image", with {
             $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.imageLoops = ["/dev/loop1", "/dev/loop2"]
         }, .refused, "2 loop devices are bound to"),

@@ -65,7 +65,9 @@ import Testing
         let points = TeardownStep.failpoints
         // check's caches (forget-check-caches) go between them, also before the folders.
         #expect(points.firstIndex(of: "forget-format-record").map { points[$0 + 1] } == "forget-check-caches", "\(points)")
-        #expect(points.firstIndex(of: "forget-check-caches").map { points[$0 + 1] } == ProvisionFolderRecord.retireFailpoint, "\(points)")
+        // Then what provision wrote to /etc/sysconfig/dockstore (boot-settings), then the folders.
+        #expect(points.firstIndex(of: "forget-check-caches").map { points[$0 + 1] } == "boot-settings", "\(points)")
+        #expect(points.firstIndex(of: "boot-settings").map { points[$0 + 1] } == ProvisionFolderRecord.retireFailpoint, "\(points)")
     }
 
     @Test func describeNamesTheRecordAndTheDevice() {

@@ -49,6 +49,7 @@ struct WriteDebrisCoverageTests {
         "DockStoreCore/Teardown/Teardowner.swift": [
             "HostPaths.bootDisabled": .file(HostPaths.bootDisabled), "HostPaths.fstab": .file(HostPaths.fstab),
             "HostPaths.sysconfigDocker": .file(HostPaths.sysconfigDocker), "HostPaths.daemonJSON": .file(HostPaths.daemonJSON),
+            "ProvisionSettings.path": .file(ProvisionSettings.path),
         ],
     ]
 
@@ -56,7 +57,7 @@ struct WriteDebrisCoverageTests {
     static let forwardedTargets: [String: HostPath] = [
         "ProvisionFolderRecord.path": ProvisionFolderRecord.path, "HostPaths.fstab": HostPaths.fstab,
         "HostPaths.dockerDropIn": HostPaths.dockerDropIn, "HostPaths.daemonJSON": HostPaths.daemonJSON,
-        "HostPaths.sysconfigDocker": HostPaths.sysconfigDocker,
+        "HostPaths.sysconfigDocker": HostPaths.sysconfigDocker, "ProvisionSettings.path": ProvisionSettings.path,
     ]
 
     static func swiftFiles() throws -> [String: String] {

@@ -13,15 +13,17 @@ enum FailpointCoverage {
             "stop-docker": "needs a running dockerd under the root; the matrix tears down a store no dockerd uses (refusesWhileDockerdRunsUnlessAskedToStopIt stops one, without a failpoint)",
             "wipe-device": "the matrix tears down an image store; wiping needs a device store (TeardownWipeCrashIntegrationTests kills teardown --wipe-device of one at every failpoint)",
             "daemon-reload": systemdOnly,
+            "boot-settings": bootSettings,
         ],
-        "provision": ["daemon-reload": systemdOnly],
+        "provision": ["daemon-reload": systemdOnly, "boot-settings": bootSettings],
         "reclaim": [
             "balance-running": "a kill while a round runs is its own test (ReclaimIntegrationTests.aKillMidBalanceIsFinishedByTheNextRun), which checks the kill landed inside the balance ioctl (the kernel logged that balance canceled) and the next run finishes",
         ],
-        "provision --device": ["daemon-reload": systemdOnly],
+        "provision --device": ["daemon-reload": systemdOnly, "boot-settings": bootSettings],
         "migrate-ebs replace": ["forget-canceled": forgetCanceled],
         "migrate-ebs add-remove": ["forget-canceled": forgetCanceled],
     ]
+    static let bootSettings = "planned only for a --mountpoint or --image /etc/sysconfig/dockstore does not name; the matrices use the defaults (BootSettingsIntegrationTests kills provision and teardown there and re-runs both)"
     static let forgetCanceled = "planned only while a canceled replace target is recorded for the store; the matrix's stores have none (MigrationReplaceFailureIntegrationTests kills a move there and re-runs it)"
 
     /// The scenarios whose crash matrix runs `reachable(scenario)`.

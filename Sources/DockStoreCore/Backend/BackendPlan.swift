@@ -47,9 +47,9 @@ public enum BackendPlanner {
         if let fs = observed.filesystem {
             if let reason = request.driver.fits(fs) {
                 guard request.force else {
-                    throw DockStoreError.refused("refusing: \(target) is on \(fs.name); \(reason); choose a driver that fits, or --force to write it anyway")
+                    throw DockStoreError.refused("refusing: \(target) is on \(fs.name)\(observed.notMountedNote); \(reason); choose a driver that fits, or --force to write it anyway")
                 }
-                warnings.append("\(target) is on \(fs.name): \(reason); written anyway (--force), dockerd will likely fail to start")
+                warnings.append("\(target) is on \(fs.name)\(observed.notMountedNote): \(reason); written anyway (--force), dockerd will likely fail to start")
             }
             if let reason = StorageQuota.problem(options: request.options.map(\.description), filesystem: fs,
                                                  projectQuota: observed.projectQuota, target: target) {

@@ -93,7 +93,7 @@ public struct BackendReport: Codable, Sendable, Equatable {
         if let name = report.driver {
             if let driver = StorageDriver(rawValue: name) {
                 if let fs = observed.filesystem, let reason = driver.fits(fs) {
-                    report.problems.append("\(host.realFollowing(mountpoint)) is on \(fs.name): \(reason)")
+                    report.problems.append("\(host.realFollowing(mountpoint)) is on \(fs.name)\(observed.notMountedNote): \(reason)")
                 }
                 for option in report.options {
                     if let problem = StorageOption.problem(option, for: driver) {

@@ -34,6 +34,9 @@ public struct BackendObservation: Sendable, Equatable {
     public var daemonJSONPlace: DockerdConfigPlace = .standard
     /// nil when the mountpoint does not exist.
     public var filesystem: FilesystemType?
+    /// Whether something is mounted at the mountpoint: its filesystem is otherwise the folder's
+    /// (the root disk's), not the store's (attack 15, C10).
+    public var mounted = true
     /// Whether the filesystem at the mountpoint enforces project quota (`StorageQuota`); read
     /// for xfs and ext4 only, nil elsewhere.
     public var projectQuota: Bool?
@@ -62,10 +65,19 @@ public struct BackendObservation: Sendable, Equatable {
                 fs = try FilesystemType.of(target, checkDType: true)
             }
             observed.filesystem = fs
+            observed.mounted = try MountTable.read().mount(at: target) != nil
             if ["xfs", "ext4"].contains(fs.name) { observed.projectQuota = try StorageQuota.enforced(at: target) }
         }
         let systemd = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
         observed.systemdRunning = host.isRunningSystem && systemd?.kind == .directory
         return observed
+    }
+}
+
+extension BackendObservation {
+    /// Said after "is on FS" when nothing is mounted at the mountpoint: the filesystem named is
+    /// the folder's, and the store is not there.
+    var notMountedNote: String {
+        mounted ? "" : " (nothing is mounted there: that is the folder's own filesystem, not Docker's storage, which is not mounted; dockstore provision mounts it)"
     }
 }

@@ -53,14 +53,17 @@ public struct DeviceResolver: Sendable {
     }
 
     /// Waits up to `timeout` seconds for the device node to appear (an attach is asynchronous).
-    public func waitFor(_ spec: DeviceSpec, timeout: Double, sleep: (Double) -> Void = { MonotonicClock.sleep($0) }) throws -> ResolvedDevice {
+    /// `waitHint`: how the command lets one wait longer, for the refusal (nil for one that
+    /// does not wait, status).
+    public func waitFor(_ spec: DeviceSpec, timeout: Double, waitHint: String? = "give --wait SECONDS",
+                        sleep: (Double) -> Void = { MonotonicClock.sleep($0) }) throws -> ResolvedDevice {
         var waited = 0.0
         while true {
             if let device = try resolve(spec), PathCalls.exists(device.path) { return device }
             if waited >= timeout {
                 let seconds = timeout == timeout.rounded() ? "\(Int(timeout))" : "\(timeout)"
                 let how = timeout > 0 ? "did not appear within \(seconds) s" : "does not exist"
-                throw DockStoreError.refused("device \(spec) \(how); check that the volume is attached to this instance (aws ec2 describe-volumes), or give --wait SECONDS")
+                throw DockStoreError.refused("device \(spec) \(how); check that the volume is attached to this instance (aws ec2 describe-volumes)" + (waitHint.map { ", or \($0)" } ?? ""))
             }
             // After 2 s: a device that comes at once, or a short --wait, says nothing more than its result.
             if waited < Self.noticeAfter, waited + min(0.25, timeout - waited) >= Self.noticeAfter {

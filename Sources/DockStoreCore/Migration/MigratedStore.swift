@@ -34,7 +34,7 @@ public enum MigratedStore {
               line.source.hasPrefix("UUID=") else { return nil }
         let uuid = String(line.source.dropFirst(5))
         guard let node = try BlockProbe.device(withUUID: uuid) else {
-            throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (as migrate-ebs leaves it) and there is no image, but no device holds that filesystem: attach the volume and run again, or remove that fstab line")
+            throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (a device store, as provision --device and migrate-ebs write it) and there is no image, but no device holds that filesystem now: attach the volume and run again; nothing was changed (removing that fstab line gives up that store and the data on it: the next provision makes a new, empty one)")
         }
         return try DeviceSpec(node)
     }

@@ -94,6 +94,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var systemdRunning: Bool
     /// For `--device`: what was seen of it.
     public var device: DeviceObservation?
+    /// /etc/sysconfig/dockstore as read (nil when there is none), and what it sets.
+    public var bootSettingsFile: [UInt8]? = nil
+    public var bootSettings: ProvisionSettings? = nil
     /// Without --device: the record of a `provision --device` killed before it finished.
     public var interruptedDeviceFormat: InterruptedDeviceFormat? = nil
 

@@ -5,6 +5,8 @@ public struct ProvisionObserver: Sendable {
     /// Whether the requested device is asked the kernel's in-use question (`DeviceInspector.asksKernel`):
     /// provision does, status does not.
     public var asksKernel = false
+    /// How the command lets one wait longer for the device (`DeviceResolver.waitFor`); status has no way.
+    public var waitHint: String? = "give --wait SECONDS"
 
     public init(host: Host, resolver: DeviceResolver = DeviceResolver(), asksKernel: Bool = false) {
         self.host = host
@@ -26,7 +28,7 @@ public struct ProvisionObserver: Sendable {
         let mounts = MountTable(entries: try store.mounts.value())
         let device = try request.device.map { deviceRequest in
             var seen = try DeviceInspector(sysfs: resolver.sysfs, host: host, asksKernel: asksKernel)
-                .observe(try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait), mounts: mounts)
+                .observe(try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait, waitHint: waitHint), mounts: mounts)
             if seen.kind == .blockDevice, seen.content == .unrecognizedData, !deviceRequest.force {
                 seen.canceledReplaceTarget = try CanceledReplaceTarget.recognizing(seen.device.path, volumeID: seen.device.volumeID?.description,
                                                                                    storeUUID: nil, host: host)
@@ -149,6 +151,8 @@ public struct ProvisionObserver: Sendable {
         observation.unmountedFstabFolder = try UnmountedFstabFolder.find(fstab: observation.fstab, mounts: mounts,
                                                                          image: request.device == nil ? request.image : nil,
                                                                          mountpoint: request.mountpoint, host: host)
+        observation.bootSettingsFile = try FileContents.read(ProvisionSettings.path, on: host)
+        observation.bootSettings = try store.settings.value()
         if request.device == nil {
             observation.interruptedDeviceFormat = try InterruptedDeviceFormat.observe(host: host, resolver: resolver)
         }

@@ -40,6 +40,7 @@ extension ProvisionStep {
         case .writeDropIn: return HostPaths.dockerDropIn.parent
         case .writeDaemonJSON: return DaemonJSONRecord.path.parent
         case .writeSysconfig: return HostPaths.sysconfigDocker.parent
+        case .writeBootSettings: return ProvisionSettings.path.parent
         default: return nil
         }
     }

@@ -124,6 +124,10 @@ public enum ProvisionPlanner {
                                   options: request.driverOptions.isEmpty ? nil : request.driverOptions.map(\.description),
                                   addDataRoot: addDataRoot, &warnings)
 
+        if let settings = try BootSettingsEdit.plan(current: observed.bootSettingsFile, settings: observed.bootSettings, request: request,
+                                                    path: host.real(ProvisionSettings.path)) {
+            steps.append(.writeBootSettings(bytes: settings.bytes, change: settings.change, basis: FileBasis(observed.bootSettingsFile)))
+        }
         if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }; return false }) {
             steps.append(.reloadSystemd)
         }
@@ -219,7 +223,9 @@ public enum ProvisionPlanner {
     static func checkImageMountable(_ observed: ProvisionObservation, _ request: ProvisionRequest, _ host: Host) throws {
         let imagePath = host.real(request.image)
         if let other = observed.imageMountedAt.first {
-            throw DockStoreError.refused("\(imagePath) is already mounted at \(other); unmount it there first (a btrfs image must be mounted once)")
+            // Most often the store itself at the mountpoint an earlier provision was given (attack 15, C24): never advise unmounting it.
+            let shown = StoreElsewhere.hostPath(other, root: host.root)
+            throw DockStoreError.refused("\(imagePath) is mounted at \(other), not at \(host.real(request.mountpoint)), and a btrfs image is mounted once; nothing was changed: if that is Docker's store, give --mountpoint \(shown.shellWord) (and set DOCKSTORE_MOUNTPOINT=\(shown.shellWord) in \(host.real(ProvisionSettings.path)), which the boot unit reads); if it is a stray second mount, unmount it there (umount \(other.shellWord)) and re-run")
         }
         if observed.imageLoops.count > 1 {
             throw DockStoreError.refused("\(observed.imageLoops.count) loop devices are bound to \(imagePath) (\(observed.imageLoops.joined(separator: ", "))) and none is mounted at \(host.real(request.mountpoint)); mounting through two would make two independent copies of one filesystem: detach all but one (losetup -d) and re-run")

@@ -28,6 +28,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
     case writeDropIn(text: String, change: String, basis: FileBasis)
     case writeDaemonJSON(bytes: [UInt8], change: String, basis: FileBasis)
     case writeSysconfig(bytes: [UInt8], change: String, basis: FileBasis)
+    /// /etc/sysconfig/dockstore names the mountpoint (image) given on the command line only (`BootSettingsEdit`).
+    case writeBootSettings(bytes: [UInt8], change: String, basis: FileBasis)
     case reloadSystemd
     /// Removes the format record once the filesystem it names (`uuid`) is on the device and
     /// the fstab line names it; `superseded` when the format it records is not this run's (a
@@ -52,6 +54,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case writeDropIn = "drop-in"
         case writeDaemonJSON = "daemon-json"
         case writeSysconfig = "sysconfig"
+        case writeBootSettings = "boot-settings"
         case reloadSystemd = "daemon-reload"
         case enableBoot = "enable-boot"
 
@@ -88,6 +91,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .writeDropIn: return .writeDropIn
         case .writeDaemonJSON: return .writeDaemonJSON
         case .writeSysconfig: return .writeSysconfig
+        case .writeBootSettings: return .writeBootSettings
         case .reloadSystemd: return .reloadSystemd
         case .enableBoot: return .enableBoot
         }
@@ -125,6 +129,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
                     .inRoot(HostPaths.daemonJSON, on: host, bytes: bytes.count, makesFolders: false).renaming(HostPaths.daemonJSON, on: host, backup: true)]
         case .writeSysconfig(let bytes, _, _):
             return [.inRoot(HostPaths.sysconfigDocker, on: host, bytes: bytes.count, makesFolders: true).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
+        case .writeBootSettings(let bytes, _, _):
+            return [.inRoot(ProvisionSettings.path, on: host, bytes: bytes.count, makesFolders: true).renaming(ProvisionSettings.path, on: host, backup: true)]
         default: return []
         }
     }
@@ -166,6 +172,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
             return "\(host.real(HostPaths.daemonJSON)): \(change); the file as it was goes first to \(host.real(DaemonJSONRecord.path)), for teardown to give back"
         case .writeSysconfig(_, let change, _):
             return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
+        case .writeBootSettings(_, let change, _):
+            return "\(host.real(ProvisionSettings.path)): \(change)"
         case .reloadSystemd:
             return "systemctl daemon-reload (systemd must see the new fstab line and drop-in)"
         case .enableBoot:

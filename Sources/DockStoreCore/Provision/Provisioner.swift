@@ -143,6 +143,9 @@ public struct Provisioner: Sendable {
         case .writeSysconfig(let bytes, _, let basis):
             try host.makeFolders(HostPaths.sysconfigDocker.parent)
             try write(bytes, to: HostPaths.sysconfigDocker, mode: 0o644, backup: true, basis: basis)
+        case .writeBootSettings(let bytes, _, let basis):
+            try host.makeFolders(ProvisionSettings.path.parent)
+            try write(bytes, to: ProvisionSettings.path, mode: 0o644, backup: true, basis: basis)
         case .enableBoot:
             try host.removeFile(HostPaths.bootDisabled)
         case .reloadSystemd:

@@ -2,12 +2,28 @@ extension StoreStatus {
     /// The storage driver daemon.json sets, else DOCKER_OPTS; a file that cannot be parsed is
     /// unreadable (dockerd would not start on it), never skipped for the next one.
     mutating func readDriver(_ observed: ProvisionObservation, _ host: Host) {
+        readDriver(daemonJSON: observed.daemonJSON, place: observed.daemonJSONPlace, sysconfig: observed.sysconfig, host)
+    }
+
+    /// The same, reading the files itself: for a store provision could not observe.
+    mutating func readDriver(fromFilesOn host: Host) {
         do {
-            if let bytes = observed.daemonJSON,
-               let driver = try DaemonJSON(path: host.real(observed.daemonJSONPlace.path), bytes: bytes).storageDriver {
+            let sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
+            let place = try DockerdConfigPlace.orStandard(sysconfig: sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker))
+            readDriver(daemonJSON: try FileContents.read(place.path, on: host), place: place, sysconfig: sysconfig, host)
+        } catch {
+            dockerStorageDriverSource = Self.unreadableSource
+            unreadable.append("the storage driver Docker is set to: \(Self.message(error))")
+        }
+    }
+
+    mutating func readDriver(daemonJSON: [UInt8]?, place: DockerdConfigPlace, sysconfig: [UInt8]?, _ host: Host) {
+        do {
+            if let bytes = daemonJSON,
+               let driver = try DaemonJSON(path: host.real(place.path), bytes: bytes).storageDriver {
                 dockerStorageDriver = driver
-                dockerStorageDriverSource = host.real(observed.daemonJSONPlace.path)
-            } else if let bytes = observed.sysconfig,
+                dockerStorageDriverSource = host.real(place.path)
+            } else if let bytes = sysconfig,
                       let driver = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes).dockerStorage.driver {
                 dockerStorageDriver = driver
                 dockerStorageDriverSource = "DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker))"

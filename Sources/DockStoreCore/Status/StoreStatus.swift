@@ -150,8 +150,12 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         }
         let observed: ProvisionObservation
         do {
-            observed = try ProvisionObserver(host: host).observe(request, store: store)
+            var observer = ProvisionObserver(host: host)
+            observer.waitHint = nil
+            observed = try observer.observe(request, store: store)
         } catch let error as DockStoreError where error.kind != .failed {
+            // What Docker is set to does not depend on the store being there (attack 15, C10).
+            status.readDriver(fromFilesOn: host)
             status.device = request.device.map { Device(path: $0.spec.description, requested: $0.spec.description,
                                                         volumeID: nil, sizeBytes: 0, content: "not looked at (see the problems)") }
             status.problems.append(error.message)
@@ -293,6 +297,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 case .writeDropIn(_, let change, _): status.dropIn = change; status.problems.append("docker.service drop-in: \(change)")
                 case .writeSysconfig(_, let change, _): status.dockerOpts = change; status.problems.append("DOCKER_OPTS: \(change)")
                 case .writeDaemonJSON(_, let change, _): status.problems.append("daemon.json: \(change)")
+                case .writeBootSettings(_, let change, _): status.problems.append("boot settings \(host.real(ProvisionSettings.path)): \(change)")
                 case .reloadSystemd, .recordFolders: break
                 case .enableBoot: status.problems.append("boot: \(text): dockstore-provision.service skips every boot while it exists")
                 }

@@ -20,7 +20,7 @@ public enum WriteDebris {
         HostPaths.fstab, HostPaths.sysconfigDocker, HostPaths.daemonJSON, HostPaths.dockerDropIn,
         HostPaths.bootDisabled, MigrationJournal.path, CanceledReplaceTarget.path, ProvisionFolderRecord.path,
         DaemonJSONRecord.path, ReclaimJournal.path, LastReclaimRecord.path, DeviceErrorLedger.defaultPath,
-        OrphanTallyCache.defaultPath, FormatRecord.path,
+        OrphanTallyCache.defaultPath, FormatRecord.path, ProvisionSettings.path,
     ]
 
     public static func sweep(host: Host) {

@@ -48,6 +48,8 @@ public struct TeardownObservation: Sendable, Equatable {
     /// (`DaemonJSONRecord`); set by `Teardowner.observe`.
     public var daemonJSON: [UInt8]? = nil
     public var daemonJSONRecord: [UInt8]? = nil
+    /// /etc/sysconfig/dockstore as read, for the lines provision added there (`BootSettingsUndo`).
+    public var bootSettings: [UInt8]? = nil
     /// What a killed provision or move left beside the image (`ImageLeftover`); set by
     /// `Teardowner.observe`.
     public var imageLeftovers: [ImageLeftover] = []

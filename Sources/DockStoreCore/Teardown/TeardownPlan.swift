@@ -33,6 +33,10 @@ public enum TeardownStep: AppliedStep, Equatable {
     /// Removes /etc/sysconfig/docker, which dockstore created (`SysconfigFile.createdByDockstore`)
     /// and which holds nothing else any more: the reverse of creating it.
     case removeSysconfig(change: String)
+    /// Takes back what provision wrote to /etc/sysconfig/dockstore (`BootSettingsUndo`): the
+    /// file without its lines, or, with `bytes` nil, the file removed; while it still holds
+    /// what the plan read.
+    case bootSettings(bytes: [UInt8]?, change: String, basis: FileBasis)
     /// Writes back daemon.json as it was before provision (`DaemonJSONRecord`), while it
     /// still holds what the plan read.
     case giveBackDaemonJSON(bytes: [UInt8], basis: FileBasis)
@@ -77,6 +81,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case deleteImage = "delete-image"
         case forgetFormatRecord = "forget-format-record"
         case forgetCheckCaches = "forget-check-caches"
+        case bootSettings = "boot-settings"
         case removeFolders = "folders"
         case reloadSystemd = "daemon-reload"
 
@@ -97,6 +102,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .writeFstab, .removeFstab: return .writeFstab
         case .removeDropIn: return .removeDropIn
         case .writeSysconfig, .removeSysconfig: return .writeSysconfig
+        case .bootSettings: return .bootSettings
         case .giveBackDaemonJSON: return .giveBackDaemonJSON
         case .removeDaemonJSONRecord: return .removeDaemonJSONRecord
         case .deleteImage, .deleteLeftover: return .deleteImage
@@ -122,6 +128,9 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .removeFstab: [.removal(HostPaths.fstab, on: host)]
         case .removeDropIn: [.removal(HostPaths.dockerDropIn, on: host)]
         case .removeSysconfig: [.removal(HostPaths.sysconfigDocker, on: host)]
+        case .bootSettings(let bytes?, _, _):
+            [.at(ProvisionSettings.path, on: host, bytes: bytes.count).renaming(ProvisionSettings.path, on: host, backup: true)]
+        case .bootSettings(nil, _, _): [.removal(ProvisionSettings.path, on: host)]
         case .giveBackDaemonJSON(let bytes, _): [.at(HostPaths.daemonJSON, on: host, bytes: bytes.count).renaming(HostPaths.daemonJSON, on: host, backup: true)]
         case .removeDaemonJSONRecord: [.removal(DaemonJSONRecord.path, on: host)]
         case .deleteImage: [.removal(teardowner.request.image, on: host)]
@@ -151,6 +160,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn))"
         case .writeSysconfig(_, let change, _): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .removeSysconfig(let change): return "remove \(host.real(HostPaths.sysconfigDocker)): \(change)"
+        case .bootSettings(_, let change, _): return "\(host.real(ProvisionSettings.path)): \(change)"
         case .giveBackDaemonJSON:
             return "\(host.real(HostPaths.daemonJSON)): give back the storage keys provision removed (the file as it was before provision, byte for byte)"
         case .removeDaemonJSONRecord(let givenBack):
@@ -258,6 +268,11 @@ public enum TeardownPlanner {
         steps += try leftoverSteps(o, request, host)
         if let found = o.formatRecord { steps.append(.forgetFormatRecord(found.record, file: found.file, currentNames: found.currentNames)) }
         if !o.checkCaches.isEmpty { steps.append(.forgetCheckCaches(o.checkCaches)) }
+        // Last before the folders: until it is done, a re-run of plain teardown still finds the
+        // store's mountpoint and image there.
+        if let bytes = o.bootSettings, let undo = try BootSettingsUndo.plan(bytes, request: request, path: host.real(ProvisionSettings.path)) {
+            steps.append(.bootSettings(bytes: undo.bytes, change: undo.change, basis: FileBasis(bytes)))
+        }
         // The drop-in's record (older trees) counts only while the drop-in is dockstore's.
         let dropInFolders: [HostPath]
         if case .dockstore? = o.dropIn { dropInFolders = o.createdFolders } else { dropInFolders = [] }

@@ -26,8 +26,9 @@ extension TeardownStep {
              .removeFolders, .forgetFormatRecord:
             return true
         // check's caches name the store they are about (its data root, its UUID).
+        // The boot settings' lines go only when they name this teardown's store (`BootSettingsUndo`).
         case .stopDocker, .unmount, .detachLoops, .wipeDevice, .writeFstab, .removeFstab, .deleteImage, .deleteLeftover, .reloadSystemd,
-             .forgetCheckCaches:
+             .forgetCheckCaches, .bootSettings:
             return false
         }
     }

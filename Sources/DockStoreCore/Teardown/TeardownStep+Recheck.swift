@@ -54,7 +54,7 @@ extension TeardownStep {
                 throw DockStoreError.refused("\(host.real(HostPaths.sysconfigDocker)) changed since teardown looked at it (it holds more than dockstore put there now); not removing it: re-run")
             }
         case .stopDocker, .detachLoops, .disableBoot, .writeFstab, .removeFstab, .writeSysconfig, .removeFolders, .reloadSystemd,
-             .giveBackDaemonJSON, .removeDaemonJSONRecord:
+             .giveBackDaemonJSON, .removeDaemonJSONRecord, .bootSettings:
             break
         }
     }

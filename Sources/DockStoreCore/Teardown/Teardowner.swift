@@ -34,8 +34,13 @@ public struct Teardowner: Sendable {
                 throw DockStoreError.refused("\(host.real(ProvisionFolderRecord.path)) is not the record of folders dockstore writes, so which folders provision made cannot be told; nothing was changed: look at it, and move it away (teardown then removes no folder provision made) and re-run")
             }
             o.folderRecord = folders
+            // No drop-in names a store, and provision made this mountpoint's folder: the records
+            // left are this store's, also once its settings lines went (a teardown killed after
+            // its boot-settings step, re-run with the --mountpoint the settings gave).
+            if dropIn == nil, o.configuredForOtherStore != nil, folders.contains(request.mountpoint) { o.configuredForOtherStore = nil }
         }
         o.daemonJSONRecord = try FileContents.read(DaemonJSONRecord.path, on: host)
+        o.bootSettings = try FileContents.read(ProvisionSettings.path, on: host)
         if o.daemonJSONRecord != nil { o.daemonJSON = try FileContents.read(HostPaths.daemonJSON, on: host) }
         if o.imageExists, let status = try host.statusInRoot(request.image), status.kind == .regular {
             o.imageFile = FileIdentity(status)
@@ -176,6 +181,14 @@ public struct Teardowner: Sendable {
         case .removeSysconfig:
             try host.removeFile(HostPaths.sysconfigDocker)
             try host.removeBackup(of: HostPaths.sysconfigDocker)
+        case .bootSettings(let bytes?, _, let basis):
+            try AtomicFile.write(ProvisionSettings.path, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
+        case .bootSettings(nil, _, let basis):
+            if let refusal = basis.refusal(current: try FileContents.read(ProvisionSettings.path, on: host), path: host.real(ProvisionSettings.path)) {
+                throw refusal
+            }
+            try host.removeFile(ProvisionSettings.path)
+            try host.removeBackup(of: ProvisionSettings.path)
         case .giveBackDaemonJSON(let bytes, let basis):
             if try FileContents.read(HostPaths.daemonJSON, on: host) == bytes { return }
             try AtomicFile.write(HostPaths.daemonJSON, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)

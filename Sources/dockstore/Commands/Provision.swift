@@ -84,7 +84,6 @@ extension Dockstore {
                 return
             }
             ProvisionPlanner.mountedRootWarnings(plan.steps, mountpoint: target).forEach { Output.warning($0) }
-            if let boot = ProvisionPlanner.bootSettingsWarning(request, settings: try paths.settings.value(), host: host) { Output.warning(boot) }
             Output.line("Docker's storage is ready: \(store(request, host)) mounted at \(target).")
             warnOfOpenMigration(host)
             withExtendedLifetime((lock, claim)) {}
