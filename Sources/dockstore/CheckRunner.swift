@@ -62,6 +62,15 @@ enum CheckRunner {
         } catch {
             report = CapacityReport(unknown: "\(message(error)); check ran as \(CurrentUser.describe())",
                                     mountpoint: mountpoint, timestamp: timestamp)
+            if case .read(nil) = store.mountedType {
+                do {
+                    if let bare = try DockerOnBareFolder.find(host: host, mountpoint: mountpoint, dataRootElsewhere: store.dockerdDataRootElsewhere) {
+                        report = CapacityReport(without: bare, mountpoint: mountpoint, timestamp: timestamp)
+                    }
+                } catch {
+                    report.add(CapacityReason(state: .unknown, figure: "unreadable", message: "cannot tell whether a dockerd runs on the bare folder \(mountpoint): \(message(error))"))
+                }
+            }
         }
         writeTextfile(&report, options, host: host)
         print(report, options.format, policy: policy)

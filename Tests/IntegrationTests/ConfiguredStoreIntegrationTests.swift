@@ -60,7 +60,9 @@ struct ConfiguredStoreIntegrationTests {
             let provisioned = try root.dockstore(["provision", "--size", "256M", "--mountpoint", "/srv/docker", "--image", "/srv/docker.img"])
             try #require(provisioned.status == 0, "\(provisioned.stdout) \(provisioned.stderr)")
             let before = root.snapshot()
-            let torn = try root.dockstore(["teardown"])
+            // The defaults given: provision wrote /srv/docker and its image to
+            // /etc/sysconfig/dockstore (attack 15, C23), which a plain teardown takes.
+            let torn = try root.dockstore(["teardown", "--mountpoint", "/var/lib/docker", "--image", "/var/lib/docker-storage.btrfs"])
             #expect(torn.status == 0, "\(torn.stdout) \(torn.stderr)")
             #expect(torn.stdout == """
                 Nothing of Docker's storage is set up at \(root.mountpoint); nothing to do.

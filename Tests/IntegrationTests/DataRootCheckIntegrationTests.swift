@@ -59,4 +59,43 @@ struct DataRootCheckIntegrationTests {
             #expect(linkedElsewhere.status == 1 && linkedElsewhere.stdout.contains("data root '/srv/docker'"), "\(linkedElsewhere.stdout)")
         }
     }
+
+    /// Attack 15, C04: a data root that is a link to the store's mountpoint is the store (dockerd
+    /// resolves its links); a link to another folder is not. C05: settings dockerd 20.10 refuses
+    /// to start with are UNKNOWN in every format, naming why, as a file that does not parse is.
+    @Test func aLinkedDataRootIsTheStoreAndSettingsDockerdRefusesAreUnknown() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            let daemonJSON = root.path + "/etc/docker/daemon.json"
+            try root.sh("mkdir -p '\(root.path)/etc/docker' '\(root.path)/srv/other' && ln -s /var/lib/docker '\(root.path)/srv/link' && ln -s /srv/other '\(root.path)/srv/away'")
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs --data-root=/srv/link\"\n")
+            let linked = try root.dockstore(["check"])
+            #expect(linked.status == 0 && linked.stdout.hasPrefix("DOCKSTORE OK - "), "\(linked.stdout)")
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs --data-root=/srv/away\"\n")
+            let away = try root.dockstore(["check"])
+            #expect(away.status == 1 && away.stdout.contains("data root '/srv/away'"), "\(away.stdout)")
+
+            let refused: [(sysconfig: String, daemon: String?, why: String)] = [
+                ("--storage-driver=btrfs", "{\"Data-Root\": \"/var/lib/docker\"}", "\"Data-Root\""),
+                ("--storage-driver=btrfs", "{\"graph\": \"/var/lib/docker\", \"data-root\": \"/var/lib/docker\"}", "sets both \"graph\" and \"data-root\""),
+                ("--storage-driver=btrfs --data-root=/var/lib/docker", "{\"data-root\": \"/var/lib/docker\"}", "data-root is set both in DOCKER_OPTS"),
+                ("--storage-driver=btrfs --config-file /etc/docker/missing.json", nil, "names --config-file \(root.path)/etc/docker/missing.json, which does not exist"),
+                ("--storage-driver=btrfs --data-root", nil, "--data-root"),
+            ]
+            for (opts, daemon, why) in refused {
+                try root.write(root.sysconfig, "DOCKER_OPTS=\"\(opts)\"\n")
+                if let daemon { try root.write(daemonJSON, daemon + "\n") } else { try root.sh("rm -f '\(daemonJSON)'") }
+                let check = try root.dockstore(["check"])
+                #expect(check.status == 3, "\(opts) \(daemon ?? ""): \(check.stdout)")
+                #expect(check.stdout.hasPrefix("DOCKSTORE UNKNOWN - "), "\(check.stdout)")
+                #expect(check.stdout.contains(why), "\(opts) \(daemon ?? ""): \(check.stdout)")
+                let json = try root.dockstore(["check", "--format", "json"])
+                #expect(json.status == 3, "\(json.stdout)")
+                let prom = try root.dockstore(["check", "--format", "prometheus"])
+                #expect(prom.stdout.contains("dockstore_status{mountpoint=\"\(root.mountpoint)\""), "\(prom.stdout)")
+                #expect(!prom.stdout.contains("reason=\"ok\""), "\(prom.stdout)")
+            }
+        }
+    }
+
 }

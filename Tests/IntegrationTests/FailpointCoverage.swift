@@ -15,11 +15,11 @@ enum FailpointCoverage {
             "daemon-reload": systemdOnly,
             "boot-settings": bootSettings,
         ],
-        "provision": ["daemon-reload": systemdOnly, "boot-settings": bootSettings],
+        "provision": ["daemon-reload": systemdOnly, "boot-settings": bootSettings, "start-docker": systemdOnly],
         "reclaim": [
             "balance-running": "a kill while a round runs is its own test (ReclaimIntegrationTests.aKillMidBalanceIsFinishedByTheNextRun), which checks the kill landed inside the balance ioctl (the kernel logged that balance canceled) and the next run finishes",
         ],
-        "provision --device": ["daemon-reload": systemdOnly, "boot-settings": bootSettings],
+        "provision --device": ["daemon-reload": systemdOnly, "boot-settings": bootSettings, "start-docker": systemdOnly],
         "migrate-ebs replace": ["forget-canceled": forgetCanceled],
         "migrate-ebs add-remove": ["forget-canceled": forgetCanceled],
     ]

@@ -135,6 +135,14 @@ struct ForeignMountIntegrationTests {
                 #expect(root.changes(since: before) == [], "\(arguments)")
             }
             #expect(!root.mounts().contains { $0.target == root.mountpoint })
+            // Attack 16, A6c/A8: teardown would take the store's configuration down while it
+            // stays mounted there; refused before its first step, also with --wipe-device.
+            for arguments in [["teardown"], ["teardown", "--wipe-device"]] {
+                let refused = try root.dockstore(arguments)
+                #expect(refused.status == 2, "\(arguments): \(refused.stdout) \(refused.stderr)")
+                #expect(refused.stderr.contains("is not mounted at \(root.mountpoint) here but in another mount namespace (pid \(holder.pid) (sleep) at \(root.mountpoint))"), "\(arguments): \(refused.stderr)")
+                #expect(root.changes(since: before) == [], "\(arguments)")
+            }
             holder.release()
             let mounted = try root.dockstore(["provision"])
             #expect(mounted.status == 0, "\(mounted.stdout) \(mounted.stderr)")

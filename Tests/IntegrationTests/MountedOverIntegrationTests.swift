@@ -112,8 +112,13 @@ struct MountedOverIntegrationTests {
                 #expect(root.changes(since: before) == [], "\(run) changed the tree")
             }
             #expect(root.mounts().map(\.target) == [root.mountpoint])
+            // Taken over with --image: the settings now name it (attack 15, C23), so the boot's
+            // plain provision finds the store in place.
             let kept = try root.dockstore(["provision", "--image", "/var/lib/docker-storage.btrfs"])
-            #expect(kept.status == 0 && kept.stdout.hasSuffix("nothing to do.\n"), "\(kept.stdout) \(kept.stderr)")
+            #expect(kept.status == 0 && kept.stdout.hasPrefix("[boot-settings] \(root.path)/etc/sysconfig/dockstore: set DOCKSTORE_IMAGE=\"/var/lib/docker-storage.btrfs\" (was \"/var/lib/docker2.img\", line 1)"),
+                    "\(kept.stdout) \(kept.stderr)")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0 && boot.stdout.hasSuffix("nothing to do.\n"), "\(boot.stdout) \(boot.stderr)")
         }
     }
 

@@ -77,6 +77,13 @@ struct TeardownIntegrationTests {
         }
     }
 
+    /// Kills and reaps a stand-in (`spawnStandIn`); one already reaped is left alone.
+    static func end(_ pid: pid_t) {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+
     func spawnStandIn(_ root: TestRoot) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

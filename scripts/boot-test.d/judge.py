@@ -166,6 +166,20 @@ def judge_image_lost(b):
     image_store(b, b.n <= 2)
 
 
+def judge_upgrade(b):
+    """boot 2 starts without the image and with the older drop-in (RequiresMountsFor=): its
+    requirement fails docker.service's start before provision runs; provision makes the store,
+    rewrites the drop-in and starts Docker in that boot (attack 15, Y5)"""
+    if b.n == 2:
+        journal = b.read("journal-all") or ""
+        b.expect(re.search(r"Failed to mount .*(var-lib-docker\.mount|/var/lib/docker)|var-lib-docker\.mount: (Mount process exited|Failed with result)", journal),
+                 "systemd's mount of the fstab line did not fail: the boot did not start without the image")
+        b.expect("Dependency failed for docker.service" in journal or "docker.service: Job docker.service/start failed" in journal,
+                 "docker.service did not fail its dependency: the older drop-in was not in effect")
+        b.expect("[start-docker]" in journal, "provision did not start docker.service")
+    image_store(b, b.n <= 2)
+
+
 def judge_device(b):
     dev, blank = b.ctx.get("device"), b.ctx.get("blank")
     system_clean(b)

@@ -76,7 +76,8 @@ public struct BackendReport: Codable, Sendable, Equatable {
         }
         do {
             if let problem = try DockerdConfigPlace.otherDataRoot(sysconfig: observed.sysconfig, sysconfigPath: sysconfigPath,
-                                                                  daemonJSON: observed.daemonJSON, configPath: daemonPath, mountpoint: mountpoint) {
+                                                                  daemonJSON: observed.daemonJSON, configPath: daemonPath, mountpoint: mountpoint,
+                                                                  sameFolder: { try host.sameFolder($0, mountpoint) }) {
                 report.problems.append(problem)
             }
         } catch let error as DockStoreError {

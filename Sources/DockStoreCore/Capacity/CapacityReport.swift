@@ -23,11 +23,16 @@ public struct CapacityReport: Sendable, Equatable, Codable {
 
     /// The store could not be read at all: UNKNOWN with what and why.
     public init(unknown message: String, mountpoint: String, timestamp: Double) {
-        state = .unknown
+        self.init(without: CapacityReason(state: .unknown, figure: "store", message: message), mountpoint: mountpoint, timestamp: timestamp)
+    }
+
+    /// No store to read figures from, and one finding about that (`DockerOnBareFolder`).
+    public init(without reason: CapacityReason, mountpoint: String, timestamp: Double) {
+        state = reason.state
         figures = nil
         self.mountpoint = mountpoint
-        reasons = [CapacityReason(state: .unknown, figure: "store", message: message)]
-        error = message
+        reasons = [reason]
+        error = reason.message
         self.timestamp = timestamp
     }
 

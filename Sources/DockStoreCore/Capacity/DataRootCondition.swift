@@ -12,10 +12,17 @@ public enum DataRootCondition {
         let sysconfig = try FileContents.readFollowing(HostPaths.sysconfigDocker, on: host)
         let place = try DockerdConfigPlace.of(sysconfig: sysconfig, sysconfigPath: sysconfigPath)
         let daemonJSON = try FileContents.readFollowing(place.path, on: host)
-        if let daemonJSON { _ = try DaemonJSON(path: host.real(place.path), bytes: daemonJSON) }
+        let refusals = try DockerdStartRefusal.reasons(sysconfig: sysconfig, sysconfigPath: sysconfigPath, daemonJSON: daemonJSON,
+                                                       daemonPath: host.real(place.path), configGiven: place.given)
+        if !refusals.isEmpty { throw DockStoreError.refused(wouldNotStart + refusals.joined(separator: "; ")) }
         return try DockerdConfigPlace.otherDataRoot(sysconfig: sysconfig, sysconfigPath: sysconfigPath, daemonJSON: daemonJSON,
-                                                    configPath: host.real(place.path), mountpoint: mountpoint)
+                                                    configPath: host.real(place.path), mountpoint: mountpoint,
+                                                    sameFolder: { try host.sameFolder($0, mountpoint) })
     }
+
+    /// How a configuration dockerd refuses to start with (`DockerdStartRefusal`) begins: check
+    /// cannot say OK about a store Docker will not start on, as for a file it cannot parse.
+    static let wouldNotStart = "dockerd would not start with its configuration: "
 
     /// Puts what `elsewhere` found into `condition`: the reason, or, when it could not read
     /// what dockerd is told, an unreadable entry (check cannot say OK).
@@ -23,6 +30,8 @@ public enum DataRootCondition {
         switch fact {
         case .read(let why):
             condition.dataRootElsewhere = why
+        case .unreadable(let error) where error.kind == .refused && error.message.hasPrefix(wouldNotStart):
+            condition.unreadable.append(error.message)
         case .unreadable(let error):
             condition.unreadable.append("cannot tell whether dockerd's data root is the store (DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker)), dockerd's config file): \(error.message)")
         }

@@ -67,10 +67,11 @@ public struct DockerdConfigPlace: Sendable, Equatable {
     /// Why dockerd would not use the store at `mountpoint`: the data root DOCKER_OPTS or the
     /// config file sets, or else dockerd's default /var/lib/docker, is another folder. Paths
     /// are compared as dockerd takes them: cleaned as Go's `filepath.Clean` does (`.`, `..`,
-    /// doubled and trailing slashes), never as plain strings. A link to the mountpoint still
-    /// counts as another folder. nil when the data root is the mountpoint.
+    /// doubled and trailing slashes), never as plain strings; then `sameFolder` says whether it
+    /// leads through links to the mountpoint's folder (dockerd resolves a data root's links).
+    /// nil when the data root is the mountpoint.
     public static func otherDataRoot(sysconfig: [UInt8]?, sysconfigPath: String, daemonJSON: [UInt8]?, configPath: String,
-                                     mountpoint: HostPath) throws -> String? {
+                                     mountpoint: HostPath, sameFolder: (String) throws -> Bool = { _ in false }) throws -> String? {
         guard let (path, setBy) = try dataRoot(sysconfig: sysconfig, sysconfigPath: sysconfigPath, daemonJSON: daemonJSON,
                                                  configPath: configPath) else {
             guard mountpoint != HostPaths.defaultMountpoint else { return nil }
@@ -81,6 +82,8 @@ public struct DockerdConfigPlace: Sendable, Equatable {
             return "\(what) is relative to the folder dockerd starts in; give it as the absolute path \(mountpoint), or remove it"
         }
         if cleaned(path).sameBytes(cleaned(mountpoint.string)) { return nil }
+        // dockerd follows a data root's links (attack 15, C04).
+        if try sameFolder(path) { return nil }
         return "\(what) is not the store's mountpoint \(mountpoint): Docker would not use this store; set it to \(mountpoint) or remove it (dockerd then uses /var/lib/docker), or provision the store at that folder (--mountpoint)"
     }
 

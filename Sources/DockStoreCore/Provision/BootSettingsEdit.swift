@@ -12,6 +12,9 @@
 public enum BootSettingsEdit {
     public static let createdMark = "# Written by dockstore provision: where dockstore-provision.service finds Docker's storage; dockstore teardown removes this file while it holds only these lines."
     public static let additionMark = "# Added by dockstore provision: where dockstore-provision.service finds Docker's storage (dockstore teardown removes it)."
+    /// The same after dockstore had to end the file's last line (it had no newline): teardown
+    /// takes that newline back too, so the file comes back byte for byte.
+    public static let additionAfterUnendedLineMark = "# Added by dockstore provision after ending the last line above: where dockstore-provision.service finds Docker's storage (dockstore teardown removes it and that newline)."
     static let names = ["DOCKSTORE_MOUNTPOINT", "DOCKSTORE_IMAGE"]
 
     /// The values this run uses that the settings (else the defaults) do not name.
@@ -35,7 +38,8 @@ public enum BootSettingsEdit {
         var changes: [String] = []
         for (name, value) in missing {
             let before = file.assignment(name)
-            try file.set(name, to: value, markingAddition: additionMark)
+            let unended = before == nil && !file.bytes.isEmpty && file.bytes.last != UInt8(ascii: "\n")
+            try file.set(name, to: value, markingAddition: unended ? additionAfterUnendedLineMark : additionMark)
             let line = "\(name)=\(SysconfigFile.doubleQuoted(value))"
             changes.append(before.map { "set \(line) (was \(SysconfigFile.doubleQuoted($0.value)), line \($0.line))" } ?? "add \(line)")
         }

@@ -94,9 +94,15 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var systemdRunning: Bool
     /// For `--device`: what was seen of it.
     public var device: DeviceObservation?
+    /// docker.service as systemd knows it, read only while the drop-in is the older form and
+    /// systemd's mount of the store failed in this boot (`ProvisionStep.startDocker`).
+    public var dockerService: SystemdService? = nil
     /// /etc/sysconfig/dockstore as read (nil when there is none), and what it sets.
     public var bootSettingsFile: [UInt8]? = nil
     public var bootSettings: ProvisionSettings? = nil
+    /// Why the boot would refuse a settings file written now (a folder on its way others can
+    /// write: `ProvisionSettings.refuseLooseFolders`); read while there is none.
+    public var bootSettingsFolderProblem: String? = nil
     /// Without --device: the record of a `provision --device` killed before it finished.
     public var interruptedDeviceFormat: InterruptedDeviceFormat? = nil
 

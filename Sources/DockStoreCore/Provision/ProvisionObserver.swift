@@ -151,8 +151,18 @@ public struct ProvisionObserver: Sendable {
         observation.unmountedFstabFolder = try UnmountedFstabFolder.find(fstab: observation.fstab, mounts: mounts,
                                                                          image: request.device == nil ? request.image : nil,
                                                                          mountpoint: request.mountpoint, host: host)
+        if systemdRunning, let dropIn = observation.dropIn, DockerDropIn.isLegacy(dropIn), observation.mountUnit?.activeState == "failed" {
+            observation.dockerService = try SystemdService.read("docker.service")
+        }
         observation.bootSettingsFile = try FileContents.read(ProvisionSettings.path, on: host)
         observation.bootSettings = try store.settings.value()
+        if observation.bootSettingsFile == nil {
+            do {
+                try ProvisionSettings.refuseLooseFolders(of: host.real(ProvisionSettings.path), root: host.root)
+            } catch let error as DockStoreError where error.kind == .refused {
+                observation.bootSettingsFolderProblem = error.message
+            }
+        }
         if request.device == nil {
             observation.interruptedDeviceFormat = try InterruptedDeviceFormat.observe(host: host, resolver: resolver)
         }

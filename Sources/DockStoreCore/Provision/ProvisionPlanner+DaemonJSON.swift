@@ -48,7 +48,7 @@ extension ProvisionPlanner {
         }
         guard let problem = try DockerdConfigPlace.otherDataRoot(
             sysconfig: observed.sysconfig, sysconfigPath: sysconfigPath, daemonJSON: observed.daemonJSON,
-            configPath: configPath, mountpoint: mountpoint) else { return nil }
+            configPath: configPath, mountpoint: mountpoint, sameFolder: { try host.sameFolder($0, mountpoint) }) else { return nil }
         throw DockStoreError.refused("\(problem); nothing was changed")
     }
 }

@@ -31,9 +31,6 @@ public enum ProvisionPlanner {
             store = try DevicePlanner.plan(device, deviceRequest, observed, request, host, mounted: mounted)
         } else {
             store = try imageSteps(observed, request, host, mounted: mounted, warnings: &warnings)
-            if let interrupted = observed.interruptedDeviceFormat, store.steps.contains(where: { if case .format = $0 { true } else { false } }) {
-                throw interrupted.refusal(image: host.real(request.image), host: host)
-            }
         }
         var steps = store.steps
         // One store per root: a store dockstore set up mounted elsewhere in it refuses, after
@@ -44,6 +41,11 @@ public enum ProvisionPlanner {
         }
         if let other = FinishedStoreElsewhere.find(fstab: FstabFile(bytes: observed.fstab ?? []), mountpoint: request.mountpoint) {
             throw other.refusal(asked: request.mountpoint, host: host)
+        }
+        // After the one-store rule: a device store a killed run mounted before it forgot its
+        // record is named as that store, not as an unfinished format.
+        if let interrupted = observed.interruptedDeviceFormat, store.steps.contains(where: { if case .format = $0 { true } else { false } }) {
+            throw interrupted.refusal(image: host.real(request.image), host: host)
         }
 
         // fstab: its line decides the mount options, so it is planned before the mount.
@@ -124,12 +126,20 @@ public enum ProvisionPlanner {
                                   options: request.driverOptions.isEmpty ? nil : request.driverOptions.map(\.description),
                                   addDataRoot: addDataRoot, &warnings)
 
+        // First (after the folder record): until the settings name the store's place, a boot
+        // after a kill would look for it at the defaults (attack 16, C4).
         if let settings = try BootSettingsEdit.plan(current: observed.bootSettingsFile, settings: observed.bootSettings, request: request,
                                                     path: host.real(ProvisionSettings.path)) {
-            steps.append(.writeBootSettings(bytes: settings.bytes, change: settings.change, basis: FileBasis(observed.bootSettingsFile)))
+            if let problem = observed.bootSettingsFolderProblem {
+                throw DockStoreError.refused("provision would write \(host.real(ProvisionSettings.path)) so that the boot unit finds the store at \(request.mountpoint), but the boot would refuse that file: \(problem); nothing was changed")
+            }
+            steps.insert(.writeBootSettings(bytes: settings.bytes, change: settings.change, basis: FileBasis(observed.bootSettingsFile)), at: 0)
         }
         if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }; return false }) {
             steps.append(.reloadSystemd)
+        }
+        if observed.dockerService?.enabledButDown == true, steps.contains(where: { if case .writeDropIn = $0 { true } else { false } }) {
+            steps.append(.startDocker)
         }
         if observed.bootDisabled { steps.append(.enableBoot) }
         if let record = try folderRecordStep(observed, request, host, steps: steps) { steps.insert(record, at: 0) }

@@ -31,6 +31,9 @@ public enum ProvisionStep: AppliedStep, Equatable {
     /// /etc/sysconfig/dockstore names the mountpoint (image) given on the command line only (`BootSettingsEdit`).
     case writeBootSettings(bytes: [UInt8], change: String, basis: FileBasis)
     case reloadSystemd
+    /// `systemctl start --no-block docker.service`: its start failed in this boot on the old
+    /// drop-in's requirement of the store's mount, which provision repaired (attack 15, Y5).
+    case startDocker
     /// Removes the format record once the filesystem it names (`uuid`) is on the device and
     /// the fstab line names it; `superseded` when the format it records is not this run's (a
     /// `--force` format replaced it).
@@ -41,6 +44,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
     /// Its raw value is the step's id and failpoint name.
     public enum Kind: String, StepKind {
         case recordFolders = "folder-record"
+        case writeBootSettings = "boot-settings"
         case removeUnfinishedImage = "remove-unfinished-image"
         case allocateImage = "create-image"
         case format
@@ -54,8 +58,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case writeDropIn = "drop-in"
         case writeDaemonJSON = "daemon-json"
         case writeSysconfig = "sysconfig"
-        case writeBootSettings = "boot-settings"
         case reloadSystemd = "daemon-reload"
+        case startDocker = "start-docker"
         case enableBoot = "enable-boot"
 
         /// The failpoints inside the step: folder-record's between making the record's missing
@@ -93,6 +97,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .writeSysconfig: return .writeSysconfig
         case .writeBootSettings: return .writeBootSettings
         case .reloadSystemd: return .reloadSystemd
+        case .startDocker: return .startDocker
         case .enableBoot: return .enableBoot
         }
     }
@@ -176,6 +181,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
             return "\(host.real(ProvisionSettings.path)): \(change)"
         case .reloadSystemd:
             return "systemctl daemon-reload (systemd must see the new fstab line and drop-in)"
+        case .startDocker:
+            return "systemctl start --no-block docker.service: its start failed in this boot, before provision repaired the store, on the older drop-in's requirement of the store's mount"
         case .enableBoot:
             return "remove \(host.real(HostPaths.bootDisabled)) (left by teardown), so the store is set up at boot again"
         }

@@ -150,6 +150,8 @@ public struct Provisioner: Sendable {
             try host.removeFile(HostPaths.bootDisabled)
         case .reloadSystemd:
             try Systemd.daemonReload()
+        case .startDocker:
+            try SystemdService.read("docker.service").startWithoutWaiting()
         }
     }
 

@@ -280,6 +280,17 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             }
         }
         status.readDriver(observed, host)
+        // Nothing mounted while a dockerd writes into the bare folder (attack 15, Y3), as check says it.
+        if case .read(nil) = store.mountedType {
+            do {
+                let elsewhere = StoreFact<String?>.reading { try DataRootCondition.elsewhere(host: host, mountpoint: request.mountpoint) }
+                if let bare = try DockerOnBareFolder.find(host: host, mountpoint: status.mountpoint, dataRootElsewhere: elsewhere) {
+                    status.problems.append(bare.message)
+                }
+            } catch {
+                status.unreadable.append("whether a dockerd runs on the bare folder \(status.mountpoint): \(Self.message(error))")
+            }
+        }
 
         do {
             let plan = try provisioner.plan(observed)
@@ -299,6 +310,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 case .writeDaemonJSON(_, let change, _): status.problems.append("daemon.json: \(change)")
                 case .writeBootSettings(_, let change, _): status.problems.append("boot settings \(host.real(ProvisionSettings.path)): \(change)")
                 case .reloadSystemd, .recordFolders: break
+                case .startDocker: status.problems.append("docker.service: \(text)")
                 case .enableBoot: status.problems.append("boot: \(text): dockstore-provision.service skips every boot while it exists")
                 }
             }

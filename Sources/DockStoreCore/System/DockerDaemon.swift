@@ -8,6 +8,9 @@ import Musl
 /// answers), and stopping it.
 public enum DockerDaemon {
     public static let pidfile = HostPath.known("/run/docker.pid")
+    /// dockerd's compiled-in default (`--pidfile`), the same file where /var/run links to /run
+    /// as on every systemd host, another where an image tree has a real /var/run (attack 16, D2).
+    public static let defaultPidfile = HostPath.known("/var/run/docker.pid")
     public static let socketPath = HostPath.known("/run/docker.sock")
 
     /// dockerd's pid, 0 when only its socket answers, nil when it does not run. A pidfile that
@@ -15,10 +18,12 @@ public enum DockerDaemon {
     /// number now belongs to another program (dockerd died, the number was reused) does not
     /// name dockerd: that program is never reported, nor stopped, as dockerd.
     public static func running(host: Host) throws -> Int32? {
-        if let text = try FileContents.readString(pidfile, on: host),
-           let pid = Int32(text.trimmingWhitespace()), pid > 0, kill(pid, 0) == 0 || errno == EPERM,
-           try isDockerd(pid) {
-            return pid
+        for file in [pidfile, defaultPidfile] {
+            if let text = try FileContents.readString(file, on: host),
+               let pid = Int32(text.trimmingWhitespace()), pid > 0, kill(pid, 0) == 0 || errno == EPERM,
+               try isDockerd(pid) {
+                return pid
+            }
         }
         return socketAnswers(host.real(socketPath)) ? 0 : nil
     }

@@ -18,11 +18,7 @@ public struct SystemdMountUnit: Sendable, Equatable, Codable {
 
     /// Parses `systemctl show -p …` output (KEY=VALUE lines).
     public static func parse(_ text: String, name: String) -> SystemdMountUnit {
-        var values: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
-        }
+        let values = SystemctlShow.values(text)
         return SystemdMountUnit(name: name, loadState: values["LoadState"] ?? "", activeState: values["ActiveState"] ?? "",
                                 subState: values["SubState"] ?? "", sourcePath: values["SourcePath"] ?? "",
                                 needsDaemonReload: values["NeedDaemonReload"] == "yes")
@@ -49,12 +45,7 @@ public struct SystemdMountUnit: Sendable, Equatable, Codable {
     /// Reads the unit for `mountpoint` from the running systemd.
     public static func read(mountpoint: String) throws -> SystemdMountUnit {
         let name = SystemdUnitName.mount(mountpoint)
-        let result = try Subprocess.run("systemctl", ["show", "--no-pager"] + properties.flatMap { ["-p", $0] } + ["--", name],
-                                        package: "systemd")
-        guard result.status == 0 else {
-            throw DockStoreError.failed("cannot ask systemd about \(name): systemctl show: \(result.reason)")
-        }
-        return parse(result.standardOutput, name: name)
+        return parse(try SystemctlShow.read(name, properties: properties), name: name)
     }
 
     /// Starts the unit and waits for its job (merged with one already running).

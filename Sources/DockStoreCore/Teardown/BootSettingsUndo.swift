@@ -10,7 +10,8 @@ enum BootSettingsUndo {
         var removed: [String] = []
         for name in BootSettingsEdit.names {
             while let assignment = file.assignment(name), assignment.utf8Value.map({ $0.sameBytes(ours[name] ?? "") }) == true,
-                  try file.removeMarked(assignment, mark: BootSettingsEdit.additionMark) {
+                  try file.removeMarked(assignment, mark: BootSettingsEdit.additionMark)
+                      || file.removeMarked(assignment, mark: BootSettingsEdit.additionAfterUnendedLineMark, endingLineBefore: true) {
                 removed.append("\(name)=\(SysconfigFile.doubleQuoted(assignment.value))")
             }
         }

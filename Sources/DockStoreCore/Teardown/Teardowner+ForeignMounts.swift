@@ -18,6 +18,16 @@ extension Teardowner {
         throw DockStoreError.refused("refusing: Docker's storage at \(mountpoint) is also mounted in another mount namespace (\(foreign.map(\.described).joined(separator: "; "))), which its unmount here does not reach: it would stay mounted and written there, its loop device or device in use; \(nothing): \(foreign.map(\.remedy).joined(separator: "; ")), then re-run")
     }
 
+    /// A device store not mounted here but in another namespace (attack 16, A6c): teardown would
+    /// take its fstab line, drop-in and storage flags while it stays mounted and written there
+    /// (and the next dockerd could start on the bare folder). Refused before the first step.
+    static func refuseMountedOnlyElsewhere(_ device: String, mountpoint: String, proc: String = "/proc") throws {
+        guard let node = try FileStatus.following(device), node.kind == .blockDevice else { return }
+        let foreign = try ForeignMounts.find(device: nil, blockDevices: [node.rdev], proc: proc)
+        guard !foreign.isEmpty else { return }
+        throw DockStoreError.refused("refusing: Docker's storage (\(device)) is not mounted at \(mountpoint) here but in another mount namespace (\(foreign.map(\.described).joined(separator: "; "))): taking its configuration down would leave it mounted and written there; nothing was changed: \(foreign.map(\.remedy).joined(separator: "; ")), then re-run")
+    }
+
     /// After the unmount: the filesystem `device` still mounted in another namespace.
     static func checkUnmountedEverywhere(device: UInt64, mountpoint: String, proc: String = "/proc") throws {
         let foreign = try ForeignMounts.find(device: device, proc: proc)

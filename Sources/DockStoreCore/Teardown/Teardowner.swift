@@ -90,6 +90,8 @@ public struct Teardowner: Sendable {
         }
         if let mounted = o.mounted, o.dockerdPID == nil {
             try Self.refuseForeignMounts(device: mounted.device, mountpoint: target, changed: false)
+        } else if o.mounted == nil, let device = o.device {
+            try Self.refuseMountedOnlyElsewhere(device, mountpoint: target)
         }
         o.checkCaches = try CheckCacheLeftover.observe(host: host, dataRoot: target, uuid: o.storeUUID ?? o.unheldFstabUUID)
         return o

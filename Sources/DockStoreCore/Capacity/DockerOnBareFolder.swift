@@ -1,0 +1,19 @@
+/// Nothing mounted at the mountpoint while a dockerd whose data root is the mountpoint runs
+/// (attack 15, Y3): the store was lazily unmounted (`umount -l`) or its mount went away under a
+/// running Docker, whose drop-in stops it only with a stop job of the mount unit. Docker now
+/// writes into the bare folder, on the filesystem that holds it, hidden once the store is
+/// mounted again: check says CRITICAL (`docker_on_bare_folder`), not UNKNOWN.
+public enum DockerOnBareFolder {
+    public static let figure = "docker_on_bare_folder"
+
+    /// The finding, nil when no dockerd answers for this root or its data root is another
+    /// folder (`data_root_elsewhere` says that one); `dataRootElsewhere` is the check's reading
+    /// of DOCKER_OPTS and dockerd's config file.
+    public static func find(host: Host, mountpoint: String, dataRootElsewhere: StoreFact<String?>) throws -> CapacityReason? {
+        guard let pid = try DockerDaemon.running(host: host) else { return nil }
+        guard case .read(nil) = dataRootElsewhere else { return nil }
+        let who = pid > 0 ? "dockerd (pid \(pid))" : "a dockerd (its socket \(host.real(DockerDaemon.socketPath)) answers)"
+        return CapacityReason(state: .critical, figure: figure,
+            message: "nothing is mounted at \(mountpoint), but \(who) runs with its data root there: what Docker writes now goes into the bare folder, on the filesystem that holds it, and is hidden once the store is mounted again (a lazy unmount, or a mount gone under a running Docker); stop Docker (systemctl stop docker), move aside what it wrote in \(mountpoint), then dockstore provision mounts the store")
+    }
+}
