@@ -59,4 +59,22 @@ struct BootSettingsEditTests {
         let text = String(decoding: edit.bytes, as: UTF8.self)
         #expect(text == ProvisionSettings.template.replacingOccurrences(of: "DOCKSTORE_MOUNTPOINT=\"\"", with: "DOCKSTORE_MOUNTPOINT=\"/srv/docker\""))
     }
+
+    /// Attack 16, C1c: an admin's file without a final newline, both lines added: teardown
+    /// gives it back byte for byte (the newline provision ended its last line with too), also
+    /// with a line set in place beside them.
+    @Test(arguments: ["# mine, caf\u{e9}\nDOCKSTORE_SIZE=\"20G\"", "DOCKSTORE_SIZE=\"20G\"\n", "DOCKSTORE_IMAGE=\"\"\n# mine"])
+    func teardownGivesTheFileBackByteForByte(_ admin: String) throws {
+        let request = try request("/srv/docker", image: "/srv/store.btrfs")
+        let edit = try #require(try BootSettingsEdit.plan(current: Array(admin.utf8), settings: try ProvisionSettings.parse(admin, path: Self.path),
+                                                          request: request, path: Self.path))
+        var teardown = TeardownRequest()
+        teardown.mountpoint = request.mountpoint
+        teardown.image = request.image
+        let undo = try #require(try BootSettingsUndo.plan(edit.bytes, request: teardown, path: Self.path))
+        let setInPlace = admin.hasPrefix("DOCKSTORE_IMAGE=\"\"")
+        let expected = setInPlace ? admin.replacingOccurrences(of: "DOCKSTORE_IMAGE=\"\"", with: "DOCKSTORE_IMAGE=\"/srv/store.btrfs\"") : admin
+        #expect(undo.bytes.map { String(decoding: $0, as: UTF8.self) } == expected, "a value set in place stays; everything else as before")
+    }
+
 }

@@ -18,6 +18,7 @@ struct TeardownWipeCrashIntegrationTests {
         "forget-format-record": "a provision --device that finished leaves no format record (TeardownIntegrationTests.everyTeardownCrashPointConverges kills there)",
         "forget-check-caches": "no check ran on this store, so it has no caches (TeardownIntegrationTests.everyTeardownCrashPointConverges kills there)",
         "daemon-reload": FailpointCoverage.systemdOnly,
+        "boot-settings": FailpointCoverage.bootSettings,
     ]
 
     /// A device store provisioned over a root that had an admin's fstab and daemon.json (so the

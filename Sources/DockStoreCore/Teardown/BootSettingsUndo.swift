@@ -8,11 +8,21 @@ enum BootSettingsUndo {
         var file = try SysconfigFile(path: path, bytes: bytes, systemdReadsIt: false)
         let ours = ["DOCKSTORE_MOUNTPOINT": request.mountpoint.string, "DOCKSTORE_IMAGE": request.image.string]
         var removed: [String] = []
-        for name in BootSettingsEdit.names {
-            while let assignment = file.assignment(name), assignment.utf8Value.map({ $0.sameBytes(ours[name] ?? "") }) == true,
-                  try file.removeMarked(assignment, mark: BootSettingsEdit.additionMark)
-                      || file.removeMarked(assignment, mark: BootSettingsEdit.additionAfterUnendedLineMark, endingLineBefore: true) {
-                removed.append("\(name)=\(SysconfigFile.doubleQuoted(assignment.value))")
+        // The last line first: the mark that says provision ended the line before takes that
+        // newline back only while its statement ends the file (attack 16, C1c).
+        var removing = true
+        while removing {
+            removing = false
+            let candidates = BootSettingsEdit.names.compactMap { file.assignment($0) }
+                .filter { candidate in candidate.utf8Value.map { $0.sameBytes(ours[candidate.name] ?? "") } == true }
+                .sorted { $0.line > $1.line }
+            for assignment in candidates {
+                if try file.removeMarked(assignment, mark: BootSettingsEdit.additionMark)
+                    || file.removeMarked(assignment, mark: BootSettingsEdit.additionAfterUnendedLineMark, endingLineBefore: true) {
+                    removed.insert("\(assignment.name)=\(SysconfigFile.doubleQuoted(assignment.value))", at: 0)
+                    removing = true
+                    break
+                }
             }
         }
         guard !removed.isEmpty else { return nil }
