@@ -109,6 +109,10 @@ struct TeardownFormatRecordIntegrationTests {
             }
             let status = try root.dockstore(["status"])
             #expect(status.stdout.contains("a provision --device of \(disk) was killed before it finished"), "\(status.stdout)")
+            // Attack 16, B1: the store shown is that device, not a missing image.
+            #expect(status.stdout.hasPrefix("store:       device \(disk)\n"), "\(status.stdout)")
+            #expect(status.stdout.contains("the unfinished format of a killed provision --device"), "\(status.stdout)")
+            #expect(!status.stdout.contains("image:       missing"), "\(status.stdout)")
 
             // A reboot: the disk's file comes back on another name, another file on the recorded one.
             let file = try #require(try LoopDevice.backingFile(of: disk))

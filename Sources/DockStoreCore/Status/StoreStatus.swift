@@ -161,7 +161,15 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             status.problems.append(error.message)
             return status
         }
-        if request.device == nil {
+        if request.device == nil, case .missing = observed.image, let interrupted = observed.interruptedDeviceFormat {
+            // The store asked for was a device whose format a killed run began (attack 16, B1):
+            // shown as that device, as it is found now, not as a missing image.
+            let record = interrupted.record
+            status.store = "device"
+            status.device = Device(path: interrupted.currentNames.count == 1 ? interrupted.currentNames[0] : record.device,
+                                   requested: record.whereNow(interrupted.currentNames), volumeID: record.identity.volumeID,
+                                   sizeBytes: record.size, content: "the unfinished format of a killed provision --device (see the problems)")
+        } else if request.device == nil {
             let imagePath = host.real(request.image)
             switch observed.image {
             case .file(let size, let allocated, let content):
