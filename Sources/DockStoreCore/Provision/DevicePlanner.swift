@@ -144,7 +144,7 @@ enum DevicePlanner {
         if let uuid = device.btrfsMemberOf, !device.mountedAt.contains(mountpoint) {
             let foreign = device.mountedInOtherNamespaces
             if !foreign.isEmpty {
-                throw DockStoreError.refused("refusing: \(label) holds the btrfs \(uuid), which is mounted in another mount namespace (\(foreign.map(\.described).joined(separator: "; "))) and nowhere this namespace shows; dockstore does not mount it a second time; nothing was changed: \(foreign.map(\.remedy).joined(separator: "; ")), then re-run")
+                throw DockStoreError.refused("refusing: \(label) holds the btrfs \(uuid), which is mounted in another mount namespace (\(foreign.described)) and nowhere this namespace shows; dockstore does not mount it a second time; nothing was changed: \(foreign.remedy), then re-run")
             }
             throw DockStoreError.refused("refusing: \(label) is a member of the mounted btrfs \(uuid) (btrfs filesystem show \(uuid) lists its devices); remove it from that filesystem first")
         }

@@ -151,7 +151,7 @@ public struct Provisioner: Sendable {
         case .reloadSystemd:
             try Systemd.daemonReload()
         case .startDocker:
-            try SystemdService.read("docker.service").startWithoutWaiting()
+            try SystemdService.startWithoutWaiting("docker.service")
         }
     }
 

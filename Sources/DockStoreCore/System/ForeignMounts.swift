@@ -25,6 +25,12 @@ public struct ForeignMount: Sendable, Equatable {
     public var remedy: String { "nsenter -t \(pid) -m umount \(target.shellWord), or stop that process" }
 }
 
+extension [ForeignMount] {
+    /// "pid 4711 (sleep) at /var/lib/docker; pid 4800 (…) at …"
+    public var described: String { map(\.described).joined(separator: "; ") }
+    public var remedy: String { map(\.remedy).joined(separator: "; ") }
+}
+
 public enum ForeignMounts {
     /// The mounts, in every other mount namespace that has a process, of the filesystem whose
     /// st_dev is `device` (the superblock's number: every mount of it, a bind or subvolume too,

@@ -29,7 +29,7 @@ public struct SystemdService: Sendable, Equatable {
 
     /// Queues its start without waiting: provision runs ordered before docker.service, so a
     /// blocking start from inside it would wait for provision itself.
-    public func startWithoutWaiting() throws {
+    public static func startWithoutWaiting(_ name: String) throws {
         let result = try Subprocess.run("systemctl", ["start", "--no-block", "--", name], package: "systemd")
         guard result.status == 0 else { throw DockStoreError.failed("systemctl start --no-block \(name) failed: \(result.reason)") }
     }

@@ -31,15 +31,14 @@ public struct FormatRecordLeftover: Sendable, Equatable {
         guard let after = try host.statusInRoot(path), after.kind == .regular, FileIdentity(after) == FileIdentity(before) else {
             throw DockStoreError.refused("\(shown) changed while teardown read it; nothing was changed: re-run teardown")
         }
+        let record: FormatRecord
         do {
-            let record = try FormatRecord.decode(bytes, shownAs: shown)
-            return FormatRecordLeftover(record: record, file: FileIdentity(after), currentNames: try record.identity.currentDevices())
-        } catch let error as DockStoreError where error.kind != .refused {
-            throw error
+            record = try FormatRecord.decode(bytes, shownAs: shown)
         } catch {
             // Teardown's own words: provision's say what a re-run of provision then does.
             throw DockStoreError.refused("\(shown) is not a format record dockstore can read, so teardown cannot tell what it is; nothing was changed: look at it, and move it away if nothing needs it, then re-run teardown")
         }
+        return FormatRecordLeftover(record: record, file: FileIdentity(after), currentNames: try record.identity.currentDevices())
     }
 }
 

@@ -15,7 +15,7 @@ extension Teardowner {
         let foreign = try ForeignMounts.find(device: device, receivingUnmountsOf: try ForeignMounts.parentPeerGroup(at: mountpoint, proc: proc), proc: proc)
         guard !foreign.isEmpty else { return }
         let nothing = changed ? "nothing was unmounted" : "nothing was changed"
-        throw DockStoreError.refused("refusing: Docker's storage at \(mountpoint) is also mounted in another mount namespace (\(foreign.map(\.described).joined(separator: "; "))), which its unmount here does not reach: it would stay mounted and written there, its loop device or device in use; \(nothing): \(foreign.map(\.remedy).joined(separator: "; ")), then re-run")
+        throw DockStoreError.refused("refusing: Docker's storage at \(mountpoint) is also mounted in another mount namespace (\(foreign.described)), which its unmount here does not reach: it would stay mounted and written there, its loop device or device in use; \(nothing): \(foreign.remedy), then re-run")
     }
 
     /// A device store not mounted here but in another namespace (attack 16, A6c): teardown would
@@ -25,13 +25,13 @@ extension Teardowner {
         guard let node = try FileStatus.following(device), node.kind == .blockDevice else { return }
         let foreign = try ForeignMounts.find(device: nil, blockDevices: [node.rdev], proc: proc)
         guard !foreign.isEmpty else { return }
-        throw DockStoreError.refused("refusing: Docker's storage (\(device)) is not mounted at \(mountpoint) here but in another mount namespace (\(foreign.map(\.described).joined(separator: "; "))): taking its configuration down would leave it mounted and written there; nothing was changed: \(foreign.map(\.remedy).joined(separator: "; ")), then re-run")
+        throw DockStoreError.refused("refusing: Docker's storage (\(device)) is not mounted at \(mountpoint) here but in another mount namespace (\(foreign.described)): taking its configuration down would leave it mounted and written there; nothing was changed: \(foreign.remedy), then re-run")
     }
 
     /// After the unmount: the filesystem `device` still mounted in another namespace.
     static func checkUnmountedEverywhere(device: UInt64, mountpoint: String, proc: String = "/proc") throws {
         let foreign = try ForeignMounts.find(device: device, proc: proc)
         guard !foreign.isEmpty else { return }
-        throw DockStoreError.failed("unmounted Docker's storage at \(mountpoint) here, but it stays mounted in another mount namespace (\(foreign.map(\.described).joined(separator: "; "))); teardown stopped before detaching or changing any file: \(foreign.map(\.remedy).joined(separator: "; ")), then re-run")
+        throw DockStoreError.failed("unmounted Docker's storage at \(mountpoint) here, but it stays mounted in another mount namespace (\(foreign.described)); teardown stopped before detaching or changing any file: \(foreign.remedy), then re-run")
     }
 }

@@ -41,9 +41,9 @@ extension Teardowner {
         let foreign = targets.isEmpty ? try ForeignMounts.find(device: nil, blockDevices: Set([try FileStatus.following(loop)?.rdev].compactMap { $0 })) : []
         let place = !targets.isEmpty ? "mounted at \(targets.joined(separator: ", "))"
             : foreign.isEmpty ? "mounted where this mount namespace does not show (find it: grep \(loop) /proc/*/mountinfo)"
-            : "mounted in another mount namespace (\(foreign.map(\.described).joined(separator: "; ")))"
+            : "mounted in another mount namespace (\(foreign.described))"
         let unmount = !targets.isEmpty ? targets.map { "umount \($0.shellWord)" }.joined(separator: ", ")
-            : foreign.isEmpty ? "unmount it there" : foreign.map(\.remedy).joined(separator: ", ")
+            : foreign.isEmpty ? "unmount it there" : foreign.remedy
         return DockStoreError.refused("refusing: \(what) is \(place): a second btrfs instance of the store at \(mountpoint), which teardown would leave mounted; nothing was changed: stop what writes there, \(unmount), losetup -d \(loop), then re-run")
     }
 }
