@@ -172,6 +172,16 @@ int ds_is_mount_root_at(int dir_fd, const char *name, int *answer) {
     return 0;
 }
 
+int ds_birth_time(const char *path, int64_t *seconds, int *known) {
+    struct statx s;
+    int rc = statx(AT_FDCWD, path, 0, STATX_BTIME, &s);
+    if (rc == 0) {
+        *known = (s.stx_mask & STATX_BTIME) != 0;
+        *seconds = *known ? (int64_t)s.stx_btime.tv_sec : 0;
+    }
+    return rc;
+}
+
 int ds_inode_restrictions(int fd, int *immutable, int *append_only) {
     int flags = 0;
     int rc = ioctl(fd, FS_IOC_GETFLAGS, &flags);

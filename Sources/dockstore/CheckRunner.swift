@@ -35,7 +35,8 @@ enum CheckRunner {
                 figures.orphans = OrphanTallyCache.count(dataRoot: mountpoint, cacheFile: OrphanTallyCache.defaultPath, on: host,
                                                          limit: OrphanTally.checkLimit, now: timestamp)
             }
-            figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid)
+            figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid,
+                                                         top: figures.filesystem == "btrfs" ? mountpoint : nil)
             figures.remedyContext = RemedyContext.read(host: host, figures: figures)
             DataRootCondition.record(store.dockerdDataRootElsewhere, host: host, into: &figures.condition)
             if !(figures.maintenance?.unreadable.isEmpty ?? true) || !figures.condition.unreadable.isEmpty {

@@ -295,6 +295,9 @@ import Testing
             # HELP dockstore_reclaim_interrupted 1 when a reclaim journal is older than a run takes: an interrupted run whose room dockstore reclaim gives back.
             # TYPE dockstore_reclaim_interrupted gauge
             dockstore_reclaim_interrupted{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_store_created_timestamp_seconds When the store's btrfs was made (the birth time of its top folder; NaN: not btrfs, or not known): a scrub or reclaim that never ran is overdue counted from then.
+            # TYPE dockstore_store_created_timestamp_seconds gauge
+            dockstore_store_created_timestamp_seconds{mountpoint="/var/lib/docker"} NaN
             # HELP dockstore_last_scrub_timestamp_seconds When the last btrfs scrub started (NaN: never, or unreadable).
             # TYPE dockstore_last_scrub_timestamp_seconds gauge
             dockstore_last_scrub_timestamp_seconds{mountpoint="/var/lib/docker"} NaN

@@ -233,6 +233,40 @@ def judge_device_stale(b):
                                                   if "warning:" not in l) or "nothing"))
 
 
+def sections(text):
+    """{unit: {key: value}} of `systemctl show` blocks headed [unit]"""
+    out, cur = {}, None
+    for l in (text or "").splitlines():
+        if l.startswith("[") and l.endswith("]"):
+            cur = out.setdefault(l[1:-1], {})
+        elif cur is not None and "=" in l:
+            k, v = l.split("=", 1)
+            cur[k] = v
+    return out
+
+
+def judge_cloud_init(b):
+    """README's user data through a real cloud-init: provision runs after cloud-init's network
+    stage has written the settings, so the first boot formats the device and makes no image
+    (attack 14, Y-BOOT-4)"""
+    dev = b.ctx.get("device")
+    units = sections(b.read("cloud-init.show"))
+    ci, prov = units.get("cloud-init.service", {}), units.get("dockstore-provision.service", {})
+    b.expect(ci.get("Result") == "success" and ci.get("ExecMainStatus") == "0",
+             f"cloud-init.service: Result={ci.get('Result')} ExecMainStatus={ci.get('ExecMainStatus')} ({b.line('cloud-init-status')[:200]})")
+    b.expect(f'DOCKSTORE_DEVICE="{dev}"' in (b.read("sysconfig-dockstore") or ""),
+             f"/etc/sysconfig/dockstore does not name {dev}: cloud-init's write_files did not write it ({(b.read('sysconfig-dockstore') or 'missing')[:120]!r})")
+    if b.n == 1:
+        try:
+            ended, started = int(ci.get("ExecMainExitTimestampMonotonic", "0")), int(prov.get("ExecMainStartTimestampMonotonic", "0"))
+        except ValueError:
+            ended, started = 0, 0
+        b.expect(ended > 0 and started >= ended,
+                 f"dockstore-provision started at {started} µs, cloud-init.service ended at {ended} µs: provision did not wait for write_files")
+        said(b, r"format", "format the device")
+    judge_device(b)
+
+
 def judge_migrate(b):
     f = b.kv("hook.facts")
     if b.n == 1:

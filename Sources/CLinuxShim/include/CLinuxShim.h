@@ -150,6 +150,12 @@ int ds_is_mount_root(const char *path, int *answer);
  */
 int ds_is_mount_root_at(int dir_fd, const char *name, int *answer);
 
+/*
+ * statx(2)'s birth time (STATX_BTIME) of `path`, symlinks followed: *seconds since the epoch,
+ * *known 0 when the filesystem does not report one (then *seconds is 0).
+ */
+int ds_birth_time(const char *path, int64_t *seconds, int *known);
+
 /* FS_IOC_GETFLAGS (the chattr attributes) of an open file: *immutable and *append_only
  * are 1 or 0. */
 int ds_inode_restrictions(int fd, int *immutable, int *append_only);

@@ -56,6 +56,7 @@ extension CapacityReport {
         metric("dockstore_reclaim_room_lent_bytes", "Raw bytes a dockstore reclaim lent the store and has not given back yet (0: none; NaN: cannot tell).", journalKnown ? Double(lent?.bytes ?? 0) : nil)
         metric("dockstore_reclaim_started_timestamp_seconds", "When the run holding an open reclaim journal began (NaN: no reclaim under way, or cannot tell).", lent.map { Double($0.journal.running ?? $0.journal.started) })
         metric("dockstore_reclaim_interrupted", "1 when a reclaim journal is older than a run takes: an interrupted run whose room dockstore reclaim gives back.", journalKnown ? flag(lent?.stale ?? false) : nil)
+        metric("dockstore_store_created_timestamp_seconds", "When the store's btrfs was made (the birth time of its top folder; NaN: not btrfs, or not known): a scrub or reclaim that never ran is overdue counted from then.", m?.storeCreated.map { Double($0) })
         metric("dockstore_last_scrub_timestamp_seconds", "When the last btrfs scrub started (NaN: never, or unreadable).", m?.lastScrub?.started)
         metric("dockstore_last_scrub_finished", "1 when the last btrfs scrub finished; 0 when it was canceled, interrupted or still runs (no finished scrub is on record then).", m?.lastScrub.map { $0.finished ? 1 : 0 })
         metric("dockstore_last_scrub_errors", "Errors the last btrfs scrub found (read, csum, verify, super).", m?.lastScrub.map { Double($0.errors) })

@@ -9,6 +9,10 @@ public struct MaintenanceRecord: Sendable, Equatable, Codable {
     public var reclaimJournalRead = true
     /// When the records were read (Unix seconds): how old an open reclaim journal is.
     public var readAt: Int64 = 0
+    /// When the store's btrfs was made (the birth time of its top folder; nil when the kernel
+    /// keeps none or the store is not btrfs): a store that was never scrubbed or reclaimed is
+    /// overdue counted from then, so a scrub timer that never fires is seen too.
+    public var storeCreated: Int64?
     /// Why a record that exists could not be read; each is UNKNOWN.
     public var unreadable: [String] = []
 
@@ -49,6 +53,20 @@ public struct MaintenanceRecord: Sendable, Equatable, Codable {
                 }
             } catch {
                 record.unreadable.append("cannot read the last scrub record \(scrubPath): \(message(error))")
+            }
+        }
+        return record
+    }
+
+    /// Reads the records, and the birth time of `top`, the store's mounted folder (as the host
+    /// sees it), when it is a btrfs (`top` nil otherwise).
+    public static func read(host: Host, fsid: String?, top: String?) -> MaintenanceRecord {
+        var record = read(host: host, fsid: fsid)
+        if let top {
+            do {
+                record.storeCreated = try BirthTime.of(top)
+            } catch {
+                record.unreadable.append("cannot tell when the store was made, so a scrub or reclaim that never ran cannot be told overdue: \(message(error))")
             }
         }
         return record
