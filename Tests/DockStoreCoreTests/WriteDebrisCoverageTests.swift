@@ -39,6 +39,7 @@ struct WriteDebrisCoverageTests {
             // too), or the --config-file DOCKER_OPTS names, a file no other command knows.
             "path": .chosen("backend: dockerd's config file, /etc/docker/daemon.json unless DOCKER_OPTS names another"),
             "HostPaths.sysconfigDocker": .file(HostPaths.sysconfigDocker),
+            "ProvisionSettings.path": .file(ProvisionSettings.path),
         ],
         // save(_:on:text:): count(cacheFile:on:) is given OrphanTallyCache.defaultPath.
         "DockStoreCore/Orphans/OrphanTallyCache.swift": ["path": .file(OrphanTallyCache.defaultPath)],

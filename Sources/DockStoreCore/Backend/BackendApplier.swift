@@ -8,7 +8,9 @@ public struct BackendApplier: Sendable {
     /// The plan's own precondition: the sysconfig folder exists where it writes the file.
     /// `backend --dry-run` checks it too, so that a dry run refuses what the run would.
     public func checkPreconditions(_ plan: BackendPlan) throws {
-        if plan.steps.contains(where: { if case .writeSysconfig = $0 { true } else { false } }) {
+        if plan.steps.contains(where: {
+            switch $0 { case .writeSysconfig, .writeBootSettings: true; default: false }
+        }) {
             let folder = HostPaths.sysconfigDocker.parent
             guard try FileStatus.following(host.realFollowing(folder))?.kind == .directory else {
                 throw DockStoreError.refused("the folder \(host.real(folder)) does not exist; is this a SUSE system (or the right --root)? Nothing was changed")
@@ -28,6 +30,9 @@ public struct BackendApplier: Sendable {
                                      basis: FileBasis(old))
             case .writeSysconfig(let old, let bytes, _):
                 try AtomicFile.write(HostPaths.sysconfigDocker, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak",
+                                     basis: FileBasis(old))
+            case .writeBootSettings(let old, let bytes, _):
+                try AtomicFile.write(ProvisionSettings.path, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak",
                                      basis: FileBasis(old))
             case .restartDocker:
                 let result = try Subprocess.run("systemctl", ["restart", "docker.service"], package: "systemd")

@@ -1,15 +1,18 @@
-/// One step of `backend`. daemon.json goes first: a crash between the two leaves dockerd
-/// with one setting, never with a conflict.
+/// One step of `backend`. The settings go first, then daemon.json: a crash between the last
+/// two leaves dockerd with one setting, never with a conflict.
 public enum BackendStep: AppliedStep, Equatable {
     /// `path`: dockerd's config file, the one DOCKER_OPTS' --config-file names, else /etc/docker/daemon.json.
     case writeDaemonJSON(path: HostPath, old: [UInt8], new: [UInt8], change: String)
     case writeSysconfig(old: [UInt8]?, new: [UInt8], change: String)
+    /// /etc/sysconfig/dockstore: the driver the boot's provision sets (`BackendSettingsEdit`).
+    case writeBootSettings(old: [UInt8]?, new: [UInt8], change: String)
     case restartDocker
 
     /// Its raw value is the step's id and failpoint name.
     public enum Kind: String, StepKind {
         case writeDaemonJSON = "daemon-json"
         case writeSysconfig = "sysconfig"
+        case writeBootSettings = "boot-settings"
         case restartDocker = "restart-docker"
     }
 
@@ -17,6 +20,7 @@ public enum BackendStep: AppliedStep, Equatable {
         switch self {
         case .writeDaemonJSON: return .writeDaemonJSON
         case .writeSysconfig: return .writeSysconfig
+        case .writeBootSettings: return .writeBootSettings
         case .restartDocker: return .restartDocker
         }
     }
@@ -27,6 +31,8 @@ public enum BackendStep: AppliedStep, Equatable {
             [.at(path, on: host, bytes: bytes.count).renaming(path, on: host, backup: true)]
         case .writeSysconfig(_, let bytes, _):
             [.at(HostPaths.sysconfigDocker, on: host, bytes: bytes.count).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
+        case .writeBootSettings(_, let bytes, _):
+            [.at(ProvisionSettings.path, on: host, bytes: bytes.count).renaming(ProvisionSettings.path, on: host, backup: true)]
         case .restartDocker: []
         }
     }
@@ -77,7 +83,13 @@ public enum BackendPlanner {
             steps.append(.writeSysconfig(old: observed.sysconfig, new: edit.bytes, change: edit.change))
         }
         var note: String? = nil
-        if !steps.isEmpty {
+        let dockerdChanges = !steps.isEmpty
+        // First: a kill before DOCKER_OPTS is written leaves a boot that sets the new driver.
+        if let settings = try BackendSettingsEdit.plan(current: observed.bootSettingsFile, provisioned: observed.provisioned, request: request,
+                                                       filesystem: observed.filesystem, path: host.real(ProvisionSettings.path)) {
+            steps.insert(.writeBootSettings(old: observed.bootSettingsFile, new: settings.bytes, change: settings.change), at: 0)
+        }
+        if dockerdChanges {
             if request.restart && observed.systemdRunning {
                 steps.append(.restartDocker)
             } else if request.restart {

@@ -41,6 +41,11 @@ public struct BackendObservation: Sendable, Equatable {
     /// for xfs and ext4 only, nil elsewhere.
     public var projectQuota: Bool?
     public var systemdRunning: Bool
+    /// /etc/sysconfig/dockstore (read when a driver is to be set), and whether provision ran on
+    /// this tree (its folder record is there): where the boot's provision would set the driver
+    /// the settings name, `BackendSettingsEdit` records the one given.
+    public var bootSettingsFile: [UInt8]?
+    public var provisioned = false
 
     public init(sysconfig: String? = nil, daemonJSON: String? = nil, filesystem: FilesystemType? = nil,
                 systemdRunning: Bool = false) {
@@ -70,6 +75,16 @@ public struct BackendObservation: Sendable, Equatable {
         }
         let systemd = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
         observed.systemdRunning = host.isRunningSystem && systemd?.kind == .directory
+        if driver != nil {
+            // The checks the boot's provision makes of the file (root's, not group-writable,
+            // in folders only root can change): a file it would refuse is refused here first.
+            _ = try ProvisionSettings.load(host: host)
+            observed.bootSettingsFile = try FileContents.read(ProvisionSettings.path, on: host)
+            observed.provisioned = try FileStatus.of(host.real(ProvisionFolderRecord.path)) != nil
+            if observed.bootSettingsFile == nil, observed.provisioned {
+                try ProvisionSettings.refuseLooseFolders(of: host.real(ProvisionSettings.path), root: host.root)
+            }
+        }
         return observed
     }
 }

@@ -40,9 +40,7 @@ public struct ProvisionFlags: Sendable, Equatable {
             wait: settings.wait ?? DeviceRequest.defaultWait,
             mountOptions: try mountOptions.map { try MountOptions.parse($0, what: "--mount-options") } ?? settings.mountOptions,
             driver: settings.backend,
-            driverOptions: try settings.backend.map { driver in
-                try settings.backendOptions.map { try StorageOption(parsing: $0, for: driver) }
-            } ?? [])
+            driverOptions: try settings.driverOptions())
     }
 
     /// The device from the command line, else from the settings file, with what goes with it.

@@ -116,13 +116,11 @@ public enum ProvisionPlanner {
                 : "rewrite it: docker.service waits for \(MountUnitName.of(request.mountpoint)) and starts only when \(request.mountpoint) is mounted", basis: FileBasis(observed.dropIn)))
         }
 
-        if let driver = request.driver, driver.name != store.storageDriver {
-            throw DockStoreError.refused("the storage driver \(driver.name) does not fit this store (\(store.fstype)); it takes \(store.storageDriver): change DOCKSTORE_BACKEND or leave it empty")
-        }
+        let driver = try chosenDriver(request, fstype: store.fstype, default: store.storageDriver, host: host)
         try refuseQuotaOptions(request, observed, fstype: store.fstype, line: entry, host: host)
         let addDataRoot = try dataRootToAdd(observed, host, mountpoint: request.mountpoint)
-        try refuseOtherDriver(observed, host, driver: store.storageDriver)
-        steps += try storageSteps(observed, host, driver: store.storageDriver,
+        try refuseOtherDriver(observed, host, driver: driver)
+        steps += try storageSteps(observed, host, driver: driver,
                                   options: request.driverOptions.isEmpty ? nil : request.driverOptions.map(\.description),
                                   addDataRoot: addDataRoot, &warnings)
 

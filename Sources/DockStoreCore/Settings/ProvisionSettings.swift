@@ -42,6 +42,11 @@ public struct ProvisionSettings: Sendable, Equatable {
         return try parse(bytes: bytes, path: real)
     }
 
+    /// DOCKSTORE_BACKEND_OPTIONS as options of DOCKSTORE_BACKEND (none without a driver).
+    public func driverOptions() throws -> [StorageOption] {
+        try backend.map { driver in try backendOptions.map { try StorageOption(parsing: $0, for: driver) } } ?? []
+    }
+
     public static func parse(_ text: String, path: String) throws -> ProvisionSettings {
         try parse(bytes: Array(text.utf8), path: path)
     }

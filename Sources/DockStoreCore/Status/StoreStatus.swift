@@ -130,6 +130,14 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     /// The status of `request`'s store as `store` (an observation of its image and
     /// mountpoint) saw it.
     public static func inspect(host: Host, request: ProvisionRequest, store: StoreObservation) throws -> StoreStatus {
+        // The driver the boot's provision sets is the settings' (attack 14, Y-BOOT-1): status
+        // judges DOCKER_OPTS against it. Settings that cannot be read stop the provisioner's
+        // observation below, which reports them.
+        var request = request
+        if request.driver == nil, case .read(let settings) = store.settings {
+            request.driver = settings.backend
+            request.driverOptions = try settings.driverOptions()
+        }
         let provisioner = Provisioner(host: host, request: request, settings: store.settings)
         var status = StoreStatus(store: request.device == nil ? "image" : "device",
                                  mountpoint: host.realFollowing(request.mountpoint), mounted: false,

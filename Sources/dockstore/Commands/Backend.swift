@@ -68,6 +68,9 @@ extension Dockstore {
                 case .writeSysconfig(let old, let new, let change):
                     return "\(host.real(HostPaths.sysconfigDocker)): \(change)\n"
                         + LineDiff.render(oldBytes: old, new: new, path: host.real(HostPaths.sysconfigDocker))
+                case .writeBootSettings(let old, let new, let change):
+                    return "\(host.real(ProvisionSettings.path)): \(change)\n"
+                        + LineDiff.render(oldBytes: old, new: new, path: host.real(ProvisionSettings.path))
                 case .restartDocker:
                     return done ? "docker.service restarted." : "restart docker.service"
                 }

@@ -1,0 +1,55 @@
+/// `dockstore backend DRIVER` on a host whose boot runs `dockstore provision`: the driver goes
+/// into /etc/sysconfig/dockstore too (DOCKSTORE_BACKEND), because the boot's provision sets
+/// DOCKER_OPTS to the driver the settings name, else to the one the store is made for; without
+/// this the next boot would silently set btrfs again under the admin's overlay2 (attack 14,
+/// Y-BOOT-1). One view of "the driver the admin chose": the settings.
+///
+/// The file is edited as provision edits it (`BootSettingsEdit`): a value set in place, or a
+/// line added after `additionMark`, every other byte kept; teardown removes the marked line
+/// (`BootSettingsUndo`). A host where provision never ran and which has no settings file is
+/// left alone: no boot there provisions anything.
+public enum BackendSettingsEdit {
+    public static let createdMark = "# Written by dockstore backend: the storage driver the boot's dockstore provision sets; dockstore teardown removes this file while it holds only these lines."
+    public static let additionMark = "# Added by dockstore backend: the storage driver the boot's dockstore provision sets (dockstore teardown removes it)."
+    public static let additionAfterUnendedLineMark = "# Added by dockstore backend after ending the last line above: the storage driver the boot's dockstore provision sets (dockstore teardown removes it and that newline)."
+
+    /// The driver provision sets on a store of `filesystem` when the settings name none.
+    static func standardDriver(for filesystem: FilesystemType?) -> StorageDriver? {
+        switch filesystem?.name {
+        case "btrfs": return .btrfs
+        case "xfs", "ext4": return .overlay2
+        default: return nil
+        }
+    }
+
+    /// The settings file's new bytes and what changes; nil when the boot's provision already
+    /// sets this driver (and these options, where the file gives options).
+    static func plan(current: [UInt8]?, provisioned: Bool, request: BackendRequest, filesystem: FilesystemType?,
+                     path: String) throws -> (bytes: [UInt8], change: String)? {
+        guard current != nil || provisioned else { return nil }
+        let settings = try current.map { try ProvisionSettings.parse(bytes: $0, path: path) } ?? ProvisionSettings()
+        let options = request.options.map(\.description)
+        let setsDriver = settings.backend != request.driver
+            && !(settings.backend == nil && standardDriver(for: filesystem) == request.driver)
+        // Options in the settings are set at every boot; none there keeps DOCKER_OPTS' own.
+        let setsOptions = !settings.backendOptions.isEmpty && settings.backendOptions != options
+        guard setsDriver || setsOptions else { return nil }
+        var file = try SysconfigFile(path: path, bytes: current ?? Array((createdMark + "\n").utf8), systemdReadsIt: false)
+        var changes: [String] = []
+        func set(_ name: String, _ value: String) throws {
+            let before = file.assignment(name)
+            let unended = before == nil && !file.bytes.isEmpty && file.bytes.last != UInt8(ascii: "\n")
+            try file.set(name, to: value, markingAddition: unended ? additionAfterUnendedLineMark : additionMark)
+            let line = "\(name)=\(SysconfigFile.doubleQuoted(value))"
+            changes.append(before.map { "set \(line) (was \(SysconfigFile.doubleQuoted($0.value)), line \($0.line))" } ?? "add \(line)")
+        }
+        try set("DOCKSTORE_BACKEND", request.driver.name)
+        if setsOptions || (setsDriver && !settings.backendOptions.isEmpty) {
+            try set("DOCKSTORE_BACKEND_OPTIONS", options.joined(separator: " "))
+        }
+        // What the boot's provision will read: the file must stay one it takes.
+        _ = try ProvisionSettings.parse(bytes: file.bytes, path: path)
+        let what = current == nil ? "create it with " : ""
+        return (file.bytes, "\(what)\(changes.joined(separator: " and ")): the boot's dockstore provision sets this driver")
+    }
+}
