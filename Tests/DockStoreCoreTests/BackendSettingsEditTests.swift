@@ -9,18 +9,18 @@ import Testing
     static let btrfs = FilesystemType(name: "btrfs", supportsDType: true)
     static let xfs = FilesystemType(name: "xfs", supportsDType: true)
 
-    func plan(_ current: String?, provisioned: Bool = true, _ driver: String, _ options: [String] = [],
+    func plan(_ current: String?, _ driver: String, _ options: [String] = [],
               on filesystem: FilesystemType? = btrfs) throws -> String? {
         let request = try BackendRequest(driver: driver, options: options)
-        return try BackendSettingsEdit.plan(current: current.map { Array($0.utf8) }, provisioned: provisioned, request: request,
-                                            filesystem: filesystem, path: Self.path)
+        return try BackendSettingsEdit.plan(current: current.map { Array($0.utf8) }, request: request,
+                                            storeFilesystem: filesystem, path: Self.path)
             .map { String(decoding: $0.bytes, as: UTF8.self) }
     }
 
     static let template = "## dockstore settings\nDOCKSTORE_SIZE=\"100G\"\nDOCKSTORE_BACKEND=\"\"\nDOCKSTORE_BACKEND_OPTIONS=\"\"\n"
 
     @Test func nothingWhenTheBootAlreadySetsThatDriver() throws {
-        #expect(try plan(nil, provisioned: false, "overlay2") == nil, "no settings, provision never ran: no boot sets anything")
+        #expect(try plan(nil, "overlay2", on: nil) != nil, "nothing mounted: the folder's filesystem says nothing of the store")
         #expect(try plan(nil, "btrfs") == nil, "the btrfs store's own driver")
         #expect(try plan(nil, "overlay2", on: Self.xfs) == nil, "an xfs store's own driver")
         #expect(try plan(Self.template, "btrfs") == nil)

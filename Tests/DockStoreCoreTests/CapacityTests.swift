@@ -298,6 +298,9 @@ import Testing
             # HELP dockstore_store_created_timestamp_seconds When the store's btrfs was made (the birth time of its top folder; NaN: not btrfs, or not known): a scrub or reclaim that never ran is overdue counted from then.
             # TYPE dockstore_store_created_timestamp_seconds gauge
             dockstore_store_created_timestamp_seconds{mountpoint="/var/lib/docker"} NaN
+            # HELP dockstore_host_boot_timestamp_seconds When the host booted (btime; NaN where the store's creation time is): the never-ran alerts count from the later of this and the store's creation, so a store made at image build is not overdue at an instance's first boot.
+            # TYPE dockstore_host_boot_timestamp_seconds gauge
+            dockstore_host_boot_timestamp_seconds{mountpoint="/var/lib/docker"} NaN
             # HELP dockstore_last_scrub_timestamp_seconds When the last btrfs scrub started (NaN: never, or unreadable).
             # TYPE dockstore_last_scrub_timestamp_seconds gauge
             dockstore_last_scrub_timestamp_seconds{mountpoint="/var/lib/docker"} NaN

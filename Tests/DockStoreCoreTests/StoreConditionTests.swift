@@ -179,7 +179,7 @@ import Testing
         let policy = try CapacityPolicy()
         let ok = CapacityReport(figures: Self.figures(), policy: policy, timestamp: 1)
         let shape = Self.shape(ok.prometheus())
-        #expect(shape.count == 45)
+        #expect(shape.count == 46)
         for (_, f, _, _) in Self.states {
             #expect(Self.shape(CapacityReport(figures: f, policy: policy, timestamp: 1).prometheus()) == shape)
         }

@@ -70,12 +70,49 @@ struct BackendKeptAtBootIntegrationTests {
         }
     }
 
-    @Test func aHostWithoutDockstoresBootGetsNoSettingsFile() throws {
+    /// Attack 17, A4: with neither a settings file nor a provision, nothing is recorded (no boot
+    /// there provisions), but backend says what a later provision would do and how to keep it.
+    @Test func aHostWithoutDockstoresBootGetsNoSettingsFileButIsTold() throws {
         try withTestRoot { root in
             try root.write(root.sysconfig, "DOCKER_OPTS=\"\"\n")
             try root.sh("mkdir -p \(root.mountpoint)")
-            #expect(try root.dockstore(["backend", "vfs"]).status == 0)
+            let result = try root.dockstore(["backend", "vfs"])
+            #expect(result.status == 0)
             #expect(!FileManager.default.fileExists(atPath: settings(root)))
+            #expect(result.stderr.contains("\(settings(root)) does not exist and dockstore provision has not run here: a later dockstore provision sets the driver of the store it makes (btrfs, or overlay2 on an xfs or ext4 device) unless DOCKSTORE_BACKEND=\"vfs\" is set there first"), "\(result.stderr)")
+        }
+    }
+
+    /// Attack 17, A1: --force cannot outlast the boot where provision sets the driver: a driver
+    /// that does not fit the store is refused there, before anything changes.
+    @Test func forceOfADriverTheStoreCannotTakeIsRefusedWhereTheBootProvisions() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
+            let before = root.snapshot()
+            let forced = try root.dockstore(["backend", "zfs", "--force"])
+            #expect(forced.status == 2 && forced.stderrLines.count == 1, "\(forced.stderr)")
+            #expect(forced.stderr.contains("the zfs driver needs a zfs dataset; --force would write it for now, but the boot's dockstore provision sets only a driver that fits the store"), "\(forced.stderr)")
+            #expect(root.changes(since: before) == [])
+            #expect(try root.dockstore(["provision"]).stdout.contains("nothing to do"))
+        }
+    }
+
+    /// Attack 17, A2: vfs's option `size` has no `vfs.` prefix; provision kept only prefixed
+    /// options of the driver and dropped it at the next boot.
+    @Test func aDriversOptionsWithoutItsPrefixSurviveTheBoot() throws {
+        try withTestRoot { root in
+            try root.write(settings(root), "DOCKSTORE_BACKEND=\"\"\nDOCKSTORE_BACKEND_OPTIONS=\"\"\n")
+            try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
+            #expect(try root.dockstore(["backend", "vfs", "--storage-opt", "size=1G"]).status == 0)
+            #expect(root.read(settings(root)) == "DOCKSTORE_BACKEND=\"vfs\"\nDOCKSTORE_BACKEND_OPTIONS=\"\"\n")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.stdout.contains("nothing to do"), "\(boot.stdout)")
+            #expect(root.read(root.sysconfig)?.contains("DOCKER_OPTS=\"--storage-driver=vfs --storage-opt=size=1G\"") == true)
+            // and the options, once the settings give some, follow what backend sets
+            try root.write(settings(root), "DOCKSTORE_BACKEND=\"vfs\"\nDOCKSTORE_BACKEND_OPTIONS=\"size=1G\"\n")
+            #expect(try root.dockstore(["backend", "vfs", "--storage-opt", "size=2G"]).status == 0)
+            #expect(root.read(settings(root)) == "DOCKSTORE_BACKEND=\"vfs\"\nDOCKSTORE_BACKEND_OPTIONS=\"size=2G\"\n")
+            #expect(try root.dockstore(["provision"]).stdout.contains("nothing to do"))
         }
     }
 }

@@ -29,6 +29,11 @@ struct StoreCreatedIntegrationTests {
             // a file made later does not move it: it is the top folder's, not the newest file's
             try root.sh("sleep 1.1; mkdir \(root.mountpoint)/later")
             #expect(try created(root) == String(value))
+            // counted from the later of this and the boot (attack 17, P1): the kernel's btime
+            let btime = try String(contentsOfFile: "/proc/stat", encoding: .utf8).split(separator: "\n")
+                .first { $0.hasPrefix("btime ") }.map { String($0.dropFirst(6)) }
+            let prom = try root.dockstore(["check", "--format", "prometheus"]).stdout
+            #expect(prom.contains("dockstore_host_boot_timestamp_seconds{mountpoint=\"\(root.mountpoint)\"} \(try #require(btime))\n"), "\(prom)")
             let json = try root.dockstore(["check", "--format", "json"])
             #expect(json.stdout.contains("\"storeCreated\":\(value)") || json.stdout.contains("\"storeCreated\" : \(value)"), "\(json.stdout)")
         }
@@ -39,6 +44,7 @@ struct StoreCreatedIntegrationTests {
             let disk = try root.attachDisk(megabytes: 300)
             try #require(try root.dockstore(["provision", "--device", disk, "--fs", "ext4"]).status == 0)
             #expect(try created(root) == "NaN")
+            #expect(try root.dockstore(["check", "--format", "prometheus"]).stdout.contains("dockstore_host_boot_timestamp_seconds{mountpoint=\"\(root.mountpoint)\"} NaN"))
         }
     }
 }

@@ -85,9 +85,21 @@ public enum BackendPlanner {
         var note: String? = nil
         let dockerdChanges = !steps.isEmpty
         // First: a kill before DOCKER_OPTS is written leaves a boot that sets the new driver.
-        if let settings = try BackendSettingsEdit.plan(current: observed.bootSettingsFile, provisioned: observed.provisioned, request: request,
-                                                       filesystem: observed.filesystem, path: host.real(ProvisionSettings.path)) {
-            steps.insert(.writeBootSettings(old: observed.bootSettingsFile, new: settings.bytes, change: settings.change), at: 0)
+        let settingsPath = host.real(ProvisionSettings.path)
+        // Nothing mounted there: the folder's filesystem is the root disk's, not the store's.
+        let storeFilesystem = observed.mounted ? observed.filesystem : nil
+        if observed.bootSettingsFile != nil || observed.provisioned {
+            // The boot's provision sets only a driver that fits the store: --force cannot
+            // last past the next boot there (attack 17, A1).
+            if request.force, let fs = storeFilesystem, let reason = request.driver.fits(fs) {
+                throw DockStoreError.refused("refusing: \(target) is on \(fs.name): \(reason); --force would write it for now, but the boot's dockstore provision sets only a driver that fits the store (DOCKSTORE_BACKEND in \(settingsPath)), so the next boot would refuse: choose a driver that fits; nothing was changed")
+            }
+            if let settings = try BackendSettingsEdit.plan(current: observed.bootSettingsFile, request: request,
+                                                           storeFilesystem: storeFilesystem, path: settingsPath) {
+                steps.insert(.writeBootSettings(old: observed.bootSettingsFile, new: settings.bytes, change: settings.change), at: 0)
+            }
+        } else if request.driver != .btrfs {
+            warnings.append("\(settingsPath) does not exist and dockstore provision has not run here: a later dockstore provision sets the driver of the store it makes (btrfs, or overlay2 on an xfs or ext4 device) unless DOCKSTORE_BACKEND=\"\(request.driver.name)\" is set there first")
         }
         if dockerdChanges {
             if request.restart && observed.systemdRunning {

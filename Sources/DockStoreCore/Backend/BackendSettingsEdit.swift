@@ -6,8 +6,8 @@
 ///
 /// The file is edited as provision edits it (`BootSettingsEdit`): a value set in place, or a
 /// line added after `additionMark`, every other byte kept; teardown removes the marked line
-/// (`BootSettingsUndo`). A host where provision never ran and which has no settings file is
-/// left alone: no boot there provisions anything.
+/// (`BootSettingsUndo`). The planner calls it only where a boot provisions: the file exists,
+/// or provision ran on the tree.
 public enum BackendSettingsEdit {
     public static let createdMark = "# Written by dockstore backend: the storage driver the boot's dockstore provision sets; dockstore teardown removes this file while it holds only these lines."
     public static let additionMark = "# Added by dockstore backend: the storage driver the boot's dockstore provision sets (dockstore teardown removes it)."
@@ -23,15 +23,17 @@ public enum BackendSettingsEdit {
     }
 
     /// The settings file's new bytes and what changes; nil when the boot's provision already
-    /// sets this driver (and these options, where the file gives options).
-    static func plan(current: [UInt8]?, provisioned: Bool, request: BackendRequest, filesystem: FilesystemType?,
+    /// sets this driver and these options.
+    /// `storeFilesystem` is the filesystem mounted at the mountpoint (nil when nothing is: the
+    /// folder's own filesystem says nothing of the store provision will make or mount there).
+    static func plan(current: [UInt8]?, request: BackendRequest, storeFilesystem: FilesystemType?,
                      path: String) throws -> (bytes: [UInt8], change: String)? {
-        guard current != nil || provisioned else { return nil }
         let settings = try current.map { try ProvisionSettings.parse(bytes: $0, path: path) } ?? ProvisionSettings()
         let options = request.options.map(\.description)
         let setsDriver = settings.backend != request.driver
-            && !(settings.backend == nil && standardDriver(for: filesystem) == request.driver)
-        // Options in the settings are set at every boot; none there keeps DOCKER_OPTS' own.
+            && !(settings.backend == nil && standardDriver(for: storeFilesystem) == request.driver)
+        // Options in the settings are set at every boot; none there keeps DOCKER_OPTS' own (those
+        // of the driver: `StorageDriver.option(_:isOf:)`), which backend has just written.
         let setsOptions = !settings.backendOptions.isEmpty && settings.backendOptions != options
         guard setsDriver || setsOptions else { return nil }
         var file = try SysconfigFile(path: path, bytes: current ?? Array((createdMark + "\n").utf8), systemdReadsIt: false)
@@ -44,7 +46,7 @@ public enum BackendSettingsEdit {
             changes.append(before.map { "set \(line) (was \(SysconfigFile.doubleQuoted($0.value)), line \($0.line))" } ?? "add \(line)")
         }
         try set("DOCKSTORE_BACKEND", request.driver.name)
-        if setsOptions || (setsDriver && !settings.backendOptions.isEmpty) {
+        if setsOptions {
             try set("DOCKSTORE_BACKEND_OPTIONS", options.joined(separator: " "))
         }
         // What the boot's provision will read: the file must stay one it takes.

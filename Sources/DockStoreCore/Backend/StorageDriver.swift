@@ -31,6 +31,15 @@ public enum StorageDriver: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether the storage option `option` (KEY=VALUE, as DOCKER_OPTS or daemon.json gives it)
+    /// belongs to `driver`: its key is one the driver parses (vfs's `size` has no `vfs.`
+    /// prefix: attack 17, A2), or carries the driver's prefix.
+    static func option(_ option: String, isOf driver: String) -> Bool {
+        let key = option.prefix(while: { $0 != "=" }).lowercased()
+        if let known = StorageDriver(rawValue: driver), known.optionKeys.contains(key) { return true }
+        return key.hasPrefix(driver + ".")
+    }
+
     /// Whether the driver can keep its data on `filesystem` (at the data root), and if not, why.
     public func fits(_ filesystem: FilesystemType) -> String? {
         switch self {

@@ -31,7 +31,7 @@ public struct StorageSelection: Sendable, Equatable {
             result.warnings.append("\(daemonJSONPath) turns on features.containerd-snapshotter: images then live under /var/lib/containerd, outside Docker's storage")
         }
         var file = try SysconfigFile(path: sysconfigPath, bytes: sysconfigBytes ?? SysconfigFile.createdByDockstore)
-        let wantedOptions = try options ?? file.dockerStorage.options.filter { $0.hasPrefix(driver + ".") }
+        let wantedOptions = try options ?? file.dockerStorage.options.filter { StorageDriver.option($0, isOf: driver) }
 
         var flagDriver: String? = driver
         var flagOptions = wantedOptions
@@ -49,7 +49,7 @@ public struct StorageSelection: Sendable, Equatable {
             }
         }
         if let daemon, daemon.setsStorage {
-            let optionsFit = daemon.storageOptions.allSatisfy { $0.hasPrefix(driver + ".") }
+            let optionsFit = daemon.storageOptions.allSatisfy { StorageDriver.option($0, isOf: driver) }
             let alreadyThere = options == nil && daemon.storageDriver == driver && optionsFit
             // Only "storage-opts", every one the driver's: dockerd's conflict check is per
             // directive, so --storage-driver beside it starts (outside attack 14, Y-JSON-1).
@@ -69,7 +69,7 @@ public struct StorageSelection: Sendable, Equatable {
                 let removed = daemon.storageMembersShown.joined(separator: " and ")
                 var why: [String] = []
                 if let other = daemon.storageDriver, other != driver { why.append("it selects \(other), not \(driver)") }
-                let foreign = daemon.storageOptions.filter { !$0.hasPrefix(driver + ".") }
+                let foreign = daemon.storageOptions.filter { !StorageDriver.option($0, isOf: driver) }
                 if !foreign.isEmpty { why.append("\(foreign.joined(separator: ", ")) \(foreign.count == 1 ? "is no option" : "are no options") of \(driver), which dockerd refuses") }
                 if why.isEmpty { why.append("dockerd refuses a storage setting given both there and in DOCKER_OPTS") }
                 result.daemonJSON = Edit(bytes: try daemon.removingStorageKeys(), change: "remove \(removed) (\(why.joined(separator: "; "))); the other keys stay")

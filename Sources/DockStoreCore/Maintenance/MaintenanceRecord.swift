@@ -13,6 +13,10 @@ public struct MaintenanceRecord: Sendable, Equatable, Codable {
     /// keeps none or the store is not btrfs): a store that was never scrubbed or reclaimed is
     /// overdue counted from then, so a scrub timer that never fires is seen too.
     public var storeCreated: Int64?
+    /// When the host booted (read with `storeCreated`): the never-ran alerts count from the later
+    /// of the two, so a store made at image build is not overdue at the instance's first boot
+    /// (attack 17, P1).
+    public var hostBooted: Int64?
     /// Why a record that exists could not be read; each is UNKNOWN.
     public var unreadable: [String] = []
 
@@ -65,6 +69,7 @@ public struct MaintenanceRecord: Sendable, Equatable, Codable {
         if let top {
             do {
                 record.storeCreated = try BirthTime.of(top)
+                record.hostBooted = try HostBootTime.read()
             } catch {
                 record.unreadable.append("cannot tell when the store was made, so a scrub or reclaim that never ran cannot be told overdue: \(message(error))")
             }

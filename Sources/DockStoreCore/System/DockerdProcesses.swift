@@ -137,20 +137,12 @@ public enum DockerdProcesses {
         guard fields.count > 19, let ticks = Double(fields[19]) else {
             throw DockStoreError.failed("cannot read when dockerd (pid \(pid)) started: \(statPath) has no start time")
         }
-        guard let procStat = (try? FileContents.readString("\(proc)/stat")).flatMap({ $0 }),
-              let line = procStat.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
-              let boot = Double(line.dropFirst(6).trimmingCharacters()) else {
-            throw DockStoreError.failed("cannot read the boot time (btime in \(proc)/stat)")
-        }
+        let boot = Double(try HostBootTime.read(proc: proc))
         let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
         guard hz > 0 else { throw DockStoreError.failed("cannot read the clock tick rate (sysconf _SC_CLK_TCK)") }
         return boot + ticks / hz
     }
 
-}
-
-private extension Substring {
-    func trimmingCharacters() -> String { String(self).trimmingWhitespace() }
 }
 
 extension DockerdPresence {

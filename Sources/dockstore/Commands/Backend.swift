@@ -59,6 +59,8 @@ extension Dockstore {
             let (lock, sweep, plan) = try change.planned(host, "backend rewrites /etc/sysconfig/docker", changes: { !$0.steps.isEmpty }) {
                 try BackendPlanner.plan(try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: request.driver), request, host)
             }
+            // A refusal is the one line a refused run prints: the plan's warnings come after it.
+            try BackendApplier(host: host).checkPreconditions(plan)
             plan.warnings.forEach { Output.warning($0) }
             func show(_ step: BackendStep, done: Bool) -> String {
                 switch step {
@@ -79,7 +81,6 @@ extension Dockstore {
                 nothingToDo: "dockerd already starts with the \(request.driver.name) driver\(request.options.isEmpty ? "" : " and these options"); nothing to do.",
                 title: [], dryRunFooter: "(dry run, nothing changed)",
                 text: { show($0, done: false) }, done: { show($0, done: true) })
-            try BackendApplier(host: host).checkPreconditions(plan)
             guard try StepCommand.run(plan.steps, dryRun: change.dryRun, show: steps, sweep: sweep, apply: {
                 try BackendApplier(host: host).apply(plan, sweeping: sweep, progress: $0)
             }) else { return }
