@@ -98,8 +98,6 @@ public enum BackendPlanner {
                                                            storeFilesystem: storeFilesystem, path: settingsPath) {
                 steps.insert(.writeBootSettings(old: observed.bootSettingsFile, new: settings.bytes, change: settings.change), at: 0)
             }
-        } else if request.driver != .btrfs {
-            warnings.append("\(settingsPath) does not exist and dockstore provision has not run here: a later dockstore provision sets the driver of the store it makes (btrfs, or overlay2 on an xfs or ext4 device) unless DOCKSTORE_BACKEND=\"\(request.driver.name)\" is set there first")
         }
         if dockerdChanges {
             if request.restart && observed.systemdRunning {
