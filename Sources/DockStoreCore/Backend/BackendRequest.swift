@@ -78,8 +78,7 @@ public struct BackendObservation: Sendable, Equatable {
         if driver != nil {
             // The checks the boot's provision makes of the file (root's, not group-writable,
             // in folders only root can change): a file it would refuse is refused here first.
-            _ = try ProvisionSettings.load(host: host)
-            observed.bootSettingsFile = try FileContents.read(ProvisionSettings.path, on: host)
+            observed.bootSettingsFile = try ProvisionSettings.loadFile(host: host).bytes
             observed.provisioned = try FileStatus.of(host.real(ProvisionFolderRecord.path)) != nil
             if observed.bootSettingsFile == nil, observed.provisioned {
                 try ProvisionSettings.refuseLooseFolders(of: host.real(ProvisionSettings.path), root: host.root)

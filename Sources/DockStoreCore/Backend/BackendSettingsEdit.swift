@@ -13,15 +13,6 @@ public enum BackendSettingsEdit {
     public static let additionMark = "# Added by dockstore backend: the storage driver the boot's dockstore provision sets (dockstore teardown removes it)."
     public static let additionAfterUnendedLineMark = "# Added by dockstore backend after ending the last line above: the storage driver the boot's dockstore provision sets (dockstore teardown removes it and that newline)."
 
-    /// The driver provision sets on a store of `filesystem` when the settings name none.
-    static func standardDriver(for filesystem: FilesystemType?) -> StorageDriver? {
-        switch filesystem?.name {
-        case "btrfs": return .btrfs
-        case "xfs", "ext4": return .overlay2
-        default: return nil
-        }
-    }
-
     /// The settings file's new bytes and what changes; nil when the boot's provision already
     /// sets this driver and these options.
     /// `storeFilesystem` is the filesystem mounted at the mountpoint (nil when nothing is: the
@@ -31,23 +22,16 @@ public enum BackendSettingsEdit {
         let settings = try current.map { try ProvisionSettings.parse(bytes: $0, path: path) } ?? ProvisionSettings()
         let options = request.options.map(\.description)
         let setsDriver = settings.backend != request.driver
-            && !(settings.backend == nil && standardDriver(for: storeFilesystem) == request.driver)
+            && !(settings.backend == nil && storeFilesystem.flatMap { DeviceFilesystem(rawValue: $0.name) }?.storageDriver == request.driver.name)
         // Options in the settings are set at every boot; none there keeps DOCKER_OPTS' own (those
         // of the driver: `StorageDriver.option(_:isOf:)`), which backend has just written.
         let setsOptions = !settings.backendOptions.isEmpty && settings.backendOptions != options
         guard setsDriver || setsOptions else { return nil }
         var file = try SysconfigFile(path: path, bytes: current ?? Array((createdMark + "\n").utf8), systemdReadsIt: false)
-        var changes: [String] = []
-        func set(_ name: String, _ value: String) throws {
-            let before = file.assignment(name)
-            let unended = before == nil && !file.bytes.isEmpty && file.bytes.last != UInt8(ascii: "\n")
-            try file.set(name, to: value, markingAddition: unended ? additionAfterUnendedLineMark : additionMark)
-            let line = "\(name)=\(SysconfigFile.doubleQuoted(value))"
-            changes.append(before.map { "set \(line) (was \(SysconfigFile.doubleQuoted($0.value)), line \($0.line))" } ?? "add \(line)")
-        }
-        try set("DOCKSTORE_BACKEND", request.driver.name)
+        let marks = (additionMark, additionAfterUnendedLineMark)
+        var changes = [try BootSettingsEdit.set("DOCKSTORE_BACKEND", to: request.driver.name, in: &file, marks: marks)]
         if setsOptions {
-            try set("DOCKSTORE_BACKEND_OPTIONS", options.joined(separator: " "))
+            changes.append(try BootSettingsEdit.set("DOCKSTORE_BACKEND_OPTIONS", to: options.joined(separator: " "), in: &file, marks: marks))
         }
         // What the boot's provision will read: the file must stay one it takes.
         _ = try ProvisionSettings.parse(bytes: file.bytes, path: path)

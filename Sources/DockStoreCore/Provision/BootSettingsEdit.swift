@@ -35,15 +35,20 @@ public enum BootSettingsEdit {
         let missing = missing(request, settings: settings)
         guard !missing.isEmpty else { return nil }
         var file = try SysconfigFile(path: path, bytes: current ?? Array((createdMark + "\n").utf8), systemdReadsIt: false)
-        var changes: [String] = []
-        for (name, value) in missing {
-            let before = file.assignment(name)
-            let unended = before == nil && !file.bytes.isEmpty && file.bytes.last != UInt8(ascii: "\n")
-            try file.set(name, to: value, markingAddition: unended ? additionAfterUnendedLineMark : additionMark)
-            let line = "\(name)=\(SysconfigFile.doubleQuoted(value))"
-            changes.append(before.map { "set \(line) (was \(SysconfigFile.doubleQuoted($0.value)), line \($0.line))" } ?? "add \(line)")
-        }
+        let changes = try missing.map { try set($0.name, to: $0.value, in: &file, marks: (additionMark, additionAfterUnendedLineMark)) }
         let what = current == nil ? "create it with " : ""
         return (file.bytes, "\(what)\(changes.joined(separator: " and ")): the boot unit's plain dockstore provision finds the store there")
+    }
+
+    /// Sets `name` in `file`: in place where it has a value, else added after `marks.added`
+    /// (`marks.afterUnended` when the file's last line had no newline, which the edit adds).
+    /// Returns what changed, for the plan line.
+    static func set(_ name: String, to value: String, in file: inout SysconfigFile,
+                    marks: (added: String, afterUnended: String)) throws -> String {
+        let before = file.assignment(name)
+        let unended = before == nil && !file.bytes.isEmpty && file.bytes.last != UInt8(ascii: "\n")
+        try file.set(name, to: value, markingAddition: unended ? marks.afterUnended : marks.added)
+        let line = "\(name)=\(SysconfigFile.doubleQuoted(value))"
+        return before.map { "set \(line) (was \(SysconfigFile.doubleQuoted($0.value)), line \($0.line))" } ?? "add \(line)"
     }
 }

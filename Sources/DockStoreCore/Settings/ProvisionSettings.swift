@@ -26,9 +26,13 @@ public struct ProvisionSettings: Sendable, Equatable {
     public init() {}
 
     /// The settings under `host`, or empty settings when the file does not exist.
-    public static func load(host: Host) throws -> ProvisionSettings {
+    public static func load(host: Host) throws -> ProvisionSettings { try loadFile(host: host).settings }
+
+    /// The file's bytes (nil when it does not exist) and its settings, after the checks the boot
+    /// makes of it: one read, for a command that edits the file it judged (`backend`).
+    public static func loadFile(host: Host) throws -> (bytes: [UInt8]?, settings: ProvisionSettings) {
         let real = host.real(path)
-        guard let status = try FileStatus.of(real) else { return ProvisionSettings() }
+        guard let status = try FileStatus.of(real) else { return (nil, ProvisionSettings()) }
         guard status.kind == .regular else {
             throw DockStoreError.refused("\(real) is a \(status.kind.rawValue), not a regular file; replace it with the settings file itself")
         }
@@ -38,8 +42,8 @@ public struct ProvisionSettings: Sendable, Equatable {
             throw DockStoreError.refused("refusing \(real): it is \(who); anyone who can write it decides what gets formatted at boot; chown root and chmod go-w it")
         }
         try refuseLooseFolders(of: real, root: host.root)
-        guard let bytes = try FileContents.read(path, on: host) else { return ProvisionSettings() }
-        return try parse(bytes: bytes, path: real)
+        guard let bytes = try FileContents.read(path, on: host) else { return (nil, ProvisionSettings()) }
+        return (bytes, try parse(bytes: bytes, path: real))
     }
 
     /// DOCKSTORE_BACKEND_OPTIONS as options of DOCKSTORE_BACKEND (none without a driver).

@@ -1,8 +1,9 @@
 /// Teardown's side of `BootSettingsEdit`: the lines provision added to /etc/sysconfig/dockstore
 /// (each after `BootSettingsEdit.additionMark`) go, when they name the store teardown takes
-/// down, and so do the driver lines `backend` added (after `BackendSettingsEdit.additionMark`); the file goes when provision created it and nothing else is left in it. A value set
-/// in place in the admin's file (`DOCKSTORE_MOUNTPOINT=""` of the template) carries no mark and
-/// stays: a later plain provision uses it.
+/// down, and so do the driver lines `backend` added (after `BackendSettingsEdit.additionMark`);
+/// the file goes when provision or backend created it and nothing else is left in it. A value
+/// set in place in the admin's file (`DOCKSTORE_MOUNTPOINT=""` of the template) carries no mark
+/// and stays: a later plain provision uses it.
 enum BootSettingsUndo {
     static func plan(_ bytes: [UInt8], request: TeardownRequest, path: String) throws -> (bytes: [UInt8]?, change: String)? {
         var file = try SysconfigFile(path: path, bytes: bytes, systemdReadsIt: false)
