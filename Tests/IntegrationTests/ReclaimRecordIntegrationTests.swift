@@ -25,8 +25,8 @@ struct ReclaimRecordIntegrationTests {
             let record = folder + "/last-reclaim.json"
             let old = try #require(root.read(record), "the healthy run records itself")
             try root.exhaustMetadata(keepEvery: 4)
-            let sums = try root.checksums()
             try #require(!root.writesSucceed(), "writes fail with ENOSPC before reclaim")
+            let sums = try root.checksums()
 
             let result = try root.runStopped(["reclaim"], before: ReclaimStep.Kind.finish.rawValue) {
                 try #require(FileManager.default.fileExists(atPath: root.reclaimJournal), "the run is under way")

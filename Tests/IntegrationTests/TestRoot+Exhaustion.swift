@@ -102,7 +102,10 @@ extension TestRoot {
             let fd = open("\(folder)/after-\(n)", O_CREAT | O_WRONLY | O_CLOEXEC, 0o644)
             let ok = fd >= 0 && payload.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == payload.count
             if fd >= 0 { close(fd) }
-            if !ok { return false }
+            if !ok {
+                unlink("\(folder)/after-\(n)")
+                return false
+            }
         }
         return (try? sh("head -c 4194304 /dev/urandom > '\(folder)/after-big' && sync")) != nil
     }
