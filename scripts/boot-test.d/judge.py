@@ -271,6 +271,31 @@ def judge_cloud_init(b):
     judge_device(b)
 
 
+def judge_docker_unit(b):
+    """an admin's drop-in makes docker.service read /etc/default/docker: systemd's merge of the
+    unit (the oracle) and dockstore's reading of the same files agree (attack 14, Y-READ-1/2)"""
+    show = b.kv("docker-unit.show")
+    env = show.get("EnvironmentFiles", "")
+    systemd_reads = re.findall(r"(\S+) \(ignore_errors=(?:yes|no)\)", env)
+    b.expect(systemd_reads == ["/etc/default/docker"],
+             f"systemd's EnvironmentFiles of docker.service: {env!r} (the scenario's drop-ins did not take effect as meant)")
+    said(b, r"warning: docker\.service does not read /etc/sysconfig/docker as an EnvironmentFile= \(it reads /etc/default/docker",
+         "docker.service does not read /etc/sysconfig/docker")
+    # The oracle: the files dockstore says docker.service reads are the ones systemd merged.
+    named = [m.group(1) for l in b.dockstore_lines()
+             for m in [re.search(r"as an EnvironmentFile= \(it reads (.*)\), so the DOCKER_OPTS", l)] if m]
+    dockstore_reads = re.findall(r"(/\S+) \(/[^)]*\)", named[0]) if named else None
+    b.expect(dockstore_reads == systemd_reads,
+             f"dockstore read docker.service's EnvironmentFiles as {dockstore_reads}, systemd as {systemd_reads}")
+    status = b.read("dockstore-status") or ""
+    b.expect("docker.service does not read /etc/sysconfig/docker" in status,
+             f"dockstore status does not name it: {status[-300:]!r}")
+    system_clean(b)
+    provision_ok(b)
+    one_mount(b)
+    docker_up(b)
+
+
 def judge_migrate(b):
     f = b.kv("hook.facts")
     if b.n == 1:

@@ -75,6 +75,8 @@ public enum BackendPlanner {
             sysconfigBytes: observed.sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker),
             daemonJSONBytes: observed.daemonJSON, daemonJSONPath: host.real(observed.daemonJSONPlace.path))
         warnings += selection.warnings
+        // What backend writes decides nothing when docker.service does not hand it to dockerd.
+        warnings += observed.dockerServiceProblems
         var steps: [BackendStep] = []
         if let edit = selection.daemonJSON, let old = observed.daemonJSON {
             steps.append(.writeDaemonJSON(path: observed.daemonJSONPlace.path, old: old, new: edit.bytes, change: edit.change))

@@ -17,6 +17,7 @@ public struct BackendReport: Codable, Sendable, Equatable {
         var report = BackendReport(driver: nil, driverSource: "not set: dockerd picks one itself (overlay2 where it can)",
                                    options: [], optionsSource: nil, filesystem: observed.filesystem?.name,
                                    problems: [], warnings: [])
+        report.problems += observed.dockerServiceProblems
         var daemon: DaemonJSON? = nil
         if let bytes = observed.daemonJSON {
             do { daemon = try DaemonJSON(path: daemonPath, bytes: bytes) } catch let error as DockStoreError {

@@ -41,6 +41,8 @@ public struct BackendObservation: Sendable, Equatable {
     /// for xfs and ext4 only, nil elsewhere.
     public var projectQuota: Bool?
     public var systemdRunning: Bool
+    /// Why DOCKER_OPTS in /etc/sysconfig/docker would not reach dockerd (`DockerServiceReading`).
+    public var dockerServiceProblems: [String] = []
     /// /etc/sysconfig/dockstore (read when a driver is to be set), and whether provision ran on
     /// this tree (its folder record is there): where the boot's provision would set the driver
     /// the settings name, `BackendSettingsEdit` records the one given.
@@ -59,6 +61,7 @@ public struct BackendObservation: Sendable, Equatable {
     public static func read(host: Host, mountpoint: HostPath, checkDTypeFor driver: StorageDriver?) throws -> BackendObservation {
         var observed = BackendObservation()
         observed.sysconfig = try FileContents.read(HostPaths.sysconfigDocker, on: host)
+        observed.dockerServiceProblems = DockerServiceReading.problems(on: host)
         observed.daemonJSONPlace = try DockerdConfigPlace.orStandard(sysconfig: observed.sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker))
         observed.daemonJSON = try FileContents.read(observed.daemonJSONPlace.path, on: host)
         // Resolved inside --root, links at the last component too: the plain-path reads below

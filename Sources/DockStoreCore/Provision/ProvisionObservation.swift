@@ -97,6 +97,10 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// docker.service as systemd knows it, read only while the drop-in is the older form and
     /// systemd's mount of the store failed in this boot (`ProvisionStep.startDocker`).
     public var dockerService: SystemdService? = nil
+    /// Why DOCKER_OPTS in /etc/sysconfig/docker would not reach dockerd, as docker.service's
+    /// unit file and drop-ins say (`DockerServiceReading`); empty when it would, or when the
+    /// tree has no docker.service.
+    public var dockerServiceProblems: [String] = []
     /// /etc/sysconfig/dockstore as read (nil when there is none), and what it sets.
     public var bootSettingsFile: [UInt8]? = nil
     public var bootSettings: ProvisionSettings? = nil

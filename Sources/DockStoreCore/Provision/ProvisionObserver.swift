@@ -154,6 +154,7 @@ public struct ProvisionObserver: Sendable {
         if systemdRunning, let dropIn = observation.dropIn, DockerDropIn.isLegacy(dropIn), observation.mountUnit?.activeState == "failed" {
             observation.dockerService = try SystemdService.read("docker.service")
         }
+        observation.dockerServiceProblems = DockerServiceReading.problems(on: host)
         observation.bootSettingsFile = try FileContents.read(ProvisionSettings.path, on: host)
         observation.bootSettings = try store.settings.value()
         if observation.bootSettingsFile == nil {

@@ -21,6 +21,8 @@ public enum ProvisionPlanner {
             warnings.append(readOnlyStore(host.real(request.mountpoint)))
         }
         if mounted { warnings += try checkMountedRoot(observed, host.real(request.mountpoint)) + observed.mountedShrunk }
+        // Said at every boot: the storage flags provision sets would not reach dockerd.
+        warnings += observed.dockerServiceProblems
 
         // The store: what to create or format, what to mount, how fstab names it.
         let store: StorePlan

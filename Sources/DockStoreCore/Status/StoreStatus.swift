@@ -296,6 +296,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             }
         }
         status.readDriver(observed, host)
+        // DOCKER_OPTS decides nothing when docker.service does not hand it to dockerd.
+        status.problems += observed.dockerServiceProblems
         // Nothing mounted while a dockerd writes into the bare folder (attack 15, Y3), as check says it.
         if case .read(nil) = store.mountedType {
             do {

@@ -1,0 +1,68 @@
+/// The files systemd builds a system unit from, under a host's root, in the order it applies
+/// them: the unit file found first along the search path, then every drop-in (`NAME.d/*.conf`
+/// and the type-wide `service.d/*.conf`), one per file name (the first along the search path
+/// masks the rest), sorted by file name. As systemd 252's unit-file lookup does
+/// (`systemd-analyze unit-paths`), for the directories an image carries; the generator and
+/// attached directories are left out (nothing there configures docker.service on a SUSE image).
+public struct SystemdUnitFiles: Sendable, Equatable {
+    public struct File: Sendable, Equatable {
+        /// The host path, as `systemctl cat` heads it.
+        public var path: String
+        public var bytes: [UInt8]
+    }
+
+    public static let searchPath = ["/etc/systemd/system.control", "/run/systemd/system.control", "/run/systemd/transient",
+                                    "/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
+                                    "/usr/lib/systemd/system", "/lib/systemd/system"]
+
+    /// nil when no directory of the search path has the unit.
+    public var unit: File?
+    /// A unit file that is a link to /dev/null (or empty): `systemctl mask`.
+    public var masked = false
+    public var dropIns: [File] = []
+
+    /// The files in the order systemd applies them.
+    public var files: [File] { (unit.map { [$0] } ?? []) + dropIns }
+
+    public static func read(_ name: String, on host: Host) throws -> SystemdUnitFiles {
+        var result = SystemdUnitFiles()
+        for folder in searchPath {
+            let path = try HostPath(folder + "/" + name, what: "unit file")
+            guard try FileStatus.of(host.real(path)) != nil else { continue }
+            if try isMask(host.real(path)) {
+                result.masked = true
+                break
+            }
+            guard let bytes = try FileContents.readFollowing(path, on: host) else { continue }
+            if bytes.isEmpty { result.masked = true }
+            result.unit = File(path: path.string, bytes: bytes)
+            break
+        }
+        guard !result.masked else { return result }
+        let type = name.split(separator: ".").last.map { "\($0).d" } ?? "service.d"
+        var chosen: [String: String] = [:]  // drop-in file name -> host path of the one that counts
+        for folder in searchPath {
+            for dir in [folder + "/" + type, folder + "/" + name + ".d"] {
+                let real = host.realFollowing(try HostPath(dir, what: "drop-in folder"))
+                guard let names = FolderEntries.names(real) else { continue }
+                for file in names where file.hasSuffix(".conf") && chosen[file] == nil {
+                    chosen[file] = dir + "/" + file
+                }
+            }
+        }
+        for file in chosen.keys.sorted() {
+            guard let where_ = chosen[file] else { continue }
+            let path = try HostPath(where_, what: "drop-in")
+            if try isMask(host.real(path)) { continue }
+            guard let bytes = try FileContents.readFollowing(path, on: host) else { continue }
+            result.dropIns.append(File(path: path.string, bytes: bytes))
+        }
+        return result
+    }
+
+    /// A link to /dev/null: `systemctl mask` (a unit) or a masked drop-in.
+    static func isMask(_ real: String) throws -> Bool {
+        guard try FileStatus.of(real)?.kind == .symlink else { return false }
+        return try FileStatus.linkTarget(real) == "/dev/null"
+    }
+}

@@ -1,0 +1,79 @@
+import DockStoreCore
+import Foundation
+import Testing
+
+/// docker.service's files under a --root as systemd 252 looks them up (its search path, a
+/// same-named drop-in in /etc masking one in /usr/lib, links to /dev/null masking), and what
+/// status, backend and provision make of a unit that does not hand DOCKER_OPTS to dockerd
+/// (outside attack 14, Y-READ-1/2). The boot tier's docker-unit scenario checks the same
+/// precedence against systemd's own merge (systemctl show EnvironmentFiles).
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct DockerServiceReadingIntegrationTests {
+    static let debian = "[Service]\nType=notify\nEnvironmentFile=-/etc/default/docker\nExecStart=/usr/sbin/dockerd -H fd:// $DOCKER_OPTS\n"
+
+    @Test func theFilesAreTakenInSystemdsOrder() throws {
+        try withTestRoot { root in
+            try root.write(root.path + "/lib/systemd/system/docker.service", Self.debian)
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service", "[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n")
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service.d/b.conf", "[Service]\nEnvironment=B=lib\n")
+            try root.write(root.path + "/etc/systemd/system/docker.service.d/b.conf", "[Service]\nEnvironment=B=etc\n")
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service.d/a.conf", "[Service]\nEnvironment=A=1\n")
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service.d/c.conf", "[Service]\nEnvironment=C=1\n")
+            try root.sh("ln -s /dev/null \(root.path)/etc/systemd/system/docker.service.d/c.conf")
+            let host = try Host(root: root.path)
+            let files = try SystemdUnitFiles.read("docker.service", on: host)
+            #expect(files.unit?.path == "/usr/lib/systemd/system/docker.service", "/usr/lib comes before /lib")
+            #expect(files.dropIns.map(\.path) == ["/usr/lib/systemd/system/docker.service.d/a.conf", "/etc/systemd/system/docker.service.d/b.conf"])
+            try root.sh("ln -s /dev/null \(root.path)/etc/systemd/system/docker.service")
+            #expect(try SystemdUnitFiles.read("docker.service", on: host).masked)
+        }
+    }
+
+    @Test func statusBackendAndProvisionNameAUnitThatDoesNotReadTheSysconfig() throws {
+        try withTestRoot { root in
+            try root.write(root.path + "/lib/systemd/system/docker.service", Self.debian)
+            try root.write(root.path + "/etc/default/docker", "DOCKER_OPTS=\"-s overlay2 --data-root=/srv/docker\"\n")
+            let first = try root.dockstore(["provision", "--size", "1G"])
+            #expect(first.status == 0, "\(first.stderr)")
+            let problem = "docker.service does not read /etc/sysconfig/docker as an EnvironmentFile= (it reads /etc/default/docker (\(root.path)/lib/systemd/system/docker.service))"
+            #expect(first.stderr.contains("warning: " + problem), "\(first.stderr)")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains(problem), "\(status.stdout)")
+            let backend = try root.dockstore(["backend"])
+            #expect(backend.status == 4 && backend.stdout.contains(problem), "\(backend.stdout)")
+            let set = try root.dockstore(["backend", "overlay2"])
+            #expect(set.status == 0 && set.stderr.contains("warning: " + problem), "\(set.stderr)")
+            let back = try root.dockstore(["backend", "btrfs"])
+            #expect(back.status == 0 && back.stderr.contains("warning: " + problem), "\(back.stderr)")
+            // the admin adds the file: all agree it is in place
+            try root.write(root.path + "/etc/systemd/system/docker.service.d/sysconfig.conf", "[Service]\nEnvironmentFile=-/etc/sysconfig/docker\n")
+            #expect(try root.dockstore(["status"]).status == 0)
+            #expect(try root.dockstore(["provision"]).stderr.isEmpty)
+        }
+    }
+
+    static let suse = "[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd --add-runtime oci=/usr/sbin/runc $DOCKER_NETWORK_OPTIONS $DOCKER_OPTS\n"
+
+    /// A later EnvironmentFile= is read as systemd reads it (a value runs to the end of its line,
+    /// `$` is no expansion), not as bash: a line bash would expand still sets DOCKER_OPTS.
+    @Test func aLaterEnvironmentFileThatSetsDockerOptsAndAMaskedUnit() throws {
+        try withTestRoot { root in
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service", Self.suse)
+            try root.write(root.path + "/etc/systemd/system/docker.service.d/proxy.conf", "[Service]\nEnvironmentFile=-/etc/docker/proxy.env\n")
+            try root.write(root.path + "/etc/docker/proxy.env", "HTTP_PROXY=http://proxy:3128\n")
+            try #require(try root.dockstore(["provision", "--size", "1G"]).stderr.isEmpty, "a later file without DOCKER_OPTS is fine")
+            #expect(try root.dockstore(["status"]).status == 0)
+            try root.write(root.path + "/etc/docker/proxy.env", "HTTP_PROXY=http://proxy:3128\nDOCKER_OPTS=$EXTRA -s overlay2 # was vfs\n")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4, "\(status.stdout)")
+            #expect(status.stdout.contains("docker.service reads /etc/docker/proxy.env (\(root.path)/etc/systemd/system/docker.service.d/proxy.conf) after /etc/sysconfig/docker, and it sets DOCKER_OPTS again"), "\(status.stdout)")
+            // an absolute link in the tree means a path in the tree, never the host's file
+            try root.sh("rm \(root.path)/etc/docker/proxy.env && ln -s /etc/docker/elsewhere.env \(root.path)/etc/docker/proxy.env")
+            #expect(try root.dockstore(["status"]).status == 0, "the link's target in the tree does not exist: nothing sets DOCKER_OPTS")
+            try root.sh("ln -s /dev/null \(root.path)/etc/systemd/system/docker.service")
+            let masked = try root.dockstore(["status"])
+            #expect(masked.status == 4 && masked.stdout.contains("docker.service is masked"), "\(masked.stdout)")
+            #expect(try root.dockstore(["provision"]).stderr.contains("warning: docker.service is masked"))
+        }
+    }
+}
