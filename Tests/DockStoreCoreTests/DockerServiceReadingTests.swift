@@ -25,11 +25,15 @@ import Testing
         ExecStart=/usr/sbin/dockerd -H fd:// $DOCKER_OPTS
         """
 
+    static func matches(_ path: String) -> DockerServiceReading.FileMatch {
+        path.contains("%") || path.contains("*") ? .cannotTell : path == "/etc/sysconfig/docker" ? .sysconfig : .other
+    }
+
     func problems(_ files: [(String, String)], sets: Set<String> = []) -> [String] {
         let reading = DockerServiceReading.parse(files.map { SystemdUnitFiles.File(path: $0.0, bytes: Array($0.1.utf8)) })
         var found = reading
         found.found = true
-        return found.problems(sysconfig: "/etc/sysconfig/docker", shown: { $0 }, setsDockerOpts: { sets.contains($0) })
+        return found.problems(sysconfig: "/etc/sysconfig/docker", shown: { $0 }, matches: Self.matches, setsDockerOpts: { sets.contains($0) })
     }
 
     @Test func susesUnitHandsDockerOptsOn() {
@@ -70,14 +74,58 @@ import Testing
         let reading = DockerServiceReading.parse([SystemdUnitFiles.File(path: "/u", bytes: Array(unit.utf8))])
         #expect(reading.execStart == ["/usr/bin/dockerd $DOCKER_OPTS"])
         #expect(reading.environmentFiles == [.init(path: "/etc/sysconfig/docker", optional: true, from: "/u")])
-        #expect(problems([("/u", "[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd ${DOCKER_OPTS}\n")]).isEmpty)
+        #expect(problems([("/u", "[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd \\\n  $DOCKER_OPTS\n")]).isEmpty)
     }
 
     @Test func aMaskedUnitAndNoUnit() {
         var masked = DockerServiceReading()
         masked.masked = true
-        #expect(masked.problems(sysconfig: "/etc/sysconfig/docker", shown: { $0 }, setsDockerOpts: { _ in false }).first?.hasPrefix("docker.service is masked") == true)
-        #expect(DockerServiceReading().problems(sysconfig: "/etc/sysconfig/docker", shown: { $0 }, setsDockerOpts: { _ in false }).isEmpty,
+        #expect(masked.problems(sysconfig: "/etc/sysconfig/docker", shown: { $0 }, matches: Self.matches, setsDockerOpts: { _ in false }).first?.hasPrefix("docker.service is masked") == true)
+        #expect(DockerServiceReading().problems(sysconfig: "/etc/sysconfig/docker", shown: { $0 }, matches: Self.matches, setsDockerOpts: { _ in false }).isEmpty,
                 "a tree without docker.service: nothing to judge")
+    }
+
+    /// The eighteenth attack's trees, each checked against a booted systemd 252 there.
+    static let attack18: [(unit: String, problem: String?)] = [
+        // F2: ${DOCKER_OPTS} is one argument; F9: "$DOCKER_OPTS" in quotes is still split
+        ("ExecStart=/usr/bin/dockerd ${DOCKER_OPTS}", "where ${DOCKER_OPTS} is given to dockerd as one argument"),
+        ("ExecStart=/usr/bin/dockerd \"$DOCKER_OPTS\"", nil),
+        // F3: ':' turns substitution off; '@' makes the word after the path argv[0]
+        ("ExecStart=:/usr/bin/dockerd $DOCKER_OPTS", "whose ':' prefix turns off variable substitution"),
+        ("ExecStart=@/usr/bin/dockerd $DOCKER_OPTS", "which does not pass $DOCKER_OPTS"),
+        ("ExecStart=-@/usr/bin/dockerd dockerd $DOCKER_OPTS", nil),
+        ("ExecStart=+/usr/bin/dockerd $DOCKER_OPTS", nil),
+        // F4: shorthand storage flags, attached and after boolean shorthands
+        ("ExecStart=/usr/bin/dockerd $DOCKER_OPTS -svfs", "gives dockerd -svfs on ExecStart= itself"),
+        ("ExecStart=/usr/bin/dockerd $DOCKER_OPTS -g/srv", "gives dockerd -g/srv on ExecStart= itself"),
+        ("ExecStart=/usr/bin/dockerd $DOCKER_OPTS -Dsvfs", "gives dockerd -Dsvfs on ExecStart= itself"),
+        ("ExecStart=/usr/bin/dockerd $DOCKER_OPTS -H fd:// -l debug", nil),
+        // F6
+        ("ExecStart=/usr/bin/dockerd $DOCKER_OPTS\nUnsetEnvironment=HTTP_PROXY DOCKER_OPTS", "has UnsetEnvironment=DOCKER_OPTS"),
+        // F7: two ExecStart= for a Type=notify service; none after a reset
+        ("Type=notify\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\nExecStart=/usr/bin/true", "has 2 ExecStart= lines"),
+        ("Type=oneshot\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\nExecStart=/usr/bin/true", "which does not pass $DOCKER_OPTS"),
+        ("ExecStart=/usr/bin/dockerd $DOCKER_OPTS\nExecStart=", "has no ExecStart="),
+    ]
+
+    @Test(arguments: attack18)
+    func execStartAsSystemdReadsIt(_ unit: String, _ problem: String?) {
+        let found = problems([("/usr/lib/systemd/system/docker.service", "[Service]\nEnvironmentFile=/etc/sysconfig/docker\n" + unit + "\n")])
+        if let problem {
+            #expect(found.contains { $0.contains(problem) }, "\(found)")
+        } else {
+            #expect(found.isEmpty, "\(found)")
+        }
+    }
+
+    @Test func environmentFilesAsSystemdTakesThem() {
+        // F5: systemd refuses a path that is not normalized and reads nothing from it
+        let dotted = problems([("/u", "[Service]\nEnvironmentFile=/etc/../etc/sysconfig/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n")])
+        #expect(dotted.first?.contains("does not read /etc/sysconfig/docker as an EnvironmentFile= (it reads none)") == true, "\(dotted)")
+        // F10: a specifier or wildcard is not worked out, and said so
+        let specifier = problems([("/u", "[Service]\nEnvironmentFile=/etc/sysconfig/%p\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n")])
+        #expect(specifier.first?.hasPrefix("cannot tell which file docker.service's EnvironmentFile=/etc/sysconfig/%p (/u) names") == true, "\(specifier)")
+        // F11: CRLF line ends
+        #expect(problems([("/u", "[Service]\r\nEnvironmentFile=/etc/sysconfig/docker\r\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\r\n")]).isEmpty)
     }
 }

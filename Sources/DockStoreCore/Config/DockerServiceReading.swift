@@ -4,7 +4,8 @@
 /// EnvironmentFile= and passes $DOCKER_OPTS on ExecStart=. An admin's drop-in (`systemctl edit
 /// docker`) that resets either, Debian's unit (it reads /etc/default/docker), or a later
 /// environment file that sets DOCKER_OPTS again each make every statement about DOCKER_OPTS one
-/// about a file dockerd does not get (outside attack 14, Y-READ-1, Y-READ-2).
+/// about a file dockerd does not get (outside attack 14, Y-READ-1, Y-READ-2; the eighteenth
+/// attack checked the reading against a booted systemd 252).
 public struct DockerServiceReading: Sendable, Equatable {
     public struct EnvironmentFile: Sendable, Equatable {
         public var path: String
@@ -15,23 +16,32 @@ public struct DockerServiceReading: Sendable, Equatable {
     }
 
     public var masked = false
+    /// Why the unit file cannot be loaded at all (a link to nothing); nil otherwise.
+    public var unloadable: String?
     public var found = false
     public var environmentFiles: [EnvironmentFile] = []
     /// The command lines of ExecStart= in force, and the file that gave the last one.
     public var execStart: [String] = []
     public var execStartFrom: String?
+    /// `UnsetEnvironment=` words in force (`NAME`, or `NAME=VALUE` unsetting only that value).
+    public var unsetEnvironment: [String] = []
+    public var serviceType: String?
 
     public static let unitName = "docker.service"
+    static let variable = "DOCKER_OPTS"
 
     public static func read(on host: Host) throws -> DockerServiceReading {
         let files = try SystemdUnitFiles.read(unitName, on: host)
         var reading = parse(files.files)
         reading.masked = files.masked
+        reading.unloadable = files.unloadable
         reading.found = files.unit != nil
         return reading
     }
 
     /// The [Service] settings of `files` applied in order: an empty assignment resets a list.
+    /// An EnvironmentFile= path with a `.` or `..` component is one systemd refuses (not
+    /// normalized) and reads nothing from.
     public static func parse(_ files: [SystemdUnitFiles.File]) -> DockerServiceReading {
         var reading = DockerServiceReading()
         for file in files {
@@ -43,12 +53,18 @@ public struct DockerServiceReading: Sendable, Equatable {
                 case "EnvironmentFile":
                     if value.isEmpty { reading.environmentFiles = []; continue }
                     let optional = value.hasPrefix("-")
-                    reading.environmentFiles.append(EnvironmentFile(path: optional ? String(value.dropFirst()) : value,
-                                                                    optional: optional, from: file.path))
+                    let path = optional ? String(value.dropFirst()) : value
+                    guard path.hasPrefix("/"), !path.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) else { continue }
+                    reading.environmentFiles.append(EnvironmentFile(path: path, optional: optional, from: file.path))
                 case "ExecStart":
                     if value.isEmpty { reading.execStart = []; reading.execStartFrom = nil; continue }
                     reading.execStart.append(value)
                     reading.execStartFrom = file.path
+                case "UnsetEnvironment":
+                    if value.isEmpty { reading.unsetEnvironment = []; continue }
+                    reading.unsetEnvironment += SystemdExecLine.split(Substring(value))
+                case "Type":
+                    reading.serviceType = value
                 default: continue
                 }
             }
@@ -56,40 +72,76 @@ public struct DockerServiceReading: Sendable, Equatable {
         return reading
     }
 
-    /// Storage flags dockerd would take from ExecStart= itself, beside or instead of DOCKER_OPTS.
-    static let storageFlags = ["-s", "--storage-driver", "--storage-opt", "-g", "--graph", "--data-root"]
+    /// How an environment file named in the unit relates to /etc/sysconfig/docker, as the
+    /// caller can tell from the tree.
+    public enum FileMatch: Sendable, Equatable {
+        case sysconfig
+        case other
+        /// A specifier or wildcard: which file it names is not worked out here.
+        case cannotTell
+    }
 
-    /// Why DOCKER_OPTS in `sysconfig` (a host path) does not decide how dockerd starts; nil when
-    /// it does, or when the tree has no docker.service (nothing to judge). `setsDockerOpts` says
-    /// whether an environment file (a host path) assigns DOCKER_OPTS, as systemd reads it.
-    public func problems(sysconfig: String, shown: (String) -> String,
+    /// Why DOCKER_OPTS in `sysconfig` (a host path) does not decide how dockerd starts; empty
+    /// when it does, or when the tree has no docker.service (nothing to judge).
+    /// `matches` says whether an EnvironmentFile= path names the sysconfig file (the same file
+    /// by identity, through links); `setsDockerOpts` whether an environment file assigns
+    /// DOCKER_OPTS, as systemd reads it.
+    public func problems(sysconfig: String, shown: (String) -> String, matches: (String) throws -> FileMatch,
                          setsDockerOpts: (String) throws -> Bool) -> [String] {
-        if masked { return ["\(Self.unitName) is masked (its unit file is a link to /dev/null): Docker does not start at all; systemctl unmask \(Self.unitName)"] }
+        let name = Self.unitName, variable = Self.variable
+        if masked { return ["\(name) is masked (its unit file is empty or a link to /dev/null): Docker does not start at all; systemctl unmask \(name)"] }
+        if let unloadable { return ["\(name) cannot be loaded: \(unloadable); Docker does not start at all"] }
         guard found else { return [] }
         var problems: [String] = []
-        let fix = "(systemctl edit \(Self.unitName) shows where)"
+        let fix = "(systemctl edit \(name) shows where)"
+        let oneshot = serviceType == "oneshot"
+        if execStart.isEmpty {
+            problems.append("\(name) has no ExecStart= (a drop-in reset it and gave none): systemd refuses to load it and Docker does not start; give the command again after the reset \(fix)")
+        } else if execStart.count > 1 && !oneshot {
+            problems.append("\(name) has \(execStart.count) ExecStart= lines (the last from \(execStartFrom.map(shown) ?? "?")), which systemd refuses for Type=\(serviceType ?? "simple"): Docker does not start; put an empty ExecStart= before the one you mean \(fix)")
+        }
         if let command = execStart.last {
-            let words = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            let line = SystemdExecLine(command)
             let from = execStartFrom.map(shown) ?? "?"
-            if !words.contains(where: { $0 == "$DOCKER_OPTS" || $0 == "${DOCKER_OPTS}" }) {
-                problems.append("\(Self.unitName) starts dockerd with ExecStart=\(command) (\(from)), which does not pass $DOCKER_OPTS: the storage driver and data root set in \(shown(sysconfig)) never reach dockerd; put $DOCKER_OPTS back on that line \(fix)")
+            if line.prefixes.contains(":") {
+                problems.append("\(name) starts dockerd with ExecStart=\(command) (\(from)), whose ':' prefix turns off variable substitution: dockerd gets the text $\(variable), not the storage driver and data root set in \(shown(sysconfig)); remove the ':' \(fix)")
+            } else if line.passesWhole(variable) && !line.passesSplit(variable) {
+                problems.append("\(name) starts dockerd with ExecStart=\(command) (\(from)), where ${\(variable)} is given to dockerd as one argument, so dockerd cannot read the options set in \(shown(sysconfig)); write $\(variable) instead \(fix)")
+            } else if !line.passesSplit(variable) {
+                problems.append("\(name) starts dockerd with ExecStart=\(command) (\(from)), which does not pass $\(variable): the storage driver and data root set in \(shown(sysconfig)) never reach dockerd; put $\(variable) back on that line \(fix)")
             }
-            if let flag = words.first(where: { word in Self.storageFlags.contains { word == $0 || word.hasPrefix($0 + "=") } }) {
-                problems.append("\(Self.unitName) gives dockerd \(flag) on ExecStart= itself (\(from)), beside DOCKER_OPTS in \(shown(sysconfig)): dockerd takes the last of each flag, or refuses a directive given twice; remove it from that line \(fix)")
+            if let flag = line.storageFlag() {
+                problems.append("\(name) gives dockerd \(flag) on ExecStart= itself (\(from)), beside \(variable) in \(shown(sysconfig)): dockerd takes the last of each flag, or refuses a directive given twice; remove it from that line \(fix)")
             }
         }
-        guard let index = environmentFiles.lastIndex(where: { DockerdConfigPlace.cleaned($0.path) == DockerdConfigPlace.cleaned(sysconfig) }) else {
-            let read = environmentFiles.map { "\($0.path) (\(shown($0.from)))" }
-            problems.append("\(Self.unitName) does not read \(sysconfig) as an EnvironmentFile= (it reads \(read.isEmpty ? "none" : read.joined(separator: ", "))), so the DOCKER_OPTS dockstore sets there never reach dockerd; add EnvironmentFile=-\(sysconfig) to it \(fix)")
-            return problems
+        if unsetEnvironment.contains(where: { $0 == variable || $0.hasPrefix(variable + "=") }) {
+            problems.append("\(name) has UnsetEnvironment=\(variable): the \(variable) set in \(shown(sysconfig)) never reaches dockerd; remove it \(fix)")
         }
-        for later in environmentFiles[(index + 1)...] where DockerdConfigPlace.cleaned(later.path) != DockerdConfigPlace.cleaned(sysconfig) {
+        var index: Int? = nil
+        for (i, file) in environmentFiles.enumerated() {
             do {
-                if try setsDockerOpts(later.path) {
-                    problems.append("\(Self.unitName) reads \(later.path) (\(shown(later.from))) after \(sysconfig), and it sets DOCKER_OPTS again: that value is the one dockerd gets; remove DOCKER_OPTS there, or that EnvironmentFile= line \(fix)")
+                switch try matches(file.path) {
+                case .sysconfig: index = i
+                case .other: continue
+                case .cannotTell:
+                    problems.append("cannot tell which file \(name)'s EnvironmentFile=\(file.path) (\(shown(file.from))) names (a specifier or wildcard): write the path \(sysconfig) itself")
                 }
             } catch {
-                problems.append("cannot tell whether \(later.path), which \(Self.unitName) reads after \(sysconfig), sets DOCKER_OPTS again: \((error as? DockStoreError)?.message ?? "\(error)")")
+                problems.append("cannot tell whether \(file.path), which \(name) reads, is \(sysconfig): \((error as? DockStoreError)?.message ?? "\(error)")")
+            }
+        }
+        guard let index else {
+            let read = environmentFiles.map { "\($0.path) (\(shown($0.from)))" }
+            problems.append("\(name) does not read \(sysconfig) as an EnvironmentFile= (it reads \(read.isEmpty ? "none" : read.joined(separator: ", "))), so the \(variable) dockstore sets there never reach dockerd; add EnvironmentFile=-\(sysconfig) to it \(fix)")
+            return problems
+        }
+        for later in environmentFiles[(index + 1)...] where (try? matches(later.path)) == .other {
+            do {
+                if try setsDockerOpts(later.path) {
+                    problems.append("\(name) reads \(later.path) (\(shown(later.from))) after \(sysconfig), and it sets \(variable) again: that value is the one dockerd gets; remove \(variable) there, or that EnvironmentFile= line \(fix)")
+                }
+            } catch {
+                problems.append("cannot tell whether \(later.path), which \(name) reads after \(sysconfig), sets \(variable) again: \((error as? DockStoreError)?.message ?? "\(error)")")
             }
         }
         return problems
@@ -97,14 +149,23 @@ public struct DockerServiceReading: Sendable, Equatable {
 }
 
 extension DockerServiceReading {
-    /// The problems of docker.service on `host`: its files read, environment files read under
-    /// the root as systemd reads them (`SystemdEnvironmentReader`, both before and from 254:
-    /// a file that sets DOCKER_OPTS in either reading is named).
+    /// The problems of docker.service on `host`: environment files compared with the sysconfig
+    /// file by identity in the tree (a link to it is it), read as systemd reads them
+    /// (`SystemdEnvironmentReader`, both before and from 254: a file that sets DOCKER_OPTS in
+    /// either reading is named). A required one that does not exist fails Docker's start.
     public static func problems(on host: Host) -> [String] {
         do {
             let reading = try read(on: host)
-            return reading.problems(sysconfig: HostPaths.sysconfigDocker.string, shown: { path in
+            let sysconfig = HostPaths.sysconfigDocker
+            let sysconfigIdentity = try FileStatus.following(host.realFollowing(sysconfig))
+            var problems = reading.problems(sysconfig: sysconfig.string, shown: { path in
                 (try? HostPath(path, what: "unit file")).map { host.real($0) } ?? path
+            }, matches: { path in
+                if path.contains(where: { "%*?[".contains($0) }) { return .cannotTell }
+                if DockerdConfigPlace.cleaned(path) == DockerdConfigPlace.cleaned(sysconfig.string) { return .sysconfig }
+                guard let identity = sysconfigIdentity,
+                      let other = try FileStatus.following(host.realFollowing(try HostPath(path, what: "EnvironmentFile"))) else { return .other }
+                return other.device == identity.device && other.inode == identity.inode ? .sysconfig : .other
             }, setsDockerOpts: { path in
                 let place = try HostPath(path, what: "EnvironmentFile")
                 guard let bytes = try FileContents.readFollowing(place, on: host) else { return false }
@@ -113,6 +174,16 @@ extension DockerServiceReading {
                     SystemdEnvironmentReader.assignments(in: bytes, commentBackslashContinues: before254).contains { $0.name == name }
                 }
             })
+            if reading.found && !reading.masked && reading.unloadable == nil {
+                for file in reading.environmentFiles where !file.optional && !file.path.contains(where: { "%*?[".contains($0) })
+                    && DockerdConfigPlace.cleaned(file.path) != DockerdConfigPlace.cleaned(sysconfig.string) {
+                    let place = try HostPath(file.path, what: "EnvironmentFile")
+                    if try FileStatus.following(host.realFollowing(place)) == nil {
+                        problems.append("\(unitName) requires EnvironmentFile=\(file.path) (\(host.real(try HostPath(file.from, what: "unit file")))), which does not exist: Docker fails to start; create it, or write -\(file.path) to make it optional")
+                    }
+                }
+            }
+            return problems
         } catch {
             return ["cannot tell how \(unitName) passes DOCKER_OPTS to dockerd: \((error as? DockStoreError)?.message ?? "\(error)")"]
         }

@@ -19,6 +19,8 @@ public struct SystemdUnitFiles: Sendable, Equatable {
     public var unit: File?
     /// A unit file that is a link to /dev/null (or empty): `systemctl mask`.
     public var masked = false
+    /// Why the unit cannot be loaded (its file is a link to nothing); nil otherwise.
+    public var unloadable: String?
     public var dropIns: [File] = []
 
     /// The files in the order systemd applies them.
@@ -33,19 +35,25 @@ public struct SystemdUnitFiles: Sendable, Equatable {
                 result.masked = true
                 break
             }
-            guard let bytes = try FileContents.readFollowing(path, on: host) else { continue }
+            guard let bytes = try FileContents.readFollowing(path, on: host) else {
+                // A link to nothing: systemd stops here too and finds the unit not-found.
+                result.unloadable = "its unit file \(host.real(path)) is a link to nothing"
+                break
+            }
             if bytes.isEmpty { result.masked = true }
             result.unit = File(path: path.string, bytes: bytes)
             break
         }
-        guard !result.masked else { return result }
+        guard !result.masked, result.unloadable == nil else { return result }
         let type = name.split(separator: ".").last.map { "\($0).d" } ?? "service.d"
         var chosen: [String: String] = [:]  // drop-in file name -> host path of the one that counts
         for folder in searchPath {
-            for dir in [folder + "/" + type, folder + "/" + name + ".d"] {
+            // The unit's own folder before the type-wide one: of two drop-ins of one name in
+            // one folder of the search path, the unit's counts.
+            for dir in [folder + "/" + name + ".d", folder + "/" + type] {
                 let real = host.realFollowing(try HostPath(dir, what: "drop-in folder"))
                 guard let names = FolderEntries.names(real) else { continue }
-                for file in names where file.hasSuffix(".conf") && chosen[file] == nil {
+                for file in names where file.hasSuffix(".conf") && !file.hasPrefix(".") && chosen[file] == nil {
                     chosen[file] = dir + "/" + file
                 }
             }
@@ -54,7 +62,9 @@ public struct SystemdUnitFiles: Sendable, Equatable {
             guard let where_ = chosen[file] else { continue }
             let path = try HostPath(where_, what: "drop-in")
             if try isMask(host.real(path)) { continue }
-            guard let bytes = try FileContents.readFollowing(path, on: host) else { continue }
+            // systemd skips what is not a regular file (a folder, a link to nothing).
+            guard try FileStatus.following(host.realFollowing(path))?.kind == .regular,
+                  let bytes = try FileContents.readFollowing(path, on: host) else { continue }
             result.dropIns.append(File(path: path.string, bytes: bytes))
         }
         return result

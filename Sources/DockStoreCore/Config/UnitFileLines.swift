@@ -7,7 +7,9 @@ enum UnitFileLines {
         var entries: [(key: String, value: String)] = []
         var pending: String? = nil
         // A continuation on the last line ends with the file: the empty line closes it.
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Split on the byte: Swift takes "\r\n" as one Character, and systemd strips the CR
+        // of a CRLF line as whitespace.
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         for raw in lines + [""] {
             var line = raw.trimmingWhitespace()
             if let head = pending {

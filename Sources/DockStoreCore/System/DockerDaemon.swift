@@ -4,8 +4,8 @@ import Glibc
 import Musl
 #endif
 
-/// Whether dockerd runs on the host (its pidfile names a live process, or its socket
-/// answers), and stopping it.
+/// Whether dockerd runs on the host (its pidfile names a live process, or it holds its
+/// listening socket), and stopping it.
 public enum DockerDaemon {
     public static let pidfile = HostPath.known("/run/docker.pid")
     /// dockerd's compiled-in default (`--pidfile`), the same file where /var/run links to /run
@@ -25,7 +25,22 @@ public enum DockerDaemon {
                 return pid
             }
         }
-        return socketAnswers(host.real(socketPath)) ? 0 : nil
+        return try socketHolder(host: host)
+    }
+
+    /// A dockerd that holds the listening socket at /run/docker.sock (or /var/run's), by the
+    /// kernel's tables, never by connecting (`UnixSocketListeners`): its pid; 0 when a process
+    /// of another pid namespace listens there; nil when nothing listens, or only a process
+    /// that is not dockerd (systemd's docker.socket waiting to start Docker).
+    static func socketHolder(host: Host) throws -> Int32? {
+        let paths = [host.real(socketPath), host.real(HostPath.known("/var/run/docker.sock"))]
+        switch try UnixSocketListeners.holders(of: paths) {
+        case .none: return nil
+        case .held(let pids) where pids.isEmpty: return 0
+        case .held(let pids):
+            for pid in pids where try isDockerd(pid) { return pid }
+            return nil
+        }
     }
 
     /// The process is a dockerd by its kernel name (/proc/PID/comm); false when it has ended.
@@ -33,23 +48,6 @@ public enum DockerDaemon {
     public static func isDockerd(_ pid: Int32) throws -> Bool {
         guard let comm = try FileContents.readString("/proc/\(pid)/comm") else { return false }
         return comm.trimmingWhitespace() == "dockerd"
-    }
-
-    static func socketAnswers(_ path: String) -> Bool {
-        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (i, b) in bytes.enumerated() { raw[i] = b }
-        }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        return rc == 0
     }
 
     /// A process that has exited but not been reaped yet.
