@@ -22,10 +22,6 @@ enum DockstoreMain {
             Output.error(notUTF8.message(given))
             finish(ExitStatus.usage.rawValue)
         }
-        // check's scan of the host's block devices, in a child it can abandon (StoreCopies+Bounded).
-        if arguments.dropFirst().first == StoreCopies.childCommand {
-            CurrentProcess.exit(StoreCopies.childMain(Array(arguments.dropFirst(2))))
-        }
         DeviceResolver.waitingNotice = { Output.error($0) }
         if let options = CheckOptions(fastPath: arguments) {
             finish(CheckRunner.run(options))

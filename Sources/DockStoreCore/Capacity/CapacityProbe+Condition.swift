@@ -79,14 +79,12 @@ extension CapacityProbe {
         }
     }
 
-    /// Block copies of the store's members attached beside it (`StoreCopies.scan`, in a child
-    /// with a deadline: a hung device elsewhere on the host makes this one fact unreadable, and
-    /// check still answers). Only root can read block devices: without root this state is not
-    /// judged (dockstore-check(8) says so).
+    /// Block copies of the store's members attached beside it (`StoreCopies.scan`). Only root
+    /// can read block devices: without root this state is not judged (dockstore-check(8) says so).
     static func readCopies(_ reading: BtrfsReading, into condition: inout StoreCondition) {
         guard CurrentProcess.isRoot else { return }
         do {
-            condition.copies = try StoreCopies.scanBounded(uuid: reading.uuid)
+            condition.copies = try StoreCopies.scan(uuid: reading.uuid)
         } catch {
             condition.unreadable.append("cannot tell whether a block copy of the store (same btrfs UUID and devid) is attached: \(message(error))")
         }

@@ -29,12 +29,11 @@ public struct StoreCopy: Sendable, Equatable, Codable {
 public enum StoreCopies {
     /// The groups (two or more devices each) of `devices` that are copies of one member of the
     /// btrfs `uuid`. A superblock that cannot be read throws: it could be a copy.
-    static func groups(uuid: String, devices: [String], reading: (String) -> Void = { _ in }) throws -> [[StoreCopy]] {
+    static func groups(uuid: String, devices: [String]) throws -> [[StoreCopy]] {
         var byMember: [String: [StoreCopy]] = [:]
         var order: [String] = []
         var seenBytes: Set<String> = []
         for device in devices {
-            reading(device)
             guard let block = try BtrfsSuperblock.read(device), block.fsid.lowercased() == uuid.lowercased() else { continue }
             guard seenBytes.insert(try bytesKey(device)).inserted else { continue }
             let key = "\(block.devid)/\(block.deviceUUID)"
@@ -54,8 +53,7 @@ public enum StoreCopies {
     /// reading each one's superblock rather than asking libblkid (`check` loads no library).
     /// A device of size 0 (an unbound loop device, an empty drive) has none; one that went away
     /// while it was read, or that this process may not open, is skipped; a failed read throws.
-    /// `reading` is told each device before it is read (`scanBounded` names the one that hung).
-    static func scan(uuid: String, sysClassBlock: String = "/sys/class/block", reading: (String) -> Void = { _ in }) throws -> [[StoreCopy]] {
+    static func scan(uuid: String, sysClassBlock: String = "/sys/class/block") throws -> [[StoreCopy]] {
         guard let names = FolderEntries.names(sysClassBlock) else {
             throw DockStoreError.system("cannot list", sysClassBlock, errno: Errno.current)
         }
@@ -64,7 +62,6 @@ public enum StoreCopies {
             guard let size = try FileContents.readString("\(sysClassBlock)/\(name)/size"),
                   (UInt64(size.trimmingWhitespace()) ?? 0) > 0 else { continue }
             let path = "/dev/\(name)"
-            reading(path)
             do {
                 guard try FileStatus.following(path)?.kind == .blockDevice,
                       let block = try BtrfsSuperblock.read(path), block.fsid.lowercased() == uuid.lowercased() else { continue }
@@ -73,7 +70,7 @@ public enum StoreCopies {
             }
             carrying.append(path)
         }
-        return try groups(uuid: uuid, devices: carrying, reading: reading)
+        return try groups(uuid: uuid, devices: carrying)
     }
 
     /// errno values of a device that went away between the listing and the read, or that this

@@ -60,14 +60,6 @@ public struct LoopDevice: Sendable, Equatable {
         var found: [LoopDevice] = []
         for name in names {
             guard name.hasPrefix("loop"), access("\(sysBlock)/\(name)/loop", F_OK) == 0 else { continue }
-            // A device whose backing path resolves here to another file is not opened: opening
-            // a hung device (its reads stuck) can itself block, in uninterruptible sleep
-            // (outside attack 12, A13). The loop driver is asked only where the path does not
-            // settle it (deleted, another mount namespace, or this very file).
-            if let backing = try sysfsBackingFile(name, sysBlock: sysBlock), !backing.hasSuffix(" (deleted)"),
-               let file = try? FileStatus.following(backing), file.device != device || file.inode != inode {
-                continue
-            }
             // Unbound between the listing and the read: nil, and not this file's.
             guard let bound = try status("/dev/\(name)") else { continue }
             if bound.backingDevice == device && bound.backingInode == inode {
