@@ -22,8 +22,9 @@ struct DockerSocketActivationIntegrationTests {
                 while True:
                     c,_=s.accept(); open(sys.argv[2],"a").write("x"); c.close()' \(socket) \(count) </dev/null >/dev/null 2>&1 & echo $!
                 """).trimmingCharacters(in: .whitespacesAndNewlines)
-            // By its command line too: the pid sh gave need not be the listener's own.
-            defer { _ = try? root.sh("kill \(listener) 2>/dev/null; pkill -f -- '\(root.path)/[c]onnections' || true") }
+            // SIGKILL: the listener outlived SIGTERM here (a signal disposition inherited from the
+            // test runner); by its command line too, as the pid sh gave need not be its own.
+            defer { _ = try? root.sh("kill -9 \(listener) 2>/dev/null; pkill -9 -f -- '\(root.path)/[c]onnections' || true") }
             for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
             try #require(FileManager.default.fileExists(atPath: socket), "the listener is up")
             let check = try root.dockstore(["check"])
