@@ -31,6 +31,13 @@ struct DockerSocketActivationIntegrationTests {
             #expect(check.status == 3 && !check.stdout.contains("bare folder"), "nothing mounted, no dockerd: \(check.stdout)")
             let status = try root.dockstore(["status"])
             #expect(!status.stdout.contains("bare folder"), "\(status.stdout)")
+            // As nobody, root's listener cannot be looked at: cannot tell, said so, not "a dockerd runs".
+            try root.sh("chmod 755 \(root.path)")
+            let nobody = try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary,
+                                                            "check", "--root", root.path])
+            #expect(nobody.status == 3 && nobody.stdout.contains("cannot tell whether a dockerd runs on the bare folder")
+                        && nobody.stdout.contains("cannot tell which process listens on \(socket)"),
+                    "\(nobody.stdout) \(nobody.stderr)")
             _ = try root.dockstore(["teardown", "--dry-run"])
             usleep(200_000)
             #expect(root.read(count) == nil, "dockstore connected to the socket: \(root.read(count) ?? "")")

@@ -72,6 +72,11 @@ public struct DockerServiceReading: Sendable, Equatable {
         return reading
     }
 
+    /// A path with a specifier (`%p`) or wildcard, which systemd expands and dockstore does not.
+    static func isPattern(_ path: String) -> Bool {
+        path.contains { "%*?[".contains($0) }
+    }
+
     /// How an environment file named in the unit relates to /etc/sysconfig/docker, as the
     /// caller can tell from the tree.
     public enum FileMatch: Sendable, Equatable {
@@ -161,7 +166,7 @@ extension DockerServiceReading {
             var problems = reading.problems(sysconfig: sysconfig.string, shown: { path in
                 (try? HostPath(path, what: "unit file")).map { host.real($0) } ?? path
             }, matches: { path in
-                if path.contains(where: { "%*?[".contains($0) }) { return .cannotTell }
+                if isPattern(path) { return .cannotTell }
                 if DockerdConfigPlace.cleaned(path) == DockerdConfigPlace.cleaned(sysconfig.string) { return .sysconfig }
                 guard let identity = sysconfigIdentity,
                       let other = try FileStatus.following(host.realFollowing(try HostPath(path, what: "EnvironmentFile"))) else { return .other }
@@ -175,7 +180,7 @@ extension DockerServiceReading {
                 }
             })
             if reading.found && !reading.masked && reading.unloadable == nil {
-                for file in reading.environmentFiles where !file.optional && !file.path.contains(where: { "%*?[".contains($0) })
+                for file in reading.environmentFiles where !file.optional && !isPattern(file.path)
                     && DockerdConfigPlace.cleaned(file.path) != DockerdConfigPlace.cleaned(sysconfig.string) {
                     let place = try HostPath(file.path, what: "EnvironmentFile")
                     if try FileStatus.following(host.realFollowing(place)) == nil {

@@ -40,12 +40,22 @@ public enum UnixSocketListeners {
             throw DockStoreError.system("cannot list", proc, errno: Errno.current)
         }
         var pids: [Int32] = []
+        var hidden = 0
         for entry in entries {
-            guard let pid = Int32(entry), let fds = FolderEntries.names("\(proc)/\(entry)/fd") else { continue }
-            // A process that ended, or whose fds this user may not list, holds nothing we can see.
+            guard let pid = Int32(entry) else { continue }
+            guard let fds = FolderEntries.names("\(proc)/\(entry)/fd") else {
+                // Ended since the listing: holds nothing. Not ours to list: it may be the holder.
+                if errno == EACCES || errno == EPERM { hidden += 1 }
+                continue
+            }
             if fds.contains(where: { fd in ConfinedPath.readLink("\(proc)/\(entry)/fd/\(fd)").map(wanted.contains) ?? false }) {
                 pids.append(pid)
             }
+        }
+        // No holder seen while some processes could not be looked at: that is "cannot tell",
+        // not "another pid namespace" (a check run as nobody beside root's dockerd).
+        if pids.isEmpty && hidden > 0 {
+            throw DockStoreError.failed("cannot tell which process listens on \(paths[0]): the open files of \(hidden) processes are not readable as uid \(getuid()); run as root")
         }
         return .held(pids.sorted())
     }
