@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import DockStoreCore
 
@@ -54,11 +55,53 @@ import Testing
         #expect(unit.mountsFromFstab("/etc/fstab") == expected, "\(name)")
     }
 
+    static func status(_ type: mode_t, device: UInt64 = 0, inode: UInt64 = 0, rdev: UInt64 = 0) -> FileStatus {
+        var st = stat()
+        st.st_mode = type | 0o600
+        st.st_dev = __dev_t(device)
+        st.st_ino = __ino_t(inode)
+        st.st_rdev = __dev_t(rdev)
+        return FileStatus(st)
+    }
+
+    static func unit(what: String) -> SystemdMountUnit {
+        var unit = unit("failed")
+        unit.what = what
+        return unit
+    }
+
+    /// Attack 18, B-F1: migrate-ebs killed after its replace; the fstab line still names the
+    /// image (scratched by the replace) while the plan mounts the volume: systemd's unit must not
+    /// be started, it fails at every boot.
+    static let whatCases: [(String, SystemdMountUnit, String, String?, FileStatus?, FileStatus?, Bool)] = [
+        ("the image line, image planned", unit(what: "/var/lib/docker-storage.btrfs"), "/var/lib/docker-storage.btrfs", nil, nil, nil, true),
+        ("the image line, the volume planned (store moved)", unit(what: "/var/lib/docker-storage.btrfs"), "/dev/loop4", "u-1",
+         status(S_IFREG, device: 5, inode: 9), status(S_IFBLK, rdev: 0x704), false),
+        ("a UUID line, the device holding that UUID", unit(what: "/dev/disk/by-uuid/u-1"), "/dev/nvme1n1", "u-1", nil, status(S_IFBLK, rdev: 0x10301), true),
+        ("a UUID line of another filesystem", unit(what: "/dev/disk/by-uuid/u-2"), "/dev/nvme1n1", "u-1", nil, status(S_IFBLK, rdev: 0x10301), false),
+        ("the same device under another name", unit(what: "/dev/xvdf"), "/dev/nvme1n1", nil,
+         status(S_IFBLK, rdev: 0x10301), status(S_IFBLK, rdev: 0x10301), true),
+        ("another device", unit(what: "/dev/xvdg"), "/dev/nvme1n1", nil, status(S_IFBLK, rdev: 0x10302), status(S_IFBLK, rdev: 0x10301), false),
+        ("the image through a link", unit(what: "/srv/store.btrfs"), "/var/lib/docker-storage.btrfs", nil,
+         status(S_IFREG, device: 5, inode: 9), status(S_IFREG, device: 5, inode: 9), true),
+        ("another file with the same inode number elsewhere", unit(what: "/srv/store.btrfs"), "/var/lib/docker-storage.btrfs", nil,
+         status(S_IFREG, device: 6, inode: 9), status(S_IFREG, device: 5, inode: 9), false),
+        ("What= not given: the store's line", unit(what: ""), "/var/lib/docker-storage.btrfs", nil, nil, nil, true),
+        ("What= missing on disk", unit(what: "/dev/xvdg"), "/dev/nvme1n1", "u-1", nil, status(S_IFBLK, rdev: 0x10301), false),
+    ]
+
+    @Test(arguments: whatCases)
+    func handsOverOnlyAUnitThatMountsWhatThePlanMounts(_ name: String, _ unit: SystemdMountUnit, _ source: String, _ uuid: String?,
+                                                     _ what: FileStatus?, _ sourceStatus: FileStatus?, _ expected: Bool) {
+        #expect(unit.mounts(source, uuid: uuid, whatStatus: what, sourceStatus: sourceStatus) == expected, "\(name)")
+    }
+
     @Test func parsesSystemctlShow() {
-        let text = "Id=var-lib-docker.mount\nLoadState=loaded\nActiveState=active\nSubState=mounted\nSourcePath=/etc/fstab\nNeedDaemonReload=no\n"
+        let text = "Id=var-lib-docker.mount\nLoadState=loaded\nActiveState=active\nSubState=mounted\nSourcePath=/etc/fstab\nNeedDaemonReload=no\nWhat=/var/lib/docker-storage.btrfs\n"
         let unit = SystemdMountUnit.parse(text, name: "var-lib-docker.mount")
         #expect(unit == SystemdMountUnit(name: "var-lib-docker.mount", loadState: "loaded", activeState: "active",
-                                         subState: "mounted", sourcePath: "/etc/fstab", needsDaemonReload: false))
+                                         subState: "mounted", sourcePath: "/etc/fstab", needsDaemonReload: false,
+                                         what: "/var/lib/docker-storage.btrfs"))
         #expect(unit.summary == "var-lib-docker.mount from /etc/fstab: active (mounted)")
         let missing = SystemdMountUnit.parse("LoadState=not-found\nActiveState=inactive\nNeedDaemonReload=yes\n", name: "x.mount")
         #expect(missing.needsDaemonReload)

@@ -215,6 +215,45 @@ struct MigrationReplaceIntegrationTests {
         }
     }
 
+    /// Attack 18, B-F1: migrate-ebs stopped right after the kernel's replace finished. The store
+    /// is on the volume and fstab still names the image, whose superblock the replace scratched.
+    /// status must send the admin to provision (which replaces that line) and to migrate-ebs,
+    /// never to "remove that line" or "move the image away" (a new, empty store): before the
+    /// reboot, while the volume is mounted, and after it, before any provision ran. The boot
+    /// itself, where systemd's mount of the image line fails first, is the boot tier's
+    /// `migrate-crash` scenario.
+    @Test func statusAfterAKillRightAfterTheReplaceSendsTheAdminToTheMoveNotToANewStore() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try base.layeredStore(root, megabytes: 64, snapshots: 2)
+            let disk = try slowDisk(root)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "replace"])
+            #expect(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            #expect(root.fstabAfterCreatedMark?.hasPrefix("UUID=") == false, "fstab still names the image")
+            let uuid = try #require(try CapacityProbe.read(mountpoint: root.mountpoint).uuid)
+            func expectSendsToTheMove(_ when: String, mounted: Bool) throws {
+                let status = try root.dockstore(["status"])
+                #expect(status.status == ExitStatus.problems.rawValue, "\(when): \(status.stdout) \(status.stderr)")
+                let text = status.stdout
+                #expect(text.contains("- fstab: the store moved to UUID=\(uuid): replace line"), "\(when): \(text)")
+                #expect(text.contains("'dockstore provision' fixes what it can"), "\(when): \(text)")
+                #expect(!text.contains("remove that line") && !text.contains("move it away"), "\(when): \(text)")
+                #expect(text.contains("finishes it)"), "\(when): the migration row: \(text)")
+                #expect(text.contains(mounted ? "mounted:     yes" : "- not mounted: mount "), "\(when): \(text)")
+            }
+            try expectSendsToTheMove("before the reboot", mounted: true)
+            try root.sh("echo 3 > /proc/sys/vm/drop_caches")
+            for _ in 0..<100 where umount2(root.mountpoint, 0) != 0 { usleep(50_000) }
+            root.forgetBtrfs(root.loopDevices())
+            try expectSendsToTheMove("after the reboot, before provision", mounted: false)
+            let booted = try root.dockstore(["provision"])
+            #expect(booted.status == 0, "\(booted.stdout) \(booted.stderr)")
+            #expect(root.fstabAfterCreatedMark?.hasPrefix("UUID=\(uuid)") == true, "provision replaced the image line")
+            let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(finish.status == 0, "\(finish.stdout) \(finish.stderr)")
+            try expectMoved(root, inventory, sums, "the move finished after the boot")
+        }
+    }
+
     @Test func abortAfterTheReplaceFinishedSaysSoAndARerunFinishesTheMove() throws {
         try withTestRoot { root in
             let (inventory, sums) = try base.layeredStore(root, megabytes: 512, snapshots: 3)

@@ -338,6 +338,56 @@ def judge_migrate(b):
         b.fail(f"the container's log lines: {f}")
 
 
+def judge_migrate_crash(b):
+    """attack 18, B-F1: migrate-ebs killed right after the kernel's replace; the boot after it
+    must bring the store up from the volume (the image line in fstab meets a scratched image),
+    and migrate-ebs must then finish the move"""
+    f = b.kv("hook.facts")
+    if b.n == 1:
+        image_store(b, True)
+        b.expect(f.get("import_rc") == "0", f"import_rc={f.get('import_rc')}")
+        b.expect(f.get("migrate_rc") == "137", f"migrate-ebs was not killed at its failpoint: exit {f.get('migrate_rc')}: "
+                 + " | ".join((b.read("migrate.log") or "").strip().splitlines()[-4:]))
+        b.expect(f.get("image_blkid_rc") == "2", f"the image still holds a filesystem after the replace (blkid exit {f.get('image_blkid_rc')})")
+        b.expect(f.get("journal_open") == "yes", "no migration journal after the kill")
+        lines = fstab_lines(b, "after-kill")
+        b.expect(len(lines) == 1 and not lines[0].startswith("UUID="), f"fstab after the kill: {lines}")
+        return
+    if b.n == 4:
+        # the volume detached: provision refuses at once (no wait for a device fstab names by
+        # UUID), Docker stays down, status asks the running systemd (B-F5)
+        system_clean(b, allow_degraded=True)
+        p = b.kv("provision.show")
+        b.expect(p.get("ExecMainStatus") == "2", f"dockstore-provision without the volume: Result={p.get('Result')} ExecMainStatus={p.get('ExecMainStatus')}")
+        said(b, r"attach the volume", "attach the volume")
+        b.expect(b.int_of("mounts") == 0, f"{MNT} is mounted without the volume: {mountinfo_sources(b)}")
+        b.expect(b.line("docker-active") != "active", "Docker runs without its store")
+        row = next((l for l in (b.read("dockstore-status") or "").splitlines() if l.startswith("systemd:")), "")
+        b.expect(MOUNT_UNIT in row and "does not run" not in row, f"status's systemd row: {row!r}")
+        b.expect((b.int_of("seconds") or 0) < 40, f"the boot without the volume took {b.line('seconds')} s")
+        return
+    system_clean(b)
+    provision_ok(b)
+    if one_mount(b) == 1:
+        src = mountinfo_sources(b)[0][1]
+        b.expect(src == b.ctx.get("device"), f"{MNT} is mounted from {src}, the volume is {b.ctx.get('device')}")
+    image_loops(b, 0)
+    docker_up(b)
+    b.expect(f.get("data") and f.get("data") == f.get("want"), f"the volume's file: {f.get('data')!r}, written: {f.get('want')!r}")
+    b.expect(f.get("has_image") == "yes", "the imported image is gone")
+    lines = fstab_lines(b)
+    b.expect(len(lines) == 1 and lines[0].startswith("UUID="), f"fstab lines for {MNT} after the boot's provision: {lines}")
+    if b.n == 2:
+        ml = (b.read("migrate.log") or "").strip().splitlines()
+        b.expect(f.get("migrate_rc") == "0", f"migrate-ebs after the reboot: exit {f.get('migrate_rc')}: " + " | ".join(ml[-4:]))
+        b.expect(f.get("data_after") == f.get("want"), "the file changed when migrate-ebs finished")
+        b.expect(b.line("after-migrate/image-exists") == "no", "the image is still there after migrate-ebs finished")
+        b.expect(f.get("journal_open") == "no", "the migration journal is still open after migrate-ebs finished")
+        one_mount(b, "after-migrate")
+    else:
+        b.expect(b.line("image-exists") == "no", "the image file is back")
+
+
 def judge_teardown(b):
     if b.n == 1:
         image_store(b, True)

@@ -3,7 +3,8 @@
 ///
 /// - When systemd runs and has the store's fstab line loaded, systemd mounts it
 ///   (`systemctl start <mountpoint>.mount`): a start while systemd's own mount job runs
-///   joins that job instead of racing it.
+///   joins that job instead of racing it. Only when that unit mounts what the plan mounts:
+///   a line still naming the image after migrate-ebs moved the store is rewritten after the mount.
 /// - Otherwise dockstore mounts it: through the loop device already bound to the image when
 ///   there is one (as libmount reuses it), else through one it binds itself and gives up
 ///   when another process bound one in the meantime. A second mount of the same loop device
@@ -37,7 +38,8 @@ struct StoreMounter {
                 }
                 throw DockStoreError.refused("\(entry.source) (\(entry.fstype)) was mounted on \(mountpoint) while dockstore was mounting the store there; unmount it and re-run")
             }
-            if !handedToSystemd, let unit = observed.mountUnit, unit.mountsFromFstab(host.real(HostPaths.fstab)) {
+            if !handedToSystemd, let unit = observed.mountUnit, unit.mountsFromFstab(host.real(HostPaths.fstab)),
+               try unitMountsTheStore(unit, source: source) {
                 handedToSystemd = true
                 let result = try unit.start()
                 guard result.status == 0 else {
@@ -59,6 +61,17 @@ struct StoreMounter {
                 MonotonicClock.sleep(0.1)
             }
         }
+    }
+
+    /// systemd's unit for the mountpoint mounts what the plan mounts. When it does not, its line
+    /// is one the plan rewrites after the mount (the store moved), and provision mounts the
+    /// store itself: systemd's boot-time mount of that line has already run (the line orders
+    /// it before provision), and systemd takes over the mount it finds in the table.
+    private func unitMountsTheStore(_ unit: SystemdMountUnit, source: String) throws -> Bool {
+        var uuid: String? = nil
+        if provisioner.request.device != nil, case .signature(_, let found, _) = BlockProbe.probe(source) { uuid = found }
+        let whatStatus = unit.what.hasPrefix("/") ? try FileStatus.following(unit.what) : nil
+        return unit.mounts(source, uuid: uuid, whatStatus: whatStatus, sourceStatus: try FileStatus.following(source))
     }
 
     private func mountImage(_ observed: ProvisionObservation, fstype: String, options: String) throws -> Outcome {

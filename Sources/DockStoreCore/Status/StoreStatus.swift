@@ -72,8 +72,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     static let notChecked = "not checked (see the problems)"
 
     /// The request `status` checks against when the user names no device: a device store
-    /// when a non-loop block device is mounted at the mountpoint or fstab mounts one there
-    /// by UUID, the image otherwise.
+    /// when a non-loop block device is mounted at the mountpoint, migrate-ebs moved the store
+    /// onto one (`MigratedStore`, an open journal) or fstab mounts one there by UUID, the image
+    /// otherwise.
     /// `store` is an observation of `image` and `mountpoint`.
     public static func detectRequest(host: Host, image: HostPath, mountpoint: HostPath,
                                      store: StoreObservation) throws -> ProvisionRequest {
@@ -86,6 +87,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         // not the store, whose line is then no line to remove.
         let fstab = try store.fstab.value()
         let configuredImage = try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: fstab, settings: store.settings)
+        // migrate-ebs moved the store past its point of return and was stopped before it rewrote
+        // fstab (attack 18, B-F1): the store is on the volume, as the boot's provision finds it,
+        // and the image line fstab still holds is the one provision replaces.
+        let moved = try MigrationJournal.read(host: host) == nil ? nil : try MigratedStore.device(host: host, image: image, mountpoint: mountpoint)
         if let entry = try MountStack.at(store.mountpoint, in: store.mounts.value())?.entries.first ?? store.mount(),
            entry.root == "/", entry.source.hasPrefix("/dev/"), configuredImage == nil || entry.fstype == "btrfs",
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
@@ -93,6 +98,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
            try MovedImage.find(store, host: host, image: image, mountpoint: mountpoint) == nil {
             spec = .path(entry.source)
             fstype = entry.fstype
+        } else if let moved {
+            spec = moved
+            fstype = "btrfs"
         } else if let bytes = fstab,
                   let entry = FstabFile(bytes: bytes).entries(mountingAt: mountpoint).first?.entry,
                   entry.source.hasPrefix("UUID=") {
@@ -101,8 +109,23 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         }
         guard let spec else { return try ProvisionRequest(image: image, mountpoint: mountpoint) }
         let filesystem = fstype.flatMap(DeviceFilesystem.init(rawValue:)) ?? .btrfs
-        return try ProvisionRequest(image: image, mountpoint: mountpoint,
-                                    device: DeviceRequest(spec: spec, filesystem: filesystem, wait: 0))
+        var request = try ProvisionRequest(image: image, mountpoint: mountpoint,
+                                           device: DeviceRequest(spec: spec, filesystem: filesystem, wait: 0))
+        request.followsMigration = moved != nil
+        return request
+    }
+
+    /// The systemd row when the observation stopped before it asked systemd (attack 18, B-F5:
+    /// with a device store's volume gone, status said systemd did not run a root it ran).
+    static func systemdRow(_ store: StoreObservation, mountpoint: HostPath) -> String {
+        do {
+            guard try store.systemdRunning.value() else { return "not asked: systemd does not run this root" }
+            return try SystemdMountUnit.read(mountpoint: mountpoint.string).summary
+        } catch let error as DockStoreError {
+            return "cannot tell: \(error.message)"
+        } catch {
+            return "cannot tell: \(error)"
+        }
     }
 
     /// True when `device` is a loop device whose backing file is `image`.
@@ -167,6 +190,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             status.device = request.device.map { Device(path: $0.spec.description, requested: $0.spec.description,
                                                         volumeID: nil, sizeBytes: 0, content: "not looked at (see the problems)") }
             status.problems.append(error.message)
+            status.systemdMount = systemdRow(store, mountpoint: request.mountpoint)
             return status
         }
         if request.device == nil, case .missing = observed.image, let interrupted = observed.interruptedDeviceFormat {
