@@ -119,6 +119,16 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
         return try HostPath(text, what: what)
     }
 
+    /// A file found on disk in `folder`, by the name readdir gave (any bytes but `/` and NUL):
+    /// systemd reads a drop-in of any such name, a space or a newline in it included, so it is
+    /// not validated as a path a user gives (attack 18, A-F17). Show it with `ShownBytes`.
+    static func entry(_ name: String, in folder: HostPath) -> HostPath {
+        HostPath(normalized: folder.string == "/" ? "/" + name : folder.string + "/" + name)
+    }
+
+    /// A path this process built with `entry` (kept as text in a record), taken back as it is.
+    static func found(_ normalized: String) -> HostPath { HostPath(normalized: normalized) }
+
     static func known(_ text: String) -> HostPath {
         (try? HostPath(text, what: "path")) ?? .root // a literal: no read, nothing to tell
     }

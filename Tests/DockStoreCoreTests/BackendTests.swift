@@ -219,6 +219,18 @@ import Testing
         #expect(mismatch.problems == ["/var/lib/docker is on ext4: the btrfs driver needs a btrfs filesystem"])
     }
 
+    /// Attack 18, A-F15: a value that is not UTF-8 makes systemd refuse the whole sysconfig
+    /// file; the problem is said once (docker.service's reading and the file's own found it).
+    @Test func aSysconfigSystemdRefusesIsOneProblemNamingWhatSystemdDoes() throws {
+        var observed = BackendObservation(filesystem: FilesystemType(name: "btrfs"))
+        observed.sysconfig = Array("DOCKER_OPTS=\"--storage-driver=btrfs\"\nMOTD=\"caf".utf8) + [0xE9] + Array("\"\n".utf8)
+        let message = "/etc/sysconfig/docker line 2: MOTD=\"caf\\xE9\" is not UTF-8: systemd's EnvironmentFile= refuses the whole file, so docker.service fails to start (or, reading it as optional, starts without any of its settings); write it in UTF-8 or remove it, and re-run"
+        observed.dockerServiceProblems = [message]
+        let report = BackendReport.inspect(observed, host: Self.host, mountpoint: HostPaths.defaultMountpoint)
+        #expect(report.problems == [message])
+        #expect(report.driver == nil && report.driverSource.hasPrefix("unreadable: /etc/sysconfig/docker"), "\(report.driverSource)")
+    }
+
     /// For random option lists: write, source with bash, and get the same words back.
     @Test func randomOptionListsSurviveBash() throws {
         var rng = SplitMix(seed: 0x5eed)

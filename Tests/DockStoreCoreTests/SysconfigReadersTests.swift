@@ -82,6 +82,41 @@ import Testing
         }
     }
 
+    /// systemd refuses a whole file whose pushed key or value is not UTF-8
+    /// (`check_utf8ness_and_warn` returns EINVAL; attack 18, A-F15): (bytes, line of the first
+    /// such assignment, or nil when systemd reads the file).
+    static let notUTF8Cases: [([UInt8], Int?)] = [
+        (Array("A=\"caf".utf8) + [0xE9] + Array("\"\nB=1\n".utf8), 1),
+        (Array("B=1\nMOTD=caf".utf8) + [0xE9] + Array("\n".utf8), 2),
+        (Array("B=1\nX".utf8) + [0xFF] + Array("=1\n".utf8), 2),
+        (Array("B=1\nexport X".utf8) + [0xFF] + Array("=1\n".utf8), 2),
+        (Array("# caf".utf8) + [0xE9] + Array("\nB=1\n".utf8), nil),
+        (Array("X".utf8) + [0xFF] + Array("\nB=1\n".utf8), nil),
+        (Array("B=1\n".utf8) + [0] + Array("A=".utf8) + [0xE9], nil),
+        (Array("A='caf\u{e9}'\n".utf8), nil),
+    ]
+
+    @Test(arguments: notUTF8Cases)
+    func aKeyOrValueThatIsNotUTF8FailsTheWholeFile(_ bytes: [UInt8], _ line: Int?) throws {
+        let reading = SystemdEnvironmentReader.reading(of: bytes, commentBackslashContinues: false)
+        #expect(reading.notUTF8?.line == line, "\(ShownBytes.text(bytes))")
+        if line != nil {
+            #expect(reading.assignments.isEmpty, "systemd applies none of a file it refuses")
+            #expect(throws: DockStoreError.self) { try SysconfigFile(path: "/etc/sysconfig/docker", bytes: bytes) }
+            do {
+                _ = try SysconfigFile(path: "/etc/sysconfig/docker", bytes: bytes)
+            } catch let error as DockStoreError {
+                #expect(error.message.hasPrefix("/etc/sysconfig/docker line \(line ?? 0)"), "\(error.message)")
+                // A name that is no variable name is refused by the grammar first, on the same line.
+                if SystemdEnvironmentReader.isValidName(reading.notUTF8?.name ?? []) || reading.notUTF8?.name.allSatisfy({ $0 < 0x80 }) == true {
+                    #expect(error.message.contains("is not UTF-8: systemd's EnvironmentFile= refuses the whole file"), "\(error.message)")
+                }
+            }
+        } else {
+            #expect(!reading.assignments.isEmpty)
+        }
+    }
+
     /// What bash assigns to every variable the file sets, and what systemd's env-file parser
     /// (the generator) assigns, as NAME=value lines; nil when bash cannot source the file.
     static func readings(_ bytes: [UInt8]) throws -> (bash: [String: String]?, systemd: [String: String]) {

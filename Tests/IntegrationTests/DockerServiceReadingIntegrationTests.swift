@@ -52,6 +52,30 @@ struct DockerServiceReadingIntegrationTests {
         }
     }
 
+    /// Attack 18, A-F17 and A-F15: systemd applies a drop-in whatever its name (a space, a
+    /// newline), so dockstore reads it too and shows its name on one line, never "choose a path";
+    /// a required environment file with a value that is not UTF-8 is refused whole by systemd.
+    @Test func dropInsWithAnyNameAndARequiredFileSystemdRefuses() throws {
+        try withTestRoot { root in
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service", Self.suse)
+            try root.write(root.path + "/etc/systemd/system/docker.service.d/my override.conf", "[Service]\nEnvironmentFile=-/etc/sysconfig/docker\n")
+            try root.write(root.path + "/etc/systemd/system/docker.service.d/a\n  - all good.conf", "[Service]\nEnvironmentFile=/etc/docker-extra\n")
+            try Data(Array("EXTRA=\"caf".utf8) + [0xE9] + Array("\"\n".utf8)).write(to: URL(fileURLWithPath: root.path + "/etc/docker-extra"))
+            let host = try Host(root: root.path)
+            let files = try SystemdUnitFiles.read("docker.service", on: host)
+            #expect(files.dropIns.map(\.path) == ["/etc/systemd/system/docker.service.d/a\n  - all good.conf",
+                                                  "/etc/systemd/system/docker.service.d/my override.conf"])
+            let problems = DockerServiceReading.problems(on: host)
+            #expect(!problems.contains { $0.contains("cannot tell") || $0.contains("choose a path") }, "\(problems)")
+            #expect(problems.allSatisfy { !$0.contains("\n") }, "\(problems)")
+            let refused = problems.first { $0.contains("EnvironmentFile=/etc/docker-extra") }
+            #expect(refused?.contains("whose line 1 is not UTF-8: systemd refuses the whole file and Docker fails to start") == true, "\(problems)")
+            #expect(refused?.contains("a\\n  - all good.conf") == true, "the drop-in shown escaped on one line: \(problems)")
+            let status = try root.dockstore(["status"])
+            #expect(status.stdout.contains("whose line 1 is not UTF-8"), "\(status.stdout)")
+        }
+    }
+
     static let suse = "[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd --add-runtime oci=/usr/sbin/runc $DOCKER_NETWORK_OPTIONS $DOCKER_OPTS\n"
 
     /// A later EnvironmentFile= is read as systemd reads it (a value runs to the end of its line,

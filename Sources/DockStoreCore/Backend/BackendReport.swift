@@ -36,6 +36,7 @@ public struct BackendReport: Codable, Sendable, Equatable {
                 }
             } catch let error as DockStoreError {
                 report.problems.append(error.message)
+                report.driverSource = "unreadable: \(sysconfigPath) cannot be read as dockerd gets it (see the problems)"
             } catch {}
         }
         if let driver = storage.driver {
@@ -110,6 +111,9 @@ public struct BackendReport: Codable, Sendable, Equatable {
                 report.problems.append("'\(name)' is not a storage driver dockerd knows")
             }
         }
+        // One problem read through two readers (docker.service's and the sysconfig file's) is said once.
+        var seen: Set<String> = []
+        report.problems = report.problems.filter { seen.insert($0).inserted }
         return report
     }
 

@@ -164,7 +164,7 @@ extension DockerServiceReading {
             let sysconfig = HostPaths.sysconfigDocker
             let sysconfigIdentity = try FileStatus.following(host.realFollowing(sysconfig))
             var problems = reading.problems(sysconfig: sysconfig.string, shown: { path in
-                (try? HostPath(path, what: "unit file")).map { host.real($0) } ?? path
+                ShownBytes.text(host.real(HostPath.found(path)))
             }, matches: { path in
                 if isPattern(path) { return .cannotTell }
                 if DockerdConfigPlace.cleaned(path) == DockerdConfigPlace.cleaned(sysconfig.string) { return .sysconfig }
@@ -184,7 +184,10 @@ extension DockerServiceReading {
                     && DockerdConfigPlace.cleaned(file.path) != DockerdConfigPlace.cleaned(sysconfig.string) {
                     let place = try HostPath(file.path, what: "EnvironmentFile")
                     if try FileStatus.following(host.realFollowing(place)) == nil {
-                        problems.append("\(unitName) requires EnvironmentFile=\(file.path) (\(host.real(try HostPath(file.from, what: "unit file")))), which does not exist: Docker fails to start; create it, or write -\(file.path) to make it optional")
+                        problems.append("\(unitName) requires EnvironmentFile=\(ShownBytes.text(file.path)) (\(ShownBytes.text(host.real(HostPath.found(file.from))))), which does not exist: Docker fails to start; create it, or write -\(file.path) to make it optional")
+                    } else if let bytes = try FileContents.readFollowing(place, on: host),
+                              let bad = [false, true].lazy.compactMap({ SystemdEnvironmentReader.reading(of: bytes, commentBackslashContinues: $0).notUTF8 }).first {
+                        problems.append("\(unitName) requires EnvironmentFile=\(ShownBytes.text(file.path)) (\(ShownBytes.text(host.real(HostPath.found(file.from))))), whose line \(bad.line) is not UTF-8: systemd refuses the whole file and Docker fails to start; write it in UTF-8 or remove it")
                     }
                 }
             }

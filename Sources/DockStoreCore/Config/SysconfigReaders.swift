@@ -14,6 +14,11 @@ enum SysconfigReaders {
         if let expanding = bash.first(where: \.expands) {
             throw differ(path, expanding.line, "bash expands the $ or ` in \(expanding.name), systemd takes it literally")
         }
+        for continues in [false, true] {
+            if let bad = SystemdEnvironmentReader.reading(of: bytes, commentBackslashContinues: continues).notUTF8 {
+                throw notUTF8(path, bad)
+            }
+        }
         let bashReading = bash.map { SystemdEnvironmentReader.Assignment(name: Array($0.name.utf8), value: $0.valueBytes, line: $0.line) }
         for continues in [true, false] {
             let systemd = SystemdEnvironmentReader.assignments(in: bytes, commentBackslashContinues: continues)
@@ -26,6 +31,11 @@ enum SysconfigReaders {
                 throw differ(path, line, "bash reads \(shown(byBash)), systemd\(version) \(shown(bySystemd))")
             }
         }
+    }
+
+    /// The refusal for a file systemd's EnvironmentFile= refuses whole (a name or value not UTF-8).
+    static func notUTF8(_ path: String, _ bad: SystemdEnvironmentReader.Assignment) -> DockStoreError {
+        DockStoreError.refused("\(path) line \(bad.line): \(ShownBytes.text(bad.name))=\"\(ShownBytes.text(bad.value))\" is not UTF-8: systemd's EnvironmentFile= refuses the whole file, so docker.service fails to start (or, reading it as optional, starts without any of its settings); write it in UTF-8 or remove it, and re-run")
     }
 
     static func shown(_ reading: [SystemdEnvironmentReader.Assignment]) -> String {

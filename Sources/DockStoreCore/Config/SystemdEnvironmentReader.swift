@@ -9,6 +9,11 @@
 /// line; `export A=1` and `A+=1` name no valid variable and are dropped; a NUL ends the file;
 /// nothing is expanded. systemd before 254 also reads the line after a comment ending in a
 /// backslash as part of that comment (`COMMENT_ESCAPE`), from 254 on it does not.
+///
+/// A key or value that is not UTF-8 fails the whole file, whatever its name:
+/// `check_utf8ness_and_warn` logs "…, ignoring." but returns EINVAL, and the parse stops with it
+/// (attack 18, A-F15: a booted systemd 252 failed docker.service's start, "resources"). No
+/// assignment of such a file is applied.
 enum SystemdEnvironmentReader {
     struct Assignment: Equatable {
         var name: [UInt8]
@@ -21,9 +26,20 @@ enum SystemdEnvironmentReader {
         case preKey, key, preValue, value, valueEscape, singleQuote, doubleQuote, doubleQuoteEscape, comment, commentEscape
     }
 
-    /// The assignments systemd applies, in file order. `commentBackslashContinues`: the
-    /// reading of systemd before 254.
+    /// What systemd makes of a file: the assignments it applies, in file order, or the first
+    /// one whose name or value is not UTF-8, which fails the whole file (then `assignments` is empty).
+    struct Reading: Equatable {
+        var assignments: [Assignment]
+        var notUTF8: Assignment?
+    }
+
+    /// The assignments systemd applies, in file order (none when it refuses the file).
+    /// `commentBackslashContinues`: the reading of systemd before 254.
     static func assignments(in bytes: [UInt8], commentBackslashContinues: Bool) -> [Assignment] {
+        reading(of: bytes, commentBackslashContinues: commentBackslashContinues).assignments
+    }
+
+    static func reading(of bytes: [UInt8], commentBackslashContinues: Bool) -> Reading {
         let newline: Set<UInt8> = [0x0A, 0x0D]
         let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
         let needEscape: Set<UInt8> = [UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "$")]
@@ -33,13 +49,16 @@ enum SystemdEnvironmentReader {
         var key: [UInt8] = [], value: [UInt8] = []
         var keyWhitespace: Int? = nil, valueWhitespace: Int? = nil
         var line = 1, keyLine = 1
+        var notUTF8: Assignment? = nil
 
         func push() {
             var name = key
             if let cut = keyWhitespace { name.removeSubrange(cut...) }
             var v = value
             if state == .value, let cut = valueWhitespace { v.removeSubrange(cut...) }
-            if isValidName(name), String(validating: v, as: UTF8.self) != nil {
+            if String(validating: name, as: UTF8.self) == nil || String(validating: v, as: UTF8.self) == nil {
+                if notUTF8 == nil { notUTF8 = Assignment(name: name, value: v, line: keyLine) }
+            } else if isValidName(name) {
                 result.append(Assignment(name: name, value: v, line: keyLine))
             }
             key = []
@@ -47,7 +66,8 @@ enum SystemdEnvironmentReader {
         }
 
         for c in bytes {
-            if c == 0 { return result } // read as a C string: nothing after a NUL, nothing half read
+            if notUTF8 != nil { break }
+            if c == 0 { return Reading(assignments: result, notUTF8: nil) } // read as a C string: nothing after a NUL, nothing half read
             switch state {
             case .preKey:
                 if c == UInt8(ascii: "#") || c == UInt8(ascii: ";") {
@@ -125,8 +145,8 @@ enum SystemdEnvironmentReader {
             }
             if c == 0x0A { line += 1 }
         }
-        if [.preValue, .value, .valueEscape, .singleQuote, .doubleQuote, .doubleQuoteEscape].contains(state) { push() }
-        return result
+        if notUTF8 == nil, [.preValue, .value, .valueEscape, .singleQuote, .doubleQuote, .doubleQuoteEscape].contains(state) { push() }
+        return notUTF8.map { Reading(assignments: [], notUTF8: $0) } ?? Reading(assignments: result, notUTF8: nil)
     }
 
     /// `env_name_is_valid`: a letter or `_`, then letters, digits and `_`.

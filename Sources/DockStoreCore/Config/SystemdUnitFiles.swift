@@ -46,21 +46,20 @@ public struct SystemdUnitFiles: Sendable, Equatable {
         }
         guard !result.masked, result.unloadable == nil else { return result }
         let type = name.split(separator: ".").last.map { "\($0).d" } ?? "service.d"
-        var chosen: [String: String] = [:]  // drop-in file name -> host path of the one that counts
+        var chosen: [String: HostPath] = [:]  // drop-in file name -> host path of the one that counts
         for folder in searchPath {
             // The unit's own folder before the type-wide one: of two drop-ins of one name in
             // one folder of the search path, the unit's counts.
             for dir in [folder + "/" + name + ".d", folder + "/" + type] {
-                let real = host.realFollowing(try HostPath(dir, what: "drop-in folder"))
-                guard let names = FolderEntries.names(real) else { continue }
+                let dirPath = try HostPath(dir, what: "drop-in folder")
+                guard let names = FolderEntries.names(host.realFollowing(dirPath)) else { continue }
                 for file in names where file.hasSuffix(".conf") && !file.hasPrefix(".") && chosen[file] == nil {
-                    chosen[file] = dir + "/" + file
+                    chosen[file] = HostPath.entry(file, in: dirPath)
                 }
             }
         }
         for file in chosen.keys.sorted() {
-            guard let where_ = chosen[file] else { continue }
-            let path = try HostPath(where_, what: "drop-in")
+            guard let path = chosen[file] else { continue }
             if try isMask(host.real(path)) { continue }
             // systemd skips what is not a regular file (a folder, a link to nothing).
             guard try FileStatus.following(host.realFollowing(path))?.kind == .regular,
