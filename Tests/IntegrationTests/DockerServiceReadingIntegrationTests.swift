@@ -76,6 +76,38 @@ struct DockerServiceReadingIntegrationTests {
         }
     }
 
+    /// Attack 18, A-F1: systemd reads the `.d` folders of every name of the unit. docker.service
+    /// a link to other.service takes other.service.d; an alias link dockerd.service to
+    /// docker.service gives docker.service the drop-ins of dockerd.service.d (systemd 252 listed
+    /// them in DropInPaths and dockerd started without DOCKER_OPTS in both cases).
+    @Test func dropInsOfEveryNameOfTheUnitCount() throws {
+        let reset = "[Service]\nEnvironmentFile=\n"
+        let problem = "docker.service does not read /etc/sysconfig/docker as an EnvironmentFile="
+        try withTestRoot { root in
+            try root.write(root.path + "/usr/lib/systemd/system/other.service", Self.suse)
+            try root.sh("mkdir -p \(root.path)/etc/systemd/system && ln -s /usr/lib/systemd/system/other.service \(root.path)/etc/systemd/system/docker.service")
+            let host = try Host(root: root.path)
+            #expect(DockerServiceReading.problems(on: host).isEmpty, "\(DockerServiceReading.problems(on: host))")
+            try root.write(root.path + "/etc/systemd/system/other.service.d/x.conf", reset)
+            #expect(try SystemdUnitFiles.read("docker.service", on: host).dropIns.map(\.path) == ["/etc/systemd/system/other.service.d/x.conf"])
+            #expect(DockerServiceReading.problems(on: host).contains { $0.hasPrefix(problem) }, "\(DockerServiceReading.problems(on: host))")
+        }
+        try withTestRoot { root in
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service", Self.suse)
+            try root.sh("mkdir -p \(root.path)/etc/systemd/system && ln -s /usr/lib/systemd/system/docker.service \(root.path)/etc/systemd/system/dockerd.service")
+            let host = try Host(root: root.path)
+            #expect(DockerServiceReading.problems(on: host).isEmpty, "\(DockerServiceReading.problems(on: host))")
+            try root.write(root.path + "/etc/systemd/system/dockerd.service.d/x.conf", reset)
+            #expect(try SystemdUnitFiles.read("docker.service", on: host).dropIns.map(\.path) == ["/etc/systemd/system/dockerd.service.d/x.conf"])
+            #expect(DockerServiceReading.problems(on: host).contains { $0.hasPrefix(problem) }, "\(DockerServiceReading.problems(on: host))")
+            // a link to another unit is no alias
+            try root.write(root.path + "/usr/lib/systemd/system/containerd.service", "[Service]\nExecStart=/usr/bin/containerd\n")
+            try root.sh("ln -s /usr/lib/systemd/system/containerd.service \(root.path)/etc/systemd/system/ctr.service")
+            try root.write(root.path + "/etc/systemd/system/ctr.service.d/y.conf", reset)
+            #expect(try SystemdUnitFiles.read("docker.service", on: host).dropIns.map(\.path) == ["/etc/systemd/system/dockerd.service.d/x.conf"])
+        }
+    }
+
     static let suse = "[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd --add-runtime oci=/usr/sbin/runc $DOCKER_NETWORK_OPTIONS $DOCKER_OPTS\n"
 
     /// A later EnvironmentFile= is read as systemd reads it (a value runs to the end of its line,

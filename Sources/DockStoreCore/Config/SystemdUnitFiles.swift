@@ -1,6 +1,7 @@
 /// The files systemd builds a system unit from, under a host's root, in the order it applies
 /// them: the unit file found first along the search path, then every drop-in (`NAME.d/*.conf`
-/// and the type-wide `service.d/*.conf`), one per file name (the first along the search path
+/// for every name of the unit — its own, its file's when it is a link, its aliases' — and the
+/// type-wide `service.d/*.conf`), one per file name (the first along the search path
 /// masks the rest), sorted by file name. As systemd 252's unit-file lookup does
 /// (`systemd-analyze unit-paths`), for the directories an image carries; the generator and
 /// attached directories are left out (nothing there configures docker.service on a SUSE image).
@@ -44,13 +45,14 @@ public struct SystemdUnitFiles: Sendable, Equatable {
             result.unit = File(path: path.string, bytes: bytes)
             break
         }
-        guard !result.masked, result.unloadable == nil else { return result }
+        guard !result.masked, result.unloadable == nil, let unit = result.unit else { return result }
         let type = name.split(separator: ".").last.map { "\($0).d" } ?? "service.d"
+        let names = try Self.names(of: name, file: HostPath.found(unit.path), on: host)
         var chosen: [String: HostPath] = [:]  // drop-in file name -> host path of the one that counts
         for folder in searchPath {
-            // The unit's own folder before the type-wide one: of two drop-ins of one name in
+            // The unit's own folders before the type-wide one: of two drop-ins of one name in
             // one folder of the search path, the unit's counts.
-            for dir in [folder + "/" + name + ".d", folder + "/" + type] {
+            for dir in names.map({ folder + "/" + $0 + ".d" }) + [folder + "/" + type] {
                 let dirPath = try HostPath(dir, what: "drop-in folder")
                 guard let names = FolderEntries.names(host.realFollowing(dirPath)) else { continue }
                 for file in names where file.hasSuffix(".conf") && !file.hasPrefix(".") && chosen[file] == nil {
@@ -67,6 +69,38 @@ public struct SystemdUnitFiles: Sendable, Equatable {
             result.dropIns.append(File(path: path.string, bytes: bytes))
         }
         return result
+    }
+
+    /// Every name of the unit, whose `.d` folders systemd reads (attack 18, A-F1): `name`, the
+    /// name of the file a link at `file` leads to (docker.service a link to other.service loads
+    /// other.service, with other.service.d), and every link in the search path's folders that
+    /// leads to the same file (an alias such as dockerd.service).
+    static func names(of name: String, file: HostPath, on host: Host) throws -> [String] {
+        var names = [name]
+        let suffix = "." + (name.split(separator: ".").last.map(String.init) ?? "service")
+        guard let fragment = try FileStatus.following(host.realFollowing(file)), fragment.kind == .regular else { return names }
+        // realFollowing leaves a path on / as it is: the link's end is asked of the kernel there.
+        var resolved = host.realFollowing(file)
+        if host.root == "/" {
+            switch PathCalls.realPath(file.string) {
+            case .success(let path): resolved = path
+            case .failure(let code): throw DockStoreError.system("cannot resolve", file.string, errno: code)
+            }
+        }
+        let fragmentName = resolved.split(separator: "/").last.map(String.init) ?? name
+        if fragmentName.hasSuffix(suffix), !names.contains(fragmentName) { names.append(fragmentName) }
+        for folder in searchPath {
+            let dir = try HostPath(folder, what: "unit folder")
+            guard let entries = FolderEntries.names(host.realFollowing(dir)) else { continue }
+            for entry in entries.sorted() where entry.hasSuffix(suffix) && !names.contains(entry) {
+                let path = HostPath.entry(entry, in: dir)
+                guard try FileStatus.of(host.real(path))?.kind == .symlink,
+                      let target = try FileStatus.following(host.realFollowing(path)),
+                      target.device == fragment.device, target.inode == fragment.inode else { continue }
+                names.append(entry)
+            }
+        }
+        return names
     }
 
     /// A link to /dev/null: `systemctl mask` (a unit) or a masked drop-in.
