@@ -18,6 +18,8 @@ public struct DockerServiceReading: Sendable, Equatable {
     public var masked = false
     /// Why the unit file cannot be loaded at all (a link to nothing); nil otherwise.
     public var unloadable: String?
+    /// Drop-ins systemd reads only up to a line that is not UTF-8 (`SystemdUnitFiles.ignored`).
+    public var ignoredDropIns: [String] = []
     public var found = false
     public var environmentFiles: [EnvironmentFile] = []
     /// The command lines of ExecStart= in force, and the file that gave the last one.
@@ -35,6 +37,7 @@ public struct DockerServiceReading: Sendable, Equatable {
         var reading = parse(files.files)
         reading.masked = files.masked
         reading.unloadable = files.unloadable
+        reading.ignoredDropIns = files.ignored
         reading.found = files.unit != nil
         return reading
     }
@@ -97,7 +100,7 @@ public struct DockerServiceReading: Sendable, Equatable {
         if masked { return ["\(name) is masked (its unit file is empty or a link to /dev/null): Docker does not start at all; systemctl unmask \(name)"] }
         if let unloadable { return ["\(name) cannot be loaded: \(unloadable); Docker does not start at all"] }
         guard found else { return [] }
-        var problems: [String] = []
+        var problems = ignoredDropIns.map { "\(name): \($0)" }
         let fix = "(systemctl edit \(name) shows where)"
         let oneshot = serviceType == "oneshot"
         if execStart.isEmpty {

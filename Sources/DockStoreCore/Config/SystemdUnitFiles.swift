@@ -23,6 +23,8 @@ public struct SystemdUnitFiles: Sendable, Equatable {
     /// Why the unit cannot be loaded (its file is a link to nothing); nil otherwise.
     public var unloadable: String?
     public var dropIns: [File] = []
+    /// Drop-ins systemd stops reading at a line that is not UTF-8 (`dropIns` holds what it read).
+    public var ignored: [String] = []
 
     /// The files in the order systemd applies them.
     public var files: [File] { (unit.map { [$0] } ?? []) + dropIns }
@@ -68,7 +70,46 @@ public struct SystemdUnitFiles: Sendable, Equatable {
                   let bytes = try FileContents.readFollowing(path, on: host) else { continue }
             result.dropIns.append(File(path: path.string, bytes: bytes))
         }
+        if let unit = result.unit, let bad = notUTF8Line(unit.bytes) {
+            result.unloadable = "\(ShownBytes.text(host.real(HostPath.found(unit.path)))) line \(bad.line) is not UTF-8, and systemd fails the whole unit on it (LoadState=error); write that line in UTF-8 or remove it"
+        }
+        for index in result.dropIns.indices {
+            guard let bad = notUTF8Line(result.dropIns[index].bytes) else { continue }
+            result.dropIns[index].bytes = Array(result.dropIns[index].bytes[..<bad.offset])
+            result.ignored.append("\(ShownBytes.text(host.real(HostPath.found(result.dropIns[index].path)))) line \(bad.line) is not UTF-8: systemd stops reading that drop-in there and ignores the rest of it; write that line in UTF-8 or remove it")
+        }
         return result
+    }
+
+    /// The first line (from 1) of an assignment or section header that is not UTF-8, and the
+    /// byte offset where it starts; nil when every such line is. As systemd 252's unit-file parser
+    /// reads (`config_parse`, checked with `systemd-analyze verify`): blank and comment lines are
+    /// skipped, a line ending in a backslash continues onto the next, and a line that is not
+    /// UTF-8 fails the file with EINVAL ("String is not UTF-8 clean"). A unit file that fails
+    /// leaves the unit in LoadState=error (attack 18, A-F7: a byte in Description=); a drop-in
+    /// that fails keeps what it set before that line.
+    static func notUTF8Line(_ bytes: [UInt8]) -> (line: Int, offset: Int)? {
+        var number = 0, offset = 0
+        var start: (line: Int, offset: Int)? = nil
+        var valid = true
+        for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            number += 1
+            defer { offset += raw.count + 1 }
+            if start == nil {
+                let stripped = raw.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+                if stripped.isEmpty || stripped.first == UInt8(ascii: "#") || stripped.first == UInt8(ascii: ";") { continue }
+                start = (number, offset)
+                valid = true
+            }
+            if String(validating: raw, as: UTF8.self) == nil { valid = false }
+            var end = raw[...]
+            while let last = end.last, last == 0x20 || last == 0x09 || last == 0x0D { end = end.dropLast() }
+            if end.last == UInt8(ascii: "\\") { continue }
+            if !valid, let start { return start }
+            start = nil
+        }
+        if !valid, let start { return start }
+        return nil
     }
 
     /// Every name of the unit, whose `.d` folders systemd reads (attack 18, A-F1): `name`, the
