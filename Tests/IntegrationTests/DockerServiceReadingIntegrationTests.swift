@@ -129,6 +129,28 @@ struct DockerServiceReadingIntegrationTests {
         }
     }
 
+    /// Attack 18, A-F10: systemd 252 expands an EnvironmentFile= glob and its specifiers. `%p`
+    /// and `docke[r]` read the sysconfig file; `dock*` also reads dockstore's own backup after it,
+    /// whose older DOCKER_OPTS then win (O26): that is said, naming the backup.
+    @Test func globsAndSpecifiersInEnvironmentFileAreExpanded() throws {
+        let unit = { (line: String) in "[Service]\n\(line)\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n" }
+        try withTestRoot { root in
+            try root.write(root.path + "/etc/sysconfig/docker", "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
+            let host = try Host(root: root.path)
+            for line in ["EnvironmentFile=/etc/sysconfig/%p", "EnvironmentFile=-/etc/sysconfig/docke[r]", "EnvironmentFile=-%E/sysconfig/%N"] {
+                try root.write(root.path + "/usr/lib/systemd/system/docker.service", unit(line))
+                #expect(DockerServiceReading.problems(on: host).isEmpty, "\(line): \(DockerServiceReading.problems(on: host))")
+            }
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service", unit("EnvironmentFile=-/etc/sysconfig/dock*"))
+            #expect(DockerServiceReading.problems(on: host).isEmpty, "\(DockerServiceReading.problems(on: host))")
+            try root.write(root.path + "/etc/sysconfig/docker.dockstore.bak", "DOCKER_OPTS=\"--storage-driver=vfs\"\n")
+            let problems = DockerServiceReading.problems(on: host)
+            #expect(problems.contains { $0.contains("reads /etc/sysconfig/docker.dockstore.bak") && $0.contains("sets DOCKER_OPTS again") }, "\(problems)")
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service", unit("EnvironmentFile=-/etc/%H/docker"))
+            #expect(DockerServiceReading.problems(on: host).contains { $0.hasPrefix("cannot tell which file docker.service's EnvironmentFile=/etc/%H/docker") }, "\(DockerServiceReading.problems(on: host))")
+        }
+    }
+
     static let suse = "[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd --add-runtime oci=/usr/sbin/runc $DOCKER_NETWORK_OPTIONS $DOCKER_OPTS\n"
 
     /// A later EnvironmentFile= is read as systemd reads it (a value runs to the end of its line,

@@ -34,7 +34,8 @@ public struct DockerServiceReading: Sendable, Equatable {
 
     public static func read(on host: Host) throws -> DockerServiceReading {
         let files = try SystemdUnitFiles.read(unitName, on: host)
-        var reading = parse(files.files)
+        var reading = parse(files.files, unit: files.id ?? unitName)
+        reading.environmentFiles = try reading.environmentFiles.flatMap { try $0.globbed(on: host) }
         reading.masked = files.masked
         reading.unloadable = files.unloadable
         reading.ignoredDropIns = files.ignored
@@ -45,7 +46,7 @@ public struct DockerServiceReading: Sendable, Equatable {
     /// The [Service] settings of `files` applied in order: an empty assignment resets a list.
     /// An EnvironmentFile= path with a `.` or `..` component is one systemd refuses (not
     /// normalized) and reads nothing from.
-    public static func parse(_ files: [SystemdUnitFiles.File]) -> DockerServiceReading {
+    public static func parse(_ files: [SystemdUnitFiles.File], unit: String = unitName) -> DockerServiceReading {
         var reading = DockerServiceReading()
         for file in files {
             var section = ""
@@ -55,6 +56,8 @@ public struct DockerServiceReading: Sendable, Equatable {
                 switch key {
                 case "EnvironmentFile":
                     if value.isEmpty { reading.environmentFiles = []; continue }
+                    // Specifiers are expanded at load; one that cannot be told stays, as a pattern.
+                    let value = SystemdSpecifiers.expand(value, unit: unit) ?? value
                     let optional = value.hasPrefix("-")
                     let path = optional ? String(value.dropFirst()) : value
                     guard path.hasPrefix("/"), !path.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) else { continue }

@@ -23,6 +23,9 @@ public struct SystemdUnitFiles: Sendable, Equatable {
     /// Why the unit cannot be loaded (its file is a link to nothing); nil otherwise.
     public var unloadable: String?
     public var dropIns: [File] = []
+    /// The unit's id: the name of the file it is loaded from (other.service when docker.service
+    /// is a link to it); nil when no unit file was found.
+    public var id: String?
     /// Drop-ins systemd stops reading at a line that is not UTF-8 (`dropIns` holds what it read).
     public var ignored: [String] = []
 
@@ -49,7 +52,8 @@ public struct SystemdUnitFiles: Sendable, Equatable {
         }
         guard !result.masked, result.unloadable == nil, let unit = result.unit else { return result }
         let type = name.split(separator: ".").last.map { "\($0).d" } ?? "service.d"
-        let names = try Self.names(of: name, file: HostPath.found(unit.path), on: host)
+        let (names, id) = try Self.names(of: name, file: HostPath.found(unit.path), on: host)
+        result.id = id
         var chosen: [String: HostPath] = [:]  // drop-in file name -> host path of the one that counts
         for folder in searchPath {
             // The unit's own folders before the type-wide one: of two drop-ins of one name in
@@ -116,10 +120,11 @@ public struct SystemdUnitFiles: Sendable, Equatable {
     /// name of the file a link at `file` leads to (docker.service a link to other.service loads
     /// other.service, with other.service.d), and every link in the search path's folders that
     /// leads to the same file (an alias such as dockerd.service).
-    static func names(of name: String, file: HostPath, on host: Host) throws -> [String] {
+    /// The second value is the unit's id, the name of the file it is loaded from (its specifiers' %n).
+    static func names(of name: String, file: HostPath, on host: Host) throws -> (names: [String], id: String) {
         var names = [name]
         let suffix = "." + (name.split(separator: ".").last.map(String.init) ?? "service")
-        guard let fragment = try FileStatus.following(host.realFollowing(file)), fragment.kind == .regular else { return names }
+        guard let fragment = try FileStatus.following(host.realFollowing(file)), fragment.kind == .regular else { return (names, name) }
         // realFollowing leaves a path on / as it is: the link's end is asked of the kernel there.
         var resolved = host.realFollowing(file)
         if host.root == "/" {
@@ -141,7 +146,7 @@ public struct SystemdUnitFiles: Sendable, Equatable {
                 names.append(entry)
             }
         }
-        return names
+        return (names, fragmentName.hasSuffix(suffix) ? fragmentName : name)
     }
 
     /// A link to /dev/null: `systemctl mask` (a unit) or a masked drop-in.
