@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 extension DockerServiceReading.EnvironmentFile {
     /// The files an `EnvironmentFile=` glob names, as systemd 252 reads them (`safe_glob`, sorted,
     /// a leading `.` matched only by a `.`), found inside the host's root: `-/etc/sysconfig/dock*`
@@ -17,7 +11,7 @@ extension DockerServiceReading.EnvironmentFile {
         guard !folder.contains(where: wild) else { return [self] }
         let folderPath = folder.isEmpty ? HostPath.root : try HostPath(folder, what: "EnvironmentFile folder")
         guard let names = FolderEntries.names(host.realFollowing(folderPath)) else { return [self] }
-        let matched = names.filter { fnmatch(pattern, $0, FNM_PERIOD) == 0 }
+        let matched = names.filter { PathCalls.nameMatches(pattern, $0) }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         guard !matched.isEmpty else { return [self] }
         return matched.map { Self(path: HostPath.entry($0, in: folderPath).string, optional: optional, from: from) }

@@ -14,6 +14,11 @@ enum PathCalls {
         return .success(String(cString: resolved))
     }
 
+    /// fnmatch(3) as glob(3) matches a file name: a leading `.` only by a `.` (FNM_PERIOD).
+    static func nameMatches(_ pattern: String, _ name: String) -> Bool {
+        fnmatch(pattern, name, FNM_PERIOD) == 0
+    }
+
     /// Whether something is at `path`, a symlink followed (access(2) F_OK).
     static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
