@@ -296,6 +296,16 @@ def judge_docker_unit(b):
     docker_up(b)
 
 
+def on_the_volume(b):
+    """a clean boot whose provision mounted the store once, from the volume, with no loop device over the image"""
+    system_clean(b)
+    provision_ok(b)
+    if one_mount(b) == 1:
+        src = mountinfo_sources(b)[0][1]
+        b.expect(src == b.ctx.get("device"), f"{MNT} is mounted from {src}, the volume is {b.ctx.get('device')}")
+    image_loops(b, 0)
+
+
 def judge_migrate(b):
     f = b.kv("hook.facts")
     if b.n == 1:
@@ -317,12 +327,7 @@ def judge_migrate(b):
         if f.get("migrate_rc") != "0":
             b.notes.append("migrate-ebs said: " + " | ".join(ml[-8:]))
         return
-    system_clean(b)
-    provision_ok(b)
-    if one_mount(b) == 1:
-        src = mountinfo_sources(b)[0][1]
-        b.expect(src == b.ctx.get("device"), f"{MNT} is mounted from {src}, the volume is {b.ctx.get('device')}")
-    image_loops(b, 0)
+    on_the_volume(b)
     b.expect(b.line("image-exists") == "no", "the image file is back")
     lines = fstab_lines(b)
     b.expect(len(lines) == 1 and lines[0].startswith("UUID="), f"fstab lines for {MNT}: {lines}")
@@ -366,12 +371,7 @@ def judge_migrate_crash(b):
         b.expect(MOUNT_UNIT in row and "does not run" not in row, f"status's systemd row: {row!r}")
         b.expect((b.int_of("seconds") or 0) < 40, f"the boot without the volume took {b.line('seconds')} s")
         return
-    system_clean(b)
-    provision_ok(b)
-    if one_mount(b) == 1:
-        src = mountinfo_sources(b)[0][1]
-        b.expect(src == b.ctx.get("device"), f"{MNT} is mounted from {src}, the volume is {b.ctx.get('device')}")
-    image_loops(b, 0)
+    on_the_volume(b)
     docker_up(b)
     b.expect(f.get("data") and f.get("data") == f.get("want"), f"the volume's file: {f.get('data')!r}, written: {f.get('want')!r}")
     b.expect(f.get("has_image") == "yes", "the imported image is gone")
