@@ -254,6 +254,37 @@ struct MigrationReplaceIntegrationTests {
         }
     }
 
+    /// Attack 19, N1: add + remove stopped after [add-device] (the store spans the image and the
+    /// volume), then a reboot gives the volume a new name and its old one to a blank volume.
+    /// status and migrate-ebs name the volume as it is found now (by the store's filesystem UUID),
+    /// never the blank one as holding part of the store; provision brings the store up; migrate-ebs
+    /// with the new name finishes; the blank stays blank. (The boot tier's migrate-crash-add
+    /// scenario does the same under systemd, whose mount of the image line runs first.)
+    @Test func aStoreSpanningTheImageAndARenamedVolumeIsNamedByWhatHoldsItNow() throws {
+        try withTestRoot { root in
+            let (inventory, sums) = try base.layeredStore(root, megabytes: 64, snapshots: 2)
+            let disk = try slowDisk(root)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
+                                            environment: ["DOCKSTORE_FAILPOINT": "add-device", MigrationMethod.variable: "add-remove"])
+            #expect(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            #expect(try CapacityProbe.read(mountpoint: root.mountpoint).devices.count == 2, "the store spans the image and the volume")
+            let (volume, blank) = try powerCut(root, volume: disk)
+            let status = try root.dockstore(["status"])
+            let row = status.stdout.split(separator: "\n").first { $0.hasPrefix("migration:") }.map(String.init) ?? ""
+            #expect(row.contains("onto \(volume) (\(blank) when the migration began)") && row.hasSuffix("(dockstore migrate-ebs \(volume) finishes it)"), "\(status.stdout)")
+            let old = try root.dockstore(["migrate-ebs", blank, "--yes"])
+            #expect(old.status == 2, "\(old.stdout) \(old.stderr)")
+            #expect(old.stderr.contains("is \(volume) now, found by the store's filesystem UUID"), "\(old.stderr)")
+            #expect(!old.stderr.contains("which holds part of the store"), "\(old.stderr)")
+            let booted = try root.dockstore(["provision"])
+            #expect(booted.status == 0, "\(booted.stdout) \(booted.stderr)")
+            let finish = try root.dockstore(["migrate-ebs", volume, "--yes"])
+            #expect(finish.status == 0, "\(finish.stdout) \(finish.stderr)")
+            try expectMoved(root, inventory, sums, "the move finished with the volume's new name")
+            if case .signature = BlockProbe.probe(blank) { Issue.record("DATA: the blank volume under the old name was written") }
+        }
+    }
+
     @Test func abortAfterTheReplaceFinishedSaysSoAndARerunFinishesTheMove() throws {
         try withTestRoot { root in
             let (inventory, sums) = try base.layeredStore(root, megabytes: 512, snapshots: 3)

@@ -388,6 +388,37 @@ def judge_migrate_crash(b):
         b.expect(b.line("image-exists") == "no", "the image file is back")
 
 
+def judge_migrate_crash_add(b):
+    """attack 19, N1: add + remove stopped after [add-device]; boot 2 has the volume under a new
+    name and a blank volume under its old one: the store (image and volume) comes up, Docker
+    starts with the data, migrate-ebs with the new name finishes, the blank volume stays blank"""
+    f = b.kv("hook.facts")
+    if b.n == 1:
+        image_store(b, True)
+        b.expect(f.get("migrate_rc") == "137", f"migrate-ebs was not killed at its failpoint: exit {f.get('migrate_rc')}: "
+                 + " | ".join((b.read("migrate.log") or "").strip().splitlines()[-4:]))
+        b.expect(f.get("journal_open") == "yes", "no migration journal after the kill")
+        return
+    b.expect(f.get("blank_blkid_rc") == "2" and f.get("blank_zero") == "yes",
+             f"the blank volume under the old name was written: blkid exit {f.get('blank_blkid_rc')}, first MiB zeros: {f.get('blank_zero')}")
+    b.expect(f.get("data") and f.get("data") == f.get("want"), f"the volume's file: {f.get('data')!r}, written: {f.get('want')!r}")
+    b.expect(f.get("has_image") == "yes", "the imported image is gone")
+    if b.n == 2:
+        system_clean(b)
+        provision_ok(b)
+        one_mount(b)
+        docker_up(b)
+        ml = (b.read("migrate.log") or "").strip().splitlines()
+        b.expect(f.get("migrate_rc") == "0", f"migrate-ebs with the volume's new name: exit {f.get('migrate_rc')}: " + " | ".join(ml[-4:]))
+        b.expect(f.get("data_after") == f.get("want"), "the file changed when migrate-ebs finished")
+        b.expect(b.line("after-migrate/image-exists") == "no", "the image is still there after migrate-ebs finished")
+        b.expect(f.get("journal_open") == "no", "the migration journal is still open after migrate-ebs finished")
+        return
+    on_the_volume(b)
+    docker_up(b)
+    b.expect(b.line("image-exists") == "no", "the image file is back")
+
+
 def judge_teardown(b):
     if b.n == 1:
         image_store(b, True)

@@ -39,6 +39,9 @@ public struct MigrationObservation: Sendable, Equatable {
     public var metadataChunkNeed: UInt64
     /// The open migration journal; nil when there is none.
     public var journal: MigrationJournal?
+    /// With nothing mounted: the devices that hold the journal's filesystem UUID now (not a loop
+    /// device over the image), which a reboot may have renamed (attack 19, N1).
+    public var journalMembersNow: [String] = []
     public var journalExists: Bool { journal != nil }
     /// The target's EBS volume id, when it has one.
     public var targetVolumeID: String?

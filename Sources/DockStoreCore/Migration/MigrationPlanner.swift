@@ -43,9 +43,18 @@ public enum MigrationPlanner {
         return steps
     }
 
-    /// With a migration open, the store cannot mount while the journal's device is not attached: name it.
+    /// With a migration open, the store cannot mount while the journal's device is not attached:
+    /// name it as it is found now, by the store's filesystem UUID, never only by the kernel name
+    /// the migration began with, which a reboot may have given to a blank volume (attack 19, N1).
     static func awaited(_ o: MigrationObservation) -> String {
-        o.journal.map { " (the open migration is onto \($0.deviceLabel), which holds part of the store: attach it if it is not)" } ?? ""
+        guard let journal = o.journal else { return "" }
+        if !o.journalMembersNow.isEmpty {
+            return " (the open migration's volume, \(journal.deviceLabel) when it began, is \(o.journalMembersNow.joined(separator: ", ")) now, found by the store's filesystem UUID)"
+        }
+        guard let uuid = journal.filesystemUUID else {
+            return " (the open migration is onto \(journal.deviceLabel), which may hold part of the store: attach it if it is not)"
+        }
+        return " (the open migration is onto \(journal.deviceLabel), and no device holds the store's filesystem \(uuid) now: attach that volume)"
     }
 
     /// A loop device whose image file was deleted or replaced while mounted still holds part of

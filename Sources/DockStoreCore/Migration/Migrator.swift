@@ -46,7 +46,13 @@ public struct Migrator: Sendable {
         let blockSize = try BlockDevice(path: device.path, lock: false).size()
         o.targetSize = blockSize
         let mounts = MountTable(entries: try store.mounts.value())
-        guard let entry = try store.mount() else { return o }
+        guard let entry = try store.mount() else {
+            if let uuid = o.journal?.filesystemUUID {
+                let imageLoops = try FileStatus.of(host.real(image)).map { try LoopDevice.devices(backing: $0).map(\.path) } ?? []
+                o.journalMembersNow = try FilesystemMembers.devices(withUUID: uuid).filter { !imageLoops.contains($0) }
+            }
+            return o
+        }
         o.mounted = true
         o.fstype = entry.fstype
         guard entry.fstype == "btrfs", let reading = try store.btrfs.value()?.reading else { return o }

@@ -41,6 +41,14 @@ struct StoreMounter {
             if !handedToSystemd, let unit = observed.mountUnit, unit.mountsFromFstab(host.real(HostPaths.fstab)),
                try unitMountsTheStore(unit, source: source) {
                 handedToSystemd = true
+                // Mid-migration the store may span the image and the volume, which the kernel
+                // must know before systemd's mount of the image line: udev may not have told it
+                // yet, or not under the name it has now (attack 19, N1).
+                if request.device == nil, let journal = try MigrationJournal.read(host: host) {
+                    var imageUUID: String? = nil
+                    if case .file(_, _, .signature("btrfs", let uuid, _)) = observed.image { imageUUID = uuid }
+                    _ = try registerMigrationDevice(journal, imageUUID: imageUUID)
+                }
                 let result = try unit.start()
                 guard result.status == 0 else {
                     throw DockStoreError.failed("systemd could not mount the store at \(mountpoint): systemctl start \(unit.name): \(result.reason); see journalctl -u \(unit.name)")

@@ -281,7 +281,16 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 let journalImage: String?
                 do { journalImage = host.real(try HostPath(journal.image, what: "the migration journal's image")) } catch { journalImage = nil }
                 let imageLoop = status.capacity?.condition.image.flatMap { image in journalImage.map { image.path.sameBytes($0) } == true ? image.loop : nil }
-                let targets = (status.capacity?.devices ?? []).filter { !$0.isMissing && $0.path != imageLoop }.map(\.path)
+                var targets = (status.capacity?.devices ?? []).filter { !$0.isMissing && $0.path != imageLoop }.map(\.path)
+                if status.capacity == nil, let uuid = journal.filesystemUUID {
+                    // Not mounted (attack 19, N1: the volume back under another name, the boot's
+                    // mount failed): the devices that hold the store's filesystem now, by UUID.
+                    let imageLoops = try journalImage.flatMap { try FileStatus.of($0) }.map { try LoopDevice.devices(backing: $0).map(\.path) } ?? []
+                    targets = try FilesystemMembers.devices(withUUID: uuid).filter { !imageLoops.contains($0) }
+                    if targets.isEmpty {
+                        status.problems.append("the open migration's volume (\(journal.deviceLabel)) is not attached: no device holds the store's filesystem \(uuid) now; attach it, then run dockstore provision")
+                    }
+                }
                 if targets.count == 1, let now = targets.first, now != journal.device {
                     status.migration = "onto \(now) (\(journal.volumeID.map { "\($0), " } ?? "")\(journal.device) when the migration began) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(now) finishes it)"
                 } else {
