@@ -151,6 +151,30 @@ struct DockerServiceReadingIntegrationTests {
         }
     }
 
+    /// Attack 18, A-F8 (O64, O65): a unit's own drop-in masks a type-wide `service.d` one of
+    /// the same file name wherever each lies; systemd 252 applied only the unit's.
+    @Test func aUnitsOwnDropInMasksATypeWideOneOfTheSameName() throws {
+        let debian = "[Service]\nEnvironmentFile=-/etc/default/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n"
+        try withTestRoot { root in
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service", debian)
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service.d/x.conf", "[Service]\nEnvironmentFile=/etc/sysconfig/docker\n")
+            try root.write(root.path + "/etc/systemd/system/service.d/x.conf", "[Service]\nEnvironment=A=1\n")
+            try root.write(root.path + "/etc/sysconfig/docker", "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
+            let host = try Host(root: root.path)
+            #expect(try SystemdUnitFiles.read("docker.service", on: host).dropIns.map(\.path) == ["/usr/lib/systemd/system/docker.service.d/x.conf"])
+            #expect(DockerServiceReading.problems(on: host).isEmpty, "\(DockerServiceReading.problems(on: host))")
+        }
+        try withTestRoot { root in
+            try root.write(root.path + "/usr/lib/systemd/system/docker.service", Self.suse)
+            try root.write(root.path + "/etc/systemd/system/service.d/x.conf", "[Service]\nEnvironmentFile=\n")
+            try root.write(root.path + "/etc/systemd/system/docker.service.d/x.conf", "[Service]\nEnvironment=A=1\n")
+            try root.write(root.path + "/etc/sysconfig/docker", "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
+            let host = try Host(root: root.path)
+            #expect(try SystemdUnitFiles.read("docker.service", on: host).dropIns.map(\.path) == ["/etc/systemd/system/docker.service.d/x.conf"])
+            #expect(DockerServiceReading.problems(on: host).isEmpty, "\(DockerServiceReading.problems(on: host))")
+        }
+    }
+
     static let suse = "[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd --add-runtime oci=/usr/sbin/runc $DOCKER_NETWORK_OPTIONS $DOCKER_OPTS\n"
 
     /// A later EnvironmentFile= is read as systemd reads it (a value runs to the end of its line,

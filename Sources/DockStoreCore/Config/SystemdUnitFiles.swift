@@ -1,8 +1,8 @@
 /// The files systemd builds a system unit from, under a host's root, in the order it applies
 /// them: the unit file found first along the search path, then every drop-in (`NAME.d/*.conf`
 /// for every name of the unit — its own, its file's when it is a link, its aliases' — and the
-/// type-wide `service.d/*.conf`), one per file name (the first along the search path
-/// masks the rest), sorted by file name. As systemd 252's unit-file lookup does
+/// type-wide `service.d/*.conf`), one per file name (the first in `dropInFolders`' order masks
+/// the rest), sorted by file name. As systemd 252's unit-file lookup does
 /// (`systemd-analyze unit-paths`), for the directories an image carries; the generator and
 /// attached directories are left out (nothing there configures docker.service on a SUSE image).
 public struct SystemdUnitFiles: Sendable, Equatable {
@@ -55,15 +55,11 @@ public struct SystemdUnitFiles: Sendable, Equatable {
         let (names, id) = try Self.names(of: name, file: HostPath.found(unit.path), on: host)
         result.id = id
         var chosen: [String: HostPath] = [:]  // drop-in file name -> host path of the one that counts
-        for folder in searchPath {
-            // The unit's own folders before the type-wide one: of two drop-ins of one name in
-            // one folder of the search path, the unit's counts.
-            for dir in names.map({ folder + "/" + $0 + ".d" }) + [folder + "/" + type] {
-                let dirPath = try HostPath(dir, what: "drop-in folder")
-                guard let names = FolderEntries.names(host.realFollowing(dirPath)) else { continue }
-                for file in names where file.hasSuffix(".conf") && !file.hasPrefix(".") && chosen[file] == nil {
-                    chosen[file] = HostPath.entry(file, in: dirPath)
-                }
+        for dir in dropInFolders(names: names, type: type) {
+            let dirPath = try HostPath(dir, what: "drop-in folder")
+            guard let files = FolderEntries.names(host.realFollowing(dirPath)) else { continue }
+            for file in files where file.hasSuffix(".conf") && !file.hasPrefix(".") && chosen[file] == nil {
+                chosen[file] = HostPath.entry(file, in: dirPath)
             }
         }
         for file in chosen.keys.sorted() {
@@ -114,6 +110,31 @@ public struct SystemdUnitFiles: Sendable, Equatable {
         }
         if !valid, let start { return start }
         return nil
+    }
+
+    /// The drop-in folders in the order systemd 252 lists them (`unit_file_find_dropin_paths`):
+    /// for each name of the unit, along the search path, its own folder and those of its dash
+    /// prefixes (`a-b-.service.d`, `a-.service.d`); then, along the search path, the type-wide
+    /// one (`service.d`), "the most generic". Of two drop-ins of one file name, the one in the
+    /// earlier folder counts, so a unit's own drop-in in /usr/lib masks a type-wide one of the
+    /// same name in /etc (attack 18, A-F8).
+    static func dropInFolders(names: [String], type: String) -> [String] {
+        var folders: [String] = []
+        for name in names {
+            let dot = name.lastIndex(of: ".") ?? name.endIndex
+            let stem = name[..<dot], suffix = name[dot...]
+            var prefixes: [String] = []
+            var rest = stem
+            while let dash = rest.dropLast().lastIndex(of: "-") {
+                rest = rest[...dash]
+                prefixes.append(String(rest) + suffix)
+                rest = rest.dropLast()
+            }
+            for folder in searchPath {
+                folders += ([name] + prefixes).map { folder + "/" + $0 + ".d" }
+            }
+        }
+        return folders + searchPath.map { $0 + "/" + type }
     }
 
     /// Every name of the unit, whose `.d` folders systemd reads (attack 18, A-F1): `name`, the
