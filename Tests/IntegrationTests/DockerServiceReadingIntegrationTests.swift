@@ -73,6 +73,12 @@ struct DockerServiceReadingIntegrationTests {
             #expect(refused?.contains("a\\n  - all good.conf") == true, "the drop-in shown escaped on one line: \(problems)")
             let status = try root.dockstore(["status"])
             #expect(status.stdout.contains("whose line 1 is not UTF-8"), "\(status.stdout)")
+            let json = try root.dockstore(["status", "--json"])
+            let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            let service = object?["dockerService"] as? [String: Any]
+            #expect(service?["unitFile"] as? String == "/usr/lib/systemd/system/docker.service", "\(json.stdout)")
+            #expect(service?["environmentFiles"] as? [String] == ["/etc/sysconfig/docker", "/etc/docker-extra", "-/etc/sysconfig/docker"], "\(json.stdout)")
+            #expect((service?["dropIns"] as? [String])?.count == 2, "\(json.stdout)")
         }
     }
 

@@ -648,12 +648,105 @@ def race_rounds(b):
     print(bad if bad >= 0 else "no rounds")
 
 
+def resolve_in(tree, path):
+    """`path` inside `tree` with every link resolved inside it (an absolute target starts again
+    at the tree's root, as dockstore's --root and a chroot read it)"""
+    parts, done, hops = [c for c in path.split("/") if c], [], 0
+    while parts:
+        c = parts.pop(0)
+        if c == "..":
+            done = done[:-1]
+            continue
+        if c == ".":
+            continue
+        full = os.path.join(tree, *done, c)
+        if os.path.islink(full) and hops < 40:
+            hops += 1
+            target = os.readlink(full)
+            parts = [x for x in target.split("/") if x] + parts
+            if target.startswith("/"):
+                done = []
+            continue
+        done.append(c)
+    return "/" + "/".join(done)
+
+
+def unit_oracle(b):
+    """one tree: docker.service as dockstore reads it (status --json, dockerService) against the
+    dump of systemd 252's own loader (systemd --test --system --unit=docker.service)"""
+    case, tree = b.ctx.get("case", "?"), os.path.join(b.path, "m")
+    # the unit docker.service names: its own section, or the one it is an alias of
+    # ("-> Unit other.service:" followed by "Alias: docker.service")
+    sections, current = [], None
+    for l in (b.read("systemd.dump") or "").splitlines():
+        if l.startswith("-> Unit ") or l.startswith("\t-> Unit "):
+            current = [l.strip()]
+            sections.append(current)
+        elif current is not None:
+            current.append(l.strip())
+    section = next((x[1:] for x in sections if x[0] == "-> Unit docker.service:" or "Alias: docker.service" in x), [])
+    def values(key):
+        return [l.split(": ", 1)[1] for l in section if l.startswith(key + ": ")]
+    load = (values("Unit Load State") or ["?"])[0]
+    try:
+        mine = json.loads(b.read("dockstore.json") or "{}").get("dockerService") or {}
+    except ValueError:
+        mine = {}
+        b.fail(f"dockstore status --json is no JSON: {(b.read('dockstore.err') or '').strip()[-200:]}")
+    b.expect(section, f"systemd's dump has no docker.service: {(b.read('systemd.err') or '').strip()[-300:]}")
+    b.notes.append(f"systemd: {load}, {len(values('DropIn Path'))} drop-in(s), EnvironmentFile {values('EnvironmentFile')}")
+    if load in ("error", "not-found"):
+        b.expect(mine.get("unloadable"), f"systemd cannot load it ({load}); dockstore: {mine}")
+        return
+    if load == "bad-setting":
+        try:
+            status = json.loads(b.read("dockstore.json") or "{}")
+        except ValueError:
+            status = {}
+        said_ = [p for p in status.get("problems", []) + status.get("warnings", []) if "docker.service" in p]
+        b.expect(said_, f"systemd refuses the unit ({load}); dockstore says nothing of it: {mine}")
+        return
+    if load == "masked":
+        b.expect(mine.get("masked"), f"systemd: masked; dockstore: {mine}")
+        return
+    b.expect(load == "loaded" and not mine.get("unloadable") and not mine.get("masked"), f"systemd: {load}; dockstore: {mine}")
+    frag = values("Fragment Path")
+    b.expect(frag and mine.get("unitFile") and resolve_in(tree, frag[0]) == resolve_in(tree, mine["unitFile"]),
+             f"unit file: systemd {frag}, dockstore {mine.get('unitFile')}")
+    # systemd lists a drop-in linked to /dev/null, or a folder of that name, which masks the
+    # same-named one further down and applies nothing; dockstore lists only what applies
+    theirs = [r for r in (resolve_in(tree, p) for p in values("DropIn Path")) if os.path.isfile(os.path.join(tree, r.lstrip("/")))]
+    ours = [resolve_in(tree, p) for p in mine.get("dropIns", [])]
+    b.expect(theirs == ours, f"drop-ins: systemd {theirs}, dockstore {ours}")
+    expanded = []
+    for e in values("EnvironmentFile"):
+        dash, path = ("-", e[1:]) if e.startswith("-") else ("", e)
+        folder, name = path.rsplit("/", 1)
+        if any(ch in name for ch in "*?[") and not any(ch in folder for ch in "*?["):
+            import fnmatch
+            real = os.path.join(tree, resolve_in(tree, folder).lstrip("/"))
+            found = sorted(n for n in (os.listdir(real) if os.path.isdir(real) else [])
+                           if fnmatch.fnmatchcase(n, name) and (not n.startswith(".") or name.startswith(".")))
+            expanded += [dash + folder + "/" + n for n in found] or [e]
+        else:
+            expanded.append(e)
+    b.expect(expanded == mine.get("environmentFiles"), f"EnvironmentFile: systemd {expanded}, dockstore {mine.get('environmentFiles')}")
+    execs = sum(1 for l in section if l == "-> ExecStart:")
+    b.expect(execs == len(mine.get("execStart", [])), f"ExecStart: systemd {execs}, dockstore {mine.get('execStart')}")
+
+
 def main():
     scenario, path, n, ctx = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4] or "{}")
     b = Boot(path, n, ctx)
     if scenario == "race-rounds":
         race_rounds(b)
         return 0
+    if scenario == "unit-oracle":
+        unit_oracle(b)
+        print(f"  unit-oracle {b.ctx.get('case')}: " + ("pass" if not b.problems else "FAIL - " + "; ".join(b.problems)))
+        for note in b.notes:
+            print(f"    note: {note}")
+        return 0 if not b.problems else 1
     if finished(b):
         globals()["judge_" + scenario.replace("-", "_")](b)
     verdict = "pass" if not b.problems else "FAIL - " + "; ".join(b.problems)

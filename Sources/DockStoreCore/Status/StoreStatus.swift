@@ -65,6 +65,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     /// A killed `teardown --wipe-device` left the store half taken down (`InterruptedTeardown`):
     /// its problem is the only one, and teardown, not provision, finishes it.
     public var teardownInterrupted = false
+    /// docker.service as systemd builds it from the tree; nil when the tree has none.
+    public var dockerService: DockerServiceSummary?
 
     public var inPlace: Bool { problems.isEmpty }
 
@@ -166,6 +168,11 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                                  mountpoint: host.realFollowing(request.mountpoint), mounted: false,
                                  fstab: Self.notChecked, dropIn: Self.notChecked, dockerOpts: Self.notChecked,
                                  problems: [], warnings: [])
+        do {
+            status.dockerService = try DockerServiceSummary.read(on: host)
+        } catch let error as DockStoreError {
+            status.unreadable.append("how docker.service is built: \(error.message)")
+        }
         // A killed teardown --wipe-device: the same teardown finishes it, provision does not.
         let interrupted: String?
         do {

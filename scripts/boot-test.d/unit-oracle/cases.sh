@@ -1,0 +1,42 @@
+# boot-test, unit-oracle scenario: the trees (sourced by scripts/boot-test). Each case_NAME
+# function writes docker.service's files into the tree at $1 (an overlay of the cached Debian
+# root, whose /lib is /usr/lib); the scenario then compares what `dockstore status --json`
+# says of docker.service with the dump of systemd 252's own loader for that tree.
+U=usr/lib/systemd/system E=etc/systemd/system
+SUSE='[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'
+unit() { mkdir -p "$1/$U"; printf "$SUSE" > "$1/$U/docker.service"; }
+put() { mkdir -p "$(dirname "$1")"; printf "$2" > "$1"; }
+UNIT_ORACLE_CASES=(suse reset etc-masks-lib masked-dropin link-to-other alias-dropin own-masks-wide
+  own-masks-wide-same-folder name-with-space description-latin1 dropin-latin1 specifier glob crlf
+  debian-default later-file not-normalized dangling-link two-execstart empty-unit unit-to-dev-null
+  hidden-dropin dropin-folder run-dropin control-dropin prefix-dropin)
+case_suse() { unit "$1"; }
+case_reset() { unit "$1"; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironmentFile=\nEnvironmentFile=-/etc/default/docker\n'; }
+case_etc-masks-lib() { unit "$1"; put "$1/$U/docker.service.d/x.conf" '[Service]\nEnvironmentFile=\n'; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironment=A=1\n'; }
+case_masked-dropin() { unit "$1"; put "$1/$U/docker.service.d/x.conf" '[Service]\nEnvironmentFile=\n'; mkdir -p "$1/$E/docker.service.d"; ln -s /dev/null "$1/$E/docker.service.d/x.conf"; }
+case_link-to-other() { rm -f "$1/$U/docker.service"; printf "$SUSE" > "$1/$U/other.service"; mkdir -p "$1/$E"; ln -s /$U/other.service "$1/$E/docker.service"
+  put "$1/$E/other.service.d/x.conf" '[Service]\nEnvironmentFile=\n'; }
+case_alias-dropin() { unit "$1"; mkdir -p "$1/$E"; ln -s /$U/docker.service "$1/$E/dockerd.service"; put "$1/$E/dockerd.service.d/x.conf" '[Service]\nEnvironmentFile=\n'; }
+case_own-masks-wide() { put "$1/$U/docker.service" '[Service]\nEnvironmentFile=-/etc/default/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'
+  put "$1/$U/docker.service.d/x.conf" '[Service]\nEnvironmentFile=/etc/sysconfig/docker\n'; put "$1/$E/service.d/x.conf" '[Service]\nEnvironment=A=1\n'; }
+case_own-masks-wide-same-folder() { unit "$1"; put "$1/$E/service.d/x.conf" '[Service]\nEnvironmentFile=\n'; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironment=A=1\n'; }
+case_name-with-space() { unit "$1"; put "$1/$E/docker.service.d/my override.conf" '[Service]\nEnvironmentFile=-/etc/default/docker\n'; }
+case_description-latin1() { put "$1/$U/docker.service" '[Unit]\nDescription=Docker caf\351\n[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
+case_dropin-latin1() { unit "$1"; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironmentFile=\nEnvironment=A=caf\351\nEnvironmentFile=/etc/sysconfig/docker\n'; }
+case_specifier() { put "$1/$U/docker.service" '[Service]\nEnvironmentFile=/etc/sysconfig/%%p\nEnvironmentFile=-%%E/default/%%N\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
+case_glob() { put "$1/$U/docker.service" '[Service]\nEnvironmentFile=-/etc/sysconfig/dock*\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'
+  put "$1/etc/sysconfig/docker" 'DOCKER_OPTS="-s btrfs"\n'; put "$1/etc/sysconfig/docker.dockstore.bak" 'DOCKER_OPTS="-s vfs"\n'; }
+case_crlf() { put "$1/$U/docker.service" '[Service]\r\nEnvironmentFile=/etc/sysconfig/docker\r\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\r\n'; }
+case_debian-default() { :; } # the cached root's own docker.io unit
+case_later-file() { unit "$1"; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironmentFile=-/etc/docker/extra.env\n'; }
+case_not-normalized() { put "$1/$U/docker.service" '[Service]\nEnvironmentFile=/etc/../etc/sysconfig/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
+case_dangling-link() { unit "$1"; mkdir -p "$1/$E"; ln -s /nowhere/docker.service "$1/$E/docker.service"; }
+case_two-execstart() { unit "$1"; put "$1/$E/docker.service.d/x.conf" '[Service]\nExecStart=/usr/bin/dockerd --debug\n'; }
+case_empty-unit() { unit "$1"; mkdir -p "$1/$E"; : > "$1/$E/docker.service"; }
+case_unit-to-dev-null() { unit "$1"; mkdir -p "$1/$E"; ln -s /dev/null "$1/$E/docker.service"; }
+case_hidden-dropin() { unit "$1"; put "$1/$E/docker.service.d/.x.conf" '[Service]\nEnvironmentFile=\n'; }
+case_dropin-folder() { unit "$1"; mkdir -p "$1/$E/docker.service.d/x.conf"; put "$1/$U/docker.service.d/x.conf" '[Service]\nEnvironmentFile=-/etc/default/docker\n'; }
+case_run-dropin() { unit "$1"; put "$1/run/systemd/system/docker.service.d/x.conf" '[Service]\nEnvironmentFile=\n'; put "$1/$U/docker.service.d/x.conf" '[Service]\nEnvironment=A=1\n'; }
+case_control-dropin() { unit "$1"; put "$1/etc/systemd/system.control/docker.service.d/50-x.conf" '[Service]\nEnvironmentFile=-/etc/default/docker\n'; }
+case_prefix-dropin() { rm -f "$1/$U/docker.service"; printf "$SUSE" > "$1/$U/my-docker.service"; mkdir -p "$1/$E"; ln -s /$U/my-docker.service "$1/$E/docker.service"
+  put "$1/$E/my-.service.d/x.conf" '[Service]\nEnvironmentFile=-/etc/default/docker\n'; }
