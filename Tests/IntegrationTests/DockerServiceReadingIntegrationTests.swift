@@ -97,6 +97,9 @@ struct DockerServiceReadingIntegrationTests {
             try root.write(root.path + "/etc/systemd/system/other.service.d/x.conf", reset)
             #expect(try SystemdUnitFiles.read("docker.service", on: host).dropIns.map(\.path) == ["/etc/systemd/system/other.service.d/x.conf"])
             #expect(DockerServiceReading.problems(on: host).contains { $0.hasPrefix(problem) }, "\(DockerServiceReading.problems(on: host))")
+            // the unit's id before its alias: of two x.conf, other.service.d's counts (the unit-oracle's seed 31)
+            try root.write(root.path + "/etc/systemd/system/docker.service.d/x.conf", "[Service]\nEnvironment=A=1\n")
+            #expect(try SystemdUnitFiles.read("docker.service", on: host).dropIns.map(\.path) == ["/etc/systemd/system/other.service.d/x.conf"])
         }
         try withTestRoot { root in
             try root.write(root.path + "/usr/lib/systemd/system/docker.service", Self.suse)

@@ -155,7 +155,9 @@ public struct SystemdUnitFiles: Sendable, Equatable {
             }
         }
         let fragmentName = resolved.split(separator: "/").last.map(String.init) ?? name
-        if fragmentName.hasSuffix(suffix), !names.contains(fragmentName) { names.append(fragmentName) }
+        // The unit's id (the file's name) first, then its aliases, as systemd lists the folders:
+        // of two same-named drop-ins in other.service.d and docker.service.d, other.service's counts.
+        if fragmentName.hasSuffix(suffix), !names.contains(fragmentName) { names.insert(fragmentName, at: 0) }
         for folder in searchPath {
             let dir = try HostPath(folder, what: "unit folder")
             guard let entries = FolderEntries.names(host.realFollowing(dir)) else { continue }

@@ -9,7 +9,7 @@ put() { mkdir -p "$(dirname "$1")"; printf "$2" > "$1"; }
 UNIT_ORACLE_CASES=(suse reset etc-masks-lib masked-dropin link-to-other alias-dropin own-masks-wide
   own-masks-wide-same-folder name-with-space description-latin1 dropin-latin1 specifier glob crlf
   debian-default later-file not-normalized dangling-link two-execstart empty-unit unit-to-dev-null
-  hidden-dropin dropin-folder run-dropin control-dropin prefix-dropin)
+  hidden-dropin dropin-folder run-dropin control-dropin prefix-dropin id-before-alias)
 case_suse() { unit "$1"; }
 case_reset() { unit "$1"; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironmentFile=\nEnvironmentFile=-/etc/default/docker\n'; }
 case_etc-masks-lib() { unit "$1"; put "$1/$U/docker.service.d/x.conf" '[Service]\nEnvironmentFile=\n'; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironment=A=1\n'; }
@@ -40,3 +40,43 @@ case_run-dropin() { unit "$1"; put "$1/run/systemd/system/docker.service.d/x.con
 case_control-dropin() { unit "$1"; put "$1/etc/systemd/system.control/docker.service.d/50-x.conf" '[Service]\nEnvironmentFile=-/etc/default/docker\n'; }
 case_prefix-dropin() { rm -f "$1/$U/docker.service"; printf "$SUSE" > "$1/$U/my-docker.service"; mkdir -p "$1/$E"; ln -s /$U/my-docker.service "$1/$E/docker.service"
   put "$1/$E/my-.service.d/x.conf" '[Service]\nEnvironmentFile=-/etc/default/docker\n'; }
+case_id-before-alias() { case_link-to-other "$1"; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironmentFile=-/etc/default/docker\n'; }
+
+# Generated trees (seeded, so a failure replays with its seed): a unit in /usr/lib or /etc, or
+# a link to another unit; up to four drop-ins drawn from a few names and folders (the unit's,
+# an alias's, the type-wide one, /run, system.control), each with lines drawn from resets,
+# environment files with and without `-` and specifiers, ExecStart= lines, comments and a
+# line that is not UTF-8.
+UNIT_ORACLE_RANDOM="${UNIT_ORACLE_RANDOM:-40}"
+RANDOM_LINES=('EnvironmentFile=' 'EnvironmentFile=-/etc/default/docker' 'EnvironmentFile=/etc/sysconfig/%%p'
+  'EnvironmentFile=-/etc/sysconfig/dock*' 'Environment=A=1' 'ExecStart=' 'ExecStart=/usr/bin/dockerd $DOCKER_OPTS'
+  '# caf\351' 'Environment=B=caf\351' 'EnvironmentFile=-/etc/%%N.env' 'UnsetEnvironment=A')
+RANDOM_FOLDERS=("$E/docker.service.d" "$U/docker.service.d" "run/systemd/system/docker.service.d" "$E/service.d"
+  "$U/service.d" "etc/systemd/system.control/docker.service.d" "$E/dockerd.service.d")
+RANDOM_NAMES=(x.conf y.conf 'a b.conf' 10-z.conf)
+case_random() { # TREE SEED
+  local t="$1" i j n body
+  RANDOM="$2"
+  case $((RANDOM % 4)) in
+    0) unit "$t" ;;
+    1) unit "$t"; rm -f "$t/$U/docker.service"; put "$t/$E/docker.service" "$SUSE" ;;
+    2) rm -f "$t/$U/docker.service"; printf "$SUSE" > "$t/$U/other.service"; mkdir -p "$t/$E"; ln -s /$U/other.service "$t/$E/docker.service"
+       RANDOM_FOLDERS+=("$E/other.service.d") ;;
+    3) unit "$t"; mkdir -p "$t/$E"; ln -s /$U/docker.service "$t/$E/dockerd.service" ;;
+  esac
+  put "$t/etc/sysconfig/docker" 'DOCKER_OPTS="-s btrfs"\n'
+  [ $((RANDOM % 2)) = 0 ] && put "$t/etc/sysconfig/docker.dockstore.bak" 'DOCKER_OPTS="-s vfs"\n'
+  n=$((RANDOM % 5))
+  local folder line
+  for ((i = 0; i < n; i++)); do
+    folder="${RANDOM_FOLDERS[RANDOM % ${#RANDOM_FOLDERS[@]}]}"
+    body='[Service]\n'
+    for ((j = 0; j < 1 + RANDOM % 3; j++)); do
+      line="${RANDOM_LINES[RANDOM % ${#RANDOM_LINES[@]}]}"
+      # ExecStart= in the type-wide folder breaks every service, rescue.service too: no dump at all
+      [[ "$folder" == */service.d && "$line" == ExecStart* ]] && continue
+      body+="$line\\n"
+    done
+    put "$t/$folder/${RANDOM_NAMES[RANDOM % ${#RANDOM_NAMES[@]}]}" "$body"
+  done
+}
