@@ -126,14 +126,14 @@ struct DockerServiceReadingIntegrationTests {
             try Data(Array("[Unit]\nDescription=Docker caf".utf8) + [0xE9] + Array("\n".utf8) + Array(Self.suse.utf8)).write(to: URL(fileURLWithPath: unit))
             let host = try Host(root: root.path)
             let problems = DockerServiceReading.problems(on: host)
-            #expect(problems == ["docker.service cannot be loaded: \(unit) line 2 is not UTF-8, and systemd fails the whole unit on it (LoadState=error); write that line in UTF-8 or remove it; Docker does not start at all"], "\(problems)")
+            #expect(problems == ["docker.service cannot be loaded: \(unit) line 2 is not UTF-8, and systemd fails the whole unit on it (LoadState=error); correct or remove that line; Docker does not start at all"], "\(problems)")
             try root.write(unit, Self.suse)
             #expect(DockerServiceReading.problems(on: host).isEmpty)
             let dropIn = root.path + "/etc/systemd/system/docker.service.d/x.conf"
             try root.write(dropIn, "")
             try Data(Array("[Service]\nEnvironmentFile=\nEnvironment=A=caf".utf8) + [0xE9] + Array("\nEnvironmentFile=/etc/sysconfig/docker\n".utf8)).write(to: URL(fileURLWithPath: dropIn))
             let cut = DockerServiceReading.problems(on: host)
-            #expect(cut.contains("docker.service: \(dropIn) line 3 is not UTF-8: systemd stops reading that drop-in there and ignores the rest of it; write that line in UTF-8 or remove it"), "\(cut)")
+            #expect(cut.contains("docker.service: \(dropIn) line 3 is not UTF-8: systemd stops reading that drop-in there and ignores the rest of it; correct or remove that line"), "\(cut)")
             #expect(cut.contains { $0.hasPrefix("docker.service does not read /etc/sysconfig/docker as an EnvironmentFile=") }, "the reset before the bad line holds, the line after it is not read: \(cut)")
         }
     }

@@ -683,7 +683,7 @@ def unit_oracle(b):
             current = [l.strip()]
             sections.append(current)
         elif current is not None:
-            current.append(l.strip())
+            current.append(l.strip(" \t\r\n"))  # not str.strip(): a no-break space is part of a path
     section = next((x[1:] for x in sections if x[0] == "-> Unit docker.service:" or "Alias: docker.service" in x), [])
     def values(key):
         return [l.split(": ", 1)[1] for l in section if l.startswith(key + ": ")]

@@ -6,7 +6,7 @@ extension DockerServiceReading.EnvironmentFile {
     /// caller says it cannot tell.
     func globbed(on host: Host) throws -> [DockerServiceReading.EnvironmentFile] {
         let wild: (Character) -> Bool = { "*?[".contains($0) }
-        guard path.contains(where: wild), let slash = path.lastIndex(of: "/") else { return [self] }
+        guard !unresolved, path.contains(where: wild), let slash = path.lastIndex(of: "/") else { return [self] }
         let folder = String(path[..<slash]), pattern = String(path[path.index(after: slash)...])
         guard !folder.contains(where: wild) else { return [self] }
         let folderPath = folder.isEmpty ? HostPath.root : try HostPath(folder, what: "EnvironmentFile folder")

@@ -13,6 +13,8 @@ public struct DockerServiceReading: Sendable, Equatable {
         public var optional: Bool
         /// The unit file or drop-in that gave it.
         public var from: String
+        /// It holds a specifier whose value depends on the running host (kept as written).
+        public var unresolved = false
     }
 
     public var masked = false
@@ -34,7 +36,7 @@ public struct DockerServiceReading: Sendable, Equatable {
 
     public static func read(on host: Host) throws -> DockerServiceReading {
         let files = try SystemdUnitFiles.read(unitName, on: host)
-        var reading = parse(files.files, unit: files.id ?? unitName)
+        var reading = parse(files.files, unit: files.id ?? unitName, specifiers: try specifierContext(files, on: host))
         reading.environmentFiles = try reading.environmentFiles.flatMap { try $0.globbed(on: host) }
         reading.masked = files.masked
         reading.unloadable = files.unloadable
@@ -46,7 +48,8 @@ public struct DockerServiceReading: Sendable, Equatable {
     /// The [Service] settings of `files` applied in order: an empty assignment resets a list.
     /// An EnvironmentFile= path with a `.` or `..` component is one systemd refuses (not
     /// normalized) and reads nothing from.
-    public static func parse(_ files: [SystemdUnitFiles.File], unit: String = unitName) -> DockerServiceReading {
+    public static func parse(_ files: [SystemdUnitFiles.File], unit: String = unitName,
+                             specifiers: SystemdSpecifiers.Context = .none) -> DockerServiceReading {
         var reading = DockerServiceReading()
         for file in files {
             var section = ""
@@ -56,12 +59,17 @@ public struct DockerServiceReading: Sendable, Equatable {
                 switch key {
                 case "EnvironmentFile":
                     if value.isEmpty { reading.environmentFiles = []; continue }
-                    // Specifiers are expanded at load; one that cannot be told stays, as a pattern.
-                    let value = SystemdSpecifiers.expand(value, unit: unit) ?? value
-                    let optional = value.hasPrefix("-")
-                    let path = optional ? String(value.dropFirst()) : value
-                    guard path.hasPrefix("/"), !path.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) else { continue }
-                    reading.environmentFiles.append(EnvironmentFile(path: path, optional: optional, from: file.path))
+                    // Specifiers are expanded at load: a host-dependent one stays as written (cannot
+                    // tell), one systemd does not know makes it ignore the line.
+                    let expanded = SystemdSpecifiers.expand(value, unit: unit, context: specifiers)
+                    if expanded == .invalid { continue }
+                    let text: String
+                    if case .text(let done) = expanded { text = done } else { text = value }
+                    let optional = text.hasPrefix("-")
+                    let path = SystemdSpecifiers.simplified(optional ? String(text.dropFirst()) : text)
+                    guard path.hasPrefix("/"), !path.split(separator: "/").contains(where: { $0 == ".." }) else { continue }
+                    reading.environmentFiles.append(EnvironmentFile(path: path, optional: optional, from: file.path,
+                                                                    unresolved: expanded == .unknowable))
                 case "ExecStart":
                     if value.isEmpty { reading.execStart = []; reading.execStartFrom = nil; continue }
                     reading.execStart.append(value)
@@ -78,9 +86,31 @@ public struct DockerServiceReading: Sendable, Equatable {
         return reading
     }
 
-    /// A path with a specifier (`%p`) or wildcard, which systemd expands and dockstore does not.
+    /// A path with a wildcard that matched nothing in the tree (or sits in a folder's name).
     static func isPattern(_ path: String) -> Bool {
-        path.contains { "%*?[".contains($0) }
+        path.contains { "*?[".contains($0) }
+    }
+
+    /// The tree's answers to the specifiers that come from it: the unit file, os-release
+    /// (/etc first, then /usr/lib), the machine id when the image holds one, root's shell.
+    static func specifierContext(_ files: SystemdUnitFiles, on host: Host) throws -> SystemdSpecifiers.Context {
+        var context = SystemdSpecifiers.Context(unitFile: files.unit?.path)
+        for place in ["/etc/os-release", "/usr/lib/os-release"] {
+            guard let bytes = try FileContents.readFollowing(HostPath.known(place), on: host) else { continue }
+            context.osRelease = Dictionary(SystemdEnvironmentReader.assignments(in: bytes, commentBackslashContinues: false)
+                .map { (String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self)) }) { $1 }
+            break
+        }
+        if let id = try FileContents.readFollowing(HostPath.known("/etc/machine-id"), on: host).map({ String(decoding: $0, as: UTF8.self).trimmingWhitespace() }),
+           id.utf8.count == 32, id.allSatisfy(\.isHexDigit) {
+            context.machineID = id
+        }
+        if let passwd = try FileContents.readFollowing(HostPath.known("/etc/passwd"), on: host),
+           let root = String(decoding: passwd, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("root:") }),
+           let shell = root.split(separator: ":", omittingEmptySubsequences: false).last, shell.hasPrefix("/") {
+            context.rootShell = String(shell)
+        }
+        return context
     }
 
     /// How an environment file named in the unit relates to /etc/sysconfig/docker, as the
@@ -131,7 +161,7 @@ public struct DockerServiceReading: Sendable, Equatable {
         var index: Int? = nil
         for (i, file) in environmentFiles.enumerated() {
             do {
-                switch try matches(file.path) {
+                switch file.unresolved ? .cannotTell : try matches(file.path) {
                 case .sysconfig: index = i
                 case .other: continue
                 case .cannotTell:
@@ -146,7 +176,7 @@ public struct DockerServiceReading: Sendable, Equatable {
             problems.append("\(name) does not read \(sysconfig) as an EnvironmentFile= (it reads \(read.isEmpty ? "none" : read.joined(separator: ", "))), so the \(variable) dockstore sets there never reach dockerd; add EnvironmentFile=-\(sysconfig) to it \(fix)")
             return problems
         }
-        for later in environmentFiles[(index + 1)...] where (try? matches(later.path)) == .other {
+        for later in environmentFiles[(index + 1)...] where !later.unresolved && (try? matches(later.path)) == .other {
             do {
                 if try setsDockerOpts(later.path) {
                     problems.append("\(name) reads \(later.path) (\(shown(later.from))) after \(sysconfig), and it sets \(variable) again: that value is the one dockerd gets; remove \(variable) there, or that EnvironmentFile= line \(fix)")
@@ -186,7 +216,7 @@ extension DockerServiceReading {
                 }
             })
             if reading.found && !reading.masked && reading.unloadable == nil {
-                for file in reading.environmentFiles where !file.optional && !isPattern(file.path)
+                for file in reading.environmentFiles where !file.optional && !file.unresolved && !isPattern(file.path)
                     && DockerdConfigPlace.cleaned(file.path) != DockerdConfigPlace.cleaned(sysconfig.string) {
                     let place = try HostPath(file.path, what: "EnvironmentFile")
                     if try FileStatus.following(host.realFollowing(place)) == nil {

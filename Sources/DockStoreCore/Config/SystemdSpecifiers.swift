@@ -1,38 +1,68 @@
 /// systemd's `%` specifiers in a system unit's path settings (systemd.unit(5), "Specifiers"), as
-/// `unit_full_printf` expands them for `EnvironmentFile=`: the unit's names, the fixed system
-/// folders and the service manager's user (root). Those that depend on the running host (the
-/// machine and boot id, the host name, the kernel release, the architecture, os-release) give
-/// nil: dockstore reads a tree, possibly an image being built, and cannot tell what they become.
-enum SystemdSpecifiers {
-    /// `text` with every specifier expanded for the unit `unit` (`docker.service`), or nil when
-    /// it holds one that cannot be told or is unknown (systemd refuses the setting then).
-    static func expand(_ text: String, unit: String) -> String? {
-        guard text.contains("%") else { return text }
+/// systemd 252's `unit_full_printf` expands them for `EnvironmentFile=`: the unit's names and
+/// file, the fixed system folders, the service manager's user (root, its shell from the tree's
+/// passwd), the tree's os-release fields and machine id. Those that depend on the running host
+/// (the boot id, the host names, the kernel release, the architecture, a machine id the image
+/// does not hold yet) cannot be told from a tree. A `%` not followed by a specifier systemd knows
+/// makes systemd ignore the whole setting ("Failed to resolve unit specifiers … ignoring").
+public enum SystemdSpecifiers {
+    enum Expansion: Equatable {
+        case text(String)
+        /// A valid specifier whose value depends on the running host.
+        case unknowable
+        /// Not a specifier systemd knows: it ignores the setting.
+        case invalid
+    }
+
+    /// What the tree says for the specifiers that come from it.
+    public struct Context: Equatable, Sendable {
+        var unitFile: String?
+        var osRelease: [String: String]?
+        var machineID: String?
+        var rootShell = "/bin/sh"
+
+        public static let none = Context()
+    }
+
+    static let hostDependent: Set<Character> = ["a", "b", "H", "l", "q", "v"]
+
+    static func expand(_ text: String, unit: String, context: Context = .none) -> Expansion {
+        guard text.contains("%") else { return .text(text) }
         let dot = unit.lastIndex(of: ".") ?? unit.endIndex
         let full = String(unit[..<dot])
         let (prefix, instance) = full.firstIndex(of: "@").map { (String(full[..<$0]), String(full[full.index(after: $0)...])) } ?? (full, "")
-        let values: [Character: String] = [
+        let last = String(prefix.split(separator: "-", omittingEmptySubsequences: false).last ?? "")
+        var values: [Character: String?] = [
             "n": unit, "N": full, "p": prefix, "P": unescape(prefix), "i": instance, "I": unescape(instance),
-            "j": String(prefix.split(separator: "-", omittingEmptySubsequences: false).last ?? ""),
-            "J": unescape(String(prefix.split(separator: "-", omittingEmptySubsequences: false).last ?? "")),
-            "f": "/" + (instance.isEmpty ? unescape(prefix) : unescape(instance)).trimmingPrefix("/"),
+            "j": last, "J": unescape(last),
+            "f": "/" + String((instance.isEmpty ? unescape(prefix) : unescape(instance)).drop { $0 == "/" }),
             "E": "/etc", "S": "/var/lib", "C": "/var/cache", "L": "/var/log", "t": "/run", "T": "/tmp", "V": "/var/tmp",
-            "h": "/root", "u": "root", "U": "0", "g": "root", "G": "0", "s": "/bin/sh", "%": "%",
+            "d": "/run/credentials/" + unit,
+            "h": "/root", "u": "root", "U": "0", "g": "root", "G": "0", "s": context.rootShell, "%": "%",
+            "m": context.machineID,
+            "y": context.unitFile, "Y": context.unitFile.map { file in file.lastIndex(of: "/").map { String(file[..<$0]) } ?? file },
         ]
+        for (key, field) in [("o", "ID"), ("w", "VERSION_ID"), ("W", "VARIANT_ID"), ("B", "BUILD_ID"), ("M", "IMAGE_ID"), ("A", "IMAGE_VERSION")] {
+            values[Character(key)] = .some(context.osRelease.map { $0[field] ?? "" })
+        }
         var out = ""
         var pending = false
+        var unknowable = false
         for c in text {
             if pending {
-                guard let value = values[c] else { return nil }
-                out += value
                 pending = false
+                if hostDependent.contains(c) { unknowable = true; continue }
+                guard let known = values[c] else { return .invalid }
+                guard let value = known else { unknowable = true; continue }
+                out += value
             } else if c == "%" {
                 pending = true
             } else {
                 out.append(c)
             }
         }
-        return pending ? nil : out
+        if pending { return .invalid }
+        return unknowable ? .unknowable : .text(out)
     }
 
     /// `unit_name_unescape`: `-` is `/`, `\xNN` the byte NN.
@@ -51,8 +81,12 @@ enum SystemdSpecifiers {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
-}
 
-private extension String {
-    func trimmingPrefix(_ prefix: String) -> String { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self }
+    /// `path_simplify`: repeated slashes and `.` components dropped (a `..` stays: systemd then
+    /// refuses the path as not normalized).
+    static func simplified(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        let parts = path.split(separator: "/").filter { $0 != "." }
+        return (absolute ? "/" : "") + parts.joined(separator: "/")
+    }
 }

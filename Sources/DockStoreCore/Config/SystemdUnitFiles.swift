@@ -26,7 +26,7 @@ public struct SystemdUnitFiles: Sendable, Equatable {
     /// The unit's id: the name of the file it is loaded from (other.service when docker.service
     /// is a link to it); nil when no unit file was found.
     public var id: String?
-    /// Drop-ins systemd stops reading at a line that is not UTF-8 (`dropIns` holds what it read).
+    /// Drop-ins systemd stops reading at a line it cannot take (`UnitFileLines.Failure`), with why.
     public var ignored: [String] = []
 
     /// The files in the order systemd applies them.
@@ -37,7 +37,7 @@ public struct SystemdUnitFiles: Sendable, Equatable {
         for folder in searchPath {
             let path = try HostPath(folder + "/" + name, what: "unit file")
             guard try FileStatus.of(host.real(path)) != nil else { continue }
-            if try isMask(host.real(path)) {
+            if try isMask(path, on: host) {
                 result.masked = true
                 break
             }
@@ -64,52 +64,20 @@ public struct SystemdUnitFiles: Sendable, Equatable {
         }
         for file in chosen.keys.sorted() {
             guard let path = chosen[file] else { continue }
-            if try isMask(host.real(path)) { continue }
+            if try isMask(path, on: host) { continue }
             // systemd skips what is not a regular file (a folder, a link to nothing).
             guard try FileStatus.following(host.realFollowing(path))?.kind == .regular,
                   let bytes = try FileContents.readFollowing(path, on: host) else { continue }
             result.dropIns.append(File(path: path.string, bytes: bytes))
         }
-        if let unit = result.unit, let bad = notUTF8Line(unit.bytes) {
-            result.unloadable = "\(ShownBytes.text(host.real(HostPath.found(unit.path)))) line \(bad.line) is not UTF-8, and systemd fails the whole unit on it (LoadState=error); write that line in UTF-8 or remove it"
+        if let unit = result.unit, let failure = UnitFileLines.read(unit.bytes).failure {
+            result.unloadable = "\(ShownBytes.text(host.real(HostPath.found(unit.path)))) line \(failure.line) \(failure.reason), and systemd fails the whole unit on it (LoadState=error); correct or remove that line"
         }
-        for index in result.dropIns.indices {
-            guard let bad = notUTF8Line(result.dropIns[index].bytes) else { continue }
-            result.dropIns[index].bytes = Array(result.dropIns[index].bytes[..<bad.offset])
-            result.ignored.append("\(ShownBytes.text(host.real(HostPath.found(result.dropIns[index].path)))) line \(bad.line) is not UTF-8: systemd stops reading that drop-in there and ignores the rest of it; write that line in UTF-8 or remove it")
+        for dropIn in result.dropIns {
+            guard let failure = UnitFileLines.read(dropIn.bytes).failure else { continue }
+            result.ignored.append("\(ShownBytes.text(host.real(HostPath.found(dropIn.path)))) line \(failure.line) \(failure.reason): systemd stops reading that drop-in there and ignores the rest of it; correct or remove that line")
         }
         return result
-    }
-
-    /// The first line (from 1) of an assignment or section header that is not UTF-8, and the
-    /// byte offset where it starts; nil when every such line is. As systemd 252's unit-file parser
-    /// reads (`config_parse`, checked with `systemd-analyze verify`): blank and comment lines are
-    /// skipped, a line ending in a backslash continues onto the next, and a line that is not
-    /// UTF-8 fails the file with EINVAL ("String is not UTF-8 clean"). A unit file that fails
-    /// leaves the unit in LoadState=error (attack 18, A-F7: a byte in Description=); a drop-in
-    /// that fails keeps what it set before that line.
-    static func notUTF8Line(_ bytes: [UInt8]) -> (line: Int, offset: Int)? {
-        var number = 0, offset = 0
-        var start: (line: Int, offset: Int)? = nil
-        var valid = true
-        for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            number += 1
-            defer { offset += raw.count + 1 }
-            if start == nil {
-                let stripped = raw.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
-                if stripped.isEmpty || stripped.first == UInt8(ascii: "#") || stripped.first == UInt8(ascii: ";") { continue }
-                start = (number, offset)
-                valid = true
-            }
-            if String(validating: raw, as: UTF8.self) == nil { valid = false }
-            var end = raw[...]
-            while let last = end.last, last == 0x20 || last == 0x09 || last == 0x0D { end = end.dropLast() }
-            if end.last == UInt8(ascii: "\\") { continue }
-            if !valid, let start { return start }
-            start = nil
-        }
-        if !valid, let start { return start }
-        return nil
     }
 
     /// The drop-in folders in the order systemd 252 lists them (`unit_file_find_dropin_paths`):
@@ -154,7 +122,19 @@ public struct SystemdUnitFiles: Sendable, Equatable {
             case .failure(let code): throw DockStoreError.system("cannot resolve", file.string, errno: code)
             }
         }
-        let fragmentName = resolved.split(separator: "/").last.map(String.init) ?? name
+        var fragmentName = name
+        // A link to a file in a folder of the search path makes that file's name the unit's id; a
+        // link to a file elsewhere (/opt/u/dockerx.service) is a linked unit file whose id stays
+        // the link's name (attack 19, D-F6: systemd did not read dockerx.service.d).
+        if let slash = resolved.lastIndex(of: "/") {
+            let folder = String(resolved[..<slash])
+            let inSearchPath = try searchPath.contains { path in
+                let real = host.realFollowing(try HostPath(path, what: "unit folder"))
+                if host.root == "/", case .success(let resolvedPath) = PathCalls.realPath(real) { return resolvedPath.sameBytes(folder) }
+                return real.sameBytes(folder)
+            }
+            if inSearchPath { fragmentName = String(resolved[resolved.index(after: slash)...]) }
+        }
         // The unit's id (the file's name) first, then its aliases, as systemd lists the folders:
         // of two same-named drop-ins in other.service.d and docker.service.d, other.service's counts.
         if fragmentName.hasSuffix(suffix), !names.contains(fragmentName) { names.insert(fragmentName, at: 0) }
@@ -173,8 +153,16 @@ public struct SystemdUnitFiles: Sendable, Equatable {
     }
 
     /// A link to /dev/null: `systemctl mask` (a unit) or a masked drop-in.
-    static func isMask(_ real: String) throws -> Bool {
+    /// A link that leads to /dev/null inside the root, written as `/dev/null` or as a relative
+    /// path such as `../../../dev/null` (attack 19, D-F9: systemd took that as masked).
+    static func isMask(_ path: HostPath, on host: Host) throws -> Bool {
+        let real = host.real(path)
         guard try FileStatus.of(real)?.kind == .symlink else { return false }
-        return try FileStatus.linkTarget(real) == "/dev/null"
+        if try FileStatus.linkTarget(real) == "/dev/null" { return true }
+        if host.root == "/" {
+            if case .success(let resolved) = PathCalls.realPath(real) { return resolved == "/dev/null" }
+            return false
+        }
+        return host.realFollowing(path).sameBytes(host.real(HostPath.known("/dev/null")))
     }
 }

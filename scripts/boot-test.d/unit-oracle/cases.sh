@@ -9,7 +9,10 @@ put() { mkdir -p "$(dirname "$1")"; printf "$2" > "$1"; }
 UNIT_ORACLE_CASES=(suse reset etc-masks-lib masked-dropin link-to-other alias-dropin own-masks-wide
   own-masks-wide-same-folder name-with-space description-latin1 dropin-latin1 specifier glob crlf
   debian-default later-file not-normalized dangling-link two-execstart empty-unit unit-to-dev-null
-  hidden-dropin dropin-folder run-dropin control-dropin prefix-dropin id-before-alias)
+  hidden-dropin dropin-folder run-dropin control-dropin prefix-dropin id-before-alias
+  d-blank-after-backslash d-even-backslashes d-nul d-lone-cr d-long-line d-long-line-dropin d-nbsp-value
+  d-nbsp-key d-link-outside d-percent-y d-percent-percent d-invalid-specifier d-os-release d-header-comment
+  d-relative-mask)
 case_suse() { unit "$1"; }
 case_reset() { unit "$1"; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironmentFile=\nEnvironmentFile=-/etc/default/docker\n'; }
 case_etc-masks-lib() { unit "$1"; put "$1/$U/docker.service.d/x.conf" '[Service]\nEnvironmentFile=\n'; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironment=A=1\n'; }
@@ -41,6 +44,27 @@ case_control-dropin() { unit "$1"; put "$1/etc/systemd/system.control/docker.ser
 case_prefix-dropin() { rm -f "$1/$U/docker.service"; printf "$SUSE" > "$1/$U/my-docker.service"; mkdir -p "$1/$E"; ln -s /$U/my-docker.service "$1/$E/docker.service"
   put "$1/$E/my-.service.d/x.conf" '[Service]\nEnvironmentFile=-/etc/default/docker\n'; }
 case_id-before-alias() { case_link-to-other "$1"; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironmentFile=-/etc/default/docker\n'; }
+# attack 19, D: F1-F13
+GOOD='[Unit]\nDescription=Docker\n[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'
+case_d-blank-after-backslash() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd \\ \n  $DOCKER_OPTS\n'; }
+case_d-even-backslashes() { put "$1/$U/docker.service" "$GOOD"; put "$1/$E/docker.service.d/x.conf" '[Unit]\nDescription=note\\\\\n[Service]\nEnvironmentFile=\n'; }
+case_d-nul() { put "$1/$U/docker.service" "$GOOD"; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironment=A=1\0EnvironmentFile=\n'; }
+case_d-lone-cr() { put "$1/$U/docker.service" "$GOOD"; put "$1/$E/docker.service.d/x.conf" '[Service]\n# note\rEnvironmentFile=\n'; }
+case_d-long-line() { mkdir -p "$1/$U"; { printf '[Unit]\n# '; head -c 1200000 /dev/zero | tr '\0' a; printf "\n$GOOD"; } > "$1/$U/docker.service"; }
+case_d-long-line-dropin() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=-/etc/default/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'
+  mkdir -p "$1/$E/docker.service.d"; { printf '[Service]\n# '; head -c 1200000 /dev/zero | tr '\0' a; printf '\nEnvironmentFile=/etc/sysconfig/docker\n'; } > "$1/$E/docker.service.d/x.conf"; }
+case_d-nbsp-value() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\302\240\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
+case_d-nbsp-key() { put "$1/$U/docker.service" "$GOOD"; put "$1/$E/docker.service.d/x.conf" '[Service]\nEnvironmentFile\302\240=\n'; }
+case_d-link-outside() { rm -f "$1/$U/docker.service"; put "$1/opt/u/dockerx.service" "$GOOD"; mkdir -p "$1/$E"; ln -s /opt/u/dockerx.service "$1/$E/docker.service"
+  put "$1/$E/dockerx.service.d/x.conf" '[Service]\nEnvironmentFile=\n'; }
+case_d-percent-y() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nEnvironmentFile=-%%Y/docker.env\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'
+  put "$1/$U/docker.env" 'DOCKER_OPTS=--storage-driver=vfs\n'; }
+case_d-percent-percent() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nEnvironmentFile=-/etc/sysconfig/%%%%p\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'
+  put "$1/etc/sysconfig/%p" 'LANG=C\n'; }
+case_d-invalid-specifier() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nEnvironmentFile=-/etc/x/%%z\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
+case_d-os-release() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nEnvironmentFile=-/etc/sysconfig/%%o\nEnvironmentFile=-/s/%%w/%%s/%%y\nEnvironmentFile=-/s/C/%%C\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
+case_d-header-comment() { put "$1/$U/docker.service" '[Unit]\nDescription=x\n[Service] # main\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
+case_d-relative-mask() { put "$1/$U/docker.service" "$GOOD"; mkdir -p "$1/$E"; ln -s ../../../dev/null "$1/$E/docker.service"; }
 
 # Generated trees (seeded, so a failure replays with its seed): a unit in /usr/lib or /etc, or
 # a link to another unit; up to four drop-ins drawn from a few names and folders (the unit's,
