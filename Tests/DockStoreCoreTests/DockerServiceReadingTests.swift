@@ -120,6 +120,15 @@ import Testing
         }
     }
 
+    /// Attack 19, D-F11: systemd takes C escapes in ExecStart= words (`\x24` is `$`), so
+    /// `\x24DOCKER_OPTS` passes the options as `$DOCKER_OPTS` does.
+    @Test func execStartWordsTakeCEscapes() {
+        #expect(SystemdExecLine("/usr/bin/dockerd \\x24DOCKER_OPTS").passesSplit("DOCKER_OPTS"))
+        #expect(SystemdExecLine("/usr/bin/dockerd \\044DOCKER_OPTS").passesSplit("DOCKER_OPTS"))
+        #expect(SystemdExecLine("/usr/bin/dockerd a\\sb \\$DOCKER_OPTS").words == ["/usr/bin/dockerd", "a b", "$DOCKER_OPTS"])
+        #expect(problems([("/u", "[Service]\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd \\x24DOCKER_OPTS\n")]).isEmpty)
+    }
+
     @Test func environmentFilesAsSystemdTakesThem() {
         // F5: systemd refuses a path that is not normalized and reads nothing from it
         let dotted = problems([("/u", "[Service]\nEnvironmentFile=/etc/../etc/sysconfig/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n")])

@@ -26,8 +26,16 @@ struct SystemdExecLine: Equatable {
         var inWord = false
         var quote: Character? = nil
         var escaped = false
-        for c in text {
-            if escaped { word.append(c); escaped = false; inWord = true; continue }
+        var chars = Array(text)[...]
+        while let c = chars.popFirst() {
+            if escaped {
+                escaped = false
+                inWord = true
+                // C escapes (EXTRACT_CUNESCAPE): `\x24DOCKER_OPTS` is `$DOCKER_OPTS` (attack 19, D-F11)
+                if let (decoded, used) = cEscape(c, chars) { word.append(decoded); chars = chars.dropFirst(used); continue }
+                word.append(c)
+                continue
+            }
             if c == "\\" && quote != "'" { escaped = true; continue }
             if let q = quote {
                 if c == q { quote = nil } else { word.append(c) }
@@ -43,6 +51,21 @@ struct SystemdExecLine: Equatable {
         }
         if inWord { words.append(word) }
         return words
+    }
+
+    /// systemd's `cunescape_one` for the character after a backslash: a named control character,
+    /// `\s` (a blank), `\xNN`, `\NNN` (octal); the decoded character and how many characters
+    /// after `c` it used, or nil for an escape that stands for `c` itself.
+    static func cEscape(_ c: Character, _ rest: ArraySlice<Character>) -> (Character, Int)? {
+        let named: [Character: Character] = ["a": "\u{07}", "b": "\u{08}", "f": "\u{0C}", "n": "\n", "r": "\r", "t": "\t", "v": "\u{0B}", "s": " "]
+        if let control = named[c] { return (control, 0) }
+        if c == "x", rest.count >= 2, let value = UInt8(String(rest.prefix(2)), radix: 16), value > 0 {
+            return (Character(Unicode.Scalar(value)), 2)
+        }
+        if ("0"..."7").contains(c), rest.count >= 2, let value = UInt16(String([c] + rest.prefix(2)), radix: 8), value > 0, value < 256 {
+            return (Character(Unicode.Scalar(UInt8(value))), 2)
+        }
+        return nil
     }
 
     /// The arguments dockerd parses as options (after the executable, and after argv[0] with `@`).
