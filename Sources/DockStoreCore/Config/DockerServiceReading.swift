@@ -20,8 +20,11 @@ public struct DockerServiceReading: Sendable, Equatable {
     public var masked = false
     /// Why the unit file cannot be loaded at all (a link to nothing); nil otherwise.
     public var unloadable: String?
-    /// Drop-ins systemd reads only up to a line that is not UTF-8 (`SystemdUnitFiles.ignored`).
+    /// Drop-ins systemd reads only up to a line it cannot take (`SystemdUnitFiles.ignored`).
     public var ignoredDropIns: [String] = []
+    /// The unit file and the drop-ins `read` found, in the order they apply.
+    public var unitFile: String?
+    public var dropInPaths: [String] = []
     public var found = false
     public var environmentFiles: [EnvironmentFile] = []
     /// The command lines of ExecStart= in force, and the file that gave the last one.
@@ -42,6 +45,8 @@ public struct DockerServiceReading: Sendable, Equatable {
         reading.unloadable = files.unloadable
         reading.ignoredDropIns = files.ignored
         reading.found = files.unit != nil
+        reading.unitFile = files.unit?.path
+        reading.dropInPaths = files.dropIns.map(\.path)
         return reading
     }
 

@@ -12,11 +12,10 @@ public struct DockerServiceSummary: Sendable, Equatable, Codable {
     public var unloadable: String?
 
     public static func read(on host: Host) throws -> DockerServiceSummary? {
-        let files = try SystemdUnitFiles.read(DockerServiceReading.unitName, on: host)
-        guard files.unit != nil || files.masked || files.unloadable != nil else { return nil }
         let reading = try DockerServiceReading.read(on: host)
-        return DockerServiceSummary(unitFile: files.unit?.path, dropIns: files.dropIns.map(\.path),
+        guard reading.found || reading.masked || reading.unloadable != nil else { return nil }
+        return DockerServiceSummary(unitFile: reading.unitFile, dropIns: reading.dropInPaths,
                                     environmentFiles: reading.environmentFiles.map { ($0.optional ? "-" : "") + $0.path },
-                                    execStart: reading.execStart, masked: files.masked, unloadable: files.unloadable)
+                                    execStart: reading.execStart, masked: reading.masked, unloadable: reading.unloadable)
     }
 }

@@ -48,8 +48,7 @@ public struct Migrator: Sendable {
         let mounts = MountTable(entries: try store.mounts.value())
         guard let entry = try store.mount() else {
             if let uuid = o.journal?.filesystemUUID {
-                let imageLoops = try FileStatus.of(host.real(image)).map { try LoopDevice.devices(backing: $0).map(\.path) } ?? []
-                o.journalMembersNow = try FilesystemMembers.devices(withUUID: uuid).filter { !imageLoops.contains($0) }
+                o.journalMembersNow = try FilesystemMembers.devices(withUUID: uuid, besidesImage: host.real(image))
             }
             return o
         }

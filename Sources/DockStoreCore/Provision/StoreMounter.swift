@@ -171,8 +171,7 @@ struct StoreMounter {
         guard let journal else { return false }
         if let uuid = journal.filesystemUUID ?? imageUUID {
             let image = provisioner.host.real(provisioner.request.image)
-            let imageLoops = try FileStatus.of(image).map { try LoopDevice.devices(backing: $0).map(\.path) } ?? []
-            let members = try FilesystemMembers.devices(withUUID: uuid).filter { !imageLoops.contains($0) }
+            let members = try FilesystemMembers.devices(withUUID: uuid, besidesImage: image)
             for device in members { try BtrfsControl.scan(device) }
             if !members.isEmpty { return true }
         }

@@ -292,8 +292,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 if status.capacity == nil, let uuid = journal.filesystemUUID {
                     // Not mounted (attack 19, N1: the volume back under another name, the boot's
                     // mount failed): the devices that hold the store's filesystem now, by UUID.
-                    let imageLoops = try journalImage.flatMap { try FileStatus.of($0) }.map { try LoopDevice.devices(backing: $0).map(\.path) } ?? []
-                    targets = try FilesystemMembers.devices(withUUID: uuid).filter { !imageLoops.contains($0) }
+                    targets = try journalImage.map { try FilesystemMembers.devices(withUUID: uuid, besidesImage: $0) } ?? FilesystemMembers.devices(withUUID: uuid)
                     if targets.isEmpty {
                         status.problems.append("the open migration's volume (\(journal.deviceLabel)) is not attached: no device holds the store's filesystem \(uuid) now; attach it, then run dockstore provision")
                     }

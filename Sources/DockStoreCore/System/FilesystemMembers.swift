@@ -15,4 +15,11 @@ enum FilesystemMembers {
         }
         return found
     }
+
+    /// The devices with `uuid` other than the loop devices bound to `image` (a real path): where
+    /// a migration's volume is now, whatever name a reboot gave it.
+    static func devices(withUUID uuid: String, besidesImage image: String) throws -> [String] {
+        let imageLoops = try FileStatus.of(image).map { try LoopDevice.devices(backing: $0).map(\.path) } ?? []
+        return try devices(withUUID: uuid).filter { !imageLoops.contains($0) }
+    }
 }
