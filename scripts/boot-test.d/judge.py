@@ -274,10 +274,11 @@ def judge_cloud_init(b):
 def judge_docker_unit(b):
     """an admin's drop-in makes docker.service read /etc/default/docker: systemd's merge of the
     unit (the oracle) and dockstore's reading of the same files agree (attack 14, Y-READ-1/2)"""
-    show = b.kv("docker-unit.show")
-    env = show.get("EnvironmentFiles", "")
+    # one EnvironmentFiles= line per file (kv would keep the last one only)
+    env = " ".join(l.split("=", 1)[1] for l in (b.read("docker-unit.show") or "").splitlines() if l.startswith("EnvironmentFiles="))
     systemd_reads = re.findall(r"(\S+) \(ignore_errors=(?:yes|no)\)", env)
-    b.expect(systemd_reads == ["/etc/default/docker"],
+    b.expect(systemd_reads[:1] == ["/etc/default/docker"] and len(systemd_reads) == 2
+             and systemd_reads[1].startswith("/etc/default/docker-shell/"),
              f"systemd's EnvironmentFiles of docker.service: {env!r} (the scenario's drop-ins did not take effect as meant)")
     said(b, r"warning: docker\.service does not read /etc/sysconfig/docker as an EnvironmentFile= \(it reads /etc/default/docker",
          "docker.service does not read /etc/sysconfig/docker")

@@ -97,7 +97,7 @@ public struct DockerServiceReading: Sendable, Equatable {
     }
 
     /// The tree's answers to the specifiers that come from it: the unit file, os-release
-    /// (/etc first, then /usr/lib), the machine id when the image holds one, root's shell.
+    /// (/etc first, then /usr/lib), the machine id when the image holds one, the system manager's shell.
     static func specifierContext(_ files: SystemdUnitFiles, on host: Host) throws -> SystemdSpecifiers.Context {
         var context = SystemdSpecifiers.Context(unitFile: files.unit?.path)
         for place in ["/etc/os-release", "/usr/lib/os-release"] {
@@ -110,12 +110,16 @@ public struct DockerServiceReading: Sendable, Equatable {
            id.utf8.count == 32, id.allSatisfy(\.isHexDigit) {
             context.machineID = id
         }
-        if let passwd = try FileContents.readFollowing(HostPath.known("/etc/passwd"), on: host),
-           let root = String(decoding: passwd, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("root:") }),
-           let shell = root.split(separator: ":", omittingEmptySubsequences: false).last, shell.hasPrefix("/") {
-            context.rootShell = String(shell)
-        }
+        context.rootShell = defaultRootShell(on: host)
         return context
+    }
+
+    /// `%s` in the system manager, which runs as root: systemd 252's `get_shell` takes
+    /// `default_root_shell`, the build's default user shell (/bin/bash on Debian and SUSE) when
+    /// that path resolves in the tree, and /bin/sh when it does not or cannot be looked up.
+    /// root's line in /etc/passwd plays no part.
+    static func defaultRootShell(on host: Host) -> String {
+        host.resolvesInRoot(HostPath.known("/bin/bash")) ? "/bin/bash" : "/bin/sh"
     }
 
     /// How an environment file named in the unit relates to /etc/sysconfig/docker, as the

@@ -1,7 +1,7 @@
 /// systemd's `%` specifiers in a system unit's path settings (systemd.unit(5), "Specifiers"), as
 /// systemd 252's `unit_full_printf` expands them for `EnvironmentFile=`: the unit's names and
-/// file, the fixed system folders, the service manager's user (root, its shell from the tree's
-/// passwd), the tree's os-release fields and machine id. Those that depend on the running host
+/// file, the fixed system folders, the service manager's user (root, and the shell systemd picks for
+/// root), the tree's os-release fields and machine id. Those that depend on the running host
 /// (the boot id, the host names, the kernel release, the architecture, a machine id the image
 /// does not hold yet) cannot be told from a tree. A `%` not followed by a specifier systemd knows
 /// makes systemd ignore the whole setting ("Failed to resolve unit specifiers … ignoring").

@@ -62,7 +62,7 @@ case_d-percent-y() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnviron
 case_d-percent-percent() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nEnvironmentFile=-/etc/sysconfig/%%%%p\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'
   put "$1/etc/sysconfig/%p" 'LANG=C\n'; }
 case_d-invalid-specifier() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nEnvironmentFile=-/etc/x/%%z\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
-case_d-os-release() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nEnvironmentFile=-/etc/sysconfig/%%o\nEnvironmentFile=-/s/%%w/%%s/%%y\nEnvironmentFile=-/s/C/%%C\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
+case_d-os-release() { put "$1/$U/docker.service" '[Service]\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nEnvironmentFile=-/etc/sysconfig/%%o\nEnvironmentFile=-/s/%%w/%%y\nEnvironmentFile=-/s/C/%%C\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
 case_d-header-comment() { put "$1/$U/docker.service" '[Unit]\nDescription=x\n[Service] # main\nType=notify\nEnvironmentFile=/etc/sysconfig/docker\nExecStart=/usr/bin/dockerd $DOCKER_OPTS\n'; }
 case_d-relative-mask() { put "$1/$U/docker.service" "$GOOD"; mkdir -p "$1/$E"; ln -s ../../../dev/null "$1/$E/docker.service"; }
 
