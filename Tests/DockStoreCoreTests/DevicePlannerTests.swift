@@ -113,13 +113,31 @@ import Testing
         #expect(change.contains("adopt line 1"))
     }
 
-    @Test func alreadyMountedIsANoOp() throws {
+    /// The device's store mounted, fstab, the drop-in and DOCKER_OPTS in place.
+    static func inPlace() -> ProvisionObservation {
         var o = Self.observed { $0.content = .signature(type: "btrfs", uuid: "abcd", label: "docker"); $0.mountedAt = ["/var/lib/docker"] }
         o.mountpoint = .mounted(MountEntry(source: "/dev/nvme1n1", target: "/var/lib/docker", fstype: "btrfs", options: "", device: 1),
                                 ofImage: false, ofDevice: true)
         o.fstab = Array(("UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n").utf8)
         o.dropIn = Array(DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint).utf8)
         o.sysconfig = Array(("DOCKER_OPTS=\"-s btrfs\"\n").utf8)
+        return o
+    }
+
+    @Test func alreadyMountedIsANoOp() throws {
+        #expect(try ProvisionPlanner.plan(Self.inPlace(), Self.request(), Self.host).steps.isEmpty)
+    }
+
+    /// A store moved to a device: the image's mount unit drop-in (its condition names the image,
+    /// which is gone) is removed, and only when it is dockstore's (attack 18, B-F2).
+    @Test func theImagesMountDropInGoesWithADeviceStore() throws {
+        var o = Self.inPlace()
+        let ours = MountDropIn.render(image: HostPaths.defaultImage)
+        o.mountDropIn = Array(ours.utf8)
+        let steps = try ProvisionPlanner.plan(o, Self.request(), Self.host).steps
+        #expect(steps == [.writeMountDropIn(text: nil, change: "remove it: the store's line mounts a device by UUID=, not the image with loop, so var-lib-docker.mount needs no condition on the image", basis: FileBasis(Array(ours.utf8)))])
+        // An admin's file there is theirs: a device store needs no condition, so it stays.
+        o.mountDropIn = Array((ours + "ConditionPathExists=/etc/x\n").utf8)
         #expect(try ProvisionPlanner.plan(o, Self.request(), Self.host).steps.isEmpty)
     }
 

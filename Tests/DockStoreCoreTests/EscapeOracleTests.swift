@@ -227,6 +227,31 @@ import Testing
         print("property: drop-in-systemd: \(rounds) rounds, \(paths) generated paths")
     }
 
+    /// The mount unit drop-in's condition (attack 18, B-F2) as systemd reads it: for generated
+    /// image paths (`%` among their bytes), `systemd-analyze condition` names the path dockstore
+    /// wrote, and dockstore takes the file back as its own.
+    @Test(.enabled(if: hasSystemd, "needs systemd-analyze"))
+    func mountDropInConditionReadBackBySystemdAnalyze() throws {
+        var checked = 0
+        let rounds = try ParserPropertyTests.rounds(seed: 0xB2F2) { rng, round in
+            for index in 0..<10 {
+                guard let image = try? HostPath(Self.randomPath(&rng, spaces: false) + "/i\(index).btrfs", what: "p") else { continue }
+                let text = MountDropIn.render(image: image)
+                #expect(MountDropIn.ownership(of: Array(text.utf8)) == .dockstore, "round \(round): \(image.string.debugDescription)")
+                let line = text.split(separator: "\n").last.map(String.init) ?? ""
+                let condition = try Self.run("/usr/bin/systemd-analyze", ["condition", line])
+                let said = (condition.out + condition.err).split(separator: "\n").compactMap { text -> String? in
+                    guard let start = text.range(of: "ConditionPathExists="), let end = text.range(of: " failed.", options: .backwards)
+                            ?? text.range(of: " succeeded.", options: .backwards) else { return nil }
+                    return String(text[start.upperBound..<end.lowerBound])
+                }
+                #expect(said == [image.string], "round \(round): systemd reads \(said) from \(line.debugDescription), dockstore wrote \(image.string.debugDescription)")
+                checked += 1
+            }
+        }
+        print("property: mount-drop-in-systemd: \(rounds) rounds, \(checked) generated image paths")
+    }
+
     @Test func sysconfigValuesReadBackByBash() throws {
         var values = 0
         let rounds = try ParserPropertyTests.rounds(seed: 0xBA5) { rng, round in

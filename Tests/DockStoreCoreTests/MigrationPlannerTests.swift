@@ -86,6 +86,27 @@ import Testing
         #expect(steps.map(\.id) == expected, "\(name)")
     }
 
+    /// The image's mount unit drop-in (attack 18, B-F2) goes with the fstab step of a move, also
+    /// when a kill left fstab switched and the drop-in in place; an admin's file there stays.
+    @Test func theFstabStepRemovesTheImagesMountDropIn() throws {
+        let ours = Array(MountDropIn.render(image: Self.image).utf8)
+        func fstabStep(_ observed: MigrationObservation) throws -> MigrationStep? {
+            try MigrationPlanner.plan(observed, keepImage: false, imageHostPath: Self.image, mountpoint: Self.mountpoint,
+                                      host: Self.host, method: .addRemove).first { $0.id == "fstab" }
+        }
+        let removal = MountDropInRemoval(path: MountDropIn.path(mountpoint: Self.mountpoint),
+                                         shown: "/etc/systemd/system/var-lib-docker.mount.d/dockstore.conf", basis: FileBasis(ours))
+        guard case .writeFstab(_, _, _, let dropIn)? = try fstabStep(Self.o { $0.mountDropIn = ours }) else { Issue.record("no fstab step"); return }
+        #expect(dropIn == removal)
+        // Killed after the fstab write: fstab says UUID=, the drop-in is still there.
+        let switched = Self.o { $0.members = [Self.aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.target = nil
+            $0.journal = Self.journal; $0.fstab = Array(Self.uuidLine.utf8); $0.mountDropIn = ours }
+        guard case .writeFstab(_, _, _, let again)? = try fstabStep(switched) else { Issue.record("no fstab step after the kill"); return }
+        #expect(again == removal)
+        #expect(try fstabStep(Self.o { $0.mountDropIn = ours + Array("ConditionPathExists=/etc/x\n".utf8) }).map {
+            if case .writeFstab(_, _, _, nil) = $0 { true } else { false } } == true)
+    }
+
     @Test func theJournalRecordsIdentitiesNotJustTheName() throws {
         let steps = try MigrationPlanner.plan(Self.o { _ in }, keepImage: true, imageHostPath: Self.image,
                                               mountpoint: Self.mountpoint, host: Self.host)

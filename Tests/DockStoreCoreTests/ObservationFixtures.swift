@@ -8,16 +8,18 @@ extension ProvisionObservation {
     static func fixture(image: Image = .missing, imageFolderExists: Bool = true, mountpoint: Mountpoint = .missing,
                         mountpointParentExists: Bool = true, imageMountedAt: [String] = [], imageLoops: [String] = [],
                         imageFilesystemOpen: Bool = false, mountUnit: SystemdMountUnit? = nil, fstab: String? = "",
-                        dropIn: String? = nil, sysconfig: String? = nil, daemonJSON: String? = nil,
+                        dropIn: String? = nil, mountDropIn: String? = nil, sysconfig: String? = nil, daemonJSON: String? = nil,
                         hostAvailable: UInt64? = nil, systemdRunning: Bool = false,
                         device: DeviceObservation? = nil) -> ProvisionObservation {
-        ProvisionObservation(image: image, unfinishedImage: .none, newImageUUID: "00000000-0000-4000-8000-000000000000", imageFolderExists: imageFolderExists, mountpoint: mountpoint,
+        var o = ProvisionObservation(image: image, unfinishedImage: .none, newImageUUID: "00000000-0000-4000-8000-000000000000", imageFolderExists: imageFolderExists, mountpoint: mountpoint,
                              mountpointParentExists: mountpointParentExists, imageMountedAt: imageMountedAt,
                              imageLoops: imageLoops, unfitImageLoops: [], imageFilesystemOpen: imageFilesystemOpen,
                              mountedImageDeleted: false, bootDisabled: false, mountUnit: mountUnit,
                              fstab: fstab.map { Array($0.utf8) }, dropIn: dropIn.map { Array($0.utf8) }, sysconfig: sysconfig.map { Array($0.utf8) },
                              daemonJSON: daemonJSON.map { Array($0.utf8) }, hostAvailable: hostAvailable,
                              systemdRunning: systemdRunning, device: device)
+        o.mountDropIn = mountDropIn.map { Array($0.utf8) }
+        return o
     }
 }
 

@@ -10,13 +10,14 @@ import Testing
     static let ourLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service 0 0\n"
     static let loopMount = MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 1)
     static let dropIn = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint)
+    static let mountDropIn = MountDropIn.render(image: HostPaths.defaultImage)
     static let sysconfig = Fixtures.sysconfigSUSE.replacingOccurrences("DOCKER_OPTS=\"\"", "DOCKER_OPTS=\"--storage-driver=btrfs\"")
 
     /// Everything in place.
     static var done: ProvisionObservation {
         ProvisionObservation.fixture(image: .file(size: 100 << 30, allocated: 5 << 20, content: btrfs),
                              mountpoint: .mounted(loopMount, ofImage: true), imageMountedAt: ["/var/lib/docker"],
-                             fstab: ourLine, dropIn: dropIn, sysconfig: sysconfig, hostAvailable: 200 << 30)
+                             fstab: ourLine, dropIn: dropIn, mountDropIn: mountDropIn, sysconfig: sysconfig, hostAvailable: 200 << 30)
     }
 
     static func with(_ change: (inout ProvisionObservation) -> Void) -> ProvisionObservation {
@@ -27,12 +28,12 @@ import Testing
 
     static let cases: [(String, ProvisionObservation, [String])] = [
         ("fresh system", ProvisionObservation.fixture(hostAvailable: 200 << 30),
-         ["folder-record", "create-image", "format", "install-image", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+         ["folder-record", "create-image", "format", "install-image", "create-mountpoint", "mount", "fstab", "drop-in", "mount-drop-in", "sysconfig"]),
         ("a killed run left its unfinished image", {
             var o = ProvisionObservation.fixture(hostAvailable: 200 << 30)
             o.unfinishedImage = .removable(device: 1, inode: 2, allocated: 3 << 20)
             return o
-        }(), ["folder-record", "remove-unfinished-image", "create-image", "format", "install-image", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+        }(), ["folder-record", "remove-unfinished-image", "create-image", "format", "install-image", "create-mountpoint", "mount", "fstab", "drop-in", "mount-drop-in", "sysconfig"]),
         ("store in place, an unfinished image beside it", with { $0.unfinishedImage = .removable(device: 1, inode: 2, allocated: 0) },
          ["remove-unfinished-image"]),
         ("already provisioned", done, []),
@@ -42,8 +43,8 @@ import Testing
         }, ["create-image", "format", "mount"]),
         ("crash right after creating the file", with {
             $0.image = .file(size: 0, allocated: 0, content: .blank); $0.mountpoint = .missing; $0.imageMountedAt = []
-            $0.fstab = Array(("").utf8); $0.dropIn = nil; $0.sysconfig = nil
-        }, ["folder-record", "create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "sysconfig"]),
+            $0.fstab = Array(("").utf8); $0.dropIn = nil; $0.mountDropIn = nil; $0.sysconfig = nil
+        }, ["folder-record", "create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "mount-drop-in", "sysconfig"]),
         ("legacy fstab line", with { $0.fstab = Array((Fixtures.fstabLegacy).utf8) }, ["fstab"]),
         ("fstab missing", with { $0.fstab = nil }, ["fstab"]),
         ("drop-in dockstore wrote for another mountpoint", with { $0.dropIn = Array(DockerDropIn.render(mountpoint: .known("/srv/docker")).utf8) }, ["drop-in"]),
@@ -61,6 +62,12 @@ import Testing
         ("daemon.json names btrfs last of two", with { $0.daemonJSON = Array("{\"storage-driver\": \"overlay2\", \"storage-driver\": \"btrfs\"}".utf8) }, ["sysconfig"]),
         ("systemd running: reload after unit changes", with { $0.systemdRunning = true; $0.dropIn = nil }, ["drop-in", "daemon-reload"]),
         ("systemd running, nothing to do", with { $0.systemdRunning = true }, []),
+        // Attack 18, B-F2: a store an older version set up gets the mount unit's condition.
+        ("the mount unit's drop-in missing (an older version)", with { $0.mountDropIn = nil }, ["mount-drop-in"]),
+        ("the mount unit's drop-in missing, systemd running", with { $0.mountDropIn = nil; $0.systemdRunning = true }, ["mount-drop-in", "daemon-reload"]),
+        ("the mount unit's drop-in names another image", with {
+            $0.mountDropIn = Array(MountDropIn.render(image: .known("/srv/old.btrfs")).utf8)
+        }, ["mount-drop-in"]),
         ("our line from before the boot ordering option", with {
             $0.fstab = Array((ourLine.replacingOccurrences(",x-systemd.before=dockstore-provision.service", "")).utf8)
         }, ["fstab"]),
@@ -108,6 +115,8 @@ import Testing
             $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.imageFilesystemOpen = true
         }, .refused, "would make a second copy"),
         ("drop-in written by an admin", with { $0.dropIn = Array("[Unit]\n".utf8) }, .refused, "move them to another drop-in file such as"),
+        ("the mount unit's drop-in holds an admin's lines", with { $0.mountDropIn = Array((mountDropIn + "ConditionPathExists=/etc/x\n").utf8) },
+         .refused, "var-lib-docker.mount.d/dockstore.conf is not the drop-in dockstore writes"),
         ("admin lines in dockstore's drop-in, store unmounted", with {
             $0.dropIn = Array((dropIn + "[Service]\nEnvironment=HTTP_PROXY=http://proxy:3128\n").utf8); $0.mountpoint = .emptyFolder; $0.imageMountedAt = []
         }, .refused, "dockstore.conf is not the drop-in dockstore writes (its last line does not assert one absolute path"),

@@ -59,6 +59,8 @@ struct WriteDebrisCoverageTests {
         "ProvisionFolderRecord.path": ProvisionFolderRecord.path, "HostPaths.fstab": HostPaths.fstab,
         "HostPaths.dockerDropIn": HostPaths.dockerDropIn, "HostPaths.daemonJSON": HostPaths.daemonJSON,
         "HostPaths.sysconfigDocker": HostPaths.sysconfigDocker, "ProvisionSettings.path": ProvisionSettings.path,
+        // The mount unit's drop-in of the store's mountpoint; swept for the default one.
+        "mountDropIn": MountDropIn.path(mountpoint: HostPaths.defaultMountpoint),
     ]
 
     static func swiftFiles() throws -> [String: String] {

@@ -16,11 +16,13 @@ import Glibc
 @Suite(.serialized, .enabled(if: isRoot && hasDockerd, Comment(rawValue: needsDockerd)))
 struct ConfinementIntegrationTests {
     static let sentinels = ["etc/fstab", "etc/sysconfig/docker", "etc/sysconfig/dockstore", "etc/docker/daemon.json",
-                            "etc/systemd/system/docker.service.d/dockstore.conf", "etc/dockstore.disabled",
+                            "etc/systemd/system/docker.service.d/dockstore.conf", "etc/systemd/system/var-lib-docker.mount.d/dockstore.conf",
+                            "etc/dockstore.disabled",
                             "var/lib/docker-storage.btrfs", "var/lib/dockstore/migration.json", "run/dockstore.lock"]
 
     /// The folders a link replaces, one at a time.
     static let levels = ["etc", "etc/systemd", "etc/systemd/system", "etc/systemd/system/docker.service.d",
+                         "etc/systemd/system/var-lib-docker.mount.d",
                          "etc/sysconfig", "etc/docker", "var", "var/lib", "run"]
 
     /// A folder outside the root (beside it) holding a sentinel where each file would be.
@@ -87,6 +89,7 @@ struct ConfinementIntegrationTests {
             #expect(try inTree(root, "cat /etc/fstab").stdout.contains("/var/lib/docker-storage.btrfs /var/lib/docker btrfs"))
             #expect(try inTree(root, "cat /etc/systemd/system/docker.service.d/dockstore.conf").stdout.contains("AssertPathIsMountPoint=/var/lib/docker\n"))
             #expect(try inTree(root, "cat /etc/sysconfig/docker").stdout.contains("DOCKER_OPTS=\"--storage-driver=btrfs\""))
+            #expect(try inTree(root, "cat /etc/systemd/system/var-lib-docker.mount.d/dockstore.conf").stdout.contains("ConditionPathExists=/var/lib/docker-storage.btrfs\n"))
             let mountpoint = try inTree(root, "readlink -f /var/lib/docker").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(root.mounts().map(\.target) == [root.path + mountpoint], "mounted inside the tree")
             let image = try inTree(root, "readlink -f /var/lib/docker-storage.btrfs").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -100,6 +103,7 @@ struct ConfinementIntegrationTests {
             #expect(teardown.status == 0, "\(level): \(teardown.stderr)")
             #expect(root.mounts().isEmpty)
             #expect(try inTree(root, "test -e /etc/systemd/system/docker.service.d/dockstore.conf").status != 0)
+            #expect(try inTree(root, "test -e /etc/systemd/system/var-lib-docker.mount.d/dockstore.conf").status != 0)
             #expect(try inTree(root, "test -e /var/lib/docker-storage.btrfs").status != 0)
             #expect(try inTree(root, "cat /etc/fstab").stdout.contains("docker-storage") == false)
             #expect(try decoy.hash(root) == before, "nothing outside --root changed (\(level), \(absolute ? "absolute" : "relative") link)")

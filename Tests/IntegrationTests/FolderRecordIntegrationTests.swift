@@ -34,7 +34,7 @@ struct FolderRecordIntegrationTests {
         try root.write(root.path + "/etc/dockstore.disabled", "# left by teardown\n")
         try CrashIntegrationTests.leaveUnfinishedImage(root)
         if adminFolders {
-            for folder in ["/etc/systemd/system/docker.service.d", "/var/lib/dockstore", "/etc/sysconfig"] {
+            for folder in ["/etc/systemd/system/docker.service.d", "/etc/systemd/system/var-lib-docker.mount.d", "/var/lib/dockstore", "/etc/sysconfig"] {
                 try FileManager.default.createDirectory(atPath: root.path + folder, withIntermediateDirectories: true)
             }
         }
@@ -72,7 +72,7 @@ struct FolderRecordIntegrationTests {
             #expect(up.status == 0, "\(up.stderr)")
             #expect(up.stdout.contains("[folder-record]"), "\(up.stdout)")
             let record = try #require(root.read(root.path + ProvisionFolderRecord.path.string))
-            #expect(record == ProvisionFolderRecord.header + "\n/var/lib/dockstore\n/var/lib/docker\n/etc/systemd\n/etc/systemd/system\n/etc/systemd/system/docker.service.d\n/etc/sysconfig\n", "\(record)")
+            #expect(record == ProvisionFolderRecord.header + "\n/var/lib/dockstore\n/var/lib/docker\n/etc/systemd\n/etc/systemd/system\n/etc/systemd/system/docker.service.d\n/etc/systemd/system/var-lib-docker.mount.d\n/etc/sysconfig\n", "\(record)")
             #expect(try root.dockstore(["provision", "--size", "512M"]).stdout.contains("nothing to do"))
             let down = try root.dockstore(["teardown", "--delete-image"])
             #expect(down.status == 0, "\(down.stderr)")

@@ -15,6 +15,7 @@ struct TeardownWipeCrashIntegrationTests {
         "stop-docker": "no dockerd runs under the test root",
         "detach-loop": "a device store has no image loop device",
         "delete-image": "a device store has no image",
+        "mount-drop-in": "a device store has no mount unit drop-in (an image store's teardown kills there: TeardownIntegrationTests.everyTeardownCrashPointConverges)",
         "forget-format-record": "a provision --device that finished leaves no format record (TeardownIntegrationTests.everyTeardownCrashPointConverges kills there)",
         "forget-check-caches": "no check ran on this store, so it has no caches (TeardownIntegrationTests.everyTeardownCrashPointConverges kills there)",
         "daemon-reload": FailpointCoverage.systemdOnly,

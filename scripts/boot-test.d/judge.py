@@ -158,16 +158,45 @@ def judge_image(b):
     image_store(b, b.n == 1)
 
 
+SKIPPED_MOUNT = r"(var-lib-docker\.mount|/var/lib/docker) was skipped because of (?:an unmet|a failed) condition check \(ConditionPathExists=/var/lib/docker-storage\.btrfs\)"
+
+
 def judge_image_lost(b):
-    """boot 2 starts without the image its fstab line names: systemd's mount of the line fails,
-    provision makes a new store and mounts it, and Docker still starts in that boot"""
+    """boot 2 starts without the image its fstab line names: systemd skips its mount of the line
+    (the mount unit's drop-in holds it to the image being there), provision makes a new store
+    and mounts it, and Docker still starts in that boot"""
     if b.n == 2:
         journal = b.read("journal-all") or ""
-        b.expect(re.search(r"Failed to mount .*(var-lib-docker\.mount|/var/lib/docker)|var-lib-docker\.mount: (Mount process exited|Failed with result)", journal),
-                 "systemd's mount of the fstab line did not fail: the boot did not start without the image")
+        b.expect(re.search(SKIPPED_MOUNT, journal),
+                 "systemd did not skip its mount of the fstab line for the missing image (ConditionPathExists=)")
         b.expect("Dependency failed for docker.service" not in journal and "docker.service: Job docker.service/start failed" not in journal,
                  "docker.service failed its dependency on the store's mount")
     image_store(b, b.n <= 2)
+
+
+def judge_image_foreign(b):
+    """boot 2: the image is gone and another root's image store (its own mount namespace, the
+    same file name) has a loop device on this kernel: systemd skips the mount, provision makes
+    a new store, and nothing of the other store is mounted or seen here (attack 18, B-F2)"""
+    if b.n == 1:
+        image_store(b, True)
+        return
+    decoy = b.line("decoy-loop")
+    b.expect(decoy.startswith("/dev/loop"), f"the other root's store was not set up: decoy-loop {decoy!r}, {b.line('decoy.show')!r}")
+    sources = [s for _, s in mountinfo_sources(b)]
+    b.expect(decoy not in sources, f"{MNT} is mounted from {decoy}, the other root's store: {sources}")
+    b.expect(b.line("decoy-marker-seen") == "no", f"the other root's file shows in {MNT}")
+    journal = b.read("journal-all") or ""
+    b.expect(re.search(SKIPPED_MOUNT, journal), "systemd did not skip its mount of the fstab line for the missing image (ConditionPathExists=)")
+    system_clean(b)
+    provision_ok(b)
+    one_mount(b)
+    # the store's new image and the other root's, both called /var/lib/docker-storage.btrfs
+    loops = b.line("image-loops").split()
+    b.expect(len(loops) == 2 and decoy in loops, f"loop devices named as the image: {loops}, the other root's {decoy}")
+    b.expect(b.line("image-exists") == "yes", "provision made no new image")
+    docker_up(b)
+    said(b, r"ready", "Docker's storage is ready")
 
 
 def judge_upgrade(b):

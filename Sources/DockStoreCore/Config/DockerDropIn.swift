@@ -79,10 +79,16 @@ public enum DockerDropIn {
     /// The path of the last line, `AssertPathIsMountPoint=`, with `%%` read as `%`; nil when
     /// there is no such last line or a `%` stands alone.
     static func assertedPath(_ text: String) -> String? {
+        lineValue(text, prefix: assertion)
+    }
+
+    /// The value of the last line of `text` when it starts with `prefix`, with `%%` read as `%`
+    /// (as dockstore writes a path there); nil when there is no such last line or a `%` stands alone.
+    static func lineValue(_ text: String, prefix: String) -> String? {
         guard text.hasSuffix("\n") else { return nil }
         let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
-        guard let last = lines.last, last.hasPrefix(assertion) else { return nil }
-        let value = Array(last.dropFirst(assertion.count).unicodeScalars)
+        guard let last = lines.last, last.hasPrefix(prefix) else { return nil }
+        let value = Array(last.dropFirst(prefix.count).unicodeScalars)
         var path = String.UnicodeScalarView()
         var index = 0
         while index < value.count {

@@ -23,11 +23,11 @@ extension ProvisionFolderRecord {
 
     /// Whether teardown judges `folder`, named by the record, one provision made for a store at
     /// `mountpoint` (this teardown's, from the command line or /etc/sysconfig/dockstore): one of
-    /// `fixedFolders`, or `mountpoint` itself. Any other line is a folder teardown cannot judge:
+    /// `fixedFolders`, `mountpoint` itself, or the folder of its mount unit's drop-in. Any other line is a folder teardown cannot judge:
     /// the mountpoint of a provision run with another --mountpoint, or a line added by hand.
     /// teardown keeps it, saying so, rather than remove a folder that may be an admin's.
     public static func isMade(_ folder: HostPath, mountpoint: HostPath) -> Bool {
-        folder == mountpoint || fixedFolders.contains(folder)
+        folder == mountpoint || fixedFolders.contains(folder) || folder == MountDropIn.path(mountpoint: mountpoint).parent
     }
 
     /// The chain teardown renames away at once with the record inside (`Host.retireFolderChain`):

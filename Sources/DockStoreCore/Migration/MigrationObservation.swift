@@ -36,6 +36,8 @@ public struct MigrationObservation: Sendable, Equatable {
     /// /sys/fs/btrfs/<uuid>/exclusive_operation ("none" when idle).
     public var exclusiveOperation: String
     public var fstab: [UInt8]?
+    /// The image store's mount unit drop-in (`MountDropIn`), as read; nil when there is none.
+    public var mountDropIn: [UInt8]? = nil
     public var metadataChunkNeed: UInt64
     /// The open migration journal; nil when there is none.
     public var journal: MigrationJournal?

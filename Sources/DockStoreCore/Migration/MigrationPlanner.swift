@@ -215,7 +215,16 @@ public enum MigrationPlanner {
         } else {
             updated.append(line)
         }
-        if updated != fstab { steps.append(.writeFstab(bytes: updated.bytes, line: line.rendered, basis: FileBasis(o.fstab))) }
+        // The image's condition on the mount unit (`MountDropIn`) would hold back the volume's mount.
+        var dropIn: MountDropInRemoval? = nil
+        // Only by a move under way: a store moved before gets it removed by provision.
+        if o.loopMember != nil || o.journalExists, let bytes = o.mountDropIn, MountDropIn.ownership(of: bytes) == .dockstore {
+            let path = MountDropIn.path(mountpoint: mountpoint)
+            dropIn = MountDropInRemoval(path: path, shown: host.real(path), basis: FileBasis(bytes))
+        }
+        if updated != fstab || dropIn != nil {
+            steps.append(.writeFstab(bytes: updated.bytes, line: line.rendered, basis: FileBasis(o.fstab), dropIn: dropIn))
+        }
         if let loop = o.loopMember { steps.append(.detachLoop(path: loop.path, store: uuid)) }
         // The image goes only as the last step of this migration: never one kept by an
         // earlier --keep-image (no journal, no loop member), never when the journal says keep.

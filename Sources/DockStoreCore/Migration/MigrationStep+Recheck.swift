@@ -11,9 +11,13 @@ extension MigrationStep {
         switch self {
         case .begin, .cancelReplace, .finish:
             return
-        case .writeFstab:
+        case .writeFstab(_, _, _, let dropIn):
             // The fstab switch is the point of no return: never onto a damaged copy (A4).
             try migrator.requireSoundCopy()
+            if let dropIn, let now = try FileContents.read(dropIn.path, on: migrator.host),
+               case .foreign(let reason) = MountDropIn.ownership(of: now) {
+                throw DockerDropIn.refusal(reason, path: migrator.host.real(dropIn.path), command: "migrate-ebs")
+            }
         case .shrink(let devid, let path, _, _, let deviceUUID, let store),
              .growImage(let devid, let path, let deviceUUID, let store),
              .removeLoop(let devid, let path, _, let deviceUUID, let store),

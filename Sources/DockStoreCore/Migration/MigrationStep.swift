@@ -20,7 +20,10 @@ public enum MigrationStep: AppliedStep, Equatable {
     case forgetCanceled(devices: [String], store: String)
     case resize(path: String, store: String)
     /// Carries fstab as the plan read it (`FileBasis`): the write refuses a file changed since.
-    case writeFstab(bytes: [UInt8], line: String, basis: FileBasis)
+    /// With `dropIn`, it then removes the image store's mount unit drop-in (`MountDropIn`),
+    /// whose condition names the image while the line now mounts the volume: in the same step,
+    /// so a re-run after a kill between the two still plans it (`MigrationPlanner`).
+    case writeFstab(bytes: [UInt8], line: String, basis: FileBasis, dropIn: MountDropInRemoval? = nil)
     /// Detaches the image's loop device once it is no longer part of the store `store`.
     case detachLoop(path: String, store: String)
     /// Renames the image to its `RetiredImage` name; the unlink comes after the move.
@@ -83,8 +86,9 @@ public enum MigrationStep: AppliedStep, Equatable {
         switch self {
         case .begin(let journal):
             return [.at(MigrationJournal.path, on: host, bytes: try journal.encoded().count).renaming(MigrationJournal.path, on: host, backup: false)]
-        case .writeFstab(let bytes, _, _):
+        case .writeFstab(let bytes, _, _, let dropIn):
             return [.at(HostPaths.fstab, on: host, bytes: bytes.count).renaming(HostPaths.fstab, on: host, backup: true)]
+                + (dropIn.map { [.removal($0.path, on: host)] } ?? [])
         case .deleteImage:
             return [WritePreflight.PlannedWrite.removal(migrator.image, on: host).renaming(RetiredImage(host: host, image: migrator.image).path, on: host, backup: false)]
         default: return []
@@ -108,10 +112,18 @@ public enum MigrationStep: AppliedStep, Equatable {
         case .forgetCanceled(let devices, _):
             return "forget the canceled replace target\(devices.count == 1 ? "" : "s") \(devices.joined(separator: ", ")) recorded for this store (the store left the image: no partial copy of it is reused again)"
         case .resize(let path, _): return "grow btrfs on \(path) to the whole device"
-        case .writeFstab(_, let line, _): return "fstab: mount by UUID: '\(line)'"
+        case .writeFstab(_, let line, _, let dropIn):
+            return "fstab: mount by UUID: '\(line)'" + (dropIn.map { "; remove \($0.shown): its condition on the image would hold back the volume's mount" } ?? "")
         case .detachLoop(let path, _): return "detach \(path)"
         case .deleteImage(let path): return "delete \(path) (renamed to \(path)\(RetiredImage.suffix) now, its blocks freed after the move)"
         case .finish: return "close the journal"
         }
     }
+}
+
+/// The mount unit drop-in migrate-ebs removes with its fstab step, as the plan read it.
+public struct MountDropInRemoval: Sendable, Equatable {
+    public var path: HostPath
+    public var shown: String
+    public var basis: FileBasis
 }

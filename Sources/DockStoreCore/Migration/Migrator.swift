@@ -37,6 +37,7 @@ public struct Migrator: Sendable {
             targetBackedByStore: false, replace: nil, replaceRefused: "not read: no btrfs is mounted at \(target)",
             replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil,
             targetReleasedByStore: false, loopDeviceSize: nil)
+        o.mountDropIn = try FileContents.read(MountDropIn.path(mountpoint: mountpoint), on: host)
         o.reclaimOpen = try store.reclaimOpen.value()
         if o.reclaimOpen { o.reclaimRoomLent = ReclaimJournal.openRoomLent(host: host) }
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
@@ -167,8 +168,14 @@ public struct Migrator: Sendable {
                     try requireSoundCopy()
                     throw error
                 }
-            case .writeFstab(let bytes, _, let basis):
-                try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
+            case .writeFstab(let bytes, _, let basis, let dropIn):
+                if try FileContents.read(HostPaths.fstab, on: host) != bytes {
+                    try AtomicFile.write(HostPaths.fstab, on: host, bytes, mode: 0o644, backupSuffix: ".dockstore.bak", basis: basis)
+                }
+                if let dropIn, let now = try FileContents.read(dropIn.path, on: host) {
+                    if let refusal = dropIn.basis.refusal(current: now, path: host.real(dropIn.path)) { throw refusal }
+                    try host.removeFile(dropIn.path)
+                }
             case .detachLoop(let path, _):
                 if let loop = try LoopDevice.status(path), try backsImage(loop) {
                     try LoopDevice.detach(path)

@@ -69,6 +69,8 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var fstab: [UInt8]?
     /// The docker.service drop-in's bytes; nil when the file does not exist.
     public var dropIn: [UInt8]?
+    /// The mount unit's drop-in (`MountDropIn`), as read; nil when there is none.
+    public var mountDropIn: [UInt8]?
     /// The folders of /etc/fstab, the drop-in, /etc/sysconfig/docker and /var/lib/dockstore
     /// that do not exist (`Host.missingFolders`), outermost first: those provision may create,
     /// recorded ahead for teardown (`ProvisionFolderRecord`). Set by the observer after the rest.

@@ -134,7 +134,9 @@ public struct ProvisionObserver: Sendable {
             hostAvailable: imageFolderExists ? try HostSpace.of(host.realFollowing(request.image.parent)).available : nil,
             systemdRunning: systemdRunning, device: device)
         var missing: [HostPath] = []
-        for file in [HostPaths.fstab, HostPaths.dockerDropIn, HostPaths.sysconfigDocker, ProvisionFolderRecord.path] {
+        let mountDropIn = MountDropIn.path(mountpoint: request.mountpoint)
+        observation.mountDropIn = try FileContents.read(mountDropIn, on: host)
+        for file in [HostPaths.fstab, HostPaths.dockerDropIn, mountDropIn, HostPaths.sysconfigDocker, ProvisionFolderRecord.path] {
             for folder in try host.missingFolders(file.parent) where !missing.contains(folder) { missing.append(folder) }
         }
         observation.missingFolders = missing

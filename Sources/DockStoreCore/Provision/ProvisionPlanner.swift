@@ -8,6 +8,10 @@ public enum ProvisionPlanner {
         if let bytes = observed.dropIn, case .foreign(let reason) = DockerDropIn.ownership(of: bytes) {
             throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
         }
+        // A device store's line needs no condition: an admin's file there is theirs to keep.
+        if request.device == nil, let bytes = observed.mountDropIn, case .foreign(let reason) = MountDropIn.ownership(of: bytes) {
+            throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(mountpoint: request.mountpoint)), command: "provision")
+        }
         if let unmounted = observed.unmountedFstabFolder {
             throw unmounted.refusal(fstabPath: host.real(HostPaths.fstab), host: host)
         }
@@ -118,6 +122,8 @@ public enum ProvisionPlanner {
                 : "rewrite it: docker.service waits for \(MountUnitName.of(request.mountpoint)) and starts only when \(request.mountpoint) is mounted", basis: FileBasis(observed.dropIn)))
         }
 
+        if let step = mountDropInStep(observed, request, host) { steps.append(step) }
+
         let driver = try chosenDriver(request, fstype: store.fstype, default: store.storageDriver, host: host)
         try refuseQuotaOptions(request, observed, fstype: store.fstype, line: entry, host: host)
         let addDataRoot = try dataRootToAdd(observed, host, mountpoint: request.mountpoint)
@@ -135,7 +141,8 @@ public enum ProvisionPlanner {
             }
             steps.insert(.writeBootSettings(bytes: settings.bytes, change: settings.change, basis: FileBasis(observed.bootSettingsFile)), at: 0)
         }
-        if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }; return false }) {
+        if observed.systemdRunning, steps.contains(where: { if case .writeFstab = $0 { return true }; if case .writeDropIn = $0 { return true }
+                                                         if case .writeMountDropIn = $0 { return true }; return false }) {
             steps.append(.reloadSystemd)
         }
         if observed.dockerService?.enabledButDown == true, steps.contains(where: { if case .writeDropIn = $0 { true } else { false } }) {

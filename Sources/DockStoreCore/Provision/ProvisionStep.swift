@@ -26,6 +26,9 @@ public enum ProvisionStep: AppliedStep, Equatable {
     /// another program changed it since (`FileBasis`).
     case writeFstab(bytes: [UInt8], change: String, basis: FileBasis)
     case writeDropIn(text: String, change: String, basis: FileBasis)
+    /// Writes the mount unit's drop-in (`MountDropIn`) for an image store, or removes dockstore's
+    /// (`text` nil) where the store's line mounts a device.
+    case writeMountDropIn(text: String?, change: String, basis: FileBasis)
     case writeDaemonJSON(bytes: [UInt8], change: String, basis: FileBasis)
     case writeSysconfig(bytes: [UInt8], change: String, basis: FileBasis)
     /// /etc/sysconfig/dockstore names the mountpoint (image) given on the command line only (`BootSettingsEdit`).
@@ -56,6 +59,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case writeFstab = "fstab"
         case forgetFormat = "forget-format-record"
         case writeDropIn = "drop-in"
+        case writeMountDropIn = "mount-drop-in"
         case writeDaemonJSON = "daemon-json"
         case writeSysconfig = "sysconfig"
         case reloadSystemd = "daemon-reload"
@@ -71,6 +75,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
             switch self {
             case .removeUnfinishedImage, .allocateImage, .format, .installImage: return !device
             case .recordFormat, .formatDevice, .forgetFormat: return device
+            // A device's provision only removes one an image store left.
+            case .writeMountDropIn: return !device
             default: return true
             }
         }
@@ -93,6 +99,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .mount: return .mount
         case .writeFstab: return .writeFstab
         case .writeDropIn: return .writeDropIn
+        case .writeMountDropIn: return .writeMountDropIn
         case .writeDaemonJSON: return .writeDaemonJSON
         case .writeSysconfig: return .writeSysconfig
         case .writeBootSettings: return .writeBootSettings
@@ -129,6 +136,10 @@ public enum ProvisionStep: AppliedStep, Equatable {
             return [.inRoot(HostPaths.fstab, on: host, bytes: bytes.count, makesFolders: true).renaming(HostPaths.fstab, on: host, backup: true)]
         case .writeDropIn(let text, _, _):
             return [.inRoot(HostPaths.dockerDropIn, on: host, bytes: text.utf8.count, makesFolders: true).renaming(HostPaths.dockerDropIn, on: host, backup: false)]
+        case .writeMountDropIn(let text, _, _):
+            let path = MountDropIn.path(mountpoint: request.mountpoint)
+            guard let text else { return [.removal(path, on: host)] }
+            return [.inRoot(path, on: host, bytes: text.utf8.count, makesFolders: true).renaming(path, on: host, backup: false)]
         case .writeDaemonJSON(let bytes, _, let basis):
             return [.inRoot(DaemonJSONRecord.path, on: host, bytes: basis.bytes?.count ?? 0, makesFolders: true).renaming(DaemonJSONRecord.path, on: host, backup: false),
                     .inRoot(HostPaths.daemonJSON, on: host, bytes: bytes.count, makesFolders: false).renaming(HostPaths.daemonJSON, on: host, backup: true)]
@@ -173,6 +184,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
             return "\(host.real(HostPaths.fstab)): \(change)"
         case .writeDropIn(_, let change, _):
             return "\(host.real(HostPaths.dockerDropIn)): \(change)"
+        case .writeMountDropIn(_, let change, _):
+            return "\(host.real(MountDropIn.path(mountpoint: request.mountpoint))): \(change)"
         case .writeDaemonJSON(_, let change, _):
             return "\(host.real(HostPaths.daemonJSON)): \(change); the file as it was goes first to \(host.real(DaemonJSONRecord.path)), for teardown to give back"
         case .writeSysconfig(_, let change, _):
@@ -180,7 +193,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .writeBootSettings(_, let change, _):
             return "\(host.real(ProvisionSettings.path)): \(change)"
         case .reloadSystemd:
-            return "systemctl daemon-reload (systemd must see the new fstab line and drop-in)"
+            return "systemctl daemon-reload (systemd must see the new fstab line and drop-ins)"
         case .startDocker:
             return "systemctl start --no-block docker.service: its start failed in this boot, before provision repaired the store, on the older drop-in's requirement of the store's mount"
         case .enableBoot:

@@ -129,6 +129,20 @@ public struct Provisioner: Sendable {
                 throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
             }
             try write(Array(text.utf8), to: HostPaths.dockerDropIn, mode: 0o644, backup: false, basis: basis)
+        case .writeMountDropIn(let text, _, let basis):
+            let mountDropIn = MountDropIn.path(mountpoint: request.mountpoint)
+            let now = try FileContents.read(mountDropIn, on: host)
+            if let now, case .foreign(let reason) = MountDropIn.ownership(of: now) {
+                throw DockerDropIn.refusal(reason, path: host.real(mountDropIn), command: "provision")
+            }
+            guard let text else {
+                if now == nil { return }
+                if let refusal = basis.refusal(current: now, path: host.real(mountDropIn)) { throw refusal }
+                try host.removeFile(mountDropIn)
+                return
+            }
+            try host.makeFolders(mountDropIn.parent)
+            try write(Array(text.utf8), to: mountDropIn, mode: 0o644, backup: false, basis: basis)
         case .writeDaemonJSON(let bytes, _, let basis):
             // Write-ahead (`DaemonJSONRecord`): the file as the plan read it is recorded
             // before it changes, and only while it still is that file.

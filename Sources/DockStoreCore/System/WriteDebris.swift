@@ -21,6 +21,8 @@ public enum WriteDebris {
         HostPaths.bootDisabled, MigrationJournal.path, CanceledReplaceTarget.path, ProvisionFolderRecord.path,
         DaemonJSONRecord.path, ReclaimJournal.path, LastReclaimRecord.path, DeviceErrorLedger.defaultPath,
         OrphanTallyCache.defaultPath, FormatRecord.path, ProvisionSettings.path,
+        // The mount unit's drop-in of the default mountpoint; another mountpoint's is not swept.
+        MountDropIn.path(mountpoint: HostPaths.defaultMountpoint),
     ]
 
     public static func sweep(host: Host) {

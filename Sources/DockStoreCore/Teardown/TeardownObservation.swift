@@ -21,6 +21,8 @@ public struct TeardownObservation: Sendable, Equatable {
     public var migrationOpen: Bool
     /// Whose the docker.service drop-in is; nil when it does not exist.
     public var dropIn: DockerDropIn.Ownership?
+    /// Whose the store's mount unit drop-in (`MountDropIn`) is; nil when it does not exist.
+    public var mountDropIn: DockerDropIn.Ownership? = nil
     public var sysconfig: [UInt8]?
     public var systemdRunning: Bool
     /// /etc/dockstore.disabled exists.

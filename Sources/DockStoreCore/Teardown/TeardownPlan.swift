@@ -29,6 +29,8 @@ public enum TeardownStep: AppliedStep, Equatable {
     case removeFstab(removed: String, basis: FileBasis)
     /// Removes the drop-in, and its docker.service.d folder when nothing else is left in it.
     case removeDropIn
+    /// Removes the store's mount unit drop-in (`MountDropIn`) at `path`, while it is dockstore's.
+    case removeMountDropIn(path: HostPath)
     case writeSysconfig(bytes: [UInt8], change: String, basis: FileBasis)
     /// Removes /etc/sysconfig/docker, which dockstore created (`SysconfigFile.createdByDockstore`)
     /// and which holds nothing else any more: the reverse of creating it.
@@ -75,6 +77,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case wipeDevice = "wipe-device"
         case writeFstab = "fstab"
         case removeDropIn = "drop-in"
+        case removeMountDropIn = "mount-drop-in"
         case writeSysconfig = "sysconfig"
         case giveBackDaemonJSON = "daemon-json"
         case removeDaemonJSONRecord = "daemon-json-record"
@@ -101,6 +104,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .detachLoops: return .detachLoops
         case .writeFstab, .removeFstab: return .writeFstab
         case .removeDropIn: return .removeDropIn
+        case .removeMountDropIn: return .removeMountDropIn
         case .writeSysconfig, .removeSysconfig: return .writeSysconfig
         case .bootSettings: return .bootSettings
         case .giveBackDaemonJSON: return .giveBackDaemonJSON
@@ -127,6 +131,7 @@ public enum TeardownStep: AppliedStep, Equatable {
             [.at(HostPaths.sysconfigDocker, on: host, bytes: bytes.count).renaming(HostPaths.sysconfigDocker, on: host, backup: true)]
         case .removeFstab: [.removal(HostPaths.fstab, on: host)]
         case .removeDropIn: [.removal(HostPaths.dockerDropIn, on: host)]
+        case .removeMountDropIn(let path): [.removal(path, on: host)]
         case .removeSysconfig: [.removal(HostPaths.sysconfigDocker, on: host)]
         case .bootSettings(let bytes?, _, _):
             [.at(ProvisionSettings.path, on: host, bytes: bytes.count).renaming(ProvisionSettings.path, on: host, backup: true)]
@@ -158,6 +163,7 @@ public enum TeardownStep: AppliedStep, Equatable {
         case .writeFstab(_, let removed, _): return "\(host.real(HostPaths.fstab)): remove the line '\(removed)'"
         case .removeFstab(let removed, _): return "remove \(host.real(HostPaths.fstab)) (dockstore created it; nothing but the line '\(removed)' was added to it)"
         case .removeDropIn: return "remove \(host.real(HostPaths.dockerDropIn))"
+        case .removeMountDropIn(let path): return "remove \(host.real(path))"
         case .writeSysconfig(_, let change, _): return "\(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .removeSysconfig(let change): return "remove \(host.real(HostPaths.sysconfigDocker)): \(change)"
         case .bootSettings(_, let change, _): return "\(host.real(ProvisionSettings.path)): \(change)"
@@ -244,6 +250,8 @@ public enum TeardownPlanner {
         case .foreign(let reason):
             throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "teardown")
         }
+        // The mount unit's drop-in goes when it is dockstore's; a file an admin wrote there stays theirs.
+        if case .dockstore? = o.mountDropIn { steps.append(.removeMountDropIn(path: MountDropIn.path(mountpoint: request.mountpoint))) }
         if let bytes = o.sysconfig {
             var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes)
             let removal = try file.removeDockstoreStorage(dataRoot: request.mountpoint == HostPaths.defaultMountpoint ? nil : request.mountpoint.string)
@@ -285,7 +293,7 @@ public enum TeardownPlanner {
         }
         // Docker's configuration serving another store stays with it (`configurationNote` says so).
         if o.configuredForOtherStore != nil { steps.removeAll { $0.isConfiguration } }
-        if o.systemdRunning, steps.contains(where: { $0.id == "fstab" || $0.id == "drop-in" }) { steps.append(.reloadSystemd) }
+        if o.systemdRunning, steps.contains(where: { ["fstab", "drop-in", "mount-drop-in"].contains($0.id) }) { steps.append(.reloadSystemd) }
         // Nothing to take down and nothing that would set the store up at boot: like
         // `systemctl disable` on a disabled unit, nothing needs doing (no marker, no lock).
         // Deleting a leftover beside the image or a format record sets nothing up at boot either.

@@ -27,7 +27,8 @@ extension TeardownStep {
             return true
         // check's caches name the store they are about (its data root, its UUID).
         // The boot settings' lines go only when they name this teardown's store (`BootSettingsUndo`).
-        case .stopDocker, .unmount, .detachLoops, .wipeDevice, .writeFstab, .removeFstab, .deleteImage, .deleteLeftover, .reloadSystemd,
+        // The mount unit's drop-in belongs to the mountpoint, like its fstab line.
+        case .stopDocker, .unmount, .detachLoops, .wipeDevice, .writeFstab, .removeFstab, .removeMountDropIn, .deleteImage, .deleteLeftover, .reloadSystemd,
              .forgetCheckCaches, .bootSettings:
             return false
         }

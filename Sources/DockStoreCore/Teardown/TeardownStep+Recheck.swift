@@ -46,6 +46,11 @@ extension TeardownStep {
             if let other = try teardowner.otherConfiguredStore(dropIn: now) {
                 throw DockStoreError.refused("\(host.real(HostPaths.dockerDropIn)) names the store at \(host.real(other)) now, not the one at \(host.real(teardowner.request.mountpoint)) this teardown takes down (it was rewritten since teardown looked); not removing it: re-run")
             }
+        case .removeMountDropIn(let path):
+            guard let now = try FileContents.read(path, on: host) else { return }
+            if case .foreign(let reason) = MountDropIn.ownership(of: now) {
+                throw DockerDropIn.refusal(reason, path: host.real(path), command: "teardown")
+            }
         case .removeSysconfig:
             guard let now = try FileContents.read(HostPaths.sysconfigDocker, on: host) else { return }
             var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: now)

@@ -27,6 +27,7 @@ public struct Teardowner: Sendable {
         try Self.refuseOtherSpellingOfMountpoint(request.mountpoint, dropIn: dropIn, on: host)
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID, dropIn: dropIn.map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
+        o.mountDropIn = try FileContents.read(MountDropIn.path(mountpoint: request.mountpoint), on: host).map(MountDropIn.ownership(of:))
         o.createdFolders = dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
         o.configuredForOtherStore = try otherConfiguredStore(dropIn: dropIn)
         if let bytes = try FileContents.read(ProvisionFolderRecord.path, on: host) {
@@ -176,6 +177,8 @@ public struct Teardowner: Sendable {
             try host.removeBackup(of: HostPaths.fstab)
         case .removeDropIn:
             try host.removeFile(HostPaths.dockerDropIn)
+        case .removeMountDropIn(let path):
+            try host.removeFile(path)
         case .removeFolders(let folders, let record, let notMade):
             _ = try removeFolders(folders, record: record, notMade: notMade)
         case .writeSysconfig(let bytes, _, let basis):

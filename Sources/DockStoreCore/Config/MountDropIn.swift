@@ -1,0 +1,56 @@
+/// The systemd drop-in `/etc/systemd/system/UNIT.mount.d/dockstore.conf` that lets systemd
+/// mount an image store's fstab line only while the image is there.
+///
+/// The image's fstab line mounts by path with `loop`. When the image is missing, libmount cannot
+/// compare a loop device's backing inode with it and falls back to its name: any loop device
+/// on the kernel whose backing file is called the same — another root's live store, in a
+/// system container or a parallel boot, where every image has the default name — is reused and
+/// mounted here, and Docker would start on that store (attack 18, B-F2). With
+/// `ConditionPathExists=IMAGE` systemd skips the mount instead; provision then makes or mounts
+/// the store itself with its own loop device.
+///
+/// A device store's line mounts `UUID=` and needs none: provision removes it there. One left
+/// naming an image that is gone (a move to EBS interrupted before provision removed it) only
+/// makes systemd skip the mount; provision mounts the store.
+public enum MountDropIn {
+    static let header = """
+        # Written by dockstore provision; a re-run rewrites it.
+        # The image store's fstab line mounts with `loop`: when the image is missing, libmount
+        # would reuse any loop device whose backing file has the image's name (another root's
+        # store). systemd mounts the line only while the image is there.
+        [Unit]
+
+        """
+    static let condition = "ConditionPathExists="
+
+    /// Where the drop-in of the mount unit of `mountpoint` lives.
+    public static func path(mountpoint: HostPath) -> HostPath {
+        HostPath.entry("dockstore.conf", in: HostPath.entry(MountUnitName.of(mountpoint) + ".d", in: HostPath.known("/etc/systemd/system")))
+    }
+
+    public static func render(image: HostPath) -> String {
+        header + condition + image.string.unicodeScalars.map { $0 == "%" ? "%%" : String($0) }.joined() + "\n"
+    }
+
+    /// Dockstore's only when the bytes are exactly what `render` writes for some absolute path
+    /// (with the same reading as `DockerDropIn`'s assertion line); anything else is an admin's.
+    public static func ownership(of bytes: [UInt8]) -> DockerDropIn.Ownership {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return .foreign("it is not UTF-8 text") }
+        guard text.unicodeScalars.starts(with: header.unicodeScalars), text.hasSuffix("\n") else {
+            return .foreign("it does not start with the lines dockstore writes")
+        }
+        let rest = text.unicodeScalars.dropFirst(header.unicodeScalars.count)
+        guard let path = DockerDropIn.lineValue(String(rest), prefix: condition),
+              let image = try? HostPath(path, what: "the drop-in's image"), image.string == path,
+              render(image: image) == text else {
+            return .foreign("its lines are not the ones dockstore writes")
+        }
+        return .dockstore
+    }
+
+    /// The one-line refusal for a drop-in that holds lines dockstore did not write.
+    static func refusal(_ reason: String, path: String, command: String) -> DockStoreError {
+        let folder = AtomicFile.parentFolder(of: path)
+        return DockStoreError.refused("\(path) is not the drop-in dockstore writes (\(reason)); \(command) would lose the lines it holds: move them to another drop-in file such as \(folder)/local.conf, or remove \(path), and re-run")
+    }
+}

@@ -1,0 +1,17 @@
+extension ProvisionPlanner {
+    /// The mount unit's drop-in (`MountDropIn`): written for an image store, removed (when it
+    /// is dockstore's) where the store's line mounts a device; nil when it is as it should be.
+    static func mountDropInStep(_ observed: ProvisionObservation, _ request: ProvisionRequest, _ host: Host) -> ProvisionStep? {
+        let unit = MountUnitName.of(request.mountpoint)
+        if request.device != nil {
+            guard let bytes = observed.mountDropIn, MountDropIn.ownership(of: bytes) == .dockstore else { return nil }
+            return .writeMountDropIn(text: nil, change: "remove it: the store's line mounts a device by UUID=, not the image with loop, so \(unit) needs no condition on the image",
+                                     basis: FileBasis(observed.mountDropIn))
+        }
+        let text = MountDropIn.render(image: request.image)
+        if observed.mountDropIn == Array(text.utf8) { return nil }
+        let why = "\(unit) mounts only while \(host.real(request.image)) is there (with the image missing, libmount would reuse another root's loop device of the same name)"
+        return .writeMountDropIn(text: text, change: (observed.mountDropIn == nil ? "create it: " : "rewrite it: ") + why,
+                                 basis: FileBasis(observed.mountDropIn))
+    }
+}
