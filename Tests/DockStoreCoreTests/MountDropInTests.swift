@@ -11,6 +11,14 @@ import Testing
         #expect(MountDropIn.path(mountpoint: other).string == "/etc/systemd/system/srv-docker\\x2ddata.mount.d/dockstore.conf")
     }
 
+    /// Its folder is the unit's name and `.d`, a file name: the unit name may be 253 bytes at most.
+    @Test func theMountUnitNameLeavesRoomForTheDropInFolder() {
+        let longest = HostPath.known("/" + String(repeating: "a", count: 247))
+        #expect(MountUnitName.of(longest).utf8.count == 253 && MountUnitName.fits(longest))
+        #expect(MountDropIn.path(mountpoint: longest).parent.lastComponent.utf8.count == 255)
+        #expect(!MountUnitName.fits(HostPath.known("/" + String(repeating: "a", count: 248))))
+    }
+
     @Test func itConditionsTheMountOnTheImage() {
         let text = MountDropIn.render(image: HostPaths.defaultImage)
         #expect(text.hasPrefix("# Written by dockstore provision"))

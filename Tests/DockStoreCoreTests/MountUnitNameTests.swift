@@ -19,9 +19,10 @@ import Testing
         #expect(MountUnitName.of(.known(path)) == name)
     }
 
+    /// 253 bytes at most: the unit's drop-in folder (`NAME.d`) is a file name of 255 bytes at most.
     @Test func aNameLongerThanSystemdTakesDoesNotFit() {
-        #expect(MountUnitName.fits(.known("/srv/" + String(repeating: "d", count: 245))))
-        #expect(!MountUnitName.fits(.known("/srv/" + String(repeating: "d", count: 246))))
+        #expect(MountUnitName.fits(.known("/srv/" + String(repeating: "d", count: 243))))
+        #expect(!MountUnitName.fits(.known("/srv/" + String(repeating: "d", count: 244))))
         #expect(!MountUnitName.fits(.known("/srv/" + String(repeating: "-", count: 62))))
     }
 }

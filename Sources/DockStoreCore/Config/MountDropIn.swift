@@ -47,10 +47,4 @@ public enum MountDropIn {
         }
         return .dockstore
     }
-
-    /// The one-line refusal for a drop-in that holds lines dockstore did not write.
-    static func refusal(_ reason: String, path: String, command: String) -> DockStoreError {
-        let folder = AtomicFile.parentFolder(of: path)
-        return DockStoreError.refused("\(path) is not the drop-in dockstore writes (\(reason)); \(command) would lose the lines it holds: move them to another drop-in file such as \(folder)/local.conf, or remove \(path), and re-run")
-    }
 }

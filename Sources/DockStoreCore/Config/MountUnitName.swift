@@ -1,10 +1,11 @@
 /// The name systemd gives the mount unit of a path (`systemd-escape --path --suffix=mount`):
 /// the path without its leading slash, `/` written `-`, every byte outside `[A-Za-z0-9:_.]`
-/// (and a leading `.`) written `\xNN`. systemd cannot name a unit longer than 255 bytes, so a
-/// mountpoint whose name is longer cannot be ordered against (`fits`).
+/// (and a leading `.`) written `\xNN`. systemd cannot name a unit longer than 255 bytes, and the
+/// folder of its drop-ins (`NAME.d`, where provision writes `MountDropIn`) is a file name, at most
+/// 255 bytes too: a mountpoint whose name is longer than 253 bytes is refused (`fits`).
 /// Checked against `systemd-escape` and `systemd-analyze verify` (EscapeOracleTests).
 public enum MountUnitName {
-    public static let maxLength = 255
+    public static let maxLength = 253
 
     public static func of(_ path: HostPath) -> String {
         let bytes = Array(path.string.utf8.dropFirst())
@@ -28,7 +29,7 @@ public enum MountUnitName {
         return name + ".mount"
     }
 
-    /// Whether systemd can name the mount unit of `path`.
+    /// Whether systemd can name the mount unit of `path` and read drop-ins for it.
     public static func fits(_ path: HostPath) -> Bool {
         of(path).utf8.count <= maxLength
     }

@@ -64,7 +64,7 @@ public struct ProvisionRequest: Sendable, Equatable {
             throw DockStoreError.usage("--mountpoint / would mount Docker's storage over the whole system; give a folder such as /var/lib/docker")
         }
         if !MountUnitName.fits(mountpoint) {
-            throw DockStoreError.usage("--mountpoint \(mountpoint) gives a systemd mount unit name longer than \(MountUnitName.maxLength) bytes, which docker.service cannot be ordered after; give a shorter path")
+            throw DockStoreError.usage("--mountpoint \(mountpoint) gives a systemd mount unit name longer than \(MountUnitName.maxLength) bytes: docker.service could not be ordered after it, or its drop-in folder (NAME.d) would be longer than a file name may be; give a shorter path")
         }
         if let system = Self.systemFolders.first(where: { mountpoint.isWithin($0) }) {
             throw DockStoreError.usage("--mountpoint \(mountpoint) is inside \(system), a system folder; give a folder such as /var/lib/docker")
