@@ -23,7 +23,7 @@ extension CapacityProbe {
             let backingFile = "\(sysfs)/block/\(name)/loop/backing_file"
             let text: String
             do {
-                guard let read = try FileContents.readString(backingFile) else { continue }
+                guard let read = try LoopDevice.backingFileText(backingFile) else { continue }
                 text = read.trimmingWhitespace()
             } catch {
                 condition.unreadable.append("cannot read which image backs \(device.path): \(message(error))")

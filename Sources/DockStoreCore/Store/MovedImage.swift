@@ -59,7 +59,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
         for device in reading.devices {
             let name = device.path.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop"),
-                  let text = try FileContents.readString("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace()
+                  let text = try LoopDevice.backingFileText("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace()
             else { continue }
             if text.hasSuffix(" (deleted)") { return nil }
             if text.sameBytes(image) { return nil }

@@ -116,9 +116,22 @@ extension LoopDevice {
 
     /// /sys/block/NAME/loop/backing_file without its newline; nil for an unbound device.
     static func sysfsBackingFile(_ name: String, sysBlock: String) throws -> String? {
-        guard var text = try FileContents.readString("\(sysBlock)/\(name)/loop/backing_file") else { return nil }
+        guard var text = try backingFileText("\(sysBlock)/\(name)/loop/backing_file") else { return nil }
         while text.hasSuffix("\n") { text.removeLast() }
         return text
+    }
+
+    /// The text of a loop device's sysfs `backing_file`; nil when the device is unbound. A
+    /// device detached while it is read (another program, another root on the kernel, lets go of
+    /// its own loop device) answers ENODEV or ENXIO, or its folder is gone: that device is
+    /// unbound by then, the same answer a read a moment later gives (attack 20, E-F1: a boot's
+    /// provision failed on it). Any other error is thrown.
+    static func backingFileText(_ path: String) throws -> String? {
+        do {
+            return try FileContents.readString(path)
+        } catch let error as DockStoreError where error.code == ENODEV || error.code == ENXIO {
+            return nil
+        }
     }
 }
 
