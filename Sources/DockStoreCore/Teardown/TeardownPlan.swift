@@ -250,8 +250,15 @@ public enum TeardownPlanner {
         case .foreign(let reason):
             throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "teardown")
         }
-        // The mount unit's drop-in goes when it is dockstore's; a file an admin wrote there stays theirs.
-        if case .dockstore? = o.mountDropIn { steps.append(.removeMountDropIn(path: MountDropIn.path(mountpoint: request.mountpoint))) }
+        // The mount unit's drop-in goes when it is dockstore's. One an admin edited is refused, as an
+        // edited docker.service drop-in is: kept, its condition on the deleted image would skip every
+        // later mount at the mountpoint (attack 20, E-F5).
+        switch o.mountDropIn {
+        case nil: break
+        case .dockstore: steps.append(.removeMountDropIn(path: MountDropIn.path(mountpoint: request.mountpoint)))
+        case .foreign(let reason):
+            throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(mountpoint: request.mountpoint)), command: "teardown")
+        }
         if let bytes = o.sysconfig {
             var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes)
             let removal = try file.removeDockstoreStorage(dataRoot: request.mountpoint == HostPaths.defaultMountpoint ? nil : request.mountpoint.string)
