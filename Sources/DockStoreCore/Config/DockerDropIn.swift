@@ -34,7 +34,7 @@ public enum DockerDropIn {
     public static func render(mountpoint: HostPath) -> String {
         let unit = MountUnitName.of(mountpoint)
         return header + "Wants=\(unit)\nAfter=\(unit)\nPartOf=\(unit)\n"
-            + assertion + mountpoint.string.unicodeScalars.map { $0 == "%" ? "%%" : String($0) }.joined() + "\n"
+            + assertion + UnitFileEscape.pathValue(mountpoint.string) + "\n"
     }
 
     /// Whose the drop-in file is. An admin may have put lines of their own in it; dockstore
@@ -88,18 +88,7 @@ public enum DockerDropIn {
         guard text.hasSuffix("\n") else { return nil }
         let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
         guard let last = lines.last, last.hasPrefix(prefix) else { return nil }
-        let value = Array(last.dropFirst(prefix.count).unicodeScalars)
-        var path = String.UnicodeScalarView()
-        var index = 0
-        while index < value.count {
-            if value[index] == "%" {
-                guard index + 1 < value.count, value[index + 1] == "%" else { return nil }
-                index += 1
-            }
-            path.append(value[index])
-            index += 1
-        }
-        return String(path)
+        return UnitFileEscape.readPathValue(last.dropFirst(prefix.count))
     }
 
     private static func legacyOwnership(_ text: String) -> Ownership {

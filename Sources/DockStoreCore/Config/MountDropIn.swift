@@ -9,7 +9,9 @@
 /// `ConditionPathExists=IMAGE` systemd skips the mount instead; provision then makes or mounts
 /// the store itself with its own loop device.
 ///
-/// A device store's line mounts `UUID=` and needs none: provision removes it there. One left
+/// A device store's line mounts `UUID=` and needs none: provision removes it there. A file at its
+/// name that is not exactly what provision writes is refused by provision, migrate-ebs and
+/// teardown alike, as an edited docker.service drop-in is. One left
 /// naming an image that is gone (a move to EBS interrupted before provision removed it) only
 /// makes systemd skip the mount; provision mounts the store.
 public enum MountDropIn {
@@ -29,7 +31,7 @@ public enum MountDropIn {
     }
 
     public static func render(image: HostPath) -> String {
-        header + condition + image.string.unicodeScalars.map { $0 == "%" ? "%%" : String($0) }.joined() + "\n"
+        header + condition + UnitFileEscape.pathValue(image.string) + "\n"
     }
 
     /// Dockstore's only when the bytes are exactly what `render` writes for some absolute path

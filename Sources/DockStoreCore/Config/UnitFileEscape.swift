@@ -20,4 +20,27 @@ public enum UnitFileEscape {
         }
         return quote ? "\"" + body + "\"" : body
     }
+
+    /// A path as the value of a setting that takes the rest of its line as one path
+    /// (`AssertPathIsMountPoint=`, `ConditionPathExists=`): only a specifier is read there, so
+    /// `%` is written `%%` (`systemd-analyze condition` reads it back: EscapeOracleTests).
+    public static func pathValue(_ path: String) -> String {
+        path.unicodeScalars.map { $0 == "%" ? "%%" : String($0) }.joined()
+    }
+
+    /// The reverse of `pathValue`: `%%` read as `%`; nil when a `%` stands alone.
+    static func readPathValue(_ value: Substring) -> String? {
+        let scalars = Array(value.unicodeScalars)
+        var path = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == "%" {
+                guard index + 1 < scalars.count, scalars[index + 1] == "%" else { return nil }
+                index += 1
+            }
+            path.append(scalars[index])
+            index += 1
+        }
+        return String(path)
+    }
 }

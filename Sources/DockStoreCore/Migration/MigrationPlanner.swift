@@ -139,6 +139,11 @@ public enum MigrationPlanner {
             throw DockStoreError.refused("\(o.mountpoint) is \(o.fstype ?? "not mounted"), not a btrfs store; migrate-ebs moves the btrfs loopback image")
         }
         try refuseOrphanedLoop(o)
+        // Before any step: the volume's boots would refuse it (provision), as they refuse an
+        // edited docker.service drop-in.
+        if let bytes = o.mountDropIn, case .foreign(let reason) = MountDropIn.ownership(of: bytes) {
+            throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(mountpoint: mountpoint)), command: "migrate-ebs")
+        }
         guard o.loopMember != nil || o.journalExists || o.targetDevid != nil else {
             throw DockStoreError.refused("the store at \(o.mountpoint) is not the loopback image (it is on \(o.members.map(\.path).joined(separator: ", "))); nothing to migrate")
         }
@@ -218,7 +223,7 @@ public enum MigrationPlanner {
         // The image's condition on the mount unit (`MountDropIn`) would hold back the volume's mount.
         var dropIn: MountDropInRemoval? = nil
         // Only by a move under way: a store moved before gets it removed by provision.
-        if o.loopMember != nil || o.journalExists, let bytes = o.mountDropIn, MountDropIn.ownership(of: bytes) == .dockstore {
+        if o.loopMember != nil || o.journalExists, let bytes = o.mountDropIn {
             let path = MountDropIn.path(mountpoint: mountpoint)
             dropIn = MountDropInRemoval(path: path, shown: host.real(path), basis: FileBasis(bytes))
         }

@@ -1,10 +1,11 @@
 extension ProvisionPlanner {
-    /// The mount unit's drop-in (`MountDropIn`): written for an image store, removed (when it
-    /// is dockstore's) where the store's line mounts a device; nil when it is as it should be.
+    /// The mount unit's drop-in (`MountDropIn`, dockstore's: the planner refused an edited one):
+    /// written for an image store, removed where the store's line mounts a device; nil when it is
+    /// as it should be.
     static func mountDropInStep(_ observed: ProvisionObservation, _ request: ProvisionRequest, _ host: Host) -> ProvisionStep? {
         let unit = MountUnitName.of(request.mountpoint)
         if request.device != nil {
-            guard let bytes = observed.mountDropIn, MountDropIn.ownership(of: bytes) == .dockstore else { return nil }
+            guard observed.mountDropIn != nil else { return nil }
             return .writeMountDropIn(text: nil, change: "remove it: the store's line mounts a device by UUID=, not the image with loop, so \(unit) needs no condition on the image",
                                      basis: FileBasis(observed.mountDropIn))
         }

@@ -8,8 +8,8 @@ public enum ProvisionPlanner {
         if let bytes = observed.dropIn, case .foreign(let reason) = DockerDropIn.ownership(of: bytes) {
             throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
         }
-        // A device store's line needs no condition: an admin's file there is theirs to keep.
-        if request.device == nil, let bytes = observed.mountDropIn, case .foreign(let reason) = MountDropIn.ownership(of: bytes) {
+        // At dockstore's name, as for docker.service's drop-in: never rewritten or removed when edited.
+        if let bytes = observed.mountDropIn, case .foreign(let reason) = MountDropIn.ownership(of: bytes) {
             throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(mountpoint: request.mountpoint)), command: "provision")
         }
         if let unmounted = observed.unmountedFstabFolder {
