@@ -214,17 +214,23 @@ import Testing
             // The assertion's path as systemd reads it: systemd-analyze condition prints it.
             for path in mountpoints {
                 let line = DockerDropIn.render(mountpoint: path).split(separator: "\n").last.map(String.init) ?? ""
-                let condition = try Self.run("/usr/bin/systemd-analyze", ["condition", line])
-                let said = (condition.out + condition.err).split(separator: "\n").compactMap { text -> String? in
-                    guard let start = text.range(of: "AssertPathIsMountPoint="), let end = text.range(of: " failed.", options: .backwards)
-                            ?? text.range(of: " succeeded.", options: .backwards) else { return nil }
-                    return String(text[start.upperBound..<end.lowerBound])
-                }
+                let said = try Self.pathsSystemdReads(line, setting: "AssertPathIsMountPoint=")
                 #expect(said == [path.string], "round \(round): systemd reads \(said) from \(line.debugDescription), dockstore wrote \(path.string.debugDescription)")
             }
             #expect(!(verify.out + verify.err).contains("dockstore.conf:"), "round \(round): systemd warns about the drop-in: \(verify.err.split(separator: "\n").filter { $0.contains("dockstore.conf") })")
         }
         print("property: drop-in-systemd: \(rounds) rounds, \(paths) generated paths")
+    }
+
+    /// The paths `systemd-analyze condition LINE` says it checked for `setting` (it prints
+    /// "SETTING=PATH succeeded." or "… failed.").
+    static func pathsSystemdReads(_ line: String, setting: String) throws -> [String] {
+        let condition = try run("/usr/bin/systemd-analyze", ["condition", line])
+        return (condition.out + condition.err).split(separator: "\n").compactMap { text -> String? in
+            guard let start = text.range(of: setting), let end = text.range(of: " failed.", options: .backwards)
+                    ?? text.range(of: " succeeded.", options: .backwards) else { return nil }
+            return String(text[start.upperBound..<end.lowerBound])
+        }
     }
 
     /// The mount unit drop-in's condition (attack 18, B-F2) as systemd reads it: for generated
@@ -239,12 +245,7 @@ import Testing
                 let text = MountDropIn.render(image: image)
                 #expect(MountDropIn.ownership(of: Array(text.utf8)) == .dockstore, "round \(round): \(image.string.debugDescription)")
                 let line = text.split(separator: "\n").last.map(String.init) ?? ""
-                let condition = try Self.run("/usr/bin/systemd-analyze", ["condition", line])
-                let said = (condition.out + condition.err).split(separator: "\n").compactMap { text -> String? in
-                    guard let start = text.range(of: "ConditionPathExists="), let end = text.range(of: " failed.", options: .backwards)
-                            ?? text.range(of: " succeeded.", options: .backwards) else { return nil }
-                    return String(text[start.upperBound..<end.lowerBound])
-                }
+                let said = try Self.pathsSystemdReads(line, setting: "ConditionPathExists=")
                 #expect(said == [image.string], "round \(round): systemd reads \(said) from \(line.debugDescription), dockstore wrote \(image.string.debugDescription)")
                 checked += 1
             }
