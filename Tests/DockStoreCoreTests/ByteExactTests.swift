@@ -7,7 +7,7 @@ import Testing
 @Suite struct ByteExactTests {
     static let target = HostPath.known("/var/lib/docker")
     static let image = "/var/lib/docker-storage.btrfs"
-    static let options = ["nofail", "loop", "discard=async", "x-systemd.requires-mounts-for=/var/lib"]
+    static let options = ["nofail", "discard=async", "x-systemd.requires-mounts-for=/var/lib"]
 
     static func edited(_ original: [UInt8]) throws -> [UInt8] {
         var fstab = FstabFile(bytes: original)
@@ -19,7 +19,7 @@ import Testing
         return fstab.bytes
     }
 
-    static let ours: [UInt8] = Array("/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib 0 0\n".utf8)
+    static let ours: [UInt8] = Array("/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,discard=async,x-systemd.requires-mounts-for=/var/lib 0 0\n".utf8)
 
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 

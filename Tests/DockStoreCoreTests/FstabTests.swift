@@ -2,7 +2,7 @@ import Testing
 @testable import DockStoreCore
 
 @Suite struct FstabTests {
-    let required = ["nofail", "loop", "discard=async", "x-systemd.requires-mounts-for=/var/lib"]
+    let required = ["nofail", "discard=async", "x-systemd.requires-mounts-for=/var/lib"]
     let target = HostPaths.defaultMountpoint
     let source = HostPaths.defaultImage.string
 
@@ -20,7 +20,7 @@ import Testing
         fstab.append(entry)
         // The line dockstore adds ends with a newline; the comment before it says the newline
         // that ends the admin's last line is dockstore's too (teardown takes both back).
-        #expect(fstab.text == "/dev/a / ext4 defaults 0 1\n\(FstabFile.endedLineMark)\n/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib 0 0\n")
+        #expect(fstab.text == "/dev/a / ext4 defaults 0 1\n\(FstabFile.endedLineMark)\n/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,discard=async,x-systemd.requires-mounts-for=/var/lib 0 0\n")
         fstab.remove(lineAt: 2)
         #expect(fstab.text == "/dev/a / ext4 defaults 0 1")
     }
@@ -36,7 +36,7 @@ import Testing
         let lines = fstab.text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 3)
         #expect(lines[0] == "/dev/disk/by-uuid/0b9a7c2e-3f4d-4e6a-9c1b-8d2e5f6a7b8c / ext4 defaults 0 1")
-        #expect(lines[1] == "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib 0 0")
+        #expect(lines[1] == "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,discard=async,x-systemd.requires-mounts-for=/var/lib 0 0")
         guard case .inPlace = try fstab.storeLineEdit(source: source, target: target, fstype: "btrfs",
                                                       requiredOptions: required, path: "fstab") else {
             Issue.record("a second edit must find the line in place"); return
@@ -49,7 +49,21 @@ import Testing
                                                                     requiredOptions: required, path: "fstab") else {
             Issue.record("expected adopt"); return
         }
-        #expect(new.options == ["nodiscard", "compress=zstd", "nofail", "loop", "x-systemd.requires-mounts-for=/var/lib"])
+        #expect(new.options == ["nodiscard", "compress=zstd", "nofail", "x-systemd.requires-mounts-for=/var/lib"])
+    }
+
+    /// Attack 20 F3: with `loop`, libmount takes a loop device whose backing file only has the
+    /// image's name when the image is missing (another root's live store on the same kernel).
+    /// An older line loses its bare `loop` when adopted; the options around it stay in order.
+    @Test func anOlderLinesBareLoopIsDropped() throws {
+        let request = try ProvisionRequest(image: HostPaths.defaultImage, mountpoint: target)
+        #expect(!request.requiredMountOptions.contains("loop"))
+        let fstab = FstabFile(text: "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,compress=zstd,\(ProvisionRequest.orderingOption) 0 0\n")
+        guard case .adopt(_, _, let new) = try fstab.storeLineEdit(source: source, target: target, fstype: "btrfs",
+                                                                    requiredOptions: request.requiredMountOptions, path: "fstab") else {
+            Issue.record("expected adopt"); return
+        }
+        #expect(new.options == ["nofail", "compress=zstd", ProvisionRequest.orderingOption, "discard=async", "x-systemd.requires-mounts-for=/var/lib"])
     }
 
     @Test func refusesAForeignLine() {

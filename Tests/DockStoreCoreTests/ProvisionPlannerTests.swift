@@ -7,7 +7,7 @@ import Testing
     static let host: Host = { (try? Host(root: "/")) ?? { fatalError("no /") }() }()
     static let request: ProvisionRequest = { (try? ProvisionRequest()) ?? { fatalError("bad defaults") }() }()
     static let btrfs = BlockContent.signature(type: "btrfs", uuid: "u", label: "docker")
-    static let ourLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service 0 0\n"
+    static let ourLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service 0 0\n"
     static let loopMount = MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 1)
     static let dropIn = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint)
     static let mountDropIn = MountDropIn.render(image: HostPaths.defaultImage)
@@ -179,6 +179,20 @@ import Testing
         #expect(plan.steps[1] == .allocateImage(size: 10 << 30, thick: true, existing: false))
         guard case .mount(_, _, let options) = plan.steps[5] else { Issue.record("expected mount"); return }
         #expect(options.contains("nodiscard"))
+    }
+
+    /// Attack 20 F6: the image gone (renamed away, a disk not attached) while fstab still mounts
+    /// it: a new, empty store is made, and the run says the old one's data is not there. A
+    /// fresh system, and an fstab line for another source, say nothing of it.
+    @Test func aMissingImageThatFstabMountsIsSaidToBeLost() throws {
+        var lost = ProvisionObservation.fixture(hostAvailable: 200 << 30)
+        lost.fstab = Array(("/dev/vda1 / ext4 defaults 0 1\n" + Self.ourLine).utf8)
+        let plan = try ProvisionPlanner.plan(lost, Self.request, Self.host)
+        #expect(plan.steps.map(\.id).contains("create-image"))
+        #expect(plan.warnings == ["the image /var/lib/docker-storage.btrfs that /etc/fstab line 2 mounts at /var/lib/docker is missing: the store it held (Docker's images, containers and volumes) is not there, and provision makes a new, empty store in its place; if the image was only moved away or is on a disk that is not attached, put it back before Docker fills the new one (dockstore teardown --stop-docker --delete-image takes the new one down)"])
+        #expect(try ProvisionPlanner.plan(ProvisionObservation.fixture(hostAvailable: 200 << 30), Self.request, Self.host).warnings.isEmpty)
+        lost.fstab = Array("/dev/vda1 / ext4 defaults 0 1\n".utf8)
+        #expect(try ProvisionPlanner.plan(lost, Self.request, Self.host).warnings.isEmpty)
     }
 
     @Test func existingImageSizeIsKeptWithAWarning() throws {

@@ -157,7 +157,7 @@ struct ByteExactIntegrationTests {
             #expect(text.hasPrefix(other))
             #expect(text.hasSuffix("# end\r\n"))
             let options = try root.sh("findmnt --fstab -F \(root.fstab) -n -r -o OPTIONS --target /var/lib/docker")
-            #expect(options == "nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service\n", "\(options.debugDescription)")
+            #expect(options == "nofail,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service\n", "\(options.debugDescription)")
             #expect(root.mounts().contains { $0.target == root.mountpoint })
             let again = try root.dockstore(["provision"])
             #expect(again.status == 0 && again.stdout.contains("in place"), "\(again.stdout)")

@@ -50,7 +50,7 @@ struct LegacyLineOptionsIntegrationTests {
             let result = try root.dockstore(["provision", "--size", "256M"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr == MountOptions.containerEffects(["nosuid", "nodev"]).map { "dockstore: warning: \($0)\n" }.joined(), "\(result.stderr)")
-            #expect(root.read(root.fstab)?.hasPrefix("/var/lib/docker-storage.btrfs /var/lib/docker btrfs nosuid,nodev,nofail,loop,") == true)
+            #expect(root.read(root.fstab)?.hasPrefix("/var/lib/docker-storage.btrfs /var/lib/docker btrfs nosuid,nodev,nofail,discard=async,") == true)
             #expect(root.mounts().first?.options.split(separator: ",").contains("nosuid") == true)
             #expect(try root.dockstore(["teardown", "--delete-image"]).status == 0)
         }

@@ -8,7 +8,7 @@ import Glibc
 /// `dockstore provision` on real loop devices and btrfs under a temporary --root.
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct ProvisionIntegrationTests {
-    static let expectedLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service 0 0"
+    static let expectedLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service 0 0"
 
     @Test func freshProvisionBuildsTheWholeStore() throws {
         try withTestRoot { root in

@@ -118,7 +118,7 @@ struct SystemIntegrationTests {
             #expect(image.contains("What=/var/lib/docker-storage.btrfs\n"))
             #expect(image.contains("Where=/var/lib/docker\n"))
             #expect(image.contains("Type=btrfs\n"))
-            #expect(image.contains("Options=nofail,loop,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service\n"))
+            #expect(image.contains("Options=nofail,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service\n"))
             #expect(image.contains("RequiresMountsFor=/var/lib\n"))
             // The generator turns the ordering option into the unit's own ordering, whatever
             // the mountpoint: systemd's mount of the line finishes before provision starts.

@@ -183,6 +183,9 @@ def judge_image_foreign(b):
         return
     decoy = b.line("decoy-loop")
     b.expect(decoy.startswith("/dev/loop"), f"the other root's store was not set up: decoy-loop {decoy!r}, {b.line('decoy.show')!r}")
+    if b.n == 3:
+        judge_foreign_by_hand(b, decoy)
+        return
     sources = [s for _, s in mountinfo_sources(b)]
     b.expect(decoy not in sources, f"{MNT} is mounted from {decoy}, the other root's store: {sources}")
     b.expect(b.line("decoy-marker-seen") == "no", f"the other root's file shows in {MNT}")
@@ -197,6 +200,23 @@ def judge_image_foreign(b):
     b.expect(b.line("image-exists") == "yes", "provision made no new image")
     docker_up(b)
     said(b, r"ready", "Docker's storage is ready")
+
+
+def judge_foreign_by_hand(b, decoy):
+    """boot 3 of image-foreign (attack 20 F3): the image, the mount unit's condition and
+    provision are gone; systemd's mount of the line, `mount -a` and `mount MNT` by hand all
+    leave MNT empty, while a line with `loop` (the control) is handed the other root's device"""
+    control = b.line("control-source")
+    b.expect(control == decoy, f"the control (a line with `loop`) was not handed the other root's {decoy}: "
+             f"{control!r}, {b.line('control.log')!r}: this boot does not reach the hazard")
+    sources = [s for _, s in mountinfo_sources(b)]
+    b.expect(not sources, f"{MNT} is mounted after boot (systemd's mount of the line): {sources}")
+    after = b.line("after-mount-a")
+    b.expect(after == "", f"{MNT} is mounted from {after} after mount -a by hand (the other root's is {decoy})")
+    b.expect(b.line("decoy-marker-after-mount-a") == "no", f"the other root's file shows in {MNT} after mount -a")
+    b.expect(b.line("docker-active") != "active", f"docker.service is active although the image is missing and provision is disabled (on {sources or 'nothing'})")
+    line = fstab_lines(b)
+    b.expect(len(line) == 1 and "loop" not in line[0].split()[3].split(","), f"the store's fstab line: {line}")
 
 
 def judge_upgrade(b):

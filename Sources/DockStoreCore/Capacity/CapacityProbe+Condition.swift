@@ -43,6 +43,15 @@ extension CapacityProbe {
                 condition.image = .init(path: image, loop: device.path, link: replaced ? .replaced : .deleted)
                 return nil
             }
+            do {
+                if let foreign = try ForeignLoopStore.find(loop: device.path, backingName: text) {
+                    condition.foreignLoop = foreign
+                    return nil
+                }
+            } catch {
+                condition.unreadable.append("cannot tell whether the file behind \(device.path) is the one named \(text) here (or another root's on the same kernel): \(message(error))")
+                return nil
+            }
             condition.image = .init(path: text, loop: device.path, link: .present)
             do {
                 guard let status = try FileStatus.following(text) else {

@@ -29,6 +29,9 @@ enum ConditionRules {
         if let host = c.hostReadOnly, let image = c.image {
             reasons.append(CapacityReason(state: .critical, figure: "host_read_only", message: host.verdict(image: image.path, mountpoint: mp)))
         }
+        if let foreign = c.foreignLoop {
+            reasons.append(CapacityReason(state: .critical, figure: "foreign_store", message: foreign.verdict(mountpoint: mp)))
+        }
         if let moved = c.movedImage {
             reasons.append(CapacityReason(state: .critical, figure: "image_moved", message: moved.verdict(mountpoint: mp)))
         }

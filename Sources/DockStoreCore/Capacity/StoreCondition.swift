@@ -64,6 +64,9 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// The image renamed away while mounted: the loop device runs on the renamed file and the
     /// next boot mounts whatever has the image's name (`MovedImage`).
     public var movedImage: MovedImage?
+    /// The loop device mounted there is bound to a file its name does not reach here: another
+    /// root's store on the same kernel (`ForeignLoopStore`).
+    public var foreignLoop: ForeignLoopStore?
     /// The filesystem holding the image cannot be written (`HostReadOnly`).
     public var hostReadOnly: HostReadOnly?
     /// Block copies of the store's members attached beside it (`StoreCopies`): the boot's

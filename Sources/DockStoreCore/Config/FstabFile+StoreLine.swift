@@ -57,10 +57,11 @@ extension FstabFile {
         return .adopt(index: existing.index, old: entry, new: updated)
     }
 
-    /// Keeps the options already there (dropping a bare `defaults`) and adds the required
-    /// ones that are missing. An admin's own discard choice is kept.
+    /// Keeps the options already there (dropping a bare `defaults`, and the bare `loop` of
+    /// older lines: see `ProvisionRequest.imageMountOptions`) and adds the required ones that
+    /// are missing. An admin's own discard choice is kept.
     static func merge(_ existing: [String], _ required: [String]) -> [String] {
-        var result = existing.filter { $0 != "defaults" }
+        var result = existing.filter { $0 != "defaults" && $0 != "loop" }
         func key(_ option: String) -> String { String(option.split(separator: "=", maxSplits: 1).first ?? "") }
         let discardKeys: Set<String> = ["discard", "nodiscard"]
         for option in required {

@@ -29,7 +29,7 @@ extension GrowObservation {
         thick = !discards && !images.isEmpty && images.allSatisfy { $0.allocatedBytes >= $0.apparentBytes }
     }
 
-    /// Refuses to grow a store whose image was deleted, replaced or moved away while mounted
+    /// Refuses to grow another root's store (`ForeignLoopStore`), or a store whose image was deleted, replaced or moved away while mounted
     /// (attack 11 A-13): the loop device runs on a file that is not the image, so there is no
     /// image to extend and no device to enlarge; grow says what check and provision say (do
     /// not unmount; copy the data out, or move the image back) instead of calling it a device.
@@ -41,6 +41,9 @@ extension GrowObservation {
         _ = CapacityProbe.hostBacking(btrfs.reading, sysfs: "/sys", into: &condition)
         if let image = condition.image, let verdict = image.verdict(mountpoint: mountpoint) {
             throw DockStoreError.refused("refusing to grow: \(verdict)")
+        }
+        if let foreign = condition.foreignLoop {
+            throw DockStoreError.refused("refusing to grow: \(foreign.verdict(mountpoint: mountpoint))")
         }
         CapacityProbe.readMovedImage(btrfs.reading, configured: store.configuredImage, sysfs: "/sys", into: &condition)
         if let moved = condition.movedImage { throw moved.refusal(mountpoint: mountpoint) }

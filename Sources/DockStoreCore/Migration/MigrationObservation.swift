@@ -7,6 +7,8 @@ public struct MigrationObservation: Sendable, Equatable {
     public var members: [BtrfsReading.Device]
     /// The member that is a loop device over the image.
     public var loopMember: BtrfsReading.Device?
+    /// A member that is a loop device over another root's file (`ForeignLoopStore`).
+    public var foreignLoop: ForeignLoopStore? = nil
     public var image: HostBacking?
     public var imageExists: Bool
     /// A member that is a loop device over the image's path whose file was deleted or replaced

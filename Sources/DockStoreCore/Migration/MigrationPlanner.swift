@@ -144,6 +144,9 @@ public enum MigrationPlanner {
         if let bytes = o.mountDropIn, case .foreign(let reason) = MountDropIn.ownership(of: bytes) {
             throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(mountpoint: mountpoint)), command: "migrate-ebs")
         }
+        if let foreign = o.foreignLoop {
+            throw DockStoreError.refused("refusing to migrate: \(foreign.verdict(mountpoint: o.mountpoint))")
+        }
         guard o.loopMember != nil || o.journalExists || o.targetDevid != nil else {
             throw DockStoreError.refused("the store at \(o.mountpoint) is not the loopback image (it is on \(o.members.map(\.path).joined(separator: ", "))); nothing to migrate")
         }

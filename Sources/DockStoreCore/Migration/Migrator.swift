@@ -73,6 +73,7 @@ public struct Migrator: Sendable {
             } else if let linked = seen.image, linked.path == host.real(image), linked.link != .present {
                 o.orphanedLoopMember = member
             }
+            o.foreignLoop = o.foreignLoop ?? seen.foreignLoop
         }
         let loopDevid = o.loopMember?.devid
         o.damage = try MovedStoreDamage.read(reading, mountpoint: target, isImage: { $0.devid == loopDevid })

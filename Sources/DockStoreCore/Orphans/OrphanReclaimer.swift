@@ -26,8 +26,12 @@ public struct OrphanReclaimer: Sendable {
     /// Refuses (nothing to decide on) when nothing is mounted at the data root, it is not
     /// btrfs, the layer store cannot be read, or a running dockerd's data root cannot be resolved.
     public func observe() throws -> Observation {
-        guard try MountTable.read().mount(at: store.dataRoot) != nil else {
+        guard let entry = try MountTable.read().mount(at: store.dataRoot) else {
             throw DockStoreError.refused("nothing is mounted at \(store.dataRoot): Docker's storage is not there; run dockstore provision first")
+        }
+        // Its dockerd runs where this root cannot see it: its pulls' subvolumes look unused here.
+        if let foreign = try ForeignLoopStore.mounted(from: entry.source) {
+            throw DockStoreError.refused("refusing to delete subvolumes: \(foreign.verdict(mountpoint: store.dataRoot))")
         }
         let uuid = try BtrfsFilesystem.open(store.dataRoot).uuid
         let census = try OrphanCensus.take(store)

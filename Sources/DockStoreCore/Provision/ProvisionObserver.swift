@@ -79,6 +79,7 @@ public struct ProvisionObserver: Sendable {
         let mountpoint: ProvisionObservation.Mountpoint
         var mountedImageDeleted = false
         var mountedImageMoved: MovedImage? = nil
+        var mountedForeign: ForeignLoopStore? = nil
         var secondImageLoops: [SecondImageLoop] = []
         var mountedRoot: BtrfsRootState? = nil
         var mountedShrunk: [String] = []
@@ -102,6 +103,7 @@ public struct ProvisionObserver: Sendable {
                 let ofDevice = device?.mountedAt.contains(canonical) ?? false
                 if !ofImage, let backing = try store.mountedSource.value()?.loopBackingFile {
                     mountedImageDeleted = backing.sameBytes(imagePath + " (deleted)")
+                    mountedForeign = try ForeignLoopStore.find(loop: entry.source, backingName: backing)
                 }
                 if !ofImage, !mountedImageDeleted, request.device == nil, entry.fstype == "btrfs" {
                     mountedImageMoved = try MovedImage.find(store, host: host, image: request.image, mountpoint: request.mountpoint)
@@ -146,6 +148,7 @@ public struct ProvisionObserver: Sendable {
         if case .file(_, _, .signature("btrfs", let uuid, _)) = observedImage { imageUUID = uuid }
         observation.secondImageLoops = secondImageLoops
         observation.mountedImageMoved = mountedImageMoved
+        observation.mountedForeign = mountedForeign
         observation.mountedRoot = mountedRoot
         observation.mountedShrunk = mountedShrunk
         observation.mountedOver = mountedOver

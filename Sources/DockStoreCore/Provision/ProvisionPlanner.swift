@@ -1,6 +1,15 @@
 /// The pure heart of `provision`: from what was observed and what was asked, the steps
 /// that bring the host to the wanted state, or a refusal that changes nothing.
 public enum ProvisionPlanner {
+    /// The 0-based index of the fstab line that mounts the (missing) image at the mountpoint:
+    /// a store was set up here before, and a new image starts empty.
+    static func lostImageLine(_ observed: ProvisionObservation, _ request: ProvisionRequest) -> Int? {
+        guard let bytes = observed.fstab,
+              let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first,
+              line.entry.normalizedSource.sameBytes(request.image.string) else { return nil }
+        return line.index
+    }
+
     public static func plan(_ observed: ProvisionObservation, _ request: ProvisionRequest,
                             _ host: Host) throws -> ProvisionPlan {
         var warnings: [String] = []
@@ -187,6 +196,9 @@ public enum ProvisionPlanner {
             if let over = observed.mountedOver {
                 throw DockStoreError.refused("\(over.verdict(mountpoint: mountpointPath)), then re-run; nothing was changed")
             }
+            if let foreign = observed.mountedForeign {
+                throw DockStoreError.refused("\(foreign.verdict(mountpoint: mountpointPath)), then re-run; nothing was changed")
+            }
             if let device = request.device {
                 if ofDevice { return true }
                 if ofImage {
@@ -285,6 +297,10 @@ public enum ProvisionPlanner {
             }
             if request.thick, let available = observed.hostAvailable.map({ $0 + freedByLeftover }), available < request.size {
                 throw DockStoreError.refused("--thick needs \(ByteSize.format(request.size)) for \(imagePath) but its filesystem has only \(ByteSize.format(available)) free; free space, give a smaller --size, or drop --thick")
+            }
+            if let lost = lostImageLine(observed, request) {
+                // Attack 20 F6: a store was here (fstab mounts the image), and its data is not.
+                warnings.append("the image \(imagePath) that \(host.real(HostPaths.fstab)) line \(lost + 1) mounts at \(host.real(request.mountpoint)) is missing: the store it held (Docker's images, containers and volumes) is not there, and provision makes a new, empty store in its place; if the image was only moved away or is on a disk that is not attached, put it back before Docker fills the new one (dockstore teardown --stop-docker --delete-image takes the new one down)")
             }
             steps.append(.allocateImage(size: request.size, thick: request.thick, existing: false))
             steps.append(.format(label: request.label, uuid: observed.newImageUUID, newImage: true))

@@ -113,8 +113,13 @@ public struct ProvisionRequest: Sendable, Equatable {
     public static let provisionUnit = "dockstore-provision.service"
     static let orderingOption = "x-systemd.before=\(provisionUnit)"
 
+    /// No `loop`: with it libmount, finding the image missing, takes a loop device whose
+    /// backing file merely has the image's name (the kernel gives another root's file on the
+    /// same kernel that name too) and mounts that root's live store (attack 20 F3). Without it
+    /// libmount sets up a loop device only for a regular file that is there, matched by
+    /// inode, and fails the mount of a missing image.
     var imageMountOptions: [String] {
-        ["nofail", "loop", thick ? "nodiscard" : "discard=async",
+        ["nofail", thick ? "nodiscard" : "discard=async",
          "x-systemd.requires-mounts-for=\(image.parent.string)"]
     }
 }

@@ -23,6 +23,9 @@ public struct ReclaimObserver: Sendable {
                                       members: .device(roomFolderFree: nil, roomFolderOnStore: false), roomFile: roomFile, dataChunkSize: 0)
         }
         var figures = try CapacityProbe.read(mountpoint: mountpoint)
+        if let foreign = figures.condition.foreignLoop {
+            throw DockStoreError.refused("refusing to reclaim: \(foreign.verdict(mountpoint: mountpoint))")
+        }
         figures.remedyContext = RemedyContext.read(host: host, figures: figures)
         let uuid = figures.uuid ?? ""
         let journal = try ReclaimJournal.read(host: host)

@@ -205,8 +205,8 @@ public enum MountOptions {
         return options.filter { !dockstoreOwn.contains($0) }
     }
 
-    /// Options every store line carries anyway (a bare `loop` for an image): dropped from the
-    /// settings, never refused, and taken as they are in a line dockstore adopts.
+    /// Options a store line carries anyway, or that older lines carried and an adopted line
+    /// loses (a bare `loop`, see `FstabFile.merge`): dropped from the settings, never refused.
     static let dockstoreOwn: Set<String> = ["loop", "nofail", "defaults"]
 
     /// The first option of a store's fstab line that `unusable` refuses as a setting, with its

@@ -97,6 +97,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
            entry.root == "/", entry.source.hasPrefix("/dev/"), configuredImage == nil || entry.fstype == "btrfs",
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
            try !isLoop(entry.source, over: host.real(image)),
+           try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.find(loop: entry.source, backingName: $0) }) == nil,
            try MovedImage.find(store, host: host, image: image, mountpoint: mountpoint) == nil {
             spec = .path(entry.source)
             fstype = entry.fstype

@@ -75,6 +75,9 @@ public struct Teardowner: Sendable {
                 o.unheldFstabUUID = named
             }
         }
+        if let device = o.device, let foreign = try ForeignLoopStore.mounted(from: device) {
+            throw DockStoreError.refused("refusing: \(foreign.verdict(mountpoint: target)); teardown takes down only this root's store")
+        }
         if let device = o.device, let node = try FileStatus.following(device) {
             // Below the store's own mount is the store again: dockerd's driver bind-mounts its home
             // there (attack 13 X1td), and stopping Docker takes it away; the wipe's exclusive open

@@ -1,0 +1,57 @@
+/// A loop device mounted at the mountpoint whose backing file is not the file its name reaches
+/// here (attack 20 F4). The kernel names a loop device's backing file by walking that file's
+/// own mounts, which belong to the mount namespace that attached it: another root on the same
+/// kernel (a container, a parallel boot) with an image at the same path shows as a loop device
+/// over this root's image path although no file, or another one, is there. A file a later mount
+/// hid reads the same way. Whatever Docker writes there lands in that store, never in this
+/// root's image, so it is never taken as this root's store (nor as a device store).
+public struct ForeignLoopStore: Sendable, Equatable, Codable {
+    /// The loop device mounted at the mountpoint.
+    public var loop: String
+    /// The kernel's name of its backing file.
+    public var name: String
+    /// Another file is at that path here; false when nothing is.
+    public var otherFileHere: Bool
+
+    public init(loop: String, name: String, otherFileHere: Bool) {
+        self.loop = loop
+        self.name = name
+        self.otherFileHere = otherFileHere
+    }
+
+    /// The foreign store behind `loop`, given the kernel's name of its backing file; nil when
+    /// that name reaches the loop device's own file here (by device and inode), when the
+    /// kernel marks it deleted (the image's own store, judged elsewhere), or when `loop` is
+    /// not bound to a file. What cannot be read throws: "cannot tell" is never "ours".
+    ///
+    /// Without root the loop device cannot be opened for its backing device and inode, so the
+    /// name alone is judged, as check judges other loop devices over the image then: nothing at
+    /// that path here is another root's store; a file there is taken as the one bound.
+    public static func find(loop: String, backingName: String) throws -> ForeignLoopStore? {
+        guard !backingName.hasSuffix(" (deleted)"), backingName.hasPrefix("/") else { return nil }
+        let bound: LoopDevice?
+        do {
+            bound = try LoopDevice.status(loop)
+        } catch let error as DockStoreError where !CurrentProcess.isRoot && (error.code == Errno.permissionDenied || error.code == Errno.notPermitted) {
+            return try FileStatus.following(backingName) == nil ? ForeignLoopStore(loop: loop, name: backingName, otherFileHere: false) : nil
+        }
+        guard let status = bound, status.backingRdevice == 0 else { return nil }
+        guard let file = try FileStatus.following(backingName) else {
+            return ForeignLoopStore(loop: loop, name: backingName, otherFileHere: false)
+        }
+        if file.device == status.backingDevice && file.inode == status.backingInode { return nil }
+        return ForeignLoopStore(loop: loop, name: backingName, otherFileHere: true)
+    }
+
+    /// The foreign store mounted from `source` (a mount table's source), if it is one.
+    public static func mounted(from source: String) throws -> ForeignLoopStore? {
+        guard let name = try LoopDevice.backingFile(of: source) else { return nil }
+        return try find(loop: source, backingName: name)
+    }
+
+    /// One line: what is mounted, why it is not this root's, and what to do.
+    public func verdict(mountpoint: String) -> String {
+        let here = otherFileHere ? "the file at that path here is another one" : "no file is at that path here"
+        return "\(mountpoint) has a store mounted that is not this root's: \(loop) is bound to a file named \(name), yet \(here) and the kernel does not mark it deleted (another root's image on the same kernel, or a file hidden under a mount); whatever Docker writes there lands in that store: stop Docker and unmount it (umount \(mountpoint.shellWord))"
+    }
+}

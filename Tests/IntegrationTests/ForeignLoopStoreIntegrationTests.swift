@@ -1,0 +1,130 @@
+@testable import DockStoreCore
+import Foundation
+import Testing
+
+/// Attack 20, E-F3 and E-F4: another root's image store on the same kernel, under the same
+/// image path. The kernel names a loop device's backing file by that file's own mounts, so a
+/// loop device attached in another mount namespace reads, from here, as bound to this root's
+/// image path, where this namespace has no file (or another one).
+/// - F3: libmount, told `loop` by the fstab line and finding no image, took that device by its
+///   name: `mount -a` mounted the other root's live store. The line dockstore writes has no
+///   `loop`; the real libmount reads it here, and the same line with `loop` is the control.
+/// - F4: status called that store a device store and advised removing this root's own fstab
+///   line; check said UNKNOWN. Now every command names it as another root's store and refuses
+///   to change it; check is CRITICAL.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct ForeignLoopStoreIntegrationTests {
+    /// In a mount namespace of its own, kept by a sleep: a tmpfs over the root's var/lib with a
+    /// btrfs image at the root's image path, attached to a loop device (as another root's
+    /// provision or libmount would), and a marker file in it.
+    final class ForeignStore {
+        let loop: String
+        let holder: Process
+
+        init(_ root: TestRoot) throws {
+            let loopFile = root.path + "/.foreign-loop"
+            holder = Process()
+            holder.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            holder.arguments = ["--mount", "--propagation", "private", "/bin/sh", "-c", """
+                set -e
+                mount -t tmpfs foreign "$1"
+                truncate -s 256M "$2"
+                mkfs.btrfs -q -L docker "$2" > /dev/null 2>&1
+                loop=$(losetup -f --show "$2")
+                mkdir -p /run/foreign-store-$$ && mount "$loop" /run/foreign-store-$$
+                echo "another root's store" > /run/foreign-store-$$/marker
+                umount /run/foreign-store-$$ && rmdir /run/foreign-store-$$
+                echo "$loop" > "$3"
+                exec sleep 600
+                """, "foreign", root.path + "/var/lib", root.image, loopFile]
+            try holder.run()
+            var loop = ""
+            for _ in 0..<100 where loop.isEmpty {
+                loop = root.read(loopFile)?.trimmingWhitespace() ?? ""
+                if loop.isEmpty { usleep(100_000) }
+            }
+            self.loop = loop
+            if loop.isEmpty { stop(root); throw TestFailure("the other root's store was not set up") }
+        }
+
+        /// Unmounts it from the root's mountpoint, detaches it, ends its namespace.
+        func stop(_ root: TestRoot) {
+            if root.mounts().contains(where: { $0.target == root.mountpoint }) { _ = umount2(root.mountpoint, 0) }
+            if !loop.isEmpty { try? LoopDevice.detach(loop) }
+            if holder.isRunning { holder.terminate() }
+            holder.waitUntilExit()
+        }
+    }
+
+    @Test func aHandRunMountOfTheStoreLineNeverTakesAnotherRootsLoopDevice() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let written = try #require(FstabFile(bytes: Array((root.read(root.fstab) ?? "").utf8)).entries(mountingAt: HostPaths.defaultMountpoint).first?.entry)
+            _ = try root.sh("umount '\(root.mountpoint)' && rm '\(root.image)'")
+            let foreign = try ForeignStore(root)
+            defer { foreign.stop(root) }
+            #expect(root.read("/sys/block/\(foreign.loop.dropFirst(5))/loop/backing_file") == root.image + "\n")
+            // The root's line as libmount reads it here: its options, at this namespace's paths.
+            func mount(options: [String]) throws -> RunResult {
+                let line = FstabEntry(source: root.image, target: root.mountpoint, fstype: "btrfs", options: options, pass: "0")
+                try root.write(root.path + "/.fstab", line.rendered + "\n")
+                return try root.run("/bin/mount", ["--fstab", root.path + "/.fstab", root.mountpoint])
+            }
+            #expect(!written.options.contains("loop"), "\(written.rendered)")
+            let ours = try mount(options: written.options)
+            let mounted = root.mounts().filter { $0.target == root.mountpoint }
+            #expect(mounted.isEmpty, "the store's line mounted \(mounted.map(\.source)) (the other root's is \(foreign.loop)): \(ours.stderr)")
+            // nofail silences the failure; without it, libmount says why.
+            let strict = try mount(options: written.options.filter { $0 != "nofail" })
+            #expect(strict.status != 0 && strict.stderr.contains("does not exist") && root.mounts().allSatisfy { $0.target != root.mountpoint },
+                    "\(strict.stderr)")
+            // The control: `loop`, as older lines carried it, is handed the other root's device.
+            let control = try mount(options: written.options + ["loop"])
+            #expect(control.status == 0 && root.mounts().first(where: { $0.target == root.mountpoint })?.source == foreign.loop,
+                    "the control did not reach the hazard: \(control.stderr)")
+            #expect(root.read(root.mountpoint + "/marker") == "another root's store\n")
+            _ = umount2(root.mountpoint, 0)
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func everyCommandRefusesAnotherRootsStoreMountedHere(ownImage: Bool) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            _ = try root.sh("umount '\(root.mountpoint)' && rm '\(root.image)'")
+            if ownImage {
+                try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+                _ = try root.sh("umount '\(root.mountpoint)'")
+            }
+            let foreign = try ForeignStore(root)
+            defer { foreign.stop(root) }
+            _ = try root.sh("mount '\(foreign.loop)' '\(root.mountpoint)'")
+            let verdict = "\(root.mountpoint) has a store mounted that is not this root's: \(foreign.loop) is bound to a file named \(root.image), yet \(ownImage ? "the file at that path here is another one" : "no file is at that path here")"
+            let disk = try root.sh("truncate -s 1G '\(root.path)/disk.img' && losetup -f --show '\(root.path)/disk.img'").trimmingWhitespace()
+            let before = root.snapshot()
+
+            let status = try root.dockstore(["status"])
+            #expect(status.status == ExitStatus.problems.rawValue, "\(status.stdout)\(status.stderr)")
+            #expect(status.stdout.contains("mounted:     no: \(foreign.loop) is mounted at \(root.mountpoint), not this store"), "\(status.stdout)")
+            #expect(status.stdout.contains(verdict), "\(status.stdout)")
+            #expect(!status.stdout.contains("store:       device"), "\(status.stdout)")
+            #expect(!status.stdout.contains("remove that line"), "\(status.stdout)")
+
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.hasPrefix("DOCKSTORE CRITICAL - \(verdict)"), "\(check.stdout)\(check.stderr)")
+            let json = try root.dockstore(["check", "--format", "json"])
+            #expect(json.stdout.contains("\"foreign_store\""), "\(json.stdout)")
+
+            for arguments in [["provision"], ["provision", "--dry-run"], ["teardown", "--delete-image", "--stop-docker"], ["grow"],
+                              ["reclaim"], ["reclaim", "--orphans"], ["migrate-ebs", disk, "--yes"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 2 && run.stderr.contains(verdict) && run.stderrLines.count == 1,
+                        "\(arguments): exit \(run.status): \(run.stderr)")
+            }
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            #expect(root.mounts().first(where: { $0.target == root.mountpoint })?.source == foreign.loop)
+            #expect(root.read(root.mountpoint + "/marker") == "another root's store\n")
+            #expect(BlockProbe.probe(disk) == .blank, "\(BlockProbe.probe(disk))")
+        }
+    }
+}
