@@ -51,4 +51,21 @@ import Testing
         guard case .foreign(let reason) = MountDropIn.ownership(of: [0xFF]) else { Issue.record("bytes that are not UTF-8"); return }
         #expect(reason == "it is not UTF-8 text")
     }
+
+    /// Attack 21 F8: the header 79cf8f6 and 8495fb2 wrote said the line mounts with `loop`. Such
+    /// a file is still dockstore's (never refused as an admin's), and provision rewrites it.
+    @Test func theOlderHeaderIsDockstoresAndRewritten() throws {
+        let image = HostPaths.defaultImage
+        let older = try #require(MountDropIn.olderHeaders.first)
+        #expect(older.contains("mounts with `loop`") && !MountDropIn.header.contains("`loop`"))
+        let bytes = Array(MountDropIn.render(image: image, header: older).utf8)
+        #expect(MountDropIn.ownership(of: bytes) == .dockstore)
+        var observed = ProvisionPlannerTests.done
+        observed.mountDropIn = bytes
+        let plan = try ProvisionPlanner.plan(observed, ProvisionPlannerTests.request, ProvisionPlannerTests.host)
+        #expect(plan.steps.map(\.id) == ["mount-drop-in"])
+        #expect(plan.steps.first == .writeMountDropIn(text: MountDropIn.render(image: image),
+                                                      change: "rewrite it: var-lib-docker.mount mounts only while /var/lib/docker-storage.btrfs is there (with the image missing nothing is mounted, never another root's loop device of that name)",
+                                                      basis: FileBasis(bytes)))
+    }
 }

@@ -183,7 +183,7 @@ import Testing
 
     /// Attack 20 F6: the image gone (renamed away, a disk not attached) while fstab still mounts
     /// it: a new, empty store is made, and the run says the old one's data is not there. A
-    /// fresh system, and an fstab line for another source, say nothing of it.
+    /// fresh system, an fstab line for another source, and SUSE's legacy line say nothing of it.
     @Test func aMissingImageThatFstabMountsIsSaidToBeLost() throws {
         var lost = ProvisionObservation.fixture(hostAvailable: 200 << 30)
         lost.fstab = Array(("/dev/vda1 / ext4 defaults 0 1\n" + Self.ourLine).utf8)
@@ -193,6 +193,14 @@ import Testing
         #expect(try ProvisionPlanner.plan(ProvisionObservation.fixture(hostAvailable: 200 << 30), Self.request, Self.host).warnings.isEmpty)
         lost.fstab = Array("/dev/vda1 / ext4 defaults 0 1\n".utf8)
         #expect(try ProvisionPlanner.plan(lost, Self.request, Self.host).warnings.isEmpty)
+        // SUSE's legacy line comes before its image (every instance's first boot): no alarm.
+        lost.fstab = Array(Fixtures.fstabLegacy.utf8)
+        #expect(try ProvisionPlanner.plan(lost, Self.request, Self.host).warnings.isEmpty)
+        // Attack 21 F6: emptied under its line (truncated to 0 bytes): formatted anew, said so.
+        let emptied = Self.with { $0.image = .file(size: 0, allocated: 0, content: .blank); $0.mountpoint = .emptyFolder; $0.imageMountedAt = [] }
+        let again = try ProvisionPlanner.plan(emptied, Self.request, Self.host)
+        #expect(again.steps.map(\.id).contains("format"))
+        #expect(again.warnings.contains { $0.hasPrefix("the image /var/lib/docker-storage.btrfs that /etc/fstab line 1 mounts at /var/lib/docker holds no filesystem (0 B, no signature") }, "\(again.warnings)")
     }
 
     @Test func existingImageSizeIsKeptWithAWarning() throws {

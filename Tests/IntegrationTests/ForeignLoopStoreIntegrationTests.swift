@@ -21,22 +21,29 @@ struct ForeignLoopStoreIntegrationTests {
         let loop: String
         let holder: Process
 
-        init(_ root: TestRoot) throws {
+        init(_ root: TestRoot, file: String? = nil, blank: Bool = false) throws {
+            let file = file ?? root.image
             let loopFile = root.path + "/.foreign-loop"
             holder = Process()
             holder.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
             holder.arguments = ["--mount", "--propagation", "private", "/bin/sh", "-c", """
                 set -e
+                # The new namespace copies every mount of the moment: other tests' stores, whose
+                # teardown would then refuse (mounted in another namespace). Let go of them here.
+                findmnt -rn -o TARGET | grep -F "$5" | sort -r | while read -r t; do umount -l "$t" 2>/dev/null || true; done
                 mount -t tmpfs foreign "$1"
                 truncate -s 256M "$2"
-                mkfs.btrfs -q -L docker "$2" > /dev/null 2>&1
+                [ "$4" = blank ] || mkfs.btrfs -q -L docker "$2" > /dev/null 2>&1
                 loop=$(losetup -f --show "$2")
-                mkdir -p /run/foreign-store-$$ && mount "$loop" /run/foreign-store-$$
-                echo "another root's store" > /run/foreign-store-$$/marker
-                umount /run/foreign-store-$$ && rmdir /run/foreign-store-$$
+                if [ "$4" != blank ]; then
+                  mkdir -p /run/foreign-store-$$ && mount "$loop" /run/foreign-store-$$
+                  echo "another root's store" > /run/foreign-store-$$/marker
+                  umount /run/foreign-store-$$ && rmdir /run/foreign-store-$$
+                fi
                 echo "$loop" > "$3"
                 exec sleep 600
-                """, "foreign", root.path + "/var/lib", root.image, loopFile]
+                """, "foreign", root.path + "/var/lib", file, loopFile, blank ? "blank" : "store",
+                                (root.path as NSString).deletingLastPathComponent + "/dockstore-test."]
             try holder.run()
             var loop = ""
             for _ in 0..<100 where loop.isEmpty {
@@ -84,6 +91,53 @@ struct ForeignLoopStoreIntegrationTests {
                     "the control did not reach the hazard: \(control.stderr)")
             #expect(root.read(root.mountpoint + "/marker") == "another root's store\n")
             _ = umount2(root.mountpoint, 0)
+        }
+    }
+
+    /// Attack 21 F1: a device store's device that is a loop device over a file this root cannot
+    /// see (a host's loop device handed to a container: the boot tier's stand-in for EBS) is
+    /// that store, never "another root's": only a name that is this root's image counts.
+    @Test func aDeviceStoreOnALoopDeviceOverAFileThisRootCannotSeeIsThatStore() throws {
+        try withTestRoot { root in
+            let device = try ForeignStore(root, file: root.path + "/var/lib/ebs.img", blank: true)
+            defer { device.stop(root) }
+            let first = try root.dockstore(["provision", "--device", device.loop])
+            try #require(first.status == 0, "\(first.stderr)")
+            let again = try root.dockstore(["provision", "--device", device.loop])
+            #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout)\(again.stderr)")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 0 && status.stdout.contains("state:       in place"), "\(status.stdout)\(status.stderr)")
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 0 && check.stdout.hasPrefix("DOCKSTORE OK"), "\(check.stdout)\(check.stderr)")
+            for arguments in [["grow", "--dry-run"], ["reclaim", "--dry-run"], ["reclaim", "--orphans", "--dry-run"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 0 && !run.stderr.contains("not this root's"), "\(arguments): \(run.stdout)\(run.stderr)")
+            }
+            let teardown = try root.dockstore(["teardown", "--dry-run"])
+            #expect(teardown.status == 0, "\(teardown.stdout)\(teardown.stderr)")
+        }
+    }
+
+    /// Attack 21 F5 and F2: the image's inode kept at its name through a hard link while the name
+    /// the loop device was attached through went ("(deleted)" in the kernel's name) is the image,
+    /// not a deleted or replaced one; an image really deleted while mounted keeps reclaim
+    /// --orphans off the store (it may be another root's, whose name is gone too).
+    @Test func theImageKeptThroughAHardLinkIsTheImageAndADeletedOneIsNotReclaimed() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let keep = root.path + "/var/lib/keep.btrfs"
+            _ = try root.sh("ln '\(root.image)' '\(keep)' && rm '\(root.image)' && ln '\(keep)' '\(root.image)' && rm '\(keep)'")
+            let loop = try #require(root.mounts().first { $0.target == root.mountpoint }?.source)
+            #expect(root.read("/sys/block/\(loop.dropFirst(5))/loop/backing_file") == root.image + " (deleted)\n")
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 0 && check.stdout.hasPrefix("DOCKSTORE OK"), "\(check.stdout)\(check.stderr)")
+            for arguments in [["grow", "--to", "300M", "--dry-run"], ["reclaim", "--dry-run"], ["reclaim", "--orphans", "--dry-run"], ["status"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 0, "\(arguments): \(run.stdout)\(run.stderr)")
+            }
+            _ = try root.sh("rm '\(root.image)'")
+            let orphans = try root.dockstore(["reclaim", "--orphans"])
+            #expect(orphans.status == 2 && orphans.stderr.contains("was deleted while mounted") && orphans.stderrLines.count == 1, "\(orphans.stderr)")
         }
     }
 

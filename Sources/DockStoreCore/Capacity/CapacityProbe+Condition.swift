@@ -21,7 +21,7 @@ extension CapacityProbe {
             let name = device.path.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop") else { continue }
             let backingFile = "\(sysfs)/block/\(name)/loop/backing_file"
-            let text: String
+            var text: String
             do {
                 guard let read = try LoopDevice.backingFileText(backingFile) else { continue }
                 text = read.trimmingWhitespace()
@@ -35,7 +35,7 @@ extension CapacityProbe {
                 condition.unreadable.append("cannot tell whether another loop device is bound to the image behind \(device.path) (a second instance of the store): \(message(error))")
             }
             let deletedSuffix = " (deleted)"
-            if text.hasSuffix(deletedSuffix) {
+            if text.hasSuffix(deletedSuffix), !sameFileAtName(String(text.dropLast(deletedSuffix.count)), loop: device.path) {
                 let image = String(text.dropLast(deletedSuffix.count))
                 // Another file at the name means it was replaced; unreadable stays "deleted", which is sure.
                 let replaced: Bool
@@ -44,14 +44,15 @@ extension CapacityProbe {
                 return nil
             }
             do {
-                if let foreign = try ForeignLoopStore.find(loop: device.path, backingName: text) {
-                    condition.foreignLoop = foreign
+                if let unseen = try ForeignLoopStore.unseen(loop: device.path, backingName: text) {
+                    condition.unseenLoop = unseen
                     return nil
                 }
             } catch {
-                condition.unreadable.append("cannot tell whether the file behind \(device.path) is the one named \(text) here (or another root's on the same kernel): \(message(error))")
+                condition.unreadable.append("cannot read the image \(text) behind \(device.path) (whether it is the loop device's own file or another root's on the same kernel): \(message(error))")
                 return nil
             }
+            if text.hasSuffix(deletedSuffix) { text = String(text.dropLast(deletedSuffix.count)) }
             condition.image = .init(path: text, loop: device.path, link: .present)
             do {
                 guard let status = try FileStatus.following(text) else {
@@ -73,6 +74,38 @@ extension CapacityProbe {
             }
         }
         return nil
+    }
+
+    /// The kernel marks the name the loop device was attached through deleted, yet the file at
+    /// that name is the loop device's own (device and inode): a hard link of the image kept it
+    /// while the other name went (attack 21 F5), and nothing was deleted or replaced. What
+    /// cannot be read (without root the loop device cannot be opened) keeps the stricter verdict.
+    static func sameFileAtName(_ name: String, loop: String) -> Bool {
+        do {
+            guard let file = try FileStatus.following(name), let bound = try LoopDevice.status(loop) else { return false }
+            return file.device == bound.backingDevice && file.inode == bound.backingInode
+        } catch {
+            return false
+        }
+    }
+
+    /// A loop member over a file this root does not see (`unseenLoop`): another root's store
+    /// when its name is the configured image; a device store's loop device when fstab's line
+    /// for the mountpoint names a device (`UUID=`, `LABEL=`, /dev); otherwise nothing tells
+    /// what it is, which is UNKNOWN.
+    static func readForeignLoop(_ store: StoreObservation, into condition: inout StoreCondition) {
+        guard let unseen = condition.unseenLoop else { return }
+        let mountpoint = store.mountpoint
+        do {
+            if let image = try store.configuredImage.value() {
+                if unseen.name.sameBytes(image) { condition.foreignLoop = unseen; return }
+            } else if try store.configuredDevice.value() {
+                return
+            }
+            condition.unreadable.append("\(unseen.loop) is bound to \(unseen.name), which is \(unseen.otherFileHere ? "another file here" : "not there") although the kernel does not mark it deleted, and it is neither the image configured for \(mountpoint) nor a device its fstab line names: dockstore cannot tell whose store this is")
+        } catch {
+            condition.unreadable.append("cannot tell whether \(unseen.loop), bound to \(unseen.name) (not the file at that path here), is another root's store: \(message(error))")
+        }
     }
 
     /// The image renamed away while mounted (`MovedImage`), for a store with a loop member and

@@ -29,6 +29,7 @@ public enum CapacityProbe {
             let reading = btrfs.reading
             figures = CapacityFigures(btrfs: reading, mountpoint: mountpoint, host: nil)
             figures.host = hostBacking(reading, sysfs: sysfs, into: &figures.condition)
+            readForeignLoop(store, into: &figures.condition)
             readMovedImage(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)
             readCopies(reading, into: &figures.condition)
             figures.condition.root = reading.root

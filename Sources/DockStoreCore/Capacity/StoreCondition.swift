@@ -67,6 +67,10 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// The loop device mounted there is bound to a file its name does not reach here: another
     /// root's store on the same kernel (`ForeignLoopStore`).
     public var foreignLoop: ForeignLoopStore?
+    /// A loop member whose backing file this root does not see (`ForeignLoopStore.unseen`):
+    /// another root's store when its name is the configured image (`readForeignLoop`), else a
+    /// device store's loop device over a file outside this root's view.
+    public var unseenLoop: ForeignLoopStore?
     /// The filesystem holding the image cannot be written (`HostReadOnly`).
     public var hostReadOnly: HostReadOnly?
     /// Block copies of the store's members attached beside it (`StoreCopies`): the boot's

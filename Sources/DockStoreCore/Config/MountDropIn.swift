@@ -1,13 +1,14 @@
 /// The systemd drop-in `/etc/systemd/system/UNIT.mount.d/dockstore.conf` that lets systemd
 /// mount an image store's fstab line only while the image is there.
 ///
-/// The image's fstab line mounts by path with `loop`. When the image is missing, libmount cannot
-/// compare a loop device's backing inode with it and falls back to its name: any loop device
-/// on the kernel whose backing file is called the same — another root's live store, in a
-/// system container or a parallel boot, where every image has the default name — is reused and
-/// mounted here, and Docker would start on that store (attack 18, B-F2). With
-/// `ConditionPathExists=IMAGE` systemd skips the mount instead; provision then makes or mounts
-/// the store itself with its own loop device.
+/// The image's fstab line mounts by path. Older lines carried `loop`, with which libmount, the
+/// image missing, cannot compare a loop device's backing inode and falls back to its name: any
+/// loop device on the kernel whose backing file is called the same — another root's live
+/// store, in a system container or a parallel boot, where every image has the default name —
+/// is reused and mounted here, and Docker would start on that store (attack 18, B-F2). The line
+/// has no `loop` now (`ProvisionRequest.imageMountOptions`); with `ConditionPathExists=IMAGE`
+/// systemd skips the mount of a missing image, whatever the line says, and provision then makes
+/// or mounts the store itself with its own loop device.
 ///
 /// A device store's line mounts `UUID=` and needs none: provision removes it there. A file at its
 /// name that is not exactly what provision writes is refused by provision, migrate-ebs and
@@ -17,12 +18,21 @@
 public enum MountDropIn {
     static let header = """
         # Written by dockstore provision; a re-run rewrites it.
+        # systemd mounts the image store's fstab line only while the image is there: with it
+        # missing, no loop device of another root's image of that name is mounted here.
+        [Unit]
+
+        """
+    /// The header 79cf8f6 and 8495fb2 wrote (it said the line mounts with `loop`): still
+    /// dockstore's, rewritten by the next provision.
+    static let olderHeaders = ["""
+        # Written by dockstore provision; a re-run rewrites it.
         # The image store's fstab line mounts with `loop`: when the image is missing, libmount
         # would reuse any loop device whose backing file has the image's name (another root's
         # store). systemd mounts the line only while the image is there.
         [Unit]
 
-        """
+        """]
     static let condition = "ConditionPathExists="
 
     /// Where the drop-in of the mount unit of `mountpoint` lives.
@@ -31,20 +41,26 @@ public enum MountDropIn {
     }
 
     public static func render(image: HostPath) -> String {
+        render(image: image, header: header)
+    }
+
+    static func render(image: HostPath, header: String) -> String {
         header + condition + UnitFileEscape.pathValue(image.string) + "\n"
     }
 
-    /// Dockstore's only when the bytes are exactly what `render` writes for some absolute path
-    /// (with the same reading as `DockerDropIn`'s assertion line); anything else is an admin's.
+    /// Dockstore's only when the bytes are exactly what `render` writes, or an older version
+    /// wrote, for some absolute path (with the same reading as `DockerDropIn`'s assertion
+    /// line); anything else is an admin's.
     public static func ownership(of bytes: [UInt8]) -> DockerDropIn.Ownership {
         guard let text = String(validating: bytes, as: UTF8.self) else { return .foreign("it is not UTF-8 text") }
-        guard text.unicodeScalars.starts(with: header.unicodeScalars), text.hasSuffix("\n") else {
+        guard let written = ([header] + olderHeaders).first(where: { text.unicodeScalars.starts(with: $0.unicodeScalars) }),
+              text.hasSuffix("\n") else {
             return .foreign("it does not start with the lines dockstore writes")
         }
-        let rest = text.unicodeScalars.dropFirst(header.unicodeScalars.count)
+        let rest = text.unicodeScalars.dropFirst(written.unicodeScalars.count)
         guard let path = DockerDropIn.lineValue(String(rest), prefix: condition),
               let image = try? HostPath(path, what: "the drop-in's image"), image.string == path,
-              render(image: image) == text else {
+              render(image: image, header: written) == text else {
             return .foreign("its lines are not the ones dockstore writes")
         }
         return .dockstore

@@ -39,6 +39,7 @@ extension GrowObservation {
         guard let entry = try store.mount(), entry.fstype == "btrfs", let btrfs = try store.btrfs.value() else { return }
         var condition = StoreCondition()
         _ = CapacityProbe.hostBacking(btrfs.reading, sysfs: "/sys", into: &condition)
+        CapacityProbe.readForeignLoop(store, into: &condition)
         if let image = condition.image, let verdict = image.verdict(mountpoint: mountpoint) {
             throw DockStoreError.refused("refusing to grow: \(verdict)")
         }

@@ -23,6 +23,7 @@ public struct Grower: Sendable {
             store.configuredImage = .reading {
                 try ConfiguredImage.find(host: host, mountpoint: given, fstab: try fstab.value(), settings: settings)
             }
+            store.configuredDevice = .reading { ConfiguredImage.namesDevice(mountpoint: given, fstab: try fstab.value()) }
         }
         try GrowObservation.refuseLostImage(store, mountpoint: mountpoint)
         var observed = try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDevice(path: $0.path, lock: false).size() },

@@ -73,7 +73,7 @@ public struct Migrator: Sendable {
             } else if let linked = seen.image, linked.path == host.real(image), linked.link != .present {
                 o.orphanedLoopMember = member
             }
-            o.foreignLoop = o.foreignLoop ?? seen.foreignLoop
+            if let unseen = seen.unseenLoop, unseen.name.sameBytes(host.real(image)) { o.foreignLoop = o.foreignLoop ?? unseen }
         }
         let loopDevid = o.loopMember?.devid
         o.damage = try MovedStoreDamage.read(reading, mountpoint: target, isImage: { $0.devid == loopDevid })

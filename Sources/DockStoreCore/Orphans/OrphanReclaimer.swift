@@ -17,9 +17,12 @@ public struct OrphanReclaimer: Sendable {
 
     public let store: DockerLayerStore
     public let host: Host
+    /// The configured image's real path, to tell another root's store at the data root.
+    public let image: String?
 
-    public init(dataRoot: String, host: Host) {
+    public init(dataRoot: String, image: String? = nil, host: Host) {
         store = DockerLayerStore(dataRoot: dataRoot)
+        self.image = image
         self.host = host
     }
 
@@ -29,9 +32,17 @@ public struct OrphanReclaimer: Sendable {
         guard let entry = try MountTable.read().mount(at: store.dataRoot) else {
             throw DockStoreError.refused("nothing is mounted at \(store.dataRoot): Docker's storage is not there; run dockstore provision first")
         }
-        // Its dockerd runs where this root cannot see it: its pulls' subvolumes look unused here.
-        if let foreign = try ForeignLoopStore.mounted(from: entry.source) {
-            throw DockStoreError.refused("refusing to delete subvolumes: \(foreign.verdict(mountpoint: store.dataRoot))")
+        // Another root's store: its dockerd runs where this root cannot see it, so its pulls'
+        // subvolumes look unused here. A store whose image was deleted while mounted may be
+        // another root's too (its name is gone, attack 21 F2), and is this root's data only
+        // until it is copied out: neither is touched.
+        if let image, let name = try LoopDevice.backingFile(of: entry.source) {
+            if let foreign = try ForeignLoopStore.find(loop: entry.source, backingName: name, image: image) {
+                throw DockStoreError.refused("refusing to delete subvolumes: \(foreign.verdict(mountpoint: store.dataRoot))")
+            }
+            if name.sameBytes(image + " (deleted)"), !CapacityProbe.sameFileAtName(image, loop: entry.source) {
+                throw DockStoreError.refused("refusing to delete subvolumes: the store at \(store.dataRoot) runs on \(entry.source), whose file \(image) was deleted while mounted (this root's image, or another root's of that name on the same kernel): copy its data out first, as dockstore check says")
+            }
         }
         let uuid = try BtrfsFilesystem.open(store.dataRoot).uuid
         let census = try OrphanCensus.take(store)

@@ -103,7 +103,7 @@ public struct ProvisionObserver: Sendable {
                 let ofDevice = device?.mountedAt.contains(canonical) ?? false
                 if !ofImage, let backing = try store.mountedSource.value()?.loopBackingFile {
                     mountedImageDeleted = backing.sameBytes(imagePath + " (deleted)")
-                    mountedForeign = try ForeignLoopStore.find(loop: entry.source, backingName: backing)
+                    mountedForeign = try ForeignLoopStore.find(loop: entry.source, backingName: backing, image: imagePath)
                 }
                 if !ofImage, !mountedImageDeleted, request.device == nil, entry.fstype == "btrfs" {
                     mountedImageMoved = try MovedImage.find(store, host: host, image: request.image, mountpoint: request.mountpoint)

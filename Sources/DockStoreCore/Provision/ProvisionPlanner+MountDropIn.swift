@@ -6,12 +6,12 @@ extension ProvisionPlanner {
         let unit = MountUnitName.of(request.mountpoint)
         if request.device != nil {
             guard observed.mountDropIn != nil else { return nil }
-            return .writeMountDropIn(text: nil, change: "remove it: the store's line mounts a device by UUID=, not the image with loop, so \(unit) needs no condition on the image",
+            return .writeMountDropIn(text: nil, change: "remove it: the store's line mounts a device by UUID=, not the image, so \(unit) needs no condition on the image",
                                      basis: FileBasis(observed.mountDropIn))
         }
         let text = MountDropIn.render(image: request.image)
         if observed.mountDropIn == Array(text.utf8) { return nil }
-        let why = "\(unit) mounts only while \(host.real(request.image)) is there (with the image missing, libmount would reuse another root's loop device of the same name)"
+        let why = "\(unit) mounts only while \(host.real(request.image)) is there (with the image missing nothing is mounted, never another root's loop device of that name)"
         return .writeMountDropIn(text: text, change: (observed.mountDropIn == nil ? "create it: " : "rewrite it: ") + why,
                                  basis: FileBasis(observed.mountDropIn))
     }

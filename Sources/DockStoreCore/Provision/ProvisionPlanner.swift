@@ -1,13 +1,21 @@
 /// The pure heart of `provision`: from what was observed and what was asked, the steps
 /// that bring the host to the wanted state, or a refusal that changes nothing.
 public enum ProvisionPlanner {
-    /// The 0-based index of the fstab line that mounts the (missing) image at the mountpoint:
-    /// a store was set up here before, and a new image starts empty.
+    /// The 0-based index of dockstore's own fstab line (its ordering option) that mounts the
+    /// missing or emptied image at the mountpoint: provision wrote it once that store was
+    /// mounted, so a store was here, and a new image starts empty. SUSE's legacy line is there
+    /// before its image is first made (the first boot of every instance) and says nothing.
     static func lostImageLine(_ observed: ProvisionObservation, _ request: ProvisionRequest) -> Int? {
         guard let bytes = observed.fstab,
               let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first,
-              line.entry.normalizedSource.sameBytes(request.image.string) else { return nil }
+              line.entry.normalizedSource.sameBytes(request.image.string),
+              line.entry.options.contains(ProvisionRequest.orderingOption) else { return nil }
         return line.index
+    }
+
+    /// The warning for `lostImageLine`: the store the line mounted is gone (attack 20 F6).
+    static func lostStoreWarning(_ imagePath: String, state: String, line: Int, _ request: ProvisionRequest, _ host: Host) -> String {
+        "the image \(imagePath) that \(host.real(HostPaths.fstab)) line \(line + 1) mounts at \(host.real(request.mountpoint)) \(state): the store it held (Docker's images, containers and volumes) is not there, and provision makes a new, empty store in its place; if the image was only moved away or is on a disk that is not attached, put it back before Docker fills the new one (dockstore teardown --stop-docker --delete-image takes the new one down)"
     }
 
     public static func plan(_ observed: ProvisionObservation, _ request: ProvisionRequest,
@@ -300,7 +308,7 @@ public enum ProvisionPlanner {
             }
             if let lost = lostImageLine(observed, request) {
                 // Attack 20 F6: a store was here (fstab mounts the image), and its data is not.
-                warnings.append("the image \(imagePath) that \(host.real(HostPaths.fstab)) line \(lost + 1) mounts at \(host.real(request.mountpoint)) is missing: the store it held (Docker's images, containers and volumes) is not there, and provision makes a new, empty store in its place; if the image was only moved away or is on a disk that is not attached, put it back before Docker fills the new one (dockstore teardown --stop-docker --delete-image takes the new one down)")
+                warnings.append(lostStoreWarning(imagePath, state: "is missing", line: lost, request, host))
             }
             steps.append(.allocateImage(size: request.size, thick: request.thick, existing: false))
             steps.append(.format(label: request.label, uuid: observed.newImageUUID, newImage: true))
@@ -315,6 +323,10 @@ public enum ProvisionPlanner {
                     warnings.append("\(imagePath) already holds a btrfs filesystem of \(ByteSize.format(size)); it is kept as it is and --size \(ByteSize.format(request.size)) is not applied")
                 }
             case .blank:
+                if let lost = lostImageLine(observed, request) {
+                    // Attack 21 F6: emptied (truncated, zeroed) under its fstab line.
+                    warnings.append(lostStoreWarning(imagePath, state: "holds no filesystem (\(ByteSize.format(size)), no signature, its first and last MiB zero)", line: lost, request, host))
+                }
                 steps.append(.allocateImage(size: request.size, thick: request.thick, existing: true))
                 steps.append(.format(label: request.label, uuid: observed.newImageUUID, newImage: false))
             case .unreadable(let reason):

@@ -23,7 +23,7 @@ public struct ReclaimObserver: Sendable {
                                       members: .device(roomFolderFree: nil, roomFolderOnStore: false), roomFile: roomFile, dataChunkSize: 0)
         }
         var figures = try CapacityProbe.read(mountpoint: mountpoint)
-        if let foreign = figures.condition.foreignLoop {
+        if let foreign = figures.condition.unseenLoop, foreign.name.sameBytes(image) {
             throw DockStoreError.refused("refusing to reclaim: \(foreign.verdict(mountpoint: mountpoint))")
         }
         figures.remedyContext = RemedyContext.read(host: host, figures: figures)

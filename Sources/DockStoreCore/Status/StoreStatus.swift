@@ -97,7 +97,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
            entry.root == "/", entry.source.hasPrefix("/dev/"), configuredImage == nil || entry.fstype == "btrfs",
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
            try !isLoop(entry.source, over: host.real(image)),
-           try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.find(loop: entry.source, backingName: $0) }) == nil,
+           try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.find(loop: entry.source, backingName: $0, image: host.real(image)) }) == nil,
            try MovedImage.find(store, host: host, image: image, mountpoint: mountpoint) == nil {
             spec = .path(entry.source)
             fstype = entry.fstype
@@ -248,7 +248,13 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 filesystem.label = label
             }
             do {
-                if !covered { status.capacity = try CapacityProbe.read(store) }
+                if !covered {
+                    // The store status inspects is the request's: its image, or a device.
+                    var asked = store
+                    asked.configuredImage = .read(request.device == nil ? host.real(request.image) : nil)
+                    asked.configuredDevice = .read(request.device != nil)
+                    status.capacity = try CapacityProbe.read(asked)
+                }
             } catch {
                 status.unreadable.append("the capacity figures of \(status.mountpoint): \(Self.message(error))")
             }

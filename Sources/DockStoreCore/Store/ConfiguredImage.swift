@@ -14,4 +14,12 @@ enum ConfiguredImage {
         guard case .read(let file) = settings, file.device == nil, file.volumeID == nil, let image = file.image else { return nil }
         return host.real(image)
     }
+
+    /// fstab's line for `mountpoint` names a device (`UUID=`, `LABEL=`, a /dev node): the store
+    /// is a device store, whatever file a loop device under it is bound to.
+    static func namesDevice(mountpoint: HostPath, fstab: [UInt8]?) -> Bool {
+        guard let line = FstabFile(bytes: fstab ?? []).entries(mountingAt: mountpoint).first?.entry else { return false }
+        let source = line.normalizedSource
+        return !source.hasPrefix("/") || source.hasPrefix("/dev/")
+    }
 }

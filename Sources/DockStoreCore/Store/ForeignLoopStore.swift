@@ -5,6 +5,10 @@
 /// over this root's image path although no file, or another one, is there. A file a later mount
 /// hid reads the same way. Whatever Docker writes there lands in that store, never in this
 /// root's image, so it is never taken as this root's store (nor as a device store).
+///
+/// Only a name that is this root's image path counts (attack 21 F1): a device store's device
+/// may well be a loop device over a file this root cannot see (a host's loop device handed to a
+/// container), and it is that store.
 public struct ForeignLoopStore: Sendable, Equatable, Codable {
     /// The loop device mounted at the mountpoint.
     public var loop: String
@@ -27,7 +31,14 @@ public struct ForeignLoopStore: Sendable, Equatable, Codable {
     /// Without root the loop device cannot be opened for its backing device and inode, so the
     /// name alone is judged, as check judges other loop devices over the image then: nothing at
     /// that path here is another root's store; a file there is taken as the one bound.
-    public static func find(loop: String, backingName: String) throws -> ForeignLoopStore? {
+    public static func find(loop: String, backingName: String, image: String) throws -> ForeignLoopStore? {
+        guard backingName.sameBytes(image) else { return nil }
+        return try unseen(loop: loop, backingName: backingName)
+    }
+
+    /// `loop` when its backing file, by the kernel's name, is not the file that name reaches
+    /// here, whatever the name; nil otherwise (see `find`).
+    public static func unseen(loop: String, backingName: String) throws -> ForeignLoopStore? {
         guard !backingName.hasSuffix(" (deleted)"), backingName.hasPrefix("/") else { return nil }
         let bound: LoopDevice?
         do {
@@ -44,9 +55,9 @@ public struct ForeignLoopStore: Sendable, Equatable, Codable {
     }
 
     /// The foreign store mounted from `source` (a mount table's source), if it is one.
-    public static func mounted(from source: String) throws -> ForeignLoopStore? {
+    public static func mounted(from source: String, image: String) throws -> ForeignLoopStore? {
         guard let name = try LoopDevice.backingFile(of: source) else { return nil }
-        return try find(loop: source, backingName: name)
+        return try find(loop: source, backingName: name, image: image)
     }
 
     /// One line: what is mounted, why it is not this root's, and what to do.

@@ -63,10 +63,11 @@ public struct StoreObserver: Sendable {
         store.settings = settings
         // fstab is read (a small file) only for the image the store is configured with, which
         // `CapacityProbe` compares with a loop member's file; unreadable matters only then.
+        let fstab: StoreFact<[UInt8]?> = .reading { try FileContents.read(HostPaths.fstab, on: host) }
         store.configuredImage = .reading {
-            try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try FileContents.read(HostPaths.fstab, on: host),
-                                     settings: settings)
+            try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try fstab.value(), settings: settings)
         }
+        store.configuredDevice = .reading { ConfiguredImage.namesDevice(mountpoint: mountpoint, fstab: try fstab.value()) }
         store.dockerdDataRootElsewhere = .reading { try DataRootCondition.elsewhere(host: host, mountpoint: mountpoint) }
         return store
     }

@@ -75,7 +75,7 @@ public struct Teardowner: Sendable {
                 o.unheldFstabUUID = named
             }
         }
-        if let device = o.device, let foreign = try ForeignLoopStore.mounted(from: device) {
+        if let device = o.device, let foreign = try ForeignLoopStore.mounted(from: device, image: host.real(request.image)) {
             throw DockStoreError.refused("refusing: \(foreign.verdict(mountpoint: target)); teardown takes down only this root's store")
         }
         if let device = o.device, let node = try FileStatus.following(device) {

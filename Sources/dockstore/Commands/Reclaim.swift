@@ -47,7 +47,7 @@ extension Dockstore {
                 guard budget == nil, ioBudget == nil, !json else {
                     throw DockStoreError.usage("--orphans deletes subvolumes and takes neither --budget, --io-budget nor --json")
                 }
-                try ReclaimOrphans(host: host, mountpoint: host.real(paths.mountpoint), change: change).run()
+                try ReclaimOrphans(host: host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image), change: change).run()
                 return
             }
             let seconds = try budget.map { try ReclaimBudget.parse($0) } ?? ReclaimBudget.defaultSeconds

@@ -6,6 +6,7 @@ import DockStoreCore
 struct ReclaimOrphans {
     var host: Host
     var mountpoint: String
+    var image: String
     var change: ChangeOptions
 
     /// Exit 0 when every orphan was deleted (or none was found); refused (2) when orphans
@@ -14,7 +15,7 @@ struct ReclaimOrphans {
     /// no lock file and changes nothing. The debris of killed runs (`DebrisSweep`) goes right
     /// before the first deletion, or at the end of a run that deletes nothing and refuses nothing.
     func run() throws {
-        let reclaimer = OrphanReclaimer(dataRoot: mountpoint, host: host)
+        let reclaimer = OrphanReclaimer(dataRoot: mountpoint, image: image, host: host)
         typealias Plan = (observed: OrphanReclaimer.Observation, decisions: [OrphanReclaimer.Decision])
         let (lock, sweep, (observed, decisions)) = try change.planned(host, "reclaim --orphans deletes subvolumes",
                                                               changes: { (plan: Plan) in plan.decisions.contains { $0.verdict == OrphanVerdict.delete } }) { () throws -> Plan in
