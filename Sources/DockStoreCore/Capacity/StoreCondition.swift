@@ -64,8 +64,9 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// The image renamed away while mounted: the loop device runs on the renamed file and the
     /// next boot mounts whatever has the image's name (`MovedImage`).
     public var movedImage: MovedImage?
-    /// The loop device mounted there is bound to a file its name does not reach here: another
-    /// root's store on the same kernel (`ForeignLoopStore`).
+    /// The loop device mounted there is bound, by the kernel's name, to the configured image,
+    /// yet not to the file that name reaches here: another root's store on the same kernel
+    /// (`ForeignLoopStore`, judged by `readForeignLoop`).
     public var foreignLoop: ForeignLoopStore?
     /// A loop member whose backing file this root does not see (`ForeignLoopStore.unseen`):
     /// another root's store when its name is the configured image (`readForeignLoop`), else a

@@ -29,10 +29,11 @@ extension GrowObservation {
         thick = !discards && !images.isEmpty && images.allSatisfy { $0.allocatedBytes >= $0.apparentBytes }
     }
 
-    /// Refuses to grow another root's store (`ForeignLoopStore`), or a store whose image was deleted, replaced or moved away while mounted
-    /// (attack 11 A-13): the loop device runs on a file that is not the image, so there is no
-    /// image to extend and no device to enlarge; grow says what check and provision say (do
-    /// not unmount; copy the data out, or move the image back) instead of calling it a device.
+    /// Refuses to grow another root's store (`ForeignLoopStore`), or a store whose image was
+    /// deleted, replaced or moved away while mounted (attack 11 A-13): the loop device runs on a
+    /// file that is not the image, so there is no image to extend and no device to enlarge;
+    /// grow says what check and provision say (do not unmount; copy the data out, or move the
+    /// image back) instead of calling it a device.
     /// The reads are check's (`CapacityProbe.hostBacking`, `readMovedImage`); one it cannot
     /// make leaves the refusal to grow's own reads.
     static func refuseLostImage(_ store: StoreObservation, mountpoint: String) throws {

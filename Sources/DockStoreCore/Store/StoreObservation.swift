@@ -77,7 +77,9 @@ public struct StoreObservation: Sendable, Equatable {
     /// capacity re-reads). Set by the command that knows it: check from fstab or the settings
     /// (`ConfiguredImage`), status for an image request.
     public var configuredImage: StoreFact<String?> = .read(nil)
-    /// fstab's line for the mountpoint names a device (`ConfiguredImage.namesDevice`); set by check.
+    /// fstab's line for the mountpoint names a device (`ConfiguredImage.namesDevice`): a loop
+    /// member over a file this root cannot see is then that device store's. Set with
+    /// `configuredImage` (check and grow from fstab, status from its request).
     public var configuredDevice: StoreFact<Bool> = .read(false)
     /// Why dockerd, as docker.service starts it, would not take the store as its data root
     /// (`DataRootCondition`); nil when it would. Read by check only.

@@ -61,8 +61,9 @@ public struct StoreObserver: Sendable {
         // the plain-path reads below would follow an absolute one out to the host's folder.
         var store = kernelView(mountpoint: host.realFollowing(mountpoint), sysfs: sysfs)
         store.settings = settings
-        // fstab is read (a small file) only for the image the store is configured with, which
-        // `CapacityProbe` compares with a loop member's file; unreadable matters only then.
+        // fstab is read (a small file) only for what the store is configured as, an image, which
+        // `CapacityProbe` compares with a loop member's file, or a device; unreadable matters
+        // only then.
         let fstab: StoreFact<[UInt8]?> = .reading { try FileContents.read(HostPaths.fstab, on: host) }
         store.configuredImage = .reading {
             try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try fstab.value(), settings: settings)
