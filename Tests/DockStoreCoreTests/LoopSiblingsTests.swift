@@ -27,4 +27,41 @@ import Testing
         #expect(try LoopDevice.siblings(of: "/dev/loop990003", sysfs: sysfs) == [])
         #expect(try LoopDevice.siblings(of: "/dev/loop990005", sysfs: sysfs) == [], "an unbound member has none")
     }
+
+    /// Attack 21 F3: on a kernel shared by several roots, another root's loop device has the same
+    /// name. Mounted as another on-disk filesystem (its `metadata_uuid`), it is not over this
+    /// file; a second instance of the same file keeps the on-disk fsid as `metadata_uuid` under
+    /// its temporary fsid (seen on kernel 6.18), and a filesystem whose `metadata_uuid` cannot be
+    /// read stays a sibling.
+    @Test func aSameNamedLoopDeviceMountedAsAnotherFilesystemIsNotASibling() throws {
+        var template = Array("/tmp/dockstore-loop-siblings.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
+        let sysfs = String(cString: made)
+        defer { try? FileManager.default.removeItem(atPath: sysfs) }
+        for name in ["loop990011", "loop990012", "loop990013", "loop990014", "loop990015"] {
+            try FileManager.default.createDirectory(atPath: "\(sysfs)/block/\(name)/loop", withIntermediateDirectories: true)
+            try Data("/var/lib/docker-storage.btrfs\n".utf8).write(to: URL(fileURLWithPath: "\(sysfs)/block/\(name)/loop/backing_file"))
+        }
+        let ours = "11111111-1111-4111-8111-111111111111"
+        let mounted: [(fsid: String, member: String, metadata: String?)] = [
+            (ours, "loop990011", ours),
+            ("22222222-2222-4222-8222-222222222222", "loop990012", ours),        // a second instance: temporary fsid
+            ("33333333-3333-4333-8333-333333333333", "loop990013", "33333333-3333-4333-8333-333333333333"), // another root's store
+            ("44444444-4444-4444-8444-444444444444", "loop990014", nil),         // cannot tell
+        ]
+        for fs in mounted {
+            try FileManager.default.createDirectory(atPath: "\(sysfs)/fs/btrfs/\(fs.fsid)/devices/\(fs.member)", withIntermediateDirectories: true)
+            if let metadata = fs.metadata {
+                try Data((metadata + "\n").utf8).write(to: URL(fileURLWithPath: "\(sysfs)/fs/btrfs/\(fs.fsid)/metadata_uuid"))
+            }
+        }
+        #expect(try LoopDevice.siblings(of: "/dev/loop990011", sysfs: sysfs) == [
+            SiblingLoop(loop: "/dev/loop990012", mounted: true), SiblingLoop(loop: "/dev/loop990014", mounted: true),
+            SiblingLoop(loop: "/dev/loop990015", mounted: false),
+        ])
+        // Seen from another root's store, this one is set aside the same way.
+        #expect(try LoopDevice.siblings(of: "/dev/loop990013", sysfs: sysfs) == [
+            SiblingLoop(loop: "/dev/loop990014", mounted: true), SiblingLoop(loop: "/dev/loop990015", mounted: false),
+        ])
+    }
 }

@@ -21,7 +21,9 @@ struct ForeignLoopStoreIntegrationTests {
         let loop: String
         let holder: Process
 
-        init(_ root: TestRoot, file: String? = nil, blank: Bool = false) throws {
+        /// `mounted`: its btrfs stays mounted in its namespace (at a folder of its tmpfs), as a
+        /// running root's store is.
+        init(_ root: TestRoot, file: String? = nil, blank: Bool = false, mounted: Bool = false) throws {
             let file = file ?? root.image
             let loopFile = root.path + "/.foreign-loop"
             holder = Process()
@@ -38,12 +40,13 @@ struct ForeignLoopStoreIntegrationTests {
                 if [ "$4" != blank ]; then
                   mkdir -p /run/foreign-store-$$ && mount "$loop" /run/foreign-store-$$
                   echo "another root's store" > /run/foreign-store-$$/marker
+                  if [ "$6" = mounted ]; then mkdir "$1/docker" && mount "$loop" "$1/docker"; fi
                   umount /run/foreign-store-$$ && rmdir /run/foreign-store-$$
                 fi
                 echo "$loop" > "$3"
                 exec sleep 600
                 """, "foreign", root.path + "/var/lib", file, loopFile, blank ? "blank" : "store",
-                                (root.path as NSString).deletingLastPathComponent + "/dockstore-test."]
+                                (root.path as NSString).deletingLastPathComponent + "/dockstore-test.", mounted ? "mounted" : "free"]
             try holder.run()
             var loop = ""
             for _ in 0..<100 where loop.isEmpty {
@@ -57,9 +60,10 @@ struct ForeignLoopStoreIntegrationTests {
         /// Unmounts it from the root's mountpoint, detaches it, ends its namespace.
         func stop(_ root: TestRoot) {
             if root.mounts().contains(where: { $0.target == root.mountpoint }) { _ = umount2(root.mountpoint, 0) }
-            if !loop.isEmpty { try? LoopDevice.detach(loop) }
+            // The namespace goes first: with it, the mount it may hold.
             if holder.isRunning { holder.terminate() }
             holder.waitUntilExit()
+            if !loop.isEmpty { try? LoopDevice.detach(loop) }
         }
     }
 
@@ -138,6 +142,37 @@ struct ForeignLoopStoreIntegrationTests {
             _ = try root.sh("rm '\(root.image)'")
             let orphans = try root.dockstore(["reclaim", "--orphans"])
             #expect(orphans.status == 2 && orphans.stderr.contains("was deleted while mounted") && orphans.stderrLines.count == 1, "\(orphans.stderr)")
+        }
+    }
+
+    /// Attack 21 F3: check run without root, which can only name loop devices by their backing
+    /// file, called another root's live store (same name, mounted in its own namespace) a second
+    /// instance of this root's image: CRITICAL, with advice to detach the other root's device.
+    /// Mounted as another on-disk filesystem, it is not over this file. The control is a real
+    /// second instance of the image, which stays CRITICAL without root.
+    @Test func anotherRootsMountedStoreOfTheSameNameIsNoSecondInstance() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            _ = try root.sh("chmod 755 '\(root.path)'")
+            let foreign = try ForeignStore(root, mounted: true)
+            defer { foreign.stop(root) }
+            #expect(root.read("/sys/block/\(foreign.loop.dropFirst(5))/loop/backing_file") == root.image + "\n")
+            let held = try BtrfsSysfs.filesystem(withMember: String(foreign.loop.dropFirst(5)))
+            try #require(held != nil, "the other root's store is not mounted")
+            func nobody() throws -> RunResult {
+                try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary, "check", "--root", root.path])
+            }
+            for (who, run) in [("root", try root.dockstore(["check"])), ("nobody", try nobody())] {
+                #expect(run.status == 0 && run.stdout.hasPrefix("DOCKSTORE OK") && !run.stdout.contains(foreign.loop),
+                        "\(who): \(run.stdout)\(run.stderr)")
+            }
+            let second = try root.sh("losetup -f --show '\(root.image)'").trimmingWhitespace()
+            let other = root.path + "/mnt/x"
+            _ = try root.sh("mkdir -p '\(other)' && mount \(second) '\(other)'")
+            defer { _ = umount2(other, 0); try? LoopDevice.detach(second) }
+            let control = try nobody()
+            #expect(control.status == 2 && control.stdout.hasPrefix("DOCKSTORE CRITICAL - \(root.image) is also attached to \(second), which is mounted")
+                    && !control.stdout.contains(foreign.loop), "\(control.stdout)\(control.stderr)")
         }
     }
 

@@ -147,4 +147,35 @@ struct MountedOverIntegrationTests {
             #expect(root.mounts().contains { $0.target == root.mountpoint }, "the old store is mounted")
         }
     }
+
+    /// Attack 21 F7: the image moved away and the settings changed to another image. The refusal
+    /// said only "remove that line", which gives up the store; it now says the line's image is
+    /// missing and how to keep that store, for provision, its dry run and status alike.
+    @Test func settingsNamingAnotherImageWhileTheLinesImageIsMissing() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            _ = try root.sh("umount '\(root.mountpoint)' && mv '\(root.image)' '\(root.path)/var/lib/moved.btrfs'")
+            try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_IMAGE=\"/var/lib/store2.btrfs\"\n")
+            let said = "\(root.fstab) line 2 mounts /var/lib/docker-storage.btrfs at /var/lib/docker, the store dockstore set up in that image, and no file is at that path in this root (moved or deleted); to keep that store, put it back there and give --image /var/lib/docker-storage.btrfs (or DOCKSTORE_IMAGE=/var/lib/docker-storage.btrfs in \(root.path)/etc/sysconfig/dockstore); remove that line only to give up that store and the data in it; nothing was changed"
+            let before = root.snapshot()
+            for run in [["provision"], ["provision", "--dry-run"]] {
+                let refused = try root.dockstore(run)
+                #expect(refused.status == 2 && refused.stderr == "dockstore: \(said)\n", "\(run): \(refused.stderr)")
+            }
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains("\n  - \(said)"), "\(status.stdout)")
+            _ = try root.sh("truncate -s 300M '\(root.path)/dev.img'")
+            let loop = try root.sh("losetup -f --show '\(root.path)/dev.img'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { try? LoopDevice.detach(loop) }
+            let device = try root.dockstore(["provision", "--device", loop])
+            #expect(device.status == 2 && device.stderr.contains("and no file is at that path in this root (moved or deleted); to keep that store, put it back there and take it over (dockstore provision --image /var/lib/docker-storage.btrfs), then move it onto \(loop) with dockstore migrate-ebs \(loop)")
+                    && device.stderrLines.count == 1, "\(device.stderr)")
+            #expect(BlockProbe.probe(loop) == .blank)
+            #expect(root.changes(since: before).filter { !$0.contains("dev.img") } == [], "refusals leave nothing changed")
+            // What the message says works: the image put back and taken over.
+            _ = try root.sh("mv '\(root.path)/var/lib/moved.btrfs' '\(root.image)'")
+            let kept = try root.dockstore(["provision", "--image", "/var/lib/docker-storage.btrfs"])
+            #expect(kept.status == 0 && root.mounts().contains { $0.target == root.mountpoint }, "\(kept.stdout)\(kept.stderr)")
+        }
+    }
 }

@@ -37,6 +37,17 @@ enum BtrfsSysfs {
         return nil
     }
 
+    /// Whether two mounted btrfs filesystems (by their sysfs UUIDs) are two different on-disk
+    /// filesystems: their `metadata_uuid` (kernel 5.0 on; under a temporary fsid, kernel 6.7 on,
+    /// the on-disk fsid) differ. False when either file is missing: then nothing says so.
+    static func holdDifferentFilesystems(_ one: String, _ other: String, sysfs: String) throws -> Bool {
+        if one.lowercased() == other.lowercased() { return false }
+        guard let first = try FileContents.readString("\(sysfs)/fs/btrfs/\(one.lowercased())/metadata_uuid")?.trimmingWhitespace(),
+              let second = try FileContents.readString("\(sysfs)/fs/btrfs/\(other.lowercased())/metadata_uuid")?.trimmingWhitespace(),
+              !first.isEmpty, !second.isEmpty else { return false }
+        return first.lowercased() != second.lowercased()
+    }
+
     /// /sys/fs/btrfs/<uuid>/exclusive_operation (kernel 5.10 on): `none`, `balance`,
     /// `balance paused`, `device add`, `device remove`, `device replace`, `resize`, …; nil when
     /// the kernel has no such file. A file that is there but cannot be read throws.

@@ -26,24 +26,29 @@ extension LoopDevice {
     /// as `devices(backing:)` compares it; where the loop devices cannot be opened (check run as
     /// an unprivileged user: /dev/loopN is root's; a container without their nodes), the kernel's
     /// name of the backing file in sysfs stands in for it: a loop device bound to the same path
-    /// is reported, never skipped. Only sysfs reads and one ioctl per bound loop device: cheap
-    /// enough for `check`.
+    /// is reported, unless the kernel has it mounted as another on-disk filesystem than
+    /// `member`'s (then it is over another file of that name: `namesByBackingFile`). Only sysfs
+    /// reads and one ioctl per bound loop device: cheap enough for `check`.
     public static func siblings(of member: String, sysfs: String = "/sys") throws -> [SiblingLoop] {
         let sysBlock = "\(sysfs)/block"
         let memberName = member.split(separator: "/").last.map(String.init) ?? member
         guard let memberBacking = try sysfsBackingFile(memberName, sysBlock: sysBlock) else { return [] }
         let memberStatus = try readableStatus("/dev/\(memberName)")
-        var names: [String]
+        var names: [(name: String, byName: Bool)]
         if case .read(let ours?) = memberStatus, let same = try devicesIfReadable(backing: ours, sysBlock: sysBlock) {
-            names = same.compactMap { $0.path.split(separator: "/").last.map(String.init) }
+            names = same.compactMap { $0.path.split(separator: "/").last.map { (String($0), false) } }
         } else {
             var ours: LoopDevice?
             if case .read(let status) = memberStatus { ours = status }
             names = try namesByBackingFile(memberBacking, identity: ours, sysBlock: sysBlock)
         }
-        names.removeAll { $0 == memberName }
-        return try names.map { name in
-            SiblingLoop(loop: "/dev/\(name)", mounted: try BtrfsSysfs.filesystem(withMember: name, sysfs: sysfs) != nil)
+        names.removeAll { $0.name == memberName }
+        let memberFilesystem = try BtrfsSysfs.filesystem(withMember: memberName, sysfs: sysfs)
+        return try names.compactMap { found in
+            let filesystem = try BtrfsSysfs.filesystem(withMember: found.name, sysfs: sysfs)
+            if found.byName, let filesystem, let memberFilesystem,
+               try BtrfsSysfs.holdDifferentFilesystems(filesystem, memberFilesystem, sysfs: sysfs) { return nil }
+            return SiblingLoop(loop: "/dev/\(found.name)", mounted: filesystem != nil)
         }
     }
 
@@ -58,20 +63,27 @@ extension LoopDevice {
     }
 
     /// The fallback: the bound loop devices whose sysfs backing file is `backing`, except that one
-    /// this user can open, when `identity` is known, is matched by (st_dev, st_ino) instead.
-    static func namesByBackingFile(_ backing: String, identity ours: LoopDevice?, sysBlock: String) throws -> [String] {
+    /// this user can open, when `identity` is known, is matched by (st_dev, st_ino) instead;
+    /// `byName` says which were matched by the name alone.
+    ///
+    /// A name is only the path in the mount namespace that attached the device: on a kernel
+    /// shared by several roots (containers), another root's store has the same name (attack 21,
+    /// F3). `siblings(of:)` sets aside a mounted one whose btrfs is another filesystem than the
+    /// member's: a second instance of the same file has the same on-disk fsid (the kernel's
+    /// `metadata_uuid`, also under a temporary fsid).
+    static func namesByBackingFile(_ backing: String, identity ours: LoopDevice?, sysBlock: String) throws -> [(name: String, byName: Bool)] {
         guard let names = FolderEntries.names(sysBlock) else {
             throw DockStoreError.system("cannot list", sysBlock, errno: Errno.current)
         }
-        var found: [String] = []
+        var found: [(name: String, byName: Bool)] = []
         for name in names.sorted() where name.hasPrefix("loop") {
             // Unbound between the listing and the read: not a sibling.
             guard let theirBacking = try sysfsBackingFile(name, sysBlock: sysBlock) else { continue }
             if let ours, case .read(let theirs) = try readableStatus("/dev/\(name)") {
                 guard let theirs else { continue }
-                if theirs.backingDevice == ours.backingDevice && theirs.backingInode == ours.backingInode { found.append(name) }
+                if theirs.backingDevice == ours.backingDevice && theirs.backingInode == ours.backingInode { found.append((name, false)) }
             } else if theirBacking == backing {
-                found.append(name)
+                found.append((name, true))
             }
         }
         return found
