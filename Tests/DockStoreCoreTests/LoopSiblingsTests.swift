@@ -23,7 +23,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: "\(sysfs)/fs/btrfs/\(fsid)/devices/\(member)", withIntermediateDirectories: true)
         }
         let found = try LoopDevice.siblings(of: "/dev/loop990001", sysfs: sysfs)
-        #expect(found == [SiblingLoop(loop: "/dev/loop990002", mounted: true), SiblingLoop(loop: "/dev/loop990004", mounted: false)])
+        #expect(found == [SiblingLoop(loop: "/dev/loop990002", mounted: true, byName: true), SiblingLoop(loop: "/dev/loop990004", mounted: false, byName: true)])
         #expect(try LoopDevice.siblings(of: "/dev/loop990003", sysfs: sysfs) == [])
         #expect(try LoopDevice.siblings(of: "/dev/loop990005", sysfs: sysfs) == [], "an unbound member has none")
     }
@@ -31,8 +31,8 @@ import Testing
     /// Attack 21 F3: on a kernel shared by several roots, another root's loop device has the same
     /// name. Mounted as another on-disk filesystem (its `metadata_uuid`), it is not over this
     /// file; a second instance of the same file keeps the on-disk fsid as `metadata_uuid` under
-    /// its temporary fsid (seen on kernel 6.18), and a filesystem whose `metadata_uuid` cannot be
-    /// read stays a sibling.
+    /// its temporary fsid (seen on kernel 6.18) and is then a sibling by more than its name, and a
+    /// filesystem whose `metadata_uuid` cannot be read stays a sibling by name only (attack 22 G3).
     @Test func aSameNamedLoopDeviceMountedAsAnotherFilesystemIsNotASibling() throws {
         var template = Array("/tmp/dockstore-loop-siblings.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
@@ -56,12 +56,34 @@ import Testing
             }
         }
         #expect(try LoopDevice.siblings(of: "/dev/loop990011", sysfs: sysfs) == [
-            SiblingLoop(loop: "/dev/loop990012", mounted: true), SiblingLoop(loop: "/dev/loop990014", mounted: true),
-            SiblingLoop(loop: "/dev/loop990015", mounted: false),
+            SiblingLoop(loop: "/dev/loop990012", mounted: true), SiblingLoop(loop: "/dev/loop990014", mounted: true, byName: true),
+            SiblingLoop(loop: "/dev/loop990015", mounted: false, byName: true),
         ])
         // Seen from another root's store, this one is set aside the same way.
         #expect(try LoopDevice.siblings(of: "/dev/loop990013", sysfs: sysfs) == [
-            SiblingLoop(loop: "/dev/loop990014", mounted: true), SiblingLoop(loop: "/dev/loop990015", mounted: false),
+            SiblingLoop(loop: "/dev/loop990014", mounted: true, byName: true), SiblingLoop(loop: "/dev/loop990015", mounted: false, byName: true),
         ])
+    }
+}
+
+/// `BtrfsSysfs.instances(of:)` over a fake sysfs: the other mounted filesystems whose
+/// `metadata_uuid` is the store's (attack 22 G2), none when the kernel has no such file.
+@Suite struct BtrfsSameFilesystemTests {
+    @Test func otherMountsOfTheSameOnDiskFilesystemAreFoundByMetadataUUID() throws {
+        var template = Array("/tmp/dockstore-btrfs-instances.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
+        let sysfs = String(cString: made)
+        defer { try? FileManager.default.removeItem(atPath: sysfs) }
+        let ours = "11111111-1111-4111-8111-111111111111"
+        for (fsid, metadata) in [(ours, ours), ("22222222-2222-4222-8222-222222222222", ours.uppercased()),
+                                 ("33333333-3333-4333-8333-333333333333", "33333333-3333-4333-8333-333333333333"),
+                                 ("44444444-4444-4444-8444-444444444444", nil)] as [(String, String?)] {
+            try FileManager.default.createDirectory(atPath: "\(sysfs)/fs/btrfs/\(fsid)/devices", withIntermediateDirectories: true)
+            if let metadata { try Data((metadata + "\n").utf8).write(to: URL(fileURLWithPath: "\(sysfs)/fs/btrfs/\(fsid)/metadata_uuid")) }
+        }
+        try FileManager.default.createDirectory(atPath: "\(sysfs)/fs/btrfs/features", withIntermediateDirectories: true)
+        #expect(try BtrfsSysfs.instances(of: ours, sysfs: sysfs) == ["22222222-2222-4222-8222-222222222222"])
+        #expect(try BtrfsSysfs.instances(of: "33333333-3333-4333-8333-333333333333", sysfs: sysfs) == [])
+        #expect(try BtrfsSysfs.instances(of: "44444444-4444-4444-8444-444444444444", sysfs: sysfs) == [], "no metadata_uuid: nothing to compare")
     }
 }

@@ -104,6 +104,23 @@ import Testing
         #expect(!message.contains("umount"), "\(message)")
     }
 
+    /// Attack 22 G3: a loop device matched by its backing file's name only (check without root)
+    /// may be another root's file of that name: the message says so and to confirm as root before
+    /// detaching; one matched by device and inode says to detach it.
+    @Test func aSecondLoopMatchedByNameOnlySaysToConfirmAsRoot() throws {
+        for (byName, mounted) in [(true, false), (true, true), (nil, false)] as [(Bool?, Bool)] {
+            let f = Self.figures {
+                $0.condition.image = .init(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .present)
+                $0.condition.secondLoops = [SiblingLoop(loop: "/dev/loop5", mounted: mounted, byName: byName)]
+            }
+            let message = try #require(CapacityEvaluator.evaluate(f, try CapacityPolicy(), now: 0).first?.message)
+            let caution = "/var/lib/docker-storage.btrfs is also attached to /dev/loop5, by the kernel's name of its backing file only (check as root tells this image from another root's file of that name)"
+            #expect(message.hasPrefix(caution) == (byName == true), "\(message)")
+            #expect(message.contains("if check as root confirms it, ") == (byName == true), "\(message)")
+            #expect(message.hasSuffix(mounted ? "and losetup -d /dev/loop5" : "detach it (losetup -d /dev/loop5)"), "\(message)")
+        }
+    }
+
     @Test func missingDevicesAreNotUnallocatedSpace() {
         typealias Space = BtrfsReading.Space
         // As read on a two-device RAID1 store mounted -o degraded with devid 2 gone.

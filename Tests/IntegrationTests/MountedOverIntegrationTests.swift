@@ -178,4 +178,29 @@ struct MountedOverIntegrationTests {
             #expect(kept.status == 0 && root.mounts().contains { $0.target == root.mountpoint }, "\(kept.stdout)\(kept.stderr)")
         }
     }
+
+    /// Attack 22 G4: the same with the settings unchanged and `--device`: the line's image is the
+    /// one configured, yet for a device store it is another store; the refusal said only "remove
+    /// that line".
+    @Test func aDeviceWhileTheLinesImageIsMissing() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            _ = try root.sh("umount '\(root.mountpoint)' && mv '\(root.image)' '\(root.path)/var/lib/moved.btrfs'")
+            _ = try root.sh("truncate -s 300M '\(root.path)/dev.img'")
+            let loop = try root.sh("losetup -f --show '\(root.path)/dev.img'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { try? LoopDevice.detach(loop) }
+            let before = root.snapshot()
+            let device = try root.dockstore(["provision", "--device", loop])
+            #expect(device.status == 2 && device.stderr == "dockstore: \(root.fstab) line 2 mounts /var/lib/docker-storage.btrfs at /var/lib/docker, the store dockstore set up in that image, and no file is at that path in this root (moved or deleted); to keep that store, put it back there and take it over (dockstore provision --image /var/lib/docker-storage.btrfs), then move it onto \(loop) with dockstore migrate-ebs \(loop); remove that line only to give up that store and the data in it; nothing was changed\n",
+                    "\(device.stderr)")
+            #expect(BlockProbe.probe(loop) == .blank)
+            #expect(root.changes(since: before) == [], "\(root.changes(since: before))")
+            // The advice followed: the image back, taken over, then moved onto the device.
+            _ = try root.sh("mv '\(root.path)/var/lib/moved.btrfs' '\(root.image)'")
+            let kept = try root.dockstore(["provision", "--image", "/var/lib/docker-storage.btrfs"])
+            #expect(kept.status == 0, "\(kept.stdout)\(kept.stderr)")
+            let moved = try root.dockstore(["migrate-ebs", loop, "--yes"])
+            #expect(moved.status == 0, "\(moved.stdout)\(moved.stderr)")
+        }
+    }
 }

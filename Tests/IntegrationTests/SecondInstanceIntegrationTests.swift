@@ -57,4 +57,33 @@ struct SecondInstanceIntegrationTests {
             #expect(try root.dockstore(["check"]).status == 0)
         }
     }
+
+    /// Attack 22 G2: a second instance attached under another name (a hard link of the image) and
+    /// mounted. check as root matches it by the file's device and inode; without root the name
+    /// did not match and check said OK. The kernel's `metadata_uuid` of its temporary fsid is the
+    /// store's, which any user reads: CRITICAL both ways, in every format.
+    @Test func aSecondInstanceThroughAHardLinkIsCriticalWithoutRoot() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            _ = try root.sh("chmod 755 '\(root.path)'")
+            func nobody(_ arguments: [String]) throws -> RunResult {
+                try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary] + arguments + ["--root", root.path])
+            }
+            let healthy = try nobody(["check"])
+            #expect(healthy.status == 0 && healthy.stdout.hasPrefix("DOCKSTORE OK"), "\(healthy.stdout)\(healthy.stderr)")
+            let link = root.path + "/var/lib/hl.btrfs"
+            let second = try root.sh("ln '\(root.image)' '\(link)' && losetup -r -f --show '\(link)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let other = root.path + "/mnt/x"
+            try root.sh("mkdir -p '\(other)' && mount -o ro \(second) '\(other)'")
+            defer { _ = umount2(other, 0); try? LoopDevice.detach(second) }
+            let critical = "DOCKSTORE CRITICAL - \(root.image) is also attached to \(second), which is mounted: a second btrfs instance of the store at \(root.mountpoint)"
+            for (who, run) in [("root", try root.dockstore(["check"])), ("nobody", try nobody(["check"]))] {
+                #expect(run.status == 2 && run.stdout.hasPrefix(critical), "\(who): \(run.stdout)\(run.stderr)")
+            }
+            let json = try nobody(["check", "--format", "json"])
+            #expect(json.status == 2 && json.stdout.contains("\"image_second_instance\""), "\(json.stdout)")
+            let prom = try nobody(["check", "--format", "prometheus"])
+            #expect(prom.stdout.contains("dockstore_image_second_instances{mountpoint=\"\(root.mountpoint)\"} 1"), "\(prom.stdout)")
+        }
+    }
 }

@@ -37,6 +37,7 @@ public enum CapacityProbe {
                 figures.condition.unreadable.append("cannot tell whether Docker can write at \(mountpoint) (the subvolume mounted there, its read-only flag, the data root's attributes): \(why)")
             }
             readStackedLoops(reading, sysfs: sysfs, into: &figures.condition)
+            readSameFilesystemInstances(reading, sysfs: sysfs, into: &figures.condition)
             try readExclusiveOperation(uuid: reading.uuid, sysfs: sysfs, into: &figures.condition)
             for device in reading.devices where device.errorsUnreadable != nil {
                 figures.condition.unreadable.append(device.errorsUnreadable ?? "")

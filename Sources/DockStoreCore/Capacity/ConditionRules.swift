@@ -43,12 +43,16 @@ enum ConditionRules {
         }
         let image = c.image?.path ?? "the store's image"
         for second in c.secondLoops {
+            // Matched by name only, it may be another root's file of that name on this kernel.
+            let byName = second.byName == true
+            let named = byName ? ", by the kernel's name of its backing file only (check as root tells this image from another root's file of that name)" : ""
+            let first = byName ? "if check as root confirms it, " : ""
             if second.mounted {
                 reasons.append(CapacityReason(state: .critical, figure: "image_second_instance",
-                    message: "\(image) is also attached to \(second.loop), which is mounted: a second btrfs instance of the store at \(mp), and two instances writing one file lose files; stop what writes there, unmount it (findmnt \(second.loop)) and losetup -d \(second.loop)"))
+                    message: "\(image) is also attached to \(second.loop)\(named), which is mounted: a second btrfs instance of the store at \(mp), and two instances writing one file lose files; \(first)stop what writes there, unmount it (findmnt \(second.loop)) and losetup -d \(second.loop)"))
             } else {
                 reasons.append(CapacityReason(state: .warning, figure: "image_second_loop",
-                    message: "\(image) is also attached to \(second.loop) (not mounted): mounting it would make a second btrfs instance of the store at \(mp) that loses files; detach it (losetup -d \(second.loop))"))
+                    message: "\(image) is also attached to \(second.loop)\(named) (not mounted): mounting it would make a second btrfs instance of the store at \(mp) that loses files; \(first)detach it (losetup -d \(second.loop))"))
             }
         }
         reasons += StackedLoopRules.evaluate(f)

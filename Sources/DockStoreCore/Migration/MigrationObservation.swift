@@ -9,6 +9,10 @@ public struct MigrationObservation: Sendable, Equatable {
     public var loopMember: BtrfsReading.Device?
     /// A member that is a loop device over another root's file (`ForeignLoopStore`).
     public var foreignLoop: ForeignLoopStore? = nil
+    /// No migration open and no member bound to the configured image (fstab's line, else
+    /// DOCKSTORE_IMAGE), yet one bound to a file a rename could have left (`MovedImage`):
+    /// the store is still the image's, under another name (attack 22 G1).
+    public var movedImage: MovedImage? = nil
     public var image: HostBacking?
     public var imageExists: Bool
     /// A member that is a loop device over the image's path whose file was deleted or replaced

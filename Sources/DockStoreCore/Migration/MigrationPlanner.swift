@@ -147,6 +147,12 @@ public enum MigrationPlanner {
         if let foreign = o.foreignLoop {
             throw DockStoreError.refused("refusing to migrate: \(foreign.verdict(mountpoint: o.mountpoint))")
         }
+        // The image renamed while mounted: its loop device is no EBS volume, and pointing fstab at
+        // the store's UUID would leave the next boot without it. A store a device replace or
+        // remove moved onto a loop device (the image left by the store) is finished as a move.
+        if let moved = o.movedImage, !o.journalExists, moved.atImagePath != .leftByTheStore {
+            throw moved.refusal(mountpoint: o.mountpoint)
+        }
         guard o.loopMember != nil || o.journalExists || o.targetDevid != nil else {
             throw DockStoreError.refused("the store at \(o.mountpoint) is not the loopback image (it is on \(o.members.map(\.path).joined(separator: ", "))); nothing to migrate")
         }

@@ -75,6 +75,10 @@ public struct Migrator: Sendable {
             }
             if let unseen = seen.unseenLoop, unseen.name.sameBytes(host.real(image)) { o.foreignLoop = o.foreignLoop ?? unseen }
         }
+        if o.loopMember == nil, o.journal == nil,
+           let configured = try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: o.fstab, settings: settings) {
+            o.movedImage = try MovedImage.find(reading, image: configured)
+        }
         let loopDevid = o.loopMember?.devid
         o.damage = try MovedStoreDamage.read(reading, mountpoint: target, isImage: { $0.devid == loopDevid })
         o.exclusiveOperation = try Self.exclusiveOperation(uuid: reading.uuid, sysfs: "/sys")

@@ -27,22 +27,25 @@ public struct OtherImageLine: Sendable, Equatable {
     /// The line at `mountpoint` when its source is a path other than `image` naming, inside the
     /// root, a regular file (not followed through a link) with a btrfs signature, or nothing
     /// when the line is dockstore's own (`missing`); nil otherwise.
-    static func find(fstab: [UInt8]?, mountpoint: HostPath, image: HostPath, host: Host) throws -> OtherImageLine? {
+    /// For a device store (`forDevice`) the line's image is another store also when it is
+    /// `image`: found then only when it is missing (attack 22 G4).
+    static func find(fstab: [UInt8]?, mountpoint: HostPath, image: HostPath, host: Host, forDevice: Bool = false) throws -> OtherImageLine? {
         guard let bytes = fstab, let line = FstabFile(bytes: bytes).entries(mountingAt: mountpoint).first else { return nil }
         let source = line.entry.normalizedSource
-        guard source.hasPrefix("/"), !source.hasPrefix("/dev/"), !source.sameBytes(image.string) else { return nil }
+        let same = source.sameBytes(image.string)
+        guard source.hasPrefix("/"), !source.hasPrefix("/dev/"), !same || forDevice else { return nil }
         let path: HostPath
         do {
             path = try HostPath(source, what: "the image fstab mounts at \(mountpoint)")
         } catch {
             return nil // no path dockstore can read: the line is judged as the generic refusal judges it
         }
-        guard path != image else { return nil }
+        guard path != image || forDevice else { return nil }
         let status = try host.statusInRoot(path)
         if status == nil, line.entry.options.contains(ProvisionRequest.orderingOption) {
             return OtherImageLine(index: line.index, image: source, uuid: nil, label: nil, missing: true)
         }
-        guard status?.kind == .regular,
+        guard !same, path != image, status?.kind == .regular,
               case .signature("btrfs", let uuid, let label) = BlockProbe.probe(host.real(path)) else { return nil }
         return OtherImageLine(index: line.index, image: source, uuid: uuid, label: label)
     }

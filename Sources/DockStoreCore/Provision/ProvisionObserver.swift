@@ -152,7 +152,8 @@ public struct ProvisionObserver: Sendable {
         observation.mountedRoot = mountedRoot
         observation.mountedShrunk = mountedShrunk
         observation.mountedOver = mountedOver
-        observation.otherImageLine = try OtherImageLine.find(fstab: observation.fstab, mountpoint: request.mountpoint, image: request.image, host: host)
+        observation.otherImageLine = try OtherImageLine.find(fstab: observation.fstab, mountpoint: request.mountpoint, image: request.image, host: host,
+                                                               forDevice: request.device != nil && !request.followsMigration)
         observation.unmountedFstabFolder = try UnmountedFstabFolder.find(fstab: observation.fstab, mounts: mounts,
                                                                          image: request.device == nil ? request.image : nil,
                                                                          mountpoint: request.mountpoint, host: host)

@@ -37,15 +37,33 @@ enum BtrfsSysfs {
         return nil
     }
 
-    /// Whether two mounted btrfs filesystems (by their sysfs UUIDs) are two different on-disk
-    /// filesystems: their `metadata_uuid` (kernel 5.0 on; under a temporary fsid, kernel 6.7 on,
-    /// the on-disk fsid) differ. False when either file is missing: then nothing says so.
-    static func holdDifferentFilesystems(_ one: String, _ other: String, sysfs: String) throws -> Bool {
-        if one.lowercased() == other.lowercased() { return false }
+    /// Whether two mounted btrfs filesystems (by their sysfs UUIDs) are one on-disk filesystem:
+    /// their `metadata_uuid` (kernel 5.0 on; under a temporary fsid, kernel 6.7 on, the on-disk
+    /// fsid) are the same. Nil when either file is missing: then nothing says.
+    static func sameOnDisk(_ one: String, _ other: String, sysfs: String) throws -> Bool? {
+        if one.lowercased() == other.lowercased() { return true }
         guard let first = try FileContents.readString("\(sysfs)/fs/btrfs/\(one.lowercased())/metadata_uuid")?.trimmingWhitespace(),
               let second = try FileContents.readString("\(sysfs)/fs/btrfs/\(other.lowercased())/metadata_uuid")?.trimmingWhitespace(),
-              !first.isEmpty, !second.isEmpty else { return false }
-        return first.lowercased() != second.lowercased()
+              !first.isEmpty, !second.isEmpty else { return nil }
+        return first.lowercased() == second.lowercased()
+    }
+
+    /// The other mounted btrfs filesystems whose `metadata_uuid` is that of the mounted `uuid`:
+    /// second instances of its bytes, mounted under a temporary fsid (kernel 6.7 on), or block
+    /// copies of it. Empty when the kernel has no `metadata_uuid` files.
+    static func instances(of uuid: String, sysfs: String) throws -> [String] {
+        let root = "\(sysfs)/fs/btrfs"
+        guard let ours = try FileContents.readString("\(root)/\(uuid.lowercased())/metadata_uuid")?.trimmingWhitespace().lowercased(),
+              !ours.isEmpty else { return [] }
+        guard let entries = FolderEntries.names(root) else {
+            if errno == ENOENT { return [] }
+            throw DockStoreError.system("cannot list", root, errno: errno)
+        }
+        return try entries.sorted().filter { entry in
+            guard entry.count == 36, entry.lowercased() != uuid.lowercased() else { return false }
+            let theirs = try FileContents.readString("\(root)/\(entry)/metadata_uuid")?.trimmingWhitespace().lowercased()
+            return theirs == ours
+        }
     }
 
     /// /sys/fs/btrfs/<uuid>/exclusive_operation (kernel 5.10 on): `none`, `balance`,

@@ -13,10 +13,15 @@ public struct SiblingLoop: Sendable, Equatable, Codable {
     /// The kernel has a btrfs mounted from it (`/sys/fs/btrfs/<fsid>/devices/loopN`), in any
     /// mount namespace.
     public var mounted: Bool
+    /// Matched by the kernel's name of its backing file alone (check without root, or without
+    /// the loop devices' nodes): it may be another root's file of that name (attack 22 G3).
+    /// Nil when matched by the file's device and inode, or by the store's `metadata_uuid`.
+    public var byName: Bool?
 
-    public init(loop: String, mounted: Bool) {
+    public init(loop: String, mounted: Bool, byName: Bool? = nil) {
         self.loop = loop
         self.mounted = mounted
+        self.byName = byName
     }
 }
 
@@ -46,9 +51,15 @@ extension LoopDevice {
         let memberFilesystem = try BtrfsSysfs.filesystem(withMember: memberName, sysfs: sysfs)
         return try names.compactMap { found in
             let filesystem = try BtrfsSysfs.filesystem(withMember: found.name, sysfs: sysfs)
-            if found.byName, let filesystem, let memberFilesystem,
-               try BtrfsSysfs.holdDifferentFilesystems(filesystem, memberFilesystem, sysfs: sysfs) { return nil }
-            return SiblingLoop(loop: "/dev/\(found.name)", mounted: filesystem != nil)
+            var byName = found.byName
+            if byName, let filesystem, let memberFilesystem {
+                switch try BtrfsSysfs.sameOnDisk(filesystem, memberFilesystem, sysfs: sysfs) {
+                case false?: return nil // another on-disk filesystem: another file of that name
+                case true?: byName = false // the name, and the kernel's fsid of its bytes
+                case nil: break
+                }
+            }
+            return SiblingLoop(loop: "/dev/\(found.name)", mounted: filesystem != nil, byName: byName ? true : nil)
         }
     }
 
