@@ -58,6 +58,8 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// fstab's line at the mountpoint mounting another btrfs image than the one asked for
     /// (`OtherImageLine`): a store to take over with --image, not a line to remove.
     public var otherImageLine: OtherImageLine? = nil
+    /// dockstore's line for a store at another mountpoint of this root (`FinishedStoreElsewhere`).
+    public var finishedStoreElsewhere: FinishedStoreElsewhere? = nil
     /// An fstab folder above the image or the mountpoint with nothing mounted (`UnmountedFstabFolder`).
     public var unmountedFstabFolder: UnmountedFstabFolder? = nil
     /// The filesystem (statfs) of the image's folder, when it exists: a tmpfs or ramfs one is

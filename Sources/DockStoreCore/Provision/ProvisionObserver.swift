@@ -106,7 +106,7 @@ public struct ProvisionObserver: Sendable {
                     mountedForeign = try ForeignLoopStore.find(loop: entry.source, backingName: backing, image: imagePath)
                 }
                 if !ofImage, !mountedImageDeleted, request.device == nil, entry.fstype == "btrfs" {
-                    mountedImageMoved = try MovedImage.find(store, host: host, image: request.image, mountpoint: request.mountpoint)
+                    mountedImageMoved = try MovedImage.find(store, host: host, mountpoint: request.mountpoint)
                 }
                 mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)
                 if (ofImage || ofDevice), entry.fstype == "btrfs" {
@@ -154,6 +154,7 @@ public struct ProvisionObserver: Sendable {
         observation.mountedOver = mountedOver
         observation.otherImageLine = try OtherImageLine.find(fstab: observation.fstab, mountpoint: request.mountpoint, image: request.image, host: host,
                                                                forDevice: request.device != nil && !request.followsMigration)
+        observation.finishedStoreElsewhere = try FinishedStoreElsewhere.observe(fstab: observation.fstab, mountpoint: request.mountpoint, host: host)
         observation.unmountedFstabFolder = try UnmountedFstabFolder.find(fstab: observation.fstab, mounts: mounts,
                                                                          image: request.device == nil ? request.image : nil,
                                                                          mountpoint: request.mountpoint, host: host)

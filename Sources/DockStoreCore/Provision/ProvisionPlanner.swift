@@ -62,7 +62,7 @@ public enum ProvisionPlanner {
         if let other = observed.storesElsewhere.first {
             throw other.refusal(asked: host.real(request.mountpoint), host: host)
         }
-        if let other = FinishedStoreElsewhere.find(fstab: FstabFile(bytes: observed.fstab ?? []), mountpoint: request.mountpoint) {
+        if let other = observed.finishedStoreElsewhere {
             throw other.refusal(asked: request.mountpoint, host: host)
         }
         // After the one-store rule: a device store a killed run mounted before it forgot its

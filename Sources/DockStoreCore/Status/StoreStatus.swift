@@ -98,7 +98,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
            try !isLoop(entry.source, over: host.real(image)),
            try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.find(loop: entry.source, backingName: $0, image: host.real(image)) }) == nil,
-           try MovedImage.find(store, host: host, image: image, mountpoint: mountpoint) == nil {
+           try MovedImage.find(store, host: host, mountpoint: mountpoint) == nil {
             spec = .path(entry.source)
             fstype = entry.fstype
         } else if let moved {

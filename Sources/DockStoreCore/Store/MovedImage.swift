@@ -38,15 +38,16 @@ public struct MovedImage: Sendable, Equatable, Codable {
         self.atImagePath = atImagePath
     }
 
-    /// For provision and status: the image `image` moved away from under the btrfs `store` saw
-    /// at `mountpoint`, judged only when the image is the one the store is configured with
-    /// there (`ConfiguredImage`: fstab's line, else DOCKSTORE_IMAGE): a device store on a loop
-    /// device, or a file mounted by hand where nothing configures the image, is not a rename.
-    static func find(_ store: StoreObservation, host: Host, image: HostPath, mountpoint: HostPath) throws -> MovedImage? {
+    /// For provision and status: the image the btrfs `store` saw at `mountpoint` is configured
+    /// with there (`ConfiguredImage`: fstab's line, else DOCKSTORE_IMAGE) moved away from under
+    /// it, whatever image the command was asked for: with the settings or `--image` naming
+    /// another image, the renamed store is still the one the next boot loses (attack 22 G6, as
+    /// G1 for migrate-ebs). A device store on a loop device, or a file mounted by hand where
+    /// nothing configures an image, is not a rename.
+    static func find(_ store: StoreObservation, host: Host, mountpoint: HostPath) throws -> MovedImage? {
         guard let btrfs = try store.btrfs.value(),
               let configured = try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try store.fstab.value(),
-                                                        settings: store.settings),
-              configured.sameBytes(host.real(image)) else { return nil }
+                                                        settings: store.settings) else { return nil }
         return try find(btrfs.reading, image: configured)
     }
 

@@ -59,7 +59,7 @@ public struct Teardowner: Sendable {
         // whatever has the image's name; teardown says what check and provision say.
         // While a migration is open the store is meant to be on another device (which may be a
         // loop device over a file beside the image): the planner's migration refusal says that.
-        if o.mounted != nil, !o.migrationOpen, let moved = try MovedImage.find(store, host: host, image: request.image, mountpoint: request.mountpoint) {
+        if o.mounted != nil, !o.migrationOpen, let moved = try MovedImage.find(store, host: host, mountpoint: request.mountpoint) {
             throw moved.refusal(mountpoint: target)
         }
         if o.storeUUID == nil, let bytes = o.fstab,
