@@ -67,7 +67,9 @@ import Testing
 }
 
 /// `BtrfsSysfs.instances(of:)` over a fake sysfs: the other mounted filesystems whose
-/// `metadata_uuid` is the store's (attack 22 G2), none when the kernel has no such file.
+/// `metadata_uuid` is the store's, one of the two under a temporary fsid (attack 22 G2); a
+/// `btrfstune -m` copy (same `metadata_uuid`, no temporary fsid) is none (attack 23 H4), and
+/// none are found when the kernel has no such files.
 @Suite struct BtrfsSameFilesystemTests {
     @Test func otherMountsOfTheSameOnDiskFilesystemAreFoundByMetadataUUID() throws {
         var template = Array("/tmp/dockstore-btrfs-instances.XXXXXX".utf8CString)
@@ -75,15 +77,21 @@ import Testing
         let sysfs = String(cString: made)
         defer { try? FileManager.default.removeItem(atPath: sysfs) }
         let ours = "11111111-1111-4111-8111-111111111111"
-        for (fsid, metadata) in [(ours, ours), ("22222222-2222-4222-8222-222222222222", ours.uppercased()),
-                                 ("33333333-3333-4333-8333-333333333333", "33333333-3333-4333-8333-333333333333"),
-                                 ("44444444-4444-4444-8444-444444444444", nil)] as [(String, String?)] {
+        let second = "22222222-2222-4222-8222-222222222222", tuned = "55555555-5555-4555-8555-555555555555"
+        let oldKernel = "66666666-6666-4666-8666-666666666666", oldKernelCopy = "77777777-7777-4777-8777-777777777777"
+        for (fsid, metadata, temporary) in [(ours, ours, "0"), (second, ours.uppercased(), "1"), (tuned, ours, "0"),
+                                            ("33333333-3333-4333-8333-333333333333", "33333333-3333-4333-8333-333333333333", "0"),
+                                            ("44444444-4444-4444-8444-444444444444", nil, "0"),
+                                            (oldKernel, oldKernel, nil), (oldKernelCopy, oldKernel, nil)] as [(String, String?, String?)] {
             try FileManager.default.createDirectory(atPath: "\(sysfs)/fs/btrfs/\(fsid)/devices", withIntermediateDirectories: true)
             if let metadata { try Data((metadata + "\n").utf8).write(to: URL(fileURLWithPath: "\(sysfs)/fs/btrfs/\(fsid)/metadata_uuid")) }
+            if let temporary { try Data((temporary + "\n").utf8).write(to: URL(fileURLWithPath: "\(sysfs)/fs/btrfs/\(fsid)/temp_fsid")) }
         }
         try FileManager.default.createDirectory(atPath: "\(sysfs)/fs/btrfs/features", withIntermediateDirectories: true)
-        #expect(try BtrfsSysfs.instances(of: ours, sysfs: sysfs) == ["22222222-2222-4222-8222-222222222222"])
+        #expect(try BtrfsSysfs.instances(of: ours, sysfs: sysfs) == [second], "the btrfstune -m copy is no instance")
+        #expect(try BtrfsSysfs.instances(of: second, sysfs: sysfs) == [ours, tuned], "seen from the instance under the temporary fsid")
         #expect(try BtrfsSysfs.instances(of: "33333333-3333-4333-8333-333333333333", sysfs: sysfs) == [])
         #expect(try BtrfsSysfs.instances(of: "44444444-4444-4444-8444-444444444444", sysfs: sysfs) == [], "no metadata_uuid: nothing to compare")
+        #expect(try BtrfsSysfs.instances(of: oldKernel, sysfs: sysfs) == [], "no temp_fsid: no second instance")
     }
 }

@@ -75,6 +75,14 @@ struct ImageMovedIntegrationTests {
             #expect(status.stdout.hasSuffix("state:       1 problem(s); 'dockstore provision' fixes what it can:\n  - \(refusal)\n"), "\(status.stdout)")
             #expect(!status.stdout.contains("remove that line"), "\(status.stdout)")
             #expect(root.changes(since: before) == [])
+            // reclaim and reclaim --orphans (attack 23 H8: they ran and called the store healthy).
+            for arguments in [["reclaim"], ["reclaim", "--dry-run"], ["reclaim", "--orphans"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 2 && run.stderr == "dockstore: \(refusal)\n" && run.stdout.isEmpty, "\(arguments): \(run.stdout)\(run.stderr)")
+            }
+            let json = try root.dockstore(["reclaim", "--json"])
+            #expect(json.status == 2 && json.stdout.contains("moved away while mounted"), "\(json.stdout)\(json.stderr)")
+            #expect(root.changes(since: before) == [])
 
             // The advice: move it back; then all is in place, and a reboot keeps every file.
             try root.sh("mv \(old) \(root.image)")

@@ -86,4 +86,52 @@ struct SecondInstanceIntegrationTests {
             #expect(prom.stdout.contains("dockstore_image_second_instances{mountpoint=\"\(root.mountpoint)\"} 1"), "\(prom.stdout)")
         }
     }
+
+    /// Attack 23 H4, H5, H6, check without root against check as root on the same states:
+    /// - H6: a hard link of the image attached, not mounted: root WARNING, nobody said OK; the
+    ///   kernel's name of its backing file reaches the image's inode by stat(2): WARNING both.
+    /// - H4: a copy given its own fsid with `btrfstune -m` (the remedy for copies), mounted: root
+    ///   OK, nobody CRITICAL by its `metadata_uuid`; it needs no temporary fsid: OK both.
+    /// - H5: a block copy mounted: root `store_copy`; nobody said the image was attached there;
+    ///   it now says a second instance or a block copy, and that root tells them apart.
+    @Test func withoutRootTheAnswersFollowWhatTheKernelShowsEveryUser() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            _ = try root.sh("chmod 755 '\(root.path)'")
+            func nobody() throws -> RunResult {
+                try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary, "check", "--root", root.path])
+            }
+            // H6
+            let link = root.path + "/var/lib/hl.btrfs"
+            let attached = try root.sh("ln '\(root.image)' '\(link)' && losetup -r -f --show '\(link)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            for (who, run) in [("root", try root.dockstore(["check"])), ("nobody", try nobody())] {
+                #expect(run.status == 1 && run.stdout.contains("is also attached to \(attached)") && run.stdout.contains("(not mounted)"),
+                        "\(who): \(run.stdout)\(run.stderr)")
+            }
+            try LoopDevice.detach(attached)
+            _ = try root.sh("rm '\(link)'")
+
+            // H4 and H5: copies of the image, the store frozen while they are made.
+            let tuned = root.path + "/var/lib/tuned.btrfs", copy = root.path + "/var/lib/copy.btrfs"
+            _ = try root.sh("sync && fsfreeze -f '\(root.mountpoint)' && cp --sparse=always '\(root.image)' '\(tuned)' && cp --sparse=always '\(root.image)' '\(copy)'; fsfreeze -u '\(root.mountpoint)'")
+            _ = try root.sh("btrfstune -m '\(tuned)' </dev/null >/dev/null 2>&1")
+            let tunedLoop = try root.sh("losetup -f --show '\(tuned)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let tunedAt = root.path + "/mnt/tuned"
+            try root.sh("mkdir -p '\(tunedAt)' && mount -o ro \(tunedLoop) '\(tunedAt)'")
+            defer { _ = umount2(tunedAt, 0); try? LoopDevice.detach(tunedLoop) }
+            for (who, run) in [("root", try root.dockstore(["check"])), ("nobody", try nobody())] {
+                #expect(run.status == 0 && run.stdout.hasPrefix("DOCKSTORE OK"), "\(who), a btrfstune -m copy mounted: \(run.stdout)\(run.stderr)")
+            }
+            let copyLoop = try root.sh("losetup -r -f --show '\(copy)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let copyAt = root.path + "/mnt/copy"
+            try root.sh("mkdir -p '\(copyAt)' && mount -o ro \(copyLoop) '\(copyAt)'")
+            defer { _ = umount2(copyAt, 0); try? LoopDevice.detach(copyLoop) }
+            let asRoot = try root.dockstore(["check", "--format", "json"])
+            #expect(asRoot.status == 2 && asRoot.stdout.contains("\"store_copy\"") && !asRoot.stdout.contains("\"image_second_instance\""), "root: \(asRoot.stdout)")
+            let withoutRoot = try nobody()
+            #expect(withoutRoot.status == 2 && withoutRoot.stdout.hasPrefix("DOCKSTORE CRITICAL - \(copyLoop) is mounted as a btrfs with the store's on-disk UUID under a temporary fsid: a second instance of \(root.image) attached under another name, or a block copy of it (check as root tells them apart)"),
+                    "nobody: \(withoutRoot.stdout)\(withoutRoot.stderr)")
+            #expect(!withoutRoot.stdout.contains("is also attached to \(copyLoop)"), "\(withoutRoot.stdout)")
+        }
+    }
 }

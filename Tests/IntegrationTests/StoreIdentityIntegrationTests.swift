@@ -406,6 +406,13 @@ struct StoreIdentityIntegrationTests {
             #expect(root.changes(since: before) == [])
             let status = try root.dockstore(["status"])
             #expect(status.status == 4 && status.stdout.contains("was deleted while mounted"), "\(status.stdout)")
+            // teardown says the same (attack 23 H9: it said the store was not provably its own).
+            for arguments in [["teardown", "--dry-run"], ["teardown"]] {
+                let down = try root.dockstore(arguments)
+                #expect(down.status == 2 && down.stderr.hasPrefix("dockstore: refusing to tear down: the image \(root.image) was deleted while mounted:")
+                        && down.stderrLines.count == 1, "\(arguments): \(down.stdout)\(down.stderr)")
+            }
+            #expect(root.changes(since: before) == [])
         }
         reliability("identity: the image deleted while mounted", cases: 1, runs: 1)
     }

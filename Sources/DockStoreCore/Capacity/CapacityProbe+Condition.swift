@@ -110,12 +110,21 @@ extension CapacityProbe {
 
     /// The image renamed away while mounted (`MovedImage`), for a store with a loop member and
     /// a configured image. Which image is configured, unreadable, is UNKNOWN only then.
-    static func readMovedImage(_ reading: BtrfsReading, configured: StoreFact<String?>, sysfs: String,
-                               into condition: inout StoreCondition) {
+    /// An open migration journal narrows it to the image's own inode; one this user cannot read
+    /// (it is root's alone) leaves every member bound to a file beside the image a candidate,
+    /// the stricter answer.
+    static func readMovedImage(_ reading: BtrfsReading, configured: StoreFact<String?>, journal: StoreFact<MigrationJournal?>,
+                               sysfs: String, into condition: inout StoreCondition) {
         guard condition.image != nil, condition.image?.link == .present else { return }
         do {
             guard let image = try configured.value() else { return }
-            condition.movedImage = try MovedImage.find(reading, image: image, sysfs: sysfs)
+            let open: MigrationJournal?
+            do {
+                open = try journal.value()
+            } catch {
+                open = nil
+            }
+            condition.movedImage = try MovedImage.find(reading, image: image, sysfs: sysfs, journal: open)
         } catch {
             condition.unreadable.append("cannot tell whether the store's loop device is still bound to its configured image (a renamed image would leave the next boot mounting another file): \(message(error))")
         }

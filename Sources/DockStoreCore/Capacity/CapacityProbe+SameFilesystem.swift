@@ -19,7 +19,7 @@ extension CapacityProbe {
             let known = Set(condition.secondLoops.map(\.loop) + condition.imageStackedLoops.map(\.loop) + reading.devices.map(\.path))
             for uuid in try BtrfsSysfs.instances(of: reading.uuid, sysfs: sysfs) {
                 for name in try BtrfsSysfs.members(uuid: uuid, sysfs: sysfs).sorted() where !known.contains("/dev/\(name)") {
-                    condition.secondLoops.append(SiblingLoop(loop: "/dev/\(name)", mounted: true))
+                    condition.secondLoops.append(SiblingLoop(loop: "/dev/\(name)", mounted: true, byMetadataUUID: true))
                 }
             }
         } catch {

@@ -30,7 +30,7 @@ public enum CapacityProbe {
             figures = CapacityFigures(btrfs: reading, mountpoint: mountpoint, host: nil)
             figures.host = hostBacking(reading, sysfs: sysfs, into: &figures.condition)
             readForeignLoop(store, into: &figures.condition)
-            readMovedImage(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)
+            readMovedImage(reading, configured: store.configuredImage, journal: store.migrationJournal, sysfs: sysfs, into: &figures.condition)
             readCopies(reading, into: &figures.condition)
             figures.condition.root = reading.root
             if let why = reading.rootUnreadable {

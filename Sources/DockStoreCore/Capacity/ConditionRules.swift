@@ -47,7 +47,10 @@ enum ConditionRules {
             let byName = second.byName == true
             let named = byName ? ", by the kernel's name of its backing file only (check as root tells this image from another root's file of that name)" : ""
             let first = byName ? "if check as root confirms it, " : ""
-            if second.mounted {
+            if second.byMetadataUUID == true {
+                reasons.append(CapacityReason(state: .critical, figure: "image_second_instance",
+                    message: "\(second.loop) is mounted as a btrfs with the store's on-disk UUID under a temporary fsid: a second instance of \(image) attached under another name, or a block copy of it (check as root tells them apart); a second instance writing the same file as the store at \(mp) loses files: if check as root confirms it, stop what writes there, unmount it (findmnt \(second.loop)) and losetup -d \(second.loop)"))
+            } else if second.mounted {
                 reasons.append(CapacityReason(state: .critical, figure: "image_second_instance",
                     message: "\(image) is also attached to \(second.loop)\(named), which is mounted: a second btrfs instance of the store at \(mp), and two instances writing one file lose files; \(first)stop what writes there, unmount it (findmnt \(second.loop)) and losetup -d \(second.loop)"))
             } else {

@@ -47,7 +47,7 @@ extension GrowObservation {
         if let foreign = condition.foreignLoop {
             throw DockStoreError.refused("refusing to grow: \(foreign.verdict(mountpoint: mountpoint))")
         }
-        CapacityProbe.readMovedImage(btrfs.reading, configured: store.configuredImage, sysfs: "/sys", into: &condition)
+        CapacityProbe.readMovedImage(btrfs.reading, configured: store.configuredImage, journal: store.migrationJournal, sysfs: "/sys", into: &condition)
         if let moved = condition.movedImage { throw moved.refusal(mountpoint: mountpoint) }
     }
 }

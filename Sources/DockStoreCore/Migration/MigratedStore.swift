@@ -11,7 +11,10 @@
 ///   and fstab mounts a `UUID=` btrfs at the mountpoint (the line migrate-ebs writes): that UUID.
 ///
 /// Otherwise nil: the image is the store (also mid-migration, when the filesystem spans the
-/// image and the device and provision registers the device before mounting the image).
+/// image and the device and provision registers the device before mounting the image, and when
+/// the image was renamed away while the mounted store still has it as a member: provision then
+/// refuses as for any renamed image, never pointing fstab at a volume that cannot mount alone;
+/// attack 23 H1).
 public enum MigratedStore {
     public static func device(host: Host, image: HostPath, mountpoint: HostPath) throws -> DeviceSpec? {
         let imagePath = host.real(image)
@@ -19,6 +22,7 @@ public enum MigratedStore {
             if try FileStatus.of(imagePath) != nil, case .signature(let type, _, _) = BlockProbe.probe(imagePath), type == "btrfs" {
                 return nil
             }
+            if try renamedImageMounted(journal, image: imagePath) { return nil }
             if let uuid = journal.filesystemUUID { return .filesystemUUID(uuid) }
             return try DeviceSpec(journal.device)
         }
@@ -37,5 +41,26 @@ public enum MigratedStore {
             throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (a device store, as provision --device and migrate-ebs write it) and there is no image, but no device holds that filesystem now: attach the volume and run again; nothing was changed (removing that fstab line gives up that store and the data on it: the next provision makes a new, empty one)")
         }
         return try DeviceSpec(node)
+    }
+
+    /// A loop device bound to the journal's image inode, on the filesystem holding the image's
+    /// folder, under another name, is a member of the journal's mounted filesystem (by
+    /// `/sys/fs/btrfs/<uuid>/devices`, which the kernel has only while it is mounted). A journal
+    /// without the inode (older) or the UUID cannot tell: false, as before it was recorded.
+    static func renamedImageMounted(_ journal: MigrationJournal, image: String, sysfs: String = "/sys") throws -> Bool {
+        guard let uuid = journal.filesystemUUID, let inode = journal.imageInode,
+              let folder = try FileStatus.following(AtomicFile.parentFolder(of: image)) else { return false }
+        let devices = "\(sysfs)/fs/btrfs/\(uuid.lowercased())/devices"
+        guard try FileStatus.following(devices) != nil else { return false }
+        guard let names = FolderEntries.names(devices) else {
+            throw DockStoreError.system("cannot list", devices, errno: Errno.current)
+        }
+        for name in names where name.hasPrefix("loop") {
+            guard let text = try LoopDevice.backingFileText("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace(),
+                  !text.hasSuffix(" (deleted)"), !text.sameBytes(image),
+                  let file = try FileStatus.following(text), file.kind == .regular else { continue }
+            if file.device == folder.device && file.inode == inode { return true }
+        }
+        return false
     }
 }

@@ -21,6 +21,12 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
     public var keepImage: Bool?
     /// How the store moves; nil in a journal from before replace (those moved by add + remove).
     public var method: MigrationMethod?
+    /// The image file's inode when the migration began: while the migration is open the store
+    /// may have another member bound to a file (a volume that is itself a loop device), so a
+    /// member is the image renamed away only when its file is this inode on the filesystem that
+    /// holds the image's folder (attack 23 H1, H2, H10). nil in a journal from before it was
+    /// recorded.
+    public var imageInode: UInt64?
 
     /// The method of the migration this journal records.
     public var recordedMethod: MigrationMethod { method ?? .addRemove }
@@ -30,8 +36,9 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
     /// `phase` names the step under way (for people reading the journal after a crash);
     /// decisions come from what the kernel reports, never from it alone.
     public init(image: String, device: String, filesystemUUID: String?, volumeID: String?, keepImage: Bool,
-                method: MigrationMethod? = nil) {
+                method: MigrationMethod? = nil, imageInode: UInt64? = nil) {
         phase = "moving"
+        self.imageInode = imageInode
         self.method = method
         self.image = image
         self.device = device

@@ -9,10 +9,14 @@ public struct MigrationObservation: Sendable, Equatable {
     public var loopMember: BtrfsReading.Device?
     /// A member that is a loop device over another root's file (`ForeignLoopStore`).
     public var foreignLoop: ForeignLoopStore? = nil
-    /// No migration open and no member bound to the configured image (fstab's line, else
-    /// DOCKSTORE_IMAGE), yet one bound to a file a rename could have left (`MovedImage`):
-    /// the store is still the image's, under another name (attack 22 G1).
+    /// No member bound to the configured image (fstab's line, else DOCKSTORE_IMAGE), yet one
+    /// bound to a file a rename could have left (`MovedImage`): the store is still the image's,
+    /// under another name (attack 22 G1). With a migration open, the journal's image renamed:
+    /// a member bound to the inode the journal recorded (attack 23 H2).
     public var movedImage: MovedImage? = nil
+    /// The image file's inode, read while a loop member is bound to it: what a journal begun
+    /// now records (`MigrationJournal.imageInode`).
+    public var imageInode: UInt64? = nil
     public var image: HostBacking?
     public var imageExists: Bool
     /// A member that is a loop device over the image's path whose file was deleted or replaced

@@ -11,6 +11,11 @@ public enum MigrationPlanner {
             throw DockStoreError.refused("cannot read the filesystem UUID of the btrfs at \(o.mountpoint); dockstore aborts only a move of a store it can name: re-run")
         }
         try refuseOrphanedLoop(o)
+        // The image renamed while the migration is open is still part of the store, so the move
+        // can be aborted, but not before it is back under its name (attack 23 H2).
+        if let moved = o.movedImage, moved.atImagePath != .leftByTheStore {
+            throw moved.refusal(mountpoint: o.mountpoint)
+        }
         guard o.loopMember != nil else {
             // No journal: the move finished (attack 13 X13), there is nothing to finish or abort.
             guard o.journalExists else {
@@ -150,7 +155,8 @@ public enum MigrationPlanner {
         // The image renamed while mounted: its loop device is no EBS volume, and pointing fstab at
         // the store's UUID would leave the next boot without it. A store a device replace or
         // remove moved onto a loop device (the image left by the store) is finished as a move.
-        if let moved = o.movedImage, !o.journalExists, moved.atImagePath != .leftByTheStore {
+        // With a migration open (attack 23 H2), only a member bound to the journal's image inode.
+        if let moved = o.movedImage, moved.atImagePath != .leftByTheStore {
             throw moved.refusal(mountpoint: o.mountpoint)
         }
         guard o.loopMember != nil || o.journalExists || o.targetDevid != nil else {
@@ -247,7 +253,7 @@ public enum MigrationPlanner {
         if !keep && migrating && o.imageExists { steps.append(.deleteImage(path: host.real(imageHostPath))) }
         if steps.isEmpty && !o.journalExists { return [] }
         let journal = MigrationJournal(image: imageHostPath.string, device: o.targetPath, filesystemUUID: uuid,
-                                       volumeID: o.targetVolumeID, keepImage: keepImage, method: method)
+                                       volumeID: o.targetVolumeID, keepImage: keepImage, method: method, imageInode: o.imageInode)
         return (o.journalExists ? [] : [.begin(journal: journal)]) + steps + [.finish]
     }
 

@@ -75,7 +75,11 @@ public struct Migrator: Sendable {
             }
             if let unseen = seen.unseenLoop, unseen.name.sameBytes(host.real(image)) { o.foreignLoop = o.foreignLoop ?? unseen }
         }
-        if o.loopMember == nil, o.journal == nil,
+        if o.loopMember != nil { o.imageInode = try FileStatus.following(host.real(image))?.inode }
+        if o.loopMember == nil, let journal = o.journal, journal.imageInode != nil {
+            o.movedImage = try MovedImage.find(reading, image: host.real(try HostPath(journal.image, what: "the migration journal's image")),
+                                               journal: journal)
+        } else if o.loopMember == nil, o.journal == nil,
            let configured = try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: o.fstab, settings: settings) {
             o.movedImage = try MovedImage.find(reading, image: configured)
         }

@@ -295,7 +295,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 let journalImage: String?
                 do { journalImage = host.real(try HostPath(journal.image, what: "the migration journal's image")) } catch { journalImage = nil }
                 let imageLoop = status.capacity?.condition.image.flatMap { image in journalImage.map { image.path.sameBytes($0) } == true ? image.loop : nil }
-                var targets = (status.capacity?.devices ?? []).filter { !$0.isMissing && $0.path != imageLoop }.map(\.path)
+                // The image renamed while the migration is open is no target either (attack 23 H3).
+                let movedLoop = status.capacity?.condition.movedImage?.loop
+                var targets = (status.capacity?.devices ?? []).filter { !$0.isMissing && $0.path != imageLoop && $0.path != movedLoop }.map(\.path)
                 if status.capacity == nil, let uuid = journal.filesystemUUID {
                     // Not mounted (attack 19, N1: the volume back under another name, the boot's
                     // mount failed): the devices that hold the store's filesystem now, by UUID.

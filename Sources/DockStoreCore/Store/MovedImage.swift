@@ -30,8 +30,12 @@ public struct MovedImage: Sendable, Equatable, Codable {
     /// The image path the store is configured with.
     public var image: String
     public var atImagePath: AtImagePath
+    /// Found through an open migration journal: the next boot looks for the store the migration
+    /// is moving, which without its image cannot mount, rather than making a new one.
+    public var migrationOpen = false
 
-    public init(loop: String, now: String, image: String, atImagePath: AtImagePath) {
+    public init(loop: String, now: String, image: String, atImagePath: AtImagePath, migrationOpen: Bool = false) {
+        self.migrationOpen = migrationOpen
         self.loop = loop
         self.now = now
         self.image = image
@@ -48,13 +52,28 @@ public struct MovedImage: Sendable, Equatable, Codable {
         guard let btrfs = try store.btrfs.value(),
               let configured = try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try store.fstab.value(),
                                                         settings: store.settings) else { return nil }
-        return try find(btrfs.reading, image: configured)
+        return try find(btrfs.reading, image: configured, journal: try store.migrationJournal.value())
+    }
+
+    /// Refuses a command that would act on a store whose configured image was renamed away while
+    /// mounted (reclaim, reclaim --orphans: attack 23 H8, where "the store is healthy" was said
+    /// while check said CRITICAL `image_moved`); the others judge it in their own observation.
+    public static func refuseRenamed(host: Host, paths: StorePaths) throws {
+        let store = StoreObserver(host: host, image: paths.image, mountpoint: paths.mountpoint, settings: paths.settings).observe([.mount, .files])
+        guard let entry = try store.mount(), entry.fstype == "btrfs" else { return }
+        if let moved = try find(store, host: host, mountpoint: paths.mountpoint) {
+            throw moved.refusal(mountpoint: store.mountpoint)
+        }
     }
 
     /// The image moved away from `image` (a real path) among the loop members of `reading`;
     /// nil when a member is bound to the image, or none to a file where a rename could leave
     /// it. A member whose file the kernel marks deleted is left to the deleted-image rule.
-    public static func find(_ reading: BtrfsReading, image: String, sysfs: String = "/sys") throws -> MovedImage? {
+    /// With a migration `journal` open that recorded the image's inode, only a member bound to
+    /// that inode counts: the volume may be a loop device over a file too, and once the move is
+    /// past its point of return the image is no member at all (attack 23 H10).
+    public static func find(_ reading: BtrfsReading, image: String, sysfs: String = "/sys",
+                            journal: MigrationJournal? = nil) throws -> MovedImage? {
         let imageStatus = try FileStatus.following(image)
         var found: (loop: String, now: String)? = nil
         for device in reading.devices {
@@ -67,6 +86,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
             // Stacked on a block device, or a path this mount namespace does not show: not a rename.
             guard let file = try FileStatus.following(text), file.kind == .regular else { continue }
             if let imageStatus, imageStatus.device == file.device, imageStatus.inode == file.inode { return nil }
+            if let inode = journal?.imageInode, file.inode != inode { continue }
             guard found == nil, let folder = try FileStatus.following(AtomicFile.parentFolder(of: image)),
                   folder.device == file.device else { continue }
             found = (device.path, text)
@@ -84,12 +104,14 @@ public struct MovedImage: Sendable, Equatable, Codable {
                 at = .leftByTheStore
             }
         }
-        return MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at)
+        return MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at, migrationOpen: journal != nil)
     }
 
     /// What the next boot mounts at the image's path.
     var nextBoot: String {
         switch atImagePath {
+        case .nothing where migrationOpen:
+            return "nothing is at \(image) now, so the next boot cannot mount the store the open migration is moving (part of it, or all, is in that file)"
         case .nothing: return "nothing is at \(image) now, so the next boot makes a new, empty store there"
         case .copy: return "\(image) now holds a copy of the store made before (same btrfs UUID), which the next boot would mount without what was written since"
         case .otherFile: return "\(image) now holds another file, which the next boot would mount"

@@ -69,6 +69,7 @@ public struct StoreObserver: Sendable {
             try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try fstab.value(), settings: settings)
         }
         store.configuredDevice = .reading { ConfiguredImage.namesDevice(mountpoint: mountpoint, fstab: try fstab.value()) }
+        store.migrationJournal = .reading { try MigrationJournal.read(host: host) }
         store.dockerdDataRootElsewhere = .reading { try DataRootCondition.elsewhere(host: host, mountpoint: mountpoint) }
         return store
     }

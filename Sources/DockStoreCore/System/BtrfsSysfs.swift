@@ -48,9 +48,12 @@ enum BtrfsSysfs {
         return first.lowercased() == second.lowercased()
     }
 
-    /// The other mounted btrfs filesystems whose `metadata_uuid` is that of the mounted `uuid`:
-    /// second instances of its bytes, mounted under a temporary fsid (kernel 6.7 on), or block
-    /// copies of it. Empty when the kernel has no `metadata_uuid` files.
+    /// The other mounted btrfs filesystems whose `metadata_uuid` is that of the mounted `uuid`,
+    /// one of the two under a temporary fsid (`temp_fsid` 1, kernel 6.7 on): second instances
+    /// of its bytes, or block copies of it. A copy given its own fsid with `btrfstune -m` keeps
+    /// the `metadata_uuid` but needs no temporary fsid, and is no instance (attack 23 H4); a
+    /// kernel without `temp_fsid` mounts no second instance at all. Empty when the kernel has no
+    /// `metadata_uuid` files.
     static func instances(of uuid: String, sysfs: String) throws -> [String] {
         let root = "\(sysfs)/fs/btrfs"
         guard let ours = try FileContents.readString("\(root)/\(uuid.lowercased())/metadata_uuid")?.trimmingWhitespace().lowercased(),
@@ -59,11 +62,19 @@ enum BtrfsSysfs {
             if errno == ENOENT { return [] }
             throw DockStoreError.system("cannot list", root, errno: errno)
         }
+        let oursTemporary = try temporaryFsid("\(root)/\(uuid.lowercased())")
         return try entries.sorted().filter { entry in
             guard entry.count == 36, entry.lowercased() != uuid.lowercased() else { return false }
             let theirs = try FileContents.readString("\(root)/\(entry)/metadata_uuid")?.trimmingWhitespace().lowercased()
-            return theirs == ours
+            guard theirs == ours else { return false }
+            return try oursTemporary || temporaryFsid("\(root)/\(entry)")
         }
+    }
+
+    /// `<folder>/temp_fsid` reads 1: the kernel mounted this filesystem under a temporary fsid,
+    /// another with the same fsid being mounted already. False without the file (before 6.7).
+    static func temporaryFsid(_ folder: String) throws -> Bool {
+        try FileContents.readString("\(folder)/temp_fsid")?.trimmingWhitespace() == "1"
     }
 
     /// /sys/fs/btrfs/<uuid>/exclusive_operation (kernel 5.10 on): `none`, `balance`,

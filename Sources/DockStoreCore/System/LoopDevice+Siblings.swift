@@ -17,11 +17,16 @@ public struct SiblingLoop: Sendable, Equatable, Codable {
     /// the loop devices' nodes): it may be another root's file of that name (attack 22 G3).
     /// Nil when matched by the file's device and inode, or by the store's `metadata_uuid`.
     public var byName: Bool?
+    /// Found without root as another mounted btrfs with the store's on-disk fsid under a
+    /// temporary fsid (`BtrfsSysfs.instances`): a second instance through another name, or a
+    /// block copy, which only root tells apart (attack 23 H5).
+    public var byMetadataUUID: Bool?
 
-    public init(loop: String, mounted: Bool, byName: Bool? = nil) {
+    public init(loop: String, mounted: Bool, byName: Bool? = nil, byMetadataUUID: Bool? = nil) {
         self.loop = loop
         self.mounted = mounted
         self.byName = byName
+        self.byMetadataUUID = byMetadataUUID
     }
 }
 
@@ -93,11 +98,29 @@ extension LoopDevice {
             if let ours, case .read(let theirs) = try readableStatus("/dev/\(name)") {
                 guard let theirs else { continue }
                 if theirs.backingDevice == ours.backingDevice && theirs.backingInode == ours.backingInode { found.append((name, false)) }
-            } else if theirBacking == backing {
+            } else if try theirBacking == backing || sameFileByName(theirBacking, backing) {
                 found.append((name, true))
             }
         }
         return found
+    }
+
+    /// Two backing names that reach one file here (a hard link of the image attached: attack 23
+    /// H6), by stat(2), which needs no privilege; still a match by name, since the names are
+    /// the attaching namespace's. A name that does not reach a file here, or that this user may
+    /// not look up (another program's loop device over a file in a private folder), matches
+    /// nothing, as before this comparison.
+    static func sameFileByName(_ first: String, _ second: String) throws -> Bool {
+        guard !first.hasSuffix(" (deleted)"), !second.hasSuffix(" (deleted)") else { return false }
+        func look(_ path: String) throws -> FileStatus? {
+            do {
+                return try FileStatus.following(path)
+            } catch let error as DockStoreError where error.code == EACCES || error.code == ENOTDIR || error.code == ELOOP {
+                return nil
+            }
+        }
+        guard let a = try look(first), let b = try look(second), a.kind == .regular, b.kind == .regular else { return false }
+        return a.device == b.device && a.inode == b.inode
     }
 
     /// The loop status, or `.denied` when this user may not open the device, or its node is

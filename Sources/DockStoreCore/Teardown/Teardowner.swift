@@ -62,6 +62,16 @@ public struct Teardowner: Sendable {
         if o.mounted != nil, !o.migrationOpen, let moved = try MovedImage.find(store, host: host, mountpoint: request.mountpoint) {
             throw moved.refusal(mountpoint: target)
         }
+        // Deleted or replaced while mounted (moved onto another filesystem is a copy and a
+        // delete): the data lives only as long as the mount, which teardown would end; it says
+        // what check, provision and grow say, not that the store is not provably its own (H9).
+        if o.mounted != nil, let entry = try store.mount(), entry.fstype == "btrfs", let btrfs = try store.btrfs.value() {
+            var condition = StoreCondition()
+            _ = CapacityProbe.hostBacking(btrfs.reading, sysfs: "/sys", into: &condition)
+            if let image = condition.image, let verdict = image.verdict(mountpoint: target) {
+                throw DockStoreError.refused("refusing to tear down: \(verdict)")
+            }
+        }
         if o.storeUUID == nil, let bytes = o.fstab,
            let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry, line.source.hasPrefix("UUID=") {
             let named = String(line.source.dropFirst(5))

@@ -47,6 +47,7 @@ extension Dockstore {
                 guard budget == nil, ioBudget == nil, !json else {
                     throw DockStoreError.usage("--orphans deletes subvolumes and takes neither --budget, --io-budget nor --json")
                 }
+                try MovedImage.refuseRenamed(host: host, paths: paths)
                 try ReclaimOrphans(host: host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image), change: change).run()
                 return
             }
@@ -58,6 +59,7 @@ extension Dockstore {
             let (lock, sweep, plan): (FileLock?, DebrisSweep?, ReclaimPlan)
             do {
                 (lock, sweep, plan) = try change.planned(host, "reclaim balances the store", changes: { _ in true }) {
+                    try MovedImage.refuseRenamed(host: host, paths: paths)
                     let observed = try ReclaimObserver(host: host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image)).observe()
                     return try ReclaimPlanner.plan(observed, policy: policy)
                 }

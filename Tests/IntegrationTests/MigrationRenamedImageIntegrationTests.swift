@@ -1,0 +1,91 @@
+import DockStoreCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Attack 23 H1, H2, H3, H10: the image renamed while a migration is open.
+/// - H1: migrate-ebs killed with the image still part of the store, then the image renamed:
+///   provision took "a journal and no image at its path" for a move past its point of return,
+///   pointed fstab at the store's UUID (exit 0), and the next boot could not mount the volume
+///   alone; after the image was moved back every command pointed at another.
+/// - H2: `--abort` said the move was past its point of return, and the re-run finished the move
+///   with the image renamed.
+/// - H3: status advised finishing the move onto the renamed image's own loop device.
+/// - H10: killed after the replace, the image no member any more and renamed: check named the
+///   volume's own file (a loop device over a file here) as the renamed image.
+/// The journal now records the image's inode: a member bound to it under another name is the
+/// image renamed, and every command says so, with the way back.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct MigrationRenamedImageIntegrationTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var failpoint: String
+        var method: String
+        var testDescription: String { "killed after \(failpoint) (\(method))" }
+    }
+
+    @Test(arguments: [Case(failpoint: "journal", method: "replace"), Case(failpoint: "add-device", method: "add-remove")])
+    func theImageRenamedWhileTheMigrationIsOpenIsTheImage(_ row: Case) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
+            try root.write(root.mountpoint + "/marker", "kept\n")
+            let loop = try #require(root.mounts().first { $0.target == root.mountpoint }?.source)
+            let disk = try root.attachDisk(megabytes: 1024)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
+                                            environment: ["DOCKSTORE_FAILPOINT": row.failpoint, MigrationMethod.variable: row.method])
+            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let moved = root.path + "/var/lib/moved.btrfs"
+            _ = try root.sh("mv '\(root.image)' '\(moved)'")
+            let before = root.snapshot()
+            let diskBefore = try root.ends(disk)
+            let said = "refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(moved); nothing is at \(root.image) now, so the next boot cannot mount the store the open migration is moving (part of it, or all, is in that file), so do not unmount it or reboot; move it back before unmounting: mv \(moved) \(root.image), and re-run"
+            for arguments in [["migrate-ebs", disk, "--dry-run"], ["migrate-ebs", disk, "--yes"], ["migrate-ebs", disk, "--abort", "--yes"],
+                              ["provision", "--dry-run"], ["provision"], ["grow", "--to", "600M"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 2 && run.stderr == "dockstore: \(said)\n", "\(arguments): exit \(run.status): \(run.stdout)\(run.stderr)")
+            }
+            // teardown waits for the open migration first; the abort it names then says the above.
+            let teardown = try root.dockstore(["teardown"])
+            #expect(teardown.status == 2 && teardown.stderr.contains("a migrate-ebs migration is under way"), "\(teardown.stdout)\(teardown.stderr)")
+            let status = try root.dockstore(["status"])
+            #expect(status.stdout.contains("store:       image") && status.stdout.contains("  - \(said)"), "\(status.stdout)")
+            #expect(!status.stdout.contains("migrate-ebs \(loop)"), "\(status.stdout)")
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.contains("runs on \(moved);"), "\(check.stdout)\(check.stderr)")
+            #expect(root.changes(since: before) == [], "\(root.changes(since: before))")
+            #expect(try root.ends(disk) == diskBefore)
+            #expect(!(root.read(root.fstab) ?? "").contains("UUID="), "\(root.read(root.fstab) ?? "")")
+
+            // The way back: the image under its name again, the abort works and leaves the store on it.
+            _ = try root.sh("mv '\(moved)' '\(root.image)'")
+            let abort = try root.dockstore(["migrate-ebs", disk, "--abort", "--yes"])
+            #expect(abort.status == 0, "\(abort.stdout)\(abort.stderr)")
+            #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil)
+            let after = try root.dockstore(["status"])
+            #expect(after.status == 0 && after.stdout.contains("state:       in place"), "\(after.stdout)\(after.stderr)")
+            #expect(root.read(root.mountpoint + "/marker") == "kept\n")
+        }
+    }
+
+    /// Killed after the replace: the store is on the volume (a loop device over a file beside the
+    /// image here), the image no member; renaming the image then is no rename of the store.
+    @Test func pastThePointOfReturnTheVolumesFileIsNotTheImage() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
+            try root.write(root.mountpoint + "/marker", "kept\n")
+            let disk = try root.attachDisk(megabytes: 1024)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
+                                            environment: ["DOCKSTORE_FAILPOINT": "replace", MigrationMethod.variable: "replace"])
+            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            _ = try root.sh("mv '\(root.image)' '\(root.path)/var/lib/moved.btrfs'")
+            let check = try root.dockstore(["check"])
+            #expect(!check.stdout.contains("moved away"), "\(check.stdout)\(check.stderr)")
+            let finish = try root.dockstore(["provision"])
+            #expect(finish.status == 0, "\(finish.stdout)\(finish.stderr)")
+            let uuid = try root.sh("blkid -o value -s UUID \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect((root.read(root.fstab) ?? "").contains("UUID=\(uuid) /var/lib/docker btrfs"), "\(root.read(root.fstab) ?? "")")
+            #expect(root.read(root.mountpoint + "/marker") == "kept\n")
+        }
+    }
+}
