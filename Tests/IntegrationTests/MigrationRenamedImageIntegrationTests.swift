@@ -68,6 +68,38 @@ struct MigrationRenamedImageIntegrationTests {
         }
     }
 
+    /// The image renamed, then a reboot before anyone moved it back (killed after add-device: the
+    /// volume is devid 2 of the store): the boot's provision cannot mount the volume alone, and
+    /// says why instead of a bare "No such file or directory"; moved back, the next run brings
+    /// the store up with its data.
+    @Test func aRebootWithTheImageRenamedSaysWhatIsMissing() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
+            try root.write(root.mountpoint + "/marker", "kept\n")
+            let loop = try #require(root.mounts().first { $0.target == root.mountpoint }?.source)
+            let disk = try root.attachDisk(megabytes: 1024)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
+                                            environment: ["DOCKSTORE_FAILPOINT": "add-device", MigrationMethod.variable: "add-remove"])
+            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let moved = root.path + "/var/lib/moved.btrfs"
+            _ = try root.sh("mv '\(root.image)' '\(moved)' && umount '\(root.mountpoint)'")
+            for device in root.loopDevices() where device != disk { _ = try? root.sh("losetup -d \(device)") }
+            root.forgetBtrfs([loop, disk])
+            _ = try root.sh("btrfs device scan \(disk) >/dev/null")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status != 0 && boot.stderr.contains("the open migration's image \(root.image) is not there (moved away or deleted)")
+                    && boot.stderr.contains("put the image back under that name and re-run"), "exit \(boot.status): \(boot.stdout)\(boot.stderr)")
+            #expect(!(root.read(root.fstab) ?? "").contains("UUID="), "\(root.read(root.fstab) ?? "")")
+            _ = try root.sh("mv '\(moved)' '\(root.image)'")
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(root.read(root.mountpoint + "/marker") == "kept\n")
+            let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(finish.status == 0, "\(finish.stdout)\(finish.stderr)")
+            #expect(root.read(root.mountpoint + "/marker") == "kept\n")
+        }
+    }
+
     /// Killed after the replace: the store is on the volume (a loop device over a file beside the
     /// image here), the image no member; renaming the image then is no rename of the store.
     @Test func pastThePointOfReturnTheVolumesFileIsNotTheImage() throws {

@@ -8,8 +8,13 @@ extension Provisioner {
     func undoAfterMountFailure(_ error: Error, of plan: ProvisionPlan) -> Error {
         let message = (error as? DockStoreError)?.message ?? "\(error)"
         let options = request.extraMountOptions.joined(separator: ",")
-        let named = options.isEmpty ? message
+        var named = options.isEmpty ? message
             : "\(message); the extra mount options were '\(options)' (--mount-options or DOCKSTORE_MOUNT_OPTIONS): correct them (btrfs(5) lists what btrfs takes) and re-run"
+        if request.followsMigration, imageMissing() {
+            // Attack 23 H1: a bare "No such file or directory" when the image renamed away took
+            // part of the store with it.
+            named += "; the open migration's image \(host.real(request.image)) is not there (moved away or deleted), and until the move passes its point of return the volume holds only part of the store: put the image back under that name and re-run"
+        }
         guard let error = error as? DockStoreError, error.kind == .failed,
               let uuid = plan.steps.lazy.compactMap(Self.newImageUUID).first else {
             let original = error as? DockStoreError
@@ -36,6 +41,15 @@ extension Provisioner {
             return DockStoreError(.failed, "\(named); the new image was not removed: \(error)")
         }
         return DockStoreError(error.kind, undone.isEmpty ? named : "\(named); \(undone.joined(separator: " "))", code: error.code)
+    }
+
+    /// Only for the message: a path that cannot be looked at is not said to be missing.
+    private func imageMissing() -> Bool {
+        do {
+            return try host.statusInRoot(request.image) == nil
+        } catch {
+            return false
+        }
     }
 
     private static func newImageUUID(_ step: ProvisionStep) -> String? {
