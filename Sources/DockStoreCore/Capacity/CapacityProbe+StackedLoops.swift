@@ -35,6 +35,9 @@ enum StackedLoopRules {
             if stacked.mounted {
                 reasons.append(CapacityReason(state: .critical, figure: "\(kind)_second_instance",
                     message: "\(stacked.loop) is a loop device over \(stacked.over) (\(what)), and it is mounted: a second btrfs instance of the store at \(mp), and two instances writing one file lose files; stop what writes there, unmount it (findmnt \(stacked.loop)) and losetup -d \(stacked.loop)"))
+            } else if let offset = stacked.offset {
+                reasons.append(CapacityReason(state: .warning, figure: "\(kind)_second_loop",
+                    message: "\(stacked.loop) is a loop device over \(stacked.over) (\(what)) from byte \(offset), not mounted: shifted, it cannot be mounted as the store, but whatever writes to it writes into the store at \(mp); detach it (losetup -d \(stacked.loop))"))
             } else {
                 reasons.append(CapacityReason(state: .warning, figure: "\(kind)_second_loop",
                     message: "\(stacked.loop) is a loop device over \(stacked.over) (\(what)), not mounted: mounting it would make a second btrfs instance of the store at \(mp) that loses files; detach it (losetup -d \(stacked.loop))"))

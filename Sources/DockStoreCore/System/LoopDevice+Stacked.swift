@@ -20,12 +20,17 @@ public struct StackedLoop: Sendable, Equatable, Codable {
     /// The file both it and `over` are bound to (the kernel's name of it, in sysfs), when it is
     /// bound to that file rather than stacked on `over`; nil for a stacked one.
     public var sharedFile: String?
+    /// Where in `over` it begins (`/sys/block/loopN/loop/offset`), when not at 0: a shifted view
+    /// of the store's bytes holds no superblock where btrfs reads it, so it cannot be mounted as
+    /// the store, though what writes to it writes into the store (attack 23 H7).
+    public var offset: UInt64?
 
-    public init(loop: String, over: String, mounted: Bool, sharedFile: String? = nil) {
+    public init(loop: String, over: String, mounted: Bool, sharedFile: String? = nil, offset: UInt64? = nil) {
         self.loop = loop
         self.over = over
         self.mounted = mounted
         self.sharedFile = sharedFile
+        self.offset = offset
     }
 
     /// How it shows the bytes of `over`, which the caller calls `name` ("it", "/dev/loop3, the
@@ -86,7 +91,9 @@ extension LoopDevice {
                 let loop = "/dev/\(name)"
                 seen.insert(loop)
                 pending.append(loop)
-                found.append(StackedLoop(loop: loop, over: under, mounted: try BtrfsSysfs.filesystem(withMember: name, sysfs: sysfs) != nil))
+                let offset = CapacityProbe.number("\(sysBlock)/\(name)/loop/offset").flatMap { $0 > 0 ? $0 : nil }
+                found.append(StackedLoop(loop: loop, over: under, mounted: try BtrfsSysfs.filesystem(withMember: name, sysfs: sysfs) != nil,
+                                         offset: offset))
             }
         }
         return found.sorted { $0.loop < $1.loop }
