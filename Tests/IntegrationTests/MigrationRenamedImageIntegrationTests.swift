@@ -100,6 +100,51 @@ struct MigrationRenamedImageIntegrationTests {
         }
     }
 
+    /// Attack 24 I1: the image hard-linked and its own name removed while the migration is open:
+    /// the kernel marks the loop device's file "(deleted)", and provision took the missing name
+    /// for a move past its point of return (fstab to `UUID=`, exit 0). The journal's inode, read
+    /// through LOOP_GET_STATUS64, is still a member: provision refuses, changing nothing.
+    @Test(arguments: [Case(failpoint: "journal", method: "replace"), Case(failpoint: "add-device", method: "add-remove")])
+    func theImageLinkedElsewhereAndUnlinkedIsStillTheImage(_ row: Case) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
+            let disk = try root.attachDisk(megabytes: 1024)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
+                                            environment: ["DOCKSTORE_FAILPOINT": row.failpoint, MigrationMethod.variable: row.method])
+            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let link = root.path + "/var/lib/link.btrfs"
+            _ = try root.sh("ln '\(root.image)' '\(link)' && rm '\(root.image)'")
+            let before = root.snapshot()
+            for arguments in [["provision", "--dry-run"], ["provision"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 2 && run.stderrLines.count == 1 && run.stderr.contains("was deleted while mounted"),
+                        "\(arguments): exit \(run.status): \(run.stdout)\(run.stderr)")
+            }
+            #expect(root.changes(since: before) == [], "\(root.changes(since: before))")
+            #expect(!(root.read(root.fstab) ?? "").contains("UUID="), "\(root.read(root.fstab) ?? "")")
+        }
+    }
+
+    /// Attack 24 I4: past the point of return, the image renamed and a copy put at its name: the
+    /// re-run finished the move and deleted the copy. It deletes only the inode the journal
+    /// recorded; the copy is kept.
+    @Test func theFinishingRunDeletesOnlyTheImageItBeganWith() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
+            let disk = try root.attachDisk(megabytes: 1024)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
+                                            environment: ["DOCKSTORE_FAILPOINT": "replace", MigrationMethod.variable: "replace"])
+            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let moved = root.path + "/var/lib/moved.btrfs"
+            _ = try root.sh("mv '\(root.image)' '\(moved)' && cp --sparse=always '\(moved)' '\(root.image)'")
+            let sum = try root.sh("sha256sum < '\(root.image)'")
+            let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(finish.status == 0, "\(finish.stdout)\(finish.stderr)")
+            #expect(try root.sh("sha256sum < '\(root.image)'") == sum, "the copy at the image's name was kept")
+            #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil)
+        }
+    }
+
     /// Killed after the replace: the store is on the volume (a loop device over a file beside the
     /// image here), the image no member; renaming the image then is no rename of the store.
     @Test func pastThePointOfReturnTheVolumesFileIsNotTheImage() throws {

@@ -44,9 +44,12 @@ public enum MigratedStore {
     }
 
     /// A loop device bound to the journal's image inode, on the filesystem holding the image's
-    /// folder, under another name, is a member of the journal's mounted filesystem (by
-    /// `/sys/fs/btrfs/<uuid>/devices`, which the kernel has only while it is mounted). A journal
-    /// without the inode (older) or the UUID cannot tell: false, as before it was recorded.
+    /// folder, is a member of the journal's mounted filesystem (by `/sys/fs/btrfs/<uuid>/devices`,
+    /// which the kernel has only while it is mounted): the image is still part of the store under
+    /// another name, renamed, or hard-linked with its own name removed, which the kernel marks
+    /// "(deleted)" (attack 24 I1). Matched by LOOP_GET_STATUS64's device and inode, else (no node
+    /// here) by a stat of the kernel's name. A journal without the inode (older) or the UUID
+    /// cannot tell: false, as before it was recorded.
     static func renamedImageMounted(_ journal: MigrationJournal, image: String, sysfs: String = "/sys") throws -> Bool {
         guard let uuid = journal.filesystemUUID, let inode = journal.imageInode,
               let folder = try FileStatus.following(AtomicFile.parentFolder(of: image)) else { return false }
@@ -56,6 +59,10 @@ public enum MigratedStore {
             throw DockStoreError.system("cannot list", devices, errno: Errno.current)
         }
         for name in names where name.hasPrefix("loop") {
+            if case .read(let status) = try LoopDevice.readableStatus("/dev/\(name)") {
+                if let status, status.backingRdevice == 0, status.backingDevice == folder.device, status.backingInode == inode { return true }
+                continue
+            }
             guard let text = try LoopDevice.backingFileText("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace(),
                   !text.hasSuffix(" (deleted)"), !text.sameBytes(image),
                   let file = try FileStatus.following(text), file.kind == .regular else { continue }

@@ -17,6 +17,9 @@ public struct MigrationObservation: Sendable, Equatable {
     /// The image file's inode, read while a loop member is bound to it: what a journal begun
     /// now records (`MigrationJournal.imageInode`).
     public var imageInode: UInt64? = nil
+    /// The inode of the file at the image's path now, whatever is bound: a migration deletes
+    /// only the inode its journal recorded (attack 24 I4: a copy put at the name was deleted).
+    public var inodeAtImagePath: UInt64? = nil
     public var image: HostBacking?
     public var imageExists: Bool
     /// A member that is a loop device over the image's path whose file was deleted or replaced

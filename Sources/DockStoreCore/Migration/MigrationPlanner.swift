@@ -250,7 +250,9 @@ public enum MigrationPlanner {
         // earlier --keep-image (no journal, no loop member), never when the journal says keep.
         let keep = keepImage || o.journal?.keepImage == true
         let migrating = o.loopMember != nil || o.journalExists
-        if !keep && migrating && o.imageExists { steps.append(.deleteImage(path: host.real(imageHostPath))) }
+        // Another file put at the image's name since the journal began is not the image (I4).
+        let theImage = o.journal?.imageInode.map { $0 == o.inodeAtImagePath } ?? true
+        if !keep && migrating && o.imageExists && theImage { steps.append(.deleteImage(path: host.real(imageHostPath))) }
         if steps.isEmpty && !o.journalExists { return [] }
         let journal = MigrationJournal(image: imageHostPath.string, device: o.targetPath, filesystemUUID: uuid,
                                        volumeID: o.targetVolumeID, keepImage: keepImage, method: method, imageInode: o.imageInode)

@@ -74,6 +74,10 @@ extension MigrationStep {
         case .deleteImage:
             try migrator.requireSoundCopy()
             try RetiredImage(host: migrator.host, image: migrator.image).checkRetirable()
+            if let inode = try MigrationJournal.read(host: migrator.host)?.imageInode,
+               let now = try migrator.host.statusInRoot(migrator.image), now.inode != inode {
+                throw DockStoreError.refused("\(migrator.host.real(migrator.image)) is another file than the image this migration began with (inode \(now.inode), not \(inode)); nothing was deleted: the store is on the device, so move that file aside and re-run to finish")
+            }
         }
     }
 }

@@ -75,7 +75,8 @@ public struct Migrator: Sendable {
             }
             if let unseen = seen.unseenLoop, unseen.name.sameBytes(host.real(image)) { o.foreignLoop = o.foreignLoop ?? unseen }
         }
-        if o.loopMember != nil { o.imageInode = try FileStatus.following(host.real(image))?.inode }
+        o.inodeAtImagePath = try FileStatus.following(host.real(image))?.inode
+        if o.loopMember != nil { o.imageInode = o.inodeAtImagePath }
         if o.loopMember == nil, let journal = o.journal, journal.imageInode != nil {
             o.movedImage = try MovedImage.find(reading, image: host.real(try HostPath(journal.image, what: "the migration journal's image")),
                                                journal: journal)
