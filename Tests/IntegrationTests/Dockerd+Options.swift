@@ -19,6 +19,7 @@ extension Dockerd {
             [ -f "$ROOT/etc/sysconfig/docker" ] && . "$ROOT/etc/sysconfig/docker"
             set +a
             mount --make-rprivate /
+            \(root.letGoOfOtherRootsMounts)
             mount --bind "$ROOT/etc/docker" /etc/docker
             exec /usr/sbin/dockerd $DOCKER_OPTS \
               --data-root "$DATA" --exec-root "$ROOT/run/docker" --pidfile "$ROOT/run/docker.pid" \

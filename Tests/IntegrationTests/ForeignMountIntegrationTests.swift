@@ -13,14 +13,16 @@ import Glibc
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct ForeignMountIntegrationTests {
     /// A `sleep` in a mount namespace of its own (private propagation), which holds a copy of
-    /// every mount there was when it started. Killed and reaped by `release`.
+    /// every mount of `root` there was when it started. Killed and reaped by `release`.
+    /// The copies of other test roots' mounts are let go of first: held, they made those tests'
+    /// teardowns refuse ("also mounted in another mount namespace") when suites ran side by side.
     final class Holder {
         let process = Process()
         var pid: Int32 { process.processIdentifier }
 
-        init(propagation: String = "private", then command: String = "") throws {
+        init(_ root: TestRoot, propagation: String = "private", then command: String = "") throws {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-            process.arguments = ["-m", "--propagation", propagation, "sh", "-c", "\(command) exec sleep 600"]
+            process.arguments = ["-m", "--propagation", propagation, "sh", "-c", "\(root.letGoOfOtherRootsMounts) \(command) exec sleep 600"]
             process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
             try process.run()
             // unshare execs sleep once the namespace is its own.
@@ -46,7 +48,7 @@ struct ForeignMountIntegrationTests {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
             try "kept".write(toFile: root.mountpoint + "/layer", atomically: false, encoding: .utf8)
-            let holder = try Holder()
+            let holder = try Holder(root)
             defer { holder.release() }
             let before = root.snapshot()
             for arguments in [["teardown", "--delete-image"], ["teardown"], ["teardown", "--delete-image", "--dry-run"]] {
@@ -80,7 +82,7 @@ struct ForeignMountIntegrationTests {
             _ = try root.sh("mount --bind \(varLib) \(varLib) && mount --make-shared \(varLib)")
             defer { _ = try? root.sh("umount \(root.mountpoint) 2>/dev/null; umount \(varLib)") }
             try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
-            let slave = try Holder(propagation: "slave")
+            let slave = try Holder(root, propagation: "slave")
             defer { slave.release() }
             let done = try root.dockstore(["teardown"])
             #expect(done.status == 0, "\(done.stdout) \(done.stderr)")
@@ -89,7 +91,7 @@ struct ForeignMountIntegrationTests {
 
             #expect(try root.dockstore(["provision"]).status == 0)
             try FileManager.default.createDirectory(atPath: root.mountpoint + "/sub", withIntermediateDirectories: false)
-            let pinned = try Holder(propagation: "slave", then: "mount -t tmpfs pin \(root.mountpoint)/sub &&")
+            let pinned = try Holder(root, propagation: "slave", then: "mount -t tmpfs pin \(root.mountpoint)/sub &&")
             defer { pinned.release() }
             let before = root.snapshot()
             let refused = try root.dockstore(["teardown", "--delete-image"])
@@ -102,7 +104,7 @@ struct ForeignMountIntegrationTests {
             var late: Holder? = nil
             defer { late?.release() }
             let stopped = try root.runStopped(["teardown", "--delete-image"], before: "unmount") {
-                late = try Holder(propagation: "slave", then: "mount -t tmpfs pin \(root.mountpoint)/sub &&")
+                late = try Holder(root, propagation: "slave", then: "mount -t tmpfs pin \(root.mountpoint)/sub &&")
             }
             let latePID = try #require(late?.pid)
             #expect(stopped.status == 2, "\(stopped.stdout) \(stopped.stderr)")
@@ -122,7 +124,7 @@ struct ForeignMountIntegrationTests {
         try withTestRoot { root in
             let disk = try root.attachDisk(megabytes: 512)
             try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
-            let holder = try Holder()
+            let holder = try Holder(root)
             defer { holder.release() }
             _ = try root.sh("umount \(root.mountpoint)")
             let before = root.snapshot()

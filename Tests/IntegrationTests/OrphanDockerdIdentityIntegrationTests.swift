@@ -30,7 +30,7 @@ struct OrphanDockerdIdentityIntegrationTests {
             let daemon = Process()
             daemon.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
             daemon.arguments = ["-m", "--propagation", "private", "/bin/sh", "-c",
-                                "mount --bind '\(root.mountpoint)' '\(ns)/data' && exec /usr/sbin/dockerd --data-root '\(ns)/data' --exec-root '\(ns)/x' --pidfile '\(pidfile)' --host '\(socket)' --iptables=false --ip-masq=false --bridge=none --storage-driver=btrfs"]
+                                "\(root.letGoOfOtherRootsMounts) mount --bind '\(root.mountpoint)' '\(ns)/data' && exec /usr/sbin/dockerd --data-root '\(ns)/data' --exec-root '\(ns)/x' --pidfile '\(pidfile)' --host '\(socket)' --iptables=false --ip-masq=false --bridge=none --storage-driver=btrfs"]
             daemon.currentDirectoryURL = URL(fileURLWithPath: "/")
             daemon.standardInput = FileHandle(forReadingAtPath: "/dev/null")
             daemon.standardOutput = FileHandle(forWritingAtPath: log)

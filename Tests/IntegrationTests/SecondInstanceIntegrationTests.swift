@@ -108,6 +108,10 @@ struct SecondInstanceIntegrationTests {
                 #expect(run.status == 1 && run.stdout.contains("is also attached to \(attached)") && run.stdout.contains("(not mounted)"),
                         "\(who): \(run.stdout)\(run.stderr)")
             }
+            // Attack 24 I5: without root it says which name led to it, not "by name only".
+            let linked = try nobody()
+            #expect(linked.stdout.contains("is also attached to \(attached), through the kernel's name of its backing file, \(link), which reaches the image's file here (a hard link; check as root confirms it is this image) (not mounted)")
+                    && !linked.stdout.contains("by the kernel's name of its backing file only"), "\(linked.stdout)")
             try LoopDevice.detach(attached)
             _ = try root.sh("rm '\(link)'")
 

@@ -49,6 +49,14 @@ final class TestRoot {
         return folder.appendingPathComponent("dockstore").path
     }
 
+    /// A shell line for a new mount namespace: lazily unmounts its copies of other test roots'
+    /// mounts (every mount of the moment is copied), which would make their teardowns refuse
+    /// ("also mounted in another mount namespace") while suites run side by side.
+    var letGoOfOtherRootsMounts: String {
+        let others = (path as NSString).deletingLastPathComponent + "/dockstore-test."
+        return "findmnt -rn -o TARGET | grep -F '\(others)' | grep -vF '\(path)/' | sort -r | while read -r t; do umount -l \"$t\" 2>/dev/null || true; done;"
+    }
+
     /// Runs `dockstore <arguments> --root <this root>` with no stdin.
     @discardableResult
     func dockstore(_ arguments: [String], environment: [String: String] = [:], root: Bool = true) throws -> RunResult {

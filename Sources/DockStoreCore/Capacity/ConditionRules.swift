@@ -45,7 +45,8 @@ enum ConditionRules {
         for second in c.secondLoops {
             // Matched by name only, it may be another root's file of that name on this kernel.
             let byName = second.byName == true
-            let named = byName ? ", by the kernel's name of its backing file only (check as root tells this image from another root's file of that name)" : ""
+            let named = !byName ? "" : second.linkName.map { ", through the kernel's name of its backing file, \($0), which reaches the image's file here (a hard link; check as root confirms it is this image)" }
+                ?? ", by the kernel's name of its backing file only (check as root tells this image from another root's file of that name)"
             let first = byName ? "if check as root confirms it, " : ""
             if second.byMetadataUUID == true {
                 reasons.append(CapacityReason(state: .critical, figure: "image_second_instance",

@@ -21,12 +21,16 @@ public struct SiblingLoop: Sendable, Equatable, Codable {
     /// temporary fsid (`BtrfsSysfs.instances`): a second instance through another name, or a
     /// block copy, which only root tells apart (attack 23 H5).
     public var byMetadataUUID: Bool?
+    /// Matched by name through another name than the image's, which reaches the image's inode
+    /// here by stat(2) (a hard link: attack 23 H6, attack 24 I5): the kernel's name of its file.
+    public var linkName: String?
 
-    public init(loop: String, mounted: Bool, byName: Bool? = nil, byMetadataUUID: Bool? = nil) {
+    public init(loop: String, mounted: Bool, byName: Bool? = nil, byMetadataUUID: Bool? = nil, linkName: String? = nil) {
         self.loop = loop
         self.mounted = mounted
         self.byName = byName
         self.byMetadataUUID = byMetadataUUID
+        self.linkName = linkName
     }
 }
 
@@ -64,7 +68,9 @@ extension LoopDevice {
                 case nil: break
                 }
             }
-            return SiblingLoop(loop: "/dev/\(found.name)", mounted: filesystem != nil, byName: byName ? true : nil)
+            var link: String? = nil
+            if byName, let theirs = try sysfsBackingFile(found.name, sysBlock: sysBlock), theirs != memberBacking { link = theirs }
+            return SiblingLoop(loop: "/dev/\(found.name)", mounted: filesystem != nil, byName: byName ? true : nil, linkName: link)
         }
     }
 
