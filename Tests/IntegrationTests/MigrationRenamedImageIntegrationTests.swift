@@ -25,16 +25,23 @@ struct MigrationRenamedImageIntegrationTests {
         var testDescription: String { "killed after \(failpoint) (\(method))" }
     }
 
+    /// The image store with a marker file, and migrate-ebs onto a new disk killed after
+    /// `row.failpoint`: the store's loop device and the disk.
+    func interrupted(_ root: TestRoot, _ row: Case) throws -> (loop: String, disk: String) {
+        try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
+        try root.write(root.mountpoint + "/marker", "kept\n")
+        let loop = try #require(root.mounts().first { $0.target == root.mountpoint }?.source)
+        let disk = try root.attachDisk(megabytes: 1024)
+        let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
+                                        environment: ["DOCKSTORE_FAILPOINT": row.failpoint, MigrationMethod.variable: row.method])
+        try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+        return (loop, disk)
+    }
+
     @Test(arguments: [Case(failpoint: "journal", method: "replace"), Case(failpoint: "add-device", method: "add-remove")])
     func theImageRenamedWhileTheMigrationIsOpenIsTheImage(_ row: Case) throws {
         try withTestRoot { root in
-            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
-            try root.write(root.mountpoint + "/marker", "kept\n")
-            let loop = try #require(root.mounts().first { $0.target == root.mountpoint }?.source)
-            let disk = try root.attachDisk(megabytes: 1024)
-            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
-                                            environment: ["DOCKSTORE_FAILPOINT": row.failpoint, MigrationMethod.variable: row.method])
-            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let (loop, disk) = try interrupted(root, row)
             let moved = root.path + "/var/lib/moved.btrfs"
             _ = try root.sh("mv '\(root.image)' '\(moved)'")
             let before = root.snapshot()
@@ -74,13 +81,7 @@ struct MigrationRenamedImageIntegrationTests {
     /// the store up with its data.
     @Test func aRebootWithTheImageRenamedSaysWhatIsMissing() throws {
         try withTestRoot { root in
-            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
-            try root.write(root.mountpoint + "/marker", "kept\n")
-            let loop = try #require(root.mounts().first { $0.target == root.mountpoint }?.source)
-            let disk = try root.attachDisk(megabytes: 1024)
-            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
-                                            environment: ["DOCKSTORE_FAILPOINT": "add-device", MigrationMethod.variable: "add-remove"])
-            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let (loop, disk) = try interrupted(root, Case(failpoint: "add-device", method: "add-remove"))
             let moved = root.path + "/var/lib/moved.btrfs"
             _ = try root.sh("mv '\(root.image)' '\(moved)' && umount '\(root.mountpoint)'")
             for device in root.loopDevices() where device != disk { _ = try? root.sh("losetup -d \(device)") }
@@ -107,11 +108,7 @@ struct MigrationRenamedImageIntegrationTests {
     @Test(arguments: [Case(failpoint: "journal", method: "replace"), Case(failpoint: "add-device", method: "add-remove")])
     func theImageLinkedElsewhereAndUnlinkedIsStillTheImage(_ row: Case) throws {
         try withTestRoot { root in
-            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
-            let disk = try root.attachDisk(megabytes: 1024)
-            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
-                                            environment: ["DOCKSTORE_FAILPOINT": row.failpoint, MigrationMethod.variable: row.method])
-            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let (_, disk) = try interrupted(root, row)
             let link = root.path + "/var/lib/link.btrfs"
             _ = try root.sh("ln '\(root.image)' '\(link)' && rm '\(root.image)'")
             let before = root.snapshot()
@@ -130,11 +127,7 @@ struct MigrationRenamedImageIntegrationTests {
     /// recorded; the copy is kept.
     @Test func theFinishingRunDeletesOnlyTheImageItBeganWith() throws {
         try withTestRoot { root in
-            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
-            let disk = try root.attachDisk(megabytes: 1024)
-            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
-                                            environment: ["DOCKSTORE_FAILPOINT": "replace", MigrationMethod.variable: "replace"])
-            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let (_, disk) = try interrupted(root, Case(failpoint: "replace", method: "replace"))
             let moved = root.path + "/var/lib/moved.btrfs"
             _ = try root.sh("mv '\(root.image)' '\(moved)' && cp --sparse=always '\(moved)' '\(root.image)'")
             let sum = try root.sh("sha256sum < '\(root.image)'")
@@ -149,12 +142,7 @@ struct MigrationRenamedImageIntegrationTests {
     /// image here), the image no member; renaming the image then is no rename of the store.
     @Test func pastThePointOfReturnTheVolumesFileIsNotTheImage() throws {
         try withTestRoot { root in
-            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
-            try root.write(root.mountpoint + "/marker", "kept\n")
-            let disk = try root.attachDisk(megabytes: 1024)
-            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"],
-                                            environment: ["DOCKSTORE_FAILPOINT": "replace", MigrationMethod.variable: "replace"])
-            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let (_, disk) = try interrupted(root, Case(failpoint: "replace", method: "replace"))
             _ = try root.sh("mv '\(root.image)' '\(root.path)/var/lib/moved.btrfs'")
             let check = try root.dockstore(["check"])
             #expect(!check.stdout.contains("moved away"), "\(check.stdout)\(check.stderr)")

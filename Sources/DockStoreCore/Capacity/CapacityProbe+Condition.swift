@@ -110,23 +110,31 @@ extension CapacityProbe {
 
     /// The image renamed away while mounted (`MovedImage`), for a store with a loop member and
     /// a configured image. Which image is configured, unreadable, is UNKNOWN only then.
-    /// An open migration journal narrows it to the image's own inode; one this user cannot read
-    /// (it is root's alone) leaves every member bound to a file beside the image a candidate,
-    /// the stricter answer.
+    /// An open migration journal narrows it to the image's own inode, read only once a member
+    /// looks renamed (check runs every minute; the journal is rarely there); one this user
+    /// cannot read (it is root's alone) leaves every member bound to a file beside the image a
+    /// candidate, the stricter answer.
     static func readMovedImage(_ reading: BtrfsReading, configured: StoreFact<String?>, journal: StoreFact<MigrationJournal?>,
                                sysfs: String, into condition: inout StoreCondition) {
         guard condition.image != nil, condition.image?.link == .present else { return }
         do {
             guard let image = try configured.value() else { return }
-            let open: MigrationJournal?
-            do {
-                open = try journal.value()
-            } catch {
-                open = nil
+            var moved = try MovedImage.find(reading, image: image, sysfs: sysfs)
+            if moved != nil, let open = readableJournal(journal) {
+                moved = try MovedImage.find(reading, image: image, sysfs: sysfs, journal: open)
             }
-            condition.movedImage = try MovedImage.find(reading, image: image, sysfs: sysfs, journal: open)
+            condition.movedImage = moved
         } catch {
             condition.unreadable.append("cannot tell whether the store's loop device is still bound to its configured image (a renamed image would leave the next boot mounting another file): \(message(error))")
+        }
+    }
+
+    /// The open migration journal, or nil when there is none or this user cannot read it.
+    static func readableJournal(_ journal: StoreFact<MigrationJournal?>) -> MigrationJournal? {
+        do {
+            return try journal.value()
+        } catch {
+            return nil
         }
     }
 

@@ -48,9 +48,9 @@ extension LoopDevice {
         let memberName = member.split(separator: "/").last.map(String.init) ?? member
         guard let memberBacking = try sysfsBackingFile(memberName, sysBlock: sysBlock) else { return [] }
         let memberStatus = try readableStatus("/dev/\(memberName)")
-        var names: [(name: String, byName: Bool)]
+        var names: [NameMatch]
         if case .read(let ours?) = memberStatus, let same = try devicesIfReadable(backing: ours, sysBlock: sysBlock) {
-            names = same.compactMap { $0.path.split(separator: "/").last.map { (String($0), false) } }
+            names = same.compactMap { $0.path.split(separator: "/").last.map { NameMatch(name: String($0), byName: false) } }
         } else {
             var ours: LoopDevice?
             if case .read(let status) = memberStatus { ours = status }
@@ -68,9 +68,8 @@ extension LoopDevice {
                 case nil: break
                 }
             }
-            var link: String? = nil
-            if byName, let theirs = try sysfsBackingFile(found.name, sysBlock: sysBlock), theirs != memberBacking { link = theirs }
-            return SiblingLoop(loop: "/dev/\(found.name)", mounted: filesystem != nil, byName: byName ? true : nil, linkName: link)
+            return SiblingLoop(loop: "/dev/\(found.name)", mounted: filesystem != nil, byName: byName ? true : nil,
+                               linkName: byName ? found.link : nil)
         }
     }
 
@@ -93,40 +92,51 @@ extension LoopDevice {
     /// F3). `siblings(of:)` sets aside a mounted one whose btrfs is another filesystem than the
     /// member's: a second instance of the same file has the same on-disk fsid (the kernel's
     /// `metadata_uuid`, also under a temporary fsid).
-    static func namesByBackingFile(_ backing: String, identity ours: LoopDevice?, sysBlock: String) throws -> [(name: String, byName: Bool)] {
+    static func namesByBackingFile(_ backing: String, identity ours: LoopDevice?, sysBlock: String) throws -> [NameMatch] {
         guard let names = FolderEntries.names(sysBlock) else {
             throw DockStoreError.system("cannot list", sysBlock, errno: Errno.current)
         }
-        var found: [(name: String, byName: Bool)] = []
+        var found: [NameMatch] = []
+        var memberFile: FileStatus?? = nil // looked up once, at the first other name
         for name in names.sorted() where name.hasPrefix("loop") {
             // Unbound between the listing and the read: not a sibling.
             guard let theirBacking = try sysfsBackingFile(name, sysBlock: sysBlock) else { continue }
             if let ours, case .read(let theirs) = try readableStatus("/dev/\(name)") {
                 guard let theirs else { continue }
-                if theirs.backingDevice == ours.backingDevice && theirs.backingInode == ours.backingInode { found.append((name, false)) }
-            } else if try theirBacking == backing || sameFileByName(theirBacking, backing) {
-                found.append((name, true))
+                if theirs.backingDevice == ours.backingDevice && theirs.backingInode == ours.backingInode { found.append(NameMatch(name: name, byName: false)) }
+            } else if theirBacking == backing {
+                found.append(NameMatch(name: name, byName: true))
+            } else if let file = try regularFile(named: theirBacking) {
+                if memberFile == nil { memberFile = .some(try regularFile(named: backing)) }
+                if let member = memberFile ?? nil, member.device == file.device, member.inode == file.inode {
+                    found.append(NameMatch(name: name, byName: true, link: theirBacking))
+                }
             }
         }
         return found
     }
 
-    /// Two backing names that reach one file here (a hard link of the image attached: attack 23
-    /// H6), by stat(2), which needs no privilege; still a match by name, since the names are
-    /// the attaching namespace's. A name that does not reach a file here, or that this user may
-    /// not look up (another program's loop device over a file in a private folder), matches
-    /// nothing, as before this comparison.
-    static func sameFileByName(_ first: String, _ second: String) throws -> Bool {
-        guard !first.hasSuffix(" (deleted)"), !second.hasSuffix(" (deleted)") else { return false }
-        func look(_ path: String) throws -> FileStatus? {
-            do {
-                return try FileStatus.following(path)
-            } catch let error as DockStoreError where error.code == EACCES || error.code == ENOTDIR || error.code == ELOOP {
-                return nil
-            }
+    /// A loop device `namesByBackingFile` matched: by the file's identity, by the member's
+    /// backing name, or through another name (`link`) that reaches the member's file here by
+    /// stat(2), which needs no privilege (a hard link of the image attached: attack 23 H6);
+    /// still a match by name, since the names are the attaching namespace's.
+    struct NameMatch {
+        var name: String
+        var byName: Bool
+        var link: String? = nil
+    }
+
+    /// The regular file a kernel's backing name reaches here; nil for a name marked deleted,
+    /// one that reaches nothing, or one this user may not look up (another program's loop
+    /// device over a file in a private folder): such a name matches nothing.
+    static func regularFile(named name: String) throws -> FileStatus? {
+        guard !name.hasSuffix(" (deleted)") else { return nil }
+        do {
+            let file = try FileStatus.following(name)
+            return file?.kind == .regular ? file : nil
+        } catch let error as DockStoreError where error.code == EACCES || error.code == ENOTDIR || error.code == ELOOP {
+            return nil
         }
-        guard let a = try look(first), let b = try look(second), a.kind == .regular, b.kind == .regular else { return false }
-        return a.device == b.device && a.inode == b.inode
     }
 
     /// The loop status, or `.denied` when this user may not open the device, or its node is
