@@ -104,7 +104,8 @@ struct MigrationRenamedImageIntegrationTests {
     /// Attack 24 I1: the image hard-linked and its own name removed while the migration is open:
     /// the kernel marks the loop device's file "(deleted)", and provision took the missing name
     /// for a move past its point of return (fstab to `UUID=`, exit 0). The journal's inode, read
-    /// through LOOP_GET_STATUS64, is still a member: provision refuses, changing nothing.
+    /// through LOOP_GET_STATUS64, is still a member: provision refuses, changing nothing, and
+    /// names the link to move back.
     @Test(arguments: [Case(failpoint: "journal", method: "replace"), Case(failpoint: "add-device", method: "add-remove")])
     func theImageLinkedElsewhereAndUnlinkedIsStillTheImage(_ row: Case) throws {
         try withTestRoot { root in
@@ -114,7 +115,10 @@ struct MigrationRenamedImageIntegrationTests {
             let before = root.snapshot()
             for arguments in [["provision", "--dry-run"], ["provision"]] {
                 let run = try root.dockstore(arguments)
-                #expect(run.status == 2 && run.stderrLines.count == 1 && run.stderr.contains("was deleted while mounted"),
+                // Attack 24 I2: named as the rename it is, with the way back.
+                #expect(run.status == 2 && run.stderrLines.count == 1 && run.stderr.contains("runs on \(link);")
+                        && run.stderr.contains("the next boot cannot mount the store the open migration is moving")
+                        && run.stderr.contains("mv \(link) \(root.image)"),
                         "\(arguments): exit \(run.status): \(run.stdout)\(run.stderr)")
             }
             #expect(root.changes(since: before) == [], "\(root.changes(since: before))")

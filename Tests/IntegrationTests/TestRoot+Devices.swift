@@ -8,10 +8,16 @@ import Glibc
 /// `cleanUp()` detaches them with everything else backed by files in the root.
 extension TestRoot {
     /// A new loop device over a sparse file of `megabytes`, optionally read-only.
-    func attachDisk(megabytes: Int, readOnly: Bool = false, prepare: ((String) throws -> Void)? = nil) throws -> String {
+    /// `at` attaches it to that loop device (a reboot giving a name to another disk): named, not
+    /// "the first free one", which another run on this machine may take between a detach and here.
+    func attachDisk(megabytes: Int, readOnly: Bool = false, at device: String? = nil, prepare: ((String) throws -> Void)? = nil) throws -> String {
         let file = "\(path)/disk-\(UUID().uuidString.prefix(8)).img"
         try sh("truncate -s \(megabytes)M '\(file)'")
         try prepare?(file)
+        if let device {
+            try sh("losetup \(readOnly ? "-r " : "")'\(device)' '\(file)'")
+            return device
+        }
         return try sh("losetup \(readOnly ? "-r " : "")-f --show '\(file)'").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -37,11 +37,16 @@ extension CapacityProbe {
             let deletedSuffix = " (deleted)"
             if text.hasSuffix(deletedSuffix), !sameFileAtName(String(text.dropLast(deletedSuffix.count)), loop: device.path) {
                 let image = String(text.dropLast(deletedSuffix.count))
-                // Another file at the name means it was replaced; unreadable stays "deleted", which is sure.
-                let replaced: Bool
-                do { replaced = try FileStatus.following(image) != nil } catch { replaced = false }
-                condition.image = .init(path: image, loop: device.path, link: replaced ? .replaced : .deleted)
-                return nil
+                // Hard-linked, then unlinked: the file lives on under another name, which
+                // `readMovedImage` judges as a rename of the configured image.
+                guard let link = LoopDevice.otherLink(of: device.path, deletedName: image) else {
+                    // Another file at the name means it was replaced; unreadable stays "deleted", which is sure.
+                    let replaced: Bool
+                    do { replaced = try FileStatus.following(image) != nil } catch { replaced = false }
+                    condition.image = .init(path: image, loop: device.path, link: replaced ? .replaced : .deleted)
+                    return nil
+                }
+                text = link
             }
             do {
                 if let unseen = try ForeignLoopStore.unseen(loop: device.path, backingName: text) {

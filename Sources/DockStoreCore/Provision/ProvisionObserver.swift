@@ -102,7 +102,9 @@ public struct ProvisionObserver: Sendable {
                 }
                 let ofDevice = device?.mountedAt.contains(canonical) ?? false
                 if !ofImage, let backing = try store.mountedSource.value()?.loopBackingFile {
+                    // Hard-linked, then unlinked: a rename to the other name (`MovedImage`), not a loss.
                     mountedImageDeleted = backing.sameBytes(imagePath + " (deleted)")
+                        && LoopDevice.otherLink(of: entry.source, deletedName: imagePath) == nil
                     mountedForeign = try ForeignLoopStore.find(loop: entry.source, backingName: backing, image: imagePath)
                 }
                 if !ofImage, !mountedImageDeleted, request.device == nil, entry.fstype == "btrfs" {

@@ -68,7 +68,9 @@ public struct MovedImage: Sendable, Equatable, Codable {
 
     /// The image moved away from `image` (a real path) among the loop members of `reading`;
     /// nil when a member is bound to the image, or none to a file where a rename could leave
-    /// it. A member whose file the kernel marks deleted is left to the deleted-image rule.
+    /// it. A member whose file the kernel marks deleted is left to the deleted-image rule,
+    /// unless another name in that folder still holds the file (`LoopDevice.otherLink`: the
+    /// image hard-linked, then its own name removed), which is a rename to that name.
     /// With a migration `journal` open that recorded the image's inode, only a member bound to
     /// that inode counts: the volume may be a loop device over a file too, and once the move is
     /// past its point of return the image is no member at all (attack 23 H10).
@@ -79,9 +81,12 @@ public struct MovedImage: Sendable, Equatable, Codable {
         for device in reading.devices {
             let name = device.path.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop"),
-                  let text = try LoopDevice.backingFileText("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace()
+                  var text = try LoopDevice.backingFileText("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace()
             else { continue }
-            if text.hasSuffix(" (deleted)") { return nil }
+            if text.hasSuffix(" (deleted)") {
+                guard let link = LoopDevice.otherLink(of: device.path, deletedName: String(text.dropLast(" (deleted)".count))) else { return nil }
+                text = link
+            }
             if text.sameBytes(image) { return nil }
             // Stacked on a block device, or a path this mount namespace does not show: not a rename.
             guard let file = try FileStatus.following(text), file.kind == .regular else { continue }
