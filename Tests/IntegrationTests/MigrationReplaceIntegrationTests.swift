@@ -350,7 +350,10 @@ struct MigrationReplaceIntegrationTests {
                 #expect(!interrupted || journal.contains("canceled at boot"), "seed \(seed): \(journal)")
                 // The boot journal says the store is still on the image and how to go on (A14).
                 #expect(boot.stderr.contains("warning: a migration of the store by replace is open (phase: ")
-                        && boot.stderr.contains("onto the volume that was \(disk) when the migration began (a reboot can rename it): dockstore migrate-ebs DEVICE, naming that volume, finishes it; with --abort it keeps the store on the image")
+                        && boot.stderr.contains(interrupted
+                            ? "onto the volume that was \(disk) when the migration began (a reboot can rename it): dockstore migrate-ebs DEVICE, naming that volume, finishes it; with --abort it keeps the store on the image"
+                            // The copy had ended: the image is no member, and --abort would refuse (attack 25 J3).
+                            : "onto the volume that was \(disk) when the migration began (a reboot can rename it) (the image is no longer part of the store: the move is past its point of return, and only finishing it is left): dockstore migrate-ebs DEVICE, naming that volume, finishes it\n")
                         && (!interrupted || boot.stderr.contains("canceled at boot")), "seed \(seed): \(boot.stderr)")
                 let finish = try root.dockstore(["migrate-ebs", volume, "--yes"])
                 #expect(finish.status == 0, "seed \(seed): \(finish.stdout) \(finish.stderr)")

@@ -134,6 +134,19 @@ extension CapacityProbe {
         }
     }
 
+    /// A migration journal the next boot cannot read (`StoreCondition.journalUnreadable`): one
+    /// open(2) that finds nothing on almost every run, so it is read on every run. A user it
+    /// is not readable to (root's 0600 file) cannot judge it: that is left to check as root.
+    static func readJournal(_ journal: StoreFact<MigrationJournal?>, into condition: inout StoreCondition) {
+        do {
+            _ = try journal.value()
+        } catch let error as DockStoreError where error.code == Errno.permissionDenied {
+            return
+        } catch {
+            condition.journalUnreadable = message(error)
+        }
+    }
+
     /// The open migration journal, or nil when there is none or this user cannot read it.
     static func readableJournal(_ journal: StoreFact<MigrationJournal?>) -> MigrationJournal? {
         do {

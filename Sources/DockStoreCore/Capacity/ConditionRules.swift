@@ -32,6 +32,10 @@ enum ConditionRules {
         if let foreign = c.foreignLoop {
             reasons.append(CapacityReason(state: .critical, figure: "foreign_store", message: foreign.verdict(mountpoint: mp)))
         }
+        if let journal = c.journalUnreadable {
+            reasons.append(CapacityReason(state: .critical, figure: "migration_journal",
+                message: "\(journal); until then the next boot's dockstore provision refuses and mounts nothing at \(mp), so Docker does not start"))
+        }
         if let moved = c.movedImage {
             reasons.append(CapacityReason(state: .critical, figure: "image_moved", message: moved.verdict(mountpoint: mp)))
         }

@@ -92,6 +92,10 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// Why dockerd, as docker.service starts it, would not use the store as its data root
     /// (`DataRootCondition`); nil when it would.
     public var dataRootElsewhere: String?
+    /// A migration journal that is there but cannot be read as one (cut short, empty, a folder,
+    /// a link), with the reason: the next boot's provision refuses on it and mounts nothing
+    /// (attack 25 J4). Not judged without root, when the file is root's alone.
+    public var journalUnreadable: String?
     /// What `check` needed but could not read, each with why; every entry is UNKNOWN.
     public var unreadable: [String] = []
     /// Who ran the check, as `uid 65534 (nobody)`, filled when something was unreadable.

@@ -5,14 +5,18 @@ extension MigrationJournal {
     ///
     /// The device is named by its volume id where there is one; a kernel name is only the one
     /// the migration began with, which a reboot can give to another volume, and is said so.
-    public var openNotice: String {
+    /// `--abort` is offered only while `imageInStore`: once the move is past its point of
+    /// return (provision brought up the volume) it refuses, and finishing is the only way
+    /// (attack 25 J3).
+    public func openNotice(imageInStore: Bool) -> String {
         let head = "a migration of the store by \(recordedMethod.rawValue) is open (phase: \(phase))"
+        let past = imageInStore ? "" : " (the image is no longer part of the store: the move is past its point of return, and only finishing it is left)"
         if let volumeID {
             let word = volumeID.shellWord
-            return "\(head) onto \(deviceLabel): dockstore migrate-ebs \(word) finishes it; "
-                + "dockstore migrate-ebs \(word) --abort keeps the store on the image"
+            return "\(head) onto \(deviceLabel)\(past): dockstore migrate-ebs \(word) finishes it"
+                + (imageInStore ? "; dockstore migrate-ebs \(word) --abort keeps the store on the image" : "")
         }
-        return "\(head) onto the volume that was \(device) when the migration began (a reboot can rename it): "
-            + "dockstore migrate-ebs DEVICE, naming that volume, finishes it; with --abort it keeps the store on the image"
+        return "\(head) onto the volume that was \(device) when the migration began (a reboot can rename it)\(past): "
+            + "dockstore migrate-ebs DEVICE, naming that volume, finishes it" + (imageInStore ? "; with --abort it keeps the store on the image" : "")
     }
 }

@@ -80,19 +80,20 @@ extension Dockstore {
                 title: ["Plan for \(target) (dry run, nothing changed):"], text: { $0.describe(request, host) })
             guard try StepCommand.run(plan.steps, dryRun: change.dryRun, show: show, sweep: sweep,
                                       apply: { try provisioner.apply(plan, sweeping: sweep, progress: $0) }) else {
-                if !change.dryRun { warnOfOpenMigration(host) }
+                if !change.dryRun { warnOfOpenMigration(host, imageInStore: !request.followsMigration) }
                 return
             }
             ProvisionPlanner.mountedRootWarnings(plan.steps, mountpoint: target).forEach { Output.warning($0) }
             Output.line("Docker's storage is ready: \(store(request, host)) mounted at \(target).")
-            warnOfOpenMigration(host)
+            warnOfOpenMigration(host, imageInStore: !request.followsMigration)
             withExtendedLifetime((lock, claim)) {}
         }
 
         /// An open migration journal is said at every run that got this far, in the boot journal too.
-        func warnOfOpenMigration(_ host: Host) {
+        /// Past the point of return (provision followed the migration to its volume) no abort is offered.
+        func warnOfOpenMigration(_ host: Host, imageInStore: Bool) {
             do {
-                if let journal = try MigrationJournal.read(host: host) { Output.warning(journal.openNotice) }
+                if let journal = try MigrationJournal.read(host: host) { Output.warning(journal.openNotice(imageInStore: imageInStore)) }
             } catch let error as DockStoreError {
                 Output.warning(error.message)
             } catch {
