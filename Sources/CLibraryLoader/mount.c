@@ -32,3 +32,4 @@ DS_LAZY(libmount, NULL, const char *, mnt_fs_get_fstype, (struct libmnt_fs *fs),
 DS_LAZY(libmount, NULL, const char *, mnt_fs_get_options, (struct libmnt_fs *fs), (fs))
 DS_LAZY(libmount, 0, dev_t, mnt_fs_get_devno, (struct libmnt_fs *fs), (fs))
 DS_LAZY(libmount, NULL, const char *, mnt_fs_get_root, (struct libmnt_fs *fs), (fs))
+DS_LAZY(libmount, -ELIBACC, int, mnt_split_optstr, (const char *optstr, char **user, char **vfs, char **fs, int ignore_user, int ignore_vfs), (optstr, user, vfs, fs, ignore_user, ignore_vfs))

@@ -602,3 +602,45 @@ int64_t ds_fgetxattr(int fd, const char *name, void *value, uint64_t size) {
 int ds_fsetxattr(int fd, const char *name, const void *value, uint64_t size, int flags) {
     return fsetxattr(fd, name, value, size, flags);
 }
+
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#define DS_FSOPEN_CLOEXEC 0x00000001
+#define DS_FSCONFIG_SET_FLAG 0
+#define DS_FSCONFIG_SET_STRING 1
+
+int ds_fs_option_accepted(const char *fstype, const char *key, const char *value, char *message, size_t size) {
+    if (size > 0) message[0] = 0;
+    int fd = (int)syscall(SYS_fsopen, fstype, DS_FSOPEN_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = (int)syscall(SYS_fsconfig, fd, value ? DS_FSCONFIG_SET_STRING : DS_FSCONFIG_SET_FLAG, key, value, 0);
+    if (rc == 0) {
+        close(fd);
+        return 1;
+    }
+    int saved = errno;
+    if (saved != EINVAL) {
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    /* The context's log: lines such as "e btrfs: Unknown parameter 'x'"; the first error is kept. */
+    if (size > 1) {
+        char line[512];
+        ssize_t n;
+        while ((n = read(fd, line, sizeof line - 1)) > 0) {
+            line[n] = 0;
+            if (line[n - 1] == '\n') line[n - 1] = 0;
+            if (line[0] == 'e' && line[1] == ' ' && message[0] == 0) {
+                strncpy(message, line + 2, size - 1);
+                message[size - 1] = 0;
+            }
+        }
+    }
+    close(fd);
+    return 0;
+}

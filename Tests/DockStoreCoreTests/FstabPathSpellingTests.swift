@@ -47,6 +47,16 @@ import Testing
         }
     }
 
+    /// Attack 25 K3: a target with a trailing blank (`\040` in fstab) was shown bare, reading as
+    /// the store's own mountpoint ("at /var/lib/docker  too"); it is quoted now.
+    @Test func aTargetWithABlankIsShownQuoted() {
+        let fstab = FstabFile(text: "/var/lib/docker-storage.btrfs /var/lib/docker\\040 btrfs defaults 0 0\n")
+        #expect(throws: DockStoreError.refused("/etc/fstab line 1 mounts /var/lib/docker-storage.btrfs at '/var/lib/docker ' too; remove that line, a store must be mounted once")) {
+            try fstab.storeLineEdit(source: HostPaths.defaultImage.string, target: HostPaths.defaultMountpoint, fstype: "btrfs",
+                                    requiredOptions: ["nofail"], path: "/etc/fstab")
+        }
+    }
+
     /// The oracle: systemd-fstab-generator names one mount unit per line; its path (unescaped
     /// by systemd-escape) is what dockstore reads the line's target as.
     @Test(.enabled(if: EscapeOracleTests.hasSystemd, "needs systemd-fstab-generator and systemd-escape"),

@@ -33,6 +33,9 @@ import Testing
         ("{\"storage-opts\": [\"overlay2.size=1G\"]}\n", "overlay2.size=1G is no option of btrfs, which dockerd refuses"),
         ("{\"storage-driver\": \"overlay2\"}\n", "it selects overlay2, not btrfs"),
         ("{\"storage-driver\": \"overlay2\", \"storage-opts\": [\"btrfs.min_space=10M\"]}\n", "it selects overlay2, not btrfs"),
+        // Attack 25 K4: a key that sets nothing conflicts with nothing; it goes for another reason.
+        ("{\"storage-opts\": null}\n", "it sets nothing, and backend keeps the storage settings in DOCKER_OPTS alone"),
+        ("{\"storage-opts\": []}\n", "it sets nothing, and backend keeps the storage settings in DOCKER_OPTS alone"),
     ])
     func whatDockerdWouldRefuseIsRemovedSayingWhy(_ daemon: String, _ why: String) throws {
         let selection = try Self.plan(daemon: daemon)

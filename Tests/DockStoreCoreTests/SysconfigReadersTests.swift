@@ -59,7 +59,21 @@ import Testing
         ("if true; then\n  X=1\nfi\n", 1),
         ("echo DOCKER_OPTS=x\n", 1),
         ("DOCKER_OPTS=\"--a \\\n --b\"\n", 1),
+        ("DOCKER_OPTS=$(echo -s overlay2)\n", 1),
+        ("DOCKER_OPTS=-s$(echo overlay2)\n", 1),
     ]
+
+    /// Attack 25 K2: an unquoted command substitution was refused as text "bash reads apart".
+    @Test func anUnquotedCommandSubstitutionIsSaidToBeOne() {
+        do {
+            _ = try SysconfigFile(path: "/etc/sysconfig/docker", text: "DOCKER_OPTS=$(echo -s overlay2)\n")
+            Issue.record("accepted")
+        } catch let error as DockStoreError {
+            #expect(error.message.contains("an unquoted $( starts a command substitution: bash runs that command when it reads the file, systemd takes the text literally; write the value itself"), "\(error.message)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
 
     /// Rows refused by the grammar alone: bash and systemd read them alike.
     static let readAlike: Set<String> = ["if true; then\n  X=1\nfi\n", "echo DOCKER_OPTS=x\n", "DOCKER_OPTS=\"--a \\\n --b\"\n"]

@@ -8,6 +8,7 @@
 #define DOCKSTORE_CLINUXSHIM_H
 
 #include <stdint.h>
+#include <stddef.h>
 
 /* BLKGETSIZE64: size of a block device in bytes. */
 int ds_blk_get_size64(int fd, uint64_t *size);
@@ -183,6 +184,13 @@ int ds_o_path(void);
 
 /* fstatfs(2)'s f_type of an open descriptor (an O_PATH one too). */
 int ds_fstatfs_type(int fd, int64_t *type);
+
+/* Asks the kernel's parser for the filesystem type `fstype` whether it takes the mount option
+ * `key` (`value` NULL for a flag), through fsopen(2) and fsconfig(2) on a new context that is
+ * closed again: nothing is mounted. Returns 1 when it takes it; 0 when it rejects it (EINVAL),
+ * with the kernel's message for it, if it logged one, in `message` (NUL-terminated); -1 with
+ * errno when it cannot be asked (no fsopen before Linux 5.2, no privilege, an unknown type). */
+int ds_fs_option_accepted(const char *fstype, const char *key, const char *value, char *message, size_t size);
 
 /*
  * BTRFS_IOC_DEV_REPLACE. The kernel reports some outcomes in the arguments' `result` field

@@ -71,6 +71,10 @@ public struct StorageSelection: Sendable, Equatable {
                 if let other = daemon.storageDriver, other != driver { why.append("it selects \(other), not \(driver)") }
                 let foreign = daemon.storageOptions.filter { !StorageDriver.option($0, isOf: driver) }
                 if !foreign.isEmpty { why.append("\(foreign.joined(separator: ", ")) \(foreign.count == 1 ? "is no option" : "are no options") of \(driver), which dockerd refuses") }
+                if why.isEmpty, daemon.storageDriver == nil, daemon.storageOptions.isEmpty {
+                    // `"storage-opts": null` or `[]` sets nothing, so nothing conflicts (attack 25 K4).
+                    why.append("it sets nothing, and backend keeps the storage settings in DOCKER_OPTS alone")
+                }
                 if why.isEmpty { why.append("dockerd refuses a storage setting given both there and in DOCKER_OPTS") }
                 result.daemonJSON = Edit(bytes: try daemon.removingStorageKeys(), change: "remove \(removed) (\(why.joined(separator: "; "))); the other keys stay")
             }

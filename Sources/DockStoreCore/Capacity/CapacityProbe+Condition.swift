@@ -136,8 +136,11 @@ extension CapacityProbe {
 
     /// A migration journal the next boot cannot read (`StoreCondition.journalUnreadable`): one
     /// open(2) that finds nothing on almost every run, so it is read on every run. A user it
-    /// is not readable to (root's 0600 file) cannot judge it: that is left to check as root.
+    /// is not readable to (root's 0600 file) cannot judge it: that is left to check as root;
+    /// a command that did not ask for it (figures of the kernel alone) does not judge it.
     static func readJournal(_ journal: StoreFact<MigrationJournal?>, into condition: inout StoreCondition) {
+        // Reclaim's and grow's figures come from the kernel alone: no root to read it in.
+        guard !journal.wasNotAsked else { return }
         do {
             _ = try journal.value()
         } catch let error as DockStoreError where error.code == Errno.permissionDenied {

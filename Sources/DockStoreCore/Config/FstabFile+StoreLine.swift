@@ -29,7 +29,7 @@ extension FstabFile {
             throw DockStoreError.refused("\(path) has \(atTarget.count) lines for \(target) (lines \(numbers)); remove all but one and re-run")
         }
         if let elsewhere = entries(withSource: source).first(where: { !$0.entry.normalizedTarget.sameBytes(target.string) }) {
-            throw DockStoreError.refused("\(path) line \(elsewhere.index + 1) mounts \(source) at \(elsewhere.entry.target) too; remove that line, a store must be mounted once")
+            throw DockStoreError.refused("\(path) line \(elsewhere.index + 1) mounts \(source.shellWord) at \(elsewhere.entry.target.shellWord) too; remove that line, a store must be mounted once")
         }
         guard let existing = atTarget.first else {
             return .append(FstabEntry(source: source, target: target.string, fstype: fstype, options: requiredOptions,

@@ -176,6 +176,11 @@ struct SysconfigParser {
                 guard i < bytes.count else { throw unterminated("\"", startLine) }
                 i += 1
             default:
+                if b == UInt8(ascii: "$"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "(") {
+                    // `(` ends an unquoted word, so the refusal below would call the rest
+                    // "read apart" (attack 25 K2): bash runs it as a command.
+                    throw notPlain(startLine, "an unquoted $( starts a command substitution: bash runs that command when it reads the file, systemd takes the text literally; write the value itself")
+                }
                 if b == UInt8(ascii: "$") || b == UInt8(ascii: "`") { expands = true }
                 out.append(b)
                 i += 1

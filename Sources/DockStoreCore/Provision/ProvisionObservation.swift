@@ -44,6 +44,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// renamed to (`MovedImage`): unmounting would make the next mount use what now has the
     /// image's name. Set by the observer, for an image request.
     public var mountedImageMoved: MovedImage? = nil
+    /// Options the store would be mounted with that the kernel's filesystem parser rejects
+    /// (`KernelRejectedOptions`); nil when not asked (the store is mounted) or the kernel cannot tell.
+    public var kernelRejectedOptions: KernelRejectedOptions? = nil
     /// What is mounted at the mountpoint is a loop device over another root's file (`ForeignLoopStore`).
     public var mountedForeign: ForeignLoopStore? = nil
     /// For the store's btrfs mounted at the mountpoint: the subvolume the mount shows, its

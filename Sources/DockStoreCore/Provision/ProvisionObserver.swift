@@ -181,6 +181,9 @@ public struct ProvisionObserver: Sendable {
         }
         observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID,
                                                           folderRecord: observation.folderRecord)
+        if case .mounted = observation.mountpoint {} else {
+            observation.kernelRejectedOptions = kernelRejectedOptions(request, fstab: observation.fstab)
+        }
         return observation
     }
 
@@ -266,5 +269,24 @@ public struct ProvisionObserver: Sendable {
             throw DockStoreError.system("cannot list", path, errno: Errno.current)
         }
         return names.sorted()
+    }
+}
+
+extension ProvisionObserver {
+    /// The kernel's verdict (`KernelMountOptions`) on every option the store could be mounted
+    /// with: those of fstab's lines at the mountpoint (one is adopted or is dockstore's),
+    /// provision's own and the extra ones asked for, for the filesystem the store has or gets.
+    /// Asked only when a mount is to come (nothing is mounted there yet).
+    func kernelRejectedOptions(_ request: ProvisionRequest, fstab: [UInt8]?) -> KernelRejectedOptions? {
+        var options = request.requiredMountOptions
+        for (_, entry) in FstabFile(bytes: fstab ?? []).entries(mountingAt: request.mountpoint) { options += entry.options }
+        var seen = Set<String>()
+        options = options.filter { seen.insert($0).inserted }
+        var verdicts: [String: [String: String]] = [:]
+        for fstype in Set(["btrfs", request.device?.filesystem.rawValue ?? "btrfs"]) {
+            guard let rejected = KernelMountOptions.rejected(options, fstype: fstype) else { return nil }
+            verdicts[fstype] = rejected
+        }
+        return KernelRejectedOptions(byFilesystem: verdicts)
     }
 }

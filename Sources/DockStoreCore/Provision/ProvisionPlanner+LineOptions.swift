@@ -16,6 +16,24 @@ extension ProvisionPlanner {
 }
 
 extension ProvisionPlanner {
+    /// Refuses, before anything is created, a mount the kernel would fail for an option its
+    /// filesystem parser rejects (attack 25 K1: an adopted line's `bogusopt` made every run
+    /// create, format and remove the image, with the kernel's "wrong fs type, bad option"
+    /// naming neither). An option asked for (DOCKSTORE_MOUNT_OPTIONS, --mount-options) is a
+    /// usage error; one from fstab's line is that line's, named by its number.
+    static func refuseKernelRejectedOptions(_ entry: FstabEntry, _ observed: ProvisionObservation, _ request: ProvisionRequest,
+                                            fstype: String, fstab: FstabFile, path: String) throws {
+        guard let (option, why) = observed.kernelRejectedOptions?.first(of: entry.options, fstype: fstype) else { return }
+        let said = "the kernel's \(fstype) rejects the mount option '\(option)' (\(why))"
+        if request.extraMountOptions.contains(option) {
+            throw DockStoreError.usage("\(said), asked for by DOCKSTORE_MOUNT_OPTIONS or --mount-options: correct it or leave it out; nothing was changed")
+        }
+        let number = fstab.entries(mountingAt: request.mountpoint).first { $0.entry.options.contains(option) }.map { " line \($0.index + 1)" } ?? ""
+        throw DockStoreError.refused("\(path)\(number) mounts the store with the option '\(option)', which the kernel's \(fstype) rejects (\(why)): every mount of the store would fail; correct it or take it out of that line and re-run (nothing was changed)")
+    }
+}
+
+extension ProvisionPlanner {
     /// Refuses DOCKSTORE_BACKEND_OPTIONS that ask for a container size limit the store cannot
     /// enforce (`StorageQuota`): judged by the live mount when the store is mounted, else by the
     /// options its fstab line mounts it with. A settings mistake: usage (64), nothing done.

@@ -10,6 +10,11 @@ extension Provisioner {
         let options = request.extraMountOptions.joined(separator: ",")
         var named = options.isEmpty ? message
             : "\(message); the extra mount options were '\(options)' (--mount-options or DOCKSTORE_MOUNT_OPTIONS): correct them (btrfs(5) lists what btrfs takes) and re-run"
+        if options.isEmpty, (error as? DockStoreError)?.code == Errno.invalidArgument, let kept = fstabLineOptions(of: plan) {
+            // A kernel that judges options only at the mount (btrfs before Linux 6.8): provision
+            // could not ask it beforehand (`KernelMountOptions`), so the line is named now.
+            named += "; fstab's line mounts it with the options '\(kept)' besides dockstore's own: if the kernel rejected one of them (dmesg says which), correct that line in \(host.real(HostPaths.fstab)) and re-run"
+        }
         if request.followsMigration, imageMissing() {
             // Attack 23 H1: a bare "No such file or directory" when the image renamed away took
             // part of the store with it.
@@ -54,6 +59,19 @@ extension Provisioner {
 
     private static func newImageUUID(_ step: ProvisionStep) -> String? {
         if case .format(_, let uuid, newImage: true) = step { return uuid }
+        return nil
+    }
+}
+
+extension Provisioner {
+    /// The options of the mount step that go to the filesystem and are not dockstore's own:
+    /// those an adopted or hand-edited fstab line brought; nil when there are none.
+    func fstabLineOptions(of plan: ProvisionPlan) -> String? {
+        for case .mount(_, _, let options) in plan.steps {
+            let own = Set(request.requiredMountOptions)
+            let kept = KernelMountOptions.filesystemOptions(options.split(separator: ",").map(String.init)).filter { !own.contains($0) }
+            return kept.isEmpty ? nil : kept.joined(separator: ",")
+        }
         return nil
     }
 }

@@ -33,6 +33,17 @@ public enum StoreFact<Value: Sendable & Equatable>: Sendable, Equatable {
         }
     }
 
+    /// A fact the command did not ask the observer for (`StoreObserver.notAsked`): its error
+    /// carries this code, which no system call gives, so a reader that judges the failure of
+    /// a read itself (check's migration journal) can tell "not read" from "cannot be read".
+    static var notAskedCode: Int32 { -1 }
+
+    /// The fact was not read because the command did not ask for it.
+    var wasNotAsked: Bool {
+        if case .unreadable(let error) = self { return error.code == Self.notAskedCode }
+        return false
+    }
+
     /// The value when it was read; nil when it could not be (only for reports, never for a decision).
     public var known: Value? {
         if case .read(let value) = self { return value }

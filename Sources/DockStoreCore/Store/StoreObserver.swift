@@ -155,6 +155,6 @@ public struct StoreObserver: Sendable {
     }
 
     public static func notAsked<Value>(_ what: String) -> StoreFact<Value> {
-        .unreadable(DockStoreError.failed("dockstore did not read \(what) for this command (a fact it was not asked for)"))
+        .unreadable(DockStoreError(.failed, "dockstore did not read \(what) for this command (a fact it was not asked for)", code: StoreFact<Value>.notAskedCode))
     }
 }

@@ -1,0 +1,56 @@
+import DockStoreCore
+import Foundation
+import Testing
+
+/// Attack 25 K1: an fstab line for the image with an option the kernel's btrfs rejects
+/// (`bogusopt`; `#defaults`, which libmount reads as an option) got a clean dry run, then every
+/// run created, formatted and removed the image again and exited 1 with the kernel's "wrong fs
+/// type, bad option", naming neither the line nor the option. The kernel's own parser is now
+/// asked first (fsopen/fsconfig, mounting nothing): refused before anything is written, with
+/// the line, the option and the kernel's words. The real kernel is the oracle both ways: the
+/// options it takes still mount. On a kernel that judges options only at the mount (btrfs
+/// before Linux 6.8) nothing is asked and the mount failure names the line's options.
+/// This kernel's btrfs judges options at fsconfig (Linux 6.8 and later; this machine's is 6.18).
+let btrfsJudgesOptionsAtFsconfig: Bool = {
+    guard let text = try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8) else { return false }
+    let parts = text.split(separator: ".").prefix(2).compactMap { Int($0.prefix(while: \.isNumber)) }
+    guard parts.count == 2 else { return false }
+    return parts[0] > 6 || (parts[0] == 6 && parts[1] >= 8)
+}()
+
+@Suite(.serialized, .enabled(if: isRoot && btrfsJudgesOptionsAtFsconfig, Comment(rawValue: needsRoot)))
+struct KernelRejectedOptionIntegrationTests {
+
+    @Test(arguments: [("bogusopt", "btrfs: Unknown parameter 'bogusopt'"), ("#defaults", "btrfs: Unknown parameter '#defaults'"),
+                      ("noatime,subvol", "btrfs: Bad value for 'subvol'")])
+    func anAdoptedLineWithAnOptionTheKernelRejectsIsRefusedFirst(_ options: String, _ why: String) throws {
+        try withTestRoot { root in
+            try root.write(root.fstab, "/var/lib/docker-storage.btrfs /var/lib/docker btrfs \(options) 0 0\n")
+            let before = root.snapshot()
+            let option = options.split(separator: ",").last.map(String.init) ?? options
+            for dryRun in [["--dry-run"], []] {
+                let run = try root.dockstore(["provision", "--size", "256M"] + dryRun)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderr == "dockstore: \(root.fstab) line 1 mounts the store with the option '\(option)', which the kernel's btrfs rejects (\(why)): every mount of the store would fail; correct it or take it out of that line and re-run (nothing was changed)\n",
+                        "\(options) \(dryRun): exit \(run.status): \(run.stdout)\(run.stderr)")
+                #expect(root.changes(since: before) == [], "\(options): nothing changed")
+                #expect(root.mounts().isEmpty && root.loopDevices().isEmpty)
+            }
+        }
+    }
+
+    @Test func optionsTheKernelTakesStillMountAndAnAskedForOneItRejectsIsAUsageError() throws {
+        try withTestRoot { root in
+            try root.write(root.fstab, "/var/lib/docker-storage.btrfs /var/lib/docker btrfs noatime,compress=zstd:3 0 0\n")
+            let before = root.snapshot()
+            let asked = try root.dockstore(["provision", "--size", "256M", "--mount-options", "commit=abc"])
+            #expect(asked.status == 64 && asked.stderrLines.count == 1
+                    && asked.stderr.contains("the kernel's btrfs rejects the mount option 'commit=abc'")
+                    && asked.stderr.contains("DOCKSTORE_MOUNT_OPTIONS or --mount-options"), "exit \(asked.status): \(asked.stderr)")
+            #expect(root.changes(since: before) == [])
+            let run = try root.dockstore(["provision", "--size", "256M"])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            let mounted = try root.sh("findmnt -n -o OPTIONS '\(root.mountpoint)'")
+            #expect(mounted.contains("noatime") && mounted.contains("compress=zstd:3"), "\(mounted)")
+        }
+    }
+}
