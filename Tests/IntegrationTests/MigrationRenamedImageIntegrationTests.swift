@@ -139,6 +139,23 @@ struct MigrationRenamedImageIntegrationTests {
             #expect(finish.status == 0, "\(finish.stdout)\(finish.stderr)")
             #expect(try root.sh("sha256sum < '\(root.image)'") == sum, "the copy at the image's name was kept")
             #expect(root.status(root.path + "/var/lib/dockstore/migration.json") == nil)
+            // Attack 25 J1: both files are named, neither left unsaid.
+            #expect(finish.stdout.contains("Kept \(root.image): another file than the image this migration began with was put there since")
+                    && finish.stdout.contains("The image this migration began with is \(moved) now (renamed)"), "\(finish.stdout)")
+        }
+    }
+
+    /// Attack 25 J2: the image hard-linked before the finishing run: its name goes, and the run
+    /// said "its blocks freed after the move" while the link kept every block; it names the link.
+    @Test func aHardLinkedImageIsSaidToKeepItsBytes() throws {
+        try withTestRoot { root in
+            let (_, disk) = try interrupted(root, Case(failpoint: "replace", method: "replace"))
+            let link = root.path + "/var/lib/hl.btrfs"
+            _ = try root.sh("ln '\(root.image)' '\(link)'")
+            let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(finish.status == 0, "\(finish.stdout)\(finish.stderr)")
+            #expect(finish.stdout.contains("The image's bytes are not freed: the file has 1 other name(s) (hard links), \(link), which keep them"), "\(finish.stdout)")
+            #expect(root.status(link) != nil && root.status(root.image) == nil)
         }
     }
 

@@ -20,6 +20,9 @@ public struct MigrationObservation: Sendable, Equatable {
     /// The inode of the file at the image's path now, whatever is bound: a migration deletes
     /// only the inode its journal recorded (attack 24 I4: a copy put at the name was deleted).
     public var inodeAtImagePath: UInt64? = nil
+    /// The file at the image's path now: its filesystem and its number of names (hard links),
+    /// for what a finished move says it left (`MigrationImageReport`).
+    public var fileAtImagePath: FileStatus? = nil
     public var image: HostBacking?
     public var imageExists: Bool
     /// A member that is a loop device over the image's path whose file was deleted or replaced

@@ -10,19 +10,14 @@ extension LoopDevice {
     /// be opened without root, the folder cannot be listed): the caller keeps the stricter
     /// "deleted" verdict, whose advice — copy the data out of the loop device — is safe.
     static func otherLink(of loop: String, deletedName: String) -> String? {
-        let folder = AtomicFile.parentFolder(of: deletedName)
+        let bound: LoopDevice?
         do {
-            guard let bound = try status(loop), bound.backingRdevice == 0,
-                  let names = FolderEntries.names(folder) else { return nil }
-            for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-                let path = folder == "/" ? "/\(name)" : "\(folder)/\(name)"
-                guard let file = try FileStatus.of(path), file.kind == .regular,
-                      file.device == bound.backingDevice, file.inode == bound.backingInode else { continue }
-                return path
-            }
+            bound = try status(loop)
         } catch {
             return nil
         }
-        return nil
+        guard let bound, bound.backingRdevice == 0 else { return nil }
+        return SameFileInFolder.names(device: bound.backingDevice, inode: bound.backingInode,
+                                      in: AtomicFile.parentFolder(of: deletedName))?.first
     }
 }

@@ -142,6 +142,10 @@ extension Dockstore {
             guard applied else { return }
             Output.line(abort ? "Docker's storage is back on the image; \(resolved.label) is released."
                               : "Docker's storage is on \(resolved.label) now; fstab mounts it by UUID.")
+            if !abort {
+                let deleted = steps.contains { if case .deleteImage = $0 { return true } else { return false } }
+                MigrationImageReport.lines(observed, image: host.real(paths.image), deleted: deleted).forEach(Output.line)
+            }
             if !abort, keepImage {
                 Output.line("Kept \(host.real(paths.image)) as asked: the kernel erased its btrfs superblock as the store left it, so it is no longer a filesystem that mounts, not a copy to go back to; delete it once you no longer need its bytes.")
             }
