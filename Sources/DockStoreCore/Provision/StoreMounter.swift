@@ -152,9 +152,21 @@ struct StoreMounter {
         }
     }
 
+    /// Following a migration whose image is not at its path: the device the volume misses is
+    /// the image (`undoAfterMountFailure` says to put it back), never one to give up.
+    private func followsMigrationWithoutImage() -> Bool {
+        guard provisioner.request.followsMigration else { return false }
+        do {
+            return try provisioner.host.statusInRoot(provisioner.request.image) == nil
+        } catch {
+            return false
+        }
+    }
+
     private func mountDirectly(source: String, fstype: String, options: String) throws -> Outcome {
         do {
-            try provisioner.host.mount(source: source, at: provisioner.request.mountpoint, fstype: fstype, options: options)
+            try provisioner.host.mount(source: source, at: provisioner.request.mountpoint, fstype: fstype, options: options,
+                                       explainMissingMember: !followsMigrationWithoutImage())
             return .mounted
         } catch let error as DockStoreError where error.code == Errno.resourceBusy {
             return .busy(error.message)

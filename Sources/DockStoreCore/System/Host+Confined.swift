@@ -99,10 +99,11 @@ extension Host {
 
     /// Mounts `source` on the mountpoint folder at `path` inside the root, through a descriptor of
     /// that folder (`Mounter.mount(source:onto:…)`), never through the path string.
-    func mount(source: String, at path: HostPath, fstype: String, options: String) throws {
+    func mount(source: String, at path: HostPath, fstype: String, options: String, explainMissingMember: Bool = true) throws {
         let folder = try openMountpoint(path)
         defer { close(folder) }
-        try Mounter.mount(source: source, onto: folder, shownAs: real(path), fstype: fstype, options: options)
+        try Mounter.mount(source: source, onto: folder, shownAs: real(path), fstype: fstype, options: options,
+                          explainMissingMember: explainMissingMember)
     }
 
     /// Removes the file at `path` inside the root (a symlink there is removed, not followed;

@@ -17,12 +17,17 @@ public enum Mounter {
     /// its path (a link to a folder outside `--root`) between the check and the mount can move
     /// the mount: the kernel follows `/proc/self/fd/N` to the very folder that was opened.
     /// libmount's canonicalisation is off, or it would turn the descriptor back into a path.
-    public static func mount(source: String, onto folder: Int32, shownAs target: String, fstype: String, options: String) throws {
-        try mount(source: source, target: "/proc/self/fd/\(folder)", shownAs: target, canonicalize: false, fstype: fstype, options: options)
+    /// `explainMissingMember` false leaves out the advice for a btrfs whose other device is
+    /// missing (attach it, or mount degraded and remove it): wrong when the missing device is a
+    /// migration's image, whose chunks exist nowhere else (attack 25 J7).
+    public static func mount(source: String, onto folder: Int32, shownAs target: String, fstype: String, options: String,
+                             explainMissingMember: Bool = true) throws {
+        try mount(source: source, target: "/proc/self/fd/\(folder)", shownAs: target, canonicalize: false, fstype: fstype, options: options,
+                  explainMissingMember: explainMissingMember)
     }
 
     private static func mount(source: String, target: String, shownAs shown: String, canonicalize: Bool,
-                              fstype: String, options: String) throws {
+                              fstype: String, options: String, explainMissingMember: Bool = true) throws {
         guard let context = mnt_new_context() else {
             throw DockStoreError.failed("cannot mount \(source) at \(shown): libmount could not allocate a context")
         }
@@ -50,7 +55,7 @@ public enum Mounter {
         if rc != 0 || mnt_context_get_status(context) != 1 {
             let code = mnt_context_get_syscall_errno(context)
             var reason = message(context, rc)
-            if fstype == "btrfs", let missing = missingMember(of: source, mountpoint: shown) { reason += "; \(missing)" }
+            if explainMissingMember, fstype == "btrfs", let missing = missingMember(of: source, mountpoint: shown) { reason += "; \(missing)" }
             throw DockStoreError(.failed, "cannot mount \(source) at \(shown): \(reason)", code: code != 0 ? code : nil)
         }
     }
