@@ -52,6 +52,12 @@ struct ImageHardLinkedAwayIntegrationTests {
             _ = try root.sh("mv '\(link)' '\(root.image)'")
             let after = try root.dockstore(["check"])
             #expect(after.status == 0, "\(after.stdout)\(after.stderr)")
+            // Attack 26 L5: the kernel's name stays "(deleted)", and without root the file at the
+            // name cannot be matched to the loop device: not "replaced … move the new file aside"
+            // (that file is the live image), but UNKNOWN saying only root can tell.
+            let nobodyAfter = try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary, "check", "--root", root.path])
+            #expect(nobodyAfter.status == 3 && nobodyAfter.stdout.contains("only check as root can tell") && !nobodyAfter.stdout.contains("aside"),
+                    "\(nobodyAfter.stdout)\(nobodyAfter.stderr)")
             _ = try root.sh("umount '\(root.mountpoint)'")
             let boot = try root.dockstore(["provision"])
             #expect(boot.status == 0, "\(boot.stdout)\(boot.stderr)")

@@ -22,7 +22,9 @@ let btrfsJudgesOptionsAtFsconfig: Bool = {
 struct KernelRejectedOptionIntegrationTests {
 
     @Test(arguments: [("bogusopt", "btrfs: Unknown parameter 'bogusopt'"), ("#defaults", "btrfs: Unknown parameter '#defaults'"),
-                      ("noatime,subvol", "btrfs: Bad value for 'subvol'")])
+                      ("noatime,subvol", "btrfs: Bad value for 'subvol'"),
+                      // Attack 26 L6: a quoted value is asked as mount(2) hands it over, quotes and all.
+                      ("nofail,compress=\"bogus\"", "fsconfig(2): Invalid argument, no message logged")])
     func anAdoptedLineWithAnOptionTheKernelRejectsIsRefusedFirst(_ options: String, _ why: String) throws {
         try withTestRoot { root in
             try root.write(root.fstab, "/var/lib/docker-storage.btrfs /var/lib/docker btrfs \(options) 0 0\n")
@@ -35,6 +37,30 @@ struct KernelRejectedOptionIntegrationTests {
                 #expect(root.changes(since: before) == [], "\(options): nothing changed")
                 #expect(root.mounts().isEmpty && root.loopDevices().isEmpty)
             }
+        }
+    }
+
+    /// Attack 26 L2, L3: with the store mounted nothing was asked, so a rejected option added by
+    /// the settings was written into fstab ("ready", check OK) and a hand-edited line passed as
+    /// "in place"; the next boot mounted nothing. The line is what every boot mounts with: asked
+    /// and refused whether or not the store is mounted now. L1: the security modules' options
+    /// (`context=`, which libmount drops where SELinux is off) are not the filesystem's to judge.
+    @Test func aMountedStoresLineAndSettingsAreAskedToo() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_MOUNT_OPTIONS=\"bogusopt\"\n")
+            let before = root.snapshot()
+            let settings = try root.dockstore(["provision"])
+            #expect(settings.status == 64 && settings.stderr.contains("the kernel's btrfs rejects the mount option 'bogusopt'"), "exit \(settings.status): \(settings.stderr)")
+            #expect(root.changes(since: before) == [], "\(root.changes(since: before))")
+            _ = try root.sh("rm '\(root.path)/etc/sysconfig/dockstore' && sed -i 's/nofail,/nofail,bogusopt,/' '\(root.fstab)'")
+            let edited = try root.dockstore(["provision"])
+            // Line 2: dockstore's header comment is line 1.
+            #expect(edited.status == ExitStatus.refused.rawValue && edited.stderr.contains("\(root.fstab) line 2 mounts the store with the option 'bogusopt'"),
+                    "exit \(edited.status): \(edited.stdout)\(edited.stderr)")
+            _ = try root.sh("sed -i 's/nofail,bogusopt,/nofail,/' '\(root.fstab)'")
+            let selinux = try root.dockstore(["provision", "--dry-run", "--mount-options", "context=system_u:object_r:container_file_t:s0"])
+            #expect(selinux.status == 0, "exit \(selinux.status): \(selinux.stdout)\(selinux.stderr)")
         }
     }
 

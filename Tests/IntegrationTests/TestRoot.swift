@@ -152,13 +152,19 @@ final class TestRoot {
     func snapshot() -> [String: String] {
         var result: [String: String] = [:]
         let backing = loopBackingFiles()
+        // Also by inode: a backing file under another name than the kernel's (a hard link kept
+        // after the attached name was removed, which the kernel shows "(deleted)").
+        let backingInodes = Set(loopDevices().compactMap { device -> String? in
+            guard let loop = try? LoopDevice.status(device) else { return nil }
+            return "\(loop.backingDevice):\(loop.backingInode)"
+        })
         func walk(_ relative: String) {
             let full = relative.isEmpty ? path : path + "/" + relative
             var st = stat()
             guard lstat(full, &st) == 0 else { result[relative] = "<gone: \(errno)>"; return }
             var entry = "\(st.st_mode) \(st.st_uid):\(st.st_gid)"
             switch st.st_mode & S_IFMT {
-            case S_IFREG where backing.contains(full):
+            case S_IFREG where backing.contains(full) || backingInodes.contains("\(st.st_dev):\(st.st_ino)"):
                 // A loop device's backing file (the mounted image, a test disk): the kernel
                 // writes it on its own (commits, trims); its apparent size is what a command changes.
                 entry += " \(st.st_size)"

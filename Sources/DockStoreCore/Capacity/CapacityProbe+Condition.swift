@@ -43,6 +43,13 @@ extension CapacityProbe {
                     // Another file at the name means it was replaced; unreadable stays "deleted", which is sure.
                     let replaced: Bool
                     do { replaced = try FileStatus.following(image) != nil } catch { replaced = false }
+                    if replaced, !canOpen(device.path) {
+                        // Without root the loop device's inode cannot be read: the file at the
+                        // name may be the image itself, linked back (attack 26 L5), and "move the
+                        // new file aside" would send the live image away.
+                        condition.unreadable.append("the name \(image) that \(device.path) was attached through was unlinked while mounted, and a file has that name now: whether it is the image itself (a hard link moved back) or another file only check as root can tell (the loop device is root's to open)")
+                        return nil
+                    }
                     condition.image = .init(path: image, loop: device.path, link: replaced ? .replaced : .deleted)
                     return nil
                 }
@@ -85,6 +92,16 @@ extension CapacityProbe {
     /// that name is the loop device's own (device and inode): a hard link of the image kept it
     /// while the other name went (attack 21 F5), and nothing was deleted or replaced. What
     /// cannot be read (without root the loop device cannot be opened) keeps the stricter verdict.
+    /// This user may open the loop device (LOOP_GET_STATUS64 needs it): root, or the disk group.
+    static func canOpen(_ loop: String) -> Bool {
+        do {
+            _ = try LoopDevice.status(loop)
+            return true
+        } catch {
+            return false
+        }
+    }
+
     static func sameFileAtName(_ name: String, loop: String) -> Bool {
         do {
             guard let file = try FileStatus.following(name), let bound = try LoopDevice.status(loop) else { return false }

@@ -15,7 +15,9 @@ public enum MigrationImageReport {
                 .filter { !$0.sameBytes(image) && !$0.sameBytes(retired) }
             let elsewhere = Int(file.links) - 1 - others.count
             var named = others.joinedText(", ")
-            if elsewhere > 0 { named += (named.isEmpty ? "" : ", and ") + "\(elsewhere) name(s) outside \(folder)" }
+            if elsewhere > 0 {
+                named += (named.isEmpty ? "" : ", and ") + "\(elsewhere) name(s) in other folders (find -xdev -inum \(file.inode), run from the top of the filesystem that holds \(folder), lists them)"
+            }
             return ["The image's bytes are not freed: the file has \(file.links - 1) other name(s) (hard links), \(named), which keep them; delete those once you no longer need them."]
         }
         guard let journal = observed.journal, let inode = journal.imageInode, observed.inodeAtImagePath != inode else { return [] }

@@ -45,7 +45,7 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// image's name. Set by the observer, for an image request.
     public var mountedImageMoved: MovedImage? = nil
     /// Options the store would be mounted with that the kernel's filesystem parser rejects
-    /// (`KernelRejectedOptions`); nil when not asked (the store is mounted) or the kernel cannot tell.
+    /// (`KernelRejectedOptions`), asked whether or not it is mounted now; nil when the kernel cannot tell.
     public var kernelRejectedOptions: KernelRejectedOptions? = nil
     /// What is mounted at the mountpoint is a loop device over another root's file (`ForeignLoopStore`).
     public var mountedForeign: ForeignLoopStore? = nil

@@ -181,9 +181,9 @@ public struct ProvisionObserver: Sendable {
         }
         observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID,
                                                           folderRecord: observation.folderRecord)
-        if case .mounted = observation.mountpoint {} else {
-            observation.kernelRejectedOptions = kernelRejectedOptions(request, fstab: observation.fstab)
-        }
+        // Also with the store mounted: a line edited since, or options the settings add now,
+        // are what the next boot mounts with (attack 26 L2, L3).
+        observation.kernelRejectedOptions = kernelRejectedOptions(request, fstab: observation.fstab)
         return observation
     }
 
@@ -276,7 +276,7 @@ extension ProvisionObserver {
     /// The kernel's verdict (`KernelMountOptions`) on every option the store could be mounted
     /// with: those of fstab's lines at the mountpoint (one is adopted or is dockstore's),
     /// provision's own and the extra ones asked for, for the filesystem the store has or gets.
-    /// Asked only when a mount is to come (nothing is mounted there yet).
+    /// Asked whether or not the store is mounted now: the line is what every boot mounts with.
     func kernelRejectedOptions(_ request: ProvisionRequest, fstab: [UInt8]?) -> KernelRejectedOptions? {
         var options = request.requiredMountOptions
         for (_, entry) in FstabFile(bytes: fstab ?? []).entries(mountingAt: request.mountpoint) { options += entry.options }

@@ -119,9 +119,7 @@ public enum ProvisionPlanner {
         }
 
         try refuseUnusableLineOptions(entry, fstab: fstab, mountpoint: request.mountpoint, path: fstabPath)
-        if !mounted {
-            try refuseKernelRejectedOptions(entry, observed, request, fstype: store.fstype, fstab: fstab, path: fstabPath)
-        }
+        try refuseKernelRejectedOptions(entry, observed, request, fstype: store.fstype, fstab: fstab, path: fstabPath)
         warnings.insert(contentsOf: MountOptions.containerEffects(entry.options), at: 0)
 
         if case .missing = observed.mountpoint { steps.append(.createMountpoint) }

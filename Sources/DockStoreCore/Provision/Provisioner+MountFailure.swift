@@ -8,8 +8,9 @@ extension Provisioner {
     func undoAfterMountFailure(_ error: Error, of plan: ProvisionPlan) -> Error {
         let message = (error as? DockStoreError)?.message ?? "\(error)"
         let options = request.extraMountOptions.joined(separator: ",")
+        let filesystem = request.device?.filesystem.rawValue ?? "btrfs"
         var named = options.isEmpty ? message
-            : "\(message); the extra mount options were '\(options)' (--mount-options or DOCKSTORE_MOUNT_OPTIONS): correct them (btrfs(5) lists what btrfs takes) and re-run"
+            : "\(message); the extra mount options were '\(options)' (--mount-options or DOCKSTORE_MOUNT_OPTIONS): correct them (\(filesystem)(5) lists what \(filesystem) takes; dmesg says which one the kernel refused, or which feature it lacks) and re-run"
         if options.isEmpty, (error as? DockStoreError)?.code == Errno.invalidArgument, let kept = fstabLineOptions(of: plan) {
             // A kernel that judges options only at the mount (btrfs before Linux 6.8): provision
             // could not ask it beforehand (`KernelMountOptions`), so the line is named now.
