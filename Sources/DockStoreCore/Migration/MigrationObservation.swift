@@ -19,7 +19,7 @@ public struct MigrationObservation: Sendable, Equatable {
     public var imageInode: UInt64? = nil
     /// The inode of the file at the image's path now, whatever is bound: a migration deletes
     /// only the inode its journal recorded (attack 24 I4: a copy put at the name was deleted).
-    public var inodeAtImagePath: UInt64? = nil
+    public var inodeAtImagePath: UInt64? { fileAtImagePath?.inode }
     /// The file at the image's path now: its filesystem and its number of names (hard links),
     /// for what a finished move says it left (`MigrationImageReport`).
     public var fileAtImagePath: FileStatus? = nil

@@ -76,7 +76,6 @@ public struct Migrator: Sendable {
             if let unseen = seen.unseenLoop, unseen.name.sameBytes(host.real(image)) { o.foreignLoop = o.foreignLoop ?? unseen }
         }
         o.fileAtImagePath = try FileStatus.following(host.real(image))
-        o.inodeAtImagePath = o.fileAtImagePath?.inode
         if o.loopMember != nil { o.imageInode = o.inodeAtImagePath }
         if o.loopMember == nil, let journal = o.journal, journal.imageInode != nil {
             o.movedImage = try MovedImage.find(reading, image: host.real(try HostPath(journal.image, what: "the migration journal's image")),

@@ -282,11 +282,7 @@ extension ProvisionObserver {
         for (_, entry) in FstabFile(bytes: fstab ?? []).entries(mountingAt: request.mountpoint) { options += entry.options }
         var seen = Set<String>()
         options = options.filter { seen.insert($0).inserted }
-        var verdicts: [String: [String: String]] = [:]
-        for fstype in Set(["btrfs", request.device?.filesystem.rawValue ?? "btrfs"]) {
-            guard let rejected = KernelMountOptions.rejected(options, fstype: fstype) else { return nil }
-            verdicts[fstype] = rejected
-        }
-        return KernelRejectedOptions(byFilesystem: verdicts)
+        let fstype = request.device?.filesystem.rawValue ?? "btrfs"
+        return KernelMountOptions.rejected(options, fstype: fstype).map { KernelRejectedOptions(filesystem: fstype, rejected: $0) }
     }
 }

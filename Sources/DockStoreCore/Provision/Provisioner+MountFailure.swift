@@ -49,8 +49,9 @@ extension Provisioner {
         return DockStoreError(error.kind, undone.isEmpty ? named : "\(named); \(undone.joined(separator: " "))", code: error.code)
     }
 
-    /// Only for the message: a path that cannot be looked at is not said to be missing.
-    private func imageMissing() -> Bool {
+    /// No file at the image's path, for the messages only (here and `StoreMounter`'s advice): a
+    /// path that cannot be looked at is not said to be missing.
+    func imageMissing() -> Bool {
         do {
             return try host.statusInRoot(request.image) == nil
         } catch {

@@ -155,12 +155,7 @@ struct StoreMounter {
     /// Following a migration whose image is not at its path: the device the volume misses is
     /// the image (`undoAfterMountFailure` says to put it back), never one to give up.
     private func followsMigrationWithoutImage() -> Bool {
-        guard provisioner.request.followsMigration else { return false }
-        do {
-            return try provisioner.host.statusInRoot(provisioner.request.image) == nil
-        } catch {
-            return false
-        }
+        provisioner.request.followsMigration && provisioner.imageMissing()
     }
 
     private func mountDirectly(source: String, fstype: String, options: String) throws -> Outcome {
