@@ -252,7 +252,9 @@ public enum MigrationPlanner {
         let migrating = o.loopMember != nil || o.journalExists
         // Another file put at the image's name since the journal began is not the image (I4).
         let theImage = o.journal?.imageInode.map { $0 == o.inodeAtImagePath } ?? true
-        if !keep && migrating && o.imageExists && theImage { steps.append(.deleteImage(path: host.real(imageHostPath))) }
+        if !keep && migrating && o.imageExists && theImage {
+            steps.append(.deleteImage(path: host.real(imageHostPath), otherNames: max(o.fileAtImagePath?.links ?? 1, 1) - 1))
+        }
         if steps.isEmpty && !o.journalExists { return [] }
         let journal = MigrationJournal(image: imageHostPath.string, device: o.targetPath, filesystemUUID: uuid,
                                        volumeID: o.targetVolumeID, keepImage: keepImage, method: method, imageInode: o.imageInode)

@@ -27,7 +27,8 @@ public enum MigrationStep: AppliedStep, Equatable {
     /// Detaches the image's loop device once it is no longer part of the store `store`.
     case detachLoop(path: String, store: String)
     /// Renames the image to its `RetiredImage` name; the unlink comes after the move.
-    case deleteImage(path: String)
+    /// `otherNames`: the file's other hard links when planned, which keep its bytes.
+    case deleteImage(path: String, otherNames: UInt64 = 0)
     case finish
 
     /// Its raw value is the step's id and failpoint name.
@@ -115,7 +116,9 @@ public enum MigrationStep: AppliedStep, Equatable {
         case .writeFstab(_, let line, _, let dropIn):
             return "fstab: mount by UUID: '\(line)'" + (dropIn.map { "; remove \($0.shown): its condition on the image would hold back the volume's mount" } ?? "")
         case .detachLoop(let path, _): return "detach \(path)"
-        case .deleteImage(let path): return "delete \(path) (renamed to \(path)\(RetiredImage.suffix) now, its blocks freed after the move)"
+        case .deleteImage(let path, let others) where others > 0:
+            return "delete \(path) (renamed to \(path)\(RetiredImage.suffix) now; its blocks stay, kept by the file's \(others) other name(s))"
+        case .deleteImage(let path, _): return "delete \(path) (renamed to \(path)\(RetiredImage.suffix) now, its blocks freed after the move)"
         case .finish: return "close the journal"
         }
     }
