@@ -58,7 +58,18 @@ struct KernelRejectedOptionIntegrationTests {
             // Line 2: dockstore's header comment is line 1.
             #expect(edited.status == ExitStatus.refused.rawValue && edited.stderr.contains("\(root.fstab) line 2 mounts the store with the option 'bogusopt'"),
                     "exit \(edited.status): \(edited.stdout)\(edited.stderr)")
-            _ = try root.sh("sed -i 's/nofail,bogusopt,/nofail,/' '\(root.fstab)'")
+            // Attack 26 L3: check said OK until the boot that mounts nothing; it says it now, as root.
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.hasPrefix("DOCKSTORE CRITICAL - \(root.fstab) line 2 mounts the store with the option 'bogusopt', which the kernel's btrfs rejects (btrfs: Unknown parameter 'bogusopt'): the next boot's mount of the store fails and dockstore provision refuses it, so Docker does not start; correct it or take it out of that line | "),
+                    "\(check.stdout)\(check.stderr)")
+            let prom = try root.dockstore(["check", "--format", "prometheus"])
+            #expect(prom.stdout.contains("dockstore_status{mountpoint=\"\(root.mountpoint)\",reason=\"fstab_option_rejected\"} 2"), "\(prom.stdout)")
+            let nobody = try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary, "check", "--root", root.path])
+            #expect(!nobody.stdout.contains("fstab_option_rejected") && !nobody.stdout.contains("bogusopt"), "without root the kernel cannot be asked: \(nobody.stdout)")
+            _ = try root.sh("sed -i 's/nofail,bogusopt,/nofail,compress=zstd:3,/' '\(root.fstab)'")
+            let taken = try root.dockstore(["check"])
+            #expect(taken.status == 0, "an option the kernel takes: \(taken.stdout)\(taken.stderr)")
+            _ = try root.sh("sed -i 's/nofail,compress=zstd:3,/nofail,/' '\(root.fstab)'")
             let selinux = try root.dockstore(["provision", "--dry-run", "--mount-options", "context=system_u:object_r:container_file_t:s0"])
             #expect(selinux.status == 0, "exit \(selinux.status): \(selinux.stdout)\(selinux.stderr)")
         }

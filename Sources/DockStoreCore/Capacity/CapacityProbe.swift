@@ -53,6 +53,7 @@ public enum CapacityProbe {
             if space.files > 0 { figures.inodes = InodeFigures(total: space.files, free: space.filesFree) }
         }
         readMountedOver(mountpoint, configured: store.configuredImage, into: &figures.condition)
+        figures.condition.fstabOptionRejected = store.fstabRejectedOption.known??.verdict()
         if space.readOnly { figures.condition.readOnly = try readOnlyKind(mountpoint) }
         figures.condition.blockingOptions = space.blockingOptions
         if !figures.condition.unreadable.isEmpty { figures.condition.user = CurrentUser.describe() }

@@ -36,6 +36,9 @@ enum ConditionRules {
             reasons.append(CapacityReason(state: .critical, figure: "migration_journal",
                 message: "\(journal); until then the next boot's dockstore provision refuses and mounts nothing at \(mp), so Docker does not start"))
         }
+        if let option = c.fstabOptionRejected {
+            reasons.append(CapacityReason(state: .critical, figure: "fstab_option_rejected", message: option))
+        }
         if let moved = c.movedImage {
             reasons.append(CapacityReason(state: .critical, figure: "image_moved", message: moved.verdict(mountpoint: mp)))
         }

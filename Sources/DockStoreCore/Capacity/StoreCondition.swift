@@ -96,6 +96,9 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// a link), with the reason: the next boot's provision refuses on it and mounts nothing
     /// (attack 25 J4). Not judged without root, when the file is root's alone.
     public var journalUnreadable: String?
+    /// An option of the store's fstab line the kernel rejects, said (`FstabRejectedOption`): the
+    /// next boot's mount fails (attack 26 L3). As root only.
+    public var fstabOptionRejected: String?
     /// What `check` needed but could not read, each with why; every entry is UNKNOWN.
     public var unreadable: [String] = []
     /// Who ran the check, as `uid 65534 (nobody)`, filled when something was unreadable.

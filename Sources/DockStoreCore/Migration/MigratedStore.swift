@@ -18,7 +18,7 @@
 public enum MigratedStore {
     public static func device(host: Host, image: HostPath, mountpoint: HostPath) throws -> DeviceSpec? {
         let imagePath = host.real(image)
-        if let journal = try MigrationJournal.read(host: host) {
+        if let journal = try MigrationJournal.read(host: host, mountpoint: mountpoint, image: image) {
             if try FileStatus.of(imagePath) != nil, case .signature(let type, _, _) = BlockProbe.probe(imagePath), type == "btrfs" {
                 return nil
             }

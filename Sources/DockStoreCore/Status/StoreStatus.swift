@@ -92,7 +92,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         // migrate-ebs moved the store past its point of return and was stopped before it rewrote
         // fstab (attack 18, B-F1): the store is on the volume, as the boot's provision finds it,
         // and the image line fstab still holds is the one provision replaces.
-        let moved = try MigrationJournal.read(host: host) == nil ? nil : try MigratedStore.device(host: host, image: image, mountpoint: mountpoint)
+        let moved = try MigrationJournal.read(host: host, mountpoint: mountpoint, image: image) == nil ? nil : try MigratedStore.device(host: host, image: image, mountpoint: mountpoint)
         if let entry = try MountStack.at(store.mountpoint, in: store.mounts.value())?.entries.first ?? store.mount(),
            entry.root == "/", entry.source.hasPrefix("/dev/"), configuredImage == nil || entry.fstype == "btrfs",
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,

@@ -69,7 +69,12 @@ public struct StoreObserver: Sendable {
             try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try fstab.value(), settings: settings)
         }
         store.configuredDevice = .reading { ConfiguredImage.namesDevice(mountpoint: mountpoint, fstab: try fstab.value()) }
-        store.migrationJournal = .reading { try MigrationJournal.read(host: host) }
+        store.migrationJournal = readJournal(host: host, mountpoint: store.mountpoint, mountedType: store.mountedType,
+                                             btrfs: store.btrfs, imagePath: nil, image: notAsked("the image"))
+        // An unreadable fstab is check's UNKNOWN already, through the configured image.
+        if case .read(let bytes) = fstab {
+            store.fstabRejectedOption = .read(FstabRejectedOption.find(fstab: bytes, mountpoint: mountpoint, fstabPath: host.real(HostPaths.fstab)))
+        }
         store.dockerdDataRootElsewhere = .reading { try DataRootCondition.elsewhere(host: host, mountpoint: mountpoint) }
         return store
     }
@@ -104,7 +109,8 @@ public struct StoreObserver: Sendable {
             imagePath: imagePath, mountpoint: mountpoint, mounts: mounts, mountedType: mountedType, btrfs: btrfs,
             mountedSource: source, image: image, settings: settings,
             fstab: files ? .reading { try FileContents.read(HostPaths.fstab, on: host) } : Self.notAsked("fstab"),
-            migrationJournal: files ? .reading { try MigrationJournal.read(host: host) } : Self.notAsked("the migration journal"),
+            migrationJournal: files ? Self.readJournal(host: host, mountpoint: mountpoint, mountedType: mountedType, btrfs: btrfs,
+                                                       imagePath: imagePath, image: image) : Self.notAsked("the migration journal"),
             reclaimOpen: files ? .reading { try host.statusInRoot(ReclaimJournal.path) != nil }
                 : Self.notAsked("the reclaim journal"),
             bootDisabled: files ? .reading { try host.statusInRoot(HostPaths.bootDisabled) != nil }
