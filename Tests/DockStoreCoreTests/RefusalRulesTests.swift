@@ -39,6 +39,28 @@ import Testing
         }
     }
 
+    /// Attack 26: a value quoted whole, as libmount reads it (an SELinux context with MCS
+    /// categories holds a comma), is one option and carried as written; other quotes are not.
+    @Test(arguments: [
+        ("context=\"system_u:object_r:container_file_t:s0:c1,c2\",noatime",
+         ["context=\"system_u:object_r:container_file_t:s0:c1,c2\"", "noatime"], nil),
+        ("noatime,context=\"system_u:object_r:container_file_t:s0\"", ["noatime", "context=\"system_u:object_r:container_file_t:s0\""], nil),
+        ("context=\"a,b", nil, "has a double quote that is not closed"),
+        ("co\"nt\"ext=a", nil, "contains '\"' except around a whole value (key=\"value\"); fstab cannot carry it"),
+        ("context=\"a b\"", nil, "contains ' '; fstab cannot carry it"),
+        ("context=\"a%b\"", nil, "contains '%'; fstab cannot carry it"),
+    ] as [(String, [String]?, String?)])
+    func aValueQuotedWholeIsOneOption(_ text: String, _ parsed: [String]?, _ refusal: String?) {
+        do {
+            let options = try MountOptions.parse(text, what: "--mount-options")
+            #expect(options == parsed, "\(options)")
+        } catch let error as DockStoreError {
+            #expect(error.kind == .usage && refusal.map { error.message.contains($0) } == true, "\(error.message)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
     /// Outside attack 12, B05: nosuid and nodev are kept (a hardening choice) and said, since
     /// dockerd's driver mounts every container's files from the store.
     @Test func nosuidAndNodevAreKeptWithAWarningAboutContainers() throws {

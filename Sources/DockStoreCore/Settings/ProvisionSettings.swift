@@ -191,11 +191,21 @@ public struct ProvisionSettings: Sendable, Equatable {
 
 /// Extra mount options for the store's fstab line, checked so fstab and systemd read them.
 public enum MountOptions {
+    /// Split at the commas outside double quotes, as libmount reads an option string: a value
+    /// may be quoted whole (`context="system_u:object_r:container_file_t:s0:c1,c2"`, an SELinux
+    /// context with a comma), and libmount and systemd's fstab generator pass it on as written
+    /// (attack 26: the quoted form was refused as one fstab cannot carry).
     public static func parse(_ text: String, what: String) throws -> [String] {
-        let options = text.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        guard text.filter({ $0 == "\"" }).count % 2 == 0 else {
+            throw DockStoreError.usage("\(what) '\(text)' has a double quote that is not closed; quote a whole value, as in context=\"…\"")
+        }
+        let options = KernelMountOptions.splitOutsideQuotes(text).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         for option in options {
-            if let bad = option.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "._=:/+-".contains($0))) }) {
-                throw DockStoreError.usage("\(what) option '\(option)' contains '\(bad)'; fstab cannot carry it")
+            let (key, quoted) = quotedValue(option)
+            let carried: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || "._=:/+-".contains($0)) }
+            if let bad = key.first(where: { !carried($0) }) ?? quoted?.first(where: { !(carried($0) || $0 == ",") }) {
+                let hint = bad == "\"" ? " except around a whole value (key=\"value\")" : ""
+                throw DockStoreError.usage("\(what) option '\(option)' contains '\(bad)'\(hint); fstab cannot carry it")
             }
             if dockstoreOwn.contains(option) { continue }
             if let reason = unusable(option) {
@@ -203,6 +213,15 @@ public enum MountOptions {
             }
         }
         return options.filter { !dockstoreOwn.contains($0) }
+    }
+
+    /// An option's text before a quoted value, and the value between its quotes; the whole
+    /// option and nil when it has no value quoted whole (`key="value"`).
+    static func quotedValue(_ option: String) -> (key: String, value: String?) {
+        guard let equals = option.firstIndex(of: "=") else { return (option, nil) }
+        let value = option[option.index(after: equals)...]
+        guard value.count >= 2, value.first == "\"", value.last == "\"" else { return (option, nil) }
+        return (String(option[...equals]), String(value.dropFirst().dropLast()))
     }
 
     /// Options a store line carries anyway, or that older lines carried and an adopted line
