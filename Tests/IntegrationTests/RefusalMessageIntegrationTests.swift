@@ -201,6 +201,28 @@ struct RefusalMessageIntegrationTests {
         }
     }
 
+    /// Attack 26 L7: an xfs device store whose mount fails after the format (`logbufs=1`, which
+    /// xfs's parser takes and its mount refuses on every kernel) left the folders it made and
+    /// said nothing of what the device now held. The folders go; the device keeps the format,
+    /// said, and recorded so the re-run with corrected options mounts it without formatting.
+    @Test func aDeviceStoresFailedMountSaysWhatTheDeviceHoldsAndRemovesTheFolders() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            let run = try root.dockstore(["provision", "--device", disk, "--fs", "xfs", "--mount-options", "logbufs=1"])
+            #expect(run.status == ExitStatus.failed.rawValue && run.stderrLines.count == 1, "\(run.status) \(run.stderr)")
+            let uuid = try root.sh("blkid -o value -s UUID \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(run.stderr.contains("(xfs(5) lists what xfs takes;")
+                    && run.stderr.contains("; dockstore removed the folder \(root.mountpoint) it made and its record of folders \(root.path)/var/lib/dockstore/provision-folders; \(disk) keeps the xfs this run made (UUID \(uuid)), recorded in \(root.path)/var/lib/dockstore/format-record.json, so the re-run mounts it without formatting again"),
+                    "\(run.stderr)")
+            #expect(root.status(root.mountpoint) == nil && root.status(root.path + "/var/lib/dockstore/provision-folders") == nil)
+            #expect(root.mounts().isEmpty)
+            let again = try root.dockstore(["provision", "--device", disk, "--fs", "xfs"])
+            #expect(again.status == 0 && !again.stdout.contains("[format-device]"), "\(again.stdout)\(again.stderr)")
+            #expect(try root.sh("blkid -o value -s UUID \(disk)").trimmingCharacters(in: .whitespacesAndNewlines) == uuid, "not formatted again")
+            #expect(try root.dockstore(["check"]).status == 0)
+        }
+    }
+
     /// A non-UTF-8 value is named by its option (or argument), not by its position.
     @Test func aNonUTF8ArgumentIsNamedByItsOption() throws {
         try withTestRoot { root in

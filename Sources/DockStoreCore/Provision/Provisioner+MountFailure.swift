@@ -21,6 +21,10 @@ extension Provisioner {
             // part of the store with it.
             named += "; the open migration's image \(host.real(request.image)) is not there (moved away or deleted), and until the move passes its point of return the volume holds only part of the store: put the image back under that name and re-run"
         }
+        if let failed = error as? DockStoreError, failed.kind == .failed,
+           let (device, filesystem, uuid) = plan.steps.lazy.compactMap(formattedDevice).first {
+            return undoAfterDeviceMountFailure(failed, named: named, plan: plan, device: device, filesystem: filesystem, uuid: uuid)
+        }
         guard let error = error as? DockStoreError, error.kind == .failed,
               let uuid = plan.steps.lazy.compactMap(Self.newImageUUID).first else {
             let original = error as? DockStoreError
@@ -57,6 +61,34 @@ extension Provisioner {
         } catch {
             return false
         }
+    }
+
+    /// A device this run formatted keeps its new filesystem when the mount fails (attack 26 L7:
+    /// the folders it made were left, and nothing said what the device now held): the format
+    /// record stays, so the re-run with corrected options mounts it without formatting again;
+    /// the mountpoint folder and the folder record this run made go, as after an image's.
+    private func undoAfterDeviceMountFailure(_ error: DockStoreError, named: String, plan: ProvisionPlan,
+                                             device: String, filesystem: String, uuid: String) -> Error {
+        var removed: [String] = []
+        var undone: [String] = []
+        do {
+            if plan.steps.contains(.createMountpoint), try host.removeFolderIfEmpty(request.mountpoint) {
+                removed.append("the folder \(host.real(request.mountpoint)) it made")
+            }
+            if try undoFolderRecord(of: plan) {
+                removed.append("its record of folders \(host.real(ProvisionFolderRecord.path))")
+            }
+            if !removed.isEmpty { undone.append("dockstore removed \(removed.joined(separator: " and "))") }
+        } catch {
+            undone.append("the folders it made were not removed: \((error as? DockStoreError)?.message ?? "\(error)")")
+        }
+        undone.append("\(device) keeps the \(filesystem) this run made (UUID \(uuid)), recorded in \(host.real(FormatRecord.path)), so the re-run mounts it without formatting again (dockstore teardown --wipe-device gives the device back blank)")
+        return DockStoreError(error.kind, "\(named); \(undone.joined(separator: "; "))", code: error.code)
+    }
+
+    private func formattedDevice(_ step: ProvisionStep) -> (String, String, String)? {
+        guard case .formatDevice(let filesystem, let uuid, _, _) = step, let device = request.device else { return nil }
+        return (device.spec.description, filesystem.rawValue, uuid)
     }
 
     private static func newImageUUID(_ step: ProvisionStep) -> String? {
