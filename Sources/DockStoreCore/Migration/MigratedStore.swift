@@ -23,6 +23,9 @@ public enum MigratedStore {
                 return nil
             }
             if try renamedImageMounted(journal, image: imagePath) { return nil }
+            if let renamed = try renamedImageStillMember(journal, image: imagePath) {
+                throw DockStoreError.refused("the open migration's image \(imagePath) is \(renamed) now (renamed, or hard-linked and its name removed: the journal's inode), and it still holds the store's btrfs \(journal.filesystemUUID ?? "?"): the move has not passed its point of return, so the volume alone holds only part of the store; put the image back under its name (mv \(renamed.shellWord) \(imagePath.shellWord); unmount the store first if it was mounted by hand) and re-run; nothing was changed")
+            }
             if let uuid = journal.filesystemUUID { return .filesystemUUID(uuid) }
             return try DeviceSpec(journal.device)
         }
@@ -41,6 +44,31 @@ public enum MigratedStore {
             throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (a device store, as provision --device and migrate-ebs write it) and there is no image, but no device holds that filesystem now: attach the volume and run again; nothing was changed (removing that fstab line gives up that store and the data on it: the next provision makes a new, empty one)")
         }
         return try DeviceSpec(node)
+    }
+
+    /// The journal's image under another name in the image's folder (the journal's inode on the
+    /// folder's filesystem) while it still holds the store's btrfs: not scratched, so still a
+    /// member, the move short of its point of return (attack 25 J8: attached by hand, provision
+    /// mounted the store through it by UUID and pointed fstab at the volume, which cannot mount
+    /// alone). Past the point of return the kernel has scratched its superblock, and a renamed
+    /// image is no member (attack 23 H10). A journal without the inode or the UUID cannot
+    /// tell: nil, as before they were recorded. A folder or file that cannot be read refuses.
+    static func renamedImageStillMember(_ journal: MigrationJournal, image: String) throws -> String? {
+        guard let uuid = journal.filesystemUUID, let inode = journal.imageInode else { return nil }
+        let folder = AtomicFile.parentFolder(of: image)
+        guard let folderStatus = try FileStatus.following(folder) else { return nil }
+        guard let names = SameFileInFolder.names(device: folderStatus.device, inode: inode, in: folder) else {
+            throw DockStoreError.refused("cannot look in \(folder) for the open migration's image under another name (the journal's inode \(inode)), so dockstore cannot tell whether the move is past its point of return; make the folder readable and re-run")
+        }
+        for name in names where !name.sameBytes(image) {
+            switch BlockProbe.probe(name) {
+            case .signature("btrfs", let found?, _) where found.lowercased() == uuid.lowercased(): return name
+            case .unreadable(let why):
+                throw DockStoreError.refused("\(name) is the open migration's image under another name (the journal's inode \(inode)), and its content cannot be read (\(why)), so dockstore cannot tell whether it is still part of the store; make it readable and re-run")
+            default: continue
+            }
+        }
+        return nil
     }
 
     /// A loop device bound to the journal's image inode, on the filesystem holding the image's

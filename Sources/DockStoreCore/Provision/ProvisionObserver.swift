@@ -107,7 +107,10 @@ public struct ProvisionObserver: Sendable {
                         && LoopDevice.otherLink(of: entry.source, deletedName: imagePath) == nil
                     mountedForeign = try ForeignLoopStore.find(loop: entry.source, backingName: backing, image: imagePath)
                 }
-                if !ofImage, !mountedImageDeleted, request.device == nil, entry.fstype == "btrfs" {
+                // Following an open migration the image is still a member until the point of
+                // return: renamed away and attached by hand, it is what the kernel mounted the
+                // store through (attack 25 J8).
+                if !ofImage, !mountedImageDeleted, request.device == nil || request.followsMigration, entry.fstype == "btrfs" {
                     mountedImageMoved = try MovedImage.find(store, host: host, mountpoint: request.mountpoint)
                 }
                 mountpoint = .mounted(entry, ofImage: ofImage, ofDevice: ofDevice)

@@ -36,6 +36,9 @@ struct StoreMounter {
                     _ = try ProvisionPlanner.checkMountedRoot(observed, mountpoint)
                     return
                 }
+                // The store this run mounted, through the image renamed away (attack 25 J8): not
+                // another process's mount, and the rename is what to undo.
+                if let moved = observed.mountedImageMoved { throw moved.refusal(mountpoint: mountpoint) }
                 throw DockStoreError.refused("\(entry.source) (\(entry.fstype)) was mounted on \(mountpoint) while dockstore was mounting the store there; unmount it and re-run")
             }
             if !handedToSystemd, let unit = observed.mountUnit, unit.mountsFromFstab(host.real(HostPaths.fstab)),
