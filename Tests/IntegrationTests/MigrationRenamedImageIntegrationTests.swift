@@ -127,6 +127,9 @@ struct MigrationRenamedImageIntegrationTests {
                 #expect(boot.status == 2 && boot.stderr == "dockstore: \(Self.stillMember(root, moved))\n", "exit \(boot.status): \(boot.stdout)\(boot.stderr)")
             }
             #expect(root.mounts().isEmpty && root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            // Attack 24 I3: the image's file attached under its new name is no volume "now".
+            let abort = try root.dockstore(["migrate-ebs", disk, "--abort", "--dry-run"])
+            #expect(abort.stderr.contains("when it began, is \(disk) now, found by the store's filesystem UUID"), "\(abort.stderr)")
             _ = try root.sh("mv '\(moved)' '\(root.image)'")
             let again = try root.dockstore(["provision"])
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")

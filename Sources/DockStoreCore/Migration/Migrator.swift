@@ -49,7 +49,7 @@ public struct Migrator: Sendable {
         let mounts = MountTable(entries: try store.mounts.value())
         guard let entry = try store.mount() else {
             if let uuid = o.journal?.filesystemUUID {
-                o.journalMembersNow = try FilesystemMembers.devices(withUUID: uuid, besidesImage: host.real(image))
+                o.journalMembersNow = try FilesystemMembers.devices(withUUID: uuid, besidesImage: host.real(image), imageInode: o.journal?.imageInode)
             }
             return o
         }

@@ -301,7 +301,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 if status.capacity == nil, let uuid = journal.filesystemUUID {
                     // Not mounted (attack 19, N1: the volume back under another name, the boot's
                     // mount failed): the devices that hold the store's filesystem now, by UUID.
-                    targets = try journalImage.map { try FilesystemMembers.devices(withUUID: uuid, besidesImage: $0) } ?? FilesystemMembers.devices(withUUID: uuid)
+                    targets = try journalImage.map { try FilesystemMembers.devices(withUUID: uuid, besidesImage: $0, imageInode: journal.imageInode) } ?? FilesystemMembers.devices(withUUID: uuid)
                     if targets.isEmpty {
                         status.problems.append("the open migration's volume (\(journal.deviceLabel)) is not attached: no device holds the store's filesystem \(uuid) now; attach it, then run dockstore provision")
                     }

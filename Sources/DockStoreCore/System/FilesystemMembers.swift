@@ -17,9 +17,15 @@ enum FilesystemMembers {
     }
 
     /// The devices with `uuid` other than the loop devices bound to `image` (a real path): where
-    /// a migration's volume is now, whatever name a reboot gave it.
-    static func devices(withUUID uuid: String, besidesImage image: String) throws -> [String] {
-        let imageLoops = try FileStatus.of(image).map { try LoopDevice.devices(backing: $0).map(\.path) } ?? []
+    /// a migration's volume is now, whatever name a reboot gave it. With the journal's
+    /// `imageInode`, also other than those bound to that file on the image folder's filesystem:
+    /// the image renamed or hard-linked and attached under that name is no volume (attack 24 I3:
+    /// `--abort` named it and the volume both as the volume "now").
+    static func devices(withUUID uuid: String, besidesImage image: String, imageInode: UInt64? = nil) throws -> [String] {
+        var imageLoops = try FileStatus.of(image).map { try LoopDevice.devices(backing: $0).map(\.path) } ?? []
+        if let imageInode, let folder = try FileStatus.following(AtomicFile.parentFolder(of: image)) {
+            imageLoops += try LoopDevice.devices(backingDevice: folder.device, inode: imageInode).map(\.path)
+        }
         return try devices(withUUID: uuid).filter { !imageLoops.contains($0) }
     }
 }
