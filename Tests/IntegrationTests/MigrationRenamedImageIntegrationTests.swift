@@ -60,6 +60,13 @@ struct MigrationRenamedImageIntegrationTests {
             #expect(!status.stdout.contains("migrate-ebs \(loop)"), "\(status.stdout)")
             let check = try root.dockstore(["check"])
             #expect(check.status == 2 && check.stdout.contains("runs on \(moved);"), "\(check.stdout)\(check.stderr)")
+            // Attack 25 J5: without root the 0600 journal cannot be read; nobody is not told the
+            // boot makes a new, empty store (it refuses for the open migration).
+            _ = try root.sh("chmod 755 '\(root.path)'")
+            let nobody = try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary, "check", "--root", root.path])
+            #expect(nobody.status == 2 && nobody.stdout.contains("so the next boot either makes a new, empty store there or, if the migration journal this user cannot read is open, cannot mount the store it is moving (check as root tells which)"),
+                    "\(nobody.stdout)\(nobody.stderr)")
+            _ = try root.sh("chmod 700 '\(root.path)'")
             #expect(root.changes(since: before) == [], "\(root.changes(since: before))")
             #expect(try root.ends(disk) == diskBefore)
             #expect(!(root.read(root.fstab) ?? "").contains("UUID="), "\(root.read(root.fstab) ?? "")")

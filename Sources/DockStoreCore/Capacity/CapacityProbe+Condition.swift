@@ -145,6 +145,7 @@ extension CapacityProbe {
             if moved != nil, let open = readableJournal(journal) {
                 moved = try MovedImage.find(reading, image: image, sysfs: sysfs, journal: open)
             }
+            if case .unreadable(let error) = journal, error.code == Errno.permissionDenied { moved?.journalNotReadable = true }
             condition.movedImage = moved
         } catch {
             condition.unreadable.append("cannot tell whether the store's loop device is still bound to its configured image (a renamed image would leave the next boot mounting another file): \(message(error))")

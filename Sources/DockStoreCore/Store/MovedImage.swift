@@ -33,6 +33,10 @@ public struct MovedImage: Sendable, Equatable, Codable {
     /// Found through an open migration journal: the next boot looks for the store the migration
     /// is moving, which without its image cannot mount, rather than making a new one.
     public var migrationOpen = false
+    /// A migration journal is there that this user cannot read (root's 0600 file, for check
+    /// without root): whether the next boot makes a new store or refuses for the open
+    /// migration only root can tell (attack 25 J5: nobody was told "a new, empty store").
+    public var journalNotReadable = false
 
     public init(loop: String, now: String, image: String, atImagePath: AtImagePath, migrationOpen: Bool = false) {
         self.migrationOpen = migrationOpen
@@ -117,6 +121,8 @@ public struct MovedImage: Sendable, Equatable, Codable {
         switch atImagePath {
         case .nothing where migrationOpen:
             return "nothing is at \(image) now, so the next boot cannot mount the store the open migration is moving (part of it, or all, is in that file)"
+        case .nothing where journalNotReadable:
+            return "nothing is at \(image) now, so the next boot either makes a new, empty store there or, if the migration journal this user cannot read is open, cannot mount the store it is moving (check as root tells which)"
         case .nothing: return "nothing is at \(image) now, so the next boot makes a new, empty store there"
         case .copy: return "\(image) now holds a copy of the store made before (same btrfs UUID), which the next boot would mount without what was written since"
         case .otherFile: return "\(image) now holds another file, which the next boot would mount"
