@@ -82,17 +82,25 @@ struct MigrationRenamedImageIntegrationTests {
         }
     }
 
+    /// Killed after add-device (the volume is devid 2 of the store), the image renamed to
+    /// moved.btrfs, then a reboot: unmounted, the image's loop device detached, the kernel's
+    /// list of devices forgotten. The volume and the renamed image.
+    func rebootWithTheImageRenamed(_ root: TestRoot) throws -> (disk: String, moved: String) {
+        let (loop, disk) = try interrupted(root, Case(failpoint: "add-device", method: "add-remove"))
+        let moved = root.path + "/var/lib/moved.btrfs"
+        _ = try root.sh("mv '\(root.image)' '\(moved)' && umount '\(root.mountpoint)'")
+        for device in root.loopDevices() where device != disk { _ = try? root.sh("losetup -d \(device)") }
+        root.forgetBtrfs([loop, disk])
+        return (disk, moved)
+    }
+
     /// The image renamed, then a reboot before anyone moved it back (killed after add-device: the
     /// volume is devid 2 of the store): the boot's provision cannot mount the volume alone, and
     /// says why instead of a bare "No such file or directory"; moved back, the next run brings
     /// the store up with its data.
     @Test func aRebootWithTheImageRenamedSaysWhatIsMissing() throws {
         try withTestRoot { root in
-            let (loop, disk) = try interrupted(root, Case(failpoint: "add-device", method: "add-remove"))
-            let moved = root.path + "/var/lib/moved.btrfs"
-            _ = try root.sh("mv '\(root.image)' '\(moved)' && umount '\(root.mountpoint)'")
-            for device in root.loopDevices() where device != disk { _ = try? root.sh("losetup -d \(device)") }
-            root.forgetBtrfs([loop, disk])
+            let (disk, moved) = try rebootWithTheImageRenamed(root)
             _ = try root.sh("btrfs device scan \(disk) >/dev/null")
             let boot = try root.dockstore(["provision"])
             #expect(boot.status == 2 && boot.stderr == "dockstore: \(Self.stillMember(root, moved))\n", "exit \(boot.status): \(boot.stdout)\(boot.stderr)")
@@ -121,11 +129,7 @@ struct MigrationRenamedImageIntegrationTests {
     /// the store, through the image renamed away: said as that, with the way back.
     @Test func aRebootWithTheRenamedImageAttachedByHandNamesTheRename() throws {
         try withTestRoot { root in
-            let (loop, disk) = try interrupted(root, Case(failpoint: "add-device", method: "add-remove"))
-            let moved = root.path + "/var/lib/moved.btrfs"
-            _ = try root.sh("mv '\(root.image)' '\(moved)' && umount '\(root.mountpoint)'")
-            for device in root.loopDevices() where device != disk { _ = try? root.sh("losetup -d \(device)") }
-            root.forgetBtrfs([loop, disk])
+            let (disk, moved) = try rebootWithTheImageRenamed(root)
             let byHand = try root.sh("losetup -f --show '\(moved)'").trimmingCharacters(in: .whitespacesAndNewlines)
             _ = try root.sh("btrfs device scan \(disk) \(byHand) >/dev/null")
             let before = root.snapshot()
