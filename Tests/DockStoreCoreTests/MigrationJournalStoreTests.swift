@@ -1,5 +1,5 @@
-import DockStoreCore
 import Testing
+@testable import DockStoreCore
 
 /// Attack 26 L4: a journal is the store's only when the store holds its UUID; every state of
 /// the store against it, including the ones of a real migration that must never be refused.
@@ -18,8 +18,18 @@ struct MigrationJournalStoreTests {
 
     static let rows: [Row] = [
         Row(name: "mounted, same UUID (any case)", view: .init(mountpoint: "/m", mounted: .btrfs(uuid: "aaaa-1"), image: "/i"), reason: nil),
-        Row(name: "mounted, same UUID, another btrfs at the image's name (attack 25 J1)",
-            view: .init(mountpoint: "/m", mounted: .btrfs(uuid: "aaaa-1"), image: "/i", imageUUID: "cccc", imageInode: 99), reason: nil),
+        Row(name: "mounted, same UUID, a copy of the image at its name (attack 25 J1)",
+            view: .init(mountpoint: "/m", mounted: .btrfs(uuid: "aaaa-1"), image: "/i", imageUUID: "AAAA-1", imageInode: 99), reason: nil),
+        Row(name: "mounted with the journal's UUID, the image holding another btrfs (attack 27 M4)",
+            view: .init(mountpoint: "/m", mounted: .btrfs(uuid: "aaaa-1"), image: "/i", imageUUID: "cccc-3", imageInode: 12),
+            reason: "but the image /i holds the btrfs cccc-3: the journal is not this store's, or that file is not the migration's image"),
+        Row(name: "mounted under a temporary fsid, its superblocks the journal's",
+            view: .init(mountpoint: "/m", mounted: .btrfs(uuid: "tttt-9", onDisk: "aaaa-1"), image: "/i"), reason: nil),
+        Row(name: "boot, no btrfs in the image, fstab's line mounts another UUID (attack 27 M2)",
+            view: .init(mountpoint: "/m", mounted: .none, image: "/i", fstabUUID: "dddd-4"),
+            reason: "but fstab mounts the store at /m from UUID=dddd-4: the journal is not this store's"),
+        Row(name: "boot past the point of return, fstab rewritten to the journal's UUID",
+            view: .init(mountpoint: "/m", mounted: .none, image: "/i", fstabUUID: "AAAA-1"), reason: nil),
         Row(name: "mounted, another UUID", view: .init(mountpoint: "/m", mounted: .btrfs(uuid: "BBBB-2"), image: "/i"),
             reason: "/j records a migration of the btrfs aaaa-1, but the store mounted at /m is the btrfs bbbb-2: the journal is not this store's"),
         Row(name: "an xfs device store mounted", view: .init(mountpoint: "/m", mounted: .otherStore(fstype: "xfs"), image: "/i"),
@@ -46,5 +56,20 @@ struct MigrationJournalStoreTests {
         } else {
             #expect(said == nil)
         }
+    }
+
+    /// Attack 27 M1: a journal no dockstore wrote is not followed; an early dockstore's (device
+    /// by name only) still is.
+    @Test(arguments: [
+        (MigrationJournal(image: "/i", device: "/dev/x", filesystemUUID: nil, volumeID: nil, keepImage: false, method: .replace, imageInode: 123),
+         "but not the store's filesystem UUID"),
+        (MigrationJournal(image: "/i", device: "/dev/x", filesystemUUID: "", volumeID: nil, keepImage: false), "its filesystemUUID '' is no filesystem UUID"),
+        (MigrationJournal(image: "/i", device: "/dev/x", filesystemUUID: " 51497f1b-56ee-4867-a874-86f599526466", volumeID: nil, keepImage: false),
+         "is no filesystem UUID"),
+        (MigrationJournal(image: "/i", device: "/dev/x", filesystemUUID: "51497F1B-56EE-4867-A874-86F599526466", volumeID: nil, keepImage: false), nil),
+        (MigrationJournal(image: "/i", device: "/dev/x", filesystemUUID: nil, volumeID: nil, keepImage: false), nil),
+    ] as [(MigrationJournal, String?)])
+    func aJournalNoDockstoreWroteIsNotFollowed(_ journal: MigrationJournal, _ why: String?) {
+        #expect(journal.unwritten.map { why.map($0.contains) ?? false } ?? (why == nil), "\(journal.unwritten ?? "nil")")
     }
 }

@@ -174,6 +174,21 @@ struct StepRecheckIntegrationTests {
         }
     }
 
+    /// Attack 27 M4, at the moment of acting: a live btrfs of another filesystem made in the
+    /// image's file (same inode) after the plan is no image the store left; it is not deleted.
+    @Test func deleteImageRefusesAnImageThatHoldsAnotherBtrfs() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "200M"]).status == 0)
+            let disk = try root.attachDisk(megabytes: 600)
+            let result = try root.runStopped(["migrate-ebs", disk, "--yes"], before: "delete-image", environment: addRemove) {
+                try root.sh("mkfs.btrfs -q -f '\(root.image)'")
+            }
+            expectRefused(result, naming: root.image, "holds the btrfs ")
+            #expect(result.stderr.contains("not the store this migration moves"), "\(result.stderr)")
+            #expect(root.status(root.image) != nil && root.status(root.image + RetiredImage.suffix) == nil, "kept, under its name")
+        }
+    }
+
     // MARK: grow
 
     @Test func extendImageRefusesAnotherFileAtTheImagesName() throws {

@@ -31,7 +31,6 @@ public enum CapacityProbe {
             figures.host = hostBacking(reading, sysfs: sysfs, into: &figures.condition)
             readForeignLoop(store, into: &figures.condition)
             readMovedImage(reading, configured: store.configuredImage, journal: store.migrationJournal, sysfs: sysfs, into: &figures.condition)
-            readJournal(store.migrationJournal, into: &figures.condition)
             readCopies(reading, into: &figures.condition)
             figures.condition.root = reading.root
             if let why = reading.rootUnreadable {
@@ -53,6 +52,8 @@ public enum CapacityProbe {
             if space.files > 0 { figures.inodes = InodeFigures(total: space.files, free: space.filesFree) }
         }
         readMountedOver(mountpoint, configured: store.configuredImage, into: &figures.condition)
+        // Also for an xfs or ext4 store: another store's journal there is no migration's (attack 27 M3).
+        readJournal(store.migrationJournal, into: &figures.condition)
         figures.condition.fstabOptionRejected = store.fstabRejectedOption.known??.verdict()
         if space.readOnly { figures.condition.readOnly = try readOnlyKind(mountpoint) }
         figures.condition.blockingOptions = space.blockingOptions

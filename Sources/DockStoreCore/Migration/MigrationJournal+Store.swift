@@ -11,7 +11,9 @@ extension MigrationJournal {
     public struct StoreView: Sendable, Equatable {
         /// What is mounted at the mountpoint.
         public enum Mounted: Sendable, Equatable {
-            case btrfs(uuid: String)
+            /// `onDisk`: the fsid its superblocks carry when the kernel shows another (a
+            /// temporary fsid: `BtrfsSysfs.onDiskFsid`); either is the store's UUID.
+            case btrfs(uuid: String, onDisk: String? = nil)
             /// xfs or ext4: a device store, which no migration moves.
             case otherStore(fstype: String)
             /// Nothing, something that is no store (tmpfs, a bind mount of another folder), or
@@ -22,40 +24,57 @@ extension MigrationJournal {
         public var mountpoint: String
         public var mounted: Mounted
         public var image: String
-        /// The image file's btrfs UUID when it holds a btrfs (judged only while nothing is mounted).
+        /// The image file's btrfs UUID when it holds a btrfs whose superblock is not scratched.
         public var imageUUID: String?
         /// The image file's inode, to say whether it is the file the migration began with.
         public var imageInode: UInt64?
+        /// The `UUID=` of fstab's first line for the mountpoint, when it mounts one (a device
+        /// store's line, or the line migrate-ebs writes): judged only while nothing is mounted
+        /// and the image holds no btrfs (attack 27 M2: a device store's boot followed another
+        /// store's journal to a UUID no device here holds).
+        public var fstabUUID: String?
 
-        public init(mountpoint: String, mounted: Mounted, image: String, imageUUID: String? = nil, imageInode: UInt64? = nil) {
+        public init(mountpoint: String, mounted: Mounted, image: String, imageUUID: String? = nil, imageInode: UInt64? = nil,
+                    fstabUUID: String? = nil) {
             self.mountpoint = mountpoint
             self.mounted = mounted
             self.image = image
             self.imageUUID = imageUUID
             self.imageInode = imageInode
+            self.fstabUUID = fstabUUID
         }
     }
 
     /// Why this journal cannot be the store's, or nil when it can be (also when a journal from
-    /// before UUIDs were recorded cannot tell).
+    /// before UUIDs were recorded cannot tell). The store mounted at the mountpoint holds the
+    /// journal's UUID; so does the file at the image's name, or it holds none (scratched, a
+    /// copy of another kind, missing): a live btrfs of another UUID there is no image of this
+    /// migration, whatever is mounted (attack 27 M4: a btrfs bound over the mountpoint with the
+    /// journal's UUID made migrate-ebs point fstab at it and delete the store's image); with
+    /// nothing mounted and no btrfs in the image, fstab's `UUID=` line is the store's.
     public func foreignReason(_ store: StoreView, journalPath: String) -> String? {
         guard let recorded = filesystemUUID?.lowercased() else { return nil }
-        let nothingChanged = "(nothing was changed)"
-        let removeIt = "if no migration of this store is under way (a journal copied from another machine, or left from a store given up since), remove \(journalPath) and re-run \(nothingChanged)"
+        let removeIt = "if no migration of this store is under way (a journal copied from another machine, or left from a store given up since), remove \(journalPath) and re-run (nothing was changed)"
+        let records = "\(journalPath) records a migration of the btrfs \(recorded)"
         switch store.mounted {
-        case .btrfs(let uuid):
-            guard uuid.lowercased() != recorded else { return nil }
-            return "\(journalPath) records a migration of the btrfs \(recorded), but the store mounted at \(store.mountpoint) is the btrfs \(uuid.lowercased()): the journal is not this store's, and dockstore does not act on it; \(removeIt)"
+        case .btrfs(let uuid, let onDisk) where uuid.lowercased() != recorded && onDisk?.lowercased() != recorded:
+            return "\(records), but the store mounted at \(store.mountpoint) is the btrfs \(uuid.lowercased()): the journal is not this store's, and dockstore does not act on it; \(removeIt)"
         case .otherStore(let fstype):
-            return "\(journalPath) records a migration of the btrfs \(recorded), but the store mounted at \(store.mountpoint) is \(fstype), which no migration moves: the journal is not this store's, and dockstore does not act on it; \(removeIt)"
-        case .none:
-            guard let uuid = store.imageUUID?.lowercased(), uuid != recorded else { return nil }
+            return "\(records), but the store mounted at \(store.mountpoint) is \(fstype), which no migration moves: the journal is not this store's, and dockstore does not act on it; \(removeIt)"
+        case .btrfs, .none:
+            break
+        }
+        if let uuid = store.imageUUID?.lowercased(), uuid != recorded {
             var another = ""
             if let began = imageInode, let now = store.imageInode, began != now {
                 another = ", another file than the image that migration began with (inode \(now), not \(began))"
             }
-            return "\(journalPath) records a migration of the btrfs \(recorded), but the image \(store.image) holds the btrfs \(uuid.lowercased())\(another): the journal is not this store's, or that file is not the migration's image, and dockstore does not act on it; if that migration is this store's, put its image back at \(store.image) and re-run; \(removeIt)"
+            return "\(records), but the image \(store.image) holds the btrfs \(uuid)\(another): the journal is not this store's, or that file is not the migration's image, and dockstore does not act on it; if that migration is this store's, put its image back at \(store.image) and re-run; \(removeIt)"
         }
+        if store.mounted == .none, store.imageUUID == nil, let line = store.fstabUUID?.lowercased(), line != recorded {
+            return "\(records), but fstab mounts the store at \(store.mountpoint) from UUID=\(line): the journal is not this store's, and dockstore does not act on it; \(removeIt)"
+        }
+        return nil
     }
 
     /// Refuses the journal when it cannot be the store's (`foreignReason`).
@@ -72,21 +91,47 @@ extension MigrationJournal {
         let mountpointPath = host.realFollowing(mountpoint)
         let imagePath = host.real(image)
         var view = StoreView(mountpoint: mountpointPath, mounted: try mounted(at: mountpointPath), image: imagePath)
-        if view.mounted == .none, let status = try FileStatus.of(imagePath), status.kind == .regular,
-           case .signature("btrfs", let uuid, _) = BlockProbe.probe(imagePath) {
-            view.imageUUID = uuid
-            view.imageInode = status.inode
-        }
+        try view.readImage(imagePath)
+        view.fstabUUID = fstabUUID(try FileContents.read(HostPaths.fstab, on: host), mountpoint: mountpoint)
         try journal.checkBelongs(to: view, journalPath: host.real(path))
         return journal
+    }
+
+    /// The `UUID=` fstab's first line for `mountpoint` mounts, if it mounts one.
+    static func fstabUUID(_ fstab: [UInt8]?, mountpoint: HostPath) -> String? {
+        guard let line = FstabFile(bytes: fstab ?? []).entries(mountingAt: mountpoint).first?.entry,
+              line.source.hasPrefix("UUID=") else { return nil }
+        return String(line.source.dropFirst(5))
     }
 
     /// What is mounted at `mountpoint`, as the journal is judged against it.
     static func mounted(at mountpoint: String) throws -> StoreView.Mounted {
         switch try CapacityProbe.mountedType(at: mountpoint) {
-        case "btrfs": return .btrfs(uuid: try BtrfsFilesystem.open(mountpoint).uuid)
+        case "btrfs":
+            let uuid = try BtrfsFilesystem.open(mountpoint).uuid
+            return .btrfs(uuid: uuid, onDisk: BtrfsSysfs.onDiskFsid(of: uuid))
         case let fstype? where CapacityProbe.storeFilesystems.contains(fstype): return .otherStore(fstype: fstype)
         default: return .none
+        }
+    }
+}
+
+extension MigrationJournal.StoreView {
+    /// The btrfs UUID and inode of the file at the image's name, when it is a regular file
+    /// holding a btrfs; a file whose content cannot be read refuses (it may be the image).
+    mutating func readImage(_ path: String) throws {
+        guard let status = try FileStatus.of(path), status.kind == .regular else { return }
+        switch BlockProbe.probe(path) {
+        case .signature("btrfs", let uuid, _):
+            imageUUID = uuid
+            imageInode = status.inode
+        case .unreadable(let why):
+            // Without root (check as nobody, the image root's 0600 file) this is not judged, as
+            // the 0600 journal itself is not: the code says so to `CapacityProbe.readJournal`.
+            throw DockStoreError(.refused, "cannot read \(path) to tell whether it holds the open migration's store (\(why)); make it readable and re-run",
+                                 code: CurrentProcess.isRoot ? nil : Errno.permissionDenied)
+        default:
+            break
         }
     }
 }

@@ -52,11 +52,34 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
 
     public static func read(host: Host) throws -> MigrationJournal? {
         guard let text = try FileContents.readString(path, on: host) else { return nil }
+        let journal: MigrationJournal
         do {
-            return try JSONDecoder().decode(MigrationJournal.self, from: Data(text.utf8))
+            journal = try JSONDecoder().decode(MigrationJournal.self, from: Data(text.utf8))
         } catch {
             throw DockStoreError.refused("\(host.real(path)) is not a migration journal dockstore can read; finish the migration with dockstore migrate-ebs, or remove the file if none is under way")
         }
+        if let why = journal.unwritten {
+            throw DockStoreError.refused("\(host.real(path)) is no migration journal dockstore wrote (\(why)), so dockstore cannot tell which store it is of and does not act on it; remove it and re-run (nothing was changed)")
+        }
+        return journal
+    }
+
+    /// Why no dockstore wrote this journal, or nil (attack 27 M1: a journal without the store's
+    /// UUID was followed as this store's). Every dockstore that records the image's inode, the
+    /// method or the volume id records the filesystem UUID too; one that records none of them
+    /// (an early dockstore, the device by name only) is still read. A UUID is 36 characters of
+    /// hexadecimal digits and dashes, as the kernel prints it.
+    var unwritten: String? {
+        guard let uuid = filesystemUUID else {
+            return imageInode != nil || method != nil || volumeID != nil
+                ? "it records the image's inode, the method or the volume id but not the store's filesystem UUID, which every dockstore that records those writes" : nil
+        }
+        let hex = Set("0123456789abcdefABCDEF")
+        let groups = uuid.split(separator: "-", omittingEmptySubsequences: false)
+        guard groups.map(\.count) == [8, 4, 4, 4, 12], groups.allSatisfy({ $0.allSatisfy(hex.contains) }) else {
+            return "its filesystemUUID '\(uuid)' is no filesystem UUID"
+        }
+        return nil
     }
 
     public func encoded() throws -> [UInt8] { Array(try JSONText.encode(self, pretty: false).utf8) + [UInt8(ascii: "\n")] }

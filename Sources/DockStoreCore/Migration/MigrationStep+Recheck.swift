@@ -74,9 +74,22 @@ extension MigrationStep {
         case .deleteImage:
             try migrator.requireSoundCopy()
             try RetiredImage(host: migrator.host, image: migrator.image).checkRetirable()
-            if let inode = try MigrationJournal.read(host: migrator.host)?.imageInode,
+            let journal = try MigrationJournal.read(host: migrator.host)
+            if let inode = journal?.imageInode,
                let now = try migrator.host.statusInRoot(migrator.image), now.inode != inode {
                 throw DockStoreError.refused("\(migrator.host.real(migrator.image)) is another file than the image this migration began with (inode \(now.inode), not \(inode)); nothing was deleted: the store is on the device, so move that file aside and re-run to finish")
+            }
+            // The store let go of the image: the kernel scratched its superblock. A live btrfs of
+            // another filesystem there is no image of this store (attack 27 M4), and one that
+            // cannot be read cannot be told from it.
+            let path = migrator.host.real(migrator.image)
+            switch BlockProbe.probe(path) {
+            case .signature("btrfs", let found?, _) where found.lowercased() != journal?.filesystemUUID?.lowercased():
+                throw DockStoreError.refused("\(path) holds the btrfs \(found), not the store this migration moves (\(journal?.filesystemUUID ?? "no UUID recorded")); nothing was deleted: look at that file before you delete it")
+            case .unreadable(let why):
+                throw DockStoreError.refused("cannot read \(path) to tell that it is the image the store left (\(why)); nothing was deleted: make it readable and re-run")
+            default:
+                break
             }
         }
     }

@@ -26,6 +26,9 @@ public struct StoreObserver: Sendable {
     /// The mountpoint's real path.
     public let mountpointPath: String
     public let sysfs: String
+    /// The mountpoint as a path inside --root, when the observer was made from one: fstab's
+    /// lines are matched against it (the migration journal's judgment).
+    public private(set) var mountpoint: HostPath? = nil
     /// /etc/sysconfig/dockstore as the command read it (`StorePaths`), once, before it knew
     /// its paths; every observation carries it. A command that got every path and needs no
     /// other setting passes `notAsked`, saying so: never a default.
@@ -46,6 +49,7 @@ public struct StoreObserver: Sendable {
     /// itself (`ProvisionObserver` reads the mountpoint without following it) and refuses it.
     public init(host: Host, image: HostPath, mountpoint: HostPath, settings: StoreFact<ProvisionSettings>) {
         self.init(host: host, imagePath: host.real(image), mountpointPath: host.realFollowing(mountpoint), sysfs: "/sys", settings: settings)
+        self.mountpoint = mountpoint
     }
 
     /// The observer for the paths `StorePaths` resolved, with the settings they were read with.
@@ -69,8 +73,9 @@ public struct StoreObserver: Sendable {
             try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try fstab.value(), settings: settings)
         }
         store.configuredDevice = .reading { ConfiguredImage.namesDevice(mountpoint: mountpoint, fstab: try fstab.value()) }
-        store.migrationJournal = readJournal(host: host, mountpoint: store.mountpoint, mountedType: store.mountedType,
-                                             btrfs: store.btrfs, imagePath: nil, image: notAsked("the image"))
+        // The image fstab (else the settings) configures is the one a journal is judged by.
+        store.migrationJournal = readJournal(host: host, mountpoint: store.mountpoint, inRoot: mountpoint, mountedType: store.mountedType,
+                                             btrfs: store.btrfs, imagePath: store.configuredImage.known ?? nil, image: notAsked("the image"), fstab: fstab)
         // An unreadable fstab is check's UNKNOWN already, through the configured image.
         if case .read(let bytes) = fstab {
             store.fstabRejectedOption = .read(FstabRejectedOption.find(fstab: bytes, mountpoint: mountpoint, fstabPath: host.real(HostPaths.fstab)))
@@ -105,12 +110,14 @@ public struct StoreObserver: Sendable {
             image = Self.notAsked("the image")
         }
         let files = parts.contains(.files)
+        let fstab: StoreFact<[UInt8]?> = files ? .reading { try FileContents.read(HostPaths.fstab, on: host) } : Self.notAsked("fstab")
         return StoreObservation(
             imagePath: imagePath, mountpoint: mountpoint, mounts: mounts, mountedType: mountedType, btrfs: btrfs,
             mountedSource: source, image: image, settings: settings,
-            fstab: files ? .reading { try FileContents.read(HostPaths.fstab, on: host) } : Self.notAsked("fstab"),
-            migrationJournal: files ? Self.readJournal(host: host, mountpoint: mountpoint, mountedType: mountedType, btrfs: btrfs,
-                                                       imagePath: imagePath, image: image) : Self.notAsked("the migration journal"),
+            fstab: fstab,
+            migrationJournal: files ? Self.readJournal(host: host, mountpoint: mountpoint, inRoot: self.mountpoint, mountedType: mountedType,
+                                                       btrfs: btrfs, imagePath: imagePath, image: image, fstab: fstab)
+                : Self.notAsked("the migration journal"),
             reclaimOpen: files ? .reading { try host.statusInRoot(ReclaimJournal.path) != nil }
                 : Self.notAsked("the reclaim journal"),
             bootDisabled: files ? .reading { try host.statusInRoot(HostPaths.bootDisabled) != nil }

@@ -71,6 +71,20 @@ enum BtrfsSysfs {
         }
     }
 
+    /// The on-disk fsid of the mounted btrfs `uuid` when the kernel shows it under another one:
+    /// its `metadata_uuid`, which under a temporary fsid (two instances of one filesystem, kernel
+    /// 6.7 on) is the fsid its superblocks carry; nil when it is `uuid` or cannot be read
+    /// (before kernel 5.0).
+    static func onDiskFsid(of uuid: String, sysfs: String = "/sys") -> String? {
+        do {
+            guard let text = try FileContents.readString("\(sysfs)/fs/btrfs/\(uuid.lowercased())/metadata_uuid")?.trimmingWhitespace().lowercased(),
+                  !text.isEmpty, text != uuid.lowercased() else { return nil }
+            return text
+        } catch {
+            return nil
+        }
+    }
+
     /// `<folder>/temp_fsid` reads 1: the kernel mounted this filesystem under a temporary fsid,
     /// another with the same fsid being mounted already. False without the file (before 6.7).
     static func temporaryFsid(_ folder: String) throws -> Bool {
