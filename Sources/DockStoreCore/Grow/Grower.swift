@@ -24,6 +24,10 @@ public struct Grower: Sendable {
                 try ConfiguredImage.find(host: host, mountpoint: given, fstab: try fstab.value(), settings: settings)
             }
             store.configuredDevice = .reading { ConfiguredImage.namesDevice(mountpoint: given, fstab: try fstab.value()) }
+            // The journal judged against the configured image too, as check judges it (attack 27 J4).
+            store.migrationJournal = StoreObserver.readJournal(host: host, mountpoint: store.mountpoint, inRoot: given, mountedType: store.mountedType,
+                                                               btrfs: store.btrfs, imagePath: store.configuredImage.known ?? nil,
+                                                               image: StoreObserver.notAsked("the image"), fstab: store.fstab)
         }
         try GrowObservation.refuseLostImage(store, mountpoint: mountpoint)
         var observed = try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDevice(path: $0.path, lock: false).size() },
