@@ -165,6 +165,12 @@ struct ForeignMigrationJournalIntegrationTests {
                 #expect(run.status == 2 && run.stderr == "dockstore: \(reason)\n", "\(command): \(run.status) \(run.stdout)\(run.stderr)")
             }
             #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            // A key given twice (the store's own UUID first, another's last): Foundation's
+            // decoder keeps the first, other readers the last; dockstore writes each once.
+            let uuid = try root.sh("findmnt -n -o UUID '\(root.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            try root.write(journal, "{\"device\":\"\(volume)\",\"filesystemUUID\":\"\(uuid)\",\"image\":\"/var/lib/docker-storage.btrfs\",\"keepImage\":false,\"phase\":\"moving\",\"filesystemUUID\":\"11111111-2222-3333-4444-555555555555\"}\n")
+            let twice = try root.dockstore(["check"])
+            #expect(twice.status == 2 && twice.stdout.contains("is no migration journal dockstore wrote (the key 'filesystemUUID' is given twice)"), "\(twice.stdout)")
         }
     }
 }

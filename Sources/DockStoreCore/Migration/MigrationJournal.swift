@@ -58,6 +58,18 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
         } catch {
             throw DockStoreError.refused("\(host.real(path)) is not a migration journal dockstore can read; finish the migration with dockstore migrate-ebs, or remove the file if none is under way")
         }
+        // Foundation's decoder keeps the first of a key given twice, Go's and others the last:
+        // dockstore writes each key once, so a journal that gives one twice is not its own.
+        let members: [String]
+        do {
+            guard case .object(let object) = try GoJSON.parse(Array(text.utf8)) else { throw GoJSON.Invalid(offset: 0, reason: "not an object") }
+            members = object.members.map(\.key)
+        } catch {
+            throw DockStoreError.refused("\(host.real(path)) is not a migration journal dockstore can read; finish the migration with dockstore migrate-ebs, or remove the file if none is under way")
+        }
+        if let twice = members.first(where: { key in members.filter { $0 == key }.count > 1 }) {
+            throw DockStoreError.refused("\(host.real(path)) is no migration journal dockstore wrote (the key '\(twice)' is given twice), so dockstore cannot tell which store it is of and does not act on it; remove it and re-run (nothing was changed)")
+        }
         if let why = journal.unwritten {
             throw DockStoreError.refused("\(host.real(path)) is no migration journal dockstore wrote (\(why)), so dockstore cannot tell which store it is of and does not act on it; remove it and re-run (nothing was changed)")
         }
