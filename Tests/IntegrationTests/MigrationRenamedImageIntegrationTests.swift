@@ -148,6 +148,71 @@ struct MigrationRenamedImageIntegrationTests {
         }
     }
 
+    /// Attack 28 S: a reboot mid-migration with the journal's image renamed in its folder and a
+    /// stale copy of the store (same UUID, older) put at its name: the boot mounted the copy, a
+    /// silent rollback, and migrate-ebs then moved the copy. The copy is no image of the open
+    /// migration: the boot refuses, naming both, with the way back.
+    @Test func aStaleCopyAtTheImagesNameIsNotMountedAtBoot() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
+            let stale = root.path + "/stale.btrfs"
+            _ = try root.sh("sync && cp --sparse=always '\(root.image)' '\(stale)'")
+            try root.write(root.mountpoint + "/NEWER", "newer\n")
+            let loop = try #require(root.mounts().first { $0.target == root.mountpoint }?.source)
+            let disk = try root.attachDisk(megabytes: 1024)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "add-device", MigrationMethod.variable: "add-remove"])
+            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            let old = root.image + ".old"
+            _ = try root.sh("umount '\(root.mountpoint)'")
+            for device in root.loopDevices() where device != disk { _ = try? root.sh("losetup -d \(device)") }
+            root.forgetBtrfs([loop, disk])
+            _ = try root.sh("mv '\(root.image)' '\(old)' && cp --sparse=always '\(stale)' '\(root.image)'")
+            let before = root.snapshot()
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 2 && boot.stderr.contains("\(root.image) is another file than the image the open migration began with")
+                    && boot.stderr.contains("that image is \(old) now, still holding the store's btrfs")
+                    && boot.stderr.contains("mv \(root.image) \(root.image).aside; mv \(old) \(root.image)"), "exit \(boot.status): \(boot.stdout)\(boot.stderr)")
+            #expect(root.mounts().isEmpty && root.changes(since: before).isEmpty, "nothing mounted or changed: \(root.changes(since: before))")
+            _ = try root.sh("mv '\(root.image)' '\(root.image).aside' && mv '\(old)' '\(root.image)'")
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(root.read(root.mountpoint + "/NEWER") == "newer\n", "DATA: the newer store is the one mounted")
+        }
+    }
+
+    /// Attack 28 DI2: past the point of return (fstab already on the volume's UUID), the image
+    /// renamed and another btrfs put at its name, which migrate-ebs rightly keeps. status,
+    /// provision and migrate-ebs then called the journal another store's while check said OK,
+    /// and a reboot mounted nothing. The journal is the store's; the file is only in the way:
+    /// the re-run finishes the move, keeping both files and naming them, and a reboot mounts
+    /// the volume.
+    @Test func anotherBtrfsAtTheImagesNamePastThePointOfReturnIsLeftAlone() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "400M"]).status == 0)
+            try root.write(root.mountpoint + "/marker", "kept\n")
+            let disk = try root.attachDisk(megabytes: 1024)
+            let orig = root.image + ".orig"
+            let other = root.path + "/other.btrfs"
+            _ = try root.sh("truncate -s 300M '\(other)' && mkfs.btrfs -q '\(other)'")
+            let stopped = try root.runStopped(["migrate-ebs", disk, "--yes"], before: "delete-image") {
+                try root.sh("mv '\(root.image)' '\(orig)' && cp --sparse=always '\(other)' '\(root.image)'")
+            }
+            #expect(stopped.status == 2 && stopped.stderr.contains("is another file than the image this migration began with"), "\(stopped.stderr)")
+            for command in [["status"], ["provision"], ["migrate-ebs", disk, "--dry-run"]] {
+                let run = try root.dockstore(command)
+                #expect(run.status == 0 && !run.stderr.contains("not this store's"), "\(command): \(run.status) \(run.stdout)\(run.stderr)")
+            }
+            #expect(try root.dockstore(["check"]).status == 0)
+            let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(finish.status == 0 && finish.stdout.contains("Kept \(root.image): another file than the image this migration began with"), "\(finish.stdout)\(finish.stderr)")
+            #expect(root.status(root.image) != nil && root.status(orig) != nil && root.status(root.path + "/var/lib/dockstore/migration.json") == nil)
+            // The closing line says to look at the kept file; moved aside, a reboot mounts the volume.
+            _ = try root.sh("umount '\(root.mountpoint)' && mv '\(root.image)' '\(root.image).aside'")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0 && root.read(root.mountpoint + "/marker") == "kept\n", "\(boot.stdout)\(boot.stderr)")
+        }
+    }
+
     /// Attack 24 I1: the image hard-linked and its own name removed while the migration is open:
     /// the kernel marks the loop device's file "(deleted)", and provision took the missing name
     /// for a move past its point of return (fstab to `UUID=`, exit 0). The journal's inode, read

@@ -19,8 +19,14 @@ public enum MigratedStore {
     public static func device(host: Host, image: HostPath, mountpoint: HostPath) throws -> DeviceSpec? {
         let imagePath = host.real(image)
         if let journal = try MigrationJournal.read(host: host, mountpoint: mountpoint, image: image) {
-            if try FileStatus.of(imagePath) != nil, case .signature(let type, _, _) = BlockProbe.probe(imagePath), type == "btrfs" {
-                return nil
+            if let status = try FileStatus.of(imagePath), case .signature("btrfs", let uuid, _) = BlockProbe.probe(imagePath) {
+                guard let began = journal.imageInode, began != status.inode else { return nil }
+                if try renamedImageMounted(journal, image: imagePath) { return nil }
+                try refuseCopyAtImageName(journal, image: imagePath, inode: status.inode, uuid: uuid)
+                // Another btrfs at the image's name, fstab already on the journal's store (the
+                // journal was judged): the store is on the volume; migrate-ebs names that file.
+                if let uuid = journal.filesystemUUID { return .filesystemUUID(uuid) }
+                return try DeviceSpec(journal.device)
             }
             if try renamedImageMounted(journal, image: imagePath) { return nil }
             if let renamed = try renamedImageStillMember(journal, image: imagePath) {
@@ -44,6 +50,27 @@ public enum MigratedStore {
             throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (a device store, as provision --device and migrate-ebs write it) and there is no image, but no device holds that filesystem now: attach the volume and run again; nothing was changed (removing that fstab line gives up that store and the data on it: the next provision makes a new, empty one)")
         }
         return try DeviceSpec(node)
+    }
+
+    /// Another file than the journal's image at the image's name, holding a btrfs, at a boot
+    /// (attack 28 S: a stale copy of the store put there, the newer store renamed beside it, was
+    /// mounted, rolled back, with only the open-migration warning). A copy of the store is
+    /// mounted by no boot while the migration is open: refused when the journal's image is
+    /// still a member under another name (the `mv`s back), and when it is not in the folder at
+    /// all (then nothing tells whether the move passed its point of return, nor whether the
+    /// copy is current). Past the point of return (the journal's image there, scratched) the
+    /// volume is the store and the copy is left alone.
+    static func refuseCopyAtImageName(_ journal: MigrationJournal, image: String, inode: UInt64, uuid: String?) throws {
+        guard let began = journal.imageInode else { return }
+        let another = "\(image) is another file than the image the open migration began with (inode \(inode), not \(began))"
+        if let renamed = try renamedImageStillMember(journal, image: image) {
+            throw DockStoreError.refused("\(another), and that image is \(renamed) now, still holding the store's btrfs \(journal.filesystemUUID ?? "?"): the move has not passed its point of return, and the file at the image's name may be an older copy; move it aside and put the image back (mv \(image.shellWord) \((image + ".aside").shellWord); mv \(renamed.shellWord) \(image.shellWord)) and re-run; nothing was changed")
+        }
+        guard let recorded = journal.filesystemUUID, uuid?.lowercased() == recorded.lowercased() else { return }
+        let folder = AtomicFile.parentFolder(of: image)
+        guard let folderStatus = try FileStatus.following(folder),
+              let names = SameFileInFolder.names(device: folderStatus.device, inode: began, in: folder), names.isEmpty else { return }
+        throw DockStoreError.refused("\(another), a copy of the store (btrfs \(recorded)), and that image is not in \(folder): dockstore cannot tell whether the move passed its point of return, nor whether the copy is current, and mounts neither; put the image back under its name, or move the copy aside if the move had passed it, and re-run; nothing was changed")
     }
 
     /// The journal's image under another name in the image's folder (the journal's inode on the

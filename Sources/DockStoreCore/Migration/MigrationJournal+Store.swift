@@ -67,6 +67,10 @@ extension MigrationJournal {
         if let uuid = store.imageUUID?.lowercased(), uuid != recorded {
             var another = ""
             if let began = imageInode, let now = store.imageInode, began != now {
+                // Another file than the migration's image, with fstab already on the journal's
+                // store: the journal is the store's, and that file only in the way (attack 28
+                // DI2; migrate-ebs says to move it aside).
+                if store.fstabUUID?.lowercased() == recorded { return nil }
                 another = ", another file than the image that migration began with (inode \(now), not \(began))"
             }
             return "\(records), but the image \(store.image) holds the btrfs \(uuid)\(another): the journal is not this store's, or that file is not the migration's image, and dockstore does not act on it; if that migration is this store's, put its image back at \(store.image) and re-run; \(removeIt)"
