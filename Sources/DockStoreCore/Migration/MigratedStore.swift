@@ -61,16 +61,13 @@ public enum MigratedStore {
     /// copy is current). Past the point of return (the journal's image there, scratched) the
     /// volume is the store and the copy is left alone.
     static func refuseCopyAtImageName(_ journal: MigrationJournal, image: String, inode: UInt64, uuid: String?) throws {
-        guard let began = journal.imageInode else { return }
+        guard let began = journal.imageInode, let names = try journalImageNames(journal, image: image) else { return }
         let another = "\(image) is another file than the image the open migration began with (inode \(inode), not \(began))"
-        if let renamed = try renamedImageStillMember(journal, image: image) {
+        if let renamed = try stillMember(names, journal: journal) {
             throw DockStoreError.refused("\(another), and that image is \(renamed) now, still holding the store's btrfs \(journal.filesystemUUID ?? "?"): the move has not passed its point of return, and the file at the image's name may be an older copy; move it aside and put the image back (mv \(image.shellWord) \((image + ".aside").shellWord); mv \(renamed.shellWord) \(image.shellWord)) and re-run; nothing was changed")
         }
-        guard let recorded = journal.filesystemUUID, uuid?.lowercased() == recorded.lowercased() else { return }
-        let folder = AtomicFile.parentFolder(of: image)
-        guard let folderStatus = try FileStatus.following(folder),
-              let names = SameFileInFolder.names(device: folderStatus.device, inode: began, in: folder), names.isEmpty else { return }
-        throw DockStoreError.refused("\(another), a copy of the store (btrfs \(recorded)), and that image is not in \(folder): dockstore cannot tell whether the move passed its point of return, nor whether the copy is current, and mounts neither; put the image back under its name, or move the copy aside if the move had passed it, and re-run; nothing was changed")
+        guard names.isEmpty, let recorded = journal.filesystemUUID, uuid?.lowercased() == recorded.lowercased() else { return }
+        throw DockStoreError.refused("\(another), a copy of the store (btrfs \(recorded)), and that image is not in \(AtomicFile.parentFolder(of: image)): dockstore cannot tell whether the move passed its point of return, nor whether the copy is current, and mounts neither; put the image back under its name, or move the copy aside if the move had passed it, and re-run; nothing was changed")
     }
 
     /// The journal's image under another name in the image's folder (the journal's inode on the
@@ -81,17 +78,32 @@ public enum MigratedStore {
     /// image is no member (attack 23 H10). A journal without the inode or the UUID cannot
     /// tell: nil, as before they were recorded. A folder or file that cannot be read refuses.
     static func renamedImageStillMember(_ journal: MigrationJournal, image: String) throws -> String? {
-        guard let uuid = journal.filesystemUUID, let inode = journal.imageInode else { return nil }
+        guard let names = try journalImageNames(journal, image: image) else { return nil }
+        return try stillMember(names, journal: journal)
+    }
+
+    /// The names in the image's folder, other than the image's own, that are the journal's image
+    /// (its inode on the folder's filesystem, read without following links); nil when the journal
+    /// recorded no inode or the folder is not there. A folder that cannot be listed refuses.
+    static func journalImageNames(_ journal: MigrationJournal, image: String) throws -> [String]? {
+        guard let inode = journal.imageInode else { return nil }
         let folder = AtomicFile.parentFolder(of: image)
         guard let folderStatus = try FileStatus.following(folder) else { return nil }
         guard let names = SameFileInFolder.names(device: folderStatus.device, inode: inode, in: folder) else {
             throw DockStoreError.refused("cannot look in \(folder) for the open migration's image under another name (the journal's inode \(inode)), so dockstore cannot tell whether the move is past its point of return; make the folder readable and re-run")
         }
-        for name in names where !name.sameBytes(image) {
+        return names.filter { !$0.sameBytes(image) }
+    }
+
+    /// The first of `names` that still holds the journal's btrfs (not scratched); one whose
+    /// content cannot be read refuses.
+    static func stillMember(_ names: [String], journal: MigrationJournal) throws -> String? {
+        guard let uuid = journal.filesystemUUID else { return nil }
+        for name in names {
             switch BlockProbe.probe(name) {
             case .signature("btrfs", let found?, _) where found.lowercased() == uuid.lowercased(): return name
             case .unreadable(let why):
-                throw DockStoreError.refused("\(name) is the open migration's image under another name (the journal's inode \(inode)), and its content cannot be read (\(why)), so dockstore cannot tell whether it is still part of the store; make it readable and re-run")
+                throw DockStoreError.refused("\(name) is the open migration's image under another name (the journal's inode \(journal.imageInode.map(String.init) ?? "?")), and its content cannot be read (\(why)), so dockstore cannot tell whether it is still part of the store; make it readable and re-run")
             default: continue
             }
         }

@@ -53,21 +53,18 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
     public static func read(host: Host) throws -> MigrationJournal? {
         guard let text = try FileContents.readString(path, on: host) else { return nil }
         let journal: MigrationJournal
-        do {
-            journal = try JSONDecoder().decode(MigrationJournal.self, from: Data(text.utf8))
-        } catch {
-            throw DockStoreError.refused("\(host.real(path)) is not a migration journal dockstore can read; finish the migration with dockstore migrate-ebs, or remove the file if none is under way")
-        }
-        // Foundation's decoder keeps the first of a key given twice, Go's and others the last:
-        // dockstore writes each key once, so a journal that gives one twice is not its own.
         let members: [String]
         do {
+            journal = try JSONDecoder().decode(MigrationJournal.self, from: Data(text.utf8))
+            // Foundation's decoder keeps the first of a key given twice, Go's and others the
+            // last: dockstore writes each key once, so a journal that gives one twice is not its own.
             guard case .object(let object) = try GoJSON.parse(Array(text.utf8)) else { throw GoJSON.Invalid(offset: 0, reason: "not an object") }
             members = object.members.map(\.key)
         } catch {
             throw DockStoreError.refused("\(host.real(path)) is not a migration journal dockstore can read; finish the migration with dockstore migrate-ebs, or remove the file if none is under way")
         }
-        if let twice = members.first(where: { key in members.filter { $0 == key }.count > 1 }) {
+        var seen = Set<String>()
+        if let twice = members.first(where: { !seen.insert($0).inserted }) {
             throw DockStoreError.refused("\(host.real(path)) is no migration journal dockstore wrote (the key '\(twice)' is given twice), so dockstore cannot tell which store it is of and does not act on it; remove it and re-run (nothing was changed)")
         }
         if let why = journal.unwritten {
