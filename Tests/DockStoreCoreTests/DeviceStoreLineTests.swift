@@ -33,6 +33,30 @@ import Testing
     }
 }
 
+/// The btrfs volume line migrate-ebs and `provision --device` write: only it makes a btrfs file of
+/// another UUID at the image's name no store (`MigratedStore.volumeLineUUID`).
+@Suite struct BtrfsVolumeLineTests {
+    static let order = DeviceStoreLineTests.order
+
+    @Test(arguments: [
+        ("UUID=5f6a /var/lib/docker btrfs nofail,\(order) 0 0", "5f6a"),
+        ("UUID=5f6a /var/lib/docker/ btrfs \(order),nofail,compress=zstd 0 0", "5f6a"),
+        // An admin's own line, a line by name or label, an empty UUID, another type or mountpoint.
+        ("UUID=5f6a /var/lib/docker btrfs defaults 0 0", nil),
+        ("/dev/nvme1n1 /var/lib/docker btrfs nofail,\(order) 0 0", nil),
+        ("LABEL=docker /var/lib/docker btrfs nofail,\(order) 0 0", nil),
+        ("UUID= /var/lib/docker btrfs nofail,\(order) 0 0", nil),
+        ("UUID=5f6a /var/lib/docker xfs nofail,\(order) 0 0", nil),
+        ("UUID=5f6a /srv/docker btrfs nofail,\(order) 0 0", nil),
+        // The image's own line.
+        ("/var/lib/docker-storage.btrfs /var/lib/docker btrfs loop,nofail,\(order) 0 0", nil),
+    ] as [(String, String?)])
+    func findsDockstoresVolumeLine(_ line: String, _ expected: String?) {
+        let fstab = FstabFile(bytes: Array("# comment\n\(line)\n".utf8))
+        #expect(MigratedStore.volumeLineUUID(fstab, mountpoint: HostPath.known("/var/lib/docker")) == expected)
+    }
+}
+
 /// Attack 12 B15: teardown's unmount re-check names the planned filesystem by its own
 /// identity: a btrfs by its fsid, an xfs or ext4 by its UUID, type and device number.
 @Suite struct MountedIdentityTests {

@@ -17,6 +17,12 @@
 /// attack 23 H1).
 public enum MigratedStore {
     public static func device(host: Host, image: HostPath, mountpoint: HostPath) throws -> DeviceSpec? {
+        try found(host: host, image: image, mountpoint: mountpoint)?.spec
+    }
+
+    /// The store's device as `device` finds it, with a warning to print when a file at the
+    /// image's name holds another btrfs than the volume fstab's line names (left alone).
+    public static func found(host: Host, image: HostPath, mountpoint: HostPath) throws -> (spec: DeviceSpec, warning: String?)? {
         let imagePath = host.real(image)
         if let journal = try MigrationJournal.read(host: host, mountpoint: mountpoint, image: image) {
             if let status = try FileStatus.of(imagePath), case .signature("btrfs", let uuid, _) = BlockProbe.probe(imagePath) {
@@ -25,31 +31,49 @@ public enum MigratedStore {
                 try refuseCopyAtImageName(journal, image: imagePath, inode: status.inode, uuid: uuid)
                 // Another btrfs at the image's name, fstab already on the journal's store (the
                 // journal was judged): the store is on the volume; migrate-ebs names that file.
-                if let uuid = journal.filesystemUUID { return .filesystemUUID(uuid) }
-                return try DeviceSpec(journal.device)
+                if let uuid = journal.filesystemUUID { return (.filesystemUUID(uuid), nil) }
+                return (try DeviceSpec(journal.device), nil)
             }
             if try renamedImageMounted(journal, image: imagePath) { return nil }
             if let renamed = try renamedImageStillMember(journal, image: imagePath) {
                 throw DockStoreError.refused("the open migration's image \(imagePath) is \(renamed) now (renamed, or hard-linked and its name removed: the journal's inode), and it still holds the store's btrfs \(journal.filesystemUUID ?? "?"): the move has not passed its point of return, so the volume alone holds only part of the store; put the image back under its name (mv \(renamed.shellWord) \(imagePath.shellWord); unmount the store first if it was mounted by hand) and re-run; nothing was changed")
             }
-            if let uuid = journal.filesystemUUID { return .filesystemUUID(uuid) }
-            return try DeviceSpec(journal.device)
+            if let uuid = journal.filesystemUUID { return (.filesystemUUID(uuid), nil) }
+            return (try DeviceSpec(journal.device), nil)
         }
+        let fstab = FstabFile(bytes: try FileContents.read(HostPaths.fstab, on: host) ?? [])
+        var otherBtrfs: String?
         if let status = try FileStatus.of(imagePath) {
             guard status.kind == .regular else { return nil }
             switch BlockProbe.probe(imagePath) {
+            case .signature("btrfs", let found?, _):
+                guard let volume = volumeLineUUID(fstab, mountpoint: mountpoint), volume.lowercased() != found.lowercased() else { return nil }
+                otherBtrfs = found
             case .signature("btrfs", _, _), .unreadable, .ambivalent: return nil
             default: break
             }
         }
-        let fstab = FstabFile(bytes: try FileContents.read(HostPaths.fstab, on: host) ?? [])
         guard let line = fstab.entries(mountingAt: mountpoint).first?.entry, line.fstype == "btrfs",
               line.source.hasPrefix("UUID=") else { return nil }
         let uuid = String(line.source.dropFirst(5))
+        let atImageName = otherBtrfs.map { "\(imagePath) holds another btrfs (\($0)), not that store" } ?? "there is no image"
         guard let node = try BlockProbe.device(withUUID: uuid) else {
-            throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (a device store, as provision --device and migrate-ebs write it) and there is no image, but no device holds that filesystem now: attach the volume and run again; nothing was changed (removing that fstab line gives up that store and the data on it: the next provision makes a new, empty one)")
+            throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (a device store, as provision --device and migrate-ebs write it) and \(atImageName), but no device holds that filesystem now: attach the volume and run again; nothing was changed (removing that fstab line gives up that store and the data on it: the next provision makes a new, empty one)")
         }
-        return try DeviceSpec(node)
+        let warning = otherBtrfs.map { "\(imagePath) holds another btrfs (\($0)) than the store fstab mounts from \(line.source) (on \(node)); dockstore leaves that file alone: move it away, or delete it when you do not need it" }
+        return (try DeviceSpec(node), warning)
+    }
+
+    /// fstab's line for the mountpoint when it is dockstore's own for a btrfs volume store
+    /// (`UUID=`, the ordering option), as migrate-ebs and `provision --device` write it: its
+    /// UUID. A btrfs file of another UUID at the image's name is then not the store (a file
+    /// migrate-ebs kept there, a restored backup: attack 28 DI2 after the move), and the boot
+    /// mounts the volume, as systemd's own mount of that line does.
+    static func volumeLineUUID(_ fstab: FstabFile, mountpoint: HostPath) -> String? {
+        guard let line = fstab.entries(mountingAt: mountpoint).first?.entry, line.fstype == "btrfs",
+              line.source.hasPrefix("UUID="), line.options.contains(ProvisionRequest.orderingOption) else { return nil }
+        let uuid = String(line.source.dropFirst(5))
+        return uuid.isEmpty ? nil : uuid
     }
 
     /// Another file than the journal's image at the image's name, holding a btrfs, at a boot

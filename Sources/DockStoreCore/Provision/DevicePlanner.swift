@@ -19,7 +19,9 @@ enum DevicePlanner {
         if !device.copies.isEmpty, case .signature(_, let uuid?, _) = device.content {
             throw StoreCopies.refusal(uuid: uuid, device.copies)
         }
-        if !mounted, case .file(_, _, .signature("btrfs", _, _)) = observed.image {
+        // Following a migration (its journal, or dockstore's volume line in fstab), a btrfs file
+        // at the image's name is not the store (`MigratedStore`), and the volume is mounted.
+        if !mounted, !request.followsMigration, case .file(_, _, .signature("btrfs", _, _)) = observed.image {
             throw DockStoreError.refused("Docker's storage is the loopback image \(host.real(request.image)) (not mounted now); to move it onto \(deviceRequest.spec) without losing a layer, run: dockstore migrate-ebs \(deviceRequest.spec); or remove the image if its data is not needed")
         }
 

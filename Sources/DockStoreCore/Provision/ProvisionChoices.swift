@@ -72,9 +72,9 @@ extension ProvisionChoices {
                 throw refusal
             }
         }
-        if named == nil, let moved = try MigratedStore.device(host: host, image: paths.image, mountpoint: paths.mountpoint) {
+        if named == nil, let moved = try MigratedStore.found(host: host, image: paths.image, mountpoint: paths.mountpoint) {
             return (try request(image: paths.image, mountpoint: paths.mountpoint,
-                                device: try DeviceRequest(spec: moved, wait: wait), followsMigration: true), warning)
+                                device: try DeviceRequest(spec: moved.spec, wait: wait), followsMigration: true), moved.warning)
         }
         if named == nil, let line = try DeviceStoreLine.find(host: host, mountpoint: paths.mountpoint) {
             var recorded = try request(image: paths.image, mountpoint: paths.mountpoint,
