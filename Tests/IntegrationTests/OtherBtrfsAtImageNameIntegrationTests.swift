@@ -10,8 +10,9 @@ import Glibc
 /// restored backup. The boot's provision took the file for the store: with nothing mounted it
 /// said "attach the volume" (attached) and then "to move the image onto the volume, run
 /// migrate-ebs"; with the volume mounted by systemd's own mount of the line, "unmount it",
-/// every boot, while status and check said in place. fstab's volume line is the store: the
-/// boot mounts the volume, says the file is another btrfs, and leaves the file alone.
+/// every boot, while status and check said in place (status, before the boot, said to move the
+/// file onto the volume). fstab's volume line is the store: the boot mounts the volume, says
+/// the file is another btrfs, and leaves the file alone.
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct OtherBtrfsAtImageNameIntegrationTests {
     func movedStore(_ root: TestRoot) throws -> (disk: String, uuid: String, other: String) {
@@ -39,6 +40,8 @@ struct OtherBtrfsAtImageNameIntegrationTests {
             let file = try Data(contentsOf: URL(fileURLWithPath: root.image))
             _ = try root.sh("umount '\(root.mountpoint)'")
 
+            let status = try root.dockstore(["status"])
+            #expect(status.stdout.contains("not mounted: mount \(disk) (btrfs)") && !status.stdout.contains("loopback image"), "\(status.stdout)")
             let plan = try root.dockstore(["provision", "--dry-run"])
             #expect(plan.status == 0 && plan.stdout.contains("[mount] mount \(disk)"), "\(plan.stdout)\(plan.stderr)")
             expectWarned(plan, root, other: other, uuid: uuid, "the dry run")

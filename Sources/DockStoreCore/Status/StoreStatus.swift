@@ -114,7 +114,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         let filesystem = fstype.flatMap(DeviceFilesystem.init(rawValue:)) ?? .btrfs
         var request = try ProvisionRequest(image: image, mountpoint: mountpoint,
                                            device: DeviceRequest(spec: spec, filesystem: filesystem, wait: 0))
-        request.followsMigration = moved != nil
+        // dockstore's btrfs volume line is followed as the boot's provision follows it: a btrfs
+        // file of another UUID at the image's name is no store to move (`MigratedStore`).
+        let volumeLine = fstab.flatMap { MigratedStore.volumeLineUUID(FstabFile(bytes: $0), mountpoint: mountpoint) }
+        request.followsMigration = moved != nil || (volumeLine != nil && spec == .filesystemUUID(volumeLine ?? ""))
         return request
     }
 
