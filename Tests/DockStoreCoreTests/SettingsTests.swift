@@ -50,6 +50,11 @@ import Testing
         ("DOCKSTORE_BACKEND=btrfs\nDOCKSTORE_BACKEND_OPTIONS=\"btrfs.min_space=10E\"\n", "'10E' is not a size dockerd reads"),
         ("DOCKSTORE_MOUNT_OPTIONS=\"compress=zstd;reboot\"\n", "contains ';'"),
         ("DOCKSTORE_WAIT=-1\n", "DOCKSTORE_WAIT '-1'"),
+        // Attack 29 F: placed where provision refuses them, named as the file gives them.
+        ("# c\nDOCKSTORE_MOUNTPOINT=\"/etc\"\n", "line 2: DOCKSTORE_MOUNTPOINT /etc is inside /etc, a system folder"),
+        ("DOCKSTORE_MOUNTPOINT=/var/lib/dockstore/d\n", "line 1: DOCKSTORE_MOUNTPOINT /var/lib/dockstore/d is inside /var/lib/dockstore"),
+        ("DOCKSTORE_IMAGE=/etc/machine-id\n", "line 1: DOCKSTORE_IMAGE /etc/machine-id is inside /etc, a system folder"),
+        ("DOCKSTORE_IMAGE=/var/tmp/s.btrfs\n", "line 1: DOCKSTORE_IMAGE /var/tmp/s.btrfs is inside /var/tmp"),
     ])
     func refusesNamingTheLine(_ text: String, _ fragment: String) {
         do {

@@ -50,13 +50,13 @@ struct ImagePlaceIntegrationTests {
     /// Y-ROOT-3: an image on a tmpfs (/run, a tmp.mount /tmp) made a new, empty store after every reboot.
     @Test func anImageFolderOnTmpfsIsRefused() throws {
         try withTestRoot { root in
-            try root.sh("mkdir -p \(root.path)/run && mount -t tmpfs -o size=300m tmpfs \(root.path)/run")
+            try root.sh("mkdir -p \(root.path)/srv/ram && mount -t tmpfs -o size=300m tmpfs \(root.path)/srv/ram")
             let before = root.snapshot()
-            let result = try root.dockstore(["provision", "--size", "200M", "--image", "/run/store.img"])
+            let result = try root.dockstore(["provision", "--size", "200M", "--image", "/srv/ram/store.img"])
             #expect(result.status == 2, "\(result.stderr)")
-            #expect(result.stderr.contains("the folder of the image \(root.path)/run/store.img is on a tmpfs, which every boot empties"), "\(result.stderr)")
+            #expect(result.stderr.contains("the folder of the image \(root.path)/srv/ram/store.img is on a tmpfs, which every boot empties"), "\(result.stderr)")
             #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: root.path + "/run").isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: root.path + "/srv/ram").isEmpty)
         }
     }
 

@@ -68,6 +68,14 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// The filesystem (statfs) of the image's folder, when it exists: a tmpfs or ramfs one is
     /// emptied at every boot.
     public var imageFolderFilesystem: String? = nil
+    /// The image path and the mountpoint as the kernel reaches them, through the symbolic links
+    /// of their folders (inside the root): `StorePlacement` judges these too.
+    public var resolvedImage: HostPath? = nil
+    public var resolvedMountpoint: HostPath? = nil
+    /// The system folder (by device and inode) that holds the image or the mountpoint, when the
+    /// path as written is not inside it (`StorePlacement.refuseReached`).
+    public var imageSystemFolder: HostPath? = nil
+    public var mountpointSystemFolder: HostPath? = nil
     /// /etc/dockstore.disabled exists (left by teardown).
     public var bootDisabled: Bool
     /// What the running systemd knows of the mountpoint's mount unit; nil without systemd.

@@ -179,6 +179,12 @@ public struct ProvisionObserver: Sendable {
         if request.device == nil {
             observation.interruptedDeviceFormat = try InterruptedDeviceFormat.observe(host: host, resolver: resolver)
         }
+        observation.resolvedMountpoint = StorePlacement.resolved(request.mountpoint, root: host.root)
+        observation.mountpointSystemFolder = try StorePlacement.systemFolder(holding: request.mountpoint, host: host)
+        if request.device == nil {
+            observation.resolvedImage = StorePlacement.resolved(request.image, root: host.root)
+            observation.imageSystemFolder = try StorePlacement.systemFolder(holding: request.image, host: host)
+        }
         if request.device == nil, imageFolderExists {
             observation.imageFolderFilesystem = try FilesystemType.of(host.realFollowing(request.image.parent), checkDType: false).name
         }

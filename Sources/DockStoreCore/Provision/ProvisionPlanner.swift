@@ -32,6 +32,7 @@ public enum ProvisionPlanner {
         if let unmounted = observed.unmountedFstabFolder {
             throw unmounted.refusal(fstabPath: host.real(HostPaths.fstab), host: host)
         }
+        try StorePlacement.refuseReached(observed, request)
         if request.device == nil, let volatile = observed.imageFolderFilesystem, ["tmpfs", "ramfs"].contains(volatile) {
             // Outside attack 14, Y-ROOT-3: every reboot would give a new, empty store.
             throw DockStoreError.refused("refusing: the folder of the image \(host.real(request.image)) is on a \(volatile), which every boot empties: Docker's store would start empty after each reboot; put the image on a disk filesystem (--image or DOCKSTORE_IMAGE); nothing was changed")

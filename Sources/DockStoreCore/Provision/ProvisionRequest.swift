@@ -42,46 +42,20 @@ public struct ProvisionRequest: Sendable, Equatable {
         try validate()
     }
 
-    /// Folders Docker's storage must never be mounted in or over.
-    static let systemFolders = ["/etc", "/proc", "/sys", "/dev", "/run", "/boot", "/usr", "/bin", "/sbin", "/lib", "/lib64"]
-        .map { HostPath.known($0) }
-
-    /// Folders systemd-tmpfiles empties by age (SUSE's and Debian's tmp.conf: /tmp after 10 days,
-    /// /var/tmp after 30) and that may be a tmpfs: a store or an image there loses files while
-    /// Docker still counts on them (outside attack 14, Y-ROOT-2).
-    static let temporaryFolders = ["/tmp", "/var/tmp"].map { HostPath.known($0) }
-
-    /// Where dockstore keeps its records (`FormatRecord`, `MigrationJournal`, `ProvisionFolderRecord`, …).
-    static let stateFolder = HostPath.known("/var/lib/dockstore")
-
     func validate() throws {
         if size < Self.minimumSize {
             // Rounded, a size just below the minimum reads like the minimum itself: give bytes then.
             let given = size == 0 ? "0" : ByteSize.format(size) == ByteSize.format(Self.minimumSize) ? "\(size) bytes" : ByteSize.format(size)
             throw DockStoreError.usage("--size \(given) is below \(ByteSize.format(Self.minimumSize)) (\(Self.minimumSize) bytes), the smallest image mkfs.btrfs can format; give a larger --size")
         }
-        if mountpoint.isRoot {
-            throw DockStoreError.usage("--mountpoint / would mount Docker's storage over the whole system; give a folder such as /var/lib/docker")
-        }
-        if !MountUnitName.fits(mountpoint) {
+        if !mountpoint.isRoot, !MountUnitName.fits(mountpoint) {
             throw DockStoreError.usage("--mountpoint \(mountpoint) gives a systemd mount unit name longer than \(MountUnitName.maxLength) bytes: docker.service could not be ordered after it, or its drop-in folder (NAME.d) would be longer than a file name may be; give a shorter path")
         }
-        if let system = Self.systemFolders.first(where: { mountpoint.isWithin($0) }) {
-            throw DockStoreError.usage("--mountpoint \(mountpoint) is inside \(system), a system folder; give a folder such as /var/lib/docker")
+        if let refusal = StorePlacement.mountpointRefusal(mountpoint, name: "--mountpoint \(mountpoint)") {
+            throw DockStoreError.usage(refusal)
         }
-        // Outside attack 14, Y-ROOT-1: dockstore's records (format record, migration journal,
-        // folder record) would be written into the store, or hidden under it.
-        if mountpoint.isWithin(Self.stateFolder) || Self.stateFolder.isWithin(mountpoint) {
-            throw DockStoreError.usage("--mountpoint \(mountpoint) \(mountpoint.isWithin(Self.stateFolder) ? "is inside" : "would cover") \(Self.stateFolder), where dockstore keeps its records of the store; give a folder such as /var/lib/docker")
-        }
-        if let temporary = Self.temporaryFolders.first(where: { mountpoint.isWithin($0) }) {
-            throw DockStoreError.usage("--mountpoint \(mountpoint) is inside \(temporary), whose files systemd-tmpfiles deletes by age (and which may be a tmpfs); give a folder such as /var/lib/docker")
-        }
-        if device == nil, let temporary = Self.temporaryFolders.first(where: { image.isWithin($0) }) {
-            throw DockStoreError.usage("--image \(image) is inside \(temporary), whose files systemd-tmpfiles deletes by age (and which may be a tmpfs); give a path such as /var/lib/docker-storage.btrfs")
-        }
-        if let system = Self.systemFolders.filter({ ["/proc", "/sys", "/dev"].contains($0.string) }).first(where: { image.isWithin($0) }) {
-            throw DockStoreError.usage("--image \(image) is inside \(system), which holds no files; give a path such as /var/lib/docker-storage.btrfs")
+        if device == nil, let refusal = StorePlacement.imageRefusal(image, name: "--image \(image)") {
+            throw DockStoreError.usage(refusal)
         }
         if device == nil, image.isWithin(mountpoint) {
             throw DockStoreError.usage("--image \(image) lies inside --mountpoint \(mountpoint): the image would be hidden under its own mount; put it outside")

@@ -115,6 +115,15 @@ public struct ProvisionSettings: Sendable, Equatable {
             default: break
             }
         }
+        // Placed where provision would refuse them, named as the file gives them (attack 29 F).
+        if let mountpoint = settings.mountpoint,
+           let refusal = StorePlacement.mountpointRefusal(mountpoint, name: "DOCKSTORE_MOUNTPOINT \(mountpoint)") {
+            throw DockStoreError.usage("\(path) line \(file.assignment("DOCKSTORE_MOUNTPOINT")?.line ?? 0): \(refusal)")
+        }
+        if let image = settings.image, settings.device == nil,
+           let refusal = StorePlacement.imageRefusal(image, name: "DOCKSTORE_IMAGE \(image)") {
+            throw DockStoreError.usage("\(path) line \(file.assignment("DOCKSTORE_IMAGE")?.line ?? 0): \(refusal)")
+        }
         if let backend = settings.backend {
             for option in settings.backendOptions {
                 _ = try wrapLine(path, file, "DOCKSTORE_BACKEND_OPTIONS") { try StorageOption(parsing: option, for: backend) }
