@@ -22,6 +22,8 @@ struct LockRefusalIntegrationTests {
         let (lock, unlock) = Self.cases[index]
         try withTestRoot { root in
             try root.write(root.fstab, "# host\n")
+            // backend's plan refuses a root without /etc/sysconfig before it takes the lock.
+            try root.sh("mkdir -p '\(root.path)/etc/sysconfig'")
             try root.sh(lock.replacingOccurrences(of: "$R", with: root.path))
             defer { _ = try? root.sh(unlock.replacingOccurrences(of: "$R", with: root.path)) }
             for command in [["provision"], ["backend", "vfs", "--force"]] {
@@ -33,6 +35,25 @@ struct LockRefusalIntegrationTests {
                         "\(command[0]): \(result.stderr)")
                 #expect(root.changes(since: before) == [], "\(command[0])")
             }
+        }
+    }
+
+    /// Attack 29 R-backend: backend's write-time refusals (an append-only daemon.json, an
+    /// immutable sysconfig/docker) said "nothing was changed" and left a new run/ folder with the
+    /// lock file in it. They are part of the plan now, which a refused run makes without a lock.
+    @Test(arguments: [("chattr +a", "etc/docker/daemon.json"), ("chattr +i", "etc/sysconfig/docker")])
+    func backendsWriteTimeRefusalTakesNoLock(_ attribute: String, _ file: String) throws {
+        try withTestRoot { root in
+            try root.write(root.path + "/etc/sysconfig/docker", "DOCKER_OPTS=\"\"\n")
+            try root.write(root.path + "/etc/docker/daemon.json", "{\"storage-driver\": \"vfs\"}\n")
+            try root.sh("\(attribute) '\(root.path)/\(file)'")
+            defer { _ = try? root.sh("\(attribute.replacingOccurrences(of: "+", with: "-")) '\(root.path)/\(file)'") }
+            try root.sh("rmdir '\(root.path)/run'")
+            let before = root.snapshot()
+            let result = try root.dockstore(["backend", "overlay2", "--force"])
+            #expect(result.status == 2 && result.stderrLines.count == 1 && result.stderr.contains("nothing was changed"), "\(result.stdout)\(result.stderr)")
+            #expect(root.status(root.path + "/run") == nil, "a refused backend made run/: \(result.stderr)")
+            #expect(root.changes(since: before) == [], "\(root.changes(since: before))")
         }
     }
 }

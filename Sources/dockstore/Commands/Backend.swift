@@ -55,12 +55,15 @@ extension Dockstore {
             if json { throw DockStoreError.usage("--json shows the current settings; give it without DRIVER") }
             let request = try BackendRequest(driver: driver, options: storageOptions, force: force, restart: restart,
                                              mountpoint: target)
-            // A refusal or nothing to do creates no lock file (`LockedPlanning`).
-            let (lock, sweep, plan) = try change.planned(host, "backend rewrites /etc/sysconfig/docker", changes: { !$0.steps.isEmpty }) {
-                try BackendPlanner.plan(try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: request.driver), request, host)
-            }
+            // A refusal or nothing to do creates no lock file (`LockedPlanning`): the write-time
+            // preconditions (an immutable file, a full /etc) are part of the plan (attack 29 R).
             // A refusal is the one line a refused run prints: the plan's warnings come after it.
-            try BackendApplier(host: host).checkPreconditions(plan)
+            let (lock, sweep, plan) = try change.planned(host, "backend rewrites /etc/sysconfig/docker", changes: { !$0.steps.isEmpty }) {
+                let plan = try BackendPlanner.plan(try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: request.driver), request, host)
+                try BackendApplier(host: host).checkPreconditions(plan)
+                if !change.dryRun { try StepEngine.preflight(plan.steps, in: host) }
+                return plan
+            }
             plan.warnings.forEach { Output.warning($0) }
             func show(_ step: BackendStep, done: Bool) -> String {
                 switch step {
