@@ -39,6 +39,7 @@ enum CheckRunner {
                                                          top: figures.filesystem == "btrfs" ? mountpoint : nil)
             figures.remedyContext = RemedyContext.read(host: host, figures: figures)
             DataRootCondition.record(store.dockerdDataRootElsewhere, host: host, into: &figures.condition)
+            DriverCondition.record(store.dockerdDriver, filesystem: figures.filesystem, host: host, into: &figures.condition)
             if !(figures.maintenance?.unreadable.isEmpty ?? true) || !figures.condition.unreadable.isEmpty {
                 figures.condition.user = CurrentUser.describe()
             }

@@ -84,6 +84,9 @@ enum ConditionRules {
             reasons.append(CapacityReason(state: .warning, figure: "data_root_elsewhere",
                 message: "\(elsewhere); the figures are the store's, and what Docker writes goes elsewhere, where check does not look"))
         }
+        if let driver = c.driverElsewhere {
+            reasons.append(CapacityReason(state: .warning, figure: "storage_driver_elsewhere", message: driver))
+        }
         let user = c.user.map { "; check ran as \($0)" } ?? ""
         for what in c.unreadable {
             reasons.append(CapacityReason(state: .unknown, figure: "unreadable", message: "\(what)\(user)"))

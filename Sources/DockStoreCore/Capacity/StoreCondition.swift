@@ -92,6 +92,8 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// Why dockerd, as docker.service starts it, would not use the store as its data root
     /// (`DataRootCondition`); nil when it would.
     public var dataRootElsewhere: String?
+    /// Why the storage driver dockerd is set to does not fit the store (`DriverCondition`); nil when it does.
+    public var driverElsewhere: String?
     /// A migration journal that is there but cannot be read as one (cut short, empty, a folder,
     /// a link), with the reason: the next boot's provision refuses on it and mounts nothing
     /// (attack 25 J4). Not judged without root, when the file is root's alone.

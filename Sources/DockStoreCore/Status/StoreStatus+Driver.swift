@@ -19,14 +19,9 @@ extension StoreStatus {
 
     mutating func readDriver(daemonJSON: [UInt8]?, place: DockerdConfigPlace, sysconfig: [UInt8]?, _ host: Host) {
         do {
-            if let bytes = daemonJSON,
-               let driver = try DaemonJSON(path: host.real(place.path), bytes: bytes).storageDriver {
-                dockerStorageDriver = driver
-                dockerStorageDriverSource = host.real(place.path)
-            } else if let bytes = sysconfig,
-                      let driver = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes).dockerStorage.driver {
-                dockerStorageDriver = driver
-                dockerStorageDriverSource = "DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker))"
+            if let setting = try DockerdDriverSetting.of(daemonJSON: daemonJSON, place: place, sysconfig: sysconfig, host) {
+                dockerStorageDriver = setting.driver
+                dockerStorageDriverSource = setting.source
             }
         } catch {
             dockerStorageDriverSource = Self.unreadableSource

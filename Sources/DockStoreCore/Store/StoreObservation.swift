@@ -84,6 +84,8 @@ public struct StoreObservation: Sendable, Equatable {
     /// Why dockerd, as docker.service starts it, would not take the store as its data root
     /// (`DataRootCondition`); nil when it would. Read by check only.
     public var dockerdDataRootElsewhere: StoreFact<String?> = .read(nil)
+    /// The storage driver dockerd is set to (`DockerdDriverSetting`). Read by check only.
+    public var dockerdDriver: StoreFact<DockerdDriverSetting?> = .read(nil)
     /// An option of fstab's line for the mountpoint that the kernel rejects, which fails the
     /// next boot's mount (`FstabRejectedOption`); judged only when fstab was read. Read by check only.
     public var fstabRejectedOption: StoreFact<FstabRejectedOption?> = .read(nil)

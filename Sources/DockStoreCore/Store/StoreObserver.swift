@@ -81,6 +81,7 @@ public struct StoreObserver: Sendable {
             store.fstabRejectedOption = .read(FstabRejectedOption.find(fstab: bytes, mountpoint: mountpoint, fstabPath: host.real(HostPaths.fstab)))
         }
         store.dockerdDataRootElsewhere = .reading { try DataRootCondition.elsewhere(host: host, mountpoint: mountpoint) }
+        store.dockerdDriver = .reading { try DockerdDriverSetting.read(host: host) }
         return store
     }
 

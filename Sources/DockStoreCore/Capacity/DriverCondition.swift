@@ -1,0 +1,55 @@
+/// The storage driver dockerd is set to, as docker.service starts it: daemon.json's (the config
+/// file DOCKER_OPTS names, else /etc/docker/daemon.json), else DOCKER_OPTS's; nil when neither
+/// sets one (dockerd then picks btrfs on a btrfs data root, overlay2 on xfs and ext4).
+public struct DockerdDriverSetting: Sendable, Equatable {
+    public var driver: String
+    /// Where it is set, for people: the file, or "DOCKER_OPTS in FILE".
+    public var source: String
+
+    /// A file that cannot be parsed throws (dockerd would not start on it).
+    public static func of(daemonJSON: [UInt8]?, place: DockerdConfigPlace, sysconfig: [UInt8]?, _ host: Host) throws -> DockerdDriverSetting? {
+        if let bytes = daemonJSON, let driver = try DaemonJSON(path: host.real(place.path), bytes: bytes).storageDriver {
+            return DockerdDriverSetting(driver: driver, source: host.real(place.path))
+        }
+        if let bytes = sysconfig, let driver = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes).dockerStorage.driver {
+            return DockerdDriverSetting(driver: driver, source: "DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker))")
+        }
+        return nil
+    }
+
+    /// Read as systemd and dockerd read the files (through a link: check edits nothing).
+    public static func read(host: Host) throws -> DockerdDriverSetting? {
+        let sysconfig = try FileContents.readFollowing(HostPaths.sysconfigDocker, on: host)
+        let place = try DockerdConfigPlace.orStandard(sysconfig: sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker))
+        return try of(daemonJSON: try FileContents.readFollowing(place.path, on: host), place: place, sysconfig: sysconfig, host)
+    }
+}
+
+/// check's `storage_driver_elsewhere` (attack 29 C-drift): dockerd set to another driver than
+/// the one whose images the store holds (btrfs on a btrfs store, overlay2 on xfs and ext4, as
+/// provision and backend set them). check said OK while status reported it: at its next start
+/// Docker sees none of the store's images and containers (another driver's folder), or does not
+/// start (btrfs on xfs or ext4).
+public enum DriverCondition {
+    /// Why the setting does not fit a store of `filesystem`; nil when it does, or nothing is set.
+    public static func elsewhere(_ setting: DockerdDriverSetting?, filesystem: String) -> String? {
+        guard let setting else { return nil }
+        let wanted = filesystem == "btrfs" ? "btrfs" : "overlay2"
+        guard ["btrfs", "xfs", "ext4"].contains(filesystem), setting.driver != wanted else { return nil }
+        return "dockerd is set to the \(setting.driver) storage driver (\(setting.source)), not \(wanted): at its next start Docker does not see the images and containers in the \(filesystem) store; run dockstore backend \(wanted) (or dockstore provision)"
+    }
+
+    /// Puts what was read into `condition`: the reason, or, when the files could not be read, an
+    /// unreadable entry (check cannot say OK).
+    public static func record(_ fact: StoreFact<DockerdDriverSetting?>, filesystem: String, host: Host, into condition: inout StoreCondition) {
+        switch fact {
+        case .read(let setting):
+            condition.driverElsewhere = elsewhere(setting, filesystem: filesystem)
+        case .unreadable(let error):
+            // DataRootCondition reads the same files and already says why they cannot be read.
+            if !condition.unreadable.contains(where: { $0.contains(error.message) }) {
+                condition.unreadable.append("cannot tell which storage driver dockerd is set to (DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker)), dockerd's config file): \(error.message)")
+            }
+        }
+    }
+}
