@@ -48,7 +48,7 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         #expect(try FileContents.read(path) == bytes)
         #expect(try FileContents.read(folder + "/missing") == nil)
-        #expect(throws: DockStoreError.refused("\(path) is larger than \(ByteSize.format(1000)); that is not a configuration file")) {
+        #expect(throws: DockStoreError.refused("\(path) is larger than \(ByteSize.format(1000)), more than dockstore reads of a configuration file; make it smaller (or move it away) and re-run")) {
             try FileContents.read(path, limit: 1000)
         }
     }

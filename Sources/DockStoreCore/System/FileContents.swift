@@ -63,7 +63,7 @@ public enum FileContents {
     /// the buffer, so small reads (sysfs attributes say 4096) do not clear 64 KiB.
     static func readAll(_ fd: Int32, path: String, size: Int, limit: Int = 16 << 20) throws -> [UInt8] {
         try FileDescriptor(rawValue: fd).readToEnd(path, chunk: max(4096, min(size + 1, 65536)), limit: limit) {
-            DockStoreError.refused("\(path) is larger than \(ByteSize.format(UInt64(limit))); that is not a configuration file")
+            DockStoreError.refused("\(path) is larger than \(ByteSize.format(UInt64(limit))), more than dockstore reads of a configuration file; make it smaller (or move it away) and re-run")
         }
     }
 
