@@ -378,7 +378,16 @@ def judge_migrate(b):
             b.notes.append("migrate-ebs said: " + " | ".join(ml[-8:]))
         return
     on_the_volume(b)
-    b.expect(b.line("image-exists") == "no", "the image file is back")
+    if b.n == 2:
+        b.expect(b.line("image-exists") == "no", "the image file is back")
+        b.expect(len(f.get("other_btrfs", "")) == 36, f"the other btrfs for boot 3: {f.get('other_btrfs')}")
+    else:
+        # a btrfs file of another UUID at the image's name since boot 2: no store, left alone
+        b.expect(f.get("other_btrfs_now") == f.get("other_btrfs_want") and f.get("other_btrfs_same") == "yes",
+                 f"the other btrfs file at the image's name changed: {f.get('other_btrfs_want')} -> "
+                 f"{f.get('other_btrfs_now')}, same bytes: {f.get('other_btrfs_same')}")
+        b.expect(f"holds another btrfs ({f.get('other_btrfs_want')})" in (b.read("journal") or ""),
+                 "provision did not warn about the other btrfs file at the image's name")
     lines = fstab_lines(b)
     b.expect(len(lines) == 1 and lines[0].startswith("UUID="), f"fstab lines for {MNT}: {lines}")
     docker_up(b)
