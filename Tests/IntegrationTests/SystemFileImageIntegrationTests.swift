@@ -68,4 +68,22 @@ struct SystemFileImageIntegrationTests {
             #expect(root.loopDevices().isEmpty)
         }
     }
+
+    /// Attack 30 1a/1b: the image a hard link to an empty system file, in a folder of its own:
+    /// the blank file was sized to the image before the format's re-check refused its second
+    /// name, leaving /etc/fstab 1 GiB of zeros. A blank file with another name is refused at
+    /// the plan, before anything is written.
+    @Test(arguments: ["/etc/fstab", "/etc/machine-id"])
+    func aHardLinkToASystemFileIsNoBlankImage(_ system: String) throws {
+        try withTestRoot { root in
+            try root.sh("mkdir -p \(root.path)/srv && : > '\(root.path)\(system)' && ln '\(root.path)\(system)' '\(root.path)/srv/store.img'")
+            let before = root.snapshot()
+            let run = try root.dockstore(["provision", "--size", "1G", "--image", "/srv/store.img"])
+            #expect(run.status == 2 && run.stderrLines.count == 1 && run.stderr.contains("/srv/store.img has 2 names (hard links)")
+                    && run.stderr.contains("nothing was changed"), "exit \(run.status): \(run.stdout)\(run.stderr)")
+            #expect(root.changes(since: before) == [], "\(root.changes(since: before))")
+            #expect(root.status(root.path + system)?.st_size == 0, "\(system) was written to")
+            #expect(root.status(root.path + "/run/dockstore.lock") == nil)
+        }
+    }
 }

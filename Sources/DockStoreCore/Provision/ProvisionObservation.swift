@@ -75,6 +75,8 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// The system folder (by device and inode) that holds the image or the mountpoint, when the
     /// path as written is not inside it (`StorePlacement.refuseReached`).
     public var imageSystemFolder: HostPath? = nil
+    /// How many names (hard links) the file at the image's name has; 1 when there is none.
+    public var imageLinks: UInt64 = 1
     public var mountpointSystemFolder: HostPath? = nil
     /// /etc/dockstore.disabled exists (left by teardown).
     public var bootDisabled: Bool

@@ -181,6 +181,9 @@ public struct ProvisionObserver: Sendable {
         }
         observation.resolvedMountpoint = StorePlacement.resolved(request.mountpoint, root: host.root)
         observation.mountpointSystemFolder = try StorePlacement.systemFolder(holding: request.mountpoint, host: host)
+        if request.device == nil, case .file = observation.image, let status = try host.statusInRoot(request.image) {
+            observation.imageLinks = status.links
+        }
         if request.device == nil {
             observation.resolvedImage = StorePlacement.resolved(request.image, root: host.root)
             observation.imageSystemFolder = try StorePlacement.systemFolder(holding: request.image, host: host)

@@ -325,6 +325,11 @@ public enum ProvisionPlanner {
                     warnings.append("\(imagePath) already holds a btrfs filesystem of \(ByteSize.format(size)); it is kept as it is and --size \(ByteSize.format(request.size)) is not applied")
                 }
             case .blank:
+                // Attack 30 1a: a hard link to an empty /etc/fstab was sized to the image before
+                // the format's own re-check refused it.
+                guard observed.imageLinks == 1 else {
+                    throw DockStoreError.refused("\(imagePath) has \(observed.imageLinks) names (hard links): another name may be outside --root or hold someone's data (an empty system file), and dockstore adopts as a blank image only a file with one name; nothing was changed: look at it (find / -samefile), remove the other names or give another --image, and re-run")
+                }
                 if let lost = lostImageLine(observed, request) {
                     // Attack 21 F6: emptied (truncated, zeroed) under its fstab line.
                     warnings.append(lostStoreWarning(imagePath, state: "holds no filesystem (\(ByteSize.format(size)), no signature, its first and last MiB zero)", line: lost, request, host))

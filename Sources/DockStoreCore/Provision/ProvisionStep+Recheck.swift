@@ -5,6 +5,7 @@ extension ProvisionStep {
         let host = provisioner.host
         switch self {
         case .allocateImage(_, _, existing: true):
+            try provisioner.refuseImageWithOtherNames(newImage: false)
             let image = host.real(provisioner.request.image)
             guard BlockProbe.probe(image) == .blank else {
                 throw DockStoreError.refused("\(image) changed while dockstore looked at it and is no longer blank; nothing was changed: re-run to look again")
