@@ -60,6 +60,17 @@ struct OtherBtrfsAtImageNameIntegrationTests {
             #expect(mounted.status == 0 && mounted.stdout.contains("Docker's storage is in place: \(disk) mounted"), "\(mounted.stdout)\(mounted.stderr)")
             expectWarned(mounted, root, other: other, uuid: uuid, "mounted by systemd")
 
+            // Attack 30 2-del: teardown --delete-image deleted the file provision had just left alone.
+            let kept = root.snapshot()
+            for arguments in [["teardown", "--delete-image", "--dry-run"], ["teardown", "--delete-image"]] {
+                let teardown = try root.dockstore(arguments)
+                #expect(teardown.status == 2 && teardown.stderrLines.count == 1
+                        && teardown.stderr.contains("refusing to delete \(root.image): the store teardown takes down is on the volume UUID=\(uuid)"),
+                        "\(arguments): \(teardown.stdout)\(teardown.stderr)")
+            }
+            #expect(root.changes(since: kept) == [], "\(root.changes(since: kept))")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: root.image)) == file, "the other btrfs file is unchanged")
+
             // The volume missing at a boot: refused, naming the file as another btrfs, nothing changed.
             _ = try root.sh("umount '\(root.mountpoint)'")
             root.forgetBtrfs([disk])
@@ -86,6 +97,10 @@ struct OtherBtrfsAtImageNameIntegrationTests {
             let before = root.snapshot()
             let boot = try root.dockstore(["provision"])
             #expect(boot.status == 2 && boot.stderrLines.count == 1, "\(boot.stdout)\(boot.stderr)")
+            #expect(root.changes(since: before) == [], "\(root.changes(since: before))")
+            let teardown = try root.dockstore(["teardown", "--delete-image"])
+            #expect(teardown.status == 2 && teardown.stderr.contains("refusing to delete \(root.image): the store teardown takes down is on the volume"),
+                    "\(teardown.stdout)\(teardown.stderr)")
             #expect(root.changes(since: before) == [], "\(root.changes(since: before))")
         }
     }

@@ -277,6 +277,9 @@ public enum TeardownPlanner {
             guard let file = o.imageFile else {
                 throw DockStoreError.refused("--delete-image: cannot tell which file \(host.real(request.image)) is (it changed while teardown looked at it); nothing was changed: re-run")
             }
+            if let volume = Self.volumeStore(o, request) {
+                throw Self.notTheVolumeStore(o.imageContent, path: host.real(request.image), volume: volume)
+            }
             if let refusal = Self.notStoreImage(o.imageContent, path: host.real(request.image)) { throw refusal }
             steps.append(.deleteImage(path: host.real(request.image), file: file))
         }

@@ -51,6 +51,25 @@ extension TeardownStep {
 extension TeardownPlanner {
     /// The refusal for an image that is not the store's btrfs (labelled docker), or nil: the
     /// file `--image` names is deleted only when it holds what provision made there.
+    /// The store teardown takes down is on a volume, not the image: its block device is mounted
+    /// at the mountpoint, or fstab's line there mounts it by `UUID=` (a move's, or `provision
+    /// --device`'s). Its name for people; nil for an image store.
+    static func volumeStore(_ o: TeardownObservation, _ request: TeardownRequest) -> String? {
+        if let device = o.device { return o.storeUUID.map { "UUID=\($0) (\(device))" } ?? device }
+        guard let bytes = o.fstab, let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry,
+              line.source.hasPrefix("UUID=") else { return nil }
+        return line.source
+    }
+
+    /// Attack 30 2-del: after a move, a btrfs file at the image's name (another filesystem, or
+    /// a copy of the store) was deleted by `--delete-image`, right after provision had said it
+    /// leaves that file alone. With the store on a volume the file is no image of it: kept,
+    /// whatever it holds, and the run refused before anything changed.
+    static func notTheVolumeStore(_ content: BlockContent?, path: String, volume: String) -> DockStoreError {
+        let holds = content?.summary ?? "nothing teardown could read"
+        return DockStoreError.refused("refusing to delete \(path): the store teardown takes down is on the volume \(volume), not in that file, which holds \(holds); nothing was changed: without --delete-image teardown keeps the file, and you remove it yourself if it is truly unwanted")
+    }
+
     static func notStoreImage(_ content: BlockContent?, path: String) -> DockStoreError? {
         if case .signature("btrfs", _, ProvisionRequest.defaultLabel?)? = content { return nil }
         let holds = content?.summary ?? "nothing teardown could read"
