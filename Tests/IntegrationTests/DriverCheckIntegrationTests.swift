@@ -33,9 +33,18 @@ struct DriverCheckIntegrationTests {
             try root.write(root.sysconfig, "DOCKER_OPTS=\"-s overlay2\"\n")
             #expect(try root.dockstore(["check"]).stdout.hasPrefix("DOCKSTORE WARNING - dockerd is set to the overlay2 storage driver"))
 
-            // None set (dockerd picks btrfs on a btrfs data root), and btrfs set: OK.
+            // None set (dockerd picks btrfs on a btrfs data root), an empty value (the same for
+            // dockerd 20.10: attack 30 3-empty), and btrfs set: OK.
             try root.write(root.sysconfig, "DOCKER_OPTS=\"\"\n")
             #expect(try root.dockstore(["check"]).status == 0)
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=\"\n")
+            let empty = try root.dockstore(["check"])
+            #expect(empty.status == 0, "\(empty.stdout)")
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"\"\n")
+            try root.write(daemonJSON, "{\"storage-driver\": \"\"}\n")
+            let emptyKey = try root.dockstore(["check"])
+            #expect(emptyKey.status == 0, "\(emptyKey.stdout)")
+            try root.sh("rm '\(daemonJSON)'")
             try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
             #expect(try root.dockstore(["check"]).status == 0)
         }

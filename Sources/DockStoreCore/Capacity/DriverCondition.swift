@@ -6,12 +6,14 @@ public struct DockerdDriverSetting: Sendable, Equatable {
     /// Where it is set, for people: the file, or "DOCKER_OPTS in FILE".
     public var source: String
 
-    /// A file that cannot be parsed throws (dockerd would not start on it).
+    /// A file that cannot be parsed throws (dockerd would not start on it). An empty value is
+    /// none: dockerd 20.10 then picks the driver itself (attack 30 3-empty).
     public static func of(daemonJSON: [UInt8]?, place: DockerdConfigPlace, sysconfig: [UInt8]?, _ host: Host) throws -> DockerdDriverSetting? {
-        if let bytes = daemonJSON, let driver = try DaemonJSON(path: host.real(place.path), bytes: bytes).storageDriver {
+        if let bytes = daemonJSON, let driver = try DaemonJSON(path: host.real(place.path), bytes: bytes).storageDriver, !driver.isEmpty {
             return DockerdDriverSetting(driver: driver, source: host.real(place.path))
         }
-        if let bytes = sysconfig, let driver = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes).dockerStorage.driver {
+        if let bytes = sysconfig, let driver = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes).dockerStorage.driver,
+           !driver.isEmpty {
             return DockerdDriverSetting(driver: driver, source: "DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker))")
         }
         return nil
