@@ -56,4 +56,22 @@ struct LockRefusalIntegrationTests {
             #expect(root.changes(since: before) == [], "\(root.changes(since: before))")
         }
     }
+
+    /// Attack 30, 4: teardown's and migrate-ebs's write-time refusals (an immutable fstab) left
+    /// a new run/ with the lock file. Their write preflight is part of the plan now.
+    @Test func teardownsAndMigrateEBSsWriteTimeRefusalsTakeNoLock() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            let disk = try root.attachDisk(megabytes: 1024)
+            try root.sh("rm -rf '\(root.path)/run' && chattr +i '\(root.fstab)'")
+            defer { _ = try? root.sh("chattr -i '\(root.fstab)'") }
+            for command in [["teardown"], ["migrate-ebs", disk, "--yes"]] {
+                let before = root.snapshot()
+                let result = try root.dockstore(command)
+                #expect(result.status == 2 && result.stderrLines.count == 1 && result.stderr.contains("is immutable"), "\(command[0]): \(result.stdout)\(result.stderr)")
+                #expect(root.status(root.path + "/run") == nil, "\(command[0]) made run/")
+                #expect(root.changes(since: before) == [], "\(command[0]): \(root.changes(since: before))")
+            }
+        }
+    }
 }

@@ -85,6 +85,8 @@ extension Dockstore {
                 let steps = abort ? try MigrationPlanner.planAbort(observed)
                     : try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
                                                 mountpoint: paths.mountpoint, host: host, method: forced)
+                // The write preflight in the plan: its refusal takes no lock (attack 30, 4).
+                if !change.dryRun { try StepEngine.preflight(steps, in: migrator) }
                 return (resolved: resolved, observed: observed, steps: steps)
             }
             let (resolved, observed, steps) = planned

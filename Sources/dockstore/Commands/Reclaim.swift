@@ -61,7 +61,12 @@ extension Dockstore {
                 (lock, sweep, plan) = try change.planned(host, "reclaim balances the store", changes: { _ in true }) {
                     try MovedImage.refuseRenamed(host: host, paths: paths)
                     let observed = try ReclaimObserver(host: host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image)).observe()
-                    return try ReclaimPlanner.plan(observed, policy: policy)
+                    let plan = try ReclaimPlanner.plan(observed, policy: policy)
+                    // The write preflight in the plan: its refusal takes no lock (attack 30, 4).
+                    if !change.dryRun {
+                        try StepEngine.preflight(ReclaimStep.steps(plan), in: RoomLender(host: host, mountpoint: plan.mountpoint, uuid: plan.uuid))
+                    }
+                    return plan
                 }
             } catch let error as DockStoreError where json {
                 Output.line(try ReclaimReport.Stopped(mountpoint: host.real(paths.mountpoint), dryRun: change.dryRun, error: error).json())

@@ -40,7 +40,10 @@ extension Dockstore {
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
             let (lock, sweep, planned) = try change.planned(host, "teardown unmounts and rewrites system files", changes: { !$0.steps.isEmpty }) {
                 let observed = try teardowner.observe()
-                return (steps: try TeardownPlanner.plan(observed, request, host), kept: TeardownPlanner.keptLeftovers(observed, request, host)
+                let steps = try TeardownPlanner.plan(observed, request, host)
+                // The write preflight in the plan: its refusal takes no lock (attack 30, 4).
+                if !change.dryRun { try StepEngine.preflight(steps, in: teardowner) }
+                return (steps: steps, kept: TeardownPlanner.keptLeftovers(observed, request, host)
                             + [TeardownPlanner.wipeNote(observed, request, host), try TeardownPlanner.configurationNote(observed, request, host)].compactMap { $0 })
             }
             let steps = planned.steps
