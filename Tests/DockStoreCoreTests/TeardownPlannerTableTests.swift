@@ -117,7 +117,12 @@ import Testing
         if c.fstab == .image || (c.fstab == .uuid && storeUUIDKnown) { steps.append("fstab") }
         steps.append("drop-in")
         steps.append("sysconfig")
-        if c.request == .deleteImage && c.kind == .image { steps.append("delete-image") }
+        // Attack 30 2-del: with nothing mounted and fstab's UUID= line naming the store, the
+        // store is on the volume and the file at the image's name (a copy here) is kept.
+        if c.request == .deleteImage && c.kind == .image {
+            if !c.mounted && (c.fstab == .uuid || storeDevice) { return .refusal(["the store teardown takes down is on the volume"]) }
+            steps.append("delete-image")
+        }
         return .steps(steps)
     }
 

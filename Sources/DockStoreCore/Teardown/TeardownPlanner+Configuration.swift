@@ -52,11 +52,12 @@ extension TeardownPlanner {
     /// The refusal for an image that is not the store's btrfs (labelled docker), or nil: the
     /// file `--image` names is deleted only when it holds what provision made there.
     /// The store teardown takes down is on a volume, not the image: its block device is mounted
-    /// at the mountpoint, or fstab's line there mounts it by `UUID=` (a move's, or `provision
-    /// --device`'s). Its name for people; nil for an image store.
+    /// at the mountpoint, or, with nothing mounted there, fstab's line mounts it by `UUID=` (a
+    /// move's, or `provision --device`'s). Its name for people; nil for an image store (the
+    /// image's loop device mounted there).
     static func volumeStore(_ o: TeardownObservation, _ request: TeardownRequest) -> String? {
         if let device = o.device { return o.storeUUID.map { "UUID=\($0) (\(device))" } ?? device }
-        guard let bytes = o.fstab, let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry,
+        guard o.mounted == nil, let bytes = o.fstab, let line = FstabFile(bytes: bytes).entries(mountingAt: request.mountpoint).first?.entry,
               line.source.hasPrefix("UUID=") else { return nil }
         return line.source
     }
