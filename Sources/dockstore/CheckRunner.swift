@@ -39,7 +39,9 @@ enum CheckRunner {
                                                          top: figures.filesystem == "btrfs" ? mountpoint : nil)
             figures.remedyContext = RemedyContext.read(host: host, figures: figures)
             DataRootCondition.record(store.dockerdDataRootElsewhere, host: host, into: &figures.condition)
-            DriverCondition.record(store.dockerdDriver, filesystem: figures.filesystem, host: host, into: &figures.condition)
+            // The store's own filesystem, also under another one mounted over it (`mounted_over`).
+            DriverCondition.record(store.dockerdDriver, filesystem: figures.condition.mountedOver?.store.fstype ?? figures.filesystem,
+                                   host: host, into: &figures.condition)
             if !(figures.maintenance?.unreadable.isEmpty ?? true) || !figures.condition.unreadable.isEmpty {
                 figures.condition.user = CurrentUser.describe()
             }
