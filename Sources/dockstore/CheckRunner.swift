@@ -38,9 +38,8 @@ enum CheckRunner {
             figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid,
                                                          top: figures.filesystem == "btrfs" ? mountpoint : nil)
             figures.remedyContext = RemedyContext.read(host: host, figures: figures)
-            DataRootCondition.record(store.dockerdDataRootElsewhere, host: host, into: &figures.condition)
-            // The store's own filesystem, also under another one mounted over it (`mounted_over`).
-            DriverCondition.record(store.dockerdDriver, filesystem: figures.condition.mountedOver?.store.fstype ?? figures.filesystem,
+            // The driver is judged against the store's own filesystem, also under another one mounted over it (`mounted_over`).
+            DockerdStartSettings.record(store.dockerdSettings, filesystem: figures.condition.mountedOver?.store.fstype ?? figures.filesystem,
                                    host: host, into: &figures.condition)
             if !(figures.maintenance?.unreadable.isEmpty ?? true) || !figures.condition.unreadable.isEmpty {
                 figures.condition.user = CurrentUser.describe()
@@ -68,7 +67,7 @@ enum CheckRunner {
                                     mountpoint: mountpoint, timestamp: timestamp)
             if case .read(nil) = store.mountedType {
                 do {
-                    if let bare = try DockerOnBareFolder.find(host: host, mountpoint: mountpoint, dataRootElsewhere: store.dockerdDataRootElsewhere) {
+                    if let bare = try DockerOnBareFolder.find(host: host, mountpoint: mountpoint, dataRootElsewhere: store.dockerdSettings.map(\.dataRootElsewhere)) {
                         report = CapacityReport(without: bare, mountpoint: mountpoint, timestamp: timestamp)
                     }
                 } catch {

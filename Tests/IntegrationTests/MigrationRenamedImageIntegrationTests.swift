@@ -221,7 +221,7 @@ struct MigrationRenamedImageIntegrationTests {
     @Test(arguments: [Case(failpoint: "journal", method: "replace"), Case(failpoint: "add-device", method: "add-remove")])
     func theImageLinkedElsewhereAndUnlinkedIsStillTheImage(_ row: Case) throws {
         try withTestRoot { root in
-            let (_, disk) = try interrupted(root, row)
+            _ = try interrupted(root, row)
             let link = root.path + "/var/lib/link.btrfs"
             _ = try root.sh("ln '\(root.image)' '\(link)' && rm '\(root.image)'")
             let before = root.snapshot()

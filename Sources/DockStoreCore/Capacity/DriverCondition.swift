@@ -18,13 +18,6 @@ public struct DockerdDriverSetting: Sendable, Equatable {
         }
         return nil
     }
-
-    /// Read as systemd and dockerd read the files (through a link: check edits nothing).
-    public static func read(host: Host) throws -> DockerdDriverSetting? {
-        let sysconfig = try FileContents.readFollowing(HostPaths.sysconfigDocker, on: host)
-        let place = try DockerdConfigPlace.orStandard(sysconfig: sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker))
-        return try of(daemonJSON: try FileContents.readFollowing(place.path, on: host), place: place, sysconfig: sysconfig, host)
-    }
 }
 
 /// check's `storage_driver_elsewhere` (attack 29 C-drift): dockerd set to another driver than
@@ -39,19 +32,5 @@ public enum DriverCondition {
         let wanted = filesystem == "btrfs" ? "btrfs" : "overlay2"
         guard ["btrfs", "xfs", "ext4"].contains(filesystem), setting.driver != wanted else { return nil }
         return "dockerd is set to the \(setting.driver) storage driver (\(setting.source)), not \(wanted): at its next start Docker does not see the images and containers in the \(filesystem) store; run dockstore backend \(wanted) (or dockstore provision)"
-    }
-
-    /// Puts what was read into `condition`: the reason, or, when the files could not be read, an
-    /// unreadable entry (check cannot say OK).
-    public static func record(_ fact: StoreFact<DockerdDriverSetting?>, filesystem: String, host: Host, into condition: inout StoreCondition) {
-        switch fact {
-        case .read(let setting):
-            condition.driverElsewhere = elsewhere(setting, filesystem: filesystem)
-        case .unreadable(let error):
-            // DataRootCondition reads the same files and already says why they cannot be read.
-            if !condition.unreadable.contains(where: { $0.contains(error.message) }) {
-                condition.unreadable.append("cannot tell which storage driver dockerd is set to (DOCKER_OPTS in \(host.real(HostPaths.sysconfigDocker)), dockerd's config file): \(error.message)")
-            }
-        }
     }
 }

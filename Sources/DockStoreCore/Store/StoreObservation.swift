@@ -81,11 +81,9 @@ public struct StoreObservation: Sendable, Equatable {
     /// member over a file this root cannot see is then that device store's. Set with
     /// `configuredImage` (check and grow from fstab, status from its request).
     public var configuredDevice: StoreFact<Bool> = .read(false)
-    /// Why dockerd, as docker.service starts it, would not take the store as its data root
-    /// (`DataRootCondition`); nil when it would. Read by check only.
-    public var dockerdDataRootElsewhere: StoreFact<String?> = .read(nil)
-    /// The storage driver dockerd is set to (`DockerdDriverSetting`). Read by check only.
-    public var dockerdDriver: StoreFact<DockerdDriverSetting?> = .read(nil)
+    /// What dockerd, as docker.service starts it, is told about its data root and storage
+    /// driver (`DockerdStartSettings`). Read by check only.
+    public var dockerdSettings: StoreFact<DockerdStartSettings> = .read(DockerdStartSettings())
     /// An option of fstab's line for the mountpoint that the kernel rejects, which fails the
     /// next boot's mount (`FstabRejectedOption`); judged only when fstab was read. Read by check only.
     public var fstabRejectedOption: StoreFact<FstabRejectedOption?> = .read(nil)

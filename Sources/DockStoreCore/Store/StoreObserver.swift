@@ -80,8 +80,7 @@ public struct StoreObserver: Sendable {
         if case .read(let bytes) = fstab {
             store.fstabRejectedOption = .read(FstabRejectedOption.find(fstab: bytes, mountpoint: mountpoint, fstabPath: host.real(HostPaths.fstab)))
         }
-        store.dockerdDataRootElsewhere = .reading { try DataRootCondition.elsewhere(host: host, mountpoint: mountpoint) }
-        store.dockerdDriver = .reading { try DockerdDriverSetting.read(host: host) }
+        store.dockerdSettings = .reading { try DockerdStartSettings.read(host: host, mountpoint: mountpoint) }
         return store
     }
 
