@@ -61,6 +61,30 @@ struct MigrationJournalStoreTests {
         }
     }
 
+    /// Attack 27 K1: with another btrfs at the image's name, the refusal says whether a device
+    /// holding the journal's btrfs is attached here, which tells which way out is true.
+    @Test(arguments: [
+        (["/dev/loop7"] as [String]?, "/dev/loop7 attached here holds the btrfs aaaa-1, so that migration is this store's: move /i aside (put the migration's image back there if you still have it) and re-run", false),
+        (["/dev/loop7", "/dev/loop9"], "/dev/loop7 and /dev/loop9 attached here hold the btrfs aaaa-1", false),
+        ([], "no device attached here holds the btrfs aaaa-1: if that migration is this store's, attach its volume or put its image back at /i and re-run; if no migration", true),
+        (nil, "; if that migration is this store's, put its image back at /i and re-run; if no migration", true),
+    ])
+    func theRefusalSaysWhetherTheJournalsVolumeIsAttached(_ holding: [String]?, _ expected: String, _ offersRemove: Bool) {
+        let journal = MigrationJournal(image: "/i", device: "/dev/xvdf", filesystemUUID: "aaaa-1", volumeID: nil, keepImage: false,
+                                       method: .replace, imageInode: 12)
+        let view = MigrationJournal.StoreView(mountpoint: "/m", mounted: .none, image: "/i", imageUUID: "bbbb-2", imageInode: 13)
+        var asked: [String] = []
+        let said = journal.foreignReason(view, journalPath: "/j", holding: { asked.append($0); return holding }) ?? "nil"
+        #expect(said.contains(expected), "\(said)")
+        #expect(said.contains("remove /j and re-run") == offersRemove, "\(said)")
+        #expect(asked == ["aaaa-1"])
+        // Only that branch asks: a store mounted with another btrfs is refused without a scan.
+        asked = []
+        _ = journal.foreignReason(.init(mountpoint: "/m", mounted: .btrfs(uuid: "cccc-3"), image: "/i"), journalPath: "/j",
+                                  holding: { asked.append($0); return holding })
+        #expect(asked.isEmpty)
+    }
+
     /// Attack 27 M1: a journal no dockstore wrote is not followed; an early dockstore's (device
     /// by name only) still is.
     @Test(arguments: [

@@ -238,6 +238,46 @@ struct MigrationRenamedImageIntegrationTests {
         }
     }
 
+    /// Attack 27 K1: the replace finished in the kernel (the image scratched) but dockstore was
+    /// killed before fstab, a power cut, and another btrfs file put at the image's name. The
+    /// refusal offered two ways out and nothing told which was true: following "remove the
+    /// journal" mounted the other file while the store sat on the attached volume. It now says
+    /// whether a device holding the journal's btrfs is attached, and with it the one way out.
+    @Test func theRefusalSaysWhetherTheMigrationsVolumeIsAttached() throws {
+        try withTestRoot { root in
+            let (loop, disk) = try interrupted(root, Case(failpoint: "replace", method: "replace"))
+            let uuid = try BtrfsFilesystem.open(root.mountpoint).uuid.lowercased()
+            let diskFile = try root.sh("losetup -n -O BACK-FILE '\(disk)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try root.sh("umount '\(root.mountpoint)'")
+            let other = root.path + "/other.btrfs"
+            _ = try root.sh("truncate -s 300M '\(other)' && mkfs.btrfs -q '\(other)' && mv '\(root.image)' '\(root.image).scratched' && mv '\(other)' '\(root.image)'")
+            // Powered off: the volume is gone with the kernel's memory of it.
+            _ = try root.sh("losetup -d '\(disk)'")
+            root.forgetBtrfs([loop, disk])
+            var before = root.snapshot()
+            let away = try root.dockstore(["provision"])
+            #expect(away.status == 2 && away.stderrLines.count == 1
+                    && away.stderr.contains("no device attached here holds the btrfs \(uuid): if that migration is this store's, attach its volume or put its image back at \(root.image) and re-run; if no migration"),
+                    "exit \(away.status): \(away.stdout)\(away.stderr)")
+            #expect(root.changes(since: before) == [] && root.mounts().isEmpty, "\(root.changes(since: before))")
+
+            let attached = try root.sh("losetup -f --show '\(diskFile)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            before = root.snapshot()
+            for arguments in [["provision"], ["status"]] {
+                let run = try root.dockstore(arguments)
+                let said = "\(attached) attached here holds the btrfs \(uuid), so that migration is this store's: move \(root.image) aside"
+                #expect(run.status != 0 && (run.stdout + run.stderr).contains(said), "\(arguments): exit \(run.status): \(run.stdout)\(run.stderr)")
+                #expect(!(run.stdout + run.stderr).contains("remove \(root.path)/var/lib/dockstore/migration.json"), "\(arguments): \(run.stdout)\(run.stderr)")
+            }
+            #expect(root.changes(since: before) == [] && root.mounts().isEmpty, "\(root.changes(since: before))")
+            // The way out it names brings the store back from the volume.
+            _ = try root.sh("mv '\(root.image)' '\(root.image).aside'")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0, "\(boot.stdout)\(boot.stderr)")
+            #expect(root.read(root.mountpoint + "/marker") == "kept\n", "DATA: the store came back from the volume")
+        }
+    }
+
     /// Attack 24 I4: past the point of return, the image renamed and a copy put at its name: the
     /// re-run finished the move and deleted the copy. It deletes only the inode the journal
     /// recorded; the copy is kept.

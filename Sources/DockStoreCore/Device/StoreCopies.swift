@@ -54,6 +54,12 @@ public enum StoreCopies {
     /// A device of size 0 (an unbound loop device, an empty drive) has none; one that went away
     /// while it was read, or that this process may not open, is skipped; a failed read throws.
     static func scan(uuid: String, sysClassBlock: String = "/sys/class/block") throws -> [[StoreCopy]] {
+        try groups(uuid: uuid, devices: try carrying(uuid: uuid, sysClassBlock: sysClassBlock))
+    }
+
+    /// The block devices the kernel lists whose primary superblock carries the btrfs `uuid`,
+    /// skipped and thrown as `scan` says.
+    static func carrying(uuid: String, sysClassBlock: String = "/sys/class/block") throws -> [String] {
         guard let names = FolderEntries.names(sysClassBlock) else {
             throw DockStoreError.system("cannot list", sysClassBlock, errno: Errno.current)
         }
@@ -70,7 +76,7 @@ public enum StoreCopies {
             }
             carrying.append(path)
         }
-        return try groups(uuid: uuid, devices: carrying)
+        return carrying
     }
 
     /// errno values of a device that went away between the listing and the read, or that this

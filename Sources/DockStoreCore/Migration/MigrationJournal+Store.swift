@@ -52,7 +52,11 @@ extension MigrationJournal {
     /// migration, whatever is mounted (attack 27 M4: a btrfs bound over the mountpoint with the
     /// journal's UUID made migrate-ebs point fstab at it and delete the store's image); with
     /// nothing mounted and no btrfs in the image, fstab's `UUID=` line is the store's.
-    public func foreignReason(_ store: StoreView, journalPath: String) -> String? {
+    ///
+    /// `holding` lists the devices attached here that carry the journal's btrfs, asked only when
+    /// the image holds another one (attack 27 K1: which of the two ways out is true depends on
+    /// whether the migration's volume is attached); nil when that could not be read.
+    public func foreignReason(_ store: StoreView, journalPath: String, holding: (String) -> [String]? = { _ in nil }) -> String? {
         guard let recorded = filesystemUUID?.lowercased() else { return nil }
         let removeIt = "if no migration of this store is under way (a journal copied from another machine, or left from a store given up since), remove \(journalPath) and re-run (nothing was changed)"
         let records = "\(journalPath) records a migration of the btrfs \(recorded)"
@@ -73,7 +77,15 @@ extension MigrationJournal {
                 if store.fstabUUID?.lowercased() == recorded { return nil }
                 another = ", another file than the image that migration began with (inode \(now), not \(began))"
             }
-            return "\(records), but the image \(store.image) holds the btrfs \(uuid)\(another): the journal is not this store's, or that file is not the migration's image, and dockstore does not act on it; if that migration is this store's, put its image back at \(store.image) and re-run; \(removeIt)"
+            let said = "\(records), but the image \(store.image) holds the btrfs \(uuid)\(another): the journal is not this store's, or that file is not the migration's image, and dockstore does not act on it"
+            switch holding(recorded) {
+            case let devices? where !devices.isEmpty:
+                return "\(said); \(devices.joinedText(" and ")) attached here \(devices.count == 1 ? "holds" : "hold") the btrfs \(recorded), so that migration is this store's: move \(store.image) aside (put the migration's image back there if you still have it) and re-run"
+            case _?:
+                return "\(said); no device attached here holds the btrfs \(recorded): if that migration is this store's, attach its volume or put its image back at \(store.image) and re-run; \(removeIt)"
+            case nil:
+                return "\(said); if that migration is this store's, put its image back at \(store.image) and re-run; \(removeIt)"
+            }
         }
         if store.mounted == .none, store.imageUUID == nil, let line = store.fstabUUID?.lowercased(), line != recorded {
             return "\(records), but fstab mounts the store at \(store.mountpoint) from UUID=\(line): the journal is not this store's, and dockstore does not act on it; \(removeIt)"
@@ -83,7 +95,17 @@ extension MigrationJournal {
 
     /// Refuses the journal when it cannot be the store's (`foreignReason`).
     public func checkBelongs(to store: StoreView, journalPath: String) throws {
-        if let reason = foreignReason(store, journalPath: journalPath) { throw DockStoreError.refused(reason) }
+        if let reason = foreignReason(store, journalPath: journalPath, holding: Self.attachedHolding) { throw DockStoreError.refused(reason) }
+    }
+
+    /// The block devices attached here whose superblock carries the btrfs `uuid`, read from the
+    /// devices themselves (check loads no library); nil when they cannot be listed.
+    static func attachedHolding(_ uuid: String) -> [String]? {
+        do {
+            return try StoreCopies.carrying(uuid: uuid)
+        } catch {
+            return nil
+        }
     }
 
     /// The journal, refused when it cannot be the store at `mountpoint` with `image`: the
