@@ -9,6 +9,9 @@ public struct DeviceRequest: Sendable, Equatable {
     public var volumeID: EBSVolumeID?
     /// Seconds to wait for the device node to appear.
     public var wait: Double
+    /// Why dockstore looks for this device when nobody named it (an open migration's journal):
+    /// said when it does not appear, with what to do if that reason is wrong (attack 27 J5c).
+    public var awaitedBecause: String?
 
     public static let defaultWait: Double = 60
 

@@ -55,7 +55,8 @@ public struct DeviceResolver: Sendable {
     /// Waits up to `timeout` seconds for the device node to appear (an attach is asynchronous).
     /// `waitHint`: how the command lets one wait longer, for the refusal (nil for one that
     /// does not wait, status).
-    public func waitFor(_ spec: DeviceSpec, timeout: Double, waitHint: String? = "give --wait SECONDS",
+    /// `because`: why the device is looked for when nobody named it (`DeviceRequest.awaitedBecause`).
+    public func waitFor(_ spec: DeviceSpec, timeout: Double, waitHint: String? = "give --wait SECONDS", because: String? = nil,
                         sleep: (Double) -> Void = { MonotonicClock.sleep($0) }) throws -> ResolvedDevice {
         var waited = 0.0
         while true {
@@ -63,7 +64,8 @@ public struct DeviceResolver: Sendable {
             if waited >= timeout {
                 let seconds = timeout == timeout.rounded() ? "\(Int(timeout))" : "\(timeout)"
                 let how = timeout > 0 ? "did not appear within \(seconds) s" : "does not exist"
-                throw DockStoreError.refused("device \(spec) \(how); check that the volume is attached to this instance (aws ec2 describe-volumes)" + (waitHint.map { ", or \($0)" } ?? ""))
+                throw DockStoreError.refused("device \(spec) \(how); check that the volume is attached to this instance (aws ec2 describe-volumes)" + (waitHint.map { ", or \($0)" } ?? "")
+                                             + (because.map { "; dockstore looks for it because \($0)" } ?? ""))
             }
             // After 2 s: a device that comes at once, or a short --wait, says nothing more than its result.
             if waited < Self.noticeAfter, waited + min(0.25, timeout - waited) >= Self.noticeAfter {

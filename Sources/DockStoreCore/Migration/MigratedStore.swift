@@ -20,9 +20,19 @@ public enum MigratedStore {
         try found(host: host, image: image, mountpoint: mountpoint)?.spec
     }
 
-    /// The store's device as `device` finds it, with a warning to print when a file at the
-    /// image's name holds another btrfs than the volume fstab's line names (left alone).
-    public static func found(host: Host, image: HostPath, mountpoint: HostPath) throws -> (spec: DeviceSpec, warning: String?)? {
+    /// Where `found` says the store is.
+    public struct Found: Sendable, Equatable {
+        public var spec: DeviceSpec
+        /// To print when a file at the image's name holds another btrfs than the volume fstab's
+        /// line names (left alone).
+        public var warning: String?
+        /// Why the device is looked for when it came from the open migration's journal, for the
+        /// refusal when it does not appear (`DeviceRequest.awaitedBecause`).
+        public var awaitedBecause: String?
+    }
+
+    /// The store's device as `device` finds it.
+    public static func found(host: Host, image: HostPath, mountpoint: HostPath) throws -> Found? {
         let imagePath = host.real(image)
         if let journal = try MigrationJournal.read(host: host, mountpoint: mountpoint, image: image) {
             if let status = try FileStatus.of(imagePath), case .signature("btrfs", let uuid, _) = BlockProbe.probe(imagePath) {
@@ -31,15 +41,17 @@ public enum MigratedStore {
                 try refuseCopyAtImageName(journal, image: imagePath, inode: status.inode, uuid: uuid)
                 // Another btrfs at the image's name, fstab already on the journal's store (the
                 // journal was judged): the store is on the volume; migrate-ebs names that file.
-                if let uuid = journal.filesystemUUID { return (.filesystemUUID(uuid), nil) }
-                return (try DeviceSpec(journal.device), nil)
+                return Found(spec: try journal.filesystemUUID.map { .filesystemUUID($0) } ?? DeviceSpec(journal.device))
             }
             if try renamedImageMounted(journal, image: imagePath) { return nil }
             if let renamed = try renamedImageStillMember(journal, image: imagePath) {
                 throw DockStoreError.refused("the open migration's image \(imagePath) is \(renamed) now (renamed, or hard-linked and its name removed: the journal's inode), and it still holds the store's btrfs \(journal.filesystemUUID ?? "?"): the move has not passed its point of return, so the volume alone holds only part of the store; put the image back under its name (mv \(renamed.shellWord) \(imagePath.shellWord); unmount the store first if it was mounted by hand) and re-run; nothing was changed")
             }
-            if let uuid = journal.filesystemUUID { return (.filesystemUUID(uuid), nil) }
-            return (try DeviceSpec(journal.device), nil)
+            // Attack 27 J5c: with no btrfs at the image's name the journal is followed, and a
+            // journal of another store would be waited for without a word of it.
+            let journalPath = host.real(MigrationJournal.path)
+            let because = "the open migration's journal \(journalPath) records moving the store's btrfs onto \(journal.deviceLabel) and no btrfs is at \(imagePath): if no migration of this store is under way (a journal copied from another machine, or left from a store given up since), remove \(journalPath) and re-run"
+            return Found(spec: try journal.filesystemUUID.map { .filesystemUUID($0) } ?? DeviceSpec(journal.device), awaitedBecause: because)
         }
         let fstab = FstabFile(bytes: try FileContents.read(HostPaths.fstab, on: host) ?? [])
         var otherBtrfs: String?
@@ -61,7 +73,7 @@ public enum MigratedStore {
             throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (a device store, as provision --device and migrate-ebs write it) and \(atImageName), but no device holds that filesystem now: attach the volume and run again; nothing was changed (removing that fstab line gives up that store and the data on it: the next provision makes a new, empty one)")
         }
         let warning = otherBtrfs.map { "\(imagePath) holds another btrfs (\($0)) than the store fstab mounts from \(line.source) (on \(node)); dockstore leaves that file alone: move it away, or delete it when you do not need it" }
-        return (try DeviceSpec(node), warning)
+        return Found(spec: try DeviceSpec(node), warning: warning)
     }
 
     /// fstab's line for the mountpoint when it is dockstore's own for a btrfs volume store

@@ -73,8 +73,9 @@ extension ProvisionChoices {
             }
         }
         if named == nil, let moved = try MigratedStore.found(host: host, image: paths.image, mountpoint: paths.mountpoint) {
-            return (try request(image: paths.image, mountpoint: paths.mountpoint,
-                                device: try DeviceRequest(spec: moved.spec, wait: wait), followsMigration: true), moved.warning)
+            var device = try DeviceRequest(spec: moved.spec, wait: wait)
+            device.awaitedBecause = moved.awaitedBecause
+            return (try request(image: paths.image, mountpoint: paths.mountpoint, device: device, followsMigration: true), moved.warning)
         }
         if named == nil, let line = try DeviceStoreLine.find(host: host, mountpoint: paths.mountpoint) {
             var recorded = try request(image: paths.image, mountpoint: paths.mountpoint,

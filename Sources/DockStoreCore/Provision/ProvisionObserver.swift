@@ -28,7 +28,8 @@ public struct ProvisionObserver: Sendable {
         let mounts = MountTable(entries: try store.mounts.value())
         let device = try request.device.map { deviceRequest in
             var seen = try DeviceInspector(sysfs: resolver.sysfs, host: host, asksKernel: asksKernel)
-                .observe(try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait, waitHint: waitHint), mounts: mounts)
+                .observe(try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait, waitHint: waitHint,
+                                              because: deviceRequest.awaitedBecause), mounts: mounts)
             if seen.kind == .blockDevice, seen.content == .unrecognizedData, !deviceRequest.force {
                 seen.canceledReplaceTarget = try CanceledReplaceTarget.recognizing(seen.device.path, volumeID: seen.device.volumeID?.description,
                                                                                    storeUUID: nil, host: host)

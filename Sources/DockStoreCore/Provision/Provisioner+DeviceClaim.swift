@@ -7,7 +7,7 @@ extension Provisioner {
     public static func claimDevice(_ request: ProvisionRequest, resolver: DeviceResolver = DeviceResolver(),
                                    timeout: Double, waiting: (String) -> Void) throws -> DeviceClaim? {
         guard let deviceRequest = request.device else { return nil }
-        let device = try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait)
+        let device = try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait, because: deviceRequest.awaitedBecause)
         return try DeviceClaim.claim(device.path, sysfs: resolver.sysfs, timeout: timeout, waiting: waiting)
     }
 }

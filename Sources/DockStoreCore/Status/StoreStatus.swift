@@ -92,7 +92,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         // migrate-ebs moved the store past its point of return and was stopped before it rewrote
         // fstab (attack 18, B-F1): the store is on the volume, as the boot's provision finds it,
         // and the image line fstab still holds is the one provision replaces.
-        let moved = try MigrationJournal.read(host: host, mountpoint: mountpoint, image: image) == nil ? nil : try MigratedStore.device(host: host, image: image, mountpoint: mountpoint)
+        let moved = try MigrationJournal.read(host: host, mountpoint: mountpoint, image: image) == nil ? nil : try MigratedStore.found(host: host, image: image, mountpoint: mountpoint)
         if let entry = try MountStack.at(store.mountpoint, in: store.mounts.value())?.entries.first ?? store.mount(),
            entry.root == "/", entry.source.hasPrefix("/dev/"), configuredImage == nil || entry.fstype == "btrfs",
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
@@ -102,7 +102,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             spec = .path(entry.source)
             fstype = entry.fstype
         } else if let moved {
-            spec = moved
+            spec = moved.spec
             fstype = "btrfs"
         } else if let bytes = fstab,
                   let entry = FstabFile(bytes: bytes).entries(mountingAt: mountpoint).first?.entry,
@@ -112,8 +112,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         }
         guard let spec else { return try ProvisionRequest(image: image, mountpoint: mountpoint) }
         let filesystem = fstype.flatMap(DeviceFilesystem.init(rawValue:)) ?? .btrfs
-        var request = try ProvisionRequest(image: image, mountpoint: mountpoint,
-                                           device: DeviceRequest(spec: spec, filesystem: filesystem, wait: 0))
+        var device = try DeviceRequest(spec: spec, filesystem: filesystem, wait: 0)
+        if let moved, moved.spec == spec { device.awaitedBecause = moved.awaitedBecause }
+        var request = try ProvisionRequest(image: image, mountpoint: mountpoint, device: device)
         // dockstore's btrfs volume line is followed as the boot's provision follows it: a btrfs
         // file of another UUID at the image's name is no store to move (`MigratedStore`).
         let volumeLine = fstab.flatMap { MigratedStore.volumeLineUUID(FstabFile(bytes: $0), mountpoint: mountpoint) }
