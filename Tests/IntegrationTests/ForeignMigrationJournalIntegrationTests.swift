@@ -72,6 +72,28 @@ struct ForeignMigrationJournalIntegrationTests {
                     "\(boot.status) \(boot.stderr)")
             #expect(!root.mounts().contains { $0.target == root.mountpoint }, "nothing is mounted on the foreign journal's word")
 
+            // Attack 27 J5c/J5d: with no btrfs at the image's name (renamed away, or an empty
+            // file there) the journal is followed and its UUID waited for; the refusal and
+            // status now say why dockstore looks for that device, and the way out.
+            let settings = root.path + "/etc/sysconfig/dockstore"
+            try root.write(settings, (root.read(settings) ?? "") + "DOCKSTORE_WAIT=1\n")
+            let renamed = root.path + "/var/lib/renamed.btrfs"
+            _ = try root.sh("mv '\(root.image)' '\(renamed)'")
+            for atName in ["nothing", "an empty file"] {
+                if atName == "an empty file" { _ = try root.sh(": > '\(root.image)'") }
+                let quiet = root.snapshot()
+                let because = "dockstore looks for it because the open migration's journal \(journal) records moving the store's btrfs onto"
+                let wayOut = "and no btrfs is at \(root.image): if no migration of this store is under way (a journal copied from another machine, or left from a store given up since), remove \(journal) and re-run"
+                let waited = try root.dockstore(["provision"])
+                #expect(waited.status == 2 && waited.stderrLines.last?.hasPrefix("dockstore: device UUID=\(foreignUUID) did not appear within 1 s;") == true
+                        && waited.stderr.contains(because) && waited.stderr.contains(wayOut), "\(atName): \(waited.status) \(waited.stderr)")
+                let said = try root.dockstore(["status"])
+                #expect(said.stdout.contains("device UUID=\(foreignUUID) does not exist;") && said.stdout.contains(because) && said.stdout.contains(wayOut),
+                        "\(atName): \(said.stdout)\(said.stderr)")
+                #expect(root.changes(since: quiet).isEmpty, "\(atName): \(root.changes(since: quiet))")
+            }
+            _ = try root.sh("mv '\(renamed)' '\(root.image)'")
+
             _ = try root.sh("rm '\(journal)'")
             let after = try root.dockstore(["provision"])
             #expect(after.status == 0, "\(after.stdout)\(after.stderr)")
