@@ -75,6 +75,9 @@ extension TeardownStep {
         guard identity.matches(found, tableDevice: { mounts.mount(at: shown)?.device }) else {
             throw DockStoreError.refused("refusing to unmount \(shown): \(found.foundDescription) is mounted there now, not \(identity), which this run planned to unmount (it was mounted there since); nothing was unmounted: look with findmnt \(shown.shellWord) and re-run")
         }
+        if let store = mounts.mount(at: shown) {
+            try Teardowner.refuseMountsHere(mounts.entries, store: store, at: shown, dockerdRuns: false, changed: true)
+        }
         try Teardowner.refuseForeignMounts(device: mounts.mount(at: shown)?.device, mountpoint: shown, changed: true)
     }
 

@@ -102,6 +102,9 @@ public struct Teardowner: Sendable {
         if let refusal = try Self.secondInstanceRefusal(o, request: request, image: host.real(request.image), mountpoint: target, mounts: mounts, root: host.root) {
             throw refusal
         }
+        if let mounted = o.mounted {
+            try Self.refuseMountsHere(mounts, store: mounted, at: target, dockerdRuns: o.dockerdPID != nil, changed: false)
+        }
         if let mounted = o.mounted, o.dockerdPID == nil {
             try Self.refuseForeignMounts(device: mounted.device, mountpoint: target, changed: false)
         } else if o.mounted == nil, let device = o.device {
