@@ -33,6 +33,11 @@ public struct GrowObservation: Sendable, Equatable {
     /// discard, as provision makes it. Grow preallocates the new range too, so the host still
     /// cannot run out under it.
     public var thick = false
+    /// The store is read-only (statvfs's ST_RDONLY: mounted `ro`, or forced read-only by btrfs
+    /// after an error), with `StoreCondition.ReadOnly`'s kind. Grow refuses then, nothing
+    /// changed (attack 31 R 2b: it extended the image and the loop device, then the resize
+    /// failed with EROFS).
+    public var readOnly: StoreCondition.ReadOnly = .no
 
     public init(mountpoint: String, fstype: String, uuid: String?, devices: [Device]) {
         self.mountpoint = mountpoint
@@ -94,6 +99,7 @@ public enum GrowPlanner {
             let device = (journal.volumeID ?? journal.device).shellWord
             throw DockStoreError.refused("a migration of the store at \(observed.mountpoint) onto \(journal.deviceLabel) is open (phase: \(journal.phase), \(MigrationJournal.path.string)); grow changes nothing while it is: finish it (dockstore migrate-ebs \(device)) and grow the volume's store then, or abort it (dockstore migrate-ebs \(device) --abort) and grow the image")
         }
+        if let refusal = observed.readOnly.refusal(observed.mountpoint, cannotBe: "grown") { throw refusal }
         guard observed.devices.count == 1, let device = observed.devices.first else {
             throw DockStoreError.refused("\(observed.mountpoint) spans \(observed.devices.count) devices (a migration in progress?); finish it with dockstore migrate-ebs first")
         }

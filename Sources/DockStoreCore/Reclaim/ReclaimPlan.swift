@@ -138,9 +138,7 @@ public enum ReclaimPlanner {
         if let devid = f.condition.missingDevices.first {
             throw DockStoreError.refused("device \(devid) of the btrfs at \(mp) is missing: a balance now could lose the only copy of data; attach it and remount first")
         }
-        if f.condition.readOnly != .no {
-            throw DockStoreError.refused("\(mp) is read-only: nothing can be balanced; see dockstore check \(mp)")
-        }
+        if let refusal = f.condition.readOnly.refusal(mp, cannotBe: "balanced") { throw refusal }
         if let image = f.condition.image, image.link != .present {
             throw DockStoreError.refused("the image \(image.path) behind \(mp) was \(image.link.rawValue) while mounted: do not balance, save the data first (dockstore check says how)")
         }
