@@ -22,4 +22,27 @@ struct GrowLoopVolumeIntegrationTests {
             root.forgetBtrfs([disk])
         }
     }
+
+    /// Attack 31 R 1e: check's remedy for that store, full, was "grow the image (dockstore grow
+    /// --to SIZE …)", which grow refuses for a device (exit 64). It names the loop device's file
+    /// to enlarge and grow, the way that works.
+    @Test func checksRemedyForAFullLoopVolumeStoreIsOneGrowTakes() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 400)
+            defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; btrfs device scan --forget \(disk) 2>/dev/null") }
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            let file = try root.sh("losetup -n -O BACK-FILE \(disk)").trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try root.sh("i=0; while dd if=/dev/zero of='\(root.mountpoint)'/fill$i bs=1M count=16 2>/dev/null; do i=$((i+1)); done; sync")
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2, "\(check.stdout)")
+            #expect(check.stdout.contains("enlarge the loop device's file (truncate -s SIZE \(file); losetup -c \(disk)), then dockstore grow --root \(root.path) --mountpoint /var/lib/docker"),
+                    "\(check.stdout)")
+            #expect(!check.stdout.contains("grow --to") && !check.stdout.contains("grow the image"), "\(check.stdout)")
+            // Following it works.
+            try root.sh("truncate -s 1024M '\(file)' && losetup -c \(disk)")
+            let grown = try root.dockstore(["grow"])
+            #expect(grown.status == 0 && grown.stdout.contains("[resize]"), "\(grown.stdout)\(grown.stderr)")
+            root.forgetBtrfs([disk])
+        }
+    }
 }

@@ -7,6 +7,9 @@ enum Remedy {
     enum Kind: Equatable {
         /// A loop device over an image (grow --to SIZE, migrate-ebs).
         case image
+        /// A loop device fstab mounts as a device store (`RemedyContext.deviceStore`): its
+        /// file is enlarged by hand, then grow takes the device's new size.
+        case loopVolume
         /// An EBS volume: Elastic Volumes enlarges it, then grow takes the new size.
         case ebs
         /// A Xen virtual disk: an EBS volume on a Xen-based instance, or an instance-store
@@ -30,7 +33,9 @@ enum Remedy {
         if present.count > 1 {
             return present.filter { !lentMembers(f).contains($0.devid) }.count == 1 ? .roomLent : .several
         }
-        if f.host != nil || present.first?.path.hasPrefix("/dev/loop") == true { return .image }
+        if f.host != nil || present.first?.path.hasPrefix("/dev/loop") == true {
+            return f.remedyContext?.deviceStore == true ? .loopVolume : .image
+        }
         if let member = present.first, f.remedyContext?.ebsMembers.contains(member.devid) == true { return .ebs }
         if let member = present.first, f.remedyContext?.xenMembers.contains(member.devid) == true { return .xenDisk }
         return .fixedDevice
@@ -84,6 +89,10 @@ enum Remedy {
             return "grow the image (dockstore grow --to SIZE \(scope(f)); the host needs the room)"
         case .ebs:
             return "enlarge the EBS volume (aws ec2 modify-volume), then dockstore grow \(scope(f))"
+        case .loopVolume:
+            let device = f.devices.first { !$0.isMissing }?.path ?? "DEVICE"
+            let file = f.host?.image ?? "FILE"
+            return "enlarge the loop device's file (truncate -s SIZE \(file.shellWord); losetup -c \(device)), then dockstore grow \(scope(f))"
         case .xenDisk:
             return "if it is an EBS volume, enlarge it with Elastic Volumes (aws ec2 modify-volume), then dockstore grow \(scope(f)) (an instance-store disk cannot be enlarged)"
         case .fixedDevice:

@@ -14,6 +14,11 @@ public struct RemedyContext: Sendable, Equatable, Codable {
     public var reclaimMembers: [UInt64] = []
     /// Whether a migration journal is open (migrate-ebs has a run to finish).
     public var migrating = false
+    /// fstab's line for the mountpoint names a device (`UUID=`, a /dev node): a loop member is
+    /// then a volume standing in for a disk (as the README allows), which grow takes to the
+    /// device's size, not an image `grow --to` extends (attack 31 R 1e: check sent a full loop
+    /// volume store to `grow --to SIZE`, which grow refuses for a device).
+    public var deviceStore = false
 
     public init(root: String = "/", ebsMembers: [UInt64] = [], xenMembers: [UInt64] = [],
                 reclaimMembers: [UInt64] = [], migrating: Bool = false) {
@@ -34,6 +39,13 @@ public struct RemedyContext: Sendable, Equatable, Codable {
         var context = RemedyContext(root: host.root,
                                     ebsMembers: disks.filter { resolver.volumeID(of: $0.name) != nil }.map(\.devid),
                                     xenMembers: disks.filter { resolver.isXenVirtualDisk($0.name) }.map(\.devid))
+        var rooted = f
+        rooted.remedyContext = context
+        if let mountpoint = Remedy.hostPath(f.mountpoint, rooted), let inRoot = try? HostPath(mountpoint, what: "the mountpoint") {
+            // Only the remedy's words depend on it: an fstab that cannot be read is check's
+            // UNKNOWN already (the configured image), and the image's words stay.
+            context.deviceStore = ConfiguredImage.namesDevice(mountpoint: inRoot, fstab: (try? FileContents.read(HostPaths.fstab, on: host)) ?? nil)
+        }
         // Only for a store of several members, where a remedy must tell them apart. A journal
         // that cannot be read leaves the member unexplained: the remedy then names neither.
         if f.devices.count > 1 {
