@@ -7,12 +7,16 @@ import enum Subprocess.TerminationStatus
 /// One run of `executable` through swift-subprocess: stdin from /dev/null, `LC_ALL=C` so
 /// its messages can be matched, both streams collected up to `limit` bytes, the exit
 /// status as a shell reports it (128 + the signal for a killed tool).
+///
+/// `BLKID_FILE=/dev/null`: libblkid in the tools keeps no cache file (attack 31 Q A3:
+/// mkfs.btrfs -U, checking the UUID is unique, rewrote the host's /run/blkid/blkid.tab, a
+/// write outside `--root`). The check still runs: libblkid then probes every device afresh.
 func collect(_ executable: String, _ arguments: [String], limit: Int) async -> Result<Subprocess.Result, DockStoreError> {
     do {
         let run = try await run(
             .path(FilePath(executable)),
             arguments: .init(arguments),
-            environment: .inherit.updating(["LC_ALL": "C", "LANG": nil]),
+            environment: .inherit.updating(["LC_ALL": "C", "LANG": nil, "BLKID_FILE": "/dev/null"]),
             output: .bytes(limit: limit),
             error: .bytes(limit: limit)
         )
