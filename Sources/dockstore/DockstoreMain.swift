@@ -23,11 +23,21 @@ enum DockstoreMain {
             finish(ExitStatus.usage.rawValue)
         }
         DeviceResolver.waitingNotice = { Output.error($0) }
+        if let missing = MissingCommand.refusal(Array(arguments.dropFirst())) {
+            Output.error(missing)
+            finish(ExitStatus.usage.rawValue)
+        }
+        let repeated = RepeatedOption.refusal(Array(arguments.dropFirst()))
+        if isCheck, let repeated { finish(CheckOptions.parserRefusal(repeated, arguments: arguments)) }
         if let options = CheckOptions(fastPath: arguments) {
             finish(CheckRunner.run(options))
         }
         do {
             var command = try Dockstore.parseAsRoot(Array(arguments.dropFirst()))
+            if let repeated {
+                Output.error(ArgumentErrorLine.text(repeated, arguments: Array(arguments.dropFirst())))
+                finish(ExitStatus.usage.rawValue)
+            }
             try command.run()
             finish(ExitStatus.success.rawValue)
         } catch let error as DockStoreError {

@@ -26,6 +26,22 @@ enum GlobalArguments {
 }
 
 extension GlobalArguments {
+    /// `arguments` without the global options typed before the command (`--root DIR`).
+    static func withoutLeadingGlobals(_ arguments: [String]) -> ArraySlice<String> {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if let equals = argument.firstIndex(of: "="), global.contains(String(argument[..<equals])) {
+                index += 1
+            } else if global.contains(argument) {
+                index += 2
+            } else {
+                break
+            }
+        }
+        return arguments.dropFirst(min(index, arguments.count))
+    }
+
     /// `--size -1` reaches the parser as `--size=-1`: swift-argument-parser takes `-1` for a
     /// short option and reports "Missing value", hiding the real mistake (a negative size).
     /// No dockstore option is a digit, so `-` and a digit after a long option is always its

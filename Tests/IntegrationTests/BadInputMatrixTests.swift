@@ -35,7 +35,7 @@ struct BadInputMatrixTests {
         (["provision", "--image", "/dev/shm/x.btrfs"], "", 64, "--image /dev/shm/x.btrfs"),
         (["provision", "--image", "/nonexistent/x.btrfs"], "", 2, "/nonexistent"),
         (["provision", "--image", "/etc"], "", 64, "--image /etc is inside /etc, a system folder"),
-        (["provision", "--image", "/srv/x.btrfs", "--mountpoint", "/srv/d", "--image", "/etc/fstab"], "", 64, "--image /etc/fstab is inside /etc"),
+        (["provision", "--image", "/srv/x.btrfs", "--mountpoint", "/srv/d", "--image", "/etc/fstab"], "", 64, "--image is given twice ('/srv/x.btrfs', then '/etc/fstab'): give it once"),
         (["provision", "--thick", "--size", "7E"], "", 2, "--thick needs"),
         (["provision", "--device", "/dev/null"], "", 2, "/dev/null is a character device"),
         (["provision", "--device", "/dev/zero"], "", 2, "/dev/zero is a character device"),
