@@ -4,9 +4,7 @@ public enum MigrationPlanner {
     /// device the migration added — found by membership in the store, never by name — and
     /// refuses a device that is not part of the migration.
     public static func planAbort(_ o: MigrationObservation) throws -> [MigrationStep] {
-        guard o.mounted, o.fstype == "btrfs" else {
-            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint)\(awaited(o)); run dockstore provision first, then abort")
-        }
+        guard o.mounted, o.fstype == "btrfs" else { throw nothingMounted(o, abort: true) }
         guard let uuid = o.uuid else {
             throw DockStoreError.refused("cannot read the filesystem UUID of the btrfs at \(o.mountpoint); dockstore aborts only a move of a store it can name: re-run")
         }
@@ -46,6 +44,13 @@ public enum MigrationPlanner {
         if o.journal?.recordedMethod == .replace { steps += regrowImage(o, uuid) }
         if o.journalExists || !steps.isEmpty { steps.append(.finish) }
         return steps
+    }
+
+    /// Nothing is mounted at the mountpoint: what `plan` and `planAbort` refuse with, and
+    /// migrate-ebs before it waits for the target device (`Migrator.refuseUnmounted`).
+    public static func nothingMounted(_ o: MigrationObservation, abort: Bool) -> DockStoreError {
+        .refused(abort ? "nothing is mounted at \(o.mountpoint)\(awaited(o)); run dockstore provision first, then abort"
+                 : "nothing is mounted at \(o.mountpoint)\(awaited(o)); run dockstore provision first (a store that spans the image and the device comes up with it)")
     }
 
     /// With a migration open, the store cannot mount while the journal's device is not attached:
@@ -137,9 +142,7 @@ public enum MigrationPlanner {
 
     public static func plan(_ o: MigrationObservation, keepImage: Bool, imageHostPath: HostPath,
                             mountpoint: HostPath, host: Host, method forced: MigrationMethod? = nil) throws -> [MigrationStep] {
-        guard o.mounted else {
-            throw DockStoreError.refused("nothing is mounted at \(o.mountpoint)\(awaited(o)); run dockstore provision first (a store that spans the image and the device comes up with it)")
-        }
+        guard o.mounted else { throw nothingMounted(o, abort: false) }
         guard o.fstype == "btrfs", let uuid = o.uuid else {
             throw DockStoreError.refused("\(o.mountpoint) is \(o.fstype ?? "not mounted"), not a btrfs store; migrate-ebs moves the btrfs loopback image")
         }

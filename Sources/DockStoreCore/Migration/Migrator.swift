@@ -22,7 +22,22 @@ public struct Migrator: Sendable {
         self.settings = settings
     }
 
+    /// Refuses a store that is not mounted before the target device is waited for (attack 31 Q
+    /// D4: migrate-ebs waited the whole --wait for a device, then blamed its attachment, while
+    /// the refusal it would have given at once was that nothing is mounted). A mounted store is
+    /// left to `observe`.
+    public func refuseUnmounted(abort: Bool) throws {
+        guard try MountTable.read().mount(at: host.realFollowing(mountpoint)) == nil else { return }
+        let o = try observe(nil)
+        if !o.mounted { throw MigrationPlanner.nothingMounted(o, abort: abort) }
+    }
+
     public func observe(_ device: ResolvedDevice) throws -> MigrationObservation {
+        try observe(Optional(device))
+    }
+
+    /// `device` nil: only what the store shows while nothing is mounted (`refuseUnmounted`).
+    private func observe(_ device: ResolvedDevice?) throws -> MigrationObservation {
         let store = StoreObserver(host: host, image: image, mountpoint: mountpoint, settings: settings).observe([.mount, .image, .files])
         let target = store.mountpoint
         var imageExists = false
@@ -31,22 +46,16 @@ public struct Migrator: Sendable {
         // `uuid` before it looks at any fact of the mounted btrfs, which are filled in below.
         var o = MigrationObservation(
             mountpoint: target, mounted: false, fstype: nil, uuid: nil, members: [], loopMember: nil, image: nil,
-            imageExists: imageExists, target: nil, targetDevid: nil, targetPath: device.path, targetSize: 0,
+            imageExists: imageExists, target: nil, targetDevid: nil, targetPath: device?.path ?? "", targetSize: 0,
             exclusiveOperation: "none", fstab: try store.fstab.value(), metadataChunkNeed: 0,
-            journal: try store.migrationJournal.value(), targetVolumeID: device.volumeID?.description,
+            journal: try store.migrationJournal.value(), targetVolumeID: device?.volumeID?.description,
             targetBackedByStore: false, replace: nil, replaceRefused: "not read: no btrfs is mounted at \(target)",
             replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil,
             targetReleasedByStore: false, loopDeviceSize: nil)
         o.mountDropIn = try FileContents.read(MountDropIn.path(mountpoint: mountpoint), on: host)
         o.reclaimOpen = try store.reclaimOpen.value()
         if o.reclaimOpen { o.reclaimRoomLent = ReclaimJournal.openRoomLent(host: host) }
-        guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
-            let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
-            throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")
-        }
-        let blockSize = try BlockDevice(path: device.path, lock: false).size()
-        o.targetSize = blockSize
-        let mounts = MountTable(entries: try store.mounts.value())
+        // Nothing mounted: the planner refuses on that alone, naming the journal's volume as found now.
         guard let entry = try store.mount() else {
             if let uuid = o.journal?.filesystemUUID {
                 o.journalMembersNow = try FilesystemMembers.devices(withUUID: uuid, besidesImage: host.real(image), imageInode: o.journal?.imageInode)
@@ -54,6 +63,14 @@ public struct Migrator: Sendable {
             return o
         }
         o.mounted = true
+        guard let device else { return o }
+        guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
+            let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
+            throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")
+        }
+        let blockSize = try BlockDevice(path: device.path, lock: false).size()
+        o.targetSize = blockSize
+        let mounts = MountTable(entries: try store.mounts.value())
         o.fstype = entry.fstype
         guard entry.fstype == "btrfs", let reading = try store.btrfs.value()?.reading else { return o }
         let figures = CapacityFigures(btrfs: reading, mountpoint: target, host: nil)

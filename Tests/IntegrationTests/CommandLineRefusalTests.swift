@@ -27,3 +27,23 @@ struct MissingCommandTests {
         }
     }
 }
+
+/// Attack 31 Q D4: `migrate-ebs DEVICE` with nothing mounted waited the whole --wait (60 s by
+/// default) for a device that was not there, then blamed its attachment; the refusal it would
+/// have given at once is that nothing is mounted. It says that first, without waiting.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct MigrateEBSNothingMountedTests {
+    @Test func nothingMountedIsSaidBeforeTheDeviceIsWaitedFor() throws {
+        try withTestRoot { root in
+            let before = root.snapshot()
+            for arguments in [["migrate-ebs", "/dev/xvdz", "--yes"], ["migrate-ebs", "/dev/xvdz", "--abort", "--yes"], ["migrate-ebs", "vol-0123456789abcdef0", "--dry-run"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 2 && run.stderrLines.count == 1
+                        && run.stderr.hasPrefix("dockstore: nothing is mounted at \(root.mountpoint); run dockstore provision first"),
+                        "\(arguments): exit \(run.status): \(run.stdout)\(run.stderr)")
+                #expect(!run.stderr.contains("waiting up to") && !run.stderr.contains("did not appear"), "\(run.stderr)")
+            }
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+        }
+    }
+}
