@@ -128,4 +128,18 @@ public struct CapacityReport: Sendable, Equatable, Codable {
     // MARK: JSON
 
     public func json() throws -> String { try JSONText.encode(self) }
+
+    private enum CodingKeys: String, CodingKey { case state, figures, reasons, error, mountpoint, timestamp }
+
+    /// As the synthesized encoding, with the figures' derived values beside the read ones
+    /// (`FiguresWithDerived`).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
+        try container.encodeIfPresent(figures.map(FiguresWithDerived.init), forKey: .figures)
+        try container.encode(reasons, forKey: .reasons)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encode(mountpoint, forKey: .mountpoint)
+        try container.encode(timestamp, forKey: .timestamp)
+    }
 }
