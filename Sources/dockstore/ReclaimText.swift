@@ -18,6 +18,10 @@ enum ReclaimText {
         var lines = ["\(plan.mountpoint): \(judged(plan))"]
         if plan.isNothingToDo {
             lines.append(ReclaimPlan.nothingToDo)
+            if !plan.otherFindings.isEmpty {
+                lines.append("dockstore check still reports, which no balance remedies:")
+                plan.otherFindings.forEach { lines.append("  \($0.state.label) \($0.figure): \($0.message)") }
+            }
             return lines.joined(separator: "\n")
         }
         lines.append("Plan\(dryRun ? " (dry run, nothing changed)" : ""):")

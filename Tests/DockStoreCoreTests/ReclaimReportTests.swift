@@ -20,7 +20,7 @@ import Testing
         (LastReclaimRecord.Outcome.healthy, "Healthy: 0 chunks relocated."),
         (.budgetSpent, "Budget spent after 0 chunks relocated; run dockstore reclaim --mountpoint /var/lib/docker"),
         (.ioBudgetSpent, "I/O budget spent: 0 chunks, at most 0 B relocated; run dockstore reclaim"),
-        (.nothingToDo, "The store is healthy by dockstore check's rules; nothing to do."),
+        (.nothingToDo, "No finding of dockstore check that a balance remedies (unallocated space, metadata room); nothing to do."),
         (.failed, "every round ran"),
     ])
     func everyOutcomeCarriesItsMessage(_ outcome: LastReclaimRecord.Outcome, _ sentence: String) throws {

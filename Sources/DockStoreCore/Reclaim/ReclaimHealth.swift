@@ -9,6 +9,12 @@ public enum ReclaimHealth {
         // The clock judges only the device errors, which no balance remedies.
         CapacityEvaluator.evaluate(figures.withoutRoom(lent), policy, now: 0).filter { remediable.contains($0.figure) }
     }
+
+    /// check's findings, WARNING or worse, that no balance remedies (a qgroup limit, read-only
+    /// data roots, device errors are judged by check with its clock and state file: not here).
+    public static func otherFindings(_ figures: CapacityFigures, policy: CapacityPolicy, lent: UInt64) -> [CapacityReason] {
+        CapacityEvaluator.evaluate(figures.withoutRoom(lent), policy, now: 0).filter { $0.state >= .warning && !remediable.contains($0.figure) }
+    }
 }
 
 extension CapacityFigures {

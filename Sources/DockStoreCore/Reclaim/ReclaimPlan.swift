@@ -26,8 +26,12 @@ public struct ReclaimPlan: Sendable, Equatable {
 
     /// Nothing to balance and nothing left over from an interrupted run.
     public var isNothingToDo: Bool { problems.isEmpty && !resumes }
-    /// What a run (or dry run) with nothing to do ends with.
-    public static let nothingToDo = "The store is healthy by dockstore check's rules; nothing to do."
+    /// What a run (or dry run) with nothing to do ends with. Not "healthy": check may still
+    /// report what no balance remedies (`otherFindings`; attack 31 R 1f).
+    public static let nothingToDo = "No finding of dockstore check that a balance remedies (unallocated space, metadata room); nothing to do."
+    /// check's findings (WARNING or worse) that no balance remedies, said beside "nothing to
+    /// do" so that reclaim does not read as the all-clear check is not giving.
+    public var otherFindings: [CapacityReason] = []
 
     /// The figures the plan judged: as if the room an interrupted run lent were given back.
     public var judged: CapacityFigures { before.withoutRoom(lent) }
@@ -91,6 +95,7 @@ public enum ReclaimPlanner {
         let problems = ReclaimHealth.problems(f, policy: policy, lent: lent)
         var plan = ReclaimPlan(mountpoint: mp, uuid: uuid, before: f, problems: problems, resumes: o.journal != nil,
                                cancelInterruptedBalance: cancel, rounds: [], room: nil, roomFirst: false, noRoom: nil, lent: lent)
+        plan.otherFindings = ReclaimHealth.otherFindings(f, policy: policy, lent: lent)
         if plan.isNothingToDo { return plan }
         plan.rounds = rounds(f)
         if let room = o.journal?.room {
