@@ -109,6 +109,11 @@ import Testing
         ("an empty cache-id", { db in try OrphanTests().put("\(db)/sha256/\(e)/cache-id", "  \n") }, "it is empty"),
         ("a cache-id with a slash", { db in try OrphanTests().put("\(db)/sha256/\(e)/cache-id", "../x") }, "does not hold a layer id"),
         ("a container without mount-id", { db in try FileManager.default.createDirectory(atPath: "\(db)/mounts/c1", withIntermediateDirectories: true) }, "mount-id is missing"),
+        // Attack 31 R 1g: what dockerd leaves when the store was full as it created a container.
+        ("an empty mount-id", { db in try OrphanTests().put("\(db)/mounts/c1/mount-id", "") },
+         "mounts/c1/mount-id is empty: dockerd could not write it (the store was full as it created container c1) and skips that mount; when docker ps -a --no-trunc lists no container c1, remove"),
+        ("a mount-id of blanks", { db in try OrphanTests().put("\(db)/mounts/c1/mount-id", " \n") }, "mount-id is empty"),
+        ("a mount-id that is a folder", { db in try FileManager.default.createDirectory(atPath: "\(db)/mounts/c1/mount-id", withIntermediateDirectories: true) }, "not a regular file"),
         ("a cache-id that is a folder", { db in try FileManager.default.createDirectory(atPath: "\(db)/sha256/\(e)/cache-id", withIntermediateDirectories: true) }, "not a regular file"),
     ]
 

@@ -37,10 +37,17 @@ public struct LayerReferences: Sendable, Equatable {
         }
         for container in try folders(layerdb + "/mounts") {
             let folder = "\(layerdb)/mounts/\(container)"
-            if let mount = try id(in: folder + "/mount-id", required: true) {
-                ids.insert(mount)
-                ids.insert(mount + "-init")
+            // Attack 31 R 1g: an empty mount-id is what dockerd leaves when the store was full as
+            // it created a container; it skips such a mount at start. Still no reference dockstore
+            // can match, so still "cannot tell", but with the way out.
+            let mountIDPath = folder + "/mount-id"
+            guard let bytes = try contents(of: mountIDPath) else { throw cannotTell("\(mountIDPath) is missing") }
+            if bytes.allSatisfy({ [9, 10, 13, 32].contains($0) }) {
+                throw cannotTell("\(mountIDPath) is empty: dockerd could not write it (the store was full as it created container \(container)) and skips that mount; when docker ps -a --no-trunc lists no container \(container), remove \(folder) and re-run (reclaim --orphans deletes nothing until it can tell)")
             }
+            let mount = try parseID(bytes, path: mountIDPath)
+            ids.insert(mount)
+            ids.insert(mount + "-init")
             if let initID = try id(in: folder + "/init-id", required: false) { ids.insert(initID) }
         }
         // A registration in progress writes cache-id into its write set only after the layer is unpacked.
@@ -53,17 +60,20 @@ public struct LayerReferences: Sendable, Equatable {
     /// The id a layer store file holds, trimmed as moby trims it; nil when the file is
     /// absent and need not be there.
     static func id(in path: String, required: Bool) throws -> String? {
-        let bytes: [UInt8]?
-        do {
-            bytes = try FileContents.read(path, limit: 4096)
-        } catch {
-            throw cannotTell("cannot read \(path): \((error as? DockStoreError)?.message ?? "\(error)")")
-        }
-        guard let bytes else {
+        guard let bytes = try contents(of: path) else {
             if required { throw cannotTell("\(path) is missing") }
             return nil
         }
         return try parseID(bytes, path: path)
+    }
+
+    /// A layer store file's bytes; nil when it is absent.
+    static func contents(of path: String) throws -> [UInt8]? {
+        do {
+            return try FileContents.read(path, limit: 4096)
+        } catch {
+            throw cannotTell("cannot read \(path): \((error as? DockStoreError)?.message ?? "\(error)")")
+        }
     }
 
     /// An id as moby reads it (surrounding white space trimmed), accepted only in the form
