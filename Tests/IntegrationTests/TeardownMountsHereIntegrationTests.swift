@@ -63,4 +63,86 @@ struct TeardownMountsHereIntegrationTests {
             #expect(!root.mounts().contains { $0.target == root.mountpoint })
         }
     }
+
+    /// Attack 32 S td7: a loop device over a file in the store keeps it busy, which no mount
+    /// table and no fuser shows: refused before anything changes, naming the loop device.
+    @Test func aLoopDeviceOverAFileInTheStoreIsRefused() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let inner = root.mountpoint + "/inner.img"
+            let loop = try root.sh("truncate -s 40M '\(inner)' && losetup -f --show '\(inner)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(loop) 2>/dev/null") }
+            let before = root.snapshot()
+            for arguments in [["teardown", "--dry-run"], ["teardown"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 2 && run.stderrLines.count == 1
+                        && run.stderr.contains("refusing: \(loop) (over \(inner)) is a loop device over a file in Docker's storage at \(root.mountpoint)")
+                        && run.stderr.contains("nothing was changed: detach it (losetup -d \(loop)), then re-run"),
+                        "\(arguments): exit \(run.status): \(run.stdout)\(run.stderr)")
+                #expect(root.changes(since: before).isEmpty, "\(arguments): \(root.changes(since: before))")
+            }
+            _ = try root.sh("losetup -d \(loop)")
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0, "\(down.stdout)\(down.stderr)")
+        }
+    }
+
+    /// Attack 32 S td6, td10: an overlay with a folder of the store as its lower layer, or a bind
+    /// mount of the store unmounted lazily while a process works in it, keeps the btrfs alive
+    /// where no mount table shows it. teardown said it detached the loop device and exited 0
+    /// while the store was still written. It now asks the kernel after its unmount, stops there
+    /// (exit 1) with fstab and the drop-ins unchanged, and finishes once that use ended.
+    @Test(arguments: ["an overlay", "a lazy unmount"])
+    func aUseNoMountTableShowsStopsTeardownAfterItsUnmount(_ what: String) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let fstab = root.read(root.fstab)
+            let holder = root.path + "/holder"
+            var sleeper: String?
+            if what == "an overlay" {
+                _ = try root.sh("mkdir -p '\(root.mountpoint)/low' '\(holder)' '\(root.path)/u' '\(root.path)/w' && mount -t overlay ov -o lowerdir='\(root.mountpoint)/low',upperdir='\(root.path)/u',workdir='\(root.path)/w' '\(holder)'")
+            } else {
+                // Started with every other descriptor closed: it must not hold the pipe root.sh reads.
+                _ = try root.sh("mkdir '\(holder)' && mount --bind '\(root.mountpoint)' '\(holder)'")
+                sleeper = try root.sh("python3 -c 'import subprocess,sys; print(subprocess.Popen([\"sleep\", \"600\"], cwd=sys.argv[1], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True).pid)' '\(holder)'").trimmingCharacters(in: .whitespacesAndNewlines)
+                _ = try root.sh("umount -l '\(holder)'")
+            }
+            defer {
+                if let sleeper { _ = try? root.sh("kill \(sleeper) 2>/dev/null") }
+                _ = try? root.sh("umount '\(holder)' 2>/dev/null")
+            }
+            let loops = root.loopDevices()
+            let run = try root.dockstore(["teardown"])
+            #expect(run.status == 1 && run.stderr.contains("unmounted Docker's storage at \(root.mountpoint), but the kernel still holds its btrfs")
+                    && run.stderr.contains("teardown stopped before detaching or changing any file"), "\(what): exit \(run.status): \(run.stdout)\(run.stderr)")
+            #expect(!run.stdout.contains("[detach-loop]"), "\(what): \(run.stdout)")
+            #expect(root.read(root.fstab) == fstab, "fstab unchanged")
+            #expect(root.loopDevices() == loops, "the loop device is still attached, and said to be")
+            if let sleeper { _ = try root.sh("kill \(sleeper); sleep 0.3") } else { _ = try root.sh("umount '\(holder)'") }
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0, "\(what): \(down.stdout)\(down.stderr)")
+            #expect(root.loopDevices().isEmpty, "\(root.loopDevices())")
+        }
+    }
+
+    /// Attack 32 S td4b/td4c: --root under a shared mount with a slave or peer copy of it (an
+    /// rbind): the store's copy there goes with the unmount by propagation, so it is no reason to
+    /// refuse.
+    @Test(arguments: ["slave", "peer"])
+    func aCopyTheUnmountPropagatesToIsNoRefusal(_ kind: String) throws {
+        try withTestRoot { root in
+            let copy = root.path + ".copy"
+            _ = try root.sh("mkdir -p '\(copy)' && mount --bind '\(root.path)' '\(root.path)' && mount --make-shared '\(root.path)' && mount --rbind '\(root.path)' '\(copy)'"
+                            + (kind == "slave" ? " && mount --make-rslave '\(copy)'" : ""))
+            defer { _ = try? root.sh("umount -R '\(copy)' 2>/dev/null; rmdir '\(copy)'; umount -R '\(root.path)' 2>/dev/null") }
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let mirrored = copy + "/var/lib/docker"
+            let targets = { try root.sh("findmnt -rn -o TARGET").split(separator: "\n").map(String.init) }
+            try #require(try targets().contains(mirrored), "\(kind): the store's mount propagated to the copy")
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0, "\(kind): \(down.stdout)\(down.stderr)")
+            #expect(try !targets().contains { $0 == mirrored || $0 == root.mountpoint }, "\(kind): the copy went with the unmount")
+            #expect(root.loopDevices().isEmpty, "\(root.loopDevices())")
+        }
+    }
 }

@@ -97,6 +97,24 @@ public enum ForeignMounts {
         return found
     }
 
+    /// The targets, in this namespace, of the copies of the mount at `target` that its unmount
+    /// takes down too by propagation (attack 32, S td4b/td4c: a --root under a shared mount with
+    /// a slave or peer rbind copy): a copy whose parent is a peer (`shared:N`) or slave
+    /// (`master:N`) of the peer group of `target`'s parent, with the same filesystem and no mount
+    /// below it, as `find` judges another namespace's copies.
+    public static func copiesReceivingUnmount(at target: String, proc: String = "/proc") throws -> Set<String> {
+        let lines = try MountInfoLine.read("\(proc)/self/mountinfo")
+        guard let mount = lines.last(where: { $0.target.sameBytes(target) }),
+              let group = lines.first(where: { $0.mountID == mount.parentID })?.peerGroup else { return [] }
+        let byID = Dictionary(lines.map { ($0.mountID, $0) }, uniquingKeysWith: { first, _ in first })
+        let parents = Set(lines.map(\.parentID))
+        return Set(lines.filter { line in
+            guard line.mountID != mount.mountID, line.deviceNumbers == mount.deviceNumbers, !parents.contains(line.mountID),
+                  let parent = byID[line.parentID] else { return false }
+            return parent.tags.contains { $0 == "shared:\(group)" || $0 == "master:\(group)" }
+        }.map(\.target))
+    }
+
     /// The peer group of the parent of the mount at `target` in this namespace (the last one
     /// there): the unmount at `target` propagates through it.
     public static func parentPeerGroup(at target: String, proc: String = "/proc") throws -> Substring? {

@@ -175,12 +175,14 @@ public struct Teardowner: Sendable {
             let device = try MountTable.read().mount(at: shown)?.device
             try host.unmount(at: request.mountpoint, expected: identity)
             if let device { try Self.checkUnmountedEverywhere(device: device, mountpoint: shown) }
+            try Self.checkReleased(identity, mountpoint: shown)
         case .detachLoops(let loops):
             for loop in loops {
                 guard try LoopDevice.status(loop) != nil else { continue }
                 try LoopDevice.detach(loop)
             }
             LoopDevice.waitUntilReleased(loops)
+            try Self.checkDetached(loops, image: host.real(request.image), mountpoint: host.real(request.mountpoint))
         case .disableBoot:
             try AtomicFile.write(HostPaths.bootDisabled, on: host, Array(Self.bootDisabledText.utf8), mode: 0o644)
         case .writeFstab(let bytes, _, let basis):
