@@ -60,6 +60,11 @@ public struct MigrationObservation: Sendable, Equatable {
     /// With nothing mounted: the devices that hold the journal's filesystem UUID now (not a loop
     /// device over the image), which a reboot may have renamed (attack 19, N1).
     public var journalMembersNow: [String] = []
+    /// The mounted store is read-only (mounted `ro`, or forced read-only by btrfs): no device
+    /// can be added, replaced or removed, and the journal could be written but not the move
+    /// (attack 32, S ro4: migrate-ebs wrote its journal, failed with EROFS, and left teardown
+    /// blocked by the open migration). The planner refuses, nothing changed.
+    public var readOnly: StoreCondition.ReadOnly = .no
     public var journalExists: Bool { journal != nil }
     /// The target's EBS volume id, when it has one.
     public var targetVolumeID: String?

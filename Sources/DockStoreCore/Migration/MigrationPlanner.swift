@@ -8,6 +8,7 @@ public enum MigrationPlanner {
         guard let uuid = o.uuid else {
             throw DockStoreError.refused("cannot read the filesystem UUID of the btrfs at \(o.mountpoint); dockstore aborts only a move of a store it can name: re-run")
         }
+        if let refusal = o.readOnly.refusal(o.mountpoint, cannotBe: "moved back") { throw refusal }
         try refuseOrphanedLoop(o)
         // The image renamed while the migration is open is still part of the store, so the move
         // can be aborted, but not before it is back under its name (attack 23 H2).
@@ -146,6 +147,7 @@ public enum MigrationPlanner {
         guard o.fstype == "btrfs", let uuid = o.uuid else {
             throw DockStoreError.refused("\(o.mountpoint) is \(o.fstype ?? "not mounted"), not a btrfs store; migrate-ebs moves the btrfs loopback image")
         }
+        if let refusal = o.readOnly.refusal(o.mountpoint, cannotBe: "moved") { throw refusal }
         try refuseOrphanedLoop(o)
         // Before any step: the volume's boots would refuse it (provision), as they refuse an
         // edited docker.service drop-in.

@@ -63,6 +63,7 @@ public struct Migrator: Sendable {
             return o
         }
         o.mounted = true
+        if try HostSpace.of(entry.target).readOnly { o.readOnly = try CapacityProbe.readOnlyKind(entry.target) }
         guard let device else { return o }
         guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
             let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
