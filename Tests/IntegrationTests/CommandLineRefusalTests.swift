@@ -1,6 +1,9 @@
 import DockStoreCore
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Attack 31 Q D3: `dockstore` without a command, and `dockstore help nosuch`, printed the
 /// whole help and exited 0; dockstore(8) says a bad option or value is 64. Both are refused on
@@ -44,6 +47,28 @@ struct MigrateEBSNothingMountedTests {
                 #expect(!run.stderr.contains("waiting up to") && !run.stderr.contains("did not appear"), "\(run.stderr)")
             }
             #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+        }
+    }
+
+    /// Attack 32 S m2: killed before its replace began (the image still the store's only
+    /// device), the store unmounted: migrate-ebs said "no device holds the store's filesystem
+    /// …: attach that volume", for a volume that never held it. It says the image still holds
+    /// the store and provision mounts it from there; following that works.
+    @Test func nothingMountedWithTheImageHoldingTheStoreSaysSo() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            try root.write(root.mountpoint + "/marker", "kept\n")
+            let uuid = try BtrfsFilesystem.open(root.mountpoint).uuid.lowercased()
+            let disk = try root.attachDisk(megabytes: 600)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "journal", MigrationMethod.variable: "replace"])
+            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            _ = try root.sh("umount '\(root.mountpoint)'")
+            let run = try root.dockstore(["migrate-ebs", disk, "--yes"])
+            #expect(run.status == 2 && run.stderr.contains("nothing is mounted at \(root.mountpoint) (the image still holds the store's btrfs \(uuid), so provision mounts it from the image)")
+                    && !run.stderr.contains("no device holds"), "exit \(run.status): \(run.stderr)")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0, "\(boot.stdout)\(boot.stderr)")
+            #expect(root.read(root.mountpoint + "/marker") == "kept\n")
         }
     }
 }

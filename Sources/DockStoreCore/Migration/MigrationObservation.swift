@@ -60,6 +60,11 @@ public struct MigrationObservation: Sendable, Equatable {
     /// With nothing mounted: the devices that hold the journal's filesystem UUID now (not a loop
     /// device over the image), which a reboot may have renamed (attack 19, N1).
     public var journalMembersNow: [String] = []
+    /// With nothing mounted: the image holds the journal's btrfs alone (its superblock counts one
+    /// device: a replace that failed or was canceled): provision mounts the store from it, so no
+    /// volume is missing (attack 32, S m2: "no device holds the store's filesystem: attach that
+    /// volume", for a volume that never held it).
+    public var imageHoldsJournalStore = false
     /// The mounted store is read-only (mounted `ro`, or forced read-only by btrfs): no device
     /// can be added, replaced or removed, and the journal could be written but not the move
     /// (attack 32, S ro4: migrate-ebs wrote its journal, failed with EROFS, and left teardown

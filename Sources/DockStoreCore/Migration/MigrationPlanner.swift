@@ -59,6 +59,10 @@ public enum MigrationPlanner {
     /// the migration began with, which a reboot may have given to a blank volume (attack 19, N1).
     static func awaited(_ o: MigrationObservation) -> String {
         guard let journal = o.journal else { return "" }
+        if o.imageHoldsJournalStore, let uuid = journal.filesystemUUID {
+            let others = o.journalMembersNow.isEmpty ? "" : "; \(o.journalMembersNow.joined(separator: ", ")) also \(o.journalMembersNow.count == 1 ? "holds" : "hold") it"
+            return " (the image still holds the store's btrfs \(uuid), so provision mounts it from the image\(others))"
+        }
         if !o.journalMembersNow.isEmpty {
             return " (the open migration's volume, \(journal.deviceLabel) when it began, is \(o.journalMembersNow.joined(separator: ", ")) now, found by the store's filesystem UUID)"
         }

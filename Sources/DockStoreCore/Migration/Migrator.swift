@@ -57,6 +57,12 @@ public struct Migrator: Sendable {
         if o.reclaimOpen { o.reclaimRoomLent = ReclaimJournal.openRoomLent(host: host) }
         // Nothing mounted: the planner refuses on that alone, naming the journal's volume as found now.
         guard let entry = try store.mount() else {
+            // The image alone, as its superblock says (one device): not a store that spans it and
+            // the volume mid-move, which needs both.
+            if case .file(_, _, .signature("btrfs", let held?, _), _)? = store.image.known, let uuid = o.journal?.filesystemUUID,
+               held.lowercased() == uuid.lowercased(), let block = try BtrfsSuperblock.read(host.real(image)) {
+                o.imageHoldsJournalStore = block.numDevices == 1
+            }
             if let uuid = o.journal?.filesystemUUID {
                 o.journalMembersNow = try FilesystemMembers.devices(withUUID: uuid, besidesImage: host.real(image), imageInode: o.journal?.imageInode)
             }
