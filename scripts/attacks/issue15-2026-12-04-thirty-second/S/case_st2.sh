@@ -1,0 +1,3 @@
+T=$(mkroot); truncate -s 400M $RUN/devb; LD=$(att $RUN/devb); strace -f -v -s 3000 -o $RUN/st.v -e trace=execve $BIN provision --root $T --device $LD >/dev/null 2>&1
+grep execve $RUN/st.v | grep -v "$BIN" | sed 's/\[.*\], \[/ ENV[/' | grep -o '^[^ ]* execve("[^"]*"\|BLKID_FILE=[^"]*' ; $BIN teardown --root $T --wipe-device >/dev/null 2>&1; losetup -d $LD
+T=$(mkroot); truncate -s 400M $RUN/devx; LD=$(att $RUN/devx); mkfs.xfs -q $LD; echo "xfs before: $(blkid -o value -s TYPE $LD)"; $BIN teardown --root $T --wipe-device --mountpoint /var/lib/docker 2>&1 | head -2; echo "xfs after: $(blkid -p -o value -s TYPE $LD)"; losetup -d $LD
