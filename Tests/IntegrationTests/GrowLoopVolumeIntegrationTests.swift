@@ -45,4 +45,21 @@ struct GrowLoopVolumeIntegrationTests {
             root.forgetBtrfs([disk])
         }
     }
+
+    /// Attack 32 S rem2: the same store on a loop device attached with --sizelimit: the remedy
+    /// said to enlarge the file, which is already larger; the limit is what caps the device.
+    @Test func aSizeLimitedLoopVolumesRemedyNamesTheLimit() throws {
+        try withTestRoot { root in
+            let file = root.path + "/limited.img"
+            let disk = try root.sh("truncate -s 800M '\(file)' && losetup -f --show --sizelimit 314572800 '\(file)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; btrfs device scan --forget \(disk) 2>/dev/null") }
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            _ = try root.sh("i=0; while dd if=/dev/zero of='\(root.mountpoint)'/fill$i bs=1M count=16 2>/dev/null; do i=$((i+1)); done; sync")
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.contains("\(disk) is attached with a size limit of 300 MiB, which caps it however large \(file) grows"),
+                    "\(check.stdout)")
+            #expect(!check.stdout.contains("truncate -s SIZE"), "\(check.stdout)")
+            root.forgetBtrfs([disk])
+        }
+    }
 }

@@ -92,6 +92,9 @@ enum Remedy {
         case .loopVolume:
             let device = f.devices.first { !$0.isMissing }?.path ?? "DEVICE"
             let file = f.host?.image ?? "FILE"
+            if let limit = f.remedyContext?.loopSizeLimit {
+                return "\(device) is attached with a size limit of \(ByteSize.format(limit)), which caps it however large \(file.shellWord) grows: with Docker stopped and the store unmounted, attach the file again with a larger --sizelimit (or none) and mount it, then dockstore grow \(scope(f))"
+            }
             return "enlarge the loop device's file (truncate -s SIZE \(file.shellWord); losetup -c \(device)), then dockstore grow \(scope(f))"
         case .xenDisk:
             return "if it is an EBS volume, enlarge it with Elastic Volumes (aws ec2 modify-volume), then dockstore grow \(scope(f)) (an instance-store disk cannot be enlarged)"

@@ -19,6 +19,9 @@ public struct RemedyContext: Sendable, Equatable, Codable {
     /// device's size, not an image `grow --to` extends (attack 31 R 1e: check sent a full loop
     /// volume store to `grow --to SIZE`, which grow refuses for a device).
     public var deviceStore = false
+    /// For such a loop device attached with a size limit (`losetup --sizelimit`): the limit in
+    /// bytes, which caps the device however large its file grows (attack 32, S rem2).
+    public var loopSizeLimit: UInt64? = nil
 
     public init(root: String = "/", ebsMembers: [UInt64] = [], xenMembers: [UInt64] = [],
                 reclaimMembers: [UInt64] = [], migrating: Bool = false) {
@@ -45,6 +48,13 @@ public struct RemedyContext: Sendable, Equatable, Codable {
             // Only the remedy's words depend on it: an fstab that cannot be read is check's
             // UNKNOWN already (the configured image), and the image's words stay.
             context.deviceStore = ConfiguredImage.namesDevice(mountpoint: inRoot, fstab: (try? FileContents.read(HostPaths.fstab, on: host)) ?? nil)
+        }
+        // Read from sysfs (no root needed); a value that cannot be read leaves the file's remedy.
+        if context.deviceStore, let loop = f.devices.first(where: { !$0.isMissing && $0.path.hasPrefix("/dev/loop") }) {
+            let file = "\(sysfs.root)/block/\(loop.path.dropFirst("/dev/".count))/loop/sizelimit"
+            if let text = (try? FileContents.readString(file)) ?? nil, let limit = UInt64(text.trimmingWhitespace()), limit > 0 {
+                context.loopSizeLimit = limit
+            }
         }
         // Only for a store of several members, where a remedy must tell them apart. A journal
         // that cannot be read leaves the member unexplained: the remedy then names neither.

@@ -20,7 +20,6 @@ extension GrowObservation {
                    image: try backing(member, btrfs.uuid))
         }
         self.init(mountpoint: mountpoint, fstype: "btrfs", uuid: btrfs.uuid, devices: devices)
-        if try HostSpace.of(entry.target).readOnly { readOnly = try CapacityProbe.readOnlyKind(entry.target) }
         reclaimOpen = try store.reclaimOpen.value()
         migration = try store.migrationJournal.value()
         // A thick image is fully allocated and mounted without discard (provision gives it

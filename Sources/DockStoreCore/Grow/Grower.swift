@@ -35,6 +35,9 @@ public struct Grower: Sendable {
             CapacityProbe.hostBacking(BtrfsReading(uuid: uuid, spaces: [], devices: [member]), sysfs: "/sys")
         })
         if observed.reclaimOpen { observed.reclaimRoomLent = ReclaimJournal.openRoomLent(host: host) }
+        if let entry = try store.mount(), try HostSpace.of(entry.target).readOnly {
+            observed.readOnly = try CapacityProbe.readOnlyKind(entry.target)
+        }
         // dockstore's own volume store line (UUID= and the ordering before the boot unit): a loop
         // member is the store's volume (a loop device standing in for an EBS volume), grown to
         // the device's size as any volume is, never an image to extend (attack 13 X12).

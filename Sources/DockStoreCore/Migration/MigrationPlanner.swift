@@ -8,7 +8,9 @@ public enum MigrationPlanner {
         guard let uuid = o.uuid else {
             throw DockStoreError.refused("cannot read the filesystem UUID of the btrfs at \(o.mountpoint); dockstore aborts only a move of a store it can name: re-run")
         }
-        if let refusal = o.readOnly.refusal(o.mountpoint, cannotBe: "moved back") { throw refusal }
+        // Mounted ro: the abort's device remove cannot run. Forced read-only by an error, the
+        // abort's own reading of the damage speaks (`MovedStoreDamage`).
+        if o.readOnly == .byOption, let refusal = o.readOnly.refusal(o.mountpoint, cannotBe: "moved back") { throw refusal }
         try refuseOrphanedLoop(o)
         // The image renamed while the migration is open is still part of the store, so the move
         // can be aborted, but not before it is back under its name (attack 23 H2).
@@ -151,7 +153,6 @@ public enum MigrationPlanner {
         guard o.fstype == "btrfs", let uuid = o.uuid else {
             throw DockStoreError.refused("\(o.mountpoint) is \(o.fstype ?? "not mounted"), not a btrfs store; migrate-ebs moves the btrfs loopback image")
         }
-        if let refusal = o.readOnly.refusal(o.mountpoint, cannotBe: "moved") { throw refusal }
         try refuseOrphanedLoop(o)
         // Before any step: the volume's boots would refuse it (provision), as they refuse an
         // edited docker.service drop-in.
@@ -199,6 +200,8 @@ public enum MigrationPlanner {
         if let damage = o.damage, o.journalExists || o.loopMember == nil || o.targetDevid != nil {
             throw DockStoreError.refused("refusing: " + damage.verdict(mountpoint: o.mountpoint, image: host.real(imageHostPath), imageIsMember: o.loopMember != nil))
         }
+        // After the damaged copy's verdict, which names the cause of a read-only store it made.
+        if let refusal = o.readOnly.refusal(o.mountpoint, cannotBe: "moved") { throw refusal }
         let method = chooseMethod(o, forced: forced).method
         var steps: [MigrationStep] = []
         if method == .replace {

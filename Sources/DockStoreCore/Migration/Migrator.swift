@@ -55,6 +55,14 @@ public struct Migrator: Sendable {
         o.mountDropIn = try FileContents.read(MountDropIn.path(mountpoint: mountpoint), on: host)
         o.reclaimOpen = try store.reclaimOpen.value()
         if o.reclaimOpen { o.reclaimRoomLent = ReclaimJournal.openRoomLent(host: host) }
+        // A target that is no block device is said first, as given.
+        if let device {
+            guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
+                let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
+                throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")
+            }
+            o.targetSize = try BlockDevice(path: device.path, lock: false).size()
+        }
         // Nothing mounted: the planner refuses on that alone, naming the journal's volume as found now.
         guard let entry = try store.mount() else {
             // The image alone, as its superblock says (one device): not a store that spans it and
@@ -71,12 +79,6 @@ public struct Migrator: Sendable {
         o.mounted = true
         if try HostSpace.of(entry.target).readOnly { o.readOnly = try CapacityProbe.readOnlyKind(entry.target) }
         guard let device else { return o }
-        guard let node = try FileStatus.following(device.path), node.kind == .blockDevice else {
-            let kind = (try FileStatus.following(device.path))?.kind.rawValue ?? "missing file"
-            throw DockStoreError.refused("\(device.label) is a \(kind), not a block device; give the EBS volume's device")
-        }
-        let blockSize = try BlockDevice(path: device.path, lock: false).size()
-        o.targetSize = blockSize
         let mounts = MountTable(entries: try store.mounts.value())
         o.fstype = entry.fstype
         guard entry.fstype == "btrfs", let reading = try store.btrfs.value()?.reading else { return o }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// After its unmount and its detach, teardown asks the kernel whether it let the store go
 /// (attack 32, S td6, td10): an overlay with a folder of the store as a layer, or a mount
 /// unmounted lazily (`umount -l`) while a process still works in it, keeps the filesystem
@@ -18,11 +12,11 @@ extension Teardowner {
         guard identity.isBtrfs, let uuid = identity.uuid?.lowercased() else { return }
         let folder = "\(sysfs)/fs/btrfs/\(uuid)"
         var waited = 0.0
-        while access(folder, F_OK) == 0 {
+        while PathCalls.exists(folder) {
             guard waited < seconds else {
                 throw DockStoreError.failed("unmounted Docker's storage at \(mountpoint), but the kernel still holds its btrfs \(uuid) (\(folder) is there): \(holders(mountpoint)); teardown stopped before detaching or changing any file: end that use, then re-run")
             }
-            usleep(50_000)
+            MonotonicClock.sleep(0.05)
             waited += 0.05
         }
     }

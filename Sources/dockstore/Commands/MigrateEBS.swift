@@ -59,8 +59,11 @@ extension Dockstore {
             let request = try DeviceRequest(spec: spec, volumeID: wanted, wait: wait)
             let migrator = Migrator(host: host, mountpoint: paths.mountpoint, image: paths.image, settings: paths.settings)
             let retired = RetiredImage(host: host, image: paths.image)
-            // Before the target is waited for (its claim, its node): nothing mounted is said at once.
-            try migrator.refuseUnmounted(abort: abort)
+            // A target that is not there yet would be waited for (its claim, its node): nothing
+            // mounted is said at once instead. One that is there is judged first, as given.
+            if try DeviceResolver().resolve(spec).map({ try FileStatus.following($0.path) != nil }) != true {
+                try migrator.refuseUnmounted(abort: abort)
+            }
             // The target's lock (`DeviceClaim`), before the run lock as provision takes them, held
             // until the run ends: a `provision --device` of the same device from any --root, or
             // `mkfs --lock`, waits for the move or has finished before it is observed.
