@@ -37,7 +37,7 @@ enum CheckRunner {
             }
             figures.maintenance = MaintenanceRecord.read(host: host, fsid: figures.uuid,
                                                          top: figures.filesystem == "btrfs" ? mountpoint : nil)
-            figures.remedyContext = RemedyContext.read(host: host, figures: figures)
+            figures.remedyContext = RemedyContext.read(host: host, figures: figures, deviceStore: store.configuredDevice.known ?? false)
             // The driver is judged against the store's own filesystem, also under another one mounted over it (`mounted_over`).
             DockerdStartSettings.record(store.dockerdSettings, filesystem: figures.condition.mountedOver?.store.fstype ?? figures.filesystem,
                                    host: host, into: &figures.condition)

@@ -16,10 +16,11 @@ enum RepeatedOption {
 
     /// The refusal for the first option given twice among `arguments` (the command's words,
     /// without the program's name), up to a `--`; nil when there is none, and when help or the
-    /// version is asked for (the parser answers that first).
+    /// version is asked for (the parser answers that first): `--help`, `-h` or `--version`
+    /// anywhere, `help` only as the command (as a value, `--image help`, it is a path).
     static func refusal(_ arguments: [String]) -> String? {
         let words = arguments.prefix { $0 != "--" }
-        if words.contains(where: { ["--help", "-h", "--version", "help"].contains($0) }) { return nil }
+        if arguments.first == "help" || words.contains(where: { ["--help", "-h", "--version"].contains($0) }) { return nil }
         var seen: [String: String] = [:]
         var index = 0
         while index < arguments.count {

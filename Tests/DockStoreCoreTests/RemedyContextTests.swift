@@ -45,6 +45,8 @@ import Testing
             try partition("xvdg1", of: "xvdg")
             try disk("vdb", ["device/modalias": "virtio:d00000002v00001AF4", "device/vendor": "0x1af4"])
             try disk("loop3", ["loop/backing_file": "/var/lib/docker-storage.btrfs"])
+            try disk("loop4", ["loop/backing_file": "/srv/volume.img", "loop/sizelimit": "8589934592"])
+            try disk("loop5", ["loop/backing_file": "/srv/other.img", "loop/sizelimit": "0"])
         }
 
         func write(_ text: String, _ path: String) throws {
@@ -73,7 +75,7 @@ import Testing
         let tree = try Tree()
         var f = CapacityTests.figures()
         f.devices = [.init(devid: 1, path: disk.path, size: 100 << 30, errors: [:])]
-        let context = RemedyContext.read(host: try Host(root: "/"), figures: f, sysfs: SysfsBlock(root: tree.sys))
+        let context = RemedyContext.read(host: try Host(root: "/"), figures: f, deviceStore: false, sysfs: SysfsBlock(root: tree.sys))
         #expect(context.ebsMembers == (disk.expected.ebs ? [1] : []))
         #expect(context.xenMembers == (disk.expected.xen ? [1] : []))
         f.remedyContext = context
@@ -95,5 +97,21 @@ import Testing
         #expect(!resolver.isXenVirtualDisk("nvme1n1"))
         #expect(!resolver.isXenVirtualDisk("vdb"))
         #expect(resolver.ebsDisks() == ["nvme1n1"])
+    }
+
+    /// A loop device the caller knows as a device store (fstab mounts it by UUID) is a volume
+    /// whose file grows; the size limit it was attached with is read from sysfs and named.
+    /// The context reads no fstab of its own: the same loop device as an image store's member
+    /// gets the image's remedy whatever its size limit.
+    @Test(arguments: [("loop4", true, UInt64(8 << 30)), ("loop5", true, nil), ("loop4", false, nil), ("loop3", true, nil)] as [(String, Bool, UInt64?)])
+    func aLoopVolumeNamesItsSizeLimit(_ loop: String, _ deviceStore: Bool, _ limit: UInt64?) throws {
+        let tree = try Tree()
+        var f = CapacityTests.figures()
+        f.devices = [.init(devid: 1, path: "/dev/\(loop)", size: 100 << 30, errors: [:])]
+        let context = RemedyContext.read(host: try Host(root: "/"), figures: f, deviceStore: deviceStore, sysfs: SysfsBlock(root: tree.sys))
+        #expect(context.deviceStore == deviceStore)
+        #expect(context.loopSizeLimit == limit)
+        f.remedyContext = context
+        #expect(Remedy.kind(f) == (deviceStore ? .loopVolume : .image))
     }
 }

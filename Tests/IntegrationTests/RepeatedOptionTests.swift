@@ -44,6 +44,7 @@ struct RepeatedOptionTests {
                 (["teardown", "--root", root.path, "--mountpoint", "/a", "--mountpoint", "/var/lib/docker"], "--mountpoint is given twice ('/a', then '/var/lib/docker')"),
                 (["migrate-ebs", one, "--root", root.path, "--wait", "1", "--wait", "2", "--yes"], "--wait is given twice ('1', then '2')"),
                 (["status", "--root", root.path, "--image", "/a", "--image", "/b"], "--image is given twice ('/a', then '/b')"),
+                (["status", "--root", root.path, "--image", "help", "--image", "/b"], "--image is given twice ('help', then '/b')"),
             ]
             for (arguments, said) in cases {
                 let run = try root.run(TestRoot.binary, arguments)
@@ -59,5 +60,26 @@ struct RepeatedOptionTests {
             let opts = try root.run(TestRoot.binary, ["backend", "btrfs", "--root", root.path, "--storage-opt", "btrfs.min_space=1G", "--storage-opt", "btrfs.min_space=2G", "--dry-run"])
             #expect(!opts.stderr.contains("--storage-opt is given twice ('"), "\(opts.stderr)")
         }
+    }
+}
+
+/// The words the refusal reads, without running anything: help and the version asked for are the
+/// parser's to answer; `help` is a request only as the command, and as a value it is a path.
+@Suite struct RepeatedOptionWordsTests {
+    @Test(arguments: [
+        (["provision", "--image", "/a", "--image", "/b"], "--image is given twice ('/a', then '/b')"),
+        (["provision", "--image", "help", "--image", "/b"], "--image is given twice ('help', then '/b')"),
+        (["status", "--mountpoint=help", "--mountpoint", "/x"], "--mountpoint is given twice ('help', then '/x')"),
+        (["check", "-w", "1%:", "--warning=2%:"], "--warning is given twice ('1%:', then '2%:')"),
+        (["help", "provision", "--image", "/a", "--image", "/b"], nil),
+        (["provision", "--image", "/a", "--image", "/b", "--help"], nil),
+        (["provision", "-h", "--image", "/a", "--image", "/b"], nil),
+        (["--version", "--root", "/a", "--root", "/b"], nil),
+        (["provision", "--image", "/a", "--", "--image", "/b"], nil),
+        (["backend", "btrfs", "--storage-opt", "a=1", "--storage-opt", "a=2"], nil),
+        (["provision", "--size", "--size", "1G"], nil),
+    ] as [([String], String?)])
+    func refusal(_ words: [String], _ said: String?) {
+        #expect(RepeatedOption.refusal(words) == said.map { "\($0): give it once" }, "\(words)")
     }
 }

@@ -33,7 +33,10 @@ public struct RemedyContext: Sendable, Equatable, Codable {
     }
 
     /// The context of `f`, read under `host`: what kind of disk a member is, as sysfs says.
-    public static func read(host: Host, figures f: CapacityFigures, sysfs: SysfsBlock = SysfsBlock()) -> RemedyContext {
+    /// `deviceStore` is the caller's own fact (check's and grow's from fstab, status's from its
+    /// request, reclaim's from the member's file): the context reads no configuration again.
+    public static func read(host: Host, figures f: CapacityFigures, deviceStore: Bool,
+                            sysfs: SysfsBlock = SysfsBlock()) -> RemedyContext {
         let resolver = DeviceResolver(sysfs: sysfs)
         let disks = f.devices.compactMap { device -> (devid: UInt64, name: String)? in
             guard device.path.hasPrefix("/dev/"), !device.path.hasPrefix("/dev/loop") else { return nil }
@@ -42,19 +45,9 @@ public struct RemedyContext: Sendable, Equatable, Codable {
         var context = RemedyContext(root: host.root,
                                     ebsMembers: disks.filter { resolver.volumeID(of: $0.name) != nil }.map(\.devid),
                                     xenMembers: disks.filter { resolver.isXenVirtualDisk($0.name) }.map(\.devid))
-        var rooted = f
-        rooted.remedyContext = context
-        if let mountpoint = Remedy.hostPath(f.mountpoint, rooted), let inRoot = try? HostPath(mountpoint, what: "the mountpoint") {
-            // Only the remedy's words depend on it: an fstab that cannot be read is check's
-            // UNKNOWN already (the configured image), and the image's words stay.
-            context.deviceStore = ConfiguredImage.namesDevice(mountpoint: inRoot, fstab: (try? FileContents.read(HostPaths.fstab, on: host)) ?? nil)
-        }
-        // Read from sysfs (no root needed); a value that cannot be read leaves the file's remedy.
-        if context.deviceStore, let loop = f.devices.first(where: { !$0.isMissing && $0.path.hasPrefix("/dev/loop") }) {
-            let file = "\(sysfs.root)/block/\(loop.path.dropFirst("/dev/".count))/loop/sizelimit"
-            if let text = (try? FileContents.readString(file)) ?? nil, let limit = UInt64(text.trimmingWhitespace()), limit > 0 {
-                context.loopSizeLimit = limit
-            }
+        context.deviceStore = deviceStore
+        if deviceStore, let loop = f.devices.first(where: { !$0.isMissing && $0.path.hasPrefix("/dev/loop") }) {
+            context.loopSizeLimit = loopSizeLimit(of: loop.path, sysfs: sysfs)
         }
         // Only for a store of several members, where a remedy must tell them apart. A journal
         // that cannot be read leaves the member unexplained: the remedy then names neither.
@@ -66,5 +59,16 @@ public struct RemedyContext: Sendable, Equatable, Codable {
             context.migrating = ((try? FileContents.readString(MigrationJournal.path, on: host)) ?? nil) != nil
         }
         return context
+    }
+
+    /// The size limit of a loop device (`losetup --sizelimit`), from sysfs (no root needed).
+    /// Only the remedy's words depend on it: a value that cannot be read leaves the remedy
+    /// that enlarges the device's file, which is right for every loop device without a limit.
+    static func loopSizeLimit(of loop: String, sysfs: SysfsBlock) -> UInt64? {
+        let file = "\(sysfs.root)/block/\(loop.dropFirst("/dev/".count))/loop/sizelimit"
+        let text: String?
+        do { text = try FileContents.readString(file) } catch { return nil }
+        guard let text, let limit = UInt64(text.trimmingWhitespace()), limit > 0 else { return nil }
+        return limit
     }
 }

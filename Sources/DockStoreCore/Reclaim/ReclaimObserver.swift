@@ -26,7 +26,12 @@ public struct ReclaimObserver: Sendable {
         if let foreign = figures.condition.unseenLoop, foreign.name.sameBytes(image) {
             throw DockStoreError.refused("refusing to reclaim: \(foreign.verdict(mountpoint: mountpoint))")
         }
-        figures.remedyContext = RemedyContext.read(host: host, figures: figures)
+        // A single loop member over another file than the image is a volume standing in for a
+        // disk (fstab mounts it by UUID): its remedy enlarges that file, not the image.
+        let present = figures.devices.filter { !$0.isMissing }
+        let loopVolume = try present.count == 1 && present[0].path.hasPrefix("/dev/loop")
+            && LoopDevice.backingFile(of: present[0].path).map { !$0.sameBytes(image) } == true
+        figures.remedyContext = RemedyContext.read(host: host, figures: figures, deviceStore: loopVolume)
         let uuid = figures.uuid ?? ""
         let journal = try ReclaimJournal.read(host: host)
         let roomMember = try journal?.room.flatMap { try Self.roomMember($0, figures, host: host) }

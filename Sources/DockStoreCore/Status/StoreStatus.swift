@@ -271,7 +271,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 status.problems += ConditionRules.evaluate(capacity).filter { told.contains($0.figure) }.map(\.message)
             }
             if var capacity = status.capacity {
-                capacity.remedyContext = RemedyContext.read(host: host, figures: capacity)
+                capacity.remedyContext = RemedyContext.read(host: host, figures: capacity, deviceStore: request.device != nil)
                 // The limits below btrfs's free estimate (a device smaller than the filesystem, a
                 // qgroup limit, inodes), by check's default thresholds: a CRITICAL is a problem,
                 // a WARNING a warning.
@@ -330,7 +330,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         do {
             if let journal = try ReclaimJournal.read(host: host) {
                 if var capacity = status.capacity, journal.filesystemUUID == capacity.uuid {
-                    capacity.remedyContext = RemedyContext.read(host: host, figures: capacity)
+                    capacity.remedyContext = RemedyContext.read(host: host, figures: capacity, deviceStore: request.device != nil)
                     status.reclaim = LentRoom(journal, figures: capacity, now: WallClock.seconds()).summary(reclaim: Remedy.reclaim(capacity))
                 } else if let mounted = status.capacity?.uuid {
                     status.reclaim = "a reclaim journal of the btrfs \(journal.filesystemUUID) is open (\(host.real(ReclaimJournal.path))), not of the btrfs \(mounted) mounted here; dockstore reclaim finishes it once that store is mounted"
