@@ -71,4 +71,33 @@ struct MigrateEBSNothingMountedTests {
             #expect(root.read(root.mountpoint + "/marker") == "kept\n")
         }
     }
+
+    /// Attack 32 S m5: the same killed migration, the image moved away and two block copies of
+    /// it attached: migrate-ebs named the copies "the open migration's volume … now" (they carry
+    /// the store's filesystem UUID). They carry the image's own devid and device UUID, which no
+    /// migration gives its volume: it says they are copies, names the journal's volume as it
+    /// began, and gives StoreCopies' advice (the same generation: it names neither).
+    @Test func blockCopiesOfTheImageAreNotTheMigrationsVolume() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            let uuid = try BtrfsFilesystem.open(root.mountpoint).uuid.lowercased()
+            let disk = try root.attachDisk(megabytes: 600)
+            let killed = try root.dockstore(["migrate-ebs", disk, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "journal", MigrationMethod.variable: "replace"])
+            try #require(killed.signal == SIGKILL, "\(killed.stdout) \(killed.stderr)")
+            _ = try root.sh("umount '\(root.mountpoint)'")
+            let copies = try ["copy-1.img", "copy-2.img"].map { name in
+                _ = try root.sh("cp --sparse=always '\(root.image)' '\(root.path)/\(name)'")
+                return try root.sh("losetup -f --show '\(root.path)/\(name)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            _ = try root.sh("mv '\(root.image)' '\(root.path)/image-aside.img'")
+            let before = root.snapshot()
+            let run = try root.dockstore(["migrate-ebs", disk, "--yes", "--wait", "1"])
+            #expect(run.status == 2 && run.stderrLines.count == 1, "exit \(run.status): \(run.stderr)")
+            #expect(run.stderr.contains("nothing is mounted at \(root.mountpoint) (the open migration is onto \(disk); \(copies[0]) (generation ")
+                    && run.stderr.contains("both carry devid 1 of the btrfs UUID=\(uuid)") && run.stderr.contains("block copies of one volume")
+                    && run.stderr.contains("carry the same generation"), "\(run.stderr)")
+            #expect(!run.stderr.contains("volume, \(disk) when it began, is"), "\(run.stderr)")
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+        }
+    }
 }

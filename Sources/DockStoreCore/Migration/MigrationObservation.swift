@@ -60,6 +60,10 @@ public struct MigrationObservation: Sendable, Equatable {
     /// With nothing mounted: the devices that hold the journal's filesystem UUID now (not a loop
     /// device over the image), which a reboot may have renamed (attack 19, N1).
     public var journalMembersNow: [String] = []
+    /// Those of `journalMembersNow` that are block copies of one member (`StoreCopies`): a
+    /// migration never makes them, so none is the migration's volume (attack 32, S m5: two
+    /// copies of the image were named as it).
+    public var journalMemberCopies: [[StoreCopy]] = []
     /// With nothing mounted: the image holds the journal's btrfs alone (its superblock counts one
     /// device: a replace that failed or was canceled): provision mounts the store from it, so no
     /// volume is missing (attack 32, S m2: "no device holds the store's filesystem: attach that

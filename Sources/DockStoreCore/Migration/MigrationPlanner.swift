@@ -65,6 +65,13 @@ public enum MigrationPlanner {
             let others = o.journalMembersNow.isEmpty ? "" : "; \(o.journalMembersNow.joined(separator: ", ")) also \(o.journalMembersNow.count == 1 ? "holds" : "hold") it"
             return " (the image still holds the store's btrfs \(uuid), so provision mounts it from the image\(others))"
         }
+        if let uuid = journal.filesystemUUID, !o.journalMemberCopies.isEmpty {
+            let copies = Set(o.journalMemberCopies.flatMap { $0.map(\.path) })
+            let volume = o.journalMembersNow.filter { !copies.contains($0) }
+            let named = volume.isEmpty ? "the open migration is onto \(journal.deviceLabel)"
+                : "the open migration's volume, \(journal.deviceLabel) when it began, is \(volume.joined(separator: ", ")) now"
+            return " (\(named); \(StoreCopies.describe(uuid: uuid, o.journalMemberCopies)), which no migration makes and provision mounts neither of: \(StoreCopies.advice(o.journalMemberCopies)))"
+        }
         if !o.journalMembersNow.isEmpty {
             return " (the open migration's volume, \(journal.deviceLabel) when it began, is \(o.journalMembersNow.joined(separator: ", ")) now, found by the store's filesystem UUID)"
         }

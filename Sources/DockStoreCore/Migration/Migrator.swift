@@ -73,6 +73,7 @@ public struct Migrator: Sendable {
             }
             if let uuid = o.journal?.filesystemUUID {
                 o.journalMembersNow = try FilesystemMembers.devices(withUUID: uuid, besidesImage: host.real(image), imageInode: o.journal?.imageInode)
+                o.journalMemberCopies = o.journalMembersNow.count > 1 ? try StoreCopies.groups(uuid: uuid, devices: o.journalMembersNow) : []
             }
             return o
         }
