@@ -147,6 +147,10 @@ extension CapacityProbe {
             }
             if case .unreadable(let error) = journal, error.code == Errno.permissionDenied { moved?.journalNotReadable = true }
             condition.movedImage = moved
+        } catch let undecided as MovedImage.Undecided {
+            let journalNotReadable: Bool
+            if case .unreadable(let error) = journal, error.code == Errno.permissionDenied { journalNotReadable = true } else { journalNotReadable = false }
+            condition.unreadable.append(undecided.message(journalNotReadable: journalNotReadable))
         } catch {
             condition.unreadable.append("cannot tell whether the store's loop device is still bound to its configured image (a renamed image would leave the next boot mounting another file): \(message(error))")
         }

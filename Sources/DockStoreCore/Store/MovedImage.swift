@@ -105,12 +105,16 @@ public struct MovedImage: Sendable, Equatable, Codable {
         let atPath = try FileStatus.of(image)
         if imageStatus != nil || atPath != nil {
             at = .otherFile
-            if imageStatus?.kind == .regular, let block = try? BtrfsSuperblock.read(image), // unreadable: "another file", which is sure
-               block.fsid.lowercased() == reading.uuid.lowercased() {
-                at = .copy
-            } else if imageStatus?.kind == .regular, let scratched = try BtrfsSuperblock.readScratched(image),
-                      scratched.fsid.lowercased() == reading.uuid.lowercased() {
-                at = .leftByTheStore
+            do {
+                if imageStatus?.kind == .regular, let block = try? BtrfsSuperblock.read(image), // unreadable: "another file", which is sure
+                   block.fsid.lowercased() == reading.uuid.lowercased() {
+                    at = .copy
+                } else if imageStatus?.kind == .regular, let scratched = try BtrfsSuperblock.readScratched(image),
+                          scratched.fsid.lowercased() == reading.uuid.lowercased() {
+                    at = .leftByTheStore
+                }
+            } catch let error as DockStoreError where error.code == Errno.permissionDenied {
+                throw Undecided(loop: found.loop, now: found.now, image: image, cause: error)
             }
         }
         return MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at, migrationOpen: journal != nil)
@@ -152,5 +156,22 @@ public struct MovedImage: Sendable, Equatable, Codable {
     /// provision's refusal, which status lists as a problem of the image store.
     public func refusal(mountpoint: String) -> DockStoreError {
         .refused("refusing: \(head) \(loop) at \(mountpoint) runs on \(now); \(nextBoot), so do not unmount it or reboot; \(putBack), and re-run")
+    }
+
+    /// A member bound to a file beside the image, with the image there but not readable to this
+    /// user (root's 0600 file, for check without root): whether the image was renamed away and
+    /// another file put at its name, or the store left it for a volume over that file (a
+    /// migration past its point of return), only its superblock tells (attack 25 J6: nobody's
+    /// UNKNOWN said the store's loop device might not be bound to its image, about a volume).
+    public struct Undecided: Error, Sendable {
+        public var loop: String
+        public var now: String
+        public var image: String
+        public var cause: DockStoreError
+
+        /// check's UNKNOWN; `journalNotReadable`: the migration journal, which would tell, is not either.
+        public func message(journalNotReadable: Bool) -> String {
+            "cannot tell whether \(loop), which the store runs on, is the image \(image) renamed to \(now) while mounted (the next boot would mount another file) or a volume the store was moved onto: \(cause.message)\(journalNotReadable ? ", and the migration journal that would tell is not readable to this user either" : ""); check as root tells"
+        }
     }
 }
