@@ -29,14 +29,14 @@ import Testing
         #expect(steps.map(\.id) == ["unmount", "detach-loop"])
         let note = try #require(try TeardownPlanner.configurationNote(o, Self.backup, Self.host))
         #expect(!note.contains("\n"))
-        #expect(note.hasPrefix("kept Docker's configuration (dockstore-provision.service at boot, /etc/systemd/system/docker.service.d/dockstore.conf, the storage flags in /etc/sysconfig/docker, the folders provision made (/var/lib/dockstore/provision-folders))"), "\(note)")
+        #expect(note.hasPrefix("kept Docker's configuration (dockstore-provision.service at boot, the storage flags in /etc/sysconfig/docker, /etc/systemd/system/docker.service.d/dockstore.conf, the folders provision made (/var/lib/dockstore/provision-folders))"), "\(note)")
         #expect(note.hasSuffix("it serves the store at /var/lib/docker, not the one at /mnt/restore; to take that store down too, run dockstore teardown --mountpoint /var/lib/docker"), "\(note)")
     }
 
     @Test func theConfiguredStoresTeardownTakesItsConfigurationDown() throws {
         let o = try Self.observed(configuredFor: nil)
         let steps = try TeardownPlanner.plan(o, Self.backup, Self.host)
-        #expect(steps.map(\.id) == ["unmount", "detach-loop", "disable-boot", "drop-in", "sysconfig", "folders"])
+        #expect(steps.map(\.id) == ["unmount", "detach-loop", "disable-boot", "sysconfig", "drop-in", "folders"])
         #expect(try TeardownPlanner.configurationNote(o, Self.backup, Self.host) == nil)
     }
 

@@ -115,8 +115,9 @@ import Testing
         // Only dockstore's lines go: the image's, or UUID=u when the store's UUID is known.
         let storeUUIDKnown = (c.kind == .image && c.mounted) || c.content == .thisStore && (deviceMounted || c.fstab == .uuid)
         if c.fstab == .image || (c.fstab == .uuid && storeUUIDKnown) { steps.append("fstab") }
-        steps.append("drop-in")
+        // docker.service's guard goes after DOCKER_OPTS stops selecting btrfs (attack 33 T 7c).
         steps.append("sysconfig")
+        steps.append("drop-in")
         // Attack 30 2-del: with nothing mounted and fstab's UUID= line naming the store, the
         // store is on the volume and the file at the image's name (a copy here) is kept.
         if c.request == .deleteImage && c.kind == .image {

@@ -501,6 +501,37 @@ def judge_teardown(b):
     b.expect(why, "nothing in the journal says why Docker's storage is absent")
 
 
+def judge_teardown_crash(b):
+    """teardown killed after a configuration step (attack 33 T 7c), the boot after it, the
+    teardown finished and the store provisioned again from the kept image"""
+    f = b.kv("hook.facts")
+    if b.n == 1:
+        image_store(b, True)
+    else:
+        prev = b.ctx.get("previous_failpoint", "?")
+        system_clean(b)
+        b.expect(f.get("driver_error") == "0", f"after a teardown killed at {prev}: dockerd started on the bare folder with the btrfs driver (prerequisites for driver not satisfied)")
+        b.expect(f.get("docker_result") != "exit-code", f"after a teardown killed at {prev}: docker.service failed")
+        if prev == "drop-in":
+            # Docker's configuration no longer selects btrfs: it starts on the bare folder, teardown's end state
+            b.expect(b.line("docker-active") == "active" and b.line("docker-driver") not in ("btrfs", ""),
+                     f"after a teardown killed at drop-in: docker {b.line('docker-active')}, driver {b.line('docker-driver')[:60]!r}")
+        else:
+            b.expect(f.get("bare_entries", "") == "", f"after a teardown killed at {prev}: the bare mountpoint holds {f.get('bare_entries')!r}")
+            b.expect(b.line("docker-active") != "active", f"after a teardown killed at {prev}: Docker runs without its store")
+        b.expect(f.get("finish_rc") == "0", f"teardown re-run after the kill at {prev}: exit {f.get('finish_rc')}: {b.line('finish.log')[-300:]}")
+        if "provision_rc" in f:
+            b.expect(f.get("provision_rc") == "0", f"provision after the finished teardown: exit {f.get('provision_rc')}: {b.line('provision.log')[-300:]}")
+            b.expect(f.get("has_image") == "yes" and f.get("has_container") == "yes",
+                     f"the kept image's store lost Docker's image or container (image {f.get('has_image')}, container {f.get('has_container')})")
+    if "failpoint" in f:
+        fp = f["failpoint"]
+        b.expect(f.get("teardown_rc") == "137", f"teardown with the failpoint {fp}: exit {f.get('teardown_rc')} (not killed)")
+        b.notes.append(f"teardown killed at {fp}: docker.service drop-in left {f.get('dropin_left')}, DOCKER_OPTS btrfs {f.get('opts_btrfs')}")
+        if fp != "drop-in":
+            b.expect(f.get("dropin_left") == "yes", f"teardown killed at {fp} had already removed docker.service's guard drop-in")
+
+
 def judge_timer(b):
     image_store(b, b.n == 1)
     if not b.ctx.get("last"):

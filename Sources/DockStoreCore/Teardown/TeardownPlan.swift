@@ -27,7 +27,9 @@ public enum TeardownStep: AppliedStep, Equatable {
     /// Removes /etc/fstab, which dockstore created (`FstabFile.createdByDockstore`) and which
     /// holds nothing else once its line is gone, while it still holds what the plan read.
     case removeFstab(removed: String, basis: FileBasis)
-    /// Removes the drop-in, and its docker.service.d folder when nothing else is left in it.
+    /// Removes the drop-in, and its docker.service.d folder when nothing else is left in it:
+    /// after DOCKER_OPTS and daemon.json no longer select the store's driver, so that no boot
+    /// between the two starts Docker unguarded on the bare folder (attack 33 T 7c).
     case removeDropIn
     /// Removes the store's mount unit drop-in (`MountDropIn`) at `path`, while it is dockstore's.
     case removeMountDropIn(path: HostPath)
@@ -76,11 +78,11 @@ public enum TeardownStep: AppliedStep, Equatable {
         case disableBoot = "disable-boot"
         case wipeDevice = "wipe-device"
         case writeFstab = "fstab"
-        case removeDropIn = "drop-in"
         case removeMountDropIn = "mount-drop-in"
         case writeSysconfig = "sysconfig"
         case giveBackDaemonJSON = "daemon-json"
         case removeDaemonJSONRecord = "daemon-json-record"
+        case removeDropIn = "drop-in"
         case deleteImage = "delete-image"
         case forgetFormatRecord = "forget-format-record"
         case forgetCheckCaches = "forget-check-caches"
@@ -244,9 +246,13 @@ public enum TeardownPlanner {
             steps.append(updated.bytes == FstabFile.createdByDockstore ? .removeFstab(removed: shown, basis: FileBasis(o.fstab))
                 : .writeFstab(bytes: updated.bytes, removed: shown, basis: FileBasis(o.fstab)))
         }
+        // docker.service's guard goes only once Docker's configuration no longer selects the
+        // store's driver (below): a boot after a kill between the two would start dockerd on the
+        // bare folder with the btrfs driver, fail, and leave its folders there (attack 33 T 7c).
+        let removeDropIn: Bool
         switch o.dropIn {
-        case nil: break
-        case .dockstore: steps.append(.removeDropIn)
+        case nil: removeDropIn = false
+        case .dockstore: removeDropIn = true
         case .foreign(let reason):
             throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "teardown")
         }
@@ -273,6 +279,7 @@ public enum TeardownPlanner {
             if let given { steps.append(.giveBackDaemonJSON(bytes: given, basis: FileBasis(o.daemonJSON))) }
             steps.append(.removeDaemonJSONRecord(givenBack: given != nil || o.daemonJSON == record))
         }
+        if removeDropIn { steps.append(.removeDropIn) }
         if request.deleteImage && o.imageExists {
             guard let file = o.imageFile else {
                 throw DockStoreError.refused("--delete-image: cannot tell which file \(host.real(request.image)) is (it changed while teardown looked at it); nothing was changed: re-run")
