@@ -65,6 +65,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     /// A killed `teardown --wipe-device` left the store half taken down (`InterruptedTeardown`):
     /// its problem is the only one, and teardown, not provision, finishes it.
     public var teardownInterrupted = false
+    /// The real path of /etc/dockstore.disabled when it is there: a teardown took the store down
+    /// (or was killed doing so), so the state names both ways out, not provision alone (attack
+    /// 33 T 7c: after a killed teardown status sent the admin to provision only).
+    public var bootDisabledMarker: String?
     /// docker.service as systemd builds it from the tree; nil when the tree has none.
     public var dockerService: DockerServiceSummary?
 
@@ -173,6 +177,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                                  mountpoint: host.realFollowing(request.mountpoint), mounted: false,
                                  fstab: Self.notChecked, dropIn: Self.notChecked, dockerOpts: Self.notChecked,
                                  problems: [], warnings: [])
+        if store.bootDisabled.known == true { status.bootDisabledMarker = host.real(HostPaths.bootDisabled) }
         do {
             status.dockerService = try DockerServiceSummary.read(on: host)
         } catch let error as DockStoreError {
@@ -456,7 +461,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             row("state:", "in place")
         } else {
             row("state:", teardownInterrupted ? "\(problems.count) problem(s); 'dockstore teardown --wipe-device' finishes it:"
-                : "\(problems.count) problem(s); 'dockstore provision' fixes what it can:")
+                : bootDisabledMarker.map { "\(problems.count) problem(s); a dockstore teardown took the store down (\($0) is there): 'dockstore teardown' finishes taking it down, 'dockstore provision' sets it up again:" }
+                ?? "\(problems.count) problem(s); 'dockstore provision' fixes what it can:")
             for problem in problems { lines.append("  - \(problem)") }
         }
         return lines.joined(separator: "\n")
