@@ -56,6 +56,14 @@ public enum ByteSize {
         }
         return "\(Int(tenths) / 10).\(Int(tenths) % 10) \(units[unit])"
     }
+
+    /// `bytes` as an option value `parse` reads back exactly: `2G`, `512M`, else the bytes.
+    public static func argument(_ bytes: UInt64) -> String {
+        for (letter, shift) in [("T", 40), ("G", 30), ("M", 20)] as [(String, UInt64)] where bytes > 0 && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift)\(letter)"
+        }
+        return "\(bytes)"
+    }
 }
 
 extension String {

@@ -207,7 +207,33 @@ import Testing
         let request = try ProvisionRequest(size: 50 << 30)
         let plan = try ProvisionPlanner.plan(Self.done, request, Self.host)
         #expect(plan.steps.isEmpty)
-        #expect(plan.warnings.contains { $0.contains("--size 50 GiB is not applied") })
+        #expect(plan.warnings.contains { $0.hasPrefix("--size 50 GiB applies only when provision creates the image; /var/lib/docker-storage.btrfs exists (a file of ") }, "\(plan.warnings)")
+    }
+
+    /// Attack 33 T 17: DOCKSTORE_SIZE, a first-boot setting, was "not applied" at every boot
+    /// after a grow, and the words called the file's size the filesystem's. The setting is said
+    /// only when it asks for more than the file has; `--size` whenever it differs; both name
+    /// the file, and grow with a value it reads back.
+    @Test(arguments: [
+        (UInt64(4 << 30), UInt64(2 << 30), true, nil),
+        (UInt64(2 << 30), UInt64(2 << 30), true, nil),
+        (UInt64(2 << 30), UInt64(3 << 30), true, "DOCKSTORE_SIZE 3 GiB applies only when provision creates the image; /i exists (a file of 2 GiB) and is kept as it is: dockstore grow --to 3G grows it"),
+        (UInt64(4 << 30), UInt64(2 << 30), false, "--size 2 GiB applies only when provision creates the image; /i exists (a file of 4 GiB holding a btrfs) and is kept as it is"),
+        (UInt64(2 << 30), UInt64(1536 << 20), false, "--size 1.5 GiB applies only when provision creates the image; /i exists (a file of 2 GiB holding a btrfs) and is kept as it is"),
+        (UInt64(1 << 30), UInt64(1536 << 20), false, "--size 1.5 GiB applies only when provision creates the image; /i exists (a file of 1 GiB holding a btrfs) and is kept as it is: dockstore grow --to 1536M grows it"),
+        (UInt64(2 << 30), UInt64(2 << 30), false, nil),
+    ] as [(UInt64, UInt64, Bool, String?)])
+    func aSizeForAnExistingImage(_ file: UInt64, _ asked: UInt64, _ fromSettings: Bool, _ said: String?) throws {
+        var request = try ProvisionRequest(size: asked)
+        request.sizeFromSettings = fromSettings
+        #expect(ProvisionPlanner.sizeNotApplied(fileSize: file, request, imagePath: "/i") == said)
+    }
+
+    @Test func sizeFromTheSettingsIsKnownAsSuch() throws {
+        let image = HostPath.known("/var/lib/docker-storage.btrfs"), mountpoint = HostPath.known("/var/lib/docker")
+        #expect(try ProvisionChoices(settingsSize: 2 << 30).request(image: image, mountpoint: mountpoint, device: nil).sizeFromSettings)
+        #expect(try !ProvisionChoices(size: 3 << 30, settingsSize: 2 << 30).request(image: image, mountpoint: mountpoint, device: nil).sizeFromSettings)
+        #expect(try !ProvisionChoices().request(image: image, mountpoint: mountpoint, device: nil).sizeFromSettings)
     }
 
     @Test func everyStepHasAFailpointName() {

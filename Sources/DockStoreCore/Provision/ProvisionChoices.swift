@@ -44,6 +44,7 @@ public struct ProvisionChoices: Sendable, Equatable {
                                            size: size ?? (onImage ? settingsSize : nil),
                                            thick: thick || (onImage && settingsThick), device: device)
         request.followsMigration = followsMigration
+        request.sizeFromSettings = size == nil && onImage && settingsSize != nil
         request.extraMountOptions = mountOptions
         request.driver = driver
         request.driverOptions = driverOptions

@@ -321,9 +321,7 @@ public enum ProvisionPlanner {
         case .file(let size, _, let content):
             switch content {
             case .signature(let type, _, _) where type == "btrfs":
-                if request.sizeGiven, size != request.size {
-                    warnings.append("\(imagePath) already holds a btrfs filesystem of \(ByteSize.format(size)); it is kept as it is and --size \(ByteSize.format(request.size)) is not applied")
-                }
+                if let warning = sizeNotApplied(fileSize: size, request, imagePath: imagePath) { warnings.append(warning) }
             case .blank:
                 // Attack 30 1a: a hard link to an empty /etc/fstab was sized to the image before
                 // the format's own re-check refused it.

@@ -10,6 +10,10 @@ public struct ProvisionRequest: Sendable, Equatable {
     public var size: UInt64
     /// True when the size came from the user rather than the default.
     public var sizeGiven: Bool
+    /// The size came from DOCKSTORE_SIZE, an image build's first-boot setting, not from
+    /// `--size`: once the image exists (grown since, perhaps) it is said only when it asks for
+    /// more than the image has (attack 33 T 17: the warning came back at every boot).
+    public var sizeFromSettings = false
     public var thick: Bool
     public var label: String
     /// Set for `--device`: the store goes on that device instead of the image.

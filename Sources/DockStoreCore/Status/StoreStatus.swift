@@ -275,6 +275,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute"]
                 status.problems += ConditionRules.evaluate(capacity).filter { told.contains($0.figure) }.map(\.message)
             }
+            if let capacity = status.capacity, let warning = Self.growUnfinished(capacity, image: status.image, mounted: status.mounted && request.device == nil) {
+                status.warnings.append(warning)
+            }
             if var capacity = status.capacity {
                 capacity.remedyContext = RemedyContext.read(host: host, figures: capacity, deviceStore: request.device != nil)
                 // The limits below btrfs's free estimate (a device smaller than the filesystem, a
