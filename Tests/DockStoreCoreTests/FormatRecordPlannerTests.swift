@@ -17,10 +17,11 @@ import Testing
     /// `temporary`: the fsid of the temporary btrfs superblock the device carries (mkfs.btrfs's
     /// early write); by default the recorded UUID's when the device holds unknown data.
     static func observed(_ content: BlockContent, record: FormatRecord? = record, identity: DeviceIdentity? = identity,
-                         temporary: String?? = .none) -> ProvisionObservation {
+                         temporary: String?? = .none, recordDeviceNow: [String] = []) -> ProvisionObservation {
         var d = DeviceObservation.fixture(device: loop, kind: .blockDevice, size: size, content: content, newUUID: newUUID)
         d.identity = identity
         d.formatRecord = record
+        d.formatRecordDeviceNow = recordDeviceNow
         d.temporaryBtrfsFSID = temporary ?? (content == .unrecognizedData ? recordedUUID : nil)
         return ProvisionObservation.fixture(mountpoint: .emptyFolder, device: d)
     }
@@ -42,7 +43,15 @@ import Testing
     /// (name, observation, --force, step ids or nil for a refusal, the UUID formatted and written to fstab, refusal text)
     static let table: [(String, ProvisionObservation, Bool, [String]?, String?, String)] = [
         ("blank, no record: recorded, then formatted", observed(.blank, record: nil), false, recorded, newUUID, ""),
-        ("blank, a record of another device: replaced", observed(.blank, record: changed { $0.identity.loopFileInode = 99 }), false, recorded, newUUID, ""),
+        ("blank, a record of another device not attached, under another name: replaced",
+         observed(.blank, record: changed { $0.identity.loopFileInode = 99; $0.device = "/dev/loop2" }), false, recorded, newUUID, ""),
+        // Attack 33 U F1: after a reboot the name given (the one the record names) is another device's.
+        ("blank, a record of another device under this name: refused",
+         observed(.blank, record: changed { $0.identity.loopFileInode = 99 }), false, nil, nil,
+         "refusing: a provision --device of /dev/loop7 as recorded (a loop device over the file with device 2049, inode 99, offset 0; not attached now) was killed before it finished (/var/lib/dockstore/format-record.json records it), and /dev/loop7 is another device now (a loop device over the file with device 2049, inode 1234, offset 0), which took the recorded name; nothing was changed: attach it and finish that format with dockstore provision --device ITS-DEVICE, or, to format /dev/loop7 instead, remove /var/lib/dockstore/format-record.json and re-run"),
+        ("blank, a record of another device attached under another name: refused",
+         observed(.blank, record: changed { $0.identity.loopFileInode = 99; $0.device = "/dev/loop2" }, recordDeviceNow: ["/dev/loop3"]), false, nil, nil,
+         "refusing: a provision --device of /dev/loop3 (recorded as /dev/loop2: a reboot renamed it) was killed before it finished (/var/lib/dockstore/format-record.json records it), and /dev/loop7 is another device; nothing was changed: finish that format with dockstore provision --device /dev/loop3, or, to format /dev/loop7 instead, remove /var/lib/dockstore/format-record.json and re-run"),
         ("blank, no identity: formatted without a record", observed(.blank, record: nil, identity: nil), false,
          ["format-device", "mount", "fstab", "drop-in", "sysconfig"], newUUID, ""),
         ("blank again, its record there: the recorded UUID", observed(.blank), false, resumed, recordedUUID, ""),
@@ -97,7 +106,7 @@ import Testing
                     #expect(forgotten == (superseded ? Self.recordedUUID : uuid), "\(name)")
                     #expect(superseded == (force && uuid != Self.recordedUUID), "\(name)")
                 }
-                if case .recordFormat(let written) = step {
+                if case .recordFormat(let written, _) = step {
                     #expect(written == FormatRecord(identity: Self.identity, size: Self.size, filesystem: "btrfs", label: "docker", uuid: Self.newUUID, device: "/dev/loop7"), "\(name)")
                 }
                 if case .writeFstab(let bytes, _, _) = step, let uuid {

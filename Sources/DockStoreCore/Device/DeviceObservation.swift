@@ -35,6 +35,10 @@ public struct DeviceObservation: Sendable, Equatable {
     public var identity: DeviceIdentity? = nil
     /// The write-ahead record of a format a killed run began (`FormatRecord`), whichever device it names.
     public var formatRecord: FormatRecord? = nil
+    /// Where the device that record names is now (`DeviceIdentity.currentDevices`), read only
+    /// when it names another device than this one: attached under another name, the killed
+    /// format is that device's to finish (attack 33 U F1).
+    public var formatRecordDeviceNow: [String] = []
     /// The fsid of the temporary superblock mkfs.btrfs writes early (`BtrfsSuperblock.readTemporary`),
     /// when the device holds one: read only for data no known signature describes while a format
     /// record is there. With the record, the device's own proof that the recorded format began on it.

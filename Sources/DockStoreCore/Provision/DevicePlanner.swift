@@ -47,11 +47,15 @@ enum DevicePlanner {
                 uuid = existing
             case .blank:
                 try checkSize(device, fs, label)
+                try refuseOtherDevicesFormat(device, host: host)
                 if let record = formatRecord(device, fs, request.label) {
                     // Written ahead of the format, so a run killed inside mkfs is finished by the next.
                     uuid = record.uuid
                     recordedUUID = record.uuid
-                    if record != device.formatRecord { steps.append(.recordFormat(record)) }
+                    if record != device.formatRecord {
+                        let replaced = device.formatRecord.flatMap { $0.identity != device.identity ? $0 : nil }
+                        steps.append(.recordFormat(record, replacing: replaced))
+                    }
                 }
                 steps.append(.formatDevice(filesystem: fs, uuid: uuid, wipe: false, volumeID: device.device.volumeID))
             case .ambivalent, .unreadable:
@@ -89,6 +93,23 @@ enum DevicePlanner {
             steps: steps, afterFstab: after, mountSource: device.device.path, fstabSource: "UUID=\(uuid)",
             fstabAliases: [device.device.path, device.device.requested, "/dev/disk/by-uuid/\(uuid)", "LABEL=\(request.label)"],
             fstype: fs.rawValue, fsckPass: fs.fsckPass, storageDriver: fs.storageDriver)
+    }
+
+    /// A record of a killed format of another device, which is attached now (under any name) or
+    /// was recorded under the very name given: the run that was killed is that device's to
+    /// finish, and the name given is, after a reboot, likely the old name of the recorded
+    /// device now held by another (attack 33 U F1: the refusal's own advice, `--device
+    /// /dev/loop1`, formatted the disk that took that name and dropped the record). Refused,
+    /// naming both; to format this device instead, the admin removes the record. A record of a
+    /// device not attached, under another name, is superseded (the plan says so).
+    static func refuseOtherDevicesFormat(_ device: DeviceObservation, host: Host) throws {
+        guard let record = device.formatRecord, record.identity != device.identity else { return }
+        let names = device.formatRecordDeviceNow
+        let tookItsName = device.device.path == record.device || device.device.requested == record.device
+        guard !names.isEmpty || tookItsName else { return }
+        let other = tookItsName ? "\(device.device.label) is another device now (\(device.identity?.summary ?? "no identity dockstore trusts")), which took the recorded name" : "\(device.device.label) is another device"
+        let finish = names.isEmpty ? "attach it and finish that format with dockstore provision --device \(record.identity.volumeID ?? "ITS-DEVICE")" : "finish that format with dockstore provision --device \(record.deviceArgument(names))"
+        throw DockStoreError.refused("refusing: a provision --device of \(record.whereNow(names)) was killed before it finished (\(host.real(FormatRecord.path)) records it), and \(other); nothing was changed: \(finish), or, to format \(device.device.requested) instead, remove \(host.real(FormatRecord.path)) and re-run")
     }
 
     /// The record to write before formatting the blank device: the one already there when it

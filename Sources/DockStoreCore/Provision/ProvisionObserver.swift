@@ -37,6 +37,9 @@ public struct ProvisionObserver: Sendable {
             if seen.kind == .blockDevice {
                 seen.identity = try DeviceIdentity.of(seen.device)
                 seen.formatRecord = try FormatRecord.read(host: host)
+                if let record = seen.formatRecord, record.identity != seen.identity {
+                    seen.formatRecordDeviceNow = try record.identity.currentDevices(resolver: resolver)
+                }
                 if seen.formatRecord != nil, seen.content == .unrecognizedData {
                     seen.temporaryBtrfsFSID = try BtrfsSuperblock.readTemporary(seen.device.path)?.fsid
                 }

@@ -14,7 +14,7 @@ extension ProvisionStep {
             try provisioner.refuseImageWithOtherNames(newImage: newImage)
             let target = provisioner.formatTarget(newImage: newImage)
             _ = try FormatRecheck.image(BlockProbe.probe(target), uuid: uuid, image: target)
-        case .recordFormat(let record):
+        case .recordFormat(let record, _):
             try provisioner.recheckFormatRecord(record)
         case .formatDevice(let filesystem, let uuid, let wipe, let volumeID):
             let device = try provisioner.plannedDevice(volumeID: volumeID)

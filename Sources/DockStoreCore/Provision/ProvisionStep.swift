@@ -16,7 +16,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
     case installImage(uuid: String)
     /// Writes the format's write-ahead record (`FormatRecord`) for the blank device, right
     /// before `formatDevice`, so a run killed inside mkfs is finished by the next one.
-    case recordFormat(FormatRecord)
+    /// `replacing`: a record of another device's killed format, not attached, which this one gives up.
+    case recordFormat(FormatRecord, replacing: FormatRecord? = nil)
     /// Formats the device, wiping its signatures first when `wipe` (`--force`); `volumeID` is
     /// the EBS volume the plan saw there (nil for a device without one), re-checked before it acts.
     case formatDevice(filesystem: DeviceFilesystem, uuid: String, wipe: Bool, volumeID: EBSVolumeID?)
@@ -168,9 +169,10 @@ public enum ProvisionStep: AppliedStep, Equatable {
             return "format \(newImage ? temporary : image) as btrfs, label '\(label)', UUID \(uuid) (mkfs.btrfs)"
         case .installImage(let uuid):
             return "check that \(temporary) holds the btrfs \(uuid) (libblkid), then rename it to \(image)"
-        case .recordFormat(let record):
+        case .recordFormat(let record, let replacing):
             let device = request.device?.spec.description ?? "the device"
-            return "record in \(host.real(FormatRecord.path)), before formatting, that \(device) (\(record.identity.summary), \(record.size) bytes) is being formatted as \(record.filesystem) UUID \(record.uuid), so a run killed inside mkfs is finished by the next"
+            let given = replacing.map { "; it replaces the record of the killed format of \($0.device) (\($0.identity.summary), not attached), which is given up" } ?? ""
+            return "record in \(host.real(FormatRecord.path)), before formatting, that \(device) (\(record.identity.summary), \(record.size) bytes) is being formatted as \(record.filesystem) UUID \(record.uuid), so a run killed inside mkfs is finished by the next\(given)"
         case .forgetFormat(let uuid, let superseded):
             return "remove \(host.real(FormatRecord.path)): the format it records (UUID \(uuid)) is " + (superseded ? "superseded by this forced format" : "done")
         case .formatDevice(let filesystem, let uuid, let wipe, _):

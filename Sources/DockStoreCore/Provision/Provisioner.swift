@@ -110,7 +110,7 @@ public struct Provisioner: Sendable {
                     throw DockStoreError.refused("\(mountpoint) appeared and is not a folder")
                 }
             }
-        case .recordFormat(let record):
+        case .recordFormat(let record, _):
             try writeFormatRecord(record)
         case .forgetFormat:
             try host.removeFile(FormatRecord.path)
