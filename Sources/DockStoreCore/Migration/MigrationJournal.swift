@@ -27,6 +27,12 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
     /// holds the image's folder (attack 23 H1, H2, H10). nil in a journal from before it was
     /// recorded.
     public var imageInode: UInt64?
+    /// The target's identity when the migration began (`DeviceIdentity`: the EBS volume id, or a
+    /// loop device's file and offset): before the move is past its point of return the target
+    /// holds nothing of the store, so after a reboot that renamed it only this tells it from
+    /// the device that took its name (attack 33 U F2). nil in a journal from before it was
+    /// recorded, and for a device without an identity dockstore trusts.
+    public var deviceIdentity: DeviceIdentity?
 
     /// The method of the migration this journal records.
     public var recordedMethod: MigrationMethod { method ?? .addRemove }
@@ -36,8 +42,9 @@ public struct MigrationJournal: Codable, Sendable, Equatable {
     /// `phase` names the step under way (for people reading the journal after a crash);
     /// decisions come from what the kernel reports, never from it alone.
     public init(image: String, device: String, filesystemUUID: String?, volumeID: String?, keepImage: Bool,
-                method: MigrationMethod? = nil, imageInode: UInt64? = nil) {
+                method: MigrationMethod? = nil, imageInode: UInt64? = nil, deviceIdentity: DeviceIdentity? = nil) {
         phase = "moving"
+        self.deviceIdentity = deviceIdentity
         self.imageInode = imageInode
         self.method = method
         self.image = image

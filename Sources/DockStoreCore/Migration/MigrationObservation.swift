@@ -77,6 +77,11 @@ public struct MigrationObservation: Sendable, Equatable {
     public var journalExists: Bool { journal != nil }
     /// The target's EBS volume id, when it has one.
     public var targetVolumeID: String?
+    /// The target's identity now (`DeviceIdentity.of`), compared with the journal's.
+    public var targetIdentity: DeviceIdentity? = nil
+    /// Where the device the journal's identity names is now, read only when it is not the
+    /// target: the name to finish or undo the migration with after a reboot renamed it.
+    public var journalDeviceNow: [String] = []
     /// The target is a loop device whose backing file lies on the store itself.
     public var targetBackedByStore: Bool
     /// The kernel's device replace status; nil when the kernel refused to report it

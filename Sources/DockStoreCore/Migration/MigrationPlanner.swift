@@ -37,7 +37,7 @@ public enum MigrationPlanner {
             throw DockStoreError.refused("the migration at \(o.mountpoint) is onto \(added.path) (devid \(added.devid)), not \(o.targetPath); abort it with: dockstore migrate-ebs \(added.path) --abort")
         }
         if o.targetDevid == nil, let journal = o.journal, !sameDevice(journal, o), !releasedJournalDevice(journal, o) {
-            throw DockStoreError.refused("the open migration is onto \(journal.deviceLabel), not \(o.targetPath); abort it with: dockstore migrate-ebs \(journal.volumeID ?? journal.device) --abort")
+            throw DockStoreError.refused("the open migration is onto \(journalDeviceWhereNow(journal, o)), not \(o.targetPath); abort it with: dockstore migrate-ebs \(journalDeviceArgument(journal, o)) --abort")
         }
         var steps: [MigrationStep] = []
         if let devid = o.targetDevid {
@@ -102,6 +102,7 @@ public enum MigrationPlanner {
     static func releasedJournalDevice(_ journal: MigrationJournal, _ o: MigrationObservation) -> Bool {
         guard o.targetReleasedByStore else { return false }
         if let recorded = journal.volumeID, let actual = o.targetVolumeID { return recorded == actual }
+        if let recorded = journal.deviceIdentity, let actual = o.targetIdentity { return recorded == actual }
         return true
     }
 
@@ -151,7 +152,21 @@ public enum MigrationPlanner {
     static func sameDevice(_ journal: MigrationJournal, _ o: MigrationObservation) -> Bool {
         if o.targetIsStaleReplaceTarget { return true }
         if let recorded = journal.volumeID, let actual = o.targetVolumeID { return recorded == actual }
+        if let recorded = journal.deviceIdentity { return recorded == o.targetIdentity }
         return journal.device == o.targetPath
+    }
+
+    /// The journal's device as found now, for a refusal: its one name now, else its volume id,
+    /// else the name it had (`journalDeviceNow`; attack 33 U F2).
+    static func journalDeviceArgument(_ journal: MigrationJournal, _ o: MigrationObservation) -> String {
+        if o.journalDeviceNow.count == 1 { return o.journalDeviceNow[0] }
+        return journal.volumeID ?? journal.device
+    }
+
+    /// The journal's device with where it is now, when a reboot renamed it.
+    static func journalDeviceWhereNow(_ journal: MigrationJournal, _ o: MigrationObservation) -> String {
+        guard o.journalDeviceNow.count == 1, o.journalDeviceNow[0] != journal.device else { return journal.deviceLabel }
+        return "\(o.journalDeviceNow[0]) (\(journal.deviceLabel) when the migration began: a reboot renamed it)"
     }
 
     public static func plan(_ o: MigrationObservation, keepImage: Bool, imageHostPath: HostPath,
@@ -199,7 +214,7 @@ public enum MigrationPlanner {
                 throw DockStoreError.refused("a migration onto \(added.path) (devid \(added.devid)) is under way at \(o.mountpoint), not onto \(o.targetPath); finish it with: dockstore migrate-ebs \(added.path) (or undo it with --abort)")
             }
             if let journal = o.journal, !sameDevice(journal, o) {
-                throw DockStoreError.refused("the open migration is onto \(journal.deviceLabel), not \(o.targetPath); finish it with: dockstore migrate-ebs \(journal.volumeID ?? journal.device), or undo it with --abort")
+                throw DockStoreError.refused("the open migration is onto \(journalDeviceWhereNow(journal, o)), not \(o.targetPath); finish it with: dockstore migrate-ebs \(journalDeviceArgument(journal, o)), or undo it with --abort")
             }
         }
         // Once the move began (a journal, or the store off the image), a damaged copy on the
@@ -276,7 +291,8 @@ public enum MigrationPlanner {
         }
         if steps.isEmpty && !o.journalExists { return [] }
         let journal = MigrationJournal(image: imageHostPath.string, device: o.targetPath, filesystemUUID: uuid,
-                                       volumeID: o.targetVolumeID, keepImage: keepImage, method: method, imageInode: o.imageInode)
+                                       volumeID: o.targetVolumeID, keepImage: keepImage, method: method, imageInode: o.imageInode,
+                                       deviceIdentity: o.targetIdentity)
         return (o.journalExists ? [] : [.begin(journal: journal)]) + steps + [.finish]
     }
 

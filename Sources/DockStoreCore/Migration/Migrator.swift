@@ -53,6 +53,12 @@ public struct Migrator: Sendable {
             replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil,
             targetReleasedByStore: false, loopDeviceSize: nil)
         o.mountDropIn = try FileContents.read(MountDropIn.path(mountpoint: mountpoint), on: host)
+        if let device, try FileStatus.following(device.path)?.kind == .blockDevice {
+            o.targetIdentity = try DeviceIdentity.of(device)
+            if let recorded = o.journal?.deviceIdentity, recorded != o.targetIdentity {
+                o.journalDeviceNow = try recorded.currentDevices()
+            }
+        }
         o.reclaimOpen = try store.reclaimOpen.value()
         if o.reclaimOpen { o.reclaimRoomLent = ReclaimJournal.openRoomLent(host: host) }
         // A target that is no block device is said first, as given.
