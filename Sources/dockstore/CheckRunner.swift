@@ -40,7 +40,7 @@ enum CheckRunner {
             figures.remedyContext = RemedyContext.read(host: host, figures: figures, deviceStore: store.configuredDevice.known ?? false)
             // The driver is judged against the store's own filesystem, also under another one mounted over it (`mounted_over`).
             DockerdStartSettings.record(store.dockerdSettings, filesystem: figures.condition.mountedOver?.store.fstype ?? figures.filesystem,
-                                   host: host, into: &figures.condition)
+                                   bootBackend: store.settings.known?.backend, host: host, into: &figures.condition)
             if !(figures.maintenance?.unreadable.isEmpty ?? true) || !figures.condition.unreadable.isEmpty {
                 figures.condition.user = CurrentUser.describe()
             }

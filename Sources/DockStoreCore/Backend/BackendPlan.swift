@@ -75,6 +75,14 @@ public enum BackendPlanner {
             sysconfigBytes: observed.sysconfig, sysconfigPath: host.real(HostPaths.sysconfigDocker),
             daemonJSONBytes: observed.daemonJSON, daemonJSONPath: host.real(observed.daemonJSONPlace.path))
         warnings += selection.warnings
+        if selection.daemonJSON != nil || selection.sysconfig != nil {
+            switch observed.otherDriversContent {
+            case .success(let others):
+                if let warning = DriverContent.warning(others, switchingTo: request.driver.name, dataRoot: target) { warnings.append(warning) }
+            case .failure(let error):
+                warnings.append("cannot tell which images and containers \(target) holds under other drivers, which a dockerd started with \(request.driver.name) would not see: \(error.message)")
+            }
+        }
         // What backend writes decides nothing when docker.service does not hand it to dockerd.
         warnings += observed.dockerServiceProblems
         var steps: [BackendStep] = []

@@ -48,6 +48,9 @@ public struct BackendObservation: Sendable, Equatable {
     /// the settings name, `BackendSettingsEdit` records the one given.
     public var bootSettingsFile: [UInt8]?
     public var provisioned = false
+    /// What the mounted store holds under other drivers than the one asked for (`DriverContent`),
+    /// or why it could not be read.
+    public var otherDriversContent: Result<[DriverContent], DockStoreError> = .success([])
 
     public init(sysconfig: String? = nil, daemonJSON: String? = nil, filesystem: FilesystemType? = nil,
                 systemdRunning: Bool = false) {
@@ -74,6 +77,13 @@ public struct BackendObservation: Sendable, Equatable {
             }
             observed.filesystem = fs
             observed.mounted = try MountTable.read().mount(at: target) != nil
+            if observed.mounted, let driver {
+                do {
+                    observed.otherDriversContent = .success(try DriverContent.others(dataRoot: target, than: driver.name))
+                } catch let error as DockStoreError {
+                    observed.otherDriversContent = .failure(error)
+                }
+            }
             if ["xfs", "ext4"].contains(fs.name) { observed.projectQuota = try StorageQuota.enforced(at: target) }
         }
         let systemd = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))

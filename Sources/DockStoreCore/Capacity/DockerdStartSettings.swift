@@ -42,12 +42,14 @@ public struct DockerdStartSettings: Sendable, Equatable {
     /// Puts what was read into `condition`: each reason (the driver judged against a store of
     /// `filesystem`), or, when the files could not be read, one unreadable entry (check cannot
     /// say OK).
-    public static func record(_ fact: StoreFact<DockerdStartSettings>, filesystem: String, host: Host,
+    /// `bootBackend`: DOCKSTORE_BACKEND, which provision applies at boot (`DriverCondition`).
+    public static func record(_ fact: StoreFact<DockerdStartSettings>, filesystem: String, bootBackend: StorageDriver? = nil, host: Host,
                               into condition: inout StoreCondition) {
         switch fact {
         case .read(let settings):
             condition.dataRootElsewhere = settings.dataRootElsewhere
-            condition.driverElsewhere = DriverCondition.elsewhere(settings.driver, filesystem: filesystem)
+            condition.driverElsewhere = DriverCondition.elsewhere(settings.driver, filesystem: filesystem, bootBackend: bootBackend,
+                                                                  settingsPath: host.real(ProvisionSettings.path))
         case .unreadable(let error) where error.kind == .refused && error.message.hasPrefix(DataRootCondition.wouldNotStart):
             condition.unreadable.append(error.message)
         case .unreadable(let error):

@@ -27,10 +27,18 @@ public struct DockerdDriverSetting: Sendable, Equatable {
 /// start (btrfs on xfs or ext4).
 public enum DriverCondition {
     /// Why the setting does not fit a store of `filesystem`; nil when it does, or nothing is set.
-    public static func elsewhere(_ setting: DockerdDriverSetting?, filesystem: String) -> String? {
+    /// `bootBackend` is DOCKSTORE_BACKEND in `settingsPath` (/etc/sysconfig/dockstore), which
+    /// provision applies at every boot: when it names another driver (`dockstore backend` wrote
+    /// it), provision keeps the setting, and only `dockstore backend` changes it (attack 33 T 13:
+    /// the remedy "or dockstore provision" did nothing).
+    public static func elsewhere(_ setting: DockerdDriverSetting?, filesystem: String, bootBackend: StorageDriver? = nil,
+                                 settingsPath: String = "/etc/sysconfig/dockstore") -> String? {
         guard let setting else { return nil }
         let wanted = filesystem == "btrfs" ? "btrfs" : "overlay2"
         guard ["btrfs", "xfs", "ext4"].contains(filesystem), setting.driver != wanted else { return nil }
-        return "dockerd is set to the \(setting.driver) storage driver (\(setting.source)), not \(wanted): at its next start Docker does not see the images and containers in the \(filesystem) store; run dockstore backend \(wanted) (or dockstore provision)"
+        let remedy = bootBackend.map { $0.name != wanted } == true
+            ? "DOCKSTORE_BACKEND=\(bootBackend?.name ?? "") in \(settingsPath) keeps it so at every boot (dockstore provision applies it): run dockstore backend \(wanted) to use the store's images again"
+            : "run dockstore backend \(wanted) (or dockstore provision)"
+        return "dockerd is set to the \(setting.driver) storage driver (\(setting.source)), not \(wanted): a dockerd started with it does not see the images and containers in the \(filesystem) store; \(remedy)"
     }
 }

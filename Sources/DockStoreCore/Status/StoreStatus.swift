@@ -356,6 +356,14 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             }
         }
         status.readDriver(observed, host)
+        // check's storage_driver_elsewhere, as a warning: the settings asked for that driver, so
+        // DOCKER_OPTS is "in place", yet Docker does not see the store's images (attack 33 T 13).
+        if status.mounted, let filesystem = status.filesystem?.type, let driver = status.dockerStorageDriver,
+           let source = status.dockerStorageDriverSource,
+           let why = DriverCondition.elsewhere(DockerdDriverSetting(driver: driver, source: source), filesystem: filesystem,
+                                               bootBackend: store.settings.known?.backend, settingsPath: host.real(ProvisionSettings.path)) {
+            status.warnings.append(why)
+        }
         // DOCKER_OPTS decides nothing when docker.service does not hand it to dockerd.
         status.problems += observed.dockerServiceProblems
         // Nothing mounted while a dockerd writes into the bare folder (attack 15, Y3), as check says it.
