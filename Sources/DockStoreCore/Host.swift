@@ -37,6 +37,17 @@ public struct Host: Sendable {
         return ConfinedPath.resolve(root: root, path, followingLast: false)
     }
 
+    /// `path` as systemd-fstab-generator names the mount unit of an fstab line for it: every
+    /// symbolic link resolved inside the root (its `chase_symlinks` with CHASE_NONEXISTENT: a
+    /// missing rest is kept as written). With /var/lib a link to /srv/varlib, the unit of
+    /// /var/lib/docker is srv-varlib-docker.mount (attack 33 T 15: dockstore's drop-ins named
+    /// var-lib-docker.mount, a unit systemd never made).
+    public func unitPath(_ path: HostPath) -> HostPath {
+        let resolved = ConfinedPath.resolve(root: root, path, followingLast: true)
+        let inside = root == "/" ? resolved : String(resolved.dropFirst(root.count))
+        return HostPath.known(inside.isEmpty ? "/" : inside)
+    }
+
     /// Like `real`, but a symlink at the last component is resolved too (inside `root`): for
     /// folders and files that are read through a link, never written through one.
     public func realFollowing(_ path: HostPath) -> String {

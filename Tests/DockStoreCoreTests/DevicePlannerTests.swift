@@ -119,7 +119,7 @@ import Testing
         o.mountpoint = .mounted(MountEntry(source: "/dev/nvme1n1", target: "/var/lib/docker", fstype: "btrfs", options: "", device: 1),
                                 ofImage: false, ofDevice: true)
         o.fstab = Array(("UUID=abcd /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n").utf8)
-        o.dropIn = Array(DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint).utf8)
+        o.dropIn = Array(DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, unit: MountUnitName.of(HostPaths.defaultMountpoint)).utf8)
         o.sysconfig = Array(("DOCKER_OPTS=\"-s btrfs\"\n").utf8)
         return o
     }

@@ -4,7 +4,7 @@ import Testing
 /// Whose the docker.service drop-in is: dockstore rewrites or removes it only when it holds
 /// exactly what some version of dockstore writes, never when an admin added a line.
 @Suite struct DockerDropInOwnershipTests {
-    static let current = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint)
+    static let current = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, unit: MountUnitName.of(HostPaths.defaultMountpoint))
     /// What dockstore wrote before paths were escaped for systemd (a `%` went in bare).
     static func unescaped(_ path: String) -> String {
         "# Written by dockstore provision; a re-run rewrites it.\n# Docker must never start on the bare folder underneath its storage.\n[Unit]\nRequiresMountsFor=\(path)\n"
@@ -18,8 +18,8 @@ import Testing
 
     static let cases: [(String, [UInt8], String?)] = [
         ("exactly what this version writes", Array(current.utf8), nil),
-        ("this version, another mountpoint", Array(DockerDropIn.render(mountpoint: .known("/srv/docker-store")).utf8), nil),
-        ("this version, a path with a percent, a quote and a dash", Array(DockerDropIn.render(mountpoint: .known("/srv/it's-50%")).utf8), nil),
+        ("this version, another mountpoint", Array(DockerDropIn.render(mountpoint: .known("/srv/docker-store"), unit: MountUnitName.of(.known("/srv/docker-store"))).utf8), nil),
+        ("this version, a path with a percent, a quote and a dash", Array(DockerDropIn.render(mountpoint: .known("/srv/it's-50%"), unit: MountUnitName.of(.known("/srv/it's-50%"))).utf8), nil),
         ("the version before the assertion", Array(legacy("/var/lib/docker").utf8), nil),
         ("the version before the assertion, a quoted path", Array(legacy("/srv/it's").utf8), nil),
         ("an older version, before escaping, another mountpoint", Array(unescaped("/data/50%docker").utf8), nil),
@@ -66,8 +66,8 @@ import Testing
     /// random paths), and none from a drop-in that is not dockstore's.
     static let mountpoints: [(String, [UInt8], String?)] = [
         ("this version", Array(current.utf8), "/var/lib/docker"),
-        ("a quoted path with a backslash, a quote and a percent", Array(DockerDropIn.render(mountpoint: .known("/srv/a\\b\"c%d")).utf8), "/srv/a\\b\"c%d"),
-        ("a percent before a combining mark (one Character to Swift, two scalars to systemd)", Array(DockerDropIn.render(mountpoint: .known("/srv/%%\u{05B9}x")).utf8), "/srv/%%\u{05B9}x"),
+        ("a quoted path with a backslash, a quote and a percent", Array(DockerDropIn.render(mountpoint: .known("/srv/a\\b\"c%d"), unit: MountUnitName.of(.known("/srv/a\\b\"c%d"))).utf8), "/srv/a\\b\"c%d"),
+        ("a percent before a combining mark (one Character to Swift, two scalars to systemd)", Array(DockerDropIn.render(mountpoint: .known("/srv/%%\u{05B9}x"), unit: MountUnitName.of(.known("/srv/%%\u{05B9}x"))).utf8), "/srv/%%\u{05B9}x"),
         ("with the folder record line", Array(DockerDropIn.render(mountpoint: .known("/srv/docker"), createdFolders: [.known("/srv/docker")]).utf8), "/srv/docker"),
         ("the version before the assertion, a quoted path", Array(legacy("/srv/a\\b\"c%d").utf8), "/srv/a\\b\"c%d"),
         ("an older version, before escaping", Array(unescaped("/data/docker").utf8), "/data/docker"),

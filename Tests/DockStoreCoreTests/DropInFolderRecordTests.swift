@@ -11,15 +11,15 @@ import Testing
         let text = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, createdFolders: Self.folders)
         let (folders, rest) = DockerDropIn.createdFolders(in: Array(text.utf8))
         #expect(folders == Self.folders)
-        #expect(rest == Array(DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint).utf8))
+        #expect(rest == Array(DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, unit: MountUnitName.of(HostPaths.defaultMountpoint)).utf8))
         #expect(DockerDropIn.ownership(of: Array(text.utf8)) == .dockstore)
-        #expect(DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, createdFolders: []) == DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint))
+        #expect(DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, createdFolders: []) == DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, unit: MountUnitName.of(HostPaths.defaultMountpoint)))
     }
 
     /// A record line naming anything but absolute paths makes the file not dockstore's.
     @Test(arguments: [" relative/x", " /a  /b", " /", "", " /a/../b"])
     func aRecordDockstoreDidNotWriteIsForeign(_ list: String) {
-        let bytes = Array((DockerDropIn.createdFoldersPrefix + list + "\n" + DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint)).utf8)
+        let bytes = Array((DockerDropIn.createdFoldersPrefix + list + "\n" + DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, unit: MountUnitName.of(HostPaths.defaultMountpoint))).utf8)
         #expect(DockerDropIn.createdFolders(in: bytes).folders.isEmpty)
         guard case .foreign = DockerDropIn.ownership(of: bytes) else { Issue.record("\(list) was taken as dockstore's"); return }
     }

@@ -190,7 +190,7 @@ import Testing
                 }
             }
             // The drop-in as dockstore renders it, one per path, joined into one file.
-            let text = mountpoints.map { DockerDropIn.render(mountpoint: $0) }.joined()
+            let text = mountpoints.map { DockerDropIn.render(mountpoint: $0, unit: MountUnitName.of($0)) }.joined()
             try text.write(toFile: folder + "/docker.service.d/dockstore.conf", atomically: false, encoding: .utf8)
             let verify = try Self.run("/usr/bin/systemd-analyze", ["verify", "docker.service"],
                                       environment: ["SYSTEMD_LOG_LEVEL": "debug", "SYSTEMD_UNIT_PATH": folder + ":"])
@@ -204,7 +204,7 @@ import Testing
                 #expect(MountUnitName.of(path) == String(name), "round \(round): dockstore names the mount unit of \(path.string.debugDescription) \(MountUnitName.of(path)), systemd-escape \(name)")
                 #expect(required.contains(String(name)), "round \(round): systemd does not read the mount unit of \(path.string.debugDescription) from the drop-in's Wants=/After=/PartOf=")
                 // What teardown reads back as the store Docker's configuration serves is what systemd reads.
-                #expect(DockerDropIn.mountpoint(in: Array(DockerDropIn.render(mountpoint: path).utf8)) == path.string,
+                #expect(DockerDropIn.mountpoint(in: Array(DockerDropIn.render(mountpoint: path, unit: MountUnitName.of(path)).utf8)) == path.string,
                         "round \(round): dockstore reads another path than it wrote into AssertPathIsMountPoint=")
                 // The drop-in dockstore wrote before the assertion, still read as dockstore's.
                 let legacy = DockerDropIn.legacyHeader + UnitFileEscape.pathWord(path.string) + "\n"
@@ -213,7 +213,7 @@ import Testing
             }
             // The assertion's path as systemd reads it: systemd-analyze condition prints it.
             for path in mountpoints {
-                let line = DockerDropIn.render(mountpoint: path).split(separator: "\n").last.map(String.init) ?? ""
+                let line = DockerDropIn.render(mountpoint: path, unit: MountUnitName.of(path)).split(separator: "\n").last.map(String.init) ?? ""
                 let said = try Self.pathsSystemdReads(line, setting: "AssertPathIsMountPoint=")
                 #expect(said == [path.string], "round \(round): systemd reads \(said) from \(line.debugDescription), dockstore wrote \(path.string.debugDescription)")
             }

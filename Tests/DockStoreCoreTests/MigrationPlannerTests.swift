@@ -94,7 +94,7 @@ import Testing
             try MigrationPlanner.plan(observed, keepImage: false, imageHostPath: Self.image, mountpoint: Self.mountpoint,
                                       host: Self.host, method: .addRemove).first { $0.id == "fstab" }
         }
-        let removal = MountDropInRemoval(path: MountDropIn.path(mountpoint: Self.mountpoint),
+        let removal = MountDropInRemoval(path: MountDropIn.path(unitPath: Self.mountpoint),
                                          shown: "/etc/systemd/system/var-lib-docker.mount.d/dockstore.conf", basis: FileBasis(ours))
         guard case .writeFstab(_, _, _, let dropIn)? = try fstabStep(Self.o { $0.mountDropIn = ours }) else { Issue.record("no fstab step"); return }
         #expect(dropIn == removal)

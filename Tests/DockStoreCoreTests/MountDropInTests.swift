@@ -6,16 +6,16 @@ import Testing
 /// being there (attack 18, B-F2): where it lives, what it says, and when it is dockstore's.
 @Suite struct MountDropInTests {
     @Test func itLivesInTheMountUnitsFolder() {
-        #expect(MountDropIn.path(mountpoint: HostPaths.defaultMountpoint).string == "/etc/systemd/system/var-lib-docker.mount.d/dockstore.conf")
+        #expect(MountDropIn.path(unitPath: HostPaths.defaultMountpoint).string == "/etc/systemd/system/var-lib-docker.mount.d/dockstore.conf")
         let other = HostPath.known("/srv/docker-data")
-        #expect(MountDropIn.path(mountpoint: other).string == "/etc/systemd/system/srv-docker\\x2ddata.mount.d/dockstore.conf")
+        #expect(MountDropIn.path(unitPath: other).string == "/etc/systemd/system/srv-docker\\x2ddata.mount.d/dockstore.conf")
     }
 
     /// Its folder is the unit's name and `.d`, a file name: the unit name may be 253 bytes at most.
     @Test func theMountUnitNameLeavesRoomForTheDropInFolder() {
         let longest = HostPath.known("/" + String(repeating: "a", count: 247))
         #expect(MountUnitName.of(longest).utf8.count == 253 && MountUnitName.fits(longest))
-        #expect(MountDropIn.path(mountpoint: longest).parent.lastComponent.utf8.count == 255)
+        #expect(MountDropIn.path(unitPath: longest).parent.lastComponent.utf8.count == 255)
         #expect(!MountUnitName.fits(HostPath.known("/" + String(repeating: "a", count: 248))))
     }
 

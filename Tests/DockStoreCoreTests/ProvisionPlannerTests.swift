@@ -9,7 +9,7 @@ import Testing
     static let btrfs = BlockContent.signature(type: "btrfs", uuid: "u", label: "docker")
     static let ourLine = "/var/lib/docker-storage.btrfs /var/lib/docker btrfs nofail,discard=async,x-systemd.requires-mounts-for=/var/lib,x-systemd.before=dockstore-provision.service 0 0\n"
     static let loopMount = MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "rw", device: 1)
-    static let dropIn = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint)
+    static let dropIn = DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, unit: MountUnitName.of(HostPaths.defaultMountpoint))
     static let mountDropIn = MountDropIn.render(image: HostPaths.defaultImage)
     static let sysconfig = Fixtures.sysconfigSUSE.replacingOccurrences("DOCKER_OPTS=\"\"", "DOCKER_OPTS=\"--storage-driver=btrfs\"")
 
@@ -47,7 +47,7 @@ import Testing
         }, ["folder-record", "create-image", "format", "create-mountpoint", "mount", "fstab", "drop-in", "mount-drop-in", "sysconfig"]),
         ("legacy fstab line", with { $0.fstab = Array((Fixtures.fstabLegacy).utf8) }, ["fstab"]),
         ("fstab missing", with { $0.fstab = nil }, ["fstab"]),
-        ("drop-in dockstore wrote for another mountpoint", with { $0.dropIn = Array(DockerDropIn.render(mountpoint: .known("/srv/docker")).utf8) }, ["drop-in"]),
+        ("drop-in dockstore wrote for another mountpoint", with { $0.dropIn = Array(DockerDropIn.render(mountpoint: .known("/srv/docker"), unit: MountUnitName.of(.known("/srv/docker"))).utf8) }, ["drop-in"]),
         ("kiwi sysconfig already selects btrfs", with { $0.sysconfig = Array((Fixtures.sysconfigKiwi).utf8) }, []),
         ("sysconfig selects overlay2", with { $0.sysconfig = Array((Fixtures.sysconfigWithOptions).utf8) }, ["sysconfig"]),
         ("daemon.json selects btrfs: no flag", with { $0.daemonJSON = Array("{\"storage-driver\": \"btrfs\"}".utf8) }, ["sysconfig"]),

@@ -18,7 +18,7 @@ struct TeardownFolderRuleTests {
         ("/srv", "/srv/docker", false), ("/etc/docker", "/var/lib/docker", false), ("/var/lib/dockstore/x", "/var/lib/docker", false),
     ])
     func onlyFixedFoldersAndThisMountpointAreProvisions(_ folder: String, _ mountpoint: String, _ made: Bool) {
-        #expect(ProvisionFolderRecord.isMade(Self.path(folder), mountpoint: Self.path(mountpoint)) == made, "\(folder) at \(mountpoint)")
+        #expect(ProvisionFolderRecord.isMade(Self.path(folder), mountpoint: Self.path(mountpoint), unitPath: Self.path(mountpoint)) == made, "\(folder) at \(mountpoint)")
     }
 
     /// The chain renamed away with the record: from the outermost recorded folder holding the

@@ -11,7 +11,7 @@ import Testing
         var o = TeardownObservation.fixture(imageExists: true, fstab: "")
         o.mountDropIn = .dockstore
         let steps = try TeardownPlanner.plan(o, TeardownRequest(), Self.host)
-        #expect(steps.contains(.removeMountDropIn(path: MountDropIn.path(mountpoint: HostPaths.defaultMountpoint))), "\(steps.map(\.id))")
+        #expect(steps.contains(.removeMountDropIn(path: MountDropIn.path(unitPath: HostPaths.defaultMountpoint))), "\(steps.map(\.id))")
         o.mountDropIn = .foreign("its lines are not the ones dockstore writes")
         do {
             _ = try TeardownPlanner.plan(o, TeardownRequest(), Self.host)

@@ -60,7 +60,7 @@ struct WriteDebrisCoverageTests {
         "HostPaths.dockerDropIn": HostPaths.dockerDropIn, "HostPaths.daemonJSON": HostPaths.daemonJSON,
         "HostPaths.sysconfigDocker": HostPaths.sysconfigDocker, "ProvisionSettings.path": ProvisionSettings.path,
         // The mount unit's drop-in of the store's mountpoint; swept for the default one.
-        "mountDropIn": MountDropIn.path(mountpoint: HostPaths.defaultMountpoint),
+        "mountDropIn": MountDropIn.path(unitPath: HostPaths.defaultMountpoint),
     ]
 
     static func swiftFiles() throws -> [String: String] {

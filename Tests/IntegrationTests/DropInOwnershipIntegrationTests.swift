@@ -58,7 +58,7 @@ struct DropInOwnershipIntegrationTests {
             #expect(result.status == 0, "\(result.stderr)")
             let dropIn = root.read(root.dropIn) ?? ""
             let afterFolderRecord = String(decoding: DockerDropIn.createdFolders(in: Array(dropIn.utf8)).rest, as: UTF8.self)
-            #expect(afterFolderRecord == DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint), "\(dropIn)")
+            #expect(afterFolderRecord == DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, on: try Host(root: root.path)), "\(dropIn)")
         }
     }
 

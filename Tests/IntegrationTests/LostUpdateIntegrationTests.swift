@@ -116,14 +116,14 @@ struct LostUpdateIntegrationTests {
     /// A file that did not exist when the plan was made and exists now is a change too.
     @Test func provisionRefusesADropInCreatedMeanwhile() throws {
         try withTestRoot { root in
-            let other = DockerDropIn.render(mountpoint: try HostPath("/srv/other", what: "the mountpoint"))
+            let other = DockerDropIn.render(mountpoint: try HostPath("/srv/other", what: "the mountpoint"), on: try Host(root: root.path))
             let dropIn = try refusedThenRerun(root, ["provision", "--size", "256M"], step: "drop-in",
                                               file: "/etc/systemd/system/docker.service.d/dockstore.conf") {
                 try root.sh("mkdir -p \"$(dirname '\($0)')\"")
                 try root.write($0, other)
             }
             let afterFolderRecord = String(decoding: DockerDropIn.createdFolders(in: Array(dropIn.utf8)).rest, as: UTF8.self)
-            #expect(afterFolderRecord == DockerDropIn.render(mountpoint: try HostPath("/var/lib/docker", what: "the mountpoint")), "\(dropIn)")
+            #expect(afterFolderRecord == DockerDropIn.render(mountpoint: try HostPath("/var/lib/docker", what: "the mountpoint"), on: try Host(root: root.path)), "\(dropIn)")
         }
     }
 }

@@ -31,7 +31,7 @@ struct ProvisionIntegrationTests {
             #expect(loop.autoclear, "libmount attaches the loop device with autoclear")
 
             #expect(root.read(root.fstab) == TestRoot.createdFstab(Self.expectedLine + "\n"))
-            #expect(root.read(root.dropIn) == DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint))
+            #expect(root.read(root.dropIn) == DockerDropIn.render(mountpoint: HostPaths.defaultMountpoint, on: try Host(root: root.path)))
             let sysconfig = try SysconfigFile(path: root.sysconfig, text: try #require(root.read(root.sysconfig)))
             #expect(sysconfig.value("DOCKER_OPTS") == "--storage-driver=btrfs")
             #expect(root.read(root.sysconfig)?.contains("## ServiceRestart : docker") == true)

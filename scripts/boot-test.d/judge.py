@@ -501,6 +501,25 @@ def judge_teardown(b):
     b.expect(why, "nothing in the journal says why Docker's storage is absent")
 
 
+def judge_var_lib_link(b):
+    """/var/lib a link: the store's mount unit is srv-varlib-docker.mount, and dockstore's
+    drop-ins are that unit's (attack 33 T 15)"""
+    f = b.kv("hook.facts")
+    system_clean(b)
+    provision_ok(b)
+    b.expect(f.get("mounts") == "1", f"mounts at /srv/varlib/docker: {f.get('mounts')}")
+    docker = b.line("docker-active"), b.line("docker-driver")
+    b.expect(docker == ("active", "btrfs"), f"docker: {docker}")
+    b.expect("/etc/systemd/system/srv-varlib-docker.mount.d/dockstore.conf" in f.get("unit_dropins", ""),
+             f"srv-varlib-docker.mount's drop-ins: {f.get('unit_dropins')!r}")
+    b.expect(f.get("docker_wants_unit") == "1" and f.get("docker_after_unit") == "1",
+             f"docker.service wants / is after srv-varlib-docker.mount: {f.get('docker_wants_unit')} / {f.get('docker_after_unit')}")
+    b.expect("not-found" not in f.get("status_systemd", ""), f"dockstore status: {f.get('status_systemd')}")
+    if b.n == 3:
+        b.expect(f.get("skipped") == "1", "systemd did not skip srv-varlib-docker.mount for the missing image (ConditionPathExists=)")
+        b.expect(f.get("special_missing") == "0", "systemd's mount ran without the image (special device does not exist)")
+
+
 def judge_teardown_crash(b):
     """teardown killed after a configuration step (attack 33 T 7c), the boot after it, the
     teardown finished and the store provisioned again from the kept image"""

@@ -11,7 +11,7 @@ extension DockerDropIn {
     /// The drop-in for `mountpoint`, recording `createdFolders` when there are any.
     public static func render(mountpoint: HostPath, createdFolders: [HostPath]) -> String {
         let record = createdFolders.isEmpty ? "" : createdFoldersPrefix + createdFolders.map { " " + $0.string }.joined() + "\n"
-        return record + render(mountpoint: mountpoint)
+        return record + render(mountpoint: mountpoint, unit: MountUnitName.of(mountpoint))
     }
 
     /// The folders the drop-in's first line records, and the bytes after that line; no record:

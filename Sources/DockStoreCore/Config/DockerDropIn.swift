@@ -31,9 +31,13 @@ public enum DockerDropIn {
 
     static let assertion = "AssertPathIsMountPoint="
 
-    public static func render(mountpoint: HostPath) -> String {
-        let unit = MountUnitName.of(mountpoint)
-        return header + "Wants=\(unit)\nAfter=\(unit)\nPartOf=\(unit)\n"
+    /// For `mountpoint` on `host`: the mount unit as systemd names it there (`Host.unitPath`).
+    public static func render(mountpoint: HostPath, on host: Host) -> String {
+        render(mountpoint: mountpoint, unit: MountUnitName.of(host.unitPath(mountpoint)))
+    }
+
+    static func render(mountpoint: HostPath, unit: String) -> String {
+        header + "Wants=\(unit)\nAfter=\(unit)\nPartOf=\(unit)\n"
             + assertion + UnitFileEscape.pathValue(mountpoint.string) + "\n"
     }
 
@@ -69,11 +73,20 @@ public enum DockerDropIn {
         guard let path = assertedPath(text) else {
             return .foreign("its last line does not assert one absolute path as dockstore writes it")
         }
+        // The unit is the one its first line names, as render writes it for a mountpoint below a
+        // symbolic link too (`Host.unitPath`); the three lines must agree and name a mount unit.
+        let unit = lineValue(in: text, prefix: "Wants=")
         guard let mountpoint = try? HostPath(path, what: "the drop-in's mountpoint"), mountpoint.string == path,
-              render(mountpoint: mountpoint) == text else {
+              let unit, unit.hasSuffix(".mount"), !unit.contains(where: { $0.isWhitespace }),
+              render(mountpoint: mountpoint, unit: unit) == text else {
             return .foreign("its lines are not the ones dockstore writes for \(ShownBytes.text(path))")
         }
         return .dockstore
+    }
+
+    /// The value of the first line of `text` after the header that starts with `prefix`, as written.
+    static func lineValue(in text: String, prefix: String) -> String? {
+        text.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
     }
 
     /// The path of the last line, `AssertPathIsMountPoint=`, with `%%` read as `%`; nil when

@@ -35,9 +35,15 @@ public enum MountDropIn {
         """]
     static let condition = "ConditionPathExists="
 
-    /// Where the drop-in of the mount unit of `mountpoint` lives.
-    public static func path(mountpoint: HostPath) -> HostPath {
-        HostPath.entry("dockstore.conf", in: HostPath.entry(MountUnitName.of(mountpoint) + ".d", in: HostPath.known("/etc/systemd/system")))
+    /// Where the drop-in of the mount unit of `mountpoint` lives, the unit named as systemd
+    /// names it on `host` (`Host.unitPath`).
+    public static func path(mountpoint: HostPath, on host: Host) -> HostPath {
+        path(unitPath: host.unitPath(mountpoint))
+    }
+
+    /// The same for a mountpoint already resolved as systemd resolves it.
+    static func path(unitPath: HostPath) -> HostPath {
+        HostPath.entry("dockstore.conf", in: HostPath.entry(MountUnitName.of(unitPath) + ".d", in: HostPath.known("/etc/systemd/system")))
     }
 
     public static func render(image: HostPath) -> String {

@@ -26,8 +26,9 @@ extension ProvisionFolderRecord {
     /// `fixedFolders`, `mountpoint` itself, or the folder of its mount unit's drop-in. Any other line is a folder teardown cannot judge:
     /// the mountpoint of a provision run with another --mountpoint, or a line added by hand.
     /// teardown keeps it, saying so, rather than remove a folder that may be an admin's.
-    public static func isMade(_ folder: HostPath, mountpoint: HostPath) -> Bool {
-        folder == mountpoint || fixedFolders.contains(folder) || folder == MountDropIn.path(mountpoint: mountpoint).parent
+    /// `unitPath`: the mountpoint as systemd names its mount unit (`Host.unitPath`).
+    public static func isMade(_ folder: HostPath, mountpoint: HostPath, unitPath: HostPath) -> Bool {
+        folder == mountpoint || fixedFolders.contains(folder) || folder == MountDropIn.path(unitPath: unitPath).parent
     }
 
     /// The chain teardown renames away at once with the record inside (`Host.retireFolderChain`):

@@ -54,6 +54,9 @@ public struct MigrationObservation: Sendable, Equatable {
     public var fstab: [UInt8]?
     /// The image store's mount unit drop-in (`MountDropIn`), as read; nil when there is none.
     public var mountDropIn: [UInt8]? = nil
+    /// The mountpoint as systemd names its mount unit (`Host.unitPath`: links resolved inside
+    /// the root); nil: the mountpoint as given.
+    public var mountUnitPath: HostPath? = nil
     public var metadataChunkNeed: UInt64
     /// The open migration journal; nil when there is none.
     public var journal: MigrationJournal?

@@ -179,7 +179,7 @@ public enum MigrationPlanner {
         // Before any step: the volume's boots would refuse it (provision), as they refuse an
         // edited docker.service drop-in.
         if let bytes = o.mountDropIn, case .foreign(let reason) = MountDropIn.ownership(of: bytes) {
-            throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(mountpoint: mountpoint)), command: "migrate-ebs")
+            throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(unitPath: o.mountUnitPath ?? mountpoint)), command: "migrate-ebs")
         }
         if let foreign = o.foreignLoop {
             throw DockStoreError.refused("refusing to migrate: \(foreign.verdict(mountpoint: o.mountpoint))")
@@ -273,7 +273,7 @@ public enum MigrationPlanner {
         var dropIn: MountDropInRemoval? = nil
         // Only by a move under way: a store moved before gets it removed by provision.
         if o.loopMember != nil || o.journalExists, let bytes = o.mountDropIn {
-            let path = MountDropIn.path(mountpoint: mountpoint)
+            let path = MountDropIn.path(unitPath: o.mountUnitPath ?? mountpoint)
             dropIn = MountDropInRemoval(path: path, shown: host.real(path), basis: FileBasis(bytes))
         }
         if updated != fstab || dropIn != nil {

@@ -52,7 +52,8 @@ public struct Migrator: Sendable {
             targetBackedByStore: false, replace: nil, replaceRefused: "not read: no btrfs is mounted at \(target)",
             replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil,
             targetReleasedByStore: false, loopDeviceSize: nil)
-        o.mountDropIn = try FileContents.read(MountDropIn.path(mountpoint: mountpoint), on: host)
+        o.mountUnitPath = host.unitPath(mountpoint)
+        o.mountDropIn = try FileContents.read(MountDropIn.path(unitPath: o.mountUnitPath ?? mountpoint), on: host)
         if let device, try FileStatus.following(device.path)?.kind == .blockDevice {
             o.targetIdentity = try DeviceIdentity.of(device)
             if let recorded = o.journal?.deviceIdentity, recorded != o.targetIdentity {

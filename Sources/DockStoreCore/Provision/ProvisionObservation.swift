@@ -88,6 +88,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var dropIn: [UInt8]?
     /// The mount unit's drop-in (`MountDropIn`), as read; nil when there is none.
     public var mountDropIn: [UInt8]?
+    /// The mountpoint as systemd names its mount unit (`Host.unitPath`: links resolved inside
+    /// the root); nil: the mountpoint as given.
+    public var mountUnitPath: HostPath? = nil
     /// The folders of /etc/fstab, the drop-in, /etc/sysconfig/docker and /var/lib/dockstore
     /// that do not exist (`Host.missingFolders`), outermost first: those provision may create,
     /// recorded ahead for teardown (`ProvisionFolderRecord`). Set by the observer after the rest.
@@ -157,4 +160,9 @@ public struct ProvisionObservation: Sendable, Equatable {
         self.systemdRunning = systemdRunning
         self.device = device
     }
+}
+
+extension ProvisionObservation {
+    /// The mountpoint of `request` as systemd names its mount unit (`mountUnitPath`).
+    func unitPath(_ request: ProvisionRequest) -> HostPath { mountUnitPath ?? request.mountpoint }
 }

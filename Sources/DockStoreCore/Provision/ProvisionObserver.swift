@@ -139,13 +139,14 @@ public struct ProvisionObserver: Sendable {
             mountpointParentExists: mountpointParentExists, imageMountedAt: imageMountedAt, imageLoops: imageLoops,
             unfitImageLoops: unfitImageLoops, imageFilesystemOpen: imageFilesystemOpen,
             mountedImageDeleted: mountedImageDeleted, bootDisabled: try store.bootDisabled.value(),
-            mountUnit: systemdRunning ? try SystemdMountUnit.read(mountpoint: request.mountpoint.string) : nil,
+            mountUnit: systemdRunning ? try SystemdMountUnit.read(mountpoint: host.unitPath(request.mountpoint).string) : nil,
             fstab: try store.fstab.value(), dropIn: try FileContents.read(HostPaths.dockerDropIn, on: host),
             sysconfig: sysconfig, daemonJSON: try FileContents.read(daemonJSONPlace.path, on: host),
             hostAvailable: imageFolderExists ? try HostSpace.of(host.realFollowing(request.image.parent)).available : nil,
             systemdRunning: systemdRunning, device: device)
         var missing: [HostPath] = []
-        let mountDropIn = MountDropIn.path(mountpoint: request.mountpoint)
+        observation.mountUnitPath = host.unitPath(request.mountpoint)
+        let mountDropIn = MountDropIn.path(unitPath: observation.unitPath(request))
         observation.mountDropIn = try FileContents.read(mountDropIn, on: host)
         for file in [HostPaths.fstab, HostPaths.dockerDropIn, mountDropIn, HostPaths.sysconfigDocker, ProvisionFolderRecord.path] {
             for folder in try host.missingFolders(file.parent) where !missing.contains(folder) { missing.append(folder) }

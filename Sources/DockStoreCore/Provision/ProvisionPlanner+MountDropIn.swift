@@ -3,7 +3,7 @@ extension ProvisionPlanner {
     /// written for an image store, removed where the store's line mounts a device; nil when it is
     /// as it should be.
     static func mountDropInStep(_ observed: ProvisionObservation, _ request: ProvisionRequest, _ host: Host) -> ProvisionStep? {
-        let unit = MountUnitName.of(request.mountpoint)
+        let unit = MountUnitName.of(observed.unitPath(request))
         if request.device != nil {
             guard observed.mountDropIn != nil else { return nil }
             return .writeMountDropIn(text: nil, change: "remove it: the store's line mounts a device by UUID=, not the image, so \(unit) needs no condition on the image",

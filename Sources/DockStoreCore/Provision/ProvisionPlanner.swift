@@ -27,7 +27,7 @@ public enum ProvisionPlanner {
         }
         // At dockstore's name, as for docker.service's drop-in: never rewritten or removed when edited.
         if let bytes = observed.mountDropIn, case .foreign(let reason) = MountDropIn.ownership(of: bytes) {
-            throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(mountpoint: request.mountpoint)), command: "provision")
+            throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(unitPath: observed.unitPath(request))), command: "provision")
         }
         if let unmounted = observed.unmountedFstabFolder {
             throw unmounted.refusal(fstabPath: host.real(HostPaths.fstab), host: host)
@@ -133,12 +133,12 @@ public enum ProvisionPlanner {
         // The folders it creates are recorded ahead, in their own file (`folderRecordStep`); a
         // record in the drop-in's first line, as provision wrote it before, moves there when
         // the drop-in is rewritten.
-        let dropIn = DockerDropIn.render(mountpoint: request.mountpoint)
+        let dropIn = DockerDropIn.render(mountpoint: request.mountpoint, unit: MountUnitName.of(observed.unitPath(request)))
         // A drop-in that differs only by the record an older provision wrote there stays as it is.
         if observed.dropIn.map({ DockerDropIn.createdFolders(in: $0).rest }) != Array(dropIn.utf8) {
             steps.append(.writeDropIn(text: dropIn, change: observed.dropIn == nil
-                ? "create it: docker.service waits for \(MountUnitName.of(request.mountpoint)) and starts only when \(request.mountpoint) is mounted"
-                : "rewrite it: docker.service waits for \(MountUnitName.of(request.mountpoint)) and starts only when \(request.mountpoint) is mounted", basis: FileBasis(observed.dropIn)))
+                ? "create it: docker.service waits for \(MountUnitName.of(observed.unitPath(request))) and starts only when \(request.mountpoint) is mounted"
+                : "rewrite it: docker.service waits for \(MountUnitName.of(observed.unitPath(request))) and starts only when \(request.mountpoint) is mounted", basis: FileBasis(observed.dropIn)))
         }
 
         if let step = mountDropInStep(observed, request, host) { steps.append(step) }

@@ -138,7 +138,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .writeDropIn(let text, _, _):
             return [.inRoot(HostPaths.dockerDropIn, on: host, bytes: text.utf8.count, makesFolders: true).renaming(HostPaths.dockerDropIn, on: host, backup: false)]
         case .writeMountDropIn(let text, _, _):
-            let path = MountDropIn.path(mountpoint: request.mountpoint)
+            let path = MountDropIn.path(mountpoint: request.mountpoint, on: host)
             guard let text else { return [.removal(path, on: host)] }
             return [.inRoot(path, on: host, bytes: text.utf8.count, makesFolders: true).renaming(path, on: host, backup: false)]
         case .writeDaemonJSON(let bytes, _, let basis):
@@ -187,7 +187,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
         case .writeDropIn(_, let change, _):
             return "\(host.real(HostPaths.dockerDropIn)): \(change)"
         case .writeMountDropIn(_, let change, _):
-            return "\(host.real(MountDropIn.path(mountpoint: request.mountpoint))): \(change)"
+            return "\(host.real(MountDropIn.path(mountpoint: request.mountpoint, on: host))): \(change)"
         case .writeDaemonJSON(_, let change, _):
             return "\(host.real(HostPaths.daemonJSON)): \(change); the file as it was goes first to \(host.real(DaemonJSONRecord.path)), for teardown to give back"
         case .writeSysconfig(_, let change, _):

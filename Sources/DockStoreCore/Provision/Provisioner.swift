@@ -130,7 +130,7 @@ public struct Provisioner: Sendable {
             }
             try write(Array(text.utf8), to: HostPaths.dockerDropIn, mode: 0o644, backup: false, basis: basis)
         case .writeMountDropIn(let text, _, let basis):
-            let mountDropIn = MountDropIn.path(mountpoint: request.mountpoint)
+            let mountDropIn = MountDropIn.path(mountpoint: request.mountpoint, on: host)
             let now = try FileContents.read(mountDropIn, on: host)
             if let now, case .foreign(let reason) = MountDropIn.ownership(of: now) {
                 throw DockerDropIn.refusal(reason, path: host.real(mountDropIn), command: "provision")

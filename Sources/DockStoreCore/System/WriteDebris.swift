@@ -22,7 +22,7 @@ public enum WriteDebris {
         DaemonJSONRecord.path, ReclaimJournal.path, LastReclaimRecord.path, DeviceErrorLedger.defaultPath,
         OrphanTallyCache.defaultPath, FormatRecord.path, ProvisionSettings.path,
         // The mount unit's drop-in of the default mountpoint; another mountpoint's is not swept.
-        MountDropIn.path(mountpoint: HostPaths.defaultMountpoint),
+        MountDropIn.path(unitPath: HostPaths.defaultMountpoint),
     ]
 
     public static func sweep(host: Host) {

@@ -23,6 +23,9 @@ public struct TeardownObservation: Sendable, Equatable {
     public var dropIn: DockerDropIn.Ownership?
     /// Whose the store's mount unit drop-in (`MountDropIn`) is; nil when it does not exist.
     public var mountDropIn: DockerDropIn.Ownership? = nil
+    /// The mountpoint as systemd names its mount unit (`Host.unitPath`: links resolved inside
+    /// the root); nil: the mountpoint as given.
+    public var mountUnitPath: HostPath? = nil
     public var sysconfig: [UInt8]?
     public var systemdRunning: Bool
     /// /etc/dockstore.disabled exists.

@@ -261,9 +261,9 @@ public enum TeardownPlanner {
         // later mount at the mountpoint (attack 20, E-F5).
         switch o.mountDropIn {
         case nil: break
-        case .dockstore: steps.append(.removeMountDropIn(path: MountDropIn.path(mountpoint: request.mountpoint)))
+        case .dockstore: steps.append(.removeMountDropIn(path: MountDropIn.path(unitPath: o.mountUnitPath ?? request.mountpoint)))
         case .foreign(let reason):
-            throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(mountpoint: request.mountpoint)), command: "teardown")
+            throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(unitPath: o.mountUnitPath ?? request.mountpoint)), command: "teardown")
         }
         if let bytes = o.sysconfig {
             var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes)
@@ -304,7 +304,8 @@ public enum TeardownPlanner {
         // Only folders provision can have made for this store (`ProvisionFolderRecord.isMade`).
         let folders = ProvisionFolderRecord.merging(o.folderRecord ?? [], dropInFolders)
         if !folders.isEmpty || o.folderRecord != nil {
-            let made = folders.filter { ProvisionFolderRecord.isMade($0, mountpoint: request.mountpoint) }
+            let unitPath = o.mountUnitPath ?? request.mountpoint
+            let made = folders.filter { ProvisionFolderRecord.isMade($0, mountpoint: request.mountpoint, unitPath: unitPath) }
             steps.append(.removeFolders(made.sorted { $0.components.count > $1.components.count }, record: o.folderRecord != nil,
                                         notMade: folders.filter { !made.contains($0) }))
         }

@@ -27,7 +27,8 @@ public struct Teardowner: Sendable {
         try Self.refuseOtherSpellingOfMountpoint(request.mountpoint, dropIn: dropIn, on: host)
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID, dropIn: dropIn.map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
-        o.mountDropIn = try FileContents.read(MountDropIn.path(mountpoint: request.mountpoint), on: host).map(MountDropIn.ownership(of:))
+        o.mountUnitPath = host.unitPath(request.mountpoint)
+        o.mountDropIn = try FileContents.read(MountDropIn.path(unitPath: o.mountUnitPath ?? request.mountpoint), on: host).map(MountDropIn.ownership(of:))
         o.createdFolders = dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
         o.configuredForOtherStore = try otherConfiguredStore(dropIn: dropIn)
         if let bytes = try FileContents.read(ProvisionFolderRecord.path, on: host) {

@@ -1,0 +1,40 @@
+import DockStoreCore
+import Foundation
+import Testing
+
+/// Attack 33 T 15: with /var/lib a link to /srv/varlib, systemd-fstab-generator names the unit
+/// of the store's line srv-varlib-docker.mount (it resolves links, `chase_symlinks`), but
+/// dockstore wrote its drop-ins for var-lib-docker.mount, a unit that never exists: the mount's
+/// condition on the image was lost, docker.service waited for nothing, and status said "not-found
+/// … daemon-reload reads it". Both drop-ins name the unit systemd makes now, a re-run finds them
+/// in place, and teardown removes them with their folders. (The boot tier's symlinked-var-lib
+/// scenario has systemd itself as the oracle.)
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct SymlinkedParentMountUnitIntegrationTests {
+    @Test func theDropInsNameTheUnitSystemdMakes() throws {
+        try withTestRoot { root in
+            _ = try root.sh("mkdir -p '\(root.path)/srv' && mv '\(root.path)/var/lib' '\(root.path)/srv/varlib' && ln -s /srv/varlib '\(root.path)/var/lib'")
+            let run = try root.dockstore(["provision", "--size", "256M"])
+            try #require(run.status == 0, "\(run.stdout)\(run.stderr)")
+            let unitFolder = root.path + "/etc/systemd/system/srv-varlib-docker.mount.d"
+            #expect(FileManager.default.fileExists(atPath: unitFolder + "/dockstore.conf"), "\(run.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/var-lib-docker.mount.d"))
+            let dropIn = root.read(root.dropIn) ?? ""
+            #expect(dropIn.contains("Wants=srv-varlib-docker.mount\nAfter=srv-varlib-docker.mount\nPartOf=srv-varlib-docker.mount\nAssertPathIsMountPoint=/var/lib/docker\n"), "\(dropIn)")
+            #expect(run.stdout.contains("docker.service waits for srv-varlib-docker.mount"), "\(run.stdout)")
+            // systemd-escape is the oracle for the name of the resolved path
+            let escaped = try root.run("/usr/bin/systemd-escape", ["--path", "--suffix=mount", "/srv/varlib/docker"])
+            #expect(escaped.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "srv-varlib-docker.mount")
+
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout)\(again.stderr)")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 0 && status.stdout.contains("drop-in:") && !status.stdout.contains("var-lib-docker.mount"), "\(status.stdout)")
+
+            let down = try root.dockstore(["teardown", "--delete-image"])
+            #expect(down.status == 0, "\(down.stdout)\(down.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: unitFolder), "\(down.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: root.dropIn))
+        }
+    }
+}
