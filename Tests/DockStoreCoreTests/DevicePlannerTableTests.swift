@@ -85,7 +85,7 @@ import Testing
             switch use {
             case .free: break
             case .mountedElsewhere: d.mountedAt = ["/srv"]
-            case .btrfsMember: d.btrfsMemberOf = "f"
+            case .btrfsMember: d.btrfsMemberOf = "f"; d.btrfsMountedAt = ["/srv/other"]
             case .swap: d.swap = true
             case .held: d.holders = ["dm-0"]
             case .rootDisk: d.rootDisk = "nvme1n1"
@@ -130,7 +130,7 @@ import Testing
         switch c.use {
         case .free, .readOnly: break
         case .mountedElsewhere: reasons.append("is mounted at /srv")
-        case .btrfsMember: reasons.append("member of the mounted btrfs f")
+        case .btrfsMember: reasons.append("member of the btrfs f mounted at /srv/other")
         case .swap: reasons.append("in use as swap")
         case .held: reasons.append("in use by dm-0")
         case .rootDisk: reasons.append("the root filesystem lives on")

@@ -137,7 +137,10 @@ import Testing
         ("the target holds data", o { $0.target?.content = .signature(type: "xfs", uuid: "x", label: nil) }, "never formats one that holds data"),
         ("the target is too small", o { $0.target?.size = 1 << 30 }, "attach a larger volume"),
         ("the target is mounted elsewhere", o { $0.target?.mountedAt = ["/srv"] }, "mounted at /srv"),
-        ("the target is a member of another mounted btrfs", o { $0.target?.btrfsMemberOf = "other-fs" }, "member of the mounted btrfs"),
+        ("the target is a member of another mounted btrfs", o { $0.target?.btrfsMemberOf = "other-fs"; $0.target?.btrfsMountedAt = ["/srv/other"] }, "member of the btrfs other-fs mounted at /srv/other"),
+        // Attack 33 U: open in the kernel, mounted nowhere visible (a container's namespace in
+        // another PID namespace): not "remove it from that filesystem".
+        ("the target holds a btrfs the kernel has open but no visible mount shows", o { $0.target?.btrfsMemberOf = "other-fs" }, "which the kernel has open (/sys/fs/btrfs/other-fs) but which no mount this namespace shows"),
     ]
 
     @Test(arguments: Self.refusals)

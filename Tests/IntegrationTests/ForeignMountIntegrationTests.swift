@@ -151,4 +151,28 @@ struct ForeignMountIntegrationTests {
             #expect(root.mounts().contains { $0.target == root.mountpoint })
         }
     }
+
+    /// Attack 33 U: the copy's holder in another PID namespace (a container), so no process
+    /// dockstore can see holds it: provision said "is a member of the mounted btrfs …; remove it
+    /// from that filesystem first", device remove of the store's only device. It says the kernel
+    /// has the btrfs open where no visible mount shows it, what may hold it, and nothing changed.
+    @Test func aHolderInAnotherPIDNamespaceIsNoMemberToRemove() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            let uuid = try root.sh("blkid -s UUID -o value '\(disk)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let holder = try Holder(root)
+            defer { holder.release() }
+            _ = try root.sh("umount \(root.mountpoint)")
+            let before = root.snapshot()
+            let refused = try root.run("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", TestRoot.binary, "provision", "--root", root.path, "--device", disk])
+            #expect(refused.status == 2 && refused.stderrLines.count == 1, "exit \(refused.status): \(refused.stdout) \(refused.stderr)")
+            #expect(refused.stderr.contains("holds the btrfs \(uuid), which the kernel has open (/sys/fs/btrfs/\(uuid)) but which no mount this namespace shows, nor any other mount namespace of a process visible here; a process in another PID namespace (a container) may hold it")
+                    && !refused.stderr.contains("remove it from that filesystem"), "\(refused.stderr)")
+            #expect(root.changes(since: before) == [])
+            holder.release()
+            let mounted = try root.dockstore(["provision"])
+            #expect(mounted.status == 0, "\(mounted.stdout) \(mounted.stderr)")
+        }
+    }
 }

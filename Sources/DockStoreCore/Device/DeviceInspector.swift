@@ -49,8 +49,12 @@ struct DeviceInspector {
         for member in names {
             if let uuid = try BtrfsSysfs.filesystem(withMember: member) { observed.btrfsMemberOf = uuid }
         }
-        if observed.btrfsMemberOf != nil, observed.mountedAt.isEmpty {
+        if let uuid = observed.btrfsMemberOf, observed.mountedAt.isEmpty {
             observed.mountedInOtherNamespaces = try ForeignMounts.find(device: nil, blockDevices: family)
+            let members = Set(try BtrfsSysfs.members(uuid: uuid, sysfs: sysfs.root))
+            observed.btrfsMountedAt = mounts.entries.filter { entry in
+                entry.fstype == "btrfs" && sysfs.name(ofDevice: entry.device).map(members.contains) == true
+            }.map(\.target)
         }
         if asksKernel, observed.mountedAt.isEmpty, observed.btrfsMemberOf == nil, !observed.swap, observed.holders.isEmpty {
             observed.heldByAnotherProgram = try BlockDevice.isInUse(device.path)

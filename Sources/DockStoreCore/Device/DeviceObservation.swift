@@ -16,6 +16,9 @@ public struct DeviceObservation: Sendable, Equatable {
     public var content: BlockContent
     /// The UUID of a mounted btrfs this device is a member of (whatever the mount table shows).
     public var btrfsMemberOf: String?
+    /// Where this namespace shows that btrfs mounted, by any of its members (the mount table
+    /// names one member of a multi-device btrfs); read only when the device itself is not.
+    public var btrfsMountedAt: [String] = []
     /// Where that btrfs is mounted in other mount namespaces (`ForeignMounts`), read when this
     /// namespace shows the device mounted nowhere: a copy of the mount the store's unmount here
     /// left behind (attack 15, C15).

@@ -169,7 +169,13 @@ enum DevicePlanner {
             if !foreign.isEmpty {
                 throw DockStoreError.refused("refusing: \(label) holds the btrfs \(uuid), which is mounted in another mount namespace (\(foreign.described)) and nowhere this namespace shows; dockstore does not mount it a second time; nothing was changed: \(foreign.remedy), then re-run")
             }
-            throw DockStoreError.refused("refusing: \(label) is a member of the mounted btrfs \(uuid) (btrfs filesystem show \(uuid) lists its devices); remove it from that filesystem first")
+            guard device.btrfsMountedAt.isEmpty else {
+                throw DockStoreError.refused("refusing: \(label) is a member of the btrfs \(uuid) mounted at \(device.btrfsMountedAt.joined(separator: ", ")) (btrfs filesystem show \(uuid) lists its devices); remove it from that filesystem first")
+            }
+            // Open in the kernel, yet no mount here or in any namespace a process here shows
+            // (a process in another PID namespace, a lazy unmount still busy): "remove it from
+            // that filesystem" (device remove of its only device) is no remedy (attack 33 U).
+            throw DockStoreError.refused("refusing: \(label) holds the btrfs \(uuid), which the kernel has open (/sys/fs/btrfs/\(uuid)) but which no mount this namespace shows, nor any other mount namespace of a process visible here; a process in another PID namespace (a container) may hold it, or a lazy unmount is still busy; dockstore does not mount it a second time; nothing was changed: end what holds it (look from the host: grep -l \(device.device.path.dropFirst("/dev/".count)) /proc/*/mountinfo) and re-run")
         }
         if device.swap {
             throw DockStoreError.refused("refusing: \(label) is in use as swap; swapoff it first")
