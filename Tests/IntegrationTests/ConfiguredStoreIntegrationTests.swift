@@ -30,7 +30,7 @@ struct ConfiguredStoreIntegrationTests {
             let backup = root.path + "/srv/backup/b.img", restore = root.path + "/mnt/restore"
             try root.sh("mkdir -p '\(root.path)/srv/backup' '\(restore)' && truncate -s 300M '\(backup)' && mkfs.btrfs -q -L docker '\(backup)' && mount -o loop '\(backup)' '\(restore)'")
             let before = Self.configuration(root)
-            let note = "kept Docker's configuration (dockstore-provision.service at boot, \(root.dropIn), the storage flags in \(root.sysconfig), the folders provision made (\(root.path)/var/lib/dockstore/provision-folders)): it serves the store at \(root.mountpoint), not the one at \(restore); to take that store down too, run dockstore teardown --mountpoint /var/lib/docker"
+            let note = "kept Docker's configuration (dockstore-provision.service at boot, the storage flags in \(root.sysconfig), \(root.dropIn), the folders provision made (\(root.path)/var/lib/dockstore/provision-folders)): it serves the store at \(root.mountpoint), not the one at \(restore); to take that store down too, run dockstore teardown --mountpoint /var/lib/docker"
             let args = ["teardown", "--mountpoint", "/mnt/restore", "--image", "/srv/backup/b.img"]
             let plan = try root.dockstore(args + ["--dry-run"])
             let planned: [String] = plan.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("  ") }
@@ -66,7 +66,7 @@ struct ConfiguredStoreIntegrationTests {
             #expect(torn.status == 0, "\(torn.stdout) \(torn.stderr)")
             #expect(torn.stdout == """
                 Nothing of Docker's storage is set up at \(root.mountpoint); nothing to do.
-                kept Docker's configuration (dockstore-provision.service at boot, \(root.dropIn), the storage flags in \(root.sysconfig), the folders provision made (\(root.path)/var/lib/dockstore/provision-folders)): it serves the store at \(root.path)/srv/docker, not the one at \(root.mountpoint); to take that store down too, run dockstore teardown --mountpoint /srv/docker
+                kept Docker's configuration (dockstore-provision.service at boot, the storage flags in \(root.sysconfig), \(root.dropIn), the folders provision made (\(root.path)/var/lib/dockstore/provision-folders)): it serves the store at \(root.path)/srv/docker, not the one at \(root.mountpoint); to take that store down too, run dockstore teardown --mountpoint /srv/docker
 
                 """, "\(torn.stdout)")
             #expect(root.changes(since: before) == [], "teardown of nothing changed the tree")

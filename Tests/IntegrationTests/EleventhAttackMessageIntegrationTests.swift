@@ -92,7 +92,8 @@ struct EleventhAttackMessageIntegrationTests {
             #expect(root.changes(since: before) == [])
             let again = try root.dockstore(["teardown", "--wipe-device"])
             #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
-            #expect(try root.dockstore(["status"]).stdout.contains("'dockstore provision' fixes what it can"))
+            // Taken down: both ways out (attack 33 T 7c).
+            #expect(try root.dockstore(["status"]).stdout.contains("a dockstore teardown took the store down (\(root.path)/etc/dockstore.disabled is there): 'dockstore teardown' finishes taking it down, 'dockstore provision' sets it up again:"))
         }
         reliability("attack 11 messages: status after a killed teardown --wipe-device", cases: 1, runs: 1)
     }
