@@ -36,6 +36,10 @@ struct MigrationRenamedTargetIntegrationTests {
             #expect(run.status == 2 && run.stderrLines.count == 1
                     && run.stderr.contains("the open migration is onto \(vNow) (\(v) when the migration began: a reboot renamed it), not \(v); finish it with: dockstore migrate-ebs \(vNow), or undo it with --abort"),
                     "exit \(run.status): \(run.stdout)\(run.stderr)")
+            // status names the volume where its identity is now, not the old name (attack 33 V C6c).
+            let status = try root.dockstore(["status"])
+            #expect(status.stdout.contains("onto \(vNow) (\(v) when the migration began: a reboot renamed it) by replace, phase: ")
+                    && status.stdout.contains("(dockstore migrate-ebs \(vNow) finishes it)"), "\(status.stdout)")
             let abort = try root.dockstore(["migrate-ebs", v, "--abort", "--yes"])
             #expect(abort.status == 2 && abort.stderr.contains("not \(v)"), "exit \(abort.status): \(abort.stdout)\(abort.stderr)")
             #expect(try root.sh("md5sum < '\(wFile)'") == wBefore, "W was written")

@@ -27,9 +27,10 @@ extension FormatRecord {
     }
 
     /// What `provision --device` takes to finish the format: the one name it has now, else the
-    /// volume id, else the recorded name.
+    /// volume id, else (not attached: the recorded name may be another device's after a reboot,
+    /// attack 33 V C4d) a placeholder for the name it will have.
     public func deviceArgument(_ names: [String]) -> String {
         if names.count == 1 { return names[0] }
-        return identity.volumeID ?? device
+        return identity.volumeID ?? (names.isEmpty ? "ITS-DEVICE" : device)
     }
 }

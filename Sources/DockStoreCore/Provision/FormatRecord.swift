@@ -65,10 +65,33 @@ public struct FormatRecord: Codable, Sendable, Equatable {
     }
 
     static func decode(_ bytes: [UInt8], shownAs path: String) throws -> FormatRecord {
+        let record: FormatRecord
         do {
-            return try JSONDecoder().decode(FormatRecord.self, from: Data(bytes))
+            record = try JSONDecoder().decode(FormatRecord.self, from: Data(bytes))
         } catch {
             throw DockStoreError.refused("\(path) is not a format record dockstore can read; remove it (a device a killed format left is then refused as holding data)")
         }
+        if let why = record.unwritten {
+            throw DockStoreError.refused("\(path) is not a format record dockstore wrote (\(why)); remove it (a device a killed format left is then refused as holding data)")
+        }
+        return record
+    }
+
+    /// Why no dockstore wrote this record, or nil (attack 33 V C5d, C5e: an identity with
+    /// neither a volume id nor a loop device's file was read as "device 0, inode 0", and a UUID
+    /// that is none made every mkfs fail). dockstore writes an identity it trusts and the UUID
+    /// it draws, 36 hexadecimal digits and dashes.
+    var unwritten: String? {
+        let loop = identity.loopFileDevice != nil && identity.loopFileInode != nil
+        guard (identity.volumeID != nil) != loop else {
+            return "its identity names \(loop ? "both an EBS volume id and a loop device's file" : "neither an EBS volume id nor a loop device's file")"
+        }
+        let hex = Set("0123456789abcdefABCDEF")
+        let groups = uuid.split(separator: "-", omittingEmptySubsequences: false)
+        guard groups.map(\.count) == [8, 4, 4, 4, 12], groups.allSatisfy({ $0.allSatisfy(hex.contains) }) else {
+            return "its uuid '\(uuid)' is no filesystem UUID"
+        }
+        guard DeviceFilesystem(rawValue: filesystem) != nil else { return "its filesystem '\(filesystem)' is none dockstore formats" }
+        return nil
     }
 }

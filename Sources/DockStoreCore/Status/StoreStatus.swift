@@ -320,6 +320,14 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 }
                 if targets.count == 1, let now = targets.first, now != journal.device {
                     status.migration = "onto \(now) (\(journal.volumeID.map { "\($0), " } ?? "")\(journal.device) when the migration began) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(now) finishes it)"
+                } else if let identity = journal.deviceIdentity, journal.volumeID == nil {
+                    // Before the point of return the volume holds nothing of the store: found by
+                    // the identity the journal recorded, never by its old name (attack 33 V C6c).
+                    let now = try identity.currentDevices()
+                    let argument = now.count == 1 ? now[0] : "ITS-DEVICE"
+                    let whereNow = now.count == 1 && now[0] != journal.device ? "\(now[0]) (\(journal.device) when the migration began: a reboot renamed it)"
+                        : now.isEmpty ? "\(journal.device) as recorded (\(identity.summary); not attached now)" : journal.device
+                    status.migration = "onto \(whereNow) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(argument) finishes it\(now.isEmpty ? " once it is attached" : ""))"
                 } else {
                     status.migration = "onto \(journal.deviceLabel) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(journal.volumeID ?? journal.device) finishes it)"
                 }
