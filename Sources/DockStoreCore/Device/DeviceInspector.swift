@@ -52,8 +52,12 @@ struct DeviceInspector {
         if let uuid = observed.btrfsMemberOf, observed.mountedAt.isEmpty {
             observed.mountedInOtherNamespaces = try ForeignMounts.find(device: nil, blockDevices: family)
             let members = Set(try BtrfsSysfs.members(uuid: uuid, sysfs: sysfs.root))
-            observed.btrfsMountedAt = mounts.entries.filter { entry in
-                entry.fstype == "btrfs" && sysfs.name(ofDevice: entry.device).map(members.contains) == true
+            // A btrfs mount's st_dev is an anonymous number: its member is the source the mount
+            // table names, a device node.
+            observed.btrfsMountedAt = try mounts.entries.filter { entry in
+                guard entry.fstype == "btrfs", entry.source.hasPrefix("/"), let source = try FileStatus.following(entry.source),
+                      source.kind == .blockDevice else { return false }
+                return sysfs.name(ofDevice: source.rdev).map(members.contains) == true
             }.map(\.target)
         }
         if asksKernel, observed.mountedAt.isEmpty, observed.btrfsMemberOf == nil, !observed.swap, observed.holders.isEmpty {
