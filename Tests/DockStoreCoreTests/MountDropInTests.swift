@@ -64,7 +64,7 @@ import Testing
         observed.mountDropIn = bytes
         let plan = try ProvisionPlanner.plan(observed, ProvisionPlannerTests.request, ProvisionPlannerTests.host)
         #expect(plan.steps.map(\.id) == ["mount-drop-in"])
-        #expect(plan.steps.first == .writeMountDropIn(text: MountDropIn.render(image: image),
+        #expect(plan.steps.first == .writeMountDropIn(path: MountDropIn.path(unitPath: HostPaths.defaultMountpoint), text: MountDropIn.render(image: image),
                                                       change: "rewrite it: var-lib-docker.mount mounts only while /var/lib/docker-storage.btrfs is there (with the image missing nothing is mounted, never another root's loop device of that name)",
                                                       basis: FileBasis(bytes)))
     }

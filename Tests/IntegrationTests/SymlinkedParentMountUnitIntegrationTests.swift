@@ -37,4 +37,27 @@ struct SymlinkedParentMountUnitIntegrationTests {
             #expect(!FileManager.default.fileExists(atPath: root.dropIn))
         }
     }
+
+    /// The review of b7b243f: the plan named the drop-in of the unit it observed, but the write
+    /// resolved the mountpoint again. /var/lib made a link while provision is stopped before the
+    /// drop-in step: the step refuses in one line and writes no drop-in under either unit's name;
+    /// a re-run writes the one of the unit systemd makes now.
+    @Test func aLinkMadeAfterThePlanIsRefusedNotFollowed() throws {
+        try withTestRoot { root in
+            let result = try root.runStopped(["provision", "--size", "256M"], before: "mount-drop-in") {
+                _ = try root.sh("mkdir -p '\(root.path)/srv' && mv '\(root.path)/var/lib' '\(root.path)/srv/varlib' && ln -s /srv/varlib '\(root.path)/var/lib'")
+            }
+            #expect(result.status == ExitStatus.refused.rawValue, "\(result.stdout)\(result.stderr)")
+            #expect(result.stderr.contains("/var/lib/docker resolves to /srv/varlib/docker now, so systemd mounts it as srv-varlib-docker.mount, not the unit whose drop-in \(root.path)/etc/systemd/system/var-lib-docker.mount.d/dockstore.conf this provision planned"),
+                    "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/var-lib-docker.mount.d/dockstore.conf"))
+            #expect(!FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/srv-varlib-docker.mount.d/dockstore.conf"))
+
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/srv-varlib-docker.mount.d/dockstore.conf"), "\(again.stdout)")
+            #expect((root.read(root.dropIn) ?? "").contains("Wants=srv-varlib-docker.mount\n"))
+        }
+    }
 }

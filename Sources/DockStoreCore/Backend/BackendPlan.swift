@@ -78,7 +78,7 @@ public enum BackendPlanner {
         if selection.daemonJSON != nil || selection.sysconfig != nil {
             switch observed.otherDriversContent {
             case .success(let others):
-                if let warning = DriverContent.warning(others, switchingTo: request.driver.name, dataRoot: target) { warnings.append(warning) }
+                if let warning = others.warning(switchingTo: request.driver.name, dataRoot: target) { warnings.append(warning) }
             case .failure(let error):
                 warnings.append("cannot tell which images and containers \(target) holds under other drivers, which a dockerd started with \(request.driver.name) would not see: \(error.message)")
             }

@@ -48,9 +48,9 @@ public struct BackendObservation: Sendable, Equatable {
     /// the settings name, `BackendSettingsEdit` records the one given.
     public var bootSettingsFile: [UInt8]?
     public var provisioned = false
-    /// What the mounted store holds under other drivers than the one asked for (`DriverContent`),
-    /// or why it could not be read.
-    public var otherDriversContent: Result<[DriverContent], DockStoreError> = .success([])
+    /// What the mounted store holds under other drivers than the one asked for, or why it could
+    /// not be read.
+    public var otherDriversContent: Result<OtherDriversContent, DockStoreError> = .success(OtherDriversContent())
 
     public init(sysconfig: String? = nil, daemonJSON: String? = nil, filesystem: FilesystemType? = nil,
                 systemdRunning: Bool = false) {
@@ -79,7 +79,7 @@ public struct BackendObservation: Sendable, Equatable {
             observed.mounted = try MountTable.read().mount(at: target) != nil
             if observed.mounted, let driver {
                 do {
-                    observed.otherDriversContent = .success(try DriverContent.others(dataRoot: target, than: driver.name))
+                    observed.otherDriversContent = .success(try OtherDriversContent.read(dataRoot: target, than: driver.name))
                 } catch let error as DockStoreError {
                     observed.otherDriversContent = .failure(error)
                 }

@@ -75,7 +75,7 @@ public enum DockerDropIn {
         }
         // The unit is the one its first line names, as render writes it for a mountpoint below a
         // symbolic link too (`Host.unitPath`); the three lines must agree and name a mount unit.
-        let unit = lineValue(in: text, prefix: "Wants=")
+        let unit = lineValue(text, prefix: "Wants=", on: .first)
         guard let mountpoint = try? HostPath(path, what: "the drop-in's mountpoint"), mountpoint.string == path,
               let unit, unit.hasSuffix(".mount"), !unit.contains(where: { $0.isWhitespace }),
               render(mountpoint: mountpoint, unit: unit) == text else {
@@ -84,24 +84,28 @@ public enum DockerDropIn {
         return .dockstore
     }
 
-    /// The value of the first line of `text` after the header that starts with `prefix`, as written.
-    static func lineValue(in text: String, prefix: String) -> String? {
-        text.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
-    }
-
     /// The path of the last line, `AssertPathIsMountPoint=`, with `%%` read as `%`; nil when
     /// there is no such last line or a `%` stands alone.
     static func assertedPath(_ text: String) -> String? {
-        lineValue(text, prefix: assertion)
+        lineValue(text, prefix: assertion, on: .last)
     }
 
-    /// The value of the last line of `text` when it starts with `prefix`, with `%%` read as `%`
-    /// (as dockstore writes a path there); nil when there is no such last line or a `%` stands alone.
-    static func lineValue(_ text: String, prefix: String) -> String? {
+    /// Which line `lineValue` reads: the first that starts with the prefix, or the last line
+    /// only when it does.
+    enum LinePosition { case first, last }
+
+    /// The value after `prefix` of the line of `text` at `position`, with `%%` read as `%` (as
+    /// dockstore writes a path there; a unit name holds no `%`); nil when `text` does not end in
+    /// a newline, there is no such line, or a `%` stands alone.
+    static func lineValue(_ text: String, prefix: String, on position: LinePosition) -> String? {
         guard text.hasSuffix("\n") else { return nil }
         let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
-        guard let last = lines.last, last.hasPrefix(prefix) else { return nil }
-        return UnitFileEscape.readPathValue(last.dropFirst(prefix.count))
+        let line: Substring?
+        switch position {
+        case .first: line = lines.first { $0.hasPrefix(prefix) }
+        case .last: line = lines.last.flatMap { $0.hasPrefix(prefix) ? $0 : nil }
+        }
+        return line.flatMap { UnitFileEscape.readPathValue($0.dropFirst(prefix.count)) }
     }
 
     private static func legacyOwnership(_ text: String) -> Ownership {

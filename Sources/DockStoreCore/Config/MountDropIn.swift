@@ -64,7 +64,7 @@ public enum MountDropIn {
             return .foreign("it does not start with the lines dockstore writes")
         }
         let rest = text.unicodeScalars.dropFirst(written.unicodeScalars.count)
-        guard let path = DockerDropIn.lineValue(String(rest), prefix: condition),
+        guard let path = DockerDropIn.lineValue(String(rest), prefix: condition, on: .last),
               let image = try? HostPath(path, what: "the drop-in's image"), image.string == path,
               render(image: image, header: written) == text else {
             return .foreign("its lines are not the ones dockstore writes")

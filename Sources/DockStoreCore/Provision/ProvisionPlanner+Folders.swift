@@ -20,7 +20,7 @@ extension ProvisionPlanner {
         for step in steps {
             switch step {
             case .createMountpoint: made.append(request.mountpoint)
-            default: if let target = step.folderMade(request, unitPath: observed.unitPath(request)) { made += observed.missingFolders.filter { target.isWithin($0) } }
+            default: if let target = step.folderMade { made += observed.missingFolders.filter { target.isWithin($0) } }
             }
         }
         guard !made.isEmpty || !fromDropIn.isEmpty else { return nil }
@@ -34,11 +34,11 @@ extension ProvisionPlanner {
 
 extension ProvisionStep {
     /// The folder this step makes (with its missing parents) before it writes its file, if any.
-    func folderMade(_ request: ProvisionRequest, unitPath: HostPath) -> HostPath? {
+    var folderMade: HostPath? {
         switch self {
         case .writeFstab: return HostPaths.fstab.parent
         case .writeDropIn: return HostPaths.dockerDropIn.parent
-        case .writeMountDropIn(let text, _, _): return text == nil ? nil : MountDropIn.path(unitPath: unitPath).parent
+        case .writeMountDropIn(let path, let text, _, _): return text == nil ? nil : path.parent
         case .writeDaemonJSON: return DaemonJSONRecord.path.parent
         case .writeSysconfig: return HostPaths.sysconfigDocker.parent
         case .writeBootSettings: return ProvisionSettings.path.parent

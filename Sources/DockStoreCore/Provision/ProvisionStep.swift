@@ -28,8 +28,10 @@ public enum ProvisionStep: AppliedStep, Equatable {
     case writeFstab(bytes: [UInt8], change: String, basis: FileBasis)
     case writeDropIn(text: String, change: String, basis: FileBasis)
     /// Writes the mount unit's drop-in (`MountDropIn`) for an image store, or removes dockstore's
-    /// (`text` nil) where the store's line mounts a device.
-    case writeMountDropIn(text: String?, change: String, basis: FileBasis)
+    /// (`text` nil) where the store's line mounts a device. `path` is the drop-in of the unit
+    /// the plan observed (systemd names it after the resolved mountpoint, `Host.unitPath`); the
+    /// write refuses when the mountpoint resolves to another unit by then.
+    case writeMountDropIn(path: HostPath, text: String?, change: String, basis: FileBasis)
     case writeDaemonJSON(bytes: [UInt8], change: String, basis: FileBasis)
     case writeSysconfig(bytes: [UInt8], change: String, basis: FileBasis)
     /// /etc/sysconfig/dockstore names the mountpoint (image) given on the command line only (`BootSettingsEdit`).
@@ -137,8 +139,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
             return [.inRoot(HostPaths.fstab, on: host, bytes: bytes.count, makesFolders: true).renaming(HostPaths.fstab, on: host, backup: true)]
         case .writeDropIn(let text, _, _):
             return [.inRoot(HostPaths.dockerDropIn, on: host, bytes: text.utf8.count, makesFolders: true).renaming(HostPaths.dockerDropIn, on: host, backup: false)]
-        case .writeMountDropIn(let text, _, _):
-            let path = MountDropIn.path(mountpoint: request.mountpoint, on: host)
+        case .writeMountDropIn(let path, let text, _, _):
             guard let text else { return [.removal(path, on: host)] }
             return [.inRoot(path, on: host, bytes: text.utf8.count, makesFolders: true).renaming(path, on: host, backup: false)]
         case .writeDaemonJSON(let bytes, _, let basis):
@@ -186,8 +187,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
             return "\(host.real(HostPaths.fstab)): \(change)"
         case .writeDropIn(_, let change, _):
             return "\(host.real(HostPaths.dockerDropIn)): \(change)"
-        case .writeMountDropIn(_, let change, _):
-            return "\(host.real(MountDropIn.path(mountpoint: request.mountpoint, on: host))): \(change)"
+        case .writeMountDropIn(let path, _, let change, _):
+            return "\(host.real(path)): \(change)"
         case .writeDaemonJSON(_, let change, _):
             return "\(host.real(HostPaths.daemonJSON)): \(change); the file as it was goes first to \(host.real(DaemonJSONRecord.path)), for teardown to give back"
         case .writeSysconfig(_, let change, _):

@@ -129,8 +129,11 @@ public struct Provisioner: Sendable {
                 throw DockerDropIn.refusal(reason, path: host.real(HostPaths.dockerDropIn), command: "provision")
             }
             try write(Array(text.utf8), to: HostPaths.dockerDropIn, mode: 0o644, backup: false, basis: basis)
-        case .writeMountDropIn(let text, _, let basis):
-            let mountDropIn = MountDropIn.path(mountpoint: request.mountpoint, on: host)
+        case .writeMountDropIn(let mountDropIn, let text, _, let basis):
+            let resolved = host.unitPath(request.mountpoint)
+            guard MountDropIn.path(unitPath: resolved) == mountDropIn else {
+                throw DockStoreError.refused("\(host.root == "/" ? "" : "in \(host.root), ")\(request.mountpoint.string) resolves to \(resolved.string) now, so systemd mounts it as \(MountUnitName.of(resolved)), not the unit whose drop-in \(host.real(mountDropIn)) this provision planned (a link on its path changed since provision looked); nothing was written to it: re-run")
+            }
             let now = try FileContents.read(mountDropIn, on: host)
             if let now, case .foreign(let reason) = MountDropIn.ownership(of: now) {
                 throw DockerDropIn.refusal(reason, path: host.real(mountDropIn), command: "provision")
