@@ -27,6 +27,11 @@ enum MigrationExpectation {
         // An open migration continues only onto its own volume, found by identity: any other
         // device is refused, naming the journal's volume (or where it is attached now).
         if c.journalOpen && !c.givenIsJournals { reasons += c.journalNames }
+        // A journal by name only, its device not added yet: the name is all it has, and after a
+        // reboot it may be another disk; the admin aborts and begins again (attack 33 V C7a).
+        if c.journalOpen && c.journalFormat == .nameOnly && !c.volumeInStore && c.givenIsJournals {
+            reasons.append("names its volume only as \(MigrationCell.oldName)")
+        }
         // The image was deleted or replaced while its loop device still holds part of the
         // store: nothing may claim the move done; refuse naming the loop device that holds it.
         if c.loopInStore && c.image != .present { reasons.append(MigrationCell.loopPath) }
@@ -82,8 +87,8 @@ enum MigrationExpectation {
 extension MigrationCell {
     /// The given device is the journal's: by identity — its volume id, or, once it is a member,
     /// membership. A journal by name only has nothing but the name until its device is added:
-    /// then the device under that name is the one (harmless, as nothing was moved onto the
-    /// journal's device yet, and the only way such a migration can go on).
+    /// the device under that name is the one an abort may drop the journal for (it touches no
+    /// device), but not one a re-run moves onto (`plan`).
     var givenIsJournals: Bool {
         if journalFormat == .nameOnly && !volumeInStore { return given.path == Self.oldName }
         return givenIsVolume

@@ -67,8 +67,8 @@ import Testing
         }
         if ids.contains("add-device"), o.target?.content != .blank { broken.append("adds a device that is not blank") }
         // After a reboot the journal's old name is another volume: no step may act on it.
-        // (A journal by name only cannot tell them apart until its device is a member.)
-        if cell.rebooted && cell.phase != .none && (cell.journalFormat == .identity || cell.volumeInStore) && steps.contains(where: { String(describing: $0).contains(MigrationCell.oldName) }) {
+        // (A journal by name only cannot tell them apart, so it moves onto no device by that name.)
+        if cell.rebooted && cell.phase != .none && steps.contains(where: { String(describing: $0).contains(MigrationCell.oldName) }) {
             broken.append("acts on \(MigrationCell.oldName), the journal's old name, which is another volume now")
         }
         let kept = cell.keepFlag || (cell.journalOpen && cell.keepRecorded)

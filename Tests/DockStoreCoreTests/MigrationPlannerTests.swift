@@ -71,10 +71,6 @@ import Testing
         }, false, []),
         ("journal open, nothing added yet (killed after journal), same volume", o { $0.journal = journal },
          false, ["add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]),
-        ("an old journal (name only), same name", o {
-            $0.journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: nil, volumeID: nil, keepImage: false)
-            $0.targetVolumeID = nil
-        }, false, ["add-device", "remove-loop", "resize", "fstab", "detach-loop", "delete-image", "finish"]),
     ]
 
     /// The add + remove table: forced for a new migration (DOCKSTORE_MIGRATE_METHOD), and what
@@ -117,6 +113,14 @@ import Testing
     }
 
     static let refusals: [(String, MigrationObservation, String)] = [
+        // Attack 33 V C7a: the name is all an older journal has; after a reboot it may be another disk.
+        ("an old journal (name only), same name, nothing added yet", o {
+            $0.journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: nil, volumeID: nil, keepImage: false)
+            $0.targetVolumeID = nil; $0.targetIdentity = DeviceIdentity(volumeID: "vol-0aaaaaaaaaaaaaaaa")
+        }, "the open migration's journal names its volume only as /dev/nvme1n1 (an older dockstore began it), and nothing was moved onto it yet: after a reboot that name may be another disk, so it is not taken by name; if /dev/nvme1n1 is the volume you meant (check its size and contents with lsblk), run dockstore migrate-ebs /dev/nvme1n1 --abort, then dockstore migrate-ebs /dev/nvme1n1"),
+        ("a journal of a device with no identity, same name, nothing added yet", o {
+            $0.target = unnamed; $0.targetPath = "/dev/loop3"; $0.targetVolumeID = nil; $0.journal = journalByName
+        }, "names its volume only as /dev/loop3 (the device has no EBS volume id or loop file to record)"),
         ("a reclaim journal with room lent", o { $0.reclaimOpen = true },
          "a dockstore reclaim run lent the store temporary room and has not given it back (/var/lib/dockstore/reclaim.json); run dockstore reclaim to finish it, then migrate-ebs"),
         ("another device while A is added", o {
@@ -161,6 +165,10 @@ import Testing
         ("added: remove it again", o { $0.members = [loop, a]; $0.targetDevid = 2; $0.target = nil; $0.journal = journal },
          ["remove-device", "finish"], ""),
         ("journal only", o { $0.journal = journal }, ["finish"], ""),
+        ("an old journal (name only), same name: the abort touches no device", o {
+            $0.journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: nil, volumeID: nil, keepImage: false)
+            $0.targetVolumeID = nil
+        }, ["finish"], ""),
         ("nothing under way", o { _ in }, [], ""),
         ("another device than the one added", o {
             $0.members = [loop, a]; $0.target = other; $0.targetPath = "/dev/nvme2n1"; $0.targetVolumeID = "vol-0bbbbbbbbbbbbbbbb"; $0.journal = journal

@@ -156,6 +156,16 @@ public enum MigrationPlanner {
         return journal.device == o.targetPath
     }
 
+    /// Whether `sameDevice` would match only by the kernel name: the journal records no
+    /// identity of its device (an older dockstore's, or a device with none, `DeviceIdentity`), no
+    /// volume id can be compared, and no superblock says it is this store's replace target.
+    /// Before the device is added, such a name is not taken (attack 33 V C7a: a blank disk that
+    /// a reboot gave the name would be moved onto).
+    static func matchedByNameOnly(_ journal: MigrationJournal, _ o: MigrationObservation) -> Bool {
+        guard !o.targetIsStaleReplaceTarget, journal.deviceIdentity == nil else { return false }
+        return journal.volumeID == nil || o.targetVolumeID == nil
+    }
+
     /// The journal's device as found now, for a refusal: its one name now, else its volume id,
     /// else the name it had (`journalDeviceNow`; attack 33 U F2).
     static func journalDeviceArgument(_ journal: MigrationJournal, _ o: MigrationObservation) -> String {
@@ -215,6 +225,9 @@ public enum MigrationPlanner {
             }
             if let journal = o.journal, !sameDevice(journal, o) {
                 throw DockStoreError.refused("the open migration is onto \(journalDeviceWhereNow(journal, o)), not \(o.targetPath); finish it with: dockstore migrate-ebs \(journalDeviceArgument(journal, o)), or undo it with --abort")
+            }
+            if let journal = o.journal, matchedByNameOnly(journal, o) {
+                throw DockStoreError.refused("the open migration's journal names its volume only as \(journal.device) (\(o.targetIdentity != nil ? "an older dockstore began it" : "the device has no EBS volume id or loop file to record")), and nothing was moved onto it yet: after a reboot that name may be another disk, so it is not taken by name; if \(o.targetPath) is the volume you meant (check its size and contents with lsblk), run dockstore migrate-ebs \(o.targetPath) --abort, then dockstore migrate-ebs \(o.targetPath)")
             }
         }
         // Once the move began (a journal, or the store off the image), a damaged copy on the

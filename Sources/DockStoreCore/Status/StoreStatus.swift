@@ -328,6 +328,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                     let whereNow = now.count == 1 && now[0] != journal.device ? "\(now[0]) (\(journal.device) when the migration began: a reboot renamed it)"
                         : now.isEmpty ? "\(journal.device) as recorded (\(identity.summary); not attached now)" : journal.device
                     status.migration = "onto \(whereNow) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(argument) finishes it\(now.isEmpty ? " once it is attached" : ""))"
+                } else if journal.volumeID == nil, journal.deviceIdentity == nil, targets.isEmpty {
+                    // Nothing moved onto it yet and only its name recorded: migrate-ebs does not take
+                    // the name (attack 33 V C7a), so neither does the advice.
+                    status.migration = "onto \(journal.device) by \(journal.recordedMethod.rawValue), phase: \(journal.phase); the journal names the volume only by that name, which a reboot may have given another disk (if \(journal.device) is still the volume: dockstore migrate-ebs \(journal.device) --abort, then dockstore migrate-ebs \(journal.device))"
                 } else {
                     status.migration = "onto \(journal.deviceLabel) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(journal.volumeID ?? journal.device) finishes it)"
                 }
