@@ -34,4 +34,15 @@ extension DockerDropIn {
         }
         return String(path)
     }
+
+    /// The mount unit a drop-in dockstore wrote makes docker.service wait for (its `Wants=`);
+    /// nil for one an older version wrote (it names no unit) or one that is not dockstore's.
+    public static func waitedUnit(in bytes: [UInt8]) -> String? {
+        guard ownership(of: bytes) == .dockstore,
+              let text = String(validating: createdFolders(in: bytes).rest, as: UTF8.self),
+              text.unicodeScalars.starts(with: header.unicodeScalars) else { return nil }
+        // A unit name holds no `/` (ownership saw a `.mount` name; this keeps a path out of it).
+        guard let unit = lineValue(text, prefix: "Wants=", on: .first), !unit.contains("/"), !unit.hasPrefix(".") else { return nil }
+        return unit
+    }
 }

@@ -43,7 +43,17 @@ public enum MountDropIn {
 
     /// The same for a mountpoint already resolved as systemd resolves it.
     static func path(unitPath: HostPath) -> HostPath {
-        HostPath.entry("dockstore.conf", in: HostPath.entry(MountUnitName.of(unitPath) + ".d", in: HostPath.known("/etc/systemd/system")))
+        path(unit: MountUnitName.of(unitPath))
+    }
+
+    /// The same for a unit name (one docker.service's drop-in waits for: `StaleMountDropIn`).
+    static func path(unit: String) -> HostPath {
+        HostPath.entry("dockstore.conf", in: HostPath.entry(unit + ".d", in: HostPath.known("/etc/systemd/system")))
+    }
+
+    /// The unit whose drop-in `path` is.
+    static func unit(ofPath path: HostPath) -> String {
+        String(path.parent.lastComponent.dropLast(2))
     }
 
     public static func render(image: HostPath) -> String {

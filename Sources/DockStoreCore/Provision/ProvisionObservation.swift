@@ -72,6 +72,12 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// of their folders (inside the root): `StorePlacement` judges these too.
     public var resolvedImage: HostPath? = nil
     public var resolvedMountpoint: HostPath? = nil
+    /// The store docker.service's drop-in waits for, mounted where a link on the mountpoint's
+    /// path led when provision ran (`RelinkedStore`).
+    public var relinkedStore: RelinkedStore? = nil
+    /// dockstore's drop-in of the unit docker.service's drop-in waits for, when the mountpoint
+    /// resolves to another unit now (`StaleMountDropIn`).
+    public var staleMountDropIn: StaleMountDropIn? = nil
     /// The system folder (by device and inode) that holds the image or the mountpoint, when the
     /// path as written is not inside it (`StorePlacement.refuseReached`).
     public var imageSystemFolder: HostPath? = nil

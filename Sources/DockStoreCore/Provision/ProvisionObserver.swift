@@ -185,6 +185,10 @@ public struct ProvisionObserver: Sendable {
             observation.interruptedDeviceFormat = try InterruptedDeviceFormat.observe(host: host, resolver: resolver)
         }
         observation.resolvedMountpoint = StorePlacement.resolved(request.mountpoint, root: host.root)
+        observation.relinkedStore = RelinkedStore.find(dropIn: observation.dropIn, mountpoint: request.mountpoint, unitPath: observation.unitPath(request),
+                                                       mounts: mounts.entries, root: host.root)
+        observation.staleMountDropIn = try StaleMountDropIn.observe(dropIn: observation.dropIn, mountpoint: request.mountpoint,
+                                                                    unitPath: observation.unitPath(request), host: host)
         observation.mountpointSystemFolder = try StorePlacement.systemFolder(holding: request.mountpoint, host: host)
         if request.device == nil, case .file = observation.image, let status = try host.statusInRoot(request.image) {
             observation.imageLinks = status.links

@@ -29,6 +29,9 @@ public enum ProvisionPlanner {
         if let bytes = observed.mountDropIn, case .foreign(let reason) = MountDropIn.ownership(of: bytes) {
             throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(unitPath: observed.unitPath(request))), command: "provision")
         }
+        if let relinked = observed.relinkedStore {
+            throw relinked.refusal(mountpoint: request.mountpoint, resolved: observed.unitPath(request), command: "provision")
+        }
         if let unmounted = observed.unmountedFstabFolder {
             throw unmounted.refusal(fstabPath: host.real(HostPaths.fstab), host: host)
         }
@@ -130,6 +133,11 @@ public enum ProvisionPlanner {
         if let fstabStep { steps.append(fstabStep) }
         steps += store.afterFstab
 
+        // Before docker.service's drop-in, which names the old unit until it is rewritten: the
+        // record that lets a killed run find this one again.
+        if let stale = observed.staleMountDropIn {
+            steps.append(.writeMountDropIn(path: stale.path, text: nil, change: stale.change(now: observed.unitPath(request)), basis: FileBasis(stale.bytes)))
+        }
         // The folders it creates are recorded ahead, in their own file (`folderRecordStep`); a
         // record in the drop-in's first line, as provision wrote it before, moves there when
         // the drop-in is rewritten.

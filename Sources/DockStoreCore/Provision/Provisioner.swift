@@ -130,8 +130,10 @@ public struct Provisioner: Sendable {
             }
             try write(Array(text.utf8), to: HostPaths.dockerDropIn, mode: 0o644, backup: false, basis: basis)
         case .writeMountDropIn(let mountDropIn, let text, _, let basis):
+            // A write goes to the drop-in of the unit the mountpoint resolves to now; a removal
+            // (of dockstore's own, by ownership below) needs no such check (`StaleMountDropIn`).
             let resolved = host.unitPath(request.mountpoint)
-            guard MountDropIn.path(unitPath: resolved) == mountDropIn else {
+            guard text == nil || MountDropIn.path(unitPath: resolved) == mountDropIn else {
                 throw DockStoreError.refused("\(host.root == "/" ? "" : "in \(host.root), ")\(request.mountpoint.string) resolves to \(resolved.string) now, so systemd mounts it as \(MountUnitName.of(resolved)), not the unit whose drop-in \(host.real(mountDropIn)) this provision planned (a link on its path changed since provision looked); nothing was written to it: re-run")
             }
             let now = try FileContents.read(mountDropIn, on: host)

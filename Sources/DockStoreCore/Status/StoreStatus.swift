@@ -404,7 +404,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 case .createMountpoint, .mount: status.problems.append("not mounted: \(text) is pending")
                 case .writeFstab(_, let change, _): status.fstab = change; status.problems.append("fstab: \(change)")
                 case .writeDropIn(_, let change, _): status.dropIn = change; status.problems.append("docker.service drop-in: \(change)")
-                case .writeMountDropIn(_, _, let change, _): status.problems.append("\(MountUnitName.of(observed.unitPath(request))) drop-in: \(change)")
+                case .writeMountDropIn(let path, _, let change, _): status.problems.append("\(MountDropIn.unit(ofPath: path)) drop-in: \(change)")
                 case .writeSysconfig(_, let change, _): status.dockerOpts = change; status.problems.append("DOCKER_OPTS: \(change)")
                 case .writeDaemonJSON(_, let change, _): status.problems.append("daemon.json: \(change)")
                 case .writeBootSettings(_, let change, _): status.problems.append("boot settings \(host.real(ProvisionSettings.path)): \(change)")

@@ -23,6 +23,9 @@ public struct TeardownObservation: Sendable, Equatable {
     public var dropIn: DockerDropIn.Ownership?
     /// Whose the store's mount unit drop-in (`MountDropIn`) is; nil when it does not exist.
     public var mountDropIn: DockerDropIn.Ownership? = nil
+    /// dockstore's drop-in of the unit docker.service's drop-in waits for, when the mountpoint
+    /// resolves to another unit now (`StaleMountDropIn`).
+    public var staleMountDropIn: StaleMountDropIn? = nil
     /// The mountpoint as systemd names its mount unit (`Host.unitPath`: links resolved inside
     /// the root); nil: the mountpoint as given.
     public var mountUnitPath: HostPath? = nil

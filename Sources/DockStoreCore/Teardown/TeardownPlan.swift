@@ -265,6 +265,7 @@ public enum TeardownPlanner {
         case .foreign(let reason):
             throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(unitPath: o.mountUnitPath ?? request.mountpoint)), command: "teardown")
         }
+        if let stale = o.staleMountDropIn { steps.append(.removeMountDropIn(path: stale.path)) }
         if let bytes = o.sysconfig {
             var file = try SysconfigFile(path: host.real(HostPaths.sysconfigDocker), bytes: bytes)
             let removal = try file.removeDockstoreStorage(dataRoot: request.mountpoint == HostPaths.defaultMountpoint ? nil : request.mountpoint.string)

@@ -27,7 +27,12 @@ public struct Teardowner: Sendable {
         try Self.refuseOtherSpellingOfMountpoint(request.mountpoint, dropIn: dropIn, on: host)
         var o = try TeardownObservation(store: store, dockerdPID: dockerdPID, dropIn: dropIn.map(DockerDropIn.ownership(of:)),
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
-        o.mountUnitPath = host.unitPath(request.mountpoint)
+        let unitPath = host.unitPath(request.mountpoint)
+        o.mountUnitPath = unitPath
+        if let relinked = RelinkedStore.find(dropIn: dropIn, mountpoint: request.mountpoint, unitPath: unitPath, mounts: try store.mounts.value(), root: host.root) {
+            throw relinked.refusal(mountpoint: request.mountpoint, resolved: unitPath, command: "teardown")
+        }
+        o.staleMountDropIn = try StaleMountDropIn.observe(dropIn: dropIn, mountpoint: request.mountpoint, unitPath: unitPath, host: host)
         o.mountDropIn = try FileContents.read(MountDropIn.path(unitPath: o.mountUnitPath ?? request.mountpoint), on: host).map(MountDropIn.ownership(of:))
         o.createdFolders = dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
         o.configuredForOtherStore = try otherConfiguredStore(dropIn: dropIn)

@@ -1,0 +1,39 @@
+/// The store dockstore set up, still mounted where the mountpoint led when provision ran, while
+/// a link on the mountpoint's path now leads elsewhere (attack 33 V C10: with /var/lib a link
+/// moved from /srv/a to /srv/b, teardown saw no store at /srv/b/docker, removed the
+/// configuration and exited 0, leaving the store mounted at /srv/a/docker; provision would have
+/// made a second, empty store). docker.service's drop-in names the unit provision resolved
+/// (`DockerDropIn.waitedUnit`); a mount in the root whose unit that is, while the mountpoint's
+/// unit is another now, is that store. provision and teardown refuse, status says it.
+public struct RelinkedStore: Sendable, Equatable {
+    /// The unit docker.service's drop-in waits for.
+    public var unit: String
+    /// Where that unit's path is mounted (real path) and what is mounted there.
+    public var mountedAt: String
+    public var source: String
+
+    public init(unit: String, mountedAt: String, source: String) {
+        self.unit = unit
+        self.mountedAt = mountedAt
+        self.source = source
+    }
+
+    /// Looks for it: `dropIn` as read, when it is for `mountpoint` as written (a drop-in for
+    /// another mountpoint is another store's, which other refusals name); `unitPath` the
+    /// mountpoint as systemd resolves it now (`Host.unitPath`); `mounts` the mount table.
+    public static func find(dropIn: [UInt8]?, mountpoint: HostPath, unitPath: HostPath, mounts: [MountEntry], root: String) -> RelinkedStore? {
+        guard let bytes = dropIn, DockerDropIn.mountpoint(in: bytes) == mountpoint.string,
+              let unit = DockerDropIn.waitedUnit(in: bytes), unit != MountUnitName.of(unitPath) else { return nil }
+        for entry in mounts where StoreElsewhere.inside(entry.target, root: root) {
+            let inRoot = root == "/" ? entry.target : String(entry.target.dropFirst(root.count))
+            if MountUnitName.of(HostPath.known(inRoot.isEmpty ? "/" : inRoot)) == unit { return RelinkedStore(unit: unit, mountedAt: entry.target, source: entry.source) }
+        }
+        return nil
+    }
+
+    /// One line for `command` (provision, teardown): what is mounted where, why it is not at the
+    /// mountpoint now, and the way out; nothing was changed.
+    public func refusal(mountpoint: HostPath, resolved: HostPath, command: String) -> DockStoreError {
+        .refused("refusing: the store dockstore set up is mounted at \(mountedAt) (\(source); docker.service's drop-in waits for \(unit)), but \(mountpoint.string) resolves to \(resolved.string) now: a link on its path was changed since provision ran; point it back (so \(mountpoint.string) leads to that store again) and run dockstore \(command) again; nothing was changed")
+    }
+}

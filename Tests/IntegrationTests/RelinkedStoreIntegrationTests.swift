@@ -1,0 +1,82 @@
+import DockStoreCore
+import Foundation
+import Testing
+
+/// Attack 33 V C10: /var/lib a link to /srv/a when provision ran, moved to /srv/b while the
+/// store stays mounted at /srv/a/docker. teardown resolved the paths through the new link, saw
+/// no store, removed the configuration and exited 0, leaving the store mounted and the old
+/// unit's drop-in behind; provision would have made a second, empty store at /srv/b. Both refuse
+/// now, naming the store and the way back (status says the same), and nothing changes; with the
+/// link put back, teardown takes the store down. After a reboot (nothing mounted at /srv/a),
+/// teardown and provision remove the old unit's drop-in, which names a unit systemd no longer makes.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct RelinkedStoreIntegrationTests {
+    func provisionBehindLink(_ root: TestRoot) throws {
+        _ = try root.sh("rm -rf '\(root.path)/var/lib' && mkdir -p '\(root.path)/srv/a' '\(root.path)/srv/b' && ln -s /srv/a '\(root.path)/var/lib'")
+        let run = try root.dockstore(["provision", "--size", "256M"])
+        try #require(run.status == 0, "\(run.stdout)\(run.stderr)")
+        try root.write(root.path + "/srv/a/docker/marker", "kept\n")
+        _ = try root.sh("ln -sfn /srv/b '\(root.path)/var/lib'")
+    }
+
+    var oldDropIn: String { "/etc/systemd/system/srv-a-docker.mount.d/dockstore.conf" }
+
+    @Test func aStoreMountedWhereTheLinkLedIsRefusedNotLeftBehind() throws {
+        try withTestRoot { root in
+            try provisionBehindLink(root)
+            let before = root.snapshot()
+            let refusal = "refusing: the store dockstore set up is mounted at \(root.path)/srv/a/docker ("
+            let why = "docker.service's drop-in waits for srv-a-docker.mount), but /var/lib/docker resolves to /srv/b/docker now: a link on its path was changed since provision ran; point it back (so /var/lib/docker leads to that store again) and run dockstore"
+
+            let status = try root.dockstore(["status"])
+            #expect(status.stdout.contains(refusal) && status.stdout.contains(why), "\(status.stdout)")
+            for command in ["provision", "teardown"] {
+                let run = try root.dockstore([command])
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1, "\(command): \(run.stdout)\(run.stderr)")
+                #expect(run.stderr.contains(refusal) && run.stderr.contains(why + " \(command) again; nothing was changed"), "\(command): \(run.stderr)")
+                #expect(root.changes(since: before).isEmpty, "\(command): \(root.changes(since: before))")
+            }
+            #expect(root.read(root.path + "/srv/a/docker/marker") == "kept\n", "the store stays mounted")
+
+            _ = try root.sh("ln -sfn /srv/a '\(root.path)/var/lib'")
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0, "\(down.stdout)\(down.stderr)")
+            #expect(try root.sh("findmnt -rn -o TARGET | grep -c '^\(root.path)/' || true").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+            #expect(!FileManager.default.fileExists(atPath: root.path + oldDropIn))
+            #expect(!FileManager.default.fileExists(atPath: root.dropIn))
+        }
+    }
+
+    func reboot(_ root: TestRoot) throws {
+        _ = try root.sh("umount '\(root.path)/srv/a/docker'")
+        #expect(try root.sh("findmnt -rn -o TARGET | grep -c '^\(root.path)/' || true").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
+    @Test func afterARebootTeardownRemovesTheOldUnitsDropIn() throws {
+        try withTestRoot { root in
+            try provisionBehindLink(root)
+            try reboot(root)
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0 && down.stdout.contains("[mount-drop-in] remove \(root.path)\(oldDropIn)"), "\(down.stdout)\(down.stderr)")
+            let left = try root.sh("find '\(root.path)/etc/systemd' -name '*.conf'")
+            #expect(left.isEmpty, "\(left)")
+            #expect(FileManager.default.fileExists(atPath: root.path + "/srv/a/docker-storage.btrfs"), "the image is kept")
+        }
+    }
+
+    @Test func afterARebootProvisionRemovesTheOldUnitsDropIn() throws {
+        try withTestRoot { root in
+            try provisionBehindLink(root)
+            try reboot(root)
+            let run = try root.dockstore(["provision", "--size", "256M"])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            #expect(run.stdout.contains("remove it: the mountpoint resolves to /srv/b/docker now (a link on its path was changed), so systemd mounts it as srv-b-docker.mount and no longer makes srv-a-docker.mount"), "\(run.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: root.path + oldDropIn))
+            #expect(FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/srv-b-docker.mount.d/dockstore.conf"))
+            #expect((root.read(root.dropIn) ?? "").contains("Wants=srv-b-docker.mount\n"))
+            #expect(FileManager.default.fileExists(atPath: root.path + "/srv/a/docker-storage.btrfs"), "the old image is kept")
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout)\(again.stderr)")
+        }
+    }
+}
