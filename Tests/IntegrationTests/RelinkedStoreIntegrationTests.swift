@@ -30,6 +30,12 @@ struct RelinkedStoreIntegrationTests {
 
             let status = try root.dockstore(["status"])
             #expect(status.stdout.contains(refusal) && status.stdout.contains(why), "\(status.stdout)")
+            // The state does not send the admin to a provision that refuses.
+            #expect(status.stdout.contains("problem(s); 'dockstore provision' refuses until the first is resolved:\n  - \(refusal)")
+                    && !status.stdout.contains("fixes what it can"), "\(status.stdout)")
+            let json = try root.dockstore(["status", "--json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect((object["provisionRefusal"] as? String)?.hasPrefix(refusal) == true, "\(json.stdout)")
             for command in ["provision", "teardown"] {
                 let run = try root.dockstore([command])
                 #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1, "\(command): \(run.stdout)\(run.stderr)")

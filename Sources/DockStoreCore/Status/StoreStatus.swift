@@ -69,6 +69,10 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     /// (or was killed doing so), so the state names both ways out, not provision alone (attack
     /// 33 T 7c: after a killed teardown status sent the admin to provision only).
     public var bootDisabledMarker: String?
+    /// provision's own refusal here, when it refuses (exit 2): the first problem, and the state
+    /// says provision fixes nothing until it is resolved (attack 33 V C10: "'dockstore provision'
+    /// fixes what it can" stood above a refusal of provision).
+    public var provisionRefusal: String?
     /// docker.service as systemd builds it from the tree; nil when the tree has none.
     public var dockerService: DockerServiceSummary?
 
@@ -206,7 +210,12 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             status.readDriver(fromFilesOn: host)
             status.device = request.device.map { Device(path: $0.spec.description, requested: $0.spec.description,
                                                         volumeID: nil, sizeBytes: 0, content: "not looked at (see the problems)") }
-            status.problems.append(error.message)
+            if error.kind == .refused {
+                status.provisionRefusal = error.message
+                status.problems.insert(error.message, at: 0)
+            } else {
+                status.problems.append(error.message)
+            }
             status.systemdMount = systemdRow(store, mountpoint: host.unitPath(request.mountpoint))
             return status
         }
@@ -414,7 +423,13 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 }
             }
         } catch let error as DockStoreError {
-            if !status.problems.contains(error.message) { status.problems.append(error.message) }
+            if error.kind == .refused {
+                status.provisionRefusal = error.message
+                status.problems.removeAll { $0 == error.message }
+                status.problems.insert(error.message, at: 0)
+            } else if !status.problems.contains(error.message) {
+                status.problems.append(error.message)
+            }
         }
         return status
     }
@@ -485,7 +500,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         } else {
             row("state:", teardownInterrupted ? "\(problems.count) problem(s); 'dockstore teardown --wipe-device' finishes it:"
                 : bootDisabledMarker.map { "\(problems.count) problem(s); a dockstore teardown took the store down (\($0) is there): 'dockstore teardown' finishes taking it down, 'dockstore provision' sets it up again:" }
-                ?? "\(problems.count) problem(s); 'dockstore provision' fixes what it can:")
+                ?? (provisionRefusal != nil ? "\(problems.count) problem(s); 'dockstore provision' refuses until the first is resolved:"
+                    : "\(problems.count) problem(s); 'dockstore provision' fixes what it can:"))
             for problem in problems { lines.append("  - \(problem)") }
         }
         return lines.joined(separator: "\n")
