@@ -66,6 +66,15 @@ enum CheckRunner {
             report = CapacityReport(unknown: "\(message(error)); check ran as \(CurrentUser.describe())",
                                     mountpoint: mountpoint, timestamp: timestamp)
             if case .read(nil) = store.mountedType {
+                // The store a link on the mountpoint's path led to, still mounted there (attack 33 V C10).
+                do {
+                    if let path = store.mountpointPath, let relinked = try RelinkedStore.find(host: host, mountpoint: path, mounts: MountTable.read().entries) {
+                        report = CapacityReport(unknown: "nothing is mounted at \(mountpoint): \(relinked.described(mountpoint: path, resolved: host.unitPath(path)))",
+                                                mountpoint: mountpoint, timestamp: timestamp)
+                    }
+                } catch {
+                    report.add(CapacityReason(state: .unknown, figure: "unreadable", message: "cannot tell whether the store is mounted where a link on the path to \(mountpoint) led before: \(message(error))"))
+                }
                 do {
                     if let bare = try DockerOnBareFolder.find(host: host, mountpoint: mountpoint, dataRootElsewhere: store.dockerdSettings.map(\.dataRootElsewhere)) {
                         report = CapacityReport(without: bare, mountpoint: mountpoint, timestamp: timestamp)

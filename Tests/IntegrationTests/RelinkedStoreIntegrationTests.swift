@@ -33,6 +33,9 @@ struct RelinkedStoreIntegrationTests {
             // The state does not send the admin to a provision that refuses.
             #expect(status.stdout.contains("problem(s); 'dockstore provision' refuses until the first is resolved:\n  - \(refusal)")
                     && !status.stdout.contains("fixes what it can"), "\(status.stdout)")
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 3 && check.stdout.hasPrefix("DOCKSTORE UNKNOWN - nothing is mounted at \(root.path)/srv/b/docker: \(refusal.dropFirst("refusing: ".count))")
+                    && check.stdout.contains(why.replacingOccurrences(of: " and run dockstore", with: "\n")), "\(check.stdout)")
             let json = try root.dockstore(["status", "--json"])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             #expect((object["provisionRefusal"] as? String)?.hasPrefix(refusal) == true, "\(json.stdout)")

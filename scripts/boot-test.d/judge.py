@@ -520,6 +520,39 @@ def judge_var_lib_link(b):
         b.expect(f.get("special_missing") == "0", "systemd's mount ran without the image (special device does not exist)")
 
 
+def judge_var_lib_relink(b):
+    """/var/lib a link moved from /srv/a to /srv/b under the mounted store (attack 33 V C10)"""
+    f = b.kv("hook.facts")
+    # Boot 2: the fstab line's image is not where the link leads now, and no drop-in of the new
+    # unit holds its mount to the image yet: systemd's mount of the line fails (nofail) before
+    # provision makes the store. That unit alone may have failed.
+    system_clean(b, allow_degraded=b.n == 2)
+    if b.n == 2:
+        failed = [w for l in b.line("failed").splitlines() for w in l.split()[:2] if "." in w]
+        b.expect(set(failed) <= {"srv-b-docker.mount"}, f"boot 2: failed units besides srv-b-docker.mount: {failed}")
+    provision_ok(b)
+    docker = b.line("docker-active"), b.line("docker-driver")
+    b.expect(docker == ("active", "btrfs"), f"docker: {docker}")
+    b.expect(f.get("image_a") == "yes", "the image at /srv/a is gone")
+    if b.n == 1:
+        b.expect(f.get("mounts_a") == "1" and f.get("unit_a_dropin") == "yes", f"boot 1: store at /srv/a/docker {f.get('mounts_a')}, its unit's drop-in {f.get('unit_a_dropin')}")
+        b.expect(f.get("teardown_rc") == "2" and f.get("provision_rc") == "2",
+                 f"with the link moved under the mounted store: teardown exit {f.get('teardown_rc')}, provision exit {f.get('provision_rc')} (2 expected): {b.line('teardown.log')[-200:]} | {b.line('provision-relinked.log')[-200:]}")
+        b.expect(f.get("refusal") == "2", f"the refusals name the changed link: {f.get('refusal')} of 2")
+        b.expect(f.get("unchanged") == "yes", "a refused teardown or provision changed files under /etc or /srv")
+        b.expect(f.get("still_mounted") == "1" and f.get("docker_after") == "active",
+                 f"after the refusals: store mounted {f.get('still_mounted')}, docker {f.get('docker_after')}")
+        b.expect(f.get("status_says") == "1", "status did not say that provision refuses")
+    else:
+        b.expect(f.get("mounts_b") == "1" and f.get("mounts_a") == "0", f"boot {b.n}: mounts at /srv/b/docker {f.get('mounts_b')}, at /srv/a/docker {f.get('mounts_a')}")
+        b.expect(f.get("image_b") == "yes", "no image at /srv/b")
+        b.expect(f.get("unit_a_dropin") == "no", "the old unit's drop-in (srv-a-docker.mount.d) stayed")
+        b.expect(f.get("unit_b_dropin") == "yes" and f.get("docker_wants_b") == "1",
+                 f"srv-b-docker.mount's drop-in {f.get('unit_b_dropin')}, docker.service wants it {f.get('docker_wants_b')}")
+        if b.n == 3:
+            said(b, r"nothing to do", "nothing to do")
+
+
 def judge_teardown_crash(b):
     """teardown killed after a configuration step (attack 33 T 7c), the boot after it, the
     teardown finished and the store provisioned again from the kept image"""

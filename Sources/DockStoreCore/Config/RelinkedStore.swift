@@ -34,6 +34,17 @@ public struct RelinkedStore: Sendable, Equatable {
     /// One line for `command` (provision, teardown): what is mounted where, why it is not at the
     /// mountpoint now, and the way out; nothing was changed.
     public func refusal(mountpoint: HostPath, resolved: HostPath, command: String) -> DockStoreError {
-        .refused("refusing: the store dockstore set up is mounted at \(mountedAt) (\(source); docker.service's drop-in waits for \(unit)), but \(mountpoint.string) resolves to \(resolved.string) now: a link on its path was changed since provision ran; point it back (so \(mountpoint.string) leads to that store again) and run dockstore \(command) again; nothing was changed")
+        .refused("refusing: \(described(mountpoint: mountpoint, resolved: resolved)) and run dockstore \(command) again; nothing was changed")
+    }
+
+    /// What is mounted where, why it is not at the mountpoint now, and the way back.
+    public func described(mountpoint: HostPath, resolved: HostPath) -> String {
+        "the store dockstore set up is mounted at \(mountedAt) (\(source); docker.service's drop-in waits for \(unit)), but \(mountpoint.string) resolves to \(resolved.string) now: a link on its path was changed since provision ran; point it back (so \(mountpoint.string) leads to that store again)"
+    }
+
+    /// For `check` with nothing mounted at the mountpoint: reads docker.service's drop-in.
+    public static func find(host: Host, mountpoint: HostPath, mounts: [MountEntry]) throws -> RelinkedStore? {
+        try find(dropIn: FileContents.read(HostPaths.dockerDropIn, on: host), mountpoint: mountpoint, unitPath: host.unitPath(mountpoint),
+                 mounts: mounts, root: host.root)
     }
 }

@@ -49,6 +49,8 @@ public struct StoreObservation: Sendable, Equatable {
     public var imagePath: String?
     /// The mountpoint's real path with its folders' symlinks resolved, as the mount table has it.
     public var mountpoint: String
+    /// The mountpoint as given or configured (a path inside the root), where the command knows it.
+    public var mountpointPath: HostPath?
     /// The whole mount table (other mounts of the store's devices matter too).
     public var mounts: StoreFact<[MountEntry]>
     /// The type of the filesystem mounted at the mountpoint (from the mount table, or for

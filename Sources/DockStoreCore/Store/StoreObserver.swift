@@ -65,6 +65,7 @@ public struct StoreObserver: Sendable {
         // the plain-path reads below would follow an absolute one out to the host's folder.
         var store = kernelView(mountpoint: host.realFollowing(mountpoint), sysfs: sysfs)
         store.settings = settings
+        store.mountpointPath = mountpoint
         // fstab is read (a small file) only for what the store is configured as, an image, which
         // `CapacityProbe` compares with a loop member's file, or a device; unreadable matters
         // only then.
