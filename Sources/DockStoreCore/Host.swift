@@ -45,7 +45,7 @@ public struct Host: Sendable {
     public func unitPath(_ path: HostPath) -> HostPath {
         let resolved = ConfinedPath.resolve(root: root, path, followingLast: true)
         let inside = root == "/" ? resolved : String(resolved.dropFirst(root.count))
-        return HostPath.known(inside.isEmpty ? "/" : inside)
+        return HostPath.resolved(inside)
     }
 
     /// Like `real`, but a symlink at the last component is resolved too (inside `root`): for

@@ -108,8 +108,6 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
     public func hash(into hasher: inout Hasher) { hasher.combine(Array(string.utf8)) }
     public static func < (lhs: HostPath, rhs: HostPath) -> Bool { lhs.string.utf8.lexicographicallyPrecedes(rhs.string.utf8) }
 
-    /// A literal, known-good path (the defaults); a bad literal is a programming error
-    /// caught by the unit tests, so it falls back to `/` rather than trapping.
     /// A path that names a file (the image): one ending in `/` names a folder and is refused,
     /// instead of the slash being dropped.
     public static func file(_ text: String, what: String) throws -> HostPath {
@@ -129,6 +127,17 @@ public struct HostPath: Hashable, Sendable, CustomStringConvertible, Comparable 
     /// A path this process built with `entry` (kept as text in a record), taken back as it is.
     static func found(_ normalized: String) -> HostPath { HostPath(normalized: normalized) }
 
+    /// A path the kernel resolved (`ConfinedPath`, the mount table), inside the root, taken as it
+    /// is: any bytes but NUL, a space or a control character included. Only for naming (its mount
+    /// unit, `MountUnitName`, escapes every such byte), never validated as a path a user gives
+    /// (attack 34 W C3: `known` made `/srv/a b/docker` the root, and the drop-ins named `-.mount`).
+    static func resolved(_ text: String) -> HostPath {
+        HostPath(normalized: text.isEmpty ? "/" : text)
+    }
+
+    /// A literal, known-good path (the defaults); a bad literal is a programming error
+    /// caught by the unit tests, so it falls back to `/` rather than trapping. Never for a path
+    /// read from the system (`resolved`, `found`).
     static func known(_ text: String) -> HostPath {
         (try? HostPath(text, what: "path")) ?? .root // a literal: no read, nothing to tell
     }

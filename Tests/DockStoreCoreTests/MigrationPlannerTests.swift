@@ -118,6 +118,10 @@ import Testing
             $0.journal = MigrationJournal(image: image.string, device: "/dev/nvme1n1", filesystemUUID: nil, volumeID: nil, keepImage: false)
             $0.targetVolumeID = nil; $0.targetIdentity = DeviceIdentity(volumeID: "vol-0aaaaaaaaaaaaaaaa")
         }, "the open migration's journal names its volume only as /dev/nvme1n1 (an older dockstore began it), and nothing was moved onto it yet: after a reboot that name may be another disk, so it is not taken by name; if /dev/nvme1n1 is the volume you meant (check its size and contents with lsblk), run dockstore migrate-ebs /dev/nvme1n1 --abort, then dockstore migrate-ebs /dev/nvme1n1"),
+        // Attack 34 W C10b: the advice was "finish it with: migrate-ebs /dev/loop3", which the row above refuses.
+        ("a journal by name only, another device given", o {
+            $0.target = unnamed; $0.targetPath = "/dev/loop7"; $0.targetVolumeID = nil; $0.journal = journalByName
+        }, "the open migration is onto /dev/loop3, not /dev/loop7; its journal names the volume only by that name, which a reboot may have given another disk: undo it with dockstore migrate-ebs /dev/loop3 --abort (it touches no device), then begin again with the volume you mean"),
         ("a journal of a device with no identity, same name, nothing added yet", o {
             $0.target = unnamed; $0.targetPath = "/dev/loop3"; $0.targetVolumeID = nil; $0.journal = journalByName
         }, "names its volume only as /dev/loop3 (the device has no EBS volume id or loop file to record)"),

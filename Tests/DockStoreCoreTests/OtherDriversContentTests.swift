@@ -4,7 +4,8 @@ import Testing
 
 /// The review of dae13fd: a container folder whose config.v2.json could not be decoded was
 /// skipped silently (`try?`), so backend's warning counted fewer containers than the store held
-/// and said nothing of the rest. Such folders are counted apart, with the first reason.
+/// and said nothing of the rest. Such folders are counted apart, with the first reason (also a
+/// link, a named pipe or a file over the read limit: attack 34 W C11b).
 struct OtherDriversContentTests {
     func scratchDataRoot(_ containers: [String: String?]) throws -> String {
         var template = Array("/tmp/other-drivers.XXXXXX".utf8CString)
@@ -52,6 +53,25 @@ struct OtherDriversContentTests {
         #expect(onlyUnknown.warning(switchingTo: "btrfs", dataRoot: root)
                 == "1 container folder(s) in \(root)/containers could not be read, so their driver is unknown (\(root)/containers/d-missing/config.v2.json does not exist)")
         #expect(OtherDriversContent().warning(switchingTo: "btrfs", dataRoot: root) == nil)
+    }
+
+    /// Attack 34 W C11b: a link, a named pipe or a file over the read limit dropped the whole
+    /// count ("cannot tell …") with the read's advice to replace or move the file.
+    @Test(arguments: ["symbolic link", "named pipe", "huge"])
+    func aLinkAPipeOrAHugeConfigIsCountedApart(_ kind: String) throws {
+        let root = try scratchDataRoot(["a-btrfs": #"{"Driver":"btrfs"}"#, "b-odd": nil])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let file = "\(root)/containers/b-odd/config.v2.json"
+        switch kind {
+        case "symbolic link": try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: "\(root)/containers/a-btrfs/config.v2.json")
+        case "named pipe": #expect(mkfifo(file, 0o600) == 0)
+        default: #expect(FileManager.default.createFile(atPath: file, contents: nil) && truncate(file, 17 << 20) == 0)
+        }
+        let content = try OtherDriversContent.read(dataRoot: root, than: "overlay2")
+        #expect(content.byDriver == [DriverContent(driver: "btrfs", images: 2, containers: 1)])
+        #expect(content.unreadableContainers == 1)
+        let reason = kind == "huge" ? "is larger than 16 MiB" : "is a \(kind), not a file"
+        #expect(content.firstUnreadable == "\(file) \(reason)", "\(content.firstUnreadable ?? "")")
     }
 
     @Test func aContainerOfTheDriverSetIsNotCounted() throws {

@@ -48,7 +48,7 @@ struct SymlinkedParentMountUnitIntegrationTests {
                 _ = try root.sh("mkdir -p '\(root.path)/srv' && mv '\(root.path)/var/lib' '\(root.path)/srv/varlib' && ln -s /srv/varlib '\(root.path)/var/lib'")
             }
             #expect(result.status == ExitStatus.refused.rawValue, "\(result.stdout)\(result.stderr)")
-            #expect(result.stderr.contains("/var/lib/docker resolves to /srv/varlib/docker now, so systemd mounts it as srv-varlib-docker.mount, not the unit whose drop-in \(root.path)/etc/systemd/system/var-lib-docker.mount.d/dockstore.conf this provision planned"),
+            #expect(result.stderr.contains("/var/lib/docker resolves to /srv/varlib/docker now, so systemd mounts it as srv-varlib-docker.mount, not as var-lib-docker.mount, whose drop-in \(root.path)/etc/systemd/system/var-lib-docker.mount.d/dockstore.conf this provision planned: a link on its path was changed while provision ran; the steps before this one are done, the drop-in was not written: point the link back and run dockstore provision again"),
                     "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/var-lib-docker.mount.d/dockstore.conf"))
@@ -58,6 +58,33 @@ struct SymlinkedParentMountUnitIntegrationTests {
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
             #expect(FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/srv-varlib-docker.mount.d/dockstore.conf"), "\(again.stdout)")
             #expect((root.read(root.dropIn) ?? "").contains("Wants=srv-varlib-docker.mount\n"))
+        }
+    }
+
+    /// Attack 34 W C3: a space or a tab in the path a link leads to made the resolved path the
+    /// root (`HostPath.known` refuses such a path and falls back to `/`): both drop-ins named
+    /// `-.mount`, the image condition sat on the root's unit and docker.service was PartOf it.
+    /// The unit is named as systemd-escape names the resolved path, with the byte escaped.
+    @Test(arguments: ["a b", "a\tb"])
+    func aBlankInTheLinksTargetIsEscapedNotTheRoot(_ folder: String) throws {
+        try withTestRoot { root in
+            let target = "/srv/" + folder
+            try FileManager.default.createDirectory(atPath: root.path + target, withIntermediateDirectories: true)
+            try FileManager.default.removeItem(atPath: root.path + "/var/lib")
+            try FileManager.default.createSymbolicLink(atPath: root.path + "/var/lib", withDestinationPath: target)
+            let run = try root.dockstore(["provision", "--size", "256M"])
+            try #require(run.status == 0, "\(run.stdout)\(run.stderr)")
+            let escaped = try root.run("/usr/bin/systemd-escape", ["--path", "--suffix=mount", target + "/docker"])
+            let unit = escaped.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(unit.hasPrefix("srv-a\\x") && unit.hasSuffix("b-docker.mount"), "\(unit)")
+            #expect(FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/\(unit).d/dockstore.conf"), "\(run.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/-.mount.d"))
+            let dropIn = root.read(root.dropIn) ?? ""
+            #expect(dropIn.contains("Wants=\(unit)\nAfter=\(unit)\nPartOf=\(unit)\n") && !dropIn.contains("-.mount"), "\(dropIn)")
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(again.stdout)\(again.stderr)")
+            let down = try root.dockstore(["teardown", "--delete-image"])
+            #expect(down.status == 0 && !FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/\(unit).d"), "\(down.stdout)\(down.stderr)")
         }
     }
 }

@@ -50,7 +50,19 @@ public struct OtherDriversContent: Sendable, Equatable {
 
     /// The driver a container's config names (nil: it names none), or why it cannot be told.
     private static func containerDriver(_ file: String) throws -> Result<String?, Unreadable> {
-        guard let bytes = try FileContents.read(file) else { return .failure(Unreadable("\(file) does not exist")) }
+        let limit = 16 << 20
+        let read: [UInt8]?
+        do {
+            read = try FileContents.read(file, limit: limit)
+        } catch let error as DockStoreError {
+            // A link, a pipe, a file too large: counted apart like a bad one (attack 34 W C11b:
+            // the whole count was dropped, with the read's advice to replace or move the file).
+            guard let status = try FileStatus.of(file) else { return .failure(Unreadable("\(file) does not exist")) }
+            if status.kind != .regular { return .failure(Unreadable("\(file) is a \(status.kind.rawValue), not a file")) }
+            if status.size > UInt64(limit) { return .failure(Unreadable("\(file) is larger than \(ByteSize.format(UInt64(limit)))")) }
+            return .failure(Unreadable("\(file) cannot be read: \(error.message)"))
+        }
+        guard let bytes = read else { return .failure(Unreadable("\(file) does not exist")) }
         do {
             return .success(try JSONDecoder().decode(Config.self, from: Data(bytes)).Driver)
         } catch let DecodingError.dataCorrupted(context), let DecodingError.typeMismatch(_, context) {

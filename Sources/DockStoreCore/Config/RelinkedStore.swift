@@ -26,7 +26,7 @@ public struct RelinkedStore: Sendable, Equatable {
               let unit = DockerDropIn.waitedUnit(in: bytes), unit != MountUnitName.of(unitPath) else { return nil }
         for entry in mounts where StoreElsewhere.inside(entry.target, root: root) {
             let inRoot = root == "/" ? entry.target : String(entry.target.dropFirst(root.count))
-            if MountUnitName.of(HostPath.known(inRoot.isEmpty ? "/" : inRoot)) == unit { return RelinkedStore(unit: unit, mountedAt: entry.target, source: entry.source) }
+            if MountUnitName.of(HostPath.resolved(inRoot)) == unit { return RelinkedStore(unit: unit, mountedAt: entry.target, source: entry.source) }
         }
         return nil
     }
@@ -39,7 +39,7 @@ public struct RelinkedStore: Sendable, Equatable {
 
     /// What is mounted where, why it is not at the mountpoint now, and the way back.
     public func described(mountpoint: HostPath, resolved: HostPath) -> String {
-        "the store dockstore set up is mounted at \(mountedAt) (\(source); docker.service's drop-in waits for \(unit)), but \(mountpoint.string) resolves to \(resolved.string) now: a link on its path was changed since provision ran; point it back (so \(mountpoint.string) leads to that store again)"
+        "the store dockstore set up is mounted at \(mountedAt) (\(source); docker.service's drop-in waits for \(unit)), but \(mountpoint.string) resolves to \(ShownBytes.text(resolved.string)) now: a link on its path was changed since provision ran; point it back (so \(mountpoint.string) leads to that store again)"
     }
 
     /// For `check` with nothing mounted at the mountpoint: reads docker.service's drop-in.

@@ -27,6 +27,6 @@ public struct StaleMountDropIn: Sendable, Equatable {
 
     /// The words of the removal step.
     public func change(now unitPath: HostPath) -> String {
-        "remove it: the mountpoint resolves to \(unitPath.string) now (a link on its path was changed), so systemd mounts it as \(MountUnitName.of(unitPath)) and no longer makes \(unit)"
+        "remove it: the mountpoint resolves to \(ShownBytes.text(unitPath.string)) now (a link on its path was changed), so systemd mounts it as \(MountUnitName.of(unitPath)) and no longer makes \(unit)"
     }
 }

@@ -224,7 +224,11 @@ public enum MigrationPlanner {
                 throw DockStoreError.refused("a migration onto \(added.path) (devid \(added.devid)) is under way at \(o.mountpoint), not onto \(o.targetPath); finish it with: dockstore migrate-ebs \(added.path) (or undo it with --abort)")
             }
             if let journal = o.journal, !sameDevice(journal, o) {
-                throw DockStoreError.refused("the open migration is onto \(journalDeviceWhereNow(journal, o)), not \(o.targetPath); finish it with: dockstore migrate-ebs \(journalDeviceArgument(journal, o)), or undo it with --abort")
+                // By name only, the journal's name is not taken either (below): the way out is the abort.
+                let wayOut = journal.deviceIdentity == nil && journal.volumeID == nil
+                    ? "its journal names the volume only by that name, which a reboot may have given another disk: undo it with dockstore migrate-ebs \(journal.device) --abort (it touches no device), then begin again with the volume you mean"
+                    : "finish it with: dockstore migrate-ebs \(journalDeviceArgument(journal, o)), or undo it with --abort"
+                throw DockStoreError.refused("the open migration is onto \(journalDeviceWhereNow(journal, o)), not \(o.targetPath); \(wayOut)")
             }
             if let journal = o.journal, matchedByNameOnly(journal, o) {
                 throw DockStoreError.refused("the open migration's journal names its volume only as \(journal.device) (\(o.targetIdentity != nil ? "an older dockstore began it" : "the device has no EBS volume id or loop file to record")), and nothing was moved onto it yet: after a reboot that name may be another disk, so it is not taken by name; if \(o.targetPath) is the volume you meant (check its size and contents with lsblk), run dockstore migrate-ebs \(o.targetPath) --abort, then dockstore migrate-ebs \(o.targetPath)")

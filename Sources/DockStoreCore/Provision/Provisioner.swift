@@ -134,7 +134,7 @@ public struct Provisioner: Sendable {
             // (of dockstore's own, by ownership below) needs no such check (`StaleMountDropIn`).
             let resolved = host.unitPath(request.mountpoint)
             guard text == nil || MountDropIn.path(unitPath: resolved) == mountDropIn else {
-                throw DockStoreError.refused("\(host.root == "/" ? "" : "in \(host.root), ")\(request.mountpoint.string) resolves to \(resolved.string) now, so systemd mounts it as \(MountUnitName.of(resolved)), not the unit whose drop-in \(host.real(mountDropIn)) this provision planned (a link on its path changed since provision looked); nothing was written to it: re-run")
+                throw DockStoreError.refused("\(host.root == "/" ? "" : "in \(host.root), ")\(request.mountpoint.string) resolves to \(ShownBytes.text(resolved.string)) now, so systemd mounts it as \(MountUnitName.of(resolved)), not as \(MountDropIn.unit(ofPath: mountDropIn)), whose drop-in \(host.real(mountDropIn)) this provision planned: a link on its path was changed while provision ran; the steps before this one are done, the drop-in was not written: point the link back and run dockstore provision again")
             }
             let now = try FileContents.read(mountDropIn, on: host)
             if let now, case .foreign(let reason) = MountDropIn.ownership(of: now) {
