@@ -1,0 +1,22 @@
+@testable import DockStoreCore
+import Testing
+
+/// `StoreCopies.carrying` lists the devices to read from /proc/partitions (one read) instead of
+/// every `/sys/class/block/*/size`: the names of nonzero size, partitions included, the header
+/// and malformed lines left out.
+struct ProcPartitionsTests {
+    @Test func theDevicesOfNonzeroSize() {
+        let text = """
+            major minor  #blocks  name
+
+               7        0    1048576 loop0
+             259        0  104857600 nvme0n1
+             259        1  104856559 nvme0n1p1
+               7        1          0 loop1
+             202       16\t  5242880 xvdb
+            garbage line
+            """
+        #expect(StoreCopies.nonEmptyDevices(inPartitions: text) == ["loop0", "nvme0n1", "nvme0n1p1", "xvdb"])
+        #expect(StoreCopies.nonEmptyDevices(inPartitions: "major minor  #blocks  name\n\n") == [])
+    }
+}
