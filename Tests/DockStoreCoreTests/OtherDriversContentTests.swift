@@ -74,6 +74,22 @@ struct OtherDriversContentTests {
         #expect(content.firstUnreadable == "\(file) \(reason)", "\(content.firstUnreadable ?? "")")
     }
 
+    /// Attack 34 X F6: dockerd's Go decoder matches the key without regard to case and keeps
+    /// the last of a key given twice; a null leaves the field unset.
+    @Test func theDriverIsReadAsGoReadsIt() throws {
+        let root = try scratchDataRoot([
+            "a-lower": #"{"driver":"btrfs"}"#,
+            "b-twice": #"{"Driver":"overlay2","Driver":"btrfs"}"#,
+            "c-upper": #"{"DRIVER":"btrfs","ID":"c"}"#,
+            "d-null": #"{"Driver":null}"#,
+            "e-escaped": #"{"Dr\u0069ver":"btrfs"}"#,
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let content = try OtherDriversContent.read(dataRoot: root, than: "overlay2")
+        #expect(content.byDriver == [DriverContent(driver: "btrfs", images: 2, containers: 4)])
+        #expect(content.unreadableContainers == 0, "\(content.firstUnreadable ?? "")")
+    }
+
     @Test func aContainerOfTheDriverSetIsNotCounted() throws {
         let root = try scratchDataRoot(["a-btrfs": #"{"Driver":"btrfs"}"#])
         defer { try? FileManager.default.removeItem(atPath: root) }

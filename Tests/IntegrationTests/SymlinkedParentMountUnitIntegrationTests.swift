@@ -87,4 +87,28 @@ struct SymlinkedParentMountUnitIntegrationTests {
             #expect(down.status == 0 && !FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/\(unit).d"), "\(down.stdout)\(down.stderr)")
         }
     }
+
+    /// Attack 34 X F1: a link whose target made the resolved mountpoint's unit name longer than
+    /// 253 bytes passed the length check (made on the path as given): provision mounted the
+    /// store, wrote fstab and a docker.service drop-in naming a unit systemd names by a hash,
+    /// then failed with "File name too long" on the unit's drop-in folder, and status and
+    /// teardown failed the same way. It is refused before anything changes; status says so and
+    /// teardown has nothing to take down.
+    @Test func aLinkToAPathTooLongForAUnitNameIsRefused() throws {
+        try withTestRoot { root in
+            let long = "/srv/" + (0..<4).map { String(repeating: Character(UnicodeScalar(UInt8(ascii: "d") + UInt8($0))), count: 60) }.joined(separator: "/")
+            _ = try root.sh("mkdir -p '\(root.path)\(long)' && mv '\(root.path)/var/lib' '\(root.path)\(long)/lib' && ln -s '\(long)/lib' '\(root.path)/var/lib'")
+            let before = root.snapshot()
+            let run = try root.dockstore(["provision", "--size", "256M"])
+            #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1
+                    && run.stderr.contains("refusing: /var/lib/docker resolves through a symbolic link to \(long)/lib/docker, whose systemd mount unit name would be longer than 253 bytes")
+                    && run.stderr.hasSuffix("shorten the link's target or give another --mountpoint; nothing was changed\n"), "\(run.stdout)\(run.stderr)")
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            #expect(try root.sh("findmnt -rn -o TARGET | grep -c '^\(root.path)/' || true").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+            let status = try root.dockstore(["status"])
+            #expect(status.stdout.contains("'dockstore provision' refuses until the first is resolved:\n  - refusing: /var/lib/docker resolves through a symbolic link"), "\(status.status) \(status.stdout)\(status.stderr)")
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0, "\(down.stdout)\(down.stderr)")
+        }
+    }
 }

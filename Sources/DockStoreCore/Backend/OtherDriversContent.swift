@@ -63,20 +63,28 @@ public struct OtherDriversContent: Sendable, Equatable {
             return .failure(Unreadable("\(file) cannot be read: \(error.message)"))
         }
         guard let bytes = read else { return .failure(Unreadable("\(file) does not exist")) }
+        let value: GoJSON.Value
         do {
-            return .success(try JSONDecoder().decode(Config.self, from: Data(bytes)).Driver)
-        } catch let DecodingError.dataCorrupted(context), let DecodingError.typeMismatch(_, context) {
-            return .failure(Unreadable("\(file) is not a container's config: \(context.debugDescription)"))
-        } catch {
-            return .failure(Unreadable("\(file) is not a container's config: \(error)"))
+            value = try GoJSON.parse(bytes)
+        } catch let invalid as GoJSON.Invalid {
+            return .failure(Unreadable("\(file) is not a container's config: \(invalid.reason) at byte \(invalid.offset)"))
         }
+        guard case .object(let object) = value else { return .failure(Unreadable("\(file) is not a container's config: not a JSON object")) }
+        // As dockerd's Go decoder fills its struct: the key matched without regard to ASCII case
+        // (no other letter of "driver" folds), a key given twice the last, null leaves it unset
+        // (attack 34 X F6: `"driver"` and a second `Driver` were read as no driver).
+        var driver: String? = nil
+        for member in object.members where member.key.utf8.count == 6 && member.key.lowercased() == "driver" {
+            switch member.value {
+            case .string(let name): driver = name
+            case .null: continue
+            default: return .failure(Unreadable("\(file) is not a container's config: its Driver is not a string"))
+            }
+        }
+        return .success(driver)
     }
 
     private struct Unreadable: Error { var reason: String; init(_ reason: String) { self.reason = reason } }
-
-    private struct Config: Decodable {
-        var Driver: String?
-    }
 
     /// backend's warning for switching to `driver`, nil when nothing would be hidden or unknown.
     func warning(switchingTo driver: String, dataRoot: String) -> String? {

@@ -51,6 +51,14 @@ public enum MountDropIn {
         HostPath.entry("dockstore.conf", in: HostPath.entry(unit + ".d", in: HostPath.known("/etc/systemd/system")))
     }
 
+    /// The drop-in of the mount unit of `unitPath` as read; nil when there is none, also when
+    /// the unit's name is too long for a drop-in folder (no such file can exist: attack 34 X F1,
+    /// where reading it failed status and teardown with "File name too long").
+    static func read(unitPath: HostPath, on host: Host) throws -> [UInt8]? {
+        guard MountUnitName.fits(unitPath) else { return nil }
+        return try FileContents.read(path(unitPath: unitPath), on: host)
+    }
+
     /// The unit whose drop-in `path` is.
     static func unit(ofPath path: HostPath) -> String {
         String(path.parent.lastComponent.dropLast(2))

@@ -19,7 +19,8 @@ public struct StaleMountDropIn: Sendable, Equatable {
     /// `unitPath` the mountpoint as systemd resolves it now (`Host.unitPath`).
     public static func observe(dropIn: [UInt8]?, mountpoint: HostPath, unitPath: HostPath, host: Host) throws -> StaleMountDropIn? {
         guard let dropIn, DockerDropIn.mountpoint(in: dropIn) == mountpoint.string,
-              let unit = DockerDropIn.waitedUnit(in: dropIn), unit != MountUnitName.of(unitPath) else { return nil }
+              let unit = DockerDropIn.waitedUnit(in: dropIn), unit != MountUnitName.of(unitPath),
+              unit.utf8.count <= MountUnitName.maxLength else { return nil }
         let path = MountDropIn.path(unit: unit)
         guard let bytes = try FileContents.read(path, on: host), MountDropIn.ownership(of: bytes) == .dockstore else { return nil }
         return StaleMountDropIn(unit: unit, path: path, bytes: bytes)

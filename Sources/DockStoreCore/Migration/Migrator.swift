@@ -53,7 +53,7 @@ public struct Migrator: Sendable {
             replaceTarget: nil, targetIsReplaceTarget: false, targetIsStaleReplaceTarget: false, canceledReplaceTarget: nil,
             targetReleasedByStore: false, loopDeviceSize: nil)
         o.mountUnitPath = host.unitPath(mountpoint)
-        o.mountDropIn = try FileContents.read(MountDropIn.path(unitPath: o.mountUnitPath ?? mountpoint), on: host)
+        o.mountDropIn = try MountDropIn.read(unitPath: o.mountUnitPath ?? mountpoint, on: host)
         if let device, try FileStatus.following(device.path)?.kind == .blockDevice {
             o.targetIdentity = try DeviceIdentity.of(device)
             if let recorded = o.journal?.deviceIdentity, recorded != o.targetIdentity {

@@ -147,8 +147,9 @@ public struct ProvisionObserver: Sendable {
         var missing: [HostPath] = []
         observation.mountUnitPath = host.unitPath(request.mountpoint)
         let mountDropIn = MountDropIn.path(unitPath: observation.unitPath(request))
-        observation.mountDropIn = try FileContents.read(mountDropIn, on: host)
-        for file in [HostPaths.fstab, HostPaths.dockerDropIn, mountDropIn, HostPaths.sysconfigDocker, ProvisionFolderRecord.path] {
+        observation.mountDropIn = try MountDropIn.read(unitPath: observation.unitPath(request), on: host)
+        let nameable = MountUnitName.fits(observation.unitPath(request))
+        for file in [HostPaths.fstab, HostPaths.dockerDropIn, mountDropIn, HostPaths.sysconfigDocker, ProvisionFolderRecord.path] where nameable || file != mountDropIn {
             for folder in try host.missingFolders(file.parent) where !missing.contains(folder) { missing.append(folder) }
         }
         observation.missingFolders = missing

@@ -29,6 +29,10 @@ public enum ProvisionPlanner {
         if let bytes = observed.mountDropIn, case .foreign(let reason) = MountDropIn.ownership(of: bytes) {
             throw DockerDropIn.refusal(reason, path: host.real(MountDropIn.path(unitPath: observed.unitPath(request))), command: "provision")
         }
+        let unitPath = observed.unitPath(request)
+        if unitPath != request.mountpoint, !unitPath.isRoot, !MountUnitName.fits(unitPath) {
+            throw DockStoreError.refused("refusing: \(request.mountpoint) resolves through a symbolic link to \(ShownBytes.text(unitPath.string)), whose systemd mount unit name would be longer than \(MountUnitName.maxLength) bytes: systemd names such a mount by a hash, so docker.service could not be ordered after it, and its drop-in folder would be longer than a file name may be; shorten the link's target or give another --mountpoint; nothing was changed")
+        }
         if let relinked = observed.relinkedStore {
             throw relinked.refusal(mountpoint: request.mountpoint, resolved: observed.unitPath(request), command: "provision")
         }

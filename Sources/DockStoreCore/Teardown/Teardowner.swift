@@ -33,7 +33,7 @@ public struct Teardowner: Sendable {
             throw relinked.refusal(mountpoint: request.mountpoint, resolved: unitPath, command: "teardown")
         }
         o.staleMountDropIn = try StaleMountDropIn.observe(dropIn: dropIn, mountpoint: request.mountpoint, unitPath: unitPath, host: host)
-        o.mountDropIn = try FileContents.read(MountDropIn.path(unitPath: o.mountUnitPath ?? request.mountpoint), on: host).map(MountDropIn.ownership(of:))
+        o.mountDropIn = try MountDropIn.read(unitPath: unitPath, on: host).map(MountDropIn.ownership(of:))
         o.createdFolders = dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
         o.configuredForOtherStore = try otherConfiguredStore(dropIn: dropIn)
         if let bytes = try FileContents.read(ProvisionFolderRecord.path, on: host) {
