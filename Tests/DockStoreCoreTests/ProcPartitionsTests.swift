@@ -18,5 +18,7 @@ struct ProcPartitionsTests {
             """
         #expect(StoreCopies.nonEmptyDevices(inPartitions: text) == ["loop0", "nvme0n1", "nvme0n1p1", "xvdb"])
         #expect(StoreCopies.nonEmptyDevices(inPartitions: "major minor  #blocks  name\n\n") == [])
+        #expect(StoreCopies.devicePath(ofPartitionsName: "cciss!c0d0") == "/dev/cciss/c0d0")
+        #expect(StoreCopies.devicePath(ofPartitionsName: "nvme1n1") == "/dev/nvme1n1")
     }
 }

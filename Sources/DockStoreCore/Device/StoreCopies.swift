@@ -54,6 +54,12 @@ public enum StoreCopies {
         }
     }
 
+    /// The device node of a name in /proc/partitions: the kernel writes a `/` in a device's name
+    /// as `!` (cciss!c0d0 is /dev/cciss/c0d0), as udev names the node.
+    static func devicePath(ofPartitionsName name: String) -> String {
+        "/dev/" + name.replacingOccurrences(of: "!", with: "/")
+    }
+
     /// Every block device libblkid finds with the filesystem UUID `uuid`, grouped as `groups`.
     public static func find(uuid: String) throws -> [[StoreCopy]] {
         try groups(uuid: uuid, devices: try FilesystemMembers.devices(withUUID: uuid))
@@ -78,7 +84,7 @@ public enum StoreCopies {
         }
         var carrying: [String] = []
         for name in Self.nonEmptyDevices(inPartitions: text).sorted() {
-            let path = "/dev/\(name)"
+            let path = Self.devicePath(ofPartitionsName: name)
             do {
                 guard try FileStatus.following(path)?.kind == .blockDevice,
                       let block = try BtrfsSuperblock.read(path), block.fsid.lowercased() == uuid.lowercased() else { continue }
