@@ -57,7 +57,7 @@ public enum StoreCopies {
     /// The device node of a name in /proc/partitions: the kernel writes a `/` in a device's name
     /// as `!` (cciss!c0d0 is /dev/cciss/c0d0), as udev names the node.
     static func devicePath(ofPartitionsName name: String) -> String {
-        "/dev/" + name.replacingOccurrences(of: "!", with: "/")
+        "/dev/" + String(name.map { $0 == "!" ? "/" : $0 })
     }
 
     /// Every block device libblkid finds with the filesystem UUID `uuid`, grouped as `groups`.
