@@ -81,6 +81,9 @@ struct RelinkedStoreIntegrationTests {
             #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
             #expect(run.stdout.contains("remove it: the mountpoint resolves to /srv/b/docker now (a link on its path was changed), so systemd mounts it as srv-b-docker.mount and no longer makes srv-a-docker.mount"), "\(run.stdout)")
             #expect(!FileManager.default.fileExists(atPath: root.path + oldDropIn))
+            // Attack 34 X F2: the warning names where the link led (it said only "the image is missing").
+            #expect(run.stderr.contains("; when provision last ran, /var/lib/docker was /srv/a/docker (docker.service's drop-in waits for srv-a-docker.mount): a link on its path was changed since, and the store may be where it led then: point the link back before Docker fills the new one"),
+                    "\(run.stderr)")
             #expect(FileManager.default.fileExists(atPath: root.path + "/etc/systemd/system/srv-b-docker.mount.d/dockstore.conf"))
             #expect((root.read(root.dropIn) ?? "").contains("Wants=srv-b-docker.mount\n"))
             #expect(FileManager.default.fileExists(atPath: root.path + "/srv/a/docker-storage.btrfs"), "the old image is kept")

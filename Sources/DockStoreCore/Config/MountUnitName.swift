@@ -29,6 +29,31 @@ public enum MountUnitName {
         return name + ".mount"
     }
 
+    /// The path a mount unit's name stands for, as `systemd-escape --unescape --path` reads it
+    /// (`-` is `/`, `\xNN` the byte NN), as bytes; nil for a name `of` cannot have written.
+    public static func pathBytes(ofUnit unit: String) -> [UInt8]? {
+        guard unit.hasSuffix(".mount") else { return nil }
+        let name = Array(unit.utf8.dropLast(".mount".utf8.count))
+        if name == Array("-".utf8) { return Array("/".utf8) }
+        var bytes: [UInt8] = [UInt8(ascii: "/")]
+        var index = 0
+        while index < name.count {
+            let byte = name[index]
+            if byte == UInt8(ascii: "-") {
+                bytes.append(UInt8(ascii: "/"))
+                index += 1
+            } else if byte == UInt8(ascii: "\\"), index + 3 < name.count, name[index + 1] == UInt8(ascii: "x"),
+                      let value = UInt8(String(decoding: name[(index + 2)...(index + 3)], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                index += 4
+            } else {
+                bytes.append(byte)
+                index += 1
+            }
+        }
+        return bytes
+    }
+
     /// Whether systemd can name the mount unit of `path` and read drop-ins for it.
     public static func fits(_ path: HostPath) -> Bool {
         of(path).utf8.count <= maxLength

@@ -14,8 +14,10 @@ public enum ProvisionPlanner {
     }
 
     /// The warning for `lostImageLine`: the store the line mounted is gone (attack 20 F6).
-    static func lostStoreWarning(_ imagePath: String, state: String, line: Int, _ request: ProvisionRequest, _ host: Host) -> String {
+    static func lostStoreWarning(_ imagePath: String, state: String, line: Int, _ request: ProvisionRequest, _ host: Host,
+                                 stale: StaleMountDropIn? = nil) -> String {
         "the image \(imagePath) that \(host.real(HostPaths.fstab)) line \(line + 1) mounts at \(host.real(request.mountpoint)) \(state): the store it held (Docker's images, containers and volumes) is not there, and provision makes a new, empty store in its place; if the image was only moved away or is on a disk that is not attached, put it back before Docker fills the new one (dockstore teardown --stop-docker --delete-image takes the new one down)"
+            + (stale.map { "; when provision last ran, \(request.mountpoint) was \(MountUnitName.pathBytes(ofUnit: $0.unit).map(ShownBytes.text) ?? $0.unit) (docker.service's drop-in waits for \($0.unit)): a link on its path was changed since, and the store may be where it led then: point the link back before Docker fills the new one" } ?? "")
     }
 
     public static func plan(_ observed: ProvisionObservation, _ request: ProvisionRequest,
@@ -322,7 +324,7 @@ public enum ProvisionPlanner {
             }
             if let lost = lostImageLine(observed, request) {
                 // Attack 20 F6: a store was here (fstab mounts the image), and its data is not.
-                warnings.append(lostStoreWarning(imagePath, state: "is missing", line: lost, request, host))
+                warnings.append(lostStoreWarning(imagePath, state: "is missing", line: lost, request, host, stale: observed.staleMountDropIn))
             }
             steps.append(.allocateImage(size: request.size, thick: request.thick, existing: false))
             steps.append(.format(label: request.label, uuid: observed.newImageUUID, newImage: true))
