@@ -10,25 +10,33 @@ import Testing
 /// tree); V's new name finishes the move with the store's data.
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct MigrationRenamedTargetIntegrationTests {
+    /// The state both tests start from: the store with a marker, migrate-ebs V killed after its
+    /// journal (`method`), the journal edited by `editJournal`, then a reboot that gives V's name
+    /// to W (data in its middle, zero ends) and V another name; the boot's provision mounts the store.
+    func killedThenRenamed(_ root: TestRoot, method: String, editJournal: (String) throws -> Void = { _ in })
+        throws -> (v: String, vNow: String, wFile: String) {
+        try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+        try root.write(root.mountpoint + "/marker", "kept\n")
+        let v = try root.attachDisk(megabytes: 700)
+        let vFile = try root.sh("losetup -nO BACK-FILE '\(v)'").trimmingCharacters(in: .whitespacesAndNewlines)
+        let w = try root.attachDisk(megabytes: 700) { file in
+            _ = try root.sh("dd if=/dev/urandom of='\(file)' bs=1M seek=100 count=8 conv=notrunc status=none")
+        }
+        let wFile = try root.sh("losetup -nO BACK-FILE '\(w)'").trimmingCharacters(in: .whitespacesAndNewlines)
+        let killed = try root.dockstore(["migrate-ebs", v, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "journal", MigrationMethod.variable: method])
+        try #require(killed.signal == SIGKILL, "exit \(killed.status): \(killed.stdout) \(killed.stderr)")
+        try editJournal(root.path + MigrationJournal.path.string)
+        _ = try root.sh("umount '\(root.mountpoint)' && losetup -d '\(v)' '\(w)'")
+        _ = try root.sh("losetup '\(v)' '\(wFile)'")
+        let vNow = try root.sh("losetup -f --show '\(vFile)'").trimmingCharacters(in: .whitespacesAndNewlines)
+        let boot = try root.dockstore(["provision"])
+        try #require(boot.status == 0, "\(boot.stdout)\(boot.stderr)")
+        return (v, vNow, wFile)
+    }
+
     @Test func theJournalsOldNameHeldByAnotherDeviceIsRefused() throws {
         try withTestRoot { root in
-            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
-            try root.write(root.mountpoint + "/marker", "kept\n")
-            let v = try root.attachDisk(megabytes: 700)
-            let vFile = try root.sh("losetup -nO BACK-FILE '\(v)'").trimmingCharacters(in: .whitespacesAndNewlines)
-            let w = try root.attachDisk(megabytes: 700) { file in
-                _ = try root.sh("dd if=/dev/urandom of='\(file)' bs=1M seek=100 count=8 conv=notrunc status=none")
-            }
-            let wFile = try root.sh("losetup -nO BACK-FILE '\(w)'").trimmingCharacters(in: .whitespacesAndNewlines)
-            let killed = try root.dockstore(["migrate-ebs", v, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "journal", MigrationMethod.variable: "replace"])
-            try #require(killed.signal == SIGKILL, "exit \(killed.status): \(killed.stdout) \(killed.stderr)")
-
-            // The reboot: W takes V's name, V comes back under another; the boot mounts the store.
-            _ = try root.sh("umount '\(root.mountpoint)' && losetup -d '\(v)' '\(w)'")
-            _ = try root.sh("losetup '\(v)' '\(wFile)'")
-            let vNow = try root.sh("losetup -f --show '\(vFile)'").trimmingCharacters(in: .whitespacesAndNewlines)
-            let boot = try root.dockstore(["provision"])
-            try #require(boot.status == 0, "\(boot.stdout)\(boot.stderr)")
+            let (v, vNow, wFile) = try killedThenRenamed(root, method: "replace")
             let wBefore = try root.sh("md5sum < '\(wFile)'")
             let before = root.snapshot()
 
@@ -58,28 +66,13 @@ struct MigrationRenamedTargetIntegrationTests {
     /// touches no device, and the move begun again onto V's name now finishes with the data.
     @Test func aJournalByNameOnlyDoesNotTakeTheNameAfterAReboot() throws {
         try withTestRoot { root in
-            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
-            try root.write(root.mountpoint + "/marker", "kept\n")
-            let v = try root.attachDisk(megabytes: 700)
-            let vFile = try root.sh("losetup -nO BACK-FILE '\(v)'").trimmingCharacters(in: .whitespacesAndNewlines)
-            let w = try root.attachDisk(megabytes: 700) { file in
-                _ = try root.sh("dd if=/dev/urandom of='\(file)' bs=1M seek=100 count=8 conv=notrunc status=none")
+            let (v, vNow, wFile) = try killedThenRenamed(root, method: "add-remove") { journalPath in
+                let data = try #require(FileManager.default.contents(atPath: journalPath))
+                var journal = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+                try #require(journal.removeValue(forKey: "deviceIdentity") != nil, "\(journal)")
+                journal.removeValue(forKey: "method")
+                try JSONSerialization.data(withJSONObject: journal).write(to: URL(fileURLWithPath: journalPath))
             }
-            let wFile = try root.sh("losetup -nO BACK-FILE '\(w)'").trimmingCharacters(in: .whitespacesAndNewlines)
-            let killed = try root.dockstore(["migrate-ebs", v, "--yes"], environment: ["DOCKSTORE_FAILPOINT": "journal", MigrationMethod.variable: "add-remove"])
-            try #require(killed.signal == SIGKILL, "exit \(killed.status): \(killed.stdout) \(killed.stderr)")
-            let journalPath = root.path + MigrationJournal.path.string
-            let data = try #require(FileManager.default.contents(atPath: journalPath))
-            var journal = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            try #require(journal.removeValue(forKey: "deviceIdentity") != nil, "\(journal)")
-            journal.removeValue(forKey: "method")
-            try JSONSerialization.data(withJSONObject: journal).write(to: URL(fileURLWithPath: journalPath))
-
-            _ = try root.sh("umount '\(root.mountpoint)' && losetup -d '\(v)' '\(w)'")
-            _ = try root.sh("losetup '\(v)' '\(wFile)'")
-            let vNow = try root.sh("losetup -f --show '\(vFile)'").trimmingCharacters(in: .whitespacesAndNewlines)
-            let boot = try root.dockstore(["provision"])
-            try #require(boot.status == 0, "\(boot.stdout)\(boot.stderr)")
             let wBefore = try root.sh("md5sum < '\(wFile)'")
             let before = root.snapshot()
 
@@ -94,7 +87,7 @@ struct MigrationRenamedTargetIntegrationTests {
             #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
 
             let abort = try root.dockstore(["migrate-ebs", v, "--abort", "--yes"])
-            #expect(abort.status == 0 && !FileManager.default.fileExists(atPath: journalPath), "exit \(abort.status): \(abort.stdout)\(abort.stderr)")
+            #expect(abort.status == 0 && !FileManager.default.fileExists(atPath: root.path + MigrationJournal.path.string), "exit \(abort.status): \(abort.stdout)\(abort.stderr)")
             #expect(try root.sh("md5sum < '\(wFile)'") == wBefore, "the abort wrote W")
             let again = try root.dockstore(["migrate-ebs", vNow, "--yes"])
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
