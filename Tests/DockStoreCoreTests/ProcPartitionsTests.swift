@@ -16,8 +16,13 @@ struct ProcPartitionsTests {
              202       16\t  5242880 xvdb
             garbage line
             """
-        #expect(StoreCopies.nonEmptyDevices(inPartitions: text) == ["loop0", "nvme0n1", "nvme0n1p1", "xvdb"])
-        #expect(StoreCopies.nonEmptyDevices(inPartitions: "major minor  #blocks  name\n\n") == [])
+        let devices = StoreCopies.nonEmptyDevices(inPartitions: text)
+        #expect(devices.map(\.name) == ["loop0", "nvme0n1", "nvme0n1p1", "xvdb"])
+        #expect(devices.map(\.device) == [deviceNumber(major: 7, minor: 0), deviceNumber(major: 259, minor: 0),
+                                          deviceNumber(major: 259, minor: 1), deviceNumber(major: 202, minor: 16)])
+        // glibc's makedev: the minor's upper bits above bit 20 of the number
+        #expect(deviceNumber(major: 259, minor: 300) == (259 << 8) | (300 & 0xff) | ((300 & ~0xff) << 12))
+        #expect(StoreCopies.nonEmptyDevices(inPartitions: "major minor  #blocks  name\n\n").isEmpty)
         #expect(StoreCopies.devicePath(ofPartitionsName: "cciss!c0d0") == "/dev/cciss/c0d0")
         #expect(StoreCopies.devicePath(ofPartitionsName: "nvme1n1") == "/dev/nvme1n1")
     }

@@ -133,4 +133,26 @@ struct StoreCopyIntegrationTests {
         }
         reliability("copies: check and status name a copy beside the mounted store", cases: 1, runs: 1)
     }
+
+    /// Attack 34 X F3: a copy on a device the kernel lists whose node in /dev is gone (removed,
+    /// renamed) was skipped, and check said OK; the next boot's udev makes the node and `UUID=`
+    /// may mount the copy. It is read through a node made for its number, named by the kernel's
+    /// name, and the node and its folder are gone after the run.
+    @Test func aCopyWhoseNodeIsGoneIsStillFound() throws {
+        try withTestRoot { root in
+            let store = try storeWithCopy(root)
+            let copy = try root.sh("losetup -f --show \(store.file).copy").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { root.forgetBtrfs([copy]) }
+            let hidden = copy + ".hidden-by-test"
+            _ = try root.sh("mv '\(copy)' '\(hidden)'")
+            defer { _ = try? root.sh("mv '\(hidden)' '\(copy)'") }
+            let number = try root.sh("stat -c '%t:%T' '\(hidden)'").trimmingCharacters(in: .whitespacesAndNewlines)
+                .split(separator: ":").map { String(UInt64($0, radix: 16) ?? 0) }.joined(separator: ":")
+            let check = try root.dockstore(["check", "--state-file", "/errors"])
+            #expect(check.status == 2 && check.stdout.hasPrefix("DOCKSTORE CRITICAL - ")
+                    && check.stdout.contains("\(copy) (no such node in /dev; the kernel's device \(number))"), "\(check.stdout)")
+            let left = try root.sh("ls -d /dev/.dockstore-nodes.* 2>/dev/null || true").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(left.isEmpty, "\(left)")
+        }
+    }
 }

@@ -44,13 +44,14 @@ public enum StoreCopies {
         return order.compactMap { byMember[$0] }.filter { $0.count > 1 }
     }
 
-    /// The names of the devices of nonzero size in /proc/partitions (`major minor #blocks name`
-    /// after a header line).
-    static func nonEmptyDevices(inPartitions text: String) -> [String] {
+    /// The devices of nonzero size in /proc/partitions (`major minor #blocks name` after a
+    /// header line): the kernel's name and the device number.
+    static func nonEmptyDevices(inPartitions text: String) -> [(name: String, device: UInt64)] {
         text.split(separator: "\n").dropFirst().compactMap { line in
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard fields.count == 4, let blocks = UInt64(fields[2]), blocks > 0 else { return nil }
-            return String(fields[3])
+            guard fields.count == 4, let major = UInt64(fields[0]), let minor = UInt64(fields[1]),
+                  let blocks = UInt64(fields[2]), blocks > 0 else { return nil }
+            return (String(fields[3]), deviceNumber(major: major, minor: minor))
         }
     }
 
@@ -70,7 +71,18 @@ public enum StoreCopies {
     /// A device of size 0 (an unbound loop device, an empty drive) has none; one that went away
     /// while it was read, or that this process may not open, is skipped; a failed read throws.
     static func scan(uuid: String, partitions: String = "/proc/partitions") throws -> [[StoreCopy]] {
-        try groups(uuid: uuid, devices: try carrying(uuid: uuid, partitions: partitions))
+        let nodes = PrivateBlockNodes()
+        defer { nodes.removeAll() }
+        let found = try groups(uuid: uuid, devices: try carrying(uuid: uuid, partitions: partitions, nodes: nodes))
+        // A copy read through a node made for it is named by the kernel's name of its device.
+        return found.map { group in
+            group.map { copy in
+                guard let name = nodes.names[copy.path] else { return copy }
+                var named = copy
+                named.path = "\(devicePath(ofPartitionsName: name)) (no such node in /dev; the kernel's device \(copy.path.split(separator: "/").last ?? ""))"
+                return named
+            }
+        }
     }
 
     /// The block devices the kernel lists whose primary superblock carries the btrfs `uuid`,
@@ -78,16 +90,22 @@ public enum StoreCopies {
     /// every disk and partition of nonzero size (the kernel leaves out the empty ones): reading
     /// `/sys/class/block/*/size` cost an open and a read for every unbound loop device, 256 of
     /// them on a machine that once attached as many, and made check 2.8 times slower.
-    static func carrying(uuid: String, partitions: String = "/proc/partitions") throws -> [String] {
+    /// With `nodes`, a device whose node in /dev is missing or is another device is read through
+    /// a node made for its number (`PrivateBlockNodes`); without, it is skipped.
+    static func carrying(uuid: String, partitions: String = "/proc/partitions", nodes: PrivateBlockNodes? = nil) throws -> [String] {
         guard let text = try FileContents.readString(partitions) else {
             throw DockStoreError.system("cannot read", partitions, errno: Errno.noSuchFileOrDirectory)
         }
         var carrying: [String] = []
-        for name in Self.nonEmptyDevices(inPartitions: text).sorted() {
-            let path = Self.devicePath(ofPartitionsName: name)
+        for entry in Self.nonEmptyDevices(inPartitions: text).sorted(by: { $0.name < $1.name }) {
+            var path = Self.devicePath(ofPartitionsName: entry.name)
             do {
-                guard try FileStatus.following(path)?.kind == .blockDevice,
-                      let block = try BtrfsSuperblock.read(path), block.fsid.lowercased() == uuid.lowercased() else { continue }
+                let status = try FileStatus.following(path)
+                if status?.kind != .blockDevice || status?.rdev != entry.device {
+                    guard let nodes, let made = try nodes.node(for: entry.device, name: entry.name) else { continue }
+                    path = made
+                }
+                guard let block = try BtrfsSuperblock.read(path), block.fsid.lowercased() == uuid.lowercased() else { continue }
             } catch let error as DockStoreError where error.code.map(gone.contains) == true {
                 continue
             }
