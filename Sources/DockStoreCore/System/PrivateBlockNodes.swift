@@ -21,8 +21,9 @@ final class PrivateBlockNodes {
         } else {
             var template = Array("/dev/.dockstore-nodes.XXXXXX".utf8CString)
             guard let made = mkdtemp(&template) else {
-                if [EPERM, EACCES, EROFS].contains(errno) { return nil }
-                throw DockStoreError.system("cannot create a folder for device nodes like", "/dev/.dockstore-nodes.XXXXXX", errno: errno)
+                let code = errno
+                if [EPERM, EACCES, EROFS].contains(code) { return nil }
+                throw DockStoreError.system("cannot create a folder for device nodes like", "/dev/.dockstore-nodes.XXXXXX", errno: code)
             }
             folder = String(cString: made)
             self.folder = folder
@@ -30,8 +31,9 @@ final class PrivateBlockNodes {
         let node = "\(folder)/\(major(device)):\(minor(device))"
         if names[node] != nil { return node }
         guard mknod(node, S_IFBLK | 0o600, dev_t(device)) == 0 else {
-            if [EPERM, EACCES, EROFS].contains(errno) { return nil }
-            throw DockStoreError.system("cannot make a block device node", node, errno: errno)
+            let code = errno
+            if [EPERM, EACCES, EROFS].contains(code) { return nil }
+            throw DockStoreError.system("cannot make a block device node", node, errno: code)
         }
         names[node] = name
         return node
