@@ -72,7 +72,7 @@ struct ImageMovedIntegrationTests {
             let status = try root.dockstore(["status"])
             #expect(status.status == 4, "\(status.stdout) \(status.stderr)")
             #expect(status.stdout.hasPrefix("store:       image \(root.image)\nimage:       missing\nmounted:     yes, \(loop) at \(root.mountpoint)\n"), "\(status.stdout)")
-            #expect(status.stdout.hasSuffix("state:       1 problem(s); 'dockstore provision' fixes what it can:\n  - \(refusal)\n"), "\(status.stdout)")
+            #expect(status.stdout.hasSuffix("state:       1 problem(s); 'dockstore provision' refuses until the first is resolved:\n  - \(refusal)\n"), "\(status.stdout)")
             #expect(!status.stdout.contains("remove that line"), "\(status.stdout)")
             #expect(root.changes(since: before) == [])
             // reclaim and reclaim --orphans (attack 23 H8: they ran and called the store healthy).
