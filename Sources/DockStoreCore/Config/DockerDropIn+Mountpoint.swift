@@ -45,4 +45,13 @@ extension DockerDropIn {
         guard let unit = lineValue(text, prefix: "Wants=", on: .first), !unit.contains("/"), !unit.hasPrefix(".") else { return nil }
         return unit
     }
+
+    /// The unit a drop-in dockstore wrote for `mountpoint` (as written) waits for, when it is
+    /// not the unit the mountpoint resolves to now (`unitPath`): a link on its path was changed
+    /// since provision wrote it (`RelinkedStore`, `StaleMountDropIn`).
+    static func formerUnit(in bytes: [UInt8]?, mountpoint: HostPath, unitPath: HostPath) -> String? {
+        guard let bytes, Self.mountpoint(in: bytes) == mountpoint.string,
+              let unit = waitedUnit(in: bytes), unit != MountUnitName.of(unitPath) else { return nil }
+        return unit
+    }
 }

@@ -22,8 +22,7 @@ public struct RelinkedStore: Sendable, Equatable {
     /// another mountpoint is another store's, which other refusals name); `unitPath` the
     /// mountpoint as systemd resolves it now (`Host.unitPath`); `mounts` the mount table.
     public static func find(dropIn: [UInt8]?, mountpoint: HostPath, unitPath: HostPath, mounts: [MountEntry], root: String) -> RelinkedStore? {
-        guard let bytes = dropIn, DockerDropIn.mountpoint(in: bytes) == mountpoint.string,
-              let unit = DockerDropIn.waitedUnit(in: bytes), unit != MountUnitName.of(unitPath) else { return nil }
+        guard let unit = DockerDropIn.formerUnit(in: dropIn, mountpoint: mountpoint, unitPath: unitPath) else { return nil }
         for entry in mounts where StoreElsewhere.inside(entry.target, root: root) {
             let inRoot = root == "/" ? entry.target : String(entry.target.dropFirst(root.count))
             if MountUnitName.of(HostPath.resolved(inRoot)) == unit { return RelinkedStore(unit: unit, mountedAt: entry.target, source: entry.source) }

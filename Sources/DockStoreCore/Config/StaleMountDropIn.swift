@@ -18,8 +18,7 @@ public struct StaleMountDropIn: Sendable, Equatable {
     /// Reads it: `dropIn` is docker.service's drop-in as read, for `mountpoint` as written;
     /// `unitPath` the mountpoint as systemd resolves it now (`Host.unitPath`).
     public static func observe(dropIn: [UInt8]?, mountpoint: HostPath, unitPath: HostPath, host: Host) throws -> StaleMountDropIn? {
-        guard let dropIn, DockerDropIn.mountpoint(in: dropIn) == mountpoint.string,
-              let unit = DockerDropIn.waitedUnit(in: dropIn), unit != MountUnitName.of(unitPath),
+        guard let unit = DockerDropIn.formerUnit(in: dropIn, mountpoint: mountpoint, unitPath: unitPath),
               unit.utf8.count <= MountUnitName.maxLength else { return nil }
         let path = MountDropIn.path(unit: unit)
         guard let bytes = try FileContents.read(path, on: host), MountDropIn.ownership(of: bytes) == .dockstore else { return nil }

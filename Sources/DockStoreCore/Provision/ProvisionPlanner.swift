@@ -36,7 +36,7 @@ public enum ProvisionPlanner {
             throw DockStoreError.refused("refusing: \(request.mountpoint) resolves through a symbolic link to \(ShownBytes.text(unitPath.string)), whose systemd mount unit name would be longer than \(MountUnitName.maxLength) bytes: systemd names such a mount by a hash, so docker.service could not be ordered after it, and its drop-in folder would be longer than a file name may be; shorten the link's target or give another --mountpoint; nothing was changed")
         }
         if let relinked = observed.relinkedStore {
-            throw relinked.refusal(mountpoint: request.mountpoint, resolved: observed.unitPath(request), command: "provision")
+            throw relinked.refusal(mountpoint: request.mountpoint, resolved: unitPath, command: "provision")
         }
         if let unmounted = observed.unmountedFstabFolder {
             throw unmounted.refusal(fstabPath: host.real(HostPaths.fstab), host: host)

@@ -78,6 +78,13 @@ public struct StoreStatus: Codable, Sendable, Equatable {
 
     public var inPlace: Bool { problems.isEmpty }
 
+    /// provision's refusal, as the first problem and once (`provisionRefusal`).
+    mutating func recordProvisionRefusal(_ message: String) {
+        provisionRefusal = message
+        problems.removeAll { $0 == message }
+        problems.insert(message, at: 0)
+    }
+
     /// What a file's line says when a refusal stopped the plan before the file was judged.
     static let notChecked = "not checked (see the problems)"
 
@@ -210,12 +217,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             status.readDriver(fromFilesOn: host)
             status.device = request.device.map { Device(path: $0.spec.description, requested: $0.spec.description,
                                                         volumeID: nil, sizeBytes: 0, content: "not looked at (see the problems)") }
-            if error.kind == .refused {
-                status.provisionRefusal = error.message
-                status.problems.insert(error.message, at: 0)
-            } else {
-                status.problems.append(error.message)
-            }
+            if error.kind == .refused { status.recordProvisionRefusal(error.message) } else { status.problems.append(error.message) }
             status.systemdMount = systemdRow(store, mountpoint: host.unitPath(request.mountpoint))
             return status
         }
@@ -424,9 +426,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             }
         } catch let error as DockStoreError {
             if error.kind == .refused {
-                status.provisionRefusal = error.message
-                status.problems.removeAll { $0 == error.message }
-                status.problems.insert(error.message, at: 0)
+                status.recordProvisionRefusal(error.message)
             } else if !status.problems.contains(error.message) {
                 status.problems.append(error.message)
             }
