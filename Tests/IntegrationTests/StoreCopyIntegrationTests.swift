@@ -155,4 +155,56 @@ struct StoreCopyIntegrationTests {
             #expect(left.isEmpty, "\(left)")
         }
     }
+
+    /// A check killed while it holds nodes (a monitoring time-out's SIGKILL) left its folder of
+    /// block device nodes in /dev for good. The next check that makes nodes removes it; a folder
+    /// of a check still running (stopped here) stays, and so does a folder holding anything but
+    /// such nodes.
+    @Test func aKilledChecksNodesAreRemovedByTheNextOne() throws {
+        try withTestRoot { root in
+            let store = try storeWithCopy(root)
+            let copy = try root.sh("losetup -f --show \(store.file).copy").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { root.forgetBtrfs([copy]) }
+            let hidden = copy + ".hidden-by-test"
+            _ = try root.sh("mv '\(copy)' '\(hidden)'")
+            defer { _ = try? root.sh("mv '\(hidden)' '\(copy)'") }
+            let foreign = try root.sh("mktemp -d /dev/.dockstore-nodes.testXXXXXX").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("rm -rf '\(foreign)'") }
+            try root.sh("touch '\(foreign)/notes'")
+            let folders = { try root.sh("ls -d /dev/.dockstore-nodes.* 2>/dev/null | grep -vx '\(foreign)' || true")
+                .split(separator: "\n").map(String.init) }
+            let before = try folders()
+
+            let killed = Process()
+            killed.executableURL = URL(fileURLWithPath: TestRoot.binary)
+            killed.arguments = ["check", "--state-file", "/errors", "--root", root.path]
+            killed.environment = ProcessInfo.processInfo.environment.merging([Failpoint.pauseVariable: "device-node:stop"]) { $1 }
+            killed.standardOutput = FileHandle.nullDevice
+            killed.standardError = FileHandle.nullDevice
+            try killed.run()
+            defer { if killed.isRunning { kill(killed.processIdentifier, SIGKILL); killed.waitUntilExit() } }
+            var stopped = false
+            for _ in 0..<2400 where killed.isRunning && !stopped {
+                let stat = (try? String(contentsOfFile: "/proc/\(killed.processIdentifier)/stat", encoding: .utf8)) ?? ""
+                stopped = stat.split(separator: ")").last?.split(separator: " ").first == "T"
+                if !stopped { usleep(50_000) }
+            }
+            try #require(stopped, "check stopped after making its node")
+            let held = try folders().filter { !before.contains($0) }
+            try #require(held.count == 1, "\(held)")
+            try #require(try root.sh("ls '\(held[0])'").trimmingCharacters(in: .whitespacesAndNewlines) != "")
+
+            let beside = try root.dockstore(["check", "--state-file", "/errors"])
+            #expect(beside.status == 2 && beside.stdout.contains("no such node in /dev"), "\(beside.stdout)")
+            #expect(try folders().contains(held[0]), "the folder of a check still running stays")
+
+            kill(killed.processIdentifier, SIGKILL)
+            killed.waitUntilExit()
+            #expect(try folders().contains(held[0]), "a SIGKILL leaves the folder")
+            let next = try root.dockstore(["check", "--state-file", "/errors"])
+            #expect(next.status == 2 && next.stdout.contains("no such node in /dev"), "\(next.stdout)")
+            #expect(!(try folders().contains(held[0])), "the next check removed the killed one's folder")
+            #expect(try root.sh("ls '\(foreign)'").trimmingCharacters(in: .whitespacesAndNewlines) == "notes", "a folder that is not only nodes stays")
+        }
+    }
 }
