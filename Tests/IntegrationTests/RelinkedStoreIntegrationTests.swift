@@ -70,6 +70,35 @@ struct RelinkedStoreIntegrationTests {
             let left = try root.sh("find '\(root.path)/etc/systemd' -name '*.conf'")
             #expect(left.isEmpty, "\(left)")
             #expect(FileManager.default.fileExists(atPath: root.path + "/srv/a/docker-storage.btrfs"), "the image is kept")
+            // Attack 34 W C8: it said nothing of what it left where the link led.
+            #expect(down.stdout.contains(relinkNote(root, edited: false)), "\(down.stdout)")
+            // Pointed back, the next teardown finds what provision made there and takes it down.
+            _ = try root.sh("ln -sfn /srv/a '\(root.path)/var/lib'")
+            let again = try root.dockstore(["teardown", "--delete-image"])
+            #expect(again.status == 0 && !again.stdout.contains("when provision last ran"), "\(again.stdout)\(again.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: root.path + "/srv/a/docker-storage.btrfs"))
+            #expect(!FileManager.default.fileExists(atPath: root.path + "/srv/a/docker"))
+            #expect(!FileManager.default.fileExists(atPath: root.path + "/srv/a/dockstore"))
+        }
+    }
+
+    func relinkNote(_ root: TestRoot, edited: Bool) -> String {
+        "when provision last ran, /var/lib/docker was /srv/a/docker (docker.service's drop-in waits for srv-a-docker.mount); a link on its path was changed since, and it is /srv/b/docker now: teardown takes down what is there and leaves what provision made where the link led then (the store's image or device, the folders it made)"
+            + (edited ? ", and \(root.path)\(oldDropIn), which someone changed (dockstore removes only its own): remove it by hand" : "")
+            + "; to take that down too, point the link back and run dockstore teardown again (with --delete-image to delete the image)\n"
+    }
+
+    /// Attack 34 X F7: an old unit's drop-in an admin edited stayed without a word.
+    @Test func afterARebootTeardownNamesAnEditedOldDropInItKeeps() throws {
+        try withTestRoot { root in
+            try provisionBehindLink(root)
+            try reboot(root)
+            try root.write(root.path + oldDropIn, (root.read(root.path + oldDropIn) ?? "") + "# kept by the admin\n")
+            let dry = try root.dockstore(["teardown", "--dry-run"])
+            #expect(dry.status == 0 && dry.stdout.contains(relinkNote(root, edited: true)), "\(dry.stdout)\(dry.stderr)")
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0 && down.stdout.contains(relinkNote(root, edited: true)), "\(down.stdout)\(down.stderr)")
+            #expect(root.read(root.path + oldDropIn)?.hasSuffix("# kept by the admin\n") == true)
         }
     }
 

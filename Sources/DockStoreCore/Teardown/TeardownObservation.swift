@@ -26,6 +26,11 @@ public struct TeardownObservation: Sendable, Equatable {
     /// dockstore's drop-in of the unit docker.service's drop-in waits for, when the mountpoint
     /// resolves to another unit now (`StaleMountDropIn`).
     public var staleMountDropIn: StaleMountDropIn? = nil
+    /// The unit docker.service's drop-in waits for, when the mountpoint resolves to another one
+    /// now (`DockerDropIn.formerUnit`): a link on its path was changed since provision ran.
+    public var formerUnit: String? = nil
+    /// That unit's drop-in when it stays because it is not dockstore's as written (edited).
+    public var keptFormerMountDropIn: HostPath? = nil
     /// The mountpoint as systemd names its mount unit (`Host.unitPath`: links resolved inside
     /// the root); nil: the mountpoint as given.
     public var mountUnitPath: HostPath? = nil

@@ -33,6 +33,11 @@ public struct Teardowner: Sendable {
             throw relinked.refusal(mountpoint: request.mountpoint, resolved: unitPath, command: "teardown")
         }
         o.staleMountDropIn = try StaleMountDropIn.observe(dropIn: dropIn, mountpoint: request.mountpoint, unitPath: unitPath, host: host)
+        o.formerUnit = DockerDropIn.formerUnit(in: dropIn, mountpoint: request.mountpoint, unitPath: unitPath)
+        if let unit = o.formerUnit, o.staleMountDropIn == nil, unit.utf8.count <= MountUnitName.maxLength,
+           try FileContents.read(MountDropIn.path(unit: unit), on: host) != nil {
+            o.keptFormerMountDropIn = MountDropIn.path(unit: unit)
+        }
         o.mountDropIn = try MountDropIn.read(unitPath: unitPath, on: host).map(MountDropIn.ownership(of:))
         o.createdFolders = dropIn.map { DockerDropIn.createdFolders(in: $0).folders } ?? []
         o.configuredForOtherStore = try otherConfiguredStore(dropIn: dropIn)

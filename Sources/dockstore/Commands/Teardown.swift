@@ -44,7 +44,8 @@ extension Dockstore {
                 // The write preflight in the plan: its refusal takes no lock (attack 30, 4).
                 if !change.dryRun { try StepEngine.preflight(steps, in: teardowner) }
                 return (steps: steps, kept: TeardownPlanner.keptLeftovers(observed, request, host)
-                            + [TeardownPlanner.wipeNote(observed, request, host), try TeardownPlanner.configurationNote(observed, request, host)].compactMap { $0 })
+                            + [TeardownPlanner.wipeNote(observed, request, host), try TeardownPlanner.configurationNote(observed, request, host),
+                               TeardownPlanner.relinkNote(observed, request, host)].compactMap { $0 })
             }
             let steps = planned.steps
             // The leftovers beside the image it keeps, and that --wipe-device found nothing left
