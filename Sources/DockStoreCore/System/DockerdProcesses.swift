@@ -7,7 +7,8 @@ import Musl
 /// Whether a dockerd may be using a given store, and since when: every process named
 /// `dockerd` whose data root, resolved in its own view (`DockerdDataRoot`), is on the store's
 /// btrfs — any folder of it, not only the data root dockstore looks at — plus the process
-/// dockerd's pidfile names. One on a filesystem that provably is another is left out; one
+/// dockerd's pidfile names, plus every process that holds the volume database of a data root
+/// on the store locked, whatever its name (`DockerDatabaseLocks`). One on a filesystem that provably is another is left out; one
 /// whose data root cannot be resolved is `unresolved`, never left out. One that exited — gone,
 /// or a zombie none of whose threads is alive — is left out; one whose leader thread exited
 /// while other threads run is read through a live thread (`ProcessRoot`).
@@ -76,6 +77,12 @@ public enum DockerdProcesses {
             case .success(false): continue
             case .failure(let error): return .unresolved(pid: pid, why: error.message)
             }
+        }
+        // A daemon by what it holds, whatever its program is called.
+        do {
+            for pid in try DockerDatabaseLocks.holders(storeUUID: storeUUID, proc: proc) where !exited.contains(pid) { pids.insert(pid) }
+        } catch {
+            return .cannotTell(error.message)
         }
         var pidfilePID: Int32? = nil
         let fromPidfile: Int32?

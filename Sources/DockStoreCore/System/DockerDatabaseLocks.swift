@@ -1,0 +1,107 @@
+import CLinuxShim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The processes that hold Docker's volume database, `<data root>/volumes/metadata.db`, locked
+/// on a given btrfs: a Docker daemon by what it holds, whatever its program is called (attack
+/// 35 Y C1: a dockerd run from a copy named `docker-daemon` was not seen by its name, and
+/// `reclaim --orphans` deleted a subvolume it had just made). dockerd opens that bolt database
+/// when it starts and keeps an exclusive flock on it until it exits.
+///
+/// /proc/locks names each flock's holder and the inode; the device there is the filesystem's
+/// (a btrfs's is not the st_dev of its files, which is their subvolume's), so each candidate
+/// is confirmed through the holder's own descriptor: a file of that name and inode, on the
+/// btrfs of the store's UUID (BTRFS_IOC_FS_INFO on it).
+enum DockerDatabaseLocks {
+    static let database = "/volumes/metadata.db"
+
+    /// An exclusive flock as /proc/locks lists it.
+    struct Lock: Equatable {
+        var pid: Int32
+        var inode: UInt64
+    }
+
+    /// The held (not waited for) exclusive flocks in the text of /proc/locks:
+    /// `1: FLOCK  ADVISORY  WRITE 25516 00:28:294 0 EOF`; a waiter's line has `->`.
+    static func exclusiveFlocks(in text: String) -> [Lock] {
+        text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6, fields[1] == "FLOCK", fields[3] == "WRITE", let pid = Int32(fields[4]) else { return nil }
+            let device = fields[5].split(separator: ":")
+            guard device.count == 3, let inode = UInt64(device[2]) else { return nil }
+            return Lock(pid: pid, inode: inode)
+        }
+    }
+
+    /// The pids that hold Docker's volume database of a data root on the btrfs `storeUUID`
+    /// locked. A holder this process cannot look at (its descriptors unreadable, or a pid of
+    /// another pid namespace: 0) is a `DockStoreError`: it may be such a daemon.
+    static func holders(storeUUID: String, proc: String = "/proc") throws(DockStoreError) -> Set<Int32> {
+        let locksPath = "\(proc)/locks"
+        let text: String
+        do {
+            guard let read = try FileContents.readString(locksPath) else {
+                throw DockStoreError.system("cannot read", locksPath, errno: ENOENT)
+            }
+            text = read
+        } catch let error as DockStoreError {
+            throw error
+        } catch {
+            throw DockStoreError.failed("cannot read \(locksPath): \(error)")
+        }
+        var found = Set<Int32>()
+        for lock in exclusiveFlocks(in: text) where !found.contains(lock.pid) {
+            if try holdsDatabase(lock, storeUUID: storeUUID, proc: proc) { found.insert(lock.pid) }
+        }
+        return found
+    }
+
+    /// Whether `lock`'s holder has the locked inode open as a volume database on the store.
+    static func holdsDatabase(_ lock: Lock, storeUUID: String, proc: String) throws(DockStoreError) -> Bool {
+        let folder = "\(proc)/\(lock.pid)/fd"
+        guard lock.pid > 0 else {
+            throw DockStoreError.failed("a process of another pid namespace holds an flock that may be Docker's volume database (inode \(lock.inode))")
+        }
+        guard let descriptors = FolderEntries.names(folder) else {
+            let code = errno
+            if code == ENOENT || code == ESRCH { return false } // ended since /proc/locks was read
+            throw DockStoreError.system("cannot list the open files of process \(lock.pid), which holds an flock that may be Docker's volume database, in", folder, errno: code)
+        }
+        for descriptor in descriptors {
+            let path = "\(folder)/\(descriptor)"
+            guard let target = ConfinedPath.readLink(path) else {
+                let code = errno
+                if code == ENOENT || code == ESRCH { continue } // closed since the listing
+                throw DockStoreError.system("cannot read which file process \(lock.pid) has open as", path, errno: code)
+            }
+            guard target.hasSuffix(database) else { continue }
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+            guard fd >= 0 else {
+                let code = errno
+                if code == ENOENT || code == ESRCH { continue }
+                throw DockStoreError.system("cannot open the file process \(lock.pid) holds locked", path, errno: code)
+            }
+            defer { close(fd) }
+            var status = stat()
+            guard fstat(fd, &status) == 0 else {
+                throw DockStoreError.system("cannot read the status of the file process \(lock.pid) holds locked", path, errno: errno)
+            }
+            guard UInt64(status.st_ino) == lock.inode, status.st_mode & S_IFMT == S_IFREG else { continue }
+            var type: Int64 = 0
+            guard ds_fstatfs_type(fd, &type) == 0 else {
+                throw DockStoreError.system("cannot read the filesystem of the file process \(lock.pid) holds locked", path, errno: errno)
+            }
+            guard type == DockerdDataRoot.btrfsMagic else { continue }
+            var info = ds_btrfs_fs_info()
+            switch Syscall.attempt({ ds_btrfs_fs_info(fd, &info) }) {
+            case .success: if formatUUID(info.fsid).lowercased() == storeUUID.lowercased() { return true }
+            case .failure(let code):
+                throw DockStoreError.system("cannot read the btrfs UUID of the file process \(lock.pid) holds locked", path, errno: code)
+            }
+        }
+        return false
+    }
+}
