@@ -31,7 +31,29 @@ extension Teardowner {
             return status.backingDevice == file.device && status.backingInode == file.inode
         }
         guard !held.isEmpty else { return }
-        throw DockStoreError.failed("\(held.joinedText(", ")) still \(held.count == 1 ? "runs" : "run") on \(image) after \(held.count == 1 ? "its" : "their") detach: the kernel lets a loop device go only once nothing uses it, and \(holders(mountpoint)); teardown stopped before changing any file: end that use, then re-run (the kernel detaches \(held.count == 1 ? "it" : "them") by itself once free)")
+        let opened = try openText(held)
+        throw DockStoreError.failed("\(held.joinedText(", ")) still \(held.count == 1 ? "runs" : "run") on \(image) after \(held.count == 1 ? "its" : "their") detach: the kernel lets a loop device go only once nothing uses it, and \(opened ?? holders(mountpoint) + ", or a process holding the loop device itself open (fuser -v \(held.joinedText(" ")))"); teardown stopped before changing any file: end that use, then re-run (the kernel detaches \(held.count == 1 ? "it" : "them") by itself once free)")
+    }
+
+    /// Loop devices over the image that a process holds open: teardown's detach would only mark
+    /// them to go once free and stop halfway, so it refuses before any change, naming them.
+    static func refuseOpenLoops(_ loops: [String]) throws {
+        guard let opened = try openText(loops) else { return }
+        throw DockStoreError.refused("refusing: \(opened); teardown detaches every loop device over the image, and the kernel lets one go only once nothing holds it open: end that use and re-run; nothing was changed")
+    }
+
+    /// "/dev/loop2 is open in process 1234 (sleep)" for those of `loops` a process holds open;
+    /// nil when none is.
+    static func openText(_ loops: [String]) throws -> String? {
+        var numbers: [UInt64: String] = [:]
+        for loop in loops {
+            if let status = try FileStatus.following(loop), status.kind == .blockDevice { numbers[status.rdev] = loop }
+        }
+        let openers = try BlockDeviceOpeners.of(Set(numbers.keys))
+        let parts = numbers.sorted { $0.value < $1.value }.compactMap { device, loop in
+            openers[device].map { "\(loop) is open in \(BlockDeviceOpeners.text($0)) (fuser -v \(loop))" }
+        }
+        return parts.isEmpty ? nil : parts.joinedText("; ")
     }
 
     /// What keeps a filesystem in use where the mount table does not show it.

@@ -66,6 +66,7 @@ public struct Teardowner: Sendable {
         let mounts = try store.mounts.value()
         let target = store.mountpoint
         try Self.refuseStackedMounts(mounts, at: target, imageLoops: o.imageLoops)
+        try Self.refuseOpenLoops(o.imageLoops)
         // The image renamed away while mounted: unmounting would leave the next boot mounting
         // whatever has the image's name; teardown says what check and provision say.
         // While a migration is open the store is meant to be on another device (which may be a
