@@ -46,6 +46,7 @@ int ds_loop_get_status(int fd, struct ds_loop_status *out) {
 }
 
 uint32_t ds_loop_flag_autoclear(void) { return LO_FLAGS_AUTOCLEAR; }
+int ds_o_tmpfile(void) { return O_TMPFILE; }
 uint32_t ds_loop_flag_read_only(void) { return LO_FLAGS_READ_ONLY; }
 
 int ds_btrfs_fs_info(int fd, struct ds_btrfs_fs_info *out) {

@@ -28,6 +28,8 @@ struct ds_loop_status {
 };
 int ds_loop_get_status(int fd, struct ds_loop_status *out);
 uint32_t ds_loop_flag_autoclear(void);
+/* O_TMPFILE (__O_TMPFILE | O_DIRECTORY), a macro Swift does not import. */
+int ds_o_tmpfile(void);
 uint32_t ds_loop_flag_read_only(void);
 
 /* BTRFS_IOC_FS_INFO */

@@ -12,6 +12,9 @@ public struct GrowObservation: Sendable, Equatable {
         /// The --root the image lies outside of; nil when it lies inside (or on the running
         /// system). Extending it is refused at plan time, so a dry run refuses as the run does.
         public var imageOutsideRoot: String? = nil
+        /// The largest file the image's filesystem allows, when that is less than `--to`
+        /// (`LargestFile`); nil: it allows `--to`, or it could not be asked.
+        public var imageLargestFile: UInt64? = nil
     }
 
     public var mountpoint: String
@@ -120,6 +123,9 @@ public enum GrowPlanner {
             }
             if target < image.apparentBytes {
                 throw DockStoreError.refused("refusing to shrink \(image.image) from \(ByteSize.format(image.apparentBytes)) to \(ByteSize.format(target)); dockstore only grows a store")
+            }
+            if target > image.apparentBytes, let largest = device.imageLargestFile, target > largest {
+                throw DockStoreError.refused("refusing: the filesystem holding \(image.image) allows no file larger than \(ByteSize.format(largest)) (\(largest) bytes), less than --to \(ByteSize.format(target)); nothing was changed: give --to \(LimitRules.exactSize((largest >> 20) << 20)) or less")
             }
             let promise = target > image.allocatedBytes ? target - image.allocatedBytes : 0
             if observed.thick, target > image.apparentBytes, image.hostAvailableBytes < promise {

@@ -16,7 +16,8 @@ public struct Grower: Sendable {
         self.given = given
     }
 
-    public func observe() throws -> GrowObservation {
+    /// - Parameter target: `--to`, which the image's filesystem is asked whether it allows.
+    public func observe(target: UInt64? = nil) throws -> GrowObservation {
         var store = StoreObserver(host: host, imagePath: nil, mountpointPath: mountpoint, sysfs: "/sys", settings: settings).observe([.mount, .files])
         if let given {
             let (host, fstab, settings) = (host, store.fstab, settings)
@@ -49,6 +50,9 @@ public struct Grower: Sendable {
         for index in observed.devices.indices {
             if let image = observed.devices[index].image, try host.liesOutside(image.image) {
                 observed.devices[index].imageOutsideRoot = host.root
+            }
+            if let image = observed.devices[index].image, let target, target > image.apparentBytes {
+                observed.devices[index].imageLargestFile = LargestFile.limit(in: AtomicFile.parentFolder(of: image.image), for: target)
             }
         }
         return observed

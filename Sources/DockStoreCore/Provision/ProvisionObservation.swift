@@ -118,6 +118,10 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var daemonJSONPlace: DockerdConfigPlace = .standard
     /// Free bytes on the filesystem holding the image's folder.
     public var hostAvailable: UInt64?
+    /// The largest file the image's folder allows, when a new image of `--size` would be larger
+    /// (`LargestFile`); nil: it fits, or it could not be asked. Only asked when an image is to
+    /// be made (none there, or a blank file).
+    public var hostLargestFile: UInt64? = nil
     /// True when systemd runs the host (so units must be reloaded after an fstab or unit change).
     public var systemdRunning: Bool
     /// For `--device`: what was seen of it.

@@ -145,6 +145,11 @@ public struct ProvisionObserver: Sendable {
             hostAvailable: imageFolderExists ? try HostSpace.of(host.realFollowing(request.image.parent)).available : nil,
             systemdRunning: systemdRunning, device: device)
         var missing: [HostPath] = []
+        switch observedImage {
+        case .missing where imageFolderExists, .file(_, _, .blank) where imageFolderExists:
+            observation.hostLargestFile = LargestFile.limit(in: host.realFollowing(request.image.parent), for: request.size)
+        default: break
+        }
         observation.mountUnitPath = host.unitPath(request.mountpoint)
         let mountDropIn = MountDropIn.path(unitPath: observation.unitPath(request))
         observation.mountDropIn = try MountDropIn.read(unitPath: observation.unitPath(request), on: host)
