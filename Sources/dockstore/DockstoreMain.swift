@@ -95,7 +95,8 @@ struct Dockstore: ParsableCommand {
         commandName: "dockstore",
         abstract: "Provision and watch Docker's storage on a btrfs image or an EBS volume.",
         discussion: """
-            Exit status: 0 done, 1 an operation failed, 2 refused (nothing changed), \
+            Exit status: 0 done, 1 an operation failed, 2 refused (nothing changed; a step whose \
+            re-check refuses partway leaves the steps printed before it done), \
             3 another dockstore holds the lock, 4 status found problems, 64 bad usage.
             """,
         version: "0.1.0",
