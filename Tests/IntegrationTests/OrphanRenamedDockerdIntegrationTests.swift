@@ -9,7 +9,8 @@ import Glibc
 /// (`docker-daemon`), with its pidfile and socket elsewhere, was not seen (dockstore looked for
 /// a process named dockerd and the root's pidfile), and `reclaim --orphans` deleted a subvolume
 /// made after it started: a layer it may be pulling. A daemon is now also known by what it
-/// holds: an exclusive flock on the volume database of a data root on the store.
+/// holds: an exclusive flock on a bolt database on the store (its volume database, and the
+/// containerd it started its own), whatever the file is called.
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct OrphanRenamedDockerdIntegrationTests {
     static func hex(_ c: Character) -> String { String(repeating: c, count: 64) }
@@ -34,12 +35,18 @@ struct OrphanRenamedDockerdIntegrationTests {
             _ = try root.sh("btrfs -q subvolume create \(subvolumes)/\(young)")
 
             let dry = try root.dockstore(["reclaim", "--orphans", "--dry-run"])
-            #expect(dry.stdout.contains("kept \(subvolumes)/\(young): created after dockerd (pid \(pid)) started"), "\(dry.stdout)")
+            #expect(dry.stdout.contains("kept \(subvolumes)/\(young): created after dockerd (pid \(pid)"), "\(dry.stdout)")
             let result = try root.dockstore(["reclaim", "--orphans"])
             #expect(FileManager.default.fileExists(atPath: "\(subvolumes)/\(young)"),
                     "DATA: the pull in progress of the daemon (pid \(pid)) was deleted: \(result.stdout) \(result.stderr)")
-            #expect(result.status == 2 && result.stdout.contains("kept \(subvolumes)/\(young): created after dockerd (pid \(pid)) started"),
+            #expect(result.status == 2 && result.stdout.contains("kept \(subvolumes)/\(young): created after dockerd (pid \(pid)"),
                     "\(result.stdout) \(result.stderr)")
+
+            // Attack 35 Z R2: its volume database renamed under it, the daemon is still seen.
+            try root.sh("mv '\(root.mountpoint)/volumes/metadata.db' '\(root.mountpoint)/volumes/renamed.db'")
+            let renamed = try root.dockstore(["reclaim", "--orphans"])
+            #expect(FileManager.default.fileExists(atPath: "\(subvolumes)/\(young)"),
+                    "DATA: the pull in progress of the daemon (pid \(pid)) was deleted once its database was renamed: \(renamed.stdout) \(renamed.stderr)")
 
             dockerd.stop()
             let after = try root.dockstore(["reclaim", "--orphans"])
@@ -47,42 +54,54 @@ struct OrphanRenamedDockerdIntegrationTests {
         }
     }
 
-    /// The lock is what counts, and only on this store: a process holding a volume database of
-    /// the store locked (a python3 holding an flock here) keeps a subvolume younger than it; one holding a file of
-    /// that name on another filesystem does not.
-    @Test func aLockOnTheStoresVolumeDatabaseCountsOneElsewhereDoesNot() throws {
+    /// The lock on a bolt database is what counts, and only on this store, whatever the file is
+    /// called by then: a process holding a bolt database of the store locked (a python3 holding
+    /// an flock here) keeps a subvolume younger than it, also after the file was renamed or
+    /// unlinked under it (attack 35 Z R2, R3: matched by name, it was not seen); one holding a
+    /// bolt database on another filesystem, or a file of the store that is no bolt database,
+    /// does not.
+    @Test(arguments: [
+        ("a bolt database on another filesystem", "elsewhere/volumes/metadata.db", true, "", false),
+        ("a file of the store that is no bolt database", "store/volumes/metadata.db", false, "", false),
+        ("the store's volume database", "store/volumes/metadata.db", true, "", true),
+        ("the store's volume database, renamed while held", "store/volumes/metadata.db", true, "mv '$F' '$F.moved'", true),
+        ("the store's volume database, unlinked while held", "store/volumes/metadata.db", true, "rm '$F'", true),
+    ])
+    func aLockedBoltDatabaseOfTheStoreCounts(_ what: String, _ place: String, _ bolt: Bool, _ after: String, _ kept: Bool) throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
             let subvolumes = root.mountpoint + "/btrfs/subvolumes"
-            let elsewhere = root.path + "/elsewhere/volumes"
             let layerdb = root.mountpoint + "/image/btrfs/layerdb"
-            try root.sh("mkdir -p '\(subvolumes)' '\(layerdb)/sha256' '\(layerdb)/mounts' '\(root.mountpoint)/volumes' '\(elsewhere)' && touch '\(root.mountpoint)/volumes/metadata.db' '\(elsewhere)/metadata.db'")
-            for (file, kept) in [(elsewhere + "/metadata.db", false), (root.mountpoint + "/volumes/metadata.db", true)] {
-                let holder = Process()
-                holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-                holder.arguments = ["-c", "import fcntl, sys, time; f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(600)", file]
-                holder.standardOutput = FileHandle.nullDevice
-                holder.standardError = FileHandle.nullDevice
-                try holder.run()
-                defer {
-                    kill(holder.processIdentifier, SIGKILL)
-                    holder.waitUntilExit()
-                }
-                var locked = false
-                for _ in 0..<100 where !locked {
-                    locked = (root.read("/proc/locks") ?? "").contains(" \(holder.processIdentifier) ")
-                    if !locked { usleep(50_000) }
-                }
-                try #require(locked, "flock took its lock")
-                sleep(3)
-                let young = Self.hex(kept ? "b" : "a")
-                _ = try root.sh("btrfs -q subvolume create \(subvolumes)/\(young)")
-                let result = try root.dockstore(["reclaim", "--orphans"])
-                #expect(FileManager.default.fileExists(atPath: "\(subvolumes)/\(young)") == kept, "\(file): \(result.stdout) \(result.stderr)")
-                #expect(result.status == (kept ? 2 : 0), "\(file): \(result.stdout) \(result.stderr)")
-                if kept {
-                    #expect(result.stdout.contains("created after dockerd (pid \(holder.processIdentifier)) started"), "\(result.stdout)")
-                }
+            let file = place.hasPrefix("store/") ? root.mountpoint + place.dropFirst("store".count) : root.path + "/" + place
+            try root.sh("mkdir -p '\(subvolumes)' '\(layerdb)/sha256' '\(layerdb)/mounts' \"$(dirname '\(file)')\"")
+            let content = bolt ? "b'\\0' * 16 + bytes([0xED, 0xDA, 0x0C, 0xED]) + b'\\0' * 4076" : "b'not a database\\n'"
+            try root.sh("python3 -c \"open('\(file)', 'wb').write(\(content))\"")
+            let holder = Process()
+            holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            holder.arguments = ["-c", "import fcntl, sys, time; f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(600)", file]
+            holder.standardOutput = FileHandle.nullDevice
+            holder.standardError = FileHandle.nullDevice
+            try holder.run()
+            defer {
+                kill(holder.processIdentifier, SIGKILL)
+                holder.waitUntilExit()
+            }
+            var locked = false
+            for _ in 0..<100 where !locked {
+                locked = (root.read("/proc/locks") ?? "").contains(" \(holder.processIdentifier) ")
+                if !locked { usleep(50_000) }
+            }
+            try #require(locked, "\(what): python3 took its lock")
+            if !after.isEmpty { try root.sh(after.replacingOccurrences(of: "$F", with: file)) }
+            sleep(3)
+            let young = Self.hex("b")
+            _ = try root.sh("btrfs -q subvolume create \(subvolumes)/\(young)")
+            let result = try root.dockstore(["reclaim", "--orphans"])
+            #expect(FileManager.default.fileExists(atPath: "\(subvolumes)/\(young)") == kept,
+                    "\(kept ? "DATA: " : "")\(what): \(result.stdout) \(result.stderr)")
+            #expect(result.status == (kept ? 2 : 0), "\(what): \(result.stdout) \(result.stderr)")
+            if kept {
+                #expect(result.stdout.contains("created after dockerd (pid \(holder.processIdentifier)) started"), "\(what): \(result.stdout)")
             }
         }
     }

@@ -5,18 +5,24 @@ import Glibc
 import Musl
 #endif
 
-/// The processes that hold Docker's volume database, `<data root>/volumes/metadata.db`, locked
-/// on a given btrfs: a Docker daemon by what it holds, whatever its program is called (attack
-/// 35 Y C1: a dockerd run from a copy named `docker-daemon` was not seen by its name, and
-/// `reclaim --orphans` deleted a subvolume it had just made). dockerd opens that bolt database
-/// when it starts and keeps an exclusive flock on it until it exits.
+/// The processes that hold a bolt database on a given btrfs locked: a Docker daemon by what it
+/// holds, whatever its program is called (attack 35 Y C1: a dockerd run from a copy named
+/// `docker-daemon` was not seen by its name, and `reclaim --orphans` deleted a subvolume it had
+/// just made). dockerd opens its bolt databases (`volumes/metadata.db`, `network/files/local-kv.db`,
+/// buildkit's, containerd's `meta.db` under the data root) when it starts and keeps an exclusive
+/// flock on each until it exits.
 ///
 /// /proc/locks names each flock's holder and the inode; the device there is the filesystem's
 /// (a btrfs's is not the st_dev of its files, which is their subvolume's), so each candidate
-/// is confirmed through the holder's own descriptor: a file of that name and inode, on the
-/// btrfs of the store's UUID (BTRFS_IOC_FS_INFO on it).
+/// is confirmed through the holder's own descriptor of that inode: a regular file on the btrfs
+/// of the store's UUID (BTRFS_IOC_FS_INFO on it) that begins as a bolt database does (its meta
+/// page's magic). Its name is not looked at: a database renamed or unlinked while the daemon
+/// holds it is still its database (attack 35 Z R2, R3). A program in a container that locks a
+/// bolt database on the store counts too, which only keeps more.
 enum DockerDatabaseLocks {
-    static let database = "/volumes/metadata.db"
+    /// bolt's meta page: a 16-byte page header, then the magic 0xED0CDAED (little-endian here).
+    static let boltMagicOffset: off_t = 16
+    static let boltMagic: [UInt8] = [0xED, 0xDA, 0x0C, 0xED]
 
     /// An exclusive flock as /proc/locks lists it.
     struct Lock: Equatable {
@@ -36,8 +42,8 @@ enum DockerDatabaseLocks {
         }
     }
 
-    /// The pids that hold Docker's volume database of a data root on the btrfs `storeUUID`
-    /// locked. A holder this process cannot look at (its descriptors unreadable, or a pid of
+    /// The pids that hold a bolt database on the btrfs `storeUUID` locked. A holder this process
+    /// cannot look at (its descriptors unreadable, or a pid of
     /// another pid namespace: 0) is a `DockStoreError`: it may be such a daemon.
     static func holders(storeUUID: String, proc: String = "/proc") throws(DockStoreError) -> Set<Int32> {
         let locksPath = "\(proc)/locks"
@@ -59,25 +65,28 @@ enum DockerDatabaseLocks {
         return found
     }
 
-    /// Whether `lock`'s holder has the locked inode open as a volume database on the store.
+    /// Whether `lock`'s holder has the locked inode open as a bolt database on the store.
     static func holdsDatabase(_ lock: Lock, storeUUID: String, proc: String) throws(DockStoreError) -> Bool {
         let folder = "\(proc)/\(lock.pid)/fd"
         guard lock.pid > 0 else {
-            throw DockStoreError.failed("a process of another pid namespace holds an flock that may be Docker's volume database (inode \(lock.inode))")
+            throw DockStoreError.failed("a process of another pid namespace holds an flock that may be a Docker database (inode \(lock.inode))")
         }
         guard let descriptors = FolderEntries.names(folder) else {
             let code = errno
             if code == ENOENT || code == ESRCH { return false } // ended since /proc/locks was read
-            throw DockStoreError.system("cannot list the open files of process \(lock.pid), which holds an flock that may be Docker's volume database, in", folder, errno: code)
+            throw DockStoreError.system("cannot list the open files of process \(lock.pid), which holds an flock that may be a Docker database, in", folder, errno: code)
         }
         for descriptor in descriptors {
             let path = "\(folder)/\(descriptor)"
-            guard let target = ConfinedPath.readLink(path) else {
+            // Looked at before it is opened: only a regular file of the locked inode is (a socket
+            // cannot be opened through /proc, a device or a FIFO must not be).
+            var seen = stat()
+            guard stat(path, &seen) == 0 else {
                 let code = errno
                 if code == ENOENT || code == ESRCH { continue } // closed since the listing
-                throw DockStoreError.system("cannot read which file process \(lock.pid) has open as", path, errno: code)
+                throw DockStoreError.system("cannot read the status of a file process \(lock.pid) has open", path, errno: code)
             }
-            guard target.hasSuffix(database) else { continue }
+            guard UInt64(seen.st_ino) == lock.inode, seen.st_mode & S_IFMT == S_IFREG else { continue }
             let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
             guard fd >= 0 else {
                 let code = errno
@@ -89,7 +98,8 @@ enum DockerDatabaseLocks {
             guard fstat(fd, &status) == 0 else {
                 throw DockStoreError.system("cannot read the status of the file process \(lock.pid) holds locked", path, errno: errno)
             }
-            guard UInt64(status.st_ino) == lock.inode, status.st_mode & S_IFMT == S_IFREG else { continue }
+            // The descriptor number may have been reused between the stat and the open.
+            guard status.st_ino == seen.st_ino, status.st_dev == seen.st_dev, status.st_mode & S_IFMT == S_IFREG else { continue }
             var type: Int64 = 0
             guard ds_fstatfs_type(fd, &type) == 0 else {
                 throw DockStoreError.system("cannot read the filesystem of the file process \(lock.pid) holds locked", path, errno: errno)
@@ -97,7 +107,14 @@ enum DockerDatabaseLocks {
             guard type == DockerdDataRoot.btrfsMagic else { continue }
             var info = ds_btrfs_fs_info()
             switch Syscall.attempt({ ds_btrfs_fs_info(fd, &info) }) {
-            case .success: if formatUUID(info.fsid).lowercased() == storeUUID.lowercased() { return true }
+            case .success:
+                guard formatUUID(info.fsid).lowercased() == storeUUID.lowercased() else { continue }
+                var magic = [UInt8](repeating: 0, count: 4)
+                let read = pread(fd, &magic, 4, Self.boltMagicOffset)
+                guard read >= 0 else {
+                    throw DockStoreError.system("cannot read the file process \(lock.pid) holds locked", path, errno: errno)
+                }
+                if read == 4, magic == Self.boltMagic { return true }
             case .failure(let code):
                 throw DockStoreError.system("cannot read the btrfs UUID of the file process \(lock.pid) holds locked", path, errno: code)
             }
