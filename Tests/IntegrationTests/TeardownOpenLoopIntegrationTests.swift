@@ -16,15 +16,22 @@ struct TeardownOpenLoopIntegrationTests {
     /// A process holding `device` open, ended by `stop`.
     final class Holder {
         let process = Process()
-        init(_ device: String) throws {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "exec 9<\"$1\"; exec sleep 600", "sh", device]
+        /// `pathOnly`: an O_PATH descriptor (python3), which opens nothing.
+        init(_ device: String, pathOnly: Bool = false) throws {
+            if pathOnly {
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+                process.arguments = ["-c", "import os, sys, time; os.dup2(os.open(sys.argv[1], os.O_PATH), 9); time.sleep(600)", device]
+            } else {
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", "exec 9<\"$1\"; exec sleep 600", "sh", device]
+            }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
+            let name = pathOnly ? "python3\n" : "sleep\n"
             for _ in 0..<100 {
                 if (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/fd/9")) == device,
-                   (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/comm", encoding: .utf8)) == "sleep\n" { return }
+                   (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/comm", encoding: .utf8)) == name { return }
                 usleep(50_000)
             }
             stop()
@@ -78,6 +85,69 @@ struct TeardownOpenLoopIntegrationTests {
             let again = try root.dockstore(["teardown", "--delete-image"])
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
             #expect(!FileManager.default.fileExists(atPath: root.image))
+        }
+    }
+
+    /// Attack 35 Z T1: an O_PATH descriptor names the node without opening the device and holds
+    /// nothing: teardown does not refuse for it, and the detach goes through.
+    @Test func aPathOnlyDescriptorHoldsNothing() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let second = try root.sh("losetup -f --show -r '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(second) 2>/dev/null || true") }
+            let holder = try Holder(second, pathOnly: true)
+            defer { holder.stop() }
+            let run = try root.dockstore(["teardown", "--delete-image"])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: root.image))
+        }
+    }
+
+    /// Attack 35 Z T5: a loop device stacked on the store's loop device (not mounted) keeps that
+    /// one bound after its detach: teardown unmounted the store, then stopped (exit 1) naming
+    /// nothing of it. Refused before any change now, naming it.
+    @Test func aLoopDeviceStackedOnTheStoresLoopDeviceIsRefusedBeforeAnyChange() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let storeLoop = try #require(root.loopDevices().first)
+            let stacked = try root.sh("losetup -f --show -r '\(storeLoop)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(stacked) 2>/dev/null || true") }
+            let before = root.snapshot()
+            for arguments in [["teardown", "--dry-run"], ["teardown"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1, "\(arguments): \(run.stdout)\(run.stderr)")
+                #expect(run.stderr.contains("refusing: \(stacked) (a loop device over \(storeLoop), the store's image's loop device) holds the image's loop device bound, so teardown could not detach it and would stop halfway, after the unmount; nothing was changed: losetup -d \(stacked) if nothing uses it, then re-run"),
+                        "\(arguments): \(run.stderr)")
+                #expect(root.changes(since: before).isEmpty, "\(arguments): \(root.changes(since: before))")
+            }
+            #expect(try root.sh("findmnt -rn -o SOURCE '\(root.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines) == storeLoop)
+            _ = try root.sh("losetup -d \(stacked)")
+            let again = try root.dockstore(["teardown"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        }
+    }
+
+    /// Attack 35 Z W1: --wipe-device wiped a device store's volume while a process held it open
+    /// (a dd, a backup reading it), and said nothing. Refused before any change, naming the
+    /// process; with the process gone the wipe goes through.
+    @Test func wipeDeviceRefusesADeviceAProcessHoldsOpen() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            let provision = try root.dockstore(["provision", "--device", disk])
+            try #require(provision.status == 0, "\(provision.stdout)\(provision.stderr)")
+            let holder = try Holder(disk)
+            defer { holder.stop() }
+            let before = root.snapshot()
+            let edges = try root.ends(disk)
+            let run = try root.dockstore(["teardown", "--wipe-device"])
+            #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1, "\(run.stdout)\(run.stderr)")
+            #expect(run.stderr == "dockstore: refusing to wipe \(disk): \(disk) is open in process \(holder.process.processIdentifier) (sleep) (fuser -v \(disk)); nothing was changed: end that use and re-run teardown --wipe-device\n", "\(run.stderr)")
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            #expect(try root.ends(disk) == edges, "DATA: the volume's first and last MiB are unchanged")
+            holder.stop()
+            let again = try root.dockstore(["teardown", "--wipe-device"])
+            #expect(again.status == 0 && again.stdout.contains("[wipe-device]"), "\(again.stdout)\(again.stderr)")
+            #expect(try root.blkid(disk) == "", "wiped")
         }
     }
 }

@@ -19,13 +19,14 @@ public enum BlockDeviceOpeners {
     /// Device number (st_rdev) → the processes holding it open, in pid order. A process that
     /// ended during the scan, or whose descriptors this user may not read, is skipped: callers
     /// use this to refuse early, and check again after they act.
+    /// This process is left out (its own descriptors are the ones it acts through).
     public static func of(_ devices: Set<UInt64>, proc: String = "/proc") throws -> [UInt64: [Opener]] {
         guard !devices.isEmpty else { return [:] }
         guard let entries = FolderEntries.names(proc) else {
             throw DockStoreError.system("cannot list the processes in", proc, errno: errno)
         }
         var found: [UInt64: [Opener]] = [:]
-        for pid in entries.compactMap(Int32.init).sorted() where pid > 0 {
+        for pid in entries.compactMap(Int32.init).sorted() where pid > 0 && pid != getpid() {
             let folder = "\(proc)/\(pid)/fd"
             guard let descriptors = FolderEntries.names(folder) else { continue }
             var held = Set<UInt64>()
@@ -33,7 +34,8 @@ public enum BlockDeviceOpeners {
                 var status = stat()
                 guard stat("\(folder)/\(descriptor)", &status) == 0, status.st_mode & S_IFMT == S_IFBLK else { continue }
                 let device = UInt64(status.st_rdev)
-                if devices.contains(device) { held.insert(device) }
+                guard devices.contains(device), !isPathOnly("\(proc)/\(pid)/fdinfo/\(descriptor)") else { continue }
+                held.insert(device)
             }
             guard !held.isEmpty else { continue }
             let name = ((try? FileContents.readString("\(proc)/\(pid)/comm")) ?? nil)?.trimmingWhitespace() ?? "?"
@@ -41,6 +43,20 @@ public enum BlockDeviceOpeners {
         }
         return found
     }
+
+    /// An O_PATH descriptor (its `flags:` in fdinfo, octal) names the node without opening the
+    /// device, so it holds nothing (attack 35 Z T1). An fdinfo that cannot be read counts as a
+    /// real open.
+    static func isPathOnly(_ fdinfo: String) -> Bool {
+        guard let text = (try? FileContents.readString(fdinfo)) ?? nil,
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags:") }),
+              let flags = Int(String(line.dropFirst("flags:".count)).trimmingWhitespace(), radix: 8) else { return false }
+        return flags & pathOnlyFlag != 0
+    }
+
+    /// O_PATH (`__O_PATH`, 010000000 on every Linux architecture dockstore builds for), a
+    /// macro Swift does not import.
+    static let pathOnlyFlag = 0o10000000
 
     /// "process 1234 (sleep), process 99 (dd)".
     public static func text(_ openers: [Opener]) -> String {

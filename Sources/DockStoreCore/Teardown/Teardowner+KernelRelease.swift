@@ -31,8 +31,10 @@ extension Teardowner {
             return status.backingDevice == file.device && status.backingInode == file.inode
         }
         guard !held.isEmpty else { return }
-        let opened = try openText(held)
-        throw DockStoreError.failed("\(held.joinedText(", ")) still \(held.count == 1 ? "runs" : "run") on \(image) after \(held.count == 1 ? "its" : "their") detach: the kernel lets a loop device go only once nothing uses it, and \(opened ?? holders(mountpoint) + ", or a process holding the loop device itself open (fuser -v \(held.joinedText(" ")))"); teardown stopped before changing any file: end that use, then re-run (the kernel detaches \(held.count == 1 ? "it" : "them") by itself once free)")
+        let stacked = try LoopDevice.stacked(over: held, excluding: Set(held)).map { "\($0.loop) is \($0.relation(to: $0.over)) (losetup -d \($0.loop))" }
+        let known = [try openText(held)].compactMap { $0 } + stacked
+        let why = known.isEmpty ? holders(mountpoint) + ", or a process holding the loop device itself open (fuser -v \(held.joinedText(" ")))" : known.joinedText("; ")
+        throw DockStoreError.failed("\(held.joinedText(", ")) still \(held.count == 1 ? "runs" : "run") on \(image) after \(held.count == 1 ? "its" : "their") detach: the kernel lets a loop device go only once nothing uses it, and \(why); teardown stopped before changing any file: end that use, then re-run (the kernel detaches \(held.count == 1 ? "it" : "them") by itself once free)")
     }
 
     /// Loop devices over the image that a process holds open: teardown's detach would only mark
@@ -40,6 +42,15 @@ extension Teardowner {
     static func refuseOpenLoops(_ loops: [String]) throws {
         guard let opened = try openText(loops) else { return }
         throw DockStoreError.refused("refusing: \(opened); teardown detaches every loop device over the image, and the kernel lets one go only once nothing holds it open: end that use and re-run; nothing was changed")
+    }
+
+    /// --wipe-device on a device a process holds open (a dd, a backup reading it): the wipe would
+    /// pull the signatures from under it and nothing would say so (attack 35 Z W1). Refused in the
+    /// plan (`changed` false) and again right before the wipe, under the device's lock.
+    static func refuseOpenDevice(_ device: String, changed: Bool) throws {
+        guard let opened = try openText([device]) else { return }
+        let state = changed ? "nothing was wiped, and fstab still names it" : "nothing was changed"
+        throw DockStoreError.refused("refusing to wipe \(device): \(opened); \(state): end that use and re-run teardown --wipe-device")
     }
 
     /// "/dev/loop2 is open in process 1234 (sleep)" for those of `loops` a process holds open;

@@ -6,9 +6,9 @@
 /// device in use (a loop device does not claim the device under it, so --wipe-device's O_EXCL
 /// open would not stop the wipe). So teardown refuses before it changes anything.
 extension Teardowner {
-    /// The refusal for the first mounted second instance, or, with --delete-image, for a loop
-    /// device stacked on the image's loop device at all (it keeps that loop device bound after
-    /// `losetup -d`, and the image with it); nil when there is none.
+    /// The refusal for the first mounted second instance, or for a loop device stacked on the
+    /// image's loop device at all (it keeps that loop device bound after `losetup -d`, and the
+    /// image with it); nil when there is none.
     static func secondInstanceRefusal(_ o: TeardownObservation, request: TeardownRequest, image: String, mountpoint: String,
                                       mounts: [MountEntry], root: String, sysfs: String = "/sys") throws -> DockStoreError? {
         let store = o.mounted == nil ? nil : o.storeUUID?.lowercased()
@@ -31,6 +31,11 @@ extension Teardowner {
             }
             if request.deleteImage, !o.imageLoops.isEmpty {
                 return DockStoreError.refused("refusing to delete \(image): \(what) holds it bound, so it cannot be detached; nothing was changed: losetup -d \(stacked.loop), then re-run")
+            }
+            // Attack 35 Z T5: the image's loop devices are detached after the unmount, and the
+            // kernel lets one go only once nothing is stacked on it: teardown stopped there.
+            if !o.imageLoops.isEmpty {
+                return DockStoreError.refused("refusing: \(what) holds the image's loop device bound, so teardown could not detach it and would stop halfway, after the unmount; nothing was changed: losetup -d \(stacked.loop) if nothing uses it, then re-run")
             }
         }
         return nil

@@ -67,6 +67,7 @@ public struct Teardowner: Sendable {
         let target = store.mountpoint
         try Self.refuseStackedMounts(mounts, at: target, imageLoops: o.imageLoops)
         try Self.refuseOpenLoops(o.imageLoops)
+        if request.wipeDevice, let device = o.device, !o.imageLoops.contains(device) { try Self.refuseOpenDevice(device, changed: false) }
         // The image renamed away while mounted: unmounting would leave the next boot mounting
         // whatever has the image's name; teardown says what check and provision say.
         // While a migration is open the store is meant to be on another device (which may be a
@@ -244,6 +245,7 @@ public struct Teardowner: Sendable {
             // before the wipe.
             let device = try BlockDevice(path: path, lock: true)
             try TeardownStep.refuseMountedStacked(on: path)
+            try Self.refuseOpenDevice(path, changed: true)
             try TeardownStep.refuseUnlessStore(path, uuid)
             if case .signature = BlockProbe.probe(path) { try device.wipeSignatures() }
         case .reloadSystemd:
