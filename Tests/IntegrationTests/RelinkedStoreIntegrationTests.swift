@@ -102,6 +102,22 @@ struct RelinkedStoreIntegrationTests {
         }
     }
 
+    /// Another filesystem mounted where the link led (a tmpfs after the reboot) is not the store:
+    /// provision does not refuse in its name, and makes the store where the link leads now.
+    @Test func anotherFilesystemWhereTheLinkLedIsNotTakenForTheStore() throws {
+        try withTestRoot { root in
+            try provisionBehindLink(root)
+            try reboot(root)
+            _ = try root.sh("mount -t tmpfs none '\(root.path)/srv/a/docker'")
+            let status = try root.dockstore(["status"])
+            #expect(!status.stdout.contains("the store dockstore set up is mounted at"), "\(status.stdout)")
+            let run = try root.dockstore(["provision", "--size", "256M"])
+            #expect(run.status == 0 && !run.stderr.contains("the store dockstore set up is mounted at"), "\(run.stdout)\(run.stderr)")
+            #expect(try root.sh("findmnt -rn -o FSTYPE '\(root.path)/srv/b/docker'").trimmingCharacters(in: .whitespacesAndNewlines) == "btrfs")
+            #expect(try root.sh("findmnt -rn -o FSTYPE '\(root.path)/srv/a/docker'").trimmingCharacters(in: .whitespacesAndNewlines) == "tmpfs")
+        }
+    }
+
     @Test func afterARebootProvisionRemovesTheOldUnitsDropIn() throws {
         try withTestRoot { root in
             try provisionBehindLink(root)

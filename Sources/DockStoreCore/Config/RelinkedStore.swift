@@ -3,8 +3,8 @@
 /// moved from /srv/a to /srv/b, teardown saw no store at /srv/b/docker, removed the
 /// configuration and exited 0, leaving the store mounted at /srv/a/docker; provision would have
 /// made a second, empty store). docker.service's drop-in names the unit provision resolved
-/// (`DockerDropIn.waitedUnit`); a mount in the root whose unit that is, while the mountpoint's
-/// unit is another now, is that store. provision and teardown refuse, status says it.
+/// (`DockerDropIn.waitedUnit`); a btrfs mounted in the root whose unit that is, while the
+/// mountpoint's unit is another now, is that store. provision and teardown refuse, status says it.
 public struct RelinkedStore: Sendable, Equatable {
     /// The unit docker.service's drop-in waits for.
     public var unit: String
@@ -23,7 +23,9 @@ public struct RelinkedStore: Sendable, Equatable {
     /// mountpoint as systemd resolves it now (`Host.unitPath`); `mounts` the mount table.
     public static func find(dropIn: [UInt8]?, mountpoint: HostPath, unitPath: HostPath, mounts: [MountEntry], root: String) -> RelinkedStore? {
         guard let unit = DockerDropIn.formerUnit(in: dropIn, mountpoint: mountpoint, unitPath: unitPath) else { return nil }
-        for entry in mounts where StoreElsewhere.inside(entry.target, root: root) {
+        // Only a btrfs can be the store: another filesystem mounted there since (a tmpfs, an
+        // admin's disk) is not, and the refusal's words would be untrue.
+        for entry in mounts where entry.fstype == "btrfs" && StoreElsewhere.inside(entry.target, root: root) {
             let inRoot = root == "/" ? entry.target : String(entry.target.dropFirst(root.count))
             if MountUnitName.of(HostPath.resolved(inRoot)) == unit { return RelinkedStore(unit: unit, mountedAt: entry.target, source: entry.source) }
         }
