@@ -138,14 +138,20 @@ struct StoreCopyIntegrationTests {
     /// renamed) was skipped, and check said OK; the next boot's udev makes the node and `UUID=`
     /// may mount the copy. It is read through a node made for its number, named by the kernel's
     /// name, and the node and its folder are gone after the run.
+    /// A store with a copy attached on a loop device whose node is renamed away from /dev's
+    /// name for it while `body` runs (the loop device's name, its node's new path).
+    func withHiddenCopy(_ root: TestRoot, _ body: (String, String) throws -> Void) throws {
+        let store = try storeWithCopy(root)
+        let copy = try root.sh("losetup -f --show \(store.file).copy").trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { root.forgetBtrfs([copy]) }
+        let hidden = copy + ".hidden-by-test"
+        _ = try root.sh("mv '\(copy)' '\(hidden)'")
+        defer { _ = try? root.sh("mv '\(hidden)' '\(copy)'") }
+        try body(copy, hidden)
+    }
+
     @Test func aCopyWhoseNodeIsGoneIsStillFound() throws {
-        try withTestRoot { root in
-            let store = try storeWithCopy(root)
-            let copy = try root.sh("losetup -f --show \(store.file).copy").trimmingCharacters(in: .whitespacesAndNewlines)
-            defer { root.forgetBtrfs([copy]) }
-            let hidden = copy + ".hidden-by-test"
-            _ = try root.sh("mv '\(copy)' '\(hidden)'")
-            defer { _ = try? root.sh("mv '\(hidden)' '\(copy)'") }
+        try withTestRoot { root in try withHiddenCopy(root) { copy, hidden in
             let number = try root.sh("stat -c '%t:%T' '\(hidden)'").trimmingCharacters(in: .whitespacesAndNewlines)
                 .split(separator: ":").map { String(UInt64($0, radix: 16) ?? 0) }.joined(separator: ":")
             let check = try root.dockstore(["check", "--state-file", "/errors"])
@@ -153,7 +159,7 @@ struct StoreCopyIntegrationTests {
                     && check.stdout.contains("\(copy) (no such node in /dev; the kernel's device \(number))"), "\(check.stdout)")
             let left = try root.sh("ls -d /dev/.dockstore-nodes.* 2>/dev/null || true").trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(left.isEmpty, "\(left)")
-        }
+        } }
     }
 
     /// A check killed while it holds nodes (a monitoring time-out's SIGKILL) left its folder of
@@ -161,13 +167,7 @@ struct StoreCopyIntegrationTests {
     /// of a check still running (stopped here) stays, and so does a folder holding anything but
     /// such nodes.
     @Test func aKilledChecksNodesAreRemovedByTheNextOne() throws {
-        try withTestRoot { root in
-            let store = try storeWithCopy(root)
-            let copy = try root.sh("losetup -f --show \(store.file).copy").trimmingCharacters(in: .whitespacesAndNewlines)
-            defer { root.forgetBtrfs([copy]) }
-            let hidden = copy + ".hidden-by-test"
-            _ = try root.sh("mv '\(copy)' '\(hidden)'")
-            defer { _ = try? root.sh("mv '\(hidden)' '\(copy)'") }
+        try withTestRoot { root in try withHiddenCopy(root) { _, _ in
             let foreign = try root.sh("mktemp -d /dev/.dockstore-nodes.testXXXXXX").trimmingCharacters(in: .whitespacesAndNewlines)
             defer { _ = try? root.sh("rm -rf '\(foreign)'") }
             try root.sh("touch '\(foreign)/notes'")
@@ -205,6 +205,6 @@ struct StoreCopyIntegrationTests {
             #expect(next.status == 2 && next.stdout.contains("no such node in /dev"), "\(next.stdout)")
             #expect(!(try folders().contains(held[0])), "the next check removed the killed one's folder")
             #expect(try root.sh("ls '\(foreign)'").trimmingCharacters(in: .whitespacesAndNewlines) == "notes", "a folder that is not only nodes stays")
-        }
+        } }
     }
 }
