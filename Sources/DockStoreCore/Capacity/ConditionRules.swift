@@ -61,6 +61,9 @@ enum ConditionRules {
             } else if second.mounted {
                 reasons.append(CapacityReason(state: .critical, figure: "image_second_instance",
                     message: "\(image) is also attached to \(second.loop)\(named), which is mounted: a second btrfs instance of the store at \(mp), and two instances writing one file lose files; \(first)stop what writes there, unmount it (findmnt \(second.loop)) and losetup -d \(second.loop)"))
+            } else if let offset = second.offset {
+                reasons.append(CapacityReason(state: .warning, figure: "image_second_loop",
+                    message: "\(image) is also attached to \(second.loop) from byte \(offset)\(named) (not mounted): shifted, it cannot be mounted as the store, but whatever writes to it writes into the store at \(mp); \(first)detach it (losetup -d \(second.loop))"))
             } else {
                 reasons.append(CapacityReason(state: .warning, figure: "image_second_loop",
                     message: "\(image) is also attached to \(second.loop)\(named) (not mounted): mounting it would make a second btrfs instance of the store at \(mp) that loses files; \(first)detach it (losetup -d \(second.loop))"))

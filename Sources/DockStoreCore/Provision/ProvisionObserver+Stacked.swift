@@ -13,7 +13,8 @@ extension ProvisionObserver {
             let filesystem = try BtrfsSysfs.filesystem(withMember: name)?.lowercased()
             if filesystem != nil, filesystem == storeUUID { continue }
             let targets = mounts.filter { $0.source == stacked.loop }.map(\.target)
-            found.append(SecondImageLoop(loop: stacked.loop, mountedAt: targets, mounted: stacked.mounted || !targets.isEmpty, over: stacked.over))
+            found.append(SecondImageLoop(loop: stacked.loop, mountedAt: targets, mounted: stacked.mounted || !targets.isEmpty, over: stacked.over,
+                                         offset: stacked.offset))
         }
         return found
     }

@@ -257,7 +257,8 @@ public struct ProvisionObserver: Sendable {
             let filesystem = try BtrfsSysfs.filesystem(withMember: name)?.lowercased()
             if filesystem != nil, filesystem == storeUUID { continue }
             let targets = mounts.filter { $0.source == loop.path }.map(\.target)
-            found.append(SecondImageLoop(loop: loop.path, mountedAt: targets, mounted: filesystem != nil || !targets.isEmpty))
+            found.append(SecondImageLoop(loop: loop.path, mountedAt: targets, mounted: filesystem != nil || !targets.isEmpty,
+                                         offset: loop.offset > 0 ? loop.offset : nil))
         }
         return found
     }

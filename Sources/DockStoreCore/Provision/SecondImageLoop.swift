@@ -14,12 +14,15 @@ public struct SecondImageLoop: Sendable, Equatable {
     /// For a loop device stacked on one of the image's loop devices (issue 15, attack 9): the
     /// loop device it is bound to; nil for one bound to the image itself.
     public var over: String?
+    /// Where it begins in what it is bound to, when not at 0 (`SiblingLoop.offset`).
+    public var offset: UInt64?
 
-    public init(loop: String, mountedAt: [String], mounted: Bool, over: String? = nil) {
+    public init(loop: String, mountedAt: [String], mounted: Bool, over: String? = nil, offset: UInt64? = nil) {
         self.loop = loop
         self.mountedAt = mountedAt
         self.mounted = mounted
         self.over = over
+        self.offset = offset
     }
 
     /// The loop device, and what it is stacked on when it is.
@@ -36,6 +39,9 @@ public struct SecondImageLoop: Sendable, Equatable {
 
     /// The warning for one bound but not mounted.
     func warning(image: String, mountpoint: String) -> String {
-        "\(image) is also attached to \(named) (not mounted): mounting it would make a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; detach it (losetup -d \(loop))"
+        if let offset {
+            return "\(image) is also attached to \(named) from byte \(offset) (not mounted): shifted, it cannot be mounted as the store, but whatever writes to it writes into the store at \(mountpoint); detach it (losetup -d \(loop))"
+        }
+        return "\(image) is also attached to \(named) (not mounted): mounting it would make a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; detach it (losetup -d \(loop))"
     }
 }

@@ -24,13 +24,18 @@ public struct SiblingLoop: Sendable, Equatable, Codable {
     /// Matched by name through another name than the image's, which reaches the image's inode
     /// here by stat(2) (a hard link: attack 23 H6, attack 24 I5): the kernel's name of its file.
     public var linkName: String?
+    /// Where in the image it begins (`/sys/block/loopN/loop/offset`), when not at 0: a shifted
+    /// view holds no superblock where btrfs reads one, so it cannot be mounted as the store,
+    /// though what writes to it writes into the image (attack 34 X F5).
+    public var offset: UInt64?
 
-    public init(loop: String, mounted: Bool, byName: Bool? = nil, byMetadataUUID: Bool? = nil, linkName: String? = nil) {
+    public init(loop: String, mounted: Bool, byName: Bool? = nil, byMetadataUUID: Bool? = nil, linkName: String? = nil, offset: UInt64? = nil) {
         self.loop = loop
         self.mounted = mounted
         self.byName = byName
         self.byMetadataUUID = byMetadataUUID
         self.linkName = linkName
+        self.offset = offset
     }
 }
 
@@ -69,7 +74,8 @@ extension LoopDevice {
                 }
             }
             return SiblingLoop(loop: "/dev/\(found.name)", mounted: filesystem != nil, byName: byName ? true : nil,
-                               linkName: byName ? found.link : nil)
+                               linkName: byName ? found.link : nil,
+                               offset: CapacityProbe.number("\(sysBlock)/\(found.name)/loop/offset").flatMap { $0 > 0 ? $0 : nil })
         }
     }
 
@@ -77,7 +83,8 @@ extension LoopDevice {
     /// be opened here (denied, or no node in this /dev): then the names must decide.
     static func devicesIfReadable(backing ours: LoopDevice, sysBlock: String) throws -> [LoopDevice]? {
         do {
-            return try devices(backingDevice: ours.backingDevice, inode: ours.backingInode, sysBlock: sysBlock)
+            return try devices(backingDevice: ours.backingDevice, inode: ours.backingInode, sysBlock: sysBlock,
+                               names: try exposingNames(sysBlock: sysBlock))
         } catch let error as DockStoreError where error.code == EACCES || error.code == EPERM || error.code == ENOENT {
             return nil
         }
@@ -93,12 +100,9 @@ extension LoopDevice {
     /// member's: a second instance of the same file has the same on-disk fsid (the kernel's
     /// `metadata_uuid`, also under a temporary fsid).
     static func namesByBackingFile(_ backing: String, identity ours: LoopDevice?, sysBlock: String) throws -> [NameMatch] {
-        guard let names = FolderEntries.names(sysBlock) else {
-            throw DockStoreError.system("cannot list", sysBlock, errno: Errno.current)
-        }
         var found: [NameMatch] = []
         var memberFile: FileStatus?? = nil // looked up once, at the first other name
-        for name in names.sorted() where name.hasPrefix("loop") {
+        for name in try exposingNames(sysBlock: sysBlock) {
             // Unbound between the listing and the read: not a sibling.
             guard let theirBacking = try sysfsBackingFile(name, sysBlock: sysBlock) else { continue }
             if let ours, case .read(let theirs) = try readableStatus("/dev/\(name)") {

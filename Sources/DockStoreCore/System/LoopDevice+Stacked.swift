@@ -82,11 +82,8 @@ extension LoopDevice {
                 numbers[node.rdev] = device
             }
             pending = []
-            guard let names = FolderEntries.names(sysBlock) else {
-                throw DockStoreError.system("cannot list", sysBlock, errno: Errno.current)
-            }
-            for name in names.sorted() where name.hasPrefix("loop") && !seen.contains("/dev/\(name)") {
-                guard access("\(sysBlock)/\(name)/loop", F_OK) == 0, let backing = try sysfsBackingFile(name, sysBlock: sysBlock),
+            for name in try exposingNames(sysBlock: sysBlock) where !seen.contains("/dev/\(name)") {
+                guard let backing = try sysfsBackingFile(name, sysBlock: sysBlock),
                       let under = try stackedOn(name, backing: backing, numbers: numbers) else { continue }
                 let loop = "/dev/\(name)"
                 seen.insert(loop)

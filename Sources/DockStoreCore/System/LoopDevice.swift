@@ -52,10 +52,17 @@ public struct LoopDevice: Sendable, Equatable {
     }
 
     /// Every bound loop device whose backing file is (`device`, `inode`), as `devices(backing:)`:
-    /// for a caller that knows the file by a loop device's status rather than by a stat.
-    static func devices(backingDevice device: UInt64, inode: UInt64, sysBlock: String = "/sys/block") throws -> [LoopDevice] {
-        guard let names = FolderEntries.names(sysBlock) else {
-            throw DockStoreError.system("cannot list", sysBlock, errno: errno)
+    /// for a caller that knows the file by a loop device's status rather than by a stat; among
+    /// `names` when given (`exposingNames`), else among every loop device /sys/block lists.
+    static func devices(backingDevice device: UInt64, inode: UInt64, sysBlock: String = "/sys/block", names given: [String]? = nil) throws -> [LoopDevice] {
+        let names: [String]
+        if let given {
+            names = given
+        } else {
+            guard let listed = FolderEntries.names(sysBlock) else {
+                throw DockStoreError.system("cannot list", sysBlock, errno: errno)
+            }
+            names = listed
         }
         var found: [LoopDevice] = []
         for name in names {
