@@ -18,7 +18,7 @@ struct LargestFileIntegrationTests {
     }
 
     func limitText(_ root: TestRoot, _ option: String, _ wanted: String) -> String {
-        "the filesystem holding \(root.image) allows no file larger than 16 TiB (\(Self.ext4Largest) bytes), less than \(option) \(wanted); nothing was changed: give \(option) 16777215M or less\n"
+        "the filesystem holding \(root.image) allows files of at most \(Self.ext4Largest) bytes, less than \(option) \(wanted); nothing was changed: give \(option) 16777215M or less\n"
     }
 
     @Test func provisionRefusesASizeTheHostFilesystemCannotHold() throws {
@@ -27,13 +27,19 @@ struct LargestFileIntegrationTests {
             let before = root.snapshot()
             for arguments in [["provision", "--size", "20T", "--dry-run"], ["provision", "--size", "20T"]] {
                 let run = try root.dockstore(arguments)
-                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.last.map { "\($0)\n" } == "dockstore: " + limitText(root, "--size", "20 TiB"),
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.last.map { "\($0)\n" } == "dockstore: " + limitText(root, "--size", "20 TiB (21990232555520 bytes)"),
                         "\(arguments): \(run.stdout)\(run.stderr)")
                 #expect(run.stdout.isEmpty, "\(arguments): \(run.stdout)")
                 #expect(root.changes(since: before).isEmpty, "\(arguments): \(root.changes(since: before))")
             }
             let fits = try root.dockstore(["provision", "--size", "16777215M", "--dry-run"])
             #expect(fits.status == 0 && fits.stdout.contains("16 TiB sparse"), "\(fits.stdout)\(fits.stderr)")
+            // Attack 35 Z S1, S2: the limit is the filesystem's to the byte, whatever was asked.
+            let exact = try root.dockstore(["provision", "--size", "\(Self.ext4Largest)", "--dry-run"])
+            #expect(exact.status == 0, "\(exact.stdout)\(exact.stderr)")
+            let above = try root.dockstore(["provision", "--size", "\(Self.ext4Largest + 1)", "--dry-run"])
+            #expect(above.status == ExitStatus.refused.rawValue && above.stderr.contains("allows files of at most \(Self.ext4Largest) bytes, less than --size 16 TiB (\(Self.ext4Largest + 1) bytes)"),
+                    "\(above.stdout)\(above.stderr)")
         }
     }
 
@@ -44,7 +50,7 @@ struct LargestFileIntegrationTests {
             try #require(provision.status == 0, "\(provision.stdout)\(provision.stderr)")
             for arguments in [["grow", "--to", "20T", "--allow-overcommit", "--dry-run"], ["grow", "--to", "20T", "--allow-overcommit"], ["grow", "--to", "20T"]] {
                 let run = try root.dockstore(arguments)
-                #expect(run.status == ExitStatus.refused.rawValue && run.stderr == "dockstore: refusing: " + limitText(root, "--to", "20 TiB"),
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderr == "dockstore: refusing: " + limitText(root, "--to", "20 TiB (21990232555520 bytes)"),
                         "\(arguments): \(run.stdout)\(run.stderr)")
                 #expect(root.status(root.image)?.st_size == 256 << 20, "\(arguments): nothing was extended")
             }

@@ -207,4 +207,19 @@ struct StoreCopyIntegrationTests {
             #expect(try root.sh("ls '\(foreign)'").trimmingCharacters(in: .whitespacesAndNewlines) == "notes", "a folder that is not only nodes stays")
         } }
     }
+
+    /// Attack 35 Z C2: a folder of that name with another filesystem's folder bind-mounted on it
+    /// is not one check made: the block node in it (a file of that filesystem) stays.
+    @Test func aBindMountedFolderOfThatNameIsLeftAlone() throws {
+        try withTestRoot { root in try withHiddenCopy(root) { _, _ in
+            let outside = root.path + "/outside-dev"
+            try root.sh("mkdir -p '\(outside)' && mknod '\(outside)/7:201' b 7 201")
+            let mounted = try root.sh("mktemp -d /dev/.dockstore-nodes.testXXXXXX").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("umount '\(mounted)' 2>/dev/null; rmdir '\(mounted)'") }
+            try root.sh("mount --bind '\(outside)' '\(mounted)'")
+            let check = try root.dockstore(["check", "--state-file", "/errors"])
+            #expect(check.status == 2 && check.stdout.contains("no such node in /dev"), "\(check.stdout)")
+            #expect(FileManager.default.fileExists(atPath: outside + "/7:201"), "the node of another filesystem stays")
+        } }
+    }
 }

@@ -125,7 +125,7 @@ public enum GrowPlanner {
                 throw DockStoreError.refused("refusing to shrink \(image.image) from \(ByteSize.format(image.apparentBytes)) to \(ByteSize.format(target)); dockstore only grows a store")
             }
             if target > image.apparentBytes, let largest = device.imageLargestFile, target > largest {
-                throw DockStoreError.refused("refusing: the filesystem holding \(image.image) allows no file larger than \(ByteSize.format(largest)) (\(largest) bytes), less than --to \(ByteSize.format(target)); nothing was changed: give --to \(LimitRules.exactSize((largest >> 20) << 20)) or less")
+                throw DockStoreError.refused("refusing: the filesystem holding \(image.image) allows files of at most \(largest) bytes, less than --to \(ByteSize.format(target)) (\(target) bytes); nothing was changed: give --to \(LimitRules.exactSize((largest >> 20) << 20)) or less")
             }
             let promise = target > image.allocatedBytes ? target - image.allocatedBytes : 0
             if observed.thick, target > image.apparentBytes, image.hostAvailableBytes < promise {

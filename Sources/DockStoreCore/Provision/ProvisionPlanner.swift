@@ -315,7 +315,7 @@ public enum ProvisionPlanner {
             throw DockStoreError.refused("\(temporary) is a \(kind.rawValue), not an image dockstore left unfinished (dockstore builds a new image under that name): move it away and re-run")
         }
         if let largest = observed.hostLargestFile {
-            throw DockStoreError.refused("the filesystem holding \(imagePath) allows no file larger than \(ByteSize.format(largest)) (\(largest) bytes), less than --size \(ByteSize.format(request.size)); nothing was changed: give --size \(LimitRules.exactSize((largest >> 20) << 20)) or less")
+            throw DockStoreError.refused("the filesystem holding \(imagePath) allows files of at most \(largest) bytes, less than --size \(ByteSize.format(request.size)) (\(request.size) bytes); nothing was changed: give --size \(LimitRules.exactSize((largest >> 20) << 20)) or less")
         }
         switch observed.image {
         case .missing:

@@ -14,7 +14,7 @@ import Musl
 /// interval between what it accepts and what it refuses to name the limit.
 enum LargestFile {
     /// When a file of `size` bytes cannot be in `folder`: the largest size one can have there,
-    /// to 4 KiB. nil when it can, or when the filesystem cannot be asked (no O_TMPFILE there, a
+    /// to the byte (some 45 ftruncate calls). nil when it can, or when the filesystem cannot be asked (no O_TMPFILE there, a
     /// read-only filesystem, no permission): the step itself then meets the limit, changing
     /// nothing.
     static func limit(in folder: String, for size: UInt64) -> UInt64? {
@@ -26,7 +26,7 @@ enum LargestFile {
         guard errno == EFBIG || errno == EINVAL else { return nil }
         var fits: UInt64 = 0
         var tooLarge = size
-        while tooLarge - fits > 4096 {
+        while tooLarge - fits > 1 {
             let middle = fits + (tooLarge - fits) / 2
             if ftruncate(fd, off_t(middle)) == 0 {
                 fits = middle

@@ -100,18 +100,29 @@ final class PrivateBlockNodes {
     /// `parent` that is a real folder of root's, can be locked (its run is gone) and holds only
     /// block device nodes named as `node(for:name:)` names them. Anything else there is left as
     /// it is. Best effort: a folder that cannot be read or removed stays for a later run.
+    /// Only a folder on `parent`'s own filesystem, and no mount point: one with something else
+    /// mounted on it (a bind mount of another filesystem's folder) is not one this made
+    /// (attack 35 Z C2: the node in a bind-mounted folder, a file of another filesystem, was
+    /// unlinked).
     static func removeAbandoned(in parent: String) {
         guard let entries = FolderEntries.names(parent) else { return }
         let names = entries.filter { $0.hasPrefix(prefix) && $0.count > prefix.count }
-        for name in names { removeIfAbandoned("\(parent)/\(name)") }
+        guard !names.isEmpty else { return }
+        var parentStatus = stat()
+        guard stat(parent, &parentStatus) == 0, let mounts = try? MountTable.read() else { return }
+        for name in names {
+            let path = "\(parent)/\(name)"
+            guard !mounts.entries.contains(where: { $0.target.sameBytes(path) }) else { continue }
+            removeIfAbandoned(path, device: parentStatus.st_dev)
+        }
     }
 
-    private static func removeIfAbandoned(_ path: String) {
+    private static func removeIfAbandoned(_ path: String, device: dev_t) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_uid == 0, status.st_mode & S_IFMT == S_IFDIR,
+        guard fstat(descriptor, &status) == 0, status.st_uid == 0, status.st_mode & S_IFMT == S_IFDIR, status.st_dev == device,
               flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return }
         guard let nodes = ownNodes(in: descriptor) else { return }
         for node in nodes { guard unlinkat(descriptor, node, 0) == 0 else { return } }
