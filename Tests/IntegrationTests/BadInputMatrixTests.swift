@@ -36,7 +36,7 @@ struct BadInputMatrixTests {
         (["provision", "--image", "/nonexistent/x.btrfs"], "", 2, "/nonexistent"),
         (["provision", "--image", "/etc"], "", 64, "--image /etc is inside /etc, a system folder"),
         (["provision", "--image", "/srv/x.btrfs", "--mountpoint", "/srv/d", "--image", "/etc/fstab"], "", 64, "--image is given twice ('/srv/x.btrfs', then '/etc/fstab'): give it once"),
-        (["provision", "--thick", "--size", "7E"], "", 2, "--thick needs"),
+        (["provision", "--thick", "--size", "10T"], "", 2, "--thick needs"),
         (["provision", "--device", "/dev/null"], "", 2, "/dev/null is a character device"),
         (["provision", "--device", "/dev/zero"], "", 2, "/dev/zero is a character device"),
         (["provision", "--device", "/dev/nonexistent", "--wait", "0"], "", 2, "/dev/nonexistent does not exist"),
