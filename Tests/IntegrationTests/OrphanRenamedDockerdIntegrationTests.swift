@@ -105,4 +105,58 @@ struct OrphanRenamedDockerdIntegrationTests {
             }
         }
     }
+
+    /// Attack 36 W 1b: an flock belongs to the open file, which a fork shares; the process that
+    /// took it exited, its child holds it, and /proc/locks still names the exited one. The child
+    /// is found by the inode it has open, and keeps the young subvolume.
+    @Test func aLockHandedToAChildStillCounts() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let subvolumes = root.mountpoint + "/btrfs/subvolumes"
+            let layerdb = root.mountpoint + "/image/btrfs/layerdb"
+            let file = root.mountpoint + "/volumes/metadata.db"
+            let childFile = root.path + "/child.pid"
+            try root.sh("mkdir -p '\(subvolumes)' '\(layerdb)/sha256' '\(layerdb)/mounts' '\(root.mountpoint)/volumes'")
+            try root.sh("python3 -c \"open('\(file)', 'wb').write(b'\\0' * 16 + bytes([0xED, 0xDA, 0x0C, 0xED]) + b'\\0' * 4076)\"")
+            let script = """
+                import fcntl, os, sys, time
+                f = open(sys.argv[1])
+                fcntl.flock(f, fcntl.LOCK_EX)
+                pid = os.fork()
+                if pid:
+                    open(sys.argv[2], 'w').write(str(pid))
+                    os._exit(0)
+                os.setsid()
+                # Foundation's Process knows the taker ended when its inherited descriptors close.
+                for fd in range(3, 1024):
+                    if fd != f.fileno():
+                        try:
+                            os.close(fd)
+                        except OSError:
+                            pass
+                time.sleep(600)
+                """
+            let taker = Process()
+            taker.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            taker.arguments = ["-c", script, file, childFile]
+            taker.standardInput = FileHandle.nullDevice
+            taker.standardOutput = FileHandle.nullDevice
+            taker.standardError = FileHandle.nullDevice
+            try taker.run()
+            taker.waitUntilExit()
+            try #require(taker.terminationStatus == 0)
+            let child = try #require(root.read(childFile).flatMap { Int32($0) })
+            defer { kill(child, SIGKILL) }
+            #expect((root.read("/proc/locks") ?? "").contains(" FLOCK  ADVISORY  WRITE "), "the lock outlives its taker")
+            sleep(3)
+            let young = Self.hex("c")
+            _ = try root.sh("btrfs -q subvolume create \(subvolumes)/\(young)")
+            let result = try root.dockstore(["reclaim", "--orphans"])
+            #expect(FileManager.default.fileExists(atPath: "\(subvolumes)/\(young)"), "DATA: \(result.stdout) \(result.stderr)")
+            // Named by its pid, or, where some process's descriptors cannot be looked at (this
+            // machine's pid 1 keeps them from root), kept because it cannot be told.
+            #expect(result.status == 2 && (result.stdout.contains("created after dockerd (pid \(child)) started")
+                                           || result.stdout.contains("cannot read the status of a file process")), "\(result.stdout) \(result.stderr)")
+        }
+    }
 }

@@ -59,23 +59,53 @@ enum DockerDatabaseLocks {
             throw DockStoreError.failed("cannot read \(locksPath): \(error)")
         }
         var found = Set<Int32>()
+        var orphaned = Set<UInt64>()
         for lock in exclusiveFlocks(in: text) where !found.contains(lock.pid) {
-            if try holdsDatabase(lock, storeUUID: storeUUID, proc: proc) { found.insert(lock.pid) }
+            switch try holdsDatabase(lock, storeUUID: storeUUID, proc: proc) {
+            case .store: found.insert(lock.pid)
+            case .elsewhere: break
+            case .notHeld: orphaned.insert(lock.inode)
+            }
+        }
+        // An flock belongs to the open file, which a fork or a passed descriptor shares: the
+        // process that took it may have exited while another holds it (attack 36 W 1b), and
+        // /proc/locks still names the one that took it. Whoever has such an inode open as a bolt
+        // database on the store holds it.
+        if !orphaned.isEmpty {
+            guard let entries = FolderEntries.names(proc) else {
+                throw DockStoreError.system("cannot list the processes in", proc, errno: errno)
+            }
+            for pid in entries.compactMap(Int32.init).sorted() where pid > 0 && pid != getpid() && !found.contains(pid) {
+                for inode in orphaned where try holdsDatabase(Lock(pid: pid, inode: inode), storeUUID: storeUUID, proc: proc) == .store {
+                    found.insert(pid)
+                    break
+                }
+            }
         }
         return found
     }
 
+    enum Holding: Equatable {
+        /// The inode open as a bolt database on the store.
+        case store
+        /// The inode open, but not a bolt database on the store.
+        case elsewhere
+        /// The process is gone or has no such inode open.
+        case notHeld
+    }
+
     /// Whether `lock`'s holder has the locked inode open as a bolt database on the store.
-    static func holdsDatabase(_ lock: Lock, storeUUID: String, proc: String) throws(DockStoreError) -> Bool {
+    static func holdsDatabase(_ lock: Lock, storeUUID: String, proc: String) throws(DockStoreError) -> Holding {
         let folder = "\(proc)/\(lock.pid)/fd"
         guard lock.pid > 0 else {
             throw DockStoreError.failed("a process of another pid namespace holds an flock that may be a Docker database (inode \(lock.inode))")
         }
         guard let descriptors = FolderEntries.names(folder) else {
             let code = errno
-            if code == ENOENT || code == ESRCH { return false } // ended since /proc/locks was read
+            if code == ENOENT || code == ESRCH { return .notHeld } // ended since /proc/locks was read
             throw DockStoreError.system("cannot list the open files of process \(lock.pid), which holds an flock that may be a Docker database, in", folder, errno: code)
         }
+        var inodeOpen = false
         for descriptor in descriptors {
             let path = "\(folder)/\(descriptor)"
             // Looked at before it is opened: only a regular file of the locked inode is (a socket
@@ -87,6 +117,7 @@ enum DockerDatabaseLocks {
                 throw DockStoreError.system("cannot read the status of a file process \(lock.pid) has open", path, errno: code)
             }
             guard UInt64(seen.st_ino) == lock.inode, seen.st_mode & S_IFMT == S_IFREG else { continue }
+            inodeOpen = true
             let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
             guard fd >= 0 else {
                 let code = errno
@@ -114,11 +145,11 @@ enum DockerDatabaseLocks {
                 guard read >= 0 else {
                     throw DockStoreError.system("cannot read the file process \(lock.pid) holds locked", path, errno: errno)
                 }
-                if read == 4, magic == Self.boltMagic { return true }
+                if read == 4, magic == Self.boltMagic { return .store }
             case .failure(let code):
                 throw DockStoreError.system("cannot read the btrfs UUID of the file process \(lock.pid) holds locked", path, errno: code)
             }
         }
-        return false
+        return inodeOpen ? .elsewhere : .notHeld
     }
 }
