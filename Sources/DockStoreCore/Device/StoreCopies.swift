@@ -34,7 +34,7 @@ public enum StoreCopies {
         var order: [String] = []
         var seenBytes: Set<String> = []
         for device in devices {
-            guard let block = try BtrfsSuperblock.read(device), block.fsid.lowercased() == uuid.lowercased() else { continue }
+            guard let block = try BtrfsSuperblock.read(device), block.fsid.lowercased() == uuid.lowercased(), block.bytenr == 65536 else { continue }
             guard seenBytes.insert(try bytesKey(device)).inserted else { continue }
             let key = "\(block.devid)/\(block.deviceUUID)"
             if byMember[key] == nil { order.append(key) }
@@ -105,7 +105,7 @@ public enum StoreCopies {
                     guard let nodes, let made = try nodes.node(for: entry.device, name: entry.name) else { continue }
                     path = made
                 }
-                guard let block = try BtrfsSuperblock.read(path), block.fsid.lowercased() == uuid.lowercased() else { continue }
+                guard let block = try BtrfsSuperblock.read(path), block.fsid.lowercased() == uuid.lowercased(), block.bytenr == 65536 else { continue }
             } catch let error as DockStoreError where error.code.map(gone.contains) == true {
                 continue
             }

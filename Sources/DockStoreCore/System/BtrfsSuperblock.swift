@@ -24,6 +24,11 @@ public struct BtrfsSuperblock: Sendable, Equatable {
     }
 
     /// Nil when the device holds no btrfs superblock; throws when it cannot be read.
+    /// Where the superblock says it is written (`bytenr`, at 48): 65536 for the primary one.
+    /// A mirror (64 MiB, 256 GiB) that a view shifted by an offset shows at 64 KiB says its own
+    /// place, and the kernel refuses to mount it (attack 36 W 3b).
+    public var bytenr: UInt64 = 65536
+
     public static func read(_ path: String) throws -> BtrfsSuperblock? {
         try read(path, magic: Array("_BHRfS_M".utf8))
     }
@@ -63,7 +68,9 @@ public struct BtrfsSuperblock: Sendable, Equatable {
         func number(at offset: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(block[offset + $1]) << (8 * UInt64($1)) } }
         let fsid: [UInt8] = Array(block[32..<48])
         let deviceUUID: [UInt8] = Array(block[267..<283])
-        return BtrfsSuperblock(fsid: formatUUID(fsid), devid: number(at: 201), deviceUUID: formatUUID(deviceUUID),
-                               numDevices: number(at: 136), generation: number(at: 72))
+        var found = BtrfsSuperblock(fsid: formatUUID(fsid), devid: number(at: 201), deviceUUID: formatUUID(deviceUUID),
+                                    numDevices: number(at: 136), generation: number(at: 72))
+        found.bytenr = number(at: 48)
+        return found
     }
 }
