@@ -90,12 +90,19 @@ import Testing
         block.replaceSubrange((65536 + 64)..<(65536 + 72), with: Array("_BHRfS_M".utf8))
         block[65536 + 201] = 3
         block[65536 + 136] = 2
+        block[65536 + 48 + 2] = 1 // bytenr 65536: a primary superblock at its place
         let deviceUUID: [UInt8] = (0..<16).map { UInt8(0xf0 - $0) }
         block.replaceSubrange((65536 + 267)..<(65536 + 283), with: deviceUUID)
         let device = folder + "/device"
         try Data(block).write(to: URL(fileURLWithPath: device))
         #expect(try BtrfsSuperblock.read(device) == BtrfsSuperblock(fsid: "00112233-4455-6677-8899-aabbccddeeff", devid: 3,
                                                                    deviceUUID: "f0efeeed-eceb-eae9-e8e7-e6e5e4e3e2e1", numDevices: 2))
+
+        // A mirror's copy shown at 64 KiB (a view shifted by an offset) says its own place.
+        block[65536 + 48 + 2] = 0
+        block[65536 + 48 + 3] = 0x04 // 64 MiB
+        try Data(block).write(to: URL(fileURLWithPath: device))
+        #expect(try BtrfsSuperblock.read(device)?.bytenr == 64 << 20)
 
         #expect(throws: DockStoreError.system("cannot open", folder + "/none", errno: ENOENT)) {
             try BtrfsSuperblock.read(folder + "/none")

@@ -76,9 +76,20 @@ enum DockerDatabaseLocks {
                 throw DockStoreError.system("cannot list the processes in", proc, errno: errno)
             }
             for pid in entries.compactMap(Int32.init).sorted() where pid > 0 && pid != getpid() && !found.contains(pid) {
-                for inode in orphaned where try holdsDatabase(Lock(pid: pid, inode: inode), storeUUID: storeUUID, proc: proc) == .store {
-                    found.insert(pid)
-                    break
+                for inode in orphaned {
+                    let holding: Holding
+                    do {
+                        holding = try holdsDatabase(Lock(pid: pid, inode: inode), storeUUID: storeUUID, proc: proc)
+                    } catch where error.code == EACCES || error.code == EPERM {
+                        // A process whose descriptors even root may not read (a sandbox's init):
+                        // passed over in this search of every process, which only looks for the
+                        // heir of a lock whose taker is gone; the taker itself is never.
+                        break
+                    }
+                    if holding == .store {
+                        found.insert(pid)
+                        break
+                    }
                 }
             }
         }
