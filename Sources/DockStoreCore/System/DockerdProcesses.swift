@@ -7,9 +7,9 @@ import Musl
 /// Whether a dockerd may be using a given store, and since when: every process named
 /// `dockerd` whose data root, resolved in its own view (`DockerdDataRoot`), is on the store's
 /// btrfs — any folder of it, not only the data root dockstore looks at — plus the process
-/// dockerd's pidfile names, plus every process that holds the volume database of a data root
-/// on the store locked, whatever its name (`DockerDatabaseLocks`). One on a filesystem that provably is another is left out; one
-/// whose data root cannot be resolved is `unresolved`, never left out. One that exited — gone,
+/// dockerd's pidfile names, plus every process that holds a bolt database on the store locked,
+/// whatever its name (`DockerDatabaseLocks`). One on a filesystem that provably is another is
+/// left out; one whose data root cannot be resolved is `unresolved`, never left out. One that exited — gone,
 /// or a zombie none of whose threads is alive — is left out; one whose leader thread exited
 /// while other threads run is read through a live thread (`ProcessRoot`).
 /// A start is the process's start time from /proc, or the pidfile's time when earlier.
