@@ -24,16 +24,6 @@ public enum DockerdPresence: Sendable, Equatable {
     case unresolved(pid: Int32, why: String)
 }
 
-extension DockerdPresence {
-    /// A dockerd runs on the store, or one runs whose data root cannot be resolved.
-    public var mayUseStore: Bool {
-        switch self {
-        case .running, .unresolved: true
-        case .notRunning, .cannotTell: false
-        }
-    }
-}
-
 public enum DockerdProcesses {
     /// - Parameter storeUUID: the btrfs UUID of the store (as `BtrfsFilesystem.uuid` gives it).
     public static func presence(storeUUID: String, host: Host, proc: String = "/proc") -> DockerdPresence {

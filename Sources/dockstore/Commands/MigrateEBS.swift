@@ -131,10 +131,14 @@ extension Dockstore {
                 let after = try SubvolumeInventory.read(observed.mountpoint)
                 let usedAfter = try CapacityProbe.read(mountpoint: observed.mountpoint).dataUsed
                 profile.mark("inventory after")
-                let dockerdUsesStore = observed.uuid.map { DockerdProcesses.presence(storeUUID: $0, host: host).mayUseStore } ?? false
-                let verdict = SubvolumeInventory.verdict(before: before, after: after, dockerdUsesStore: dockerdUsesStore)
-                if case .lost(let what) = verdict {
+                let dockerd = observed.uuid.map { DockerdProcesses.presence(storeUUID: $0, host: host) } ?? .notRunning
+                let verdict = SubvolumeInventory.verdict(before: before, after: after, dockerd: dockerd)
+                switch verdict {
+                case .lost(let what):
                     throw DockStoreError.failed("the subvolumes at \(observed.mountpoint) differ after the move: \(what) (\(before.entries.count) before, \(after.entries.count) after); check them with btrfs subvolume list -uq")
+                case .unverified(let what):
+                    throw DockStoreError.failed("the move is done but not verified: \(what); if docker ps -a --no-trunc and docker images list no layer or container of it, Docker removed it; the subvolumes now: btrfs subvolume list -uq \(observed.mountpoint)")
+                default: break
                 }
                 // Same subvolumes and used bytes say nothing of a store that cannot read its data (A4).
                 if !abort { try migrator.requireSoundCopy() }
