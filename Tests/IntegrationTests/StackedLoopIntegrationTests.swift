@@ -146,6 +146,47 @@ struct StackedLoopIntegrationTests {
         }
     }
 
+    /// Attack 36 W 3c: a second loop device over the image limited to 512 bytes or 1 MiB was said
+    /// to make "a second btrfs instance" if mounted. The kernel refuses to mount a view shorter
+    /// than the store's device as btrfs records it (also 1 MiB short), so check and provision
+    /// say it is truncated; one limited to the whole image is a second instance as before.
+    /// A loop device stacked on the store's loop device with a limit is said the same.
+    @Test(arguments: [512, 1_048_576, 313_524_224, 314_572_800])
+    func aSecondLoopDeviceOverTheImageWithASizeLimitIsSaidToBeTruncated(_ limit: Int) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            let storeLoop = try #require(root.loopDevices().first)
+            _ = try root.sh("chmod 755 '\(root.path)'")
+            let limited = try root.sh("losetup -r --sizelimit \(limit) -f --show '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { release(root, [limited]) }
+            let truncated = limit < 314_572_800
+            if truncated {
+                // The kernel as the oracle: a view shorter than the store's device does not mount.
+                let mounts = try root.sh("mkdir -p '\(root.path)/probe' && mount -o ro \(limited) '\(root.path)/probe' 2>/dev/null && umount '\(root.path)/probe' && echo mounted || echo refused")
+                #expect(mounts.contains("refused"), "the kernel mounted a view of \(limit) bytes")
+            }
+            let words = "is also attached to \(limited) limited to its first \(limit) bytes (not mounted): truncated, shorter than the store's 314572800 bytes, it cannot be mounted as the store, but whatever writes to it writes into the store at \(root.mountpoint); detach it (losetup -d \(limited))"
+            let check = try root.dockstore(["check"])
+            let provision = try root.dockstore(["provision"])
+            if truncated {
+                #expect(check.status == 1 && check.stdout.hasPrefix("DOCKSTORE WARNING - \(root.image) \(words)"), "\(check.stdout)\(check.stderr)")
+                #expect(provision.status == 0 && provision.stderr.contains(words), "\(provision.stdout)\(provision.stderr)")
+            } else {
+                #expect(check.stdout.contains("\(limited) (not mounted): mounting it would make a second btrfs instance"), "\(check.stdout)")
+                #expect(provision.status == 0 && provision.stderr.contains("\(limited) (not mounted): mounting it would make a second btrfs instance"), "\(provision.stderr)")
+            }
+            for run in [check, provision] { #expect(truncated == !(run.stdout + run.stderr).contains("second btrfs instance"), "\(run.stdout)\(run.stderr)") }
+            release(root, [limited])
+            let stacked = try root.sh("losetup -r --sizelimit \(limit) -f --show '\(storeLoop)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { release(root, [stacked]) }
+            let stackedCheck = try root.dockstore(["check"])
+            let stackedWords = "\(stacked) is a loop device over \(storeLoop) (the store's loop device) limited to its first \(limit) bytes, not mounted: truncated, shorter than the store's 314572800 bytes, it cannot be mounted as the store"
+            #expect(stackedCheck.status == 1 && truncated == stackedCheck.stdout.contains(stackedWords), "\(stackedCheck.stdout)\(stackedCheck.stderr)")
+            let stackedProvision = try root.dockstore(["provision"])
+            #expect(stackedProvision.status == 0 && truncated == stackedProvision.stderr.contains("limited to its first \(limit) bytes (not mounted): truncated"), "\(stackedProvision.stderr)")
+        }
+    }
+
     @Test func teardownRefusesAMountedSecondLoopOverTheImageBeforeItChangesAnything() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)

@@ -127,6 +127,39 @@ struct TeardownOpenLoopIntegrationTests {
         }
     }
 
+    /// Attack 36 W 2d, 2e: loop devices stacked two deep. The refusal named only the middle one,
+    /// and detaching it freed nothing (the top one holds it bound): the same refusal came back.
+    /// Both are named now, the top one first, in the order the kernel lets them go; doing what it
+    /// says and re-running finishes. The same holds with --delete-image.
+    @Test(arguments: [false, true])
+    func loopDevicesStackedTwoDeepAreNamedTopFirst(deleteImage: Bool) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let storeLoop = try #require(root.loopDevices().first)
+            let middle = try root.sh("losetup -f --show -r '\(storeLoop)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(middle) 2>/dev/null || true") }
+            let top = try root.sh("losetup -f --show -r '\(middle)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(top) 2>/dev/null || true") }
+            let before = root.snapshot()
+            let what = "\(middle) (a loop device over \(storeLoop), the store's image's loop device, with \(top) stacked on it)"
+            let remedy = "losetup -d \(top), then losetup -d \(middle)"
+            let expected = deleteImage
+                ? "refusing to delete \(root.image): \(what) holds it bound, so it cannot be detached; nothing was changed: \(remedy), then re-run"
+                : "refusing: \(what) holds the image's loop device bound, so teardown could not detach it and would stop halfway, after the unmount; nothing was changed: \(remedy) if nothing uses them, then re-run"
+            let arguments = ["teardown"] + (deleteImage ? ["--delete-image"] : [])
+            for run in [arguments + ["--dry-run"], arguments] {
+                let result = try root.dockstore(run)
+                #expect(result.status == ExitStatus.refused.rawValue && result.stderr == "dockstore: \(expected)\n", "\(run): \(result.stdout)\(result.stderr)")
+                #expect(root.changes(since: before).isEmpty, "\(run): \(root.changes(since: before))")
+            }
+            _ = try root.sh(remedy.replacingOccurrences(of: ", then ", with: " && "))
+            let again = try root.dockstore(arguments)
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(FileManager.default.fileExists(atPath: root.image) == !deleteImage)
+            #expect(root.loopDevices().isEmpty, "\(root.loopDevices())")
+        }
+    }
+
     /// Attack 35 Z W1: --wipe-device wiped a device store's volume while a process held it open
     /// (a dd, a backup reading it), and said nothing. Refused before any change, naming the
     /// process; with the process gone the wipe goes through.

@@ -6,7 +6,8 @@ extension ProvisionObserver {
     func stackedImageLoops(_ store: StoreObservation, mounts: [MountEntry]) throws -> [SecondImageLoop] {
         let loops = try store.imageLoops().map(\.path)
         guard !loops.isEmpty else { return [] }
-        let storeUUID = try store.btrfs.value()?.uuid.lowercased()
+        let btrfs = try store.btrfs.value()
+        let storeUUID = btrfs?.uuid.lowercased()
         var found: [SecondImageLoop] = []
         for stacked in try LoopDevice.stacked(over: loops, excluding: Set(loops)) {
             let name = String(stacked.loop.dropFirst("/dev/".count))
@@ -14,7 +15,8 @@ extension ProvisionObserver {
             if filesystem != nil, filesystem == storeUUID { continue }
             let targets = mounts.filter { $0.source == stacked.loop }.map(\.target)
             found.append(SecondImageLoop(loop: stacked.loop, mountedAt: targets, mounted: stacked.mounted || !targets.isEmpty, over: stacked.over,
-                                         offset: stacked.offset))
+                                         offset: stacked.offset, sizeLimit: stacked.sizeLimit,
+                                         storeBytes: btrfs?.reading.devices.first { $0.path == stacked.over }?.size))
         }
         return found
     }

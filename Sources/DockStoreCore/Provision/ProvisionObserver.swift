@@ -250,7 +250,9 @@ public struct ProvisionObserver: Sendable {
     func secondLoops(_ store: StoreObservation, mounts: [MountEntry], at entry: MountEntry) throws -> [SecondImageLoop] {
         let loops = try store.imageLoops()
         guard loops.count > 1 || loops.contains(where: { $0.path != entry.source }) else { return [] }
-        let storeUUID = try store.btrfs.value()?.uuid.lowercased()
+        let btrfs = try store.btrfs.value()
+        let storeUUID = btrfs?.uuid.lowercased()
+        let storeBytes = btrfs?.reading.devices.first { $0.path == entry.source }?.size
         var found: [SecondImageLoop] = []
         for loop in loops where loop.path != entry.source {
             let name = String(loop.path.dropFirst("/dev/".count))
@@ -258,7 +260,8 @@ public struct ProvisionObserver: Sendable {
             if filesystem != nil, filesystem == storeUUID { continue }
             let targets = mounts.filter { $0.source == loop.path }.map(\.target)
             found.append(SecondImageLoop(loop: loop.path, mountedAt: targets, mounted: filesystem != nil || !targets.isEmpty,
-                                         offset: loop.offset > 0 ? loop.offset : nil))
+                                         offset: loop.offset > 0 ? loop.offset : nil, sizeLimit: loop.sizeLimit > 0 ? loop.sizeLimit : nil,
+                                         storeBytes: storeBytes))
         }
         return found
     }

@@ -24,13 +24,16 @@ public struct StackedLoop: Sendable, Equatable, Codable {
     /// of the store's bytes holds no superblock where btrfs reads it, so it cannot be mounted as
     /// the store, though what writes to it writes into the store (attack 23 H7).
     public var offset: UInt64?
+    /// Its size limit, when it has one (`SiblingLoop.sizeLimit`).
+    public var sizeLimit: UInt64?
 
-    public init(loop: String, over: String, mounted: Bool, sharedFile: String? = nil, offset: UInt64? = nil) {
+    public init(loop: String, over: String, mounted: Bool, sharedFile: String? = nil, offset: UInt64? = nil, sizeLimit: UInt64? = nil) {
         self.loop = loop
         self.over = over
         self.mounted = mounted
         self.sharedFile = sharedFile
         self.offset = offset
+        self.sizeLimit = sizeLimit
     }
 
     /// How it shows the bytes of `over`, which the caller calls `name` ("it", "/dev/loop3, the
@@ -88,9 +91,9 @@ extension LoopDevice {
                 let loop = "/dev/\(name)"
                 seen.insert(loop)
                 pending.append(loop)
-                let offset = CapacityProbe.number("\(sysBlock)/\(name)/loop/offset").flatMap { $0 > 0 ? $0 : nil }
                 found.append(StackedLoop(loop: loop, over: under, mounted: try BtrfsSysfs.filesystem(withMember: name, sysfs: sysfs) != nil,
-                                         offset: offset))
+                                         offset: sysfsNonzero(name, "offset", sysBlock: sysBlock),
+                                         sizeLimit: sysfsNonzero(name, "sizelimit", sysBlock: sysBlock)))
             }
         }
         return found.sorted { $0.loop < $1.loop }
@@ -104,7 +107,7 @@ extension LoopDevice {
         let name = "loop\(minor(node.rdev))"
         guard let file = try sysfsBackingFile(name, sysBlock: "\(sysfs)/block") else { return [] }
         return try siblings(of: "/dev/\(name)", sysfs: sysfs).map {
-            StackedLoop(loop: $0.loop, over: device, mounted: $0.mounted, sharedFile: file)
+            StackedLoop(loop: $0.loop, over: device, mounted: $0.mounted, sharedFile: file, offset: $0.offset, sizeLimit: $0.sizeLimit)
         }
     }
 
@@ -134,5 +137,13 @@ extension LoopDevice {
             guard backing.hasPrefix("/dev/") else { return nil }
             throw DockStoreError.refused("cannot tell whether /dev/\(name) is stacked on the store's device: its backing file \(backing) is not there and its loop status is unreadable")
         }
+    }
+}
+
+extension LoopDevice {
+    /// A loop device's `offset` or `sizelimit` from sysfs when it is not 0; nil for 0 or when it
+    /// cannot be read (the caller then says what a whole view would mean, the stricter reading).
+    static func sysfsNonzero(_ name: String, _ attribute: String, sysBlock: String) -> UInt64? {
+        CapacityProbe.number("\(sysBlock)/\(name)/loop/\(attribute)").flatMap { $0 > 0 ? $0 : nil }
     }
 }

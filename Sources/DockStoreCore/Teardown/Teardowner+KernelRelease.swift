@@ -31,7 +31,10 @@ extension Teardowner {
             return status.backingDevice == file.device && status.backingInode == file.inode
         }
         guard !held.isEmpty else { return }
-        let stacked = try LoopDevice.stacked(over: held, excluding: Set(held)).map { "\($0.loop) is \($0.relation(to: $0.over)) (losetup -d \($0.loop))" }
+        let all = try LoopDevice.stacked(over: held, excluding: Set(held))
+        let stacked = all.map { one in
+            "\(one.loop) is \(one.relation(to: one.over)) (\(StackedLoop.detachOrder(from: one.loop, in: all).losetupDetachText))"
+        }
         let known = [try openText(held)].compactMap { $0 } + stacked
         let why = known.isEmpty ? holders(mountpoint) + ", or a process holding the loop device itself open (fuser -v \(held.joinedText(" ")))" : known.joinedText("; ")
         throw DockStoreError.failed("\(held.joinedText(", ")) still \(held.count == 1 ? "runs" : "run") on \(image) after \(held.count == 1 ? "its" : "their") detach: the kernel lets a loop device go only once nothing uses it, and \(why); teardown stopped before changing any file: end that use, then re-run (the kernel detaches \(held.count == 1 ? "it" : "them") by itself once free)")

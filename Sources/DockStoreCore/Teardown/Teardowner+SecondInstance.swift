@@ -24,24 +24,32 @@ extension Teardowner {
         }
         let own = Set(o.imageLoops)
         let under = o.imageLoops + (o.device.map { [$0] } ?? [])
-        for stacked in try LoopDevice.stacked(over: under, excluding: own, sysfs: sysfs) {
-            let what = "\(stacked.loop) (\(stacked.relation(to: "\(stacked.over), the store's \(own.contains(stacked.over) ? "image's loop device" : stacked.over == o.device ? "device" : "bytes")")))"
-            if stacked.mounted {
-                return try refusal(what, loop: stacked.loop, mounts: mounts, mountpoint: mountpoint)
-            }
-            if request.deleteImage, !o.imageLoops.isEmpty {
-                return DockStoreError.refused("refusing to delete \(image): \(what) holds it bound, so it cannot be detached; nothing was changed: losetup -d \(stacked.loop), then re-run")
-            }
-            // Attack 35 Z T5: the image's loop devices are detached after the unmount, and the
-            // kernel lets one go only once nothing is stacked on it: teardown stopped there.
-            if !o.imageLoops.isEmpty {
-                return DockStoreError.refused("refusing: \(what) holds the image's loop device bound, so teardown could not detach it and would stop halfway, after the unmount; nothing was changed: losetup -d \(stacked.loop) if nothing uses it, then re-run")
-            }
+        let stacked = try LoopDevice.stacked(over: under, excluding: own, sysfs: sysfs)
+        func what(_ one: StackedLoop) -> String {
+            let above = StackedLoop.detachOrder(from: one.loop, in: stacked).dropLast()
+            let on = above.isEmpty ? "" : ", with \(above.reversed().joinedText(" and ")) stacked on it"
+            return "\(one.loop) (\(one.relation(to: "\(one.over), the store's \(own.contains(one.over) ? "image's loop device" : one.over == o.device ? "device" : "bytes")"))\(on))"
+        }
+        if let mounted = stacked.first(where: \.mounted) {
+            return try refusal(what(mounted), loop: mounted.loop, mounts: mounts, mountpoint: mountpoint,
+                               detach: StackedLoop.detachOrder(from: mounted.loop, in: stacked))
+        }
+        // The ones bound directly to the store's devices; those stacked on them are named with them.
+        guard let first = stacked.first(where: { !stacked.map(\.loop).contains($0.over) }) ?? stacked.first else { return nil }
+        let detach = StackedLoop.detachOrder(from: first.loop, in: stacked)
+        let them = detach.count == 1 ? "it" : "them"
+        if request.deleteImage, !o.imageLoops.isEmpty {
+            return DockStoreError.refused("refusing to delete \(image): \(what(first)) holds it bound, so it cannot be detached; nothing was changed: \(detach.losetupDetachText), then re-run")
+        }
+        // Attack 35 Z T5: the image's loop devices are detached after the unmount, and the
+        // kernel lets one go only once nothing is stacked on it: teardown stopped there.
+        if !o.imageLoops.isEmpty {
+            return DockStoreError.refused("refusing: \(what(first)) holds the image's loop device bound, so teardown could not detach it and would stop halfway, after the unmount; nothing was changed: \(detach.losetupDetachText) if nothing uses \(them), then re-run")
         }
         return nil
     }
 
-    static func refusal(_ what: String, loop: String, mounts: [MountEntry], mountpoint: String) throws -> DockStoreError {
+    static func refusal(_ what: String, loop: String, mounts: [MountEntry], mountpoint: String, detach: [String]? = nil) throws -> DockStoreError {
         let targets = mounts.filter { $0.source == loop }.map(\.target)
         let foreign = targets.isEmpty ? try ForeignMounts.find(device: nil, blockDevices: Set([try FileStatus.following(loop)?.rdev].compactMap { $0 })) : []
         let place = !targets.isEmpty ? "mounted at \(targets.joined(separator: ", "))"
@@ -49,7 +57,7 @@ extension Teardowner {
             : "mounted in another mount namespace (\(foreign.described))"
         let unmount = !targets.isEmpty ? targets.map { "umount \($0.shellWord)" }.joined(separator: ", ")
             : foreign.isEmpty ? "unmount it there" : foreign.remedy
-        return DockStoreError.refused("refusing: \(what) is \(place): a second btrfs instance of the store at \(mountpoint), which teardown would leave mounted; nothing was changed: stop what writes there, \(unmount), losetup -d \(loop), then re-run")
+        return DockStoreError.refused("refusing: \(what) is \(place): a second btrfs instance of the store at \(mountpoint), which teardown would leave mounted; nothing was changed: stop what writes there, \(unmount), \((detach ?? [loop]).losetupDetachText), then re-run")
     }
 }
 
