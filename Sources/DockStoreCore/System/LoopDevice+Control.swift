@@ -17,8 +17,10 @@ extension LoopDevice {
 
     /// LOOP_CLR_FD: detaches the loop device at `path` from its file; one already detached
     /// (ENXIO) is not a failure.
+    /// A kernel name, `/dev/loopN`, detaches the kernel's loopN (`withKernelDescriptor`), never
+    /// the device a replaced node at that name is.
     public static func detach(_ path: String) throws {
-        try Syscall.withDescriptor(path, .readOnly) { descriptor in
+        try withKernelDescriptor(path) { descriptor in
             let fd = descriptor.rawValue
             if case .failure(let code) = Syscall.attempt({ ds_loop_clear(fd) }), code != ENXIO {
                 throw DockStoreError.system("cannot detach", path, errno: code)

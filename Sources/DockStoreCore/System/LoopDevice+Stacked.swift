@@ -81,8 +81,8 @@ extension LoopDevice {
         }
         while !pending.isEmpty {
             for device in pending {
-                guard let node = try FileStatus.following(device), node.kind == .blockDevice else { continue }
-                numbers[node.rdev] = device
+                guard let number = try blockNumber(device, sysBlock: sysBlock) else { continue }
+                numbers[number] = device
             }
             pending = []
             for name in try exposingNames(sysBlock: sysBlock) where !seen.contains("/dev/\(name)") {
@@ -103,8 +103,8 @@ extension LoopDevice {
     /// by the file's st_dev and st_ino, at any offset or size limit), each with `sharedFile`;
     /// none for a device that is not a loop device, does not exist here, or is bound to nothing.
     public static func sharingFile(with device: String, sysfs: String = "/sys") throws -> [StackedLoop] {
-        guard let node = try FileStatus.following(device), node.kind == .blockDevice, major(node.rdev) == 7 else { return [] }
-        let name = "loop\(minor(node.rdev))"
+        guard let number = try blockNumber(device, sysBlock: "\(sysfs)/block"), major(number) == 7 else { return [] }
+        let name = "loop\(minor(number))"
         guard let file = try sysfsBackingFile(name, sysBlock: "\(sysfs)/block") else { return [] }
         return try siblings(of: "/dev/\(name)", sysfs: sysfs).map {
             StackedLoop(loop: $0.loop, over: device, mounted: $0.mounted, sharedFile: file, offset: $0.offset, sizeLimit: $0.sizeLimit)

@@ -25,9 +25,10 @@ public struct LoopDevice: Sendable, Equatable {
     /// libmount reuses a loop device only when offset and size match).
     public var coversWholeFileWritable: Bool { !readOnly && offset == 0 && sizeLimit == 0 }
 
-    /// The status of the loop device at `path`, or nil when it is not bound to a file.
+    /// The status of the loop device at `path`, or nil when it is not bound to a file. A kernel
+    /// name, `/dev/loopN`, is read as the kernel's loopN (`withKernelDescriptor`).
     public static func status(_ path: String) throws -> LoopDevice? {
-        try Syscall.withDescriptor(path, .readOnly) { fd in
+        try withKernelDescriptor(path) { fd in
             var info = ds_loop_status()
             switch Syscall.attempt({ ds_loop_get_status(fd.rawValue, &info) }) {
             case .success: break

@@ -21,6 +21,12 @@ extension TeardownObservation {
             storeUUID = uuid
             deviceLabel = label
         }
+        // The mounted btrfs's own UUID (FS_INFO) is the store's: the probe reads the source's node
+        // in /dev, which may be another device's (a node replaced); its label counts only with it.
+        if mounted?.fstype == "btrfs", let mountedUUID = try store.btrfs.value()?.uuid, mountedUUID.lowercased() != storeUUID?.lowercased() {
+            storeUUID = mountedUUID
+            deviceLabel = nil
+        }
         let journal = try store.migrationJournal.value()
         // deviceMountedElsewhere is read afterwards, once the device is known (`Teardowner.observe`).
         self.init(dockerdPID: dockerdPID, mounted: mounted, imageLoops: imageLoops, imageExists: imageExists,

@@ -61,7 +61,7 @@ extension Teardowner {
     static func openText(_ loops: [String]) throws -> String? {
         var numbers: [UInt64: String] = [:]
         for loop in loops {
-            if let status = try FileStatus.following(loop), status.kind == .blockDevice { numbers[status.rdev] = loop }
+            if let number = try LoopDevice.blockNumber(loop) { numbers[number] = loop }
         }
         let openers = try BlockDeviceOpeners.of(Set(numbers.keys))
         let parts = numbers.sorted { $0.value < $1.value }.compactMap { device, loop in

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// Attack 35 Z C5: with the store's own loop device's node renamed away from /dev, check said
+/// UNKNOWN "cannot open /dev/loopN", though it reads block copies without a node through one
+/// made for their number. A node at that name for another loop device was read as the store's
+/// loop device. The kernel's name is now read as the kernel's device, whatever /dev holds, and no
+/// node made for it is left behind.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct LoopNodeIntegrationTests {
+    /// A provisioned store whose loop device's node is renamed while `body` runs, or, with
+    /// `replacedBy`, replaced by a node of that device (the store's loop device, the node's new path).
+    func withMovedNode(_ root: TestRoot, replacedBy other: String? = nil, _ body: (String) throws -> Void) throws {
+        try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+        let loop = try root.sh("losetup -n -O NAME -j '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(loop.hasPrefix("/dev/loop") && !loop.contains("\n"), "\(loop)")
+        let hidden = loop + ".hidden-by-test"
+        _ = try root.sh("mv '\(loop)' '\(hidden)'")
+        defer { _ = try? root.sh("rm -f '\(loop)' && mv '\(hidden)' '\(loop)'") }
+        if let other {
+            _ = try root.sh("set -- $(stat -c '%t %T' '\(other)') && mknod '\(loop)' b $((0x$1)) $((0x$2))")
+        }
+        try body(loop)
+    }
+
+    func expectNoNodeFolders(_ root: TestRoot) throws {
+        let left = try root.sh("ls -d /dev/.dockstore-nodes.* 2>/dev/null || true").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test func theStoresLoopDeviceWithoutItsNodeIsStillRead() throws {
+        try withTestRoot { root in try withMovedNode(root) { loop in
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 0 && check.stdout.hasPrefix("DOCKSTORE OK - "), "\(check.stdout)\(check.stderr)")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 0 && status.stdout.contains("mounted:     yes, \(loop) at \(root.mountpoint)"), "\(status.stdout)\(status.stderr)")
+            // Without root the node cannot be made: that stays "cannot tell", never OK.
+            _ = try root.sh("chmod 755 '\(root.path)'")
+            let nobody = try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary, "check", "--root", root.path])
+            #expect(nobody.status == 3 && nobody.stdout.hasPrefix("DOCKSTORE UNKNOWN - ") && nobody.stdout.contains("cannot open \(loop): No such file or directory"),
+                    "\(nobody.stdout)\(nobody.stderr)")
+            // A second loop device over the image is still seen.
+            let second = try root.sh("losetup -r -f --show '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(second)") }
+            let warned = try root.dockstore(["check"])
+            #expect(warned.status == 1 && warned.stdout.contains("is also attached to \(second) (not mounted)"), "\(warned.stdout)\(warned.stderr)")
+            try expectNoNodeFolders(root)
+        } }
+    }
+
+    @Test func aNodeOfAnotherLoopDeviceAtTheStoresNameIsNotReadAsTheStore() throws {
+        try withTestRoot { root in
+            let other = try root.attachDisk(megabytes: 300) { try root.sh("mkfs.btrfs -q '\($0)'") }
+            try withMovedNode(root, replacedBy: other) { loop in
+                let check = try root.dockstore(["check"])
+                #expect(check.status == 0 && check.stdout.hasPrefix("DOCKSTORE OK - "), "\(check.stdout)\(check.stderr)")
+                #expect(!check.stdout.contains(other), "\(check.stdout)")
+                let teardown = try root.dockstore(["teardown", "--dry-run"])
+                #expect(teardown.status == 0 && teardown.stdout.contains("[detach-loop]"), "\(teardown.stdout)\(teardown.stderr)")
+                // The real teardown detaches the store's loop device, not the device the node at its name is.
+                let otherFile = try root.sh("cat /sys/block/\(other.dropFirst(5))/loop/backing_file").trimmingCharacters(in: .whitespacesAndNewlines)
+                let run = try root.dockstore(["teardown"])
+                #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+                #expect(try root.sh("losetup -n -O NAME -j '\(root.image)'").isEmpty, "the store's loop device is still bound")
+                #expect(try root.sh("cat /sys/block/\(other.dropFirst(5))/loop/backing_file").trimmingCharacters(in: .whitespacesAndNewlines) == otherFile,
+                        "DATA: teardown detached \(other), the device the node at \(loop) was")
+                try expectNoNodeFolders(root)
+            }
+            root.forgetBtrfs([other])
+        }
+    }
+}
