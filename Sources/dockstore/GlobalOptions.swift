@@ -42,17 +42,28 @@ struct ChangeOptions: ParsableArguments {
     /// killed runs to sweep (`DebrisSweep`, nil without the lock), judged now (a foreign
     /// temporary folder refuses here) and removed by its applier right before the first step
     /// acts, or by `StepCommand` for a plan without steps.
-    func planned<Plan>(_ host: Host, _ what: String, changes: (Plan) -> Bool,
+    /// `unfinishedImage`: the sweep also removes a killed provision's unfinished image (all but
+    /// provision, which plans its removal, and teardown, which keeps it without --delete-image).
+    func planned<Plan>(_ host: Host, _ what: String, unfinishedImage: Bool = true, changes: (Plan) -> Bool,
                        _ make: () throws -> Plan) throws -> (lock: FileLock?, sweep: DebrisSweep?, plan: Plan) {
-        guard try mayChange(what) else { return (nil, nil, try make()) }
+        guard try mayChange(what) else {
+            let plan = try make()
+            if unfinishedImage, dryRun, let leftover = try UnfinishedImageDebris.removable(host: host) {
+                Output.line("[debris] a run (not a dry run) also removes \(host.real(leftover.path)) (\(leftover.which.what)\(leftover.allocatedText))")
+            }
+            return (nil, nil, plan)
+        }
         // A temporary folder holding what provision never puts there refuses before the lock
         // file is made: a refusal leaves /run as it was (looked at again under the lock).
         try FolderRecordDebris.check(host: host)
         // Debris of a killed write is swept by the next changing run, whatever its plan.
         let (lock, plan) = try LockedPlanning.plan(host: host, timeout: lockTimeout, waiting: Self.waiting,
-                                                   changes: { changes($0) || WriteDebris.present(host: host) || FolderRecordDebris.present(host: host) }, make)
+                                                   changes: { changes($0) || WriteDebris.present(host: host) || FolderRecordDebris.present(host: host)
+                                                       || (unfinishedImage && UnfinishedImageDebris.present(host: host)) }, make)
         guard lock != nil else { return (nil, nil, plan) }
-        return (lock, try DebrisSweep(host: host), plan)
+        let sweep = try DebrisSweep(host: host, unfinishedImage: unfinishedImage)
+        sweep.report = { Output.line($0) }
+        return (lock, sweep, plan)
     }
 
     /// False for a dry run; refuses a real run without root, and a lock timeout out of range.

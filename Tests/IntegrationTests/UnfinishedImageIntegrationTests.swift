@@ -68,4 +68,38 @@ struct UnfinishedImageIntegrationTests {
             #expect(root.changes(since: before) == [])
         }
     }
+
+    /// Attack 37 V K-F1: a provision killed with its image unfinished (at the failpoints
+    /// create-image and format, a --thick one holding its whole size), then a changing command
+    /// of another kind: backend left the file for good. Its sweep removes it now and says so
+    /// (the dry run says it would); one a loop device holds, or with a second name, stays;
+    /// teardown without --delete-image keeps it as it keeps the image.
+    @Test(arguments: ["create-image", "format"])
+    func anotherCommandsRunRemovesTheUnfinishedImage(_ failpoint: String) throws {
+        try withTestRoot { root in
+            let leftover = root.image + UnfinishedImage.suffix
+            try root.sh("mkdir -p '\(root.path)/etc/sysconfig'")
+            let killed = try root.dockstore(["provision", "--size", "300M", "--thick"], environment: ["DOCKSTORE_FAILPOINT": failpoint])
+            try #require(killed.signal == SIGKILL && root.status(leftover) != nil, "\(killed.status) \(killed.stderr)")
+            let kept = try root.dockstore(["teardown"])
+            #expect(kept.stdout.contains("kept \(leftover) (an image a killed provision left unfinished"), "\(kept.stdout)\(kept.stderr)")
+            #expect(root.status(leftover) != nil, "teardown without --delete-image removed it")
+            let dry = try root.dockstore(["backend", "vfs", "--dry-run"])
+            #expect(dry.status == 0 && dry.stdout.contains("[debris] a run (not a dry run) also removes \(leftover) (an image a killed provision left unfinished"), "\(dry.stdout)\(dry.stderr)")
+            #expect(root.status(leftover) != nil, "the dry run removed it")
+            let run = try root.dockstore(["backend", "vfs"])
+            #expect(run.status == 0 && run.stdout.hasPrefix("[debris] removed \(leftover) (an image a killed provision left unfinished, 300 MiB allocated)\n"),
+                    "\(run.stdout)\(run.stderr)")
+            #expect(root.status(leftover) == nil, "backend left \(leftover)")
+            // Held by a loop device, or with a second name: not dockstore's to remove, it stays.
+            try root.sh("truncate -s 64M '\(leftover)'")
+            let loop = try root.sh("losetup -f --show '\(leftover)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(loop) 2>/dev/null || true") }
+            let held = try root.dockstore(["backend", "overlay2"])
+            #expect(held.status == 0 && !held.stdout.contains("[debris]") && root.status(leftover) != nil, "\(held.stdout)\(held.stderr)")
+            try root.sh("losetup -d \(loop) && ln '\(leftover)' '\(root.path)/var/lib/second-name'")
+            let linked = try root.dockstore(["backend", "vfs"])
+            #expect(linked.status == 0 && !linked.stdout.contains("[debris]") && root.status(leftover) != nil, "\(linked.stdout)\(linked.stderr)")
+        }
+    }
 }

@@ -40,7 +40,7 @@ extension TeardownPlanner {
 
 extension ImageLeftover {
     /// ", 1.1 GiB allocated" for a removable leftover that occupies blocks, else empty.
-    var allocatedText: String {
+    public var allocatedText: String {
         guard case .removable(_, let allocated) = state, allocated > 0 else { return "" }
         return ", \(ByteSize.format(allocated)) allocated"
     }

@@ -65,7 +65,7 @@ extension Dockstore {
 
             // A refusal or nothing to do creates no lock file; a retired image to remove is a change.
             let retired = RetiredImage(host: host, image: paths.image)
-            let (lock, sweep, plan) = try change.planned(host, "provision changes mounts and system files", changes: {
+            let (lock, sweep, plan) = try change.planned(host, "provision changes mounts and system files", unfinishedImage: false, changes: {
                 !$0.isEmpty || leavesRetiredImage(retired)
             }) {
                 let plan = try provisioner.plan(try provisioner.observeSettled())
