@@ -68,7 +68,9 @@ enum CheckRunner {
             if case .read(nil) = store.mountedType {
                 // The store a link on the mountpoint's path led to, still mounted there (attack 33 V C10).
                 do {
-                    if let path = store.mountpointPath, let relinked = try RelinkedStore.find(host: host, mountpoint: path, mounts: MountTable.read().entries) {
+                    if let path = store.mountpointPath,
+                       let relinked = try RelinkedStore.find(host: host, mountpoint: path, image: StorePaths.read(host: host, image: nil, mountpoint: nil).image,
+                                                             mounts: MountTable.read().entries) {
                         report = CapacityReport(unknown: "nothing is mounted at \(mountpoint): \(relinked.described(mountpoint: path, resolved: host.unitPath(path)))",
                                                 mountpoint: mountpoint, timestamp: timestamp)
                     }

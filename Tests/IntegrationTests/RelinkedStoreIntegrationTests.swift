@@ -21,6 +21,50 @@ struct RelinkedStoreIntegrationTests {
 
     var oldDropIn: String { "/etc/systemd/system/srv-a-docker.mount.d/dockstore.conf" }
 
+    /// Attack 34 W C6, C6b: without docker.service's drop-in — provision killed after its fstab
+    /// step, before the drop-in, or the drop-in removed by an admin — the link changed, and
+    /// provision made a second, empty store at /srv/b and mounted it beside the first. The
+    /// configuration's layout (image and mountpoint in one folder) names the store at /srv/a
+    /// now: provision and teardown refuse with nothing changed, check says where it is; with the
+    /// link put back, provision finishes and teardown takes it down.
+    @Test(arguments: ["killed before the drop-in", "drop-in removed"])
+    func withoutDockersDropInTheLayoutNamesTheStoreWhereTheLinkLed(_ how: String) throws {
+        try withTestRoot { root in
+            _ = try root.sh("rm -rf '\(root.path)/var/lib' && mkdir -p '\(root.path)/srv/a' '\(root.path)/srv/b' && ln -s /srv/a '\(root.path)/var/lib'")
+            if how == "drop-in removed" {
+                try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+                _ = try root.sh("rm -r '\(root.path)/etc/systemd/system/docker.service.d'")
+            } else {
+                let killed = try root.dockstore(["provision", "--size", "256M"], environment: ["DOCKSTORE_FAILPOINT": "fstab"])
+                try #require(killed.signal == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: root.dropIn), "the kill came before the drop-in")
+            }
+            try root.write(root.path + "/srv/a/docker/marker", "kept\n")
+            _ = try root.sh("ln -sfn /srv/b '\(root.path)/var/lib'")
+            let before = root.snapshot()
+            let store = "the store dockstore set up is mounted at \(root.path)/srv/a/docker (/dev/loop"
+            let why = "; the image \(root.path)/srv/a/docker-storage.btrfs beside it, this configuration's image and mountpoint in one folder), but /var/lib/docker resolves to /srv/b/docker now: a link on its path was changed since provision ran; point it back (so /var/lib/docker leads to that store again)"
+            for command in ["provision", "teardown"] {
+                let run = try root.dockstore([command])
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1, "\(command): \(run.stdout)\(run.stderr)")
+                #expect(run.stderr.hasPrefix("dockstore: refusing: \(store)") && run.stderr.contains(why + " and run dockstore \(command) again; nothing was changed"),
+                        "\(command): \(run.stderr)")
+                #expect(root.changes(since: before).isEmpty, "\(command): \(root.changes(since: before))")
+            }
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 3 && check.stdout.hasPrefix("DOCKSTORE UNKNOWN - nothing is mounted at \(root.path)/srv/b/docker: \(store)") && check.stdout.contains(why),
+                    "\(check.stdout)")
+            #expect(try root.sh("ls -A '\(root.path)/srv/b'").isEmpty, "DATA: a second store was made at /srv/b")
+            _ = try root.sh("ln -sfn /srv/a '\(root.path)/var/lib'")
+            let finished = try root.dockstore(["provision"])
+            #expect(finished.status == 0 && FileManager.default.fileExists(atPath: root.dropIn), "\(finished.stdout)\(finished.stderr)")
+            #expect(root.read(root.path + "/srv/a/docker/marker") == "kept\n", "the store is the same")
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0, "\(down.stdout)\(down.stderr)")
+            #expect(try root.sh("findmnt -rn -o TARGET | grep -c '^\(root.path)/' || true").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        }
+    }
+
     @Test func aStoreMountedWhereTheLinkLedIsRefusedNotLeftBehind() throws {
         try withTestRoot { root in
             try provisionBehindLink(root)

@@ -5,24 +5,41 @@
 /// made a second, empty store). docker.service's drop-in names the unit provision resolved
 /// (`DockerDropIn.waitedUnit`); a btrfs mounted in the root whose unit that is, while the
 /// mountpoint's unit is another now, is that store. provision and teardown refuse, status says it.
+///
+/// Without that drop-in (provision killed before it wrote it, or an admin removed it: attack 34
+/// W C6, C6b), the configuration's layout tells it: with the image and the mountpoint in one
+/// folder (the default `/var/lib/docker-storage.btrfs` at `/var/lib/docker`) and fstab's line for
+/// the mountpoint naming that image, a btrfs mounted in the root at the mountpoint's name in
+/// another folder, from a loop device over the image's name in that same folder. One at the
+/// configured mountpoint's own path under a folder of the root (`/mnt/image/var/lib/docker`) is a
+/// nested tree's store, not this one.
 public struct RelinkedStore: Sendable, Equatable {
-    /// The unit docker.service's drop-in waits for.
-    public var unit: String
+    /// The unit docker.service's drop-in waits for; nil when found by the layout.
+    public var unit: String?
     /// Where that unit's path is mounted (real path) and what is mounted there.
     public var mountedAt: String
     public var source: String
+    /// For one found by the layout: its image (the kernel's name of the loop device's file).
+    public var image: String?
 
-    public init(unit: String, mountedAt: String, source: String) {
+    public init(unit: String?, mountedAt: String, source: String, image: String? = nil) {
         self.unit = unit
         self.mountedAt = mountedAt
         self.source = source
+        self.image = image
     }
 
     /// Looks for it: `dropIn` as read, when it is for `mountpoint` as written (a drop-in for
     /// another mountpoint is another store's, which other refusals name); `unitPath` the
     /// mountpoint as systemd resolves it now (`Host.unitPath`); `mounts` the mount table.
-    public static func find(dropIn: [UInt8]?, mountpoint: HostPath, unitPath: HostPath, mounts: [MountEntry], root: String) -> RelinkedStore? {
-        guard let unit = DockerDropIn.formerUnit(in: dropIn, mountpoint: mountpoint, unitPath: unitPath) else { return nil }
+    /// `image`: the configured image, for the layout when no drop-in names a unit.
+    public static func find(dropIn: [UInt8]?, mountpoint: HostPath, unitPath: HostPath, mounts: [MountEntry], root: String,
+                            image: HostPath? = nil, fstab: [UInt8]? = nil) throws -> RelinkedStore? {
+        guard let unit = DockerDropIn.formerUnit(in: dropIn, mountpoint: mountpoint, unitPath: unitPath) else {
+            guard dropIn == nil, let image, let fstab,
+                  FstabFile(bytes: fstab).entries(mountingAt: mountpoint).first?.entry.normalizedSource.sameBytes(image.string) == true else { return nil }
+            return try byLayout(image: image, mountpoint: mountpoint, unitPath: unitPath, mounts: mounts, root: root)
+        }
         // Only a btrfs can be the store: another filesystem mounted there since (a tmpfs, an
         // admin's disk) is not, and the refusal's words would be untrue.
         for entry in mounts where entry.fstype == "btrfs" && StoreElsewhere.inside(entry.target, root: root) {
@@ -38,14 +55,33 @@ public struct RelinkedStore: Sendable, Equatable {
         .refused("refusing: \(described(mountpoint: mountpoint, resolved: resolved)) and run dockstore \(command) again; nothing was changed")
     }
 
+    /// A btrfs mounted in the root at `mountpoint`'s name in a folder other than the one it
+    /// resolves to now, from a loop device over `image`'s name in that folder; nil when the image
+    /// and the mountpoint are not in one folder, or no such mount is there.
+    static func byLayout(image: HostPath, mountpoint: HostPath, unitPath: HostPath, mounts: [MountEntry], root: String) throws -> RelinkedStore? {
+        guard image.parent == mountpoint.parent else { return nil }
+        let resolvedParent = (root == "/" ? "" : root) + unitPath.parent.string
+        for entry in mounts where entry.fstype == "btrfs" && StoreElsewhere.inside(entry.target, root: root) && entry.source.hasPrefix("/dev/loop") {
+            let folder = AtomicFile.parentFolder(of: entry.target)
+            guard entry.target.sameBytes(folder == "/" ? "/" + mountpoint.lastComponent : folder + "/" + mountpoint.lastComponent),
+                  !folder.sameBytes(resolvedParent), !entry.target.hasSuffix(mountpoint.string),
+                  let backing = try LoopDevice.backingFile(of: entry.source),
+                  backing.sameBytes(folder == "/" ? "/" + image.lastComponent : folder + "/" + image.lastComponent) else { continue }
+            return RelinkedStore(unit: nil, mountedAt: entry.target, source: entry.source, image: backing)
+        }
+        return nil
+    }
+
     /// What is mounted where, why it is not at the mountpoint now, and the way back.
     public func described(mountpoint: HostPath, resolved: HostPath) -> String {
-        "the store dockstore set up is mounted at \(mountedAt) (\(source); docker.service's drop-in waits for \(unit)), but \(mountpoint.string) resolves to \(ShownBytes.text(resolved.string)) now: a link on its path was changed since provision ran; point it back (so \(mountpoint.string) leads to that store again)"
+        let known = unit.map { "docker.service's drop-in waits for \($0)" }
+            ?? "the image \(image ?? "") beside it, this configuration's image and mountpoint in one folder"
+        return "the store dockstore set up is mounted at \(mountedAt) (\(source); \(known)), but \(mountpoint.string) resolves to \(ShownBytes.text(resolved.string)) now: a link on its path was changed since provision ran; point it back (so \(mountpoint.string) leads to that store again)"
     }
 
     /// For `check` with nothing mounted at the mountpoint: reads docker.service's drop-in.
-    public static func find(host: Host, mountpoint: HostPath, mounts: [MountEntry]) throws -> RelinkedStore? {
+    public static func find(host: Host, mountpoint: HostPath, image: HostPath?, mounts: [MountEntry]) throws -> RelinkedStore? {
         try find(dropIn: FileContents.read(HostPaths.dockerDropIn, on: host), mountpoint: mountpoint, unitPath: host.unitPath(mountpoint),
-                 mounts: mounts, root: host.root)
+                 mounts: mounts, root: host.root, image: image, fstab: FileContents.read(HostPaths.fstab, on: host))
     }
 }

@@ -191,8 +191,9 @@ public struct ProvisionObserver: Sendable {
             observation.interruptedDeviceFormat = try InterruptedDeviceFormat.observe(host: host, resolver: resolver)
         }
         observation.resolvedMountpoint = StorePlacement.resolved(request.mountpoint, root: host.root)
-        observation.relinkedStore = RelinkedStore.find(dropIn: observation.dropIn, mountpoint: request.mountpoint, unitPath: observation.unitPath(request),
-                                                       mounts: mounts.entries, root: host.root)
+        observation.relinkedStore = try RelinkedStore.find(dropIn: observation.dropIn, mountpoint: request.mountpoint, unitPath: observation.unitPath(request),
+                                                           mounts: mounts.entries, root: host.root, image: request.device == nil ? request.image : nil,
+                                                           fstab: try store.fstab.value())
         observation.staleMountDropIn = try StaleMountDropIn.observe(dropIn: observation.dropIn, mountpoint: request.mountpoint,
                                                                     unitPath: observation.unitPath(request), host: host)
         observation.mountpointSystemFolder = try StorePlacement.systemFolder(holding: request.mountpoint, host: host)

@@ -117,9 +117,8 @@ extension LoopDevice {
     /// The backing file's path as the kernel shows it in sysfs (with " (deleted)" appended
     /// once it is unlinked), for a loop device node; nil for any other device or an unbound one.
     public static func backingFile(of device: String, sysBlock: String = "/sys/block") throws -> String? {
-        guard device.hasPrefix("/dev/"), let status = try FileStatus.following(device), status.kind == .blockDevice,
-              major(status.rdev) == 7 else { return nil }
-        return try sysfsBackingFile("loop\(minor(status.rdev))", sysBlock: sysBlock)
+        guard device.hasPrefix("/dev/"), let number = try blockNumber(device, sysBlock: sysBlock), major(number) == 7 else { return nil }
+        return try sysfsBackingFile(kernelName(device) ?? "loop\(minor(number))", sysBlock: sysBlock)
     }
 
     /// /sys/block/NAME/loop/backing_file without its newline; nil for an unbound device.

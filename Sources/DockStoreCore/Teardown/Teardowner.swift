@@ -29,7 +29,8 @@ public struct Teardowner: Sendable {
                                         sysconfig: try FileContents.read(HostPaths.sysconfigDocker, on: host))
         let unitPath = host.unitPath(request.mountpoint)
         o.mountUnitPath = unitPath
-        if let relinked = RelinkedStore.find(dropIn: dropIn, mountpoint: request.mountpoint, unitPath: unitPath, mounts: try store.mounts.value(), root: host.root) {
+        if let relinked = try RelinkedStore.find(dropIn: dropIn, mountpoint: request.mountpoint, unitPath: unitPath, mounts: try store.mounts.value(),
+                                                 root: host.root, image: request.image, fstab: o.fstab) {
             throw relinked.refusal(mountpoint: request.mountpoint, resolved: unitPath, command: "teardown")
         }
         o.staleMountDropIn = try StaleMountDropIn.observe(dropIn: dropIn, mountpoint: request.mountpoint, unitPath: unitPath, host: host)
