@@ -69,4 +69,27 @@ struct LoopNodeIntegrationTests {
             root.forgetBtrfs([other])
         }
     }
+
+    /// Attack 38 U A1, A2b: with the store's node replaced by a node of another loop device,
+    /// grow told that device its file grew (LOOP_SET_CAPACITY), then reported the resize done
+    /// with the store unchanged; check read that device's size and said CRITICAL "the device holds
+    /// only …". Both act on the kernel's loopN now, and grow checks the size it got.
+    @Test func growAndCheckThroughANodeOfAnotherLoopDevice() throws {
+        try withTestRoot { root in
+            let other = try root.attachDisk(megabytes: 200)
+            try withMovedNode(root, replacedBy: other) { loop in
+                let otherBytes = try root.sh("blockdev --getsize64 \(other)").trimmingCharacters(in: .whitespacesAndNewlines)
+                let grow = try root.dockstore(["grow", "--to", "512M"])
+                #expect(grow.status == 0 && grow.stdout.contains("[loop-capacity]"), "\(grow.stdout)\(grow.stderr)")
+                let size = try root.sh("cat /sys/block/\(loop.dropFirst(5))/size").trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(size == "\(512 * 2048)", "the store's loop device has \(size) sectors after grow")
+                let btrfs = try root.sh("btrfs filesystem show --raw '\(root.mountpoint)' | awk '/devid/ { print $4 }'").trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(btrfs == "\(512 * 1_048_576)", "the store's btrfs device is \(btrfs) bytes after grow")
+                #expect(try root.sh("blockdev --getsize64 \(other)").trimmingCharacters(in: .whitespacesAndNewlines) == otherBytes, "grow changed \(other)")
+                let check = try root.dockstore(["check"])
+                #expect(check.status == 0 && check.stdout.hasPrefix("DOCKSTORE OK - "), "\(check.stdout)\(check.stderr)")
+                try expectNoNodeFolders(root)
+            }
+        }
+    }
 }

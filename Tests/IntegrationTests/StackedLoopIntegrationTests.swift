@@ -165,7 +165,7 @@ struct StackedLoopIntegrationTests {
                 let mounts = try root.sh("mkdir -p '\(root.path)/probe' && mount -o ro \(limited) '\(root.path)/probe' 2>/dev/null && umount '\(root.path)/probe' && echo mounted || echo refused")
                 #expect(mounts.contains("refused"), "the kernel mounted a view of \(limit) bytes")
             }
-            let words = "is also attached to \(limited) limited to its first \(limit) bytes (not mounted): truncated, shorter than the store's 314572800 bytes, it cannot be mounted as the store, but whatever writes to it writes into the store at \(root.mountpoint); detach it (losetup -d \(limited))"
+            let words = "is also attached to \(limited), \(limit) bytes long (not mounted): truncated, shorter than the store's 314572800 bytes, it cannot be mounted as the store, but whatever writes to it writes into the store at \(root.mountpoint); detach it (losetup -d \(limited))"
             let check = try root.dockstore(["check"])
             let provision = try root.dockstore(["provision"])
             if truncated {
@@ -180,10 +180,28 @@ struct StackedLoopIntegrationTests {
             let stacked = try root.sh("losetup -r --sizelimit \(limit) -f --show '\(storeLoop)'").trimmingCharacters(in: .whitespacesAndNewlines)
             defer { release(root, [stacked]) }
             let stackedCheck = try root.dockstore(["check"])
-            let stackedWords = "\(stacked) is a loop device over \(storeLoop) (the store's loop device) limited to its first \(limit) bytes, not mounted: truncated, shorter than the store's 314572800 bytes, it cannot be mounted as the store"
+            let stackedWords = "\(stacked) is a loop device over \(storeLoop) (the store's loop device), \(limit) bytes long, not mounted: truncated, shorter than the store's 314572800 bytes, it cannot be mounted as the store"
             #expect(stackedCheck.status == 1 && truncated == stackedCheck.stdout.contains(stackedWords), "\(stackedCheck.stdout)\(stackedCheck.stderr)")
             let stackedProvision = try root.dockstore(["provision"])
-            #expect(stackedProvision.status == 0 && truncated == stackedProvision.stderr.contains("limited to its first \(limit) bytes (not mounted): truncated"), "\(stackedProvision.stderr)")
+            #expect(stackedProvision.status == 0 && truncated == stackedProvision.stderr.contains(", \(limit) bytes long (not mounted): truncated"), "\(stackedProvision.stderr)")
+        }
+    }
+
+    /// Attack 38 U S8: a second loop device over the image attached before `grow` keeps the old
+    /// size: shorter than the store now, it cannot be mounted as the store either (the wording
+    /// follows the loop device's size, not only a size limit).
+    @Test func aSecondLoopDeviceAttachedBeforeAGrowIsSaidToBeTruncated() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            let second = try root.sh("losetup -r -f --show '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { release(root, [second]) }
+            let before = try root.dockstore(["check"])
+            #expect(before.stdout.contains("\(second) (not mounted): mounting it would make a second btrfs instance"), "\(before.stdout)")
+            let grow = try root.dockstore(["grow", "--to", "400M"])
+            try #require(grow.status == 0, "\(grow.stdout)\(grow.stderr)")
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 1 && check.stdout.contains("is also attached to \(second), 314572800 bytes long (not mounted): truncated, shorter than the store's 419430400 bytes, it cannot be mounted as the store"),
+                    "\(check.stdout)\(check.stderr)")
         }
     }
 

@@ -100,6 +100,11 @@ struct UnfinishedImageIntegrationTests {
             try root.sh("losetup -d \(loop) && ln '\(leftover)' '\(root.path)/var/lib/second-name'")
             let linked = try root.dockstore(["backend", "vfs"])
             #expect(linked.status == 0 && !linked.stdout.contains("[debris]") && root.status(leftover) != nil, "\(linked.stdout)\(linked.stderr)")
+            // Attack 38 U D7: a file bind-mounted over that name is not dockstore's leftover.
+            try root.sh("rm '\(root.path)/var/lib/second-name' && echo mine > '\(root.path)/mine' && mount --bind '\(root.path)/mine' '\(leftover)'")
+            defer { _ = try? root.sh("umount '\(leftover)' 2>/dev/null || true") }
+            let mounted = try root.dockstore(["backend", "overlay2"])
+            #expect(mounted.status == 0 && !mounted.stdout.contains("[debris]") && root.read(leftover) == "mine\n", "\(mounted.stdout)\(mounted.stderr)")
         }
     }
 }

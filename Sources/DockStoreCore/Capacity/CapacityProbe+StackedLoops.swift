@@ -38,9 +38,9 @@ enum StackedLoopRules {
             } else if let offset = stacked.offset {
                 reasons.append(CapacityReason(state: .warning, figure: "\(kind)_second_loop",
                     message: "\(stacked.loop) is a loop device over \(stacked.over) (\(what)) from byte \(offset), not mounted: shifted, it cannot be mounted as the store, but whatever writes to it writes into the store at \(mp); detach it (losetup -d \(stacked.loop))"))
-            } else if let limit = stacked.sizeLimit, let store = f.devices.first(where: { $0.path == stacked.over }), limit < store.size {
+            } else if let bytes = stacked.bytes, let store = f.devices.first(where: { $0.path == stacked.over }), bytes < store.size {
                 reasons.append(CapacityReason(state: .warning, figure: "\(kind)_second_loop",
-                    message: "\(stacked.loop) is a loop device over \(stacked.over) (\(what)) limited to its first \(limit) bytes, not mounted: \(TruncatedView.words(store.size)), but whatever writes to it writes into the store at \(mp); detach it (losetup -d \(stacked.loop))"))
+                    message: "\(stacked.loop) is a loop device over \(stacked.over) (\(what)), \(bytes) bytes long, not mounted: \(TruncatedView.words(store.size)), but whatever writes to it writes into the store at \(mp); detach it (losetup -d \(stacked.loop))"))
             } else {
                 reasons.append(CapacityReason(state: .warning, figure: "\(kind)_second_loop",
                     message: "\(stacked.loop) is a loop device over \(stacked.over) (\(what)), not mounted: mounting it would make a second btrfs instance of the store at \(mp) that loses files; detach it (losetup -d \(stacked.loop))"))

@@ -64,9 +64,9 @@ enum ConditionRules {
             } else if let offset = second.offset {
                 reasons.append(CapacityReason(state: .warning, figure: "image_second_loop",
                     message: "\(image) is also attached to \(second.loop) from byte \(offset)\(named) (not mounted): shifted, it cannot be mounted as the store, but whatever writes to it writes into the store at \(mp); \(first)detach it (losetup -d \(second.loop))"))
-            } else if let limit = second.sizeLimit, let store = c.image.flatMap({ image in f.devices.first { $0.path == image.loop } }), limit < store.size {
+            } else if let bytes = second.bytes, let store = c.image.flatMap({ image in f.devices.first { $0.path == image.loop } }), bytes < store.size {
                 reasons.append(CapacityReason(state: .warning, figure: "image_second_loop",
-                    message: "\(image) is also attached to \(second.loop) limited to its first \(limit) bytes\(named) (not mounted): \(TruncatedView.words(store.size)), but whatever writes to it writes into the store at \(mp); \(first)detach it (losetup -d \(second.loop))"))
+                    message: "\(image) is also attached to \(second.loop), \(bytes) bytes long\(named) (not mounted): \(TruncatedView.words(store.size)), but whatever writes to it writes into the store at \(mp); \(first)detach it (losetup -d \(second.loop))"))
             } else {
                 reasons.append(CapacityReason(state: .warning, figure: "image_second_loop",
                     message: "\(image) is also attached to \(second.loop)\(named) (not mounted): mounting it would make a second btrfs instance of the store at \(mp) that loses files; \(first)detach it (losetup -d \(second.loop))"))

@@ -1,5 +1,5 @@
-/// A loop device over the store's bytes limited to fewer bytes than the store's device has in
-/// btrfs's records: the kernel refuses to mount it (it fails to read the chunk tree; from
+/// A loop device over the store's bytes shorter than the store's device in btrfs's records (a
+/// size limit, or attached before the image grew): the kernel refuses to mount it (it fails to read the chunk tree; from
 /// 512 bytes to 1 MiB short of a 512 MiB device alike), so it is no second instance of the
 /// store, though whatever writes to it writes into the store (attack 36 W 3c).
 enum TruncatedView {

@@ -65,6 +65,13 @@ public struct Grower: Sendable {
                 try host.extendImage(path, to: to, behind: loop, preallocate: preallocate)
             case .refreshLoop(let device):
                 try LoopDevice.refreshCapacity(device)
+                // What the loop device holds now, not what the plan meant: the resize takes its size.
+                let planned = steps.lazy.compactMap { step -> UInt64? in
+                    if case .extendImage(_, _, _, let to, _) = step { return to } else { return nil }
+                }.first
+                if let planned, try BlockDeviceSize.bytes(of: device) < planned {
+                    throw DockStoreError.failed("told \(device) its image grew to \(ByteSize.format(planned)), but it holds \(ByteSize.format(try BlockDeviceSize.bytes(of: device))) still; the store was not resized: look at it (losetup -l \(device)) and re-run dockstore grow")
+                }
             case .resizeFilesystem(let devid, let uuid, _, _):
                 // The re-check refused a plan without the UUID; the unwrap only names it.
                 guard let uuid else { try GrowStep.checkStore(nil, planned: uuid, mountpoint: mountpoint); return }

@@ -15,7 +15,7 @@ extension ProvisionObserver {
             if filesystem != nil, filesystem == storeUUID { continue }
             let targets = mounts.filter { $0.source == stacked.loop }.map(\.target)
             found.append(SecondImageLoop(loop: stacked.loop, mountedAt: targets, mounted: stacked.mounted || !targets.isEmpty, over: stacked.over,
-                                         offset: stacked.offset, sizeLimit: stacked.sizeLimit,
+                                         offset: stacked.offset, bytes: stacked.bytes,
                                          storeBytes: btrfs?.reading.devices.first { $0.path == stacked.over }?.size))
         }
         return found

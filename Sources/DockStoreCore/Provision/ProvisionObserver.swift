@@ -261,7 +261,8 @@ public struct ProvisionObserver: Sendable {
             if filesystem != nil, filesystem == storeUUID { continue }
             let targets = mounts.filter { $0.source == loop.path }.map(\.target)
             found.append(SecondImageLoop(loop: loop.path, mountedAt: targets, mounted: filesystem != nil || !targets.isEmpty,
-                                         offset: loop.offset > 0 ? loop.offset : nil, sizeLimit: loop.sizeLimit > 0 ? loop.sizeLimit : nil,
+                                         offset: loop.offset > 0 ? loop.offset : nil,
+                                         bytes: LoopDevice.sysfsBytes(String(loop.path.dropFirst("/dev/".count)), sysBlock: "/sys/block"),
                                          storeBytes: storeBytes))
         }
         return found

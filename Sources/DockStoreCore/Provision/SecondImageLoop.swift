@@ -16,21 +16,21 @@ public struct SecondImageLoop: Sendable, Equatable {
     public var over: String?
     /// Where it begins in what it is bound to, when not at 0 (`SiblingLoop.offset`).
     public var offset: UInt64?
-    /// The store's device size as btrfs records it, when this one is limited to fewer bytes
-    /// (`SiblingLoop.sizeLimit`): it cannot be mounted as the store.
+    /// The store's device size as btrfs records it, when this one is shorter
+    /// (`SiblingLoop.bytes`): it cannot be mounted as the store.
     public var shorterThanStore: UInt64?
-    /// Its size limit, when `shorterThanStore` is set.
-    public var sizeLimit: UInt64?
+    /// Its size in bytes, when `shorterThanStore` is set.
+    public var bytes: UInt64?
 
     public init(loop: String, mountedAt: [String], mounted: Bool, over: String? = nil, offset: UInt64? = nil,
-                sizeLimit: UInt64? = nil, storeBytes: UInt64? = nil) {
+                bytes: UInt64? = nil, storeBytes: UInt64? = nil) {
         self.loop = loop
         self.mountedAt = mountedAt
         self.mounted = mounted
         self.over = over
         self.offset = offset
-        if let sizeLimit, let storeBytes, sizeLimit < storeBytes {
-            self.sizeLimit = sizeLimit
+        if let bytes, let storeBytes, bytes < storeBytes {
+            self.bytes = bytes
             self.shorterThanStore = storeBytes
         }
     }
@@ -52,8 +52,8 @@ public struct SecondImageLoop: Sendable, Equatable {
         if let offset {
             return "\(image) is also attached to \(named) from byte \(offset) (not mounted): shifted, it cannot be mounted as the store, but whatever writes to it writes into the store at \(mountpoint); detach it (losetup -d \(loop))"
         }
-        if let sizeLimit, let shorterThanStore {
-            return "\(image) is also attached to \(named) limited to its first \(sizeLimit) bytes (not mounted): \(TruncatedView.words(shorterThanStore)), but whatever writes to it writes into the store at \(mountpoint); detach it (losetup -d \(loop))"
+        if let bytes, let shorterThanStore {
+            return "\(image) is also attached to \(named), \(bytes) bytes long (not mounted): \(TruncatedView.words(shorterThanStore)), but whatever writes to it writes into the store at \(mountpoint); detach it (losetup -d \(loop))"
         }
         return "\(image) is also attached to \(named) (not mounted): mounting it would make a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; detach it (losetup -d \(loop))"
     }

@@ -3,7 +3,7 @@
 /// next changing run of backend, grow, reclaim or migrate-ebs removes as it sweeps (attack 37 V
 /// K-F1: `backend` left a 300 MiB `--thick` leftover in place). A run holding the run lock knows
 /// no provision is building it. Removed only when `ImageLeftover` finds it removable — a regular
-/// file with one name that no loop device holds — and only while its name is still that file
+/// file with one name that no loop device holds, and no mount point — and only while its name is still that file
 /// (`Host.removeFile(_:ifStill:_:what:)`). Provision removes it as a step of its own plan, and
 /// teardown without --delete-image keeps it as it keeps the image: those two do not sweep it.
 public enum UnfinishedImageDebris {
@@ -12,10 +12,15 @@ public enum UnfinishedImageDebris {
     /// `status` and provision say so).
     public static func removable(host: Host) throws -> ImageLeftover? {
         let image = try StorePaths.read(host: host, image: nil, mountpoint: nil).image
-        return try ImageLeftover.observe(host: host, image: image).first { leftover in
+        let leftover = try ImageLeftover.observe(host: host, image: image).first { leftover in
             guard leftover.which == .unfinished, case .removable = leftover.state else { return false }
             return true
         }
+        // Something mounted over that name (a bind mount of another file) is not dockstore's
+        // leftover: unlink would fail with EBUSY, and the file under it is not what was looked at
+        // (attack 38 U D7). Status and provision name it.
+        guard let leftover, try !WritePreflight.isMountPoint(leftover.path, on: host, shown: host.real(leftover.path)) else { return nil }
+        return leftover
     }
 
     /// Whether there is one to sweep: a run that finds one changes something, so it takes the

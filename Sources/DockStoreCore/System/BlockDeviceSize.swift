@@ -16,7 +16,10 @@ public enum BlockDeviceSize {
     public static func bytes(of path: String, sysfs: String = "/sys") throws -> UInt64 {
         var st = stat()
         let entry: String
-        if stat(path, &st) == 0 {
+        if let name = LoopDevice.kernelName(path), PathCalls.exists("\(sysfs)/class/block/\(name)") {
+            // The kernel's loopN, whatever node /dev holds at its name (attack 38 U A2b).
+            entry = "\(sysfs)/class/block/\(name)/size"
+        } else if stat(path, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFBLK else {
                 throw DockStoreError.failed("cannot read the size of \(path): it is not a block device")
             }

@@ -7,9 +7,10 @@ import Musl
 
 extension LoopDevice {
     /// LOOP_SET_CAPACITY: the loop device at `path` re-reads its backing file's size (after
-    /// the file grew or was cut back).
+    /// the file grew or was cut back). A kernel name, `/dev/loopN`, is the kernel's loopN
+    /// (`withKernelDescriptor`; attack 38 U A1: through a node of another device the call went there).
     public static func refreshCapacity(_ path: String) throws {
-        try Syscall.withDescriptor(path, .readOnly) { descriptor in
+        try withKernelDescriptor(path) { descriptor in
             let fd = descriptor.rawValue  // for the ioctl in CLinuxShim: swift-system has no ioctl
             try Syscall.check("cannot refresh the capacity of", path) { ds_loop_set_capacity(fd) }
         }

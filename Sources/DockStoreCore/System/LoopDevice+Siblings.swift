@@ -28,20 +28,21 @@ public struct SiblingLoop: Sendable, Equatable, Codable {
     /// view holds no superblock where btrfs reads one, so it cannot be mounted as the store,
     /// though what writes to it writes into the image (attack 34 X F5).
     public var offset: UInt64?
-    /// Its size limit (`/sys/block/loopN/loop/sizelimit`), when it has one: a view shorter than
-    /// the store's device as btrfs records it cannot be mounted as the store (the kernel fails
-    /// to read its chunk tree), though what writes to it writes into the image (attack 36 W 3c).
-    public var sizeLimit: UInt64?
+    /// Its size in bytes (`/sys/block/loopN/size`): a size limit, or the image's size when it
+    /// was attached, before a grow. A view shorter than the store's device as btrfs records it
+    /// cannot be mounted as the store (the kernel fails to read its chunk tree), though what
+    /// writes to it writes into the image (attack 36 W 3c, attack 38 U S8).
+    public var bytes: UInt64?
 
     public init(loop: String, mounted: Bool, byName: Bool? = nil, byMetadataUUID: Bool? = nil, linkName: String? = nil, offset: UInt64? = nil,
-                sizeLimit: UInt64? = nil) {
+                bytes: UInt64? = nil) {
         self.loop = loop
         self.mounted = mounted
         self.byName = byName
         self.byMetadataUUID = byMetadataUUID
         self.linkName = linkName
         self.offset = offset
-        self.sizeLimit = sizeLimit
+        self.bytes = bytes
     }
 }
 
@@ -82,7 +83,7 @@ extension LoopDevice {
             return SiblingLoop(loop: "/dev/\(found.name)", mounted: filesystem != nil, byName: byName ? true : nil,
                                linkName: byName ? found.link : nil,
                                offset: LoopDevice.sysfsNonzero(found.name, "offset", sysBlock: sysBlock),
-                               sizeLimit: LoopDevice.sysfsNonzero(found.name, "sizelimit", sysBlock: sysBlock))
+                               bytes: LoopDevice.sysfsBytes(found.name, sysBlock: sysBlock))
         }
     }
 

@@ -24,16 +24,16 @@ public struct StackedLoop: Sendable, Equatable, Codable {
     /// of the store's bytes holds no superblock where btrfs reads it, so it cannot be mounted as
     /// the store, though what writes to it writes into the store (attack 23 H7).
     public var offset: UInt64?
-    /// Its size limit, when it has one (`SiblingLoop.sizeLimit`).
-    public var sizeLimit: UInt64?
+    /// Its size in bytes (`SiblingLoop.bytes`).
+    public var bytes: UInt64?
 
-    public init(loop: String, over: String, mounted: Bool, sharedFile: String? = nil, offset: UInt64? = nil, sizeLimit: UInt64? = nil) {
+    public init(loop: String, over: String, mounted: Bool, sharedFile: String? = nil, offset: UInt64? = nil, bytes: UInt64? = nil) {
         self.loop = loop
         self.over = over
         self.mounted = mounted
         self.sharedFile = sharedFile
         self.offset = offset
-        self.sizeLimit = sizeLimit
+        self.bytes = bytes
     }
 
     /// How it shows the bytes of `over`, which the caller calls `name` ("it", "/dev/loop3, the
@@ -93,7 +93,7 @@ extension LoopDevice {
                 pending.append(loop)
                 found.append(StackedLoop(loop: loop, over: under, mounted: try BtrfsSysfs.filesystem(withMember: name, sysfs: sysfs) != nil,
                                          offset: sysfsNonzero(name, "offset", sysBlock: sysBlock),
-                                         sizeLimit: sysfsNonzero(name, "sizelimit", sysBlock: sysBlock)))
+                                         bytes: sysfsBytes(name, sysBlock: sysBlock)))
             }
         }
         return found.sorted { $0.loop < $1.loop }
@@ -107,7 +107,7 @@ extension LoopDevice {
         let name = "loop\(minor(number))"
         guard let file = try sysfsBackingFile(name, sysBlock: "\(sysfs)/block") else { return [] }
         return try siblings(of: "/dev/\(name)", sysfs: sysfs).map {
-            StackedLoop(loop: $0.loop, over: device, mounted: $0.mounted, sharedFile: file, offset: $0.offset, sizeLimit: $0.sizeLimit)
+            StackedLoop(loop: $0.loop, over: device, mounted: $0.mounted, sharedFile: file, offset: $0.offset, bytes: $0.bytes)
         }
     }
 
@@ -145,5 +145,11 @@ extension LoopDevice {
     /// cannot be read (the caller then says what a whole view would mean, the stricter reading).
     static func sysfsNonzero(_ name: String, _ attribute: String, sysBlock: String) -> UInt64? {
         CapacityProbe.number("\(sysBlock)/\(name)/loop/\(attribute)").flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// A block device's size in bytes from sysfs (`size`, in 512-byte sectors); nil when it
+    /// cannot be read (the caller then says what a whole view would mean).
+    static func sysfsBytes(_ name: String, sysBlock: String) -> UInt64? {
+        CapacityProbe.number("\(sysBlock)/\(name)/size").flatMap { $0 <= UInt64.max / 512 ? $0 * 512 : nil }
     }
 }
