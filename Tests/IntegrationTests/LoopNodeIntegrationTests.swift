@@ -1,3 +1,4 @@
+import DockStoreCore
 import Foundation
 import Testing
 
@@ -74,9 +75,11 @@ struct LoopNodeIntegrationTests {
     /// grow told that device its file grew (LOOP_SET_CAPACITY), then reported the resize done
     /// with the store unchanged; check read that device's size and said CRITICAL "the device holds
     /// only …". Both act on the kernel's loopN now, and grow checks the size it got.
-    @Test func growAndCheckThroughANodeOfAnotherLoopDevice() throws {
+    /// Attack 39 T F2: a decoy of the planned size made grow skip the capacity step.
+    @Test(arguments: [200, 512])
+    func growAndCheckThroughANodeOfAnotherLoopDevice(decoyMegabytes: Int) throws {
         try withTestRoot { root in
-            let other = try root.attachDisk(megabytes: 200)
+            let other = try root.attachDisk(megabytes: decoyMegabytes)
             try withMovedNode(root, replacedBy: other) { loop in
                 let otherBytes = try root.sh("blockdev --getsize64 \(other)").trimmingCharacters(in: .whitespacesAndNewlines)
                 let grow = try root.dockstore(["grow", "--to", "512M"])
@@ -90,6 +93,65 @@ struct LoopNodeIntegrationTests {
                 #expect(check.status == 0 && check.stdout.hasPrefix("DOCKSTORE OK - "), "\(check.stdout)\(check.stderr)")
                 try expectNoNodeFolders(root)
             }
+        }
+    }
+    /// Attack 39 T F3: with the store's node missing, grow (even its dry run) failed "cannot
+    /// open /dev/loopN" while every other command worked: it reads the kernel's loopN now.
+    @Test func growWithoutTheStoresNode() throws {
+        try withTestRoot { root in try withMovedNode(root) { loop in
+            let dry = try root.dockstore(["grow", "--to", "400M", "--dry-run"])
+            #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
+            let grow = try root.dockstore(["grow", "--to", "400M"])
+            #expect(grow.status == 0 && grow.stdout.contains("[loop-capacity] tell \(loop)"), "\(grow.stdout)\(grow.stderr)")
+            #expect(try root.sh("cat /sys/block/\(loop.dropFirst(5))/size").trimmingCharacters(in: .whitespacesAndNewlines) == "\(400 * 2048)")
+            try expectNoNodeFolders(root)
+        } }
+    }
+
+    /// Attack 39 T F4, F5: `provision --device /dev/loopT` (and migrate-ebs onto it) with the node
+    /// at that name replaced by another loop device's read that one, said the kernel's loopT held
+    /// data, and with --force formatted the other one. A node at a kernel name that is another
+    /// device is refused, nothing changed on either device.
+    @Test func aDeviceGivenByANodeOfAnotherDeviceIsRefused() throws {
+        try withTestRoot { root in
+            let target = try root.attachDisk(megabytes: 512)
+            let decoy = try root.attachDisk(megabytes: 512) { try root.sh("dd if=/dev/urandom of='\($0)' bs=1M count=2 conv=notrunc status=none") }
+            let hidden = target + ".hidden-by-test"
+            _ = try root.sh("mv '\(target)' '\(hidden)'")
+            defer { _ = try? root.sh("rm -f '\(target)' && mv '\(hidden)' '\(target)'") }
+            _ = try root.sh("set -- $(stat -c '%t %T' '\(decoy)') && mknod '\(target)' b $((0x$1)) $((0x$2))")
+            let edges = (try root.ends(hidden), try root.ends(decoy))
+            let before = root.snapshot()
+            for arguments in [["provision", "--device", target], ["provision", "--device", target, "--force"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1
+                        && run.stderr.contains("refusing: \(target) is the block device ") && run.stderr.contains("the node in /dev was replaced"),
+                        "\(arguments): \(run.stdout)\(run.stderr)")
+                #expect(root.changes(since: before).isEmpty, "\(arguments): \(root.changes(since: before))")
+            }
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let migrate = try root.dockstore(["migrate-ebs", target, "--yes"])
+            #expect(migrate.status == ExitStatus.refused.rawValue && migrate.stderr.contains("the node in /dev was replaced"), "\(migrate.stdout)\(migrate.stderr)")
+            #expect(try root.ends(hidden) == edges.0 && root.ends(decoy) == edges.1, "DATA: a device was written")
+        }
+    }
+
+    /// Attack 39 T F6: a second node of the store's own device (another loop device's node
+    /// remade with its numbers) made status and provision report "block copies of one volume"
+    /// and advise btrfstune -u, which would change the store's UUID.
+    @Test func aSecondNodeOfTheStoresDeviceIsNoCopy() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            let other = try root.attachDisk(megabytes: 64)
+            let hidden = other + ".hidden-by-test"
+            _ = try root.sh("mv '\(other)' '\(hidden)'")
+            defer { _ = try? root.sh("rm -f '\(other)' && mv '\(hidden)' '\(other)'") }
+            _ = try root.sh("set -- $(stat -c '%t %T' '\(disk)') && mknod '\(other)' b $((0x$1)) $((0x$2))")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 0 && !status.stdout.contains("block copies"), "\(status.stdout)\(status.stderr)")
+            let provision = try root.dockstore(["provision", "--device", disk])
+            #expect(provision.status == 0, "\(provision.stdout)\(provision.stderr)")
         }
     }
 }

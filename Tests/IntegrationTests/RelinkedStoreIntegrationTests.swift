@@ -27,6 +27,28 @@ struct RelinkedStoreIntegrationTests {
     /// configuration's layout (image and mountpoint in one folder) names the store at /srv/a
     /// now: provision and teardown refuse with nothing changed, check says where it is; with the
     /// link put back, provision finishes and teardown takes it down.
+    /// Attack 39 T F1: a nested image tree under the root with its own /var/lib a link (its store
+    /// at R/mnt/image/srv/q/docker) was taken for this root's relinked store: provision refused
+    /// at boot. A store under a folder holding an `etc` folder is that tree's.
+    @Test func aNestedTreesStoreBehindItsOwnLinkIsNotThisRootsStore() throws {
+        try withTestRoot { root in
+            _ = try root.sh("rm -rf '\(root.path)/var/lib' && mkdir -p '\(root.path)/srv/b' && ln -s /srv/b '\(root.path)/var/lib'")
+            let killed = try root.dockstore(["provision", "--size", "256M"], environment: ["DOCKSTORE_FAILPOINT": "fstab"])
+            try #require(killed.signal == SIGKILL)
+            let store = try root.sh("findmnt -rn -o SOURCE '\(root.path)/srv/b/docker'").trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try root.sh("umount '\(root.path)/srv/b/docker' && (losetup -d \(store) 2>/dev/null || true)")
+            let nested = root.path + "/mnt/image"
+            _ = try root.sh("mkdir -p '\(nested)/etc/sysconfig' '\(nested)/srv/q' '\(nested)/var' && ln -s /srv/q '\(nested)/var/lib'")
+            let tree = try root.run(TestRoot.binary, ["provision", "--root", nested, "--size", "256M"])
+            try #require(tree.status == 0, "\(tree.stdout)\(tree.stderr)")
+            defer { _ = try? root.run(TestRoot.binary, ["teardown", "--root", nested, "--delete-image"]) }
+            let own = try root.dockstore(["provision"])
+            #expect(own.status == 0, "\(own.stdout)\(own.stderr)")
+            #expect(Set(root.mounts().map(\.target)) == [root.path + "/srv/b/docker", nested + "/srv/q/docker"], "\(root.mounts().map(\.target))")
+            #expect(try root.dockstore(["check"]).status == 0)
+        }
+    }
+
     @Test(arguments: ["killed before the drop-in", "drop-in removed"])
     func withoutDockersDropInTheLayoutNamesTheStoreWhereTheLinkLed(_ how: String) throws {
         try withTestRoot { root in

@@ -190,6 +190,27 @@ struct StackedLoopIntegrationTests {
     /// Attack 38 U S8: a second loop device over the image attached before `grow` keeps the old
     /// size: shorter than the store now, it cannot be mounted as the store either (the wording
     /// follows the loop device's size, not only a size limit).
+    /// Attack 39 T F7: the same loop device, with the store unmounted (a reboot): provision
+    /// mounted through it and failed "bad superblock". Refused now, naming it truncated.
+    @Test func provisionRefusesAStaleShortLoopDeviceOverTheImage() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            let stale = try root.sh("losetup -f --show '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { release(root, [stale]) }
+            try #require(try root.dockstore(["grow", "--to", "400M"]).status == 0)
+            let store = try root.sh("findmnt -rn -o SOURCE '\(root.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try root.sh("umount '\(root.mountpoint)' && (losetup -d \(store) 2>/dev/null || true)")
+            let before = root.snapshot()
+            let run = try root.dockstore(["provision"])
+            #expect(run.status == ExitStatus.refused.rawValue && run.stderr.contains("\(stale) (314572800 bytes long, shorter than the image's 419430400 bytes (attached before it grew, or limited): truncated) is bound to")
+                    && run.stderr.contains("detach it (losetup -d \(stale))"), "\(run.stdout)\(run.stderr)")
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            release(root, [stale])
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        }
+    }
+
     @Test func aSecondLoopDeviceAttachedBeforeAGrowIsSaidToBeTruncated() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)

@@ -39,6 +39,7 @@ public struct DeviceResolver: Sendable {
             let real = devRoot == "/dev" ? path : devRoot + path.dropFirst(4)
             if case .success(let canonical) = PathCalls.realPath(real) {
                 let name = canonical.split(separator: "/").last.map(String.init) ?? canonical
+                try refuseReplacedNode(canonical, name: name, requested: path)
                 return ResolvedDevice(path: canonical, name: name, volumeID: volumeID(of: name), requested: path)
             }
             guard let suffix = DeviceSpec.mappingSuffix(path) else { return nil }
@@ -111,5 +112,22 @@ public struct DeviceResolver: Sendable {
     private func splitPartition(_ suffix: String) -> (String, String) {
         let letters = suffix.prefix(while: { $0.isLetter })
         return (String(letters), String(suffix.dropFirst(letters.count)))
+    }
+
+    /// A node named as a kernel device (`/dev/loop1`) that is another device (its node replaced,
+    /// by mknod or a container's /dev): dockstore's reads that follow the kernel's name and the
+    /// format or replace that writes through the node would act on two devices (attack 39 T F4,
+    /// F5: the store moved onto, or --force formatted, the device the node named while messages
+    /// named the kernel's). Refused (exit 2, nothing changed) when sysfs knows the name with
+    /// another number; a node whose name sysfs does not know (`/dev/disk/...` resolves to a
+    /// kernel name first) is the device it is.
+    func refuseReplacedNode(_ node: String, name: String, requested: String) throws {
+        guard let status = try FileStatus.following(node), status.kind == .blockDevice,
+              let text = sysfs.attribute(name, "dev") else { return }
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let high = UInt64(parts[0]), let low = UInt64(parts[1]) else { return }
+        let kernel = deviceNumber(major: high, minor: low)
+        guard kernel != status.rdev else { return }
+        throw DockStoreError.refused("refusing: \(requested) is the block device \(major(status.rdev)):\(minor(status.rdev)), but the kernel's \(name) is \(high):\(low): the node in /dev was replaced by one of another device, and dockstore would read one device and write the other; nothing was changed: give the device by a node that is it (ls -l /dev/block/ shows each number's device), or restore \(node)")
     }
 }

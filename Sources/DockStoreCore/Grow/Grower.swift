@@ -31,7 +31,7 @@ public struct Grower: Sendable {
                                                                image: StoreObserver.notAsked("the image"), fstab: store.fstab)
         }
         try GrowObservation.refuseLostImage(store, mountpoint: mountpoint)
-        var observed = try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDevice(path: $0.path, lock: false).size() },
+        var observed = try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDeviceSize.bytes(of: $0.path) },
                                            backing: { member, uuid in
             CapacityProbe.hostBacking(BtrfsReading(uuid: uuid, spaces: [], devices: [member]), sysfs: "/sys")
         })

@@ -132,7 +132,7 @@ public struct Migrator: Sendable {
             o.replaceTarget = replaceTarget
             o.targetIsReplaceTarget = try FileStatus.following(replaceTarget.path)?.rdev == deviceNode?.rdev
         }
-        if let loop = o.loopMember { o.loopDeviceSize = try BlockDevice(path: loop.path, lock: false).size() }
+        if let loop = o.loopMember { o.loopDeviceSize = try BlockDeviceSize.bytes(of: loop.path) }
         if o.targetDevid == nil && !o.targetIsReplaceTarget {
             o.target = try DeviceInspector(sysfs: SysfsBlock(), host: host, asksKernel: true).observe(device, mounts: mounts)
             (o.targetBacking, o.targetBackingUnreadable) = Self.loopBacking(device.path)

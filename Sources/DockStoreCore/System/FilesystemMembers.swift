@@ -8,9 +8,14 @@ enum FilesystemMembers {
             throw DockStoreError.system("cannot list", sysClassBlock, errno: Errno.current)
         }
         var found: [String] = []
+        var seen: Set<UInt64> = []
         for name in names.sorted() {
             let path = "/dev/\(name)"
-            guard try FileStatus.following(path)?.kind == .blockDevice else { continue }
+            guard let node = try FileStatus.following(path), node.kind == .blockDevice else { continue }
+            // A node at a kernel name that is another device (replaced by mknod, attack 39 T F6)
+            // is not that device, and one device read through two nodes is not two copies.
+            if let number = try LoopDevice.sysfsNumber(name, sysBlock: sysClassBlock), number != node.rdev { continue }
+            guard seen.insert(node.rdev).inserted else { continue }
             if case .signature(_, let found_?, _) = BlockProbe.probe(path), found_ == uuid { found.append(path) }
         }
         return found
