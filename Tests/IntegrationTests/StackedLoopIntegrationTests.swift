@@ -220,6 +220,9 @@ struct StackedLoopIntegrationTests {
             #expect(before.stdout.contains("\(second) (not mounted): mounting it would make a second btrfs instance"), "\(before.stdout)")
             let grow = try root.dockstore(["grow", "--to", "400M"])
             try #require(grow.status == 0, "\(grow.stdout)\(grow.stderr)")
+            // Attack 39 T F7: grow says so, as it leaves it short.
+            #expect(grow.stderr.contains("\(root.image) is also attached to \(second): it keeps its size, so after the grow it is shorter than the store and cannot be mounted as it")
+                    && grow.stderr.contains("detach it (losetup -d \(second))"), "\(grow.stderr)")
             let check = try root.dockstore(["check"])
             #expect(check.status == 1 && check.stdout.contains("is also attached to \(second), 314572800 bytes long (not mounted): truncated, shorter than the store's 419430400 bytes, it cannot be mounted as the store"),
                     "\(check.stdout)\(check.stderr)")

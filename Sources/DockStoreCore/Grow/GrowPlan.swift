@@ -15,6 +15,10 @@ public struct GrowObservation: Sendable, Equatable {
         /// The largest file the image's filesystem allows, when that is less than `--to`
         /// (`LargestFile`); nil: it allows `--to`, or it could not be asked.
         public var imageLargestFile: UInt64? = nil
+        /// Other loop devices over the image (`LoopDevice.siblings`): they keep their size when
+        /// it grows, so each is then shorter than the store (attack 39 T F7: the next provision
+        /// could not mount through one); the plan warns.
+        public var imageSiblings: [SiblingLoop] = []
     }
 
     public var mountpoint: String
@@ -139,6 +143,9 @@ public enum GrowPlanner {
                 warnings.append("\(text); growing anyway (--allow-overcommit)")
             }
             if target > image.apparentBytes {
+                for sibling in device.imageSiblings where sibling.offset == nil {
+                    warnings.append("\(image.image) is also attached to \(sibling.loop)\(sibling.mounted ? ", which is mounted" : ""): it keeps its size, so after the grow it is shorter than the store and cannot be mounted as it, and the next provision refuses while it is bound; whatever writes to it writes into the store: detach it (losetup -d \(sibling.loop))")
+                }
                 if let root = device.imageOutsideRoot {
                     throw Host.outsideRoot(verb: "extend", image.image, root: root, done: "extended")
                 }
