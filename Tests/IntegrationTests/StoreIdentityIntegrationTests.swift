@@ -229,6 +229,12 @@ struct StoreIdentityIntegrationTests {
             let status = try root.dockstore(["status"])
             #expect(status.status == 0, "\(status.stdout)")
             #expect(root.status(root.image) != nil)
+            // Attack 40 S F2: teardown does not send the admin to a --delete-image that refuses the file.
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0 && down.stdout.contains("The file \(root.image) is kept: it holds no store (")
+                    && down.stdout.contains("so teardown --delete-image does not delete it; remove it yourself once you no longer need its bytes.")
+                    && !down.stdout.contains("delete it with --delete-image"), "\(down.stdout)\(down.stderr)")
+            #expect(root.status(root.image) != nil)
         }
         reliability("identity: --keep-image kept by a second move, boot finds the volume", cases: 1, runs: 1)
     }

@@ -116,7 +116,10 @@ public enum GrowPlanner {
         // device's size; only a size that covers the filesystem again is a repair.
         let shrunk = device.blockSize < device.btrfsSize || (device.image.map { $0.apparentBytes < device.btrfsSize } ?? false)
         if let image = device.image {
-            guard let target else {
+            // An image larger than its btrfs (a grow killed after extending it: attack 40 S F4):
+            // a bare grow finishes it, to the image's size.
+            let unfinished = !shrunk && image.apparentBytes > device.btrfsSize ? image.apparentBytes : nil
+            guard let target = target ?? unfinished else {
                 if shrunk {
                     throw DockStoreError.usage("the store is the image \(image.image) (\(ByteSize.format(image.apparentBytes))), but its btrfs claims \(ByteSize.format(device.btrfsSize)) on \(device.path): the image shrank under the filesystem; grow it back with --to \(LimitRules.exactSize(device.btrfsSize)) (or more)")
                 }

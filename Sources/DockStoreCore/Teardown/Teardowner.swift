@@ -117,6 +117,7 @@ public struct Teardowner: Sendable {
             throw refusal
         }
         if let mounted = o.mounted {
+            if o.dockerdPID == nil, mounted.fstype == "btrfs", let uuid = o.storeUUID { try Self.refuseUnnamedDockerd(storeUUID: uuid, at: target, host: host) }
             try Self.refuseMountsHere(mounts, store: mounted, at: target, dockerdRuns: o.dockerdPID != nil, changed: false)
         }
         if let mounted = o.mounted, o.dockerdPID == nil {
@@ -252,5 +253,24 @@ public struct Teardowner: Sendable {
         case .reloadSystemd:
             try Systemd.daemonReload()
         }
+    }
+}
+
+extension Teardowner {
+    /// A dockerd that docker.service's pidfile and socket do not name (started by hand, with its
+    /// own --pidfile and --host) but whose data root is on the store, or that holds a database of
+    /// it locked (`DockerdProcesses`): its own bind mount inside the store made teardown advise
+    /// `umount …/btrfs`, which pulls the storage from under it and its containers (attack 40 S
+    /// F1). Refused naming it; --stop-docker stops only the dockerd those name.
+    static func refuseUnnamedDockerd(storeUUID: String, at target: String, host: Host) throws {
+        let pids: [Int32]
+        switch DockerdProcesses.presence(storeUUID: storeUUID, host: host) {
+        case .running(let running, _): pids = running
+        case .unresolved(let pid, _): pids = [pid]
+        case .notRunning, .cannotTell: return
+        }
+        let named = pids.map(String.init).joinedText(", ")
+        let one = pids.count == 1
+        throw DockStoreError.refused("refusing: \(one ? "a Docker daemon (pid \(named)) uses" : "Docker daemon processes (pids \(named): a dockerd and its containerd) use") Docker's storage at \(target), and neither Docker's pidfile nor its socket names \(one ? "it" : "them"), so --stop-docker cannot stop \(one ? "it" : "them"); nothing was changed: stop \(one ? "it (kill -TERM \(named), and wait until it has exited)" : "the dockerd among them (ps -o pid,comm -p \(pids.map(String.init).joinedText(",")) shows which; kill -TERM it, and wait until all have exited)"), then re-run")
     }
 }

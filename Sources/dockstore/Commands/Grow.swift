@@ -13,7 +13,7 @@ extension Dockstore {
         @Option(name: .long, help: ArgumentHelp("Where Docker's storage is mounted (default DOCKSTORE_MOUNTPOINT, else /var/lib/docker).", valueName: "path"))
         var mountpoint: String?
 
-        @Option(name: .long, help: ArgumentHelp("New apparent size of the image: 200G, 1TiB, bytes.", valueName: "size"))
+        @Option(name: .long, help: ArgumentHelp("New apparent size of the image: 200G, 1TiB, bytes (without it, an interrupted grow is finished).", valueName: "size"))
         var to: String?
 
         @Flag(name: .long, help: "Grow the image even though the host filesystem cannot back it all.")

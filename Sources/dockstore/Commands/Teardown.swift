@@ -60,7 +60,13 @@ extension Dockstore {
                 return
             }
             if !deleteImage, try host.statusInRoot(paths.image) != nil {
-                Output.line("The image \(host.real(paths.image)) is kept; delete it with --delete-image.")
+                // Attack 40 S F2: after migrate-ebs --keep-image the file holds no store, and
+                // --delete-image refuses it: the hint says so instead of sending the admin there.
+                if case .signature("btrfs", _, "docker"?) = BlockProbe.probe(host.real(paths.image)) {
+                    Output.line("The image \(host.real(paths.image)) is kept; delete it with --delete-image.")
+                } else {
+                    Output.line("The file \(host.real(paths.image)) is kept: it holds no store (\(BlockProbe.probe(host.real(paths.image)).summary)), so teardown --delete-image does not delete it; remove it yourself once you no longer need its bytes.")
+                }
             }
             withExtendedLifetime(lock) {}
         }
