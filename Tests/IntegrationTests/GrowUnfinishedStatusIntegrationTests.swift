@@ -26,4 +26,21 @@ struct GrowUnfinishedStatusIntegrationTests {
             #expect(after.status == 0 && !after.stdout.contains("a grow did not finish"), "\(after.stdout)")
         }
     }
+
+    /// Attack 40 S F4: a bare `dockstore grow` answered "give the new size with --to SIZE" in
+    /// that state; it finishes the grow now, to the image's size, and asks for --to once done.
+    @Test(arguments: ["extend-image", "loop-capacity"])
+    func aBareGrowFinishesAKilledOne(_ failpoint: String) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let killed = try root.dockstore(["grow", "--to", "400M"], environment: ["DOCKSTORE_FAILPOINT": failpoint])
+            try #require(killed.signal == SIGKILL, "\(killed.stdout)\(killed.stderr)")
+            let finish = try root.dockstore(["grow"])
+            #expect(finish.status == 0 && finish.stdout.contains("[resize] resize btrfs device 1 from 256 MiB to its full 400 MiB"), "\(finish.stdout)\(finish.stderr)")
+            let size = try root.sh("btrfs filesystem show --raw '\(root.mountpoint)' | awk '/devid/ { print $4 }'").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(size == "\(400 * 1_048_576)", "the store's btrfs is \(size) bytes")
+            let again = try root.dockstore(["grow"])
+            #expect(again.status == 64 && again.stderr.contains("give the new size with --to SIZE"), "\(again.stdout)\(again.stderr)")
+        }
+    }
 }
