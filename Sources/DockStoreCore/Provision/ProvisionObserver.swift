@@ -66,8 +66,9 @@ public struct ProvisionObserver: Sendable {
             unfitImageLoops = loops.filter { loop in
                 !loop.coversWholeFileWritable || bytes(loop).map { $0 < whole } == true
             }.map { loop in
-                let short = bytes(loop).flatMap { $0 < whole ? "\($0) bytes long, shorter than the image's \(size) bytes (attached before it grew, or limited): truncated" : nil }
-                return "\(loop.path) (\([loop.readOnly ? "read-only" : nil, loop.offset > 0 ? "from byte \(loop.offset)" : nil, loop.sizeLimit > 0 ? "size limit \(loop.sizeLimit)" : nil, short].compactMap { $0 }.joined(separator: ", ")))"
+                // Shorter although bound to the whole file: attached before the image grew.
+                let short = loop.offset > 0 || loop.sizeLimit > 0 ? nil : bytes(loop).flatMap { $0 < whole ? "\($0) bytes long, shorter than the image's \(size) bytes (attached before it grew): truncated" : nil }
+                return "\(loop.path) (\([loop.readOnly ? "read-only" : nil, loop.offset > 0 ? "offset \(loop.offset)" : nil, loop.sizeLimit > 0 ? "size limit \(loop.sizeLimit)" : nil, short].compactMap { $0 }.joined(separator: ", ")))"
             }
             imageMountedAt = try store.imageMountedAt()
             if case .signature("btrfs", let uuid?, _) = content {
