@@ -10,8 +10,15 @@ public enum UnfinishedImageDebris {
     /// The removable leftover beside the configured image; nil when there is none, or when what
     /// is at that name is not removable (a loop device holds it, a second name, not a file:
     /// `status` and provision say so).
+    /// A settings file that cannot be read names no image: nothing is swept then (the command
+    /// itself may not read the settings at all, given --mountpoint), and provision says why.
     public static func removable(host: Host) throws -> ImageLeftover? {
-        let image = try StorePaths.read(host: host, image: nil, mountpoint: nil).image
+        let image: HostPath
+        do {
+            image = try StorePaths.read(host: host, image: nil, mountpoint: nil).image
+        } catch {
+            return nil
+        }
         let leftover = try ImageLeftover.observe(host: host, image: image).first { leftover in
             guard leftover.which == .unfinished, case .removable = leftover.state else { return false }
             return true
