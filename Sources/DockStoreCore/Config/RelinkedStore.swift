@@ -65,7 +65,7 @@ public struct RelinkedStore: Sendable, Equatable {
             let folder = AtomicFile.parentFolder(of: entry.target)
             guard entry.target.sameBytes(folder == "/" ? "/" + mountpoint.lastComponent : folder + "/" + mountpoint.lastComponent),
                   !folder.sameBytes(resolvedParent), !entry.target.hasSuffix(mountpoint.string),
-                  !insideNestedTree(folder, root: root),
+                  try !insideNestedTree(folder, root: root),
                   let backing = try LoopDevice.backingFile(of: entry.source),
                   backing.sameBytes(folder == "/" ? "/" + image.lastComponent : folder + "/" + image.lastComponent) else { continue }
             return RelinkedStore(unit: nil, mountedAt: entry.target, source: entry.source, image: backing)
@@ -77,16 +77,12 @@ public struct RelinkedStore: Sendable, Equatable {
     /// the root of another tree, an image tree provisioned with its own --root: a store under it
     /// is that tree's, whatever its link on /var/lib or its names (attack 39 T F1: R/mnt/image with
     /// its own /var/lib a link to /srv/q, its store at R/mnt/image/srv/q/docker).
-    static func insideNestedTree(_ folder: String, root: String) -> Bool {
+    static func insideNestedTree(_ folder: String, root: String) throws -> Bool {
         var current = AtomicFile.parentFolder(of: folder)
         let top = root == "/" ? "/" : root
         while current.count > top.count, current.hasBytePrefix(top == "/" ? "/" : top + "/") {
-            // One that cannot be looked at counts as a tree: a false refusal would stop the boot.
-            do {
-                if try FileStatus.of(current + "/etc")?.kind == .directory { return true }
-            } catch {
-                return true
-            }
+            // One that cannot be looked at is "cannot tell": the command stops with the reason.
+            if try FileStatus.of(current + "/etc")?.kind == .directory { return true }
             current = AtomicFile.parentFolder(of: current)
         }
         return false

@@ -70,8 +70,8 @@ public struct Grower: Sendable {
                 let planned = steps.lazy.compactMap { step -> UInt64? in
                     if case .extendImage(_, _, _, let to, _) = step { return to } else { return nil }
                 }.first
-                if let planned, try BlockDeviceSize.bytes(of: device) < planned {
-                    throw DockStoreError.failed("told \(device) its image grew to \(ByteSize.format(planned)), but it holds \(ByteSize.format(try BlockDeviceSize.bytes(of: device))) still; the store was not resized: look at it (losetup -l \(device)) and re-run dockstore grow")
+                if let planned, case let holds = try BlockDeviceSize.bytes(of: device), holds < planned {
+                    throw DockStoreError.failed("told \(device) its image grew to \(ByteSize.format(planned)), but it holds \(ByteSize.format(holds)) still; the store was not resized: look at it (losetup -l \(device)) and re-run dockstore grow")
                 }
             case .resizeFilesystem(let devid, let uuid, _, _):
                 // The re-check refused a plan without the UUID; the unwrap only names it.
