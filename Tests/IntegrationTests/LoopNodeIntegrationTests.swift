@@ -136,6 +136,40 @@ struct LoopNodeIntegrationTests {
         }
     }
 
+    /// Attack 40 S F3: with fstab naming a store dockstore made, `provision --device` on a node
+    /// replaced by another device's read that device first and refused with its content ("holds a
+    /// btrfs signature"), as if the kernel's device held it. The node is refused before anything
+    /// reads it; named in the settings, the name is left alone and the recorded store is used.
+    @Test func aReplacedNodeIsRefusedBeforeItsContentIsJudged() throws {
+        try withTestRoot { root in
+            let store = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", store]).status == 0)
+            try root.sh("echo data > \(root.mountpoint)/keep && sync")
+            let target = try root.attachDisk(megabytes: 512)
+            let decoy = try root.attachDisk(megabytes: 512) { try root.sh("mkfs.btrfs -q -L other '\($0)'") }
+            let hidden = target + ".hidden-by-test"
+            _ = try root.sh("mv '\(target)' '\(hidden)'")
+            defer { _ = try? root.sh("rm -f '\(target)' && mv '\(hidden)' '\(target)'") }
+            _ = try root.sh("set -- $(stat -c '%t %T' '\(decoy)') && mknod '\(target)' b $((0x$1)) $((0x$2))")
+            let edges = (try root.ends(hidden), try root.ends(decoy), try root.ends(store))
+            let before = root.snapshot()
+            for arguments in [["provision", "--device", target], ["provision", "--device", target, "--force"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1
+                        && run.stderr.contains("refusing: \(target) is the block device ") && run.stderr.contains("the node in /dev was replaced")
+                        && !run.stderr.contains("signature"), "\(arguments): \(run.stdout)\(run.stderr)")
+                #expect(root.changes(since: before).isEmpty, "\(arguments): \(root.changes(since: before))")
+            }
+            try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_DEVICE=\"\(target)\"\n")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0 && boot.stderr.contains("the settings name \(target), whose node in /dev is another device's")
+                    && !boot.stderr.contains("signature"), "\(boot.stdout)\(boot.stderr)")
+            #expect(root.mounts().first { $0.target == root.mountpoint }?.source == store)
+            #expect(root.read(root.mountpoint + "/keep") == "data\n", "DATA: the store's files")
+            #expect(try root.ends(hidden) == edges.0 && root.ends(decoy) == edges.1, "DATA: a device was written")
+        }
+    }
+
     /// Attack 39 T F6: a second node of the store's own device (another loop device's node
     /// remade with its numbers) made status and provision report "block copies of one volume"
     /// and advise btrfstune -u, which would change the store's UUID.

@@ -39,7 +39,7 @@ public struct DeviceResolver: Sendable {
             let real = devRoot == "/dev" ? path : devRoot + path.dropFirst(4)
             if case .success(let canonical) = PathCalls.realPath(real) {
                 let name = canonical.split(separator: "/").last.map(String.init) ?? canonical
-                try refuseReplacedNode(canonical, name: name, requested: path)
+                if let refusal = try replacedNodeRefusal(canonical, name: name, requested: path) { throw refusal }
                 return ResolvedDevice(path: canonical, name: name, volumeID: volumeID(of: name), requested: path)
             }
             guard let suffix = DeviceSpec.mappingSuffix(path) else { return nil }
@@ -121,13 +121,23 @@ public struct DeviceResolver: Sendable {
     /// named the kernel's). Refused (exit 2, nothing changed) when sysfs knows the name with
     /// another number; a node whose name sysfs does not know (`/dev/disk/...` resolves to a
     /// kernel name first) is the device it is.
-    func refuseReplacedNode(_ node: String, name: String, requested: String) throws {
+    private func replacedNodeRefusal(_ node: String, name: String, requested: String) throws -> DockStoreError? {
         guard let status = try FileStatus.following(node), status.kind == .blockDevice,
-              let text = sysfs.attribute(name, "dev") else { return }
+              let text = sysfs.attribute(name, "dev") else { return nil }
         let parts = text.split(separator: ":")
-        guard parts.count == 2, let high = UInt64(parts[0]), let low = UInt64(parts[1]) else { return }
+        guard parts.count == 2, let high = UInt64(parts[0]), let low = UInt64(parts[1]) else { return nil }
         let kernel = deviceNumber(major: high, minor: low)
-        guard kernel != status.rdev else { return }
-        throw DockStoreError.refused("refusing: \(requested) is the block device \(major(status.rdev)):\(minor(status.rdev)), but the kernel's \(name) is \(high):\(low): the node in /dev was replaced by one of another device, and dockstore would read one device and write the other; nothing was changed: give the device by a node that is it (ls -l /dev/block/ shows each number's device), or restore \(node)")
+        guard kernel != status.rdev else { return nil }
+        return DockStoreError.refused("refusing: \(requested) is the block device \(major(status.rdev)):\(minor(status.rdev)), but the kernel's \(name) is \(high):\(low): the node in /dev was replaced by one of another device, and dockstore would read one device and write the other; nothing was changed: give the device by a node that is it (ls -l /dev/block/ shows each number's device), or restore \(node)")
+    }
+
+    /// The same refusal for a path as given (followed to its node first), nil when the node is
+    /// the device its kernel name says or the path names no node: for a caller that reads what a
+    /// named device holds before resolving it (`RecordedStore`, attack 40 S F3).
+    public func replacedNodeRefusal(at path: String) throws -> DockStoreError? {
+        let real = devRoot == "/dev" ? path : devRoot + path.dropFirst(4)
+        guard case .success(let canonical) = PathCalls.realPath(real) else { return nil }
+        let name = canonical.split(separator: "/").last.map(String.init) ?? canonical
+        return try replacedNodeRefusal(canonical, name: name, requested: path)
     }
 }

@@ -5,6 +5,8 @@
 /// name, and never a refusal that leaves the instance without Docker (`redirect`). Typed on
 /// the command line, the name is taken as meant, so provision refuses, saying what the name
 /// holds now and where the recorded store is (`commandLineRefusal`; outside attack 14, X2).
+/// A name whose node in /dev is another device's is not read at all: typed, it is refused as
+/// such; in the settings, the recorded store is used by its UUID (attack 40 S F3).
 public enum RecordedStore {
     public struct Redirect: Sendable, Equatable {
         public var spec: DeviceSpec
@@ -20,6 +22,11 @@ public enum RecordedStore {
         let fstab = FstabFile(bytes: try FileContents.read(HostPaths.fstab, on: host) ?? [])
         guard let found = fstab.entries(mountingAt: mountpoint).first, found.entry.source.hasPrefix("UUID=") else { return nil }
         let uuid = String(found.entry.source.dropFirst(5))
+        if let replaced = try DeviceResolver().replacedNodeRefusal(at: named) {
+            return Redirect(spec: .filesystemUUID(uuid),
+                            warning: "the settings name \(named), whose node in /dev is another device's (restore it, or name the volume by DOCKSTORE_VOLUME_ID): \(named) is left alone and the store dockstore recorded in fstab (UUID=\(uuid)) is used, found by its UUID",
+                            commandLineRefusal: replaced)
+        }
         let content = BlockProbe.probe(named)
         if case .signature(_, let namedUUID?, _) = content, namedUUID == uuid { return nil }
         switch content {
