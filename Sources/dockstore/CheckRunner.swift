@@ -67,15 +67,30 @@ enum CheckRunner {
                                     mountpoint: mountpoint, timestamp: timestamp)
             if case .read(nil) = store.mountedType {
                 // The store a link on the mountpoint's path led to, still mounted there (attack 33 V C10).
+                var relinkedFound = false
                 do {
                     if let path = store.mountpointPath,
                        let relinked = try RelinkedStore.find(host: host, mountpoint: path, image: StorePaths.read(host: host, image: nil, mountpoint: nil).image,
                                                              mounts: MountTable.read().entries) {
                         report = CapacityReport(unknown: "nothing is mounted at \(mountpoint): \(relinked.described(mountpoint: path, resolved: host.unitPath(path)))",
                                                 mountpoint: mountpoint, timestamp: timestamp)
+                        relinkedFound = true
                     }
                 } catch {
                     report.add(CapacityReason(state: .unknown, figure: "unreadable", message: "cannot tell whether the store is mounted where a link on the path to \(mountpoint) led before: \(message(error))"))
+                }
+                // A loop device over the image that provision refuses (attack 39 T F7): named as what
+                // stops the store from coming up. Only root can read a loop device's status.
+                if !relinkedFound, CurrentProcess.isRoot, store.configuredDevice.known != true {
+                    do {
+                        let image = host.real(try StorePaths.read(host: host, image: nil, mountpoint: nil).image)
+                        if let unfit = try UnfitImageLoops.find(image: image).first {
+                            report = CapacityReport(unknown: "nothing is mounted at \(mountpoint): Docker's storage is not there, and dockstore provision cannot mount it: \(UnfitImageLoops.refusal(unfit, image: image, then: "run dockstore provision"))",
+                                                    mountpoint: mountpoint, timestamp: timestamp)
+                        }
+                    } catch {
+                        report.add(CapacityReason(state: .unknown, figure: "unreadable", message: "cannot tell whether a loop device over the image stops dockstore provision: \(message(error))"))
+                    }
                 }
                 do {
                     if let bare = try DockerOnBareFolder.find(host: host, mountpoint: mountpoint, dataRootElsewhere: store.dockerdSettings.map(\.dataRootElsewhere)) {

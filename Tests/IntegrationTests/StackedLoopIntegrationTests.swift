@@ -201,11 +201,17 @@ struct StackedLoopIntegrationTests {
             let store = try root.sh("findmnt -rn -o SOURCE '\(root.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
             _ = try root.sh("umount '\(root.mountpoint)' && (losetup -d \(store) 2>/dev/null || true)")
             let before = root.snapshot()
+            // check names it as what keeps the store down (it said only "nothing is mounted").
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 3 && check.stdout.contains("nothing is mounted at \(root.mountpoint): Docker's storage is not there, and dockstore provision cannot mount it: \(stale) (314572800 bytes long")
+                    && check.stdout.contains("detach it (losetup -d \(stale)) and run dockstore provision"), "\(check.stdout)\(check.stderr)")
             let run = try root.dockstore(["provision"])
             #expect(run.status == ExitStatus.refused.rawValue && run.stderr.contains("\(stale) (314572800 bytes long, shorter than the image's 419430400 bytes (attached before it grew): truncated) is bound to")
                     && run.stderr.contains("detach it (losetup -d \(stale))"), "\(run.stdout)\(run.stderr)")
             #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
             release(root, [stale])
+            let unmounted = try root.dockstore(["check"])
+            #expect(unmounted.status == 3 && !unmounted.stdout.contains("cannot mount it"), "\(unmounted.stdout)")
             let again = try root.dockstore(["provision"])
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         }

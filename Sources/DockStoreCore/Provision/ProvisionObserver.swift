@@ -58,18 +58,7 @@ public struct ProvisionObserver: Sendable {
         case .file(let size, let allocated, let content, let loops):
             observedImage = .file(size: size, allocated: allocated, content: content)
             imageLoops = loops.map(\.path)
-            // A loop device shorter than the file (attached before a grow: attack 39 T F7) is unfit too:
-            // the kernel refuses to mount a btrfs through a device smaller than its records.
-            // A loop device's size is the file's in whole 512-byte sectors.
-            let bytes = { (loop: LoopDevice) in LoopDevice.sysfsBytes(String(loop.path.dropFirst("/dev/".count)), sysBlock: "/sys/block") }
-            let whole = size - size % 512
-            unfitImageLoops = loops.filter { loop in
-                !loop.coversWholeFileWritable || bytes(loop).map { $0 < whole } == true
-            }.map { loop in
-                // Shorter although bound to the whole file: attached before the image grew.
-                let short = loop.offset > 0 || loop.sizeLimit > 0 ? nil : bytes(loop).flatMap { $0 < whole ? "\($0) bytes long, shorter than the image's \(size) bytes (attached before it grew): truncated" : nil }
-                return "\(loop.path) (\([loop.readOnly ? "read-only" : nil, loop.offset > 0 ? "offset \(loop.offset)" : nil, loop.sizeLimit > 0 ? "size limit \(loop.sizeLimit)" : nil, short].compactMap { $0 }.joined(separator: ", ")))"
-            }
+            unfitImageLoops = UnfitImageLoops.described(loops, fileSize: size)
             imageMountedAt = try store.imageMountedAt()
             if case .signature("btrfs", let uuid?, _) = content {
                 // Open through one of the image's own loop devices: a copy of the image

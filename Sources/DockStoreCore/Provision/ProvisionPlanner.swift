@@ -284,7 +284,7 @@ public enum ProvisionPlanner {
             throw DockStoreError.refused("\(observed.imageLoops.count) loop devices are bound to \(imagePath) (\(observed.imageLoops.joined(separator: ", "))) and none is mounted at \(host.real(request.mountpoint)); mounting through two would make two independent copies of one filesystem: detach all but one (losetup -d) and re-run")
         }
         if let unfit = observed.unfitImageLoops.first, observed.imageMountedAt.isEmpty {
-            throw DockStoreError.refused("\(unfit) is bound to \(imagePath) in a way the store cannot be mounted through; detach it (losetup -d \(unfit.split(separator: " ").first ?? "")) and re-run")
+            throw DockStoreError.refused(UnfitImageLoops.refusal(unfit, image: imagePath))
         }
         if observed.imageFilesystemOpen {
             throw DockStoreError.refused("the kernel has the btrfs filesystem in \(imagePath) mounted, but not at \(host.real(request.mountpoint)) nor anywhere this mount namespace shows (another namespace holds it, or a lazy unmount is still busy); mounting it again would make a second copy of it: find the holder (grep -l btrfs /proc/*/mountinfo) and re-run")
