@@ -81,6 +81,10 @@ struct UnfinishedImageIntegrationTests {
             try root.sh("mkdir -p '\(root.path)/etc/sysconfig'")
             let killed = try root.dockstore(["provision", "--size", "300M", "--thick"], environment: ["DOCKSTORE_FAILPOINT": failpoint])
             try #require(killed.signal == SIGKILL && root.status(leftover) != nil, "\(killed.status) \(killed.stderr)")
+            // status says what it holds, as the sweeps do (attack 37 V: only its name was given).
+            let status = try root.dockstore(["status"])
+            #expect(status.stdout.contains("warning: pending: remove \(leftover) (an image a killed provision left unfinished, 300 MiB allocated); the next provision does it"),
+                    "\(status.stdout)\(status.stderr)")
             let kept = try root.dockstore(["teardown"])
             #expect(kept.stdout.contains("kept \(leftover) (an image a killed provision left unfinished"), "\(kept.stdout)\(kept.stderr)")
             #expect(root.status(leftover) != nil, "teardown without --delete-image removed it")

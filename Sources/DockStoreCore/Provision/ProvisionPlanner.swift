@@ -307,7 +307,7 @@ public enum ProvisionPlanner {
         case .none:
             break
         case .removable(let device, let inode, let allocated):
-            steps.append(.removeUnfinishedImage(device: device, inode: inode))
+            steps.append(.removeUnfinishedImage(device: device, inode: inode, allocated: allocated))
             freedByLeftover = allocated
         case .held(let loop):
             throw DockStoreError.refused("\(temporary) (an image a killed provision left unfinished) is attached to \(loop); dockstore removes it only when nothing holds it: detach it (losetup -d \(loop)) and re-run")

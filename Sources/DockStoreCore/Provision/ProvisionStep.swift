@@ -6,7 +6,7 @@ public enum ProvisionStep: AppliedStep, Equatable {
     case recordFolders(folders: [HostPath], basis: FileBasis)
     /// Removes `<image>.dockstore-new` (`UnfinishedImage`) that a killed run left, while it is
     /// still the file seen.
-    case removeUnfinishedImage(device: UInt64, inode: UInt64)
+    case removeUnfinishedImage(device: UInt64, inode: UInt64, allocated: UInt64)
     /// Creates a new image under its temporary name, or (`existing`) sizes a blank file at the
     /// image's own name.
     case allocateImage(size: UInt64, thick: Bool, existing: Bool)
@@ -159,8 +159,8 @@ public enum ProvisionStep: AppliedStep, Equatable {
         switch self {
         case .recordFolders(let folders, _):
             return "record in \(host.real(ProvisionFolderRecord.path)), before any is made, the folders provision creates (teardown removes them while empty): \(folders.map { host.real($0) }.joined(separator: ", "))"
-        case .removeUnfinishedImage:
-            return "remove \(temporary), an image a killed run left unfinished"
+        case .removeUnfinishedImage(_, _, let allocated):
+            return "remove \(temporary) (an image a killed provision left unfinished" + (allocated > 0 ? ", \(ByteSize.format(allocated)) allocated)" : ")")
         case .allocateImage(let size, let thick, let existing):
             let how = thick ? "preallocated (fallocate)" : "sparse (ftruncate)"
             return existing

@@ -82,7 +82,7 @@ public struct Provisioner: Sendable {
         switch step {
         case .recordFolders(let folders, let basis):
             try recordFolders(folders, basis: basis)
-        case .removeUnfinishedImage(let device, let inode):
+        case .removeUnfinishedImage(let device, let inode, _):
             try unfinishedImage.remove(device: device, inode: inode)
         case .allocateImage(let size, let thick, let existing):
             guard existing else {
