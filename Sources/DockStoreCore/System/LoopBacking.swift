@@ -41,8 +41,8 @@ enum LoopBacking {
         var st = stat()
         try Syscall.check("cannot read the status of", file) { fstat(fd, &st) }
         let device = UInt64(st.st_dev)
-        guard major(device) == 7 else { return false }
-        return try isOnBtrfs(loop: "/dev/loop\(minor(device))", uuid: uuid, mountpoint: mountpoint, sysBlock: sysBlock,
+        guard let name = LoopDevice.kernelName(ofNumber: device, sysBlock: sysBlock) else { return false }
+        return try isOnBtrfs(loop: "/dev/\(name)", uuid: uuid, mountpoint: mountpoint, sysBlock: sysBlock,
                              depth: depth - 1)
     }
 

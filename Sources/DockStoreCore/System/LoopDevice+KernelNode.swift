@@ -31,9 +31,10 @@ extension LoopDevice {
                 throw DockStoreError.system("cannot look at", path, errno: code)
             }
             let rdev = UInt64(st.st_rdev)
-            // The common case costs no sysfs read: /dev/loopN is block 7:N when loop devices
-            // have no partitions (max_part 0).
-            let plain = (st.st_mode & S_IFMT) == S_IFBLK && major(rdev) == 7 && minor(rdev) == UInt64(name.dropFirst(4)) ?? .max
+            // The common case costs no sysfs read: /dev/loopN is block 7:(N << the minor shift
+            // that max_part gives); an unknown shift reads sysfs every time.
+            let plain = (st.st_mode & S_IFMT) == S_IFBLK && major(rdev) == 7
+                && minorShift.flatMap { shift in UInt64(name.dropFirst(4)).map { $0 << shift } } == minor(rdev)
             if !plain {
                 let number: UInt64
                 do {
@@ -60,6 +61,26 @@ extension LoopDevice {
         guard path.hasPrefix("/dev/loop") else { return nil }
         let name = String(path.dropFirst("/dev/".count))
         return name.dropFirst(4).allSatisfy(\.isASCIIDigitCharacter) && name.count > 4 ? name : nil
+    }
+
+    /// How far a loop device's index is shifted in its minor number: the loop driver's `max_part`
+    /// (partitions per device, `modprobe loop max_part=N` or `losetup -P` on some kernels) rounded
+    /// up to whole bits (the kernel's `fls(max_part)`): 0 without partitions, so loopN is 7:N;
+    /// with max_part 15, loop1 is 7:16. nil when the parameter cannot be read.
+    static let minorShift: UInt64? = CapacityProbe.number("/sys/module/loop/parameters/max_part").map(minorShift(maxPart:))
+
+    static func minorShift(maxPart: UInt64) -> UInt64 {
+        UInt64(UInt64.bitWidth - maxPart.leadingZeroBitCount)
+    }
+
+    /// The kernel's name (`loopN`) of the loop device numbered `number`, by sysfs's
+    /// `/sys/dev/block/MAJOR:MINOR` link, since loopN is 7:N only without partitions; nil when no
+    /// loop device has that number (a partition of one, `loopNpM`, is none).
+    static func kernelName(ofNumber number: UInt64, sysBlock: String = "/sys/block") -> String? {
+        let sysfs = sysBlock.hasSuffix("/block") ? String(sysBlock.dropLast("/block".count)) : "/sys"
+        guard major(number) == 7, let name = SysfsBlock(root: sysfs).name(ofDevice: number),
+              kernelName("/dev/\(name)") != nil else { return nil }
+        return name
     }
 
     /// The device number (st_rdev form) sysfs gives for `name`; nil when sysfs has no such device.

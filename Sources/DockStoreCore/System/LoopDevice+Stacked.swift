@@ -103,8 +103,8 @@ extension LoopDevice {
     /// by the file's st_dev and st_ino, at any offset or size limit), each with `sharedFile`;
     /// none for a device that is not a loop device, does not exist here, or is bound to nothing.
     public static func sharingFile(with device: String, sysfs: String = "/sys") throws -> [StackedLoop] {
-        guard let number = try blockNumber(device, sysBlock: "\(sysfs)/block"), major(number) == 7 else { return [] }
-        let name = "loop\(minor(number))"
+        guard let number = try blockNumber(device, sysBlock: "\(sysfs)/block"),
+              let name = kernelName(device) ?? kernelName(ofNumber: number, sysBlock: "\(sysfs)/block") else { return [] }
         guard let file = try sysfsBackingFile(name, sysBlock: "\(sysfs)/block") else { return [] }
         return try siblings(of: "/dev/\(name)", sysfs: sysfs).map {
             StackedLoop(loop: $0.loop, over: device, mounted: $0.mounted, sharedFile: file, offset: $0.offset, bytes: $0.bytes)

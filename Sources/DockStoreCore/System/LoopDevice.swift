@@ -117,8 +117,9 @@ extension LoopDevice {
     /// The backing file's path as the kernel shows it in sysfs (with " (deleted)" appended
     /// once it is unlinked), for a loop device node; nil for any other device or an unbound one.
     public static func backingFile(of device: String, sysBlock: String = "/sys/block") throws -> String? {
-        guard device.hasPrefix("/dev/"), let number = try blockNumber(device, sysBlock: sysBlock), major(number) == 7 else { return nil }
-        return try sysfsBackingFile(kernelName(device) ?? "loop\(minor(number))", sysBlock: sysBlock)
+        guard device.hasPrefix("/dev/"), let number = try blockNumber(device, sysBlock: sysBlock), major(number) == 7,
+              let name = kernelName(device) ?? kernelName(ofNumber: number, sysBlock: sysBlock) else { return nil }
+        return try sysfsBackingFile(name, sysBlock: sysBlock)
     }
 
     /// /sys/block/NAME/loop/backing_file without its newline; nil for an unbound device.
