@@ -49,6 +49,29 @@ struct RelinkedStoreIntegrationTests {
         }
     }
 
+    /// The layout alone is a relinked store only while a link on the mountpoint's path leads
+    /// elsewhere: a nested tree with no `etc` yet (its provision killed after the mount, before
+    /// the fstab step made one) under a root with no link on /var/lib was taken for this root's
+    /// store, and provision refused at boot.
+    @Test func aNestedTreeWithoutEtcUnderARootWithoutALinkIsNotThisRootsStore() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            _ = try root.sh("rm -r '\(root.path)/etc/systemd/system/docker.service.d'")
+            let store = try root.sh("findmnt -rn -o SOURCE '\(root.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try root.sh("umount '\(root.mountpoint)' && (losetup -d \(store) 2>/dev/null || true)")
+            let nested = root.path + "/mnt/bare"
+            _ = try root.sh("mkdir -p '\(nested)/srv/q' '\(nested)/var' && ln -s /srv/q '\(nested)/var/lib'")
+            let tree = try root.run(TestRoot.binary, ["provision", "--root", nested, "--size", "256M"], environment: ["DOCKSTORE_FAILPOINT": "mount"])
+            try #require(tree.signal == SIGKILL && !FileManager.default.fileExists(atPath: nested + "/etc"), "\(tree.stdout)\(tree.stderr)")
+            defer { _ = try? root.run(TestRoot.binary, ["teardown", "--root", nested, "--delete-image"]) }
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 3 && !check.stdout.contains(nested), "\(check.stdout)")
+            let own = try root.dockstore(["provision"])
+            #expect(own.status == 0, "\(own.stdout)\(own.stderr)")
+            #expect(Set(root.mounts().map(\.target)) == [root.mountpoint, nested + "/srv/q/docker"], "\(root.mounts().map(\.target))")
+        }
+    }
+
     @Test(arguments: ["killed before the drop-in", "drop-in removed"])
     func withoutDockersDropInTheLayoutNamesTheStoreWhereTheLinkLed(_ how: String) throws {
         try withTestRoot { root in

@@ -57,9 +57,11 @@ public struct RelinkedStore: Sendable, Equatable {
 
     /// A btrfs mounted in the root at `mountpoint`'s name in a folder other than the one it
     /// resolves to now, from a loop device over `image`'s name in that folder; nil when the image
-    /// and the mountpoint are not in one folder, or no such mount is there.
+    /// and the mountpoint are not in one folder, no link on the mountpoint's path leads elsewhere
+    /// now (it resolves to itself: nothing was relinked, and a store in another folder is another
+    /// tree's, with or without an `etc` of its own), or no such mount is there.
     static func byLayout(image: HostPath, mountpoint: HostPath, unitPath: HostPath, mounts: [MountEntry], root: String) throws -> RelinkedStore? {
-        guard image.parent == mountpoint.parent else { return nil }
+        guard image.parent == mountpoint.parent, unitPath != mountpoint else { return nil }
         let resolvedParent = (root == "/" ? "" : root) + unitPath.parent.string
         for entry in mounts where entry.fstype == "btrfs" && StoreElsewhere.inside(entry.target, root: root) && entry.source.hasPrefix("/dev/loop") {
             let folder = AtomicFile.parentFolder(of: entry.target)
