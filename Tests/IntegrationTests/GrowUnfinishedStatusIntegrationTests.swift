@@ -43,4 +43,29 @@ struct GrowUnfinishedStatusIntegrationTests {
             #expect(again.status == 64 && again.stderr.contains("give the new size with --to SIZE"), "\(again.stdout)\(again.stderr)")
         }
     }
+
+    /// Attack 41 R F1: grow on an image with chattr +i failed at its first step ("cannot open the
+    /// image … immutable"), exit 1, as if it had stopped part-way. An image that cannot be
+    /// extended in place (+i, +a) is refused while planning, the dry run too: exit 2, nothing
+    /// changed; with the attribute removed the same grow runs.
+    @Test(arguments: ["+i", "+a"])
+    func anImageThatCannotBeExtendedIsRefusedBeforeAnyStep(_ attribute: String) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            _ = try root.sh("chattr \(attribute) '\(root.image)'")
+            defer { _ = try? root.sh("chattr -i -a '\(root.image)'") }
+            let before = root.snapshot()
+            let what = attribute == "+i" ? "immutable (chattr +i)" : "append-only (chattr +a)"
+            for arguments in [["grow", "--to", "400M", "--dry-run"], ["grow", "--to", "400M"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1
+                        && run.stderr.hasPrefix("dockstore: refusing: the image \(root.image) is \(what), so it cannot be extended: remove that with chattr -\(attribute.dropFirst()) ")
+                        && run.stderr.hasSuffix("nothing was changed\n"), "\(arguments): \(run.stdout)\(run.stderr)")
+                #expect(root.changes(since: before).isEmpty, "\(arguments): \(root.changes(since: before))")
+            }
+            _ = try root.sh("chattr -\(attribute.dropFirst()) '\(root.image)'")
+            let grow = try root.dockstore(["grow", "--to", "400M"])
+            #expect(grow.status == 0, "\(grow.stdout)\(grow.stderr)")
+        }
+    }
 }

@@ -19,6 +19,9 @@ public struct GrowObservation: Sendable, Equatable {
         /// it grows, so each is then shorter than the store (attack 39 T F7: the next provision
         /// could not mount through one); the plan warns.
         public var imageSiblings: [SiblingLoop] = []
+        /// Why the image cannot be extended in place (`InPlaceChange`: chattr +i or +a, a
+        /// read-only filesystem); asked only when the plan extends it.
+        public var imageUnchangeable: String? = nil
     }
 
     public var mountpoint: String
@@ -151,6 +154,9 @@ public enum GrowPlanner {
                 }
                 if let root = device.imageOutsideRoot {
                     throw Host.outsideRoot(verb: "extend", image.image, root: root, done: "extended")
+                }
+                if let obstacle = device.imageUnchangeable {
+                    throw DockStoreError.refused("refusing: the image \(obstacle); nothing was changed")
                 }
                 steps.append(.extendImage(path: image.image, loop: device.path, from: image.apparentBytes, to: target, preallocate: observed.thick))
             }

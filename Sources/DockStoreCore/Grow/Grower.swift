@@ -54,6 +54,7 @@ public struct Grower: Sendable {
             if let image = observed.devices[index].image, let target, target > image.apparentBytes {
                 observed.devices[index].imageLargestFile = LargestFile.limit(in: AtomicFile.parentFolder(of: image.image), for: target)
                 observed.devices[index].imageSiblings = try LoopDevice.siblings(of: observed.devices[index].path)
+                observed.devices[index].imageUnchangeable = try InPlaceChange.obstacle(image.image, verb: "extended")
             }
         }
         return observed

@@ -129,6 +129,16 @@ enum DockerDatabaseLocks {
             }
             guard UInt64(seen.st_ino) == lock.inode, seen.st_mode & S_IFMT == S_IFREG else { continue }
             inodeOpen = true
+            // Opened only on a btrfs (its UUID and the bolt magic need a descriptor): statfs on the
+            // magic link follows it without an open, which another filesystem's file is spared (a
+            // lease holder's break, a fanotify event: attack 41 R).
+            var filesystem: Int64 = 0
+            guard ds_statfs_type(path, &filesystem) == 0 else {
+                let code = errno
+                if code == ENOENT || code == ESRCH { continue }
+                throw DockStoreError.system("cannot read the filesystem of a file process \(lock.pid) has open", path, errno: code)
+            }
+            guard filesystem == DockerdDataRoot.btrfsMagic else { continue }
             let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
             guard fd >= 0 else {
                 let code = errno
