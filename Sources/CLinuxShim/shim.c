@@ -173,6 +173,21 @@ int ds_is_mount_root_at(int dir_fd, const char *name, int *answer) {
     return 0;
 }
 
+int ds_statx_write_locks(const char *path, int *immutable, int *append_only) {
+    struct statx s;
+    int rc = statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &s);
+    if (rc != 0)
+        return rc;
+    uint64_t wanted = STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND;
+    if ((s.stx_attributes_mask & wanted) != wanted) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    *immutable = (s.stx_attributes & STATX_ATTR_IMMUTABLE) != 0;
+    *append_only = (s.stx_attributes & STATX_ATTR_APPEND) != 0;
+    return 0;
+}
+
 int ds_birth_time(const char *path, int64_t *seconds, int *known) {
     struct statx s;
     int rc = statx(AT_FDCWD, path, 0, STATX_BTIME, &s);

@@ -45,6 +45,32 @@ struct CheckMonitoringIntegrationTests {
 
     /// B07: a bad settings file or argument was printed as UNKNOWN but the textfile kept the
     /// last run's OK; now every run rewrites it, under the label good runs use.
+    /// Attack 42 Q F4: as NRPE's user on the 0710 data root, check read none of the data root's
+    /// state (it cannot open it) and said OK on an immutable, append-only or read-only one. statx,
+    /// mountinfo and access(2) tell them without opening it: the same verdict as root's.
+    @Test(arguments: ["chattr +i", "chattr +a", "btrfs property set ro"])
+    func nonRootSeesADataRootThatCannotBeWritten(_ how: String) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            try root.sh("chmod 755 \(root.path) && chmod 0710 \(root.mountpoint)")
+            #expect(try asNobody(root, ["check"]).status == 0, "a healthy store is OK for nobody too")
+            let (set, unset, figure) = switch how {
+            case "chattr +i": ("chattr +i", "chattr -i", "data_root_attribute")
+            case "chattr +a": ("chattr +a", "chattr -a", "data_root_attribute")
+            default: ("btrfs property set", "btrfs property set", "subvolume_read_only")
+            }
+            let suffix = how.hasPrefix("btrfs") ? " ro" : ""
+            try root.sh("\(set) \(root.mountpoint)\(suffix)\(how.hasPrefix("btrfs") ? " true" : "")")
+            defer { _ = try? root.sh("\(unset) \(root.mountpoint)\(suffix)\(how.hasPrefix("btrfs") ? " false" : "")") }
+            let asRoot = try root.dockstore(["check", "--format", "json"])
+            let nobody = try asNobody(root, ["check", "--format", "json"])
+            #expect(asRoot.status == 2 && nobody.status == 2, "root \(asRoot.status), nobody \(nobody.status): \(nobody.stdout)\(nobody.stderr)")
+            let reasons = try #require(try Self.json(nobody.stdout)["reasons"] as? [[String: Any]])
+            #expect(reasons.contains { $0["figure"] as? String == figure }, "\(reasons)")
+            #expect(try Self.json(asRoot.stdout)["reasons"] as? NSArray == Self.json(nobody.stdout)["reasons"] as? NSArray, "root and nobody disagree")
+        }
+    }
+
     @Test func textfileSaysUnknownForBadSettingsAndArguments() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)

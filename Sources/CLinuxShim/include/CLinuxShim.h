@@ -154,6 +154,13 @@ int ds_is_mount_root(const char *path, int *answer);
 int ds_is_mount_root_at(int dir_fd, const char *name, int *answer);
 
 /*
+ * chattr's i and a of `path` (a link not followed) from statx(2)'s attributes, which any user
+ * who may look the path up reads, without opening it (ds_inode_write_locks needs a
+ * descriptor). -1 with EOPNOTSUPP when the filesystem does not report both.
+ */
+int ds_statx_write_locks(const char *path, int *immutable, int *append_only);
+
+/*
  * statx(2)'s birth time (STATX_BTIME) of `path`, symlinks followed: *seconds since the epoch,
  * *known 0 when the filesystem does not report one (then *seconds is 0).
  */

@@ -17,9 +17,11 @@ enum RootStateRules {
             reasons.append(CapacityReason(state: .critical, figure: "subvolume_read_only",
                 message: subvolumeReadOnly(mountpoint: mp)))
         }
-        for (set, letter, name) in [(root.immutable, "i", "immutable"), (root.appendOnly, "a", "append-only")] where set {
+        // Attack 42 Q F10: under +a entries can still be created, only not removed or renamed.
+        for (set, letter, name, effect) in [(root.immutable, "i", "immutable", "nothing can be created, renamed or removed in it, so dockerd cannot write its layers and containers"),
+                                            (root.appendOnly, "a", "append-only", "entries can be created in it but not removed or renamed, so whatever dockerd replaces by a rename or removes there fails")] where set {
             reasons.append(CapacityReason(state: .critical, figure: "data_root_attribute",
-                message: "the data root \(mp) has the \(name) attribute (lsattr -d \(mp.shellWord)): nothing can be created, renamed or removed in it, so dockerd cannot write its layers and containers; chattr -\(letter) \(mp.shellWord)"))
+                message: "the data root \(mp) has the \(name) attribute (lsattr -d \(mp.shellWord)): \(effect); chattr -\(letter) \(mp.shellWord)"))
         }
         return reasons
     }

@@ -55,8 +55,8 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// `noexec` / `nosymfollow` on the mount (statvfs's flags): no container could start.
     public var blockingOptions: [String] = []
     /// The subvolume mounted at the mountpoint, its read-only flag and the data root's
-    /// immutable / append-only attributes; nil when not read (a user who may not open the
-    /// mountpoint: dockstore-check(8) says this is then not judged).
+    /// immutable / append-only attributes; nil when not read (`unreadable` then says why). A
+    /// user who may not open the mountpoint reads it without a descriptor (`readUnopened`).
     public var root: BtrfsRootState?
     /// devids btrfs lists as missing (the filesystem is mounted degraded without them).
     public var missingDevices: [UInt64] = []

@@ -40,7 +40,17 @@ extension BtrfsFilesystem {
         let size = blocks * blockSize * factor
         let used = spaces.filter { $0.flags & BtrfsSpaceFlags.globalReserve == 0 }.reduce(0) { $0 + $1.total * profileFactor($1.flags) }
         let member = Member(devid: devid, path: missing == 0 ? "/dev/\(name)" : "", size: size, used: used, deviceUUID: "")
-        return Usage(uuid: uuid, spaces: spaces, members: [member])
+        var usage = Usage(uuid: uuid, spaces: spaces, members: [member])
+        do {
+            let options = try MountInfoOptions.read(at: mountpoint)
+            let readOnly = (options?.mount.contains("ro") ?? false) || (options?.superblock.contains("ro") ?? false)
+            usage.root = try BtrfsRootState.readUnopened(at: mountpoint, superblock: options?.superblock ?? [], mountReadOnly: readOnly)
+        } catch let error as DockStoreError {
+            usage.rootUnreadable = error.message
+        } catch {
+            usage.rootUnreadable = "\(error)"
+        }
+        return usage
     }
 
     /// The two words btrfs_statfs folds a fsid into (before the subvolume id): big-endian
