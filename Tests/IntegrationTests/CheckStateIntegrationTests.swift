@@ -81,6 +81,53 @@ struct CheckStateIntegrationTests {
         }
     }
 
+    /// Attack 42 Q F1, F2, F3: the remedy for an image deleted while mounted, followed to the
+    /// letter, gave a corrupt copy of a grown store (a buffered dd read the loop device's stale
+    /// page cache), made it 0644, and the next check called that copy "another file" and sent
+    /// the admin round again. Followed now, with the device's pages cached before a grow: the
+    /// copy is 0600, check says it holds all the store committed and how to mount it, an older
+    /// copy is named as older, and after the umount, detach and provision both files are whole.
+    @Test func theDeletedImagesRemedyFollowedToTheLetterKeepsEveryByte() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "300M"]).status == 0)
+            let loop = try #require(root.loopDevices().first)
+            try root.sh("head -c 40000000 /dev/urandom > \(root.mountpoint)/a && sync && cat \(loop) > /dev/null")
+            try #require(try root.dockstore(["grow", "--to", "600M"]).status == 0)
+            try root.sh("head -c 60000000 /dev/urandom > \(root.mountpoint)/b && sync")
+            let sums = try root.sh("cd \(root.mountpoint) && sha256sum a b")
+            try root.sh("rm \(root.image)")
+            let deleted = try verdict(root)
+            #expect(deleted.status == 2, "\(deleted.stdout)")
+            let text = deleted.stdout
+            func between(_ start: String, _ end: String) throws -> String {
+                let from = try #require(text.range(of: start), "\(start) in \(text)")
+                let to = try #require(text.range(of: end, range: from.upperBound..<text.endIndex), "\(end) after \(start) in \(text)")
+                return String(text[from.lowerBound..<to.lowerBound])
+            }
+            let freeze = try between("fsfreeze -f ", ")")
+            let copy = try between("(umask 077; dd ", "))") + ")"
+            let thaw = try between("fsfreeze -u ", ")")
+            let move = try between("mv \(root.image).recovered ", ")")
+            #expect(copy.contains("iflag=direct"), "\(copy)")
+            try root.sh("\(freeze) && \(copy); \(thaw) && \(move)")
+            #expect(try root.sh("stat -c %a \(root.image)").trimmingCharacters(in: .whitespacesAndNewlines) == "600", "the copy is readable by others")
+            let replaced = try verdict(root)
+            #expect(replaced.status == 2 && replaced.stdout.contains("was replaced while mounted by a copy of the store that holds all it has committed")
+                    && replaced.stdout.contains("umount \(root.mountpoint) (\(loop) goes with it; losetup -d \(loop) if losetup -a still lists it) and run dockstore provision"), "\(replaced.stdout)")
+            // Written after the copy: the copy is older now, and check says so.
+            try root.sh("echo later > \(root.mountpoint)/later && sync")
+            let older = try verdict(root)
+            #expect(older.stdout.contains("was replaced while mounted by an older copy of the store"), "\(older.stdout)")
+            try root.sh("rm \(root.mountpoint)/later && sync")
+            try root.sh("umount \(root.mountpoint) && if losetup -a | grep -q '^\(loop):'; then losetup -d \(loop); fi")
+            let provision = try root.dockstore(["provision"])
+            #expect(provision.status == 0, "\(provision.stdout)\(provision.stderr)")
+            #expect(try root.sh("cd \(root.mountpoint) && sha256sum a b") == sums, "DATA: the copy differs")
+            let scrub = try root.run("/usr/bin/btrfs", ["scrub", "start", "-B", root.mountpoint])
+            #expect(scrub.status == 0 && !scrub.stdout.contains("uncorrectable errors: 1"), "\(scrub.stdout)\(scrub.stderr)")
+        }
+    }
+
     @Test func imageReplacedWhileMountedIsCritical() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)

@@ -51,6 +51,18 @@ extension CapacityProbe {
                         return nil
                     }
                     condition.image = .init(path: image, loop: device.path, link: replaced ? .replaced : .deleted)
+                    if replaced {
+                        // A copy of the store at the name (the remedy's): how current it is. Read as
+                        // root only (the loop device is root's); one that cannot be read is "another file".
+                        do {
+                            if let copy = try BtrfsSuperblock.read(image), copy.fsid == reading.uuid,
+                               let store = try BtrfsSuperblock.read(device.path), store.fsid == reading.uuid {
+                                condition.image?.copy = .init(copy: copy.generation, store: store.generation)
+                            }
+                        } catch {
+                            condition.unreadable.append("cannot tell whether the file now at \(image) is a copy of the store: \(message(error))")
+                        }
+                    }
                     return nil
                 }
                 text = link

@@ -27,11 +27,22 @@ public struct StoreCondition: Sendable, Equatable, Codable {
         public var path: String
         public var loop: String
         public var link: ImageLink
+        /// For a replaced image whose new file holds the store's btrfs (its fsid): the last
+        /// committed transaction of that file and of the store (`BtrfsSuperblock`), which
+        /// tell the copy the remedy made from an older one (attack 42 Q F3: check called the
+        /// copy its own remedy had just made "another file" and sent the admin round again).
+        public var copy: Generations?
 
-        public init(path: String, loop: String, link: ImageLink) {
+        public struct Generations: Sendable, Equatable, Codable {
+            public var copy: UInt64
+            public var store: UInt64
+        }
+
+        public init(path: String, loop: String, link: ImageLink, copy: Generations? = nil) {
             self.path = path
             self.loop = loop
             self.link = link
+            self.copy = copy
         }
 
         /// check's CRITICAL message for an image deleted or replaced while mounted, which grow
@@ -43,6 +54,12 @@ public struct StoreCondition: Sendable, Equatable, Codable {
             case .deleted:
                 return "the image \(path) was deleted while mounted: \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
             case .replaced:
+                if let copy, copy.copy >= copy.store {
+                    return "the image \(path) was replaced while mounted by a copy of the store that holds all it has committed (generation \(copy.copy)): the store still runs on the deleted original through \(loop); keep Docker stopped (systemctl stop docker), then umount \(mp.shellWord) (\(loop) goes with it; losetup -d \(loop) if losetup -a still lists it) and run dockstore provision, which mounts the copy (what is written to the store before the umount is not in it)"
+                }
+                if let copy {
+                    return "the image \(path) was replaced while mounted by an older copy of the store (generation \(copy.copy); the store is at \(copy.store), and what it wrote since is not in the copy): the store still runs on the deleted original; move the copy aside (mv \(path.shellWord) \((path + ".old").shellWord)), then \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
+                }
                 return "the image \(path) was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside, then \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
             }
         }
