@@ -99,6 +99,15 @@ enum CheckRunner {
                 } catch {
                     report.add(CapacityReason(state: .unknown, figure: "unreadable", message: "cannot tell whether a dockerd runs on the bare folder \(mountpoint): \(message(error))"))
                 }
+            } else if case .read(let type?) = store.mountedType, type != "btrfs" {
+                // The bare folder bound onto itself by a dockerd started on it (attack 42 Q F5).
+                do {
+                    if let bare = try DockerOnBareFolder.findBehindItsBind(host: host, mountpoint: mountpoint, dataRootElsewhere: store.dockerdSettings.map(\.dataRootElsewhere)) {
+                        report = CapacityReport(without: bare, mountpoint: mountpoint, timestamp: timestamp)
+                    }
+                } catch {
+                    report.add(CapacityReason(state: .unknown, figure: "unreadable", message: "cannot tell whether a dockerd runs on the bare folder \(mountpoint) bound onto itself: \(message(error))"))
+                }
             }
         }
         writeTextfile(&report, options, host: host)

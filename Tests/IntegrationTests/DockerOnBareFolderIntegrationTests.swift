@@ -47,4 +47,35 @@ struct DockerOnBareFolderIntegrationTests {
             #expect(gone.status == 3 && gone.stdout.hasPrefix("DOCKSTORE UNKNOWN - nothing is mounted at \(root.mountpoint)"), "\(gone.stdout)")
         }
     }
+
+    /// Attack 42 Q F5: a dockerd started on the bare folder while the store is not mounted binds
+    /// the folder onto itself (a data root that is no mount point), so check saw "ext4 is
+    /// mounted at …, unmount what is there" (UNKNOWN; the umount fails while dockerd runs) and
+    /// never named dockerd. It is docker_on_bare_folder, CRITICAL, naming dockerd and the bind;
+    /// a bind of another folder there stays "not Docker's store".
+    @Test(.enabled(if: hasDockerd, Comment(rawValue: needsDockerd)))
+    func aDockerdStartedOnTheBareFolderIsCriticalThroughItsOwnBind() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let store = try root.sh("findmnt -rn -o SOURCE '\(root.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try root.sh("umount '\(root.mountpoint)' && (losetup -d \(store) 2>/dev/null || true)")
+            let other = root.path + "/other"
+            try root.sh("mkdir -p '\(other)' && mount --bind '\(other)' '\(root.mountpoint)'")
+            let stranger = try root.dockstore(["check"])
+            #expect(stranger.status == 3 && stranger.stdout.contains("is mounted at \(root.mountpoint), not Docker's store"), "\(stranger.stdout)")
+            try root.sh("umount '\(root.mountpoint)'")
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"\"\n")
+            let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+            let dockerd = try #require(started, "dockerd did not start: \(log)")
+            defer { dockerd.stop() }
+            let bound = try root.sh("findmnt -rn -o SOURCE '\(root.mountpoint)'")
+            try #require(bound.contains("["), "dockerd did not bind its data root onto itself: \(bound)")
+            let pid = dockerd.process.processIdentifier
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.hasPrefix("DOCKSTORE CRITICAL - the store is not mounted at \(root.mountpoint) (what is mounted there is the bare folder bound onto itself")
+                    && check.stdout.contains("and dockerd (pid \(pid)) runs with its data root there"), "\(check.stdout)")
+            let json = try root.dockstore(["check", "--format", "json"])
+            #expect(json.status == 2 && json.stdout.contains("\"docker_on_bare_folder\""), "\(json.stdout)")
+        }
+    }
 }
