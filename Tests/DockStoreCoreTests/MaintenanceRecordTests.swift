@@ -145,6 +145,18 @@ import Testing
         for reason in report.reasons { #expect(!reason.message.contains("\n")) }
     }
 
+    /// Attack 42 Q F9: superblock errors are counted, neither corrected nor uncorrectable; the
+    /// message said "btrfs repaired them from a good copy".
+    @Test func superblockErrorsAreNotSaidToBeRepaired() throws {
+        let file = Self.scrubFile().replacingOccurrences(of: "super_errors:0|malloc_errors:0|uncorrectable_errors:0|corrected_errors:0|last_physical:22020096|t_start:1764470000",
+                                                          with: "super_errors:2|malloc_errors:0|uncorrectable_errors:0|corrected_errors:0|last_physical:22020096|t_start:1764470000")
+        let scrub = try LastScrub.parse(file, path: "/s")
+        try #require(scrub.errors == 2 && scrub.corrected == 0 && scrub.uncorrectable == 0, "\(scrub)")
+        let report = CapacityReport(figures: Self.figures(MaintenanceRecord(lastScrub: scrub)), policy: try CapacityPolicy(), timestamp: 0)
+        let message = try #require(report.reasons.first { $0.figure == "scrub_errors" }).message
+        #expect(report.state == .warning && !message.contains("repaired them") && message.contains("2 of them scrub did not repair (superblock errors, which the next commit rewrites)"), "\(message)")
+    }
+
     @Test func prometheusCarriesTheRecordsAndNaNWhenNever() throws {
         var f = Self.figures(MaintenanceRecord(lastReclaim: LastReclaimRecord(finished: 1764470000, outcome: .failed, chunksRelocated: 2, unallocatedBefore: 0, unallocatedAfter: 0),
                                                lastScrub: try LastScrub.parse(Self.scrubFile(csum: 5, uncorrectable: 1), path: "/s")))

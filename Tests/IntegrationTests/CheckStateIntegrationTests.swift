@@ -128,6 +128,27 @@ struct CheckStateIntegrationTests {
         }
     }
 
+    /// Attack 42 Q F7: a loop device over another file added to the store (`btrfs device add`)
+    /// was OK; no boot attaches it, so the next boot's mount fails. CRITICAL, naming it and the
+    /// way back, which, followed, leaves the store OK with its data.
+    @Test func aLoopMemberNoBootAttachesIsCritical() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            try root.sh("head -c 20000000 /dev/urandom > \(root.mountpoint)/keep && sync")
+            let sum = try root.sh("sha256sum \(root.mountpoint)/keep")
+            let extra = try root.sh("truncate -s 512M \(root.path)/room && losetup -f --show \(root.path)/room").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(extra) 2>/dev/null || true") }
+            try root.sh("btrfs device add \(extra) \(root.mountpoint) > /dev/null")
+            let check = try verdict(root)
+            #expect(check.status == 2 && check.stdout.contains("device 2 of the btrfs at \(root.mountpoint) is \(extra), a loop device over \(root.path)/room, which nothing attaches at boot"), "\(check.stdout)")
+            let remove = try #require(check.stdout.range(of: "btrfs device remove 2 ").map { String(check.stdout[$0.lowerBound...].prefix { $0 != "," }) })
+            try root.sh(remove)
+            let after = try verdict(root)
+            #expect(after.status == 0, "\(after.stdout)")
+            #expect(try root.sh("sha256sum \(root.mountpoint)/keep") == sum, "DATA")
+        }
+    }
+
     @Test func imageReplacedWhileMountedIsCritical() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)

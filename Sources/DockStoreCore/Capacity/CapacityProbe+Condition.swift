@@ -148,6 +148,17 @@ extension CapacityProbe {
     /// looks renamed (check runs every minute; the journal is rarely there); one this user
     /// cannot read (it is root's alone) leaves every member bound to a file beside the image a
     /// candidate, the stricter answer.
+    /// Loop members no boot attaches (`UnbootedLoopMember`), for a store whose configuration
+    /// names an image; one that cannot be read is named as unreadable.
+    static func readUnbootedMembers(_ reading: BtrfsReading, configured: StoreFact<String?>, sysfs: String, into condition: inout StoreCondition) {
+        guard reading.devices.count > 1, case .read(let image?) = configured else { return }
+        do {
+            condition.unbootedMembers = try UnbootedLoopMember.find(reading, image: image, sysfs: sysfs)
+        } catch {
+            condition.unreadable.append("cannot tell which file backs each loop member of the store (one no boot attaches makes the next boot's mount fail): \(message(error))")
+        }
+    }
+
     static func readMovedImage(_ reading: BtrfsReading, configured: StoreFact<String?>, journal: StoreFact<MigrationJournal?>,
                                sysfs: String, into condition: inout StoreCondition) {
         guard condition.image != nil, condition.image?.link == .present else { return }

@@ -10,7 +10,14 @@ enum ConditionRules {
         }
         for devid in c.missingDevices {
             reasons.append(CapacityReason(state: .critical, figure: "device_missing",
-                message: "device \(devid) of the btrfs at \(mp) is missing (mounted degraded): chunks on it have no second copy and new writes may fail; attach the device again and remount, or replace it (btrfs replace start \(devid) NEWDEVICE \(mp.shellWord))"))
+                message: "device \(devid) of the btrfs at \(mp) is missing (mounted degraded): chunks on it have no second copy and new writes may fail; attach the device again, then stop Docker, umount \(mp.shellWord) and mount it again (dockstore provision): a remount does not bring a missing device back; or replace it (btrfs replace start \(devid) NEWDEVICE \(mp.shellWord))"))
+        }
+        // A reclaim's lent room and a migration's target have their own rules (journals).
+        let explained = Set(f.remedyContext?.reclaimMembers ?? [])
+        if f.remedyContext?.migrating != true {
+            for member in c.unbootedMembers where !explained.contains(member.devid) {
+                reasons.append(CapacityReason(state: .critical, figure: "device_not_attached_at_boot", message: member.verdict(mountpoint: mp)))
+            }
         }
         switch c.readOnly {
         case .no: break

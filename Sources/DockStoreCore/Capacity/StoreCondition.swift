@@ -97,6 +97,8 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// Other loop devices bound to the store's image (`LoopDevice.siblings`): mounted, a second
     /// btrfs instance of it that loses files (CRITICAL); bound only, one anyone can mount (WARNING).
     public var secondLoops: [SiblingLoop] = []
+    /// Loop members over another file than the image, which no boot attaches (`UnbootedLoopMember`).
+    public var unbootedMembers: [UnbootedLoopMember] = []
     /// Loop devices stacked on the store's loop device or device (`LoopDevice.stacked`): the
     /// same bytes, so mounted, a second btrfs instance (CRITICAL); bound only, WARNING. Those
     /// over a loop member (or over another loop device of its image) are the image's

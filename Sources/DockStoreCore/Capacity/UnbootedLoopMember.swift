@@ -1,0 +1,30 @@
+/// A member of a store of several devices that is a loop device over another file than the
+/// configured image (attack 42 Q F7: an admin's `btrfs device add` of a loop device for room,
+/// and check said OK): nothing attaches it at boot, which attaches only the image, so the next
+/// boot's mount misses a device and fails, and Docker stays down. The room a reclaim lent and a
+/// migration's target are judged by their journals' rules, not here.
+public struct UnbootedLoopMember: Sendable, Equatable, Codable {
+    public var devid: UInt64
+    public var loop: String
+    public var file: String
+
+    /// Those among `reading`'s members, by the kernel's name of each loop device's file
+    /// (`/sys/block/loopN/loop/backing_file`); none for a store of one device. A file the kernel
+    /// marks deleted is the deleted-image rules' business.
+    static func find(_ reading: BtrfsReading, image: String, sysfs: String) throws -> [UnbootedLoopMember] {
+        guard reading.devices.count > 1 else { return [] }
+        var found: [UnbootedLoopMember] = []
+        for device in reading.devices where !device.isMissing {
+            let name = device.path.split(separator: "/").last.map(String.init) ?? ""
+            guard name.hasPrefix("loop"),
+                  let text = try LoopDevice.backingFileText("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace(),
+                  !text.hasSuffix(" (deleted)"), !text.sameBytes(image) else { continue }
+            found.append(UnbootedLoopMember(devid: device.devid, loop: device.path, file: text))
+        }
+        return found
+    }
+
+    func verdict(mountpoint mp: String) -> String {
+        "device \(devid) of the btrfs at \(mp) is \(loop), a loop device over \(file), which nothing attaches at boot (the boot attaches only the image): the next boot's mount misses it and fails, and Docker stays down; move its data back (btrfs device remove \(devid) \(mp.shellWord), after dockstore grow --to SIZE if the image lacks the room), or set up its attach before the store's mount yourself"
+    }
+}
