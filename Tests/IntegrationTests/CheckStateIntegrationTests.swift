@@ -112,8 +112,24 @@ struct CheckStateIntegrationTests {
             try root.sh("\(freeze) && \(copy); \(thaw) && \(move)")
             #expect(try root.sh("stat -c %a \(root.image)").trimmingCharacters(in: .whitespacesAndNewlines) == "600", "the copy is readable by others")
             let replaced = try verdict(root)
-            #expect(replaced.status == 2 && replaced.stdout.contains("was replaced while mounted by a copy of the store that holds all it has committed")
+            #expect(replaced.status == 2 && replaced.stdout.contains("was replaced while mounted by a copy of the store whose superblock is as new as the store's")
                     && replaced.stdout.contains("umount \(root.mountpoint) (\(loop) goes with it; losetup -d \(loop) if losetup -a still lists it) and run dockstore provision"), "\(replaced.stdout)")
+            // The verification it asks for passes on this copy, and fails on a buffered copy of the
+            // same frozen device (attack 43 P C4: its superblock is as new, its blocks are stale).
+            #expect(replaced.stdout.contains("btrfs check --readonly --check-data-csum \(root.image) must find no error"), "\(replaced.stdout)")
+            let checked = try root.run("/usr/bin/btrfs", ["check", "--readonly", "--check-data-csum", root.image])
+            #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+            let buffered = root.path + "/buffered.img"
+            try root.sh("\(freeze) && dd if=\(loop) of=\(buffered) bs=1M conv=sparse status=none; \(thaw)")
+            let stale = try root.run("/usr/bin/btrfs", ["check", "--readonly", "--check-data-csum", buffered])
+            #expect(stale.status != 0, "btrfs check passed a buffered copy of a grown store: \(stale.stdout)")
+            try root.sh("rm -f \(buffered)")
+            // A copy cut short (attack 43 P C2, C3): named as such, never as one to mount.
+            try root.sh("cp --sparse=always \(root.image) \(root.path)/whole.img && truncate -s 300M \(root.image)")
+            let short = try verdict(root)
+            #expect(short.stdout.contains("was replaced while mounted by a copy of the store cut short (314572800 bytes of the 629145600 btrfs claims")
+                    && short.stdout.contains("do not unmount"), "\(short.stdout)")
+            try root.sh("mv \(root.path)/whole.img \(root.image)")
             // Written after the copy: the copy is older now, and check says so.
             try root.sh("echo later > \(root.mountpoint)/later && sync")
             let older = try verdict(root)
@@ -141,7 +157,7 @@ struct CheckStateIntegrationTests {
             try root.sh("btrfs device add \(extra) \(root.mountpoint) > /dev/null")
             let check = try verdict(root)
             #expect(check.status == 2 && check.stdout.contains("device 2 of the btrfs at \(root.mountpoint) is \(extra), a loop device over \(root.path)/room, which nothing attaches at boot"), "\(check.stdout)")
-            let remove = try #require(check.stdout.range(of: "btrfs device remove 2 ").map { String(check.stdout[$0.lowerBound...].prefix { $0 != "," }) })
+            let remove = try #require(check.stdout.range(of: "btrfs device remove 2 ").map { String(check.stdout[$0.lowerBound...].prefix { $0 != ";" }) })
             try root.sh(remove)
             let after = try verdict(root)
             #expect(after.status == 0, "\(after.stdout)")

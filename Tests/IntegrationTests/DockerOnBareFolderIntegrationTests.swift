@@ -76,6 +76,11 @@ struct DockerOnBareFolderIntegrationTests {
                     && check.stdout.contains("and dockerd (pid \(pid)) runs with its data root there"), "\(check.stdout)")
             let json = try root.dockstore(["check", "--format", "json"])
             #expect(json.status == 2 && json.stdout.contains("\"docker_on_bare_folder\""), "\(json.stdout)")
+            // Bound onto itself twice (attack 43 P C9b): the same verdict.
+            try root.sh("mount --bind '\(root.mountpoint)' '\(root.mountpoint)'")
+            let twice = try root.dockstore(["check"])
+            try root.sh("umount '\(root.mountpoint)'")
+            #expect(twice.status == 2 && twice.stdout.contains("the bare folder bound onto itself"), "\(twice.stdout)")
         }
     }
 }

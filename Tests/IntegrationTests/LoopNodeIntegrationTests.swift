@@ -24,6 +24,24 @@ struct LoopNodeIntegrationTests {
         try body(loop)
     }
 
+    /// Moves `node` aside (to NODE.hidden-by-test, returned) and puts a node of `device`'s
+    /// numbers at its name; `restoreNode` puts it back.
+    func replaceNode(_ root: TestRoot, _ node: String, withNodeOf device: String) throws -> String {
+        let hidden = node + ".hidden-by-test"
+        _ = try root.sh("mv '\(node)' '\(hidden)'")
+        do {
+            _ = try root.sh("set -- $(stat -c '%t %T' '\(device)') && mknod '\(node)' b $((0x$1)) $((0x$2))")
+        } catch {
+            restoreNode(root, node)
+            throw error
+        }
+        return hidden
+    }
+
+    func restoreNode(_ root: TestRoot, _ node: String) {
+        _ = try? root.sh("rm -f '\(node)' && mv '\(node).hidden-by-test' '\(node)'")
+    }
+
     func expectNoNodeFolders(_ root: TestRoot) throws {
         let left = try root.sh("ls -d /dev/.dockstore-nodes.* 2>/dev/null || true").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(left.isEmpty, "\(left)")
@@ -116,10 +134,8 @@ struct LoopNodeIntegrationTests {
         try withTestRoot { root in
             let target = try root.attachDisk(megabytes: 512)
             let decoy = try root.attachDisk(megabytes: 512) { try root.sh("dd if=/dev/urandom of='\($0)' bs=1M count=2 conv=notrunc status=none") }
-            let hidden = target + ".hidden-by-test"
-            _ = try root.sh("mv '\(target)' '\(hidden)'")
-            defer { _ = try? root.sh("rm -f '\(target)' && mv '\(hidden)' '\(target)'") }
-            _ = try root.sh("set -- $(stat -c '%t %T' '\(decoy)') && mknod '\(target)' b $((0x$1)) $((0x$2))")
+            let hidden = try replaceNode(root, target, withNodeOf: decoy)
+            defer { restoreNode(root, target) }
             let edges = (try root.ends(hidden), try root.ends(decoy))
             let before = root.snapshot()
             for arguments in [["provision", "--device", target], ["provision", "--device", target, "--force"]] {
@@ -147,10 +163,8 @@ struct LoopNodeIntegrationTests {
             try root.sh("echo data > \(root.mountpoint)/keep && sync")
             let target = try root.attachDisk(megabytes: 512)
             let decoy = try root.attachDisk(megabytes: 512) { try root.sh("mkfs.btrfs -q -L other '\($0)'") }
-            let hidden = target + ".hidden-by-test"
-            _ = try root.sh("mv '\(target)' '\(hidden)'")
-            defer { _ = try? root.sh("rm -f '\(target)' && mv '\(hidden)' '\(target)'") }
-            _ = try root.sh("set -- $(stat -c '%t %T' '\(decoy)') && mknod '\(target)' b $((0x$1)) $((0x$2))")
+            let hidden = try replaceNode(root, target, withNodeOf: decoy)
+            defer { restoreNode(root, target) }
             let edges = (try root.ends(hidden), try root.ends(decoy), try root.ends(store))
             let before = root.snapshot()
             for arguments in [["provision", "--device", target], ["provision", "--device", target, "--force"]] {
@@ -178,10 +192,8 @@ struct LoopNodeIntegrationTests {
             let disk = try root.attachDisk(megabytes: 512)
             try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
             let other = try root.attachDisk(megabytes: 64)
-            let hidden = other + ".hidden-by-test"
-            _ = try root.sh("mv '\(other)' '\(hidden)'")
-            defer { _ = try? root.sh("rm -f '\(other)' && mv '\(hidden)' '\(other)'") }
-            _ = try root.sh("set -- $(stat -c '%t %T' '\(disk)') && mknod '\(other)' b $((0x$1)) $((0x$2))")
+            _ = try replaceNode(root, other, withNodeOf: disk)
+            defer { restoreNode(root, other) }
             let status = try root.dockstore(["status"])
             #expect(status.status == 0 && !status.stdout.contains("block copies"), "\(status.stdout)\(status.stderr)")
             let provision = try root.dockstore(["provision", "--device", disk])

@@ -56,8 +56,10 @@ extension CapacityProbe {
                         // root only (the loop device is root's); one that cannot be read is "another file".
                         do {
                             if let copy = try BtrfsSuperblock.read(image), copy.fsid == reading.uuid,
-                               let store = try BtrfsSuperblock.read(device.path), store.fsid == reading.uuid {
-                                condition.image?.copy = .init(copy: copy.generation, store: store.generation)
+                               let store = try BtrfsSuperblock.read(device.path), store.fsid == reading.uuid,
+                               let file = try FileStatus.following(image) {
+                                condition.image?.copy = .init(copy: copy.generation, store: store.generation,
+                                                              copyBytes: file.size, deviceBytes: device.size)
                             }
                         } catch {
                             condition.unreadable.append("cannot tell whether the file now at \(image) is a copy of the store: \(message(error))")

@@ -36,6 +36,10 @@ public struct StoreCondition: Sendable, Equatable, Codable {
         public struct Generations: Sendable, Equatable, Codable {
             public var copy: UInt64
             public var store: UInt64
+            /// The file's size and the size btrfs claims on the store's device: a copy cut
+            /// short (a dd that ran out of room, a truncate) cannot be mounted (attack 43 P C2, C3).
+            public var copyBytes: UInt64 = 0
+            public var deviceBytes: UInt64 = 0
         }
 
         public init(path: String, loop: String, link: ImageLink, copy: Generations? = nil) {
@@ -54,8 +58,13 @@ public struct StoreCondition: Sendable, Equatable, Codable {
             case .deleted:
                 return "the image \(path) was deleted while mounted: \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
             case .replaced:
+                if let copy, copy.copyBytes < copy.deviceBytes {
+                    return "the image \(path) was replaced while mounted by a copy of the store cut short (\(copy.copyBytes) bytes of the \(copy.deviceBytes) btrfs claims: a dd that ran out of room, or a truncated file), which cannot be mounted: the store still runs on the deleted original; do not unmount: move the copy aside (mv \(path.shellWord) \((path + ".short").shellWord)), make room (df -h \(AtomicFile.parentFolder(of: path).shellWord)), then \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
+                }
                 if let copy, copy.copy >= copy.store {
-                    return "the image \(path) was replaced while mounted by a copy of the store that holds all it has committed (generation \(copy.copy)): the store still runs on the deleted original through \(loop); keep Docker stopped (systemctl stop docker), then umount \(mp.shellWord) (\(loop) goes with it; losetup -d \(loop) if losetup -a still lists it) and run dockstore provision, which mounts the copy (what is written to the store before the umount is not in it)"
+                    // Its superblock is as new as the store's, which says nothing of the blocks
+                    // behind it (a buffered dd reads stale ones: attack 43 P C4): verified first.
+                    return "the image \(path) was replaced while mounted by a copy of the store whose superblock is as new as the store's (generation \(copy.copy)): the store still runs on the deleted original through \(loop), and once it is unmounted only the copy holds it; keep Docker stopped (systemctl stop docker), verify the copy (btrfs check --readonly --check-data-csum \(path.shellWord) must find no error; if it does, move the copy aside and make it again as said for a deleted image), then umount \(mp.shellWord) (\(loop) goes with it; losetup -d \(loop) if losetup -a still lists it) and run dockstore provision, which mounts the copy (what is written to the store before the umount is not in it)"
                 }
                 if let copy {
                     return "the image \(path) was replaced while mounted by an older copy of the store (generation \(copy.copy); the store is at \(copy.store), and what it wrote since is not in the copy): the store still runs on the deleted original; move the copy aside (mv \(path.shellWord) \((path + ".old").shellWord)), then \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"

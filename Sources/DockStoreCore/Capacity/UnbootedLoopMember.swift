@@ -25,6 +25,6 @@ public struct UnbootedLoopMember: Sendable, Equatable, Codable {
     }
 
     func verdict(mountpoint mp: String) -> String {
-        "device \(devid) of the btrfs at \(mp) is \(loop), a loop device over \(file), which nothing attaches at boot (the boot attaches only the image): the next boot's mount misses it and fails, and Docker stays down; move its data back (btrfs device remove \(devid) \(mp.shellWord), after dockstore grow --to SIZE if the image lacks the room), or set up its attach before the store's mount yourself"
+        "device \(devid) of the btrfs at \(mp) is \(loop), a loop device over \(file), which nothing attaches at boot (the boot attaches only the image): the next boot's mount misses it and fails, and Docker stays down; move its data back onto the image before the next boot: the image's device must hold all the store uses (btrfs filesystem usage \(mp.shellWord); grow its file by hand if not: truncate -s SIZE IMAGE, losetup -c IMAGE'S-LOOP, btrfs filesystem resize 1:max \(mp.shellWord)), RAID profiles must be single or dup first (btrfs balance start -dconvert=single -mconvert=dup \(mp.shellWord)), then btrfs device remove \(devid) \(mp.shellWord); or set up its attach before the store's mount yourself"
     }
 }

@@ -12,7 +12,9 @@ enum SelfBindMount {
               let parent = lines.last(where: { $0.mountID == top.parentID }),
               top.deviceNumbers == parent.deviceNumbers else { return false }
         let below: Substring
-        if parent.target == "/" {
+        if parent.target.sameBytes(target) {
+            below = "" // a bind over a bind of the folder (attack 43 P C9b)
+        } else if parent.target == "/" {
             below = Substring(target)
         } else {
             guard target.hasBytePrefix(parent.target + "/") else { return false }

@@ -266,7 +266,9 @@ extension Teardowner {
         let pids: [Int32]
         switch DockerdProcesses.presence(storeUUID: storeUUID, host: host) {
         case .running(let running, _): pids = running
-        case .unresolved(let pid, _): pids = [pid]
+        case .unresolved(let pid, let why):
+            // Not known to use the store: said as "may", with why it cannot be told.
+            throw DockStoreError.refused("refusing: a process named dockerd (pid \(pid)) may use Docker's storage at \(target): dockstore cannot tell which data root it uses (\(why)), and neither Docker's pidfile nor its socket names it; nothing was changed: stop it if it is a Docker daemon (kill -TERM \(pid), and wait until it has exited), or make its data root readable in its own root (/proc/\(pid)/root), then re-run")
         case .notRunning, .cannotTell: return
         }
         let named = pids.map(String.init).joinedText(", ")
