@@ -80,11 +80,11 @@ enum CheckRunner {
                     report.add(CapacityReason(state: .unknown, figure: "unreadable", message: "cannot tell whether the store is mounted where a link on the path to \(mountpoint) led before: \(message(error))"))
                 }
                 // A loop device over the image that provision refuses (attack 39 T F7): named as what
-                // stops the store from coming up. Only root can read a loop device's status.
+                // stops the store from coming up. The image is the one the check already read (fstab's
+                // line, else the settings); only root can read a loop device's status.
                 if !relinkedFound, CurrentProcess.isRoot, store.configuredDevice.known != true {
                     do {
-                        let image = host.real(try StorePaths.read(host: host, image: nil, mountpoint: nil).image)
-                        if let unfit = try UnfitImageLoops.find(image: image).first {
+                        if let image = try store.configuredImage.value(), let unfit = try UnfitImageLoops.find(image: image).first {
                             report = CapacityReport(unknown: "nothing is mounted at \(mountpoint): Docker's storage is not there, and dockstore provision cannot mount it: \(UnfitImageLoops.refusal(unfit, image: image, then: "run dockstore provision"))",
                                                     mountpoint: mountpoint, timestamp: timestamp)
                         }
