@@ -39,7 +39,7 @@ struct LoopNodeIntegrationTests {
     }
 
     func restoreNode(_ root: TestRoot, _ node: String) {
-        _ = try? root.sh("rm -f '\(node)' && mv '\(node).hidden-by-test' '\(node)'")
+        _ = try? root.sh("if [ -b '\(node).hidden-by-test' ]; then rm -f '\(node)' && mv '\(node).hidden-by-test' '\(node)'; fi")
     }
 
     func expectNoNodeFolders(_ root: TestRoot) throws {
@@ -181,6 +181,43 @@ struct LoopNodeIntegrationTests {
             #expect(root.mounts().first { $0.target == root.mountpoint }?.source == store)
             #expect(root.read(root.mountpoint + "/keep") == "data\n", "DATA: the store's files")
             #expect(try root.ends(hidden) == edges.0 && root.ends(decoy) == edges.1, "DATA: a device was written")
+        }
+    }
+
+    /// Attack 43 P C13b: the settings name the store's own device, whose node in /dev was replaced
+    /// by another device's (or removed): provision waited for the store by its UUID, which a
+    /// search through /dev never finds, and after the wait blamed EBS ("check that the volume is
+    /// attached … aws ec2 describe-volumes"). It names the kernel's device and its node now, at
+    /// once when the node is another device's, and mounts once the node is back.
+    @Test func theStoresDeviceWithoutItsOwnNodeIsNamedNotAwaited() throws {
+        try withTestRoot { root in
+            let store = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", store]).status == 0)
+            try root.sh("echo data > \(root.mountpoint)/keep && sync && umount \(root.mountpoint)")
+            try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_DEVICE=\"\(store)\"\nDOCKSTORE_WAIT=\"1\"\n")
+            let decoy = try root.attachDisk(megabytes: 512) { try root.sh("mkfs.btrfs -q -L other '\($0)'") }
+            let numbers = try root.sh("stat -c '%t %T' '\(store)'").split(separator: " ").map { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) ?? 0 }
+            let kernel = "\(store.split(separator: "/").last ?? "") (\(numbers[0]):\(numbers[1]))"
+            let hidden = try replaceNode(root, store, withNodeOf: decoy)
+            defer { restoreNode(root, store) }
+            let edges = (try root.ends(hidden), try root.ends(decoy))
+            let before = root.snapshot()
+            let replaced = try root.dockstore(["provision"])
+            #expect(replaced.status == ExitStatus.refused.rawValue && replaced.stderr.contains("is attached as the kernel's \(kernel), but \(store) is the block device ")
+                    && replaced.stderr.contains("mknod \(store) b \(numbers[0]) \(numbers[1])") && !replaced.stderr.contains("aws ec2"),
+                    "\(replaced.stdout)\(replaced.stderr)")
+            _ = try root.sh("rm '\(store)'")
+            let missing = try root.dockstore(["provision"])
+            #expect(missing.status == ExitStatus.refused.rawValue && missing.stderr.contains("device \(store) is attached as the kernel's \(kernel), but there is no \(store)")
+                    && !missing.stderr.contains("aws ec2"), "\(missing.stdout)\(missing.stderr)")
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            #expect(root.mounts().first { $0.target == root.mountpoint } == nil)
+            #expect(try root.ends(hidden) == edges.0 && root.ends(decoy) == edges.1, "DATA: a device was written")
+            try expectNoNodeFolders(root)
+            restoreNode(root, store)
+            let back = try root.dockstore(["provision"])
+            #expect(back.status == 0, "\(back.stdout)\(back.stderr)")
+            #expect(root.read(root.mountpoint + "/keep") == "data\n", "DATA: the store's files")
         }
     }
 

@@ -62,7 +62,16 @@ public struct DeviceResolver: Sendable {
         var waited = 0.0
         while true {
             if let device = try resolve(spec), PathCalls.exists(device.path) { return device }
+            // The store attached without its own node: a node that is another device's at once
+            // (no udev run mends it), a missing one once the wait is over.
+            if case .filesystemUUID(let uuid) = spec, waited == 0 || waited >= timeout {
+                let nodeless = try NodelessHolder.find(uuid: uuid).filter { waited >= timeout || $0.nodeIsAnotherDevice }
+                if let first = nodeless.first { throw first.refusal(spec.description, because: because) }
+            }
             if waited >= timeout {
+                if case .path(let path) = spec, devRoot == "/dev", let nodeless = try NodelessHolder.named(path, sysfs: sysfs) {
+                    throw nodeless.refusal(path, because: because)
+                }
                 let seconds = timeout == timeout.rounded() ? "\(Int(timeout))" : "\(timeout)"
                 let how = timeout > 0 ? "did not appear within \(seconds) s" : "does not exist"
                 throw DockStoreError.refused("device \(spec) \(how); check that the volume is attached to this instance (aws ec2 describe-volumes)" + (waitHint.map { ", or \($0)" } ?? "")

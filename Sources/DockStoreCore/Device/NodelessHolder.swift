@@ -1,0 +1,57 @@
+/// A device the kernel lists with a filesystem UUID whose node in /dev is missing or is another
+/// device's (moved by hand, replaced by mknod, a container's /dev): a search by UUID through /dev
+/// does not find it, and waiting for it said "check that the volume is attached (aws ec2
+/// describe-volumes)" while it was attached all along (attack 43 P C13b). Provision mounts a
+/// device only through its own node, so this names the kernel's device and how to give it its
+/// node back. Found only by root, which may make a node for the number (`PrivateBlockNodes`).
+public struct NodelessHolder: Sendable, Equatable {
+    /// The kernel's name (`loop14`) and the node udev would give it (`/dev/loop14`).
+    public var name: String
+    public var node: String
+    public var major: UInt64
+    public var minor: UInt64
+    /// What `node` is now: nil when there is none, else its device number (`7:15`), or
+    /// "not a block device".
+    public var nodeIsNow: String?
+
+    /// Whether the node at the device's name is another device's: no udev run brings it back
+    /// by itself, while a missing node may be one udev has not made yet.
+    public var nodeIsAnotherDevice: Bool { nodeIsNow != nil }
+
+    /// The devices carrying the btrfs `uuid` that have no node of their own in /dev.
+    public static func find(uuid: String, partitions: String = "/proc/partitions") throws -> [NodelessHolder] {
+        let nodes = PrivateBlockNodes()
+        defer { nodes.removeAll() }
+        return try StoreCopies.carrying(uuid: uuid, partitions: partitions, nodes: nodes).compactMap { made in
+            guard let name = nodes.names[made], let number = try FileStatus.of(made)?.rdev else { return nil }
+            let node = StoreCopies.devicePath(ofPartitionsName: name)
+            let now: String?
+            switch try FileStatus.following(node) {
+            case nil: now = nil
+            case let status? where status.kind == .blockDevice: now = "the block device \(DockStoreCore.major(status.rdev)):\(DockStoreCore.minor(status.rdev))"
+            case _?: now = "not a block device"
+            }
+            return NodelessHolder(name: name, node: node, major: DockStoreCore.major(number), minor: DockStoreCore.minor(number), nodeIsNow: now)
+        }
+    }
+
+    /// The kernel's device of a `/dev/NAME` path that does not exist, when sysfs knows NAME:
+    /// a device attached without its node (waiting for the name said "check that the volume is
+    /// attached"). nil for any other path.
+    public static func named(_ path: String, sysfs: SysfsBlock) throws -> NodelessHolder? {
+        guard path.hasPrefix("/dev/"), try FileStatus.following(path) == nil else { return nil }
+        let name = String(path.dropFirst(5))
+        guard !name.isEmpty, !name.contains("/"), let text = sysfs.attribute(name, "dev") else { return nil }
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let major = UInt64(parts[0]), let minor = UInt64(parts[1]) else { return nil }
+        return NodelessHolder(name: name, node: path, major: major, minor: minor, nodeIsNow: nil)
+    }
+
+    /// `device UUID=… is attached as the kernel's loop14 (7:14), but /dev/loop14 is …: restore …`.
+    /// `spec`: how the device was asked for (`UUID=…`, `/dev/loop14`).
+    public func refusal(_ spec: String, because: String?) -> DockStoreError {
+        let now = nodeIsNow.map { "\(node) is \($0)" } ?? "there is no \(node)"
+        return .refused("device \(spec) is attached as the kernel's \(name) (\(major):\(minor)), but \(now): its node in /dev is missing or another device's, and dockstore mounts a device only through its own node; restore it (mv the node that is there aside, then mknod \(node) b \(major) \(minor), or udevadm trigger --action=add /sys/class/block/\(name)) and re-run; nothing was changed"
+                        + (because.map { "; dockstore looks for it because \($0)" } ?? ""))
+    }
+}
