@@ -173,6 +173,16 @@ int ds_is_mount_root_at(int dir_fd, const char *name, int *answer) {
     return 0;
 }
 
+int ds_mount_id(const char *path, uint64_t *id, int *known) {
+    struct statx s;
+    int rc = statx(AT_FDCWD, path, AT_NO_AUTOMOUNT, STATX_MNT_ID, &s);
+    if (rc == 0) {
+        *known = (s.stx_mask & STATX_MNT_ID) != 0;
+        *id = *known ? s.stx_mnt_id : 0;
+    }
+    return rc;
+}
+
 int ds_statx_write_locks(const char *path, int *immutable, int *append_only) {
     struct statx s;
     int rc = statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &s);

@@ -66,8 +66,19 @@ enum CheckRunner {
             report = CapacityReport(unknown: "\(message(error)); check ran as \(CurrentUser.describe())",
                                     mountpoint: mountpoint, timestamp: timestamp)
             if case .read(nil) = store.mountedType {
+                // The store still mounted there, under a later mount on a folder above (attack 43 P C10).
+                var hidden: HiddenMount? = nil
+                do {
+                    hidden = try HiddenMount.find(at: mountpoint)
+                } catch {
+                    report.add(CapacityReason(state: .unknown, figure: "unreadable", message: "cannot tell whether a later mount above \(mountpoint) hides the store: \(message(error))"))
+                }
+                if let hidden {
+                    report = CapacityReport(unknown: "nothing is reachable at \(mountpoint): \(hidden.described); \(hidden.remedy(then: "run dockstore check again"))",
+                                            mountpoint: mountpoint, timestamp: timestamp)
+                }
                 // The store a link on the mountpoint's path led to, still mounted there (attack 33 V C10).
-                var relinkedFound = false
+                var relinkedFound = hidden != nil
                 do {
                     if let path = store.mountpointPath,
                        let relinked = try RelinkedStore.find(host: host, mountpoint: path, image: StorePaths.read(host: host, image: nil, mountpoint: nil).image,
@@ -81,10 +92,11 @@ enum CheckRunner {
                 }
                 // A loop device over the image that provision refuses (attack 39 T F7): named as what
                 // stops the store from coming up. The image is the one the check already read (fstab's
-                // line, else the settings); only root can read a loop device's status.
-                if !relinkedFound, CurrentProcess.isRoot, store.configuredDevice.known != true {
+                // line, else the settings); without root, by the kernel's name of each one's file.
+                if !relinkedFound, store.configuredDevice.known != true {
                     do {
-                        if let image = try store.configuredImage.value(), let unfit = try UnfitImageLoops.find(image: image).first {
+                        if let image = try store.configuredImage.value(),
+                           let unfit = try (CurrentProcess.isRoot ? UnfitImageLoops.find(image: image) : UnfitImageLoops.findByName(image: image)).first {
                             report = CapacityReport(unknown: "nothing is mounted at \(mountpoint): Docker's storage is not there, and dockstore provision cannot mount it: \(UnfitImageLoops.refusal(unfit, image: image, then: "run dockstore provision"))",
                                                     mountpoint: mountpoint, timestamp: timestamp)
                         }
@@ -93,7 +105,7 @@ enum CheckRunner {
                     }
                 }
                 do {
-                    if let bare = try DockerOnBareFolder.find(host: host, mountpoint: mountpoint, dataRootElsewhere: store.dockerdSettings.map(\.dataRootElsewhere)) {
+                    if let bare = try DockerOnBareFolder.find(host: host, mountpoint: mountpoint, dataRootElsewhere: store.dockerdSettings.map(\.dataRootElsewhere), hidden: hidden) {
                         report = CapacityReport(without: bare, mountpoint: mountpoint, timestamp: timestamp)
                     }
                 } catch {

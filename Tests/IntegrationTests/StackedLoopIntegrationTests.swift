@@ -205,6 +205,12 @@ struct StackedLoopIntegrationTests {
             let check = try root.dockstore(["check"])
             #expect(check.status == 3 && check.stdout.contains("nothing is mounted at \(root.mountpoint): Docker's storage is not there, and dockstore provision cannot mount it: \(stale) (314572800 bytes long")
                     && check.stdout.contains("detach it (losetup -d \(stale)) and run dockstore provision"), "\(check.stdout)\(check.stderr)")
+            // Without root (attack 43 P C11n), by the kernel's name of its file in sysfs.
+            _ = try root.sh("chmod 755 '\(root.path)'")
+            let nobody = try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary, "check", "--root", root.path])
+            #expect(nobody.status == 3 && nobody.stdout.contains("dockstore provision cannot mount it: \(stale) (314572800 bytes long")
+                    && nobody.stdout.contains("matched by the kernel's name of its file") && nobody.stdout.contains("detach it (losetup -d \(stale))"),
+                    "\(nobody.stdout)\(nobody.stderr)")
             let run = try root.dockstore(["provision"])
             #expect(run.status == ExitStatus.refused.rawValue && run.stderr.contains("\(stale) (314572800 bytes long, shorter than the image's 419430400 bytes (attached before it grew): truncated) is bound to")
                     && run.stderr.contains("detach it (losetup -d \(stale))"), "\(run.stdout)\(run.stderr)")

@@ -154,6 +154,12 @@ int ds_is_mount_root(const char *path, int *answer);
 int ds_is_mount_root_at(int dir_fd, const char *name, int *answer);
 
 /*
+ * The id of the mount `path` (symlinks followed) reaches, as mountinfo's first field, from
+ * statx(2)'s STATX_MNT_ID (Linux 5.8): *known is 0 when the kernel does not report it.
+ */
+int ds_mount_id(const char *path, uint64_t *id, int *known);
+
+/*
  * chattr's i and a of `path` (a link not followed) from statx(2)'s attributes, which any user
  * who may look the path up reads, without opening it (ds_inode_write_locks needs a
  * descriptor). -1 with EOPNOTSUPP when the filesystem does not report both.

@@ -26,6 +26,8 @@ public struct ProvisionObserver: Sendable {
         let imagePath = host.real(request.image)
         let mountpointPath = host.real(request.mountpoint)
         let mounts = MountTable(entries: try store.mounts.value())
+        // A store hidden under a later mount above the mountpoint (`HiddenMount`) refuses here.
+        _ = try store.mountedType.value()
         let device = try request.device.map { deviceRequest in
             var seen = try DeviceInspector(sysfs: resolver.sysfs, host: host, asksKernel: asksKernel)
                 .observe(try resolver.waitFor(deviceRequest.spec, timeout: deviceRequest.wait, waitHint: waitHint,

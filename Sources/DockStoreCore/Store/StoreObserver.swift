@@ -89,9 +89,12 @@ public struct StoreObserver: Sendable {
         let mountpoint = ProvisionObserver.canonicalPath(mountpointPath)
         let mounts: StoreFact<[MountEntry]> = parts.contains(.mount)
             ? .reading { try MountTable.read().entries } : Self.notAsked("the mount table")
-        let mountedType: StoreFact<String?> = parts.contains(.mount)
+        var mountedType: StoreFact<String?> = parts.contains(.mount)
             ? mounts.map { entries in entries.last(where: { $0.target.sameBytes(mountpoint) })?.fstype }
             : Self.notAsked("what is mounted at the mountpoint")
+        if case .read(_?) = mountedType {
+            mountedType = Self.unlessHidden(mountedType, at: mountpoint)
+        }
         let btrfs = Self.readBtrfs(mountedType, at: mountpoint, sysfs: sysfs, kernelMembers: true)
         let source: StoreFact<StoreObservation.MountedSource?>
         switch mounts {
@@ -127,6 +130,18 @@ public struct StoreObserver: Sendable {
                 let runtime = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
                 return host.isRunningSystem && runtime?.kind == .directory
             } : Self.notAsked("whether systemd runs"))
+    }
+
+    /// `read` unless a later mount above the mountpoint hides what the mount table lists there
+    /// (`HiddenMount`): then what is mounted cannot be told through the path, and every command
+    /// refuses with the reason rather than reading the covering filesystem as the store.
+    static func unlessHidden(_ read: StoreFact<String?>, at mountpoint: String) -> StoreFact<String?> {
+        let hidden = StoreFact<HiddenMount?>.reading { try HiddenMount.find(at: mountpoint) }
+        switch hidden {
+        case .read(nil): return read
+        case .read(let found?): return .unreadable(DockStoreError.refused("\(found.described); \(found.remedy(then: "re-run"))"))
+        case .unreadable(let error): return .unreadable(error)
+        }
     }
 
     /// What is mounted at `mountpoint` and its btrfs, asked of the kernel alone (statx, statfs,

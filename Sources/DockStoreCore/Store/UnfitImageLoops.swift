@@ -23,6 +23,24 @@ public enum UnfitImageLoops {
         "\(unfit) is bound to \(image) in a way the store cannot be mounted through; detach it (losetup -d \(unfit.split(separator: " ").first ?? "")) and \(then)"
     }
 
+    /// The same for a user who may not open the loop devices (check run by NRPE): each bound
+    /// loop device whose file the kernel names `image` in sysfs, which anyone reads (attack 43 P
+    /// C11n: without root, check said only "nothing is mounted"). A name may be another mount
+    /// namespace's file of that path, which only root tells apart: the description says so.
+    public static func findByName(image: String, sysBlock: String = "/sys/block") throws -> [String] {
+        guard let status = try FileStatus.of(image), status.kind == .regular else { return [] }
+        guard let names = FolderEntries.names(sysBlock) else {
+            throw DockStoreError.system("cannot list", sysBlock, errno: Errno.current)
+        }
+        let loops = try names.filter { $0.hasPrefix("loop") }.sorted().compactMap { name -> LoopDevice? in
+            guard let file = try LoopDevice.sysfsBackingFile(name, sysBlock: sysBlock), file.sameBytes(image) else { return nil }
+            let number = { (file: String) -> UInt64 in CapacityProbe.number("\(sysBlock)/\(name)/\(file)") ?? 0 }
+            return LoopDevice(path: "/dev/\(name)", backingDevice: status.device, backingInode: status.inode, backingName: file,
+                              autoclear: false, readOnly: number("ro") == 1, offset: number("loop/offset"), sizeLimit: number("loop/sizelimit"))
+        }
+        return described(loops, fileSize: status.size, sysBlock: sysBlock).map { $0 + " (matched by the kernel's name of its file; only root can tell it is this image and not a file of that name elsewhere)" }
+    }
+
     /// The unfit loop devices over the file at `image` (a real path), none when it is no regular file.
     public static func find(image: String, sysBlock: String = "/sys/block") throws -> [String] {
         guard let status = try FileStatus.of(image), status.kind == .regular else { return [] }

@@ -32,3 +32,16 @@ extension MountRoot {
         }
     }
 }
+
+extension MountRoot {
+    /// The id of the mount `path` reaches (mountinfo's first field); nil when the kernel does
+    /// not say (before 5.8). Fails with the errno kept in the error's `code`.
+    static func mountID(of path: String) throws -> UInt64? {
+        var id: UInt64 = 0
+        var known: Int32 = 0
+        switch Syscall.attempt({ ds_mount_id(path, &id, &known) }) {
+        case .success: return known == 1 ? id : nil
+        case .failure(let code): throw DockStoreError.system("cannot read", path, errno: code)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import DockStoreCore
+import Foundation
+import Testing
+
+/// Attack 43 P C10: `mount --bind /var/lib /var/lib` over a mounted store hides it: the mount
+/// table still lists the store at the mountpoint, but a path there reaches the bind's folder.
+/// check said "nothing is mounted … dockstore provision", and provision, status, grow and
+/// teardown read the bind's ext4 as the store and failed "Inappropriate ioctl for device".
+/// Each says now that a later mount at /var/lib hides the store and to unmount it once, and
+/// changes nothing; with a dockerd on the data root, check says CRITICAL; after the umount the
+/// store is there as it was.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct HiddenMountIntegrationTests {
+    @Test func aBindOfAFolderAboveTheStoreIsNamedByEveryCommand() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            try root.sh("echo data > \(root.mountpoint)/keep && sync")
+            let lib = root.path + "/var/lib"
+            try root.sh("mount --bind '\(lib)' '\(lib)'")
+            var bound = true
+            defer { if bound { _ = try? root.sh("umount '\(lib)'") } }
+            let hidden = "is hidden by a mount at \(lib) ("
+            let remedy = "umount \(lib) once to uncover the store"
+            let before = root.snapshot()
+
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 3 && check.stdout.hasPrefix("DOCKSTORE UNKNOWN - nothing is reachable at \(root.mountpoint): the btrfs /dev/loop")
+                    && check.stdout.contains(hidden) && check.stdout.contains(remedy) && !check.stdout.contains("provision"), "\(check.stdout)")
+            _ = try root.sh("chmod 755 '\(root.path)'")
+            let nobody = try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary, "check", "--root", root.path])
+            #expect(nobody.status == 3 && nobody.stdout.contains(hidden) && nobody.stdout.contains(remedy), "\(nobody.stdout)\(nobody.stderr)")
+
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains(hidden) && status.stdout.contains(remedy)
+                    && !status.stdout.contains("Inappropriate ioctl"), "\(status.stdout)\(status.stderr)")
+            for arguments in [["provision"], ["grow", "--to", "512M"], ["grow", "--to", "512M", "--dry-run"],
+                              ["teardown", "--dry-run"], ["teardown"], ["teardown", "--delete-image"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderr.contains(hidden) && run.stderr.contains(remedy)
+                        && !run.stderr.contains("Inappropriate ioctl"), "\(arguments): \(run.status) \(run.stdout)\(run.stderr)")
+            }
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+
+            let pid = try TeardownIntegrationTests().spawnStandIn(root)
+            defer { TeardownIntegrationTests.end(pid) }
+            try root.write(root.path + "/run/docker.pid", "\(pid)\n")
+            let critical = try root.dockstore(["check"])
+            #expect(critical.status == 2 && critical.stdout.hasPrefix("DOCKSTORE CRITICAL - the btrfs /dev/loop") && critical.stdout.contains(hidden)
+                    && critical.stdout.contains("and dockerd (pid \(pid)) runs with its data root there") && critical.stdout.contains("umount \(lib) once"),
+                    "\(critical.stdout)")
+            TeardownIntegrationTests.end(pid)
+            try FileManager.default.removeItem(atPath: root.path + "/run/docker.pid")
+
+            try root.sh("umount '\(lib)'")
+            bound = false
+            let after = try root.dockstore(["check"])
+            #expect(after.status == 0, "\(after.stdout)")
+            #expect(root.read(root.mountpoint + "/keep") == "data\n", "DATA: the store's files")
+            // A filesystem mounted at /var/lib without the mountpoint's folder: hidden all the same.
+            try root.sh("mount -t tmpfs cover '\(lib)'")
+            let tmpfs = try root.dockstore(["check"])
+            let grow = try root.dockstore(["grow", "--to", "512M"])
+            try root.sh("umount '\(lib)'")
+            #expect(tmpfs.status == 3 && tmpfs.stdout.contains("is hidden by a mount at \(lib) (tmpfs cover)") && tmpfs.stdout.contains(remedy), "\(tmpfs.stdout)")
+            #expect(grow.status == ExitStatus.refused.rawValue && grow.stderr.contains("is hidden by a mount at \(lib) (tmpfs cover)"), "\(grow.stdout)\(grow.stderr)")
+            // A recursive bind keeps the store where it was: nothing is hidden.
+            try root.sh("mount --rbind '\(lib)' '\(lib)'")
+            defer { _ = try? root.sh("umount -R '\(lib)'") }
+            let rbind = try root.dockstore(["check"])
+            #expect(rbind.status == 0, "\(rbind.stdout)")
+        }
+    }
+}
