@@ -36,6 +36,13 @@ struct ChangeOptions: ParsableArguments {
     @Flag(name: .long, help: .hidden)
     var listFailpoints = false
 
+    /// Whether the plan's write preflight runs: for every real run, and for root's dry run,
+    /// which then refuses as the real run would (an immutable image, a full /etc: attack 41 R
+    /// F1 showed dry runs of migrate-ebs and teardown printing a plan the real run refused).
+    /// Another user's dry run skips it: files only root may open would be refused for that
+    /// user, not for the run the dry run stands for.
+    var preflights: Bool { !dryRun || CurrentProcess.isRoot }
+
     /// Refuses a real run without root; makes the plan with `make` under /run/dockstore.lock,
     /// and a run whose plan `changes` nothing (a refusal, nothing to do) creates no lock file
     /// (`LockedPlanning`); a dry run takes no lock. A run holding the lock gets the debris of

@@ -48,22 +48,30 @@ struct GrowUnfinishedStatusIntegrationTests {
     /// image … immutable"), exit 1, as if it had stopped part-way. An image that cannot be
     /// extended in place (+i, +a) is refused while planning, the dry run too: exit 2, nothing
     /// changed; with the attribute removed the same grow runs.
-    @Test(arguments: ["+i", "+a"])
+    /// "ro": the image's filesystem read-only (a recursive bind of /var/lib remounted
+    /// read-only, which keeps the store mounted where it is).
+    @Test(arguments: ["+i", "+a", "ro"])
     func anImageThatCannotBeExtendedIsRefusedBeforeAnyStep(_ attribute: String) throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
-            _ = try root.sh("chattr \(attribute) '\(root.image)'")
-            defer { _ = try? root.sh("chattr -i -a '\(root.image)'") }
+            let lib = root.path + "/var/lib"
+            if attribute == "ro" {
+                _ = try root.sh("mount --rbind '\(lib)' '\(lib)' && mount -o remount,bind,ro '\(lib)'")
+            } else {
+                _ = try root.sh("chattr \(attribute) '\(root.image)'")
+            }
+            defer { _ = try? root.sh(attribute == "ro" ? "umount -R '\(lib)'" : "chattr -i -a '\(root.image)'") }
             let before = root.snapshot()
-            let what = attribute == "+i" ? "immutable (chattr +i)" : "append-only (chattr +a)"
+            let refusal = attribute == "ro"
+                ? "dockstore: refusing: the image \(root.image) is on a read-only filesystem, so it cannot be extended: remount it read-write (mount -o remount,rw) and run again"
+                : "dockstore: refusing: the image \(root.image) is \(attribute == "+i" ? "immutable (chattr +i)" : "append-only (chattr +a)"), so it cannot be extended: remove that with chattr -\(attribute.dropFirst()) "
             for arguments in [["grow", "--to", "400M", "--dry-run"], ["grow", "--to", "400M"]] {
                 let run = try root.dockstore(arguments)
-                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1
-                        && run.stderr.hasPrefix("dockstore: refusing: the image \(root.image) is \(what), so it cannot be extended: remove that with chattr -\(attribute.dropFirst()) ")
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1 && run.stderr.hasPrefix(refusal)
                         && run.stderr.hasSuffix("nothing was changed\n"), "\(arguments): \(run.stdout)\(run.stderr)")
                 #expect(root.changes(since: before).isEmpty, "\(arguments): \(root.changes(since: before))")
             }
-            _ = try root.sh("chattr -\(attribute.dropFirst()) '\(root.image)'")
+            _ = try root.sh(attribute == "ro" ? "umount -R '\(lib)'" : "chattr -\(attribute.dropFirst()) '\(root.image)'")
             let grow = try root.dockstore(["grow", "--to", "400M"])
             #expect(grow.status == 0, "\(grow.stdout)\(grow.stderr)")
         }

@@ -61,7 +61,7 @@ extension Dockstore {
             let (lock, sweep, plan) = try change.planned(host, "backend rewrites /etc/sysconfig/docker", changes: { !$0.steps.isEmpty }) {
                 let plan = try BackendPlanner.plan(try BackendObservation.read(host: host, mountpoint: target, checkDTypeFor: request.driver), request, host)
                 try BackendApplier(host: host).checkPreconditions(plan)
-                if !change.dryRun { try StepEngine.preflight(plan.steps, in: host) }
+                if change.preflights { try StepEngine.preflight(plan.steps, in: host) }
                 return plan
             }
             plan.warnings.forEach { Output.warning($0) }

@@ -91,7 +91,7 @@ extension Dockstore {
                     : try MigrationPlanner.plan(observed, keepImage: keepImage, imageHostPath: paths.image,
                                                 mountpoint: paths.mountpoint, host: host, method: forced)
                 // The write preflight in the plan: its refusal takes no lock (attack 30, 4).
-                if !change.dryRun { try StepEngine.preflight(steps, in: migrator) }
+                if change.preflights { try StepEngine.preflight(steps, in: migrator) }
                 return (resolved: resolved, observed: observed, steps: steps)
             }
             let (resolved, observed, steps) = planned

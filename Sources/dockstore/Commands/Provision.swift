@@ -69,7 +69,7 @@ extension Dockstore {
                 !$0.isEmpty || leavesRetiredImage(retired)
             }) {
                 let plan = try provisioner.plan(try provisioner.observeSettled())
-                if !change.dryRun { try provisioner.preflight(plan) }
+                if change.preflights { try provisioner.preflight(plan) }
                 return plan
             }
             if lock != nil { removeRetiredImage(retired) }

@@ -63,7 +63,7 @@ extension Dockstore {
                     let observed = try ReclaimObserver(host: host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image)).observe()
                     let plan = try ReclaimPlanner.plan(observed, policy: policy)
                     // The write preflight in the plan: its refusal takes no lock (attack 30, 4).
-                    if !change.dryRun {
+                    if change.preflights {
                         try StepEngine.preflight(ReclaimStep.steps(plan), in: RoomLender(host: host, mountpoint: plan.mountpoint, uuid: plan.uuid))
                     }
                     return plan

@@ -42,7 +42,7 @@ extension Dockstore {
                 let observed = try teardowner.observe()
                 let steps = try TeardownPlanner.plan(observed, request, host)
                 // The write preflight in the plan: its refusal takes no lock (attack 30, 4).
-                if !change.dryRun { try StepEngine.preflight(steps, in: teardowner) }
+                if change.preflights { try StepEngine.preflight(steps, in: teardowner) }
                 return (steps: steps, kept: TeardownPlanner.keptLeftovers(observed, request, host)
                             + [TeardownPlanner.wipeNote(observed, request, host), try TeardownPlanner.configurationNote(observed, request, host),
                                TeardownPlanner.relinkNote(observed, request, host)].compactMap { $0 })
