@@ -53,6 +53,13 @@ public enum CapacityProbe {
             if space.files > 0 { figures.inodes = InodeFigures(total: space.files, free: space.filesFree) }
         }
         readMountedOver(mountpoint, configured: store.configuredImage, into: &figures.condition)
+        if figures.condition.mountedOver == nil {
+            do {
+                figures.condition.dataRootFolders = try DataRootFolderObstacle.find(mountpoint: mountpoint, isRoot: CurrentProcess.isRoot)
+            } catch {
+                figures.condition.unreadable.append("cannot tell whether dockerd can write the folders it keeps in \(mountpoint): \(message(error))")
+            }
+        }
         // Also for an xfs or ext4 store: another store's journal there is no migration's (attack 27 M3).
         readJournal(store.migrationJournal, into: &figures.condition)
         figures.condition.fstabOptionRejected = store.fstabRejectedOption.known??.verdict()

@@ -3,8 +3,9 @@
 /// CRITICAL: Docker sees none of its data, or no write succeeds.
 enum RootStateRules {
     static func evaluate(_ f: CapacityFigures) -> [CapacityReason] {
-        guard let root = f.condition.root else { return [] }
-        return evaluate(root, mountpoint: f.mountpoint)
+        let folders = f.condition.dataRootFolders.map { CapacityReason(state: .critical, figure: $0.figure, message: $0.verdict) }
+        guard let root = f.condition.root else { return folders }
+        return evaluate(root, mountpoint: f.mountpoint) + folders
     }
 
     static func evaluate(_ root: BtrfsRootState, mountpoint mp: String) -> [CapacityReason] {

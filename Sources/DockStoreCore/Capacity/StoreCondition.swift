@@ -84,6 +84,8 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// immutable / append-only attributes; nil when not read (`unreadable` then says why). A
     /// user who may not open the mountpoint reads it without a descriptor (`readUnopened`).
     public var root: BtrfsRootState?
+    /// Folders dockerd keeps in the data root that it cannot write (`DataRootFolderObstacle`).
+    public var dataRootFolders: [DataRootFolderObstacle] = []
     /// devids btrfs lists as missing (the filesystem is mounted degraded without them).
     public var missingDevices: [UInt64] = []
     public var image: Image?

@@ -283,7 +283,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 filesystem.devices = UInt64(capacity.devices.count)
                 // check's CRITICALs that provision does not change, in its words: a missing device,
                 // another subvolume than the top level mounted, a data root no write can succeed in.
-                let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute"]
+                let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute", "mounted_in_data_root"]
                 status.problems += ConditionRules.evaluate(capacity).filter { told.contains($0.figure) }.map(\.message)
             }
             if let capacity = status.capacity, let warning = Self.growUnfinished(capacity, image: status.image, mounted: status.mounted && request.device == nil) {
