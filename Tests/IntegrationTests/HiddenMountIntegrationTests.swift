@@ -33,7 +33,7 @@ struct HiddenMountIntegrationTests {
             let status = try root.dockstore(["status"])
             #expect(status.status == 4 && status.stdout.contains(hidden) && status.stdout.contains(remedy)
                     && !status.stdout.contains("Inappropriate ioctl"), "\(status.stdout)\(status.stderr)")
-            for arguments in [["provision"], ["grow", "--to", "512M"], ["grow", "--to", "512M", "--dry-run"],
+            for arguments in [["backend"], ["backend", "overlay2"], ["backend", "overlay2", "--dry-run"], ["backend", "btrfs"], ["provision"], ["grow", "--to", "512M"], ["grow", "--to", "512M", "--dry-run"],
                               ["teardown", "--dry-run"], ["teardown"], ["teardown", "--delete-image"]] {
                 let run = try root.dockstore(arguments)
                 #expect(run.status == ExitStatus.refused.rawValue && run.stderr.contains(hidden) && run.stderr.contains(remedy)
@@ -68,6 +68,64 @@ struct HiddenMountIntegrationTests {
             defer { _ = try? root.sh("umount -R '\(lib)'") }
             let rbind = try root.dockstore(["check"])
             #expect(rbind.status == 0, "\(rbind.stdout)")
+        }
+    }
+    /// Attack 44 O 1g, 1h, 1i: a recursive bind of another root's /var/lib over this root's
+    /// brings that root's store to this mountpoint. provision said "Docker's storage is in
+    /// place", reclaim planned a balance of the other store and check called it "mounted over
+    /// the store". Each names the bind that hides this root's store and what the path reaches.
+    @Test func anotherRootsStoreBroughtByARecursiveBindIsNotTakenForThisOne() throws {
+        try withTestRoot { root in try withTestRoot { other in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            try #require(try other.dockstore(["provision", "--size", "256M"]).status == 0)
+            try root.sh("echo data > \(root.mountpoint)/keep && sync")
+            let theirs = try root.sh("findmnt -rn -o SOURCE '\(other.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let lib = root.path + "/var/lib"
+            try root.sh("mount --rbind '\(other.path)/var/lib' '\(lib)'")
+            var bound = true
+            defer { if bound { _ = try? root.sh("umount -R '\(lib)'") } }
+            let hidden = "is hidden by a mount at \(lib) ("
+            let reaches = "a path there reaches the btrfs \(theirs) that mount brings there, not the store"
+            let before = root.snapshot()
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 3 && check.stdout.contains(hidden) && check.stdout.contains(reaches) && check.stdout.contains("umount \(lib) once")
+                    && !check.stdout.contains("mounted over"), "\(check.stdout)")
+            for arguments in [["provision"], ["reclaim", "--dry-run"], ["reclaim"], ["grow", "--to", "512M"], ["teardown", "--dry-run"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderr.contains(hidden) && run.stderr.contains(reaches),
+                        "\(arguments): \(run.status) \(run.stdout)\(run.stderr)")
+            }
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains(hidden), "\(status.stdout)\(status.stderr)")
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            let theirCheck = try other.dockstore(["check"])
+            #expect(theirCheck.status == 0, "\(theirCheck.stdout)")
+            try root.sh("umount -R '\(lib)'")
+            bound = false
+            let after = try root.dockstore(["check"])
+            #expect(after.status == 0, "\(after.stdout)")
+            #expect(root.read(root.mountpoint + "/keep") == "data\n", "DATA: the store's files")
+        } }
+    }
+
+    /// Attack 44 O 1j: status of a hidden device store exited 1 with one line; it is a problem
+    /// (exit 4), as for an image store, and the other commands refuse naming the bind.
+    @Test func aHiddenDeviceStoreIsAStatusProblem() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            let lib = root.path + "/var/lib"
+            try root.sh("mount --bind '\(lib)' '\(lib)'")
+            defer { _ = try? root.sh("umount '\(lib)'") }
+            let hidden = "the btrfs \(disk) mounted at \(root.mountpoint) is hidden by a mount at \(lib) ("
+            let before = root.snapshot()
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains(hidden), "\(status.status) \(status.stdout)\(status.stderr)")
+            for arguments in [["provision", "--device", disk], ["backend", "overlay2"], ["teardown", "--wipe-device"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderr.contains(hidden), "\(arguments): \(run.status) \(run.stdout)\(run.stderr)")
+            }
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
         }
     }
 }

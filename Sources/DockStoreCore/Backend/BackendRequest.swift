@@ -70,6 +70,11 @@ public struct BackendObservation: Sendable, Equatable {
         // Resolved inside --root, links at the last component too: the plain-path reads below
         // would otherwise follow an absolute link out to the host's folder.
         let target = host.realFollowing(mountpoint)
+        // A store hidden under a later mount above it: the filesystem a path there reaches is not
+        // the store's, and a driver judged by it would be wrong (attack 44 O 1b, 1c).
+        if let hidden = try HiddenMount.find(at: target) {
+            throw DockStoreError.refused("\(hidden.described); \(hidden.remedy(then: "re-run")); nothing was changed")
+        }
         if try FileStatus.following(target)?.kind == .directory {
             var fs = try FilesystemType.of(target, checkDType: false)
             if driver == .overlay2 || driver == nil, fs.name == "xfs" {

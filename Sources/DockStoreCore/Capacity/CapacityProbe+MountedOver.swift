@@ -5,9 +5,9 @@ extension CapacityProbe {
     /// the lowest mount there, or a loop device over the configured image (`configured`) when
     /// one is mounted there (the store mounted over something else is not covered). One read of
     /// a small file, cheap enough for `check`; unreadable is UNKNOWN.
-    static func readMountedOver(_ mountpoint: String, configured: StoreFact<String?>, into condition: inout StoreCondition) {
+    static func readMountedOver(_ mountpoint: String, mountinfo: Result<[MountInfoLine], Error>, configured: StoreFact<String?>, into condition: inout StoreCondition) {
         do {
-            guard let stack = try MountStack.read(at: mountpoint) else { return }
+            guard let stack = MountStack.at(mountpoint, in: MountStack.entries(try mountinfo.get())) else { return }
             var image: String? = nil
             if case .read(let path) = configured { image = path }
             var isStore: (MountEntry) throws -> Bool = { _ in true }

@@ -20,6 +20,12 @@ public enum CapacityProbe {
         guard let fstype = try store.mountedType.value() else {
             throw DockStoreError.refused("nothing is mounted at \(mountpoint): Docker's storage is not there")
         }
+        // One read of mountinfo for what is mounted around the store; unreadable, each says so.
+        let mountinfo = Result { try MountInfoLine.read("/proc/self/mountinfo") }
+        if case .success(let lines) = mountinfo, let hidden = try HiddenMount.find(at: mountpoint, lines: lines) {
+            // What the path reaches is not the store (attack 44 O 1g: another root's store, through a recursive bind).
+            throw DockStoreError.refused("nothing of the store is reachable at \(mountpoint): \(hidden.described); \(hidden.remedy(then: "run dockstore check again"))")
+        }
         let space = try HostSpace.of(mountpoint)
         var figures: CapacityFigures
         if fstype == "btrfs" {
@@ -52,10 +58,10 @@ public enum CapacityProbe {
                                       available: space.available, used: space.total - space.free)
             if space.files > 0 { figures.inodes = InodeFigures(total: space.files, free: space.filesFree) }
         }
-        readMountedOver(mountpoint, configured: store.configuredImage, into: &figures.condition)
+        readMountedOver(mountpoint, mountinfo: mountinfo, configured: store.configuredImage, into: &figures.condition)
         if figures.condition.mountedOver == nil {
             do {
-                figures.condition.dataRootFolders = try DataRootFolderObstacle.find(mountpoint: mountpoint, isRoot: CurrentProcess.isRoot)
+                figures.condition.dataRootFolders = try DataRootFolderObstacle.find(mountpoint: mountpoint, isRoot: CurrentProcess.isRoot, lines: try mountinfo.get())
             } catch {
                 figures.condition.unreadable.append("cannot tell whether dockerd can write the folders it keeps in \(mountpoint): \(message(error))")
             }

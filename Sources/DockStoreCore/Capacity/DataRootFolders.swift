@@ -31,8 +31,7 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
     /// What stands in dockerd's way in the data root at `mountpoint`, from mountinfo and statx.
     /// A user who may not look inside the data root (dockerd makes it 0710 root:root) sees its
     /// folders' mounts but not their attributes: those are root's to read, and not judged then.
-    public static func find(mountpoint: String, isRoot: Bool, mountinfo: String = "/proc/self/mountinfo") throws -> [DataRootFolderObstacle] {
-        let lines = try MountInfoLine.read(mountinfo)
+    static func find(mountpoint: String, isRoot: Bool, lines: [MountInfoLine]) throws -> [DataRootFolderObstacle] {
         guard let store = lines.last(where: { $0.target.sameBytes(mountpoint) }) else { return [] }
         var found: [DataRootFolderObstacle] = []
         var attributesReadable = true

@@ -108,7 +108,12 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         // fstab (attack 18, B-F1): the store is on the volume, as the boot's provision finds it,
         // and the image line fstab still holds is the one provision replaces.
         let moved = try MigrationJournal.read(host: host, mountpoint: mountpoint, image: image) == nil ? nil : try MigratedStore.found(host: host, image: image, mountpoint: mountpoint)
-        if let entry = try MountStack.at(store.mountpoint, in: store.mounts.value())?.entries.first ?? store.mount(),
+        // A store hidden under a later mount above the mountpoint (`HiddenMount`, the mount type
+        // unreadable for it): what is listed there tells no store; fstab's line does, and the
+        // refusal is the status's problem (attack 44 O 1j: status exited 1 for a device store).
+        var reachable = true
+        if case .unreadable = store.mountedType { reachable = false }
+        if reachable, let entry = try MountStack.at(store.mountpoint, in: store.mounts.value())?.entries.first ?? store.mount(),
            entry.root == "/", entry.source.hasPrefix("/dev/"), configuredImage == nil || entry.fstype == "btrfs",
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
            try !isLoop(entry.source, over: host.real(image)),

@@ -15,31 +15,56 @@ public struct HiddenMount: Sendable, Equatable {
     public var coverTarget: String
     public var coverType: String
     public var coverSource: String
+    /// What a path at the mountpoint reaches when the cover brings a filesystem there (a
+    /// recursive bind); nil when it reaches the cover's own folder.
+    public var reachedInstead: String? = nil
 
-    /// nil when nothing is mounted at `mountpoint`, the path reaches a mount there, or the
-    /// kernel does not report mount ids.
+    /// nil when nothing is mounted at `mountpoint`, the path reaches every filesystem mounted
+    /// there, or the kernel does not report mount ids.
     public static func find(at mountpoint: String, mountinfo: String = "/proc/self/mountinfo") throws -> HiddenMount? {
-        let lines = try MountInfoLine.read(mountinfo)
-        guard let hidden = lines.last(where: { $0.target.sameBytes(mountpoint) }) else { return nil }
+        try find(at: mountpoint, lines: try MountInfoLine.read(mountinfo))
+    }
+
+    /// The same over mountinfo's lines already read. The mounts a path at the mountpoint
+    /// reaches are the one statx names and those it sits on at the same path (a stack there,
+    /// `MountStack`); any other filesystem listed at the mountpoint is hidden, unless the same
+    /// filesystem and folder are reachable through a copy (a recursive bind above copies the
+    /// mounts under it). A cover that brings another filesystem to the mountpoint (a recursive
+    /// bind of another root's /var/lib: attack 44 O 1h) hides the store as well.
+    static func find(at mountpoint: String, lines: [MountInfoLine]) throws -> HiddenMount? {
+        let here = lines.filter { $0.target.sameBytes(mountpoint) }
+        guard let last = here.last else { return nil }
         let id: UInt64?
         do {
             id = try MountRoot.mountID(of: mountpoint)
         } catch let error as DockStoreError where error.code == Errno.noSuchFileOrDirectory || error.code == Errno.notDirectory {
             // The folder is gone from what covers the mountpoint: hidden all the same.
-            return try covering(mountpoint, hidden: hidden, lines: lines)
+            return covering(mountpoint, hidden: last, lines: lines)
         }
         guard let id else { return nil }
-        guard !lines.contains(where: { $0.target.sameBytes(mountpoint) && $0.mountID == Substring(String(id)) }) else { return nil }
-        guard let reached = lines.first(where: { $0.mountID == Substring(String(id)) }) else {
+        let byID = Dictionary(lines.map { ($0.mountID, $0) }, uniquingKeysWith: { first, _ in first })
+        guard var reached = byID[Substring(String(id))] else {
             throw DockStoreError.failed("cannot tell what is mounted at \(mountpoint): the mount the path reaches (id \(id)) is not in the mount table (it changed while read); re-run")
         }
-        return HiddenMount(mountpoint: mountpoint, fstype: hidden.fstype, source: hidden.source,
-                           coverTarget: reached.target, coverType: reached.fstype, coverSource: reached.source)
+        var stack: [MountInfoLine] = []
+        while reached.target.sameBytes(mountpoint) {
+            stack.append(reached)
+            guard let parent = byID[reached.parentID], parent.mountID != reached.mountID else { break }
+            reached = parent
+        }
+        let hidden = here.filter { line in
+            !stack.contains { $0.mountID == line.mountID || ($0.deviceNumbers == line.deviceNumbers && $0.root == line.root) }
+        }
+        guard let store = hidden.last else { return nil }
+        var found = HiddenMount(mountpoint: mountpoint, fstype: store.fstype, source: store.source,
+                                coverTarget: reached.target, coverType: reached.fstype, coverSource: reached.source)
+        if let brought = stack.first { found.reachedInstead = "the \(brought.fstype) \(brought.source) that mount brings there" }
+        return found
     }
 
     /// The latest mount on a folder above `mountpoint`, for a mountpoint whose folder the
     /// covering filesystem does not have.
-    private static func covering(_ mountpoint: String, hidden: MountInfoLine, lines: [MountInfoLine]) throws -> HiddenMount? {
+    private static func covering(_ mountpoint: String, hidden: MountInfoLine, lines: [MountInfoLine]) -> HiddenMount? {
         guard let index = lines.lastIndex(where: { $0.target.sameBytes(mountpoint) }),
               let cover = lines[(index + 1)...].last(where: { $0.target == "/" || mountpoint.hasBytePrefix($0.target + "/") }) else { return nil }
         return HiddenMount(mountpoint: mountpoint, fstype: hidden.fstype, source: hidden.source,
@@ -48,7 +73,7 @@ public struct HiddenMount: Sendable, Equatable {
 
     /// `the btrfs /dev/loop3 mounted at MP is hidden by a mount at X (ext4 /dev/vda1) made after it`.
     public var described: String {
-        "the \(fstype) \(source) mounted at \(mountpoint) is hidden by a mount at \(coverTarget) (\(coverType) \(coverSource)) made after it: a path there reaches \(coverTarget)'s folder, not the store"
+        "the \(fstype) \(source) mounted at \(mountpoint) is hidden by a mount at \(coverTarget) (\(coverType) \(coverSource)) made after it: a path there reaches \(reachedInstead ?? "\(coverTarget)'s folder"), not the store"
     }
 
     /// What to do: unmount the cover once, which uncovers the store where it was.
