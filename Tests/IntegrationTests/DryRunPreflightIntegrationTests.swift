@@ -49,4 +49,21 @@ struct DryRunPreflightIntegrationTests {
             try expectBothRefuse(root, ["backend", "vfs"], saying: root.sysconfig)
         }
     }
+
+    /// Attack 44 O 4f: with the mountpoint's folder immutable (chattr +i /var/lib), teardown's
+    /// dry run printed its plan and the real run unmounted, removed fstab's line, the drop-ins
+    /// and sysconfig, then failed (exit 1) removing the empty mountpoint. Both refuse first.
+    @Test func teardownRefusesAFolderItCannotRemoveBeforeItUnmounts() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let lib = root.path + "/var/lib"
+            _ = try root.sh("chattr +i '\(lib)'")
+            defer { _ = try? root.sh("chattr -i '\(lib)'") }
+            try expectBothRefuse(root, ["teardown"], saying: "\(lib) is immutable")
+            #expect(root.mounts().contains { $0.target == root.mountpoint }, "the store was unmounted")
+            _ = try root.sh("chattr -i '\(lib)'")
+            let run = try root.dockstore(["teardown"])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        }
+    }
 }

@@ -19,6 +19,11 @@ public enum WritePreflight {
         public var bytes: Int
         /// The file is deleted, not written: it needs no room, only the right to remove it.
         public var removes: Bool
+        /// The removal of a folder left empty, which is left as it is when anything is in it or
+        /// mounted on it: only the folder holding it is asked (a chattr restriction there fails
+        /// the rmdir; attack 44 O 4f), not the path itself, which may be the mounted store's root
+        /// until the step's unmount.
+        public var removesFolder = false
         /// The folder the write goes into, checked inside --root (`Host.checkFolders`): made
         /// by the write when `makesFolders`, else it must exist.
         public var folder: (host: Host, path: HostPath, makesFolders: Bool)?
@@ -66,6 +71,13 @@ public enum WritePreflight {
             write.removes = true
             return write
         }
+
+        /// The removal of the folder `folder` under --root when it is empty (`removesFolder`).
+        public static func folderRemoval(_ folder: HostPath, on host: Host) -> PlannedWrite {
+            var write = removal(folder, on: host)
+            write.removesFolder = true
+            return write
+        }
     }
 
     /// Room kept free beyond the bytes written: directory blocks, the temp file's metadata.
@@ -84,7 +96,7 @@ public enum WritePreflight {
                     try checkRenameTarget(file, on: host, writing: write.path)
                 }
             }
-            if write.removes {
+            if write.removes, !write.removesFolder {
                 try checkNotMountPoint(write.located.file, on: write.located.host, removes: true)
             }
         }
@@ -92,7 +104,9 @@ public enum WritePreflight {
             let site = try WriteSite.opening(write)
             defer { site.release() }
             let folder = site.folderShown
-            for (fd, candidate) in [(site.file, write.path), (site.folder, folder)] {
+            // A folder already gone needs no removal.
+            if write.removesFolder, site.file == nil { continue }
+            for (fd, candidate) in [(write.removesFolder ? nil : site.file, write.path), (site.folder, folder)] {
                 guard let fd, let restriction = try InodeRestriction.of(descriptor: fd, path: candidate) else { continue }
                 let flag = restriction == .immutable ? "-i" : "-a"
                 throw DockStoreError.refused("\(candidate) is \(restriction.rawValue), so \(write.path) cannot be \(write.removes ? "removed" : "written"): remove that with chattr \(flag) \(candidate) if the change is wanted and run again; nothing was changed")

@@ -150,6 +150,8 @@ public enum TeardownStep: AppliedStep, Equatable {
             [.removal(ProvisionFolderRecord.path, on: host),
              .at(ProvisionFolderRecord.path, on: host, bytes: ProvisionFolderRecord.render(folders).count)
                 .renaming(ProvisionFolderRecord.path, on: host, backup: false)]
+                + folders.map { .folderRemoval($0, on: host) }
+        case .removeFolders(let folders, false, _): folders.map { .folderRemoval($0, on: host) }
         default: []
         }
     }
