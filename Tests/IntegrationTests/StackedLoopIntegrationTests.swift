@@ -321,4 +321,30 @@ struct StackedLoopIntegrationTests {
             #expect(FileManager.default.fileExists(atPath: root.image), "the image stays")
         }
     }
+
+    /// Attack 44 O 3c: a loop device left over the file the image replaced (a copy moved over
+    /// it: same UUID, devid and device UUID, the old file deleted) carries the same member as
+    /// the image. provision mounted the image beside it ("ready"), and the next boot's UUID=
+    /// may mount either. It refuses before mounting, naming both, and mounts once it is gone.
+    @Test func provisionRefusesALoopDeviceOverTheFileTheImageReplaced() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let store = try root.sh("findmnt -rn -o SOURCE '\(root.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try root.sh("umount '\(root.mountpoint)' && (losetup -d \(store) 2>/dev/null || true)")
+            let old = try root.sh("losetup -f --show '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { release(root, [old]) }
+            _ = try root.sh("cp --sparse=always '\(root.image)' '\(root.image).new' && mv '\(root.image).new' '\(root.image)'")
+            let before = root.snapshot()
+            let run = try root.dockstore(["provision"])
+            #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1 && run.stderr.contains("block copies")
+                    && run.stderr.contains(root.image) && run.stderr.contains(old), "\(run.stdout)\(run.stderr)")
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            #expect(root.mounts().first { $0.target == root.mountpoint } == nil, "mounted beside its copy")
+            release(root, [old])
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 0, "\(check.stdout)")
+        }
+    }
 }

@@ -61,6 +61,23 @@ public enum StoreCopies {
         "/dev/" + String(name.map { $0 == "!" ? "/" : $0 })
     }
 
+    /// The image file and the block devices that carry the same member of its btrfs, other
+    /// than the image's own loop devices: a loop device left over the older file the image
+    /// replaced (deleted since), a volume restored from a copy of it. provision mounted the
+    /// image beside such a device, and the next boot's `UUID=` may mount either (attack 44 O
+    /// 3c). One group, the image first; none when no such device is attached.
+    public static func ofImage(_ image: String, uuid: String) throws -> [[StoreCopy]] {
+        let others = try FilesystemMembers.devices(withUUID: uuid, besidesImage: image)
+        guard !others.isEmpty, let mine = try BtrfsSuperblock.read(image), mine.bytenr == 65536 else { return [] }
+        let same = try others.compactMap { device -> StoreCopy? in
+            guard let block = try BtrfsSuperblock.read(device), block.fsid.lowercased() == uuid.lowercased(), block.bytenr == 65536,
+                  block.devid == mine.devid, block.deviceUUID == mine.deviceUUID else { return nil }
+            return StoreCopy(path: device, devid: block.devid, deviceUUID: block.deviceUUID, generation: block.generation)
+        }
+        guard !same.isEmpty else { return [] }
+        return [[StoreCopy(path: image, devid: mine.devid, deviceUUID: mine.deviceUUID, generation: mine.generation)] + same]
+    }
+
     /// Every block device libblkid finds with the filesystem UUID `uuid`, grouped as `groups`.
     public static func find(uuid: String) throws -> [[StoreCopy]] {
         try groups(uuid: uuid, devices: try FilesystemMembers.devices(withUUID: uuid))
@@ -155,7 +172,7 @@ public enum StoreCopies {
         let tied = newest.filter { $0.copies.count > 1 }
         guard tied.isEmpty else {
             let equal = tied.map { "\($0.copies.map(\.path).joinedText(" and ")) carry the same generation \($0.top)" }
-            return "detach the copy that is not the store, or give it new UUIDs while it is not mounted (btrfstune -u THE-COPY, or btrfstune -m THE-COPY); \(equal.joinedText("; ")), so nothing on them tells the store from its copy: tell them apart by the volume they are (its EBS volume id: lsblk -o NAME,SERIAL) before you change either"
+            return "detach the copy that is not the store, or give it new UUIDs while it is not mounted (btrfstune -u THE-COPY, or btrfstune -m THE-COPY); \(equal.joinedText("; ")), so nothing on them tells the store from its copy: tell them apart by what they are (an EBS volume's id: lsblk -o NAME,SERIAL; a loop device's file: losetup -l) before you change either"
         }
         let older = newest.flatMap { $0.older.map(\.path) }
         let name = older.count == 1 ? older[0] : "THE-COPY"

@@ -34,6 +34,8 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// Those of `imageLoops` bound read-only, or to part of the file (an offset or a size
     /// limit), with how: mounting the image through one would not be the store as it is.
     public var unfitImageLoops: [String]
+    /// The image and the devices carrying a copy of its btrfs member (`StoreCopies.ofImage`).
+    public var imageCopies: [[StoreCopy]] = []
     /// The kernel has the image's btrfs (by its UUID) mounted somewhere, in this mount
     /// namespace or another, or is mounting it now (`/sys/fs/btrfs/<uuid>` exists).
     public var imageFilesystemOpen: Bool

@@ -56,6 +56,7 @@ public struct ProvisionObserver: Sendable {
         var unfitImageLoops: [String] = []
         var imageMountedAt: [String] = []
         var imageFilesystemOpen = false
+        var imageCopies: [[StoreCopy]] = []
         switch image {
         case .file(let size, let allocated, let content, let loops):
             observedImage = .file(size: size, allocated: allocated, content: content)
@@ -67,6 +68,7 @@ public struct ProvisionObserver: Sendable {
                 // (same UUID, another device) mounted elsewhere is not this store.
                 let names = Set(loops.map { String($0.path.dropFirst("/dev/".count)) })
                 imageFilesystemOpen = try BtrfsSysfs.members(uuid: uuid).contains { names.contains($0) }
+                if request.device == nil { imageCopies = try StoreCopies.ofImage(imagePath, uuid: uuid) }
             }
         case .notRegular(let kind):
             observedImage = .notRegular(kind)
@@ -144,6 +146,7 @@ public struct ProvisionObserver: Sendable {
             sysconfig: sysconfig, daemonJSON: try FileContents.read(daemonJSONPlace.path, on: host),
             hostAvailable: imageFolderExists ? try HostSpace.of(host.realFollowing(request.image.parent)).available : nil,
             systemdRunning: systemdRunning, device: device)
+        observation.imageCopies = imageCopies
         var missing: [HostPath] = []
         switch observedImage {
         case .missing where imageFolderExists, .file(_, _, .blank) where imageFolderExists:

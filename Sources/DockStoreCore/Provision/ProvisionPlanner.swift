@@ -283,6 +283,9 @@ public enum ProvisionPlanner {
         if observed.imageLoops.count > 1 {
             throw DockStoreError.refused("\(observed.imageLoops.count) loop devices are bound to \(imagePath) (\(observed.imageLoops.joined(separator: ", "))) and none is mounted at \(host.real(request.mountpoint)); mounting through two would make two independent copies of one filesystem: detach all but one (losetup -d) and re-run")
         }
+        if let group = observed.imageCopies.first, case .file(_, _, .signature(_, let uuid?, _)) = observed.image {
+            throw StoreCopies.refusal(uuid: uuid, [group])
+        }
         if let unfit = observed.unfitImageLoops.first, observed.imageMountedAt.isEmpty {
             throw DockStoreError.refused(UnfitImageLoops.refusal(unfit, image: imagePath))
         }
