@@ -221,6 +221,40 @@ struct LoopNodeIntegrationTests {
         }
     }
 
+    /// Attack 44 O 2d: teardown of a device store whose node is missing or another device's
+    /// said "its label is empty, not 'docker'" (false) and never named the node. It names the
+    /// kernel's device and how to restore the node, and changes nothing; with the node back, the
+    /// same teardown runs.
+    @Test func teardownNamesTheStoresMissingOrReplacedNode() throws {
+        try withTestRoot { root in
+            let store = try root.attachDisk(megabytes: 512)
+            try #require(try root.dockstore(["provision", "--device", store]).status == 0)
+            let decoy = try root.attachDisk(megabytes: 512) { try root.sh("mkfs.btrfs -q -L docker '\($0)'") }
+            let hidden = try replaceNode(root, store, withNodeOf: decoy)
+            defer { restoreNode(root, store) }
+            let decoyEnds = try root.ends(decoy)
+            let before = root.snapshot()
+            for arguments in [["teardown"], ["teardown", "--wipe-device"], ["teardown", "--wipe-device", "--dry-run"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderr.contains("refusing to tear down \(root.mountpoint): \(store) is the block device ")
+                        && !run.stderr.contains("label"), "\(arguments): \(run.stdout)\(run.stderr)")
+            }
+            _ = try root.sh("rm '\(store)'")
+            for arguments in [["teardown"], ["teardown", "--wipe-device"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderr.contains("\(store) is mounted there, but there is no \(store) in /dev")
+                        && run.stderr.contains("mknod \(store) b "), "\(arguments): \(run.stdout)\(run.stderr)")
+            }
+            #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
+            #expect(try root.ends(decoy) == decoyEnds, "DATA: the decoy was written")
+            #expect(root.mounts().contains { $0.target == root.mountpoint })
+            _ = hidden
+            restoreNode(root, store)
+            let run = try root.dockstore(["teardown"])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        }
+    }
+
     /// Attack 39 T F6: a second node of the store's own device (another loop device's node
     /// remade with its numbers) made status and provision report "block copies of one volume"
     /// and advise btrfstune -u, which would change the store's UUID.

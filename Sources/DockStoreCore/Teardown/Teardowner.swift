@@ -67,6 +67,7 @@ public struct Teardowner: Sendable {
         let mounts = try store.mounts.value()
         let target = store.mountpoint
         try Self.refuseStackedMounts(mounts, at: target, imageLoops: o.imageLoops)
+        if let device = o.device { try Self.refuseNodeless(device, mountedAt: target) }
         try Self.refuseOpenLoops(o.imageLoops)
         if request.wipeDevice, let device = o.device, !o.imageLoops.contains(device) { try Self.refuseOpenDevice(device, changed: false) }
         // The image renamed away while mounted: unmounting would leave the next boot mounting
