@@ -73,7 +73,8 @@ struct HiddenMountIntegrationTests {
     /// Attack 44 O 1g, 1h, 1i: a recursive bind of another root's /var/lib over this root's
     /// brings that root's store to this mountpoint. provision said "Docker's storage is in
     /// place", reclaim planned a balance of the other store and check called it "mounted over
-    /// the store". Each names the bind that hides this root's store and what the path reaches.
+    /// the store". Each names the bind, which brings a folder from outside this root into it
+    /// (`ForeignTreeMount`, attack 45 N G), before the store it hides.
     @Test func anotherRootsStoreBroughtByARecursiveBindIsNotTakenForThisOne() throws {
         try withTestRoot { root in try withTestRoot { other in
             try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
@@ -84,11 +85,12 @@ struct HiddenMountIntegrationTests {
             try root.sh("mount --rbind '\(other.path)/var/lib' '\(lib)'")
             var bound = true
             defer { if bound { _ = try? root.sh("umount -R '\(lib)'") } }
-            let hidden = "is hidden by a mount at \(lib) ("
-            let reaches = "a path there reaches the btrfs \(theirs) that mount brings there, not the store"
+            let hidden = "\(lib) inside \(root.path) is a mount of the folder \(other.path)/var/lib of "
+            let reaches = "umount -R \(lib)"
+            #expect(!theirs.isEmpty)
             let before = root.snapshot()
             let check = try root.dockstore(["check"])
-            #expect(check.status == 3 && check.stdout.contains(hidden) && check.stdout.contains(reaches) && check.stdout.contains("umount \(lib) once")
+            #expect(check.status == 3 && check.stdout.contains(hidden) && check.stdout.contains(reaches)
                     && !check.stdout.contains("mounted over"), "\(check.stdout)")
             for arguments in [["provision"], ["reclaim", "--dry-run"], ["reclaim"], ["grow", "--to", "512M"], ["teardown", "--dry-run"]] {
                 let run = try root.dockstore(arguments)
@@ -127,5 +129,43 @@ struct HiddenMountIntegrationTests {
             }
             #expect(root.changes(since: before).isEmpty, "\(root.changes(since: before))")
         }
+    }
+
+    /// Attack 45 N G: with this root's store unmounted, a recursive bind of another root's
+    /// /var/lib over this root's: check said OK about the other store, provision "in place", and
+    /// teardown, after its advice to unmount the other root's store, deleted that root's
+    /// folders and records through the bind. Every command refuses naming the bind, and the
+    /// other root is left as it was.
+    @Test func anotherTreesFolderBoundIntoThisRootIsRefusedByEveryCommand() throws {
+        try withTestRoot { root in try withTestRoot { other in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            try #require(try other.dockstore(["provision", "--size", "256M"]).status == 0)
+            try other.sh("echo theirs > \(other.mountpoint)/keep && sync")
+            let ours = try root.sh("findmnt -rn -o SOURCE '\(root.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try root.sh("umount '\(root.mountpoint)' && (losetup -d \(ours) 2>/dev/null || true)")
+            let lib = root.path + "/var/lib"
+            try root.sh("mount --rbind '\(other.path)/var/lib' '\(lib)'")
+            var bound = true
+            defer { if bound { _ = try? root.sh("umount -R '\(lib)'") } }
+            let said = "\(lib) inside \(root.path) is a mount of the folder "
+            let theirs = other.snapshot()
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 3 && check.stdout.contains(said) && check.stdout.contains("umount -R \(lib)"), "\(check.stdout)")
+            for arguments in [["provision"], ["status"], ["teardown"], ["teardown", "--delete-image"], ["reclaim"], ["grow", "--to", "512M"],
+                              ["backend", "overlay2"], ["provision", "--dry-run"]] {
+                let run = try root.dockstore(arguments)
+                let text = run.stdout + run.stderr
+                #expect((run.status == ExitStatus.refused.rawValue || (arguments == ["status"] && run.status == 4)) && text.contains(said),
+                        "\(arguments): \(run.status) \(text)")
+            }
+            #expect(other.changes(since: theirs).isEmpty, "DATA: the other root changed: \(other.changes(since: theirs))")
+            try root.sh("umount -R '\(lib)'")
+            bound = false
+            #expect(other.read(other.mountpoint + "/keep") == "theirs\n", "DATA: the other root's store")
+            let mine = try root.dockstore(["provision"])
+            #expect(mine.status == 0, "\(mine.stdout)\(mine.stderr)")
+            let check2 = try other.dockstore(["check"])
+            #expect(check2.status == 0, "\(check2.stdout)")
+        } }
     }
 }

@@ -75,6 +75,9 @@ public struct BackendObservation: Sendable, Equatable {
         if let hidden = try HiddenMount.find(at: target) {
             throw DockStoreError.refused("\(hidden.described); \(hidden.remedy(then: "re-run")); nothing was changed")
         }
+        if !host.isRunningSystem, let foreign = try ForeignTreeMount.find(root: host.root, paths: [target, host.real(HostPaths.sysconfigDocker)]) {
+            throw DockStoreError.refused("refusing: \(foreign.refusal(root: host.root))")
+        }
         if try FileStatus.following(target)?.kind == .directory {
             var fs = try FilesystemType.of(target, checkDType: false)
             if driver == .overlay2 || driver == nil, fs.name == "xfs" {

@@ -64,6 +64,7 @@ public struct StoreObserver: Sendable {
         // Read through a link at the mountpoint inside --root: `real` keeps the last link, and
         // the plain-path reads below would follow an absolute one out to the host's folder.
         var store = kernelView(mountpoint: host.realFollowing(mountpoint), sysfs: sysfs)
+        store.mountedType = unlessForeignTree(store.mountedType, host: host, paths: [store.mountpoint])
         store.settings = settings
         store.mountpointPath = mountpoint
         // fstab is read (a small file) only for what the store is configured as, an image, which
@@ -94,6 +95,9 @@ public struct StoreObserver: Sendable {
             : Self.notAsked("what is mounted at the mountpoint")
         if case .read(_?) = mountedType {
             mountedType = Self.unlessHidden(mountedType, at: mountpoint)
+        }
+        if parts.contains(.mount) {
+            mountedType = Self.unlessForeignTree(mountedType, host: host, paths: [mountpoint] + (imagePath.map { [$0] } ?? []))
         }
         let btrfs = Self.readBtrfs(mountedType, at: mountpoint, sysfs: sysfs, kernelMembers: true)
         let source: StoreFact<StoreObservation.MountedSource?>
@@ -140,6 +144,19 @@ public struct StoreObserver: Sendable {
         switch hidden {
         case .read(nil): return read
         case .read(let found?): return .unreadable(DockStoreError.refused("\(found.described); \(found.remedy(then: "re-run"))"))
+        case .unreadable(let error): return .unreadable(error)
+        }
+    }
+
+    /// `read` unless a mount inside the `--root` tree on the way to `paths` brings a folder from
+    /// outside it (`ForeignTreeMount`): every command then refuses with the reason, and check
+    /// says it, rather than act on another tree's store and records.
+    static func unlessForeignTree(_ read: StoreFact<String?>, host: Host, paths: [String]) -> StoreFact<String?> {
+        guard !host.isRunningSystem else { return read }
+        let foreign = StoreFact<ForeignTreeMount?>.reading { try ForeignTreeMount.find(root: host.root, paths: paths) }
+        switch foreign {
+        case .read(nil): return read
+        case .read(let found?): return .unreadable(DockStoreError.refused("refusing: \(found.refusal(root: host.root))"))
         case .unreadable(let error): return .unreadable(error)
         }
     }

@@ -1,0 +1,62 @@
+/// A mount inside a `--root` tree, on the way to the image or the mountpoint, that brings a
+/// folder from outside the tree: a bind of another root's /var/lib over this root's (attack 45
+/// N G: with this root's store unmounted, `mount --rbind R2/var/lib R/var/lib` made check say
+/// OK about R2's store, provision "in place", and teardown of R unmount R2's store and delete
+/// R2's folders and records through the bind). Every path dockstore resolves inside the tree
+/// would be that folder's, so every command refuses while it is there, and check says so.
+///
+/// Whole filesystems mounted in the tree (a partition of an image being built, a tmpfs) are
+/// part of it, and so are binds of the tree's own folders (a folder bound onto itself, or
+/// another folder of the tree): only a bound folder of the tree's filesystem outside the
+/// tree's folder, or a subfolder of another filesystem, is foreign. The running system
+/// (`--root /`) has no outside. Told from mountinfo and statx's mount id of each folder on the
+/// way (Linux 5.8); a kernel that does not report mount ids is not asked.
+public struct ForeignTreeMount: Sendable, Equatable {
+    public var target: String
+    public var source: String
+    /// The folder of `source`'s filesystem mounted there (mountinfo's root field).
+    public var folder: String
+
+    /// The first foreign mount on the way from `root` to each of `paths` (real paths inside it).
+    public static func find(root: String, paths: [String], mountinfo: String = "/proc/self/mountinfo") throws -> ForeignTreeMount? {
+        guard root != "/" else { return nil }
+        let lines = try MountInfoLine.read(mountinfo)
+        let byID = Dictionary(lines.map { ($0.mountID, $0) }, uniquingKeysWith: { first, _ in first })
+        guard let rootID = try MountRoot.mountID(of: root), let base = byID[Substring(String(rootID))] else { return nil }
+        let rootFolder = location(of: root, in: base)
+        var judged: Set<Substring> = [base.mountID]
+        for path in paths {
+            var folder = path
+            while folder.hasBytePrefix(root + "/") {
+                defer { folder = AtomicFile.parentFolder(of: folder) }
+                let id: UInt64?
+                do {
+                    id = try MountRoot.mountID(of: folder)
+                } catch let error as DockStoreError where error.code == Errno.noSuchFileOrDirectory || error.code == Errno.notDirectory {
+                    continue
+                }
+                guard let id, let mount = byID[Substring(String(id))], judged.insert(mount.mountID).inserted else { continue }
+                guard mount.target.hasBytePrefix(root + "/") else { continue }
+                if mount.root == "/" { continue }
+                if let parent = byID[mount.parentID], parent.deviceNumbers == mount.deviceNumbers,
+                   mount.root.sameBytes(location(of: mount.target, in: parent)) { continue }
+                if mount.deviceNumbers == base.deviceNumbers,
+                   mount.root.sameBytes(rootFolder) || mount.root.hasBytePrefix(rootFolder == "/" ? "/" : rootFolder + "/") { continue }
+                return ForeignTreeMount(target: mount.target, source: mount.source, folder: mount.root)
+            }
+        }
+        return nil
+    }
+
+    /// Where `path`, which `mount` holds, is in that mount's filesystem.
+    static func location(of path: String, in mount: MountInfoLine) -> String {
+        let below = mount.target == "/" ? path : String(path.dropFirst(mount.target.count))
+        if mount.root == "/" { return below.isEmpty ? "/" : below }
+        return mount.root + below
+    }
+
+    /// One line: where, what it brings, and what to do.
+    public func refusal(root: String) -> String {
+        "\(target) inside \(root) is a mount of the folder \(folder) of \(source), which is not in that tree (a bind of another tree's folder, such as another root's /var/lib): what dockstore would read and change there is that folder's, another tree's store and records; unmount it (umount -R \(target.shellWord)) and re-run; nothing was changed"
+    }
+}
