@@ -2,15 +2,16 @@
 /// itself can be written: chattr +i or +a on it, another filesystem mounted on it, or a
 /// read-only bind of it (attack 42 Q F6: a tmpfs over DATAROOT/btrfs, chattr +i on
 /// DATAROOT/btrfs/subvolumes; `docker pull` and `docker create` failed while check said OK).
-/// Only the folders dockerd itself makes at the top of its data root are asked: deeper mounts
-/// are Docker's own (a container's shm, a volume created with `--opt type=tmpfs`), and
-/// dockerd binds its driver's folder onto itself, a mount of the store's own device.
+/// Mounts are judged where dockerd never mounts (its image metadata, its btrfs driver's
+/// layers, its network database, …) and on the folders below which it does (a container's
+/// shm, a volume created with `--opt type=tmpfs`), never deeper there; dockerd binds its
+/// driver's folder onto itself, a mount of the store's own device.
 public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
     public enum Kind: Sendable, Equatable, Codable {
         case immutable
         case appendOnly
-        /// Another filesystem (type, source) mounted on the folder.
-        case mounted(fstype: String, source: String)
+        /// Another filesystem (type, source) mounted on the folder, read-only or not.
+        case mounted(fstype: String, source: String, readOnly: Bool)
         /// A bind of the store's own folder, read-only.
         case readOnlyBind
     }
@@ -18,41 +19,59 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
     public var path: String
     public var kind: Kind
 
-    /// The folders dockerd makes at the top of its data root: the drivers' own, its image
-    /// metadata, its containers' and volumes' folders, its temporary folder. Any of them with
-    /// another filesystem on it is out of the store.
-    static let folders = ["btrfs", "btrfs/subvolumes", "overlay2", "image", "containers", "volumes", "tmp"]
-    /// Those in which dockerd creates and removes entries as it works (a layer, a container, a
-    /// volume, a temporary file): chattr +i or +a matters on these alone, since neither is
-    /// inherited by what exists below. On `btrfs` or `image`, whose one entry dockerd made once,
-    /// they change nothing dockerd does (a real dockerd creates and removes containers then).
-    static let workFolders: Set<String> = ["btrfs/subvolumes", "overlay2", "containers", "volumes", "tmp"]
+    /// Subtrees of the data root where dockerd never mounts anything but its bind of its btrfs
+    /// driver's folder onto itself: any other mount there is out of the store or read-only
+    /// (a read-only tmpfs on image/btrfs failed docker import; attack 45 N A, C).
+    static let unmountedSubtrees: Set<String> = ["btrfs", "image", "network", "trust", "swarm", "runtimes", "buildkit"]
+    /// Folders dockerd makes at the top of its data root below which it mounts (a container's
+    /// rootfs and shm, a volume's options, a plugin's rootfs): only a mount on the folder itself
+    /// is judged there.
+    static let mountingFolders: Set<String> = ["overlay2", "containers", "volumes", "plugins"]
+    /// Folders in which dockerd creates and removes entries as it works (a layer, a container, a
+    /// volume, a temporary file): chattr +i or +a matters on these, since neither is inherited
+    /// by what exists below. On `btrfs` or `image`, whose one entry dockerd made once, they
+    /// change nothing dockerd does (a real dockerd creates and removes containers then).
+    static let workFolders = ["btrfs/subvolumes", "overlay2", "containers", "volumes", "tmp"]
 
-    /// What stands in dockerd's way in the data root at `mountpoint`, from mountinfo and statx.
-    /// A user who may not look inside the data root (dockerd makes it 0710 root:root) sees its
-    /// folders' mounts but not their attributes: those are root's to read, and not judged then.
+    /// What stands in dockerd's way in the data root at `mountpoint`, from mountinfo's lines and
+    /// statx. A mount's verdict: another filesystem, or a read-only mount, anywhere in
+    /// `unmountedSubtrees` (dockerd's own same-device bind of btrfs/ aside) or on one of
+    /// `mountingFolders`; on tmp/ only a read-only one (dockerd's temporary files may go on a
+    /// tmpfs: attack 45 N L). A user who may not look inside the data root (dockerd makes it
+    /// 0710 root:root) sees its mounts but not its folders' attributes: those are root's to read.
     static func find(mountpoint: String, isRoot: Bool, lines: [MountInfoLine]) throws -> [DataRootFolderObstacle] {
         guard let store = lines.last(where: { $0.target.sameBytes(mountpoint) }) else { return [] }
         var found: [DataRootFolderObstacle] = []
-        var attributesReadable = true
-        for name in folders {
-            let path = mountpoint + "/" + name
-            if let top = lines.last(where: { $0.target.sameBytes(path) }) {
-                if top.deviceNumbers != store.deviceNumbers {
-                    found.append(DataRootFolderObstacle(path: path, kind: .mounted(fstype: top.fstype, source: top.source)))
-                    continue
-                }
-                if top.mountOptions.split(separator: ",").contains("ro") {
-                    found.append(DataRootFolderObstacle(path: path, kind: .readOnlyBind))
-                }
+        var topAt: [String: MountInfoLine] = [:]
+        var order: [String] = []
+        for line in lines where line.target.hasBytePrefix(mountpoint + "/") {
+            if topAt[line.target] == nil { order.append(line.target) }
+            topAt[line.target] = line
+        }
+        for target in order {
+            guard let line = topAt[target] else { continue }
+            let relative = String(target.dropFirst(mountpoint.count + 1))
+            let first = String(relative.split(separator: "/", maxSplits: 1).first ?? "")
+            let readOnly = line.mountOptions.split(separator: ",").contains("ro")
+            let sameDevice = line.deviceNumbers == store.deviceNumbers
+            let judged: Bool
+            if unmountedSubtrees.contains(first) || (mountingFolders.contains(first) && relative == first) {
+                judged = !sameDevice || readOnly
+            } else if first == "tmp" {
+                judged = readOnly
+            } else {
+                judged = false
             }
-            guard attributesReadable, workFolders.contains(name) else { continue }
+            guard judged else { continue }
+            found.append(DataRootFolderObstacle(path: target, kind: sameDevice ? .readOnlyBind : .mounted(fstype: line.fstype, source: line.source, readOnly: readOnly)))
+        }
+        for name in workFolders {
+            let path = mountpoint + "/" + name
             let locks: (immutable: Bool, appendOnly: Bool)?
             do {
                 locks = try PathWriteLocks.read(path)
             } catch let error as DockStoreError where !isRoot && (error.code == Errno.permissionDenied || error.code == Errno.notPermitted) {
-                attributesReadable = false
-                continue
+                break
             }
             if locks?.immutable == true { found.append(DataRootFolderObstacle(path: path, kind: .immutable)) }
             if locks?.appendOnly == true { found.append(DataRootFolderObstacle(path: path, kind: .appendOnly)) }
@@ -75,10 +94,12 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
             return "the folder \(path) in the data root has the immutable attribute (lsattr -d \(p)): nothing can be created, renamed or removed in it, so dockerd cannot write what it keeps there (docker pull and docker create fail); chattr -i \(p)"
         case .appendOnly:
             return "the folder \(path) in the data root has the append-only attribute (lsattr -d \(p)): entries can be created in it but not removed or renamed, so whatever dockerd replaces by a rename or removes there fails; chattr -a \(p)"
-        case .mounted(let fstype, let source):
+        case .mounted(let fstype, let source, true):
+            return "\(fstype) \(source) is mounted read-only at \(path), inside the data root: dockerd cannot write what it keeps there (docker pull, docker create or docker network create fail); stop Docker (systemctl stop docker), umount \(p), then start Docker"
+        case .mounted(let fstype, let source, false):
             return "\(fstype) \(source) is mounted at \(path), inside the data root: what dockerd keeps there goes onto that filesystem, not the store, and is out of sight once it is unmounted; stop Docker (systemctl stop docker), umount \(p), then start Docker"
         case .readOnlyBind:
-            return "\(path) in the data root is a read-only mount of the store's own folder: dockerd cannot write what it keeps there (docker pull and docker create fail); stop Docker (systemctl stop docker), umount \(p) (dockerd binds its driver's folder again when it starts), then start Docker"
+            return "\(path) in the data root is a read-only mount of the store's own folder: dockerd cannot write what it keeps there (docker pull, docker create or docker network create fail); stop Docker (systemctl stop docker), umount \(p) (dockerd binds its driver's folder again when it starts), then start Docker"
         }
     }
 }
