@@ -68,6 +68,10 @@ struct HiddenMountIntegrationTests {
             defer { _ = try? root.sh("umount -R '\(lib)'") }
             let rbind = try root.dockstore(["check"])
             #expect(rbind.status == 0, "\(rbind.stdout)")
+            // Attack 45 N E: teardown names the bind that copies the store, not "the others".
+            let teardown = try root.dockstore(["teardown"])
+            #expect(teardown.status == ExitStatus.refused.rawValue && teardown.stderr.contains("because the mount at \(lib) copied it")
+                    && teardown.stderr.contains("umount -R \(lib)"), "\(teardown.stdout)\(teardown.stderr)")
         }
     }
     /// Attack 44 O 1g, 1h, 1i: a recursive bind of another root's /var/lib over this root's

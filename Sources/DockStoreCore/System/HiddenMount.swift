@@ -62,6 +62,22 @@ public struct HiddenMount: Sendable, Equatable {
         return found
     }
 
+    /// The mount above `mountpoint` that the mounts a path there reaches sit on, when it is not
+    /// the one the first mount listed there sits on: a recursive bind of a folder above, which
+    /// copied the mounts under it (`mount --rbind /var/lib /var/lib` lists the store twice).
+    /// nil when the path reaches the mounts first made there, or the kernel does not say.
+    public static func laterCover(at mountpoint: String, mountinfo: String = "/proc/self/mountinfo") throws -> String? {
+        let lines = try MountInfoLine.read(mountinfo)
+        guard let first = lines.first(where: { $0.target.sameBytes(mountpoint) }), let id = try MountRoot.mountID(of: mountpoint) else { return nil }
+        let byID = Dictionary(lines.map { ($0.mountID, $0) }, uniquingKeysWith: { first, _ in first })
+        guard var reached = byID[Substring(String(id))] else { return nil }
+        while reached.target.sameBytes(mountpoint) {
+            guard let parent = byID[reached.parentID], parent.mountID != reached.mountID else { return nil }
+            reached = parent
+        }
+        return reached.mountID == first.parentID ? nil : reached.target
+    }
+
     /// The latest mount on a folder above `mountpoint`, for a mountpoint whose folder the
     /// covering filesystem does not have.
     private static func covering(_ mountpoint: String, hidden: MountInfoLine, lines: [MountInfoLine]) -> HiddenMount? {
