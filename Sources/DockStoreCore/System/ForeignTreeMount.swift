@@ -6,9 +6,9 @@
 /// would be that folder's, so every command refuses while it is there, and check says so.
 ///
 /// Whole filesystems mounted in the tree (a partition of an image being built, a tmpfs) are
-/// part of it, and so are binds of the tree's own folders (a folder bound onto itself, or
-/// another folder of the tree): only a bound folder of the tree's filesystem outside the
-/// tree's folder, or a subfolder of another filesystem, is foreign. The running system
+/// part of it, and so are binds of the tree's own folders (a folder bound onto itself, another
+/// folder of the tree, a folder of a filesystem mounted in the tree): only a bound folder
+/// found nowhere in the tree is foreign. The running system
 /// (`--root /`) has no outside. Told from mountinfo and statx's mount id of each folder on the
 /// way (Linux 5.8); a kernel that does not report mount ids is not asked.
 public struct ForeignTreeMount: Sendable, Equatable {
@@ -17,7 +17,8 @@ public struct ForeignTreeMount: Sendable, Equatable {
     /// The folder of `source`'s filesystem mounted there (mountinfo's root field).
     public var folder: String
 
-    /// The first foreign mount on the way from `root` to each of `paths` (real paths inside it).
+    /// The first foreign mount on the folders from `root` down to each of `paths` (real paths
+    /// inside it), the paths themselves left out.
     public static func find(root: String, paths: [String], mountinfo: String = "/proc/self/mountinfo") throws -> ForeignTreeMount? {
         guard root != "/" else { return nil }
         let lines = try MountInfoLine.read(mountinfo)
@@ -25,8 +26,10 @@ public struct ForeignTreeMount: Sendable, Equatable {
         guard let rootID = try MountRoot.mountID(of: root), let base = byID[Substring(String(rootID))] else { return nil }
         let rootFolder = location(of: root, in: base)
         var judged: Set<Substring> = [base.mountID]
+        // The folders on the way, not the paths themselves: what is mounted at the mountpoint
+        // (a subvolume, a folder of the store bound there) is the store rules' to judge.
         for path in paths {
-            var folder = path
+            var folder = AtomicFile.parentFolder(of: path)
             while folder.hasBytePrefix(root + "/") {
                 defer { folder = AtomicFile.parentFolder(of: folder) }
                 let id: UInt64?
@@ -40,12 +43,22 @@ public struct ForeignTreeMount: Sendable, Equatable {
                 if mount.root == "/" { continue }
                 if let parent = byID[mount.parentID], parent.deviceNumbers == mount.deviceNumbers,
                    mount.root.sameBytes(location(of: mount.target, in: parent)) { continue }
-                if mount.deviceNumbers == base.deviceNumbers,
-                   mount.root.sameBytes(rootFolder) || mount.root.hasBytePrefix(rootFolder == "/" ? "/" : rootFolder + "/") { continue }
+                if mount.deviceNumbers == base.deviceNumbers, within(mount.root, rootFolder) { continue }
+                // A folder of a filesystem mounted in the tree (a folder of the store bound onto
+                // the mountpoint) is in the tree too.
+                if lines.contains(where: { other in
+                    other.mountID != mount.mountID && other.deviceNumbers == mount.deviceNumbers
+                        && (other.target.sameBytes(root) || other.target.hasBytePrefix(root + "/")) && within(mount.root, other.root)
+                }) { continue }
                 return ForeignTreeMount(target: mount.target, source: mount.source, folder: mount.root)
             }
         }
         return nil
+    }
+
+    /// Whether `folder` is `top` or below it (every folder is below "/").
+    static func within(_ folder: String, _ top: String) -> Bool {
+        top == "/" || folder.sameBytes(top) || folder.hasBytePrefix(top + "/")
     }
 
     /// Where `path`, which `mount` holds, is in that mount's filesystem.
