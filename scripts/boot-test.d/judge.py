@@ -791,11 +791,28 @@ def race_rounds(b):
             bad += 1
         print(f"    round {rnd}: {'FAIL - ' + ', '.join(why) if why else 'pass'} "
               f"(provision {delay} ms later: {did}; mount unit exit {mrc})")
+        if prc != "0":
+            # what provision said in that round (rounds.log), so a failed CI run shows why
+            said = [l for l in race_round_log(b, rnd) if l.startswith("provision: ")]
+            for l in said[-3:]:
+                print(f"      {l[:600]}")
     if not rows:
         print("    no rounds recorded")
         bad = -1
     print("    race: " + ", ".join(f"{k} {v}" for k, v in kinds.items()) + f"; {bad} of {len(rows)} rounds failed")
     print(bad if bad >= 0 else "no rounds")
+
+
+def race_round_log(b, rnd):
+    """The lines of rounds.log for round `rnd` (after its `== round N ` header)."""
+    lines, inside = [], False
+    for l in (b.read("rounds.log") or "").splitlines():
+        if l.startswith("== round "):
+            inside = l.startswith(f"== round {rnd} ")
+            continue
+        if inside:
+            lines.append(l)
+    return lines
 
 
 def resolve_in(tree, path):

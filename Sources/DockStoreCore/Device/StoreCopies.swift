@@ -68,10 +68,14 @@ public enum StoreCopies {
     /// 3c). One group, the image first; none when no such device is attached.
     public static func ofImage(_ image: String, uuid: String) throws -> [[StoreCopy]] {
         let others = try FilesystemMembers.devices(withUUID: uuid, besidesImage: image)
-        guard !others.isEmpty, let mine = try BtrfsSuperblock.read(image), mine.bytenr == 65536 else { return [] }
+        guard !others.isEmpty, let file = try FileStatus.of(image), let mine = try BtrfsSuperblock.read(image), mine.bytenr == 65536 else { return [] }
         let same = try others.compactMap { device -> StoreCopy? in
             guard let block = try BtrfsSuperblock.read(device), block.fsid.lowercased() == uuid.lowercased(), block.bytenr == 65536,
                   block.devid == mine.devid, block.deviceUUID == mine.deviceUUID else { return nil }
+            // A loop device over the image attached since the image's loop devices were listed
+            // (systemd's mount of the fstab line racing provision at boot) is the image itself.
+            if let node = try FileStatus.following(device), major(node.rdev) == 7, let loop = try LoopDevice.status(device),
+               loop.backingDevice == file.device, loop.backingInode == file.inode { return nil }
             return StoreCopy(path: device, devid: block.devid, deviceUUID: block.deviceUUID, generation: block.generation)
         }
         guard !same.isEmpty else { return [] }

@@ -39,6 +39,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// The kernel has the image's btrfs (by its UUID) mounted somewhere, in this mount
     /// namespace or another, or is mounting it now (`/sys/fs/btrfs/<uuid>` exists).
     public var imageFilesystemOpen: Bool
+    /// The mountpoint became a mount point after the mount table was read (a mount racing the
+    /// observation): `Provisioner.observeSettled` observes again rather than judge its folder.
+    public var mountAppeared = false
     /// The loop device mounted at the mountpoint is backed by the image path, deleted: the
     /// data lives on only while the loop device stays open.
     public var mountedImageDeleted: Bool

@@ -90,6 +90,7 @@ public struct ProvisionObserver: Sendable {
         var mountedRoot: BtrfsRootState? = nil
         var mountedShrunk: [String] = []
         var mountedOver: MountedOver? = nil
+        var mountAppeared = false
         switch mountpointStatus?.kind {
         case nil:
             mountpoint = .missing
@@ -128,6 +129,9 @@ public struct ProvisionObserver: Sendable {
             } else {
                 let names = try folderEntries(mountpointPath, limit: 4)
                 mountpoint = names.isEmpty ? .emptyFolder : .nonEmptyFolder(names)
+                // Something mounted there since the mount table was read (systemd's mount of the
+                // fstab line racing provision at boot): the folder listed is that filesystem's.
+                if !names.isEmpty, try MountRoot.isMountRoot(mountpointPath) == true { mountAppeared = true }
             }
         case let kind?:
             mountpoint = .notFolder(kind)
@@ -147,6 +151,7 @@ public struct ProvisionObserver: Sendable {
             hostAvailable: imageFolderExists ? try HostSpace.of(host.realFollowing(request.image.parent)).available : nil,
             systemdRunning: systemdRunning, device: device)
         observation.imageCopies = imageCopies
+        observation.mountAppeared = mountAppeared
         var missing: [HostPath] = []
         switch observedImage {
         case .missing where imageFolderExists, .file(_, _, .blank) where imageFolderExists:

@@ -46,7 +46,7 @@ public struct Provisioner: Sendable {
     }
 
     static func settling(_ observed: ProvisionObservation, _ request: ProvisionRequest) -> Settling? {
-        if observed.mountUnit?.isChanging == true { return .mounting }
+        if observed.mountUnit?.isChanging == true || observed.mountAppeared { return .mounting }
         if case .mounted = observed.mountpoint { return nil }
         guard request.device == nil else { return nil }
         if observed.imageFilesystemOpen && observed.imageMountedAt.isEmpty { return .mounting }
