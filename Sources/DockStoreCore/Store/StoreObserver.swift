@@ -140,12 +140,7 @@ public struct StoreObserver: Sendable {
     /// (`HiddenMount`): then what is mounted cannot be told through the path, and every command
     /// refuses with the reason rather than reading the covering filesystem as the store.
     static func unlessHidden(_ read: StoreFact<String?>, at mountpoint: String) -> StoreFact<String?> {
-        let hidden = StoreFact<HiddenMount?>.reading { try HiddenMount.find(at: mountpoint) }
-        switch hidden {
-        case .read(nil): return read
-        case .read(let found?): return .unreadable(DockStoreError.refused("\(found.described); \(found.remedy(then: "re-run"))"))
-        case .unreadable(let error): return .unreadable(error)
-        }
+        unless(read, .reading { try HiddenMount.find(at: mountpoint) }) { "\($0.described); \($0.remedy(then: "re-run"))" }
     }
 
     /// `read` unless a mount inside the `--root` tree on the way to `paths` brings a folder from
@@ -153,10 +148,14 @@ public struct StoreObserver: Sendable {
     /// says it, rather than act on another tree's store and records.
     static func unlessForeignTree(_ read: StoreFact<String?>, host: Host, paths: [String]) -> StoreFact<String?> {
         guard !host.isRunningSystem else { return read }
-        let foreign = StoreFact<ForeignTreeMount?>.reading { try ForeignTreeMount.find(root: host.root, paths: paths) }
-        switch foreign {
+        return unless(read, .reading { try ForeignTreeMount.find(root: host.root, paths: paths) }) { "refusing: \($0.refusal(root: host.root))" }
+    }
+
+    /// `read`, or the refusal for what `finding` found, or why it could not be looked for.
+    private static func unless<Found>(_ read: StoreFact<String?>, _ finding: StoreFact<Found?>, refusal: (Found) -> String) -> StoreFact<String?> {
+        switch finding {
         case .read(nil): return read
-        case .read(let found?): return .unreadable(DockStoreError.refused("refusing: \(found.refusal(root: host.root))"))
+        case .read(let found?): return .unreadable(DockStoreError.refused(refusal(found)))
         case .unreadable(let error): return .unreadable(error)
         }
     }

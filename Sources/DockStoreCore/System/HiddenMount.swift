@@ -42,22 +42,13 @@ public struct HiddenMount: Sendable, Equatable {
             return covering(mountpoint, hidden: last, lines: lines)
         }
         guard let id else { return nil }
-        let byID = Dictionary(lines.map { ($0.mountID, $0) }, uniquingKeysWith: { first, _ in first })
-        guard var reached = byID[Substring(String(id))] else {
-            throw DockStoreError.failed("cannot tell what is mounted at \(mountpoint): the mount the path reaches (id \(id)) is not in the mount table (it changed while read); re-run")
-        }
-        var stack: [MountInfoLine] = []
-        while reached.target.sameBytes(mountpoint) {
-            stack.append(reached)
-            guard let parent = byID[reached.parentID], parent.mountID != reached.mountID else { break }
-            reached = parent
-        }
+        let (stack, cover) = try reach(mountpoint, id: id, lines: lines)
         let hidden = here.filter { line in
             !stack.contains { $0.mountID == line.mountID || ($0.deviceNumbers == line.deviceNumbers && $0.root == line.root) }
         }
         guard let store = hidden.last else { return nil }
         var found = HiddenMount(mountpoint: mountpoint, fstype: store.fstype, source: store.source,
-                                coverTarget: reached.target, coverType: reached.fstype, coverSource: reached.source)
+                                coverTarget: cover.target, coverType: cover.fstype, coverSource: cover.source)
         if let brought = stack.first { found.reachedInstead = "the \(brought.fstype) \(brought.source) that mount brings there" }
         return found
     }
@@ -69,13 +60,27 @@ public struct HiddenMount: Sendable, Equatable {
     public static func laterCover(at mountpoint: String, mountinfo: String = "/proc/self/mountinfo") throws -> String? {
         let lines = try MountInfoLine.read(mountinfo)
         guard let first = lines.first(where: { $0.target.sameBytes(mountpoint) }), let id = try MountRoot.mountID(of: mountpoint) else { return nil }
+        let cover = try reach(mountpoint, id: id, lines: lines).cover
+        return cover.mountID == first.parentID || cover.target.sameBytes(mountpoint) ? nil : cover.target
+    }
+
+    /// The mounts a path at `mountpoint` reaches, the mount `id` statx names first and those it
+    /// sits on at that same path, and the mount above that they sit on (the lowest of them for
+    /// the namespace's root mount). A mount id missing from `lines` means the table changed
+    /// while it was read: that cannot be told.
+    private static func reach(_ mountpoint: String, id: UInt64, lines: [MountInfoLine]) throws -> (stack: [MountInfoLine], cover: MountInfoLine) {
         let byID = Dictionary(lines.map { ($0.mountID, $0) }, uniquingKeysWith: { first, _ in first })
-        guard var reached = byID[Substring(String(id))] else { return nil }
+        guard var reached = byID[Substring(String(id))] else {
+            throw DockStoreError.failed("cannot tell what is mounted at \(mountpoint): the mount the path reaches (id \(id)) is not in the mount table (it changed while read); re-run")
+        }
+        var stack: [MountInfoLine] = []
         while reached.target.sameBytes(mountpoint) {
-            guard let parent = byID[reached.parentID], parent.mountID != reached.mountID else { return nil }
+            stack.append(reached)
+            // The namespace's root mount sits on nothing this namespace lists.
+            guard let parent = byID[reached.parentID], parent.mountID != reached.mountID else { break }
             reached = parent
         }
-        return reached.mountID == first.parentID ? nil : reached.target
+        return (stack, reached)
     }
 
     /// The latest mount on a folder above `mountpoint`, for a mountpoint whose folder the
