@@ -184,8 +184,12 @@ int ds_mount_id(const char *path, uint64_t *id, int *known) {
 }
 
 int ds_statx_write_locks(const char *path, int *immutable, int *append_only) {
+    return ds_statx_write_locks_at(AT_FDCWD, path, immutable, append_only);
+}
+
+int ds_statx_write_locks_at(int dirfd, const char *name, int *immutable, int *append_only) {
     struct statx s;
-    int rc = statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &s);
+    int rc = statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &s);
     if (rc != 0)
         return rc;
     uint64_t wanted = STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND;

@@ -102,6 +102,63 @@ struct DataRootFoldersIntegrationTests {
         }
     }
 
+    /// Attack 45 N D: chattr +i or +a on one thing's own folder one level down (a container's
+    /// folder, a layer's subvolume): `docker rm` of that container failed while check said OK.
+    enum LockedThing: String, CaseIterable, CustomTestStringConvertible {
+        case immutableContainerFolder, appendOnlyContainerFolder, immutableLayerSubvolume, twoImmutableContainerFolders
+        var testDescription: String { rawValue }
+        var flag: String { self == .appendOnlyContainerFolder ? "a" : "i" }
+    }
+
+    @Test(.enabled(if: hasDockerd, Comment(rawValue: needsDockerd)), arguments: LockedThing.allCases)
+    func aContainersOrLayersOwnFolderDockerdCannotChangeIsCritical(_ thing: LockedThing) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
+            let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+            let dockerd = try #require(started, "dockerd did not start: \(log)")
+            defer { dockerd.stop() }
+            try dockerd.importBusybox()
+            var ids: [String] = []
+            for _ in 0..<(thing == .twoImmutableContainerFolders ? 2 : 1) {
+                let made = try dockerd.docker(["create", "--network", "none", "busybox:test", "/bin/busybox", "true"])
+                try #require(made.status == 0, "\(made.stderr)")
+                ids.append(made.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            let clean = try root.dockstore(["check"])
+            #expect(clean.status == 0, "\(clean.stdout)")
+            let paths: [String] = try ids.map { id in
+                guard thing == .immutableLayerSubvolume else { return root.mountpoint + "/containers/" + id }
+                let mountID = try String(contentsOfFile: root.mountpoint + "/image/btrfs/layerdb/mounts/" + id + "/mount-id", encoding: .utf8)
+                return root.mountpoint + "/btrfs/subvolumes/" + mountID.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            for path in paths { _ = try root.sh("chattr +\(thing.flag) '\(path)'") }
+            var made = true
+            defer { if made { for path in paths { _ = try? root.sh("chattr -\(thing.flag) '\(path)'") } } }
+            let refused = try dockerd.docker(["rm", ids[0]])
+            #expect(refused.status != 0, "ORACLE: docker rm of the container worked with \(thing)")
+            let check = try root.dockstore(["check"])
+            let json = try root.dockstore(["check", "--format", "json"])
+            let status = try root.dockstore(["status"])
+            #expect(check.status == 2 && check.stdout.hasPrefix("DOCKSTORE CRITICAL - "), "\(check.stdout)")
+            #expect(paths.contains { check.stdout.contains($0) }, "\(check.stdout)")
+            #expect(json.stdout.contains("\"data_root_attribute\""), "\(json.stdout)")
+            #expect(paths.contains { status.stdout.contains($0) }, "\(status.stdout)")
+            if thing == .twoImmutableContainerFolders {
+                #expect(check.stdout.contains("and 1 more entry of \(root.mountpoint)/containers"), "\(check.stdout)")
+                #expect(check.stdout.components(separatedBy: "data root have the immutable").count == 2, "one finding for both: \(check.stdout)")
+            }
+            for path in paths { _ = try root.sh("chattr -\(thing.flag) '\(path)'") }
+            made = false
+            let after = try root.dockstore(["check"])
+            #expect(after.status == 0, "\(after.stdout)")
+            for id in ids {
+                let removed = try dockerd.docker(["rm", id])
+                #expect(removed.status == 0, "\(removed.stderr)")
+            }
+        }
+    }
+
     /// What dockerd fails to do of: create and remove a container, create and remove a network,
     /// import an image; nil when it does all.
     func oracle(_ dockerd: Dockerd, _ root: TestRoot, round: Int) throws -> String? {

@@ -18,6 +18,10 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
 
     public var path: String
     public var kind: Kind
+    /// The work folder of which `path` is an entry (`objectFolders`), and how many more of its
+    /// entries carry the same attribute.
+    public var entryOf: String? = nil
+    public var others: Int = 0
 
     /// Subtrees of the data root where dockerd never mounts anything but its bind of its btrfs
     /// driver's folder onto itself: any other mount there is out of the store or read-only
@@ -32,6 +36,12 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
     /// by what exists below. On `btrfs` or `image`, whose one entry dockerd made once, they
     /// change nothing dockerd does (a real dockerd creates and removes containers then).
     static let workFolders = ["btrfs/subvolumes", "overlay2", "containers", "volumes", "tmp"]
+    /// Work folders each of whose entries is one thing dockerd made and removes whole, or
+    /// rewrites (a layer's subvolume or folder, overlay2's folder of short links, a container's
+    /// folder, a volume's folder, the volumes' database): chattr +i or +a on one of them fails
+    /// `docker rm` or `docker rmi` of that one thing, or dockerd's start (attack 45 N D). Deeper
+    /// is a layer's or a container's own content, which check does not walk.
+    static let objectFolders = ["btrfs/subvolumes", "overlay2", "containers", "volumes"]
 
     /// What stands in dockerd's way in the data root at `mountpoint`, from mountinfo's lines and
     /// statx. A mount's verdict: another filesystem, or a read-only mount, anywhere in
@@ -76,6 +86,29 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
             if locks?.immutable == true { found.append(DataRootFolderObstacle(path: path, kind: .immutable)) }
             if locks?.appendOnly == true { found.append(DataRootFolderObstacle(path: path, kind: .appendOnly)) }
         }
+        for name in objectFolders {
+            let folder = mountpoint + "/" + name
+            let entries: [PathWriteLocks.LockedEntry]?
+            do {
+                entries = try PathWriteLocks.lockedEntries(of: folder)
+            } catch let error as DockStoreError where !isRoot && (error.code == Errno.permissionDenied || error.code == Errno.notPermitted) {
+                break
+            }
+            found += lockedEntryObstacles(in: folder, entries ?? [])
+        }
+        return found
+    }
+
+    /// One finding per attribute for the entries of `folder` that carry it: the first named,
+    /// the rest counted (`chattr -R +i` on a store of a thousand layers is one finding, not a
+    /// thousand lines).
+    static func lockedEntryObstacles(in folder: String, _ entries: [PathWriteLocks.LockedEntry]) -> [DataRootFolderObstacle] {
+        var found: [DataRootFolderObstacle] = []
+        for (kind, has) in [(Kind.immutable, { (e: PathWriteLocks.LockedEntry) in e.immutable }), (Kind.appendOnly, { (e: PathWriteLocks.LockedEntry) in e.appendOnly })] {
+            let locked = entries.filter(has)
+            guard let first = locked.first else { continue }
+            found.append(DataRootFolderObstacle(path: folder + "/" + ShownBytes.text(first.name), kind: kind, entryOf: folder, others: locked.count - 1))
+        }
         return found
     }
 
@@ -89,7 +122,13 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
 
     public var verdict: String {
         let p = path.shellWord
+        let more = others > 0 ? " and \(others) more \(others == 1 ? "entry" : "entries") of \(entryOf ?? "")" : ""
+        let listed = others > 0 ? (entryOf ?? "").shellWord + "/*" : p
         switch kind {
+        case .immutable where entryOf != nil:
+            return "\(path)\(more) in the data root \(others > 0 ? "have" : "has") the immutable attribute (lsattr -d \(listed)): dockerd can neither change nor remove \(others > 0 ? "them" : "it") (docker rm, docker rmi or docker volume rm of what \(others > 0 ? "they hold" : "it holds") fails); chattr -i \(listed)"
+        case .appendOnly where entryOf != nil:
+            return "\(path)\(more) in the data root \(others > 0 ? "have" : "has") the append-only attribute (lsattr -d \(listed)): dockerd can neither remove \(others > 0 ? "them" : "it") nor replace what is in \(others > 0 ? "them" : "it") (docker rm, docker rmi or docker volume rm of what \(others > 0 ? "they hold" : "it holds") fails); chattr -a \(listed)"
         case .immutable:
             return "the folder \(path) in the data root has the immutable attribute (lsattr -d \(p)): nothing can be created, renamed or removed in it, so dockerd cannot write what it keeps there (docker pull and docker create fail); chattr -i \(p)"
         case .appendOnly:

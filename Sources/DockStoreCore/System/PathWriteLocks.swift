@@ -20,3 +20,56 @@ enum PathWriteLocks {
         }
     }
 }
+
+extension PathWriteLocks {
+    /// An entry of a folder with chattr's immutable or append-only attribute: its name as the
+    /// bytes readdir gave.
+    struct LockedEntry: Equatable {
+        var name: [UInt8]
+        var immutable: Bool
+        var appendOnly: Bool
+    }
+
+    /// The entries of `folder` that carry either attribute, in readdir's order; nil when
+    /// nothing is at `folder`. Fails with the errno in the error's `code` when the folder cannot
+    /// be listed or an entry's attributes cannot be read (an entry removed meanwhile is skipped).
+    static func lockedEntries(of folder: String) throws -> [LockedEntry]? {
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { return nil }
+            throw DockStoreError.system("cannot list", folder, errno: code)
+        }
+        guard let stream = fdopendir(fd) else {
+            let code = errno
+            close(fd)
+            throw DockStoreError.system("cannot list", folder, errno: code)
+        }
+        defer { closedir(stream) }
+        var found: [LockedEntry] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 { throw DockStoreError.system("cannot list", folder, errno: errno) }
+                return found
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            var immutable: Int32 = 0
+            var appendOnly: Int32 = 0
+            let rc = name.withUnsafeBufferPointer { bytes -> Int32 in
+                var cName = bytes.map { CChar(bitPattern: $0) }
+                cName.append(0)
+                return ds_statx_write_locks_at(dirfd(stream), cName, &immutable, &appendOnly)
+            }
+            if rc != 0 {
+                let code = errno
+                if code == ENOENT { continue }
+                throw DockStoreError.system("cannot read the attributes (chattr's i and a) of", folder + "/" + ShownBytes.text(name), errno: code)
+            }
+            if immutable != 0 || appendOnly != 0 {
+                found.append(LockedEntry(name: name, immutable: immutable != 0, appendOnly: appendOnly != 0))
+            }
+        }
+    }
+}
