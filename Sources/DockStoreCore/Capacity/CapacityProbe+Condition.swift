@@ -152,6 +152,18 @@ extension CapacityProbe {
     /// candidate, the stricter answer.
     /// Loop members no boot attaches (`UnbootedLoopMember`), for a store whose configuration
     /// names an image; one that cannot be read is named as unreadable.
+    static func readNodelessMembers(_ reading: BtrfsReading, sysfs: String, into condition: inout StoreCondition) {
+        for device in reading.devices where !device.isMissing {
+            do {
+                if let nodeless = try NodelessHolder.member(device.path, sysfs: sysfs) {
+                    condition.nodelessMembers.append(NodelessMember(devid: device.devid, device: nodeless))
+                }
+            } catch {
+                condition.unreadable.append("cannot tell whether \(device.path) (btrfs device \(device.devid)) is still the device's node: \(message(error))")
+            }
+        }
+    }
+
     static func readUnbootedMembers(_ reading: BtrfsReading, configured: StoreFact<String?>, sysfs: String, into condition: inout StoreCondition) {
         guard reading.devices.count > 1, case .read(let image?) = configured else { return }
         do {

@@ -38,6 +38,7 @@ public enum CapacityProbe {
             readForeignLoop(store, into: &figures.condition)
             readMovedImage(reading, configured: store.configuredImage, journal: store.migrationJournal, sysfs: sysfs, into: &figures.condition)
             readUnbootedMembers(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)
+            readNodelessMembers(reading, sysfs: sysfs, into: &figures.condition)
             readCopies(reading, into: &figures.condition)
             figures.condition.root = reading.root
             if let why = reading.rootUnreadable {

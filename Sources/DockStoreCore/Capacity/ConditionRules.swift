@@ -12,6 +12,9 @@ enum ConditionRules {
             reasons.append(CapacityReason(state: .critical, figure: "device_missing",
                 message: "device \(devid) of the btrfs at \(mp) is missing (mounted degraded): chunks on it have no second copy and new writes may fail; attach the device again, then stop Docker, umount \(mp.shellWord) and mount it again (dockstore provision): a remount does not bring a missing device back; or replace it (btrfs replace start \(devid) NEWDEVICE \(mp.shellWord))"))
         }
+        for member in c.nodelessMembers {
+            reasons.append(CapacityReason(state: .warning, figure: "device_node_missing", message: member.device.memberVerdict(devid: member.devid, mountpoint: mp)))
+        }
         // A reclaim's lent room and a migration's target have their own rules (journals).
         let explained = Set(f.remedyContext?.reclaimMembers ?? [])
         if f.remedyContext?.migrating != true {

@@ -86,6 +86,9 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     public var root: BtrfsRootState?
     /// Folders dockerd keeps in the data root that it cannot write (`DataRootFolderObstacle`).
     public var dataRootFolders: [DataRootFolderObstacle] = []
+    /// Members btrfs lists by a /dev node that is missing or another device's, by devid
+    /// (`NodelessHolder.member`).
+    public var nodelessMembers: [NodelessMember] = []
     /// devids btrfs lists as missing (the filesystem is mounted degraded without them).
     public var missingDevices: [UInt64] = []
     public var image: Image?
@@ -152,4 +155,10 @@ public enum DeviceErrorBaseline: Sendable, Equatable, Codable {
     case unreadable(String)
 
     public static func key(uuid: String?, devid: UInt64) -> String { "\(uuid ?? "-")/\(devid)" }
+}
+
+/// A member of the mounted store whose node in /dev is missing or another device's.
+public struct NodelessMember: Sendable, Equatable, Codable {
+    public var devid: UInt64
+    public var device: NodelessHolder
 }

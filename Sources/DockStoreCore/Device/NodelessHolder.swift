@@ -4,7 +4,7 @@
 /// describe-volumes)" while it was attached all along (attack 43 P C13b). Provision mounts a
 /// device only through its own node, so this names the kernel's device and how to give it its
 /// node back. Found only by root, which may make a node for the number (`PrivateBlockNodes`).
-public struct NodelessHolder: Sendable, Equatable {
+public struct NodelessHolder: Sendable, Equatable, Codable {
     /// The kernel's name (`loop14`) and the node udev would give it (`/dev/loop14`).
     public var name: String
     public var node: String
@@ -45,6 +45,34 @@ public struct NodelessHolder: Sendable, Equatable {
         let parts = text.split(separator: ":")
         guard parts.count == 2, let major = UInt64(parts[0]), let minor = UInt64(parts[1]) else { return nil }
         return NodelessHolder(name: name, node: path, major: major, minor: minor, nodeIsNow: nil)
+    }
+
+    /// A mounted store's member btrfs lists as `/dev/NAME` whose node is missing or is another
+    /// device's while sysfs knows NAME: the store keeps working, but every command that acts on
+    /// the device through its node refuses (helper O 2c: check said OK). Anyone may read both.
+    /// nil when the node is the device's, or the path is not of that form.
+    public static func member(_ path: String, sysfs: String) throws -> NodelessHolder? {
+        guard path.hasPrefix("/dev/") else { return nil }
+        let name = String(path.dropFirst(5))
+        guard !name.isEmpty, !name.contains("/"), let text = try FileContents.readString("\(sysfs)/class/block/\(name)/dev") else { return nil }
+        let parts = text.trimmingWhitespace().split(separator: ":")
+        guard parts.count == 2, let major = UInt64(parts[0]), let minor = UInt64(parts[1]) else { return nil }
+        let now: String?
+        switch try FileStatus.following(path) {
+        case nil: now = nil
+        case let status? where status.kind == .blockDevice:
+            if DockStoreCore.major(status.rdev) == major && DockStoreCore.minor(status.rdev) == minor { return nil }
+            now = "the block device \(DockStoreCore.major(status.rdev)):\(DockStoreCore.minor(status.rdev))"
+        case _?: now = "not a block device"
+        }
+        return NodelessHolder(name: name, node: path, major: major, minor: minor, nodeIsNow: now)
+    }
+
+    /// check's words for a mounted store's member without its node (`member`).
+    public func memberVerdict(devid: UInt64, mountpoint: String) -> String {
+        let now = nodeIsNow.map { "\(node) is \($0)" } ?? "there is no \(node)"
+        let reach = nodeIsAnotherDevice ? "reach that other device instead" : "fail"
+        return "btrfs device \(devid) of the store at \(mountpoint) is the kernel's \(name) (\(major):\(minor)), but \(now): Docker's storage works, but what reaches the device through \(node) (losetup, btrfs device and replace commands; dockstore refuses a device store in this state) would \(reach); restore it (mv the node that is there aside, then mknod \(node) b \(major) \(minor), or udevadm trigger --action=add /sys/class/block/\(name))"
     }
 
     /// `device UUID=… is attached as the kernel's loop14 (7:14), but /dev/loop14 is …: restore …`.
