@@ -172,4 +172,55 @@ struct HiddenMountIntegrationTests {
             #expect(check2.status == 0, "\(check2.stdout)")
         } }
     }
+
+    /// Attack 46 P F5, F6: another root's store mounted at this root's mountpoint (by hand, or by
+    /// propagation) was called this root's image "moved away while mounted", and the advice
+    /// moved the other root's live image into this tree; on a tree with nothing configured
+    /// check said OK about it and teardown advised unmounting the other root's mountpoint. A
+    /// loop member over a file outside --root is another root's store: named, never acted on.
+    @Test(arguments: [true, false])
+    func anotherRootsStoreMountedAtThisRootsMountpointIsNotThisRootsStore(thisRootProvisioned: Bool) throws {
+        try withTestRoot { root in try withTestRoot { other in
+            try #require(try other.dockstore(["provision", "--size", "256M"]).status == 0)
+            try other.sh("echo theirs > \(other.mountpoint)/keep && sync")
+            if thisRootProvisioned {
+                try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+                let ours = try root.sh("findmnt -rn -o SOURCE '\(root.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
+                _ = try root.sh("umount '\(root.mountpoint)' && (losetup -d \(ours) 2>/dev/null || true)")
+            } else {
+                _ = try root.sh("mkdir -p '\(root.mountpoint)'")
+            }
+            let theirLoop = try other.sh("findmnt -rn -o SOURCE '\(other.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            try root.sh("mount '\(theirLoop)' '\(root.mountpoint)'")
+            var mounted = true
+            defer { if mounted { _ = try? root.sh("umount '\(root.mountpoint)'") } }
+            let theirs = other.snapshot()
+            let mine = root.snapshot()
+            let said = "\(theirLoop) is bound to \(other.image), which is a file outside --root \(root.path)"
+            let check = try root.dockstore(["check"])
+            if thisRootProvisioned {
+                #expect(check.status == 2 && check.stdout.contains("has a store mounted that is not this root's: \(theirLoop) is bound to \(other.image), a file outside --root \(root.path)")
+                        && !check.stdout.contains("moved away") && !check.stdout.contains("mv "), "\(check.stdout)")
+            } else {
+                #expect(check.status == 3 && check.stdout.contains(said), "\(check.stdout)")
+            }
+            for arguments in [["provision"], ["teardown"], ["teardown", "--dry-run"], ["reclaim"], ["grow", "--to", "512M"]] {
+                let run = try root.dockstore(arguments)
+                let text = run.stdout + run.stderr
+                #expect(run.status == ExitStatus.refused.rawValue && !text.contains("moved away") && !text.contains("umount \(other.mountpoint)")
+                        && !text.contains("mv "), "\(arguments): \(run.status) \(text)")
+            }
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && !status.stdout.contains("store:       device"), "\(status.stdout)")
+            #expect(other.changes(since: theirs).isEmpty, "DATA: the other root changed: \(other.changes(since: theirs))")
+            #expect(root.changes(since: mine).isEmpty, "\(root.changes(since: mine))")
+            #expect(other.read(other.mountpoint + "/keep") == "theirs\n", "DATA: the other root's store")
+            try root.sh("umount '\(root.mountpoint)'")
+            mounted = false
+            let check2 = try other.dockstore(["check"])
+            #expect(check2.status == 0, "\(check2.stdout)")
+            let again = try root.dockstore(["provision"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        } }
+    }
 }

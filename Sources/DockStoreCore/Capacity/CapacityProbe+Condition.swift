@@ -10,13 +10,15 @@ extension CapacityProbe {
     /// or it cannot be looked at (grow then refuses to extend an image it cannot see).
     static func hostBacking(_ reading: BtrfsReading, sysfs: String) -> HostBacking? {
         var ignored = StoreCondition()
-        return hostBacking(reading, sysfs: sysfs, into: &ignored)
+        return hostBacking(reading, sysfs: sysfs, root: "/", into: &ignored)
     }
 
     /// For a store on a loop device: the image behind it and the host filesystem's free
     /// space. An image the kernel marks deleted, and one that cannot be looked at, are
     /// recorded in `condition`, never skipped.
-    static func hostBacking(_ reading: BtrfsReading, sysfs: String, into condition: inout StoreCondition) -> HostBacking? {
+    /// `root`: the --root tree; a loop member over a file outside it is another root's store
+    /// (`ForeignLoopStore.outside`), judged as one this root does not see (`unseenLoop`).
+    static func hostBacking(_ reading: BtrfsReading, sysfs: String, root: String, into condition: inout StoreCondition) -> HostBacking? {
         for device in reading.devices {
             let name = device.path.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop") else { continue }
@@ -27,6 +29,10 @@ extension CapacityProbe {
                 text = read.trimmingWhitespace()
             } catch {
                 condition.unreadable.append("cannot read which image backs \(device.path): \(message(error))")
+                return nil
+            }
+            if let outside = ForeignLoopStore.outside(loop: device.path, backingName: text, root: root) {
+                condition.unseenLoop = outside
                 return nil
             }
             do {
@@ -134,11 +140,12 @@ extension CapacityProbe {
         let mountpoint = store.mountpoint
         do {
             if let image = try store.configuredImage.value() {
-                if unseen.name.sameBytes(image) { condition.foreignLoop = unseen; return }
+                if unseen.name.sameBytes(image) || unseen.outsideRoot != nil { condition.foreignLoop = unseen; return }
             } else if try store.configuredDevice.value() {
                 return
             }
-            condition.unreadable.append("\(unseen.loop) is bound to \(unseen.name), which is \(unseen.otherFileHere ? "another file here" : "not there") although the kernel does not mark it deleted, and it is neither the image configured for \(mountpoint) nor a device its fstab line names: dockstore cannot tell whose store this is")
+            let what = unseen.outsideRoot.map { "a file outside --root \($0)" } ?? "\(unseen.otherFileHere ? "another file here" : "not there") although the kernel does not mark it deleted"
+            condition.unreadable.append("\(unseen.loop) is bound to \(unseen.name), which is \(what), and it is neither the image configured for \(mountpoint) nor a device its fstab line names: dockstore cannot tell whose store this is")
         } catch {
             condition.unreadable.append("cannot tell whether \(unseen.loop), bound to \(unseen.name) (not the file at that path here), is another root's store: \(message(error))")
         }
@@ -174,13 +181,13 @@ extension CapacityProbe {
     }
 
     static func readMovedImage(_ reading: BtrfsReading, configured: StoreFact<String?>, journal: StoreFact<MigrationJournal?>,
-                               sysfs: String, into condition: inout StoreCondition) {
+                               root: String, sysfs: String, into condition: inout StoreCondition) {
         guard condition.image != nil, condition.image?.link == .present else { return }
         do {
             guard let image = try configured.value() else { return }
-            var moved = try MovedImage.find(reading, image: image, sysfs: sysfs)
+            var moved = try MovedImage.find(reading, image: image, root: root, sysfs: sysfs)
             if moved != nil, let open = readableJournal(journal) {
-                moved = try MovedImage.find(reading, image: image, sysfs: sysfs, journal: open)
+                moved = try MovedImage.find(reading, image: image, root: root, sysfs: sysfs, journal: open)
             }
             if case .unreadable(let error) = journal, error.code == Errno.permissionDenied { moved?.journalNotReadable = true }
             condition.movedImage = moved

@@ -39,7 +39,7 @@ extension GrowObservation {
     static func refuseLostImage(_ store: StoreObservation, mountpoint: String) throws {
         guard let entry = try store.mount(), entry.fstype == "btrfs", let btrfs = try store.btrfs.value() else { return }
         var condition = StoreCondition()
-        _ = CapacityProbe.hostBacking(btrfs.reading, sysfs: "/sys", into: &condition)
+        _ = CapacityProbe.hostBacking(btrfs.reading, sysfs: "/sys", root: store.root, into: &condition)
         CapacityProbe.readForeignLoop(store, into: &condition)
         if let image = condition.image, let verdict = image.verdict(mountpoint: mountpoint) {
             throw DockStoreError.refused("refusing to grow: \(verdict)")
@@ -47,7 +47,7 @@ extension GrowObservation {
         if let foreign = condition.foreignLoop {
             throw DockStoreError.refused("refusing to grow: \(foreign.verdict(mountpoint: mountpoint))")
         }
-        CapacityProbe.readMovedImage(btrfs.reading, configured: store.configuredImage, journal: store.migrationJournal, sysfs: "/sys", into: &condition)
+        CapacityProbe.readMovedImage(btrfs.reading, configured: store.configuredImage, journal: store.migrationJournal, root: store.root, sysfs: "/sys", into: &condition)
         if let moved = condition.movedImage { throw moved.refusal(mountpoint: mountpoint) }
     }
 }

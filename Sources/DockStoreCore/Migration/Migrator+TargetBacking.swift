@@ -11,7 +11,7 @@ extension Migrator {
         guard canonical.split(separator: "/").last?.hasPrefix("loop") == true else { return (nil, nil) }
         var seen = StoreCondition()
         let single = BtrfsReading(uuid: "", spaces: [], devices: [BtrfsReading.Device(devid: 0, path: canonical, size: 0)])
-        if let backing = CapacityProbe.hostBacking(single, sysfs: "/sys", into: &seen) { return (backing, nil) }
+        if let backing = CapacityProbe.hostBacking(single, sysfs: "/sys", root: "/", into: &seen) { return (backing, nil) }
         if let image = seen.image, image.link != .present {
             return (nil, "the file \(image.path) behind \(path) was deleted")
         }

@@ -101,7 +101,7 @@ public struct Migrator: Sendable {
             if node?.rdev == deviceNode?.rdev { o.targetDevid = member.devid }
             let single = BtrfsReading(uuid: reading.uuid, spaces: [], devices: [member])
             var seen = StoreCondition()
-            if let backing = CapacityProbe.hostBacking(single, sysfs: "/sys", into: &seen), backing.image == host.real(image) {
+            if let backing = CapacityProbe.hostBacking(single, sysfs: "/sys", root: "/", into: &seen), backing.image == host.real(image) {
                 o.loopMember = member
                 o.image = backing
             } else if let linked = seen.image, linked.path == host.real(image), linked.link != .present {
@@ -113,10 +113,10 @@ public struct Migrator: Sendable {
         if o.loopMember != nil { o.imageInode = o.inodeAtImagePath }
         if o.loopMember == nil, let journal = o.journal, journal.imageInode != nil {
             o.movedImage = try MovedImage.find(reading, image: host.real(try HostPath(journal.image, what: "the migration journal's image")),
-                                               journal: journal)
+                                               root: host.root, journal: journal)
         } else if o.loopMember == nil, o.journal == nil,
            let configured = try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: o.fstab, settings: settings) {
-            o.movedImage = try MovedImage.find(reading, image: configured)
+            o.movedImage = try MovedImage.find(reading, image: configured, root: host.root)
         }
         let loopDevid = o.loopMember?.devid
         o.damage = try MovedStoreDamage.read(reading, mountpoint: target, isImage: { $0.devid == loopDevid })

@@ -118,6 +118,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
            let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
            try !isLoop(entry.source, over: host.real(image)),
            try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.find(loop: entry.source, backingName: $0, image: host.real(image)) }) == nil,
+           // Another root's store mounted in the tree is no device store of this one (attack 46 P F6).
+           try ConfiguredImage.namesDevice(mountpoint: mountpoint, fstab: fstab)
+               || store.mountedSource.value()?.loopBackingFile.flatMap({ ForeignLoopStore.outside(loop: entry.source, backingName: $0, root: host.root) }) == nil,
            try MovedImage.find(store, host: host, mountpoint: mountpoint) == nil {
             spec = .path(entry.source)
             fstype = entry.fstype

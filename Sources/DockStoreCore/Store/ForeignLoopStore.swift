@@ -16,11 +16,26 @@ public struct ForeignLoopStore: Sendable, Equatable, Codable {
     public var name: String
     /// Another file is at that path here; false when nothing is.
     public var otherFileHere: Bool
+    /// The --root the file lies outside of (`outside`); nil for a file this root does not see.
+    public var outsideRoot: String? = nil
 
-    public init(loop: String, name: String, otherFileHere: Bool) {
+    public init(loop: String, name: String, otherFileHere: Bool, outsideRoot: String? = nil) {
         self.loop = loop
         self.name = name
         self.otherFileHere = otherFileHere
+        self.outsideRoot = outsideRoot
+    }
+
+    /// `loop` when the kernel's name of its backing file lies outside the --root tree `root`
+    /// (its canonical path; never for "/"), deleted or not: no file of this tree, so no image
+    /// this tree's boot attaches — another root's store mounted in this tree (attack 46 P F5:
+    /// check called it this root's image "moved away" and advised moving the other root's live
+    /// image into this tree; F6: on a tree with nothing configured, check said OK about it).
+    public static func outside(loop: String, backingName: String, root: String) -> ForeignLoopStore? {
+        guard root != "/", backingName.hasPrefix("/") else { return nil }
+        let name = backingName.hasSuffix(" (deleted)") ? String(backingName.dropLast(" (deleted)".count)) : backingName
+        guard !name.hasBytePrefix(root + "/") else { return nil }
+        return ForeignLoopStore(loop: loop, name: backingName, otherFileHere: false, outsideRoot: root)
     }
 
     /// The foreign store behind `loop`, given the kernel's name of its backing file; nil when
@@ -62,6 +77,9 @@ public struct ForeignLoopStore: Sendable, Equatable, Codable {
 
     /// One line: what is mounted, why it is not this root's, and what to do.
     public func verdict(mountpoint: String) -> String {
+        if let outsideRoot {
+            return "\(mountpoint) has a store mounted that is not this root's: \(loop) is bound to \(name), a file outside --root \(outsideRoot) (another root's image, or a file elsewhere), which no boot of this tree attaches; whatever Docker writes there lands in that store: stop Docker and unmount it here (umount \(mountpoint.shellWord)); do not move or change that file"
+        }
         let here = otherFileHere ? "the file at that path here is another one" : "no file is at that path here"
         return "\(mountpoint) has a store mounted that is not this root's: \(loop) is bound to a file named \(name), yet \(here) and the kernel does not mark it deleted (another root's image on the same kernel, or a file hidden under a mount); whatever Docker writes there lands in that store: stop Docker and unmount it (umount \(mountpoint.shellWord))"
     }

@@ -56,15 +56,22 @@ public struct MovedImage: Sendable, Equatable, Codable {
         guard let btrfs = try store.btrfs.value(),
               let configured = try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try store.fstab.value(),
                                                         settings: store.settings) else { return nil }
-        return try find(btrfs.reading, image: configured, journal: try store.migrationJournal.value())
+        return try find(btrfs.reading, image: configured, root: host.root, journal: try store.migrationJournal.value())
     }
 
-    /// Refuses a command that would act on a store whose configured image was renamed away while
-    /// mounted (reclaim, reclaim --orphans: attack 23 H8, where "the store is healthy" was said
-    /// while check said CRITICAL `image_moved`); the others judge it in their own observation.
+    /// Refuses a command that would act on another root's store mounted in the tree, or on a
+    /// store whose configured image was renamed away while mounted (reclaim, reclaim --orphans:
+    /// attack 23 H8, where "the store is healthy" was said while check said CRITICAL
+    /// `image_moved`); the others judge both in their own observation.
     public static func refuseRenamed(host: Host, paths: StorePaths) throws {
         let store = StoreObserver(host: host, image: paths.image, mountpoint: paths.mountpoint, settings: paths.settings).observe([.mount, .files])
         guard let entry = try store.mount(), entry.fstype == "btrfs" else { return }
+        // Another root's store mounted in this tree (attack 46 P F5): a balance would run on it.
+        if !ConfiguredImage.namesDevice(mountpoint: paths.mountpoint, fstab: try store.fstab.value()),
+           let name = try LoopDevice.backingFile(of: entry.source),
+           let foreign = ForeignLoopStore.outside(loop: entry.source, backingName: name, root: host.root) {
+            throw DockStoreError.refused("refusing: \(foreign.verdict(mountpoint: store.mountpoint)); nothing was changed")
+        }
         if let moved = try find(store, host: host, mountpoint: paths.mountpoint) {
             throw moved.refusal(mountpoint: store.mountpoint)
         }
@@ -78,7 +85,9 @@ public struct MovedImage: Sendable, Equatable, Codable {
     /// With a migration `journal` open that recorded the image's inode, only a member bound to
     /// that inode counts: the volume may be a loop device over a file too, and once the move is
     /// past its point of return the image is no member at all (attack 23 H10).
-    public static func find(_ reading: BtrfsReading, image: String, sysfs: String = "/sys",
+    /// A member over a file outside the --root tree `root` is never this tree's image renamed
+    /// (attack 46 P F5: "move it back" named another root's live image): `ForeignLoopStore.outside`.
+    public static func find(_ reading: BtrfsReading, image: String, root: String, sysfs: String = "/sys",
                             journal: MigrationJournal? = nil) throws -> MovedImage? {
         let imageStatus = try FileStatus.following(image)
         var found: (loop: String, now: String)? = nil
@@ -92,6 +101,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
                 text = link
             }
             if text.sameBytes(image) { return nil }
+            if ForeignLoopStore.outside(loop: device.path, backingName: text, root: root) != nil { continue }
             // Stacked on a block device, or a path this mount namespace does not show: not a rename.
             guard let file = try FileStatus.following(text), file.kind == .regular else { continue }
             if let imageStatus, imageStatus.device == file.device, imageStatus.inode == file.inode { return nil }

@@ -89,6 +89,9 @@ public struct StoreObservation: Sendable, Equatable {
     /// An option of fstab's line for the mountpoint that the kernel rejects, which fails the
     /// next boot's mount (`FstabRejectedOption`); judged only when fstab was read. Read by check only.
     public var fstabRejectedOption: StoreFact<FstabRejectedOption?> = .read(nil)
+    /// The canonical path of the --root tree the command works on ("/" for the running system):
+    /// a loop member over a file outside it is no image of this tree (`ForeignLoopStore.outside`).
+    public var root: String = "/"
 
     public init(imagePath: String?, mountpoint: String, mounts: StoreFact<[MountEntry]>, mountedType: StoreFact<String?>,
                 btrfs: StoreFact<Btrfs?>,

@@ -67,6 +67,7 @@ public struct StoreObserver: Sendable {
         store.mountedType = unlessForeignTree(store.mountedType, host: host, paths: [store.mountpoint])
         store.settings = settings
         store.mountpointPath = mountpoint
+        store.root = host.root
         // fstab is read (a small file) only for what the store is configured as, an image, which
         // `CapacityProbe` compares with a loop member's file, or a device; unreadable matters
         // only then.
@@ -119,7 +120,7 @@ public struct StoreObserver: Sendable {
         }
         let files = parts.contains(.files)
         let fstab: StoreFact<[UInt8]?> = files ? .reading { try FileContents.read(HostPaths.fstab, on: host) } : Self.notAsked("fstab")
-        return StoreObservation(
+        var observed = StoreObservation(
             imagePath: imagePath, mountpoint: mountpoint, mounts: mounts, mountedType: mountedType, btrfs: btrfs,
             mountedSource: source, image: image, settings: settings,
             fstab: fstab,
@@ -134,6 +135,8 @@ public struct StoreObserver: Sendable {
                 let runtime = try FileStatus.following(host.realFollowing(HostPaths.systemdRuntime))
                 return host.isRunningSystem && runtime?.kind == .directory
             } : Self.notAsked("whether systemd runs"))
+        observed.root = host.root
+        return observed
     }
 
     /// `read` unless a later mount above the mountpoint hides what the mount table lists there

@@ -66,6 +66,7 @@ public struct Teardowner: Sendable {
         o.provisionUnitEnabled = try host.provisionUnitEnabled()
         let mounts = try store.mounts.value()
         let target = store.mountpoint
+        try Self.refuseOutsideRoot(o, host: host, mountpoint: request.mountpoint, target: target)
         try Self.refuseStackedMounts(mounts, at: target, imageLoops: o.imageLoops)
         if let device = o.device { try Self.refuseNodeless(device, mountedAt: target) }
         try Self.refuseOpenLoops(o.imageLoops)
@@ -82,7 +83,7 @@ public struct Teardowner: Sendable {
         // what check, provision and grow say, not that the store is not provably its own (H9).
         if o.mounted != nil, let entry = try store.mount(), entry.fstype == "btrfs", let btrfs = try store.btrfs.value() {
             var condition = StoreCondition()
-            _ = CapacityProbe.hostBacking(btrfs.reading, sysfs: "/sys", into: &condition)
+            _ = CapacityProbe.hostBacking(btrfs.reading, sysfs: "/sys", root: "/", into: &condition)
             if let image = condition.image, let verdict = image.verdict(mountpoint: target) {
                 throw DockStoreError.refused("refusing to tear down: \(verdict)")
             }
