@@ -223,4 +223,39 @@ struct HiddenMountIntegrationTests {
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         } }
     }
+
+    /// Attack 46 P F1: /var a btrfs subvolume mounted with subvol=@var, as SUSE lays out its
+    /// root, was refused by every command as "a bind of another tree's folder", and the advice
+    /// (umount -R ROOT/var) made provision write under the mount every boot makes again. A
+    /// mount of a whole subvolume is part of the tree; a bind of a folder inside another
+    /// subvolume, which is in no tree, is still refused.
+    @Test func aSubvolumeMountedInTheTreeIsPartOfIt() throws {
+        try withTestRoot { root in
+            let disk = try root.attachDisk(megabytes: 1024) { try root.sh("mkfs.btrfs -q '\($0)'") }
+            defer { root.forgetBtrfs([disk]) }
+            let top = root.path + "/top"
+            try root.sh("mkdir -p '\(top)' && mount '\(disk)' '\(top)' && btrfs -q subvolume create '\(top)/@var' && btrfs -q subvolume create '\(top)/@other'"
+                        + " && mkdir -p '\(top)/@var/lib' '\(top)/@other/lib' && umount '\(top)'")
+            let varFolder = root.path + "/var"
+            try root.sh("mount -o subvol=@var '\(disk)' '\(varFolder)'")
+            var mounted = [varFolder]
+            defer { for target in mounted.reversed() { _ = try? root.sh("umount -R '\(target)'") } }
+            let provision = try root.dockstore(["provision", "--size", "256M"])
+            #expect(provision.status == 0, "\(provision.stdout)\(provision.stderr)")
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 0, "\(check.stdout)")
+            let inSubvolume = try root.sh("mount -o subvol=/ '\(disk)' '\(top)' && (test -f '\(top)/@var/lib/docker-storage.btrfs' && echo yes || echo no); umount '\(top)'")
+            #expect(inSubvolume.hasPrefix("yes"), "the image is not in the subvolume @var: \(inSubvolume)")
+            let teardown = try root.dockstore(["teardown", "--delete-image"])
+            #expect(teardown.status == 0, "\(teardown.stdout)\(teardown.stderr)")
+            // A folder of a subvolume mounted nowhere in the tree, bound into it: foreign.
+            let other = root.path + "/other-mount"
+            try root.sh("mkdir -p '\(other)' && mount -o subvol=@other '\(disk)' '\(other)' && umount '\(other)'")
+            try root.sh("mount -o subvol=@other '\(disk)' '\(top)' && mount --bind '\(top)/lib' '\(varFolder)/lib' && umount '\(top)'")
+            mounted.append(varFolder + "/lib")
+            let refused = try root.dockstore(["provision", "--size", "256M"])
+            #expect(refused.status == ExitStatus.refused.rawValue && refused.stderr.contains("\(varFolder)/lib inside \(root.path) is a mount of the folder /@other/lib"),
+                    "\(refused.stdout)\(refused.stderr)")
+        }
+    }
 }

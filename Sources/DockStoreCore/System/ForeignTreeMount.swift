@@ -5,8 +5,8 @@
 /// R2's folders and records through the bind). Every path dockstore resolves inside the tree
 /// would be that folder's, so every command refuses while it is there, and check says so.
 ///
-/// Whole filesystems mounted in the tree (a partition of an image being built, a tmpfs) are
-/// part of it, and so are binds of the tree's own folders (a folder bound onto itself, another
+/// Whole filesystems mounted in the tree (a partition of an image being built, a tmpfs, a
+/// btrfs subvolume) are part of it, and so are binds of the tree's own folders (a folder bound onto itself, another
 /// folder of the tree, a folder of a filesystem mounted in the tree): only a bound folder
 /// found nowhere in the tree is foreign. The running system
 /// (`--root /`) has no outside. Told from mountinfo and statx's mount id of each folder on the
@@ -40,7 +40,7 @@ public struct ForeignTreeMount: Sendable, Equatable {
                 }
                 guard let id, let mount = byID[Substring(String(id))], judged.insert(mount.mountID).inserted else { continue }
                 guard mount.target.hasBytePrefix(root + "/") else { continue }
-                if mount.root == "/" { continue }
+                if mount.root == "/" || showsWholeSubvolume(mount) { continue }
                 if let parent = byID[mount.parentID], parent.deviceNumbers == mount.deviceNumbers,
                    mount.root.sameBytes(location(of: mount.target, in: parent)) { continue }
                 if mount.deviceNumbers == base.deviceNumbers, within(mount.root, rootFolder) { continue }
@@ -54,6 +54,19 @@ public struct ForeignTreeMount: Sendable, Equatable {
             }
         }
         return nil
+    }
+
+    /// A btrfs mount of a whole subvolume (`mount -o subvol=@var`, as SUSE mounts /var): its
+    /// mountinfo root is the subvolume btrfs names in its options, a filesystem of its own in
+    /// btrfs's model, and part of the tree (attack 46 P F1: it was refused as another tree's
+    /// folder, and the advice `umount -R` made provision write under the mount the boot makes
+    /// again). A bind of a folder inside a subvolume shows a root below it.
+    static func showsWholeSubvolume(_ mount: MountInfoLine) -> Bool {
+        guard mount.fstype == "btrfs" else { return false }
+        for option in mount.superblockOptions.split(separator: ",") where option.hasPrefix("subvol=") {
+            return mount.root.sameBytes(MountInfoOptions.unescape(option.dropFirst("subvol=".count)))
+        }
+        return false
     }
 
     /// Whether `folder` is `top` or below it (every folder is below "/").
