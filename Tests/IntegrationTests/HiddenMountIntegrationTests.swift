@@ -258,4 +258,47 @@ struct HiddenMountIntegrationTests {
                     "\(refused.stdout)\(refused.stderr)")
         }
     }
+
+    /// Attack 46 P F2: an overlay on this root's /var/lib whose lower layer is another root's
+    /// /var/lib: check said "nothing is mounted", and provision opened the other root's image
+    /// for writing, which copied it up into the overlay, a block copy of the other store that
+    /// its own next provision refused. An overlay with a layer outside the tree is refused by
+    /// every command; one whose layers are all in the tree is part of it.
+    @Test func anOverlayShowingAnotherTreesFolderIsRefusedByEveryCommand() throws {
+        try withTestRoot { root in try withTestRoot { other in
+            try #require(try other.dockstore(["provision", "--size", "256M"]).status == 0)
+            _ = try other.sh("umount '\(other.mountpoint)'")
+            let lib = root.path + "/var/lib"
+            let (upper, work) = (root.path + "/../overlay-upper-\(UUID().uuidString.prefix(8))", root.path + "/../overlay-work-\(UUID().uuidString.prefix(8))")
+            try root.sh("mkdir -p '\(upper)' '\(work)' && mount -t overlay overlay -o 'lowerdir=\(other.path)/var/lib,upperdir=\(upper),workdir=\(work)' '\(lib)'")
+            var mounted = true
+            defer {
+                if mounted { _ = try? root.sh("umount '\(lib)'") }
+                _ = try? root.sh("rm -rf '\(upper)' '\(work)'")
+            }
+            let theirs = other.snapshot()
+            let said = "\(lib) inside \(root.path) is an overlay filesystem with the layer \(other.path)/var/lib, which is not in that tree"
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 3 && check.stdout.contains(said), "\(check.stdout)")
+            for arguments in [["provision"], ["status"], ["teardown"], ["reclaim"], ["grow", "--to", "512M"], ["backend", "overlay2"], ["provision", "--dry-run"]] {
+                let run = try root.dockstore(arguments)
+                let text = run.stdout + run.stderr
+                #expect((run.status == ExitStatus.refused.rawValue || (arguments == ["status"] && run.status == 4)) && text.contains(said), "\(arguments): \(run.status) \(text)")
+            }
+            let copiedUp = try root.sh("ls -A '\(upper)'")
+            #expect(copiedUp.isEmpty, "DATA: copied up into the overlay: \(copiedUp)")
+            #expect(other.changes(since: theirs).isEmpty, "DATA: the other root changed: \(other.changes(since: theirs))")
+            try root.sh("umount '\(lib)'")
+            mounted = false
+            let again = try other.dockstore(["provision"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            // Layers in the tree: part of it.
+            try root.sh("mkdir -p '\(root.path)/ovl/lower/' '\(root.path)/ovl/upper' '\(root.path)/ovl/work' && mount -t overlay overlay -o 'lowerdir=\(root.path)/ovl/lower,upperdir=\(root.path)/ovl/upper,workdir=\(root.path)/ovl/work' '\(lib)'")
+            mounted = true
+            let own = try root.dockstore(["provision", "--size", "256M"])
+            #expect(own.status == 0, "\(own.stdout)\(own.stderr)")
+            let teardown = try root.dockstore(["teardown", "--delete-image"])
+            #expect(teardown.status == 0, "\(teardown.stdout)\(teardown.stderr)")
+        } }
+    }
 }

@@ -14,8 +14,11 @@
 public struct ForeignTreeMount: Sendable, Equatable {
     public var target: String
     public var source: String
-    /// The folder of `source`'s filesystem mounted there (mountinfo's root field).
+    /// The folder of `source`'s filesystem mounted there (mountinfo's root field); for an
+    /// overlay, its layer outside the tree.
     public var folder: String
+    /// An overlay filesystem with a layer outside the tree (`outsideLayer`).
+    public var overlay = false
 
     /// The first foreign mount on the folders from `root` down to each of `paths` (real paths
     /// inside it), the paths themselves left out.
@@ -40,6 +43,9 @@ public struct ForeignTreeMount: Sendable, Equatable {
                 }
                 guard let id, let mount = byID[Substring(String(id))], judged.insert(mount.mountID).inserted else { continue }
                 guard mount.target.hasBytePrefix(root + "/") else { continue }
+                if mount.fstype == "overlay", let layer = outsideLayer(mount, root: root) {
+                    return ForeignTreeMount(target: mount.target, source: mount.source, folder: layer, overlay: true)
+                }
                 if mount.root == "/" || showsWholeSubvolume(mount) { continue }
                 if let parent = byID[mount.parentID], parent.deviceNumbers == mount.deviceNumbers,
                    mount.root.sameBytes(location(of: mount.target, in: parent)) { continue }
@@ -69,6 +75,80 @@ public struct ForeignTreeMount: Sendable, Equatable {
         return false
     }
 
+    /// The first layer (lower, upper, work or data folder) of an overlay mount that is not in
+    /// the tree at `root`, by its real path; one that cannot be resolved counts as outside.
+    /// An overlay whose lower layer is another root's /var/lib shows that root's files, and
+    /// opening one for writing copies it up: provision made a block copy of the other root's
+    /// store this way (attack 46 P F2).
+    static func outsideLayer(_ mount: MountInfoLine, root: String) -> String? {
+        for layer in overlayLayers(mount.superblockOptions) {
+            guard case .success(let real) = PathCalls.realPath(layer), real.sameBytes(root) || real.hasBytePrefix(root + "/") else { return layer }
+        }
+        return nil
+    }
+
+    /// The folders an overlay's options name: `lowerdir=` (split at `:`), `lowerdir+=`,
+    /// `upperdir=`, `workdir=`, `datadir+=`. mountinfo octal-escapes a comma, a space or a
+    /// backslash in a value (so options split at every comma first), and overlayfs's own
+    /// backslash escape of a `:` in a lower layer's name is taken off after the split.
+    static func overlayLayers(_ options: Substring) -> [String] {
+        var layers: [String] = []
+        for option in options.split(separator: ",").map({ MountInfoOptions.unescape($0) }) {
+            guard let equals = option.firstIndex(of: "=") else { continue }
+            let key = option[..<equals]
+            let value = String(option[option.index(after: equals)...])
+            switch key {
+            case "lowerdir": layers += splitUnescaped(value, at: ":").map(unescapeOverlay)
+            case "lowerdir+", "upperdir", "workdir", "datadir+": layers.append(unescapeOverlay(value))
+            default: continue
+            }
+        }
+        return layers.filter { !$0.isEmpty }
+    }
+
+    /// `text` split at each `separator` not preceded by a backslash, the backslashes kept.
+    static func splitUnescaped(_ text: String, at separator: Character) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var escaped = false
+        for character in text {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                current.append(character)
+                escaped = true
+            } else if character == separator {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        return parts
+    }
+
+    static func unescapeOverlay(_ text: String) -> String {
+        var out = ""
+        var escaped = false
+        for character in text {
+            if !escaped && character == "\\" { escaped = true; continue }
+            out.append(character)
+            escaped = false
+        }
+        return out
+    }
+
+    /// Refuses a changing command in a tree with a foreign mount on the way to `paths` (host
+    /// paths inside `host`'s root), before it reads or writes anything there. The store's
+    /// observation says it too, but only where something is mounted: with nothing mounted,
+    /// teardown removed the other tree's mountpoint folder through an overlay (attack 46 P F2).
+    public static func refuse(host: Host, paths: [HostPath]) throws {
+        guard !host.isRunningSystem, let foreign = try find(root: host.root, paths: paths.map { host.real($0) }) else { return }
+        throw DockStoreError.refused("refusing: \(foreign.refusal(root: host.root))")
+    }
+
     /// Whether `folder` is `top` or below it (every folder is below "/").
     static func within(_ folder: String, _ top: String) -> Bool {
         top == "/" || folder.sameBytes(top) || folder.hasBytePrefix(top + "/")
@@ -83,6 +163,9 @@ public struct ForeignTreeMount: Sendable, Equatable {
 
     /// One line: where, what it brings, and what to do.
     public func refusal(root: String) -> String {
-        "\(target) inside \(root) is a mount of the folder \(folder) of \(source), which is not in that tree (a bind of another tree's folder, such as another root's /var/lib): what dockstore would read and change there is that folder's, another tree's store and records; unmount it (umount -R \(target.shellWord)) and re-run; nothing was changed"
+        if overlay {
+            return "\(target) inside \(root) is an overlay filesystem with the layer \(folder), which is not in that tree (another tree's folder shown through it, such as another root's /var/lib): what dockstore would read there is that folder's, another tree's store and records, and a file opened for writing is copied up into the overlay, a second copy of it; unmount it (umount -R \(target.shellWord)) and re-run; nothing was changed"
+        }
+        return "\(target) inside \(root) is a mount of the folder \(folder) of \(source), which is not in that tree (a bind of another tree's folder, such as another root's /var/lib): what dockstore would read and change there is that folder's, another tree's store and records; unmount it (umount -R \(target.shellWord)) and re-run; nothing was changed"
     }
 }

@@ -28,6 +28,7 @@ extension Dockstore {
             }
             let host = try global.host()
             let (given, settings) = try StorePaths.mountpoint(host: host, given: mountpoint)
+            try ForeignTreeMount.refuse(host: host, paths: [given])
             // A link at the mountpoint is read inside --root, never out to the host's folder.
             let target = host.realFollowing(given)
             let size = try to.map { try ByteSize.parse($0, what: "--to") }

@@ -51,6 +51,7 @@ extension Dockstore {
             }
             let host = try global.host()
             let paths = try store.paths(host)
+            try ForeignTreeMount.refuse(host: host, paths: [paths.mountpoint, paths.image])
             guard let device else {
                 throw DockStoreError.usage("migrate-ebs needs the DEVICE to move the store onto: /dev/xvdf, /dev/nvme1n1 or vol-…")
             }

@@ -55,6 +55,7 @@ extension Dockstore {
             }
             let host = try global.host()
             let paths = try store.paths(host)
+            try ForeignTreeMount.refuse(host: host, paths: [paths.mountpoint, paths.image])
             let choices = try flags.choices(over: try paths.settings.value())
             let (request, redirected) = try choices.request(host: host, paths: paths)
             if let redirected { Output.warning(redirected) }

@@ -43,6 +43,7 @@ extension Dockstore {
             }
             let host = try global.host()
             let paths = try store.paths(host)
+            try ForeignTreeMount.refuse(host: host, paths: [paths.mountpoint, paths.image])
             if orphans {
                 guard budget == nil, ioBudget == nil, !json else {
                     throw DockStoreError.usage("--orphans deletes subvolumes and takes neither --budget, --io-budget nor --json")

@@ -34,6 +34,7 @@ extension Dockstore {
             }
             let host = try global.host()
             let paths = try store.paths(host)
+            try ForeignTreeMount.refuse(host: host, paths: [paths.mountpoint, paths.image])
             let request = TeardownRequest(image: paths.image, mountpoint: paths.mountpoint, stopDocker: stopDocker,
                                           deleteImage: deleteImage, wipeDevice: wipeDevice)
             let teardowner = Teardowner(host: host, request: request, settings: paths.settings)
