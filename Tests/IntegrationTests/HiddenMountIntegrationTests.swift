@@ -301,4 +301,39 @@ struct HiddenMountIntegrationTests {
             #expect(teardown.status == 0, "\(teardown.stdout)\(teardown.stderr)")
         } }
     }
+
+    /// Attack 46 P F3, F4: while the store was mounted and unmounted at the mountpoint again and
+    /// again, the commands said the store "is hidden by a mount at / … umount / once" (the
+    /// table read before the unmount, the path asked after it), and provision failed with
+    /// "Inappropriate ioctl for device" (exit 1). No command names a cover listed before what it
+    /// hides, and provision observes again when the mount table changed under a failed read.
+    @Test func mountsComingAndGoingAreNeverACover() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            _ = try root.sh("umount '\(root.mountpoint)'")
+            let loop = try root.sh("losetup -f --show '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let racer = Process()
+            racer.executableURL = URL(fileURLWithPath: "/bin/sh")
+            racer.arguments = ["-c", "while :; do mount '\(loop)' '\(root.mountpoint)' 2>/dev/null; umount '\(root.mountpoint)' 2>/dev/null; done"]
+            try racer.run()
+            defer {
+                racer.terminate()
+                racer.waitUntilExit()
+                _ = try? root.sh("while umount '\(root.mountpoint)' 2>/dev/null; do :; done; losetup -d \(loop)")
+            }
+            var seen: [String] = []
+            for _ in 0..<15 {
+                for arguments in [["provision", "--dry-run"], ["check"], ["teardown", "--dry-run"], ["reclaim", "--dry-run"]] {
+                    let run = try root.dockstore(arguments)
+                    let text = run.stdout + run.stderr
+                    #expect(!text.contains("a mount at / (") && !text.contains("umount / once"), "\(arguments): \(text)")
+                    if arguments == ["provision", "--dry-run"] {
+                        #expect(run.status == 0 || (run.status == ExitStatus.refused.rawValue && !text.contains("Inappropriate ioctl")), "\(arguments): \(run.status) \(text)")
+                    }
+                    seen.append("\(arguments.first ?? "") \(run.status)")
+                }
+            }
+            #expect(seen.contains("provision 0"), "\(seen)")
+        }
+    }
 }

@@ -28,14 +28,30 @@ public struct Provisioner: Sendable {
     /// the mountpoint. "Busy" means look again, never decide on a half-done mount.
     public func observeSettled(timeout: Double = 30, loopSettle: Double = 2) throws -> ProvisionObservation {
         let start = MonotonicClock.seconds()
-        var observed = try observe()
+        var observed = try observeSteady(until: start + timeout)
         while let wait = Self.settling(observed, request) {
             let elapsed = MonotonicClock.seconds() - start
             if elapsed >= (wait == .loopOnly ? loopSettle : timeout) { break }
             MonotonicClock.sleep(0.05)
-            observed = try observe()
+            observed = try observeSteady(until: start + timeout)
         }
         return observed
+    }
+
+    /// One observation, made again when it failed while a mount or unmount happened (a mount
+    /// at the mountpoint that went away between the mount table's read and a btrfs ioctl on the
+    /// path: "Inappropriate ioctl for device", attack 46 P F4), until `deadline`. A failure
+    /// with the mount table unchanged stands, and so does one when the change cannot be told.
+    func observeSteady(until deadline: Double) throws -> ProvisionObservation {
+        while true {
+            let change = MountTableChange()
+            do {
+                return try observe()
+            } catch {
+                guard change?.happened == true, MonotonicClock.seconds() < deadline else { throw error }
+                MonotonicClock.sleep(0.05)
+            }
+        }
     }
 
     enum Settling: Equatable {

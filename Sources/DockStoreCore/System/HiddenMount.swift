@@ -21,8 +21,31 @@ public struct HiddenMount: Sendable, Equatable {
 
     /// nil when nothing is mounted at `mountpoint`, the path reaches every filesystem mounted
     /// there, or the kernel does not report mount ids.
-    public static func find(at mountpoint: String, mountinfo: String = "/proc/self/mountinfo") throws -> HiddenMount? {
-        try find(at: mountpoint, lines: try MountInfoLine.read(mountinfo))
+    /// The mount table is read again (up to `attempts` times) while it changes under the read:
+    /// a store unmounted between the read and the path's statx is no store hidden by the mount
+    /// the path then reaches (attack 46 P F3: "hidden by a mount at / … umount / once").
+    public static func find(at mountpoint: String, mountinfo: String = "/proc/self/mountinfo", attempts: Int = 5) throws -> HiddenMount? {
+        var attempt = 1
+        while true {
+            do {
+                return try findOnce(at: mountpoint, lines: try MountInfoLine.read(mountinfo))
+            } catch let changed as TableChanged where attempt < attempts {
+                _ = changed
+                attempt += 1
+                MonotonicClock.sleep(0.02)
+            } catch let changed as TableChanged {
+                throw changed.error
+            }
+        }
+    }
+
+    /// The mount table changed between its read and the path's statx: what the path reaches is
+    /// no verdict on what the table lists.
+    struct TableChanged: Error {
+        var error: DockStoreError
+        init(_ mountpoint: String, _ what: String) {
+            error = DockStoreError.failed("cannot tell what is mounted at \(mountpoint): \(what) (the mounts there changed while dockstore read them); re-run once they are settled")
+        }
     }
 
     /// The same over mountinfo's lines already read. The mounts a path at the mountpoint
@@ -32,6 +55,14 @@ public struct HiddenMount: Sendable, Equatable {
     /// mounts under it). A cover that brings another filesystem to the mountpoint (a recursive
     /// bind of another root's /var/lib: attack 44 O 1h) hides the store as well.
     static func find(at mountpoint: String, lines: [MountInfoLine]) throws -> HiddenMount? {
+        do {
+            return try findOnce(at: mountpoint, lines: lines)
+        } catch is TableChanged {
+            return try find(at: mountpoint)
+        }
+    }
+
+    private static func findOnce(at mountpoint: String, lines: [MountInfoLine]) throws -> HiddenMount? {
         let here = lines.filter { $0.target.sameBytes(mountpoint) }
         guard let last = here.last else { return nil }
         let id: UInt64?
@@ -47,6 +78,12 @@ public struct HiddenMount: Sendable, Equatable {
             !stack.contains { $0.mountID == line.mountID || ($0.deviceNumbers == line.deviceNumbers && $0.root == line.root) }
         }
         guard let store = hidden.last else { return nil }
+        // A cover is made after what it hides, so the table lists it later: one listed before
+        // is what the path reaches once the store was unmounted after the table was read.
+        guard let storeIndex = lines.lastIndex(where: { $0.mountID == store.mountID }),
+              let coverIndex = lines.firstIndex(where: { $0.mountID == cover.mountID }), coverIndex > storeIndex else {
+            throw TableChanged(mountpoint, "the table lists the \(store.fstype) \(store.source) there, but a path there reaches \(cover.target)'s folder, which was mounted before it")
+        }
         var found = HiddenMount(mountpoint: mountpoint, fstype: store.fstype, source: store.source,
                                 coverTarget: cover.target, coverType: cover.fstype, coverSource: cover.source)
         if let brought = stack.first { found.reachedInstead = "the \(brought.fstype) \(brought.source) that mount brings there" }
@@ -60,7 +97,12 @@ public struct HiddenMount: Sendable, Equatable {
     public static func laterCover(at mountpoint: String, mountinfo: String = "/proc/self/mountinfo") throws -> String? {
         let lines = try MountInfoLine.read(mountinfo)
         guard let first = lines.first(where: { $0.target.sameBytes(mountpoint) }), let id = try MountRoot.mountID(of: mountpoint) else { return nil }
-        let cover = try reach(mountpoint, id: id, lines: lines).cover
+        let cover: MountInfoLine
+        do {
+            cover = try reach(mountpoint, id: id, lines: lines).cover
+        } catch let changed as TableChanged {
+            throw changed.error
+        }
         return cover.mountID == first.parentID || cover.target.sameBytes(mountpoint) ? nil : cover.target
     }
 
@@ -71,7 +113,7 @@ public struct HiddenMount: Sendable, Equatable {
     private static func reach(_ mountpoint: String, id: UInt64, lines: [MountInfoLine]) throws -> (stack: [MountInfoLine], cover: MountInfoLine) {
         let byID = Dictionary(lines.map { ($0.mountID, $0) }, uniquingKeysWith: { first, _ in first })
         guard var reached = byID[Substring(String(id))] else {
-            throw DockStoreError.failed("cannot tell what is mounted at \(mountpoint): the mount the path reaches (id \(id)) is not in the mount table (it changed while read); re-run")
+            throw TableChanged(mountpoint, "the mount the path reaches (id \(id)) is not in the mount table")
         }
         var stack: [MountInfoLine] = []
         while reached.target.sameBytes(mountpoint) {
