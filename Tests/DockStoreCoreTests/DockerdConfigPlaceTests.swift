@@ -28,6 +28,8 @@ struct DockerdConfigPlaceTests {
             #expect(place.given == (expected != "/etc/docker/daemon.json"), "\(value)")
         } catch let error as DockStoreError {
             #expect(refusal.map { error.message.contains($0) } == true, "\(value): \(error.message)")
+            // A line of that file, not the command line: a refusal (exit 2), never usage (attack 47 Q 14).
+            #expect(error.kind == .refused, "\(value): \(error.kind)")
         }
     }
 

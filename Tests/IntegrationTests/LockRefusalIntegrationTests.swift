@@ -17,6 +17,25 @@ struct LockRefusalIntegrationTests {
         ("mount -t tmpfs -o ro,size=1m tmpfs $R/run", "umount $R/run"),
     ]
 
+    /// Attack 47 Q 11: a link or a folder at the lock's name gave exit 1 and the bare errno
+    /// ("Too many levels of symbolic links"); it is a refusal naming what is there.
+    @Test(arguments: [("ln -s /etc/passwd $L", "a symbolic link"), ("ln -s dockstore.other $L && touch $R/run/dockstore.other", "a symbolic link"), ("mkdir $L", "a folder")])
+    func somethingElseAtTheLocksNameIsRefusedAndNamed(_ make: String, _ what: String) throws {
+        try withTestRoot { root in
+            try root.write(root.fstab, "# host\n")
+            try root.sh("mkdir -p '\(root.path)/etc/sysconfig' '\(root.path)/run'")
+            let lock = root.path + "/run/dockstore.lock"
+            try root.sh(make.replacingOccurrences(of: "$L", with: "'\(lock)'").replacingOccurrences(of: "$R", with: "'\(root.path)'"))
+            for command in [["provision"], ["backend", "vfs", "--force"]] {
+                let before = root.snapshot()
+                let result = try root.dockstore(command)
+                #expect(result.status == 2 && result.stderrLines.count == 1
+                        && result.stderr.contains("the lock file \(lock) is \(what), not a file dockstore made"), "\(command[0]): \(result.status) \(result.stderr)")
+                #expect(root.changes(since: before) == [], "\(command[0])")
+            }
+        }
+    }
+
     @Test(arguments: cases.indices)
     func anUnwritableRunFolderRefusesBeforeAnyChange(_ index: Int) throws {
         let (lock, unlock) = Self.cases[index]

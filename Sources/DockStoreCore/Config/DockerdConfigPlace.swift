@@ -30,7 +30,12 @@ public struct DockerdConfigPlace: Sendable, Equatable {
             throw DockStoreError.refused("DOCKER_OPTS in \(sysconfigPath): \(error.message); give --config-file an absolute path")
         }
         guard found.given else { return .standard }
-        return DockerdConfigPlace(path: try HostPath(found.path, what: "--config-file in DOCKER_OPTS of \(sysconfigPath)"), given: true)
+        do {
+            return DockerdConfigPlace(path: try HostPath(found.path, what: "--config-file in DOCKER_OPTS of \(sysconfigPath)"), given: true)
+        } catch let error as DockStoreError where error.kind == .usage {
+            // A file's line, not the command line (attack 47 Q 14): exit 2, as every other problem of that file.
+            throw DockStoreError.refused("\(error.message), in that file; nothing was changed")
+        }
     }
 
     /// As `of`, for readers that show or judge what they can: a sysconfig file that does not

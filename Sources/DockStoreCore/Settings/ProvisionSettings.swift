@@ -211,10 +211,13 @@ public enum MountOptions {
         let options = KernelMountOptions.splitOutsideQuotes(text).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         for option in options {
             let (key, quoted) = quotedValue(option)
-            let carried: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || "._=:/+-".contains($0)) }
+            // '@': a systemd template unit (x-systemd.requires=systemd-cryptsetup@vol.service), a
+            // SUSE subvolume (subvol=/@/docker); libmount and systemd's fstab generator read it
+            // as written (attack 47 Q 12).
+            let carried: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || "._=:/+-@".contains($0)) }
             if let bad = key.first(where: { !carried($0) }) ?? quoted?.first(where: { !(carried($0) || $0 == ",") }) {
                 let hint = bad == "\"" ? " except around a whole value (key=\"value\")" : ""
-                throw DockStoreError.usage("\(what) option '\(option)' contains '\(bad)'\(hint); fstab cannot carry it")
+                throw DockStoreError.usage("\(what) option '\(option)' contains '\(bad)'\(hint), which dockstore does not write into fstab (it takes letters, digits and ._=:/+-@): leave the option out, or put the line in fstab yourself")
             }
             if dockstoreOwn.contains(option) { continue }
             if let reason = unusable(option) {

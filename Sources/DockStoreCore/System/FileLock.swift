@@ -57,6 +57,10 @@ public final class FileLock {
             case .failure(let code) where code == EROFS || code == EACCES || code == EPERM:
                 let folder = AtomicFile.parentFolder(of: path)
                 throw DockStoreError.refused("cannot open the lock file \(path): \(Errno.text(code)) (\(folder) is read-only or immutable, or the file is); dockstore takes this lock before it changes anything: make \(folder) writable (mount -o remount,rw, or chattr -i) and run again; nothing was changed")
+            // Something dockstore did not make is at the lock's name (attack 47 Q 11).
+            case .failure(let code) where code == ELOOP || code == EISDIR || code == ENXIO || code == ENODEV:
+                let what = code == ELOOP ? "a symbolic link" : code == EISDIR ? "a folder" : "a device or socket"
+                throw DockStoreError.refused("the lock file \(path) is \(what), not a file dockstore made: dockstore takes this lock before it changes anything; look at it (ls -l \(path.shellWord)), remove it if nothing of yours needs it (rm, or rmdir for a folder) and run again; nothing was changed")
             case .failure(let code): throw DockStoreError.system("cannot open the lock file", path, errno: code)
             }
             while true {
