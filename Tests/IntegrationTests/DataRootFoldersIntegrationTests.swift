@@ -105,7 +105,8 @@ struct DataRootFoldersIntegrationTests {
     /// Attack 45 N D: chattr +i or +a on one thing's own folder one level down (a container's
     /// folder, a layer's subvolume): `docker rm` of that container failed while check said OK.
     enum LockedThing: String, CaseIterable, CustomTestStringConvertible {
-        case immutableContainerFolder, appendOnlyContainerFolder, immutableLayerSubvolume, twoImmutableContainerFolders
+        case immutableContainerFolder, appendOnlyContainerFolder, immutableLayerSubvolume, twoImmutableContainerFolders,
+             immutableContainerConfig, immutableVolumeData
         var testDescription: String { rawValue }
         var flag: String { self == .appendOnlyContainerFolder ? "a" : "i" }
     }
@@ -127,16 +128,25 @@ struct DataRootFoldersIntegrationTests {
             }
             let clean = try root.dockstore(["check"])
             #expect(clean.status == 0, "\(clean.stdout)")
+            if thing == .immutableVolumeData {
+                let volume = try dockerd.docker(["volume", "create", "kept"])
+                try #require(volume.status == 0, "\(volume.stderr)")
+            }
             let paths: [String] = try ids.map { id in
-                guard thing == .immutableLayerSubvolume else { return root.mountpoint + "/containers/" + id }
-                let mountID = try String(contentsOfFile: root.mountpoint + "/image/btrfs/layerdb/mounts/" + id + "/mount-id", encoding: .utf8)
-                return root.mountpoint + "/btrfs/subvolumes/" + mountID.trimmingCharacters(in: .whitespacesAndNewlines)
+                switch thing {
+                case .immutableLayerSubvolume:
+                    let mountID = try String(contentsOfFile: root.mountpoint + "/image/btrfs/layerdb/mounts/" + id + "/mount-id", encoding: .utf8)
+                    return root.mountpoint + "/btrfs/subvolumes/" + mountID.trimmingCharacters(in: .whitespacesAndNewlines)
+                case .immutableContainerConfig: return root.mountpoint + "/containers/" + id + "/config.v2.json"
+                case .immutableVolumeData: return root.mountpoint + "/volumes/kept/_data"
+                default: return root.mountpoint + "/containers/" + id
+                }
             }
             for path in paths { _ = try root.sh("chattr +\(thing.flag) '\(path)'") }
             var made = true
             defer { if made { for path in paths { _ = try? root.sh("chattr -\(thing.flag) '\(path)'") } } }
-            let refused = try dockerd.docker(["rm", ids[0]])
-            #expect(refused.status != 0, "ORACLE: docker rm of the container worked with \(thing)")
+            let refused = thing == .immutableVolumeData ? try dockerd.docker(["volume", "rm", "kept"]) : try dockerd.docker(["rm", ids[0]])
+            #expect(refused.status != 0, "ORACLE: docker rm (or volume rm) worked with \(thing)")
             let check = try root.dockstore(["check"])
             let json = try root.dockstore(["check", "--format", "json"])
             let status = try root.dockstore(["status"])
@@ -154,8 +164,34 @@ struct DataRootFoldersIntegrationTests {
             #expect(after.status == 0, "\(after.stdout)")
             for id in ids {
                 let removed = try dockerd.docker(["rm", id])
+                #expect(removed.status == 0 || thing == .immutableContainerConfig, "\(removed.stderr)")
+            }
+            if thing == .immutableVolumeData {
+                let removed = try dockerd.docker(["volume", "rm", "kept"])
                 #expect(removed.status == 0, "\(removed.stderr)")
             }
+        }
+    }
+
+    /// Attack 49 S A14: a folder the other storage driver would use, left over (a change of
+    /// driver), with chattr +i: dockerd with the btrfs driver never touches overlay2, so it is no
+    /// finding; Docker works.
+    @Test(.enabled(if: hasDockerd, Comment(rawValue: needsDockerd)))
+    func theOtherDriversFolderIsNoFinding() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
+            let stale = root.mountpoint + "/overlay2/stale1"
+            _ = try root.sh("mkdir -p '\(stale)' && chattr +i '\(stale)' '\(root.mountpoint)/overlay2'")
+            defer { _ = try? root.sh("chattr -i '\(stale)' '\(root.mountpoint)/overlay2'") }
+            let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+            let dockerd = try #require(started, "dockerd did not start: \(log)")
+            defer { dockerd.stop() }
+            try dockerd.importBusybox()
+            let works = try oracle(dockerd, root, round: 1)
+            #expect(works == nil, "ORACLE: \(works ?? "")")
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 0, "\(check.stdout)")
         }
     }
 

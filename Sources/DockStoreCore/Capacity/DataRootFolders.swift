@@ -22,6 +22,8 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
     /// entries carry the same attribute.
     public var entryOf: String? = nil
     public var others: Int = 0
+    /// How far below `entryOf` the entries are: 1, or 2 for a thing's own entries (`thingsOwnEntries`).
+    public var depth = 1
 
     /// Subtrees of the data root where dockerd never mounts anything but its bind of its btrfs
     /// driver's folder onto itself: any other mount there is out of the store or read-only
@@ -42,6 +44,17 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
     /// `docker rm` or `docker rmi` of that one thing, or dockerd's start (attack 45 N D). Deeper
     /// is a layer's or a container's own content, which check does not walk.
     static let objectFolders = ["btrfs/subvolumes", "overlay2", "containers", "volumes"]
+    /// The folder of the storage driver a store of this filesystem does not run: dockerd never
+    /// touches it, so what is left there (after a change of driver) is no finding (attack 49 S
+    /// A14). dockerd runs btrfs on a btrfs store and refuses overlay2 there; overlay2 elsewhere.
+    static func otherDriversFolder(storeType: String) -> String {
+        storeType == "btrfs" ? "overlay2" : "btrfs/subvolumes"
+    }
+    /// The entries of a thing's own folder one level further down that `docker rm` or `docker
+    /// volume rm` removes or rewrites in place: a container's files (config.v2.json, hostconfig.json,
+    /// hostname, hosts, resolv.conf, its log, its checkpoints and mounts folders), a local volume's
+    /// one `_data` (attack 49 S A2, A3). A layer's content is not walked.
+    static let thingsOwnEntries: [String: String?] = ["containers": nil, "volumes": "_data"]
 
     /// What stands in dockerd's way in the data root at `mountpoint`, from mountinfo's lines and
     /// statx. A mount's verdict: another filesystem, or a read-only mount, anywhere in
@@ -51,6 +64,7 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
     /// 0710 root:root) sees its mounts but not its folders' attributes: those are root's to read.
     static func find(mountpoint: String, isRoot: Bool, lines: [MountInfoLine]) throws -> [DataRootFolderObstacle] {
         guard let store = lines.last(where: { $0.target.sameBytes(mountpoint) }) else { return [] }
+        let unused = otherDriversFolder(storeType: store.fstype)
         var found: [DataRootFolderObstacle] = []
         var topAt: [String: MountInfoLine] = [:]
         var order: [String] = []
@@ -75,7 +89,7 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
             guard judged else { continue }
             found.append(DataRootFolderObstacle(path: target, kind: sameDevice ? .readOnlyBind : .mounted(fstype: line.fstype, source: line.source, readOnly: readOnly)))
         }
-        for name in workFolders {
+        for name in workFolders where name != unused {
             let path = mountpoint + "/" + name
             let locks: (immutable: Bool, appendOnly: Bool)?
             do {
@@ -86,7 +100,7 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
             if locks?.immutable == true { found.append(DataRootFolderObstacle(path: path, kind: .immutable)) }
             if locks?.appendOnly == true { found.append(DataRootFolderObstacle(path: path, kind: .appendOnly)) }
         }
-        for name in objectFolders {
+        for name in objectFolders where name != unused {
             let folder = mountpoint + "/" + name
             let entries: [PathWriteLocks.LockedEntry]?
             do {
@@ -95,19 +109,42 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
                 break
             }
             found += lockedEntryObstacles(in: folder, entries ?? [])
+            if let own = thingsOwnEntries[name] {
+                found += try ownEntryObstacles(in: folder, only: own)
+            }
         }
         return found
+    }
+
+    /// The locked entries one level down in each thing's folder of `folder` (`thingsOwnEntries`):
+    /// every entry, or only the one named `only`; one finding per attribute for them all.
+    static func ownEntryObstacles(in folder: String, only: String?) throws -> [DataRootFolderObstacle] {
+        guard let things = try FolderEntries.listed(folder) else { return [] }
+        var locked: [PathWriteLocks.LockedEntry] = []
+        for thing in things.sorted() {
+            let path = folder + "/" + thing
+            guard try FileStatus.of(path)?.kind == .directory else { continue }
+            if let only {
+                guard let locks = try PathWriteLocks.read(path + "/" + only), locks.immutable || locks.appendOnly else { continue }
+                locked.append(.init(name: Array((thing + "/" + only).utf8), immutable: locks.immutable, appendOnly: locks.appendOnly))
+            } else {
+                for entry in try PathWriteLocks.lockedEntries(of: path) ?? [] {
+                    locked.append(.init(name: Array((thing + "/").utf8) + entry.name, immutable: entry.immutable, appendOnly: entry.appendOnly))
+                }
+            }
+        }
+        return lockedEntryObstacles(in: folder, locked, depth: 2)
     }
 
     /// One finding per attribute for the entries of `folder` that carry it: the first named,
     /// the rest counted (`chattr -R +i` on a store of a thousand layers is one finding, not a
     /// thousand lines).
-    static func lockedEntryObstacles(in folder: String, _ entries: [PathWriteLocks.LockedEntry]) -> [DataRootFolderObstacle] {
+    static func lockedEntryObstacles(in folder: String, _ entries: [PathWriteLocks.LockedEntry], depth: Int = 1) -> [DataRootFolderObstacle] {
         var found: [DataRootFolderObstacle] = []
         for (kind, has) in [(Kind.immutable, { (e: PathWriteLocks.LockedEntry) in e.immutable }), (Kind.appendOnly, { (e: PathWriteLocks.LockedEntry) in e.appendOnly })] {
             let locked = entries.filter(has)
             guard let first = locked.first else { continue }
-            found.append(DataRootFolderObstacle(path: folder + "/" + ShownBytes.text(first.name), kind: kind, entryOf: folder, others: locked.count - 1))
+            found.append(DataRootFolderObstacle(path: folder + "/" + ShownBytes.text(first.name), kind: kind, entryOf: folder, others: locked.count - 1, depth: depth))
         }
         return found
     }
@@ -123,7 +160,7 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
     public var verdict: String {
         let p = path.shellWord
         let more = others > 0 ? " and \(others) more \(others == 1 ? "entry" : "entries") of \(entryOf ?? "")" : ""
-        let listed = others > 0 ? (entryOf ?? "").shellWord + "/*" : p
+        let listed = others > 0 ? (entryOf ?? "").shellWord + (depth == 2 ? "/*/*" : "/*") : p
         switch kind {
         case .immutable where entryOf != nil:
             return "\(path)\(more) in the data root \(others > 0 ? "have" : "has") the immutable attribute (lsattr -d \(listed)): dockerd can neither change nor remove \(others > 0 ? "them" : "it") (docker rm, docker rmi or docker volume rm of what \(others > 0 ? "they hold" : "it holds") fails); chattr -i \(listed)"
