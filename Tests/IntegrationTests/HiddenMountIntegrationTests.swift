@@ -336,4 +336,75 @@ struct HiddenMountIntegrationTests {
             #expect(seen.contains("provision 0"), "\(seen)")
         }
     }
+
+    /// Attack 48 R C7, C8: a whole subvolume is part of the tree only when it is not also
+    /// mounted outside it: `mount --bind A/var B/var` (A/var a subvolume) or subvol= of the
+    /// subvolume another tree mounts as its /var let teardown of B delete A's image.
+    @Test func aSubvolumeAnotherTreeMountsIsForeignHere() throws {
+        try withTestRoot { root in try withTestRoot { other in
+            let disk = try root.attachDisk(megabytes: 1024) { try root.sh("mkfs.btrfs -q '\($0)'") }
+            defer { root.forgetBtrfs([disk]) }
+            let top = root.path + "/top"
+            try root.sh("mkdir -p '\(top)' && mount '\(disk)' '\(top)' && btrfs -q subvolume create '\(top)/@varA' && btrfs -q subvolume create '\(top)/@varB'"
+                        + " && mkdir -p '\(top)/@varA/lib' '\(top)/@varB/lib' && umount '\(top)'")
+            let theirVar = other.path + "/var", ourVar = root.path + "/var"
+            try root.sh("mount -o subvol=@varA '\(disk)' '\(theirVar)'")
+            var mounted = [theirVar]
+            defer { for target in mounted.reversed() { _ = try? root.sh("umount -R '\(target)'") } }
+            try #require(try other.dockstore(["provision", "--size", "256M"]).status == 0)
+            let theirs = other.snapshot()
+            for mount in ["mount --bind '\(theirVar)' '\(ourVar)'", "mount -o subvol=@varA '\(disk)' '\(ourVar)'"] {
+                try root.sh(mount)
+                mounted.append(ourVar)
+                let said = "\(ourVar) inside \(root.path) shows the folder /@varA of \(disk), which is also mounted outside that tree, at \(theirVar)"
+                for arguments in [["teardown", "--delete-image"], ["teardown", "--delete-image", "--dry-run"], ["provision"], ["reclaim"]] {
+                    let run = try root.dockstore(arguments)
+                    #expect(run.status == ExitStatus.refused.rawValue && run.stderr.contains(said), "\(mount) \(arguments): \(run.status) \(run.stdout)\(run.stderr)")
+                }
+                let check = try root.dockstore(["check"])
+                #expect(check.status == 3 && check.stdout.contains(said), "\(check.stdout)")
+                #expect(other.changes(since: theirs).isEmpty, "DATA: the other tree changed: \(other.changes(since: theirs))")
+                try root.sh("umount '\(ourVar)'")
+                mounted.removeLast()
+            }
+            #expect(FileManager.default.fileExists(atPath: other.image), "DATA: the other tree's image is gone")
+            // Its own subvolume: part of the tree.
+            try root.sh("mount -o subvol=@varB '\(disk)' '\(ourVar)'")
+            mounted.append(ourVar)
+            let own = try root.dockstore(["provision", "--size", "256M"])
+            #expect(own.status == 0, "\(own.stdout)\(own.stderr)")
+            #expect(try root.dockstore(["teardown", "--delete-image"]).status == 0)
+            #expect(try other.dockstore(["teardown", "--delete-image"]).status == 0)
+        } }
+    }
+
+    /// Attack 48 R C2, C3: the tree's own image reached another way is no other root's store:
+    /// --root a recursive bind of the tree (the kernel names the file by the tree's first path),
+    /// the store mounted through a loop device over a hard link of the image outside the tree.
+    @Test func theTreesOwnImageReachedAnotherWayIsTheStore() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let view = root.path + "-view"
+            try root.sh("mkdir -p '\(view)' && mount --rbind '\(root.path)' '\(view)'")
+            defer { _ = try? root.sh("umount -R '\(view)'; rmdir '\(view)'") }
+            for arguments in [["check"], ["status"], ["provision"]] {
+                let run = try root.run(TestRoot.binary, arguments + ["--root", view])
+                #expect(run.status == 0 && !(run.stdout + run.stderr).contains("not this root's"), "--root view \(arguments): \(run.status) \(run.stdout)\(run.stderr)")
+            }
+            _ = try root.sh("umount -R '\(view)'")
+            // A hard link of the image outside the tree, the store mounted through it.
+            let link = root.path + "-link.btrfs"
+            let loop = try root.sh("findmnt -rn -o SOURCE '\(root.mountpoint)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            try root.sh("umount '\(root.mountpoint)' && (losetup -d \(loop) 2>/dev/null || true) && ln '\(root.image)' '\(link)'")
+            defer { _ = try? root.sh("rm -f '\(link)'") }
+            let through = try root.sh("losetup -f --show '\(link)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(through) 2>/dev/null") }
+            try root.sh("mount '\(through)' '\(root.mountpoint)'")
+            defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null") }
+            for arguments in [["check"], ["status"], ["provision"]] {
+                let run = try root.dockstore(arguments)
+                #expect(!(run.stdout + run.stderr).contains("not this root's"), "link \(arguments): \(run.status) \(run.stdout)\(run.stderr)")
+            }
+        }
+    }
 }

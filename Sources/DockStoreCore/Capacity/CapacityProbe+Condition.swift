@@ -18,7 +18,7 @@ extension CapacityProbe {
     /// recorded in `condition`, never skipped.
     /// `root`: the --root tree; a loop member over a file outside it is another root's store
     /// (`ForeignLoopStore.outside`), judged as one this root does not see (`unseenLoop`).
-    static func hostBacking(_ reading: BtrfsReading, sysfs: String, root: String, into condition: inout StoreCondition) -> HostBacking? {
+    static func hostBacking(_ reading: BtrfsReading, sysfs: String, root: String, image: String? = nil, into condition: inout StoreCondition) -> HostBacking? {
         for device in reading.devices {
             let name = device.path.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop") else { continue }
@@ -31,8 +31,13 @@ extension CapacityProbe {
                 condition.unreadable.append("cannot read which image backs \(device.path): \(message(error))")
                 return nil
             }
-            if let outside = ForeignLoopStore.outside(loop: device.path, backingName: text, root: root) {
-                condition.unseenLoop = outside
+            do {
+                if let outside = try ForeignLoopStore.outside(loop: device.path, backingName: text, root: root, image: image) {
+                    condition.unseenLoop = outside
+                    return nil
+                }
+            } catch {
+                condition.unreadable.append(message(error))
                 return nil
             }
             do {

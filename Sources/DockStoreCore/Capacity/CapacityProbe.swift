@@ -34,7 +34,7 @@ public enum CapacityProbe {
             }
             let reading = btrfs.reading
             figures = CapacityFigures(btrfs: reading, mountpoint: mountpoint, host: nil)
-            figures.host = hostBacking(reading, sysfs: sysfs, root: store.root, into: &figures.condition)
+            figures.host = hostBacking(reading, sysfs: sysfs, root: store.root, image: store.configuredImage.known ?? nil, into: &figures.condition)
             readForeignLoop(store, into: &figures.condition)
             readMovedImage(reading, configured: store.configuredImage, journal: store.migrationJournal, root: store.root, sysfs: sysfs, into: &figures.condition)
             readUnbootedMembers(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)

@@ -31,10 +31,25 @@ public struct ForeignLoopStore: Sendable, Equatable, Codable {
     /// this tree's boot attaches — another root's store mounted in this tree (attack 46 P F5:
     /// check called it this root's image "moved away" and advised moving the other root's live
     /// image into this tree; F6: on a tree with nothing configured, check said OK about it).
-    public static func outside(loop: String, backingName: String, root: String) -> ForeignLoopStore? {
+    ///
+    /// The name is the kernel's, from the mount namespace's view when the file was attached: the
+    /// tree's own image reached another way (`--root` a bind of the tree, a hard link of the
+    /// image outside it: attack 48 R C2, C3) has another name but is the same file, told by the
+    /// loop device's backing device and inode against `image`'s (as root; without root that
+    /// cannot be told, and the verdict says so).
+    public static func outside(loop: String, backingName: String, root: String, image: String?) throws -> ForeignLoopStore? {
         guard root != "/", backingName.hasPrefix("/") else { return nil }
         let name = backingName.hasSuffix(" (deleted)") ? String(backingName.dropLast(" (deleted)".count)) : backingName
         guard !name.hasBytePrefix(root + "/") else { return nil }
+        if let image, let file = try FileStatus.following(image) {
+            let bound: LoopDevice?
+            do {
+                bound = try LoopDevice.status(loop)
+            } catch let error as DockStoreError where !CurrentProcess.isRoot && (error.code == Errno.permissionDenied || error.code == Errno.notPermitted) {
+                throw DockStoreError.refused("cannot tell whether \(loop), bound to \(backingName) outside --root \(root), is this tree's image \(image) reached another way or another root's store: only root may read the loop device")
+            }
+            if let bound, bound.backingDevice == file.device, bound.backingInode == file.inode { return nil }
+        }
         return ForeignLoopStore(loop: loop, name: backingName, otherFileHere: false, outsideRoot: root)
     }
 

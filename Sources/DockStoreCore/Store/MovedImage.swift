@@ -69,7 +69,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
         // Another root's store mounted in this tree (attack 46 P F5): a balance would run on it.
         if !ConfiguredImage.namesDevice(mountpoint: paths.mountpoint, fstab: try store.fstab.value()),
            let name = try LoopDevice.backingFile(of: entry.source),
-           let foreign = ForeignLoopStore.outside(loop: entry.source, backingName: name, root: host.root) {
+           let foreign = try ForeignLoopStore.outside(loop: entry.source, backingName: name, root: host.root, image: host.real(paths.image)) {
             throw DockStoreError.refused("refusing: \(foreign.verdict(mountpoint: store.mountpoint)); nothing was changed")
         }
         if let moved = try find(store, host: host, mountpoint: paths.mountpoint) {
@@ -101,10 +101,10 @@ public struct MovedImage: Sendable, Equatable, Codable {
                 text = link
             }
             if text.sameBytes(image) { return nil }
-            if ForeignLoopStore.outside(loop: device.path, backingName: text, root: root) != nil { continue }
             // Stacked on a block device, or a path this mount namespace does not show: not a rename.
             guard let file = try FileStatus.following(text), file.kind == .regular else { continue }
             if let imageStatus, imageStatus.device == file.device, imageStatus.inode == file.inode { return nil }
+            if try ForeignLoopStore.outside(loop: device.path, backingName: text, root: root, image: image) != nil { continue }
             if let inode = journal?.imageInode, file.inode != inode { continue }
             guard found == nil, let folder = try FileStatus.following(AtomicFile.parentFolder(of: image)),
                   folder.device == file.device else { continue }

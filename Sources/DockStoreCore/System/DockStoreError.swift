@@ -43,6 +43,11 @@ public struct DockStoreError: Error, CustomStringConvertible, Equatable, Sendabl
         if code == EPERM, let reason = InodeRestriction.explain(path) {
             return DockStoreError(.failed, "\(operation) \(path): \(reason)", code: code)
         }
+        // Something else where a folder belongs (attack 49 S C9: run/ a file or a FIFO gave exit 1
+        // and the bare errno): a state to fix, said before the open that needs it.
+        if code == ENOTDIR, operation == "cannot open the folder" {
+            return DockStoreError(.refused, "\(operation) \(path): it, or a folder on the way to it, is not a folder (a file, a link to one or a FIFO is there): look at it (ls -ld \(path.shellWord)), move what is there aside and run again", code: code)
+        }
         return DockStoreError(.failed, "\(operation) \(path): \(Errno.text(code))", code: code)
     }
 

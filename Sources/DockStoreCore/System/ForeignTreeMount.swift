@@ -19,10 +19,12 @@ public struct ForeignTreeMount: Sendable, Equatable {
     public var folder: String
     /// An overlay filesystem with a layer outside the tree (`outsideLayer`).
     public var overlay = false
+    /// Where the same folder of the same filesystem is mounted outside the tree (`shownOutside`).
+    public var alsoAt: String? = nil
 
     /// The first foreign mount on the folders from `root` down to each of `paths` (real paths
     /// inside it), the paths themselves left out.
-    public static func find(root: String, paths: [String], mountinfo: String = "/proc/self/mountinfo") throws -> ForeignTreeMount? {
+    public static func find(root: String, paths: [String], mountinfo: String = "/proc/self/mountinfo", depth: Int = 0) throws -> ForeignTreeMount? {
         guard root != "/" else { return nil }
         let lines = try MountInfoLine.read(mountinfo)
         let byID = Dictionary(lines.map { ($0.mountID, $0) }, uniquingKeysWith: { first, _ in first })
@@ -43,10 +45,18 @@ public struct ForeignTreeMount: Sendable, Equatable {
                 }
                 guard let id, let mount = byID[Substring(String(id))], judged.insert(mount.mountID).inserted else { continue }
                 guard mount.target.hasBytePrefix(root + "/") else { continue }
-                if mount.fstype == "overlay", let layer = outsideLayer(mount, root: root) {
+                if mount.fstype == "overlay", let layer = try outsideLayer(mount, root: root, depth: depth) {
                     return ForeignTreeMount(target: mount.target, source: mount.source, folder: layer, overlay: true)
                 }
-                if mount.root == "/" || showsWholeSubvolume(mount) { continue }
+                if mount.root == "/" || showsWholeSubvolume(mount) {
+                    // A whole filesystem or subvolume is the tree's own, unless it is also
+                    // mounted outside the tree: another tree's /var (attack 48 R C7, C8: a bind
+                    // of A/var, a subvolume, onto B/var, and teardown of B deleted A's image).
+                    if let elsewhere = shownOutside(mount, root: root, base: base, lines: lines) {
+                        return ForeignTreeMount(target: mount.target, source: mount.source, folder: mount.root, alsoAt: elsewhere.target)
+                    }
+                    continue
+                }
                 if let parent = byID[mount.parentID], parent.deviceNumbers == mount.deviceNumbers,
                    mount.root.sameBytes(location(of: mount.target, in: parent)) { continue }
                 if mount.deviceNumbers == base.deviceNumbers, within(mount.root, rootFolder) { continue }
@@ -76,15 +86,39 @@ public struct ForeignTreeMount: Sendable, Equatable {
     }
 
     /// The first layer (lower, upper, work or data folder) of an overlay mount that is not in
-    /// the tree at `root`, by its real path; one that cannot be resolved counts as outside.
+    /// the tree at `root`, by its real path, or that a foreign mount in the tree brings there
+    /// (attack 48 R C12: a lower layer inside by path, a bind of another tree's folder); one that
+    /// cannot be resolved (a relative path, as mount was given it) counts as outside.
     /// An overlay whose lower layer is another root's /var/lib shows that root's files, and
     /// opening one for writing copies it up: provision made a block copy of the other root's
     /// store this way (attack 46 P F2).
-    static func outsideLayer(_ mount: MountInfoLine, root: String) -> String? {
+    static func outsideLayer(_ mount: MountInfoLine, root: String, depth: Int) throws -> String? {
         for layer in overlayLayers(mount.superblockOptions) {
-            guard case .success(let real) = PathCalls.realPath(layer), real.sameBytes(root) || real.hasBytePrefix(root + "/") else { return layer }
+            guard layer.hasPrefix("/"), case .success(let real) = PathCalls.realPath(layer), real.sameBytes(root) || real.hasBytePrefix(root + "/") else { return layer }
+            // The layer's own folder judged as a folder on the way (a path below it).
+            if depth < 4, try find(root: root, paths: [real + "/-"], depth: depth + 1) != nil { return layer }
         }
         return nil
+    }
+
+    /// Another mount, outside the tree, of the same filesystem showing `mount`'s folder or one
+    /// inside it: the folder is another tree's too. The same place of this very tree seen at
+    /// another path is not (the tree's folder shown elsewhere: `--root` a bind of the tree, a
+    /// copy mount propagation made in a peer of the tree's mount, attack 48 R C2).
+    static func shownOutside(_ mount: MountInfoLine, root: String, base: MountInfoLine, lines: [MountInfoLine]) -> MountInfoLine? {
+        let rootFolder = location(of: root, in: base)
+        let belowRoot = String(mount.target.dropFirst(root.count))
+        func outside(_ line: MountInfoLine) -> Bool { !(line.target.sameBytes(root) || line.target.hasBytePrefix(root + "/")) }
+        // Where else the tree's own folder shows: each such place plus the mount's path in the tree.
+        let sameTreeTargets: [String] = lines.compactMap { line in
+            guard line.deviceNumbers == base.deviceNumbers, outside(line), within(rootFolder, line.root) else { return nil }
+            let inside = line.root == "/" ? rootFolder : String(rootFolder.dropFirst(line.root.count))
+            return (line.target == "/" ? "" : line.target) + (inside == "/" ? "" : inside) + belowRoot
+        }
+        return lines.first { other in
+            other.mountID != mount.mountID && other.deviceNumbers == mount.deviceNumbers && outside(other)
+                && within(other.root, mount.root) && !sameTreeTargets.contains { other.target.sameBytes($0) }
+        }
     }
 
     /// The folders an overlay's options name: `lowerdir=` (split at `:`), `lowerdir+=`,
@@ -163,6 +197,12 @@ public struct ForeignTreeMount: Sendable, Equatable {
 
     /// One line: where, what it brings, and what to do.
     public func refusal(root: String) -> String {
+        if let alsoAt {
+            return "\(target) inside \(root) shows the folder \(folder) of \(source), which is also mounted outside that tree, at \(alsoAt) (another tree's folder, such as another root's /var, bound or mounted into this one): what dockstore would read and change there is that tree's store and records too; unmount it here (umount -R \(target.shellWord)) and re-run; nothing was changed"
+        }
+        if overlay && !folder.hasPrefix("/") {
+            return "\(target) inside \(root) is an overlay filesystem with the layer \(folder), named by a relative path, which dockstore cannot place inside or outside that tree: mount the overlay with absolute layer paths (umount \(target.shellWord), then mount -t overlay with lowerdir=/…) and re-run; nothing was changed"
+        }
         if overlay {
             return "\(target) inside \(root) is an overlay filesystem with the layer \(folder), which is not in that tree (another tree's folder shown through it, such as another root's /var/lib): what dockstore would read there is that folder's, another tree's store and records, and a file opened for writing is copied up into the overlay, a second copy of it; unmount it (umount -R \(target.shellWord)) and re-run; nothing was changed"
         }
