@@ -177,8 +177,10 @@ struct HiddenMountIntegrationTests {
     /// propagation) was called this root's image "moved away while mounted", and the advice
     /// moved the other root's live image into this tree; on a tree with nothing configured
     /// check said OK about it and teardown advised unmounting the other root's mountpoint. A
-    /// loop member over a file outside --root is another root's store: named, never acted on.
-    @Test(arguments: [true, false])
+    /// loop member over a file outside --root is another root's store where the tree configures
+    /// an image: named, never acted on. (With nothing configured it may as well be a volume lent
+    /// to the tree, which `MountpointLinkIntegrationTests` reads as the store.)
+    @Test(arguments: [true])
     func anotherRootsStoreMountedAtThisRootsMountpointIsNotThisRootsStore(thisRootProvisioned: Bool) throws {
         try withTestRoot { root in try withTestRoot { other in
             try #require(try other.dockstore(["provision", "--size", "256M"]).status == 0)

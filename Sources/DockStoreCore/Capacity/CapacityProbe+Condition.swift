@@ -31,7 +31,9 @@ extension CapacityProbe {
                 condition.unreadable.append("cannot read which image backs \(device.path): \(message(error))")
                 return nil
             }
-            do {
+            // Only a tree that configures an image has one a loop device could be: with nothing
+            // configured, what is mounted is judged as it is (a volume lent to the tree).
+            if let image { do {
                 if let outside = try ForeignLoopStore.outside(loop: device.path, backingName: text, root: root, image: image) {
                     condition.unseenLoop = outside
                     return nil
@@ -39,7 +41,7 @@ extension CapacityProbe {
             } catch {
                 condition.unreadable.append(message(error))
                 return nil
-            }
+            } }
             do {
                 condition.secondLoops = try LoopDevice.siblings(of: device.path, sysfs: sysfs)
             } catch {

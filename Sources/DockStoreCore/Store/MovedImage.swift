@@ -67,9 +67,9 @@ public struct MovedImage: Sendable, Equatable, Codable {
         let store = StoreObserver(host: host, image: paths.image, mountpoint: paths.mountpoint, settings: paths.settings).observe([.mount, .files])
         guard let entry = try store.mount(), entry.fstype == "btrfs" else { return }
         // Another root's store mounted in this tree (attack 46 P F5): a balance would run on it.
-        if !ConfiguredImage.namesDevice(mountpoint: paths.mountpoint, fstab: try store.fstab.value()),
+        if let image = try ConfiguredImage.find(host: host, mountpoint: paths.mountpoint, fstab: try store.fstab.value(), settings: paths.settings),
            let name = try LoopDevice.backingFile(of: entry.source),
-           let foreign = try ForeignLoopStore.outside(loop: entry.source, backingName: name, root: host.root, image: host.real(paths.image)) {
+           let foreign = try ForeignLoopStore.outside(loop: entry.source, backingName: name, root: host.root, image: image) {
             throw DockStoreError.refused("refusing: \(foreign.verdict(mountpoint: store.mountpoint)); nothing was changed")
         }
         if let moved = try find(store, host: host, mountpoint: paths.mountpoint) {

@@ -66,7 +66,7 @@ public struct Teardowner: Sendable {
         o.provisionUnitEnabled = try host.provisionUnitEnabled()
         let mounts = try store.mounts.value()
         let target = store.mountpoint
-        try Self.refuseOutsideRoot(o, host: host, image: request.image, mountpoint: request.mountpoint, target: target)
+        try Self.refuseOutsideRoot(o, host: host, settings: settings, mountpoint: request.mountpoint, target: target)
         try Self.refuseStackedMounts(mounts, at: target, imageLoops: o.imageLoops)
         if let device = o.device { try Self.refuseNodeless(device, mountedAt: target) }
         try Self.refuseOpenLoops(o.imageLoops)
