@@ -36,6 +36,23 @@ struct LockRefusalIntegrationTests {
         }
     }
 
+    /// Attack 49 S F7, F11: backend as another user than root, with files only root may read
+    /// (a 0700 /etc/sysconfig, a 0600 --config-file), exited 1 with the bare "Permission
+    /// denied"; it says to run it as root, as status does, and is a refusal (exit 2).
+    @Test func backendAsAnotherUserIsToldToRunItAsRoot() throws {
+        try withTestRoot { root in
+            try root.sh("chmod 755 '\(root.path)' && mkdir -p '\(root.path)/etc/sysconfig' && chmod 700 '\(root.path)/etc/sysconfig'")
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"\"\n")
+            let before = root.snapshot()
+            for arguments in [["backend", "btrfs", "--dry-run"], ["backend"]] {
+                let run = try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary] + arguments + ["--root", root.path])
+                #expect(run.status == 2 && run.stderr.contains("Permission denied; backend reads files that only root may read: run it as root")
+                        && run.stderrLines.count == 1, "\(arguments): \(run.status) \(run.stdout)\(run.stderr)")
+            }
+            #expect(root.changes(since: before) == [])
+        }
+    }
+
     @Test(arguments: cases.indices)
     func anUnwritableRunFolderRefusesBeforeAnyChange(_ index: Int) throws {
         let (lock, unlock) = Self.cases[index]

@@ -53,8 +53,15 @@ struct LoopNodeIntegrationTests {
             let check = try root.dockstore(["check"])
             #expect(check.status == 1 && check.stdout.hasPrefix("DOCKSTORE WARNING - btrfs device 1 of the store at \(root.mountpoint) is the kernel's \(loop.dropFirst(5)) (")
                     && check.stdout.contains("but there is no \(loop): Docker's storage works") && check.stdout.contains("mknod \(loop) b 7 "), "\(check.stdout)\(check.stderr)")
+            #expect(check.stdout.contains("restore it (mknod \(loop) b 7 ") && !check.stdout.contains("aside"), "nothing is there to move aside: \(check.stdout)")
             let json = try root.dockstore(["check", "--format", "json"])
             #expect(json.stdout.contains("\"device_node_missing\""), "\(json.stdout)")
+            // A link to nothing at the name (attack 49 S B7): said, and moved aside before the mknod.
+            _ = try root.sh("ln -s /nonexistent-\(UUID().uuidString.prefix(8)) '\(loop)'")
+            let linked = try root.dockstore(["check"])
+            #expect(linked.status == 1 && linked.stdout.contains("but \(loop) is a symbolic link to nothing") && linked.stdout.contains("restore it (mv \(loop) aside, then mknod \(loop) b 7 ")
+                    && linked.stdout.contains("would fail"), "\(linked.stdout)")
+            _ = try root.sh("rm '\(loop)'")
             let status = try root.dockstore(["status"])
             #expect(status.status == 0 && status.stdout.contains("mounted:     yes, \(loop) at \(root.mountpoint)"), "\(status.stdout)\(status.stderr)")
             // Without root the node cannot be made: that stays "cannot tell", never OK.

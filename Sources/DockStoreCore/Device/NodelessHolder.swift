@@ -59,7 +59,8 @@ public struct NodelessHolder: Sendable, Equatable, Codable {
         guard parts.count == 2, let major = UInt64(parts[0]), let minor = UInt64(parts[1]) else { return nil }
         let now: String?
         switch try FileStatus.following(path) {
-        case nil: now = nil
+        // A link to nothing is something at the name all the same (attack 49 S B7: mknod failed "File exists").
+        case nil: now = try FileStatus.of(path) == nil ? nil : "a symbolic link to nothing"
         case let status? where status.kind == .blockDevice:
             if DockStoreCore.major(status.rdev) == major && DockStoreCore.minor(status.rdev) == minor { return nil }
             now = "the block device \(DockStoreCore.major(status.rdev)):\(DockStoreCore.minor(status.rdev))"
@@ -68,18 +69,25 @@ public struct NodelessHolder: Sendable, Equatable, Codable {
         return NodelessHolder(name: name, node: path, major: major, minor: minor, nodeIsNow: now)
     }
 
+    /// How to give the device its node back: a node that is there (another device's, a link,
+    /// a file) moved aside first, else only made (attack 49 S B1m).
+    var restore: String {
+        let make = "mknod \(node) b \(major) \(minor), or udevadm trigger --action=add /sys/class/block/\(name)"
+        return nodeIsNow == nil ? make : "mv \(node) aside, then \(make)"
+    }
+
     /// check's words for a mounted store's member without its node (`member`).
     public func memberVerdict(devid: UInt64, mountpoint: String) -> String {
         let now = nodeIsNow.map { "\(node) is \($0)" } ?? "there is no \(node)"
-        let reach = nodeIsAnotherDevice ? "reach that other device instead" : "fail"
-        return "btrfs device \(devid) of the store at \(mountpoint) is the kernel's \(name) (\(major):\(minor)), but \(now): Docker's storage works, but what reaches the device through \(node) (losetup, btrfs device and replace commands; dockstore refuses a device store in this state) would \(reach); restore it (mv the node that is there aside, then mknod \(node) b \(major) \(minor), or udevadm trigger --action=add /sys/class/block/\(name))"
+        let reach = nodeIsNow?.hasPrefix("the block device") == true ? "reach that other device instead" : "fail"
+        return "btrfs device \(devid) of the store at \(mountpoint) is the kernel's \(name) (\(major):\(minor)), but \(now): Docker's storage works, but what reaches the device through \(node) (losetup, btrfs device and replace commands; dockstore refuses a device store in this state) would \(reach); restore it (\(restore))"
     }
 
     /// `device UUID=… is attached as the kernel's loop14 (7:14), but /dev/loop14 is …: restore …`.
     /// `spec`: how the device was asked for (`UUID=…`, `/dev/loop14`).
     public func refusal(_ spec: String, because: String?) -> DockStoreError {
         let now = nodeIsNow.map { "\(node) is \($0)" } ?? "there is no \(node)"
-        return .refused("device \(spec) is attached as the kernel's \(name) (\(major):\(minor)), but \(now): its node in /dev is missing or another device's, and dockstore mounts a device only through its own node; restore it (mv the node that is there aside, then mknod \(node) b \(major) \(minor), or udevadm trigger --action=add /sys/class/block/\(name)) and re-run; nothing was changed"
+        return .refused("device \(spec) is attached as the kernel's \(name) (\(major):\(minor)), but \(now): its node in /dev is missing or another device's, and dockstore mounts a device only through its own node; restore it (\(restore)) and re-run; nothing was changed"
                         + (because.map { "; dockstore looks for it because \($0)" } ?? ""))
     }
 }

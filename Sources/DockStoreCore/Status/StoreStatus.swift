@@ -119,9 +119,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
            try !isLoop(entry.source, over: host.real(image)),
            try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.find(loop: entry.source, backingName: $0, image: host.real(image)) }) == nil,
            // Another root's store mounted in the tree is no device store of this one (attack 46 P F6).
-           try configuredImage.map { configured in
+           try configuredImage.map({ configured in
                try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.outside(loop: entry.source, backingName: $0, root: host.root, image: configured) }) == nil
-           } ?? true,
+           }) ?? true,
            try MovedImage.find(store, host: host, mountpoint: mountpoint) == nil {
             spec = .path(entry.source)
             fstype = entry.fstype

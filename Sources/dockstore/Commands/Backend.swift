@@ -36,6 +36,16 @@ extension Dockstore {
         @OptionGroup var change: ChangeOptions
 
         func run() throws {
+            do {
+                try runChecked()
+            } catch let error as DockStoreError where error.kind == .failed && !CurrentProcess.isRoot
+                        && (error.code == Errno.permissionDenied || error.code == Errno.notPermitted) {
+                // Another user (attack 49 S F7, F11): the files backend reads are root's, as status says.
+                throw DockStoreError(.refused, error.message + "; backend reads files that only root may read: run it as root", code: error.code)
+            }
+        }
+
+        func runChecked() throws {
             if change.listFailpoints {
                 BackendStep.Kind.ids.forEach { Output.line($0) }
                 return
