@@ -59,13 +59,7 @@ struct DataRootFoldersIntegrationTests {
 
     @Test(.enabled(if: hasDockerd, Comment(rawValue: needsDockerd)), arguments: Obstacle.allCases)
     func aFolderDockerdCannotWriteIsCritical(_ obstacle: Obstacle) throws {
-        try withTestRoot { root in
-            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
-            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
-            let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
-            let dockerd = try #require(started, "dockerd did not start: \(log)")
-            defer { dockerd.stop() }
-            try dockerd.importBusybox()
+        try withStoreAndDockerd { root, dockerd in
             let path = root.mountpoint + "/" + obstacle.folder
             // dockerd's own state: its bind of btrfs/ onto itself, a running container's shm, a
             // tmpfs volume mounted under volumes/.
@@ -113,13 +107,7 @@ struct DataRootFoldersIntegrationTests {
 
     @Test(.enabled(if: hasDockerd, Comment(rawValue: needsDockerd)), arguments: LockedThing.allCases)
     func aContainersOrLayersOwnFolderDockerdCannotChangeIsCritical(_ thing: LockedThing) throws {
-        try withTestRoot { root in
-            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
-            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
-            let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
-            let dockerd = try #require(started, "dockerd did not start: \(log)")
-            defer { dockerd.stop() }
-            try dockerd.importBusybox()
+        try withStoreAndDockerd { root, dockerd in
             var ids: [String] = []
             for _ in 0..<(thing == .twoImmutableContainerFolders ? 2 : 1) {
                 let made = try dockerd.docker(["create", "--network", "none", "busybox:test", "/bin/busybox", "true"])
@@ -192,6 +180,19 @@ struct DataRootFoldersIntegrationTests {
             #expect(works == nil, "ORACLE: \(works ?? "")")
             let check = try root.dockstore(["check"])
             #expect(check.status == 0, "\(check.stdout)")
+        }
+    }
+
+    /// A provisioned store with a real dockerd (btrfs driver) on it and busybox imported.
+    func withStoreAndDockerd(_ body: (TestRoot, Dockerd) throws -> Void) throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            try root.write(root.sysconfig, "DOCKER_OPTS=\"--storage-driver=btrfs\"\n")
+            let (started, log) = try Dockerd.start(in: root, dataRoot: root.mountpoint)
+            let dockerd = try #require(started, "dockerd did not start: \(log)")
+            defer { dockerd.stop() }
+            try dockerd.importBusybox()
+            try body(root, dockerd)
         }
     }
 
