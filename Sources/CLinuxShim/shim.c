@@ -184,10 +184,10 @@ int ds_mount_id(const char *path, uint64_t *id, int *known) {
 }
 
 int ds_statx_write_locks(const char *path, int *immutable, int *append_only) {
-    return ds_statx_write_locks_at(AT_FDCWD, path, immutable, append_only);
+    return ds_statx_write_locks_at(AT_FDCWD, path, immutable, append_only, NULL);
 }
 
-int ds_statx_write_locks_at(int dirfd, const char *name, int *immutable, int *append_only) {
+int ds_statx_write_locks_at(int dirfd, const char *name, int *immutable, int *append_only, int *is_folder) {
     struct statx s;
     int rc = statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &s);
     if (rc != 0)
@@ -199,6 +199,8 @@ int ds_statx_write_locks_at(int dirfd, const char *name, int *immutable, int *ap
     }
     *immutable = (s.stx_attributes & STATX_ATTR_IMMUTABLE) != 0;
     *append_only = (s.stx_attributes & STATX_ATTR_APPEND) != 0;
+    if (is_folder)
+        *is_folder = S_ISDIR(s.stx_mode);
     return 0;
 }
 

@@ -3,7 +3,7 @@ import Testing
 
 /// The findings for entries of a folder dockerd keeps one thing per entry in (attack 45 N D).
 struct DataRootFolderObstacleTests {
-    typealias Entry = PathWriteLocks.LockedEntry
+    typealias Entry = PathWriteLocks.Entry
     let folder = "/r/var/lib/docker/containers"
 
     @Test func oneLockedEntryIsNamedWithItsRemedy() {

@@ -165,8 +165,9 @@ int ds_mount_id(const char *path, uint64_t *id, int *known);
  * descriptor). -1 with EOPNOTSUPP when the filesystem does not report both.
  */
 int ds_statx_write_locks(const char *path, int *immutable, int *append_only);
-/* The same for the entry `name` of the folder open at `dirfd`. */
-int ds_statx_write_locks_at(int dirfd, const char *name, int *immutable, int *append_only);
+/* The same for the entry `name` of the folder open at `dirfd`, and whether it is a folder
+ * (`is_folder` may be NULL). */
+int ds_statx_write_locks_at(int dirfd, const char *name, int *immutable, int *append_only, int *is_folder);
 
 /*
  * statx(2)'s birth time (STATX_BTIME) of `path`, symlinks followed: *seconds since the epoch,

@@ -33,15 +33,17 @@ extension CapacityProbe {
             }
             // Only a tree that configures an image has one a loop device could be: with nothing
             // configured, what is mounted is judged as it is (a volume lent to the tree).
-            if let image { do {
-                if let outside = try ForeignLoopStore.outside(loop: device.path, backingName: text, root: root, image: image) {
-                    condition.unseenLoop = outside
-                    return nil
-                }
+            let outside: ForeignLoopStore?
+            do {
+                outside = try image.flatMap { try ForeignLoopStore.outside(loop: device.path, backingName: text, root: root, image: $0) }
             } catch {
                 condition.unreadable.append(message(error))
                 return nil
-            } }
+            }
+            if let outside {
+                condition.unseenLoop = outside
+                return nil
+            }
             do {
                 condition.secondLoops = try LoopDevice.siblings(of: device.path, sysfs: sysfs)
             } catch {
@@ -158,14 +160,8 @@ extension CapacityProbe {
         }
     }
 
-    /// The image renamed away while mounted (`MovedImage`), for a store with a loop member and
-    /// a configured image. Which image is configured, unreadable, is UNKNOWN only then.
-    /// An open migration journal narrows it to the image's own inode, read only once a member
-    /// looks renamed (check runs every minute; the journal is rarely there); one this user
-    /// cannot read (it is root's alone) leaves every member bound to a file beside the image a
-    /// candidate, the stricter answer.
-    /// Loop members no boot attaches (`UnbootedLoopMember`), for a store whose configuration
-    /// names an image; one that cannot be read is named as unreadable.
+    /// Members whose node in /dev is missing or another device's (`NodelessHolder.member`);
+    /// one that cannot be judged is named as unreadable.
     static func readNodelessMembers(_ reading: BtrfsReading, sysfs: String, into condition: inout StoreCondition) {
         for device in reading.devices where !device.isMissing {
             do {
@@ -178,6 +174,8 @@ extension CapacityProbe {
         }
     }
 
+    /// Loop members no boot attaches (`UnbootedLoopMember`), for a store whose configuration
+    /// names an image; one that cannot be read is named as unreadable.
     static func readUnbootedMembers(_ reading: BtrfsReading, configured: StoreFact<String?>, sysfs: String, into condition: inout StoreCondition) {
         guard reading.devices.count > 1, case .read(let image?) = configured else { return }
         do {
@@ -187,6 +185,12 @@ extension CapacityProbe {
         }
     }
 
+    /// The image renamed away while mounted (`MovedImage`), for a store with a loop member and
+    /// a configured image. Which image is configured, unreadable, is UNKNOWN only then.
+    /// An open migration journal narrows it to the image's own inode, read only once a member
+    /// looks renamed (check runs every minute; the journal is rarely there); one this user
+    /// cannot read (it is root's alone) leaves every member bound to a file beside the image a
+    /// candidate, the stricter answer.
     static func readMovedImage(_ reading: BtrfsReading, configured: StoreFact<String?>, journal: StoreFact<MigrationJournal?>,
                                root: String, sysfs: String, into condition: inout StoreCondition) {
         guard condition.image != nil, condition.image?.link == .present else { return }

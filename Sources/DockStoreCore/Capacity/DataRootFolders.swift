@@ -102,34 +102,37 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
         }
         for name in objectFolders where name != unused {
             let folder = mountpoint + "/" + name
-            let entries: [PathWriteLocks.LockedEntry]?
+            let entries: [PathWriteLocks.Entry]
             do {
-                entries = try PathWriteLocks.lockedEntries(of: folder)
+                entries = try PathWriteLocks.entries(of: folder) ?? []
             } catch let error as DockStoreError where !isRoot && (error.code == Errno.permissionDenied || error.code == Errno.notPermitted) {
                 break
             }
-            found += lockedEntryObstacles(in: folder, entries ?? [])
+            found += lockedEntryObstacles(in: folder, entries)
             if let own = thingsOwnEntries[name] {
-                found += try ownEntryObstacles(in: folder, only: own)
+                found += try ownEntryObstacles(in: folder, things: entries.filter(\.isFolder), only: own)
             }
         }
         return found
     }
 
-    /// The locked entries one level down in each thing's folder of `folder` (`thingsOwnEntries`):
-    /// every entry, or only the one named `only`; one finding per attribute for them all.
-    static func ownEntryObstacles(in folder: String, only: String?) throws -> [DataRootFolderObstacle] {
-        guard let things = try FolderEntries.listed(folder) else { return [] }
-        var locked: [PathWriteLocks.LockedEntry] = []
-        for thing in things.sorted() {
-            let path = folder + "/" + thing
-            guard try FileStatus.of(path)?.kind == .directory else { continue }
+    /// The locked entries one level down in each thing's folder `things` of `folder`
+    /// (`thingsOwnEntries`): every entry, or only the one named `only`; one finding per
+    /// attribute for them all.
+    static func ownEntryObstacles(in folder: String, things: [PathWriteLocks.Entry], only: String?) throws -> [DataRootFolderObstacle] {
+        var locked: [PathWriteLocks.Entry] = []
+        for thing in things.sorted(by: { $0.name.lexicographicallyPrecedes($1.name) }) {
+            // dockerd names its things in ASCII (ids, volume names): another name is no path to judge here.
+            guard let name = String(validating: thing.name, as: UTF8.self) else {
+                throw DockStoreError.failed("cannot read the attributes (chattr's i and a) below \(folder)/\(ShownBytes.text(thing.name)): its name is not UTF-8")
+            }
+            let path = folder + "/" + name
             if let only {
                 guard let locks = try PathWriteLocks.read(path + "/" + only), locks.immutable || locks.appendOnly else { continue }
-                locked.append(.init(name: Array((thing + "/" + only).utf8), immutable: locks.immutable, appendOnly: locks.appendOnly))
+                locked.append(.init(name: Array((name + "/" + only).utf8), immutable: locks.immutable, appendOnly: locks.appendOnly))
             } else {
-                for entry in try PathWriteLocks.lockedEntries(of: path) ?? [] {
-                    locked.append(.init(name: Array((thing + "/").utf8) + entry.name, immutable: entry.immutable, appendOnly: entry.appendOnly))
+                for entry in try PathWriteLocks.entries(of: path) ?? [] where entry.immutable || entry.appendOnly {
+                    locked.append(.init(name: Array((name + "/").utf8) + entry.name, immutable: entry.immutable, appendOnly: entry.appendOnly))
                 }
             }
         }
@@ -139,9 +142,9 @@ public struct DataRootFolderObstacle: Sendable, Equatable, Codable {
     /// One finding per attribute for the entries of `folder` that carry it: the first named,
     /// the rest counted (`chattr -R +i` on a store of a thousand layers is one finding, not a
     /// thousand lines).
-    static func lockedEntryObstacles(in folder: String, _ entries: [PathWriteLocks.LockedEntry], depth: Int = 1) -> [DataRootFolderObstacle] {
+    static func lockedEntryObstacles(in folder: String, _ entries: [PathWriteLocks.Entry], depth: Int = 1) -> [DataRootFolderObstacle] {
         var found: [DataRootFolderObstacle] = []
-        for (kind, has) in [(Kind.immutable, { (e: PathWriteLocks.LockedEntry) in e.immutable }), (Kind.appendOnly, { (e: PathWriteLocks.LockedEntry) in e.appendOnly })] {
+        for (kind, has) in [(Kind.immutable, { (e: PathWriteLocks.Entry) in e.immutable }), (Kind.appendOnly, { (e: PathWriteLocks.Entry) in e.appendOnly })] {
             let locked = entries.filter(has)
             guard let first = locked.first else { continue }
             found.append(DataRootFolderObstacle(path: folder + "/" + ShownBytes.text(first.name), kind: kind, entryOf: folder, others: locked.count - 1, depth: depth))

@@ -41,9 +41,7 @@ public struct NodelessHolder: Sendable, Equatable, Codable {
     public static func named(_ path: String, sysfs: SysfsBlock) throws -> NodelessHolder? {
         guard path.hasPrefix("/dev/"), try FileStatus.following(path) == nil else { return nil }
         let name = String(path.dropFirst(5))
-        guard !name.isEmpty, !name.contains("/"), let text = sysfs.attribute(name, "dev") else { return nil }
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let major = UInt64(parts[0]), let minor = UInt64(parts[1]) else { return nil }
+        guard !name.isEmpty, !name.contains("/"), let text = sysfs.attribute(name, "dev"), let (major, minor) = numbers(text) else { return nil }
         return NodelessHolder(name: name, node: path, major: major, minor: minor, nodeIsNow: nil)
     }
 
@@ -54,9 +52,8 @@ public struct NodelessHolder: Sendable, Equatable, Codable {
     public static func member(_ path: String, sysfs: String) throws -> NodelessHolder? {
         guard path.hasPrefix("/dev/") else { return nil }
         let name = String(path.dropFirst(5))
-        guard !name.isEmpty, !name.contains("/"), let text = try FileContents.readString("\(sysfs)/class/block/\(name)/dev") else { return nil }
-        let parts = text.trimmingWhitespace().split(separator: ":")
-        guard parts.count == 2, let major = UInt64(parts[0]), let minor = UInt64(parts[1]) else { return nil }
+        guard !name.isEmpty, !name.contains("/"), let text = try FileContents.readString("\(sysfs)/class/block/\(name)/dev"),
+              let (major, minor) = numbers(text) else { return nil }
         let now: String?
         switch try FileStatus.following(path) {
         // A link to nothing is something at the name all the same (attack 49 S B7: mknod failed "File exists").
@@ -67,6 +64,13 @@ public struct NodelessHolder: Sendable, Equatable, Codable {
         case _?: now = "not a block device"
         }
         return NodelessHolder(name: name, node: path, major: major, minor: minor, nodeIsNow: now)
+    }
+
+    /// sysfs's `MAJOR:MINOR` of a block device.
+    private static func numbers(_ text: String) -> (UInt64, UInt64)? {
+        let parts = text.trimmingWhitespace().split(separator: ":")
+        guard parts.count == 2, let major = UInt64(parts[0]), let minor = UInt64(parts[1]) else { return nil }
+        return (major, minor)
     }
 
     /// How to give the device its node back: a node that is there (another device's, a link,

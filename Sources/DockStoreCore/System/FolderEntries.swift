@@ -20,15 +20,6 @@ enum FolderEntries {
         return names
     }
 
-    /// The names in `path`; nil when nothing is there; fails with the reason when the folder
-    /// is there but cannot be listed.
-    static func listed(_ path: String) throws -> [String]? {
-        if let names = names(path) { return names }
-        let code = errno
-        if code == ENOENT { return nil }
-        throw DockStoreError.system("cannot list", path, errno: code)
-    }
-
     /// The names in the folder open at `dir` (the descriptor stays open and usable).
     static func names(in dir: Int32) -> [String]? {
         let fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -6,9 +6,10 @@
 /// would be that folder's, so every command refuses while it is there, and check says so.
 ///
 /// Whole filesystems mounted in the tree (a partition of an image being built, a tmpfs, a
-/// btrfs subvolume) are part of it, and so are binds of the tree's own folders (a folder bound onto itself, another
-/// folder of the tree, a folder of a filesystem mounted in the tree): only a bound folder
-/// found nowhere in the tree is foreign. The running system
+/// btrfs subvolume) are part of it, unless also mounted outside it, and so are binds of the
+/// tree's own folders (a folder bound onto itself, another folder of the tree, a folder of a
+/// filesystem mounted in the tree): only a bound folder found nowhere in the tree is foreign,
+/// and an overlay with a layer outside the tree. The running system
 /// (`--root /`) has no outside. Told from mountinfo and statx's mount id of each folder on the
 /// way (Linux 5.8); a kernel that does not report mount ids is not asked.
 public struct ForeignTreeMount: Sendable, Equatable {

@@ -29,8 +29,7 @@ public struct HiddenMount: Sendable, Equatable {
         while true {
             do {
                 return try findOnce(at: mountpoint, lines: try MountInfoLine.read(mountinfo))
-            } catch let changed as TableChanged where attempt < attempts {
-                _ = changed
+            } catch is TableChanged where attempt < attempts {
                 attempt += 1
                 MonotonicClock.sleep(0.02)
             } catch let changed as TableChanged {

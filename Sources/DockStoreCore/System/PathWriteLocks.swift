@@ -22,18 +22,19 @@ enum PathWriteLocks {
 }
 
 extension PathWriteLocks {
-    /// An entry of a folder with chattr's immutable or append-only attribute: its name as the
-    /// bytes readdir gave.
-    struct LockedEntry: Equatable {
+    /// An entry of a folder with chattr's immutable and append-only attributes and whether it
+    /// is a folder, from one statx: its name as the bytes readdir gave.
+    struct Entry: Equatable {
         var name: [UInt8]
         var immutable: Bool
         var appendOnly: Bool
+        var isFolder = false
     }
 
-    /// The entries of `folder` that carry either attribute, in readdir's order; nil when
-    /// nothing is at `folder`. Fails with the errno in the error's `code` when the folder cannot
-    /// be listed or an entry's attributes cannot be read (an entry removed meanwhile is skipped).
-    static func lockedEntries(of folder: String) throws -> [LockedEntry]? {
+    /// The entries of `folder`, in readdir's order; nil when nothing is at `folder`. Fails with
+    /// the errno in the error's `code` when the folder cannot be listed or an entry's
+    /// attributes cannot be read (an entry removed meanwhile is skipped).
+    static func entries(of folder: String) throws -> [Entry]? {
         let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 {
             let code = errno
@@ -46,7 +47,7 @@ extension PathWriteLocks {
             throw DockStoreError.system("cannot list", folder, errno: code)
         }
         defer { closedir(stream) }
-        var found: [LockedEntry] = []
+        var found: [Entry] = []
         while true {
             errno = 0
             guard let entry = readdir(stream) else {
@@ -57,19 +58,18 @@ extension PathWriteLocks {
             if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
             var immutable: Int32 = 0
             var appendOnly: Int32 = 0
+            var isFolder: Int32 = 0
             let rc = name.withUnsafeBufferPointer { bytes -> Int32 in
                 var cName = bytes.map { CChar(bitPattern: $0) }
                 cName.append(0)
-                return ds_statx_write_locks_at(dirfd(stream), cName, &immutable, &appendOnly)
+                return ds_statx_write_locks_at(dirfd(stream), cName, &immutable, &appendOnly, &isFolder)
             }
             if rc != 0 {
                 let code = errno
                 if code == ENOENT { continue }
                 throw DockStoreError.system("cannot read the attributes (chattr's i and a) of", folder + "/" + ShownBytes.text(name), errno: code)
             }
-            if immutable != 0 || appendOnly != 0 {
-                found.append(LockedEntry(name: name, immutable: immutable != 0, appendOnly: appendOnly != 0))
-            }
+            found.append(Entry(name: name, immutable: immutable != 0, appendOnly: appendOnly != 0, isFolder: isFolder != 0))
         }
     }
 }
