@@ -47,6 +47,13 @@ public struct BtrfsReading: Sendable, Equatable, Codable {
         public var deviceBytes: UInt64?
         /// Why `deviceBytes` could not be read, when it could not.
         public var deviceBytesUnreadable: String?
+        /// The kernel's name of the block device that is this member (`MemberDevices`), which
+        /// `path` (the name it was added or scanned under) need not be; nil where not read.
+        public var kernelName: String?
+
+        /// The member as `/dev/KERNELNAME`, what the readers of loop devices and sizes go by
+        /// (they read sysfs by that name); `path` where the kernel's name is not known.
+        public var devicePath: String { kernelName.map { "/dev/\($0)" } ?? path }
 
         enum CodingKeys: String, CodingKey {
             case devid, path, size, used, errors, errorsUnreadable, deviceBytes

@@ -19,8 +19,9 @@ extension CapacityProbe {
     /// `root`: the --root tree; a loop member over a file outside it is another root's store
     /// (`ForeignLoopStore.outside`), judged as one this root does not see (`unseenLoop`).
     static func hostBacking(_ reading: BtrfsReading, sysfs: String, root: String, image: String? = nil, into condition: inout StoreCondition) -> HostBacking? {
-        for device in reading.devices {
-            let name = device.path.split(separator: "/").last.map(String.init) ?? ""
+        for member in reading.devices {
+            let loop = member.devicePath
+            let name = loop.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop") else { continue }
             let backingFile = "\(sysfs)/block/\(name)/loop/backing_file"
             var text: String
@@ -28,14 +29,14 @@ extension CapacityProbe {
                 guard let read = try LoopDevice.backingFileText(backingFile) else { continue }
                 text = read.trimmingWhitespace()
             } catch {
-                condition.unreadable.append("cannot read which image backs \(device.path): \(message(error))")
+                condition.unreadable.append("cannot read which image backs \(loop): \(message(error))")
                 return nil
             }
             // Only a tree that configures an image has one a loop device could be: with nothing
             // configured, what is mounted is judged as it is (a volume lent to the tree).
             let outside: ForeignLoopStore?
             do {
-                outside = try image.flatMap { try ForeignLoopStore.outside(loop: device.path, backingName: text, root: root, image: $0) }
+                outside = try image.flatMap { try ForeignLoopStore.outside(loop: loop, backingName: text, root: root, image: $0) }
             } catch {
                 condition.unreadable.append(message(error))
                 return nil
@@ -45,36 +46,36 @@ extension CapacityProbe {
                 return nil
             }
             do {
-                condition.secondLoops = try LoopDevice.siblings(of: device.path, sysfs: sysfs)
+                condition.secondLoops = try LoopDevice.siblings(of: loop, sysfs: sysfs)
             } catch {
-                condition.unreadable.append("cannot tell whether another loop device is bound to the image behind \(device.path) (a second instance of the store): \(message(error))")
+                condition.unreadable.append("cannot tell whether another loop device is bound to the image behind \(loop) (a second instance of the store): \(message(error))")
             }
             let deletedSuffix = " (deleted)"
-            if text.hasSuffix(deletedSuffix), !sameFileAtName(String(text.dropLast(deletedSuffix.count)), loop: device.path) {
+            if text.hasSuffix(deletedSuffix), !sameFileAtName(String(text.dropLast(deletedSuffix.count)), loop: loop) {
                 let image = String(text.dropLast(deletedSuffix.count))
                 // Hard-linked, then unlinked: the file lives on under another name, which
                 // `readMovedImage` judges as a rename of the configured image.
-                guard let link = LoopDevice.otherLink(of: device.path, deletedName: image) else {
+                guard let link = LoopDevice.otherLink(of: loop, deletedName: image) else {
                     // Another file at the name means it was replaced; unreadable stays "deleted", which is sure.
                     let replaced: Bool
                     do { replaced = try FileStatus.following(image) != nil } catch { replaced = false }
-                    if replaced, !canOpen(device.path) {
+                    if replaced, !canOpen(loop) {
                         // Without root the loop device's inode cannot be read: the file at the
                         // name may be the image itself, linked back (attack 26 L5), and "move the
                         // new file aside" would send the live image away.
-                        condition.unreadable.append("the name \(image) that \(device.path) was attached through was unlinked while mounted, and a file has that name now: whether it is the image itself (a hard link moved back) or another file only check as root can tell (the loop device is root's to open)")
+                        condition.unreadable.append("the name \(image) that \(loop) was attached through was unlinked while mounted, and a file has that name now: whether it is the image itself (a hard link moved back) or another file only check as root can tell (the loop device is root's to open)")
                         return nil
                     }
-                    condition.image = .init(path: image, loop: device.path, link: replaced ? .replaced : .deleted)
+                    condition.image = .init(path: image, loop: loop, link: replaced ? .replaced : .deleted)
                     if replaced {
                         // A copy of the store at the name (the remedy's): how current it is. Read as
                         // root only (the loop device is root's); one that cannot be read is "another file".
                         do {
                             if let copy = try BtrfsSuperblock.read(image), copy.fsid == reading.uuid,
-                               let store = try BtrfsSuperblock.read(device.path), store.fsid == reading.uuid,
+                               let store = try BtrfsSuperblock.read(loop), store.fsid == reading.uuid,
                                let file = try FileStatus.following(image) {
                                 condition.image?.copy = .init(copy: copy.generation, store: store.generation,
-                                                              copyBytes: file.size, deviceBytes: device.size)
+                                                              copyBytes: file.size, deviceBytes: member.size)
                             }
                         } catch {
                             condition.unreadable.append("cannot tell whether the file now at \(image) is a copy of the store: \(message(error))")
@@ -85,19 +86,19 @@ extension CapacityProbe {
                 text = link
             }
             do {
-                if let unseen = try ForeignLoopStore.unseen(loop: device.path, backingName: text) {
+                if let unseen = try ForeignLoopStore.unseen(loop: loop, backingName: text) {
                     condition.unseenLoop = unseen
                     return nil
                 }
             } catch {
-                condition.unreadable.append("cannot read the image \(text) behind \(device.path) (whether it is the loop device's own file or another root's on the same kernel): \(message(error))")
+                condition.unreadable.append("cannot read the image \(text) behind \(loop) (whether it is the loop device's own file or another root's on the same kernel): \(message(error))")
                 return nil
             }
             if text.hasSuffix(deletedSuffix) { text = String(text.dropLast(deletedSuffix.count)) }
-            condition.image = .init(path: text, loop: device.path, link: .present)
+            condition.image = .init(path: text, loop: loop, link: .present)
             do {
                 guard let status = try FileStatus.following(text) else {
-                    condition.unreadable.append("the image \(text) behind \(device.path) is not there although the kernel does not mark it deleted")
+                    condition.unreadable.append("the image \(text) behind \(loop) is not there although the kernel does not mark it deleted")
                     return nil
                 }
                 let folder = AtomicFile.parentFolder(of: text)
@@ -110,7 +111,7 @@ extension CapacityProbe {
                 return HostBacking(image: text, apparentBytes: status.size, allocatedBytes: status.allocatedBytes,
                                    hostAvailableBytes: space.available)
             } catch {
-                condition.unreadable.append("cannot read the image \(text) behind \(device.path) (its allocation and the host's free space): \(message(error))")
+                condition.unreadable.append("cannot read the image \(text) behind \(loop) (its allocation and the host's free space): \(message(error))")
                 return nil
             }
         }
@@ -165,7 +166,7 @@ extension CapacityProbe {
     static func readNodelessMembers(_ reading: BtrfsReading, sysfs: String, into condition: inout StoreCondition) {
         for device in reading.devices where !device.isMissing {
             do {
-                if let nodeless = try NodelessHolder.member(device.path, sysfs: sysfs) {
+                if let nodeless = try NodelessHolder.member(device.path, kernelName: device.kernelName, sysfs: sysfs) {
                     condition.nodelessMembers.append(NodelessMember(devid: device.devid, device: nodeless))
                 }
             } catch {

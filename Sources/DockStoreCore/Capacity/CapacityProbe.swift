@@ -106,9 +106,16 @@ public enum CapacityProbe {
         let uuid = usage.uuid
         let spaces = usage.spaces.map { BtrfsReading.Space(flags: $0.flags, total: $0.total, used: $0.used) }
         let base = "\(sysfs)/fs/btrfs/\(uuid)"
+        let named = MemberDevices.read(usage.members, uuid: uuid, sysfs: sysfs)
         let devices = usage.members.map { member -> BtrfsReading.Device in
             var device = BtrfsReading.Device(devid: member.devid, path: member.path, size: member.size, used: member.used)
             device.deviceUUID = member.deviceUUID.isEmpty ? nil : member.deviceUUID
+            var unknown: String? = nil
+            switch named[member.devid] {
+            case .device(let name)?: device.kernelName = name
+            case .unknown(let why)?: unknown = "cannot tell which device btrfs device \(member.devid) is: \(why)"
+            case nil: break
+            }
             do {
                 device.errors = try errorStats("\(base)/devinfo/\(member.devid)/error_stats")
                 // No sysfs file (a kernel before 5.14, or a container's sysfs right after a
@@ -119,9 +126,12 @@ public enum CapacityProbe {
             } catch {
                 device.errorsUnreadable = "cannot read the error counters of btrfs device \(member.devid): \((error as? DockStoreError)?.message ?? "\(error)")"
             }
-            if !device.isMissing {
+            if let unknown {
+                device.deviceBytesUnreadable = unknown
+            } else if !device.isMissing {
                 do {
-                    device.deviceBytes = try BlockDeviceSize.bytes(of: member.path, sysfs: sysfs)
+                    device.deviceBytes = try device.kernelName.map { try BlockDeviceSize.bytes(ofKernelName: $0, sysfs: sysfs) }
+                        ?? BlockDeviceSize.bytes(of: member.path, sysfs: sysfs)
                 } catch {
                     device.deviceBytesUnreadable = "cannot tell whether \(member.path) (btrfs device \(member.devid)) still holds the \(ByteSize.format(member.size)) btrfs claims on it: \(message(error))"
                 }

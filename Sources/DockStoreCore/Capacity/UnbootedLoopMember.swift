@@ -8,18 +8,19 @@ public struct UnbootedLoopMember: Sendable, Equatable, Codable {
     public var loop: String
     public var file: String
 
-    /// Those among `reading`'s members, by the kernel's name of each loop device's file
-    /// (`/sys/block/loopN/loop/backing_file`); none for a store of one device. A file the kernel
+    /// Those among `reading`'s members, by each member's loop device (its kernel name,
+    /// `BtrfsReading.Device.kernelName`, not the path btrfs recorded) and the kernel's name of
+    /// its file (`/sys/block/loopN/loop/backing_file`); none for a store of one device. A file the kernel
     /// marks deleted is the deleted-image rules' business.
     static func find(_ reading: BtrfsReading, image: String, sysfs: String) throws -> [UnbootedLoopMember] {
         guard reading.devices.count > 1 else { return [] }
         var found: [UnbootedLoopMember] = []
         for device in reading.devices where !device.isMissing {
-            let name = device.path.split(separator: "/").last.map(String.init) ?? ""
+            let name = device.devicePath.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop"),
                   let text = try LoopDevice.backingFileText("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace(),
                   !text.hasSuffix(" (deleted)"), !text.sameBytes(image) else { continue }
-            found.append(UnbootedLoopMember(devid: device.devid, loop: device.path, file: text))
+            found.append(UnbootedLoopMember(devid: device.devid, loop: device.devicePath, file: text))
         }
         return found
     }

@@ -45,15 +45,15 @@ public struct NodelessHolder: Sendable, Equatable, Codable {
         return NodelessHolder(name: name, node: path, major: major, minor: minor, nodeIsNow: nil)
     }
 
-    /// A mounted store's member btrfs lists as `/dev/NAME` whose node is missing or is another
-    /// device's while sysfs knows NAME: the store keeps working, but every command that acts on
-    /// the device through its node refuses (helper O 2c: check said OK). Anyone may read both.
-    /// nil when the node is the device's, or the path is not of that form.
-    public static func member(_ path: String, sysfs: String) throws -> NodelessHolder? {
-        guard path.hasPrefix("/dev/") else { return nil }
-        let name = String(path.dropFirst(5))
-        guard !name.isEmpty, !name.contains("/"), let text = try FileContents.readString("\(sysfs)/class/block/\(name)/dev"),
-              let (major, minor) = numbers(text) else { return nil }
+    /// A mounted store's member whose path (the one btrfs lists) is missing or another device's
+    /// node while sysfs knows the kernel's device (`kernelName`; by default the path's own
+    /// `/dev/NAME`): the store keeps working, but every command that acts on the device through
+    /// that path refuses or reaches the other device (helper O 2c, attack 49 S B9, B10: check
+    /// said OK). Anyone may read both. nil when the path is the device's node.
+    public static func member(_ path: String, kernelName: String? = nil, sysfs: String) throws -> NodelessHolder? {
+        let tail = path.hasPrefix("/dev/") ? String(path.dropFirst(5)) : ""
+        guard let name = kernelName ?? (tail.isEmpty || tail.contains("/") ? nil : tail),
+              let text = try FileContents.readString("\(sysfs)/class/block/\(name)/dev"), let (major, minor) = numbers(text) else { return nil }
         let now: String?
         switch try FileStatus.following(path) {
         // A link to nothing is something at the name all the same (attack 49 S B7: mknod failed "File exists").
@@ -63,7 +63,11 @@ public struct NodelessHolder: Sendable, Equatable, Codable {
             now = "the block device \(DockStoreCore.major(status.rdev)):\(DockStoreCore.minor(status.rdev))"
         case _?: now = "not a block device"
         }
-        return NodelessHolder(name: name, node: path, major: major, minor: minor, nodeIsNow: now)
+        var holder = NodelessHolder(name: name, node: path, major: major, minor: minor, nodeIsNow: now)
+        if path != "/dev/\(name)" {
+            holder.ownNodeIsThere = try FileStatus.following("/dev/\(name)").map { $0.kind == .blockDevice && $0.rdev == deviceNumber(major: major, minor: minor) } ?? false
+        }
+        return holder
     }
 
     /// sysfs's `MAJOR:MINOR` of a block device.
@@ -73,11 +77,22 @@ public struct NodelessHolder: Sendable, Equatable, Codable {
         return (major, minor)
     }
 
+    /// For a member btrfs lists under another path than `/dev/NAME` (`member`): whether
+    /// `/dev/NAME` is the device's node; nil for one listed as `/dev/NAME`.
+    public var ownNodeIsThere: Bool?
+
     /// How to give the device its node back: a node that is there (another device's, a link,
-    /// a file) moved aside first, else only made (attack 49 S B1m).
+    /// a file) moved aside first, else only made (attack 49 S B1m). A member btrfs lists under
+    /// another path is listed by its own node after `btrfs device scan` of that node, which
+    /// btrfs takes only from the device itself.
     var restore: String {
-        let make = "mknod \(node) b \(major) \(minor), or udevadm trigger --action=add /sys/class/block/\(name)"
-        return nodeIsNow == nil ? make : "mv \(node) aside, then \(make)"
+        let own = "/dev/\(name)"
+        guard node != own, let ownNodeIsThere else {
+            let make = "mknod \(node) b \(major) \(minor), or udevadm trigger --action=add /sys/class/block/\(name)"
+            return nodeIsNow == nil ? make : "mv \(node) aside, then \(make)"
+        }
+        let scan = "btrfs device scan \(own), which makes btrfs list the device by its own node"
+        return ownNodeIsThere ? scan : "give the device its own node (mknod \(own) b \(major) \(minor), or udevadm trigger --action=add /sys/class/block/\(name)), then \(scan)"
     }
 
     /// check's words for a mounted store's member without its node (`member`).

@@ -28,9 +28,16 @@ extension ProvisionPlanner {
             return ["cannot tell whether the devices of the btrfs at \(mountpoint) still hold its size: \((error as? DockStoreError)?.message ?? "\(error)")"]
         }
         var warnings: [String] = []
+        let named = MemberDevices.read(usage.members, uuid: usage.uuid, sysfs: sysfs)
         for member in usage.members where !member.path.isEmpty {
             do {
-                let bytes = try BlockDeviceSize.bytes(of: member.path, sysfs: sysfs)
+                // The device the kernel holds, not what the path btrfs lists reaches now (attack 49 S B22).
+                let bytes: UInt64
+                switch named[member.devid] {
+                case .device(let name)?: bytes = try BlockDeviceSize.bytes(ofKernelName: name, sysfs: sysfs)
+                case .unknown(let why)?: throw DockStoreError.failed("cannot tell which device btrfs device \(member.devid) is: \(why)")
+                case nil: bytes = try BlockDeviceSize.bytes(of: member.path, sysfs: sysfs)
+                }
                 guard bytes < member.size else { continue }
                 let fix = member.path.split(separator: "/").last?.hasPrefix("loop") == true
                     ? "grow the image back before anything is written: dockstore grow --to \(LimitRules.exactSize(member.size))"

@@ -23,6 +23,7 @@ public struct ReclaimObserver: Sendable {
                                       members: .device(roomFolderFree: nil, roomFolderOnStore: false), roomFile: roomFile, dataChunkSize: 0)
         }
         var figures = try CapacityProbe.read(mountpoint: mountpoint)
+        if let refusal = try NodelessHolder.recordedPathRefusal(figures.devices, mountpoint: mountpoint, doing: "reclaim") { throw refusal }
         if let foreign = figures.condition.unseenLoop, foreign.name.sameBytes(image) {
             throw DockStoreError.refused("refusing to reclaim: \(foreign.verdict(mountpoint: mountpoint))")
         }

@@ -92,23 +92,23 @@ public struct MovedImage: Sendable, Equatable, Codable {
         let imageStatus = try FileStatus.following(image)
         var found: (loop: String, now: String)? = nil
         for device in reading.devices {
-            let name = device.path.split(separator: "/").last.map(String.init) ?? ""
+            let name = device.devicePath.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop"),
                   var text = try LoopDevice.backingFileText("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace()
             else { continue }
             if text.hasSuffix(" (deleted)") {
-                guard let link = LoopDevice.otherLink(of: device.path, deletedName: String(text.dropLast(" (deleted)".count))) else { return nil }
+                guard let link = LoopDevice.otherLink(of: device.devicePath, deletedName: String(text.dropLast(" (deleted)".count))) else { return nil }
                 text = link
             }
             if text.sameBytes(image) { return nil }
             // Stacked on a block device, or a path this mount namespace does not show: not a rename.
             guard let file = try FileStatus.following(text), file.kind == .regular else { continue }
             if let imageStatus, imageStatus.device == file.device, imageStatus.inode == file.inode { return nil }
-            if try ForeignLoopStore.outside(loop: device.path, backingName: text, root: root, image: image) != nil { continue }
+            if try ForeignLoopStore.outside(loop: device.devicePath, backingName: text, root: root, image: image) != nil { continue }
             if let inode = journal?.imageInode, file.inode != inode { continue }
             guard found == nil, let folder = try FileStatus.following(AtomicFile.parentFolder(of: image)),
                   folder.device == file.device else { continue }
-            found = (device.path, text)
+            found = (device.devicePath, text)
         }
         guard let found else { return nil }
         var at = AtImagePath.nothing

@@ -29,6 +29,15 @@ public enum BlockDeviceSize {
         } else {
             throw DockStoreError.system("cannot look at", path, errno: errno)
         }
+        return try sectors(entry, of: path)
+    }
+
+    /// The device the kernel names `name` (`loop3`, `nvme1n1p1`), whatever /dev holds.
+    public static func bytes(ofKernelName name: String, sysfs: String = "/sys") throws -> UInt64 {
+        try sectors("\(sysfs)/class/block/\(name)/size", of: "the kernel's \(name)")
+    }
+
+    private static func sectors(_ entry: String, of path: String) throws -> UInt64 {
         guard let text = try FileContents.readString(entry) else {
             throw DockStoreError.failed("cannot read the size of \(path): \(entry) is not there")
         }

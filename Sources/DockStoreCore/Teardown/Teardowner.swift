@@ -68,6 +68,7 @@ public struct Teardowner: Sendable {
         let target = store.mountpoint
         try Self.refuseOutsideRoot(o, host: host, settings: settings, mountpoint: request.mountpoint, target: target)
         try Self.refuseStackedMounts(mounts, at: target, imageLoops: o.imageLoops)
+        if let refusal = try NodelessHolder.recordedPathRefusal(store, doing: "tear down \(target)") { throw refusal }
         if let device = o.device { try Self.refuseNodeless(device, mountedAt: target) }
         try Self.refuseOpenLoops(o.imageLoops)
         if request.wipeDevice, let device = o.device, !o.imageLoops.contains(device) { try Self.refuseOpenDevice(device, changed: false) }

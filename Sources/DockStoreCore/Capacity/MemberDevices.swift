@@ -1,0 +1,89 @@
+/// Which block device the kernel holds as each member of a mounted btrfs. DEV_INFO gives the
+/// path a member was added or last scanned under, not the device: `btrfs device add
+/// /dev/by-hand/d2` records that path, which may since be gone or another device's node, and
+/// judging the member by that path's last component read another device or none (attack 49 S
+/// B8–B22: a member no boot attaches, and a node gone or re-made, all said OK).
+///
+/// The kernel's own list, /sys/fs/btrfs/FSID/devices/ (links named by the kernel's names), has
+/// the last word: a member's path names a listed device (as `/dev/NAME`, or through its node's
+/// device number) that no other member claims; a `/dev/NAME` path outranks a node that names the
+/// same device; one member left over gets the one device left over. Any other member is not
+/// known, and check says it cannot tell.
+enum MemberDevices {
+    /// A member's path and the device it names: `kernelName` when the path is `/dev/NAME` and
+    /// the kernel has a NAME, else the device its node is (nil when there is no block device).
+    struct Named: Equatable {
+        var devid: UInt64
+        var path: String
+        var device: String?
+        var kernelName: Bool
+        /// Why the path could not be looked at, when it could not.
+        var unreadable: String? = nil
+    }
+
+    enum Resolved: Equatable {
+        case device(String)
+        case unknown(String)
+    }
+
+    /// The decision over what was read: `listed` is the kernel's list, nil when it could not be read.
+    static func resolve(_ members: [Named], listed: [String]?) -> [UInt64: Resolved] {
+        guard let listed else {
+            return Dictionary(uniqueKeysWithValues: members.map { member in
+                (member.devid, member.device.map(Resolved.device) ?? .unknown("sysfs does not list the filesystem's devices, and \(member.path) is no block device"))
+            })
+        }
+        // Fewer listed than members (seed devices are listed under their own filesystem): a
+        // named device not listed is taken as named.
+        let covering = listed.count >= members.count
+        let known = Set(listed)
+        var claims: [String: [Named]] = [:]
+        for member in members {
+            guard let device = member.device, known.contains(device) || !covering else { continue }
+            claims[device, default: []].append(member)
+        }
+        var resolved: [UInt64: Resolved] = [:]
+        for (device, claimants) in claims {
+            let byName = claimants.filter(\.kernelName)
+            if let winner = claimants.count == 1 ? claimants.first : byName.count == 1 ? byName.first : nil {
+                resolved[winner.devid] = .device(device)
+            }
+        }
+        let left = members.filter { resolved[$0.devid] == nil }
+        let taken = Set(resolved.values.compactMap { if case .device(let name) = $0 { return name } else { return nil } })
+        let free = listed.filter { !taken.contains($0) }
+        if left.count == 1, free.count == 1, listed.count == members.count, let member = left.first, let device = free.first {
+            resolved[member.devid] = .device(device)
+            return resolved
+        }
+        for member in left {
+            let named = member.unreadable ?? member.device.map { "\(member.path) names \($0)" } ?? "\(member.path) is no block device now"
+            resolved[member.devid] = .unknown("\(named), and the kernel's devices of the filesystem (\(listed.joined(separator: ", "))) do not single one out")
+        }
+        return resolved
+    }
+
+    /// What each of `members` names, read from /dev and sysfs; a missing member (no path) has no entry.
+    static func read(_ members: [BtrfsFilesystem.Member], uuid: String, sysfs: String) -> [UInt64: Resolved] {
+        let block = SysfsBlock(root: sysfs)
+        let named = members.filter { !$0.path.isEmpty && $0.path != "<missing disk>" }.map { member -> Named in
+            let tail = member.path.dropFirst("/dev/".count)
+            if member.path.hasPrefix("/dev/"), !tail.isEmpty, !tail.contains("/"), PathCalls.exists("\(sysfs)/class/block/\(tail)") {
+                return Named(devid: member.devid, path: member.path, device: String(tail), kernelName: true)
+            }
+            // A path that cannot be looked at names nothing; the kernel's list still may.
+            let status: FileStatus?
+            do {
+                status = try FileStatus.following(member.path)
+            } catch {
+                return Named(devid: member.devid, path: member.path, device: nil, kernelName: false,
+                             unreadable: (error as? DockStoreError)?.message ?? "\(error)")
+            }
+            guard let status, status.kind == .blockDevice else {
+                return Named(devid: member.devid, path: member.path, device: nil, kernelName: false)
+            }
+            return Named(devid: member.devid, path: member.path, device: block.name(ofDevice: status.rdev), kernelName: false)
+        }
+        return resolve(named, listed: FolderEntries.names("\(sysfs)/fs/btrfs/\(uuid)/devices")?.sorted())
+    }
+}
