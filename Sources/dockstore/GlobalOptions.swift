@@ -51,8 +51,11 @@ struct ChangeOptions: ParsableArguments {
     /// acts, or by `StepCommand` for a plan without steps.
     /// `unfinishedImage`: the sweep also removes a killed provision's unfinished image (all but
     /// provision, which plans its removal, and teardown, which keeps it without --delete-image).
-    func planned<Plan>(_ host: Host, _ what: String, unfinishedImage: Bool = true, changes: (Plan) -> Bool,
-                       _ make: () throws -> Plan) throws -> (lock: FileLock?, sweep: DebrisSweep?, plan: Plan) {
+    /// `watching`: the store's mountpoint; a plan that failed while the mounts there or above
+    /// changed is made again (`MountTableChange.steady`).
+    func planned<Plan>(_ host: Host, _ what: String, unfinishedImage: Bool = true, watching: [String] = [], changes: (Plan) -> Bool,
+                       _ plan: () throws -> Plan) throws -> (lock: FileLock?, sweep: DebrisSweep?, plan: Plan) {
+        func make() throws -> Plan { try MountTableChange.steady(for: Self.steadySeconds, watching: watching, plan) }
         guard try mayChange(what) else {
             let plan = try make()
             if unfinishedImage, dryRun, let leftover = try UnfinishedImageDebris.removable(host: host) {
@@ -84,6 +87,9 @@ struct ChangeOptions: ParsableArguments {
         }
         return true
     }
+
+    /// How long a plan that failed while the mounts at the store changed is made again.
+    static let steadySeconds: Double = 5
 
     static func waiting(_ line: String) {
         if StandardStream.error.isTerminal { Output.warning(line) }

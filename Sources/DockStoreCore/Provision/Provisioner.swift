@@ -38,20 +38,10 @@ public struct Provisioner: Sendable {
         return observed
     }
 
-    /// One observation, made again when it failed while a mount or unmount happened (a mount
-    /// at the mountpoint that went away between the mount table's read and a btrfs ioctl on the
-    /// path: "Inappropriate ioctl for device", attack 46 P F4), until `deadline`. A failure
-    /// with the mount table unchanged stands, and so does one when the change cannot be told.
+    /// One observation, made again when it failed while the mount table changed
+    /// (`MountTableChange.steady`), until `deadline`.
     func observeSteady(until deadline: Double) throws -> ProvisionObservation {
-        while true {
-            let change = MountTableChange()
-            do {
-                return try observe()
-            } catch {
-                guard change?.happened == true, MonotonicClock.seconds() < deadline else { throw error }
-                MonotonicClock.sleep(0.05)
-            }
-        }
+        try MountTableChange.steady(until: deadline) { try observe() }
     }
 
     enum Settling: Equatable {

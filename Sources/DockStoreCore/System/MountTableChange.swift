@@ -7,7 +7,7 @@ import Musl
 /// Whether this mount namespace's mount table changed since the watch began: the kernel
 /// flags an open /proc/self/mountinfo with POLLPRI once any mount or unmount happened after
 /// the open (proc_mounts' poll), however fast it came and went.
-final class MountTableChange {
+public final class MountTableChange {
     private let fd: Int32
 
     /// nil when /proc/self/mountinfo cannot be opened: no change can then be told.
@@ -23,5 +23,77 @@ final class MountTableChange {
         var request = pollfd(fd: fd, events: Int16(POLLPRI), revents: 0)
         guard poll(&request, 1, 0) == 1 else { return false }
         return request.revents & Int16(POLLPRI | POLLERR) != 0
+    }
+}
+
+extension MountTableChange {
+    /// `body`'s result, made again when it failed while a mount or unmount happened in this
+    /// namespace (a mount gone between the mount table's read and an ioctl on its path:
+    /// "Inappropriate ioctl for device"; a loop device over the image read as another store's
+    /// while a `mount -o loop` came and went: attack 46 P F4), until `deadline` (monotonic
+    /// seconds). A failure with the mount table unchanged stands, and so does one when the
+    /// change cannot be told. When the mounts at or above a `watching` path still changed
+    /// between tries at the deadline, no try was made on a steady table, and the last failure
+    /// is told as that (`Unsteady`), not as what a stale read made it look like (a store
+    /// "mounted where this namespace does not show", a loop device "not the image").
+    static func steady<T>(until deadline: Double, watching: [String] = [], _ body: () throws -> T) throws -> T {
+        var tries = 0
+        var seen = WatchedMounts.readable(watching)
+        var moved = false
+        while true {
+            let change = MountTableChange()
+            tries += 1
+            do {
+                return try body()
+            } catch {
+                guard change?.happened == true else { throw error }
+                let now = WatchedMounts.readable(watching)
+                if let now, let before = seen, now != before { moved = true }
+                seen = now
+                guard MonotonicClock.seconds() < deadline else {
+                    guard moved, !watching.isEmpty else { throw error }
+                    throw Unsteady(watching: watching, tries: tries, last: error).refusal
+                }
+                MonotonicClock.sleep(0.05)
+            }
+        }
+    }
+
+    /// `steady` for at most `seconds` from now.
+    public static func steady<T>(for seconds: Double, watching: [String] = [], _ body: () throws -> T) throws -> T {
+        try steady(until: MonotonicClock.seconds() + seconds, watching: watching, body)
+    }
+
+    /// The mounts at or above the watched paths (a mount under one, such as a container's, is
+    /// none of them): what a store's observation stands on.
+    struct WatchedMounts: Equatable {
+        var entries: [String]
+
+        /// nil when the table cannot be read: no change is told then, and the failure stands as it is.
+        static func readable(_ paths: [String]) -> WatchedMounts? {
+            switch Result(catching: { try read(paths) }) {
+            case .success(let mounts): return mounts
+            case .failure: return nil
+            }
+        }
+
+        static func read(_ paths: [String]) throws -> WatchedMounts {
+            let table = try MountTable.read()
+            return WatchedMounts(entries: table.entries.filter { entry in
+                paths.contains { $0 == entry.target || entry.target == "/" || $0.hasPrefix(entry.target + "/") }
+            }.map { "\($0.target) \($0.source) \($0.fstype) \($0.device) \($0.root)" })
+        }
+    }
+
+    /// Every try failed while the mounts at a watched path came and went.
+    struct Unsteady {
+        var watching: [String]
+        var tries: Int
+        var last: Error
+
+        var refusal: DockStoreError {
+            let message = (last as? DockStoreError)?.message ?? "\(last)"
+            return .refused("the mounts at \(watching.joined(separator: ", ")) kept changing while dockstore read them (\(tries) tries), so what it read may be stale (the last try said: \(message)); nothing was changed: re-run once nothing mounts or unmounts there")
+        }
     }
 }

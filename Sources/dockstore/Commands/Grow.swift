@@ -34,7 +34,7 @@ extension Dockstore {
             let size = try to.map { try ByteSize.parse($0, what: "--to") }
             let grower = Grower(host: host, mountpoint: target, settings: settings, given: given)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
-            let (lock, sweep, (steps, warnings)) = try change.planned(host, "grow resizes the store", changes: { !$0.0.isEmpty }) {
+            let (lock, sweep, (steps, warnings)) = try change.planned(host, "grow resizes the store", watching: [target], changes: { !$0.0.isEmpty }) {
                 try GrowPlanner.plan(try grower.observe(target: size), to: size, allowOvercommit: allowOvercommit)
             }
             warnings.forEach { Output.warning($0) }

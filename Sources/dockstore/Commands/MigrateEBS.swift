@@ -72,7 +72,7 @@ extension Dockstore {
                 ? Migrator.claimTarget(request, timeout: change.lockTimeout, waiting: ChangeOptions.waiting) : nil
             // A refusal or nothing to do creates no lock file (`LockedPlanning`); an open journal
             // (it may be upgraded) or a retired image to free is a change.
-            let (lock, sweep, planned) = try change.planned(host, "migrate-ebs changes the store's devices", changes: {
+            let (lock, sweep, planned) = try change.planned(host, "migrate-ebs changes the store's devices", watching: [host.real(paths.mountpoint)], changes: {
                 !$0.steps.isEmpty || $0.observed.journal != nil || (!abort && leavesRetiredImage(retired))
             }) {
                 let resolved = try DeviceResolver().waitFor(spec, timeout: request.wait)

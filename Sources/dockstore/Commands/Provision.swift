@@ -66,7 +66,8 @@ extension Dockstore {
 
             // A refusal or nothing to do creates no lock file; a retired image to remove is a change.
             let retired = RetiredImage(host: host, image: paths.image)
-            let (lock, sweep, plan) = try change.planned(host, "provision changes mounts and system files", unfinishedImage: false, changes: {
+            let (lock, sweep, plan) = try change.planned(host, "provision changes mounts and system files", unfinishedImage: false,
+                                                         watching: [host.real(request.mountpoint)], changes: {
                 !$0.isEmpty || leavesRetiredImage(retired)
             }) {
                 let plan = try provisioner.plan(try provisioner.observeSettled())

@@ -59,7 +59,7 @@ extension Dockstore {
             // nothing to do is recorded for the check metrics.
             let (lock, sweep, plan): (FileLock?, DebrisSweep?, ReclaimPlan)
             do {
-                (lock, sweep, plan) = try change.planned(host, "reclaim balances the store", changes: { _ in true }) {
+                (lock, sweep, plan) = try change.planned(host, "reclaim balances the store", watching: [host.real(paths.mountpoint)], changes: { _ in true }) {
                     try MovedImage.refuseRenamed(host: host, paths: paths)
                     let observed = try ReclaimObserver(host: host, mountpoint: host.real(paths.mountpoint), image: host.real(paths.image)).observe()
                     let plan = try ReclaimPlanner.plan(observed, policy: policy)

@@ -35,11 +35,14 @@ extension Dockstore {
         func show() throws {
             let host = try global.host()
             let paths = try store.paths(host)
-            let store = StoreObserver(host: host, paths: paths).observe(.all)
-            let request = try device.map {
-                try StoreStatus.deviceRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, device: $0)
-            } ?? StoreStatus.detectRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, store: store)
-            let status = try StoreStatus.inspect(host: host, request: request, store: store)
+            // Read again when a read failed while the mounts at the store changed.
+            let status = try MountTableChange.steady(for: ChangeOptions.steadySeconds, watching: [host.real(paths.mountpoint)]) {
+                let store = StoreObserver(host: host, paths: paths).observe(.all)
+                let request = try device.map {
+                    try StoreStatus.deviceRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, device: $0)
+                } ?? StoreStatus.detectRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, store: store)
+                return try StoreStatus.inspect(host: host, request: request, store: store)
+            }
             Output.line(json ? try status.renderJSON() : status.renderText())
             if !status.inPlace { throw ExitCode(ExitStatus.problems.rawValue) }
         }

@@ -39,7 +39,7 @@ extension Dockstore {
                                           deleteImage: deleteImage, wipeDevice: wipeDevice)
             let teardowner = Teardowner(host: host, request: request, settings: paths.settings)
             // A refusal or nothing to do creates no lock file (`LockedPlanning`).
-            let (lock, sweep, planned) = try change.planned(host, "teardown unmounts and rewrites system files", unfinishedImage: false, changes: { !$0.steps.isEmpty }) {
+            let (lock, sweep, planned) = try change.planned(host, "teardown unmounts and rewrites system files", unfinishedImage: false, watching: [host.real(paths.mountpoint)], changes: { !$0.steps.isEmpty }) {
                 let observed = try teardowner.observe()
                 let steps = try TeardownPlanner.plan(observed, request, host)
                 // The write preflight in the plan: its refusal takes no lock (attack 30, 4).
