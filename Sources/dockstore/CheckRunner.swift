@@ -9,7 +9,7 @@ enum CheckRunner {
         let timestamp = WallClock.now()
         let policy: CapacityPolicy
         let host: Host
-        let store: StoreObservation
+        var store: StoreObservation
         do {
             host = try Host(root: options.root)
         } catch {
@@ -26,11 +26,12 @@ enum CheckRunner {
         } catch {
             return unknown(error, options, host: host, timestamp: timestamp)
         }
+        var probed: Result<CapacityFigures, Error>
+        (store, probed) = probe(store, options, host: host, policy: policy, timestamp: timestamp)
         let mountpoint = store.mountpoint
         var report: CapacityReport
         do {
-            var figures = try CapacityProbe.read(store)
-            if let why = NotTheStore.reason(figures, configuredImage: store.configuredImage) { throw DockStoreError.refused(why) }
+            var figures = try probed.get()
             if figures.filesystem == "btrfs" {
                 figures.orphans = OrphanTallyCache.count(dataRoot: mountpoint, cacheFile: OrphanTallyCache.defaultPath, on: host,
                                                          limit: OrphanTally.checkLimit, now: timestamp)
@@ -126,6 +127,33 @@ enum CheckRunner {
         print(report, options.format, policy: policy)
         return report.state.rawValue
     }
+
+    /// The store's figures, read again (up to `probeTries` in all) while they are not OK and a
+    /// mount came or went as they were read: a store unmounted between the mount table's read
+    /// and its device's size was CRITICAL "the device holds only 0 B" (a loop device detached
+    /// after its last unmount). `store` is the first observation, made again for each try.
+    static func probe(_ store: StoreObservation, _ options: CheckOptions, host: Host, policy: CapacityPolicy,
+                      timestamp: Double) -> (StoreObservation, Result<CapacityFigures, Error>) {
+        var store = store
+        var tries = 0
+        while true {
+            tries += 1
+            let change = MountTableChange()
+            let figures = Result { () throws -> CapacityFigures in
+                let figures = try CapacityProbe.read(store)
+                if let why = NotTheStore.reason(figures, configuredImage: store.configuredImage) { throw DockStoreError.refused(why) }
+                return figures
+            }
+            if case .success(let read) = figures, CapacityReport(figures: read, policy: policy, timestamp: timestamp).state == .ok { return (store, figures) }
+            guard tries < probeTries, change?.happened == true else { return (store, figures) }
+            switch Result(catching: { try StoreObserver.checkView(host: host, mountpoint: options.mountpoint, sysfs: "/sys") }) {
+            case .success(let again): store = again
+            case .failure: return (store, figures)
+            }
+        }
+    }
+
+    static let probeTries = 4
 
     /// A run that stopped before it could read the store (a bad argument, an unreadable or bad
     /// settings file): UNKNOWN, printed in the requested format and written to the textfile

@@ -314,28 +314,22 @@ struct HiddenMountIntegrationTests {
             try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
             _ = try root.sh("umount '\(root.mountpoint)'")
             let loop = try root.sh("losetup -f --show '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
-            let racer = Process()
-            racer.executableURL = URL(fileURLWithPath: "/bin/sh")
-            racer.arguments = ["-c", "while :; do mount '\(loop)' '\(root.mountpoint)' 2>/dev/null; umount '\(root.mountpoint)' 2>/dev/null; done"]
-            try racer.run()
-            defer {
-                racer.terminate()
-                racer.waitUntilExit()
-                _ = try? root.sh("while umount '\(root.mountpoint)' 2>/dev/null; do :; done; losetup -d \(loop)")
-            }
-            var seen: [String] = []
-            for _ in 0..<15 {
-                for arguments in [["provision", "--dry-run"], ["check"], ["teardown", "--dry-run"], ["reclaim", "--dry-run"]] {
-                    let run = try root.dockstore(arguments)
-                    let text = run.stdout + run.stderr
-                    #expect(!text.contains("a mount at / (") && !text.contains("umount / once"), "\(arguments): \(text)")
-                    if arguments == ["provision", "--dry-run"] {
-                        #expect(run.status == 0 || (run.status == ExitStatus.refused.rawValue && !text.contains("Inappropriate ioctl")), "\(arguments): \(run.status) \(text)")
+            try root.racing("while :; do mount '\(loop)' '\(root.mountpoint)' 2>/dev/null; umount '\(root.mountpoint)' 2>/dev/null; done",
+                            cleanUp: "while umount '\(root.mountpoint)' 2>/dev/null; do :; done; losetup -d \(loop)") {
+                var seen: [String] = []
+                for _ in 0..<15 {
+                    for arguments in [["provision", "--dry-run"], ["check"], ["teardown", "--dry-run"], ["reclaim", "--dry-run"]] {
+                        let run = try root.dockstore(arguments)
+                        let text = run.stdout + run.stderr
+                        #expect(!text.contains("a mount at / (") && !text.contains("umount / once"), "\(arguments): \(text)")
+                        if arguments == ["provision", "--dry-run"] {
+                            #expect(run.status == 0 || (run.status == ExitStatus.refused.rawValue && !text.contains("Inappropriate ioctl")), "\(arguments): \(run.status) \(text)")
+                        }
+                        seen.append("\(arguments.first ?? "") \(run.status)")
                     }
-                    seen.append("\(arguments.first ?? "") \(run.status)")
                 }
+                #expect(seen.contains("provision 0"), "\(seen)")
             }
-            #expect(seen.contains("provision 0"), "\(seen)")
         }
     }
 

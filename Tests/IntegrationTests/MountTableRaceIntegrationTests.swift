@@ -11,6 +11,7 @@ import Testing
 /// that keep changing for its whole window are said as that.
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct MountTableRaceIntegrationTests {
+    static let checkRuns = 250
     static let falseReasons = ["Inappropriate ioctl", "does not show", "label is empty", "a device store grows", "Input/output error", "umount / once"]
 
     /// Runs `body` while a shell mounts the image with `mount -o loop` and unmounts it, `pause`
@@ -18,17 +19,10 @@ struct MountTableRaceIntegrationTests {
     func racing(_ root: TestRoot, pause: Double, _ body: () throws -> Void) throws {
         try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
         _ = try root.sh("umount '\(root.mountpoint)' && for l in $(losetup -n -O NAME -j '\(root.image)'); do losetup -d $l; done")
-        let racer = Process()
-        racer.executableURL = URL(fileURLWithPath: "/bin/sh")
         let rest = pause > 0 ? "sleep \(pause); " : ""
-        racer.arguments = ["-c", "while :; do mount -o loop '\(root.image)' '\(root.mountpoint)' 2>/dev/null; umount '\(root.mountpoint)' 2>/dev/null; \(rest)done"]
-        try racer.run()
-        defer {
-            racer.terminate()
-            racer.waitUntilExit()
-            _ = try? root.sh("sleep 0.2; while umount '\(root.mountpoint)' 2>/dev/null; do :; done; for l in $(losetup -n -O NAME -j '\(root.image)'); do losetup -d $l; done")
-        }
-        try body()
+        try root.racing("while :; do mount -o loop '\(root.image)' '\(root.mountpoint)' 2>/dev/null; umount '\(root.mountpoint)' 2>/dev/null; \(rest)done",
+                        cleanUp: "sleep 0.2; while umount '\(root.mountpoint)' 2>/dev/null; do :; done; for l in $(losetup -n -O NAME -j '\(root.image)'); do losetup -d $l; done",
+                        body)
     }
 
     @Test func aMountComingAndGoingIsReadAgainNotMisread() throws {
@@ -74,4 +68,22 @@ struct MountTableRaceIntegrationTests {
             }
         }
     }
+
+    /// check under the same racer: a store unmounted as it was read was CRITICAL "the device
+    /// holds only 0 B" (its loop device let go after the unmount); it is read again, and a
+    /// loop device bound to no file is "unmounted while check read it", never a shrunk device.
+    @Test func checkNeverCallsAStoreUnmountedAsItReadItShrunk() throws {
+        try withTestRoot { root in
+            try racing(root, pause: 0) {
+                var states: [Int32: Int] = [:]
+                for _ in 0..<Self.checkRuns {
+                    let run = try root.dockstore(["check"])
+                    #expect(run.status != 2 && !run.stdout.contains("holds only 0 B"), "\(run.stdout)")
+                    states[run.status, default: 0] += 1
+                }
+                #expect(states[0, default: 0] + states[3, default: 0] == Self.checkRuns, "\(states)")
+            }
+        }
+    }
 }
+

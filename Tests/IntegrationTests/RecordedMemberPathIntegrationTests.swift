@@ -162,4 +162,44 @@ struct RecordedMemberPathIntegrationTests {
             #expect(try root.ends(decoy) == decoyBytes, "DATA: the other volume changed")
         } }
     }
+
+    /// Attack 50 T A2–A4: two members added through nodes in a folder, then those nodes swapped:
+    /// each node names a device of the filesystem no other member claims, and check named each
+    /// member as the other (its file, its remedy), teardown and reclaim planned. Root reads which
+    /// is which from the devices' superblocks; without root it cannot be told.
+    @Test func twoMembersWhoseNodesWereSwappedAreToldApartByTheirSuperblocks() throws {
+        try withTestRoot { root in try withNodeFolder(root) { folder in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let first = try root.attachDisk(megabytes: 300), second = try root.attachDisk(megabytes: 300)
+            defer { root.forgetBtrfs([first, second]) }
+            let (a, b) = ("\(folder)/a", "\(folder)/b")
+            try makeNode(root, a, of: first)
+            try makeNode(root, b, of: second)
+            _ = try root.sh("btrfs device add -f '\(a)' '\(root.mountpoint)' && btrfs device add -f '\(b)' '\(root.mountpoint)'")
+            let file = { (device: String) in try root.sh("cat /sys/block/\(device.dropFirst(5))/loop/backing_file").trimmingCharacters(in: .whitespacesAndNewlines) }
+            try makeNode(root, a, of: second)
+            try makeNode(root, b, of: first)
+            let (firstFile, secondFile) = (try file(first), try file(second))
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.contains("device 2 of the btrfs at \(root.mountpoint) is \(first), a loop device over \(firstFile),")
+                    && check.stdout.contains("device 3 of the btrfs at \(root.mountpoint) is \(second), a loop device over \(secondFile),"), "\(check.stdout)")
+            #expect(check.stdout.contains("btrfs device 2 of the store at \(root.mountpoint) is the kernel's \(first.dropFirst(5)) (") && check.stdout.contains("restore it (btrfs device scan \(first),")
+                    && check.stdout.contains("btrfs device 3 of the store at \(root.mountpoint) is the kernel's \(second.dropFirst(5)) (") && check.stdout.contains("restore it (btrfs device scan \(second),"),
+                    "\(check.stdout)")
+            for arguments in [["teardown", "--dry-run"], ["reclaim", "--dry-run"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 2 && run.stderr.contains("btrfs lists device 2 of the store at \(root.mountpoint) as \(a), the kernel's \(first.dropFirst(5))"), "\(arguments): \(run.stdout)\(run.stderr)")
+            }
+            // Without root: cannot tell, never the other device's name.
+            _ = try root.sh("chmod 755 '\(root.path)'")
+            let nobody = try root.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestRoot.binary, "check", "--root", root.path])
+            #expect(nobody.status == 3 && nobody.stdout.contains("cannot tell which device btrfs device 2 is") && nobody.stdout.contains("only root may read")
+                    && !nobody.stdout.contains("device 2 of the btrfs at \(root.mountpoint) is \(second)"), "\(nobody.stdout)")
+            // btrfs's remedy for each, then the devices go.
+            _ = try root.sh("btrfs device scan '\(first)' && btrfs device scan '\(second)' && btrfs device remove 2 3 '\(root.mountpoint)'")
+            let back = try root.dockstore(["check"])
+            #expect(back.status == 0, "\(back.stdout)")
+        } }
+    }
 }
+

@@ -145,4 +145,26 @@ struct TeardownMountsHereIntegrationTests {
             #expect(root.loopDevices().isEmpty, "\(root.loopDevices())")
         }
     }
+
+    /// Attack 46 P F7: the tree on a shared mount and `mount --rbind ROOT/var/lib ROOT/var/lib`
+    /// list the store twice at the mountpoint, on peer parents: one unmount takes both, so
+    /// teardown refused for nothing, and its advice (umount -R of the bind) took the store down
+    /// with it. teardown takes the store down; without shared propagation it still refuses
+    /// (`HiddenMountIntegrationTests`).
+    @Test func aRecursiveBindOntoItselfUnderSharedPropagationGoesWithTheUnmount() throws {
+        try withTestRoot { root in
+            _ = try root.sh("mount --bind '\(root.path)' '\(root.path)' && mount --make-shared '\(root.path)'")
+            defer { _ = try? root.sh("umount -R '\(root.path)' 2>/dev/null") }
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            let lib = root.path + "/var/lib"
+            _ = try root.sh("mount --rbind '\(lib)' '\(lib)'")
+            let listed = { try root.sh("findmnt -rn -o TARGET").split(separator: "\n").filter { $0 == root.mountpoint }.count }
+            try #require(try listed() == 2)
+            let down = try root.dockstore(["teardown"])
+            #expect(down.status == 0 && down.stdout.contains("[unmount] unmount \(root.mountpoint)"), "\(down.stdout)\(down.stderr)")
+            #expect(try listed() == 0, "both copies went with the unmount")
+            #expect(root.loopDevices().isEmpty, "\(root.loopDevices())")
+        }
+    }
 }
+

@@ -132,6 +132,13 @@ public enum CapacityProbe {
                 do {
                     device.deviceBytes = try device.kernelName.map { try BlockDeviceSize.bytes(ofKernelName: $0, sysfs: sysfs) }
                         ?? BlockDeviceSize.bytes(of: member.path, sysfs: sysfs)
+                    // A loop device of no size bound to no file was let go after its last unmount
+                    // (autoclear): the store was unmounted as it was read, not shrunk to nothing.
+                    if device.deviceBytes == 0, let loop = LoopDevice.kernelName(device.devicePath),
+                       try LoopDevice.backingFileText("\(sysfs)/block/\(loop)/loop/backing_file") == nil {
+                        device.deviceBytes = nil
+                        device.deviceBytesUnreadable = "\(device.devicePath) (btrfs device \(member.devid)) is bound to no file now: the store was unmounted while check read it; run check again"
+                    }
                 } catch {
                     device.deviceBytesUnreadable = "cannot tell whether \(member.path) (btrfs device \(member.devid)) still holds the \(ByteSize.format(member.size)) btrfs claims on it: \(message(error))"
                 }

@@ -84,6 +84,58 @@ enum MemberDevices {
             }
             return Named(devid: member.devid, path: member.path, device: block.name(ofDevice: status.rdev), kernelName: false)
         }
-        return resolve(named, listed: FolderEntries.names("\(sysfs)/fs/btrfs/\(uuid)/devices")?.sorted())
+        let listed = FolderEntries.names("\(sysfs)/fs/btrfs/\(uuid)/devices")?.sorted()
+        let resolved = resolve(named, listed: listed)
+        // A member btrfs lists by another path than its device's /dev/NAME was named by a node or
+        // by elimination, which two nodes swapped between members fool (attack 50 T A2: check
+        // named each member as the other). Root reads who is who from the devices themselves.
+        let unproven = named.filter { member in
+            if case .device(let name)? = resolved[member.devid] { return member.path != "/dev/\(name)" }
+            return true
+        }
+        guard unproven.count > 0, let listed else { return resolved }
+        if CurrentProcess.isRoot { return proven(resolved, unproven: unproven, listed: listed, uuid: uuid, sysfs: sysfs) }
+        // One such member among the others named by their own /dev/NAME is the device left over;
+        // of two or more, only their superblocks tell which is which, and only root reads them.
+        guard unproven.count > 1 else { return resolved }
+        var told = resolved
+        for member in unproven {
+            told[member.devid] = .unknown("btrfs lists it as \(member.path), and \(unproven.count) devices of the filesystem are listed by paths that are not their own /dev/NAME: which is which only their superblocks tell, which only root may read")
+        }
+        return told
+    }
+
+    /// `resolved` with each of `unproven` taken from the superblocks of the kernel's `listed`
+    /// devices (their devid, under the filesystem's fsid), read through nodes made for their
+    /// numbers (`PrivateBlockNodes`): what /dev holds at a name is not trusted. A device that
+    /// cannot be read leaves the members it may be unknown.
+    static func proven(_ resolved: [UInt64: Resolved], unproven: [Named], listed: [String], uuid: String, sysfs: String) -> [UInt64: Resolved] {
+        let nodes = PrivateBlockNodes()
+        defer { nodes.removeAll() }
+        var byDevid: [UInt64: String] = [:]
+        var unreadable: [String] = []
+        for name in listed {
+            do {
+                guard let text = try FileContents.readString("\(sysfs)/class/block/\(name)/dev"),
+                      let number = NodelessHolder.number(text) else { throw DockStoreError.failed("sysfs gives no device number") }
+                guard let node = try nodes.node(for: number, name: name) else { throw DockStoreError.failed("no node can be made for it") }
+                guard let block = try BtrfsSuperblock.read(node), block.fsid.lowercased() == uuid.lowercased() else {
+                    throw DockStoreError.failed("it holds no superblock of the filesystem")
+                }
+                byDevid[block.devid] = name
+            } catch {
+                unreadable.append("\(name) (\((error as? DockStoreError)?.message ?? "\(error)"))")
+            }
+        }
+        var proven = resolved
+        for member in unproven {
+            if let name = byDevid[member.devid] {
+                proven[member.devid] = .device(name)
+            } else {
+                proven[member.devid] = .unknown("no device of the filesystem (\(listed.joined(separator: ", "))) says it is device \(member.devid)"
+                    + (unreadable.isEmpty ? "" : "; cannot read \(unreadable.joined(separator: ", "))"))
+            }
+        }
+        return proven
     }
 }

@@ -70,6 +70,11 @@ public struct NodelessHolder: Sendable, Equatable, Codable {
         return holder
     }
 
+    /// sysfs's `MAJOR:MINOR` as a device number (st_rdev form).
+    static func number(_ text: String) -> UInt64? {
+        numbers(text).map { deviceNumber(major: $0.0, minor: $0.1) }
+    }
+
     /// sysfs's `MAJOR:MINOR` of a block device.
     private static func numbers(_ text: String) -> (UInt64, UInt64)? {
         let parts = text.trimmingWhitespace().split(separator: ":")

@@ -103,16 +103,27 @@ public enum ForeignMounts {
     /// (`master:N`) of the peer group of `target`'s parent, with the same filesystem and no mount
     /// below it, as `find` judges another namespace's copies.
     public static func copiesReceivingUnmount(at target: String, proc: String = "/proc") throws -> Set<String> {
+        Set(try copyLinesReceivingUnmount(at: target, proc: proc).map(\.target))
+    }
+
+    /// How many of those copies are at `target` itself: a recursive bind of a folder above onto
+    /// itself lists the store there twice, and under shared propagation one unmount takes both
+    /// (attack 46 P F7).
+    public static func copiesAtTargetReceivingUnmount(at target: String, proc: String = "/proc") throws -> Int {
+        try copyLinesReceivingUnmount(at: target, proc: proc).filter { $0.target.sameBytes(target) }.count
+    }
+
+    static func copyLinesReceivingUnmount(at target: String, proc: String) throws -> [MountInfoLine] {
         let lines = try MountInfoLine.read("\(proc)/self/mountinfo")
         guard let mount = lines.last(where: { $0.target.sameBytes(target) }),
               let group = lines.first(where: { $0.mountID == mount.parentID })?.peerGroup else { return [] }
         let byID = Dictionary(lines.map { ($0.mountID, $0) }, uniquingKeysWith: { first, _ in first })
         let parents = Set(lines.map(\.parentID))
-        return Set(lines.filter { line in
+        return lines.filter { line in
             guard line.mountID != mount.mountID, line.deviceNumbers == mount.deviceNumbers, !parents.contains(line.mountID),
                   let parent = byID[line.parentID] else { return false }
             return parent.tags.contains { $0 == "shared:\(group)" || $0 == "master:\(group)" }
-        }.map(\.target))
+        }
     }
 
     /// The peer group of the parent of the mount at `target` in this namespace (the last one

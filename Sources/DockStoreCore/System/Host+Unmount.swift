@@ -76,7 +76,8 @@ extension Host {
             }
             // A mount stacked on the store (a bind mount over it) has its fsid too; unmounting
             // the top one would leave the store mounted underneath.
-            if let stacked = MountStack.at(shown, in: try MountTable.read().entries)?.entries.count {
+            if let stack = MountStack.at(shown, in: try MountTable.read().entries), try !stack.goesWithOneUnmount(at: shown) {
+                let stacked = stack.entries.count
                 throw DockStoreError.refused("refusing to unmount \(shown): \(stacked) filesystems are mounted on top of each other there now; nothing was unmounted: unmount the others (findmnt \(shown.shellWord)) and re-run")
             }
             let target = "/proc/self/fd/\(folder)/\(name)"

@@ -37,6 +37,17 @@ public struct MountStack: Sendable, Equatable {
     /// The top mount, the one a path at the mountpoint reaches.
     public var top: MountEntry { entries[entries.count - 1] }
 
+    /// One filesystem listed several times (a recursive bind of a folder above onto itself).
+    public var isOneFilesystem: Bool { Set(entries.map { "\($0.source)\u{0}\($0.device)\u{0}\($0.root)" }).count == 1 }
+
+    /// Whether one unmount at `target` takes every mount listed there: the copies of one
+    /// filesystem whose parents' peer group receives the unmount by propagation (attack 46 P F7:
+    /// teardown refused a recursive bind under shared propagation, and its advice, umount -R of
+    /// the bind, took the store down with it).
+    public func goesWithOneUnmount(at target: String) throws -> Bool {
+        try isOneFilesystem && ForeignMounts.copiesAtTargetReceivingUnmount(at: target) == entries.count - 1
+    }
+
     /// What covers the store when the lowest mount that `isStore` accepts has others above it
     /// that are not the same filesystem mounted again (same source and device): those others,
     /// bottom first. nil when no mount here is the store, or nothing else is above it.

@@ -11,7 +11,7 @@ public final class MountTableChange {
     private let fd: Int32
 
     /// nil when /proc/self/mountinfo cannot be opened: no change can then be told.
-    init?() {
+    public init?() {
         fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)
         if fd < 0 { return nil }
     }
@@ -19,7 +19,7 @@ public final class MountTableChange {
     deinit { close(fd) }
 
     /// True once a mount or unmount happened since `init`; false when none did, or poll failed.
-    var happened: Bool {
+    public var happened: Bool {
         var request = pollfd(fd: fd, events: Int16(POLLPRI), revents: 0)
         guard poll(&request, 1, 0) == 1 else { return false }
         return request.revents & Int16(POLLPRI | POLLERR) != 0

@@ -144,7 +144,9 @@ public struct Teardowner: Sendable {
             throw DockStoreError.refused("\(head): \(over.verdict(mountpoint: target)); teardown unmounts only the store: then re-run; nothing was changed")
         }
         // One filesystem listed there more than once: a recursive bind above copied it (attack 45 N E).
-        if Set(stack.entries.map { "\($0.source)\u{0}\($0.device)\u{0}\($0.root)" }).count == 1, let cover = try HiddenMount.laterCover(at: target) {
+        // Under shared propagation one unmount takes every copy, and nothing is left (attack 46 P F7).
+        if try stack.goesWithOneUnmount(at: target) { return }
+        if stack.isOneFilesystem, let cover = try HiddenMount.laterCover(at: target) {
             throw DockStoreError.refused("refusing: \(stack.entries[0].source) is mounted at \(target) \(stack.entries.count) times, because the mount at \(cover) copied it (a recursive bind, mount --rbind): teardown would unmount one copy and leave the other; unmount that bind (umount -R \(cover.shellWord)) and re-run; nothing was changed")
         }
         throw DockStoreError.refused("\(head) (\(stack.entries.map(\.source).joined(separator: ", "))); teardown unmounts only the store: unmount the others (findmnt \(target)) and re-run")
