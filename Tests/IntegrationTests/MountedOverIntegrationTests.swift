@@ -40,6 +40,7 @@ struct MountedOverIntegrationTests {
         #expect(status.stdout.contains("\n  - \(said), then re-run; nothing was changed"), "\(status.stdout)")
         #expect(!status.stdout.contains("remove that line") && !status.stdout.contains("second btrfs instance"), "\(status.stdout)")
 
+        let target = try root.attachDisk(megabytes: 600)
         let before = root.snapshot()
         let provision = try root.dockstore(["provision"])
         #expect(provision.status == 2, "\(provision.stderr)")
@@ -47,6 +48,12 @@ struct MountedOverIntegrationTests {
         let teardown = try root.dockstore(["teardown"])
         #expect(teardown.status == 2, "\(teardown.stderr)")
         #expect(teardown.stderr == "dockstore: refusing: 2 filesystems are mounted on top of each other at \(root.mountpoint): \(said); teardown unmounts only the store: then re-run; nothing was changed\n", "\(teardown.stderr)")
+        // Attack 50 T B1, B2: grow called the store ext4 and advised resize2fs of the cover (the
+        // host's root disk under a bind mount); reclaim and migrate-ebs called it not btrfs.
+        for (arguments, doing) in [(["grow", "--to", "512M"], "grow the store"), (["reclaim"], "reclaim"), (["migrate-ebs", target, "--yes"], "move the store")] {
+            let run = try root.dockstore(arguments)
+            #expect(run.status == 2 && run.stderr == "dockstore: refusing to \(doing): \(said), then re-run; nothing was changed\n", "\(arguments): \(run.stderr)")
+        }
         #expect(root.changes(since: before) == [], "refusals leave nothing changed")
 
         _ = try root.sh("umount '\(root.mountpoint)'")

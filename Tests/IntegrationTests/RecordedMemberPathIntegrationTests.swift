@@ -147,6 +147,12 @@ struct RecordedMemberPathIntegrationTests {
                         && run.stderr.contains("but \(node) is the block device 7:") && run.stderr.contains("restore it (btrfs device scan \(disk),")
                         && run.stderr.contains("nothing was changed") && !run.stderr.trimmingCharacters(in: .newlines).contains("\n"), "\(arguments): \(run.stdout)\(run.stderr)")
             }
+            // The boot's provision finds the store in place (attack 50 T D2: "unmount it"), and
+            // status describes the store's device, not the one at the path.
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0 && boot.stdout.contains("Docker's storage is in place: \(disk) mounted at \(root.mountpoint)"), "\(boot.stdout)\(boot.stderr)")
+            let status = try root.dockstore(["status"])
+            #expect(status.stdout.contains("store:       device \(disk)\n") && status.stdout.contains("mounted:     yes, "), "\(status.stdout)\(status.stderr)")
             _ = try root.sh("rm '\(node)'")
             let gone = try root.dockstore(["teardown", "--wipe-device"])
             #expect(gone.status == 2 && gone.stderr.contains("but there is no \(node),"), "\(gone.stdout)\(gone.stderr)")

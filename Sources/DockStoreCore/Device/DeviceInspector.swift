@@ -32,10 +32,21 @@ struct DeviceInspector {
                 family.insert(try deviceNumber(partition))
             }
         }
+        var btrfsMemberOf: String? = nil
+        for member in names {
+            if let uuid = try BtrfsSysfs.filesystem(withMember: member) { btrfsMemberOf = uuid }
+        }
         observed.mountedAt = try mounts.entries.filter { entry in
             if family.contains(entry.device) { return true }
-            guard entry.source.hasPrefix("/"), let source = try FileStatus.following(entry.source) else { return false }
-            return source.kind == .blockDevice && family.contains(source.rdev)
+            if entry.source.hasPrefix("/"), let source = try FileStatus.following(entry.source), source.kind == .blockDevice, family.contains(source.rdev) { return true }
+            // A btrfs names its mount by the path a member was mounted or scanned by, which may
+            // be gone or another device's node since (attack 50 T D2: provision told the admin
+            // to unmount the live store): the filesystem mounted there, by its fsid, decides.
+            // A target that cannot be read so (hidden by a later mount) is not counted here; the
+            // device stays a member of a mounted btrfs (`btrfsMemberOf`), which no plan formats.
+            guard let btrfsMemberOf, entry.fstype == "btrfs",
+                  case .success(let mounted) = Result(catching: { try BtrfsFilesystem.open(entry.target) }) else { return false }
+            return mounted.uuid.lowercased() == btrfsMemberOf.lowercased()
         }.map(\.target)
         observed.swap = try SwapTable.paths().contains { path in
             try FileStatus.following(path).map { family.contains($0.rdev) } ?? false
@@ -46,9 +57,7 @@ struct DeviceInspector {
         // (a partition of a disk image through an offset, a second instance of a btrfs on it),
         // and its O_EXCL open does not see them (attack 11, A-9).
         observed.holders += try LoopDevice.sharingFile(with: device.path, sysfs: sysfs.root).map { "\($0.loop) (\($0.relation(to: "it")))" }
-        for member in names {
-            if let uuid = try BtrfsSysfs.filesystem(withMember: member) { observed.btrfsMemberOf = uuid }
-        }
+        observed.btrfsMemberOf = btrfsMemberOf
         if let uuid = observed.btrfsMemberOf, observed.mountedAt.isEmpty {
             observed.mountedInOtherNamespaces = try ForeignMounts.find(device: nil, blockDevices: family)
             let members = Set(try BtrfsSysfs.members(uuid: uuid, sysfs: sysfs.root))

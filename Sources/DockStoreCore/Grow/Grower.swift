@@ -31,6 +31,7 @@ public struct Grower: Sendable {
                                                                image: StoreObserver.notAsked("the image"), fstab: store.fstab)
         }
         try GrowObservation.refuseLostImage(store, mountpoint: mountpoint)
+        if let refusal = try MountedOver.refusal(at: store.mountpoint, doing: "grow the store") { throw refusal }
         if let refusal = try NodelessHolder.recordedPathRefusal(store, doing: "grow the store") { throw refusal }
         var observed = try GrowObservation(store: store, mountpoint: mountpoint, blockSize: { try BlockDeviceSize.bytes(of: $0.path) },
                                            backing: { member, uuid in

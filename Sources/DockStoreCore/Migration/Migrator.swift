@@ -40,6 +40,7 @@ public struct Migrator: Sendable {
     private func observe(_ device: ResolvedDevice?) throws -> MigrationObservation {
         let store = StoreObserver(host: host, image: image, mountpoint: mountpoint, settings: settings).observe([.mount, .image, .files])
         let target = store.mountpoint
+        if let refusal = try MountedOver.refusal(at: target, doing: "move the store") { throw refusal }
         if device != nil, let refusal = try NodelessHolder.recordedPathRefusal(store, doing: "move the store") { throw refusal }
         var imageExists = false
         if case .file = try store.image.value() { imageExists = true }

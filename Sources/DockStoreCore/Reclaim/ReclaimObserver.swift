@@ -17,6 +17,7 @@ public struct ReclaimObserver: Sendable {
         guard let entry = try MountTable.read().mount(at: mountpoint) else {
             throw DockStoreError.refused("nothing is mounted at \(mountpoint): Docker's storage is not there; run dockstore provision first")
         }
+        if let refusal = try MountedOver.refusal(at: mountpoint, doing: "reclaim") { throw refusal }
         let roomFile = host.real(ReclaimJournal.roomFile)
         guard entry.fstype == "btrfs" else {
             return ReclaimObservation(mountpoint: mountpoint, fstype: entry.fstype, figures: nil,

@@ -115,15 +115,17 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         if case .unreadable = store.mountedType { reachable = false }
         if reachable, let entry = try MountStack.at(store.mountpoint, in: store.mounts.value())?.entries.first ?? store.mount(),
            entry.root == "/", entry.source.hasPrefix("/dev/"), configuredImage == nil || entry.fstype == "btrfs",
-           let node = try FileStatus.following(entry.source), node.kind == .blockDevice,
-           try !isLoop(entry.source, over: host.real(image)),
-           try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.find(loop: entry.source, backingName: $0, image: host.real(image)) }) == nil,
+           // btrfs names the mount by the path a member was mounted by, which may no longer be its node.
+           case let source = try kernelNode(of: entry.source, store) ?? entry.source,
+           let node = try FileStatus.following(source), node.kind == .blockDevice,
+           try !isLoop(source, over: host.real(image)),
+           try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.find(loop: source, backingName: $0, image: host.real(image)) }) == nil,
            // Another root's store mounted in the tree is no device store of this one (attack 46 P F6).
            try configuredImage.map({ configured in
-               try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.outside(loop: entry.source, backingName: $0, root: host.root, image: configured) }) == nil
+               try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.outside(loop: source, backingName: $0, root: host.root, image: configured) }) == nil
            }) ?? true,
            try MovedImage.find(store, host: host, mountpoint: mountpoint) == nil {
-            spec = .path(entry.source)
+            spec = .path(source)
             fstype = entry.fstype
         } else if let moved {
             spec = moved.spec
@@ -157,6 +159,16 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         } catch {
             return "cannot tell: \(error)"
         }
+    }
+
+    /// The kernel's node (`/dev/NAME`) of the mounted btrfs's member btrfs lists as `source`
+    /// when that path is not the member's node (gone, or another device's: attack 49 S B22,
+    /// status described the other device); nil when it is, or the member is not known.
+    static func kernelNode(of source: String, _ store: StoreObservation) throws -> String? {
+        guard let member = try store.btrfs.value()?.reading.devices.first(where: { $0.path == source }),
+              let name = member.kernelName, source != "/dev/\(name)",
+              try NodelessHolder.member(source, kernelName: name, sysfs: "/sys") != nil else { return nil }
+        return "/dev/\(name)"
     }
 
     /// True when `device` is a loop device whose backing file is `image`.

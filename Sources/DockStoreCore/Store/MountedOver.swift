@@ -47,4 +47,14 @@ public struct MountedOver: Sendable, Equatable, Codable {
         let unmount = over.count == 1 ? "unmount it" : "unmount them"
         return "\(what) mounted over the store (\(store.named)) at \(mountpoint): Docker would write there, not on the store, and the store's figures cannot be read through it; \(unmount) (umount \(mountpoint.shellWord) \(times)), which leaves the store mounted"
     }
+
+    /// The refusal of a command that acts on the btrfs store at `mountpoint` while another
+    /// filesystem is mounted over it there (attack 50 T B1, B2: grow called the store ext4 and
+    /// advised resize2fs of the cover, a host folder's disk for a bind mount; reclaim and
+    /// migrate-ebs called it not btrfs). nil when nothing covers a btrfs there.
+    public static func refusal(at mountpoint: String, doing: String) throws -> DockStoreError? {
+        guard let cover = try MountStack.read(at: mountpoint)?.covering({ $0.fstype == "btrfs" }) else { return nil }
+        return .refused("refusing to \(doing): \(cover.verdict(mountpoint: mountpoint)), then re-run; nothing was changed")
+    }
 }
+
