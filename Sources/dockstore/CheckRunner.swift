@@ -15,6 +15,8 @@ enum CheckRunner {
         } catch {
             return unknown(error, options, host: nil, timestamp: timestamp)
         }
+        // Watched from before the store is looked at: the look and the figures are one read.
+        let change = MountTableChange()
         do {
             store = try StoreObserver.checkView(host: host, mountpoint: options.mountpoint, sysfs: "/sys")
             policy = try CapacityPolicy(dataWarning: options.warning, dataCritical: options.critical,
@@ -27,7 +29,8 @@ enum CheckRunner {
             return unknown(error, options, host: host, timestamp: timestamp)
         }
         var probed: Result<CapacityFigures, Error>
-        (store, probed) = probe(store, options, host: host, policy: policy, timestamp: timestamp)
+        let unsteady: Bool
+        (store, probed, unsteady) = probe(store, watched: change, options, host: host, policy: policy, timestamp: timestamp)
         let mountpoint = store.mountpoint
         var report: CapacityReport
         do {
@@ -123,6 +126,10 @@ enum CheckRunner {
                 }
             }
         }
+        if unsteady {
+            report.add(CapacityReason(state: .unknown, figure: "unreadable",
+                message: "the mounts at \(mountpoint) kept changing while check read the store (\(probeTries) reads), so what it read may be stale; run check again once nothing mounts or unmounts there"))
+        }
         writeTextfile(&report, options, host: host)
         print(report, options.format, policy: policy)
         return report.state.rawValue
@@ -132,23 +139,32 @@ enum CheckRunner {
     /// mount came or went as they were read: a store unmounted between the mount table's read
     /// and its device's size was CRITICAL "the device holds only 0 B" (a loop device detached
     /// after its last unmount). `store` is the first observation, made again for each try.
-    static func probe(_ store: StoreObservation, _ options: CheckOptions, host: Host, policy: CapacityPolicy,
-                      timestamp: Double) -> (StoreObservation, Result<CapacityFigures, Error>) {
+    /// `unsteady`: every try saw a mount come or go, and the mounts at or above the mountpoint
+    /// differ from the first try's (attack 50 T B3: "not mounted" of a store a bind mount came
+    /// and went over): the verdict is then said to be of a moving table.
+    static func probe(_ store: StoreObservation, watched: MountTableChange?, _ options: CheckOptions, host: Host, policy: CapacityPolicy,
+                      timestamp: Double) -> (store: StoreObservation, figures: Result<CapacityFigures, Error>, unsteady: Bool) {
         var store = store
         var tries = 0
+        let first = MountTableChange.WatchedMounts.readable([store.mountpoint])
+        var change = watched
         while true {
             tries += 1
-            let change = MountTableChange()
             let figures = Result { () throws -> CapacityFigures in
                 let figures = try CapacityProbe.read(store)
                 if let why = NotTheStore.reason(figures, configuredImage: store.configuredImage) { throw DockStoreError.refused(why) }
                 return figures
             }
-            if case .success(let read) = figures, CapacityReport(figures: read, policy: policy, timestamp: timestamp).state == .ok { return (store, figures) }
-            guard tries < probeTries, change?.happened == true else { return (store, figures) }
+            if case .success(let read) = figures, CapacityReport(figures: read, policy: policy, timestamp: timestamp).state == .ok { return (store, figures, false) }
+            guard change?.happened == true else { return (store, figures, false) }
+            guard tries < probeTries else {
+                let now = MountTableChange.WatchedMounts.readable([store.mountpoint])
+                return (store, figures, first != nil && now != nil && first != now)
+            }
+            change = MountTableChange()
             switch Result(catching: { try StoreObserver.checkView(host: host, mountpoint: options.mountpoint, sysfs: "/sys") }) {
             case .success(let again): store = again
-            case .failure: return (store, figures)
+            case .failure: return (store, figures, false)
             }
         }
     }

@@ -66,22 +66,23 @@ extension MountTableChange {
 
     /// The mounts at or above the watched paths (a mount under one, such as a container's, is
     /// none of them): what a store's observation stands on.
-    struct WatchedMounts: Equatable {
+    public struct WatchedMounts: Equatable {
         var entries: [String]
 
         /// nil when the table cannot be read: no change is told then, and the failure stands as it is.
-        static func readable(_ paths: [String]) -> WatchedMounts? {
+        public static func readable(_ paths: [String]) -> WatchedMounts? {
             switch Result(catching: { try read(paths) }) {
             case .success(let mounts): return mounts
             case .failure: return nil
             }
         }
 
+        /// Each by its mount ID too: the same bind mounted again is another mount.
         static func read(_ paths: [String]) throws -> WatchedMounts {
-            let table = try MountTable.read()
-            return WatchedMounts(entries: table.entries.filter { entry in
-                paths.contains { $0 == entry.target || entry.target == "/" || $0.hasPrefix(entry.target + "/") }
-            }.map { "\($0.target) \($0.source) \($0.fstype) \($0.device) \($0.root)" })
+            WatchedMounts(entries: try MountInfoLine.read("/proc/self/mountinfo").filter { line in
+                let target = line.target
+                return paths.contains { $0 == target || target == "/" || $0.hasPrefix(target + "/") }
+            }.map { "\($0.mountID) \($0.target) \($0.source) \($0.fstype) \($0.deviceNumbers) \($0.root)" })
         }
     }
 
