@@ -79,7 +79,13 @@ public struct Grower: Sendable {
             case .resizeFilesystem(let devid, let uuid, _, _):
                 // The re-check refused a plan without the UUID; the unwrap only names it.
                 guard let uuid else { try GrowStep.checkStore(nil, planned: uuid, mountpoint: mountpoint); return }
-                try host.growBtrfs(devid, at: mountpoint, uuid: uuid)
+                do {
+                    try host.growBtrfs(devid, at: mountpoint, uuid: uuid)
+                } catch let error as DockStoreError where steps.count > 1 {
+                    // The image and its loop device hold the new size already (attack 50 T B4: a
+                    // mount that hid the mountpoint for a moment left the grow half done, unsaid).
+                    throw DockStoreError(error.kind, "\(error.message); the device holds its new size already, only the filesystem was not resized: re-run dockstore grow to finish", code: error.code)
+                }
             }
         }
     }
