@@ -7,8 +7,10 @@
 /// The kernel's own list, /sys/fs/btrfs/FSID/devices/ (links named by the kernel's names), has
 /// the last word: a member's path names a listed device (as `/dev/NAME`, or through its node's
 /// device number) that no other member claims; a `/dev/NAME` path outranks a node that names the
-/// same device; one member left over gets the one device left over. Any other member is not
-/// known, and check says it cannot tell.
+/// same device; one member left over gets the one device left over. As root, a member listed
+/// by any other path than its own /dev/NAME is then proven by the devices' superblocks (two
+/// nodes swapped between members fool the rest); without root, two or more such members are
+/// not known. Any member not known is said as "cannot tell".
 enum MemberDevices {
     /// A member's path and the device it names: `kernelName` when the path is `/dev/NAME` and
     /// the kernel has a NAME, else the device its node is (nil when there is no block device).

@@ -42,9 +42,11 @@ struct DeviceInspector {
             // A btrfs names its mount by the path a member was mounted or scanned by, which may
             // be gone or another device's node since (attack 50 T D2: provision told the admin
             // to unmount the live store): the filesystem mounted there, by its fsid, decides.
-            // A target that cannot be read so (hidden by a later mount) is not counted here; the
-            // device stays a member of a mounted btrfs (`btrfsMemberOf`), which no plan formats.
-            guard let btrfsMemberOf, entry.fstype == "btrfs",
+            // Only a filesystem of this one device: a member of several is said as a member of the
+            // btrfs mounted there (`btrfsMountedAt`). A target that cannot be read so (hidden by a
+            // later mount) is not counted here; the device stays a member of a mounted btrfs
+            // (`btrfsMemberOf`), which no plan formats.
+            guard let btrfsMemberOf, entry.fstype == "btrfs", try BtrfsSysfs.members(uuid: btrfsMemberOf, sysfs: sysfs.root) == [name],
                   case .success(let mounted) = Result(catching: { try BtrfsFilesystem.open(entry.target) }) else { return false }
             return mounted.uuid.lowercased() == btrfsMemberOf.lowercased()
         }.map(\.target)
