@@ -139,14 +139,17 @@ enum CheckRunner {
     /// mount came or went as they were read: a store unmounted between the mount table's read
     /// and its device's size was CRITICAL "the device holds only 0 B" (a loop device detached
     /// after its last unmount). `store` is the first observation, made again for each try.
-    /// `unsteady`: every try saw a mount come or go, and the mounts at or above the mountpoint
-    /// differ from the first try's (attack 50 T B3: "not mounted" of a store a bind mount came
-    /// and went over): the verdict is then said to be of a moving table.
+    /// `unsteady`: every try saw a mount come or go, and either the mounts at or above the
+    /// mountpoint differed between two reads (attack 50 T B3: "not mounted" of a store a bind
+    /// mount came and went over) or the last try's btrfs ioctl on the mountpoint reached no
+    /// btrfs (ENOTTY) though the table listed it there, a cover come and gone between the two
+    /// reads (the harness's ci of a50077a): the verdict is then said to be of a moving table.
     static func probe(_ store: StoreObservation, watched: MountTableChange?, _ options: CheckOptions, host: Host, policy: CapacityPolicy,
                       timestamp: Double) -> (store: StoreObservation, figures: Result<CapacityFigures, Error>, unsteady: Bool) {
         var store = store
         var tries = 0
-        let first = MountTableChange.WatchedMounts.readable([store.mountpoint])
+        var seen = MountTableChange.WatchedMounts.readable([store.mountpoint])
+        var moved = false
         var change = watched
         while true {
             tries += 1
@@ -157,10 +160,10 @@ enum CheckRunner {
             }
             if case .success(let read) = figures, CapacityReport(figures: read, policy: policy, timestamp: timestamp).state == .ok { return (store, figures, false) }
             guard change?.happened == true else { return (store, figures, false) }
-            guard tries < probeTries else {
-                let now = MountTableChange.WatchedMounts.readable([store.mountpoint])
-                return (store, figures, first != nil && now != nil && first != now)
-            }
+            let now = MountTableChange.WatchedMounts.readable([store.mountpoint])
+            if let now, let before = seen, now != before { moved = true }
+            seen = now
+            guard tries < probeTries else { return (store, figures, moved || reachedNoBtrfs(figures)) }
             change = MountTableChange()
             switch Result(catching: { try StoreObserver.checkView(host: host, mountpoint: options.mountpoint, sysfs: "/sys") }) {
             case .success(let again): store = again
@@ -170,6 +173,12 @@ enum CheckRunner {
     }
 
     static let probeTries = 4
+
+    /// The read failed because a btrfs ioctl on the mountpoint reached another filesystem.
+    static func reachedNoBtrfs(_ figures: Result<CapacityFigures, Error>) -> Bool {
+        guard case .failure(let error) = figures else { return false }
+        return (error as? DockStoreError)?.code == Errno.inappropriateIOCTLForDevice
+    }
 
     /// A run that stopped before it could read the store (a bad argument, an unreadable or bad
     /// settings file): UNKNOWN, printed in the requested format and written to the textfile

@@ -21,7 +21,7 @@ import Testing
 
     @Test func aSecondInstanceTheMountTableDoesNotShowIsRefusedToo() {
         let observed = Self.observed([SecondImageLoop(loop: "/dev/loop5", mountedAt: [], mounted: true)])
-        #expect(throws: DockStoreError.refused("/var/lib/docker-storage.btrfs is also attached to /dev/loop5, mounted where this mount namespace does not show (find it: grep /dev/loop5 /proc/*/mountinfo): a second btrfs instance of the store at /var/lib/docker, and two instances writing one file lose files; stop what writes there, unmount it there and losetup -d /dev/loop5, then re-run; nothing was changed")) {
+        #expect(throws: DockStoreError.refused("/var/lib/docker-storage.btrfs is also attached to /dev/loop5, mounted where this mount namespace does not show (find it: grep /dev/loop5 /proc/*/mountinfo): a second btrfs instance of the store at /var/lib/docker, and two instances writing one file lose files; stop what writes there, unmount it there and losetup -d /dev/loop5, then re-run; nothing was changed").unshownMount()) {
             try ProvisionPlanner.plan(observed, ProvisionPlannerTests.request, ProvisionPlannerTests.host)
         }
     }

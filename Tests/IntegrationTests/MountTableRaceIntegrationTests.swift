@@ -105,7 +105,8 @@ struct MountTableRaceIntegrationTests {
                     #expect([0, 2, 3].contains(run.status), "\(run.stdout)")
                     // A read that failed as the bind went is said with the mounts that kept changing.
                     if run.stdout.contains("Inappropriate ioctl") { #expect(run.stdout.contains("kept changing while check read the store"), "\(run.stdout)") }
-                    if run.status == 2 { #expect(run.stdout.contains("is mounted over the store"), "\(run.stdout)") }
+                    // A umount the check kept busy leaves two binds stacked for a moment: "are mounted over".
+                    if run.status == 2 { #expect(run.stdout.contains(" mounted over the store"), "\(run.stdout)") }
                     if run.status == 3 { unknown.append(run.stdout) }
                 }
             }

@@ -45,6 +45,7 @@ public struct SecondImageLoop: Sendable, Equatable {
             : "mounted at \(mountedAt.joined(separator: ", "))"
         let unmount = mountedAt.isEmpty ? "unmount it there" : mountedAt.map { "umount \($0.shellWord)" }.joined(separator: "; ")
         return DockStoreError.refused("\(image) is also attached to \(named), \(place): a second btrfs instance of the store at \(mountpoint), and two instances writing one file lose files; stop what writes there, \(unmount) and losetup -d \(loop), then re-run; nothing was changed")
+            .unshownMount(mountedAt.isEmpty)
     }
 
     /// The warning for one bound but not mounted.

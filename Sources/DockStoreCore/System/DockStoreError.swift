@@ -24,6 +24,11 @@ public struct DockStoreError: Error, CustomStringConvertible, Equatable, Sendabl
     public var message: String
     /// The errno of the failed system call, when one is the cause (EBUSY from mount(2), say).
     public var code: Int32?
+    /// The refusal rests on a filesystem instance that no mount in this namespace shows, which
+    /// a mount(2) under way looks like too: the kernel brings a btrfs up (its sysfs entry, its
+    /// devices held) before it attaches the mount. `MountTableChange.steady` waits a moment for
+    /// that mount before the refusal stands.
+    public var restsOnAnUnshownMount = false
 
     /// Characters in `message` that do not print — which arrive in the values it quotes back,
     /// e.g. a settings value whose quotes span lines, or a path from the mount table with a
@@ -49,6 +54,13 @@ public struct DockStoreError: Error, CustomStringConvertible, Equatable, Sendabl
             return DockStoreError(.refused, "\(operation) \(path): it, or a folder on the way to it, is not a folder (a file, a link to one or a FIFO is there): look at it (ls -ld \(path.shellWord)), move what is there aside and run again", code: code)
         }
         return DockStoreError(.failed, "\(operation) \(path): \(Errno.text(code))", code: code)
+    }
+
+    /// This error, marked as resting on a filesystem instance no mount here shows.
+    func unshownMount(_ unshown: Bool = true) -> DockStoreError {
+        var marked = self
+        marked.restsOnAnUnshownMount = unshown
+        return marked
     }
 
     public static func usage(_ message: String) -> DockStoreError { DockStoreError(.usage, message) }

@@ -58,6 +58,7 @@ extension Teardowner {
         let unmount = !targets.isEmpty ? targets.map { "umount \($0.shellWord)" }.joined(separator: ", ")
             : foreign.isEmpty ? "unmount it there" : foreign.remedy
         return DockStoreError.refused("refusing: \(what) is \(place): a second btrfs instance of the store at \(mountpoint), which teardown would leave mounted; nothing was changed: stop what writes there, \(unmount), \((detach ?? [loop]).losetupDetachText), then re-run")
+            .unshownMount(targets.isEmpty && foreign.isEmpty)
     }
 }
 
