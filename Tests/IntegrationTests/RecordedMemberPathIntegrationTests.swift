@@ -56,6 +56,9 @@ struct RecordedMemberPathIntegrationTests {
             #expect(gone.stdout.contains("btrfs device 2 of the store at \(root.mountpoint) is the kernel's \(room.dropFirst(5)) (") && gone.stdout.contains("but there is no \(node)")
                     && gone.stdout.contains("restore it (btrfs device scan \(room), which makes btrfs list the device by its own node)"), "\(gone.stdout)")
             #expect(try figures(root) == ["device_not_attached_at_boot", "device_node_missing"])
+            // status warns of it too (teardown, grow, migrate-ebs and reclaim refuse until the scan).
+            let status = try root.dockstore(["status"])
+            #expect(status.stdout.contains("but there is no \(node)") && status.stdout.contains("btrfs device scan \(room)"), "\(status.stdout)\(status.stderr)")
 
             // B10: the path now a node of the image's loop device: never read as that one.
             try makeNode(root, node, of: image)

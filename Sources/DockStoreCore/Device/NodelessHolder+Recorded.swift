@@ -16,10 +16,20 @@ extension NodelessHolder {
             guard let name = device.kernelName else {
                 return .refused("refusing to \(doing): \(device.deviceBytesUnreadable ?? "cannot tell which device btrfs device \(device.devid) of the store at \(mountpoint) is"); nothing was changed: give the device its own node (udevadm trigger), then btrfs device scan it, and re-run")
             }
-            guard device.path != "/dev/\(name)", let holder = try member(device.path, kernelName: name, sysfs: sysfs) else { continue }
+            guard let holder = try device.staleListedPath(sysfs: sysfs) else { continue }
             let now = holder.nodeIsNow.map { "\(device.path) is \($0)" } ?? "there is no \(device.path)"
             return .refused("refusing to \(doing): btrfs lists device \(device.devid) of the store at \(mountpoint) as \(device.path), the kernel's \(name) (\(holder.major):\(holder.minor)), but \(now), and dockstore would read or change another device or none through that path; restore it (\(holder.restore)) and re-run; nothing was changed")
         }
         return nil
+    }
+}
+
+extension BtrfsReading.Device {
+    /// The member's own device when btrfs lists it under a path other than its `/dev/NAME` that
+    /// is gone or another device's node (attack 49 S B8–B22); nil when the listed path is its
+    /// node, or which device it is cannot be told (`kernelName` nil).
+    func staleListedPath(sysfs: String = "/sys") throws -> NodelessHolder? {
+        guard let name = kernelName, path != "/dev/\(name)" else { return nil }
+        return try NodelessHolder.member(path, kernelName: name, sysfs: sysfs)
     }
 }

@@ -166,8 +166,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     /// status described the other device); nil when it is, or the member is not known.
     static func kernelNode(of source: String, _ store: StoreObservation) throws -> String? {
         guard let member = try store.btrfs.value()?.reading.devices.first(where: { $0.path == source }),
-              let name = member.kernelName, source != "/dev/\(name)",
-              try NodelessHolder.member(source, kernelName: name, sysfs: "/sys") != nil else { return nil }
+              let name = member.kernelName, try member.staleListedPath() != nil else { return nil }
         return "/dev/\(name)"
     }
 
@@ -306,6 +305,9 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 // another subvolume than the top level mounted, a data root no write can succeed in.
                 let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute", "mounted_in_data_root"]
                 status.problems += ConditionRules.evaluate(capacity).filter { told.contains($0.figure) }.map(\.message)
+                // A member btrfs lists by a path that is gone or another device's: teardown,
+                // grow, migrate-ebs and reclaim refuse until it is scanned again (check's WARNING).
+                status.warnings += ConditionRules.evaluate(capacity).filter { $0.figure == "device_node_missing" }.map(\.message)
             }
             if let capacity = status.capacity, let warning = Self.growUnfinished(capacity, image: status.image, mounted: status.mounted && request.device == nil) {
                 status.warnings.append(warning)
