@@ -24,24 +24,39 @@ struct ImageMovedIntegrationTests {
 
     /// Attack 13 X14: the store moved by a plain `btrfs replace` onto a loop device over a file
     /// beside the image. Nothing was renamed: the image carries the store's superblock with its
-    /// magic zeroed. check is CRITICAL, but says the store left its image and that migrate-ebs
-    /// finishes the move; before, it advised moving the volume's file over the image.
+    /// magic zeroed. check is CRITICAL, but says the store left its image; before, it advised
+    /// moving the volume's file over the image. Attack 50 T C2: its next advice, migrate-ebs onto
+    /// that loop device, made a device store no boot attaches, and check then said OK. The
+    /// advice now moves the store back onto its image, which the boot mounts; followed here.
     @Test func aStoreThatLeftItsImageByAPlainReplaceIsNotARename() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
             let file = root.path + "/var/lib/vol.img"
             try root.sh("truncate -s 2G '\(file)'")
             let disk = try root.sh("losetup -f --show '\(file)'").trimmingCharacters(in: .whitespacesAndNewlines)
-            defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; btrfs device scan --forget \(disk) 2>/dev/null; losetup -d \(disk)") }
+            var back: String? = nil
+            defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; btrfs device scan --forget \(disk) 2>/dev/null; losetup -d \(disk); \(back.map { "losetup -d \($0) 2>/dev/null" } ?? ":")") }
             try root.sh("echo kept > '\(root.mountpoint)/kept' && sync && btrfs replace start -B 1 \(disk) '\(root.mountpoint)'")
             let critical = try check(root)
-            let verdict = "the store left its image \(root.image): \(disk) at \(root.mountpoint) runs on \(file); fstab still mounts \(root.image), which the store left (the kernel erased its superblock there when a device replace or remove moved the store), so the next boot would not find the store; finish the move with dockstore migrate-ebs \(disk) (it points fstab at the store's UUID); do not move files"
+            let verdict = "the store left its image \(root.image): \(disk) at \(root.mountpoint) runs on \(file); fstab still mounts \(root.image), which the store left (the kernel erased its superblock there when a device replace or remove moved the store), so the next boot would not find the store; move the store back onto its image, since no boot attaches \(disk): attach the image (losetup -f --show \(root.image)) and replace device 1 with that loop device (btrfs replace start -B 1 THAT-LOOP-DEVICE \(root.mountpoint)), when device 1 is no larger than the image (btrfs filesystem show \(root.mountpoint)); do not move files"
             #expect(critical.status == 2 && critical.stdout.hasPrefix("DOCKSTORE CRITICAL - \(verdict) | "), "\(critical.stdout)")
-            #expect(!critical.stdout.contains("mv "), "no advice to move files: \(critical.stdout)")
-            let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
-            #expect(finish.status == 0, "\(finish.stdout) \(finish.stderr)")
-            #expect(try check(root).status == 0, "the move finished")
+            #expect(!critical.stdout.contains("mv ") && !critical.stdout.contains("migrate-ebs"), "no advice to move files or to keep the store on \(disk): \(critical.stdout)")
+            let refused = try root.dockstore(["provision"])
+            #expect(refused.status == 2 && refused.stderr.contains("so do not unmount it or reboot; move the store back onto its image"), "\(refused.stderr)")
+
+            // The advice, followed: the store is on its image again, as the boot mounts it.
+            let loop = try root.sh("losetup -f --show '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
+            back = loop
+            try root.sh("btrfs replace start -B 1 \(loop) '\(root.mountpoint)'")
+            let ok = try check(root)
+            #expect(ok.status == 0, "\(ok.stdout)")
             #expect(root.read(root.mountpoint + "/kept") == "kept\n")
+            #expect(try root.dockstore(["provision"]).status == 0)
+            // A reboot: nothing mounted, no loop device, then the boot's provision.
+            try root.sh("umount '\(root.mountpoint)' && losetup -d \(loop)")
+            let up = try root.dockstore(["provision"])
+            #expect(up.status == 0, "\(up.stdout)\(up.stderr)")
+            #expect(root.read(root.mountpoint + "/kept") == "kept\n", "the image mounted again holds the store")
             root.forgetBtrfs([disk])
         }
     }

@@ -25,6 +25,8 @@ public struct MovedImage: Sendable, Equatable, Codable {
 
     /// The loop device the store runs on.
     public var loop: String
+    /// Its devid in the store's btrfs.
+    public var devid: UInt64 = 1
     /// The file it is bound to now, as the kernel names it (`/sys/block/loopN/loop/backing_file`).
     public var now: String
     /// The image path the store is configured with.
@@ -90,7 +92,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
     public static func find(_ reading: BtrfsReading, image: String, root: String, sysfs: String = "/sys",
                             journal: MigrationJournal? = nil) throws -> MovedImage? {
         let imageStatus = try FileStatus.following(image)
-        var found: (loop: String, now: String)? = nil
+        var found: (loop: String, now: String, devid: UInt64)? = nil
         for device in reading.devices {
             let name = device.devicePath.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop"),
@@ -108,7 +110,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
             if let inode = journal?.imageInode, file.inode != inode { continue }
             guard found == nil, let folder = try FileStatus.following(AtomicFile.parentFolder(of: image)),
                   folder.device == file.device else { continue }
-            found = (device.devicePath, text)
+            found = (device.devicePath, text, device.devid)
         }
         guard let found else { return nil }
         var at = AtImagePath.nothing
@@ -127,7 +129,9 @@ public struct MovedImage: Sendable, Equatable, Codable {
                 throw Undecided(loop: found.loop, now: found.now, image: image, cause: error)
             }
         }
-        return MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at, migrationOpen: journal != nil)
+        var moved = MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at, migrationOpen: journal != nil)
+        moved.devid = found.devid
+        return moved
     }
 
     /// What the next boot mounts at the image's path.
@@ -144,19 +148,24 @@ public struct MovedImage: Sendable, Equatable, Codable {
         }
     }
 
-    /// Put the image back under its name before anything unmounts it.
-    var putBack: String {
+    /// Put the image back under its name before anything unmounts it. A store that left its
+    /// image for a loop device over a file goes back onto the image by the same replace: that
+    /// file is no volume any boot attaches (attack 50 T C2: migrate-ebs onto it was advised,
+    /// after which check said OK and the next boot mounted nothing).
+    func putBack(mountpoint: String) -> String {
         let back = "mv \(now.shellWord) \(image.shellWord)"
         switch atImagePath {
         case .nothing: return "move it back before unmounting: \(back)"
-        case .leftByTheStore: return "finish the move with dockstore migrate-ebs \(loop) (it points fstab at the store's UUID); do not move files"
+        case .leftByTheStore:
+            let mountpoint = mountpoint.shellWord
+            return "move the store back onto its image, since no boot attaches \(loop): attach the image (losetup -f --show \(image.shellWord)) and replace device \(devid) with that loop device (btrfs replace start -B \(devid) THAT-LOOP-DEVICE \(mountpoint)), when device \(devid) is no larger than the image (btrfs filesystem show \(mountpoint)); do not move files"
         case .copy, .otherFile: return "move that file aside (mv \(image.shellWord) \((image + ".aside").shellWord)), then move the image back before unmounting: \(back)"
         }
     }
 
     /// check's CRITICAL message.
     public func verdict(mountpoint: String) -> String {
-        "\(head) \(loop) at \(mountpoint) runs on \(now); \(nextBoot); \(putBack)"
+        "\(head) \(loop) at \(mountpoint) runs on \(now); \(nextBoot); \(putBack(mountpoint: mountpoint))"
     }
 
     var head: String {
@@ -165,7 +174,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
 
     /// provision's refusal, which status lists as a problem of the image store.
     public func refusal(mountpoint: String) -> DockStoreError {
-        .refused("refusing: \(head) \(loop) at \(mountpoint) runs on \(now); \(nextBoot), so do not unmount it or reboot; \(putBack), and re-run")
+        .refused("refusing: \(head) \(loop) at \(mountpoint) runs on \(now); \(nextBoot), so do not unmount it or reboot; \(putBack(mountpoint: mountpoint)), and re-run")
     }
 
     /// A member bound to a file beside the image, with the image there but not readable to this
