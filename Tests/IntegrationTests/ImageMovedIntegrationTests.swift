@@ -38,16 +38,25 @@ struct ImageMovedIntegrationTests {
             defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; btrfs device scan --forget \(disk) 2>/dev/null; losetup -d \(disk); \(back.map { "losetup -d \($0) 2>/dev/null" } ?? ":")") }
             try root.sh("echo kept > '\(root.mountpoint)/kept' && sync && btrfs replace start -B 1 \(disk) '\(root.mountpoint)'")
             let critical = try check(root)
-            let verdict = "the store left its image \(root.image): \(disk) at \(root.mountpoint) runs on \(file); fstab still mounts \(root.image), which the store left (the kernel erased its superblock there when a device replace or remove moved the store), so the next boot would not find the store; move the store back onto its image, since no boot attaches \(disk): attach the image (losetup -f --show \(root.image)) and replace device 1 with that loop device (btrfs replace start -B 1 THAT-LOOP-DEVICE \(root.mountpoint)), when device 1 is no larger than the image (btrfs filesystem show \(root.mountpoint)); do not move files"
+            let verdict = "the store left its image \(root.image): \(disk) at \(root.mountpoint) runs on \(file); fstab still mounts \(root.image), which the store left (the kernel erased its superblock there when a device replace or remove moved the store), so the next boot would not find the store; move the store back onto its image, since no boot attaches \(disk): attach the image (losetup -f --show \(root.image)) and replace device 1 with that loop device (btrfs replace start -B 1 THAT-LOOP-DEVICE \(root.mountpoint)); do not move files"
             #expect(critical.status == 2 && critical.stdout.hasPrefix("DOCKSTORE CRITICAL - \(verdict) | "), "\(critical.stdout)")
             #expect(!critical.stdout.contains("mv ") && !critical.stdout.contains("migrate-ebs"), "no advice to move files or to keep the store on \(disk): \(critical.stdout)")
             let refused = try root.dockstore(["provision"])
             #expect(refused.status == 2 && refused.stderr.contains("so do not unmount it or reboot; move the store back onto its image"), "\(refused.stderr)")
 
-            // The advice, followed: the store is on its image again, as the boot mounts it.
+            // Attack 51 U 4a: the advice followed half-way (the image attached), and device 1
+            // grown past the image since: the advice names that loop device and grows the image
+            // first, never a second attach nor a replace the kernel refuses as too small.
             let loop = try root.sh("losetup -f --show '\(root.image)'").trimmingCharacters(in: .whitespacesAndNewlines)
             back = loop
-            try root.sh("btrfs replace start -B 1 \(loop) '\(root.mountpoint)'")
+            try root.sh("btrfs filesystem resize 1:max '\(root.mountpoint)' >/dev/null")
+            let claimed = 2 * 1024 * 1024 * 1024
+            let grown = try check(root)
+            let advice = "move the store back onto its image, since no boot attaches \(disk): grow the image to the \(claimed) bytes btrfs claims on device 1 (truncate -s \(claimed) \(root.image), then losetup -c \(loop)), then replace device 1 with \(loop), the image's loop device (btrfs replace start -B 1 \(loop) \(root.mountpoint)); do not move files"
+            #expect(grown.status == 2 && grown.stdout.contains(advice), "\(grown.stdout)")
+
+            // The advice, followed: the store is on its image again, as the boot mounts it.
+            try root.sh("truncate -s \(claimed) '\(root.image)' && losetup -c \(loop) && btrfs replace start -B 1 \(loop) '\(root.mountpoint)'")
             let ok = try check(root)
             #expect(ok.status == 0, "\(ok.stdout)")
             #expect(root.read(root.mountpoint + "/kept") == "kept\n")
@@ -112,16 +121,20 @@ struct ImageMovedIntegrationTests {
         reliability("moved image: renamed away while mounted", cases: 1, runs: 1)
     }
 
-    /// A-7: renamed, and a copy (same btrfs UUID) put at the name.
+    /// A-7: renamed, and a copy (same btrfs UUID) put at the name. Attack 51 U 4b: the advice
+    /// `mv IMAGE IMAGE.aside`, followed as printed, overwrote the admin's own IMAGE.aside; it
+    /// names a free name beside the image, with `mv -n`.
     @Test func aCopyAtTheImagesNameIsCriticalAndTheAdviceKeepsTheData() throws {
         try withTestRoot { root in
             try #require(try root.dockstore(["provision", "--size", "1G"]).status == 0)
             let loop = try loop(root)
             let orig = root.image + ".orig"
+            let theirs = root.image + ".aside"
+            try root.sh("echo theirs > \(theirs)")
             try root.sh("mv \(root.image) \(orig) && cp --sparse=always \(orig) \(root.image)")
             try root.sh("echo newer > \(root.mountpoint)/newer && sync")
             let nextBoot = "\(root.image) now holds a copy of the store made before (same btrfs UUID), which the next boot would mount without what was written since"
-            let putBack = "move that file aside (mv \(root.image) \(root.image).aside), then move the image back before unmounting: mv \(orig) \(root.image)"
+            let putBack = "move that file aside (mv -n \(root.image) \(root.image).aside.2), then move the image back before unmounting: mv -n \(orig) \(root.image)"
 
             let critical = try check(root)
             #expect(critical.status == 2, "\(critical.stdout)")
@@ -141,11 +154,12 @@ struct ImageMovedIntegrationTests {
             #expect(!status.stdout.contains("remove that line"), "\(status.stdout)")
 
             // The advice, then a reboot: the store comes back with the file written after the copy.
-            try root.sh("mv \(root.image) \(root.image).aside && mv \(orig) \(root.image)")
+            try root.sh("mv -n \(root.image) \(root.image).aside.2 && mv -n \(orig) \(root.image)")
+            #expect(root.read(theirs) == "theirs\n", "DATA: the file already at \(theirs) was overwritten")
             #expect(try check(root).status == 0)
             try root.sh("umount \(root.mountpoint)")
             root.forgetBtrfs([loop])
-            try root.sh("rm \(root.image).aside")
+            try root.sh("rm \(root.image).aside.2 \(theirs)")
             let boot = try root.dockstore(["provision"])
             #expect(boot.status == 0, "\(boot.stdout) \(boot.stderr)")
             #expect(root.read(root.mountpoint + "/newer") == "newer\n", "DATA: the file written after the copy")
@@ -165,7 +179,7 @@ struct ImageMovedIntegrationTests {
             #expect(status.status == 4, "\(status.stdout) \(status.stderr)")
             #expect(status.stdout.hasPrefix("store:       image \(root.image)\n"), "\(status.stdout)")
             #expect(status.stdout.contains("\nmounted:     yes, \(loop) at \(root.mountpoint)\n"), "\(status.stdout)")
-            #expect(status.stdout.contains("  - \(root.image) was deleted while mounted and another file now has its name (move that file aside first: mv \(root.image) \(root.image).aside): \(loop) at \(root.mountpoint) keeps its data only until it is unmounted: do not unmount it or reboot;"), "\(status.stdout)")
+            #expect(status.stdout.contains("  - \(root.image) was deleted while mounted and another file now has its name (move that file aside first: mv -n \(root.image) \(root.image).aside): \(loop) at \(root.mountpoint) keeps its data only until it is unmounted: do not unmount it or reboot;"), "\(status.stdout)")
             #expect(!status.stdout.contains("remove that line"), "\(status.stdout)")
             let provision = try root.dockstore(["provision"])
             #expect(provision.status == 2 && provision.stderrLines.count == 1, "\(provision.stderr)")

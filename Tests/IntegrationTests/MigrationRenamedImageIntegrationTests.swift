@@ -171,7 +171,7 @@ struct MigrationRenamedImageIntegrationTests {
             let boot = try root.dockstore(["provision"])
             #expect(boot.status == 2 && boot.stderr.contains("\(root.image) is another file than the image the open migration began with")
                     && boot.stderr.contains("that image is \(old) now, still holding the store's btrfs")
-                    && boot.stderr.contains("mv \(root.image) \(root.image).aside; mv \(old) \(root.image)"), "exit \(boot.status): \(boot.stdout)\(boot.stderr)")
+                    && boot.stderr.contains("mv -n \(root.image) \(root.image).aside; mv -n \(old) \(root.image)"), "exit \(boot.status): \(boot.stdout)\(boot.stderr)")
             #expect(root.mounts().isEmpty && root.changes(since: before).isEmpty, "nothing mounted or changed: \(root.changes(since: before))")
             _ = try root.sh("mv '\(root.image)' '\(root.image).aside' && mv '\(old)' '\(root.image)'")
             let again = try root.dockstore(["provision"])

@@ -56,9 +56,13 @@ struct RecordedMemberPathIntegrationTests {
             #expect(gone.stdout.contains("btrfs device 2 of the store at \(root.mountpoint) is the kernel's \(room.dropFirst(5)) (") && gone.stdout.contains("but there is no \(node)")
                     && gone.stdout.contains("restore it (btrfs device scan \(room), which makes btrfs list the device by its own node)"), "\(gone.stdout)")
             #expect(try figures(root) == ["device_not_attached_at_boot", "device_node_missing"])
-            // status warns of it too (teardown, grow, migrate-ebs and reclaim refuse until the scan).
+            // status warns of it too (teardown, grow, migrate-ebs and reclaim refuse until the scan),
+            // and the member no boot attaches is its problem, as check's CRITICAL (attack 51 U 3b:
+            // status said "in place", exit 0).
             let status = try root.dockstore(["status"])
             #expect(status.stdout.contains("but there is no \(node)") && status.stdout.contains("btrfs device scan \(room)"), "\(status.stdout)\(status.stderr)")
+            #expect(status.status == 4 && status.stdout.contains("device 2 of the btrfs at \(root.mountpoint) is \(room), a loop device over \(root.path)/disk-")
+                    && status.stdout.contains("which nothing attaches at boot"), "\(status.stdout)\(status.stderr)")
 
             // B10: the path now a node of the image's loop device: never read as that one.
             try makeNode(root, node, of: image)

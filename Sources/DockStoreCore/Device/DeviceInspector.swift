@@ -60,6 +60,7 @@ struct DeviceInspector {
         // and its O_EXCL open does not see them (attack 11, A-9).
         observed.holders += try LoopDevice.sharingFile(with: device.path, sysfs: sysfs.root).map { "\($0.loop) (\($0.relation(to: "it")))" }
         observed.btrfsMemberOf = btrfsMemberOf
+        observed.loopBacking = try LoopDevice.backingFile(of: device.path)
         if let uuid = observed.btrfsMemberOf, observed.mountedAt.isEmpty {
             observed.mountedInOtherNamespaces = try ForeignMounts.find(device: nil, blockDevices: family)
             let members = Set(try BtrfsSysfs.members(uuid: uuid, sysfs: sysfs.root))

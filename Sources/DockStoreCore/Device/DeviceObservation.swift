@@ -49,6 +49,9 @@ public struct DeviceObservation: Sendable, Equatable {
     /// Block copies of the members of the btrfs the device holds (`StoreCopies`), each group
     /// two or more devices carrying one member: the store cannot be told from a stale copy.
     public var copies: [[StoreCopy]] = []
+    /// What the device is bound to when it is a loop device (a file, or a device): no boot
+    /// attaches it unless the admin's own unit does (attack 50 T C2), which dockstore cannot see.
+    public var loopBacking: String? = nil
 
     /// No defaults: an observation says what was seen, or the planner refuses (tests build
     /// theirs with a helper of their own).
@@ -65,5 +68,14 @@ public struct DeviceObservation: Sendable, Equatable {
         self.rootDisk = rootDisk
         self.content = content
         self.newUUID = newUUID
+    }
+}
+
+extension DeviceObservation {
+    /// The warning of provision --device and migrate-ebs when they make a store of a loop
+    /// device: nothing attaches it at the next boot unless the admin set that up.
+    public func notAttachedAtBootWarning(mountpoint: String) -> String? {
+        guard let loopBacking else { return nil }
+        return "\(device.label) is a loop device over \(loopBacking), which no boot attaches unless a unit of yours runs losetup before dockstore-provision.service: without one the next boot does not mount the store at \(mountpoint) and Docker stays down (an EBS volume is attached by EC2)"
     }
 }

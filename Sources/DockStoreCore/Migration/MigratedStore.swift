@@ -100,7 +100,7 @@ public enum MigratedStore {
         guard let began = journal.imageInode, let names = try journalImageNames(journal, image: image) else { return }
         let another = "\(image) is another file than the image the open migration began with (inode \(inode), not \(began))"
         if let renamed = try stillMember(names, journal: journal) {
-            throw DockStoreError.refused("\(another), and that image is \(renamed) now, still holding the store's btrfs \(journal.filesystemUUID ?? "?"): the move has not passed its point of return, and the file at the image's name may be an older copy; move it aside and put the image back (mv \(image.shellWord) \((image + ".aside").shellWord); mv \(renamed.shellWord) \(image.shellWord)) and re-run; nothing was changed")
+            throw DockStoreError.refused("\(another), and that image is \(renamed) now, still holding the store's btrfs \(journal.filesystemUUID ?? "?"): the move has not passed its point of return, and the file at the image's name may be an older copy; move it aside and put the image back (mv -n \(image.shellWord) \(AsideName.free(image, suffix: ".aside").shellWord); mv -n \(renamed.shellWord) \(image.shellWord)) and re-run; nothing was changed")
         }
         guard names.isEmpty, let recorded = journal.filesystemUUID, uuid?.lowercased() == recorded.lowercased() else { return }
         throw DockStoreError.refused("\(another), a copy of the store (btrfs \(recorded)), and that image is not in \(AtomicFile.parentFolder(of: image)): dockstore cannot tell whether the move passed its point of return, nor whether the copy is current, and mounts neither; put the image back under its name, or move the copy aside if the move had passed it, and re-run; nothing was changed")

@@ -27,6 +27,13 @@ public struct MovedImage: Sendable, Equatable, Codable {
     public var loop: String
     /// Its devid in the store's btrfs.
     public var devid: UInt64 = 1
+    /// For a store that left its image: the bytes btrfs claims on that member, the image
+    /// file's size, and a loop device already bound to the image (none: one is attached), so
+    /// the advice to replace back grows the image first when it must, and is not to attach
+    /// a second loop device when it is followed half-way (attack 51 U 4a).
+    public var memberBytes: UInt64 = 0
+    public var imageBytes: UInt64 = 0
+    public var imageLoop: String? = nil
     /// The file it is bound to now, as the kernel names it (`/sys/block/loopN/loop/backing_file`).
     public var now: String
     /// The image path the store is configured with.
@@ -92,7 +99,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
     public static func find(_ reading: BtrfsReading, image: String, root: String, sysfs: String = "/sys",
                             journal: MigrationJournal? = nil) throws -> MovedImage? {
         let imageStatus = try FileStatus.following(image)
-        var found: (loop: String, now: String, devid: UInt64)? = nil
+        var found: (loop: String, now: String, devid: UInt64, size: UInt64)? = nil
         for device in reading.devices {
             let name = device.devicePath.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop"),
@@ -110,7 +117,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
             if let inode = journal?.imageInode, file.inode != inode { continue }
             guard found == nil, let folder = try FileStatus.following(AtomicFile.parentFolder(of: image)),
                   folder.device == file.device else { continue }
-            found = (device.devicePath, text, device.devid)
+            found = (device.devicePath, text, device.devid, device.size)
         }
         guard let found else { return nil }
         var at = AtImagePath.nothing
@@ -131,6 +138,11 @@ public struct MovedImage: Sendable, Equatable, Codable {
         }
         var moved = MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at, migrationOpen: journal != nil)
         moved.devid = found.devid
+        if at == .leftByTheStore, let imageStatus {
+            moved.memberBytes = found.size
+            moved.imageBytes = imageStatus.size
+            moved.imageLoop = try LoopDevice.devices(backing: imageStatus, sysBlock: sysfs + "/block").first?.path
+        }
         return moved
     }
 
@@ -158,8 +170,15 @@ public struct MovedImage: Sendable, Equatable, Codable {
         case .nothing: return "move it back before unmounting: \(back)"
         case .leftByTheStore:
             let mountpoint = mountpoint.shellWord
-            return "move the store back onto its image, since no boot attaches \(loop): attach the image (losetup -f --show \(image.shellWord)) and replace device \(devid) with that loop device (btrfs replace start -B \(devid) THAT-LOOP-DEVICE \(mountpoint)), when device \(devid) is no larger than the image (btrfs filesystem show \(mountpoint)); do not move files"
-        case .copy, .otherFile: return "move that file aside (mv \(image.shellWord) \((image + ".aside").shellWord)), then move the image back before unmounting: \(back)"
+            // The replace's target must hold all btrfs claims on the member (device 1 grown after the move).
+            let grow = memberBytes > imageBytes
+                ? "grow the image to the \(memberBytes) bytes btrfs claims on device \(devid) (truncate -s \(memberBytes) \(image.shellWord)\(imageLoop.map { ", then losetup -c \($0)" } ?? "")), then " : ""
+            let replace = imageLoop.map { "replace device \(devid) with \($0), the image's loop device (btrfs replace start -B \(devid) \($0) \(mountpoint))" }
+                ?? "attach the image (losetup -f --show \(image.shellWord)) and replace device \(devid) with that loop device (btrfs replace start -B \(devid) THAT-LOOP-DEVICE \(mountpoint))"
+            return "move the store back onto its image, since no boot attaches \(loop): \(grow)\(replace); do not move files"
+        case .copy, .otherFile:
+            let aside = AsideName.free(image, suffix: ".aside")
+            return "move that file aside (mv -n \(image.shellWord) \(aside.shellWord)), then move the image back before unmounting: mv -n \(now.shellWord) \(image.shellWord)"
         }
     }
 

@@ -102,6 +102,9 @@ extension Dockstore {
             var title = [abort
                 ? "Abort: move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) back from \(resolved.label) onto the image:"
                 : "Move Docker's storage at \(observed.mountpoint) (btrfs \(observed.uuid ?? "?")) onto \(resolved.label), \(ByteSize.format(observed.targetSize)):"]
+            if !abort, !steps.isEmpty, let warning = observed.target?.notAttachedAtBootWarning(mountpoint: observed.mountpoint) {
+                Output.warning(warning)
+            }
             if !abort {
                 let choice = MigrationPlanner.chooseMethod(observed, forced: forced)
                 title.append("Method: \(choice.method.summary), because \(choice.reason).")
