@@ -301,23 +301,21 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             if entry.fstype == "btrfs", let capacity = status.capacity {
                 filesystem.uuid = capacity.uuid ?? filesystem.uuid
                 filesystem.devices = UInt64(capacity.devices.count)
-                // check's CRITICALs that provision does not change, in its words: a missing device,
-                // another subvolume than the top level mounted, a data root no write can succeed in.
-                let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute", "mounted_in_data_root"]
-                status.problems += ConditionRules.evaluate(capacity).filter { told.contains($0.figure) }.map(\.message)
             }
             if let capacity = status.capacity, let warning = Self.growUnfinished(capacity, image: status.image, mounted: status.mounted && request.device == nil) {
                 status.warnings.append(warning)
             }
             if var capacity = status.capacity {
                 capacity.remedyContext = RemedyContext.read(host: host, figures: capacity, deviceStore: request.device != nil)
-                // With the journals read: a loop member no boot attaches that is no migration's
-                // or reclaim's is a problem (attack 51 U 3b: status said "in place" while check
-                // said the next boot's mount fails); a member btrfs lists by a path that is gone
-                // or another device's is a warning (teardown, grow, migrate-ebs and reclaim refuse
-                // until it is scanned again), both in check's words.
+                // check's CRITICALs that provision does not change, in its words: a missing device,
+                // another subvolume than the top level mounted, a data root no write can succeed in;
+                // with the journals read, a loop member no boot attaches that is no migration's or
+                // reclaim's (attack 51 U 3b: status said "in place" while check said the next boot's
+                // mount fails). A member btrfs lists by a path that is gone or another device's is a
+                // warning (teardown, grow, migrate-ebs and reclaim refuse until it is scanned again).
+                let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute", "mounted_in_data_root", "device_not_attached_at_boot"]
                 let conditions = capacity.filesystem == "btrfs" ? ConditionRules.evaluate(capacity) : []
-                status.problems += conditions.filter { $0.figure == "device_not_attached_at_boot" }.map(\.message)
+                status.problems += conditions.filter { told.contains($0.figure) }.map(\.message)
                 status.warnings += conditions.filter { $0.figure == "device_node_missing" }.map(\.message)
                 // The limits below btrfs's free estimate (a device smaller than the filesystem, a
                 // qgroup limit, inodes), by check's default thresholds: a CRITICAL is a problem,
