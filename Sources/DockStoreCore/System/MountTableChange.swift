@@ -49,39 +49,46 @@ extension MountTableChange {
     /// namespace (a mount gone between the mount table's read and an ioctl on its path:
     /// "Inappropriate ioctl for device"; a loop device over the image read as another store's
     /// while a `mount -o loop` came and went: attack 46 P F4), until `deadline` (monotonic
-    /// seconds). A failure with the mount table unchanged stands, and so does one when the
-    /// change cannot be told; one that rests on a filesystem no mount here shows first waits
-    /// `unshownMountGrace` for a mount (a mount under way shows its filesystem before the mount). When the mounts at or above a `watching` path still changed
-    /// between tries at the deadline, no try was made on a steady table, and the last failure
-    /// is told as that (`Unsteady`), not as what a stale read made it look like (a store
-    /// "mounted where this namespace does not show", a loop device "not the image").
-    static func steady<T>(until deadline: Double, watching: [String] = [], _ body: () throws -> T) throws -> T {
+    /// seconds). A result `doubtful` gives a reason for (status finding provision's refusal) is
+    /// made again the same way. A failure with the mount table unchanged stands, and so does
+    /// one when the change cannot be told; one that rests on a filesystem no mount here shows
+    /// first waits `unshownMountGrace` for a mount (a mount under way shows its filesystem
+    /// before the mount). At the deadline the last try stands, unless the mounts at or above a
+    /// `watching` path changed between tries: then no try was made on a steady table, and the
+    /// last one is told as that (`Unsteady`), not as what a stale read made it look like (a
+    /// store "mounted where this namespace does not show", a loop device "not the image").
+    static func steady<T>(until deadline: Double, watching: [String] = [], doubtful: (T) -> String? = { _ in nil }, _ body: () throws -> T) throws -> T {
         var tries = 0
         var seen = WatchedMounts.readable(watching)
         var moved = false
         while true {
             let change = MountTableChange()
             tries += 1
-            do {
-                return try body()
-            } catch {
+            let outcome = Result { try body() }
+            let doubt: String
+            switch outcome {
+            case .success(let value):
+                guard let reason = doubtful(value), let change, change.happened else { return value }
+                doubt = reason
+            case .failure(let error):
                 let unshown = (error as? DockStoreError)?.restsOnAnUnshownMount == true
                 guard let change, change.happened || unshown && change.awaited(within: unshownMountGrace) else { throw error }
-                let now = WatchedMounts.readable(watching)
-                if let now, let before = seen, now != before { moved = true }
-                seen = now
-                guard MonotonicClock.seconds() < deadline else {
-                    guard moved, !watching.isEmpty else { throw error }
-                    throw Unsteady(watching: watching, tries: tries, last: error).refusal
-                }
-                MonotonicClock.sleep(0.05)
+                doubt = (error as? DockStoreError)?.message ?? "\(error)"
             }
+            let now = WatchedMounts.readable(watching)
+            if let now, let before = seen, now != before { moved = true }
+            seen = now
+            guard MonotonicClock.seconds() < deadline else {
+                guard moved, !watching.isEmpty else { return try outcome.get() }
+                throw Unsteady(watching: watching, tries: tries, lastSaid: doubt).refusal
+            }
+            MonotonicClock.sleep(0.05)
         }
     }
 
     /// `steady` for at most `seconds` from now.
-    public static func steady<T>(for seconds: Double, watching: [String] = [], _ body: () throws -> T) throws -> T {
-        try steady(until: MonotonicClock.seconds() + seconds, watching: watching, body)
+    public static func steady<T>(for seconds: Double, watching: [String] = [], doubtful: (T) -> String? = { _ in nil }, _ body: () throws -> T) throws -> T {
+        try steady(until: MonotonicClock.seconds() + seconds, watching: watching, doubtful: doubtful, body)
     }
 
     /// The mounts at or above the watched paths (a mount under one, such as a container's, is
@@ -110,11 +117,10 @@ extension MountTableChange {
     struct Unsteady {
         var watching: [String]
         var tries: Int
-        var last: Error
+        var lastSaid: String
 
         var refusal: DockStoreError {
-            let message = (last as? DockStoreError)?.message ?? "\(last)"
-            return .refused("the mounts at \(watching.joined(separator: ", ")) kept changing while dockstore read them (\(tries) tries), so what it read may be stale (the last try said: \(message)); nothing was changed: re-run once nothing mounts or unmounts there")
+            .refused("the mounts at \(watching.joined(separator: ", ")) kept changing while dockstore read them (\(tries) tries), so what it read may be stale (the last try said: \(lastSaid)); nothing was changed: re-run once nothing mounts or unmounts there")
         }
     }
 }

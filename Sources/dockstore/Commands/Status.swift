@@ -3,12 +3,6 @@ import DockStoreCore
 
 extension Dockstore {
     struct Status: ParsableCommand {
-        /// A status that found provision's refusal: said as it is unless the mounts changed as it was read.
-        struct WithProblems: Error, CustomStringConvertible {
-            var status: StoreStatus
-            var description: String { status.provisionRefusal ?? "" }
-        }
-
         static let configuration = CommandConfiguration(
             abstract: "Show where Docker's storage is and whether fstab, the drop-in and DOCKER_OPTS agree.",
             discussion: "Takes no lock and changes nothing. Exit status 0 when all is in place, 4 when not."
@@ -44,21 +38,14 @@ extension Dockstore {
             // Read again when a read failed, or found provision's refusal, while the mounts at
             // the store changed: a loop device over the image read as it was let go after an
             // unmount is "not this store" (the harness's ci of f943071, under a mount -o loop
-            // racer), which provision itself re-plans; a status whose every read found it is
-            // said as read.
-            let status: StoreStatus
-            do {
-                status = try MountTableChange.steady(for: ChangeOptions.steadySeconds, watching: [host.real(paths.mountpoint)]) {
-                    let store = StoreObserver(host: host, paths: paths).observe(.all)
-                    let request = try device.map {
-                        try StoreStatus.deviceRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, device: $0)
-                    } ?? StoreStatus.detectRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, store: store)
-                    let status = try StoreStatus.inspect(host: host, request: request, store: store)
-                    if status.provisionRefusal != nil { throw WithProblems(status: status) }
-                    return status
-                }
-            } catch let found as WithProblems {
-                status = found.status
+            // racer), which provision itself re-plans. A status that found it with the mounts
+            // steady is said as read; one whose mounts kept changing to the end is refused as that.
+            let status = try MountTableChange.steady(for: ChangeOptions.steadySeconds, watching: [host.real(paths.mountpoint)], doubtful: { (status: StoreStatus) in status.provisionRefusal }) {
+                let store = StoreObserver(host: host, paths: paths).observe(.all)
+                let request = try device.map {
+                    try StoreStatus.deviceRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, device: $0)
+                } ?? StoreStatus.detectRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, store: store)
+                return try StoreStatus.inspect(host: host, request: request, store: store)
             }
             Output.line(json ? try status.renderJSON() : status.renderText())
             if !status.inPlace { throw ExitCode(ExitStatus.problems.rawValue) }
