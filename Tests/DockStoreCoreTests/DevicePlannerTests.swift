@@ -95,6 +95,27 @@ import Testing
         #expect(fstype == "btrfs")
     }
 
+    /// A loop device given as the volume is warned of; a backing file that cannot be read makes
+    /// the warning say so and refuses nothing (the plan's steps are those of any blank device).
+    @Test(arguments: [
+        (backing: "/srv/vol.img" as String?, unreadable: nil as String?, warned: "is a loop device over /srv/vol.img, which no boot attaches" as String?),
+        (backing: nil, unreadable: "cannot read /sys/block/loop7/loop/backing_file: Input/output error", warned: "cannot be told (cannot read /sys/block/loop7/loop/backing_file: Input/output error)"),
+        (backing: nil, unreadable: nil, warned: nil),
+    ])
+    func warnsOfALoopDeviceNoBootAttaches(backing: String?, unreadable: String?, warned: String?) throws {
+        let plain = try ProvisionPlanner.plan(Self.observed(), Self.request(), Self.host)
+        let plan = try ProvisionPlanner.plan(Self.observed { $0.loopBacking = backing; $0.loopBackingUnreadable = unreadable }, Self.request(), Self.host)
+        #expect(plan.steps.count == plain.steps.count)
+        let loopWarnings = plan.warnings.filter { !plain.warnings.contains($0) }
+        if let warned {
+            #expect(loopWarnings.count == 1)
+            #expect(loopWarnings.first?.contains(warned) == true)
+            #expect(loopWarnings.first?.contains("dockstore-provision.service") == true)
+        } else {
+            #expect(loopWarnings.isEmpty)
+        }
+    }
+
     @Test func reusesTheExistingUUID() throws {
         let existing = Self.observed { $0.content = .signature(type: "btrfs", uuid: "abcd", label: "docker") }
         let plan = try ProvisionPlanner.plan(existing, Self.request(), Self.host)

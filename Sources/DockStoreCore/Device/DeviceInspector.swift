@@ -60,7 +60,11 @@ struct DeviceInspector {
         // and its O_EXCL open does not see them (attack 11, A-9).
         observed.holders += try LoopDevice.sharingFile(with: device.path, sysfs: sysfs.root).map { "\($0.loop) (\($0.relation(to: "it")))" }
         observed.btrfsMemberOf = btrfsMemberOf
-        observed.loopBacking = try LoopDevice.backingFile(of: device.path)
+        // Only a warning rests on it: a read that fails says so in the warning, and refuses nothing.
+        switch Result(catching: { try LoopDevice.backingFile(of: device.path) }) {
+        case .success(let backing): observed.loopBacking = backing
+        case .failure(let error): observed.loopBackingUnreadable = (error as? DockStoreError)?.message ?? "\(error)"
+        }
         if let uuid = observed.btrfsMemberOf, observed.mountedAt.isEmpty {
             observed.mountedInOtherNamespaces = try ForeignMounts.find(device: nil, blockDevices: family)
             let members = Set(try BtrfsSysfs.members(uuid: uuid, sysfs: sysfs.root))

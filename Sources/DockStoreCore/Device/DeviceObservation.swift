@@ -52,6 +52,8 @@ public struct DeviceObservation: Sendable, Equatable {
     /// What the device is bound to when it is a loop device (a file, or a device): no boot
     /// attaches it unless the admin's own unit does (attack 50 T C2), which dockstore cannot see.
     public var loopBacking: String? = nil
+    /// Why `loopBacking` could not be read.
+    public var loopBackingUnreadable: String? = nil
 
     /// No defaults: an observation says what was seen, or the planner refuses (tests build
     /// theirs with a helper of their own).
@@ -75,6 +77,9 @@ extension DeviceObservation {
     /// The warning of provision --device and migrate-ebs when they make a store of a loop
     /// device: nothing attaches it at the next boot unless the admin set that up.
     public func notAttachedAtBootWarning(mountpoint: String) -> String? {
+        if let loopBackingUnreadable {
+            return "whether \(device.label) is a loop device, which no boot attaches unless a unit of yours runs losetup before dockstore-provision.service, cannot be told (\(loopBackingUnreadable)); an EBS volume is attached by EC2"
+        }
         guard let loopBacking else { return nil }
         return "\(device.label) is a loop device over \(loopBacking), which no boot attaches unless a unit of yours runs losetup before dockstore-provision.service: without one the next boot does not mount the store at \(mountpoint) and Docker stays down (an EBS volume is attached by EC2)"
     }
