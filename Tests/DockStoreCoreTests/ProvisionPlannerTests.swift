@@ -102,6 +102,14 @@ import Testing
          .refused, "docker-storage.btrfs.dockstore-new is a folder, not an image dockstore left unfinished"),
         ("mountpoint holds Docker's data", with { $0.mountpoint = .nonEmptyFolder(["containers", "image"]); $0.imageMountedAt = [] },
          .refused, "would hide Docker's existing data"),
+        ("mountpoint holds files, its .old name taken", with {
+            $0.mountpoint = .nonEmptyFolder(["containers"]); $0.imageMountedAt = []; $0.mountpointAside = "/var/lib/docker.old.2"
+        }, .refused, "(mv -n /var/lib/docker /var/lib/docker.old.2)"),
+        ("mounted image deleted and replaced, the free names observed", with {
+            $0.mountpoint = .mounted(MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "", device: 2), ofImage: false)
+            $0.mountedImageDeleted = true; $0.image = .file(size: 1 << 30, allocated: 1 << 20, content: .unrecognizedData)
+            $0.imageAsideNames = AsideNames(aside: "/var/lib/docker-storage.btrfs.aside.2", old: "-", short: "-", recovered: "/var/lib/docker-storage.btrfs.recovered.3")
+        }, .refused, "first: mv -n /var/lib/docker-storage.btrfs /var/lib/docker-storage.btrfs.aside.2): /dev/loop0 at /var/lib/docker keeps its data only until it is unmounted: do not unmount it or reboot; stop Docker, freeze it (fsfreeze -f /var/lib/docker), copy it out (cp -n --sparse=always /dev/loop0 /var/lib/docker-storage.btrfs.recovered.3), thaw it (fsfreeze -u /var/lib/docker); only then unmount, move the copy to the image's name (mv -n /var/lib/docker-storage.btrfs.recovered.3 /var/lib/docker-storage.btrfs) and re-run provision"),
         ("mountpoint is a file", with { $0.mountpoint = .notFolder(.regular); $0.imageMountedAt = [] }, .refused, "not a folder"),
         ("mountpoint busy with another device", with {
             $0.mountpoint = .mounted(MountEntry(source: "/dev/xvdf", target: "/var/lib/docker", fstype: "ext4", options: "", device: 2), ofImage: false)

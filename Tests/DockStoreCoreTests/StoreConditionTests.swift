@@ -104,6 +104,26 @@ import Testing
         #expect(!message.contains("umount"), "\(message)")
     }
 
+    /// The names the advice moves and writes files to are the ones observed free; a file that
+    /// replaced the image is moved aside by a command, not by words alone.
+    @Test func theAdviceUsesTheObservedFreeNames() throws {
+        let image = "/var/lib/docker-storage.btrfs"
+        let names = AsideNames(aside: image + ".aside.2", old: image + ".old.3", short: image + ".short.2", recovered: image + ".recovered.4")
+        func said(_ link: StoreCondition.ImageLink, _ copy: StoreCondition.Image.Generations?) throws -> String {
+            var condition = StoreCondition.Image(path: image, loop: "/dev/loop3", link: link, copy: copy)
+            condition.asideNames = names
+            return try #require(condition.verdict(mountpoint: "/var/lib/docker"))
+        }
+        let other = try said(.replaced, nil)
+        #expect(other.contains("move the new file aside (mv -n \(image) \(image).aside.2)"), "\(other)")
+        #expect(other.contains("of=\(image).recovered.4 ") && other.contains("(mv -n \(image).recovered.4 \(image))"), "\(other)")
+        var short = StoreCondition.Image.Generations(copy: 5, store: 5)
+        (short.copyBytes, short.deviceBytes) = (10, 20)
+        #expect(try said(.replaced, short).contains("(mv -n \(image) \(image).short.2)"))
+        #expect(try said(.replaced, StoreCondition.Image.Generations(copy: 4, store: 5)).contains("(mv -n \(image) \(image).old.3)"))
+        #expect(try said(.deleted, nil).contains("of=\(image).recovered.4 "))
+    }
+
     /// Attack 22 G3: a loop device matched by its backing file's name only (check without root)
     /// may be another root's file of that name: the message says so and to confirm as root before
     /// detaching; one matched by device and inode says to detach it.

@@ -78,6 +78,12 @@ struct CheckStateIntegrationTests {
             #expect(result.stdout.hasPrefix("DOCKSTORE CRITICAL - the image \(root.image) was deleted while mounted: do not unmount, detach \(loop) or reboot"), "\(result.stdout)")
             #expect(result.stdout.contains("dd if=\(loop) of=\(root.image).recovered"))
             #expect(!result.stdout.contains("umount"))
+            // A file of the admin's at that name (and a dangling link at the next) is passed over:
+            // the copy goes to the first free name, and is moved from there.
+            try root.sh("echo mine > \(root.image).recovered && ln -s /nowhere \(root.image).recovered.2")
+            let taken = try verdict(root)
+            #expect(taken.stdout.contains("dd if=\(loop) of=\(root.image).recovered.3 "), "\(taken.stdout)")
+            #expect(taken.stdout.contains("mv -n \(root.image).recovered.3 \(root.image))"), "\(taken.stdout)")
         }
     }
 
@@ -107,7 +113,7 @@ struct CheckStateIntegrationTests {
             let freeze = try between("fsfreeze -f ", ")")
             let copy = try between("(umask 077; dd ", "))") + ")"
             let thaw = try between("fsfreeze -u ", ")")
-            let move = try between("mv \(root.image).recovered ", ")")
+            let move = try between("mv -n \(root.image).recovered ", ")")
             #expect(copy.contains("iflag=direct"), "\(copy)")
             try root.sh("\(freeze) && \(copy); \(thaw) && \(move)")
             #expect(try root.sh("stat -c %a \(root.image)").trimmingCharacters(in: .whitespacesAndNewlines) == "600", "the copy is readable by others")

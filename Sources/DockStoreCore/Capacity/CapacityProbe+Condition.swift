@@ -67,6 +67,7 @@ extension CapacityProbe {
                         return nil
                     }
                     condition.image = .init(path: image, loop: loop, link: replaced ? .replaced : .deleted)
+                    condition.image?.asideNames = .observe(beside: image)
                     if replaced {
                         // A copy of the store at the name (the remedy's): how current it is. Read as
                         // root only (the loop device is root's); one that cannot be read is "another file".

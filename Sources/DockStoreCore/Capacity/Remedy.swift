@@ -144,8 +144,8 @@ enum Remedy {
     }
 
     /// How to save a store whose image file is gone while its loop device still holds it.
-    static func copyOut(loop: String, image: String, mountpoint: String) -> String {
-        let copy = AsideName.free(image, suffix: ".recovered").shellWord
-        return "do not unmount, detach \(loop) or reboot: the data lives only in \(loop) now; stop Docker and keep it stopped until the copy is mounted (systemctl stop docker), freeze the store (fsfreeze -f \(mountpoint.shellWord)), copy it out past the page cache, which can hold stale blocks, into a file only root reads, which needs room for what the store holds in that folder (df -h) and a dd that ends without an error ((umask 077; dd if=\(loop) of=\(copy) bs=1M iflag=direct conv=excl,sparse,fsync)), thaw it (fsfreeze -u \(mountpoint.shellWord)), put the copy at the image's name (mv \(copy) \(image.shellWord)), and run dockstore check, which says how to mount it"
+    static func copyOut(loop: String, image: String, to recovered: String, mountpoint: String) -> String {
+        let copy = recovered.shellWord
+        return "do not unmount, detach \(loop) or reboot: the data lives only in \(loop) now; stop Docker and keep it stopped until the copy is mounted (systemctl stop docker), freeze the store (fsfreeze -f \(mountpoint.shellWord)), copy it out past the page cache, which can hold stale blocks, into a file only root reads, which needs room for what the store holds in that folder (df -h) and a dd that ends without an error ((umask 077; dd if=\(loop) of=\(copy) bs=1M iflag=direct conv=excl,sparse,fsync)), thaw it (fsfreeze -u \(mountpoint.shellWord)), put the copy at the image's name (mv -n \(copy) \(image.shellWord)), and run dockstore check, which says how to mount it"
     }
 }

@@ -32,6 +32,9 @@ public struct StoreCondition: Sendable, Equatable, Codable {
         /// tell the copy the remedy made from an older one (attack 42 Q F3: check called the
         /// copy its own remedy had just made "another file" and sent the admin round again).
         public var copy: Generations?
+        /// The free names beside the image its advice moves or writes files to, looked at when
+        /// the image was found deleted or replaced.
+        public var asideNames: AsideNames
 
         public struct Generations: Sendable, Equatable, Codable {
             public var copy: UInt64
@@ -47,6 +50,7 @@ public struct StoreCondition: Sendable, Equatable, Codable {
             self.loop = loop
             self.link = link
             self.copy = copy
+            self.asideNames = .unobserved(beside: path)
         }
 
         /// check's CRITICAL message for an image deleted or replaced while mounted, which grow
@@ -56,10 +60,10 @@ public struct StoreCondition: Sendable, Equatable, Codable {
             case .present:
                 return nil
             case .deleted:
-                return "the image \(path) was deleted while mounted: \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
+                return "the image \(path) was deleted while mounted: \(Remedy.copyOut(loop: loop, image: path, to: asideNames.recovered, mountpoint: mp))"
             case .replaced:
                 if let copy, copy.copyBytes < copy.deviceBytes {
-                    return "the image \(path) was replaced while mounted by a copy of the store cut short (\(copy.copyBytes) bytes of the \(copy.deviceBytes) btrfs claims: a dd that ran out of room, or a truncated file), which cannot be mounted: the store still runs on the deleted original; do not unmount: move the copy aside (mv -n \(path.shellWord) \(AsideName.free(path, suffix: ".short").shellWord)), make room (df -h \(AtomicFile.parentFolder(of: path).shellWord)), then \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
+                    return "the image \(path) was replaced while mounted by a copy of the store cut short (\(copy.copyBytes) bytes of the \(copy.deviceBytes) btrfs claims: a dd that ran out of room, or a truncated file), which cannot be mounted: the store still runs on the deleted original; do not unmount: move the copy aside (mv -n \(path.shellWord) \(asideNames.short.shellWord)), make room (df -h \(AtomicFile.parentFolder(of: path).shellWord)), then \(Remedy.copyOut(loop: loop, image: path, to: asideNames.recovered, mountpoint: mp))"
                 }
                 if let copy, copy.copy >= copy.store {
                     // Its superblock is as new as the store's, which says nothing of the blocks
@@ -67,9 +71,9 @@ public struct StoreCondition: Sendable, Equatable, Codable {
                     return "the image \(path) was replaced while mounted by a copy of the store whose superblock is as new as the store's (generation \(copy.copy)): the store still runs on the deleted original through \(loop), and once it is unmounted only the copy holds it; keep Docker stopped (systemctl stop docker), verify the copy (btrfs check --readonly --check-data-csum \(path.shellWord) must find no error; if it does, move the copy aside and make it again as said for a deleted image), then umount \(mp.shellWord) (\(loop) goes with it; losetup -d \(loop) if losetup -a still lists it) and run dockstore provision, which mounts the copy (what is written to the store before the umount is not in it)"
                 }
                 if let copy {
-                    return "the image \(path) was replaced while mounted by an older copy of the store (generation \(copy.copy); the store is at \(copy.store), and what it wrote since is not in the copy): the store still runs on the deleted original; move the copy aside (mv -n \(path.shellWord) \(AsideName.free(path, suffix: ".old").shellWord)), then \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
+                    return "the image \(path) was replaced while mounted by an older copy of the store (generation \(copy.copy); the store is at \(copy.store), and what it wrote since is not in the copy): the store still runs on the deleted original; move the copy aside (mv -n \(path.shellWord) \(asideNames.old.shellWord)), then \(Remedy.copyOut(loop: loop, image: path, to: asideNames.recovered, mountpoint: mp))"
                 }
-                return "the image \(path) was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside, then \(Remedy.copyOut(loop: loop, image: path, mountpoint: mp))"
+                return "the image \(path) was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside (mv -n \(path.shellWord) \(asideNames.aside.shellWord)), then \(Remedy.copyOut(loop: loop, image: path, to: asideNames.recovered, mountpoint: mp))"
             }
         }
     }

@@ -49,6 +49,11 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// renamed to (`MovedImage`): unmounting would make the next mount use what now has the
     /// image's name. Set by the observer, for an image request.
     public var mountedImageMoved: MovedImage? = nil
+    /// The free names beside the image for the advice on a mounted image deleted or replaced
+    /// (`AsideNames`), and beside the mountpoint for its files (`MOUNTPOINT.old`), looked at
+    /// in those states; the plain names when not observed (a test's observation).
+    public var imageAsideNames: AsideNames? = nil
+    public var mountpointAside: String? = nil
     /// Options the store would be mounted with that the kernel's filesystem parser rejects
     /// (`KernelRejectedOptions`), asked whether or not it is mounted now; nil when the kernel cannot tell.
     public var kernelRejectedOptions: KernelRejectedOptions? = nil

@@ -220,6 +220,10 @@ public struct ProvisionObserver: Sendable {
         // Also with the store mounted: a line edited since, or options the settings add now,
         // are what the next boot mounts with (attack 26 L2, L3).
         observation.kernelRejectedOptions = kernelRejectedOptions(request, fstab: observation.fstab)
+        if case .nonEmptyFolder = observation.mountpoint {
+            observation.mountpointAside = AsideName.free(host.real(request.mountpoint), suffix: ".old")
+        }
+        if observation.mountedImageDeleted { observation.imageAsideNames = .observe(beside: host.real(request.image)) }
         return observation
     }
 

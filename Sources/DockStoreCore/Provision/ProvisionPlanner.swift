@@ -220,7 +220,7 @@ public enum ProvisionPlanner {
             return false
         case .nonEmptyFolder(let names):
             let shown = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
-            throw DockStoreError.refused("\(mountpointPath) is not a mount point but holds files (\(shown)): mounting the store there would hide Docker's existing data; stop Docker and move them aside (mv -n \(mountpointPath.shellWord) \(AsideName.free(mountpointPath, suffix: ".old").shellWord)), then re-run")
+            throw DockStoreError.refused("\(mountpointPath) is not a mount point but holds files (\(shown)): mounting the store there would hide Docker's existing data; stop Docker and move them aside (mv -n \(mountpointPath.shellWord) \((observed.mountpointAside ?? mountpointPath + ".old").shellWord)), then re-run")
         case .mounted(let entry, let ofImage, let ofDevice):
             if let over = observed.mountedOver {
                 throw DockStoreError.refused("\(over.verdict(mountpoint: mountpointPath)), then re-run; nothing was changed")
@@ -239,8 +239,9 @@ public enum ProvisionPlanner {
                 // Replaced: another file has the name since, which the next mount would use.
                 var replaced = ""
                 let image = host.real(request.image)
-                if case .file = observed.image { replaced = " and another file now has its name (move that file aside first: mv -n \(image.shellWord) \(AsideName.free(image, suffix: ".aside").shellWord))" }
-                throw DockStoreError.refused("\(host.real(request.image)) was deleted while mounted\(replaced): \(entry.source) at \(mountpointPath) keeps its data only until it is unmounted: do not unmount it or reboot; stop Docker, freeze it (fsfreeze -f \(mountpointPath.shellWord)), copy it out (cp -n --sparse=always \(entry.source.shellWord) \(AsideName.free(image, suffix: ".recovered").shellWord)), thaw it (fsfreeze -u \(mountpointPath.shellWord)); only then unmount, move the copy to \(host.real(request.image)) and re-run provision")
+                let names = observed.imageAsideNames ?? .unobserved(beside: image)
+                if case .file = observed.image { replaced = " and another file now has its name (move that file aside first: mv -n \(image.shellWord) \(names.aside.shellWord))" }
+                throw DockStoreError.refused("\(image) was deleted while mounted\(replaced): \(entry.source) at \(mountpointPath) keeps its data only until it is unmounted: do not unmount it or reboot; stop Docker, freeze it (fsfreeze -f \(mountpointPath.shellWord)), copy it out (cp -n --sparse=always \(entry.source.shellWord) \(names.recovered.shellWord)), thaw it (fsfreeze -u \(mountpointPath.shellWord)); only then unmount, move the copy to the image's name (mv -n \(names.recovered.shellWord) \(image.shellWord)) and re-run provision")
             }
             // Unmounting would make the next mount use what now has the image's name (A-7, B05).
             if let moved = observed.mountedImageMoved { throw moved.refusal(mountpoint: mountpointPath) }

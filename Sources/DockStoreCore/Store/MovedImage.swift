@@ -46,6 +46,9 @@ public struct MovedImage: Sendable, Equatable, Codable {
     /// without root): whether the next boot makes a new store or refuses for the open
     /// migration only root can tell (attack 25 J5: nobody was told "a new, empty store").
     public var journalNotReadable = false
+    /// Where the file at the image's name is moved aside to (`AsideName.free`), looked at when
+    /// the move was found.
+    public var asideName: String
 
     public init(loop: String, now: String, image: String, atImagePath: AtImagePath, migrationOpen: Bool = false) {
         self.migrationOpen = migrationOpen
@@ -53,6 +56,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
         self.now = now
         self.image = image
         self.atImagePath = atImagePath
+        self.asideName = image + ".aside"
     }
 
     /// For provision and status: the image the btrfs `store` saw at `mountpoint` is configured
@@ -138,6 +142,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
         }
         var moved = MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at, migrationOpen: journal != nil)
         moved.devid = found.devid
+        if at == .copy || at == .otherFile { moved.asideName = AsideName.free(image, suffix: ".aside") }
         if at == .leftByTheStore, let imageStatus {
             moved.memberBytes = found.size
             moved.imageBytes = imageStatus.size
@@ -177,8 +182,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
                 ?? "attach the image (losetup -f --show \(image.shellWord)) and replace device \(devid) with that loop device (btrfs replace start -B \(devid) THAT-LOOP-DEVICE \(mountpoint))"
             return "move the store back onto its image, since no boot attaches \(loop): \(grow)\(replace); do not move files"
         case .copy, .otherFile:
-            let aside = AsideName.free(image, suffix: ".aside")
-            return "move that file aside (mv -n \(image.shellWord) \(aside.shellWord)), then move the image back before unmounting: mv -n \(now.shellWord) \(image.shellWord)"
+            return "move that file aside (mv -n \(image.shellWord) \(asideName.shellWord)), then move the image back before unmounting: mv -n \(now.shellWord) \(image.shellWord)"
         }
     }
 
