@@ -85,17 +85,6 @@ struct TeardownIntegrationTests {
     }
 
     func spawnStandIn(_ root: TestRoot) throws -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGTERM)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
         // A copy of sleep named dockerd: dockstore takes a pidfile's process for dockerd only
         // by its kernel name.
@@ -103,7 +92,7 @@ struct TeardownIntegrationTests {
         try root.sh("mkdir -p '\(root.path)/stand-in' && cp /bin/sleep '\(binary)'")
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("dockerd"), strdup("120"), nil]
         defer { argv.forEach { free($0) } }
-        let rc = posix_spawn(&pid, binary, nil, &attributes, argv, environ)
+        let rc = withDefaultSignals { posix_spawn(&pid, binary, nil, &$0, argv, environ) }
         guard rc == 0 else { throw TestFailure("posix_spawn: \(rc)") }
         return pid
     }

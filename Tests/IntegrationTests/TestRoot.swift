@@ -66,13 +66,13 @@ final class TestRoot {
         return "findmnt -rn -o TARGET | grep -F '\(others)' | grep -vF '\(path)/' | sort -r | while read -r t; do umount -l \"$t\" 2>/dev/null || true; done;"
     }
 
-    /// Runs `dockstore <arguments> --root <this root>` with no stdin.
     /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34), which the Glibc module does not declare.
     static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
     }()
 
+    /// Runs `dockstore <arguments> --root <this root>` with no stdin.
     @discardableResult
     func dockstore(_ arguments: [String], environment: [String: String] = [:], root: Bool = true) throws -> RunResult {
         try run(Self.binary, arguments + (root ? ["--root", path] : []), environment: environment)
@@ -99,23 +99,11 @@ final class TestRoot {
         // Nothing of the test process's but 0, 1 and 2 (a loop device it holds open is not dockstore's).
         guard let closeFrom = Self.addCloseFrom else { throw TestFailure("posix_spawn_file_actions_addclosefrom_np is not in this C library (glibc 2.34)") }
         closeFrom(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t()
-        sigfillset(&all)
-        sigdelset(&all, SIGKILL)
-        sigdelset(&all, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let spawned = withDefaultSignals { posix_spawn(&pid, executable, &actions, &$0, argv, envp) }
         guard spawned == 0 else { throw TestFailure("posix_spawn \(executable): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
