@@ -204,6 +204,7 @@ extension CapacityProbe {
             }
             if case .unreadable(let error) = journal, error.code == Errno.permissionDenied { moved?.journalNotReadable = true }
             condition.movedImage = moved
+            if moved == nil { condition.otherStoreMounted = try OtherStoreMounted.find(reading, image: image, sysfs: sysfs) }
         } catch let undecided as MovedImage.Undecided {
             let journalNotReadable: Bool
             if case .unreadable(let error) = journal, error.code == Errno.permissionDenied { journalNotReadable = true } else { journalNotReadable = false }

@@ -52,6 +52,9 @@ enum ConditionRules {
         if let moved = c.movedImage {
             reasons.append(CapacityReason(state: .critical, figure: "image_moved", message: moved.verdict(mountpoint: mp)))
         }
+        if let other = c.otherStoreMounted {
+            reasons.append(CapacityReason(state: .critical, figure: "other_store_mounted", message: other.verdict(mountpoint: mp)))
+        }
         for group in c.copies {
             let mounted = Set(f.devices.map(\.path))
             let which = group.first(where: { mounted.contains($0.path) }).map { " (\($0.path) is the one mounted at \(mp))" } ?? ""

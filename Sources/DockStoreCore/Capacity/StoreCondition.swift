@@ -99,6 +99,8 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// The image renamed away while mounted: the loop device runs on the renamed file and the
     /// next boot mounts whatever has the image's name (`MovedImage`).
     public var movedImage: MovedImage?
+    /// Another btrfs than the configured image's mounted from loop devices (`OtherStoreMounted`).
+    public var otherStoreMounted: OtherStoreMounted?
     /// The loop device mounted there is bound, by the kernel's name, to the configured image,
     /// yet not to the file that name reaches here: another root's store on the same kernel
     /// (`ForeignLoopStore`, judged by `readForeignLoop`).

@@ -45,7 +45,7 @@ public enum MigratedStore {
             }
             if try renamedImageMounted(journal, image: imagePath) { return nil }
             if let renamed = try renamedImageStillMember(journal, image: imagePath) {
-                throw DockStoreError.refused("the open migration's image \(imagePath) is \(renamed) now (renamed, or hard-linked and its name removed: the journal's inode), and it still holds the store's btrfs \(journal.filesystemUUID ?? "?"): the move has not passed its point of return, so the volume alone holds only part of the store; put the image back under its name (mv \(renamed.shellWord) \(imagePath.shellWord); unmount the store first if it was mounted by hand) and re-run; nothing was changed")
+                throw DockStoreError.refused("the open migration's image \(imagePath) is \(renamed) now (renamed, or hard-linked and its name removed: the journal's inode), and it still holds the store's btrfs \(journal.filesystemUUID ?? "?"): the move has not passed its point of return, so the volume alone holds only part of the store; put the image back under its name (mv -n \(renamed.shellWord) \(imagePath.shellWord); unmount the store first if it was mounted by hand) and re-run; nothing was changed")
             }
             // Attack 27 J5c: with no btrfs at the image's name the journal is followed, and a
             // journal of another store would be waited for without a word of it.

@@ -241,7 +241,7 @@ public enum ProvisionPlanner {
                 let image = host.real(request.image)
                 let names = observed.imageAsideNames ?? .unobserved(beside: image)
                 if case .file = observed.image { replaced = " and another file now has its name (move that file aside first: mv -n \(image.shellWord) \(names.aside.shellWord))" }
-                throw DockStoreError.refused("\(image) was deleted while mounted\(replaced): \(entry.source) at \(mountpointPath) keeps its data only until it is unmounted: do not unmount it or reboot; stop Docker, freeze it (fsfreeze -f \(mountpointPath.shellWord)), copy it out (cp -n --sparse=always \(entry.source.shellWord) \(names.recovered.shellWord)), thaw it (fsfreeze -u \(mountpointPath.shellWord)); only then unmount, move the copy to the image's name (mv -n \(names.recovered.shellWord) \(image.shellWord)) and re-run provision")
+                throw DockStoreError.refused("\(image) was deleted while mounted\(replaced): \(entry.source) at \(mountpointPath) keeps its data only until it is unmounted: \(Remedy.copyOut(loop: entry.source, image: image, to: names.recovered, mountpoint: mountpointPath))")
             }
             // Unmounting would make the next mount use what now has the image's name (A-7, B05).
             if let moved = observed.mountedImageMoved { throw moved.refusal(mountpoint: mountpointPath) }

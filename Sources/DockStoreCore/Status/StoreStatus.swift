@@ -124,7 +124,12 @@ public struct StoreStatus: Codable, Sendable, Equatable {
            try configuredImage.map({ configured in
                try store.mountedSource.value()?.loopBackingFile.flatMap({ try ForeignLoopStore.outside(loop: source, backingName: $0, root: host.root, image: configured) }) == nil
            }) ?? true,
-           try MovedImage.find(store, host: host, mountpoint: mountpoint) == nil {
+           try MovedImage.find(store, host: host, mountpoint: mountpoint) == nil,
+           // A btrfs on loop devices while the configured image holds another: no device store
+           // whose image line to remove, but what provision refuses as not the image (attack 52 V F1).
+           try configuredImage.map({ configured in
+               try store.btrfs.value().flatMap({ try OtherStoreMounted.find($0.reading, image: configured) })
+           }) == nil {
             spec = .path(source)
             fstype = entry.fstype
         } else if let moved {

@@ -103,7 +103,8 @@ public struct MovedImage: Sendable, Equatable, Codable {
     public static func find(_ reading: BtrfsReading, image: String, root: String, sysfs: String = "/sys",
                             journal: MigrationJournal? = nil) throws -> MovedImage? {
         let imageStatus = try FileStatus.following(image)
-        var found: (loop: String, now: String, devid: UInt64, size: UInt64)? = nil
+        var candidates: [(loop: String, now: String, devid: UInt64, size: UInt64, besideImage: Bool)] = []
+        let folder = try FileStatus.following(AtomicFile.parentFolder(of: image))
         for device in reading.devices {
             let name = device.devicePath.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop"),
@@ -119,27 +120,32 @@ public struct MovedImage: Sendable, Equatable, Codable {
             if let imageStatus, imageStatus.device == file.device, imageStatus.inode == file.inode { return nil }
             if try ForeignLoopStore.outside(loop: device.devicePath, backingName: text, root: root, image: image) != nil { continue }
             if let inode = journal?.imageInode, file.inode != inode { continue }
-            guard found == nil, let folder = try FileStatus.following(AtomicFile.parentFolder(of: image)),
-                  folder.device == file.device else { continue }
-            found = (device.devicePath, text, device.devid, device.size)
+            candidates.append((device.devicePath, text, device.devid, device.size, folder?.device == file.device))
         }
-        guard let found else { return nil }
+        guard let first = candidates.first else { return nil }
         var at = AtImagePath.nothing
         let atPath = try FileStatus.of(image)
         if imageStatus != nil || atPath != nil {
             at = .otherFile
             do {
-                if imageStatus?.kind == .regular, let block = try? BtrfsSuperblock.read(image), // unreadable: "another file", which is sure
-                   block.fsid.lowercased() == reading.uuid.lowercased() {
+                if imageStatus?.kind == .regular, let block = try? BtrfsSuperblock.read(image) { // unreadable: "another file", which is sure
+                    // Another btrfs at the image's name is a store of its own, and the file
+                    // mounted is no rename of it (attack 52 V F1: a foreign btrfs mounted with
+                    // mount -o loop at the mountpoint was called the image moved away, and the
+                    // advice swapped it in for the store).
+                    guard block.fsid.lowercased() == reading.uuid.lowercased() else { return nil }
                     at = .copy
                 } else if imageStatus?.kind == .regular, let scratched = try BtrfsSuperblock.readScratched(image),
                           scratched.fsid.lowercased() == reading.uuid.lowercased() {
                     at = .leftByTheStore
                 }
             } catch let error as DockStoreError where error.code == Errno.permissionDenied {
-                throw Undecided(loop: found.loop, now: found.now, image: image, cause: error)
+                throw Undecided(loop: first.loop, now: first.now, image: image, cause: error)
             }
         }
+        // A rename stays on the image folder's filesystem; a replace that left the image may
+        // have gone onto a file anywhere (attack 52 V F5: one on another filesystem, check said OK).
+        guard let found = candidates.first(where: { at == .leftByTheStore || $0.besideImage }) else { return nil }
         var moved = MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at, migrationOpen: journal != nil)
         moved.devid = found.devid
         if at == .copy || at == .otherFile { moved.asideName = AsideName.free(image, suffix: ".aside") }
@@ -170,7 +176,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
     /// file is no volume any boot attaches (attack 50 T C2: migrate-ebs onto it was advised,
     /// after which check said OK and the next boot mounted nothing).
     func putBack(mountpoint: String) -> String {
-        let back = "mv \(now.shellWord) \(image.shellWord)"
+        let back = "mv -n \(now.shellWord) \(image.shellWord)"
         switch atImagePath {
         case .nothing: return "move it back before unmounting: \(back)"
         case .leftByTheStore:
