@@ -105,11 +105,13 @@ import Testing
         ("mountpoint holds files, its .old name taken", with {
             $0.mountpoint = .nonEmptyFolder(["containers"]); $0.imageMountedAt = []; $0.mountpointAside = "/var/lib/docker.old.2"
         }, .refused, "(mv -n /var/lib/docker /var/lib/docker.old.2)"),
-        ("mounted image deleted and replaced, the free names observed", with {
+        ("mounted image replaced: check's verdict, with the free names observed", with {
             $0.mountpoint = .mounted(MountEntry(source: "/dev/loop0", target: "/var/lib/docker", fstype: "btrfs", options: "", device: 2), ofImage: false)
             $0.mountedImageDeleted = true; $0.image = .file(size: 1 << 30, allocated: 1 << 20, content: .unrecognizedData)
-            $0.imageAsideNames = AsideNames(aside: "/var/lib/docker-storage.btrfs.aside.2", old: "-", short: "-", recovered: "/var/lib/docker-storage.btrfs.recovered.3")
-        }, .refused, "first: mv -n /var/lib/docker-storage.btrfs /var/lib/docker-storage.btrfs.aside.2): /dev/loop0 at /var/lib/docker keeps its data only until it is unmounted: do not unmount it or reboot; stop Docker, freeze it (fsfreeze -f /var/lib/docker), copy it out (cp -n --sparse=always /dev/loop0 /var/lib/docker-storage.btrfs.recovered.3), thaw it (fsfreeze -u /var/lib/docker); only then unmount, move the copy to the image's name (mv -n /var/lib/docker-storage.btrfs.recovered.3 /var/lib/docker-storage.btrfs) and re-run provision"),
+            var unlinked = StoreCondition.Image(path: "/var/lib/docker-storage.btrfs", loop: "/dev/loop0", link: .replaced)
+            unlinked.asideNames = AsideNames(aside: "/var/lib/docker-storage.btrfs.aside.2", old: "-", short: "-", recovered: "/var/lib/docker-storage.btrfs.recovered.3")
+            $0.mountedImageUnlinked = unlinked
+        }, .refused, "refusing: the image /var/lib/docker-storage.btrfs was replaced by another file while mounted: the store runs on the deleted original and the next boot would mount the new file; move the new file aside (mv -n /var/lib/docker-storage.btrfs /var/lib/docker-storage.btrfs.aside.2), then do not unmount, detach /dev/loop0 or reboot: the data lives only in /dev/loop0 now; stop Docker and keep it stopped until the copy is mounted (systemctl stop docker), freeze the store (fsfreeze -f /var/lib/docker), copy it out past the page cache, which can hold stale blocks, into a file only root reads, which needs room for what the store holds in that folder (df -h) and a dd that ends without an error ((umask 077; dd if=/dev/loop0 of=/var/lib/docker-storage.btrfs.recovered.3 bs=1M iflag=direct conv=excl,sparse,fsync)), thaw it (fsfreeze -u /var/lib/docker), put the copy at the image's name (mv -n /var/lib/docker-storage.btrfs.recovered.3 /var/lib/docker-storage.btrfs), and run dockstore check, which says how to mount it; nothing was changed"),
         ("mountpoint is a file", with { $0.mountpoint = .notFolder(.regular); $0.imageMountedAt = [] }, .refused, "not a folder"),
         ("mountpoint busy with another device", with {
             $0.mountpoint = .mounted(MountEntry(source: "/dev/xvdf", target: "/var/lib/docker", fstype: "ext4", options: "", device: 2), ofImage: false)

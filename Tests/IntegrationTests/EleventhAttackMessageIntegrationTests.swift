@@ -54,8 +54,8 @@ struct EleventhAttackMessageIntegrationTests {
             let old = root.image + ".old"
             try root.sh("mv \(root.image) \(old)")
             let verdict = try checkVerdict(root)
-            #expect(verdict == "the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(old); nothing is at \(root.image) now, so the next boot makes a new, empty store there; move it back before unmounting: mv \(old) \(root.image)", "\(verdict)")
-            let refusal = "dockstore: refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(old); nothing is at \(root.image) now, so the next boot makes a new, empty store there, so do not unmount it or reboot; move it back before unmounting: mv \(old) \(root.image), and re-run\n"
+            #expect(verdict == "the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(old); nothing is at \(root.image) now, so the next boot makes a new, empty store there; move it back before unmounting: mv -n \(old) \(root.image)", "\(verdict)")
+            let refusal = "dockstore: refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(old); nothing is at \(root.image) now, so the next boot makes a new, empty store there, so do not unmount it or reboot; move it back before unmounting: mv -n \(old) \(root.image), and re-run\n"
             let before = root.snapshot()
             for arguments in [["grow", "--to", "1500M"], ["grow"], ["teardown"], ["teardown", "--delete-image"]] {
                 let run = try root.dockstore(arguments)

@@ -25,16 +25,16 @@ struct ImageHardLinkedAwayIntegrationTests {
             let before = root.snapshot()
             let diskBefore = try root.ends(disk)
 
-            let verdict = "the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(link); nothing is at \(root.image) now, so the next boot makes a new, empty store there; move it back before unmounting: mv \(link) \(root.image)"
+            let verdict = "the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(link); nothing is at \(root.image) now, so the next boot makes a new, empty store there; move it back before unmounting: mv -n \(link) \(root.image)"
             let check = try root.dockstore(["check"])
             #expect(check.status == 2 && check.stdout.hasPrefix("DOCKSTORE CRITICAL - \(verdict) | "), "\(check.stdout)\(check.stderr)")
             #expect(!check.stdout.contains("dd if="), "\(check.stdout)")
-            let refusal = "refusing: \(verdict.dropLast("; move it back before unmounting: mv \(link) \(root.image)".count)), so do not unmount it or reboot; move it back before unmounting: mv \(link) \(root.image), and re-run"
+            let refusal = "refusing: \(verdict.dropLast("; move it back before unmounting: mv -n \(link) \(root.image)".count)), so do not unmount it or reboot; move it back before unmounting: mv -n \(link) \(root.image), and re-run"
             for arguments in [["provision"], ["provision", "--dry-run"], ["grow", "--to", "300M"], ["reclaim"], ["reclaim", "--orphans"],
                               ["teardown"], ["migrate-ebs", disk, "--dry-run"], ["migrate-ebs", disk, "--yes"]] {
                 let run = try root.dockstore(arguments)
                 #expect(run.status == 2 && run.stderrLines.count == 1 && run.stderr.contains("runs on \(link);")
-                        && run.stderr.contains("mv \(link) \(root.image)") && !run.stderr.contains("copy it out"),
+                        && run.stderr.contains("mv -n \(link) \(root.image)") && !run.stderr.contains("copy it out"),
                         "\(arguments): exit \(run.status): \(run.stdout)\(run.stderr)")
                 if arguments.first == "provision" { #expect(run.stderr == "dockstore: \(refusal)\n", "\(run.stderr)") }
             }

@@ -21,7 +21,7 @@ struct MigrationMovedImageIntegrationTests {
                 try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_IMAGE=\"/var/lib/store2.btrfs\"\n")
             }
             let before = root.snapshot()
-            let said = "dockstore: refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(moved); nothing is at \(root.image) now, so the next boot makes a new, empty store there, so do not unmount it or reboot; move it back before unmounting: mv \(moved) \(root.image), and re-run\n"
+            let said = "dockstore: refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(moved); nothing is at \(root.image) now, so the next boot makes a new, empty store there, so do not unmount it or reboot; move it back before unmounting: mv -n \(moved) \(root.image), and re-run\n"
             for arguments in [["migrate-ebs", loop, "--dry-run"], ["migrate-ebs", loop, "--yes"]] {
                 let run = try root.dockstore(arguments)
                 #expect(run.status == 2 && run.stderr == said, "\(arguments): exit \(run.status): \(run.stdout)\(run.stderr)")

@@ -46,7 +46,7 @@ struct MigrationRenamedImageIntegrationTests {
             _ = try root.sh("mv '\(root.image)' '\(moved)'")
             let before = root.snapshot()
             let diskBefore = try root.ends(disk)
-            let said = "refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(moved); nothing is at \(root.image) now, so the next boot cannot mount the store the open migration is moving (part of it, or all, is in that file), so do not unmount it or reboot; move it back before unmounting: mv \(moved) \(root.image), and re-run"
+            let said = "refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(moved); nothing is at \(root.image) now, so the next boot cannot mount the store the open migration is moving (part of it, or all, is in that file), so do not unmount it or reboot; move it back before unmounting: mv -n \(moved) \(root.image), and re-run"
             for arguments in [["migrate-ebs", disk, "--dry-run"], ["migrate-ebs", disk, "--yes"], ["migrate-ebs", disk, "--abort", "--yes"],
                               ["provision", "--dry-run"], ["provision"], ["grow", "--to", "600M"]] {
                 let run = try root.dockstore(arguments)
@@ -120,7 +120,7 @@ struct MigrationRenamedImageIntegrationTests {
 
     static func stillMember(_ root: TestRoot, _ moved: String) -> String {
         let uuid = (try? root.sh("blkid -o value -s UUID '\(moved)'").trimmingCharacters(in: .whitespacesAndNewlines)) ?? "?"
-        return "the open migration's image \(root.image) is \(moved) now (renamed, or hard-linked and its name removed: the journal's inode), and it still holds the store's btrfs \(uuid): the move has not passed its point of return, so the volume alone holds only part of the store; put the image back under its name (mv \(moved) \(root.image); unmount the store first if it was mounted by hand) and re-run; nothing was changed"
+        return "the open migration's image \(root.image) is \(moved) now (renamed, or hard-linked and its name removed: the journal's inode), and it still holds the store's btrfs \(uuid): the move has not passed its point of return, so the volume alone holds only part of the store; put the image back under its name (mv -n \(moved) \(root.image); unmount the store first if it was mounted by hand) and re-run; nothing was changed"
     }
 
     /// Attack 25 J8: the same reboot, the renamed image attached and scanned by hand: the kernel
@@ -230,7 +230,7 @@ struct MigrationRenamedImageIntegrationTests {
                 // Attack 24 I2: named as the rename it is, with the way back.
                 #expect(run.status == 2 && run.stderrLines.count == 1 && run.stderr.contains("runs on \(link);")
                         && run.stderr.contains("the next boot cannot mount the store the open migration is moving")
-                        && run.stderr.contains("mv \(link) \(root.image)"),
+                        && run.stderr.contains("mv -n \(link) \(root.image)"),
                         "\(arguments): exit \(run.status): \(run.stdout)\(run.stderr)")
             }
             #expect(root.changes(since: before) == [], "\(root.changes(since: before))")

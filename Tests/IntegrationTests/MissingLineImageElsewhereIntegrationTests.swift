@@ -78,7 +78,7 @@ struct MissingLineImageElsewhereIntegrationTests {
             _ = try root.sh("mv '\(root.image)' '\(moved)'")
             try root.write(root.path + "/etc/sysconfig/dockstore", "DOCKSTORE_IMAGE=\"/var/lib/store2.btrfs\"\n")
             let before = root.snapshot()
-            let said = "refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(moved); nothing is at \(root.image) now, so the next boot makes a new, empty store there, so do not unmount it or reboot; move it back before unmounting: mv \(moved) \(root.image), and re-run"
+            let said = "refusing: the image \(root.image) was moved away while mounted: \(loop) at \(root.mountpoint) runs on \(moved); nothing is at \(root.image) now, so the next boot makes a new, empty store there, so do not unmount it or reboot; move it back before unmounting: mv -n \(moved) \(root.image), and re-run"
             for arguments in [["provision", "--dry-run"], ["provision"], ["teardown", "--dry-run"], ["teardown"]] {
                 let run = try root.dockstore(arguments)
                 #expect(run.status == 2 && run.stderr == "dockstore: \(said)\n", "\(arguments): exit \(run.status): \(run.stdout)\(run.stderr)")

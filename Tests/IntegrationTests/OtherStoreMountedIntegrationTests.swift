@@ -16,7 +16,7 @@ struct OtherStoreMountedIntegrationTests {
             let other = root.path + "/var/lib/other.img"
             try root.sh("truncate -s 300M '\(other)' && mkfs.btrfs -q '\(other)' && mount -o loop '\(other)' '\(root.mountpoint)'")
             let loop = try #require(root.mounts().first { $0.target == root.mountpoint }?.source)
-            defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; losetup -d \(loop) 2>/dev/null; true") }
+            defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; losetup -d \(loop) 2>/dev/null; true"); root.forgetBtrfs([loop]) }
             let before = root.snapshot()
 
             let check = try root.dockstore(["check", "--state-file", "/errors"])
@@ -36,6 +36,7 @@ struct OtherStoreMountedIntegrationTests {
 
             // Its advice, followed: the boot's provision mounts the image, with the store's file.
             try root.sh("umount '\(root.mountpoint)'")  // mount -o loop's device goes with it (autoclear)
+            root.forgetBtrfs([loop])
             #expect(try root.dockstore(["provision"]).status == 0)
             #expect(root.read(root.mountpoint + "/kept") == "store\n")
         }

@@ -72,12 +72,7 @@ extension CapacityProbe {
                         // A copy of the store at the name (the remedy's): how current it is. Read as
                         // root only (the loop device is root's); one that cannot be read is "another file".
                         do {
-                            if let copy = try BtrfsSuperblock.read(image), copy.fsid == reading.uuid,
-                               let store = try BtrfsSuperblock.read(loop), store.fsid == reading.uuid,
-                               let file = try FileStatus.following(image) {
-                                condition.image?.copy = .init(copy: copy.generation, store: store.generation,
-                                                              copyBytes: file.size, deviceBytes: member.size)
-                            }
+                            condition.image?.copy = try StoreCondition.Image.copyAtName(image, loop: loop, uuid: reading.uuid, deviceBytes: member.size)
                         } catch {
                             condition.unreadable.append("cannot tell whether the file now at \(image) is a copy of the store: \(message(error))")
                         }

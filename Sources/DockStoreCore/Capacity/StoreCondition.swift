@@ -53,8 +53,19 @@ public struct StoreCondition: Sendable, Equatable, Codable {
             self.asideNames = .unobserved(beside: path)
         }
 
+        /// The file now at the name of an image deleted while mounted, when it is a copy of the
+        /// store `uuid` (its superblock's fsid): its generation against the store's on `loop`,
+        /// its size against the `deviceBytes` btrfs claims on that member; nil for another file.
+        /// Root's to read (the loop device is root's).
+        static func copyAtName(_ image: String, loop: String, uuid: String, deviceBytes: UInt64) throws -> Generations? {
+            guard let copy = try BtrfsSuperblock.read(image), copy.fsid == uuid,
+                  let store = try BtrfsSuperblock.read(loop), store.fsid == uuid,
+                  let file = try FileStatus.following(image) else { return nil }
+            return Generations(copy: copy.generation, store: store.generation, copyBytes: file.size, deviceBytes: deviceBytes)
+        }
+
         /// check's CRITICAL message for an image deleted or replaced while mounted, which grow
-        /// also refuses with; nil while the file is there.
+        /// and provision also refuse with (and status lists); nil while the file is there.
         public func verdict(mountpoint mp: String) -> String? {
             switch link {
             case .present:

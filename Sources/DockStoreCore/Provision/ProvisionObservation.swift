@@ -49,11 +49,14 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// renamed to (`MovedImage`): unmounting would make the next mount use what now has the
     /// image's name. Set by the observer, for an image request.
     public var mountedImageMoved: MovedImage? = nil
-    /// The free names beside the image for the advice on a mounted image deleted or replaced
-    /// (`AsideNames`), and beside the mountpoint for its files (`MOUNTPOINT.old`), looked at
-    /// in those states; the plain names when not observed (a test's observation).
-    public var imageAsideNames: AsideNames? = nil
+    /// The free name beside the mountpoint for its files (`MOUNTPOINT.old`), looked at when it
+    /// holds files; the plain name when not observed (a test's observation).
     public var mountpointAside: String? = nil
+    /// The mounted image deleted or replaced, as check sees it (`StoreCondition.Image`: the
+    /// free names beside it, the file now at the name a copy of the store, and how current):
+    /// the refusal is check's verdict, so provision, status and check advise alike (attack 52
+    /// V F4: status sent the admin round again after check's copy-out was followed).
+    public var mountedImageUnlinked: StoreCondition.Image? = nil
     /// Options the store would be mounted with that the kernel's filesystem parser rejects
     /// (`KernelRejectedOptions`), asked whether or not it is mounted now; nil when the kernel cannot tell.
     public var kernelRejectedOptions: KernelRejectedOptions? = nil

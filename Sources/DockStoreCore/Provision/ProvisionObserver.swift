@@ -223,7 +223,18 @@ public struct ProvisionObserver: Sendable {
         if case .nonEmptyFolder = observation.mountpoint {
             observation.mountpointAside = AsideName.free(host.real(request.mountpoint), suffix: ".old")
         }
-        if observation.mountedImageDeleted { observation.imageAsideNames = .observe(beside: host.real(request.image)) }
+        if observation.mountedImageDeleted, case .mounted(let entry, _, _) = observation.mountpoint {
+            let image = host.real(request.image)
+            var unlinked = StoreCondition.Image(path: image, loop: entry.source, link: .deleted)
+            unlinked.asideNames = .observe(beside: image)
+            if case .file = observation.image {
+                unlinked.link = .replaced
+                if let btrfs = try store.btrfs.value(), let member = btrfs.members.first(where: { $0.devicePath == entry.source || $0.path == entry.source }) {
+                    unlinked.copy = try StoreCondition.Image.copyAtName(image, loop: entry.source, uuid: btrfs.uuid, deviceBytes: member.size)
+                }
+            }
+            observation.mountedImageUnlinked = unlinked
+        }
         return observation
     }
 

@@ -235,13 +235,8 @@ public enum ProvisionPlanner {
                 }
                 throw DockStoreError.refused("\(mountpointPath) already has \(entry.source) (\(entry.fstype)) mounted on it, not \(device.spec); unmount it or give another --mountpoint")
             }
-            if observed.mountedImageDeleted {
-                // Replaced: another file has the name since, which the next mount would use.
-                var replaced = ""
-                let image = host.real(request.image)
-                let names = observed.imageAsideNames ?? .unobserved(beside: image)
-                if case .file = observed.image { replaced = " and another file now has its name (move that file aside first: mv -n \(image.shellWord) \(names.aside.shellWord))" }
-                throw DockStoreError.refused("\(image) was deleted while mounted\(replaced): \(entry.source) at \(mountpointPath) keeps its data only until it is unmounted: \(Remedy.copyOut(loop: entry.source, image: image, to: names.recovered, mountpoint: mountpointPath))")
+            if let unlinked = observed.mountedImageUnlinked, let verdict = unlinked.verdict(mountpoint: mountpointPath) {
+                throw DockStoreError.refused("refusing: \(verdict); nothing was changed")
             }
             // Unmounting would make the next mount use what now has the image's name (A-7, B05).
             if let moved = observed.mountedImageMoved { throw moved.refusal(mountpoint: mountpointPath) }
