@@ -52,6 +52,10 @@ public struct ProvisionObservation: Sendable, Equatable {
     /// The free name beside the mountpoint for its files (`MOUNTPOINT.old`), looked at when it
     /// holds files; the plain name when not observed (a test's observation).
     public var mountpointAside: String? = nil
+    /// The bytes the image's btrfs claims on it (its superblock's dev_item), read when the
+    /// image is a btrfs that no mount shows: a file cut shorter than that is not mounted by the
+    /// kernel (attack 52 V F7: provision failed with mount(2)'s "wrong fs type" and no cause).
+    public var imageClaimedBytes: UInt64? = nil
     /// The mounted image deleted or replaced, as check sees it (`StoreCondition.Image`: the
     /// free names beside it, the file now at the name a copy of the store, and how current):
     /// the refusal is check's verdict, so provision, status and check advise alike (attack 52

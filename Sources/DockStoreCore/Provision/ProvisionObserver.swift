@@ -223,6 +223,9 @@ public struct ProvisionObserver: Sendable {
         if case .nonEmptyFolder = observation.mountpoint {
             observation.mountpointAside = AsideName.free(host.real(request.mountpoint), suffix: ".old")
         }
+        if request.device == nil, observation.imageMountedAt.isEmpty, case .file(_, _, .signature("btrfs", _, _)) = observation.image {
+            observation.imageClaimedBytes = try BtrfsSuperblock.read(imagePath)?.deviceBytes
+        }
         if observation.mountedImageDeleted, case .mounted(let entry, _, _) = observation.mountpoint {
             let image = host.real(request.image)
             var unlinked = StoreCondition.Image(path: image, loop: entry.source, link: .deleted)

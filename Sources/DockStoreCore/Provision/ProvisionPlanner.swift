@@ -291,6 +291,9 @@ public enum ProvisionPlanner {
         if let unfit = observed.unfitImageLoops.first, observed.imageMountedAt.isEmpty {
             throw DockStoreError.refused(UnfitImageLoops.refusal(unfit, image: imagePath))
         }
+        if let claimed = observed.imageClaimedBytes, case .file(let size, _, _) = observed.image, size < claimed {
+            throw DockStoreError.refused("\(imagePath) is \(size) bytes long, shorter than the \(claimed) bytes its btrfs claims on it (cut by a truncate, or a copy cut short), and the kernel does not mount it; nothing was changed: grow it back (truncate -s \(claimed) \(imagePath.shellWord)), look at it (btrfs check --readonly \(imagePath.shellWord): what was cut off reads as zeros), then re-run")
+        }
         if observed.imageFilesystemOpen {
             throw DockStoreError.refused("the kernel has the btrfs filesystem in \(imagePath) mounted, but not at \(host.real(request.mountpoint)) nor anywhere this mount namespace shows (another namespace holds it, or a lazy unmount is still busy); mounting it again would make a second copy of it: find the holder (grep -l btrfs /proc/*/mountinfo) and re-run")
         }

@@ -14,6 +14,9 @@ public struct BtrfsSuperblock: Sendable, Equatable {
     /// The transaction generation the superblock was last written in: of two copies of one
     /// device, the higher one was written later (the copy was taken before).
     public var generation: UInt64 = 0
+    /// dev_item.total_bytes: the bytes btrfs claims on this device; a file or device shorter
+    /// than that is not mounted by the kernel.
+    public var deviceBytes: UInt64 = 0
 
     public init(fsid: String, devid: UInt64, deviceUUID: String = "", numDevices: UInt64 = 0, generation: UInt64 = 0) {
         self.fsid = fsid
@@ -64,13 +67,14 @@ public struct BtrfsSuperblock: Sendable, Equatable {
         }
         guard got == 4096, Array(block[64..<72]) == magic else { return nil }
         // struct btrfs_super_block: fsid at 32, generation at 72, num_devices at 136, dev_item at 201 (its devid
-        // first, little-endian; its uuid 66 bytes in).
+        // first, little-endian, then total_bytes; its uuid 66 bytes in).
         func number(at offset: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(block[offset + $1]) << (8 * UInt64($1)) } }
         let fsid: [UInt8] = Array(block[32..<48])
         let deviceUUID: [UInt8] = Array(block[267..<283])
         var found = BtrfsSuperblock(fsid: formatUUID(fsid), devid: number(at: 201), deviceUUID: formatUUID(deviceUUID),
                                     numDevices: number(at: 136), generation: number(at: 72))
         found.bytenr = number(at: 48)
+        found.deviceBytes = number(at: 209)
         return found
     }
 }
