@@ -174,7 +174,7 @@ extension CapacityProbe {
     /// Loop members no boot attaches (`UnbootedLoopMember`), for a store whose configuration
     /// names an image; one that cannot be read is named as unreadable.
     static func readUnbootedMembers(_ reading: BtrfsReading, configured: StoreFact<String?>, sysfs: String, into condition: inout StoreCondition) {
-        guard reading.devices.count > 1, case .read(let image?) = configured else { return }
+        guard reading.devices.count > 1, case .read(let image) = configured else { return }
         do {
             condition.unbootedMembers = try UnbootedLoopMember.find(reading, image: image, sysfs: sysfs)
         } catch {
