@@ -60,4 +60,23 @@ struct NonLoopDeviceIntegrationTests {
             #expect(root.read(root.mountpoint + "/kept") == "kept\n")
         }
     }
+
+    /// The boot after such a member was left unattached: the mount fails (ENOENT), and the
+    /// message says a device is missing, not that "the open migration's image" is (no
+    /// migration ran: every device store's fstab line reads like the volume line of one).
+    @Test func aBootWithAMemberMissingSaysSoAndBlamesNoMigration() throws {
+        try withTestRoot { root in
+            let files = [root.path + "/vol.img", root.path + "/room.img"]
+            try root.sh("truncate -s 1G '\(files[0])' '\(files[1])'")
+            let volume = try root.sh("losetup -f --show '\(files[0])'").trimmingCharacters(in: .whitespacesAndNewlines)
+            let room = try root.sh("losetup -f --show '\(files[1])'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; losetup -d \(volume) \(room) 2>/dev/null; true"); root.forgetBtrfs([volume, room]) }
+            try #require(try root.dockstore(["provision", "--device", volume]).status == 0)
+            try root.sh("btrfs device add \(room) '\(root.mountpoint)' >/dev/null && umount '\(root.mountpoint)' && losetup -d \(room)")
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 1 && boot.stderrLines.count == 1, "\(boot.stderr)")
+            #expect(boot.stderr.contains("No such file or directory; the kernel mounts a btrfs of several devices only with all of them, and one is missing: attach it"), "\(boot.stderr)")
+            #expect(!boot.stderr.contains("migration"), "\(boot.stderr)")
+        }
+    }
 }

@@ -16,10 +16,14 @@ extension Provisioner {
             // could not ask it beforehand (`KernelMountOptions`), so the line is named now.
             named += "; fstab's line mounts it with the options '\(kept)' besides dockstore's own: if the kernel rejected one of them (dmesg says which), correct that line in \(host.real(HostPaths.fstab)) and re-run"
         }
-        if request.followsMigration, imageMissing() {
+        if request.followsMigration, imageMissing(), migrationOpen() {
             // Attack 23 H1: a bare "No such file or directory" when the image renamed away took
             // part of the store with it.
             named += "; the open migration's image \(host.real(request.image)) is not there (moved away or deleted), and until the move passes its point of return the volume holds only part of the store: put the image back under that name and re-run"
+        } else if filesystem == "btrfs", (error as? DockStoreError)?.code == Errno.noSuchFileOrDirectory {
+            // Attack 52 V F6: a device store whose second member no boot attached was blamed on
+            // a migration that never ran (every device store's line is a volume line).
+            named += "; the kernel mounts a btrfs of several devices only with all of them, and one is missing: attach it (btrfs filesystem show lists the store's devices; dmesg names the missing devid) and re-run"
         }
         if let failed = error as? DockStoreError, failed.kind == .failed,
            let (device, filesystem, uuid) = plan.steps.lazy.compactMap(formattedDevice).first {
@@ -51,6 +55,15 @@ extension Provisioner {
             return DockStoreError(.failed, "\(named); the new image was not removed: \(error)")
         }
         return DockStoreError(error.kind, undone.isEmpty ? named : "\(named); \(undone.joined(separator: " "))", code: error.code)
+    }
+
+    /// A migration journal is there, for the messages only: one that cannot be read is not said to be open.
+    func migrationOpen() -> Bool {
+        do {
+            return try MigrationJournal.read(host: host) != nil
+        } catch {
+            return false
+        }
     }
 
     /// No file at the image's path, for the messages only (here and `StoreMounter`'s advice): a
