@@ -142,6 +142,26 @@ import Testing
         ("DOCKER_OPTS uses expansion", with { $0.sysconfig = Array(("DOCKER_OPTS=\"$X -s overlay2\"\n").utf8) }, .refused, "bash expands"),
     ]
 
+    /// What a `mount -o loop` under way shows before its mount (the filesystem open, a loop
+    /// device bound before its size is set) is refused marked as resting on an unshown mount,
+    /// so the plan (and status) await a mount before the refusal stands (attack 52 V F10).
+    @Test func refusalsOfAMountUnderWayAwaitAMount() throws {
+        let open = Self.with { $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.imageFilesystemOpen = true }
+        let unfit = Self.with { $0.mountpoint = .emptyFolder; $0.imageMountedAt = []; $0.unfitImageLoops = ["/dev/loop5 (0 bytes long, shorter than the image's 1073741824 bytes (attached before it grew): truncated)"] }
+        for observed in [open, unfit] {
+            #expect {
+                _ = try ProvisionPlanner.plan(observed, Self.request, Self.host)
+            } throws: { error in
+                (error as? DockStoreError)?.restsOnAnUnshownMount == true
+            }
+        }
+        #expect {
+            _ = try ProvisionPlanner.plan(Self.with { $0.mountpoint = .notFolder(.regular); $0.imageMountedAt = [] }, Self.request, Self.host)
+        } throws: { error in
+            (error as? DockStoreError)?.restsOnAnUnshownMount == false
+        }
+    }
+
     @Test(arguments: refusals)
     func refuses(_ name: String, _ observed: ProvisionObservation, _ kind: DockStoreError.Kind, _ fragment: String) {
         do {

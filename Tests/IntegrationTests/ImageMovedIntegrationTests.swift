@@ -54,9 +54,14 @@ struct ImageMovedIntegrationTests {
             let grown = try check(root)
             let advice = "move the store back onto its image, since no boot attaches \(disk): grow the image to the \(claimed) bytes btrfs claims on device 1 (truncate -s \(claimed) \(root.image), then losetup -c \(loop)), then replace device 1 with \(loop), the image's loop device (btrfs replace start -B 1 \(loop) \(root.mountpoint)); do not move files"
             #expect(grown.status == 2 && grown.stdout.contains(advice), "\(grown.stdout)")
+            // Attack 52 V F9: an immutable image cannot grow; the advice says to lift that first.
+            try root.sh("chattr +i '\(root.image)'")
+            defer { _ = try? root.sh("chattr -i '\(root.image)' 2>/dev/null") }
+            let locked = try check(root)
+            #expect(locked.stdout.contains("(chattr -i -a \(root.image), which is immutable or append-only, then truncate -s \(claimed) \(root.image), then losetup -c \(loop))"), "\(locked.stdout)")
 
             // The advice, followed: the store is on its image again, as the boot mounts it.
-            try root.sh("truncate -s \(claimed) '\(root.image)' && losetup -c \(loop) && btrfs replace start -B 1 \(loop) '\(root.mountpoint)'")
+            try root.sh("chattr -i -a '\(root.image)' && truncate -s \(claimed) '\(root.image)' && losetup -c \(loop) && btrfs replace start -B 1 \(loop) '\(root.mountpoint)'")
             let ok = try check(root)
             #expect(ok.status == 0, "\(ok.stdout)")
             #expect(root.read(root.mountpoint + "/kept") == "kept\n")

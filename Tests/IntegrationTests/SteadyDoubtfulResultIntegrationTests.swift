@@ -13,7 +13,7 @@ struct SteadyDoubtfulResultIntegrationTests {
             let folder = root.path + "/elsewhere"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var tries = 0
-            let made = try MountTableChange.steady(for: 5, doubtful: { (value: Int) in value == 1 ? "the first read" : nil }) { () throws -> Int in
+            let made = try MountTableChange.steady(for: 5, doubtful: { (value: Int) in value == 1 ? MountTableChange.Doubt("the first read") : nil }) { () throws -> Int in
                 tries += 1
                 if tries == 1 { _ = try root.sh("mount -t tmpfs dockstore-doubt '\(folder)' && umount '\(folder)'") }
                 return tries
@@ -24,7 +24,7 @@ struct SteadyDoubtfulResultIntegrationTests {
 
     @Test func aDoubtedResultStandsWhenNoMountChanged() throws {
         var tries = 0
-        let made = try MountTableChange.steady(for: 5, doubtful: { (_: Int) in "always doubted" }) { () throws -> Int in
+        let made = try MountTableChange.steady(for: 5, doubtful: { (_: Int) in MountTableChange.Doubt("always doubted") }) { () throws -> Int in
             tries += 1
             return tries
         }
@@ -38,7 +38,7 @@ struct SteadyDoubtfulResultIntegrationTests {
             defer { _ = try? root.sh("while umount '\(watched)' 2>/dev/null; do :; done") }
             var tries = 0
             let result = Result {
-                try MountTableChange.steady(for: 0.5, watching: [watched], doubtful: { (_: Int) in "provision would refuse" }) { () throws -> Int in
+                try MountTableChange.steady(for: 0.5, watching: [watched], doubtful: { (_: Int) in MountTableChange.Doubt("provision would refuse") }) { () throws -> Int in
                     tries += 1
                     _ = try root.sh("mount -t tmpfs dockstore-doubt-\(tries) '\(watched)'")
                     return tries

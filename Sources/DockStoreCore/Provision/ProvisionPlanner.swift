@@ -288,14 +288,17 @@ public enum ProvisionPlanner {
         if let group = observed.imageCopies.first, case .file(_, _, .signature(_, let uuid?, _)) = observed.image {
             throw StoreCopies.refusal(uuid: uuid, [group])
         }
+        // Both rest on what a `mount -o loop` under way shows before its mount (a loop device
+        // bound, its size not yet set; the filesystem open): a mount is awaited before they
+        // stand (attack 52 V F10: status said them under a mount racer at the mountpoint).
         if let unfit = observed.unfitImageLoops.first, observed.imageMountedAt.isEmpty {
-            throw DockStoreError.refused(UnfitImageLoops.refusal(unfit, image: imagePath))
+            throw DockStoreError.refused(UnfitImageLoops.refusal(unfit, image: imagePath)).unshownMount()
         }
         if let claimed = observed.imageClaimedBytes, case .file(let size, _, _) = observed.image, size < claimed {
             throw DockStoreError.refused("\(imagePath) is \(size) bytes long, shorter than the \(claimed) bytes its btrfs claims on it (cut by a truncate, or a copy cut short), and the kernel does not mount it; nothing was changed: grow it back (truncate -s \(claimed) \(imagePath.shellWord)), look at it (btrfs check --readonly \(imagePath.shellWord): what was cut off reads as zeros), then re-run")
         }
         if observed.imageFilesystemOpen {
-            throw DockStoreError.refused("the kernel has the btrfs filesystem in \(imagePath) mounted, but not at \(host.real(request.mountpoint)) nor anywhere this mount namespace shows (another namespace holds it, or a lazy unmount is still busy); mounting it again would make a second copy of it: find the holder (grep -l btrfs /proc/*/mountinfo) and re-run")
+            throw DockStoreError.refused("the kernel has the btrfs filesystem in \(imagePath) mounted, but not at \(host.real(request.mountpoint)) nor anywhere this mount namespace shows (another namespace holds it, or a lazy unmount is still busy); mounting it again would make a second copy of it: find the holder (grep -l btrfs /proc/*/mountinfo) and re-run").unshownMount()
         }
     }
 

@@ -73,16 +73,25 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     /// says provision fixes nothing until it is resolved (attack 33 V C10: "'dockstore provision'
     /// fixes what it can" stood above a refusal of provision).
     public var provisionRefusal: String?
+    /// That refusal rests on a filesystem instance no mount here shows (`DockStoreError`'s
+    /// mark): a mount under way, which status awaits before it says it (attack 52 V F10).
+    public var provisionRefusalRestsOnAnUnshownMount = false
     /// docker.service as systemd builds it from the tree; nil when the tree has none.
     public var dockerService: DockerServiceSummary?
 
     public var inPlace: Bool { problems.isEmpty }
 
     /// provision's refusal, as the first problem and once (`provisionRefusal`).
-    mutating func recordProvisionRefusal(_ message: String) {
-        provisionRefusal = message
-        problems.removeAll { $0 == message }
-        problems.insert(message, at: 0)
+    mutating func recordProvisionRefusal(_ refusal: DockStoreError) {
+        provisionRefusal = refusal.message
+        provisionRefusalRestsOnAnUnshownMount = refusal.restsOnAnUnshownMount
+        problems.removeAll { $0 == refusal.message }
+        problems.insert(refusal.message, at: 0)
+    }
+
+    /// Why this status may be a stale read while mounts come and go (`MountTableChange.steady`).
+    public var doubt: MountTableChange.Doubt? {
+        provisionRefusal.map { MountTableChange.Doubt($0, restsOnAnUnshownMount: provisionRefusalRestsOnAnUnshownMount) }
     }
 
     /// What a file's line says when a refusal stopped the plan before the file was judged.
@@ -242,7 +251,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             status.readDriver(fromFilesOn: host)
             status.device = request.device.map { Device(path: $0.spec.description, requested: $0.spec.description,
                                                         volumeID: nil, sizeBytes: 0, content: "not looked at (see the problems)") }
-            if error.kind == .refused { status.recordProvisionRefusal(error.message) } else { status.problems.append(error.message) }
+            if error.kind == .refused { status.recordProvisionRefusal(error) } else { status.problems.append(error.message) }
             status.systemdMount = systemdRow(store, mountpoint: host.unitPath(request.mountpoint))
             return status
         }
@@ -457,7 +466,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             }
         } catch let error as DockStoreError {
             if error.kind == .refused {
-                status.recordProvisionRefusal(error.message)
+                status.recordProvisionRefusal(error)
             } else if !status.problems.contains(error.message) {
                 status.problems.append(error.message)
             }

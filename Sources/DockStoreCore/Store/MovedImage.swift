@@ -34,6 +34,10 @@ public struct MovedImage: Sendable, Equatable, Codable {
     public var memberBytes: UInt64 = 0
     public var imageBytes: UInt64 = 0
     public var imageLoop: String? = nil
+    /// chattr's attributes that keep the image from growing (immutable, append-only), read when
+    /// it must grow: "chattr -i -a" first (attack 52 V F9: the truncate failed "Operation not
+    /// permitted" and nothing said why); nil when they could not be read.
+    public var imageWriteLocked: Bool? = false
     /// The file it is bound to now, as the kernel names it (`/sys/block/loopN/loop/backing_file`).
     public var now: String
     /// The image path the store is configured with.
@@ -153,6 +157,12 @@ public struct MovedImage: Sendable, Equatable, Codable {
             moved.memberBytes = found.size
             moved.imageBytes = imageStatus.size
             moved.imageLoop = try LoopDevice.devices(backing: imageStatus, sysBlock: sysfs + "/block").first?.path
+            if moved.memberBytes > moved.imageBytes {
+                switch Result(catching: { try PathWriteLocks.read(image) }) {
+                case .success(let locks): moved.imageWriteLocked = locks.map { $0.immutable || $0.appendOnly } ?? false
+                case .failure: moved.imageWriteLocked = nil
+                }
+            }
         }
         return moved
     }
@@ -182,8 +192,11 @@ public struct MovedImage: Sendable, Equatable, Codable {
         case .leftByTheStore:
             let mountpoint = mountpoint.shellWord
             // The replace's target must hold all btrfs claims on the member (device 1 grown after the move).
+            let unlock = imageWriteLocked == false ? ""
+                : imageWriteLocked == true ? "chattr -i -a \(image.shellWord), which is immutable or append-only, then "
+                : "chattr -i -a \(image.shellWord) if lsattr shows i or a on it, then "
             let grow = memberBytes > imageBytes
-                ? "grow the image to the \(memberBytes) bytes btrfs claims on device \(devid) (truncate -s \(memberBytes) \(image.shellWord)\(imageLoop.map { ", then losetup -c \($0)" } ?? "")), then " : ""
+                ? "grow the image to the \(memberBytes) bytes btrfs claims on device \(devid) (\(unlock)truncate -s \(memberBytes) \(image.shellWord)\(imageLoop.map { ", then losetup -c \($0)" } ?? "")), then " : ""
             let replace = imageLoop.map { "replace device \(devid) with \($0), the image's loop device (btrfs replace start -B \(devid) \($0) \(mountpoint))" }
                 ?? "attach the image (losetup -f --show \(image.shellWord)) and replace device \(devid) with that loop device (btrfs replace start -B \(devid) THAT-LOOP-DEVICE \(mountpoint))"
             return "move the store back onto its image, since no boot attaches \(loop): \(grow)\(replace); do not move files"

@@ -57,7 +57,7 @@ extension MountTableChange {
     /// `watching` path changed between tries: then no try was made on a steady table, and the
     /// last one is told as that (`Unsteady`), not as what a stale read made it look like (a
     /// store "mounted where this namespace does not show", a loop device "not the image").
-    static func steady<T>(until deadline: Double, watching: [String] = [], doubtful: (T) -> String? = { _ in nil }, _ body: () throws -> T) throws -> T {
+    static func steady<T>(until deadline: Double, watching: [String] = [], doubtful: (T) -> Doubt? = { _ in nil }, _ body: () throws -> T) throws -> T {
         var tries = 0
         var seen = WatchedMounts.readable(watching)
         var moved = false
@@ -68,8 +68,9 @@ extension MountTableChange {
             let doubt: String
             switch outcome {
             case .success(let value):
-                guard let reason = doubtful(value), let change, change.happened else { return value }
-                doubt = reason
+                guard let doubted = doubtful(value), let change,
+                      change.happened || doubted.restsOnAnUnshownMount && change.awaited(within: unshownMountGrace) else { return value }
+                doubt = doubted.reason
             case .failure(let error):
                 let unshown = (error as? DockStoreError)?.restsOnAnUnshownMount == true
                 guard let change, change.happened || unshown && change.awaited(within: unshownMountGrace) else { throw error }
@@ -87,8 +88,20 @@ extension MountTableChange {
     }
 
     /// `steady` for at most `seconds` from now.
-    public static func steady<T>(for seconds: Double, watching: [String] = [], doubtful: (T) -> String? = { _ in nil }, _ body: () throws -> T) throws -> T {
+    public static func steady<T>(for seconds: Double, watching: [String] = [], doubtful: (T) -> Doubt? = { _ in nil }, _ body: () throws -> T) throws -> T {
         try steady(until: MonotonicClock.seconds() + seconds, watching: watching, doubtful: doubtful, body)
+    }
+
+    /// Why a result that is no failure may be a stale read, and whether it rests on a
+    /// filesystem instance no mount here shows (then a mount is awaited, as for such a failure).
+    public struct Doubt {
+        var reason: String
+        var restsOnAnUnshownMount: Bool
+
+        public init(_ reason: String, restsOnAnUnshownMount: Bool = false) {
+            self.reason = reason
+            self.restsOnAnUnshownMount = restsOnAnUnshownMount
+        }
     }
 
     /// The mounts at or above the watched paths (a mount under one, such as a container's, is

@@ -40,7 +40,7 @@ extension Dockstore {
             // unmount is "not this store" (the harness's ci of f943071, under a mount -o loop
             // racer), which provision itself re-plans. A status that found it with the mounts
             // steady is said as read; one whose mounts kept changing to the end is refused as that.
-            let status = try MountTableChange.steady(for: ChangeOptions.steadySeconds, watching: [host.real(paths.mountpoint)], doubtful: { (status: StoreStatus) in status.provisionRefusal }) {
+            let status = try MountTableChange.steady(for: ChangeOptions.steadySeconds, watching: [host.real(paths.mountpoint)], doubtful: { (status: StoreStatus) in status.doubt }) {
                 let store = StoreObserver(host: host, paths: paths).observe(.all)
                 let request = try device.map {
                     try StoreStatus.deviceRequest(host: host, image: paths.image, mountpoint: paths.mountpoint, device: $0)
