@@ -49,5 +49,9 @@ extension GrowObservation {
         }
         CapacityProbe.readMovedImage(btrfs.reading, configured: store.configuredImage, journal: store.migrationJournal, root: store.root, sysfs: "/sys", into: &condition)
         if let moved = condition.movedImage { throw moved.refusal(mountpoint: mountpoint) }
+        // Attack 53 W O1: grow extended the file of a btrfs check calls no store of this image.
+        if let other = condition.otherStoreMounted {
+            throw DockStoreError.refused("refusing to grow: \(other.verdict(mountpoint: mountpoint)); nothing was changed")
+        }
     }
 }

@@ -21,6 +21,11 @@ public struct MovedImage: Sendable, Equatable, Codable {
         /// (attack 13 X14: a plain `btrfs replace` onto a loop device over a file). Nothing was
         /// renamed; fstab still names the image, which no longer holds the store.
         case leftByTheStore
+        /// A btrfs of its own (another fsid): either the image renamed away with another btrfs
+        /// put at its name, or the image in place and another btrfs mounted by hand from the file
+        /// the store runs on. Nothing on disk tells the two apart (attack 52 V F1, 53 W O5: each
+        /// advice, given for the other, swaps the stores), so the verdict gives both ways.
+        case anotherStore
     }
 
     /// The loop device the store runs on.
@@ -38,6 +43,9 @@ public struct MovedImage: Sendable, Equatable, Codable {
     /// it must grow: "chattr -i -a" first (attack 52 V F9: the truncate failed "Operation not
     /// permitted" and nothing said why); nil when they could not be read.
     public var imageWriteLocked: Bool? = false
+    /// For `anotherStore`: the fsid of the btrfs at the image's name, and of the one mounted.
+    public var imageUUID: String? = nil
+    public var mountedUUID: String? = nil
     /// The file it is bound to now, as the kernel names it (`/sys/block/loopN/loop/backing_file`).
     public var now: String
     /// The image path the store is configured with.
@@ -92,6 +100,9 @@ public struct MovedImage: Sendable, Equatable, Codable {
         if let moved = try find(store, host: host, mountpoint: paths.mountpoint) {
             throw moved.refusal(mountpoint: store.mountpoint)
         }
+        if let other = try OtherStoreMounted.find(store, host: host, mountpoint: paths.mountpoint) {
+            throw other.refusal(mountpoint: store.mountpoint)
+        }
     }
 
     /// The image moved away from `image` (a real path) among the loop members of `reading`;
@@ -128,17 +139,18 @@ public struct MovedImage: Sendable, Equatable, Codable {
         }
         guard let first = candidates.first else { return nil }
         var at = AtImagePath.nothing
+        var imageUUID: String? = nil
         let atPath = try FileStatus.of(image)
         if imageStatus != nil || atPath != nil {
             at = .otherFile
             do {
                 if imageStatus?.kind == .regular, let block = try? BtrfsSuperblock.read(image) { // unreadable: "another file", which is sure
-                    // Another btrfs at the image's name is a store of its own, and the file
-                    // mounted is no rename of it (attack 52 V F1: a foreign btrfs mounted with
-                    // mount -o loop at the mountpoint was called the image moved away, and the
-                    // advice swapped it in for the store).
-                    guard block.fsid.lowercased() == reading.uuid.lowercased() else { return nil }
-                    at = .copy
+                    if block.fsid.lowercased() == reading.uuid.lowercased() {
+                        at = .copy
+                    } else {
+                        at = .anotherStore
+                        imageUUID = block.fsid
+                    }
                 } else if imageStatus?.kind == .regular, let scratched = try BtrfsSuperblock.readScratched(image),
                           scratched.fsid.lowercased() == reading.uuid.lowercased() {
                     at = .leftByTheStore
@@ -152,7 +164,8 @@ public struct MovedImage: Sendable, Equatable, Codable {
         guard let found = candidates.first(where: { at == .leftByTheStore || $0.besideImage }) else { return nil }
         var moved = MovedImage(loop: found.loop, now: found.now, image: image, atImagePath: at, migrationOpen: journal != nil)
         moved.devid = found.devid
-        if at == .copy || at == .otherFile { moved.asideName = AsideName.free(image, suffix: ".aside") }
+        if at == .anotherStore { (moved.imageUUID, moved.mountedUUID) = (imageUUID, reading.uuid) }
+        if at == .copy || at == .otherFile || at == .anotherStore { moved.asideName = AsideName.free(image, suffix: ".aside") }
         if at == .leftByTheStore, let imageStatus {
             moved.memberBytes = found.size
             moved.imageBytes = imageStatus.size
@@ -177,6 +190,7 @@ public struct MovedImage: Sendable, Equatable, Codable {
         case .nothing: return "nothing is at \(image) now, so the next boot makes a new, empty store there"
         case .copy: return "\(image) now holds a copy of the store made before (same btrfs UUID), which the next boot would mount without what was written since"
         case .otherFile: return "\(image) now holds another file, which the next boot would mount"
+        case .anotherStore: return "\(image), which the next boot mounts, holds another btrfs (\(imageUUID ?? "?"); the one mounted is \(mountedUUID ?? "?")), and one of the two is Docker's store: dockstore cannot tell which"
         case .leftByTheStore: return "fstab still mounts \(image), which the store left (the kernel erased its superblock there when a device replace or remove moved the store), so the next boot would not find the store"
         }
     }
@@ -200,6 +214,8 @@ public struct MovedImage: Sendable, Equatable, Codable {
             let replace = imageLoop.map { "replace device \(devid) with \($0), the image's loop device (btrfs replace start -B \(devid) \($0) \(mountpoint))" }
                 ?? "attach the image (losetup -f --show \(image.shellWord)) and replace device \(devid) with that loop device (btrfs replace start -B \(devid) THAT-LOOP-DEVICE \(mountpoint))"
             return "move the store back onto its image, since no boot attaches \(loop): \(grow)\(replace); do not move files"
+        case .anotherStore:
+            return "if \(now) is the store (the image renamed to it, another btrfs put at its name), move that file aside and the store back before unmounting (mv -n \(image.shellWord) \(asideName.shellWord); mv -n \(now.shellWord) \(image.shellWord)); if \(image) is the store (\(now) mounted there by hand), stop Docker (systemctl stop docker), copy off what it wrote since, unmount it (umount \(mountpoint.shellWord)) and run dockstore provision, which mounts the image"
         case .copy, .otherFile:
             return "move that file aside (mv -n \(image.shellWord) \(asideName.shellWord)), then move the image back before unmounting: mv -n \(now.shellWord) \(image.shellWord)"
         }
@@ -211,12 +227,17 @@ public struct MovedImage: Sendable, Equatable, Codable {
     }
 
     var head: String {
-        atImagePath == .leftByTheStore ? "the store left its image \(image):" : "the image \(image) was moved away while mounted:"
+        switch atImagePath {
+        case .leftByTheStore: return "the store left its image \(image):"
+        case .anotherStore: return "the btrfs mounted is not the image \(image):"
+        default: return "the image \(image) was moved away while mounted:"
+        }
     }
 
     /// provision's refusal, which status lists as a problem of the image store.
     public func refusal(mountpoint: String) -> DockStoreError {
-        .refused("refusing: \(head) \(loop) at \(mountpoint) runs on \(now); \(nextBoot), so do not unmount it or reboot; \(putBack(mountpoint: mountpoint)), and re-run")
+        let unmounting = atImagePath == .anotherStore ? "" : ", so do not unmount it or reboot"
+        return .refused("refusing: \(head) \(loop) at \(mountpoint) runs on \(now); \(nextBoot)\(unmounting); \(putBack(mountpoint: mountpoint)), and re-run")
     }
 
     /// A member bound to a file beside the image, with the image there but not readable to this

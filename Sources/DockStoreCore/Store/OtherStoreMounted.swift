@@ -30,6 +30,20 @@ public struct OtherStoreMounted: Sendable, Equatable, Codable {
         return OtherStoreMounted(image: image, imageUUID: imageBlock.fsid, loop: first.loop, file: first.file, mountedUUID: mounted.fsid)
     }
 
+    /// For the commands that observe a store: the image it is configured with there
+    /// (`ConfiguredImage`), as `MovedImage.find` reads it.
+    static func find(_ store: StoreObservation, host: Host, mountpoint: HostPath) throws -> OtherStoreMounted? {
+        guard let btrfs = try store.btrfs.value(),
+              let configured = try ConfiguredImage.find(host: host, mountpoint: mountpoint, fstab: try store.fstab.value(),
+                                                        settings: store.settings) else { return nil }
+        return try find(btrfs.reading, image: configured)
+    }
+
+    /// A changing command's refusal.
+    func refusal(mountpoint: String) -> DockStoreError {
+        .refused("refusing: \(verdict(mountpoint: mountpoint)); nothing was changed")
+    }
+
     /// check's CRITICAL message.
     public func verdict(mountpoint: String) -> String {
         "\(loop) at \(mountpoint) runs on \(file), a btrfs (\(mountedUUID)) other than the image \(image) (\(imageUUID)) the next boot mounts there: what Docker writes now is not in that store; stop Docker (systemctl stop docker), copy off what you need, unmount it (umount \(mountpoint.shellWord)) and run dockstore provision, which mounts the image"

@@ -79,6 +79,9 @@ public struct Teardowner: Sendable {
         if o.mounted != nil, !o.migrationOpen, let moved = try MovedImage.find(store, host: host, mountpoint: request.mountpoint) {
             throw moved.refusal(mountpoint: target)
         }
+        if o.mounted != nil, !o.migrationOpen, let other = try OtherStoreMounted.find(store, host: host, mountpoint: request.mountpoint) {
+            throw other.refusal(mountpoint: target)
+        }
         // Deleted or replaced while mounted (moved onto another filesystem is a copy and a
         // delete): the data lives only as long as the mount, which teardown would end; it says
         // what check, provision and grow say, not that the store is not provably its own (H9).
