@@ -64,6 +64,7 @@ import Foundation
             o.deviceLabel = "docker"
             o.imageFile = nil // read by Teardowner.observe inside --root, not from the store observation
             o.imageContent = nil
+            o.storeMembers = ["/dev/loop0"]
             return o
         }(), nil),
         ("device store mid-migration: the journal's UUID, a reclaim lent room, boot disabled", deviceStore {
@@ -76,6 +77,7 @@ import Foundation
             var o = TeardownObservation.fixture(mounted: deviceMount, device: "/dev/nvme1n1", fstab: "UUID=u \(mountpoint) btrfs nofail 0 0\n",
                                         storeUUID: "u", dropIn: .dockstore)
             o.deviceLabel = "docker"
+            o.storeMembers = ["/dev/nvme1n1"]
             o.journalUUID = "u"
             o.migrationOpen = true
             o.reclaimOpen = true

@@ -31,6 +31,20 @@ struct NonLoopDeviceIntegrationTests {
             #expect(check.stdout.contains("then btrfs device remove 2 \(root.mountpoint);"), "\(check.stdout)")
             let problem = try root.dockstore(["status"])
             #expect(problem.status == 4 && problem.stdout.contains("  - \(verdict)"), "\(problem.stdout)")
+            // Attack 53 W Z6a: fstab's UUID= found the loop member, the mount names the volume,
+            // and provision said to unmount the store; any member is the store in place.
+            for arguments in [["provision"], ["provision", "--device", loop], ["provision", "--device", volume.path]] {
+                let again = try root.dockstore(arguments)
+                #expect(again.status == 0 && again.stdout.contains("nothing to do"), "\(arguments): \(again.stdout)\(again.stderr)")
+            }
+            // Attack 53 W Z5b: --wipe-device wiped one member of two and left the other a half store.
+            let before = root.snapshot()
+            for arguments in [["teardown", "--wipe-device", "--dry-run"], ["teardown", "--wipe-device"]] {
+                let refused = try root.dockstore(arguments)
+                #expect(refused.status == 2 && refused.stderrLines.count == 1
+                        && refused.stderr.contains("the store's btrfs spans 2 devices (\(volume.path), \(loop)), and --wipe-device wipes one"), "\(arguments): \(refused.stderr)")
+            }
+            #expect(root.changes(since: before) == [])
 
             // The advice, followed: the store is on the volume alone again.
             try root.sh("btrfs device remove 2 '\(root.mountpoint)'")

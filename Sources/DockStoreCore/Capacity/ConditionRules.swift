@@ -18,7 +18,9 @@ enum ConditionRules {
         // A reclaim's lent room and a migration's target have their own rules (journals).
         let explained = Set(f.remedyContext?.reclaimMembers ?? [])
         if f.remedyContext?.migrating != true {
-            for member in c.unbootedMembers where !explained.contains(member.devid) {
+            // The member the image was renamed to is image_moved's (attack 53 W O6: "move its
+            // data back onto the image" named a file that was no longer the store's).
+            for member in c.unbootedMembers where !explained.contains(member.devid) && member.loop != c.movedImage?.loop {
                 reasons.append(CapacityReason(state: .critical, figure: "device_not_attached_at_boot", message: member.verdict(mountpoint: mp)))
             }
         }

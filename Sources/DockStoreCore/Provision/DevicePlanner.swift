@@ -164,7 +164,8 @@ enum DevicePlanner {
         if !elsewhere.isEmpty {
             throw DockStoreError.refused("refusing: \(label) is mounted at \(elsewhere.joined(separator: ", ")); unmount it first")
         }
-        if let uuid = device.btrfsMemberOf, !device.mountedAt.contains(mountpoint) {
+        // A member of the btrfs of several devices mounted at the mountpoint is the store in place.
+        if let uuid = device.btrfsMemberOf, !device.mountedAt.contains(mountpoint), !device.btrfsMountedAt.contains(mountpoint) {
             let foreign = device.mountedInOtherNamespaces
             if !foreign.isEmpty {
                 throw DockStoreError.refused("refusing: \(label) holds the btrfs \(uuid), which is mounted in another mount namespace (\(foreign.described)) and nowhere this namespace shows; dockstore does not mount it a second time; nothing was changed: \(foreign.remedy), then re-run")

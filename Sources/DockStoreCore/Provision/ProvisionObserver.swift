@@ -107,7 +107,10 @@ public struct ProvisionObserver: Sendable {
                     ofImage = try store.btrfsSpansImage()
                     if ofImage { imageMountedAt.append(canonical) }
                 }
-                let ofDevice = device?.mountedAt.contains(canonical) ?? false
+                // A member of a btrfs of several devices is the store mounted there whichever
+                // member the mount names (attack 53 W Z6a: the fstab UUID found the loop member,
+                // the mount named the volume, and provision said to unmount the store).
+                let ofDevice = device.map { $0.mountedAt.contains(canonical) || $0.btrfsMountedAt.contains(canonical) } ?? false
                 if !ofImage, let backing = try store.mountedSource.value()?.loopBackingFile {
                     // Hard-linked, then unlinked: a rename to the other name (`MovedImage`), not a loss.
                     mountedImageDeleted = backing.sameBytes(imagePath + " (deleted)")

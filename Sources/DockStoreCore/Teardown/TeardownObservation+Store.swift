@@ -34,5 +34,6 @@ extension TeardownObservation {
                   deviceLabel: deviceLabel, journalUUID: journal?.filesystemUUID, migrationOpen: journal != nil,
                   dropIn: dropIn, sysconfig: sysconfig, systemdRunning: try store.systemdRunning.value(),
                   bootDisabled: try store.bootDisabled.value(), reclaimOpen: try store.reclaimOpen.value())
+        if mounted?.fstype == "btrfs", let btrfs = try store.btrfs.value() { storeMembers = btrfs.members.map(\.devicePath) }
     }
 }

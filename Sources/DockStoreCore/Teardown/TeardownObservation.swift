@@ -13,6 +13,9 @@ public struct TeardownObservation: Sendable, Equatable {
     public var fstab: [UInt8]?
     /// The UUID of the store's filesystem, for recognising its fstab line.
     public var storeUUID: String?
+    /// The member devices of the btrfs mounted at the mountpoint (`BtrfsReading`): a store of
+    /// several is not wiped by `--wipe-device`, which wipes one (attack 53 W Z5b).
+    public var storeMembers: [String] = []
     /// The label of the filesystem on `device`.
     public var deviceLabel: String?
     /// The filesystem UUID the open migration journal records, if any.

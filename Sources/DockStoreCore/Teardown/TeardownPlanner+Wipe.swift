@@ -18,6 +18,9 @@ extension TeardownPlanner {
         guard let uuid = o.storeUUID else {
             throw DockStoreError.refused("refusing to wipe \(device): its filesystem UUID cannot be read")
         }
+        guard o.storeMembers.count <= 1 else {
+            throw DockStoreError.refused("refusing to wipe \(device): the store's btrfs spans \(o.storeMembers.count) devices (\(o.storeMembers.joined(separator: ", "))), and --wipe-device wipes one, which would leave the others holding part of it; nothing was changed: move the store onto one (btrfs device remove DEVICE \(o.mounted?.target.shellWord ?? "MOUNTPOINT") for each other) and re-run, or tear down without --wipe-device and wipe each device yourself (wipefs -a DEVICE)")
+        }
         return [.wipeDevice(path: device, uuid: uuid)]
     }
 
