@@ -347,6 +347,12 @@ import Testing
         #expect(throws: DockStoreError.self) { try GrowPlanner.plan(loop, to: 20 << 30, allowOvercommit: false) }
         #expect(try GrowPlanner.plan(loop, to: 20 << 30, allowOvercommit: true).warnings.count == 1)
         #expect(throws: DockStoreError.self) { try GrowPlanner.plan(loop, to: nil, allowOvercommit: false) }
+        // Devices added by hand, no migration open (attack 53 W Z5a: it guessed "a migration in progress?").
+        var two = loop
+        two.devices.append(.init(devid: 2, path: "/dev/zram1", btrfsSize: 1 << 30, blockSize: 1 << 30))
+        #expect(throws: DockStoreError.refused("/m spans 2 devices (devid 1 /dev/loop0, 2 /dev/zram1), and grow grows a store of one; nothing was changed: move the store onto one (btrfs device remove DEVID /m for each other) and re-run, or grow each device yourself (btrfs filesystem resize DEVID:max /m)")) {
+            try GrowPlanner.plan(two, to: 2 << 30, allowOvercommit: false)
+        }
         var lent = loop
         lent.reclaimOpen = true
         #expect(throws: DockStoreError.refused("a dockstore reclaim run lent the store temporary room and has not given it back (/var/lib/dockstore/reclaim.json); run dockstore reclaim to finish it, then grow")) {

@@ -111,7 +111,9 @@ public enum GrowPlanner {
         }
         if let refusal = observed.readOnly.refusal(observed.mountpoint, cannotBe: "grown") { throw refusal }
         guard observed.devices.count == 1, let device = observed.devices.first else {
-            throw DockStoreError.refused("\(observed.mountpoint) spans \(observed.devices.count) devices (a migration in progress?); finish it with dockstore migrate-ebs first")
+            // No migration is open here (its refusal came first): devices added by hand (attack 53 W Z5a).
+            let each = observed.devices.map { "\($0.devid) \($0.path)" }.joined(separator: ", ")
+            throw DockStoreError.refused("\(observed.mountpoint) spans \(observed.devices.count) devices (devid \(each)), and grow grows a store of one; nothing was changed: move the store onto one (btrfs device remove DEVID \(observed.mountpoint.shellWord) for each other) and re-run, or grow each device yourself (btrfs filesystem resize DEVID:max \(observed.mountpoint.shellWord))")
         }
         var steps: [GrowStep] = []
         var warnings: [String] = []
