@@ -75,9 +75,9 @@ struct NonLoopDeviceIntegrationTests {
         }
     }
 
-    /// The boot after such a member was left unattached: the mount fails (ENOENT), and the
-    /// message says a device is missing, not that "the open migration's image" is (no
-    /// migration ran: every device store's fstab line reads like the volume line of one).
+    /// The boot after such a member was left unattached: provision refuses before it mounts,
+    /// naming the devices attached, not "the open migration's image" (no migration ran: every
+    /// device store's fstab line reads like the volume line of one) nor a bare ENOENT.
     @Test func aBootWithAMemberMissingSaysSoAndBlamesNoMigration() throws {
         try withTestRoot { root in
             let files = [root.path + "/vol.img", root.path + "/room.img"]
@@ -87,10 +87,15 @@ struct NonLoopDeviceIntegrationTests {
             defer { _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; losetup -d \(volume) \(room) 2>/dev/null; true"); root.forgetBtrfs([volume, room]) }
             try #require(try root.dockstore(["provision", "--device", volume]).status == 0)
             try root.sh("btrfs device add \(room) '\(root.mountpoint)' >/dev/null && umount '\(root.mountpoint)' && losetup -d \(room)")
+            let before = root.snapshot()
             let boot = try root.dockstore(["provision"])
-            #expect(boot.status == 1 && boot.stderrLines.count == 1, "\(boot.stderr)")
-            #expect(boot.stderr.contains("No such file or directory; the kernel mounts a btrfs of several devices only with all of them, and one is missing: attach it"), "\(boot.stderr)")
+            #expect(boot.status == 2 && boot.stderrLines.count == 1, "\(boot.stderr)")
+            #expect(boot.stderr.contains("has 2 devices and 1 is attached (\(volume)); the kernel mounts it only with all of them, and nothing was changed: attach the missing one"), "\(boot.stderr)")
             #expect(!boot.stderr.contains("migration"), "\(boot.stderr)")
+            #expect(root.changes(since: before) == [] && root.mounts().isEmpty)
+            // status says the same, not "mount pending" (attack 53 W Z6b).
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains("has 2 devices and 1 is attached") && !status.stdout.contains("pending"), "\(status.stdout)")
         }
     }
 }

@@ -52,6 +52,16 @@ public struct DeviceObservation: Sendable, Equatable {
     /// What the device is bound to when it is a loop device (a file, or a device): no boot
     /// attaches it unless the admin's own unit does (attack 50 T C2), which dockstore cannot see.
     public var loopBacking: String? = nil
+    /// For a btrfs of several devices (its superblock's num_devices) that no mount holds: how
+    /// many it has and which devices with its UUID are attached. The kernel mounts it only with
+    /// all of them (attack 53 W Z6b, 52 V F6: status said "mount pending", and the mount failed
+    /// with a bare ENOENT).
+    public var btrfsMembers: BtrfsMembers? = nil
+
+    public struct BtrfsMembers: Sendable, Equatable {
+        public var expected: UInt64
+        public var attached: [String]
+    }
     /// Why `loopBacking` could not be read.
     public var loopBackingUnreadable: String? = nil
 

@@ -44,6 +44,9 @@ enum DevicePlanner {
             }
             switch device.content {
             case .signature(let type, let existing?, let existingLabel) where type == fs.rawValue && existingLabel == request.label:
+                if let members = device.btrfsMembers, UInt64(members.attached.count) < members.expected {
+                    throw DockStoreError.refused("refusing: the btrfs \(existing) on \(label) has \(members.expected) devices and \(members.attached.count) \(members.attached.count == 1 ? "is" : "are") attached (\(members.attached.joined(separator: ", "))); the kernel mounts it only with all of them, and nothing was changed: attach the missing one (a loop device added by hand is attached by no boot: losetup it again) and re-run")
+                }
                 uuid = existing
             case .blank:
                 try checkSize(device, fs, label)
