@@ -46,8 +46,10 @@ public struct ProvisionObserver: Sendable {
                     seen.temporaryBtrfsFSID = try BtrfsSuperblock.readTemporary(seen.device.path)?.fsid
                 }
                 if case .signature("btrfs", let uuid?, _) = seen.content { seen.copies = try StoreCopies.find(uuid: uuid) }
-                // Not while a migration is open: its image is a member that provision attaches itself.
-                if seen.btrfsMemberOf == nil, case .signature("btrfs", let uuid?, _) = seen.content, try store.migrationJournal.value() == nil,
+                // Not while a migration or a reclaim is open: its image, or the room it lent, is a
+                // member that provision attaches itself.
+                if seen.btrfsMemberOf == nil, case .signature("btrfs", let uuid?, _) = seen.content,
+                   try store.migrationJournal.value() == nil, try !store.reclaimOpen.value(),
                    let block = try BtrfsSuperblock.read(seen.device.path), block.numDevices > 1 {
                     seen.btrfsMembers = .init(expected: block.numDevices, attached: try FilesystemMembers.devices(withUUID: uuid))
                 }
