@@ -28,7 +28,7 @@ public struct UnbootedLoopMember: Sendable, Equatable, Codable {
         for device in reading.devices where !device.isMissing {
             let name = device.devicePath.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop") else { volume = true; continue }
-            guard let text = try LoopDevice.backingFileText("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace(),
+            guard let text = try LoopDevice.sysfsBackingFile(name, sysBlock: "\(sysfs)/block"),
                   !text.hasSuffix(" (deleted)"), image.map({ !text.sameBytes($0) }) ?? true else { continue }
             found.append(UnbootedLoopMember(devid: device.devid, loop: device.devicePath, file: text, besideVolume: image == nil))
         }

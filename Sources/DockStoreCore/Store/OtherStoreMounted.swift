@@ -21,7 +21,7 @@ public struct OtherStoreMounted: Sendable, Equatable, Codable {
         for device in reading.devices where !device.isMissing {
             let name = device.devicePath.split(separator: "/").last.map(String.init) ?? ""
             guard name.hasPrefix("loop"),
-                  let text = try LoopDevice.backingFileText("\(sysfs)/block/\(name)/loop/backing_file")?.trimmingWhitespace(),
+                  let text = try LoopDevice.sysfsBackingFile(name, sysBlock: "\(sysfs)/block"),
                   !text.sameBytes(image) else { return nil }
             if first == nil { first = (device.devicePath, text) }
         }
