@@ -235,7 +235,7 @@ struct MigrationReplaceIntegrationTests {
                 #expect(status.status == ExitStatus.problems.rawValue, "\(when): \(status.stdout) \(status.stderr)")
                 let text = status.stdout
                 #expect(text.contains("- fstab: the store moved to UUID=\(uuid): replace line"), "\(when): \(text)")
-                #expect(text.contains("'dockstore provision' fixes what it can"), "\(when): \(text)")
+                #expect(text.contains("problem(s); 'dockstore provision' fixes them:\n"), "\(when): \(text)")
                 #expect(!text.contains("remove that line") && !text.contains("move it away"), "\(when): \(text)")
                 #expect(text.contains("finishes it)"), "\(when): the migration row: \(text)")
                 #expect(text.contains(mounted ? "mounted:     yes" : "- not mounted: mount "), "\(when): \(text)")

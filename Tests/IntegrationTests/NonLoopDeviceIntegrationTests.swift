@@ -31,6 +31,8 @@ struct NonLoopDeviceIntegrationTests {
             #expect(check.stdout.contains("then btrfs device remove 2 \(root.mountpoint);"), "\(check.stdout)")
             let problem = try root.dockstore(["status"])
             #expect(problem.status == 4 && problem.stdout.contains("  - \(verdict)"), "\(problem.stdout)")
+            // Provision cannot attach it: the state line does not send the admin there.
+            #expect(problem.stdout.contains("\nstate:       1 problem(s), which 'dockstore provision' does not fix; each says what to do:\n"), "\(problem.stdout)")
             // Attack 53 W Z6a: fstab's UUID= found the loop member, the mount names the volume,
             // and provision said to unmount the store; any member is the store in place.
             for arguments in [["provision"], ["provision", "--device", loop], ["provision", "--device", volume.path]] {

@@ -50,6 +50,11 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     public var dockerStorageDriverSource: String?
     public var dockerOpts: String
     public var problems: [String]
+    /// Those of `problems` that are provision's pending steps, which a run of it takes; every
+    /// other problem names its own way out (a missing device, a loop member no boot attaches:
+    /// attack 52 V and 53 W, where the state line said "'dockstore provision' fixes what it
+    /// can" over problems it does not fix).
+    public var pendingSteps: [String] = []
     public var warnings: [String]
     /// Facts status could not read, each with why: shown as unreadable, never as absent or zero.
     public var unreadable: [String] = []
@@ -87,6 +92,12 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         provisionRefusalRestsOnAnUnshownMount = refusal.restsOnAnUnshownMount
         problems.removeAll { $0 == refusal.message }
         problems.insert(refusal.message, at: 0)
+    }
+
+    /// A step provision's plan holds, as a problem that a run of provision fixes.
+    mutating func recordPendingStep(_ problem: String) {
+        problems.append(problem)
+        pendingSteps.append(problem)
     }
 
     /// Why this status may be a stale read while mounts come and go (`MountTableChange.steady`).
@@ -451,17 +462,17 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 switch step {
                 case .forgetFormat: status.warnings.append("pending: \(text); the next provision does it")
                 case .removeUnfinishedImage: status.warnings.append("pending: \(text); the next provision does it")
-                case .allocateImage, .format, .installImage, .recordFormat, .formatDevice: status.problems.append("the store is not ready: \(text) is pending")
-                case .createMountpoint, .mount: status.problems.append("not mounted: \(text) is pending")
-                case .writeFstab(_, let change, _): status.fstab = change; status.problems.append("fstab: \(change)")
-                case .writeDropIn(_, let change, _): status.dropIn = change; status.problems.append("docker.service drop-in: \(change)")
-                case .writeMountDropIn(let path, _, let change, _): status.problems.append("\(MountDropIn.unit(ofPath: path)) drop-in: \(change)")
-                case .writeSysconfig(_, let change, _): status.dockerOpts = change; status.problems.append("DOCKER_OPTS: \(change)")
-                case .writeDaemonJSON(_, let change, _): status.problems.append("daemon.json: \(change)")
-                case .writeBootSettings(_, let change, _): status.problems.append("boot settings \(host.real(ProvisionSettings.path)): \(change)")
+                case .allocateImage, .format, .installImage, .recordFormat, .formatDevice: status.recordPendingStep("the store is not ready: \(text) is pending")
+                case .createMountpoint, .mount: status.recordPendingStep("not mounted: \(text) is pending")
+                case .writeFstab(_, let change, _): status.fstab = change; status.recordPendingStep("fstab: \(change)")
+                case .writeDropIn(_, let change, _): status.dropIn = change; status.recordPendingStep("docker.service drop-in: \(change)")
+                case .writeMountDropIn(let path, _, let change, _): status.recordPendingStep("\(MountDropIn.unit(ofPath: path)) drop-in: \(change)")
+                case .writeSysconfig(_, let change, _): status.dockerOpts = change; status.recordPendingStep("DOCKER_OPTS: \(change)")
+                case .writeDaemonJSON(_, let change, _): status.recordPendingStep("daemon.json: \(change)")
+                case .writeBootSettings(_, let change, _): status.recordPendingStep("boot settings \(host.real(ProvisionSettings.path)): \(change)")
                 case .reloadSystemd, .recordFolders: break
-                case .startDocker: status.problems.append("docker.service: \(text)")
-                case .enableBoot: status.problems.append("boot: \(text): dockstore-provision.service skips every boot while it exists")
+                case .startDocker: status.recordPendingStep("docker.service: \(text)")
+                case .enableBoot: status.recordPendingStep("boot: \(text): dockstore-provision.service skips every boot while it exists")
                 }
             }
         } catch let error as DockStoreError {
@@ -541,7 +552,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
             row("state:", teardownInterrupted ? "\(problems.count) problem(s); 'dockstore teardown --wipe-device' finishes it:"
                 : bootDisabledMarker.map { "\(problems.count) problem(s); a dockstore teardown took the store down (\($0) is there): 'dockstore teardown' finishes taking it down, 'dockstore provision' sets it up again:" }
                 ?? (provisionRefusal != nil ? "\(problems.count) problem(s); 'dockstore provision' refuses until the first is resolved:"
-                    : "\(problems.count) problem(s); 'dockstore provision' fixes what it can:"))
+                    : Self.stateHeading(problems: problems.count, pendingSteps: problems.filter(pendingSteps.contains).count)))
             for problem in problems { lines.append("  - \(problem)") }
         }
         return lines.joined(separator: "\n")
@@ -549,6 +560,14 @@ public struct StoreStatus: Codable, Sendable, Equatable {
 }
 
 extension StoreStatus {
+    /// The state line over `problems` problems that provision does not refuse, `pendingSteps`
+    /// of them steps a run of provision takes.
+    static func stateHeading(problems: Int, pendingSteps: Int) -> String {
+        if pendingSteps >= problems { return "\(problems) problem(s); 'dockstore provision' fixes them:" }
+        if pendingSteps == 0 { return "\(problems) problem(s), which 'dockstore provision' does not fix; each says what to do:" }
+        return "\(problems) problem(s); 'dockstore provision' fixes the \(pendingSteps) pending step(s), each other problem says what to do:"
+    }
+
     /// One row a figure, with a bar of how much is used.
     static func usageRows(_ c: CapacityFigures) -> [String] {
         func bar(_ used: UInt64, _ total: UInt64) -> String {
