@@ -46,6 +46,9 @@ import Testing
         ("a balance running", figures { $0.condition.exclusiveOperation = "balance" }, .warning, "exclusive_operation"),
         ("a balance paused", figures { $0.condition.exclusiveOperation = "balance paused" }, .warning, "exclusive_operation"),
         ("a device remove running", figures { $0.condition.exclusiveOperation = "device remove" }, .warning, "exclusive_operation"),
+        ("attack 52 V: a migration open (killed after its replace)", figures {
+            $0.condition.openMigration = "a migration of the store by replace is open (phase: replaced) onto /dev/nvme1n1: dockstore migrate-ebs /dev/nvme1n1 finishes it"
+        }, .warning, "migration_open"),
         ("a part unreadable, the rest OK", figures { $0.condition.unreadable = ["cannot read the image /i: Permission denied"]; $0.condition.user = "uid 65534 (nobody)" }, .unknown, "unreadable"),
         ("a part unreadable, data critical: CRITICAL wins", figures { $0.dataFree = 1 << 30; $0.condition.unreadable = ["cannot read x: Permission denied"] }, .critical, "data_free"),
         ("a part unreadable, a balance: WARNING wins over UNKNOWN", figures { $0.condition.exclusiveOperation = "balance"; $0.condition.unreadable = ["cannot read x: Permission denied"] }, .warning, "exclusive_operation"),

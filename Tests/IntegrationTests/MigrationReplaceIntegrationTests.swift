@@ -241,6 +241,12 @@ struct MigrationReplaceIntegrationTests {
                 #expect(text.contains(mounted ? "mounted:     yes" : "- not mounted: mount "), "\(when): \(text)")
             }
             try expectSendsToTheMove("before the reboot", mounted: true)
+            // Attack 52 V: check said OK over the half-done move; it is a WARNING naming the
+            // migrate-ebs that finishes it, in provision's words (past the point of return: no abort).
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 1 && check.stdout.hasPrefix("DOCKSTORE WARNING - a migration of the store by replace is open (phase: ")
+                    && check.stdout.contains("(the image is no longer part of the store: the move is past its point of return, and only finishing it is left)")
+                    && !check.stdout.contains("--abort"), "\(check.stdout)")
             try root.sh("echo 3 > /proc/sys/vm/drop_caches")
             for _ in 0..<100 where umount2(root.mountpoint, 0) != 0 { usleep(50_000) }
             root.forgetBtrfs(root.loopDevices())
@@ -251,6 +257,8 @@ struct MigrationReplaceIntegrationTests {
             let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
             #expect(finish.status == 0, "\(finish.stdout) \(finish.stderr)")
             try expectMoved(root, inventory, sums, "the move finished after the boot")
+            let after = try root.dockstore(["check"])
+            #expect(after.status == 0 && !after.stdout.contains("migration"), "\(after.stdout)")
         }
     }
 

@@ -225,6 +225,15 @@ extension CapacityProbe {
         }
     }
 
+    /// An open migration of the store `reading` read (`StoreCondition.openMigration`): a journal
+    /// that names another btrfs is not this store's move (attack 27 M3), and one this user
+    /// cannot read is left to check as root.
+    static func readOpenMigration(_ reading: BtrfsReading, journal: StoreFact<MigrationJournal?>, into condition: inout StoreCondition) {
+        guard let open = readableJournal(journal), open.filesystemUUID.map({ $0.lowercased() == reading.uuid.lowercased() }) ?? true else { return }
+        let imageInStore = condition.image.map { image in reading.devices.contains { !$0.isMissing && $0.devicePath == image.loop } } ?? false
+        condition.openMigration = open.openNotice(imageInStore: imageInStore)
+    }
+
     /// The open migration journal, or nil when there is none or this user cannot read it.
     static func readableJournal(_ journal: StoreFact<MigrationJournal?>) -> MigrationJournal? {
         do {

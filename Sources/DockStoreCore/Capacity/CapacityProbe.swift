@@ -40,6 +40,7 @@ public enum CapacityProbe {
             readUnbootedMembers(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)
             readNodelessMembers(reading, sysfs: sysfs, into: &figures.condition)
             readCopies(reading, into: &figures.condition)
+            readOpenMigration(reading, journal: store.migrationJournal, into: &figures.condition)
             figures.condition.root = reading.root
             if let why = reading.rootUnreadable {
                 figures.condition.unreadable.append("cannot tell whether Docker can write at \(mountpoint) (the subvolume mounted there, its read-only flag, the data root's attributes): \(why)")

@@ -48,6 +48,10 @@ enum ConditionRules {
             reasons.append(CapacityReason(state: .critical, figure: "migration_journal",
                 message: "\(journal); until then the next boot's dockstore provision refuses and mounts nothing at \(mp), so Docker does not start"))
         }
+        if let migration = c.openMigration {
+            reasons.append(CapacityReason(state: .warning, figure: "migration_open",
+                message: "\(migration); while dockstore migrate-ebs runs, the move is under way; if none runs (it was killed, or the host went down), the store at \(mp) stays half moved until it is finished"))
+        }
         if let option = c.fstabOptionRejected {
             reasons.append(CapacityReason(state: .critical, figure: "fstab_option_rejected", message: option))
         }
