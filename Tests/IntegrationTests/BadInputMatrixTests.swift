@@ -77,6 +77,8 @@ struct BadInputMatrixTests {
          "--wipe-device: the store has no device"),
         (["migrate-ebs", "/dev/null", "--yes"], "", 2, "/dev/null is a character device"),
         (["migrate-ebs", "vol-1", "--yes"], "", 64, "'vol-1'"),
+        // Attack 54 X 5: the refusal named an option --device that migrate-ebs does not have.
+        (["migrate-ebs", "/srv/x.img", "--yes"], "", 64, "DEVICE '/srv/x.img' is neither a /dev path nor an EBS volume id"),
         (["provision", "--root", "/nonexistent-root"], "", 64, "/nonexistent-root"),
         (["provision", "--lock-timeout=-1"], "", 64, "--lock-timeout -1.0"),
         (["provision", "--size", "256M"], readOnlyEtc, 2, "is on a read-only filesystem"),
@@ -87,6 +89,11 @@ struct BadInputMatrixTests {
         (["provision", "--size", "256M"], "chattr +i $R/var/lib", 2, "var/lib is immutable (chattr +i), so"),
         (["provision", "--size", "256M"], "touch $R/etc/fstab && chattr +a $R/etc/fstab", 2, "fstab is append-only (chattr +a), so"),
         (["backend", "vfs"], fullEtc, 2, "free, less than"),
+        // Attack 54 Y B-sysconfig-loop: a link loop on the way was a failed call (exit 1).
+        (["backend", "vfs"], "rm -rf $R/etc/sysconfig && ln -s sysconfig2 $R/etc/sysconfig && ln -s sysconfig $R/etc/sysconfig2", 2,
+         "the symbolic links on the way to it loop, or are nested too deep; fix them and run again"),
+        (["provision", "--dry-run"], "rm -rf $R/etc/sysconfig && ln -s sysconfig2 $R/etc/sysconfig && ln -s sysconfig $R/etc/sysconfig2", 2,
+         "the symbolic links on the way to it loop, or are nested too deep; fix them and run again"),
         // The fifteenth attack's C20: the dry run refuses what the run refuses.
         (["backend", "vfs", "--dry-run"], "rmdir $R/etc/sysconfig", 2, "etc/sysconfig does not exist; is this a SUSE system"),
     ]

@@ -6,19 +6,20 @@ public enum DeviceSpec: Sendable, Equatable, CustomStringConvertible {
     /// A filesystem UUID (fstab's `UUID=`), found through libblkid.
     case filesystemUUID(String)
 
-    public init(_ text: String) throws {
+    /// `what` names where the text came from in a refusal (`--device`, migrate-ebs's `DEVICE`).
+    public init(_ text: String, what: String = "--device") throws {
         if let volume = EBSVolumeID(text) {
             self = .volume(volume)
             return
         }
         if text.lowercased().hasPrefix("vol") {
-            self = .volume(try EBSVolumeID(parsing: text, what: "--device"))
+            self = .volume(try EBSVolumeID(parsing: text, what: what))
             return
         }
         guard text.hasPrefix("/dev/") else {
-            throw DockStoreError.usage("--device '\(text)' is neither a /dev path nor an EBS volume id; give e.g. /dev/xvdf, /dev/nvme1n1 or vol-0abc1234def567890")
+            throw DockStoreError.usage("\(what) '\(text)' is neither a /dev path nor an EBS volume id; give e.g. /dev/xvdf, /dev/nvme1n1 or vol-0abc1234def567890")
         }
-        let path = try HostPath(text, what: "--device")
+        let path = try HostPath(text, what: what)
         self = .path(path.string)
     }
 

@@ -66,8 +66,15 @@ public struct FileStatus: Sendable, Equatable {
         case .failure(let code) where code == ENOENT: return nil
         case .failure(let code) where code == ENOTDIR:
             throw DockStoreError.refused("cannot look at \(path): a part of the path is not a folder")
+        case .failure(let code) where code == ELOOP: throw linkLoop(path)
         case .failure(let code): throw DockStoreError.system("cannot look at", path, errno: code)
         }
+    }
+
+    /// ELOOP from the folders on the way to `path` (or, followed, the path itself): a state of
+    /// the tree to fix, not a failed call (attack 54 Y: a link loop at etc/sysconfig was exit 1).
+    static func linkLoop(_ path: String) -> DockStoreError {
+        .refused("cannot look at \(path): the symbolic links on the way to it loop, or are nested too deep; fix them and run again; nothing was changed")
     }
 
     /// Like `of`, but follows symlinks (for folders that may legitimately be reached through one).
@@ -76,6 +83,7 @@ public struct FileStatus: Sendable, Equatable {
         switch Syscall.attempt({ stat(path, &st) }) {
         case .success: return FileStatus(st)
         case .failure(let code) where code == ENOENT: return nil
+        case .failure(let code) where code == ELOOP: throw linkLoop(path)
         case .failure(let code): throw DockStoreError.system("cannot look at", path, errno: code)
         }
     }

@@ -41,7 +41,10 @@ public struct ForeignTreeMount: Sendable, Equatable {
                 let id: UInt64?
                 do {
                     id = try MountRoot.mountID(of: folder)
-                } catch let error as DockStoreError where error.code == Errno.noSuchFileOrDirectory || error.code == Errno.notDirectory {
+                } catch let error as DockStoreError where error.code == Errno.noSuchFileOrDirectory || error.code == Errno.notDirectory
+                                                      || error.code == Errno.tooManySymbolicLinkLevels {
+                    // A folder links lead to in a loop holds nothing a write could reach: the
+                    // confined open says why.
                     continue
                 }
                 guard let id, let mount = byID[Substring(String(id))], judged.insert(mount.mountID).inserted else { continue }

@@ -14,6 +14,7 @@ extension Host {
         switch Syscall.attempt({ lstat(shown, &st) }) {
         case .success: return st.st_mode & S_IFMT == S_IFLNK
         case .failure(let code) where code == ENOENT || code == ENOTDIR: return false
+        case .failure(let code) where code == ELOOP: throw FileStatus.linkLoop(shown)
         case .failure(let code): throw DockStoreError.system("cannot look at", shown, errno: code)
         }
     }

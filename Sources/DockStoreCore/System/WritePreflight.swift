@@ -84,6 +84,14 @@ public enum WritePreflight {
     static let margin: UInt64 = 64 << 10
 
     public static func check(_ writes: [PlannedWrite]) throws {
+        // A mount inside --root that brings a folder from outside it, on the way to any file
+        // written, refuses: every write is asked, not only the paths a command names (attack
+        // 54 Y: a bind of another tree's etc/docker, and backend rewrote that tree's daemon.json).
+        for (root, group) in Dictionary(grouping: writes.filter { !$0.located.host.isRunningSystem }, by: { $0.located.host.root }) {
+            if let foreign = try ForeignTreeMount.find(root: root, paths: group.map(\.path)) {
+                throw DockStoreError.refused("refusing: \(foreign.refusal(root: root))")
+            }
+        }
         var needByFilesystem: [UInt64: (folder: String, bytes: UInt64, free: UInt64)] = [:]
         var inodesByFilesystem: [UInt64: (folder: String, needed: UInt64, free: UInt64)] = [:]
         for write in writes {

@@ -55,7 +55,7 @@ extension Dockstore {
             guard let device else {
                 throw DockStoreError.usage("migrate-ebs needs the DEVICE to move the store onto: /dev/xvdf, /dev/nvme1n1 or vol-…")
             }
-            let spec = try DeviceSpec(device)
+            let spec = try DeviceSpec(device, what: "DEVICE")
             let wanted = try volumeId.map { try EBSVolumeID(parsing: $0, what: "--volume-id") }
             let request = try DeviceRequest(spec: spec, volumeID: wanted, wait: wait)
             let migrator = Migrator(host: host, mountpoint: paths.mountpoint, image: paths.image, settings: paths.settings)
