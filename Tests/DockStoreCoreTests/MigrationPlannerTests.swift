@@ -194,7 +194,7 @@ import Testing
         ("past the point of return", o { $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.journal = journal },
          nil, "past the point of return"),
         ("the move finished, no journal: nothing to abort (attack 13 X13)", o { $0.members = [aMoved]; $0.loopMember = nil; $0.targetDevid = 2; $0.journal = nil },
-         nil, "no migration is under way: the store at /var/lib/docker is not on the image (it is on /dev/nvme1n1) and no migration journal is open; nothing to abort"),
+         nil, "no migration is under way: the store at /var/lib/docker is not on the image (it is on /dev/nvme1n1) and no migration journal is open; --abort takes back only a move still open, never one that finished: the store stays where it is"),
     ]
 
     @Test(arguments: Self.aborts)

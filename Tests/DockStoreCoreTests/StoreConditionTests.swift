@@ -46,6 +46,10 @@ import Testing
         ("a balance running", figures { $0.condition.exclusiveOperation = "balance" }, .warning, "exclusive_operation"),
         ("a balance paused", figures { $0.condition.exclusiveOperation = "balance paused" }, .warning, "exclusive_operation"),
         ("a device remove running", figures { $0.condition.exclusiveOperation = "device remove" }, .warning, "exclusive_operation"),
+        ("attack 54 X: a loop member over a file in memory, said instead of not attached at boot", figures {
+            $0.condition.volatileMembers = [VolatileLoopMember(devid: 1, loop: "/dev/loop3", file: "/dev/shm/store", filesystem: "tmpfs", alone: true, isImage: false)]
+            $0.condition.unbootedMembers = [UnbootedLoopMember(devid: 1, loop: "/dev/loop3", file: "/dev/shm/store", besideVolume: true)]
+        }, .critical, "device_in_memory"),
         ("attack 52 V: a migration open (killed after its replace)", figures {
             $0.condition.openMigration = "a migration of the store by replace is open (phase: replaced) onto /dev/nvme1n1: dockstore migrate-ebs /dev/nvme1n1 finishes it"
         }, .warning, "migration_open"),
@@ -266,6 +270,16 @@ import Testing
         let report = CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0)
         let message = try #require(report.reasons.first { $0.figure == "exclusive_operation" }?.message)
         #expect(message.contains("let it finish (\(command); btrfs device usage /var/lib/docker)"), "\(message)")
+    }
+
+    /// Attack 54 X 2: a member in memory is said once, as device_in_memory, never also as a
+    /// member no boot attaches (whose advice, attach it at boot, cannot help a file a reboot loses).
+    @Test func aMemberInMemoryIsSaidOnce() throws {
+        var f = Self.figures()
+        f.condition.volatileMembers = [VolatileLoopMember(devid: 2, loop: "/dev/loop3", file: "/dev/shm/room", filesystem: "tmpfs", alone: false, isImage: false)]
+        f.condition.unbootedMembers = [UnbootedLoopMember(devid: 2, loop: "/dev/loop3", file: "/dev/shm/room")]
+        let report = CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0)
+        #expect(report.reasons.map(\.figure) == ["device_in_memory"], "\(report.reasons)")
     }
 
     @Test func mountinfoGivesTheSuperblockOptionsOfADevice() {

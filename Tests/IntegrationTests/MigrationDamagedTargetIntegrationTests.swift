@@ -2,7 +2,7 @@ import DockStoreCore
 import Foundation
 import Testing
 
-/// `migrate-ebs` onto a loop device over a file on a small tmpfs (outside attack 12, A4): the
+/// `migrate-ebs` onto a loop device over a file on a small filesystem (outside attack 12, A4: a tmpfs): the
 /// kernel's replace "finished" although its writes to the target failed, btrfs went read-only
 /// with corruption errors on the target, and a re-run deleted the image (the only complete copy)
 /// and printed "Verified". Now the move stops before the point of no return and keeps the
@@ -10,20 +10,22 @@ import Testing
 /// cannot hold the move is refused before anything changes.
 @Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
 struct MigrationDamagedTargetIntegrationTests {
-    /// A 2 GiB store with 8 × 64 MiB random files; a tmpfs of `megabytes` under the root with a
+    /// A 2 GiB store with 8 × 64 MiB random files; an ext4 of `megabytes` under the root with a
     /// 3 GiB sparse file in it behind a loop device.
-    func setUp(_ root: TestRoot, tmpfs megabytes: Int) throws -> (disk: String, file: String, sums: String) {
+    func setUp(_ root: TestRoot, filesystem megabytes: Int) throws -> (disk: String, file: String, sums: String) {
         try #require(try root.dockstore(["provision", "--size", "2G"]).status == 0)
         try root.sh("for i in $(seq 0 7); do dd if=/dev/urandom of='\(root.mountpoint)'/seed$i bs=1M count=64 status=none; done; sync")
         let sums = try root.checksums()
         let tfs = root.path + "/tfs"
-        try root.sh("mkdir '\(tfs)' && mount -t tmpfs -o size=\(megabytes)M tmpfs '\(tfs)' && truncate -s 3G '\(tfs)/vol'")
+        // A small ext4 of its own, no tmpfs: a loop device over a file in memory is refused as a
+        // target before its room is asked (attack 54 X 2).
+        try root.sh("mkdir '\(tfs)' && truncate -s \(megabytes)M '\(root.path)/tfs.img' && mkfs.ext4 -q -m 0 '\(root.path)/tfs.img' && mount -o loop '\(root.path)/tfs.img' '\(tfs)' && truncate -s 3G '\(tfs)/vol'")
         let disk = try root.sh("losetup -f --show '\(tfs)/vol'").trimmingCharacters(in: .whitespacesAndNewlines)
         return (disk, tfs + "/vol", sums)
     }
 
     /// Takes down what `setUp` made in the order it must go: the store, the loop device, the
-    /// tmpfs. The root's own clean-up would detach the tmpfs lazily first, and the loop device
+    /// small ext4. The root's own clean-up would detach that mount lazily first, and the loop device
     /// over a file of a detached mount no longer names a path in the root, so it would stay.
     func release(_ root: TestRoot, _ disk: String) {
         _ = try? root.sh("umount '\(root.mountpoint)' 2>/dev/null; btrfs device scan --forget '\(disk)' 2>/dev/null; losetup -d '\(disk)'; umount '\(root.path)/tfs'")
@@ -38,7 +40,7 @@ struct MigrationDamagedTargetIntegrationTests {
 
     @Test func aLoopTargetOverAFileWhoseFilesystemCannotHoldTheMoveIsRefusedUpFront() throws {
         try withTestRoot { root in
-            let (disk, file, _) = try setUp(root, tmpfs: 200)
+            let (disk, file, _) = try setUp(root, filesystem: 200)
             defer { release(root, disk) }
             let need = try bytesToWrite(root)
             let free = try HostSpace.of(root.path + "/tfs").available
@@ -57,10 +59,10 @@ struct MigrationDamagedTargetIntegrationTests {
 
     @Test func aTargetWhoseWritesFailDuringTheReplaceStopsTheMoveAndKeepsTheImage() throws {
         try withTestRoot { root in
-            let (disk, _, sums) = try setUp(root, tmpfs: 1800)
+            let (disk, _, sums) = try setUp(root, filesystem: 1800)
             defer { release(root, disk) }
             let image = root.image
-            // The tmpfs had room when the move was planned; it fills as the replace starts.
+            // The filesystem had room when the move was planned; it fills as the replace starts.
             let run = try root.runStopped(["migrate-ebs", disk, "--yes"], before: "replace") {
                 _ = try root.sh("fallocate -l $(( $(stat -f -c '%a*%S' '\(root.path)/tfs') - 48*1024*1024 )) '\(root.path)/tfs/fill'")
             }

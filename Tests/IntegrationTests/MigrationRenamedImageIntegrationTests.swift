@@ -200,9 +200,13 @@ struct MigrationRenamedImageIntegrationTests {
             #expect(stopped.status == 2 && stopped.stderr.contains("is another file than the image this migration began with"), "\(stopped.stderr)")
             for command in [["status"], ["provision"], ["migrate-ebs", disk, "--dry-run"]] {
                 let run = try root.dockstore(command)
-                #expect(run.status == 0 && !run.stderr.contains("not this store's"), "\(command): \(run.status) \(run.stdout)\(run.stderr)")
+                // status: the open migration is its one problem (attack 54 X 3), naming the run that finishes it.
+                let expected = command == ["status"] ? 4 : 0
+                #expect(run.status == expected && !run.stderr.contains("not this store's")
+                        && (command != ["status"] || run.stdout.contains("  - a migration is open, onto \(disk) by replace, phase: ")), "\(command): \(run.status) \(run.stdout)\(run.stderr)")
             }
-            #expect(try root.dockstore(["check"]).status == 0)
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 1 && check.stdout.hasPrefix("DOCKSTORE WARNING - a migration of the store by replace is open"), "\(check.stdout)")
             let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
             #expect(finish.status == 0 && finish.stdout.contains("Kept \(root.image): another file than the image this migration began with"), "\(finish.stdout)\(finish.stderr)")
             #expect(root.status(root.image) != nil && root.status(orig) != nil && root.status(root.path + "/var/lib/dockstore/migration.json") == nil)

@@ -235,7 +235,9 @@ struct MigrationReplaceIntegrationTests {
                 #expect(status.status == ExitStatus.problems.rawValue, "\(when): \(status.stdout) \(status.stderr)")
                 let text = status.stdout
                 #expect(text.contains("- fstab: the store moved to UUID=\(uuid): replace line"), "\(when): \(text)")
-                #expect(text.contains("problem(s); 'dockstore provision' fixes them:\n"), "\(when): \(text)")
+                // The open migration is a problem of its own (attack 54 X 3), which migrate-ebs finishes.
+                #expect(text.contains("'dockstore provision' fixes the ") && text.contains(" pending step(s), each other problem says what to do:\n  - a migration is open, onto "),
+                        "\(when): \(text)")
                 #expect(!text.contains("remove that line") && !text.contains("move it away"), "\(when): \(text)")
                 #expect(text.contains("finishes it)"), "\(when): the migration row: \(text)")
                 #expect(text.contains(mounted ? "mounted:     yes" : "- not mounted: mount "), "\(when): \(text)")

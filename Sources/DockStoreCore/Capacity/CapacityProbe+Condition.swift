@@ -182,6 +182,16 @@ extension CapacityProbe {
         }
     }
 
+    /// Loop members over a file in memory (`VolatileLoopMember`), for every btrfs store: the
+    /// image's own, a member added by hand, a device store's only device alike.
+    static func readVolatileMembers(_ reading: BtrfsReading, configured: StoreFact<String?>, sysfs: String, into condition: inout StoreCondition) {
+        do {
+            condition.volatileMembers = try VolatileLoopMember.find(reading, image: configured.known ?? nil, sysfs: sysfs)
+        } catch {
+            condition.unreadable.append("cannot tell whether a loop member of the store runs on a file in memory (tmpfs), which no reboot keeps: \(message(error))")
+        }
+    }
+
     /// The image renamed away while mounted (`MovedImage`), for a store with a loop member and
     /// a configured image. Which image is configured, unreadable, is UNKNOWN only then.
     /// An open migration journal narrows it to the image's own inode, read only once a member
@@ -228,9 +238,17 @@ extension CapacityProbe {
     /// An open migration of the store `reading` read (`StoreCondition.openMigration`): a journal
     /// that names another btrfs is not this store's move (attack 27 M3), and one this user
     /// cannot read is left to check as root.
-    static func readOpenMigration(_ reading: BtrfsReading, journal: StoreFact<MigrationJournal?>, into condition: inout StoreCondition) {
+    /// The image is in the store while a loop member runs on it: the configured one, else the
+    /// journal's (its path inside `root`). Any loop member reads as `condition.image`, a
+    /// migration's target over a file too.
+    static func readOpenMigration(_ reading: BtrfsReading, journal: StoreFact<MigrationJournal?>, configured: StoreFact<String?>,
+                                  root: String, into condition: inout StoreCondition) {
         guard let open = readableJournal(journal), open.filesystemUUID.map({ $0.lowercased() == reading.uuid.lowercased() }) ?? true else { return }
-        let imageInStore = condition.image.map { image in reading.devices.contains { !$0.isMissing && $0.devicePath == image.loop } } ?? false
+        let image = (configured.known ?? nil) ?? (root == "/" ? open.image : root + open.image)
+        var imageInStore = false
+        if let seen = condition.image, seen.path.sameBytes(image) {
+            imageInStore = reading.devices.contains { !$0.isMissing && $0.devicePath == seen.loop }
+        }
         condition.openMigration = open.openNotice(imageInStore: imageInStore)
     }
 

@@ -38,9 +38,10 @@ public enum CapacityProbe {
             readForeignLoop(store, into: &figures.condition)
             readMovedImage(reading, configured: store.configuredImage, journal: store.migrationJournal, root: store.root, sysfs: sysfs, into: &figures.condition)
             readUnbootedMembers(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)
+            readVolatileMembers(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)
             readNodelessMembers(reading, sysfs: sysfs, into: &figures.condition)
             readCopies(reading, into: &figures.condition)
-            readOpenMigration(reading, journal: store.migrationJournal, into: &figures.condition)
+            readOpenMigration(reading, journal: store.migrationJournal, configured: store.configuredImage, root: store.root, into: &figures.condition)
             figures.condition.root = reading.root
             if let why = reading.rootUnreadable {
                 figures.condition.unreadable.append("cannot tell whether Docker can write at \(mountpoint) (the subvolume mounted there, its read-only flag, the data root's attributes): \(why)")

@@ -16,7 +16,11 @@ enum ConditionRules {
             reasons.append(CapacityReason(state: .warning, figure: "device_node_missing", message: member.device.memberVerdict(devid: member.devid, mountpoint: mp)))
         }
         // A reclaim's lent room and a migration's target have their own rules (journals).
-        let explained = Set(f.remedyContext?.reclaimMembers ?? [])
+        for member in c.volatileMembers {
+            reasons.append(CapacityReason(state: .critical, figure: "device_in_memory", message: member.verdict(mountpoint: mp)))
+        }
+        // A member in memory is said once, by the rule above.
+        let explained = Set(f.remedyContext?.reclaimMembers ?? []).union(c.volatileMembers.map(\.devid))
         if f.remedyContext?.migrating != true {
             // The member the image was renamed to is image_moved's (attack 53 W O6: "move its
             // data back onto the image" named a file that was no longer the store's).

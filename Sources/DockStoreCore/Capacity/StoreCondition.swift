@@ -130,6 +130,8 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     public var secondLoops: [SiblingLoop] = []
     /// Loop members over another file than the image, which no boot attaches (`UnbootedLoopMember`).
     public var unbootedMembers: [UnbootedLoopMember] = []
+    /// Loop members over a file on tmpfs or ramfs, which no reboot keeps (`VolatileLoopMember`).
+    public var volatileMembers: [VolatileLoopMember] = []
     /// Loop devices stacked on the store's loop device or device (`LoopDevice.stacked`): the
     /// same bytes, so mounted, a second btrfs instance (CRITICAL); bound only, WARNING. Those
     /// over a loop member (or over another loop device of its image) are the image's

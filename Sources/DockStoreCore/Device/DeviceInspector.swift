@@ -62,7 +62,10 @@ struct DeviceInspector {
         observed.btrfsMemberOf = btrfsMemberOf
         // Only a warning rests on it: a read that fails says so in the warning, and refuses nothing.
         switch Result(catching: { try LoopDevice.backingFile(of: device.path) }) {
-        case .success(let backing): observed.loopBacking = backing
+        case .success(let backing):
+            observed.loopBacking = backing
+            // A file this namespace does not show is no file here to judge (a host's, handed to a container).
+            if let backing, try FileStatus.following(backing) != nil { observed.loopBackingInMemory = try MemoryFilesystem.of(backing) }
         case .failure(let error): observed.loopBackingUnreadable = (error as? DockStoreError)?.message ?? "\(error)"
         }
         if let uuid = observed.btrfsMemberOf, observed.mountedAt.isEmpty {

@@ -20,7 +20,9 @@ public enum MigrationPlanner {
         guard o.loopMember != nil else {
             // No journal: the move finished (attack 13 X13), there is nothing to finish or abort.
             guard o.journalExists else {
-                throw DockStoreError.refused("no migration is under way: the store at \(o.mountpoint) is not on the image (\(o.targetDevid != nil ? "it is on \(o.targetPath)" : "it is on \(o.otherDevices.map(\.path).joinedText(", "))")) and no migration journal is open; nothing to abort")
+                // Refused, not "nothing to do": what --abort promises, the store on the image, does not
+                // hold (attack 54 X 4 read the exit 0 on an image store and 2 here as one case).
+                throw DockStoreError.refused("no migration is under way: the store at \(o.mountpoint) is not on the image (\(o.targetDevid != nil ? "it is on \(o.targetPath)" : "it is on \(o.otherDevices.map(\.path).joinedText(", "))")) and no migration journal is open; --abort takes back only a move still open, never one that finished: the store stays where it is")
             }
             throw DockStoreError.refused("the image is no longer part of the store at \(o.mountpoint); the move is past the point of return: run migrate-ebs again to finish it")
         }
@@ -322,6 +324,7 @@ public enum MigrationPlanner {
             throw DockStoreError.refused("the device \(o.targetPath) was not looked at")
         }
         try DevicePlanner.refuseInUse(target, mountpoint: o.mountpoint)
+        if let refusal = target.inMemoryRefusal { throw refusal }
         if target.readOnly {
             throw DockStoreError.refused("refusing: \(target.device.label) is read-only; attach the volume read-write")
         }

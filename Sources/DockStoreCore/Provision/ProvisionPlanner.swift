@@ -42,7 +42,7 @@ public enum ProvisionPlanner {
             throw unmounted.refusal(fstabPath: host.real(HostPaths.fstab), host: host)
         }
         try StorePlacement.refuseReached(observed, request)
-        if request.device == nil, let volatile = observed.imageFolderFilesystem, ["tmpfs", "ramfs"].contains(volatile) {
+        if request.device == nil, let volatile = observed.imageFolderFilesystem, MemoryFilesystem.names.contains(volatile) {
             // Outside attack 14, Y-ROOT-3: every reboot would give a new, empty store.
             throw DockStoreError.refused("refusing: the folder of the image \(host.real(request.image)) is on a \(volatile), which every boot empties: Docker's store would start empty after each reboot; put the image on a disk filesystem (--image or DOCKSTORE_IMAGE); nothing was changed")
         }
@@ -184,9 +184,11 @@ public enum ProvisionPlanner {
         if observed.bootDisabled { steps.append(.enableBoot) }
         if let record = try folderRecordStep(observed, request, host, steps: steps) { steps.insert(record, at: 0) }
         // Said when provision makes the store or its line, not at every boot that finds it in place.
-        if steps.contains(where: { if case .formatDevice = $0 { true } else if case .writeFstab = $0 { true } else { false } }),
-           let warning = observed.device?.notAttachedAtBootWarning(mountpoint: host.real(request.mountpoint)) {
-            warnings.append(warning)
+        if steps.contains(where: { if case .formatDevice = $0 { true } else if case .writeFstab = $0 { true } else { false } }) {
+            if let refusal = observed.device?.inMemoryRefusal { throw refusal }
+            if let warning = observed.device?.notAttachedAtBootWarning(mountpoint: host.real(request.mountpoint)) {
+                warnings.append(warning)
+            }
         }
         return ProvisionPlan(steps: steps, warnings: warnings + store.warnings)
     }

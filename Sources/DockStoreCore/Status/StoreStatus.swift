@@ -338,7 +338,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                 // reclaim's (attack 51 U 3b: status said "in place" while check said the next boot's
                 // mount fails). A member btrfs lists by a path that is gone or another device's is a
                 // warning (teardown, grow, migrate-ebs and reclaim refuse until it is scanned again).
-                let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute", "mounted_in_data_root", "device_not_attached_at_boot"]
+                let told: Set<String> = ["device_missing", "subvolume_not_top_level", "subvolume_read_only", "data_root_attribute", "mounted_in_data_root", "device_not_attached_at_boot", "device_in_memory"]
                 let conditions = capacity.filesystem == "btrfs" ? ConditionRules.evaluate(capacity) : []
                 status.problems += conditions.filter { told.contains($0.figure) }.map(\.message)
                 status.warnings += conditions.filter { $0.figure == "device_node_missing" }.map(\.message)
@@ -404,6 +404,11 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                                                        forcedReadOnly: capacity.condition.readOnly == .forced) {
                     status.migration = "onto \(journal.deviceLabel) by \(journal.recordedMethod.rawValue), phase: \(journal.phase), stopped: the copy on the device is damaged"
                     status.problems.append(damage.verdict(mountpoint: status.mountpoint, image: image, imageIsMember: imageLoop != nil))
+                } else if let row = status.migration {
+                    // Half moved, the store is not in place, whether migrate-ebs still runs or was
+                    // killed (attack 54 X 3: "in place" while the journal stayed open): in the row's
+                    // words, which name the device as it is now.
+                    status.problems.append("a migration is open, \(row): the store is half moved until it is finished (while dockstore migrate-ebs runs, the move is under way)")
                 }
             }
         } catch let error as DockStoreError {

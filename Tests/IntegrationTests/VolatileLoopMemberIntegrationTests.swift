@@ -1,0 +1,107 @@
+import DockStoreCore
+import Foundation
+import Testing
+
+/// Attack 54 X 2: migrate-ebs moved a store onto a loop device over a file in /dev/shm (a
+/// tmpfs) with only the warning that no boot attaches a loop device; check then said OK and
+/// status "in place", and the reboot lost the store. A loop device over a file in memory is
+/// now refused as a store's device by migrate-ebs and provision --device, and check says
+/// CRITICAL `device_in_memory` (status: a problem) for a member made so by hand, with the way
+/// out, which followed leaves the store OK with its data.
+@Suite(.serialized, .enabled(if: isRoot, Comment(rawValue: needsRoot)))
+struct VolatileLoopMemberIntegrationTests {
+    /// A loop device over a sparse file in /dev/shm, removed with the test's root.
+    func memoryLoop(_ root: TestRoot, size: String = "512M") throws -> (loop: String, file: String) {
+        let file = try root.sh("mktemp /dev/shm/dockstore-test.XXXXXX").trimmingCharacters(in: .whitespacesAndNewlines)
+        try root.sh("truncate -s \(size) '\(file)'")
+        let loop = try root.sh("losetup -f --show '\(file)'").trimmingCharacters(in: .whitespacesAndNewlines)
+        return (loop, file)
+    }
+
+    func release(_ root: TestRoot, _ loop: String, _ file: String) {
+        _ = try? root.sh("losetup -d \(loop) 2>/dev/null; rm -f '\(file)'")
+        root.forgetBtrfs([loop])
+    }
+
+    @Test func aLoopDeviceOverAFileInMemoryIsNoDeviceToMakeAStoreOn() throws {
+        try withTestRoot { root in
+            let (loop, file) = try memoryLoop(root)
+            defer { release(root, loop, file) }
+            let said = "refusing: \(loop) is a loop device over \(file) on a tmpfs, which no reboot keeps: the store on it would be lost at the next reboot; give a volume (or a loop device over a file on a disk filesystem); nothing was changed"
+            let before = root.snapshot()
+            for arguments in [["provision", "--device", loop], ["provision", "--device", loop, "--dry-run"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 2 && run.stderrLines == ["dockstore: \(said)"[...]], "\(arguments): \(run.stdout)\(run.stderr)")
+            }
+            #expect(root.changes(since: before) == [])
+
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            try root.sh("echo keep > '\(root.mountpoint)/keep' && sync")
+            let store = root.snapshot()
+            for arguments in [["migrate-ebs", loop, "--yes"], ["migrate-ebs", loop, "--dry-run"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == 2 && run.stderr.contains(said), "\(arguments): \(run.stdout)\(run.stderr)")
+            }
+            #expect(root.changes(since: store) == [])
+            #expect(try root.dockstore(["check"]).status == 0)
+        }
+    }
+
+    @Test func aMemberInMemoryAddedByHandIsCriticalAndItsWayOutWorks() throws {
+        try withTestRoot { root in
+            try #require(try root.dockstore(["provision", "--size", "512M"]).status == 0)
+            try root.sh("head -c 20000000 /dev/urandom > '\(root.mountpoint)/keep' && sync")
+            let sum = try root.sh("sha256sum '\(root.mountpoint)/keep'")
+            let (loop, file) = try memoryLoop(root)
+            defer { release(root, loop, file) }
+            try root.sh("btrfs device add \(loop) '\(root.mountpoint)' >/dev/null")
+            let verdict = "device 2 of the btrfs at \(root.mountpoint) is \(loop), a loop device over \(file) on a tmpfs, which no reboot keeps: the next boot finds neither the device nor the data on it, and Docker's store is lost; move its data onto the other members before the next reboot:"
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.hasPrefix("DOCKSTORE CRITICAL - \(verdict)") && !check.stdout.contains("which nothing attaches at boot"), "\(check.stdout)")
+            let prometheus = try root.dockstore(["check", "--format", "prometheus"])
+            #expect(prometheus.stdout.contains("reason=\"device_in_memory\"} 2"), "\(prometheus.stdout)")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains("  - \(verdict)"), "\(status.stdout)")
+
+            #expect(check.stdout.contains("then btrfs device remove 2 \(root.mountpoint)"), "\(check.stdout)")
+            try root.sh("btrfs device remove 2 '\(root.mountpoint)'")
+            let after = try root.dockstore(["check"])
+            #expect(after.status == 0, "\(after.stdout)")
+            #expect(try root.sh("sha256sum '\(root.mountpoint)/keep'") == sum, "DATA")
+        }
+    }
+
+    /// A device store moved by hand onto a loop device over a file in memory: the whole store
+    /// is there. Its way out, a replace onto a disk's device, leaves it OK, and a reboot mounts it.
+    @Test func aDeviceStoreWhollyInMemoryIsCriticalAndItsWayOutWorks() throws {
+        try withTestRoot { root in
+            try root.sh("truncate -s 512M '\(root.path)/disk' '\(root.path)/volume'")
+            let disk = try root.sh("losetup -f --show '\(root.path)/disk'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(disk) 2>/dev/null"); root.forgetBtrfs([disk]) }
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
+            try root.sh("head -c 20000000 /dev/urandom > '\(root.mountpoint)/keep' && sync")
+            let sum = try root.sh("sha256sum '\(root.mountpoint)/keep'")
+            let (loop, file) = try memoryLoop(root)
+            defer { release(root, loop, file) }
+            try root.sh("btrfs replace start -B 1 \(loop) '\(root.mountpoint)'")
+            let verdict = "device 1 of the btrfs at \(root.mountpoint) is \(loop), a loop device over \(file) on a tmpfs, which no reboot keeps: the next boot finds neither the device nor the data on it, and Docker's store is lost; move the store onto a volume before the next reboot: attach one at least as large as the device and run btrfs replace start 1 VOLUME \(root.mountpoint)"
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.hasPrefix("DOCKSTORE CRITICAL - \(verdict)"), "\(check.stdout)")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains("  - \(verdict)"), "\(status.stdout)")
+
+            let volume = try root.sh("losetup -f --show '\(root.path)/volume'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(volume) 2>/dev/null"); root.forgetBtrfs([volume]) }
+            try root.sh("btrfs replace start -B 1 \(volume) '\(root.mountpoint)'")
+            #expect(try root.dockstore(["check"]).status == 0)
+            #expect(try root.sh("sha256sum '\(root.mountpoint)/keep'") == sum, "DATA")
+            // A reboot: the file in memory is gone, the boot's UUID= line finds the store on the volume.
+            try root.sh("umount '\(root.mountpoint)' && losetup -d \(loop) && rm -f '\(file)'")
+            root.forgetBtrfs([loop, disk])
+            let boot = try root.dockstore(["provision"])
+            #expect(boot.status == 0, "\(boot.stdout)\(boot.stderr)")
+            #expect(try root.sh("sha256sum '\(root.mountpoint)/keep'") == sum, "DATA")
+            #expect(try root.dockstore(["teardown"]).status == 0)
+        }
+    }
+}
