@@ -89,6 +89,11 @@ struct EleventhAttackMessageIntegrationTests {
             #expect(!status.stdout.contains("aws") && !status.stdout.contains("provision"), "\(status.stdout)")
             let check = try root.dockstore(["check"])
             #expect(check.status == 3 && !check.stdout.contains("aws"), "\(check.stdout)")
+            // Attack 55 A F: provision said "attach the volume", which was attached and wiped on purpose.
+            let provision = try root.dockstore(["provision"])
+            #expect(provision.status == 2 && provision.stderrLines.count == 1 && provision.stderr.contains("refusing: a dockstore teardown was interrupted: ")
+                    && provision.stderr.contains("run the same dockstore teardown --wipe-device again to finish it") && !provision.stderr.contains("attach the volume"),
+                    "\(provision.stdout)\(provision.stderr)")
             #expect(root.changes(since: before) == [])
             let again = try root.dockstore(["teardown", "--wipe-device"])
             #expect(again.status == 0, "\(again.stdout) \(again.stderr)")

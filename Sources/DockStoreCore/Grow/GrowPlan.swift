@@ -128,7 +128,8 @@ public enum GrowPlanner {
                 if shrunk {
                     throw DockStoreError.usage("the store is the image \(image.image) (\(ByteSize.format(image.apparentBytes))), but its btrfs claims \(ByteSize.format(device.btrfsSize)) on \(device.path): the image shrank under the filesystem; grow it back with --to \(LimitRules.exactSize(device.btrfsSize)) (or more)")
                 }
-                throw DockStoreError.usage("the store is the image \(image.image) (\(ByteSize.format(image.apparentBytes))); give the new size with --to SIZE")
+                // Attack 55 A: after a grow that finished, a bare re-run read as a bad call; it says why.
+                throw DockStoreError.usage("the store is the image \(image.image) (\(ByteSize.format(image.apparentBytes))), and its btrfs uses all of it: no grow is unfinished; give the new size with --to SIZE")
             }
             if shrunk, target < device.btrfsSize {
                 throw DockStoreError.refused("refusing: the btrfs on \(device.path) claims \(ByteSize.format(device.btrfsSize)), more than --to \(ByteSize.format(target)); the image shrank under the filesystem and must hold at least that again: --to \(LimitRules.exactSize(device.btrfsSize)) (or more)")

@@ -70,6 +70,7 @@ public enum MigratedStore {
         let uuid = String(line.source.dropFirst(5))
         let atImageName = otherBtrfs.map { "\(imagePath) holds another btrfs (\($0)), not that store" } ?? "there is no image"
         guard let node = try BlockProbe.device(withUUID: uuid) else {
+            if let interrupted = try InterruptedTeardown.refusal(host: host, mountpoint: mountpoint, uuid: uuid, line: line) { throw interrupted }
             throw DockStoreError.refused("fstab mounts Docker's storage from \(line.source) (a device store, as provision --device and migrate-ebs write it) and \(atImageName), but no device holds that filesystem now: attach the volume and run again; nothing was changed (removing that fstab line gives up that store and the data on it: the next provision makes a new, empty one)")
         }
         let warning = otherBtrfs.map { "\(imagePath) holds another btrfs (\($0)) than the store fstab mounts from \(line.source) (on \(node)); dockstore leaves that file alone: move it away, or delete it when you do not need it" }

@@ -13,6 +13,18 @@ public enum InterruptedTeardown {
               line.fstype == "btrfs", line.options.contains(ProvisionRequest.orderingOption) else { return nil }
         let uuid = String(line.source.dropFirst(5))
         guard try BlockProbe.device(withUUID: uuid) == nil else { return nil }
-        return "a dockstore teardown was interrupted: \(host.real(HostPaths.bootDisabled)) is there, nothing is mounted at \(host.real(mountpoint)) and fstab's line for it still names UUID=\(uuid), which no device this machine can read holds (a teardown --wipe-device killed after its wipe, or the volume was detached since); run the same dockstore teardown --wipe-device again to finish it (it removes that line)"
+        return words(host: host, mountpoint: mountpoint, uuid: uuid)
+    }
+
+    /// Provision's refusal in that state, told by the marker (`bootDisabled`, read here) where
+    /// provision finds no device for fstab's `UUID=` line: not "attach the volume" (attack 55 A
+    /// F: the volume was attached, and the admin's own teardown had wiped it).
+    static func refusal(host: Host, mountpoint: HostPath, uuid: String, line: FstabEntry) throws -> DockStoreError? {
+        guard line.options.contains(ProvisionRequest.orderingOption), try host.statusInRoot(HostPaths.bootDisabled) != nil else { return nil }
+        return .refused("refusing: \(words(host: host, mountpoint: mountpoint, uuid: uuid)); nothing was changed")
+    }
+
+    static func words(host: Host, mountpoint: HostPath, uuid: String) -> String {
+        "a dockstore teardown was interrupted: \(host.real(HostPaths.bootDisabled)) is there, nothing is mounted at \(host.real(mountpoint)) and fstab's line for it still names UUID=\(uuid), which no device this machine can read holds (a teardown --wipe-device killed after its wipe, or the volume was detached since); run the same dockstore teardown --wipe-device again to finish it (it removes that line)"
     }
 }
