@@ -69,4 +69,11 @@ public enum HostPaths {
     /// While it exists, dockstore-provision.service does not run at boot
     /// (`ConditionPathExists=!`); teardown leaves it, provision removes it.
     public static let bootDisabled = HostPath.known("/etc/dockstore.disabled")
+    /// The files a command may read to decide what to do, or write, besides the store's image
+    /// and mountpoint: a mount on their way inside --root that brings a folder from outside it
+    /// is refused before any is read (`ForeignTreeMount`; attack 55 Z 5: another tree's run/
+    /// bound in, whose lock every command then shared, and its etc/sysconfig, whose settings
+    /// named the image).
+    public static let consulted: [HostPath] = [fstab, sysconfigDocker, daemonJSON, dockerDropIn, lock, bootDisabled,
+                                               ProvisionSettings.path, MigrationJournal.path]
 }

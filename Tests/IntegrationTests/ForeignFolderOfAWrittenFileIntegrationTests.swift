@@ -46,4 +46,33 @@ struct ForeignFolderOfAWrittenFileIntegrationTests {
             }
         } }
     }
+
+    /// Attack 55 Z 5: another tree's run/ bound in, its lock file already there, was refused only
+    /// when the lock had to be made: with it there every command took the other tree's lock, and
+    /// reclaim's dry run went on where the run refused. Its etc/sysconfig, whose settings name
+    /// the image, is as foreign. Every command refuses naming the bind, dry runs too, check says
+    /// it (UNKNOWN), and nothing changes on either side.
+    @Test(arguments: ["run", "etc/sysconfig"])
+    func anotherTreesFolderOfWhatEveryCommandConsultsIsRefused(_ folder: String) throws {
+        try withTestRoot { root in try withTestRoot { other in
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            try root.sh("mkdir -p '\(other.path)/\(folder)' && cp -a '\(root.path)/\(folder)/.' '\(other.path)/\(folder)/' && touch '\(other.path)/run/dockstore.lock'")
+            try root.sh("mount --bind '\(other.path)/\(folder)' '\(root.path)/\(folder)'")
+            defer { _ = try? root.sh("umount '\(root.path)/\(folder)'") }
+            let (theirs, ours) = (other.snapshot(), root.snapshot())
+            let said = "\(root.path)/\(folder) inside \(root.path) is a mount of the folder \(other.path)/\(folder) of "
+            for arguments in [["grow", "--to", "512M"], ["grow", "--to", "512M", "--dry-run"], ["reclaim"], ["reclaim", "--dry-run"], ["backend", "vfs"],
+                              ["teardown", "--dry-run"], ["teardown"], ["provision"], ["provision", "--dry-run"], ["migrate-ebs", "/dev/loop0", "--dry-run"]] {
+                let run = try root.dockstore(arguments)
+                #expect(run.status == ExitStatus.refused.rawValue && run.stderrLines.count == 1 && run.stderr.contains(said),
+                        "\(arguments): \(run.status) \(run.stdout)\(run.stderr)")
+            }
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 3 && check.stdout.contains(said), "\(check.stdout)")
+            let status = try root.dockstore(["status"])
+            #expect(status.status == 4 && status.stdout.contains(said), "\(status.stdout)\(status.stderr)")
+            #expect(other.changes(since: theirs).isEmpty, "the other tree changed: \(other.changes(since: theirs))")
+            #expect(root.changes(since: ours).isEmpty, "this tree changed: \(root.changes(since: ours))")
+        } }
+    }
 }

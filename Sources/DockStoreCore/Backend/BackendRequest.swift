@@ -75,7 +75,7 @@ public struct BackendObservation: Sendable, Equatable {
         if let hidden = try HiddenMount.find(at: target) {
             throw DockStoreError.refused("\(hidden.described); \(hidden.remedy(then: "re-run")); nothing was changed")
         }
-        if !host.isRunningSystem, let foreign = try ForeignTreeMount.find(root: host.root, paths: [target, host.real(HostPaths.sysconfigDocker)]) {
+        if !host.isRunningSystem, let foreign = try ForeignTreeMount.find(root: host.root, paths: [target] + HostPaths.consulted.map { host.real($0) }) {
             throw DockStoreError.refused("refusing: \(foreign.refusal(root: host.root))")
         }
         if try FileStatus.following(target)?.kind == .directory {

@@ -151,7 +151,7 @@ public struct StoreObserver: Sendable {
     /// says it, rather than act on another tree's store and records.
     static func unlessForeignTree(_ read: StoreFact<String?>, host: Host, paths: [String]) -> StoreFact<String?> {
         guard !host.isRunningSystem else { return read }
-        return unless(read, .reading { try ForeignTreeMount.find(root: host.root, paths: paths) }) { "refusing: \($0.refusal(root: host.root))" }
+        return unless(read, .reading { try ForeignTreeMount.find(root: host.root, paths: paths + HostPaths.consulted.map { host.real($0) }) }) { "refusing: \($0.refusal(root: host.root))" }
     }
 
     /// `read`, or the refusal for what `finding` found, or why it could not be looked for.

@@ -33,8 +33,9 @@ public final class FileLock {
                 waiting: (String) -> Void) throws {
         path = host.real(lockPath)
         // The lock comes before any plan's preflight (`WritePreflight`): a folder from outside
-        // the tree mounted on its way would get the lock file, a write outside --root.
-        if opening != .existing, !host.isRunningSystem, let foreign = try ForeignTreeMount.find(root: host.root, paths: [path]) {
+        // the tree mounted on its way would get the lock file, a write outside --root, or hold
+        // another tree's lock, which this tree's runs would then share (attack 55 Z 5).
+        if !host.isRunningSystem, let foreign = try ForeignTreeMount.find(root: host.root, paths: [path]) {
             throw DockStoreError.refused("refusing: \(foreign.refusal(root: host.root))")
         }
         if opening != .existing { try host.makeFolders(lockPath.parent) }

@@ -182,8 +182,9 @@ public struct ForeignTreeMount: Sendable, Equatable {
     /// paths inside `host`'s root), before it reads or writes anything there. The store's
     /// observation says it too, but only where something is mounted: with nothing mounted,
     /// teardown removed the other tree's mountpoint folder through an overlay (attack 46 P F2).
+    /// The files every command consults (`HostPaths.consulted`) are asked with `paths`.
     public static func refuse(host: Host, paths: [HostPath]) throws {
-        guard !host.isRunningSystem, let foreign = try find(root: host.root, paths: paths.map { host.real($0) }) else { return }
+        guard !host.isRunningSystem, let foreign = try find(root: host.root, paths: (paths + HostPaths.consulted).map { host.real($0) }) else { return }
         throw DockStoreError.refused("refusing: \(foreign.refusal(root: host.root))")
     }
 
