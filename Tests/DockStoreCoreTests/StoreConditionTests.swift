@@ -47,7 +47,7 @@ import Testing
         ("a balance paused", figures { $0.condition.exclusiveOperation = "balance paused" }, .warning, "exclusive_operation"),
         ("a device remove running", figures { $0.condition.exclusiveOperation = "device remove" }, .warning, "exclusive_operation"),
         ("attack 54 X: a loop member over a file in memory, said instead of not attached at boot", figures {
-            $0.condition.volatileMembers = [VolatileLoopMember(devid: 1, loop: "/dev/loop3", file: "/dev/shm/store", filesystem: "tmpfs", alone: true, isImage: false)]
+            $0.condition.volatileMembers = [VolatileLoopMember(devid: 1, loop: "/dev/loop3", inMemory: "/dev/shm/store on a tmpfs", alone: true, isImage: false)]
             $0.condition.unbootedMembers = [UnbootedLoopMember(devid: 1, loop: "/dev/loop3", file: "/dev/shm/store", besideVolume: true)]
         }, .critical, "device_in_memory"),
         ("attack 52 V: a migration open (killed after its replace)", figures {
@@ -276,7 +276,7 @@ import Testing
     /// member no boot attaches (whose advice, attach it at boot, cannot help a file a reboot loses).
     @Test func aMemberInMemoryIsSaidOnce() throws {
         var f = Self.figures()
-        f.condition.volatileMembers = [VolatileLoopMember(devid: 2, loop: "/dev/loop3", file: "/dev/shm/room", filesystem: "tmpfs", alone: false, isImage: false)]
+        f.condition.volatileMembers = [VolatileLoopMember(devid: 2, loop: "/dev/loop3", inMemory: "/dev/shm/room on a tmpfs", alone: false, isImage: false)]
         f.condition.unbootedMembers = [UnbootedLoopMember(devid: 2, loop: "/dev/loop3", file: "/dev/shm/room")]
         let report = CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0)
         #expect(report.reasons.map(\.figure) == ["device_in_memory"], "\(report.reasons)")

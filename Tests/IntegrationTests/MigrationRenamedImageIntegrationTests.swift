@@ -206,7 +206,7 @@ struct MigrationRenamedImageIntegrationTests {
                         && (command != ["status"] || run.stdout.contains("  - a migration is open, onto \(disk) by replace, phase: ")), "\(command): \(run.status) \(run.stdout)\(run.stderr)")
             }
             let check = try root.dockstore(["check"])
-            #expect(check.status == 1 && check.stdout.hasPrefix("DOCKSTORE WARNING - a migration of the store by replace is open"), "\(check.stdout)")
+            #expect(check.status == 1 && check.stdout.hasPrefix("DOCKSTORE WARNING - a migration is open, onto \(disk) by replace, phase: "), "\(check.stdout)")
             let finish = try root.dockstore(["migrate-ebs", disk, "--yes"])
             #expect(finish.status == 0 && finish.stdout.contains("Kept \(root.image): another file than the image this migration began with"), "\(finish.stdout)\(finish.stderr)")
             #expect(root.status(root.image) != nil && root.status(orig) != nil && root.status(root.path + "/var/lib/dockstore/migration.json") == nil)

@@ -244,10 +244,10 @@ struct MigrationReplaceIntegrationTests {
             }
             try expectSendsToTheMove("before the reboot", mounted: true)
             // Attack 52 V: check said OK over the half-done move; it is a WARNING naming the
-            // migrate-ebs that finishes it, in provision's words (past the point of return: no abort).
+            // migrate-ebs that finishes it, in status's words (past the point of return: no abort).
             let check = try root.dockstore(["check"])
-            #expect(check.status == 1 && check.stdout.hasPrefix("DOCKSTORE WARNING - a migration of the store by replace is open (phase: ")
-                    && check.stdout.contains("(the image is no longer part of the store: the move is past its point of return, and only finishing it is left)")
+            #expect(check.status == 1 && check.stdout.hasPrefix("DOCKSTORE WARNING - a migration is open, onto \(disk) by replace, phase: ")
+                    && check.stdout.contains("(dockstore migrate-ebs \(disk) finishes it): the store is half moved until it is finished")
                     && !check.stdout.contains("--abort"), "\(check.stdout)")
             try root.sh("echo 3 > /proc/sys/vm/drop_caches")
             for _ in 0..<100 where umount2(root.mountpoint, 0) != 0 { usleep(50_000) }

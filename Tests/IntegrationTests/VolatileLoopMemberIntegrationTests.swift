@@ -104,4 +104,63 @@ struct VolatileLoopMemberIntegrationTests {
             #expect(try root.dockstore(["teardown"]).status == 0)
         }
     }
+
+    /// Attack 55 Z 1, 2: the file in /dev/shm deleted after losetup was taken by its name, which
+    /// reached nothing: provision --device formatted the loop device, and check called it an
+    /// image deleted while mounted (copy it out beside itself, in the same tmpfs) while status
+    /// said "in place". As root the file is found by its device number: refused, and on a store
+    /// made so by hand, device_in_memory alone.
+    @Test func aLoopDeviceOverADeletedFileInMemoryIsStillInMemory() throws {
+        try withTestRoot { root in
+            let (loop, file) = try memoryLoop(root)
+            defer { release(root, loop, file) }
+            try root.sh("rm '\(file)'")
+            let before = root.snapshot()
+            let refused = try root.dockstore(["provision", "--device", loop])
+            #expect(refused.status == 2 && refused.stderr.contains("refusing: \(loop) is a loop device over \(file) (deleted) on a tmpfs, which no reboot keeps"), "\(refused.stdout)\(refused.stderr)")
+            let probed = try root.sh("blkid -p \(loop) || true")
+            #expect(root.changes(since: before) == [] && !probed.contains("btrfs"), "\(probed)")
+
+            // Made by hand: a device store on it.
+            try root.sh("mkfs.btrfs -q -L docker \(loop) && mkdir -p '\(root.mountpoint)' && mount \(loop) '\(root.mountpoint)'")
+            let uuid = try root.sh("blkid -p -s UUID -o value \(loop)").trimmingCharacters(in: .whitespacesAndNewlines)
+            try root.write(root.fstab, "UUID=\(uuid) /var/lib/docker btrfs nofail,x-systemd.before=dockstore-provision.service 0 0\n")
+            defer { _ = try? root.sh("umount '\(root.mountpoint)'") }
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.hasPrefix("DOCKSTORE CRITICAL - device 1 of the btrfs at \(root.mountpoint) is \(loop), a loop device over \(file) (deleted) on a tmpfs, which no reboot keeps")
+                    && !check.stdout.contains("deleted while mounted"), "\(check.stdout)")
+            let status = try root.dockstore(["status", "--device", loop])
+            #expect(status.status == 4 && status.stdout.contains("which no reboot keeps"), "\(status.stdout)\(status.stderr)")
+        }
+    }
+
+    /// Attack 55 Z 3: an ext4 in a file in /dev/shm, on a loop device, holding the image or a
+    /// device store's file: provision took both, and check said OK. Looked through.
+    @Test func aFilesystemThatLivesInMemoryHoldsNoStore() throws {
+        try withTestRoot { root in
+            let (outer, file) = try memoryLoop(root)
+            defer { release(root, outer, file) }
+            let shelf = root.path + "/shelf"
+            try root.sh("mkfs.ext4 -q \(outer) && mkdir -p '\(shelf)' && mount \(outer) '\(shelf)'")
+            defer { _ = try? root.sh("umount '\(shelf)'") }
+            let before = root.snapshot()
+            let image = try root.dockstore(["provision", "--size", "256M", "--image", "/shelf/docker.btrfs"])
+            #expect(image.status == 2 && image.stderr.contains("refusing: the folder of the image \(shelf)/docker.btrfs is on a ext4 that lives on \(outer) over \(file) on a tmpfs, which every boot empties"),
+                    "\(image.stdout)\(image.stderr)")
+            try root.sh("truncate -s 512M '\(shelf)/volume'")
+            let inner = try root.sh("losetup -f --show '\(shelf)/volume'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("losetup -d \(inner)"); root.forgetBtrfs([inner]) }
+            let device = try root.dockstore(["provision", "--device", inner])
+            #expect(device.status == 2 && device.stderr.contains("refusing: \(inner) is a loop device over \(shelf)/volume, on a ext4 that lives on \(outer) over \(file) on a tmpfs, which no reboot keeps"),
+                    "\(device.stdout)\(device.stderr)")
+            #expect(root.changes(since: before).allSatisfy { $0.hasPrefix("shelf/volume") }, "\(root.changes(since: before))")
+
+            // An image store moved there by hand (btrfs replace onto the inner loop device): CRITICAL.
+            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            try root.sh("btrfs replace start -B 1 \(inner) '\(root.mountpoint)'")
+            defer { _ = try? root.sh("umount '\(root.mountpoint)'") }
+            let check = try root.dockstore(["check"])
+            #expect(check.status == 2 && check.stdout.contains("is \(inner), a loop device over \(shelf)/volume, on a ext4 that lives on \(outer) over \(file) on a tmpfs, which no reboot keeps"), "\(check.stdout)")
+        }
+    }
 }

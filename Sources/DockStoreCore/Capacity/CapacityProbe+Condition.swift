@@ -184,9 +184,11 @@ extension CapacityProbe {
 
     /// Loop members over a file in memory (`VolatileLoopMember`), for every btrfs store: the
     /// image's own, a member added by hand, a device store's only device alike.
-    static func readVolatileMembers(_ reading: BtrfsReading, configured: StoreFact<String?>, sysfs: String, into condition: inout StoreCondition) {
+    static func readVolatileMembers(_ reading: BtrfsReading, configured: StoreFact<String?>, mountinfo: Result<[MountInfoLine], Error>,
+                                    sysfs: String, into condition: inout StoreCondition) {
+        guard reading.devices.contains(where: { $0.devicePath.hasPrefix("/dev/loop") }) else { return }
         do {
-            condition.volatileMembers = try VolatileLoopMember.find(reading, image: configured.known ?? nil, sysfs: sysfs)
+            condition.volatileMembers = try VolatileLoopMember.find(reading, image: configured.known ?? nil, lines: try mountinfo.get(), sysfs: sysfs)
         } catch {
             condition.unreadable.append("cannot tell whether a loop member of the store runs on a file in memory (tmpfs), which no reboot keeps: \(message(error))")
         }
@@ -237,19 +239,21 @@ extension CapacityProbe {
 
     /// An open migration of the store `reading` read (`StoreCondition.openMigration`): a journal
     /// that names another btrfs is not this store's move (attack 27 M3), and one this user
-    /// cannot read is left to check as root.
-    /// The image is in the store while a loop member runs on it: the configured one, else the
-    /// journal's (its path inside `root`). Any loop member reads as `condition.image`, a
-    /// migration's target over a file too.
+    /// cannot read is left to check as root. Its targets, as status finds them: the members
+    /// besides the image's loop device (the configured image, else the journal's, inside
+    /// `root`; any loop member reads as `condition.image`, a target over a file too) and the
+    /// renamed image's.
     static func readOpenMigration(_ reading: BtrfsReading, journal: StoreFact<MigrationJournal?>, configured: StoreFact<String?>,
                                   root: String, into condition: inout StoreCondition) {
         guard let open = readableJournal(journal), open.filesystemUUID.map({ $0.lowercased() == reading.uuid.lowercased() }) ?? true else { return }
         let image = (configured.known ?? nil) ?? (root == "/" ? open.image : root + open.image)
-        var imageInStore = false
-        if let seen = condition.image, seen.path.sameBytes(image) {
-            imageInStore = reading.devices.contains { !$0.isMissing && $0.devicePath == seen.loop }
+        let imageLoop = condition.image.flatMap { $0.path.sameBytes(image) ? $0.loop : nil }
+        let targets = reading.devices.filter { !$0.isMissing && $0.devicePath != imageLoop && $0.devicePath != condition.movedImage?.loop }.map(\.devicePath)
+        do {
+            condition.openMigration = MigrationJournal.openProblem(standing: try open.standing(targets: targets))
+        } catch {
+            condition.unreadable.append("cannot tell where the open migration's volume (\(open.deviceLabel)) is now: \(message(error))")
         }
-        condition.openMigration = open.openNotice(imageInStore: imageInStore)
     }
 
     /// The open migration journal, or nil when there is none or this user cannot read it.

@@ -38,7 +38,7 @@ public enum CapacityProbe {
             readForeignLoop(store, into: &figures.condition)
             readMovedImage(reading, configured: store.configuredImage, journal: store.migrationJournal, root: store.root, sysfs: sysfs, into: &figures.condition)
             readUnbootedMembers(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)
-            readVolatileMembers(reading, configured: store.configuredImage, sysfs: sysfs, into: &figures.condition)
+            readVolatileMembers(reading, configured: store.configuredImage, mountinfo: mountinfo, sysfs: sysfs, into: &figures.condition)
             readNodelessMembers(reading, sysfs: sysfs, into: &figures.condition)
             readCopies(reading, into: &figures.condition)
             readOpenMigration(reading, journal: store.migrationJournal, configured: store.configuredImage, root: store.root, into: &figures.condition)

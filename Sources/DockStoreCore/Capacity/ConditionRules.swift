@@ -39,7 +39,9 @@ enum ConditionRules {
         }
         reasons += MountOptionRules.evaluate(f)
         reasons += RootStateRules.evaluate(f)
-        if let image = c.image, let verdict = image.verdict(mountpoint: mp) {
+        // A deleted file in memory is device_in_memory's: copied out beside it, it would still
+        // be lost at the reboot (attack 55 Z 2).
+        if let image = c.image, !c.volatileMembers.contains(where: { $0.loop == image.loop }), let verdict = image.verdict(mountpoint: mp) {
             reasons.append(CapacityReason(state: .critical, figure: image.link == .deleted ? "image_deleted" : "image_replaced", message: verdict))
         }
         if let host = c.hostReadOnly, let image = c.image {
@@ -54,7 +56,7 @@ enum ConditionRules {
         }
         if let migration = c.openMigration {
             reasons.append(CapacityReason(state: .warning, figure: "migration_open",
-                message: "\(migration); while dockstore migrate-ebs runs, the move is under way; if none runs (it was killed, or the host went down), the store at \(mp) stays half moved until it is finished"))
+                message: migration))
         }
         if let option = c.fstabOptionRejected {
             reasons.append(CapacityReason(state: .critical, figure: "fstab_option_rejected", message: option))

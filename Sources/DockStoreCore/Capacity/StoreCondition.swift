@@ -150,8 +150,8 @@ public struct StoreCondition: Sendable, Equatable, Codable {
     /// a link), with the reason: the next boot's provision refuses on it and mounts nothing
     /// (attack 25 J4). Not judged without root, when the file is root's alone.
     public var journalUnreadable: String?
-    /// An open migration of this store (its journal names the store's btrfs), in provision's
-    /// words (`MigrationJournal.openNotice`): while migrate-ebs runs, a move under way; after a
+    /// An open migration of this store (its journal names the store's btrfs), in status's words
+    /// (`MigrationJournal.openProblem`): while migrate-ebs runs, a move under way; after a
     /// kill, a half-done move that only a run of migrate-ebs finishes (attack 52 V: check said
     /// OK after a kill right after the replace). Not judged without root, as the journal.
     public var openMigration: String?

@@ -7,41 +7,32 @@
 public struct VolatileLoopMember: Sendable, Equatable, Codable {
     public var devid: UInt64
     public var loop: String
-    public var file: String
-    /// "tmpfs" or "ramfs".
-    public var filesystem: String
+    /// Where its bytes live in memory (`MemoryFilesystem.under`): "FILE on a tmpfs", or through
+    /// a filesystem on another loop device.
+    public var inMemory: String
     /// The store has no member other than it (the whole store is in memory).
     public var alone: Bool
     /// It is the loop device over the configured image (provision refuses an image there, so
     /// it was configured by hand or moved there while mounted).
     public var isImage: Bool
 
-    /// Those among `reading`'s members. The file is the kernel's name of it
-    /// (`/sys/block/loopN/loop/backing_file`); as root that name must still reach the loop
-    /// device's file (LOOP_GET_STATUS64's device and inode), else it is the moved or deleted
-    /// image's rules' business, not this one's. A name that reaches nothing is left to them too.
-    static func find(_ reading: BtrfsReading, image: String?, sysfs: String) throws -> [VolatileLoopMember] {
+    /// Those among `reading`'s members (`lines`: this namespace's mountinfo).
+    static func find(_ reading: BtrfsReading, image: String?, lines: [MountInfoLine], sysfs: String) throws -> [VolatileLoopMember] {
         let present = reading.devices.filter { !$0.isMissing }
         var found: [VolatileLoopMember] = []
         for device in present {
+            guard let inMemory = try MemoryFilesystem.under(loop: device.devicePath, lines: lines, sysBlock: "\(sysfs)/block") else { continue }
             let name = device.devicePath.split(separator: "/").last.map(String.init) ?? ""
-            guard name.hasPrefix("loop"),
-                  let file = try LoopDevice.sysfsBackingFile(name, sysBlock: "\(sysfs)/block"), !file.hasSuffix(" (deleted)"),
-                  let named = try FileStatus.following(file) else { continue }
-            if CurrentProcess.isRoot {
-                guard let status = try LoopDevice.status(device.devicePath),
-                      status.backingDevice == named.device, status.backingInode == named.inode else { continue }
-            }
-            guard let type = try MemoryFilesystem.of(file) else { continue }
-            found.append(VolatileLoopMember(devid: device.devid, loop: device.devicePath, file: file, filesystem: type,
-                                            alone: present.count == 1, isImage: image.map { file.sameBytes($0) } ?? false))
+            let file = try LoopDevice.sysfsBackingFile(name, sysBlock: "\(sysfs)/block")
+            found.append(VolatileLoopMember(devid: device.devid, loop: device.devicePath, inMemory: inMemory,
+                                            alone: present.count == 1, isImage: image.map { file?.sameBytes($0) == true } ?? false))
         }
         return found
     }
 
     /// check's CRITICAL message, with the way out for where it is.
     func verdict(mountpoint mp: String) -> String {
-        let head = "device \(devid) of the btrfs at \(mp) is \(loop), a loop device over \(file) on a \(filesystem), which no reboot keeps: the next boot finds neither the device nor the data on it, and Docker's store is lost"
+        let head = "device \(devid) of the btrfs at \(mp) is \(loop), a loop device over \(inMemory), which no reboot keeps: the next boot finds neither the device nor the data on it, and Docker's store is lost"
         if isImage {
             return "\(head); move the store onto a volume before the next reboot (dockstore migrate-ebs DEVICE), or stop Docker and copy the image onto a disk filesystem, then point fstab's line (or DOCKSTORE_IMAGE) at the copy"
         }

@@ -64,8 +64,9 @@ struct DeviceInspector {
         switch Result(catching: { try LoopDevice.backingFile(of: device.path) }) {
         case .success(let backing):
             observed.loopBacking = backing
-            // A file this namespace does not show is no file here to judge (a host's, handed to a container).
-            if let backing, try FileStatus.following(backing) != nil { observed.loopBackingInMemory = try MemoryFilesystem.of(backing) }
+            if backing != nil, let name = LoopDevice.kernelName(ofNumber: status.rdev) {
+                observed.loopBackingInMemory = try MemoryFilesystem.under(loop: "/dev/\(name)", lines: try MountInfoLine.read("/proc/self/mountinfo"))
+            }
         case .failure(let error): observed.loopBackingUnreadable = (error as? DockStoreError)?.message ?? "\(error)"
         }
         if let uuid = observed.btrfsMemberOf, observed.mountedAt.isEmpty {

@@ -64,7 +64,7 @@ public struct DeviceObservation: Sendable, Equatable {
     }
     /// Why `loopBacking` could not be read.
     public var loopBackingUnreadable: String? = nil
-    /// The memory filesystem (`MemoryFilesystem`) `loopBacking` is on, which no reboot keeps.
+    /// Where the loop device's bytes live in memory (`MemoryFilesystem.under`), which no reboot keeps.
     public var loopBackingInMemory: String? = nil
 
     /// No defaults: an observation says what was seen, or the planner refuses (tests build
@@ -89,8 +89,8 @@ extension DeviceObservation {
     /// The refusal of provision --device and migrate-ebs to make a store of a loop device over
     /// a file in memory: the next reboot loses it whatever attaches it (attack 54 X 2).
     public var inMemoryRefusal: DockStoreError? {
-        guard let filesystem = loopBackingInMemory, let loopBacking else { return nil }
-        return .refused("refusing: \(device.label) is a loop device over \(loopBacking) on a \(filesystem), which no reboot keeps: the store on it would be lost at the next reboot; give a volume (or a loop device over a file on a disk filesystem); nothing was changed")
+        guard let inMemory = loopBackingInMemory else { return nil }
+        return .refused("refusing: \(device.label) is a loop device over \(inMemory), which no reboot keeps: the store on it would be lost at the next reboot; give a volume (or a loop device over a file on a disk filesystem); nothing was changed")
     }
 
     /// The warning of provision --device and migrate-ebs when they make a store of a loop

@@ -82,9 +82,9 @@ public struct ProvisionObservation: Sendable, Equatable {
     public var finishedStoreElsewhere: FinishedStoreElsewhere? = nil
     /// An fstab folder above the image or the mountpoint with nothing mounted (`UnmountedFstabFolder`).
     public var unmountedFstabFolder: UnmountedFstabFolder? = nil
-    /// The filesystem (statfs) of the image's folder, when it exists: a tmpfs or ramfs one is
-    /// emptied at every boot.
-    public var imageFolderFilesystem: String? = nil
+    /// Where the filesystem holding the image's folder lives in memory (`MemoryFilesystem.holding`):
+    /// a tmpfs, or a filesystem on a loop device over a file on one; nil when on a disk.
+    public var imageFolderInMemory: String? = nil
     /// The image path and the mountpoint as the kernel reaches them, through the symbolic links
     /// of their folders (inside the root): `StorePlacement` judges these too.
     public var resolvedImage: HostPath? = nil

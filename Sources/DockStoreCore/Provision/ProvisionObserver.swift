@@ -223,7 +223,7 @@ public struct ProvisionObserver: Sendable {
             observation.imageSystemFolder = try StorePlacement.systemFolder(holding: request.image, host: host)
         }
         if request.device == nil, imageFolderExists {
-            observation.imageFolderFilesystem = try FilesystemType.of(host.realFollowing(request.image.parent), checkDType: false).name
+            observation.imageFolderInMemory = try MemoryFilesystem.holding(folder: host.realFollowing(request.image.parent), lines: try MountInfoLine.read("/proc/self/mountinfo"))
         }
         observation.storesElsewhere = try storesElsewhere(request, mounts: mounts.entries, store: store, image: imagePath, imageUUID: imageUUID,
                                                           folderRecord: observation.folderRecord)

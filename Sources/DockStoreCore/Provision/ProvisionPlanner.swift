@@ -42,9 +42,10 @@ public enum ProvisionPlanner {
             throw unmounted.refusal(fstabPath: host.real(HostPaths.fstab), host: host)
         }
         try StorePlacement.refuseReached(observed, request)
-        if request.device == nil, let volatile = observed.imageFolderFilesystem, MemoryFilesystem.names.contains(volatile) {
-            // Outside attack 14, Y-ROOT-3: every reboot would give a new, empty store.
-            throw DockStoreError.refused("refusing: the folder of the image \(host.real(request.image)) is on a \(volatile), which every boot empties: Docker's store would start empty after each reboot; put the image on a disk filesystem (--image or DOCKSTORE_IMAGE); nothing was changed")
+        if request.device == nil, let volatile = observed.imageFolderInMemory {
+            // Outside attack 14, Y-ROOT-3: every reboot would give a new, empty store; also on a
+            // filesystem that itself lives in memory (attack 55 Z 3: an ext4 in a file in /dev/shm).
+            throw DockStoreError.refused("refusing: the folder of the image \(host.real(request.image)) is on \(volatile), which every boot empties: Docker's store would start empty after each reboot; put the image on a disk filesystem (--image or DOCKSTORE_IMAGE); nothing was changed")
         }
         let mounted = try checkMountpoint(observed, request, host)
         if mounted, case .mounted(let entry, _, _) = observed.mountpoint, entry.options.split(separator: ",").contains("ro") {

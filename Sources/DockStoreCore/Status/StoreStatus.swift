@@ -380,23 +380,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                         status.problems.append("the open migration's volume (\(journal.deviceLabel)) is not attached: no device holds the store's filesystem \(uuid) now; attach it, then run dockstore provision")
                     }
                 }
-                if targets.count == 1, let now = targets.first, now != journal.device {
-                    status.migration = "onto \(now) (\(journal.volumeID.map { "\($0), " } ?? "")\(journal.device) when the migration began) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(now) finishes it)"
-                } else if let identity = journal.deviceIdentity, journal.volumeID == nil {
-                    // Before the point of return the volume holds nothing of the store: found by
-                    // the identity the journal recorded, never by its old name (attack 33 V C6c).
-                    let now = try identity.currentDevices()
-                    let argument = now.count == 1 ? now[0] : "ITS-DEVICE"
-                    let whereNow = now.count == 1 && now[0] != journal.device ? "\(now[0]) (\(journal.device) when the migration began: a reboot renamed it)"
-                        : now.isEmpty ? "\(journal.device) as recorded (\(identity.summary); not attached now)" : journal.device
-                    status.migration = "onto \(whereNow) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(argument) finishes it\(now.isEmpty ? " once it is attached" : ""))"
-                } else if journal.volumeID == nil, journal.deviceIdentity == nil, targets.isEmpty {
-                    // Nothing moved onto it yet and only its name recorded: migrate-ebs does not take
-                    // the name (attack 33 V C7a), so neither does the advice.
-                    status.migration = "onto \(journal.device) by \(journal.recordedMethod.rawValue), phase: \(journal.phase); the journal names the volume only by that name, which a reboot may have given another disk (if \(journal.device) is still the volume: dockstore migrate-ebs \(journal.device) --abort, then dockstore migrate-ebs \(journal.device))"
-                } else {
-                    status.migration = "onto \(journal.deviceLabel) by \(journal.recordedMethod.rawValue), phase: \(journal.phase) (dockstore migrate-ebs \(journal.volumeID ?? journal.device) finishes it)"
-                }
+                status.migration = try journal.standing(targets: targets)
                 // A copy on the device that btrfs forced read-only or counts errors on is no
                 // move to finish (migrate-ebs refuses it, A4): a problem, in migrate-ebs's words.
                 if let capacity = status.capacity, let image = journalImage,
@@ -408,7 +392,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
                     // Half moved, the store is not in place, whether migrate-ebs still runs or was
                     // killed (attack 54 X 3: "in place" while the journal stayed open): in the row's
                     // words, which name the device as it is now.
-                    status.problems.append("a migration is open, \(row): the store is half moved until it is finished (while dockstore migrate-ebs runs, the move is under way)")
+                    status.problems.append(MigrationJournal.openProblem(standing: row))
                 }
             }
         } catch let error as DockStoreError {
