@@ -282,6 +282,17 @@ import Testing
         #expect(report.reasons.map(\.figure) == ["device_in_memory"], "\(report.reasons)")
     }
 
+    /// Not for another btrfs mounted there: its remedy is to unmount it, never to move it onto a
+    /// volume (the full run: `OtherStoreMountedIntegrationTests` on a tmpfs).
+    @Test func anotherBtrfsInMemoryIsNotTheStoreToMove() throws {
+        var f = Self.figures()
+        f.condition.volatileMembers = [VolatileLoopMember(devid: 1, loop: "/dev/loop3", inMemory: "/srv/shm/other.img on a tmpfs", alone: true, isImage: false)]
+        f.condition.otherStoreMounted = OtherStoreMounted(image: "/var/lib/docker-storage.btrfs", imageUUID: "a", loop: "/dev/loop3",
+                                                          file: "/srv/shm/other.img", mountedUUID: "b")
+        let report = CapacityReport(figures: f, policy: try CapacityPolicy(), timestamp: 0)
+        #expect(report.reasons.map(\.figure) == ["other_store_mounted"], "\(report.reasons)")
+    }
+
     @Test func mountinfoGivesTheSuperblockOptionsOfADevice() {
         let text = """
             24 1 254:0 / / rw,relatime - ext4 /dev/vda rw,emergency_ro,errors=remount-ro

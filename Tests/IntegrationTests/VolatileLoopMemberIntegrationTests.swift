@@ -155,10 +155,13 @@ struct VolatileLoopMemberIntegrationTests {
                     "\(device.stdout)\(device.stderr)")
             #expect(root.changes(since: before).allSatisfy { $0.hasPrefix("shelf/volume") }, "\(root.changes(since: before))")
 
-            // An image store moved there by hand (btrfs replace onto the inner loop device): CRITICAL.
-            try #require(try root.dockstore(["provision", "--size", "256M"]).status == 0)
+            // A device store moved there by hand (btrfs replace onto the inner loop device): CRITICAL.
+            // (An image store that left its image so is image_moved's, whose way back is the image.)
+            try root.sh("truncate -s 512M '\(root.path)/disk'")
+            let disk = try root.sh("losetup -f --show '\(root.path)/disk'").trimmingCharacters(in: .whitespacesAndNewlines)
+            defer { _ = try? root.sh("umount '\(root.mountpoint)'; losetup -d \(disk)"); root.forgetBtrfs([disk]) }
+            try #require(try root.dockstore(["provision", "--device", disk]).status == 0)
             try root.sh("btrfs replace start -B 1 \(inner) '\(root.mountpoint)'")
-            defer { _ = try? root.sh("umount '\(root.mountpoint)'") }
             let check = try root.dockstore(["check"])
             #expect(check.status == 2 && check.stdout.contains("is \(inner), a loop device over \(shelf)/volume, on a ext4 that lives on \(outer) over \(file) on a tmpfs, which no reboot keeps"), "\(check.stdout)")
         }

@@ -16,11 +16,16 @@ enum ConditionRules {
             reasons.append(CapacityReason(state: .warning, figure: "device_node_missing", message: member.device.memberVerdict(devid: member.devid, mountpoint: mp)))
         }
         // A reclaim's lent room and a migration's target have their own rules (journals).
-        for member in c.volatileMembers {
+        // Only the store's own members: another btrfs mounted there (another root's, or by hand)
+        // is not to be moved onto a volume, and a store that left its image is told to go back
+        // onto it (`image_moved`), which takes it out of memory too.
+        let inMemory = c.otherStoreMounted != nil || c.foreignLoop != nil || c.unseenLoop != nil ? []
+            : c.volatileMembers.filter { $0.loop != c.movedImage?.loop }
+        for member in inMemory {
             reasons.append(CapacityReason(state: .critical, figure: "device_in_memory", message: member.verdict(mountpoint: mp)))
         }
         // A member in memory is said once, by the rule above.
-        let explained = Set(f.remedyContext?.reclaimMembers ?? []).union(c.volatileMembers.map(\.devid))
+        let explained = Set(f.remedyContext?.reclaimMembers ?? []).union(inMemory.map(\.devid))
         if f.remedyContext?.migrating != true {
             // The member the image was renamed to is image_moved's (attack 53 W O6: "move its
             // data back onto the image" named a file that was no longer the store's).
@@ -41,7 +46,7 @@ enum ConditionRules {
         reasons += RootStateRules.evaluate(f)
         // A deleted file in memory is device_in_memory's: copied out beside it, it would still
         // be lost at the reboot (attack 55 Z 2).
-        if let image = c.image, !c.volatileMembers.contains(where: { $0.loop == image.loop }), let verdict = image.verdict(mountpoint: mp) {
+        if let image = c.image, !inMemory.contains(where: { $0.loop == image.loop }), let verdict = image.verdict(mountpoint: mp) {
             reasons.append(CapacityReason(state: .critical, figure: image.link == .deleted ? "image_deleted" : "image_replaced", message: verdict))
         }
         if let host = c.hostReadOnly, let image = c.image {
