@@ -16,6 +16,9 @@
 public enum LockedPlanning {
     public static func plan<Plan>(host: Host, timeout: Double, waiting: (String) -> Void,
                                   changes: (Plan) -> Bool, _ make: () throws -> Plan) throws -> (lock: FileLock?, plan: Plan) {
+        // Before any lock is opened: another tree's run/ bound in would give this tree's runs that
+        // tree's lock to wait on and share, or take the lock file made there (attack 55 Z 5).
+        try ForeignTreeMount.refuse(host: host, paths: [HostPaths.lock])
         do {
             let lock = try FileLock(path: HostPaths.lock, on: host, timeout: timeout, opening: .existing, waiting: waiting)
             return (lock, try make())
